@@ -1,0 +1,220 @@
+"""The domain model: plain frozen dataclasses that every stage imports.
+
+Units are in the names: ``_s`` seconds, ``_m`` metres, ``_kph`` km/h.
+Clock times are integer seconds after local midnight (``7 * 3600`` is 07:00).
+Coordinates are ``(lon, lat)`` in WGS84 degrees.
+
+This module imports no third-party package: no networkx, no ortools, no folium.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Condition = Literal["bedridden", "disabled", "elderly", "postpartum", "able"]
+CONDITIONS: tuple[Condition, ...] = ("bedridden", "disabled", "elderly", "postpartum", "able")
+
+Season = Literal["dry", "wet"]
+SEASONS: tuple[Season, ...] = ("dry", "wet")
+
+Mode = Literal["home", "shuttle", "point", "auto"]
+MODES: tuple[Mode, ...] = ("home", "shuttle", "point", "auto")
+
+StopKind = Literal["start", "visit", "break", "end"]
+
+
+@dataclass(frozen=True)
+class Window:
+    """A time window ``[start_s, end_s]`` in seconds after local midnight."""
+
+    start_s: int
+    end_s: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start_s <= self.end_s:
+            raise ValueError(f"window {self.start_s}..{self.end_s} must satisfy 0 <= start <= end")
+
+    @property
+    def length_s(self) -> int:
+        return self.end_s - self.start_s
+
+    def contains(self, start_s: int, end_s: int) -> bool:
+        """True when ``[start_s, end_s]`` lies inside this window."""
+        return self.start_s <= start_s and end_s <= self.end_s
+
+
+@dataclass(frozen=True)
+class Station:
+    """The commune police station: every route starts and ends here."""
+
+    name: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class Village:
+    """A village (bản). ``lon``/``lat`` is its centre or place node."""
+
+    id: str
+    name: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class Resident:
+    """A resident who needs enrolment.
+
+    ``windows`` are the hours the resident is at home; empty means any time.
+    ``waiting_days`` counts days since the resident was first listed, so that
+    long-waiting residents go first.
+    """
+
+    id: str
+    full_name: str
+    condition: Condition
+    windows: tuple[Window, ...] = ()
+    mode: Mode = "home"
+    waiting_days: int = 0
+    id_number: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Household:
+    """A household to visit. ``lon``/``lat`` may be None when unknown (then
+    ``approximate`` is set once it is placed at its village)."""
+
+    id: str
+    village_id: str
+    lon: float
+    lat: float
+    residents: tuple[Resident, ...]
+    contact: str = ""
+    notes: str = ""
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class Team:
+    """A mobile team: one route a day.
+
+    ``max_work_s`` bounds the whole day from leaving the station to returning,
+    service and lunch included.
+    """
+
+    id: str
+    name: str
+    members: tuple[str, ...]
+    motorbikes: int
+    kits: int
+    shift: Window
+    lunch: Window | None = None
+    lunch_s: int = 0
+    max_work_s: int = 10 * 3600
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Planning knobs, all editable in the scenario file."""
+
+    season: Season = "dry"
+    service_s: tuple[tuple[Condition, int], ...] = (
+        ("bedridden", 75 * 60),
+        ("disabled", 50 * 60),
+        ("elderly", 35 * 60),
+        ("postpartum", 35 * 60),
+        ("able", 20 * 60),
+    )
+    household_setup_s: int = 5 * 60
+    walk_offroad_m: float = 150.0
+    walk_limit_m: float = 3000.0
+    walk_detour_factor: float = 1.3
+    return_before_sunset: bool = True
+    utc_offset_h: float = 7.0
+    time_limit_s: float = 10.0
+    seed: int = 1
+
+    def service_for(self, condition: Condition) -> int:
+        """Seconds to enrol one resident in that condition at home."""
+        return dict(self.service_s)[condition]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario. ``roads`` names a GraphML file (a path)."""
+
+    name: str
+    fictional: bool
+    date: dt.date
+    station: Station
+    villages: tuple[Village, ...]
+    households: tuple[Household, ...]
+    teams: tuple[Team, ...]
+    roads: str
+    parameters: Parameters = field(default_factory=Parameters)
+    source: str = ""
+
+    def village(self, village_id: str) -> Village:
+        for v in self.villages:
+            if v.id == village_id:
+                return v
+        raise KeyError(village_id)
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One timed stop of a route. ``arrive_s``/``depart_s`` are clock seconds.
+
+    For a visit, ``service_s`` is the enrolment time at the house and
+    ``walk_m`` the one-way walk from the parking point (0 when the house is on
+    a road); ``park_lon``/``park_lat`` is where the motorbikes wait.
+    """
+
+    kind: StopKind
+    arrive_s: int
+    depart_s: int
+    lon: float
+    lat: float
+    household: str | None = None
+    service_s: int = 0
+    travel_s: int = 0
+    travel_m: int = 0
+    walk_m: int = 0
+    park_lon: float | None = None
+    park_lat: float | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    team: str
+    stops: tuple[Stop, ...]
+    distance_m: int
+    duration_s: int
+
+
+@dataclass(frozen=True)
+class Unserved:
+    """A household that is not in any route, and why, in plain words."""
+
+    household: str
+    reason: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    date: dt.date
+    scenario: str
+    fictional: bool
+    season: Season
+    engine: str
+    routes: tuple[Route, ...]
+    unserved: tuple[Unserved, ...]
+    objective: int = 0
+    seed: int = 1
+    time_limit_s: float = 0.0
+    notes: tuple[str, ...] = ()

@@ -1,0 +1,164 @@
+"""The OR-Tools routing model for a ``RoutingProblem``.
+
+Arc cost is travel time; each vehicle's span (leave → return) is also charged
+so that officers do not wait needlessly; a visit may be dropped at the cost of
+its prize. Time windows (several per node), shift bounds, maximum working time
+and breaks live in one time dimension.
+
+The search stops at a deterministic amount of work (a solution limit derived
+from the time limit) so that the same input, seed and time limit give the same
+routes; ``time_limit_s`` stays as a wall-clock guard.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from planner.problem import RouteSolution, RoutingProblem, Solution
+
+#: Improving-or-accepted solutions examined per second of time limit. On this
+#: project's reference machine (2 cores) the guided local search gets through
+#: more than this per second on a commune-sized day, so the work limit, not the
+#: clock, ends the search and results repeat exactly.
+SOLUTIONS_PER_SECOND = 150
+
+HORIZON_S = 48 * 3600
+
+
+def _routing_model(problem: RoutingProblem):
+    n = problem.num_nodes
+    num_vehicles = len(problem.vehicles)
+    starts = [v.start_node for v in problem.vehicles]
+    ends = [v.end_node for v in problem.vehicles]
+    manager = pywrapcp.RoutingIndexManager(n, num_vehicles, starts, ends)
+    routing = pywrapcp.RoutingModel(manager)
+
+    travel = problem.travel_s.astype(np.int64)
+    service = problem.service_s.astype(np.int64)
+    transit = (travel + service[:, None]).tolist()
+    travel_list = travel.tolist()
+
+    def time_cb(i: int, j: int) -> int:
+        return transit[manager.IndexToNode(i)][manager.IndexToNode(j)]
+
+    def cost_cb(i: int, j: int) -> int:
+        return travel_list[manager.IndexToNode(i)][manager.IndexToNode(j)]
+
+    time_idx = routing.RegisterTransitCallback(time_cb)
+    cost_idx = routing.RegisterTransitCallback(cost_cb)
+    routing.SetArcCostEvaluatorOfAllVehicles(cost_idx)
+    routing.AddDimension(time_idx, HORIZON_S, HORIZON_S, False, "time")
+    time_dim = routing.GetDimensionOrDie("time")
+
+    for node in range(n):
+        if node in starts or node in ends:
+            continue
+        index = manager.NodeToIndex(node)
+        windows = problem.windows[node]
+        if windows:
+            cumul = time_dim.CumulVar(index)
+            cumul.SetRange(int(windows[0][0]), int(windows[-1][1]))
+            for (_, end_a), (start_b, _) in zip(windows, windows[1:], strict=False):
+                if start_b - end_a > 1:
+                    cumul.RemoveInterval(int(end_a) + 1, int(start_b) - 1)
+        prize = int(problem.prize[node])
+        if prize >= 0:
+            routing.AddDisjunction([index], prize)
+        if problem.allowed_vehicles and problem.allowed_vehicles[node]:
+            routing.SetAllowedVehiclesForIndex(list(problem.allowed_vehicles[node]), index)
+
+    solver = routing.solver()
+    node_visit_transit = [0] * routing.Size()
+    for index in range(routing.Size()):
+        node_visit_transit[index] = int(service[manager.IndexToNode(index)])
+    for v, spec in enumerate(problem.vehicles):
+        time_dim.CumulVar(routing.Start(v)).SetRange(spec.earliest_start_s, spec.latest_end_s)
+        time_dim.CumulVar(routing.End(v)).SetRange(spec.earliest_start_s, spec.latest_end_s)
+        time_dim.SetSpanUpperBoundForVehicle(int(spec.max_duration_s), v)
+        time_dim.SetSpanCostCoefficientForVehicle(int(problem.span_cost_per_s), v)
+        if spec.breaks:
+            intervals = [
+                solver.FixedDurationIntervalVar(
+                    int(b.earliest_s), int(b.latest_s), int(b.duration_s), False,
+                    f"break {spec.name} {k}")
+                for k, b in enumerate(spec.breaks)
+            ]
+            time_dim.SetBreakIntervalsOfVehicle(intervals, v, node_visit_transit)
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
+    return manager, routing, time_dim
+
+
+def search_parameters(time_limit_s: float, seed: int):
+    """Parallel cheapest insertion, then guided local search, with a work limit."""
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = (
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION)
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
+    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    params.solution_limit = max(10, int(time_limit_s * SOLUTIONS_PER_SECOND)) + seed % 7
+    return params
+
+
+def extract(problem: RoutingProblem, manager, routing, time_dim, assignment,
+            engine: str) -> Solution:
+    """Read routes, service starts and breaks out of an OR-Tools assignment."""
+    routes = []
+    visited: set[int] = set()
+    breaks_by_vehicle: dict[int, list[tuple[int, int]]] = {}
+    intervals = assignment.IntervalVarContainer()
+    for k in range(intervals.Size()):
+        element = intervals.Element(k)
+        var = element.Var()
+        name = var.Name()
+        if not name.startswith("break ") or not element.PerformedValue():
+            continue
+        for v, spec in enumerate(problem.vehicles):
+            if name.startswith(f"break {spec.name} "):
+                breaks_by_vehicle.setdefault(v, []).append(
+                    (int(element.StartValue()), int(element.DurationValue())))
+    for v in range(len(problem.vehicles)):
+        index = routing.Start(v)
+        start_s = assignment.Value(time_dim.CumulVar(index))
+        nodes, starts = [], []
+        index = assignment.Value(routing.NextVar(index))
+        while not routing.IsEnd(index):
+            node = manager.IndexToNode(index)
+            nodes.append(node)
+            starts.append(int(assignment.Value(time_dim.CumulVar(index))))
+            visited.add(node)
+            index = assignment.Value(routing.NextVar(index))
+        end_s = assignment.Value(time_dim.CumulVar(index))
+        routes.append(RouteSolution(
+            vehicle=v, nodes=tuple(nodes), service_start_s=tuple(starts),
+            start_s=int(start_s), end_s=int(end_s),
+            breaks=tuple(sorted(breaks_by_vehicle.get(v, [])))))
+    depots = {s.start_node for s in problem.vehicles} | {s.end_node for s in problem.vehicles}
+    dropped = tuple(i for i in range(problem.num_nodes) if i not in visited and i not in depots)
+    return Solution(routes=tuple(routes), dropped=dropped,
+                    objective=int(assignment.ObjectiveValue()), engine=engine)
+
+
+def solve_ortools(problem: RoutingProblem, time_limit_s: float = 10.0, seed: int = 1,
+                  initial_routes: list[list[int]] | None = None) -> Solution:
+    """Solve with OR-Tools; ``initial_routes`` (node lists per vehicle) seed the search."""
+    manager, routing, time_dim = _routing_model(problem)
+    params = search_parameters(time_limit_s, seed)
+    if initial_routes is not None:
+        routing.CloseModelWithParameters(params)
+        initial = routing.ReadAssignmentFromRoutes(
+            [list(map(int, r)) for r in initial_routes], True)
+        assignment = routing.SolveFromAssignmentWithParameters(initial, params)
+    else:
+        assignment = routing.SolveWithParameters(params)
+    if assignment is None:
+        # Every visit is optional unless its prize is -1; no assignment means
+        # the vehicles themselves cannot run (e.g. a shift shorter than zero).
+        return Solution(routes=tuple(
+            RouteSolution(v, (), (), spec.earliest_start_s, spec.earliest_start_s)
+            for v, spec in enumerate(problem.vehicles)),
+            dropped=tuple(range(1, problem.num_nodes)), objective=0,
+            engine="ortools", stats={"status": int(routing.status())})
+    return extract(problem, manager, routing, time_dim, assignment, "ortools")

@@ -1,0 +1,102 @@
+"""The routing problem as arrays: what an engine sees, and what it gives back.
+
+The solver never sees a graph or a scenario: only integer matrices and
+vectors. Node 0 is the depot (the commune police station); nodes 1..n-1 are
+visits. Times are integer seconds after local midnight; durations are seconds;
+distances are metres.
+
+A visit's ``windows`` bound the *start* of its service (the caller subtracts the
+service time from each window's end, so that the whole visit fits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class BreakSpec:
+    """A break of ``duration_s`` starting between ``earliest_s`` and ``latest_s``."""
+
+    earliest_s: int
+    latest_s: int
+    duration_s: int
+
+
+@dataclass(frozen=True)
+class VehicleSpec:
+    """One route: leaves ``start_node`` no earlier than ``earliest_start_s``,
+    reaches ``end_node`` no later than ``latest_end_s``, works at most
+    ``max_duration_s`` in all (travel, waiting, service and breaks)."""
+
+    name: str
+    earliest_start_s: int
+    latest_end_s: int
+    max_duration_s: int
+    breaks: tuple[BreakSpec, ...] = ()
+    start_node: int = 0
+    end_node: int = 0
+
+
+@dataclass(frozen=True)
+class RoutingProblem:
+    """Dense, index-based data for one day.
+
+    - ``travel_s[i, j]``: travel time from node i to node j (no service), int.
+    - ``distance_m[i, j]``: distance along that trip, int.
+    - ``service_s[i]``: time spent at node i, int.
+    - ``windows[i]``: allowed service starts for node i, as ``(start_s, end_s)``
+      pairs sorted and disjoint; empty means any time.
+    - ``prize[i]``: cost of leaving node i unvisited; ``-1`` means it must be visited.
+    - ``allowed_vehicles[i]``: vehicle indices that may visit node i (empty: all).
+    """
+
+    travel_s: np.ndarray
+    distance_m: np.ndarray
+    service_s: np.ndarray
+    windows: tuple[tuple[tuple[int, int], ...], ...]
+    prize: np.ndarray
+    vehicles: tuple[VehicleSpec, ...]
+    allowed_vehicles: tuple[tuple[int, ...], ...] = ()
+    span_cost_per_s: int = 1
+
+    def __post_init__(self) -> None:
+        n = self.travel_s.shape[0]
+        if self.travel_s.shape != (n, n) or self.distance_m.shape != (n, n):
+            raise ValueError("travel_s and distance_m must be square and of one size")
+        if len(self.service_s) != n or len(self.windows) != n or len(self.prize) != n:
+            raise ValueError("service_s, windows and prize need one entry per node")
+        if self.allowed_vehicles and len(self.allowed_vehicles) != n:
+            raise ValueError("allowed_vehicles needs one entry per node, or none at all")
+        if not np.issubdtype(self.travel_s.dtype, np.integer):
+            raise ValueError("travel_s must hold integers")
+
+    @property
+    def num_nodes(self) -> int:
+        return int(self.travel_s.shape[0])
+
+
+@dataclass(frozen=True)
+class RouteSolution:
+    """One vehicle's route: visited nodes in order with their service starts.
+
+    ``breaks`` are ``(start_s, duration_s)`` pairs.
+    """
+
+    vehicle: int
+    nodes: tuple[int, ...]
+    service_start_s: tuple[int, ...]
+    start_s: int
+    end_s: int
+    breaks: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Solution:
+    routes: tuple[RouteSolution, ...]
+    dropped: tuple[int, ...]
+    objective: int
+    engine: str
+    stats: dict = field(default_factory=dict)

@@ -1,0 +1,170 @@
+"""Travel times on a road graph from the editable speed table ``maps/speeds.toml``.
+
+Graph in, graph out, the osmnx way. Reads per edge: ``length`` (m), ``highway``,
+optional ``surface``, ``tracktype``, ``smoothness``, ``ford`` ("yes"),
+``closed`` ("yes": an explicit closure) and ``grade`` (rise over run in the
+edge's direction; 0 when absent). Adds per edge, for each profile and season,
+``tt_<profile>_<season>`` in seconds (e.g. ``tt_motorbike_wet``); an edge a
+profile may not use in a season gets no such attribute.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from planner.domain import SEASONS
+from planner.errors import InputError, Problem
+
+PROFILES: tuple[str, ...] = ("motorbike", "walk", "car")
+MAPS_DIR = Path(__file__).resolve().parent.parent / "maps"
+DEFAULT_TABLE = MAPS_DIR / "speeds.toml"
+
+SpeedTable = dict[str, Any]
+
+
+def load_speed_table(path: str | Path | None = None) -> SpeedTable:
+    """Read the speed table (TOML). Raises ``InputError`` naming the file."""
+    path = Path(path) if path else DEFAULT_TABLE
+    try:
+        with open(path, "rb") as fh:
+            table = tomllib.load(fh)
+    except FileNotFoundError:
+        raise InputError(Problem(str(path), "", "file not found",
+                                 "give the path of a speed table like maps/speeds.toml")) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(Problem(str(path), "", f"not valid TOML ({exc})",
+                                 "fix the syntax; compare with maps/speeds.toml")) from None
+    missing = [p for p in ("motorbike", "walk") if p not in table]
+    if missing:
+        raise InputError(Problem(str(path), ", ".join(missing), "profile section missing",
+                                 "add the section; copy it from maps/speeds.toml"))
+    return table
+
+
+def _tag(data: dict[str, Any], key: str) -> str | None:
+    """An OSM tag as one lower-case string (osmnx may hold lists after simplification)."""
+    value = data.get(key)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, list):
+        value = value[0] if value else None
+        if value is None:
+            return None
+    text = str(value).strip().lower()
+    if text.startswith("[") and text.endswith("]"):  # a list stored as text in GraphML
+        text = text.strip("[]").split(",")[0].strip(" '\"")
+    return text or None
+
+
+def surface_of(data: dict[str, Any], table: SpeedTable) -> str:
+    """The edge's surface, or the class default from ``[default_surface]``."""
+    surface = _tag(data, "surface")
+    if surface:
+        return surface
+    highway = _tag(data, "highway") or "road"
+    return table.get("default_surface", {}).get(highway, "unpaved")
+
+
+def is_unpaved(data: dict[str, Any], table: SpeedTable) -> bool:
+    surfaces = set(table.get("unpaved", {}).get("surfaces", []))
+    return surface_of(data, table) in surfaces
+
+
+def tobler_kph(grade: float, flat_kph: float = 5.0) -> float:
+    """Tobler's hiking function scaled so that the flat gives ``flat_kph``.
+
+    ``grade`` is rise over run (0.1 = 10 %).
+    """
+    return flat_kph / (6.0 * math.exp(-3.5 * 0.05)) * 6.0 * math.exp(-3.5 * abs(grade + 0.05))
+
+
+def _is_ford(data: dict[str, Any]) -> bool:
+    return _tag(data, "ford") in {"yes", "true", "1", "stepping_stones"}
+
+
+def edge_speed_kph(data: dict[str, Any], profile: str, season: str, table: SpeedTable) -> float:
+    """Speed in km/h of one directed edge; 0.0 when the profile may not use it."""
+    conf = table[profile]
+    if _tag(data, "closed") in {"yes", "true", "1"}:
+        return 0.0
+    wet = conf.get("wet", {})
+    ford = _is_ford(data)
+    if ford and season == "wet" and wet.get("fords_close", True):
+        return 0.0
+    highway = _tag(data, "highway") or "road"
+    grade = float(data.get("grade", 0.0) or 0.0)
+    if math.isnan(grade):
+        grade = 0.0
+    slope = conf.get("slope", {})
+    max_g = float(slope.get("max_pct", 30.0)) / 100.0
+    grade = max(-max_g, min(max_g, grade))
+
+    if profile == "walk":
+        if float(conf.get("highway", {}).get(highway, 1.0)) <= 0.0:
+            return 0.0
+        speed = tobler_kph(grade, float(conf.get("flat_kph", 5.0)))
+        speed *= float(conf.get("highway", {}).get(highway, 1.0))
+        speed *= float(conf.get("kit_factor", 1.0))
+    else:
+        base = float(conf.get("highway", {}).get(highway, conf.get("default_kph", 25.0)))
+        if base <= 0.0:
+            return 0.0
+        speed = base
+        for key in ("surface", "tracktype", "smoothness"):
+            value = surface_of(data, table) if key == "surface" else _tag(data, key)
+            cap = conf.get(key, {}).get(value) if value else None
+            if cap is not None:
+                if float(cap) <= 0.0:
+                    return 0.0
+                speed = min(speed, float(cap))
+        pct = grade * 100.0
+        factor = 1.0
+        if pct > slope.get("uphill_free_pct", 3.0):
+            factor += slope.get("uphill_per_pct", 0.04) * (pct - slope.get("uphill_free_pct", 3.0))
+        elif -pct > slope.get("downhill_free_pct", 6.0):
+            factor += slope.get("downhill_per_pct", 0.02) * (
+                -pct - slope.get("downhill_free_pct", 6.0))
+        speed /= factor
+    if ford:
+        speed = min(speed, float(conf.get("ford_kph", 3.0)))
+    if season == "wet":
+        key = "unpaved_factor" if is_unpaved(data, table) else "paved_factor"
+        speed *= float(wet.get(key, 1.0))
+    return speed
+
+
+def add_travel_times(G, table: SpeedTable | None = None,
+                     profiles: Iterable[str] = PROFILES,
+                     seasons: Iterable[str] = SEASONS):
+    """Add ``tt_<profile>_<season>`` (s) to every edge of ``G`` a profile may use.
+
+    Reads ``length`` (m) and the tags listed in the module docstring. Profiles
+    absent from the table are skipped. Returns ``G`` (modified in place).
+    """
+    table = table or load_speed_table()
+    profiles = [p for p in profiles if p in table]
+    seasons = list(seasons)
+    for _u, _v, data in G.edges(data=True):
+        if "length" not in data:
+            raise KeyError("All edges must have a 'length' attribute (metres).")
+        length_m = float(data["length"])
+        for profile in profiles:
+            for season in seasons:
+                attr = f"tt_{profile}_{season}"
+                speed = edge_speed_kph(data, profile, season, table)
+                if speed > 0.0:
+                    data[attr] = round(length_m / (speed / 3.6), 3)
+                else:
+                    data.pop(attr, None)
+    return G
+
+
+def walk_offpath_kph(table: SpeedTable, grade: float = 0.0) -> float:
+    """Walking speed off any path (a straight line across fields), km/h."""
+    conf = table["walk"]
+    return (tobler_kph(grade, float(conf.get("flat_kph", 5.0)))
+            * float(conf.get("off_path_factor", 0.6)) * float(conf.get("kit_factor", 1.0)))
