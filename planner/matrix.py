@@ -1,0 +1,351 @@
+"""Travel matrices between sites, from a road graph with travel times.
+
+Sites (the station and households, given as ``(lon, lat)``) are snapped to the
+road graph. A site farther than ``walk_offroad_m`` from a road a motorbike may
+use is reached the last-mile way: ride to a parking point on the drivable
+network, then walk (along paths where they exist, else a straight line with a
+detour factor at Tobler's off-path speed), and walk back afterwards.
+
+Shortest paths run with ``scipy.sparse.csgraph.dijkstra`` from the snapped
+nodes only. Matrices are asymmetric (uphill differs from downhill) and hold
+integers: seconds and metres.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+from planner.speeds import SpeedTable, walk_offpath_kph
+
+EARTH_RADIUS_M = 6_371_008.8
+
+
+@dataclass(frozen=True)
+class CsrGraph:
+    """A graph as a sparse matrix for one weight, with the edge lengths beside it.
+
+    ``weight[i, j]`` is the cheapest parallel edge's weight; ``length_m[i, j]``
+    that same edge's length. ``nodes[i]`` is the graph's node id for row i.
+    """
+
+    weight: csr_matrix
+    length_m: csr_matrix
+    nodes: tuple
+    index: dict
+
+
+def to_csr(G, weight: str, nodes: list | None = None) -> CsrGraph:
+    """Compile the edges of ``G`` that have ``weight`` into a ``CsrGraph``.
+
+    Edges without the attribute (forbidden for that profile and season) are
+    left out. Among parallel edges the one with the least weight is kept.
+    """
+    nodes = list(G.nodes) if nodes is None else nodes
+    index = {n: i for i, n in enumerate(nodes)}
+    rows, cols, w, length = [], [], [], []
+    for u, v, data in G.edges(data=True):
+        value = data.get(weight)
+        if value is None or u == v:
+            continue
+        rows.append(index[u])
+        cols.append(index[v])
+        w.append(float(value))
+        length.append(float(data.get("length", 0.0)))
+    n = len(nodes)
+    rows_a = np.asarray(rows, dtype=np.int64)
+    cols_a = np.asarray(cols, dtype=np.int64)
+    w_a = np.asarray(w, dtype=np.float64)
+    len_a = np.asarray(length, dtype=np.float64)
+    # keep the cheapest of parallel edges: sort by (row, col, weight), take firsts
+    order = np.lexsort((w_a, cols_a, rows_a))
+    rows_a, cols_a, w_a, len_a = rows_a[order], cols_a[order], w_a[order], len_a[order]
+    if len(rows_a):
+        first = np.ones(len(rows_a), dtype=bool)
+        first[1:] = (rows_a[1:] != rows_a[:-1]) | (cols_a[1:] != cols_a[:-1])
+        rows_a, cols_a, w_a, len_a = rows_a[first], cols_a[first], w_a[first], len_a[first]
+    # a zero weight would vanish from a sparse matrix: keep it tiny instead
+    w_a = np.maximum(w_a, 1e-6)
+    weight_m = csr_matrix((w_a, (rows_a, cols_a)), shape=(n, n))
+    length_m = csr_matrix((np.maximum(len_a, 1e-6), (rows_a, cols_a)), shape=(n, n))
+    return CsrGraph(weight=weight_m, length_m=length_m, nodes=tuple(nodes), index=index)
+
+
+def path_lengths(pred: np.ndarray, sources: np.ndarray, length_m: csr_matrix) -> np.ndarray:
+    """Length (m) along each shortest-path tree, from predecessor arrays.
+
+    ``pred`` is dijkstra's ``(k, n)`` predecessor matrix for the ``k`` sources.
+    Uses pointer jumping: ``O(k · n · log depth)`` with numpy, no Python loop
+    over nodes.
+    """
+    k, n = pred.shape
+    rows = np.repeat(np.arange(k), n).reshape(k, n)
+    parent = pred.copy()
+    has_parent = parent >= 0
+    acc = np.zeros((k, n), dtype=np.float64)
+    safe_parent = np.where(has_parent, parent, 0)
+    cols = np.broadcast_to(np.arange(n), (k, n))
+    edge = np.asarray(length_m[safe_parent.ravel(), cols.ravel()]).reshape(k, n)
+    acc[has_parent] = edge[has_parent]
+    # jump until every pointer reaches its root (the source, which has no parent)
+    for _ in range(64):
+        active = parent >= 0
+        if not active.any():
+            break
+        safe = np.where(active, parent, 0)
+        acc = np.where(active, acc + acc[rows, safe], acc)
+        parent = np.where(active, parent[rows, safe], -9999)
+    del sources
+    return acc
+
+
+def shortest_from(graph: CsrGraph, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Times and lengths from each of ``sources`` (row indices) to every node.
+
+    Returns ``(weight, length_m)`` arrays of shape ``(len(sources), n)``; ``inf``
+    where unreachable. Lengths follow the minimum-weight paths.
+    """
+    sources = np.asarray(sources, dtype=np.int64)
+    if len(sources) == 0:
+        n = graph.weight.shape[0]
+        return np.zeros((0, n)), np.zeros((0, n))
+    dist, pred = dijkstra(graph.weight, directed=True, indices=sources,
+                          return_predecessors=True)
+    length = path_lengths(pred, sources, graph.length_m)
+    length[~np.isfinite(dist)] = np.inf
+    return dist, length
+
+
+def _local_xy(lon: np.ndarray, lat: np.ndarray, lat0: float) -> np.ndarray:
+    """Equirectangular metres around latitude ``lat0`` (good to 0.1 % over a district)."""
+    k = math.pi / 180.0 * EARTH_RADIUS_M
+    return np.column_stack([np.asarray(lon) * k * math.cos(math.radians(lat0)),
+                            np.asarray(lat) * k])
+
+
+def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, a)))
+
+
+@dataclass(frozen=True)
+class SiteAccess:
+    """How a site is reached. ``park_node`` is the graph node where the
+    motorbikes wait; ``walk_m`` the one-way walk from there (0 on a road);
+    ``walk_in_s``/``walk_out_s`` the walk to and from the site with the kit.
+    ``walk_nodes`` is the walking path from the parking point (graph nodes,
+    possibly empty for a straight-line walk). ``reason`` is set when unreachable.
+    """
+
+    lon: float
+    lat: float
+    park_node: object | None
+    park_lon: float
+    park_lat: float
+    walk_m: float
+    walk_in_s: float
+    walk_out_s: float
+    walk_nodes: tuple = ()
+    reason: str = ""
+    code: str = ""
+
+    @property
+    def reachable(self) -> bool:
+        return not self.reason
+
+
+@dataclass(frozen=True)
+class TravelMatrices:
+    """Asymmetric travel between sites: ``travel_s[i, j]`` and ``distance_m[i, j]``
+    (ints; walking included), ``drive_m[i, j]`` the motorbike part alone.
+    Unreachable pairs hold ``UNREACHABLE``."""
+
+    travel_s: np.ndarray
+    distance_m: np.ndarray
+    drive_m: np.ndarray
+    access: tuple[SiteAccess, ...]
+    profile: str
+    season: str
+
+
+UNREACHABLE = 10**9
+
+
+def _node_xy(G, nodes) -> tuple[np.ndarray, np.ndarray]:
+    lon = np.fromiter((G.nodes[n]["x"] for n in nodes), dtype=np.float64, count=len(nodes))
+    lat = np.fromiter((G.nodes[n]["y"] for n in nodes), dtype=np.float64, count=len(nodes))
+    return lon, lat
+
+
+def site_access(G, sites: list[tuple[float, float]], season: str, table: SpeedTable,
+                walk_offroad_m: float, walk_limit_m: float, detour_factor: float,
+                profile: str = "motorbike") -> list[SiteAccess]:
+    """Find each site's parking point and walking leg (see the module docstring)."""
+    drive_attr, walk_attr = f"tt_{profile}_{season}", f"tt_walk_{season}"
+    nodes = list(G.nodes)
+    lon, lat = _node_xy(G, nodes)
+    lat0 = float(np.mean(lat)) if len(lat) else 0.0
+    xy = _local_xy(lon, lat, lat0)
+    drivable = np.zeros(len(nodes), dtype=bool)
+    walkable = np.zeros(len(nodes), dtype=bool)
+    index = {n: i for i, n in enumerate(nodes)}
+    for u, v, data in G.edges(data=True):
+        if drive_attr in data:
+            drivable[index[u]] = drivable[index[v]] = True
+        if walk_attr in data:
+            walkable[index[u]] = walkable[index[v]] = True
+    site_lon = np.array([s[0] for s in sites])
+    site_lat = np.array([s[1] for s in sites])
+    site_xy = _local_xy(site_lon, site_lat, lat0)
+    offpath_mps = walk_offpath_kph(table) / 3.6
+
+    drive_ids = np.flatnonzero(drivable)
+    walk_ids = np.flatnonzero(walkable)
+    if len(drive_ids) == 0:
+        reason = f"no road in the network is open to a {profile} in the {season} season"
+        return [SiteAccess(s[0], s[1], None, s[0], s[1], 0, 0, 0, (), reason, "no_roads")
+                for s in sites]
+    drive_tree = cKDTree(xy[drive_ids])
+    d_drive, i_drive = drive_tree.query(site_xy)
+    if len(walk_ids):
+        walk_tree = cKDTree(xy[walk_ids])
+        d_walk, i_walk = walk_tree.query(site_xy)
+    else:
+        d_walk = np.full(len(sites), np.inf)
+        i_walk = np.zeros(len(sites), dtype=np.int64)
+
+    needs_walk = [k for k in range(len(sites)) if d_drive[k] > walk_offroad_m]
+    walk_graph = to_csr(G, walk_attr, nodes) if needs_walk and len(walk_ids) else None
+    walk_len_graph = None
+    if walk_graph is not None:
+        # choose walking routes by length (the walking limit is a distance)
+        walk_len_graph = CsrGraph(walk_graph.length_m, walk_graph.length_m,
+                                  walk_graph.nodes, walk_graph.index)
+    result: list[SiteAccess] = []
+    snap_sources = {k: int(walk_ids[i_walk[k]]) for k in needs_walk} if len(walk_ids) else {}
+    dist_rows: dict[int, np.ndarray] = {}
+    pred_rows: dict[int, np.ndarray] = {}
+    if walk_len_graph is not None and snap_sources:
+        uniq = sorted(set(snap_sources.values()))
+        dist, pred = dijkstra(walk_len_graph.weight, directed=True, indices=uniq,
+                              return_predecessors=True, limit=walk_limit_m * 1.01)
+        for r, src in enumerate(uniq):
+            dist_rows[src] = dist[r]
+            pred_rows[src] = pred[r]
+
+    for k, (s_lon, s_lat) in enumerate(sites):
+        if d_drive[k] <= walk_offroad_m:
+            node = nodes[drive_ids[i_drive[k]]]
+            result.append(SiteAccess(s_lon, s_lat, node, float(lon[index[node]]),
+                                     float(lat[index[node]]), 0.0, 0.0, 0.0))
+            continue
+        # candidate 1: straight across country to the nearest drivable node
+        best = (float(d_drive[k]) * detour_factor, int(drive_ids[i_drive[k]]), ())
+        # candidate 2: to the nearest path node, then along paths to a drivable node
+        if k in snap_sources and snap_sources[k] in dist_rows:
+            src = snap_sources[k]
+            dist = dist_rows[src]
+            reach = dist[drive_ids]
+            if np.isfinite(reach).any():
+                j = int(np.argmin(reach))
+                total = float(reach[j]) + float(d_walk[k]) * detour_factor
+                if total < best[0]:
+                    park = int(drive_ids[j])
+                    chain = [park]
+                    pred = pred_rows[src]
+                    while chain[-1] != src and pred[chain[-1]] >= 0:
+                        chain.append(int(pred[chain[-1]]))
+                    best = (total, park, tuple(chain))  # park ... snap node
+        walk_m, park, chain = best
+        park_node = nodes[park]
+        if walk_m > walk_limit_m:
+            result.append(SiteAccess(
+                s_lon, s_lat, park_node, float(lon[park]), float(lat[park]), walk_m, 0, 0,
+                (), f"unreachable: {walk_m / 1000:.1f} km on foot beyond the walking limit "
+                    f"of {walk_limit_m / 1000:.1f} km", "walk_limit"))
+            continue
+        walk_in, walk_out = _walk_times(G, [nodes[i] for i in chain], walk_attr)
+        off_m = (walk_m - _chain_length(G, [nodes[i] for i in chain])) if chain else walk_m
+        walk_in += off_m / offpath_mps
+        walk_out += off_m / offpath_mps
+        result.append(SiteAccess(s_lon, s_lat, park_node, float(lon[park]), float(lat[park]),
+                                 walk_m, walk_in, walk_out, tuple(nodes[i] for i in chain)))
+    return result
+
+
+def _edge_min(G, u, v, attr: str) -> dict:
+    best = None
+    for data in G.get_edge_data(u, v, default={}).values():
+        if attr in data and (best is None or data[attr] < best[attr]):
+            best = data
+    return best or {}
+
+
+def _chain_length(G, chain: list) -> float:
+    return sum(float(_edge_min(G, a, b, "length").get("length", 0.0))
+               for a, b in zip(chain, chain[1:], strict=False))
+
+
+def _walk_times(G, chain: list, attr: str) -> tuple[float, float]:
+    """Seconds along ``chain`` (park → house) and back (house → park)."""
+    t_in = sum(float(_edge_min(G, a, b, attr).get(attr, 0.0))
+               for a, b in zip(chain, chain[1:], strict=False))
+    back = list(reversed(chain))
+    t_out = sum(float(_edge_min(G, a, b, attr).get(attr, 0.0))
+                for a, b in zip(back, back[1:], strict=False))
+    return t_in, t_out
+
+
+def travel_matrices(G, sites: list[tuple[float, float]], season: str, table: SpeedTable,
+                    walk_offroad_m: float = 150.0, walk_limit_m: float = 3000.0,
+                    detour_factor: float = 1.3, profile: str = "motorbike") -> TravelMatrices:
+    """Asymmetric time and distance matrices between ``sites`` (site 0 first).
+
+    ``travel_s[i, j]`` = walk back from i to its parking point + ride between
+    the parking points + walk from there to j. Pairs with no route, and sites
+    that are unreachable, hold ``UNREACHABLE``.
+    """
+    access = site_access(G, sites, season, table, walk_offroad_m, walk_limit_m,
+                         detour_factor, profile)
+    n = len(sites)
+    attr = f"tt_{profile}_{season}"
+    graph = to_csr(G, attr)
+    park_rows = sorted({graph.index[a.park_node] for a in access
+                        if a.reachable and a.park_node is not None})
+    times, lengths = shortest_from(graph, np.array(park_rows, dtype=np.int64))
+    row_of = {r: k for k, r in enumerate(park_rows)}
+    travel = np.full((n, n), float(UNREACHABLE))
+    dist = np.full((n, n), float(UNREACHABLE))
+    drive = np.full((n, n), float(UNREACHABLE))
+    ok = [i for i, a in enumerate(access) if a.reachable and a.park_node is not None]
+    if ok:
+        p = np.array([graph.index[access[i].park_node] for i in ok])
+        rows = np.array([row_of[graph.index[access[i].park_node]] for i in ok])
+        t = times[np.ix_(rows, p)]
+        d = lengths[np.ix_(rows, p)]
+        w_out = np.array([access[i].walk_out_s for i in ok])
+        w_in = np.array([access[i].walk_in_s for i in ok])
+        w_m = np.array([access[i].walk_m for i in ok])
+        tt = w_out[:, None] + t + w_in[None, :]
+        dd = w_m[:, None] + d + w_m[None, :]
+        finite = np.isfinite(t)
+        sub_t = np.where(finite, np.rint(tt), UNREACHABLE)
+        sub_d = np.where(finite, np.rint(dd), UNREACHABLE)
+        sub_dr = np.where(finite, np.rint(d), UNREACHABLE)
+        travel[np.ix_(ok, ok)] = sub_t
+        dist[np.ix_(ok, ok)] = sub_d
+        drive[np.ix_(ok, ok)] = sub_dr
+    np.fill_diagonal(travel, 0)
+    np.fill_diagonal(dist, 0)
+    np.fill_diagonal(drive, 0)
+    return TravelMatrices(travel_s=travel.astype(np.int64), distance_m=dist.astype(np.int64),
+                          drive_m=drive.astype(np.int64), access=tuple(access),
+                          profile=profile, season=season)

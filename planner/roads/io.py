@@ -1,0 +1,73 @@
+"""Load and save road graphs as GraphML, the osmnx way.
+
+Scenarios name a graph (``roads: demo_commune``) that lives at
+``maps/NAME.graphml``, or give a path to a ``.graphml`` file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from planner.errors import RoadsError
+from planner.speeds import MAPS_DIR, SpeedTable, add_travel_times, load_speed_table
+
+EDGE_DTYPES = {"grade": float, "grade_abs": float, "length": float}
+NODE_DTYPES = {"elevation": float, "x": float, "y": float}
+
+
+def resolve_graph_path(name: str, base_dir: str | Path | None = None) -> Path:
+    """Where the graph called ``name`` lives: a path (absolute or relative to
+    ``base_dir``), else ``maps/NAME.graphml``."""
+    candidates = []
+    raw = Path(name)
+    if raw.suffix == ".graphml":
+        candidates.append(raw if raw.is_absolute() else Path(base_dir or ".") / raw)
+        candidates.append(raw)
+    candidates.append(MAPS_DIR / f"{name}.graphml")
+    for path in candidates:
+        if path.is_file():
+            return path
+    return candidates[-1] if raw.suffix != ".graphml" else candidates[0]
+
+
+def load_graph(name: str, base_dir: str | Path | None = None,
+               table: SpeedTable | None = None):
+    """Read a road graph and (re)compute travel times from the current speed table.
+
+    Raises ``RoadsError`` (exit 3) when the file is missing or not a road graph.
+    """
+    import networkx as nx
+    import osmnx as ox
+
+    path = resolve_graph_path(name, base_dir)
+    if not path.is_file():
+        raise RoadsError(
+            f"{path} › road graph not found › run `python plan.py roads import FILE "
+            f"--name {Path(name).stem}` or `python plan.py demo` to create it")
+    try:
+        G = ox.load_graphml(path, node_dtypes=NODE_DTYPES, edge_dtypes=EDGE_DTYPES)
+    except (nx.NetworkXError, KeyError, ValueError, OSError, SyntaxError) as exc:
+        raise RoadsError(f"{path} › not a readable road graph ({exc}) › "
+                         "re-create it with `python plan.py roads import`") from None
+    if G.number_of_edges() == 0:
+        raise RoadsError(f"{path} › the road graph has no edges › import a larger area")
+    return add_travel_times(G, table or load_speed_table())
+
+
+def save_graph(G, path: str | Path) -> Path:
+    """Write ``G`` as GraphML atomically (a temporary file, then a rename)."""
+    import osmnx as ox
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        ox.save_graphml(G, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
