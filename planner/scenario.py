@@ -341,7 +341,8 @@ def _parse_teams(raw: Any, col: _Collector) -> list[Team]:
         shift = _window_field(item.get("shift", ""), f"{where}.shift", col) \
             if item.get("shift") else None
         if shift is None and not item.get("shift"):
-            col.error(f"{where}.shift", "missing", "give the shift as HH:MM-HH:MM, e.g. 07:00-17:00")
+            col.error(f"{where}.shift", "missing",
+                      "give the shift as HH:MM-HH:MM, e.g. 07:00-17:00")
         lunch = None
         if item.get("lunch"):
             lunch = _window_field(item["lunch"], f"{where}.lunch", col)
@@ -369,7 +370,8 @@ def _parse_teams(raw: Any, col: _Collector) -> list[Team]:
 def _parse_villages(raw: Any, col: _Collector) -> list[Village]:
     villages: list[Village] = []
     if not isinstance(raw, list) or not raw:
-        col.error("villages", "must be a non-empty list", "list the villages with id, name, lon, lat")
+        col.error("villages", "must be a non-empty list",
+                  "list the villages with id, name, lon, lat")
         return villages
     seen: set[str] = set()
     for k, item in enumerate(raw, start=1):
