@@ -1,0 +1,364 @@
+"""Solomon VRPTW: our engine against plain OR-Tools and PyVRP, side by side.
+
+Usage::
+
+    python -m benchmarks.vrptw --time-limit 10                 # all 56, table + CSV
+    python -m benchmarks.vrptw --instances R101,RC208 --engines ours,pyvrp
+    python -m benchmarks.vrptw solve R101 --time-limit 5 --seed 1   # one JSON object
+
+Engines (each gets the same time limit in wall seconds and the same seed):
+
+- ``ours``: the planner's engine core, ``planner.engine.pyvrp_engine.solve_portfolio``
+  (PyVRP, two seeds in two processes, best kept; deterministic iteration budget
+  with the time limit as a guard). It uses both cores.
+- ``ortools``: OR-Tools used the plain way: PATH_CHEAPEST_ARC first solution,
+  then GUIDED_LOCAL_SEARCH until the time limit; one thread. When
+  PATH_CHEAPEST_ARC finds nothing, a second full-length solve starts from
+  PARALLEL_CHEAPEST_INSERTION (generous to this peer).
+- ``pyvrp``: ``pyvrp.solve`` with default parameters and ``MaxRuntime``; one thread.
+
+Distances follow ``bks_distance_only.csv`` (DIMACS): each Euclidean edge
+truncated to one decimal, for cost and for travel time. Engines run one at a
+time per instance, so a one-thread peer has a core to itself. Every solution
+is checked independently (``benchmarks._solomon.check_solution``).
+
+Exit codes: 0 success; 2 bad input (missing file, not an instance, unknown
+instance or engine name), with a one-line message on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks._solomon import (
+    InstanceError,
+    SolomonInstance,
+    check_solution,
+    read_bks,
+    read_instance,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT.parent / "shared" / "data" / "solomon"
+ENGINES = ("ours", "ortools", "pyvrp")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One engine's answer on one instance; ``distance10`` is the truncated length ×10."""
+
+    instance: str
+    engine: str
+    routes: list[list[int]]
+    distance10: int
+    problems: list[str]
+    wall_s: float
+
+    @property
+    def feasible(self) -> bool:
+        return not self.problems
+
+    @property
+    def distance(self) -> float:
+        return round(self.distance10 / 10, 1)
+
+
+def pyvrp_data(inst: SolomonInstance):
+    """The instance as ``pyvrp.ProblemData`` (tenths; capacity as one load dimension)."""
+    import pyvrp
+
+    n = len(inst.demand)
+    locations = [pyvrp.Location(int(x), int(y), name=str(i))
+                 for i, (x, y) in enumerate(inst.coords)]
+    depots = [pyvrp.Depot(0, tw_early=int(inst.ready10[0]), tw_late=int(inst.due10[0]))]
+    clients = [pyvrp.Client(i, delivery=[int(inst.demand[i])],
+                            service_duration=int(inst.service10[i]),
+                            tw_early=int(inst.ready10[i]), tw_late=int(inst.due10[i]),
+                            name=str(i))
+               for i in range(1, n)]
+    fleet = [pyvrp.VehicleType(inst.num_vehicles, [inst.capacity],
+                               tw_early=int(inst.ready10[0]), tw_late=int(inst.due10[0]))]
+    return pyvrp.ProblemData(locations, clients, depots, fleet, [inst.dist10], [inst.dist10])
+
+
+def _pyvrp_routes(solution) -> list[list[int]]:
+    """Customer numbers per route of a PyVRP solution built by ``pyvrp_data``."""
+    from planner.engine.pyvrp_engine import routes_of
+
+    return [[c + 1 for c in visits] for _, visits in routes_of(solution)]
+
+
+def solve_ours(inst: SolomonInstance, time_limit_s: float, seed: int) -> list[list[int]]:
+    """The planner's engine core: ``solve_portfolio`` (two seeds, two processes)."""
+    from planner.engine.pyvrp_engine import solve_portfolio
+
+    solution, _ = solve_portfolio(pyvrp_data(inst), time_limit_s=time_limit_s, seed=seed)
+    return _pyvrp_routes(solution)
+
+
+def solve_pyvrp(inst: SolomonInstance, time_limit_s: float, seed: int) -> list[list[int]]:
+    """PyVRP with default parameters, one thread, stopped by wall time."""
+    import pyvrp
+    from pyvrp.stop import MaxRuntime
+
+    result = pyvrp.solve(pyvrp_data(inst), MaxRuntime(time_limit_s), seed=seed,
+                         collect_stats=False)
+    return _pyvrp_routes(result.best)
+
+
+def solve_ortools_plain(inst: SolomonInstance, time_limit_s: float,
+                        seed: int) -> list[list[int]]:
+    """OR-Tools the plain way: PATH_CHEAPEST_ARC, then guided local search, one thread.
+
+    On tight instances (R1, RC1) PATH_CHEAPEST_ARC often finds no first solution
+    at all within the limit; then the solve is repeated with
+    PARALLEL_CHEAPEST_INSERTION and a fresh full time limit (so this peer may
+    take up to twice the limit; its ``wall_s`` shows it). OR-Tools' routing
+    search takes no seed; ``seed`` is accepted for symmetry.
+    """
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+    del seed
+    n = len(inst.demand)
+    manager = pywrapcp.RoutingIndexManager(n, inst.num_vehicles, 0)
+    routing = pywrapcp.RoutingModel(manager)
+    dist = inst.dist10.tolist()
+    service = inst.service10.tolist()
+    demand = inst.demand.tolist()
+
+    def cost_cb(i: int, j: int) -> int:
+        return dist[manager.IndexToNode(i)][manager.IndexToNode(j)]
+
+    def time_cb(i: int, j: int) -> int:
+        a, b = manager.IndexToNode(i), manager.IndexToNode(j)
+        return service[a] + dist[a][b]
+
+    def demand_cb(i: int) -> int:
+        return demand[manager.IndexToNode(i)]
+
+    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(cost_cb))
+    horizon = int(inst.due10[0])
+    routing.AddDimension(routing.RegisterTransitCallback(time_cb), horizon, horizon, False,
+                         "time")
+    time_dim = routing.GetDimensionOrDie("time")
+    routing.AddDimensionWithVehicleCapacity(
+        routing.RegisterUnaryTransitCallback(demand_cb), 0,
+        [inst.capacity] * inst.num_vehicles, True, "load")
+    for node in range(1, n):
+        time_dim.CumulVar(manager.NodeToIndex(node)).SetRange(
+            int(inst.ready10[node]), int(inst.due10[node]))
+    for v in range(inst.num_vehicles):
+        time_dim.CumulVar(routing.Start(v)).SetRange(int(inst.ready10[0]), horizon)
+        time_dim.CumulVar(routing.End(v)).SetRange(int(inst.ready10[0]), horizon)
+    strategies = routing_enums_pb2.FirstSolutionStrategy
+    assignment = None
+    for first in (strategies.PATH_CHEAPEST_ARC, strategies.PARALLEL_CHEAPEST_INSERTION):
+        params = pywrapcp.DefaultRoutingSearchParameters()
+        params.first_solution_strategy = first
+        params.local_search_metaheuristic = (
+            routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
+        params.time_limit.FromMilliseconds(int(time_limit_s * 1000))
+        assignment = routing.SolveWithParameters(params)
+        if assignment is not None:
+            break
+    if assignment is None:
+        return []
+    routes = []
+    for v in range(inst.num_vehicles):
+        index = assignment.Value(routing.NextVar(routing.Start(v)))
+        route = []
+        while not routing.IsEnd(index):
+            route.append(manager.IndexToNode(index))
+            index = assignment.Value(routing.NextVar(index))
+        if route:
+            routes.append(route)
+    return routes
+
+
+SOLVERS: dict[str, Callable[[SolomonInstance, float, int], list[list[int]]]] = {
+    "ours": solve_ours, "ortools": solve_ortools_plain, "pyvrp": solve_pyvrp}
+
+
+def run_engine(inst: SolomonInstance, engine: str, time_limit_s: float, seed: int) -> Run:
+    """Solve ``inst`` with ``engine`` and check the answer independently."""
+    start = time.perf_counter()
+    routes = SOLVERS[engine](inst, time_limit_s, seed)
+    wall_s = time.perf_counter() - start
+    routes = [r for r in routes if r]
+    distance10, problems = check_solution(inst, routes)
+    if not routes:
+        problems = ["no solution found", *problems]
+    return Run(inst.name, engine, routes, distance10, problems, wall_s)
+
+
+def resolve_instance(name_or_path: str, data_dir: Path = DATA_DIR) -> Path:
+    """A file path as given, or ``data_dir/NAME.txt`` for a bare instance name."""
+    path = Path(name_or_path)
+    if path.suffix or path.parent != Path("."):
+        return path
+    return data_dir / f"{name_or_path.upper()}.txt"
+
+
+def gap_pct(distance: float, bks: float | None) -> float | None:
+    """Gap of ``distance`` above ``bks`` in per cent, or None without a BKS."""
+    if bks is None or bks <= 0:
+        return None
+    return 100.0 * (distance - bks) / bks
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def format_table(runs: dict[str, dict[str, Run]], bks: dict[str, tuple[int, float]],
+                 engines: Sequence[str]) -> str:
+    """A Markdown table: instance, BKS, then distance, routes and gap per engine; mean row."""
+    head = ["instance", "BKS"]
+    for e in engines:
+        head += [f"{e} dist", f"{e} routes", f"{e} gap %"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    gaps: dict[str, list[float]] = {e: [] for e in engines}
+    for name, by_engine in runs.items():
+        ref = bks.get(name)
+        row = [name, _fmt(ref[1] if ref else None, 1)]
+        for e in engines:
+            r = by_engine[e]
+            gap = gap_pct(r.distance, ref[1] if ref else None) if r.feasible else None
+            if gap is not None:
+                gaps[e].append(gap)
+            mark = "" if r.feasible else " INFEASIBLE"
+            row += [f"{r.distance:.1f}{mark}", str(len(r.routes)), _fmt(gap)]
+        lines.append("| " + " | ".join(row) + " |")
+    for label, agg in (("mean", np.mean), ("worst", np.max)):
+        row = [f"**{label}**", ""]
+        for e in engines:
+            row += ["", "", _fmt(float(agg(gaps[e])) if gaps[e] else None)]
+        lines.append("| " + " | ".join(row) + " |")
+    feasible = {e: sum(by[e].feasible for by in runs.values()) for e in engines}
+    lines.append("")
+    lines.append("feasible: " + ", ".join(f"{e} {feasible[e]}/{len(runs)}" for e in engines))
+    return "\n".join(lines)
+
+
+def write_csv(path: Path, runs: dict[str, dict[str, Run]],
+              bks: dict[str, tuple[int, float]], engines: Sequence[str]) -> None:
+    """One row per (instance, engine): distances in instance units, gap in per cent."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["instance", "engine", "bks_distance", "distance", "routes", "gap_pct",
+                      "feasible", "wall_s", "problems"])
+        for name, by_engine in runs.items():
+            ref = bks.get(name)
+            for e in engines:
+                r = by_engine[e]
+                gap = gap_pct(r.distance, ref[1] if ref else None)
+                out.writerow([name, e, ref[1] if ref else "", f"{r.distance:.1f}",
+                              len(r.routes), _fmt(gap, 3), int(r.feasible), f"{r.wall_s:.2f}",
+                              "; ".join(r.problems)])
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def main_run(argv: Sequence[str]) -> int:
+    """``python -m benchmarks.vrptw [--instances ...] [--engines ...]``: the side-by-side table."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.vrptw",
+        description="Solomon VRPTW: our engine vs plain OR-Tools vs PyVRP "
+                    "(subcommand 'solve INSTANCE' prints one JSON solution).")
+    parser.add_argument("--time-limit", type=float, default=10.0,
+                        help="wall seconds per engine and instance (default 10)")
+    parser.add_argument("--seed", type=int, default=1, help="seed for every engine (default 1)")
+    parser.add_argument("--instances", default="",
+                        help="comma-separated names (e.g. R101,C201); default: all in --data")
+    parser.add_argument("--engines", default=",".join(ENGINES),
+                        help=f"comma-separated subset of {','.join(ENGINES)}")
+    parser.add_argument("--data", type=Path, default=DATA_DIR,
+                        help="folder with *.txt and bks_distance_only.csv")
+    parser.add_argument("--csv", type=Path, default=Path("vrptw_results.csv"),
+                        help="where to write one row per instance and engine")
+    args = parser.parse_args(argv)
+    engines = _split(args.engines)
+    unknown = [e for e in engines if e not in ENGINES]
+    if unknown or not engines:
+        raise InstanceError(f"unknown engine(s) {unknown or engines}; choose from {ENGINES}")
+    if not args.data.is_dir():
+        raise InstanceError(f"{args.data}: no such folder (see ../shared/data/README.md)")
+    if args.time_limit <= 0:
+        raise InstanceError("--time-limit must be positive")
+    names = [n.upper() for n in _split(args.instances)] or sorted(
+        p.stem.upper() for p in args.data.glob("*.txt"))
+    paths = [resolve_instance(n, args.data) for n in names]
+    instances = [read_instance(p) for p in paths]  # all bad input reported before any work
+    bks_path = args.data / "bks_distance_only.csv"
+    bks = read_bks(bks_path) if bks_path.is_file() else {}
+    print(f"# {dt.datetime.now().isoformat(timespec='seconds')} · {platform.node()} · "
+          f"{platform.processor() or platform.machine()} · python {platform.python_version()}"
+          f" · time limit {args.time_limit:g} s · seed {args.seed}", flush=True)
+    runs: dict[str, dict[str, Run]] = {}
+    for inst in instances:
+        runs[inst.name] = {}
+        for e in engines:
+            r = run_engine(inst, e, args.time_limit, args.seed)
+            runs[inst.name][e] = r
+            ref = bks.get(inst.name)
+            gap = gap_pct(r.distance, ref[1] if ref else None)
+            status = "ok" if r.feasible else "INFEASIBLE: " + "; ".join(r.problems)
+            print(f"{inst.name:6s} {e:8s} {r.distance:9.1f} routes {len(r.routes):2d} "
+                  f"gap {_fmt(gap):>6s} % wall {r.wall_s:5.1f} s {status}", flush=True)
+    print()
+    print(format_table(runs, bks, engines))
+    write_csv(args.csv, runs, bks, engines)
+    print(f"\nCSV: {args.csv}")
+    return 0
+
+
+def main_solve(argv: Sequence[str]) -> int:
+    """``python -m benchmarks.vrptw solve INSTANCE``: one JSON solution on stdout."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.vrptw solve",
+        description="Solve one Solomon instance and print "
+                    '{"routes": [[customer numbers]], "distance": d, "engine": name}.')
+    parser.add_argument("instance", help="a Solomon .txt file, or a name such as R101")
+    parser.add_argument("--time-limit", type=float, default=10.0, help="wall seconds")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--engine", choices=ENGINES, default="ours")
+    parser.add_argument("--data", type=Path, default=DATA_DIR,
+                        help="folder in which a bare instance name is looked up")
+    args = parser.parse_args(argv)
+    if args.time_limit <= 0:
+        raise InstanceError("--time-limit must be positive")
+    inst = read_instance(resolve_instance(args.instance, args.data))
+    r = run_engine(inst, args.engine, args.time_limit, args.seed)
+    names = {"ours": "planner (pyvrp portfolio)", "ortools": "ortools plain (PCA+GLS)",
+             "pyvrp": "pyvrp"}
+    print(json.dumps({"routes": r.routes, "distance": r.distance, "engine": names[args.engine]}))
+    return 0 if r.feasible else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; bad input gives one line on stderr and exit code 2."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "solve":
+            return main_solve(argv[1:])
+        return main_run(argv)
+    except InstanceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""PyVRP as a route generator: a ``RoutingProblem`` relaxation and a seed portfolio.
+
+PyVRP 0.14 expresses most of a day directly: asymmetric integer matrices,
+windows on the service start, optional visits with prizes, shift bounds and a
+maximum route duration. Two things are translated:
+
+- *several windows per node* become one PyVRP client per window at the same
+  location, all in one mutually exclusive client group (required when the
+  visit is mandatory);
+- *allowed vehicles* become one routing profile per vehicle in which a
+  forbidden node is reachable only after ``FORBIDDEN_TRAVEL_S`` of travel, so
+  visiting it there always breaks a window or the shift.
+
+What PyVRP cannot express is relaxed, not ignored: *breaks* are left out, and
+each vehicle's maximum duration is shortened by its breaks' total length. The
+routes PyVRP returns are therefore only a proposal; ``planner.engine.solve``
+hands them to the OR-Tools model, which enforces every constraint (breaks
+included) and computes the schedule.
+
+Determinism: PyVRP repeats itself exactly for a fixed seed and a fixed number
+of iterations. The stop is an iteration budget derived from the time limit and
+the problem size (``iteration_budget``), with the time limit as a wall-clock
+guard only. On this project's reference machine (2 cores, AMD EPYC) the budget
+ends the search before the guard on every Solomon instance at 10 s, so the
+same input, seed and time limit give the same routes. On a much slower or
+heavily loaded machine the guard may stop the search first; the answer is still
+valid, but may differ between runs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pyvrp
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+
+from planner.problem import RoutingProblem
+
+#: ILS iterations per second of time limit, for a problem of 100 clients on one
+#: core of the reference machine, with headroom: measured 930–1,640 iterations
+#: per second on the 56 Solomon instances (slowest: long-route R2/RC2 families).
+ITERATIONS_PER_S_AT_100 = 850
+
+#: Smaller problems iterate faster; the budget grows as 100 / clients up to
+#: this factor (so a 20-client day gets at most 5× the budget of 100 clients).
+MAX_SIZE_FACTOR = 5.0
+
+#: Seeds run side by side by ``solve_portfolio`` (one process each). Fixed, not
+#: taken from the machine's core count, so that results do not depend on it.
+PORTFOLIO_SIZE = 2
+
+#: Travel time into a node a vehicle is not allowed to visit, in seconds.
+FORBIDDEN_TRAVEL_S = 10**7
+
+
+def iteration_budget(num_clients: int, time_limit_s: float) -> int:
+    """ILS iterations to run for ``num_clients`` within ``time_limit_s`` seconds."""
+    factor = min(MAX_SIZE_FACTOR, 100.0 / max(1, num_clients))
+    return max(1, int(time_limit_s * ITERATIONS_PER_S_AT_100 * factor))
+
+
+@dataclass(frozen=True)
+class PyvrpModel:
+    """A ``RoutingProblem`` as PyVRP data, with the way back to node numbers.
+
+    ``client_node[c]`` is the ``RoutingProblem`` node of PyVRP client ``c``;
+    ``vehicle_of_type[t]`` the ``RoutingProblem`` vehicle of vehicle type ``t``.
+    """
+
+    data: pyvrp.ProblemData
+    client_node: tuple[int, ...]
+    vehicle_of_type: tuple[int, ...]
+    relaxed: tuple[str, ...]
+
+
+def to_pyvrp(problem: RoutingProblem) -> PyvrpModel:
+    """Translate ``problem`` into PyVRP data (see the module docstring for what is relaxed).
+
+    Costs match the OR-Tools model: travel time per arc (``unit_distance_cost``
+    on a "distance" matrix that holds travel seconds) plus ``span_cost_per_s``
+    per second of route duration, plus the prize of each unvisited node.
+    """
+    n = problem.num_nodes
+    depot_nodes = sorted({v.start_node for v in problem.vehicles}
+                         | {v.end_node for v in problem.vehicles})
+    depot_index = {node: k for k, node in enumerate(depot_nodes)}
+    # Locations: depots first (PyVRP convention), then the other nodes.
+    order = depot_nodes + [i for i in range(n) if i not in depot_index]
+    loc_of_node = {node: k for k, node in enumerate(order)}
+    locations = [pyvrp.Location(0, 0, name=str(node)) for node in order]
+    perm = np.array(order)
+    travel = np.ascontiguousarray(problem.travel_s.astype(np.int64)[np.ix_(perm, perm)])
+    depots = [pyvrp.Depot(loc_of_node[node], name=str(node)) for node in depot_nodes]
+
+    clients: list[pyvrp.Client] = []
+    groups: list[pyvrp.ClientGroup] = []
+    client_node: list[int] = []
+    for node in order[len(depot_nodes):]:
+        prize = int(problem.prize[node])
+        required = prize < 0
+        windows = problem.windows[node] or ((0, np.iinfo(np.int64).max),)
+        service = int(problem.service_s[node])
+        if len(windows) == 1:
+            (early, late), = windows
+            clients.append(pyvrp.Client(
+                loc_of_node[node], service_duration=service, tw_early=int(early),
+                tw_late=int(late), prize=max(prize, 0), required=required, name=str(node)))
+            client_node.append(node)
+            continue
+        group = len(groups)
+        members = []
+        for early, late in windows:
+            members.append(len(clients))
+            clients.append(pyvrp.Client(
+                loc_of_node[node], service_duration=service, tw_early=int(early),
+                tw_late=int(late), prize=max(prize, 0), required=False, group=group,
+                name=str(node)))
+            client_node.append(node)
+        groups.append(pyvrp.ClientGroup(members, required=required, name=str(node)))
+
+    restricted = bool(problem.allowed_vehicles) and any(problem.allowed_vehicles)
+    durations = [travel]
+    vehicle_types = []
+    relaxed = []
+    for v, spec in enumerate(problem.vehicles):
+        profile = 0
+        if restricted:
+            profile = len(durations) if v > 0 else 0
+            matrix = travel.copy()
+            for node, allowed in enumerate(problem.allowed_vehicles):
+                if allowed and v not in allowed:
+                    matrix[:, loc_of_node[node]] = FORBIDDEN_TRAVEL_S
+                    matrix[loc_of_node[node], loc_of_node[node]] = 0
+            if v == 0:
+                durations[0] = matrix
+            else:
+                durations.append(matrix)
+        break_s = sum(int(b.duration_s) for b in spec.breaks)
+        if spec.breaks:
+            relaxed.append(f"vehicle {spec.name}: breaks left out, max duration shortened "
+                           f"by {break_s} s")
+        vehicle_types.append(pyvrp.VehicleType(
+            1, start_depot=depot_index[spec.start_node], end_depot=depot_index[spec.end_node],
+            tw_early=int(spec.earliest_start_s), tw_late=int(spec.latest_end_s),
+            shift_duration=max(0, int(spec.max_duration_s) - break_s),
+            unit_distance_cost=1, unit_duration_cost=int(problem.span_cost_per_s),
+            profile=profile, name=spec.name))
+    distances = [travel] * len(durations)
+    data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, distances, durations,
+                             groups=groups)
+    return PyvrpModel(data=data, client_node=tuple(client_node),
+                      vehicle_of_type=tuple(range(len(problem.vehicles))),
+                      relaxed=tuple(relaxed))
+
+
+def routes_of(solution: pyvrp.Solution) -> list[tuple[int, list[int]]]:
+    """``(vehicle type, [client indices in visit order])`` for each non-empty route."""
+    out = []
+    for route in solution.routes():
+        visits = [a.idx for a in route.schedule() if a.type == pyvrp.ActivityType.CLIENT]
+        out.append((int(route.vehicle_type()), visits))
+    return out
+
+
+def _solve_one(data: pyvrp.ProblemData, iterations: int, time_limit_s: float,
+               seed: int) -> tuple[pyvrp.Solution, int]:
+    stop = MultipleCriteria([MaxIterations(iterations), MaxRuntime(max(0.05, time_limit_s))])
+    result = pyvrp.solve(data, stop, seed=seed, collect_stats=False)
+    return result.best, int(result.num_iterations)
+
+
+def _mp_context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
+                    iterations: int | None = None,
+                    size: int = PORTFOLIO_SIZE) -> tuple[pyvrp.Solution, dict]:
+    """Run PyVRP with seeds ``seed, seed+1, ...`` side by side; keep the best.
+
+    Each run stops after ``iterations`` (default: ``iteration_budget``) or
+    ``time_limit_s`` wall seconds, whichever comes first. The best is the
+    feasible solution of least cost; ties go to the lower seed, so the choice
+    is deterministic. One run is in this process, the others in child
+    processes (one core each on a 2-core machine).
+
+    Returns ``(solution, stats)``; stats hold each run's seed, cost, iterations.
+    """
+    if iterations is None:
+        iterations = iteration_budget(data.num_clients, time_limit_s)
+    seeds = [seed + k for k in range(max(1, size))]
+    results: list[tuple[pyvrp.Solution, int]] = []
+    if len(seeds) > 1 and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(len(seeds) - 1, mp_context=_mp_context()) as pool:
+            futures = [pool.submit(_solve_one, data, iterations, time_limit_s, s)
+                       for s in seeds[1:]]
+            results.append(_solve_one(data, iterations, time_limit_s, seeds[0]))
+            results.extend(f.result() for f in futures)
+    else:
+        results = [_solve_one(data, iterations, time_limit_s, s) for s in seeds]
+    evaluator = pyvrp.CostEvaluator([0] * max(1, data.num_load_dimensions), 0, 0)
+
+    def key(item: tuple[int, tuple[pyvrp.Solution, int]]) -> tuple[int, int, int]:
+        k, (sol, _) = item
+        return (0 if sol.is_feasible() else 1, int(evaluator.penalised_cost(sol)), k)
+
+    best_k, (best, _) = min(enumerate(results), key=key)
+    stats = {"seeds": seeds, "iterations_budget": iterations,
+             "runs": [{"seed": s, "feasible": sol.is_feasible(),
+                       "cost": int(evaluator.penalised_cost(sol)), "iterations": it}
+                      for s, (sol, it) in zip(seeds, results, strict=True)],
+             "best_seed": seeds[best_k]}
+    return best, stats
