@@ -186,6 +186,8 @@ class Stop:
     walk_m: int = 0
     park_lon: float | None = None
     park_lat: float | None = None
+    wait_s: int = 0
+    approximate: bool = False
 
 
 @dataclass(frozen=True)

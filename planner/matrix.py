@@ -202,6 +202,18 @@ def site_access(G, sites: list[tuple[float, float]], season: str, table: SpeedTa
             drivable[index[u]] = drivable[index[v]] = True
         if walk_attr in data:
             walkable[index[u]] = walkable[index[v]] = True
+    # only the drivable part connected both ways to the first site (the station)
+    # counts: an island of tracks beyond a footpath is not a parking place
+    drive_graph = to_csr(G, drive_attr, nodes)
+    if sites and drivable.any():
+        from scipy.sparse.csgraph import connected_components
+
+        _, label = connected_components(drive_graph.weight, directed=True, connection="strong")
+        cand = np.flatnonzero(drivable)
+        xy0 = _local_xy(np.array([sites[0][0]]), np.array([sites[0][1]]),
+                        float(np.mean(lat)))[0]
+        home = cand[int(np.argmin(np.hypot(*(xy[cand] - xy0).T)))]
+        drivable &= label == label[home]
     site_lon = np.array([s[0] for s in sites])
     site_lat = np.array([s[1] for s in sites])
     site_xy = _local_xy(site_lon, site_lat, lat0)

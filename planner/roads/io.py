@@ -66,6 +66,7 @@ def save_graph(G, path: str | Path) -> Path:
     os.close(fd)
     try:
         ox.save_graphml(G, tmp)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

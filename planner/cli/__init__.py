@@ -1,0 +1,78 @@
+"""The command line: a thin click layer over the planner package.
+
+One module per subcommand; shared options in ``planner.cli.options``; heavy
+imports inside the commands so that ``--help`` is instant. Errors map to fixed
+exit codes: input 2, roads/routing 3, internal 1. No traceback reaches a user
+for bad input (set ``PLANNER_DEBUG=1`` to see one for an internal error).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from planner.errors import PlannerError
+
+
+class PlannerGroup(click.Group):
+    """A click group that turns planner errors into one message and an exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PlannerError as exc:
+            click.echo(f"error: {exc}" if "\n" not in str(exc)
+                       else f"error: {len(getattr(exc, 'problems', [])) or 'several'} "
+                            f"problems found\n{exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted; no output was written", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("PLANNER_DEBUG") == "1":
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in the planner; rerun with PLANNER_DEBUG=1 and report "
+                       "the traceback.", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mountain-id-planner")
+def cli() -> None:
+    """Plan routes and schedules for mobile ID-card enrolment teams in mountain communes.
+
+    \b
+    Start with the bundled fictional demo:
+      python plan.py demo
+    Check your own scenario, then plan tomorrow:
+      python plan.py check scenarios/my-commune/scenario.yaml
+      python plan.py day scenarios/my-commune/scenario.yaml --out out/tomorrow
+    """
+
+
+def _register() -> None:
+    from planner.cli.check import check
+    from planner.cli.day import day, demo
+
+    cli.add_command(check)
+    cli.add_command(day)
+    cli.add_command(demo)
+    try:
+        from planner.cli.roads import roads
+    except ImportError:  # the roads commands arrive with their module
+        return
+    cli.add_command(roads)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point used by ``plan.py``."""
+    cli(prog_name="plan.py")
+    sys.exit(0)

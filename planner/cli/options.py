@@ -1,0 +1,31 @@
+"""Options shared by several subcommands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+scenario_arg = click.argument(
+    "scenario", type=click.Path(path_type=Path, dir_okay=True, exists=False))
+out_opt = click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+                       default=None, help="Output folder (default: out/<scenario name>).")
+overwrite_opt = click.option("--overwrite", is_flag=True, default=False,
+                             help="Replace the files of a non-empty output folder.")
+time_limit_opt = click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=None,
+                              help="Solver time limit in seconds (default: the scenario's).")
+seed_opt = click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=None,
+                        help="Random seed of the search (default: the scenario's).")
+date_opt = click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]),
+                        default=None, help="The day to plan, YYYY-MM-DD (default: the "
+                                           "scenario's date).")
+
+
+def prepare_out_dir(out_dir: Path, overwrite: bool) -> None:
+    """Refuse to write into a non-empty folder unless ``--overwrite`` was given."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.BadParameter(f"{out_dir} is a file, not a folder", param_hint="--out")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not overwrite:
+        raise click.BadParameter(
+            f"{out_dir} is not empty; add --overwrite to replace its files, or choose "
+            "another folder", param_hint="--out")

@@ -1,0 +1,163 @@
+"""The plan file (``plan.json``) and the plan's readable summary.
+
+The format is documented in ``docs/plan-format.md``: units first, then keys.
+Times are local clock times ``"HH:MM"``; durations are seconds (``_s``);
+distances metres (``_m``); coordinates ``lon``/``lat`` in WGS84 degrees.
+``plan.json`` holds no names, ID numbers or health conditions: only codes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from planner.domain import Plan, Scenario, Stop
+from planner.scenario import format_clock
+
+FORMAT = "mountain-id-planner/plan"
+VERSION = 1
+
+
+def _stop_dict(stop: Stop, scenario: Scenario | None) -> dict[str, Any]:
+    residents: list[str] = []
+    village = None
+    if stop.household and scenario is not None:
+        h = next(h for h in scenario.households if h.id == stop.household)
+        village = h.village_id
+        if stop.kind == "visit":
+            residents = [r.id for r in h.residents if r.mode in ("home", "auto")]
+    out: dict[str, Any] = {
+        "kind": stop.kind,
+        "household": stop.household,
+        "village": village,
+        "arrive": format_clock(stop.arrive_s),
+        "depart": format_clock(stop.depart_s),
+        "lon": round(stop.lon, 6),
+        "lat": round(stop.lat, 6),
+        "travel_s": stop.travel_s,
+        "travel_m": stop.travel_m,
+        "wait_s": stop.wait_s,
+        "service_s": stop.service_s,
+        "walk_m": stop.walk_m,
+        "park": None if stop.park_lon is None else
+        {"lon": round(stop.park_lon, 6), "lat": round(stop.park_lat or 0.0, 6)},
+        "approximate": stop.approximate,
+        "residents": residents,
+    }
+    return out
+
+
+def plan_to_dict(plan: Plan, scenario: Scenario | None = None) -> dict[str, Any]:
+    """The plan as the JSON-ready dictionary of ``docs/plan-format.md``."""
+    visits = [s for r in plan.routes for s in r.stops if s.kind == "visit"]
+    residents = 0
+    if scenario is not None:
+        by_id = {h.id: h for h in scenario.households}
+        residents = sum(sum(1 for r in by_id[s.household].residents if r.mode in ("home", "auto"))
+                        for s in visits if s.household in by_id)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "date": plan.date.isoformat(),
+        "scenario": plan.scenario,
+        "fictional": plan.fictional,
+        "season": plan.season,
+        "engine": plan.engine,
+        "seed": plan.seed,
+        "time_limit_s": plan.time_limit_s,
+        "objective": plan.objective,
+        "summary": {
+            "teams": len(plan.routes),
+            "visits": len(visits),
+            "residents_visited": residents,
+            "unserved": len(plan.unserved),
+            "distance_m": sum(r.distance_m for r in plan.routes),
+            "walk_m": 2 * sum(s.walk_m for s in visits),
+        },
+        "routes": [
+            {
+                "team": r.team,
+                "distance_m": r.distance_m,
+                "duration_s": r.duration_s,
+                "depart": format_clock(r.stops[0].depart_s),
+                "return": format_clock(r.stops[-1].arrive_s),
+                "stops": [_stop_dict(s, scenario) for s in r.stops],
+            }
+            for r in plan.routes
+        ],
+        "unserved": [{"household": u.household, "code": u.code, "reason": u.reason}
+                     for u in plan.unserved],
+        "notes": list(plan.notes),
+    }
+
+
+def plan_json(plan: Plan, scenario: Scenario | None = None) -> str:
+    """The plan file's text: stable key order, two-space indent, UTF-8, NFC."""
+    return json.dumps(plan_to_dict(plan, scenario), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> Path:
+    """Write a file so that it is either absent, old, or complete: never half-written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12) -> str:
+    """A readable summary: per team its stops, km, hours, departure and return;
+    then the unserved, grouped by reason."""
+    lines = []
+    if plan.fictional:
+        lines.append("FICTIONAL DEMO DATA — every name, person and road is made up.")
+    lines.append(f"Plan for {plan.date.isoformat()} · {plan.scenario} · season {plan.season} "
+                 f"· engine {plan.engine}")
+    teams = {t.id: t for t in scenario.teams}
+    for r in plan.routes:
+        visits = [s for s in r.stops if s.kind == "visit"]
+        walk_km = 2 * sum(s.walk_m for s in visits) / 1000
+        lines.append("")
+        lines.append(
+            f"{r.team} {teams[r.team].name}: {len(visits)} visits, "
+            f"{r.distance_m / 1000:.1f} km ({walk_km:.1f} km on foot), "
+            f"{r.duration_s / 3600:.1f} h, depart {format_clock(r.stops[0].depart_s)}, "
+            f"return {format_clock(r.stops[-1].arrive_s)}")
+        n = 0
+        for s in r.stops:
+            if s.kind == "visit":
+                n += 1
+                extra = f", walk {s.walk_m} m" if s.walk_m else ""
+                extra += ", approx. location" if s.approximate else ""
+                lines.append(f"  {n:>2}. {format_clock(s.arrive_s)}–{format_clock(s.depart_s)} "
+                             f"{s.household} ({s.service_s // 60} min{extra})")
+            elif s.kind == "break":
+                lines.append(f"      {format_clock(s.arrive_s)}–{format_clock(s.depart_s)} "
+                             "lunch break")
+    lines.append("")
+    visiting = [u for u in plan.unserved if u.code != "not_home_visit"]
+    other = len(plan.unserved) - len(visiting)
+    lines.append(f"Unserved home visits: {len(visiting)}")
+    counts = Counter(u.code for u in visiting)
+    for u in visiting[:max_unserved]:
+        lines.append(f"  {u.household}: {u.reason}")
+    if len(visiting) > max_unserved:
+        more = ", ".join(f"{c} {code}" for code, c in counts.most_common())
+        lines.append(f"  … {len(visiting) - max_unserved} more (all: {more}); see plan.json")
+    if other:
+        lines.append(f"Households with no home visit needed (they come to the office or a "
+                     f"collection point): {other}")
+    return "\n".join(lines)
