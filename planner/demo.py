@@ -128,7 +128,7 @@ def _ways() -> list[Way]:
     # south-west: a track with a bridge to Huổi Sáy
     ways.append(Way(tuple(_wind(road(1.25), (1.4, -2.6), 6, 0.2)), dirt))
     # a lane from the network into each village centre that is off it
-    for vid, _name, (vx, vy), _share in VILLAGES:
+    for _vid, _name, (vx, vy), _share in VILLAGES:
         near = min((p for w in ways for p in _densify(w.points)),
                    key=lambda p: math.hypot(p[0] - vx, p[1] - vy))
         if math.hypot(near[0] - vx, near[1] - vy) > 0.04:
