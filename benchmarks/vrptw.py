@@ -64,6 +64,7 @@ class Run:
     distance10: int
     problems: list[str]
     wall_s: float
+    note: str = ""
 
     @property
     def feasible(self) -> bool:
@@ -99,12 +100,19 @@ def _pyvrp_routes(solution) -> list[list[int]]:
     return [[c + 1 for c in visits] for _, visits in routes_of(solution)]
 
 
-def solve_ours(inst: SolomonInstance, time_limit_s: float, seed: int) -> list[list[int]]:
-    """The planner's engine core: ``solve_portfolio`` (two seeds, two processes)."""
+def solve_ours(inst: SolomonInstance, time_limit_s: float,
+               seed: int) -> tuple[list[list[int]], str]:
+    """The planner's engine core: ``solve_portfolio`` (two seeds, two processes).
+
+    Also returns a note with each seed's iterations against the budget (a run
+    below budget was stopped by the wall-clock guard, so it may not repeat).
+    """
     from planner.engine.pyvrp_engine import solve_portfolio
 
-    solution, _ = solve_portfolio(pyvrp_data(inst), time_limit_s=time_limit_s, seed=seed)
-    return _pyvrp_routes(solution)
+    solution, stats = solve_portfolio(pyvrp_data(inst), time_limit_s=time_limit_s, seed=seed)
+    note = "iterations " + "/".join(str(r["iterations"]) for r in stats["runs"]) + \
+        f" of {stats['iterations_budget']}; best seed {stats['best_seed']}"
+    return _pyvrp_routes(solution), note
 
 
 def solve_pyvrp(inst: SolomonInstance, time_limit_s: float, seed: int) -> list[list[int]]:
@@ -186,20 +194,22 @@ def solve_ortools_plain(inst: SolomonInstance, time_limit_s: float,
     return routes
 
 
-SOLVERS: dict[str, Callable[[SolomonInstance, float, int], list[list[int]]]] = {
+Answer = list[list[int]] | tuple[list[list[int]], str]
+SOLVERS: dict[str, Callable[[SolomonInstance, float, int], Answer]] = {
     "ours": solve_ours, "ortools": solve_ortools_plain, "pyvrp": solve_pyvrp}
 
 
 def run_engine(inst: SolomonInstance, engine: str, time_limit_s: float, seed: int) -> Run:
     """Solve ``inst`` with ``engine`` and check the answer independently."""
     start = time.perf_counter()
-    routes = SOLVERS[engine](inst, time_limit_s, seed)
+    answer = SOLVERS[engine](inst, time_limit_s, seed)
     wall_s = time.perf_counter() - start
+    routes, note = answer if isinstance(answer, tuple) else (answer, "")
     routes = [r for r in routes if r]
     distance10, problems = check_solution(inst, routes)
     if not routes:
         problems = ["no solution found", *problems]
-    return Run(inst.name, engine, routes, distance10, problems, wall_s)
+    return Run(inst.name, engine, routes, distance10, problems, wall_s, note)
 
 
 def resolve_instance(name_or_path: str, data_dir: Path = DATA_DIR) -> Path:
@@ -257,7 +267,7 @@ def write_csv(path: Path, runs: dict[str, dict[str, Run]],
     with open(path, "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(["instance", "engine", "bks_distance", "distance", "routes", "gap_pct",
-                      "feasible", "wall_s", "problems"])
+                      "feasible", "wall_s", "problems", "note"])
         for name, by_engine in runs.items():
             ref = bks.get(name)
             for e in engines:
@@ -265,7 +275,7 @@ def write_csv(path: Path, runs: dict[str, dict[str, Run]],
                 gap = gap_pct(r.distance, ref[1] if ref else None)
                 out.writerow([name, e, ref[1] if ref else "", f"{r.distance:.1f}",
                               len(r.routes), _fmt(gap, 3), int(r.feasible), f"{r.wall_s:.2f}",
-                              "; ".join(r.problems)])
+                              "; ".join(r.problems), r.note])
 
 
 def _split(value: str) -> list[str]:
@@ -317,7 +327,7 @@ def main_run(argv: Sequence[str]) -> int:
             gap = gap_pct(r.distance, ref[1] if ref else None)
             status = "ok" if r.feasible else "INFEASIBLE: " + "; ".join(r.problems)
             print(f"{inst.name:6s} {e:8s} {r.distance:9.1f} routes {len(r.routes):2d} "
-                  f"gap {_fmt(gap):>6s} % wall {r.wall_s:5.1f} s {status}", flush=True)
+                  f"gap {_fmt(gap):>6s} % wall {r.wall_s:5.1f} s {status} {r.note}", flush=True)
     print()
     print(format_table(runs, bks, engines))
     write_csv(args.csv, runs, bks, engines)
