@@ -143,6 +143,34 @@ class Parameters:
         return dict(self.service_s)[condition]
 
 
+WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class CampaignSettings:
+    """The optional ``campaign:`` section of a scenario: the working calendar and
+    the re-planning rules of a multi-day campaign.
+
+    ``weekdays`` are working weekdays (Monday = 0 … Sunday = 6); ``holidays``
+    are days nobody works; ``days_off`` are ``(team id, date)`` pairs.
+    ``start`` defaults to the scenario's ``date``; ``deadline`` is the last day
+    by which everyone should be served (None: no deadline). A resident not at
+    home or needing a retry is planned again ``retry_after_days`` calendar days
+    later at the earliest, up to ``max_attempts`` visits in all; after that the
+    resident is listed for a different approach. ``wet_days`` are days planned
+    with wet-season travel times.
+    """
+
+    start: dt.date | None = None
+    deadline: dt.date | None = None
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    holidays: tuple[dt.date, ...] = ()
+    days_off: tuple[tuple[str, dt.date], ...] = ()
+    max_attempts: int = 3
+    retry_after_days: int = 1
+    wet_days: tuple[dt.date, ...] = ()
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A validated scenario. ``roads`` names a GraphML file (a path)."""
@@ -157,6 +185,7 @@ class Scenario:
     roads: str
     parameters: Parameters = field(default_factory=Parameters)
     source: str = ""
+    campaign: CampaignSettings | None = None
 
     def village(self, village_id: str) -> Village:
         for v in self.villages:

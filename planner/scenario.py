@@ -26,6 +26,8 @@ from planner.domain import (
     CONDITIONS,
     MODES,
     SEASONS,
+    WEEKDAY_NAMES,
+    CampaignSettings,
     Household,
     Parameters,
     Resident,
@@ -38,12 +40,14 @@ from planner.domain import (
 from planner.errors import InputError, Problem
 
 TOP_FIELDS = {"name", "fictional", "date", "season", "roads", "households", "station",
-              "villages", "teams", "parameters", "notes"}
+              "villages", "teams", "parameters", "notes", "campaign"}
 REQUIRED_TOP = ("name", "date", "roads", "households", "station", "villages", "teams")
 STATION_FIELDS = {"name", "lon", "lat"}
 VILLAGE_FIELDS = {"id", "name", "lon", "lat"}
 TEAM_FIELDS = {"id", "name", "members", "motorbikes", "kits", "shift", "lunch", "lunch_min",
                "max_work_h"}
+CAMPAIGN_FIELDS = {"start", "deadline", "weekdays", "holidays", "days_off", "max_attempts",
+                   "retry_after_days", "wet_days"}
 PARAM_FIELDS = {"service_min", "household_setup_min", "walk_offroad_m", "walk_limit_km",
                 "walk_detour_factor", "return_before_sunset", "utc_offset_h", "time_limit_s",
                 "seed"}
@@ -310,6 +314,96 @@ def _parse_parameters(raw: Any, season: str, col: _Collector) -> Parameters:
     return Parameters(**kwargs)
 
 
+def _campaign_date(value: Any, where: str, col: _Collector) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(nfc(value))
+    except ValueError:
+        col.error(where, f"'{value}' is not a date", "write it as YYYY-MM-DD")
+        return None
+
+
+def _campaign_dates(raw: Any, where: str, col: _Collector) -> tuple[dt.date, ...]:
+    """A list of dates; an item ``YYYY-MM-DD..YYYY-MM-DD`` is an inclusive range."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raw = [raw]
+    days: list[dt.date] = []
+    for k, item in enumerate(raw, start=1):
+        text = nfc(item) if not isinstance(item, dt.date) else ""
+        if ".." in text:
+            lo_text, hi_text = text.split("..", 1)
+            lo = _campaign_date(lo_text, f"{where}[{k}]", col)
+            hi = _campaign_date(hi_text, f"{where}[{k}]", col)
+            if lo and hi and hi < lo:
+                col.error(f"{where}[{k}]", f"the range '{text}' ends before it starts",
+                          "write the earlier date first")
+            elif lo and hi:
+                days += [lo + dt.timedelta(days=d) for d in range((hi - lo).days + 1)]
+            continue
+        day = _campaign_date(item, f"{where}[{k}]", col)
+        if day:
+            days.append(day)
+    return tuple(sorted(set(days)))
+
+
+def _parse_campaign(raw: Any, team_ids: set[str], col: _Collector) -> CampaignSettings | None:
+    """The optional ``campaign:`` section (see docs/scenario-format.md, ``## campaign``)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        col.error("campaign", "must be a mapping", "e.g. campaign: {deadline: 2026-12-31}")
+        return None
+    _check_unknown(raw, CAMPAIGN_FIELDS, "campaign.", col)
+    kwargs: dict[str, Any] = {}
+    for key in ("start", "deadline"):
+        if raw.get(key) not in (None, ""):
+            kwargs[key] = _campaign_date(raw[key], f"campaign.{key}", col)
+    if kwargs.get("start") and kwargs.get("deadline") and kwargs["deadline"] < kwargs["start"]:
+        col.error("campaign.deadline", "the deadline is before the start",
+                  "give a deadline on or after the start")
+    if "weekdays" in raw:
+        days = raw["weekdays"] if isinstance(raw["weekdays"], list) else [raw["weekdays"]]
+        numbers = []
+        for k, item in enumerate(days, start=1):
+            name = fold(str(item))[:3]
+            if name in WEEKDAY_NAMES:
+                numbers.append(WEEKDAY_NAMES.index(name))
+            else:
+                col.error(f"campaign.weekdays[{k}]", f"'{item}' is not a weekday",
+                          f"use {', '.join(WEEKDAY_NAMES)}")
+        if not numbers and days:
+            col.error("campaign.weekdays", "no working weekday", "list at least one weekday")
+        kwargs["weekdays"] = tuple(sorted(set(numbers))) or (0, 1, 2, 3, 4)
+    kwargs["holidays"] = _campaign_dates(raw.get("holidays"), "campaign.holidays", col)
+    kwargs["wet_days"] = _campaign_dates(raw.get("wet_days"), "campaign.wet_days", col)
+    off = raw.get("days_off")
+    pairs: list[tuple[str, dt.date]] = []
+    if off is not None and not isinstance(off, dict):
+        col.error("campaign.days_off", "must map team ids to lists of dates",
+                  "e.g. days_off: {T1: [2026-11-27], T2: [2026-12-01..2026-12-03]}")
+    elif off:
+        for team, dates in off.items():
+            team_id = nfc(team)
+            if team_id not in team_ids:
+                col.error(f"campaign.days_off.{team_id}", "unknown team",
+                          _suggest(team_id, team_ids or {"(no teams)"}))
+                continue
+            pairs += [(team_id, d) for d in
+                      _campaign_dates(dates, f"campaign.days_off.{team_id}", col)]
+    kwargs["days_off"] = tuple(sorted(pairs))
+    for key, lo, hi in (("max_attempts", 1, 20), ("retry_after_days", 1, 60)):
+        if key in raw:
+            value = _number(raw[key], f"campaign.{key}", col, key, lo, hi)
+            if value is not None:
+                kwargs[key] = int(value)
+    return CampaignSettings(**kwargs)
+
+
 def _parse_teams(raw: Any, col: _Collector) -> list[Team]:
     teams: list[Team] = []
     if not isinstance(raw, list) or not raw:
@@ -393,7 +487,24 @@ def _parse_villages(raw: Any, col: _Collector) -> list[Village]:
     return villages
 
 
-def _canonical_columns(header: list[str], col: _Collector) -> list[str | None]:
+@dataclass(frozen=True)
+class TableSpec:
+    """The columns a table may have: canonical names, required ones, header
+    aliases (compared folded, without diacritics), and what one row is."""
+
+    columns: tuple[str, ...] = COLUMNS
+    required: tuple[str, ...] = REQUIRED_COLUMNS
+    aliases: Any = field(default_factory=lambda: COLUMN_ALIASES)
+    row_noun: str = "resident who needs enrolment"
+    rows_noun: str = "residents"
+    sheet_noun: str = "households"
+
+
+HOUSEHOLDS_TABLE = TableSpec()
+
+
+def _canonical_columns(header: list[str], col: _Collector,
+                       spec: TableSpec = HOUSEHOLDS_TABLE) -> list[str | None]:
     names: list[str | None] = []
     for k, raw in enumerate(header, start=1):
         name = nfc(raw)
@@ -401,28 +512,30 @@ def _canonical_columns(header: list[str], col: _Collector) -> list[str | None]:
             names.append(None)
             continue
         key = name.lower().strip()
-        if key in COLUMNS:
+        if key in spec.columns:
             names.append(key)
-        elif fold(name) in COLUMN_ALIASES:
-            names.append(COLUMN_ALIASES[fold(name)])
+        elif fold(name) in spec.aliases:
+            names.append(spec.aliases[fold(name)])
         else:
             col.error(f"header, column {k} '{name}'", "unknown column",
-                      _suggest(key, COLUMNS))
+                      _suggest(key, spec.columns))
             names.append(None)
-    for required in REQUIRED_COLUMNS:
+    for required in spec.required:
         if required not in names:
             col.error("header", f"column '{required}' is missing",
-                      f"add a column named {required}; columns: {', '.join(COLUMNS)}")
+                      f"add a column named {required}; columns: {', '.join(spec.columns)}")
     return names
 
 
-def read_table(path: Path, col: _Collector) -> list[tuple[int, dict[str, Any]]] | None:
+def read_table(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE,
+               ) -> list[tuple[int, dict[str, Any]]] | None:
     """Rows of a CSV or .xlsx table as ``(row number, {column: value})``.
 
     Row numbers count the header as row 1, as a spreadsheet shows them.
+    ``spec`` names the columns (default: the households table).
     """
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, col)
+        return _read_xlsx(path, col, spec)
     text = read_text(path, col)
     if text is None:
         return None
@@ -438,16 +551,19 @@ def read_table(path: Path, col: _Collector) -> list[tuple[int, dict[str, Any]]] 
         col.error(f"line {reader.line_num}", f"not a valid CSV ({exc})",
                   "check the quotes on that line")
         return None
-    return _rows_with_header(rows, col)
+    return _rows_with_header(rows, col, spec)
 
 
-def _rows_with_header(rows: list[list[Any]], col: _Collector):
+def _rows_with_header(rows: list[list[Any]], col: _Collector,
+                      spec: TableSpec = HOUSEHOLDS_TABLE):
     rows = [r for r in rows]
     if not rows or not any(nfc(c) for c in rows[0]):
         col.error("row 1", "the header row is missing",
-                  f"the first row must name the columns: {', '.join(COLUMNS)}")
+                  f"the first row must name the columns: {', '.join(spec.columns)}")
         return None
-    names = _canonical_columns([nfc(c) for c in rows[0]], col)
+    names = _canonical_columns([nfc(c) for c in rows[0]], col, spec)
+    if any(required not in names for required in REQUIRED_COLUMNS):
+        return None  # row checks would only repeat the missing column
     result = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(nfc(c) for c in row):
@@ -459,12 +575,12 @@ def _rows_with_header(rows: list[list[Any]], col: _Collector):
                   for i, name in enumerate(names) if name}
         result.append((number, values))
     if not result:
-        col.error("", "the table has a header but no residents",
-                  "add one row per resident who needs enrolment")
+        col.error("", f"the table has a header but no {spec.rows_noun}",
+                  f"add one row per {spec.row_noun}")
     return result
 
 
-def _read_xlsx(path: Path, col: _Collector):
+def _read_xlsx(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE):
     import zipfile
 
     from openpyxl import load_workbook
@@ -482,9 +598,9 @@ def _read_xlsx(path: Path, col: _Collector):
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     wb.close()
     if not rows:
-        col.error("", "the first sheet is empty", "put the households on the first sheet")
+        col.error("", "the first sheet is empty", f"put the {spec.sheet_noun} on the first sheet")
         return None
-    return _rows_with_header(rows, col)
+    return _rows_with_header(rows, col, spec)
 
 
 def _match_village(value: str, villages: list[Village]) -> Village | None:
@@ -659,6 +775,7 @@ def load_scenario(path: str | Path, check_roads: bool = True,
     villages = _parse_villages(data.get("villages"), col)
     teams = _parse_teams(data.get("teams"), col)
     parameters = _parse_parameters(data.get("parameters"), season, col)
+    campaign = _parse_campaign(data.get("campaign"), {t.id for t in teams}, col)
     roads = nfc(data.get("roads"))
     if roads and check_roads and not resolve_graph_path(roads, path.parent).is_file():
         col.error("roads", f"road graph '{roads}' not found (looked in maps/ and beside the "
@@ -691,5 +808,5 @@ def load_scenario(path: str | Path, check_roads: bool = True,
         date=date, station=station, villages=tuple(villages),  # type: ignore[arg-type]
         households=tuple(households), teams=tuple(teams),
         roads=str(resolve_graph_path(roads, path.parent)), parameters=parameters,
-        source=str(path))
+        source=str(path), campaign=campaign)
     return scenario, [p for p in problems if p.severity == "warning"]
