@@ -6,8 +6,8 @@ its prize. Time windows (several per node), shift bounds, maximum working time
 and breaks live in one time dimension.
 
 The search stops at a deterministic amount of work (a solution limit derived
-from the time limit) so that the same input, seed and time limit give the same
-routes; ``time_limit_s`` stays as a wall-clock guard.
+from the time limit, ``SOLUTIONS_PER_SECOND``) so that the same input, seed and
+time limit give the same routes; ``time_limit_s`` stays as a wall-clock guard.
 """
 
 from __future__ import annotations
@@ -17,16 +17,25 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from planner.problem import RouteSolution, RoutingProblem, Solution
 
-#: Improving-or-accepted solutions examined per second of time limit. On this
-#: project's reference machine (2 cores) the guided local search gets through
-#: more than this per second on a commune-sized day, so the work limit, not the
-#: clock, ends the search and results repeat exactly.
-SOLUTIONS_PER_SECOND = 150
+#: Solutions (improving or accepted moves of the guided local search) examined
+#: per second of time limit. Measured on the reference machine (2 cores) on the
+#: demo day (32 nodes, 3 teams, lunch breaks): about 8 per second alone and
+#: about 4 from a seed, so 3 per second leaves a margin and the work limit, not the clock, ends the
+#: search; results then repeat exactly. Bigger days are slower per solution; the
+#: clock guard may then end the search first (still valid, maybe not repeatable).
+SOLUTIONS_PER_SECOND = 3
 
 HORIZON_S = 48 * 3600
 
 
-def _routing_model(problem: RoutingProblem):
+#: Penalty for leaving a mandatory node unvisited while repairing seeded routes
+#: (large enough that the search always re-inserts it when it can).
+MANDATORY_PENALTY = 10**10
+
+
+def _routing_model(problem: RoutingProblem, soft_mandatory: bool = False):
+    """The OR-Tools model; with ``soft_mandatory`` a mandatory node may be left out
+    at ``MANDATORY_PENALTY`` (used to repair seeded routes, never in a final answer)."""
     n = problem.num_nodes
     num_vehicles = len(problem.vehicles)
     starts = [v.start_node for v in problem.vehicles]
@@ -65,8 +74,14 @@ def _routing_model(problem: RoutingProblem):
         prize = int(problem.prize[node])
         if prize >= 0:
             routing.AddDisjunction([index], prize)
+        elif soft_mandatory:
+            routing.AddDisjunction([index], MANDATORY_PENALTY)
         if problem.allowed_vehicles and problem.allowed_vehicles[node]:
-            routing.SetAllowedVehiclesForIndex(list(problem.allowed_vehicles[node]), index)
+            allowed = sorted(int(v) for v in problem.allowed_vehicles[node])
+            if len(allowed) < num_vehicles:
+                # SetAllowedVehiclesForIndex's span binding fails in the 9.15 wheels;
+                # restricting the vehicle variable is the documented equivalent.
+                routing.VehicleVar(index).SetValues([-1] + allowed)
 
     solver = routing.solver()
     node_visit_transit = [0] * routing.Size()
@@ -90,14 +105,19 @@ def _routing_model(problem: RoutingProblem):
     return manager, routing, time_dim
 
 
-def search_parameters(time_limit_s: float, seed: int):
-    """Parallel cheapest insertion, then guided local search, with a work limit."""
+def search_parameters(time_limit_s: float, seed: int, guard_s: float | None = None):
+    """Parallel cheapest insertion, then guided local search, with a work limit.
+
+    The work limit is ``SOLUTIONS_PER_SECOND * time_limit_s`` solutions; the
+    wall-clock guard is ``guard_s`` seconds (default ``time_limit_s``).
+    """
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = (
         routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION)
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
-    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    guard_s = time_limit_s if guard_s is None else guard_s
+    params.time_limit.FromMilliseconds(max(1, int(guard_s * 1000)))
     params.solution_limit = max(10, int(time_limit_s * SOLUTIONS_PER_SECOND)) + seed % 7
     return params
 
@@ -141,18 +161,78 @@ def extract(problem: RoutingProblem, manager, routing, time_dim, assignment,
                     objective=int(assignment.ObjectiveValue()), engine=engine)
 
 
+def _repair(routing, routes: list[list[int]]):
+    """The longest feasible partial assignment along ``routes`` (index lists per vehicle).
+
+    Nodes are taken in route order and kept only if the routes so far stay
+    feasible; the nodes left out stay inactive (the model must be soft). Returns
+    the assignment, or None when even empty routes are infeasible.
+    """
+    kept: list[list[int]] = [[] for _ in routes]
+    best = routing.ReadAssignmentFromRoutes(kept, True)
+    if best is None:
+        return None
+    for v, route in enumerate(routes):
+        for index in route:
+            kept[v].append(index)
+            trial = routing.ReadAssignmentFromRoutes(kept, True)
+            if trial is None:
+                kept[v].pop()
+            else:
+                best = trial
+    return routing.ReadAssignmentFromRoutes(kept, True) or best
+
+
 def solve_ortools(problem: RoutingProblem, time_limit_s: float = 10.0, seed: int = 1,
                   initial_routes: list[list[int]] | None = None) -> Solution:
-    """Solve with OR-Tools; ``initial_routes`` (node lists per vehicle) seed the search."""
+    """Solve with OR-Tools; ``initial_routes`` (node lists per vehicle) seed the search.
+
+    Seeded routes that break a constraint the seed's source could not see
+    (e.g. a lunch break) are repaired: visits are kept in route order while the
+    routes stay feasible, the rest start unassigned and the search re-inserts
+    them. If a mandatory visit still ends up unassigned, the seed is dropped and
+    the problem solved from scratch. ``stats`` says what happened.
+    """
+    if initial_routes is None:
+        return solve_plain(problem, time_limit_s, seed)
+    return solve_seeded(problem, time_limit_s, seed, initial_routes)
+
+
+def solve_seeded(problem: RoutingProblem, time_limit_s: float, seed: int,
+                 initial_routes: list[list[int]], guard_s: float | None = None) -> Solution:
+    """``solve_ortools`` from ``initial_routes``, with a separate wall-clock guard."""
+    manager, routing, time_dim = _routing_model(problem, soft_mandatory=True)
+    params = search_parameters(time_limit_s, seed, guard_s)
+    routing.CloseModelWithParameters(params)
+    index_routes = [[manager.NodeToIndex(int(n)) for n in r] for r in initial_routes]
+    index_routes += [[] for _ in range(len(problem.vehicles) - len(index_routes))]
+    initial = routing.ReadAssignmentFromRoutes(index_routes, True)
+    repaired = initial is None
+    if repaired:
+        initial = _repair(routing, index_routes)
+    assignment = (routing.SolveFromAssignmentWithParameters(initial, params)
+                  if initial is not None else None)
+    if assignment is not None:
+        solution = extract(problem, manager, routing, time_dim, assignment, "ortools")
+        mandatory = {i for i in range(problem.num_nodes) if problem.prize[i] < 0}
+        if not mandatory & set(solution.dropped):
+            stats = {"seeded": True, "seed_repaired": repaired}
+            return Solution(solution.routes, solution.dropped, solution.objective,
+                            solution.engine, stats)
+    solution = solve_plain(problem, time_limit_s, seed, guard_s)
+    return Solution(solution.routes, solution.dropped, solution.objective, solution.engine,
+                    {**solution.stats, "seeded": False, "seed_rejected": True})
+
+
+def solve_plain(problem: RoutingProblem, time_limit_s: float, seed: int,
+                guard_s: float | None = None) -> Solution:
+    """Parallel cheapest insertion + guided local search, no seed.
+
+    Work limit from ``time_limit_s``, wall-clock guard ``guard_s`` (default the same).
+    """
     manager, routing, time_dim = _routing_model(problem)
-    params = search_parameters(time_limit_s, seed)
-    if initial_routes is not None:
-        routing.CloseModelWithParameters(params)
-        initial = routing.ReadAssignmentFromRoutes(
-            [list(map(int, r)) for r in initial_routes], True)
-        assignment = routing.SolveFromAssignmentWithParameters(initial, params)
-    else:
-        assignment = routing.SolveWithParameters(params)
+    params = search_parameters(time_limit_s, seed, guard_s)
+    assignment = routing.SolveWithParameters(params)
     if assignment is None:
         # Every visit is optional unless its prize is -1; no assignment means
         # the vehicles themselves cannot run (e.g. a shift shorter than zero).
