@@ -30,6 +30,7 @@ from planner.domain import (
     Unserved,
     Window,
 )
+from planner.errors import PlannerError
 from planner.matrix import UNREACHABLE, TravelMatrices
 from planner.problem import BreakSpec, RoutingProblem, Solution, VehicleSpec
 from planner.scenario import format_clock
@@ -246,7 +247,10 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
         team = scenario.teams[rs.vehicle]
         stops: list[Stop] = [_site_stop("start", 0, rs.start_s, rs.start_s, matrices,
                                         scenario, None, 0, 0, 0)]
-        breaks = list(rs.breaks)
+        # OR-Tools may place a break before the route starts or after it ends:
+        # then the team is at the station and the break is not part of the route
+        breaks = [b for b in rs.breaks if rs.nodes and b[0] < rs.end_s
+                  and b[0] + b[1] > rs.start_s]
         prev_node, depart = 0, rs.start_s
         legs = list(zip(rs.nodes, rs.service_start_s, strict=True)) + [(0, rs.end_s)]
         for k, (node, begin) in enumerate(legs):
@@ -314,6 +318,7 @@ def plan_day(scenario: Scenario, G, table=None, time_limit_s: float | None = Non
     from planner.engine import solve
     from planner.matrix import travel_matrices
     from planner.speeds import load_speed_table
+    from planner.verify import plan_violations
 
     params = scenario.parameters
     table = table or load_speed_table()
@@ -334,4 +339,9 @@ def plan_day(scenario: Scenario, G, table=None, time_limit_s: float | None = Non
     solution = solve(problem, time_limit_s=time_limit_s, seed=seed)
     plan = build_plan(scenario, kept, problem, solution, matrices, skipped + unreachable,
                       time_limit_s, seed)
+    site_of = {n.household.id: k + 1 for k, n in enumerate(needs)}
+    violations = plan_violations(plan, scenario, matrices, site_of)
+    if violations:
+        raise PlannerError("the plan breaks its own rules (a bug; please report it): "
+                           + "; ".join(violations[:5]))
     return plan, matrices, problem

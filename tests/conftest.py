@@ -24,3 +24,20 @@ def shared_data() -> Path:
             pytest.fail(message + " and REQUIRE_SHARED_DATA=1")
         pytest.skip(message)
     return SHARED_DATA
+
+
+DEMO_SCENARIO = ROOT / "scenarios" / "demo" / "scenario.yaml"
+
+
+@pytest.fixture(scope="session")
+def demo_day():
+    """The bundled demo planned once per test session with its own settings:
+    ``(scenario, graph, plan, matrices, problem)``."""
+    from planner.roads.io import load_graph
+    from planner.scenario import load_scenario
+    from planner.solver import plan_day
+
+    scenario, _ = load_scenario(DEMO_SCENARIO)
+    G = load_graph(scenario.roads)
+    plan, matrices, problem = plan_day(scenario, G)
+    return scenario, G, plan, matrices, problem

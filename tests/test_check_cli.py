@@ -1,0 +1,91 @@
+"""``plan.py check`` on good and broken scenarios, through the real CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planner.cli import cli
+
+DATA = Path(__file__).parent / "data" / "scenarios"
+BROKEN = sorted(p.name for p in (DATA / "broken").iterdir() if p.is_dir())
+
+# defect folder -> (file the message must name, field/row words it must name)
+EXPECTED = {
+    "date_not_a_date": ("scenario.yaml", "date"),
+    "duplicate_resident_id": ("households.csv", "field resident_id"),
+    "duplicate_team_id": ("scenario.yaml", "team T1.id"),
+    "empty_households_file": ("households.csv", "empty"),
+    "empty_scenario_file": ("scenario.yaml", "empty"),
+    "household_coordinates_swapped": ("households.csv", "fields lon/lat"),
+    "household_in_two_villages": ("households.csv", "field village"),
+    "households_not_utf8": ("households.csv", "UTF-8"),
+    "lunch_outside_shift": ("scenario.yaml", "team T1.lunch"),
+    "missing_households_file": ("ho_gia_dinh.csv", "file not found"),
+    "missing_required_column": ("households.csv", "column 'full_name'"),
+    "shift_end_before_start": ("scenario.yaml", "team T1.shift"),
+    "station_coordinates_out_of_range": ("scenario.yaml", "station.lon/lat"),
+    "unknown_column": ("households.csv", "phone_no"),
+    "unknown_condition": ("households.csv", "field condition"),
+    "unknown_field": ("scenario.yaml", "teams_count"),
+    "unknown_mode": ("households.csv", "field mode"),
+    "unknown_roads_graph": ("scenario.yaml", "roads"),
+    "unknown_season": ("scenario.yaml", "season"),
+    "unknown_village": ("households.csv", "field village"),
+    "waiting_days_not_a_number": ("households.csv", "field waiting_days"),
+    "window_end_before_start": ("households.csv", "field available"),
+    "yaml_syntax_error": ("scenario.yaml", "line 17"),
+}
+
+
+def test_corpus_is_complete() -> None:
+    """Every broken scenario has an expectation, and there are at least 15."""
+    assert set(BROKEN) == set(EXPECTED)
+    assert len(BROKEN) >= 15
+
+
+@pytest.mark.parametrize("defect", BROKEN)
+def test_broken_scenario_exit_2_names_file_and_field(defect: str) -> None:
+    """A broken scenario exits 2 with one message naming the file and field, no traceback."""
+    result = CliRunner().invoke(cli, ["check", str(DATA / "broken" / defect)])
+    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert result.exit_code == 2, output
+    file_name, field = EXPECTED[defect]
+    assert file_name in output
+    assert field in output
+    assert " › " in output
+    assert "Traceback" not in output
+
+
+def test_ok_small_is_valid() -> None:
+    """The small valid scenario passes with exit 0 and warns about the household
+    without coordinates."""
+    result = CliRunner().invoke(cli, ["check", str(DATA / "ok_small")])
+    assert result.exit_code == 0, result.output
+    assert "ok:" in result.output
+    assert "no coordinates" in result.output
+
+
+def test_missing_scenario_file() -> None:
+    """A scenario path that does not exist is an input error naming the file."""
+    result = CliRunner().invoke(cli, ["check", "no/such/scenario.yaml"])
+    assert result.exit_code == 2
+    assert "no/such/scenario.yaml" in result.output
+    assert "file not found" in result.output
+
+
+def test_all_problems_reported_together(tmp_path: Path) -> None:
+    """Validation collects every problem in one pass rather than stopping at the first."""
+    yaml_text = (DATA / "ok_small" / "scenario.yaml").read_text(encoding="utf-8")
+    yaml_text = yaml_text.replace("season: dry", "season: monsoon").replace(
+        "date: 2026-11-24", "date: tomorrow")
+    csv_text = (DATA / "ok_small" / "households.csv").read_text(encoding="utf-8")
+    csv_text = csv_text.replace(",bedridden,", ",sick,")
+    (tmp_path / "scenario.yaml").write_text(yaml_text, encoding="utf-8")
+    (tmp_path / "households.csv").write_text(csv_text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "scenario.yaml")])
+    assert result.exit_code == 2
+    for words in ("season", "date", "field condition"):
+        assert words in result.output
