@@ -9,19 +9,29 @@ detour factor at Tobler's off-path speed), and walk back afterwards.
 Shortest paths run with ``scipy.sparse.csgraph.dijkstra`` from the snapped
 nodes only. Matrices are asymmetric (uphill differs from downhill) and hold
 integers: seconds and metres.
+
+For large matrices, ``time_matrix`` first reduces the graph exactly to the
+nodes that matter (``reduce_to_terminals``: dead-end branches without a site
+are pruned, chains of two-way nodes are joined into single edges) and then
+splits the sources across processes (scipy's Dijkstra holds the GIL, so
+threads do not help). Sites that cannot be reached from the station get a
+reason in plain words (``explain_unreachable``): a ford closed in the wet
+season, a closure, one-way or private roads, or no road at all.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-from planner.speeds import SpeedTable, walk_offpath_kph
+from planner.speeds import SpeedTable, edge_speed_kph, walk_offpath_kph
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -119,6 +129,113 @@ def shortest_from(graph: CsrGraph, sources: np.ndarray) -> tuple[np.ndarray, np.
     length = path_lengths(pred, sources, graph.length_m)
     length[~np.isfinite(dist)] = np.inf
     return dist, length
+
+
+def reduce_to_terminals(weight: csr_matrix, terminals: np.ndarray,
+                        aux: csr_matrix | None = None,
+                        ) -> tuple[csr_matrix, csr_matrix | None, np.ndarray]:
+    """An exact smaller graph for shortest paths between ``terminals``.
+
+    Repeatedly removes non-terminal nodes with one neighbour (no shortest path
+    between terminals can use them) and replaces each non-terminal node with
+    exactly two neighbours ``a``, ``b`` by the edges ``a→b`` and ``b→a`` (sum
+    of the two weights, kept only if cheaper than an existing edge). Distances
+    between terminals are unchanged. ``aux`` (e.g. lengths) is summed along the
+    same edges. Returns ``(weight, aux, terminal_rows)`` where
+    ``terminal_rows[i]`` is ``terminals[i]``'s row in the reduced graph.
+    """
+    n = weight.shape[0]
+    coo = weight.tocoo()
+    aux_vals = (np.asarray(aux[coo.row, coo.col]).ravel() if aux is not None
+                else np.zeros(len(coo.data)))
+    out: list[dict[int, tuple[float, float]]] = [{} for _ in range(n)]
+    inn: list[dict[int, tuple[float, float]]] = [{} for _ in range(n)]
+    for u, v, w, a in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(),
+                          aux_vals.tolist(), strict=True):
+        if u != v:
+            out[u][v] = (w, a)
+            inn[v][u] = (w, a)
+    keep = np.zeros(n, dtype=bool)
+    keep[np.asarray(terminals, dtype=np.int64)] = True
+    alive = np.ones(n, dtype=bool)
+    stack = [x for x in range(n) if not keep[x] and len(out[x].keys() | inn[x].keys()) <= 2]
+    while stack:
+        x = stack.pop()
+        if not alive[x] or keep[x]:
+            continue
+        nbrs = out[x].keys() | inn[x].keys()
+        if len(nbrs) > 2:
+            continue
+        if len(nbrs) == 2:
+            a, b = tuple(nbrs)
+            for p, q in ((a, b), (b, a)):
+                if p in inn[x] and q in out[x]:
+                    w = inn[x][p][0] + out[x][q][0]
+                    if w < out[p].get(q, (math.inf, 0.0))[0]:
+                        val = (w, inn[x][p][1] + out[x][q][1])
+                        out[p][q] = val
+                        inn[q][p] = val
+        alive[x] = False
+        for y in nbrs:
+            out[y].pop(x, None)
+            inn[y].pop(x, None)
+            if not keep[y] and len(out[y].keys() | inn[y].keys()) <= 2:
+                stack.append(y)
+        out[x].clear()
+        inn[x].clear()
+    rows_of = np.cumsum(alive) - 1
+    m = int(alive.sum())
+    r, c, w_l, a_l = [], [], [], []
+    for u in np.flatnonzero(alive).tolist():
+        for v, (w, a) in out[u].items():
+            r.append(rows_of[u])
+            c.append(rows_of[v])
+            w_l.append(w)
+            a_l.append(a)
+    red = csr_matrix((np.asarray(w_l, dtype=np.float64), (r, c)), shape=(m, m))
+    red_aux = (csr_matrix((np.asarray(a_l, dtype=np.float64), (r, c)), shape=(m, m))
+               if aux is not None else None)
+    return red, red_aux, rows_of[np.asarray(terminals, dtype=np.int64)]
+
+
+def _dijkstra_block(args: tuple[csr_matrix, np.ndarray, np.ndarray]) -> np.ndarray:
+    graph, sources, targets = args
+    out = np.empty((len(sources), len(targets)))
+    for a in range(0, len(sources), 64):  # small blocks keep memory at 64 rows × n
+        d = dijkstra(graph, directed=True, indices=sources[a:a + 64])
+        out[a:a + 64] = d[:, targets]
+    return out
+
+
+def time_matrix(weight: csr_matrix, sources: np.ndarray, targets: np.ndarray,
+                workers: int | None = None, reduce: bool = True) -> np.ndarray:
+    """Shortest-path weights from each source row to each target row (``inf`` if none).
+
+    Exact. ``reduce`` shrinks the graph to the terminals first
+    (``reduce_to_terminals``); ``workers`` processes share the sources (default:
+    the number of CPUs, at most 2 per 64 sources). Memory is ``O(64 · n)`` per
+    worker plus the result, never ``sources × n``.
+    """
+    sources = np.asarray(sources, dtype=np.int64)
+    targets = np.asarray(targets, dtype=np.int64)
+    graph = weight
+    if reduce:
+        terms = np.unique(np.concatenate([sources, targets]))
+        graph, _aux, rows = reduce_to_terminals(weight, terms)
+        where = dict(zip(terms.tolist(), rows.tolist(), strict=True))
+        sources = np.array([where[s] for s in sources.tolist()], dtype=np.int64)
+        targets = np.array([where[t] for t in targets.tolist()], dtype=np.int64)
+    workers = workers or os.cpu_count() or 1
+    workers = max(1, min(workers, math.ceil(len(sources) / 64)))
+    if workers == 1:
+        return _dijkstra_block((graph, sources, targets))
+    parts = np.array_split(sources, workers)
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        blocks = list(pool.map(_dijkstra_block, [(graph, p, targets) for p in parts]))
+    return np.vstack(blocks)
 
 
 def _local_xy(lon: np.ndarray, lat: np.ndarray, lat0: float) -> np.ndarray:
@@ -316,6 +433,107 @@ def _walk_times(G, chain: list, attr: str) -> tuple[float, float]:
     return t_in, t_out
 
 
+CAUSES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("ford_closed", ("ford",), "the road there crosses a ford that is closed in the {season} "
+                               "season{where}"),
+    ("closed", ("closed", "closed_{season}"), "the road there is closed{where}"),
+    ("restricted", ("oneway", "access", "motorcycle", "motor_vehicle", "vehicle", "motorcar"),
+     "the only roads there are one-way the wrong way or private{where}"),
+)
+
+
+def _variant_graph(G, nodes: list, index: dict, profile: str, season: str,
+                   table: SpeedTable, drop: tuple[str, ...]) -> tuple[csr_matrix, list]:
+    """Travel times with the tags in ``drop`` ignored; and the edges per matrix cell."""
+    rows, cols, w, cells = [], [], [], []
+    for u, v, data in G.edges(data=True):
+        if u == v:
+            continue
+        d2 = {k: val for k, val in data.items() if k not in drop}
+        speed = edge_speed_kph(d2, profile, season, table)
+        if speed <= 0:
+            continue
+        rows.append(index[u])
+        cols.append(index[v])
+        w.append(max(1e-6, float(data.get("length", 0.0)) / (speed / 3.6)))
+        cells.append(data)
+    n = len(nodes)
+    order = np.lexsort((np.asarray(w), np.asarray(cols), np.asarray(rows)))
+    r, c, ww = (np.asarray(rows)[order], np.asarray(cols)[order], np.asarray(w)[order])
+    first = np.ones(len(r), dtype=bool)
+    first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
+    cell_data = {(int(a), int(b)): cells[int(i)] for a, b, i, f in
+                 zip(r, c, order, first, strict=True) if f}
+    return csr_matrix((ww[first], (r[first], c[first])), shape=(n, n)), cell_data
+
+
+def explain_unreachable(G, station_node, site_nodes: list, profile: str, season: str,
+                        table: SpeedTable) -> dict:
+    """Why each of ``site_nodes`` cannot be reached from ``station_node`` and back.
+
+    Returns ``{node: (code, reason)}`` for the nodes that are cut off. Each
+    cause is tried alone (fords, closures, one-way/private roads); the first
+    that, once ignored, connects the site names the reason, with the place
+    (road name and lon/lat) of the ford or closure on the way.
+    """
+    nodes = list(G.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    base, _cells = _variant_graph(G, nodes, index, profile, season, table, ())
+    s = index[station_node]
+    there = dijkstra(base, directed=True, indices=[s])[0]
+    back = dijkstra(base.T.tocsr(), directed=True, indices=[s])[0]
+    cut = [n for n in site_nodes if not (np.isfinite(there[index[n]])
+                                         and np.isfinite(back[index[n]]))]
+    result: dict = {}
+    for code, keys, text in CAUSES:
+        if not cut:
+            break
+        drop = tuple(k.format(season=season) for k in keys)
+        graph, cells = _variant_graph(G, nodes, index, profile, season, table, drop)
+        d_to, pred_to = dijkstra(graph, directed=True, indices=[s], return_predecessors=True)
+        d_back, pred_back = dijkstra(graph.T.tocsr(), directed=True, indices=[s],
+                                     return_predecessors=True)
+        for n in list(cut):
+            i = index[n]
+            if not (np.isfinite(d_to[0, i]) and np.isfinite(d_back[0, i])):
+                continue
+            blocked = _blocked_on_path(G, nodes, cells, pred_to[0], s, i, profile, season,
+                                       table, reverse=False)
+            blocked += _blocked_on_path(G, nodes, cells, pred_back[0], s, i, profile, season,
+                                        table, reverse=True)
+            where = ""
+            if blocked:
+                data, lon, lat = blocked[0]
+                label = data.get("closure") or data.get("name") or f"way {data.get('osmid')}"
+                where = f" ({label} at {lon:.5f}, {lat:.5f})"
+            result[n] = (code, text.format(season=season, where=where))
+            cut.remove(n)
+    for n in cut:
+        result[n] = ("disconnected", f"no road a {profile} can use in the {season} season "
+                                     "joins it to the station")
+    return result
+
+
+def _blocked_on_path(G, nodes: list, cells: dict, pred: np.ndarray, s: int, t: int,
+                     profile: str, season: str, table: SpeedTable, reverse: bool) -> list:
+    """Edges on the tree path between ``s`` and ``t`` that the real model forbids."""
+    out = []
+    cur = t
+    for _ in range(len(nodes)):
+        p = int(pred[cur])
+        if p < 0:
+            break
+        a, b = (cur, p) if reverse else (p, cur)
+        data = cells.get((a, b))
+        if data is not None and edge_speed_kph(data, profile, season, table) <= 0:
+            ua, ub = G.nodes[nodes[a]], G.nodes[nodes[b]]
+            out.append((data, (ua["x"] + ub["x"]) / 2, (ua["y"] + ub["y"]) / 2))
+        cur = p
+        if cur == s:
+            break
+    return out
+
+
 def travel_matrices(G, sites: list[tuple[float, float]], season: str, table: SpeedTable,
                     walk_offroad_m: float = 150.0, walk_limit_m: float = 3000.0,
                     detour_factor: float = 1.3, profile: str = "motorbike") -> TravelMatrices:
@@ -358,6 +576,17 @@ def travel_matrices(G, sites: list[tuple[float, float]], season: str, table: Spe
     np.fill_diagonal(travel, 0)
     np.fill_diagonal(dist, 0)
     np.fill_diagonal(drive, 0)
+    if n > 1 and access[0].reachable and access[0].park_node is not None:
+        cut = [i for i in range(1, n) if access[i].reachable and access[i].park_node is not None
+               and (travel[0, i] >= UNREACHABLE or travel[i, 0] >= UNREACHABLE)]
+        if cut:
+            why = explain_unreachable(G, access[0].park_node,
+                                      list({access[i].park_node for i in cut}), profile,
+                                      season, table)
+            access = list(access)
+            for i in cut:
+                code, reason = why.get(access[i].park_node, ("disconnected", "no road"))
+                access[i] = replace(access[i], reason=f"unreachable: {reason}", code=code)
     return TravelMatrices(travel_s=travel.astype(np.int64), distance_m=dist.astype(np.int64),
                           drive_m=drive.astype(np.int64), access=tuple(access),
                           profile=profile, season=season)

@@ -2,10 +2,14 @@
 
 Graph in, graph out, the osmnx way. Reads per edge: ``length`` (m), ``highway``,
 optional ``surface``, ``tracktype``, ``smoothness``, ``ford`` ("yes"),
-``closed`` ("yes": an explicit closure) and ``grade`` (rise over run in the
-edge's direction; 0 when absent). Adds per edge, for each profile and season,
-``tt_<profile>_<season>`` in seconds (e.g. ``tt_motorbike_wet``); an edge a
-profile may not use in a season gets no such attribute.
+``closed`` ("yes": an explicit closure in every season), ``closed_<season>``
+("yes": closed in that season only), ``oneway`` with ``reversed`` (a vehicle
+may not ride against a one-way road; walkers may), ``access``,
+``motorcycle``, ``motor_vehicle`` and ``foot`` ("no"/"private" forbid the
+profile) and ``grade`` (rise over run in the edge's direction; 0 when absent).
+Adds per edge, for each profile and season, ``tt_<profile>_<season>`` in
+seconds (e.g. ``tt_motorbike_wet``); an edge a profile may not use in a season
+gets no such attribute.
 """
 
 from __future__ import annotations
@@ -86,10 +90,33 @@ def _is_ford(data: dict[str, Any]) -> bool:
     return _tag(data, "ford") in {"yes", "true", "1", "stepping_stones"}
 
 
+TRUE = {"yes", "true", "1"}
+NO_ACCESS = {"no", "private"}
+ACCESS_OK = {"yes", "designated", "permissive", "destination"}
+ACCESS_KEYS = {"motorbike": ("motorcycle", "motor_vehicle", "vehicle"),
+               "car": ("motorcar", "motor_vehicle", "vehicle"),
+               "walk": ("foot",)}
+
+
+def _forbidden(data: dict[str, Any], profile: str, season: str) -> bool:
+    """Closed, against a one-way road for a vehicle, or not allowed by access tags."""
+    if _tag(data, "closed") in TRUE or _tag(data, f"closed_{season}") in TRUE:
+        return True
+    if profile != "walk" and _tag(data, "oneway") in TRUE and _tag(data, "reversed") in TRUE:
+        return True
+    for key in ACCESS_KEYS.get(profile, ()):
+        value = _tag(data, key)
+        if value in NO_ACCESS:
+            return True
+        if value in ACCESS_OK:
+            return False
+    return _tag(data, "access") in NO_ACCESS
+
+
 def edge_speed_kph(data: dict[str, Any], profile: str, season: str, table: SpeedTable) -> float:
     """Speed in km/h of one directed edge; 0.0 when the profile may not use it."""
     conf = table[profile]
-    if _tag(data, "closed") in {"yes", "true", "1"}:
+    if _forbidden(data, profile, season):
         return 0.0
     wet = conf.get("wet", {})
     ford = _is_ford(data)
@@ -129,11 +156,19 @@ def edge_speed_kph(data: dict[str, Any], profile: str, season: str, table: Speed
             factor += slope.get("downhill_per_pct", 0.02) * (
                 -pct - slope.get("downhill_free_pct", 6.0))
         speed /= factor
-    if ford:
-        speed = min(speed, float(conf.get("ford_kph", 3.0)))
     if season == "wet":
         key = "unpaved_factor" if is_unpaved(data, table) else "paved_factor"
         speed *= float(wet.get(key, 1.0))
+    if ford:
+        # the crossing itself (``ford_m`` of the edge) at ``ford_kph``, the rest as usual
+        ford_kph = min(speed, float(conf.get("ford_kph", 3.0)))
+        length_m = float(data.get("length", 0.0) or 0.0)
+        cross_m = min(length_m, float(conf.get("ford_m", table.get("ford_m", 30.0))))
+        if length_m > 0 and cross_m < length_m:
+            hours = cross_m / ford_kph + (length_m - cross_m) / speed
+            speed = length_m / hours
+        else:
+            speed = ford_kph
     return speed
 
 
@@ -157,7 +192,7 @@ def add_travel_times(G, table: SpeedTable | None = None,
                 attr = f"tt_{profile}_{season}"
                 speed = edge_speed_kph(data, profile, season, table)
                 if speed > 0.0:
-                    data[attr] = round(length_m / (speed / 3.6), 3)
+                    data[attr] = round(length_m / (speed / 3.6), 6)
                 else:
                     data.pop(attr, None)
     return G

@@ -1,0 +1,90 @@
+"""``roads info``: what a road graph holds, and which sites of a scenario it cannot reach."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from planner.speeds import SpeedTable, _tag, surface_of
+
+STEEP = 0.15  # an edge steeper than this (rise over run) counts as steep
+
+
+def summarize(G, table: SpeedTable) -> dict[str, Any]:
+    """Counts, km by class and surface, elevation range, steep share, components, fords.
+
+    Lengths count each road once (the edge drawn in the way's direction).
+    """
+    import networkx as nx
+
+    km_class: Counter[str] = Counter()
+    km_surface: Counter[str] = Counter()
+    steep = total = fords = closed = 0
+    for _u, _v, d in G.edges(data=True):
+        if str(d.get("reversed", False)).lower() == "true":
+            continue
+        km = float(d.get("length", 0.0)) / 1000
+        km_class[_tag(d, "highway") or "?"] += km
+        km_surface[surface_of(d, table) + ("" if _tag(d, "surface") else " (assumed)")] += km
+        total += 1
+        steep += abs(float(d.get("grade", 0.0) or 0.0)) > STEEP
+        fords += _tag(d, "ford") in {"yes", "true", "1", "stepping_stones"}
+        closed += any(_tag(d, k) == "yes" for k in ("closed", "closed_dry", "closed_wet"))
+    elev = [float(d["elevation"]) for _n, d in G.nodes(data=True) if "elevation" in d]
+    comps = sorted((len(c) for c in nx.weakly_connected_components(G)), reverse=True)
+    return {
+        "name": G.graph.get("name", ""), "source": G.graph.get("source", ""),
+        "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
+        "km_by_class": dict(km_class.most_common()),
+        "km_by_surface": dict(km_surface.most_common()),
+        "elevation_m": (min(elev), max(elev)) if elev else None,
+        "elevation_source": G.graph.get("elevation_source", ""),
+        "steep_share_pct": 100.0 * steep / total if total else 0.0,
+        "fords": fords, "closed": closed,
+        "components": len(comps), "largest_component": comps[0] if comps else 0,
+    }
+
+
+def format_summary(s: dict[str, Any]) -> str:
+    """The summary as text a person can read."""
+    lines = [f"graph: {s['name']} ({s['source']})",
+             f"nodes: {s['nodes']:,}   edges: {s['edges']:,} (both directions)"]
+    total = sum(s["km_by_class"].values())
+    lines.append(f"roads: {total:,.1f} km")
+    lines.append("km by class:")
+    lines += [f"  {k:<18} {v:9.1f}" for k, v in s["km_by_class"].items()]
+    lines.append("km by surface:")
+    lines += [f"  {k:<28} {v:9.1f}" for k, v in s["km_by_surface"].items()]
+    if s["elevation_m"]:
+        lo, hi = s["elevation_m"]
+        lines.append(f"elevation: {lo:,.0f}–{hi:,.0f} m ({s['elevation_source']})")
+    lines.append(f"steep edges (> {STEEP * 100:.0f} %): {s['steep_share_pct']:.1f} %")
+    lines.append(f"fords: {s['fords']}   closed edges: {s['closed']}")
+    lines.append(f"connected components: {s['components']} (largest: "
+                 f"{s['largest_component']:,} nodes)")
+    return "\n".join(lines)
+
+
+def scenario_reach(G, scenario: Any, table: SpeedTable) -> list[dict[str, Any]]:
+    """For each season, the scenario's households that cannot be served, and why.
+
+    Returns rows ``{"season", "household", "code", "reason", "approximate"}``.
+    """
+    from planner.matrix import travel_matrices
+
+    p = scenario.parameters
+    sites = [(scenario.station.lon, scenario.station.lat)] + [
+        (h.lon, h.lat) for h in scenario.households]
+    rows = []
+    for season in ("dry", "wet"):
+        tm = travel_matrices(G, sites, season, table, p.walk_offroad_m, p.walk_limit_m,
+                             p.walk_detour_factor)
+        if not tm.access[0].reachable:
+            rows.append({"season": season, "household": "(station)", "code": tm.access[0].code,
+                         "reason": tm.access[0].reason, "approximate": False})
+            continue
+        for h, a in zip(scenario.households, tm.access[1:], strict=True):
+            if not a.reachable:
+                rows.append({"season": season, "household": h.id, "code": a.code,
+                             "reason": a.reason, "approximate": h.approximate})
+    return rows
