@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from planner.errors import InputError
-from planner.scenario import format_clock, fold, load_scenario, parse_clock, parse_windows
+from planner.scenario import fold, format_clock, load_scenario, parse_clock, parse_windows
 
 OK = Path(__file__).parent / "data" / "scenarios" / "ok_small"
 
