@@ -177,10 +177,16 @@ def routes_of(solution: pyvrp.Solution) -> list[tuple[int, list[int]]]:
 
 
 def _solve_one(data: pyvrp.ProblemData, iterations: int, time_limit_s: float,
-               seed: int) -> tuple[pyvrp.Solution, int]:
+               seed: int) -> tuple[pyvrp.Solution, int, int]:
+    """One ILS run: ``(best solution, iterations done, its cost)``.
+
+    The cost is taken here, beside the data, with zero penalties (so an
+    infeasible answer's cost is not comparable; callers rank feasibility first).
+    """
     stop = MultipleCriteria([MaxIterations(iterations), MaxRuntime(max(0.05, time_limit_s))])
     result = pyvrp.solve(data, stop, seed=seed, collect_stats=False)
-    return result.best, int(result.num_iterations)
+    evaluator = pyvrp.CostEvaluator([0.0] * data.num_load_dimensions, 0.0, 0.0)
+    return result.best, int(result.num_iterations), int(evaluator.penalised_cost(result.best))
 
 
 def _mp_context():
@@ -207,7 +213,7 @@ def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
     # Starting a process and shipping the data costs about 0.2 s; keep the
     # whole call within the limit.
     time_limit_s = max(0.05, time_limit_s - (PROCESS_OVERHEAD_S if len(seeds) > 1 else 0.0))
-    results: list[tuple[pyvrp.Solution, int]] = []
+    results: list[tuple[pyvrp.Solution, int, int]] = []
     if len(seeds) > 1 and (os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(len(seeds) - 1, mp_context=_mp_context()) as pool:
             futures = [pool.submit(_solve_one, data, iterations, time_limit_s, s)
@@ -216,16 +222,15 @@ def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
             results.extend(f.result() for f in futures)
     else:
         results = [_solve_one(data, iterations, time_limit_s, s) for s in seeds]
-    evaluator = pyvrp.CostEvaluator([0] * max(1, data.num_load_dimensions), 0, 0)
 
-    def key(item: tuple[int, tuple[pyvrp.Solution, int]]) -> tuple[int, int, int]:
-        k, (sol, _) = item
-        return (0 if sol.is_feasible() else 1, int(evaluator.penalised_cost(sol)), k)
+    def key(k: int) -> tuple[int, int, int]:
+        sol, _, cost = results[k]
+        return (0 if sol.is_feasible() else 1, cost, k)
 
-    best_k, (best, _) = min(enumerate(results), key=key)
+    best_k = min(range(len(results)), key=key)
+    best = results[best_k][0]
     stats = {"seeds": seeds, "iterations_budget": iterations,
-             "runs": [{"seed": s, "feasible": sol.is_feasible(),
-                       "cost": int(evaluator.penalised_cost(sol)), "iterations": it}
-                      for s, (sol, it) in zip(seeds, results, strict=True)],
+             "runs": [{"seed": s, "feasible": sol.is_feasible(), "cost": cost, "iterations": it}
+                      for s, (sol, it, cost) in zip(seeds, results, strict=True)],
              "best_seed": seeds[best_k]}
     return best, stats

@@ -1,0 +1,172 @@
+"""The routing engines: every domain constraint holds whichever engine wins.
+
+Real solves on small generated days (seconds, not minutes); the checker below
+is independent of both engines.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from planner.engine import solve, solve_hybrid, solve_ortools
+from planner.engine.pyvrp_engine import iteration_budget, solve_portfolio, to_pyvrp
+from planner.problem import BreakSpec, RoutingProblem, Solution, VehicleSpec
+
+H = 3600
+
+
+def make_day(n: int = 14, vehicles: int = 2, seed: int = 0, breaks: bool = True,
+             multi_windows: bool = True, allowed: bool = True) -> RoutingProblem:
+    """A small asymmetric day: node 0 the station, ``n - 1`` visits (s, m)."""
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 12_000, size=(n, 2))
+    dist = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(-1))
+    travel = (dist / 5.0 * rng.uniform(1.0, 1.3, size=(n, n))).astype(np.int64)
+    np.fill_diagonal(travel, 0)
+    service = rng.integers(900, 2400, size=n)
+    service[0] = 0
+    windows: list[tuple[tuple[int, int], ...]] = [()]
+    for i in range(1, n):
+        if multi_windows and i % 4 == 1:
+            windows.append(((7 * H, 9 * H), (14 * H, 16 * H)))
+        elif i % 3 == 0:
+            start = int(rng.integers(7, 13)) * H
+            windows.append(((start, start + 2 * H),))
+        else:
+            windows.append(())
+    prize = np.where(np.arange(n) % 5 == 2, -1, rng.integers(20_000, 60_000, n))
+    prize[0] = -1
+    lunch = (BreakSpec(11 * H, 13 * H, H),) if breaks else ()
+    fleet = tuple(VehicleSpec(f"T{k}", 7 * H, 17 * H, 9 * H, lunch) for k in range(vehicles))
+    allowed_vehicles: tuple[tuple[int, ...], ...] = ()
+    if allowed:
+        allowed_vehicles = tuple((i % vehicles,) if i % 6 == 5 else () for i in range(n))
+    return RoutingProblem(travel, dist.astype(np.int64), service, tuple(windows), prize,
+                          fleet, allowed_vehicles, 1)
+
+
+def check(problem: RoutingProblem, solution: Solution) -> list[str]:
+    """Every constraint of the domain, checked on the returned schedule."""
+    bad: list[str] = []
+    depots = {v.start_node for v in problem.vehicles} | {v.end_node for v in problem.vehicles}
+    seen = [n for r in solution.routes for n in r.nodes]
+    if len(seen) != len(set(seen)):
+        bad.append("a node is visited twice")
+    if set(seen) | set(solution.dropped) | depots != set(range(problem.num_nodes)):
+        bad.append("visited + dropped do not cover the nodes")
+    for node in solution.dropped:
+        if problem.prize[node] < 0:
+            bad.append(f"mandatory node {node} dropped")
+    for r in solution.routes:
+        spec = problem.vehicles[r.vehicle]
+        if not r.nodes:
+            continue
+        if r.start_s < spec.earliest_start_s or r.end_s > spec.latest_end_s:
+            bad.append(f"vehicle {r.vehicle}: outside its shift")
+        if r.end_s - r.start_s > spec.max_duration_s:
+            bad.append(f"vehicle {r.vehicle}: longer than max duration")
+        if len(r.breaks) != len(spec.breaks):
+            bad.append(f"vehicle {r.vehicle}: {len(r.breaks)} breaks, expected {len(spec.breaks)}")
+        for (b_start, b_len), b in zip(r.breaks, sorted(spec.breaks, key=lambda b: b.earliest_s),
+                                       strict=False):
+            if not b.earliest_s <= b_start <= b.latest_s or b_len != b.duration_s:
+                bad.append(f"vehicle {r.vehicle}: break at {b_start} outside its window")
+        # Gaps between departures and the next start must hold travel + breaks in them.
+        stops = [(spec.start_node, r.start_s, 0)] + [
+            (n, s, int(problem.service_s[n])) for n, s in zip(r.nodes, r.service_start_s,
+                                                             strict=True)]
+        stops.append((spec.end_node, r.end_s, 0))
+        for (a, s_a, serv_a), (b, s_b, _) in zip(stops, stops[1:], strict=False):
+            leave = s_a + serv_a
+            in_gap = sum(d for bs, d in r.breaks if leave <= bs and bs + d <= s_b)
+            if s_b - leave < int(problem.travel_s[a, b]) + in_gap:
+                bad.append(f"vehicle {r.vehicle}: {a}->{b} too fast")
+            for bs, d in r.breaks:
+                if bs < s_b + (0 if b == spec.end_node else int(problem.service_s[b])) and \
+                        bs + d > s_b and b != spec.end_node:
+                    bad.append(f"vehicle {r.vehicle}: break overlaps service at {b}")
+        for n, s in zip(r.nodes, r.service_start_s, strict=True):
+            if problem.windows[n] and not any(lo <= s <= hi for lo, hi in problem.windows[n]):
+                bad.append(f"node {n} served at {s} outside its windows")
+            if problem.allowed_vehicles and problem.allowed_vehicles[n] and \
+                    r.vehicle not in problem.allowed_vehicles[n]:
+                bad.append(f"node {n} served by vehicle {r.vehicle}, not allowed")
+    return bad
+
+
+@pytest.mark.parametrize("kwargs", [
+    {}, {"breaks": False}, {"multi_windows": False, "allowed": False, "breaks": False}])
+def test_solve_keeps_every_constraint(kwargs: dict) -> None:
+    """Breaks, several windows, allowed vehicles, shifts, max duration and
+    mandatory visits all hold in the answer of ``solve``, and the engine is named."""
+    problem = make_day(seed=1, **kwargs)
+    solution = solve(problem, time_limit_s=1.0, seed=1)
+    assert check(problem, solution) == []
+    assert solution.engine in {"ortools", "pyvrp+ortools"}
+    assert len([r for r in solution.routes if r.nodes]) >= 1
+
+
+def test_solve_repeats_exactly() -> None:
+    """Same problem, seed and time limit: the same routes, schedule and engine."""
+    problem = make_day(seed=2)
+    first = solve(problem, time_limit_s=1.0, seed=4)
+    second = solve(problem, time_limit_s=1.0, seed=4)
+    assert (first.routes, first.dropped, first.objective, first.engine) == (
+        second.routes, second.dropped, second.objective, second.engine)
+
+
+def test_solve_is_never_worse_than_ortools_alone() -> None:
+    """``solve`` returns the lower of the hybrid's and OR-Tools' objectives."""
+    problem = make_day(n=18, vehicles=3, seed=3)
+    alone = solve_ortools(problem, time_limit_s=1.0, seed=1)
+    best = solve(problem, time_limit_s=1.0, seed=1)
+    assert best.objective <= alone.objective
+    assert best.stats["objectives"]["ortools"] == alone.objective
+
+
+def test_seeded_routes_that_break_lunch_are_repaired() -> None:
+    """Seed routes that leave no room for lunch: OR-Tools repairs them, keeps
+    every constraint and says so in ``stats``."""
+    problem = make_day(n=10, seed=5, multi_windows=False, allowed=False)
+    everything = [list(range(1, problem.num_nodes)), []]
+    solution = solve_ortools(problem, time_limit_s=1.0, seed=1, initial_routes=everything)
+    assert check(problem, solution) == []
+    assert solution.stats.get("seed_repaired") or solution.stats.get("seed_rejected")
+
+
+def test_hybrid_answer_is_an_ortools_schedule() -> None:
+    """The hybrid's answer carries OR-Tools schedules (breaks placed) and PyVRP stats."""
+    problem = make_day(seed=6)
+    solution = solve_hybrid(problem, time_limit_s=1.0, seed=1)
+    assert check(problem, solution) == []
+    assert "pyvrp_iterations" in solution.stats
+    assert any("breaks left out" in text for text in solution.stats["pyvrp_relaxed"])
+
+
+def test_several_windows_become_one_client_group() -> None:
+    """A node with two windows is two PyVRP clients at one location, one group."""
+    problem = make_day(seed=0, breaks=False, allowed=False)
+    model = to_pyvrp(problem)
+    two = [i for i in range(1, problem.num_nodes) if len(problem.windows[i]) == 2]
+    assert model.data.num_groups == len(two)
+    assert len(model.client_node) == problem.num_nodes - 1 + len(two)
+
+
+def test_portfolio_repeats_and_keeps_the_best_seed() -> None:
+    """Two seeds side by side: the same answer twice, the best seed's cost."""
+    data = to_pyvrp(make_day(seed=7, breaks=False)).data
+    first, stats = solve_portfolio(data, time_limit_s=5.0, seed=1, iterations=200)
+    second, _ = solve_portfolio(data, time_limit_s=5.0, seed=1, iterations=200)
+    assert str(first) == str(second)
+    assert stats["seeds"] == [1, 2]
+    assert all(run["iterations"] == 200 for run in stats["runs"])
+    feasible = [run["cost"] for run in stats["runs"] if run["feasible"]]
+    assert min(feasible) == next(run["cost"] for run in stats["runs"]
+                                 if run["seed"] == stats["best_seed"])
+
+
+def test_iteration_budget_scales_with_time_and_size() -> None:
+    """Budgets grow with the time limit and shrink above 100 clients."""
+    assert iteration_budget(50, 10) == 2 * iteration_budget(50, 5)
+    assert iteration_budget(400, 10) == iteration_budget(100, 10) // 4
