@@ -172,8 +172,10 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
         ride = f"{there / 60:.0f} min ride"
         if need.windows and all(w.end_s <= earliest_start + there + need.service_s
                                 for w in need.windows):
-            reason = (f"only home {_windows_text(need.windows)}, before the team can be there "
-                      f"(shift starts {format_clock(earliest_start)}, {ride})")
+            reason = (f"only home {_windows_text(need.windows)}: a team can be there at "
+                      f"{format_clock(earliest_start + there)} at the earliest (shift starts "
+                      f"{format_clock(earliest_start)}, {ride}), too late for a "
+                      f"{need.service_s / 60:.0f} min visit")
             code = "window_before_shift"
         elif need.windows and all(w.start_s + need.service_s + back > latest_end
                                   for w in need.windows):
