@@ -62,6 +62,13 @@ def _register() -> None:
     cli.add_command(check)
     cli.add_command(day)
     cli.add_command(demo)
+    from planner.cli.campaign import campaign
+    from planner.cli.record import record
+    from planner.cli.staffing import staffing
+    from planner.cli.tomorrow import tomorrow
+
+    for command in (campaign, record, tomorrow, staffing):
+        cli.add_command(command)
     try:
         from planner.cli.roads import roads
     except ImportError:  # the roads commands arrive with their module

@@ -1,0 +1,137 @@
+"""Staffing outputs: the terminal table, ``staffing.csv``, ``runs.csv``, and a
+chart as PNG and as a self-contained HTML page (the PNG inlined).
+
+Pure functions of the summary rows and run results: they never re-simulate.
+Units: working days, km, officer-days (officers × days on duty), probability
+in 0…1 (shown as %).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import html
+import io
+
+from planner.campaign.staffing import RunResult, StaffingParams, StaffingRow
+
+CSV_COLUMNS = ("scenario", "teams", "runs", "finished", "mean_working_days", "p10_days",
+               "p50_days", "p90_days", "expected_completion", "p90_completion",
+               "p_by_deadline", "officer_days", "km", "enrolled_pct")
+
+
+def _date(d: dt.date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def staffing_csv(rows: list[StaffingRow]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for r in rows:
+        w.writerow([r.scenario, r.teams, r.runs, r.finished, f"{r.mean_days:.2f}", r.p10_days,
+                    r.p50_days, r.p90_days, _date(r.expected_date), _date(r.p90_date),
+                    "" if r.p_by_deadline is None else f"{r.p_by_deadline:.3f}",
+                    f"{r.officer_days:.1f}", f"{r.km:.1f}", f"{r.enrolled_pct:.1f}"])
+    return buf.getvalue()
+
+
+def runs_csv(results: list[RunResult]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(("scenario", "teams", "run", "completion", "working_days", "officer_days",
+                "distance_m", "visits", "enrolled", "different_approach", "cannot_serve",
+                "wet_days"))
+    for r in sorted(results, key=lambda r: (r.scenario, r.teams, r.run)):
+        w.writerow([r.scenario, r.teams, r.run, _date(r.completion), r.working_days,
+                    r.officer_days, r.distance_m, r.visits, r.enrolled, r.different_approach,
+                    r.cannot_serve, r.wet_days])
+    return buf.getvalue()
+
+
+def staffing_table(rows: list[StaffingRow], deadline: dt.date | None) -> str:
+    """A readable table, one line per (scenario, team count)."""
+    head = (f"{'teams':>5} {'finished':>8} {'mean d':>6} {'p10':>4} {'p50':>4} {'p90':>4} "
+            f"{'expected':>10} {'p90 date':>10} {'P(by ' + _date(deadline) + ')':>17} "
+            f"{'officer-d':>9} {'km':>7} {'enrolled':>8}")
+    lines = []
+    last = None
+    for r in rows:
+        if r.scenario != last:
+            lines += ["", r.scenario, head]
+            last = r.scenario
+        p = "n/a" if r.p_by_deadline is None else f"{100 * r.p_by_deadline:.0f} %"
+        lines.append(f"{r.teams:>5} {r.finished:>4}/{r.runs:<3} {r.mean_days:>6.1f} "
+                     f"{r.p10_days:>4} {r.p50_days:>4} {r.p90_days:>4} "
+                     f"{_date(r.expected_date):>10} {_date(r.p90_date):>10} {p:>17} "
+                     f"{r.officer_days:>9.1f} {r.km:>7.1f} {r.enrolled_pct:>7.1f}%")
+    return "\n".join(lines[1:])
+
+
+def staffing_png(rows: list[StaffingRow], results: list[RunResult],
+                 deadline: dt.date | None) -> bytes:
+    """Completion working days per team count (box plot per scenario) and the
+    probability of finishing by the deadline."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scenarios = list(dict.fromkeys(r.scenario for r in rows))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), dpi=110)
+    ax, ax2 = axes
+    width = 0.8 / max(1, len(scenarios))
+    for k, name in enumerate(scenarios):
+        counts = [r.teams for r in rows if r.scenario == name]
+        data = [[x.working_days for x in results if x.scenario == name and x.teams == c]
+                for c in counts]
+        pos = [c + (k - (len(scenarios) - 1) / 2) * width for c in counts]
+        ax.boxplot(data, positions=pos, widths=width * 0.9, manage_ticks=False)
+        means = [r.mean_days for r in rows if r.scenario == name]
+        ax.plot(pos, means, marker="o", label=name[:40])
+        if deadline is not None:
+            probs = [100 * (r.p_by_deadline or 0.0) for r in rows if r.scenario == name]
+            ax2.plot(counts, probs, marker="o", label=name[:40])
+    ax.set_xlabel("teams")
+    ax.set_ylabel("working days to finish")
+    ax.set_title("Completion (box: runs; line: mean)")
+    ax.legend(fontsize=7)
+    ax2.set_xlabel("teams")
+    ax2.set_ylabel("% of runs finished by the deadline")
+    ax2.set_ylim(-3, 103)
+    ax2.set_title(f"Finished by {deadline}" if deadline else "No deadline given")
+    for a in axes:
+        a.grid(alpha=0.3)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def staffing_html(rows: list[StaffingRow], png: bytes, params: StaffingParams,
+                  deadline: dt.date | None, fictional: bool) -> str:
+    """A self-contained page: the chart, the table and the assumptions."""
+    cells = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in (
+            r.scenario, r.teams, f"{r.finished}/{r.runs}", f"{r.mean_days:.1f}",
+            f"{r.p10_days}–{r.p90_days}", _date(r.expected_date), _date(r.p90_date),
+            "n/a" if r.p_by_deadline is None else f"{100 * r.p_by_deadline:.0f} %",
+            f"{r.officer_days:.0f}", f"{r.km:.0f}")) + "</tr>" for r in rows)
+    banner = "<p><b>FICTIONAL DEMO DATA</b></p>" if fictional else ""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Staffing scenarios</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:1em auto}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px;text-align:right}}
+</style></head><body>
+<h1>Staffing scenarios</h1>{banner}
+<p>Deadline: {_date(deadline) or "none"}. {params.runs} Monte Carlo runs per team count;
+service-time spread (CV) {params.service_cv:.2f}; not at home {100 * params.not_home_p:.0f} %
+of visits; wet days {100 * params.wet_day_p:.0f} %; solver {params.time_limit_s:g} s per day.</p>
+<img alt="completion by team count" src="data:image/png;base64,{base64.b64encode(png).decode()}">
+<table><tr><th>scenario</th><th>teams</th><th>finished</th><th>mean days</th>
+<th>p10–p90 days</th><th>expected</th><th>p90 date</th><th>P(by deadline)</th>
+<th>officer-days</th><th>km</th></tr>{cells}</table>
+</body></html>
+"""

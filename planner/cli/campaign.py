@@ -1,0 +1,67 @@
+"""``plan.py campaign``: plan a whole campaign, day by day, to the deadline."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from planner.cli.options import (
+    out_opt,
+    overwrite_opt,
+    prepare_out_dir,
+    scenario_arg,
+    seed_opt,
+)
+
+day_opt = click.option("--start", "start", type=click.DateTime(formats=["%Y-%m-%d"]),
+                       default=None, help="First day of the campaign, YYYY-MM-DD (default: "
+                                          "campaign.start, else the scenario's date).")
+deadline_opt = click.option("--deadline", "deadline",
+                            type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                            help="Last day by which everyone should be served, YYYY-MM-DD "
+                                 "(default: campaign.deadline in the scenario).")
+day_limit_opt = click.option("--time-limit", type=click.FloatRange(0.1, 600), default=1.0,
+                             show_default=True, help="Solver time limit per day, in seconds.")
+
+
+@click.command()
+@scenario_arg
+@day_opt
+@deadline_opt
+@out_opt
+@day_limit_opt
+@seed_opt
+@overwrite_opt
+def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: float,
+             seed: int | None, overwrite: bool) -> None:
+    """Give every pending home visit of SCENARIO a day and a team, to the deadline.
+
+    Working days, holidays and team days off come from the scenario's optional
+    `campaign:` section (default Monday–Friday). Writes OUT/campaign.json (the
+    date and team of every household, the daily workload, the forecast
+    completion date, the lower bound on days and the gap to it),
+    OUT/days/YYYY-MM-DD/plan.json for each day, and the campaign's state
+    OUT/campaign.db for `record` and `tomorrow`. Prints a calendar.
+
+    \b
+    Example:
+      python plan.py campaign scenarios/demo/scenario.yaml --deadline 2026-12-11 \\
+          --out out/campaign
+    """
+    from planner.campaign.report import calendar_text
+    from planner.campaign.run import run_campaign
+
+    started = time.perf_counter()
+    out_dir = out_dir or Path("out") / "campaign"
+    prepare_out_dir(out_dir, overwrite)
+    run = run_campaign(scenario, out_dir, start.date() if start else None,
+                       deadline.date() if deadline else None, time_limit, seed)
+    for w in run.warnings:
+        click.echo(f"warning: {w}", err=True)
+    click.echo(calendar_text(run.result, run.scenario))
+    click.echo("")
+    click.echo(f"wrote {out_dir}/campaign.json, {len(run.result.days)} day plans in "
+               f"{out_dir}/days/, state {out_dir}/campaign.db")
+    click.echo(f"done in {time.perf_counter() - started:.1f} s")
