@@ -562,7 +562,7 @@ def _rows_with_header(rows: list[list[Any]], col: _Collector,
                   f"the first row must name the columns: {', '.join(spec.columns)}")
         return None
     names = _canonical_columns([nfc(c) for c in rows[0]], col, spec)
-    if any(required not in names for required in REQUIRED_COLUMNS):
+    if any(required not in names for required in spec.required):
         return None  # row checks would only repeat the missing column
     result = []
     for number, row in enumerate(rows[1:], start=2):
