@@ -12,9 +12,11 @@ import click
 
 from planner.cli.options import (
     date_opt,
+    lang_opt,
     out_opt,
     overwrite_opt,
     prepare_out_dir,
+    redact_opt,
     scenario_arg,
     seed_opt,
     time_limit_opt,
@@ -26,7 +28,8 @@ DEMO_SCENARIO = ROOT / "scenarios" / "demo" / "scenario.yaml"
 
 
 def run_day(scenario_path: Path, out_dir: Path, overwrite: bool, time_limit: float | None,
-            seed: int | None, date: dt.date | None) -> None:
+            seed: int | None, date: dt.date | None, lang: str = "vi",
+            redact: bool = False) -> None:
     """Load, plan, write ``plan.json`` (atomically) and print the summary."""
     from planner.planfile import plan_json, summary_text, write_atomic
     from planner.roads.io import load_graph
@@ -49,7 +52,7 @@ def run_day(scenario_path: Path, out_dir: Path, overwrite: bool, time_limit: flo
     except ImportError:
         render_all = None
     if render_all is not None:
-        written += render_all(plan, scenario, G, out_dir)
+        written += render_all(plan, scenario, G, out_dir, lang=lang, redact=redact)
     click.echo(summary_text(plan, scenario))
     click.echo("")
     for path in written:
@@ -64,8 +67,10 @@ def run_day(scenario_path: Path, out_dir: Path, overwrite: bool, time_limit: flo
 @time_limit_opt
 @seed_opt
 @overwrite_opt
+@lang_opt
+@redact_opt
 def day(scenario: Path, date, out_dir: Path | None, time_limit: float | None,
-        seed: int | None, overwrite: bool) -> None:
+        seed: int | None, overwrite: bool, lang: str, redact: bool) -> None:
     """Plan one day's routes for every team of SCENARIO.
 
     Writes OUT/plan.json (see docs/plan-format.md) and prints, per team, its
@@ -77,7 +82,8 @@ def day(scenario: Path, date, out_dir: Path | None, time_limit: float | None,
       python plan.py day scenarios/demo/scenario.yaml --out out/tomorrow
     """
     out_dir = out_dir or Path("out") / (scenario.stem if scenario.suffix else scenario.name)
-    run_day(scenario, out_dir, overwrite, time_limit, seed, date.date() if date else None)
+    run_day(scenario, out_dir, overwrite, time_limit, seed, date.date() if date else None,
+            lang, redact)
 
 
 @click.command()
@@ -85,10 +91,12 @@ def day(scenario: Path, date, out_dir: Path | None, time_limit: float | None,
 @time_limit_opt
 @seed_opt
 @overwrite_opt
+@lang_opt
+@redact_opt
 @click.option("--regenerate", is_flag=True,
               help="Regenerate the demo's scenario and road network first.")
 def demo(out_dir: Path | None, time_limit: float | None, seed: int | None, overwrite: bool,
-         regenerate: bool) -> None:
+         lang: str, redact: bool, regenerate: bool) -> None:
     """Plan a day on the bundled FICTIONAL demo commune (no network, no data needed).
 
     The demo's scenario lives in scenarios/demo/ and its road network in
@@ -103,4 +111,4 @@ def demo(out_dir: Path | None, time_limit: float | None, seed: int | None, overw
 
         generate(DEMO_SCENARIO.parent, ROOT / "maps")
     out_dir = out_dir or Path("out") / "demo"
-    run_day(DEMO_SCENARIO, out_dir, overwrite, time_limit, seed, None)
+    run_day(DEMO_SCENARIO, out_dir, overwrite, time_limit, seed, None, lang, redact)

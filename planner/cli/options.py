@@ -20,6 +20,13 @@ date_opt = click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d
                         default=None, help="The day to plan, YYYY-MM-DD (default: the "
                                            "scenario's date).")
 
+lang_opt = click.option("--lang", "lang", type=click.Choice(["vi", "en"]), default="vi",
+                        show_default=True,
+                        help="Language of the map, itineraries, notices and GPX.")
+redact_opt = click.option("--redact", is_flag=True, default=False,
+                          help="Shareable outputs: household codes and initials only (no "
+                               "names, ID numbers, conditions, phone numbers or notes).")
+
 
 def prepare_out_dir(out_dir: Path, overwrite: bool) -> None:
     """Refuse to write into a non-empty folder unless ``--overwrite`` was given."""

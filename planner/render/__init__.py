@@ -1,0 +1,67 @@
+"""Renderers: a plan (with its scenario and road graph) → files to use offline.
+
+``render_all`` writes, next to ``plan.json``:
+
+- ``map.html`` — the offline map of every team (``map-<team>.html`` per team
+  with ``per_team``);
+- ``itinerary-<team>.pdf`` — the printable A4 itinerary of each team;
+- ``notices.pdf`` — one page per visited village for its head;
+- ``route-<team>.gpx`` — GPX 1.1 for OsmAnd / Organic Maps.
+
+Renderers are pure functions of (plan, scenario, G) → text/bytes: they never
+download and never re-solve. See ``docs/outputs.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from planner.domain import Plan, Scenario
+
+
+def _safe(team_id: str) -> str:
+    """A team id usable in a file name."""
+    return re.sub(r"[^\w.-]+", "_", team_id, flags=re.UNICODE).strip("._") or "team"
+
+
+def render_all(plan: Plan, scenario: Scenario, G, out_dir: str | Path, lang: str = "vi",
+               redact: bool = False, per_team: bool = False) -> list[Path]:
+    """Write every output of ``plan`` into ``out_dir`` (atomically); return the paths.
+
+    ``lang`` is "vi" (default) or "en"; ``redact`` writes shareable copies with
+    household codes and initials only (no names, ID numbers, conditions, phone
+    numbers or notes); ``per_team`` adds one map per team.
+    """
+    from planner.planfile import write_atomic
+    from planner.render.geometry import route_geometries
+    from planner.render.gpx import render_gpx
+    from planner.render.itinerary import render_itinerary
+    from planner.render.map_html import render_map
+    from planner.render.notices import render_notices
+    from planner.render.views import doc_context
+
+    out = Path(out_dir)
+    ctx = doc_context(plan, scenario, lang, redact)
+    geometry = route_geometries(plan, scenario, G)
+    written = [write_atomic(out / "map.html", render_map(
+        plan, scenario, G, lang=lang, redact=redact, geometry=geometry))]
+    if per_team:
+        for route in plan.routes:
+            written.append(write_atomic(out / f"map-{_safe(route.team)}.html", render_map(
+                plan, scenario, G, lang=lang, redact=redact, teams=(route.team,),
+                geometry=geometry)))
+    for route in plan.routes:
+        if not any(s.kind == "visit" for s in route.stops):
+            continue
+        name = _safe(route.team)
+        written.append(write_atomic(out / f"itinerary-{name}.pdf", render_itinerary(
+            plan, scenario, G, route.team, lang=lang, redact=redact, geometry=geometry,
+            ctx=ctx)))
+        written.append(write_atomic(out / f"route-{name}.gpx", render_gpx(
+            plan, scenario, G, route.team, lang=lang, redact=redact, geometry=geometry,
+            ctx=ctx)))
+    notices = render_notices(plan, scenario, G, lang=lang, redact=redact, ctx=ctx)
+    if notices is not None:
+        written.append(write_atomic(out / "notices.pdf", notices))
+    return written

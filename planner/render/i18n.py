@@ -1,0 +1,153 @@
+"""Languages of the documents: gettext catalogs managed with Babel.
+
+Messages are written in English in the code (``_("Team")``) and translated by
+``planner/locale/<lang>/LC_MESSAGES/messages.mo``. Vietnamese (``vi``) is the
+default language; English (``en``) uses the messages as written. There is one
+catalog (domain ``messages``) for the CLI and the documents.
+
+Module-level tables mark their texts with ``N_`` (translated later, when the
+language is known). Every text that leaves a renderer goes through ``nfc``.
+
+Update the catalogs after changing a message (see ``docs/outputs.md``)::
+
+    pybabel extract -F planner/locale/babel.cfg -k N_ -o planner/locale/messages.pot .
+    pybabel update -i planner/locale/messages.pot -d planner/locale
+    pybabel compile -d planner/locale
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from planner.domain import Condition, Mode, Unserved, Window
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "messages"
+LANGS: tuple[str, ...] = ("vi", "en")
+DEFAULT_LANG = "vi"
+
+Gettext = Callable[[str], str]
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction without translating it now."""
+    return message
+
+
+def nfc(text: object) -> str:
+    """``text`` as a string in Unicode NFC ('' for None). Unlike
+    ``planner.scenario.nfc`` it keeps surrounding white space."""
+    if text is None:
+        return ""
+    return unicodedata.normalize("NFC", str(text))
+
+
+@cache
+def translations(lang: str = DEFAULT_LANG) -> gettext.NullTranslations:
+    """The catalog for ``lang`` ("vi" or "en"). Raises ``ValueError`` for
+    another language, or when the compiled Vietnamese catalog is missing."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
+    if lang == "en":
+        return gettext.NullTranslations()
+    mo = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if not mo.is_file():
+        raise ValueError(f"{mo} is missing; compile it with `pybabel compile -d {LOCALE_DIR}`")
+    with open(mo, "rb") as fh:
+        return gettext.GNUTranslations(fh)
+
+
+def gettext_for(lang: str = DEFAULT_LANG) -> Gettext:
+    """The ``_`` function for ``lang``: translate, then normalise to NFC."""
+    tr = translations(lang)
+    return lambda message: nfc(tr.gettext(message))
+
+
+CONDITION_LABELS: dict[Condition, str] = {
+    "bedridden": N_("bedridden"),
+    "disabled": N_("disabled"),
+    "elderly": N_("elderly"),
+    "postpartum": N_("after childbirth"),
+    "able": N_("able to travel"),
+}
+
+MODE_LABELS: dict[Mode, str] = {
+    "home": N_("enrolment at home"),
+    "auto": N_("enrolment at home"),
+    "shuttle": N_("shuttle to the commune office"),
+    "point": N_("comes to a collection point"),
+}
+
+# What a team brings besides the enrolment kit, by the resident's condition.
+BRING: dict[Condition, str] = {
+    "bedridden": N_("white backdrop cloth for a photo in bed"),
+    "disabled": N_("ask a relative to help"),
+    "elderly": N_("cloth to clean worn fingerprints"),
+    "postpartum": N_("visit quietly: mother and newborn"),
+    "able": "",
+}
+
+# Why a household is not visited, by the plan's ``unserved`` code. ``{windows}``
+# is filled with the hours the residents are at home.
+REASONS: dict[str, str] = {
+    "not_home_visit": N_("no home visit needed: residents come to the commune office or a "
+                         "collection point"),
+    "no_capacity": N_("no time left in the shifts: the teams are full with higher-priority "
+                      "visits"),
+    "window_before_shift": N_("only at home {windows}, before the team can be there"),
+    "window_after_shift": N_("only at home {windows}, after the shift ends"),
+    "window_too_short": N_("only at home {windows}: too short for the visit"),
+    "windows_disjoint": N_("the residents are never at home at the same time"),
+    "shift_too_short": N_("the round trip with the visit is longer than a shift allows"),
+    "walk_limit": N_("unreachable: the walk from the nearest road is beyond the walking limit"),
+    "closed_wet": N_("unreachable in the wet season: a ford or road on the way is closed"),
+    "no_route": N_("unreachable: no road or path from the commune office reaches it"),
+    "no_kit": N_("no team has an enrolment kit for home visits"),
+    "no_roads": N_("no road is open to motorbikes in this season"),
+}
+
+
+def clock(seconds: int) -> str:
+    """Clock seconds as ``HH:MM`` (24 h; beyond midnight keeps counting)."""
+    minutes = int(round(seconds / 60))
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def windows_text(windows: tuple[Window, ...], _: Gettext) -> str:
+    """``07:00–11:00, 13:30–17:00``, or "any time" for no windows."""
+    if not windows:
+        return _("any time")
+    return ", ".join(f"{clock(w.start_s)}–{clock(w.end_s)}" for w in windows)
+
+
+def date_text(day: dt.date, lang: str) -> str:
+    """The date in full, in the language (Babel's CLDR data)."""
+    from babel.dates import format_date
+
+    return nfc(format_date(day, format="full", locale=lang))
+
+
+def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str) -> str:
+    """Why a household is not visited, in ``lang``. In English the plan's own
+    reason (with its numbers) is kept; other languages translate the code."""
+    if lang == "en" or unserved.code not in REASONS:
+        return nfc(unserved.reason)
+    _ = gettext_for(lang)
+    return _(REASONS[unserved.code]).replace("{windows}", windows_text(windows, _))
+
+
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def initials(full_name: str) -> str:
+    """``"Sùng Thị Chở"`` → ``"S.T.C."``: the first letter of every word, for
+    shareable (redacted) outputs. Parenthesised remarks are dropped."""
+    name = re.sub(r"\(.*?\)", " ", nfc(full_name))
+    letters = [m.group(0).upper() for word in name.split() if (m := _WORD.search(word))]
+    return "".join(f"{c}." for c in letters)

@@ -1,0 +1,390 @@
+"""``map.html``: one self-contained offline map of a day's plan (folium + Leaflet).
+
+The file makes no network request: Leaflet and jQuery are read from the
+installed ``xstatic`` packages and inlined; folium's CDN scripts, Bootstrap,
+icon fonts and tiles are left out; Leaflet's CSS images are removed (controls
+use text). The base map is vectors from our own road graph: roads by class,
+rivers, fords, village names and the commune office. An online tile layer is
+added only when ``tiles_url`` is given.
+
+On top: one layer per team (rides solid, walks dashed), stops numbered in
+visit order with a popup (household, residents and conditions, hours at home,
+planned arrival, mode, what to bring, notes), unserved households with the
+reason, a legend and a "where am I" button (the phone's GPS works offline).
+Made for a 390×844 phone screen: controls and markers are at least 44 px.
+
+Escaping: every user-supplied text goes through ``esc``, which escapes HTML
+and also ``` ` $ \\ { }``: folium places popup HTML inside a JavaScript
+template literal and re-renders it as a Jinja template, so a name like
+``{{ 7*7 }}`` or ``${alert(1)}`` must reach the page as plain text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from planner.domain import Plan, Scenario
+from planner.render.geometry import Coord, RouteGeometry, base_map, bbox, route_geometries
+from planner.render.i18n import N_, nfc
+from planner.render.views import DocContext, PersonView, StopView, TeamDay, doc_context
+
+ROAD_STYLE: dict[str, dict] = {
+    "main": {"color": "#d9822b", "weight": 5},
+    "minor": {"color": "#a1887f", "weight": 3.5},
+    "track": {"color": "#8d6e63", "weight": 2.5},
+    "path": {"color": "#8d6e63", "weight": 1.5, "dash_array": "2 5"},
+}
+WATER_COLOUR = "#4a90d9"
+FORD_COLOUR = "#00838f"
+UNSERVED_COLOUR = "#b00020"
+
+_JS_SAFE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;",
+                          "}": "&#125;"})
+
+
+def esc(text: object) -> str:
+    """``text`` as HTML text that is also inert inside a JS template literal and
+    a Jinja template: ``& < > " '`` and `` ` $ \\ { }`` become entities."""
+    return html.escape(nfc(text), quote=True).translate(_JS_SAFE)
+
+
+def _latlon(coords) -> list[list[float]]:
+    return [[c[1], c[0]] for c in coords]
+
+
+def leaflet_assets() -> tuple[str, str]:
+    """(CSS, JS) to inline: Leaflet and jQuery from the xstatic packages.
+
+    CSS ``url(images/…)`` references are dropped (the controls use text), the
+    source-map comments removed, and the attribution prefix's link to
+    leafletjs.com neutralised, so that nothing in the file points online.
+    """
+    from xstatic.pkg import jquery, leaflet
+
+    css = (Path(leaflet.BASE_DIR) / "leaflet.css").read_text(encoding="utf-8")
+    css = re.sub(r"url\((['\"]?)images/[^)]*\)", "none", css)
+    parts = []
+    for path in (Path(leaflet.BASE_DIR) / "leaflet.js", Path(jquery.BASE_DIR) / "jquery.min.js"):
+        js = path.read_text(encoding="utf-8")
+        js = re.sub(r"//# sourceMappingURL=\S+", "", js)
+        js = js.replace('href="https://leafletjs.com"', 'href="#"')
+        parts.append(js.replace("</script", "<\\/script"))
+    return css, "\n".join(parts)
+
+
+MAP_CSS = """
+html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
+.leaflet-container { background: #f3efe6; font-size: 15px; }
+.leaflet-touch .leaflet-bar a { width: 44px; height: 44px; line-height: 44px; font-size: 24px; }
+.leaflet-control-layers-toggle { width: auto !important; height: 44px !important;
+  line-height: 44px; padding: 0 14px; font-weight: 600; color: #222; text-decoration: none; }
+.leaflet-control-layers-expanded { font-size: 16px; padding: 8px 12px; }
+.leaflet-control-layers label { min-height: 40px; display: flex; align-items: center; }
+.leaflet-control-layers-selector { width: 22px; height: 22px; margin-right: 8px; }
+.leaflet-container a.leaflet-popup-close-button { width: 40px; height: 40px;
+  font: 30px/40px sans-serif; }
+.leaflet-popup-content { margin: 14px 18px 12px 14px; font-size: 15px; line-height: 1.4; }
+.leaflet-popup-content ul { margin: 4px 0; padding-left: 18px; }
+.stop { width: 34px; height: 34px; border-radius: 50%; color: #fff; font: 700 16px/30px
+  sans-serif; text-align: center; border: 2px solid #fff; box-shadow: 0 1px 4px #0008; }
+.stop.approx { border-style: dashed; }
+.unserved { width: 22px; height: 22px; border-radius: 4px; background: #fff; color: #b00020;
+  border: 2px solid #b00020; font: 700 18px/22px sans-serif; text-align: center; }
+.office { width: 36px; height: 36px; border-radius: 6px; background: #1b1b1b; color: #fff;
+  font: 700 14px/36px sans-serif; text-align: center; border: 2px solid #fff; }
+.village { font: 600 13px/1.1 sans-serif; color: #3e2723; white-space: nowrap;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }
+.ford { font: 600 12px sans-serif; color: #00838f; white-space: nowrap;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
+.ctl { background: #fff; border-radius: 6px; box-shadow: 0 1px 5px #0006; }
+.ctl button { min-width: 48px; min-height: 48px; border: 0; background: #fff;
+  border-radius: 6px; font: 600 16px sans-serif; padding: 0 12px; color: #222; }
+.legend-body { display: none; padding: 4px 12px 10px; font-size: 14px; max-width: 260px; }
+.legend.open .legend-body { display: block; }
+.legend-body div { display: flex; align-items: center; gap: 8px; min-height: 24px; }
+.sw { display: inline-block; width: 28px; height: 0; border-top-width: 4px;
+  border-top-style: solid; }
+.title { padding: 4px 8px; font-size: 12px; max-width: 200px; }
+.status { padding: 8px 12px; font-size: 14px; display: none; max-width: 260px; }
+.banner { color: #b00020; font-weight: 700; }
+@media (min-width: 700px) { .legend .legend-body { display: block; } }
+"""
+
+# The controls and the "where am I" button. ``__MAP__`` becomes the map's
+# variable name and ``__TEXT__`` a JSON object of translated texts.
+MAP_JS = r"""
+(function (map, T) {
+  function control(pos, cls, html) {
+    var C = L.Control.extend({ options: { position: pos }, onAdd: function () {
+      var d = L.DomUtil.create('div', 'ctl ' + cls); d.innerHTML = html;
+      L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d);
+      return d; } });
+    var c = new C(); map.addControl(c); return c.getContainer();
+  }
+  control('topright', 'title', T.title);
+  var legend = control('bottomleft', 'legend',
+    '<button type="button" class="legend-btn">' + T.legend + '</button>' +
+    '<div class="legend-body">' + T.legend_html + '</div>');
+  legend.querySelector('button').addEventListener('click', function () {
+    legend.classList.toggle('open'); });
+  var status = control('bottomright', 'status', '');
+  function say(text) { status.textContent = text; status.style.display = text ? 'block' : 'none'; }
+  var gps = control('topleft', 'gps',
+    '<button type="button" class="gps-btn" title="' + T.where + '">' + T.where + '</button>');
+  var me = null, ring = null;
+  gps.querySelector('button').addEventListener('click', function () {
+    if (!navigator.geolocation) { say(T.no_gps); return; }
+    say(T.finding);
+    map.locate({ setView: true, maxZoom: 16, enableHighAccuracy: true, timeout: 30000 });
+  });
+  map.on('locationfound', function (e) {
+    if (me) { map.removeLayer(me); map.removeLayer(ring); }
+    ring = L.circle(e.latlng, { radius: e.accuracy, color: '#1a73e8', weight: 1,
+                                fillOpacity: 0.1, interactive: false }).addTo(map);
+    me = L.circleMarker(e.latlng, { radius: 9, color: '#fff', weight: 3, fillColor: '#1a73e8',
+                                    fillOpacity: 1, className: 'me' }).addTo(map);
+    say(T.accuracy.replace('{m}', Math.round(e.accuracy)));
+  });
+  map.on('locationerror', function () { say(T.gps_error); });
+  var toggle = document.querySelector('.leaflet-control-layers-toggle');
+  if (toggle) { toggle.textContent = T.layers; toggle.setAttribute('role', 'button'); }
+})(__MAP__, __TEXT__);
+"""
+
+
+MESSAGES: tuple[str, ...] = (
+    N_("Approximate location"),
+    N_("Bring"),
+    N_("Contact"),
+    N_("FICTIONAL DEMO DATA"),
+    N_("Mode"),
+    N_("Not visited"),
+    N_("Planned arrival"),
+    N_("Shareable copy: names hidden"),
+    N_("Walk from the parking point"),
+    N_("commune office"),
+    N_("ford"),
+    N_("not visited"),
+    N_("not visited: tap for the reason"),
+    N_("on foot with the kit"),
+    N_("river or stream"),
+    N_("visit, in order"),
+)
+"""Map texts, marked for extraction and translated in ``labels``."""
+
+
+def labels(_) -> dict[str, str]:
+    """The map's fixed texts in the language, HTML-escaped, keyed by message."""
+    return {m: esc(_(m)) for m in MESSAGES}
+
+
+def _person_html(p: PersonView, _) -> str:
+    bits = [f"<b>{esc(p.name)}</b>"]
+    if p.condition:
+        bits.append(esc(p.condition))
+    bits.append(esc(_("at home")) + " " + esc(p.windows))
+    if p.notes:
+        bits.append(f"<i>{esc(p.notes)}</i>")
+    return "<li>" + " · ".join(bits) + "</li>"
+
+
+def stop_popup(s: StopView, team: TeamDay, _) -> str:
+    """The popup of a visit: all user texts escaped."""
+    L = labels(_)
+    rows = [f"<b>{s.number}. {esc(s.household)}</b> · {esc(s.village)}",
+            f"<div style='color:{team.colour}'>{esc(team.team)} {esc(team.name)}</div>",
+            f"<div>{L['Planned arrival']}: <b>{esc(s.arrive)}</b>–{esc(s.depart)}</div>",
+            "<ul>" + "".join(_person_html(p, _) for p in s.residents) + "</ul>",
+            f"<div>{L['Mode']}: {esc(s.mode)}</div>",
+            f"<div>{L['Bring']}: {esc(s.bring)}</div>"]
+    if s.walk_m:
+        rows.append(f"<div><b>{L['Walk from the parking point']}: {s.walk_m} m</b></div>")
+    if s.approximate:
+        rows.append(f"<div class='banner'>{L['Approximate location']}</div>")
+    if s.contact:
+        tel = re.sub(r"[^0-9+]", "", s.contact)
+        rows.append(f"<div>{L['Contact']}: <a href='tel:{esc(tel)}'>{esc(s.contact)}</a>"
+                    "</div>")
+    if s.notes:
+        rows.append(f"<div><i>{esc(s.notes)}</i></div>")
+    return "".join(rows)
+
+
+def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool) -> str:
+    _ = ctx._
+    L = labels(_)
+    items = []
+    for t in teams:
+        items.append(f"<div><span class='sw' style='border-top-color:{t.colour}'></span>"
+                     f"{esc(t.team)} {esc(t.name)}</div>")
+    items.append("<div><span class='sw' style='border-top-color:#555;border-top-style:dashed'>"
+                 f"</span>{L['on foot with the kit']}</div>")
+    for cls, label in (("main", _("main road")), ("minor", _("commune road")),
+                       ("track", _("track")), ("path", _("footpath"))):
+        st = ROAD_STYLE[cls]
+        style = "dotted" if "dash_array" in st else "solid"
+        items.append(f"<div><span class='sw' style='border-top-color:{st['color']};"
+                     f"border-top-style:{style}'></span>{esc(label)}</div>")
+    items.append(f"<div><span class='sw' style='border-top-color:{WATER_COLOUR}'></span>"
+                 f"{L['river or stream']}</div>")
+    if has_ford:
+        items.append(f"<div><span class='sw' style='border-top-color:{FORD_COLOUR};"
+                     f"border-top-width:8px'></span>{L['ford']}</div>")
+    items.append(f"<div><span class='stop' style='background:#555;width:24px;height:24px;"
+                 f"font-size:12px;line-height:20px'>1</span>{L['visit, in order']}</div>")
+    items.append("<div><span class='unserved' style='width:18px;height:18px;font-size:14px;"
+                 f"line-height:16px'>×</span>{L['not visited: tap for the reason']}</div>")
+    items.append("<div><span class='office' style='width:24px;height:24px;font-size:10px;"
+                 f"line-height:24px'>CA</span>{L['commune office']}</div>")
+    return "".join(items)
+
+
+def render_map(plan: Plan, scenario: Scenario, G, *, lang: str = "vi", redact: bool = False,
+               teams: tuple[str, ...] | None = None, tiles_url: str | None = None,
+               tiles_attribution: str = "", geometry: dict[str, RouteGeometry] | None = None,
+               ) -> str:
+    """The map as one HTML document (UTF-8 text, NFC).
+
+    ``teams`` limits the map to those team ids (a per-team map); ``geometry``
+    is ``route_geometries(plan, scenario, G)`` when already computed.
+    """
+    import folium
+    from branca.element import Element
+
+    class Raw(Element):
+        """Text placed as is (never parsed as a Jinja template)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+        def render(self, **kwargs) -> str:
+            return self.text
+
+    ctx = doc_context(plan, scenario, lang, redact)
+    _ = ctx._
+    L = labels(_)
+    geometry = geometry if geometry is not None else route_geometries(plan, scenario, G)
+    shown = tuple(t for t in ctx.teams if teams is None or t.team in teams)
+    points: list[Coord] = [(ctx.station_lon, ctx.station_lat)]
+    for t in shown:
+        points += [c for leg in geometry[t.team].legs for c in leg.coords]
+    view = bbox(points, margin_m=200)
+    unserved = [u for u in ctx.unserved if u.code != "not_home_visit"] if teams is None else []
+    points += [(u.lon, u.lat) for u in unserved]
+    points += [(v.lon, v.lat) for v in scenario.villages]
+    base = base_map(G, scenario, bbox(points, margin_m=1500))
+
+    m = folium.Map(location=[(view[1] + view[3]) / 2, (view[0] + view[2]) / 2], zoom_start=13,
+                   tiles=None, control_scale=True, attribution_control=False, max_zoom=19,
+                   prefer_canvas=False)
+    m.default_js = []
+    m.default_css = []
+    fig = m.get_root()
+    title = f"{ctx.commune} · {ctx.date}"
+    fig.title = esc(title)
+    css, js = leaflet_assets()
+    fig.header.add_child(Raw(f'<meta charset="utf-8">\n<style>{css}</style>\n'
+                             f"<style>{MAP_CSS}</style>\n<script>{js}</script>\n"),
+                         name="offline_assets", index=0)
+    if tiles_url:
+        folium.TileLayer(tiles=tiles_url, attr=esc(tiles_attribution) or "©", name=esc(
+            _("online map")), overlay=True, show=False, max_zoom=19).add_to(m)
+
+    ground = folium.FeatureGroup(name=esc(_("roads")), control=False).add_to(m)
+    for _name, line in base.water:
+        folium.PolyLine(_latlon(line), color=WATER_COLOUR, weight=4, opacity=0.8,
+                        interactive=False).add_to(ground)
+    for cls in ("path", "track", "minor", "main"):
+        lines = base.roads.get(cls)
+        if lines:
+            st = ROAD_STYLE[cls]
+            folium.PolyLine([_latlon(x) for x in lines], color=st["color"], weight=st["weight"],
+                            dash_array=st.get("dash_array"), opacity=0.9,
+                            interactive=False).add_to(ground)
+    for line in base.fords:
+        folium.PolyLine(_latlon(line), color=FORD_COLOUR, weight=9, opacity=0.9,
+                        interactive=False).add_to(ground)
+        mid = line[len(line) // 2]
+        folium.Marker([mid[1], mid[0]], icon=folium.DivIcon(
+            html=f"<div class='ford'>{L['ford']}</div>", icon_size=(60, 16),
+            icon_anchor=(-8, 8)), interactive=False).add_to(ground)
+    for v in scenario.villages:
+        folium.Marker([v.lat, v.lon], icon=folium.DivIcon(
+            html=f"<div class='village'>{esc(v.name)}</div>", icon_size=(140, 16),
+            icon_anchor=(0, 8)), interactive=False).add_to(ground)
+    office = folium.Marker([ctx.station_lat, ctx.station_lon], icon=folium.DivIcon(
+        html="<div class='office'>CA</div>", icon_size=(36, 36), icon_anchor=(18, 18)))
+    folium.Popup(f"<b>{esc(ctx.station)}</b><br>{L['commune office']}",
+                 max_width=280).add_to(office)
+    office.add_to(ground)
+
+    for t in shown:
+        swatch = f"<span style='color:{t.colour}'>&#9632;</span>"
+        layer = folium.FeatureGroup(name=f"{swatch} {esc(t.team)} {esc(t.name)}").add_to(m)
+        g = geometry[t.team]
+        drive, walk = g.lines("drive"), g.lines("walk")
+        if drive:
+            folium.PolyLine([_latlon(x) for x in drive], color="#ffffff", weight=9, opacity=0.8,
+                            interactive=False).add_to(layer)
+            folium.PolyLine([_latlon(x) for x in drive], color=t.colour, weight=5, opacity=0.95,
+                            interactive=False).add_to(layer)
+        if walk:
+            folium.PolyLine([_latlon(x) for x in walk], color=t.colour, weight=4, opacity=0.95,
+                            dash_array="6 8", interactive=False).add_to(layer)
+        for s in t.stops:
+            if s.kind != "visit":
+                continue
+            cls = "stop approx" if s.approximate else "stop"
+            marker = folium.Marker([s.lat, s.lon], icon=folium.DivIcon(
+                html=f"<div class='{cls}' style='background:{t.colour}' "
+                     f"data-household='{esc(s.household)}'>{s.number}</div>",
+                icon_size=(34, 34), icon_anchor=(17, 17)))
+            folium.Popup(stop_popup(s, t, _), max_width=300).add_to(marker)
+            marker.add_to(layer)
+    if unserved:
+        layer = folium.FeatureGroup(
+            name=f"<span style='color:{UNSERVED_COLOUR}'>&#215;</span> "
+                 f"{L['not visited']} ({len(unserved)})").add_to(m)
+        for u in unserved:
+            marker = folium.Marker([u.lat, u.lon], icon=folium.DivIcon(
+                html=f"<div class='unserved' data-household='{esc(u.household)}'>×</div>",
+                icon_size=(26, 26), icon_anchor=(13, 13)), z_index_offset=-500)
+            people = "".join(f"<li>{esc(p.name)}{' · ' + esc(p.condition) if p.condition else ''}"
+                             "</li>" for p in u.residents)
+            folium.Popup(f"<b>{esc(u.household)}</b> · {esc(u.village)}<ul>{people}</ul>"
+                         f"<div><b>{L['Not visited']}:</b> {esc(u.reason)}</div>",
+                         max_width=300).add_to(marker)
+            marker.add_to(layer)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    m.fit_bounds([[view[1], view[0]], [view[3], view[2]]])
+
+    head = [f"<b>{esc(ctx.date)}</b>"]
+    if len(shown) == 1:
+        head.append(f"{esc(shown[0].team)} {esc(shown[0].name)}")
+    if ctx.fictional:
+        head.append(f"<span class='banner'>{L['FICTIONAL DEMO DATA']}</span>")
+    if redact:
+        head.append(f"<span class='banner'>{L['Shareable copy: names hidden']}</span>")
+    texts = {
+        "title": "<br>".join(head),
+        "legend": esc(_("Legend")),
+        "legend_html": f"<div><b>{esc(ctx.commune)}</b></div>"
+                       + _legend_html(ctx, shown, bool(base.fords)),
+        "where": esc(_("Where am I?")),
+        "finding": _("Finding your position (GPS)…"),
+        "accuracy": _("You are here (± {m} m)"),
+        "gps_error": _("No GPS position: turn on location and try again outdoors."),
+        "no_gps": _("This phone gives no position."),
+        "layers": _("Layers"),
+    }
+    script = MAP_JS.replace("__MAP__", m.get_name()).replace(
+        "__TEXT__", json.dumps(texts, ensure_ascii=False).replace("</", "<\\/"))
+    page = fig.render()
+    page = page.replace("<html>", f'<html lang="{esc(lang)}">', 1)
+    end = page.rindex("</html>")
+    page = page[:end] + f"<script>{script}</script>\n" + page[end:]
+    return nfc(page)
