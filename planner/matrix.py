@@ -322,6 +322,8 @@ def site_access(G, sites: list[tuple[float, float]], season: str, table: SpeedTa
     # only the drivable part connected both ways to the first site (the station)
     # counts: an island of tracks beyond a footpath is not a parking place
     drive_graph = to_csr(G, drive_attr, nodes)
+    drivable_all = drivable.copy()
+    home = -1
     if sites and drivable.any():
         from scipy.sparse.csgraph import connected_components
 
@@ -407,6 +409,44 @@ def site_access(G, sites: list[tuple[float, float]], season: str, table: SpeedTa
         walk_out += off_m / offpath_mps
         result.append(SiteAccess(s_lon, s_lat, park_node, float(lon[park]), float(lat[park]),
                                  walk_m, walk_in, walk_out, tuple(nodes[i] for i in chain)))
+    return _explain_cut_off(G, result, nodes, xy, site_xy, drivable_all, drivable, home,
+                            walk_offroad_m, profile, season, table)
+
+
+def _explain_cut_off(G, result: list[SiteAccess], nodes: list, xy: np.ndarray,
+                     site_xy: np.ndarray, drivable_all: np.ndarray, drivable: np.ndarray,
+                     home: int, walk_offroad_m: float, profile: str, season: str,
+                     table: SpeedTable) -> list[SiteAccess]:
+    """Sites beyond the walking limit whose own road is cut off from the station: say
+    why the road is cut (a ford closed in the wet season, a closure...)."""
+    cut = [k for k, a in enumerate(result) if a.code == "walk_limit"]
+    if not cut or home < 0:
+        return result
+    # roads a vehicle could use were it not for fords, closures or restrictions
+    drop = {k.format(season=season) for _c, keys, _t in CAUSES for k in keys}
+    index = {n: i for i, n in enumerate(nodes)}
+    could = drivable_all.copy()
+    for u, v, data in G.edges(data=True):
+        if not (could[index[u]] and could[index[v]]):
+            free = {k: val for k, val in data.items() if k not in drop}
+            if edge_speed_kph(free, profile, season, table) > 0:
+                could[index[u]] = could[index[v]] = True
+    extra = np.flatnonzero(could & ~drivable)
+    if not len(extra):
+        return result
+    d, i = cKDTree(xy[extra]).query(site_xy[cut])
+    own = {k: nodes[int(extra[j])] for k, dist, j in zip(cut, d, i, strict=True)
+           if dist <= walk_offroad_m}
+    if not own:
+        return result
+    why = explain_unreachable(G, nodes[home], list(set(own.values())), profile, season, table)
+    for k, node in own.items():
+        if node in why:
+            code, text = why[node]
+            a = result[k]
+            result[k] = replace(a, reason=f"unreachable: {text}; on foot it is "
+                                          f"{a.walk_m / 1000:.1f} km, beyond the walking limit",
+                                code=code)
     return result
 
 
