@@ -56,13 +56,22 @@ def stylesheet(_: Gettext, footer: str, orientation: str = "portrait") -> Markup
     return Markup(text)
 
 
-def url_fetcher(url: str, *args, **kwargs):
-    """WeasyPrint's fetcher, limited to local files: a renderer never downloads."""
-    from weasyprint.urls import default_url_fetcher
+def url_fetcher():
+    """WeasyPrint's fetcher, limited to ``file:`` and ``data:`` URLs: a renderer
+    never downloads. (WeasyPrint ≥ 68 takes a ``URLFetcher``; older versions a
+    function.)"""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint < 68
+        from weasyprint.urls import default_url_fetcher
 
-    if not url.startswith(("file://", "data:")):
-        raise ValueError(f"refusing to fetch {url}: documents are rendered offline")
-    return default_url_fetcher(url, *args, **kwargs)
+        def fetch(url: str, *args, **kwargs):
+            if not url.startswith(("file:", "data:")):
+                raise ValueError(f"refusing to fetch {url}: documents are rendered offline")
+            return default_url_fetcher(url, *args, **kwargs)
+
+        return fetch
+    return URLFetcher(allowed_protocols={"file", "data"})
 
 
 def render_pdf(template: str, lang: str, **context) -> bytes:
@@ -70,4 +79,4 @@ def render_pdf(template: str, lang: str, **context) -> bytes:
     from weasyprint import HTML
 
     page = nfc(environment(lang).get_template(template).render(lang=lang, **context))
-    return HTML(string=page, base_url=str(TEMPLATES), url_fetcher=url_fetcher).write_pdf()
+    return HTML(string=page, base_url=str(TEMPLATES), url_fetcher=url_fetcher()).write_pdf()

@@ -1,0 +1,45 @@
+"""GPX 1.1 for OsmAnd and Organic Maps: waypoints in visit order, a route, a road track."""
+
+from __future__ import annotations
+
+import gpxpy
+
+from planner.render.geometry import distance_to_lines_m, path_coords
+from planner.render.gpx import render_gpx
+
+
+def test_gpx_parses_and_follows_the_roads(demo_day):
+    """Each team's GPX parses with gpxpy; its waypoints are the visits in
+    order; the route runs office → visits → office; at least 90 % of the track
+    points lie within 30 m of a road of the graph."""
+    scenario, G, plan, _m, _p = demo_day
+    roads = [path_coords(G, [u, v], "length") for u, v in G.edges()]
+    for route in plan.routes:
+        visits = [s for s in route.stops if s.kind == "visit"]
+        if not visits:
+            continue
+        text = render_gpx(plan, scenario, G, route.team)
+        assert 'version="1.1"' in text
+        doc = gpxpy.parse(text)
+        assert [w.name.split()[-1] for w in doc.waypoints] == [s.household for s in visits]
+        assert [int(w.name.split()[0]) for w in doc.waypoints] == list(range(1, len(visits) + 1))
+        for w, s in zip(doc.waypoints, visits, strict=True):
+            assert abs(w.latitude - s.lat) < 1e-5 and abs(w.longitude - s.lon) < 1e-5
+            assert w.description
+        assert len(doc.routes) == 1
+        assert len(doc.routes[0].points) == len(visits) + 2
+        points = [(p.longitude, p.latitude) for t in doc.tracks for seg in t.segments
+                  for p in seg.points]
+        assert len(points) > 2 * len(visits)
+        near = [d <= 30.0 for d in distance_to_lines_m(points, roads)]
+        assert sum(near) / len(near) >= 0.9, (route.team, sum(near) / len(near))
+
+
+def test_redacted_gpx(demo_day):
+    """--redact: waypoint texts hold initials, not names."""
+    scenario, G, plan, _m, _p = demo_day
+    route = next(r for r in plan.routes if any(s.kind == "visit" for s in r.stops))
+    text = render_gpx(plan, scenario, G, route.team, redact=True)
+    for h in scenario.households:
+        for r in h.residents:
+            assert r.full_name not in text

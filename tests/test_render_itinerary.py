@@ -1,0 +1,105 @@
+"""The printable itinerary: A4 PDF, Vietnamese text intact, redactable."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from planner.render.itinerary import render_itinerary
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} not found (apt-get install poppler-utils)")
+    return path
+
+
+def _team_visiting(plan, scenario, village_id: str) -> str:
+    by_id = {h.id: h for h in scenario.households}
+    for route in plan.routes:
+        if any(s.kind == "visit" and by_id[s.household].village_id == village_id
+               for s in route.stops):
+            return route.team
+    return next(r.team for r in plan.routes if len(r.stops) > 2)
+
+
+def test_page_one_text_and_image(demo_day, tmp_path: Path):
+    """Page 1 renders (pdftoppm) and its text (pdftotext) has the Vietnamese
+    words with diacritics intact: the village "Huổi Cơ Mông", the heading
+    "Trưởng bản", "Lịch trình", "Giờ đến", "Hộ gia đình" and page numbers."""
+    scenario, G, plan, _m, _p = demo_day
+    team = _team_visiting(plan, scenario, "HCM")
+    pdf = tmp_path / "itinerary.pdf"
+    pdf.write_bytes(render_itinerary(plan, scenario, G, team))
+    subprocess.run([_tool("pdftoppm"), "-f", "1", "-l", "1", "-r", "50", "-png", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    assert list(tmp_path.glob("page*.png"))
+    fonts = subprocess.run([_tool("pdffonts"), str(pdf)], check=True, capture_output=True,
+                           text=True).stdout
+    assert "Planner-Sans" in fonts and "DejaVu" not in fonts, "only the bundled font is used"
+    text = subprocess.run([_tool("pdftotext"), "-f", "1", "-l", "1", str(pdf), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    text = " ".join(text.split())
+    for words in ("Lịch trình", "Trưởng bản", "Giờ đến", "Hộ gia đình", "Thành viên",
+                  "Trang 1 /"):
+        assert words in text, words
+    by_id = {h.id: h for h in scenario.households}
+    villages = {scenario.village(by_id[s.household].village_id).name
+                for r in plan.routes if r.team == team for s in r.stops if s.kind == "visit"}
+    for name in villages:
+        assert name in text, name
+    if "Huổi Cơ Mông" in villages:
+        assert "Huổi Cơ Mông" in text
+
+
+def test_header_repeats_and_walks_marked(demo_day, tmp_path: Path):
+    """Every page of a long itinerary starts the table with its header, and
+    walking legs say "đi bộ" with their metres."""
+    scenario, G, plan, _m, _p = demo_day
+    route = max(plan.routes, key=lambda r: len(r.stops))
+    pdf = tmp_path / "it.pdf"
+    pdf.write_bytes(render_itinerary(plan, scenario, G, route.team))
+    pages = subprocess.run([_tool("pdftotext"), str(pdf), "-"], check=True,
+                           capture_output=True, text=True).stdout.split("\f")
+    pages = [" ".join(p.split()) for p in pages if p.strip()]
+    for page in pages:
+        if "NK-" in page:
+            assert "Giờ đến" in page
+    walks = [s for s in route.stops if s.walk_m]
+    if walks:
+        assert f"đi bộ {walks[0].walk_m} m" in " ".join(pages)
+
+
+def test_english(demo_day, tmp_path: Path):
+    """--lang en gives English headings."""
+    scenario, G, plan, _m, _p = demo_day
+    pdf = tmp_path / "en.pdf"
+    pdf.write_bytes(render_itinerary(plan, scenario, G, plan.routes[0].team, lang="en"))
+    text = subprocess.run([_tool("pdftotext"), str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert "Itinerary" in text and "Household" in text and "Lịch trình" not in text
+
+
+def test_redacted_itinerary_has_no_names(demo_day, tmp_path: Path):
+    """--redact: the PDF's text holds none of the demo's resident names (every
+    one searched for), no ID numbers, conditions or phone numbers."""
+    scenario, G, plan, _m, _p = demo_day
+    text = ""
+    for route in plan.routes:
+        pdf = tmp_path / f"{route.team}.pdf"
+        pdf.write_bytes(render_itinerary(plan, scenario, G, route.team, redact=True))
+        text += subprocess.run([_tool("pdftotext"), str(pdf), "-"], check=True,
+                               capture_output=True, text=True).stdout
+    flat = " ".join(text.split())
+    for h in scenario.households:
+        for r in h.residents:
+            assert r.full_name not in flat, r.full_name
+            assert r.id_number not in flat
+        if h.contact:
+            assert h.contact not in flat
+    for condition in ("nằm liệt giường", "khuyết tật", "người cao tuổi", "sau sinh"):
+        assert condition not in flat

@@ -1,0 +1,58 @@
+"""Notices for village heads: a page per visited village, with a loudspeaker text."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from planner.render.notices import notices, render_notices
+from planner.render.views import doc_context
+
+
+def test_one_notice_per_visited_village(demo_day):
+    """Every village with a visit gets one notice listing its visits in time
+    order, and the loudspeaker text names the village and the first time."""
+    scenario, _G, plan, _m, _p = demo_day
+    by_id = {h.id: h for h in scenario.households}
+    visited = {by_id[s.household].village_id for r in plan.routes for s in r.stops
+               if s.kind == "visit"}
+    items = notices(plan, scenario, doc_context(plan, scenario))
+    assert {n.village for n in items} == {scenario.village(v).name for v in visited}
+    for n in items:
+        assert [v.arrive for v in n.visits] == sorted(v.arrive for v in n.visits)
+        assert n.village in n.speaker and n.visits[0].arrive in n.speaker
+
+
+def test_notices_pdf(demo_day, tmp_path: Path):
+    """The PDF has one page per notice, in Vietnamese ("Thông báo", "Kính gửi:
+    Trưởng bản"), and never shows conditions or ID numbers."""
+    scenario, G, plan, _m, _p = demo_day
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        pytest.skip("pdftotext not found (apt-get install poppler-utils)")
+    pdf = tmp_path / "notices.pdf"
+    pdf.write_bytes(render_notices(plan, scenario, G))
+    text = subprocess.run([tool, str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages) == len(notices(plan, scenario, doc_context(plan, scenario)))
+    assert all("Thông báo" in p and "Trưởng bản" in p for p in pages)
+    flat = " ".join(text.split())
+    for condition in ("nằm liệt giường", "khuyết tật", "người cao tuổi"):
+        assert condition not in flat
+    for h in scenario.households:
+        for r in h.residents:
+            assert r.id_number not in flat
+
+
+def test_redacted_notices(demo_day):
+    """--redact: the notices use initials, never full names."""
+    scenario, _G, plan, _m, _p = demo_day
+    items = notices(plan, scenario, doc_context(plan, scenario, redact=True))
+    text = " ".join(n.speaker + " ".join(x for v in n.visits for x in v.names) for n in items)
+    for h in scenario.households:
+        for r in h.residents:
+            assert r.full_name not in text
