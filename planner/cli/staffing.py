@@ -47,7 +47,7 @@ def parse_team_counts(text: str) -> list[int]:
               help="Deadline, YYYY-MM-DD (default: the scenario's campaign.deadline).")
 @click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="First day (default: campaign.start, else the scenario's date).")
-@click.option("--time-limit", type=click.FloatRange(0.05, 60), default=0.2, show_default=True,
+@click.option("--time-limit", type=click.FloatRange(0.05, 60), default=0.1, show_default=True,
               help="Solver time limit per simulated day, in seconds.")
 @click.option("--max-days", type=click.IntRange(1, 2000), default=120, show_default=True,
               help="Most working days simulated per run.")

@@ -1,0 +1,183 @@
+"""The campaign state (SQLite), the outcomes sheet and re-planning from outcomes.
+
+Real SQLite files and real solves on the FICTIONAL demo (short time limits).
+The fixture ``tests/data/outcomes/every_kind.csv`` holds every outcome kind;
+the scenario used here allows 2 attempts and waits 2 days before a retry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planner.campaign import state
+from planner.campaign.run import record_outcomes, run_campaign, run_tomorrow
+from planner.cli import cli
+from planner.errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "scenarios" / "demo"
+DATA = Path(__file__).resolve().parent / "data" / "outcomes"
+LIMIT_S = 0.2
+DAY1, DAY2 = dt.date(2026, 11, 24), dt.date(2026, 11, 25)
+NEW_ROW = ("NK-9001,TT,103.212,21.823,,R99001,Lò Văn Mới,bedridden,,home,0,"
+           "999000000001,added after the campaign started\n")
+
+
+def _scenario(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "households.csv").write_bytes((DEMO / "households.csv").read_bytes())
+    text = (DEMO / "scenario.yaml").read_text(encoding="utf-8")
+    text += "campaign:\n  deadline: 2026-12-11\n  max_attempts: 2\n  retry_after_days: 2\n"
+    (folder / "scenario.yaml").write_text(text, encoding="utf-8")
+    return folder / "scenario.yaml"
+
+
+def _dump(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    rows = []
+    for table in ("households", "residents", "planned_visits", "imports", "outcomes",
+                  "plan_runs", "meta"):
+        rows += [(table, *r) for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
+    conn.close()
+    return rows
+
+
+@pytest.fixture(scope="module")
+def campaign(tmp_path_factory) -> tuple[Path, Path]:
+    """A planned demo campaign: (campaign folder, scenario path)."""
+    base = tmp_path_factory.mktemp("campaign")
+    scenario = _scenario(base / "scenario")
+    out = base / "out"
+    run = run_campaign(scenario, out, time_limit_s=LIMIT_S)
+    assert run.result.days and run.result.days[0].date == DAY1
+    return out, scenario
+
+
+def test_state_file_has_schema_version_wal_and_foreign_keys(campaign) -> None:
+    """campaign.db records its schema version, runs in WAL mode, enforces foreign keys."""
+    out, _ = campaign
+    conn = state.open_campaign(out)
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] \
+        == state.SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with pytest.raises(sqlite3.IntegrityError):
+        with state.transaction(conn):
+            conn.execute("INSERT INTO residents VALUES ('X', 'NO-SUCH-HH', 'able', 'home', "
+                         "'2026-01-01')")
+    conn.close()
+
+
+def test_bad_rows_refuse_the_whole_file(campaign) -> None:
+    """A file with bad rows stores nothing and names every bad row with its reason."""
+    out, _ = campaign
+    before = _dump(out / state.DB_NAME)
+    result = CliRunner().invoke(cli, ["record", str(out), str(DATA / "bad_rows.csv")])
+    assert result.exit_code == 2
+    message = result.output
+    for row, word in ((3, "not a date"), (4, "unknown team"), (5, "unknown resident"),
+                      (6, "lives in household"), (7, "unknown outcome"),
+                      (8, "already has a row")):
+        assert f"row {row}" in message and word in message
+    assert "Traceback" not in message
+    assert _dump(out / state.DB_NAME) == before
+
+
+def test_every_kind_then_second_import_is_a_no_op(campaign) -> None:
+    """All nine rows go in; importing the same file again changes nothing at all."""
+    out, _ = campaign
+    first = record_outcomes(out, DATA / "every_kind.csv")
+    assert (first.status, first.new) == ("imported", 9)
+    after_first = _dump(out / state.DB_NAME)
+    second = record_outcomes(out, DATA / "every_kind.csv")
+    assert second.status == "already"
+    assert _dump(out / state.DB_NAME) == after_first
+    kinds = {o.outcome for o in state.outcomes(state.open_campaign(out))}
+    assert kinds == set(state.OUTCOMES)
+
+
+def test_tomorrow_applies_the_replanning_rules(campaign) -> None:
+    """After every_kind.csv, tomorrow's re-plan follows item 4 of the issue exactly."""
+    out, scenario = campaign
+    if not state.outcomes(state.open_campaign(out)):
+        record_outcomes(out, DATA / "every_kind.csv")
+    conn = state.open_campaign(out)
+    day1_planned = {h for d, h, _ in state.planned_visits(conn) if d == DAY1}
+    conn.close()
+    with open(scenario.parent / "households.csv", "a", encoding="utf-8") as fh:
+        fh.write(NEW_ROW)  # a household added to the scenario since
+    run = run_tomorrow(out, DAY2, time_limit_s=LIMIT_S)
+    result, st = run.result, run.state
+    assert st is not None
+    tomorrow = run.first_day
+    assert tomorrow is not None and tomorrow.date == DAY2
+    in_plan = set(tomorrow.visited)
+    assigned = result.assignment
+    # enrolled drop out: NK-0128 entirely, NK-0025 keeps only the resident to retry
+    assert "NK-0128" not in assigned
+    nk25 = next(p for p in st.pending if p.household.id == "NK-0025")
+    assert [r.id for r in nk25.household.residents] == ["R00039"]
+    # not_home and retry_needed come back from their next availability (2 days later)
+    for hid in ("NK-0025", "NK-0030"):
+        assert hid not in in_plan
+        assert assigned[hid][0] >= DAY1 + dt.timedelta(days=2)
+    # out of attempts (2), refused: listed for a different approach, not planned
+    approach = {f.household_id: f.reason for f in st.follow_up
+                if f.kind == "different_approach"}
+    assert set(approach) == {"NK-0182", "NK-0051"}
+    assert "2 visits without enrolment" in approach["NK-0182"]
+    assert "refused" in approach["NK-0051"]
+    # moved and deceased are closed
+    assert {f.household_id for f in st.follow_up if f.kind == "closed"} == {"NK-0060",
+                                                                             "NK-0106"}
+    for hid in ("NK-0182", "NK-0051", "NK-0060", "NK-0106"):
+        assert hid not in assigned
+    # planned yesterday, no outcome: carried over, and planned again
+    recorded = {"NK-0025", "NK-0030", "NK-0051", "NK-0060", "NK-0106", "NK-0128", "NK-0182"}
+    carried = day1_planned - recorded
+    assert carried and set(st.carried) == carried
+    assert carried <= set(assigned) | {u.household for u in result.cannot_serve}
+    # a household added to the scenario since joins in
+    assert run.joined == ["NK-9001"] and "NK-9001" in assigned
+    data = json.loads((out / "campaign.json").read_text(encoding="utf-8"))
+    assert data["state"]["joined"] == ["NK-9001"]
+    assert (out / "days" / DAY2.isoformat() / "plan.json").is_file()
+
+
+def test_template_csv_and_xlsx_round_trip(campaign, tmp_path: Path) -> None:
+    """record --template writes CSV and .xlsx; a filled-in .xlsx imports like a CSV."""
+    out, _ = campaign
+    runner = CliRunner()
+    blank = runner.invoke(cli, ["record", "--template", "--out", str(tmp_path / "blank")])
+    assert blank.exit_code == 0, blank.output
+    assert (tmp_path / "blank.csv").read_text(encoding="utf-8-sig").strip() == \
+        "date,team,household_id,resident_id,outcome,note"
+    filled = runner.invoke(cli, ["record", str(out), "--template", "--date", "2026-11-24",
+                                 "--out", str(tmp_path / "day1")])
+    assert filled.exit_code == 0, filled.output
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "day1.xlsx")
+    ws = wb["outcomes"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert rows and all(r[0] == "2026-11-24" for r in rows)
+    for k in range(2, ws.max_row + 1):
+        ws.cell(k, 5, "enrolled")
+        ws.cell(k, 1, "2026-11-23")  # a day with nothing recorded yet
+    wb.save(tmp_path / "day1.xlsx")
+    report = record_outcomes(out, tmp_path / "day1.xlsx")
+    assert report.status == "imported" and report.new == len(rows)
+
+
+def test_a_campaign_with_outcomes_is_not_replaced(campaign, tmp_path: Path) -> None:
+    """`campaign` refuses to overwrite a state that already holds outcomes."""
+    out, scenario = campaign
+    if not state.outcomes(state.open_campaign(out)):
+        record_outcomes(out, DATA / "every_kind.csv")
+    with pytest.raises(InputError, match="already holds"):
+        run_campaign(scenario, out, time_limit_s=LIMIT_S)
