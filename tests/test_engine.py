@@ -170,3 +170,21 @@ def test_iteration_budget_scales_with_time_and_size() -> None:
     """Budgets grow with the time limit and shrink above 100 clients."""
     assert iteration_budget(50, 10) == 2 * iteration_budget(50, 5)
     assert iteration_budget(400, 10) == iteration_budget(100, 10) // 4
+
+
+def _solve_small(problem: RoutingProblem) -> Solution:
+    return solve(problem, time_limit_s=0.5, seed=1)
+
+
+def test_solve_inside_a_daemonic_worker_gives_the_same_answer() -> None:
+    """Inside a pool worker (no child processes allowed) the two engines run one
+    after the other, with the same budgets, so the answer is the same."""
+    import multiprocessing
+
+    problem = make_day(n=10, seed=8)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        inside = pool.apply(_solve_small, (problem,))
+    here = _solve_small(problem)
+    assert check(problem, inside) == []
+    assert (inside.routes, inside.objective, inside.engine) == (
+        here.routes, here.objective, here.engine)

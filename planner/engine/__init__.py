@@ -29,10 +29,9 @@ guards.
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
-
 from planner.engine.ortools_engine import solve_ortools, solve_plain, solve_seeded
-from planner.engine.pyvrp_engine import _mp_context, iteration_budget
+from planner.engine.parallel import run_beside
+from planner.engine.pyvrp_engine import iteration_budget
 from planner.problem import RoutingProblem, Solution
 
 #: Share of the time limit given to PyVRP on the hybrid path; the rest goes to
@@ -74,10 +73,20 @@ def solve_hybrid(problem: RoutingProblem, time_limit_s: float = 10.0,
                     "pyvrp+ortools" if seeded else "ortools", stats)
 
 
+def _try_hybrid(problem: RoutingProblem, time_limit_s: float,
+                seed: int) -> tuple[Solution | None, str]:
+    """``solve_hybrid``, or ``(None, reason)`` if PyVRP cannot take this problem."""
+    try:
+        return solve_hybrid(problem, time_limit_s=time_limit_s, seed=seed), ""
+    except Exception as exc:  # noqa: BLE001 - any PyVRP trouble falls back to OR-Tools
+        return None, f"{exc.__class__.__name__}: {exc}"
+
+
 def solve(problem: RoutingProblem, time_limit_s: float = 10.0, seed: int = 1) -> Solution:
     """Solve ``problem`` within about ``time_limit_s`` wall seconds with ``seed``.
 
-    Runs ``solve_ortools`` in a child process and ``solve_hybrid`` here, and
+    Runs ``solve_ortools`` in a child process and ``solve_hybrid`` here (one
+    after the other where no child process can be started), and
     returns the answer with the lower objective (ties: OR-Tools alone). If the
     hybrid fails for any reason, the OR-Tools answer is returned. ``stats``
     holds both objectives.
@@ -86,16 +95,9 @@ def solve(problem: RoutingProblem, time_limit_s: float = 10.0, seed: int = 1) ->
                                      | {v.end_node for v in problem.vehicles})
     if visits <= 0 or not problem.vehicles:
         return solve_ortools(problem, time_limit_s=time_limit_s, seed=seed)
-    with ProcessPoolExecutor(1, mp_context=_mp_context()) as pool:
-        plain_future = pool.submit(solve_plain, problem, time_limit_s, seed,
-                                   GUARD_FACTOR * time_limit_s)
-        hybrid: Solution | None
-        hybrid_error = ""
-        try:
-            hybrid = solve_hybrid(problem, time_limit_s=time_limit_s, seed=seed)
-        except Exception as exc:  # noqa: BLE001 - any PyVRP trouble falls back to OR-Tools
-            hybrid, hybrid_error = None, f"{exc.__class__.__name__}: {exc}"
-        plain = plain_future.result()
+    (hybrid, hybrid_error), plain = run_beside(
+        solve_plain, (problem, time_limit_s, seed, GUARD_FACTOR * time_limit_s),
+        _try_hybrid, (problem, time_limit_s, seed))
     plain_failed = "status" in plain.stats  # no assignment at all
     candidates = {"ortools": None if plain_failed else plain.objective}
     if hybrid is not None:

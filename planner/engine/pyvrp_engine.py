@@ -29,8 +29,6 @@ valid, but may differ between runs.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -38,6 +36,7 @@ import numpy as np
 import pyvrp
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
+from planner.engine.parallel import can_fork_children, mp_context
 from planner.problem import RoutingProblem
 
 #: ILS iterations per second of time limit, with headroom, for up to 100
@@ -189,11 +188,6 @@ def _solve_one(data: pyvrp.ProblemData, iterations: int, time_limit_s: float,
     return result.best, int(result.num_iterations), int(evaluator.penalised_cost(result.best))
 
 
-def _mp_context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
 def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
                     iterations: int | None = None,
                     size: int = PORTFOLIO_SIZE) -> tuple[pyvrp.Solution, dict]:
@@ -203,7 +197,9 @@ def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
     ``time_limit_s`` wall seconds, whichever comes first. The best is the
     feasible solution of least cost; ties go to the lower seed, so the choice
     is deterministic. One run is in this process, the others in child
-    processes (one core each on a 2-core machine).
+    processes (one core each on a 2-core machine); where child processes are
+    unavailable the runs go one after the other (then each has the full
+    ``time_limit_s`` as its guard).
 
     Returns ``(solution, stats)``; stats hold each run's seed, cost, iterations.
     """
@@ -214,8 +210,8 @@ def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
     # whole call within the limit.
     time_limit_s = max(0.05, time_limit_s - (PROCESS_OVERHEAD_S if len(seeds) > 1 else 0.0))
     results: list[tuple[pyvrp.Solution, int, int]] = []
-    if len(seeds) > 1 and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(len(seeds) - 1, mp_context=_mp_context()) as pool:
+    if len(seeds) > 1 and can_fork_children():
+        with ProcessPoolExecutor(len(seeds) - 1, mp_context=mp_context()) as pool:
             futures = [pool.submit(_solve_one, data, iterations, time_limit_s, s)
                        for s in seeds[1:]]
             results.append(_solve_one(data, iterations, time_limit_s, seeds[0]))

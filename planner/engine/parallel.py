@@ -1,0 +1,47 @@
+"""Two pieces of work side by side: one in a child process, one here.
+
+The engines use both cores of the reference machine this way. Where a child
+process cannot be started (one core; inside a daemonic worker such as a
+multiprocessing pool or a Dask worker), the two run one after the other in this
+process instead, with the same work budgets, so the answer is the same.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+
+def mp_context() -> multiprocessing.context.BaseContext:
+    """``fork`` where the platform has it (fast start), else ``spawn``."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def can_fork_children() -> bool:
+    """True when this process may start worker processes and has a second core."""
+    return (os.cpu_count() or 1) > 1 and not multiprocessing.current_process().daemon
+
+
+def run_beside(side: Callable[..., Any], side_args: tuple, here: Callable[..., Any],
+               here_args: tuple) -> tuple[Any, Any]:
+    """Run ``side(*side_args)`` in a child process while ``here(*here_args)`` runs
+    in this one; return ``(here_result, side_result)``.
+
+    Exceptions from either call propagate. Falls back to running both here, one
+    after the other, when a child process is not available.
+    """
+    if can_fork_children():
+        try:
+            pool = ProcessPoolExecutor(1, mp_context=mp_context())
+        except (OSError, ValueError, NotImplementedError):
+            pool = None
+        if pool is not None:
+            with pool:
+                future = pool.submit(side, *side_args)
+                here_result = here(*here_args)
+                return here_result, future.result()
+    return here(*here_args), side(*side_args)
