@@ -2,7 +2,8 @@
 
 Graph in, graph out, the osmnx way. Reads per edge: ``length`` (m), ``highway``,
 optional ``surface``, ``tracktype``, ``smoothness``, ``ford`` ("yes"),
-``closed`` ("yes": an explicit closure in every season), ``closed_<season>``
+``ford_node`` ("yes": the ford is a crossing point on the edge, not the whole
+edge), ``closed`` ("yes": an explicit closure in every season), ``closed_<season>``
 ("yes": closed in that season only), ``oneway`` with ``reversed`` (a vehicle
 may not ride against a one-way road; walkers may), ``access``,
 ``motorcycle``, ``motor_vehicle`` and ``foot`` ("no"/"private" forbid the
@@ -160,11 +161,12 @@ def edge_speed_kph(data: dict[str, Any], profile: str, season: str, table: Speed
         key = "unpaved_factor" if is_unpaved(data, table) else "paved_factor"
         speed *= float(wet.get(key, 1.0))
     if ford:
-        # the crossing itself (``ford_m`` of the edge) at ``ford_kph``, the rest as usual
+        # a way tagged ford=yes is a ford over its whole length; a ford node on a
+        # longer way (``ford_node``) takes ``ford_m`` of the edge, the rest as usual
         ford_kph = min(speed, float(conf.get("ford_kph", 3.0)))
         length_m = float(data.get("length", 0.0) or 0.0)
         cross_m = min(length_m, float(conf.get("ford_m", table.get("ford_m", 30.0))))
-        if length_m > 0 and cross_m < length_m:
+        if _tag(data, "ford_node") in TRUE and 0 < cross_m < length_m:
             hours = cross_m / ford_kph + (length_m - cross_m) / speed
             speed = length_m / hours
         else:
@@ -192,7 +194,7 @@ def add_travel_times(G, table: SpeedTable | None = None,
                 attr = f"tt_{profile}_{season}"
                 speed = edge_speed_kph(data, profile, season, table)
                 if speed > 0.0:
-                    data[attr] = round(length_m / (speed / 3.6), 6)
+                    data[attr] = round(length_m / (speed / 3.6), 3)
                 else:
                     data.pop(attr, None)
     return G

@@ -45,16 +45,18 @@ def test_wet_season_never_faster_and_slower_on_unpaved(surface: str):
 
 
 def test_fords_close_in_the_wet_season_and_slow_the_crossing_in_the_dry():
-    """A ford closes in the wet season; in the dry its ford_m metres are slow, the rest not."""
-    ford = edge(highway="track", surface="dirt", ford="yes")
+    """A ford closes in the wet season. In the dry, a way tagged ford is slow over its
+    whole length; a ford node slows only ford_m metres of its edge."""
+    way_ford = edge(highway="track", surface="dirt", ford="yes")
+    node_ford = edge(highway="track", surface="dirt", ford="yes", ford_node="yes")
     plain = edge(highway="track", surface="dirt")
-    assert edge_speed_kph(ford, "motorbike", "wet", TABLE) == 0.0
-    assert edge_speed_kph(ford, "walk", "wet", TABLE) == 0.0
-    dry, normal = (edge_speed_kph(ford, "motorbike", "dry", TABLE),
+    for ford in (way_ford, node_ford):
+        assert edge_speed_kph(ford, "motorbike", "wet", TABLE) == 0.0
+        assert edge_speed_kph(ford, "walk", "wet", TABLE) == 0.0
+    dry, normal = (edge_speed_kph(node_ford, "motorbike", "dry", TABLE),
                    edge_speed_kph(plain, "motorbike", "dry", TABLE))
     assert TABLE["motorbike"]["ford_kph"] < dry < normal
-    short = edge(highway="track", surface="dirt", ford="yes", length=10.0)
-    assert edge_speed_kph(short, "motorbike", "dry", TABLE) == TABLE["motorbike"]["ford_kph"]
+    assert edge_speed_kph(way_ford, "motorbike", "dry", TABLE) == TABLE["motorbike"]["ford_kph"]
 
 
 def test_closures_oneway_and_access():

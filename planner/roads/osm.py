@@ -17,7 +17,7 @@ The graph (``networkx.MultiDiGraph``, ``crs="epsg:4326"``):
   ``osmid`` (way id), ``highway``, ``length`` (m), ``geometry`` (a shapely
   LineString in the edge's direction, when it has bends), the tags in
   ``KEEP_TAGS`` that are set, and ``ford="yes"`` when the way is a ford or
-  passes a ford node;
+  passes a ford node (then also ``ford_node="yes"``: the crossing is a point);
 - graph attribute ``places``: a JSON list of OSM place nodes
   (``{"name", "names", "place", "lon", "lat", "osmid"}``) for placing villages.
 """
@@ -311,8 +311,9 @@ def build_graph(roads: OsmRoads, bbox: tuple[float, float, float, float] | None 
             attrs.pop("oneway", None)
             attrs["osmid"] = way.osmid
             attrs["length"] = round(float(seg[i:j].sum()), 3)
-            if any(int(r) in fords for r in refs[i:j + 1]):
+            if "ford" not in attrs and any(int(r) in fords for r in refs[i:j + 1]):
                 attrs["ford"] = "yes"
+                attrs["ford_node"] = "yes"
             oneway = "oneway" in way.tags
             geom = None
             if j - i > 1:
