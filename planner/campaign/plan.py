@@ -349,12 +349,19 @@ class CampaignResult:
 
 
 def never_servable(ws: Workspace, pending: list[PendingVisit], start: dt.date,
-                   season: str) -> tuple[list[PendingVisit], list[Unserved]]:
-    """Split off households no team could ever serve (on the start day, all teams)."""
+                   season: str, teams: tuple[Team, ...] | None = None,
+                   service_factor: dict[str, float] | None = None,
+                   ) -> tuple[list[PendingVisit], list[Unserved]]:
+    """Split off households no team could ever serve (on the start day, with
+    ``teams``, default all; service times scaled by ``service_factor``)."""
     sc = ws.scenario
     day_sc = replace(sc, date=start, households=tuple(p.household for p in pending),
+                     teams=sc.teams if teams is None else teams,
                      parameters=replace(sc.parameters, season=season))  # type: ignore[arg-type]
     needs, skipped = visit_needs(day_sc)
+    if service_factor is not None:
+        needs = [replace(n, service_s=max(60, int(round(
+            n.service_s * service_factor.get(n.household.id, 1.0))))) for n in needs]
     m = ws.season_matrices(season)
     idx = [0] + [ws.site_of[n.household.id] for n in needs]
     dry_reachable = {k for k, g in enumerate(idx) if g in ws.dry_reachable} \

@@ -18,7 +18,9 @@ are drawn:
 
 Random draws are keyed by (seed, run, household, attempt) and (seed, run, day
 number), the same for every team count (common random numbers), so team
-counts compare like for like. Matrices (dry and wet) are computed once per
+counts compare like for like. Households no team of the run could serve
+(with its drawn service times), and those left after ``STALL_DAYS`` working
+days without a visit, count as ``cannot_serve``. Matrices (dry and wet) are computed once per
 scenario and shared by every run.
 
 Team counts beyond the scenario's teams add copies of its first team (``X4``,
@@ -46,6 +48,10 @@ from planner.campaign.plan import (
 )
 from planner.domain import CampaignSettings, Scenario, Team
 
+#: Working days in a row without a visit (and nobody waiting for a later
+#: retry) after which a run stops: the rest cannot be served under its draws.
+STALL_DAYS = 5
+
 
 @dataclass(frozen=True)
 class StaffingParams:
@@ -66,7 +72,8 @@ class StaffingParams:
 @dataclass(frozen=True)
 class RunResult:
     """One simulated campaign. ``completion`` is None when it did not finish
-    within ``max_days`` working days; ``working_days`` counts up to completion."""
+    within ``max_days`` working days; ``working_days`` counts the working days
+simulated (up to the completion when finished)."""
 
     scenario: str
     teams: int
@@ -119,9 +126,12 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
     teams = staffing_teams(sc, count)
     calendar = Calendar.of(sc, teams)
     base = sc.parameters.season
-    servable, cannot = never_servable(ws, initial_pending(sc), start, base)
+    everyone = initial_pending(sc)
+    factors = service_factors(sorted(p.household.id for p in everyone), params.service_cv,
+                              params.seed, run)
+    servable, cannot = never_servable(ws, everyone, start, base, teams, factors)
     pending: dict[str, PendingVisit] = {p.household.id: p for p in servable}
-    factors = service_factors(sorted(pending), params.service_cv, params.seed, run)
+    idle = stalled = done_days = done_officers = 0
     members = {t.id: len(t.members) for t in teams}
     officer_days = distance = visits = enrolled = other = wet = worked = 0
     completion = None
@@ -156,13 +166,22 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
             else:
                 enrolled += 1
                 del pending[hid]
-        if result.visited and not pending:
-            completion = day
+        if result.visited:
+            completion, idle = day, 0
+            done_days, done_officers = n + 1, officer_days
+        elif not any(p.earliest and p.earliest > day for p in pending.values()):
+            idle += 1
+            if idle >= STALL_DAYS:  # what is left cannot be served under these draws
+                stalled = len(pending)
+                break
+    if pending and not stalled:
+        completion = None  # not finished within max_days
     return RunResult(scenario=sc.name, teams=count, run=run, start=start,
-                     completion=completion, working_days=worked,
-                     officer_days=officer_days, distance_m=distance, visits=visits,
-                     enrolled=enrolled, different_approach=other, cannot_serve=len(cannot),
-                     wet_days=wet)
+                     completion=completion, working_days=done_days if completion else worked,
+                     officer_days=done_officers if completion else officer_days,
+                     distance_m=distance, visits=visits,
+                     enrolled=enrolled, different_approach=other,
+                     cannot_serve=len(cannot) + stalled, wet_days=wet)
 
 
 @dataclass(frozen=True)
