@@ -57,7 +57,8 @@ def test_sweep_runs_on_a_real_scheduler_and_worker(tmp_path: Path) -> None:
     procs: list[subprocess.Popen] = []
     try:
         procs.append(subprocess.Popen(
-            dask + ["--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+            dask + ["--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
             stderr=open(tmp_path / "scheduler.log", "wb")))
         _wait_port(port, 30)
         procs.append(subprocess.Popen(

@@ -49,8 +49,13 @@ from planner.solver import (
 
 #: Prize added to a household that was planned before but not visited.
 PRIZE_CARRIED = 150_000
-#: Households of one prize class are seeded together (one condition step).
-PRIZE_CLASS = 100_000
+#: Extra prize in a campaign by the household's most urgent condition: more than
+#: the visits a long bedside enrolment displaces, so that over a campaign the
+#: bedridden go first rather than last (the day planner alone maximises visits).
+PRIZE_URGENT = {"bedridden": 2_000_000, "disabled": 1_200_000, "postpartum": 1_000_000,
+                "elderly": 0, "able": 0}
+#: Households of one prize class are seeded together.
+PRIZE_CLASS = 500_000
 #: Working days in a row with nothing servable before the planner gives up.
 STALL_DAYS = 10
 
@@ -227,8 +232,9 @@ def plan_one_day(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
         service = n.service_s
         if service_factor is not None:
             service = max(60, int(round(service * service_factor.get(n.household.id, 1.0))))
+        urgent = max((PRIZE_URGENT[r.condition] for r in p.household.residents), default=0)
         adjusted.append(replace(n, service_s=service,
-                                prize=n.prize + (PRIZE_CARRIED if p.carried else 0)))
+                                prize=n.prize + urgent + (PRIZE_CARRIED if p.carried else 0)))
     m = ws.season_matrices(season)
     idx = [0] + [ws.site_of[n.household.id] for n in adjusted]
     local = star_slice(m, idx)
