@@ -266,12 +266,22 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
             in_gap = [b for b in breaks if depart <= b[0] < begin or (last and b[0] >= depart)]
             for b_start, b_dur in in_gap:
                 breaks.remove((b_start, b_dur))
+                lunch = team.lunch
+                latest = lunch.end_s - b_dur if lunch else b_start
+                earliest = lunch.start_s if lunch else b_start
+                if b_start < arrive:
+                    # the engine put the break in the middle of the ride: officers
+                    # rather eat before leaving, or on arrival, when the window allows
+                    if depart >= earliest:
+                        b_start = depart
+                    elif arrive <= latest:
+                        b_start = arrive
                 if b_start >= arrive:  # lunch at the destination, then the visit
                     stops.append(_site_stop("break", site, b_start, b_start + b_dur, matrices,
                                             scenario, household, 0, travel, dist))
                     travel, dist = 0, 0
                     arrive = b_start + b_dur
-                else:  # lunch on the way, where the team last stopped
+                else:  # lunch before leaving, or on the way, near the last stop
                     stops.append(_site_stop("break", prev_site, b_start, b_start + b_dur,
                                             matrices, scenario,
                                             None if prev_node == 0 else

@@ -86,7 +86,9 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                     problems.append(f"{route.team} stop {k}: arrives {stop.arrive_s - depart} s "
                                     f"after leaving, faster than the {expected} s leg")
                 where = target
-            if stop.arrive_s < depart:
+            if stop.arrive_s < depart and not (stop.kind == "break" and not stop.travel_s):
+                problems.append(f"{route.team} stop {k}: time goes backwards")
+            if stop.arrive_s < stops[k - 1].arrive_s:
                 problems.append(f"{route.team} stop {k}: time goes backwards")
             if stop.kind == "visit":
                 need = needs.get(stop.household or "")
@@ -103,7 +105,12 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                         problems.append(
                             f"{route.team}: {stop.household} visited {format_clock(begin)}–"
                             f"{format_clock(stop.depart_s)}, outside its availability")
-            depart = stop.depart_s
+            if stop.kind == "break" and not stop.travel_s:
+                # a break where the team is, or on the way: the next leg may start
+                # before the break ends only if the break was taken mid-ride
+                depart = depart + (stop.depart_s - stop.arrive_s)
+            else:
+                depart = stop.depart_s
         visits = sum(1 for s in stops if s.kind == "visit")
         lunch = team.lunch
         if breaks > 1:

@@ -91,10 +91,11 @@ def test_wet_season_closes_the_ford() -> None:
 LON0, LAT0 = 103.0, 21.0
 
 
-def _grid_graph(rng: random.Random) -> nx.MultiDiGraph:
-    """A 5×5 road grid (~450 m apart) with mixed classes, slopes and a path."""
+def _grid_graph(rng: random.Random, step: float = 0.004) -> nx.MultiDiGraph:
+    """A 5×5 road grid (``step`` degrees apart, 0.004 ≈ 450 m) with mixed classes,
+    slopes and a path."""
     G = nx.MultiDiGraph(crs="epsg:4326")
-    step = 0.004
+    length = step / 0.004 * 450.0
     for i in range(5):
         for j in range(5):
             G.add_node(i * 5 + j, x=LON0 + i * step, y=LAT0 + j * step,
@@ -109,8 +110,8 @@ def _grid_graph(rng: random.Random) -> nx.MultiDiGraph:
                     hw, sf = classes[0] if j == 0 else rng.choice(classes[:3]) \
                         if i < 4 else classes[3]
                     rise = G.nodes[v]["elevation"] - G.nodes[u]["elevation"]
-                    for a, b, g in ((u, v, rise / 450), (v, u, -rise / 450)):
-                        G.add_edge(a, b, length=450.0, highway=hw, surface=sf, grade=g)
+                    for a, b, g in ((u, v, rise / length), (v, u, -rise / length)):
+                        G.add_edge(a, b, length=length, highway=hw, surface=sf, grade=g)
     return add_travel_times(G, load_speed_table())
 
 
@@ -118,6 +119,8 @@ def _grid_graph(rng: random.Random) -> nx.MultiDiGraph:
 def small_scenarios(draw):
     seed = draw(st.integers(0, 10_000))
     rng = random.Random(seed)
+    # short legs (a village) or long ones (a district: rides that cross lunch)
+    step = draw(st.sampled_from([0.004, 0.004, 0.03]))
     n_households = draw(st.integers(1, 8))
     n_teams = draw(st.integers(1, 2))
     households = []
@@ -134,7 +137,8 @@ def small_scenarios(draw):
             residents.append(Resident(f"R{k}-{m}", f"Người {k} {m}", cond, windows, mode,
                                       draw(st.integers(0, 60))))
         households.append(Household(
-            f"H{k}", "V1", LON0 + rng.uniform(-0.003, 0.02), LAT0 + rng.uniform(-0.003, 0.02),
+            f"H{k}", "V1", LON0 + rng.uniform(-0.003, 5 * step),
+            LAT0 + rng.uniform(-0.003, 5 * step),
             tuple(residents)))
     teams = []
     for t in range(n_teams):
@@ -151,7 +155,7 @@ def small_scenarios(draw):
         teams=tuple(teams), roads="grid",
         parameters=Parameters(season=draw(st.sampled_from(["dry", "wet"])),
                               time_limit_s=0.3, seed=1))
-    return scenario, _grid_graph(rng)
+    return scenario, _grid_graph(rng, step)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
