@@ -346,7 +346,7 @@ def scenario_yaml() -> str:
         "  service_min: {bedridden: 75, disabled: 50, elderly: 35, postpartum: 35, able: 20}",
         "  household_setup_min: 5",
         "  walk_offroad_m: 150",
-        "  walk_limit_km: 3",
+        "  walk_limit_km: 4",
         "  walk_detour_factor: 1.3",
         "  return_before_sunset: true",
         "  utc_offset_h: 7",
