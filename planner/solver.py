@@ -174,8 +174,8 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
                                 for w in need.windows):
             reason = (f"only home {_windows_text(need.windows)}: a team can be there at "
                       f"{format_clock(earliest_start + there)} at the earliest (shift starts "
-                      f"{format_clock(earliest_start)}, {ride}), too late for a "
-                      f"{need.service_s / 60:.0f} min visit")
+                      f"{format_clock(earliest_start)}, {ride}), too late for a visit of "
+                      f"{need.service_s / 60:.0f} min")
             code = "window_before_shift"
         elif need.windows and all(w.start_s + need.service_s + back > latest_end
                                   for w in need.windows):
@@ -183,8 +183,8 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
                       f"(back by {format_clock(latest_end)})")
             code = "window_after_shift"
         elif need.windows and all(w.length_s < need.service_s for w in need.windows):
-            reason = (f"only home {_windows_text(need.windows)}: too short for a "
-                      f"{need.service_s / 60:.0f} min visit")
+            reason = (f"only home {_windows_text(need.windows)}: too short for a visit of "
+                      f"{need.service_s / 60:.0f} min")
             code = "window_too_short"
         else:
             total = there + need.service_s + back
