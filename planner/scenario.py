@@ -256,6 +256,10 @@ def _parse_yaml(path: Path, col: _Collector) -> dict | None:
         col.error(where, f"not valid YAML ({problem})",
                   "fix the indentation or quoting at that line")
         return None
+    except ValueError as exc:  # e.g. an impossible date such as 2026-13-40
+        col.error("", f"a value cannot be read ({exc})",
+                  "write dates as YYYY-MM-DD with a real month and day")
+        return None
     if not isinstance(data, dict):
         col.error("", "the file must be a YAML mapping of fields (name:, date:, ...)",
                   "start from scenarios/demo/scenario.yaml")

@@ -21,6 +21,7 @@ EXPECTED = {
     "empty_scenario_file": ("scenario.yaml", "empty"),
     "household_coordinates_swapped": ("households.csv", "fields lon/lat"),
     "household_in_two_villages": ("households.csv", "field village"),
+    "impossible_date": ("scenario.yaml", "month must be in 1..12"),
     "households_not_utf8": ("households.csv", "UTF-8"),
     "lunch_outside_shift": ("scenario.yaml", "team T1.lunch"),
     "missing_households_file": ("ho_gia_dinh.csv", "file not found"),
