@@ -165,7 +165,8 @@ def read_text(path: Path, col: _Collector) -> str | None:
         col.error("", f"cannot be read ({exc.strerror})", "check that it is a readable file")
         return None
     if not raw.strip():
-        col.error("", "the file is empty", "fill it in; see docs/scenario-format.md")
+        col.error("", "the file is empty",
+                  "fill it in; its columns are in docs/scenario-format.md and docs/campaign.md")
         return None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:

@@ -1,0 +1,111 @@
+"""The corpus of broken inputs, through the real CLI: every case exits 2 (input)
+or 3 (roads) with one message naming file › row/field › problem › fix, no
+traceback, and writes no output.
+
+Cases are files named after their defect:
+- ``tests/data/scenarios/broken/*/`` (YAML, households CSV and XLSX), planned
+  with ``plan.py day``; each folder's ``expect.txt`` names the file and field;
+- ``tests/data/scenarios/broken_roads/*/``: a scenario whose road graph is broken;
+- ``tests/data/outcomes/broken/*``: outcomes sheets, imported with ``plan.py record``;
+- ``tests/data/roads/broken/*``: OSM files, imported with ``plan.py roads import``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planner.cli import cli
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = sorted((DATA / "scenarios" / "broken").iterdir())
+ROAD_SCENARIOS = sorted((DATA / "scenarios" / "broken_roads").iterdir())
+OUTCOMES = sorted((DATA / "outcomes" / "broken").iterdir())
+ROADS = sorted((DATA / "roads" / "broken").iterdir())
+
+# outcomes file -> words the message must hold besides the file name
+OUTCOME_WHERE = {
+    "conflicting_duplicate.csv": "row 3",
+    "date_not_a_date.csv": "row 2, field date",
+    "empty_file.csv": "empty",
+    "missing_outcome_column.csv": "column 'outcome'",
+    "not_utf8.csv": "UTF-8",
+    "resident_in_other_household.csv": "row 2, field household_id",
+    "unknown_outcome.csv": "row 3, field outcome",
+    "unknown_resident.csv": "row 3, field resident_id",
+    "unknown_team.csv": "row 2, field team",
+    "xlsx_not_a_workbook.xlsx": "Excel",
+}
+
+
+def test_corpus_size() -> None:
+    """At least 40 broken inputs across scenarios, tables, outcomes and roads."""
+    assert len(SCENARIOS) + len(ROAD_SCENARIOS) + len(OUTCOMES) + len(ROADS) >= 40
+    assert {p.name for p in OUTCOMES} == set(OUTCOME_WHERE)
+
+
+def _check_message(output: str, file_name: str, where: str) -> None:
+    assert "Traceback" not in output
+    assert file_name in output
+    assert where in output
+    assert " › " in output
+
+
+@pytest.mark.parametrize("case", SCENARIOS + ROAD_SCENARIOS, ids=lambda p: p.name)
+def test_broken_scenario_plans_nothing(case: Path, tmp_path: Path) -> None:
+    """``day`` on a broken scenario exits 2 (3 for its road graph), names file and
+    field, and writes no plan."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["day", str(case), "--out", str(out)])
+    file_name, where = (case / "expect.txt").read_text(encoding="utf-8").splitlines()[:2]
+    assert result.exit_code == (3 if case.parent.name == "broken_roads" else 2), result.output
+    _check_message(result.output, file_name, where)
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.fixture(scope="module")
+def ok_campaign(tmp_path_factory) -> Path:
+    """A campaign planned from the small valid scenario."""
+    out = tmp_path_factory.mktemp("campaign") / "ok_small"
+    result = CliRunner().invoke(cli, ["campaign", str(DATA / "scenarios" / "ok_small"),
+                                      "--deadline", "2026-11-27", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _state(folder: Path) -> tuple[int, int]:
+    with sqlite3.connect(folder / "campaign.db") as conn:
+        return (conn.execute("SELECT count(*) FROM outcomes").fetchone()[0],
+                conn.execute("SELECT count(*) FROM imports").fetchone()[0])
+
+
+@pytest.mark.parametrize("case", OUTCOMES, ids=lambda p: p.name)
+def test_broken_outcomes_change_nothing(case: Path, ok_campaign: Path, tmp_path: Path) -> None:
+    """``record`` refuses a broken outcomes sheet as a whole: exit 2, the row and
+    field named, and the campaign state unchanged."""
+    campaign = tmp_path / "campaign"
+    shutil.copytree(ok_campaign, campaign)
+    before = _state(campaign)
+    result = CliRunner().invoke(cli, ["record", str(campaign), str(case)])
+    assert result.exit_code == 2, result.output
+    _check_message(result.output, case.name, OUTCOME_WHERE[case.name])
+    assert _state(campaign) == before == (0, 0)
+
+
+@pytest.mark.parametrize("case", ROADS, ids=lambda p: p.name)
+def test_broken_road_files_leave_no_graph(case: Path, tmp_path: Path) -> None:
+    """``roads import`` of a broken OSM file exits 3 with one message and leaves no
+    file behind, neither where asked nor in maps/."""
+    maps_before = sorted(p.name for p in (ROOT / "maps").iterdir())
+    target = tmp_path / "graphs" / "broken.graphml"
+    result = CliRunner().invoke(cli, ["roads", "import", str(case), "--out", str(target)])
+    assert result.exit_code == 3, result.output
+    _check_message(result.output, case.name, "")
+    assert not target.exists()
+    assert not target.parent.exists() or not any(target.parent.iterdir())
+    assert sorted(p.name for p in (ROOT / "maps").iterdir()) == maps_before
