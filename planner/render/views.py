@@ -164,12 +164,12 @@ def household_windows(h: Household) -> tuple[Window, ...]:
     return out
 
 
-def bring_text(h: Household, stop: Stop, _: Gettext) -> str:
-    """What to bring besides the kit: by condition, plus the walk and an
-    approximate location."""
+def bring_text(h: Household, stop: Stop, _: Gettext, redact: bool = False) -> str:
+    """What to bring besides the kit: by condition (left out when redacted, as it
+    would give the condition away), plus the walk and an approximate location."""
     items = [_("enrolment kit")]
     for cond in dict.fromkeys(r.condition for r in home_residents(h)):
-        if BRING.get(cond):
+        if BRING.get(cond) and not redact:
             items.append(_(BRING[cond]))
     if stop.walk_m:
         items.append(_("carry the kit {m} m on foot").replace("{m}", str(stop.walk_m)))
@@ -188,7 +188,7 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
             kind="visit", number=number, arrive=clock(stop.arrive_s),
             depart=clock(stop.depart_s), lon=stop.lon, lat=stop.lat, household=h.id,
             village=nfc(scenario.village(h.village_id).name), residents=residents,
-            mode=", ".join(modes), bring=bring_text(h, stop, _),
+            mode=", ".join(modes), bring=bring_text(h, stop, _, redact),
             contact="" if redact else nfc(h.contact), notes="" if redact else nfc(h.notes),
             walk_m=stop.walk_m, wait_s=stop.wait_s, approximate=stop.approximate)
     village = nfc(scenario.village(h.village_id).name) if h is not None else ""
