@@ -1,6 +1,6 @@
-"""Fuzzing the scenario and households readers with hypothesis.
+"""Fuzzing the scenario, households and outcomes readers with hypothesis.
 
-The readers must answer every input with either a scenario or one
+The readers must answer every input with either a result or one
 ``InputError`` (file › row/field › problem › fix): never another exception.
 Inputs: random bytes; valid files re-encoded as UTF-8 with BOM, UTF-16 and
 Windows-1258; truncated files; plausible rows with wrong values.
@@ -146,6 +146,76 @@ def fuzz_yaml_bytes(data: bytes) -> None:
 @target("scenario: plausible YAML", plausible_yaml())
 def fuzz_yaml_plausible(data: bytes) -> None:
     read_scenario(data, OK_CSV.encode())
+
+
+OK_OUTCOMES = ("date,team,household_id,resident_id,outcome,note\n"
+               "2026-11-24,T1,H1,R1,enrolled,\n"
+               "2026-11-24,T1,H2,R2,retry_needed,vân tay mờ\n"
+               "2026-11-24,T1,H2,R3,not_home,\n")
+_CAMPAIGN: dict[str, object] = {}
+
+
+def import_sheet(data: bytes, suffix: str = ".csv") -> str:
+    """Import an outcomes sheet into a campaign state made from ok_small (once).
+
+    Returns ``"imported"``/``"already"`` or ``"input-error"``; any other exception
+    propagates (a bug). A refused file must leave the state unchanged.
+    """
+    import datetime as dt
+
+    from planner.campaign import state
+    from planner.campaign.outcomes import import_outcomes
+
+    if not _CAMPAIGN:
+        folder = Path(tempfile.mkdtemp(prefix="fuzz-campaign-"))
+        scenario, _ = load_scenario(OK / "scenario.yaml")
+        _CAMPAIGN["conn"] = state.create(folder / state.DB_NAME, scenario,
+                                         dt.date(2026, 11, 24), None)
+        _CAMPAIGN["folder"] = folder
+    conn = _CAMPAIGN["conn"]
+    folder = _CAMPAIGN["folder"]
+    sheet = Path(folder) / f"outcomes{suffix}"  # type: ignore[arg-type]
+    sheet.write_bytes(data)
+    before = conn.execute("SELECT count(*) FROM outcomes").fetchone()[0]  # type: ignore
+    try:
+        report = import_outcomes(conn, sheet, {"T1"})  # type: ignore[arg-type]
+    except InputError as exc:
+        assert str(sheet) in str(exc)
+        after = conn.execute("SELECT count(*) FROM outcomes").fetchone()[0]  # type: ignore
+        assert after == before
+        return "input-error"
+    return report.status
+
+
+@st.composite
+def plausible_outcomes(draw) -> bytes:
+    """A good outcomes sheet with some cells replaced by wrong values."""
+    rows = list(csv.reader(io.StringIO(OK_OUTCOMES)))
+    for _ in range(draw(st.integers(0, 4))):
+        r = draw(st.integers(1, len(rows) - 1))
+        c = draw(st.integers(0, 5))
+        rows[r][c] = draw(VALUES)
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    text = buf.getvalue()
+    if draw(st.booleans()):
+        text = text[: draw(st.integers(0, len(text)))]
+    return text.encode(draw(ENCODINGS), errors="replace")
+
+
+@target("outcomes: random bytes", st.binary(max_size=400))
+def fuzz_outcomes_bytes(data: bytes) -> None:
+    import_sheet(data)
+
+
+@target("outcomes: xlsx random bytes", st.binary(max_size=300))
+def fuzz_outcomes_xlsx(data: bytes) -> None:
+    import_sheet(data, ".xlsx")
+
+
+@target("outcomes: plausible rows", plausible_outcomes())
+def fuzz_outcomes_rows(data: bytes) -> None:
+    import_sheet(data)
 
 
 def run(examples_per_target: int) -> list[tuple[str, int, int, float, str]]:
