@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=20_000,
                         help="examples in all, spread over the targets")
     args = parser.parse_args(argv)
-    per = max(1, args.examples // len(TARGETS))
+    per = max(1, -(-args.examples // len(TARGETS)))  # round up: at least --examples
     rows = run(per)
     print(f"{'target':<36} {'examples':>9} {'unexpected':>10} {'seconds':>8}")
     for name, n, failures, seconds, _ in rows:
