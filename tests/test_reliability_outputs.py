@@ -59,3 +59,12 @@ def test_killed_day_leaves_only_complete_files(tmp_path: Path) -> None:
             if path.name.startswith(".") and path.name.endswith(".tmp"):
                 continue
             assert _complete(path), (trial, path.name)
+    # no worker process outlives its killed parent
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        left = subprocess.run(["pgrep", "-f", str(tmp_path / "trial-")], capture_output=True,
+                              text=True, check=False).stdout.split()
+        if not left:
+            break
+        time.sleep(0.5)
+    assert not left, f"orphaned processes: {left}"

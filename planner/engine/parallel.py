@@ -21,6 +21,20 @@ def mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: end this process when its parent is gone (killed, even with
+    SIGKILL), instead of waiting forever on the parent's pipe."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def can_fork_children() -> bool:
     """True when this process may start worker processes and has a second core."""
     return (os.cpu_count() or 1) > 1 and not multiprocessing.current_process().daemon
@@ -36,7 +50,9 @@ def run_beside(side: Callable[..., Any], side_args: tuple, here: Callable[..., A
     """
     if can_fork_children():
         try:
-            pool = ProcessPoolExecutor(1, mp_context=mp_context())
+            pool = ProcessPoolExecutor(1, mp_context=mp_context(),
+                                       initializer=_exit_with_parent,
+                                       initargs=(os.getpid(),))
         except (OSError, ValueError, NotImplementedError):
             pool = None
         if pool is not None:
