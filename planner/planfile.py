@@ -54,6 +54,7 @@ def _stop_dict(stop: Stop, scenario: Scenario | None) -> dict[str, Any]:
 def plan_to_dict(plan: Plan, scenario: Scenario | None = None) -> dict[str, Any]:
     """The plan as the JSON-ready dictionary of ``docs/plan-format.md``."""
     visits = [s for r in plan.routes for s in r.stops if s.kind == "visit"]
+    approximate = {h.id for h in scenario.households if h.approximate} if scenario else set()
     residents = 0
     if scenario is not None:
         by_id = {h.id: h for h in scenario.households}
@@ -89,7 +90,8 @@ def plan_to_dict(plan: Plan, scenario: Scenario | None = None) -> dict[str, Any]
             }
             for r in plan.routes
         ],
-        "unserved": [{"household": u.household, "code": u.code, "reason": u.reason}
+        "unserved": [{"household": u.household, "code": u.code, "reason": u.reason,
+                      "approximate": u.household in approximate}
                      for u in plan.unserved],
         "notes": list(plan.notes),
     }

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import difflib
 import io
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -486,10 +487,50 @@ def _parse_villages(raw: Any, col: _Collector) -> list[Village]:
         if vid in seen:
             col.error(f"village {vid}.id", "duplicate village id", "give each village its own id")
         seen.add(vid)
+        name = nfc(item.get("name") or vid)
+        if nfc(item.get("lon")) == "" and nfc(item.get("lat")) == "":
+            # no coordinates: placed later at the road graph's OSM place node
+            villages.append(Village(vid, name, math.nan, math.nan))
+            continue
         coords = _coords(item.get("lon"), item.get("lat"), f"village {vid}.lon/lat", col)
         if coords:
-            villages.append(Village(vid, nfc(item.get("name") or vid), coords[0], coords[1]))
+            villages.append(Village(vid, name, coords[0], coords[1]))
     return villages
+
+
+def _place_villages(villages: list[Village], graph_path: Path | None,
+                    col: _Collector) -> list[Village]:
+    """Give villages without coordinates those of the road graph's OSM place
+    node of the same name (ignoring case, diacritics and a leading bản/thôn)."""
+    missing = [v for v in villages if math.isnan(v.lon)]
+    if not missing:
+        return villages
+    found: dict[str, tuple[float, float] | None] = {}
+    if graph_path is not None and graph_path.is_file():
+        import osmnx as ox
+
+        from planner.roads.places import place_villages
+
+        try:
+            found = place_villages(ox.load_graphml(graph_path), [v.name for v in missing])
+        except (ValueError, KeyError, OSError, SyntaxError):
+            found = {}
+    out = []
+    for v in villages:
+        if not math.isnan(v.lon):
+            out.append(v)
+            continue
+        where = found.get(v.name)
+        if where is None:
+            col.error(f"village {v.id}.lon/lat",
+                      f"no coordinates, and the road graph has no OpenStreetMap place named "
+                      f"'{v.name}'", "give the village's lon and lat")
+            continue
+        col.warn(f"village {v.id}.lon/lat", f"placed at the OpenStreetMap place '{v.name}' "
+                 f"({where[0]:.5f}, {where[1]:.5f}); households without coordinates there are "
+                 "approximate", "give the village's lon and lat if the place is wrong")
+        out.append(Village(v.id, v.name, where[0], where[1]))
+    return out
 
 
 @dataclass(frozen=True)
@@ -785,6 +826,8 @@ def load_scenario(path: str | Path, check_roads: bool = True,
     if roads and check_roads and not resolve_graph_path(roads, path.parent).is_file():
         col.error("roads", f"road graph '{roads}' not found (looked in maps/ and beside the "
                   "scenario)", "import one with `python plan.py roads import FILE --name NAME`")
+    villages = _place_villages(villages, resolve_graph_path(roads, path.parent) if roads
+                               else None, col)
     households: list[Household] = []
     hh_value = nfc(data.get("households"))
     hh_col = None
