@@ -154,13 +154,14 @@ def test_several_windows_become_one_client_group() -> None:
 
 
 def test_portfolio_repeats_and_keeps_the_best_seed() -> None:
-    """Two seeds side by side: the same answer twice, the best seed's cost."""
+    """Two seeds side by side in two rounds: the same answer twice; each run gets
+    its share of the budget; the answer is the best run's."""
     data = to_pyvrp(make_day(seed=7, breaks=False)).data
-    first, stats = solve_portfolio(data, time_limit_s=5.0, seed=1, iterations=200)
-    second, _ = solve_portfolio(data, time_limit_s=5.0, seed=1, iterations=200)
+    first, stats = solve_portfolio(data, time_limit_s=5.0, seed=1, iterations=200, rounds=2)
+    second, _ = solve_portfolio(data, time_limit_s=5.0, seed=1, iterations=200, rounds=2)
     assert str(first) == str(second)
-    assert stats["seeds"] == [1, 2]
-    assert all(run["iterations"] == 200 for run in stats["runs"])
+    assert stats["seeds"] == [1, 2, 3, 4]
+    assert all(run["iterations"] == 100 for run in stats["runs"])
     feasible = [run["cost"] for run in stats["runs"] if run["feasible"]]
     assert min(feasible) == next(run["cost"] for run in stats["runs"]
                                  if run["seed"] == stats["best_seed"])

@@ -29,6 +29,7 @@ valid, but may differ between runs.
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -44,7 +45,7 @@ from planner.problem import RoutingProblem
 #: Measured there: 750–2,500 iterations per second on the 56 Solomon instances
 #: (slowest: the long-route R2/RC2 families) and 1,200–1,500 on the demo day
 #: (35 clients, several windows, lunch breaks relaxed).
-ITERATIONS_PER_S = 700
+ITERATIONS_PER_S = 1100
 
 #: Problems above this many clients get a budget shrunk in proportion.
 BUDGET_CLIENTS = 100
@@ -52,6 +53,10 @@ BUDGET_CLIENTS = 100
 #: Seeds run side by side by ``solve_portfolio`` (one process each). Fixed, not
 #: taken from the machine's core count, so that results do not depend on it.
 PORTFOLIO_SIZE = 2
+
+#: Rounds of the portfolio: each later round restarts every seed from the best
+#: solution so far (see ``solve_portfolio``).
+PORTFOLIO_ROUNDS = 4
 
 #: Wall seconds set aside for starting the portfolio's child processes.
 PROCESS_OVERHEAD_S = 0.25
@@ -175,58 +180,75 @@ def routes_of(solution: pyvrp.Solution) -> list[tuple[int, list[int]]]:
     return out
 
 
-def _solve_one(data: pyvrp.ProblemData, iterations: int, time_limit_s: float,
-               seed: int) -> tuple[pyvrp.Solution, int, int]:
-    """One ILS run: ``(best solution, iterations done, its cost)``.
+def _solve_one(data: pyvrp.ProblemData, iterations: int, time_limit_s: float, seed: int,
+               initial: pyvrp.Solution | None = None) -> tuple[pyvrp.Solution, int, int]:
+    """One ILS run, from ``initial`` if given: ``(best solution, iterations done, its cost)``.
 
     The cost is taken here, beside the data, with zero penalties (so an
     infeasible answer's cost is not comparable; callers rank feasibility first).
     """
     stop = MultipleCriteria([MaxIterations(iterations), MaxRuntime(max(0.05, time_limit_s))])
-    result = pyvrp.solve(data, stop, seed=seed, collect_stats=False)
+    result = pyvrp.solve(data, stop, seed=seed, collect_stats=False, initial_solution=initial)
     evaluator = pyvrp.CostEvaluator([0.0] * data.num_load_dimensions, 0.0, 0.0)
     return result.best, int(result.num_iterations), int(evaluator.penalised_cost(result.best))
 
 
-def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
-                    iterations: int | None = None,
-                    size: int = PORTFOLIO_SIZE) -> tuple[pyvrp.Solution, dict]:
-    """Run PyVRP with seeds ``seed, seed+1, ...`` side by side; keep the best.
+def _best(results: list[tuple[pyvrp.Solution, int, int]]) -> int:
+    """Index of the feasible result of least cost (ties: the lower index)."""
+    return min(range(len(results)),
+               key=lambda k: (0 if results[k][0].is_feasible() else 1, results[k][2], k))
 
-    Each run stops after ``iterations`` (default: ``iteration_budget``) or
-    ``time_limit_s`` wall seconds, whichever comes first. The best is the
-    feasible solution of least cost; ties go to the lower seed, so the choice
-    is deterministic. One run is in this process, the others in child
+
+def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
+                    iterations: int | None = None, size: int = PORTFOLIO_SIZE,
+                    rounds: int = PORTFOLIO_ROUNDS) -> tuple[pyvrp.Solution, dict]:
+    """PyVRP on ``size`` seeds side by side, in ``rounds`` rounds; keep the best.
+
+    Each round gives every run ``iterations / rounds`` iterations (default
+    budget: ``iteration_budget``), and every run of a later round starts from
+    the best solution of the round before, with a fresh seed. So the answer has
+    the depth of one long run and the choice of the best of several. Each round
+    also stops at its share of ``time_limit_s`` wall seconds (a guard). The best
+    is the feasible solution of least cost; ties go to the lower seed, so the
+    choice is deterministic. One run is in this process, the others in child
     processes (one core each on a 2-core machine); where child processes are
-    unavailable the runs go one after the other (then each has the full
-    ``time_limit_s`` as its guard).
+    unavailable the runs go one after the other (each with the round's guard).
 
     Returns ``(solution, stats)``; stats hold each run's seed, cost, iterations.
     """
     if iterations is None:
         iterations = iteration_budget(data.num_clients, time_limit_s)
-    seeds = [seed + k for k in range(max(1, size))]
+    size, rounds = max(1, size), max(1, rounds)
+    parallel = size > 1 and can_fork_children()
     # Starting a process and shipping the data costs about 0.2 s; keep the
     # whole call within the limit.
-    time_limit_s = max(0.05, time_limit_s - (PROCESS_OVERHEAD_S if len(seeds) > 1 else 0.0))
-    results: list[tuple[pyvrp.Solution, int, int]] = []
-    if len(seeds) > 1 and can_fork_children():
-        with ProcessPoolExecutor(len(seeds) - 1, mp_context=mp_context()) as pool:
-            futures = [pool.submit(_solve_one, data, iterations, time_limit_s, s)
-                       for s in seeds[1:]]
-            results.append(_solve_one(data, iterations, time_limit_s, seeds[0]))
-            results.extend(f.result() for f in futures)
-    else:
-        results = [_solve_one(data, iterations, time_limit_s, s) for s in seeds]
-
-    def key(k: int) -> tuple[int, int, int]:
-        sol, _, cost = results[k]
-        return (0 if sol.is_feasible() else 1, cost, k)
-
-    best_k = min(range(len(results)), key=key)
-    best = results[best_k][0]
-    stats = {"seeds": seeds, "iterations_budget": iterations,
-             "runs": [{"seed": s, "feasible": sol.is_feasible(), "cost": cost, "iterations": it}
-                      for s, (sol, it, cost) in zip(seeds, results, strict=True)],
-             "best_seed": seeds[best_k]}
+    deadline = time.perf_counter() + max(
+        0.05 * rounds, time_limit_s - (PROCESS_OVERHEAD_S if parallel else 0.0))
+    per_round = max(1, iterations // rounds)
+    best: pyvrp.Solution | None = None
+    runs: list[dict] = []
+    pool = ProcessPoolExecutor(size - 1, mp_context=mp_context()) if parallel else None
+    try:
+        for r in range(rounds):
+            seeds = [seed + r * size + k for k in range(size)]
+            guard_s = max(0.05, (deadline - time.perf_counter()) / (rounds - r))
+            if pool is not None:
+                futures = [pool.submit(_solve_one, data, per_round, guard_s, s, best)
+                           for s in seeds[1:]]
+                results = [_solve_one(data, per_round, guard_s, seeds[0], best)]
+                results.extend(f.result() for f in futures)
+            else:
+                results = [_solve_one(data, per_round, guard_s, s, best) for s in seeds]
+            k = _best(results)
+            best = results[k][0]
+            runs.extend({"round": r, "seed": s, "feasible": sol.is_feasible(), "cost": cost,
+                         "iterations": it}
+                        for s, (sol, it, cost) in zip(seeds, results, strict=True))
+            best_seed = seeds[k]
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    assert best is not None
+    stats = {"seeds": sorted({run["seed"] for run in runs}), "iterations_budget": iterations,
+             "rounds": rounds, "runs": runs, "best_seed": best_seed}
     return best, stats
