@@ -9,14 +9,14 @@ distances metres (``_m``); coordinates ``lon``/``lat`` in WGS84 degrees.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
+from planner.atomic import write_atomic
 from planner.domain import Plan, Scenario, Stop
 from planner.scenario import format_clock
+
+__all__ = ["plan_json", "plan_to_dict", "summary_text", "write_atomic"]
 
 FORMAT = "mountain-id-planner/plan"
 VERSION = 1
@@ -100,24 +100,6 @@ def plan_to_dict(plan: Plan, scenario: Scenario | None = None) -> dict[str, Any]
 def plan_json(plan: Plan, scenario: Scenario | None = None) -> str:
     """The plan file's text: stable key order, two-space indent, UTF-8, NFC."""
     return json.dumps(plan_to_dict(plan, scenario), ensure_ascii=False, indent=2) + "\n"
-
-
-def write_atomic(path: str | Path, data: str | bytes) -> Path:
-    """Write a file so that it is either absent, old, or complete: never half-written."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
 
 
 def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12) -> str:

@@ -12,14 +12,9 @@ import click
 
 from planner.cli.options import (
     date_opt,
-    lang_opt,
-    out_opt,
-    overwrite_opt,
+    day_plan_options,
     prepare_out_dir,
-    redact_opt,
     scenario_arg,
-    seed_opt,
-    time_limit_opt,
 )
 
 log = logging.getLogger("planner")
@@ -63,12 +58,7 @@ def run_day(scenario_path: Path, out_dir: Path, overwrite: bool, time_limit: flo
 @click.command()
 @scenario_arg
 @date_opt
-@out_opt
-@time_limit_opt
-@seed_opt
-@overwrite_opt
-@lang_opt
-@redact_opt
+@day_plan_options
 def day(scenario: Path, date, out_dir: Path | None, time_limit: float | None,
         seed: int | None, overwrite: bool, lang: str, redact: bool) -> None:
     """Plan one day's routes for every team of SCENARIO.
@@ -87,12 +77,7 @@ def day(scenario: Path, date, out_dir: Path | None, time_limit: float | None,
 
 
 @click.command()
-@out_opt
-@time_limit_opt
-@seed_opt
-@overwrite_opt
-@lang_opt
-@redact_opt
+@day_plan_options
 @click.option("--regenerate", is_flag=True,
               help="Regenerate the demo's scenario and road network first.")
 def demo(out_dir: Path | None, time_limit: float | None, seed: int | None, overwrite: bool,

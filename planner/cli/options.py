@@ -28,6 +28,14 @@ redact_opt = click.option("--redact", is_flag=True, default=False,
                                "names, ID numbers, conditions, phone numbers or notes).")
 
 
+def day_plan_options(command):
+    """The options a day's plan takes: output folder, solver knobs, documents."""
+    for option in reversed((out_opt, time_limit_opt, seed_opt, overwrite_opt, lang_opt,
+                            redact_opt)):
+        command = option(command)
+    return command
+
+
 def prepare_out_dir(out_dir: Path, overwrite: bool) -> None:
     """Refuse to write into a non-empty folder unless ``--overwrite`` was given."""
     if out_dir.exists() and not out_dir.is_dir():

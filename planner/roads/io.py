@@ -6,10 +6,9 @@ Scenarios name a graph (``roads: demo_commune``) that lives at
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from planner.atomic import atomic_path
 from planner.errors import RoadsError
 from planner.speeds import MAPS_DIR, SpeedTable, add_travel_times, load_speed_table
 
@@ -61,14 +60,6 @@ def save_graph(G, path: str | Path) -> Path:
     import osmnx as ox
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         ox.save_graphml(G, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
