@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +16,6 @@ from planner.cli.options import (
     scenario_arg,
 )
 
-log = logging.getLogger("planner")
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEMO_SCENARIO = ROOT / "scenarios" / "demo" / "scenario.yaml"
 
