@@ -45,7 +45,8 @@ def run_day(scenario_path: Path, out_dir: Path, overwrite: bool, time_limit: flo
     except ImportError:
         render_all = None
     if render_all is not None:
-        written += render_all(plan, scenario, G, out_dir, lang=lang, redact=redact)
+        written += render_all(plan, scenario, G, out_dir, lang=lang, redact=redact,
+                              warn=lambda m: click.echo(f"warning: {m}", err=True))
     click.echo(summary_text(plan, scenario))
     click.echo("")
     for path in written:

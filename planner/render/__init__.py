@@ -15,6 +15,7 @@ download and never re-solve. See ``docs/outputs.md``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from planner.domain import Plan, Scenario
@@ -26,12 +27,14 @@ def _safe(team_id: str) -> str:
 
 
 def render_all(plan: Plan, scenario: Scenario, G, out_dir: str | Path, lang: str = "vi",
-               redact: bool = False, per_team: bool = False) -> list[Path]:
+               redact: bool = False, per_team: bool = False,
+               warn: Callable[[str], None] | None = None) -> list[Path]:
     """Write every output of ``plan`` into ``out_dir`` (atomically); return the paths.
 
     ``lang`` is "vi" (default) or "en"; ``redact`` writes shareable copies with
     household codes and initials only (no names, ID numbers, conditions, phone
-    numbers or notes); ``per_team`` adds one map per team.
+    numbers or notes); ``per_team`` adds one map per team. When this machine
+    cannot print PDFs, the other outputs are still written and ``warn`` is told why.
     """
     from planner.planfile import write_atomic
     from planner.render.geometry import route_geometries
@@ -39,6 +42,7 @@ def render_all(plan: Plan, scenario: Scenario, G, out_dir: str | Path, lang: str
     from planner.render.itinerary import render_itinerary
     from planner.render.map_html import render_map
     from planner.render.notices import render_notices
+    from planner.render.pdf import pdf_unavailable
     from planner.render.views import doc_context
 
     out = Path(out_dir)
@@ -51,17 +55,22 @@ def render_all(plan: Plan, scenario: Scenario, G, out_dir: str | Path, lang: str
             written.append(write_atomic(out / f"map-{_safe(route.team)}.html", render_map(
                 plan, scenario, G, lang=lang, redact=redact, teams=(route.team,),
                 geometry=geometry)))
+    no_pdf = pdf_unavailable()
+    if no_pdf and warn is not None:
+        warn(no_pdf)
     for route in plan.routes:
         if not any(s.kind == "visit" for s in route.stops):
             continue
         name = _safe(route.team)
-        written.append(write_atomic(out / f"itinerary-{name}.pdf", render_itinerary(
-            plan, scenario, G, route.team, lang=lang, redact=redact, geometry=geometry,
-            ctx=ctx)))
+        if not no_pdf:
+            written.append(write_atomic(out / f"itinerary-{name}.pdf", render_itinerary(
+                plan, scenario, G, route.team, lang=lang, redact=redact, geometry=geometry,
+                ctx=ctx)))
         written.append(write_atomic(out / f"route-{name}.gpx", render_gpx(
             plan, scenario, G, route.team, lang=lang, redact=redact, geometry=geometry,
             ctx=ctx)))
-    notices = render_notices(plan, scenario, G, lang=lang, redact=redact, ctx=ctx)
+    notices = None if no_pdf else render_notices(plan, scenario, G, lang=lang, redact=redact,
+                                                 ctx=ctx)
     if notices is not None:
         written.append(write_atomic(out / "notices.pdf", notices))
     return written

@@ -74,6 +74,20 @@ def url_fetcher():
     return URLFetcher(allowed_protocols={"file", "data"})
 
 
+def pdf_unavailable() -> str:
+    """Why PDFs cannot be printed on this machine, or '' when they can.
+
+    WeasyPrint needs the Pango and HarfBuzz system libraries; without them its
+    import fails with ``OSError``.
+    """
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        return (f"printable PDFs need the Pango library, which is missing ({exc}); on "
+                "Debian/Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+    return ""
+
+
 def render_pdf(template: str, lang: str, **context) -> bytes:
     """Render ``template`` with ``context`` (texts NFC) and print it to PDF bytes."""
     from weasyprint import HTML
