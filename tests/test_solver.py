@@ -40,7 +40,8 @@ def test_demo_unserved_have_reasons_in_words(demo_day) -> None:
     codes = {u.code for u in plan.unserved}
     assert {"walk_limit", "not_home_visit"} <= codes
     walk = next(u for u in plan.unserved if u.code == "walk_limit")
-    assert "km on foot beyond the walking limit of 3.0 km" in walk.reason
+    limit_km = _scenario.parameters.walk_limit_m / 1000
+    assert f"km on foot beyond the walking limit of {limit_km:.1f} km" in walk.reason
     assert all(u.reason for u in plan.unserved)
 
 
