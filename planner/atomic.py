@@ -1,7 +1,7 @@
 """Atomic file writes: a file is either absent, old, or complete.
 
 Every output (plans, maps, PDFs, GPX, road graphs) is written to a hidden
-temporary file beside its target (``.NAME.XXXX.tmp``), flushed to disk, then
+temporary file beside its target (``.NAME.<random>.tmp``), flushed to disk, then
 renamed over the target. A run killed half-way leaves at most a hidden
 temporary file, never a half-written file that looks complete.
 """
