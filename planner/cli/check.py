@@ -28,7 +28,12 @@ def check(scenario: Path) -> None:
     for w in warnings:
         click.echo(f"warning: {w}", err=True)
     homes = sum(1 for h in loaded.households for r in h.residents if r.mode in ("home", "auto"))
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}" + ("" if count == 1 else "s")
+
+    residents = sum(len(h.residents) for h in loaded.households)
     click.echo(
-        f"ok: {loaded.name}: {len(loaded.villages)} villages, {len(loaded.households)} "
-        f"households, {sum(len(h.residents) for h in loaded.households)} residents "
-        f"({homes} for home visits), {len(loaded.teams)} teams, {len(warnings)} warnings")
+        f"ok: {loaded.name}: {n(len(loaded.villages), 'village')}, "
+        f"{n(len(loaded.households), 'household')}, {n(residents, 'resident')} "
+        f"({homes} for home visits), {n(len(loaded.teams), 'team')}, "
+        f"{n(len(warnings), 'warning')}")
