@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -58,6 +59,12 @@ def run_beside(side: Callable[..., Any], side_args: tuple, here: Callable[..., A
         if pool is not None:
             with pool:
                 future = pool.submit(side, *side_args)
+                # The pool hands the job to its process from a Python thread; a
+                # solver that holds the GIL here would keep it waiting, so wait
+                # (briefly) until the job has left this process.
+                deadline = time.monotonic() + 5.0
+                while not (future.running() or future.done()) and time.monotonic() < deadline:
+                    time.sleep(0.001)
                 here_result = here(*here_args)
                 return here_result, future.result()
     return here(*here_args), side(*side_args)
