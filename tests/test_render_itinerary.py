@@ -62,7 +62,7 @@ def test_header_repeats_and_walks_marked(demo_day, tmp_path: Path):
     scenario, G, plan, _m, _p = demo_day
     route = max(plan.routes, key=lambda r: len(r.stops))
     pdf = tmp_path / "it.pdf"
-    pdf.write_bytes(render_itinerary(plan, scenario, G, route.team))
+    pdf.write_bytes(render_itinerary(plan, scenario, G, route.name))
     pages = subprocess.run([_tool("pdftotext"), str(pdf), "-"], check=True,
                            capture_output=True, text=True).stdout.split("\f")
     pages = [" ".join(p.split()) for p in pages if p.strip()]
@@ -78,7 +78,7 @@ def test_english(demo_day, tmp_path: Path):
     """--lang en gives English headings."""
     scenario, G, plan, _m, _p = demo_day
     pdf = tmp_path / "en.pdf"
-    pdf.write_bytes(render_itinerary(plan, scenario, G, plan.routes[0].team, lang="en"))
+    pdf.write_bytes(render_itinerary(plan, scenario, G, plan.routes[0].name, lang="en"))
     text = subprocess.run([_tool("pdftotext"), str(pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
     assert "Itinerary" in text and "Household" in text and "Lịch trình" not in text
@@ -90,8 +90,8 @@ def test_redacted_itinerary_has_no_names(demo_day, tmp_path: Path):
     scenario, G, plan, _m, _p = demo_day
     text = ""
     for route in plan.routes:
-        pdf = tmp_path / f"{route.team}.pdf"
-        pdf.write_bytes(render_itinerary(plan, scenario, G, route.team, redact=True))
+        pdf = tmp_path / f"{route.name}.pdf"
+        pdf.write_bytes(render_itinerary(plan, scenario, G, route.name, redact=True))
         text += subprocess.run([_tool("pdftotext"), str(pdf), "-"], check=True,
                                capture_output=True, text=True).stdout
     flat = " ".join(text.split())

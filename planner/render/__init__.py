@@ -4,9 +4,13 @@
 
 - ``map.html`` — the offline map of every team (``map-<team>.html`` per team
   with ``per_team``);
-- ``itinerary-<team>.pdf`` — the printable A4 itinerary of each team;
-- ``notices.pdf`` — one page per visited village for its head;
-- ``route-<team>.gpx`` — GPX 1.1 for OsmAnd / Organic Maps.
+- ``itinerary-<route>.pdf`` — the printable A4 itinerary of each route;
+- ``notices.pdf`` — one page per village with a visit, a collection point or a
+  shuttle pickup, for its head, then invitation slips for the households;
+- ``route-<route>.gpx`` — GPX 1.1 for OsmAnd / Organic Maps.
+
+``<route>`` is the route's name: the team id for a whole team (``T1``), and
+``T1-shuttle`` for the officer of team T1 who shuttles residents that day.
 
 Renderers are pure functions of (plan, scenario, G) → text/bytes: they never
 download and never re-solve. See ``docs/outputs.md``.
@@ -20,9 +24,12 @@ from pathlib import Path
 
 from planner.domain import Plan, Scenario
 
+FIELD_KINDS = ("visit", "pickup", "dropoff", "point")
+"""A route with a stop of one of these kinds gets an itinerary and a GPX."""
+
 
 def _safe(team_id: str) -> str:
-    """A team id usable in a file name."""
+    """A team id (or route name) usable in a file name."""
     return re.sub(r"[^\w.-]+", "_", team_id, flags=re.UNICODE).strip("._") or "team"
 
 
@@ -51,23 +58,23 @@ def render_all(plan: Plan, scenario: Scenario, G, out_dir: str | Path, lang: str
     written = [write_atomic(out / "map.html", render_map(
         plan, scenario, G, lang=lang, redact=redact, geometry=geometry))]
     if per_team:
-        for route in plan.routes:
-            written.append(write_atomic(out / f"map-{_safe(route.team)}.html", render_map(
-                plan, scenario, G, lang=lang, redact=redact, teams=(route.team,),
+        for team in dict.fromkeys(r.team for r in plan.routes):
+            written.append(write_atomic(out / f"map-{_safe(team)}.html", render_map(
+                plan, scenario, G, lang=lang, redact=redact, teams=(team,),
                 geometry=geometry)))
     no_pdf = pdf_unavailable()
     if no_pdf and warn is not None:
         warn(no_pdf)
     for route in plan.routes:
-        if not any(s.kind == "visit" for s in route.stops):
+        if not any(s.kind in FIELD_KINDS for s in route.stops):
             continue
-        name = _safe(route.team)
+        name = _safe(route.name)
         if not no_pdf:
             written.append(write_atomic(out / f"itinerary-{name}.pdf", render_itinerary(
-                plan, scenario, G, route.team, lang=lang, redact=redact, geometry=geometry,
+                plan, scenario, G, route.name, lang=lang, redact=redact, geometry=geometry,
                 ctx=ctx)))
         written.append(write_atomic(out / f"route-{name}.gpx", render_gpx(
-            plan, scenario, G, route.team, lang=lang, redact=redact, geometry=geometry,
+            plan, scenario, G, route.name, lang=lang, redact=redact, geometry=geometry,
             ctx=ctx)))
     notices = None if no_pdf else render_notices(plan, scenario, G, lang=lang, redact=redact,
                                                  ctx=ctx)

@@ -39,22 +39,27 @@ ROAD_CLASSES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Leg:
-    """A piece of a route: a ride (``drive``) or a walk with the kit (``walk``)."""
+    """A piece of a route: a ride (``drive``) or a walk with the kit (``walk``).
+    ``onboard`` counts the shuttle passengers riding on a ride (0: none)."""
 
     kind: LegKind
     coords: tuple[Coord, ...]
+    onboard: int = 0
 
 
 @dataclass(frozen=True)
 class RouteGeometry:
-    """A team's day as lines: the legs in travel order."""
+    """A route's day as lines: the legs in travel order. ``route`` is the
+    route's name (``T1``, ``T1-shuttle``)."""
 
-    team: str
+    route: str
     legs: tuple[Leg, ...]
 
-    def lines(self, kind: LegKind) -> list[tuple[Coord, ...]]:
-        """The legs of one kind, each as a (lon, lat) line of two points or more."""
-        return [leg.coords for leg in self.legs if leg.kind == kind and len(leg.coords) > 1]
+    def lines(self, kind: LegKind, carrying: bool | None = None) -> list[tuple[Coord, ...]]:
+        """The legs of one kind, each as a (lon, lat) line of two points or more;
+        with ``carrying`` only rides with (True) or without (False) passengers."""
+        return [leg.coords for leg in self.legs if leg.kind == kind and len(leg.coords) > 1
+                and (carrying is None or (leg.onboard > 0) == carrying)]
 
     def track(self) -> list[Coord]:
         """All legs joined into one line (consecutive duplicates removed)."""
@@ -132,7 +137,8 @@ def fastest_path(G, source, target, attr: str) -> list:
 
 
 def route_geometries(plan: Plan, scenario: Scenario, G, table=None) -> dict[str, RouteGeometry]:
-    """Each team's legs, following the roads, keyed by team id.
+    """Each route's legs, following the roads, keyed by route name (``T1``,
+    ``T1-shuttle``; for a whole team the name is the team id).
 
     Parking points and walking paths come from ``planner.matrix.site_access``
     with the scenario's parameters, so they match the plan's travel matrices.
@@ -162,11 +168,15 @@ def route_geometries(plan: Plan, scenario: Scenario, G, table=None) -> dict[str,
     out: dict[str, RouteGeometry] = {}
     for route in plan.routes:
         places: list[Coord] = []
+        aboard: list[int] = []  # passengers riding when leaving each place
         for s in route.stops:
             if not places or places[-1] != (s.lon, s.lat):
                 places.append((s.lon, s.lat))
+                aboard.append(0)
+            if s.kind in ("pickup", "dropoff"):
+                aboard[-1] = s.onboard
         legs: list[Leg] = []
-        for a, b in zip(places, places[1:], strict=False):
+        for (a, b), onboard in zip(zip(places, places[1:], strict=False), aboard, strict=False):
             acc_a, acc_b = access[a], access[b]
             walks_a = acc_a.walk_m > 0 and a != station
             walks_b = acc_b.walk_m > 0 and b != station
@@ -181,10 +191,10 @@ def route_geometries(plan: Plan, scenario: Scenario, G, table=None) -> dict[str,
                 ride = [a] + ride
             if not walks_b:
                 ride = ride + [b]
-            legs.append(Leg("drive", tuple(_dedupe(_round(c) for c in ride))))
+            legs.append(Leg("drive", tuple(_dedupe(_round(c) for c in ride)), onboard))
             if walks_b:
                 legs.append(Leg("walk", tuple(_round(c) for c in walk_in(b))))
-        out[route.team] = RouteGeometry(route.team, tuple(legs))
+        out[route.name] = RouteGeometry(route.name, tuple(legs))
     return out
 
 

@@ -1,8 +1,13 @@
-"""GPX 1.1 for offline navigation apps (OsmAnd, Organic Maps), one file per team.
+"""GPX 1.1 for offline navigation apps (OsmAnd, Organic Maps), one file per route.
 
-- ``wpt``: the visits in order, named ``"01 07:39 NK-0128"`` with a
-  description (village, planned arrival–leave, residents, walk, contact);
-- ``rte``: the ordered stops, commune office → visits → commune office;
+- ``wpt``: the stops in the field in order, named with their number, time,
+  mode and household (or place): ``"01 07:39 Làm tại nhà NK-0128"``,
+  ``"02 08:10 Đón người dân NK-0131"``, ``"03 08:40 Điểm thu nhận Nhà văn
+  hoá bản Phiêng Lanh"``; ``type`` is the stop kind (visit, pickup, dropoff,
+  point) and the description says the rest (village, times, residents or
+  passengers, on board, hours and expected attendance, walk, contact);
+- ``rte``: the ordered stops, commune office → stops → commune office (pickups
+  and drop-offs at the office included);
 - ``trk``: the road track, one segment per leg (rides and walks).
 
 Coordinates are WGS84 (lat, lon) with 5 decimals (about 1 m).
@@ -15,12 +20,27 @@ from planner.render.geometry import RouteGeometry, route_geometries
 from planner.render.i18n import nfc
 from planner.render.views import DocContext, StopView, TeamDay, doc_context
 
+SYMBOLS = {"visit": "Flag, Blue", "pickup": "Flag, Green", "dropoff": "Flag, Red",
+           "point": "Flag, Yellow"}
+"""The waypoint symbol of each stop kind (Garmin names; OsmAnd shows a flag)."""
+
 
 def visit_description(s: StopView, _) -> str:
     """A waypoint's description: one line per fact, plain text."""
-    lines = [f"{s.village} · {s.arrive}–{s.depart}"]
+    lines = [f"{s.label} · {s.where}" if s.where and s.kind != "point" else s.label]
+    if s.kind == "point":
+        lines.append(f"{s.place} · {s.village}")
+        lines.append(_("Open") + f" {s.opens}–{s.depart} · " + _("arrive") + f" {s.arrive}")
+        lines.append(_("Expected attendance") + f": {s.people} · "
+                     + _("Invited households") + f": {len(s.households)}")
+    else:
+        lines.append(" · ".join(x for x in (s.village, f"{s.arrive}–{s.depart}") if x))
     for p in s.residents:
         lines.append(p.name + (f" ({p.condition})" if p.condition else ""))
+    if s.kind in ("pickup", "dropoff"):
+        lines.append(_("On board when leaving") + f": {s.onboard}")
+    if s.back:
+        lines.append(_("Expected back home") + f": {s.back}")
     if s.walk_m:
         lines.append(_("Walk from the parking point") + f": {s.walk_m} m")
     if s.approximate:
@@ -33,27 +53,30 @@ def visit_description(s: StopView, _) -> str:
 def render_gpx(plan: Plan, scenario: Scenario, G, team: str, *, lang: str = "vi",
                redact: bool = False, geometry: dict[str, RouteGeometry] | None = None,
                ctx: DocContext | None = None) -> str:
-    """The team's day as GPX 1.1 text (UTF-8, NFC)."""
+    """The day of the route named ``team`` (``T1``, ``T1-shuttle``) as GPX 1.1
+    text (UTF-8, NFC)."""
     import gpxpy.gpx
 
     ctx = ctx or doc_context(plan, scenario, lang, redact)
     geometry = geometry if geometry is not None else route_geometries(plan, scenario, G)
     _ = ctx._
-    day: TeamDay = next(t for t in ctx.teams if t.team == team)
+    day: TeamDay = ctx.route(team)
     doc = gpxpy.gpx.GPX()
     doc.creator = "mountain-id-planner"
-    doc.name = nfc(f"{day.team} {day.name} · {ctx.date_iso}")
+    doc.name = nfc(f"{day.route} {day.name} · {ctx.date_iso}")
     doc.description = nfc(f"{ctx.commune} · {ctx.date}"
                           + (" · " + _("FICTIONAL DEMO DATA") if ctx.fictional else ""))
     rte = gpxpy.gpx.GPXRoute(name=doc.name)
     office = _("commune office")
     for s in day.stops:
-        if s.kind == "visit":
-            name = nfc(f"{s.number:02d} {s.arrive} {s.household}")
+        if s.kind in SYMBOLS:
+            what = s.place if s.kind == "point" else office if s.at_office else s.household
+            name = nfc(f"{s.number:02d} {s.arrive} {s.label} {what}")
             desc = visit_description(s, _)
-            doc.waypoints.append(gpxpy.gpx.GPXWaypoint(
-                latitude=round(s.lat, 6), longitude=round(s.lon, 6), name=name,
-                description=desc, symbol="Flag, Blue", type="visit"))
+            if not s.at_office:  # the office is a stop of the route, not a place to find
+                doc.waypoints.append(gpxpy.gpx.GPXWaypoint(
+                    latitude=round(s.lat, 6), longitude=round(s.lon, 6), name=name,
+                    description=desc, symbol=SYMBOLS[s.kind], type=s.kind))
             rte.points.append(gpxpy.gpx.GPXRoutePoint(
                 latitude=round(s.lat, 6), longitude=round(s.lon, 6), name=name,
                 description=desc))
@@ -63,7 +86,7 @@ def render_gpx(plan: Plan, scenario: Scenario, G, team: str, *, lang: str = "vi"
                 name=nfc(f"{s.arrive} {office}"), description=ctx.station))
     doc.routes.append(rte)
     trk = gpxpy.gpx.GPXTrack(name=doc.name)
-    for leg in geometry[team].legs:
+    for leg in geometry[day.route].legs:
         if len(leg.coords) < 2:
             continue
         seg = gpxpy.gpx.GPXTrackSegment()

@@ -84,6 +84,14 @@ MODE_LABELS: dict[Mode, str] = {
     "point": N_("comes to a collection point"),
 }
 
+# What a stop is, by ``Stop.kind``: how each mode shows on every document.
+KIND_LABELS: dict[str, str] = {
+    "visit": N_("Enrolment at home"),
+    "pickup": N_("Pick up residents"),
+    "dropoff": N_("Drop off residents"),
+    "point": N_("Collection point"),
+}
+
 # What a team brings besides the enrolment kit, by the resident's condition.
 BRING: dict[Condition, str] = {
     "bedridden": N_("white backdrop cloth for a photo in bed"),
@@ -110,6 +118,12 @@ REASONS: dict[str, str] = {
     "no_route": N_("unreachable: no road or path from the commune office reaches it"),
     "no_kit": N_("no team has an enrolment kit for home visits"),
     "no_roads": N_("no road is open to motorbikes in this season"),
+    "point_not_opened": N_("no collection point could be opened for this village today"),
+    "point_full": N_("the collection point is full: no time left to enrol more people"),
+    "shuttle_unfit": N_("cannot ride a motorbike: needs a home visit instead"),
+    "shuttle_walk": N_("the house is too far from a road for a motorbike pickup"),
+    "no_seat": N_("no free seat on a shuttle motorbike today"),
+    "no_office_time": N_("no time left at the commune office to enrol shuttled residents"),
 }
 
 

@@ -1,11 +1,16 @@
-"""The printable itinerary: one A4 PDF per team for the day (WeasyPrint).
+"""The printable itinerary: one A4 PDF per route for the day (WeasyPrint).
 
-Page 1 starts with a header (commune, team, members, date, departure and
-return, km), a sketch map of the day's route (SVG drawn from the road graph),
-then the stop table: №, planned arrival–departure, village, household,
-residents with their condition and a box per outcome to tick, mode, what to
-bring, contact. Rows reached on foot are highlighted; the table header repeats
-on every page; pages are numbered "Trang n / N".
+A route is a whole team's day, or the day of the officer who split off to
+shuttle residents (``T1-shuttle``). Page 1 starts with a header (commune,
+team, members, date, departure and return, km, how many stops of each mode),
+a sketch map of the day's route (SVG drawn from the road graph), then the stop
+table: №, planned arrival–departure, village, household (or place), who
+(residents with their condition and a box per outcome to tick; passengers;
+invited households and expected attendance), the mode in words ("Làm tại
+nhà", "Đón người dân", "Trả người dân", "Điểm thu nhận") with its details
+(on board, hours), what to bring, contact. Rows reached on foot are
+highlighted, shuttle and collection-point rows shaded; the table header
+repeats on every page; pages are numbered "Trang n / N".
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from planner.render.geometry import (
     bbox,
     route_geometries,
 )
-from planner.render.i18n import N_, nfc
+from planner.render.i18n import KIND_LABELS, N_, nfc
 from planner.render.pdf import render_pdf, stylesheet
 from planner.render.views import DocContext, TeamDay, doc_context
 
@@ -77,9 +82,12 @@ def sketch_svg(team: TeamDay, geometry: RouteGeometry, base: BaseMap, ctx: DocCo
         if 0 <= x <= SKETCH_W and 0 <= y <= SKETCH_H:
             parts.append(f'<text x="{x}" y="{y}" font-size="10" fill="#3e2723" '
                          f'font-weight="bold">{_svg_text(name)}</text>')
-    for line in geometry.lines("drive"):
+    for line in geometry.lines("drive", carrying=False):
         parts.append(poly(line, "#ffffff", 5.5))
-        parts.append(poly(line, team.colour, 3))
+        parts.append(poly(line, team.colour, 2 if team.shuttle else 3))
+    for line in geometry.lines("drive", carrying=True):  # shuttle legs: residents aboard
+        parts.append(poly(line, "#ffffff", 5.5))
+        parts.append(poly(line, team.colour, 3.4, "10 5"))
     for line in geometry.lines("walk"):
         parts.append(poly(line, team.colour, 2.2, "4 3"))
     sx, sy = xy((ctx.station_lon, ctx.station_lat))
@@ -87,12 +95,21 @@ def sketch_svg(team: TeamDay, geometry: RouteGeometry, base: BaseMap, ctx: DocCo
                  f'stroke="#fff"/><text x="{sx}" y="{sy + 3.5}" font-size="9" fill="#fff" '
                  'text-anchor="middle" font-weight="bold">CA</text>')
     for s in team.stops:
-        if s.kind != "visit":
+        if s.number is None or s.at_office:
             continue
         x, y = xy((s.lon, s.lat))
-        parts.append(f'<circle cx="{x}" cy="{y}" r="8.5" fill="{team.colour}" stroke="#fff" '
-                     f'stroke-width="1.5"/><text x="{x}" y="{y + 3.5}" font-size="10" '
-                     f'fill="#fff" text-anchor="middle" font-weight="bold">{s.number}</text>')
+        if s.kind == "visit":
+            shape = (f'<circle cx="{x}" cy="{y}" r="8.5" fill="{team.colour}" stroke="#fff" '
+                     'stroke-width="1.5"/>')
+        elif s.kind == "point":  # a diamond
+            shape = (f'<polygon points="{x},{y - 12} {x + 12},{y} {x},{y + 12} {x - 12},{y}" '
+                     f'fill="#fff" stroke="{team.colour}" stroke-width="3"/>')
+        else:  # pickup or drop-off at home: a square
+            shape = (f'<rect x="{x - 8.5}" y="{y - 8.5}" width="17" height="17" rx="2" '
+                     f'fill="{team.colour}" stroke="#fff" stroke-width="1.5"/>')
+        fill = team.colour if s.kind == "point" else "#fff"
+        parts.append(f'{shape}<text x="{x}" y="{y + 3.5}" font-size="10" fill="{fill}" '
+                     f'text-anchor="middle" font-weight="bold">{s.number}</text>')
     # a 1 km scale bar
     km = scale * 1000
     bar = 1000 if km < SKETCH_W / 3 else 500
@@ -110,23 +127,26 @@ def sketch_svg(team: TeamDay, geometry: RouteGeometry, base: BaseMap, ctx: DocCo
 def render_itinerary(plan: Plan, scenario: Scenario, G, team: str, *, lang: str = "vi",
                      redact: bool = False, geometry: dict[str, RouteGeometry] | None = None,
                      ctx: DocContext | None = None) -> bytes:
-    """The itinerary of one team as PDF bytes."""
+    """The itinerary of the route named ``team`` (``T1``, ``T1-shuttle``) as PDF bytes."""
     ctx = ctx or doc_context(plan, scenario, lang, redact)
     geometry = geometry if geometry is not None else route_geometries(plan, scenario, G)
     _ = ctx._
-    day = next(t for t in ctx.teams if t.team == team)
-    g = geometry[team]
+    day = ctx.route(team)
+    g = geometry[day.route]
     pts = [c for leg in g.legs for c in leg.coords] + [(ctx.station_lon, ctx.station_lat)]
     base = base_map(G, scenario, bbox(pts, margin_m=400), tolerance_m=8.0)
     villages = [(v.name, (v.lon, v.lat)) for v in scenario.villages]
-    footer = f"{ctx.commune} · {day.team} · {ctx.date_iso}"
+    footer = f"{ctx.commune} · {day.route} · {ctx.date_iso}"
     if ctx.fictional:
         footer += " · " + _("FICTIONAL DEMO DATA")
     walk_km = day.walk_km
-    visited = list(dict.fromkeys(s.village for s in day.stops if s.kind == "visit"))
+    visited = list(dict.fromkeys(s.village for s in day.stops
+                                 if s.number is not None and s.village))
+    counts = [(_(KIND_LABELS[k]), day.count(k)) for k in ("visit", "pickup", "dropoff", "point")
+              if day.count(k)]
     return render_pdf(
-        "itinerary.html", lang,
-        css=stylesheet(_, footer), title=_("Itinerary") + f" {day.team} {ctx.date_iso}",
+        "itinerary.html", lang, counts=counts,
+        css=stylesheet(_, footer), title=_("Itinerary") + f" {day.route} {ctx.date_iso}",
         team=day, commune=ctx.commune, station=ctx.station, date=ctx.date,
         fictional=ctx.fictional, redact=ctx.redact,
         km=f"{day.distance_km:.1f}", walk_km=f"{walk_km:.1f}",

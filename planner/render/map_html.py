@@ -7,10 +7,18 @@ use text). The base map is vectors from our own road graph: roads by class,
 rivers, fords, village names and the commune office. An online tile layer is
 added only when ``tiles_url`` is given.
 
-On top: one layer per team (rides solid, walks dashed), stops numbered in
-visit order with a popup (household, residents and conditions, hours at home,
-planned arrival, mode, what to bring, notes), unserved households with the
-reason, a legend and a "where am I" button (the phone's GPS works offline).
+On top: one layer per route (a team, or its shuttle officer): rides solid,
+walks short-dashed, shuttle legs (residents aboard) long-dashed. Stops are
+numbered in route order, one marker shape per mode: a circle for a home visit,
+a square with an arrow for a shuttle pickup (↑) or drop-off (↓) at a house,
+a white diamond-cornered box for a collection point; pickups and drop-offs at
+the commune office are listed in its popup. Popups: a visit shows the
+household, residents and conditions, hours at home, planned arrival, mode,
+what to bring, notes; a pickup/drop-off the passengers, the time, how many
+ride on and the expected return; a collection point its place, hours
+(opens–closes), expected attendance and number of invited households.
+Unserved households with the mode and the reason, a legend and a "where am
+I" button (the phone's GPS works offline).
 Made for a 390×844 phone screen: controls and markers are at least 44 px.
 
 Escaping: every user-supplied text goes through ``esc``, which escapes HTML
@@ -29,7 +37,14 @@ from pathlib import Path
 from planner.domain import Plan, Scenario
 from planner.render.geometry import Coord, RouteGeometry, base_map, bbox, route_geometries
 from planner.render.i18n import N_, nfc
-from planner.render.views import DocContext, PersonView, StopView, TeamDay, doc_context
+from planner.render.views import (
+    DocContext,
+    PersonView,
+    StopView,
+    TeamDay,
+    doc_context,
+    mode_text,
+)
 
 ROAD_STYLE: dict[str, dict] = {
     "main": {"color": "#d9822b", "weight": 5},
@@ -91,6 +106,10 @@ html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
 .stop { width: 34px; height: 34px; border-radius: 50%; color: #fff; font: 700 16px/30px
   sans-serif; text-align: center; border: 2px solid #fff; box-shadow: 0 1px 4px #0008; }
 .stop.approx { border-style: dashed; }
+.stop.shuttle { border-radius: 5px; font-size: 14px; }
+.cpoint { width: 40px; height: 40px; border-radius: 10px 0 10px 0; background: #fff;
+  border: 4px solid; font: 700 15px/32px sans-serif; text-align: center; color: #222;
+  box-sizing: border-box; box-shadow: 0 1px 4px #0008; }
 .unserved { width: 22px; height: 22px; border-radius: 4px; background: #fff; color: #b00020;
   border: 2px solid #b00020; font: 700 18px/22px sans-serif; text-align: center; }
 .office { width: 36px; height: 36px; border-radius: 6px; background: #1b1b1b; color: #fff;
@@ -159,9 +178,15 @@ MESSAGES: tuple[str, ...] = (
     N_("Approximate location"),
     N_("Bring"),
     N_("Contact"),
+    N_("Expected attendance"),
+    N_("Expected back home"),
     N_("FICTIONAL DEMO DATA"),
+    N_("Invited households"),
     N_("Mode"),
     N_("Not visited"),
+    N_("On board when leaving"),
+    N_("Open"),
+    N_("Passengers"),
     N_("Planned arrival"),
     N_("Shareable copy: names hidden"),
     N_("Walk from the parking point"),
@@ -172,6 +197,9 @@ MESSAGES: tuple[str, ...] = (
     N_("on foot with the kit"),
     N_("river or stream"),
     N_("visit, in order"),
+    N_("shuttle pickup (↑) or drop-off (↓) at a house"),
+    N_("shuttle ride with residents aboard"),
+    N_("collection point"),
 )
 """Map texts, marked for extraction and translated in ``labels``."""
 
@@ -191,15 +219,9 @@ def _person_html(p: PersonView, _) -> str:
     return "<li>" + " · ".join(bits) + "</li>"
 
 
-def stop_popup(s: StopView, team: TeamDay, _) -> str:
-    """The popup of a visit: all user texts escaped."""
-    L = labels(_)
-    rows = [f"<b>{s.number}. {esc(s.household)}</b> · {esc(s.village)}",
-            f"<div style='color:{team.colour}'>{esc(team.team)} {esc(team.name)}</div>",
-            f"<div>{L['Planned arrival']}: <b>{esc(s.arrive)}</b>–{esc(s.depart)}</div>",
-            "<ul>" + "".join(_person_html(p, _) for p in s.residents) + "</ul>",
-            f"<div>{L['Mode']}: {esc(s.mode)}</div>",
-            f"<div>{L['Bring']}: {esc(s.bring)}</div>"]
+def _access_rows(s: StopView, L: dict[str, str]) -> list[str]:
+    """Popup rows on reaching a house: the walk, an approximate location, the contact."""
+    rows = []
     if s.walk_m:
         rows.append(f"<div><b>{L['Walk from the parking point']}: {s.walk_m} m</b></div>")
     if s.approximate:
@@ -208,6 +230,55 @@ def stop_popup(s: StopView, team: TeamDay, _) -> str:
         tel = re.sub(r"[^0-9+]", "", s.contact)
         rows.append(f"<div>{L['Contact']}: <a href='tel:{esc(tel)}'>{esc(s.contact)}</a>"
                     "</div>")
+    return rows
+
+
+def point_popup(s: StopView, team: TeamDay, _) -> str:
+    """The popup of a collection-point session: all user texts escaped."""
+    L = labels(_)
+    return "".join([
+        f"<b>{s.number}. {esc(s.label)}</b>",
+        f"<div><b>{esc(s.place)}</b> · {esc(s.village)}</div>",
+        f"<div style='color:{team.colour}'>{esc(team.route)} {esc(team.name)}</div>",
+        f"<div>{L['Open']}: <b>{esc(s.opens)}–{esc(s.depart)}</b> "
+        f"({L['Planned arrival']} {esc(s.arrive)})</div>",
+        f"<div>{L['Expected attendance']}: <b>{s.people}</b></div>",
+        f"<div>{L['Invited households']}: <b>{len(s.households)}</b></div>",
+        f"<div>{L['Bring']}: {esc(s.bring)}</div>"])
+
+
+def transfer_popup(s: StopView, team: TeamDay, _) -> str:
+    """The popup of a shuttle pickup or drop-off: all user texts escaped."""
+    L = labels(_)
+    head = esc(s.household) if s.household and not s.at_office else L["commune office"]
+    people = "".join(f"<li><b>{esc(p.name)}</b>{' · ' + esc(p.condition) if p.condition else ''}"
+                     "</li>" for p in s.residents)
+    rows = [f"<b>{s.number}. {esc(s.label)}</b> · {esc(s.where)}",
+            f"<div><b>{head}</b>{' · ' + esc(s.village) if s.village else ''}</div>",
+            f"<div style='color:{team.colour}'>{esc(team.route)} {esc(team.name)}</div>",
+            f"<div>{L['Planned arrival']}: <b>{esc(s.arrive)}</b>–{esc(s.depart)}</div>",
+            f"<div>{L['Passengers']}:<ul>{people}</ul></div>",
+            f"<div>{L['On board when leaving']}: <b>{s.onboard}</b></div>"]
+    if s.back:
+        rows.append(f"<div>{L['Expected back home']}: <b>{esc(s.back)}</b></div>")
+    return "".join(rows + _access_rows(s, L))
+
+
+def stop_popup(s: StopView, team: TeamDay, _) -> str:
+    """The popup of a stop (a visit, a pickup/drop-off or a collection point):
+    all user texts escaped."""
+    if s.kind == "point":
+        return point_popup(s, team, _)
+    if s.kind in ("pickup", "dropoff"):
+        return transfer_popup(s, team, _)
+    L = labels(_)
+    rows = [f"<b>{s.number}. {esc(s.household)}</b> · {esc(s.village)}",
+            f"<div style='color:{team.colour}'>{esc(team.route)} {esc(team.name)}</div>",
+            f"<div>{L['Planned arrival']}: <b>{esc(s.arrive)}</b>–{esc(s.depart)}</div>",
+            "<ul>" + "".join(_person_html(p, _) for p in s.residents) + "</ul>",
+            f"<div>{L['Mode']}: {esc(s.mode)}</div>",
+            f"<div>{L['Bring']}: {esc(s.bring)}</div>"]
+    rows += _access_rows(s, L)
     if s.notes:
         rows.append(f"<div><i>{esc(s.notes)}</i></div>")
     return "".join(rows)
@@ -218,10 +289,22 @@ def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool) ->
     L = labels(_)
     items = []
     for t in teams:
-        items.append(f"<div><span class='sw' style='border-top-color:{t.colour}'></span>"
-                     f"{esc(t.team)} {esc(t.name)}</div>")
+        width = "2px" if t.shuttle else "4px"
+        items.append(f"<div><span class='sw' style='border-top-color:{t.colour};"
+                     f"border-top-width:{width}'></span>{esc(t.route)} {esc(t.name)}</div>")
     items.append("<div><span class='sw' style='border-top-color:#555;border-top-style:dashed'>"
                  f"</span>{L['on foot with the kit']}</div>")
+    if any(s.kind in ("pickup", "dropoff") for t in teams for s in t.stops):
+        items.append("<div><span class='sw' style='border-top-color:#555;"
+                     "border-image:repeating-linear-gradient(90deg,#555 0 10px,transparent 10px "
+                     f"16px) 1'></span>{L['shuttle ride with residents aboard']}</div>")
+        items.append("<div><span class='stop shuttle' style='background:#555;width:24px;"
+                     "height:24px;font-size:11px;line-height:20px'>↑</span>"
+                     f"{L['shuttle pickup (↑) or drop-off (↓) at a house']}</div>")
+    if any(s.kind == "point" for t in teams for s in t.stops):
+        items.append("<div><span class='cpoint' style='border-color:#555;width:26px;"
+                     "height:26px;font-size:11px;line-height:18px;border-width:3px'>★</span>"
+                     f"{L['collection point']}</div>")
     for cls, label in (("main", _("main road")), ("minor", _("commune road")),
                        ("track", _("track")), ("path", _("footpath"))):
         st = ROAD_STYLE[cls]
@@ -268,12 +351,15 @@ def render_map(plan: Plan, scenario: Scenario, G, *, lang: str = "vi", redact: b
     _ = ctx._
     L = labels(_)
     geometry = geometry if geometry is not None else route_geometries(plan, scenario, G)
-    shown = tuple(t for t in ctx.teams if teams is None or t.team in teams)
+    # every team; a shuttle officer's route only when it has stops
+    shown = tuple(t for t in ctx.teams if (teams is None or t.team in teams)
+                  and (not t.shuttle or any(s.number for s in t.stops)))
     points: list[Coord] = [(ctx.station_lon, ctx.station_lat)]
     for t in shown:
-        points += [c for leg in geometry[t.team].legs for c in leg.coords]
+        points += [c for leg in geometry[t.route].legs for c in leg.coords]
     view = bbox(points, margin_m=200)
     unserved = [u for u in ctx.unserved if u.code != "not_home_visit"] if teams is None else []
+    transfers = [(s, t) for t in shown for s in t.stops if s.at_office]
     points += [(u.lon, u.lat) for u in unserved]
     points += [(v.lon, v.lat) for v in scenario.villages]
     base = base_map(G, scenario, bbox(points, margin_m=1500))
@@ -318,31 +404,55 @@ def render_map(plan: Plan, scenario: Scenario, G, *, lang: str = "vi", redact: b
             icon_anchor=(0, 8)), interactive=False).add_to(ground)
     office = folium.Marker([ctx.station_lat, ctx.station_lon], icon=folium.DivIcon(
         html="<div class='office'>CA</div>", icon_size=(36, 36), icon_anchor=(18, 18)))
-    folium.Popup(f"<b>{esc(ctx.station)}</b><br>{L['commune office']}",
-                 max_width=280).add_to(office)
+    office_rows = "".join(
+        f"<li>{esc(s.arrive)} · {esc(t.route)} · {esc(s.label)}: "
+        f"{esc(', '.join(p.name for p in s.residents))}</li>" for s, t in
+        sorted(transfers, key=lambda x: x[0].arrive))
+    folium.Popup(f"<b>{esc(ctx.station)}</b><br>{L['commune office']}"
+                 + (f"<ul>{office_rows}</ul>" if office_rows else ""),
+                 max_width=300).add_to(office)
     office.add_to(ground)
 
     for t in shown:
         swatch = f"<span style='color:{t.colour}'>&#9632;</span>"
-        layer = folium.FeatureGroup(name=f"{swatch} {esc(t.team)} {esc(t.name)}").add_to(m)
-        g = geometry[t.team]
-        drive, walk = g.lines("drive"), g.lines("walk")
+        layer = folium.FeatureGroup(name=f"{swatch} {esc(t.route)} {esc(t.name)}").add_to(m)
+        g = geometry[t.route]
+        drive, walk = g.lines("drive", carrying=False), g.lines("walk")
+        carrying = g.lines("drive", carrying=True)
         if drive:
-            folium.PolyLine([_latlon(x) for x in drive], color="#ffffff", weight=9, opacity=0.8,
+            folium.PolyLine([_latlon(x) for x in drive], color="#ffffff",
+                            weight=6 if t.shuttle else 9, opacity=0.8,
                             interactive=False).add_to(layer)
-            folium.PolyLine([_latlon(x) for x in drive], color=t.colour, weight=5, opacity=0.95,
+            folium.PolyLine([_latlon(x) for x in drive], color=t.colour,
+                            weight=3 if t.shuttle else 5, opacity=0.95,
+                            interactive=False).add_to(layer)
+        if carrying:  # shuttle legs: residents aboard
+            folium.PolyLine([_latlon(x) for x in carrying], color="#ffffff", weight=9,
+                            opacity=0.8, interactive=False).add_to(layer)
+            folium.PolyLine([_latlon(x) for x in carrying], color=t.colour, weight=5,
+                            opacity=0.95, dash_array="14 10", class_name="shuttle-leg",
                             interactive=False).add_to(layer)
         if walk:
             folium.PolyLine([_latlon(x) for x in walk], color=t.colour, weight=4, opacity=0.95,
                             dash_array="6 8", interactive=False).add_to(layer)
         for s in t.stops:
-            if s.kind != "visit":
+            if s.number is None or s.at_office:
                 continue
-            cls = "stop approx" if s.approximate else "stop"
+            if s.kind == "point":
+                html_ = (f"<div class='cpoint' style='border-color:{t.colour}' "
+                         f"data-kind='point' data-place='{esc(s.place)}'>★{s.number}</div>")
+                size = (40, 40)
+            else:
+                cls = "stop approx" if s.approximate else "stop"
+                text = str(s.number)
+                if s.kind in ("pickup", "dropoff"):
+                    cls += f" shuttle {s.kind}"
+                    text += "↑" if s.kind == "pickup" else "↓"
+                html_ = (f"<div class='{cls}' style='background:{t.colour}' data-kind='{s.kind}' "
+                         f"data-household='{esc(s.household)}'>{text}</div>")
+                size = (34, 34)
             marker = folium.Marker([s.lat, s.lon], icon=folium.DivIcon(
-                html=f"<div class='{cls}' style='background:{t.colour}' "
-                     f"data-household='{esc(s.household)}'>{s.number}</div>",
-                icon_size=(34, 34), icon_anchor=(17, 17)))
+                html=html_, icon_size=size, icon_anchor=(size[0] // 2, size[1] // 2)))
             folium.Popup(stop_popup(s, t, _), max_width=300).add_to(marker)
             marker.add_to(layer)
     if unserved:
@@ -355,7 +465,9 @@ def render_map(plan: Plan, scenario: Scenario, G, *, lang: str = "vi", redact: b
                 icon_size=(26, 26), icon_anchor=(13, 13)), z_index_offset=-500)
             people = "".join(f"<li>{esc(p.name)}{' · ' + esc(p.condition) if p.condition else ''}"
                              "</li>" for p in u.residents)
+            mode = mode_text(u.mode, _)
             folium.Popup(f"<b>{esc(u.household)}</b> · {esc(u.village)}<ul>{people}</ul>"
+                         f"<div>{L['Mode']}: {esc(mode)}</div>"
                          f"<div><b>{L['Not visited']}:</b> {esc(u.reason)}</div>",
                          max_width=300).add_to(marker)
             marker.add_to(layer)
@@ -363,7 +475,7 @@ def render_map(plan: Plan, scenario: Scenario, G, *, lang: str = "vi", redact: b
     m.fit_bounds([[view[1], view[0]], [view[3], view[2]]])
 
     head = [f"<b>{esc(ctx.date)}</b>"]
-    if len(shown) == 1:
+    if teams is not None and len({t.team for t in shown}) == 1:
         head.append(f"{esc(shown[0].team)} {esc(shown[0].name)}")
     if ctx.fictional:
         head.append(f"<span class='banner'>{L['FICTIONAL DEMO DATA']}</span>")

@@ -3,7 +3,11 @@
 Every renderer (map, itinerary, notices, GPX) reads these views, so that the
 words, the numbering and the privacy rules are the same everywhere:
 
-- visits are numbered 1, 2, … in visit order per team;
+- each route (a whole team, or its shuttle officer) is one ``TeamDay``; its
+  stops in the field (visits, pickups, drop-offs, collection points) are
+  numbered 1, 2, … in order;
+- consecutive ``point`` stops at the same place are one collection-point
+  session (``point_sessions``), everywhere;
 - all texts are in the chosen language and in Unicode NFC;
 - with ``redact`` a person is shown by initials only (``S.T.C.``), and no
   condition, ID number, phone number or free-text note appears;
@@ -14,12 +18,14 @@ Texts here are plain (not escaped): each renderer escapes for its format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from planner.domain import Household, Plan, Resident, Route, Scenario, Stop, Team, Window
 from planner.render.i18n import (
     BRING,
     CONDITION_LABELS,
+    KIND_LABELS,
     MODE_LABELS,
     Gettext,
     clock,
@@ -32,6 +38,8 @@ from planner.render.i18n import (
 )
 
 HOME_MODES = ("home", "auto")
+NUMBERED_KINDS = ("visit", "pickup", "dropoff", "point")
+"""Stop kinds numbered in a route's order (the rest are start, end and breaks)."""
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 TEAM_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -52,7 +60,17 @@ class PersonView:
 
 @dataclass(frozen=True)
 class StopView:
-    """One stop of a team's day. ``number`` counts visits (None otherwise)."""
+    """One stop of a route's day. ``number`` counts the stops in
+    ``NUMBERED_KINDS`` (None for start, end and breaks); ``label`` names the
+    kind in words ("Đón người dân"); ``mode`` is the visit residents' modes.
+
+    Pickup/drop-off: ``residents`` are the passengers, ``place`` is "home" or
+    "office" (``where`` says it in words), ``onboard`` the passengers riding
+    when the unit leaves, ``back`` (a pickup at home) the planned drop-off
+    back home of those passengers (latest). Collection point (one session):
+    ``place`` its name, ``opens``–``depart`` the hours, ``attendance`` the
+    expected number of people, ``households`` the invited household codes.
+    """
 
     kind: str
     number: int | None
@@ -70,13 +88,36 @@ class StopView:
     walk_m: int
     wait_s: int
     approximate: bool
+    label: str = ""
+    place: str = ""
+    where: str = ""
+    onboard: int = 0
+    back: str = ""
+    opens: str = ""
+    attendance: float = 0.0
+    households: tuple[str, ...] = ()
+    village_id: str = ""
+
+    @property
+    def at_office(self) -> bool:
+        """A pickup or drop-off at the commune office."""
+        return self.kind in ("pickup", "dropoff") and self.place == "office"
+
+    @property
+    def people(self) -> int:
+        """The expected attendance of a collection point, rounded to people."""
+        return int(round(self.attendance))
 
 
 @dataclass(frozen=True)
 class TeamDay:
-    """A team's day: header facts and its stops in order."""
+    """A route's day: header facts and its stops in order. ``route`` is the
+    route's name (``T1``, ``T1-shuttle``: used in file names), ``unit`` is
+    "" for a whole team and "shuttle" for its shuttle officer."""
 
     team: str
+    route: str
+    unit: str
     name: str
     members: tuple[str, ...]
     colour: str
@@ -87,10 +128,19 @@ class TeamDay:
     visits: int
     stops: tuple[StopView, ...]
 
+    @property
+    def shuttle(self) -> bool:
+        return self.unit == "shuttle"
+
+    def count(self, kind: str) -> int:
+        """How many stops of ``kind`` (a collection-point session counts once)."""
+        return sum(1 for s in self.stops if s.kind == kind)
+
 
 @dataclass(frozen=True)
 class UnservedView:
-    """A household not visited, with the reason in words."""
+    """A household (or its residents reached one way, ``mode``: home, shuttle,
+    point) not served, with the reason in words."""
 
     household: str
     village: str
@@ -99,6 +149,7 @@ class UnservedView:
     residents: tuple[PersonView, ...]
     reason: str
     code: str
+    mode: str = "home"
 
 
 @dataclass(frozen=True)
@@ -118,6 +169,13 @@ class DocContext:
     season: str
     teams: tuple[TeamDay, ...]
     unserved: tuple[UnservedView, ...]
+
+    def route(self, name: str) -> TeamDay:
+        """The day of the route named ``name`` (``T1``, ``T1-shuttle``)."""
+        for t in self.teams:
+            if t.route == name:
+                return t
+        raise KeyError(name)
 
 
 def person_name(name: str, redact: bool) -> str:
@@ -144,6 +202,11 @@ def person_view(r: Resident, redact: bool, _: Gettext) -> PersonView:
     )
 
 
+def mode_text(mode: str, _: Gettext) -> str:
+    """A resident mode (home, shuttle, point, auto) in words; unknown: home."""
+    return _(MODE_LABELS.get(mode, MODE_LABELS["home"]))  # type: ignore[call-overload]
+
+
 def home_residents(h: Household) -> tuple[Resident, ...]:
     """The residents enrolled at home on a visit (the plan's visit residents)."""
     return tuple(r for r in h.residents if r.mode in HOME_MODES)
@@ -164,6 +227,75 @@ def household_windows(h: Household) -> tuple[Window, ...]:
     return out
 
 
+def point_sessions(stops: Iterable[Stop]) -> tuple[Stop, ...]:
+    """``stops`` with each run of consecutive ``point`` stops at the same
+    ``place`` merged into one session: arrival and ``opens_s`` of the first,
+    ``depart_s`` of the last, ``attendance`` summed, ``households``
+    concatenated (each once). Every renderer reads stops through this."""
+    out: list[Stop] = []
+    for s in stops:
+        last = out[-1] if out else None
+        if (s.kind == "point" and last is not None and last.kind == "point"
+                and last.place == s.place):
+            out[-1] = replace(last, depart_s=max(last.depart_s, s.depart_s),
+                              attendance=last.attendance + s.attendance,
+                              households=tuple(dict.fromkeys(last.households + s.households)),
+                              service_s=last.service_s + s.service_s)
+        else:
+            out.append(s)
+    return tuple(out)
+
+
+def home_visited(plan: Plan) -> set[str]:
+    """Households with a home visit in ``plan``."""
+    return {s.household for r in plan.routes for s in r.stops
+            if s.kind == "visit" and s.household}
+
+
+def point_residents(h: Household, visited: set[str]) -> tuple[Resident, ...]:
+    """The residents of ``h`` invited to a collection point: mode "point", and
+    mode "auto" unless the household is visited at home that day."""
+    return tuple(r for r in h.residents
+                 if r.mode == "point" or (r.mode == "auto" and h.id not in visited))
+
+
+def mode_residents(h: Household, mode: str) -> tuple[Resident, ...]:
+    """The residents of ``h`` reached in ``mode`` (home, shuttle, point), and
+    those with mode "auto" (who may be reached any way)."""
+    if mode in HOME_MODES:
+        return home_residents(h)
+    return tuple(r for r in h.residents if r.mode in (mode, "auto"))
+
+
+@dataclass(frozen=True)
+class ShuttleTrip:
+    """A shuttled resident's day, as clock texts ('' when not planned):
+    picked up at home, dropped at the office, picked up there, back home."""
+
+    pickup: str = ""
+    at_office: str = ""
+    leave_office: str = ""
+    back: str = ""
+    pickup_route: str = ""
+
+
+def shuttle_trips(plan: Plan) -> dict[str, ShuttleTrip]:
+    """Resident id → their shuttle trip, over all routes of ``plan``."""
+    raw: dict[str, dict[str, tuple[int, str]]] = {}
+    keys = {("pickup", "home"): "pickup", ("dropoff", "office"): "at_office",
+            ("pickup", "office"): "leave_office", ("dropoff", "home"): "back"}
+    for route in plan.routes:
+        for s in route.stops:
+            key = keys.get((s.kind, s.place))
+            if key is None:
+                continue
+            for rid in s.passengers:
+                raw.setdefault(rid, {})[key] = (s.arrive_s, route.name)
+    return {rid: ShuttleTrip(**{k: clock(t) for k, (t, _r) in d.items()},
+                             pickup_route=d.get("pickup", (0, ""))[1])
+            for rid, d in raw.items()}
+
+
 def bring_text(h: Household, stop: Stop, _: Gettext, redact: bool = False) -> str:
     """What to bring besides the kit: by condition (left out when redacted, as it
     would give the condition away), plus the walk and an approximate location."""
@@ -179,43 +311,84 @@ def bring_text(h: Household, stop: Stop, _: Gettext, redact: bool = False) -> st
 
 
 def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
-               households: dict[str, Household], redact: bool, _: Gettext) -> StopView:
+               households: dict[str, Household], residents: dict[str, Resident],
+               trips: dict[str, ShuttleTrip], redact: bool, _: Gettext) -> StopView:
     h = households.get(stop.household or "")
+    village = nfc(scenario.village(h.village_id).name) if h is not None else ""
+    village_id = stop.village or (h.village_id if h is not None else "")
+    common = dict(number=number, village_id=village_id, arrive=clock(stop.arrive_s),
+                  depart=clock(stop.depart_s), lon=stop.lon, lat=stop.lat, wait_s=stop.wait_s,
+                  label=_(KIND_LABELS[stop.kind]) if stop.kind in KIND_LABELS else "")
     if stop.kind == "visit" and h is not None:
-        residents = tuple(person_view(r, redact, _) for r in home_residents(h))
-        modes = dict.fromkeys(p.mode for p in residents)
+        people = tuple(person_view(r, redact, _) for r in home_residents(h))
+        modes = dict.fromkeys(p.mode for p in people)
         return StopView(
-            kind="visit", number=number, arrive=clock(stop.arrive_s),
-            depart=clock(stop.depart_s), lon=stop.lon, lat=stop.lat, household=h.id,
-            village=nfc(scenario.village(h.village_id).name), residents=residents,
+            kind="visit", household=h.id, village=village, residents=people,
             mode=", ".join(modes), bring=bring_text(h, stop, _, redact),
             contact="" if redact else nfc(h.contact), notes="" if redact else nfc(h.notes),
-            walk_m=stop.walk_m, wait_s=stop.wait_s, approximate=stop.approximate)
-    village = nfc(scenario.village(h.village_id).name) if h is not None else ""
+            walk_m=stop.walk_m, approximate=stop.approximate, **common)
+    if stop.kind in ("pickup", "dropoff"):
+        at_home = stop.place != "office"
+        people = tuple(person_view(residents[rid], redact, _) for rid in stop.passengers
+                       if rid in residents)
+        backs = [trips[rid].back for rid in stop.passengers if rid in trips and trips[rid].back]
+        return StopView(
+            kind=stop.kind, household=h.id if h else "", village=village if at_home else "",
+            residents=people, mode=mode_text("shuttle", _), bring="",
+            contact="" if redact or not at_home or h is None else nfc(h.contact), notes="",
+            walk_m=stop.walk_m if at_home else 0, approximate=stop.approximate and at_home,
+            place="home" if at_home else "office",
+            where=_("at the house") if at_home else _("at the commune office"),
+            onboard=stop.onboard,
+            back=max(backs) if stop.kind == "pickup" and at_home and backs else "", **common)
+    if stop.kind == "point":
+        try:
+            village = nfc(scenario.village(stop.village).name) if stop.village else village
+        except KeyError:
+            village = nfc(stop.village)
+        return StopView(
+            kind="point", household="", village=village, residents=(),
+            mode=mode_text("point", _), bring=_("enrolment kit"), contact="", notes="",
+            walk_m=stop.walk_m, approximate=stop.approximate, place=nfc(stop.place),
+            where=nfc(stop.place), opens=clock(stop.opens_s), attendance=stop.attendance,
+            households=tuple(stop.households), **common)
     return StopView(
-        kind=stop.kind, number=None, arrive=clock(stop.arrive_s), depart=clock(stop.depart_s),
-        lon=stop.lon, lat=stop.lat, household=h.id if h else "", village=village,
-        residents=(), mode="", bring="", contact="", notes="", walk_m=0, wait_s=stop.wait_s,
-        approximate=False)
+        kind=stop.kind, household=h.id if h else "", village=village, residents=(), mode="",
+        bring="", contact="", notes="", walk_m=0, approximate=False, **common)
 
 
 def team_day(route: Route, team: Team, colour: str, scenario: Scenario,
-             households: dict[str, Household], redact: bool, _: Gettext) -> TeamDay:
+             households: dict[str, Household], redact: bool, _: Gettext,
+             residents: dict[str, Resident] | None = None,
+             trips: dict[str, ShuttleTrip] | None = None) -> TeamDay:
+    """The day of one route (a whole team or its shuttle officer)."""
+    if residents is None:
+        residents = {r.id: r for h in households.values() for r in h.residents}
     stops = []
     n = 0
-    for s in route.stops:
-        if s.kind == "visit":
+    for s in point_sessions(route.stops):
+        if s.kind in NUMBERED_KINDS:
             n += 1
-        stops.append(_stop_view(s, n if s.kind == "visit" else None, scenario, households,
-                                redact, _))
+        stops.append(_stop_view(s, n if s.kind in NUMBERED_KINDS else None, scenario,
+                                households, residents, trips or {}, redact, _))
     visits = [s for s in route.stops if s.kind == "visit"]
-    walk_m = 2 * sum(s.walk_m for s in visits)
+    walk_m = 2 * sum(s.walk_m for s in route.stops if s.kind != "point")
+    name = nfc(team.name)
+    if route.unit == "shuttle":
+        shuttle = _("shuttle")
+        name = f"{name} · {shuttle}"
     return TeamDay(
-        team=team.id, name=nfc(team.name),
+        team=team.id, route=route.name, unit=route.unit, name=name,
         members=tuple(member_name(m, redact) for m in team.members), colour=colour,
         depart=clock(route.stops[0].depart_s), back=clock(route.stops[-1].arrive_s),
         distance_km=round(route.distance_m / 1000, 1), walk_km=round(walk_m / 1000, 1),
         visits=len(visits), stops=tuple(stops))
+
+
+def team_colours(routes: Sequence[Route]) -> dict[str, str]:
+    """Team id → colour, in order of first route; a shuttle shares its team's."""
+    order = list(dict.fromkeys(r.team for r in routes))
+    return {t: TEAM_COLOURS[k % len(TEAM_COLOURS)] for k, t in enumerate(order)}
 
 
 def doc_context(plan: Plan, scenario: Scenario, lang: str = "vi", redact: bool = False,
@@ -223,19 +396,24 @@ def doc_context(plan: Plan, scenario: Scenario, lang: str = "vi", redact: bool =
     """Join ``plan`` and ``scenario`` into the views every renderer uses."""
     _ = gettext_for(lang)
     households = {h.id: h for h in scenario.households}
+    residents = {r.id: r for h in scenario.households for r in h.residents}
     teams = {t.id: t for t in scenario.teams}
-    days = tuple(team_day(r, teams[r.team], TEAM_COLOURS[k % len(TEAM_COLOURS)], scenario,
-                          households, redact, _)
-                 for k, r in enumerate(plan.routes))
+    colours = team_colours(plan.routes)
+    trips = shuttle_trips(plan)
+    days = tuple(team_day(r, teams[r.team], colours[r.team], scenario, households, redact, _,
+                          residents, trips)
+                 for r in plan.routes)
     unserved = []
     for u in plan.unserved:
         h = households.get(u.household)
         if h is None:
             continue
+        mode = getattr(u, "mode", "home") or "home"
         unserved.append(UnservedView(
             household=h.id, village=nfc(scenario.village(h.village_id).name), lon=h.lon,
-            lat=h.lat, residents=tuple(person_view(r, redact, _) for r in home_residents(h)),
-            reason=reason_text(u, household_windows(h), lang), code=u.code))
+            lat=h.lat, residents=tuple(person_view(r, redact, _)
+                                       for r in mode_residents(h, mode)),
+            reason=reason_text(u, household_windows(h), lang), code=u.code, mode=mode))
     return DocContext(
         lang=lang, redact=redact, _=_, commune=nfc(scenario.name),
         station=nfc(scenario.station.name), station_lon=scenario.station.lon,
