@@ -354,7 +354,8 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
             households=tuple(stop.households), **common)
     return StopView(
         kind=stop.kind, household=h.id if h else "", village=village, residents=(), mode="",
-        bring="", contact="", notes="", walk_m=0, approximate=False, **common)
+        bring="", contact="", notes="", walk_m=0, approximate=False, place=nfc(stop.place),
+        where=nfc(stop.place), **common)
 
 
 def team_day(route: Route, team: Team, colour: str, scenario: Scenario,
