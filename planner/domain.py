@@ -22,7 +22,9 @@ SEASONS: tuple[Season, ...] = ("dry", "wet")
 Mode = Literal["home", "shuttle", "point", "auto"]
 MODES: tuple[Mode, ...] = ("home", "shuttle", "point", "auto")
 
-StopKind = Literal["start", "visit", "break", "end"]
+StopKind = Literal["start", "visit", "pickup", "dropoff", "point", "break", "end"]
+#: Conditions whose passengers get the shorter ride-time limit on a shuttle.
+FRAIL_CONDITIONS: tuple[Condition, ...] = ("disabled", "elderly", "postpartum")
 
 
 @dataclass(frozen=True)
@@ -55,13 +57,25 @@ class Station:
 
 
 @dataclass(frozen=True)
+class CollectionPoint:
+    """A candidate place for a temporary collection point (cultural house,
+    village head's house, school)."""
+
+    name: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
 class Village:
-    """A village (bản). ``lon``/``lat`` is its centre or place node."""
+    """A village (bản). ``lon``/``lat`` is its centre or place node;
+    ``points`` are candidate collection-point places (empty: the centre)."""
 
     id: str
     name: str
     lon: float
     lat: float
+    points: tuple[CollectionPoint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,7 +117,8 @@ class Team:
     """A mobile team: one route a day.
 
     ``max_work_s`` bounds the whole day from leaving the station to returning,
-    service and lunch included.
+    service and lunch included. ``can_split``: one officer may leave the team
+    for the day on one motorbike to shuttle residents while the others enrol.
     """
 
     id: str
@@ -115,6 +130,7 @@ class Team:
     lunch: Window | None = None
     lunch_s: int = 0
     max_work_s: int = 10 * 3600
+    can_split: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,6 +153,18 @@ class Parameters:
     utc_offset_h: float = 7.0
     time_limit_s: float = 10.0
     seed: int = 1
+    # shuttles to the commune office
+    seats_per_motorbike: int = 1
+    board_s: int = 5 * 60
+    office_service_s: int = 20 * 60
+    max_ride_s: int = 60 * 60
+    max_ride_frail_s: int = 40 * 60
+    shuttle_walk_max_m: float = 300.0
+    # collection points
+    point_setup_s: int = 20 * 60
+    point_per_person_s: int = 8 * 60
+    point_attendance: float = 0.8
+    point_max_slot_s: int = 5 * 3600
 
     def service_for(self, condition: Condition) -> int:
         """Seconds to enrol one resident in that condition at home."""
@@ -198,6 +226,13 @@ class Scenario:
 class Stop:
     """One timed stop of a route. ``arrive_s``/``depart_s`` are clock seconds.
 
+    Kinds: ``visit`` (enrolment at the house), ``pickup``/``dropoff`` (a
+    shuttle passenger gets on or off: ``place`` is ``home`` or ``office``,
+    ``passengers`` the resident ids, ``onboard`` the passengers riding when the
+    team leaves the stop), ``point`` (a collection point: ``place`` its name,
+    ``village``, ``opens_s`` when enrolment starts after the set-up,
+    ``depart_s`` when it closes, ``attendance`` the expected number of people,
+    ``households`` those invited), ``break``, ``start``, ``end``.
     For a visit, ``service_s`` is the enrolment time at the house and
     ``walk_m`` the one-way walk from the parking point (0 when the house is on
     a road); ``park_lon``/``park_lat`` is where the motorbikes wait.
@@ -217,23 +252,41 @@ class Stop:
     park_lat: float | None = None
     wait_s: int = 0
     approximate: bool = False
+    place: str = ""
+    passengers: tuple[str, ...] = ()
+    onboard: int = 0
+    village: str = ""
+    opens_s: int = 0
+    attendance: float = 0.0
+    households: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Route:
+    """One route. ``unit`` is ``""`` for a whole team, ``"shuttle"`` for the
+    officer who split off to shuttle residents (same ``team`` id)."""
+
     team: str
     stops: tuple[Stop, ...]
     distance_m: int
     duration_s: int
+    unit: str = ""
+
+    @property
+    def name(self) -> str:
+        """``T1`` for a team, ``T1-shuttle`` for its shuttle officer."""
+        return f"{self.team}-{self.unit}" if self.unit else self.team
 
 
 @dataclass(frozen=True)
 class Unserved:
-    """A household that is not in any route, and why, in plain words."""
+    """A household (or the part of it reached one way, ``mode``) that is not
+    in any route, and why, in plain words."""
 
     household: str
     reason: str
     code: str
+    mode: str = "home"
 
 
 @dataclass(frozen=True)

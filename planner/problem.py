@@ -38,6 +38,7 @@ class VehicleSpec:
     breaks: tuple[BreakSpec, ...] = ()
     start_node: int = 0
     end_node: int = 0
+    capacity: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,24 @@ class RoutingProblem:
       pairs sorted and disjoint; empty means any time.
     - ``prize[i]``: cost of leaving node i unvisited; ``-1`` means it must be visited.
     - ``allowed_vehicles[i]``: vehicle indices that may visit node i (empty: all).
+
+    Optional parts for shuttles and collection points (all empty by default;
+    a problem that uses any of them is solved by OR-Tools alone):
+
+    - ``demand[i]``: seats taken (+) or freed (−) at node i; each vehicle's
+      load stays within ``0 .. VehicleSpec.capacity``;
+    - ``pairs``: ``(pickup, delivery)``: same vehicle, pickup first, both
+      visited or neither;
+    - ``min_gap`` / ``max_gap``: ``(a, b, s)``: when both are visited, the start
+      of service at b is at least / at most s after the start at a (a and b
+      may be on different routes);
+    - ``same_active``: ``(a, b)``: both visited or neither;
+    - ``groups``: ``(nodes, penalty)``: at most one of the nodes is visited;
+      leaving them all costs ``penalty`` (their own ``prize`` is then unused);
+    - ``cluster[i]`` / ``entry_s[i]``: nodes of one cluster (≥ 0) share a
+      place; arriving at node i from anywhere outside its cluster costs
+      ``entry_s[i]`` more time (the set-up of a collection point), moving
+      inside the cluster costs nothing more.
     """
 
     travel_s: np.ndarray
@@ -61,6 +80,14 @@ class RoutingProblem:
     vehicles: tuple[VehicleSpec, ...]
     allowed_vehicles: tuple[tuple[int, ...], ...] = ()
     span_cost_per_s: int = 1
+    demand: tuple[int, ...] = ()
+    pairs: tuple[tuple[int, int], ...] = ()
+    min_gap: tuple[tuple[int, int, int], ...] = ()
+    max_gap: tuple[tuple[int, int, int], ...] = ()
+    same_active: tuple[tuple[int, int], ...] = ()
+    groups: tuple[tuple[tuple[int, ...], int], ...] = ()
+    cluster: tuple[int, ...] = ()
+    entry_s: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         n = self.travel_s.shape[0]
@@ -72,6 +99,26 @@ class RoutingProblem:
             raise ValueError("allowed_vehicles needs one entry per node, or none at all")
         if not np.issubdtype(self.travel_s.dtype, np.integer):
             raise ValueError("travel_s must hold integers")
+        for name in ("demand", "cluster", "entry_s"):
+            if getattr(self, name) and len(getattr(self, name)) != n:
+                raise ValueError(f"{name} needs one entry per node, or none at all")
+        if bool(self.cluster) != bool(self.entry_s):
+            raise ValueError("cluster and entry_s go together")
+
+    @property
+    def has_extras(self) -> bool:
+        """True when shuttle or collection-point parts are used."""
+        return bool(self.demand or self.pairs or self.min_gap or self.max_gap
+                    or self.same_active or self.groups or self.cluster)
+
+    def leg_s(self, i: int, j: int) -> int:
+        """Time from the end of service at i to the start of service at j
+        (travel, plus the set-up when j's cluster is entered)."""
+        extra = 0
+        if self.cluster and self.entry_s[j] and (self.cluster[j] < 0
+                                                 or self.cluster[i] != self.cluster[j]):
+            extra = int(self.entry_s[j])
+        return int(self.travel_s[i, j]) + extra
 
     @property
     def num_nodes(self) -> int:

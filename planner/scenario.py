@@ -29,6 +29,7 @@ from planner.domain import (
     SEASONS,
     WEEKDAY_NAMES,
     CampaignSettings,
+    CollectionPoint,
     Household,
     Parameters,
     Resident,
@@ -44,14 +45,17 @@ TOP_FIELDS = {"name", "fictional", "date", "season", "roads", "households", "sta
               "villages", "teams", "parameters", "notes", "campaign"}
 REQUIRED_TOP = ("name", "date", "roads", "households", "station", "villages", "teams")
 STATION_FIELDS = {"name", "lon", "lat"}
-VILLAGE_FIELDS = {"id", "name", "lon", "lat"}
+VILLAGE_FIELDS = {"id", "name", "lon", "lat", "points"}
+POINT_FIELDS = {"name", "lon", "lat"}
 TEAM_FIELDS = {"id", "name", "members", "motorbikes", "kits", "shift", "lunch", "lunch_min",
-               "max_work_h"}
+               "max_work_h", "can_split"}
 CAMPAIGN_FIELDS = {"start", "deadline", "weekdays", "holidays", "days_off", "max_attempts",
                    "retry_after_days", "wet_days"}
 PARAM_FIELDS = {"service_min", "household_setup_min", "walk_offroad_m", "walk_limit_km",
                 "walk_detour_factor", "return_before_sunset", "utc_offset_h", "time_limit_s",
-                "seed"}
+                "seed", "seats_per_motorbike", "board_min", "office_service_min",
+                "max_ride_min", "max_ride_frail_min", "shuttle_walk_max_m", "point_setup_min",
+                "point_per_person_min", "point_attendance", "point_max_slot_h"}
 
 COLUMNS = ("household_id", "village", "lon", "lat", "contact", "resident_id", "full_name",
            "condition", "available", "mode", "waiting_days", "id_number", "notes")
@@ -303,14 +307,26 @@ def _parse_parameters(raw: Any, season: str, col: _Collector) -> Parameters:
         "utc_offset_h": ("utc_offset_h", -12, 14, 1),
         "time_limit_s": ("time_limit_s", 0.1, 3600, 1),
         "seed": ("seed", 0, 2**31 - 1, 1),
+        "seats_per_motorbike": ("seats_per_motorbike", 0, 3, 1),
+        "board_min": ("board_s", 0, 60, 60),
+        "office_service_min": ("office_service_s", 1, 240, 60),
+        "max_ride_min": ("max_ride_s", 5, 600, 60),
+        "max_ride_frail_min": ("max_ride_frail_s", 5, 600, 60),
+        "shuttle_walk_max_m": ("shuttle_walk_max_m", 0, 5000, 1),
+        "point_setup_min": ("point_setup_s", 0, 240, 60),
+        "point_per_person_min": ("point_per_person_s", 1, 120, 60),
+        "point_attendance": ("point_attendance", 0.05, 1, 1),
+        "point_max_slot_h": ("point_max_slot_s", 0.5, 12, 3600),
     }
+    integers = {"household_setup_s", "seed", "seats_per_motorbike", "board_s",
+                "office_service_s", "max_ride_s", "max_ride_frail_s", "point_setup_s",
+                "point_per_person_s", "point_max_slot_s"}
     for key, (attr, lo, hi, scale) in simple.items():
         if key in raw:
             value = _number(raw[key], f"parameters.{key}", col, key, lo, hi)
             if value is not None:
                 value *= scale
-                kwargs[attr] = int(round(value)) if attr in ("household_setup_s", "seed") \
-                    else float(value)
+                kwargs[attr] = int(round(value)) if attr in integers else float(value)
     if "return_before_sunset" in raw:
         if isinstance(raw["return_before_sunset"], bool):
             kwargs["return_before_sunset"] = raw["return_before_sunset"]
@@ -457,13 +473,20 @@ def _parse_teams(raw: Any, col: _Collector) -> list[Team]:
         default_h = shift.length_s / 3600 if shift else 10
         max_h = _number(item.get("max_work_h", default_h), f"{where}.max_work_h", col,
                         "max_work_h", 0.5, 24)
+        can_split = item.get("can_split", False)
+        if not isinstance(can_split, bool):
+            col.error(f"{where}.can_split", "must be true or false", "write true or false")
+            can_split = False
+        elif can_split and (len(members) < 2 or (bikes is not None and bikes < 2)):
+            col.error(f"{where}.can_split", "a team needs at least two officers and two "
+                      "motorbikes to split", "set can_split: false or add an officer/motorbike")
         if None in (bikes, kits, lunch_min, max_h) or shift is None:
             continue
         teams.append(Team(
             id=team_id, name=nfc(item.get("name") or team_id),
             members=tuple(nfc(m) for m in members), motorbikes=int(bikes), kits=int(kits),
             shift=shift, lunch=lunch, lunch_s=int(round(lunch_min * 60)),
-            max_work_s=int(round(max_h * 3600))))
+            max_work_s=int(round(max_h * 3600)), can_split=can_split))
     return teams
 
 
@@ -488,14 +511,39 @@ def _parse_villages(raw: Any, col: _Collector) -> list[Village]:
             col.error(f"village {vid}.id", "duplicate village id", "give each village its own id")
         seen.add(vid)
         name = nfc(item.get("name") or vid)
+        points = _parse_points(item.get("points"), f"village {vid}.points", col)
         if nfc(item.get("lon")) == "" and nfc(item.get("lat")) == "":
             # no coordinates: placed later at the road graph's OSM place node
-            villages.append(Village(vid, name, math.nan, math.nan))
+            villages.append(Village(vid, name, math.nan, math.nan, points))
             continue
         coords = _coords(item.get("lon"), item.get("lat"), f"village {vid}.lon/lat", col)
         if coords:
-            villages.append(Village(vid, name, coords[0], coords[1]))
+            villages.append(Village(vid, name, coords[0], coords[1], points))
     return villages
+
+
+def _parse_points(raw: Any, where: str, col: _Collector) -> tuple[CollectionPoint, ...]:
+    """Candidate collection-point places of a village: name, lon, lat each."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        col.error(where, "must be a list of places",
+                  "e.g. points: [{name: Nhà văn hoá, lon: 103.2, lat: 21.8}]")
+        return ()
+    out = []
+    for k, item in enumerate(raw, start=1):
+        here = f"{where}[{k}]"
+        if not isinstance(item, dict):
+            col.error(here, "must be a mapping", "give name, lon, lat")
+            continue
+        _check_unknown(item, POINT_FIELDS, f"{here}.", col)
+        name = nfc(item.get("name"))
+        if not name:
+            col.error(f"{here}.name", "missing", "name the place, e.g. Nhà văn hoá bản")
+        coords = _coords(item.get("lon"), item.get("lat"), f"{here}.lon/lat", col)
+        if name and coords:
+            out.append(CollectionPoint(name, coords[0], coords[1]))
+    return tuple(out)
 
 
 def _place_villages(villages: list[Village], graph_path: Path | None,
@@ -529,7 +577,7 @@ def _place_villages(villages: list[Village], graph_path: Path | None,
         col.warn(f"village {v.id}.lon/lat", f"placed at the OpenStreetMap place '{v.name}' "
                  f"({where[0]:.5f}, {where[1]:.5f}); households without coordinates there are "
                  "approximate", "give the village's lon and lat if the place is wrong")
-        out.append(Village(v.id, v.name, where[0], where[1]))
+        out.append(Village(v.id, v.name, where[0], where[1], v.points))
     return out
 
 
@@ -725,6 +773,9 @@ def _parse_households(path: Path, villages: list[Village], col: _Collector,
             approximate = True
         else:
             coords = None
+        if mode == "shuttle" and condition == "bedridden":
+            col.error(f"{where}, field mode", "a bedridden resident cannot ride a motorbike "
+                      "to the office", "set the mode to home (or auto)")
         resident = None
         if rid and name and condition and mode is not None:
             resident = Resident(id=rid, full_name=name, condition=condition,  # type: ignore

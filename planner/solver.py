@@ -73,8 +73,27 @@ def _windows_text(windows: tuple[Window, ...]) -> str:
     return ", ".join(f"{format_clock(w.start_s)}–{format_clock(w.end_s)}" for w in windows)
 
 
+def home_need(h: Household, home: tuple, params) -> tuple[VisitNeed | None, Unserved | None]:
+    """The home visit enrolling ``home`` residents of ``h``, or why there is none."""
+    windows: tuple[Window, ...] = ()
+    for r in home:
+        if r.windows:
+            windows = _intersect(windows, r.windows) if windows else r.windows
+            if not windows:
+                return None, Unserved(
+                    h.id, "residents are never at home at the same time: "
+                          + "; ".join(f"{r.id} {_windows_text(r.windows) or 'any time'}"
+                                      for r in home), "windows_disjoint")
+    service = params.household_setup_s + sum(params.service_for(r.condition) for r in home)
+    prize = PRIZE_BASE + sum(PRIZE_CONDITION[r.condition] for r in home) \
+        + PRIZE_PER_WAITING_DAY * max(r.waiting_days for r in home)
+    return VisitNeed(h, service, windows, prize), None
+
+
 def visit_needs(scenario: Scenario) -> tuple[list[VisitNeed], list[Unserved]]:
-    """Split households into home visits and those not visited at home today."""
+    """Split households into home visits and those not visited at home today
+    (``home`` and ``auto`` residents count as home visits; the campaign uses
+    this; the day planner uses ``planner.modes.day_needs``)."""
     params = scenario.parameters
     needs: list[VisitNeed] = []
     skipped: list[Unserved] = []
@@ -86,23 +105,11 @@ def visit_needs(scenario: Scenario) -> tuple[list[VisitNeed], list[Unserved]]:
                 h.id, f"no home visit needed: residents come to the commune office or a "
                       f"collection point (mode {', '.join(modes)})", "not_home_visit"))
             continue
-        windows: tuple[Window, ...] = ()
-        empty = False
-        for r in home:
-            if r.windows:
-                windows = _intersect(windows, r.windows) if windows else r.windows
-                if not windows:
-                    empty = True
-        if empty:
-            skipped.append(Unserved(
-                h.id, "residents are never at home at the same time: "
-                      + "; ".join(f"{r.id} {_windows_text(r.windows) or 'any time'}"
-                                  for r in home), "windows_disjoint"))
-            continue
-        service = params.household_setup_s + sum(params.service_for(r.condition) for r in home)
-        prize = PRIZE_BASE + sum(PRIZE_CONDITION[r.condition] for r in home) \
-            + PRIZE_PER_WAITING_DAY * max(r.waiting_days for r in home)
-        needs.append(VisitNeed(h, service, windows, prize))
+        need, problem = home_need(h, tuple(home), params)
+        if need is not None:
+            needs.append(need)
+        else:
+            skipped.append(problem)
     return needs, skipped
 
 
@@ -242,72 +249,29 @@ def _site_stop(kind, site: int, arrive: int, depart: int, matrices: TravelMatric
 
 def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: RoutingProblem,
                solution: Solution, matrices: TravelMatrices, unserved: list[Unserved],
-               time_limit_s: float, seed: int) -> Plan:
-    """Timed stops from the engine's routes; dropped visits become unserved."""
+               time_limit_s: float, seed: int, nodes: list | None = None,
+               units: list | None = None) -> Plan:
+    """Timed stops from the engine's routes; dropped visits become unserved.
+
+    ``nodes`` (``planner.modes.Node`` per problem node) and ``units`` (one per
+    vehicle) describe a problem with every mode; without them the problem's
+    nodes are the ``kept`` home visits and each team is one vehicle.
+    """
+    from planner.modes import Node, Unit
+
+    if nodes is None:
+        nodes = [Node("depot", 0)] + [Node("visit", site, need) for site, need in kept]
+    if units is None:
+        units = [Unit(k, t, "", 0, t.kits > 0) for k, t in enumerate(scenario.teams)]
     routes: list[Route] = []
     for rs in solution.routes:
-        team = scenario.teams[rs.vehicle]
-        stops: list[Stop] = [_site_stop("start", 0, rs.start_s, rs.start_s, matrices,
-                                        scenario, None, 0, 0, 0)]
-        # OR-Tools may place a break before the route starts or after it ends:
-        # then the team is at the station and the break is not part of the route
-        breaks = [b for b in rs.breaks if rs.nodes and b[0] < rs.end_s
-                  and b[0] + b[1] > rs.start_s]
-        prev_node, depart = 0, rs.start_s
-        legs = list(zip(rs.nodes, rs.service_start_s, strict=True)) + [(0, rs.end_s)]
-        for k, (node, begin) in enumerate(legs):
-            last = k == len(legs) - 1
-            site = 0 if last else kept[node - 1][0]
-            prev_site = 0 if prev_node == 0 else kept[prev_node - 1][0]
-            travel = int(problem.travel_s[prev_node, node])
-            dist = int(problem.distance_m[prev_node, node])
-            household = None if last else kept[node - 1][1].household
-            arrive = depart + travel
-            in_gap = [b for b in breaks if depart <= b[0] < begin or (last and b[0] >= depart)]
-            for b_start, b_dur in in_gap:
-                breaks.remove((b_start, b_dur))
-                lunch = team.lunch
-                latest = lunch.end_s - b_dur if lunch else b_start
-                earliest = lunch.start_s if lunch else b_start
-                if b_start < arrive:
-                    # the engine put the break in the middle of the ride: officers
-                    # rather eat before leaving, or on arrival, when the window allows
-                    if depart >= earliest:
-                        b_start = depart
-                    elif arrive <= latest:
-                        b_start = arrive
-                if b_start >= arrive:  # lunch at the destination, then the visit
-                    stops.append(_site_stop("break", site, b_start, b_start + b_dur, matrices,
-                                            scenario, household, 0, travel, dist))
-                    travel, dist = 0, 0
-                    arrive = b_start + b_dur
-                else:  # lunch before leaving, or on the way, near the last stop
-                    stops.append(_site_stop("break", prev_site, b_start, b_start + b_dur,
-                                            matrices, scenario,
-                                            None if prev_node == 0 else
-                                            kept[prev_node - 1][1].household, 0, 0, 0))
-                    arrive += b_dur
-            if last:
-                stops.append(_site_stop("end", 0, arrive, arrive, matrices, scenario, None, 0,
-                                        travel, dist))
-                break
-            service = int(problem.service_s[node])
-            stops.append(_site_stop("visit", site, arrive, begin + service, matrices, scenario,
-                                    household, service, travel, dist, wait_s=begin - arrive))
-            prev_node, depart = node, begin + service
-        distance = sum(s.travel_m for s in stops)
-        duration = stops[-1].depart_s - stops[0].arrive_s if rs.nodes else 0
-        if not rs.nodes:  # an idle team stays at the station
-            stops = [stops[0], _site_stop("end", 0, rs.start_s, rs.start_s, matrices,
-                                          scenario, None, 0, 0, 0)]
-        routes.append(Route(team=team.id, stops=tuple(stops), distance_m=int(distance),
-                            duration_s=int(duration)))
-    dropped = [kept[node - 1][1].household.id for node in solution.dropped]
-    unserved = list(unserved) + [
-        Unserved(hid, "no time left in tomorrow's shifts: the teams are full with "
-                      "higher-priority visits", "no_capacity") for hid in dropped]
+        unit = units[rs.vehicle]
+        routes.append(_route(scenario, unit, rs, nodes, problem, matrices))
+    visited = {node for rs in solution.routes for node in rs.nodes}
+    unserved = list(unserved) + _dropped(nodes, problem, visited)
     order = {h.id: i for i, h in enumerate(scenario.households)}
-    unserved.sort(key=lambda u: order.get(u.household, 0))
+    modes = {"home": 0, "shuttle": 1, "point": 2}
+    unserved.sort(key=lambda u: (order.get(u.household, 0), modes.get(u.mode, 3)))
     notes = []
     if scenario.fictional:
         notes.append("Fictional demo data: every name, person and road is made up.")
@@ -318,6 +282,165 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
                 notes=tuple(notes))
 
 
+def _dropped(nodes: list, problem: RoutingProblem, visited: set[int]) -> list[Unserved]:
+    """Unserved entries for what the engine left out."""
+    out: list[Unserved] = []
+    in_group = {n for group, _ in problem.groups for n in group}
+    for group, _ in problem.groups:
+        if not visited & set(group):
+            need = nodes[group[0]].need
+            out.append(Unserved(need.household.id, "no time left in tomorrow's shifts for a "
+                                "home visit or a collection point: the teams are full with "
+                                "higher-priority work", "no_capacity"))
+    for k, node in enumerate(nodes):
+        if k in visited or k in in_group or k == 0:
+            continue
+        if node.kind == "visit":
+            out.append(Unserved(node.need.household.id, "no time left in tomorrow's shifts: "
+                                "the teams are full with higher-priority visits",
+                                "no_capacity"))
+        elif node.kind == "pickup_home":
+            out.append(Unserved(node.need.household.id, "no motorbike seat and time left "
+                                "tomorrow for this shuttle to the office", "no_capacity",
+                                "shuttle"))
+        elif node.kind == "point":
+            place = node.need.place.name
+            for h in node.need.invited:
+                out.append(Unserved(h.id, f"the collection point at {place} is not opened "
+                                    "tomorrow: the teams are full with higher-priority work",
+                                    "point_not_opened", "point"))
+    return out
+
+
+def _route(scenario: Scenario, unit, rs, nodes: list, problem: RoutingProblem,
+           matrices: TravelMatrices) -> Route:
+    """One route's timed stops (start, visits, shuttle stops, points, lunch, end)."""
+    team = unit.team
+    station = scenario.station
+    stops: list[Stop] = [Stop("start", rs.start_s, rs.start_s, station.lon, station.lat)]
+    # OR-Tools may place a break before the route starts or after it ends:
+    # then the team is at the station and the break is not part of the route
+    breaks = [b for b in rs.breaks if rs.nodes and b[0] < rs.end_s
+              and b[0] + b[1] > rs.start_s]
+    prev_node, depart, onboard = 0, rs.start_s, 0
+    legs = list(zip(rs.nodes, rs.service_start_s, strict=True)) + [(0, rs.end_s)]
+    for k, (node, begin) in enumerate(legs):
+        last = k == len(legs) - 1
+        info = nodes[node]
+        travel = int(problem.travel_s[prev_node, node])
+        setup = problem.leg_s(prev_node, node) - travel if not last else 0
+        dist = int(problem.distance_m[prev_node, node])
+        arrive = depart + travel
+        in_gap = [b for b in breaks if depart <= b[0] < begin or (last and b[0] >= depart)]
+        for b_start, b_dur in in_gap:
+            breaks.remove((b_start, b_dur))
+            lunch = team.lunch
+            latest = lunch.end_s - b_dur if lunch else b_start
+            earliest = lunch.start_s if lunch else b_start
+            if b_start < arrive:
+                # the engine put the break in the middle of the ride: officers
+                # rather eat before leaving, or on arrival, when the window allows
+                if depart >= earliest:
+                    b_start = depart
+                elif arrive <= latest:
+                    b_start = arrive
+            if b_start >= arrive:  # lunch at the destination, then the work there
+                lon, lat = _node_lonlat(scenario, info, last)
+                at_office = last or info.kind in ("dropoff_office", "pickup_office")
+                stops.append(Stop(
+                    "break", b_start, b_start + b_dur, lon, lat, travel_s=travel, travel_m=dist,
+                    household=None if at_office or info.place is not None
+                    else info.need.household.id,
+                    place="office" if at_office and not last else
+                    (info.place.name if info.place is not None else ""),
+                    village=info.village if info.place is not None else ""))
+                travel, dist = 0, 0
+                arrive = b_start + b_dur
+            else:  # lunch before leaving, or on the way, near the last stop
+                here = stops[-1]
+                stops.append(Stop("break", b_start, b_start + b_dur, here.lon, here.lat,
+                                  household=here.household if here.kind == "visit" else None))
+                arrive += b_dur
+        if last:
+            stops.append(Stop("end", arrive, arrive, station.lon, station.lat,
+                              travel_s=travel, travel_m=dist))
+            break
+        service = int(problem.service_s[node])
+        stop = _node_stop(scenario, info, arrive, begin, service, setup, travel, dist,
+                          matrices, onboard)
+        onboard = stop.onboard
+        previous = stops[-1]
+        if stop.kind == "point" and previous.kind == "point" and previous.place == stop.place \
+                and not travel and not setup:
+            stops[-1] = _merge_points(previous, stop)
+        else:
+            stops.append(stop)
+        prev_node, depart = node, begin + service
+    distance = sum(s.travel_m for s in stops)
+    duration = stops[-1].depart_s - stops[0].arrive_s if rs.nodes else 0
+    if not rs.nodes:  # an idle unit stays at the station
+        stops = [stops[0], Stop("end", rs.start_s, rs.start_s, station.lon, station.lat)]
+    return Route(team=team.id, stops=tuple(stops), distance_m=int(distance),
+                 duration_s=int(duration), unit=unit.kind)
+
+
+def _node_lonlat(scenario: Scenario, info, last: bool) -> tuple[float, float]:
+    if last or info.kind in ("depot", "dropoff_office", "pickup_office"):
+        return scenario.station.lon, scenario.station.lat
+    if info.place is not None:
+        return info.place.lon, info.place.lat
+    return info.need.household.lon, info.need.household.lat
+
+
+def _node_stop(scenario: Scenario, info, arrive: int, begin: int, service: int, setup: int,
+               travel: int, dist: int, matrices: TravelMatrices, onboard: int) -> Stop:
+    """The stop for one problem node, reached at ``arrive``, serving from ``begin``."""
+    access = matrices.access[info.site]
+    walk = access.walk_m > 0 and info.site != 0
+    common = dict(travel_s=int(travel), travel_m=int(dist),
+                  walk_m=int(round(access.walk_m)) if walk else 0,
+                  park_lon=access.park_lon if walk else None,
+                  park_lat=access.park_lat if walk else None)
+    if info.kind == "visit":
+        h = info.need.household
+        return Stop("visit", arrive, begin + service, h.lon, h.lat, household=h.id,
+                    service_s=service, wait_s=begin - arrive, approximate=h.approximate,
+                    place="home", **common)
+    if info.kind in ("point", "attend"):
+        need = info.need
+        place = info.place
+        households = tuple(h.id for h in need.invited) if info.kind == "point" \
+            else (need.household.id,)
+        return Stop("point", arrive, begin + service, place.lon, place.lat, service_s=service,
+                    wait_s=begin - arrive - setup, place=place.name, village=info.village,
+                    opens_s=begin, attendance=round(float(need.attendance), 2),
+                    households=households, **common)
+    need = info.need
+    h = need.household
+    passengers = tuple(r.id for r in need.residents)
+    n = len(passengers)
+    kind, place = {"pickup_home": ("pickup", "home"), "dropoff_office": ("dropoff", "office"),
+                   "pickup_office": ("pickup", "office"),
+                   "dropoff_home": ("dropoff", "home")}[info.kind]
+    at_home = place == "home"
+    lon, lat = (h.lon, h.lat) if at_home else (scenario.station.lon, scenario.station.lat)
+    if not at_home:
+        common.update(walk_m=0, park_lon=None, park_lat=None)
+    return Stop(kind, arrive, begin + service, lon, lat, household=h.id, service_s=service,
+                wait_s=begin - arrive, approximate=h.approximate and at_home, place=place,
+                passengers=passengers, onboard=onboard + (n if kind == "pickup" else -n),
+                **common)
+
+
+def _merge_points(a: Stop, b: Stop) -> Stop:
+    """Two consecutive nodes of one collection point make one stop."""
+    from dataclasses import replace
+
+    return replace(a, depart_s=b.depart_s, service_s=b.depart_s - a.opens_s,
+                   attendance=round(a.attendance + b.attendance, 2),
+                   households=a.households + b.households)
+
+
 def site_coordinates(scenario: Scenario, needs: list[VisitNeed]) -> list[tuple[float, float]]:
     """(lon, lat) of the station then of each visit, in ``needs`` order."""
     return [(scenario.station.lon, scenario.station.lat)] + \
@@ -326,9 +449,11 @@ def site_coordinates(scenario: Scenario, needs: list[VisitNeed]) -> list[tuple[f
 
 def plan_day(scenario: Scenario, G, table=None, time_limit_s: float | None = None,
              seed: int | None = None) -> tuple[Plan, TravelMatrices, RoutingProblem]:
-    """Plan one day for every team. Returns the plan, the matrices and the problem."""
+    """Plan one day for every team, every mode. Returns the plan, the matrices
+    (rows: the station, then ``plan_sites(scenario)``) and the problem."""
     from planner.engine import solve
     from planner.matrix import travel_matrices
+    from planner.modes import build_day_problem, shuttle_check, site_check, team_units
     from planner.speeds import load_speed_table
     from planner.verify import plan_violations
 
@@ -336,24 +461,96 @@ def plan_day(scenario: Scenario, G, table=None, time_limit_s: float | None = Non
     table = table or load_speed_table()
     time_limit_s = params.time_limit_s if time_limit_s is None else time_limit_s
     seed = params.seed if seed is None else seed
-    needs, skipped = visit_needs(scenario)
-    sites = site_coordinates(scenario, needs)
-    matrices = travel_matrices(G, sites, params.season, table, params.walk_offroad_m,
+    day, site_of, coords = plan_sites(scenario)
+    matrices = travel_matrices(G, coords, params.season, table, params.walk_offroad_m,
                                params.walk_limit_m, params.walk_detour_factor)
     dry_reachable = None
     if params.season == "wet":
-        dry = travel_matrices(G, sites, "dry", table, params.walk_offroad_m,
+        dry = travel_matrices(G, coords, "dry", table, params.walk_offroad_m,
                               params.walk_limit_m, params.walk_detour_factor)
-        dry_reachable = {i for i in range(len(sites))
+        dry_reachable = {i for i in range(len(coords))
                          if dry.travel_s[0, i] < UNREACHABLE and dry.access[i].reachable}
-    kept, unreachable = prefilter(scenario, needs, matrices, dry_reachable)
-    problem = build_problem(scenario, kept, matrices)
+    # home visits (and the home option of auto households): sites 1..K in order
+    home_needs = list(day.home) + [a.home for a in day.auto if a.home is not None]
+    kept, unserved = prefilter(scenario, home_needs, matrices, dry_reachable)
+    kept_sites = {need.household.id: site for site, need in kept}
+    n_home = len(day.home)
+    unserved = [u for u in unserved
+                if u.household not in {a.household.id for a in day.auto}]
+    kept_home = [(site, need) for site, need in kept if site <= n_home]
+    units = team_units(scenario)
+    points, autos, shuttles = [], [], []
+    open_villages: set[str] = set()
+    for need in day.points:
+        site = site_of[f"point:{need.village.id}"]
+        problem = site_check(scenario, matrices, site, dry_reachable, "point", "")
+        if problem is not None:
+            unserved += [Unserved(h.id, f"the collection point at {need.place.name}: "
+                                  + problem.reason, problem.code, "point")
+                         for h in need.invited]
+            continue
+        if not any(u.has_kit for u in units):
+            unserved += [Unserved(h.id, "no team has an enrolment kit to open a collection "
+                                  "point", "no_kit", "point") for h in need.invited]
+            continue
+        points.append((site, need))
+        open_villages.add(need.village.id)
+    for need in day.auto:
+        village = need.household.village_id
+        point_site = site_of[f"point:{village}"]
+        home_site = kept_sites.get(need.household.id)
+        if site_check(scenario, matrices, point_site, dry_reachable, "home", "") is not None \
+                or not any(u.has_kit for u in units):
+            if home_site is None:
+                unserved.append(Unserved(need.household.id, "neither a home visit nor the "
+                                         "village's collection point can be reached",
+                                         "no_route"))
+                continue
+            kept_home.append((home_site, need.home))
+            continue
+        autos.append((home_site, point_site, need))
+    for need in day.shuttle:
+        site = site_of[need.household.id]
+        problem = site_check(scenario, matrices, site, dry_reachable, "shuttle",
+                             need.household.id) \
+            or shuttle_check(scenario, need, site, matrices, units)
+        if problem is not None:
+            unserved.append(problem)
+            continue
+        shuttles.append((site, need))
+    problem, nodes = build_day_problem(scenario, kept_home, autos, shuttles, points, matrices,
+                                       units, day.places)
     solution = solve(problem, time_limit_s=time_limit_s, seed=seed)
-    plan = build_plan(scenario, kept, problem, solution, matrices, skipped + unreachable,
-                      time_limit_s, seed)
-    site_of = {n.household.id: k + 1 for k, n in enumerate(needs)}
+    plan = build_plan(scenario, kept_home, problem, solution, matrices,
+                      day.skipped + unserved, time_limit_s, seed, nodes, units)
     violations = plan_violations(plan, scenario, matrices, site_of)
     if violations:
         raise PlannerError("the plan breaks its own rules (a bug; please report it): "
                            + "; ".join(violations[:5]))
     return plan, matrices, problem
+
+
+def plan_sites(scenario: Scenario):
+    """The day's needs, and the matrix rows: ``(needs, site_of, coords)``.
+
+    Rows: 0 the station; then the home visits; then the home option of auto
+    households; then other households to shuttle; then one collection-point
+    place per village. ``site_of`` maps a household id, or ``point:<village>``,
+    to its row.
+    """
+    from planner.modes import day_needs
+
+    day = day_needs(scenario)
+    coords = [(scenario.station.lon, scenario.station.lat)]
+    site_of: dict[str, int] = {}
+    for need in list(day.home) + [a.home for a in day.auto if a.home is not None]:
+        site_of[need.household.id] = len(coords)
+        coords.append((need.household.lon, need.household.lat))
+    for need in day.shuttle:
+        if need.household.id not in site_of:
+            site_of[need.household.id] = len(coords)
+            coords.append((need.household.lon, need.household.lat))
+    for village_id, place in day.places.items():
+        site_of[f"point:{village_id}"] = len(coords)
+        coords.append((place.lon, place.lat))
+    return day, site_of, coords

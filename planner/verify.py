@@ -5,7 +5,8 @@ an empty list means the plan is sound. The planner runs it on every plan it
 writes, and the tests run it on random scenarios.
 
 What must hold:
-- every household appears exactly once: in one route, or in ``unserved``;
+- every part of a household (its home visit, its shuttle, its invitation to a
+  collection point) appears exactly once: in a route or in ``unserved``;
 - each visit's service (from the service start to departure) lies inside a
   window when all its home-visit residents are in;
 - each route leaves no earlier than its team's shift start and returns no
@@ -14,7 +15,13 @@ What must hold:
 - each leg takes the travel time of the matrices (and at least that long
   between departure and arrival);
 - the working day (leave to return) is at most the team's maximum;
-- a team that works takes its lunch break inside the lunch window.
+- a team that works takes its lunch break inside the lunch window;
+- shuttles: each shuttled household is picked up at home, dropped at the
+  office, picked up there after its enrolment time and dropped at home, the
+  same day, each trip on one unit, within the ride-time limit; the passengers
+  on board never exceed the unit's seats; a unit without the kit enrols
+  nobody;
+- collection points open after their set-up time.
 """
 
 from __future__ import annotations
@@ -29,95 +36,188 @@ from planner.scenario import format_clock
 def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                     site_of: dict[str, int]) -> list[str]:
     """Every way ``plan`` breaks the rules above; ``site_of`` maps a household
-    id to its row in ``matrices`` (the station is row 0)."""
-    from planner.solver import day_limits, visit_needs
+    id (or ``point:<village>``) to its row in ``matrices`` (the station is row 0)."""
+    from planner.modes import day_needs, team_units
+    from planner.solver import day_limits
 
     problems: list[str] = []
-    seen = Counter([s.household for r in plan.routes for s in r.stops if s.kind == "visit"]
-                   + [u.household for u in plan.unserved])
-    for h in scenario.households:
-        if seen[h.id] != 1:
-            problems.append(f"household {h.id} appears {seen[h.id]} times (must be once)")
-    extra = set(seen) - {h.id for h in scenario.households}
+    params = scenario.parameters
+    day = day_needs(scenario)
+    expected = Counter([(n.household.id, "home") for n in day.home]
+                       + [(a.household.id, "home") for a in day.auto]
+                       + [(s.household.id, "shuttle") for s in day.shuttle]
+                       + [(h.id, "point") for p in day.points for h in p.invited]
+                       + [(u.household, u.mode) for u in day.skipped])
+    auto_ids = {a.household.id for a in day.auto}
+    seen = Counter([(u.household, u.mode) for u in plan.unserved])
+    for r in plan.routes:
+        for s in r.stops:
+            if s.kind == "visit":
+                seen[(s.household, "home")] += 1
+            elif s.kind == "pickup" and s.place == "home":
+                seen[(s.household, "shuttle")] += 1
+            elif s.kind == "point":
+                for hid in s.households:
+                    seen[(hid, "home" if hid in auto_ids else "point")] += 1
+    for part in sorted(set(expected) | set(seen)):
+        if seen[part] != 1 or expected[part] != 1:
+            problems.append(f"household {part[0]} ({part[1]}) appears {seen[part]} times "
+                            f"(must be once)")
+    known = {h.id for h in scenario.households}
+    missing = known - {hid for hid, _ in expected}
+    if missing:
+        problems.append(f"households in no part of the plan: {sorted(missing)[:5]}")
+    extra = {hid for hid, _ in seen} - known
     if extra:
         problems.append(f"unknown households in the plan: {sorted(extra)}")
-    needs = {n.household.id: n for n in visit_needs(scenario)[0]}
+    needs = {n.household.id: n for n in day.home}
+    needs.update({a.household.id: a.home for a in day.auto if a.home is not None})
+    shuttles = {s.household.id: s for s in day.shuttle}
     teams = {t.id: t for t in scenario.teams}
+    units = {u.name: u for u in team_units(scenario)}
+    trips: dict[str, list[tuple[str, str, int, int, str]]] = {}
     for route in plan.routes:
         team = teams[route.team]
+        unit = units.get(route.name)
+        name = route.name
+        if unit is None:
+            problems.append(f"{name}: no such team or unit")
+            continue
         earliest, latest = day_limits(scenario, team)
         stops = route.stops
         if stops[0].kind != "start" or stops[-1].kind != "end":
-            problems.append(f"{route.team}: a route must begin with start and finish with end")
+            problems.append(f"{name}: a route must begin with start and finish with end")
             continue
         if stops[0].depart_s < earliest:
-            problems.append(f"{route.team}: leaves {format_clock(stops[0].depart_s)}, before "
+            problems.append(f"{name}: leaves {format_clock(stops[0].depart_s)}, before "
                             f"the shift starts {format_clock(earliest)}")
         if stops[-1].arrive_s > latest:
-            problems.append(f"{route.team}: returns {format_clock(stops[-1].arrive_s)}, after "
+            problems.append(f"{name}: returns {format_clock(stops[-1].arrive_s)}, after "
                             f"{format_clock(latest)}")
         if stops[-1].arrive_s - stops[0].depart_s > team.max_work_s:
-            problems.append(f"{route.team}: works longer than {team.max_work_s} s")
+            problems.append(f"{name}: works longer than {team.max_work_s} s")
         where = 0
         depart = stops[0].depart_s
         breaks = 0
+        onboard = 0
         for k, stop in enumerate(stops[1:], start=1):
             if stop.arrive_s > stop.depart_s:
-                problems.append(f"{route.team} stop {k}: departs before it arrives")
-            if stop.household is not None:
-                target = site_of[stop.household]
-            elif stop.kind == "break" and not stop.travel_s:
-                target = where  # a break on the way, where the team last stopped
-            else:
-                target = 0
+                problems.append(f"{name} stop {k}: departs before it arrives")
+            target = _target(stop, where, site_of)
             if stop.kind == "break":
                 breaks += 1
                 lunch = team.lunch
                 if lunch is None or not lunch.contains(stop.arrive_s, stop.depart_s) or \
                         stop.depart_s - stop.arrive_s != team.lunch_s:
-                    problems.append(f"{route.team}: break {format_clock(stop.arrive_s)}–"
+                    problems.append(f"{name}: break {format_clock(stop.arrive_s)}–"
                                     f"{format_clock(stop.depart_s)} outside the lunch window")
             if stop.travel_s or target != where:
-                expected = int(matrices.travel_s[where, target])
-                if stop.travel_s != expected:
-                    problems.append(f"{route.team} stop {k}: leg takes {stop.travel_s} s, the "
-                                    f"matrix says {expected} s")
-                if stop.arrive_s - depart < expected:
-                    problems.append(f"{route.team} stop {k}: arrives {stop.arrive_s - depart} s "
-                                    f"after leaving, faster than the {expected} s leg")
+                leg = int(matrices.travel_s[where, target])
+                if stop.travel_s != leg:
+                    problems.append(f"{name} stop {k}: leg takes {stop.travel_s} s, the "
+                                    f"matrix says {leg} s")
+                if stop.arrive_s - depart < leg:
+                    problems.append(f"{name} stop {k}: arrives {stop.arrive_s - depart} s "
+                                    f"after leaving, faster than the {leg} s leg")
                 where = target
             if stop.arrive_s < depart and not (stop.kind == "break" and not stop.travel_s):
-                problems.append(f"{route.team} stop {k}: time goes backwards")
+                problems.append(f"{name} stop {k}: time goes backwards")
             if stop.arrive_s < stops[k - 1].arrive_s:
-                problems.append(f"{route.team} stop {k}: time goes backwards")
+                problems.append(f"{name} stop {k}: time goes backwards")
+            if stop.kind in ("visit", "point") and not unit.has_kit:
+                problems.append(f"{name}: enrols at stop {k} without a kit")
             if stop.kind == "visit":
                 need = needs.get(stop.household or "")
                 begin = stop.arrive_s + stop.wait_s
                 if need is None:
-                    problems.append(f"{route.team}: visits {stop.household}, which needs no "
+                    problems.append(f"{name}: visits {stop.household}, which needs no "
                                     "home visit")
                 else:
                     if stop.depart_s - begin != need.service_s:
-                        problems.append(f"{route.team}: {stop.household} gets "
+                        problems.append(f"{name}: {stop.household} gets "
                                         f"{stop.depart_s - begin} s, needs {need.service_s} s")
                     if need.windows and not any(w.contains(begin, stop.depart_s)
                                                 for w in need.windows):
                         problems.append(
-                            f"{route.team}: {stop.household} visited {format_clock(begin)}–"
+                            f"{name}: {stop.household} visited {format_clock(begin)}–"
                             f"{format_clock(stop.depart_s)}, outside its availability")
+            if stop.kind == "point":
+                if stop.opens_s < stop.arrive_s + params.point_setup_s and stop.travel_s:
+                    problems.append(f"{name}: the point at {stop.place} opens "
+                                    f"{format_clock(stop.opens_s)}, before its set-up ends")
+                if not stop.households or stop.attendance <= 0:
+                    problems.append(f"{name}: the point at {stop.place} has nobody invited")
+            if stop.kind in ("pickup", "dropoff"):
+                n = len(stop.passengers)
+                onboard += n if stop.kind == "pickup" else -n
+                if stop.onboard != onboard:
+                    problems.append(f"{name} stop {k}: says {stop.onboard} on board, "
+                                    f"counted {onboard}")
+                if onboard > unit.capacity or onboard < 0:
+                    problems.append(f"{name} stop {k}: {onboard} passengers on "
+                                    f"{unit.capacity} seats")
+                trips.setdefault(stop.household or "", []).append(
+                    (stop.kind, stop.place, stop.arrive_s + stop.wait_s, stop.depart_s, name))
+                need = shuttles.get(stop.household or "")
+                if need is not None and tuple(r.id for r in need.residents) != stop.passengers:
+                    problems.append(f"{name} stop {k}: passengers of {stop.household} differ")
             if stop.kind == "break" and not stop.travel_s:
                 # a break where the team is, or on the way: the next leg may start
                 # before the break ends only if the break was taken mid-ride
                 depart = depart + (stop.depart_s - stop.arrive_s)
             else:
                 depart = stop.depart_s
-        visits = sum(1 for s in stops if s.kind == "visit")
+        if onboard:
+            problems.append(f"{name}: returns with {onboard} passengers on board")
+        works = sum(1 for s in stops if s.kind not in ("start", "end", "break"))
         lunch = team.lunch
         if breaks > 1:
-            problems.append(f"{route.team}: {breaks} lunch breaks (at most 1)")
-        elif visits and lunch is not None and team.lunch_s > 0 and breaks == 0 \
+            problems.append(f"{name}: {breaks} lunch breaks (at most 1)")
+        elif works and lunch is not None and team.lunch_s > 0 and breaks == 0 \
                 and stops[0].depart_s < lunch.start_s + team.lunch_s \
                 and stops[-1].arrive_s > lunch.end_s - team.lunch_s:
-            problems.append(f"{route.team}: no lunch break although the route spans "
+            problems.append(f"{name}: no lunch break although the route spans "
                             "the lunch window")
+    for hid, events in trips.items():
+        problems += _shuttle_violations(hid, events, shuttles.get(hid), params.board_s)
     return problems
+
+
+def _target(stop, where: int, site_of: dict[str, int]) -> int:
+    """The matrix row where ``stop`` takes place."""
+    if stop.kind == "break" and not stop.travel_s:
+        return where  # a break on the way, where the team last stopped
+    if stop.place == "office" or stop.kind in ("start", "end"):
+        return 0
+    if stop.village and stop.kind in ("point", "break"):
+        return site_of[f"point:{stop.village}"]
+    if stop.household is not None:
+        return site_of[stop.household]
+    return 0
+
+
+def _shuttle_violations(hid: str, events: list, need, board_s: int) -> list[str]:
+    """One shuttled household's four stops, in order, with gaps and ride times."""
+    if need is None:
+        return [f"shuttle stops for {hid}, which has nobody to shuttle"]
+    by = {(kind, place): (begin, end, unit) for kind, place, begin, end, unit in events}
+    order = [("pickup", "home"), ("dropoff", "office"), ("pickup", "office"),
+             ("dropoff", "home")]
+    if len(events) != 4 or set(by) != set(order):
+        return [f"shuttle of {hid}: needs pickup at home, drop at the office, pickup there "
+                f"and drop at home, once each; has {sorted(by)}"]
+    pu, do, pr, dr = (by[key] for key in order)
+    out = []
+    if not pu[1] <= do[0] <= do[1] <= pr[0] <= pr[1] <= dr[0]:
+        out.append(f"shuttle of {hid}: stops out of order")
+    if pu[2] != do[2] or pr[2] != dr[2]:
+        out.append(f"shuttle of {hid}: a trip changes motorbike unit on the way")
+    if pr[0] - do[1] < need.office_s:
+        out.append(f"shuttle of {hid}: {(pr[0] - do[1]) // 60} min at the office, the "
+                   f"enrolment needs {need.office_s // 60} min")
+    for a, b, leg in ((pu, do, "to the office"), (pr, dr, "home")):
+        ride = b[0] - a[1]
+        if ride > need.max_ride_s:
+            out.append(f"shuttle of {hid}: rides {ride // 60} min {leg}, limit "
+                       f"{need.max_ride_s // 60} min")
+    return out

@@ -44,6 +44,11 @@ def _routing_model(problem: RoutingProblem, soft_mandatory: bool = False):
     routing = pywrapcp.RoutingModel(manager)
 
     travel = problem.travel_s.astype(np.int64)
+    if problem.cluster:
+        cluster = np.asarray(problem.cluster)
+        entry = np.asarray(problem.entry_s, dtype=np.int64)
+        outside = (cluster[:, None] != cluster[None, :]) | (cluster[None, :] < 0)
+        travel = travel + np.where(outside, entry[None, :], 0)
     service = problem.service_s.astype(np.int64)
     transit = (travel + service[:, None]).tolist()
     travel_list = travel.tolist()
@@ -60,6 +65,9 @@ def _routing_model(problem: RoutingProblem, soft_mandatory: bool = False):
     routing.AddDimension(time_idx, HORIZON_S, HORIZON_S, False, "time")
     time_dim = routing.GetDimensionOrDie("time")
 
+    grouped = {node for nodes, _ in problem.groups for node in nodes}
+    for nodes, penalty in problem.groups:
+        routing.AddDisjunction([manager.NodeToIndex(int(x)) for x in nodes], int(penalty), 1)
     for node in range(n):
         if node in starts or node in ends:
             continue
@@ -72,7 +80,9 @@ def _routing_model(problem: RoutingProblem, soft_mandatory: bool = False):
                 if start_b - end_a > 1:
                     cumul.RemoveInterval(int(end_a) + 1, int(start_b) - 1)
         prize = int(problem.prize[node])
-        if prize >= 0:
+        if node in grouped:
+            pass
+        elif prize >= 0:
             routing.AddDisjunction([index], prize)
         elif soft_mandatory:
             routing.AddDisjunction([index], MANDATORY_PENALTY)
@@ -84,6 +94,7 @@ def _routing_model(problem: RoutingProblem, soft_mandatory: bool = False):
                 routing.VehicleVar(index).SetValues([-1] + allowed)
 
     solver = routing.solver()
+    _side_constraints(problem, manager, routing, time_dim)
     node_visit_transit = [0] * routing.Size()
     for index in range(routing.Size()):
         node_visit_transit[index] = int(service[manager.IndexToNode(index)])
@@ -105,15 +116,43 @@ def _routing_model(problem: RoutingProblem, soft_mandatory: bool = False):
     return manager, routing, time_dim
 
 
-def search_parameters(time_limit_s: float, seed: int, guard_s: float | None = None):
-    """Parallel cheapest insertion, then guided local search, with a work limit.
+def _side_constraints(problem: RoutingProblem, manager, routing, time_dim) -> None:
+    """Seats, pickup-and-delivery pairs, gaps and same-active links."""
+    solver = routing.solver()
+    if problem.demand:
+        demand = [int(q) for q in problem.demand]
+        load = routing.RegisterUnaryTransitCallback(lambda i: demand[manager.IndexToNode(i)])
+        routing.AddDimensionWithVehicleCapacity(
+            load, 0, [int(v.capacity) for v in problem.vehicles], True, "seats")
+    index = manager.NodeToIndex
+    for p, d in problem.pairs:
+        pi, di = index(int(p)), index(int(d))
+        routing.AddPickupAndDelivery(pi, di)
+        solver.Add(routing.VehicleVar(pi) == routing.VehicleVar(di))
+        solver.Add(time_dim.CumulVar(pi) <= time_dim.CumulVar(di))
+    for a, b in problem.same_active:
+        solver.Add(routing.ActiveVar(index(int(a))) == routing.ActiveVar(index(int(b))))
+    # Gaps bind only when both nodes are visited: an unvisited node's time is
+    # free, so a bound on it is always satisfiable; the pairs and same-active
+    # links used by the planner keep gapped nodes visited together.
+    for a, b, gap in problem.min_gap:
+        solver.Add(time_dim.CumulVar(index(int(b))) - time_dim.CumulVar(index(int(a)))
+                   >= int(gap))
+    for a, b, gap in problem.max_gap:
+        solver.Add(time_dim.CumulVar(index(int(b))) - time_dim.CumulVar(index(int(a)))
+                   <= int(gap))
+
+
+def search_parameters(time_limit_s: float, seed: int, guard_s: float | None = None,
+                      first: str = "PARALLEL_CHEAPEST_INSERTION"):
+    """``first`` (default parallel cheapest insertion), then guided local search,
+    with a work limit.
 
     The work limit is ``SOLUTIONS_PER_SECOND * time_limit_s`` solutions; the
     wall-clock guard is ``guard_s`` seconds (default ``time_limit_s``).
     """
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = (
-        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION)
+    params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first)
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
     guard_s = time_limit_s if guard_s is None else guard_s
@@ -225,13 +264,14 @@ def solve_seeded(problem: RoutingProblem, time_limit_s: float, seed: int,
 
 
 def solve_plain(problem: RoutingProblem, time_limit_s: float, seed: int,
-                guard_s: float | None = None) -> Solution:
-    """Parallel cheapest insertion + guided local search, no seed.
+                guard_s: float | None = None,
+                first: str = "PARALLEL_CHEAPEST_INSERTION") -> Solution:
+    """``first`` (default parallel cheapest insertion) + guided local search, no seed.
 
     Work limit from ``time_limit_s``, wall-clock guard ``guard_s`` (default the same).
     """
     manager, routing, time_dim = _routing_model(problem)
-    params = search_parameters(time_limit_s, seed, guard_s)
+    params = search_parameters(time_limit_s, seed, guard_s, first)
     assignment = routing.SolveWithParameters(params)
     if assignment is None:
         # Every visit is optional unless its prize is -1; no assignment means
