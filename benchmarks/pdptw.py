@@ -5,9 +5,12 @@ Usage::
     python -m benchmarks.pdptw --time-limit 30 --csv /tmp/pdptw.csv   # all 56
     python -m benchmarks.pdptw --instances lc101,lr201 --time-limit 5
 
-Engine: ``planner.engine.pdp.solve_pdp`` (OR-Tools, two searches side by side on
-two cores, best kept; fixed cost per vehicle so fewer routes come first). Each
-instance gets ``--time-limit`` wall seconds per search.
+Engine: ``planner.engine.pdp.solve_pdp`` (two searches side by side on two
+cores, best kept: each runs VROOM (pyvroom) repeatedly in random node orders,
+with route-reduction attempts, and polishes its best answer with OR-Tools'
+guided local search; fixed cost per vehicle so fewer routes come first). Each
+instance gets ``--time-limit`` wall seconds per search, VROOM included. The
+engine never reads ``bks_solutions/`` and has no per-instance settings.
 
 Distance convention: plain Euclidean distance in double precision, no rounding
 or truncation, summed per route; this is the convention of ``bks.csv`` (the
@@ -245,8 +248,11 @@ def run_instance(inst: LiLimInstance, time_limit_s: float, seed: int) -> Run:
     solution = solve_pdp(to_problem(inst), time_limit_s=time_limit_s, seed=seed)
     wall = time.monotonic() - start
     problems = check_solution(inst, solution.routes) if solution.found else ["no solution found"]
-    note = "; ".join(f"{r['search']}: {r['routes']} routes {r['distance'] / SCALE:.1f}"
-                     for r in solution.runs)
+    note = "; ".join(
+        f"{r['search']}: {r['routes']} routes {r['distance'] / SCALE:.1f}"
+        + (f" (VROOM {r.get('vroom_runs', 0)} runs, seed {r['seed_routes']} routes "
+           f"{r['seed_distance'] / SCALE:.1f})" if "seed_routes" in r else "")
+        for r in solution.runs)
     return Run(inst.name, solution.routes, route_distance(inst, solution.routes),
                problems, wall, note)
 

@@ -155,3 +155,55 @@ def test_lc101_feasible_at_two_seconds(shared_data: Path) -> None:
     solution = solve_pdp(to_problem(inst), time_limit_s=2.0, seed=0)
     assert solution.found
     assert check_solution(inst, solution.routes) == []
+
+
+def test_vroom_answer_in_a_shuffled_order_maps_back_to_our_nodes() -> None:
+    """VROOM gets the matrix and the requests in a shuffled node order; its routes
+    come back in our node numbers: every node once, pairs together, pickup first,
+    and the one-vehicle answer (fixed cost) is preferred."""
+    pytest.importorskip("vroom")
+    from planner.engine.pdp import _vroom_routes
+
+    points = [(0, 0), (10, 0), (2, 0), (0, 10), (0, 2), (-10, 0), (-2, 0)]
+    pairs = [(1, 2), (3, 4), (5, 6)]
+    problem = tiny_problem(points, pairs, capacity=3, num_vehicles=3)
+    for order in (None, np.array([0, 6, 3, 5, 1, 4, 2])):
+        routes = _vroom_routes(problem, problem.num_vehicles, 5.0, order)
+        assert routes is not None
+        where = {node: (r, k) for r, route in enumerate(routes) for k, node in enumerate(route)}
+        assert sorted(where) == list(range(1, len(points)))
+        for p, d in pairs:
+            assert where[p][0] == where[d][0] and where[p][1] < where[d][1]
+        assert len(routes) == 1
+
+
+def test_vroom_seed_stops_when_its_answer_is_rejected() -> None:
+    """When the OR-Tools model rejects VROOM's first answer (a rule VROOM cannot
+    see, such as a ride-time limit), no seed is returned and VROOM is not rerun."""
+    pytest.importorskip("vroom")
+    from planner.engine.pdp import _vroom_seed
+
+    problem = tiny_problem([(0, 0), (1, 0), (2, 0)], [(1, 2)])
+    routes, runs = _vroom_seed(problem, "VROOM_REDUCE", 5.0, rng_seed=0,
+                               accept=lambda r: False)
+    assert routes is None and runs == 1
+    routes, runs = _vroom_seed(problem, "VROOM_REDUCE", 5.0, rng_seed=0,
+                               accept=lambda r: True, max_runs=2)
+    assert routes == [[1, 2]] and runs == 2
+
+
+def test_without_pyvroom_the_or_tools_search_alone_solves(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyvroom missing (import fails): both searches fall back to OR-Tools' own
+    first solution and still return a valid answer."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "vroom", None)
+    points = [(0, 0), (10, 0), (2, 0), (0, 10), (0, 2)]
+    pairs = [(1, 2), (3, 4)]
+    solution = solve(tiny_problem(points, pairs))
+    assert all("seed_routes" not in run and run["vroom_runs"] == 0 for run in solution.runs)
+    where = position(solution)
+    assert sorted(where) == [1, 2, 3, 4]
+    for p, d in pairs:
+        assert where[p][0] == where[d][0] and where[p][1] < where[d][1]

@@ -26,32 +26,56 @@ Model (``routing.AddPickupAndDelivery`` plus the usual companions):
   on the two cumul variables);
 - objective: ``vehicle_fixed_cost`` per used vehicle plus total distance.
 
-Search: two differently configured searches (parallel cheapest insertion and
-local cheapest insertion first solutions, both followed by guided local
-search) run side by side on two cores through ``parallel.run_beside``; the
-better answer (fewer routes, then shorter) is kept. Stopping: by default the
-wall-clock ``time_limit_s`` alone, so two runs of the same problem need not
-give the same answer (OR-Tools' routing search has no seed; ``seed`` only
-decides which configuration runs in which process and is recorded). Passing
-``solution_limit`` adds a deterministic stop (the search ends after that many
-improving solutions); the time limit then only guards, and the answer repeats
-whenever the limit is reached before the clock.
+Search: two searches run side by side on two cores through
+``parallel.run_beside``; the better answer (fewer routes, then shorter) is
+kept. Each starts with VROOM (pyvroom: shipments = paired pickup and delivery
+with windows, capacity and the same fixed vehicle cost; costs from
+``distance``, times from ``travel_s``): repeated runs, the first in the
+problem's node order, the next in random node orders (VROOM's heuristics break
+ties by position), every other run with one vehicle fewer than the best answer
+so far (route reduction); the best answer that the OR-Tools model accepts
+(``ReadAssignmentFromRoutes``) seeds OR-Tools' guided local search
+(``SolveFromAssignmentWithParameters``), which polishes it for the rest of the
+time. VROOM may use ``VROOM_SHARE`` of the time limit. Without pyvroom, or
+when VROOM's answer breaks a rule it cannot see (ride-time limits), OR-Tools
+builds its own first solution (parallel cheapest insertion in one search, local
+cheapest insertion in the other) and searches from there. Stopping: by default
+the wall-clock ``time_limit_s`` alone (VROOM and OR-Tools together), so two
+runs of the same problem need not give the same answer; ``seed`` decides which
+configuration runs in which process and seeds the random node orders. Passing
+``solution_limit`` adds a deterministic stop (at most
+``VROOM_RUNS_WITH_SOLUTION_LIMIT`` VROOM runs, then the OR-Tools search ends
+after that many improving solutions); the time limit then only guards, and the
+answer repeats whenever the limits are reached before the clock.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from planner.engine.parallel import run_beside
 
-#: Search configurations: (first solution strategy name, metaheuristic name).
-SEARCHES: tuple[tuple[str, str], ...] = (
-    ("PARALLEL_CHEAPEST_INSERTION", "GUIDED_LOCAL_SEARCH"),
-    ("LOCAL_CHEAPEST_INSERTION", "GUIDED_LOCAL_SEARCH"),
+#: Search configurations: (constructor, OR-Tools first solution strategy,
+#: metaheuristic). Constructor "VROOM": repeated VROOM runs in random node
+#: orders, the best answer seeds OR-Tools; "VROOM_REDUCE": the same, with every
+#: other run given one vehicle fewer than the best answer so far (route
+#: reduction); anything else: no VROOM. The first solution strategy is used
+#: only when there is no seed (pyvroom missing, or VROOM's routes infeasible in
+#: the OR-Tools model, e.g. a ride-time limit VROOM ignores).
+SEARCHES: tuple[tuple[str, str, str], ...] = (
+    ("VROOM_REDUCE", "PARALLEL_CHEAPEST_INSERTION", "GUIDED_LOCAL_SEARCH"),
+    ("VROOM_REDUCE", "LOCAL_CHEAPEST_INSERTION", "GUIDED_LOCAL_SEARCH"),
 )
+#: Share of the time limit VROOM may use before OR-Tools takes over.
+VROOM_SHARE = 0.7
+#: With a ``solution_limit`` (a deterministic stop), VROOM runs at most this often.
+VROOM_RUNS_WITH_SOLUTION_LIMIT = 2
+#: VROOM keeps costs in 32-bit unsigned integers on its interface.
+_VROOM_MAX = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -126,9 +150,152 @@ class PdpSolution:
     runs: list[dict] = field(default_factory=list)
 
 
-def _solve_one(problem: PdpProblem, time_limit_s: float, search: tuple[str, str],
-               solution_limit: int | None) -> tuple[list[list[int]], int, bool, float]:
-    """One OR-Tools search; returns ``(routes, distance, found, wall_s)``."""
+def _vroom_routes(problem: PdpProblem, num_vehicles: int, timeout_s: float,
+                  order: np.ndarray | None = None) -> list[list[int]] | None:
+    """One VROOM solve (pyvroom, exploration level 5, one thread) with
+    ``num_vehicles`` vehicles; the routes (node lists) when it places every
+    node, else ``None`` (also when pyvroom is not installed or the numbers do
+    not fit its 32-bit interface). ``order``: a permutation of the nodes (depot
+    first) in which the matrix rows and the requests are handed to VROOM; its
+    heuristics break ties by position, so another order gives another answer.
+    VROOM does not know ride-time limits; the caller checks its routes."""
+    try:
+        import vroom
+    except ImportError:
+        return None
+    import datetime as dt
+
+    n = len(problem.service_s)
+    order = np.arange(n) if order is None else np.asarray(order)
+    where = np.empty(n, dtype=np.int64)
+    where[order] = np.arange(n)  # node -> row in the matrices given to VROOM
+    dist = np.asarray(problem.distance, dtype=np.int64)[np.ix_(order, order)]
+    travel = np.asarray(problem.travel_s, dtype=np.int64)[np.ix_(order, order)]
+    windows = np.asarray(problem.window_s, dtype=np.int64)
+    if min(dist.min(initial=0), travel.min(initial=0), windows.min()) < 0 or max(
+            dist.max(initial=0), travel.max(initial=0), windows.max()) > _VROOM_MAX:
+        return None
+    depot = problem.depot
+    inp = vroom.Input()
+    inp.set_durations_matrix(profile="car", matrix_input=travel.astype(np.uint32))
+    inp.set_costs_matrix(profile="car", matrix_input=dist.astype(np.uint32))
+    fixed = min(int(problem.vehicle_fixed_cost), _VROOM_MAX // 4)
+    depot_tw = vroom.TimeWindow(int(windows[depot, 0]), int(windows[depot, 1]))
+    for v in range(num_vehicles):
+        inp.add_vehicle(vroom.Vehicle(v + 1, start=int(where[depot]), end=int(where[depot]),
+                                      capacity=[int(problem.capacity)], time_window=depot_tw,
+                                      costs=vroom.VehicleCosts(fixed=fixed)))
+
+    def window(node: int) -> list[vroom.TimeWindow]:
+        return [vroom.TimeWindow(int(windows[node, 0]), int(windows[node, 1]))]
+
+    def step(node: int) -> vroom.ShipmentStep:
+        return vroom.ShipmentStep(node, location=int(where[node]),
+                                  default_service=int(problem.service_s[node]),
+                                  time_windows=window(node))
+
+    rank = {int(node): k for k, node in enumerate(order)}
+    paired: set[int] = set()
+    for p, d in sorted(problem.pairs, key=lambda pair: rank[pair[0]]):
+        paired.update((p, d))
+        inp.add_shipment(step(p), step(d), amount=vroom.Amount([int(problem.demand[p])]))
+    for node in order:
+        node = int(node)
+        if node != depot and node not in paired:
+            inp.add_job(vroom.Job(node, location=int(where[node]),
+                                  default_service=int(problem.service_s[node]),
+                                  time_windows=window(node)))
+    try:
+        answer = inp.solve(exploration_level=5, nb_threads=1,
+                           timeout=dt.timedelta(seconds=max(0.01, timeout_s))).to_dict()
+    except Exception:  # noqa: BLE001 - any VROOM failure just means "no seed"
+        return None
+    if answer.get("unassigned"):
+        return None
+    routes = [[int(st["id"]) for st in r["steps"] if st["type"] in ("pickup", "delivery", "job")]
+              for r in answer.get("routes", [])]
+    routes = [r for r in routes if r]
+    if sum(len(r) for r in routes) != n - 1:
+        return None
+    return routes
+
+
+def _route_cost(problem: PdpProblem, routes: list[list[int]]) -> tuple[int, int]:
+    """(routes, distance) of a route set: the comparison key of VROOM answers."""
+    dist = problem.distance
+    total = 0
+    for r in routes:
+        path = [problem.depot, *r, problem.depot]
+        total += sum(int(dist[a, b]) for a, b in zip(path, path[1:], strict=False))
+    return len(routes), total
+
+
+def _vroom_seed(problem: PdpProblem, mode: str, budget_s: float, rng_seed: int,
+                accept: Callable[[list[list[int]]], bool],
+                max_runs: int | None = None) -> tuple[list[list[int]] | None, int]:
+    """Routes to start OR-Tools from (see ``SEARCHES``), within ``budget_s`` seconds.
+
+    Repeated VROOM runs: the first in the problem's own node order, the next
+    ones in random orders (``rng_seed``); in ``VROOM_REDUCE`` mode every other
+    run has one vehicle fewer than the best answer so far. The best answer
+    (fewer routes, then shorter) that ``accept`` passes is kept; when the first
+    answer is rejected (e.g. a ride-time limit VROOM cannot see) VROOM stops.
+    Returns the routes (``None`` without an accepted answer) and the run count.
+    """
+    if not problem.pairs or budget_s <= 0:
+        return None, 0
+    try:
+        import vroom  # noqa: F401
+    except ImportError:
+        return None, 0
+    deadline = time.monotonic() + budget_s
+    rng = np.random.default_rng(rng_seed)
+    n = len(problem.service_s)
+    depot = problem.depot
+    best: list[list[int]] | None = None
+    best_key: tuple[int, int] | None = None
+    run = 0
+    while max_runs is None or run < max_runs:
+        left = deadline - time.monotonic()
+        if left <= 0.05:
+            break
+        if run == 0:
+            order = None
+        else:
+            others = np.array([i for i in range(n) if i != depot])
+            order = np.concatenate([[depot], rng.permutation(others)])
+        vehicles = problem.num_vehicles
+        if mode == "VROOM_REDUCE" and best is not None and run % 2 == 1:
+            vehicles = len(best) - 1
+        run += 1
+        if vehicles < 1:
+            continue
+        routes = _vroom_routes(problem, vehicles, left, order)
+        if routes is None:
+            if best is None and vehicles == problem.num_vehicles and run == 1:
+                break
+            continue
+        key = _route_cost(problem, routes)
+        if best_key is not None and key >= best_key:
+            continue
+        if not accept(routes):
+            if best is None:
+                break
+            continue
+        best, best_key = routes, key
+    return best, run
+
+
+def _solve_one(problem: PdpProblem, time_limit_s: float, search: tuple[str, str, str],
+               solution_limit: int | None, rng_seed: int = 0,
+               ) -> tuple[list[list[int]], int, bool, float, dict]:
+    """One search (optional VROOM seed, then OR-Tools).
+
+    Returns ``(routes, distance, found, wall_s, info)``; ``info`` holds the
+    VROOM run count and, with a seed, its routes count and distance.
+
+    VROOM may use ``VROOM_SHARE`` of ``time_limit_s``; OR-Tools gets the rest
+    (measured from the start of this call, model building included)."""
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
     start = time.monotonic()
@@ -174,15 +341,40 @@ def _solve_one(problem: PdpProblem, time_limit_s: float, search: tuple[str, str]
 
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(
-        routing_enums_pb2.FirstSolutionStrategy, search[0])
+        routing_enums_pb2.FirstSolutionStrategy, search[1])
     params.local_search_metaheuristic = getattr(
-        routing_enums_pb2.LocalSearchMetaheuristic, search[1])
-    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+        routing_enums_pb2.LocalSearchMetaheuristic, search[2])
     if solution_limit is not None:
         params.solution_limit = int(solution_limit)
-    assignment = routing.SolveWithParameters(params)
+
+    def to_indices(routes: list[list[int]]) -> list[list[int]]:
+        return [[manager.NodeToIndex(node) for node in r] for r in routes]
+
+    seed_routes, vroom_runs = None, 0
+    if search[0].startswith("VROOM"):
+        params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+        routing.CloseModelWithParameters(params)
+        seed_routes, vroom_runs = _vroom_seed(
+            problem, search[0], VROOM_SHARE * time_limit_s - (time.monotonic() - start),
+            rng_seed=rng_seed,
+            accept=lambda r: routing.ReadAssignmentFromRoutes(to_indices(r), True) is not None,
+            max_runs=None if solution_limit is None else VROOM_RUNS_WITH_SOLUTION_LIMIT)
+    left_s = time_limit_s - (time.monotonic() - start)
+    params.time_limit.FromMilliseconds(max(1, int(left_s * 1000)))
+    info = {"vroom_runs": vroom_runs}
+    if seed_routes is not None:
+        info["seed_routes"], info["seed_distance"] = _route_cost(problem, seed_routes)
+    initial = None
+    if seed_routes is not None:
+        initial = routing.ReadAssignmentFromRoutes(to_indices(seed_routes), True)
+    if initial is not None:
+        assignment = routing.SolveFromAssignmentWithParameters(initial, params)
+        if assignment is None:
+            assignment = initial
+    else:
+        assignment = routing.SolveWithParameters(params)
     if assignment is None:
-        return [], 0, False, time.monotonic() - start
+        return [], 0, False, time.monotonic() - start, info
     routes = []
     total = 0
     for v in range(problem.num_vehicles):
@@ -198,12 +390,12 @@ def _solve_one(problem: PdpProblem, time_limit_s: float, search: tuple[str, str]
         if route:
             total += int(dist[prev, problem.depot])
             routes.append(route)
-    return routes, total, True, time.monotonic() - start
+    return routes, total, True, time.monotonic() - start, info
 
 
-def _key(run: tuple[list[list[int]], int, bool, float]) -> tuple[int, int, int]:
+def _key(run: tuple[list[list[int]], int, bool, float, dict]) -> tuple[int, int, int]:
     """Sort key: found first, then fewer routes, then shorter distance."""
-    routes, distance, found, _ = run
+    routes, distance, found = run[:3]
     return (0 if found else 1, len(routes), distance)
 
 
@@ -211,20 +403,24 @@ def solve_pdp(problem: PdpProblem, time_limit_s: float, seed: int = 0,
               solution_limit: int | None = None) -> PdpSolution:
     """Solve ``problem`` with two searches side by side; keep the better answer.
 
-    ``time_limit_s`` is the wall-clock limit of each search (they run at the same
-    time, so the call takes about that long plus model building). ``seed``
-    (0 or 1, taken modulo 2) decides which configuration runs in this process;
-    OR-Tools' routing search itself takes no seed. ``solution_limit``: see the
-    module docstring.
+    ``time_limit_s`` is the wall-clock limit of each search, VROOM seeding
+    included (they run at the same time, so the call takes about that long
+    plus model building). ``seed``: taken modulo 2 it decides which
+    configuration runs in this process; it also seeds the random node orders of
+    the VROOM runs (OR-Tools' routing search itself takes no seed).
+    ``solution_limit``: see the module docstring. ``runs`` in the answer holds,
+    per search, also ``vroom_runs`` and (when VROOM gave the start)
+    ``seed_routes`` and ``seed_distance``.
     """
     start = time.monotonic()
     here_search = SEARCHES[seed % 2]
     side_search = SEARCHES[(seed + 1) % 2]
-    here, side = run_beside(_solve_one, (problem, time_limit_s, side_search, solution_limit),
-                            _solve_one, (problem, time_limit_s, here_search, solution_limit))
+    here, side = run_beside(
+        _solve_one, (problem, time_limit_s, side_search, solution_limit, 2 * seed + 1),
+        _solve_one, (problem, time_limit_s, here_search, solution_limit, 2 * seed))
     candidates = [(here, here_search), (side, side_search)]
     runs = [{"search": "+".join(s), "routes": len(r[0]), "distance": r[1], "found": r[2],
-             "wall_s": round(r[3], 2)} for r, s in candidates]
+             "wall_s": round(r[3], 2), **r[4]} for r, s in candidates]
     best, best_search = min(candidates, key=lambda c: _key(c[0]))
     return PdpSolution(routes=best[0], distance=best[1], found=best[2],
                        search="+".join(best_search), wall_s=time.monotonic() - start,
