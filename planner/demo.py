@@ -220,6 +220,21 @@ def _name(rng: random.Random, female: bool) -> str:
 
 # (condition, how many residents need a home visit)
 HOME_CASES = (("bedridden", 12), ("disabled", 10), ("elderly", 17), ("postpartum", 6))
+# of those, how many are fetched to the commune office, and how many are left
+# to the planner (home visit or collection point)
+SHUTTLE_CASES = {"elderly": 5, "disabled": 2, "postpartum": 1}
+AUTO_CASES = {"elderly": 3}
+# villages with able residents to enrol: share of households, and their mode
+POINT_SHARE = {"PL": (0.15, "point"), "HCM": (0.15, "point"), "NC": (0.12, "point"),
+               "CM": (0.25, "auto")}
+# candidate collection-point places: (village, name, dx km, dy km from the centre)
+POINT_PLACES = (
+    ("PL", "Nhà văn hoá bản Phiêng Lanh", 0.05, -0.05),
+    ("PL", "Điểm trường bản Phiêng Lanh", -0.35, 0.2),
+    ("HCM", "Nhà văn hoá bản Huổi Cơ Mông", 0.0, -0.1),
+    ("NC", "Nhà trưởng bản Nậm Chim", 0.1, 0.05),
+    ("CM", "Nhà văn hoá bản Co Muông", 0.0, 0.0),
+)
 HOME_WINDOWS = ("", "", "", "", "", "07:00-11:00", "13:30-17:00", "06:30-09:00; 15:30-18:30",
                 "05:30-07:00", "17:30-20:00", "08:00-10:30; 14:00-16:00")
 
@@ -245,17 +260,28 @@ def _households(G, rng: random.Random) -> list[dict]:
         hh_no += 1
         rows.append({"household_id": f"NK-{hh_no:04d}", "village": vid, "x": x, "y": y,
                      "residents": []})
-    # home-visit residents in a fixed number of households
+    # home-visit residents in a fixed number of households; some of them are
+    # fetched to the commune office instead, some left to the planner (auto)
     home_slots = [c for c, n in HOME_CASES for _ in range(n)]
     rng.shuffle(home_slots)
     chosen = rng.sample(range(len(rows) - 2), 38) + [len(rows) - 2, len(rows) - 1]
+    seen: dict[str, int] = {}
     for k, cond in enumerate(home_slots):
         hh = rows[chosen[k % len(chosen)]]
-        hh["residents"].append((cond, "home"))
+        nth = seen[cond] = seen.get(cond, 0) + 1
+        mode = "shuttle" if nth <= SHUTTLE_CASES.get(cond, 0) else \
+            "auto" if nth <= SHUTTLE_CASES.get(cond, 0) + AUTO_CASES.get(cond, 0) else "home"
+        hh["residents"].append((cond, mode))
+    # able residents who work in the fields all day: invited to a collection
+    # point in three big villages; in Co Muông the planner chooses (auto)
     for hh in rows:
-        if not hh["residents"] or rng.random() < 0.4:
-            for _ in range(rng.choice((1, 1, 1, 2, 2, 3))):
-                hh["residents"].append(("able", "point"))
+        if hh["residents"]:
+            continue
+        share, mode = POINT_SHARE.get(hh["village"], (0.0, "point"))
+        if rng.random() < share:
+            for _ in range(rng.choice((1, 1, 2, 2, 3))):
+                hh["residents"].append(("able", mode))
+    rows = [hh for hh in rows if hh["residents"]]
     out = []
     for hh in rows:
         lon, lat = lonlat(hh["x"], hh["y"])
@@ -303,7 +329,7 @@ TEAMS = (
     {"id": "T3", "name": "Tổ công tác huyện", "members":
         ["Giàng A Sình (tổ trưởng)", "Sùng Thị Dợ", "Thào A Lử"],
      "motorbikes": 3, "kits": 1, "shift": "06:30-16:30", "lunch": "11:00-13:30",
-     "lunch_min": 60, "max_work_h": 9.5},
+     "lunch_min": 60, "max_work_h": 9.5, "can_split": True},
 )
 
 
@@ -327,7 +353,18 @@ def scenario_yaml() -> str:
     ]
     for vid, name, (x, y), _share in VILLAGES:
         lon, lat = lonlat(x, y)
-        lines.append(f"  - {{id: {vid}, name: {name}, lon: {lon:.6f}, lat: {lat:.6f}}}")
+        places = [(pname, lonlat(x + dx, y + dy)) for v, pname, dx, dy in POINT_PLACES
+                  if v == vid]
+        if not places:
+            lines.append(f"  - {{id: {vid}, name: {name}, lon: {lon:.6f}, lat: {lat:.6f}}}")
+            continue
+        lines.append(f"  - id: {vid}")
+        lines.append(f"    name: {name}")
+        lines.append(f"    lon: {lon:.6f}")
+        lines.append(f"    lat: {lat:.6f}")
+        lines.append("    points:")
+        for pname, (plon, plat) in places:
+            lines.append(f"      - {{name: {pname}, lon: {plon:.6f}, lat: {plat:.6f}}}")
     lines.append("teams:")
     for t in TEAMS:
         lines += [
@@ -341,6 +378,8 @@ def scenario_yaml() -> str:
             f"    lunch_min: {t['lunch_min']}",
             f"    max_work_h: {t['max_work_h']}",
         ]
+        if t.get("can_split"):
+            lines.append("    can_split: true")
     lines += [
         "parameters:",
         "  service_min: {bedridden: 75, disabled: 50, elderly: 35, postpartum: 35, able: 20}",
@@ -352,6 +391,18 @@ def scenario_yaml() -> str:
         "  utc_offset_h: 7",
         "  time_limit_s: 5",
         "  seed: 1",
+        "  # shuttles to the commune office",
+        "  seats_per_motorbike: 1",
+        "  board_min: 5",
+        "  office_service_min: 20",
+        "  max_ride_min: 60",
+        "  max_ride_frail_min: 40",
+        "  shuttle_walk_max_m: 300",
+        "  # collection points",
+        "  point_setup_min: 20",
+        "  point_per_person_min: 8",
+        "  point_attendance: 0.8",
+        "  point_max_slot_h: 5",
     ]
     return "\n".join(lines) + "\n"
 

@@ -19,17 +19,29 @@ from planner.scenario import format_clock
 __all__ = ["plan_json", "plan_to_dict", "summary_text", "write_atomic"]
 
 FORMAT = "mountain-id-planner/plan"
-VERSION = 1
+VERSION = 2
+
+
+def _at_home(h) -> list:
+    """Residents a home visit enrols (``planner.modes``: ``auto`` residents of a
+    household with ``point`` residents go to the point, unless bedridden)."""
+    to_point = any(r.mode == "point" for r in h.residents)
+    return [r for r in h.residents if r.mode == "home" or (
+        r.mode == "auto" and (not to_point or r.condition == "bedridden"))]
 
 
 def _stop_dict(stop: Stop, scenario: Scenario | None) -> dict[str, Any]:
-    residents: list[str] = []
-    village = None
+    residents: list[str] = list(stop.passengers)
+    village = stop.village or None
     if stop.household and scenario is not None:
         h = next(h for h in scenario.households if h.id == stop.household)
         village = h.village_id
         if stop.kind == "visit":
-            residents = [r.id for r in h.residents if r.mode in ("home", "auto")]
+            residents = [r.id for r in _at_home(h)]
+    if stop.kind == "point" and scenario is not None:
+        by_id = {h.id: h for h in scenario.households}
+        residents = [r.id for hid in stop.households for r in by_id[hid].residents
+                     if r.mode == "point" or (r.mode == "auto" and r not in _at_home(by_id[hid]))]
     out: dict[str, Any] = {
         "kind": stop.kind,
         "household": stop.household,
@@ -48,18 +60,30 @@ def _stop_dict(stop: Stop, scenario: Scenario | None) -> dict[str, Any]:
         "approximate": stop.approximate,
         "residents": residents,
     }
+    if stop.kind in ("pickup", "dropoff"):
+        out["place"] = stop.place
+        out["onboard"] = stop.onboard
+    elif stop.kind == "point":
+        out["place"] = stop.place
+        out["opens"] = format_clock(stop.opens_s)
+        out["closes"] = format_clock(stop.depart_s)
+        out["attendance"] = stop.attendance
+        out["households"] = list(stop.households)
     return out
 
 
 def plan_to_dict(plan: Plan, scenario: Scenario | None = None) -> dict[str, Any]:
     """The plan as the JSON-ready dictionary of ``docs/plan-format.md``."""
     visits = [s for r in plan.routes for s in r.stops if s.kind == "visit"]
+    points = [s for r in plan.routes for s in r.stops if s.kind == "point"]
+    shuttled = [s for r in plan.routes for s in r.stops
+                if s.kind == "pickup" and s.place == "home"]
     approximate = {h.id for h in scenario.households if h.approximate} if scenario else set()
     residents = 0
     if scenario is not None:
         by_id = {h.id: h for h in scenario.households}
-        residents = sum(sum(1 for r in by_id[s.household].residents if r.mode in ("home", "auto"))
-                        for s in visits if s.household in by_id)
+        residents = sum(len(_at_home(by_id[s.household])) for s in visits
+                        if s.household in by_id)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -75,6 +99,10 @@ def plan_to_dict(plan: Plan, scenario: Scenario | None = None) -> dict[str, Any]
             "teams": len(plan.routes),
             "visits": len(visits),
             "residents_visited": residents,
+            "shuttles": len(shuttled),
+            "residents_shuttled": sum(len(s.passengers) for s in shuttled),
+            "collection_points": len({(s.village, s.place) for s in points}),
+            "point_attendance": round(sum(s.attendance for s in points), 1),
             "unserved": len(plan.unserved),
             "distance_m": sum(r.distance_m for r in plan.routes),
             "walk_m": 2 * sum(s.walk_m for s in visits),
@@ -82,6 +110,7 @@ def plan_to_dict(plan: Plan, scenario: Scenario | None = None) -> dict[str, Any]
         "routes": [
             {
                 "team": r.team,
+                "unit": r.unit or "team",
                 "distance_m": r.distance_m,
                 "duration_s": r.duration_s,
                 "depart": format_clock(r.stops[0].depart_s),
@@ -90,8 +119,8 @@ def plan_to_dict(plan: Plan, scenario: Scenario | None = None) -> dict[str, Any]
             }
             for r in plan.routes
         ],
-        "unserved": [{"household": u.household, "code": u.code, "reason": u.reason,
-                      "approximate": u.household in approximate}
+        "unserved": [{"household": u.household, "mode": u.mode, "code": u.code,
+                      "reason": u.reason, "approximate": u.household in approximate}
                      for u in plan.unserved],
         "notes": list(plan.notes),
     }
@@ -115,8 +144,11 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12) -> str:
         visits = [s for s in r.stops if s.kind == "visit"]
         walk_km = 2 * sum(s.walk_m for s in visits) / 1000
         lines.append("")
+        others = Counter(s.kind for s in r.stops if s.kind in ("pickup", "dropoff", "point"))
+        extra_kinds = "".join(f", {n} {kind}s" for kind, n in sorted(others.items()))
+        unit = " (shuttle officer)" if r.unit == "shuttle" else ""
         lines.append(
-            f"{r.team} {teams[r.team].name}: {len(visits)} visits, "
+            f"{r.name} {teams[r.team].name}{unit}: {len(visits)} visits{extra_kinds}, "
             f"{r.distance_m / 1000:.1f} km ({walk_km:.1f} km on foot), "
             f"{r.duration_s / 3600:.1f} h, depart {format_clock(r.stops[0].depart_s)}, "
             f"return {format_clock(r.stops[-1].arrive_s)}")
@@ -128,16 +160,28 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12) -> str:
                 extra += ", approx. location" if s.approximate else ""
                 lines.append(f"  {n:>2}. {format_clock(s.arrive_s)}–{format_clock(s.depart_s)} "
                              f"{s.household} ({s.service_s // 60} min{extra})")
+            elif s.kind in ("pickup", "dropoff"):
+                n += 1
+                where = "at home" if s.place == "home" else "at the office"
+                lines.append(f"  {n:>2}. {format_clock(s.arrive_s)}–{format_clock(s.depart_s)} "
+                             f"{s.kind} {len(s.passengers)} of {s.household} {where} "
+                             f"({s.onboard} on board after)")
+            elif s.kind == "point":
+                n += 1
+                lines.append(f"  {n:>2}. {format_clock(s.arrive_s)}–{format_clock(s.depart_s)} "
+                             f"collection point at {s.place}, open "
+                             f"{format_clock(s.opens_s)}–{format_clock(s.depart_s)}, "
+                             f"{s.attendance:.1f} expected from {len(s.households)} households")
             elif s.kind == "break":
                 lines.append(f"      {format_clock(s.arrive_s)}–{format_clock(s.depart_s)} "
                              "lunch break")
     lines.append("")
     visiting = [u for u in plan.unserved if u.code != "not_home_visit"]
     other = len(plan.unserved) - len(visiting)
-    lines.append(f"Unserved home visits: {len(visiting)}")
+    lines.append(f"Unserved: {len(visiting)}")
     counts = Counter(u.code for u in visiting)
     for u in visiting[:max_unserved]:
-        lines.append(f"  {u.household}: {u.reason}")
+        lines.append(f"  {u.household} ({u.mode}): {u.reason}")
     if len(visiting) > max_unserved:
         more = ", ".join(f"{c} {code}" for code, c in counts.most_common())
         lines.append(f"  … {len(visiting) - max_unserved} more (all: {more}); see plan.json")

@@ -117,7 +117,7 @@ def solve(problem: RoutingProblem, time_limit_s: float = 10.0, seed: int = 1) ->
 #: First-solution strategies of the two OR-Tools searches run side by side on
 #: problems with shuttles or collection points (PyVRP has no paired pickup and
 #: delivery, so the hybrid cannot take them).
-EXTRAS_SEARCHES = ("PARALLEL_CHEAPEST_INSERTION", "LOCAL_CHEAPEST_INSERTION")
+EXTRAS_SEARCHES = ("PARALLEL_CHEAPEST_INSERTION", "SEQUENTIAL_CHEAPEST_INSERTION")
 
 
 def solve_extras(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solution:
