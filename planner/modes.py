@@ -61,10 +61,10 @@ from planner.problem import BreakSpec, RoutingProblem, VehicleSpec
 from planner.scenario import format_clock
 
 #: Prize of one expected attendee at a collection point (before waiting days):
-#: a home visit to a vulnerable resident (``solver.PRIZE_BASE`` and more) is
-#: worth about four able residents at a point, so points do not crowd out the
-#: residents who have no other way.
-PRIZE_POINT_PERSON = 250_000
+#: a home visit to a vulnerable resident (``solver.PRIZE_BASE`` and more, about
+#: 1.2–1.4 million) is worth about as much as eight or nine people expected at
+#: a point, so points do not crowd out the residents who have no other way.
+PRIZE_POINT_PERSON = 150_000
 
 
 @dataclass(frozen=True)

@@ -139,6 +139,7 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12) -> str:
         lines.append("FICTIONAL DEMO DATA — every name, person and road is made up.")
     lines.append(f"Plan for {plan.date.isoformat()} · {plan.scenario} · season {plan.season} "
                  f"· engine {plan.engine}")
+    lines += [f"Note: {note}" for note in plan.notes if not note.startswith("Fictional")]
     teams = {t.id: t for t in scenario.teams}
     for r in plan.routes:
         visits = [s for s in r.stops if s.kind == "visit"]

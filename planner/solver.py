@@ -523,6 +523,12 @@ def plan_day(scenario: Scenario, G, table=None, time_limit_s: float | None = Non
     solution = solve(problem, time_limit_s=time_limit_s, seed=seed)
     plan = build_plan(scenario, kept_home, problem, solution, matrices,
                       day.skipped + unserved, time_limit_s, seed, nodes, units)
+    if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):
+        from dataclasses import replace
+
+        plan = replace(plan, notes=plan.notes + (
+            f"The search found no routes within its time limit ({time_limit_s:g} s of work, "
+            "this machine may be busy): plan again with a larger --time-limit.",))
     violations = plan_violations(plan, scenario, matrices, site_of)
     if violations:
         raise PlannerError("the plan breaks its own rules (a bug; please report it): "

@@ -27,7 +27,12 @@ def check(scenario: Path) -> None:
     loaded, warnings = load_scenario(scenario)
     for w in warnings:
         click.echo(f"warning: {w}", err=True)
-    homes = sum(1 for h in loaded.households for r in h.residents if r.mode in ("home", "auto"))
+    from collections import Counter
+
+    modes = Counter(r.mode for h in loaded.households for r in h.residents)
+    by_mode = ", ".join(f"{modes[m]} {m}" for m in ("home", "shuttle", "point", "auto")
+                        if modes[m])
+
     def n(count: int, word: str) -> str:
         return f"{count} {word}" + ("" if count == 1 else "s")
 
@@ -35,5 +40,5 @@ def check(scenario: Path) -> None:
     click.echo(
         f"ok: {loaded.name}: {n(len(loaded.villages), 'village')}, "
         f"{n(len(loaded.households), 'household')}, {n(residents, 'resident')} "
-        f"({homes} for home visits), {n(len(loaded.teams), 'team')}, "
+        f"({by_mode}), {n(len(loaded.teams), 'team')}, "
         f"{n(len(warnings), 'warning')}")
