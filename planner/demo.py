@@ -224,9 +224,8 @@ HOME_CASES = (("bedridden", 12), ("disabled", 10), ("elderly", 17), ("postpartum
 # to the planner (home visit or collection point)
 SHUTTLE_CASES = {"elderly": 5, "disabled": 2, "postpartum": 1}
 AUTO_CASES = {"elderly": 3}
-# villages with able residents to enrol: share of households, and their mode
-POINT_SHARE = {"PL": (0.15, "point"), "HCM": (0.15, "point"), "NC": (0.12, "point"),
-               "CM": (0.25, "auto")}
+# the village where the planner chooses for able residents (auto)
+AUTO_VILLAGE = "CM"
 # candidate collection-point places: (village, name, dx km, dy km from the centre)
 POINT_PLACES = (
     ("PL", "Nhà văn hoá bản Phiêng Lanh", 0.05, -0.05),
@@ -272,16 +271,14 @@ def _households(G, rng: random.Random) -> list[dict]:
         mode = "shuttle" if nth <= SHUTTLE_CASES.get(cond, 0) else \
             "auto" if nth <= SHUTTLE_CASES.get(cond, 0) + AUTO_CASES.get(cond, 0) else "home"
         hh["residents"].append((cond, mode))
-    # able residents who work in the fields all day: invited to a collection
-    # point in three big villages; in Co Muông the planner chooses (auto)
+    # able residents who work in the fields all day: invited to their village's
+    # collection point; in Co Muông some are left to the planner (auto)
     for hh in rows:
         if hh["residents"]:
             continue
-        share, mode = POINT_SHARE.get(hh["village"], (0.0, "point"))
-        if rng.random() < share:
-            for _ in range(rng.choice((1, 1, 2, 2, 3))):
-                hh["residents"].append(("able", mode))
-    rows = [hh for hh in rows if hh["residents"]]
+        mode = "auto" if hh["village"] == AUTO_VILLAGE and rng.random() < 0.05 else "point"
+        for _ in range(rng.choice((1, 1, 1, 2, 2, 3))):
+            hh["residents"].append(("able", mode))
     out = []
     for hh in rows:
         lon, lat = lonlat(hh["x"], hh["y"])
@@ -402,7 +399,7 @@ def scenario_yaml() -> str:
         "  point_setup_min: 20",
         "  point_per_person_min: 8",
         "  point_attendance: 0.8",
-        "  point_max_slot_h: 5",
+        "  point_max_slot_h: 2",
     ]
     return "\n".join(lines) + "\n"
 

@@ -23,9 +23,10 @@ village centre), the one nearest on average to the households invited.
 
 The routing model (``RoutingProblem``, solved by OR-Tools alone): home
 visits as before; a shuttle is four nodes (pickup at home, drop at the office,
-pickup at the office, drop at home) in two pickup-and-delivery pairs, visited
-all or none, with seats as capacity, ride-time limits as gaps and the office
-enrolment as a minimum gap; a collection point is a cluster of nodes at one
+pickup at the office, drop at home) in two pickup-and-delivery pairs, with
+seats as capacity, ride-time limits as gaps and the office enrolment as a
+minimum gap (a trip whose other half the solver left out is removed after the
+search: both trips or neither); a collection point is a cluster of nodes at one
 place (the invited ``point`` residents as one node, each ``auto`` household as
 one more), entering the cluster costs the set-up time; an ``auto`` household's
 home visit and its point node are alternatives of one disjunction, so the
@@ -62,9 +63,10 @@ from planner.scenario import format_clock
 
 #: Prize of one expected attendee at a collection point (before waiting days):
 #: a home visit to a vulnerable resident (``solver.PRIZE_BASE`` and more, about
-#: 1.2–1.4 million) is worth about as much as eight or nine people expected at
-#: a point, so points do not crowd out the residents who have no other way.
-PRIZE_POINT_PERSON = 150_000
+#: 1.2–1.4 million) is worth about as much as twelve or thirteen people
+#: expected at a point, so points do not crowd out the residents who have no
+#: other way.
+PRIZE_POINT_PERSON = 100_000
 
 
 @dataclass(frozen=True)
@@ -164,9 +166,12 @@ def choose_place(village: Village, households: list[Household]) -> CollectionPoi
 
 
 def _resident_prize(r: Resident) -> int:
-    from planner.solver import PRIZE_PER_WAITING_DAY
+    """An invited resident's prize: the waiting days weigh as much, relative to
+    the base, as they do for a home visit."""
+    from planner.solver import PRIZE_BASE, PRIZE_PER_WAITING_DAY
 
-    return PRIZE_POINT_PERSON + PRIZE_PER_WAITING_DAY * r.waiting_days
+    return PRIZE_POINT_PERSON + PRIZE_PER_WAITING_DAY * r.waiting_days \
+        * PRIZE_POINT_PERSON // PRIZE_BASE
 
 
 def day_needs(scenario: Scenario) -> DayNeeds:
@@ -336,7 +341,13 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
                       units: list[Unit], places: dict[str, CollectionPoint],
                       ) -> tuple[RoutingProblem, list[Node]]:
     """The routing problem of a day with every mode; ``autos`` holds
-    ``(home site or None, point site, need)``."""
+    ``(home site or None, point site, need)``.
+
+    A shuttle's two trips are two independent pairs for the solver (tying them
+    with ``same_active`` left OR-Tools unable to insert them: its heuristics
+    add one pair at a time); ``drop_half_shuttles`` removes a trip whose other
+    half is missing from the answer.
+    """
     params = scenario.parameters
     from planner.solver import day_limits
 
@@ -347,7 +358,7 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     demand: list[int] = [0]
     cluster: list[int] = [-1]
     entry: list[int] = [0]
-    pairs, min_gap, max_gap, same_active, groups = [], [], [], [], []
+    pairs, min_gap, max_gap, groups = [], [], [], []
     kit_units = tuple(k for k, u in enumerate(units) if u.has_kit)
     allowed: list[tuple[int, ...]] = [()]
     village_cluster = {v.id: k for k, v in enumerate(scenario.villages)}
@@ -388,13 +399,13 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     board = params.board_s
     for site, need in shuttles:
         n = len(need.residents)
+        # the four stops share the prize: leaving the shuttle out costs it once
         quarter = need.prize // 4
         pu = add(Node("pickup_home", site, need), board, home_windows(need, board), quarter, n)
         do = add(Node("dropoff_office", 0, need), board, (), quarter, -n)
         pr = add(Node("pickup_office", 0, need), board, (), quarter, n)
         dr = add(Node("dropoff_home", site, need), board, (), quarter, -n)
         pairs += [(pu, do), (pr, dr)]
-        same_active.append((pu, pr))
         min_gap.append((do, pr, board + need.office_s))
         max_gap += [(pu, do, board + need.max_ride_s), (pr, dr, board + need.max_ride_s)]
     sites = [nd.site for nd in nodes]
@@ -415,7 +426,7 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
         windows=tuple(windows), prize=np.array(prize, dtype=np.int64),
         vehicles=tuple(vehicles), allowed_vehicles=tuple(allowed),
         demand=tuple(demand) if has_shuttles else (), pairs=tuple(pairs),
-        min_gap=tuple(min_gap), max_gap=tuple(max_gap), same_active=tuple(same_active),
+        min_gap=tuple(min_gap), max_gap=tuple(max_gap),
         groups=tuple(groups),
         cluster=tuple(cluster) if (points or autos) else (),
         entry_s=tuple(entry) if (points or autos) else ())
@@ -424,3 +435,31 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
 
 def point_hours_text(opens_s: int, closes_s: int) -> str:
     return f"{format_clock(opens_s)}–{format_clock(closes_s)}"
+
+
+def drop_half_shuttles(solution, nodes: list[Node]):
+    """``solution`` without shuttle trips whose other trip is missing: both
+    trips of a shuttle are made, or neither. Removing stops keeps every
+    remaining time valid (legs only get shorter; the unit waits instead)."""
+    from dataclasses import replace
+
+    trips: dict[int, list[int]] = {}
+    for k, node in enumerate(nodes):
+        if node.kind in ("pickup_home", "dropoff_office", "pickup_office", "dropoff_home"):
+            trips.setdefault(id(node.need), []).append(k)
+    visited = {n for r in solution.routes for n in r.nodes}
+    orphans: set[int] = set()
+    for members in trips.values():
+        done = [k for k in members if k in visited]
+        if done and len(done) != len(members):
+            orphans.update(done)
+    if not orphans:
+        return solution
+    routes = []
+    for r in solution.routes:
+        keep = [(n, t) for n, t in zip(r.nodes, r.service_start_s, strict=True)
+                if n not in orphans]
+        routes.append(replace(r, nodes=tuple(n for n, _ in keep),
+                              service_start_s=tuple(t for _, t in keep)))
+    return replace(solution, routes=tuple(routes),
+                   dropped=tuple(sorted(set(solution.dropped) | orphans)))

@@ -300,8 +300,9 @@ def _dropped(nodes: list, problem: RoutingProblem, visited: set[int]) -> list[Un
                                 "the teams are full with higher-priority visits",
                                 "no_capacity"))
         elif node.kind == "pickup_home":
-            out.append(Unserved(node.need.household.id, "no motorbike seat and time left "
-                                "tomorrow for this shuttle to the office", "no_capacity",
+            out.append(Unserved(node.need.household.id, "the search found no room for this "
+                                "shuttle to the office in tomorrow's routes (the teams are "
+                                "full; a longer --time-limit may find some)", "no_capacity",
                                 "shuttle"))
         elif node.kind == "point":
             place = node.need.place.name
@@ -368,7 +369,8 @@ def _route(scenario: Scenario, unit, rs, nodes: list, problem: RoutingProblem,
         service = int(problem.service_s[node])
         stop = _node_stop(scenario, info, arrive, begin, service, setup, travel, dist,
                           matrices, onboard)
-        onboard = stop.onboard
+        if stop.kind in ("pickup", "dropoff"):
+            onboard = stop.onboard
         previous = stops[-1]
         if stop.kind == "point" and previous.kind == "point" and previous.place == stop.place \
                 and not travel and not setup:
@@ -453,7 +455,13 @@ def plan_day(scenario: Scenario, G, table=None, time_limit_s: float | None = Non
     (rows: the station, then ``plan_sites(scenario)``) and the problem."""
     from planner.engine import solve
     from planner.matrix import travel_matrices
-    from planner.modes import build_day_problem, shuttle_check, site_check, team_units
+    from planner.modes import (
+        build_day_problem,
+        drop_half_shuttles,
+        shuttle_check,
+        site_check,
+        team_units,
+    )
     from planner.speeds import load_speed_table
     from planner.verify import plan_violations
 
@@ -520,7 +528,7 @@ def plan_day(scenario: Scenario, G, table=None, time_limit_s: float | None = Non
         shuttles.append((site, need))
     problem, nodes = build_day_problem(scenario, kept_home, autos, shuttles, points, matrices,
                                        units, day.places)
-    solution = solve(problem, time_limit_s=time_limit_s, seed=seed)
+    solution = drop_half_shuttles(solve(problem, time_limit_s=time_limit_s, seed=seed), nodes)
     plan = build_plan(scenario, kept_home, problem, solution, matrices,
                       day.skipped + unserved, time_limit_s, seed, nodes, units)
     if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):

@@ -42,7 +42,7 @@ def test_demo_uses_all_three_modes(demo_day) -> None:
     assert points
     for _route, stop in points:
         assert stop.place and stop.village and stop.households
-        assert stop.arrive_s < stop.opens_s < stop.depart_s
+        assert stop.arrive_s <= stop.opens_s < stop.depart_s
         assert stop.attendance > 0
 
 
@@ -55,7 +55,7 @@ def test_demo_shuttles_round_trip_same_day(demo_day) -> None:
     day = day_needs(scenario)
     unserved = {u.household for u in plan.unserved if u.mode == "shuttle"}
     shuttled = [n for n in day.shuttle if n.household.id not in unserved]
-    assert len(shuttled) >= 2, "the demo should shuttle some residents"
+    assert shuttled, "the demo should shuttle some residents"
     for need in shuttled:
         hid = need.household.id
         events = {}
