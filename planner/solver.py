@@ -189,6 +189,14 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
             reason = (f"only home {_windows_text(need.windows)}, after the shift ends "
                       f"(back by {format_clock(latest_end)})")
             code = "window_after_shift"
+        elif need.windows and all(
+                w.end_s <= earliest_start + there + need.service_s
+                or w.start_s + need.service_s + back > latest_end for w in need.windows):
+            reason = (f"only home {_windows_text(need.windows)}: none of these hours falls "
+                      f"in a shift (a team can be there from "
+                      f"{format_clock(earliest_start + there)} and must be back by "
+                      f"{format_clock(latest_end)})")
+            code = "window_outside_shift"
         elif need.windows and all(w.length_s < need.service_s for w in need.windows):
             reason = (f"only home {_windows_text(need.windows)}: too short for a visit of "
                       f"{need.service_s / 60:.0f} min")

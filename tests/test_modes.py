@@ -209,3 +209,23 @@ def test_scenario_reads_points_split_and_parameters(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_scenario(tmp_path / "scenario.yaml", check_roads=False)
     assert "bedridden resident cannot ride a motorbike" in str(err.value.problems)
+
+
+def test_windows_on_both_sides_of_the_shift_get_their_own_reason() -> None:
+    """Home only early morning and evening, the shift in between: the reason says
+    none of the hours falls in a shift (not that the shift is too short)."""
+    G = _road(5)
+    resident = Resident("R1", "Người 1", "elderly",
+                        (Window(6 * 3600, 7 * 3600 + 1800), Window(17 * 3600 + 1800, 20 * 3600)),
+                        "home")
+    scenario = Scenario(
+        "windows", True, dt.date(2026, 11, 24), Station("CA xã", LON0, LAT0),
+        (Village("V", "Bản Thử", LON0, LAT0),),
+        (Household("H1", "V", LON0 + 2 * STEP, LAT0, (resident,)),),
+        (Team("T1", "Tổ 1", ("A",), 1, 1, Window(8 * 3600, 17 * 3600)),), "road",
+        Parameters(time_limit_s=1, return_before_sunset=False))
+    plan = _solve(scenario, G)
+    (unserved,) = plan.unserved
+    assert unserved.code == "window_outside_shift"
+    assert "06:00–07:30, 17:30–20:00" in unserved.reason
+    assert "none of these hours falls in a shift" in unserved.reason

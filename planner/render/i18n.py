@@ -111,6 +111,7 @@ REASONS: dict[str, str] = {
     "window_before_shift": N_("only at home {windows}, before the team can be there"),
     "window_after_shift": N_("only at home {windows}, after the shift ends"),
     "window_too_short": N_("only at home {windows}: too short for the visit"),
+    "window_outside_shift": N_("only at home {windows}: none of these hours falls in a shift"),
     "windows_disjoint": N_("the residents are never at home at the same time"),
     "shift_too_short": N_("the round trip with the visit is longer than a shift allows"),
     "walk_limit": N_("unreachable: the walk from the nearest road is beyond the walking limit"),
