@@ -17,7 +17,9 @@ How a household's residents are grouped: home residents and ``auto``
 residents of a household that gets a home visit anyway are enrolled in that
 visit; ``auto`` residents of a household with ``point`` residents come to the
 point with them (a bedridden resident is always enrolled at home); the others
-are the planner's choice. One collection-point place is used per village and
+are the planner's choice. A household that gets a home visit anyway has its
+``shuttle`` residents enrolled at that visit too, when they are at home at the
+same time (``home_residents``). One collection-point place is used per village and
 day: of the village's candidate places (``points:`` in the scenario, else the
 village centre), the one nearest on average to the households invited.
 
@@ -174,6 +176,35 @@ def _resident_prize(r: Resident) -> int:
         * PRIZE_POINT_PERSON // PRIZE_BASE
 
 
+def _common_windows(residents) -> tuple[Window, ...] | None:
+    """When all ``residents`` are at home (``()``: any time; None: never)."""
+    windows: tuple[Window, ...] = ()
+    for r in residents:
+        if r.windows:
+            windows = _intersect(windows, r.windows) if windows else r.windows
+            if not windows:
+                return None
+    return windows
+
+
+def home_residents(h: Household) -> tuple[Resident, ...]:
+    """The residents a home visit to ``h`` enrols, in table order: its ``home``
+    residents; its ``auto`` residents (unless the household has ``point``
+    residents, whom they join, and they are not bedridden); and, when the
+    team comes with the kit anyway, its ``shuttle`` residents, if they are at
+    home at the same time as the others (else they are still shuttled)."""
+    to_point = any(r.mode == "point" for r in h.residents)
+    base = [r for r in h.residents if r.mode == "home" or (
+        r.mode == "auto" and (not to_point or r.condition == "bedridden"))]
+    visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
+                for r in h.residents)
+    shuttle = [r for r in h.residents if r.mode == "shuttle"]
+    if visit and shuttle and _common_windows(base + shuttle) is not None:
+        chosen = {r.id for r in base + shuttle}
+        return tuple(r for r in h.residents if r.id in chosen)
+    return tuple(base)
+
+
 def day_needs(scenario: Scenario) -> DayNeeds:
     """Sort every resident into a home visit, a shuttle, a point, or a choice."""
     from planner.solver import PRIZE_BASE, PRIZE_CONDITION, PRIZE_PER_WAITING_DAY, home_need
@@ -191,7 +222,9 @@ def day_needs(scenario: Scenario) -> DayNeeds:
             point += [r for r in auto if r.condition != "bedridden"]
             auto = [r for r in auto if r.condition == "bedridden"]
         if home or any(r.condition == "bedridden" for r in auto):
-            need, problem = home_need(h, tuple(home + auto), params)
+            at_home = home_residents(h)
+            shuttle = [r for r in shuttle if r not in at_home]
+            need, problem = home_need(h, at_home, params)
             if need is not None:
                 out.home.append(need)
             else:

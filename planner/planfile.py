@@ -22,12 +22,11 @@ FORMAT = "mountain-id-planner/plan"
 VERSION = 2
 
 
-def _at_home(h) -> list:
-    """Residents a home visit enrols (``planner.modes``: ``auto`` residents of a
-    household with ``point`` residents go to the point, unless bedridden)."""
-    to_point = any(r.mode == "point" for r in h.residents)
-    return [r for r in h.residents if r.mode == "home" or (
-        r.mode == "auto" and (not to_point or r.condition == "bedridden"))]
+def _at_home(h) -> tuple:
+    """Residents a home visit enrols (``planner.modes.home_residents``)."""
+    from planner.modes import home_residents
+
+    return home_residents(h)
 
 
 def _stop_dict(stop: Stop, scenario: Scenario | None) -> dict[str, Any]:

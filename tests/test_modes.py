@@ -22,6 +22,7 @@ from planner.domain import (
 )
 from planner.errors import InputError
 from planner.modes import day_needs, team_units
+from planner.planfile import plan_to_dict
 from planner.scenario import load_scenario
 from planner.solver import plan_day, plan_sites
 from planner.speeds import add_travel_times, load_speed_table
@@ -229,3 +230,30 @@ def test_windows_on_both_sides_of_the_shift_get_their_own_reason() -> None:
     assert unserved.code == "window_outside_shift"
     assert "06:00–07:30, 17:30–20:00" in unserved.reason
     assert "none of these hours falls in a shift" in unserved.reason
+
+
+def test_shuttle_resident_enrolled_at_a_home_visit_the_team_makes_anyway() -> None:
+    """A household with a bedridden resident (home) and an elderly one (shuttle):
+    the team brings the kit anyway and enrols both there; when the elderly
+    resident is never home while the other is, the shuttle stays."""
+    G = _road(8)
+    bed = Resident("R1", "Người 1", "bedridden", (Window(8 * 3600, 12 * 3600),), "home")
+    old = Resident("R2", "Người 2", "elderly", (), "shuttle")
+    away = Resident("R2", "Người 2", "elderly", (Window(13 * 3600, 16 * 3600),), "shuttle")
+
+    def scenario(second: Resident) -> Scenario:
+        return Scenario(
+            "together", True, dt.date(2026, 11, 24), Station("CA xã", LON0, LAT0),
+            (Village("V", "Bản Thử", LON0, LAT0),),
+            (Household("H1", "V", LON0 + 3 * STEP, LAT0, (bed, second)),),
+            (Team("T1", "Tổ 1", ("A", "B", "C"), 2, 1, Window(7 * 3600, 17 * 3600)),),
+            "road", Parameters(time_limit_s=1, return_before_sunset=False))
+
+    plan = _solve(scenario(old), G)
+    assert [s.household for _, s in _stops(plan, "visit")] == ["H1"]
+    assert not _stops(plan, "pickup")
+    assert plan_to_dict(plan, scenario(old))["routes"][0]["stops"][1]["residents"] == \
+        ["R1", "R2"]
+    plan = _solve(scenario(away), G)
+    assert [s.household for _, s in _stops(plan, "visit")] == ["H1"]
+    assert [s.passengers for _, s in _stops(plan, "pickup")] == [("R2",), ("R2",)]

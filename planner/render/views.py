@@ -208,8 +208,11 @@ def mode_text(mode: str, _: Gettext) -> str:
 
 
 def home_residents(h: Household) -> tuple[Resident, ...]:
-    """The residents enrolled at home on a visit (the plan's visit residents)."""
-    return tuple(r for r in h.residents if r.mode in HOME_MODES)
+    """The residents enrolled at home on a visit (the plan's visit residents,
+    ``planner.modes.home_residents``)."""
+    from planner.modes import home_residents as at_home
+
+    return at_home(h)
 
 
 def household_windows(h: Household) -> tuple[Window, ...]:
