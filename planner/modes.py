@@ -61,7 +61,6 @@ from planner.domain import (
 )
 from planner.matrix import UNREACHABLE, TravelMatrices
 from planner.problem import BreakSpec, RoutingProblem, VehicleSpec
-from planner.scenario import format_clock
 
 #: Prize of one expected attendee at a collection point (before waiting days):
 #: a home visit to a vulnerable resident (``solver.PRIZE_BASE`` and more, about
@@ -75,7 +74,6 @@ PRIZE_POINT_PERSON = 100_000
 class Unit:
     """One route of the day: a whole team, or the officer it split off."""
 
-    team_index: int
     team: Team
     kind: str            # "" (whole team, with the kit when it has one) or "shuttle"
     capacity: int        # passenger seats
@@ -90,16 +88,16 @@ def team_units(scenario: Scenario) -> list[Unit]:
     """The routes of the day, team by team (a splitting team gives two)."""
     seats = scenario.parameters.seats_per_motorbike
     units = []
-    for k, team in enumerate(scenario.teams):
+    for team in scenario.teams:
         officers, bikes, kit = len(team.members), team.motorbikes, team.kits > 0
         split = team.can_split and officers >= 2 and bikes >= 2 and kit
         if split:
             officers, bikes = officers - 1, bikes - 1
         riders = min(officers, bikes)
         capacity = max(0, riders - (1 if kit else 0)) * seats
-        units.append(Unit(k, team, "", capacity, kit))
+        units.append(Unit(team, "", capacity, kit))
         if split:
-            units.append(Unit(k, team, "shuttle", seats, False))
+            units.append(Unit(team, "shuttle", seats, False))
     return units
 
 
@@ -176,30 +174,21 @@ def _resident_prize(r: Resident) -> int:
         * PRIZE_POINT_PERSON // PRIZE_BASE
 
 
-def _common_windows(residents) -> tuple[Window, ...] | None:
-    """When all ``residents`` are at home (``()``: any time; None: never)."""
-    windows: tuple[Window, ...] = ()
-    for r in residents:
-        if r.windows:
-            windows = _intersect(windows, r.windows) if windows else r.windows
-            if not windows:
-                return None
-    return windows
-
-
 def home_residents(h: Household) -> tuple[Resident, ...]:
     """The residents a home visit to ``h`` enrols, in table order: its ``home``
     residents; its ``auto`` residents (unless the household has ``point``
     residents, whom they join, and they are not bedridden); and, when the
     team comes with the kit anyway, its ``shuttle`` residents, if they are at
     home at the same time as the others (else they are still shuttled)."""
+    from planner.solver import common_windows
+
     to_point = any(r.mode == "point" for r in h.residents)
     base = [r for r in h.residents if r.mode == "home" or (
         r.mode == "auto" and (not to_point or r.condition == "bedridden"))]
     visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
                 for r in h.residents)
     shuttle = [r for r in h.residents if r.mode == "shuttle"]
-    if visit and shuttle and _common_windows(base + shuttle) is not None:
+    if visit and shuttle and common_windows(base + shuttle) is not None:
         chosen = {r.id for r in base + shuttle}
         return tuple(r for r in h.residents if r.id in chosen)
     return tuple(base)
@@ -207,7 +196,13 @@ def home_residents(h: Household) -> tuple[Resident, ...]:
 
 def day_needs(scenario: Scenario) -> DayNeeds:
     """Sort every resident into a home visit, a shuttle, a point, or a choice."""
-    from planner.solver import PRIZE_BASE, PRIZE_CONDITION, PRIZE_PER_WAITING_DAY, home_need
+    from planner.solver import (
+        PRIZE_BASE,
+        PRIZE_CONDITION,
+        PRIZE_PER_WAITING_DAY,
+        common_windows,
+        home_need,
+    )
 
     params = scenario.parameters
     out = DayNeeds()
@@ -234,11 +229,8 @@ def day_needs(scenario: Scenario) -> DayNeeds:
         if point:
             invited.setdefault(h.village_id, []).append((h, tuple(point)))
         if shuttle:
-            windows: tuple[Window, ...] = ()
-            for r in shuttle:
-                if r.windows:
-                    windows = r.windows if not windows else _intersect(windows, r.windows)
-            if any(r.windows for r in shuttle) and not windows:
+            windows = common_windows(shuttle)
+            if windows is None:
                 out.skipped.append(Unserved(
                     h.id, "the residents to shuttle are never at home at the same time",
                     "windows_disjoint", "shuttle"))
@@ -292,12 +284,6 @@ def day_needs(scenario: Scenario) -> DayNeeds:
             int(round(params.point_per_person_s * attendance)), attendance,
             int(round(rate * sum(_resident_prize(r) for r in residents_all)))))
     return out
-
-
-def _intersect(a: tuple[Window, ...], b: tuple[Window, ...]) -> tuple[Window, ...]:
-    from planner.solver import _intersect as intersect
-
-    return intersect(a, b)
 
 
 @dataclass(frozen=True)
@@ -464,10 +450,6 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
         cluster=tuple(cluster) if (points or autos) else (),
         entry_s=tuple(entry) if (points or autos) else ())
     return problem, nodes
-
-
-def point_hours_text(opens_s: int, closes_s: int) -> str:
-    return f"{format_clock(opens_s)}–{format_clock(closes_s)}"
 
 
 def drop_half_shuttles(solution, nodes: list[Node]):

@@ -14,19 +14,13 @@ from typing import Any
 
 from planner.atomic import write_atomic
 from planner.domain import Plan, Scenario, Stop
+from planner.modes import home_residents
 from planner.scenario import format_clock
 
 __all__ = ["plan_json", "plan_to_dict", "summary_text", "write_atomic"]
 
 FORMAT = "mountain-id-planner/plan"
 VERSION = 2
-
-
-def _at_home(h) -> tuple:
-    """Residents a home visit enrols (``planner.modes.home_residents``)."""
-    from planner.modes import home_residents
-
-    return home_residents(h)
 
 
 def _stop_dict(stop: Stop, scenario: Scenario | None) -> dict[str, Any]:
@@ -36,11 +30,14 @@ def _stop_dict(stop: Stop, scenario: Scenario | None) -> dict[str, Any]:
         h = next(h for h in scenario.households if h.id == stop.household)
         village = h.village_id
         if stop.kind == "visit":
-            residents = [r.id for r in _at_home(h)]
+            residents = [r.id for r in home_residents(h)]
     if stop.kind == "point" and scenario is not None:
         by_id = {h.id: h for h in scenario.households}
-        residents = [r.id for hid in stop.households for r in by_id[hid].residents
-                     if r.mode == "point" or (r.mode == "auto" and r not in _at_home(by_id[hid]))]
+        residents = []
+        for hid in stop.households:
+            at_home = home_residents(by_id[hid])
+            residents += [r.id for r in by_id[hid].residents
+                          if r.mode == "point" or (r.mode == "auto" and r not in at_home)]
     out: dict[str, Any] = {
         "kind": stop.kind,
         "household": stop.household,
@@ -81,7 +78,7 @@ def plan_to_dict(plan: Plan, scenario: Scenario | None = None) -> dict[str, Any]
     residents = 0
     if scenario is not None:
         by_id = {h.id: h for h in scenario.households}
-        residents = sum(len(_at_home(by_id[s.household])) for s in visits
+        residents = sum(len(home_residents(by_id[s.household])) for s in visits
                         if s.household in by_id)
     return {
         "format": FORMAT,

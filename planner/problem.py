@@ -12,6 +12,7 @@ service time from each window's end, so that the whole visit fits).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -111,14 +112,21 @@ class RoutingProblem:
         return bool(self.demand or self.pairs or self.min_gap or self.max_gap
                     or self.same_active or self.groups or self.cluster)
 
+    @cached_property
+    def legs_s(self) -> np.ndarray:
+        """Time from the end of service at i to the start of service at j:
+        travel, plus the set-up when j's cluster is entered (int64 matrix)."""
+        travel = self.travel_s.astype(np.int64)
+        if not self.cluster:
+            return travel
+        cluster = np.asarray(self.cluster)
+        entry = np.asarray(self.entry_s, dtype=np.int64)
+        outside = (cluster[:, None] != cluster[None, :]) | (cluster[None, :] < 0)
+        return travel + np.where(outside, entry[None, :], 0)
+
     def leg_s(self, i: int, j: int) -> int:
-        """Time from the end of service at i to the start of service at j
-        (travel, plus the set-up when j's cluster is entered)."""
-        extra = 0
-        if self.cluster and self.entry_s[j] and (self.cluster[j] < 0
-                                                 or self.cluster[i] != self.cluster[j]):
-            extra = int(self.entry_s[j])
-        return int(self.travel_s[i, j]) + extra
+        """``legs_s[i, j]``."""
+        return int(self.legs_s[i, j])
 
     @property
     def num_nodes(self) -> int:

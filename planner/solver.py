@@ -73,17 +73,25 @@ def _windows_text(windows: tuple[Window, ...]) -> str:
     return ", ".join(f"{format_clock(w.start_s)}–{format_clock(w.end_s)}" for w in windows)
 
 
-def home_need(h: Household, home: tuple, params) -> tuple[VisitNeed | None, Unserved | None]:
-    """The home visit enrolling ``home`` residents of ``h``, or why there is none."""
+def common_windows(residents) -> tuple[Window, ...] | None:
+    """When all ``residents`` are at home: ``()`` any time, None never."""
     windows: tuple[Window, ...] = ()
-    for r in home:
+    for r in residents:
         if r.windows:
             windows = _intersect(windows, r.windows) if windows else r.windows
             if not windows:
-                return None, Unserved(
-                    h.id, "residents are never at home at the same time: "
-                          + "; ".join(f"{r.id} {_windows_text(r.windows) or 'any time'}"
-                                      for r in home), "windows_disjoint")
+                return None
+    return windows
+
+
+def home_need(h: Household, home: tuple, params) -> tuple[VisitNeed | None, Unserved | None]:
+    """The home visit enrolling ``home`` residents of ``h``, or why there is none."""
+    windows = common_windows(home)
+    if windows is None:
+        return None, Unserved(
+            h.id, "residents are never at home at the same time: "
+                  + "; ".join(f"{r.id} {_windows_text(r.windows) or 'any time'}"
+                              for r in home), "windows_disjoint")
     service = params.household_setup_s + sum(params.service_for(r.condition) for r in home)
     prize = PRIZE_BASE + sum(PRIZE_CONDITION[r.condition] for r in home) \
         + PRIZE_PER_WAITING_DAY * max(r.waiting_days for r in home)
@@ -270,7 +278,7 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
     if nodes is None:
         nodes = [Node("depot", 0)] + [Node("visit", site, need) for site, need in kept]
     if units is None:
-        units = [Unit(k, t, "", 0, t.kits > 0) for k, t in enumerate(scenario.teams)]
+        units = [Unit(t, "", 0, t.kits > 0) for t in scenario.teams]
     routes: list[Route] = []
     for rs in solution.routes:
         unit = units[rs.vehicle]
@@ -491,8 +499,8 @@ def plan_day(scenario: Scenario, G, table=None, time_limit_s: float | None = Non
     kept, unserved = prefilter(scenario, home_needs, matrices, dry_reachable)
     kept_sites = {need.household.id: site for site, need in kept}
     n_home = len(day.home)
-    unserved = [u for u in unserved
-                if u.household not in {a.household.id for a in day.auto}]
+    auto_ids = {a.household.id for a in day.auto}
+    unserved = [u for u in unserved if u.household not in auto_ids]
     kept_home = [(site, need) for site, need in kept if site <= n_home]
     units = team_units(scenario)
     points, autos, shuttles = [], [], []

@@ -43,12 +43,7 @@ def _routing_model(problem: RoutingProblem, soft_mandatory: bool = False):
     manager = pywrapcp.RoutingIndexManager(n, num_vehicles, starts, ends)
     routing = pywrapcp.RoutingModel(manager)
 
-    travel = problem.travel_s.astype(np.int64)
-    if problem.cluster:
-        cluster = np.asarray(problem.cluster)
-        entry = np.asarray(problem.entry_s, dtype=np.int64)
-        outside = (cluster[:, None] != cluster[None, :]) | (cluster[None, :] < 0)
-        travel = travel + np.where(outside, entry[None, :], 0)
+    travel = problem.legs_s
     service = problem.service_s.astype(np.int64)
     transit = (travel + service[:, None]).tolist()
     travel_list = travel.tolist()

@@ -217,17 +217,9 @@ def home_residents(h: Household) -> tuple[Resident, ...]:
 
 def household_windows(h: Household) -> tuple[Window, ...]:
     """Hours when every home-visit resident of ``h`` is in (empty: any time)."""
-    out: tuple[Window, ...] = ()
-    for r in home_residents(h):
-        if not r.windows:
-            continue
-        if not out:
-            out = r.windows
-            continue
-        out = tuple(Window(max(a.start_s, b.start_s), min(a.end_s, b.end_s))
-                    for a in out for b in r.windows
-                    if max(a.start_s, b.start_s) < min(a.end_s, b.end_s))
-    return out
+    from planner.solver import common_windows
+
+    return common_windows(home_residents(h)) or ()
 
 
 def point_sessions(stops: Iterable[Stop]) -> tuple[Stop, ...]:
