@@ -14,7 +14,7 @@ from typing import Any
 
 from planner.atomic import write_atomic
 from planner.domain import Plan, Scenario, Stop
-from planner.modes import home_residents
+from planner.rules import home_residents
 from planner.scenario import format_clock
 
 __all__ = ["plan_json", "plan_to_dict", "summary_text", "write_atomic"]

@@ -33,9 +33,9 @@ DEMO_SCENARIO = ROOT / "scenarios" / "demo" / "scenario.yaml"
 def demo_day():
     """The bundled demo planned once per test session with its own settings:
     ``(scenario, graph, plan, matrices, problem)``."""
+    from planner.day.plan import plan_day
     from planner.roads.io import load_graph
     from planner.scenario import load_scenario
-    from planner.solver import plan_day
 
     scenario, _ = load_scenario(DEMO_SCENARIO)
     G = load_graph(scenario.roads)

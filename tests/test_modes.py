@@ -9,6 +9,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from planner.day.needs import day_needs, team_units
+from planner.day.plan import plan_day, plan_sites
+from planner.day.verify import plan_violations
 from planner.domain import (
     CollectionPoint,
     Household,
@@ -21,12 +24,9 @@ from planner.domain import (
     Window,
 )
 from planner.errors import InputError
-from planner.modes import day_needs, team_units
 from planner.planfile import plan_to_dict
 from planner.scenario import load_scenario
-from planner.solver import plan_day, plan_sites
 from planner.speeds import add_travel_times, load_speed_table
-from planner.verify import plan_violations
 
 
 def _stops(plan, kind: str):

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from planner.cli import cli
+from planner.day.plan import plan_day
 from planner.render import render_all
 from planner.roads.io import load_graph
 from planner.scenario import load_scenario
-from planner.solver import plan_day
 
 OK = Path(__file__).parent / "data" / "scenarios" / "ok_small"
 PAYLOAD = "<script>alert(1)</script>{{7*7}}${x}`"

@@ -12,11 +12,11 @@ import networkx as nx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.day.plan import plan_day, plan_sites
+from planner.day.verify import plan_violations
 from planner.domain import Household, Parameters, Resident, Scenario, Station, Team, Village, Window
 from planner.planfile import plan_json
-from planner.solver import plan_day, plan_sites
 from planner.speeds import add_travel_times, load_speed_table
-from planner.verify import plan_violations
 
 GOLDEN = Path(__file__).parent / "data" / "golden" / "demo_plan.json"
 

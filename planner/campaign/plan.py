@@ -34,18 +34,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from planner.campaign.calendar import Calendar
+from planner.day.needs import HOME_MODES, VisitNeed, visit_needs
+from planner.day.plan import build_plan
+from planner.day.problem import build_problem, prefilter
 from planner.domain import Household, Plan, Scenario, Team, Unserved
 from planner.matrix import UNREACHABLE, TravelMatrices
 from planner.problem import RoutingProblem, Solution
-from planner.solver import (
-    HOME_MODES,
-    VisitNeed,
-    build_plan,
-    build_problem,
-    day_limits,
-    prefilter,
-    visit_needs,
-)
+from planner.rules import day_limits
 
 #: Prize added to a household that was planned before but not visited.
 PRIZE_CARRIED = 150_000

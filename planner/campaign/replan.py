@@ -25,8 +25,8 @@ from dataclasses import dataclass, replace
 
 from planner.campaign.plan import PendingVisit
 from planner.campaign.state import Outcome
+from planner.day.needs import HOME_MODES
 from planner.domain import CampaignSettings, Scenario
-from planner.solver import HOME_MODES
 
 RETRY = ("not_home", "retry_needed")
 CLOSED = ("moved", "deceased")

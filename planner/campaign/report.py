@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from planner.campaign.plan import CampaignResult
+from planner.day.needs import HOME_MODES
 from planner.domain import Scenario
 from planner.planfile import plan_json, write_atomic
-from planner.solver import HOME_MODES
 
 FORMAT = "mountain-id-planner/campaign"
 VERSION = 1

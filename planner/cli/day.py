@@ -24,10 +24,10 @@ def run_day(scenario_path: Path, out_dir: Path, overwrite: bool, time_limit: flo
             seed: int | None, date: dt.date | None, lang: str = "vi",
             redact: bool = False) -> None:
     """Load, plan, write ``plan.json`` (atomically) and print the summary."""
+    from planner.day.plan import plan_day
     from planner.planfile import plan_json, summary_text, write_atomic
     from planner.roads.io import load_graph
     from planner.scenario import load_scenario
-    from planner.solver import plan_day
 
     prepare_out_dir(out_dir, overwrite)
     started = time.perf_counter()

@@ -58,8 +58,8 @@ def _template(campaign_dir: Path | None, day, out_stem: Path | None, overwrite: 
 
     rows: list[list[str]] = []
     if campaign_dir is not None and day is not None:
+        from planner.day.needs import HOME_MODES
         from planner.scenario import load_scenario
-        from planner.solver import HOME_MODES
 
         conn = state.open_campaign(campaign_dir)
         try:

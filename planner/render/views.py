@@ -209,15 +209,15 @@ def mode_text(mode: str, _: Gettext) -> str:
 
 def home_residents(h: Household) -> tuple[Resident, ...]:
     """The residents enrolled at home on a visit (the plan's visit residents,
-    ``planner.modes.home_residents``)."""
-    from planner.modes import home_residents as at_home
+    ``planner.rules.home_residents``)."""
+    from planner.rules import home_residents as at_home
 
     return at_home(h)
 
 
 def household_windows(h: Household) -> tuple[Window, ...]:
     """Hours when every home-visit resident of ``h`` is in (empty: any time)."""
-    from planner.solver import common_windows
+    from planner.rules import common_windows
 
     return common_windows(home_residents(h)) or ()
 

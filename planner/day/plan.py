@@ -16,235 +16,24 @@ days a resident has waited.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 
-import numpy as np
-
-from planner.domain import (
-    Household,
-    Plan,
-    Route,
-    Scenario,
-    Stop,
-    Team,
-    Unserved,
-    Window,
+from planner.day.needs import Unit, VisitNeed, day_needs, team_units
+from planner.day.problem import (
+    Node,
+    build_day_problem,
+    drop_half_shuttles,
+    prefilter,
+    shuttle_check,
+    site_check,
 )
+from planner.day.verify import plan_violations
+from planner.domain import Household, Plan, Route, Scenario, Stop, Unserved
+from planner.engine import solve
 from planner.errors import PlannerError
-from planner.matrix import UNREACHABLE, TravelMatrices
-from planner.problem import BreakSpec, RoutingProblem, Solution, VehicleSpec
-from planner.scenario import format_clock
-from planner.sun import sun_times_s
-
-PRIZE_BASE = 1_000_000
-PRIZE_CONDITION = {"bedridden": 400_000, "disabled": 300_000, "postpartum": 250_000,
-                   "elderly": 200_000, "able": 50_000}
-PRIZE_PER_WAITING_DAY = 5_000
-HOME_MODES = ("home", "auto")
-
-
-@dataclass(frozen=True)
-class VisitNeed:
-    """A household that needs a home visit: its service time (s), the windows
-    when all its home-visit residents are in, and its prize."""
-
-    household: Household
-    service_s: int
-    windows: tuple[Window, ...]
-    prize: int
-
-
-def _intersect(a: tuple[Window, ...], b: tuple[Window, ...]) -> tuple[Window, ...]:
-    """Intersection of two sets of windows; ``()`` means 'any time'."""
-    if not a:
-        return b
-    if not b:
-        return a
-    out = []
-    for wa in a:
-        for wb in b:
-            lo, hi = max(wa.start_s, wb.start_s), min(wa.end_s, wb.end_s)
-            if lo < hi:
-                out.append(Window(lo, hi))
-    return tuple(sorted(out, key=lambda w: w.start_s))
-
-
-def _windows_text(windows: tuple[Window, ...]) -> str:
-    return ", ".join(f"{format_clock(w.start_s)}–{format_clock(w.end_s)}" for w in windows)
-
-
-def common_windows(residents) -> tuple[Window, ...] | None:
-    """When all ``residents`` are at home: ``()`` any time, None never."""
-    windows: tuple[Window, ...] = ()
-    for r in residents:
-        if r.windows:
-            windows = _intersect(windows, r.windows) if windows else r.windows
-            if not windows:
-                return None
-    return windows
-
-
-def home_need(h: Household, home: tuple, params) -> tuple[VisitNeed | None, Unserved | None]:
-    """The home visit enrolling ``home`` residents of ``h``, or why there is none."""
-    windows = common_windows(home)
-    if windows is None:
-        return None, Unserved(
-            h.id, "residents are never at home at the same time: "
-                  + "; ".join(f"{r.id} {_windows_text(r.windows) or 'any time'}"
-                              for r in home), "windows_disjoint")
-    service = params.household_setup_s + sum(params.service_for(r.condition) for r in home)
-    prize = PRIZE_BASE + sum(PRIZE_CONDITION[r.condition] for r in home) \
-        + PRIZE_PER_WAITING_DAY * max(r.waiting_days for r in home)
-    return VisitNeed(h, service, windows, prize), None
-
-
-def visit_needs(scenario: Scenario) -> tuple[list[VisitNeed], list[Unserved]]:
-    """Split households into home visits and those not visited at home today
-    (``home`` and ``auto`` residents count as home visits; the campaign uses
-    this; the day planner uses ``planner.modes.day_needs``)."""
-    params = scenario.parameters
-    needs: list[VisitNeed] = []
-    skipped: list[Unserved] = []
-    for h in scenario.households:
-        home = [r for r in h.residents if r.mode in HOME_MODES]
-        if not home:
-            modes = sorted({r.mode for r in h.residents})
-            skipped.append(Unserved(
-                h.id, f"no home visit needed: residents come to the commune office or a "
-                      f"collection point (mode {', '.join(modes)})", "not_home_visit"))
-            continue
-        need, problem = home_need(h, tuple(home), params)
-        if need is not None:
-            needs.append(need)
-        else:
-            skipped.append(problem)
-    return needs, skipped
-
-
-def day_limits(scenario: Scenario, team: Team) -> tuple[int, int]:
-    """(earliest departure, latest return) for a team, in clock seconds.
-
-    With ``return_before_sunset`` the team must be back by sunset at the station.
-    """
-    start, end = team.shift.start_s, team.shift.end_s
-    if scenario.parameters.return_before_sunset:
-        _, sunset = sun_times_s(scenario.date, scenario.station.lon, scenario.station.lat,
-                                scenario.parameters.utc_offset_h)
-        end = min(end, sunset)
-    return start, max(start, end)
-
-
-def _fits(need: VisitNeed, team_start: int, team_end: int, there: int, back: int,
-          ) -> bool:
-    earliest = team_start + there
-    for w in need.windows or (Window(0, 48 * 3600),):
-        begin = max(earliest, w.start_s)
-        if begin + need.service_s <= w.end_s and begin + need.service_s + back <= team_end:
-            return True
-    return False
-
-
-def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatrices,
-              dry_reachable: set[int] | None = None,
-              ) -> tuple[list[tuple[int, VisitNeed]], list[Unserved]]:
-    """Keep the visits some team could make alone; explain the others.
-
-    ``needs[k]`` is site ``k + 1`` in ``matrices``. ``dry_reachable`` lists the
-    sites reachable in the dry season (to explain wet-season closures).
-    """
-    kept: list[tuple[int, VisitNeed]] = []
-    out: list[Unserved] = []
-    teams = [t for t in scenario.teams if t.kits > 0]
-    limits = [day_limits(scenario, t) for t in teams]
-    for k, need in enumerate(needs):
-        site = k + 1
-        h = need.household
-        access = matrices.access[site]
-        if not access.reachable:
-            out.append(Unserved(h.id, access.reason, access.code))
-            continue
-        there = int(matrices.travel_s[0, site])
-        back = int(matrices.travel_s[site, 0])
-        if there >= UNREACHABLE or back >= UNREACHABLE:
-            if matrices.season == "wet" and dry_reachable is not None and site in dry_reachable:
-                out.append(Unserved(h.id, "unreachable in the wet season: the way there "
-                                          "crosses a ford or road that is closed after rain",
-                                    "closed_wet"))
-            else:
-                out.append(Unserved(h.id, "unreachable: no road or path from the commune "
-                                          "office reaches it", "no_route"))
-            continue
-        if not teams:
-            out.append(Unserved(h.id, "no team has an enrolment kit for home visits",
-                                "no_kit"))
-            continue
-        if any(_fits(need, s, e, there, back) and there + need.service_s + back <= t.max_work_s
-               for t, (s, e) in zip(teams, limits, strict=True)):
-            kept.append((site, need))
-            continue
-        earliest_start = min(s for s, _ in limits)
-        latest_end = max(e for _, e in limits)
-        ride = f"{there / 60:.0f} min ride"
-        if need.windows and all(w.end_s <= earliest_start + there + need.service_s
-                                for w in need.windows):
-            reason = (f"only home {_windows_text(need.windows)}: a team can be there at "
-                      f"{format_clock(earliest_start + there)} at the earliest (shift starts "
-                      f"{format_clock(earliest_start)}, {ride}), too late for a visit of "
-                      f"{need.service_s / 60:.0f} min")
-            code = "window_before_shift"
-        elif need.windows and all(w.start_s + need.service_s + back > latest_end
-                                  for w in need.windows):
-            reason = (f"only home {_windows_text(need.windows)}, after the shift ends "
-                      f"(back by {format_clock(latest_end)})")
-            code = "window_after_shift"
-        elif need.windows and all(
-                w.end_s <= earliest_start + there + need.service_s
-                or w.start_s + need.service_s + back > latest_end for w in need.windows):
-            reason = (f"only home {_windows_text(need.windows)}: none of these hours falls "
-                      f"in a shift (a team can be there from "
-                      f"{format_clock(earliest_start + there)} and must be back by "
-                      f"{format_clock(latest_end)})")
-            code = "window_outside_shift"
-        elif need.windows and all(w.length_s < need.service_s for w in need.windows):
-            reason = (f"only home {_windows_text(need.windows)}: too short for a visit of "
-                      f"{need.service_s / 60:.0f} min")
-            code = "window_too_short"
-        else:
-            total = there + need.service_s + back
-            reason = (f"the round trip takes {total / 3600:.1f} h with the visit, longer than "
-                      f"a shift allows ({max(t.max_work_s for t in teams) / 3600:.1f} h, back "
-                      f"by {format_clock(latest_end)})")
-            code = "shift_too_short"
-        out.append(Unserved(h.id, reason, code))
-    return kept, out
-
-
-def build_problem(scenario: Scenario, kept: list[tuple[int, VisitNeed]],
-                  matrices: TravelMatrices) -> RoutingProblem:
-    """Arrays for the engine: node 0 the station, then the kept visits."""
-    sites = [0] + [site for site, _ in kept]
-    travel = matrices.travel_s[np.ix_(sites, sites)].astype(np.int64)
-    distance = matrices.distance_m[np.ix_(sites, sites)].astype(np.int64)
-    service = np.array([0] + [n.service_s for _, n in kept], dtype=np.int64)
-    windows: list[tuple[tuple[int, int], ...]] = [()]
-    for _, need in kept:
-        ws = tuple((w.start_s, w.end_s - need.service_s) for w in need.windows
-                   if w.end_s - need.service_s >= w.start_s)
-        windows.append(ws)
-    prize = np.array([-1] + [n.prize for _, n in kept], dtype=np.int64)
-    vehicles = []
-    allowed_teams = tuple(i for i, t in enumerate(scenario.teams) if t.kits > 0)
-    for team in scenario.teams:
-        start, end = day_limits(scenario, team)
-        breaks = ()
-        if team.lunch and team.lunch_s > 0:
-            breaks = (BreakSpec(team.lunch.start_s, team.lunch.end_s - team.lunch_s,
-                                team.lunch_s),)
-        vehicles.append(VehicleSpec(team.id, start, end, team.max_work_s, breaks))
-    allowed = tuple([()] + [allowed_teams for _ in kept])
-    return RoutingProblem(travel_s=travel, distance_m=distance, service_s=service,
-                          windows=tuple(windows), prize=prize, vehicles=tuple(vehicles),
-                          allowed_vehicles=allowed)
+from planner.matrix import UNREACHABLE, TravelMatrices, travel_matrices
+from planner.problem import RoutingProblem, Solution
+from planner.speeds import load_speed_table
 
 
 def _site_stop(kind, site: int, arrive: int, depart: int, matrices: TravelMatrices,
@@ -269,11 +58,10 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
                units: list | None = None) -> Plan:
     """Timed stops from the engine's routes; dropped visits become unserved.
 
-    ``nodes`` (``planner.modes.Node`` per problem node) and ``units`` (one per
+    ``nodes`` (``planner.day.problem.Node`` per problem node) and ``units`` (one per
     vehicle) describe a problem with every mode; without them the problem's
     nodes are the ``kept`` home visits and each team is one vehicle.
     """
-    from planner.modes import Node, Unit
 
     if nodes is None:
         nodes = [Node("depot", 0)] + [Node("visit", site, need) for site, need in kept]
@@ -452,7 +240,6 @@ def _node_stop(scenario: Scenario, info, arrive: int, begin: int, service: int, 
 
 def _merge_points(a: Stop, b: Stop) -> Stop:
     """Two consecutive nodes of one collection point make one stop."""
-    from dataclasses import replace
 
     return replace(a, depart_s=b.depart_s, service_s=b.depart_s - a.opens_s,
                    attendance=round(a.attendance + b.attendance, 2),
@@ -469,17 +256,6 @@ def plan_day(scenario: Scenario, G, table=None, time_limit_s: float | None = Non
              seed: int | None = None) -> tuple[Plan, TravelMatrices, RoutingProblem]:
     """Plan one day for every team, every mode. Returns the plan, the matrices
     (rows: the station, then ``plan_sites(scenario)``) and the problem."""
-    from planner.engine import solve
-    from planner.matrix import travel_matrices
-    from planner.modes import (
-        build_day_problem,
-        drop_half_shuttles,
-        shuttle_check,
-        site_check,
-        team_units,
-    )
-    from planner.speeds import load_speed_table
-    from planner.verify import plan_violations
 
     params = scenario.parameters
     table = table or load_speed_table()
@@ -548,7 +324,6 @@ def plan_day(scenario: Scenario, G, table=None, time_limit_s: float | None = Non
     plan = build_plan(scenario, kept_home, problem, solution, matrices,
                       day.skipped + unserved, time_limit_s, seed, nodes, units)
     if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):
-        from dataclasses import replace
 
         plan = replace(plan, notes=plan.notes + (
             f"The search found no routes within its time limit ({time_limit_s:g} s of work, "
@@ -568,7 +343,6 @@ def plan_sites(scenario: Scenario):
     place per village. ``site_of`` maps a household id, or ``point:<village>``,
     to its row.
     """
-    from planner.modes import day_needs
 
     day = day_needs(scenario)
     coords = [(scenario.station.lon, scenario.station.lat)]

@@ -28,8 +28,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from planner.day.needs import day_needs, team_units
 from planner.domain import Plan, Scenario
 from planner.matrix import TravelMatrices
+from planner.rules import day_limits
 from planner.scenario import format_clock
 
 
@@ -37,8 +39,6 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                     site_of: dict[str, int]) -> list[str]:
     """Every way ``plan`` breaks the rules above; ``site_of`` maps a household
     id (or ``point:<village>``) to its row in ``matrices`` (the station is row 0)."""
-    from planner.modes import day_needs, team_units
-    from planner.solver import day_limits
 
     problems: list[str] = []
     params = scenario.parameters

@@ -1,0 +1,318 @@
+"""What the day asks for: home visits, shuttles, collection points and
+choices, each with its service time, windows and prize.
+Three ways to reach a resident: at home, by shuttle, at a collection point.
+
+A resident's ``mode`` says how (``docs/scenario-format.md``):
+
+- ``home``: the team brings the kit to the house (``planner.day.plan``);
+- ``shuttle``: a motorbike fetches the resident to the commune office, the
+  office enrols them, and a motorbike brings them home the same day. Each trip
+  is a paired pickup and delivery (house → office, office → house) on one
+  motorbike unit, with seats and a maximum ride time; the two trips may be made
+  by different units; the return leaves the office only after the enrolment;
+- ``point``: the resident comes to the village's collection point when a team
+  opens it: the team stays for a slot of set-up plus time per person ×
+  expected attendance;
+- ``auto``: the planner chooses between a home visit and the village's point.
+
+How a household's residents are grouped: home residents and ``auto``
+residents of a household that gets a home visit anyway are enrolled in that
+visit; ``auto`` residents of a household with ``point`` residents come to the
+point with them (a bedridden resident is always enrolled at home); the others
+are the planner's choice. A household that gets a home visit anyway has its
+``shuttle`` residents enrolled at that visit too, when they are at home at the
+same time (``home_residents``). One collection-point place is used per village and
+day: of the village's candidate places (``points:`` in the scenario, else the
+village centre), the one nearest on average to the households invited.
+
+The routing model (``RoutingProblem``, solved by OR-Tools alone): home
+visits as before; a shuttle is four nodes (pickup at home, drop at the office,
+pickup at the office, drop at home) in two pickup-and-delivery pairs, with
+seats as capacity, ride-time limits as gaps and the office enrolment as a
+minimum gap (a trip whose other half the solver left out is removed after the
+search: both trips or neither); a collection point is a cluster of nodes at one
+place (the invited ``point`` residents as one node, each ``auto`` household as
+one more), entering the cluster costs the set-up time; an ``auto`` household's
+home visit and its point node are alternatives of one disjunction, so the
+solver picks the cheaper way or neither.
+
+Team units: a team carries its kit on one motorbike, which then takes no
+passenger; its other motorbikes take ``seats_per_motorbike`` passengers each
+(as many motorbikes as officers can ride). A team with ``can_split`` becomes
+two units for the day: the team with the kit, and one officer on one
+motorbike who only shuttles.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from planner.domain import (
+    FRAIL_CONDITIONS,
+    CollectionPoint,
+    Household,
+    Resident,
+    Scenario,
+    Team,
+    Unserved,
+    Village,
+    Window,
+)
+from planner.rules import common_windows, home_residents, windows_text
+
+PRIZE_BASE = 1_000_000
+
+
+PRIZE_CONDITION = {"bedridden": 400_000, "disabled": 300_000, "postpartum": 250_000,
+                   "elderly": 200_000, "able": 50_000}
+
+
+PRIZE_PER_WAITING_DAY = 5_000
+
+
+HOME_MODES = ("home", "auto")
+
+
+#: Prize of one expected attendee at a collection point (before waiting days):
+#: a home visit to a vulnerable resident (``PRIZE_BASE`` and more, about
+#: 1.2–1.4 million) is worth about as much as twelve or thirteen people
+#: expected at a point, so points do not crowd out the residents who have no
+#: other way.
+PRIZE_POINT_PERSON = 100_000
+
+
+@dataclass(frozen=True)
+class VisitNeed:
+    """A household that needs a home visit: its service time (s), the windows
+    when all its home-visit residents are in, and its prize."""
+
+    household: Household
+    service_s: int
+    windows: tuple[Window, ...]
+    prize: int
+
+
+def home_need(h: Household, home: tuple, params) -> tuple[VisitNeed | None, Unserved | None]:
+    """The home visit enrolling ``home`` residents of ``h``, or why there is none."""
+    windows = common_windows(home)
+    if windows is None:
+        return None, Unserved(
+            h.id, "residents are never at home at the same time: "
+                  + "; ".join(f"{r.id} {windows_text(r.windows) or 'any time'}"
+                              for r in home), "windows_disjoint")
+    service = params.household_setup_s + sum(params.service_for(r.condition) for r in home)
+    prize = PRIZE_BASE + sum(PRIZE_CONDITION[r.condition] for r in home) \
+        + PRIZE_PER_WAITING_DAY * max(r.waiting_days for r in home)
+    return VisitNeed(h, service, windows, prize), None
+
+
+def visit_needs(scenario: Scenario) -> tuple[list[VisitNeed], list[Unserved]]:
+    """Split households into home visits and those not visited at home today
+    (``home`` and ``auto`` residents count as home visits; the campaign uses
+    this; the day planner uses ``day_needs``)."""
+    params = scenario.parameters
+    needs: list[VisitNeed] = []
+    skipped: list[Unserved] = []
+    for h in scenario.households:
+        home = [r for r in h.residents if r.mode in HOME_MODES]
+        if not home:
+            modes = sorted({r.mode for r in h.residents})
+            skipped.append(Unserved(
+                h.id, f"no home visit needed: residents come to the commune office or a "
+                      f"collection point (mode {', '.join(modes)})", "not_home_visit"))
+            continue
+        need, problem = home_need(h, tuple(home), params)
+        if need is not None:
+            needs.append(need)
+        else:
+            skipped.append(problem)
+    return needs, skipped
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One route of the day: a whole team, or the officer it split off."""
+
+    team: Team
+    kind: str            # "" (whole team, with the kit when it has one) or "shuttle"
+    capacity: int        # passenger seats
+    has_kit: bool
+
+    @property
+    def name(self) -> str:
+        return f"{self.team.id}-{self.kind}" if self.kind else self.team.id
+
+
+def team_units(scenario: Scenario) -> list[Unit]:
+    """The routes of the day, team by team (a splitting team gives two)."""
+    seats = scenario.parameters.seats_per_motorbike
+    units = []
+    for team in scenario.teams:
+        officers, bikes, kit = len(team.members), team.motorbikes, team.kits > 0
+        split = team.can_split and officers >= 2 and bikes >= 2 and kit
+        if split:
+            officers, bikes = officers - 1, bikes - 1
+        riders = min(officers, bikes)
+        capacity = max(0, riders - (1 if kit else 0)) * seats
+        units.append(Unit(team, "", capacity, kit))
+        if split:
+            units.append(Unit(team, "shuttle", seats, False))
+    return units
+
+
+@dataclass(frozen=True)
+class ShuttleNeed:
+    """Residents of one household to fetch to the office and bring back."""
+
+    household: Household
+    residents: tuple[Resident, ...]
+    windows: tuple[Window, ...]    # when they are at home to be picked up
+    prize: int
+    max_ride_s: int
+    office_s: int                  # their enrolment at the office, all together
+
+
+@dataclass(frozen=True)
+class PointNeed:
+    """A village's collection point and the ``point`` residents invited to it."""
+
+    village: Village
+    place: CollectionPoint
+    invited: tuple[Household, ...]
+    residents: tuple[Resident, ...]
+    service_s: int                 # after the set-up
+    attendance: float
+    prize: int
+
+
+@dataclass(frozen=True)
+class AutoNeed:
+    """An ``auto`` household: a home visit (``home``, None if impossible) or
+    its village's collection point."""
+
+    household: Household
+    residents: tuple[Resident, ...]
+    home: object                   # solver.VisitNeed | None
+    service_s: int                 # at the point
+    attendance: float
+    prize: int
+
+
+@dataclass
+class DayNeeds:
+    home: list = field(default_factory=list)          # solver.VisitNeed
+    auto: list[AutoNeed] = field(default_factory=list)
+    shuttle: list[ShuttleNeed] = field(default_factory=list)
+    points: list[PointNeed] = field(default_factory=list)
+    places: dict[str, CollectionPoint] = field(default_factory=dict)
+    skipped: list[Unserved] = field(default_factory=list)
+
+
+def _distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance (m)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def choose_place(village: Village, households: list[Household]) -> CollectionPoint:
+    """The candidate place nearest on average to ``households`` (the village
+    centre when the scenario lists none)."""
+    candidates = village.points or (CollectionPoint(village.name, village.lon, village.lat),)
+    return min(candidates, key=lambda c: sum(_distance_m(c.lon, c.lat, h.lon, h.lat)
+                                             for h in households))
+
+
+def _resident_prize(r: Resident) -> int:
+    """An invited resident's prize: the waiting days weigh as much, relative to
+    the base, as they do for a home visit."""
+
+    return PRIZE_POINT_PERSON + PRIZE_PER_WAITING_DAY * r.waiting_days \
+        * PRIZE_POINT_PERSON // PRIZE_BASE
+
+
+def day_needs(scenario: Scenario) -> DayNeeds:
+    """Sort every resident into a home visit, a shuttle, a point, or a choice."""
+
+    params = scenario.parameters
+    out = DayNeeds()
+    invited: dict[str, list[tuple[Household, tuple[Resident, ...]]]] = {}
+    auto_by_village: dict[str, list[tuple[Household, tuple[Resident, ...]]]] = {}
+    for h in scenario.households:
+        home = [r for r in h.residents if r.mode == "home"]
+        auto = [r for r in h.residents if r.mode == "auto"]
+        shuttle = [r for r in h.residents if r.mode == "shuttle"]
+        point = [r for r in h.residents if r.mode == "point"]
+        if point:
+            point += [r for r in auto if r.condition != "bedridden"]
+            auto = [r for r in auto if r.condition == "bedridden"]
+        if home or any(r.condition == "bedridden" for r in auto):
+            at_home = home_residents(h)
+            shuttle = [r for r in shuttle if r not in at_home]
+            need, problem = home_need(h, at_home, params)
+            if need is not None:
+                out.home.append(need)
+            else:
+                out.skipped.append(problem)
+        elif auto:
+            auto_by_village.setdefault(h.village_id, []).append((h, tuple(auto)))
+        if point:
+            invited.setdefault(h.village_id, []).append((h, tuple(point)))
+        if shuttle:
+            windows = common_windows(shuttle)
+            if windows is None:
+                out.skipped.append(Unserved(
+                    h.id, "the residents to shuttle are never at home at the same time",
+                    "windows_disjoint", "shuttle"))
+            else:
+                frail = any(r.condition in FRAIL_CONDITIONS for r in shuttle)
+                prize = PRIZE_BASE + sum(PRIZE_CONDITION[r.condition] for r in shuttle) \
+                    + PRIZE_PER_WAITING_DAY * max(r.waiting_days for r in shuttle)
+                out.shuttle.append(ShuttleNeed(
+                    h, tuple(shuttle), windows, prize,
+                    params.max_ride_frail_s if frail else params.max_ride_s,
+                    params.office_service_s * len(shuttle)))
+    rate = params.point_attendance
+    for village in scenario.villages:
+        people = invited.get(village.id, [])
+        autos = auto_by_village.get(village.id, [])
+        if not people and not autos:
+            continue
+        place = choose_place(village, [h for h, _ in people + autos])
+        out.places[village.id] = place
+        for h, residents in autos:
+            home, _ = home_need(h, residents, params)
+            prize = PRIZE_BASE + sum(PRIZE_CONDITION[r.condition] for r in residents) \
+                + PRIZE_PER_WAITING_DAY * max(r.waiting_days for r in residents)
+            out.auto.append(AutoNeed(h, residents, home,
+                                     int(round(params.point_per_person_s * rate
+                                               * len(residents))),
+                                     rate * len(residents), prize))
+        if not people:
+            continue
+        # the longest-waiting first, while the slot has room
+        people.sort(key=lambda p: -max(r.waiting_days for r in p[1]))
+        room = int((params.point_max_slot_s - params.point_setup_s)
+                   // max(1.0, params.point_per_person_s * rate))
+        chosen: list[tuple[Household, tuple[Resident, ...]]] = []
+        count = 0
+        for h, residents in people:
+            if count + len(residents) <= room:
+                chosen.append((h, residents))
+                count += len(residents)
+            else:
+                out.skipped.append(Unserved(
+                    h.id, f"the collection point's slot is full ({room} people fit in "
+                          f"{params.point_max_slot_s / 3600:.1f} h); invite them another day",
+                    "point_full", "point"))
+        if not chosen:
+            continue
+        residents_all = tuple(r for _, rs in chosen for r in rs)
+        attendance = rate * len(residents_all)
+        out.points.append(PointNeed(
+            village, place, tuple(h for h, _ in chosen), residents_all,
+            int(round(params.point_per_person_s * attendance)), attendance,
+            int(round(rate * sum(_resident_prize(r) for r in residents_all)))))
+    return out

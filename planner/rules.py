@@ -1,0 +1,71 @@
+"""Rules shared by the day planner, the campaign and the documents: when
+residents are at home together, whom a home visit enrols, and a team's working
+day. Imports only the domain model (no solver, no graph)."""
+
+from __future__ import annotations
+
+from planner.domain import Household, Resident, Scenario, Team, Window
+from planner.scenario import format_clock
+from planner.sun import sun_times_s
+
+
+def intersect_windows(a: tuple[Window, ...], b: tuple[Window, ...]) -> tuple[Window, ...]:
+    """Intersection of two sets of windows; ``()`` means 'any time'."""
+    if not a:
+        return b
+    if not b:
+        return a
+    out = []
+    for wa in a:
+        for wb in b:
+            lo, hi = max(wa.start_s, wb.start_s), min(wa.end_s, wb.end_s)
+            if lo < hi:
+                out.append(Window(lo, hi))
+    return tuple(sorted(out, key=lambda w: w.start_s))
+
+
+def windows_text(windows: tuple[Window, ...]) -> str:
+    return ", ".join(f"{format_clock(w.start_s)}–{format_clock(w.end_s)}" for w in windows)
+
+
+def common_windows(residents) -> tuple[Window, ...] | None:
+    """When all ``residents`` are at home: ``()`` any time, None never."""
+    windows: tuple[Window, ...] = ()
+    for r in residents:
+        if r.windows:
+            windows = intersect_windows(windows, r.windows) if windows else r.windows
+            if not windows:
+                return None
+    return windows
+
+
+def home_residents(h: Household) -> tuple[Resident, ...]:
+    """The residents a home visit to ``h`` enrols, in table order: its ``home``
+    residents; its ``auto`` residents (unless the household has ``point``
+    residents, whom they join, and they are not bedridden); and, when the
+    team comes with the kit anyway, its ``shuttle`` residents, if they are at
+    home at the same time as the others (else they are still shuttled)."""
+
+    to_point = any(r.mode == "point" for r in h.residents)
+    base = [r for r in h.residents if r.mode == "home" or (
+        r.mode == "auto" and (not to_point or r.condition == "bedridden"))]
+    visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
+                for r in h.residents)
+    shuttle = [r for r in h.residents if r.mode == "shuttle"]
+    if visit and shuttle and common_windows(base + shuttle) is not None:
+        chosen = {r.id for r in base + shuttle}
+        return tuple(r for r in h.residents if r.id in chosen)
+    return tuple(base)
+
+
+def day_limits(scenario: Scenario, team: Team) -> tuple[int, int]:
+    """(earliest departure, latest return) for a team, in clock seconds.
+
+    With ``return_before_sunset`` the team must be back by sunset at the station.
+    """
+    start, end = team.shift.start_s, team.shift.end_s
+    if scenario.parameters.return_before_sunset:
+        _, sunset = sun_times_s(scenario.date, scenario.station.lon, scenario.station.lat,
+                                scenario.parameters.utc_offset_h)
+        end = min(end, sunset)
+    return start, max(start, end)
