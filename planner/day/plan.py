@@ -16,6 +16,7 @@ days a resident has waited.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from planner.day.needs import Unit, VisitNeed, day_needs, team_units
@@ -34,6 +35,11 @@ from planner.errors import PlannerError
 from planner.matrix import UNREACHABLE, TravelMatrices, travel_matrices
 from planner.problem import RoutingProblem, Solution
 from planner.speeds import load_speed_table
+
+#: Travel matrices for sites ``coords`` ((lon, lat), row 0 the station) in a season.
+MatricesFor = Callable[[list[tuple[float, float]], str], TravelMatrices]
+#: An engine: ``(problem, time_limit_s, seed) -> Solution``.
+SolveFn = Callable[[RoutingProblem, float, int], Solution]
 
 
 def _site_stop(kind, site: int, arrive: int, depart: int, matrices: TravelMatrices,
@@ -252,22 +258,41 @@ def site_coordinates(scenario: Scenario, needs: list[VisitNeed]) -> list[tuple[f
         [(n.household.lon, n.household.lat) for n in needs]
 
 
-def plan_day(scenario: Scenario, G, table=None, time_limit_s: float | None = None,
-             seed: int | None = None) -> tuple[Plan, TravelMatrices, RoutingProblem]:
+def graph_matrices(G, table, params) -> MatricesFor:
+    """A ``MatricesFor`` that computes travel matrices on road graph ``G``."""
+    def matrices_for(coords: list[tuple[float, float]], season: str) -> TravelMatrices:
+        return travel_matrices(G, coords, season, table, params.walk_offroad_m,
+                               params.walk_limit_m, params.walk_detour_factor)
+    return matrices_for
+
+
+def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None = None,
+             seed: int | None = None, matrices_for: MatricesFor | None = None,
+             solve_fn: SolveFn | None = None,
+             ) -> tuple[Plan, TravelMatrices, RoutingProblem]:
     """Plan one day for every team, every mode. Returns the plan, the matrices
-    (rows: the station, then ``plan_sites(scenario)``) and the problem."""
+    (rows: the station, then ``plan_sites(scenario)``) and the problem.
+
+    Travel matrices come from ``matrices_for(coords, season)`` (rows and
+    columns in ``coords`` order, (lon, lat)); by default they are computed on
+    road graph ``G`` (a campaign passes one that slices matrices it computed
+    once). ``solve_fn(problem, time_limit_s, seed)`` is the engine
+    (``planner.engine.solve`` by default).
+    """
 
     params = scenario.parameters
-    table = table or load_speed_table()
+    if matrices_for is None:
+        if G is None:
+            raise ValueError("plan_day needs a road graph G or a matrices_for")
+        matrices_for = graph_matrices(G, table or load_speed_table(), params)
+    solve_fn = solve if solve_fn is None else solve_fn
     time_limit_s = params.time_limit_s if time_limit_s is None else time_limit_s
     seed = params.seed if seed is None else seed
     day, site_of, coords = plan_sites(scenario)
-    matrices = travel_matrices(G, coords, params.season, table, params.walk_offroad_m,
-                               params.walk_limit_m, params.walk_detour_factor)
+    matrices = matrices_for(coords, params.season)
     dry_reachable = None
     if params.season == "wet":
-        dry = travel_matrices(G, coords, "dry", table, params.walk_offroad_m,
-                              params.walk_limit_m, params.walk_detour_factor)
+        dry = matrices_for(coords, "dry")
         dry_reachable = {i for i in range(len(coords))
                          if dry.travel_s[0, i] < UNREACHABLE and dry.access[i].reachable}
     # home visits (and the home option of auto households): sites 1..K in order
@@ -320,7 +345,7 @@ def plan_day(scenario: Scenario, G, table=None, time_limit_s: float | None = Non
         shuttles.append((site, need))
     problem, nodes = build_day_problem(scenario, kept_home, autos, shuttles, points, matrices,
                                        units, day.places)
-    solution = drop_half_shuttles(solve(problem, time_limit_s=time_limit_s, seed=seed), nodes)
+    solution = drop_half_shuttles(solve_fn(problem, time_limit_s, seed), nodes)
     plan = build_plan(scenario, kept_home, problem, solution, matrices,
                       day.skipped + unserved, time_limit_s, seed, nodes, units)
     if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):
