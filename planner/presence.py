@@ -18,7 +18,7 @@ worked example that ``tests/test_presence.py`` checks):
 3. **The household's own outcomes**: a Beta–Bernoulli update of the prior
    ``Beta(κ·m_v, κ·(1 - m_v))`` with its own ``h`` visits at home and ``a``
    visits with nobody home: ``Beta(κ·m_v + h, κ·(1 - m_v) + a)``. ``κ`` (in
-   prior visits) is estimated from the data by the method of moments
+   prior visits) is estimated from the data by maximum marginal likelihood
    (empirical Bayes, ``estimate_kappa``), ``default_kappa`` while there are
    too few repeated visits to tell.
 
@@ -345,28 +345,41 @@ class _Tally:
     expected: float = 0.0  # sum of the prior means of the visits
 
 
+def _log_beta(a: float, b: float) -> float:
+    return math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+
+
+def kappa_grid(params: PresenceParams, steps: int = 41) -> tuple[float, ...]:
+    """The values of ``κ`` tried: geometric from ``kappa_min`` to ``kappa_max``."""
+    ratio = params.kappa_max / params.kappa_min
+    return tuple(params.kappa_min * ratio ** (k / (steps - 1)) for k in range(steps))
+
+
 def estimate_kappa(cells: Iterable[tuple[int, int, float]], params: PresenceParams,
                    ) -> float:
     """Empirical-Bayes prior strength ``κ`` (in visits) from household-cells
-    ``(home, visits, village mean m_v)`` by the method of moments.
+    ``(home, visits, village mean m_v)``: the ``κ`` of ``kappa_grid`` that
+    maximises the marginal likelihood of the outcomes,
 
-    A household's true chance ``p`` scatters around ``m_v`` as
-    ``Beta(κ·m_v, κ·(1 - m_v))``, so ``Var p = m(1 - m) / (κ + 1)``. The
-    observed rates ``r = home / visits`` add binomial noise ``m(1 - m) /
-    visits``, so ``τ² = mean((r - m)² - m(1 - m)/visits)`` estimates ``Var p``
-    and ``κ = mean(m(1 - m)) / τ² - 1``. Only cells with at least two visits
-    count; with fewer than ``min_cells_for_kappa`` of them the answer is
-    ``default_kappa``; with ``τ² <= 0`` (no spread beyond chance)
-    ``kappa_max``; always clipped to ``[kappa_min, kappa_max]``.
+        Σ log B(κ·m + home, κ·(1 - m) + away) - log B(κ·m, κ·(1 - m))
+
+    (beta-binomial; ``B`` the Beta function). Unlike a method-of-moments
+    estimate this stays right when visits stop once a household is enrolled
+    (the likelihood does not depend on such a stopping rule). Cells with one
+    visit carry no information on ``κ`` and are left out; with fewer than
+    ``min_cells_for_kappa`` cells of two visits or more the answer is
+    ``default_kappa``. Ties go to the larger ``κ`` (more pooling).
     """
-    used = [(h, n, m) for h, n, m in cells if n >= 2]
+    used = [(h, n - h, m) for h, n, m in cells if n >= 2]
     if len(used) < params.min_cells_for_kappa:
         return params.default_kappa
-    tau2 = sum((h / n - m) ** 2 - m * (1 - m) / n for h, n, m in used) / len(used)
-    if tau2 <= 0:
-        return params.kappa_max
-    mvar = sum(m * (1 - m) for _, _, m in used) / len(used)
-    return min(params.kappa_max, max(params.kappa_min, mvar / tau2 - 1.0))
+    best, best_ll = params.default_kappa, -math.inf
+    for kappa in kappa_grid(params):
+        ll = sum(_log_beta(kappa * m + h, kappa * (1 - m) + a)
+                 - _log_beta(kappa * m, kappa * (1 - m)) for h, a, m in used)
+        if ll >= best_ll - 1e-12:
+            best, best_ll = kappa, ll
+    return best
 
 
 @dataclass(frozen=True)
