@@ -209,7 +209,7 @@ def test_village_outcomes_move_a_household_without_visits():
 
 def test_empirical_bayes_kappa_recovers_a_known_spread():
     """Households whose true chances are drawn from ``Beta(κ·m, κ·(1 - m))``
-    with κ = 6, eight visits each: the method of moments finds κ near 6."""
+    with κ = 6, eight visits each: the marginal likelihood peaks near 6."""
     rnd = random.Random(7)
     params = pr.PresenceParams()
     cells = []
@@ -221,6 +221,25 @@ def test_empirical_bayes_kappa_recovers_a_known_spread():
     same = [(4, 8, 0.5)] * 50  # no spread beyond chance
     assert pr.estimate_kappa(same, params) == params.kappa_max
 
+
+def test_empirical_bayes_kappa_is_right_when_visits_stop_at_enrolment():
+    """Visits stop once a household is found (at most 6): the stopping rule
+    does not bias the estimate (true κ = 3), where the method of moments
+    on the same data sees no spread at all."""
+    rnd = random.Random(11)
+    cells = []
+    for _ in range(4000):
+        p = rnd.betavariate(3 * 0.5, 3 * 0.5)
+        home = visits = 0
+        while visits < 6 and not home:
+            visits += 1
+            home = int(rnd.random() < p)
+        cells.append((home, visits, 0.5))
+    kappa = pr.estimate_kappa(cells, pr.PresenceParams())
+    assert 2.0 < kappa < 4.5
+    used = [(h, n, m) for h, n, m in cells if n >= 2]
+    tau2 = sum((h / n - m) ** 2 - m * (1 - m) / n for h, n, m in used) / len(used)
+    assert tau2 < 0  # the moments see no spread at all: they would say κ = kappa_max
 
 # ----------------------------------------------------------- answers, words
 
