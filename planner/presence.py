@@ -446,6 +446,23 @@ class PresenceModel:
                for b in chosen}
         return tuple(sorted(out.values(), key=lambda c: (-c.chance, BANDS.index(c.band))))
 
+    def good_windows(self, household_id: str, weekday: int, within: float = 0.1,
+                     ) -> tuple[Window, ...]:
+        """The clock windows (seconds) of the bands whose chance on that weekday
+        is within ``within`` of the household's best band, adjacent bands
+        merged: what a day planner can intersect with the residents' windows
+        to prefer the likely hours."""
+        ranked = self.best_bands(household_id, weekday)
+        good = sorted((c.band for c in ranked if c.chance >= ranked[0].chance - within),
+                      key=BANDS.index)
+        out: list[Window] = []
+        for b in good:
+            if out and out[-1].end_s == b.start_s:
+                out[-1] = Window(out[-1].start_s, b.end_s)
+            else:
+                out.append(Window(b.start_s, b.end_s))
+        return tuple(out)
+
     def failed_visits(self, household_id: str) -> int:
         """Visits to the household with nobody at home, all bands and days."""
         return self.failed.get(household_id, 0)

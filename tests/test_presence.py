@@ -283,6 +283,19 @@ def test_worked_example_numbers_are_those_of_the_document():
     assert texts[2] == "buổi tối (90 %) thay vì buổi sáng (40 %): 2 lần vắng nhà buổi sáng"
 
 
+def test_good_windows_are_the_bands_near_the_best_merged():
+    """In the worked example the weekday bands within 10 % of the best (the
+    evening, 90 %) are early, noon and evening (85–90 %); adjacent bands merge."""
+    model = _worked_example()
+    assert model.good_windows("NK-0101", THU.weekday()) == (
+        Window(5 * 3600, 8 * 3600), Window(11 * 3600, 13 * 3600 + 1800),
+        Window(17 * 3600, 21 * 3600))
+    assert model.good_windows("NK-0101", THU.weekday(), within=0.0) == (
+        Window(17 * 3600, 21 * 3600),)
+    assert model.good_windows("NK-0101", THU.weekday(), within=1.0) == (
+        Window(5 * 3600, 21 * 3600),)
+
+
 def test_three_failed_visits_propose_another_approach():
     """Two failed visits: nothing yet. Three: a visit in the best untried
     band, a call only when a number is known, and a collection point."""
