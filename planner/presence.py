@@ -19,8 +19,8 @@ worked example that ``tests/test_presence.py`` checks):
    ``Beta(κ·m_v, κ·(1 - m_v))`` with its own ``h`` visits at home and ``a``
    visits with nobody home: ``Beta(κ·m_v + h, κ·(1 - m_v) + a)``. ``κ`` (in
    prior visits) is estimated from the data by maximum marginal likelihood
-   (empirical Bayes, ``estimate_kappa``), ``default_kappa`` while there are
-   too few repeated visits to tell.
+   with a weak prior (empirical Bayes, ``estimate_kappa``), ``default_kappa``
+   while there are too few repeated visits to tell.
 
 The model is a pure function of the outcome rows the campaign state already
 stores, ``(household_id, village_id, date, clock_s, outcome)``: it keeps no
@@ -112,10 +112,12 @@ class PresenceParams:
     ``window_out`` are the chances inside and outside a resident's given
     windows. ``default_kappa`` (in visits) is the household's prior strength
     against its own outcomes until ``min_cells_for_kappa`` household-bands with
-    at least two visits allow an empirical-Bayes estimate, which is clipped to
-    ``[kappa_min, kappa_max]``. Chances stay in ``[floor, 1 - floor]``. A
-    household with ``max_failed_visits`` visits with nobody home is proposed
-    for another approach. ``weekend_days`` are weekday numbers (Monday = 0).
+    at least two visits allow an empirical-Bayes estimate in
+    ``[kappa_min, kappa_max]``, with a log-normal prior of sd
+    ``kappa_prior_sd`` (natural log) around ``default_kappa``. Chances stay
+    in ``[floor, 1 - floor]``. A household with ``max_failed_visits`` visits
+    with nobody home is proposed for another approach. ``weekend_days`` are
+    weekday numbers (Monday = 0).
     """
 
     prior_visits: float = 2.0
@@ -125,6 +127,7 @@ class PresenceParams:
     kappa_min: float = 1.0
     kappa_max: float = 50.0
     min_cells_for_kappa: int = 10
+    kappa_prior_sd: float = 1.0
     floor: float = 0.02
     max_failed_visits: int = 3
     weekend_days: tuple[int, ...] = (5, 6)
@@ -138,6 +141,8 @@ class PresenceParams:
             problems.append("need 0 < kappa_min <= default_kappa <= kappa_max")
         if not 0 <= self.window_out <= self.window_in <= 1:
             problems.append("need 0 <= window_out <= window_in <= 1")
+        if not self.kappa_prior_sd > 0:
+            problems.append("kappa_prior_sd must be > 0 (inf: no prior)")
         if not 0 < self.floor < 0.5:
             problems.append("floor must be in (0, 0.5)")
         for cond, kind, chances in self.profiles:
@@ -359,13 +364,16 @@ def estimate_kappa(cells: Iterable[tuple[int, int, float]], params: PresencePara
                    ) -> float:
     """Empirical-Bayes prior strength ``κ`` (in visits) from household-cells
     ``(home, visits, village mean m_v)``: the ``κ`` of ``kappa_grid`` that
-    maximises the marginal likelihood of the outcomes,
+    maximises the marginal likelihood of the outcomes (beta-binomial; ``B``
+    the Beta function) plus a weak log-normal prior on ``κ``,
 
-        Σ log B(κ·m + home, κ·(1 - m) + away) - log B(κ·m, κ·(1 - m))
+        Σ [log B(κ·m + home, κ·(1 - m) + away) - log B(κ·m, κ·(1 - m))]
+          - (ln(κ / default_kappa) / kappa_prior_sd)² / 2
 
-    (beta-binomial; ``B`` the Beta function). Unlike a method-of-moments
-    estimate this stays right when visits stop once a household is enrolled
-    (the likelihood does not depend on such a stopping rule). Cells with one
+    Unlike a method-of-moments estimate this stays right when visits stop
+    once a household is enrolled (the likelihood does not depend on such a
+    stopping rule); the prior keeps a few dozen cells from swinging ``κ`` to
+    either end of the grid (``kappa_prior_sd = inf``: none). Cells with one
     visit carry no information on ``κ`` and are left out; with fewer than
     ``min_cells_for_kappa`` cells of two visits or more the answer is
     ``default_kappa``. Ties go to the larger ``κ`` (more pooling).
@@ -377,6 +385,7 @@ def estimate_kappa(cells: Iterable[tuple[int, int, float]], params: PresencePara
     for kappa in kappa_grid(params):
         ll = sum(_log_beta(kappa * m + h, kappa * (1 - m) + a)
                  - _log_beta(kappa * m, kappa * (1 - m)) for h, a, m in used)
+        ll -= (math.log(kappa / params.default_kappa) / params.kappa_prior_sd) ** 2 / 2
         if ll >= best_ll - 1e-12:
             best, best_ll = kappa, ll
     return best

@@ -10,6 +10,7 @@ created from the FICTIONAL demo scenario.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import unicodedata
 from pathlib import Path
@@ -218,8 +219,17 @@ def test_empirical_bayes_kappa_recovers_a_known_spread():
         cells.append((sum(rnd.random() < p for _ in range(8)), 8, 0.6))
     assert 5.0 < pr.estimate_kappa(cells, params) < 7.2
     assert pr.estimate_kappa(cells[:5], params) == params.default_kappa
-    same = [(4, 8, 0.5)] * 50  # no spread beyond chance
-    assert pr.estimate_kappa(same, params) == params.kappa_max
+    same = [(4, 8, 0.5)] * 50  # no spread beyond chance: as much pooling as allowed
+    assert pr.estimate_kappa(same, pr.PresenceParams(kappa_prior_sd=math.inf)) == 50.0
+
+
+def test_the_prior_on_kappa_keeps_a_few_cells_from_the_extremes():
+    """Twelve cells without spread: the bare likelihood says κ = kappa_max;
+    the log-normal prior keeps the estimate between the default and the max."""
+    few = [(4, 8, 0.5)] * 12
+    assert pr.estimate_kappa(few, pr.PresenceParams(kappa_prior_sd=math.inf)) == 50.0
+    kappa = pr.estimate_kappa(few, pr.PresenceParams())
+    assert pr.PresenceParams().default_kappa < kappa < 50.0
 
 
 def test_empirical_bayes_kappa_is_right_when_visits_stop_at_enrolment():
