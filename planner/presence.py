@@ -28,7 +28,8 @@ state of its own, so re-planning recomputes it from the outcomes. Clock times
 are seconds after local midnight; weekdays are Monday = 0 … Sunday = 6;
 chances are probabilities in [0, 1].
 
-Imports only the domain model and the standard library (no ortools, no networkx).
+Imports only the domain model, the shared rules and the standard library (no
+ortools, no networkx).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from planner.domain import Condition, Household, Resident, Window
+from planner.rules import home_residents
 
 DayKind = Literal["weekday", "weekend"]
 DAY_KINDS: tuple[DayKind, ...] = ("weekday", "weekend")
@@ -220,9 +222,14 @@ def resident_prior(resident: Resident, kind: DayKind, band: Band,
 def household_prior(household: Household, params: PresenceParams | None = None,
                     residents: Iterable[Resident] | None = None) -> HouseholdPrior:
     """The scenario's prior for ``household``: per cell, the minimum over
-    ``residents`` (default: all its residents) of their prior chances."""
+    ``residents`` of their prior chances. Default residents: those a home
+    visit enrols (``planner.rules.home_residents``), or all of them when a
+    home visit enrols none (everyone comes to a point or is shuttled)."""
     params = params or PresenceParams()
-    people = tuple(residents) if residents is not None else household.residents
+    if residents is not None:
+        people = tuple(residents)
+    else:
+        people = home_residents(household) or household.residents
     if not people:
         raise ValueError(f"household {household.id} has no residents to find at home")
     means = []

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import random
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -44,6 +47,15 @@ def _row(hid: str, village: str, date: dt.date, clock_s: int | None, outcome: st
 # ------------------------------------------------------------------ priors
 
 
+def test_model_imports_no_solver_graph_or_map_library():
+    """``planner.presence`` stays a plain module: no ortools, networkx, folium."""
+    code = ("import sys, planner.presence; print(sorted({m.split('.')[0] for m in sys.modules}"
+            " & {'ortools', 'networkx', 'folium', 'osmnx', 'scipy'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_prior_by_condition_follows_the_profile_table():
     """Without windows the prior is the condition's profile: bedridden nearly
     always home, working-age mostly in the evening, more at weekends."""
@@ -72,6 +84,17 @@ def test_household_prior_is_its_least_available_resident():
     prior = pr.household_prior(_household("H", "V", "bedridden", "able"))
     able = pr.household_prior(_household("A", "V", "able"))
     assert prior.means == able.means
+
+
+def test_prior_counts_only_the_residents_a_home_visit_enrols():
+    """A working-age resident who goes to a collection point does not limit
+    the household's chance: the bedridden resident visited at home does."""
+    bed = Resident("B", "Người thử", "bedridden")
+    to_point = Resident("P", "Người thử", "able", mode="point")
+    prior = pr.household_prior(Household("H", "V", 103.0, 21.0, (bed, to_point)))
+    assert min(prior.means) == 0.95
+    only_point = pr.household_prior(Household("Q", "V", 103.0, 21.0, (to_point,)))
+    assert only_point.mean("weekday", "morning") == 0.2
 
 
 def test_bad_params_are_refused_with_a_reason():
