@@ -604,7 +604,7 @@ def _blocked_on_path(G, nodes: list, cells: dict, pred: np.ndarray, s: int, t: i
 
 
 def travel_matrices(G, sites: list[tuple[float, float]], season: str, table: SpeedTable,
-                    walk_offroad_m: float = 150.0, walk_limit_m: float = 3000.0,
+                    walk_offroad_m: float = 30.0, walk_limit_m: float = 3000.0,
                     detour_factor: float = 1.3, profile: str = "motorbike") -> TravelMatrices:
     """Asymmetric time and distance matrices between ``sites`` (site 0 first).
 
