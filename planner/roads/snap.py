@@ -126,33 +126,33 @@ def road_segments(G) -> RoadSegments:
     seg_of: dict[tuple, int] = {}
     seg_a: list[int] = []
     seg_b: list[int] = []
-    seg_coords: list[tuple] = []
+    seg_coords: list[np.ndarray | None] = []  # lon/lat vertices; None: straight a–b
     eu, ev, ekey, edata, eseg, efwd = [], [], [], [], [], []
     for u, v, key, data in G.edges(keys=True, data=True):
         iu, iv = index[u], index[v]
         geom = data.get("geometry")
+        coords = None
         if geom is not None and hasattr(geom, "coords"):
-            coords = tuple(geom.coords)
+            coords = np.asarray(geom.coords, dtype=np.float64)[:, :2]
+            # the two directions of a road match to ~1 cm (rounded for the key only)
+            rounded = np.round(coords, 7)
+            shape = rounded.tobytes()
+            back = rounded[::-1].tobytes()
+            if iu == iv and len(np.unique(rounded, axis=0)) < 2:
+                continue
+        elif iu == iv:
+            continue  # a loop without geometry has no length to stand on
         else:
-            coords = ((lon[iu], lat[iu]), (lon[iv], lat[iv]))
-        # the two directions of a road match to ~1 cm (rounded for the key only)
-        rounded = tuple((round(x, 7), round(y, 7)) for x, y in coords)
-        if iu == iv and len(set(rounded)) < 2:
-            continue
-        if iu < iv:
-            fwd = True
-        elif iu > iv:
-            fwd = False
-        else:
-            fwd = rounded <= rounded[::-1]
+            shape = back = b""
+        fwd = iu < iv or (iu == iv and shape <= back)
         a, b = (iu, iv) if fwd else (iv, iu)
-        skey = (a, b, rounded if fwd else rounded[::-1])
+        skey = (a, b, shape if fwd else back)
         s = seg_of.get(skey)
         if s is None:
             s = seg_of[skey] = len(seg_a)
             seg_a.append(a)
             seg_b.append(b)
-            seg_coords.append(coords if fwd else coords[::-1])
+            seg_coords.append(None if coords is None else (coords if fwd else coords[::-1]))
         eu.append(iu)
         ev.append(iv)
         ekey.append(key)
@@ -160,11 +160,13 @@ def road_segments(G) -> RoadSegments:
         eseg.append(s)
         efwd.append(fwd)
     if seg_coords:
-        counts = np.fromiter((len(c) for c in seg_coords), dtype=np.int64, count=len(seg_coords))
-        flat = np.array([p for c in seg_coords for p in c], dtype=np.float64)
-        flat[:, 0] *= kx
-        flat[:, 1] *= k
-        lines = shapely.linestrings(flat, indices=np.repeat(np.arange(len(seg_coords)), counts))
+        a_arr, b_arr = np.asarray(seg_a), np.asarray(seg_b)
+        ends = np.stack([lon[a_arr], lat[a_arr], lon[b_arr], lat[b_arr]], axis=1)
+        ends = ends.reshape(-1, 2, 2)
+        parts = [ends[i] if c is None else c for i, c in enumerate(seg_coords)]
+        counts = np.fromiter((len(c) for c in parts), dtype=np.int64, count=len(parts))
+        flat = np.concatenate(parts) * np.array([kx, k])
+        lines = shapely.linestrings(flat, indices=np.repeat(np.arange(len(parts)), counts))
     else:
         lines = np.array([], dtype=object)
     return RoadSegments(
