@@ -39,6 +39,7 @@ from scipy.sparse.csgraph import dijkstra
 from planner.roads.snap import (
     EARTH_RADIUS_M,
     RoadSegments,
+    SplitGraph,
     compile_csr,
     road_segments,
     snap_points,
@@ -433,14 +434,26 @@ def _walks(segs: RoadSegments, points_xy: np.ndarray, walk_w: np.ndarray,
     anchors = [(int(s), float(f)) for s, f in zip(snap.seg, snap.fraction, strict=True)]
     by_length = split_csr(segs, np.where(walk_ok, lengths, np.nan), lengths, anchors)
     by_time = split_csr(segs, walk_w, lengths, anchors)
-    src = np.unique(by_length.anchor_rows)
-    dist, pred = dijkstra(by_length.weight, directed=True, indices=src,
-                          return_predecessors=True, limit=walk_limit_m * 1.01)
-    where = {int(r): q for q, r in enumerate(src.tolist())}
     parks = np.flatnonzero(park_mask)
     times = by_time.weight.todok()
     out: list[tuple | None] = []
-    for j, row in enumerate(by_length.anchor_rows.tolist()):
+    rows_all = by_length.anchor_rows.tolist()
+    for start in range(0, len(rows_all), 64):  # 64 rows × n at a time bounds memory
+        out += _walks_from(by_length, rows_all[start:start + 64], snap.dist_m[start:start + 64],
+                           parks, times, walk_limit_m, detour_factor)
+    return out
+
+
+def _walks_from(by_length: SplitGraph, rows: list[int], offroad_m: np.ndarray,
+                parks: np.ndarray, times, walk_limit_m: float,
+                detour_factor: float) -> list[tuple | None]:
+    """``_walks`` for the points at ``rows`` of the cut walking graph."""
+    src = np.unique(rows)
+    dist, pred = dijkstra(by_length.weight, directed=True, indices=src,
+                          return_predecessors=True, limit=walk_limit_m * 1.01)
+    where = {int(r): q for q, r in enumerate(src.tolist())}
+    out: list[tuple | None] = []
+    for j, row in enumerate(rows):
         q = where[row]
         reach = dist[q, parks]
         if not np.isfinite(reach).any():
@@ -455,7 +468,7 @@ def _walks(segs: RoadSegments, points_xy: np.ndarray, walk_w: np.ndarray,
                     for a, b in zip(path, path[1:], strict=False))
         t_in = sum(float(times.get((a, b), 0.0) or times.get((b, a), 0.0))
                    for a, b in zip(path, path[1:], strict=False))
-        offpath_m = float(snap.dist_m[j]) * detour_factor
+        offpath_m = float(offroad_m[j]) * detour_factor
         chain = tuple(r for r in path if r < by_length.n_nodes)
         out.append((float(reach[m]) + offpath_m, park, chain, t_in, t_out, offpath_m))
     return out

@@ -301,3 +301,21 @@ def test_matrix_equals_networkx_on_the_graph_split_at_the_snapped_points(seed: i
         dist = nx.single_source_dijkstra_path_length(H, ("site", i), weight="tt_motorbike_dry")
         for j in range(len(sites)):
             assert abs(tm.travel_s[i, j] - dist[("site", j)]) <= 0.5 + 1e-6, (i, j)
+
+
+def test_a_house_beside_a_footpath_walks_along_it_from_where_it_meets_the_road():
+    """A house 50 m beside the middle of a 1.1 km footpath: the team parks where the
+    path leaves the track, walks half the path (uphill in, downhill out) and 50 m
+    × the detour factor across; shorter than straight across from the road."""
+    G = line_graph()
+    table = load_speed_table()
+    lat = 21.50 + 0.005
+    house = (103.03 + 50 / (111_195 * np.cos(np.radians(lat))), lat)
+    tm = travel_matrices(G, [(103.0, 21.5), house], "dry", table, walk_offroad_m=30,
+                         detour_factor=1.3)
+    a = tm.access[1]
+    half = 0.5 * G[3][4][0]["length"]
+    assert a.park_node == 3 and a.walk_nodes == (3,)
+    assert (a.park_lon, a.park_lat) == pytest.approx((103.03, 21.50), abs=1e-9)
+    assert a.walk_m == pytest.approx(half + 50 * 1.3, rel=0.02)
+    assert a.walk_in_s > a.walk_out_s > 0
