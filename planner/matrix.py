@@ -131,6 +131,31 @@ def shortest_from(graph: CsrGraph, sources: np.ndarray) -> tuple[np.ndarray, np.
     return dist, length
 
 
+def between_sites(weight: csr_matrix, length_m: csr_matrix, rows: np.ndarray,
+                  block: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """Times and lengths between the graph rows ``rows`` (``inf`` if no path).
+
+    The graph is first reduced exactly to those rows (``reduce_to_terminals``,
+    lengths summed along the same edges), then scipy's Dijkstra runs from
+    ``block`` sources at a time; lengths follow the minimum-weight paths.
+    Returns ``(times, lengths)``, both ``(len(rows), len(rows))``.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    terms = np.unique(rows)
+    red, red_len, red_rows = reduce_to_terminals(weight, terms, length_m)
+    where = dict(zip(terms.tolist(), red_rows.tolist(), strict=True))
+    at = np.array([where[r] for r in rows.tolist()], dtype=np.int64)
+    uniq, inverse = np.unique(at, return_inverse=True)
+    times = np.empty((len(uniq), len(rows)))
+    lengths = np.empty((len(uniq), len(rows)))
+    graph = CsrGraph(red, red_len, (), {})
+    for a in range(0, len(uniq), block):
+        t, d = shortest_from(graph, uniq[a:a + block])
+        times[a:a + block] = t[:, at]
+        lengths[a:a + block] = d[:, at]
+    return times[inverse], lengths[inverse]
+
+
 def reduce_to_terminals(weight: csr_matrix, terminals: np.ndarray,
                         aux: csr_matrix | None = None,
                         ) -> tuple[csr_matrix, csr_matrix | None, np.ndarray]:
@@ -634,18 +659,13 @@ def travel_matrices(G, sites: list[tuple[float, float]], season: str, table: Spe
     ok = [i for i, a in enumerate(access) if a.reachable and found.anchors[i] is not None]
     graph = split_csr(found.segs, found.drive_w, found.segs.edge_lengths(),
                       [found.anchors[i] for i in ok])
-    src = np.unique(graph.anchor_rows)
-    times, lengths = shortest_from(CsrGraph(graph.weight, graph.length_m, (), {}), src)
-    row_of = {int(r): q for q, r in enumerate(src.tolist())}
+    times, lengths = between_sites(graph.weight, graph.length_m, graph.anchor_rows)
     travel = np.full((n, n), float(UNREACHABLE))
     dist = np.full((n, n), float(UNREACHABLE))
     drive = np.full((n, n), float(UNREACHABLE))
     ok = [i for i, a in enumerate(access) if a.reachable and a.park_node is not None]
     if ok:
-        p = graph.anchor_rows
-        rows = np.array([row_of[int(r)] for r in p.tolist()])
-        t = times[np.ix_(rows, p)]
-        d = lengths[np.ix_(rows, p)]
+        t, d = times, lengths
         w_out = np.array([access[i].walk_out_s for i in ok])
         w_in = np.array([access[i].walk_in_s for i in ok])
         w_m = np.array([access[i].walk_m for i in ok])

@@ -43,7 +43,8 @@ class RoadSegments:
     ``edge_u``/``edge_v`` rows, ``edge_key``, ``edge_data`` (the attribute
     dicts, read live), ``edge_seg`` its segment and ``edge_fwd`` whether it
     runs ``a → b`` along the segment. Segments: end rows ``seg_a``/``seg_b``,
-    ``lines`` (shapely LineStrings in local metres, oriented ``a → b``).
+    ``lines`` (shapely LineStrings in local metres, oriented ``a → b``);
+    ``members(s)`` the edges of segment ``s`` (``seg_order``/``seg_start``).
     """
 
     nodes: tuple
@@ -59,6 +60,12 @@ class RoadSegments:
     seg_a: np.ndarray
     seg_b: np.ndarray
     lines: np.ndarray
+    seg_order: np.ndarray
+    seg_start: np.ndarray
+
+    def members(self, seg: int) -> np.ndarray:
+        """The directed edges (positions) of segment ``seg``."""
+        return self.seg_order[self.seg_start[seg]:self.seg_start[seg + 1]]
 
     def to_xy(self, lon, lat) -> np.ndarray:
         """(lon, lat) in degrees → local metres, shape ``(k, 2)``."""
@@ -97,7 +104,7 @@ class RoadSegments:
         """A graph edge ``(u, v, key)`` of segment ``seg`` and the fraction along it
         from ``u``: the first edge running ``a → b`` (among ``prefer`` edges if
         given), else one running back (fraction ``1 − fraction``)."""
-        members = np.flatnonzero(self.edge_seg == seg)
+        members = self.members(seg)
         if prefer is not None and prefer[members].any():
             members = members[prefer[members]]
         fwd = members[self.edge_fwd[members]]
@@ -169,12 +176,16 @@ def road_segments(G) -> RoadSegments:
         lines = shapely.linestrings(flat, indices=np.repeat(np.arange(len(parts)), counts))
     else:
         lines = np.array([], dtype=object)
+    edge_seg = np.asarray(eseg, dtype=np.int64)
+    seg_order = np.argsort(edge_seg, kind="stable")
+    seg_start = np.searchsorted(edge_seg[seg_order], np.arange(len(seg_a) + 1))
     return RoadSegments(
         nodes=tuple(nodes), index=index, xy=xy, lat0=lat0,
         edge_u=np.asarray(eu, dtype=np.int64), edge_v=np.asarray(ev, dtype=np.int64),
-        edge_key=tuple(ekey), edge_data=tuple(edata), edge_seg=np.asarray(eseg, dtype=np.int64),
+        edge_key=tuple(ekey), edge_data=tuple(edata), edge_seg=edge_seg,
         edge_fwd=np.asarray(efwd, dtype=bool), seg_a=np.asarray(seg_a, dtype=np.int64),
-        seg_b=np.asarray(seg_b, dtype=np.int64), lines=np.asarray(lines))
+        seg_b=np.asarray(seg_b, dtype=np.int64), lines=np.asarray(lines), seg_order=seg_order,
+        seg_start=seg_start)
 
 
 @dataclass(frozen=True)
