@@ -40,7 +40,6 @@ from planner.roads.snap import (
     EARTH_RADIUS_M,
     RoadSegments,
     SplitGraph,
-    compile_csr,
     road_segments,
     snap_points,
     split_csr,
@@ -60,30 +59,6 @@ class CsrGraph:
     length_m: csr_matrix
     nodes: tuple
     index: dict
-
-
-def to_csr(G, weight: str, nodes: list | None = None) -> CsrGraph:
-    """Compile the edges of ``G`` that have ``weight`` into a ``CsrGraph``.
-
-    Edges without the attribute (forbidden for that profile and season) are
-    left out. Among parallel edges the one with the least weight is kept.
-    """
-    nodes = list(G.nodes) if nodes is None else nodes
-    index = {n: i for i, n in enumerate(nodes)}
-    rows, cols, w, length = [], [], [], []
-    for u, v, data in G.edges(data=True):
-        value = data.get(weight)
-        if value is None or u == v:
-            continue
-        rows.append(index[u])
-        cols.append(index[v])
-        w.append(float(value))
-        length.append(float(data.get("length", 0.0)))
-    weight_m, length_m = compile_csr(np.asarray(rows, dtype=np.int64),
-                                  np.asarray(cols, dtype=np.int64),
-                                  np.asarray(w, dtype=np.float64),
-                                  np.asarray(length, dtype=np.float64), len(nodes))
-    return CsrGraph(weight=weight_m, length_m=length_m, nodes=tuple(nodes), index=index)
 
 
 def path_lengths(pred: np.ndarray, sources: np.ndarray, length_m: csr_matrix) -> np.ndarray:

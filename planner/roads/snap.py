@@ -232,7 +232,7 @@ def snap_points(segs: RoadSegments, points_xy: np.ndarray, seg_mask: np.ndarray)
     return Snapped(seg=seg, fraction=fraction, dist_m=dist, point_xy=point_xy)
 
 
-def compile_csr(rows: np.ndarray, cols: np.ndarray, w: np.ndarray, length: np.ndarray,
+def _compile_csr(rows: np.ndarray, cols: np.ndarray, w: np.ndarray, length: np.ndarray,
              n: int) -> tuple[csr_matrix, csr_matrix]:
     """Sparse weight and length matrices keeping the cheapest of parallel edges."""
     order = np.lexsort((w, cols, rows))
@@ -310,6 +310,6 @@ def split_csr(segs: RoadSegments, weight: np.ndarray, length: np.ndarray,
         ws.append(share * weight[e])
         lens.append(share * length[e])
     total = n + len(virtual)
-    w_csr, len_csr = compile_csr(np.concatenate(rows), np.concatenate(cols), np.concatenate(ws),
+    w_csr, len_csr = _compile_csr(np.concatenate(rows), np.concatenate(cols), np.concatenate(ws),
                               np.concatenate(lens), total)
     return SplitGraph(weight=w_csr, length_m=len_csr, anchor_rows=anchor_rows, n_nodes=n)
