@@ -310,6 +310,6 @@ def split_csr(segs: RoadSegments, weight: np.ndarray, length: np.ndarray,
         ws.append(share * weight[e])
         lens.append(share * length[e])
     total = n + len(virtual)
-    w_csr, len_csr = _compile_csr(np.concatenate(rows), np.concatenate(cols), np.concatenate(ws),
-                              np.concatenate(lens), total)
+    w_csr, len_csr = _compile_csr(np.concatenate(rows), np.concatenate(cols),
+                                  np.concatenate(ws), np.concatenate(lens), total)
     return SplitGraph(weight=w_csr, length_m=len_csr, anchor_rows=anchor_rows, n_nodes=n)
