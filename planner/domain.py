@@ -146,7 +146,7 @@ class Parameters:
         ("able", 20 * 60),
     )
     household_setup_s: int = 5 * 60
-    walk_offroad_m: float = 150.0
+    walk_offroad_m: float = 30.0
     walk_limit_m: float = 3000.0
     walk_detour_factor: float = 1.3
     return_before_sunset: bool = True

@@ -1,14 +1,21 @@
 """Travel matrices between sites, from a road graph with travel times.
 
-Sites (the station and households, given as ``(lon, lat)``) are snapped to the
-road graph. A site farther than ``walk_offroad_m`` from a road a motorbike may
-use is reached the last-mile way: ride to a parking point on the drivable
-network, then walk (along paths where they exist, else a straight line with a
-detour factor at Tobler's off-path speed), and walk back afterwards.
+Sites (the station, households, collection points, given as ``(lon, lat)``)
+are projected onto the nearest *edge* a motorbike may use in the season
+(``planner.roads.snap``), not the nearest junction: travel starts at that
+point, and the part of the edge to each end node is costed at that edge's
+travel time per metre in each direction. Only the drivable network connected
+both ways to the station (site 0) counts. A site farther than
+``walk_offroad_m`` from every such edge is off-road, reached the last-mile
+way: ride to a parking point (the projected point on the nearest drivable
+edge, or the junction where a footpath leaving the house meets the road,
+whichever makes the shorter walk), then walk (along paths where they exist,
+else a straight line × the detour factor at Tobler's off-path speed), and walk
+back afterwards.
 
 Shortest paths run with ``scipy.sparse.csgraph.dijkstra`` from the snapped
-nodes only. Matrices are asymmetric (uphill differs from downhill) and hold
-integers: seconds and metres.
+points only (virtual nodes splitting their edges). Matrices are asymmetric
+(uphill differs from downhill) and hold integers: seconds and metres.
 
 For large matrices, ``time_matrix`` first reduces the graph exactly to the
 nodes that matter (``reduce_to_terminals``: dead-end branches without a site
@@ -18,7 +25,6 @@ threads do not help). Sites that cannot be reached from the station get a
 reason in plain words (``explain_unreachable``): a ford closed in the wet
 season, a closure, one-way or private roads, or no road at all.
 """
-
 from __future__ import annotations
 
 import math
@@ -29,11 +35,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
-from scipy.spatial import cKDTree
 
+from planner.roads.snap import (
+    EARTH_RADIUS_M,
+    RoadSegments,
+    SplitGraph,
+    road_segments,
+    snap_points,
+    split_csr,
+)
 from planner.speeds import SpeedTable, edge_speed_kph, walk_offpath_kph
-
-EARTH_RADIUS_M = 6_371_008.8
 
 
 @dataclass(frozen=True)
@@ -48,42 +59,6 @@ class CsrGraph:
     length_m: csr_matrix
     nodes: tuple
     index: dict
-
-
-def to_csr(G, weight: str, nodes: list | None = None) -> CsrGraph:
-    """Compile the edges of ``G`` that have ``weight`` into a ``CsrGraph``.
-
-    Edges without the attribute (forbidden for that profile and season) are
-    left out. Among parallel edges the one with the least weight is kept.
-    """
-    nodes = list(G.nodes) if nodes is None else nodes
-    index = {n: i for i, n in enumerate(nodes)}
-    rows, cols, w, length = [], [], [], []
-    for u, v, data in G.edges(data=True):
-        value = data.get(weight)
-        if value is None or u == v:
-            continue
-        rows.append(index[u])
-        cols.append(index[v])
-        w.append(float(value))
-        length.append(float(data.get("length", 0.0)))
-    n = len(nodes)
-    rows_a = np.asarray(rows, dtype=np.int64)
-    cols_a = np.asarray(cols, dtype=np.int64)
-    w_a = np.asarray(w, dtype=np.float64)
-    len_a = np.asarray(length, dtype=np.float64)
-    # keep the cheapest of parallel edges: sort by (row, col, weight), take firsts
-    order = np.lexsort((w_a, cols_a, rows_a))
-    rows_a, cols_a, w_a, len_a = rows_a[order], cols_a[order], w_a[order], len_a[order]
-    if len(rows_a):
-        first = np.ones(len(rows_a), dtype=bool)
-        first[1:] = (rows_a[1:] != rows_a[:-1]) | (cols_a[1:] != cols_a[:-1])
-        rows_a, cols_a, w_a, len_a = rows_a[first], cols_a[first], w_a[first], len_a[first]
-    # a zero weight would vanish from a sparse matrix: keep it tiny instead
-    w_a = np.maximum(w_a, 1e-6)
-    weight_m = csr_matrix((w_a, (rows_a, cols_a)), shape=(n, n))
-    length_m = csr_matrix((np.maximum(len_a, 1e-6), (rows_a, cols_a)), shape=(n, n))
-    return CsrGraph(weight=weight_m, length_m=length_m, nodes=tuple(nodes), index=index)
 
 
 def path_lengths(pred: np.ndarray, sources: np.ndarray, length_m: csr_matrix) -> np.ndarray:
@@ -129,6 +104,31 @@ def shortest_from(graph: CsrGraph, sources: np.ndarray) -> tuple[np.ndarray, np.
     length = path_lengths(pred, sources, graph.length_m)
     length[~np.isfinite(dist)] = np.inf
     return dist, length
+
+
+def between_sites(weight: csr_matrix, length_m: csr_matrix, rows: np.ndarray,
+                  block: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """Times and lengths between the graph rows ``rows`` (``inf`` if no path).
+
+    The graph is first reduced exactly to those rows (``reduce_to_terminals``,
+    lengths summed along the same edges), then scipy's Dijkstra runs from
+    ``block`` sources at a time; lengths follow the minimum-weight paths.
+    Returns ``(times, lengths)``, both ``(len(rows), len(rows))``.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    terms = np.unique(rows)
+    red, red_len, red_rows = reduce_to_terminals(weight, terms, length_m)
+    where = dict(zip(terms.tolist(), red_rows.tolist(), strict=True))
+    at = np.array([where[r] for r in rows.tolist()], dtype=np.int64)
+    uniq, inverse = np.unique(at, return_inverse=True)
+    times = np.empty((len(uniq), len(rows)))
+    lengths = np.empty((len(uniq), len(rows)))
+    graph = CsrGraph(red, red_len, (), {})
+    for a in range(0, len(uniq), block):
+        t, d = shortest_from(graph, uniq[a:a + block])
+        times[a:a + block] = t[:, at]
+        lengths[a:a + block] = d[:, at]
+    return times[inverse], lengths[inverse]
 
 
 def reduce_to_terminals(weight: csr_matrix, terminals: np.ndarray,
@@ -238,13 +238,6 @@ def time_matrix(weight: csr_matrix, sources: np.ndarray, targets: np.ndarray,
     return np.vstack(blocks)
 
 
-def _local_xy(lon: np.ndarray, lat: np.ndarray, lat0: float) -> np.ndarray:
-    """Equirectangular metres around latitude ``lat0`` (good to 0.1 % over a district)."""
-    k = math.pi / 180.0 * EARTH_RADIUS_M
-    return np.column_stack([np.asarray(lon) * k * math.cos(math.radians(lat0)),
-                            np.asarray(lat) * k])
-
-
 def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Great-circle distance in metres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -255,11 +248,18 @@ def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 @dataclass(frozen=True)
 class SiteAccess:
-    """How a site is reached. ``park_node`` is the graph node where the
-    motorbikes wait; ``walk_m`` the one-way walk from there (0 on a road);
-    ``walk_in_s``/``walk_out_s`` the walk to and from the site with the kit.
-    ``walk_nodes`` is the walking path from the parking point (graph nodes,
-    possibly empty for a straight-line walk). ``reason`` is set when unreachable.
+    """How a site is reached.
+
+    The motorbike leg starts and ends on road edge ``edge`` (``(u, v, key)`` of
+    the graph) at ``edge_fraction`` of its length from ``u``; ``park_lon`` and
+    ``park_lat`` are that point (where the motorbikes wait), ``road_m`` the
+    straight distance (m) from the site to it. ``park_node`` is the graph node
+    of that edge nearest along it (or the node itself when the site parks at a
+    junction). ``walk_m`` is the one-way walk from the parking point (0 on a
+    road); ``walk_in_s``/``walk_out_s`` the walk to and from the site with the
+    kit. ``walk_nodes`` is the walking path from the parking point (graph
+    nodes, possibly empty for a straight-line walk). ``reason`` is set when
+    unreachable.
     """
 
     lon: float
@@ -273,6 +273,9 @@ class SiteAccess:
     walk_nodes: tuple = ()
     reason: str = ""
     code: str = ""
+    edge: tuple = ()
+    edge_fraction: float = 0.0
+    road_m: float = 0.0
 
     @property
     def reachable(self) -> bool:
@@ -283,7 +286,9 @@ class SiteAccess:
 class TravelMatrices:
     """Asymmetric travel between sites: ``travel_s[i, j]`` and ``distance_m[i, j]``
     (ints; walking included), ``drive_m[i, j]`` the motorbike part alone.
-    Unreachable pairs hold ``UNREACHABLE``."""
+    Unreachable pairs hold ``UNREACHABLE``. ``roads`` says where the road graph
+    comes from (``planner.roads.info.roads_provenance``: ``"openstreetmap"``,
+    ``"generated"`` or ``""`` when unknown)."""
 
     travel_s: np.ndarray
     distance_m: np.ndarray
@@ -291,130 +296,186 @@ class TravelMatrices:
     access: tuple[SiteAccess, ...]
     profile: str
     season: str
+    roads: str = ""
 
 
 UNREACHABLE = 10**9
 
 
-def _node_xy(G, nodes) -> tuple[np.ndarray, np.ndarray]:
-    lon = np.fromiter((G.nodes[n]["x"] for n in nodes), dtype=np.float64, count=len(nodes))
-    lat = np.fromiter((G.nodes[n]["y"] for n in nodes), dtype=np.float64, count=len(nodes))
-    return lon, lat
+@dataclass(frozen=True)
+class _Located:
+    """What ``_locate`` found: the accesses, each reachable site's anchor on the
+    drivable network (``(segment, fraction)``), and what the matrices reuse."""
+
+    access: list[SiteAccess]
+    anchors: list[tuple[int, float] | None]
+    segs: RoadSegments
+    drive_w: np.ndarray
 
 
 def site_access(G, sites: list[tuple[float, float]], season: str, table: SpeedTable,
                 walk_offroad_m: float, walk_limit_m: float, detour_factor: float,
                 profile: str = "motorbike") -> list[SiteAccess]:
-    """Find each site's parking point and walking leg (see the module docstring)."""
+    """Find each site's point on the road, parking point and walking leg (see the
+    module docstring)."""
+    return _locate(G, sites, season, table, walk_offroad_m, walk_limit_m, detour_factor,
+                   profile).access
+
+
+def _locate(G, sites: list[tuple[float, float]], season: str, table: SpeedTable,
+            walk_offroad_m: float, walk_limit_m: float, detour_factor: float,
+            profile: str) -> _Located:
+    """Snap every site to the nearest edge of the drivable network connected both
+    ways to the station (site 0), or give it a walking leg from a parking point."""
+    from scipy.sparse.csgraph import connected_components
+
     drive_attr, walk_attr = f"tt_{profile}_{season}", f"tt_walk_{season}"
-    nodes = list(G.nodes)
-    lon, lat = _node_xy(G, nodes)
-    lat0 = float(np.mean(lat)) if len(lat) else 0.0
-    xy = _local_xy(lon, lat, lat0)
-    drivable = np.zeros(len(nodes), dtype=bool)
-    walkable = np.zeros(len(nodes), dtype=bool)
-    index = {n: i for i, n in enumerate(nodes)}
-    for u, v, data in G.edges(data=True):
-        if drive_attr in data:
-            drivable[index[u]] = drivable[index[v]] = True
-        if walk_attr in data:
-            walkable[index[u]] = walkable[index[v]] = True
-    # only the drivable part connected both ways to the first site (the station)
-    # counts: an island of tracks beyond a footpath is not a parking place
-    drive_graph = to_csr(G, drive_attr, nodes)
-    drivable_all = drivable.copy()
-    home = -1
-    if sites and drivable.any():
-        from scipy.sparse.csgraph import connected_components
+    segs = road_segments(G)
+    n, k = len(segs.nodes), len(sites)
+    site_xy = (segs.to_xy([s[0] for s in sites], [s[1] for s in sites]) if sites
+               else np.zeros((0, 2)))
+    drive_w = segs.edge_weights(drive_attr)
+    drive_ok = np.isfinite(drive_w)
+    lengths = segs.edge_lengths()
 
-        _, label = connected_components(drive_graph.weight, directed=True, connection="strong")
-        cand = np.flatnonzero(drivable)
-        xy0 = _local_xy(np.array([sites[0][0]]), np.array([sites[0][1]]),
-                        float(np.mean(lat)))[0]
-        home = cand[int(np.argmin(np.hypot(*(xy[cand] - xy0).T)))]
-        drivable &= label == label[home]
-    site_lon = np.array([s[0] for s in sites])
-    site_lat = np.array([s[1] for s in sites])
-    site_xy = _local_xy(site_lon, site_lat, lat0)
-    offpath_mps = walk_offpath_kph(table) / 3.6
+    def nowhere(reason: str, code: str) -> _Located:
+        return _Located([SiteAccess(s[0], s[1], None, s[0], s[1], 0, 0, 0, (), reason, code)
+                         for s in sites], [None] * k, segs, drive_w)
 
-    drive_ids = np.flatnonzero(drivable)
-    walk_ids = np.flatnonzero(walkable)
-    if len(drive_ids) == 0:
-        reason = f"no road in the network is open to a {profile} in the {season} season"
-        return [SiteAccess(s[0], s[1], None, s[0], s[1], 0, 0, 0, (), reason, "no_roads")
-                for s in sites]
-    drive_tree = cKDTree(xy[drive_ids])
-    d_drive, i_drive = drive_tree.query(site_xy)
-    if len(walk_ids):
-        walk_tree = cKDTree(xy[walk_ids])
-        d_walk, i_walk = walk_tree.query(site_xy)
-    else:
-        d_walk = np.full(len(sites), np.inf)
-        i_walk = np.zeros(len(sites), dtype=np.int64)
+    if not drive_ok.any() or not sites:
+        return nowhere(f"no road in the network is open to a {profile} in the {season} "
+                       "season", "no_roads")
+    # only the drivable part connected both ways to the station counts: an island
+    # of tracks beyond a footpath is not a parking place
+    link = drive_ok & (segs.edge_u != segs.edge_v)
+    _, label = connected_components(
+        csr_matrix((np.ones(int(link.sum())), (segs.edge_u[link], segs.edge_v[link])),
+                   shape=(n, n)), directed=True, connection="strong")
+    drive_segs = segs.segments_with(drive_ok)
+    s0 = int(snap_points(segs, site_xy[:1], drive_segs).seg[0])
+    size = np.bincount(label)
+    a0, b0 = int(segs.seg_a[s0]), int(segs.seg_b[s0])
+    home = a0 if size[label[a0]] >= size[label[b0]] else b0
+    in_home = label == label[home]
+    usable = drive_segs & in_home[segs.seg_a] & in_home[segs.seg_b]
+    if not usable.any():
+        return nowhere(f"no road a {profile} can use in the {season} season joins it to "
+                       "the station", "disconnected")
+    node_anchor: dict[int, tuple[int, float]] = {}
+    for s in np.flatnonzero(usable).tolist():
+        node_anchor.setdefault(int(segs.seg_a[s]), (s, 0.0))
+        node_anchor.setdefault(int(segs.seg_b[s]), (s, 1.0))
+    drv = snap_points(segs, site_xy, usable)
 
-    needs_walk = [k for k in range(len(sites)) if d_drive[k] > walk_offroad_m]
-    walk_graph = to_csr(G, walk_attr, nodes) if needs_walk and len(walk_ids) else None
-    walk_len_graph = None
-    if walk_graph is not None:
-        # choose walking routes by length (the walking limit is a distance)
-        walk_len_graph = CsrGraph(walk_graph.length_m, walk_graph.length_m,
-                                  walk_graph.nodes, walk_graph.index)
-    result: list[SiteAccess] = []
-    snap_sources = {k: int(walk_ids[i_walk[k]]) for k in needs_walk} if len(walk_ids) else {}
-    dist_rows: dict[int, np.ndarray] = {}
-    pred_rows: dict[int, np.ndarray] = {}
-    if walk_len_graph is not None and snap_sources:
-        uniq = sorted(set(snap_sources.values()))
-        dist, pred = dijkstra(walk_len_graph.weight, directed=True, indices=uniq,
-                              return_predecessors=True, limit=walk_limit_m * 1.01)
-        for r, src in enumerate(uniq):
-            dist_rows[src] = dist[r]
-            pred_rows[src] = pred[r]
+    def at(i: int, anchor: tuple[int, float], point_xy: np.ndarray, walk_m: float = 0.0,
+           walk_in_s: float = 0.0, walk_out_s: float = 0.0, chain: tuple = (),
+           reason: str = "", code: str = "") -> SiteAccess:
+        edge, fraction = segs.edge_on(anchor[0], anchor[1], drive_ok)
+        lon, lat = segs.to_lonlat(point_xy)[0]
+        park = edge[0] if fraction <= 0.5 else edge[1]
+        return SiteAccess(sites[i][0], sites[i][1], park, float(lon), float(lat),
+                          float(walk_m), float(walk_in_s), float(walk_out_s), chain, reason,
+                          code, edge, float(fraction),
+                          float(np.hypot(*(site_xy[i] - point_xy))))
 
-    for k, (s_lon, s_lat) in enumerate(sites):
-        if d_drive[k] <= walk_offroad_m:
-            node = nodes[drive_ids[i_drive[k]]]
-            result.append(SiteAccess(s_lon, s_lat, node, float(lon[index[node]]),
-                                     float(lat[index[node]]), 0.0, 0.0, 0.0))
+    access: list[SiteAccess | None] = [None] * k
+    anchors: list[tuple[int, float] | None] = [None] * k
+    off: list[int] = []
+    for i in range(k):
+        if drv.dist_m[i] <= walk_offroad_m:
+            anchors[i] = (int(drv.seg[i]), float(drv.fraction[i]))
+            access[i] = at(i, anchors[i], drv.point_xy[i])
+        else:
+            off.append(i)
+    if off:
+        offpath_mps = walk_offpath_kph(table) / 3.6
+        walks = _walks(segs, site_xy[off], segs.edge_weights(walk_attr), lengths, in_home,
+                       walk_limit_m, detour_factor)
+        for i, path in zip(off, walks, strict=True):
+            straight_m = float(drv.dist_m[i]) * detour_factor
+            if path is not None and path[0] < straight_m:
+                walk_m, park, chain, t_in, t_out, offpath_m = path
+                anchor = node_anchor[park]
+                point = segs.xy[park]
+            else:
+                walk_m, chain, t_in, t_out, offpath_m = straight_m, (), 0.0, 0.0, straight_m
+                anchor = (int(drv.seg[i]), float(drv.fraction[i]))
+                point = drv.point_xy[i]
+            if walk_m > walk_limit_m:
+                access[i] = at(i, anchor, point, walk_m, reason=(
+                    f"unreachable: {walk_m / 1000:.1f} km on foot beyond the walking limit "
+                    f"of {walk_limit_m / 1000:.1f} km"), code="walk_limit")
+                continue
+            anchors[i] = anchor
+            access[i] = at(i, anchor, point, walk_m, t_in + offpath_m / offpath_mps,
+                           t_out + offpath_m / offpath_mps,
+                           tuple(segs.nodes[r] for r in chain))
+    result = [a for a in access if a is not None]
+    result = _explain_cut_off(G, result, segs, site_xy, drive_ok, usable, in_home, home,
+                              walk_offroad_m, profile, season, table)
+    return _Located(result, anchors, segs, drive_w)
+
+
+def _walks(segs: RoadSegments, points_xy: np.ndarray, walk_w: np.ndarray,
+           lengths: np.ndarray, park_mask: np.ndarray, walk_limit_m: float,
+           detour_factor: float) -> list[tuple | None]:
+    """The shortest walk from each point to a node of ``park_mask``: straight (× the
+    detour factor) to the nearest walkable edge, then along walkable edges.
+
+    Returns per point ``None`` (no path within the limit) or ``(walk_m, park_row,
+    chain, walk_in_s, walk_out_s, offpath_m)``: ``chain`` the node rows from the
+    parking node towards the house, the times along the path only (the
+    off-path part, ``offpath_m``, is timed by the caller).
+    """
+    walk_ok = np.isfinite(walk_w)
+    if not walk_ok.any():
+        return [None] * len(points_xy)
+    snap = snap_points(segs, points_xy, segs.segments_with(walk_ok))
+    anchors = [(int(s), float(f)) for s, f in zip(snap.seg, snap.fraction, strict=True)]
+    by_length = split_csr(segs, np.where(walk_ok, lengths, np.nan), lengths, anchors)
+    by_time = split_csr(segs, walk_w, lengths, anchors)
+    parks = np.flatnonzero(park_mask)
+    times = by_time.weight.todok()
+    out: list[tuple | None] = []
+    rows_all = by_length.anchor_rows.tolist()
+    for start in range(0, len(rows_all), 64):  # 64 rows × n at a time bounds memory
+        out += _walks_from(by_length, rows_all[start:start + 64], snap.dist_m[start:start + 64],
+                           parks, times, walk_limit_m, detour_factor)
+    return out
+
+
+def _walks_from(by_length: SplitGraph, rows: list[int], offroad_m: np.ndarray,
+                parks: np.ndarray, times, walk_limit_m: float,
+                detour_factor: float) -> list[tuple | None]:
+    """``_walks`` for the points at ``rows`` of the cut walking graph."""
+    src = np.unique(rows)
+    dist, pred = dijkstra(by_length.weight, directed=True, indices=src,
+                          return_predecessors=True, limit=walk_limit_m * 1.01)
+    where = {int(r): q for q, r in enumerate(src.tolist())}
+    out: list[tuple | None] = []
+    for j, row in enumerate(rows):
+        q = where[row]
+        reach = dist[q, parks]
+        if not np.isfinite(reach).any():
+            out.append(None)
             continue
-        # candidate 1: straight across country to the nearest drivable node
-        best = (float(d_drive[k]) * detour_factor, int(drive_ids[i_drive[k]]), ())
-        # candidate 2: to the nearest path node, then along paths to a drivable node
-        if k in snap_sources and snap_sources[k] in dist_rows:
-            src = snap_sources[k]
-            dist = dist_rows[src]
-            reach = dist[drive_ids]
-            if np.isfinite(reach).any():
-                j = int(np.argmin(reach))
-                total = float(reach[j]) + float(d_walk[k]) * detour_factor
-                if total < best[0]:
-                    park = int(drive_ids[j])
-                    chain = [park]
-                    pred = pred_rows[src]
-                    while chain[-1] != src and pred[chain[-1]] >= 0:
-                        chain.append(int(pred[chain[-1]]))
-                    best = (total, park, tuple(chain))  # park ... snap node
-        walk_m, park, chain = best
-        park_node = nodes[park]
-        if walk_m > walk_limit_m:
-            result.append(SiteAccess(
-                s_lon, s_lat, park_node, float(lon[park]), float(lat[park]), walk_m, 0, 0,
-                (), f"unreachable: {walk_m / 1000:.1f} km on foot beyond the walking limit "
-                    f"of {walk_limit_m / 1000:.1f} km", "walk_limit"))
-            continue
-        walk_in, walk_out = _walk_times(G, [nodes[i] for i in chain], walk_attr)
-        off_m = (walk_m - _chain_length(G, [nodes[i] for i in chain])) if chain else walk_m
-        walk_in += off_m / offpath_mps
-        walk_out += off_m / offpath_mps
-        result.append(SiteAccess(s_lon, s_lat, park_node, float(lon[park]), float(lat[park]),
-                                 walk_m, walk_in, walk_out, tuple(nodes[i] for i in chain)))
-    return _explain_cut_off(G, result, nodes, xy, site_xy, drivable_all, drivable, home,
-                            walk_offroad_m, profile, season, table)
+        m = int(np.argmin(reach))
+        park = int(parks[m])
+        path = [park]  # park ... house end, walked back to front from the house
+        while path[-1] != row and pred[q, path[-1]] >= 0:
+            path.append(int(pred[q, path[-1]]))
+        t_out = sum(float(times.get((b, a), 0.0) or times.get((a, b), 0.0))
+                    for a, b in zip(path, path[1:], strict=False))
+        t_in = sum(float(times.get((a, b), 0.0) or times.get((b, a), 0.0))
+                   for a, b in zip(path, path[1:], strict=False))
+        offpath_m = float(offroad_m[j]) * detour_factor
+        chain = tuple(r for r in path if r < by_length.n_nodes)
+        out.append((float(reach[m]) + offpath_m, park, chain, t_in, t_out, offpath_m))
+    return out
 
 
-def _explain_cut_off(G, result: list[SiteAccess], nodes: list, xy: np.ndarray,
-                     site_xy: np.ndarray, drivable_all: np.ndarray, drivable: np.ndarray,
+def _explain_cut_off(G, result: list[SiteAccess], segs: RoadSegments, site_xy: np.ndarray,
+                     drive_ok: np.ndarray, usable: np.ndarray, in_home: np.ndarray,
                      home: int, walk_offroad_m: float, profile: str, season: str,
                      table: SpeedTable) -> list[SiteAccess]:
     """Sites beyond the walking limit whose own road is cut off from the station: say
@@ -424,22 +485,26 @@ def _explain_cut_off(G, result: list[SiteAccess], nodes: list, xy: np.ndarray,
         return result
     # roads a vehicle could use were it not for fords, closures or restrictions
     drop = {k.format(season=season) for _c, keys, _t in CAUSES for k in keys}
-    index = {n: i for i, n in enumerate(nodes)}
-    could = drivable_all.copy()
-    for u, v, data in G.edges(data=True):
-        if not (could[index[u]] and could[index[v]]):
-            free = {k: val for k, val in data.items() if k not in drop}
-            if edge_speed_kph(free, profile, season, table) > 0:
-                could[index[u]] = could[index[v]] = True
-    extra = np.flatnonzero(could & ~drivable)
-    if not len(extra):
+    could = drive_ok.copy()
+    for e in np.flatnonzero(~drive_ok).tolist():
+        free = {key: val for key, val in segs.edge_data[e].items() if key not in drop}
+        could[e] = edge_speed_kph(free, profile, season, table) > 0
+    could_segs = segs.segments_with(could)
+    if not (could_segs & ~usable).any():
         return result
-    d, i = cKDTree(xy[extra]).query(site_xy[cut])
-    own = {k: nodes[int(extra[j])] for k, dist, j in zip(cut, d, i, strict=True)
-           if dist <= walk_offroad_m}
+    snap = snap_points(segs, site_xy[cut], could_segs)
+    own: dict[int, object] = {}
+    for j, k in enumerate(cut):
+        s = int(snap.seg[j])
+        if s < 0 or usable[s] or snap.dist_m[j] > walk_offroad_m:
+            continue
+        ends = [int(x) for x in (segs.seg_a[s], segs.seg_b[s]) if not in_home[x]]
+        if ends:
+            own[k] = segs.nodes[ends[0]]
     if not own:
         return result
-    why = explain_unreachable(G, nodes[home], list(set(own.values())), profile, season, table)
+    why = explain_unreachable(G, segs.nodes[home], list(set(own.values())), profile, season,
+                              table)
     for k, node in own.items():
         if node in why:
             code, text = why[node]
@@ -448,29 +513,6 @@ def _explain_cut_off(G, result: list[SiteAccess], nodes: list, xy: np.ndarray,
                                           f"{a.walk_m / 1000:.1f} km, beyond the walking limit",
                                 code=code)
     return result
-
-
-def _edge_min(G, u, v, attr: str) -> dict:
-    best = None
-    for data in G.get_edge_data(u, v, default={}).values():
-        if attr in data and (best is None or data[attr] < best[attr]):
-            best = data
-    return best or {}
-
-
-def _chain_length(G, chain: list) -> float:
-    return sum(float(_edge_min(G, a, b, "length").get("length", 0.0))
-               for a, b in zip(chain, chain[1:], strict=False))
-
-
-def _walk_times(G, chain: list, attr: str) -> tuple[float, float]:
-    """Seconds along ``chain`` (park → house) and back (house → park)."""
-    t_in = sum(float(_edge_min(G, a, b, attr).get(attr, 0.0))
-               for a, b in zip(chain, chain[1:], strict=False))
-    back = list(reversed(chain))
-    t_out = sum(float(_edge_min(G, a, b, attr).get(attr, 0.0))
-                for a, b in zip(back, back[1:], strict=False))
-    return t_in, t_out
 
 
 CAUSES: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -575,7 +617,7 @@ def _blocked_on_path(G, nodes: list, cells: dict, pred: np.ndarray, s: int, t: i
 
 
 def travel_matrices(G, sites: list[tuple[float, float]], season: str, table: SpeedTable,
-                    walk_offroad_m: float = 150.0, walk_limit_m: float = 3000.0,
+                    walk_offroad_m: float = 30.0, walk_limit_m: float = 3000.0,
                     detour_factor: float = 1.3, profile: str = "motorbike") -> TravelMatrices:
     """Asymmetric time and distance matrices between ``sites`` (site 0 first).
 
@@ -583,24 +625,22 @@ def travel_matrices(G, sites: list[tuple[float, float]], season: str, table: Spe
     the parking points + walk from there to j. Pairs with no route, and sites
     that are unreachable, hold ``UNREACHABLE``.
     """
-    access = site_access(G, sites, season, table, walk_offroad_m, walk_limit_m,
-                         detour_factor, profile)
+    from planner.roads.info import roads_provenance
+
+    found = _locate(G, sites, season, table, walk_offroad_m, walk_limit_m, detour_factor,
+                    profile)
+    access = found.access
     n = len(sites)
-    attr = f"tt_{profile}_{season}"
-    graph = to_csr(G, attr)
-    park_rows = sorted({graph.index[a.park_node] for a in access
-                        if a.reachable and a.park_node is not None})
-    times, lengths = shortest_from(graph, np.array(park_rows, dtype=np.int64))
-    row_of = {r: k for k, r in enumerate(park_rows)}
+    ok = [i for i, a in enumerate(access) if a.reachable and found.anchors[i] is not None]
+    graph = split_csr(found.segs, found.drive_w, found.segs.edge_lengths(),
+                      [found.anchors[i] for i in ok])
+    times, lengths = between_sites(graph.weight, graph.length_m, graph.anchor_rows)
     travel = np.full((n, n), float(UNREACHABLE))
     dist = np.full((n, n), float(UNREACHABLE))
     drive = np.full((n, n), float(UNREACHABLE))
     ok = [i for i, a in enumerate(access) if a.reachable and a.park_node is not None]
     if ok:
-        p = np.array([graph.index[access[i].park_node] for i in ok])
-        rows = np.array([row_of[graph.index[access[i].park_node]] for i in ok])
-        t = times[np.ix_(rows, p)]
-        d = lengths[np.ix_(rows, p)]
+        t, d = times, lengths
         w_out = np.array([access[i].walk_out_s for i in ok])
         w_in = np.array([access[i].walk_in_s for i in ok])
         w_m = np.array([access[i].walk_m for i in ok])
@@ -629,4 +669,4 @@ def travel_matrices(G, sites: list[tuple[float, float]], season: str, table: Spe
                 access[i] = replace(access[i], reason=f"unreachable: {reason}", code=code)
     return TravelMatrices(travel_s=travel.astype(np.int64), distance_m=dist.astype(np.int64),
                           drive_m=drive.astype(np.int64), access=tuple(access),
-                          profile=profile, season=season)
+                          profile=profile, season=season, roads=roads_provenance(G))

@@ -119,36 +119,34 @@ def test_a_closed_ford_cuts_off_the_sites_behind_it_in_the_wet_season(andorra):
     assert "ford" in wet.access[1].reason and "wet" in wet.access[1].reason
 
 
-def test_xml_and_pbf_differ_only_by_the_ways_the_newer_pbf_adds(shared_data: Path):
-    """The two files are different snapshots (the PBF has three ways more, one of
-    them a path). Read by the same reader, the graphs differ exactly by that path:
-    every other node and edge is identical."""
-    from planner.roads.osm import build_graph, read_osm
+def _signature(G) -> tuple:
+    """Every node and edge of ``G`` with all its attributes (geometry as coordinates)."""
+    def value(v):
+        return tuple(v.coords) if hasattr(v, "coords") else v
 
-    def graph_signature(G) -> tuple:
-        nodes = sorted((n, round(d["x"], 7), round(d["y"], 7)) for n, d in G.nodes(data=True))
-        edges = sorted((u, v, d["osmid"], d["length"], d.get("highway"), bool(d["reversed"]))
-                       for u, v, d in G.edges(data=True))
-        return nodes, edges
+    nodes = sorted((n, tuple(sorted((k, value(v)) for k, v in d.items())))
+                   for n, d in G.nodes(data=True))
+    edges = sorted((u, v, tuple(sorted((k, repr(value(x))) for k, x in d.items())))
+                   for u, v, d in G.edges(data=True))
+    graph = {k: v for k, v in G.graph.items()}
+    return nodes, edges, graph
+
+
+def test_graphs_from_the_shared_osm_gz_and_osm_pbf_are_identical(shared_data: Path):
+    """The shared ``.osm.gz`` was written from the ``.osm.pbf`` (same nodes, ways and
+    relations): read by the one reader, the two give identical graphs, every node
+    and edge with every attribute (tags, lengths, geometries, fords, places)."""
+    from planner.roads.osm import build_graph, read_osm
 
     pbf = build_graph(read_osm(shared_data / "osm" / "andorra-2013.osm.pbf"))
     xml = build_graph(read_osm(shared_data / "osm" / "andorra-2013.osm.gz"))
-    extra = {128167681}
-    pbf_ways = {d["osmid"] for _u, _v, d in pbf.edges(data=True)}
-    xml_ways = {d["osmid"] for _u, _v, d in xml.edges(data=True)}
-    assert pbf_ways - xml_ways == extra and xml_ways <= pbf_ways
-    pbf.remove_edges_from([(u, v, k) for u, v, k, d in pbf.edges(keys=True, data=True)
-                           if d["osmid"] in extra])
-    pbf.remove_nodes_from([n for n in list(pbf.nodes) if pbf.degree(n) == 0])
-    p_nodes, p_edges = graph_signature(pbf)
-    x_nodes, x_edges = graph_signature(xml)
-    # where the path leaves a road, the PBF's graph has one node more, splitting that
-    # road's edge pair in two; everything else is identical
-    assert set(x_nodes) <= set(p_nodes) and len(p_nodes) == len(x_nodes) + 1
-    assert len(p_edges) == len(x_edges) + 2
-    assert len(set(x_edges) - set(p_edges)) == 2
-    length = sum(e[3] for e in p_edges) - sum(e[3] for e in x_edges)
-    assert abs(length) < 0.01
+    assert pbf.number_of_nodes() > 2000 and pbf.number_of_edges() > 5000
+    p_nodes, p_edges, p_graph = _signature(pbf)
+    x_nodes, x_edges, x_graph = _signature(xml)
+    assert len(p_nodes) == len(x_nodes) and len(p_edges) == len(x_edges)
+    assert p_nodes == x_nodes
+    assert p_edges == x_edges
+    assert p_graph == x_graph
 
 
 def test_roads_info_reports_the_network(andorra, tmp_path: Path):
@@ -166,3 +164,145 @@ def test_roads_info_reports_the_network(andorra, tmp_path: Path):
     for words in ("nodes:", "km by class", "km by surface", "elevation:", "steep edges",
                   "connected components: 1"):
         assert words in result.output
+
+
+CENTRE = (1.5218, 42.5063)  # Andorra la Vella
+
+
+def _drive_core(G, attr: str = "tt_motorbike_dry"):
+    """The station (the drivable node nearest the centre of Andorra la Vella) and the
+    drivable edges connected both ways to it, as ``(u, v, key, data)``."""
+    drive = nx.DiGraph((u, v) for u, v, d in G.edges(data=True) if attr in d and u != v)
+    core = max(nx.strongly_connected_components(drive), key=len)
+    station = min(core, key=lambda n: (G.nodes[n]["x"] - CENTRE[0]) ** 2
+                  + (G.nodes[n]["y"] - CENTRE[1]) ** 2)
+    edges = [(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True)
+             if attr in d and u in core and v in core]
+    return station, edges
+
+
+def _cheapest(attr: str):
+    """A networkx weight: the cheapest parallel edge having ``attr``; ``None`` (no
+    edge) when none has it (networkx would count a missing attribute as 1)."""
+    return lambda _u, _v, parallel: min((d[attr] for d in parallel.values() if attr in d),
+                                        default=None)
+
+
+def _metric(G):
+    """(lon, lat) → local metres, as the planner measures (equirectangular)."""
+    from planner.roads.snap import EARTH_RADIUS_M
+
+    lat0 = float(np.mean([d["y"] for _n, d in G.nodes(data=True)]))
+    k = np.pi / 180 * EARTH_RADIUS_M
+    kx = k * np.cos(np.radians(lat0))
+    return lambda lon, lat: (lon * kx, lat * k), lambda x, y: (x / kx, y / k)
+
+
+def _line(G, u, v, d, to_xy):
+    from shapely.geometry import LineString
+
+    coords = (list(d["geometry"].coords) if "geometry" in d
+              else [(G.nodes[u]["x"], G.nodes[u]["y"]), (G.nodes[v]["x"], G.nodes[v]["y"])])
+    return LineString([to_xy(x, y) for x, y in coords])
+
+
+def test_every_site_within_30_m_of_a_road_rides_from_that_road(andorra):
+    """200 sites placed 0–30 m from random motorbike roads: none gets a walking leg;
+    each is snapped to its nearest such road (checked against every edge), the
+    parking point lies on it, and the ride from the station is the ride to one of
+    that edge's ends plus the share of the edge, in that direction."""
+    from shapely.geometry import Point
+
+    from planner.matrix import travel_matrices
+
+    G, _ = andorra
+    table = load_speed_table()
+    station, edges = _drive_core(G)
+    to_xy, to_ll = _metric(G)
+    rng = np.random.default_rng(14)
+    lines = [_line(G, u, v, d, to_xy) for u, v, _k, d in edges]
+    sites = [(G.nodes[station]["x"], G.nodes[station]["y"])]
+    for e in rng.choice(len(edges), 200).tolist():
+        p = lines[e].interpolate(rng.uniform(0, 1), normalized=True)
+        r, ang = rng.uniform(0, 28), rng.uniform(0, 2 * np.pi)
+        sites.append(to_ll(p.x + r * np.cos(ang), p.y + r * np.sin(ang)))
+    tm = travel_matrices(G, sites, "dry", table, walk_offroad_m=30.0)
+    dist = nx.single_source_dijkstra_path_length(G, station, weight=_cheapest("tt_motorbike_dry"))
+    by_key = {(u, v, k): (d, line) for (u, v, k, d), line in zip(edges, lines, strict=True)}
+    for i, ((lon, lat), a) in enumerate(zip(sites, tm.access, strict=True)):
+        site = Point(*to_xy(lon, lat))
+        nearest = min(line.distance(site) for line in lines)
+        assert a.reachable and a.walk_m == 0 and a.walk_nodes == (), (i, a)
+        assert a.road_m <= 30.0 and a.road_m == pytest.approx(nearest, abs=0.01), i
+        data, line = by_key[a.edge]
+        assert line.distance(site) == pytest.approx(nearest, abs=0.01)
+        assert line.distance(Point(*to_xy(a.park_lon, a.park_lat))) < 0.01
+        if i == 0:
+            continue
+        u, v, _k = a.edge
+        f = a.edge_fraction
+        ways = [dist[u] + f * data["tt_motorbike_dry"]]
+        back = [d for d in G.get_edge_data(v, u, default={}).values()
+                if d.get("osmid") == data.get("osmid") and "tt_motorbike_dry" in d
+                and d.get("length") == data.get("length")]
+        if back:
+            ways.append(dist[v] + (1 - f) * min(d["tt_motorbike_dry"] for d in back))
+        assert abs(tm.travel_s[0, i] - min(ways)) <= 1, (i, a, ways)
+
+
+def test_houses_0_20_150_and_600_m_from_a_road_walk_only_when_off_it(andorra):
+    """Houses 0, 20, 150 and 600 m from a primary or secondary road, straight out
+    from its middle where no other road or path is nearer: with the default
+    settings the first two ride to their door, the others park on the road below
+    them and walk straight × the detour factor (within 15 %)."""
+    from shapely.geometry import LineString, Point
+
+    from planner.domain import Parameters
+    from planner.matrix import travel_matrices
+
+    G, _ = andorra
+    table = load_speed_table()
+    params = Parameters()
+    station, edges = _drive_core(G)
+    to_xy, to_ll = _metric(G)
+    every = [_line(G, u, v, d, to_xy) for u, v, d in G.edges(data=True)]
+    offsets = (0.0, 20.0, 150.0, 600.0)
+    found = None
+    for u, v, _k, d in sorted(edges, key=lambda e: -e[3]["length"]):
+        if d.get("highway") not in ("primary", "secondary") or d["length"] < 300:
+            continue
+        line = _line(G, u, v, d, to_xy)
+        mid = line.interpolate(0.5, normalized=True)
+        ahead = line.interpolate(0.5 + 5 / line.length, normalized=True)
+        tx, ty = ahead.x - mid.x, ahead.y - mid.y
+        norm = np.hypot(tx, ty)
+        for side in (1, -1):
+            nx_, ny_ = -ty / norm * side, tx / norm * side
+            houses = [Point(mid.x + r * nx_, mid.y + r * ny_) for r in offsets]
+            if all(min(g.distance(h) for g in every) >= line.distance(h) - 0.01
+                   and abs(line.distance(h) - r) < 1.0 for h, r in zip(houses, offsets,
+                                                                      strict=True)):
+                found = (line, houses)
+                break
+        if found:
+            break
+    assert found is not None, "no road with open country on one side"
+    line, houses = found
+    sites = [(G.nodes[station]["x"], G.nodes[station]["y"])] + [to_ll(h.x, h.y)
+                                                                   for h in houses]
+    tm = travel_matrices(G, sites, "dry", table, params.walk_offroad_m, params.walk_limit_m,
+                         params.walk_detour_factor)
+    assert params.walk_offroad_m == 30.0
+    for r, a in zip(offsets, tm.access[1:], strict=True):
+        assert a.reachable, a
+        if r <= params.walk_offroad_m:
+            assert a.walk_m == 0, (r, a)
+        else:
+            assert a.walk_m == pytest.approx(r * params.walk_detour_factor, rel=0.15), (r, a)
+            assert a.walk_in_s > 0 and a.walk_out_s > 0
+        # every house parks on the road below it, not at a junction
+        assert line.distance(Point(*to_xy(a.park_lon, a.park_lat))) < 0.01
+        assert LineString([to_xy(a.park_lon, a.park_lat), to_xy(a.lon, a.lat)]).length \
+            == pytest.approx(r, abs=1.0)
+    walks = [int(tm.travel_s[0, i]) for i in range(1, 5)]
+    assert walks[0] <= walks[1] < walks[2] < walks[3]

@@ -34,6 +34,7 @@ from planner.engine import solve
 from planner.errors import PlannerError
 from planner.matrix import UNREACHABLE, TravelMatrices, travel_matrices
 from planner.problem import RoutingProblem, Solution
+from planner.roads.info import fiction_note
 from planner.speeds import load_speed_table
 
 #: Travel matrices for sites ``coords`` ((lon, lat), row 0 the station) in a season.
@@ -84,7 +85,7 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
     unserved.sort(key=lambda u: (order.get(u.household, 0), modes.get(u.mode, 3)))
     notes = []
     if scenario.fictional:
-        notes.append("Fictional demo data: every name, person and road is made up.")
+        notes.append(fiction_note(True, matrices.roads))
     return Plan(date=scenario.date, scenario=scenario.name, fictional=scenario.fictional,
                 season=scenario.parameters.season, engine=solution.engine,
                 routes=tuple(routes), unserved=tuple(unserved),

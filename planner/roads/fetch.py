@@ -76,5 +76,6 @@ def fetch_roads(query: str, out_path: str | Path, dem_paths: Sequence[str | Path
                          "try again later or use `python plan.py roads import FILE`") from None
     G, stats, notes = prepare_graph(G, dem_paths, closures)
     G.graph["source"] = f"osmnx download: {query}"
+    G.graph["roads_data"] = "openstreetmap"
     save_graph(G, out_path)
     return G, {"stats": stats, "warnings": notes}

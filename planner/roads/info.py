@@ -88,3 +88,42 @@ def scenario_reach(G, scenario: Any, table: SpeedTable) -> list[dict[str, Any]]:
                 rows.append({"season": season, "household": h.id, "code": a.code,
                              "reason": a.reason, "approximate": h.approximate})
     return rows
+
+
+OSM_SUFFIXES = (".osm", ".osm.pbf", ".pbf", ".osm.gz", ".osm.bz2", ".osm.xml")
+
+
+def roads_provenance(G) -> str:
+    """Where road graph ``G`` comes from: ``"openstreetmap"``, ``"generated"`` or
+    ``""`` (unknown).
+
+    Reads the graph attributes set when it was made: ``roads_data`` (set by
+    ``roads import``/``roads fetch``), else a ``note`` that says GENERATED (the
+    demo and benchmark networks), else ``source`` naming an OSM file or an
+    osmnx download, else osmnx's own ``created_with``.
+    """
+    data = str(G.graph.get("roads_data", "")).lower()
+    if data in ("openstreetmap", "generated"):
+        return data
+    if "generated" in str(G.graph.get("note", "")).lower():
+        return "generated"
+    source = str(G.graph.get("source", "")).lower()
+    if source.endswith(OSM_SUFFIXES) or source.startswith("osmnx download"):
+        return "openstreetmap"
+    if str(G.graph.get("created_with", "")).lower().startswith("osmnx"):
+        return "openstreetmap"
+    return ""
+
+
+def fiction_note(fictional: bool, roads: str) -> str:
+    """The plan's note on made-up data ("" for real data). ``roads`` is
+    ``roads_provenance`` of the road graph: real OpenStreetMap roads are never
+    called made up, and unknown roads are not called either."""
+    if not fictional:
+        return ""
+    if roads == "openstreetmap":
+        return ("Fictional demo data: every name and person is made up; fictional "
+                "residents on real OpenStreetMap roads.")
+    if roads == "generated":
+        return "Fictional demo data: every name, person and road is made up."
+    return "Fictional demo data: every name and person is made up."

@@ -333,6 +333,7 @@ def build_graph(roads: OsmRoads, bbox: tuple[float, float, float, float] | None 
     places = [p for p in roads.places
               if inside_mask(np.array([p["lon"]]), np.array([p["lat"]]), bbox, boundary)[0]]
     G.graph["places"] = json.dumps(places, ensure_ascii=False)
+    G.graph["roads_data"] = "openstreetmap"  # see planner.roads.info.roads_provenance
     if G.number_of_edges() == 0:
         raise RoadsError("no roads, tracks or paths inside the area › check --bbox W,S,E,N "
                          "(lon, lat) or --boundary")
