@@ -684,16 +684,24 @@ HOUSEHOLDS_TABLE = TableSpec()
 def _canonical_columns(header: list[str], col: _Collector,
                        spec: TableSpec = HOUSEHOLDS_TABLE) -> list[str | None]:
     names: list[str | None] = []
+    first: dict[str, tuple[int, str]] = {}
     for k, raw in enumerate(header, start=1):
         name = nfc(raw)
         if not name:
             names.append(None)
             continue
         key = name.lower().strip()
-        if key in spec.columns:
-            names.append(key)
-        elif fold(name) in spec.aliases:
-            names.append(spec.aliases[fold(name)])
+        canonical = key if key in spec.columns else spec.aliases.get(fold(name))
+        if canonical is not None and canonical in first:
+            at, given = first[canonical]
+            col.error(f"header, column {k} '{name}'",
+                      f"a second {canonical} column (column {at} '{given}' is one already); "
+                      "only one of them would be read", "keep one column per field: delete "
+                      "or rename the other")
+            names.append(None)
+        elif canonical is not None:
+            first[canonical] = (k, name)
+            names.append(canonical)
         else:
             col.error(f"header, column {k} '{name}'", "unknown column",
                       _suggest(key, spec.columns))

@@ -41,7 +41,10 @@ def _scenario(folder: Path) -> Path:
             rows[k] = ",".join(cells)
     (folder / "households.csv").write_text("".join(rows), encoding="utf-8")
     text = (DEMO / "scenario.yaml").read_text(encoding="utf-8")
-    text += "campaign:\n  deadline: 2026-12-11\n  max_attempts: 2\n  retry_after_days: 2\n"
+    # the campaign starts on Saturday 21 (an outcome may be recorded that day),
+    # Monday 23 is a holiday, so the first planned day is still Tuesday 24
+    text += ("campaign:\n  start: 2026-11-21\n  holidays: [2026-11-23]\n"
+             "  deadline: 2026-12-11\n  max_attempts: 2\n  retry_after_days: 2\n")
     (folder / "scenario.yaml").write_text(text, encoding="utf-8")
     return folder / "scenario.yaml"
 
@@ -88,7 +91,7 @@ def test_bad_rows_refuse_the_whole_file(campaign) -> None:
     result = CliRunner().invoke(cli, ["record", str(out), str(DATA / "bad_rows.csv")])
     assert result.exit_code == 2
     message = result.output
-    for row, word in ((3, "not a date"), (4, "unknown team"), (5, "unknown resident"),
+    for row, word in ((3, "does not exist"), (4, "unknown team"), (5, "unknown resident"),
                       (6, "lives in household"), (7, "unknown outcome"),
                       (8, "already has a row")):
         assert f"row {row}" in message and word in message
