@@ -172,3 +172,19 @@ def test_damaged_campaign_db_exit_3_names_file_and_recovery(
     after = sorted(p.relative_to(campaign) for p in campaign.rglob("*")
                    if not p.name.startswith("campaign.db-"))
     assert after == before
+
+
+def test_a_graph_path_that_is_not_a_graph_is_not_called_missing(tmp_path: Path) -> None:
+    """Loading a road graph from a path that exists but holds something else (an
+    OSM file, a folder) says so (exit 3), not "not found"."""
+    from planner.errors import RoadsError
+    from planner.roads.io import load_graph
+
+    osm = tmp_path / "commune.osm"
+    osm.write_text("<osm version='0.6'></osm>\n", encoding="utf-8")
+    for given in (osm, tmp_path):
+        with pytest.raises(RoadsError) as err:
+            load_graph(str(given))
+        assert "exists but is not a road graph" in str(err.value)
+        assert "not found" not in str(err.value)
+        assert err.value.exit_code == 3
