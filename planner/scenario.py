@@ -315,8 +315,9 @@ def _parse_yaml(path: Path, col: _Collector) -> dict | None:
     text = read_text(path, col)
     if text is None:
         return None
-    loader = _unique_key_loader()(text)
+    loader = None
     try:
+        loader = _unique_key_loader()(text)  # reads the stream: may raise already
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -330,7 +331,8 @@ def _parse_yaml(path: Path, col: _Collector) -> dict | None:
                   "write dates as YYYY-MM-DD with a real month and day")
         return None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     for key, first, line in loader.duplicates:
         col.error(f"line {line}, field {key}",
                   f"'{key}' is given twice in the same block (first on line {first}); "
