@@ -53,15 +53,21 @@ def _road_segments(path: str, mtime_ns: int) -> tuple[np.ndarray, np.ndarray] | 
     return coords, ends
 
 
+def _segments_of(graph_path: str | Path) -> tuple[np.ndarray, np.ndarray] | None:
+    """``_road_segments`` of the file as it is now; None when it cannot be read
+    as GraphML with node coordinates (loading the graph later says why)."""
+    path = Path(graph_path)
+    try:
+        return _road_segments(str(path.resolve()), path.stat().st_mtime_ns)
+    except (ET.ParseError, OSError, ValueError):
+        return None
+
+
 def distance_to_roads_m(lon: float, lat: float, graph_path: str | Path) -> float | None:
     """Straight-line metres from (lon, lat) to the nearest edge chord (or node) of
     the GraphML road graph at ``graph_path``; None when the file cannot be read
-    as GraphML with node coordinates (loading it later says why)."""
-    path = Path(graph_path)
-    try:
-        found = _road_segments(str(path.resolve()), path.stat().st_mtime_ns)
-    except (ET.ParseError, OSError, ValueError):
-        return None
+    as GraphML with node coordinates."""
+    found = _segments_of(graph_path)
     if found is None:
         return None
     coords, ends = found
@@ -84,11 +90,7 @@ def distance_to_roads_m(lon: float, lat: float, graph_path: str | Path) -> float
 
 def graph_extent(graph_path: str | Path) -> tuple[float, float, float, float] | None:
     """(lon min, lat min, lon max, lat max) of the graph's nodes, or None."""
-    path = Path(graph_path)
-    try:
-        found = _road_segments(str(path.resolve()), path.stat().st_mtime_ns)
-    except (ET.ParseError, OSError, ValueError):
-        return None
+    found = _segments_of(graph_path)
     if found is None:
         return None
     coords = found[0]

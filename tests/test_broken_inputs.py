@@ -188,3 +188,21 @@ def test_a_graph_path_that_is_not_a_graph_is_not_called_missing(tmp_path: Path) 
         assert "exists but is not a road graph" in str(err.value)
         assert "not found" not in str(err.value)
         assert err.value.exit_code == 3
+
+
+@pytest.mark.parametrize("given, words", [
+    ("2026-02-30", "2026-02-30 does not exist: February 2026 has 28 days"),
+    ("2026-13-01", "month 13 does not exist"),
+    ("30/02/2026", "'30/02/2026' is not a date (write it as YYYY-MM-DD)"),
+])
+def test_date_option_says_the_day_does_not_exist(given: str, words: str,
+                                                 tmp_path: Path) -> None:
+    """``day --date`` with a day that does not exist says so (exit 2), instead of
+    "does not match the format", and writes nothing."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["day", str(DATA / "scenarios" / "ok_small"),
+                                      "--date", given, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "--date" in result.output and words in result.output
+    assert "does not match the format" not in result.output
+    assert not out.exists()
