@@ -485,8 +485,10 @@ def _parse_campaign(raw: Any, team_ids: set[str], col: _Collector) -> CampaignSe
         for team, dates in off.items():
             team_id = nfc(team)
             if team_id not in team_ids:
+                close = difflib.get_close_matches(team_id, sorted(team_ids), n=1)
                 col.error(f"campaign.days_off.{team_id}", "unknown team",
-                          _suggest(team_id, team_ids or {"(no teams)"}))
+                          (f"did you mean '{close[0]}'? " if close else "")
+                          + f"teams: {', '.join(sorted(team_ids)) or '(none)'}")
                 continue
             pairs += [(team_id, d) for d in
                       _campaign_dates(dates, f"campaign.days_off.{team_id}", col)]
