@@ -1022,6 +1022,10 @@ def load_scenario(path: str | Path, check_roads: bool = True,
     teams = _parse_teams(data.get("teams"), col)
     parameters = _parse_parameters(data.get("parameters"), season, col)
     campaign = _parse_campaign(data.get("campaign"), {t.id for t in teams}, col)
+    if campaign is not None and campaign.wet_days and "wet" not in seasons:
+        col.error("campaign.wet_days", "the speed table has no season named wet, with which "
+                  "wet days are planned", f"add a [seasons.wet] table to the speed table "
+                  f"(its seasons: {', '.join(seasons)}), or remove wet_days")
     roads = nfc(data.get("roads"))
     if roads and check_roads and not _roads_problem(roads, path.parent, col) and station:
         from planner.sitecheck import station_problem

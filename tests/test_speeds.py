@@ -180,3 +180,21 @@ def test_broken_season_tables_name_the_table(tmp_path, tables: str, where: str):
     with pytest.raises(InputError) as err:
         load_speed_table(path)
     assert where in str(err.value) and "speeds.toml" in str(err.value)
+
+
+def test_wet_days_need_a_wet_season(tmp_path):
+    """A campaign's wet_days are planned with the season named wet: a speed table
+    without one is refused for such a scenario, naming campaign.wet_days."""
+    from planner.scenario import load_scenario
+
+    table = load_speed_table()
+    dry_only = {**table, "seasons": {"dry": table["seasons"]["dry"]}}
+    small = Path(__file__).parent / "data" / "scenarios" / "ok_small"
+    text = (small / "scenario.yaml").read_text(encoding="utf-8")
+    (tmp_path / "scenario.yaml").write_text(text + "campaign:\n  wet_days: [2026-11-25]\n",
+                                            encoding="utf-8")
+    (tmp_path / "households.csv").write_bytes((small / "households.csv").read_bytes())
+    assert load_scenario(tmp_path / "scenario.yaml")[0].campaign.wet_days
+    with pytest.raises(InputError) as err:
+        load_scenario(tmp_path / "scenario.yaml", speed_table=dry_only)
+    assert [p.where for p in err.value.problems] == ["campaign.wet_days"]
