@@ -47,6 +47,10 @@ def load_speed_table(path: str | Path | None = None) -> SpeedTable:
         raise InputError(Problem(str(path), "", "file not found",
                                  "give the path of a speed table like maps/speeds.toml")) from None
     except tomllib.TOMLDecodeError as exc:
+        if str(exc).startswith(("Cannot overwrite a value", "Cannot declare")):
+            raise InputError(Problem(str(path), str(exc).partition("(")[2].rstrip(")"),
+                                     "a key or table given twice",
+                                     "keep one of the two; TOML does not allow both")) from None
         raise InputError(Problem(str(path), "", f"not valid TOML ({exc})",
                                  "fix the syntax; compare with maps/speeds.toml")) from None
     missing = [p for p in ("motorbike", "walk") if p not in table]

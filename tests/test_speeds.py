@@ -198,3 +198,14 @@ def test_wet_days_need_a_wet_season(tmp_path):
     with pytest.raises(InputError) as err:
         load_scenario(tmp_path / "scenario.yaml", speed_table=dry_only)
     assert [p.where for p in err.value.problems] == ["campaign.wet_days"]
+
+
+@pytest.mark.parametrize("text", ["ford_m = 1.0\nford_m = 2.0\n[motorbike]\n[walk]\n",
+                                  "[motorbike]\n[walk]\n[seasons.dry]\n[seasons.dry]\n"])
+def test_a_key_given_twice_in_the_speed_table_is_named(tmp_path, text: str):
+    """A key or table given twice is named as such, with its line."""
+    path = tmp_path / "speeds.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_speed_table(path)
+    assert "given twice" in str(err.value) and "at line" in str(err.value)
