@@ -865,9 +865,9 @@ def _parse_households(path: Path, villages: list[Village], col: _Collector,
                       f"use one of: {', '.join(MODES)}")
         waiting = 0
         if nfc(row.get("waiting_days")):
-            value = _number(row.get("waiting_days"), f"{where}, field waiting_days", col,
-                            "waiting_days", 0, 10000)
-            waiting = int(value) if value is not None else 0
+            value = _count(row.get("waiting_days"), f"{where}, field waiting_days", col,
+                           "waiting_days", 0, 10000)
+            waiting = value if value is not None else 0
         village_raw = nfc(row.get("village"))
         village = _match_village(village_raw, villages) if village_raw else None
         if village_raw and village is None:
