@@ -2,7 +2,8 @@
 
 ``InputError`` (exit 2) carries every problem found in one pass over the
 user's files; ``RoadsError`` (exit 3) is for road data and routing that cannot
-be done; ``PlannerError`` (exit 1) is an internal failure.
+be done; ``DataError`` (exit 3) for stored data that is damaged (a campaign's
+state file); ``PlannerError`` (exit 1) is an internal failure.
 """
 
 from __future__ import annotations
@@ -57,3 +58,15 @@ class RoadsError(PlannerError):
     """Road data cannot be read or routed on (exit code 3)."""
 
     exit_code = 3
+
+
+class DataError(PlannerError):
+    """Stored data is damaged, e.g. a campaign's ``campaign.db`` (exit code 3).
+
+    The message names the file and says how to recover."""
+
+    exit_code = 3
+
+    def __init__(self, problem: Problem):
+        self.problems = [problem]
+        super().__init__(str(problem))

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.dates import parse_day
 from planner.domain import (
     CONDITIONS,
     MODES,
-    SEASONS,
     WEEKDAY_NAMES,
     CampaignSettings,
     CollectionPoint,
@@ -212,6 +212,28 @@ def _number(value: Any, where: str, col: _Collector, what: str,
     return number
 
 
+def _count(value: Any, where: str, col: _Collector, what: str, minimum: int,
+           maximum: int, why: str = "") -> int | None:
+    """A whole number within ``minimum``…``maximum``; ``why`` says why the minimum."""
+    number = _number(value, where, col, what)
+    if number is None:
+        return None
+    if number != int(number):
+        col.error(where, f"{what} {number:g} is not a whole number",
+                  f"give {what} as a whole number")
+        return None
+    if number < minimum:
+        col.error(where, f"{what} is {number:g}" + (f": {why}" if why else
+                                                    f", less than {minimum}"),
+                  f"give at least {minimum}")
+        return None
+    if number > maximum:
+        col.error(where, f"{what} {number:g} is more than {maximum}",
+                  f"give a value between {minimum} and {maximum}")
+        return None
+    return int(number)
+
+
 def _coords(lon: Any, lat: Any, where: str, col: _Collector) -> tuple[float, float] | None:
     """Validated (lon, lat); notices swapped and out-of-range values."""
     try:
@@ -247,14 +269,56 @@ def _check_unknown(data: dict, known: set[str], where: str, col: _Collector) -> 
             col.error(f"{where}{key}", "unknown field", _suggest(str(key), known))
 
 
+def _unique_key_loader():
+    """A PyYAML safe loader class that records every mapping key given twice (at
+    any depth, with both line numbers) in ``loader.duplicates`` instead of
+    silently keeping the last, and leaves an impossible date (``2026-02-30``)
+    as its text so that the field that holds it can say what is wrong."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def __init__(self, stream):
+            super().__init__(stream)
+            self.duplicates: list[tuple[str, int, int]] = []
+
+        def construct_mapping(self, node, deep=False):
+            if isinstance(node, yaml.MappingNode):
+                first: dict[Any, int] = {}
+                for key_node, _value in node.value:
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        continue
+                    key = self.construct_object(key_node, deep=True)
+                    try:
+                        hash(key)
+                    except TypeError:
+                        continue  # the base loader reports an unhashable key
+                    line = key_node.start_mark.line + 1
+                    if key in first:
+                        self.duplicates.append((str(key), first[key], line))
+                    else:
+                        first[key] = line
+            return super().construct_mapping(node, deep=deep)
+
+    def timestamp(loader, node):
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
+
+    UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    return UniqueKeyLoader
+
+
 def _parse_yaml(path: Path, col: _Collector) -> dict | None:
     import yaml
 
     text = read_text(path, col)
     if text is None:
         return None
+    loader = None
     try:
-        data = yaml.safe_load(text)
+        loader = _unique_key_loader()(text)  # reads the stream: may raise already
+        data = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
@@ -266,6 +330,14 @@ def _parse_yaml(path: Path, col: _Collector) -> dict | None:
         col.error("", f"a value cannot be read ({exc})",
                   "write dates as YYYY-MM-DD with a real month and day")
         return None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    for key, first, line in loader.duplicates:
+        col.error(f"line {line}, field {key}",
+                  f"'{key}' is given twice in the same block (first on line {first}); "
+                  "YAML would silently keep only the last one",
+                  f"merge the two '{key}:' entries into one, or delete the one you do not mean")
     if not isinstance(data, dict):
         col.error("", "the file must be a YAML mapping of fields (name:, date:, ...)",
                   "start from scenarios/demo/scenario.yaml")
@@ -337,14 +409,11 @@ def _parse_parameters(raw: Any, season: str, col: _Collector) -> Parameters:
 
 
 def _campaign_date(value: Any, where: str, col: _Collector) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+    """A date field; a day that does not exist (2026-02-30) is named as such."""
     try:
-        return dt.date.fromisoformat(nfc(value))
-    except ValueError:
-        col.error(where, f"'{value}' is not a date", "write it as YYYY-MM-DD")
+        return parse_day(value if isinstance(value, dt.date) else nfc(value))
+    except ValueError as exc:
+        col.error(where, str(exc), "write a real day as YYYY-MM-DD, e.g. 2026-11-24")
         return None
 
 
@@ -390,6 +459,10 @@ def _parse_campaign(raw: Any, team_ids: set[str], col: _Collector) -> CampaignSe
                   "give a deadline on or after the start")
     if "weekdays" in raw:
         days = raw["weekdays"] if isinstance(raw["weekdays"], list) else [raw["weekdays"]]
+        if raw["weekdays"] is None or not days:
+            col.error("campaign.weekdays", "the list of working weekdays is empty",
+                      f"list the weekdays the teams work, e.g. [{', '.join(WEEKDAY_NAMES[:5])}]"
+                      ", or remove weekdays: for Monday to Friday")
         numbers = []
         for k, item in enumerate(days, start=1):
             name = fold(str(item))[:3]
@@ -412,17 +485,19 @@ def _parse_campaign(raw: Any, team_ids: set[str], col: _Collector) -> CampaignSe
         for team, dates in off.items():
             team_id = nfc(team)
             if team_id not in team_ids:
+                close = difflib.get_close_matches(team_id, sorted(team_ids), n=1)
                 col.error(f"campaign.days_off.{team_id}", "unknown team",
-                          _suggest(team_id, team_ids or {"(no teams)"}))
+                          (f"did you mean '{close[0]}'? " if close else "")
+                          + f"teams: {', '.join(sorted(team_ids)) or '(none)'}")
                 continue
             pairs += [(team_id, d) for d in
                       _campaign_dates(dates, f"campaign.days_off.{team_id}", col)]
     kwargs["days_off"] = tuple(sorted(pairs))
     for key, lo, hi in (("max_attempts", 1, 20), ("retry_after_days", 1, 60)):
         if key in raw:
-            value = _number(raw[key], f"campaign.{key}", col, key, lo, hi)
+            value = _count(raw[key], f"campaign.{key}", col, key, lo, hi)
             if value is not None:
-                kwargs[key] = int(value)
+                kwargs[key] = value
     return CampaignSettings(**kwargs)
 
 
@@ -451,9 +526,10 @@ def _parse_teams(raw: Any, col: _Collector) -> list[Team]:
             col.error(f"{where}.members", "must list at least one officer",
                       "e.g. members: [Lò Văn A, Quàng Thị B]")
             members = []
-        bikes = _number(item.get("motorbikes", 1), f"{where}.motorbikes", col, "motorbikes",
-                        0, 20)
-        kits = _number(item.get("kits", 1), f"{where}.kits", col, "kits", 0, 10)
+        bikes = _count(item.get("motorbikes", 1), f"{where}.motorbikes", col, "motorbikes",
+                       1, 20, "the team's routes are ridden by motorbike, so it needs at "
+                       "least one")
+        kits = _count(item.get("kits", 1), f"{where}.kits", col, "kits", 0, 10)
         shift = _window_field(item.get("shift", ""), f"{where}.shift", col) \
             if item.get("shift") else None
         if shift is None and not item.get("shift"):
@@ -497,6 +573,7 @@ def _parse_villages(raw: Any, col: _Collector) -> list[Village]:
                   "list the villages with id, name, lon, lat")
         return villages
     seen: set[str] = set()
+    names: dict[str, str] = {}
     for k, item in enumerate(raw, start=1):
         where = f"villages[{k}]"
         if not isinstance(item, dict):
@@ -511,6 +588,11 @@ def _parse_villages(raw: Any, col: _Collector) -> list[Village]:
             col.error(f"village {vid}.id", "duplicate village id", "give each village its own id")
         seen.add(vid)
         name = nfc(item.get("name") or vid)
+        if fold(name) in names and names[fold(name)] != vid:
+            col.error(f"village {vid}.name", f"village {names[fold(name)]} has the same name "
+                      f"'{name}'", "give each village its own name (households name their "
+                      "village by id or name)")
+        names.setdefault(fold(name), vid)
         points = _parse_points(item.get("points"), f"village {vid}.points", col)
         if nfc(item.get("lon")) == "" and nfc(item.get("lat")) == "":
             # no coordinates: placed later at the road graph's OSM place node
@@ -531,6 +613,7 @@ def _parse_points(raw: Any, where: str, col: _Collector) -> tuple[CollectionPoin
                   "e.g. points: [{name: Nhà văn hoá, lon: 103.2, lat: 21.8}]")
         return ()
     out = []
+    seen: dict[str, int] = {}
     for k, item in enumerate(raw, start=1):
         here = f"{where}[{k}]"
         if not isinstance(item, dict):
@@ -540,6 +623,11 @@ def _parse_points(raw: Any, where: str, col: _Collector) -> tuple[CollectionPoin
         name = nfc(item.get("name"))
         if not name:
             col.error(f"{here}.name", "missing", "name the place, e.g. Nhà văn hoá bản")
+        elif fold(name) in seen:
+            col.error(f"{here}.name", f"the same place name as {where}[{seen[fold(name)]}]",
+                      "list each place once, or give them different names")
+        else:
+            seen[fold(name)] = k
         coords = _coords(item.get("lon"), item.get("lat"), f"{here}.lon/lat", col)
         if name and coords:
             out.append(CollectionPoint(name, coords[0], coords[1]))
@@ -600,16 +688,24 @@ HOUSEHOLDS_TABLE = TableSpec()
 def _canonical_columns(header: list[str], col: _Collector,
                        spec: TableSpec = HOUSEHOLDS_TABLE) -> list[str | None]:
     names: list[str | None] = []
+    first: dict[str, tuple[int, str]] = {}
     for k, raw in enumerate(header, start=1):
         name = nfc(raw)
         if not name:
             names.append(None)
             continue
         key = name.lower().strip()
-        if key in spec.columns:
-            names.append(key)
-        elif fold(name) in spec.aliases:
-            names.append(spec.aliases[fold(name)])
+        canonical = key if key in spec.columns else spec.aliases.get(fold(name))
+        if canonical is not None and canonical in first:
+            at, given = first[canonical]
+            col.error(f"header, column {k} '{name}'",
+                      f"a second {canonical} column (column {at} '{given}' is one already); "
+                      "only one of them would be read", "keep one column per field: delete "
+                      "or rename the other")
+            names.append(None)
+        elif canonical is not None:
+            first[canonical] = (k, name)
+            names.append(canonical)
         else:
             col.error(f"header, column {k} '{name}'", "unknown column",
                       _suggest(key, spec.columns))
@@ -642,15 +738,31 @@ def read_table(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE,
     try:
         rows = list(reader)
     except csv.Error as exc:
-        col.error(f"line {reader.line_num}", f"not a valid CSV ({exc})",
-                  "check the quotes on that line")
+        if "field larger than field limit" in str(exc):
+            col.error(f"line {reader.line_num}", f"a cell is longer than "
+                      f"{csv.field_size_limit():,} characters",
+                      "shorten that cell: a cell holds a code, a name or a short note")
+        else:
+            col.error(f"line {reader.line_num}", f"not a valid CSV ({exc})",
+                      "check the quotes on that line")
         return None
     return _rows_with_header(rows, col, spec)
 
 
 def _rows_with_header(rows: list[list[Any]], col: _Collector,
                       spec: TableSpec = HOUSEHOLDS_TABLE):
-    rows = [r for r in rows]
+    rows = [list(r) for r in rows]
+    names = _canonical_columns([nfc(c) for c in rows[0]], _Collector(col.file), spec) \
+        if rows else []
+    if rows and any(required not in names for required in spec.required):
+        for number, row in enumerate(rows[1:10], start=2):
+            found = _canonical_columns([nfc(c) for c in row], _Collector(col.file), spec)
+            if all(required in found for required in spec.required):
+                above = "row 1" if number == 2 else f"rows 1–{number - 1}"
+                col.error(f"row {number}", f"the header (the column names) is on row {number}, "
+                          f"not row 1: a title or blank {above} above it",
+                          f"delete {above} so that the column names are on row 1")
+                return None
     if not rows or not any(nfc(c) for c in rows[0]):
         col.error("row 1", "the header row is missing",
                   f"the first row must name the columns: {', '.join(spec.columns)}")
@@ -753,9 +865,9 @@ def _parse_households(path: Path, villages: list[Village], col: _Collector,
                       f"use one of: {', '.join(MODES)}")
         waiting = 0
         if nfc(row.get("waiting_days")):
-            value = _number(row.get("waiting_days"), f"{where}, field waiting_days", col,
-                            "waiting_days", 0, 10000)
-            waiting = int(value) if value is not None else 0
+            value = _count(row.get("waiting_days"), f"{where}, field waiting_days", col,
+                           "waiting_days", 0, 10000)
+            waiting = value if value is not None else 0
         village_raw = nfc(row.get("village"))
         village = _match_village(village_raw, villages) if village_raw else None
         if village_raw and village is None:
@@ -817,19 +929,61 @@ def _parse_households(path: Path, villages: list[Village], col: _Collector,
     return result
 
 
+def _check_capacity(teams: list[Team], households: list[Household], params: Parameters,
+                    col: _Collector) -> None:
+    """Counts that are valid alone but leave some residents no way to be served."""
+    modes = {r.mode for h in households for r in h.residents}
+    if teams and all(t.kits == 0 for t in teams) and modes & {"home", "point", "auto"}:
+        col.error("teams.kits", "no team has an enrolment kit, so nobody can be enrolled at "
+                  "home or at a collection point", "give at least one team kits: 1")
+    if "shuttle" in modes and params.seats_per_motorbike == 0:
+        col.error("parameters.seats_per_motorbike", "0 seats, but some residents are to be "
+                  "fetched by motorbike (mode shuttle)",
+                  "give 1 (or more) seats per motorbike, or change those residents' mode")
+
+
 def _resolve(base: Path, value: str) -> Path:
     path = Path(value)
     return path if path.is_absolute() else base / path
 
 
+def _roads_problem(roads: str, base: Path, col: _Collector) -> bool:
+    """Report a ``roads:`` value naming no road graph; True when one was reported."""
+    from planner.roads.io import resolve_graph_path
+
+    if resolve_graph_path(roads, base).is_file():
+        return False
+    given = _resolve(base, roads)
+    if given.is_dir():
+        col.error("roads", f"'{roads}' is a folder, not a road graph",
+                  "give the graph's name in maps/ (roads: NAME) or the path of its .graphml "
+                  "file")
+    elif given.exists():
+        kind = "an OpenStreetMap file" if given.name.lower().endswith(
+            (".osm", ".pbf", ".osm.xml", ".bz2")) else f"a '{given.suffix or given.name}' file"
+        col.error("roads", f"'{roads}' exists but is {kind}, not a road graph (GraphML)",
+                  f"import it first: python plan.py roads import {roads} --name NAME, then "
+                  "write roads: NAME")
+    else:
+        col.error("roads", f"road graph '{roads}' not found (looked in maps/ and beside the "
+                  "scenario)", "import one with `python plan.py roads import FILE --name NAME`")
+    return True
+
+
 def load_scenario(path: str | Path, check_roads: bool = True,
+                  speed_table: dict[str, Any] | None = None,
                   ) -> tuple[Scenario, list[Problem]]:
     """Read and validate a scenario; returns it with its warnings.
+
+    ``season:`` may name any season of ``speed_table`` (default: the table in
+    ``maps/speeds.toml``). With ``check_roads``, the road graph must exist and
+    the station must lie within walking range of one of its roads.
 
     Raises ``InputError`` listing every error in the YAML and the households
     table together.
     """
     from planner.roads.io import resolve_graph_path
+    from planner.speeds import default_season, load_speed_table, season_names
 
     path = Path(path)
     if path.is_dir():
@@ -844,21 +998,16 @@ def load_scenario(path: str | Path, check_roads: bool = True,
         if key not in data or data[key] in (None, ""):
             col.error(key, "missing", f"add '{key}:'; see docs/scenario-format.md")
     date = data.get("date")
-    if isinstance(date, str):
-        try:
-            date = dt.date.fromisoformat(date.strip())
-        except ValueError:
-            col.error("date", f"'{date}' is not a date", "write it as YYYY-MM-DD")
-            date = None
-    elif isinstance(date, dt.datetime):
-        date = date.date()
-    elif date is not None and not isinstance(date, dt.date):
-        col.error("date", f"'{date}' is not a date", "write it as YYYY-MM-DD")
-        date = None
-    season = nfc(data.get("season") or "dry")
-    if season not in SEASONS:
-        col.error("season", f"unknown season '{season}'", "use dry or wet")
-        season = "dry"
+    if date not in (None, ""):
+        date = _campaign_date(date, "date", col)
+    table = speed_table if speed_table is not None else load_speed_table()
+    seasons = season_names(table)
+    season = nfc(data.get("season") or default_season(table))
+    if season not in seasons:
+        col.error("season", f"unknown season '{season}'",
+                  f"use one of the seasons of the speed table: {', '.join(seasons)} (a new "
+                  "season is one more [seasons.NAME] table in maps/speeds.toml)")
+        season = default_season(table)
     station = None
     raw_station = data.get("station")
     if isinstance(raw_station, dict):
@@ -873,10 +1022,18 @@ def load_scenario(path: str | Path, check_roads: bool = True,
     teams = _parse_teams(data.get("teams"), col)
     parameters = _parse_parameters(data.get("parameters"), season, col)
     campaign = _parse_campaign(data.get("campaign"), {t.id for t in teams}, col)
+    if campaign is not None and campaign.wet_days and "wet" not in seasons:
+        col.error("campaign.wet_days", "the speed table has no season named wet, with which "
+                  "wet days are planned", f"add a [seasons.wet] table to the speed table "
+                  f"(its seasons: {', '.join(seasons)}), or remove wet_days")
     roads = nfc(data.get("roads"))
-    if roads and check_roads and not resolve_graph_path(roads, path.parent).is_file():
-        col.error("roads", f"road graph '{roads}' not found (looked in maps/ and beside the "
-                  "scenario)", "import one with `python plan.py roads import FILE --name NAME`")
+    if roads and check_roads and not _roads_problem(roads, path.parent, col) and station:
+        from planner.sitecheck import station_problem
+
+        far = station_problem(station.lon, station.lat, resolve_graph_path(roads, path.parent),
+                              parameters.walk_limit_m)
+        if far:
+            col.error("station.lon/lat", *far)
     villages = _place_villages(villages, resolve_graph_path(roads, path.parent) if roads
                                else None, col)
     households: list[Household] = []
@@ -898,6 +1055,7 @@ def load_scenario(path: str | Path, check_roads: bool = True,
                     hh_col.warn(f"household {h.id}, fields lon/lat",
                                 f"{d / 1000:.0f} km from the station",
                                 "check the coordinates (swapped or a typo?)")
+    _check_capacity(teams, households, parameters, col)
     problems = col.problems + (hh_col.problems if hh_col else [])
     errors = [p for p in problems if p.severity == "error"]
     if errors:

@@ -11,6 +11,13 @@ profile) and ``grade`` (rise over run in the edge's direction; 0 when absent).
 Adds per edge, for each profile and season, ``tt_<profile>_<season>`` in
 seconds (e.g. ``tt_motorbike_wet``); an edge a profile may not use in a season
 gets no such attribute.
+
+Seasons are data: each ``[seasons.NAME]`` table of the speed table is a season
+(``season_names``), with its per-profile factors (``motorbike.unpaved_factor``,
+``motorbike.paved_factor``, ...; 1.0 when absent) and the edges it ``closes``
+(``"ford"``: edges tagged as fords; ``"KEY=VALUE"``: edges with that tag, e.g.
+``"surface=mud"``). ``default_season`` names the season of a scenario that
+names none, against which closures in another season are explained.
 """
 
 from __future__ import annotations
@@ -21,7 +28,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from planner.domain import SEASONS
 from planner.errors import InputError, Problem
 
 PROFILES: tuple[str, ...] = ("motorbike", "walk", "car")
@@ -41,13 +47,115 @@ def load_speed_table(path: str | Path | None = None) -> SpeedTable:
         raise InputError(Problem(str(path), "", "file not found",
                                  "give the path of a speed table like maps/speeds.toml")) from None
     except tomllib.TOMLDecodeError as exc:
+        if str(exc).startswith(("Cannot overwrite a value", "Cannot declare")):
+            raise InputError(Problem(str(path), str(exc).partition("(")[2].rstrip(")"),
+                                     "a key or table given twice",
+                                     "keep one of the two; TOML does not allow both")) from None
         raise InputError(Problem(str(path), "", f"not valid TOML ({exc})",
                                  "fix the syntax; compare with maps/speeds.toml")) from None
     missing = [p for p in ("motorbike", "walk") if p not in table]
     if missing:
         raise InputError(Problem(str(path), ", ".join(missing), "profile section missing",
                                  "add the section; copy it from maps/speeds.toml"))
+    problems = season_problems(table, str(path))
+    if problems:
+        raise InputError(problems)
     return table
+
+
+SEASON_KEYS = {"closes", "note"}
+FACTOR_KEYS = {"unpaved_factor", "paved_factor"}
+
+
+def season_problems(table: SpeedTable, file: str) -> list[Problem]:
+    """Everything wrong with the ``[seasons.*]`` tables and ``default_season``."""
+    problems: list[Problem] = []
+    seasons = table.get("seasons")
+    example = "e.g. [seasons.dry] and [seasons.wet]; copy them from maps/speeds.toml"
+    if not isinstance(seasons, dict) or not seasons:
+        return [Problem(file, "[seasons]", "no season is defined", "add one table per season, "
+                        + example)]
+    for profile in PROFILES:
+        if isinstance(table.get(profile), dict) and "wet" in table[profile]:
+            problems.append(Problem(file, f"[{profile}.wet]", "season factors now live in "
+                                    "the season's own table",
+                                    f"move its factors to [seasons.wet] as {profile}.unpaved_"
+                                    "factor and so on, and fords_close to closes = ['ford']"))
+    for name, conf in seasons.items():
+        where = f"[seasons.{name}]"
+        if not isinstance(conf, dict):
+            problems.append(Problem(file, where, "must be a table", example))
+            continue
+        if not str(name).replace("_", "").isalnum() or str(name) != str(name).lower():
+            problems.append(Problem(file, where, f"the season name '{name}' is not a plain "
+                                    "lower-case word", "name it like dry, wet or monsoon"))
+        for key, value in conf.items():
+            if key in PROFILES:
+                if not isinstance(value, dict):
+                    problems.append(Problem(file, f"{where} {key}", "must be a table of "
+                                            "factors", f"write {key}.unpaved_factor = 0.5"))
+                    continue
+                for factor, number in value.items():
+                    if factor not in FACTOR_KEYS:
+                        problems.append(Problem(file, f"{where} {key}.{factor}", "unknown key",
+                                                f"use {', '.join(sorted(FACTOR_KEYS))}"))
+                    elif isinstance(number, bool) or not isinstance(number, int | float) \
+                            or not 0 < number <= 2:
+                        problems.append(Problem(file, f"{where} {key}.{factor}",
+                                                f"{number!r} is not a factor above 0 and up "
+                                                "to 2", "give a multiplier such as 0.5"))
+            elif key == "closes":
+                if not isinstance(value, list) or not all(
+                        isinstance(v, str) and (v == "ford" or "=" in v) for v in value):
+                    problems.append(Problem(file, f"{where} closes", f"{value!r} is not a list "
+                                            "of closed edge kinds", 'write e.g. closes = '
+                                            '["ford", "surface=mud"] ("ford" or KEY=VALUE tags)'))
+            elif key not in SEASON_KEYS:
+                problems.append(Problem(file, f"{where} {key}", "unknown key",
+                                        f"use closes or a profile ({', '.join(PROFILES)})"))
+    default = table.get("default_season", "dry")
+    if default not in seasons:
+        problems.append(Problem(file, "default_season", f"'{default}' is not one of the "
+                                f"seasons ({', '.join(seasons)})",
+                                "name one of the [seasons.*] tables"))
+    return problems
+
+
+def season_names(table: SpeedTable | None = None) -> tuple[str, ...]:
+    """The seasons the speed table defines (its ``[seasons.*]`` tables), in order."""
+    table = table if table is not None else load_speed_table()
+    return tuple(table.get("seasons", {}))
+
+
+def default_season(table: SpeedTable | None = None) -> str:
+    """The season of a scenario that names none (``default_season``, else dry)."""
+    table = table if table is not None else load_speed_table()
+    return str(table.get("default_season", "dry"))
+
+
+def _season(table: SpeedTable, season: str) -> dict[str, Any]:
+    try:
+        return table["seasons"][season]
+    except KeyError:
+        raise InputError(Problem(
+            "speed table", f"[seasons.{season}]", f"no season '{season}' in the speed table",
+            f"use one of {', '.join(season_names(table))}, or add a [seasons.{season}] "
+            "table to maps/speeds.toml")) from None
+
+
+def _closed_by_season(data: dict[str, Any], conf: dict[str, Any], table: SpeedTable) -> bool:
+    """Whether one of the season's ``closes`` kinds matches the edge."""
+    for kind in conf.get("closes", ()):
+        if kind == "ford":
+            if _is_ford(data):
+                return True
+            continue
+        key, _, value = kind.partition("=")
+        key, value = key.strip(), value.strip().lower()
+        found = surface_of(data, table) if key == "surface" else _tag(data, key)
+        if found == value:
+            return True
+    return False
 
 
 def _tag(data: dict[str, Any], key: str) -> str | None:
@@ -119,10 +227,10 @@ def edge_speed_kph(data: dict[str, Any], profile: str, season: str, table: Speed
     conf = table[profile]
     if _forbidden(data, profile, season):
         return 0.0
-    wet = conf.get("wet", {})
-    ford = _is_ford(data)
-    if ford and season == "wet" and wet.get("fords_close", True):
+    season_conf = _season(table, season)
+    if _closed_by_season(data, season_conf, table):
         return 0.0
+    ford = _is_ford(data)
     highway = _tag(data, "highway") or "road"
     grade = float(data.get("grade", 0.0) or 0.0)
     if math.isnan(grade):
@@ -157,9 +265,10 @@ def edge_speed_kph(data: dict[str, Any], profile: str, season: str, table: Speed
             factor += slope.get("downhill_per_pct", 0.02) * (
                 -pct - slope.get("downhill_free_pct", 6.0))
         speed /= factor
-    if season == "wet":
+    factors = season_conf.get(profile, {})
+    if factors:
         key = "unpaved_factor" if is_unpaved(data, table) else "paved_factor"
-        speed *= float(wet.get(key, 1.0))
+        speed *= float(factors.get(key, 1.0))
     if ford:
         # a way tagged ford=yes is a ford over its whole length; a ford node on a
         # longer way (``ford_node``) takes ``ford_m`` of the edge, the rest as usual
@@ -176,15 +285,16 @@ def edge_speed_kph(data: dict[str, Any], profile: str, season: str, table: Speed
 
 def add_travel_times(G, table: SpeedTable | None = None,
                      profiles: Iterable[str] = PROFILES,
-                     seasons: Iterable[str] = SEASONS):
+                     seasons: Iterable[str] | None = None):
     """Add ``tt_<profile>_<season>`` (s) to every edge of ``G`` a profile may use.
 
     Reads ``length`` (m) and the tags listed in the module docstring. Profiles
-    absent from the table are skipped. Returns ``G`` (modified in place).
+    absent from the table are skipped; ``seasons`` defaults to every season of
+    the table. Returns ``G`` (modified in place).
     """
     table = table or load_speed_table()
     profiles = [p for p in profiles if p in table]
-    seasons = list(seasons)
+    seasons = list(seasons) if seasons is not None else list(season_names(table))
     for _u, _v, data in G.edges(data=True):
         if "length" not in data:
             raise KeyError("All edges must have a 'length' attribute (metres).")

@@ -41,7 +41,10 @@ def _scenario(folder: Path) -> Path:
             rows[k] = ",".join(cells)
     (folder / "households.csv").write_text("".join(rows), encoding="utf-8")
     text = (DEMO / "scenario.yaml").read_text(encoding="utf-8")
-    text += "campaign:\n  deadline: 2026-12-11\n  max_attempts: 2\n  retry_after_days: 2\n"
+    # the campaign starts on Saturday 21 (an outcome may be recorded that day),
+    # Monday 23 is a holiday, so the first planned day is still Tuesday 24
+    text += ("campaign:\n  start: 2026-11-21\n  holidays: [2026-11-23]\n"
+             "  deadline: 2026-12-11\n  max_attempts: 2\n  retry_after_days: 2\n")
     (folder / "scenario.yaml").write_text(text, encoding="utf-8")
     return folder / "scenario.yaml"
 
@@ -88,7 +91,7 @@ def test_bad_rows_refuse_the_whole_file(campaign) -> None:
     result = CliRunner().invoke(cli, ["record", str(out), str(DATA / "bad_rows.csv")])
     assert result.exit_code == 2
     message = result.output
-    for row, word in ((3, "not a date"), (4, "unknown team"), (5, "unknown resident"),
+    for row, word in ((3, "does not exist"), (4, "unknown team"), (5, "unknown resident"),
                       (6, "lives in household"), (7, "unknown outcome"),
                       (8, "already has a row")):
         assert f"row {row}" in message and word in message
@@ -189,3 +192,90 @@ def test_a_campaign_with_outcomes_is_not_replaced(campaign, tmp_path: Path) -> N
         record_outcomes(out, DATA / "every_kind.csv")
     with pytest.raises(InputError, match="already holds"):
         run_campaign(scenario, out, time_limit_s=LIMIT_S)
+
+
+SMALL = Path(__file__).resolve().parent / "data" / "scenarios" / "ok_small"
+HEADER = "date,team,household_id,resident_id,outcome,note\n"
+
+
+@pytest.fixture()
+def small_campaign(tmp_path: Path) -> Path:
+    """A fresh campaign of the small valid scenario (starts 2026-11-24, team T1)."""
+    out = tmp_path / "small"
+    run_campaign(SMALL / "scenario.yaml", out, deadline=dt.date(2026, 11, 27),
+                 time_limit_s=LIMIT_S)
+    return out
+
+
+def _sheet(folder: Path, name: str, rows: str) -> Path:
+    path = folder / name
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
+
+
+def test_outcome_dates_from_the_start_to_today(small_campaign: Path, tmp_path: Path) -> None:
+    """With today injected as 2026-11-25: a visit in 2031 (a typo for 2026) and one
+    before the campaign's start are refused, naming the row; today itself is fine."""
+    from planner.campaign.outcomes import import_outcomes
+
+    conn = state.open_campaign(small_campaign)
+    today = dt.date(2026, 11, 25)
+    bad = _sheet(tmp_path, "bad.csv", "2031-11-25,T1,H1,R1,enrolled,\n"
+                                      "2026-11-23,T1,H2,R2,enrolled,\n")
+    with pytest.raises(InputError) as err:
+        import_outcomes(conn, bad, {"T1"}, today=today)
+    text = str(err.value)
+    assert "row 2, field date › 2031-11-25 is in the future (today is 2026-11-25)" in text
+    assert "row 3, field date › 2026-11-23 is before the campaign's start (2026-11-24)" in text
+    assert state.outcomes(conn) == []
+    good = _sheet(tmp_path, "good.csv", "2026-11-25,T1,H1,R1,enrolled,\n")
+    assert import_outcomes(conn, good, {"T1"}, today=today).new == 1
+    conn.close()
+
+
+def test_nothing_follows_deceased_across_imports(small_campaign: Path, tmp_path: Path) -> None:
+    """A resident recorded deceased in one file cannot get a later visit in the next
+    file (the whole file is refused); an earlier-dated visit is still accepted."""
+    first = _sheet(tmp_path, "day1.csv", "2026-11-25,T1,H1,R1,deceased,\n")
+    assert record_outcomes(small_campaign, first).new == 1
+    later = _sheet(tmp_path, "day2.csv", "2026-11-26,T1,H1,R1,enrolled,\n"
+                                         "2026-11-26,T1,H2,R2,enrolled,\n")
+    result = CliRunner().invoke(cli, ["record", str(small_campaign), str(later)])
+    assert result.exit_code == 2, result.output
+    assert "row 2, field outcome › resident R1 is recorded as 'deceased' on 2026-11-25" \
+        in result.output
+    assert len(state.outcomes(state.open_campaign(small_campaign))) == 1
+    earlier = _sheet(tmp_path, "day0.csv", "2026-11-24,T1,H1,R1,not_home,\n")
+    assert record_outcomes(small_campaign, earlier).new == 1
+
+
+def test_damaged_db_recovers_from_the_copy_kept_before_the_import(
+        small_campaign: Path, tmp_path: Path) -> None:
+    """Each import first copies the state to campaign.db.bak; when campaign.db is then
+    damaged (a real file, bytes overwritten), ``tomorrow`` exits 3 naming that copy,
+    and the copy, restored as the message says, is the state before the last import."""
+    db = small_campaign / state.DB_NAME
+    first = _sheet(tmp_path, "day1.csv", "2026-11-24,T1,H1,R1,enrolled,\n")
+    record_outcomes(small_campaign, first)
+    second = _sheet(tmp_path, "day2.csv", "2026-11-25,T1,H2,R2,not_home,\n")
+    record_outcomes(small_campaign, second)
+    copy = state.backup_path(db)
+    assert copy.is_file()
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("SELECT resident_id FROM outcomes").fetchall() == [("R1",)]
+    conn.close()
+    conn = state.open_campaign(small_campaign)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(db.read_bytes())
+    data[:16] = b"\x00" * 16
+    db.write_bytes(bytes(data))
+    result = CliRunner().invoke(cli, ["tomorrow", str(small_campaign)])
+    assert result.exit_code == 3, result.output
+    assert str(db) in result.output and "damaged" in result.output
+    assert "campaign.db.bak" in result.output and "internal error" not in result.output
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    db.write_bytes(copy.read_bytes())
+    assert record_outcomes(small_campaign, second).new == 1
+    assert len(state.outcomes(state.open_campaign(small_campaign))) == 2

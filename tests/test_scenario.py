@@ -121,3 +121,76 @@ def test_parse_windows_sorted_and_checked() -> None:
         parse_windows("06:00-09:00; 08:00-10:00")
     with pytest.raises(ValueError):
         parse_windows("10:00-09:00")
+
+
+def test_station_distance_to_the_road_graph() -> None:
+    """The station of ok_small is on the demo's roads; 1° east of it is ~93 km away;
+    a point 2 km off the graph's edge passes a 3 km limit and fails a 1 km one."""
+    from planner.roads.io import resolve_graph_path
+    from planner.sitecheck import distance_to_roads_m, graph_extent, station_problem
+
+    graph = resolve_graph_path("demo_commune")
+    scenario, _ = load_scenario(OK / "scenario.yaml")
+    st = scenario.station
+    assert distance_to_roads_m(st.lon, st.lat, graph) < 200
+    assert 90_000 < distance_to_roads_m(st.lon + 1.0, st.lat, graph) < 96_000
+    lon_min, lat_min, lon_max, lat_max = graph_extent(graph)
+    east_lon = lon_max + 2000 / 103_000  # ≈ 2 km east of the easternmost node
+    d = distance_to_roads_m(east_lon, (lat_min + lat_max) / 2, graph)
+    assert 1000 < d < 3000
+    assert station_problem(east_lon, (lat_min + lat_max) / 2, graph, 3000) is None
+    what, fix = station_problem(east_lon, (lat_min + lat_max) / 2, graph, 1000)
+    assert "km from the nearest road" in what and "station.lon/lat" in fix
+
+
+def test_station_far_from_roads_is_one_problem_not_every_household(tmp_path: Path) -> None:
+    """A station 90 km off the road graph is one error naming the station, and no
+    household is blamed for it."""
+    path = _copy_ok(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("lon: 103.207956",
+                                                             "lon: 104.207956"),
+                    encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    assert [p.where for p in err.value.problems] == ["station.lon/lat"]
+    assert load_scenario(path, check_roads=False)[0].station.lon == pytest.approx(104.207956)
+
+
+def test_duplicate_keys_are_found_at_any_depth_with_both_lines(tmp_path: Path) -> None:
+    """Keys given twice at the top, in a team and in parameters are each reported
+    with both line numbers, in one pass; a YAML merge key is not a duplicate."""
+    text = (OK / "scenario.yaml").read_text(encoding="utf-8")
+    text = text.replace("  seed: 1\n", "  seed: 1\n  seed: 2\n")
+    text = text.replace("    kits: 1\n", "    kits: 1\n    kits: 2\n")
+    text += "name: again\n"
+    path = _copy_ok(tmp_path)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    wheres = sorted(p.where for p in err.value.problems)
+    assert wheres == ["line 21, field kits", "line 29, field seed", "line 30, field name"]
+    assert "first on line 2" in str(err.value)
+    merged = (OK / "scenario.yaml").read_text(encoding="utf-8").replace(
+        "parameters:\n  time_limit_s: 1\n  seed: 1\n",
+        "parameters:\n  <<: {time_limit_s: 1, seed: 3}\n  seed: 1\n")
+    path.write_text(merged, encoding="utf-8")
+    assert load_scenario(path)[0].parameters.seed == 1
+
+
+def test_a_day_that_does_not_exist_is_named_in_every_date_field(tmp_path: Path) -> None:
+    """date, campaign.start/deadline, holidays and days_off each say which day does
+    not exist; they are all reported together."""
+    text = (OK / "scenario.yaml").read_text(encoding="utf-8").replace(
+        "date: 2026-11-24", "date: 2026-02-29")
+    text += ("campaign:\n  start: 2026-11-31\n  deadline: 2026-13-01\n"
+             "  holidays: [2026-06-31]\n  days_off: {T1: [2026-09-31..2026-10-02]}\n")
+    path = _copy_ok(tmp_path)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    found = {p.where: p.what for p in err.value.problems}
+    assert found["date"] == "2026-02-29 does not exist: February 2026 has 28 days"
+    assert found["campaign.start"] == "2026-11-31 does not exist: November 2026 has 30 days"
+    assert found["campaign.deadline"].startswith("month 13 does not exist")
+    assert "June 2026 has 30 days" in found["campaign.holidays[1]"]
+    assert "September 2026 has 30 days" in found["campaign.days_off.T1[1]"]

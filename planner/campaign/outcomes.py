@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planner.campaign.state import OUTCOMES, imported, now_utc, transaction
+from planner.campaign.state import OUTCOMES, backup, imported, meta, now_utc, transaction
+from planner.dates import parse_day
 from planner.errors import InputError, Problem
 from planner.scenario import TableSpec, _Collector, fold, nfc, read_table
 
@@ -70,19 +71,14 @@ class ImportReport:
     previous: str = ""
 
 
+#: Outcomes after which a resident is closed: no later visit can be recorded.
+FINAL_OUTCOMES = ("deceased", "moved")
+
+
 def parse_date(value: Any) -> dt.date:
-    """``YYYY-MM-DD``, ``DD/MM/YYYY`` or a spreadsheet date → ``date``."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = nfc(value)
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"'{text}' is not a date")
+    """``YYYY-MM-DD``, ``DD/MM/YYYY`` or a spreadsheet date → ``date``; a day that
+    does not exist (2026-02-30) raises a ``ValueError`` saying so."""
+    return parse_day(value if isinstance(value, dt.date) else nfc(value), day_first=True)
 
 
 def _outcome(value: Any) -> str | None:
@@ -94,9 +90,16 @@ def _outcome(value: Any) -> str | None:
 
 def validate_rows(rows: list[tuple[int, dict[str, Any]]], col: _Collector,
                   residents: dict[str, str], teams: set[str],
-                  recorded: dict[tuple[str, str], str]) -> list[OutcomeRow]:
+                  recorded: dict[tuple[str, str], str], start: dt.date | None = None,
+                  today: dt.date | None = None) -> list[OutcomeRow]:
     """Check every row; problems go to ``col``. ``residents`` maps resident id →
-    household id; ``recorded`` maps (resident, date ISO) → outcome already stored."""
+    household id; ``recorded`` maps (resident, date ISO) → outcome already stored.
+
+    A visit's date must lie between the campaign's ``start`` and ``today`` (the
+    real date by default); nothing can follow a resident's ``deceased`` or
+    ``moved``, neither in the file nor after one already recorded.
+    """
+    today = today or dt.date.today()
     valid: list[OutcomeRow] = []
     seen: dict[tuple[str, dt.date], int] = {}
     for number, row in rows:
@@ -106,8 +109,18 @@ def validate_rows(rows: list[tuple[int, dict[str, Any]]], col: _Collector,
             day = parse_date(row.get("date"))
         except ValueError as exc:
             col.error(f"{where}, field date", str(exc) if nfc(row.get("date")) else "missing",
-                      "write the visit's date as YYYY-MM-DD or DD/MM/YYYY")
+                      "write the visit's date as YYYY-MM-DD or DD/MM/YYYY, a day that exists")
             day, bad = dt.date.min, True
+        else:
+            if start is not None and day < start:
+                col.error(f"{where}, field date", f"{day} is before the campaign's start "
+                          f"({start})", "check the date (the year?); visits before the "
+                          "campaign cannot be recorded in it")
+                bad = True
+            elif day > today:
+                col.error(f"{where}, field date", f"{day} is in the future (today is {today})",
+                          "check the date (the year?): record a visit once it has happened")
+                bad = True
         team = nfc(row.get("team"))
         if team not in teams:
             col.error(f"{where}, field team", f"unknown team '{team}'" if team else "missing",
@@ -148,15 +161,42 @@ def validate_rows(rows: list[tuple[int, dict[str, Any]]], col: _Collector,
             continue
         valid.append(OutcomeRow(number, day, team, hid, rid, outcome,  # type: ignore[arg-type]
                                 nfc(row.get("note"))))
-    return valid
+    return _drop_after_final(valid, recorded, col)
+
+
+def _drop_after_final(valid: list[OutcomeRow], recorded: dict[tuple[str, str], str],
+                      col: _Collector) -> list[OutcomeRow]:
+    """``valid`` without the rows that follow their resident's deceased or moved
+    (recorded before, or in the same file); each of those is a problem in ``col``."""
+    finals: dict[str, list[tuple[dt.date, str, str]]] = {}
+    for (rid, day), outcome in recorded.items():
+        if outcome in FINAL_OUTCOMES:
+            finals.setdefault(rid, []).append((dt.date.fromisoformat(day), outcome, ""))
+    for v in valid:
+        if v.outcome in FINAL_OUTCOMES:
+            finals.setdefault(v.resident_id, []).append((v.date, v.outcome, f" (row {v.row})"))
+    kept = []
+    for v in valid:
+        earlier = [f for f in finals.get(v.resident_id, ()) if f[0] < v.date]
+        if not earlier:
+            kept.append(v)
+            continue
+        day, outcome, on_row = min(earlier)
+        col.error(f"row {v.row}, field outcome",
+                  f"resident {v.resident_id} is recorded as '{outcome}' on {day}{on_row}, so "
+                  f"no visit can follow on {v.date}",
+                  f"delete this row, or correct the '{outcome}' row if it was a mistake")
+    return kept
 
 
 def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
-                    ) -> ImportReport:
+                    today: dt.date | None = None) -> ImportReport:
     """Import an outcomes sheet into the campaign state, all or nothing.
 
     Raises ``InputError`` listing every bad row (nothing is stored then).
-    Importing a file with the same content again stores nothing.
+    Importing a file with the same content again stores nothing. Visits must
+    be dated from the campaign's start to ``today`` (default: the real date).
+    Before storing, the state is copied to ``campaign.db.bak`` (``state.backup``).
     """
     path = Path(path)
     try:
@@ -175,10 +215,13 @@ def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
         residents = dict(conn.execute("SELECT id, household_id FROM residents"))
         recorded = {(r, d): o for r, d, o in
                     conn.execute("SELECT resident_id, date, outcome FROM outcomes")}
-        valid = validate_rows(rows or [], col, residents, teams, recorded)
+        start_text = meta(conn).get("start", "")
+        start = dt.date.fromisoformat(start_text) if start_text else None
+        valid = validate_rows(rows or [], col, residents, teams, recorded, start, today)
         errors = [p for p in col.problems if p.severity == "error"]
         if errors:
             raise InputError(errors)
+        backup(conn)
         cur = conn.execute("INSERT INTO imports (sha256, file_name, rows, imported_at) "
                            "VALUES (?, ?, ?, ?)", (digest, path.name, len(valid), now_utc()))
         import_id = cur.lastrowid

@@ -19,11 +19,16 @@ Tables (schema version ``SCHEMA_VERSION``, in ``schema_version``):
 The file runs in WAL mode with foreign keys on; every change happens inside
 one ``BEGIN IMMEDIATE`` transaction, so a file's outcomes go in all or nothing.
 Timestamps are UTC ISO 8601; dates are ``YYYY-MM-DD``.
+
+Before each import the state is copied to ``campaign.db.bak`` (``backup``).
+A damaged file (not a database, malformed pages) raises ``DataError`` (exit
+3) naming the file and how to recover from that copy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,10 +36,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.domain import Scenario
-from planner.errors import InputError, Problem
+from planner.errors import DataError, InputError, Problem
 
 SCHEMA_VERSION = 1
 DB_NAME = "campaign.db"
+BACKUP_SUFFIX = ".bak"
 OUTCOMES = ("enrolled", "not_home", "refused", "retry_needed", "moved", "deceased")
 
 _SCHEMA = f"""
@@ -119,20 +125,75 @@ def create(path: str | Path, scenario: Scenario, start: dt.date,
     return conn
 
 
+def backup_path(path: str | Path) -> Path:
+    """Where the copy of the state kept before each import lives."""
+    path = Path(path)
+    return path.with_name(path.name + BACKUP_SUFFIX)
+
+
+def backup(conn: sqlite3.Connection) -> Path | None:
+    """Copy the committed state of the open campaign database to
+    ``campaign.db.bak`` (atomically: a temporary file, then a rename). Safe
+    inside ``transaction(conn)`` before its first write: the copy is read
+    through a second connection (WAL lets it read beside the writer). Returns
+    the copy's path (None for a database in memory)."""
+    row = next((r for r in conn.execute("PRAGMA database_list") if r[1] == "main"), None)
+    if row is None or not row[2]:
+        return None
+    target = backup_path(row[2])
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    source = sqlite3.connect(str(row[2]), timeout=10.0)
+    dest = sqlite3.connect(str(tmp))
+    try:
+        source.backup(dest)
+        dest.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dest.close()
+        source.close()
+    os.replace(tmp, target)
+    return target
+
+
+def damaged(path: Path, why: str) -> DataError:
+    """The error for a damaged campaign database, with the way to recover."""
+    copy = backup_path(path)
+    if copy.is_file():
+        fix = (f"restore the copy kept before the last import: move {path.name} aside, copy "
+               f"{copy.name} to {path.name} (in {path.parent}), then record the last "
+               "outcomes file again")
+    else:
+        fix = ("no copy was kept (one is made before each import): move it aside and "
+               "re-create the campaign with `python plan.py campaign SCENARIO --out "
+               f"{path.parent}`, then record its outcomes files again")
+    return DataError(Problem(str(path), "", f"the campaign database is damaged ({why})", fix))
+
+
 def open_campaign(folder: str | Path) -> sqlite3.Connection:
-    """Open ``FOLDER/campaign.db``; ``InputError`` when absent or of another version."""
+    """Open ``FOLDER/campaign.db``; ``InputError`` when absent, not a campaign or
+    of another version; ``DataError`` (exit 3) when the file is damaged."""
     path = Path(folder) / DB_NAME
     if not path.is_file():
         raise InputError(Problem(str(path), "", "no campaign database here",
                                  "create the campaign first: python plan.py campaign SCENARIO "
                                  "--out FOLDER"))
-    conn = connect(path)
+    if path.stat().st_size == 0:
+        raise damaged(path, "the file is empty")
+    conn = None
     try:
+        conn = connect(path)
         row = conn.execute("SELECT version FROM schema_version").fetchone()
+        check = [r[0] for r in conn.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, sqlite3.OperationalError) and "no such table" in str(exc):
+            raise InputError(Problem(str(path), "", f"not a campaign database ({exc})",
+                                     "point to the folder made by `plan.py campaign`")) from None
+        raise damaged(path, str(exc)) from None
+    if check != ["ok"]:
         conn.close()
-        raise InputError(Problem(str(path), "", f"not a campaign database ({exc})",
-                                 "point to the folder made by `plan.py campaign`")) from None
+        raise damaged(path, f"integrity check: {'; '.join(check[:3])}")
     if row is None or row[0] != SCHEMA_VERSION:
         conn.close()
         raise InputError(Problem(str(path), "schema_version",

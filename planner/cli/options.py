@@ -6,6 +6,30 @@ from pathlib import Path
 
 import click
 
+
+class DateParam(click.ParamType):
+    """A ``YYYY-MM-DD`` option; a day that does not exist (2026-02-30) is named as
+    such. The value is a ``datetime.datetime`` at midnight (``.date()`` gives the day)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        import datetime as dt
+
+        from planner.dates import parse_day
+
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            day = parse_day(value)
+        except ValueError as exc:
+            self.fail(f"{exc}; give a real day as YYYY-MM-DD, e.g. 2026-11-24", param, ctx)
+        return dt.datetime(day.year, day.month, day.day)
+
+
+#: The date type of every ``--date``, ``--start`` and ``--deadline`` option.
+DATE = DateParam()
+
 scenario_arg = click.argument(
     "scenario", type=click.Path(path_type=Path, dir_okay=True, exists=False))
 out_opt = click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
@@ -16,7 +40,7 @@ time_limit_opt = click.option("--time-limit", type=click.FloatRange(0.1, 3600), 
                               help="Solver time limit in seconds (default: the scenario's).")
 seed_opt = click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=None,
                         help="Random seed of the search (default: the scenario's).")
-date_opt = click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]),
+date_opt = click.option("--date", "date", type=DATE,
                         default=None, help="The day to plan, YYYY-MM-DD (default: the "
                                            "scenario's date).")
 

@@ -41,6 +41,11 @@ def load_graph(name: str, base_dir: str | Path | None = None,
     import osmnx as ox
 
     path = resolve_graph_path(name, base_dir)
+    given = Path(name) if Path(name).is_absolute() else Path(base_dir or ".") / name
+    if not path.is_file() and given.exists():
+        raise RoadsError(
+            f"{given} › exists but is not a road graph (GraphML) › give a graph made by "
+            f"`python plan.py roads import FILE --name NAME` (for an OSM file: import it)")
     if not path.is_file():
         raise RoadsError(
             f"{path} › road graph not found › run `python plan.py roads import FILE "
