@@ -16,8 +16,8 @@ from typing import Literal
 Condition = Literal["bedridden", "disabled", "elderly", "postpartum", "able"]
 CONDITIONS: tuple[Condition, ...] = ("bedridden", "disabled", "elderly", "postpartum", "able")
 
-Season = Literal["dry", "wet"]
-SEASONS: tuple[Season, ...] = ("dry", "wet")
+#: A season: the name of a ``[seasons.*]`` table of the speed table (``maps/speeds.toml``).
+Season = str
 
 Mode = Literal["home", "shuttle", "point", "auto"]
 MODES: tuple[Mode, ...] = ("home", "shuttle", "point", "auto")

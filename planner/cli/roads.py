@@ -167,7 +167,7 @@ def info_cmd(graph: str, scenario: Path | None, speeds: Path | None) -> None:
     """
     from planner.roads.info import format_summary, scenario_reach, summarize
     from planner.roads.io import load_graph
-    from planner.speeds import load_speed_table
+    from planner.speeds import load_speed_table, season_names
 
     def work() -> None:
         table = load_speed_table(speeds)
@@ -179,7 +179,7 @@ def info_cmd(graph: str, scenario: Path | None, speeds: Path | None) -> None:
             sc, _warnings = load_scenario(scenario, check_roads=False)
             rows = scenario_reach(G, sc, table)
             n = len(sc.households)
-            for season in ("dry", "wet"):
+            for season in season_names(table):
                 cut = [r for r in rows if r["season"] == season]
                 click.echo(f"{season} season: {n - len(cut)} of {n} households reachable")
                 for r in cut:

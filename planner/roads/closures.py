@@ -23,8 +23,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from planner.domain import SEASONS
 from planner.errors import InputError, Problem
+from planner.speeds import season_names
 
 DEFAULT_RADIUS_M = 50.0
 EARTH_RADIUS_M = 6_371_008.8
@@ -52,6 +52,7 @@ def read_closures(path: str | Path) -> list[dict[str, Any]]:
                                  "put the closures in a FeatureCollection"))
     problems: list[Problem] = []
     out: list[dict[str, Any]] = []
+    seasons = season_names()
     for k, feat in enumerate(features):
         where = f"feature {k + 1}"
         props = (feat or {}).get("properties") or {}
@@ -62,9 +63,9 @@ def read_closures(path: str | Path) -> list[dict[str, Any]]:
                                     "give a Point, LineString or Polygon"))
             continue
         season = props.get("season")
-        if season not in (None, "", *SEASONS):
+        if season not in (None, "", *seasons):
             problems.append(Problem(str(path), f"{where}, season", f"unknown season '{season}'",
-                                    f"use one of {', '.join(SEASONS)} or leave it out"))
+                                    f"use one of {', '.join(seasons)} or leave it out"))
             continue
         try:
             radius = float(props.get("radius_m", DEFAULT_RADIUS_M))

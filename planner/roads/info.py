@@ -71,12 +71,13 @@ def scenario_reach(G, scenario: Any, table: SpeedTable) -> list[dict[str, Any]]:
     Returns rows ``{"season", "household", "code", "reason", "approximate"}``.
     """
     from planner.matrix import travel_matrices
+    from planner.speeds import season_names
 
     p = scenario.parameters
     sites = [(scenario.station.lon, scenario.station.lat)] + [
         (h.lon, h.lat) for h in scenario.households]
     rows = []
-    for season in ("dry", "wet"):
+    for season in season_names(table):
         tm = travel_matrices(G, sites, season, table, p.walk_offroad_m, p.walk_limit_m,
                              p.walk_detour_factor)
         if not tm.access[0].reachable:
