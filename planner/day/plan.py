@@ -8,15 +8,19 @@
 4. ``planner.engine.solve`` — routes;
 5. ``build_plan``      — timed stops (start, visit, break, end) and the unserved list.
 
-Priorities: every visit is optional with a prize far above any travel cost, so
-the solver serves as many as fit, and when not all fit it keeps those with the
-larger prize: bedridden > disabled > postpartum > elderly > able, plus the
-days a resident has waited.
+Priorities (``docs/priorities.md``): urgency is lexicographic. Every part is
+optional with a prize by tier (``tier_prizes``: one part of a tier outweighs
+every part of lower tiers that could take its place; within a tier the days
+waited; travel only breaks ties), and after the search
+``planner.day.repair.repair_priorities`` makes the rule hold by construction:
+no home visit is left out for capacity while a team serves a lower tier and
+could take it instead. The self-check proves it on every plan.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from planner.day.needs import Unit, VisitNeed, day_needs, team_units
@@ -28,11 +32,13 @@ from planner.day.problem import (
     shuttle_check,
     site_check,
 )
+from planner.day.repair import drop_lone_points, repair_priorities
 from planner.day.verify import plan_violations
 from planner.domain import Household, Plan, Route, Scenario, Stop, Unserved
 from planner.engine import solve
 from planner.errors import PlannerError
 from planner.matrix import UNREACHABLE, TravelMatrices, travel_matrices
+from planner.priorities import part_tier, tier_name
 from planner.problem import RoutingProblem, Solution
 from planner.speeds import load_speed_table
 
@@ -70,7 +76,10 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
     """
 
     if nodes is None:
-        nodes = [Node("depot", 0)] + [Node("visit", site, need) for site, need in kept]
+        order = scenario.parameters.priorities
+        nodes = [Node("depot", 0)] + [Node("visit", site, need,
+                                           tier=part_tier(need.residents, order))
+                                      for site, need in kept]
     if units is None:
         units = [Unit(t, "", 0, t.kits > 0) for t in scenario.teams]
     routes: list[Route] = []
@@ -78,7 +87,7 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
         unit = units[rs.vehicle]
         routes.append(_route(scenario, unit, rs, nodes, problem, matrices))
     visited = {node for rs in solution.routes for node in rs.nodes}
-    unserved = list(unserved) + _dropped(nodes, problem, visited)
+    unserved = list(unserved) + _dropped(scenario, nodes, problem, visited)
     order = {h.id: i for i, h in enumerate(scenario.households)}
     modes = {"home": 0, "shuttle": 1, "point": 2}
     unserved.sort(key=lambda u: (order.get(u.household, 0), modes.get(u.mode, 3)))
@@ -92,22 +101,34 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
                 notes=tuple(notes))
 
 
-def _dropped(nodes: list, problem: RoutingProblem, visited: set[int]) -> list[Unserved]:
+def capacity_reason(scenario: Scenario, tier: int) -> str:
+    """The words for a home visit left out for capacity (``no_capacity``): what
+    the self-check proves of it (``planner.day.verify``)."""
+    order = scenario.parameters.priorities
+    return (f"no capacity left for this priority ({tier_name(tier, order)}): every team's "
+            f"day is full with visits of the same or a higher priority "
+            f"({', '.join(order[:tier + 1])}) and the shuttles it makes")
+
+
+def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
+             visited: set[int]) -> list[Unserved]:
     """Unserved entries for what the engine left out."""
     out: list[Unserved] = []
     in_group = {n for group, _ in problem.groups for n in group}
+    params = scenario.parameters
     for group, _ in problem.groups:
         if not visited & set(group):
-            need = nodes[group[0]].need
-            out.append(Unserved(need.household.id, "no time left in tomorrow's shifts for a "
-                                "home visit or a collection point: the teams are full with "
-                                "higher-priority work", "no_capacity"))
+            node = nodes[group[0]]
+            has_home = any(nodes[k].kind == "visit" for k in group)
+            reason = capacity_reason(scenario, node.tier) if has_home else (
+                "no team has room left for the village's collection point, and a home "
+                "visit is not possible")
+            out.append(Unserved(node.need.household.id, reason, "no_capacity"))
     for k, node in enumerate(nodes):
         if k in visited or k in in_group or k == 0:
             continue
         if node.kind == "visit":
-            out.append(Unserved(node.need.household.id, "no time left in tomorrow's shifts: "
-                                "the teams are full with higher-priority visits",
+            out.append(Unserved(node.need.household.id, capacity_reason(scenario, node.tier),
                                 "no_capacity"))
         elif node.kind == "pickup_home":
             out.append(Unserved(node.need.household.id, "the search found no room for this "
@@ -116,10 +137,13 @@ def _dropped(nodes: list, problem: RoutingProblem, visited: set[int]) -> list[Un
                                 "shuttle"))
         elif node.kind == "point":
             place = node.need.place.name
+            slot = params.point_setup_s + int(problem.service_s[k])
             for h in node.need.invited:
                 out.append(Unserved(h.id, f"the collection point at {place} is not opened "
-                                    "tomorrow: the teams are full with higher-priority work",
-                                    "point_not_opened", "point"))
+                                    f"tomorrow: no team has {slot / 3600:.1f} h left for its "
+                                    f"slot (set-up and {node.need.attendance:.0f} expected) "
+                                    "after the visits of higher priority", "point_not_opened",
+                                    "point"))
     return out
 
 
@@ -269,6 +293,7 @@ def graph_matrices(G, table, params) -> MatricesFor:
 def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None = None,
              seed: int | None = None, matrices_for: MatricesFor | None = None,
              solve_fn: SolveFn | None = None,
+             point_next_open: Mapping[str, dt.date] | None = None,
              ) -> tuple[Plan, TravelMatrices, RoutingProblem]:
     """Plan one day for every team, every mode. Returns the plan, the matrices
     (rows: the station, then ``plan_sites(scenario)``) and the problem.
@@ -277,7 +302,9 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     columns in ``coords`` order, (lon, lat)); by default they are computed on
     road graph ``G`` (a campaign passes one that slices matrices it computed
     once). ``solve_fn(problem, time_limit_s, seed)`` is the engine
-    (``planner.engine.solve`` by default).
+    (``planner.engine.solve`` by default). ``point_next_open`` (village id →
+    date, from a campaign) names the next day a village's point opens in the
+    reason given to those a full point cannot take.
     """
 
     params = scenario.parameters
@@ -288,7 +315,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     solve_fn = solve if solve_fn is None else solve_fn
     time_limit_s = params.time_limit_s if time_limit_s is None else time_limit_s
     seed = params.seed if seed is None else seed
-    day, site_of, coords = plan_sites(scenario)
+    day, site_of, coords = plan_sites(scenario, point_next_open)
     matrices = matrices_for(coords, params.season)
     dry_reachable = None
     if params.season == "wet":
@@ -346,6 +373,8 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     problem, nodes = build_day_problem(scenario, kept_home, autos, shuttles, points, matrices,
                                        units, day.places)
     solution = drop_half_shuttles(solve_fn(problem, time_limit_s, seed), nodes)
+    solution = drop_lone_points(problem, nodes, solution, params.point_min_slot_s)
+    solution = repair_priorities(problem, nodes, solution)
     plan = build_plan(scenario, kept_home, problem, solution, matrices,
                       day.skipped + unserved, time_limit_s, seed, nodes, units)
     if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):
@@ -360,7 +389,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     return plan, matrices, problem
 
 
-def plan_sites(scenario: Scenario):
+def plan_sites(scenario: Scenario, point_next_open: Mapping[str, dt.date] | None = None):
     """The day's needs, and the matrix rows: ``(needs, site_of, coords)``.
 
     Rows: 0 the station; then the home visits; then the home option of auto
@@ -369,7 +398,7 @@ def plan_sites(scenario: Scenario):
     to its row.
     """
 
-    day = day_needs(scenario)
+    day = day_needs(scenario, point_next_open)
     coords = [(scenario.station.lon, scenario.station.lat)]
     site_of: dict[str, int] = {}
     for need in list(day.home) + [a.home for a in day.auto if a.home is not None]:

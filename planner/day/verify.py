@@ -21,16 +21,32 @@ What must hold:
   same day, each trip on one unit, within the ride-time limit; the passengers
   on board never exceed the unit's seats; a unit without the kit enrols
   nobody;
-- collection points open after their set-up time.
+- collection points open after their set-up time, and each point is open
+  for at least the minimum slot (``point_min_slot_s``, set-up included, when
+  it is no longer than the longest slot);
+- priorities (``priority_violations``): for each household whose home visit
+  is left out as ``no_capacity``, and each route of a unit with the kit that
+  serves a visit or a collection point of a lower tier than that visit's
+  (``planner.priorities``; a point's tier is the most urgent of the parts it
+  serves), that route with its stops of lower tiers removed (its other
+  visits and points kept in order, its shuttle stops pinned at their planned
+  service starts) cannot take the visit at any position between its stops:
+  ``planner.day.timing.schedule`` (windows, shift and sunset, working time,
+  lunch) finds no schedule for any of them. Routes that serve nothing of a
+  lower tier are not checked (the visit did not lose its place to anyone
+  there), nor are ``auto`` households whose only option left is a point.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from planner.day.needs import day_needs, team_units
-from planner.domain import Plan, Scenario
+from planner.day.needs import DayNeeds, VisitNeed, day_needs, team_units
+from planner.day.problem import team_vehicle
+from planner.day.timing import TimedStop, schedule
+from planner.domain import Plan, Route, Scenario
 from planner.matrix import TravelMatrices
+from planner.priorities import part_tier
 from planner.rules import day_limits
 from planner.scenario import format_clock
 
@@ -147,6 +163,11 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                                     f"{format_clock(stop.opens_s)}, before its set-up ends")
                 if not stop.households or stop.attendance <= 0:
                     problems.append(f"{name}: the point at {stop.place} has nobody invited")
+                slot = stop.depart_s - stop.opens_s + params.point_setup_s
+                if slot < min(params.point_min_slot_s, params.point_max_slot_s):
+                    problems.append(f"{name}: the point at {stop.place} is open "
+                                    f"{slot // 60} min with its set-up, less than the "
+                                    f"minimum slot of {params.point_min_slot_s // 60} min")
             if stop.kind in ("pickup", "dropoff"):
                 n = len(stop.passengers)
                 onboard += n if stop.kind == "pickup" else -n
@@ -180,7 +201,102 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                             "the lunch window")
     for hid, events in trips.items():
         problems += _shuttle_violations(hid, events, shuttles.get(hid), params.board_s)
+    problems += priority_violations(plan, scenario, matrices, site_of, day)
     return problems
+
+
+def _starts(need: VisitNeed) -> tuple[tuple[int, int], ...]:
+    """Allowed service starts of a home visit (as in the routing problem)."""
+    return tuple((w.start_s, w.end_s - need.service_s) for w in need.windows
+                 if w.end_s - need.service_s >= w.start_s)
+
+
+def _stop_tiers(scenario: Scenario, day: DayNeeds) -> dict[tuple[str, str], int]:
+    """The tier of each household part a stop can serve: ``(household, "home")``
+    for a home visit or an ``auto`` household at a point, ``(household,
+    "point")`` for an invited one."""
+    order = scenario.parameters.priorities
+    tiers = {(n.household.id, "home"): part_tier(n.residents, order) for n in day.home}
+    tiers.update({(a.household.id, "home"): part_tier(a.residents, order) for a in day.auto})
+    for p in day.points:
+        ids = {r.id for r in p.residents}
+        for h in p.invited:
+            tiers[(h.id, "point")] = part_tier([r for r in h.residents if r.id in ids], order)
+    return tiers
+
+
+def _timed_route(route: Route, scenario: Scenario, site_of: dict[str, int],
+                 needs: dict[str, VisitNeed], tiers: dict[tuple[str, str], int],
+                 auto_ids: set[str]) -> list[tuple[TimedStop, int | None]]:
+    """A route's visits, points and shuttle stops as ``TimedStop`` with their
+    tier (None: a shuttle stop, pinned at its planned service start)."""
+    params = scenario.parameters
+    village_index = {v.id: k for k, v in enumerate(scenario.villages)}
+    out: list[tuple[TimedStop, int | None]] = []
+    for stop in route.stops:
+        if stop.kind == "visit" and stop.household in needs:
+            need = needs[stop.household]
+            out.append((TimedStop(site_of[stop.household], need.service_s, _starts(need)),
+                        tiers[(stop.household, "home")]))
+        elif stop.kind == "point":
+            tier = min(tiers[(h, "home" if h in auto_ids else "point")]
+                       for h in stop.households)
+            out.append((TimedStop(site_of[f"point:{stop.village}"],
+                                  stop.depart_s - stop.opens_s, (),
+                                  village_index[stop.village], params.point_setup_s), tier))
+        elif stop.kind in ("pickup", "dropoff"):
+            begin = stop.arrive_s + stop.wait_s
+            site = 0 if stop.place == "office" else site_of[stop.household or ""]
+            out.append((TimedStop(site, stop.depart_s - begin, ((begin, begin),)), None))
+    return out
+
+
+def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
+                        site_of: dict[str, int], day: DayNeeds | None = None) -> list[str]:
+    """Every home visit left out for capacity that a route serving a lower
+    tier could take once its lower-tier stops are removed (the statement in
+    the module docstring)."""
+    day = day_needs(scenario) if day is None else day
+    needs = {n.household.id: n for n in day.home}
+    needs.update({a.household.id: a.home for a in day.auto if a.home is not None})
+    auto_ids = {a.household.id for a in day.auto}
+    tiers = _stop_tiers(scenario, day)
+    units = {u.name: u for u in team_units(scenario)}
+    left_out = [u for u in plan.unserved
+                if u.code == "no_capacity" and u.mode == "home" and u.household in needs]
+    if not left_out:
+        return []
+    routes = []
+    for route in plan.routes:
+        unit = units.get(route.name)
+        if unit is None or not unit.has_kit:
+            continue
+        routes.append((route, team_vehicle(scenario, unit.team, unit.name, unit.capacity),
+                       _timed_route(route, scenario, site_of, needs, tiers, auto_ids)))
+    problems = []
+    for u in left_out:
+        need = needs[u.household]
+        tier = tiers[(u.household, "home")]
+        target = TimedStop(site_of[u.household], need.service_s, _starts(need))
+        for route, vehicle, stops in routes:
+            if not any(t is not None and t > tier for _, t in stops):
+                continue
+            kept = [s for s, t in stops if t is None or t <= tier]
+            for k in range(len(kept) + 1):
+                if _inside_point(kept, k):
+                    continue
+                if schedule(kept[:k] + [target] + kept[k:], matrices.travel_s,
+                            vehicle) is not None:
+                    problems.append(
+                        f"{route.name} could visit {u.household} (left out for capacity) "
+                        f"in place of its stops of lower priority (at position {k + 1})")
+                    break
+    return problems
+
+
+def _inside_point(stops: list[TimedStop], k: int) -> bool:
+    """True when position ``k`` falls between two stops of one collection point."""
+    return 0 < k < len(stops) and stops[k].place >= 0 and stops[k].place == stops[k - 1].place
 
 
 def _target(stop, where: int, site_of: dict[str, int]) -> int:
