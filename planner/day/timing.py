@@ -160,23 +160,38 @@ def _latest_departure(stops: Sequence[TimedStop], travel_s: np.ndarray,
     return latest  # pragma: no cover
 
 
-def schedule(stops: Sequence[TimedStop], travel_s: np.ndarray,
-             vehicle: VehicleSpec) -> Schedule | None:
-    """The earliest feasible schedule of ``stops`` in this order for
-    ``vehicle`` (departure delayed as far as the return allows), or None."""
-    first = _forward(stops, travel_s, vehicle, vehicle.earliest_start_s)
+def _attempt(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: VehicleSpec,
+             earliest_s: int) -> Schedule | None:
+    """The earliest schedule leaving no earlier than ``earliest_s``, the
+    departure then delayed as far as the return allows."""
+    first = _forward(stops, travel_s, vehicle, earliest_s)
     if first is None:
         return None
     end, state = first
-    depart = max(vehicle.earliest_start_s,
-                 _latest_departure(stops, travel_s, vehicle, end, state))
-    again = _forward(stops, travel_s, vehicle, depart) if depart > vehicle.earliest_start_s \
-        else first
+    depart = max(earliest_s, _latest_departure(stops, travel_s, vehicle, end, state))
+    again = _forward(stops, travel_s, vehicle, depart) if depart > earliest_s else first
     if again is None:  # pragma: no cover - a later start on the same path fits
-        again, depart = first, vehicle.earliest_start_s
+        again, depart = first, earliest_s
     end, state = again
     if end - depart > vehicle.max_duration_s:
         return None
     lunch = vehicle.breaks[0] if vehicle.breaks else None
     breaks = ((state[3][0], lunch.duration_s),) if state[3] is not None and lunch else ()
     return Schedule(depart, state[1], end, breaks)
+
+
+def schedule(stops: Sequence[TimedStop], travel_s: np.ndarray,
+             vehicle: VehicleSpec) -> Schedule | None:
+    """The earliest feasible schedule of ``stops`` in this order for
+    ``vehicle`` (departure delayed as far as the return allows), or None.
+
+    Two starts are tried: the shift's, and (when the lunch window opens after
+    it) the end of the earliest lunch, so that a route may also start after
+    lunch and need none; the earlier return wins, then the later departure.
+    """
+    starts = [vehicle.earliest_start_s]
+    lunch = vehicle.breaks[0] if vehicle.breaks else None
+    if lunch is not None and lunch.earliest_s + lunch.duration_s > vehicle.earliest_start_s:
+        starts.append(lunch.earliest_s + lunch.duration_s)
+    found = [s for s in (_attempt(stops, travel_s, vehicle, t) for t in starts) if s is not None]
+    return min(found, key=lambda s: (s.return_s, -s.depart_s)) if found else None

@@ -225,7 +225,7 @@ def _stop_tiers(scenario: Scenario, day: DayNeeds) -> dict[tuple[str, str], int]
     return tiers
 
 
-def _timed_route(route: Route, scenario: Scenario, site_of: dict[str, int],
+def timed_route(route: Route, scenario: Scenario, site_of: dict[str, int],
                  needs: dict[str, VisitNeed], tiers: dict[tuple[str, str], int],
                  auto_ids: set[str]) -> list[tuple[TimedStop, int | None]]:
     """A route's visits, points and shuttle stops as ``TimedStop`` with their
@@ -272,7 +272,7 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
         if unit is None or not unit.has_kit:
             continue
         routes.append((route, team_vehicle(scenario, unit.team, unit.name, unit.capacity),
-                       _timed_route(route, scenario, site_of, needs, tiers, auto_ids)))
+                       timed_route(route, scenario, site_of, needs, tiers, auto_ids)))
     problems = []
     for u in left_out:
         need = needs[u.household]
