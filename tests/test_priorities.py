@@ -276,3 +276,62 @@ def test_random_crowded_days_keep_the_tier_rule(scenario) -> None:
         if stops:
             vehicle = team_vehicle(scenario, unit.team, unit.name, unit.capacity)
             assert schedule(stops, matrices.travel_s, vehicle) is not None, route.name
+
+
+# --- real mountain roads the planner was not tuned on ----------------------
+
+@pytest.fixture(scope="module")
+def andorra_graph(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The Andorra OpenStreetMap extract with SRTM elevation, imported once."""
+    from planner.roads.build import import_roads
+    from planner.roads.io import load_graph
+
+    out = tmp_path_factory.mktemp("maps") / "andorra.graphml"
+    import_roads(shared_data / "osm" / "andorra-2013.osm.pbf", out,
+                 [shared_data / "dem" / "N42E001.hgt", shared_data / "dem" / "N41E001.hgt"])
+    return load_graph(str(out))
+
+
+def test_real_mountain_roads_106_households_36_bedridden(andorra_graph) -> None:
+    """The issue's trial, on real Pyrenees roads: 106 households, 36
+    bedridden, 2 teams that cannot visit everyone. The teams spend their day
+    on bedridden visits; nobody of a lower tier is served where a bedridden
+    visit would fit (the self-check); no elderly or able resident is served
+    while bedridden ones wait; every bedridden household left out is told
+    the true reason."""
+    G = andorra_graph
+    rng = random.Random(3)
+    near = [n for n, d in G.nodes(data=True)
+            if abs(d["x"] - 1.52) < 0.08 and abs(d["y"] - 42.52) < 0.06]
+    office = min(G.nodes, key=lambda n: (G.nodes[n]["x"] - 1.52) ** 2
+                 + (G.nodes[n]["y"] - 42.507) ** 2)
+    households = []
+    for k in range(106):
+        node = rng.choice(near)
+        condition = "bedridden" if k < 36 else rng.choice(
+            ["elderly", "elderly", "able", "disabled", "postpartum", "able"])
+        windows: tuple[Window, ...] = ()
+        if rng.random() < 0.25:
+            start = rng.choice([7, 8, 13, 14]) * H
+            windows = (Window(start, start + rng.choice([2, 3, 4]) * H),)
+        households.append(Household(
+            f"H{k:03d}", "V", G.nodes[node]["x"] + rng.uniform(-5e-4, 5e-4),
+            G.nodes[node]["y"] + rng.uniform(-5e-4, 5e-4),
+            (Resident(f"R{k}", f"Người {k}", condition, windows, "home", rng.randint(0, 30)),)))
+    rng.shuffle(households)
+    teams = tuple(Team(f"T{t}", f"Tổ {t}", ("A", "B", "C"), 2, 1, Window(7 * H, 17 * H),
+                       Window(11 * H, 13 * H), H, int(9.5 * H)) for t in (1, 2))
+    x, y = G.nodes[office]["x"], G.nodes[office]["y"]
+    scenario = Scenario("andorra", True, dt.date(2026, 11, 24), Station("Công an", x, y),
+                        (Village("V", "Bản", x, y),), tuple(households), teams, "andorra",
+                        Parameters(time_limit_s=2, seed=1))
+    plan, matrices, _ = plan_day(scenario, G)
+    assert plan_violations(plan, scenario, matrices, plan_sites(scenario)[1]) == []
+    condition = {h.id: h.residents[0].condition for h in households}
+    served = [condition[h] for h in _served(plan)]
+    assert served.count("bedridden") >= 8
+    assert not {"elderly", "able"} & set(served)
+    for u in plan.unserved:
+        if condition[u.household] == "bedridden":
+            assert u.code != "no_capacity" or u.reason.startswith(
+                "no capacity left for this priority (bedridden)")
