@@ -143,6 +143,7 @@ def test_point_not_opened_when_the_day_is_full_with_higher_priorities() -> None:
     assert u.code == "point_not_opened"
     assert ("the collection point at Nhà văn hoá bản Thử is not opened tomorrow: no team has "
             "1.0 h left for its slot") in u.reason
+    assert "besides its visits of the same or a higher priority" in u.reason
 
 
 def test_point_slot_is_at_least_the_minimum() -> None:

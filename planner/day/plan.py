@@ -142,7 +142,8 @@ def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
                 out.append(Unserved(h.id, f"the collection point at {place} is not opened "
                                     f"tomorrow: no team has {slot / 3600:.1f} h left for its "
                                     f"slot (set-up and {node.need.attendance:.0f} expected) "
-                                    "after the visits of higher priority", "point_not_opened",
+                                    "besides its visits of the same or a higher priority",
+                                    "point_not_opened",
                                     "point"))
     return out
 

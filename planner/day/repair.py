@@ -2,15 +2,16 @@
 
 The prizes (``planner.day.problem.tier_prizes``) make a heuristic search
 prefer urgent visits, but a search stops where it stops. ``repair_priorities``
-then makes the rule true of the answer: for each home visit left out (most
-urgent tier first, then the longest-waiting), it tries every route that may
+then makes the rule true of the answer: for each home visit or collection
+point left out (most urgent tier first, then the longest-waiting), it tries
+every route that may
 take it with that route's stops of lower tiers removed (the other stops kept
 in order, shuttle stops pinned at their planned times), inserts the visit at
 the cheapest position where the route still fits (``planner.day.timing``:
 windows, shift and sunset, working time, lunch), then puts back the removed
 stops, most urgent first, where they still fit (in that route, else in
-another as it stands); the rest are left out. It repeats until no left-out
-visit can be placed. Each placement serves one more part of some tier and
+another as it stands); the rest are left out. It repeats until nothing left
+out can be placed. Each placement serves one more part of some tier and
 only drops parts of lower tiers, so the loop ends.
 
 ``drop_lone_points`` first removes collection-point openings that break the
@@ -198,7 +199,7 @@ def repair_priorities(problem: RoutingProblem, nodes: list[Node],
         served = routes.served()
         candidates = sorted(
             (n for n, nd in enumerate(nodes)
-             if nd.kind == "visit" and n not in served
+             if nd.kind in ("visit", "point") and n not in served
              and not served & set(group_of.get(n, ()))),
             key=lambda n: (nodes[n].tier, -nodes[n].waiting_days, n))
         if not any(_place(routes, c) for c in candidates):
@@ -207,8 +208,8 @@ def repair_priorities(problem: RoutingProblem, nodes: list[Node],
 
 
 def _place(routes: _Routes, c: int) -> bool:
-    """Serve left-out visit ``c`` in some route, moving stops of lower tiers
-    out of its way and back where they fit; True when placed."""
+    """Serve left-out visit or point ``c`` in some route, moving stops of
+    lower tiers out of its way and back where they fit; True when placed."""
     tier = routes.nodes[c].tier
     for v in routes.allowed(c):
         blocks = routes.blocks(v)

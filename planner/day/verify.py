@@ -25,16 +25,17 @@ What must hold:
   for at least the minimum slot (``point_min_slot_s``, set-up included, when
   it is no longer than the longest slot);
 - priorities (``priority_violations``): for each household whose home visit
-  is left out as ``no_capacity``, and each route of a unit with the kit that
-  serves a visit or a collection point of a lower tier than that visit's
-  (``planner.priorities``; a point's tier is the most urgent of the parts it
-  serves), that route with its stops of lower tiers removed (its other
-  visits and points kept in order, its shuttle stops pinned at their planned
-  service starts) cannot take the visit at any position between its stops:
-  ``planner.day.timing.schedule`` (windows, shift and sunset, working time,
-  lunch) finds no schedule for any of them. Routes that serve nothing of a
-  lower tier are not checked (the visit did not lose its place to anyone
-  there), nor are ``auto`` households whose only option left is a point.
+  is left out as ``no_capacity``, and each route of a unit with the kit, that
+  route with its stops of lower tiers than the visit's removed
+  (``planner.priorities``; a collection point's tier is the most urgent of
+  the parts it serves; the route's other visits and points kept in order,
+  its shuttle stops pinned at their planned service starts) cannot take the
+  visit at any position between its stops: ``planner.day.timing.schedule``
+  (windows, shift and sunset, working time, lunch) finds no schedule for any
+  of them. A route serving nothing of a lower tier is checked as it stands
+  (the day is full). The same holds for each collection point left closed
+  (``point_not_opened``), with its slot as the stop. Not checked: ``auto``
+  households whose only option left is a point, and shuttles.
 """
 
 from __future__ import annotations
@@ -253,18 +254,33 @@ def timed_route(route: Route, scenario: Scenario, site_of: dict[str, int],
 
 def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                         site_of: dict[str, int], day: DayNeeds | None = None) -> list[str]:
-    """Every home visit left out for capacity that a route serving a lower
-    tier could take once its lower-tier stops are removed (the statement in
-    the module docstring)."""
+    """Every home visit left out for capacity, and every collection point
+    left closed, that some route could take once its stops of lower tiers are
+    removed (the statement in the module docstring)."""
     day = day_needs(scenario) if day is None else day
+    order = scenario.parameters.priorities
     needs = {n.household.id: n for n in day.home}
     needs.update({a.household.id: a.home for a in day.auto if a.home is not None})
     auto_ids = {a.household.id for a in day.auto}
     tiers = _stop_tiers(scenario, day)
     units = {u.name: u for u in team_units(scenario)}
-    left_out = [u for u in plan.unserved
-                if u.code == "no_capacity" and u.mode == "home" and u.household in needs]
-    if not left_out:
+    village_index = {v.id: k for k, v in enumerate(scenario.villages)}
+    targets: list[tuple[str, int, TimedStop]] = []
+    for u in plan.unserved:
+        if u.code == "no_capacity" and u.mode == "home" and u.household in needs:
+            need = needs[u.household]
+            targets.append((f"visit {u.household} (left out for capacity)",
+                            tiers[(u.household, "home")],
+                            TimedStop(site_of[u.household], need.service_s, _starts(need))))
+    closed = {u.household for u in plan.unserved if u.code == "point_not_opened"}
+    for p in day.points:
+        if closed & {h.id for h in p.invited}:
+            targets.append((f"open the point at {p.place.name} (left closed)",
+                            part_tier(p.residents, order),
+                            TimedStop(site_of[f"point:{p.village.id}"], p.service_s, (),
+                                      village_index[p.village.id],
+                                      scenario.parameters.point_setup_s)))
+    if not targets:
         return []
     routes = []
     for route in plan.routes:
@@ -274,22 +290,16 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
         routes.append((route, team_vehicle(scenario, unit.team, unit.name, unit.capacity),
                        timed_route(route, scenario, site_of, needs, tiers, auto_ids)))
     problems = []
-    for u in left_out:
-        need = needs[u.household]
-        tier = tiers[(u.household, "home")]
-        target = TimedStop(site_of[u.household], need.service_s, _starts(need))
+    for what, tier, target in targets:
         for route, vehicle, stops in routes:
-            if not any(t is not None and t > tier for _, t in stops):
-                continue
             kept = [s for s, t in stops if t is None or t <= tier]
             for k in range(len(kept) + 1):
                 if _inside_point(kept, k):
                     continue
                 if schedule(kept[:k] + [target] + kept[k:], matrices.travel_s,
                             vehicle) is not None:
-                    problems.append(
-                        f"{route.name} could visit {u.household} (left out for capacity) "
-                        f"in place of its stops of lower priority (at position {k + 1})")
+                    problems.append(f"{route.name} could {what} in place of its stops of "
+                                    f"lower priority (at position {k + 1})")
                     break
     return problems
 
