@@ -53,6 +53,9 @@ class _Routes:
                        zip(r.nodes, r.service_start_s, strict=True)
                        if nodes[n].kind in SHUTTLE_KINDS}
         self.changed: set[int] = set()
+        #: (node, vehicle, route) tried without success: a route that has not
+        #: changed since cannot take that node now either
+        self.failed: set[tuple[int, int, tuple[int, ...]]] = set()
 
     def stop(self, n: int) -> TimedStop:
         p = self.problem
@@ -212,12 +215,16 @@ def _place(routes: _Routes, c: int) -> bool:
     lower tiers out of its way and back where they fit; True when placed."""
     tier = routes.nodes[c].tier
     for v in routes.allowed(c):
+        tried = (c, v, tuple(routes.seq[v]))
+        if tried in routes.failed:
+            continue
         blocks = routes.blocks(v)
         keep = [b for b in blocks if b.pinned or b.tier <= tier]
         moved = [b for b in blocks if not (b.pinned or b.tier <= tier)]
         base = [n for b in keep for n in b.nodes]
         new = routes.insert(v, base, (c,))
         if new is None:
+            routes.failed.add(tried)
             continue
         routes.seq[v] = new
         routes.changed.add(v)
