@@ -121,8 +121,8 @@ def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
             node = nodes[group[0]]
             has_home = any(nodes[k].kind == "visit" for k in group)
             reason = capacity_reason(scenario, node.tier) if has_home else (
-                "no team has room left for the village's collection point, and a home "
-                "visit is not possible")
+                "a home visit is not possible, and the search found no room for it at "
+                "its village's collection point tomorrow")
             out.append(Unserved(node.need.household.id, reason, "no_capacity"))
     for k, node in enumerate(nodes):
         if k in visited or k in in_group or k == 0:
