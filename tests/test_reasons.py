@@ -297,6 +297,20 @@ def test_no_capacity_auto_household() -> None:
     assert "(bedridden, disabled, postpartum, elderly)" in u.reason
 
 
+def test_no_capacity_auto_household_with_no_home_option() -> None:
+    """An ``auto`` household home only 30 min (too short for a visit), alone
+    in its village: the point is not opened for a few minutes, and the reason
+    says why the home visit is impossible too."""
+    auto = _household("A1", 3, _resident("RA", "elderly", [Window(9 * H, 9 * H + 1800)],
+                                          mode="auto"))
+    u = _reason(_plan(_scenario([auto])), "A1")
+    assert u.code == "no_capacity"
+    assert u.reason == (
+        "its village's collection point is not opened for it tomorrow (a point opens for at "
+        "least 60 min, for the residents invited to it, where a team has room), and a home "
+        "visit is not possible: only home 09:00–09:30: at home 30 min, the visit needs 40 min")
+
+
 def test_no_capacity_shuttle() -> None:
     """More shuttles than one motorbike can make in a short day."""
     hs = [_household(f"H{k}", 6 + k, _resident(f"R{k}", "able", mode="shuttle"))

@@ -67,12 +67,14 @@ def _site_stop(kind, site: int, arrive: int, depart: int, matrices: TravelMatric
 def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: RoutingProblem,
                solution: Solution, matrices: TravelMatrices, unserved: list[Unserved],
                time_limit_s: float, seed: int, nodes: list | None = None,
-               units: list | None = None) -> Plan:
+               units: list | None = None, no_home: Mapping[str, str] | None = None) -> Plan:
     """Timed stops from the engine's routes; dropped visits become unserved.
 
     ``nodes`` (``planner.day.problem.Node`` per problem node) and ``units`` (one per
     vehicle) describe a problem with every mode; without them the problem's
     nodes are the ``kept`` home visits and each team is one vehicle.
+    ``no_home`` gives, for ``auto`` households that cannot be visited at home,
+    why not.
     """
 
     if nodes is None:
@@ -87,7 +89,7 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
         unit = units[rs.vehicle]
         routes.append(_route(scenario, unit, rs, nodes, problem, matrices))
     visited = {node for rs in solution.routes for node in rs.nodes}
-    unserved = list(unserved) + _dropped(scenario, nodes, problem, visited)
+    unserved = list(unserved) + _dropped(scenario, nodes, problem, visited, no_home or {})
     order = {h.id: i for i, h in enumerate(scenario.households)}
     modes = {"home": 0, "shuttle": 1, "point": 2}
     unserved.sort(key=lambda u: (order.get(u.household, 0), modes.get(u.mode, 3)))
@@ -111,7 +113,7 @@ def capacity_reason(scenario: Scenario, tier: int) -> str:
 
 
 def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
-             visited: set[int]) -> list[Unserved]:
+             visited: set[int], no_home: Mapping[str, str]) -> list[Unserved]:
     """Unserved entries for what the engine left out."""
     out: list[Unserved] = []
     in_group = {n for group, _ in problem.groups for n in group}
@@ -120,10 +122,13 @@ def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
         if not visited & set(group):
             node = nodes[group[0]]
             has_home = any(nodes[k].kind == "visit" for k in group)
+            hid = node.need.household.id
             reason = capacity_reason(scenario, node.tier) if has_home else (
-                "a home visit is not possible, and the search found no room for it at "
-                "its village's collection point tomorrow")
-            out.append(Unserved(node.need.household.id, reason, "no_capacity"))
+                "its village's collection point is not opened for it tomorrow (a point "
+                f"opens for at least {params.point_min_slot_s // 60} min, for the residents "
+                "invited to it, where a team has room), and a home visit is not possible: "
+                + no_home.get(hid, "no team could make it"))
+            out.append(Unserved(hid, reason, "no_capacity"))
     for k, node in enumerate(nodes):
         if k in visited or k in in_group or k == 0:
             continue
@@ -329,6 +334,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     kept_sites = {need.household.id: site for site, need in kept}
     n_home = len(day.home)
     auto_ids = {a.household.id for a in day.auto}
+    no_home = {u.household: u.reason for u in unserved if u.household in auto_ids}
     unserved = [u for u in unserved if u.household not in auto_ids]
     kept_home = [(site, need) for site, need in kept if site <= n_home]
     units = team_units(scenario)
@@ -377,7 +383,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     solution = drop_lone_points(problem, nodes, solution, params.point_min_slot_s)
     solution = repair_priorities(problem, nodes, solution)
     plan = build_plan(scenario, kept_home, problem, solution, matrices,
-                      day.skipped + unserved, time_limit_s, seed, nodes, units)
+                      day.skipped + unserved, time_limit_s, seed, nodes, units, no_home)
     if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):
 
         plan = replace(plan, notes=plan.notes + (

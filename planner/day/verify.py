@@ -269,6 +269,8 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
     for u in plan.unserved:
         if u.code == "no_capacity" and u.mode == "home" and u.household in needs:
             need = needs[u.household]
+            if need.windows and not _starts(need):
+                continue  # no window holds the visit: no route could take it
             targets.append((f"visit {u.household} (left out for capacity)",
                             tiers[(u.household, "home")],
                             TimedStop(site_of[u.household], need.service_s, _starts(need))))
