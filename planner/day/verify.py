@@ -164,11 +164,6 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                                     f"{format_clock(stop.opens_s)}, before its set-up ends")
                 if not stop.households or stop.attendance <= 0:
                     problems.append(f"{name}: the point at {stop.place} has nobody invited")
-                slot = stop.depart_s - stop.opens_s + params.point_setup_s
-                if slot < min(params.point_min_slot_s, params.point_max_slot_s):
-                    problems.append(f"{name}: the point at {stop.place} is open "
-                                    f"{slot // 60} min with its set-up, less than the "
-                                    f"minimum slot of {params.point_min_slot_s // 60} min")
             if stop.kind in ("pickup", "dropoff"):
                 n = len(stop.passengers)
                 onboard += n if stop.kind == "pickup" else -n
@@ -191,6 +186,11 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                 depart = stop.depart_s
         if onboard:
             problems.append(f"{name}: returns with {onboard} passengers on board")
+        for place, slot in _point_slots(stops, params.point_setup_s):
+            if slot < min(params.point_min_slot_s, params.point_max_slot_s):
+                problems.append(f"{name}: the point at {place} is open {slot // 60} min with "
+                                f"its set-up, less than the minimum slot of "
+                                f"{params.point_min_slot_s // 60} min")
         works = sum(1 for s in stops if s.kind not in ("start", "end", "break"))
         lunch = team.lunch
         if breaks > 1:
@@ -204,6 +204,24 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
         problems += _shuttle_violations(hid, events, shuttles.get(hid), params.board_s)
     problems += priority_violations(plan, scenario, matrices, site_of, day)
     return problems
+
+
+def _point_slots(stops, setup_s: int) -> list[tuple[str, int]]:
+    """Each opening of a collection point on a route and its length (s, set-up
+    included): consecutive point stops at one place, a lunch break between
+    them allowed, make one opening."""
+    slots: list[tuple[str, int]] = []
+    last = None
+    for stop in stops:
+        if stop.kind == "break" and last is not None:
+            continue
+        if stop.kind == "point" and last is not None and last.village == stop.village \
+                and not stop.travel_s:
+            slots[-1] = (stop.place, slots[-1][1] + stop.depart_s - stop.opens_s)
+        elif stop.kind == "point":
+            slots.append((stop.place, stop.depart_s - stop.opens_s + setup_s))
+        last = stop if stop.kind == "point" else None
+    return slots
 
 
 def _starts(need: VisitNeed) -> tuple[tuple[int, int], ...]:
@@ -230,7 +248,9 @@ def timed_route(route: Route, scenario: Scenario, site_of: dict[str, int],
                  needs: dict[str, VisitNeed], tiers: dict[tuple[str, str], int],
                  auto_ids: set[str]) -> list[tuple[TimedStop, int | None]]:
     """A route's visits, points and shuttle stops as ``TimedStop`` with their
-    tier (None: a shuttle stop, pinned at its planned service start)."""
+    tier (None: a shuttle stop, pinned at its planned service start; the stops
+    of one opening of a collection point share the most urgent tier among
+    them)."""
     params = scenario.parameters
     village_index = {v.id: k for k, v in enumerate(scenario.villages)}
     out: list[tuple[TimedStop, int | None]] = []
@@ -249,6 +269,17 @@ def timed_route(route: Route, scenario: Scenario, site_of: dict[str, int],
             begin = stop.arrive_s + stop.wait_s
             site = 0 if stop.place == "office" else site_of[stop.household or ""]
             out.append((TimedStop(site, stop.depart_s - begin, ((begin, begin),)), None))
+    # consecutive stops of one collection point are one opening: they take the
+    # most urgent tier among them and are kept or removed together
+    k = 0
+    while k < len(out):
+        j = k
+        while j + 1 < len(out) and out[k][0].place >= 0 and out[j + 1][0].place == out[k][0].place:
+            j += 1
+        if j > k:
+            tier = min(t for _, t in out[k:j + 1] if t is not None)
+            out[k:j + 1] = [(s, tier) for s, _ in out[k:j + 1]]
+        k = j + 1
     return out
 
 
