@@ -30,6 +30,7 @@ from planner.domain import (
     Village,
     Window,
 )
+from planner.engine import solve
 from planner.errors import InputError
 from planner.priorities import DEFAULT_PRIORITIES, check_priorities, part_tier, priority_key
 from planner.problem import VehicleSpec
@@ -131,6 +132,33 @@ def test_too_many_bedridden_none_of_lower_tiers_served_in_their_place() -> None:
     for u in plan.unserved:
         if u.code == "no_capacity" and u.household.startswith("B"):
             assert u.reason.startswith("no capacity left for this priority (bedridden)")
+
+
+def _poor_engine(problem, time_limit_s, seed):
+    """The real engine's answer with most of its visits then taken out: a
+    search that stopped far too early."""
+    solution = solve(problem, time_limit_s, seed)
+    routes = []
+    for r in solution.routes:
+        keep = [(n, t) for k, (n, t) in enumerate(zip(r.nodes, r.service_start_s, strict=True))
+                if k % 3 == 0]
+        routes.append(replace(r, nodes=tuple(n for n, _ in keep),
+                              service_start_s=tuple(t for _, t in keep)))
+    visited = {n for r in routes for n in r.nodes}
+    return replace(solution, routes=tuple(routes),
+                   dropped=tuple(n for n in range(1, problem.num_nodes) if n not in visited))
+
+
+def test_repair_makes_the_rule_hold_after_a_poor_search() -> None:
+    """From an answer that lost two thirds of its visits, the repair puts the
+    bedridden back first: all six are served, the self-check passes, and the
+    days are filled again with short visits where they fit."""
+    scenario = _long_bedridden_day(6)
+    plan, matrices, _ = plan_day(scenario, _road(), solve_fn=_poor_engine)
+    assert plan_violations(plan, scenario, matrices, plan_sites(scenario)[1]) == []
+    served = _served(plan)
+    assert {f"B{k:02d}" for k in range(6)} <= served
+    assert len(served) >= 8
 
 
 def test_self_check_finds_a_visit_that_lost_its_place() -> None:
