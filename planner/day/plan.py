@@ -2,11 +2,19 @@
 
 ``plan_day`` composes named parts:
 
-1. ``visit_needs``     — which households need a home visit today, and for how long;
-2. ``prefilter``       — households no team could serve, with the reason in words;
-3. ``build_problem``   — the ``RoutingProblem`` arrays (windows, breaks, prizes);
-4. ``planner.engine.solve`` — routes;
-5. ``build_plan``      — timed stops (start, visit, break, end) and the unserved list.
+1. ``day_needs``       — home visits, shuttles, collection points and choices, with
+   their service times (``planner.day.needs``);
+2. ``prefilter``, ``site_check``, ``shuttle_check`` — what no team could serve,
+   with the reason in words;
+3. ``build_day_problem`` — the ``RoutingProblem`` arrays (windows, breaks,
+   lexicographic prizes);
+4. ``planner.engine.solve`` (or ``solve_fn``) — routes;
+5. ``drop_half_shuttles``, ``drop_lone_points``, ``repair_priorities`` — both
+   trips of a shuttle or neither; points opened for the invited, for at least
+   the minimum slot, or not at all; the tier rule made true;
+6. ``build_plan``      — timed stops (start, visits, shuttle stops, points,
+   break, end) and the unserved list;
+7. ``plan_violations`` — the self-check, before anything is written.
 
 Priorities (``docs/priorities.md``): urgency is lexicographic. Every part is
 optional with a prize by tier (``tier_prizes``: one part of a tier outweighs
