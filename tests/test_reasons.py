@@ -134,7 +134,8 @@ def test_point_not_opened_when_the_day_is_full_with_higher_priorities() -> None:
     """A bedridden visit fills the only team's day: the point of able
     residents is not opened, and the reason says how long its slot would be."""
     bed = _household("H1", 8, _resident("R1", "bedridden"))
-    sc = _scenario([bed, *_point_households(3)], [_team(max_work_h=1.8)],
+    sc = _scenario([bed, *_point_households(3)], [_team(max_work_h=1.8)], point_max_slot_s=H,
+                   point_per_person_s=15 * 60, point_attendance=1.0,
                    service_s=(("bedridden", 75 * 60), ("disabled", 3000), ("elderly", 2100),
                               ("postpartum", 2100), ("able", 1200)))
     plan = _plan(sc)
@@ -144,6 +145,9 @@ def test_point_not_opened_when_the_day_is_full_with_higher_priorities() -> None:
     assert ("the collection point at Nhà văn hoá bản Thử is not opened tomorrow: no team has "
             "1.0 h left for its slot") in u.reason
     assert "besides its visits of the same or a higher priority" in u.reason
+    # the 1-h slot holds 2 of the 3 invited; the third is not told "full"
+    # by a point that does not open
+    assert [x.code for x in plan.unserved if x.mode == "point"] == ["point_not_opened"] * 3
 
 
 def test_point_slot_is_at_least_the_minimum() -> None:

@@ -97,7 +97,9 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
         unit = units[rs.vehicle]
         routes.append(_route(scenario, unit, rs, nodes, problem, matrices))
     visited = {node for rs in solution.routes for node in rs.nodes}
-    unserved = list(unserved) + _dropped(scenario, nodes, problem, visited, no_home or {})
+    dropped = _dropped(scenario, nodes, problem, visited, no_home or {}, unserved)
+    moved = {(u.household, u.mode) for u in dropped}
+    unserved = [u for u in unserved if (u.household, u.mode) not in moved] + dropped
     order = {h.id: i for i, h in enumerate(scenario.households)}
     modes = {"home": 0, "shuttle": 1, "point": 2}
     unserved.sort(key=lambda u: (order.get(u.household, 0), modes.get(u.mode, 3)))
@@ -121,9 +123,12 @@ def capacity_reason(scenario: Scenario, tier: int) -> str:
 
 
 def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
-             visited: set[int], no_home: Mapping[str, str]) -> list[Unserved]:
-    """Unserved entries for what the engine left out."""
+             visited: set[int], no_home: Mapping[str, str],
+             unserved: list[Unserved]) -> list[Unserved]:
+    """Unserved entries for what the engine left out (and, for a point left
+    closed, in place of the ``point_full`` entries of its village)."""
     out: list[Unserved] = []
+    village_of = {h.id: h.village_id for h in scenario.households}
     in_group = {n for group, _ in problem.groups for n in group}
     params = scenario.parameters
     for group, _ in problem.groups:
@@ -149,15 +154,18 @@ def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
                                 "full; a longer --time-limit may find some)", "no_capacity",
                                 "shuttle"))
         elif node.kind == "point":
-            place = node.need.place.name
             slot = params.point_setup_s + int(problem.service_s[k])
-            for h in node.need.invited:
-                out.append(Unserved(h.id, f"the collection point at {place} is not opened "
-                                    f"tomorrow: no team has {slot / 3600:.1f} h left for its "
-                                    f"slot (set-up and {node.need.attendance:.0f} expected) "
-                                    "besides its visits of the same or a higher priority",
-                                    "point_not_opened",
-                                    "point"))
+            reason = (f"the collection point at {node.need.place.name} is not opened "
+                      f"tomorrow: no team has {slot / 3600:.1f} h left for its slot (set-up "
+                      f"and {node.need.attendance:.0f} expected) besides its visits of the "
+                      "same or a higher priority")
+            out += [Unserved(h.id, reason, "point_not_opened", "point")
+                    for h in node.need.invited]
+            # those its slot could not hold are not told it is full: it does not open
+            village = node.need.village.id
+            out += [Unserved(u.household, reason, "point_not_opened", "point")
+                    for u in unserved if u.code == "point_full"
+                    and village_of.get(u.household) == village]
     return out
 
 
