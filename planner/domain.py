@@ -15,6 +15,9 @@ from typing import Literal
 
 Condition = Literal["bedridden", "disabled", "elderly", "postpartum", "able"]
 CONDITIONS: tuple[Condition, ...] = ("bedridden", "disabled", "elderly", "postpartum", "able")
+#: Who goes first when not everyone fits, most urgent first (``planner.priorities``).
+DEFAULT_PRIORITIES: tuple[Condition, ...] = ("bedridden", "disabled", "postpartum", "elderly",
+                                             "able")
 
 #: A season: the name of a ``[seasons.*]`` table of the speed table (``maps/speeds.toml``).
 Season = str
@@ -165,6 +168,9 @@ class Parameters:
     point_per_person_s: int = 8 * 60
     point_attendance: float = 0.8
     point_max_slot_s: int = 5 * 3600
+    point_min_slot_s: int = 60 * 60
+    # who goes first when not everyone fits (docs/priorities.md)
+    priorities: tuple[Condition, ...] = DEFAULT_PRIORITIES
 
     def service_for(self, condition: Condition) -> int:
         """Seconds to enrol one resident in that condition at home."""

@@ -19,13 +19,14 @@ import io
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from planner.dates import parse_day
 from planner.domain import (
     CONDITIONS,
+    DEFAULT_PRIORITIES,
     MODES,
     WEEKDAY_NAMES,
     CampaignSettings,
@@ -40,9 +41,10 @@ from planner.domain import (
     Window,
 )
 from planner.errors import InputError, Problem
+from planner.priorities import check_priorities
 
 TOP_FIELDS = {"name", "fictional", "date", "season", "roads", "households", "station",
-              "villages", "teams", "parameters", "notes", "campaign"}
+              "villages", "teams", "parameters", "notes", "campaign", "priorities"}
 REQUIRED_TOP = ("name", "date", "roads", "households", "station", "villages", "teams")
 STATION_FIELDS = {"name", "lon", "lat"}
 VILLAGE_FIELDS = {"id", "name", "lon", "lat", "points"}
@@ -55,7 +57,8 @@ PARAM_FIELDS = {"service_min", "household_setup_min", "walk_offroad_m", "walk_li
                 "walk_detour_factor", "return_before_sunset", "utc_offset_h", "time_limit_s",
                 "seed", "seats_per_motorbike", "board_min", "office_service_min",
                 "max_ride_min", "max_ride_frail_min", "shuttle_walk_max_m", "point_setup_min",
-                "point_per_person_min", "point_attendance", "point_max_slot_h"}
+                "point_per_person_min", "point_attendance", "point_max_slot_h",
+                "point_min_slot_min"}
 
 COLUMNS = ("household_id", "village", "lon", "lat", "contact", "resident_id", "full_name",
            "condition", "available", "mode", "waiting_days", "id_number", "notes")
@@ -389,10 +392,11 @@ def _parse_parameters(raw: Any, season: str, col: _Collector) -> Parameters:
         "point_per_person_min": ("point_per_person_s", 1, 120, 60),
         "point_attendance": ("point_attendance", 0.05, 1, 1),
         "point_max_slot_h": ("point_max_slot_s", 0.5, 12, 3600),
+        "point_min_slot_min": ("point_min_slot_s", 0, 720, 60),
     }
     integers = {"household_setup_s", "seed", "seats_per_motorbike", "board_s",
                 "office_service_s", "max_ride_s", "max_ride_frail_s", "point_setup_s",
-                "point_per_person_s", "point_max_slot_s"}
+                "point_per_person_s", "point_max_slot_s", "point_min_slot_s"}
     for key, (attr, lo, hi, scale) in simple.items():
         if key in raw:
             value = _number(raw[key], f"parameters.{key}", col, key, lo, hi)
@@ -406,6 +410,20 @@ def _parse_parameters(raw: Any, season: str, col: _Collector) -> Parameters:
             col.error("parameters.return_before_sunset", "must be true or false",
                       "write true or false")
     return Parameters(**kwargs)
+
+
+def _parse_priorities(raw: Any, parameters: Parameters, col: _Collector) -> Parameters:
+    """The optional ``priorities:`` list: every condition once, most urgent first."""
+    if raw is None:
+        return parameters
+    order = [nfc(c) for c in raw] if isinstance(raw, list) else None
+    problems = check_priorities(order) if order is not None else ["must be a list"]
+    if problems:
+        col.error("priorities", "; ".join(problems),
+                  "list every condition once, most urgent first, e.g. "
+                  f"[{', '.join(DEFAULT_PRIORITIES)}]")
+        return parameters
+    return replace(parameters, priorities=tuple(order))  # type: ignore[arg-type]
 
 
 def _campaign_date(value: Any, where: str, col: _Collector) -> dt.date | None:
@@ -1021,6 +1039,7 @@ def load_scenario(path: str | Path, check_roads: bool = True,
     villages = _parse_villages(data.get("villages"), col)
     teams = _parse_teams(data.get("teams"), col)
     parameters = _parse_parameters(data.get("parameters"), season, col)
+    parameters = _parse_priorities(data.get("priorities"), parameters, col)
     campaign = _parse_campaign(data.get("campaign"), {t.id for t in teams}, col)
     if campaign is not None and campaign.wet_days and "wet" not in seasons:
         col.error("campaign.wet_days", "the speed table has no season named wet, with which "

@@ -4,6 +4,7 @@ choice, on the demo and on small hand-made roads (real OR-Tools solves)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
@@ -33,18 +34,21 @@ def _stops(plan, kind: str):
     return [(r, s) for r in plan.routes for s in r.stops if s.kind == kind]
 
 
-def test_demo_uses_all_three_modes(demo_day) -> None:
-    """The demo plan has home visits, shuttle pickups and drop-offs, and at
-    least one collection point with hours and attendance."""
-    _scenario, _G, plan, _m, _p = demo_day
+def test_demo_modes_and_the_tier_rule(demo_day) -> None:
+    """The demo plan has home visits and shuttle pickups and drop-offs. Its
+    collection points invite only able residents, the lowest tier, while home
+    visits of higher tiers are left out for capacity: so no point opens (the
+    tier rule); any point it opens lasts at least the minimum slot."""
+    scenario, _G, plan, _m, _p = demo_day
     assert _stops(plan, "visit")
     assert _stops(plan, "pickup") and _stops(plan, "dropoff")
-    points = _stops(plan, "point")
-    assert points
-    for _route, stop in points:
+    codes = {u.code for u in plan.unserved}
+    assert "no_capacity" in codes and "point_not_opened" in codes
+    params = scenario.parameters
+    for _route, stop in _stops(plan, "point"):
         assert stop.place and stop.village and stop.households
         assert stop.arrive_s <= stop.opens_s < stop.depart_s
-        assert stop.attendance > 0
+        assert stop.depart_s - stop.opens_s + params.point_setup_s >= params.point_min_slot_s
 
 
 def test_demo_shuttles_round_trip_same_day(demo_day) -> None:
@@ -257,3 +261,34 @@ def test_shuttle_resident_enrolled_at_a_home_visit_the_team_makes_anyway() -> No
     plan = _solve(scenario(away), G)
     assert [s.household for _, s in _stops(plan, "visit")] == ["H1"]
     assert [s.passengers for _, s in _stops(plan, "pickup")] == [("R2",), ("R2",)]
+
+
+def test_no_point_opened_for_a_few_minutes() -> None:
+    """Two ``auto`` households beside the village hall, with a 1-hour minimum
+    slot: the hall is not opened for their few minutes; they are visited at
+    home instead (a point opens for its slot or not at all)."""
+    G = _road(12)
+    scenario = _choice_scenario([5, 5], 5, setup_min=5, per_person_min=3, able_min=20)
+    plan = _solve(scenario, G)
+    assert not _stops(plan, "point")
+    assert {s.household for _, s in _stops(plan, "visit")} == {"H00", "H01"}
+
+
+def test_point_opened_for_the_invited_or_not_at_all() -> None:
+    """A village with invited ``point`` residents and ``auto`` households:
+    if the hall opens, it opens for the invited (the ``auto`` households only
+    join them), for at least the minimum slot."""
+    G = _road(40)
+    base = _choice_scenario(list(range(12, 42, 2))[:10], 26, setup_min=15, per_person_min=5,
+                            able_min=20)
+    invited = tuple(Household(f"P{k}", "V", LON0 + 26 * STEP, LAT0,
+                              (Resident(f"RP{k}", f"Người P{k}", "able", (), "point"),))
+                    for k in range(6))
+    scenario = replace(base, households=base.households + invited)
+    plan = _solve(scenario, G)
+    points = _stops(plan, "point")
+    assert points
+    households = {h for _, s in points for h in s.households}
+    assert {h.id for h in invited} <= households
+    for _, stop in points:
+        assert stop.depart_s - stop.opens_s + 15 * 60 >= 60 * 60

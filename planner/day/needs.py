@@ -45,13 +45,16 @@ motorbike who only shuttles.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from planner.domain import (
     FRAIL_CONDITIONS,
     CollectionPoint,
     Household,
+    Parameters,
     Resident,
     Scenario,
     Team,
@@ -59,8 +62,12 @@ from planner.domain import (
     Village,
     Window,
 )
+from planner.priorities import priority_key
 from planner.rules import common_windows, home_residents, windows_text
 
+#: The prizes below are the campaign's own weighted prizes (``VisitNeed.prize``,
+#: read by ``planner.campaign.plan``). The day planner does not use them: its
+#: prizes are lexicographic by priority tier (``planner.day.problem.tier_prizes``).
 PRIZE_BASE = 1_000_000
 
 
@@ -74,23 +81,17 @@ PRIZE_PER_WAITING_DAY = 5_000
 HOME_MODES = ("home", "auto")
 
 
-#: Prize of one expected attendee at a collection point (before waiting days):
-#: a home visit to a vulnerable resident (``PRIZE_BASE`` and more, about
-#: 1.2–1.4 million) is worth about as much as twelve or thirteen people
-#: expected at a point, so points do not crowd out the residents who have no
-#: other way.
-PRIZE_POINT_PERSON = 100_000
-
-
 @dataclass(frozen=True)
 class VisitNeed:
     """A household that needs a home visit: its service time (s), the windows
-    when all its home-visit residents are in, and its prize."""
+    when all its home-visit residents are in, the campaign's weighted prize,
+    and the residents the visit enrols (their conditions give its tier)."""
 
     household: Household
     service_s: int
     windows: tuple[Window, ...]
     prize: int
+    residents: tuple[Resident, ...] = ()
 
 
 def home_need(h: Household, home: tuple, params) -> tuple[VisitNeed | None, Unserved | None]:
@@ -104,7 +105,7 @@ def home_need(h: Household, home: tuple, params) -> tuple[VisitNeed | None, Unse
     service = params.household_setup_s + sum(params.service_for(r.condition) for r in home)
     prize = PRIZE_BASE + sum(PRIZE_CONDITION[r.condition] for r in home) \
         + PRIZE_PER_WAITING_DAY * max(r.waiting_days for r in home)
-    return VisitNeed(h, service, windows, prize), None
+    return VisitNeed(h, service, windows, prize, tuple(home)), None
 
 
 def visit_needs(scenario: Scenario) -> tuple[list[VisitNeed], list[Unserved]]:
@@ -168,7 +169,6 @@ class ShuttleNeed:
     household: Household
     residents: tuple[Resident, ...]
     windows: tuple[Window, ...]    # when they are at home to be picked up
-    prize: int
     max_ride_s: int
     office_s: int                  # their enrolment at the office, all together
 
@@ -181,9 +181,8 @@ class PointNeed:
     place: CollectionPoint
     invited: tuple[Household, ...]
     residents: tuple[Resident, ...]
-    service_s: int                 # after the set-up
+    service_s: int                 # after the set-up: at least the minimum slot
     attendance: float
-    prize: int
 
 
 @dataclass(frozen=True)
@@ -193,15 +192,14 @@ class AutoNeed:
 
     household: Household
     residents: tuple[Resident, ...]
-    home: object                   # solver.VisitNeed | None
+    home: VisitNeed | None
     service_s: int                 # at the point
     attendance: float
-    prize: int
 
 
 @dataclass
 class DayNeeds:
-    home: list = field(default_factory=list)          # solver.VisitNeed
+    home: list[VisitNeed] = field(default_factory=list)
     auto: list[AutoNeed] = field(default_factory=list)
     shuttle: list[ShuttleNeed] = field(default_factory=list)
     points: list[PointNeed] = field(default_factory=list)
@@ -225,16 +223,13 @@ def choose_place(village: Village, households: list[Household]) -> CollectionPoi
                                              for h in households))
 
 
-def _resident_prize(r: Resident) -> int:
-    """An invited resident's prize: the waiting days weigh as much, relative to
-    the base, as they do for a home visit."""
+def day_needs(scenario: Scenario,
+              point_next_open: Mapping[str, dt.date] | None = None) -> DayNeeds:
+    """Sort every resident into a home visit, a shuttle, a point, or a choice.
 
-    return PRIZE_POINT_PERSON + PRIZE_PER_WAITING_DAY * r.waiting_days \
-        * PRIZE_POINT_PERSON // PRIZE_BASE
-
-
-def day_needs(scenario: Scenario) -> DayNeeds:
-    """Sort every resident into a home visit, a shuttle, a point, or a choice."""
+    ``point_next_open`` (village id → date) names, in the reason given to the
+    households a full point cannot take, the next day that village's point opens.
+    """
 
     params = scenario.parameters
     out = DayNeeds()
@@ -268,10 +263,8 @@ def day_needs(scenario: Scenario) -> DayNeeds:
                     "windows_disjoint", "shuttle"))
             else:
                 frail = any(r.condition in FRAIL_CONDITIONS for r in shuttle)
-                prize = PRIZE_BASE + sum(PRIZE_CONDITION[r.condition] for r in shuttle) \
-                    + PRIZE_PER_WAITING_DAY * max(r.waiting_days for r in shuttle)
                 out.shuttle.append(ShuttleNeed(
-                    h, tuple(shuttle), windows, prize,
+                    h, tuple(shuttle), windows,
                     params.max_ride_frail_s if frail else params.max_ride_s,
                     params.office_service_s * len(shuttle)))
     rate = params.point_attendance
@@ -284,18 +277,15 @@ def day_needs(scenario: Scenario) -> DayNeeds:
         out.places[village.id] = place
         for h, residents in autos:
             home, _ = home_need(h, residents, params)
-            prize = PRIZE_BASE + sum(PRIZE_CONDITION[r.condition] for r in residents) \
-                + PRIZE_PER_WAITING_DAY * max(r.waiting_days for r in residents)
             out.auto.append(AutoNeed(h, residents, home,
                                      int(round(params.point_per_person_s * rate
                                                * len(residents))),
-                                     rate * len(residents), prize))
+                                     rate * len(residents)))
         if not people:
             continue
-        # the longest-waiting first, while the slot has room
-        people.sort(key=lambda p: -max(r.waiting_days for r in p[1]))
-        room = int((params.point_max_slot_s - params.point_setup_s)
-                   // max(1.0, params.point_per_person_s * rate))
+        # the most urgent and longest-waiting first, while the slot has room
+        people.sort(key=lambda p: priority_key(p[1], params.priorities))
+        room = point_room(params)
         chosen: list[tuple[Household, tuple[Resident, ...]]] = []
         count = 0
         for h, residents in people:
@@ -304,8 +294,8 @@ def day_needs(scenario: Scenario) -> DayNeeds:
                 count += len(residents)
             else:
                 out.skipped.append(Unserved(
-                    h.id, f"the collection point's slot is full ({room} people fit in "
-                          f"{params.point_max_slot_s / 3600:.1f} h); invite them another day",
+                    h.id, point_full_reason(place, room, params,
+                                            (point_next_open or {}).get(village.id)),
                     "point_full", "point"))
         if not chosen:
             continue
@@ -313,6 +303,31 @@ def day_needs(scenario: Scenario) -> DayNeeds:
         attendance = rate * len(residents_all)
         out.points.append(PointNeed(
             village, place, tuple(h for h, _ in chosen), residents_all,
-            int(round(params.point_per_person_s * attendance)), attendance,
-            int(round(rate * sum(_resident_prize(r) for r in residents_all)))))
+            point_service_s(params, attendance), attendance))
     return out
+
+
+def point_room(params: Parameters) -> int:
+    """How many invited residents the longest slot holds (set-up, then
+    ``point_per_person_s`` per expected person)."""
+    per_person = max(1.0, params.point_per_person_s * params.point_attendance)
+    return max(0, int((params.point_max_slot_s - params.point_setup_s) // per_person))
+
+
+def point_service_s(params: Parameters, attendance: float) -> int:
+    """A point's opening after its set-up (s): ``point_per_person_s`` per
+    expected person, and at least the minimum slot (``point_min_slot_s``,
+    set-up included; never more than the longest slot)."""
+    slot_min = min(params.point_min_slot_s, params.point_max_slot_s)
+    return max(int(round(params.point_per_person_s * attendance)),
+               slot_min - params.point_setup_s, 0)
+
+
+def point_full_reason(place: CollectionPoint, room: int, params: Parameters,
+                      next_open: dt.date | None) -> str:
+    """Why an invited household is not invited tomorrow: the point's slot is
+    full; names the point and the next day it opens (when the campaign knows)."""
+    then = (f"it opens next on {next_open.isoformat()}" if next_open is not None
+            else "it is not yet planned for another day")
+    return (f"the collection point at {place.name} is full tomorrow: its "
+            f"{params.point_max_slot_s / 3600:.1f} h slot holds {room} people; {then}")

@@ -2,21 +2,33 @@
 
 ``plan_day`` composes named parts:
 
-1. ``visit_needs``     — which households need a home visit today, and for how long;
-2. ``prefilter``       — households no team could serve, with the reason in words;
-3. ``build_problem``   — the ``RoutingProblem`` arrays (windows, breaks, prizes);
-4. ``planner.engine.solve`` — routes;
-5. ``build_plan``      — timed stops (start, visit, break, end) and the unserved list.
+1. ``day_needs``       — home visits, shuttles, collection points and choices, with
+   their service times (``planner.day.needs``);
+2. ``prefilter``, ``site_check``, ``shuttle_check`` — what no team could serve,
+   with the reason in words;
+3. ``build_day_problem`` — the ``RoutingProblem`` arrays (windows, breaks,
+   lexicographic prizes);
+4. ``planner.engine.solve`` (or ``solve_fn``) — routes;
+5. ``drop_half_shuttles``, ``drop_lone_points``, ``repair_priorities`` — both
+   trips of a shuttle or neither; points opened for the invited, for at least
+   the minimum slot, or not at all; the tier rule made true;
+6. ``build_plan``      — timed stops (start, visits, shuttle stops, points,
+   break, end) and the unserved list;
+7. ``plan_violations`` — the self-check, before anything is written.
 
-Priorities: every visit is optional with a prize far above any travel cost, so
-the solver serves as many as fit, and when not all fit it keeps those with the
-larger prize: bedridden > disabled > postpartum > elderly > able, plus the
-days a resident has waited.
+Priorities (``docs/priorities.md``): urgency is lexicographic. Every part is
+optional with a prize by tier (``tier_prizes``: one part of a tier outweighs
+every part of lower tiers that could take its place; within a tier the days
+waited; travel only breaks ties), and after the search
+``planner.day.repair.repair_priorities`` makes the rule hold by construction:
+no home visit is left out for capacity while a team serves a lower tier and
+could take it instead. The self-check proves it on every plan.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from planner.day.needs import Unit, VisitNeed, day_needs, team_units
@@ -28,11 +40,13 @@ from planner.day.problem import (
     shuttle_check,
     site_check,
 )
+from planner.day.repair import drop_lone_points, repair_priorities
 from planner.day.verify import plan_violations
 from planner.domain import Household, Plan, Route, Scenario, Stop, Unserved
 from planner.engine import solve
 from planner.errors import PlannerError
 from planner.matrix import UNREACHABLE, TravelMatrices, travel_matrices
+from planner.priorities import part_tier, tier_name
 from planner.problem import RoutingProblem, Solution
 from planner.roads.info import fiction_note
 from planner.speeds import load_speed_table
@@ -62,16 +76,21 @@ def _site_stop(kind, site: int, arrive: int, depart: int, matrices: TravelMatric
 def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: RoutingProblem,
                solution: Solution, matrices: TravelMatrices, unserved: list[Unserved],
                time_limit_s: float, seed: int, nodes: list | None = None,
-               units: list | None = None) -> Plan:
+               units: list | None = None, no_home: Mapping[str, str] | None = None) -> Plan:
     """Timed stops from the engine's routes; dropped visits become unserved.
 
     ``nodes`` (``planner.day.problem.Node`` per problem node) and ``units`` (one per
     vehicle) describe a problem with every mode; without them the problem's
     nodes are the ``kept`` home visits and each team is one vehicle.
+    ``no_home`` gives, for ``auto`` households that cannot be visited at home,
+    why not.
     """
 
     if nodes is None:
-        nodes = [Node("depot", 0)] + [Node("visit", site, need) for site, need in kept]
+        order = scenario.parameters.priorities
+        nodes = [Node("depot", 0)] + [Node("visit", site, need,
+                                           tier=part_tier(need.residents, order))
+                                      for site, need in kept]
     if units is None:
         units = [Unit(t, "", 0, t.kits > 0) for t in scenario.teams]
     routes: list[Route] = []
@@ -79,7 +98,9 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
         unit = units[rs.vehicle]
         routes.append(_route(scenario, unit, rs, nodes, problem, matrices))
     visited = {node for rs in solution.routes for node in rs.nodes}
-    unserved = list(unserved) + _dropped(nodes, problem, visited)
+    dropped = _dropped(scenario, nodes, problem, visited, no_home or {}, unserved)
+    moved = {(u.household, u.mode) for u in dropped}
+    unserved = [u for u in unserved if (u.household, u.mode) not in moved] + dropped
     order = {h.id: i for i, h in enumerate(scenario.households)}
     modes = {"home": 0, "shuttle": 1, "point": 2}
     unserved.sort(key=lambda u: (order.get(u.household, 0), modes.get(u.mode, 3)))
@@ -93,22 +114,40 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
                 notes=tuple(notes))
 
 
-def _dropped(nodes: list, problem: RoutingProblem, visited: set[int]) -> list[Unserved]:
-    """Unserved entries for what the engine left out."""
+def capacity_reason(scenario: Scenario, tier: int) -> str:
+    """The words for a home visit left out for capacity (``no_capacity``): what
+    the self-check proves of it (``planner.day.verify``)."""
+    order = scenario.parameters.priorities
+    return (f"no capacity left for this priority ({tier_name(tier, order)}): every team's "
+            f"day is full with visits of the same or a higher priority "
+            f"({', '.join(order[:tier + 1])}) and the shuttles it makes")
+
+
+def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
+             visited: set[int], no_home: Mapping[str, str],
+             unserved: list[Unserved]) -> list[Unserved]:
+    """Unserved entries for what the engine left out (and, for a point left
+    closed, in place of the ``point_full`` entries of its village)."""
     out: list[Unserved] = []
+    village_of = {h.id: h.village_id for h in scenario.households}
     in_group = {n for group, _ in problem.groups for n in group}
+    params = scenario.parameters
     for group, _ in problem.groups:
         if not visited & set(group):
-            need = nodes[group[0]].need
-            out.append(Unserved(need.household.id, "no time left in tomorrow's shifts for a "
-                                "home visit or a collection point: the teams are full with "
-                                "higher-priority work", "no_capacity"))
+            node = nodes[group[0]]
+            has_home = any(nodes[k].kind == "visit" for k in group)
+            hid = node.need.household.id
+            reason = capacity_reason(scenario, node.tier) if has_home else (
+                "its village's collection point is not opened for it tomorrow (a point "
+                f"opens for at least {params.point_min_slot_s // 60} min, for the residents "
+                "invited to it, where a team has room), and a home visit is not possible: "
+                + no_home.get(hid, "no team could make it"))
+            out.append(Unserved(hid, reason, "no_capacity"))
     for k, node in enumerate(nodes):
         if k in visited or k in in_group or k == 0:
             continue
         if node.kind == "visit":
-            out.append(Unserved(node.need.household.id, "no time left in tomorrow's shifts: "
-                                "the teams are full with higher-priority visits",
+            out.append(Unserved(node.need.household.id, capacity_reason(scenario, node.tier),
                                 "no_capacity"))
         elif node.kind == "pickup_home":
             out.append(Unserved(node.need.household.id, "the search found no room for this "
@@ -116,11 +155,18 @@ def _dropped(nodes: list, problem: RoutingProblem, visited: set[int]) -> list[Un
                                 "full; a longer --time-limit may find some)", "no_capacity",
                                 "shuttle"))
         elif node.kind == "point":
-            place = node.need.place.name
-            for h in node.need.invited:
-                out.append(Unserved(h.id, f"the collection point at {place} is not opened "
-                                    "tomorrow: the teams are full with higher-priority work",
-                                    "point_not_opened", "point"))
+            slot = params.point_setup_s + int(problem.service_s[k])
+            reason = (f"the collection point at {node.need.place.name} is not opened "
+                      f"tomorrow: no team has {slot / 3600:.1f} h left for its slot (set-up "
+                      f"and {node.need.attendance:.0f} expected) besides its visits of the "
+                      "same or a higher priority")
+            out += [Unserved(h.id, reason, "point_not_opened", "point")
+                    for h in node.need.invited]
+            # those its slot could not hold are not told it is full: it does not open
+            village = node.need.village.id
+            out += [Unserved(u.household, reason, "point_not_opened", "point")
+                    for u in unserved if u.code == "point_full"
+                    and village_of.get(u.household) == village]
     return out
 
 
@@ -270,6 +316,7 @@ def graph_matrices(G, table, params) -> MatricesFor:
 def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None = None,
              seed: int | None = None, matrices_for: MatricesFor | None = None,
              solve_fn: SolveFn | None = None,
+             point_next_open: Mapping[str, dt.date] | None = None,
              ) -> tuple[Plan, TravelMatrices, RoutingProblem]:
     """Plan one day for every team, every mode. Returns the plan, the matrices
     (rows: the station, then ``plan_sites(scenario)``) and the problem.
@@ -278,7 +325,9 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     columns in ``coords`` order, (lon, lat)); by default they are computed on
     road graph ``G`` (a campaign passes one that slices matrices it computed
     once). ``solve_fn(problem, time_limit_s, seed)`` is the engine
-    (``planner.engine.solve`` by default).
+    (``planner.engine.solve`` by default). ``point_next_open`` (village id →
+    date, from a campaign) names the next day a village's point opens in the
+    reason given to those a full point cannot take.
     """
 
     params = scenario.parameters
@@ -289,7 +338,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     solve_fn = solve if solve_fn is None else solve_fn
     time_limit_s = params.time_limit_s if time_limit_s is None else time_limit_s
     seed = params.seed if seed is None else seed
-    day, site_of, coords = plan_sites(scenario)
+    day, site_of, coords = plan_sites(scenario, point_next_open)
     matrices = matrices_for(coords, params.season)
     dry_reachable = None
     if params.season == "wet":
@@ -302,6 +351,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     kept_sites = {need.household.id: site for site, need in kept}
     n_home = len(day.home)
     auto_ids = {a.household.id for a in day.auto}
+    no_home = {u.household: u.reason for u in unserved if u.household in auto_ids}
     unserved = [u for u in unserved if u.household not in auto_ids]
     kept_home = [(site, need) for site, need in kept if site <= n_home]
     units = team_units(scenario)
@@ -347,8 +397,10 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     problem, nodes = build_day_problem(scenario, kept_home, autos, shuttles, points, matrices,
                                        units, day.places)
     solution = drop_half_shuttles(solve_fn(problem, time_limit_s, seed), nodes)
+    solution = drop_lone_points(problem, nodes, solution, params.point_min_slot_s)
+    solution = repair_priorities(problem, nodes, solution)
     plan = build_plan(scenario, kept_home, problem, solution, matrices,
-                      day.skipped + unserved, time_limit_s, seed, nodes, units)
+                      day.skipped + unserved, time_limit_s, seed, nodes, units, no_home)
     if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):
 
         plan = replace(plan, notes=plan.notes + (
@@ -361,7 +413,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     return plan, matrices, problem
 
 
-def plan_sites(scenario: Scenario):
+def plan_sites(scenario: Scenario, point_next_open: Mapping[str, dt.date] | None = None):
     """The day's needs, and the matrix rows: ``(needs, site_of, coords)``.
 
     Rows: 0 the station; then the home visits; then the home option of auto
@@ -370,7 +422,7 @@ def plan_sites(scenario: Scenario):
     to its row.
     """
 
-    day = day_needs(scenario)
+    day = day_needs(scenario, point_next_open)
     coords = [(scenario.station.lon, scenario.station.lat)]
     site_of: dict[str, int] = {}
     for need in list(day.home) + [a.home for a in day.auto if a.home is not None]:

@@ -9,8 +9,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from planner.day.needs import AutoNeed, PointNeed, ShuttleNeed, Unit, VisitNeed
-from planner.domain import CollectionPoint, Scenario, Unserved, Window
+from planner.domain import CollectionPoint, Scenario, Team, Unserved, Window
 from planner.matrix import UNREACHABLE, TravelMatrices
+from planner.priorities import part_tier, part_waiting_days
 from planner.problem import BreakSpec, RoutingProblem, VehicleSpec
 from planner.rules import day_limits, windows_text
 from planner.scenario import format_clock
@@ -67,8 +68,14 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
         earliest_start = min(s for s, _ in limits)
         latest_end = max(e for _, e in limits)
         ride = f"{there / 60:.0f} min ride"
-        if need.windows and all(w.end_s <= earliest_start + there + need.service_s
-                                for w in need.windows):
+        longest = max((w.length_s for w in need.windows), default=0)
+        if need.windows and longest < need.service_s:
+            reason = (f"only home {windows_text(need.windows)}: at home "
+                      f"{'at most ' if len(need.windows) > 1 else ''}{longest / 60:.0f} min, "
+                      f"the visit needs {need.service_s / 60:.0f} min")
+            code = "window_too_short"
+        elif need.windows and all(w.end_s <= earliest_start + there + need.service_s
+                                  for w in need.windows):
             reason = (f"only home {windows_text(need.windows)}: a team can be there at "
                       f"{format_clock(earliest_start + there)} at the earliest (shift starts "
                       f"{format_clock(earliest_start)}, {ride}), too late for a visit of "
@@ -87,10 +94,6 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
                       f"{format_clock(earliest_start + there)} and must be back by "
                       f"{format_clock(latest_end)})")
             code = "window_outside_shift"
-        elif need.windows and all(w.length_s < need.service_s for w in need.windows):
-            reason = (f"only home {windows_text(need.windows)}: too short for a visit of "
-                      f"{need.service_s / 60:.0f} min")
-            code = "window_too_short"
         else:
             total = there + need.service_s + back
             reason = (f"the round trip takes {total / 3600:.1f} h with the visit, longer than "
@@ -114,24 +117,81 @@ def build_problem(scenario: Scenario, kept: list[tuple[int, VisitNeed]],
                    if w.end_s - need.service_s >= w.start_s)
         windows.append(ws)
     prize = np.array([-1] + [n.prize for _, n in kept], dtype=np.int64)
-    vehicles = []
+    vehicles = [team_vehicle(scenario, team, team.id) for team in scenario.teams]
     allowed_teams = tuple(i for i, t in enumerate(scenario.teams) if t.kits > 0)
-    for team in scenario.teams:
-        start, end = day_limits(scenario, team)
-        breaks = ()
-        if team.lunch and team.lunch_s > 0:
-            breaks = (BreakSpec(team.lunch.start_s, team.lunch.end_s - team.lunch_s,
-                                team.lunch_s),)
-        vehicles.append(VehicleSpec(team.id, start, end, team.max_work_s, breaks))
     allowed = tuple([()] + [allowed_teams for _ in kept])
     return RoutingProblem(travel_s=travel, distance_m=distance, service_s=service,
                           windows=tuple(windows), prize=prize, vehicles=tuple(vehicles),
                           allowed_vehicles=allowed)
 
 
+def team_vehicle(scenario: Scenario, team: Team, name: str, capacity: int = 0) -> VehicleSpec:
+    """A team's (or unit's) route limits: its day (``day_limits``), its
+    maximum working time and its lunch break (s)."""
+    start, end = day_limits(scenario, team)
+    breaks = ()
+    if team.lunch and team.lunch_s > 0:
+        breaks = (BreakSpec(team.lunch.start_s, team.lunch.end_s - team.lunch_s,
+                            team.lunch_s),)
+    return VehicleSpec(name, start, end, team.max_work_s, breaks, capacity=capacity)
+
+
+#: Prizes (and so the objective) stay below this: int64 holds 9.2e18, and
+#: OR-Tools adds travel, span costs and its search penalties on top.
+PRIZE_LIMIT = 10**17
+
+#: Days waited beyond this count as this many when weighing a part in its tier.
+MAX_WAITING_DAYS = 365
+
+#: One part of a node's prize: (tier, days waited, weight) — a visit, shuttle
+#: or ``auto`` household is one part of weight 1 (a shuttle's four stops a
+#: quarter each); a collection point holds one part per invited resident,
+#: weighted by the expected attendance.
+Component = tuple[int, int, float]
+
+
+def tier_prizes(components: list[list[Component]], tiers: int,
+                vehicles: list[VehicleSpec], service_s: list[int]) -> list[int]:
+    """Lexicographic prizes, one per entry of ``components`` (``[]``: the
+    depot, prize -1).
+
+    A part of tier ``t`` that waited ``d`` days is worth
+    ``U_t + U_t * d // (D + 1)`` (``D`` = the most days waited, at most
+    ``MAX_WAITING_DAYS``), between ``U_t`` and ``2 U_t``. ``U_t`` exceeds the
+    highest possible routing cost (travel plus span of every route) plus the
+    most the nodes of lower tiers could be worth together: their whole sum, or
+    ``K`` times the largest of them, where ``K`` bounds how many nodes the
+    routes could hold at once (each route's working time over the shortest
+    service). So one visit of a tier outweighs every visit of lower tiers that
+    could take its place, and travel only breaks ties. Should that pass
+    ``PRIZE_LIMIT``, ``K`` is halved until it fits (then the priority repair,
+    ``planner.day.repair``, still makes the tier rule hold).
+    """
+    cost = 1 + sum(2 * v.max_duration_s for v in vehicles)
+    positive = [s for s, c in zip(service_s, components, strict=True) if c and s > 0]
+    shortest = max(60, min(positive, default=60))
+    capacity = max(1, sum(v.max_duration_s // shortest for v in vehicles))
+    days = min(MAX_WAITING_DAYS, max((d for c in components for _, d, _ in c), default=0))
+    while True:
+        acc = [0] * len(components)
+        for t in reversed(range(tiers)):
+            unit = cost + min(sum(acc), capacity * max(acc, default=0))
+            for k, parts in enumerate(components):
+                for tier, d, weight in parts:
+                    if tier == t:
+                        value = unit + unit * min(d, days) // (days + 1)
+                        acc[k] += int(round(weight * value))
+        if sum(acc) + cost < PRIZE_LIMIT or capacity == 1:
+            break
+        capacity //= 2
+    return [p if parts else -1 for p, parts in zip(acc, components, strict=True)]
+
+
 @dataclass(frozen=True)
 class Node:
-    """What a routing node stands for; ``site`` is its row in the matrices."""
+    """What a routing node stands for; ``site`` is its row in the matrices;
+    ``tier`` (0 most urgent) and ``waiting_days`` are those of the part it
+    serves (``planner.priorities``)."""
 
     kind: str        # depot, visit, pickup_home, dropoff_office, pickup_office,
     #                  dropoff_home, point, attend
@@ -139,6 +199,8 @@ class Node:
     need: object = None
     village: str = ""
     place: CollectionPoint | None = None
+    tier: int = 0
+    waiting_days: int = 0
 
 
 def site_check(scenario: Scenario, matrices: TravelMatrices, site: int,
@@ -210,11 +272,12 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     half is missing from the answer.
     """
     params = scenario.parameters
+    order = params.priorities
 
     nodes: list[Node] = [Node("depot", 0)]
     service: list[int] = [0]
     windows: list[tuple[tuple[int, int], ...]] = [()]
-    prize: list[int] = [-1]
+    components: list[list[Component]] = [[]]
     demand: list[int] = [0]
     cluster: list[int] = [-1]
     entry: list[int] = [0]
@@ -223,12 +286,17 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     allowed: list[tuple[int, ...]] = [()]
     village_cluster = {v.id: k for k, v in enumerate(scenario.villages)}
 
-    def add(node: Node, service_s: int, wins=(), value=0, seats=0, kit=False, clus=-1,
-            entry_s=0) -> int:
-        nodes.append(node)
+    def parts(residents, weight: float = 1.0) -> list[Component]:
+        return [(part_tier(residents, order), part_waiting_days(residents), weight)]
+
+    def add(node: Node, service_s: int, wins=(), value: list[Component] | None = None,
+            seats=0, kit=False, clus=-1, entry_s=0) -> int:
+        residents = getattr(node.need, "residents", ())
+        nodes.append(replace(node, tier=part_tier(residents, order),
+                             waiting_days=part_waiting_days(residents)))
         service.append(int(service_s))
         windows.append(tuple(wins))
-        prize.append(int(value))
+        components.append(value or [])
         demand.append(int(seats))
         cluster.append(clus)
         entry.append(int(entry_s))
@@ -241,26 +309,30 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
 
     for site, need in kept_home:
         add(Node("visit", site, need), need.service_s, home_windows(need, need.service_s),
-            need.prize, kit=True)
+            parts(need.residents), kit=True)
+    rate = params.point_attendance
     for site, need in points:
-        add(Node("point", site, need, need.village.id, need.place), need.service_s, (), need.prize,
+        add(Node("point", site, need, need.village.id, need.place), need.service_s, (),
+            [c for r in need.residents for c in parts((r,), rate)],
             kit=True, clus=village_cluster[need.village.id], entry_s=params.point_setup_s)
+    group_parts: list[list[Component]] = []
     for home_site, point_site, need in autos:
         village = need.household.village_id
         a = add(Node("attend", point_site, need, village, places[village]), need.service_s,
-                (), 0, kit=True, clus=village_cluster[village], entry_s=params.point_setup_s)
+                (), None, kit=True, clus=village_cluster[village], entry_s=params.point_setup_s)
+        group_parts.append(parts(need.residents))
         if home_site is None:
-            groups.append(((a,), need.prize))
+            groups.append(((a,), 0))
             continue
         home = need.home
         hn = add(Node("visit", home_site, home), home.service_s,
-                 home_windows(home, home.service_s), 0, kit=True)
-        groups.append(((hn, a), need.prize))
+                 home_windows(home, home.service_s), None, kit=True)
+        groups.append(((hn, a), 0))
     board = params.board_s
     for site, need in shuttles:
         n = len(need.residents)
         # the four stops share the prize: leaving the shuttle out costs it once
-        quarter = need.prize // 4
+        quarter = parts(need.residents, 0.25)
         pu = add(Node("pickup_home", site, need), board, home_windows(need, board), quarter, n)
         do = add(Node("dropoff_office", 0, need), board, (), quarter, -n)
         pr = add(Node("pickup_office", 0, need), board, (), quarter, n)
@@ -271,15 +343,14 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     sites = [nd.site for nd in nodes]
     travel = matrices.travel_s[np.ix_(sites, sites)].astype(np.int64)
     distance = matrices.distance_m[np.ix_(sites, sites)].astype(np.int64)
-    vehicles = []
-    for u in units:
-        start, end = day_limits(scenario, u.team)
-        breaks = ()
-        if u.team.lunch and u.team.lunch_s > 0:
-            breaks = (BreakSpec(u.team.lunch.start_s, u.team.lunch.end_s - u.team.lunch_s,
-                                u.team.lunch_s),)
-        vehicles.append(VehicleSpec(u.name, start, end, u.team.max_work_s, breaks,
-                                    capacity=u.capacity))
+    vehicles = [team_vehicle(scenario, u.team, u.name, u.capacity) for u in units]
+    # the groups' penalties are weighed with the nodes (their members' own
+    # prizes are unused): one list of components per node, then per group
+    values = tier_prizes(components + group_parts, len(order), vehicles,
+                         service + [nodes[g[-1]].need.service_s for g, _ in groups])
+    prize = [0 if any(k in g for g, _ in groups) else p
+             for k, p in enumerate(values[:len(nodes)])]
+    groups = [(g, values[len(nodes) + k]) for k, (g, _) in enumerate(groups)]
     has_shuttles = bool(shuttles)
     problem = RoutingProblem(
         travel_s=travel, distance_m=distance, service_s=np.array(service, dtype=np.int64),

@@ -21,16 +21,33 @@ What must hold:
   same day, each trip on one unit, within the ride-time limit; the passengers
   on board never exceed the unit's seats; a unit without the kit enrols
   nobody;
-- collection points open after their set-up time.
+- collection points open after their set-up time, and each point is open
+  for at least the minimum slot (``point_min_slot_s``, set-up included, when
+  it is no longer than the longest slot);
+- priorities (``priority_violations``): for each household whose home visit
+  is left out as ``no_capacity``, and each route of a unit with the kit, that
+  route with its stops of lower tiers than the visit's removed
+  (``planner.priorities``; a collection point's tier is the most urgent of
+  the parts it serves; the route's other visits and points kept in order,
+  its shuttle stops pinned at their planned service starts) cannot take the
+  visit at any position between its stops: ``planner.day.timing.schedule``
+  (windows, shift and sunset, working time, lunch) finds no schedule for any
+  of them. A route serving nothing of a lower tier is checked as it stands
+  (the day is full). The same holds for each collection point left closed
+  (``point_not_opened``), with its slot as the stop. Not checked: ``auto``
+  households whose only option left is a point, and shuttles.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from planner.day.needs import day_needs, team_units
-from planner.domain import Plan, Scenario
+from planner.day.needs import DayNeeds, VisitNeed, day_needs, team_units
+from planner.day.problem import team_vehicle
+from planner.day.timing import TimedStop, schedule
+from planner.domain import Plan, Route, Scenario
 from planner.matrix import TravelMatrices
+from planner.priorities import part_tier
 from planner.rules import day_limits
 from planner.scenario import format_clock
 
@@ -169,6 +186,11 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                 depart = stop.depart_s
         if onboard:
             problems.append(f"{name}: returns with {onboard} passengers on board")
+        for place, slot in _point_slots(stops, params.point_setup_s):
+            if slot < min(params.point_min_slot_s, params.point_max_slot_s):
+                problems.append(f"{name}: the point at {place} is open {slot // 60} min with "
+                                f"its set-up, less than the minimum slot of "
+                                f"{params.point_min_slot_s // 60} min")
         works = sum(1 for s in stops if s.kind not in ("start", "end", "break"))
         lunch = team.lunch
         if breaks > 1:
@@ -180,7 +202,144 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                             "the lunch window")
     for hid, events in trips.items():
         problems += _shuttle_violations(hid, events, shuttles.get(hid), params.board_s)
+    problems += priority_violations(plan, scenario, matrices, site_of, day)
     return problems
+
+
+def _point_slots(stops, setup_s: int) -> list[tuple[str, int]]:
+    """Each opening of a collection point on a route and its length (s, set-up
+    included): consecutive point stops at one place, a lunch break between
+    them allowed, make one opening."""
+    slots: list[tuple[str, int]] = []
+    last = None
+    for stop in stops:
+        if stop.kind == "break" and last is not None:
+            continue
+        if stop.kind == "point" and last is not None and last.village == stop.village \
+                and not stop.travel_s:
+            slots[-1] = (stop.place, slots[-1][1] + stop.depart_s - stop.opens_s)
+        elif stop.kind == "point":
+            slots.append((stop.place, stop.depart_s - stop.opens_s + setup_s))
+        last = stop if stop.kind == "point" else None
+    return slots
+
+
+def _starts(need: VisitNeed) -> tuple[tuple[int, int], ...]:
+    """Allowed service starts of a home visit (as in the routing problem)."""
+    return tuple((w.start_s, w.end_s - need.service_s) for w in need.windows
+                 if w.end_s - need.service_s >= w.start_s)
+
+
+def _stop_tiers(scenario: Scenario, day: DayNeeds) -> dict[tuple[str, str], int]:
+    """The tier of each household part a stop can serve: ``(household, "home")``
+    for a home visit or an ``auto`` household at a point, ``(household,
+    "point")`` for an invited one."""
+    order = scenario.parameters.priorities
+    tiers = {(n.household.id, "home"): part_tier(n.residents, order) for n in day.home}
+    tiers.update({(a.household.id, "home"): part_tier(a.residents, order) for a in day.auto})
+    for p in day.points:
+        ids = {r.id for r in p.residents}
+        for h in p.invited:
+            tiers[(h.id, "point")] = part_tier([r for r in h.residents if r.id in ids], order)
+    return tiers
+
+
+def timed_route(route: Route, scenario: Scenario, site_of: dict[str, int],
+                 needs: dict[str, VisitNeed], tiers: dict[tuple[str, str], int],
+                 auto_ids: set[str]) -> list[tuple[TimedStop, int | None]]:
+    """A route's visits, points and shuttle stops as ``TimedStop`` with their
+    tier (None: a shuttle stop, pinned at its planned service start; the stops
+    of one opening of a collection point share the most urgent tier among
+    them)."""
+    params = scenario.parameters
+    village_index = {v.id: k for k, v in enumerate(scenario.villages)}
+    out: list[tuple[TimedStop, int | None]] = []
+    for stop in route.stops:
+        if stop.kind == "visit" and stop.household in needs:
+            need = needs[stop.household]
+            out.append((TimedStop(site_of[stop.household], need.service_s, _starts(need)),
+                        tiers[(stop.household, "home")]))
+        elif stop.kind == "point":
+            tier = min(tiers[(h, "home" if h in auto_ids else "point")]
+                       for h in stop.households)
+            out.append((TimedStop(site_of[f"point:{stop.village}"],
+                                  stop.depart_s - stop.opens_s, (),
+                                  village_index[stop.village], params.point_setup_s), tier))
+        elif stop.kind in ("pickup", "dropoff"):
+            begin = stop.arrive_s + stop.wait_s
+            site = 0 if stop.place == "office" else site_of[stop.household or ""]
+            out.append((TimedStop(site, stop.depart_s - begin, ((begin, begin),)), None))
+    # consecutive stops of one collection point are one opening: they take the
+    # most urgent tier among them and are kept or removed together
+    k = 0
+    while k < len(out):
+        j = k
+        while j + 1 < len(out) and out[k][0].place >= 0 and out[j + 1][0].place == out[k][0].place:
+            j += 1
+        if j > k:
+            tier = min(t for _, t in out[k:j + 1] if t is not None)
+            out[k:j + 1] = [(s, tier) for s, _ in out[k:j + 1]]
+        k = j + 1
+    return out
+
+
+def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
+                        site_of: dict[str, int], day: DayNeeds | None = None) -> list[str]:
+    """Every home visit left out for capacity, and every collection point
+    left closed, that some route could take once its stops of lower tiers are
+    removed (the statement in the module docstring)."""
+    day = day_needs(scenario) if day is None else day
+    order = scenario.parameters.priorities
+    needs = {n.household.id: n for n in day.home}
+    needs.update({a.household.id: a.home for a in day.auto if a.home is not None})
+    auto_ids = {a.household.id for a in day.auto}
+    tiers = _stop_tiers(scenario, day)
+    units = {u.name: u for u in team_units(scenario)}
+    village_index = {v.id: k for k, v in enumerate(scenario.villages)}
+    targets: list[tuple[str, int, TimedStop]] = []
+    for u in plan.unserved:
+        if u.code == "no_capacity" and u.mode == "home" and u.household in needs:
+            need = needs[u.household]
+            if need.windows and not _starts(need):
+                continue  # no window holds the visit: no route could take it
+            targets.append((f"visit {u.household} (left out for capacity)",
+                            tiers[(u.household, "home")],
+                            TimedStop(site_of[u.household], need.service_s, _starts(need))))
+    closed = {u.household for u in plan.unserved if u.code == "point_not_opened"}
+    for p in day.points:
+        if closed & {h.id for h in p.invited}:
+            targets.append((f"open the point at {p.place.name} (left closed)",
+                            part_tier(p.residents, order),
+                            TimedStop(site_of[f"point:{p.village.id}"], p.service_s, (),
+                                      village_index[p.village.id],
+                                      scenario.parameters.point_setup_s)))
+    if not targets:
+        return []
+    routes = []
+    for route in plan.routes:
+        unit = units.get(route.name)
+        if unit is None or not unit.has_kit:
+            continue
+        routes.append((route, team_vehicle(scenario, unit.team, unit.name, unit.capacity),
+                       timed_route(route, scenario, site_of, needs, tiers, auto_ids)))
+    problems = []
+    for what, tier, target in targets:
+        for route, vehicle, stops in routes:
+            kept = [s for s, t in stops if t is None or t <= tier]
+            for k in range(len(kept) + 1):
+                if _inside_point(kept, k):
+                    continue
+                if schedule(kept[:k] + [target] + kept[k:], matrices.travel_s,
+                            vehicle) is not None:
+                    problems.append(f"{route.name} could {what} in place of its stops of "
+                                    f"lower priority (at position {k + 1})")
+                    break
+    return problems
+
+
+def _inside_point(stops: list[TimedStop], k: int) -> bool:
+    """True when position ``k`` falls between two stops of one collection point."""
+    return 0 < k < len(stops) and stops[k].place >= 0 and stops[k].place == stops[k - 1].place
 
 
 def _target(stop, where: int, site_of: dict[str, int]) -> int:

@@ -1,0 +1,239 @@
+"""Make the priority rule hold by construction, after the search.
+
+The prizes (``planner.day.problem.tier_prizes``) make a heuristic search
+prefer urgent visits, but a search stops where it stops. ``repair_priorities``
+then makes the rule true of the answer: for each home visit or collection
+point left out (most urgent tier first, then the longest-waiting), it tries
+every route that may
+take it with that route's stops of lower tiers removed (the other stops kept
+in order, shuttle stops pinned at their planned times), inserts the visit at
+the cheapest position where the route still fits (``planner.day.timing``:
+windows, shift and sunset, working time, lunch), then puts back the removed
+stops, most urgent first, where they still fit (in that route, else in
+another as it stands); the rest are left out. It repeats until nothing left
+out can be placed. Each placement serves one more part of some tier and
+only drops parts of lower tiers, so the loop ends.
+
+``drop_lone_points`` first removes collection-point openings that break the
+point rule: a village's point is opened for its invited residents or not at
+all, and for at least the minimum slot.
+
+A collection point's consecutive nodes in a route (the invited, and the
+``auto`` households that join them) move as one block; its tier is the most
+urgent of its nodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from planner.day.problem import Node
+from planner.day.timing import Schedule, TimedStop, leg_s, schedule
+from planner.problem import RouteSolution, RoutingProblem, Solution
+
+SHUTTLE_KINDS = ("pickup_home", "dropoff_office", "pickup_office", "dropoff_home")
+
+
+@dataclass(frozen=True)
+class _Block:
+    nodes: tuple[int, ...]
+    tier: int
+    waiting_days: int
+    pinned: bool
+
+
+class _Routes:
+    """The routes being repaired, with what the timing rule needs."""
+
+    def __init__(self, problem: RoutingProblem, nodes: list[Node], solution: Solution):
+        self.problem = problem
+        self.nodes = nodes
+        self.seq = {r.vehicle: list(r.nodes) for r in solution.routes}
+        self.pinned = {n: t for r in solution.routes for n, t in
+                       zip(r.nodes, r.service_start_s, strict=True)
+                       if nodes[n].kind in SHUTTLE_KINDS}
+        self.changed: set[int] = set()
+        #: (node, vehicle, route) tried without success: a route that has not
+        #: changed since cannot take that node now either
+        self.failed: set[tuple[int, int, tuple[int, ...]]] = set()
+
+    def stop(self, n: int) -> TimedStop:
+        p = self.problem
+        starts = ((self.pinned[n], self.pinned[n]),) if n in self.pinned else p.windows[n]
+        place = p.cluster[n] if p.cluster else -1
+        setup = p.entry_s[n] if p.entry_s else 0
+        return TimedStop(n, int(p.service_s[n]), tuple(starts), int(place), int(setup))
+
+    def timing(self, v: int, seq: list[int]) -> Schedule | None:
+        return schedule([self.stop(n) for n in seq], self.problem.travel_s,
+                        self.problem.vehicles[v])
+
+    def cost(self, seq: list[int], timed: Schedule) -> int:
+        """The engine's cost of a route: legs plus span (s)."""
+        stops = [self.stop(n) for n in seq]
+        legs = sum(leg_s(self.problem.travel_s, a, b)
+                   for a, b in zip([None, *stops], [*stops, None], strict=True))
+        return legs + self.problem.span_cost_per_s * (timed.return_s - timed.depart_s)
+
+    def blocks(self, v: int) -> list[_Block]:
+        out: list[_Block] = []
+        p = self.problem
+        for n in self.seq[v]:
+            place = p.cluster[n] if p.cluster else -1
+            node = self.nodes[n]
+            last = out[-1] if out else None
+            if place >= 0 and last is not None and p.cluster[last.nodes[-1]] == place:
+                out[-1] = _Block(last.nodes + (n,), min(last.tier, node.tier),
+                                 max(last.waiting_days, node.waiting_days), False)
+            else:
+                out.append(_Block((n,), node.tier, node.waiting_days, n in self.pinned))
+        return out
+
+    def allowed(self, n: int) -> list[int]:
+        p = self.problem
+        every = sorted(self.seq)
+        if p.allowed_vehicles and p.allowed_vehicles[n]:
+            return [v for v in every if v in p.allowed_vehicles[n]]
+        return every
+
+    def insert(self, v: int, seq: list[int], block: tuple[int, ...]) -> list[int] | None:
+        """``seq`` with ``block`` at its cheapest feasible position between
+        blocks (None: nowhere)."""
+        bounds = [0]
+        p = self.problem
+        for k in range(1, len(seq) + 1):
+            inside = (k < len(seq) and p.cluster and p.cluster[seq[k]] >= 0
+                      and p.cluster[seq[k]] == p.cluster[seq[k - 1]])
+            if not inside:
+                bounds.append(k)
+        best: tuple[int, list[int]] | None = None
+        for k in bounds:
+            trial = seq[:k] + list(block) + seq[k:]
+            timed = self.timing(v, trial)
+            if timed is not None:
+                cost = self.cost(trial, timed)
+                if best is None or cost < best[0]:
+                    best = (cost, trial)
+        return best[1] if best else None
+
+    def served(self) -> set[int]:
+        return {n for seq in self.seq.values() for n in seq}
+
+    def solution(self, old: Solution) -> Solution:
+        """The repaired routes; unchanged routes keep the engine's times."""
+        routes = []
+        for r in old.routes:
+            if r.vehicle not in self.changed:
+                routes.append(r)
+                continue
+            seq = self.seq[r.vehicle]
+            spec = self.problem.vehicles[r.vehicle]
+            timed = self.timing(r.vehicle, seq) if seq else \
+                Schedule(spec.earliest_start_s, (), spec.earliest_start_s, ())
+            if timed is None:  # pragma: no cover - every accepted route was timed
+                raise AssertionError(f"repaired route {spec.name} does not fit")
+            routes.append(RouteSolution(r.vehicle, tuple(seq), timed.service_start_s,
+                                        timed.depart_s, timed.return_s, timed.breaks))
+        served = self.served()
+        depots = {0} | {s.start_node for s in self.problem.vehicles} \
+            | {s.end_node for s in self.problem.vehicles}
+        dropped = tuple(n for n in range(self.problem.num_nodes)
+                        if n not in served and n not in depots)
+        return replace(old, routes=tuple(routes), dropped=dropped,
+                       objective=self.objective(routes, served))
+
+    def objective(self, routes: list[RouteSolution], served: set[int]) -> int:
+        """The engine's objective of these routes: costs plus what is left out."""
+        p = self.problem
+        total = 0
+        for r in routes:
+            if r.nodes:
+                stops = [self.stop(n) for n in r.nodes]
+                total += sum(leg_s(p.travel_s, a, b)
+                             for a, b in zip([None, *stops], [*stops, None], strict=True))
+                total += p.span_cost_per_s * (r.end_s - r.start_s)
+        grouped = {n for g, _ in p.groups for n in g}
+        total += sum(int(p.prize[n]) for n in range(1, p.num_nodes)
+                     if n not in served and n not in grouped and p.prize[n] > 0)
+        total += sum(penalty for g, penalty in p.groups if not served & set(g))
+        return int(total)
+
+
+def drop_lone_points(problem: RoutingProblem, nodes: list[Node], solution: Solution,
+                     min_slot_s: int) -> Solution:
+    """``solution`` without collection-point openings that hold only ``auto``
+    households while the village's invited residents are not served there, or
+    that last less than ``min_slot_s`` (set-up included). Removing stops keeps
+    every remaining time valid (legs only get shorter; the team waits instead)."""
+    if not problem.cluster:
+        return solution
+    routes = _Routes(problem, nodes, solution)
+    served = routes.served()
+    invited = {nodes[n].village for n in served if nodes[n].kind == "point"}
+    has_point = {nd.village for nd in nodes if nd.kind == "point"}
+    lone: set[int] = set()
+    for v in routes.seq:
+        for block in routes.blocks(v):
+            if {nodes[n].kind for n in block.nodes} <= {"attend"}:
+                village = nodes[block.nodes[0]].village
+                slot = problem.entry_s[block.nodes[0]] \
+                    + sum(int(problem.service_s[n]) for n in block.nodes)
+                if (village in has_point and village not in invited) or slot < min_slot_s:
+                    lone.update(block.nodes)
+    if not lone:
+        return solution
+    out = []
+    for r in solution.routes:
+        keep = [(n, t) for n, t in zip(r.nodes, r.service_start_s, strict=True)
+                if n not in lone]
+        out.append(replace(r, nodes=tuple(n for n, _ in keep),
+                           service_start_s=tuple(t for _, t in keep)))
+    return replace(solution, routes=tuple(out),
+                   dropped=tuple(sorted(set(solution.dropped) | lone)))
+
+
+def repair_priorities(problem: RoutingProblem, nodes: list[Node],
+                      solution: Solution) -> Solution:
+    """``solution`` with the tier rule made true (see the module docstring)."""
+    routes = _Routes(problem, nodes, solution)
+    group_of = {n: g for g, _ in problem.groups for n in g}
+    limit = 4 * problem.num_nodes + 10
+    for _ in range(limit):
+        served = routes.served()
+        candidates = sorted(
+            (n for n, nd in enumerate(nodes)
+             if nd.kind in ("visit", "point") and n not in served
+             and not served & set(group_of.get(n, ()))),
+            key=lambda n: (nodes[n].tier, -nodes[n].waiting_days, n))
+        if not any(_place(routes, c) for c in candidates):
+            break
+    return routes.solution(solution) if routes.changed else solution
+
+
+def _place(routes: _Routes, c: int) -> bool:
+    """Serve left-out visit or point ``c`` in some route, moving stops of
+    lower tiers out of its way and back where they fit; True when placed."""
+    tier = routes.nodes[c].tier
+    for v in routes.allowed(c):
+        tried = (c, v, tuple(routes.seq[v]))
+        if tried in routes.failed:
+            continue
+        blocks = routes.blocks(v)
+        keep = [b for b in blocks if b.pinned or b.tier <= tier]
+        moved = [b for b in blocks if not (b.pinned or b.tier <= tier)]
+        base = [n for b in keep for n in b.nodes]
+        new = routes.insert(v, base, (c,))
+        if new is None:
+            routes.failed.add(tried)
+            continue
+        routes.seq[v] = new
+        routes.changed.add(v)
+        for b in sorted(moved, key=lambda b: (b.tier, -b.waiting_days, b.nodes)):
+            for w in [v] + [w for w in routes.allowed(b.nodes[0]) if w != v]:
+                trial = routes.insert(w, routes.seq[w], b.nodes)
+                if trial is not None:
+                    routes.seq[w] = trial
+                    routes.changed.add(w)
+                    break
+        return True
+    return False

@@ -1,0 +1,197 @@
+"""Route timing: the earliest feasible schedule of a sequence of stops.
+
+One function, ``schedule``, used by the priority repair (``planner.day.repair``)
+and by the self-check (``planner.day.verify``), so that what the repair builds
+and what the check proves are judged by the same rule.
+
+The rule. A route leaves the station (matrix row 0) no earlier than the
+vehicle's ``earliest_start_s``, serves its stops in the given order, and is
+back by ``latest_end_s``; each stop's service starts inside one of its
+allowed ``starts`` ranges (the latest start is the window's end minus the
+service, as in ``RoutingProblem.windows``; a pinned stop has one range of one
+instant) after the leg from the previous stop (travel, plus the stop's set-up
+``setup_s`` when it opens a place: ``place`` differs from the previous stop's or
+is ``-1``, as in ``RoutingProblem.legs_s``); the lunch break (at most one,
+``BreakSpec``: starts between ``earliest_s`` and ``latest_s``, lasts
+``duration_s``) is taken between two services (before or after a leg, never
+during a service) and must be taken when the route starts before
+``earliest_s + duration_s`` and ends after ``latest_s``; leave to return is at
+most ``max_duration_s``.
+
+The search is exact for the earliest return (a forward pass with two states,
+lunch taken or not: arriving earlier is never worse). The departure is then
+delayed as far as it leaves that return unchanged (a backward pass), and the
+working time is checked on that schedule; a schedule that only fits the
+working time by returning later is not looked for (so the rule may refuse a
+route that a cleverer schedule would fit: rare, and on the cautious side for
+the repair; the self-check states its proof "by this rule").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from planner.problem import VehicleSpec
+
+INF = 10**12
+
+
+@dataclass(frozen=True)
+class TimedStop:
+    """A stop to schedule: ``site`` is its row in the travel matrix (0 the
+    station); ``starts`` the allowed service starts (s, sorted, disjoint;
+    empty: any time); ``place``/``setup_s`` the collection-point set-up rule."""
+
+    site: int
+    service_s: int
+    starts: tuple[tuple[int, int], ...] = ()
+    place: int = -1
+    setup_s: int = 0
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A feasible timing: departure, service starts (one per stop), return,
+    and the lunch break ``(start_s, duration_s)`` when one is taken."""
+
+    depart_s: int
+    service_start_s: tuple[int, ...]
+    return_s: int
+    breaks: tuple[tuple[int, int], ...]
+
+
+def leg_s(travel_s: np.ndarray, a: TimedStop | None, b: TimedStop | None) -> int:
+    """Time from the end of service at ``a`` (None: the station) to the start
+    of service at ``b`` (None: back at the station), set-up included (s)."""
+    site_a = a.site if a is not None else 0
+    if b is None:
+        return int(travel_s[site_a, 0])
+    setup = b.setup_s if b.place < 0 or a is None or a.place != b.place else 0
+    return int(travel_s[site_a, b.site]) + setup
+
+
+def _first_start(ready: int, starts: tuple[tuple[int, int], ...]) -> tuple[int, int] | None:
+    """The earliest service start at or after ``ready`` and its range's end."""
+    if not starts:
+        return ready, INF
+    for lo, hi in starts:
+        if ready <= hi:
+            return max(ready, lo), hi
+    return None
+
+
+# A partial schedule: (time free at the current place, service starts,
+# latest starts of their ranges, break (start, gap index) or None)
+_State = tuple[int, tuple[int, ...], tuple[int, ...], tuple[int, int] | None]
+
+
+def _forward(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: VehicleSpec,
+             depart_s: int) -> tuple[int, _State] | None:
+    """The earliest return when leaving at ``depart_s``: ``(return, state)``."""
+    lunch = vehicle.breaks[0] if vehicle.breaks else None
+    no_break: _State | None = (depart_s, (), (), None)
+    lunched: _State | None = None
+    prev: TimedStop | None = None
+    for gap, stop in enumerate([*stops, None]):
+        leg = leg_s(travel_s, prev, stop)
+        options: list[tuple[int, _State]] = []   # ready times after the leg, lunch taken
+        if lunched is not None:
+            options.append((lunched[0] + leg, lunched))
+        if lunch is not None and no_break is not None:
+            free = no_break[0]
+            for begin, ready in ((max(free, lunch.earliest_s), None),
+                                 (max(free + leg, lunch.earliest_s), 0)):
+                if begin <= lunch.latest_s:
+                    done = begin + lunch.duration_s + (leg if ready is None else 0)
+                    options.append((done, (free, no_break[1], no_break[2], (begin, gap))))
+        if stop is None:
+            ends = []
+            if no_break is not None:
+                end = no_break[0] + leg
+                if lunch is None or end <= lunch.latest_s \
+                        or depart_s >= lunch.earliest_s + lunch.duration_s:
+                    ends.append((end, no_break))
+            if options:
+                ends.append(min(options, key=lambda o: o[0]))
+            ends = [e for e in ends if e[0] <= vehicle.latest_end_s]
+            return min(ends, key=lambda e: e[0]) if ends else None
+        next_plain = None
+        if no_break is not None:
+            first = _first_start(no_break[0] + leg, stop.starts)
+            if first is not None:
+                next_plain = (first[0] + stop.service_s, no_break[1] + (first[0],),
+                              no_break[2] + (first[1],), None)
+        next_lunched = None
+        for ready, state in sorted(options, key=lambda o: o[0]):
+            first = _first_start(ready, stop.starts)
+            if first is not None:
+                next_lunched = (first[0] + stop.service_s, state[1] + (first[0],),
+                                state[2] + (first[1],), state[3])
+                break
+        no_break, lunched = next_plain, next_lunched
+        if no_break is None and lunched is None:
+            return None
+        prev = stop
+    return None  # pragma: no cover - the loop returns at the station
+
+
+def _latest_departure(stops: Sequence[TimedStop], travel_s: np.ndarray,
+                      vehicle: VehicleSpec, end_s: int, state: _State) -> int:
+    """The latest departure that still returns by ``end_s`` with the same
+    windows and the lunch in the same gap."""
+    lunch = vehicle.breaks[0] if vehicle.breaks else None
+    gap = state[3][1] if state[3] is not None else -1
+    latest = end_s
+    nxt: TimedStop | None = None
+    for k in range(len(stops), -1, -1):
+        here = stops[k - 1] if k > 0 else None
+        leg = leg_s(travel_s, here, nxt)
+        if gap == k and lunch is not None:
+            free = min(lunch.latest_s, latest - lunch.duration_s - leg)
+        else:
+            free = latest - leg
+        if here is None:
+            return free
+        latest = min(state[2][k - 1], free - here.service_s)
+        nxt = here
+    return latest  # pragma: no cover
+
+
+def _attempt(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: VehicleSpec,
+             earliest_s: int) -> Schedule | None:
+    """The earliest schedule leaving no earlier than ``earliest_s``, the
+    departure then delayed as far as the return allows."""
+    first = _forward(stops, travel_s, vehicle, earliest_s)
+    if first is None:
+        return None
+    end, state = first
+    depart = max(earliest_s, _latest_departure(stops, travel_s, vehicle, end, state))
+    again = _forward(stops, travel_s, vehicle, depart) if depart > earliest_s else first
+    if again is None:  # pragma: no cover - a later start on the same path fits
+        again, depart = first, earliest_s
+    end, state = again
+    if end - depart > vehicle.max_duration_s:
+        return None
+    lunch = vehicle.breaks[0] if vehicle.breaks else None
+    breaks = ((state[3][0], lunch.duration_s),) if state[3] is not None and lunch else ()
+    return Schedule(depart, state[1], end, breaks)
+
+
+def schedule(stops: Sequence[TimedStop], travel_s: np.ndarray,
+             vehicle: VehicleSpec) -> Schedule | None:
+    """The earliest feasible schedule of ``stops`` in this order for
+    ``vehicle`` (departure delayed as far as the return allows), or None.
+
+    Two starts are tried: the shift's, and (when the lunch window opens after
+    it) the end of the earliest lunch, so that a route may also start after
+    lunch and need none; the earlier return wins, then the later departure.
+    """
+    starts = [vehicle.earliest_start_s]
+    lunch = vehicle.breaks[0] if vehicle.breaks else None
+    if lunch is not None and lunch.earliest_s + lunch.duration_s > vehicle.earliest_start_s:
+        starts.append(lunch.earliest_s + lunch.duration_s)
+    found = [s for s in (_attempt(stops, travel_s, vehicle, t) for t in starts) if s is not None]
+    return min(found, key=lambda s: (s.return_s, -s.depart_s)) if found else None
