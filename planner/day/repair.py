@@ -11,8 +11,12 @@ the cheapest position where the route still fits (``planner.day.timing``:
 windows, shift and sunset, working time, lunch), then puts back the removed
 stops, most urgent first, where they still fit (in that route, else in
 another as it stands); the rest are left out. It repeats until nothing left
-out can be placed. Each placement serves one more part of some tier and
-only drops parts of lower tiers, so the loop ends.
+out can be placed. When no route can take a left-out home visit that way,
+it tries one relocation: a stop of the same tier or a higher one moves from
+one route to another (each with its lower-tier stops moved out of the way),
+which frees the room the visit needs (``_relocate``). Each placement serves
+one more part of some tier and only drops parts of lower tiers, so the loop
+ends.
 
 ``drop_lone_points`` first removes collection-point openings that break the
 point rule: a village's point is opened for its invited residents or not at
@@ -56,6 +60,8 @@ class _Routes:
         #: (node, vehicle, route) tried without success: a route that has not
         #: changed since cannot take that node now either
         self.failed: set[tuple[int, int, tuple[int, ...]]] = set()
+        #: (node, every route) for which no relocation was found
+        self.failed_relocation: set[tuple] = set()
 
     def stop(self, n: int) -> TimedStop:
         p = self.problem
@@ -205,7 +211,7 @@ def repair_priorities(problem: RoutingProblem, nodes: list[Node],
              if nd.kind in ("visit", "point") and n not in served
              and not served & set(group_of.get(n, ()))),
             key=lambda n: (nodes[n].tier, -nodes[n].waiting_days, n))
-        if not any(_place(routes, c) for c in candidates):
+        if not any(_place(routes, c) or _relocate(routes, c) for c in candidates):
             break
     return routes.solution(solution) if routes.changed else solution
 
@@ -228,12 +234,61 @@ def _place(routes: _Routes, c: int) -> bool:
             continue
         routes.seq[v] = new
         routes.changed.add(v)
-        for b in sorted(moved, key=lambda b: (b.tier, -b.waiting_days, b.nodes)):
-            for w in [v] + [w for w in routes.allowed(b.nodes[0]) if w != v]:
-                trial = routes.insert(w, routes.seq[w], b.nodes)
-                if trial is not None:
-                    routes.seq[w] = trial
-                    routes.changed.add(w)
-                    break
+        _put_back(routes, moved, v)
         return True
+    return False
+
+
+def _split(routes: _Routes, v: int, tier: int) -> tuple[list[_Block], list[_Block]]:
+    """Route ``v``'s blocks as (kept: pinned or of ``tier`` and above, moved: the rest)."""
+    blocks = routes.blocks(v)
+    keep = [b for b in blocks if b.pinned or b.tier <= tier]
+    return keep, [b for b in blocks if not (b.pinned or b.tier <= tier)]
+
+
+def _put_back(routes: _Routes, moved: list[_Block], v: int) -> None:
+    """Re-insert ``moved`` blocks, most urgent first, where they still fit
+    (route ``v`` first, else another that may take them); the rest stay out."""
+    for b in sorted(moved, key=lambda b: (b.tier, -b.waiting_days, b.nodes)):
+        for w in [v] + [w for w in routes.allowed(b.nodes[0]) if w != v]:
+            trial = routes.insert(w, routes.seq[w], b.nodes)
+            if trial is not None:
+                routes.seq[w] = trial
+                routes.changed.add(w)
+                break
+
+
+def _relocate(routes: _Routes, c: int) -> bool:
+    """Serve left-out home visit ``c`` by moving one stop of its tier or a
+    higher one from route ``v`` to another route ``w`` (both with their
+    lower-tier stops moved out of the way and back where they fit): the case
+    ``_place`` misses, where two urgent visits fit only on swapped teams.
+    True when placed."""
+    if routes.nodes[c].kind != "visit":
+        return False
+    state = (c, tuple((v, tuple(seq)) for v, seq in sorted(routes.seq.items())))
+    if state in routes.failed_relocation:
+        return False
+    tier = routes.nodes[c].tier
+    for v in routes.allowed(c):
+        keep, moved = _split(routes, v, tier)
+        for x in keep:
+            if x.pinned:
+                continue
+            base = [n for b in keep if b is not x for n in b.nodes]
+            new_v = routes.insert(v, base, (c,))
+            if new_v is None:
+                continue
+            for w in routes.allowed(x.nodes[0]):
+                if w == v:
+                    continue
+                w_keep, w_moved = _split(routes, w, tier)
+                new_w = routes.insert(w, [n for b in w_keep for n in b.nodes], x.nodes)
+                if new_w is None:
+                    continue
+                routes.seq[v], routes.seq[w] = new_v, new_w
+                routes.changed.update((v, w))
+                _put_back(routes, moved + w_moved, v)
+                return True
+    routes.failed_relocation.add(state)
     return False
