@@ -175,12 +175,12 @@ def _matrices_for(unreachable_in: tuple[str, ...], n_extra_access=None):
 
 
 def test_closed_wet() -> None:
-    """Reachable in the dry season only: closed after rain."""
+    """Reachable in the dry season only: closed in the wet season."""
     sc = _scenario([_household("H1", 2, _resident("R1"))], season="wet")
     plan, _m, _p = plan_day(sc, matrices_for=_matrices_for(("wet",)))
     u = _reason(plan, "H1")
     assert u.code == "closed_wet"
-    assert "unreachable in the wet season" in u.reason and "closed after rain" in u.reason
+    assert "unreachable in the wet season" in u.reason and "closed in this season" in u.reason
 
 
 def test_no_route() -> None:

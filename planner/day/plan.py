@@ -49,7 +49,7 @@ from planner.matrix import UNREACHABLE, TravelMatrices, travel_matrices
 from planner.priorities import part_tier, tier_name
 from planner.problem import RoutingProblem, Solution
 from planner.roads.info import fiction_note
-from planner.speeds import load_speed_table
+from planner.speeds import default_season, load_speed_table
 
 #: Travel matrices for sites ``coords`` ((lon, lat), row 0 the station) in a season.
 MatricesFor = Callable[[list[tuple[float, float]], str], TravelMatrices]
@@ -340,9 +340,10 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     seed = params.seed if seed is None else seed
     day, site_of, coords = plan_sites(scenario, point_next_open)
     matrices = matrices_for(coords, params.season)
-    dry_reachable = None
-    if params.season == "wet":
-        dry = matrices_for(coords, "dry")
+    dry_reachable = None  # sites reachable in the default season, to explain closures
+    base_season = default_season(table or load_speed_table())
+    if params.season != base_season:
+        dry = matrices_for(coords, base_season)
         dry_reachable = {i for i in range(len(coords))
                          if dry.travel_s[0, i] < UNREACHABLE and dry.access[i].reachable}
     # home visits (and the home option of auto households): sites 1..K in order

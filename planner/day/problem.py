@@ -33,7 +33,8 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
     """Keep the visits some team could make alone; explain the others.
 
     ``needs[k]`` is site ``k + 1`` in ``matrices``. ``dry_reachable`` lists the
-    sites reachable in the dry season (to explain wet-season closures).
+    sites reachable in the speed table's default season (to explain closures
+    in another season, e.g. fords closed in the wet season).
     """
     kept: list[tuple[int, VisitNeed]] = []
     out: list[Unserved] = []
@@ -42,21 +43,12 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
     for k, need in enumerate(needs):
         site = k + 1
         h = need.household
-        access = matrices.access[site]
-        if not access.reachable:
-            out.append(Unserved(h.id, access.reason, access.code))
+        unreachable = site_check(scenario, matrices, site, dry_reachable, "home", h.id)
+        if unreachable is not None:
+            out.append(unreachable)
             continue
         there = int(matrices.travel_s[0, site])
         back = int(matrices.travel_s[site, 0])
-        if there >= UNREACHABLE or back >= UNREACHABLE:
-            if matrices.season == "wet" and dry_reachable is not None and site in dry_reachable:
-                out.append(Unserved(h.id, "unreachable in the wet season: the way there "
-                                          "crosses a ford or road that is closed after rain",
-                                    "closed_wet"))
-            else:
-                out.append(Unserved(h.id, "unreachable: no road or path from the commune "
-                                          "office reaches it", "no_route"))
-            continue
         if not teams:
             out.append(Unserved(h.id, "no team has an enrolment kit for home visits",
                                 "no_kit"))
@@ -211,10 +203,10 @@ def site_check(scenario: Scenario, matrices: TravelMatrices, site: int,
     if not access.reachable:
         return Unserved(household, access.reason, access.code, mode)
     if matrices.travel_s[0, site] >= UNREACHABLE or matrices.travel_s[site, 0] >= UNREACHABLE:
-        if matrices.season == "wet" and dry_reachable is not None and site in dry_reachable:
-            return Unserved(household, "unreachable in the wet season: the way there crosses "
-                                       "a ford or road that is closed after rain",
-                            "closed_wet", mode)
+        if dry_reachable is not None and site in dry_reachable:
+            return Unserved(household, f"unreachable in the {matrices.season} season: the way "
+                                       "there crosses a ford or road that is closed in this "
+                                       "season", "closed_wet", mode)
         return Unserved(household, "unreachable: no road or path from the commune office "
                                    "reaches it", "no_route", mode)
     return None
