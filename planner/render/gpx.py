@@ -50,7 +50,7 @@ def visit_description(s: StopView, _) -> str:
     return nfc("\n".join(lines))
 
 
-def render_gpx(plan: Plan, scenario: Scenario, G, team: str, *, lang: str = "vi",
+def render_gpx(plan: Plan, scenario: Scenario, team: str, *, lang: str = "vi",
                redact: bool = False, geometry: dict[str, RouteGeometry] | None = None,
                ctx: DocContext | None = None) -> str:
     """The day of the route named ``team`` (``T1``, ``T1-shuttle``) as GPX 1.1
@@ -58,7 +58,7 @@ def render_gpx(plan: Plan, scenario: Scenario, G, team: str, *, lang: str = "vi"
     import gpxpy.gpx
 
     ctx = ctx or doc_context(plan, scenario, lang, redact)
-    geometry = geometry if geometry is not None else route_geometries(plan, scenario, G)
+    geometry = geometry if geometry is not None else route_geometries(plan)
     _ = ctx._
     day: TeamDay = ctx.route(team)
     doc = gpxpy.gpx.GPX()

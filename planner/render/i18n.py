@@ -69,6 +69,13 @@ def gettext_for(lang: str = DEFAULT_LANG) -> Gettext:
     return lambda message: nfc(tr.gettext(message))
 
 
+def ngettext_for(lang: str = DEFAULT_LANG) -> Callable[[str, str, int], str]:
+    """The ``ngettext`` of ``lang``: the singular or plural message for ``n``
+    (Vietnamese has one form), normalised to NFC."""
+    tr = translations(lang)
+    return lambda singular, plural, n: nfc(tr.ngettext(singular, plural, n))
+
+
 CONDITION_LABELS: dict[Condition, str] = {
     "bedridden": N_("bedridden"),
     "disabled": N_("disabled"),

@@ -27,6 +27,7 @@ from planner.render.geometry import (
     RouteGeometry,
     base_map,
     bbox,
+    road_graph,
     route_geometries,
 )
 from planner.render.i18n import KIND_LABELS, N_, nfc
@@ -124,17 +125,17 @@ def sketch_svg(team: TeamDay, geometry: RouteGeometry, base: BaseMap, ctx: DocCo
     return Markup("".join(parts))
 
 
-def render_itinerary(plan: Plan, scenario: Scenario, G, team: str, *, lang: str = "vi",
+def render_itinerary(plan: Plan, scenario: Scenario, team: str, *, lang: str = "vi",
                      redact: bool = False, geometry: dict[str, RouteGeometry] | None = None,
                      ctx: DocContext | None = None) -> bytes:
     """The itinerary of the route named ``team`` (``T1``, ``T1-shuttle``) as PDF bytes."""
     ctx = ctx or doc_context(plan, scenario, lang, redact)
-    geometry = geometry if geometry is not None else route_geometries(plan, scenario, G)
+    geometry = geometry if geometry is not None else route_geometries(plan)
     _ = ctx._
     day = ctx.route(team)
     g = geometry[day.route]
     pts = [c for leg in g.legs for c in leg.coords] + [(ctx.station_lon, ctx.station_lat)]
-    base = base_map(G, scenario, bbox(pts, margin_m=400), tolerance_m=8.0)
+    base = base_map(road_graph(scenario), scenario, bbox(pts, margin_m=400), tolerance_m=8.0)
     villages = [(v.name, (v.lon, v.lat)) for v in scenario.villages]
     footer = f"{ctx.commune} · {day.route} · {ctx.date_iso}"
     if ctx.fictional:

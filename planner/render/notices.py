@@ -212,11 +212,10 @@ def invitations(plan: Plan, scenario: Scenario, ctx: DocContext,
     return out
 
 
-def render_notices(plan: Plan, scenario: Scenario, G=None, *, lang: str = "vi",
+def render_notices(plan: Plan, scenario: Scenario, *, lang: str = "vi",
                    redact: bool = False, ctx: DocContext | None = None) -> bytes | None:
     """All villages' notices, then the invitation slips, as one PDF, or None
-    when no village has a visit, a collection point or a pickup. ``G`` is not
-    needed (kept for the renderers' common signature)."""
+    when no village has a visit, a collection point or a pickup."""
     ctx = ctx or doc_context(plan, scenario, lang, redact)
     _ = ctx._
     items = notices(plan, scenario, ctx)

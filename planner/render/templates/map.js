@@ -1,0 +1,238 @@
+/* The phone map's controls, its "next stop" card and the outcomes kept on the phone.
+ *
+ * Filled in by planner/render/map_html.py: __MAP__ is the Leaflet map's variable,
+ * __TEXT__ the translated texts, __DATA__ the routes shown (stops, residents by id
+ * and display name, layer variables) and the plan's id. No network: everything the
+ * page needs is in the file; outcomes are kept in the browser's localStorage under
+ * "mip-outcomes:<plan id>" and exported as a CSV file in the `plan.py record`
+ * format, its first line "# mountain-id-planner phone outcomes; plan=ID; crc32=HEX"
+ * (CRC-32 of "ID\n" + the rest of the file, UTF-8), through the share sheet or a
+ * download. Text from the plan is put in the page with textContent only.
+ */
+(function (map, T, D) {
+  'use strict';
+  function control(pos, cls, html) {
+    var C = L.Control.extend({ options: { position: pos }, onAdd: function () {
+      var d = L.DomUtil.create('div', 'ctl ' + cls); d.innerHTML = html;
+      L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d);
+      return d; } });
+    var c = new C(); map.addControl(c); return c.getContainer();
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
+  control('topright', 'title', T.title);
+  L.control.scale({ metric: true, imperial: false, maxWidth: 140, position: 'bottomleft' })
+    .addTo(map);
+  var legend = control('bottomleft', 'legend',
+    '<button type="button" class="legend-btn">' + T.legend + '</button>' +
+    '<div class="legend-body">' + T.legend_html + '</div>');
+  legend.querySelector('button').addEventListener('click', function () {
+    legend.classList.toggle('open'); });
+  var status = control('bottomright', 'status', '');
+  function say(text) { status.textContent = text; status.style.display = text ? 'block' : 'none'; }
+
+  /* where am I: a large dot that follows the phone's GPS (works offline) */
+  var gps = control('topleft', 'gps',
+    '<button type="button" class="gps-btn" title="' + T.where + '">' + T.where + '</button>');
+  var me = null, halo = null, ring = null, centred = false;
+  gps.querySelector('button').addEventListener('click', function () {
+    if (!navigator.geolocation) { say(T.no_gps); return; }
+    say(T.finding); centred = false;
+    map.locate({ watch: true, setView: false, enableHighAccuracy: true, timeout: 30000 });
+  });
+  map.on('locationfound', function (e) {
+    if (me) { map.removeLayer(me); map.removeLayer(halo); map.removeLayer(ring); }
+    ring = L.circle(e.latlng, { radius: e.accuracy, color: '#1a73e8', weight: 1,
+                                fillOpacity: 0.08, interactive: false }).addTo(map);
+    halo = L.circleMarker(e.latlng, { radius: 26, stroke: false, fillColor: '#1a73e8',
+                                      fillOpacity: 0.25, interactive: false }).addTo(map);
+    me = L.circleMarker(e.latlng, { radius: 14, color: '#fff', weight: 4, fillColor: '#1a73e8',
+                                    fillOpacity: 1, className: 'me', interactive: false })
+      .addTo(map);
+    if (!centred) { map.setView(e.latlng, Math.max(map.getZoom(), 15)); centred = true; }
+    say(T.accuracy.replace('{m}', Math.round(e.accuracy)));
+  });
+  map.on('locationerror', function () { say(T.gps_error); });
+  var toggle = document.querySelector('.leaflet-control-layers-toggle');
+  if (toggle) { toggle.textContent = T.layers; toggle.setAttribute('role', 'button'); }
+
+  /* one team's route when opened as map.html#T2 (or from map-T2.html) */
+  var routes = D.routes, team = D.only;
+  var wanted = decodeURIComponent((location.hash || '').slice(1));
+  if (!team && wanted && routes.some(function (r) { return r.team === wanted; })) {
+    team = wanted;
+    var bounds = L.latLngBounds([[D.station[1], D.station[0]]]);
+    routes.forEach(function (r) {
+      var layer = window[r.layer];
+      if (!layer) { return; }
+      if (r.team === team) { bounds.extend(layer.getBounds()); } else { map.removeLayer(layer); }
+    });
+    map.fitBounds(bounds, { padding: [24, 24] });
+  }
+
+  /* outcomes kept on the phone */
+  var KEY = 'mip-outcomes:' + D.plan;
+  function load() {
+    try { return JSON.parse(localStorage.getItem(KEY) || '{}') || {}; } catch (err) { return {}; }
+  }
+  var saved = load();
+  function store() {
+    try { localStorage.setItem(KEY, JSON.stringify(saved)); say(''); }
+    catch (err) { say(T.not_saved); }
+  }
+  function recordable(s) { return s.people.length > 0; }
+  var stops = [];
+  routes.forEach(function (r) {
+    r.stops.forEach(function (s) { stops.push({ route: r, stop: s }); });
+  });
+  function teamStops(t) {
+    return stops.filter(function (x) { return x.route.team === t; });
+  }
+  function done(x) {
+    return x.stop.people.every(function (p) { return saved[p.id]; });
+  }
+  function nextIndex(list) {
+    for (var i = 0; i < list.length; i++) {
+      if (recordable(list[i].stop) && !done(list[i])) { return i; }
+    }
+    return -1;
+  }
+
+  var card = el('div', 'card');
+  card.id = 'card';
+  document.body.appendChild(card);
+  L.DomEvent.disableClickPropagation(card); L.DomEvent.disableScrollPropagation(card);
+  var current = null, folded = false;
+  function place() {
+    var h = card.style.display === 'none' ? 0 : card.offsetHeight;
+    document.documentElement.style.setProperty('--card-h', h + 'px');
+  }
+  function countSaved() {
+    var n = 0;
+    for (var k in saved) { if (Object.prototype.hasOwnProperty.call(saved, k)) { n++; } }
+    return n;
+  }
+  function show(x) {
+    current = x;
+    card.innerHTML = '';
+    if (!x) { card.style.display = 'none'; place(); return; }
+    card.style.display = 'block';
+    var list = teamStops(x.route.team), i = list.indexOf(x), nxt = nextIndex(list);
+    var head = el('div', 'card-head');
+    var prev = el('button', 'nav prev', '◀'); prev.type = 'button';
+    prev.setAttribute('aria-label', T.previous); prev.disabled = i <= 0;
+    var title = el('div', 'card-title',
+      (i === nxt ? T.next_stop : T.stop) + ' ' + x.stop.n + '/' + list.length + ' · ' +
+      x.route.route);
+    title.style.borderColor = x.route.colour;
+    var fwd = el('button', 'nav fwd', '▶'); fwd.type = 'button';
+    fwd.setAttribute('aria-label', T.next); fwd.disabled = i >= list.length - 1;
+    var fold = el('button', 'nav fold', folded ? '▴' : '▾'); fold.type = 'button';
+    fold.setAttribute('aria-label', T.fold);
+    prev.addEventListener('click', function () { show(list[i - 1]); });
+    fwd.addEventListener('click', function () { show(list[i + 1]); });
+    fold.addEventListener('click', function () { folded = !folded; show(current); });
+    head.appendChild(prev); head.appendChild(title); head.appendChild(fwd);
+    head.appendChild(fold);
+    card.appendChild(head);
+    var s = x.stop;
+    var when = el('div', 'card-when');
+    when.appendChild(el('b', '', s.arrive + '–' + s.depart));
+    when.appendChild(document.createTextNode(' · ' + s.label + ' · ' +
+      [s.household || s.place, s.village].filter(Boolean).join(' · ')));
+    card.appendChild(when);
+    if (!folded) {
+      var body = el('div', 'card-body');
+      s.people.forEach(function (p) {
+        var row = el('div', 'person');
+        row.appendChild(el('div', 'pname', p.name));
+        var btns = el('div', 'obtns');
+        D.outcomes.forEach(function (o) {
+          var b = el('button', 'ob' + (saved[p.id] && saved[p.id].o === o[0] ? ' on' : ''), o[1]);
+          b.type = 'button';
+          b.setAttribute('data-outcome', o[0]);
+          b.setAttribute('data-resident', p.id);
+          b.addEventListener('click', function () {
+            if (saved[p.id] && saved[p.id].o === o[0]) { delete saved[p.id]; }
+            else { saved[p.id] = { o: o[0], h: s.household, t: x.route.team, d: D.date }; }
+            store(); show(current);
+          });
+          btns.appendChild(b);
+        });
+        row.appendChild(btns);
+        body.appendChild(row);
+      });
+      if (!s.people.length && s.note) { body.appendChild(el('div', 'pnote', s.note)); }
+      card.appendChild(body);
+    }
+    var actions = el('div', 'card-actions');
+    var geo = el('a', 'geo', T.open_in_app);
+    var label = encodeURIComponent(s.household || s.place || String(s.n));
+    geo.href = 'geo:' + s.lat + ',' + s.lon + '?q=' + s.lat + ',' + s.lon + '(' + label + ')';
+    actions.appendChild(geo);
+    var ex = el('button', 'export', T.export.replace('{n}', countSaved())); ex.type = 'button';
+    ex.addEventListener('click', exportFile);
+    actions.appendChild(ex);
+    card.appendChild(actions);
+    place();
+  }
+  document.addEventListener('click', function (e) {
+    var m = e.target.closest ? e.target.closest('[data-stop]') : null;
+    if (!m) { return; }
+    var key = m.getAttribute('data-stop');
+    for (var k = 0; k < stops.length; k++) {
+      if (stops[k].route.route + '|' + stops[k].stop.n === key) { folded = false; show(stops[k]); }
+    }
+  }, true);
+
+  function crc32(bytes) {
+    var crc = 0xFFFFFFFF;
+    for (var n = 0; n < bytes.length; n++) {
+      var c = (crc ^ bytes[n]) & 0xFF;
+      for (var k = 0; k < 8; k++) { c = c & 1 ? (c >>> 1) ^ 0xEDB88320 : c >>> 1; }
+      crc = (crc >>> 8) ^ c;
+    }
+    return ((crc ^ 0xFFFFFFFF) >>> 0).toString(16).padStart(8, '0');
+  }
+  function cell(v) {
+    v = String(v == null ? '' : v);
+    return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+  }
+  function exportText() {
+    var lines = ['date,team,household_id,resident_id,outcome,note'];
+    stops.forEach(function (x) {
+      x.stop.people.forEach(function (p) {
+        var r = saved[p.id];
+        if (r) { lines.push([r.d, r.t, r.h, p.id, r.o, ''].map(cell).join(',')); }
+      });
+    });
+    var body = lines.join('\n') + '\n';
+    var sum = crc32(new TextEncoder().encode(D.plan + '\n' + body));
+    return '# mountain-id-planner phone outcomes; plan=' + D.plan + '; crc32=' + sum + '\n' + body;
+  }
+  function exportFile() {
+    var name = 'outcomes-' + D.date + '-' + (team || 'all') + '-' + D.plan.slice(0, 8) + '.csv';
+    var text = exportText();
+    var blob = new Blob([text], { type: 'text/csv' });
+    var file = null;
+    try { file = new File([blob], name, { type: 'text/csv' }); } catch (err) { file = null; }
+    if (file && navigator.canShare && navigator.canShare({ files: [file] })) {
+      navigator.share({ files: [file], title: name }).catch(function () { download(); });
+    } else { download(); }
+    function download() {
+      var a = el('a'); a.href = URL.createObjectURL(blob); a.download = name;
+      document.body.appendChild(a); a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    }
+  }
+  window.plannerExportText = exportText;
+
+  if (team) {
+    var list = teamStops(team), k = nextIndex(list);
+    show(list[k >= 0 ? k : 0] || null);
+  } else { show(null); }
+})(__MAP__, __TEXT__, __DATA__);
