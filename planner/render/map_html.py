@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
 from pathlib import Path
 
@@ -174,10 +173,6 @@ OUTCOME_BUTTONS: tuple[tuple[str, str], ...] = (
     ("retry_needed", N_("retry needed")), ("moved", N_("moved")), ("deceased", N_("deceased")))
 """The outcomes a resident can get on the phone (``plan.py record``'s codes)."""
 
-STACK_M = 30.0
-"""Markers closer than this (m) are spread around their place so none hides another."""
-
-
 MESSAGES: tuple[str, ...] = (
     N_("Approximate location"),
     N_("Bring"),
@@ -190,6 +185,7 @@ MESSAGES: tuple[str, ...] = (
     N_("Not visited"),
     N_("On board when leaving"),
     N_("Open"),
+    N_("Park at"),
     N_("Passengers"),
     N_("Planned arrival"),
     N_("Shareable copy: names hidden"),
@@ -228,6 +224,8 @@ def _access_rows(s: StopView, L: dict[str, str]) -> list[str]:
     rows = []
     if s.walk_m:
         rows.append(f"<div><b>{L['Walk from the parking point']}: {s.walk_m} m</b></div>")
+    if s.park:
+        rows.append(f"<div>{L['Park at']}: {esc(s.park)}</div>")
     if s.approximate:
         rows.append(f"<div class='banner'>{L['Approximate location']}</div>")
     if s.contact:
@@ -420,8 +418,6 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
                  max_width=300).add_to(office)
     office.add_to(ground)
 
-    offsets = stack_offsets([(t.route, s) for t in shown for s in t.stops
-                             if s.number is not None and not s.at_office])
     layers: dict[str, str] = {}
     for t in shown:
         swatch = f"<span style='color:{t.colour}'>&#9632;</span>"
@@ -464,14 +460,12 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
                 html_ = (f"<div class='{cls}' style='background:{t.colour}' data-kind='{s.kind}' "
                          f"data-household='{esc(s.household)}' data-stop='{key}'>{text}</div>")
                 size = (34, 34)
-            dx, dy = offsets.get((t.route, s.number), (0, 0))
-            if dx or dy:  # spread around the place: a small dot marks the place itself
-                folium.CircleMarker([s.lat, s.lon], radius=4, color="#222", weight=1,
-                                    fill=True, fill_color=t.colour, fill_opacity=1,
-                                    interactive=False).add_to(layer)
+            # the place itself, seen when the page spreads markers that overlap
+            folium.CircleMarker([s.lat, s.lon], radius=4, color="#222", weight=1,
+                                fill=True, fill_color=t.colour, fill_opacity=1,
+                                interactive=False).add_to(layer)
             marker = folium.Marker([s.lat, s.lon], icon=folium.DivIcon(
-                html=html_, icon_size=size,
-                icon_anchor=(size[0] // 2 - dx, size[1] // 2 - dy)))
+                html=html_, icon_size=size, icon_anchor=(size[0] // 2, size[1] // 2)))
             folium.Popup(stop_popup(s, t, _), max_width=300).add_to(marker)
             marker.add_to(layer)
     if unserved:
@@ -584,34 +578,3 @@ def card_stop(s: StopView, _) -> dict:
             "village": s.village, "arrive": s.arrive, "depart": s.depart,
             "lat": round(s.lat, 6), "lon": round(s.lon, 6), "note": note,
             "people": [{"id": p.id, "name": p.name} for p in s.residents] if recorded else []}
-
-
-def stack_offsets(stops: list[tuple[str, StopView]], near_m: float = STACK_M,
-                  ) -> dict[tuple[str, int], tuple[int, int]]:
-    """(route, number) → a pixel offset (dx, dy) for markers closer than
-    ``near_m`` to another one: each group is spread on a ring around its place
-    (in route and stop order), so every number stays visible at any zoom."""
-    from planner.render.geometry import LocalProjection
-
-    if not stops:
-        return {}
-    proj = LocalProjection(sum(s.lat for _r, s in stops) / len(stops))
-    groups: list[list[tuple[str, StopView, tuple[float, float]]]] = []
-    for route, s in stops:
-        xy = proj.xy((s.lon, s.lat))
-        for g in groups:
-            if math.dist(g[0][2], xy) <= near_m:
-                g.append((route, s, xy))
-                break
-        else:
-            groups.append([(route, s, xy)])
-    out: dict[tuple[str, int], tuple[int, int]] = {}
-    for g in groups:
-        if len(g) < 2:
-            continue
-        radius = 24 + 4 * len(g)
-        for k, (route, s, _xy) in enumerate(g):
-            angle = -math.pi / 2 + 2 * math.pi * k / len(g)
-            out[(route, s.number or 0)] = (round(radius * math.cos(angle)),
-                                           round(radius * math.sin(angle)))
-    return out

@@ -60,18 +60,54 @@
   var toggle = document.querySelector('.leaflet-control-layers-toggle');
   if (toggle) { toggle.textContent = T.layers; toggle.setAttribute('role', 'button'); }
 
+  /* markers that overlap on screen are spread on a ring around their place
+     (a small dot marks the place), so that no number is ever hidden */
+  var SPREAD_PX = 34;
+  function declutter() {
+    var pts = [];
+    var els = document.querySelectorAll('.leaflet-marker-icon > [data-stop], ' +
+                                        '.leaflet-marker-icon > .office');
+    for (var i = 0; i < els.length; i++) {
+      var pos = els[i].parentNode._leaflet_pos;
+      els[i].style.transform = '';
+      if (pos) { pts.push({ e: els[i], x: pos.x, y: pos.y }); }
+    }
+    var groups = [];
+    pts.forEach(function (p) {
+      for (var g = 0; g < groups.length; g++) {
+        if (Math.abs(groups[g][0].x - p.x) < SPREAD_PX &&
+            Math.abs(groups[g][0].y - p.y) < SPREAD_PX) { groups[g].push(p); return; }
+      }
+      groups.push([p]);
+    });
+    groups.forEach(function (g) {
+      if (g.length < 2) { return; }
+      var r = 20 + 6 * g.length;
+      g.forEach(function (p, k) {
+        var a = -Math.PI / 2 + 2 * Math.PI * k / g.length;
+        p.e.style.transform = 'translate(' + Math.round(r * Math.cos(a)) + 'px,' +
+          Math.round(r * Math.sin(a)) + 'px)';
+      });
+    });
+  }
+  map.on('zoomend viewreset overlayadd overlayremove', declutter);
+
   /* one team's route when opened as map.html#T2 (or from map-T2.html) */
   var routes = D.routes, team = D.only;
   var wanted = decodeURIComponent((location.hash || '').slice(1));
   if (!team && wanted && routes.some(function (r) { return r.team === wanted; })) {
     team = wanted;
+    routes.forEach(function (r) {
+      if (r.team !== team && window[r.layer]) { map.removeLayer(window[r.layer]); }
+    });
+  }
+  function fitTeam() {
     var bounds = L.latLngBounds([[D.station[1], D.station[0]]]);
     routes.forEach(function (r) {
-      var layer = window[r.layer];
-      if (!layer) { return; }
-      if (r.team === team) { bounds.extend(layer.getBounds()); } else { map.removeLayer(layer); }
+      if (r.team === team && window[r.layer]) { bounds.extend(window[r.layer].getBounds()); }
     });
-    map.fitBounds(bounds, { padding: [24, 24] });
+    var h = card.style.display === 'none' ? 0 : card.offsetHeight;
+    map.fitBounds(bounds, { paddingTopLeft: [20, 120], paddingBottomRight: [20, h + 20] });
   }
 
   /* outcomes kept on the phone */
@@ -110,6 +146,9 @@
   function place() {
     var h = card.style.display === 'none' ? 0 : card.offsetHeight;
     document.documentElement.style.setProperty('--card-h', h + 'px');
+    /* popups open clear of the controls above and of the card below */
+    L.Popup.prototype.options.autoPanPaddingTopLeft = L.point(10, 130);
+    L.Popup.prototype.options.autoPanPaddingBottomRight = L.point(10, h + 10);
   }
   function countSaved() {
     var n = 0;
@@ -234,5 +273,7 @@
   if (team) {
     var list = teamStops(team), k = nextIndex(list);
     show(list[k >= 0 ? k : 0] || null);
+    fitTeam();
   } else { show(null); }
+  declutter();
 })(__MAP__, __TEXT__, __DATA__);
