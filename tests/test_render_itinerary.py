@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from planner.legs import attach_legs
 from planner.render.itinerary import render_itinerary
 
 
@@ -34,7 +35,7 @@ def test_page_one_text_and_image(demo_day, tmp_path: Path):
     scenario, G, plan, _m, _p = demo_day
     team = _team_visiting(plan, scenario, "HCM")
     pdf = tmp_path / "itinerary.pdf"
-    pdf.write_bytes(render_itinerary(plan, scenario, G, team))
+    pdf.write_bytes(render_itinerary(attach_legs(plan, scenario, G), scenario, team))
     subprocess.run([_tool("pdftoppm"), "-f", "1", "-l", "1", "-r", "50", "-png", str(pdf),
                     str(tmp_path / "page")], check=True)
     assert list(tmp_path.glob("page*.png"))
@@ -62,7 +63,7 @@ def test_header_repeats_and_walks_marked(demo_day, tmp_path: Path):
     scenario, G, plan, _m, _p = demo_day
     route = max(plan.routes, key=lambda r: len(r.stops))
     pdf = tmp_path / "it.pdf"
-    pdf.write_bytes(render_itinerary(plan, scenario, G, route.name))
+    pdf.write_bytes(render_itinerary(attach_legs(plan, scenario, G), scenario, route.name))
     pages = subprocess.run([_tool("pdftotext"), str(pdf), "-"], check=True,
                            capture_output=True, text=True).stdout.split("\f")
     pages = [" ".join(p.split()) for p in pages if p.strip()]
@@ -78,7 +79,8 @@ def test_english(demo_day, tmp_path: Path):
     """--lang en gives English headings."""
     scenario, G, plan, _m, _p = demo_day
     pdf = tmp_path / "en.pdf"
-    pdf.write_bytes(render_itinerary(plan, scenario, G, plan.routes[0].name, lang="en"))
+    plan = attach_legs(plan, scenario, G)
+    pdf.write_bytes(render_itinerary(plan, scenario, plan.routes[0].name, lang="en"))
     text = subprocess.run([_tool("pdftotext"), str(pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
     assert "Itinerary" in text and "Household" in text and "Lịch trình" not in text
@@ -89,9 +91,10 @@ def test_redacted_itinerary_has_no_names(demo_day, tmp_path: Path):
     one searched for), no ID numbers, conditions or phone numbers."""
     scenario, G, plan, _m, _p = demo_day
     text = ""
+    plan = attach_legs(plan, scenario, G)
     for route in plan.routes:
         pdf = tmp_path / f"{route.name}.pdf"
-        pdf.write_bytes(render_itinerary(plan, scenario, G, route.name, redact=True))
+        pdf.write_bytes(render_itinerary(plan, scenario, route.name, redact=True))
         text += subprocess.run([_tool("pdftotext"), str(pdf), "-"], check=True,
                                capture_output=True, text=True).stdout
     flat = " ".join(text.split())

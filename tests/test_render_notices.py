@@ -40,7 +40,7 @@ def test_notices_pdf(demo_day, tmp_path: Path):
     if tool is None:
         pytest.skip("pdftotext not found (apt-get install poppler-utils)")
     pdf = tmp_path / "notices.pdf"
-    pdf.write_bytes(render_notices(plan, scenario, G))
+    pdf.write_bytes(render_notices(plan, scenario))
     text = subprocess.run([tool, str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
     pages = [p for p in text.split("\f") if p.strip()]

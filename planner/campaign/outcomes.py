@@ -7,6 +7,8 @@ resident_id, outcome, note`` (CSV UTF-8 or .xlsx; Vietnamese headers such as
 deceased`` (or its Vietnamese wording, see ``OUTCOME_ALIASES``). Dates are
 ``YYYY-MM-DD`` or ``DD/MM/YYYY``.
 
+A row whose outcome is blank means "not visited" and is skipped (a prefilled
+sheet comes back with the rows of residents not reached left blank).
 ``import_outcomes`` validates every row first and refuses the whole file,
 naming each bad row and why, if any row is bad; otherwise it stores all rows
 in one transaction. A file already imported (same SHA-256) changes nothing.
@@ -100,6 +102,8 @@ def validate_rows(rows: list[tuple[int, dict[str, Any]]], col: _Collector,
     valid: list[OutcomeRow] = []
     seen: dict[tuple[str, dt.date], int] = {}
     for number, row in rows:
+        if not nfc(row.get("outcome")):
+            continue  # no outcome: the resident was not visited (a prefilled row left blank)
         where = f"row {number}"
         bad = False
         try:

@@ -26,8 +26,11 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
 
     One row per resident visited: date, team, household_id, resident_id,
     outcome (enrolled, not_home, refused, retry_needed, moved, deceased), note.
-    A file with any bad row is refused as a whole, listing every bad row;
-    importing the same file again changes nothing.
+    A row with no outcome means "not visited" and is skipped. A file with any
+    bad row is refused as a whole, listing every bad row; importing the same
+    file again changes nothing. OUTCOMES may be the file exported from the
+    phone map: it is refused when it was changed on the way or comes from a
+    plan that is not one of this campaign's days.
 
     \b
     Examples:
@@ -40,9 +43,11 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
         return
     if campaign_dir is None or outcomes is None:
         raise click.UsageError("give CAMPAIGN_DIR and OUTCOMES, or --template")
+    from planner.campaign.phone import outcomes_sheet
     from planner.campaign.run import record_outcomes
 
-    report = record_outcomes(campaign_dir, outcomes)
+    with outcomes_sheet(campaign_dir, outcomes) as sheet:  # a phone export is checked first
+        report = record_outcomes(campaign_dir, sheet)
     if report.status == "already":
         click.echo(f"{outcomes}: already imported ({report.previous}); nothing changed")
         return

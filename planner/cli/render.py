@@ -181,8 +181,14 @@ def render(plan_file: Path, scenario_path: Path | None, out_dir: Path | None, ov
     from planner.render import render_all
     from planner.scenario import load_scenario
 
+    from planner.legs import has_legs
+
     progress = Progress(lang)
     plan, raw = read_plan(plan_file)
+    if not has_legs(plan) and any(len(r.stops) > 1 for r in plan.routes):
+        raise InputError(Problem(str(plan_file), "routes[].stops[].leg", "the plan carries no "
+                                 "road geometry for its legs (written by an older version?)",
+                                 "plan the day again with `plan.py day` (it attaches the legs)"))
     if scenario_path is None:
         named = raw.get("scenario_file")
         if not named:

@@ -447,9 +447,8 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
                 continue
             key = f"{esc(t.route)}|{s.number}"
             if s.kind == "point":
-                html_ = (f"<div class='cpoint' style='border-color:{t.colour}' "
-                         f"data-kind='point' data-place='{esc(s.place)}' data-stop='{key}'>"
-                         f"★{s.number}</div>")
+                html_ = (f"<div class='cpoint' data-stop='{key}' style='border-color:{t.colour}' "
+                         f"data-kind='point' data-place='{esc(s.place)}'>★{s.number}</div>")
                 size = (40, 40)
             else:
                 cls = "stop approx" if s.approximate else "stop"
@@ -457,8 +456,8 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
                 if s.kind in ("pickup", "dropoff"):
                     cls += f" shuttle {s.kind}"
                     text += "↑" if s.kind == "pickup" else "↓"
-                html_ = (f"<div class='{cls}' style='background:{t.colour}' data-kind='{s.kind}' "
-                         f"data-household='{esc(s.household)}' data-stop='{key}'>{text}</div>")
+                html_ = (f"<div class='{cls}' data-stop='{key}' style='background:{t.colour}' "
+                         f"data-kind='{s.kind}' data-household='{esc(s.household)}'>{text}</div>")
                 size = (34, 34)
             # the place itself, seen when the page spreads markers that overlap
             folium.CircleMarker([s.lat, s.lon], radius=4, color="#222", weight=1,
@@ -538,8 +537,10 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
 
 
 def _script_json(value) -> str:
-    """``value`` as JSON that is safe inside a ``<script>`` element."""
+    """``value`` as JSON that is safe inside a ``<script>`` element (and shows
+    no ``$`` or backtick that could look like a template to a later reader)."""
     return (json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
+            .replace("$", "\\u0024").replace("`", "\\u0060")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
