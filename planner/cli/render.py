@@ -177,11 +177,10 @@ def render(plan_file: Path, scenario_path: Path | None, out_dir: Path | None, ov
     """
     from planner.cli.options import prepare_out_dir
     from planner.errors import InputError, Problem
+    from planner.legs import has_legs
     from planner.planfile import read_plan
     from planner.render import render_all
     from planner.scenario import load_scenario
-
-    from planner.legs import has_legs
 
     progress = Progress(lang)
     plan, raw = read_plan(plan_file)
