@@ -140,10 +140,14 @@ html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
 .banner { color: #b00020; font-weight: 700; }
 @media (min-width: 700px) { .legend .legend-body { display: block; } }
 .leaflet-bottom { bottom: var(--card-h, 0px); }
+/* a marker moved aside (so that none hides another) is tapped where it shows */
+.leaflet-marker-icon.empty { pointer-events: none !important; }
+.leaflet-marker-icon.empty > [data-stop], .leaflet-marker-icon.empty > .office {
+  pointer-events: auto; }
 .leaflet-control-scale-line { font-size: 13px; border-width: 0 3px 3px; }
 .card { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000; background: #fff;
   box-shadow: 0 -2px 10px #0005; border-radius: 12px 12px 0 0; padding: 6px 10px 10px;
-  max-height: 55vh; overflow-y: auto; font-size: 15px; display: none; }
+  max-height: 50vh; overflow-y: auto; font-size: 15px; display: none; }
 .card-head { display: flex; align-items: center; gap: 6px; }
 .card-title { flex: 1; font-weight: 700; border-left: 6px solid; padding-left: 8px; }
 .card .nav { min-width: 48px; min-height: 44px; border: 1px solid #ccc; border-radius: 8px;
@@ -156,6 +160,9 @@ html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
 .ob { min-height: 44px; border: 1px solid #999; border-radius: 8px; background: #fff;
   font-size: 14px; padding: 2px 4px; color: #222; }
 .ob.on { background: #0b3d91; border-color: #0b3d91; color: #fff; font-weight: 700; }
+.card-more summary { min-height: 36px; line-height: 36px; color: #1a73e8; font-weight: 600; }
+.card-info { font-size: 14px; line-height: 1.35; padding: 2px 0 6px; }
+.card-info ul { margin: 2px 0; padding-left: 18px; }
 .pnote { color: #555; font-style: italic; padding: 6px 0; }
 .card-actions { display: flex; gap: 8px; margin-top: 8px; }
 .card-actions .geo, .card-actions .export { flex: 1; min-height: 48px; display: flex;
@@ -505,6 +512,7 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
         "no_gps": _("This phone gives no position."),
         "layers": _("Layers"),
         "next_stop": _("Next stop"),
+        "details": _("Details: residents, what to bring, contact"),
         "stop": _("Stop"),
         "previous": _("Previous stop"),
         "next": _("Next"),
@@ -521,14 +529,16 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
         "station": [ctx.station_lon, ctx.station_lat],
         "outcomes": [[code, _(label)] for code, label in OUTCOME_BUTTONS],
         "routes": [{"route": t.route, "team": t.team, "colour": t.colour,
-                    "layer": layers[t.route], "stops": [card_stop(s, _) for s in t.stops
+                    "layer": layers[t.route], "stops": [card_stop(s, t, _) for s in t.stops
                                                         if s.number is not None]}
                    for t in shown],
     }
-    script = (MAP_JS_FILE.read_text(encoding="utf-8")
-              .replace("__MAP__", m.get_name())
-              .replace("__TEXT__", _script_json(texts))
-              .replace("__DATA__", _script_json(data)))
+    code = MAP_JS_FILE.read_text(encoding="utf-8")
+    call = "(__MAP__, __TEXT__, __DATA__);"
+    if code.count(call) != 1 or code.count("__TEXT__") != 1:
+        raise ValueError(f"{MAP_JS_FILE} must end with the one call {call}")
+    script = code.replace(call, f"({m.get_name()}, {_script_json(texts)}, "
+                                f"{_script_json(data)});")
     page = fig.render()
     page = page.replace("<html>", f'<html lang="{esc(lang)}">', 1)
     end = page.rindex("</html>")
@@ -565,10 +575,11 @@ def plan_fingerprint(plan: Plan, scenario: Scenario) -> str:
     return plan_id(plan, scenario)
 
 
-def card_stop(s: StopView, _) -> dict:
-    """A stop as the "next stop" card shows it (plain texts: the page puts them
-    in with ``textContent``). ``people`` are the residents whose outcome is
-    recorded on the phone: those enrolled at a home visit or picked up at home."""
+def card_stop(s: StopView, team: TeamDay, _) -> dict:
+    """A stop as the "next stop" card shows it: plain texts (the page puts them
+    in with ``textContent``) and ``info``, the stop's popup (HTML, every user
+    text escaped). ``people`` are the residents whose outcome is recorded on
+    the phone: those enrolled at a home visit or picked up at home."""
     recorded = s.kind == "visit" or (s.kind == "pickup" and not s.at_office)
     note = ""
     if s.kind == "point":
@@ -578,4 +589,5 @@ def card_stop(s: StopView, _) -> dict:
                                                         else ""),
             "village": s.village, "arrive": s.arrive, "depart": s.depart,
             "lat": round(s.lat, 6), "lon": round(s.lon, 6), "note": note,
+            "info": stop_popup(s, team, _),
             "people": [{"id": p.id, "name": p.name} for p in s.residents] if recorded else []}

@@ -1,8 +1,8 @@
 /* The phone map's controls, its "next stop" card and the outcomes kept on the phone.
  *
- * Filled in by planner/render/map_html.py: __MAP__ is the Leaflet map's variable,
- * __TEXT__ the translated texts, __DATA__ the routes shown (stops, residents by id
- * and display name, layer variables) and the plan's id. No network: everything the
+ * Filled in by planner/render/map_html.py (the three arguments at the end): the
+ * Leaflet map's variable, the translated texts, and the routes shown (stops,
+ * residents by id and display name, layer variables) with the plan's id. No network: everything the
  * page needs is in the file; outcomes are kept in the browser's localStorage under
  * "mip-outcomes:<plan id>" and exported as a CSV file in the `plan.py record`
  * format, its first line "# mountain-id-planner phone outcomes; plan=ID; crc32=HEX"
@@ -60,9 +60,10 @@
   var toggle = document.querySelector('.leaflet-control-layers-toggle');
   if (toggle) { toggle.textContent = T.layers; toggle.setAttribute('role', 'button'); }
 
-  /* markers that overlap on screen are spread on a ring around their place
-     (a small dot marks the place), so that no number is ever hidden */
-  var SPREAD_PX = 34;
+  /* markers that overlap on screen are pushed apart (a small dot marks each
+     place), so that no number is ever hidden: pairs closer than SPREAD_PX move
+     away from each other until none overlaps (or after 40 rounds) */
+  var SPREAD_PX = 36;
   function declutter() {
     var pts = [];
     var els = document.querySelectorAll('.leaflet-marker-icon > [data-stop], ' +
@@ -70,27 +71,35 @@
     for (var i = 0; i < els.length; i++) {
       var pos = els[i].parentNode._leaflet_pos;
       els[i].style.transform = '';
-      if (pos) { pts.push({ e: els[i], x: pos.x, y: pos.y }); }
+      if (pos) { pts.push({ e: els[i], x: pos.x, y: pos.y, ox: 0, oy: 0 }); }
     }
-    var groups = [];
-    pts.forEach(function (p) {
-      for (var g = 0; g < groups.length; g++) {
-        if (Math.abs(groups[g][0].x - p.x) < SPREAD_PX &&
-            Math.abs(groups[g][0].y - p.y) < SPREAD_PX) { groups[g].push(p); return; }
+    for (var round = 0; round < 40; round++) {
+      var moved = false;
+      for (var a = 0; a < pts.length; a++) {
+        for (var b = a + 1; b < pts.length; b++) {
+          var p = pts[a], q = pts[b];
+          var dx = q.x + q.ox - p.x - p.ox, dy = q.y + q.oy - p.y - p.oy;
+          var d = Math.sqrt(dx * dx + dy * dy);
+          if (d >= SPREAD_PX) { continue; }
+          if (d < 0.5) {  /* the same place: fan out by order */
+            var angle = 2 * Math.PI * (b % 8) / 8 - Math.PI / 2;
+            dx = Math.cos(angle); dy = Math.sin(angle); d = 1;
+          }
+          var push = (SPREAD_PX - Math.min(d, SPREAD_PX)) / 2 + 0.5;
+          p.ox -= dx / d * push; p.oy -= dy / d * push;
+          q.ox += dx / d * push; q.oy += dy / d * push;
+          moved = true;
+        }
       }
-      groups.push([p]);
-    });
-    groups.forEach(function (g) {
-      if (g.length < 2) { return; }
-      var r = 20 + 6 * g.length;
-      g.forEach(function (p, k) {
-        var a = -Math.PI / 2 + 2 * Math.PI * k / g.length;
-        p.e.style.transform = 'translate(' + Math.round(r * Math.cos(a)) + 'px,' +
-          Math.round(r * Math.sin(a)) + 'px)';
-      });
+      if (!moved) { break; }
+    }
+    pts.forEach(function (p) {
+      if (p.ox || p.oy) {
+        p.e.style.transform = 'translate(' + Math.round(p.ox) + 'px,' + Math.round(p.oy) + 'px)';
+      }
     });
   }
-  map.on('zoomend viewreset overlayadd overlayremove', declutter);
+  map.on('zoomend viewreset overlayadd overlayremove', function () { setTimeout(declutter, 0); });
 
   /* one team's route when opened as map.html#T2 (or from map-T2.html) */
   var routes = D.routes, team = D.only;
@@ -102,12 +111,16 @@
     });
   }
   function fitTeam() {
+    /* a zoom animation in progress (the page's first fit) would swallow this one */
+    if (map._animatingZoom) { map.once('zoomend', fitTeam); return; }
+    map.invalidateSize(false);
     var bounds = L.latLngBounds([[D.station[1], D.station[0]]]);
     routes.forEach(function (r) {
       if (r.team === team && window[r.layer]) { bounds.extend(window[r.layer].getBounds()); }
     });
     var h = card.style.display === 'none' ? 0 : card.offsetHeight;
-    map.fitBounds(bounds, { paddingTopLeft: [20, 120], paddingBottomRight: [20, h + 20] });
+    map.fitBounds(bounds, { paddingTopLeft: [50, 150], paddingBottomRight: [50, h + 60],
+                            animate: false });
   }
 
   /* outcomes kept on the phone */
@@ -147,8 +160,9 @@
     var h = card.style.display === 'none' ? 0 : card.offsetHeight;
     document.documentElement.style.setProperty('--card-h', h + 'px');
     /* popups open clear of the controls above and of the card below */
-    L.Popup.prototype.options.autoPanPaddingTopLeft = L.point(10, 130);
+    L.Popup.prototype.options.autoPanPaddingTopLeft = L.point(10, 170);
     L.Popup.prototype.options.autoPanPaddingBottomRight = L.point(10, h + 10);
+    L.Popup.prototype.options.maxHeight = Math.max(160, window.innerHeight - h - 200);
   }
   function countSaved() {
     var n = 0;
@@ -186,6 +200,12 @@
     card.appendChild(when);
     if (!folded) {
       var body = el('div', 'card-body');
+      if (team) {  /* one team's map: the card is the stop's popup (built escaped) */
+        var more = el('details', 'card-more');
+        more.appendChild(el('summary', '', T.details));
+        var info = el('div', 'card-info'); info.innerHTML = s.info; more.appendChild(info);
+        body.appendChild(more);
+      }
       s.people.forEach(function (p) {
         var row = el('div', 'person');
         row.appendChild(el('div', 'pname', p.name));
@@ -270,7 +290,12 @@
   }
   window.plannerExportText = exportText;
 
-  if (team) {
+  if (team) {  /* the card shows what a popup would: no popups over the map */
+    routes.forEach(function (r) {
+      if (r.team === team && window[r.layer]) {
+        window[r.layer].eachLayer(function (l) { if (l.unbindPopup) { l.unbindPopup(); } });
+      }
+    });
     var list = teamStops(team), k = nextIndex(list);
     show(list[k >= 0 ? k : 0] || null);
     fitTeam();
