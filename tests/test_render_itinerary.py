@@ -106,3 +106,62 @@ def test_redacted_itinerary_has_no_names(demo_day, tmp_path: Path):
             assert h.contact not in flat
     for condition in ("nằm liệt giường", "khuyết tật", "người cao tuổi", "sau sinh"):
         assert condition not in flat
+
+
+def _word_boxes(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Per page, every word pdftotext finds with its box (xMin, yMin, xMax, yMax) in pt."""
+    import html
+    import re
+
+    out = subprocess.run([_tool("pdftotext"), "-bbox-layout", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    pages = []
+    for page in out.split("<page ")[1:]:
+        pages.append([(float(a), float(b), float(c), float(d), html.unescape(w))
+                      for a, b, c, d, w in re.findall(
+                          r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                          r'yMax="([\d.]+)">([^<]*)</word>', page)])
+    return pages
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_text_overlaps_in_the_stop_table(demo_day, tmp_path: Path, lang: str):
+    """In every route's itinerary, in Vietnamese and English, no two words of
+    the stop table overlap (pdftotext word boxes, 0.3 pt tolerance), and no
+    word of the residents column (names, hours, the outcome boxes) runs into
+    the next column (it ends before that column's heading starts)."""
+    from planner.render.i18n import gettext_for
+
+    _ = gettext_for(lang)
+    who_head, mode_head = _("Residents, condition, outcome").split()[0], _("Mode").split()[0]
+    foot = _("Yellow rows: the house is reached on foot from where the motorbikes park "
+             "(dashed on the sketch map).").split()[0]
+    scenario, G, plan, _m, _p = demo_day
+    plan = attach_legs(plan, scenario, G)
+    checked = 0
+    for route in plan.routes:
+        if not any(s.kind == "visit" for s in route.stops):
+            continue
+        pdf = tmp_path / f"{route.name}-{lang}.pdf"
+        pdf.write_bytes(render_itinerary(plan, scenario, route.name, lang=lang))
+        for number, words in enumerate(_word_boxes(pdf), start=1):
+            heads = [w for w in words if w[4] == "№"]
+            if not heads:
+                continue
+            head = heads[0]
+            ends = [w[1] for w in words if w[4] == foot and w[0] < head[0] + 5 and w[1] > head[1]]
+            table = [w for w in words if head[1] - 8 <= w[1] < min(ends, default=1e9)]
+            for i, a in enumerate(table):
+                for b in table[i + 1:]:
+                    dx = min(a[2], b[2]) - max(a[0], b[0])
+                    dy = min(a[3], b[3]) - max(a[1], b[1])
+                    assert dx <= 0.3 or dy <= 0.3, (route.name, lang, number, a, b)
+            row = [w for w in table if abs(w[1] - head[1]) < 12]  # the header row
+            who_x = min(w[0] for w in row if w[4] == who_head)
+            mode_x = min(w[0] for w in row if w[4] == mode_head)
+            below = [w for w in table if w[1] > max(r[3] for r in row)]
+            for w in below:
+                if who_x - 0.3 <= w[0] < mode_x:
+                    assert w[2] <= mode_x, (route.name, lang, number, w)
+                    checked += 1
+    assert checked > 20
