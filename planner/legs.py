@@ -156,7 +156,9 @@ def route_legs(route: Route, station: Coord, access: dict, G, season: str) -> Ro
             ride = [prev] + ride
         if not walks_b:
             ride = ride + [here]
-        legs.append(Leg("drive", dedupe(_round(c) for c in ride), onboard))
+        line = dedupe(_round(c) for c in ride)
+        if len(line) > 1:  # both houses walked to from one parking point: no ride
+            legs.append(Leg("drive", line, onboard))
         if walks_b:
             legs.append(Leg("walk", dedupe(_round(c) for c in walk_in(here))))
         stops[k] = replace(s, leg=tuple(legs))
