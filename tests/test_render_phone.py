@@ -208,3 +208,42 @@ def test_blank_outcome_rows_mean_not_visited(campaign: Path, tmp_path: Path) -> 
     result = CliRunner().invoke(cli, ["record", str(campaign), str(bad)])
     assert result.exit_code == 2, result.output
     assert "bad-export.csv" in result.output and "row 3" in result.output
+
+
+def test_prefilled_sheet_reads_names_village_time(campaign: Path, tmp_path: Path) -> None:
+    """``record --template --date D`` prefills one row per planned resident
+    with the name, the village and the planned arrival (initials with
+    ``--redact``); filled in with one outcome and the rest left blank, it
+    imports (the reading columns are ignored, blank rows are "not visited")."""
+    import csv
+
+    from planner.scenario import load_scenario
+
+    day = _first_day(campaign).name
+    stem = tmp_path / "sheet"
+    result = CliRunner().invoke(cli, ["record", str(campaign), "--template", "--date", day,
+                                      "--out", str(stem)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(stem.with_suffix(".csv").read_text(encoding="utf-8-sig")
+                               .splitlines()))
+    assert rows and {"name", "village", "planned"} <= set(rows[0])
+    scenario, _ = load_scenario(DEMO)
+    names = {r.id: r.full_name for h in scenario.households for r in h.residents}
+    assert all(row["name"] == names[row["resident_id"]] for row in rows)
+    assert all(row["village"] and len(row["planned"]) == 5 for row in rows)
+    redacted = tmp_path / "shared"
+    result = CliRunner().invoke(cli, ["record", str(campaign), "--template", "--date", day,
+                                      "--out", str(redacted), "--redact"])
+    assert result.exit_code == 0, result.output
+    text = redacted.with_suffix(".csv").read_text(encoding="utf-8-sig")
+    assert not any(names[row["resident_id"]] in text for row in rows)
+    done = next(row for row in rows if row["team"] == "T3")
+    done["outcome"] = "refused"
+    filled = tmp_path / "filled.csv"
+    with filled.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = CliRunner().invoke(cli, ["record", str(campaign), str(filled)])
+    assert result.exit_code == 0, result.output
+    assert "1 outcomes recorded" in result.output
