@@ -3,9 +3,11 @@
 Plans the bundled (fictional) demo day, then:
 
 - opens ``map-T1.html`` in headless Chromium at 390×844 with every non-file
-  request aborted, and saves screenshots of the initial view, one stop's
-  popup and the "next stop" card after recording an outcome;
-- opens ``map.html#T2`` (one team's route from a link);
+  request aborted, and saves screenshots of the initial view (the next-stop
+  card), a stop's card with its details after recording an outcome, and
+  "where am I";
+- opens ``map.html#T2`` (one team's route from a link), and ``map.html``
+  (every team) with one stop's popup;
 - converts page 1 of ``itinerary-T1.pdf`` in Vietnamese and in English to PNG
   with ``pdftoppm`` (150 dpi).
 
@@ -57,18 +59,14 @@ def screenshots(folder: Path, shots: Path) -> list[Path]:
                       else r.abort())
             page = ctx.new_page()
             page.goto((folder / "map-T1.html").as_uri())
-            page.wait_for_selector(".stop")
-            page.wait_for_timeout(300)
+            page.wait_for_selector(".card")
+            page.wait_for_timeout(500)
             written.append(shots / "map-T1-initial.png")
             page.screenshot(path=str(written[-1]))
-            page.locator("[data-stop]").nth(1).dispatch_event("click")
-            page.locator(".leaflet-popup-content").wait_for(state="visible")
-            page.wait_for_timeout(300)
-            written.append(shots / "map-T1-popup.png")
-            page.screenshot(path=str(written[-1]))
-            page.locator(".leaflet-popup-close-button").dispatch_event("click")
+            page.locator("[data-stop='T1|2']").tap(force=True)
             page.locator(".card .ob[data-outcome='enrolled']").first.tap()
-            page.wait_for_timeout(200)
+            page.locator(".card-more summary").tap()
+            page.wait_for_timeout(300)
             written.append(shots / "map-T1-card.png")
             page.screenshot(path=str(written[-1]))
             page.locator(".gps-btn").tap()
@@ -77,14 +75,19 @@ def screenshots(folder: Path, shots: Path) -> list[Path]:
             written.append(shots / "map-T1-where-am-i.png")
             page.screenshot(path=str(written[-1]))
             page.goto((folder / "map.html").as_uri() + "#T2")
-            page.wait_for_selector(".stop")
-            page.wait_for_timeout(300)
+            page.wait_for_selector(".card")
+            page.wait_for_timeout(500)
             written.append(shots / "map-hash-T2.png")
             page.screenshot(path=str(written[-1]))
             page.goto((folder / "map.html").as_uri())
             page.wait_for_selector(".stop")
-            page.wait_for_timeout(300)
+            page.wait_for_timeout(500)
             written.append(shots / "map-all.png")
+            page.screenshot(path=str(written[-1]))
+            page.locator("[data-stop='T2|1']").tap(force=True)
+            page.locator(".leaflet-popup-content").wait_for(state="visible")
+            page.wait_for_timeout(500)
+            written.append(shots / "map-all-popup.png")
             page.screenshot(path=str(written[-1]))
         finally:
             ctx.close()

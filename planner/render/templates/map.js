@@ -100,6 +100,23 @@
     });
   }
   map.on('zoomend viewreset overlayadd overlayremove', function () { setTimeout(declutter, 0); });
+  /* a popup opens clear of the controls above and of the card below (checked
+     once Leaflet's own pan is over: the popup may have grown meanwhile) */
+  map.on('popupopen', function (e) {
+    var done = false;
+    function adjust() {
+      if (done) { return; }
+      done = true;
+      var node = e.popup.getElement();
+      if (!node || !map.hasLayer(e.popup)) { return; }
+      var r = node.getBoundingClientRect();
+      var low = window.innerHeight - (card.style.display === 'none' ? 0 : card.offsetHeight) - 10;
+      var dy = r.top < 170 ? r.top - 170 : (r.bottom > low ? Math.min(r.bottom - low, r.top - 170) : 0);
+      if (dy) { map.panBy([0, dy], { animate: false }); }
+    }
+    map.once('moveend', function () { setTimeout(adjust, 0); });
+    setTimeout(adjust, 600);
+  });
 
   /* one team's route when opened as map.html#T2 (or from map-T2.html) */
   var routes = D.routes, team = D.only;
@@ -114,6 +131,7 @@
     /* a zoom animation in progress (the page's first fit) would swallow this one */
     if (map._animatingZoom) { map.once('zoomend', fitTeam); return; }
     map.invalidateSize(false);
+    map.options.zoomSnap = 0.25;  /* fit the route closely above the card */
     var bounds = L.latLngBounds([[D.station[1], D.station[0]]]);
     routes.forEach(function (r) {
       if (r.team === team && window[r.layer]) { bounds.extend(window[r.layer].getBounds()); }
