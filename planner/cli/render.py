@@ -150,6 +150,29 @@ def render_days(days, out_dir: Path, *, lang: str = "vi", redact: bool = False,
     return written
 
 
+OUTPUT_PATTERNS = ("map.html", "map-*.html", "itinerary-*.pdf", "route-*.gpx", "notices.pdf")
+"""The files ``render_all`` writes (beside a plan.json)."""
+
+
+def remove_stale_outputs(out_dir: Path, from_day) -> list[Path]:
+    """Remove the outputs of days from ``from_day`` on whose plan.json is gone
+    (re-planning dropped that day): a map without its plan would mislead."""
+    removed: list[Path] = []
+    days = Path(out_dir) / "days"
+    if not days.is_dir():
+        return removed
+    for folder in sorted(days.iterdir()):
+        if not folder.is_dir() or folder.name < from_day.isoformat():
+            continue
+        if (folder / "plan.json").exists():
+            continue
+        for pattern in OUTPUT_PATTERNS:
+            for path in folder.glob(pattern):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
 @click.command()
 @click.argument("plan_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--scenario", "scenario_path", type=click.Path(path_type=Path), default=None,

@@ -43,10 +43,12 @@ def tomorrow(campaign_dir: Path, date, time_limit: float, seed: int | None, lang
     run = run_tomorrow(campaign_dir, date.date() if date else None, time_limit, seed)
     for w in run.warnings:
         click.echo(f"warning: {w}", err=True)
-    from planner.cli.render import Progress, render_days
+    from planner.cli.render import Progress, remove_stale_outputs, render_days
 
     render_days(run.result.days, campaign_dir, lang=lang, redact=redact,
                 progress=Progress(lang), warn=lambda m: click.echo(f"warning: {m}", err=True))
+    if run.day is not None:
+        remove_stale_outputs(campaign_dir, run.day)
     st = run.state
     assert st is not None and run.day is not None
     first = run.first_day
