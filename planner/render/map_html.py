@@ -409,11 +409,11 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
         mid = line[len(line) // 2]
         folium.Marker([mid[1], mid[0]], icon=folium.DivIcon(
             html=f"<div class='ford'>{L['ford']}</div>", icon_size=(60, 16),
-            icon_anchor=(-8, 8)), interactive=False).add_to(ground)
+            icon_anchor=(-8, 8)), interactive=False, z_index_offset=-1000).add_to(ground)
     for v in scenario.villages:
         folium.Marker([v.lat, v.lon], icon=folium.DivIcon(
             html=f"<div class='village'>{esc(v.name)}</div>", icon_size=(140, 16),
-            icon_anchor=(0, 8)), interactive=False).add_to(ground)
+            icon_anchor=(0, 8)), interactive=False, z_index_offset=-1000).add_to(ground)
     office = folium.Marker([ctx.station_lat, ctx.station_lon], icon=folium.DivIcon(
         html="<div class='office'>CA</div>", icon_size=(36, 36), icon_anchor=(18, 18)))
     office_rows = "".join(

@@ -39,6 +39,8 @@
   var gps = control('topleft', 'gps',
     '<button type="button" class="gps-btn" title="' + T.where + '">' + T.where + '</button>');
   var me = null, halo = null, ring = null, centred = false;
+  var mePane = map.createPane('me');  /* above the stop markers: never hidden under one */
+  mePane.style.zIndex = 650; mePane.style.pointerEvents = 'none';
   gps.querySelector('button').addEventListener('click', function () {
     if (!navigator.geolocation) { say(T.no_gps); return; }
     say(T.finding); centred = false;
@@ -49,11 +51,18 @@
     ring = L.circle(e.latlng, { radius: e.accuracy, color: '#1a73e8', weight: 1,
                                 fillOpacity: 0.08, interactive: false }).addTo(map);
     halo = L.circleMarker(e.latlng, { radius: 26, stroke: false, fillColor: '#1a73e8',
-                                      fillOpacity: 0.25, interactive: false }).addTo(map);
-    me = L.circleMarker(e.latlng, { radius: 14, color: '#fff', weight: 4, fillColor: '#1a73e8',
-                                    fillOpacity: 1, className: 'me', interactive: false })
+                                      fillOpacity: 0.25, interactive: false, pane: 'me' })
       .addTo(map);
-    if (!centred) { map.setView(e.latlng, Math.max(map.getZoom(), 15)); centred = true; }
+    me = L.circleMarker(e.latlng, { radius: 14, color: '#fff', weight: 4, fillColor: '#1a73e8',
+                                    fillOpacity: 1, className: 'me', interactive: false,
+                                    pane: 'me' }).addTo(map);
+    if (!centred) {  /* centre the dot in the part of the map the card leaves free */
+      map.setView(e.latlng, Math.max(map.getZoom(), 15), { animate: false });
+      var h = card.style.display === 'none' ? 0 : card.offsetHeight;
+      var free = (150 + window.innerHeight - h) / 2;
+      map.panBy([0, Math.round(window.innerHeight / 2 - free)], { animate: false });
+      centred = true;
+    }
     say(T.accuracy.replace('{m}', Math.round(e.accuracy)));
   });
   map.on('locationerror', function () { say(T.gps_error); });
@@ -222,6 +231,7 @@
         var more = el('details', 'card-more');
         more.appendChild(el('summary', '', T.details));
         var info = el('div', 'card-info'); info.innerHTML = s.info; more.appendChild(info);
+        more.addEventListener('toggle', place);
         body.appendChild(more);
       }
       s.people.forEach(function (p) {
