@@ -377,3 +377,19 @@ def test_map_modes_in_a_browser(modes, tmp_path: Path):
         finally:
             browser.close()
     assert problems == []
+
+
+def test_renderers_import_no_engine_planner_or_matrix():
+    """Rendering needs no solver, day planner or travel matrices: importing
+    every renderer loads none of ``planner.engine``, ``planner.day`` or
+    ``planner.matrix`` (the plan carries the legs' geometry)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, planner.render, planner.render.map_html, planner.render.itinerary, "
+            "planner.render.gpx, planner.render.notices, planner.cli.render; "
+            "print(sorted(m for m in sys.modules if m.startswith(('planner.engine', "
+            "'planner.day', 'planner.matrix'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout.strip()
+    assert out == "[]"
