@@ -294,7 +294,8 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
                 n += 1
                 extra = _(", walk {m} m").format(m=s.walk_m) if s.walk_m else ""
                 extra += _(", approx. location") if s.approximate else ""
-                lines.append(f"  {n:>2}. {when} {s.household} ({s.service_s // 60} min{extra})")
+                minutes = _("{n} min").format(n=s.service_s // 60)
+                lines.append(f"  {n:>2}. {when} {s.household} ({minutes}{extra})")
             elif s.kind in ("pickup", "dropoff"):
                 n += 1
                 text = (_("pick up {n} of {household} at home") if s.place == "home" else
