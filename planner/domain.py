@@ -26,6 +26,7 @@ Mode = Literal["home", "shuttle", "point", "auto"]
 MODES: tuple[Mode, ...] = ("home", "shuttle", "point", "auto")
 
 StopKind = Literal["start", "visit", "pickup", "dropoff", "point", "break", "end"]
+LegKind = Literal["drive", "walk"]
 #: Conditions whose passengers get the shorter ride-time limit on a shuttle.
 FRAIL_CONDITIONS: tuple[Condition, ...] = ("disabled", "elderly", "postpartum")
 
@@ -229,6 +230,17 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class Leg:
+    """A piece of the way to a stop, as a line of ``(lon, lat)`` points: a ride on
+    the motorbikes (``drive``) or a walk with the kit (``walk``). ``onboard``
+    counts the shuttle passengers riding on a ride (0: none)."""
+
+    kind: LegKind
+    coords: tuple[tuple[float, float], ...]
+    onboard: int = 0
+
+
+@dataclass(frozen=True)
 class Stop:
     """One timed stop of a route. ``arrive_s``/``depart_s`` are clock seconds.
 
@@ -242,6 +254,10 @@ class Stop:
     For a visit, ``service_s`` is the enrolment time at the house and
     ``walk_m`` the one-way walk from the parking point (0 when the house is on
     a road); ``park_lon``/``park_lat`` is where the motorbikes wait.
+    ``leg`` is the way here from the previous place, attached after solving
+    (``planner.legs.attach_legs``): the walk back to the previous parking
+    point, the ride, the walk in; empty at the same place as the stop before
+    (and before the geometry is attached).
     """
 
     kind: StopKind
@@ -265,6 +281,7 @@ class Stop:
     opens_s: int = 0
     attendance: float = 0.0
     households: tuple[str, ...] = ()
+    leg: tuple[Leg, ...] = ()
 
 
 @dataclass(frozen=True)

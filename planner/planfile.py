@@ -8,16 +8,20 @@ distances metres (``_m``); coordinates ``lon``/``lat`` in WGS84 degrees.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from planner.atomic import write_atomic
-from planner.domain import Plan, Scenario, Stop
+from planner.domain import Leg, Plan, Route, Scenario, Stop, Unserved
 from planner.rules import home_residents
 from planner.scenario import format_clock
 
-__all__ = ["plan_json", "plan_to_dict", "summary_text", "write_atomic"]
+__all__ = ["plan_from_dict", "plan_id", "plan_json", "plan_to_dict", "read_plan",
+           "summary_text", "write_atomic"]
 
 FORMAT = "mountain-id-planner/plan"
 VERSION = 2
@@ -65,11 +69,47 @@ def _stop_dict(stop: Stop, scenario: Scenario | None) -> dict[str, Any]:
         out["closes"] = format_clock(stop.depart_s)
         out["attendance"] = stop.attendance
         out["households"] = list(stop.households)
+    if stop.leg:
+        out["leg"] = [{"kind": leg.kind, "onboard": leg.onboard,
+                       "coords": [[lon, lat] for lon, lat in leg.coords]} for leg in stop.leg]
     return out
 
 
-def plan_to_dict(plan: Plan, scenario: Scenario | None = None) -> dict[str, Any]:
-    """The plan as the JSON-ready dictionary of ``docs/plan-format.md``."""
+def plan_to_dict(plan: Plan, scenario: Scenario | None = None, scenario_file: str = "",
+                 scope: list[str] | None = None) -> dict[str, Any]:
+    """The plan as the JSON-ready dictionary of ``docs/plan-format.md``.
+
+    ``id`` is a checksum of the plan's content (the same plan gives the same
+    id). ``scenario_file`` (a path relative to the plan file's folder) and
+    ``scope`` (the resident ids the day's scenario holds, when it holds only
+    some of the file's) let ``plan.py render`` find the scenario again; they
+    are written only when given.
+    """
+    body = _plan_body(plan, scenario)
+    out: dict[str, Any] = {"format": body.pop("format"), "version": body.pop("version"),
+                           "id": _digest(body)}
+    if scenario_file:
+        out["scenario_file"] = scenario_file
+    if scope is not None:
+        out["scope"] = sorted(scope)
+    out.update(body)
+    return out
+
+
+def _digest(body: dict[str, Any]) -> str:
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def plan_id(plan: Plan, scenario: Scenario | None = None) -> str:
+    """The plan's id: the first 16 hex digits of the SHA-256 of its content."""
+    body = _plan_body(plan, scenario)
+    body.pop("format")
+    body.pop("version")
+    return _digest(body)
+
+
+def _plan_body(plan: Plan, scenario: Scenario | None) -> dict[str, Any]:
     visits = [s for r in plan.routes for s in r.stops if s.kind == "visit"]
     points = [s for r in plan.routes for s in r.stops if s.kind == "point"]
     shuttled = [s for r in plan.routes for s in r.stops
@@ -122,67 +162,175 @@ def plan_to_dict(plan: Plan, scenario: Scenario | None = None) -> dict[str, Any]
     }
 
 
-def plan_json(plan: Plan, scenario: Scenario | None = None) -> str:
-    """The plan file's text: stable key order, two-space indent, UTF-8, NFC."""
-    return json.dumps(plan_to_dict(plan, scenario), ensure_ascii=False, indent=2) + "\n"
+def plan_json(plan: Plan, scenario: Scenario | None = None, scenario_file: str = "",
+              scope: list[str] | None = None) -> str:
+    """The plan file's text: stable key order, two-space indent, UTF-8, NFC
+    (leg coordinates one point a line would be long: each leg's coordinates
+    are written on one line)."""
+    data = plan_to_dict(plan, scenario, scenario_file, scope)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _compact_coords(text) + "\n"
 
 
-def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12) -> str:
-    """A readable summary: per team its stops, km, hours, departure and return;
-    then the unserved, grouped by reason."""
+def _compact_coords(text: str) -> str:
+    """Each ``"coords": [[lon, lat], …]`` list on one line."""
+    import re
+
+    def one_line(m: re.Match) -> str:
+        inner = json.loads(m.group(2))
+        return m.group(1) + json.dumps(inner, separators=(",", ":"))
+
+    return re.sub(r'("coords": )(\[[\s\S]*?\]\s*\])(?=\n)', one_line, text)
+
+
+def _clock_s(text: str) -> int:
+    h, m = text.split(":")
+    return int(h) * 3600 + int(m) * 60
+
+
+def _stop_from(d: dict[str, Any]) -> Stop:
+    kind = d["kind"]
+    park = d.get("park")
+    transfer = kind in ("pickup", "dropoff")
+    return Stop(
+        kind=kind, arrive_s=_clock_s(d["arrive"]), depart_s=_clock_s(d["depart"]),
+        lon=float(d["lon"]), lat=float(d["lat"]), household=d.get("household"),
+        service_s=int(d.get("service_s", 0)), travel_s=int(d.get("travel_s", 0)),
+        travel_m=int(d.get("travel_m", 0)), walk_m=int(d.get("walk_m", 0)),
+        park_lon=None if park is None else float(park["lon"]),
+        park_lat=None if park is None else float(park["lat"]),
+        wait_s=int(d.get("wait_s", 0)), approximate=bool(d.get("approximate", False)),
+        place=d.get("place", "") if (transfer or kind == "point") else "",
+        passengers=tuple(d.get("residents", ())) if transfer else (),
+        onboard=int(d.get("onboard", 0)),
+        village=(d.get("village") or "") if kind == "point" else "",
+        opens_s=_clock_s(d["opens"]) if kind == "point" else 0,
+        attendance=float(d.get("attendance", 0.0)), households=tuple(d.get("households", ())),
+        leg=tuple(Leg(x["kind"], tuple((float(c[0]), float(c[1])) for c in x["coords"]),
+                      int(x.get("onboard", 0))) for x in d.get("leg", ())))
+
+
+def plan_from_dict(data: dict[str, Any]) -> Plan:
+    """The ``Plan`` a ``plan.json`` holds (``KeyError``/``ValueError`` on a bad file).
+
+    Clock times are minutes, so a plan read back renders exactly as the plan
+    that was written (every renderer shows minutes).
+    """
+    if data.get("format") != FORMAT:
+        raise ValueError(f"not a plan file (format is {data.get('format')!r}, "
+                         f"expected {FORMAT!r})")
+    return Plan(
+        date=dt.date.fromisoformat(data["date"]), scenario=data["scenario"],
+        fictional=bool(data["fictional"]), season=data["season"], engine=data["engine"],
+        routes=tuple(Route(team=r["team"], stops=tuple(_stop_from(s) for s in r["stops"]),
+                           distance_m=int(r["distance_m"]), duration_s=int(r["duration_s"]),
+                           unit="" if r.get("unit", "team") == "team" else r["unit"])
+                     for r in data["routes"]),
+        unserved=tuple(Unserved(u["household"], u["reason"], u["code"], u.get("mode", "home"))
+                       for u in data["unserved"]),
+        objective=int(data.get("objective", 0)), seed=int(data.get("seed", 1)),
+        time_limit_s=float(data.get("time_limit_s", 0.0)), notes=tuple(data.get("notes", ())))
+
+
+def read_plan(path: str | Path) -> tuple[Plan, dict[str, Any]]:
+    """Read ``plan.json``: ``(plan, raw dictionary)``. Raises ``InputError``
+    naming the file when it is not a readable plan."""
+    from planner.errors import InputError, Problem
+
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return plan_from_dict(data), data
+    except FileNotFoundError:
+        raise InputError(Problem(str(path), "", "file not found",
+                                 "give the plan.json written by `plan.py day`")) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(Problem(str(path), "", f"not a JSON file ({exc})",
+                                 "give the plan.json written by `plan.py day`")) from None
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise InputError(Problem(str(path), "", f"not a plan file: {exc}",
+                                 "give the plan.json written by `plan.py day`")) from None
+
+
+def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
+                 lang: str = "vi") -> str:
+    """A readable summary in ``lang`` (vi or en): per team its stops, km, hours,
+    departure and return; then the unserved, grouped by reason."""
+    from planner.render.i18n import N_, gettext_for, ngettext_for, reason_text
+    from planner.rules import common_windows
+
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
+    words = (N_("dry"), N_("wet"), N_("home"), N_("shuttle"), N_("point"))  # noqa: F841
     lines = []
     if plan.fictional:
-        lines.append("FICTIONAL DEMO DATA — every name, person and road is made up.")
-    lines.append(f"Plan for {plan.date.isoformat()} · {plan.scenario} · season {plan.season} "
-                 f"· engine {plan.engine}")
-    lines += [f"Note: {note}" for note in plan.notes if not note.startswith("Fictional")]
+        lines.append(_("FICTIONAL DEMO DATA — every name, person and road is made up."))
+    lines.append(_("Plan for {date} · {scenario} · season {season} · engine {engine}").format(
+        date=plan.date.isoformat(), scenario=plan.scenario, season=_(plan.season),
+        engine=plan.engine))
+    lines += [_("Note: {note}").format(note=note) for note in plan.notes
+              if not note.startswith("Fictional")]
     teams = {t.id: t for t in scenario.teams}
+    kinds = {"pickup": lambda n: ngettext("{n} pickup", "{n} pickups", n),
+             "dropoff": lambda n: ngettext("{n} drop-off", "{n} drop-offs", n),
+             "point": lambda n: ngettext("{n} collection point", "{n} collection points", n)}
     for r in plan.routes:
         visits = [s for s in r.stops if s.kind == "visit"]
         walk_km = 2 * sum(s.walk_m for s in visits) / 1000
         lines.append("")
         others = Counter(s.kind for s in r.stops if s.kind in ("pickup", "dropoff", "point"))
-        extra_kinds = "".join(f", {n} {kind}s" for kind, n in sorted(others.items()))
-        unit = " (shuttle officer)" if r.unit == "shuttle" else ""
-        lines.append(
-            f"{r.name} {teams[r.team].name}{unit}: {len(visits)} visits{extra_kinds}, "
-            f"{r.distance_m / 1000:.1f} km ({walk_km:.1f} km on foot), "
-            f"{r.duration_s / 3600:.1f} h, depart {format_clock(r.stops[0].depart_s)}, "
-            f"return {format_clock(r.stops[-1].arrive_s)}")
+        parts = [ngettext("{n} visit", "{n} visits", len(visits)).format(n=len(visits))]
+        parts += [kinds[kind](n).format(n=n) for kind, n in sorted(others.items())]
+        unit = " (" + _("shuttle officer") + ")" if r.unit == "shuttle" else ""
+        lines.append(_("{route} {name}{unit}: {stops}, {km:.1f} km ({walk_km:.1f} km on foot), "
+                       "{hours:.1f} h, depart {depart}, return {back}").format(
+            route=r.name, name=teams[r.team].name, unit=unit, stops=", ".join(parts),
+            km=r.distance_m / 1000, walk_km=walk_km, hours=r.duration_s / 3600,
+            depart=format_clock(r.stops[0].depart_s), back=format_clock(r.stops[-1].arrive_s)))
         n = 0
         for s in r.stops:
+            when = f"{format_clock(s.arrive_s)}–{format_clock(s.depart_s)}"
             if s.kind == "visit":
                 n += 1
-                extra = f", walk {s.walk_m} m" if s.walk_m else ""
-                extra += ", approx. location" if s.approximate else ""
-                lines.append(f"  {n:>2}. {format_clock(s.arrive_s)}–{format_clock(s.depart_s)} "
-                             f"{s.household} ({s.service_s // 60} min{extra})")
+                extra = _(", walk {m} m").format(m=s.walk_m) if s.walk_m else ""
+                extra += _(", approx. location") if s.approximate else ""
+                minutes = _("{n} min").format(n=s.service_s // 60)
+                lines.append(f"  {n:>2}. {when} {s.household} ({minutes}{extra})")
             elif s.kind in ("pickup", "dropoff"):
                 n += 1
-                where = "at home" if s.place == "home" else "at the office"
-                lines.append(f"  {n:>2}. {format_clock(s.arrive_s)}–{format_clock(s.depart_s)} "
-                             f"{s.kind} {len(s.passengers)} of {s.household} {where} "
-                             f"({s.onboard} on board after)")
+                text = (_("pick up {n} of {household} at home") if s.place == "home" else
+                        _("pick up {n} of {household} at the office")) if s.kind == "pickup" \
+                    else (_("drop off {n} of {household} at home") if s.place == "home" else
+                          _("drop off {n} of {household} at the office"))
+                lines.append(f"  {n:>2}. {when} "
+                             + text.format(n=len(s.passengers), household=s.household)
+                             + " (" + _("{n} on board after").format(n=s.onboard) + ")")
             elif s.kind == "point":
                 n += 1
-                lines.append(f"  {n:>2}. {format_clock(s.arrive_s)}–{format_clock(s.depart_s)} "
-                             f"collection point at {s.place}, open "
-                             f"{format_clock(s.opens_s)}–{format_clock(s.depart_s)}, "
-                             f"{s.attendance:.1f} expected from {len(s.households)} households")
+                lines.append(f"  {n:>2}. {when} " + _(
+                    "collection point at {place}, open {opens}–{closes}, {people:.1f} expected "
+                    "from {households}").format(
+                    place=s.place, opens=format_clock(s.opens_s),
+                    closes=format_clock(s.depart_s), people=s.attendance,
+                    households=ngettext("{n} household", "{n} households",
+                                  len(s.households)).format(n=len(s.households))))
             elif s.kind == "break":
-                lines.append(f"      {format_clock(s.arrive_s)}–{format_clock(s.depart_s)} "
-                             "lunch break")
+                lines.append(f"      {when} " + _("lunch break"))
     lines.append("")
     visiting = [u for u in plan.unserved if u.code != "not_home_visit"]
     other = len(plan.unserved) - len(visiting)
-    lines.append(f"Unserved: {len(visiting)}")
+    lines.append(_("Unserved: {n}").format(n=len(visiting)))
     counts = Counter(u.code for u in visiting)
+    households = {h.id: h for h in scenario.households}
     for u in visiting[:max_unserved]:
-        lines.append(f"  {u.household} ({u.mode}): {u.reason}")
+        h = households.get(u.household)
+        windows = (common_windows(home_residents(h)) or ()) if h is not None else ()
+        lines.append(f"  {u.household} ({_(u.mode)}): {reason_text(u, windows, lang)}")
     if len(visiting) > max_unserved:
         more = ", ".join(f"{c} {code}" for code, c in counts.most_common())
-        lines.append(f"  … {len(visiting) - max_unserved} more (all: {more}); see plan.json")
+        lines.append("  " + _("… {n} more (all: {counts}); see plan.json").format(
+            n=len(visiting) - max_unserved, counts=more))
     if other:
-        lines.append(f"Households with no home visit needed (they come to the office or a "
-                     f"collection point): {other}")
+        lines.append(_("Households with no home visit needed (they come to the office or a "
+                       "collection point): {n}").format(n=other))
     return "\n".join(lines)

@@ -24,7 +24,14 @@ def test_mo_is_up_to_date_with_po():
     `pybabel compile -d planner/locale` after editing the .po)."""
     with open(LOCALE_DIR / "vi" / "LC_MESSAGES" / "messages.mo", "rb") as fh:
         mo = gettext.GNUTranslations(fh)
-    po = {m.id: m.string for m in _po() if m.id and m.string and not m.fuzzy}
+    po = {}
+    for m in _po():
+        if not m.id or not m.string or m.fuzzy:
+            continue
+        if isinstance(m.id, tuple):  # plural forms: (singular, n) → form n
+            po.update({(m.id[0], n): text for n, text in enumerate(m.string)})
+        else:
+            po[m.id] = m.string
     compiled = {k: v for k, v in mo._catalog.items() if k}  # type: ignore[attr-defined]
     assert compiled == po
 
@@ -38,7 +45,11 @@ def test_every_message_is_translated():
     found = {msg[2] if isinstance(msg[2], str) else msg[2][0]
              for msg in extract_from_dir(str(ROOT), method_map, options,
                                          keywords={"_": None, "N_": None, "gettext": None})}
-    po = {m.id: m.string for m in _po() if m.id}
+    po = {}
+    for m in _po():  # plural forms: checked by their singular and first form
+        if m.id:
+            po[m.id[0] if isinstance(m.id, tuple) else m.id] = \
+                m.string[0] if isinstance(m.string, tuple) else m.string
     missing = sorted(found - {k for k, v in po.items() if v})
     assert missing == []
     for msgid, text in po.items():

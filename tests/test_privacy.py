@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from planner.cli import cli
 from planner.day.plan import plan_day
+from planner.legs import attach_legs
 from planner.render import render_all
 from planner.roads.io import load_graph
 from planner.scenario import load_scenario
@@ -76,7 +77,7 @@ def test_redacted_outputs_hold_no_personal_data(small, tmp_path: Path, lang: str
     """With redaction, no output holds a name, ID number, phone number or a word
     that gives a condition away."""
     scenario, G, plan = small
-    render_all(plan, scenario, G, tmp_path, lang=lang, redact=True)
+    render_all(attach_legs(plan, scenario, G), scenario, tmp_path, lang=lang, redact=True)
     texts = _texts(tmp_path)
     assert {n.split(".")[-1] for n in texts} >= {"html", "pdf", "gpx"}
     for name, text in texts.items():
@@ -107,7 +108,7 @@ def test_every_user_text_is_escaped(small, tmp_path: Path) -> None:
                 dataclasses.replace(r, full_name=PAYLOAD, notes=PAYLOAD)
                 for r in h.residents)) for h in scenario.households))
     plan, _, _ = plan_day(hostile, G, time_limit_s=0.5)
-    render_all(plan, hostile, G, tmp_path)
+    render_all(attach_legs(plan, hostile, G), hostile, tmp_path)
     texts = _texts(tmp_path)
     html = texts["map.html"]
     assert "<script>alert(1)</script>" not in html
@@ -123,7 +124,7 @@ def test_file_names_stay_in_the_output_folder(small, tmp_path: Path) -> None:
         dataclasses.replace(t, id="../../../tmp/evil") for t in scenario.teams))
     plan, _, _ = plan_day(tricky, G, time_limit_s=0.5)
     out = tmp_path / "out"
-    written = render_all(plan, tricky, G, out)
+    written = render_all(attach_legs(plan, tricky, G), tricky, out)
     assert written
     for path in written:
         assert path.resolve().parent == out.resolve()

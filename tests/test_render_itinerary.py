@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from planner.legs import attach_legs
 from planner.render.itinerary import render_itinerary
 
 
@@ -34,7 +35,7 @@ def test_page_one_text_and_image(demo_day, tmp_path: Path):
     scenario, G, plan, _m, _p = demo_day
     team = _team_visiting(plan, scenario, "HCM")
     pdf = tmp_path / "itinerary.pdf"
-    pdf.write_bytes(render_itinerary(plan, scenario, G, team))
+    pdf.write_bytes(render_itinerary(attach_legs(plan, scenario, G), scenario, team))
     subprocess.run([_tool("pdftoppm"), "-f", "1", "-l", "1", "-r", "50", "-png", str(pdf),
                     str(tmp_path / "page")], check=True)
     assert list(tmp_path.glob("page*.png"))
@@ -62,7 +63,7 @@ def test_header_repeats_and_walks_marked(demo_day, tmp_path: Path):
     scenario, G, plan, _m, _p = demo_day
     route = max(plan.routes, key=lambda r: len(r.stops))
     pdf = tmp_path / "it.pdf"
-    pdf.write_bytes(render_itinerary(plan, scenario, G, route.name))
+    pdf.write_bytes(render_itinerary(attach_legs(plan, scenario, G), scenario, route.name))
     pages = subprocess.run([_tool("pdftotext"), str(pdf), "-"], check=True,
                            capture_output=True, text=True).stdout.split("\f")
     pages = [" ".join(p.split()) for p in pages if p.strip()]
@@ -78,7 +79,8 @@ def test_english(demo_day, tmp_path: Path):
     """--lang en gives English headings."""
     scenario, G, plan, _m, _p = demo_day
     pdf = tmp_path / "en.pdf"
-    pdf.write_bytes(render_itinerary(plan, scenario, G, plan.routes[0].name, lang="en"))
+    plan = attach_legs(plan, scenario, G)
+    pdf.write_bytes(render_itinerary(plan, scenario, plan.routes[0].name, lang="en"))
     text = subprocess.run([_tool("pdftotext"), str(pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
     assert "Itinerary" in text and "Household" in text and "Lịch trình" not in text
@@ -89,9 +91,10 @@ def test_redacted_itinerary_has_no_names(demo_day, tmp_path: Path):
     one searched for), no ID numbers, conditions or phone numbers."""
     scenario, G, plan, _m, _p = demo_day
     text = ""
+    plan = attach_legs(plan, scenario, G)
     for route in plan.routes:
         pdf = tmp_path / f"{route.name}.pdf"
-        pdf.write_bytes(render_itinerary(plan, scenario, G, route.name, redact=True))
+        pdf.write_bytes(render_itinerary(plan, scenario, route.name, redact=True))
         text += subprocess.run([_tool("pdftotext"), str(pdf), "-"], check=True,
                                capture_output=True, text=True).stdout
     flat = " ".join(text.split())
@@ -103,3 +106,62 @@ def test_redacted_itinerary_has_no_names(demo_day, tmp_path: Path):
             assert h.contact not in flat
     for condition in ("nằm liệt giường", "khuyết tật", "người cao tuổi", "sau sinh"):
         assert condition not in flat
+
+
+def _word_boxes(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Per page, every word pdftotext finds with its box (xMin, yMin, xMax, yMax) in pt."""
+    import html
+    import re
+
+    out = subprocess.run([_tool("pdftotext"), "-bbox-layout", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    pages = []
+    for page in out.split("<page ")[1:]:
+        pages.append([(float(a), float(b), float(c), float(d), html.unescape(w))
+                      for a, b, c, d, w in re.findall(
+                          r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                          r'yMax="([\d.]+)">([^<]*)</word>', page)])
+    return pages
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_text_overlaps_in_the_stop_table(demo_day, tmp_path: Path, lang: str):
+    """In every route's itinerary, in Vietnamese and English, no two words of
+    the stop table overlap (pdftotext word boxes, 0.3 pt tolerance), and no
+    word of the residents column (names, hours, the outcome boxes) runs into
+    the next column (it ends before that column's heading starts)."""
+    from planner.render.i18n import gettext_for
+
+    _ = gettext_for(lang)
+    who_head, mode_head = _("Residents, condition, outcome").split()[0], _("Mode").split()[0]
+    foot = _("Yellow rows: the house is reached on foot from where the motorbikes park "
+             "(dashed on the sketch map).").split()[0]
+    scenario, G, plan, _m, _p = demo_day
+    plan = attach_legs(plan, scenario, G)
+    checked = 0
+    for route in plan.routes:
+        if not any(s.kind == "visit" for s in route.stops):
+            continue
+        pdf = tmp_path / f"{route.name}-{lang}.pdf"
+        pdf.write_bytes(render_itinerary(plan, scenario, route.name, lang=lang))
+        for number, words in enumerate(_word_boxes(pdf), start=1):
+            heads = [w for w in words if w[4] == "№"]
+            if not heads:
+                continue
+            head = heads[0]
+            ends = [w[1] for w in words if w[4] == foot and w[0] < head[0] + 5 and w[1] > head[1]]
+            table = [w for w in words if head[1] - 8 <= w[1] < min(ends, default=1e9)]
+            for i, a in enumerate(table):
+                for b in table[i + 1:]:
+                    dx = min(a[2], b[2]) - max(a[0], b[0])
+                    dy = min(a[3], b[3]) - max(a[1], b[1])
+                    assert dx <= 0.3 or dy <= 0.3, (route.name, lang, number, a, b)
+            row = [w for w in table if abs(w[1] - head[1]) < 12]  # the header row
+            who_x = min(w[0] for w in row if w[4] == who_head)
+            mode_x = min(w[0] for w in row if w[4] == mode_head)
+            below = [w for w in table if w[1] > max(r[3] for r in row)]
+            for w in below:
+                if who_x - 0.3 <= w[0] < mode_x:
+                    assert w[2] <= mode_x, (route.name, lang, number, w)
+                    checked += 1
+    assert checked > 20

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from planner.legs import attach_legs
 from planner.render.map_html import esc, render_map
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -22,7 +23,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 def demo_map(demo_day, tmp_path_factory) -> Path:
     scenario, G, plan, _m, _p = demo_day
     path = tmp_path_factory.mktemp("map") / "map.html"
-    path.write_text(render_map(plan, scenario, G), encoding="utf-8")
+    path.write_text(render_map(attach_legs(plan, scenario, G), scenario), encoding="utf-8")
     return path
 
 
@@ -65,7 +66,8 @@ def test_user_text_is_escaped(demo_day):
         dataclasses.replace(h, residents=tuple(dataclasses.replace(r, full_name=evil, notes=evil)
                                                for r in h.residents), notes=evil)
         if h.id == visited else h for h in scenario.households)
-    page = render_map(plan, dataclasses.replace(scenario, households=households), G)
+    page = render_map(attach_legs(plan, scenario, G),
+                      dataclasses.replace(scenario, households=households))
     assert "<script>alert(1)" not in page
     assert "49" not in re.findall(r"&lt;/script&gt; (\S+)", page)
     assert esc(evil) in page
@@ -76,7 +78,7 @@ def test_redacted_map_has_no_names(demo_day, tmp_path: Path):
     """--redact: the map contains none of the demo's resident names (every one
     is searched for), no ID numbers and no phone numbers."""
     scenario, G, plan, _m, _p = demo_day
-    page = render_map(plan, scenario, G, redact=True)
+    page = render_map(attach_legs(plan, scenario, G), scenario, redact=True)
     for h in scenario.households:
         for r in h.residents:
             assert r.full_name not in page, r.full_name

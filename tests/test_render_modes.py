@@ -22,6 +22,7 @@ import gpxpy
 import pytest
 
 from planner.domain import Plan, Route, Stop, Unserved
+from planner.legs import attach_legs
 from planner.render import render_all
 from planner.render.gpx import render_gpx
 from planner.render.itinerary import render_itinerary
@@ -113,7 +114,8 @@ def modes():
         dataclasses.replace(h, residents=tuple(dataclasses.replace(r, mode=mode[h.id])
                                                for r in h.residents))
         if h.id in mode else h for h in scenario.households))
-    return scenario, load_graph(scenario.roads), modes_plan(scenario), c
+    G = load_graph(scenario.roads)
+    return scenario, G, attach_legs(modes_plan(scenario), scenario, G), c
 
 
 def _pdftotext(pdf: Path) -> str:
@@ -186,7 +188,7 @@ def test_map_shows_each_mode(modes):
     gives the place, hours, expected attendance and invited households, shuttle
     legs long-dashed, office transfers in the office popup, and the legend."""
     scenario, G, plan, c = modes
-    page = _unjson(render_map(plan, scenario, G))
+    page = _unjson(render_map(plan, scenario))
     assert "T1-shuttle" in page
     assert re.search(rf"class='stop' [^>]*data-kind='visit' data-household='{c.visit}'>1<",
                      page)
@@ -215,7 +217,7 @@ def test_map_escapes_point_and_passenger_texts(modes):
         dataclasses.replace(h, residents=tuple(dataclasses.replace(r, full_name=evil)
                                                for r in h.residents))
         if h.id == c.shuttled else h for h in scenario.households))
-    page = render_map(modes_plan(hostile, place=evil), hostile, G)
+    page = render_map(attach_legs(modes_plan(hostile, place=evil), hostile, G), hostile)
     assert "<script>alert(1)" not in page
     assert "${alert(2)}" not in page and "`x`" not in page
     assert page.count(esc(evil)) >= 4  # the place, the passengers (2 stops), the office list
@@ -231,7 +233,7 @@ def test_itineraries_show_each_mode(modes, tmp_path: Path):
     for route, lang in (("T1", "vi"), ("T1-shuttle", "vi"), ("T1-shuttle", "en"),
                         ("T1", "en")):
         pdf = tmp_path / f"{route}-{lang}.pdf"
-        pdf.write_bytes(render_itinerary(plan, scenario, G, route, lang=lang))
+        pdf.write_bytes(render_itinerary(plan, scenario, route, lang=lang))
         texts[route, lang] = _flat(_pdftotext(pdf))
     team = texts["T1", "vi"]
     for words in ("Lịch trình · T1 ", "Làm tại nhà: 1", "Điểm thu nhận: 1", c.place,
@@ -265,7 +267,7 @@ def test_notices_invite_to_points_and_announce_pickups(modes, tmp_path: Path):
     assert [s.household for s in slips if s.kind == "point"] == list(c.invited)
     assert [s.household for s in slips if s.kind == "shuttle"] == [c.shuttled]
     pdf = tmp_path / "notices.pdf"
-    pdf.write_bytes(render_notices(plan, scenario, G))
+    pdf.write_bytes(render_notices(plan, scenario))
     text = _flat(_pdftotext(pdf))
     first = ", ".join(_names(scenario, c.invited[0]))
     riders = ", ".join(_names(scenario, c.shuttled))
@@ -284,13 +286,13 @@ def test_gpx_names_waypoints_by_mode(modes):
     """Waypoints carry their mode in the name and as ``type``; pickups and
     drop-offs at the commune office are route points, not waypoints."""
     scenario, G, plan, c = modes
-    team = gpxpy.parse(render_gpx(plan, scenario, G, "T1"))
+    team = gpxpy.parse(render_gpx(plan, scenario, "T1"))
     assert [(w.type, w.name) for w in team.waypoints] == [
         ("visit", f"01 07:40 Làm tại nhà {c.visit}"),
         ("point", f"02 09:10 Điểm thu nhận {c.place}")]
     assert "Mở cửa 09:30–11:30" in team.waypoints[1].description
     assert "Số người dự kiến đến: 6" in team.waypoints[1].description
-    shuttle = gpxpy.parse(render_gpx(plan, scenario, G, "T1-shuttle"))
+    shuttle = gpxpy.parse(render_gpx(plan, scenario, "T1-shuttle"))
     assert [(w.type, w.name) for w in shuttle.waypoints] == [
         ("pickup", f"01 07:35 Đón người dân {c.shuttled}"),
         ("dropoff", f"04 09:40 Trả người dân {c.shuttled}")]
@@ -306,9 +308,10 @@ def test_render_all_per_route_and_redacted(modes, tmp_path: Path, lang: str):
     ID number of a visited resident, a passenger or an invitee, a phone number,
     nor a word that gives a condition away."""
     scenario, G, plan, c = modes
-    written = render_all(plan, scenario, G, tmp_path, lang=lang, redact=True)
+    written = render_all(plan, scenario, tmp_path, lang=lang, redact=True)
     assert sorted(p.name for p in written) == [
-        "itinerary-T1-shuttle.pdf", "itinerary-T1.pdf", "map.html", "notices.pdf",
+        "itinerary-T1-shuttle.pdf", "itinerary-T1.pdf", "map-T1.html", "map.html",
+        "notices.pdf",
         "route-T1-shuttle.gpx", "route-T1.gpx"]
     by_id = {h.id: h for h in scenario.households}
     for path in written:
@@ -341,7 +344,7 @@ def test_map_modes_in_a_browser(modes, tmp_path: Path):
 
     scenario, G, plan, c = modes
     path = tmp_path / "map.html"
-    path.write_text(render_map(plan, scenario, G), encoding="utf-8")
+    path.write_text(render_map(plan, scenario), encoding="utf-8")
     problems: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
@@ -374,3 +377,19 @@ def test_map_modes_in_a_browser(modes, tmp_path: Path):
         finally:
             browser.close()
     assert problems == []
+
+
+def test_renderers_import_no_engine_planner_or_matrix():
+    """Rendering needs no solver, day planner or travel matrices: importing
+    every renderer loads none of ``planner.engine``, ``planner.day`` or
+    ``planner.matrix`` (the plan carries the legs' geometry)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, planner.render, planner.render.map_html, planner.render.itinerary, "
+            "planner.render.gpx, planner.render.notices, planner.cli.render; "
+            "print(sorted(m for m in sys.modules if m.startswith(('planner.engine', "
+            "'planner.day', 'planner.matrix'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout.strip()
+    assert out == "[]"

@@ -40,7 +40,7 @@ def test_notices_pdf(demo_day, tmp_path: Path):
     if tool is None:
         pytest.skip("pdftotext not found (apt-get install poppler-utils)")
     pdf = tmp_path / "notices.pdf"
-    pdf.write_bytes(render_notices(plan, scenario, G))
+    pdf.write_bytes(render_notices(plan, scenario))
     text = subprocess.run([tool, str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
     pages = [p for p in text.split("\f") if p.strip()]
@@ -63,3 +63,22 @@ def test_redacted_notices(demo_day):
     for h in scenario.households:
         for r in h.residents:
             assert r.full_name not in text
+
+
+def test_notice_times_are_rounded_to_five_minutes(demo_day):
+    """Starts are rounded down and ends up to 5 minutes, so that nobody is
+    told a time later than the team's; every time on the demo's notices is a
+    multiple of 5 minutes."""
+    from planner.legs import attach_legs
+    from planner.render.notices import early, late
+
+    assert (early("07:27"), late("07:33"), early("07:25"), late("07:35")) == \
+        ("07:25", "07:35", "07:25", "07:35")
+    assert late("23:58") == "24:00" and early("") == "" and late("") == ""
+    scenario, G, plan, _m, _p = demo_day
+    plan = attach_legs(plan, scenario, G)
+    items = notices(plan, scenario, doc_context(plan, scenario))
+    times = [t for n in items for v in n.visits for t in (v.arrive, v.depart)]
+    times += [t for n in items for p in n.points for t in (p.opens, p.closes)]
+    times += [t for n in items for s in n.shuttles for t in (s.pickup, s.back) if t]
+    assert times and all(int(t[-2:]) % 5 == 0 for t in times)

@@ -7,6 +7,8 @@ resident_id, outcome, note`` (CSV UTF-8 or .xlsx; Vietnamese headers such as
 deceased`` (or its Vietnamese wording, see ``OUTCOME_ALIASES``). Dates are
 ``YYYY-MM-DD`` or ``DD/MM/YYYY``.
 
+A row whose outcome is blank means "not visited" and is skipped (a prefilled
+sheet comes back with the rows of residents not reached left blank).
 ``import_outcomes`` validates every row first and refuses the whole file,
 naming each bad row and why, if any row is bad; otherwise it stores all rows
 in one transaction. A file already imported (same SHA-256) changes nothing.
@@ -29,6 +31,9 @@ from planner.errors import InputError, Problem
 from planner.scenario import TableSpec, _Collector, fold, nfc, read_table
 
 COLUMNS = ("date", "team", "household_id", "resident_id", "outcome", "note")
+READER_COLUMNS = ("name", "village", "planned")
+"""Columns a prefilled sheet adds for the officer (the resident's name or
+initials, the village, the planned arrival); read back, they are ignored."""
 HEADER_ALIASES = {
     "ngay": "date", "ngay tham": "date", "to": "team", "to cong tac": "team", "doi": "team",
     "ma ho": "household_id", "ma nguoi": "resident_id", "ma cong dan": "resident_id",
@@ -41,7 +46,7 @@ OUTCOME_ALIASES = {
     "chuyen di": "moved", "da chuyen di": "moved", "qua doi": "deceased", "da mat": "deceased",
     "not home": "not_home", "retry needed": "retry_needed", "retry": "retry_needed",
 }
-TABLE = TableSpec(columns=COLUMNS, required=COLUMNS[:5], aliases=HEADER_ALIASES,
+TABLE = TableSpec(columns=COLUMNS + READER_COLUMNS, required=COLUMNS[:5], aliases=HEADER_ALIASES,
                   row_noun="resident visited", rows_noun="outcomes", sheet_noun="outcomes")
 
 
@@ -103,6 +108,8 @@ def validate_rows(rows: list[tuple[int, dict[str, Any]]], col: _Collector,
     valid: list[OutcomeRow] = []
     seen: dict[tuple[str, dt.date], int] = {}
     for number, row in rows:
+        if not nfc(row.get("outcome")):
+            continue  # no outcome: the resident was not visited (a prefilled row left blank)
         where = f"row {number}"
         bad = False
         try:
@@ -235,16 +242,21 @@ def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
 
 
 def template_rows(conn: sqlite3.Connection | None, day: dt.date | None,
-                  home_residents: dict[str, list[str]]) -> list[list[str]]:
+                  home_residents: dict[str, list[str]],
+                  readers: dict[str, tuple[str, str]] | None = None) -> list[list[str]]:
     """Rows prefilled from the visits planned on ``day`` (outcome left blank):
-    one per home-visit resident of each planned household."""
+    one per home-visit resident of each planned household; with ``readers``
+    (resident id → (name or initials, village name)) each row also carries
+    the name, the village and the planned arrival (``READER_COLUMNS``)."""
     if conn is None or day is None:
         return []
     rows = []
-    for hid, team in conn.execute("SELECT household_id, team_id FROM planned_visits "
-                                  "WHERE date = ? ORDER BY team_id, seq", (day.isoformat(),)):
+    for hid, team, arrive in conn.execute(
+            "SELECT household_id, team_id, arrive FROM planned_visits "
+            "WHERE date = ? ORDER BY team_id, seq", (day.isoformat(),)):
         for rid in home_residents.get(hid, []):
-            rows.append([day.isoformat(), team, hid, rid, "", ""])
+            extra = list(readers.get(rid, ("", ""))) + [arrive] if readers is not None else []
+            rows.append([day.isoformat(), team, hid, rid, "", ""] + extra)
     return rows
 
 
@@ -252,7 +264,8 @@ def template_csv(rows: list[list[str]] | None = None) -> str:
     """The sheet as CSV text (UTF-8; Excel opens it with the BOM the writer adds)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    wide = any(len(r) > len(COLUMNS) for r in rows or [])
+    writer.writerow(COLUMNS + READER_COLUMNS if wide else COLUMNS)
     writer.writerows(rows or [])
     return buf.getvalue()
 
@@ -265,19 +278,22 @@ def template_xlsx(rows: list[list[str]] | None = None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "outcomes"
-    ws.append(list(COLUMNS))
+    wide = any(len(r) > len(COLUMNS) for r in rows or [])
+    ws.append(list(COLUMNS + READER_COLUMNS if wide else COLUMNS))
     for row in rows or []:
         ws.append(row)
     check = DataValidation(type="list", formula1='"' + ",".join(OUTCOMES) + '"',
                            allow_blank=True)
     ws.add_data_validation(check)
     check.add(f"E2:E{max(500, len(rows or []) + 100)}")
-    for letter, width in zip("ABCDEF", (12, 8, 14, 14, 14, 40), strict=True):
+    for letter, width in zip("ABCDEFGHI", (12, 8, 14, 14, 14, 40, 24, 18, 8), strict=True):
         ws.column_dimensions[letter].width = width
     help_ws = wb.create_sheet("help")
     for line in (
         "One row per resident visited. Columns: date (YYYY-MM-DD), team (team id), "
-        "household_id, resident_id, outcome, note.",
+        "household_id, resident_id, outcome, note (name, village and planned, when "
+        "present, are for reading and are ignored on import).",
+        "A row whose outcome is left blank means the resident was not visited.",
         "outcome: enrolled, not_home, refused, retry_needed (e.g. fingerprints failed), "
         "moved, deceased.",
         "Import: python plan.py record CAMPAIGN_DIR THIS_FILE.xlsx",

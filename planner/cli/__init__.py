@@ -58,10 +58,12 @@ def cli() -> None:
 def _register() -> None:
     from planner.cli.check import check
     from planner.cli.day import day, demo
+    from planner.cli.render import render
 
     cli.add_command(check)
     cli.add_command(day)
     cli.add_command(demo)
+    cli.add_command(render)
     from planner.cli.campaign import campaign
     from planner.cli.record import record
     from planner.cli.staffing import staffing

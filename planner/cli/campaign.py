@@ -8,9 +8,11 @@ from pathlib import Path
 import click
 
 from planner.cli.options import (
+    lang_opt,
     out_opt,
     overwrite_opt,
     prepare_out_dir,
+    redact_opt,
     scenario_arg,
     seed_opt,
 )
@@ -34,15 +36,18 @@ day_limit_opt = click.option("--time-limit", type=click.FloatRange(0.1, 600), de
 @day_limit_opt
 @seed_opt
 @overwrite_opt
+@lang_opt
+@redact_opt
 def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: float,
-             seed: int | None, overwrite: bool) -> None:
+             seed: int | None, overwrite: bool, lang: str, redact: bool) -> None:
     """Give every pending home visit of SCENARIO a day and a team, to the deadline.
 
     Working days, holidays and team days off come from the scenario's optional
     `campaign:` section (default Monday–Friday). Writes OUT/campaign.json (the
     date and team of every household, the daily workload, the forecast
     completion date, the lower bound on days and the gap to it),
-    OUT/days/YYYY-MM-DD/plan.json for each day, and the campaign's state
+    OUT/days/YYYY-MM-DD/ for each day (plan.json and, as `day` writes them,
+    the map, itineraries, notices and GPX), and the campaign's state
     OUT/campaign.db for `record` and `tomorrow`. Prints a calendar.
 
     \b
@@ -60,6 +65,10 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
                        deadline.date() if deadline else None, time_limit, seed)
     for w in run.warnings:
         click.echo(f"warning: {w}", err=True)
+    from planner.cli.render import Progress, render_days
+
+    render_days(run.result.days, out_dir, lang=lang, redact=redact, progress=Progress(lang),
+                warn=lambda m: click.echo(f"warning: {m}", err=True))
     click.echo(calendar_text(run.result, run.scenario))
     click.echo("")
     click.echo(f"wrote {out_dir}/campaign.json, {len(run.result.days)} day plans in "

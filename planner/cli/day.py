@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,35 +22,55 @@ DEMO_SCENARIO = ROOT / "scenarios" / "demo" / "scenario.yaml"
 def run_day(scenario_path: Path, out_dir: Path, overwrite: bool, time_limit: float | None,
             seed: int | None, date: dt.date | None, lang: str = "vi",
             redact: bool = False) -> None:
-    """Load, plan, write ``plan.json`` (atomically) and print the summary."""
-    from planner.day.plan import plan_day
-    from planner.planfile import plan_json, summary_text, write_atomic
+    """Load, plan, attach the legs' geometry, write ``plan.json`` and every
+    output (atomically), and print the summary in ``lang``; progress lines
+    per stage go to stderr."""
+    from planner.cli.render import Progress, write_day
+    from planner.day.plan import graph_matrices, plan_day
+    from planner.legs import attach_legs
+    from planner.planfile import summary_text
     from planner.roads.io import load_graph
     from planner.scenario import load_scenario
+    from planner.speeds import load_speed_table
 
     prepare_out_dir(out_dir, overwrite)
-    started = time.perf_counter()
+    progress = Progress(lang)
+    _ = progress._
+    progress.say("Reading the scenario…")
     scenario, warnings = load_scenario(scenario_path)
     if date is not None:
         scenario = replace(scenario, date=date)
     for w in warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(_("warning: {message}").format(message=w), err=True)
+    progress.say("Reading the road network…")
     G = load_graph(scenario.roads)
-    plan, _matrices, _problem = plan_day(scenario, G, time_limit_s=time_limit, seed=seed)
+    table = load_speed_table()
+    compute = graph_matrices(G, table, scenario.parameters)
+
+    def matrices_for(coords, season):
+        progress.say("Computing travel times between {n} places…", n=len(coords))
+        return compute(coords, season)
+
+    def solve_fn(problem, limit_s, seed_):
+        from planner.engine import solve
+
+        with progress.solving(limit_s):
+            return solve(problem, time_limit_s=limit_s, seed=seed_)
+
+    plan, matrices, _problem = plan_day(scenario, G, table, time_limit_s=time_limit, seed=seed,
+                                        matrices_for=matrices_for, solve_fn=solve_fn)
+    progress.say("Attaching the roads of each leg…")
+    plan = attach_legs(plan, scenario, G, table, matrices)
+    progress.say("Drawing the map, itineraries, notices and GPX…")
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = [write_atomic(out_dir / "plan.json", plan_json(plan, scenario))]
-    try:
-        from planner.render import render_all
-    except ImportError:
-        render_all = None
-    if render_all is not None:
-        written += render_all(plan, scenario, G, out_dir, lang=lang, redact=redact,
-                              warn=lambda m: click.echo(f"warning: {m}", err=True))
-    click.echo(summary_text(plan, scenario))
+    written = write_day(plan, scenario, out_dir, lang=lang, redact=redact,
+                        warn=lambda m: click.echo(_("warning: {message}").format(message=m),
+                                                  err=True))
+    click.echo(summary_text(plan, scenario, lang=lang))
     click.echo("")
     for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(f"done in {time.perf_counter() - started:.1f} s")
+        click.echo(_("wrote {path}").format(path=path))
+    click.echo(_("done in {seconds:.1f} s").format(seconds=progress.elapsed_s()))
 
 
 @click.command()

@@ -20,14 +20,19 @@ import click
               default=None, help="With --template: file name without suffix "
                                  "(default: outcomes, or CAMPAIGN_DIR/outcomes-DATE).")
 @click.option("--overwrite", is_flag=True, help="With --template: replace existing files.")
+@click.option("--redact", is_flag=True,
+              help="With --template: initials instead of the residents' names.")
 def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, date,
-           out_stem: Path | None, overwrite: bool) -> None:
+           out_stem: Path | None, overwrite: bool, redact: bool) -> None:
     """Import OUTCOMES (CSV or .xlsx) into the campaign in CAMPAIGN_DIR.
 
     One row per resident visited: date, team, household_id, resident_id,
     outcome (enrolled, not_home, refused, retry_needed, moved, deceased), note.
-    A file with any bad row is refused as a whole, listing every bad row;
-    importing the same file again changes nothing.
+    A row with no outcome means "not visited" and is skipped. A file with any
+    bad row is refused as a whole, listing every bad row; importing the same
+    file again changes nothing. OUTCOMES may be the file exported from the
+    phone map: it is refused when it was changed on the way or comes from a
+    plan that is not one of this campaign's days.
 
     \b
     Examples:
@@ -36,13 +41,15 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
       python plan.py record out/campaign outcomes-2026-11-24.xlsx
     """
     if template:
-        _template(campaign_dir, date.date() if date else None, out_stem, overwrite)
+        _template(campaign_dir, date.date() if date else None, out_stem, overwrite, redact)
         return
     if campaign_dir is None or outcomes is None:
         raise click.UsageError("give CAMPAIGN_DIR and OUTCOMES, or --template")
+    from planner.campaign.phone import outcomes_sheet
     from planner.campaign.run import record_outcomes
 
-    report = record_outcomes(campaign_dir, outcomes)
+    with outcomes_sheet(campaign_dir, outcomes) as sheet:  # a phone export is checked first
+        report = record_outcomes(campaign_dir, sheet)
     if report.status == "already":
         click.echo(f"{outcomes}: already imported ({report.previous}); nothing changed")
         return
@@ -51,7 +58,8 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
     click.echo(f"next: python plan.py tomorrow {campaign_dir}")
 
 
-def _template(campaign_dir: Path | None, day, out_stem: Path | None, overwrite: bool) -> None:
+def _template(campaign_dir: Path | None, day, out_stem: Path | None, overwrite: bool,
+              redact: bool = False) -> None:
     from planner.campaign import state
     from planner.campaign.outcomes import template_csv, template_rows, template_xlsx
     from planner.planfile import write_atomic
@@ -66,7 +74,12 @@ def _template(campaign_dir: Path | None, day, out_stem: Path | None, overwrite: 
             scenario, _ = load_scenario(state.meta(conn)["scenario"])
             home = {h.id: [r.id for r in h.residents if r.mode in HOME_MODES]
                     for h in scenario.households}
-            rows = template_rows(conn, day, home)
+            from planner.render.views import person_name
+
+            villages = {v.id: v.name for v in scenario.villages}
+            readers = {r.id: (person_name(r.full_name, redact), villages.get(h.village_id, ""))
+                       for h in scenario.households for r in h.residents}
+            rows = template_rows(conn, day, home, readers)
         finally:
             conn.close()
         if not rows:

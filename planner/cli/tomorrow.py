@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import seed_opt
+from planner.cli.options import lang_opt, redact_opt, seed_opt
 
 
 @click.command()
@@ -18,7 +18,10 @@ from planner.cli.options import seed_opt
 @click.option("--time-limit", type=click.FloatRange(0.1, 600), default=1.0,
               show_default=True, help="Solver time limit per day, in seconds.")
 @seed_opt
-def tomorrow(campaign_dir: Path, date, time_limit: float, seed: int | None) -> None:
+@lang_opt
+@redact_opt
+def tomorrow(campaign_dir: Path, date, time_limit: float, seed: int | None, lang: str,
+             redact: bool) -> None:
     """Plan the next day of the campaign in CAMPAIGN_DIR from what happened.
 
     The enrolled drop out; not_home and retry_needed come back from their next
@@ -40,6 +43,12 @@ def tomorrow(campaign_dir: Path, date, time_limit: float, seed: int | None) -> N
     run = run_tomorrow(campaign_dir, date.date() if date else None, time_limit, seed)
     for w in run.warnings:
         click.echo(f"warning: {w}", err=True)
+    from planner.cli.render import Progress, remove_stale_outputs, render_days
+
+    render_days(run.result.days, campaign_dir, lang=lang, redact=redact,
+                progress=Progress(lang), warn=lambda m: click.echo(f"warning: {m}", err=True))
+    if run.day is not None:
+        remove_stale_outputs(campaign_dir, run.day)
     st = run.state
     assert st is not None and run.day is not None
     first = run.first_day
@@ -49,7 +58,7 @@ def tomorrow(campaign_dir: Path, date, time_limit: float, seed: int | None) -> N
         if first.date != run.day:
             click.echo(f"{run.day} is not a working day (or nobody is due); the next "
                        f"planned day is {first.date}.")
-        click.echo(summary_text(first.plan, first.scenario))
+        click.echo(summary_text(first.plan, first.scenario, lang=lang))
     click.echo("")
     click.echo(f"State on {run.day}: {len(st.enrolled)} residents enrolled; "
                f"{len(st.pending)} households pending")

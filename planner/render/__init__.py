@@ -12,8 +12,11 @@
 ``<route>`` is the route's name: the team id for a whole team (``T1``), and
 ``T1-shuttle`` for the officer of team T1 who shuttles residents that day.
 
-Renderers are pure functions of (plan, scenario, G) → text/bytes: they never
-download and never re-solve. See ``docs/outputs.md``.
+Renderers are pure functions of (plan, scenario) → text/bytes: they never
+download, never re-solve and never run a shortest path (the plan carries each
+leg's geometry, ``planner.legs.attach_legs``; the base map is read from the
+scenario's road graph file). Outputs are deterministic: the same plan and
+scenario give byte-identical files. See ``docs/outputs.md``.
 """
 
 from __future__ import annotations
@@ -33,14 +36,14 @@ def _safe(team_id: str) -> str:
     return re.sub(r"[^\w.-]+", "_", team_id, flags=re.UNICODE).strip("._") or "team"
 
 
-def render_all(plan: Plan, scenario: Scenario, G, out_dir: str | Path, lang: str = "vi",
-               redact: bool = False, per_team: bool = False,
+def render_all(plan: Plan, scenario: Scenario, out_dir: str | Path, lang: str = "vi",
+               redact: bool = False, per_team: bool = True,
                warn: Callable[[str], None] | None = None) -> list[Path]:
     """Write every output of ``plan`` into ``out_dir`` (atomically); return the paths.
 
     ``lang`` is "vi" (default) or "en"; ``redact`` writes shareable copies with
     household codes and initials only (no names, ID numbers, conditions, phone
-    numbers or notes); ``per_team`` adds one map per team. When this machine
+    numbers or notes); ``per_team`` adds one map per team (``map-T1.html``). When this machine
     cannot print PDFs, the other outputs are still written and ``warn`` is told why.
     """
     from planner.planfile import write_atomic
@@ -54,13 +57,13 @@ def render_all(plan: Plan, scenario: Scenario, G, out_dir: str | Path, lang: str
 
     out = Path(out_dir)
     ctx = doc_context(plan, scenario, lang, redact)
-    geometry = route_geometries(plan, scenario, G)
+    geometry = route_geometries(plan)
     written = [write_atomic(out / "map.html", render_map(
-        plan, scenario, G, lang=lang, redact=redact, geometry=geometry))]
+        plan, scenario, lang=lang, redact=redact, geometry=geometry))]
     if per_team:
         for team in dict.fromkeys(r.team for r in plan.routes):
             written.append(write_atomic(out / f"map-{_safe(team)}.html", render_map(
-                plan, scenario, G, lang=lang, redact=redact, teams=(team,),
+                plan, scenario, lang=lang, redact=redact, teams=(team,),
                 geometry=geometry)))
     no_pdf = pdf_unavailable()
     if no_pdf and warn is not None:
@@ -71,12 +74,12 @@ def render_all(plan: Plan, scenario: Scenario, G, out_dir: str | Path, lang: str
         name = _safe(route.name)
         if not no_pdf:
             written.append(write_atomic(out / f"itinerary-{name}.pdf", render_itinerary(
-                plan, scenario, G, route.name, lang=lang, redact=redact, geometry=geometry,
+                plan, scenario, route.name, lang=lang, redact=redact, geometry=geometry,
                 ctx=ctx)))
         written.append(write_atomic(out / f"route-{name}.gpx", render_gpx(
-            plan, scenario, G, route.name, lang=lang, redact=redact, geometry=geometry,
+            plan, scenario, route.name, lang=lang, redact=redact, geometry=geometry,
             ctx=ctx)))
-    notices = None if no_pdf else render_notices(plan, scenario, G, lang=lang, redact=redact,
+    notices = None if no_pdf else render_notices(plan, scenario, lang=lang, redact=redact,
                                                  ctx=ctx)
     if notices is not None:
         written.append(write_atomic(out / "notices.pdf", notices))

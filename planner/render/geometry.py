@@ -1,14 +1,13 @@
-"""Route geometry that follows the roads, and the base map drawn from the graph.
+"""Route lines read from the plan, and the base map drawn from the road graph.
 
-Attached after solving (the solver never sees it): for each route, the ride
-between consecutive stops is the fastest path on ``G`` between their parking
-nodes by the season's ``tt_motorbike_<season>`` weight (s); the walk from the
-parking point to a house follows the same footpaths the travel matrices used
-(``planner.matrix.site_access``), then a straight line to the door.
+The routes' geometry is attached to the plan after solving
+(``planner.legs.attach_legs``: each stop's ``leg``); here it is only read, so
+renderers never run a shortest path. The base map (roads by class, fords,
+rivers) is drawn from the scenario's GraphML file.
 
-Reads per edge: ``tt_motorbike_<season>``, ``highway``, ``ford``, optional
-``geometry`` (a shapely LineString, as osmnx loads it). Coordinates are
-``(lon, lat)`` throughout; rounded to ``DECIMALS`` places (about 1 m).
+Reads per edge: ``highway``, ``ford``, ``osmid``, optional ``geometry`` (a
+shapely LineString, as osmnx loads it). Coordinates are ``(lon, lat)``
+throughout; rounded to ``DECIMALS`` places (about 1 m).
 """
 
 from __future__ import annotations
@@ -17,14 +16,14 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-from planner.domain import Plan, Scenario
+from planner.domain import Leg, LegKind, Plan, Scenario
+from planner.legs import dedupe, edge_coords
 
 DECIMALS = 5
 Coord = tuple[float, float]
-LegKind = Literal["drive", "walk"]
 
 ROAD_CLASSES: dict[str, str] = {
     "motorway": "main", "trunk": "main", "primary": "main", "secondary": "main",
@@ -35,16 +34,6 @@ ROAD_CLASSES: dict[str, str] = {
     "track": "track",
 }
 """``highway`` → the map's road class; anything else is drawn as a path."""
-
-
-@dataclass(frozen=True)
-class Leg:
-    """A piece of a route: a ride (``drive``) or a walk with the kit (``walk``).
-    ``onboard`` counts the shuttle passengers riding on a ride (0: none)."""
-
-    kind: LegKind
-    coords: tuple[Coord, ...]
-    onboard: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,123 +76,37 @@ def _tag(data: dict, key: str) -> str:
     return text
 
 
-def _edge_coords(G, u, v, data: dict) -> list[Coord]:
-    """The edge's shape from ``u`` to ``v`` (its ``geometry`` when it has one)."""
-    a = (float(G.nodes[u]["x"]), float(G.nodes[u]["y"]))
-    b = (float(G.nodes[v]["x"]), float(G.nodes[v]["y"]))
-    geom = data.get("geometry")
-    if geom is None or not hasattr(geom, "coords"):
-        return [a, b]
-    coords = [(float(x), float(y)) for x, y in geom.coords]
-    if math.dist(coords[0], a) > math.dist(coords[-1], a):
-        coords.reverse()
-    return coords
+def route_geometries(plan: Plan) -> dict[str, RouteGeometry]:
+    """Each route's legs in travel order, keyed by route name (``T1``,
+    ``T1-shuttle``), read from the stops' ``leg`` (``planner.legs.attach_legs``).
 
-
-def _best_edge(G, u, v, attr: str) -> dict:
-    edges = G.get_edge_data(u, v, default={})
-    usable = [d for d in edges.values() if attr in d]
-    return min(usable, key=lambda d: d[attr]) if usable else next(iter(edges.values()), {})
-
-
-def path_coords(G, nodes: Sequence, attr: str) -> list[Coord]:
-    """The shape of a node path, edge by edge (the fastest parallel edge by ``attr``)."""
-    out: list[Coord] = []
-    if len(nodes) == 1:
-        n = nodes[0]
-        return [(float(G.nodes[n]["x"]), float(G.nodes[n]["y"]))]
-    for u, v in zip(nodes, nodes[1:], strict=False):
-        part = _edge_coords(G, u, v, _best_edge(G, u, v, attr))
-        out.extend(part if not out else part[1:])
-    return out
-
-
-def fastest_path(G, source, target, attr: str) -> list:
-    """Nodes of the fastest path by ``attr`` (edges without it are closed);
-    ``[source]`` when they are the same node, ``[]`` when there is no path."""
-    import networkx as nx
-
-    if source == target:
-        return [source]
-
-    def weight(u, v, edges: dict) -> float | None:
-        times = [d[attr] for d in edges.values() if attr in d]
-        return min(times) if times else None
-
-    try:
-        return nx.bidirectional_dijkstra(G, source, target, weight=weight)[1]
-    except nx.NetworkXNoPath:
-        return []
-
-
-def route_geometries(plan: Plan, scenario: Scenario, G, table=None) -> dict[str, RouteGeometry]:
-    """Each route's legs, following the roads, keyed by route name (``T1``,
-    ``T1-shuttle``; for a whole team the name is the team id).
-
-    Parking points and walking paths come from ``planner.matrix.site_access``
-    with the scenario's parameters, so they match the plan's travel matrices.
+    Raises ``InputError`` when the plan carries no geometry (a plan file
+    written before geometry was attached): re-plan it.
     """
-    from planner.matrix import site_access
-    from planner.speeds import load_speed_table
+    if not any(s.leg for r in plan.routes for s in r.stops):
+        from planner.errors import InputError, Problem
 
-    params = scenario.parameters
-    table = table or load_speed_table()
-    drive_attr, walk_attr = f"tt_motorbike_{plan.season}", f"tt_walk_{plan.season}"
-    station = (scenario.station.lon, scenario.station.lat)
-    sites: list[Coord] = [station]
-    for route in plan.routes:
-        for s in route.stops:
-            if (s.lon, s.lat) not in sites:
-                sites.append((s.lon, s.lat))
-    access = dict(zip(sites, site_access(G, sites, plan.season, table, params.walk_offroad_m,
-                                         params.walk_limit_m, params.walk_detour_factor),
-                      strict=True))
-
-    def walk_in(site: Coord) -> list[Coord]:
-        """Parking point → house along the access path, then straight to the door."""
-        a = access[site]
-        chain = list(a.walk_nodes) if a.walk_nodes else [a.park_node]
-        return path_coords(G, chain, walk_attr) + [site]
-
-    out: dict[str, RouteGeometry] = {}
-    for route in plan.routes:
-        places: list[Coord] = []
-        aboard: list[int] = []  # passengers riding when leaving each place
-        for s in route.stops:
-            if not places or places[-1] != (s.lon, s.lat):
-                places.append((s.lon, s.lat))
-                aboard.append(0)
-            if s.kind in ("pickup", "dropoff"):
-                aboard[-1] = s.onboard
-        legs: list[Leg] = []
-        for (a, b), onboard in zip(zip(places, places[1:], strict=False), aboard, strict=False):
-            acc_a, acc_b = access[a], access[b]
-            walks_a = acc_a.walk_m > 0 and a != station
-            walks_b = acc_b.walk_m > 0 and b != station
-            if walks_a:
-                legs.append(Leg("walk", tuple(_round(c) for c in reversed(walk_in(a)))))
-            nodes = fastest_path(G, acc_a.park_node, acc_b.park_node, drive_attr) \
-                if acc_a.park_node is not None and acc_b.park_node is not None else []
-            ride = path_coords(G, nodes, drive_attr) if nodes else []
-            if not ride:  # no path on the graph (should not happen in a plan): a straight line
-                ride = [(acc_a.park_lon, acc_a.park_lat), (acc_b.park_lon, acc_b.park_lat)]
-            if not walks_a:
-                ride = [a] + ride
-            if not walks_b:
-                ride = ride + [b]
-            legs.append(Leg("drive", tuple(_dedupe(_round(c) for c in ride)), onboard))
-            if walks_b:
-                legs.append(Leg("walk", tuple(_round(c) for c in walk_in(b))))
-        out[route.name] = RouteGeometry(route.name, tuple(legs))
-    return out
+        raise InputError(Problem("plan", "routes[].stops[].leg", "the plan carries no road "
+                                 "geometry for its legs", "plan the day again with this "
+                                 "version of the planner (it attaches the legs)"))
+    return {r.name: RouteGeometry(r.name, tuple(leg for s in r.stops for leg in s.leg))
+            for r in plan.routes}
 
 
-def _dedupe(coords: Iterable[Coord]) -> list[Coord]:
-    out: list[Coord] = []
-    for c in coords:
-        if not out or out[-1] != c:
-            out.append(c)
-    return out
+@lru_cache(maxsize=2)
+def _graph(path: str, mtime_ns: int):
+    from planner.roads.io import load_graph
+
+    return load_graph(path)
+
+
+def road_graph(scenario: Scenario):
+    """The scenario's road graph, read from its GraphML file (for the base map
+    only: renderers never route on it). Cached while the file is unchanged."""
+    from planner.roads.io import resolve_graph_path
+
+    path = resolve_graph_path(scenario.roads)
+    return _graph(str(scenario.roads), path.stat().st_mtime_ns if path.is_file() else 0)
 
 
 def bbox(points: Iterable[Coord], margin_m: float = 0.0) -> tuple[float, float, float, float]:
@@ -246,7 +149,7 @@ def base_map(G, scenario: Scenario, box: tuple[float, float, float, float],
         if key in seen:
             continue
         seen.add(key)
-        line = LineString(_edge_coords(G, u, v, data))
+        line = LineString(edge_coords(G, u, v, data))
         if not line.intersects(area):
             continue
         if _tag(data, "ford") in {"yes", "true", "1", "stepping_stones"}:
@@ -258,7 +161,7 @@ def base_map(G, scenario: Scenario, box: tuple[float, float, float, float],
             continue
         merged = linemerge(MultiLineString(lines)).simplify(tol, preserve_topology=False)
         parts = list(merged.geoms) if hasattr(merged, "geoms") else [merged]
-        roads[cls] = [tuple(_dedupe(_round(c) for c in p.coords)) for p in parts
+        roads[cls] = [tuple(dedupe(_round(c) for c in p.coords)) for p in parts
                       if not p.is_empty]
     return BaseMap(roads=roads, fords=fords, water=water_lines(scenario, box, tol))
 

@@ -1,6 +1,8 @@
 """GPX 1.1 for offline navigation apps (OsmAnd, Organic Maps), one file per route.
 
-- ``wpt``: the stops in the field in order, named with their number, time,
+- ``wpt``: for a house reached on foot, first the parking point where the
+  motorbikes wait (``"01P Đỗ xe NK-0128"``, ``type`` parking), then the stops
+  in the field in order, named with their number, time,
   mode and household (or place): ``"01 07:39 Làm tại nhà NK-0128"``,
   ``"02 08:10 Đón người dân NK-0131"``, ``"03 08:40 Điểm thu nhận Nhà văn
   hoá bản Phiêng Lanh"``; ``type`` is the stop kind (visit, pickup, dropoff,
@@ -50,7 +52,7 @@ def visit_description(s: StopView, _) -> str:
     return nfc("\n".join(lines))
 
 
-def render_gpx(plan: Plan, scenario: Scenario, G, team: str, *, lang: str = "vi",
+def render_gpx(plan: Plan, scenario: Scenario, team: str, *, lang: str = "vi",
                redact: bool = False, geometry: dict[str, RouteGeometry] | None = None,
                ctx: DocContext | None = None) -> str:
     """The day of the route named ``team`` (``T1``, ``T1-shuttle``) as GPX 1.1
@@ -58,7 +60,7 @@ def render_gpx(plan: Plan, scenario: Scenario, G, team: str, *, lang: str = "vi"
     import gpxpy.gpx
 
     ctx = ctx or doc_context(plan, scenario, lang, redact)
-    geometry = geometry if geometry is not None else route_geometries(plan, scenario, G)
+    geometry = geometry if geometry is not None else route_geometries(plan)
     _ = ctx._
     day: TeamDay = ctx.route(team)
     doc = gpxpy.gpx.GPX()
@@ -73,6 +75,12 @@ def render_gpx(plan: Plan, scenario: Scenario, G, team: str, *, lang: str = "vi"
             what = s.place if s.kind == "point" else office if s.at_office else s.household
             name = nfc(f"{s.number:02d} {s.arrive} {s.label} {what}")
             desc = visit_description(s, _)
+            if s.park:
+                doc.waypoints.append(gpxpy.gpx.GPXWaypoint(
+                    latitude=round(s.park_lat or 0.0, 6), longitude=round(s.park_lon or 0.0, 6),
+                    name=nfc(f"{s.number:02d}P {_('Park here')} {what}"),
+                    description=nfc(_("Park here, then walk {m} m with the kit").format(
+                        m=s.walk_m)), symbol="Parking Area", type="parking"))
             if not s.at_office:  # the office is a stop of the route, not a place to find
                 doc.waypoints.append(gpxpy.gpx.GPXWaypoint(
                     latitude=round(s.lat, 6), longitude=round(s.lon, 6), name=name,

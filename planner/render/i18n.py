@@ -10,7 +10,8 @@ language is known). Every text that leaves a renderer goes through ``nfc``.
 
 Update the catalogs after changing a message (see ``docs/outputs.md``)::
 
-    pybabel extract -F planner/locale/babel.cfg -k N_ -o planner/locale/messages.pot .
+    pybabel extract -F planner/locale/babel.cfg -k N_ --no-location --sort-output \
+        -o planner/locale/messages.pot .
     pybabel update -i planner/locale/messages.pot -d planner/locale
     pybabel compile -d planner/locale
 """
@@ -67,6 +68,13 @@ def gettext_for(lang: str = DEFAULT_LANG) -> Gettext:
     """The ``_`` function for ``lang``: translate, then normalise to NFC."""
     tr = translations(lang)
     return lambda message: nfc(tr.gettext(message))
+
+
+def ngettext_for(lang: str = DEFAULT_LANG) -> Callable[[str, str, int], str]:
+    """The ``ngettext`` of ``lang``: the singular or plural message for ``n``
+    (Vietnamese has one form), normalised to NFC."""
+    tr = translations(lang)
+    return lambda singular, plural, n: nfc(tr.ngettext(singular, plural, n))
 
 
 CONDITION_LABELS: dict[Condition, str] = {

@@ -27,6 +27,7 @@ from planner.render.geometry import (
     RouteGeometry,
     base_map,
     bbox,
+    road_graph,
     route_geometries,
 )
 from planner.render.i18n import KIND_LABELS, N_, nfc
@@ -35,8 +36,9 @@ from planner.render.views import DocContext, TeamDay, doc_context
 
 OUTCOMES = (N_("done"), N_("not home"), N_("retry"), N_("refused"))
 SKETCH_W, SKETCH_H = 700, 300  # px in the SVG's own units; printed 186 mm wide
-ROAD_SVG = {"main": ("#d9822b", 2.6, ""), "minor": ("#a1887f", 1.8, ""),
-            "track": ("#8d6e63", 1.2, ""), "path": ("#8d6e63", 0.8, "2 3")}
+ROAD_SVG = {"main": ("#8c8c8c", 2.6, ""), "minor": ("#a8a29e", 1.8, ""),
+            "track": ("#b5a89a", 1.2, ""), "path": ("#9c9187", 0.8, "2 3")}
+"""Roads in greys (as on the phone map), so that no team colour looks like a road."""
 
 
 def _svg_text(text: str) -> str:
@@ -71,7 +73,7 @@ def sketch_svg(team: TeamDay, geometry: RouteGeometry, base: BaseMap, ctx: DocCo
              'font-family="Planner Sans">',
              f'<rect width="{SKETCH_W}" height="{SKETCH_H}" fill="#f7f4ec"/>']
     for _name, line in base.water:
-        parts.append(poly(line, "#7fb2e5", 2.5))
+        parts.append(poly(line, "#9cc7ea", 2.5))
     for cls in ("path", "track", "minor", "main"):
         colour, width, dash = ROAD_SVG[cls]
         parts += [poly(line, colour, width, dash) for line in base.roads.get(cls, [])]
@@ -124,17 +126,17 @@ def sketch_svg(team: TeamDay, geometry: RouteGeometry, base: BaseMap, ctx: DocCo
     return Markup("".join(parts))
 
 
-def render_itinerary(plan: Plan, scenario: Scenario, G, team: str, *, lang: str = "vi",
+def render_itinerary(plan: Plan, scenario: Scenario, team: str, *, lang: str = "vi",
                      redact: bool = False, geometry: dict[str, RouteGeometry] | None = None,
                      ctx: DocContext | None = None) -> bytes:
     """The itinerary of the route named ``team`` (``T1``, ``T1-shuttle``) as PDF bytes."""
     ctx = ctx or doc_context(plan, scenario, lang, redact)
-    geometry = geometry if geometry is not None else route_geometries(plan, scenario, G)
+    geometry = geometry if geometry is not None else route_geometries(plan)
     _ = ctx._
     day = ctx.route(team)
     g = geometry[day.route]
     pts = [c for leg in g.legs for c in leg.coords] + [(ctx.station_lon, ctx.station_lat)]
-    base = base_map(G, scenario, bbox(pts, margin_m=400), tolerance_m=8.0)
+    base = base_map(road_graph(scenario), scenario, bbox(pts, margin_m=400), tolerance_m=8.0)
     villages = [(v.name, (v.lon, v.lat)) for v in scenario.villages]
     footer = f"{ctx.commune} · {day.route} · {ctx.date_iso}"
     if ctx.fictional:

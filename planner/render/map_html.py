@@ -35,7 +35,14 @@ import re
 from pathlib import Path
 
 from planner.domain import Plan, Scenario
-from planner.render.geometry import Coord, RouteGeometry, base_map, bbox, route_geometries
+from planner.render.geometry import (
+    Coord,
+    RouteGeometry,
+    base_map,
+    bbox,
+    road_graph,
+    route_geometries,
+)
 from planner.render.i18n import N_, nfc
 from planner.render.views import (
     DocContext,
@@ -47,12 +54,14 @@ from planner.render.views import (
 )
 
 ROAD_STYLE: dict[str, dict] = {
-    "main": {"color": "#d9822b", "weight": 5},
-    "minor": {"color": "#a1887f", "weight": 3.5},
-    "track": {"color": "#8d6e63", "weight": 2.5},
-    "path": {"color": "#8d6e63", "weight": 1.5, "dash_array": "2 5"},
+    "main": {"color": "#8c8c8c", "weight": 5},
+    "minor": {"color": "#a8a29e", "weight": 3.5},
+    "track": {"color": "#b5a89a", "weight": 2.5},
+    "path": {"color": "#9c9187", "weight": 1.5, "dash_array": "2 5"},
 }
-WATER_COLOUR = "#4a90d9"
+"""Roads in greys and greyish browns, so that no team colour (Okabe–Ito,
+``views.TEAM_COLOURS``) is mistaken for a road."""
+WATER_COLOUR = "#9cc7ea"
 FORD_COLOUR = "#00838f"
 UNSERVED_COLOUR = "#b00020"
 
@@ -130,49 +139,46 @@ html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
 .status { padding: 8px 12px; font-size: 14px; display: none; max-width: 260px; }
 .banner { color: #b00020; font-weight: 700; }
 @media (min-width: 700px) { .legend .legend-body { display: block; } }
+.leaflet-bottom { bottom: var(--card-h, 0px); }
+/* a marker moved aside (so that none hides another) is tapped where it shows */
+.leaflet-marker-icon.empty { pointer-events: none !important; }
+.leaflet-marker-icon.empty > [data-stop], .leaflet-marker-icon.empty > .office {
+  pointer-events: auto; }
+.leaflet-control-scale-line { font-size: 13px; border-width: 0 3px 3px; }
+.card { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000; background: #fff;
+  box-shadow: 0 -2px 10px #0005; border-radius: 12px 12px 0 0; padding: 6px 10px 10px;
+  max-height: 50vh; overflow-y: auto; font-size: 15px; display: none; }
+.card-head { display: flex; align-items: center; gap: 6px; }
+.card-title { flex: 1; font-weight: 700; border-left: 6px solid; padding-left: 8px; }
+.card .nav { min-width: 48px; min-height: 44px; border: 1px solid #ccc; border-radius: 8px;
+  background: #f6f6f6; font-size: 18px; }
+.card .nav:disabled { opacity: 0.35; }
+.card-when { margin: 6px 0; }
+.person { border-top: 1px solid #eee; padding: 6px 0; }
+.pname { font-weight: 600; margin-bottom: 4px; }
+.obtns { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; }
+.ob { min-height: 44px; border: 1px solid #999; border-radius: 8px; background: #fff;
+  font-size: 14px; padding: 2px 4px; color: #222; }
+.ob.on { background: #0b3d91; border-color: #0b3d91; color: #fff; font-weight: 700; }
+.card-more summary { min-height: 36px; line-height: 36px; color: #1a73e8; font-weight: 600; }
+.card-info { font-size: 14px; line-height: 1.35; padding: 2px 0 6px; }
+.card-info ul { margin: 2px 0; padding-left: 18px; }
+.pnote { color: #555; font-style: italic; padding: 6px 0; }
+.card-actions { display: flex; gap: 8px; margin-top: 8px; }
+.card-actions .geo, .card-actions .export { flex: 1; min-height: 48px; display: flex;
+  align-items: center; justify-content: center; text-align: center; border-radius: 8px;
+  font-weight: 600; font-size: 15px; text-decoration: none; }
+.card-actions .geo { background: #1a73e8; color: #fff; }
+.card-actions .export { background: #fff; border: 2px solid #1a73e8; color: #1a73e8; }
 """
 
-# The controls and the "where am I" button. ``__MAP__`` becomes the map's
-# variable name and ``__TEXT__`` a JSON object of translated texts.
-MAP_JS = r"""
-(function (map, T) {
-  function control(pos, cls, html) {
-    var C = L.Control.extend({ options: { position: pos }, onAdd: function () {
-      var d = L.DomUtil.create('div', 'ctl ' + cls); d.innerHTML = html;
-      L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d);
-      return d; } });
-    var c = new C(); map.addControl(c); return c.getContainer();
-  }
-  control('topright', 'title', T.title);
-  var legend = control('bottomleft', 'legend',
-    '<button type="button" class="legend-btn">' + T.legend + '</button>' +
-    '<div class="legend-body">' + T.legend_html + '</div>');
-  legend.querySelector('button').addEventListener('click', function () {
-    legend.classList.toggle('open'); });
-  var status = control('bottomright', 'status', '');
-  function say(text) { status.textContent = text; status.style.display = text ? 'block' : 'none'; }
-  var gps = control('topleft', 'gps',
-    '<button type="button" class="gps-btn" title="' + T.where + '">' + T.where + '</button>');
-  var me = null, ring = null;
-  gps.querySelector('button').addEventListener('click', function () {
-    if (!navigator.geolocation) { say(T.no_gps); return; }
-    say(T.finding);
-    map.locate({ setView: true, maxZoom: 16, enableHighAccuracy: true, timeout: 30000 });
-  });
-  map.on('locationfound', function (e) {
-    if (me) { map.removeLayer(me); map.removeLayer(ring); }
-    ring = L.circle(e.latlng, { radius: e.accuracy, color: '#1a73e8', weight: 1,
-                                fillOpacity: 0.1, interactive: false }).addTo(map);
-    me = L.circleMarker(e.latlng, { radius: 9, color: '#fff', weight: 3, fillColor: '#1a73e8',
-                                    fillOpacity: 1, className: 'me' }).addTo(map);
-    say(T.accuracy.replace('{m}', Math.round(e.accuracy)));
-  });
-  map.on('locationerror', function () { say(T.gps_error); });
-  var toggle = document.querySelector('.leaflet-control-layers-toggle');
-  if (toggle) { toggle.textContent = T.layers; toggle.setAttribute('role', 'button'); }
-})(__MAP__, __TEXT__);
-"""
+MAP_JS_FILE = Path(__file__).resolve().parent / "templates" / "map.js"
+"""The controls, the "next stop" card and the outcomes kept on the phone."""
 
+OUTCOME_BUTTONS: tuple[tuple[str, str], ...] = (
+    ("enrolled", N_("enrolled")), ("not_home", N_("not home")), ("refused", N_("refused")),
+    ("retry_needed", N_("retry needed")), ("moved", N_("moved")), ("deceased", N_("deceased")))
+"""The outcomes a resident can get on the phone (``plan.py record``'s codes)."""
 
 MESSAGES: tuple[str, ...] = (
     N_("Approximate location"),
@@ -186,6 +192,7 @@ MESSAGES: tuple[str, ...] = (
     N_("Not visited"),
     N_("On board when leaving"),
     N_("Open"),
+    N_("Park at"),
     N_("Passengers"),
     N_("Planned arrival"),
     N_("Shareable copy: names hidden"),
@@ -224,6 +231,8 @@ def _access_rows(s: StopView, L: dict[str, str]) -> list[str]:
     rows = []
     if s.walk_m:
         rows.append(f"<div><b>{L['Walk from the parking point']}: {s.walk_m} m</b></div>")
+    if s.park:
+        rows.append(f"<div>{L['Park at']}: {esc(s.park)}</div>")
     if s.approximate:
         rows.append(f"<div class='banner'>{L['Approximate location']}</div>")
     if s.contact:
@@ -325,14 +334,17 @@ def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool) ->
     return "".join(items)
 
 
-def render_map(plan: Plan, scenario: Scenario, G, *, lang: str = "vi", redact: bool = False,
+def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool = False,
                teams: tuple[str, ...] | None = None, tiles_url: str | None = None,
                tiles_attribution: str = "", geometry: dict[str, RouteGeometry] | None = None,
-               ) -> str:
-    """The map as one HTML document (UTF-8 text, NFC).
+               plan_id: str = "") -> str:
+    """The map as one HTML document (UTF-8 text, NFC; the same inputs give the
+    same bytes).
 
     ``teams`` limits the map to those team ids (a per-team map); ``geometry``
-    is ``route_geometries(plan, scenario, G)`` when already computed.
+    is ``route_geometries(plan)`` when already read; ``plan_id`` the plan's id
+    (``planner.planfile.plan_id``, computed when not given), which tags the
+    outcomes recorded on the phone.
     """
     import folium
     from branca.element import Element
@@ -350,7 +362,7 @@ def render_map(plan: Plan, scenario: Scenario, G, *, lang: str = "vi", redact: b
     ctx = doc_context(plan, scenario, lang, redact)
     _ = ctx._
     L = labels(_)
-    geometry = geometry if geometry is not None else route_geometries(plan, scenario, G)
+    geometry = geometry if geometry is not None else route_geometries(plan)
     # every team; a shuttle officer's route only when it has stops
     shown = tuple(t for t in ctx.teams if (teams is None or t.team in teams)
                   and (not t.shuttle or any(s.number for s in t.stops)))
@@ -362,10 +374,10 @@ def render_map(plan: Plan, scenario: Scenario, G, *, lang: str = "vi", redact: b
     transfers = [(s, t) for t in shown for s in t.stops if s.at_office]
     points += [(u.lon, u.lat) for u in unserved]
     points += [(v.lon, v.lat) for v in scenario.villages]
-    base = base_map(G, scenario, bbox(points, margin_m=1500))
+    base = base_map(road_graph(scenario), scenario, bbox(points, margin_m=1500))
 
     m = folium.Map(location=[(view[1] + view[3]) / 2, (view[0] + view[2]) / 2], zoom_start=13,
-                   tiles=None, control_scale=True, attribution_control=False, max_zoom=19,
+                   tiles=None, control_scale=False, attribution_control=False, max_zoom=19,
                    prefer_canvas=False)
     m.default_js = []
     m.default_css = []
@@ -397,11 +409,11 @@ def render_map(plan: Plan, scenario: Scenario, G, *, lang: str = "vi", redact: b
         mid = line[len(line) // 2]
         folium.Marker([mid[1], mid[0]], icon=folium.DivIcon(
             html=f"<div class='ford'>{L['ford']}</div>", icon_size=(60, 16),
-            icon_anchor=(-8, 8)), interactive=False).add_to(ground)
+            icon_anchor=(-8, 8)), interactive=False, z_index_offset=-1000).add_to(ground)
     for v in scenario.villages:
         folium.Marker([v.lat, v.lon], icon=folium.DivIcon(
             html=f"<div class='village'>{esc(v.name)}</div>", icon_size=(140, 16),
-            icon_anchor=(0, 8)), interactive=False).add_to(ground)
+            icon_anchor=(0, 8)), interactive=False, z_index_offset=-1000).add_to(ground)
     office = folium.Marker([ctx.station_lat, ctx.station_lon], icon=folium.DivIcon(
         html="<div class='office'>CA</div>", icon_size=(36, 36), icon_anchor=(18, 18)))
     office_rows = "".join(
@@ -413,9 +425,11 @@ def render_map(plan: Plan, scenario: Scenario, G, *, lang: str = "vi", redact: b
                  max_width=300).add_to(office)
     office.add_to(ground)
 
+    layers: dict[str, str] = {}
     for t in shown:
         swatch = f"<span style='color:{t.colour}'>&#9632;</span>"
         layer = folium.FeatureGroup(name=f"{swatch} {esc(t.route)} {esc(t.name)}").add_to(m)
+        layers[t.route] = layer.get_name()
         g = geometry[t.route]
         drive, walk = g.lines("drive", carrying=False), g.lines("walk")
         carrying = g.lines("drive", carrying=True)
@@ -438,8 +452,9 @@ def render_map(plan: Plan, scenario: Scenario, G, *, lang: str = "vi", redact: b
         for s in t.stops:
             if s.number is None or s.at_office:
                 continue
+            key = f"{esc(t.route)}|{s.number}"
             if s.kind == "point":
-                html_ = (f"<div class='cpoint' style='border-color:{t.colour}' "
+                html_ = (f"<div class='cpoint' data-stop='{key}' style='border-color:{t.colour}' "
                          f"data-kind='point' data-place='{esc(s.place)}'>★{s.number}</div>")
                 size = (40, 40)
             else:
@@ -448,17 +463,21 @@ def render_map(plan: Plan, scenario: Scenario, G, *, lang: str = "vi", redact: b
                 if s.kind in ("pickup", "dropoff"):
                     cls += f" shuttle {s.kind}"
                     text += "↑" if s.kind == "pickup" else "↓"
-                html_ = (f"<div class='{cls}' style='background:{t.colour}' data-kind='{s.kind}' "
-                         f"data-household='{esc(s.household)}'>{text}</div>")
+                html_ = (f"<div class='{cls}' data-stop='{key}' style='background:{t.colour}' "
+                         f"data-kind='{s.kind}' data-household='{esc(s.household)}'>{text}</div>")
                 size = (34, 34)
+            # the place itself, seen when the page spreads markers that overlap
+            folium.CircleMarker([s.lat, s.lon], radius=4, color="#222", weight=1,
+                                fill=True, fill_color=t.colour, fill_opacity=1,
+                                interactive=False).add_to(layer)
             marker = folium.Marker([s.lat, s.lon], icon=folium.DivIcon(
                 html=html_, icon_size=size, icon_anchor=(size[0] // 2, size[1] // 2)))
             folium.Popup(stop_popup(s, t, _), max_width=300).add_to(marker)
             marker.add_to(layer)
     if unserved:
-        layer = folium.FeatureGroup(
+        layer = folium.FeatureGroup(  # hidden at first: a layer to switch on
             name=f"<span style='color:{UNSERVED_COLOUR}'>&#215;</span> "
-                 f"{L['not visited']} ({len(unserved)})").add_to(m)
+                 f"{L['not visited']} ({len(unserved)})", show=False).add_to(m)
         for u in unserved:
             marker = folium.Marker([u.lat, u.lon], icon=folium.DivIcon(
                 html=f"<div class='unserved' data-household='{esc(u.household)}'>×</div>",
@@ -492,11 +511,83 @@ def render_map(plan: Plan, scenario: Scenario, G, *, lang: str = "vi", redact: b
         "gps_error": _("No GPS position: turn on location and try again outdoors."),
         "no_gps": _("This phone gives no position."),
         "layers": _("Layers"),
+        "next_stop": _("Next stop"),
+        "details": _("Details: residents, what to bring, contact"),
+        "stop": _("Stop"),
+        "previous": _("Previous stop"),
+        "next": _("Next"),
+        "fold": _("Fold or unfold the card"),
+        "open_in_app": _("Open in OsmAnd / Organic Maps"),
+        "export": _("Export outcomes ({n})"),
+        "not_saved": _("Could not save on this phone: export the outcomes now."),
     }
-    script = MAP_JS.replace("__MAP__", m.get_name()).replace(
-        "__TEXT__", json.dumps(texts, ensure_ascii=False).replace("</", "<\\/"))
+    data = {
+        "plan": plan_id or plan_fingerprint(plan, scenario),
+        "date": ctx.date_iso,
+        "only": shown[0].team if teams is not None and len({t.team for t in shown}) == 1
+        else None,
+        "station": [ctx.station_lon, ctx.station_lat],
+        "outcomes": [[code, _(label)] for code, label in OUTCOME_BUTTONS],
+        "routes": [{"route": t.route, "team": t.team, "colour": t.colour,
+                    "layer": layers[t.route], "stops": [card_stop(s, t, _) for s in t.stops
+                                                        if s.number is not None]}
+                   for t in shown],
+    }
+    code = MAP_JS_FILE.read_text(encoding="utf-8")
+    call = "(__MAP__, __TEXT__, __DATA__);"
+    if code.count(call) != 1 or code.count("__TEXT__") != 1:
+        raise ValueError(f"{MAP_JS_FILE} must end with the one call {call}")
+    script = code.replace(call, f"({m.get_name()}, {_script_json(texts)}, "
+                                f"{_script_json(data)});")
     page = fig.render()
     page = page.replace("<html>", f'<html lang="{esc(lang)}">', 1)
     end = page.rindex("</html>")
     page = page[:end] + f"<script>{script}</script>\n" + page[end:]
-    return nfc(page)
+    return nfc(stable_ids(page))
+
+
+def _script_json(value) -> str:
+    """``value`` as JSON that is safe inside a ``<script>`` element (and shows
+    no ``$`` or backtick that could look like a template to a later reader)."""
+    return (json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
+            .replace("$", "\\u0024").replace("`", "\\u0060")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+_FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
+
+
+def stable_ids(page: str) -> str:
+    """folium names its elements with random ids; number them in order of
+    appearance instead, so that the same plan gives the same file."""
+    seen: dict[str, str] = {}
+
+    def number(m: re.Match) -> str:
+        return seen.setdefault(m.group(0), f"{len(seen) + 1:032d}")
+
+    return _FOLIUM_ID.sub(number, page)
+
+
+def plan_fingerprint(plan: Plan, scenario: Scenario) -> str:
+    """The plan's id (``planner.planfile.plan_id``)."""
+    from planner.planfile import plan_id
+
+    return plan_id(plan, scenario)
+
+
+def card_stop(s: StopView, team: TeamDay, _) -> dict:
+    """A stop as the "next stop" card shows it: plain texts (the page puts them
+    in with ``textContent``) and ``info``, the stop's popup (HTML, every user
+    text escaped). ``people`` are the residents whose outcome is recorded on
+    the phone: those enrolled at a home visit or picked up at home."""
+    recorded = s.kind == "visit" or (s.kind == "pickup" and not s.at_office)
+    note = ""
+    if s.kind == "point":
+        note = _("Collection point: record who came on the printed sheet.")
+    return {"n": s.number, "kind": s.kind, "label": s.label, "household": s.household,
+            "place": s.place if s.kind == "point" else (_("commune office") if s.at_office
+                                                        else ""),
+            "village": s.village, "arrive": s.arrive, "depart": s.depart,
+            "lat": round(s.lat, 6), "lon": round(s.lon, 6), "note": note,
+            "info": stop_popup(s, team, _),
+            "people": [{"id": p.id, "name": p.name} for p in s.residents] if recorded else []}

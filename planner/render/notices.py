@@ -14,6 +14,10 @@ and hand over: residents invited to a collection point read "Mời ông/bà … 
 <place> từ HH:MM đến HH:MM"; shuttled residents read when they will be picked
 up at home and when they should be back.
 
+Times on notices are rounded to 5 minutes, starts down and ends up (a visit
+planned 07:49–09:09 is announced as 07:45–09:10), so that nobody is told a
+time later than the team's.
+
 Notices are read aloud, pinned up and handed out: they never show conditions,
 ID numbers or phone numbers; with ``redact`` names become initials.
 """
@@ -97,6 +101,27 @@ def _names(h: Household, ids: set[str] | None, ctx: DocContext, residents=None) 
     return tuple(person_name(r.full_name, ctx.redact) for r in chosen)
 
 
+def _five(clock_text: str, up: bool) -> str:
+    """``"HH:MM"`` rounded to 5 minutes: down for a start (people are ready in
+    time), up for an end ('' stays '')."""
+    if not clock_text or ":" not in clock_text:
+        return clock_text
+    h, m = (int(x) for x in clock_text.split(":"))
+    minutes = h * 60 + m
+    minutes = -(-minutes // 5) * 5 if up else minutes // 5 * 5
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def early(clock_text: str) -> str:
+    """A start time for a notice: rounded down to 5 minutes."""
+    return _five(clock_text, up=False)
+
+
+def late(clock_text: str) -> str:
+    """An end time for a notice: rounded up to 5 minutes."""
+    return _five(clock_text, up=True)
+
+
 def _trip(trips: dict[str, ShuttleTrip], ids: list[str]) -> tuple[str, str]:
     pickups = [trips[i].pickup for i in ids if trips[i].pickup]
     backs = [trips[i].back for i in ids if trips[i].back]
@@ -119,13 +144,14 @@ def notices(plan: Plan, scenario: Scenario, ctx: DocContext) -> list[Notice]:
             if s.kind == "visit":
                 h = households[s.household]
                 by_village[h.village_id].append(VisitLine(
-                    s.arrive, s.depart, s.household, tuple(p.name for p in s.residents), label))
+                    early(s.arrive), late(s.depart), s.household,
+                    tuple(p.name for p in s.residents), label))
             elif s.kind == "point":
                 hs = [households[x] for x in s.households if x in households]
                 people = [r for h in hs for r in point_residents(h, visited)]
                 invited |= {r.id for r in people}
                 points[s.village_id or (hs[0].village_id if hs else "")].append(PointLine(
-                    s.place, s.opens, s.depart, s.people, tuple(h.id for h in hs),
+                    s.place, early(s.opens), late(s.depart), s.people, tuple(h.id for h in hs),
                     tuple(person_name(r.full_name, ctx.redact) for r in people), label))
     shuttles: dict[str, list[ShuttleLine]] = defaultdict(list)
     for h in scenario.households:
@@ -135,8 +161,8 @@ def notices(plan: Plan, scenario: Scenario, ctx: DocContext) -> list[Notice]:
         pickup, back = _trip(trips, ids)
         route = trips[ids[0]].pickup_route
         team = next((f"{t.route} {t.name}" for t in ctx.teams if t.route == route), route)
-        shuttles[h.village_id].append(ShuttleLine(h.id, _names(h, set(ids), ctx), pickup, back,
-                                                  team))
+        shuttles[h.village_id].append(ShuttleLine(h.id, _names(h, set(ids), ctx),
+                                                  early(pickup), late(back), team))
     served = {r.id for t in ctx.teams for s in t.stops if s.kind == "visit"
               for r in s.residents} | invited | set(trips)
     out = []
@@ -212,11 +238,10 @@ def invitations(plan: Plan, scenario: Scenario, ctx: DocContext,
     return out
 
 
-def render_notices(plan: Plan, scenario: Scenario, G=None, *, lang: str = "vi",
+def render_notices(plan: Plan, scenario: Scenario, *, lang: str = "vi",
                    redact: bool = False, ctx: DocContext | None = None) -> bytes | None:
     """All villages' notices, then the invitation slips, as one PDF, or None
-    when no village has a visit, a collection point or a pickup. ``G`` is not
-    needed (kept for the renderers' common signature)."""
+    when no village has a visit, a collection point or a pickup."""
     ctx = ctx or doc_context(plan, scenario, lang, redact)
     _ = ctx._
     items = notices(plan, scenario, ctx)

@@ -97,6 +97,16 @@ class StopView:
     attendance: float = 0.0
     households: tuple[str, ...] = ()
     village_id: str = ""
+    park_lon: float | None = None
+    park_lat: float | None = None
+
+    @property
+    def park(self) -> str:
+        """Where the motorbikes park for a house reached on foot, as
+        ``"lat, lon"`` (the way map apps take it); '' on a road."""
+        if self.park_lon is None or self.park_lat is None or not self.walk_m:
+            return ""
+        return f"{self.park_lat:.5f}, {self.park_lon:.5f}"
 
     @property
     def at_office(self) -> bool:
@@ -321,7 +331,8 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
             kind="visit", household=h.id, village=village, residents=people,
             mode=", ".join(modes), bring=bring_text(h, stop, _, redact),
             contact="" if redact else nfc(h.contact), notes="" if redact else nfc(h.notes),
-            walk_m=stop.walk_m, approximate=stop.approximate, **common)
+            walk_m=stop.walk_m, approximate=stop.approximate, park_lon=stop.park_lon,
+            park_lat=stop.park_lat, **common)
     if stop.kind in ("pickup", "dropoff"):
         at_home = stop.place != "office"
         people = tuple(person_view(residents[rid], redact, _) for rid in stop.passengers
@@ -335,7 +346,9 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
             place="home" if at_home else "office",
             where=_("at the house") if at_home else _("at the commune office"),
             onboard=stop.onboard,
-            back=max(backs) if stop.kind == "pickup" and at_home and backs else "", **common)
+            back=max(backs) if stop.kind == "pickup" and at_home and backs else "",
+            park_lon=stop.park_lon if at_home else None,
+            park_lat=stop.park_lat if at_home else None, **common)
     if stop.kind == "point":
         try:
             village = nfc(scenario.village(stop.village).name) if stop.village else village
