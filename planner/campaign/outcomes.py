@@ -191,18 +191,13 @@ def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
     return ImportReport("imported", str(path), digest, new=len(new), same=len(valid) - len(new))
 
 
-def template_rows(conn: sqlite3.Connection | None, day: dt.date | None,
-                  home_residents: dict[str, list[str]]) -> list[list[str]]:
-    """Rows prefilled from the visits planned on ``day`` (outcome left blank):
-    one per home-visit resident of each planned household."""
-    if conn is None or day is None:
-        return []
-    rows = []
-    for hid, team in conn.execute("SELECT household_id, team_id FROM planned_visits "
-                                  "WHERE date = ? ORDER BY team_id, seq", (day.isoformat(),)):
-        for rid in home_residents.get(hid, []):
-            rows.append([day.isoformat(), team, hid, rid, "", ""])
-    return rows
+def template_rows(planned: list[tuple[str, str]], day: dt.date,
+                  residents: dict[str, list[str]]) -> list[list[str]]:
+    """Rows prefilled from ``planned`` = ``(household, team)`` on ``day``
+    (outcome left blank): one per resident of each household planned that
+    day, whatever the mode (``residents``: household → resident ids planned)."""
+    return [[day.isoformat(), team, hid, rid, "", ""]
+            for hid, team in planned for rid in residents.get(hid, [])]
 
 
 def template_csv(rows: list[list[str]] | None = None) -> str:

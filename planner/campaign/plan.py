@@ -296,14 +296,23 @@ class DayPlan:
     def point_sessions(self) -> list[dict]:
         """The collection points opened that day: village, place, team, opens,
         closes (clock s), invited households."""
-        out = []
+        out: dict[tuple[str, str], dict] = {}
         for r in self.plan.routes:
             for s in r.stops:
-                if s.kind == "point":
-                    out.append({"village": s.village, "place": s.place, "team": r.team,
-                                "opens_s": s.opens_s, "closes_s": s.depart_s,
-                                "households": list(s.households)})
-        return out
+                if s.kind != "point":
+                    continue
+                key = (s.village, r.team)
+                if key in out:  # one session interrupted by lunch
+                    seen = out[key]
+                    seen["opens_s"] = min(seen["opens_s"], s.opens_s)
+                    seen["closes_s"] = max(seen["closes_s"], s.depart_s)
+                    seen["households"] += [h for h in s.households
+                                           if h not in seen["households"]]
+                    continue
+                out[key] = {"village": s.village, "place": s.place, "team": r.team,
+                            "opens_s": s.opens_s, "closes_s": s.depart_s,
+                            "households": list(s.households)}
+        return list(out.values())
 
 
 def served_residents(plan: Plan, scenario: Scenario) -> dict[str, tuple[str, str]]:
@@ -409,6 +418,11 @@ class Assigner:
     ws: Workspace
     first_point_day: int
     days_left: Callable[[int], int]
+    fixed: dict[dt.date, dict[str, frozenset[str]]] = field(default_factory=dict)
+
+    def _fixed_later(self, day: dt.date) -> set[str]:
+        return {hid for d, villages in self.fixed.items() if d > day
+                for hids in villages.values() for hid in hids}
 
     def _home_work(self, h: Household, residents: tuple[Resident, ...]) -> int:
         return home_service_s(self.ws.scenario, residents) \
@@ -425,13 +439,22 @@ class Assigner:
         by_id = {p.household.id: p.household for p in pending}
         split = {hid: parts(h) for hid, h in by_id.items()}
         used = 0.0
-        # 1. collection points: one session a village, the busiest villages first
-        if n >= self.first_point_day and any(t.kits for t in teams):
+        # 1. collection points: one session a village, the busiest villages
+        # first; a session already announced keeps its date and invited
+        kit = any(t.kits for t in teams)
+        announced = self.fixed.get(day, {}) if kit else {}
+        for hids in announced.values():
+            for hid in sorted(hids & set(split)):
+                if split[hid].point:
+                    chosen.setdefault(hid, []).extend(split[hid].point)
+        later = self._fixed_later(day)
+        if n >= self.first_point_day and kit:
             room = point_room(sc)
             villages: dict[str, list[Household]] = {}
             for hid, pt in split.items():
-                if pt.point:
-                    villages.setdefault(by_id[hid].village_id, []).append(by_id[hid])
+                v = by_id[hid].village_id
+                if pt.point and hid not in later and v not in announced:
+                    villages.setdefault(v, []).append(by_id[hid])
             def people(v: str) -> int:
                 return sum(len(split[h.id].point) for h in villages[v])
             order = sorted(villages, key=lambda v: (-math.ceil(people(v) / room), -people(v), v))
@@ -669,11 +692,11 @@ class CampaignResult:
     def unplanned_residents(self) -> list[str]:
         """Residents neither served nor explained (should be empty)."""
         done = set(self.assignment) | {rid for u in self.cannot_serve + self.not_planned
-                                       for rid in _ids(u)}
+                                       for rid in resident_ids(u)}
         return [r.id for p in self.pending for r in p.household.residents if r.id not in done]
 
 
-def _ids(u: Unserved) -> tuple[str, ...]:
+def resident_ids(u: Unserved) -> tuple[str, ...]:
     """Resident ids an ``Unserved`` of the campaign stands for (``reason``
     ends with them in brackets: ``… [R1, R2]``)."""
     if u.reason.endswith("]") and " [" in u.reason:
@@ -694,8 +717,11 @@ def _residents_of(u: Unserved, offered: Household) -> tuple[Resident, ...]:
 @dataclass
 class CampaignOptions:
     """Knobs of ``plan_campaign``: per-day time limit (s), seed, engine, the
-    most working days to plan, the season of a day, the Monte Carlo hooks
-    (``service_scale(n)`` per working day), and a callback per planned day."""
+    most working days to plan, the season of a day, a callback per planned
+    day, and the Monte Carlo hooks: ``service_scale(n)`` multiplies the
+    service times of working day ``n``; ``absent(day)`` names the residents
+    served that day who were not enrolled after all (not at home, did not
+    come), each with the date from which they come back (None: not again)."""
 
     time_limit_s: float = 1.0
     seed: int = 1
@@ -704,12 +730,15 @@ class CampaignOptions:
     season_of: Callable[[dt.date], str] | None = None
     on_day: Callable[[DayPlan], None] | None = None
     service_scale: Callable[[int], float] | None = None
+    absent: Callable[[DayPlan], dict[str, dt.date | None]] | None = None
 
 
 def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
                   deadline: dt.date | None, calendar: Calendar,
                   options: CampaignOptions | None = None,
-                  notice_days: int | None = None) -> CampaignResult:
+                  notice_days: int | None = None,
+                  announced: dict[dt.date, dict[str, frozenset[str]]] | None = None,
+                  ) -> CampaignResult:
     """Give every pending resident a day and a team, day by day.
 
     Residents the day planner cannot serve for a lasting reason (unreachable,
@@ -717,7 +746,9 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
     returned in ``cannot_serve`` with the reason; those still unplanned after
     ``max_days`` working days (or ``STALL_DAYS`` working days in a row
     without anyone served) in ``not_planned``. ``notice_days`` defaults to the
-    scenario's ``campaign.notice_days``.
+    scenario's ``campaign.notice_days``. ``announced`` holds the collection
+    points already announced (date → village → invited households): they
+    keep their date, even within the notice period.
     """
     options = options or CampaignOptions()
     sc = ws.scenario
@@ -727,9 +758,13 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
     base_season = sc.parameters.season
     season_of = options.season_of or (
         lambda d: "wet" if base_season == "wet" or d in calendar.wet_days else "dry")
-    bound = lower_bound(ws, pending, calendar, start, notice_days)
-    assigner = Assigner(ws, notice_days, lambda n: bound.days - n)
+    # announced points may open within the notice period: the bound then
+    # counts the busiest village's sessions only
+    bound = lower_bound(ws, pending, calendar, start, 0 if announced else notice_days)
+    assigner = Assigner(ws, notice_days, lambda n: bound.days - n, dict(announced or {}))
     remaining = {p.household.id: p for p in pending if p.household.residents}
+    original = {r.id: r for p in pending for r in p.household.residents}
+    original_household = {p.household.id: p.household for p in pending}
     days: list[DayPlan] = []
     assignment: dict[str, tuple[dt.date, str, str]] = {}
     cannot: list[Unserved] = []
@@ -766,8 +801,16 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
                 _drop(remaining, u.household, {r.id for r in concerned})
         for rid, (route, how) in result.served.items():
             assignment[rid] = (day, route.split("-")[0], how)
+        back = options.absent(result) if options.absent is not None else {}
         for h in offered:
             _drop(remaining, h.id, {r.id for r in h.residents if r.id in result.served})
+            again = [(original[r.id], when) for r in h.residents
+                     if (when := back.get(r.id)) is not None]
+            for r, _when in again:
+                assignment.pop(r.id, None)
+            if again:
+                _return(remaining, h.id, original_household[h.id],
+                        tuple(r for r, _ in again), max(when for _, when in again))
         if options.on_day is not None:
             options.on_day(result)
         idle = 0 if result.served else idle + 1
@@ -800,6 +843,20 @@ def _drop(remaining: dict[str, PendingVisit], hid: str, ids: set[str]) -> None:
         remaining[hid] = replace(p, household=replace(p.household, residents=left))
     else:
         del remaining[hid]
+
+
+def _return(remaining: dict[str, PendingVisit], hid: str, h: Household,
+            residents: tuple[Resident, ...], earliest: dt.date) -> None:
+    """Put ``residents`` of household ``hid`` back, not before ``earliest``."""
+    p = remaining.get(hid)
+    if p is None:
+        remaining[hid] = PendingVisit(replace(h, residents=residents), earliest,
+                                      attempts=1)
+        return
+    remaining[hid] = replace(p, household=replace(p.household,
+                                                  residents=p.household.residents + residents),
+                             earliest=max(earliest, p.earliest or earliest),
+                             attempts=p.attempts + 1)
 
 
 def initial_pending(scenario: Scenario) -> list[PendingVisit]:
