@@ -78,7 +78,11 @@ from planner.problem import RoutingProblem, Solution
 from planner.rules import common_windows, day_limits, home_residents
 
 #: The day's offer, in estimated work, over the teams' capacity.
-OVERBOOK = 1.2
+OVERBOOK = 1.1
+#: A day whose teams work less than this share of their capacity is offered
+#: more (the budget times ``REOFFER_BOOST``) and planned again, once.
+REOFFER_BELOW = 0.85
+REOFFER_BOOST = 1.3
 #: Working days in a row with nothing served before the planner gives up.
 STALL_DAYS = 10
 #: Unserved codes that mean "not today": the resident stays pending.
@@ -419,6 +423,29 @@ class Assigner:
     first_point_day: int
     days_left: Callable[[int], int]
     fixed: dict[dt.date, dict[str, frozenset[str]]] = field(default_factory=dict)
+    #: real work over estimated work on the days planned so far (``learn``)
+    calibration: float = 1.0
+
+    def learn(self, day: DayPlan) -> None:
+        """Compare the day's real work (routes less lunch) with the estimates
+        of what it served; later budgets use the running ratio."""
+        sc = self.ws.scenario
+        estimated = 0.0
+        for h in day.scenario.households:
+            pt = parts(h)
+            if pt.home and any(r.id in day.served for r in pt.home):
+                estimated += self._home_work(h, pt.home)
+            if pt.shuttle and any(r.id in day.served for r in pt.shuttle):
+                estimated += shuttle_work_s(self.ws, h)
+        for session in day.point_sessions:
+            people = sum(1 for h in day.scenario.households if h.id in session["households"]
+                         for r in h.residents if day.served.get(r.id, ("", ""))[1] == "point")
+            estimated += session_s(sc, people) \
+                + self.ws.place_approach_s(sc.village(session["village"]))
+        real = sum(r.duration_s - sum(s.depart_s - s.arrive_s for s in r.stops
+                                      if s.kind == "break") for r in day.plan.routes)
+        if estimated > 0 and real > 0:
+            self.calibration = 0.5 * self.calibration + 0.5 * max(0.5, min(3.0, real / estimated))
 
     def _fixed_later(self, day: dt.date) -> set[str]:
         return {hid for d, villages in self.fixed.items() if d > day
@@ -429,11 +456,11 @@ class Assigner:
             + int(1.5 * self.ws.approach_s[self.ws.row(h.lon, h.lat)])
 
     def offer(self, n: int, pending: list[PendingVisit], teams: tuple[Team, ...],
-              day: dt.date) -> list[Household]:
+              day: dt.date, boost: float = 1.0) -> list[Household]:
         """The households (with the residents offered) for working day ``n``."""
         sc = self.ws.scenario
         capacity = sum(team_capacity_s(sc, t, day) for t in teams)
-        budget = OVERBOOK * capacity
+        budget = boost * OVERBOOK * capacity / self.calibration
         left = max(1, self.days_left(n))
         chosen: dict[str, list[Resident]] = {}
         by_id = {p.household.id: p.household for p in pending}
@@ -510,10 +537,13 @@ class Assigner:
             members.sort(key=lambda hid: (_urgency(split[hid].home), hid))
         if sum(work.values()) <= budget:
             return sorted(home)
-        owed = {b: math.ceil(len(m) / left) for b, m in bands.items() if b != "open"}
-        first = [hid for b, m in bands.items() if b != "open" for hid in m[:owed[b]]]
-        rest = sorted((hid for hid in home if hid not in set(first)),
-                      key=lambda hid: (_urgency(split[hid].home), hid))
+        first = [hid for b, m in bands.items() if b != "open"
+                 for hid in self._band_groups(m, by_id, math.ceil(len(m) / left), teams)]
+        owed = set(first)
+        # then the open households by urgency; a narrow band beyond its share last
+        rest = sorted((hid for hid in home if hid not in owed),
+                      key=lambda hid: (band_of(split[hid].home) != "open",
+                                       _urgency(split[hid].home), hid))
         if len(home) <= 40 * max(1, teams):  # a commune: by priority
             picked, used = [], 0.0
             for hid in first + rest:
@@ -524,7 +554,28 @@ class Assigner:
                 picked.append(hid)
                 used += work[hid]
             return picked
+        # clusters take the open households near their seeds; a narrow band
+        # beyond its share waits for its own days
+        rest = [hid for hid in rest if band_of(split[hid].home) == "open"]
         return self._clusters(first, rest, work, by_id, budget, teams)
+
+    def _band_groups(self, members: list[str], by_id: dict[str, Household], owed: int,
+                     teams: int) -> list[str]:
+        """``owed`` households of one narrow band (``members``, most urgent
+        first) in one group per team: the most urgent left, then those nearest
+        to it (round trip), so that a team can chain them in the band's hours."""
+        m = self.ws.matrices["dry"].travel_s
+        rows = {hid: self.ws.row(by_id[hid].lon, by_id[hid].lat) for hid in members}
+        free = list(members)
+        per_team = math.ceil(owed / max(1, teams))
+        picked: list[str] = []
+        while free and len(picked) < owed:
+            seed = free.pop(0)
+            group = sorted(free, key=lambda h: int(m[rows[seed], rows[h]])
+                           + int(m[rows[h], rows[seed]]))[:per_team - 1]
+            picked += [seed] + group
+            free = [h for h in free if h not in group]
+        return picked[:owed]
 
     def _clusters(self, first: list[str], rest: list[str], work: dict[str, int],
                   by_id: dict[str, Household], budget: float, teams: int) -> list[str]:
@@ -557,6 +608,14 @@ class Assigner:
         # what the clusters left of the bands' shares still goes today
         picked += [ids[k] for k in range(len(first)) if free[k]]
         return picked
+
+
+def busy_share(day: DayPlan, teams: tuple[Team, ...], scenario: Scenario) -> float:
+    """The teams' working time (routes less lunch) over their capacity that day."""
+    capacity = sum(team_capacity_s(scenario, t, day.date) for t in teams)
+    real = sum(r.duration_s - sum(s.depart_s - s.arrive_s for s in r.stops if s.kind == "break")
+               for r in day.plan.routes if r.unit == "")
+    return real / capacity if capacity else 1.0
 
 
 # --- the lower bound -------------------------------------------------------------
@@ -784,6 +843,18 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
         scale = options.service_scale(n) if options.service_scale else 1.0
         result = plan_one_day(ws, day, teams, offered, season_of(day), options.time_limit_s,
                               options.seed + n, options.solver, start, scale, len(remaining))
+        assigner.learn(result)
+        if busy_share(result, teams, sc) < REOFFER_BELOW and \
+                sum(len(p.household.residents) for p in today) \
+                > sum(len(h.residents) for h in offered):
+            # the teams had time left: offer more (once) and plan the day again
+            more = assigner.offer(n, today, teams, day, boost=REOFFER_BOOST)
+            if len(more) > len(offered):
+                offered = more
+                result = plan_one_day(ws, day, teams, offered, season_of(day),
+                                      options.time_limit_s, options.seed + n, options.solver,
+                                      start, scale, len(remaining))
+                assigner.learn(result)
         days.append(result)
         everyone = len(teams) == len(calendar.teams)
         by_id = {h.id: h for h in offered}
@@ -827,6 +898,12 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
         not_planned.append(Unserved(hid, f"{text} [{ids}]",
                                     reason.code if reason else "no_capacity",
                                     reason.mode if reason else "home"))
+    if cannot:  # the bound counts the residents that can be served
+        gone = {rid for u in cannot for rid in resident_ids(u)}
+        servable = [replace(p, household=replace(p.household, residents=tuple(
+            r for r in p.household.residents if r.id not in gone))) for p in pending]
+        bound = lower_bound(ws, [p for p in servable if p.household.residents], calendar,
+                            start, 0 if announced else notice_days)
     return CampaignResult(start=start, deadline=deadline, days=tuple(days),
                           assignment=assignment, cannot_serve=tuple(cannot),
                           not_planned=tuple(not_planned), pending=tuple(pending), bound=bound,
