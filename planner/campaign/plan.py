@@ -393,10 +393,11 @@ def fast_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solu
     """One search in this process only (for sweeps: Dask workers may not start
     processes of their own): PyVRP routes improved by OR-Tools for home
     visits; OR-Tools from local cheapest insertion with shuttles or points."""
-    from planner.engine import EXTRAS_SEARCHES, solve_hybrid, solve_plain
+    from planner.engine import EXTRAS_SEARCHES, GUARD_FACTOR, solve_hybrid, solve_plain
 
-    if problem.has_extras:
-        return solve_plain(problem, time_limit_s, seed, None, EXTRAS_SEARCHES[0])
+    if problem.has_extras:  # a work limit; the wall-clock guard as generous as solve's
+        return solve_plain(problem, time_limit_s, seed, GUARD_FACTOR * time_limit_s,
+                           EXTRAS_SEARCHES[0])
     return solve_hybrid(problem, time_limit_s=time_limit_s, seed=seed)
 
 
