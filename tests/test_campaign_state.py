@@ -117,6 +117,10 @@ def test_tomorrow_applies_the_replanning_rules(campaign) -> None:
     conn = state.open_campaign(out)
     day1_planned = {h for d, h, _ in state.planned_visits(conn) if d == DAY1}
     conn.close()
+    first = json.loads((out / "campaign.json").read_text(encoding="utf-8"))
+    announced = {(p["date"], p["village"]) for p in first["point_days"]
+                 if p["announce_by"] < DAY2.isoformat()}
+    assert announced  # the points of 2026-11-26 were announced on 2026-11-24
     with open(scenario.parent / "households.csv", "a", encoding="utf-8") as fh:
         fh.write(NEW_ROW)  # a household added to the scenario since
     run = run_tomorrow(out, DAY2, time_limit_s=LIMIT_S)
@@ -125,7 +129,11 @@ def test_tomorrow_applies_the_replanning_rules(campaign) -> None:
     tomorrow = run.first_day
     assert tomorrow is not None and tomorrow.date == DAY2
     in_plan = set(tomorrow.visited)
-    assigned = result.assignment
+    household_of = {r.id: h.id for p in result.pending for h in (p.household,)
+                    for r in h.residents}
+    assigned: dict[str, tuple] = {}
+    for rid, when in sorted(result.assignment.items(), key=lambda kv: kv[1][0]):
+        assigned.setdefault(household_of[rid], when)
     # enrolled drop out: NK-0128 entirely, NK-0357 keeps only the resident to retry
     assert "NK-0128" not in assigned
     nk25 = next(p for p in st.pending if p.household.id == "NK-0357")
@@ -150,11 +158,19 @@ def test_tomorrow_applies_the_replanning_rules(campaign) -> None:
     carried = day1_planned - recorded
     assert carried and set(st.carried) == carried
     assert carried <= set(assigned) | {u.household for u in result.cannot_serve}
+    # every mode is pending again: point and shuttle residents not yet recorded
+    modes = {r.mode for p in st.pending for r in p.household.residents}
+    assert {"home", "shuttle", "point"} <= modes
     # a household added to the scenario since joins in
     assert run.joined == ["NK-9001"] and "NK-9001" in assigned
     data = json.loads((out / "campaign.json").read_text(encoding="utf-8"))
     assert data["state"]["joined"] == ["NK-9001"]
     assert (out / "days" / DAY2.isoformat() / "plan.json").is_file()
+    # collection points announced by the first plan keep their date
+    points = {(p["date"], p["village"]) for p in data["point_days"]}
+    not_kept = {(p["date"], p["village"]) for p in data["state"]["announced_points_not_kept"]}
+    assert announced <= points | not_kept and len(announced & points) >= 0.75 * len(announced)
+    assert {(p["date"], p["village"]) for p in run.not_kept} == not_kept
 
 
 def test_template_csv_and_xlsx_round_trip(campaign, tmp_path: Path) -> None:

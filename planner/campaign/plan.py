@@ -471,10 +471,13 @@ class Assigner:
         # first; a session already announced keeps its date and invited
         kit = any(t.kits for t in teams)
         announced = self.fixed.get(day, {}) if kit else {}
-        for hids in announced.values():
-            for hid in sorted(hids & set(split)):
-                if split[hid].point:
-                    chosen.setdefault(hid, []).extend(split[hid].point)
+        for v, hids in announced.items():
+            invited = [hid for hid in sorted(hids & set(split)) if split[hid].point]
+            for hid in invited:
+                chosen.setdefault(hid, []).extend(split[hid].point)
+            if invited:
+                used += session_s(sc, sum(len(split[h].point) for h in invited)) \
+                    + self.ws.place_approach_s(sc.village(v))
         later = self._fixed_later(day)
         if n >= self.first_point_day and kit:
             room = point_room(sc)

@@ -345,6 +345,10 @@ def tomorrow_text(run) -> str:
         lines.append(f"Carried over (planned, no outcome recorded): {', '.join(st.carried)}")
     if run.joined:
         lines.append(f"Joined (added to the scenario): {', '.join(run.joined)}")
+    for p in run.not_kept:
+        lines.append(f"ANNOUNCED collection point NOT kept: {p['village']} on {p['date']} "
+                     "(the teams are full that day): tell the village head; its residents "
+                     "are invited again later")
     for kind, title in (("different_approach", "For a different approach"),
                         ("closed", "Closed")):
         items = [f for f in st.follow_up if f.kind == kind]

@@ -30,7 +30,9 @@ from planner.errors import InputError, Problem
 
 @dataclass
 class CampaignRun:
-    """What ``run_campaign``/``run_tomorrow`` did."""
+    """What ``run_campaign``/``run_tomorrow`` did (``not_kept``: collection
+    points announced before the re-planned day that the new plan could not open
+    on their date)."""
 
     scenario: Scenario
     result: CampaignResult
@@ -39,6 +41,7 @@ class CampaignRun:
     state: StateOnDay | None = None
     joined: list[str] = field(default_factory=list)
     day: dt.date | None = None
+    not_kept: list[dict] = field(default_factory=list)
 
     @property
     def first_day(self) -> DayPlan | None:
@@ -197,12 +200,20 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
         ws = build_workspace(scenario, G)
         options = CampaignOptions(time_limit_s=time_limit_s,
                                   seed=scenario.parameters.seed if seed is None else seed)
+        announced = announced_points(folder, day)
         result = plan_campaign(ws, list(st.pending), day, deadline, calendar, options,
-                               announced=announced_points(folder, day))
+                               announced=announced)
+        opened = {(d.date, s["village"]) for d in result.days for s in d.point_sessions}
+        not_kept = [{"date": when.isoformat(), "village": village,
+                     "households": sorted(hids)}
+                    for when, villages in sorted(announced.items())
+                    for village, hids in sorted(villages.items())
+                    if (when, village) not in opened]
         extra = {"state": {
             "planned_from": day.isoformat(),
             "enrolled_residents": len(st.enrolled),
             "joined": joined,
+            "announced_points_not_kept": not_kept,
             "carried_over": list(st.carried),
             "coming_back": [{"household": p.household.id,
                              "residents": [r.id for r in p.household.residents],
@@ -231,7 +242,7 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
             state.record_plan(conn, "tomorrow", day, _visits(result))
     finally:
         conn.close()
-    return CampaignRun(scenario, result, written, warnings, st, joined, day)
+    return CampaignRun(scenario, result, written, warnings, st, joined, day, not_kept)
 
 
 def announced_points(folder: Path, day: dt.date) -> dict[dt.date, dict[str, frozenset[str]]]:
@@ -286,79 +297,30 @@ def write_template(folder: Path | None, day: dt.date | None, out_stem: Path | No
 
 
 def planned_residents(folder: Path, day: dt.date) -> dict[str, list[str]]:
-    """Household → the residents planned on ``day`` (any mode), from
-    ``campaign.json``."""
-    try:
-        data = json.loads((folder / "campaign.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    out: dict[str, list[str]] = {}
-    for h in data.get("households") or []:
-        for r in h.get("residents") or []:
-            if r.get("date") == day.isoformat():
-                out.setdefault(h["household"], []).append(r["resident"])
-    return out
-
-
-@dataclass
-class StaffingRun:
-    """What ``run_staffing`` did: one row per (scenario, team count), every
-    run, the files written, and whether any scenario is fictional."""
-
-    rows: list
-    results: list
-    written: list[Path]
-    fictional: bool
-    deadline: dt.date | None
-    warnings: list = field(default_factory=list)
-
-
-def run_staffing(scenarios: list[Path], counts: list[int], params, out_dir: Path,
-                 deadline: dt.date | None = None, start: dt.date | None = None,
-                 scheduler: str | None = None, workers: int | None = None,
-                 started: Callable[[int], None] | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> StaffingRun:
-    """Staffing sweep: every scenario × team count × run on Dask, then the
-    table, ``staffing.csv``, ``runs.csv``, ``staffing.png`` and
-    ``staffing.html`` in ``out_dir``. ``started(total)`` is told the number of
-    simulations before they start; ``progress(done, total)`` as they finish."""
-    from dataclasses import replace
-
-    from planner.campaign.chart import (
-        runs_csv,
-        staffing_csv,
-        staffing_html,
-        staffing_png,
-    )
-    from planner.campaign.staffing import staffing_teams, summarise
-    from planner.campaign.sweep import run_sweep
-    from planner.planfile import write_atomic
-    from planner.roads.io import load_graph
+    """Household → the residents planned on ``day`` (any mode), from that day's
+    ``days/DAY/plan.json`` (kept when later days are re-planned) and the
+    campaign's scenario."""
     from planner.scenario import load_scenario
 
-    workspaces, calendars, warnings = {}, {}, []
-    fictional = False
-    for path in scenarios:
-        scenario, found = load_scenario(path)
-        warnings += found
-        fictional |= scenario.fictional
-        key = scenario.name if scenario.name not in workspaces else f"{scenario.name} ({path})"
-        scenario = replace(scenario, name=key)
-        if deadline is None and scenario.campaign and scenario.campaign.deadline:
-            deadline = scenario.campaign.deadline
-        seasons = ("dry", "wet") if params.wet_day_p > 0 or scenario.parameters.season == "wet" \
-            else ("dry",)
-        workspaces[key] = build_workspace(scenario, load_graph(scenario.roads), seasons=seasons)
-        for k in counts:
-            calendars[(key, k)] = Calendar.of(scenario, staffing_teams(scenario, k))
-    if started is not None:
-        started(len(workspaces) * len(counts) * params.runs)
-    results = run_sweep(workspaces, counts, params, start, scheduler, workers, progress)
-    rows = summarise(results, calendars, deadline, params.max_days)
-    png = staffing_png(rows, results, deadline)
-    written = [write_atomic(out_dir / "staffing.csv", staffing_csv(rows)),
-               write_atomic(out_dir / "runs.csv", runs_csv(results)),
-               write_atomic(out_dir / "staffing.png", png),
-               write_atomic(out_dir / "staffing.html",
-                            staffing_html(rows, png, params, deadline, fictional))]
-    return StaffingRun(rows, results, written, fictional, deadline, warnings)
+    try:
+        plan = json.loads((folder / "days" / day.isoformat() / "plan.json")
+                          .read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    conn = state.open_campaign(folder)
+    try:
+        scenario_path = state.meta(conn).get("scenario", "")
+    finally:
+        conn.close()
+    household_of: dict[str, str] = {}
+    if scenario_path and Path(scenario_path).exists():
+        scenario, _ = load_scenario(scenario_path)
+        household_of = {r.id: h.id for h in scenario.households for r in h.residents}
+    out: dict[str, list[str]] = {}
+    for route in plan.get("routes") or []:
+        for stop in route.get("stops") or []:
+            for rid in stop.get("residents") or []:
+                hid = household_of.get(rid, stop.get("household") or "")
+                if hid and rid not in out.setdefault(hid, []):
+                    out[hid].append(rid)
+    return out
