@@ -583,19 +583,28 @@ class Assigner:
 
     def _clusters(self, first: list[str], rest: list[str], work: dict[str, int],
                   by_id: dict[str, Household], budget: float, teams: int) -> list[str]:
-        """One cluster per team: a seed (narrow band owed first, then the most
-        urgent) and the households nearest to it (round trip), each cluster
+        """One cluster per team: a seed (a narrow band's share first, then a
+        household with a bedridden resident, the farthest from the station
+        first) and the households nearest to it (round trip), each cluster
         within the team's share of ``budget``."""
         m = self.ws.matrices["dry"].travel_s
         ids = first + rest
         rows = np.array([self.ws.row(by_id[h].lon, by_id[h].lat) for h in ids], dtype=np.int64)
         free = np.ones(len(ids), dtype=bool)
         share = budget / max(1, teams)
+        # seeds: a narrow band's share first; then bedridden first, the farthest
+        # from the station first (the near ones are cheap to reach at the end)
+        owed = np.zeros(len(ids), dtype=bool)
+        owed[:len(first)] = True
+        frail = np.array([any(r.condition == "bedridden" for r in by_id[h].residents)
+                          for h in ids], dtype=bool)
+        far = (m[0, rows] + m[rows, 0]).astype(np.float64)
+        seed_order = np.lexsort((-far, ~frail, ~owed))
         picked: list[str] = []
         for _ in range(max(1, teams)):
             if not free.any():
                 break
-            seed = int(np.flatnonzero(free)[0])
+            seed = int(seed_order[free[seed_order]][0])
             near = (m[rows[seed], rows] + m[rows, rows[seed]]).astype(np.float64)
             near[~free] = np.inf
             used = 0.0
