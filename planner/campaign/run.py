@@ -299,7 +299,7 @@ def write_template(folder: Path | None, day: dt.date | None, out_stem: Path | No
 def planned_residents(folder: Path, day: dt.date) -> dict[str, list[str]]:
     """Household → the residents planned on ``day`` (any mode), from that day's
     ``days/DAY/plan.json`` (kept when later days are re-planned) and the
-    campaign's scenario."""
+    campaign's scenario, and from ``campaign.json``."""
     from planner.scenario import load_scenario
 
     try:
@@ -323,4 +323,15 @@ def planned_residents(folder: Path, day: dt.date) -> dict[str, list[str]]:
                 hid = household_of.get(rid, stop.get("household") or "")
                 if hid and rid not in out.setdefault(hid, []):
                     out[hid].append(rid)
-    return out
+    # plan.json lists no residents for an auto household at a point: the
+    # campaign's own record of that day (when it still holds the day) adds them
+    try:
+        data = json.loads((folder / "campaign.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    for h in data.get("households") or []:
+        for r in h.get("residents") or []:
+            if r.get("date") == day.isoformat() and r["resident"] not in \
+                    out.setdefault(h["household"], []):
+                out[h["household"]].append(r["resident"])
+    return {hid: rids for hid, rids in out.items() if rids}
