@@ -426,6 +426,8 @@ class Assigner:
     fixed: dict[dt.date, dict[str, frozenset[str]]] = field(default_factory=dict)
     #: real work over estimated work on the days planned so far (``learn``)
     calibration: float = 1.0
+    #: home-visit households per village at the start
+    village_size: dict[str, int] = field(default_factory=dict)
 
     def learn(self, day: DayPlan) -> None:
         """Compare the day's real work (routes less lunch) with the estimates
@@ -592,20 +594,31 @@ class Assigner:
         rows = np.array([self.ws.row(by_id[h].lon, by_id[h].lat) for h in ids], dtype=np.int64)
         free = np.ones(len(ids), dtype=bool)
         share = budget / max(1, teams)
-        # seeds: a narrow band's share first; then bedridden first, the farthest
-        # from the station first (the near ones are cheap to reach at the end)
+        # seeds: a narrow band's share first; then villages already begun (to
+        # finish them, leaving no scattered remnants), the villages with the
+        # most bedridden left, the farthest from the station first (the near
+        # ones are cheap to reach at the end); a cluster fills from the
+        # seed's village first, nearest first
         owed = np.zeros(len(ids), dtype=bool)
         owed[:len(first)] = True
-        frail = np.array([any(r.condition == "bedridden" for r in by_id[h].residents)
-                          for h in ids], dtype=bool)
+        village = [by_id[h].village_id for h in ids]
+        left: dict[str, int] = {}
+        frail: dict[str, int] = {}
+        for h, v in zip(ids, village, strict=True):
+            left[v] = left.get(v, 0) + 1
+            frail[v] = frail.get(v, 0) + any(r.condition == "bedridden"
+                                             for r in by_id[h].residents)
+        begun = np.array([left[v] < self.village_size.get(v, left[v]) for v in village])
+        bedridden = np.array([frail[v] for v in village], dtype=np.float64)
         far = (m[0, rows] + m[rows, 0]).astype(np.float64)
-        seed_order = np.lexsort((-far, ~frail, ~owed))
+        seed_order = np.lexsort((-far, -bedridden, ~begun, ~owed))
         picked: list[str] = []
         for _ in range(max(1, teams)):
             if not free.any():
                 break
             seed = int(seed_order[free[seed_order]][0])
             near = (m[rows[seed], rows] + m[rows, rows[seed]]).astype(np.float64)
+            near += np.array([0.0 if v == village[seed] else 1e7 for v in village])
             near[~free] = np.inf
             used = 0.0
             for k in np.argsort(near, kind="stable"):
@@ -834,6 +847,10 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
     # counts the busiest village's sessions only
     bound = lower_bound(ws, pending, calendar, start, 0 if announced else notice_days)
     assigner = Assigner(ws, notice_days, lambda n: bound.days - n, dict(announced or {}))
+    for p in pending:
+        if parts(p.household).home:
+            v = p.household.village_id
+            assigner.village_size[v] = assigner.village_size.get(v, 0) + 1
     remaining = {p.household.id: p for p in pending if p.household.residents}
     original = {r.id: r for p in pending for r in p.household.residents}
     original_household = {p.household.id: p.household for p in pending}
