@@ -335,3 +335,67 @@ def planned_residents(folder: Path, day: dt.date) -> dict[str, list[str]]:
                     out.setdefault(h["household"], []):
                 out[h["household"]].append(r["resident"])
     return {hid: rids for hid, rids in out.items() if rids}
+
+
+@dataclass
+class StaffingRun:
+    """What ``run_staffing`` did: one row per (scenario, team count), every
+    run, the files written, and whether any scenario is fictional."""
+
+    rows: list
+    results: list
+    written: list[Path]
+    fictional: bool
+    deadline: dt.date | None
+    warnings: list = field(default_factory=list)
+
+
+def run_staffing(scenarios: list[Path], counts: list[int], params, out_dir: Path,
+                 deadline: dt.date | None = None, start: dt.date | None = None,
+                 scheduler: str | None = None, workers: int | None = None,
+                 started: Callable[[int], None] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> StaffingRun:
+    """Staffing sweep: every scenario × team count × run on Dask, then the
+    table, ``staffing.csv``, ``runs.csv``, ``staffing.png`` and
+    ``staffing.html`` in ``out_dir``. ``started(total)`` is told the number of
+    simulations before they start; ``progress(done, total)`` as they finish."""
+    from dataclasses import replace
+
+    from planner.campaign.chart import (
+        runs_csv,
+        staffing_csv,
+        staffing_html,
+        staffing_png,
+    )
+    from planner.campaign.staffing import staffing_teams, summarise
+    from planner.campaign.sweep import run_sweep
+    from planner.planfile import write_atomic
+    from planner.roads.io import load_graph
+    from planner.scenario import load_scenario
+
+    workspaces, calendars, warnings = {}, {}, []
+    fictional = False
+    for path in scenarios:
+        scenario, found = load_scenario(path)
+        warnings += found
+        fictional |= scenario.fictional
+        key = scenario.name if scenario.name not in workspaces else f"{scenario.name} ({path})"
+        scenario = replace(scenario, name=key)
+        if deadline is None and scenario.campaign and scenario.campaign.deadline:
+            deadline = scenario.campaign.deadline
+        seasons = ("dry", "wet") if params.wet_day_p > 0 or scenario.parameters.season == "wet" \
+            else ("dry",)
+        workspaces[key] = build_workspace(scenario, load_graph(scenario.roads), seasons=seasons)
+        for k in counts:
+            calendars[(key, k)] = Calendar.of(scenario, staffing_teams(scenario, k))
+    if started is not None:
+        started(len(workspaces) * len(counts) * params.runs)
+    results = run_sweep(workspaces, counts, params, start, scheduler, workers, progress)
+    rows = summarise(results, calendars, deadline, params.max_days)
+    png = staffing_png(rows, results, deadline)
+    written = [write_atomic(out_dir / "staffing.csv", staffing_csv(rows)),
+               write_atomic(out_dir / "runs.csv", runs_csv(results)),
+               write_atomic(out_dir / "staffing.png", png),
+               write_atomic(out_dir / "staffing.html",
+                            staffing_html(rows, png, params, deadline, fictional))]
+    return StaffingRun(rows, results, written, fictional, deadline, warnings)
