@@ -205,3 +205,29 @@ def test_a_campaign_with_outcomes_is_not_replaced(campaign, tmp_path: Path) -> N
         record_outcomes(out, DATA / "every_kind.csv")
     with pytest.raises(InputError, match="already holds"):
         run_campaign(scenario, out, time_limit_s=LIMIT_S)
+
+
+def test_record_takes_residents_of_every_mode(campaign, tmp_path: Path) -> None:
+    """The sheet of a collection-point day lists its point residents, and their
+    outcomes (enrolled, did not come) import like home visits'."""
+    from planner.campaign.run import write_template
+    from planner.scenario import load_scenario
+
+    out, scenario_path = campaign
+    data = json.loads((out / "campaign.json").read_text(encoding="utf-8"))
+    day = dt.date.fromisoformat(data["point_days"][0]["date"])
+    paths, count = write_template(out, day, tmp_path / "point-day", overwrite=False)
+    assert count > 0
+    lines = paths[0].read_text(encoding="utf-8-sig").splitlines()[1:]
+    scenario, _ = load_scenario(scenario_path)
+    mode = {r.id: r.mode for h in scenario.households for r in h.residents}
+    assert "point" in {mode[line.split(",")[3]] for line in lines}
+    recorded = {(o.resident_id, o.date) for o in state.outcomes(state.open_campaign(out))}
+    rows = [line.split(",") for line in lines
+            if (line.split(",")[3], day) not in recorded][:10]
+    sheet = tmp_path / "filled.csv"
+    sheet.write_text("date,team,household_id,resident_id,outcome,note\n" + "".join(
+        f"{r[0]},{r[1]},{r[2]},{r[3]},{'not_home' if k % 2 else 'enrolled'},\n"
+        for k, r in enumerate(rows)), encoding="utf-8")
+    report = record_outcomes(out, sheet)
+    assert report.status == "imported" and report.new == len(rows) > 0
