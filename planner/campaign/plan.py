@@ -83,6 +83,9 @@ OVERBOOK = 1.1
 #: more (the budget times ``REOFFER_BOOST``) and planned again, once.
 REOFFER_BELOW = 0.85
 REOFFER_BOOST = 1.3
+#: A day whose search found no routes at all is solved again with this many
+#: times the time limit (under load, the wall-clock guard may cut a search short).
+RETRY_FACTOR = 4
 #: Working days in a row with nothing served before the planner gives up.
 STALL_DAYS = 10
 #: Unserved codes that mean "not today": the resident stays pending.
@@ -873,6 +876,11 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
         scale = options.service_scale(n) if options.service_scale else 1.0
         result = plan_one_day(ws, day, teams, offered, season_of(day), options.time_limit_s,
                               options.seed + n, options.solver, start, scale, len(remaining))
+        if not result.served and not any(r.stops[1:-1] for r in result.plan.routes):
+            # the search found no routes in its time (a busy machine): once more, longer
+            result = plan_one_day(ws, day, teams, offered, season_of(day),
+                                  RETRY_FACTOR * options.time_limit_s, options.seed + n,
+                                  options.solver, start, scale, len(remaining))
         assigner.learn(result)
         if busy_share(result, teams, sc) < REOFFER_BELOW and \
                 sum(len(p.household.residents) for p in today) \
