@@ -81,7 +81,7 @@ from planner.rules import common_windows, day_limits, home_residents
 OVERBOOK = 1.1
 #: A day whose teams work less than this share of their capacity is offered
 #: more (the budget times ``REOFFER_BOOST``) and planned again, once.
-REOFFER_BELOW = 0.85
+REOFFER_BELOW = 0.92
 REOFFER_BOOST = 1.3
 #: A day whose search found no routes at all is solved again with this many
 #: times the time limit (under load, the wall-clock guard may cut a search short).
@@ -546,8 +546,9 @@ class Assigner:
             members.sort(key=lambda hid: (_urgency(split[hid].home), hid))
         if sum(work.values()) <= budget:
             return sorted(home)
-        first = [hid for b, m in bands.items() if b != "open"
-                 for hid in self._band_groups(m, by_id, math.ceil(len(m) / left), teams)]
+        groups = [g for b, m in bands.items() if b != "open"
+                  for g in self._band_groups(m, by_id, math.ceil(len(m) / left), teams)]
+        first = [hid for g in groups for hid in g]
         owed = set(first)
         # then the open households by urgency; a narrow band beyond its share last
         rest = sorted((hid for hid in home if hid not in owed),
@@ -566,10 +567,10 @@ class Assigner:
         # clusters take the open households near their seeds; a narrow band
         # beyond its share waits for its own days
         rest = [hid for hid in rest if band_of(split[hid].home) == "open"]
-        return self._clusters(first, rest, work, by_id, budget, teams)
+        return self._clusters(groups, rest, work, by_id, budget, teams)
 
     def _band_groups(self, members: list[str], by_id: dict[str, Household], owed: int,
-                     teams: int) -> list[str]:
+                     teams: int) -> list[list[str]]:
         """``owed`` households of one narrow band (``members``, most urgent
         first) in one group per team: the most urgent left, then those nearest
         to it (round trip), so that a team can chain them in the band's hours."""
@@ -577,34 +578,33 @@ class Assigner:
         rows = {hid: self.ws.row(by_id[hid].lon, by_id[hid].lat) for hid in members}
         free = list(members)
         per_team = math.ceil(owed / max(1, teams))
-        picked: list[str] = []
-        while free and len(picked) < owed:
+        groups: list[list[str]] = []
+        count = 0
+        while free and count < owed:
             seed = free.pop(0)
             group = sorted(free, key=lambda h: int(m[rows[seed], rows[h]])
-                           + int(m[rows[h], rows[seed]]))[:per_team - 1]
-            picked += [seed] + group
+                           + int(m[rows[h], rows[seed]]))[:min(per_team, owed - count) - 1]
+            groups.append([seed] + group)
+            count += len(group) + 1
             free = [h for h in free if h not in group]
-        return picked[:owed]
+        return groups
 
-    def _clusters(self, first: list[str], rest: list[str], work: dict[str, int],
+    def _clusters(self, groups: list[list[str]], rest: list[str], work: dict[str, int],
                   by_id: dict[str, Household], budget: float, teams: int) -> list[str]:
-        """One cluster per team: a seed (a narrow band's share first, then a
-        household with a bedridden resident, the farthest from the station
-        first) and the households nearest to it (round trip), each cluster
-        within the team's share of ``budget``."""
+        """One cluster per team, within the team's share of ``budget``: a narrow
+        band's group (``groups``) first, or a seed (villages already begun, to
+        finish them and leave no scattered remnants; the villages with the
+        most bedridden left; the farthest from the station first, the near
+        ones being cheap to reach at the end); then the open households of
+        the same villages, nearest first, then the nearest others."""
         m = self.ws.matrices["dry"].travel_s
+        first = [hid for g in groups for hid in g]
         ids = first + rest
+        index = {hid: k for k, hid in enumerate(ids)}
         rows = np.array([self.ws.row(by_id[h].lon, by_id[h].lat) for h in ids], dtype=np.int64)
+        village = [by_id[h].village_id for h in ids]
         free = np.ones(len(ids), dtype=bool)
         share = budget / max(1, teams)
-        # seeds: a narrow band's share first; then villages already begun (to
-        # finish them, leaving no scattered remnants), the villages with the
-        # most bedridden left, the farthest from the station first (the near
-        # ones are cheap to reach at the end); a cluster fills from the
-        # seed's village first, nearest first
-        owed = np.zeros(len(ids), dtype=bool)
-        owed[:len(first)] = True
-        village = [by_id[h].village_id for h in ids]
         left: dict[str, int] = {}
         frail: dict[str, int] = {}
         for h, v in zip(ids, village, strict=True):
@@ -614,16 +614,29 @@ class Assigner:
         begun = np.array([left[v] < self.village_size.get(v, left[v]) for v in village])
         bedridden = np.array([frail[v] for v in village], dtype=np.float64)
         far = (m[0, rows] + m[rows, 0]).astype(np.float64)
-        seed_order = np.lexsort((-far, -bedridden, ~begun, ~owed))
+        owed = np.zeros(len(ids), dtype=bool)
+        owed[:len(first)] = True
+        seed_order = np.lexsort((-far, -bedridden, ~begun))
+        seed_order = seed_order[~owed[seed_order]]
         picked: list[str] = []
-        for _ in range(max(1, teams)):
-            if not free.any():
-                break
-            seed = int(seed_order[free[seed_order]][0])
-            near = (m[rows[seed], rows] + m[rows, rows[seed]]).astype(np.float64)
-            near += np.array([0.0 if v == village[seed] else 1e7 for v in village])
-            near[~free] = np.inf
+        for t in range(max(1, teams)):
+            if t < len(groups):
+                anchor = [index[h] for h in groups[t]]
+            else:
+                seeds = seed_order[free[seed_order]]
+                if len(seeds) == 0:
+                    break
+                anchor = [int(seeds[0])]
             used = 0.0
+            for k in anchor:
+                free[k] = False
+                used += work[ids[k]]
+                picked.append(ids[k])
+            here = {village[k] for k in anchor}
+            near = np.min([(m[rows[k], rows] + m[rows, rows[k]]).astype(np.float64)
+                           for k in anchor], axis=0)
+            near += np.array([0.0 if v in here else 1e7 for v in village])
+            near[~free | owed] = np.inf
             for k in np.argsort(near, kind="stable"):
                 if not np.isfinite(near[k]):
                     break
@@ -634,7 +647,7 @@ class Assigner:
                 free[k] = False
                 used += work[ids[k]]
                 picked.append(ids[k])
-        # what the clusters left of the bands' shares still goes today
+        # groups beyond the teams still go today (the day planner places them)
         picked += [ids[k] for k in range(len(first)) if free[k]]
         return picked
 
