@@ -29,17 +29,24 @@ The day assignment, in order:
 - **shuttles** are offered in a fair share a day (their remaining number over
   the days left, plus one) on days with a unit that has a seat;
 - **home visits** fill the rest of the day's budget (the teams' capacity times
-  ``OVERBOOK``). Households at home only in a narrow band (early morning,
-  evening, or a short window, ``band_of``) are spread over the days: each day
-  takes its share of each band (remaining in the band over the days left)
-  before the others; then the most urgent (bedridden first, then the longest
-  waiting). Beyond the budget nothing is offered, so that the day planner does
-  not drop a collection point for visits that fit another day.
+  ``OVERBOOK``, in work estimates calibrated on the days already planned,
+  ``Assigner.learn``). Households at home only in a narrow band (early
+  morning, evening, or a short window, ``band_of``) are spread over the days:
+  each day takes its share of each band (remaining in the band over the days
+  left), in one group per team (the most urgent and its nearest neighbours of
+  the band), before the others; then the most urgent (bedridden first, then
+  the longest waiting); a band beyond its share waits for its own days.
+  Beyond the budget nothing is offered, so that the day planner does not drop
+  a collection point for visits that fit another day.
 
-On large districts the home visits offered each day form one cluster per team
-(a seed, the most urgent household of the narrowest band still owed, and the
-households nearest to it), so that a day solves in seconds whatever the
-district's size.
+On large districts (more than 40 home visits a team) the home visits offered
+each day form one cluster per team: a band's group, or a seed (villages
+already begun first, then the villages with the most bedridden left, then the
+farthest from the station), filled with the open households of the same
+villages, nearest first. A day whose teams work less than ``REOFFER_BELOW``
+of their capacity is offered more and planned again, once; a day whose
+search found no routes at all (a busy machine) is solved again with a longer
+limit.
 
 The lower bound on days (``lower_bound``) is the larger of two bounds, both
 valid for any plan that follows the rules above: the **work bound**, the total
