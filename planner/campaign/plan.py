@@ -483,6 +483,8 @@ class Assigner:
         # first; a session already announced keeps its date and invited
         kit = any(t.kits for t in teams)
         announced = self.fixed.get(day, {}) if kit else {}
+        if announced:  # a promise to the villages: the day is not overbooked
+            budget = min(budget, capacity / self.calibration)
         for v, hids in announced.items():
             invited = [hid for hid in sorted(hids & set(split)) if split[hid].point]
             for hid in invited:

@@ -297,8 +297,8 @@ def calendar_text(result: CampaignResult, scenario: Scenario) -> str:
                  f"{bound.days_exact:.2f} days of work: service {bound.service_s / 3600:.1f} h "
                  f"+ minimum travel {bound.travel_s / 3600:.1f} h over "
                  f"{bound.mean_daily_capacity_s / 3600:.1f} team-hours a day; points: "
-                 f"{bound.point_days} days = {result.notice_days} days' notice + the busiest "
-                 f"village's sessions); gap " + (f"{gap:.0f} %" if gap is not None else "n/a"))
+                 f"{bound.point_days} days = the notice + the busiest village's sessions, one "
+                 f"a day); gap " + (f"{gap:.0f} %" if gap is not None else "n/a"))
     if result.deadline is not None:
         if result.late or result.not_planned:
             lines.append(f"NOT everyone by the deadline: {len(result.late)} residents after "
