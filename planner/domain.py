@@ -193,7 +193,9 @@ class CampaignSettings:
     home or needing a retry is planned again ``retry_after_days`` calendar days
     later at the earliest, up to ``max_attempts`` visits in all; after that the
     resident is listed for a different approach. ``wet_days`` are days planned
-    with wet-season travel times.
+    with wet-season travel times. A village's collection-point day is announced
+    (its notice and loudspeaker text) at least ``notice_days`` working days
+    ahead, so no point opens in the first ``notice_days`` working days planned.
     """
 
     start: dt.date | None = None
@@ -204,6 +206,7 @@ class CampaignSettings:
     max_attempts: int = 3
     retry_after_days: int = 1
     wet_days: tuple[dt.date, ...] = ()
+    notice_days: int = 2
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ POINT_FIELDS = {"name", "lon", "lat"}
 TEAM_FIELDS = {"id", "name", "members", "motorbikes", "kits", "shift", "lunch", "lunch_min",
                "max_work_h", "can_split"}
 CAMPAIGN_FIELDS = {"start", "deadline", "weekdays", "holidays", "days_off", "max_attempts",
-                   "retry_after_days", "wet_days"}
+                   "retry_after_days", "wet_days", "notice_days"}
 PARAM_FIELDS = {"service_min", "household_setup_min", "walk_offroad_m", "walk_limit_km",
                 "walk_detour_factor", "return_before_sunset", "utc_offset_h", "time_limit_s",
                 "seed", "seats_per_motorbike", "board_min", "office_service_min",
@@ -511,7 +511,8 @@ def _parse_campaign(raw: Any, team_ids: set[str], col: _Collector) -> CampaignSe
             pairs += [(team_id, d) for d in
                       _campaign_dates(dates, f"campaign.days_off.{team_id}", col)]
     kwargs["days_off"] = tuple(sorted(pairs))
-    for key, lo, hi in (("max_attempts", 1, 20), ("retry_after_days", 1, 60)):
+    for key, lo, hi in (("max_attempts", 1, 20), ("retry_after_days", 1, 60),
+                        ("notice_days", 0, 30)):
         if key in raw:
             value = _count(raw[key], f"campaign.{key}", col, key, lo, hi)
             if value is not None:

@@ -48,7 +48,8 @@ def _with_campaign(tmp_path: Path, section: str) -> Path:
 
 
 def test_campaign_section_is_parsed(tmp_path: Path) -> None:
-    """Dates, weekday names, ranges and per-team days off become CampaignSettings."""
+    """Dates, weekday names, ranges, per-team days off and the notice period become
+    CampaignSettings (notice_days defaults to 2)."""
     path = _with_campaign(tmp_path, """campaign:
   start: 2026-11-24
   deadline: 2026-12-11
@@ -58,13 +59,14 @@ def test_campaign_section_is_parsed(tmp_path: Path) -> None:
   max_attempts: 2
   retry_after_days: 2
   wet_days: [2026-11-30]
+  notice_days: 3
 """)
     scenario, _ = load_scenario(path)
     c = scenario.campaign
     assert isinstance(c, CampaignSettings)
     assert c.deadline == dt.date(2026, 12, 11) and c.weekdays == (0, 1, 2, 3, 4, 5)
     assert c.days_off == (("T1", dt.date(2026, 11, 26)), ("T1", dt.date(2026, 11, 27)))
-    assert (c.max_attempts, c.retry_after_days) == (2, 2)
+    assert (c.max_attempts, c.retry_after_days, c.notice_days) == (2, 2, 3)
     assert c.wet_days == (dt.date(2026, 11, 30),) and c.holidays == (dt.date(2026, 12, 1),)
 
 
@@ -75,11 +77,12 @@ def test_campaign_section_errors_are_collected(tmp_path: Path) -> None:
   weekdays: [mon, funday]
   days_off: {T9: [2026-11-26]}
   max_attempts: 0
+  notice_days: -1
   colour: red
 """)
     with pytest.raises(InputError) as err:
         load_scenario(path)
     text = str(err.value)
     for where in ("campaign.deadline", "campaign.weekdays[2]", "campaign.days_off.T9",
-                  "campaign.max_attempts", "campaign.colour"):
+                  "campaign.max_attempts", "campaign.notice_days", "campaign.colour"):
         assert where in text

@@ -1,5 +1,8 @@
-"""Multi-day planning on the FICTIONAL demo: coverage, reasons, the lower bound,
-priorities, team days off, and the Monte Carlo staffing simulation."""
+"""Multi-day planning on the FICTIONAL demo: every resident of every mode gets a
+day (home visits, shuttles, collection points), point days after the notice,
+the lower bound, priorities, team days off, narrow windows spread over the
+days (on a GENERATED commune), and the Monte Carlo staffing simulation.
+Real solves (the fast in-process engine, short time limits)."""
 
 from __future__ import annotations
 
@@ -12,10 +15,14 @@ import pytest
 from planner.campaign.calendar import Calendar
 from planner.campaign.plan import (
     CampaignOptions,
+    band_of,
     build_workspace,
     fast_solver,
     initial_pending,
+    parts,
     plan_campaign,
+    point_room,
+    resident_ids,
 )
 from planner.campaign.staffing import StaffingParams, simulate, summarise
 from planner.domain import CampaignSettings
@@ -43,31 +50,66 @@ def planned(demo):
                          dt.date(2026, 12, 11), Calendar.of(scenario), FAST)
 
 
-def test_every_home_visit_is_planned_once_or_explained(demo, planned) -> None:
-    """Each home-visit household is on exactly one day with one team, or named with a reason."""
+def test_every_resident_of_every_mode_is_planned_once_or_explained(demo, planned) -> None:
+    """Each resident (home, shuttle, point, auto) is served on exactly one day, or
+    named with a lasting reason: none is left awaiting a collection point."""
     scenario, _ = demo
-    home = {p.household.id for p in initial_pending(scenario)}
-    visited = [h for d in planned.days for h in d.visited]
-    assert len(visited) == len(set(visited))
-    explained = {u.household for u in planned.cannot_serve + planned.not_planned}
-    assert set(visited) | explained == home and not set(visited) & explained
+    everyone = {r.id for h in scenario.households for r in h.residents}
+    served = [rid for d in planned.days for rid in d.served]
+    assert len(served) == len(set(served))
+    explained = {rid for u in planned.cannot_serve for rid in resident_ids(u)}
+    assert set(served) | explained == everyone and not set(served) & explained
     assert all(u.reason and u.code for u in planned.cannot_serve)
-    assert not planned.late and not planned.not_planned
+    assert not planned.not_planned and not planned.unplanned_residents and not planned.late
+    hows = {how for _d, _t, how in planned.assignment.values()}
+    assert hows == {"home", "shuttle", "point"}
+    point_residents = {r.id for h in scenario.households for r in h.residents
+                       if r.mode == "point"}
+    assert point_residents <= set(served) | explained
+    assert len(point_residents & set(served)) > 500
 
 
-def test_days_used_respect_the_lower_bound_and_the_demo_is_close(planned) -> None:
-    """The lower bound is a bound (days ≥ bound) and the demo is within 15 % of it."""
+def test_days_used_respect_the_lower_bound_and_the_demo_is_close(demo, planned) -> None:
+    """The lower bound is a bound (days ≥ bound), counts the point sessions, and the
+    demo is within 15 % of it."""
+    scenario, _ = demo
     bound = planned.bound
-    assert 0 < bound.days_exact <= bound.days <= planned.working_days_used
+    assert 0 < bound.days_exact <= bound.work_days <= bound.days <= planned.working_days_used
+    people = {}
+    for h in scenario.households:
+        for r in h.residents:
+            if r.mode == "point":
+                people[h.village_id] = people.get(h.village_id, 0) + 1
+    busiest = max(-(-n // point_room(scenario)) for n in people.values())
+    assert bound.point_days == planned.notice_days + busiest
     assert planned.working_days_used <= 1.15 * bound.days
 
 
+def test_points_open_after_the_notice_and_once_a_village_a_day(planned) -> None:
+    """No collection point in the first notice_days working days; at most one
+    session a village a day; its invited residents are served there that day."""
+    assert planned.notice_days == 2
+    for k, d in enumerate(planned.days):
+        sessions = d.point_sessions
+        if k < planned.notice_days:
+            assert not sessions
+        villages = [s["village"] for s in sessions]
+        assert len(villages) == len(set(villages))
+        households = {h.id: h for h in d.scenario.households}
+        for s in sessions:
+            for hid in s["households"]:
+                assert any(d.served.get(r.id, ("", ""))[1] == "point"
+                           for r in households[hid].residents)
+    assert sum(len(d.point_sessions) for d in planned.days) >= 36
+
+
 def test_day_plans_hold_only_pending_residents_and_their_teams(demo, planned) -> None:
-    """A day's plan visits only households pending that day, with that day's teams."""
+    """A day's plan serves only residents still pending that day, with that day's teams."""
     seen: set[str] = set()
     for d in planned.days:
-        assert not seen & set(d.visited)
-        seen |= set(d.visited)
+        offered = {r.id for h in d.scenario.households for r in h.residents}
+        assert set(d.served) <= offered and not seen & offered
+        seen |= set(d.served)
         assert {r.team for r in d.plan.routes} == {t.id for t in d.scenario.teams}
 
 
@@ -83,8 +125,8 @@ def test_a_team_day_off_removes_its_route(demo) -> None:
 
 
 def test_bedridden_go_earlier_when_capacity_is_short(demo) -> None:
-    """Priority: with one team (several days of work), households with a bedridden
-    resident are planned earlier on average than those with an elderly one."""
+    """Priority: with one team (many days of work), bedridden residents are served
+    earlier on average than elderly ones."""
     from planner.campaign.report import priority_days
 
     scenario, ws = demo
@@ -92,13 +134,35 @@ def test_bedridden_go_earlier_when_capacity_is_short(demo) -> None:
     result = plan_campaign(replace(ws, scenario=one), initial_pending(one), one.date, None,
                            Calendar.of(one), FAST)
     means = priority_days(result, one)
-    assert result.working_days_used >= 3
+    assert result.working_days_used >= 10
     assert means["bedridden"] < means["elderly"]
 
 
+def test_narrow_window_households_are_spread_over_the_first_days() -> None:
+    """On a GENERATED commune with 30 % of the households at home only 05:30–07:30,
+    every resident is planned, and the early-morning households are spread over
+    the days: the first half of the days serves at least 40 % of them, and no
+    day holds more than a third of them."""
+    from planner.campaign.district import early_commune
+
+    scenario, G = early_commune(households=45, teams=2, villages=3)
+    ws = build_workspace(scenario, G)
+    result = plan_campaign(ws, initial_pending(scenario), scenario.date, None,
+                           Calendar.of(scenario), FAST)
+    assert not result.not_planned and not result.unplanned_residents
+    order = {d.date: k for k, d in enumerate(result.days)}
+    early = [r.id for h in scenario.households for r in parts(h).home
+             if band_of(parts(h).home) == "early"]
+    days = [order[result.assignment[rid][0]] for rid in early if rid in result.assignment]
+    assert len(days) >= 0.9 * len(early) and len(result.days) >= 4
+    half = -(-len(result.days) // 2)
+    assert sum(1 for k in days if k < half) >= 0.4 * len(days)
+    assert max(days.count(k) for k in set(days)) <= len(days) / 3
+
+
 def test_staffing_more_teams_never_finish_later_in_one_run(demo) -> None:
-    """With common random numbers, 3 teams finish no later than 1 team, and enrol the same
-    households except those left for a different approach."""
+    """With common random numbers, 3 teams finish no later than 1 team; every mode
+    is counted (home, shuttle, point)."""
     scenario, ws = demo
     params = StaffingParams(runs=1, time_limit_s=0.1, wet_day_p=0.3, seed=3)
     one = simulate(ws, 1, 0, params)
@@ -106,6 +170,10 @@ def test_staffing_more_teams_never_finish_later_in_one_run(demo) -> None:
     assert one.completion is not None and three.completion is not None
     assert three.completion <= one.completion
     assert three.officer_days > 0 and three.distance_m > 0
+    assert three.home > 0 and three.shuttle > 0 and three.point > 400
+    assert three.home + three.shuttle + three.point == three.enrolled
+    total = sum(len(h.residents) for h in scenario.households)
+    assert three.enrolled + three.different_approach + three.cannot_serve == total
     rows = summarise([one, three], {(scenario.name, k): Calendar.of(scenario)
                                     for k in (1, 3)}, dt.date(2026, 12, 11), params.max_days)
     assert [r.teams for r in rows] == [1, 3] and rows[1].mean_days <= rows[0].mean_days

@@ -120,6 +120,10 @@ def test_tomorrow_applies_the_replanning_rules(campaign) -> None:
     conn = state.open_campaign(out)
     day1_planned = {h for d, h, _ in state.planned_visits(conn) if d == DAY1}
     conn.close()
+    first = json.loads((out / "campaign.json").read_text(encoding="utf-8"))
+    announced = {(p["date"], p["village"]) for p in first["point_days"]
+                 if p["announce_by"] < DAY2.isoformat()}
+    assert announced  # the points of 2026-11-26 were announced on 2026-11-24
     with open(scenario.parent / "households.csv", "a", encoding="utf-8") as fh:
         fh.write(NEW_ROW)  # a household added to the scenario since
     run = run_tomorrow(out, DAY2, time_limit_s=LIMIT_S)
@@ -128,7 +132,11 @@ def test_tomorrow_applies_the_replanning_rules(campaign) -> None:
     tomorrow = run.first_day
     assert tomorrow is not None and tomorrow.date == DAY2
     in_plan = set(tomorrow.visited)
-    assigned = result.assignment
+    household_of = {r.id: h.id for p in result.pending for h in (p.household,)
+                    for r in h.residents}
+    assigned: dict[str, tuple] = {}
+    for rid, when in sorted(result.assignment.items(), key=lambda kv: kv[1][0]):
+        assigned.setdefault(household_of[rid], when)
     # enrolled drop out: NK-0128 entirely, NK-0357 keeps only the resident to retry
     assert "NK-0128" not in assigned
     nk25 = next(p for p in st.pending if p.household.id == "NK-0357")
@@ -153,11 +161,19 @@ def test_tomorrow_applies_the_replanning_rules(campaign) -> None:
     carried = day1_planned - recorded
     assert carried and set(st.carried) == carried
     assert carried <= set(assigned) | {u.household for u in result.cannot_serve}
+    # every mode is pending again: point and shuttle residents not yet recorded
+    modes = {r.mode for p in st.pending for r in p.household.residents}
+    assert {"home", "shuttle", "point"} <= modes
     # a household added to the scenario since joins in
     assert run.joined == ["NK-9001"] and "NK-9001" in assigned
     data = json.loads((out / "campaign.json").read_text(encoding="utf-8"))
     assert data["state"]["joined"] == ["NK-9001"]
     assert (out / "days" / DAY2.isoformat() / "plan.json").is_file()
+    # collection points announced by the first plan keep their date
+    points = {(p["date"], p["village"]) for p in data["point_days"]}
+    not_kept = {(p["date"], p["village"]) for p in data["state"]["announced_points_not_kept"]}
+    assert announced <= points | not_kept and len(announced & points) >= 0.75 * len(announced)
+    assert {(p["date"], p["village"]) for p in run.not_kept} == not_kept
 
 
 def test_template_csv_and_xlsx_round_trip(campaign, tmp_path: Path) -> None:
@@ -279,3 +295,29 @@ def test_damaged_db_recovers_from_the_copy_kept_before_the_import(
     db.write_bytes(copy.read_bytes())
     assert record_outcomes(small_campaign, second).new == 1
     assert len(state.outcomes(state.open_campaign(small_campaign))) == 2
+
+
+def test_record_takes_residents_of_every_mode(campaign, tmp_path: Path) -> None:
+    """The sheet of a collection-point day lists its point residents, and their
+    outcomes (enrolled, did not come) import like home visits'."""
+    from planner.campaign.run import write_template
+    from planner.scenario import load_scenario
+
+    out, scenario_path = campaign
+    data = json.loads((out / "campaign.json").read_text(encoding="utf-8"))
+    day = dt.date.fromisoformat(data["point_days"][0]["date"])
+    paths, count = write_template(out, day, tmp_path / "point-day", overwrite=False)
+    assert count > 0
+    lines = paths[0].read_text(encoding="utf-8-sig").splitlines()[1:]
+    scenario, _ = load_scenario(scenario_path)
+    mode = {r.id: r.mode for h in scenario.households for r in h.residents}
+    assert "point" in {mode[line.split(",")[3]] for line in lines}
+    recorded = {(o.resident_id, o.date) for o in state.outcomes(state.open_campaign(out))}
+    rows = [line.split(",") for line in lines
+            if (line.split(",")[3], day) not in recorded][:10]
+    sheet = tmp_path / "filled.csv"
+    sheet.write_text("date,team,household_id,resident_id,outcome,note\n" + "".join(
+        f"{r[0]},{r[1]},{r[2]},{r[3]},{'not_home' if k % 2 else 'enrolled'},\n"
+        for k, r in enumerate(rows)), encoding="utf-8")
+    report = record_outcomes(out, sheet)
+    assert report.status == "imported" and report.new == len(rows) > 0

@@ -38,15 +38,16 @@ def staffing_csv(rows: list[StaffingRow]) -> str:
 
 
 def runs_csv(results: list[RunResult]) -> str:
+    """Every run; counts are residents (``enrolled_home``/``_shuttle``/``_point``: by how)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(("scenario", "teams", "run", "completion", "working_days", "officer_days",
                 "distance_m", "visits", "enrolled", "different_approach", "cannot_serve",
-                "wet_days"))
+                "wet_days", "enrolled_home", "enrolled_shuttle", "enrolled_point"))
     for r in sorted(results, key=lambda r: (r.scenario, r.teams, r.run)):
         w.writerow([r.scenario, r.teams, r.run, _date(r.completion), r.working_days,
                     r.officer_days, r.distance_m, r.visits, r.enrolled, r.different_approach,
-                    r.cannot_serve, r.wet_days])
+                    r.cannot_serve, r.wet_days, r.home, r.shuttle, r.point])
     return buf.getvalue()
 
 
@@ -127,6 +128,7 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px;te
 </style></head><body>
 <h1>Staffing scenarios</h1>{banner}
 <p>Deadline: {_date(deadline) or "none"}. {params.runs} Monte Carlo runs per team count;
+every resident counted (home visits, shuttles, collection points);
 service-time spread (CV) {params.service_cv:.2f}; not at home {100 * params.not_home_p:.0f} %
 of visits; wet days {100 * params.wet_day_p:.0f} %; solver {params.time_limit_s:g} s per day.</p>
 <img alt="completion by team count" src="data:image/png;base64,{base64.b64encode(png).decode()}">

@@ -10,6 +10,11 @@ the district police station at the centre, and villages of households around
 each commune's centre. About ``home_share`` of the households have a resident
 who needs a home visit; the others come to a collection point (mode point).
 ``write_district(folder)`` writes it as scenario files (YAML, CSV, GraphML).
+
+``early_commune(...)`` is a GENERATED commune on the same kind of road grid
+where a share of the households (30 % by default) are at home only early in
+the morning (05:30–07:30): the test case for spreading narrow windows over a
+campaign (``benchmarks/campaign_quality.py``).
 """
 
 from __future__ import annotations
@@ -203,3 +208,91 @@ if __name__ == "__main__":  # python -m planner.campaign.district FOLDER
 
     for p in write_district(sys.argv[1] if len(sys.argv) > 1 else "out/district"):
         print(p)
+
+
+EARLY = Window(5 * 3600 + 1800, 7 * 3600 + 1800)
+"""The early-morning band of the generated commune: at home 05:30–07:30 only."""
+
+
+def early_commune(households: int = 150, early_share: float = 0.3, teams: int = 3,
+                  villages: int = 6, point_share: float = 0.1, shuttle_share: float = 0.05,
+                  size_km: float = 10.0, spread_km: float = 0.4, seed: int = 5,
+                  start: dt.date = dt.date(2027, 3, 1)) -> tuple[Scenario, object]:
+    """A GENERATED commune (fictional, says so) where ``early_share`` of the
+    households are at home only early in the morning (``EARLY``, 05:30–07:30):
+    a campaign must spread them over its days. An early household has one
+    resident (elderly, able or disabled: out in the fields from dawn); the
+    other home-visit households have one to three residents (2.25 on
+    average), at home any time or (one or two residents) from 09:00 to 14:00;
+    ``point_share`` of the households have residents for their village's
+    collection point, ``shuttle_share`` a resident to shuttle. Teams start at
+    05:00. Houses lie about ``spread_km`` from their village centre. Fixed
+    ``seed``: the same commune every time. Returns ``(Scenario, G)``."""
+    G = build_graph(size_km=size_km, seed=seed)
+    rng = random.Random(seed)
+    vill: list[Village] = []
+    for v in range(villages):
+        ang = 2 * math.pi * v / villages
+        r = size_km * rng.uniform(0.15, 0.35)
+        lon, lat = _lonlat(r * math.cos(ang), r * math.sin(ang))
+        vill.append(Village(f"V{v + 1}", f"Bản V{v + 1} (generated)", lon, lat))
+    conditions = ("bedridden", "disabled", "elderly", "postpartum", "able")
+    weights = (0.15, 0.2, 0.45, 0.1, 0.1)
+    hh: list[Household] = []
+    n_early = round(early_share * households)
+    early_ids = set(rng.sample(range(households), n_early))
+    kinds = ["home"] * households
+    others = [k for k in range(households) if k not in early_ids]
+    rng.shuffle(others)
+    n_point, n_shuttle = round(point_share * households), round(shuttle_share * households)
+    for k in others[:n_point]:
+        kinds[k] = "point"
+    for k in others[n_point:n_point + n_shuttle]:
+        kinds[k] = "shuttle"
+    resident_no = 0
+    for k in range(households):
+        village = vill[k % villages]
+        half = size_km / 2
+        vx = (village.lon - LON0) * KM_LON
+        vy = (village.lat - LAT0) * KM_LAT
+        x = max(-half, min(half, vx + rng.gauss(0, spread_km)))
+        y = max(-half, min(half, vy + rng.gauss(0, spread_km)))
+        lon, lat = _lonlat(x, y)
+        residents = []
+        if kinds[k] == "point":
+            people = rng.choice((2, 3, 4))
+        else:
+            people = 1 if k in early_ids or kinds[k] == "shuttle" else rng.choice((1, 2, 3, 3))
+        for _ in range(people):
+            resident_no += 1
+            if kinds[k] == "point":
+                cond, windows = "able", ()
+            elif k in early_ids:  # working in the fields from dawn: able-bodied or elderly
+                cond = rng.choices(("elderly", "able", "disabled"), (0.6, 0.3, 0.1))[0]
+                windows = (EARLY,)
+            else:
+                cond = rng.choices(conditions, weights)[0]
+                if kinds[k] == "home" and people <= 2:
+                    windows = rng.choice(((), (), (), (Window(9 * 3600, 14 * 3600),)))
+                else:
+                    windows = ()
+                if kinds[k] == "shuttle" and cond == "bedridden":
+                    cond = "elderly"
+            residents.append(Resident(f"E{resident_no:05d}", f"Generated {resident_no}",
+                                      cond, windows, kinds[k],  # type: ignore[arg-type]
+                                      rng.choice((0, 0, 7, 30))))
+        hh.append(Household(f"E-{k + 1:04d}", village.id, lon, lat, tuple(residents)))
+    team_list = tuple(
+        Team(id=f"T{t + 1}", name=f"Generated team {t + 1}", members=("A", "B", "C"),
+             motorbikes=2, kits=1, shift=Window(5 * 3600, 15 * 3600),
+             lunch=Window(11 * 3600, 13 * 3600), lunch_s=3600, max_work_s=9 * 3600 + 1800)
+        for t in range(teams))
+    sx, sy = _lonlat(0.0, 0.0)
+    scenario = Scenario(
+        name=f"Generated commune, {round(100 * early_share)} % early-morning-only "
+             f"({households} households)",
+        fictional=True, date=start, station=Station("Commune police (generated)", sx, sy),
+        villages=tuple(vill), households=tuple(hh), teams=team_list, roads="generated",
+        parameters=Parameters(time_limit_s=1.0, return_before_sunset=True),
+        source="generated", campaign=CampaignSettings(start=start))
+    return scenario, G

@@ -241,20 +241,18 @@ def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
     return ImportReport("imported", str(path), digest, new=len(new), same=len(valid) - len(new))
 
 
-def template_rows(conn: sqlite3.Connection | None, day: dt.date | None,
-                  home_residents: dict[str, list[str]],
+def template_rows(planned: list[tuple[str, str, str]], day: dt.date,
+                  residents: dict[str, list[str]],
                   readers: dict[str, tuple[str, str]] | None = None) -> list[list[str]]:
-    """Rows prefilled from the visits planned on ``day`` (outcome left blank):
-    one per home-visit resident of each planned household; with ``readers``
-    (resident id → (name or initials, village name)) each row also carries
-    the name, the village and the planned arrival (``READER_COLUMNS``)."""
-    if conn is None or day is None:
-        return []
+    """Rows prefilled from ``planned`` = ``(household, team, planned arrival)``
+    on ``day`` (outcome left blank): one per resident of each household planned
+    that day, whatever the mode (``residents``: household → resident ids
+    planned). With ``readers`` (resident id → (name or initials, village
+    name)) each row also carries the name, the village and the planned arrival
+    (``READER_COLUMNS``)."""
     rows = []
-    for hid, team, arrive in conn.execute(
-            "SELECT household_id, team_id, arrive FROM planned_visits "
-            "WHERE date = ? ORDER BY team_id, seq", (day.isoformat(),)):
-        for rid in home_residents.get(hid, []):
+    for hid, team, arrive in planned:
+        for rid in residents.get(hid, []):
             extra = list(readers.get(rid, ("", ""))) + [arrive] if readers is not None else []
             rows.append([day.isoformat(), team, hid, rid, "", ""] + extra)
     return rows

@@ -1,67 +1,118 @@
-"""Multi-day campaign planning: a rolling horizon of day plans.
+"""Multi-day campaign planning: every pending resident of every mode gets a day.
 
-Each working day, the households still pending (and allowed that day) go
-through the day planner's own parts (``visit_needs``, ``prefilter``,
-``build_problem``, an engine, ``build_plan``) with the teams working that day;
-the visited drop out and the next day starts. Travel matrices are computed
-ONCE for every home-visit household of the scenario (dry and, when needed,
-wet season) and sliced per day: shortest paths are never recomputed per day.
+Each working day has two steps:
 
-The objective, in order: everyone served by the deadline if possible (each day
-serves as many as fit: prizes dwarf travel), then the fewest days (days are
-filled greedily), then officer hours and travel (the engine's arc and span
-costs). Bedridden and long-waiting residents carry larger prizes, and the
-day's candidate clusters are seeded from the most urgent households, so they
-go earlier; households carried over from an unvisited plan get a bonus.
+1. **Day assignment** (``offer_day``): which households, and which of their
+   pending residents, are offered to the day planner that day;
+2. **The day planner** (``planner.day.plan.plan_day``, the same function as
+   ``plan.py day``) decides the routes; what it leaves out is carried to the
+   next working day.
 
-On large districts only a few candidate clusters per team go to the engine
-each day (``candidates_per_team`` households around a seed each), so that a
-day solves in about a second whatever the district's size.
+Travel matrices are computed ONCE for every site of the campaign (the
+station, every household, every candidate collection-point place of every
+village) and sliced per day through ``Workspace.matrices_for``: shortest paths
+are never recomputed per day.
 
-The lower bound on days: (total service + for each household the cheapest
-way in, i.e. ``max(Σ min arrival, Σ min departure)`` over the station and the
-other households) divided by the daily team capacity (shift, capped by the
-maximum working time and sunset, less lunch), counted over the actual working
-calendar. Units: seconds, metres, dates.
+How a household's pending residents are split (``parts``): the residents a home
+visit enrols (``planner.rules.home_residents``: home, bedridden auto, and the
+shuttle residents at home at the same time); its shuttle residents; its
+collection-point residents (mode point, and the other auto residents).
+
+The day assignment, in order:
+
+- **collection points** are scheduled per village, never before the working
+  day number ``notice_days`` (0 = the first day planned; the village's notice
+  and loudspeaker text are written for that date and handed out at least
+  ``notice_days`` working days ahead). A village has at most one point a day
+  (the day planner's rule) with at most ``room`` invited (the slot's size), so
+  the villages with the most sessions left go first, each day;
+- **shuttles** are offered in a fair share a day (their remaining number over
+  the days left, plus one) on days with a unit that has a seat;
+- **home visits** fill the rest of the day's budget (the teams' capacity times
+  ``OVERBOOK``, in work estimates calibrated on the days already planned,
+  ``Assigner.learn``). Households at home only in a narrow band (early
+  morning, evening, or a short window, ``band_of``) are spread over the days:
+  each day takes its share of each band (remaining in the band over the days
+  left), in one group per team (the most urgent and its nearest neighbours of
+  the band), before the others; then the most urgent (bedridden first, then
+  the longest waiting); a band beyond its share waits for its own days.
+  Beyond the budget nothing is offered, so that the day planner does not drop
+  a collection point for visits that fit another day.
+
+On large districts (more than 40 home visits a team) the home visits offered
+each day form one cluster per team: a band's group, or a seed (villages
+already begun first, then the villages with the most bedridden left, then the
+farthest from the station), filled with the open households of the same
+villages, nearest first. A day whose teams work less than ``REOFFER_BELOW``
+of their capacity is offered more and planned again, once; a day whose
+search found no routes at all (a busy machine) is solved again with a longer
+limit.
+
+The lower bound on days (``lower_bound``) is the larger of two bounds, both
+valid for any plan that follows the rules above: the **work bound**, the total
+necessary work (home-visit service, the point slots of the sessions each
+village needs, the shuttle boardings, plus the cheapest way into every site,
+twice for a shuttle: fetched and brought back) over the daily team capacity,
+counted on the working calendar; and the **point bound**, ``notice_days`` plus
+the sessions needed by the busiest village (one point a village a day).
+Units: seconds, metres, dates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from planner.campaign.calendar import Calendar
-from planner.day.needs import HOME_MODES, VisitNeed, visit_needs
-from planner.day.plan import build_plan
-from planner.day.problem import build_problem, prefilter
-from planner.domain import Household, Plan, Scenario, Team, Unserved
+from planner.day.plan import plan_day
+from planner.domain import (
+    CollectionPoint,
+    Household,
+    Plan,
+    Resident,
+    Scenario,
+    Team,
+    Unserved,
+    Village,
+)
+from planner.errors import PlannerError
 from planner.matrix import UNREACHABLE, TravelMatrices
 from planner.problem import RoutingProblem, Solution
-from planner.rules import day_limits
+from planner.rules import common_windows, day_limits, home_residents
 
-#: Prize added to a household that was planned before but not visited.
-PRIZE_CARRIED = 150_000
-#: Extra prize in a campaign by the household's most urgent condition: more than
-#: the visits a long bedside enrolment displaces, so that over a campaign the
-#: bedridden go first rather than last (the day planner alone maximises visits).
-PRIZE_URGENT = {"bedridden": 2_000_000, "disabled": 1_200_000, "postpartum": 1_000_000,
-                "elderly": 0, "able": 0}
-#: Households of one prize class are seeded together.
-PRIZE_CLASS = 500_000
-#: Working days in a row with nothing servable before the planner gives up.
+#: The day's offer, in estimated work, over the teams' capacity.
+OVERBOOK = 1.1
+#: A day whose teams work less than this share of their capacity is offered
+#: more (the budget times ``REOFFER_BOOST``) and planned again, once.
+REOFFER_BELOW = 0.92
+REOFFER_BOOST = 1.3
+#: A day whose search found no routes at all is solved again with this many
+#: times the time limit (under load, the wall-clock guard may cut a search short).
+RETRY_FACTOR = 4
+#: Working days in a row with nothing served before the planner gives up.
 STALL_DAYS = 10
+#: Unserved codes that mean "not today": the resident stays pending.
+CAPACITY_CODES = frozenset({"no_capacity", "point_not_opened", "point_full", "closed_wet"})
+#: Narrow bands: at home only before ``EARLY_END_S``, only after
+#: ``EVENING_START_S``, or for at most ``SHORT_WINDOW_S`` in all.
+EARLY_END_S = 10 * 3600
+EVENING_START_S = 15 * 3600
+SHORT_WINDOW_S = 3 * 3600
+CONDITION_RANK = ("bedridden", "disabled", "postpartum", "elderly", "able")
 
 Solver = Callable[[RoutingProblem, float, int], Solution]
 
 
 @dataclass(frozen=True)
 class PendingVisit:
-    """A household still to visit: ``household.residents`` holds only the
-    residents still pending; not before ``earliest``; ``attempts`` visits made
-    already without finishing; ``carried`` when it was planned and not visited."""
+    """A household still to serve: ``household.residents`` holds only the
+    residents still pending (any mode); not before ``earliest``; ``attempts``
+    visits made already without finishing; ``carried`` when it was planned
+    and no outcome was recorded."""
 
     household: Household
     earliest: dt.date | None = None
@@ -69,27 +120,64 @@ class PendingVisit:
     carried: bool = False
 
 
+def candidate_places(scenario: Scenario) -> list[CollectionPoint]:
+    """Every place where a village's collection point may open (its
+    ``points``, else its centre, as ``planner.day.needs.choose_place``)."""
+    return [p for v in scenario.villages
+            for p in (v.points or (CollectionPoint(v.name, v.lon, v.lat),))]
+
+
+def campaign_sites(scenario: Scenario) -> list[tuple[float, float]]:
+    """(lon, lat) of every site of a campaign: the station first, every
+    household, every candidate collection-point place (no duplicates)."""
+    coords = [(scenario.station.lon, scenario.station.lat)]
+    coords += [(h.lon, h.lat) for h in scenario.households]
+    coords += [(p.lon, p.lat) for p in candidate_places(scenario)]
+    return list(dict.fromkeys(coords))
+
+
+def slice_matrices(m: TravelMatrices, rows: list[int]) -> TravelMatrices:
+    """The matrices restricted to ``rows`` (global rows), in that order."""
+    idx = np.asarray(rows, dtype=np.int64)
+    grid = np.ix_(idx, idx)
+    return TravelMatrices(travel_s=m.travel_s[grid], distance_m=m.distance_m[grid],
+                          drive_m=m.drive_m[grid], access=tuple(m.access[i] for i in rows),
+                          profile=m.profile, season=m.season)
+
+
 @dataclass
 class Workspace:
-    """Matrices for every home-visit household of a scenario, computed once.
+    """Travel matrices for every site of a campaign, computed once.
 
-    Site 0 is the station; ``site_of[household id]`` is a household's row.
-    ``matrices[season]`` holds ``TravelMatrices`` for the seasons asked for.
-    Picklable (no graph inside), so it can be shipped to Dask workers.
+    ``row_of[(lon, lat)]`` is a site's row; row 0 the station.
+    ``matrices[season]`` holds ``TravelMatrices`` for the seasons computed
+    (dry always, wet when asked). Picklable (no graph inside), so it can be
+    shipped to Dask workers.
     """
 
     scenario: Scenario
-    site_of: dict[str, int]
+    row_of: dict[tuple[float, float], int]
     matrices: dict[str, TravelMatrices]
-    dry_reachable: frozenset[int] = frozenset()
+    approach_s: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
-    def season_matrices(self, season: str) -> TravelMatrices:
-        return self.matrices[season]
+    def matrices_for(self, coords: list[tuple[float, float]], season: str) -> TravelMatrices:
+        """The ``planner.day.plan.MatricesFor`` of the day planner: a slice."""
+        try:
+            rows = [self.row_of[c] for c in coords]
+        except KeyError as exc:
+            raise PlannerError(f"site {exc.args[0]} is not in the campaign's matrices "
+                               "(a bug; please report it)") from None
+        if season not in self.matrices:
+            raise PlannerError(f"no {season}-season matrices in this campaign (a bug)")
+        return slice_matrices(self.matrices[season], rows)
 
+    def row(self, lon: float, lat: float) -> int:
+        return self.row_of[(lon, lat)]
 
-def home_households(scenario: Scenario) -> list[Household]:
-    """Households with at least one resident needing a home visit (home/auto)."""
-    return [h for h in scenario.households if any(r.mode in HOME_MODES for r in h.residents)]
+    def place_approach_s(self, village: Village) -> int:
+        """The cheapest way (s) into any candidate point place of ``village``."""
+        places = village.points or (CollectionPoint(village.name, village.lon, village.lat),)
+        return int(min(self.approach_s[self.row(c.lon, c.lat)] for c in places))
 
 
 def build_workspace(scenario: Scenario, G, table=None,
@@ -97,7 +185,8 @@ def build_workspace(scenario: Scenario, G, table=None,
     """Compute the travel matrices of a whole campaign once.
 
     ``seasons`` defaults to the scenario's season, plus wet when the calendar
-    has wet days.
+    has wet days; dry is always computed (the day planner explains wet-season
+    closures with it).
     """
     from planner.matrix import travel_matrices
     from planner.speeds import load_speed_table
@@ -106,151 +195,223 @@ def build_workspace(scenario: Scenario, G, table=None,
     params = scenario.parameters
     if seasons is None:
         seasons = (params.season,)
-        if scenario.campaign and scenario.campaign.wet_days and "wet" not in seasons:
+        if scenario.campaign and scenario.campaign.wet_days:
             seasons += ("wet",)
-    households = home_households(scenario)
-    sites = [(scenario.station.lon, scenario.station.lat)] + [(h.lon, h.lat) for h in households]
+    sites = campaign_sites(scenario)
     matrices = {s: travel_matrices(G, sites, s, table, params.walk_offroad_m,
                                    params.walk_limit_m, params.walk_detour_factor)
-                for s in dict.fromkeys(seasons)}
-    dry_reachable: frozenset[int] = frozenset()
-    if "wet" in matrices:
-        dry = matrices.get("dry") or travel_matrices(
-            G, sites, "dry", table, params.walk_offroad_m, params.walk_limit_m,
-            params.walk_detour_factor)
-        dry_reachable = frozenset(i for i in range(len(sites))
-                                  if dry.travel_s[0, i] < UNREACHABLE and dry.access[i].reachable)
-    return Workspace(scenario=scenario, site_of={h.id: k + 1 for k, h in enumerate(households)},
-                     matrices=matrices, dry_reachable=dry_reachable)
+                for s in dict.fromkeys(("dry",) + tuple(seasons))}
+    travel = matrices["dry"].travel_s.astype(np.float64)
+    travel[travel >= UNREACHABLE] = np.inf
+    np.fill_diagonal(travel, np.inf)
+    approach = travel.min(axis=0)
+    approach[~np.isfinite(approach)] = 0
+    return Workspace(scenario=scenario, row_of={c: k for k, c in enumerate(sites)},
+                     matrices=matrices, approach_s=approach.astype(np.int64))
 
 
-def star_slice(m: TravelMatrices, sites: list[int]) -> TravelMatrices:
-    """Like ``slice_matrices`` but only trips from and to the station (row and
-    column 0) are filled, the rest are zeros: what ``prefilter`` reads, cheap
-    for thousands of sites (``np.zeros`` pages stay untouched)."""
-    idx = np.asarray(sites, dtype=np.int64)
-    n = len(idx)
-    out = []
-    for full in (m.travel_s, m.distance_m, m.drive_m):
-        part = np.zeros((n, n), dtype=np.int64)
-        part[0, :] = full[0, idx]
-        part[:, 0] = full[idx, 0]
-        out.append(part)
-    return TravelMatrices(travel_s=out[0], distance_m=out[1], drive_m=out[2],
-                          access=tuple(m.access[i] for i in sites), profile=m.profile,
-                          season=m.season)
+# --- what a household still needs ------------------------------------------------
 
 
-def slice_matrices(m: TravelMatrices, sites: list[int]) -> TravelMatrices:
-    """The matrices restricted to ``sites`` (global rows), in that order."""
-    idx = np.asarray(sites, dtype=np.int64)
-    grid = np.ix_(idx, idx)
-    return TravelMatrices(travel_s=m.travel_s[grid], distance_m=m.distance_m[grid],
-                          drive_m=m.drive_m[grid], access=tuple(m.access[i] for i in sites),
-                          profile=m.profile, season=m.season)
+@dataclass(frozen=True)
+class Parts:
+    """A household's pending residents by the way they are reached."""
+
+    home: tuple[Resident, ...]
+    shuttle: tuple[Resident, ...]
+    point: tuple[Resident, ...]
+
+
+def parts(h: Household) -> Parts:
+    """Split ``h``'s residents as the day planner will reach them (module docstring)."""
+    visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
+                for r in h.residents)
+    home = home_residents(h) if visit else ()
+    ids = {r.id for r in home}
+    shuttle = tuple(r for r in h.residents if r.mode == "shuttle" and r.id not in ids)
+    point = tuple(r for r in h.residents if r.mode in ("point", "auto") and r.id not in ids)
+    return Parts(home, shuttle, point)
+
+
+def band_of(residents: tuple[Resident, ...]) -> str:
+    """``early``, ``evening``, ``short`` or ``open``: when these residents are
+    at home together (``open``: any time, or long windows)."""
+    windows = common_windows(residents)
+    if not windows:
+        return "open"
+    if all(w.end_s <= EARLY_END_S for w in windows):
+        return "early"
+    if all(w.start_s >= EVENING_START_S for w in windows):
+        return "evening"
+    if sum(w.length_s for w in windows) <= SHORT_WINDOW_S:
+        return "short"
+    return "open"
+
+
+def _urgency(residents: tuple[Resident, ...]) -> tuple[int, int]:
+    """Sort key: most urgent condition first, then the longest waiting."""
+    worst = min((CONDITION_RANK.index(r.condition) for r in residents), default=4)
+    return worst, -max((r.waiting_days for r in residents), default=0)
+
+
+def point_room(scenario: Scenario) -> int:
+    """How many residents one collection-point slot takes (as the day planner)."""
+    p = scenario.parameters
+    return max(1, int((p.point_max_slot_s - p.point_setup_s)
+                      // max(1.0, p.point_per_person_s * p.point_attendance)))
+
+
+def home_service_s(scenario: Scenario, residents: tuple[Resident, ...]) -> int:
+    p = scenario.parameters
+    return p.household_setup_s + sum(p.service_for(r.condition) for r in residents)
+
+
+def shuttle_work_s(ws: Workspace, h: Household) -> int:
+    """A shuttle's unit time: there and back twice, four boardings."""
+    m = ws.matrices["dry"].travel_s
+    row = ws.row(h.lon, h.lat)
+    trip = int(min(UNREACHABLE, m[0, row])) + int(min(UNREACHABLE, m[row, 0]))
+    return 2 * trip + 4 * ws.scenario.parameters.board_s
+
+
+def session_s(scenario: Scenario, people: int) -> int:
+    """A collection point's slot for ``people`` invited (set-up included)."""
+    p = scenario.parameters
+    return p.point_setup_s + int(round(p.point_per_person_s * p.point_attendance * people))
+
+
+# --- one day ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class DayPlan:
     """One planned day: the plan, the day's scenario (its households hold only
-    pending residents; render ``plan`` with it), and who was visited by whom."""
+    the residents offered that day; render ``plan`` with it), who was served
+    (resident id → ``(route name, how)``, how = home, shuttle or point), and
+    the households offered."""
 
     date: dt.date
     season: str
     plan: Plan
     scenario: Scenario
-    visited: dict[str, str]
+    served: dict[str, tuple[str, str]]
     pending_before: int
 
+    @property
+    def visited(self) -> dict[str, str]:
+        """Household id → the team that served some of its residents."""
+        res = {r.id: h.id for h in self.scenario.households for r in h.residents}
+        out: dict[str, str] = {}
+        for rid, (route, _how) in self.served.items():
+            out.setdefault(res[rid], route.split("-")[0] if route else route)
+        return out
 
-def select_candidates(kept: list[tuple[int, VisitNeed]], m: TravelMatrices, teams: int,
-                      per_team: int) -> tuple[list[tuple[int, VisitNeed]], int]:
-    """Clusters of candidates for one day when there are too many to solve at once.
+    @property
+    def point_sessions(self) -> list[dict]:
+        """The collection points opened that day: village, place, team, opens,
+        closes (clock s), invited households."""
+        out: dict[tuple[str, str], dict] = {}
+        for r in self.plan.routes:
+            for s in r.stops:
+                if s.kind != "point":
+                    continue
+                key = (s.village, r.team)
+                if key in out:  # one session interrupted by lunch
+                    seen = out[key]
+                    seen["opens_s"] = min(seen["opens_s"], s.opens_s)
+                    seen["closes_s"] = max(seen["closes_s"], s.depart_s)
+                    seen["households"] += [h for h in s.households
+                                           if h not in seen["households"]]
+                    continue
+                out[key] = {"village": s.village, "place": s.place, "team": r.team,
+                            "opens_s": s.opens_s, "closes_s": s.depart_s,
+                            "households": list(s.households)}
+        return list(out.values())
 
-    For each team: a seed (the most urgent prize class, then the farthest round
-    trip from the station) and the ``per_team`` households nearest to it (round
-    trip from the seed). Returns the chosen visits (in ``kept`` order) and how
-    many were left for later days.
-    """
-    if len(kept) <= per_team * max(1, teams):
-        return kept, 0
-    sites = np.array([s for s, _ in kept], dtype=np.int64)
-    prize_class = np.array([n.prize // PRIZE_CLASS for _, n in kept], dtype=np.int64)
-    round_trip = m.travel_s[0, sites] + m.travel_s[sites, 0]
-    order = np.lexsort((-round_trip, -prize_class))
-    free = np.ones(len(kept), dtype=bool)
-    for _ in range(max(1, teams)):
-        seeds = order[free[order]]
-        if len(seeds) == 0:
-            break
-        seed = sites[seeds[0]]
-        near = (m.travel_s[seed, sites] + m.travel_s[sites, seed]).astype(np.float64)
-        near[~free] = np.inf
-        chosen = np.argsort(near, kind="stable")[:per_team]
-        free[chosen[np.isfinite(near[chosen])]] = False
-    picked = [kv for kv, f in zip(kept, free, strict=True) if not f]
-    return picked, int(free.sum())
+
+def served_residents(plan: Plan, scenario: Scenario) -> dict[str, tuple[str, str]]:
+    """Resident id → ``(route name, how)`` for everyone ``plan`` enrols: a home
+    visit enrols ``home_residents``; a shuttle its passengers; a collection
+    point its invited households' point and auto residents (autos not visited
+    at home that day)."""
+    by_id = {h.id: h for h in scenario.households}
+    home = {s.household for r in plan.routes for s in r.stops
+            if s.kind == "visit" and s.household}
+    out: dict[str, tuple[str, str]] = {}
+    for route in plan.routes:
+        for s in route.stops:
+            if s.kind == "visit" and s.household in by_id:
+                for res in home_residents(by_id[s.household]):
+                    out[res.id] = (route.name, "home")
+            elif s.kind == "pickup" and s.place == "home":
+                for rid in s.passengers:
+                    out.setdefault(rid, (route.name, "shuttle"))
+            elif s.kind == "point":
+                for hid in s.households:
+                    h = by_id.get(hid)
+                    if h is None:
+                        continue
+                    for res in h.residents:
+                        if res.mode == "point" or (res.mode == "auto" and hid not in home):
+                            out.setdefault(res.id, (route.name, "point"))
+    return out
+
+
+def day_scenario(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
+                 households: list[Household], season: str, start: dt.date,
+                 service_scale: float = 1.0) -> Scenario:
+    """The scenario of one campaign day: its date, teams on duty, the
+    households offered (with the residents offered), the season, and each
+    resident's waiting days grown by the calendar days since ``start``.
+    ``service_scale`` multiplies every service time (Monte Carlo)."""
+    sc = ws.scenario
+    waited = max(0, (day - start).days)
+    offered = tuple(replace(h, residents=tuple(replace(r, waiting_days=r.waiting_days + waited)
+                                                for r in h.residents)) for h in households)
+    params = replace(sc.parameters, season=season)  # type: ignore[arg-type]
+    if service_scale != 1.0:
+        def scale(s: int) -> int:
+            return max(60, int(round(s * service_scale)))
+        params = replace(params, service_s=tuple((c, scale(s)) for c, s in params.service_s),
+                         point_per_person_s=scale(params.point_per_person_s),
+                         office_service_s=scale(params.office_service_s))
+    return replace(sc, date=day, teams=teams, households=offered, parameters=params)
+
+
+def plan_one_day(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
+                 offered: list[Household], season: str, time_limit_s: float, seed: int,
+                 solver: Solver | None = None, start: dt.date | None = None,
+                 service_scale: float = 1.0, pending_before: int = 0) -> DayPlan:
+    """Plan ``day`` for ``teams`` through ``plan_day`` over the ``offered``
+    households (each with the residents offered that day)."""
+    day_sc = day_scenario(ws, day, teams, offered, season, start or day, service_scale)
+    plan, _, _ = plan_day(day_sc, time_limit_s=time_limit_s, seed=seed,
+                          matrices_for=ws.matrices_for, solve_fn=solver)
+    served = served_residents(plan, day_sc)
+    return DayPlan(date=day, season=season, plan=plan, scenario=day_sc, served=served,
+                   pending_before=pending_before)
 
 
 def default_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solution:
-    """The day planner's engine (PyVRP + OR-Tools side by side, two cores)."""
+    """The day planner's engine (two searches side by side, two cores)."""
     from planner.engine import solve
 
     return solve(problem, time_limit_s=time_limit_s, seed=seed)
 
 
 def fast_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solution:
-    """PyVRP routes repaired and improved by OR-Tools, in this process only
-    (for sweeps: Dask workers may not start processes of their own)."""
-    from planner.engine import solve_hybrid
+    """One search in this process only (for sweeps: Dask workers may not start
+    processes of their own): PyVRP routes improved by OR-Tools for home
+    visits; OR-Tools from local cheapest insertion with shuttles or points."""
+    from planner.engine import EXTRAS_SEARCHES, GUARD_FACTOR, solve_hybrid, solve_plain
 
+    if problem.has_extras:  # a work limit; the wall-clock guard as generous as solve's
+        return solve_plain(problem, time_limit_s, seed, GUARD_FACTOR * time_limit_s,
+                           EXTRAS_SEARCHES[0])
     return solve_hybrid(problem, time_limit_s=time_limit_s, seed=seed)
 
 
-def plan_one_day(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
-                 today: list[PendingVisit], season: str, time_limit_s: float, seed: int,
-                 solver: Solver = default_solver, candidates_per_team: int = 14,
-                 service_factor: dict[str, float] | None = None) -> DayPlan:
-    """Plan ``day`` for ``teams`` over the households of ``today``.
-
-    ``service_factor`` multiplies a household's service time (Monte Carlo).
-    """
-    sc = ws.scenario
-    day_sc = replace(sc, date=day, teams=teams,
-                     households=tuple(p.household for p in today),
-                     parameters=replace(sc.parameters, season=season))  # type: ignore[arg-type]
-    needs, skipped = visit_needs(day_sc)
-    by_id = {p.household.id: p for p in today}
-    adjusted = []
-    for n in needs:
-        p = by_id[n.household.id]
-        service = n.service_s
-        if service_factor is not None:
-            service = max(60, int(round(service * service_factor.get(n.household.id, 1.0))))
-        urgent = max((PRIZE_URGENT[r.condition] for r in p.household.residents), default=0)
-        adjusted.append(replace(n, service_s=service,
-                                prize=n.prize + urgent + (PRIZE_CARRIED if p.carried else 0)))
-    m = ws.season_matrices(season)
-    idx = [0] + [ws.site_of[n.household.id] for n in adjusted]
-    local = star_slice(m, idx)
-    dry_reachable = {k for k, g in enumerate(idx) if g in ws.dry_reachable} \
-        if season == "wet" else None
-    kept_local, unserved = prefilter(day_sc, adjusted, local, dry_reachable)
-    kept = [(idx[site], need) for site, need in kept_local]
-    kept, later = select_candidates(kept, m, len(teams), candidates_per_team)
-    problem = build_problem(day_sc, kept, m)
-    solution = solver(problem, time_limit_s, seed)
-    plan = build_plan(day_sc, kept, problem, solution, m, [], time_limit_s, seed)
-    visited = {s.household: r.team for r in plan.routes for s in r.stops
-               if s.kind == "visit" and s.household}
-    left = len(today) - len(visited)
-    notes = list(plan.notes)
-    notes.append(f"Campaign day: {len(visited)} households visited; {left} pending households "
-                 "wait for later days (see campaign.json).")
-    day_unserved = tuple(u for u in list(skipped) + unserved if u.code != "not_home_visit")
-    plan = replace(plan, unserved=day_unserved, notes=tuple(notes))
-    return DayPlan(date=day, season=season, plan=plan, scenario=day_sc, visited=visited,
-                   pending_before=len(today))
+# --- the day assignment ----------------------------------------------------------
 
 
 def team_capacity_s(scenario: Scenario, team: Team, day: dt.date) -> int:
@@ -260,20 +421,275 @@ def team_capacity_s(scenario: Scenario, team: Team, day: dt.date) -> int:
     return max(0, min(end - start, team.max_work_s) - (team.lunch_s if team.lunch else 0))
 
 
+@dataclass
+class Assigner:
+    """The day assignment's view of what is left (see the module docstring).
+
+    ``first_point_day``: the index of the first working day on which a
+    collection point may open; ``days_left`` estimates the working days left
+    for spreading (the lower bound's days less the days planned).
+    """
+
+    ws: Workspace
+    first_point_day: int
+    days_left: Callable[[int], int]
+    fixed: dict[dt.date, dict[str, frozenset[str]]] = field(default_factory=dict)
+    #: real work over estimated work on the days planned so far (``learn``)
+    calibration: float = 1.0
+    #: home-visit households per village at the start
+    village_size: dict[str, int] = field(default_factory=dict)
+
+    def learn(self, day: DayPlan) -> None:
+        """Compare the day's real work (routes less lunch) with the estimates
+        of what it served; later budgets use the running ratio."""
+        sc = self.ws.scenario
+        estimated = 0.0
+        for h in day.scenario.households:
+            pt = parts(h)
+            if pt.home and any(r.id in day.served for r in pt.home):
+                estimated += self._home_work(h, pt.home)
+            if pt.shuttle and any(r.id in day.served for r in pt.shuttle):
+                estimated += shuttle_work_s(self.ws, h)
+        for session in day.point_sessions:
+            people = sum(1 for h in day.scenario.households if h.id in session["households"]
+                         for r in h.residents if day.served.get(r.id, ("", ""))[1] == "point")
+            estimated += session_s(sc, people) \
+                + self.ws.place_approach_s(sc.village(session["village"]))
+        real = sum(r.duration_s - sum(s.depart_s - s.arrive_s for s in r.stops
+                                      if s.kind == "break") for r in day.plan.routes)
+        if estimated > 0 and real > 0:
+            self.calibration = 0.5 * self.calibration + 0.5 * max(0.5, min(3.0, real / estimated))
+
+    def _fixed_later(self, day: dt.date) -> set[str]:
+        return {hid for d, villages in self.fixed.items() if d > day
+                for hids in villages.values() for hid in hids}
+
+    def _home_work(self, h: Household, residents: tuple[Resident, ...]) -> int:
+        return home_service_s(self.ws.scenario, residents) \
+            + int(1.5 * self.ws.approach_s[self.ws.row(h.lon, h.lat)])
+
+    def offer(self, n: int, pending: list[PendingVisit], teams: tuple[Team, ...],
+              day: dt.date, boost: float = 1.0) -> list[Household]:
+        """The households (with the residents offered) for working day ``n``."""
+        sc = self.ws.scenario
+        capacity = sum(team_capacity_s(sc, t, day) for t in teams)
+        budget = boost * OVERBOOK * capacity / self.calibration
+        left = max(1, self.days_left(n))
+        chosen: dict[str, list[Resident]] = {}
+        by_id = {p.household.id: p.household for p in pending}
+        split = {hid: parts(h) for hid, h in by_id.items()}
+        used = 0.0
+        # 1. collection points: one session a village, the busiest villages
+        # first; a session already announced keeps its date and invited
+        kit = any(t.kits for t in teams)
+        announced = self.fixed.get(day, {}) if kit else {}
+        if announced:  # a promise to the villages: the day is not overbooked
+            budget = min(budget, capacity / self.calibration)
+        for v, hids in announced.items():
+            invited = [hid for hid in sorted(hids & set(split)) if split[hid].point]
+            for hid in invited:
+                chosen.setdefault(hid, []).extend(split[hid].point)
+            if invited:
+                used += session_s(sc, sum(len(split[h].point) for h in invited)) \
+                    + self.ws.place_approach_s(sc.village(v))
+        later = self._fixed_later(day)
+        if n >= self.first_point_day and kit:
+            room = point_room(sc)
+            villages: dict[str, list[Household]] = {}
+            for hid, pt in split.items():
+                v = by_id[hid].village_id
+                if pt.point and hid not in later and v not in announced:
+                    villages.setdefault(v, []).append(by_id[hid])
+            def people(v: str) -> int:
+                return sum(len(split[h.id].point) for h in villages[v])
+            order = sorted(villages, key=lambda v: (-math.ceil(people(v) / room), -people(v), v))
+            for k, v in enumerate(order):
+                households = sorted(villages[v], key=lambda h: (_urgency(split[h.id].point),
+                                                                h.id))
+                invited, count = [], 0
+                for h in households:
+                    size = len(split[h.id].point)
+                    if count + size <= room:
+                        invited.append(h)
+                        count += size
+                if not invited:
+                    continue
+                trip = self.ws.place_approach_s(sc.village(v))
+                cost = session_s(sc, count) + trip
+                if k > 0 and used + cost > budget:
+                    break
+                used += cost
+                for h in invited:
+                    chosen.setdefault(h.id, []).extend(split[h.id].point)
+        # 2. shuttles: a fair share a day
+        seats = sc.parameters.seats_per_motorbike > 0 and any(t.motorbikes > 1 for t in teams)
+        shuttles = sorted((hid for hid, pt in split.items() if pt.shuttle),
+                          key=lambda hid: (_urgency(split[hid].shuttle), hid))
+        if seats and shuttles:
+            share = math.ceil(len(shuttles) / left) + 1
+            for hid in shuttles[:share]:
+                used += shuttle_work_s(self.ws, by_id[hid])
+                chosen.setdefault(hid, []).extend(split[hid].shuttle)
+        # 3. home visits: each narrow band's share first, then the most urgent
+        home = [hid for hid, pt in split.items() if pt.home]
+        if home and any(t.kits for t in teams):
+            for hid in self._home_choice(home, split, by_id, budget - used, left, len(teams)):
+                chosen.setdefault(hid, []).extend(split[hid].home)
+        out = []
+        for p in pending:
+            if p.household.id in chosen:
+                ids = {r.id for r in chosen[p.household.id]}
+                out.append(replace(p.household, residents=tuple(
+                    r for r in p.household.residents if r.id in ids)))
+        return out
+
+    def _home_choice(self, home: list[str], split: dict[str, Parts],
+                     by_id: dict[str, Household], budget: float, left: int,
+                     teams: int) -> list[str]:
+        """Home visits within ``budget`` s: narrow bands' shares first."""
+        work = {hid: self._home_work(by_id[hid], split[hid].home) for hid in home}
+        bands: dict[str, list[str]] = {}
+        for hid in home:
+            bands.setdefault(band_of(split[hid].home), []).append(hid)
+        for members in bands.values():
+            members.sort(key=lambda hid: (_urgency(split[hid].home), hid))
+        if sum(work.values()) <= budget:
+            return sorted(home)
+        groups = [g for b, m in bands.items() if b != "open"
+                  for g in self._band_groups(m, by_id, math.ceil(len(m) / left), teams)]
+        first = [hid for g in groups for hid in g]
+        owed = set(first)
+        # then the open households by urgency; a narrow band beyond its share last
+        rest = sorted((hid for hid in home if hid not in owed),
+                      key=lambda hid: (band_of(split[hid].home) != "open",
+                                       _urgency(split[hid].home), hid))
+        if len(home) <= 40 * max(1, teams):  # a commune: by priority
+            picked, used = [], 0.0
+            for hid in first + rest:
+                if used + work[hid] > budget and picked:
+                    if hid in first:
+                        continue
+                    break
+                picked.append(hid)
+                used += work[hid]
+            return picked
+        # clusters take the open households near their seeds; a narrow band
+        # beyond its share waits for its own days
+        rest = [hid for hid in rest if band_of(split[hid].home) == "open"]
+        return self._clusters(groups, rest, work, by_id, budget, teams)
+
+    def _band_groups(self, members: list[str], by_id: dict[str, Household], owed: int,
+                     teams: int) -> list[list[str]]:
+        """``owed`` households of one narrow band (``members``, most urgent
+        first) in one group per team: the most urgent left, then those nearest
+        to it (round trip), so that a team can chain them in the band's hours."""
+        m = self.ws.matrices["dry"].travel_s
+        rows = {hid: self.ws.row(by_id[hid].lon, by_id[hid].lat) for hid in members}
+        free = list(members)
+        per_team = math.ceil(owed / max(1, teams))
+        groups: list[list[str]] = []
+        count = 0
+        while free and count < owed:
+            seed = free.pop(0)
+            group = sorted(free, key=lambda h: int(m[rows[seed], rows[h]])
+                           + int(m[rows[h], rows[seed]]))[:min(per_team, owed - count) - 1]
+            groups.append([seed] + group)
+            count += len(group) + 1
+            free = [h for h in free if h not in group]
+        return groups
+
+    def _clusters(self, groups: list[list[str]], rest: list[str], work: dict[str, int],
+                  by_id: dict[str, Household], budget: float, teams: int) -> list[str]:
+        """One cluster per team, within the team's share of ``budget``: a narrow
+        band's group (``groups``) first, or a seed (villages already begun, to
+        finish them and leave no scattered remnants; the villages with the
+        most bedridden left; the farthest from the station first, the near
+        ones being cheap to reach at the end); then the open households of
+        the same villages, nearest first, then the nearest others."""
+        m = self.ws.matrices["dry"].travel_s
+        first = [hid for g in groups for hid in g]
+        ids = first + rest
+        index = {hid: k for k, hid in enumerate(ids)}
+        rows = np.array([self.ws.row(by_id[h].lon, by_id[h].lat) for h in ids], dtype=np.int64)
+        village = [by_id[h].village_id for h in ids]
+        free = np.ones(len(ids), dtype=bool)
+        share = budget / max(1, teams)
+        left: dict[str, int] = {}
+        frail: dict[str, int] = {}
+        for h, v in zip(ids, village, strict=True):
+            left[v] = left.get(v, 0) + 1
+            frail[v] = frail.get(v, 0) + any(r.condition == "bedridden"
+                                             for r in by_id[h].residents)
+        begun = np.array([left[v] < self.village_size.get(v, left[v]) for v in village])
+        bedridden = np.array([frail[v] for v in village], dtype=np.float64)
+        far = (m[0, rows] + m[rows, 0]).astype(np.float64)
+        owed = np.zeros(len(ids), dtype=bool)
+        owed[:len(first)] = True
+        seed_order = np.lexsort((-far, -bedridden, ~begun))
+        seed_order = seed_order[~owed[seed_order]]
+        picked: list[str] = []
+        for t in range(max(1, teams)):
+            if t < len(groups):
+                anchor = [index[h] for h in groups[t]]
+            else:
+                seeds = seed_order[free[seed_order]]
+                if len(seeds) == 0:
+                    break
+                anchor = [int(seeds[0])]
+            used = 0.0
+            for k in anchor:
+                free[k] = False
+                used += work[ids[k]]
+                picked.append(ids[k])
+            here = {village[k] for k in anchor}
+            near = np.min([(m[rows[k], rows] + m[rows, rows[k]]).astype(np.float64)
+                           for k in anchor], axis=0)
+            near += np.array([0.0 if v in here else 1e7 for v in village])
+            near[~free | owed] = np.inf
+            for k in np.argsort(near, kind="stable"):
+                if not np.isfinite(near[k]):
+                    break
+                if used + work[ids[k]] > share and used > 0:
+                    if used >= share:
+                        break
+                    continue
+                free[k] = False
+                used += work[ids[k]]
+                picked.append(ids[k])
+        # groups beyond the teams still go today (the day planner places them)
+        picked += [ids[k] for k in range(len(first)) if free[k]]
+        return picked
+
+
+def busy_share(day: DayPlan, teams: tuple[Team, ...], scenario: Scenario) -> float:
+    """The teams' working time (routes less lunch) over their capacity that day."""
+    capacity = sum(team_capacity_s(scenario, t, day.date) for t in teams)
+    real = sum(r.duration_s - sum(s.depart_s - s.arrive_s for s in r.stops if s.kind == "break")
+               for r in day.plan.routes if r.unit == "")
+    return real / capacity if capacity else 1.0
+
+
+# --- the lower bound -------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class LowerBound:
-    """A lower bound on the campaign's working days.
+    """A lower bound on the campaign's working days (module docstring).
 
-    ``work_s`` = ``service_s`` + ``travel_s`` (the cheapest way into each
-    household); ``days`` is the least number of working days whose summed team
-    capacity reaches ``work_s``; ``days_exact`` is ``work_s`` over the mean
-    daily capacity of those days.
+    ``work_s`` = ``service_s`` + ``travel_s``; ``work_days`` is the least
+    number of working days whose summed team capacity reaches ``work_s``
+    (``days_exact``: ``work_s`` over the mean daily capacity of those days);
+    ``point_days`` is ``notice_days`` plus the sessions of the busiest
+    village (0 without points); ``days`` the larger of the two.
     """
 
     service_s: int
     travel_s: int
     households: int
-    days: int
+    residents: dict[str, int]
+    sessions: int
+    work_days: int
+    point_days: int
     days_exact: float
     mean_daily_capacity_s: float
 
@@ -281,26 +697,51 @@ class LowerBound:
     def work_s(self) -> int:
         return self.service_s + self.travel_s
 
+    @property
+    def days(self) -> int:
+        return max(self.work_days, self.point_days)
+
+
+def residents_by_mode(households) -> dict[str, int]:
+    """Residents per mode (home, shuttle, point, auto) of ``households``."""
+    out = {"home": 0, "shuttle": 0, "point": 0, "auto": 0}
+    for h in households:
+        for r in h.residents:
+            out[r.mode] += 1
+    return out
+
 
 def lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
-                start: dt.date, season: str | None = None) -> LowerBound:
-    """The lower bound on days for serving ``pending`` (servable ones only)."""
+                start: dt.date, notice_days: int = 0) -> LowerBound:
+    """The lower bound on days for serving every resident of ``pending``."""
     sc = ws.scenario
-    season = season or sc.parameters.season
-    day_sc = replace(sc, households=tuple(p.household for p in pending))
-    needs, _ = visit_needs(day_sc)
-    m = ws.season_matrices(season)
-    sites = np.array([0] + [ws.site_of[n.household.id] for n in needs], dtype=np.int64)
-    service = sum(n.service_s for n in needs)
-    travel = 0
-    if len(sites) > 1:
-        sub = m.travel_s[np.ix_(sites, sites)].astype(np.float64)
-        sub[sub >= UNREACHABLE] = np.inf
-        np.fill_diagonal(sub, np.inf)
-        min_in = sub[:, 1:].min(axis=0)
-        min_out = sub[1:, :].min(axis=1)
-        min_in, min_out = min_in[np.isfinite(min_in)], min_out[np.isfinite(min_out)]
-        travel = int(max(min_in.sum(), min_out.sum()))
+    p = sc.parameters
+    room = point_room(sc)
+    service = travel = 0
+    people: dict[str, int] = {}
+    autos = 0
+    for pv in pending:
+        h = pv.household
+        pt = parts(h)
+        row = ws.row(h.lon, h.lat)
+        if pt.home:
+            service += home_service_s(sc, pt.home)
+            travel += int(ws.approach_s[row])
+        if pt.shuttle:
+            service += 4 * p.board_s
+            travel += 2 * int(ws.approach_s[row])
+        for r in pt.point:
+            if r.mode == "point":
+                people[h.village_id] = people.get(h.village_id, 0) + 1
+            else:
+                autos += 1
+    sessions = {v: math.ceil(n / room) for v, n in people.items()}
+    for v, n in people.items():
+        village = sc.village(v)
+        service += sessions[v] * p.point_setup_s \
+            + int(round(p.point_per_person_s * p.point_attendance * n))
+        travel += sessions[v] * ws.place_approach_s(village)
+    service += int(round(p.point_per_person_s * p.point_attendance * autos))
     work = service + travel
     days, capacity_sum = 0, 0
     if work > 0:
@@ -310,139 +751,251 @@ def lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
             if capacity_sum >= work:
                 break
     mean = capacity_sum / days if days else 0.0
-    return LowerBound(service_s=int(service), travel_s=travel, households=len(needs),
-                      days=days, days_exact=work / mean if mean else 0.0,
-                      mean_daily_capacity_s=mean)
+    busiest = max(sessions.values(), default=0)
+    return LowerBound(service_s=int(service), travel_s=int(travel),
+                      households=len(pending),
+                      residents=residents_by_mode(pv.household for pv in pending),
+                      sessions=sum(sessions.values()), work_days=days,
+                      point_days=notice_days + busiest if busiest else 0,
+                      days_exact=work / mean if mean else 0.0, mean_daily_capacity_s=mean)
+
+
+# --- the campaign ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class CampaignResult:
-    """A planned campaign: its days, who is served when and by whom, who cannot be
-    served and why, and the lower bound it is measured against."""
+    """A planned campaign: its days, when and by whom each resident is served
+    (``assignment``: resident id → (date, team, how)), who cannot be served
+    and why, who is left unplanned, and the lower bound it is measured against."""
 
     start: dt.date
     deadline: dt.date | None
     days: tuple[DayPlan, ...]
-    assignment: dict[str, tuple[dt.date, str]]
+    assignment: dict[str, tuple[dt.date, str, str]]
     cannot_serve: tuple[Unserved, ...]
     not_planned: tuple[Unserved, ...]
     pending: tuple[PendingVisit, ...]
     bound: LowerBound
+    notice_days: int = 0
 
     @property
     def completion(self) -> dt.date | None:
-        """The last day with a visit (None when nothing is planned)."""
-        worked = [d.date for d in self.days if d.visited]
+        """The last day on which someone is served (None when nothing is planned)."""
+        worked = [d.date for d in self.days if d.served]
         return max(worked) if worked else None
 
     @property
     def working_days_used(self) -> int:
-        """Working days from the start to the completion, visits or not."""
+        """Working days from the start to the completion, served or not."""
         done = self.completion
         return sum(1 for d in self.days if done is not None and d.date <= done)
 
     @property
     def late(self) -> list[str]:
-        """Households planned after the deadline."""
+        """Residents planned after the deadline."""
         if self.deadline is None:
             return []
-        return [h for h, (d, _) in self.assignment.items() if d > self.deadline]
+        return [rid for rid, (d, _t, _h) in self.assignment.items() if d > self.deadline]
+
+    @property
+    def unplanned_residents(self) -> list[str]:
+        """Residents neither served nor explained (should be empty)."""
+        done = set(self.assignment) | {rid for u in self.cannot_serve + self.not_planned
+                                       for rid in resident_ids(u)}
+        return [r.id for p in self.pending for r in p.household.residents if r.id not in done]
 
 
-def never_servable(ws: Workspace, pending: list[PendingVisit], start: dt.date,
-                   season: str, teams: tuple[Team, ...] | None = None,
-                   service_factor: dict[str, float] | None = None,
-                   ) -> tuple[list[PendingVisit], list[Unserved]]:
-    """Split off households no team could ever serve (on the start day, with
-    ``teams``, default all; service times scaled by ``service_factor``)."""
-    sc = ws.scenario
-    day_sc = replace(sc, date=start, households=tuple(p.household for p in pending),
-                     teams=sc.teams if teams is None else teams,
-                     parameters=replace(sc.parameters, season=season))  # type: ignore[arg-type]
-    needs, skipped = visit_needs(day_sc)
-    if service_factor is not None:
-        needs = [replace(n, service_s=max(60, int(round(
-            n.service_s * service_factor.get(n.household.id, 1.0))))) for n in needs]
-    m = ws.season_matrices(season)
-    idx = [0] + [ws.site_of[n.household.id] for n in needs]
-    dry_reachable = {k for k, g in enumerate(idx) if g in ws.dry_reachable} \
-        if season == "wet" else None
-    kept, unserved = prefilter(day_sc, needs, star_slice(m, idx), dry_reachable)
-    ok = {n.household.id for _, n in kept}
-    bad = [u for u in list(skipped) + unserved if u.code != "not_home_visit"]
-    return [p for p in pending if p.household.id in ok], bad
+def resident_ids(u: Unserved) -> tuple[str, ...]:
+    """Resident ids an ``Unserved`` of the campaign stands for (``reason``
+    ends with them in brackets: ``… [R1, R2]``)."""
+    if u.reason.endswith("]") and " [" in u.reason:
+        return tuple(u.reason.rsplit(" [", 1)[1][:-1].split(", "))
+    return ()
+
+
+def _residents_of(u: Unserved, offered: Household) -> tuple[Resident, ...]:
+    """The residents of ``offered`` that an unserved entry of the day planner concerns."""
+    pt = parts(offered)
+    if u.mode == "shuttle":
+        return pt.shuttle
+    if u.mode == "point":
+        return pt.point
+    return pt.home or pt.point
 
 
 @dataclass
 class CampaignOptions:
-    """Knobs of ``plan_campaign``: per-day time limit (s), seed, engine, the day
-    cap on candidates, the most working days to plan, and Monte Carlo hooks."""
+    """Knobs of ``plan_campaign``: per-day time limit (s), seed, engine, the
+    most working days to plan, the season of a day, a callback per planned
+    day, and the Monte Carlo hooks: ``service_scale(n)`` multiplies the
+    service times of working day ``n``; ``absent(day)`` names the residents
+    served that day who were not enrolled after all (not at home, did not
+    come), each with the date from which they come back (None: not again)."""
 
     time_limit_s: float = 1.0
     seed: int = 1
     solver: Solver = default_solver
-    candidates_per_team: int = 14
     max_days: int = 400
     season_of: Callable[[dt.date], str] | None = None
     on_day: Callable[[DayPlan], None] | None = None
-    extra: dict = field(default_factory=dict)
+    service_scale: Callable[[int], float] | None = None
+    absent: Callable[[DayPlan], dict[str, dt.date | None]] | None = None
 
 
 def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
                   deadline: dt.date | None, calendar: Calendar,
-                  options: CampaignOptions | None = None) -> CampaignResult:
-    """Give every servable pending household a day and a team, day by day.
+                  options: CampaignOptions | None = None,
+                  notice_days: int | None = None,
+                  announced: dict[dt.date, dict[str, frozenset[str]]] | None = None,
+                  ) -> CampaignResult:
+    """Give every pending resident a day and a team, day by day.
 
-    Households no team could serve are returned in ``cannot_serve`` with the
-    reason; those still unplanned after ``max_days`` working days (or after
-    ``STALL_DAYS`` working days in a row without a visit) in ``not_planned``.
+    Residents the day planner cannot serve for a lasting reason (unreachable,
+    windows outside every shift, …, on a day with every team on duty) are
+    returned in ``cannot_serve`` with the reason; those still unplanned after
+    ``max_days`` working days (or ``STALL_DAYS`` working days in a row
+    without anyone served) in ``not_planned``. ``notice_days`` defaults to the
+    scenario's ``campaign.notice_days``. ``announced`` holds the collection
+    points already announced (date → village → invited households): they
+    keep their date, even within the notice period.
     """
     options = options or CampaignOptions()
     sc = ws.scenario
+    settings = sc.campaign
+    if notice_days is None:
+        notice_days = settings.notice_days if settings is not None else 2
     base_season = sc.parameters.season
     season_of = options.season_of or (
         lambda d: "wet" if base_season == "wet" or d in calendar.wet_days else "dry")
-    servable, cannot = never_servable(ws, pending, start, base_season)
-    bound = lower_bound(ws, servable, calendar, start, base_season)
-    remaining = {p.household.id: p for p in servable}
+    # announced points may open within the notice period: the bound then
+    # counts the busiest village's sessions only
+    bound = lower_bound(ws, pending, calendar, start, 0 if announced else notice_days)
+    assigner = Assigner(ws, notice_days, lambda n: bound.days - n, dict(announced or {}))
+    for p in pending:
+        if parts(p.household).home:
+            v = p.household.village_id
+            assigner.village_size[v] = assigner.village_size.get(v, 0) + 1
+    remaining = {p.household.id: p for p in pending if p.household.residents}
+    original = {r.id: r for p in pending for r in p.household.residents}
+    original_household = {p.household.id: p.household for p in pending}
     days: list[DayPlan] = []
-    assignment: dict[str, tuple[dt.date, str]] = {}
-    idle = 0
+    assignment: dict[str, tuple[dt.date, str, str]] = {}
+    cannot: list[Unserved] = []
     last_reasons: dict[str, Unserved] = {}
+    idle = 0
     for n, day in enumerate(calendar.working_days(start, limit=options.max_days)):
         if not remaining:
             break
         today = [p for p in remaining.values() if p.earliest is None or p.earliest <= day]
-        if not today:
-            continue
         teams = calendar.teams_on(day)
-        result = plan_one_day(ws, day, teams, today, season_of(day), options.time_limit_s,
-                              options.seed + n, options.solver, options.candidates_per_team)
+        offered = assigner.offer(n, today, teams, day) if today else []
+        if not offered:
+            idle += 1
+            if idle >= STALL_DAYS:
+                break
+            continue
+        scale = options.service_scale(n) if options.service_scale else 1.0
+        result = plan_one_day(ws, day, teams, offered, season_of(day), options.time_limit_s,
+                              options.seed + n, options.solver, start, scale, len(remaining))
+        if not result.served and not any(r.stops[1:-1] for r in result.plan.routes):
+            # the search found no routes in its time (a busy machine): once more, longer
+            result = plan_one_day(ws, day, teams, offered, season_of(day),
+                                  RETRY_FACTOR * options.time_limit_s, options.seed + n,
+                                  options.solver, start, scale, len(remaining))
+        assigner.learn(result)
+        if busy_share(result, teams, sc) < REOFFER_BELOW and \
+                sum(len(p.household.residents) for p in today) \
+                > sum(len(h.residents) for h in offered):
+            # the teams had time left: offer more (once) and plan the day again
+            more = assigner.offer(n, today, teams, day, boost=REOFFER_BOOST)
+            if len(more) > len(offered):
+                offered = more
+                result = plan_one_day(ws, day, teams, offered, season_of(day),
+                                      options.time_limit_s, options.seed + n, options.solver,
+                                      start, scale, len(remaining))
+                assigner.learn(result)
         days.append(result)
+        everyone = len(teams) == len(calendar.teams)
+        by_id = {h.id: h for h in offered}
         for u in result.plan.unserved:
-            last_reasons[u.household] = u
-        for hid, team in result.visited.items():
-            assignment[hid] = (day, team)
-            remaining.pop(hid, None)
+            h = by_id.get(u.household)
+            if h is None:
+                continue
+            concerned = [r for r in _residents_of(u, h) if r.id not in result.served]
+            if not concerned:
+                continue
+            tagged = replace(u, reason=f"{u.reason} [{', '.join(r.id for r in concerned)}]")
+            last_reasons[u.household] = tagged
+            if u.code not in CAPACITY_CODES and everyone:
+                cannot.append(tagged)
+                _drop(remaining, u.household, {r.id for r in concerned})
+        for rid, (route, how) in result.served.items():
+            assignment[rid] = (day, route.split("-")[0], how)
+        back = options.absent(result) if options.absent is not None else {}
+        for h in offered:
+            _drop(remaining, h.id, {r.id for r in h.residents if r.id in result.served})
+            again = [(original[r.id], when) for r in h.residents
+                     if (when := back.get(r.id)) is not None]
+            for r, _when in again:
+                assignment.pop(r.id, None)
+            if again:
+                _return(remaining, h.id, original_household[h.id],
+                        tuple(r for r, _ in again), max(when for _, when in again))
         if options.on_day is not None:
             options.on_day(result)
-        idle = 0 if result.visited else idle + 1
+        idle = 0 if result.served else idle + 1
         if idle >= STALL_DAYS:
             break
-    while days and not days[-1].visited:
+    while days and not days[-1].served:
         days.pop()
-    not_planned = tuple(
-        last_reasons.get(hid) or Unserved(
-            hid, f"not planned within {options.max_days} working days: the teams are full",
-            "no_capacity")
-        for hid in remaining)
+    not_planned = []
+    for hid, p in remaining.items():
+        ids = ", ".join(r.id for r in p.household.residents)
+        reason = last_reasons.get(hid)
+        text = reason.reason.rsplit(" [", 1)[0] if reason else \
+            f"not planned within {options.max_days} working days: the teams are full"
+        not_planned.append(Unserved(hid, f"{text} [{ids}]",
+                                    reason.code if reason else "no_capacity",
+                                    reason.mode if reason else "home"))
+    if cannot:  # the bound counts the residents that can be served
+        gone = {rid for u in cannot for rid in resident_ids(u)}
+        servable = [replace(p, household=replace(p.household, residents=tuple(
+            r for r in p.household.residents if r.id not in gone))) for p in pending]
+        bound = lower_bound(ws, [p for p in servable if p.household.residents], calendar,
+                            start, 0 if announced else notice_days)
     return CampaignResult(start=start, deadline=deadline, days=tuple(days),
                           assignment=assignment, cannot_serve=tuple(cannot),
-                          not_planned=not_planned, pending=tuple(pending), bound=bound)
+                          not_planned=tuple(not_planned), pending=tuple(pending), bound=bound,
+                          notice_days=notice_days)
+
+
+def _drop(remaining: dict[str, PendingVisit], hid: str, ids: set[str]) -> None:
+    """Remove residents ``ids`` from household ``hid``'s pending ones."""
+    p = remaining.get(hid)
+    if p is None or not ids:
+        return
+    left = tuple(r for r in p.household.residents if r.id not in ids)
+    if left:
+        remaining[hid] = replace(p, household=replace(p.household, residents=left))
+    else:
+        del remaining[hid]
+
+
+def _return(remaining: dict[str, PendingVisit], hid: str, h: Household,
+            residents: tuple[Resident, ...], earliest: dt.date) -> None:
+    """Put ``residents`` of household ``hid`` back, not before ``earliest``."""
+    p = remaining.get(hid)
+    if p is None:
+        remaining[hid] = PendingVisit(replace(h, residents=residents), earliest,
+                                      attempts=1)
+        return
+    remaining[hid] = replace(p, household=replace(p.household,
+                                                  residents=p.household.residents + residents),
+                             earliest=max(earliest, p.earliest or earliest),
+                             attempts=p.attempts + 1)
 
 
 def initial_pending(scenario: Scenario) -> list[PendingVisit]:
-    """Every home-visit household of a scenario, with its home-visit residents."""
-    return [PendingVisit(replace(h, residents=tuple(r for r in h.residents
-                                                    if r.mode in HOME_MODES)))
-            for h in home_households(scenario)]
+    """Every household of a scenario with all its residents, every mode."""
+    return [PendingVisit(h) for h in scenario.households if h.residents]

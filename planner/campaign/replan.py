@@ -1,18 +1,20 @@
 """The re-planning rules: from the recorded outcomes to who is pending on a day.
 
-For each resident needing a home visit (mode home/auto), by their outcomes:
+For each resident, whatever their mode (home visit, shuttle, collection
+point, auto), by their outcomes:
 
 - ``enrolled``: done; drops out;
 - ``moved``, ``deceased``: closed; drops out and is listed as closed;
 - ``refused``: not planned again; listed for a different approach (village
   head, family, a collection point);
-- ``not_home``, ``retry_needed``: back at the next availability, i.e. from
+- ``not_home`` (for a point or shuttle resident: did not come, or was not at
+  home for the pickup), ``retry_needed``: back at the next availability, i.e. from
   ``retry_after_days`` calendar days after the last visit (the solver then
   respects the resident's hours at home), until ``max_attempts`` visits have
   been made; after that, listed for a different approach.
 
-A household is pending while any of its home-visit residents is; its visit
-serves only those residents. A household planned on an earlier day with no
+A household is pending while any of its residents is; a day's plan serves
+only those residents. A household planned on an earlier day with no
 outcome recorded for any resident on that day carries over, with a priority
 bonus. Households added to the scenario since join in.
 """
@@ -25,7 +27,6 @@ from dataclasses import dataclass, replace
 
 from planner.campaign.plan import PendingVisit
 from planner.campaign.state import Outcome
-from planner.day.needs import HOME_MODES
 from planner.domain import CampaignSettings, Scenario
 
 RETRY = ("not_home", "retry_needed")
@@ -80,8 +81,6 @@ def pending_on(scenario: Scenario, history: list[Outcome],
         earliest: dt.date | None = None
         attempts = 0
         for r in h.residents:
-            if r.mode not in HOME_MODES:
-                continue
             seen = sorted(by_resident.get(r.id, []), key=lambda o: o.date)
             kinds = [o.outcome for o in seen]
             if "enrolled" in kinds:

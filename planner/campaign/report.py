@@ -1,17 +1,27 @@
-"""Campaign outputs: ``campaign.json``, one ``plan.json`` per day, and the
-calendar summary printed in the terminal.
+"""Campaign outputs: ``campaign.json``, one folder per day, and the calendar
+summary printed in the terminal.
 
-``campaign.json`` (format ``mountain-id-planner/campaign``, version 1). Units:
+``campaign.json`` (format ``mountain-id-planner/campaign``, version 2). Units:
 durations in seconds (``_s``), distances in metres (``_m``), dates
-``YYYY-MM-DD``. Keys: ``start``, ``deadline``, ``forecast_completion``,
-``finished_by_deadline``, ``working_days_used``, ``lower_bound`` (``days``,
-``days_exact``, ``service_s``, ``travel_s``, ``mean_daily_capacity_s``),
-``gap_pct``, ``households`` (one entry per home-visit household: ``date``,
-``team``, ``status``), ``days`` (the daily workload per team), ``cannot_serve``
-and ``not_planned`` (with reasons), ``awaiting_collection_point``,
-``priority`` (mean working-day number by condition), and, after re-planning,
-``state`` (enrolled, follow-up lists, carried over, joined). Codes only: no
-names, ID numbers or conditions per household.
+``YYYY-MM-DD``, clock times ``HH:MM``. Keys: ``start``, ``deadline``,
+``notice_days``, ``forecast_completion``, ``finished_by_deadline``,
+``working_days_used``, ``lower_bound`` (``days``, ``work_days``,
+``point_days``, ``days_exact``, ``service_s``, ``travel_s``, ``sessions``,
+``mean_daily_capacity_s``), ``gap_pct``, ``summary`` (residents by mode and
+by status), ``households`` (one entry per household: ``residents``, each with
+``mode``, ``date``, ``team``, ``how`` home / shuttle / point and
+``status``), ``point_days`` (every collection point: date, village, place,
+team, opens, closes, invited households, ``announce_by``), ``days`` (the
+daily workload per team), ``cannot_serve`` and ``not_planned`` (with
+reasons), ``priority`` (mean working-day number by condition), and, after
+re-planning, ``state`` (enrolled, follow-up lists, carried over, joined).
+Codes only: no names, ID numbers or conditions per resident.
+
+Each day's folder ``days/YYYY-MM-DD/`` (``write_day``) holds its
+``plan.json`` and, when the day has a home visit, a shuttle or a collection
+point, the villages' ``notices.pdf`` for that date (the notice and the
+loudspeaker text; a collection point's notice is handed out ``notice_days``
+working days ahead).
 """
 
 from __future__ import annotations
@@ -20,16 +30,25 @@ import calendar as pycal
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from planner.campaign.plan import CampaignResult
-from planner.day.needs import HOME_MODES
+from planner.campaign.calendar import Calendar
+from planner.campaign.plan import (
+    CONDITION_RANK,
+    CampaignResult,
+    DayPlan,
+    resident_ids,
+    residents_by_mode,
+)
 from planner.domain import Scenario
 from planner.planfile import plan_json, write_atomic
+from planner.scenario import format_clock
 
 FORMAT = "mountain-id-planner/campaign"
-VERSION = 1
+VERSION = 2
+HOW = ("home", "shuttle", "point")
 
 
 def gap_pct(result: CampaignResult) -> float | None:
@@ -39,76 +58,111 @@ def gap_pct(result: CampaignResult) -> float | None:
     return 100.0 * (result.working_days_used - result.bound.days) / result.bound.days
 
 
-def _awaiting_point(scenario: Scenario) -> dict[str, Any]:
-    households = [h for h in scenario.households
-                  if any(r.mode not in HOME_MODES for r in h.residents)]
-    residents = sum(1 for h in households for r in h.residents if r.mode not in HOME_MODES)
-    return {"households": len(households), "residents": residents,
-            "note": "residents of mode point/shuttle come to a collection point or the "
-                    "commune office; those are not planned by the campaign yet"}
+def announce_by(calendar: Calendar, start: dt.date, day: dt.date, notice_days: int) -> dt.date:
+    """The working day by which the notice for ``day`` goes out: ``notice_days``
+    working days before it (the evening before the start at the earliest)."""
+    before = [d for d in calendar.working_days(start, day - dt.timedelta(days=1))]
+    if len(before) >= notice_days and notice_days > 0:
+        return before[-notice_days]
+    return start - dt.timedelta(days=1)
+
+
+def point_days(result: CampaignResult, calendar: Calendar) -> list[dict[str, Any]]:
+    """Every collection point of the campaign, in date order."""
+    out = []
+    for d in result.days:
+        for s in d.point_sessions:
+            out.append({"date": d.date.isoformat(), "village": s["village"],
+                        "place": s["place"], "team": s["team"],
+                        "opens": format_clock(s["opens_s"]),
+                        "closes": format_clock(s["closes_s"]),
+                        "households": s["households"],
+                        "residents": _point_residents(d, s["households"]),
+                        "announce_by": announce_by(calendar, result.start, d.date,
+                                                   result.notice_days).isoformat()})
+    return out
+
+
+def _point_residents(d: DayPlan, households: list[str]) -> int:
+    wanted = set(households)
+    return sum(1 for h in d.scenario.households if h.id in wanted for r in h.residents
+               if d.served.get(r.id, ("", ""))[1] == "point")
 
 
 def day_workload(result: CampaignResult) -> list[dict[str, Any]]:
-    """Per day and team: visits, residents, service, travel, distance, duration."""
+    """Per day and team: home visits, residents served by how, service,
+    travel, distance, duration; points opened."""
     out = []
     for d in result.days:
-        by_id = {h.id: h for h in d.scenario.households}
         teams = []
         for r in d.plan.routes:
-            visits = [s for s in r.stops if s.kind == "visit"]
+            served = [how for route, how in d.served.values() if route == r.name]
             teams.append({
-                "team": r.team, "visits": len(visits),
-                "residents": sum(len(by_id[s.household].residents) for s in visits
-                                 if s.household in by_id),
-                "service_s": sum(s.service_s for s in visits),
+                "route": r.name, "team": r.team,
+                "visits": sum(1 for s in r.stops if s.kind == "visit"),
+                "points": sum(1 for s in r.stops if s.kind == "point"),
+                "residents": {how: served.count(how) for how in HOW},
+                "service_s": sum(s.service_s for s in r.stops if s.kind in ("visit", "point")),
                 "travel_s": sum(s.travel_s for s in r.stops),
                 "distance_m": r.distance_m, "duration_s": r.duration_s})
+        hows = [how for _, how in d.served.values()]
         out.append({"date": d.date.isoformat(), "weekday": pycal.day_abbr[d.date.weekday()],
-                    "season": d.season, "visits": len(d.visited),
-                    "residents": sum(t["residents"] for t in teams), "teams": teams})
+                    "season": d.season, "offered_households": len(d.scenario.households),
+                    "residents": {how: hows.count(how) for how in HOW},
+                    "points": len(d.point_sessions), "teams": teams})
     return out
 
 
 def priority_days(result: CampaignResult, scenario: Scenario) -> dict[str, float]:
-    """Mean working-day number (1 = the first day) of the households planned, by
-    the most urgent condition among their residents."""
+    """Mean working-day number (1 = the first day) on which residents are
+    served, by condition."""
     order = {d.date: k + 1 for k, d in enumerate(result.days)}
-    rank = ("bedridden", "disabled", "postpartum", "elderly", "able")
+    condition = {r.id: r.condition for p in result.pending for r in p.household.residents}
     groups: dict[str, list[int]] = defaultdict(list)
-    by_id = {p.household.id: p.household for p in result.pending}
-    for hid, (day, _team) in result.assignment.items():
-        h = by_id.get(hid)
-        if h is None or not h.residents:
-            continue
-        worst = min((r.condition for r in h.residents), key=rank.index)
-        groups[worst].append(order[day])
-    return {c: round(sum(v) / len(v), 2) for c in rank if (v := groups.get(c))}
+    for rid, (day, _team, _how) in result.assignment.items():
+        groups[condition[rid]].append(order[day])
+    return {c: round(sum(v) / len(v), 2) for c in CONDITION_RANK if (v := groups.get(c))}
 
 
 def campaign_dict(result: CampaignResult, scenario: Scenario,
                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The ``campaign.json`` content (see the module docstring)."""
+    calendar = Calendar.of(scenario)
     done = result.completion
     by_deadline = None if result.deadline is None else (
         not result.late and not result.not_planned and done is not None
         and done <= result.deadline)
-    status: dict[str, dict[str, Any]] = {}
+    reasons: dict[str, tuple[str, Any]] = {}
+    for status, items in (("cannot_serve", result.cannot_serve),
+                          ("not_planned", result.not_planned)):
+        for u in items:
+            for rid in resident_ids(u):
+                reasons[rid] = (status, u)
+    households = []
+    counts: dict[str, int] = defaultdict(int)
     for p in result.pending:
-        status[p.household.id] = {"household": p.household.id,
-                                  "village": p.household.village_id,
-                                  "residents": [r.id for r in p.household.residents],
-                                  "date": None, "team": None, "status": "not_planned",
-                                  "attempts": p.attempts, "carried_over": p.carried}
-    for hid, (day, team) in result.assignment.items():
-        late = result.deadline is not None and day > result.deadline
-        status[hid].update(date=day.isoformat(), team=team,
-                           status="after_deadline" if late else "planned")
-    for u in result.cannot_serve:
-        if u.household in status:
-            status[u.household].update(status="cannot_serve", reason=u.reason, code=u.code)
-    for u in result.not_planned:
-        if u.household in status:
-            status[u.household].update(reason=u.reason, code=u.code)
+        entries = []
+        for r in p.household.residents:
+            entry: dict[str, Any] = {"resident": r.id, "mode": r.mode}
+            if r.id in result.assignment:
+                day, team, how = result.assignment[r.id]
+                late = result.deadline is not None and day > result.deadline
+                entry.update(date=day.isoformat(), team=team, how=how,
+                             status="after_deadline" if late else "planned")
+            elif r.id in reasons:
+                status, u = reasons[r.id]
+                entry.update(date=None, team=None, how=None, status=status, code=u.code,
+                             reason=u.reason.rsplit(" [", 1)[0])
+            else:
+                entry.update(date=None, team=None, how=None, status="not_planned")
+            counts[entry["status"]] += 1
+            entries.append(entry)
+        dates = sorted(e["date"] for e in entries if e["date"])
+        households.append({"household": p.household.id, "village": p.household.village_id,
+                           "first_date": dates[0] if dates else None,
+                           "attempts": p.attempts, "carried_over": p.carried,
+                           "residents": entries})
+    households.sort(key=lambda h: (h["first_date"] or "9999", h["household"]))
     bound = result.bound
     gap = gap_pct(result)
     data: dict[str, Any] = {
@@ -116,25 +170,29 @@ def campaign_dict(result: CampaignResult, scenario: Scenario,
         "scenario": scenario.name, "fictional": scenario.fictional,
         "start": result.start.isoformat(),
         "deadline": result.deadline.isoformat() if result.deadline else None,
+        "notice_days": result.notice_days,
         "forecast_completion": done.isoformat() if done else None,
         "finished_by_deadline": by_deadline,
         "working_days_used": result.working_days_used,
-        "lower_bound": {"days": bound.days, "days_exact": round(bound.days_exact, 3),
+        "lower_bound": {"days": bound.days, "work_days": bound.work_days,
+                        "point_days": bound.point_days,
+                        "days_exact": round(bound.days_exact, 3),
                         "service_s": bound.service_s, "travel_s": bound.travel_s,
-                        "households": bound.households,
+                        "sessions": bound.sessions, "households": bound.households,
                         "mean_daily_capacity_s": round(bound.mean_daily_capacity_s)},
         "gap_pct": None if gap is None else round(gap, 1),
-        "summary": {"households": len(result.pending), "planned": len(result.assignment),
-                    "after_deadline": len(result.late),
-                    "cannot_serve": len(result.cannot_serve),
-                    "not_planned": len(result.not_planned)},
-        "households": sorted(status.values(), key=lambda s: (s["date"] or "9999", s["household"])),
+        "summary": {"households": len(result.pending),
+                    "residents": residents_by_mode(p.household for p in result.pending),
+                    "planned": counts["planned"], "after_deadline": counts["after_deadline"],
+                    "cannot_serve": counts["cannot_serve"],
+                    "not_planned": counts["not_planned"]},
+        "households": households,
+        "point_days": point_days(result, calendar),
         "days": day_workload(result),
-        "cannot_serve": [{"household": u.household, "code": u.code, "reason": u.reason}
-                         for u in result.cannot_serve],
-        "not_planned": [{"household": u.household, "code": u.code, "reason": u.reason}
-                        for u in result.not_planned],
-        "awaiting_collection_point": _awaiting_point(scenario),
+        "cannot_serve": [{"household": u.household, "mode": u.mode, "code": u.code,
+                          "reason": u.reason} for u in result.cannot_serve],
+        "not_planned": [{"household": u.household, "mode": u.mode, "code": u.code,
+                         "reason": u.reason} for u in result.not_planned],
         "priority_mean_day": priority_days(result, scenario),
     }
     if extra:
@@ -142,77 +200,161 @@ def campaign_dict(result: CampaignResult, scenario: Scenario,
     return data
 
 
+def write_day(out_dir: Path, day: DayPlan, lang: str = "vi",
+              warn: Callable[[str], None] | None = None) -> list[Path]:
+    """Write one day's folder ``out_dir/days/YYYY-MM-DD/``: ``plan.json`` and,
+    when the day has work in a village, its ``notices.pdf`` (the notices and
+    the loudspeaker text for that date). Renderers take the day's plan and
+    its day scenario, as here."""
+    from planner.render.notices import render_notices
+    from planner.render.pdf import pdf_unavailable
+
+    folder = out_dir / "days" / day.date.isoformat()
+    written = [write_atomic(folder / "plan.json", plan_json(day.plan, day.scenario))]
+    no_pdf = pdf_unavailable()
+    if no_pdf:
+        if warn is not None:
+            warn(no_pdf)
+        return written
+    notices = render_notices(day.plan, day.scenario, lang=lang)
+    if notices is not None:
+        written.append(write_atomic(folder / "notices.pdf", notices))
+    return written
+
+
 def write_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario,
                    extra: dict[str, Any] | None = None, only: dt.date | None = None,
+                   lang: str = "vi", warn: Callable[[str], None] | None = None,
                    ) -> list[Path]:
-    """Write ``campaign.json`` and ``days/YYYY-MM-DD/plan.json`` (only the day
-    ``only`` when given), each atomically."""
+    """Write ``campaign.json`` and each day's folder (only the day ``only``
+    when given), each file atomically."""
     written = []
     for d in result.days:
         if only is not None and d.date != only:
             continue
-        written.append(write_atomic(out_dir / "days" / d.date.isoformat() / "plan.json",
-                                    plan_json(d.plan, d.scenario)))
+        written += write_day(out_dir, d, lang, warn)
     text = json.dumps(campaign_dict(result, scenario, extra), ensure_ascii=False, indent=2)
     written.append(write_atomic(out_dir / "campaign.json", text + "\n"))
     return written
 
 
 def calendar_text(result: CampaignResult, scenario: Scenario) -> str:
-    """The terminal summary: one line per working day (visits per team,
-    cumulative share done), the lower bound and the gap, and who is not served."""
+    """The terminal summary: one line per working day (residents served per
+    team, points opened, cumulative share done), the collection points with
+    the day their notice goes out, the lower bound and the gap, and who is
+    not served."""
     lines = []
     if scenario.fictional:
         lines.append("FICTIONAL DEMO DATA — every name, person and road is made up.")
-    total = len(result.pending)
+    modes = residents_by_mode(p.household for p in result.pending)
+    total = sum(modes.values())
     deadline = result.deadline.isoformat() if result.deadline else "none"
     lines.append(f"Campaign · {scenario.name} · from {result.start} · deadline {deadline}")
-    lines.append(f"{total} households need a home visit; "
-                 f"{len(result.cannot_serve)} cannot be served (below).")
+    lines.append(f"{total} residents in {len(result.pending)} households: "
+                 + ", ".join(f"{n} {m}" for m, n in modes.items() if n)
+                 + f"; {sum(len(resident_ids(u)) for u in result.cannot_serve)} cannot be served "
+                   "(below).")
     teams = [t.id for t in scenario.teams]
+    lines.append("Residents served per team and day (home + shuttle + point):")
     lines.append("")
     lines.append(f"{'date':<10} {'day':<3} " + " ".join(f"{t:>5}" for t in teams)
-                 + f" {'visits':>6} {'done':>6}")
+                 + f" {'home':>5} {'shut':>5} {'point':>5} {'pts':>4} {'done':>5}")
     served = 0
     for d in result.days:
-        per = defaultdict(int)
-        for team in d.visited.values():
-            per[team] += 1
+        per: dict[str, int] = defaultdict(int)
+        hows: dict[str, int] = defaultdict(int)
+        for route, how in d.served.values():
+            per[route.split("-")[0]] += 1
+            hows[how] += 1
         on = {r.team for r in d.plan.routes}
         cells = " ".join(f"{(per[t] if t in on else '-'):>5}" for t in teams)
-        served += len(d.visited)
+        served += len(d.served)
         mark = " wet" if d.season == "wet" else ""
         late = " after deadline" if result.deadline and d.date > result.deadline else ""
         share = 100.0 * served / total if total else 100.0
         lines.append(f"{d.date.isoformat():<10} {pycal.day_abbr[d.date.weekday()]:<3} {cells} "
-                     f"{len(d.visited):>6} {share:>5.0f}%{mark}{late}")
-    lines.append("('-': team off that day)")
+                     f"{hows['home']:>5} {hows['shuttle']:>5} {hows['point']:>5} "
+                     f"{len(d.point_sessions):>4} {share:>4.0f}%{mark}{late}")
+    lines.append("('-': team off that day; pts: collection points opened)")
+    points = point_days(result, Calendar.of(scenario))
+    if points:
+        lines.append("")
+        lines.append(f"Collection points ({len(points)}; each village's notice goes out "
+                     f"{result.notice_days} working days ahead, see days/DATE/notices.pdf):")
+        by_village: dict[str, list[str]] = defaultdict(list)
+        for p in points:
+            by_village[p["village"]].append(f"{p['date'][5:]} {p['opens']}–{p['closes']} "
+                                            f"({p['team']}, notice by {p['announce_by'][5:]})")
+        for v, items in by_village.items():
+            lines.append(f"  {v}: " + "; ".join(items))
     lines.append("")
     done = result.completion
     bound = result.bound
     gap = gap_pct(result)
     lines.append(f"Forecast completion: {done.isoformat() if done else 'nothing to plan'}; "
                  f"{result.working_days_used} working days used")
-    lines.append(f"Lower bound: {bound.days} working days "
-                 f"({bound.days_exact:.2f} days of work: service {bound.service_s / 3600:.1f} h "
-                 f"+ minimum travel {bound.travel_s / 3600:.1f} h, over "
-                 f"{bound.mean_daily_capacity_s / 3600:.1f} team-hours a day); gap "
-                 + (f"{gap:.0f} %" if gap is not None else "n/a"))
+    lines.append(f"Lower bound: {bound.days} working days (work: {bound.work_days} days = "
+                 f"{bound.days_exact:.2f} days of work: service {bound.service_s / 3600:.1f} h "
+                 f"+ minimum travel {bound.travel_s / 3600:.1f} h over "
+                 f"{bound.mean_daily_capacity_s / 3600:.1f} team-hours a day; points: "
+                 f"{bound.point_days} days = the notice + the busiest village's sessions, one "
+                 f"a day); gap " + (f"{gap:.0f} %" if gap is not None else "n/a"))
     if result.deadline is not None:
         if result.late or result.not_planned:
-            lines.append(f"NOT everyone by the deadline: {len(result.late)} households after "
-                         f"it, {len(result.not_planned)} not planned at all")
+            lines.append(f"NOT everyone by the deadline: {len(result.late)} residents after "
+                         f"it, {sum(len(resident_ids(u)) for u in result.not_planned)} not planned "
+                         "at all")
         else:
             lines.append(f"Everyone who can be served is served by the deadline {deadline}.")
     for title, items in (("Cannot be served", result.cannot_serve),
                          ("Not planned", result.not_planned)):
         if items:
             lines.append(f"{title} ({len(items)}):")
-            lines += [f"  {u.household}: {u.reason}" for u in items[:20]]
+            lines += [f"  {u.household} ({u.mode}): {u.reason}" for u in items[:20]]
             if len(items) > 20:
                 lines.append(f"  … {len(items) - 20} more; see campaign.json")
-    point = _awaiting_point(scenario)
-    if point["residents"]:
-        lines.append(f"Awaiting a collection point (not planned by the campaign yet): "
-                     f"{point['residents']} residents in {point['households']} households")
+    return "\n".join(lines)
+
+
+def tomorrow_text(run) -> str:
+    """The terminal summary of ``plan.py tomorrow`` (``run``: a
+    ``planner.campaign.run.CampaignRun``): the day's routes, the state on that
+    day (enrolled, coming back, carried over, joined, follow-up), then the
+    campaign calendar."""
+    from planner.planfile import summary_text
+
+    st, day, first = run.state, run.day, run.first_day
+    lines = []
+    if first is None:
+        lines.append(f"Nothing left to plan from {day}.")
+    else:
+        if first.date != day:
+            lines.append(f"{day} is not a working day (or nobody is due); the next planned "
+                         f"day is {first.date}.")
+        lines.append(summary_text(first.plan, first.scenario))
+    lines.append("")
+    pending = sum(len(p.household.residents) for p in st.pending)
+    lines.append(f"State on {day}: {len(st.enrolled)} residents enrolled; {pending} residents "
+                 f"in {len(st.pending)} households pending")
+    coming = [p for p in st.pending if p.earliest is not None]
+    if coming:
+        lines.append("Coming back (not at home / did not come / retry needed):")
+        lines += [f"  {p.household.id}: from {p.earliest}, attempt {p.attempts + 1}"
+                  for p in coming]
+    if st.carried:
+        lines.append(f"Carried over (planned, no outcome recorded): {', '.join(st.carried)}")
+    if run.joined:
+        lines.append(f"Joined (added to the scenario): {', '.join(run.joined)}")
+    for p in run.not_kept:
+        lines.append(f"ANNOUNCED collection point NOT kept: {p['village']} on {p['date']} "
+                     "(the teams are full that day): tell the village head; its residents "
+                     "are invited again later")
+    for kind, title in (("different_approach", "For a different approach"),
+                        ("closed", "Closed")):
+        items = [f for f in st.follow_up if f.kind == kind]
+        if items:
+            lines.append(f"{title}:")
+            lines += [f"  {f.household_id} {f.resident_id}: {f.reason}" for f in items]
+    lines.append("")
+    lines.append(calendar_text(run.result, run.scenario))
     return "\n".join(lines)

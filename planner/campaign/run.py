@@ -5,7 +5,9 @@ caller's business."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +30,9 @@ from planner.errors import InputError, Problem
 
 @dataclass
 class CampaignRun:
-    """What ``run_campaign``/``run_tomorrow`` did."""
+    """What ``run_campaign``/``run_tomorrow`` did (``not_kept``: collection
+    points announced before the re-planned day that the new plan could not open
+    on their date)."""
 
     scenario: Scenario
     result: CampaignResult
@@ -37,6 +41,7 @@ class CampaignRun:
     state: StateOnDay | None = None
     joined: list[str] = field(default_factory=list)
     day: dt.date | None = None
+    not_kept: list[dict] = field(default_factory=list)
 
     @property
     def first_day(self) -> DayPlan | None:
@@ -48,16 +53,27 @@ def _settings(scenario: Scenario) -> CampaignSettings:
 
 
 def _visits(result: CampaignResult) -> list[tuple[dt.date, str, str, int, str]]:
+    """Planned ``(date, household, team, order, arrival HH:MM)``: a household
+    with a home visit, a shuttle pickup or an invitation to a collection point
+    that day (once a day, at its first stop)."""
     from planner.scenario import format_clock
 
-    rows = []
+    rows, seen = [], set()
     for d in result.days:
         for r in d.plan.routes:
             seq = 0
             for s in r.stops:
-                if s.kind == "visit" and s.household:
-                    seq += 1
-                    rows.append((d.date, s.household, r.team, seq, format_clock(s.arrive_s)))
+                if s.kind == "visit" or (s.kind == "pickup" and s.place == "home"):
+                    households = (s.household,) if s.household else ()
+                elif s.kind == "point":
+                    households = s.households
+                else:
+                    continue
+                seq += 1
+                for hid in households:
+                    if (d.date, hid) not in seen:
+                        seen.add((d.date, hid))
+                        rows.append((d.date, hid, r.team, seq, format_clock(s.arrive_s)))
     return rows
 
 
@@ -70,7 +86,8 @@ def _remove_db(path: Path) -> None:
 
 def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = None,
                  deadline: dt.date | None = None, time_limit_s: float = 1.0,
-                 seed: int | None = None) -> CampaignRun:
+                 seed: int | None = None,
+                 warn: Callable[[str], None] | None = None) -> CampaignRun:
     """Plan a whole campaign and create its state in ``out_dir/campaign.db``.
 
     Refuses to replace a campaign database that already holds outcomes.
@@ -89,10 +106,9 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
     if db_path.exists():
         conn = state.connect(db_path)
         try:
-            n = conn.execute("SELECT count(*) FROM outcomes").fetchone()[0]
-        except sqlite3.DatabaseError:
-            n = 0
-        conn.close()
+            n = state.outcome_count(conn)
+        finally:
+            conn.close()
         if n:
             raise InputError(Problem(str(db_path), "", f"this campaign already holds {n} "
                                      "recorded outcomes",
@@ -105,7 +121,7 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
     result = plan_campaign(ws, initial_pending(scenario), start, deadline,
                            Calendar.of(scenario), options)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = write_campaign(out_dir, result, scenario)
+    written = write_campaign(out_dir, result, scenario, warn=warn)
     _remove_db(db_path)
     conn = state.create(db_path, scenario, start, deadline)
     with state.transaction(conn):
@@ -130,7 +146,7 @@ def record_outcomes(folder: Path, sheet: Path) -> ImportReport:
 def _teams(conn: sqlite3.Connection, load_scenario) -> set[str]:
     """Team ids of the campaign's scenario, plus those already in planned visits.
     Households and residents added to the scenario since are added to the state."""
-    teams = {r[0] for r in conn.execute("SELECT DISTINCT team_id FROM planned_visits")}
+    teams = state.planned_teams(conn)
     path = state.meta(conn).get("scenario", "")
     if path and Path(path).exists():
         scenario, _ = load_scenario(path)
@@ -142,16 +158,16 @@ def _teams(conn: sqlite3.Connection, load_scenario) -> set[str]:
 
 def default_next_day(conn: sqlite3.Connection, calendar: Calendar, start: dt.date) -> dt.date:
     """The working day after the last day with recorded outcomes (else the start)."""
-    row = conn.execute("SELECT max(date) FROM outcomes").fetchone()
-    if not row or not row[0]:
+    last = state.last_outcome_date(conn)
+    if last is None:
         return start
-    last = dt.date.fromisoformat(row[0])
     return next(calendar.working_days(last + dt.timedelta(days=1), limit=1),
                 last + dt.timedelta(days=1))
 
 
 def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float = 1.0,
-                 seed: int | None = None) -> CampaignRun:
+                 seed: int | None = None,
+                 warn: Callable[[str], None] | None = None) -> CampaignRun:
     """Re-plan the campaign of ``folder`` from ``day`` on, from its recorded state.
 
     Writes ``days/DAY/plan.json`` (and the later days' plans) and refreshes
@@ -184,11 +200,20 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
         ws = build_workspace(scenario, G)
         options = CampaignOptions(time_limit_s=time_limit_s,
                                   seed=scenario.parameters.seed if seed is None else seed)
-        result = plan_campaign(ws, list(st.pending), day, deadline, calendar, options)
+        announced = announced_points(folder, day)
+        result = plan_campaign(ws, list(st.pending), day, deadline, calendar, options,
+                               announced=announced)
+        opened = {(d.date, s["village"]) for d in result.days for s in d.point_sessions}
+        not_kept = [{"date": when.isoformat(), "village": village,
+                     "households": sorted(hids)}
+                    for when, villages in sorted(announced.items())
+                    for village, hids in sorted(villages.items())
+                    if (when, village) not in opened]
         extra = {"state": {
             "planned_from": day.isoformat(),
             "enrolled_residents": len(st.enrolled),
             "joined": joined,
+            "announced_points_not_kept": not_kept,
             "carried_over": list(st.carried),
             "coming_back": [{"household": p.household.id,
                              "residents": [r.id for r in p.household.residents],
@@ -200,7 +225,7 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
             "closed": [{"resident": f.resident_id, "household": f.household_id,
                         "reason": f.reason} for f in st.follow_up if f.kind == "closed"],
         }}
-        written = write_campaign(folder, result, scenario, extra)
+        written = write_campaign(folder, result, scenario, extra, warn=warn)
         new_dates = {d.date for d in result.days}
         days_dir = folder / "days"
         if days_dir.is_dir():
@@ -209,11 +234,176 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
                     when = dt.date.fromisoformat(sub.name)
                 except ValueError:
                     continue
-                stale = sub / "plan.json"
-                if when >= day and when not in new_dates and stale.is_file():
-                    stale.unlink()
+                if when >= day and when not in new_dates:
+                    for stale in (sub / "plan.json", sub / "notices.pdf"):
+                        if stale.is_file():
+                            stale.unlink()
         with state.transaction(conn):
             state.record_plan(conn, "tomorrow", day, _visits(result))
     finally:
         conn.close()
-    return CampaignRun(scenario, result, written, warnings, st, joined, day)
+    return CampaignRun(scenario, result, written, warnings, st, joined, day, not_kept)
+
+
+def announced_points(folder: Path, day: dt.date) -> dict[dt.date, dict[str, frozenset[str]]]:
+    """Collection points of the campaign in ``folder`` already announced when
+    planning ``day`` (their notice went out before ``day``) and not yet held:
+    date → village → invited households (from the last ``campaign.json``)."""
+    path = folder / "campaign.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out: dict[dt.date, dict[str, frozenset[str]]] = {}
+    for p in data.get("point_days") or []:
+        try:
+            when = dt.date.fromisoformat(p["date"])
+            notice = dt.date.fromisoformat(p["announce_by"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if when >= day and notice < day:
+            out.setdefault(when, {})[p["village"]] = frozenset(p.get("households") or ())
+    return out
+
+
+def write_template(folder: Path | None, day: dt.date | None, out_stem: Path | None,
+                   overwrite: bool, redact: bool = False) -> tuple[list[Path], int]:
+    """Write the outcomes sheet (CSV and .xlsx): blank, or with ``folder`` and
+    ``day`` prefilled with every resident planned that day, whatever the mode
+    (home visit, shuttle, collection point), from the campaign's last plan.
+    Prefilled rows carry the resident's name (initials with ``redact``), the
+    village and the planned arrival. Returns the paths and the number of
+    prefilled rows."""
+    from planner.campaign.outcomes import template_csv, template_rows, template_xlsx
+    from planner.planfile import write_atomic
+    from planner.render.views import person_name
+    from planner.scenario import load_scenario
+
+    rows: list[list[str]] = []
+    if folder is not None and day is not None:
+        conn = state.open_campaign(folder)
+        try:
+            planned = state.planned_on(conn, day)
+            scenario, _ = load_scenario(state.meta(conn)["scenario"])
+        finally:
+            conn.close()
+        villages = {v.id: v.name for v in scenario.villages}
+        readers = {r.id: (person_name(r.full_name, redact), villages.get(h.village_id, ""))
+                   for h in scenario.households for r in h.residents}
+        rows = template_rows(planned, day, planned_residents(folder, day), readers)
+    if out_stem is None:
+        base = folder if folder is not None else Path(".")
+        out_stem = base / (f"outcomes-{day}" if day else "outcomes")
+    paths = [out_stem.with_suffix(".csv"), out_stem.with_suffix(".xlsx")]
+    existing = [p for p in paths if p.exists()]
+    if existing and not overwrite:
+        raise InputError(Problem(str(existing[0]), "", "exists already",
+                                 "add --overwrite to replace it, or give another --out"))
+    write_atomic(paths[0], "\ufeff" + template_csv(rows))
+    write_atomic(paths[1], template_xlsx(rows))
+    return paths, len(rows)
+
+
+def planned_residents(folder: Path, day: dt.date) -> dict[str, list[str]]:
+    """Household → the residents planned on ``day`` (any mode), from that day's
+    ``days/DAY/plan.json`` (kept when later days are re-planned) and the
+    campaign's scenario, and from ``campaign.json``."""
+    from planner.scenario import load_scenario
+
+    try:
+        plan = json.loads((folder / "days" / day.isoformat() / "plan.json")
+                          .read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    conn = state.open_campaign(folder)
+    try:
+        scenario_path = state.meta(conn).get("scenario", "")
+    finally:
+        conn.close()
+    household_of: dict[str, str] = {}
+    if scenario_path and Path(scenario_path).exists():
+        scenario, _ = load_scenario(scenario_path)
+        household_of = {r.id: h.id for h in scenario.households for r in h.residents}
+    out: dict[str, list[str]] = {}
+    for route in plan.get("routes") or []:
+        for stop in route.get("stops") or []:
+            for rid in stop.get("residents") or []:
+                hid = household_of.get(rid, stop.get("household") or "")
+                if hid and rid not in out.setdefault(hid, []):
+                    out[hid].append(rid)
+    # plan.json lists no residents for an auto household at a point: the
+    # campaign's own record of that day (when it still holds the day) adds them
+    try:
+        data = json.loads((folder / "campaign.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    for h in data.get("households") or []:
+        for r in h.get("residents") or []:
+            if r.get("date") == day.isoformat() and r["resident"] not in \
+                    out.setdefault(h["household"], []):
+                out[h["household"]].append(r["resident"])
+    return {hid: rids for hid, rids in out.items() if rids}
+
+
+@dataclass
+class StaffingRun:
+    """What ``run_staffing`` did: one row per (scenario, team count), every
+    run, the files written, and whether any scenario is fictional."""
+
+    rows: list
+    results: list
+    written: list[Path]
+    fictional: bool
+    deadline: dt.date | None
+    warnings: list = field(default_factory=list)
+
+
+def run_staffing(scenarios: list[Path], counts: list[int], params, out_dir: Path,
+                 deadline: dt.date | None = None, start: dt.date | None = None,
+                 scheduler: str | None = None, workers: int | None = None,
+                 started: Callable[[int], None] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> StaffingRun:
+    """Staffing sweep: every scenario × team count × run on Dask, then the
+    table, ``staffing.csv``, ``runs.csv``, ``staffing.png`` and
+    ``staffing.html`` in ``out_dir``. ``started(total)`` is told the number of
+    simulations before they start; ``progress(done, total)`` as they finish."""
+    from dataclasses import replace
+
+    from planner.campaign.chart import (
+        runs_csv,
+        staffing_csv,
+        staffing_html,
+        staffing_png,
+    )
+    from planner.campaign.staffing import staffing_teams, summarise
+    from planner.campaign.sweep import run_sweep
+    from planner.planfile import write_atomic
+    from planner.roads.io import load_graph
+    from planner.scenario import load_scenario
+
+    workspaces, calendars, warnings = {}, {}, []
+    fictional = False
+    for path in scenarios:
+        scenario, found = load_scenario(path)
+        warnings += found
+        fictional |= scenario.fictional
+        key = scenario.name if scenario.name not in workspaces else f"{scenario.name} ({path})"
+        scenario = replace(scenario, name=key)
+        if deadline is None and scenario.campaign and scenario.campaign.deadline:
+            deadline = scenario.campaign.deadline
+        seasons = ("dry", "wet") if params.wet_day_p > 0 or scenario.parameters.season == "wet" \
+            else ("dry",)
+        workspaces[key] = build_workspace(scenario, load_graph(scenario.roads), seasons=seasons)
+        for k in counts:
+            calendars[(key, k)] = Calendar.of(scenario, staffing_teams(scenario, k))
+    if started is not None:
+        started(len(workspaces) * len(counts) * params.runs)
+    results = run_sweep(workspaces, counts, params, start, scheduler, workers, progress)
+    rows = summarise(results, calendars, deadline, params.max_days)
+    png = staffing_png(rows, results, deadline)
+    written = [write_atomic(out_dir / "staffing.csv", staffing_csv(rows)),
+               write_atomic(out_dir / "runs.csv", runs_csv(results)),
+               write_atomic(out_dir / "staffing.png", png),
+               write_atomic(out_dir / "staffing.html",
+                            staffing_html(rows, png, params, deadline, fictional))]
+    return StaffingRun(rows, results, written, fictional, deadline, warnings)

@@ -1,26 +1,28 @@
 """Staffing scenarios: how many teams reach 100 % by the deadline, and what rain does.
 
 For each team count and each Monte Carlo run, the campaign is simulated day by
-day (``simulate``): each working day is planned with the day planner's parts
-and the fast in-process engine (PyVRP routes repaired and improved by
-OR-Tools, ``fast_solver``) under a short time limit (``time_limit_s``, 0.1 s by
-default: a sweep trades route quality for speed, honestly so); then outcomes
-are drawn:
+day through the campaign planner itself (``plan_campaign``: the same day
+assignment and the same ``plan_day`` as ``plan.py campaign``), every resident
+of every mode (home visits, shuttles, collection points), with the fast
+in-process engine (``fast_solver``) under a short time limit
+(``time_limit_s``, 0.1 s by default: a sweep trades route quality for speed,
+honestly so); outcomes are drawn as the days go:
 
-- service time: each household's service is multiplied by a log-normal
-  factor of mean 1 and coefficient of variation ``service_cv``; the day is
+- service time: every service time of a working day (home visit, per person
+  at a point, at the office) is multiplied by one log-normal factor of mean 1
+  and coefficient of variation ``service_cv`` drawn for that day; the day is
   planned knowing it (a simplification: the plan does not overrun);
-- not at home: a visited household is not at home with probability
-  ``not_home_p``; it comes back ``retry_after_days`` later, up to
-  ``max_attempts`` visits, then counts as "different approach";
+- not at home: a resident served is not at home (or does not come to the
+  point, or is not at home for the shuttle) with probability ``not_home_p``;
+  they come back ``retry_after_days`` later, up to ``max_attempts``, then
+  count as "different approach";
 - rain: each working day is wet with probability ``wet_day_p``; a wet day is
   planned on the wet-season matrix (fords closed, dirt tracks slow).
 
-Random draws are keyed by (seed, run, household, attempt) and (seed, run, day
-number), the same for every team count (common random numbers), so team
-counts compare like for like. Households no team of the run could serve
-(with its drawn service times), and those left after ``STALL_DAYS`` working
-days without a visit, count as ``cannot_serve``. Matrices (dry and wet) are computed once per
+Random draws are keyed by (seed, run, resident, attempt) and (seed, run,
+date), the same for every team count (common random numbers), so team counts
+compare like for like. Residents the day planner cannot serve for a lasting
+reason count as ``cannot_serve``. Matrices (dry and wet) are computed once per
 scenario and shared by every run.
 
 Team counts beyond the scenario's teams add copies of its first team (``X4``,
@@ -39,18 +41,15 @@ from dataclasses import dataclass, replace
 
 from planner.campaign.calendar import Calendar
 from planner.campaign.plan import (
-    PendingVisit,
+    CampaignOptions,
+    DayPlan,
     Workspace,
     fast_solver,
     initial_pending,
-    never_servable,
-    plan_one_day,
+    plan_campaign,
+    resident_ids,
 )
 from planner.domain import CampaignSettings, Scenario, Team
-
-#: Working days in a row without a visit (and nobody waiting for a later
-#: retry) after which a run stops: the rest cannot be served under its draws.
-STALL_DAYS = 5
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,9 @@ class StaffingParams:
 class RunResult:
     """One simulated campaign. ``completion`` is None when it did not finish
     within ``max_days`` working days; ``working_days`` counts the working days
-simulated (up to the completion when finished)."""
+    simulated (up to the completion when finished). Counts are residents:
+    ``visits`` served (enrolled or not), ``enrolled`` (and by how: ``home``,
+    ``shuttle``, ``point``), ``different_approach`` and ``cannot_serve``."""
 
     scenario: str
     teams: int
@@ -88,6 +89,9 @@ simulated (up to the completion when finished)."""
     different_approach: int
     cannot_serve: int
     wet_days: int
+    home: int = 0
+    shuttle: int = 0
+    point: int = 0
 
 
 def staffing_teams(scenario: Scenario, count: int) -> tuple[Team, ...]:
@@ -105,83 +109,70 @@ def _uniform(*key: object) -> float:
     return int.from_bytes(digest, "big") / 2.0**64
 
 
-def service_factors(households: list[str], cv: float, seed: int, run: int) -> dict[str, float]:
-    """Log-normal factors of mean 1 and coefficient of variation ``cv``."""
+def service_factor(cv: float, *key: object) -> float:
+    """A log-normal factor of mean 1 and coefficient of variation ``cv``, fixed by ``key``."""
     if cv <= 0:
-        return {}
+        return 1.0
     sigma = math.sqrt(math.log(1 + cv * cv))
-    out = {}
-    for hid in households:
-        rng = random.Random(f"{seed}-{run}-svc-{hid}")
-        out[hid] = math.exp(rng.gauss(-sigma * sigma / 2, sigma))
-    return out
+    rng = random.Random(repr(key))
+    return math.exp(rng.gauss(-sigma * sigma / 2, sigma))
 
 
 def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
              start: dt.date | None = None) -> RunResult:
     """Simulate one campaign with ``count`` teams (see the module docstring)."""
-    sc = ws.scenario
+    sc = replace(ws.scenario, teams=staffing_teams(ws.scenario, count))
+    ws = replace(ws, scenario=sc)
     settings = sc.campaign or CampaignSettings()
     start = start or settings.start or sc.date
-    teams = staffing_teams(sc, count)
-    calendar = Calendar.of(sc, teams)
+    calendar = Calendar.of(sc)
     base = sc.parameters.season
-    everyone = initial_pending(sc)
-    factors = service_factors(sorted(p.household.id for p in everyone), params.service_cv,
-                              params.seed, run)
-    servable, cannot = never_servable(ws, everyone, start, base, teams, factors)
-    pending: dict[str, PendingVisit] = {p.household.id: p for p in servable}
-    idle = stalled = done_days = done_officers = 0
-    members = {t.id: len(t.members) for t in teams}
-    officer_days = distance = visits = enrolled = other = wet = worked = 0
-    completion = None
-    for n, day in enumerate(calendar.working_days(start, limit=params.max_days)):
-        if not pending:
-            break
-        on_duty = calendar.teams_on(day)
-        officer_days += sum(members[t.id] for t in on_duty)
-        worked = n + 1
-        today = [p for p in pending.values() if p.earliest is None or p.earliest <= day]
-        rainy = base == "wet" or (_uniform(params.seed, run, "wet", n) < params.wet_day_p
-                                  and "wet" in ws.matrices)
-        wet += int(rainy)
-        if not today:
-            continue
-        result = plan_one_day(ws, day, on_duty, today, "wet" if rainy else "dry",
-                              params.time_limit_s, params.seed + n, fast_solver,
-                              service_factor=factors)
-        distance += sum(r.distance_m for r in result.plan.routes)
-        for hid in result.visited:
-            visits += 1
-            p = pending[hid]
-            if _uniform(params.seed, run, "home", hid, p.attempts) < params.not_home_p:
-                attempts = p.attempts + 1
-                if attempts >= settings.max_attempts:
-                    other += 1
-                    del pending[hid]
+    attempts: dict[str, int] = {}
+    counts = {"visits": 0, "home": 0, "shuttle": 0, "point": 0, "other": 0}
+
+    def season_of(day: dt.date) -> str:
+        wet = base == "wet" or (_uniform(params.seed, run, "wet", day.isoformat())
+                                < params.wet_day_p and "wet" in ws.matrices)
+        return "wet" if wet else "dry"
+
+    def absent(day: DayPlan) -> dict[str, dt.date | None]:
+        back: dict[str, dt.date | None] = {}
+        for rid, (_route, how) in day.served.items():
+            counts["visits"] += 1
+            tried = attempts.get(rid, 0)
+            if _uniform(params.seed, run, "home", rid, tried) < params.not_home_p:
+                attempts[rid] = tried + 1
+                if attempts[rid] >= settings.max_attempts:
+                    counts["other"] += 1
+                    back[rid] = None
                 else:
-                    pending[hid] = replace(
-                        p, attempts=attempts,
-                        earliest=day + dt.timedelta(days=settings.retry_after_days))
+                    back[rid] = day.date + dt.timedelta(days=settings.retry_after_days)
             else:
-                enrolled += 1
-                del pending[hid]
-        if result.visited:
-            completion, idle = day, 0
-            done_days, done_officers = n + 1, officer_days
-        elif not any(p.earliest and p.earliest > day for p in pending.values()):
-            idle += 1
-            if idle >= STALL_DAYS:  # what is left cannot be served under these draws
-                stalled = len(pending)
-                break
-    if pending and not stalled:
-        completion = None  # not finished within max_days
-    return RunResult(scenario=sc.name, teams=count, run=run, start=start,
-                     completion=completion, working_days=done_days if completion else worked,
-                     officer_days=done_officers if completion else officer_days,
-                     distance_m=distance, visits=visits,
-                     enrolled=enrolled, different_approach=other,
-                     cannot_serve=len(cannot) + stalled, wet_days=wet)
+                counts[how] += 1
+        return back
+
+    options = CampaignOptions(
+        time_limit_s=params.time_limit_s, seed=params.seed, solver=fast_solver,
+        max_days=params.max_days, season_of=season_of, absent=absent,
+        service_scale=lambda n: service_factor(params.service_cv, params.seed, run, "svc", n))
+    result = plan_campaign(ws, initial_pending(sc), start, None, calendar, options)
+    done = result.completion
+    finished = done is not None and not result.not_planned
+    days = [d for d in calendar.working_days(start, done)] if done else []
+    members = {t.id: len(t.members) for t in sc.teams}
+    officer_days = sum(members[t.id] for d in days for t in calendar.teams_on(d))
+    return RunResult(
+        scenario=sc.name, teams=count, run=run, start=start,
+        completion=done if finished else None,
+        working_days=len(days) if finished else params.max_days,
+        officer_days=officer_days,
+        distance_m=sum(r.distance_m for d in result.days for r in d.plan.routes),
+        visits=counts["visits"],
+        enrolled=counts["home"] + counts["shuttle"] + counts["point"],
+        different_approach=counts["other"],
+        cannot_serve=sum(len(resident_ids(u)) for u in result.cannot_serve + result.not_planned),
+        wet_days=sum(1 for d in result.days if d.season == "wet"),
+        home=counts["home"], shuttle=counts["shuttle"], point=counts["point"])
 
 
 @dataclass(frozen=True)

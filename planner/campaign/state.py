@@ -276,3 +276,30 @@ def imported(conn: sqlite3.Connection, sha256: str) -> tuple[str, str] | None:
     row = conn.execute("SELECT file_name, imported_at FROM imports WHERE sha256 = ?",
                        (sha256,)).fetchone()
     return (row[0], row[1]) if row else None
+
+
+def outcome_count(conn: sqlite3.Connection) -> int:
+    """How many outcomes are recorded (0 when the file has no outcomes table)."""
+    try:
+        return int(conn.execute("SELECT count(*) FROM outcomes").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return 0
+
+
+def last_outcome_date(conn: sqlite3.Connection) -> dt.date | None:
+    """The latest date with a recorded outcome (None: none yet)."""
+    row = conn.execute("SELECT max(date) FROM outcomes").fetchone()
+    return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+
+def planned_on(conn: sqlite3.Connection, day: dt.date) -> list[tuple[str, str, str]]:
+    """``(household, team, planned arrival)`` planned on ``day``, by team and
+    order in the route."""
+    return [(h, t, a) for h, t, a in conn.execute(
+        "SELECT household_id, team_id, arrive FROM planned_visits WHERE date = ? "
+        "ORDER BY team_id, seq", (day.isoformat(),))]
+
+
+def planned_teams(conn: sqlite3.Connection) -> set[str]:
+    """Team ids that appear in planned visits."""
+    return {r[0] for r in conn.execute("SELECT DISTINCT team_id FROM planned_visits")}

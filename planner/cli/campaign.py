@@ -40,11 +40,15 @@ day_limit_opt = click.option("--time-limit", type=click.FloatRange(0.1, 600), de
 @redact_opt
 def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: float,
              seed: int | None, overwrite: bool, lang: str, redact: bool) -> None:
-    """Give every pending home visit of SCENARIO a day and a team, to the deadline.
+    """Give every resident of SCENARIO a day and a team, to the deadline.
 
-    Working days, holidays and team days off come from the scenario's optional
-    `campaign:` section (default Monday–Friday). Writes OUT/campaign.json (the
-    date and team of every household, the daily workload, the forecast
+    Every mode: home visits, shuttles to the commune office, collection
+    points (a village's point day is announced at least campaign.notice_days
+    working days ahead, default 2; its notice and loudspeaker text are in
+    OUT/days/DATE/notices.pdf). Working days, holidays and team days off come
+    from the scenario's optional `campaign:` section (default Monday–Friday).
+    Writes OUT/campaign.json (the date, team and way of every resident, the
+    collection-point days, the daily workload, the forecast
     completion date, the lower bound on days and the gap to it),
     OUT/days/YYYY-MM-DD/ for each day (plan.json and, as `day` writes them,
     the map, itineraries, notices and GPX), and the campaign's state
@@ -61,16 +65,20 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
     started = time.perf_counter()
     out_dir = out_dir or Path("out") / "campaign"
     prepare_out_dir(out_dir, overwrite)
+
+    def warn(text: str) -> None:
+        click.echo(f"warning: {text}", err=True)
+
     run = run_campaign(scenario, out_dir, start.date() if start else None,
-                       deadline.date() if deadline else None, time_limit, seed)
+                       deadline.date() if deadline else None, time_limit, seed, warn)
     for w in run.warnings:
-        click.echo(f"warning: {w}", err=True)
+        warn(str(w))
     from planner.cli.render import Progress, render_days
 
     render_days(run.result.days, out_dir, lang=lang, redact=redact, progress=Progress(lang),
-                warn=lambda m: click.echo(f"warning: {m}", err=True))
+                warn=warn)
     click.echo(calendar_text(run.result, run.scenario))
     click.echo("")
-    click.echo(f"wrote {out_dir}/campaign.json, {len(run.result.days)} day plans in "
-               f"{out_dir}/days/, state {out_dir}/campaign.db")
+    click.echo(f"wrote {out_dir}/campaign.json, {len(run.result.days)} days (plan.json, "
+               f"map, itineraries, notices, GPX) in {out_dir}/days/, state {out_dir}/campaign.db")
     click.echo(f"done in {time.perf_counter() - started:.1f} s")

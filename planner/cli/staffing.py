@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -77,20 +76,9 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
       python plan.py staffing scenarios/demo/scenario.yaml --teams 1-6 --runs 20 \\
           --wet-days 0.3 --deadline 2026-12-11 --out out/staffing
     """
-    from planner.campaign.calendar import Calendar
-    from planner.campaign.chart import (
-        runs_csv,
-        staffing_csv,
-        staffing_html,
-        staffing_png,
-        staffing_table,
-    )
-    from planner.campaign.plan import build_workspace
-    from planner.campaign.staffing import StaffingParams, staffing_teams, summarise
-    from planner.campaign.sweep import run_sweep
-    from planner.planfile import write_atomic
-    from planner.roads.io import load_graph
-    from planner.scenario import load_scenario
+    from planner.campaign.chart import staffing_table
+    from planner.campaign.run import run_staffing
+    from planner.campaign.staffing import StaffingParams
 
     started = time.perf_counter()
     counts = parse_team_counts(teams_text)
@@ -99,59 +87,40 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
     params = StaffingParams(runs=runs, service_cv=service_cv, not_home_p=not_home,
                             wet_day_p=wet_days, time_limit_s=time_limit, max_days=max_days,
                             seed=seed)
-    workspaces = {}
-    calendars = {}
-    fictional = False
-    the_deadline = deadline.date() if deadline else None
-    for path in scenarios:
-        scenario, warnings = load_scenario(path)
-        for w in warnings:
-            click.echo(f"warning: {w}", err=True)
-        fictional |= scenario.fictional
-        key = scenario.name if scenario.name not in workspaces else f"{scenario.name} ({path})"
-        scenario = replace(scenario, name=key)
-        if the_deadline is None and scenario.campaign and scenario.campaign.deadline:
-            the_deadline = scenario.campaign.deadline
-        seasons = ("dry", "wet") if wet_days > 0 or scenario.parameters.season == "wet" \
-            else ("dry",)
-        workspaces[key] = build_workspace(scenario, load_graph(scenario.roads),
-                                          seasons=seasons)
-        for k in counts:
-            calendars[(key, k)] = Calendar.of(scenario, staffing_teams(scenario, k))
-    total = len(workspaces) * len(counts) * runs
-    click.echo(f"{total} simulated campaigns ({len(workspaces)} scenarios × {len(counts)} "
-               f"team counts × {runs} runs) on "
-               f"{scheduler or 'local Dask workers'}", err=True)
     bar = None
-    if not quiet:
-        from tqdm import tqdm
 
-        bar = tqdm(total=total, unit="run", file=click.get_text_stream("stderr"))
+    def begin(total: int) -> None:
+        nonlocal bar
+        click.echo(f"{total} simulated campaigns ({len(scenarios)} scenarios × {len(counts)} "
+                   f"team counts × {runs} runs) on {scheduler or 'local Dask workers'}",
+                   err=True)
+        if not quiet:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="run", file=click.get_text_stream("stderr"))
 
     def progress(done: int, _total: int) -> None:
         if bar is not None:
             bar.update(1)
 
     try:
-        results = run_sweep(workspaces, counts, params, start.date() if start else None,
-                            scheduler, workers, progress)
+        run = run_staffing(list(scenarios), counts, params, out_dir,
+                           deadline.date() if deadline else None,
+                           start.date() if start else None, scheduler, workers, begin,
+                           progress)
     finally:
         if bar is not None:
             bar.close()
-    rows = summarise(results, calendars, the_deadline, max_days)
-    png = staffing_png(rows, results, the_deadline)
-    written = [write_atomic(out_dir / "staffing.csv", staffing_csv(rows)),
-               write_atomic(out_dir / "runs.csv", runs_csv(results)),
-               write_atomic(out_dir / "staffing.png", png),
-               write_atomic(out_dir / "staffing.html",
-                            staffing_html(rows, png, params, the_deadline, fictional))]
-    if fictional:
+    for w in run.warnings:
+        click.echo(f"warning: {w}", err=True)
+    if run.fictional:
         click.echo("FICTIONAL DEMO DATA — every name, person and road is made up.")
     click.echo(f"Completion in working days from the start; {runs} runs per team count; "
+               f"every resident (home visits, shuttles, collection points); "
                f"wet days {100 * wet_days:.0f} %, not at home {100 * not_home:.0f} %, "
                f"service CV {service_cv:.2f}; solver {time_limit:g} s/day")
-    click.echo(staffing_table(rows, the_deadline))
+    click.echo(staffing_table(run.rows, run.deadline))
     click.echo("")
-    for p in written:
+    for p in run.written:
         click.echo(f"wrote {p}")
     click.echo(f"done in {time.perf_counter() - started:.1f} s")

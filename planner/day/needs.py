@@ -78,7 +78,6 @@ PRIZE_CONDITION = {"bedridden": 400_000, "disabled": 300_000, "postpartum": 250_
 PRIZE_PER_WAITING_DAY = 5_000
 
 
-HOME_MODES = ("home", "auto")
 
 
 @dataclass(frozen=True)
@@ -106,29 +105,6 @@ def home_need(h: Household, home: tuple, params) -> tuple[VisitNeed | None, Unse
     prize = PRIZE_BASE + sum(PRIZE_CONDITION[r.condition] for r in home) \
         + PRIZE_PER_WAITING_DAY * max(r.waiting_days for r in home)
     return VisitNeed(h, service, windows, prize, tuple(home)), None
-
-
-def visit_needs(scenario: Scenario) -> tuple[list[VisitNeed], list[Unserved]]:
-    """Split households into home visits and those not visited at home today
-    (``home`` and ``auto`` residents count as home visits; the campaign uses
-    this; the day planner uses ``day_needs``)."""
-    params = scenario.parameters
-    needs: list[VisitNeed] = []
-    skipped: list[Unserved] = []
-    for h in scenario.households:
-        home = [r for r in h.residents if r.mode in HOME_MODES]
-        if not home:
-            modes = sorted({r.mode for r in h.residents})
-            skipped.append(Unserved(
-                h.id, f"no home visit needed: residents come to the commune office or a "
-                      f"collection point (mode {', '.join(modes)})", "not_home_visit"))
-            continue
-        need, problem = home_need(h, tuple(home), params)
-        if need is not None:
-            needs.append(need)
-        else:
-            skipped.append(problem)
-    return needs, skipped
 
 
 @dataclass(frozen=True)

@@ -96,27 +96,6 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
     return kept, out
 
 
-def build_problem(scenario: Scenario, kept: list[tuple[int, VisitNeed]],
-                  matrices: TravelMatrices) -> RoutingProblem:
-    """Arrays for the engine: node 0 the station, then the kept visits."""
-    sites = [0] + [site for site, _ in kept]
-    travel = matrices.travel_s[np.ix_(sites, sites)].astype(np.int64)
-    distance = matrices.distance_m[np.ix_(sites, sites)].astype(np.int64)
-    service = np.array([0] + [n.service_s for _, n in kept], dtype=np.int64)
-    windows: list[tuple[tuple[int, int], ...]] = [()]
-    for _, need in kept:
-        ws = tuple((w.start_s, w.end_s - need.service_s) for w in need.windows
-                   if w.end_s - need.service_s >= w.start_s)
-        windows.append(ws)
-    prize = np.array([-1] + [n.prize for _, n in kept], dtype=np.int64)
-    vehicles = [team_vehicle(scenario, team, team.id) for team in scenario.teams]
-    allowed_teams = tuple(i for i, t in enumerate(scenario.teams) if t.kits > 0)
-    allowed = tuple([()] + [allowed_teams for _ in kept])
-    return RoutingProblem(travel_s=travel, distance_m=distance, service_s=service,
-                          windows=tuple(windows), prize=prize, vehicles=tuple(vehicles),
-                          allowed_vehicles=allowed)
-
-
 def team_vehicle(scenario: Scenario, team: Team, name: str, capacity: int = 0) -> VehicleSpec:
     """A team's (or unit's) route limits: its day (``day_limits``), its
     maximum working time and its lunch break (s)."""
