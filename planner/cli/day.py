@@ -22,12 +22,11 @@ DEMO_SCENARIO = ROOT / "scenarios" / "demo" / "scenario.yaml"
 def run_day(scenario_path: Path, out_dir: Path, overwrite: bool, time_limit: float | None,
             seed: int | None, date: dt.date | None, lang: str = "vi",
             redact: bool = False) -> None:
-    """Load, plan, attach the legs' geometry, write ``plan.json`` and every
+    """Load, plan (with the legs' geometry), write ``plan.json`` and every
     output (atomically), and print the summary in ``lang``; progress lines
     per stage go to stderr."""
     from planner.cli.render import Progress, write_day
     from planner.day.plan import graph_matrices, plan_day
-    from planner.legs import attach_legs
     from planner.planfile import summary_text
     from planner.roads.io import load_graph
     from planner.scenario import load_scenario
@@ -59,8 +58,6 @@ def run_day(scenario_path: Path, out_dir: Path, overwrite: bool, time_limit: flo
 
     plan, matrices, _problem = plan_day(scenario, G, table, time_limit_s=time_limit, seed=seed,
                                         matrices_for=matrices_for, solve_fn=solve_fn)
-    progress.say("Attaching the roads of each leg…")
-    plan = attach_legs(plan, scenario, G, table, matrices)
     progress.say("Drawing the map, itineraries, notices and GPX…")
     out_dir.mkdir(parents=True, exist_ok=True)
     written = write_day(plan, scenario, out_dir, lang=lang, redact=redact,

@@ -45,6 +45,7 @@ from planner.day.verify import plan_violations
 from planner.domain import Household, Plan, Route, Scenario, Stop, Unserved
 from planner.engine import solve
 from planner.errors import PlannerError
+from planner.legs import attach_legs
 from planner.matrix import UNREACHABLE, TravelMatrices, travel_matrices
 from planner.priorities import part_tier, tier_name
 from planner.problem import RoutingProblem, Solution
@@ -325,7 +326,9 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     columns in ``coords`` order, (lon, lat)); by default they are computed on
     road graph ``G`` (a campaign passes one that slices matrices it computed
     once). ``solve_fn(problem, time_limit_s, seed)`` is the engine
-    (``planner.engine.solve`` by default). ``point_next_open`` (village id →
+    (``planner.engine.solve`` by default). With ``G``, every stop carries the
+    road geometry of the leg that reaches it (``planner.legs.attach_legs``).
+    ``point_next_open`` (village id →
     date, from a campaign) names the next day a village's point opens in the
     reason given to those a full point cannot take.
     """
@@ -411,6 +414,8 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     if violations:
         raise PlannerError("the plan breaks its own rules (a bug; please report it): "
                            + "; ".join(violations[:5]))
+    if G is not None:  # each leg's road geometry, for the renderers
+        plan = attach_legs(plan, scenario, G, table, matrices)
     return plan, matrices, problem
 
 

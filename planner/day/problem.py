@@ -287,9 +287,15 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
             [c for r in need.residents for c in parts((r,), rate)],
             kit=True, clus=village_cluster[need.village.id], entry_s=params.point_setup_s)
     group_parts: list[list[Component]] = []
+    invited_today = {need.village.id for _, need in points}
+    slot_min_s = min(params.point_min_slot_s, params.point_max_slot_s) - params.point_setup_s
     for home_site, point_site, need in autos:
         village = need.household.village_id
-        a = add(Node("attend", point_site, need, village, places[village]), need.service_s,
+        # in a village whose point invites nobody today, an auto household's
+        # opening alone must still last the minimum slot
+        service_s = need.service_s if village in invited_today \
+            else max(need.service_s, slot_min_s)
+        a = add(Node("attend", point_site, need, village, places[village]), service_s,
                 (), None, kit=True, clus=village_cluster[village], entry_s=params.point_setup_s)
         group_parts.append(parts(need.residents))
         if home_site is None:
