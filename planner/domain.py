@@ -328,3 +328,6 @@ class Plan:
     seed: int = 1
     time_limit_s: float = 0.0
     notes: tuple[str, ...] = ()
+    #: where the road graph comes from: "openstreetmap", "generated" or "unknown"
+    #: (``planner.roads.info.roads_provenance``); the fiction banners follow it
+    roads: str = "unknown"

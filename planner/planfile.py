@@ -126,6 +126,7 @@ def _plan_body(plan: Plan, scenario: Scenario | None) -> dict[str, Any]:
         "date": plan.date.isoformat(),
         "scenario": plan.scenario,
         "fictional": plan.fictional,
+        "roads": plan.roads,
         "season": plan.season,
         "engine": plan.engine,
         "seed": plan.seed,
@@ -221,7 +222,8 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
                          f"expected {FORMAT!r})")
     return Plan(
         date=dt.date.fromisoformat(data["date"]), scenario=data["scenario"],
-        fictional=bool(data["fictional"]), season=data["season"], engine=data["engine"],
+        fictional=bool(data["fictional"]), roads=str(data.get("roads", "unknown")),
+        season=data["season"], engine=data["engine"],
         routes=tuple(Route(team=r["team"], stops=tuple(_stop_from(s) for s in r["stops"]),
                            distance_m=int(r["distance_m"]), duration_s=int(r["duration_s"]),
                            unit="" if r.get("unit", "team") == "team" else r["unit"])
@@ -256,7 +258,7 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
                  lang: str = "vi") -> str:
     """A readable summary in ``lang`` (vi or en): per team its stops, km, hours,
     departure and return; then the unserved, grouped by reason."""
-    from planner.render.i18n import N_, gettext_for, ngettext_for, reason_text
+    from planner.render.i18n import N_, fiction_banner, gettext_for, ngettext_for, reason_text
     from planner.rules import common_windows
 
     _ = gettext_for(lang)
@@ -264,7 +266,7 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
     words = (N_("dry"), N_("wet"), N_("home"), N_("shuttle"), N_("point"))  # noqa: F841
     lines = []
     if plan.fictional:
-        lines.append(_("FICTIONAL DEMO DATA — every name, person and road is made up."))
+        lines.append(fiction_banner(plan.roads, _))
     lines.append(_("Plan for {date} · {scenario} · season {season} · engine {engine}").format(
         date=plan.date.isoformat(), scenario=plan.scenario, season=_(plan.season),
         engine=plan.engine))
@@ -317,8 +319,7 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
             elif s.kind == "break":
                 lines.append(f"      {when} " + _("lunch break"))
     lines.append("")
-    visiting = [u for u in plan.unserved if u.code != "not_home_visit"]
-    other = len(plan.unserved) - len(visiting)
+    visiting = list(plan.unserved)
     lines.append(_("Unserved: {n}").format(n=len(visiting)))
     counts = Counter(u.code for u in visiting)
     households = {h.id: h for h in scenario.households}
@@ -330,7 +331,4 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
         more = ", ".join(f"{c} {code}" for code, c in counts.most_common())
         lines.append("  " + _("… {n} more (all: {counts}); see plan.json").format(
             n=len(visiting) - max_unserved, counts=more))
-    if other:
-        lines.append(_("Households with no home visit needed (they come to the office or a "
-                       "collection point): {n}").format(n=other))
     return "\n".join(lines)

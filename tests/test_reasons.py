@@ -12,7 +12,6 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from planner.day.needs import visit_needs
 from planner.day.plan import plan_day, plan_sites
 from planner.day.verify import plan_violations
 from planner.domain import (
@@ -100,15 +99,6 @@ def test_windows_disjoint_shuttle() -> None:
     u = _reason(_plan(_scenario([h])), "H1", "shuttle")
     assert u.code == "windows_disjoint"
     assert "the residents to shuttle are never at home at the same time" in u.reason
-
-
-def test_not_home_visit() -> None:
-    """The campaign's list of home visits says who needs none."""
-    h = _household("H1", 2, _resident("R1", mode="point"))
-    _needs, skipped = visit_needs(_scenario([h]))
-    (u,) = skipped
-    assert u.code == "not_home_visit"
-    assert "no home visit needed" in u.reason and "mode point" in u.reason
 
 
 def _point_households(n: int) -> list[Household]:
@@ -333,7 +323,7 @@ def test_walk_limit() -> None:
     assert "beyond the walking limit of 2.0 km" in u.reason
 
 
-TESTED_CODES = {"windows_disjoint", "not_home_visit", "point_full", "point_not_opened",
+TESTED_CODES = {"windows_disjoint", "point_full", "point_not_opened",
                 "closed_wet", "no_route", "no_kit", "window_too_short", "window_before_shift",
                 "window_after_shift", "window_outside_shift", "shift_too_short",
                 "shuttle_walk", "ride_too_long", "no_seat", "no_office_time", "no_capacity"}

@@ -44,6 +44,7 @@ from planner.campaign.plan import (
 )
 from planner.domain import Scenario
 from planner.planfile import plan_json, write_atomic
+from planner.render.i18n import fiction_banner, gettext_for
 from planner.scenario import format_clock
 
 FORMAT = "mountain-id-planner/campaign"
@@ -245,7 +246,8 @@ def calendar_text(result: CampaignResult, scenario: Scenario) -> str:
     not served."""
     lines = []
     if scenario.fictional:
-        lines.append("FICTIONAL DEMO DATA — every name, person and road is made up.")
+        roads = next((d.plan.roads for d in result.days), "unknown")
+        lines.append(fiction_banner(roads, gettext_for("en")))
     modes = residents_by_mode(p.household for p in result.pending)
     total = sum(modes.values())
     deadline = result.deadline.isoformat() if result.deadline else "none"

@@ -114,7 +114,7 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
     for w in run.warnings:
         click.echo(f"warning: {w}", err=True)
     if run.fictional:
-        click.echo("FICTIONAL DEMO DATA — every name, person and road is made up.")
+        click.echo("FICTIONAL DEMO DATA: every name and person is made up.")
     click.echo(f"Completion in working days from the start; {runs} runs per team count; "
                f"every resident (home visits, shuttles, collection points); "
                f"wet days {100 * wet_days:.0f} %, not at home {100 * not_home:.0f} %, "

@@ -112,7 +112,7 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
                 season=scenario.parameters.season, engine=solution.engine,
                 routes=tuple(routes), unserved=tuple(unserved),
                 objective=solution.objective, seed=seed, time_limit_s=time_limit_s,
-                notes=tuple(notes))
+                notes=tuple(notes), roads=matrices.roads)
 
 
 def capacity_reason(scenario: Scenario, tier: int) -> str:

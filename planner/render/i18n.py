@@ -112,18 +112,16 @@ BRING: dict[Condition, str] = {
 # Why a household is not visited, by the plan's ``unserved`` code. ``{windows}``
 # is filled with the hours the residents are at home.
 REASONS: dict[str, str] = {
-    "not_home_visit": N_("no home visit needed: residents come to the commune office or a "
-                         "collection point"),
-    "no_capacity": N_("no time left in the shifts: the teams are full with higher-priority "
-                      "visits"),
+    "no_capacity": N_("no capacity left for this priority: every team's day is full with "
+                      "visits of the same or a higher priority"),
     "window_before_shift": N_("only at home {windows}, before the team can be there"),
     "window_after_shift": N_("only at home {windows}, after the shift ends"),
-    "window_too_short": N_("only at home {windows}: too short for the visit"),
+    "window_too_short": N_("only at home {windows}: shorter than the visit needs"),
     "window_outside_shift": N_("only at home {windows}: none of these hours falls in a shift"),
     "windows_disjoint": N_("the residents are never at home at the same time"),
     "shift_too_short": N_("the round trip with the visit is longer than a shift allows"),
     "walk_limit": N_("unreachable: the walk from the nearest road is beyond the walking limit"),
-    "closed_wet": N_("unreachable in the wet season: a ford or road on the way is closed"),
+    "closed_wet": N_("unreachable in this season: a ford or road on the way is closed"),
     "no_route": N_("unreachable: no road or path from the commune office reaches it"),
     "no_kit": N_("no team has an enrolment kit for home visits"),
     "no_roads": N_("no road is open to motorbikes in this season"),
@@ -132,8 +130,25 @@ REASONS: dict[str, str] = {
     "shuttle_unfit": N_("cannot ride a motorbike: needs a home visit instead"),
     "shuttle_walk": N_("the house is too far from a road for a motorbike pickup"),
     "no_seat": N_("no free seat on a shuttle motorbike today"),
+    "ride_too_long": N_("the ride to the commune office is longer than this passenger may "
+                        "ride"),
     "no_office_time": N_("no time left at the commune office to enrol shuttled residents"),
 }
+
+
+FICTION_BANNERS = {
+    "generated": N_("FICTIONAL DEMO DATA: every name, person and road is made up."),
+    "openstreetmap": N_("FICTIONAL RESIDENTS on real OpenStreetMap roads: every name and "
+                        "person is made up."),
+    "unknown": N_("FICTIONAL DEMO DATA: every name and person is made up."),
+}
+"""The banner of fictional data, by where the roads come from (``Plan.roads``):
+real OpenStreetMap roads are never called made up."""
+
+
+def fiction_banner(roads: str, _: Gettext) -> str:
+    """The fictional-data banner for roads of provenance ``roads``, translated."""
+    return _(FICTION_BANNERS.get(roads, FICTION_BANNERS["unknown"]))
 
 
 def clock(seconds: int) -> str:

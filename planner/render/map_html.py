@@ -370,7 +370,7 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
     for t in shown:
         points += [c for leg in geometry[t.route].legs for c in leg.coords]
     view = bbox(points, margin_m=200)
-    unserved = [u for u in ctx.unserved if u.code != "not_home_visit"] if teams is None else []
+    unserved = list(ctx.unserved) if teams is None else []
     transfers = [(s, t) for t in shown for s in t.stops if s.at_office]
     points += [(u.lon, u.lat) for u in unserved]
     points += [(v.lon, v.lat) for v in scenario.villages]

@@ -254,4 +254,4 @@ def render_notices(plan: Plan, scenario: Scenario, *, lang: str = "vi",
                       title=_("Notice") + f" {ctx.date_iso}", notices=items,
                       slips=invitations(plan, scenario, ctx, items),
                       commune=ctx.commune, station=ctx.station, date=ctx.date,
-                      fictional=ctx.fictional, redact=ctx.redact)
+                      fictional=ctx.fictional, fiction=ctx.fiction, redact=ctx.redact)

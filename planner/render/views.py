@@ -30,6 +30,7 @@ from planner.render.i18n import (
     Gettext,
     clock,
     date_text,
+    fiction_banner,
     gettext_for,
     initials,
     nfc,
@@ -176,6 +177,7 @@ class DocContext:
     date: str
     date_iso: str
     fictional: bool
+    fiction: str       # the fictional-data banner ("" for real data)
     season: str
     teams: tuple[TeamDay, ...]
     unserved: tuple[UnservedView, ...]
@@ -427,5 +429,6 @@ def doc_context(plan: Plan, scenario: Scenario, lang: str = "vi", redact: bool =
         lang=lang, redact=redact, _=_, commune=nfc(scenario.name),
         station=nfc(scenario.station.name), station_lon=scenario.station.lon,
         station_lat=scenario.station.lat, date=date_text(plan.date, lang),
-        date_iso=plan.date.isoformat(), fictional=plan.fictional, season=plan.season,
+        date_iso=plan.date.isoformat(), fictional=plan.fictional,
+        fiction=fiction_banner(plan.roads, _) if plan.fictional else "", season=plan.season,
         teams=days, unserved=tuple(unserved))
