@@ -128,7 +128,7 @@ def route_legs(route: Route, station: Coord, access: dict, G, season: str) -> Ro
         """Parking point → house along the access path, then straight to the door."""
         a = access[site]
         chain = list(a.walk_nodes) if a.walk_nodes else [a.park_node]
-        return path_coords(G, chain, walk_attr) + [site]
+        return [(a.park_lon, a.park_lat)] + path_coords(G, chain, walk_attr) + [site]
 
     stops = list(route.stops)
     prev: Coord | None = None
@@ -152,10 +152,10 @@ def route_legs(route: Route, station: Coord, access: dict, G, season: str) -> Ro
         ride = path_coords(G, nodes, drive_attr) if nodes else []
         if not ride:  # no path on the graph (not in a verified plan): a straight line
             ride = [(acc_a.park_lon, acc_a.park_lat), (acc_b.park_lon, acc_b.park_lat)]
-        if not walks_a:
-            ride = [prev] + ride
-        if not walks_b:
-            ride = ride + [here]
+        # the ride runs between the sites' points on their roads: the parking
+        # point on the snapped edge (or the house itself when it is on the road)
+        ride = [prev if not walks_a else (acc_a.park_lon, acc_a.park_lat)] + ride
+        ride = ride + [here if not walks_b else (acc_b.park_lon, acc_b.park_lat)]
         line = dedupe(_round(c) for c in ride)
         if len(line) > 1:  # both houses walked to from one parking point: no ride
             legs.append(Leg("drive", line, onboard))

@@ -319,10 +319,22 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
             elif s.kind == "break":
                 lines.append(f"      {when} " + _("lunch break"))
     lines.append("")
-    visiting = list(plan.unserved)
+    households = {h.id: h for h in scenario.households}
+    # home visits first, then shuttles, then point invitations; in each, the
+    # most urgent tier first (the same order as the planner's priorities)
+    order = {h.id: k for k, h in enumerate(scenario.households)}
+    tiers = scenario.parameters.priorities
+    mode_rank = {"home": 0, "shuttle": 1, "point": 2}
+
+    def urgency(u: Unserved) -> tuple[int, int, int]:
+        h = households.get(u.household)
+        tier = min((tiers.index(r.condition) for r in h.residents if r.condition in tiers),
+                   default=len(tiers)) if h is not None else len(tiers)
+        return mode_rank.get(u.mode, 3), tier, order.get(u.household, 0)
+
+    visiting = sorted(plan.unserved, key=urgency)
     lines.append(_("Unserved: {n}").format(n=len(visiting)))
     counts = Counter(u.code for u in visiting)
-    households = {h.id: h for h in scenario.households}
     for u in visiting[:max_unserved]:
         h = households.get(u.household)
         windows = (common_windows(home_residents(h)) or ()) if h is not None else ()

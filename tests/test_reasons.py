@@ -291,18 +291,19 @@ def test_no_capacity_auto_household() -> None:
     assert "(bedridden, disabled, postpartum, elderly)" in u.reason
 
 
-def test_no_capacity_auto_household_with_no_home_option() -> None:
+def test_auto_household_with_no_home_option_gets_a_point_of_the_minimum_slot() -> None:
     """An ``auto`` household home only 30 min (too short for a visit), alone
-    in its village: the point is not opened for a few minutes, and the reason
-    says why the home visit is impossible too."""
+    in its village: a team with room opens the village's point for it, for
+    the minimum slot (set-up included), never for a few minutes."""
     auto = _household("A1", 3, _resident("RA", "elderly", [Window(9 * H, 9 * H + 1800)],
                                           mode="auto"))
-    u = _reason(_plan(_scenario([auto])), "A1")
-    assert u.code == "no_capacity"
-    assert u.reason == (
-        "its village's collection point is not opened for it tomorrow (a point opens for at "
-        "least 60 min, for the residents invited to it, where a team has room), and a home "
-        "visit is not possible: only home 09:00–09:30: at home 30 min, the visit needs 40 min")
+    scenario = _scenario([auto])
+    plan = _plan(scenario)
+    assert plan.unserved == ()
+    (point,) = [s for r in plan.routes for s in r.stops if s.kind == "point"]
+    assert point.households == ("A1",)
+    params = scenario.parameters
+    assert point.depart_s - point.opens_s + params.point_setup_s >= params.point_min_slot_s
 
 
 def test_no_capacity_shuttle() -> None:

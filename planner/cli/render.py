@@ -52,11 +52,14 @@ class Progress:
                 self.t0 = time.perf_counter()
                 self.stop = threading.Event()
                 progress.say("Solving the routes (time limit {limit:.0f} s)…", limit=limit_s)
+                # translated here: the ticking thread only formats and prints
+                # (no lazy loading while the engine starts its processes)
+                line = progress._("solving: {elapsed:.0f} of {limit:.0f} s")
 
                 def tick() -> None:
                     while not self.stop.wait(progress.tick_s):
-                        progress.say("solving: {elapsed:.0f} of {limit:.0f} s",
-                                     elapsed=time.perf_counter() - self.t0, limit=limit_s)
+                        progress.echo(f"[{progress.elapsed_s():5.1f} s] " + line.format(
+                            elapsed=time.perf_counter() - self.t0, limit=limit_s))
 
                 self.thread = threading.Thread(target=tick, daemon=True)
                 self.thread.start()

@@ -291,9 +291,9 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     slot_min_s = min(params.point_min_slot_s, params.point_max_slot_s) - params.point_setup_s
     for home_site, point_site, need in autos:
         village = need.household.village_id
-        # in a village whose point invites nobody today, an auto household's
-        # opening alone must still last the minimum slot
-        service_s = need.service_s if village in invited_today \
+        # an auto household that only a point can serve, in a village whose
+        # point invites nobody today, opens it for the minimum slot
+        service_s = need.service_s if village in invited_today or home_site is not None \
             else max(need.service_s, slot_min_s)
         a = add(Node("attend", point_site, need, village, places[village]), service_s,
                 (), None, kit=True, clus=village_cluster[village], entry_s=params.point_setup_s)
