@@ -31,7 +31,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from planner.day.needs import Unit, VisitNeed, day_needs, team_units
+from planner.day.needs import Unit, VisitNeed, day_needs, no_duty_reason, team_units
 from planner.day.problem import (
     Node,
     build_day_problem,
@@ -118,9 +118,9 @@ def capacity_reason(scenario: Scenario, tier: int) -> str:
     """The words for a home visit left out for capacity (``no_capacity``): what
     the self-check proves of it (``planner.day.verify``)."""
     order = scenario.parameters.priorities
-    return (f"no capacity left for this priority ({tier_name(tier, order)}): every team's "
-            f"day is full with visits of the same or a higher priority "
-            f"({', '.join(order[:tier + 1])}) and the shuttles it makes")
+    return (f"no capacity left for this priority ({tier_name(tier, order)}): the day of "
+            f"every team on home visits is full with visits of the same or a higher "
+            f"priority ({', '.join(order[:tier + 1])}) and the shuttles it makes")
 
 
 def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
@@ -365,9 +365,13 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
                                   + problem.reason, problem.code, "point")
                          for h in need.invited]
             continue
-        if not any(u.has_kit for u in units):
+        if not any(u.has_kit for u in units) and not any(t.kits for t in scenario.teams):
             unserved += [Unserved(h.id, "no team has an enrolment kit to open a collection "
                                   "point", "no_kit", "point") for h in need.invited]
+            continue
+        if not any(u.does("point") for u in units):
+            unserved += [Unserved(h.id, no_duty_reason("point"), "no_duty", "point")
+                         for h in need.invited]
             continue
         points.append((site, need))
         open_villages.add(need.village.id)
@@ -375,8 +379,15 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
         village = need.household.village_id
         point_site = site_of[f"point:{village}"]
         home_site = kept_sites.get(need.household.id)
+        no_point = not any(u.does("point") for u in units)
         if site_check(scenario, matrices, point_site, dry_reachable, "home", "") is not None \
-                or not any(u.has_kit for u in units):
+                or no_point:
+            if home_site is None and no_point:
+                unserved.append(Unserved(
+                    need.household.id, no_duty_reason("point") + ", and a home visit is "
+                    "not possible: " + no_home.get(need.household.id, "no team could make it"),
+                    "no_duty"))
+                continue
             if home_site is None:
                 unserved.append(Unserved(need.household.id, "neither a home visit nor the "
                                          "village's collection point can be reached",
@@ -385,11 +396,15 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
             kept_home.append((home_site, need.home))
             continue
         autos.append((home_site, point_site, need))
+    shuttle_units = [u for u in units if u.kind == "shuttle" or "shuttle" in u.team.duties]
     for need in day.shuttle:
         site = site_of[need.household.id]
         problem = site_check(scenario, matrices, site, dry_reachable, "shuttle",
-                             need.household.id) \
-            or shuttle_check(scenario, need, site, matrices, units)
+                             need.household.id)
+        if problem is None and not shuttle_units:
+            problem = Unserved(need.household.id, no_duty_reason("shuttle"), "no_duty",
+                               "shuttle")
+        problem = problem or shuttle_check(scenario, need, site, matrices, shuttle_units)
         if problem is not None:
             unserved.append(problem)
             continue

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from planner.day.needs import AutoNeed, PointNeed, ShuttleNeed, Unit, VisitNeed
+from planner.day.needs import AutoNeed, PointNeed, ShuttleNeed, Unit, VisitNeed, no_duty_reason
 from planner.domain import CollectionPoint, Scenario, Team, Unserved, Window
 from planner.matrix import UNREACHABLE, TravelMatrices
 from planner.priorities import part_tier, part_waiting_days
@@ -33,11 +33,13 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
     """Keep the visits some team could make alone; explain the others.
 
     ``needs[k]`` is site ``k + 1`` in ``matrices``. ``dry_reachable`` lists the
-    sites reachable in the dry season (to explain wet-season closures).
+    sites reachable in the dry season (to explain wet-season closures). Only
+    teams with a kit and the ``home`` duty make home visits.
     """
     kept: list[tuple[int, VisitNeed]] = []
     out: list[Unserved] = []
-    teams = [t for t in scenario.teams if t.kits > 0]
+    teams = [t for t in scenario.teams if t.kits > 0 and "home" in t.duties]
+    kit_elsewhere = any(t.kits > 0 for t in scenario.teams)
     limits = [day_limits(scenario, t) for t in teams]
     for k, need in enumerate(needs):
         site = k + 1
@@ -56,6 +58,9 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
             else:
                 out.append(Unserved(h.id, "unreachable: no road or path from the commune "
                                           "office reaches it", "no_route"))
+            continue
+        if not teams and kit_elsewhere:
+            out.append(Unserved(h.id, no_duty_reason("home"), "no_duty"))
             continue
         if not teams:
             out.append(Unserved(h.id, "no team has an enrolment kit for home visits",
@@ -118,7 +123,8 @@ def build_problem(scenario: Scenario, kept: list[tuple[int, VisitNeed]],
         windows.append(ws)
     prize = np.array([-1] + [n.prize for _, n in kept], dtype=np.int64)
     vehicles = [team_vehicle(scenario, team, team.id) for team in scenario.teams]
-    allowed_teams = tuple(i for i, t in enumerate(scenario.teams) if t.kits > 0)
+    allowed_teams = tuple(i for i, t in enumerate(scenario.teams)
+                          if t.kits > 0 and "home" in t.duties)
     allowed = tuple([()] + [allowed_teams for _ in kept])
     return RoutingProblem(travel_s=travel, distance_m=distance, service_s=service,
                           windows=tuple(windows), prize=prize, vehicles=tuple(vehicles),
@@ -266,6 +272,12 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     """The routing problem of a day with every mode; ``autos`` holds
     ``(home site or None, point site, need)``.
 
+    Allowed vehicles by node kind (``Unit.does``): home visits and the home
+    option of ``auto`` households only on units with the ``home`` duty; point
+    and attend nodes only on units with the ``point`` duty; shuttle stops only
+    on units with the ``shuttle`` duty (the officer split off included). The
+    caller passes only needs some unit has the duty for.
+
     A shuttle's two trips are two independent pairs for the solver (tying them
     with ``same_active`` left OR-Tools unable to insert them: its heuristics
     add one pair at a time); ``drop_half_shuttles`` removes a trip whose other
@@ -282,7 +294,8 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     cluster: list[int] = [-1]
     entry: list[int] = [0]
     pairs, min_gap, max_gap, groups = [], [], [], []
-    kit_units = tuple(k for k, u in enumerate(units) if u.has_kit)
+    duty_units = {duty: tuple(k for k, u in enumerate(units) if u.does(duty))
+                  for duty in ("home", "shuttle", "point")}
     allowed: list[tuple[int, ...]] = [()]
     village_cluster = {v.id: k for k, v in enumerate(scenario.villages)}
 
@@ -290,7 +303,7 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
         return [(part_tier(residents, order), part_waiting_days(residents), weight)]
 
     def add(node: Node, service_s: int, wins=(), value: list[Component] | None = None,
-            seats=0, kit=False, clus=-1, entry_s=0) -> int:
+            seats=0, duty="", clus=-1, entry_s=0) -> int:
         residents = getattr(node.need, "residents", ())
         nodes.append(replace(node, tier=part_tier(residents, order),
                              waiting_days=part_waiting_days(residents)))
@@ -300,7 +313,9 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
         demand.append(int(seats))
         cluster.append(clus)
         entry.append(int(entry_s))
-        allowed.append(kit_units if kit else ())
+        allowed.append(duty_units[duty])
+        if not allowed[-1]:  # () would let every unit take it
+            raise ValueError(f"no unit has the {duty} duty for node {node.kind}")
         return len(nodes) - 1
 
     def home_windows(need, service_s: int) -> tuple[tuple[int, int], ...]:
@@ -309,34 +324,36 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
 
     for site, need in kept_home:
         add(Node("visit", site, need), need.service_s, home_windows(need, need.service_s),
-            parts(need.residents), kit=True)
+            parts(need.residents), duty="home")
     rate = params.point_attendance
     for site, need in points:
         add(Node("point", site, need, need.village.id, need.place), need.service_s, (),
             [c for r in need.residents for c in parts((r,), rate)],
-            kit=True, clus=village_cluster[need.village.id], entry_s=params.point_setup_s)
+            duty="point", clus=village_cluster[need.village.id], entry_s=params.point_setup_s)
     group_parts: list[list[Component]] = []
     for home_site, point_site, need in autos:
         village = need.household.village_id
         a = add(Node("attend", point_site, need, village, places[village]), need.service_s,
-                (), None, kit=True, clus=village_cluster[village], entry_s=params.point_setup_s)
+                (), None, duty="point", clus=village_cluster[village],
+                entry_s=params.point_setup_s)
         group_parts.append(parts(need.residents))
         if home_site is None:
             groups.append(((a,), 0))
             continue
         home = need.home
         hn = add(Node("visit", home_site, home), home.service_s,
-                 home_windows(home, home.service_s), None, kit=True)
+                 home_windows(home, home.service_s), None, duty="home")
         groups.append(((hn, a), 0))
     board = params.board_s
     for site, need in shuttles:
         n = len(need.residents)
         # the four stops share the prize: leaving the shuttle out costs it once
         quarter = parts(need.residents, 0.25)
-        pu = add(Node("pickup_home", site, need), board, home_windows(need, board), quarter, n)
-        do = add(Node("dropoff_office", 0, need), board, (), quarter, -n)
-        pr = add(Node("pickup_office", 0, need), board, (), quarter, n)
-        dr = add(Node("dropoff_home", site, need), board, (), quarter, -n)
+        pu = add(Node("pickup_home", site, need), board, home_windows(need, board), quarter, n,
+                 "shuttle")
+        do = add(Node("dropoff_office", 0, need), board, (), quarter, -n, "shuttle")
+        pr = add(Node("pickup_office", 0, need), board, (), quarter, n, "shuttle")
+        dr = add(Node("dropoff_home", site, need), board, (), quarter, -n, "shuttle")
         pairs += [(pu, do), (pr, dr)]
         min_gap.append((do, pr, board + need.office_s))
         max_gap += [(pu, do, board + need.max_ride_s), (pr, dr, board + need.max_ride_s)]

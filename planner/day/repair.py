@@ -4,8 +4,10 @@ The prizes (``planner.day.problem.tier_prizes``) make a heuristic search
 prefer urgent visits, but a search stops where it stops. ``repair_priorities``
 then makes the rule true of the answer: for each home visit or collection
 point left out (most urgent tier first, then the longest-waiting), it tries
-every route that may
-take it with that route's stops of lower tiers removed (the other stops kept
+every route that may take it (the problem's ``allowed_vehicles``: units
+with the kit and the ``home`` duty for a visit, the ``point`` duty for a
+point; ``planner.day.problem.build_day_problem``), and only those, with
+that route's stops of lower tiers removed (the other stops kept
 in order, shuttle stops pinned at their planned times), inserts the visit at
 the cheapest position where the route still fits (``planner.day.timing``:
 windows, shift and sunset, working time, lunch), then puts back the removed
