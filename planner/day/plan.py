@@ -157,7 +157,8 @@ def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
         elif node.kind == "point":
             slot = params.point_setup_s + int(problem.service_s[k])
             reason = (f"the collection point at {node.need.place.name} is not opened "
-                      f"tomorrow: no team has {slot / 3600:.1f} h left for its slot (set-up "
+                      f"tomorrow: no team that runs collection points has {slot / 3600:.1f} h "
+                      "left for its slot (set-up "
                       f"and {node.need.attendance:.0f} expected) besides its visits of the "
                       "same or a higher priority")
             out += [Unserved(h.id, reason, "point_not_opened", "point")
