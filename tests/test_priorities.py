@@ -21,6 +21,7 @@ from planner.day.problem import team_vehicle, tier_prizes
 from planner.day.timing import schedule
 from planner.day.verify import plan_violations, priority_violations, timed_route
 from planner.domain import (
+    DUTIES,
     Household,
     Parameters,
     Resident,
@@ -173,6 +174,42 @@ def test_self_check_finds_a_visit_that_lost_its_place() -> None:
     default = _long_bedridden_day(12)
     found = priority_violations(plan, default, matrices, plan_sites(default)[1])
     assert found and "left out for capacity" in found[0]
+
+
+def test_a_team_on_point_duty_is_not_one_that_could_have_taken_a_visit() -> None:
+    """Twelve long bedridden visits, one team on home visits and one whose
+    duty today is the collection point: the point opens for able residents
+    while bedridden visits are left out, and the tier rule holds, because the
+    point team could not have taken them instead. Checked as if that team
+    had every duty, the same plan breaks the rule (the check can fail)."""
+    base = _long_bedridden_day(12)
+    invited = tuple(Household(f"P{k}", "V", LON0 + 5 * STEP, LAT0,
+                              (Resident(f"RP{k}", f"Người P{k}", "able", (), "point"),))
+                    for k in range(10))
+    point_team = replace(_team("T2", 7.5), duties=("point",))
+    scenario = replace(base, households=base.households + invited,
+                       teams=(_team("T1"), point_team))
+    plan, matrices, _ = plan_day(scenario, _road())
+    site_of = plan_sites(scenario)[1]
+    assert plan_violations(plan, scenario, matrices, site_of) == []
+    kinds = {r.team: {s.kind for s in r.stops} for r in plan.routes}
+    assert "point" in kinds["T2"] and "visit" not in kinds["T2"]
+    left = [u.household for u in plan.unserved if u.code == "no_capacity"]
+    assert any(h.startswith("B") for h in left)
+    every_duty = replace(scenario, teams=(_team("T1"), replace(point_team, duties=DUTIES)))
+    found = priority_violations(plan, every_duty, matrices, site_of)
+    assert found and all(f.startswith("T2 could visit") for f in found)
+
+
+def test_self_check_names_work_outside_a_units_duties() -> None:
+    """A route that makes home visits for a team whose only duty is the
+    point breaks the plan's rules."""
+    scenario = _long_bedridden_day(6)
+    plan, matrices, _ = plan_day(scenario, _road())
+    point_only = replace(scenario, teams=(replace(scenario.teams[0], duties=("point",)),
+                                          scenario.teams[1]))
+    found = plan_violations(plan, point_only, matrices, plan_sites(scenario)[1])
+    assert any("work of the 'home' duty" in f for f in found)
 
 
 def test_priorities_order_is_the_scenarios() -> None:
