@@ -70,6 +70,10 @@ def test_demo_modes_and_the_tier_rule(demo_day) -> None:
             else:
                 openings.append([stop])
             last = stop
+    # the point team's day is timed tightly: no stop waits a negative time,
+    # and each point opens as soon as it is set up (``retime_points``)
+    assert all(stop.wait_s >= 0 for r in plan.routes for stop in r.stops)
+    assert all(stop.wait_s == 0 for _r, stop in points)
     villages = {o[0].village for o in openings}
     assert len(villages) >= 2, "the demo should open points in some villages"
     for o in openings:

@@ -336,6 +336,7 @@ def test_random_crowded_days_keep_the_tier_rule(scenario) -> None:
     site_of = plan_sites(scenario)[1]
     assert priority_violations(plan, scenario, matrices, site_of) == []
     assert plan_violations(plan, scenario, matrices, site_of) == []
+    assert all(stop.wait_s >= 0 for r in plan.routes for stop in r.stops)
     day = day_needs(scenario)
     needs = {n.household.id: n for n in day.home}
     needs.update({a.household.id: a.home for a in day.auto if a.home is not None})

@@ -40,7 +40,7 @@ from planner.day.problem import (
     shuttle_check,
     site_check,
 )
-from planner.day.repair import drop_lone_points, repair_priorities
+from planner.day.repair import drop_lone_points, repair_priorities, retime_points
 from planner.day.verify import plan_violations
 from planner.domain import Household, Plan, Route, Scenario, Stop, Unserved
 from planner.engine import solve
@@ -213,6 +213,8 @@ def _route(scenario: Scenario, unit, rs, nodes: list, problem: RoutingProblem,
                     place="office" if at_office and not last else
                     (info.place.name if info.place is not None else ""),
                     village=info.village if info.place is not None else ""))
+                # the time there before the break went to the point's set-up
+                setup = max(0, setup - (b_start - arrive))
                 travel, dist = 0, 0
                 arrive = b_start + b_dur
             else:  # lunch before leaving, or on the way, near the last stop
@@ -414,7 +416,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
                                        units, day.places)
     solution = drop_half_shuttles(solve_fn(problem, time_limit_s, seed), nodes)
     solution = drop_lone_points(problem, nodes, solution, params.point_min_slot_s)
-    solution = repair_priorities(problem, nodes, solution)
+    solution = retime_points(problem, nodes, repair_priorities(problem, nodes, solution))
     plan = build_plan(scenario, kept_home, problem, solution, matrices,
                       day.skipped + unserved, time_limit_s, seed, nodes, units, no_home)
     if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):

@@ -200,6 +200,26 @@ def drop_lone_points(problem: RoutingProblem, nodes: list[Node], solution: Solut
                    dropped=tuple(sorted(set(solution.dropped) | lone)))
 
 
+def retime_points(problem: RoutingProblem, nodes: list[Node], solution: Solution) -> Solution:
+    """``solution`` with each route that opens a collection point re-timed by
+    the timing rule (``planner.day.timing.schedule``: the earliest return,
+    the departure as late as it allows), when that is no longer than the
+    engine's day. The engine's times of a route's nodes are only feasible, not
+    tight: a point team could wait an hour at its first point before opening
+    it, and the notices would tell the village a later hour. Routes with
+    shuttle stops keep the engine's times (their stops are pinned anyway)."""
+    routes = _Routes(problem, nodes, solution)
+    for r in solution.routes:
+        kinds = {nodes[n].kind for n in r.nodes}
+        if not kinds & {"point", "attend"} or kinds & set(SHUTTLE_KINDS):
+            continue
+        timed = routes.timing(r.vehicle, list(r.nodes))
+        if timed is not None and timed.return_s - timed.depart_s <= r.end_s - r.start_s \
+                and tuple(timed.service_start_s) != tuple(r.service_start_s):
+            routes.changed.add(r.vehicle)
+    return routes.solution(solution) if routes.changed else solution
+
+
 def repair_priorities(problem: RoutingProblem, nodes: list[Node],
                       solution: Solution) -> Solution:
     """``solution`` with the tier rule made true (see the module docstring)."""
