@@ -9,9 +9,11 @@
 3. ``build_day_problem`` — the ``RoutingProblem`` arrays (windows, breaks,
    lexicographic prizes);
 4. ``planner.engine.solve`` (or ``solve_fn``) — routes;
-5. ``drop_half_shuttles``, ``drop_lone_points``, ``repair_priorities`` — both
-   trips of a shuttle or neither; points opened for the invited, for at least
-   the minimum slot, or not at all; the tier rule made true;
+5. ``drop_half_shuttles``, ``drop_lone_points``, ``repair_priorities``,
+   ``retime_points`` — both trips of a shuttle or neither; points opened for
+   the invited, for at least the minimum slot, or not at all; the tier rule
+   made true; routes that open points timed tightly (no idle hour before a
+   point opens);
 6. ``build_plan``      — timed stops (start, visits, shuttle stops, points,
    break, end) and the unserved list;
 7. ``plan_violations`` — the self-check, before anything is written.

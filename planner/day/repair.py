@@ -20,6 +20,9 @@ which frees the room the visit needs (``_relocate``). Each placement serves
 one more part of some tier and only drops parts of lower tiers, so the loop
 ends.
 
+``retime_points`` then times each route that opens a collection point by
+the same timing rule, so the point team does not wait before opening.
+
 ``drop_lone_points`` first removes collection-point openings that break the
 point rule: a village's point is opened for its invited residents or not at
 all, and for at least the minimum slot.
