@@ -326,7 +326,10 @@ TEAMS = (
     {"id": "T3", "name": "Tổ công tác huyện", "members":
         ["Giàng A Sình (tổ trưởng)", "Sùng Thị Dợ", "Thào A Lử"],
      "motorbikes": 3, "kits": 1, "shift": "06:30-16:30", "lunch": "11:00-13:30",
-     "lunch_min": 60, "max_work_h": 9.5, "can_split": True},
+     "lunch_min": 60, "max_work_h": 9.5, "can_split": True,
+     # the district team runs the villages' collection points for the day
+     # while its split-off officer shuttles; the commune teams visit homes
+     "duties": ("point", "shuttle")},
 )
 
 
@@ -377,6 +380,8 @@ def scenario_yaml() -> str:
         ]
         if t.get("can_split"):
             lines.append("    can_split: true")
+        if t.get("duties"):
+            lines.append(f"    duties: [{', '.join(t['duties'])}]")
     lines += [
         "parameters:",
         "  service_min: {bedridden: 75, disabled: 50, elderly: 35, postpartum: 35, able: 20}",

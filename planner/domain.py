@@ -123,6 +123,9 @@ class Team:
     ``max_work_s`` bounds the whole day from leaving the station to returning,
     service and lunch included. ``can_split``: one officer may leave the team
     for the day on one motorbike to shuttle residents while the others enrol.
+    ``duties``: the kinds of work the team does today, a subset of ``DUTIES``
+    (``home`` visits, ``shuttle`` trips to the office, running a collection
+    ``point``); a team with only ``point`` runs points while others visit.
     """
 
     id: str
@@ -135,6 +138,11 @@ class Team:
     lunch_s: int = 0
     max_work_s: int = 10 * 3600
     can_split: bool = False
+    duties: tuple[str, ...] = ("home", "shuttle", "point")
+
+
+#: The kinds of work a team can be given (``Team.duties``), in this order.
+DUTIES = ("home", "shuttle", "point")
 
 
 @dataclass(frozen=True)

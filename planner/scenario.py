@@ -27,6 +27,7 @@ from planner.dates import parse_day
 from planner.domain import (
     CONDITIONS,
     DEFAULT_PRIORITIES,
+    DUTIES,
     MODES,
     WEEKDAY_NAMES,
     CampaignSettings,
@@ -50,7 +51,7 @@ STATION_FIELDS = {"name", "lon", "lat"}
 VILLAGE_FIELDS = {"id", "name", "lon", "lat", "points"}
 POINT_FIELDS = {"name", "lon", "lat"}
 TEAM_FIELDS = {"id", "name", "members", "motorbikes", "kits", "shift", "lunch", "lunch_min",
-               "max_work_h", "can_split"}
+               "max_work_h", "can_split", "duties"}
 CAMPAIGN_FIELDS = {"start", "deadline", "weekdays", "holidays", "days_off", "max_attempts",
                    "retry_after_days", "wet_days", "notice_days"}
 PARAM_FIELDS = {"service_min", "household_setup_min", "walk_offroad_m", "walk_limit_km",
@@ -575,14 +576,60 @@ def _parse_teams(raw: Any, col: _Collector) -> list[Team]:
         elif can_split and (len(members) < 2 or (bikes is not None and bikes < 2)):
             col.error(f"{where}.can_split", "a team needs at least two officers and two "
                       "motorbikes to split", "set can_split: false or add an officer/motorbike")
-        if None in (bikes, kits, lunch_min, max_h) or shift is None:
+        duties = _team_duties(item, where, members, bikes, kits, can_split, col)
+        if None in (bikes, kits, lunch_min, max_h, duties) or shift is None:
             continue
         teams.append(Team(
             id=team_id, name=nfc(item.get("name") or team_id),
             members=tuple(nfc(m) for m in members), motorbikes=int(bikes), kits=int(kits),
             shift=shift, lunch=lunch, lunch_s=int(round(lunch_min * 60)),
-            max_work_s=int(round(max_h * 3600)), can_split=can_split))
+            max_work_s=int(round(max_h * 3600)), can_split=can_split, duties=duties))
     return teams
+
+
+def _team_duties(item: dict, where: str, members: list, bikes: int | None,
+                 kits: int | None, can_split: bool, col: _Collector) -> tuple[str, ...] | None:
+    """A team's ``duties`` (default: all of ``DUTIES``), in ``DUTIES`` order;
+    None (with the problems reported) when they are not valid."""
+    if "duties" not in item:
+        return DUTIES
+    raw = item["duties"]
+    field = f"{where}.duties"
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw:
+        col.error(field, "must list at least one duty",
+                  f"e.g. duties: [point], or leave it out for all of {', '.join(DUTIES)}")
+        return None
+    given = [nfc(d) for d in raw]
+    unknown = [d for d in given if d not in DUTIES]
+    for d in unknown:
+        close = difflib.get_close_matches(d, DUTIES, n=1)
+        col.error(field, f"unknown duty '{d}'",
+                  (f"did you mean '{close[0]}'? " if close else "")
+                  + f"duties are {', '.join(DUTIES)}")
+    if unknown:
+        return None
+    duties = tuple(d for d in DUTIES if d in given)
+    ok = True
+    if kits == 0:
+        for d in ("home", "point"):
+            if d in duties:
+                col.error(field, f"duty '{d}' needs an enrolment kit, but the team has "
+                          "kits: 0", f"give the team kits: 1, or remove '{d}' from its duties")
+                ok = False
+    if "shuttle" in duties and bikes is not None and kits is not None:
+        carries_kit = kits > 0 and bool({"home", "point"} & set(duties))
+        riders = min(len(members), bikes)
+        splits = can_split and carries_kit and len(members) >= 2 and bikes >= 2
+        if riders - (1 if carries_kit else 0) <= 0 and not splits:
+            col.error(field, "duty 'shuttle', but the team has no passenger seat (its "
+                      f"{riders} motorbike(s) ridden by its officers"
+                      + (", one of them carrying the kit" if carries_kit else "") + ")",
+                      "add a motorbike and an officer, set can_split: true, or remove "
+                      "'shuttle' from its duties")
+            ok = False
+    return duties if ok else None
 
 
 def _parse_villages(raw: Any, col: _Collector) -> list[Village]:

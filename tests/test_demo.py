@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.demo import GRAPH_NAME, generate
+from planner.domain import DUTIES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +37,8 @@ def test_demo_is_labelled_fictional_and_realistic(demo_day) -> None:
     home = [r for h in scenario.households for r in h.residents if r.mode == "home"]
     assert 30 <= len(home) <= 60
     assert len(scenario.teams) == 3
+    # one team runs the collection points (and shuttles), the others do everything
+    assert [t.duties for t in scenario.teams] == [DUTIES, DUTIES, ("shuttle", "point")]
     highways = {d["highway"] for _, _, d in G.edges(data=True)}
     assert {"secondary", "unclassified", "track", "path"} <= highways
     assert any(d.get("ford") == "yes" for _, _, d in G.edges(data=True))

@@ -12,7 +12,7 @@ import pytest
 
 from planner.day.needs import day_needs, team_units
 from planner.day.plan import plan_day, plan_sites
-from planner.day.verify import plan_violations
+from planner.day.verify import plan_violations, priority_violations
 from planner.domain import (
     CollectionPoint,
     Household,
@@ -35,20 +35,52 @@ def _stops(plan, kind: str):
 
 
 def test_demo_modes_and_the_tier_rule(demo_day) -> None:
-    """The demo plan has home visits and shuttle pickups and drop-offs. Its
-    collection points invite only able residents, the lowest tier, while home
-    visits of higher tiers are left out for capacity: so no point opens (the
-    tier rule); any point it opens lasts at least the minimum slot."""
-    scenario, _G, plan, _m, _p = demo_day
-    assert _stops(plan, "visit")
+    """The demo day uses every mode: home visits by the commune teams, both
+    trips of a shuttle, and collection points opened by the district team,
+    whose duty today is the points (and shuttles), each open at least the
+    minimum slot. Home visits of higher tiers are left out for capacity while
+    points serve able residents, yet the tier rule holds: the point team
+    could not have taken those visits (``Team.duties``), and no team on home
+    visits could either."""
+    scenario, _G, plan, matrices, _p = demo_day
+    site_of = plan_sites(scenario)[1]
+    assert plan_violations(plan, scenario, matrices, site_of) == []
+    assert priority_violations(plan, scenario, matrices, site_of) == []
+    duties = {t.id: t.duties for t in scenario.teams}
+    visits = _stops(plan, "visit")
+    assert visits and all("home" in duties[r.team] and not r.unit for r, _ in visits)
     assert _stops(plan, "pickup") and _stops(plan, "dropoff")
+    assert all("shuttle" in duties[r.team] for r, _ in _stops(plan, "pickup"))
+    points = _stops(plan, "point")
+    assert points and all("point" in duties[r.team] for r, _ in points)
+    params = scenario.parameters
+    openings: list[list] = []
+    for route in plan.routes:
+        last = None
+        for stop in route.stops:
+            if stop.kind == "break" and last is not None:
+                continue
+            if stop.kind != "point":
+                last = None
+                continue
+            assert stop.place and stop.village and stop.households
+            assert stop.arrive_s <= stop.opens_s < stop.depart_s
+            if last is not None and last.village == stop.village and not stop.travel_s:
+                openings[-1].append(stop)
+            else:
+                openings.append([stop])
+            last = stop
+    # the point team's day is timed tightly: no stop waits a negative time,
+    # and each point opens as soon as it is set up (``retime_points``)
+    assert all(stop.wait_s >= 0 for r in plan.routes for stop in r.stops)
+    assert all(stop.wait_s == 0 for _r, stop in points)
+    villages = {o[0].village for o in openings}
+    assert len(villages) >= 2, "the demo should open points in some villages"
+    for o in openings:
+        open_s = sum(s.depart_s - s.opens_s for s in o) + params.point_setup_s
+        assert open_s >= params.point_min_slot_s
     codes = {u.code for u in plan.unserved}
     assert "no_capacity" in codes and "point_not_opened" in codes
-    params = scenario.parameters
-    for _route, stop in _stops(plan, "point"):
-        assert stop.place and stop.village and stop.households
-        assert stop.arrive_s <= stop.opens_s < stop.depart_s
-        assert stop.depart_s - stop.opens_s + params.point_setup_s >= params.point_min_slot_s
 
 
 def test_demo_shuttles_round_trip_same_day(demo_day) -> None:

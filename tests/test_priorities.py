@@ -21,6 +21,7 @@ from planner.day.problem import team_vehicle, tier_prizes
 from planner.day.timing import schedule
 from planner.day.verify import plan_violations, priority_violations, timed_route
 from planner.domain import (
+    DUTIES,
     Household,
     Parameters,
     Resident,
@@ -175,6 +176,42 @@ def test_self_check_finds_a_visit_that_lost_its_place() -> None:
     assert found and "left out for capacity" in found[0]
 
 
+def test_a_team_on_point_duty_is_not_one_that_could_have_taken_a_visit() -> None:
+    """Twelve long bedridden visits, one team on home visits and one whose
+    duty today is the collection point: the point opens for able residents
+    while bedridden visits are left out, and the tier rule holds, because the
+    point team could not have taken them instead. Checked as if that team
+    had every duty, the same plan breaks the rule (the check can fail)."""
+    base = _long_bedridden_day(12)
+    invited = tuple(Household(f"P{k}", "V", LON0 + 5 * STEP, LAT0,
+                              (Resident(f"RP{k}", f"Người P{k}", "able", (), "point"),))
+                    for k in range(10))
+    point_team = replace(_team("T2", 7.5), duties=("point",))
+    scenario = replace(base, households=base.households + invited,
+                       teams=(_team("T1"), point_team))
+    plan, matrices, _ = plan_day(scenario, _road())
+    site_of = plan_sites(scenario)[1]
+    assert plan_violations(plan, scenario, matrices, site_of) == []
+    kinds = {r.team: {s.kind for s in r.stops} for r in plan.routes}
+    assert "point" in kinds["T2"] and "visit" not in kinds["T2"]
+    left = [u.household for u in plan.unserved if u.code == "no_capacity"]
+    assert any(h.startswith("B") for h in left)
+    every_duty = replace(scenario, teams=(_team("T1"), replace(point_team, duties=DUTIES)))
+    found = priority_violations(plan, every_duty, matrices, site_of)
+    assert found and all(f.startswith("T2 could visit") for f in found)
+
+
+def test_self_check_names_work_outside_a_units_duties() -> None:
+    """A route that makes home visits for a team whose only duty is the
+    point breaks the plan's rules."""
+    scenario = _long_bedridden_day(6)
+    plan, matrices, _ = plan_day(scenario, _road())
+    point_only = replace(scenario, teams=(replace(scenario.teams[0], duties=("point",)),
+                                          scenario.teams[1]))
+    found = plan_violations(plan, point_only, matrices, plan_sites(scenario)[1])
+    assert any("work of the 'home' duty" in f for f in found)
+
+
 def test_priorities_order_is_the_scenarios() -> None:
     """``priorities`` changes who goes first: with elderly first, the elderly
     visit is made and the bedridden one waits."""
@@ -247,10 +284,15 @@ def test_scenario_reads_priorities(tmp_path: Path) -> None:
 
 # --- the tier rule on random scenarios -------------------------------------
 
+#: Duties a random team may have (``DUTIES`` the most often).
+RANDOM_DUTIES = [DUTIES] * 3 + [("home",), ("point",), ("shuttle",), ("home", "shuttle"),
+                                ("shuttle", "point"), ("home", "point")]
+
+
 @st.composite
 def crowded_days(draw):
     """More households than one or two short days can hold, random conditions,
-    modes and windows, on a road with slopes."""
+    modes and windows, teams with random duties, on a road with slopes."""
     rng = random.Random(draw(st.integers(0, 10_000)))
     households = []
     for k in range(draw(st.integers(4, 12))):
@@ -271,7 +313,8 @@ def crowded_days(draw):
     teams = [Team(f"T{t}", f"Tổ {t}", ("A", "B", "C"), 2, 1,
                   Window(draw(st.integers(6, 8)) * H, 17 * H),
                   Window(11 * H, 13 * H) if draw(st.booleans()) else None,
-                  H, draw(st.integers(2, 6)) * H, can_split=draw(st.booleans()))
+                  H, draw(st.integers(2, 6)) * H, can_split=draw(st.booleans()),
+                  duties=draw(st.sampled_from(RANDOM_DUTIES)))
              for t in range(draw(st.integers(1, 2)))]
     teams = [replace(t, lunch_s=H if t.lunch else 0) for t in teams]
     return replace(_scenario(households, teams),
@@ -283,7 +326,9 @@ def crowded_days(draw):
 @given(crowded_days())
 def test_random_crowded_days_keep_the_tier_rule(scenario) -> None:
     """On random crowded days the self-check proves the tier rule: no home
-    visit left out for capacity could take the place of a lower tier's stops.
+    visit left out for capacity could take the place of a lower tier's stops
+    on a route allowed to take it (by the teams' duties), and no unit works
+    outside its duties.
     And the timing rule the proof rests on accepts every route of the plan
     (it agrees with the engine)."""
     G = _road(18)
@@ -291,6 +336,7 @@ def test_random_crowded_days_keep_the_tier_rule(scenario) -> None:
     site_of = plan_sites(scenario)[1]
     assert priority_violations(plan, scenario, matrices, site_of) == []
     assert plan_violations(plan, scenario, matrices, site_of) == []
+    assert all(stop.wait_s >= 0 for r in plan.routes for stop in r.stops)
     day = day_needs(scenario)
     needs = {n.household.id: n for n in day.home}
     needs.update({a.household.id: a.home for a in day.auto if a.home is not None})

@@ -15,6 +15,7 @@ import numpy as np
 from planner.day.plan import plan_day, plan_sites
 from planner.day.verify import plan_violations
 from planner.domain import (
+    DUTIES,
     CollectionPoint,
     Household,
     Parameters,
@@ -57,10 +58,10 @@ def _household(hid: str, node: float, *residents: Resident, north_m: float = 0.0
 
 def _team(tid: str = "T1", shift=(7 * H, 17 * H), kits: int = 1, max_work_h: float = 10,
           lunch: bool = False, members=("A", "B", "C"), bikes: int = 2,
-          split: bool = False) -> Team:
+          split: bool = False, duties=DUTIES) -> Team:
     return Team(tid, f"Tổ {tid}", members, bikes, kits, Window(*shift),
                 Window(11 * H, 13 * H) if lunch else None, H if lunch else 0,
-                int(max_work_h * H), can_split=split)
+                int(max_work_h * H), can_split=split, duties=tuple(duties))
 
 
 def _scenario(households, teams=None, **params) -> Scenario:
@@ -132,8 +133,8 @@ def test_point_not_opened_when_the_day_is_full_with_higher_priorities() -> None:
     assert any(s.household == "H1" for r in plan.routes for s in r.stops)
     u = _reason(plan, "P0", "point")
     assert u.code == "point_not_opened"
-    assert ("the collection point at Nhà văn hoá bản Thử is not opened tomorrow: no team has "
-            "1.0 h left for its slot") in u.reason
+    assert ("the collection point at Nhà văn hoá bản Thử is not opened tomorrow: no team "
+            "that runs collection points has 1.0 h left for its slot") in u.reason
     assert "besides its visits of the same or a higher priority" in u.reason
     # the 1-h slot holds 2 of the 3 invited; the third is not told "full"
     # by a point that does not open
@@ -190,6 +191,43 @@ def test_no_kit_home_and_point() -> None:
     assert _reason(plan, "H1").code == "no_kit"
     assert "no team has an enrolment kit" in _reason(plan, "H1").reason
     assert _reason(plan, "P0", "point").code == "no_kit"
+
+
+def test_no_duty_point_home_and_shuttle() -> None:
+    """The only team's duties leave out collection points: the invited are
+    told no team is assigned to points; a point-only team leaves home visits
+    and shuttles out with the same kind of reason, and does neither."""
+    sc = _scenario([_household("H1", 2, _resident("R1")), *_point_households(2)],
+                   [_team(duties=("home", "shuttle"))])
+    plan = _plan(sc)
+    assert any(s.household == "H1" for r in plan.routes for s in r.stops)
+    u = _reason(plan, "P0", "point")
+    assert u.code == "no_duty"
+    assert u.reason.startswith("no team is assigned to collection points tomorrow")
+    assert [x.code for x in plan.unserved if x.mode == "point"] == ["no_duty"] * 2
+    sc = _scenario([_household("H1", 2, _resident("R1")),
+                    _household("S1", 3, _resident("RS", "able", mode="shuttle")),
+                    *_point_households(2)], [_team(duties=("point",))])
+    plan = _plan(sc)
+    home, shuttle = _reason(plan, "H1"), _reason(plan, "S1", "shuttle")
+    assert (home.code, shuttle.code) == ("no_duty", "no_duty")
+    assert home.reason.startswith("no team is assigned to home visits tomorrow")
+    assert shuttle.reason.startswith("no team is assigned to shuttles to the commune office")
+    kinds = {s.kind for r in plan.routes for s in r.stops}
+    assert "point" in kinds and not kinds & {"visit", "pickup", "dropoff"}
+
+
+def test_no_duty_auto_household_with_no_home_option() -> None:
+    """An ``auto`` household that cannot be visited at home, with no team on
+    collection points: both halves of the reason are given."""
+    auto = _household("A1", 3, _resident("RA", "elderly", [Window(9 * H, 9 * H + 1800)],
+                                          mode="auto"))
+    u = _reason(_plan(_scenario([auto], [_team(duties=("home",))])), "A1")
+    assert u.code == "no_duty"
+    assert u.reason == (
+        "no team is assigned to collection points tomorrow (the teams' duties in the "
+        "scenario leave out 'point'), and a home visit is not possible: only home "
+        "09:00–09:30: at home 30 min, the visit needs 40 min")
 
 
 def test_window_too_short_says_how_long() -> None:
@@ -275,9 +313,9 @@ def test_no_capacity_home_says_the_priority() -> None:
     plan = _plan(_scenario(hs, [_team(max_work_h=3)]))
     left = [u for u in plan.unserved if u.code == "no_capacity"]
     assert len(left) == 1
-    assert left[0].reason == ("no capacity left for this priority (bedridden): every team's "
-                              "day is full with visits of the same or a higher priority "
-                              "(bedridden) and the shuttles it makes")
+    assert left[0].reason == ("no capacity left for this priority (bedridden): the day of "
+                              "every team on home visits is full with visits of the same or "
+                              "a higher priority (bedridden) and the shuttles it makes")
 
 
 def test_no_capacity_auto_household() -> None:
@@ -327,7 +365,8 @@ def test_walk_limit() -> None:
 TESTED_CODES = {"windows_disjoint", "point_full", "point_not_opened",
                 "closed_wet", "no_route", "no_kit", "window_too_short", "window_before_shift",
                 "window_after_shift", "window_outside_shift", "shift_too_short",
-                "shuttle_walk", "ride_too_long", "no_seat", "no_office_time", "no_capacity"}
+                "shuttle_walk", "ride_too_long", "no_seat", "no_office_time", "no_capacity",
+                "no_duty"}
 
 
 def _codes_written_in_planner_day() -> set[str]:

@@ -40,7 +40,9 @@ Team units: a team carries its kit on one motorbike, which then takes no
 passenger; its other motorbikes take ``seats_per_motorbike`` passengers each
 (as many motorbikes as officers can ride). A team with ``can_split`` becomes
 two units for the day: the team with the kit, and one officer on one
-motorbike who only shuttles.
+motorbike who only shuttles. A team's ``duties`` (``home``, ``shuttle``,
+``point``) say which of these it does today (``Unit.does``): a team whose
+duty is the point takes neither home visits nor passengers.
 """
 
 from __future__ import annotations
@@ -109,7 +111,11 @@ def home_need(h: Household, home: tuple, params) -> tuple[VisitNeed | None, Unse
 
 @dataclass(frozen=True)
 class Unit:
-    """One route of the day: a whole team, or the officer it split off."""
+    """One route of the day: a whole team, or the officer it split off.
+
+    ``capacity`` counts passenger seats (0 when the unit makes no shuttles);
+    ``has_kit``: the unit carries the kit (the team has one and a ``home`` or
+    ``point`` duty)."""
 
     team: Team
     kind: str            # "" (whole team, with the kit when it has one) or "shuttle"
@@ -120,22 +126,53 @@ class Unit:
     def name(self) -> str:
         return f"{self.team.id}-{self.kind}" if self.kind else self.team.id
 
+    def does(self, duty: str) -> bool:
+        """True when this unit may do ``duty`` (``home``, ``shuttle`` or
+        ``point``) today: the officer split off only shuttles; a whole team
+        does its ``Team.duties``, enrolling (``home``, ``point``) only with
+        the kit."""
+        if self.kind == "shuttle":
+            return duty == "shuttle"
+        if duty in ("home", "point") and not self.has_kit:
+            return False
+        if duty == "shuttle" and self.capacity <= 0:
+            return False
+        return duty in self.team.duties
+
 
 def team_units(scenario: Scenario) -> list[Unit]:
-    """The routes of the day, team by team (a splitting team gives two)."""
+    """The routes of the day, team by team (a splitting team gives two).
+
+    A team carries its kit only when it has one and a ``home`` or ``point``
+    duty; it splits only when it also has the ``shuttle`` duty (the officer
+    split off only shuttles); a team without the ``shuttle`` duty takes no
+    passengers (capacity 0).
+    """
     seats = scenario.parameters.seats_per_motorbike
     units = []
     for team in scenario.teams:
-        officers, bikes, kit = len(team.members), team.motorbikes, team.kits > 0
-        split = team.can_split and officers >= 2 and bikes >= 2 and kit
+        officers, bikes = len(team.members), team.motorbikes
+        kit = team.kits > 0 and bool({"home", "point"} & set(team.duties))
+        shuttles = "shuttle" in team.duties
+        split = team.can_split and shuttles and officers >= 2 and bikes >= 2 and kit
         if split:
             officers, bikes = officers - 1, bikes - 1
         riders = min(officers, bikes)
-        capacity = max(0, riders - (1 if kit else 0)) * seats
+        capacity = max(0, riders - (1 if kit else 0)) * seats if shuttles else 0
         units.append(Unit(team, "", capacity, kit))
         if split:
             units.append(Unit(team, "shuttle", seats, False))
     return units
+
+
+DUTY_WORDS = {"home": "home visits", "shuttle": "shuttles to the commune office",
+              "point": "collection points"}
+
+
+def no_duty_reason(duty: str) -> str:
+    """Why a part is not served when no unit has ``duty`` today (``no_duty``)."""
+    return (f"no team is assigned to {DUTY_WORDS[duty]} tomorrow (the teams' duties in "
+            f"the scenario leave out '{duty}')")
 
 
 @dataclass(frozen=True)

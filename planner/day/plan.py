@@ -9,9 +9,11 @@
 3. ``build_day_problem`` — the ``RoutingProblem`` arrays (windows, breaks,
    lexicographic prizes);
 4. ``planner.engine.solve`` (or ``solve_fn``) — routes;
-5. ``drop_half_shuttles``, ``drop_lone_points``, ``repair_priorities`` — both
-   trips of a shuttle or neither; points opened for the invited, for at least
-   the minimum slot, or not at all; the tier rule made true;
+5. ``drop_half_shuttles``, ``drop_lone_points``, ``repair_priorities``,
+   ``retime_points`` — both trips of a shuttle or neither; points opened for
+   the invited, for at least the minimum slot, or not at all; the tier rule
+   made true; routes that open points timed tightly (no idle hour before a
+   point opens);
 6. ``build_plan``      — timed stops (start, visits, shuttle stops, points,
    break, end) and the unserved list;
 7. ``plan_violations`` — the self-check, before anything is written.
@@ -31,7 +33,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from planner.day.needs import Unit, VisitNeed, day_needs, team_units
+from planner.day.needs import Unit, VisitNeed, day_needs, no_duty_reason, team_units
 from planner.day.problem import (
     Node,
     build_day_problem,
@@ -40,7 +42,7 @@ from planner.day.problem import (
     shuttle_check,
     site_check,
 )
-from planner.day.repair import drop_lone_points, repair_priorities
+from planner.day.repair import drop_lone_points, repair_priorities, retime_points
 from planner.day.verify import plan_violations
 from planner.domain import Household, Plan, Route, Scenario, Stop, Unserved
 from planner.engine import solve
@@ -119,9 +121,9 @@ def capacity_reason(scenario: Scenario, tier: int) -> str:
     """The words for a home visit left out for capacity (``no_capacity``): what
     the self-check proves of it (``planner.day.verify``)."""
     order = scenario.parameters.priorities
-    return (f"no capacity left for this priority ({tier_name(tier, order)}): every team's "
-            f"day is full with visits of the same or a higher priority "
-            f"({', '.join(order[:tier + 1])}) and the shuttles it makes")
+    return (f"no capacity left for this priority ({tier_name(tier, order)}): the day of "
+            f"every team on home visits is full with visits of the same or a higher "
+            f"priority ({', '.join(order[:tier + 1])}) and the shuttles it makes")
 
 
 def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
@@ -158,7 +160,8 @@ def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
         elif node.kind == "point":
             slot = params.point_setup_s + int(problem.service_s[k])
             reason = (f"the collection point at {node.need.place.name} is not opened "
-                      f"tomorrow: no team has {slot / 3600:.1f} h left for its slot (set-up "
+                      f"tomorrow: no team that runs collection points has {slot / 3600:.1f} h "
+                      "left for its slot (set-up "
                       f"and {node.need.attendance:.0f} expected) besides its visits of the "
                       "same or a higher priority")
             out += [Unserved(h.id, reason, "point_not_opened", "point")
@@ -213,6 +216,8 @@ def _route(scenario: Scenario, unit, rs, nodes: list, problem: RoutingProblem,
                     place="office" if at_office and not last else
                     (info.place.name if info.place is not None else ""),
                     village=info.village if info.place is not None else ""))
+                # the time there before the break went to the point's set-up
+                setup = max(0, setup - (b_start - arrive))
                 travel, dist = 0, 0
                 arrive = b_start + b_dur
             else:  # lunch before leaving, or on the way, near the last stop
@@ -369,9 +374,13 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
                                   + problem.reason, problem.code, "point")
                          for h in need.invited]
             continue
-        if not any(u.has_kit for u in units):
+        if not any(u.has_kit for u in units) and not any(t.kits for t in scenario.teams):
             unserved += [Unserved(h.id, "no team has an enrolment kit to open a collection "
                                   "point", "no_kit", "point") for h in need.invited]
+            continue
+        if not any(u.does("point") for u in units):
+            unserved += [Unserved(h.id, no_duty_reason("point"), "no_duty", "point")
+                         for h in need.invited]
             continue
         points.append((site, need))
         open_villages.add(need.village.id)
@@ -379,8 +388,15 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
         village = need.household.village_id
         point_site = site_of[f"point:{village}"]
         home_site = kept_sites.get(need.household.id)
+        no_point = not any(u.does("point") for u in units)
         if site_check(scenario, matrices, point_site, dry_reachable, "home", "") is not None \
-                or not any(u.has_kit for u in units):
+                or no_point:
+            if home_site is None and no_point:
+                unserved.append(Unserved(
+                    need.household.id, no_duty_reason("point") + ", and a home visit is "
+                    "not possible: " + no_home.get(need.household.id, "no team could make it"),
+                    "no_duty"))
+                continue
             if home_site is None:
                 unserved.append(Unserved(need.household.id, "neither a home visit nor the "
                                          "village's collection point can be reached",
@@ -389,11 +405,15 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
             kept_home.append((home_site, need.home))
             continue
         autos.append((home_site, point_site, need))
+    shuttle_units = [u for u in units if u.kind == "shuttle" or "shuttle" in u.team.duties]
     for need in day.shuttle:
         site = site_of[need.household.id]
         problem = site_check(scenario, matrices, site, dry_reachable, "shuttle",
-                             need.household.id) \
-            or shuttle_check(scenario, need, site, matrices, units)
+                             need.household.id)
+        if problem is None and not shuttle_units:
+            problem = Unserved(need.household.id, no_duty_reason("shuttle"), "no_duty",
+                               "shuttle")
+        problem = problem or shuttle_check(scenario, need, site, matrices, shuttle_units)
         if problem is not None:
             unserved.append(problem)
             continue
@@ -402,7 +422,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
                                        units, day.places)
     solution = drop_half_shuttles(solve_fn(problem, time_limit_s, seed), nodes)
     solution = drop_lone_points(problem, nodes, solution, params.point_min_slot_s)
-    solution = repair_priorities(problem, nodes, solution)
+    solution = retime_points(problem, nodes, repair_priorities(problem, nodes, solution))
     plan = build_plan(scenario, kept_home, problem, solution, matrices,
                       day.skipped + unserved, time_limit_s, seed, nodes, units, no_home)
     if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):

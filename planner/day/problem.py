@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from planner.day.needs import AutoNeed, PointNeed, ShuttleNeed, Unit, VisitNeed
+from planner.day.needs import AutoNeed, PointNeed, ShuttleNeed, Unit, VisitNeed, no_duty_reason
 from planner.domain import CollectionPoint, Scenario, Team, Unserved, Window
 from planner.matrix import UNREACHABLE, TravelMatrices
 from planner.priorities import part_tier, part_waiting_days
@@ -34,11 +34,13 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
 
     ``needs[k]`` is site ``k + 1`` in ``matrices``. ``dry_reachable`` lists the
     sites reachable in the speed table's default season (to explain closures
-    in another season, e.g. fords closed in the wet season).
+    in another season, e.g. fords closed in the wet season). Only teams with a
+    kit and the ``home`` duty make home visits.
     """
     kept: list[tuple[int, VisitNeed]] = []
     out: list[Unserved] = []
-    teams = [t for t in scenario.teams if t.kits > 0]
+    teams = [t for t in scenario.teams if t.kits > 0 and "home" in t.duties]
+    kit_elsewhere = any(t.kits > 0 for t in scenario.teams)
     limits = [day_limits(scenario, t) for t in teams]
     for k, need in enumerate(needs):
         site = k + 1
@@ -49,6 +51,9 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
             continue
         there = int(matrices.travel_s[0, site])
         back = int(matrices.travel_s[site, 0])
+        if not teams and kit_elsewhere:
+            out.append(Unserved(h.id, no_duty_reason("home"), "no_duty"))
+            continue
         if not teams:
             out.append(Unserved(h.id, "no team has an enrolment kit for home visits",
                                 "no_kit"))
@@ -237,6 +242,12 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     """The routing problem of a day with every mode; ``autos`` holds
     ``(home site or None, point site, need)``.
 
+    Allowed vehicles by node kind (``Unit.does``): home visits and the home
+    option of ``auto`` households only on units with the ``home`` duty; point
+    and attend nodes only on units with the ``point`` duty; shuttle stops only
+    on units with the ``shuttle`` duty (the officer split off included). The
+    caller passes only needs some unit has the duty for.
+
     A shuttle's two trips are two independent pairs for the solver (tying them
     with ``same_active`` left OR-Tools unable to insert them: its heuristics
     add one pair at a time); ``drop_half_shuttles`` removes a trip whose other
@@ -253,7 +264,8 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     cluster: list[int] = [-1]
     entry: list[int] = [0]
     pairs, min_gap, max_gap, groups = [], [], [], []
-    kit_units = tuple(k for k, u in enumerate(units) if u.has_kit)
+    duty_units = {duty: tuple(k for k, u in enumerate(units) if u.does(duty))
+                  for duty in ("home", "shuttle", "point")}
     allowed: list[tuple[int, ...]] = [()]
     village_cluster = {v.id: k for k, v in enumerate(scenario.villages)}
 
@@ -261,7 +273,7 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
         return [(part_tier(residents, order), part_waiting_days(residents), weight)]
 
     def add(node: Node, service_s: int, wins=(), value: list[Component] | None = None,
-            seats=0, kit=False, clus=-1, entry_s=0) -> int:
+            seats=0, duty="", clus=-1, entry_s=0) -> int:
         residents = getattr(node.need, "residents", ())
         nodes.append(replace(node, tier=part_tier(residents, order),
                              waiting_days=part_waiting_days(residents)))
@@ -271,7 +283,9 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
         demand.append(int(seats))
         cluster.append(clus)
         entry.append(int(entry_s))
-        allowed.append(kit_units if kit else ())
+        allowed.append(duty_units[duty])
+        if not allowed[-1]:  # () would let every unit take it
+            raise ValueError(f"no unit has the {duty} duty for node {node.kind}")
         return len(nodes) - 1
 
     def home_windows(need, service_s: int) -> tuple[tuple[int, int], ...]:
@@ -280,12 +294,12 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
 
     for site, need in kept_home:
         add(Node("visit", site, need), need.service_s, home_windows(need, need.service_s),
-            parts(need.residents), kit=True)
+            parts(need.residents), duty="home")
     rate = params.point_attendance
     for site, need in points:
         add(Node("point", site, need, need.village.id, need.place), need.service_s, (),
             [c for r in need.residents for c in parts((r,), rate)],
-            kit=True, clus=village_cluster[need.village.id], entry_s=params.point_setup_s)
+            duty="point", clus=village_cluster[need.village.id], entry_s=params.point_setup_s)
     group_parts: list[list[Component]] = []
     invited_today = {need.village.id for _, need in points}
     slot_min_s = min(params.point_min_slot_s, params.point_max_slot_s) - params.point_setup_s
@@ -296,24 +310,26 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
         service_s = need.service_s if village in invited_today or home_site is not None \
             else max(need.service_s, slot_min_s)
         a = add(Node("attend", point_site, need, village, places[village]), service_s,
-                (), None, kit=True, clus=village_cluster[village], entry_s=params.point_setup_s)
+                (), None, duty="point", clus=village_cluster[village],
+                entry_s=params.point_setup_s)
         group_parts.append(parts(need.residents))
         if home_site is None:
             groups.append(((a,), 0))
             continue
         home = need.home
         hn = add(Node("visit", home_site, home), home.service_s,
-                 home_windows(home, home.service_s), None, kit=True)
+                 home_windows(home, home.service_s), None, duty="home")
         groups.append(((hn, a), 0))
     board = params.board_s
     for site, need in shuttles:
         n = len(need.residents)
         # the four stops share the prize: leaving the shuttle out costs it once
         quarter = parts(need.residents, 0.25)
-        pu = add(Node("pickup_home", site, need), board, home_windows(need, board), quarter, n)
-        do = add(Node("dropoff_office", 0, need), board, (), quarter, -n)
-        pr = add(Node("pickup_office", 0, need), board, (), quarter, n)
-        dr = add(Node("dropoff_home", site, need), board, (), quarter, -n)
+        pu = add(Node("pickup_home", site, need), board, home_windows(need, board), quarter, n,
+                 "shuttle")
+        do = add(Node("dropoff_office", 0, need), board, (), quarter, -n, "shuttle")
+        pr = add(Node("pickup_office", 0, need), board, (), quarter, n, "shuttle")
+        dr = add(Node("dropoff_home", site, need), board, (), quarter, -n, "shuttle")
         pairs += [(pu, do), (pr, dr)]
         min_gap.append((do, pr, board + need.office_s))
         max_gap += [(pu, do, board + need.max_ride_s), (pr, dr, board + need.max_ride_s)]

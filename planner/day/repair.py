@@ -4,8 +4,10 @@ The prizes (``planner.day.problem.tier_prizes``) make a heuristic search
 prefer urgent visits, but a search stops where it stops. ``repair_priorities``
 then makes the rule true of the answer: for each home visit or collection
 point left out (most urgent tier first, then the longest-waiting), it tries
-every route that may
-take it with that route's stops of lower tiers removed (the other stops kept
+every route that may take it (the problem's ``allowed_vehicles``: units
+with the kit and the ``home`` duty for a visit, the ``point`` duty for a
+point; ``planner.day.problem.build_day_problem``), and only those, with
+that route's stops of lower tiers removed (the other stops kept
 in order, shuttle stops pinned at their planned times), inserts the visit at
 the cheapest position where the route still fits (``planner.day.timing``:
 windows, shift and sunset, working time, lunch), then puts back the removed
@@ -17,6 +19,9 @@ one route to another (each with its lower-tier stops moved out of the way),
 which frees the room the visit needs (``_relocate``). Each placement serves
 one more part of some tier and only drops parts of lower tiers, so the loop
 ends.
+
+``retime_points`` then times each route that opens a collection point by
+the same timing rule, so the point team does not wait before opening.
 
 ``drop_lone_points`` first removes collection-point openings that break the
 point rule: a village's point is opened for its invited residents or not at
@@ -196,6 +201,26 @@ def drop_lone_points(problem: RoutingProblem, nodes: list[Node], solution: Solut
                            service_start_s=tuple(t for _, t in keep)))
     return replace(solution, routes=tuple(out),
                    dropped=tuple(sorted(set(solution.dropped) | lone)))
+
+
+def retime_points(problem: RoutingProblem, nodes: list[Node], solution: Solution) -> Solution:
+    """``solution`` with each route that opens a collection point re-timed by
+    the timing rule (``planner.day.timing.schedule``: the earliest return,
+    the departure as late as it allows), when that is no longer than the
+    engine's day. The engine's times of a route's nodes are only feasible, not
+    tight: a point team could wait an hour at its first point before opening
+    it, and the notices would tell the village a later hour. Routes with
+    shuttle stops keep the engine's times (their stops are pinned anyway)."""
+    routes = _Routes(problem, nodes, solution)
+    for r in solution.routes:
+        kinds = {nodes[n].kind for n in r.nodes}
+        if not kinds & {"point", "attend"} or kinds & set(SHUTTLE_KINDS):
+            continue
+        timed = routes.timing(r.vehicle, list(r.nodes))
+        if timed is not None and timed.return_s - timed.depart_s <= r.end_s - r.start_s \
+                and tuple(timed.service_start_s) != tuple(r.service_start_s):
+            routes.changed.add(r.vehicle)
+    return routes.solution(solution) if routes.changed else solution
 
 
 def repair_priorities(problem: RoutingProblem, nodes: list[Node],

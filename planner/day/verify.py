@@ -21,12 +21,17 @@ What must hold:
   same day, each trip on one unit, within the ride-time limit; the passengers
   on board never exceed the unit's seats; a unit without the kit enrols
   nobody;
+- duties (``Team.duties``, ``Unit.does``): a unit makes home visits only with
+  the ``home`` duty, runs collection points only with the ``point`` duty and
+  carries passengers only with the ``shuttle`` duty;
 - collection points open after their set-up time, and each point is open
   for at least the minimum slot (``point_min_slot_s``, set-up included, when
   it is no longer than the longest slot);
 - priorities (``priority_violations``): for each household whose home visit
-  is left out as ``no_capacity``, and each route of a unit with the kit, that
-  route with its stops of lower tiers than the visit's removed
+  is left out as ``no_capacity``, and each route of a unit that was allowed
+  to take it (with the kit and the ``home`` duty: a team whose duty today is
+  the point, or the officer split off to shuttle, could not have taken it
+  instead, so it is not compared), that route with its stops of lower tiers than the visit's removed
   (``planner.priorities``; a collection point's tier is the most urgent of
   the parts it serves; the route's other visits and points kept in order,
   its shuttle stops pinned at their planned service starts) cannot take the
@@ -34,7 +39,8 @@ What must hold:
   (windows, shift and sunset, working time, lunch) finds no schedule for any
   of them. A route serving nothing of a lower tier is checked as it stands
   (the day is full). The same holds for each collection point left closed
-  (``point_not_opened``), with its slot as the stop. Not checked: ``auto``
+  (``point_not_opened``), with its slot as the stop, against the routes of
+  units with the ``point`` duty. Not checked: ``auto``
   households whose only option left is a point, and shuttles.
 """
 
@@ -143,6 +149,11 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                 problems.append(f"{name} stop {k}: time goes backwards")
             if stop.kind in ("visit", "point") and not unit.has_kit:
                 problems.append(f"{name}: enrols at stop {k} without a kit")
+            duty = {"visit": "home", "point": "point", "pickup": "shuttle",
+                    "dropoff": "shuttle"}.get(stop.kind)
+            if duty is not None and not unit.does(duty):
+                problems.append(f"{name}: stop {k} ({stop.kind}) is work of the '{duty}' "
+                                "duty, which this unit does not have today")
             if stop.kind == "visit":
                 need = needs.get(stop.household or "")
                 begin = stop.arrive_s + stop.wait_s
@@ -286,8 +297,10 @@ def timed_route(route: Route, scenario: Scenario, site_of: dict[str, int],
 def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                         site_of: dict[str, int], day: DayNeeds | None = None) -> list[str]:
     """Every home visit left out for capacity, and every collection point
-    left closed, that some route could take once its stops of lower tiers are
-    removed (the statement in the module docstring)."""
+    left closed, that some route allowed to take it (a unit with the ``home``
+    duty for a visit, the ``point`` duty for a point, as in the routing
+    problem's ``allowed_vehicles``) could take once its stops of lower tiers
+    are removed (the statement in the module docstring)."""
     day = day_needs(scenario) if day is None else day
     order = scenario.parameters.priorities
     needs = {n.household.id: n for n in day.home}
@@ -296,7 +309,7 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
     tiers = _stop_tiers(scenario, day)
     units = {u.name: u for u in team_units(scenario)}
     village_index = {v.id: k for k, v in enumerate(scenario.villages)}
-    targets: list[tuple[str, int, TimedStop]] = []
+    targets: list[tuple[str, int, TimedStop, str]] = []
     for u in plan.unserved:
         if u.code == "no_capacity" and u.mode == "home" and u.household in needs:
             need = needs[u.household]
@@ -304,7 +317,8 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
                 continue  # no window holds the visit: no route could take it
             targets.append((f"visit {u.household} (left out for capacity)",
                             tiers[(u.household, "home")],
-                            TimedStop(site_of[u.household], need.service_s, _starts(need))))
+                            TimedStop(site_of[u.household], need.service_s, _starts(need)),
+                            "home"))
     closed = {u.household for u in plan.unserved if u.code == "point_not_opened"}
     for p in day.points:
         if closed & {h.id for h in p.invited}:
@@ -312,7 +326,7 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
                             part_tier(p.residents, order),
                             TimedStop(site_of[f"point:{p.village.id}"], p.service_s, (),
                                       village_index[p.village.id],
-                                      scenario.parameters.point_setup_s)))
+                                      scenario.parameters.point_setup_s), "point"))
     if not targets:
         return []
     routes = []
@@ -320,11 +334,13 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
         unit = units.get(route.name)
         if unit is None or not unit.has_kit:
             continue
-        routes.append((route, team_vehicle(scenario, unit.team, unit.name, unit.capacity),
+        routes.append((route, unit, team_vehicle(scenario, unit.team, unit.name, unit.capacity),
                        timed_route(route, scenario, site_of, needs, tiers, auto_ids)))
     problems = []
-    for what, tier, target in targets:
-        for route, vehicle, stops in routes:
+    for what, tier, target, duty in targets:
+        for route, unit, vehicle, stops in routes:
+            if not unit.does(duty):
+                continue  # this unit was not allowed to take it: not "instead"
             kept = [s for s, t in stops if t is None or t <= tier]
             for k in range(len(kept) + 1):
                 if _inside_point(kept, k):

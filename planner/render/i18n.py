@@ -130,6 +130,8 @@ REASONS: dict[str, str] = {
     "shuttle_unfit": N_("cannot ride a motorbike: needs a home visit instead"),
     "shuttle_walk": N_("the house is too far from a road for a motorbike pickup"),
     "no_seat": N_("no free seat on a shuttle motorbike today"),
+    "no_duty": N_("no team is assigned to this kind of work tomorrow (the teams' duties in "
+                  "the scenario)"),
     "ride_too_long": N_("the ride to the commune office is longer than this passenger may "
                         "ride"),
     "no_office_time": N_("no time left at the commune office to enrol shuttled residents"),
