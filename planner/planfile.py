@@ -204,7 +204,8 @@ def _stop_from(d: dict[str, Any]) -> Stop:
         place=d.get("place", "") if (transfer or kind == "point") else "",
         passengers=tuple(d.get("residents", ())) if transfer else (),
         onboard=int(d.get("onboard", 0)),
-        village=(d.get("village") or "") if kind == "point" else "",
+        village=(d.get("village") or "") if kind == "point" or (
+            kind == "break" and not d.get("household")) else "",
         opens_s=_clock_s(d["opens"]) if kind == "point" else 0,
         attendance=float(d.get("attendance", 0.0)), households=tuple(d.get("households", ())),
         leg=tuple(Leg(x["kind"], tuple((float(c[0]), float(c[1])) for c in x["coords"]),
