@@ -703,6 +703,14 @@ class Assigner:
         return picked
 
 
+def narrow_served(day: DayPlan) -> int:
+    """Residents served at home on ``day`` whose household is at home only in
+    a narrow band (``band_of``)."""
+    return sum(1 for h in day.scenario.households
+               if (home := parts(h).home) and band_of(home) != "open"
+               for r in home if r.id in day.served)
+
+
 def busy_share(day: DayPlan, teams: tuple[Team, ...], scenario: Scenario) -> float:
     """The teams' working time (routes less lunch) over their capacity that day."""
     capacity = sum(team_capacity_s(scenario, t, day.date) for t in teams)
@@ -927,8 +935,9 @@ def _assignment_travel_s(m: np.ndarray, rows: list[int]) -> float:
     """A lower bound (s) on the travel of any set of routes from the station
     (row 0) that together enter every row of ``rows``: the cheapest
     assignment of one successor to every row and to ``len(rows)`` copies of
-    the station (a copy may follow itself: a route not used), less half a
-    second an arc for the matrix's rounding. The routes' own rounding (half a
+    the station (a copy may follow itself: a route not used; a cycle need not
+    pass through the station: a relaxation), less half a second an arc for
+    the matrix's rounding. The routes' own rounding (half a
     second an arc) is in ``route_slack_s``."""
     from scipy.optimize import linear_sum_assignment
 
@@ -1147,11 +1156,14 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
             # the teams had time left: offer more (once) and plan the day again
             more = assigner.offer(n, today, teams, day, boost=REOFFER_BOOST)
             if len(more) > len(offered):
-                offered = more
-                result = plan_one_day(ws, day, teams, offered, season_of(day),
-                                      options.time_limit_s, options.seed + n, options.solver,
-                                      start, scale, len(remaining))
-                assigner.learn(result)
+                again = plan_one_day(ws, day, teams, more, season_of(day),
+                                     options.time_limit_s, options.seed + n, options.solver,
+                                     start, scale, len(remaining))
+                # kept when it serves more, and no fewer narrow-window residents
+                if len(again.served) > len(result.served) \
+                        and narrow_served(again) >= narrow_served(result):
+                    offered, result = more, again
+                    assigner.learn(result)
         left = [_left_after(p.household, result.served) for p in today]
         left = [h for h in left if h.residents]
         capacity = sum(team_capacity_s(sc, t, day) for t in teams)
