@@ -27,7 +27,9 @@ The day assignment, in order:
   (the day planner's rule) with at most ``room`` invited (the slot's size), so
   the villages with the most sessions left go first, each day;
 - **shuttles** are offered in a fair share a day (their remaining number over
-  the days left, plus one) on days with a unit that has a seat;
+  the days left, plus one) on days with a unit that has a seat, those left
+  out before first; a day offering one left out on ``DROPPED_SHUTTLE`` days
+  is not overbooked;
 - **home visits** fill the rest of the day's budget (the teams' capacity times
   ``OVERBOOK``, in work estimates calibrated on the days already planned,
   ``Assigner.learn``). Households at home only in a narrow band (early
@@ -39,22 +41,28 @@ The day assignment, in order:
   Beyond the budget nothing is offered, so that the day planner does not drop
   a collection point for visits that fit another day.
 
-On large districts (more than 40 home visits a team) the home visits offered
-each day form one cluster per team: a band's group, or a seed (villages
+Above ``CLUSTER_ABOVE`` home visits a team the home visits offered each day
+form one cluster per team: a band's group, or a seed (villages
 already begun first, then the villages with the most bedridden left, then the
 farthest from the station), filled with the open households of the same
 villages, nearest first. A day whose teams work less than ``REOFFER_BELOW``
-of their capacity is offered more and planned again, once; a day whose
-search found no routes at all (a busy machine) is solved again with a longer
-limit.
+of their capacity is offered more and planned again, once (kept when it
+serves more and no fewer narrow-window residents); a day after which less
+than ``TAIL_SHARE`` of its capacity would be left is offered everything and
+solved again, longer; a day whose search found no routes at all (a busy
+machine) is solved again with a longer limit.
 
 The lower bound on days (``lower_bound``) is the larger of two bounds, both
-valid for any plan that follows the rules above: the **work bound**, the total
+valid for any plan that follows the rules above: the **work bound**, the
 necessary work (home-visit service, the point slots of the sessions each
-village needs, the shuttle boardings, plus the cheapest way into every site,
-twice for a shuttle: fetched and brought back) over the daily team capacity,
-counted on the working calendar; and the **point bound**, ``notice_days`` plus
-the sessions needed by the busiest village (one point a village a day).
+village needs, the shuttle boardings) plus the least travel, against the
+teams' capacity counted on the working calendar. The travel is bounded two
+ways, each mixed by a weight λ with the round trip to each route's farthest
+site (which inflates a service by ``C / (C − λ·round trip)``): the cheapest
+arcs into (or out of) every site entered, and an assignment relaxation of
+the routes (one successor a site). Proofs in docs/campaign.md. And the
+**point bound**, ``notice_days`` plus the sessions needed by the busiest
+village (one point a village a day).
 Units: seconds, metres, dates.
 """
 
