@@ -776,8 +776,10 @@ def lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
 
     The work bound is the larger of two: the kit work (home visits, points)
     over the teams with a kit, and all the work (shuttles too) over every
-    route the teams can run (a splitting team runs two). Each is the best
-    over ``BOUND_LAMBDAS`` and both arc directions of ``_inflated_work``.
+    route the teams can run (a splitting team runs two); ``service_s`` and
+    ``travel_s`` are those of the larger. Each is the best over
+    ``BOUND_LAMBDAS`` of ``_inflated_work`` (both arc directions) and
+    ``_assigned_work``.
     """
     sc = ws.scenario
     p = sc.parameters
@@ -787,7 +789,6 @@ def lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
     items: list[tuple[int, int, bool, int]] = []
     kit_arrivals: dict[int, int] = {}   # row → distinct arrivals the kit routes need
     all_arrivals: dict[int, int] = {}   # row → distinct arrivals every route needs
-    groups: list[tuple[tuple[int, ...], int, bool]] = []  # multi-place villages
     people: dict[str, int] = {}
     autos: list[tuple[int, str]] = []
     service = 0
@@ -822,26 +823,15 @@ def lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
                                                       * n))
         items.append((rows[0], s, True, min(_round_trip_s(m, r) for r in rows)))
         service += s
-        if len(rows) == 1:
+        if len(rows) == 1:  # with several places, which one is entered is open
             need(kit_arrivals, rows[0], sessions[v])
             need(all_arrivals, rows[0], sessions[v])
-        else:
-            groups.append((rows, sessions[v], True))
     per_auto = int(round(p.point_per_person_s * p.point_attendance))
     for row, v in autos:  # at a point of its village, or visited at home
         rt = min([_round_trip_s(m, row)] + [_round_trip_s(m, r)
                                              for r in _place_rows(ws, sc.village(v))])
         items.append((row, per_auto, True, rt))
         service += per_auto
-    # a village with several places: its sessions enter one of them; counted
-    # only when no other need shares those rows (else it is left out)
-    taken = set(all_arrivals)
-    for rows, count, _kit in groups:
-        if taken.isdisjoint(rows):
-            taken.update(rows)
-            best = min(rows, key=lambda r: int(ws.approach_s[r]))
-            kit_arrivals[best] = count
-            all_arrivals[best] = count
     capacity_max = max((_capacity_max_s(t) for t in sc.teams), default=0)
     slack = _rounding_slack_s(p, capacity_max)
     kit_work = _best_work(ws, [i for i in items if i[2]], kit_arrivals, capacity_max, slack)
@@ -857,9 +847,11 @@ def lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
         return sum(_routes_of(t) * (team_capacity_s(sc, t, day) + arcs)
                    for t in calendar.teams_on(day))
 
-    cases = [_days_for(calendar, start, w, cap) + (w,)
-             for w, cap in ((kit_work, kit_capacity), (all_work, route_capacity))]
-    days, mean, work = max(cases, key=lambda c: (c[0], c[2] / c[1] if c[1] else 0.0))
+    kit_service = sum(s for _row, s, kit, _rt in items if kit)
+    cases = [_days_for(calendar, start, w, cap) + (w, s)
+             for w, s, cap in ((kit_work, kit_service, kit_capacity),
+                               (all_work, service, route_capacity))]
+    days, mean, work, service = max(cases, key=lambda c: (c[0], c[2] / c[1] if c[1] else 0.0))
     busiest = max(sessions.values(), default=0)
     return LowerBound(service_s=int(service), travel_s=max(0, int(round(work)) - int(service)),
                       households=len(pending),
