@@ -177,3 +177,67 @@ def test_staffing_more_teams_never_finish_later_in_one_run(demo) -> None:
     rows = summarise([one, three], {(scenario.name, k): Calendar.of(scenario)
                                     for k in (1, 3)}, dt.date(2026, 12, 11), params.max_days)
     assert [r.teams for r in rows] == [1, 3] and rows[1].mean_days <= rows[0].mean_days
+
+
+def test_every_route_travels_at_least_the_round_trip_to_its_farthest_site(demo, planned) -> None:
+    """The premise of the round-trip part of the bound, on the real day plans:
+    a route's travel (matrix seconds) is at least station → its farthest
+    stop → station, less the rounding slack; and all the campaign's travel is
+    at least the assignment bound over the rows it entered."""
+    import numpy as np
+
+    from planner.campaign.plan import _assignment_travel_s, _rounding_slack_s
+
+    scenario, ws = demo
+    m = ws.matrices["dry"].travel_s
+    slack = _rounding_slack_s(scenario.parameters, 10 * 3600)
+    entered: set[int] = set()
+    total = 0
+    for day in planned.days:
+        mw = ws.matrices[day.season].travel_s
+        for route in day.plan.routes:
+            rows = [ws.row(s.lon, s.lat) for s in route.stops]
+            travel = int(sum(mw[a, b] for a, b in zip(rows, rows[1:], strict=False)))
+            inner = [r for r in rows if r != 0]
+            if not inner:
+                continue
+            assert rows[0] == 0 and rows[-1] == 0
+            farthest = max(int(m[0, r] + m[r, 0]) for r in inner)
+            assert travel >= farthest - slack, route.name
+            entered.update(inner)
+            total += travel
+    assert np.isfinite(total) and 0 < _assignment_travel_s(m, sorted(entered)) <= total
+
+
+def test_assignment_travel_is_a_relaxation_of_the_tours() -> None:
+    """On a hand-made matrix (station 0, sites 1–3 on a line), the assignment
+    bound is the cheapest set of cycles giving every site one successor (a
+    cycle need not pass through the station) less half a second an arc: the
+    cycle 1→2→3→1 (1+1+2 = 4 s), below the best tour 0→1→2→3→0 (12 s); a
+    lone site needs the station: 0→2→0 (10 s)."""
+    import numpy as np
+
+    from planner.campaign.plan import _assignment_travel_s
+
+    m = np.array([[0, 4, 5, 6], [4, 0, 1, 2], [5, 1, 0, 1], [6, 2, 1, 0]], dtype=np.int64)
+    assert _assignment_travel_s(m, [1, 2, 3]) == 4 - 1.5
+    assert _assignment_travel_s(m, [2]) == 10 - 0.5
+
+
+def test_households_sharing_a_place_are_entered_once_in_the_bound(demo) -> None:
+    """Two households at the same coordinates can be served on one arrival:
+    duplicating a household in place adds its service to the bound, but no
+    travel."""
+    from planner.campaign.plan import home_service_s, lower_bound
+
+    scenario, ws = demo
+    home = next(h for h in scenario.households if parts(h).home and not parts(h).shuttle
+                and not parts(h).point)
+    twin = replace(home, id=home.id + "-twin",
+                   residents=tuple(replace(r, id=r.id + "-twin") for r in home.residents))
+    calendar = Calendar.of(scenario)
+    one = lower_bound(ws, initial_pending(scenario), calendar, scenario.date)
+    two = lower_bound(ws, initial_pending(scenario) + [initial_pending(
+        replace(scenario, households=(twin,)))[0]], calendar, scenario.date)
+    assert two.service_s == one.service_s + home_service_s(scenario, parts(twin).home)
+    assert two.work_s >= one.work_s

@@ -27,7 +27,9 @@ The day assignment, in order:
   (the day planner's rule) with at most ``room`` invited (the slot's size), so
   the villages with the most sessions left go first, each day;
 - **shuttles** are offered in a fair share a day (their remaining number over
-  the days left, plus one) on days with a unit that has a seat;
+  the days left, plus one) on days with a unit that has a seat, those left
+  out before first; a day offering one left out on ``DROPPED_SHUTTLE`` days
+  is not overbooked;
 - **home visits** fill the rest of the day's budget (the teams' capacity times
   ``OVERBOOK``, in work estimates calibrated on the days already planned,
   ``Assigner.learn``). Households at home only in a narrow band (early
@@ -39,22 +41,28 @@ The day assignment, in order:
   Beyond the budget nothing is offered, so that the day planner does not drop
   a collection point for visits that fit another day.
 
-On large districts (more than 40 home visits a team) the home visits offered
-each day form one cluster per team: a band's group, or a seed (villages
+Above ``CLUSTER_ABOVE`` home visits a team the home visits offered each day
+form one cluster per team: a band's group, or a seed (villages
 already begun first, then the villages with the most bedridden left, then the
 farthest from the station), filled with the open households of the same
 villages, nearest first. A day whose teams work less than ``REOFFER_BELOW``
-of their capacity is offered more and planned again, once; a day whose
-search found no routes at all (a busy machine) is solved again with a longer
-limit.
+of their capacity is offered more and planned again, once (kept when it
+serves more and no fewer narrow-window residents); a day after which less
+than ``TAIL_SHARE`` of its capacity would be left is offered everything and
+solved again, longer; a day whose search found no routes at all (a busy
+machine) is solved again with a longer limit.
 
 The lower bound on days (``lower_bound``) is the larger of two bounds, both
-valid for any plan that follows the rules above: the **work bound**, the total
+valid for any plan that follows the rules above: the **work bound**, the
 necessary work (home-visit service, the point slots of the sessions each
-village needs, the shuttle boardings, plus the cheapest way into every site,
-twice for a shuttle: fetched and brought back) over the daily team capacity,
-counted on the working calendar; and the **point bound**, ``notice_days`` plus
-the sessions needed by the busiest village (one point a village a day).
+village needs, the shuttle boardings) plus the least travel, against the
+teams' capacity counted on the working calendar. The travel is bounded two
+ways, each mixed by a weight λ with the round trip to each route's farthest
+site (which inflates a service by ``C / (C − λ·round trip)``): the cheapest
+arcs into (or out of) every site entered, and an assignment relaxation of
+the routes (one successor a site). Proofs in docs/campaign.md. And the
+**point bound**, ``notice_days`` plus the sessions needed by the busiest
+village (one point a village a day).
 Units: seconds, metres, dates.
 """
 
@@ -72,6 +80,7 @@ from planner.day.plan import plan_day
 from planner.domain import (
     CollectionPoint,
     Household,
+    Parameters,
     Plan,
     Resident,
     Scenario,
@@ -90,6 +99,18 @@ OVERBOOK = 1.1
 #: more (the budget times ``REOFFER_BOOST``) and planned again, once.
 REOFFER_BELOW = 0.92
 REOFFER_BOOST = 1.3
+#: More home-visit households than this a team: each day's visits are
+#: offered as one cluster per team (``Assigner._clusters``).
+CLUSTER_ABOVE = 20
+#: A day after which less than this share of its capacity would be left
+#: (estimated) is offered everything (the budget times ``TAIL_BOOST``) and
+#: solved again with ``RETRY_FACTOR`` times the limit, up to ``TAIL_TRIES``
+#: seeds, until nothing is left: no day of its own for a few visits.
+TAIL_SHARE = 0.3
+TAIL_BOOST = 10.0
+TAIL_TRIES = 3
+#: A shuttle left out on this many days offered: its days are not overbooked.
+DROPPED_SHUTTLE = 2
 #: A day whose search found no routes at all is solved again with this many
 #: times the time limit (under load, the wall-clock guard may cut a search short).
 RETRY_FACTOR = 4
@@ -102,6 +123,9 @@ CAPACITY_CODES = frozenset({"no_capacity", "point_not_opened", "point_full", "cl
 EARLY_END_S = 10 * 3600
 EVENING_START_S = 15 * 3600
 SHORT_WINDOW_S = 3 * 3600
+#: The weights λ tried by the work bound between the round trip to a route's
+#: farthest site (λ = 1) and the cheapest arcs into its sites (λ = 0).
+BOUND_LAMBDAS = tuple(k / 20 for k in range(21))
 CONDITION_RANK = ("bedridden", "disabled", "postpartum", "elderly", "able")
 
 Solver = Callable[[RoutingProblem, float, int], Solution]
@@ -438,6 +462,8 @@ class Assigner:
     calibration: float = 1.0
     #: home-visit households per village at the start
     village_size: dict[str, int] = field(default_factory=dict)
+    #: household id → days its shuttle was offered and left out (``learn``)
+    dropped: dict[str, int] = field(default_factory=dict)
 
     def learn(self, day: DayPlan) -> None:
         """Compare the day's real work (routes less lunch) with the estimates
@@ -446,6 +472,8 @@ class Assigner:
         estimated = 0.0
         for h in day.scenario.households:
             pt = parts(h)
+            if pt.shuttle and not any(r.id in day.served for r in pt.shuttle):
+                self.dropped[h.id] = self.dropped.get(h.id, 0) + 1
             if pt.home and any(r.id in day.served for r in pt.home):
                 estimated += self._home_work(h, pt.home)
             if pt.shuttle and any(r.id in day.served for r in pt.shuttle):
@@ -459,6 +487,24 @@ class Assigner:
                                       if s.kind == "break") for r in day.plan.routes)
         if estimated > 0 and real > 0:
             self.calibration = 0.5 * self.calibration + 0.5 * max(0.5, min(3.0, real / estimated))
+
+    def estimate_s(self, households: list[Household]) -> float:
+        """Estimated work (s, calibrated) to serve ``households``: their home
+        visits and shuttles, and one session a village for their point residents."""
+        sc = self.ws.scenario
+        total = 0.0
+        people: dict[str, int] = {}
+        for h in households:
+            pt = parts(h)
+            if pt.home:
+                total += self._home_work(h, pt.home)
+            if pt.shuttle:
+                total += shuttle_work_s(self.ws, h)
+            if pt.point:
+                people[h.village_id] = people.get(h.village_id, 0) + len(pt.point)
+        for v, k in people.items():
+            total += session_s(sc, k) + self.ws.place_approach_s(sc.village(v))
+        return total * self.calibration
 
     def _fixed_later(self, day: dt.date) -> set[str]:
         return {hid for d, villages in self.fixed.items() if d > day
@@ -524,9 +570,13 @@ class Assigner:
         # 2. shuttles: a fair share a day
         seats = sc.parameters.seats_per_motorbike > 0 and any(t.motorbikes > 1 for t in teams)
         shuttles = sorted((hid for hid, pt in split.items() if pt.shuttle),
-                          key=lambda hid: (_urgency(split[hid].shuttle), hid))
+                          key=lambda hid: (-self.dropped.get(hid, 0),
+                                           _urgency(split[hid].shuttle), hid))
         if seats and shuttles:
             share = math.ceil(len(shuttles) / left) + 1
+            if any(self.dropped.get(hid, 0) >= DROPPED_SHUTTLE for hid in shuttles[:share]):
+                # a shuttle the teams left out again and again: no overbooking
+                budget = min(budget, capacity / self.calibration)
             for hid in shuttles[:share]:
                 used += shuttle_work_s(self.ws, by_id[hid])
                 chosen.setdefault(hid, []).extend(split[hid].shuttle)
@@ -563,7 +613,7 @@ class Assigner:
         rest = sorted((hid for hid in home if hid not in owed),
                       key=lambda hid: (band_of(split[hid].home) != "open",
                                        _urgency(split[hid].home), hid))
-        if len(home) <= 40 * max(1, teams):  # a commune: by priority
+        if len(home) <= CLUSTER_ABOVE * max(1, teams):  # a small commune: by priority
             picked, used = [], 0.0
             for hid in first + rest:
                 if used + work[hid] > budget and picked:
@@ -661,6 +711,14 @@ class Assigner:
         return picked
 
 
+def narrow_served(day: DayPlan) -> int:
+    """Residents served at home on ``day`` whose household is at home only in
+    a narrow band (``band_of``)."""
+    return sum(1 for h in day.scenario.households
+               if (home := parts(h).home) and band_of(home) != "open"
+               for r in home if r.id in day.served)
+
+
 def busy_share(day: DayPlan, teams: tuple[Team, ...], scenario: Scenario) -> float:
     """The teams' working time (routes less lunch) over their capacity that day."""
     capacity = sum(team_capacity_s(scenario, t, day.date) for t in teams)
@@ -713,51 +771,239 @@ def residents_by_mode(households) -> dict[str, int]:
 
 def lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
                 start: dt.date, notice_days: int = 0) -> LowerBound:
-    """The lower bound on days for serving every resident of ``pending``."""
+    """The lower bound on days for serving every resident of ``pending``
+    (proof in docs/campaign.md, "Lower bound").
+
+    The work bound is the larger of two: the kit work (home visits, points)
+    over the teams with a kit, and all the work (shuttles too) over every
+    route the teams can run (a splitting team runs two); ``service_s`` and
+    ``travel_s`` are those of the larger. Each is the best over
+    ``BOUND_LAMBDAS`` of ``_inflated_work`` (both arc directions) and
+    ``_assigned_work``.
+    """
     sc = ws.scenario
     p = sc.parameters
     room = point_room(sc)
-    service = travel = 0
+    m = ws.matrices["dry"].travel_s
+    # necessary work: (row, service s, kit work?, round trip s of that row)
+    items: list[tuple[int, int, bool, int]] = []
+    kit_arrivals: dict[int, int] = {}   # row → distinct arrivals the kit routes need
+    all_arrivals: dict[int, int] = {}   # row → distinct arrivals every route needs
     people: dict[str, int] = {}
-    autos = 0
+    autos: list[tuple[int, str]] = []
+    service = 0
+
+    def need(table: dict[int, int], row: int, count: int) -> None:
+        table[row] = max(table.get(row, 0), count)
+
     for pv in pending:
         h = pv.household
         pt = parts(h)
         row = ws.row(h.lon, h.lat)
         if pt.home:
-            service += home_service_s(sc, pt.home)
-            travel += int(ws.approach_s[row])
-        if pt.shuttle:
+            s = home_service_s(sc, pt.home)
+            items.append((row, s, True, _round_trip_s(m, row)))
+            service += s
+            need(kit_arrivals, row, 1)
+            need(all_arrivals, row, 1)
+        if pt.shuttle:  # fetched and brought back: the office lies between
+            items.append((row, 4 * p.board_s, False, _round_trip_s(m, row)))
             service += 4 * p.board_s
-            travel += 2 * int(ws.approach_s[row])
+            need(all_arrivals, row, 2)
         for r in pt.point:
             if r.mode == "point":
                 people[h.village_id] = people.get(h.village_id, 0) + 1
             else:
-                autos += 1
+                autos.append((row, h.village_id))
     sessions = {v: math.ceil(n / room) for v, n in people.items()}
     for v, n in people.items():
         village = sc.village(v)
-        service += sessions[v] * p.point_setup_s \
-            + int(round(p.point_per_person_s * p.point_attendance * n))
-        travel += sessions[v] * ws.place_approach_s(village)
-    service += int(round(p.point_per_person_s * p.point_attendance * autos))
-    work = service + travel
-    days, capacity_sum = 0, 0
-    if work > 0:
-        for day in calendar.working_days(start, limit=5000):
-            capacity_sum += sum(team_capacity_s(sc, t, day) for t in calendar.teams_on(day))
-            days += 1
-            if capacity_sum >= work:
-                break
-    mean = capacity_sum / days if days else 0.0
+        rows = _place_rows(ws, village)
+        s = sessions[v] * p.point_setup_s + int(round(p.point_per_person_s * p.point_attendance
+                                                      * n))
+        items.append((rows[0], s, True, min(_round_trip_s(m, r) for r in rows)))
+        service += s
+        if len(rows) == 1:  # with several places, which one is entered is open
+            need(kit_arrivals, rows[0], sessions[v])
+            need(all_arrivals, rows[0], sessions[v])
+    per_auto = int(round(p.point_per_person_s * p.point_attendance))
+    for row, v in autos:  # at a point of its village, or visited at home
+        rt = min([_round_trip_s(m, row)] + [_round_trip_s(m, r)
+                                             for r in _place_rows(ws, sc.village(v))])
+        items.append((row, per_auto, True, rt))
+        service += per_auto
+    capacity_max = max((_capacity_max_s(t) for t in sc.teams), default=0)
+    slack = _rounding_slack_s(p, capacity_max)
+    kit_work = _best_work(ws, [i for i in items if i[2]], kit_arrivals, capacity_max, slack)
+    all_work = _best_work(ws, items, all_arrivals, capacity_max, slack)
+
+    arcs = _route_arcs(p, capacity_max)
+
+    def kit_capacity(day: dt.date) -> int:
+        return sum(team_capacity_s(sc, t, day) + arcs for t in calendar.teams_on(day)
+                   if t.kits > 0)
+
+    def route_capacity(day: dt.date) -> int:
+        return sum(_routes_of(t) * (team_capacity_s(sc, t, day) + arcs)
+                   for t in calendar.teams_on(day))
+
+    kit_service = sum(s for _row, s, kit, _rt in items if kit)
+    cases = [_days_for(calendar, start, w, cap) + (w, s)
+             for w, s, cap in ((kit_work, kit_service, kit_capacity),
+                               (all_work, service, route_capacity))]
+    days, mean, work, service = max(cases, key=lambda c: (c[0], c[2] / c[1] if c[1] else 0.0))
     busiest = max(sessions.values(), default=0)
-    return LowerBound(service_s=int(service), travel_s=int(travel),
+    return LowerBound(service_s=int(service), travel_s=max(0, int(round(work)) - int(service)),
                       households=len(pending),
                       residents=residents_by_mode(pv.household for pv in pending),
                       sessions=sum(sessions.values()), work_days=days,
                       point_days=notice_days + busiest if busiest else 0,
                       days_exact=work / mean if mean else 0.0, mean_daily_capacity_s=mean)
+
+
+def _round_trip_s(m: np.ndarray, row: int) -> int:
+    """Station → ``row`` → station (s); 0 when either way is unreachable."""
+    there, back = int(m[0, row]), int(m[row, 0])
+    return 0 if there >= UNREACHABLE or back >= UNREACHABLE else there + back
+
+
+def _place_rows(ws: Workspace, village: Village) -> tuple[int, ...]:
+    """The rows of every candidate point place of ``village`` (no duplicates)."""
+    places = village.points or (CollectionPoint(village.name, village.lon, village.lat),)
+    return tuple(dict.fromkeys(ws.row(c.lon, c.lat) for c in places))
+
+
+def _capacity_max_s(team: Team) -> int:
+    """A team's capacity (s) on its longest possible day (no sunset cut)."""
+    return max(0, min(team.shift.end_s - team.shift.start_s, team.max_work_s)
+               - (team.lunch_s if team.lunch else 0))
+
+
+def _routes_of(team: Team) -> int:
+    """Routes a team runs a day: two when it splits off a shuttle officer
+    (as ``planner.day.needs.team_units``), else one."""
+    split = team.can_split and len(team.members) >= 2 and team.motorbikes >= 2 and team.kits > 0
+    return 2 if split else 1
+
+
+def _route_arcs(p: Parameters, capacity_s: int) -> int:
+    """The most arcs a route of ``capacity_s`` can have: every arc but the
+    last ends at a stop of at least the shortest stop time (a household's
+    set-up, a boarding, a point's set-up); 0 when a stop may take no time."""
+    shortest = min(p.household_setup_s, p.board_s, p.point_setup_s)
+    return 0 if shortest <= 0 else math.ceil(capacity_s / shortest) + 2
+
+
+def _rounding_slack_s(p: Parameters, capacity_s: int) -> int:
+    """Seconds the rounded matrix may lose on a route against the round trip
+    to its farthest site (half a second an arc, ``_route_arcs``); the whole
+    capacity (the round trip is then unused) when a stop may take no time."""
+    arcs = _route_arcs(p, capacity_s)
+    return 1 + math.ceil(0.5 * arcs) if arcs else capacity_s
+
+
+def _best_work(ws: Workspace, items: list[tuple[int, int, bool, int]],
+               arrivals: dict[int, int], capacity_s: int, slack_s: int) -> float:
+    """The largest work over ``BOUND_LAMBDAS`` of ``_inflated_work`` (both arc
+    directions) and of ``_assigned_work``."""
+    if not items:
+        return 0.0
+    m = ws.matrices["dry"].travel_s
+    rows = sorted({i[0] for i in items} | set(arrivals))
+    travel = m.astype(np.float64)
+    travel[travel >= UNREACHABLE] = np.inf
+    np.fill_diagonal(travel, np.inf)
+    into = travel.min(axis=0)
+    out_of = travel.min(axis=1)
+    into[~np.isfinite(into)] = 0
+    out_of[~np.isfinite(out_of)] = 0
+    to_station = [int(m[r, 0]) for r in rows if r != 0 and m[r, 0] < UNREACHABLE]
+    from_station = [int(m[0, r]) for r in rows if r != 0 and m[0, r] < UNREACHABLE]
+    cycles = _assignment_travel_s(m, [r for r in arrivals if r != 0]) \
+        if slack_s < capacity_s else 0.0
+    best = 0.0
+    for lam in BOUND_LAMBDAS:
+        for arcs, end in ((into, min(to_station, default=0)),
+                          (out_of, min(from_station, default=0))):
+            best = max(best, _inflated_work(items, arrivals, arcs, end, lam, capacity_s,
+                                            slack_s))
+        best = max(best, _assigned_work(items, cycles, lam, capacity_s, slack_s))
+    return best
+
+
+def _assignment_travel_s(m: np.ndarray, rows: list[int]) -> float:
+    """A lower bound (s) on the travel of any set of routes from the station
+    (row 0) that together enter every row of ``rows``: the cheapest
+    assignment of one successor to every row and to ``len(rows)`` copies of
+    the station (a copy may follow itself: a route not used; a cycle need not
+    pass through the station: a relaxation), less half a second an arc for
+    the matrix's rounding. The routes' own rounding (half a
+    second an arc) is in ``route_slack_s``."""
+    from scipy.optimize import linear_sum_assignment
+
+    rows = sorted(set(rows))
+    n = len(rows)
+    if n == 0:
+        return 0.0
+    big = float(UNREACHABLE)
+    sub = np.minimum(m[np.ix_(rows, rows)].astype(np.float64), big)
+    np.fill_diagonal(sub, big)
+    cost = np.zeros((2 * n, 2 * n))
+    cost[:n, :n] = sub
+    cost[:n, n:] = np.minimum(m[rows, 0].astype(np.float64), big)[:, None]
+    cost[n:, :n] = np.minimum(m[0, rows].astype(np.float64), big)[None, :]
+    r, c = linear_sum_assignment(cost)
+    total = float(cost[r, c].sum())
+    if total >= big:  # some row cannot be entered or left: no bound from here
+        return 0.0
+    return max(0.0, total - 0.5 * n)
+
+
+def _assigned_work(items: list[tuple[int, int, bool, int]], cycles_s: float, lam: float,
+                   capacity_s: int, slack_s: int) -> float:
+    """Σ over the services of ``s × C / (C − λ·(round trip − slack))``, plus
+    ``(1 − λ)`` times the assignment's travel ``cycles_s`` (docs/campaign.md)."""
+    def factor(rt: int) -> float:
+        room = capacity_s - lam * max(0, rt - slack_s)
+        return capacity_s / room if room > 0 else 1.0
+
+    return sum(s * factor(rt) for _row, s, _kit, rt in items) + (1 - lam) * cycles_s
+
+
+def _inflated_work(items: list[tuple[int, int, bool, int]], arrivals: dict[int, int],
+                   arcs: np.ndarray, end_s: int, lam: float, capacity_s: int,
+                   slack_s: int) -> float:
+    """Σ over the work of ``w × C / (C − λ·(round trip − slack) − (1 − λ)·end)``:
+    ``w`` a service, or ``(1 − λ)`` times the cheapest arcs into (or out of)
+    a row times its arrivals; ``C`` the largest team capacity; ``end`` the
+    cheapest arc closing (or opening) a route. No route can hold more than its
+    capacity of it (docs/campaign.md)."""
+    trips = {}
+    for row, _s, _kit, rt in items:
+        trips[row] = min(trips.get(row, rt), rt)
+
+    def factor(rt: int) -> float:
+        room = capacity_s - lam * max(0, rt - slack_s) - (1 - lam) * end_s
+        return capacity_s / room if room > 0 else 1.0
+
+    total = sum(s * factor(rt) for _row, s, _kit, rt in items)
+    total += sum((1 - lam) * count * float(arcs[row]) * factor(trips.get(row, 0))
+                 for row, count in arrivals.items())
+    return total
+
+
+def _days_for(calendar: Calendar, start: dt.date, work: float,
+              capacity: Callable[[dt.date], int]) -> tuple[int, float]:
+    """The least working days from ``start`` whose summed ``capacity``
+    reaches ``work``, and their mean daily capacity."""
+    days, total = 0, 0
+    if work > 0:
+        for day in calendar.working_days(start, limit=5000):
+            total += capacity(day)
+            days += 1
+            if total >= work:
+                break
+    return days, (total / days if days else 0.0)
 
 
 # --- the campaign ----------------------------------------------------------------
@@ -910,11 +1156,33 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
             # the teams had time left: offer more (once) and plan the day again
             more = assigner.offer(n, today, teams, day, boost=REOFFER_BOOST)
             if len(more) > len(offered):
-                offered = more
-                result = plan_one_day(ws, day, teams, offered, season_of(day),
-                                      options.time_limit_s, options.seed + n, options.solver,
-                                      start, scale, len(remaining))
-                assigner.learn(result)
+                again = plan_one_day(ws, day, teams, more, season_of(day),
+                                     options.time_limit_s, options.seed + n, options.solver,
+                                     start, scale, len(remaining))
+                # kept when it serves more, and no fewer narrow-window residents
+                if len(again.served) > len(result.served) \
+                        and narrow_served(again) >= narrow_served(result):
+                    offered, result = more, again
+                    assigner.learn(result)
+        left = [_left_after(p.household, result.served) for p in today]
+        left = [h for h in left if h.residents]
+        capacity = sum(team_capacity_s(sc, t, day) for t in teams)
+        if left and assigner.estimate_s(left) <= TAIL_SHARE * capacity:
+            # a little would be left for a day of its own: offer everything
+            # and search longer; keep the day that leaves the fewest
+            everything = assigner.offer(n, today, teams, day, boost=TAIL_BOOST)
+            if sum(len(h.residents) for h in everything) \
+                    >= sum(len(h.residents) for h in offered):
+                for attempt in range(TAIL_TRIES):
+                    again = plan_one_day(ws, day, teams, everything, season_of(day),
+                                         RETRY_FACTOR * options.time_limit_s,
+                                         options.seed + n + 1000 * attempt, options.solver,
+                                         start, scale, len(remaining))
+                    if len(again.served) > len(result.served):
+                        offered, result = everything, again
+                        assigner.learn(result)
+                    if len(result.served) >= sum(len(h.residents) for h in everything):
+                        break
         days.append(result)
         everyone = len(teams) == len(calendar.teams)
         by_id = {h.id: h for h in offered}
@@ -968,6 +1236,11 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
                           assignment=assignment, cannot_serve=tuple(cannot),
                           not_planned=tuple(not_planned), pending=tuple(pending), bound=bound,
                           notice_days=notice_days)
+
+
+def _left_after(h: Household, served: dict[str, tuple[str, str]]) -> Household:
+    """``h`` with only its residents not in ``served``."""
+    return replace(h, residents=tuple(r for r in h.residents if r.id not in served))
 
 
 def _drop(remaining: dict[str, PendingVisit], hid: str, ids: set[str]) -> None:
