@@ -64,6 +64,31 @@ def _browser_or_skip() -> None:
     check()
 
 
+def _in_view(page, locator) -> bool:
+    """True when ``locator``'s box lies inside the phone's viewport."""
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return bool(box and size and 0 <= box["x"] and box["x"] + box["width"] <= size["width"]
+                and 0 <= box["y"] and box["y"] + box["height"] <= size["height"])
+
+
+def _open_stop(page, key: str) -> None:
+    """Open stop ``key`` (``T1|3``): tap its marker when it is in view, else
+    step the next-stop card to it with its ◀ ▶ buttons (a tap each)."""
+    marker = page.locator(f"[data-stop='{key}']")
+    if marker.is_visible() and _in_view(page, marker):
+        marker.tap(force=True)
+        return
+    n = int(key.split("|")[1])
+    for _ in range(50):
+        title = page.locator(".card-title").text_content() or ""
+        shown = int(title.split("/")[0].split()[-1])
+        if shown == n:
+            return
+        page.locator(".card .nav.fwd" if shown < n else ".card .nav.prev").first.tap()
+    raise AssertionError(f"could not open {key}")
+
+
 def test_phone_outcomes_round_trip(campaign: Path, tmp_path: Path) -> None:
     """map-T1.html shows only T1's stops and the station; three stops tapped,
     an outcome tapped for a resident of each; after a reload the outcomes are
@@ -105,14 +130,14 @@ def test_phone_outcomes_round_trip(campaign: Path, tmp_path: Path) -> None:
             assert len(keys) == len({k for k in keys})
             assert page.locator(".leaflet-marker-icon > .office").count() == 1
             assert page.locator(".card").is_visible()  # the next stop, at once
-            for k, outcome in enumerate(chosen):
-                marker = page.locator(f"[data-stop='T1|{k + 1}']")
-                if marker.get_attribute("data-kind") != "visit":
-                    continue
-                marker.tap(force=True)
+            visit_keys = page.eval_on_selector_all(
+                "[data-stop][data-kind='visit']", "els => els.map(e => e.dataset.stop)")
+            assert len(visit_keys) >= 3
+            for key, outcome in zip(visit_keys, chosen, strict=False):
+                _open_stop(page, key)
                 page.wait_for_function(
                     "n => document.querySelector('.card-title').textContent.includes(' ' + n "
-                    "+ '/')", arg=k + 1)
+                    "+ '/')", arg=int(key.split("|")[1]))
                 page.locator(f".card .ob[data-outcome='{outcome}']").first.tap()
                 page.wait_for_selector(f".card .ob.on[data-outcome='{outcome}']")
                 close = page.locator(".leaflet-popup-close-button")
@@ -124,7 +149,7 @@ def test_phone_outcomes_round_trip(campaign: Path, tmp_path: Path) -> None:
                                   "k.startsWith('mip-outcomes:')).map(k => "
                                   "JSON.parse(localStorage.getItem(k)))")
             assert len(saved) == 1 and len(saved[0]) == 3
-            page.locator("[data-stop='T1|1']").tap(force=True)
+            _open_stop(page, visit_keys[0])
             page.wait_for_selector(".card .ob.on[data-outcome='enrolled']")
             with page.expect_download() as info:
                 page.locator(".card .export").tap()
