@@ -272,7 +272,7 @@ def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") 
     lines.append(_("Campaign · {name} · from {start} · deadline {deadline}").format(
         name=nfc(scenario.name), start=result.start, deadline=deadline))
     mode_names = {"home": N_("home"), "shuttle": N_("shuttle"), "point": N_("point"),
-                  "auto": N_("home or point")}
+                  "auto": N_("auto")}
     cannot = sum(len(resident_ids(u)) for u in result.cannot_serve)
     households_n = len(result.pending)
     lines.append(_n(ngettext("{n} resident", "{n} residents", total), total) + " "
