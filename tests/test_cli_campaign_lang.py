@@ -136,3 +136,23 @@ def test_record_counts_singular_and_plural(vi_campaign, tmp_path: Path, lang, on
     assert two in result.stdout
     assert ("next:" in result.stdout) == bool(lang)
     assert ("tiếp theo:" in result.stdout) == (not lang)
+
+
+@pytest.mark.parametrize("lang, words, absent", [
+    ((), ("1 đợt cấp mô phỏng", "1 lần chạy cho mỗi số tổ", "đã ghi", "xong trong"),
+     ("simulated campaign", "runs per team count", "wrote ", "done in")),
+    (("--lang", "en"), ("1 simulated campaign (1 scenario × 1 team count × 1 run)",
+                        "1 run per team count;", "wrote ", "done in"),
+     ("simulated campaigns", "1 runs", "đã ghi")),
+], ids=["vi", "en"])
+def test_staffing_follows_lang(tmp_path: Path, lang, words, absent) -> None:
+    """``staffing`` prints its lines in the language, with the singular for one
+    run (a real sweep on one local Dask worker)."""
+    result = CliRunner().invoke(cli, ["staffing", str(SMALL), "--teams", "1", "--runs", "1",
+                                      "--workers", "1", "--quiet", "--out",
+                                      str(tmp_path / "staffing"), *lang])
+    assert result.exit_code == 0, result.output
+    for word in words:
+        assert word in result.output, word
+    for word in absent:
+        assert word not in result.output, word
