@@ -167,7 +167,7 @@ def test_phone_outcomes_round_trip(campaign: Path, tmp_path: Path) -> None:
     assert rows[0] == "date,team,household_id,resident_id,outcome,note" and len(rows) == 4
     enrolled = [r.split(",")[3] for r in rows[1:] if ",enrolled," in r]
     runner = CliRunner()
-    result = runner.invoke(cli, ["record", str(campaign), str(exported)])
+    result = runner.invoke(cli, ["record", str(campaign), str(exported), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "3 outcomes recorded" in result.output
     result = runner.invoke(cli, ["tomorrow", str(campaign), "--time-limit", "1"])
@@ -222,7 +222,7 @@ def test_blank_outcome_rows_mean_not_visited(campaign: Path, tmp_path: Path) -> 
                  "moved,")
     sheet = tmp_path / "sheet.csv"
     sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["record", str(campaign), str(sheet)])
+    result = CliRunner().invoke(cli, ["record", str(campaign), str(sheet), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "1 outcomes recorded" in result.output or "1 outcome recorded" in result.output
     body = ("date,team,household_id,resident_id,outcome,note\n"
@@ -269,6 +269,6 @@ def test_prefilled_sheet_reads_names_village_time(campaign: Path, tmp_path: Path
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    result = CliRunner().invoke(cli, ["record", str(campaign), str(filled)])
+    result = CliRunner().invoke(cli, ["record", str(campaign), str(filled), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "1 outcomes recorded" in result.output

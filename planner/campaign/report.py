@@ -31,6 +31,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ from planner.campaign.plan import (
 )
 from planner.domain import Scenario
 from planner.planfile import plan_json, write_atomic
-from planner.render.i18n import fiction_banner, gettext_for
+from planner.render.i18n import N_, fiction_banner, gettext_for
 from planner.scenario import format_clock
 
 FORMAT = "mountain-id-planner/campaign"
@@ -239,29 +240,59 @@ def write_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario,
     return written
 
 
-def calendar_text(result: CampaignResult, scenario: Scenario) -> str:
-    """The terminal summary: one line per working day (residents served per
-    team, points opened, cumulative share done), the collection points with
-    the day their notice goes out, the lower bound and the gap, and who is
-    not served."""
+WEEKDAYS: dict[str, tuple[str, ...]] = {
+    "vi": ("T2", "T3", "T4", "T5", "T6", "T7", "CN"),
+    "en": tuple(pycal.day_abbr),
+}
+"""Weekday abbreviations for the calendar, Monday first."""
+
+
+def _n(message: str, n: int, **values: Any) -> str:
+    """A message chosen by ``ngettext`` with ``{n}`` (and ``values``) filled in."""
+    return message.format(n=n, **values)
+
+
+def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") -> str:
+    """The terminal summary in ``lang`` (vi or en): one line per working day
+    (residents served per team, points opened, cumulative share done), the
+    collection points with the day their notice goes out, the lower bound and
+    the gap, and who is not served."""
+    from planner.render.i18n import nfc, ngettext_for
+
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
+    weekdays = WEEKDAYS[lang]
     lines = []
     if scenario.fictional:
         roads = next((d.plan.roads for d in result.days), "unknown")
-        lines.append(fiction_banner(roads, gettext_for("en")))
+        lines.append(fiction_banner(roads, _))
     modes = residents_by_mode(p.household for p in result.pending)
     total = sum(modes.values())
-    deadline = result.deadline.isoformat() if result.deadline else "none"
-    lines.append(f"Campaign · {scenario.name} · from {result.start} · deadline {deadline}")
-    lines.append(f"{total} residents in {len(result.pending)} households: "
-                 + ", ".join(f"{n} {m}" for m, n in modes.items() if n)
-                 + f"; {sum(len(resident_ids(u)) for u in result.cannot_serve)} cannot be served "
-                   "(below).")
+    deadline = result.deadline.isoformat() if result.deadline else _("none")
+    lines.append(_("Campaign · {name} · from {start} · deadline {deadline}").format(
+        name=nfc(scenario.name), start=result.start, deadline=deadline))
+    mode_names = {"home": N_("home"), "shuttle": N_("shuttle"), "point": N_("point"),
+                  "auto": N_("auto")}
+    cannot = sum(len(resident_ids(u)) for u in result.cannot_serve)
+    households_n = len(result.pending)
+    lines.append(_n(ngettext("{n} resident", "{n} residents", total), total) + " "
+                 + _n(ngettext("in {n} household", "in {n} households", households_n),
+                      households_n)
+                 + ": " + ", ".join(f"{n} {_(mode_names.get(m, m))}"
+                                    for m, n in modes.items() if n)
+                 + "; " + _n(ngettext("{n} cannot be served (below).",
+                                 "{n} cannot be served (below).", cannot), cannot))
     teams = [t.id for t in scenario.teams]
-    lines.append("Residents served per team and day (home + shuttle + point):")
+    lines.append(_("Residents served per team and day (home + shuttle + point):"))
     lines.append("")
-    lines.append(f"{'date':<10} {'day':<3} " + " ".join(f"{t:>5}" for t in teams)
-                 + f" {'home':>5} {'shut':>5} {'point':>5} {'pts':>4} {'done':>5}")
+    # column titles: each column as wide as its translated title
+    head = [_("home"), _("shut"), _("point"), _("pts"), _("done")]
+    wide = [max(w, len(h)) for w, h in zip((5, 5, 5, 4, 5), head, strict=True)]
+    date_title, day_title = _("date"), _("day")
+    lines.append(f"{date_title:<10} {day_title:<3} " + " ".join(f"{t:>5}" for t in teams) + " "
+                 + " ".join(f"{h:>{w}}" for h, w in zip(head, wide, strict=True)))
     served = 0
+    wet, after = _("wet"), _("after deadline")
     for d in result.days:
         per: dict[str, int] = defaultdict(int)
         hows: dict[str, int] = defaultdict(int)
@@ -271,92 +302,145 @@ def calendar_text(result: CampaignResult, scenario: Scenario) -> str:
         on = {r.team for r in d.plan.routes}
         cells = " ".join(f"{(per[t] if t in on else '-'):>5}" for t in teams)
         served += len(d.served)
-        mark = " wet" if d.season == "wet" else ""
-        late = " after deadline" if result.deadline and d.date > result.deadline else ""
+        mark = f" {wet}" if d.season == "wet" else ""
+        late = f" {after}" if result.deadline and d.date > result.deadline else ""
         share = 100.0 * served / total if total else 100.0
-        lines.append(f"{d.date.isoformat():<10} {pycal.day_abbr[d.date.weekday()]:<3} {cells} "
-                     f"{hows['home']:>5} {hows['shuttle']:>5} {hows['point']:>5} "
-                     f"{len(d.point_sessions):>4} {share:>4.0f}%{mark}{late}")
-    lines.append("('-': team off that day; pts: collection points opened)")
+        values = (hows["home"], hows["shuttle"], hows["point"], len(d.point_sessions),
+                  f"{share:.0f}%")
+        lines.append(f"{d.date.isoformat():<10} {weekdays[d.date.weekday()]:<3} {cells} "
+                     + " ".join(f"{v:>{w}}" for v, w in zip(values, wide, strict=True))
+                     + f"{mark}{late}")
+    lines.append(_("('-': team off that day; pts: collection points opened)"))
     points = point_days(result, Calendar.of(scenario))
     if points:
         lines.append("")
-        lines.append(f"Collection points ({len(points)}; each village's notice goes out "
-                     f"{result.notice_days} working days ahead, see days/DATE/notices.pdf):")
+        lines.append(_n(ngettext("{n} collection point; each village's notice goes out "
+                                "{days} working days ahead, see days/DATE/notices.pdf:",
+                            "{n} collection points; each village's notice goes out "
+                            "{days} working days ahead, see days/DATE/notices.pdf:", len(points)),
+                        len(points), days=result.notice_days))
         by_village: dict[str, list[str]] = defaultdict(list)
+        notice_by = _("notice by {date}")
         for p in points:
-            by_village[p["village"]].append(f"{p['date'][5:]} {p['opens']}–{p['closes']} "
-                                            f"({p['team']}, notice by {p['announce_by'][5:]})")
+            by_village[p["village"]].append(
+                f"{p['date'][5:]} {p['opens']}–{p['closes']} "
+                f"({p['team']}, {notice_by.format(date=p['announce_by'][5:])})")
         for v, items in by_village.items():
-            lines.append(f"  {v}: " + "; ".join(items))
+            lines.append(f"  {nfc(v)}: " + "; ".join(items))
     lines.append("")
     done = result.completion
     bound = result.bound
     gap = gap_pct(result)
-    lines.append(f"Forecast completion: {done.isoformat() if done else 'nothing to plan'}; "
-                 f"{result.working_days_used} working days used")
-    lines.append(f"Lower bound: {bound.days} working days (work: {bound.work_days} days = "
-                 f"{bound.days_exact:.2f} days of work: service {bound.service_s / 3600:.1f} h "
-                 f"+ minimum travel {bound.travel_s / 3600:.1f} h over "
-                 f"{bound.mean_daily_capacity_s / 3600:.1f} team-hours a day; points: "
-                 f"{bound.point_days} days = the notice + the busiest village's sessions, one "
-                 f"a day); gap " + (f"{gap:.0f} %" if gap is not None else "n/a"))
+    used = result.working_days_used
+    lines.append(_("Forecast completion: {date}").format(
+        date=done.isoformat() if done else _("nothing to plan")) + "; "
+        + _n(ngettext("{n} working day used", "{n} working days used", used), used))
+    lines.append(
+        _n(ngettext("Lower bound: {n} working day", "Lower bound: {n} working days",
+                    bound.days), bound.days)
+        + " " + _("(work: {work} days = {exact:.2f} days of work: service {service:.1f} h "
+                  "+ minimum travel {travel:.1f} h over {capacity:.1f} team-hours a day; "
+                  "points: {points} days = the notice + the busiest village's sessions, "
+                  "one a day); gap {gap}").format(
+            work=bound.work_days, exact=bound.days_exact, service=bound.service_s / 3600,
+            travel=bound.travel_s / 3600, capacity=bound.mean_daily_capacity_s / 3600,
+            points=bound.point_days, gap=f"{gap:.0f} %" if gap is not None else _("n/a")))
+    households = {h.id: h for h in scenario.households}
     if result.deadline is not None:
         if result.late or result.not_planned:
-            lines.append(f"NOT everyone by the deadline: {len(result.late)} residents after "
-                         f"it, {sum(len(resident_ids(u)) for u in result.not_planned)} not planned "
-                         "at all")
+            late = len(result.late)
+            unplanned = sum(len(resident_ids(u)) for u in result.not_planned)
+            lines.append(
+                _("NOT everyone by the deadline:") + " "
+                + _n(ngettext("{n} resident after it", "{n} residents after it", late), late)
+                + ", " + _n(ngettext("{n} not planned at all", "{n} not planned at all",
+                                     unplanned), unplanned))
         else:
-            lines.append(f"Everyone who can be served is served by the deadline {deadline}.")
-    for title, items in (("Cannot be served", result.cannot_serve),
-                         ("Not planned", result.not_planned)):
+            lines.append(_("Everyone who can be served is served by the deadline {date}.")
+                         .format(date=deadline))
+    for items, title in (
+            (result.cannot_serve, ngettext("Cannot be served ({n} household):",
+                                           "Cannot be served ({n} households):",
+                                           len(result.cannot_serve))),
+            (result.not_planned, ngettext("Not planned ({n} household):",
+                                          "Not planned ({n} households):",
+                                          len(result.not_planned)))):
         if items:
-            lines.append(f"{title} ({len(items)}):")
-            lines += [f"  {u.household} ({u.mode}): {u.reason}" for u in items[:20]]
+            lines.append(_n(title, len(items)))
+            lines += [f"  {u.household} ({_(mode_names.get(u.mode, u.mode))}): "
+                      f"{_reason(u, households.get(u.household), lang)}" for u in items[:20]]
             if len(items) > 20:
-                lines.append(f"  … {len(items) - 20} more; see campaign.json")
+                more = len(items) - 20
+                lines.append("  " + _n(ngettext("… {n} more; see campaign.json",
+                                                "… {n} more; see campaign.json", more), more))
     return "\n".join(lines)
 
 
-def tomorrow_text(run) -> str:
-    """The terminal summary of ``plan.py tomorrow`` (``run``: a
+def _reason(u, household, lang: str) -> str:
+    """Why ``u`` (an ``Unserved`` tagged with its residents) is not served, in
+    ``lang`` (the hours at home of ``household`` filled in), with the
+    residents' ids kept."""
+    from planner.render.i18n import reason_text
+    from planner.rules import common_windows, home_residents
+
+    base, sep, tag = u.reason.rpartition(" [")
+    if not sep:
+        base, tag = u.reason, ""
+    windows = (common_windows(home_residents(household)) or ()) if household else ()
+    text = reason_text(replace(u, reason=base), windows, lang)
+    return f"{text} [{tag}" if tag else text
+
+
+def tomorrow_text(run, lang: str = "vi") -> str:
+    """The terminal summary of ``plan.py tomorrow`` in ``lang`` (``run``: a
     ``planner.campaign.run.CampaignRun``): the day's routes, the state on that
     day (enrolled, coming back, carried over, joined, follow-up), then the
     campaign calendar."""
     from planner.planfile import summary_text
+    from planner.render.i18n import ngettext_for
 
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
     st, day, first = run.state, run.day, run.first_day
     lines = []
     if first is None:
-        lines.append(f"Nothing left to plan from {day}.")
+        lines.append(_("Nothing left to plan from {date}.").format(date=day))
     else:
         if first.date != day:
-            lines.append(f"{day} is not a working day (or nobody is due); the next planned "
-                         f"day is {first.date}.")
-        lines.append(summary_text(first.plan, first.scenario))
+            lines.append(_("{date} is not a working day (or nobody is due); the next planned "
+                           "day is {next}.").format(date=day, next=first.date))
+        lines.append(summary_text(first.plan, first.scenario, lang=lang))
     lines.append("")
     pending = sum(len(p.household.residents) for p in st.pending)
-    lines.append(f"State on {day}: {len(st.enrolled)} residents enrolled; {pending} residents "
-                 f"in {len(st.pending)} households pending")
+    enrolled, households_n = len(st.enrolled), len(st.pending)
+    lines.append(_("State on {date}:").format(date=day) + " "
+                 + _n(ngettext("{n} resident enrolled", "{n} residents enrolled", enrolled),
+                      enrolled) + "; "
+                 + _n(ngettext("{n} resident", "{n} residents", pending), pending) + " "
+                 + _n(ngettext("in {n} household pending", "in {n} households pending",
+                               households_n), households_n))
     coming = [p for p in st.pending if p.earliest is not None]
     if coming:
-        lines.append("Coming back (not at home / did not come / retry needed):")
-        lines += [f"  {p.household.id}: from {p.earliest}, attempt {p.attempts + 1}"
-                  for p in coming]
+        lines.append(_("Coming back (not at home / did not come / retry needed):"))
+        lines += ["  " + _("{household}: from {date}, attempt {attempt}").format(
+            household=p.household.id, date=p.earliest, attempt=p.attempts + 1)
+            for p in coming]
     if st.carried:
-        lines.append(f"Carried over (planned, no outcome recorded): {', '.join(st.carried)}")
+        lines.append(_("Carried over (planned, no outcome recorded): {households}").format(
+            households=", ".join(st.carried)))
     if run.joined:
-        lines.append(f"Joined (added to the scenario): {', '.join(run.joined)}")
+        lines.append(_("Joined (added to the scenario): {households}").format(
+            households=", ".join(run.joined)))
     for p in run.not_kept:
-        lines.append(f"ANNOUNCED collection point NOT kept: {p['village']} on {p['date']} "
-                     "(the teams are full that day): tell the village head; its residents "
-                     "are invited again later")
-    for kind, title in (("different_approach", "For a different approach"),
-                        ("closed", "Closed")):
+        lines.append(_("ANNOUNCED collection point NOT kept: {village} on {date} (the teams "
+                       "are full that day): tell the village head; its residents are "
+                       "invited again later").format(village=p["village"], date=p["date"]))
+    for kind, title in (("different_approach", N_("For a different approach:")),
+                        ("closed", N_("Closed:"))):
         items = [f for f in st.follow_up if f.kind == kind]
         if items:
-            lines.append(f"{title}:")
+            lines.append(_(title))
             lines += [f"  {f.household_id} {f.resident_id}: {f.reason}" for f in items]
     lines.append("")
-    lines.append(calendar_text(run.result, run.scenario))
+    lines.append(calendar_text(run.result, run.scenario, lang))
     return "\n".join(lines)

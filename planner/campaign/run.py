@@ -26,6 +26,37 @@ from planner.campaign.replan import StateOnDay, pending_on
 from planner.campaign.report import write_campaign
 from planner.domain import CampaignSettings, Scenario
 from planner.errors import InputError, Problem
+from planner.render.i18n import N_
+
+#: ``progress(message, **values)``: told each stage (an English catalog message
+#: with ``{name}`` fields, translated by the caller, as ``planner.cli.render.Progress.say``).
+ProgressFn = Callable[..., None]
+
+
+def _silent(message: str, **values) -> None:
+    """The default progress callback: print nothing."""
+
+
+def _day_reporter(progress: ProgressFn, calendar: Calendar, start: dt.date,
+                  deadline: dt.date | None, time_limit_s: float) -> Callable[[DayPlan], None]:
+    """``CampaignOptions.on_day``: one progress line per planned day, numbered
+    among the working days from ``start``, out of those to the deadline
+    (``Day 3/8: 2026-11-26 …``)."""
+    total = (sum(1 for _ in calendar.working_days(start, deadline))
+             if deadline is not None else 0)
+
+    def on_day(day: DayPlan) -> None:
+        count = sum(1 for _ in calendar.working_days(start, day.date))
+        values = {"n": count, "date": day.date.isoformat(), "served": len(day.served),
+                  "limit": time_limit_s}
+        if total and count <= total:
+            progress(N_("Day {n}/{total}: {date} planned, {served} served (solver limit "
+                        "{limit:g} s a day)"), total=total, **values)
+        else:
+            progress(N_("Day {n}: {date} planned, {served} served (solver limit {limit:g} s "
+                        "a day)"), **values)
+
+    return on_day
 
 
 @dataclass
@@ -87,14 +118,18 @@ def _remove_db(path: Path) -> None:
 def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = None,
                  deadline: dt.date | None = None, time_limit_s: float = 1.0,
                  seed: int | None = None,
-                 warn: Callable[[str], None] | None = None) -> CampaignRun:
+                 warn: Callable[[str], None] | None = None,
+                 progress: ProgressFn = _silent) -> CampaignRun:
     """Plan a whole campaign and create its state in ``out_dir/campaign.db``.
 
     Refuses to replace a campaign database that already holds outcomes.
+    ``progress`` is told each stage (reading, roads, matrices, each day planned).
     """
+    from planner.campaign.plan import campaign_sites
     from planner.roads.io import load_graph
     from planner.scenario import load_scenario
 
+    progress(N_("Reading the scenario…"))
     scenario, warnings = load_scenario(scenario_path)
     settings = _settings(scenario)
     start = start or settings.start or scenario.date
@@ -114,12 +149,17 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
                                      "recorded outcomes",
                                      "re-plan it with `python plan.py tomorrow "
                                      f"{out_dir}`, or write the new campaign to another folder"))
+    progress(N_("Reading the road network…"))
     G = load_graph(scenario.roads)
+    progress(N_("Computing travel times between {n} places…"),
+             n=len(campaign_sites(scenario)))
     ws = build_workspace(scenario, G)
+    calendar = Calendar.of(scenario)
     options = CampaignOptions(time_limit_s=time_limit_s,
-                              seed=scenario.parameters.seed if seed is None else seed)
-    result = plan_campaign(ws, initial_pending(scenario), start, deadline,
-                           Calendar.of(scenario), options)
+                              seed=scenario.parameters.seed if seed is None else seed,
+                              on_day=_day_reporter(progress, calendar, start, deadline,
+                                                   time_limit_s))
+    result = plan_campaign(ws, initial_pending(scenario), start, deadline, calendar, options)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = write_campaign(out_dir, result, scenario, warn=warn)
     _remove_db(db_path)
@@ -167,15 +207,19 @@ def default_next_day(conn: sqlite3.Connection, calendar: Calendar, start: dt.dat
 
 def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float = 1.0,
                  seed: int | None = None,
-                 warn: Callable[[str], None] | None = None) -> CampaignRun:
+                 warn: Callable[[str], None] | None = None,
+                 progress: ProgressFn = _silent) -> CampaignRun:
     """Re-plan the campaign of ``folder`` from ``day`` on, from its recorded state.
 
     Writes ``days/DAY/plan.json`` (and the later days' plans) and refreshes
     ``campaign.json``; stores the new planned visits from ``day`` on.
+    ``progress`` is told each stage (reading, roads, matrices, each day planned).
     """
+    from planner.campaign.plan import campaign_sites
     from planner.roads.io import load_graph
     from planner.scenario import load_scenario
 
+    progress(N_("Reading the campaign state and its scenario…"))
     conn = state.open_campaign(folder)
     try:
         info = state.meta(conn)
@@ -196,10 +240,15 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
         history = state.outcomes(conn)
         planned = state.planned_visits(conn, before=day)
         st = pending_on(scenario, history, planned, day, _settings(scenario))
+        progress(N_("Reading the road network…"))
         G = load_graph(scenario.roads)
+        progress(N_("Computing travel times between {n} places…"),
+                 n=len(campaign_sites(scenario)))
         ws = build_workspace(scenario, G)
         options = CampaignOptions(time_limit_s=time_limit_s,
-                                  seed=scenario.parameters.seed if seed is None else seed)
+                                  seed=scenario.parameters.seed if seed is None else seed,
+                                  on_day=_day_reporter(progress, calendar, day, deadline,
+                                                       time_limit_s))
         announced = announced_points(folder, day)
         result = plan_campaign(ws, list(st.pending), day, deadline, calendar, options,
                                announced=announced)

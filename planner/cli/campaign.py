@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
@@ -61,24 +60,31 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
     """
     from planner.campaign.report import calendar_text
     from planner.campaign.run import run_campaign
+    from planner.cli.render import Progress, render_days
+    from planner.render.i18n import ngettext_for
 
-    started = time.perf_counter()
     out_dir = out_dir or Path("out") / "campaign"
     prepare_out_dir(out_dir, overwrite)
+    progress = Progress(lang)
+    _ = progress._
 
     def warn(text: str) -> None:
-        click.echo(f"warning: {text}", err=True)
+        click.echo(_("warning: {message}").format(message=text), err=True)
 
     run = run_campaign(scenario, out_dir, start.date() if start else None,
-                       deadline.date() if deadline else None, time_limit, seed, warn)
+                       deadline.date() if deadline else None, time_limit, seed, warn,
+                       progress.say)
     for w in run.warnings:
         warn(str(w))
-    from planner.cli.render import Progress, render_days
-
-    render_days(run.result.days, out_dir, lang=lang, redact=redact, progress=Progress(lang),
+    render_days(run.result.days, out_dir, lang=lang, redact=redact, progress=progress,
                 warn=warn)
-    click.echo(calendar_text(run.result, run.scenario))
+    click.echo(calendar_text(run.result, run.scenario, lang))
     click.echo("")
-    click.echo(f"wrote {out_dir}/campaign.json, {len(run.result.days)} days (plan.json, "
-               f"map, itineraries, notices, GPX) in {out_dir}/days/, state {out_dir}/campaign.db")
-    click.echo(f"done in {time.perf_counter() - started:.1f} s")
+    n = len(run.result.days)
+    ngettext = ngettext_for(lang)
+    click.echo(ngettext(
+        "wrote {out}/campaign.json, {n} day (plan.json, map, itineraries, notices, GPX) in "
+        "{out}/days/, state {out}/campaign.db",
+        "wrote {out}/campaign.json, {n} days (plan.json, map, itineraries, notices, GPX) in "
+        "{out}/days/, state {out}/campaign.db", n).format(out=out_dir, n=n))
+    click.echo(_("done in {seconds:.1f} s").format(seconds=progress.elapsed_s()))

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from planner.cli.options import lang_opt
+
 
 @click.command()
 @click.argument("campaign_dir", required=False,
@@ -22,8 +24,9 @@ import click
 @click.option("--overwrite", is_flag=True, help="With --template: replace existing files.")
 @click.option("--redact", is_flag=True,
               help="With --template: initials instead of the residents' names.")
+@lang_opt
 def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, date,
-           out_stem: Path | None, overwrite: bool, redact: bool) -> None:
+           out_stem: Path | None, overwrite: bool, redact: bool, lang: str) -> None:
     """Import OUTCOMES (CSV or .xlsx) into the campaign in CAMPAIGN_DIR.
 
     One row per resident planned, whatever the way they were reached (home
@@ -43,15 +46,20 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
       python plan.py record out/campaign --template --date 2026-11-24
       python plan.py record out/campaign outcomes-2026-11-24.xlsx
     """
+    from planner.render.i18n import gettext_for, ngettext_for
+
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
     if template:
         from planner.campaign.run import write_template
 
         paths, rows = write_template(campaign_dir, date.date() if date else None, out_stem,
                                      overwrite, redact)
         if campaign_dir is not None and date is not None and not rows:
-            click.echo(f"no residents planned on {date.date()}; wrote a blank sheet", err=True)
+            click.echo(_("no residents planned on {date}; wrote a blank sheet").format(
+                date=date.date()), err=True)
         for p in paths:
-            click.echo(f"wrote {p}")
+            click.echo(_("wrote {path}").format(path=p))
         return
     if campaign_dir is None or outcomes is None:
         raise click.UsageError("give CAMPAIGN_DIR and OUTCOMES, or --template")
@@ -61,8 +69,13 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
     with outcomes_sheet(campaign_dir, outcomes) as sheet:  # a phone export is checked first
         report = record_outcomes(campaign_dir, sheet)
     if report.status == "already":
-        click.echo(f"{outcomes}: already imported ({report.previous}); nothing changed")
+        click.echo(_("{file}: already imported ({previous}); nothing changed").format(
+            file=outcomes, previous=report.previous))
         return
-    click.echo(f"{outcomes}: {report.new} outcomes recorded"
-               + (f", {report.same} already recorded identically" if report.same else ""))
-    click.echo(f"next: python plan.py tomorrow {campaign_dir}")
+    line = ngettext("{file}: {n} outcome recorded", "{file}: {n} outcomes recorded",
+              report.new).format(file=outcomes, n=report.new)
+    if report.same:
+        line += ngettext(", {n} already recorded identically", ", {n} already recorded identically",
+                   report.same).format(n=report.same)
+    click.echo(line)
+    click.echo(_("next: python plan.py tomorrow {folder}").format(folder=campaign_dir))

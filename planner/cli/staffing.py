@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import overwrite_opt, prepare_out_dir
+from planner.cli.options import lang_opt, overwrite_opt, prepare_out_dir
 
 
 def parse_team_counts(text: str) -> list[int]:
@@ -59,10 +59,11 @@ def parse_team_counts(text: str) -> list[int]:
               default=None, help="Output folder (default: out/staffing).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @overwrite_opt
+@lang_opt
 def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: float,
              not_home: float, service_cv: float, deadline, start, time_limit: float,
              max_days: int, seed: int, scheduler: str | None, workers: int | None,
-             out_dir: Path | None, quiet: bool, overwrite: bool) -> None:
+             out_dir: Path | None, quiet: bool, overwrite: bool, lang: str) -> None:
     """How many teams reach 100 % by the deadline? Monte Carlo over staffing levels.
 
     For each SCENARIO (several: communes × staffing levels × runs in one sweep)
@@ -79,7 +80,10 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
     from planner.campaign.chart import staffing_table
     from planner.campaign.run import run_staffing
     from planner.campaign.staffing import StaffingParams
+    from planner.render.i18n import fiction_banner, gettext_for, ngettext_for
 
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
     started = time.perf_counter()
     counts = parse_team_counts(teams_text)
     out_dir = out_dir or Path("out") / "staffing"
@@ -91,9 +95,15 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
 
     def begin(total: int) -> None:
         nonlocal bar
-        click.echo(f"{total} simulated campaigns ({len(scenarios)} scenarios × {len(counts)} "
-                   f"team counts × {runs} runs) on {scheduler or 'local Dask workers'}",
-                   err=True)
+        where = scheduler or _("local Dask workers")
+        click.echo(ngettext("{n} simulated campaign", "{n} simulated campaigns", total)
+                   .format(n=total)
+                   + " (" + ngettext("{n} scenario", "{n} scenarios", len(scenarios)).format(
+                       n=len(scenarios))
+                   + " × " + ngettext("{n} team count", "{n} team counts", len(counts)).format(
+                       n=len(counts))
+                   + " × " + ngettext("{n} run", "{n} runs", runs).format(n=runs) + ") "
+                   + _("on {where}").format(where=where), err=True)
         if not quiet:
             from tqdm import tqdm
 
@@ -112,15 +122,19 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
         if bar is not None:
             bar.close()
     for w in run.warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(_("warning: {message}").format(message=w), err=True)
     if run.fictional:
-        click.echo("FICTIONAL DEMO DATA: every name and person is made up.")
-    click.echo(f"Completion in working days from the start; {runs} runs per team count; "
-               f"every resident (home visits, shuttles, collection points); "
-               f"wet days {100 * wet_days:.0f} %, not at home {100 * not_home:.0f} %, "
-               f"service CV {service_cv:.2f}; solver {time_limit:g} s/day")
+        click.echo(fiction_banner("unknown", _))
+    click.echo(_("Completion in working days from the start;") + " "
+               + ngettext("{n} run per team count;", "{n} runs per team count;", runs)
+               .format(n=runs)
+               + " " + _("every resident (home visits, shuttles, collection points); wet days "
+                         "{wet:.0f} %, not at home {not_home:.0f} %, service CV {cv:.2f}; "
+                         "solver {limit:g} s/day").format(
+                   wet=100 * wet_days, not_home=100 * not_home, cv=service_cv,
+                   limit=time_limit))
     click.echo(staffing_table(run.rows, run.deadline))
     click.echo("")
     for p in run.written:
-        click.echo(f"wrote {p}")
-    click.echo(f"done in {time.perf_counter() - started:.1f} s")
+        click.echo(_("wrote {path}").format(path=p))
+    click.echo(_("done in {seconds:.1f} s").format(seconds=time.perf_counter() - started))

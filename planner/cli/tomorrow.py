@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
@@ -39,24 +38,25 @@ def tomorrow(campaign_dir: Path, date, time_limit: float, seed: int | None, lang
     """
     from planner.campaign.report import tomorrow_text
     from planner.campaign.run import run_tomorrow
-
-    started = time.perf_counter()
-
-    def warn(text: str) -> None:
-        click.echo(f"warning: {text}", err=True)
-
-    run = run_tomorrow(campaign_dir, date.date() if date else None, time_limit, seed, warn)
-    for w in run.warnings:
-        warn(str(w))
     from planner.cli.render import Progress, remove_stale_outputs, render_days
 
+    progress = Progress(lang)
+    _ = progress._
+
+    def warn(text: str) -> None:
+        click.echo(_("warning: {message}").format(message=text), err=True)
+
+    run = run_tomorrow(campaign_dir, date.date() if date else None, time_limit, seed, warn,
+                       progress.say)
+    for w in run.warnings:
+        warn(str(w))
     render_days(run.result.days, campaign_dir, lang=lang, redact=redact,
-                progress=Progress(lang), warn=warn)
+                progress=progress, warn=warn)
     if run.day is not None:
         remove_stale_outputs(campaign_dir, run.day)
-    click.echo(tomorrow_text(run))
+    click.echo(tomorrow_text(run, lang))
     click.echo("")
     if run.first_day is not None:
-        click.echo(f"wrote {campaign_dir}/days/{run.first_day.date}/ and "
-                   f"{campaign_dir}/campaign.json")
-    click.echo(f"done in {time.perf_counter() - started:.1f} s")
+        click.echo(_("wrote {folder}/days/{date}/ and {folder}/campaign.json").format(
+            folder=campaign_dir, date=run.first_day.date))
+    click.echo(_("done in {seconds:.1f} s").format(seconds=progress.elapsed_s()))
