@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from planner.cli.options import (
+    DATE,
     lang_opt,
     out_opt,
     overwrite_opt,
@@ -16,11 +17,11 @@ from planner.cli.options import (
     seed_opt,
 )
 
-day_opt = click.option("--start", "start", type=click.DateTime(formats=["%Y-%m-%d"]),
+day_opt = click.option("--start", "start", type=DATE,
                        default=None, help="First day of the campaign, YYYY-MM-DD (default: "
                                           "campaign.start, else the scenario's date).")
 deadline_opt = click.option("--deadline", "deadline",
-                            type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                            type=DATE, default=None,
                             help="Last day by which everyone should be served, YYYY-MM-DD "
                                  "(default: campaign.deadline in the scenario).")
 day_limit_opt = click.option("--time-limit", type=click.FloatRange(0.1, 600), default=1.0,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import lang_opt
+from planner.cli.options import DATE, lang_opt
 
 
 @click.command()
@@ -16,7 +16,7 @@ from planner.cli.options import lang_opt
 @click.option("--template", is_flag=True,
               help="Write a blank outcomes sheet (CSV and .xlsx) instead of importing; "
                    "with CAMPAIGN_DIR and --date, prefilled with that day's planned residents.")
-@click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--date", "date", type=DATE, default=None,
               help="With --template: the day whose planned residents prefill the sheet.")
 @click.option("--out", "out_stem", type=click.Path(path_type=Path, dir_okay=False),
               default=None, help="With --template: file name without suffix "

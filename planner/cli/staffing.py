@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import lang_opt, overwrite_opt, prepare_out_dir
+from planner.cli.options import DATE, lang_opt, overwrite_opt, prepare_out_dir
 
 
 def parse_team_counts(text: str) -> list[int]:
@@ -42,9 +42,9 @@ def parse_team_counts(text: str) -> list[int]:
               help="Probability that a visited household is not at home.")
 @click.option("--service-cv", type=click.FloatRange(0, 3), default=0.25, show_default=True,
               help="Spread of service times (coefficient of variation, log-normal).")
-@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--deadline", type=DATE, default=None,
               help="Deadline, YYYY-MM-DD (default: the scenario's campaign.deadline).")
-@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--start", type=DATE, default=None,
               help="First day (default: campaign.start, else the scenario's date).")
 @click.option("--time-limit", type=click.FloatRange(0.05, 60), default=0.1, show_default=True,
               help="Solver time limit per simulated day, in seconds.")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import lang_opt, redact_opt, seed_opt
+from planner.cli.options import DATE, lang_opt, redact_opt, seed_opt
 
 
 @click.command()
 @click.argument("campaign_dir", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--date", "date", type=DATE, default=None,
               help="The day to plan, YYYY-MM-DD (default: the working day after the last "
                    "recorded outcomes).")
 @click.option("--time-limit", type=click.FloatRange(0.1, 600), default=1.0,
