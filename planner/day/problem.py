@@ -372,13 +372,19 @@ def drop_half_shuttles(solution, nodes: list[Node]):
         done = [k for k in members if k in visited]
         if done and len(done) != len(members):
             orphans.update(done)
-    if not orphans:
+    return without_nodes(solution, orphans)
+
+
+def without_nodes(solution, removed: set[int]):
+    """``solution`` with the ``removed`` nodes taken out of its routes (the
+    others keep their service starts) and listed as dropped."""
+    if not removed:
         return solution
     routes = []
     for r in solution.routes:
         keep = [(n, t) for n, t in zip(r.nodes, r.service_start_s, strict=True)
-                if n not in orphans]
+                if n not in removed]
         routes.append(replace(r, nodes=tuple(n for n, _ in keep),
                               service_start_s=tuple(t for _, t in keep)))
     return replace(solution, routes=tuple(routes),
-                   dropped=tuple(sorted(set(solution.dropped) | orphans)))
+                   dropped=tuple(sorted(set(solution.dropped) | removed)))

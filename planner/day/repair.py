@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from planner.day.problem import Node
+from planner.day.problem import Node, without_nodes
 from planner.day.timing import Schedule, TimedStop, leg_s, schedule
 from planner.problem import RouteSolution, RoutingProblem, Solution
 
@@ -191,16 +191,7 @@ def drop_lone_points(problem: RoutingProblem, nodes: list[Node], solution: Solut
                     + sum(int(problem.service_s[n]) for n in block.nodes)
                 if (village in has_point and village not in invited) or slot < min_slot_s:
                     lone.update(block.nodes)
-    if not lone:
-        return solution
-    out = []
-    for r in solution.routes:
-        keep = [(n, t) for n, t in zip(r.nodes, r.service_start_s, strict=True)
-                if n not in lone]
-        out.append(replace(r, nodes=tuple(n for n, _ in keep),
-                           service_start_s=tuple(t for _, t in keep)))
-    return replace(solution, routes=tuple(out),
-                   dropped=tuple(sorted(set(solution.dropped) | lone)))
+    return without_nodes(solution, lone)
 
 
 def retime_points(problem: RoutingProblem, nodes: list[Node], solution: Solution) -> Solution:
