@@ -252,6 +252,31 @@ class Leg:
 
 
 @dataclass(frozen=True)
+class PresenceNote:
+    """The chance of finding a visited household at home, for the itinerary
+    (``planner.day.chances``): ``band`` the time band the visit starts in
+    (``planner.presence.BANDS``: ``early``, ``morning``, ``noon``,
+    ``afternoon``, ``evening``), ``chance`` in [0, 1] there; ``instead_band``
+    the band where the household was found away before (its chance
+    ``instead_chance``, ``away_instead`` visits with nobody home there), when
+    the visit was moved away from it; ``failed_visits`` with nobody home in
+    all; ``approaches`` proposed after too many failed visits (``visit_band``,
+    ``call``, ``point``) with ``approach_texts`` in Vietnamese and English;
+    ``call_ahead`` when a phone number is known and finding them is uncertain."""
+
+    band: str
+    chance: float
+    weekday: int = 0
+    instead_band: str | None = None
+    instead_chance: float | None = None
+    away_instead: int = 0
+    failed_visits: int = 0
+    approaches: tuple[str, ...] = ()
+    approach_texts: tuple[tuple[str, str], ...] = ()
+    call_ahead: bool = False
+
+
+@dataclass(frozen=True)
 class Stop:
     """One timed stop of a route. ``arrive_s``/``depart_s`` are clock seconds.
 
@@ -268,7 +293,9 @@ class Stop:
     ``leg`` is the way here from the previous place, attached after solving
     (``planner.legs.attach_legs``): the walk back to the previous parking
     point, the ride, the walk in; empty at the same place as the stop before
-    (and before the geometry is attached).
+    (and before the geometry is attached). ``presence`` (home visits, when
+    the day was planned with presence chances) is the chance of finding them
+    at home and why the visit is at that hour.
     """
 
     kind: StopKind
@@ -293,6 +320,7 @@ class Stop:
     attendance: float = 0.0
     households: tuple[str, ...] = ()
     leg: tuple[Leg, ...] = ()
+    presence: PresenceNote | None = None
 
 
 @dataclass(frozen=True)

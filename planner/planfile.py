@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.atomic import write_atomic
-from planner.domain import Leg, Plan, Route, Scenario, Stop, Unserved
+from planner.domain import Leg, Plan, PresenceNote, Route, Scenario, Stop, Unserved
 from planner.rules import home_residents
 from planner.scenario import format_clock
 
@@ -69,6 +69,15 @@ def _stop_dict(stop: Stop, scenario: Scenario | None) -> dict[str, Any]:
         out["closes"] = format_clock(stop.depart_s)
         out["attendance"] = stop.attendance
         out["households"] = list(stop.households)
+    if stop.presence is not None:
+        n = stop.presence
+        out["presence"] = {
+            "band": n.band, "chance": n.chance, "weekday": n.weekday,
+            "instead_band": n.instead_band, "instead_chance": n.instead_chance,
+            "away_instead": n.away_instead, "failed_visits": n.failed_visits,
+            "approaches": [{"kind": k, "vi": vi, "en": en}
+                           for k, (vi, en) in zip(n.approaches, n.approach_texts, strict=True)],
+            "call_ahead": n.call_ahead}
     if stop.leg:
         out["leg"] = [{"kind": leg.kind, "onboard": leg.onboard,
                        "coords": [[lon, lat] for lon, lat in leg.coords]} for leg in stop.leg]
@@ -209,7 +218,22 @@ def _stop_from(d: dict[str, Any]) -> Stop:
         opens_s=_clock_s(d["opens"]) if kind == "point" else 0,
         attendance=float(d.get("attendance", 0.0)), households=tuple(d.get("households", ())),
         leg=tuple(Leg(x["kind"], tuple((float(c[0]), float(c[1])) for c in x["coords"]),
-                      int(x.get("onboard", 0))) for x in d.get("leg", ())))
+                      int(x.get("onboard", 0))) for x in d.get("leg", ())),
+        presence=_presence_from(d.get("presence")))
+
+
+def _presence_from(d: dict[str, Any] | None) -> PresenceNote | None:
+    if not d:
+        return None
+    approaches = d.get("approaches", ())
+    return PresenceNote(
+        band=str(d["band"]), chance=float(d["chance"]), weekday=int(d.get("weekday", 0)),
+        instead_band=d.get("instead_band"),
+        instead_chance=None if d.get("instead_chance") is None else float(d["instead_chance"]),
+        away_instead=int(d.get("away_instead", 0)), failed_visits=int(d.get("failed_visits", 0)),
+        approaches=tuple(a["kind"] for a in approaches),
+        approach_texts=tuple((a["vi"], a["en"]) for a in approaches),
+        call_ahead=bool(d.get("call_ahead", False)))
 
 
 def plan_from_dict(data: dict[str, Any]) -> Plan:

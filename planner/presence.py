@@ -219,6 +219,27 @@ def resident_prior(resident: Resident, kind: DayKind, band: Band,
     return params.profile(resident.condition, kind)[BAND_IDS.index(band.id)]
 
 
+def hour_prior(residents: Iterable[Resident], kind: DayKind, clock_s: int,
+               params: PresenceParams | None = None) -> float:
+    """The scenario's prior chance at one clock time (seconds) rather than
+    averaged over its band: for a resident with windows ``window_in`` inside
+    them and ``window_out`` outside, else the condition's chance in the band;
+    the minimum over ``residents``. A day planner that visits inside the
+    given windows weighs its visits by this (a 07:30 visit to someone home
+    07:00–11:00 is inside the hours given, though the 05:00–08:00 band is
+    mostly outside them)."""
+    params = params or PresenceParams()
+    band = band_of(int(clock_s))
+    chances = []
+    for r in residents:
+        if r.windows:
+            inside = any(w.start_s <= clock_s < w.end_s for w in r.windows)
+            chances.append(params.window_in if inside else params.window_out)
+        else:
+            chances.append(params.profile(r.condition, kind)[BAND_IDS.index(band.id)])
+    return _clip(min(chances, default=params.window_in), params)
+
+
 def household_prior(household: Household, params: PresenceParams | None = None,
                     residents: Iterable[Resident] | None = None) -> HouseholdPrior:
     """The scenario's prior for ``household``: per cell, the minimum over
@@ -446,6 +467,20 @@ class PresenceModel:
                          prior.mean(kind, band), mv, s, n, o.home, away, self.kappa,
                          prior.source)
 
+    def chance_with_prior(self, household_id: str, band_or_clock_s: str | int, weekday: int,
+                          m0: float) -> float:
+        """``chance`` with ``m0`` in place of the household's prior for the
+        band (``hour_prior``: the prior at the visit's very hour), shifted by
+        the same village outcomes and updated by the same own outcomes."""
+        band = band_of(band_or_clock_s).id
+        kind = day_kind(weekday, self.params)
+        prior = self._prior(household_id)
+        v = self.village.get((prior.village_id, kind, band), _Tally())
+        o = self.own.get((household_id, kind, band), _Tally())
+        s, n, e = v.home - o.home, v.visits - o.visits, v.expected - o.expected
+        mv = _clip(m0 + (s - e) / (self.params.prior_visits + n), self.params)
+        return (self.kappa * mv + o.home) / (self.kappa + o.visits)
+
     def chance(self, household_id: str, band_or_clock_s: str | int, weekday: int) -> float:
         """The chance (0–1) of finding the household's residents at home in
         that band (an id such as ``"evening"`` or a clock time in seconds) on
@@ -526,7 +561,7 @@ class PresenceModel:
                                   q=_pct(self.chance(household_id, other.id, weekday)))
         o = self.own.get((household_id, kind, other.id), _Tally())
         if o.visits > o.home:
-            head += ": " + t["away_at"].format(n=o.visits - o.home, band=other.name(lang))
+            head += ": " + _away(t, o.visits - o.home, other.name(lang))
         return unicodedata.normalize("NFC", head)
 
     def other_approaches(self, household_id: str, has_contact: bool = False,
@@ -609,9 +644,12 @@ _T: dict[str, dict[str, str]] = {
         "prior_windows": "giờ có nhà đã khai", "prior_condition": "theo tình trạng người dân",
         "choice": "{band} ({p}) thay vì {other} ({q})",
         "away_at": "{n} lần vắng nhà {band}",
+        "away_once": "1 lần vắng nhà {band}",
         "try_band": "đến vào {band} ({kind}, khả năng có nhà {p})",
         "call": "gọi điện trước để hẹn giờ",
         "point": "mời đến điểm thu nhận tại bản",
+        "failed": "{n} lần vắng nhà — đề xuất: {what}",
+        "call_ahead": "gọi điện trước khi đến",
     },
     "en": {
         "weekday": "weekday", "weekend": "weekend",
@@ -621,9 +659,12 @@ _T: dict[str, dict[str, str]] = {
         "prior_windows": "hours given in the scenario", "prior_condition": "by condition",
         "choice": "{band} ({p}) rather than {other} ({q})",
         "away_at": "nobody home {n} times in the {band}",
+        "away_once": "nobody home once in the {band}",
         "try_band": "visit in the {band} ({kind}, chance of finding them home {p})",
         "call": "call ahead to agree on a time",
         "point": "invite them to a collection point in the village",
+        "failed": "nobody home {n} times — proposed: {what}",
+        "call_ahead": "call ahead before coming",
     },
 }
 
@@ -643,3 +684,31 @@ def chance_text(p: float, lang: Lang = "vi") -> str:
     least one half, else ``hay vắng nhà: 30 %`` (``often away: 30 %``)."""
     word = _T[lang]["often" if p >= 0.5 else "seldom"]
     return _nfc(f"{word}: {_pct(p)}")
+
+
+def _away(t: dict[str, str], n: int, band: str) -> str:
+    return t["away_once" if n == 1 else "away_at"].format(n=n, band=band)
+
+
+def note_lines(note, lang: Lang = "vi") -> tuple[str, ...]:
+    """The itinerary's lines for a ``planner.domain.PresenceNote``: the chance
+    (``thường có nhà: 80 %``), why this hour when the household was found
+    away at another (``buổi chiều (75 %) thay vì buổi sáng (40 %): 2 lần vắng
+    nhà buổi sáng``), another approach after too many failed visits, and a
+    call ahead when a number is known."""
+    lang = "en" if lang == "en" else "vi"
+    t = _T[lang]
+    lines = [chance_text(note.chance, lang)]
+    if note.instead_band is not None and note.instead_chance is not None:
+        band, other = band_of(note.band), band_of(note.instead_band)
+        line = t["choice"].format(band=band.name(lang), p=_pct(note.chance),
+                                  other=other.name(lang), q=_pct(note.instead_chance))
+        if note.away_instead:
+            line += ": " + _away(t, note.away_instead, other.name(lang))
+        lines.append(line)
+    if note.approach_texts:
+        what = "; ".join(vi if lang == "vi" else en for vi, en in note.approach_texts)
+        lines.append(t["failed"].format(n=note.failed_visits, what=what))
+    if note.call_ahead:
+        lines.append(t["call_ahead"])
+    return tuple(_nfc(x) for x in lines)

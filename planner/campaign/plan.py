@@ -405,12 +405,14 @@ def day_scenario(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
 def plan_one_day(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
                  offered: list[Household], season: str, time_limit_s: float, seed: int,
                  solver: Solver | None = None, start: dt.date | None = None,
-                 service_scale: float = 1.0, pending_before: int = 0) -> DayPlan:
+                 service_scale: float = 1.0, pending_before: int = 0,
+                 presence=None) -> DayPlan:
     """Plan ``day`` for ``teams`` through ``plan_day`` over the ``offered``
-    households (each with the residents offered that day)."""
+    households (each with the residents offered that day); ``presence`` (a
+    ``planner.presence.PresenceModel``) steers visits to the likely hours."""
     day_sc = day_scenario(ws, day, teams, offered, season, start or day, service_scale)
     plan, _, _ = plan_day(day_sc, time_limit_s=time_limit_s, seed=seed,
-                          matrices_for=ws.matrices_for, solve_fn=solver)
+                          matrices_for=ws.matrices_for, solve_fn=solver, presence=presence)
     served = served_residents(plan, day_sc)
     return DayPlan(date=day, season=season, plan=plan, scenario=day_sc, served=served,
                    pending_before=pending_before)
@@ -1087,6 +1089,9 @@ class CampaignOptions:
     on_day: Callable[[DayPlan], None] | None = None
     service_scale: Callable[[int], float] | None = None
     absent: Callable[[DayPlan], dict[str, dt.date | None]] | None = None
+    #: a ``planner.presence.PresenceModel`` for ``plan_day`` (None: everyone
+    #: assumed at home within their windows)
+    presence: object | None = None
 
 
 def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
@@ -1143,12 +1148,12 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
             continue
         scale = options.service_scale(n) if options.service_scale else 1.0
         result = plan_one_day(ws, day, teams, offered, season_of(day), options.time_limit_s,
-                              options.seed + n, options.solver, start, scale, len(remaining))
+                              options.seed + n, options.solver, start, scale, len(remaining), options.presence)
         if not result.served and not any(r.stops[1:-1] for r in result.plan.routes):
             # the search found no routes in its time (a busy machine): once more, longer
             result = plan_one_day(ws, day, teams, offered, season_of(day),
                                   RETRY_FACTOR * options.time_limit_s, options.seed + n,
-                                  options.solver, start, scale, len(remaining))
+                                  options.solver, start, scale, len(remaining), options.presence)
         assigner.learn(result)
         if busy_share(result, teams, sc) < REOFFER_BELOW and \
                 sum(len(p.household.residents) for p in today) \
@@ -1158,7 +1163,7 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
             if len(more) > len(offered):
                 again = plan_one_day(ws, day, teams, more, season_of(day),
                                      options.time_limit_s, options.seed + n, options.solver,
-                                     start, scale, len(remaining))
+                                     start, scale, len(remaining), options.presence)
                 # kept when it serves more, and no fewer narrow-window residents
                 if len(again.served) > len(result.served) \
                         and narrow_served(again) >= narrow_served(result):
@@ -1177,7 +1182,7 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
                     again = plan_one_day(ws, day, teams, everything, season_of(day),
                                          RETRY_FACTOR * options.time_limit_s,
                                          options.seed + n + 1000 * attempt, options.solver,
-                                         start, scale, len(remaining))
+                                         start, scale, len(remaining), options.presence)
                     if len(again.served) > len(result.served):
                         offered, result = everything, again
                         assigner.learn(result)

@@ -108,6 +108,15 @@ def _visits(result: CampaignResult) -> list[tuple[dt.date, str, str, int, str]]:
     return rows
 
 
+def presence_model(scenario: Scenario, rows: list):
+    """The presence model of ``scenario``'s households fitted to the outcome
+    rows (``state.presence_rows``; none before the first day: the prior)."""
+    from planner import presence
+
+    return presence.fit(presence.scenario_priors(h for h in scenario.households
+                                                 if h.residents), rows)
+
+
 def _remove_db(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         p = Path(str(path) + suffix)
@@ -158,7 +167,8 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
     options = CampaignOptions(time_limit_s=time_limit_s,
                               seed=scenario.parameters.seed if seed is None else seed,
                               on_day=_day_reporter(progress, calendar, start, deadline,
-                                                   time_limit_s))
+                                                   time_limit_s),
+                              presence=presence_model(scenario, []))
     result = plan_campaign(ws, initial_pending(scenario), start, deadline, calendar, options)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = write_campaign(out_dir, result, scenario, warn=warn)
@@ -245,10 +255,12 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
         progress(N_("Computing travel times between {n} places…"),
                  n=len(campaign_sites(scenario)))
         ws = build_workspace(scenario, G)
+        model = presence_model(scenario, state.presence_rows(conn))
         options = CampaignOptions(time_limit_s=time_limit_s,
                                   seed=scenario.parameters.seed if seed is None else seed,
                                   on_day=_day_reporter(progress, calendar, day, deadline,
-                                                       time_limit_s))
+                                                       time_limit_s),
+                                  presence=model)
         announced = announced_points(folder, day)
         result = plan_campaign(ws, list(st.pending), day, deadline, calendar, options,
                                announced=announced)

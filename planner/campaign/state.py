@@ -259,6 +259,14 @@ def outcomes(conn: sqlite3.Connection) -> list[Outcome]:
     return [Outcome(r[0], dt.date.fromisoformat(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
 
+def presence_rows(conn: sqlite3.Connection) -> list:
+    """The presence model's input: every outcome with its household's village
+    and the planned arrival that day (``planner.campaign.presence_state``)."""
+    from planner.campaign.presence_state import presence_rows as rows
+
+    return rows(conn)
+
+
 def planned_visits(conn: sqlite3.Connection, before: dt.date | None = None,
                    ) -> list[tuple[dt.date, str, str]]:
     """Planned visits ``(date, household, team)``, those before ``before`` only if given."""

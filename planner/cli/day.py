@@ -56,8 +56,14 @@ def run_day(scenario_path: Path, out_dir: Path, overwrite: bool, time_limit: flo
         with progress.solving(limit_s):
             return solve(problem, time_limit_s=limit_s, seed=seed_)
 
+    from planner import presence
+
+    # no outcomes yet: the scenario's prior (the hours given, else by condition)
+    model = presence.fit(presence.scenario_priors(
+        h for h in scenario.households if h.residents), [])
     plan, matrices, _problem = plan_day(scenario, G, table, time_limit_s=time_limit, seed=seed,
-                                        matrices_for=matrices_for, solve_fn=solve_fn)
+                                        matrices_for=matrices_for, solve_fn=solve_fn,
+                                        presence=model)
     progress.say("Drawing the map, itineraries, notices and GPX…")
     out_dir.mkdir(parents=True, exist_ok=True)
     written = write_day(plan, scenario, out_dir, lang=lang, redact=redact,

@@ -33,6 +33,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
+from planner.day.chances import DayChances
 from planner.day.needs import Unit, VisitNeed, day_needs, no_duty_reason, team_units
 from planner.day.problem import (
     Node,
@@ -52,6 +53,7 @@ from planner.matrix import UNREACHABLE, TravelMatrices, travel_matrices
 from planner.priorities import part_tier, tier_name
 from planner.problem import RoutingProblem, Solution
 from planner.roads.info import fiction_note
+from planner.rules import day_limits, home_residents
 from planner.speeds import default_season, load_speed_table
 
 #: Travel matrices for sites ``coords`` ((lon, lat), row 0 the station) in a season.
@@ -323,6 +325,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
              seed: int | None = None, matrices_for: MatricesFor | None = None,
              solve_fn: SolveFn | None = None,
              point_next_open: Mapping[str, dt.date] | None = None,
+             presence=None,
              ) -> tuple[Plan, TravelMatrices, RoutingProblem]:
     """Plan one day for every team, every mode. Returns the plan, the matrices
     (rows: the station, then ``plan_sites(scenario)``) and the problem.
@@ -336,6 +339,12 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     ``point_next_open`` (village id →
     date, from a campaign) names the next day a village's point opens in the
     reason given to those a full point cannot take.
+
+    ``presence`` (a ``planner.presence.PresenceModel``) steers home visits
+    to the hours their households are likely at home and weighs them by that
+    chance inside their tier (``planner.day.chances``); each home visit then
+    carries a ``PresenceNote`` for the itinerary. None: every household is
+    assumed at home within its windows.
     """
 
     params = scenario.parameters
@@ -418,11 +427,17 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
             unserved.append(problem)
             continue
         shuttles.append((site, need))
-    problem, nodes = build_day_problem(scenario, kept_home, autos, shuttles, points, matrices,
-                                       units, day.places)
+    chances = DayChances(presence, scenario.date.weekday()) if presence is not None else None
+    offered, weights = _preferred_hours(scenario, kept_home, chances)
+    problem, nodes = build_day_problem(scenario, offered, autos, shuttles, points, matrices,
+                                       units, day.places, weights)
     solution = drop_half_shuttles(solve_fn(problem, time_limit_s, seed), nodes)
     solution = drop_lone_points(problem, nodes, solution, params.point_min_slot_s)
-    solution = retime_points(problem, nodes, repair_priorities(problem, nodes, solution))
+    solution = repair_priorities(problem, nodes, solution)
+    if offered is not kept_home:  # then any hour of their windows, where a route has room
+        problem, nodes = _full_hours(problem, nodes, kept_home)
+        solution = repair_priorities(problem, nodes, solution)
+    solution = retime_points(problem, nodes, solution)
     plan = build_plan(scenario, kept_home, problem, solution, matrices,
                       day.skipped + unserved, time_limit_s, seed, nodes, units, no_home)
     if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):
@@ -434,9 +449,66 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     if violations:
         raise PlannerError("the plan breaks its own rules (a bug; please report it): "
                            + "; ".join(violations[:5]))
+    if chances is not None:
+        plan = _presence_notes(plan, scenario, chances)
     if G is not None:  # each leg's road geometry, for the renderers
         plan = attach_legs(plan, scenario, G, table, matrices)
     return plan, matrices, problem
+
+
+def _preferred_hours(scenario: Scenario, kept_home: list[tuple[int, VisitNeed]],
+                     chances: DayChances | None,
+                     ) -> tuple[list[tuple[int, VisitNeed]], dict[str, float] | None]:
+    """The home visits as first offered to the search (their windows narrowed
+    to their good hours, ``DayChances.preferred``) and each one's chance;
+    ``(kept_home, None)`` without presence."""
+    if chances is None:
+        return kept_home, None
+    teams = [t for t in scenario.teams if t.kits > 0 and "home" in t.duties]
+    if not teams:
+        return kept_home, None
+    limits = [day_limits(scenario, t) for t in teams]
+    lo, hi = min(s for s, _ in limits), max(e for _, e in limits)
+    weights: dict[str, float] = {}
+    offered: list[tuple[int, VisitNeed]] = []
+    narrowed = False
+    for site, need in kept_home:
+        pref, p = chances.preferred(need.household.id, need.residents, need.windows, lo, hi,
+                                    need.service_s)
+        weights[need.household.id] = p
+        if pref is not None and pref != need.windows:
+            narrowed = True
+            offered.append((site, replace(need, windows=pref)))
+        else:
+            offered.append((site, need))
+    return (offered if narrowed else kept_home), weights
+
+
+def _full_hours(problem: RoutingProblem, nodes: list[Node],
+                kept_home: list[tuple[int, VisitNeed]]) -> tuple[RoutingProblem, list[Node]]:
+    """The problem and nodes with the home visits' own windows back (nodes
+    ``1..len(kept_home)`` are those visits, in order)."""
+    windows = list(problem.windows)
+    nodes = list(nodes)
+    for k, (_, need) in enumerate(kept_home, start=1):
+        windows[k] = tuple((w.start_s, w.end_s - need.service_s) for w in need.windows
+                           if w.end_s - need.service_s >= w.start_s)
+        nodes[k] = replace(nodes[k], need=need)
+    return replace(problem, windows=tuple(windows)), nodes
+
+
+def _presence_notes(plan: Plan, scenario: Scenario, chances: DayChances) -> Plan:
+    """Each home visit with its ``PresenceNote`` (the chance when the visit starts)."""
+    by_id = {h.id: h for h in scenario.households}
+    routes = []
+    for r in plan.routes:
+        stops = tuple(
+            replace(s, presence=chances.note(
+                s.household, home_residents(by_id[s.household]), s.depart_s - s.service_s,
+                bool(by_id[s.household].contact.strip())))
+            if s.kind == "visit" and s.household in by_id else s for s in r.stops)
+        routes.append(replace(r, stops=stops))
+    return replace(plan, routes=tuple(routes))
 
 
 def plan_sites(scenario: Scenario, point_next_open: Mapping[str, dt.date] | None = None):

@@ -127,7 +127,8 @@ Component = tuple[int, int, float]
 
 
 def tier_prizes(components: list[list[Component]], tiers: int,
-                vehicles: list[VehicleSpec], service_s: list[int]) -> list[int]:
+                vehicles: list[VehicleSpec], service_s: list[int],
+                chances: list[float | None] | None = None) -> list[int]:
     """Lexicographic prizes, one per entry of ``components`` (``[]``: the
     depot, prize -1).
 
@@ -142,6 +143,12 @@ def tier_prizes(components: list[list[Component]], tiers: int,
     could take its place, and travel only breaks ties. Should that pass
     ``PRIZE_LIMIT``, ``K`` is halved until it fits (then the priority repair,
     ``planner.day.repair``, still makes the tier rule hold).
+
+    ``chances`` (presence, ``planner.day.chances``): an entry's chance ``p``
+    of finding the household at home (None: not weighed by chance). Such a
+    part is worth ``U_t + U_t * p * (1 + d / (D + 1)) / 2``, still between
+    ``U_t`` and ``2 U_t``: inside its tier it weighs the expected enrolment
+    (the chance, then the days waited), across tiers the rule is unchanged.
     """
     cost = 1 + sum(2 * v.max_duration_s for v in vehicles)
     positive = [s for s, c in zip(service_s, components, strict=True) if c and s > 0]
@@ -153,9 +160,14 @@ def tier_prizes(components: list[list[Component]], tiers: int,
         for t in reversed(range(tiers)):
             unit = cost + min(sum(acc), capacity * max(acc, default=0))
             for k, parts in enumerate(components):
+                p = chances[k] if chances is not None else None
                 for tier, d, weight in parts:
                     if tier == t:
-                        value = unit + unit * min(d, days) // (days + 1)
+                        if p is None:
+                            value = unit + unit * min(d, days) // (days + 1)
+                        else:
+                            value = unit + int(unit * p * (days + 1 + min(d, days))
+                                               / (2 * (days + 1)))
                         acc[k] += int(round(weight * value))
         if sum(acc) + cost < PRIZE_LIMIT or capacity == 1:
             break
@@ -238,6 +250,7 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
                       shuttles: list[tuple[int, ShuttleNeed]],
                       points: list[tuple[int, PointNeed]], matrices: TravelMatrices,
                       units: list[Unit], places: dict[str, CollectionPoint],
+                      chances: dict[str, float] | None = None,
                       ) -> tuple[RoutingProblem, list[Node]]:
     """The routing problem of a day with every mode; ``autos`` holds
     ``(home site or None, point site, need)``.
@@ -252,6 +265,9 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     with ``same_active`` left OR-Tools unable to insert them: its heuristics
     add one pair at a time); ``drop_half_shuttles`` removes a trip whose other
     half is missing from the answer.
+
+    ``chances`` (household id → chance of finding them at home, from
+    ``planner.day.chances``) weighs home visits inside their tier.
     """
     params = scenario.parameters
     order = params.priorities
@@ -339,8 +355,12 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     vehicles = [team_vehicle(scenario, u.team, u.name, u.capacity) for u in units]
     # the groups' penalties are weighed with the nodes (their members' own
     # prizes are unused): one list of components per node, then per group
+    weights = None
+    if chances:
+        weights = [chances.get(nd.need.household.id) if nd.kind == "visit" else None
+                   for nd in nodes] + [None] * len(groups)
     values = tier_prizes(components + group_parts, len(order), vehicles,
-                         service + [nodes[g[-1]].need.service_s for g, _ in groups])
+                         service + [nodes[g[-1]].need.service_s for g, _ in groups], weights)
     prize = [0 if any(k in g for g, _ in groups) else p
              for k, p in enumerate(values[:len(nodes)])]
     groups = [(g, values[len(nodes) + k]) for k, (g, _) in enumerate(groups)]

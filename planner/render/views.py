@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from planner.domain import Household, Plan, Resident, Route, Scenario, Stop, Team, Window
+from planner.presence import note_lines
 from planner.render.i18n import (
     BRING,
     CONDITION_LABELS,
@@ -71,6 +72,9 @@ class StopView:
     back home of those passengers (latest). Collection point (one session):
     ``place`` its name, ``opens``–``depart`` the hours, ``attendance`` the
     expected number of people, ``households`` the invited household codes.
+    ``presence`` (a home visit planned with presence chances): the lines of
+    ``planner.presence.note_lines`` (the chance, why this hour, another
+    approach, call ahead).
     """
 
     kind: str
@@ -100,6 +104,7 @@ class StopView:
     village_id: str = ""
     park_lon: float | None = None
     park_lat: float | None = None
+    presence: tuple[str, ...] = ()
 
     @property
     def park(self) -> str:
@@ -319,7 +324,8 @@ def bring_text(h: Household, stop: Stop, _: Gettext, redact: bool = False) -> st
 
 def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
                households: dict[str, Household], residents: dict[str, Resident],
-               trips: dict[str, ShuttleTrip], redact: bool, _: Gettext) -> StopView:
+               trips: dict[str, ShuttleTrip], redact: bool, _: Gettext,
+               lang: str = "vi") -> StopView:
     h = households.get(stop.household or "")
     village = nfc(scenario.village(h.village_id).name) if h is not None else ""
     village_id = stop.village or (h.village_id if h is not None else "")
@@ -334,7 +340,9 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
             mode=", ".join(modes), bring=bring_text(h, stop, _, redact),
             contact="" if redact else nfc(h.contact), notes="" if redact else nfc(h.notes),
             walk_m=stop.walk_m, approximate=stop.approximate, park_lon=stop.park_lon,
-            park_lat=stop.park_lat, **common)
+            park_lat=stop.park_lat,
+            presence=note_lines(stop.presence, lang) if stop.presence is not None else (),
+            **common)
     if stop.kind in ("pickup", "dropoff"):
         at_home = stop.place != "office"
         people = tuple(person_view(residents[rid], redact, _) for rid in stop.passengers
@@ -371,7 +379,7 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
 def team_day(route: Route, team: Team, colour: str, scenario: Scenario,
              households: dict[str, Household], redact: bool, _: Gettext,
              residents: dict[str, Resident] | None = None,
-             trips: dict[str, ShuttleTrip] | None = None) -> TeamDay:
+             trips: dict[str, ShuttleTrip] | None = None, lang: str = "vi") -> TeamDay:
     """The day of one route (a whole team or its shuttle officer)."""
     if residents is None:
         residents = {r.id: r for h in households.values() for r in h.residents}
@@ -381,7 +389,7 @@ def team_day(route: Route, team: Team, colour: str, scenario: Scenario,
         if s.kind in NUMBERED_KINDS:
             n += 1
         stops.append(_stop_view(s, n if s.kind in NUMBERED_KINDS else None, scenario,
-                                households, residents, trips or {}, redact, _))
+                                households, residents, trips or {}, redact, _, lang))
     visits = [s for s in route.stops if s.kind == "visit"]
     walk_m = 2 * sum(s.walk_m for s in route.stops if s.kind != "point")
     name = nfc(team.name)
@@ -412,7 +420,7 @@ def doc_context(plan: Plan, scenario: Scenario, lang: str = "vi", redact: bool =
     colours = team_colours(plan.routes)
     trips = shuttle_trips(plan)
     days = tuple(team_day(r, teams[r.team], colours[r.team], scenario, households, redact, _,
-                          residents, trips)
+                          residents, trips, lang)
                  for r in plan.routes)
     unserved = []
     for u in plan.unserved:
