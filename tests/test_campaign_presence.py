@@ -11,11 +11,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_campaign_state import DAY1, DAY2, LIMIT_S, _scenario
 
 from planner import presence as pr
 from planner.campaign.run import record_outcomes, run_campaign, run_tomorrow
 from planner.cli.render import render_days
-from test_campaign_state import DAY1, DAY2, LIMIT_S, _scenario
 
 HOUSEHOLD, RESIDENT = "NK-0208", "R00316"  # bedridden, no hours given: any band will do
 

@@ -1148,7 +1148,8 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
             continue
         scale = options.service_scale(n) if options.service_scale else 1.0
         result = plan_one_day(ws, day, teams, offered, season_of(day), options.time_limit_s,
-                              options.seed + n, options.solver, start, scale, len(remaining), options.presence)
+                              options.seed + n, options.solver, start, scale, len(remaining),
+                              options.presence)
         if not result.served and not any(r.stops[1:-1] for r in result.plan.routes):
             # the search found no routes in its time (a busy machine): once more, longer
             result = plan_one_day(ws, day, teams, offered, season_of(day),
