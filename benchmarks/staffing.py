@@ -56,7 +56,8 @@ def main() -> None:
     rows = summarise(results, calendars, deadline, params.max_days)
     print(f"staffing benchmark · {scenario.name} (FICTIONAL) · teams {args.teams} · "
           f"{args.runs} runs · wet days {args.wet_days:.0%} · not home "
-          f"{params.not_home_p:.0%} · service CV {params.service_cv} · solver "
+          f"{'presence model' if params.not_home_p is None else f'{params.not_home_p:.0%}'}"
+          f" · service CV {params.service_cv} · solver "
           f"{params.time_limit_s} s/day · python {platform.python_version()} · "
           f"{os.cpu_count()} cores")
     print(staffing_table(rows, deadline))

@@ -18,7 +18,7 @@ from planner.campaign.staffing import RunResult, StaffingParams, StaffingRow
 
 CSV_COLUMNS = ("scenario", "teams", "runs", "finished", "mean_working_days", "p10_days",
                "p50_days", "p90_days", "expected_completion", "p90_completion",
-               "p_by_deadline", "officer_days", "km", "enrolled_pct")
+               "p_by_deadline", "officer_days", "km", "enrolled_pct", "visits_per_enrolment")
 
 
 def _date(d: dt.date | None) -> str:
@@ -33,7 +33,8 @@ def staffing_csv(rows: list[StaffingRow]) -> str:
         w.writerow([r.scenario, r.teams, r.runs, r.finished, f"{r.mean_days:.2f}", r.p10_days,
                     r.p50_days, r.p90_days, _date(r.expected_date), _date(r.p90_date),
                     "" if r.p_by_deadline is None else f"{r.p_by_deadline:.3f}",
-                    f"{r.officer_days:.1f}", f"{r.km:.1f}", f"{r.enrolled_pct:.1f}"])
+                    f"{r.officer_days:.1f}", f"{r.km:.1f}", f"{r.enrolled_pct:.1f}",
+                    f"{r.visits_per_enrolment:.2f}"])
     return buf.getvalue()
 
 
@@ -55,7 +56,7 @@ def staffing_table(rows: list[StaffingRow], deadline: dt.date | None) -> str:
     """A readable table, one line per (scenario, team count)."""
     head = (f"{'teams':>5} {'finished':>8} {'mean d':>6} {'p10':>4} {'p50':>4} {'p90':>4} "
             f"{'expected':>10} {'p90 date':>10} {'P(by ' + _date(deadline) + ')':>17} "
-            f"{'officer-d':>9} {'km':>7} {'enrolled':>8}")
+            f"{'officer-d':>9} {'km':>7} {'enrolled':>8} {'visits/enrol':>12}")
     lines = []
     last = None
     for r in rows:
@@ -66,7 +67,8 @@ def staffing_table(rows: list[StaffingRow], deadline: dt.date | None) -> str:
         lines.append(f"{r.teams:>5} {r.finished:>4}/{r.runs:<3} {r.mean_days:>6.1f} "
                      f"{r.p10_days:>4} {r.p50_days:>4} {r.p90_days:>4} "
                      f"{_date(r.expected_date):>10} {_date(r.p90_date):>10} {p:>17} "
-                     f"{r.officer_days:>9.1f} {r.km:>7.1f} {r.enrolled_pct:>7.1f}%")
+                     f"{r.officer_days:>9.1f} {r.km:>7.1f} {r.enrolled_pct:>7.1f}% "
+                     f"{r.visits_per_enrolment:>12.2f}")
     return "\n".join(lines[1:])
 
 
@@ -111,6 +113,14 @@ def staffing_png(rows: list[StaffingRow], results: list[RunResult],
     return buf.getvalue()
 
 
+def not_home_text(params: StaffingParams) -> str:
+    """How the forecast decides who is not at home, in words."""
+    if params.not_home_p is None:
+        return ("not at home: sampled from the presence model (the hours given, else by "
+                "condition) at each visit's planned hour")
+    return f"not at home {100 * params.not_home_p:.0f} % of visits (flat rate)"
+
+
 def staffing_html(rows: list[StaffingRow], png: bytes, params: StaffingParams,
                   deadline: dt.date | None, fictional: bool) -> str:
     """A self-contained page: the chart, the table and the assumptions."""
@@ -119,7 +129,8 @@ def staffing_html(rows: list[StaffingRow], png: bytes, params: StaffingParams,
             r.scenario, r.teams, f"{r.finished}/{r.runs}", f"{r.mean_days:.1f}",
             f"{r.p10_days}–{r.p90_days}", _date(r.expected_date), _date(r.p90_date),
             "n/a" if r.p_by_deadline is None else f"{100 * r.p_by_deadline:.0f} %",
-            f"{r.officer_days:.0f}", f"{r.km:.0f}")) + "</tr>" for r in rows)
+            f"{r.officer_days:.0f}", f"{r.km:.0f}", f"{r.visits_per_enrolment:.2f}"))
+        + "</tr>" for r in rows)
     banner = "<p><b>FICTIONAL DEMO DATA</b></p>" if fictional else ""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Staffing scenarios</title>
@@ -129,11 +140,11 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px;te
 <h1>Staffing scenarios</h1>{banner}
 <p>Deadline: {_date(deadline) or "none"}. {params.runs} Monte Carlo runs per team count;
 every resident counted (home visits, shuttles, collection points);
-service-time spread (CV) {params.service_cv:.2f}; not at home {100 * params.not_home_p:.0f} %
-of visits; wet days {100 * params.wet_day_p:.0f} %; solver {params.time_limit_s:g} s per day.</p>
+service-time spread (CV) {params.service_cv:.2f}; {not_home_text(params)};
+wet days {100 * params.wet_day_p:.0f} %; solver {params.time_limit_s:g} s per day.</p>
 <img alt="completion by team count" src="data:image/png;base64,{base64.b64encode(png).decode()}">
 <table><tr><th>scenario</th><th>teams</th><th>finished</th><th>mean days</th>
 <th>p10–p90 days</th><th>expected</th><th>p90 date</th><th>P(by deadline)</th>
-<th>officer-days</th><th>km</th></tr>{cells}</table>
+<th>officer-days</th><th>km</th><th>visits per enrolment</th></tr>{cells}</table>
 </body></html>
 """

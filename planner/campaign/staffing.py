@@ -12,10 +12,19 @@ honestly so); outcomes are drawn as the days go:
   at a point, at the office) is multiplied by one log-normal factor of mean 1
   and coefficient of variation ``service_cv`` drawn for that day; the day is
   planned knowing it (a simplification: the plan does not overrun);
-- not at home: a resident served is not at home (or does not come to the
-  point, or is not at home for the shuttle) with probability ``not_home_p``;
-  they come back ``retry_after_days`` later, up to ``max_attempts``, then
-  count as "different approach";
+- not at home: by default sampled from the presence model
+  (``planner.presence``, the scenario's prior: the hours given, else the
+  default profile of the condition): a household visited at home, or picked
+  up for the shuttle, is found at home with the model's chance at the
+  planned hour (``planner.day.chances.DayChances.chance``), one draw per
+  household and day for all its residents; a resident invited to a
+  collection point comes with the planner's ``point_attendance``. The days
+  are planned with the same model (visits steered to the likely hours).
+  With ``not_home_p`` set, a flat rate instead: every resident served is
+  away with that probability. Those away come back ``retry_after_days``
+  later, up to ``max_attempts``, then count as "different approach". The
+  run reports its visits per enrolment. The simulated outcomes do not
+  refit the model (the truth here is the prior itself);
 - rain: each working day is wet with probability ``wet_day_p``; a wet day is
   planned on the wet-season matrix (fords closed, dirt tracks slow).
 
@@ -55,13 +64,13 @@ from planner.domain import CampaignSettings, Scenario, Team
 @dataclass(frozen=True)
 class StaffingParams:
     """Monte Carlo knobs: runs per team count, service-time spread (coefficient
-    of variation), not-at-home probability per visit, probability that a
-    working day is wet, solver time limit per day (s), most working days
-    simulated, seed."""
+    of variation), not-at-home probability per visit (None: sampled from the
+    presence model, see the module docstring), probability that a working day
+    is wet, solver time limit per day (s), most working days simulated, seed."""
 
     runs: int = 20
     service_cv: float = 0.25
-    not_home_p: float = 0.15
+    not_home_p: float | None = None
     wet_day_p: float = 0.2
     time_limit_s: float = 0.1
     max_days: int = 120
@@ -135,12 +144,54 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
                                 < params.wet_day_p and "wet" in ws.matrices)
         return "wet" if wet else "dry"
 
+    model = None
+    if params.not_home_p is None:
+        from planner import presence
+
+        model = presence.fit(presence.scenario_priors(h for h in sc.households
+                                                      if h.residents), [])
+    attendance = sc.parameters.point_attendance
+
+    def away_p(day: DayPlan) -> dict[str, float]:
+        """Resident id → the chance they are not enrolled at their stop today."""
+        from planner.day.chances import DayChances
+
+        if model is None:
+            return {rid: float(params.not_home_p or 0.0) for rid in day.served}
+        chances = DayChances(model, day.date.weekday())
+        by_id = {h.id: h for h in day.scenario.households}
+        when: dict[str, int] = {}
+        for r in day.plan.routes:
+            for stop in r.stops:
+                if stop.kind == "visit" and stop.household:
+                    when.setdefault(stop.household, stop.depart_s - stop.service_s)
+                elif stop.kind == "pickup" and stop.place == "home" and stop.household:
+                    when.setdefault(stop.household, stop.arrive_s)
+        household_of = {r.id: h.id for h in day.scenario.households for r in h.residents}
+        out: dict[str, float] = {}
+        for rid, (_route, how) in day.served.items():
+            hid = household_of.get(rid, "")
+            if how == "point" or hid not in when or not chances.knows(hid):
+                out[rid] = 1.0 - attendance
+                continue
+            # all the residents of the stop at home or none: one chance per household
+            people = [x for x in by_id[hid].residents if day.served.get(x.id, ("", ""))[1]
+                      == how]
+            out[rid] = 1.0 - chances.chance(hid, people, when[hid])
+        return out
+
     def absent(day: DayPlan) -> dict[str, dt.date | None]:
         back: dict[str, dt.date | None] = {}
+        p_away = away_p(day)
+        household_of = {r.id: h.id for h in day.scenario.households for r in h.residents}
         for rid, (_route, how) in day.served.items():
             counts["visits"] += 1
             tried = attempts.get(rid, 0)
-            if _uniform(params.seed, run, "home", rid, tried) < params.not_home_p:
+            # one draw per household and day at home (the residents are in or
+            # out together); per resident at a collection point
+            key = (household_of.get(rid, rid), day.date.isoformat()) if how != "point" \
+                else (rid, tried)
+            if _uniform(params.seed, run, "home", *key) < p_away[rid]:
                 attempts[rid] = tried + 1
                 if attempts[rid] >= settings.max_attempts:
                     counts["other"] += 1
@@ -154,7 +205,8 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
     options = CampaignOptions(
         time_limit_s=params.time_limit_s, seed=params.seed, solver=fast_solver,
         max_days=params.max_days, season_of=season_of, absent=absent,
-        service_scale=lambda n: service_factor(params.service_cv, params.seed, run, "svc", n))
+        service_scale=lambda n: service_factor(params.service_cv, params.seed, run, "svc", n),
+        presence=model)
     result = plan_campaign(ws, initial_pending(sc), start, None, calendar, options)
     done = result.completion
     finished = done is not None and not result.not_planned
@@ -180,7 +232,8 @@ class StaffingRow:
     """Summary of one (scenario, team count): completion working days (mean,
     10th/50th/90th percentiles; unfinished runs count as ``max_days``), the
     expected completion date, P(finished by the deadline), mean officer-days
-    and km."""
+    and km, and visits per enrolment (residents served over residents
+    enrolled, every run together)."""
 
     scenario: str
     teams: int
@@ -196,6 +249,7 @@ class StaffingRow:
     officer_days: float
     km: float
     enrolled_pct: float
+    visits_per_enrolment: float = 0.0
 
 
 def _quantile(values: list[int], q: float) -> int:
@@ -233,5 +287,7 @@ def summarise(results: list[RunResult], calendars: dict[tuple[str, int], Calenda
             p90_date=nth(_quantile(days, 0.9)), p_by_deadline=by_deadline,
             officer_days=statistics.fmean(r.officer_days for r in runs),
             km=statistics.fmean(r.distance_m for r in runs) / 1000.0,
-            enrolled_pct=100.0 * sum(r.enrolled for r in runs) / total if total else 100.0))
+            enrolled_pct=100.0 * sum(r.enrolled for r in runs) / total if total else 100.0,
+            visits_per_enrolment=(sum(r.visits for r in runs) / sum(r.enrolled for r in runs)
+                                  if sum(r.enrolled for r in runs) else 0.0)))
     return rows

@@ -38,8 +38,9 @@ def parse_team_counts(text: str) -> list[int]:
               help="Monte Carlo runs per team count.")
 @click.option("--wet-days", type=click.FloatRange(0, 1), default=0.2, show_default=True,
               help="Probability that a working day is wet (wet-season travel times).")
-@click.option("--not-home", type=click.FloatRange(0, 1), default=0.15, show_default=True,
-              help="Probability that a visited household is not at home.")
+@click.option("--not-home", type=click.FloatRange(0, 1), default=None,
+              help="A flat probability that a visited household is not at home (default: "
+                   "sampled from the presence model at each visit's planned hour).")
 @click.option("--service-cv", type=click.FloatRange(0, 3), default=0.25, show_default=True,
               help="Spread of service times (coefficient of variation, log-normal).")
 @click.option("--deadline", type=DATE, default=None,
@@ -61,7 +62,7 @@ def parse_team_counts(text: str) -> list[int]:
 @overwrite_opt
 @lang_opt
 def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: float,
-             not_home: float, service_cv: float, deadline, start, time_limit: float,
+             not_home: float | None, service_cv: float, deadline, start, time_limit: float,
              max_days: int, seed: int, scheduler: str | None, workers: int | None,
              out_dir: Path | None, quiet: bool, overwrite: bool, lang: str) -> None:
     """How many teams reach 100 % by the deadline? Monte Carlo over staffing levels.
@@ -125,14 +126,17 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
         click.echo(_("warning: {message}").format(message=w), err=True)
     if run.fictional:
         click.echo(fiction_banner("unknown", _))
+    if not_home is None:
+        away = _("not at home: the presence model's chance at each visit's planned hour")
+    else:
+        away = _("not at home {not_home:.0f} % (flat rate)").format(not_home=100 * not_home)
     click.echo(_("Completion in working days from the start;") + " "
                + ngettext("{n} run per team count;", "{n} runs per team count;", runs)
                .format(n=runs)
                + " " + _("every resident (home visits, shuttles, collection points); wet days "
-                         "{wet:.0f} %, not at home {not_home:.0f} %, service CV {cv:.2f}; "
+                         "{wet:.0f} %, {away}, service CV {cv:.2f}; "
                          "solver {limit:g} s/day").format(
-                   wet=100 * wet_days, not_home=100 * not_home, cv=service_cv,
-                   limit=time_limit))
+                   wet=100 * wet_days, away=away, cv=service_cv, limit=time_limit))
     click.echo(staffing_table(run.rows, run.deadline))
     click.echo("")
     for p in run.written:
