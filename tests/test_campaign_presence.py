@@ -43,17 +43,25 @@ def replanned(tmp_path_factory):
     assert stop is not None, "the demo's first day visits NK-0208"
     away_band = pr.band_of(stop.depart_s - stop.service_s)
     sheet = base / "day1.csv"
+    # a second household away twice (the campaign allows 2 attempts): its
+    # residents are listed for a different approach, with the model's proposals
+    other = next(st for r in day1.plan.routes for st in r.stops
+                 if st.kind == "visit" and st.household != HOUSEHOLD)
+    h = next(h for h in day1.scenario.households if h.id == other.household)
+    away_rows = "".join(f"{when},{team.team},{h.id},{r.id},not_home,\n"
+                        for when in ("2026-11-21", DAY1) for r in h.residents)
     sheet.write_text("date,team,household_id,resident_id,outcome,note\n"
-                     f"{DAY1},{team.team},{HOUSEHOLD},{RESIDENT},not_home,\n", encoding="utf-8")
+                     f"{DAY1},{team.team},{HOUSEHOLD},{RESIDENT},not_home,\n" + away_rows,
+                     encoding="utf-8")
     record_outcomes(out, sheet)
     run = run_tomorrow(out, DAY2, time_limit_s=LIMIT_S)
-    return out, scenario, run, away_band
+    return out, scenario, run, away_band, h
 
 
 def test_tomorrow_moves_a_household_found_away_to_a_likelier_hour(replanned):
     """Planned again, NK-0208's visit starts in another band than the one it
     was found away in, with a higher chance, and the note says so."""
-    out, _scenario_path, run, away = replanned
+    out, _scenario_path, run, away, _h = replanned
     planned = [(d, *_visit(d.plan, HOUSEHOLD)) for d in run.result.days]
     planned = [(d, r, s) for d, r, s in planned if s is not None]
     assert planned, "NK-0208 is planned again"
@@ -75,7 +83,7 @@ def test_tomorrow_moves_a_household_found_away_to_a_likelier_hour(replanned):
 def test_the_itinerary_says_why_in_vietnamese_and_english(replanned, tmp_path: Path):
     """The team's itinerary of that day (as ``plan.py tomorrow`` draws it)
     shows the chance and why this hour rather than the one it was found away."""
-    _out, _scenario_path, run, away = replanned
+    _out, _scenario_path, run, away, _h = replanned
     day = next(d for d in run.result.days if _visit(d.plan, HOUSEHOLD)[1] is not None)
     route, stop = _visit(day.plan, HOUSEHOLD)
     band = pr.band_of(stop.presence.band)
@@ -93,3 +101,24 @@ def test_the_itinerary_says_why_in_vietnamese_and_english(replanned, tmp_path: P
             assert f"{band.en} (" in flat
             assert f"rather than {away.en}" in flat and "nobody home once" in flat
             assert "usually home:" in flat
+
+
+def test_a_household_away_too_often_is_proposed_another_approach(replanned):
+    """Away at both attempts the campaign allows: not planned again, listed
+    for a different approach with what the model proposes (a call ahead when a
+    number is known, a collection point), in campaign.json and the terminal."""
+    out, _scenario_path, run, _away, h = replanned
+    from planner.campaign.report import tomorrow_text
+
+    data = json.loads((out / "campaign.json").read_text("utf-8"))
+    listed = [f for f in data["state"]["different_approach"] if f["household"] == h.id]
+    assert listed and all(f["proposed"] for f in listed)
+    kinds = [a["kind"] for a in listed[0]["proposed"]]
+    assert kinds[-1] == "point" and ("call" in kinds) == bool(h.contact.strip())
+    text = tomorrow_text(run, "vi")
+    assert "đề xuất: " in text and "mời đến điểm thu nhận tại bản" in text
+    assert "proposed: " in tomorrow_text(run, "en")
+    # and the forecast counts the planned home visits by their chances
+    forecast = data["presence"]
+    assert forecast["home_visits"] > 0 and forecast["visits_per_enrolment"] > 1.0
+    assert 0 < forecast["expected_found"] <= forecast["home_visits"]

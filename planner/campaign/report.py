@@ -126,6 +126,24 @@ def priority_days(result: CampaignResult, scenario: Scenario) -> dict[str, float
     return {c: round(sum(v) / len(v), 2) for c in CONDITION_RANK if (v := groups.get(c))}
 
 
+def presence_forecast(result: CampaignResult) -> dict[str, Any] | None:
+    """What the presence model expects of the planned home visits (their
+    ``PresenceNote``): ``home_visits`` planned, ``expected_found`` (the sum of
+    their chances: households expected at home on the planned visit),
+    ``found_pct``, and ``visits_per_enrolment``: the mean over the visits of
+    1 / chance, the visits each would need if every later visit had the same
+    chance (a geometric number of visits). None without presence notes."""
+    chances = [s.presence.chance for d in result.days for r in d.plan.routes
+               for s in r.stops if s.kind == "visit" and s.presence is not None]
+    if not chances:
+        return None
+    found = sum(chances)
+    return {"home_visits": len(chances), "expected_found": round(found, 1),
+            "found_pct": round(100 * found / len(chances), 1),
+            "visits_per_enrolment": round(sum(1 / max(p, 0.02) for p in chances)
+                                          / len(chances), 2)}
+
+
 def campaign_dict(result: CampaignResult, scenario: Scenario,
                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The ``campaign.json`` content (see the module docstring)."""
@@ -196,6 +214,7 @@ def campaign_dict(result: CampaignResult, scenario: Scenario,
         "not_planned": [{"household": u.household, "mode": u.mode, "code": u.code,
                          "reason": u.reason} for u in result.not_planned],
         "priority_mean_day": priority_days(result, scenario),
+        "presence": presence_forecast(result),
     }
     if extra:
         data.update(extra)
@@ -345,6 +364,13 @@ def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") 
             work=bound.work_days, exact=bound.days_exact, service=bound.service_s / 3600,
             travel=bound.travel_s / 3600, capacity=bound.mean_daily_capacity_s / 3600,
             points=bound.point_days, gap=f"{gap:.0f} %" if gap is not None else _("n/a")))
+    forecast = presence_forecast(result)
+    if forecast is not None:
+        lines.append(_("Presence model: {found:.0f} of {visits} planned home visits expected to "
+                       "find someone at home ({pct:.0f} %); about {per:.2f} visits per "
+                       "enrolment at those chances: plan for the visits again").format(
+            found=forecast["expected_found"], visits=forecast["home_visits"],
+            pct=forecast["found_pct"], per=forecast["visits_per_enrolment"]))
     households = {h.id: h for h in scenario.households}
     if result.deadline is not None:
         if result.late or result.not_planned:
@@ -440,7 +466,15 @@ def tomorrow_text(run, lang: str = "vi") -> str:
         items = [f for f in st.follow_up if f.kind == kind]
         if items:
             lines.append(_(title))
-            lines += [f"  {f.household_id} {f.resident_id}: {f.reason}" for f in items]
+            shown: set[str] = set()
+            for f in items:
+                lines.append(f"  {f.household_id} {f.resident_id}: {f.reason}")
+                proposed = run.proposals.get(f.household_id) if kind == "different_approach" \
+                    else None
+                if proposed and f.household_id not in shown:
+                    shown.add(f.household_id)
+                    lines.append("    " + _("proposed: {what}").format(
+                        what="; ".join(a["vi" if lang == "vi" else "en"] for a in proposed)))
     lines.append("")
     lines.append(calendar_text(run.result, run.scenario, lang))
     return "\n".join(lines)

@@ -73,6 +73,9 @@ class CampaignRun:
     joined: list[str] = field(default_factory=list)
     day: dt.date | None = None
     not_kept: list[dict] = field(default_factory=list)
+    #: household id → the approaches the presence model proposes for those
+    #: listed for a different approach (``{"kind", "vi", "en"}``, best first)
+    proposals: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
     def first_day(self) -> DayPlan | None:
@@ -110,11 +113,31 @@ def _visits(result: CampaignResult) -> list[tuple[dt.date, str, str, int, str]]:
 
 def presence_model(scenario: Scenario, rows: list):
     """The presence model of ``scenario``'s households fitted to the outcome
-    rows (``state.presence_rows``; none before the first day: the prior)."""
+    rows (``state.presence_rows``; none before the first day: the prior); it
+    proposes another approach after ``campaign.max_attempts`` failed visits."""
     from planner import presence
 
-    return presence.fit(presence.scenario_priors(h for h in scenario.households
-                                                 if h.residents), rows)
+    # another approach after as many failed visits as the campaign allows
+    params = presence.PresenceParams(max_failed_visits=_settings(scenario).max_attempts)
+    return presence.fit(presence.scenario_priors((h for h in scenario.households
+                                                  if h.residents), params), rows, params)
+
+
+def other_approaches(model, scenario: Scenario, follow_up) -> dict[str, list[dict]]:
+    """For each household listed for a different approach, what the presence
+    model proposes (a visit in its best untried band, a call ahead when a
+    number is known, a collection point), best first; nothing for a household
+    the model has fewer failed visits for (e.g. refused)."""
+    contact = {h.id: bool(h.contact.strip()) for h in scenario.households}
+    out: dict[str, list[dict]] = {}
+    for f in follow_up:
+        if f.kind != "different_approach" or f.household_id in out \
+                or f.household_id not in model.priors:
+            continue
+        found = model.other_approaches(f.household_id, contact.get(f.household_id, False))
+        if found:
+            out[f.household_id] = [{"kind": a.kind, "vi": a.vi, "en": a.en} for a in found]
+    return out
 
 
 def _remove_db(path: Path) -> None:
@@ -261,6 +284,7 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
                                   on_day=_day_reporter(progress, calendar, day, deadline,
                                                        time_limit_s),
                                   presence=model)
+        proposals = other_approaches(model, scenario, st.follow_up)
         announced = announced_points(folder, day)
         result = plan_campaign(ws, list(st.pending), day, deadline, calendar, options,
                                announced=announced)
@@ -281,8 +305,9 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
                              "earliest": p.earliest.isoformat(), "attempts": p.attempts}
                             for p in st.pending if p.earliest is not None],
             "different_approach": [{"resident": f.resident_id, "household": f.household_id,
-                                    "reason": f.reason} for f in st.follow_up
-                                   if f.kind == "different_approach"],
+                                    "reason": f.reason,
+                                    "proposed": proposals.get(f.household_id, [])}
+                                   for f in st.follow_up if f.kind == "different_approach"],
             "closed": [{"resident": f.resident_id, "household": f.household_id,
                         "reason": f.reason} for f in st.follow_up if f.kind == "closed"],
         }}
@@ -303,7 +328,8 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
             state.record_plan(conn, "tomorrow", day, _visits(result))
     finally:
         conn.close()
-    return CampaignRun(scenario, result, written, warnings, st, joined, day, not_kept)
+    return CampaignRun(scenario, result, written, warnings, st, joined, day, not_kept,
+                       proposals)
 
 
 def announced_points(folder: Path, day: dt.date) -> dict[dt.date, dict[str, frozenset[str]]]:
