@@ -146,3 +146,21 @@ def test_tier_prizes_with_chances_stay_lexicographic_and_prefer_the_likelier():
     assert prize[1] > prize[3] + prize[4]
     plain = tier_prizes(components, 2, vehicles, [0, 1800] * 2 + [1800])
     assert plain[1] == plain[2]
+
+
+def test_the_phone_map_popup_shows_the_chance_and_why():
+    """The visit's popup on the phone map carries the note's lines, escaped."""
+    from planner.render.map_html import stop_popup
+    from planner.render.views import doc_context
+
+    households = [_hh("A", 1), _hh("B", 2)]
+    sc = _scenario(households, shift=(8 * H, 17 * H))
+    rows = _rows("A", [(9 * H + 1800, "not_home"), (10 * H, "not_home")])
+    model = pr.fit(pr.scenario_priors(sc.households), rows)
+    plan, _, _ = plan_day(sc, _road(), presence=model)
+    for lang, words in (("vi", "thay vì buổi sáng"), ("en", "rather than morning")):
+        ctx = doc_context(plan, sc, lang)
+        team = ctx.teams[0]
+        view = next(s for s in team.stops if s.kind == "visit" and s.household == "A")
+        html = stop_popup(view, team, ctx._)
+        assert words in html and ("thường có nhà" in html or "usually home" in html)

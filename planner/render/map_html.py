@@ -287,6 +287,7 @@ def stop_popup(s: StopView, team: TeamDay, _) -> str:
             "<ul>" + "".join(_person_html(p, _) for p in s.residents) + "</ul>",
             f"<div>{L['Mode']}: {esc(s.mode)}</div>",
             f"<div>{L['Bring']}: {esc(s.bring)}</div>"]
+    rows += [f"<div class='presence'>{esc(line)}</div>" for line in s.presence]
     rows += _access_rows(s, L)
     if s.notes:
         rows.append(f"<div><i>{esc(s.notes)}</i></div>")
