@@ -154,6 +154,7 @@ html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
   background: #f6f6f6; font-size: 18px; }
 .card .nav:disabled { opacity: 0.35; }
 .card-when { margin: 6px 0; }
+.card-chance { margin: -2px 0 6px; font-size: 14px; color: #444; }
 .person { border-top: 1px solid #eee; padding: 6px 0; }
 .pname { font-weight: 600; margin-bottom: 4px; }
 .obtns { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; }
@@ -590,5 +591,7 @@ def card_stop(s: StopView, team: TeamDay, _) -> dict:
                                                         else ""),
             "village": s.village, "arrive": s.arrive, "depart": s.depart,
             "lat": round(s.lat, 6), "lon": round(s.lon, 6), "note": note,
+            # the chance of finding them at home and why this hour (presence)
+            "chance": " · ".join(s.presence[:2]),
             "info": stop_popup(s, team, _),
             "people": [{"id": p.id, "name": p.name} for p in s.residents] if recorded else []}

@@ -225,6 +225,7 @@
     when.appendChild(document.createTextNode(' · ' + s.label + ' · ' +
       [s.household || s.place, s.village].filter(Boolean).join(' · ')));
     card.appendChild(when);
+    if (s.chance) { card.appendChild(el('div', 'card-chance', s.chance)); }
     if (!folded) {
       var body = el('div', 'card-body');
       if (team) {  /* one team's map: the card is the stop's popup (built escaped) */
