@@ -36,8 +36,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from planner.day.problem import Node, without_nodes
-from planner.day.timing import Schedule, TimedStop, leg_s, schedule
+from planner.day.timing import Schedule, TimedStop, schedule, stop_legs
 from planner.problem import RouteSolution, RoutingProblem, Solution
 
 SHUTTLE_KINDS = ("pickup_home", "dropoff_office", "pickup_office", "dropoff_home")
@@ -67,24 +69,41 @@ class _Routes:
         self.failed: set[tuple[int, int, tuple[int, ...]]] = set()
         #: (node, every route) for which no relocation was found
         self.failed_relocation: set[tuple] = set()
+        self._stops: dict[int, TimedStop] = {}
+        #: (vehicle, sequence) → its schedule (or None): a route is timed once
+        self._timed: dict[tuple[int, tuple[int, ...]], Schedule | None] = {}
+        self._legs = stop_legs(problem.travel_s, problem.cluster, problem.entry_s)
 
     def stop(self, n: int) -> TimedStop:
+        found = self._stops.get(n)
+        if found is not None:
+            return found
         p = self.problem
         starts = ((self.pinned[n], self.pinned[n]),) if n in self.pinned else p.windows[n]
         place = p.cluster[n] if p.cluster else -1
         setup = p.entry_s[n] if p.entry_s else 0
-        return TimedStop(n, int(p.service_s[n]), tuple(starts), int(place), int(setup))
+        found = TimedStop(n, int(p.service_s[n]), tuple(starts), int(place), int(setup))
+        self._stops[n] = found
+        return found
+
+    def legs(self, seq: list[int]) -> int:
+        """Legs of the route station → ``seq`` → station (s, set-ups included),
+        as ``planner.day.timing.leg_s`` adds them."""
+        path = np.array([0, *seq, 0], dtype=np.intp)
+        return int(self._legs[path[:-1], path[1:]].sum())
 
     def timing(self, v: int, seq: list[int]) -> Schedule | None:
-        return schedule([self.stop(n) for n in seq], self.problem.travel_s,
-                        self.problem.vehicles[v])
+        key = (v, tuple(seq))
+        if key in self._timed:
+            return self._timed[key]
+        timed = schedule([self.stop(n) for n in seq], self.problem.travel_s,
+                         self.problem.vehicles[v])
+        self._timed[key] = timed
+        return timed
 
     def cost(self, seq: list[int], timed: Schedule) -> int:
         """The engine's cost of a route: legs plus span (s)."""
-        stops = [self.stop(n) for n in seq]
-        legs = sum(leg_s(self.problem.travel_s, a, b)
-                   for a, b in zip([None, *stops], [*stops, None], strict=True))
-        return legs + self.problem.span_cost_per_s * (timed.return_s - timed.depart_s)
+        return self.legs(seq) + self.problem.span_cost_per_s * (timed.return_s - timed.depart_s)
 
     def blocks(self, v: int) -> list[_Block]:
         out: list[_Block] = []
@@ -159,10 +178,7 @@ class _Routes:
         total = 0
         for r in routes:
             if r.nodes:
-                stops = [self.stop(n) for n in r.nodes]
-                total += sum(leg_s(p.travel_s, a, b)
-                             for a, b in zip([None, *stops], [*stops, None], strict=True))
-                total += p.span_cost_per_s * (r.end_s - r.start_s)
+                total += self.legs(list(r.nodes)) + p.span_cost_per_s * (r.end_s - r.start_s)
         grouped = {n for g, _ in p.groups for n in g}
         total += sum(int(p.prize[n]) for n in range(1, p.num_nodes)
                      if n not in served and n not in grouped and p.prize[n] > 0)
