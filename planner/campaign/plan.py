@@ -177,12 +177,19 @@ class Workspace:
     ``matrices[season]`` holds ``TravelMatrices`` for the seasons computed
     (dry always, wet when asked). Picklable (no graph inside), so it can be
     shipped to Dask workers.
+
+    ``memo`` keeps results that depend only on what their key names (the
+    lower bound per scenario, pending visits, calendar, start and notice
+    days): a staffing sweep runs the same campaign many times.
+    ``dataclasses.replace`` shares it with the copy, so keys must name all
+    their inputs.
     """
 
     scenario: Scenario
     row_of: dict[tuple[float, float], int]
     matrices: dict[str, TravelMatrices]
     approach_s: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def matrices_for(self, coords: list[tuple[float, float]], season: str) -> TravelMatrices:
         """The ``planner.day.plan.MatricesFor`` of the day planner: a slice."""
@@ -779,8 +786,19 @@ def lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
     route the teams can run (a splitting team runs two); ``service_s`` and
     ``travel_s`` are those of the larger. Each is the best over
     ``BOUND_LAMBDAS`` of ``_inflated_work`` (both arc directions) and
-    ``_assigned_work``.
+    ``_assigned_work``. Kept in ``ws.memo``: the same inputs give the same bound.
     """
+    dry = ws.matrices["dry"]
+    key = ("lower_bound", id(dry), ws.scenario, tuple(pending), calendar, start, notice_days)
+    found = ws.memo.get(key)
+    if found is None or found[0] is not dry:   # (the matrices kept: ids are not reused)
+        found = ws.memo[key] = (dry, _lower_bound(ws, pending, calendar, start, notice_days))
+    return found[1]
+
+
+def _lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
+                 start: dt.date, notice_days: int) -> LowerBound:
+    """``lower_bound``, computed."""
     sc = ws.scenario
     p = sc.parameters
     room = point_room(sc)
