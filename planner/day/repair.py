@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from planner.day.problem import Node, without_nodes
-from planner.day.timing import Schedule, TimedStop, schedule, stop_legs
+from planner.day.timing import Schedule, TimedStop, may_fit, schedule, stop_legs
 from planner.problem import RouteSolution, RoutingProblem, Solution
 
 SHUTTLE_KINDS = ("pickup_home", "dropoff_office", "pickup_office", "dropoff_home")
@@ -73,6 +73,10 @@ class _Routes:
         #: (vehicle, sequence) → its schedule (or None): a route is timed once
         self._timed: dict[tuple[int, tuple[int, ...]], Schedule | None] = {}
         self._legs = stop_legs(problem.travel_s, problem.cluster, problem.entry_s)
+        self._leg_rows: list[list[int]] = self._legs.tolist()
+        self._service: list[int] = [int(s) for s in problem.service_s]
+        #: (vehicle, sequence, block) → ``insert``'s answer
+        self._inserted: dict[tuple, list[int] | None] = {}
 
     def stop(self, n: int) -> TimedStop:
         found = self._stops.get(n)
@@ -128,23 +132,41 @@ class _Routes:
 
     def insert(self, v: int, seq: list[int], block: tuple[int, ...]) -> list[int] | None:
         """``seq`` with ``block`` at its cheapest feasible position between
-        blocks (None: nowhere)."""
-        bounds = [0]
+        blocks (None: nowhere).
+
+        A position whose legs and services alone cannot fit the vehicle's day
+        (``planner.day.timing.may_fit``, which ``schedule`` would check first
+        too) is not timed; answers are kept per (vehicle, sequence, block)."""
+        key = (v, tuple(seq), block)
+        if key in self._inserted:
+            found = self._inserted[key]
+            return list(found) if found is not None else None
         p = self.problem
-        for k in range(1, len(seq) + 1):
-            inside = (k < len(seq) and p.cluster and p.cluster[seq[k]] >= 0
-                      and p.cluster[seq[k]] == p.cluster[seq[k - 1]])
-            if not inside:
-                bounds.append(k)
+        legs, service = self._leg_rows, self._service
+        vehicle = p.vehicles[v]
+        path = [0, *seq, 0]
+        base = sum(legs[a][b] for a, b in zip(path, path[1:], strict=False))
+        inner = sum(legs[a][b] for a, b in zip(block, block[1:], strict=False))
+        work = base + inner + sum(service[n] for n in seq) + sum(service[n] for n in block)
+        head, tail = block[0], block[-1]
         best: tuple[int, list[int]] | None = None
-        for k in bounds:
+        for k in range(len(seq) + 1):
+            if 0 < k < len(seq) and p.cluster and p.cluster[seq[k]] >= 0 \
+                    and p.cluster[seq[k]] == p.cluster[seq[k - 1]]:
+                continue  # inside a collection point's block
+            before, after = path[k], path[k + 1]
+            delta = legs[before][head] + legs[tail][after] - legs[before][after]
+            if not may_fit(work + delta, vehicle):
+                continue
             trial = seq[:k] + list(block) + seq[k:]
             timed = self.timing(v, trial)
             if timed is not None:
-                cost = self.cost(trial, timed)
+                cost = base + inner + delta \
+                    + p.span_cost_per_s * (timed.return_s - timed.depart_s)
                 if best is None or cost < best[0]:
                     best = (cost, trial)
-        return best[1] if best else None
+        self._inserted[key] = best[1] if best else None
+        return list(best[1]) if best else None
 
     def served(self) -> set[int]:
         return {n for seq in self.seq.values() for n in seq}
