@@ -265,3 +265,27 @@ def test_the_bound_is_kept_per_inputs_and_only_for_them(demo) -> None:
     fewer = lower_bound(ws, pending[:10], calendar, scenario.date)
     assert fewer == _lower_bound(ws, pending[:10], calendar, scenario.date, 0)
     assert fewer.households == 10
+
+
+def test_sweep_fidelity_serves_every_mode_and_says_so(demo) -> None:
+    """A run at the sweep fidelity (cheaper day search, no relocations in the
+    priority repair) still finishes the demo with home visits, shuttles and
+    points, every day passing the self-check; its result, summary row and
+    CSVs name the fidelity; an unknown fidelity is refused by name."""
+    from planner.campaign.chart import runs_csv, staffing_csv
+
+    scenario, ws = demo
+    params = StaffingParams(runs=1, time_limit_s=0.1, wet_day_p=0.3, seed=3, fidelity="sweep")
+    three = simulate(ws, 3, 0, params)
+    assert three.fidelity == "sweep" and three.completion is not None
+    assert three.home > 0 and three.shuttle > 0 and three.point > 400
+    total = sum(len(h.residents) for h in scenario.households)
+    assert three.enrolled + three.different_approach + three.cannot_serve == total
+    rows = summarise([three], {(scenario.name, 3): Calendar.of(scenario)},
+                     dt.date(2026, 12, 11), params.max_days)
+    assert rows[0].fidelity == "sweep"
+    assert staffing_csv(rows).splitlines()[0].endswith(",fidelity")
+    assert staffing_csv(rows).splitlines()[1].endswith(",sweep")
+    assert runs_csv([three]).splitlines()[1].endswith(",sweep")
+    with pytest.raises(ValueError, match="fidelity 'quick'"):
+        simulate(ws, 1, 0, replace(params, fidelity="quick"))

@@ -412,12 +412,21 @@ def day_scenario(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
 def plan_one_day(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
                  offered: list[Household], season: str, time_limit_s: float, seed: int,
                  solver: Solver | None = None, start: dt.date | None = None,
-                 service_scale: float = 1.0, pending_before: int = 0) -> DayPlan:
+                 service_scale: float = 1.0, pending_before: int = 0,
+                 relocate: bool = True) -> DayPlan:
     """Plan ``day`` for ``teams`` through ``plan_day`` over the ``offered``
-    households (each with the residents offered that day)."""
+    households (each with the residents offered that day); ``relocate`` as
+    ``plan_day``'s."""
     day_sc = day_scenario(ws, day, teams, offered, season, start or day, service_scale)
-    plan, _, _ = plan_day(day_sc, time_limit_s=time_limit_s, seed=seed,
-                          matrices_for=ws.matrices_for, solve_fn=solver)
+    # the default speed table, as plan_day would read it each day (for its
+    # default season): read once per workspace
+    from planner.speeds import load_speed_table
+
+    table = ws.memo.get("default_speed_table")
+    if table is None:
+        table = ws.memo["default_speed_table"] = load_speed_table()
+    plan, _, _ = plan_day(day_sc, table=table, time_limit_s=time_limit_s, seed=seed,
+                          matrices_for=ws.matrices_for, solve_fn=solver, relocate=relocate)
     served = served_residents(plan, day_sc)
     return DayPlan(date=day, season=season, plan=plan, scenario=day_sc, served=served,
                    pending_before=pending_before)
@@ -440,6 +449,32 @@ def fast_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solu
         return solve_plain(problem, time_limit_s, seed, GUARD_FACTOR * time_limit_s,
                            EXTRAS_SEARCHES[0])
     return solve_hybrid(problem, time_limit_s=time_limit_s, seed=seed)
+
+
+#: How faithfully a simulated campaign plans its days (``CampaignOptions.fidelity``,
+#: ``planner.campaign.staffing.StaffingParams.fidelity``). ``"full"``: as
+#: ``plan.py campaign`` (``fast_solver``, the whole priority repair).
+#: ``"sweep"``: ``sweep_solver`` (first solution and a short local search of
+#: ``SWEEP_SOLUTIONS`` solutions, wall-clock guard the time limit itself) and
+#: the priority repair without relocations. Both keep every mode (home
+#: visits, shuttles, collection points), the priority tiers, windows, shifts,
+#: lunch, sunset and the self-check of every day; what the cheaper search
+#: costs in completion days is measured in docs/benchmarks.md ("Staffing
+#: fidelity").
+FIDELITIES = ("full", "sweep")
+
+#: Solutions the sweep fidelity's search examines per day (first solution included).
+SWEEP_SOLUTIONS = 3
+
+
+def sweep_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solution:
+    """The sweep fidelity's engine: one OR-Tools search in this process, local
+    cheapest insertion then guided local search, stopped after
+    ``SWEEP_SOLUTIONS`` solutions or ``time_limit_s`` of wall time."""
+    from planner.engine import EXTRAS_SEARCHES, solve_plain
+
+    return solve_plain(problem, time_limit_s, seed, time_limit_s, EXTRAS_SEARCHES[0],
+                       SWEEP_SOLUTIONS)
 
 
 # --- the day assignment ----------------------------------------------------------
@@ -1105,6 +1140,10 @@ class CampaignOptions:
     on_day: Callable[[DayPlan], None] | None = None
     service_scale: Callable[[int], float] | None = None
     absent: Callable[[DayPlan], dict[str, dt.date | None]] | None = None
+    #: ``"full"``: every day planned as ``plan.py campaign`` plans it;
+    #: ``"sweep"``: the priority repair without relocations (``plan_day``'s
+    #: ``relocate=False``). Pair it with ``sweep_solver`` (see ``FIDELITIES``).
+    fidelity: str = "full"
 
 
 def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
@@ -1125,6 +1164,9 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
     keep their date, even within the notice period.
     """
     options = options or CampaignOptions()
+    if options.fidelity not in FIDELITIES:
+        raise ValueError(f"fidelity {options.fidelity!r}: use one of {', '.join(FIDELITIES)}")
+    relocate = options.fidelity == "full"
     sc = ws.scenario
     settings = sc.campaign
     if notice_days is None:
@@ -1161,12 +1203,14 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
             continue
         scale = options.service_scale(n) if options.service_scale else 1.0
         result = plan_one_day(ws, day, teams, offered, season_of(day), options.time_limit_s,
-                              options.seed + n, options.solver, start, scale, len(remaining))
+                              options.seed + n, options.solver, start, scale, len(remaining),
+                              relocate)
         if not result.served and not any(r.stops[1:-1] for r in result.plan.routes):
             # the search found no routes in its time (a busy machine): once more, longer
             result = plan_one_day(ws, day, teams, offered, season_of(day),
                                   RETRY_FACTOR * options.time_limit_s, options.seed + n,
-                                  options.solver, start, scale, len(remaining))
+                                  options.solver, start, scale, len(remaining),
+                              relocate)
         assigner.learn(result)
         if busy_share(result, teams, sc) < REOFFER_BELOW and \
                 sum(len(p.household.residents) for p in today) \
@@ -1176,7 +1220,8 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
             if len(more) > len(offered):
                 again = plan_one_day(ws, day, teams, more, season_of(day),
                                      options.time_limit_s, options.seed + n, options.solver,
-                                     start, scale, len(remaining))
+                                     start, scale, len(remaining),
+                              relocate)
                 # kept when it serves more, and no fewer narrow-window residents
                 if len(again.served) > len(result.served) \
                         and narrow_served(again) >= narrow_served(result):
@@ -1195,7 +1240,8 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
                     again = plan_one_day(ws, day, teams, everything, season_of(day),
                                          RETRY_FACTOR * options.time_limit_s,
                                          options.seed + n + 1000 * attempt, options.solver,
-                                         start, scale, len(remaining))
+                                         start, scale, len(remaining),
+                              relocate)
                     if len(again.served) > len(result.served):
                         offered, result = everything, again
                         assigner.learn(result)

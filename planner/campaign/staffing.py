@@ -48,6 +48,7 @@ from planner.campaign.plan import (
     initial_pending,
     plan_campaign,
     resident_ids,
+    sweep_solver,
 )
 from planner.domain import CampaignSettings, Scenario, Team
 
@@ -66,6 +67,10 @@ class StaffingParams:
     time_limit_s: float = 0.1
     max_days: int = 120
     seed: int = 1
+    #: ``"full"`` or ``"sweep"`` (``planner.campaign.plan.FIDELITIES``: a cheaper
+    #: day search for province sweeps; its cost in completion days is in
+    #: docs/benchmarks.md). Every result says which was used.
+    fidelity: str = "full"
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,7 @@ class RunResult:
     home: int = 0
     shuttle: int = 0
     point: int = 0
+    fidelity: str = "full"
 
 
 def staffing_teams(scenario: Scenario, count: int) -> tuple[Team, ...]:
@@ -152,7 +158,9 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
         return back
 
     options = CampaignOptions(
-        time_limit_s=params.time_limit_s, seed=params.seed, solver=fast_solver,
+        time_limit_s=params.time_limit_s, seed=params.seed,
+        solver=sweep_solver if params.fidelity == "sweep" else fast_solver,
+        fidelity=params.fidelity,
         max_days=params.max_days, season_of=season_of, absent=absent,
         service_scale=lambda n: service_factor(params.service_cv, params.seed, run, "svc", n))
     result = plan_campaign(ws, initial_pending(sc), start, None, calendar, options)
@@ -172,7 +180,8 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
         different_approach=counts["other"],
         cannot_serve=sum(len(resident_ids(u)) for u in result.cannot_serve + result.not_planned),
         wet_days=sum(1 for d in result.days if d.season == "wet"),
-        home=counts["home"], shuttle=counts["shuttle"], point=counts["point"])
+        home=counts["home"], shuttle=counts["shuttle"], point=counts["point"],
+        fidelity=params.fidelity)
 
 
 @dataclass(frozen=True)
@@ -180,7 +189,7 @@ class StaffingRow:
     """Summary of one (scenario, team count): completion working days (mean,
     10th/50th/90th percentiles; unfinished runs count as ``max_days``), the
     expected completion date, P(finished by the deadline), mean officer-days
-    and km."""
+    and km, and the fidelity the runs were simulated at."""
 
     scenario: str
     teams: int
@@ -196,6 +205,7 @@ class StaffingRow:
     officer_days: float
     km: float
     enrolled_pct: float
+    fidelity: str = "full"
 
 
 def _quantile(values: list[int], q: float) -> int:
@@ -233,5 +243,6 @@ def summarise(results: list[RunResult], calendars: dict[tuple[str, int], Calenda
             p90_date=nth(_quantile(days, 0.9)), p_by_deadline=by_deadline,
             officer_days=statistics.fmean(r.officer_days for r in runs),
             km=statistics.fmean(r.distance_m for r in runs) / 1000.0,
-            enrolled_pct=100.0 * sum(r.enrolled for r in runs) / total if total else 100.0))
+            enrolled_pct=100.0 * sum(r.enrolled for r in runs) / total if total else 100.0,
+            fidelity="+".join(sorted({r.fidelity for r in runs}))))
     return rows

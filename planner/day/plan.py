@@ -323,6 +323,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
              seed: int | None = None, matrices_for: MatricesFor | None = None,
              solve_fn: SolveFn | None = None,
              point_next_open: Mapping[str, dt.date] | None = None,
+             relocate: bool = True,
              ) -> tuple[Plan, TravelMatrices, RoutingProblem]:
     """Plan one day for every team, every mode. Returns the plan, the matrices
     (rows: the station, then ``plan_sites(scenario)``) and the problem.
@@ -335,7 +336,9 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     road geometry of the leg that reaches it (``planner.legs.attach_legs``).
     ``point_next_open`` (village id →
     date, from a campaign) names the next day a village's point opens in the
-    reason given to those a full point cannot take.
+    reason given to those a full point cannot take. ``relocate=False`` (a
+    staffing sweep's fidelity) skips the priority repair's relocations
+    (``planner.day.repair.repair_priorities``); the self-check is the same.
     """
 
     params = scenario.parameters
@@ -422,7 +425,8 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
                                        units, day.places)
     solution = drop_half_shuttles(solve_fn(problem, time_limit_s, seed), nodes)
     solution = drop_lone_points(problem, nodes, solution, params.point_min_slot_s)
-    solution = retime_points(problem, nodes, repair_priorities(problem, nodes, solution))
+    solution = retime_points(problem, nodes, repair_priorities(problem, nodes, solution,
+                                                                 relocate))
     plan = build_plan(scenario, kept_home, problem, solution, matrices,
                       day.skipped + unserved, time_limit_s, seed, nodes, units, no_home)
     if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):

@@ -253,8 +253,13 @@ def retime_points(problem: RoutingProblem, nodes: list[Node], solution: Solution
 
 
 def repair_priorities(problem: RoutingProblem, nodes: list[Node],
-                      solution: Solution) -> Solution:
-    """``solution`` with the tier rule made true (see the module docstring)."""
+                      solution: Solution, relocate: bool = True) -> Solution:
+    """``solution`` with the tier rule made true (see the module docstring).
+
+    Without ``relocate`` (a staffing sweep's cheaper fidelity) only
+    ``_place`` runs: the rule the self-check proves still holds (no left-out
+    visit fits a route with its lower tiers removed), but visits that would
+    fit only by moving a stop of the same tier to another team stay out."""
     routes = _Routes(problem, nodes, solution)
     group_of = {n: g for g, _ in problem.groups for n in g}
     limit = 4 * problem.num_nodes + 10
@@ -265,7 +270,8 @@ def repair_priorities(problem: RoutingProblem, nodes: list[Node],
              if nd.kind in ("visit", "point") and n not in served
              and not served & set(group_of.get(n, ()))),
             key=lambda n: (nodes[n].tier, -nodes[n].waiting_days, n))
-        if not any(_place(routes, c) or _relocate(routes, c) for c in candidates):
+        if not any(_place(routes, c) or (relocate and _relocate(routes, c))
+                   for c in candidates):
             break
     return routes.solution(solution) if routes.changed else solution
 

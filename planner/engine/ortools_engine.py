@@ -132,12 +132,14 @@ def _side_constraints(problem: RoutingProblem, manager, routing, time_dim) -> No
 
 
 def search_parameters(time_limit_s: float, seed: int, guard_s: float | None = None,
-                      first: str = "PARALLEL_CHEAPEST_INSERTION"):
+                      first: str = "PARALLEL_CHEAPEST_INSERTION",
+                      solutions: int | None = None):
     """``first`` (default parallel cheapest insertion), then guided local search,
     with a work limit.
 
-    The work limit is ``SOLUTIONS_PER_SECOND * time_limit_s`` solutions; the
-    wall-clock guard is ``guard_s`` seconds (default ``time_limit_s``).
+    The work limit is ``SOLUTIONS_PER_SECOND * time_limit_s`` solutions (at
+    least 10), or ``solutions`` when given (a staffing sweep's cheaper search);
+    the wall-clock guard is ``guard_s`` seconds (default ``time_limit_s``).
     """
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first)
@@ -145,7 +147,8 @@ def search_parameters(time_limit_s: float, seed: int, guard_s: float | None = No
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
     guard_s = time_limit_s if guard_s is None else guard_s
     params.time_limit.FromMilliseconds(max(1, int(guard_s * 1000)))
-    params.solution_limit = max(10, int(time_limit_s * SOLUTIONS_PER_SECOND)) + seed % 7
+    params.solution_limit = max(10, int(time_limit_s * SOLUTIONS_PER_SECOND)) + seed % 7 \
+        if solutions is None else max(1, int(solutions))
     # No LP/MIP scheduling inside the local-search filters: with lunch breaks
     # OR-Tools otherwise solves a CP-SAT model per route per move, ~90 % of a
     # short solve. The constraint propagation (windows, breaks, spans) still
@@ -260,13 +263,15 @@ def solve_seeded(problem: RoutingProblem, time_limit_s: float, seed: int,
 
 def solve_plain(problem: RoutingProblem, time_limit_s: float, seed: int,
                 guard_s: float | None = None,
-                first: str = "PARALLEL_CHEAPEST_INSERTION") -> Solution:
+                first: str = "PARALLEL_CHEAPEST_INSERTION",
+                solutions: int | None = None) -> Solution:
     """``first`` (default parallel cheapest insertion) + guided local search, no seed.
 
-    Work limit from ``time_limit_s``, wall-clock guard ``guard_s`` (default the same).
+    Work limit from ``time_limit_s`` (or ``solutions``, see
+    ``search_parameters``), wall-clock guard ``guard_s`` (default ``time_limit_s``).
     """
     manager, routing, time_dim = _routing_model(problem)
-    params = search_parameters(time_limit_s, seed, guard_s, first)
+    params = search_parameters(time_limit_s, seed, guard_s, first, solutions)
     assignment = routing.SolveWithParameters(params)
     if assignment is None:
         # Every visit is optional unless its prize is -1; no assignment means
