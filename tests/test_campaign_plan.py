@@ -241,3 +241,51 @@ def test_households_sharing_a_place_are_entered_once_in_the_bound(demo) -> None:
         replace(scenario, households=(twin,)))[0]], calendar, scenario.date)
     assert two.service_s == one.service_s + home_service_s(scenario, parts(twin).home)
     assert two.work_s >= one.work_s
+
+
+def test_the_bound_is_kept_per_inputs_and_only_for_them(demo) -> None:
+    """``lower_bound`` keeps its answer in the workspace (a sweep runs the same
+    campaign many times): equal inputs, also through a copy made with
+    ``replace``, give the kept bound; other teams or fewer households give
+    their own, equal to a fresh computation."""
+    from planner.campaign.plan import _lower_bound, lower_bound
+    from planner.campaign.staffing import staffing_teams
+
+    scenario, ws = demo
+    calendar = Calendar.of(scenario)
+    pending = initial_pending(scenario)
+    first = lower_bound(ws, pending, calendar, scenario.date)
+    copy = replace(ws, scenario=replace(scenario))
+    assert lower_bound(copy, list(pending), Calendar.of(scenario), scenario.date) is first
+    more = replace(scenario, teams=staffing_teams(scenario, len(scenario.teams) + 2))
+    wider = replace(ws, scenario=more)
+    bound = lower_bound(wider, initial_pending(more), Calendar.of(more), more.date)
+    assert bound is not first and bound.work_days < first.work_days
+    assert bound == _lower_bound(wider, initial_pending(more), Calendar.of(more), more.date, 0)
+    fewer = lower_bound(ws, pending[:10], calendar, scenario.date)
+    assert fewer == _lower_bound(ws, pending[:10], calendar, scenario.date, 0)
+    assert fewer.households == 10
+
+
+def test_sweep_fidelity_serves_every_mode_and_says_so(demo) -> None:
+    """A run at the sweep fidelity (cheaper day search, no relocations in the
+    priority repair) still finishes the demo with home visits, shuttles and
+    points, every day passing the self-check; its result, summary row and
+    CSVs name the fidelity; an unknown fidelity is refused by name."""
+    from planner.campaign.chart import runs_csv, staffing_csv
+
+    scenario, ws = demo
+    params = StaffingParams(runs=1, time_limit_s=0.1, wet_day_p=0.3, seed=3, fidelity="sweep")
+    three = simulate(ws, 3, 0, params)
+    assert three.fidelity == "sweep" and three.completion is not None
+    assert three.home > 0 and three.shuttle > 0 and three.point > 400
+    total = sum(len(h.residents) for h in scenario.households)
+    assert three.enrolled + three.different_approach + three.cannot_serve == total
+    rows = summarise([three], {(scenario.name, 3): Calendar.of(scenario)},
+                     dt.date(2026, 12, 11), params.max_days)
+    assert rows[0].fidelity == "sweep"
+    assert staffing_csv(rows).splitlines()[0].endswith(",fidelity")
+    assert staffing_csv(rows).splitlines()[1].endswith(",sweep")
+    assert runs_csv([three]).splitlines()[1].endswith(",sweep")
+    with pytest.raises(ValueError, match="fidelity 'quick'"):
+        simulate(ws, 1, 0, replace(params, fidelity="quick"))

@@ -5,8 +5,10 @@ time."""
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from planner.day.timing import TimedStop, schedule
+from planner.day.timing import TimedStop, _cannot_fit, _legs, _search, leg_s, schedule, stop_legs
 from planner.problem import BreakSpec, VehicleSpec
 
 H = 3600
@@ -97,3 +99,63 @@ def test_shift_end_is_a_hard_limit() -> None:
     stops = [TimedStop(1, 2 * H, ((15 * H, 16 * H),))]
     assert schedule(stops, _travel(2), _vehicle(end=17 * H)) is None
     assert schedule(stops, _travel(2), _vehicle(end=17 * H + 600)) is not None
+
+
+_window = st.tuples(st.integers(5 * H, 18 * H), st.integers(0, 4 * H))
+
+
+@st.composite
+def _routes(draw):
+    """A random route: up to 8 stops (windows, services, places with set-up),
+    a random travel matrix, a vehicle with or without lunch."""
+    n = draw(st.integers(0, 8))
+    sites = n + 1
+    travel = np.array(draw(st.lists(st.integers(0, 2 * H), min_size=sites * sites,
+                                    max_size=sites * sites)), dtype=np.int64)
+    travel = travel.reshape(sites, sites)
+    np.fill_diagonal(travel, 0)
+    stops = []
+    for k in range(1, sites):
+        windows = sorted(draw(st.lists(_window, max_size=2)))
+        starts, last = [], -1
+        for lo, width in windows:
+            if lo > last + 1:
+                starts.append((lo, lo + width))
+                last = lo + width
+        place = draw(st.sampled_from([-1, -1, 0, 1]))
+        stops.append(TimedStop(k, draw(st.integers(0, 3 * H)), tuple(starts), place,
+                               draw(st.integers(0, H)) if place >= 0 else 0))
+    start = draw(st.integers(5 * H, 9 * H))
+    vehicle = _vehicle(start=start, end=start + draw(st.integers(4 * H, 12 * H)),
+                       max_h=draw(st.floats(3.0, 11.0)), lunch=draw(st.booleans()))
+    return stops, travel, vehicle
+
+
+@settings(max_examples=400, deadline=None)
+@given(_routes())
+def test_quick_bounds_never_refuse_a_route_the_search_can_time(route) -> None:
+    """``schedule`` first tries two cheap bounds (``_cannot_fit``); they may only
+    refuse routes the full search would refuse too, so adding them changes no
+    answer."""
+    stops, travel, vehicle = route
+    legs = _legs(stops, travel)
+    found = _search(stops, legs, vehicle)
+    if found is not None:
+        assert not _cannot_fit(stops, legs, vehicle)
+    assert schedule(stops, travel, vehicle) == found
+
+
+@settings(max_examples=200, deadline=None)
+@given(_routes())
+def test_leg_matrix_adds_legs_as_leg_s_does(route) -> None:
+    """``stop_legs`` (the matrix the repair sums routes with) gives every leg,
+    from the station, between stops and back, as ``leg_s`` computes it."""
+    stops, travel, _vehicle_ = route
+    place = [-1] + [s.place for s in stops]
+    setup = [0] + [s.setup_s for s in stops]
+    legs = stop_legs(travel, place, setup)
+    path = [None, *stops, None]
+    for a, b in zip(path, path[1:], strict=False):
+        i = 0 if a is None else a.site
+        j = 0 if b is None else b.site
+        assert legs[i, j] == leg_s(travel, a, b)

@@ -18,7 +18,16 @@ from planner.campaign.staffing import RunResult, StaffingParams, StaffingRow
 
 CSV_COLUMNS = ("scenario", "teams", "runs", "finished", "mean_working_days", "p10_days",
                "p50_days", "p90_days", "expected_completion", "p90_completion",
-               "p_by_deadline", "officer_days", "km", "enrolled_pct", "visits_per_enrolment")
+               "p_by_deadline", "officer_days", "km", "enrolled_pct", "visits_per_enrolment",
+               "fidelity")
+
+
+#: What a fidelity means, for the staffing page (``planner.campaign.plan.FIDELITIES``).
+_FIDELITY_NOTE = {
+    "full": " (each day planned as plan.py campaign plans it)",
+    "sweep": " (a cheaper day search: see docs/benchmarks.md, \"Staffing fidelity\", "
+             "for what it changes in completion days)",
+}
 
 
 def _date(d: dt.date | None) -> str:
@@ -34,7 +43,7 @@ def staffing_csv(rows: list[StaffingRow]) -> str:
                     r.p50_days, r.p90_days, _date(r.expected_date), _date(r.p90_date),
                     "" if r.p_by_deadline is None else f"{r.p_by_deadline:.3f}",
                     f"{r.officer_days:.1f}", f"{r.km:.1f}", f"{r.enrolled_pct:.1f}",
-                    f"{r.visits_per_enrolment:.2f}"])
+                    f"{r.visits_per_enrolment:.2f}", r.fidelity])
     return buf.getvalue()
 
 
@@ -44,11 +53,11 @@ def runs_csv(results: list[RunResult]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(("scenario", "teams", "run", "completion", "working_days", "officer_days",
                 "distance_m", "visits", "enrolled", "different_approach", "cannot_serve",
-                "wet_days", "enrolled_home", "enrolled_shuttle", "enrolled_point"))
+                "wet_days", "enrolled_home", "enrolled_shuttle", "enrolled_point", "fidelity"))
     for r in sorted(results, key=lambda r: (r.scenario, r.teams, r.run)):
         w.writerow([r.scenario, r.teams, r.run, _date(r.completion), r.working_days,
                     r.officer_days, r.distance_m, r.visits, r.enrolled, r.different_approach,
-                    r.cannot_serve, r.wet_days, r.home, r.shuttle, r.point])
+                    r.cannot_serve, r.wet_days, r.home, r.shuttle, r.point, r.fidelity])
     return buf.getvalue()
 
 
@@ -141,7 +150,8 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px;te
 <p>Deadline: {_date(deadline) or "none"}. {params.runs} Monte Carlo runs per team count;
 every resident counted (home visits, shuttles, collection points);
 service-time spread (CV) {params.service_cv:.2f}; {not_home_text(params)};
-wet days {100 * params.wet_day_p:.0f} %; solver {params.time_limit_s:g} s per day.</p>
+wet days {100 * params.wet_day_p:.0f} %; solver {params.time_limit_s:g} s per day;
+fidelity {html.escape(params.fidelity)}{_FIDELITY_NOTE.get(params.fidelity, "")}.</p>
 <img alt="completion by team count" src="data:image/png;base64,{base64.b64encode(png).decode()}">
 <table><tr><th>scenario</th><th>teams</th><th>finished</th><th>mean days</th>
 <th>p10–p90 days</th><th>expected</th><th>p90 date</th><th>P(by deadline)</th>

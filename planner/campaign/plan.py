@@ -177,12 +177,19 @@ class Workspace:
     ``matrices[season]`` holds ``TravelMatrices`` for the seasons computed
     (dry always, wet when asked). Picklable (no graph inside), so it can be
     shipped to Dask workers.
+
+    ``memo`` keeps results that depend only on what their key names (the
+    lower bound per scenario, pending visits, calendar, start and notice
+    days): a staffing sweep runs the same campaign many times.
+    ``dataclasses.replace`` shares it with the copy, so keys must name all
+    their inputs.
     """
 
     scenario: Scenario
     row_of: dict[tuple[float, float], int]
     matrices: dict[str, TravelMatrices]
     approach_s: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def matrices_for(self, coords: list[tuple[float, float]], season: str) -> TravelMatrices:
         """The ``planner.day.plan.MatricesFor`` of the day planner: a slice."""
@@ -406,13 +413,22 @@ def plan_one_day(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
                  offered: list[Household], season: str, time_limit_s: float, seed: int,
                  solver: Solver | None = None, start: dt.date | None = None,
                  service_scale: float = 1.0, pending_before: int = 0,
-                 presence=None) -> DayPlan:
+                 relocate: bool = True, presence=None) -> DayPlan:
     """Plan ``day`` for ``teams`` through ``plan_day`` over the ``offered``
-    households (each with the residents offered that day); ``presence`` (a
-    ``planner.presence.PresenceModel``) steers visits to the likely hours."""
+    households (each with the residents offered that day); ``relocate`` as
+    ``plan_day``'s; ``presence`` (a ``planner.presence.PresenceModel``) steers
+    visits to the likely hours."""
     day_sc = day_scenario(ws, day, teams, offered, season, start or day, service_scale)
-    plan, _, _ = plan_day(day_sc, time_limit_s=time_limit_s, seed=seed,
-                          matrices_for=ws.matrices_for, solve_fn=solver, presence=presence)
+    # the default speed table, as plan_day would read it each day (for its
+    # default season): read once per workspace
+    from planner.speeds import load_speed_table
+
+    table = ws.memo.get("default_speed_table")
+    if table is None:
+        table = ws.memo["default_speed_table"] = load_speed_table()
+    plan, _, _ = plan_day(day_sc, table=table, time_limit_s=time_limit_s, seed=seed,
+                          matrices_for=ws.matrices_for, solve_fn=solver, relocate=relocate,
+                          presence=presence)
     served = served_residents(plan, day_sc)
     return DayPlan(date=day, season=season, plan=plan, scenario=day_sc, served=served,
                    pending_before=pending_before)
@@ -435,6 +451,32 @@ def fast_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solu
         return solve_plain(problem, time_limit_s, seed, GUARD_FACTOR * time_limit_s,
                            EXTRAS_SEARCHES[0])
     return solve_hybrid(problem, time_limit_s=time_limit_s, seed=seed)
+
+
+#: How faithfully a simulated campaign plans its days (``CampaignOptions.fidelity``,
+#: ``planner.campaign.staffing.StaffingParams.fidelity``). ``"full"``: as
+#: ``plan.py campaign`` (``fast_solver``, the whole priority repair).
+#: ``"sweep"``: ``sweep_solver`` (first solution and a short local search of
+#: ``SWEEP_SOLUTIONS`` solutions, wall-clock guard the time limit itself) and
+#: the priority repair without relocations. Both keep every mode (home
+#: visits, shuttles, collection points), the priority tiers, windows, shifts,
+#: lunch, sunset and the self-check of every day; what the cheaper search
+#: costs in completion days is measured in docs/benchmarks.md ("Staffing
+#: fidelity").
+FIDELITIES = ("full", "sweep")
+
+#: Solutions the sweep fidelity's search examines per day (first solution included).
+SWEEP_SOLUTIONS = 3
+
+
+def sweep_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solution:
+    """The sweep fidelity's engine: one OR-Tools search in this process, local
+    cheapest insertion then guided local search, stopped after
+    ``SWEEP_SOLUTIONS`` solutions or ``time_limit_s`` of wall time."""
+    from planner.engine import EXTRAS_SEARCHES, solve_plain
+
+    return solve_plain(problem, time_limit_s, seed, time_limit_s, EXTRAS_SEARCHES[0],
+                       SWEEP_SOLUTIONS)
 
 
 # --- the day assignment ----------------------------------------------------------
@@ -781,8 +823,19 @@ def lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
     route the teams can run (a splitting team runs two); ``service_s`` and
     ``travel_s`` are those of the larger. Each is the best over
     ``BOUND_LAMBDAS`` of ``_inflated_work`` (both arc directions) and
-    ``_assigned_work``.
+    ``_assigned_work``. Kept in ``ws.memo``: the same inputs give the same bound.
     """
+    dry = ws.matrices["dry"]
+    key = ("lower_bound", id(dry), ws.scenario, tuple(pending), calendar, start, notice_days)
+    found = ws.memo.get(key)
+    if found is None or found[0] is not dry:   # (the matrices kept: ids are not reused)
+        found = ws.memo[key] = (dry, _lower_bound(ws, pending, calendar, start, notice_days))
+    return found[1]
+
+
+def _lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
+                 start: dt.date, notice_days: int) -> LowerBound:
+    """``lower_bound``, computed."""
     sc = ws.scenario
     p = sc.parameters
     room = point_room(sc)
@@ -1089,6 +1142,10 @@ class CampaignOptions:
     on_day: Callable[[DayPlan], None] | None = None
     service_scale: Callable[[int], float] | None = None
     absent: Callable[[DayPlan], dict[str, dt.date | None]] | None = None
+    #: ``"full"``: every day planned as ``plan.py campaign`` plans it;
+    #: ``"sweep"``: the priority repair without relocations (``plan_day``'s
+    #: ``relocate=False``). Pair it with ``sweep_solver`` (see ``FIDELITIES``).
+    fidelity: str = "full"
     #: a ``planner.presence.PresenceModel`` for ``plan_day`` (None: everyone
     #: assumed at home within their windows)
     presence: object | None = None
@@ -1112,6 +1169,9 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
     keep their date, even within the notice period.
     """
     options = options or CampaignOptions()
+    if options.fidelity not in FIDELITIES:
+        raise ValueError(f"fidelity {options.fidelity!r}: use one of {', '.join(FIDELITIES)}")
+    relocate = options.fidelity == "full"
     sc = ws.scenario
     settings = sc.campaign
     if notice_days is None:
@@ -1149,12 +1209,13 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
         scale = options.service_scale(n) if options.service_scale else 1.0
         result = plan_one_day(ws, day, teams, offered, season_of(day), options.time_limit_s,
                               options.seed + n, options.solver, start, scale, len(remaining),
-                              options.presence)
+                              relocate, options.presence)
         if not result.served and not any(r.stops[1:-1] for r in result.plan.routes):
             # the search found no routes in its time (a busy machine): once more, longer
             result = plan_one_day(ws, day, teams, offered, season_of(day),
                                   RETRY_FACTOR * options.time_limit_s, options.seed + n,
-                                  options.solver, start, scale, len(remaining), options.presence)
+                                  options.solver, start, scale, len(remaining),
+                              relocate, options.presence)
         assigner.learn(result)
         if busy_share(result, teams, sc) < REOFFER_BELOW and \
                 sum(len(p.household.residents) for p in today) \
@@ -1164,7 +1225,8 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
             if len(more) > len(offered):
                 again = plan_one_day(ws, day, teams, more, season_of(day),
                                      options.time_limit_s, options.seed + n, options.solver,
-                                     start, scale, len(remaining), options.presence)
+                                     start, scale, len(remaining),
+                              relocate, options.presence)
                 # kept when it serves more, and no fewer narrow-window residents
                 if len(again.served) > len(result.served) \
                         and narrow_served(again) >= narrow_served(result):
@@ -1183,7 +1245,8 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
                     again = plan_one_day(ws, day, teams, everything, season_of(day),
                                          RETRY_FACTOR * options.time_limit_s,
                                          options.seed + n + 1000 * attempt, options.solver,
-                                         start, scale, len(remaining), options.presence)
+                                         start, scale, len(remaining),
+                              relocate, options.presence)
                     if len(again.served) > len(result.served):
                         offered, result = everything, again
                         assigner.learn(result)

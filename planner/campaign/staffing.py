@@ -57,6 +57,7 @@ from planner.campaign.plan import (
     initial_pending,
     plan_campaign,
     resident_ids,
+    sweep_solver,
 )
 from planner.domain import CampaignSettings, Scenario, Team
 
@@ -75,6 +76,10 @@ class StaffingParams:
     time_limit_s: float = 0.1
     max_days: int = 120
     seed: int = 1
+    #: ``"full"`` or ``"sweep"`` (``planner.campaign.plan.FIDELITIES``: a cheaper
+    #: day search for province sweeps; its cost in completion days is in
+    #: docs/benchmarks.md). Every result says which was used.
+    fidelity: str = "full"
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ class RunResult:
     home: int = 0
     shuttle: int = 0
     point: int = 0
+    fidelity: str = "full"
 
 
 def staffing_teams(scenario: Scenario, count: int) -> tuple[Team, ...]:
@@ -203,7 +209,9 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
         return back
 
     options = CampaignOptions(
-        time_limit_s=params.time_limit_s, seed=params.seed, solver=fast_solver,
+        time_limit_s=params.time_limit_s, seed=params.seed,
+        solver=sweep_solver if params.fidelity == "sweep" else fast_solver,
+        fidelity=params.fidelity,
         max_days=params.max_days, season_of=season_of, absent=absent,
         service_scale=lambda n: service_factor(params.service_cv, params.seed, run, "svc", n),
         presence=model)
@@ -224,7 +232,8 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
         different_approach=counts["other"],
         cannot_serve=sum(len(resident_ids(u)) for u in result.cannot_serve + result.not_planned),
         wet_days=sum(1 for d in result.days if d.season == "wet"),
-        home=counts["home"], shuttle=counts["shuttle"], point=counts["point"])
+        home=counts["home"], shuttle=counts["shuttle"], point=counts["point"],
+        fidelity=params.fidelity)
 
 
 @dataclass(frozen=True)
@@ -232,8 +241,8 @@ class StaffingRow:
     """Summary of one (scenario, team count): completion working days (mean,
     10th/50th/90th percentiles; unfinished runs count as ``max_days``), the
     expected completion date, P(finished by the deadline), mean officer-days
-    and km, and visits per enrolment (residents served over residents
-    enrolled, every run together)."""
+    and km, visits per enrolment (residents served over residents enrolled,
+    every run together), and the fidelity the runs were simulated at."""
 
     scenario: str
     teams: int
@@ -250,6 +259,7 @@ class StaffingRow:
     km: float
     enrolled_pct: float
     visits_per_enrolment: float = 0.0
+    fidelity: str = "full"
 
 
 def _quantile(values: list[int], q: float) -> int:
@@ -289,5 +299,6 @@ def summarise(results: list[RunResult], calendars: dict[tuple[str, int], Calenda
             km=statistics.fmean(r.distance_m for r in runs) / 1000.0,
             enrolled_pct=100.0 * sum(r.enrolled for r in runs) / total if total else 100.0,
             visits_per_enrolment=(sum(r.visits for r in runs) / sum(r.enrolled for r in runs)
-                                  if sum(r.enrolled for r in runs) else 0.0)))
+                                  if sum(r.enrolled for r in runs) else 0.0),
+            fidelity="+".join(sorted({r.fidelity for r in runs}))))
     return rows

@@ -325,6 +325,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
              seed: int | None = None, matrices_for: MatricesFor | None = None,
              solve_fn: SolveFn | None = None,
              point_next_open: Mapping[str, dt.date] | None = None,
+             relocate: bool = True,
              presence=None,
              ) -> tuple[Plan, TravelMatrices, RoutingProblem]:
     """Plan one day for every team, every mode. Returns the plan, the matrices
@@ -338,7 +339,9 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     road geometry of the leg that reaches it (``planner.legs.attach_legs``).
     ``point_next_open`` (village id →
     date, from a campaign) names the next day a village's point opens in the
-    reason given to those a full point cannot take.
+    reason given to those a full point cannot take. ``relocate=False`` (a
+    staffing sweep's fidelity) skips the priority repair's relocations
+    (``planner.day.repair.repair_priorities``); the self-check is the same.
 
     ``presence`` (a ``planner.presence.PresenceModel``) steers home visits
     to the hours their households are likely at home and weighs them by that
@@ -433,10 +436,10 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
                                        units, day.places, weights)
     solution = drop_half_shuttles(solve_fn(problem, time_limit_s, seed), nodes)
     solution = drop_lone_points(problem, nodes, solution, params.point_min_slot_s)
-    solution = repair_priorities(problem, nodes, solution)
+    solution = repair_priorities(problem, nodes, solution, relocate)
     if offered is not kept_home:  # then any hour of their windows, where a route has room
         problem, nodes = _full_hours(problem, nodes, kept_home)
-        solution = repair_priorities(problem, nodes, solution)
+        solution = repair_priorities(problem, nodes, solution, relocate)
     solution = retime_points(problem, nodes, solution)
     plan = build_plan(scenario, kept_home, problem, solution, matrices,
                       day.skipped + unserved, time_limit_s, seed, nodes, units, no_home)

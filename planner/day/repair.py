@@ -36,8 +36,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from planner.day.problem import Node, without_nodes
-from planner.day.timing import Schedule, TimedStop, leg_s, schedule
+from planner.day.timing import Schedule, TimedStop, may_fit, schedule, stop_legs
 from planner.problem import RouteSolution, RoutingProblem, Solution
 
 SHUTTLE_KINDS = ("pickup_home", "dropoff_office", "pickup_office", "dropoff_home")
@@ -67,24 +69,45 @@ class _Routes:
         self.failed: set[tuple[int, int, tuple[int, ...]]] = set()
         #: (node, every route) for which no relocation was found
         self.failed_relocation: set[tuple] = set()
+        self._stops: dict[int, TimedStop] = {}
+        #: (vehicle, sequence) → its schedule (or None): a route is timed once
+        self._timed: dict[tuple[int, tuple[int, ...]], Schedule | None] = {}
+        self._legs = stop_legs(problem.travel_s, problem.cluster, problem.entry_s)
+        self._leg_rows: list[list[int]] = self._legs.tolist()
+        self._service: list[int] = [int(s) for s in problem.service_s]
+        #: (vehicle, sequence, block) → ``insert``'s answer
+        self._inserted: dict[tuple, list[int] | None] = {}
 
     def stop(self, n: int) -> TimedStop:
+        found = self._stops.get(n)
+        if found is not None:
+            return found
         p = self.problem
         starts = ((self.pinned[n], self.pinned[n]),) if n in self.pinned else p.windows[n]
         place = p.cluster[n] if p.cluster else -1
         setup = p.entry_s[n] if p.entry_s else 0
-        return TimedStop(n, int(p.service_s[n]), tuple(starts), int(place), int(setup))
+        found = TimedStop(n, int(p.service_s[n]), tuple(starts), int(place), int(setup))
+        self._stops[n] = found
+        return found
+
+    def legs(self, seq: list[int]) -> int:
+        """Legs of the route station → ``seq`` → station (s, set-ups included),
+        as ``planner.day.timing.leg_s`` adds them."""
+        path = np.array([0, *seq, 0], dtype=np.intp)
+        return int(self._legs[path[:-1], path[1:]].sum())
 
     def timing(self, v: int, seq: list[int]) -> Schedule | None:
-        return schedule([self.stop(n) for n in seq], self.problem.travel_s,
-                        self.problem.vehicles[v])
+        key = (v, tuple(seq))
+        if key in self._timed:
+            return self._timed[key]
+        timed = schedule([self.stop(n) for n in seq], self.problem.travel_s,
+                         self.problem.vehicles[v])
+        self._timed[key] = timed
+        return timed
 
     def cost(self, seq: list[int], timed: Schedule) -> int:
         """The engine's cost of a route: legs plus span (s)."""
-        stops = [self.stop(n) for n in seq]
-        legs = sum(leg_s(self.problem.travel_s, a, b)
-                   for a, b in zip([None, *stops], [*stops, None], strict=True))
-        return legs + self.problem.span_cost_per_s * (timed.return_s - timed.depart_s)
+        return self.legs(seq) + self.problem.span_cost_per_s * (timed.return_s - timed.depart_s)
 
     def blocks(self, v: int) -> list[_Block]:
         out: list[_Block] = []
@@ -109,23 +132,41 @@ class _Routes:
 
     def insert(self, v: int, seq: list[int], block: tuple[int, ...]) -> list[int] | None:
         """``seq`` with ``block`` at its cheapest feasible position between
-        blocks (None: nowhere)."""
-        bounds = [0]
+        blocks (None: nowhere).
+
+        A position whose legs and services alone cannot fit the vehicle's day
+        (``planner.day.timing.may_fit``, which ``schedule`` would check first
+        too) is not timed; answers are kept per (vehicle, sequence, block)."""
+        key = (v, tuple(seq), block)
+        if key in self._inserted:
+            found = self._inserted[key]
+            return list(found) if found is not None else None
         p = self.problem
-        for k in range(1, len(seq) + 1):
-            inside = (k < len(seq) and p.cluster and p.cluster[seq[k]] >= 0
-                      and p.cluster[seq[k]] == p.cluster[seq[k - 1]])
-            if not inside:
-                bounds.append(k)
+        legs, service = self._leg_rows, self._service
+        vehicle = p.vehicles[v]
+        path = [0, *seq, 0]
+        base = sum(legs[a][b] for a, b in zip(path, path[1:], strict=False))
+        inner = sum(legs[a][b] for a, b in zip(block, block[1:], strict=False))
+        work = base + inner + sum(service[n] for n in seq) + sum(service[n] for n in block)
+        head, tail = block[0], block[-1]
         best: tuple[int, list[int]] | None = None
-        for k in bounds:
+        for k in range(len(seq) + 1):
+            if 0 < k < len(seq) and p.cluster and p.cluster[seq[k]] >= 0 \
+                    and p.cluster[seq[k]] == p.cluster[seq[k - 1]]:
+                continue  # inside a collection point's block
+            before, after = path[k], path[k + 1]
+            delta = legs[before][head] + legs[tail][after] - legs[before][after]
+            if not may_fit(work + delta, vehicle):
+                continue
             trial = seq[:k] + list(block) + seq[k:]
             timed = self.timing(v, trial)
             if timed is not None:
-                cost = self.cost(trial, timed)
+                cost = base + inner + delta \
+                    + p.span_cost_per_s * (timed.return_s - timed.depart_s)
                 if best is None or cost < best[0]:
                     best = (cost, trial)
-        return best[1] if best else None
+        self._inserted[key] = best[1] if best else None
+        return list(best[1]) if best else None
 
     def served(self) -> set[int]:
         return {n for seq in self.seq.values() for n in seq}
@@ -159,10 +200,7 @@ class _Routes:
         total = 0
         for r in routes:
             if r.nodes:
-                stops = [self.stop(n) for n in r.nodes]
-                total += sum(leg_s(p.travel_s, a, b)
-                             for a, b in zip([None, *stops], [*stops, None], strict=True))
-                total += p.span_cost_per_s * (r.end_s - r.start_s)
+                total += self.legs(list(r.nodes)) + p.span_cost_per_s * (r.end_s - r.start_s)
         grouped = {n for g, _ in p.groups for n in g}
         total += sum(int(p.prize[n]) for n in range(1, p.num_nodes)
                      if n not in served and n not in grouped and p.prize[n] > 0)
@@ -215,8 +253,13 @@ def retime_points(problem: RoutingProblem, nodes: list[Node], solution: Solution
 
 
 def repair_priorities(problem: RoutingProblem, nodes: list[Node],
-                      solution: Solution) -> Solution:
-    """``solution`` with the tier rule made true (see the module docstring)."""
+                      solution: Solution, relocate: bool = True) -> Solution:
+    """``solution`` with the tier rule made true (see the module docstring).
+
+    Without ``relocate`` (a staffing sweep's cheaper fidelity) only
+    ``_place`` runs: the rule the self-check proves still holds (no left-out
+    visit fits a route with its lower tiers removed), but visits that would
+    fit only by moving a stop of the same tier to another team stay out."""
     routes = _Routes(problem, nodes, solution)
     group_of = {n: g for g, _ in problem.groups for n in g}
     limit = 4 * problem.num_nodes + 10
@@ -227,7 +270,8 @@ def repair_priorities(problem: RoutingProblem, nodes: list[Node],
              if nd.kind in ("visit", "point") and n not in served
              and not served & set(group_of.get(n, ()))),
             key=lambda n: (nodes[n].tier, -nodes[n].waiting_days, n))
-        if not any(_place(routes, c) or _relocate(routes, c) for c in candidates):
+        if not any(_place(routes, c) or (relocate and _relocate(routes, c))
+                   for c in candidates):
             break
     return routes.solution(solution) if routes.changed else solution
 

@@ -88,26 +88,34 @@ def _first_start(ready: int, starts: tuple[tuple[int, int], ...]) -> tuple[int, 
 _State = tuple[int, tuple[int, ...], tuple[int, ...], tuple[int, int] | None]
 
 
-def _forward(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: VehicleSpec,
+def _legs(stops: Sequence[TimedStop], travel_s: np.ndarray) -> list[int]:
+    """``leg_s`` into each stop, then back to the station (one more entry)."""
+    path: list[TimedStop | None] = [None, *stops, None]
+    return [leg_s(travel_s, a, b) for a, b in zip(path, path[1:], strict=False)]
+
+
+def _forward(stops: Sequence[TimedStop], legs: Sequence[int], vehicle: VehicleSpec,
              depart_s: int) -> tuple[int, _State] | None:
     """The earliest return when leaving at ``depart_s``: ``(return, state)``."""
     lunch = vehicle.breaks[0] if vehicle.breaks else None
     no_break: _State | None = (depart_s, (), (), None)
     lunched: _State | None = None
-    prev: TimedStop | None = None
-    for gap, stop in enumerate([*stops, None]):
-        leg = leg_s(travel_s, prev, stop)
+    last = len(stops)
+    for gap, leg in enumerate(legs):
         options: list[tuple[int, _State]] = []   # ready times after the leg, lunch taken
         if lunched is not None:
             options.append((lunched[0] + leg, lunched))
         if lunch is not None and no_break is not None:
             free = no_break[0]
-            for begin, ready in ((max(free, lunch.earliest_s), None),
-                                 (max(free + leg, lunch.earliest_s), 0)):
-                if begin <= lunch.latest_s:
-                    done = begin + lunch.duration_s + (leg if ready is None else 0)
-                    options.append((done, (free, no_break[1], no_break[2], (begin, gap))))
-        if stop is None:
+            begin = max(free, lunch.earliest_s)   # lunch before the leg
+            if begin <= lunch.latest_s:
+                options.append((begin + lunch.duration_s + leg,
+                                (free, no_break[1], no_break[2], (begin, gap))))
+            begin = max(free + leg, lunch.earliest_s)   # lunch after it
+            if begin <= lunch.latest_s:
+                options.append((begin + lunch.duration_s,
+                                (free, no_break[1], no_break[2], (begin, gap))))
+        if gap == last:
             ends = []
             if no_break is not None:
                 end = no_break[0] + leg
@@ -118,6 +126,7 @@ def _forward(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: VehicleS
                 ends.append(min(options, key=lambda o: o[0]))
             ends = [e for e in ends if e[0] <= vehicle.latest_end_s]
             return min(ends, key=lambda e: e[0]) if ends else None
+        stop = stops[gap]
         next_plain = None
         if no_break is not None:
             first = _first_start(no_break[0] + leg, stop.starts)
@@ -125,51 +134,49 @@ def _forward(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: VehicleS
                 next_plain = (first[0] + stop.service_s, no_break[1] + (first[0],),
                               no_break[2] + (first[1],), None)
         next_lunched = None
-        for ready, state in sorted(options, key=lambda o: o[0]):
+        if options:
+            # the earliest ready time: a later one cannot start sooner, and
+            # when it finds no start, none does (``_first_start`` is monotone)
+            ready, state = min(options, key=lambda o: o[0])
             first = _first_start(ready, stop.starts)
             if first is not None:
                 next_lunched = (first[0] + stop.service_s, state[1] + (first[0],),
                                 state[2] + (first[1],), state[3])
-                break
         no_break, lunched = next_plain, next_lunched
         if no_break is None and lunched is None:
             return None
-        prev = stop
     return None  # pragma: no cover - the loop returns at the station
 
 
-def _latest_departure(stops: Sequence[TimedStop], travel_s: np.ndarray,
+def _latest_departure(stops: Sequence[TimedStop], legs: Sequence[int],
                       vehicle: VehicleSpec, end_s: int, state: _State) -> int:
     """The latest departure that still returns by ``end_s`` with the same
     windows and the lunch in the same gap."""
     lunch = vehicle.breaks[0] if vehicle.breaks else None
     gap = state[3][1] if state[3] is not None else -1
     latest = end_s
-    nxt: TimedStop | None = None
     for k in range(len(stops), -1, -1):
-        here = stops[k - 1] if k > 0 else None
-        leg = leg_s(travel_s, here, nxt)
+        leg = legs[k]
         if gap == k and lunch is not None:
             free = min(lunch.latest_s, latest - lunch.duration_s - leg)
         else:
             free = latest - leg
-        if here is None:
+        if k == 0:
             return free
-        latest = min(state[2][k - 1], free - here.service_s)
-        nxt = here
+        latest = min(state[2][k - 1], free - stops[k - 1].service_s)
     return latest  # pragma: no cover
 
 
-def _attempt(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: VehicleSpec,
+def _attempt(stops: Sequence[TimedStop], legs: Sequence[int], vehicle: VehicleSpec,
              earliest_s: int) -> Schedule | None:
     """The earliest schedule leaving no earlier than ``earliest_s``, the
     departure then delayed as far as the return allows."""
-    first = _forward(stops, travel_s, vehicle, earliest_s)
+    first = _forward(stops, legs, vehicle, earliest_s)
     if first is None:
         return None
     end, state = first
-    depart = max(earliest_s, _latest_departure(stops, travel_s, vehicle, end, state))
-    again = _forward(stops, travel_s, vehicle, depart) if depart > earliest_s else first
+    depart = max(earliest_s, _latest_departure(stops, legs, vehicle, end, state))
+    again = _forward(stops, legs, vehicle, depart) if depart > earliest_s else first
     if again is None:  # pragma: no cover - a later start on the same path fits
         again, depart = first, earliest_s
     end, state = again
@@ -178,6 +185,58 @@ def _attempt(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: VehicleS
     lunch = vehicle.breaks[0] if vehicle.breaks else None
     breaks = ((state[3][0], lunch.duration_s),) if state[3] is not None and lunch else ()
     return Schedule(depart, state[1], end, breaks)
+
+
+def stop_legs(travel_s: np.ndarray, place: Sequence[int] = (),
+              setup_s: Sequence[int] = ()) -> np.ndarray:
+    """``legs[a, b]`` = ``leg_s`` between sites a and b (int64): travel, plus b's
+    set-up unless a and b share a place; ``legs[0, b]`` from the station (the
+    set-up always), ``legs[a, 0]`` back to it (travel only). ``place`` and
+    ``setup_s`` are per site (empty: no places)."""
+    legs = np.asarray(travel_s, dtype=np.int64).copy()
+    if len(place):
+        where = np.asarray(place, dtype=np.int64)
+        setup = np.asarray(setup_s, dtype=np.int64)
+        outside = (where[:, None] != where[None, :]) | (where[None, :] < 0)
+        legs += np.where(outside, setup[None, :], 0)
+        legs[0, :] = np.asarray(travel_s, dtype=np.int64)[0, :] + setup
+    legs[:, 0] = np.asarray(travel_s, dtype=np.int64)[:, 0]
+    return legs
+
+
+def may_fit(work_s: int, vehicle: VehicleSpec) -> bool:
+    """False when no schedule can exist for a route of ``work_s`` seconds of
+    legs and services (``stop_legs`` along it plus every service), whatever
+    its order and windows: a necessary condition of ``schedule``, cheap enough
+    to try first. Waiting only adds time, so the route must fit, from the
+    shift's start, with lunch (return by ``latest_end_s``, leave to return
+    with the lunch at most ``max_duration_s``) or without it (back by the end
+    of the lunch window, or leaving after the earliest lunch)."""
+    start, end, most = vehicle.earliest_start_s, vehicle.latest_end_s, vehicle.max_duration_s
+    lunch = vehicle.breaks[0] if vehicle.breaks else None
+    if lunch is None:
+        return start + work_s <= end and work_s <= most
+    d = lunch.duration_s
+    with_lunch = start + work_s + d <= end and work_s + d <= most
+    early = start + work_s <= min(lunch.latest_s, end) and work_s <= most
+    late = max(start, lunch.earliest_s + d) + work_s <= end and work_s <= most
+    return with_lunch or early or late
+
+
+def _cannot_fit(stops: Sequence[TimedStop], legs: Sequence[int], vehicle: VehicleSpec) -> bool:
+    """True when ``schedule`` must find nothing, by two bounds that hold for
+    every schedule it could find (it only ever adds time to them): leaving at
+    the shift's start with no lunch, each service starts no earlier than this
+    pass says, and the route returns no earlier (so a window missed or a late
+    return rules it out); and ``may_fit`` of its legs and services."""
+    time = vehicle.earliest_start_s
+    for stop, leg in zip(stops, legs, strict=False):
+        first = _first_start(time + leg, stop.starts)
+        if first is None:
+            return True
+        time = first[0] + stop.service_s
+    work = sum(legs) + sum(stop.service_s for stop in stops)
+    return time + legs[-1] > vehicle.latest_end_s or not may_fit(work, vehicle)
 
 
 def schedule(stops: Sequence[TimedStop], travel_s: np.ndarray,
@@ -189,9 +248,19 @@ def schedule(stops: Sequence[TimedStop], travel_s: np.ndarray,
     it) the end of the earliest lunch, so that a route may also start after
     lunch and need none; the earlier return wins, then the later departure.
     """
+    legs = _legs(stops, travel_s)
+    if _cannot_fit(stops, legs, vehicle):
+        return None
+    return _search(stops, legs, vehicle)
+
+
+def _search(stops: Sequence[TimedStop], legs: Sequence[int],
+            vehicle: VehicleSpec) -> Schedule | None:
+    """``schedule`` without the quick bounds of ``_cannot_fit``, on the
+    route's ``_legs``."""
     starts = [vehicle.earliest_start_s]
     lunch = vehicle.breaks[0] if vehicle.breaks else None
     if lunch is not None and lunch.earliest_s + lunch.duration_s > vehicle.earliest_start_s:
         starts.append(lunch.earliest_s + lunch.duration_s)
-    found = [s for s in (_attempt(stops, travel_s, vehicle, t) for t in starts) if s is not None]
+    found = [s for s in (_attempt(stops, legs, vehicle, t) for t in starts) if s is not None]
     return min(found, key=lambda s: (s.return_s, -s.depart_s)) if found else None

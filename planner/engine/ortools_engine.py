@@ -45,17 +45,10 @@ def _routing_model(problem: RoutingProblem, soft_mandatory: bool = False):
 
     travel = problem.legs_s
     service = problem.service_s.astype(np.int64)
-    transit = (travel + service[:, None]).tolist()
-    travel_list = travel.tolist()
-
-    def time_cb(i: int, j: int) -> int:
-        return transit[manager.IndexToNode(i)][manager.IndexToNode(j)]
-
-    def cost_cb(i: int, j: int) -> int:
-        return travel_list[manager.IndexToNode(i)][manager.IndexToNode(j)]
-
-    time_idx = routing.RegisterTransitCallback(time_cb)
-    cost_idx = routing.RegisterTransitCallback(cost_cb)
+    # Node-indexed matrices held on the C++ side: the search never calls back
+    # into Python for a transit (a Python callback was most of a short solve).
+    time_idx = routing.RegisterTransitMatrix((travel + service[:, None]).tolist())
+    cost_idx = routing.RegisterTransitMatrix(travel.tolist())
     routing.SetArcCostEvaluatorOfAllVehicles(cost_idx)
     routing.AddDimension(time_idx, HORIZON_S, HORIZON_S, False, "time")
     time_dim = routing.GetDimensionOrDie("time")
@@ -116,7 +109,7 @@ def _side_constraints(problem: RoutingProblem, manager, routing, time_dim) -> No
     solver = routing.solver()
     if problem.demand:
         demand = [int(q) for q in problem.demand]
-        load = routing.RegisterUnaryTransitCallback(lambda i: demand[manager.IndexToNode(i)])
+        load = routing.RegisterUnaryTransitVector(demand)
         routing.AddDimensionWithVehicleCapacity(
             load, 0, [int(v.capacity) for v in problem.vehicles], True, "seats")
     index = manager.NodeToIndex
@@ -139,12 +132,14 @@ def _side_constraints(problem: RoutingProblem, manager, routing, time_dim) -> No
 
 
 def search_parameters(time_limit_s: float, seed: int, guard_s: float | None = None,
-                      first: str = "PARALLEL_CHEAPEST_INSERTION"):
+                      first: str = "PARALLEL_CHEAPEST_INSERTION",
+                      solutions: int | None = None):
     """``first`` (default parallel cheapest insertion), then guided local search,
     with a work limit.
 
-    The work limit is ``SOLUTIONS_PER_SECOND * time_limit_s`` solutions; the
-    wall-clock guard is ``guard_s`` seconds (default ``time_limit_s``).
+    The work limit is ``SOLUTIONS_PER_SECOND * time_limit_s`` solutions (at
+    least 10), or ``solutions`` when given (a staffing sweep's cheaper search);
+    the wall-clock guard is ``guard_s`` seconds (default ``time_limit_s``).
     """
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first)
@@ -152,7 +147,15 @@ def search_parameters(time_limit_s: float, seed: int, guard_s: float | None = No
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
     guard_s = time_limit_s if guard_s is None else guard_s
     params.time_limit.FromMilliseconds(max(1, int(guard_s * 1000)))
-    params.solution_limit = max(10, int(time_limit_s * SOLUTIONS_PER_SECOND)) + seed % 7
+    params.solution_limit = max(10, int(time_limit_s * SOLUTIONS_PER_SECOND)) + seed % 7 \
+        if solutions is None else max(1, int(solutions))
+    # No LP/MIP scheduling inside the local-search filters: with lunch breaks
+    # OR-Tools otherwise solves a CP-SAT model per route per move, ~90 % of a
+    # short solve. The constraint propagation (windows, breaks, spans) still
+    # makes every answer feasible. On the 86 days of three simulated campaigns
+    # (benchmarks/sim_speed.py's commune) the routes and objectives stayed the
+    # same, 9x faster; only where the slack of a route sits could move.
+    params.disable_scheduling_beware_this_may_degrade_performance = True
     return params
 
 
@@ -260,13 +263,15 @@ def solve_seeded(problem: RoutingProblem, time_limit_s: float, seed: int,
 
 def solve_plain(problem: RoutingProblem, time_limit_s: float, seed: int,
                 guard_s: float | None = None,
-                first: str = "PARALLEL_CHEAPEST_INSERTION") -> Solution:
+                first: str = "PARALLEL_CHEAPEST_INSERTION",
+                solutions: int | None = None) -> Solution:
     """``first`` (default parallel cheapest insertion) + guided local search, no seed.
 
-    Work limit from ``time_limit_s``, wall-clock guard ``guard_s`` (default the same).
+    Work limit from ``time_limit_s`` (or ``solutions``, see
+    ``search_parameters``), wall-clock guard ``guard_s`` (default ``time_limit_s``).
     """
     manager, routing, time_dim = _routing_model(problem)
-    params = search_parameters(time_limit_s, seed, guard_s, first)
+    params = search_parameters(time_limit_s, seed, guard_s, first, solutions)
     assignment = routing.SolveWithParameters(params)
     if assignment is None:
         # Every visit is optional unless its prize is -1; no assignment means
