@@ -456,3 +456,98 @@ def run_staffing(scenarios: list[Path], counts: list[int], params, out_dir: Path
                write_atomic(out_dir / "staffing.html",
                             staffing_html(rows, png, params, deadline, fictional))]
     return StaffingRun(rows, results, written, fictional, deadline, warnings)
+
+
+@dataclass
+class ProvinceStaffingRun:
+    """What ``run_province_staffing`` did: the province, one row per commune
+    (``ProvinceRow``), the staffing rows of every commune × team count, every
+    run, the files written."""
+
+    province: object
+    rows: list
+    staffing_rows: list
+    results: list
+    written: list[Path]
+    warnings: list = field(default_factory=list)
+
+
+def _seasons_for(params) -> Callable[[Scenario], tuple[str, ...]]:
+    """The seasons a staffing sweep needs for a scenario: wet too when rain is drawn."""
+    def seasons(scenario: Scenario) -> tuple[str, ...]:
+        return ("dry", "wet") if params.wet_day_p > 0 or scenario.parameters.season == "wet" \
+            else ("dry",)
+    return seasons
+
+
+def province_deadlines(province, deadline: dt.date | None) -> dict[str, dt.date | None]:
+    """Each commune's deadline: ``deadline`` (--deadline), else the province's
+    ``deadline:``, else the commune's ``campaign.deadline``."""
+    return {c.id: deadline or province.deadline
+            or (c.scenario.campaign.deadline if c.scenario.campaign else None)
+            for c in province.communes}
+
+
+def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
+                          deadline: dt.date | None = None, start: dt.date | None = None,
+                          scheduler: str | None = None, workers: int | None = None,
+                          started: Callable[[int, object], None] | None = None,
+                          progress: Callable[[int], None] | None = None,
+                          on_stage: Callable[[str], None] | None = None,
+                          window: int | None = None) -> ProvinceStaffingRun:
+    """Staffing sweep of a province (``planner.campaign.province``): every
+    commune × team count × run is a Dask task; the communes' workspaces are
+    built district by district (one road graph in memory at a time) and
+    streamed to the cluster (``stream_tasks``). Writes ``province.csv`` (one row
+    per commune: teams needed for P(done by the deadline) ≥ 90 %),
+    ``province.png``, ``staffing.csv`` and ``runs.csv`` (every commune) in
+    ``out_dir``, only once every run is back. ``started(total, province)`` is
+    told the number of simulations before they start, ``progress(done)`` as
+    they finish, ``on_stage(name)`` each stage (scenarios, graphs, matrices,
+    sweep, summary)."""
+    from dataclasses import replace
+
+    from planner.campaign.chart import province_csv, province_png, runs_csv, staffing_csv
+    from planner.campaign.province import load_province, province_rows, province_workspaces
+    from planner.campaign.staffing import staffing_teams, summarise
+    from planner.campaign.sweep import dask_client, stream_tasks, sweep_tasks
+    from planner.planfile import write_atomic
+
+    if on_stage:
+        on_stage("scenarios")
+    province = load_province(path)
+    deadlines = province_deadlines(province, deadline)
+    missing = [c for c in province.communes if deadlines[c.id] is None]
+    if missing:
+        raise InputError([Problem(str(c.path), f"commune {c.id}, campaign.deadline",
+                                  "no deadline: the teams needed are those finishing by it",
+                                  "give --deadline, a deadline: in province.yaml, or the "
+                                  "commune's campaign.deadline") for c in missing])
+    calendars: dict[tuple[str, int], Calendar] = {}
+
+    def jobs():
+        for _d, c, ws in province_workspaces(province, _seasons_for(params), on_stage):
+            ws = replace(ws, scenario=replace(ws.scenario, name=c.id))
+            for k in counts:
+                calendars[(c.id, k)] = Calendar.of(ws.scenario,
+                                                   staffing_teams(ws.scenario, k))
+            yield c.id, ws, sweep_tasks(counts, params, start, c.id)
+            del ws
+
+    with dask_client(scheduler, workers) as client:
+        if started is not None:
+            started(len(province.communes) * len(counts) * params.runs, province)
+        out = stream_tasks(client, jobs(), progress, window, on_stage)
+    if on_stage:
+        on_stage("summary")
+    results = [r for c in province.communes for r in out[c.id]]
+    by_commune = {c.id: summarise(out[c.id], calendars, deadlines[c.id], params.max_days)
+                  for c in province.communes}
+    rows = province_rows(province, by_commune, deadlines)
+    staffing_rows = [r for c in province.communes for r in by_commune[c.id]]
+    written = [write_atomic(out_dir / "province.csv", province_csv(rows)),
+               write_atomic(out_dir / "province.png", province_png(rows, province.fictional)),
+               write_atomic(out_dir / "staffing.csv", staffing_csv(staffing_rows)),
+               write_atomic(out_dir / "runs.csv", runs_csv(results))]
+    return ProvinceStaffingRun(province, rows, staffing_rows, results, written,
+                               list(province.warnings))
