@@ -198,3 +198,34 @@ def test_province_sweep_survives_a_killed_worker(generated: Path, tmp_path: Path
     assert len(cluster["province.csv"]) == 1 + 3
     assert len(cluster["runs.csv"]) == 1 + 3 * 2 * 2
     assert (out_cluster / "province.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_province_campaign_plans_every_commune(generated: Path, tmp_path: Path) -> None:
+    """`plan.py campaign PROVINCE`: one Dask task per commune; each commune's
+    campaign (campaign.json, day plans, campaign.db) in OUT/<id>/ and one
+    province.csv row per commune that agrees with it."""
+    from planner.campaign import state
+    from planner.cli import cli
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["campaign", str(generated), "--out", str(out),
+                                      "--workers", "1", "--time-limit", "0.1", "--lang", "en",
+                                      "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "Total: 3 communes, 30 households" in result.output
+    rows = list(csv.DictReader((out / "province.csv").open(encoding="utf-8")))
+    assert [r["commune"] for r in rows] == ["D01-C01", "D01-C02", "D02-C01"]
+    for r in rows:
+        data = json.loads((out / r["commune"] / "campaign.json").read_text(encoding="utf-8"))
+        assert r["completion"] == data["forecast_completion"]
+        s = data["summary"]
+        assert int(r["unserved"]) == s["cannot_serve"] + s["not_planned"]
+        assert int(r["planned"]) == s["planned"]
+        assert int(r["planned"]) + int(r["unserved"]) == int(r["residents"])
+        assert int(r["officer_days"]) == 3 * 2 * int(r["working_days_used"])
+        assert list((out / r["commune"] / "days").glob("*/plan.json"))
+        conn = state.open_campaign(out / r["commune"])
+        try:
+            assert state.meta(conn)["scenario"].endswith(f"{r['commune']}/scenario.yaml")
+        finally:
+            conn.close()

@@ -137,18 +137,9 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
     if deadline is not None and deadline < start:
         raise InputError(Problem("--deadline", "", f"the deadline {deadline} is before the "
                                  f"start {start}", "give a later deadline or an earlier --start"))
-    db_path = out_dir / state.DB_NAME
-    if db_path.exists():
-        conn = state.connect(db_path)
-        try:
-            n = state.outcome_count(conn)
-        finally:
-            conn.close()
-        if n:
-            raise InputError(Problem(str(db_path), "", f"this campaign already holds {n} "
-                                     "recorded outcomes",
-                                     "re-plan it with `python plan.py tomorrow "
-                                     f"{out_dir}`, or write the new campaign to another folder"))
+    held = _held_outcomes(out_dir)
+    if held:
+        raise InputError(held)
     progress(N_("Reading the road network…"))
     G = load_graph(scenario.roads)
     progress(N_("Computing travel times between {n} places…"),
@@ -160,15 +151,43 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
                               on_day=_day_reporter(progress, calendar, start, deadline,
                                                    time_limit_s))
     result = plan_campaign(ws, initial_pending(scenario), start, deadline, calendar, options)
+    written = store_campaign(out_dir, result, scenario, start, deadline, warn)
+    return CampaignRun(scenario, result, written, warnings)
+
+
+def _held_outcomes(out_dir: Path) -> Problem | None:
+    """The problem when ``out_dir`` holds a campaign with recorded outcomes
+    (a new plan must not replace it)."""
+    db_path = out_dir / state.DB_NAME
+    if not db_path.exists():
+        return None
+    conn = state.connect(db_path)
+    try:
+        n = state.outcome_count(conn)
+    finally:
+        conn.close()
+    if not n:
+        return None
+    return Problem(str(db_path), "", f"this campaign already holds {n} recorded outcomes",
+                   f"re-plan it with `python plan.py tomorrow {out_dir}`, or write the new "
+                   "campaign to another folder")
+
+
+def store_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario, start: dt.date,
+                   deadline: dt.date | None,
+                   warn: Callable[[str], None] | None = None) -> list[Path]:
+    """Write a planned campaign in ``out_dir``: ``campaign.json``, each day's
+    ``plan.json`` and a new ``campaign.db`` (its state, for record/tomorrow)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = write_campaign(out_dir, result, scenario, warn=warn)
+    db_path = out_dir / state.DB_NAME
     _remove_db(db_path)
     conn = state.create(db_path, scenario, start, deadline)
     with state.transaction(conn):
         state.record_plan(conn, "campaign", start, _visits(result))
     conn.close()
     written.append(db_path)
-    return CampaignRun(scenario, result, written, warnings)
+    return written
 
 
 def record_outcomes(folder: Path, sheet: Path) -> ImportReport:
@@ -551,3 +570,77 @@ def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
                write_atomic(out_dir / "runs.csv", runs_csv(results))]
     return ProvinceStaffingRun(province, rows, staffing_rows, results, written,
                                list(province.warnings))
+
+
+@dataclass
+class ProvinceCampaignRun:
+    """What ``run_province_campaign`` did: the province, one row per commune,
+    each commune's ``CampaignResult`` (by id), the files written."""
+
+    province: object
+    rows: list
+    results: dict
+    written: list[Path]
+    warnings: list = field(default_factory=list)
+
+
+def _campaign_seasons(scenario: Scenario) -> tuple[str, ...]:
+    """A campaign's seasons (as ``build_workspace`` picks them): the scenario's,
+    and wet when its calendar has wet days."""
+    seasons = (scenario.parameters.season,)
+    if scenario.campaign and scenario.campaign.wet_days:
+        seasons += ("wet",)
+    return seasons
+
+
+def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = None,
+                          deadline: dt.date | None = None, time_limit_s: float = 1.0,
+                          seed: int | None = None, scheduler: str | None = None,
+                          workers: int | None = None,
+                          started: Callable[[int, object], None] | None = None,
+                          progress: Callable[[int], None] | None = None,
+                          warn: Callable[[str], None] | None = None) -> ProvinceCampaignRun:
+    """Plan every commune's campaign of a province, one Dask task per commune
+    (workspaces built district by district and streamed as in
+    ``run_province_staffing``). Once every commune is back, writes each one's
+    campaign in ``out_dir/<commune id>/`` (as ``plan.py campaign``:
+    campaign.json, days/DATE/plan.json, campaign.db) and ``out_dir/province.csv``
+    (one row per commune). Refuses, before planning anything, to replace a
+    commune campaign that already holds recorded outcomes."""
+    from planner.campaign.province import load_province, province_workspaces
+    from planner.campaign.report import campaign_row, province_campaign_csv
+    from planner.campaign.sweep import campaign_tasks, dask_client, stream_tasks
+    from planner.planfile import write_atomic
+
+    province = load_province(path)
+    deadlines = province_deadlines(province, deadline)
+    held = [p for p in (_held_outcomes(out_dir / c.id) for c in province.communes) if p]
+    starts = {}
+    for c in province.communes:
+        starts[c.id] = start or _settings(c.scenario).start or c.scenario.date
+        if deadlines[c.id] is not None and deadlines[c.id] < starts[c.id]:
+            held.append(Problem(str(c.path), f"commune {c.id}", f"the deadline "
+                                f"{deadlines[c.id]} is before the start {starts[c.id]}",
+                                "give a later deadline or an earlier --start"))
+    if held:
+        raise InputError(held)
+
+    def jobs():
+        for _d, c, ws in province_workspaces(province, _campaign_seasons):
+            s = c.scenario.parameters.seed if seed is None else seed
+            yield c.id, ws, campaign_tasks(starts[c.id], deadlines[c.id], time_limit_s, s)
+            del ws
+
+    with dask_client(scheduler, workers) as client:
+        if started is not None:
+            started(len(province.communes), province)
+        out = stream_tasks(client, jobs(), progress)
+    results = {c.id: out[c.id][0] for c in province.communes}
+    rows, written = [], []
+    for d in province.districts:
+        for c in d.communes:
+            rows.append(campaign_row(d.id, c.id, c.scenario, results[c.id]))
+            written += store_campaign(out_dir / c.id, results[c.id], c.scenario, starts[c.id],
+                                      deadlines[c.id], warn)
+    written.append(write_atomic(out_dir / "province.csv", province_campaign_csv(rows)))
+    return ProvinceCampaignRun(province, rows, results, written, list(province.warnings))

@@ -157,6 +157,24 @@ def sweep_tasks(team_counts: list[int], params: StaffingParams, start: dt.date |
             for k in sorted(team_counts) for run in range(params.runs)]
 
 
+def _campaign_task(ws: Workspace, start: dt.date, deadline: dt.date | None,
+                   time_limit_s: float, seed: int):
+    """Plan one commune's whole campaign (``plan_campaign`` with the in-process
+    ``fast_solver``: a Dask worker may not start processes of its own)."""
+    from planner.campaign.calendar import Calendar
+    from planner.campaign.plan import CampaignOptions, fast_solver, initial_pending, plan_campaign
+
+    options = CampaignOptions(time_limit_s=time_limit_s, seed=seed, solver=fast_solver)
+    return plan_campaign(ws, initial_pending(ws.scenario), start, deadline,
+                         Calendar.of(ws.scenario), options)
+
+
+def campaign_tasks(start: dt.date, deadline: dt.date | None, time_limit_s: float,
+                   seed: int) -> list[tuple[Callable, tuple]]:
+    """The one task of a commune's campaign."""
+    return [(_campaign_task, (start, deadline, time_limit_s, seed))]
+
+
 def run_sweep(workspaces: dict[str, Workspace], team_counts: list[int],
               params: StaffingParams, start: dt.date | None = None,
               scheduler: str | None = None, workers: int | None = None,
