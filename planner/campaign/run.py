@@ -522,8 +522,8 @@ def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
     ``province.png``, ``staffing.csv`` and ``runs.csv`` (every commune) in
     ``out_dir``, only once every run is back. ``started(total, province)`` is
     told the number of simulations before they start, ``progress(done)`` as
-    they finish, ``on_stage(name)`` each stage (scenarios, graphs, matrices,
-    sweep, summary)."""
+    they finish, ``on_stage(name)`` each stage as it begins (scenarios, cluster,
+    then graphs, matrices and sweep interleaved as districts stream, summary)."""
     from dataclasses import replace
 
     from planner.campaign.chart import province_csv, province_png, runs_csv, staffing_csv
@@ -553,6 +553,8 @@ def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
             yield c.id, ws, sweep_tasks(counts, params, start, c.id)
             del ws
 
+    if on_stage:
+        on_stage("cluster")
     with dask_client(scheduler, workers) as client:
         if started is not None:
             started(len(province.communes) * len(counts) * params.runs, province)
