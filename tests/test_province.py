@@ -52,6 +52,22 @@ def test_generated_province_loads_by_district(generated: Path) -> None:
     assert not is_province(generated / "D01" / "D01-C01")
 
 
+def test_generated_layout_has_mountain_communes_and_districts() -> None:
+    """The generated province's communes hold 250–350 households and its
+    districts 8–15 communes (one district when there are fewer), summing to
+    the households asked for; the same seed gives the same layout."""
+    from planner.campaign.district import province_layout
+
+    for households in (1000, 5000, 20000, 50000):
+        layout = province_layout(households)
+        sizes = [n for d in layout for n in d]
+        assert sum(sizes) == households
+        assert all(250 <= n <= 350 for n in sizes), (households, min(sizes), max(sizes))
+        assert all(8 <= len(d) <= 15 for d in layout[:-1])
+        assert len(layout) == 1 or 1 <= len(layout[-1]) <= 15
+        assert province_layout(households) == layout
+
+
 def test_plain_folder_groups_communes_by_their_graph(generated: Path, tmp_path: Path) -> None:
     """Without province.yaml, commune folders are grouped by the road graph their
     scenario names."""

@@ -312,25 +312,25 @@ COMMUNE_CELL_KM = 6.0
 """The side of the square of road grid each generated commune of a province gets."""
 
 
-def _apportion(total: int, weights: list[float]) -> list[int]:
-    """``total`` split in proportion to ``weights`` (largest remainders), summing to ``total``."""
-    raw = [total * w / sum(weights) for w in weights]
-    out = [math.floor(x) for x in raw]
-    for k in sorted(range(len(raw)), key=lambda k: out[k] - raw[k])[:total - sum(out)]:
-        out[k] += 1
-    return out
-
-
 def province_layout(households: int, commune_households: int = 300,
                     district_communes: int = 12, seed: int = 21) -> list[list[int]]:
     """Households per commune, grouped by district: about ``commune_households``
-    per commune (±15 %, at least 1), ``district_communes`` communes per district
-    (the last district may hold fewer; one district holds them all when there
-    are fewer). Fixed ``seed``: the same layout every time."""
+    per commune, within ±1/6 of it (250–350 for 300; at least 1),
+    ``district_communes`` communes per district (the last district may hold
+    fewer; one district holds them all when there are fewer). The sizes sum to
+    ``households``. Fixed ``seed``: the same layout every time."""
     rng = random.Random(seed)
     communes = max(1, round(households / commune_households))
-    sizes = _apportion(households, [rng.uniform(0.85, 1.15) for _ in range(communes)])
-    sizes = [max(1, n) for n in sizes]
+    lo = max(1, math.floor(commune_households * 5 / 6))
+    hi = max(lo, math.ceil(commune_households * 7 / 6))
+    mean = households / communes
+    sizes = [min(hi, max(lo, round(mean * rng.uniform(0.85, 1.15)))) for _ in range(communes)]
+    k = 0
+    while sum(sizes) != households:  # move one household at a time, keeping the bounds
+        step = 1 if sum(sizes) < households else -1
+        if lo <= sizes[k % communes] + step <= hi or not lo <= mean <= hi:
+            sizes[k % communes] = max(1, sizes[k % communes] + step)
+        k += 1
     return [sizes[k:k + district_communes] for k in range(0, communes, district_communes)]
 
 
