@@ -14,6 +14,7 @@ import datetime as dt
 import html
 import io
 
+from planner.campaign.province import ProvinceRow
 from planner.campaign.staffing import RunResult, StaffingParams, StaffingRow
 
 CSV_COLUMNS = ("scenario", "teams", "runs", "finished", "mean_working_days", "p10_days",
@@ -158,3 +159,106 @@ fidelity {html.escape(params.fidelity)}{_FIDELITY_NOTE.get(params.fidelity, "")}
 <th>officer-days</th><th>km</th><th>visits per enrolment</th></tr>{cells}</table>
 </body></html>
 """
+
+
+# --- a province: one row per commune ----------------------------------------------
+
+PROVINCE_COLUMNS = ("district", "commune", "households", "residents", "deadline",
+                    "teams_needed", "teams_tried_max", "p_by_deadline", "expected_completion",
+                    "officer_days")
+
+
+def teams_needed_text(row: ProvinceRow) -> str:
+    """``"3"``, or ``">6"`` when no team count tried reaches the target."""
+    return str(row.teams_needed) if row.teams_needed is not None else f">{row.max_teams}"
+
+
+def province_csv(rows: list[ProvinceRow]) -> str:
+    """One row per commune; ``teams_needed`` is ``>N`` when N teams were not
+    enough; P, the expected completion and officer-days are at that team count
+    (at N when not enough)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(PROVINCE_COLUMNS)
+    for r in rows:
+        w.writerow([r.district, r.commune, r.households, r.residents, _date(r.deadline),
+                    teams_needed_text(r), r.max_teams,
+                    "" if r.p_by_deadline is None else f"{r.p_by_deadline:.3f}",
+                    _date(r.expected_date), f"{r.officer_days:.1f}"])
+    return buf.getvalue()
+
+
+def province_totals(rows: list[ProvinceRow]) -> dict[str, float]:
+    """Communes, households, residents, teams needed (communes with enough
+    teams), officer-days at those levels, communes without enough teams."""
+    ok = [r for r in rows if r.teams_needed is not None]
+    return {"communes": len(rows), "households": sum(r.households for r in rows),
+            "residents": sum(r.residents for r in rows),
+            "teams": sum(r.teams_needed or 0 for r in ok),
+            "officer_days": sum(r.officer_days for r in ok), "short": len(rows) - len(ok)}
+
+
+def province_table(rows: list[ProvinceRow], target: float, _=lambda s: s,
+                   ngettext=lambda s, p, n: s if n == 1 else p) -> str:
+    """The province table for the terminal, translated by ``_`` and
+    ``ngettext``: one line per commune, then the totals."""
+    heads = (_("district"), _("commune"), _("households"), _("residents"), _("deadline"),
+             _("teams needed"), _("P(by deadline)"), _("expected"), _("officer-days"))
+    cells = [(r.district, r.commune, str(r.households), str(r.residents), _date(r.deadline),
+              teams_needed_text(r),
+              "n/a" if r.p_by_deadline is None else f"{100 * r.p_by_deadline:.0f} %",
+              _date(r.expected_date), f"{r.officer_days:.0f}") for r in rows]
+    widths = [max(len(h), *(len(c[k]) for c in cells)) if cells else len(h)
+              for k, h in enumerate(heads)]
+
+    def line(values) -> str:
+        return "  ".join(v.ljust(w) if k < 2 else v.rjust(w)
+                         for k, (v, w) in enumerate(zip(values, widths, strict=True)))
+
+    t = province_totals(rows)
+    lines = [_("Teams needed: the fewest teams with P(done by the deadline) ≥ {p:.0f} %")
+             .format(p=100 * target), line(heads)]
+    lines += [line(c) for c in cells]
+    lines.append(_("Total: {communes} communes, {households} households, {residents} "
+                   "residents; {teams} teams, {officer_days:.0f} officer-days").format(**t))
+    if t["short"]:
+        lines.append(ngettext("{n} commune does not reach {p:.0f} %, even with the most teams "
+                              "tried (not in the total)",
+                              "{n} communes do not reach {p:.0f} %, even with the most teams "
+                              "tried (not in the total)", t["short"]).format(n=t["short"],
+                                                                       p=100 * target))
+    return "\n".join(lines)
+
+
+def province_png(rows: list[ProvinceRow], fictional: bool = False) -> bytes:
+    """Teams needed per commune (a bar per commune, coloured by district;
+    hatched at N + 1 when N teams were not enough), with the officer-days."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(rows)
+    fig, ax = plt.subplots(figsize=(9, max(2.5, 0.8 + 0.22 * n)), dpi=110)
+    districts = list(dict.fromkeys(r.district for r in rows))
+    colours = plt.get_cmap("tab10")
+    ys = list(range(n))[::-1]
+    for y, r in zip(ys, rows, strict=True):
+        value = r.teams_needed if r.teams_needed is not None else r.max_teams + 1
+        ax.barh(y, value, color=colours(districts.index(r.district) % 10),
+                hatch="//" if r.teams_needed is None else None, edgecolor="black",
+                linewidth=0.4)
+        ax.text(value + 0.1, y, f"{teams_needed_text(r)} · {r.officer_days:.0f} officer-days",
+                va="center", fontsize=7)
+    ax.set_yticks(ys, [r.commune for r in rows], fontsize=7)
+    ax.set_xlabel("teams needed for P(done by the deadline) ≥ 90 %  (hatched: more than tried)")
+    top = max((r.max_teams + 1 for r in rows), default=1)
+    ax.set_xlim(0, top + 3)
+    title = f"Teams needed per commune ({n} communes, {len(districts)} districts)"
+    ax.set_title(("FICTIONAL DATA · " if fictional else "") + title, fontsize=9)
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()

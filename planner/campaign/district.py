@@ -173,18 +173,13 @@ def households_csv(scenario: Scenario) -> str:
     return buf.getvalue()
 
 
-def write_district(folder: str | Path, **kwargs) -> list[Path]:
-    """Write the district as ``scenario.yaml``, ``households.csv`` and
-    ``district.graphml`` in ``folder`` (for the CLI)."""
-    from planner.planfile import write_atomic
-    from planner.roads.io import save_graph
+def scenario_yaml(scenario: Scenario, roads: str, note: str = NOTE) -> str:
+    """A generated scenario as ``scenario.yaml`` text (its households in
+    ``households.csv`` beside it, its road graph at ``roads``)."""
     from planner.scenario import format_clock
 
-    folder = Path(folder)
-    scenario, G = district(**kwargs)
-    t = scenario.teams[0]
-    lines = [f"# {NOTE}", f"name: {scenario.name}", "fictional: true",
-             f"date: {scenario.date}", "roads: district.graphml",
+    lines = [f"# {note}", f"name: {scenario.name}", "fictional: true",
+             f"date: {scenario.date}", f"roads: {roads}",
              "households: households.csv",
              f"station: {{name: {scenario.station.name}, lon: {scenario.station.lon}, "
              f"lat: {scenario.station.lat}}}", "villages:"]
@@ -193,13 +188,27 @@ def write_district(folder: str | Path, **kwargs) -> list[Path]:
     lines.append("teams:")
     for team in scenario.teams:
         lines.append(f"  - {{id: {team.id}, name: {team.name}, members: [A, B, C], "
-                     f"motorbikes: 2, kits: 1, shift: \"{format_clock(t.shift.start_s)}-"
-                     f"{format_clock(t.shift.end_s)}\", lunch: \"11:00-13:30\", lunch_min: 60, "
-                     f"max_work_h: 9.5}}")
+                     f"motorbikes: 2, kits: 1, shift: \"{format_clock(team.shift.start_s)}-"
+                     f"{format_clock(team.shift.end_s)}\", lunch: \"11:00-13:30\", "
+                     "lunch_min: 60, max_work_h: 9.5}")
     lines += ["campaign:", f"  start: {scenario.date}"]
+    if scenario.campaign and scenario.campaign.deadline:
+        lines.append(f"  deadline: {scenario.campaign.deadline}")
+    return "\n".join(lines) + "\n"
+
+
+def write_district(folder: str | Path, **kwargs) -> list[Path]:
+    """Write the district as ``scenario.yaml``, ``households.csv`` and
+    ``district.graphml`` in ``folder`` (for the CLI)."""
+    from planner.planfile import write_atomic
+    from planner.roads.io import save_graph
+
+    folder = Path(folder)
+    scenario, G = district(**kwargs)
     written = [save_graph(G, folder / "district.graphml"),
                write_atomic(folder / "households.csv", households_csv(scenario)),
-               write_atomic(folder / "scenario.yaml", "\n".join(lines) + "\n")]
+               write_atomic(folder / "scenario.yaml", scenario_yaml(scenario,
+                                                                    "district.graphml"))]
     return written
 
 
@@ -296,3 +305,132 @@ def early_commune(households: int = 150, early_share: float = 0.3, teams: int = 
         parameters=Parameters(time_limit_s=1.0, return_before_sunset=True),
         source="generated", campaign=CampaignSettings(start=start))
     return scenario, G
+
+
+PROVINCE_NOTE = "GENERATED BENCHMARK PROVINCE: fictional districts, communes, people and roads."
+COMMUNE_CELL_KM = 6.0
+"""The side of the square of road grid each generated commune of a province gets."""
+
+
+def province_layout(households: int, commune_households: int = 300,
+                    district_communes: int = 12, seed: int = 21) -> list[list[int]]:
+    """Households per commune, grouped by district: about ``commune_households``
+    per commune, within ±1/6 of it (250–350 for 300; at least 1),
+    ``district_communes`` communes per district (the last district may hold
+    fewer; one district holds them all when there are fewer). The sizes sum to
+    ``households``. Fixed ``seed``: the same layout every time."""
+    rng = random.Random(seed)
+    communes = max(1, round(households / commune_households))
+    lo = max(1, math.floor(commune_households * 5 / 6))
+    hi = max(lo, math.ceil(commune_households * 7 / 6))
+    mean = households / communes
+    sizes = [min(hi, max(lo, round(mean * rng.uniform(0.85, 1.15)))) for _ in range(communes)]
+    k = 0
+    while sum(sizes) != households:  # move one household at a time, keeping the bounds
+        step = 1 if sum(sizes) < households else -1
+        if lo <= sizes[k % communes] + step <= hi or not lo <= mean <= hi:
+            sizes[k % communes] = max(1, sizes[k % communes] + step)
+        k += 1
+    return [sizes[k:k + district_communes] for k in range(0, communes, district_communes)]
+
+
+def province_districts(households: int = 5000, commune_households: int = 300,
+                       district_communes: int = 12, teams: int = 2,
+                       home_share: float = 0.7, seed: int = 21,
+                       start: dt.date = dt.date(2027, 3, 1), weeks: int = 8,
+                       cell_km: float = COMMUNE_CELL_KM):
+    """A GENERATED province, one district at a time: yields ``(district id,
+    road graph, [(commune id, Scenario), …])``. Every district has its own
+    generated road grid (``build_graph``: a square of ``cell_km`` km of grid per
+    commune); each commune a police station at the centre of its square, four
+    villages around it and its households around the villages (as
+    ``district()``: ``home_share`` of them with home-visit residents, the others
+    for the village's collection point), ``teams`` commune teams of 3 officers,
+    and a campaign from ``start`` with a deadline ``weeks`` weeks later (the
+    Friday before). Ids: district ``D01``, commune ``D01-C01``, household
+    ``D01-C01-0001``, resident ``D01C01R0001``. Everything is fictional and
+    says so (``fictional: true``, the names, the graph's ``note``)."""
+    layout = province_layout(households, commune_households, district_communes, seed)
+    deadline = start + dt.timedelta(weeks=weeks) - dt.timedelta(days=3)  # a Friday for a Monday
+    conditions = ("bedridden", "disabled", "elderly", "postpartum")
+    weights = (0.2, 0.2, 0.5, 0.1)
+    windows = ((), (), (), (Window(7 * 3600, 11 * 3600),), (Window(13 * 3600 + 1800, 17 * 3600),))
+    for d, sizes in enumerate(layout):
+        did = f"D{d + 1:02d}"
+        side = math.ceil(math.sqrt(len(sizes)))
+        size_km = side * cell_km
+        G = build_graph(size_km=size_km, seed=seed * 100 + d)
+        G.graph.update(name=f"generated district {did}", note=PROVINCE_NOTE)
+        rng = random.Random(f"{seed}-{did}")
+        communes = []
+        for c, n in enumerate(sizes):
+            cid = f"{did}-C{c + 1:02d}"
+            cx = -size_km / 2 + (c % side + 0.5) * cell_km
+            cy = -size_km / 2 + (c // side + 0.5) * cell_km
+            spread = cell_km / 3
+            villages, centres = [], []
+            for v in range(4):
+                vx = cx + rng.uniform(-spread, spread)
+                vy = cy + rng.uniform(-spread, spread)
+                vid = f"V{v + 1}"
+                villages.append(Village(vid, f"Bản {cid}-{vid} (generated)", *_lonlat(vx, vy)))
+                centres.append((vid, vx, vy))
+            hh, resident_no = [], 0
+            for k in range(n):
+                vid, vx, vy = centres[k % len(centres)]
+                x = max(-size_km / 2, min(size_km / 2, vx + rng.gauss(0, spread / 3.3)))
+                y = max(-size_km / 2, min(size_km / 2, vy + rng.gauss(0, spread / 3.3)))
+                residents = []
+                home = rng.random() < home_share
+                for _ in range((1 if rng.random() < 0.85 else 2) if home else 1):
+                    resident_no += 1
+                    rid = f"{cid.replace('-', '')}R{resident_no:04d}"
+                    if home:
+                        residents.append(Resident(rid, f"Generated {rid}",
+                                                  rng.choices(conditions, weights)[0],
+                                                  rng.choice(windows), "home",
+                                                  rng.choice((0, 0, 7, 30))))
+                    else:
+                        residents.append(Resident(rid, f"Generated {rid}", "able", (), "point"))
+                hh.append(Household(f"{cid}-{k + 1:04d}", vid, *_lonlat(x, y), tuple(residents)))
+            team_list = tuple(
+                Team(id=f"T{t + 1}", name=f"Generated team {t + 1}", members=("A", "B", "C"),
+                     motorbikes=2, kits=1, shift=Window(7 * 3600, 17 * 3600),
+                     lunch=Window(11 * 3600, 13 * 3600 + 1800), lunch_s=3600,
+                     max_work_s=9 * 3600 + 1800)
+                for t in range(teams))
+            communes.append((cid, Scenario(
+                name=f"Xã {cid} (generated, {n} households)", fictional=True, date=start,
+                station=Station(f"Commune police {cid} (generated)", *_lonlat(cx, cy)),
+                villages=tuple(villages), households=tuple(hh), teams=team_list,
+                roads="generated", parameters=Parameters(time_limit_s=1.0,
+                                                         return_before_sunset=True),
+                source="generated", campaign=CampaignSettings(start=start, deadline=deadline))))
+        yield did, G, communes
+
+
+def write_province(folder: str | Path, **kwargs) -> list[Path]:
+    """Write a GENERATED province (``province_districts(**kwargs)``) in
+    ``folder``: ``province.yaml`` (see docs/province.md), and per district
+    ``DNN/roads.graphml`` and a folder ``DNN/DNN-CMM/`` per commune with its
+    ``scenario.yaml`` (naming ``../roads.graphml``) and ``households.csv``.
+    One district's graph is in memory at a time."""
+    from planner.planfile import write_atomic
+    from planner.roads.io import save_graph
+
+    folder = Path(folder)
+    written: list[Path] = []
+    lines = [f"# {PROVINCE_NOTE}", "name: Generated province", "fictional: true", "districts:"]
+    for did, G, communes in province_districts(**kwargs):
+        written.append(save_graph(G, folder / did / "roads.graphml"))
+        del G
+        lines += [f"  - id: {did}", f"    name: Huyện {did} (generated)",
+                  f"    roads: {did}/roads.graphml", "    communes:"]
+        for cid, sc in communes:
+            sub = folder / did / cid
+            written.append(write_atomic(sub / "households.csv", households_csv(sc)))
+            written.append(write_atomic(sub / "scenario.yaml",
+                                        scenario_yaml(sc, "../roads.graphml", PROVINCE_NOTE)))
+            lines.append(f"      - {{id: {cid}, scenario: {did}/{cid}/scenario.yaml}}")
+    written.append(write_atomic(folder / "province.yaml", "\n".join(lines) + "\n"))
+    return written

@@ -31,7 +31,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -477,4 +477,105 @@ def tomorrow_text(run, lang: str = "vi") -> str:
                         what="; ".join(a["vi" if lang == "vi" else "en"] for a in proposed)))
     lines.append("")
     lines.append(calendar_text(run.result, run.scenario, lang))
+    return "\n".join(lines)
+
+
+# --- a province: one row per commune ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    """One commune of a province campaign: working days used (the calendar's
+    working days from the start to the last resident served) against the lower
+    bound, officer-days (officers of every team on duty each working day up to
+    the completion), residents planned,
+    unserved (cannot be served, or not planned within the days), and planned
+    after the deadline."""
+
+    district: str
+    commune: str
+    households: int
+    residents: int
+    start: dt.date
+    deadline: dt.date | None
+    completion: dt.date | None
+    days_used: int
+    bound_days: int
+    officer_days: int
+    planned: int
+    unserved: int
+    late: int
+
+
+def campaign_row(district: str, commune: str, scenario: Scenario,
+                 result: CampaignResult) -> CampaignRow:
+    """The province summary of one commune's planned campaign."""
+    calendar = Calendar.of(scenario)
+    done = result.completion
+    days = list(calendar.working_days(result.start, done)) if done else []
+    members = {t.id: len(t.members) for t in scenario.teams}
+    return CampaignRow(
+        district=district, commune=commune, households=len(scenario.households),
+        residents=sum(len(h.residents) for h in scenario.households), start=result.start,
+        deadline=result.deadline, completion=done, days_used=len(days),
+        bound_days=result.bound.days,
+        officer_days=sum(members.get(t.id, 0) for d in days for t in calendar.teams_on(d)),
+        planned=len(result.assignment),
+        unserved=sum(len(resident_ids(u)) for u in result.cannot_serve + result.not_planned),
+        late=len(result.late))
+
+
+PROVINCE_CAMPAIGN_COLUMNS = ("district", "commune", "households", "residents", "start",
+                             "deadline", "completion", "working_days_used", "lower_bound_days",
+                             "officer_days", "planned", "unserved", "after_deadline")
+
+
+def province_campaign_csv(rows: list[CampaignRow]) -> str:
+    """``province.csv`` of a province campaign: one row per commune (see ``CampaignRow``)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(PROVINCE_CAMPAIGN_COLUMNS)
+    for r in rows:
+        w.writerow([r.district, r.commune, r.households, r.residents, r.start.isoformat(),
+                    r.deadline.isoformat() if r.deadline else "",
+                    r.completion.isoformat() if r.completion else "", r.days_used,
+                    r.bound_days, r.officer_days, r.planned, r.unserved, r.late])
+    return buf.getvalue()
+
+
+def province_campaign_text(rows: list[CampaignRow], lang: str = "vi") -> str:
+    """The province summary for the terminal in ``lang``: one line per commune, the totals."""
+    from planner.render.i18n import ngettext_for
+
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
+    heads = (_("district"), _("commune"), _("households"), _("residents"), _("deadline"),
+             _("completion"), _("days used"), _("lower bound"), _("officer-days"),
+             _("unserved"), _("after the deadline"))
+    cells = [(r.district, r.commune, str(r.households), str(r.residents),
+              r.deadline.isoformat() if r.deadline else "",
+              r.completion.isoformat() if r.completion else "", str(r.days_used),
+              str(r.bound_days), str(r.officer_days), str(r.unserved), str(r.late))
+             for r in rows]
+    widths = [max(len(h), *(len(c[k]) for c in cells)) if cells else len(h)
+              for k, h in enumerate(heads)]
+
+    def line(values) -> str:
+        return "  ".join(v.ljust(w) if k < 2 else v.rjust(w)
+                         for k, (v, w) in enumerate(zip(values, widths, strict=True)))
+
+    lines = [line(heads)] + [line(c) for c in cells]
+    lines.append(ngettext("Total: {n} commune, {households} households, {residents} residents; "
+                          "{officer_days} officer-days, {unserved} unserved, {late} after the "
+                          "deadline",
+                          "Total: {n} communes, {households} households, {residents} "
+                          "residents; {officer_days} officer-days, {unserved} unserved, {late} "
+                          "after the deadline", len(rows)).format(
+        n=len(rows), households=sum(r.households for r in rows),
+        residents=sum(r.residents for r in rows),
+        officer_days=sum(r.officer_days for r in rows),
+        unserved=sum(r.unserved for r in rows), late=sum(r.late for r in rows)))
     return "\n".join(lines)

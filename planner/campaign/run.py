@@ -169,18 +169,9 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
     if deadline is not None and deadline < start:
         raise InputError(Problem("--deadline", "", f"the deadline {deadline} is before the "
                                  f"start {start}", "give a later deadline or an earlier --start"))
-    db_path = out_dir / state.DB_NAME
-    if db_path.exists():
-        conn = state.connect(db_path)
-        try:
-            n = state.outcome_count(conn)
-        finally:
-            conn.close()
-        if n:
-            raise InputError(Problem(str(db_path), "", f"this campaign already holds {n} "
-                                     "recorded outcomes",
-                                     "re-plan it with `python plan.py tomorrow "
-                                     f"{out_dir}`, or write the new campaign to another folder"))
+    held = _held_outcomes(out_dir)
+    if held:
+        raise InputError(held)
     progress(N_("Reading the road network…"))
     G = load_graph(scenario.roads)
     progress(N_("Computing travel times between {n} places…"),
@@ -193,15 +184,43 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
                                                    time_limit_s),
                               presence=presence_model(scenario, []))
     result = plan_campaign(ws, initial_pending(scenario), start, deadline, calendar, options)
+    written = store_campaign(out_dir, result, scenario, start, deadline, warn)
+    return CampaignRun(scenario, result, written, warnings)
+
+
+def _held_outcomes(out_dir: Path) -> Problem | None:
+    """The problem when ``out_dir`` holds a campaign with recorded outcomes
+    (a new plan must not replace it)."""
+    db_path = out_dir / state.DB_NAME
+    if not db_path.exists():
+        return None
+    conn = state.connect(db_path)
+    try:
+        n = state.outcome_count(conn)
+    finally:
+        conn.close()
+    if not n:
+        return None
+    return Problem(str(db_path), "", f"this campaign already holds {n} recorded outcomes",
+                   f"re-plan it with `python plan.py tomorrow {out_dir}`, or write the new "
+                   "campaign to another folder")
+
+
+def store_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario, start: dt.date,
+                   deadline: dt.date | None,
+                   warn: Callable[[str], None] | None = None) -> list[Path]:
+    """Write a planned campaign in ``out_dir``: ``campaign.json``, each day's
+    ``plan.json`` and a new ``campaign.db`` (its state, for record/tomorrow)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = write_campaign(out_dir, result, scenario, warn=warn)
+    db_path = out_dir / state.DB_NAME
     _remove_db(db_path)
     conn = state.create(db_path, scenario, start, deadline)
     with state.transaction(conn):
         state.record_plan(conn, "campaign", start, _visits(result))
     conn.close()
     written.append(db_path)
-    return CampaignRun(scenario, result, written, warnings)
+    return written
 
 
 def record_outcomes(folder: Path, sheet: Path) -> ImportReport:
@@ -494,3 +513,174 @@ def run_staffing(scenarios: list[Path], counts: list[int], params, out_dir: Path
                write_atomic(out_dir / "staffing.html",
                             staffing_html(rows, png, params, deadline, fictional))]
     return StaffingRun(rows, results, written, fictional, deadline, warnings)
+
+
+@dataclass
+class ProvinceStaffingRun:
+    """What ``run_province_staffing`` did: the province, one row per commune
+    (``ProvinceRow``), the staffing rows of every commune × team count, every
+    run, the files written."""
+
+    province: object
+    rows: list
+    staffing_rows: list
+    results: list
+    written: list[Path]
+    warnings: list = field(default_factory=list)
+
+
+def _seasons_for(params) -> Callable[[Scenario], tuple[str, ...]]:
+    """The seasons a staffing sweep needs for a scenario: wet too when rain is drawn."""
+    def seasons(scenario: Scenario) -> tuple[str, ...]:
+        return ("dry", "wet") if params.wet_day_p > 0 or scenario.parameters.season == "wet" \
+            else ("dry",)
+    return seasons
+
+
+def province_deadlines(province, deadline: dt.date | None) -> dict[str, dt.date | None]:
+    """Each commune's deadline: ``deadline`` (--deadline), else the province's
+    ``deadline:``, else the commune's ``campaign.deadline``."""
+    return {c.id: deadline or province.deadline
+            or (c.scenario.campaign.deadline if c.scenario.campaign else None)
+            for c in province.communes}
+
+
+def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
+                          deadline: dt.date | None = None, start: dt.date | None = None,
+                          scheduler: str | None = None, workers: int | None = None,
+                          started: Callable[[int, object], None] | None = None,
+                          progress: Callable[[int], None] | None = None,
+                          on_stage: Callable[[str], None] | None = None,
+                          window: int | None = None) -> ProvinceStaffingRun:
+    """Staffing sweep of a province (``planner.campaign.province``): every
+    commune × team count × run is a Dask task; the communes' workspaces are
+    built district by district (one road graph in memory at a time) and
+    streamed to the cluster (``stream_tasks``). Writes ``province.csv`` (one row
+    per commune: teams needed for P(done by the deadline) ≥ 90 %),
+    ``province.png``, ``staffing.csv`` and ``runs.csv`` (every commune) in
+    ``out_dir``, only once every run is back. ``started(total, province)`` is
+    told the number of simulations before they start, ``progress(done)`` as
+    they finish, ``on_stage(name)`` each stage as it begins (scenarios, cluster,
+    then graphs, matrices and sweep interleaved as districts stream, summary)."""
+    from dataclasses import replace
+
+    from planner.campaign.chart import province_csv, province_png, runs_csv, staffing_csv
+    from planner.campaign.province import load_province, province_rows, province_workspaces
+    from planner.campaign.staffing import staffing_teams, summarise
+    from planner.campaign.sweep import dask_client, stream_tasks, sweep_tasks
+    from planner.planfile import write_atomic
+
+    if on_stage:
+        on_stage("scenarios")
+    province = load_province(path)
+    deadlines = province_deadlines(province, deadline)
+    missing = [c for c in province.communes if deadlines[c.id] is None]
+    if missing:
+        raise InputError([Problem(str(c.path), f"commune {c.id}, campaign.deadline",
+                                  "no deadline: the teams needed are those finishing by it",
+                                  "give --deadline, a deadline: in province.yaml, or the "
+                                  "commune's campaign.deadline") for c in missing])
+    calendars: dict[tuple[str, int], Calendar] = {}
+
+    def jobs():
+        for _d, c, ws in province_workspaces(province, _seasons_for(params), on_stage):
+            ws = replace(ws, scenario=replace(ws.scenario, name=c.id))
+            for k in counts:
+                calendars[(c.id, k)] = Calendar.of(ws.scenario,
+                                                   staffing_teams(ws.scenario, k))
+            yield c.id, ws, sweep_tasks(counts, params, start, c.id)
+            del ws
+
+    if on_stage:
+        on_stage("cluster")
+    with dask_client(scheduler, workers) as client:
+        if started is not None:
+            started(len(province.communes) * len(counts) * params.runs, province)
+        out = stream_tasks(client, jobs(), progress, window, on_stage)
+    if on_stage:
+        on_stage("summary")
+    results = [r for c in province.communes for r in out[c.id]]
+    by_commune = {c.id: summarise(out[c.id], calendars, deadlines[c.id], params.max_days)
+                  for c in province.communes}
+    rows = province_rows(province, by_commune, deadlines)
+    staffing_rows = [r for c in province.communes for r in by_commune[c.id]]
+    written = [write_atomic(out_dir / "province.csv", province_csv(rows)),
+               write_atomic(out_dir / "province.png", province_png(rows, province.fictional)),
+               write_atomic(out_dir / "staffing.csv", staffing_csv(staffing_rows)),
+               write_atomic(out_dir / "runs.csv", runs_csv(results))]
+    return ProvinceStaffingRun(province, rows, staffing_rows, results, written,
+                               list(province.warnings))
+
+
+@dataclass
+class ProvinceCampaignRun:
+    """What ``run_province_campaign`` did: the province, one row per commune,
+    each commune's ``CampaignResult`` (by id), the files written."""
+
+    province: object
+    rows: list
+    results: dict
+    written: list[Path]
+    warnings: list = field(default_factory=list)
+
+
+def _campaign_seasons(scenario: Scenario) -> tuple[str, ...]:
+    """A campaign's seasons (as ``build_workspace`` picks them): the scenario's,
+    and wet when its calendar has wet days."""
+    seasons = (scenario.parameters.season,)
+    if scenario.campaign and scenario.campaign.wet_days:
+        seasons += ("wet",)
+    return seasons
+
+
+def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = None,
+                          deadline: dt.date | None = None, time_limit_s: float = 1.0,
+                          seed: int | None = None, scheduler: str | None = None,
+                          workers: int | None = None,
+                          started: Callable[[int, object], None] | None = None,
+                          progress: Callable[[int], None] | None = None,
+                          warn: Callable[[str], None] | None = None) -> ProvinceCampaignRun:
+    """Plan every commune's campaign of a province, one Dask task per commune
+    (workspaces built district by district and streamed as in
+    ``run_province_staffing``). Once every commune is back, writes each one's
+    campaign in ``out_dir/<commune id>/`` (as ``plan.py campaign``:
+    campaign.json, days/DATE/plan.json, campaign.db) and ``out_dir/province.csv``
+    (one row per commune). Refuses, before planning anything, to replace a
+    commune campaign that already holds recorded outcomes."""
+    from planner.campaign.province import load_province, province_workspaces
+    from planner.campaign.report import campaign_row, province_campaign_csv
+    from planner.campaign.sweep import campaign_tasks, dask_client, stream_tasks
+    from planner.planfile import write_atomic
+
+    province = load_province(path)
+    deadlines = province_deadlines(province, deadline)
+    held = [p for p in (_held_outcomes(out_dir / c.id) for c in province.communes) if p]
+    starts = {}
+    for c in province.communes:
+        starts[c.id] = start or _settings(c.scenario).start or c.scenario.date
+        if deadlines[c.id] is not None and deadlines[c.id] < starts[c.id]:
+            held.append(Problem(str(c.path), f"commune {c.id}", f"the deadline "
+                                f"{deadlines[c.id]} is before the start {starts[c.id]}",
+                                "give a later deadline or an earlier --start"))
+    if held:
+        raise InputError(held)
+
+    def jobs():
+        for _d, c, ws in province_workspaces(province, _campaign_seasons):
+            s = c.scenario.parameters.seed if seed is None else seed
+            yield c.id, ws, campaign_tasks(starts[c.id], deadlines[c.id], time_limit_s, s)
+            del ws
+
+    with dask_client(scheduler, workers) as client:
+        if started is not None:
+            started(len(province.communes), province)
+        out = stream_tasks(client, jobs(), progress)
+    results = {c.id: out[c.id][0] for c in province.communes}
+    rows, written = [], []
+    for d in province.districts:
+        for c in d.communes:
+            rows.append(campaign_row(d.id, c.id, c.scenario, results[c.id]))
+            written += store_campaign(out_dir / c.id, results[c.id], c.scenario, starts[c.id],
+                                      deadlines[c.id], warn)
+    written.append(write_atomic(out_dir / "province.csv", province_campaign_csv(rows)))
+    return ProvinceCampaignRun(province, rows, results, written, list(province.warnings))

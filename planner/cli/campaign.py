@@ -35,11 +35,18 @@ day_limit_opt = click.option("--time-limit", type=click.FloatRange(0.1, 600), de
 @out_opt
 @day_limit_opt
 @seed_opt
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="With a province: a running Dask scheduler (default: local worker "
+                   "processes).")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="With a province: local worker processes (default: the number of cores).")
+@click.option("--quiet", is_flag=True, help="With a province: no progress bar.")
 @overwrite_opt
 @lang_opt
 @redact_opt
 def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: float,
-             seed: int | None, overwrite: bool, lang: str, redact: bool) -> None:
+             seed: int | None, scheduler: str | None, workers: int | None, quiet: bool,
+             overwrite: bool, lang: str, redact: bool) -> None:
     """Give every resident of SCENARIO a day and a team, to the deadline.
 
     Every mode: home visits, shuttles to the commune office, collection
@@ -54,11 +61,20 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
     the map, itineraries, notices and GPX), and the campaign's state
     OUT/campaign.db for `record` and `tomorrow`. Prints a calendar.
 
+    SCENARIO may be a province (a province.yaml, a folder holding one, or a
+    folder of commune folders; see docs/province.md): each commune's campaign
+    is then one task on Dask (local worker processes, or --scheduler), planned
+    with the fast in-process engine; OUT/COMMUNE/ gets campaign.json,
+    days/DATE/plan.json and campaign.db, and OUT/province.csv one row per
+    commune (days used, officer-days, unserved). Prints that summary.
+
     \b
-    Example:
+    Examples:
       python plan.py campaign scenarios/demo/scenario.yaml --deadline 2026-12-11 \\
           --out out/campaign
+      python plan.py campaign out/province --out out/province-campaign
     """
+    from planner.campaign.province import is_province
     from planner.campaign.report import calendar_text
     from planner.campaign.run import run_campaign
     from planner.cli.render import Progress, render_days
@@ -68,6 +84,11 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
     prepare_out_dir(out_dir, overwrite)
     progress = Progress(lang)
     _ = progress._
+    if is_province(scenario):
+        province_campaign(scenario, out_dir, start, deadline, time_limit, seed, scheduler,
+                          workers, quiet, lang)
+        click.echo(_("done in {seconds:.1f} s").format(seconds=progress.elapsed_s()))
+        return
 
     def warn(text: str) -> None:
         click.echo(_("warning: {message}").format(message=text), err=True)
@@ -89,3 +110,55 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
         "wrote {out}/campaign.json, {n} days (plan.json, map, itineraries, notices, GPX) in "
         "{out}/days/, state {out}/campaign.db", n).format(out=out_dir, n=n))
     click.echo(_("done in {seconds:.1f} s").format(seconds=progress.elapsed_s()))
+
+
+def province_campaign(path: Path, out_dir: Path, start, deadline, time_limit: float,
+                      seed: int | None, scheduler: str | None, workers: int | None,
+                      quiet: bool, lang: str) -> None:
+    """The province form of ``campaign``: one Dask task per commune, then the summary."""
+    from planner.campaign.report import province_campaign_text
+    from planner.campaign.run import run_province_campaign
+    from planner.render.i18n import fiction_banner, gettext_for, ngettext_for
+
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
+    bar = None
+
+    def warn(text: str) -> None:
+        click.echo(_("warning: {message}").format(message=text), err=True)
+
+    def begin(total: int, province) -> None:
+        nonlocal bar
+        click.echo(ngettext("{n} commune", "{n} communes", total).format(n=total) + " "
+                   + ngettext("in {n} district", "in {n} districts", len(province.districts))
+                   .format(n=len(province.districts)) + " "
+                   + _("on {where}").format(where=scheduler or _("local Dask workers")),
+                   err=True)
+        if not quiet:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="commune", file=click.get_text_stream("stderr"))
+
+    def progress(_done: int) -> None:
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        run = run_province_campaign(path, out_dir, start.date() if start else None,
+                                    deadline.date() if deadline else None, time_limit, seed,
+                                    scheduler, workers, begin, progress, warn)
+    finally:
+        if bar is not None:
+            bar.close()
+    for w in run.warnings:
+        warn(str(w))
+    if run.province.fictional:
+        click.echo(fiction_banner("unknown", _))
+    click.echo(_("Province {name}:").format(name=run.province.name))
+    click.echo(province_campaign_text(run.rows, lang))
+    click.echo("")
+    click.echo(ngettext("wrote {out}/province.csv and the campaign of {n} commune in "
+                        "{out}/COMMUNE/ (campaign.json, days/DATE/plan.json, campaign.db)",
+                        "wrote {out}/province.csv and the campaigns of {n} communes in "
+                        "{out}/COMMUNE/ (campaign.json, days/DATE/plan.json, campaign.db)",
+                        len(run.rows)).format(out=out_dir, n=len(run.rows)))

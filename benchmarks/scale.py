@@ -1,0 +1,174 @@
+"""How a province staffing sweep grows: a GENERATED province at 1k–50k households.
+
+Usage::
+
+    python -m benchmarks.scale [--sizes 1000,5000,20000,50000] [--runs 10]
+        [--teams 1-6] [--workers 2] [--time-limit 0.1] [--keep DIR]
+
+For each size, writes a GENERATED province (``planner.campaign.district.
+write_province``: fictional districts of ~12 communes of ~300 households, each
+district on its own generated road grid) and runs the same path as
+``plan.py staffing PROVINCE`` (``run_province_staffing``: scenarios → one road
+graph per district → matrices per commune → a streamed Dask sweep on a
+``LocalCluster`` of ``--workers`` processes → summary and outputs). Prints per
+stage the wall time and the peak memory (RSS, sampled every 0.2 s with
+psutil: the client process, and the sum of its child processes, i.e. the Dask
+workers), then the growth exponent: the least-squares slope of log(time)
+against log(households), overall (everything but generating) and for the
+sweep stage. Stages stream: the client computes a district's matrices while
+the workers sweep the communes already sent, so "matrices" is client time
+spent on matrices and "sweep" client time spent waiting for results; each
+stage's peak is the largest sample taken while the client was in that stage.
+Also prints the mean worker-seconds per simulated campaign (sweep wall time ×
+workers ÷ tasks), the number a cluster plan needs (docs/scale.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+STAGES = ("generate", "scenarios", "cluster", "graphs", "matrices", "sweep", "summary")
+
+
+class Meter:
+    """Wall time and peak RSS (client, workers) per stage, sampled in a thread."""
+
+    def __init__(self, interval_s: float = 0.2) -> None:
+        import psutil
+
+        self.proc = psutil.Process()
+        self.stage = "generate"
+        self.since = time.perf_counter()
+        self.seconds = dict.fromkeys(STAGES, 0.0)
+        self.client = dict.fromkeys(STAGES, 0)
+        self.workers = dict.fromkeys(STAGES, 0)
+        self.interval_s = interval_s
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        import psutil
+
+        client = self.proc.memory_info().rss
+        workers = 0
+        for child in self.proc.children(recursive=True):
+            try:
+                workers += child.memory_info().rss
+            except psutil.Error:
+                pass
+        with self._lock:
+            s = self.stage
+            self.client[s] = max(self.client[s], client)
+            self.workers[s] = max(self.workers[s], workers)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self._sample()
+
+    def __call__(self, stage: str) -> None:
+        """Enter ``stage`` (the ``on_stage`` callback)."""
+        self._sample()
+        now = time.perf_counter()
+        with self._lock:
+            self.seconds[self.stage] += now - self.since
+            self.stage, self.since = stage, now
+
+    def stop(self) -> None:
+        self("summary")  # closes the running stage; the summary stage is already closed
+        self._stop.set()
+        self._thread.join()
+
+
+def slope(xs: list[float], ys: list[float]) -> float | None:
+    """Least-squares slope of log(ys) against log(xs); None with fewer than 2 points."""
+    pts = [(math.log(x), math.log(y)) for x, y in zip(xs, ys, strict=True) if x > 0 and y > 0]
+    if len(pts) < 2:
+        return None
+    mx = sum(p[0] for p in pts) / len(pts)
+    my = sum(p[1] for p in pts) / len(pts)
+    sxx = sum((p[0] - mx) ** 2 for p in pts)
+    return sum((p[0] - mx) * (p[1] - my) for p in pts) / sxx if sxx else None
+
+
+def main() -> None:
+    from planner.campaign.chart import province_totals
+    from planner.campaign.district import write_province
+    from planner.campaign.run import run_province_staffing
+    from planner.campaign.staffing import StaffingParams
+    from planner.cli.staffing import parse_team_counts
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,5000,20000,50000",
+                    help="households of each province, comma-separated")
+    ap.add_argument("--runs", type=int, default=10, help="Monte Carlo runs per team count")
+    ap.add_argument("--teams", default="1-6", help="team counts (6 levels by default)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--time-limit", type=float, default=0.1)
+    ap.add_argument("--wet-days", type=float, default=0.2)
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="keep the generated provinces and outputs in this folder")
+    args = ap.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+    counts = parse_team_counts(args.teams)
+    params = StaffingParams(runs=args.runs, wet_day_p=args.wet_days,
+                            time_limit_s=args.time_limit, seed=1)
+    print(f"scale benchmark · GENERATED provinces (fictional) · sizes {sizes} · teams "
+          f"{args.teams} × {args.runs} runs per commune · solver {args.time_limit} s/day · "
+          f"wet days {args.wet_days:.0%} · LocalCluster {args.workers} workers · python "
+          f"{platform.python_version()} · {os.cpu_count()} cores")
+    base = args.keep or Path(tempfile.mkdtemp(prefix="scale-"))
+    measured = []
+    for n in sizes:
+        folder = base / f"province-{n}"
+        meter = Meter()
+        t0 = time.perf_counter()
+        write_province(folder, households=n)
+        meter("scenarios")
+        run = run_province_staffing(folder, counts, params, base / f"out-{n}", workers=args.workers,
+                                    on_stage=meter)
+        meter.stop()
+        wall = time.perf_counter() - t0
+        tasks = len(run.results)
+        totals = province_totals(run.rows)
+        districts = len(run.province.districts)
+        print("")
+        print(f"{n} households · {totals['communes']} communes in {districts} districts · "
+              f"{tasks} simulated campaigns · teams needed {totals['teams']} · officer-days "
+              f"{totals['officer_days']:.0f} · communes short {totals['short']}")
+        print(f"  {'stage':<10} {'seconds':>8} {'client MB':>10} {'workers MB':>11}")
+        for s in STAGES:
+            print(f"  {s:<10} {meter.seconds[s]:>8.1f} {meter.client[s] / 2**20:>10.0f} "
+                  f"{meter.workers[s] / 2**20:>11.0f}")
+        peak = max(meter.client[s] + meter.workers[s] for s in STAGES)
+        print(f"  {'total':<10} {wall:>8.1f}   peak client + workers {peak / 2**20:.0f} MB")
+        per_task = meter.seconds["sweep"] * args.workers / tasks if tasks else 0.0
+        print(f"  worker-seconds per simulated campaign (sweep wall × workers ÷ tasks): "
+              f"{per_task:.2f}")
+        measured.append((n, wall - meter.seconds["generate"],
+                         meter.seconds["sweep"] + meter.seconds["matrices"], per_task, tasks))
+    print("")
+    xs = [m[0] for m in measured]
+    overall = slope(xs, [m[1] for m in measured])
+    sweep = slope(xs, [m[2] for m in measured])
+    print(f"growth exponent (slope of log time vs log households, {len(xs)} sizes): "
+          f"overall (without generating) {'n/a' if overall is None else f'{overall:.2f}'}, "
+          f"sweep (matrices + sweep stages) {'n/a' if sweep is None else f'{sweep:.2f}'}"
+          f"   target ≤ 1.2")
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if args.keep is None:
+        import shutil
+
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
