@@ -3,7 +3,7 @@
 Usage::
 
     python -m benchmarks.scale [--sizes 1000,5000,20000,50000] [--runs 10]
-        [--teams 1-6] [--workers 2] [--time-limit 0.1] [--keep DIR]
+        [--teams 1-6] [--workers 2] [--time-limit 0.1] [--fidelity sweep|full] [--keep DIR]
 
 For each size, writes a GENERATED province (``planner.campaign.district.
 write_province``: fictional districts of ~12 communes of ~300 households, each
@@ -114,16 +114,20 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--time-limit", type=float, default=0.1)
     ap.add_argument("--wet-days", type=float, default=0.2)
+    ap.add_argument("--fidelity", choices=("full", "sweep"), default="sweep",
+                    help="the simulated days' planning (plan.py staffing --fidelity); sweep: "
+                         "the cheaper day search, calibrated in docs/benchmarks.md")
     ap.add_argument("--keep", type=Path, default=None,
                     help="keep the generated provinces and outputs in this folder")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
     counts = parse_team_counts(args.teams)
     params = StaffingParams(runs=args.runs, wet_day_p=args.wet_days,
-                            time_limit_s=args.time_limit, seed=1)
+                            time_limit_s=args.time_limit, seed=1, fidelity=args.fidelity)
     print(f"scale benchmark · GENERATED provinces (fictional) · sizes {sizes} · teams "
           f"{args.teams} × {args.runs} runs per commune · solver {args.time_limit} s/day · "
-          f"wet days {args.wet_days:.0%} · LocalCluster {args.workers} workers · python "
+          f"wet days {args.wet_days:.0%} · fidelity {args.fidelity} · not at home: presence "
+          f"model · LocalCluster {args.workers} workers · python "
           f"{platform.python_version()} · {os.cpu_count()} cores")
     base = args.keep or Path(tempfile.mkdtemp(prefix="scale-"))
     measured = []
