@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import html
 import io
+from collections.abc import Callable
 
 from planner.campaign.province import ProvinceRow
 from planner.campaign.staffing import RunResult, StaffingParams, StaffingRow
@@ -62,11 +63,16 @@ def runs_csv(results: list[RunResult]) -> str:
     return buf.getvalue()
 
 
-def staffing_table(rows: list[StaffingRow], deadline: dt.date | None) -> str:
-    """A readable table, one line per (scenario, team count)."""
-    head = (f"{'teams':>5} {'finished':>8} {'mean d':>6} {'p10':>4} {'p50':>4} {'p90':>4} "
-            f"{'expected':>10} {'p90 date':>10} {'P(by ' + _date(deadline) + ')':>17} "
-            f"{'officer-d':>9} {'km':>7} {'enrolled':>8} {'visits/enrol':>12}")
+def staffing_table(rows: list[StaffingRow], deadline: dt.date | None,
+                   _: Callable[[str], str] = lambda m: m) -> str:
+    """A readable table, one line per (scenario, team count); column titles
+    through ``_`` (gettext), each column as wide as its title or its values."""
+    titles = [_("teams"), _("finished"), _("mean d"), "p10", "p50", "p90", _("expected"),
+              _("p90 date"), _("P(by {date})").format(date=_date(deadline) or "–"),
+              _("officer-d"), "km", _("enrolled"), _("visits/enrol")]
+    widths = [max(w, len(t)) for w, t in zip((5, 8, 6, 4, 4, 4, 10, 10, 10, 9, 7, 8, 8),
+                                             titles, strict=True)]
+    head = " ".join(f"{t:>{w}}" for t, w in zip(titles, widths, strict=True))
     lines = []
     last = None
     for r in rows:
@@ -74,11 +80,11 @@ def staffing_table(rows: list[StaffingRow], deadline: dt.date | None) -> str:
             lines += ["", r.scenario, head]
             last = r.scenario
         p = "n/a" if r.p_by_deadline is None else f"{100 * r.p_by_deadline:.0f} %"
-        lines.append(f"{r.teams:>5} {r.finished:>4}/{r.runs:<3} {r.mean_days:>6.1f} "
-                     f"{r.p10_days:>4} {r.p50_days:>4} {r.p90_days:>4} "
-                     f"{_date(r.expected_date):>10} {_date(r.p90_date):>10} {p:>17} "
-                     f"{r.officer_days:>9.1f} {r.km:>7.1f} {r.enrolled_pct:>7.1f}% "
-                     f"{r.visits_per_enrolment:>12.2f}")
+        cells = [str(r.teams), f"{r.finished}/{r.runs}", f"{r.mean_days:.1f}",
+                 str(r.p10_days), str(r.p50_days), str(r.p90_days), _date(r.expected_date),
+                 _date(r.p90_date), p, f"{r.officer_days:.1f}", f"{r.km:.1f}",
+                 f"{r.enrolled_pct:.1f}%", f"{r.visits_per_enrolment:.2f}"]
+        lines.append(" ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
     return "\n".join(lines[1:])
 
 
