@@ -75,7 +75,8 @@ def test_tomorrow_moves_a_household_found_away_to_a_likelier_hour(replanned):
     assert note.failed_visits == 1
     # the day's plan.json keeps the note for the renderers
     data = json.loads((out / "days" / day.date.isoformat() / "plan.json").read_text("utf-8"))
-    stops = [s for r in data["routes"] for s in r["stops"] if s.get("household") == HOUSEHOLD]
+    stops = [s for r in data["routes"] for s in r["stops"]
+             if s["kind"] == "visit" and s.get("household") == HOUSEHOLD]
     assert stops[0]["presence"]["instead_band"] == away.id
 
 
