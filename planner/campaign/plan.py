@@ -516,7 +516,7 @@ def sweep_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Sol
 def team_capacity_s(scenario: Scenario, team: Team, day: dt.date) -> int:
     """Seconds a team can work on ``day``: its shift (capped by sunset and the
     maximum working time) less lunch."""
-    start, end = day_limits(replace(scenario, date=day), team)
+    start, end = day_limits(scenario, team, day)
     return max(0, min(end - start, team.max_work_s) - (team.lunch_s if team.lunch else 0))
 
 
@@ -540,14 +540,19 @@ class Assigner:
     #: household id → days its shuttle was offered and left out (``learn``)
     dropped: dict[str, int] = field(default_factory=dict)
     #: ``facts`` computed: (household id, ids of its resident objects) → (its
-    #: residents, kept alive so that their ids are not reused, and the facts)
+    #: residents, kept alive so that their ids are not reused, and the facts);
+    #: and id of a household object → (that household, kept alive, its facts)
     _facts: dict = field(default_factory=dict, repr=False)
+    _facts_of_object: dict = field(default_factory=dict, repr=False)
     #: ``learn``'s: (household id, resident ids) → (parts, home work, shuttle work)
     _served_facts: dict = field(default_factory=dict, repr=False)
 
     def facts(self, h: Household) -> _Facts:
         """``h``'s ``_Facts`` for its residents (these very objects: the urgency
         reads their waiting days), computed once per campaign."""
+        known = self._facts_of_object.get(id(h))
+        if known is not None and known[0] is h:
+            return known[1]
         key = (h.id, *map(id, h.residents))
         found = self._facts.get(key)
         if found is None:
@@ -560,6 +565,7 @@ class Assigner:
                 home_work=self._home_work(h, pt.home) if pt.home else 0,
                 shuttle_work=shuttle_work_s(self.ws, h) if pt.shuttle else 0,
                 row=row, bedridden=any(r.condition == "bedridden" for r in h.residents)))
+        self._facts_of_object[id(h)] = (h, found[1])
         return found[1]
 
     def _served_facts_of(self, h: Household) -> tuple[Parts, int, int]:
@@ -634,7 +640,11 @@ class Assigner:
         left = max(1, self.days_left(n))
         chosen: dict[str, list[Resident]] = {}
         by_id = {p.household.id: p.household for p in pending}
-        facts = {hid: self.facts(h) for hid, h in by_id.items()}
+        known = self._facts_of_object
+        facts = {}
+        for hid, h in by_id.items():   # (``facts``, its first lookup inlined)
+            found = known.get(id(h))
+            facts[hid] = found[1] if found is not None and found[0] is h else self.facts(h)
         split = {hid: f.parts for hid, f in facts.items()}
         used = 0.0
         # 1. collection points: one session a village, the busiest villages
@@ -812,9 +822,10 @@ class Assigner:
                            for k in anchor], axis=0)
             near += np.where(here[codes], 0.0, 1e7)
             near[~free | owed] = np.inf
-            for k in np.argsort(near, kind="stable"):
-                if not np.isfinite(near[k]):
-                    break
+            order = np.argsort(near, kind="stable")
+            finite = np.isfinite(near[order])
+            reach = int(np.argmin(finite)) if not finite.all() else len(order)
+            for k in order[:reach].tolist():
                 if used + work[ids[k]] > share and used > 0:
                     if used >= share:
                         break
