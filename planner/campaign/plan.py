@@ -180,7 +180,9 @@ class Workspace:
 
     ``memo`` keeps results that depend only on what their key names (the
     lower bound per scenario, pending visits, calendar, start and notice
-    days): a staffing sweep runs the same campaign many times.
+    days; its work bound per work items, arrivals, capacity and slack, which
+    the team counts of a sweep share; the cheapest arcs of the dry matrix): a
+    staffing sweep runs the same campaign many times.
     ``dataclasses.replace`` shares it with the copy, so keys must name all
     their inputs.
     """
