@@ -4,6 +4,8 @@ day. Imports only the domain model (no solver, no graph)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from planner.domain import Household, Resident, Scenario, Team, Window
 from planner.scenario import format_clock
 from planner.sun import sun_times_s
@@ -58,14 +60,16 @@ def home_residents(h: Household) -> tuple[Resident, ...]:
     return tuple(base)
 
 
-def day_limits(scenario: Scenario, team: Team) -> tuple[int, int]:
-    """(earliest departure, latest return) for a team, in clock seconds.
+def day_limits(scenario: Scenario, team: Team,
+               date: dt.date | None = None) -> tuple[int, int]:
+    """(earliest departure, latest return) for a team, in clock seconds, on
+    ``date`` (default the scenario's).
 
     With ``return_before_sunset`` the team must be back by sunset at the station.
     """
     start, end = team.shift.start_s, team.shift.end_s
     if scenario.parameters.return_before_sunset:
-        _, sunset = sun_times_s(scenario.date, scenario.station.lon, scenario.station.lat,
-                                scenario.parameters.utc_offset_h)
+        _, sunset = sun_times_s(date or scenario.date, scenario.station.lon,
+                                scenario.station.lat, scenario.parameters.utc_offset_h)
         end = min(end, sunset)
     return start, max(start, end)

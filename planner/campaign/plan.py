@@ -180,7 +180,9 @@ class Workspace:
 
     ``memo`` keeps results that depend only on what their key names (the
     lower bound per scenario, pending visits, calendar, start and notice
-    days): a staffing sweep runs the same campaign many times.
+    days; its work bound per work items, arrivals, capacity and slack, which
+    the team counts of a sweep share; the cheapest arcs of the dry matrix): a
+    staffing sweep runs the same campaign many times.
     ``dataclasses.replace`` shares it with the copy, so keys must name all
     their inputs.
     """
@@ -311,6 +313,37 @@ def session_s(scenario: Scenario, people: int) -> int:
     return p.point_setup_s + int(round(p.point_per_person_s * p.point_attendance * people))
 
 
+def _with(obj, **changes):
+    """``dataclasses.replace(obj, **changes)`` without calling ``__init__``: for
+    the frozen dataclasses without ``__post_init__`` copied day after day
+    (``Household``, ``Resident``, ``PendingVisit``), equal to what ``replace``
+    returns, at a fraction of its cost."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the day assignment reads of a household with a given set of pending
+    residents, computed once (``Assigner.facts``): its ``parts``, the band of
+    its home residents (``band_of``, ``open`` without any), the urgency of
+    each part (``_urgency``), the work estimates of its home visit and of its
+    shuttle (0 without), its matrix row (-1 when it has none) and whether any
+    of its residents is bedridden."""
+
+    parts: Parts
+    band: str
+    home_urgency: tuple[int, int]
+    shuttle_urgency: tuple[int, int]
+    point_urgency: tuple[int, int]
+    home_work: int
+    shuttle_work: int
+    row: int
+    bedridden: bool
+
+
 # --- one day ---------------------------------------------------------------------
 
 
@@ -397,8 +430,8 @@ def day_scenario(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
     ``service_scale`` multiplies every service time (Monte Carlo)."""
     sc = ws.scenario
     waited = max(0, (day - start).days)
-    offered = tuple(replace(h, residents=tuple(replace(r, waiting_days=r.waiting_days + waited)
-                                                for r in h.residents)) for h in households)
+    offered = tuple(_with(h, residents=tuple(_with(r, waiting_days=r.waiting_days + waited)
+                                              for r in h.residents)) for h in households)
     params = replace(sc.parameters, season=season)  # type: ignore[arg-type]
     if service_scale != 1.0:
         def scale(s: int) -> int:
@@ -485,7 +518,7 @@ def sweep_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Sol
 def team_capacity_s(scenario: Scenario, team: Team, day: dt.date) -> int:
     """Seconds a team can work on ``day``: its shift (capped by sunset and the
     maximum working time) less lunch."""
-    start, end = day_limits(replace(scenario, date=day), team)
+    start, end = day_limits(scenario, team, day)
     return max(0, min(end - start, team.max_work_s) - (team.lunch_s if team.lunch else 0))
 
 
@@ -508,6 +541,47 @@ class Assigner:
     village_size: dict[str, int] = field(default_factory=dict)
     #: household id → days its shuttle was offered and left out (``learn``)
     dropped: dict[str, int] = field(default_factory=dict)
+    #: ``facts`` computed: (household id, ids of its resident objects) → (its
+    #: residents, kept alive so that their ids are not reused, and the facts);
+    #: and id of a household object → (that household, kept alive, its facts)
+    _facts: dict = field(default_factory=dict, repr=False)
+    _facts_of_object: dict = field(default_factory=dict, repr=False)
+    #: ``learn``'s: (household id, resident ids) → (parts, home work, shuttle work)
+    _served_facts: dict = field(default_factory=dict, repr=False)
+
+    def facts(self, h: Household) -> _Facts:
+        """``h``'s ``_Facts`` for its residents (these very objects: the urgency
+        reads their waiting days), computed once per campaign."""
+        known = self._facts_of_object.get(id(h))
+        if known is not None and known[0] is h:
+            return known[1]
+        key = (h.id, *map(id, h.residents))
+        found = self._facts.get(key)
+        if found is None:
+            pt = parts(h)
+            row = self.ws.row_of.get((h.lon, h.lat), -1)
+            found = self._facts[key] = (h.residents, _Facts(
+                parts=pt, band=band_of(pt.home) if pt.home else "open",
+                home_urgency=_urgency(pt.home), shuttle_urgency=_urgency(pt.shuttle),
+                point_urgency=_urgency(pt.point),
+                home_work=self._home_work(h, pt.home) if pt.home else 0,
+                shuttle_work=shuttle_work_s(self.ws, h) if pt.shuttle else 0,
+                row=row, bedridden=any(r.condition == "bedridden" for r in h.residents)))
+        self._facts_of_object[id(h)] = (h, found[1])
+        return found[1]
+
+    def _served_facts_of(self, h: Household) -> tuple[Parts, int, int]:
+        """``learn``'s view of a household of a planned day (its residents are
+        copies, with the day's waiting days): its parts and work estimates,
+        which depend only on which residents (ids) it holds."""
+        key = (h.id, *(r.id for r in h.residents))
+        found = self._served_facts.get(key)
+        if found is None:
+            pt = parts(h)
+            found = self._served_facts[key] = (
+                pt, self._home_work(h, pt.home) if pt.home else 0,
+                shuttle_work_s(self.ws, h) if pt.shuttle else 0)
+        return found
 
     def learn(self, day: DayPlan) -> None:
         """Compare the day's real work (routes less lunch) with the estimates
@@ -515,13 +589,13 @@ class Assigner:
         sc = self.ws.scenario
         estimated = 0.0
         for h in day.scenario.households:
-            pt = parts(h)
+            pt, home_work, shuttle_work = self._served_facts_of(h)
             if pt.shuttle and not any(r.id in day.served for r in pt.shuttle):
                 self.dropped[h.id] = self.dropped.get(h.id, 0) + 1
             if pt.home and any(r.id in day.served for r in pt.home):
-                estimated += self._home_work(h, pt.home)
+                estimated += home_work
             if pt.shuttle and any(r.id in day.served for r in pt.shuttle):
-                estimated += shuttle_work_s(self.ws, h)
+                estimated += shuttle_work
         for session in day.point_sessions:
             people = sum(1 for h in day.scenario.households if h.id in session["households"]
                          for r in h.residents if day.served.get(r.id, ("", ""))[1] == "point")
@@ -539,11 +613,12 @@ class Assigner:
         total = 0.0
         people: dict[str, int] = {}
         for h in households:
-            pt = parts(h)
+            f = self.facts(h)
+            pt = f.parts
             if pt.home:
-                total += self._home_work(h, pt.home)
+                total += f.home_work
             if pt.shuttle:
-                total += shuttle_work_s(self.ws, h)
+                total += f.shuttle_work
             if pt.point:
                 people[h.village_id] = people.get(h.village_id, 0) + len(pt.point)
         for v, k in people.items():
@@ -567,7 +642,12 @@ class Assigner:
         left = max(1, self.days_left(n))
         chosen: dict[str, list[Resident]] = {}
         by_id = {p.household.id: p.household for p in pending}
-        split = {hid: parts(h) for hid, h in by_id.items()}
+        known = self._facts_of_object
+        facts = {}
+        for hid, h in by_id.items():   # (``facts``, its first lookup inlined)
+            found = known.get(id(h))
+            facts[hid] = found[1] if found is not None and found[0] is h else self.facts(h)
+        split = {hid: f.parts for hid, f in facts.items()}
         used = 0.0
         # 1. collection points: one session a village, the busiest villages
         # first; a session already announced keeps its date and invited
@@ -594,7 +674,7 @@ class Assigner:
                 return sum(len(split[h.id].point) for h in villages[v])
             order = sorted(villages, key=lambda v: (-math.ceil(people(v) / room), -people(v), v))
             for k, v in enumerate(order):
-                households = sorted(villages[v], key=lambda h: (_urgency(split[h.id].point),
+                households = sorted(villages[v], key=lambda h: (facts[h.id].point_urgency,
                                                                 h.id))
                 invited, count = [], 0
                 for h in households:
@@ -615,38 +695,39 @@ class Assigner:
         seats = sc.parameters.seats_per_motorbike > 0 and any(t.motorbikes > 1 for t in teams)
         shuttles = sorted((hid for hid, pt in split.items() if pt.shuttle),
                           key=lambda hid: (-self.dropped.get(hid, 0),
-                                           _urgency(split[hid].shuttle), hid))
+                                           facts[hid].shuttle_urgency, hid))
         if seats and shuttles:
             share = math.ceil(len(shuttles) / left) + 1
             if any(self.dropped.get(hid, 0) >= DROPPED_SHUTTLE for hid in shuttles[:share]):
                 # a shuttle the teams left out again and again: no overbooking
                 budget = min(budget, capacity / self.calibration)
             for hid in shuttles[:share]:
-                used += shuttle_work_s(self.ws, by_id[hid])
+                used += facts[hid].shuttle_work
                 chosen.setdefault(hid, []).extend(split[hid].shuttle)
         # 3. home visits: each narrow band's share first, then the most urgent
         home = [hid for hid, pt in split.items() if pt.home]
         if home and any(t.kits for t in teams):
-            for hid in self._home_choice(home, split, by_id, budget - used, left, len(teams)):
+            for hid in self._home_choice(home, facts, by_id, budget - used, left, len(teams)):
                 chosen.setdefault(hid, []).extend(split[hid].home)
         out = []
         for p in pending:
             if p.household.id in chosen:
                 ids = {r.id for r in chosen[p.household.id]}
-                out.append(replace(p.household, residents=tuple(
-                    r for r in p.household.residents if r.id in ids)))
+                residents = tuple(r for r in p.household.residents if r.id in ids)
+                out.append(p.household if len(residents) == len(p.household.residents)
+                           else _with(p.household, residents=residents))
         return out
 
-    def _home_choice(self, home: list[str], split: dict[str, Parts],
+    def _home_choice(self, home: list[str], facts: dict[str, _Facts],
                      by_id: dict[str, Household], budget: float, left: int,
                      teams: int) -> list[str]:
         """Home visits within ``budget`` s: narrow bands' shares first."""
-        work = {hid: self._home_work(by_id[hid], split[hid].home) for hid in home}
+        work = {hid: facts[hid].home_work for hid in home}
         bands: dict[str, list[str]] = {}
         for hid in home:
-            bands.setdefault(band_of(split[hid].home), []).append(hid)
+            bands.setdefault(facts[hid].band, []).append(hid)
         for members in bands.values():
-            members.sort(key=lambda hid: (_urgency(split[hid].home), hid))
+            members.sort(key=lambda hid: (facts[hid].home_urgency, hid))
         if sum(work.values()) <= budget:
             return sorted(home)
         groups = [g for b, m in bands.items() if b != "open"
@@ -655,8 +736,8 @@ class Assigner:
         owed = set(first)
         # then the open households by urgency; a narrow band beyond its share last
         rest = sorted((hid for hid in home if hid not in owed),
-                      key=lambda hid: (band_of(split[hid].home) != "open",
-                                       _urgency(split[hid].home), hid))
+                      key=lambda hid: (facts[hid].band != "open",
+                                       facts[hid].home_urgency, hid))
         if len(home) <= CLUSTER_ABOVE * max(1, teams):  # a small commune: by priority
             picked, used = [], 0.0
             for hid in first + rest:
@@ -669,8 +750,8 @@ class Assigner:
             return picked
         # clusters take the open households near their seeds; a narrow band
         # beyond its share waits for its own days
-        rest = [hid for hid in rest if band_of(split[hid].home) == "open"]
-        return self._clusters(groups, rest, work, by_id, budget, teams)
+        rest = [hid for hid in rest if facts[hid].band == "open"]
+        return self._clusters(groups, rest, work, facts, by_id, budget, teams)
 
     def _band_groups(self, members: list[str], by_id: dict[str, Household], owed: int,
                      teams: int) -> list[list[str]]:
@@ -693,7 +774,8 @@ class Assigner:
         return groups
 
     def _clusters(self, groups: list[list[str]], rest: list[str], work: dict[str, int],
-                  by_id: dict[str, Household], budget: float, teams: int) -> list[str]:
+                  facts: dict[str, _Facts], by_id: dict[str, Household], budget: float,
+                  teams: int) -> list[str]:
         """One cluster per team, within the team's share of ``budget``: a narrow
         band's group (``groups``) first, or a seed (villages already begun, to
         finish them and leave no scattered remnants; the villages with the
@@ -704,16 +786,17 @@ class Assigner:
         first = [hid for g in groups for hid in g]
         ids = first + rest
         index = {hid: k for k, hid in enumerate(ids)}
-        rows = np.array([self.ws.row(by_id[h].lon, by_id[h].lat) for h in ids], dtype=np.int64)
+        rows = np.array([facts[h].row for h in ids], dtype=np.int64)
         village = [by_id[h].village_id for h in ids]
+        code_of = {v: k for k, v in enumerate(dict.fromkeys(village))}
+        codes = np.array([code_of[v] for v in village], dtype=np.int64)
         free = np.ones(len(ids), dtype=bool)
         share = budget / max(1, teams)
         left: dict[str, int] = {}
         frail: dict[str, int] = {}
         for h, v in zip(ids, village, strict=True):
             left[v] = left.get(v, 0) + 1
-            frail[v] = frail.get(v, 0) + any(r.condition == "bedridden"
-                                             for r in by_id[h].residents)
+            frail[v] = frail.get(v, 0) + facts[h].bedridden
         begun = np.array([left[v] < self.village_size.get(v, left[v]) for v in village])
         bedridden = np.array([frail[v] for v in village], dtype=np.float64)
         far = (m[0, rows] + m[rows, 0]).astype(np.float64)
@@ -735,14 +818,16 @@ class Assigner:
                 free[k] = False
                 used += work[ids[k]]
                 picked.append(ids[k])
-            here = {village[k] for k in anchor}
+            here = np.zeros(len(code_of), dtype=bool)
+            here[codes[anchor]] = True
             near = np.min([(m[rows[k], rows] + m[rows, rows[k]]).astype(np.float64)
                            for k in anchor], axis=0)
-            near += np.array([0.0 if v in here else 1e7 for v in village])
+            near += np.where(here[codes], 0.0, 1e7)
             near[~free | owed] = np.inf
-            for k in np.argsort(near, kind="stable"):
-                if not np.isfinite(near[k]):
-                    break
+            order = np.argsort(near, kind="stable")
+            finite = np.isfinite(near[order])
+            reach = int(np.argmin(finite)) if not finite.all() else len(order)
+            for k in order[:reach].tolist():
                 if used + work[ids[k]] > share and used > 0:
                     if used >= share:
                         break
@@ -960,30 +1045,91 @@ def _rounding_slack_s(p: Parameters, capacity_s: int) -> int:
 def _best_work(ws: Workspace, items: list[tuple[int, int, bool, int]],
                arrivals: dict[int, int], capacity_s: int, slack_s: int) -> float:
     """The largest work over ``BOUND_LAMBDAS`` of ``_inflated_work`` (both arc
-    directions) and of ``_assigned_work``."""
+    directions) and of ``_assigned_work``. Kept in ``ws.memo`` (the team
+    counts of a sweep share it: it depends only on its arguments)."""
     if not items:
         return 0.0
+    dry = ws.matrices["dry"]
+    key = ("best_work", id(dry), tuple(items), tuple(arrivals.items()), capacity_s, slack_s)
+    found = ws.memo.get(key)
+    if found is None or found[0] is not dry:   # (the matrices kept: ids are not reused)
+        found = ws.memo[key] = (dry, _best_work_of(ws, items, arrivals, capacity_s, slack_s))
+    return found[1]
+
+
+def _cheapest_arcs(ws: Workspace) -> tuple[np.ndarray, np.ndarray]:
+    """The cheapest arc (s) into and out of every row of the dry matrix (0
+    where there is none); kept in ``ws.memo``."""
+    dry = ws.matrices["dry"]
+    found = ws.memo.get(("cheapest_arcs", id(dry)))
+    if found is None or found[0] is not dry:
+        travel = dry.travel_s.astype(np.float64)
+        travel[travel >= UNREACHABLE] = np.inf
+        np.fill_diagonal(travel, np.inf)
+        into = travel.min(axis=0)
+        out_of = travel.min(axis=1)
+        into[~np.isfinite(into)] = 0
+        out_of[~np.isfinite(out_of)] = 0
+        found = ws.memo[("cheapest_arcs", id(dry))] = (dry, (into, out_of))
+    return found[1]
+
+
+def _best_work_of(ws: Workspace, items: list[tuple[int, int, bool, int]],
+                  arrivals: dict[int, int], capacity_s: int, slack_s: int) -> float:
+    """``_best_work``, computed."""
     m = ws.matrices["dry"].travel_s
     rows = sorted({i[0] for i in items} | set(arrivals))
-    travel = m.astype(np.float64)
-    travel[travel >= UNREACHABLE] = np.inf
-    np.fill_diagonal(travel, np.inf)
-    into = travel.min(axis=0)
-    out_of = travel.min(axis=1)
-    into[~np.isfinite(into)] = 0
-    out_of[~np.isfinite(out_of)] = 0
+    into, out_of = _cheapest_arcs(ws)
     to_station = [int(m[r, 0]) for r in rows if r != 0 and m[r, 0] < UNREACHABLE]
     from_station = [int(m[0, r]) for r in rows if r != 0 and m[0, r] < UNREACHABLE]
     cycles = _assignment_travel_s(m, [r for r in arrivals if r != 0]) \
         if slack_s < capacity_s else 0.0
+    columns = _WorkItems(items, arrivals)
     best = 0.0
     for lam in BOUND_LAMBDAS:
         for arcs, end in ((into, min(to_station, default=0)),
                           (out_of, min(from_station, default=0))):
             best = max(best, _inflated_work(items, arrivals, arcs, end, lam, capacity_s,
-                                            slack_s))
-        best = max(best, _assigned_work(items, cycles, lam, capacity_s, slack_s))
+                                            slack_s, columns))
+        best = max(best, _assigned_work(items, cycles, lam, capacity_s, slack_s, columns))
     return best
+
+
+class _WorkItems:
+    """The work items and arrivals of ``_best_work`` as numpy columns (computed
+    once for every λ): services, round trips, and per arrival row its count and
+    the least round trip of its items."""
+
+    def __init__(self, items: list[tuple[int, int, bool, int]],
+                 arrivals: dict[int, int]) -> None:
+        self.service = np.array([s for _row, s, _kit, _rt in items], dtype=np.float64)
+        self.trip = np.array([rt for _row, _s, _kit, rt in items], dtype=np.int64)
+        trips: dict[int, int] = {}
+        for row, _s, _kit, rt in items:
+            trips[row] = min(trips.get(row, rt), rt)
+        self.rows = np.array(list(arrivals), dtype=np.int64)
+        self.count = np.array(list(arrivals.values()), dtype=np.float64)
+        self.row_trip = np.array([trips.get(row, 0) for row in arrivals], dtype=np.int64)
+
+
+def _seq_sum(values: np.ndarray) -> float:
+    """The sum of ``values`` added left to right, as ``sum()`` adds floats (the
+    same result to the last bit, unlike numpy's pairwise ``sum``)."""
+    return float(np.add.accumulate(values)[-1]) if len(values) else 0.0
+
+
+def _factors(trip: np.ndarray, lam: float, capacity_s: int, slack_s: int,
+             end_s: float) -> np.ndarray:
+    """``C / (C − λ·max(0, round trip − slack) − end_s)`` per round trip, 1 where the
+    room is not positive (the scalar ``factor`` of ``_assigned_work`` and
+    ``_inflated_work``, the same operations in the same order)."""
+    room = capacity_s - lam * np.maximum(0, trip - slack_s).astype(np.float64)
+    if end_s is not None:
+        room = room - end_s
+    out = np.ones(len(trip), dtype=np.float64)
+    ok = room > 0
+    out[ok] = capacity_s / room[ok]
+    return out
 
 
 def _assignment_travel_s(m: np.ndarray, rows: list[int]) -> float:
@@ -1015,35 +1161,30 @@ def _assignment_travel_s(m: np.ndarray, rows: list[int]) -> float:
 
 
 def _assigned_work(items: list[tuple[int, int, bool, int]], cycles_s: float, lam: float,
-                   capacity_s: int, slack_s: int) -> float:
+                   capacity_s: int, slack_s: int, columns: _WorkItems | None = None) -> float:
     """Σ over the services of ``s × C / (C − λ·(round trip − slack))``, plus
-    ``(1 − λ)`` times the assignment's travel ``cycles_s`` (docs/campaign.md)."""
-    def factor(rt: int) -> float:
-        room = capacity_s - lam * max(0, rt - slack_s)
-        return capacity_s / room if room > 0 else 1.0
-
-    return sum(s * factor(rt) for _row, s, _kit, rt in items) + (1 - lam) * cycles_s
+    ``(1 − λ)`` times the assignment's travel ``cycles_s`` (docs/campaign.md).
+    ``columns``: ``items`` as ``_WorkItems`` (computed when not given)."""
+    c = columns or _WorkItems(items, {})
+    return _seq_sum(c.service * _factors(c.trip, lam, capacity_s, slack_s, None)) \
+        + (1 - lam) * cycles_s
 
 
 def _inflated_work(items: list[tuple[int, int, bool, int]], arrivals: dict[int, int],
                    arcs: np.ndarray, end_s: int, lam: float, capacity_s: int,
-                   slack_s: int) -> float:
+                   slack_s: int, columns: _WorkItems | None = None) -> float:
     """Σ over the work of ``w × C / (C − λ·(round trip − slack) − (1 − λ)·end)``:
     ``w`` a service, or ``(1 − λ)`` times the cheapest arcs into (or out of)
     a row times its arrivals; ``C`` the largest team capacity; ``end`` the
     cheapest arc closing (or opening) a route. No route can hold more than its
-    capacity of it (docs/campaign.md)."""
-    trips = {}
-    for row, _s, _kit, rt in items:
-        trips[row] = min(trips.get(row, rt), rt)
-
-    def factor(rt: int) -> float:
-        room = capacity_s - lam * max(0, rt - slack_s) - (1 - lam) * end_s
-        return capacity_s / room if room > 0 else 1.0
-
-    total = sum(s * factor(rt) for _row, s, _kit, rt in items)
-    total += sum((1 - lam) * count * float(arcs[row]) * factor(trips.get(row, 0))
-                 for row, count in arrivals.items())
+    capacity of it (docs/campaign.md). ``columns``: ``items`` and ``arrivals``
+    as ``_WorkItems`` (computed when not given)."""
+    c = columns or _WorkItems(items, arrivals)
+    end = (1 - lam) * end_s
+    total = _seq_sum(c.service * _factors(c.trip, lam, capacity_s, slack_s, end))
+    if len(c.rows):
+        total += _seq_sum((1 - lam) * c.count * arcs[c.rows].astype(np.float64)
+                          * _factors(c.row_trip, lam, capacity_s, slack_s, end))
     return total
 
 
@@ -1309,7 +1450,8 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
 
 def _left_after(h: Household, served: dict[str, tuple[str, str]]) -> Household:
     """``h`` with only its residents not in ``served``."""
-    return replace(h, residents=tuple(r for r in h.residents if r.id not in served))
+    left = tuple(r for r in h.residents if r.id not in served)
+    return h if len(left) == len(h.residents) else _with(h, residents=left)
 
 
 def _drop(remaining: dict[str, PendingVisit], hid: str, ids: set[str]) -> None:
@@ -1319,7 +1461,7 @@ def _drop(remaining: dict[str, PendingVisit], hid: str, ids: set[str]) -> None:
         return
     left = tuple(r for r in p.household.residents if r.id not in ids)
     if left:
-        remaining[hid] = replace(p, household=replace(p.household, residents=left))
+        remaining[hid] = _with(p, household=_with(p.household, residents=left))
     else:
         del remaining[hid]
 
