@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_campaign_sweep import _stop
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "plan.py"
@@ -118,16 +119,6 @@ def _wait_file(path: Path, timeout_s: float) -> None:
             return
         time.sleep(0.1)
     raise TimeoutError(f"{path} did not appear")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def _tables(out: Path) -> dict[str, list[list[str]]]:
