@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -41,6 +42,12 @@ def can_fork_children() -> bool:
     return (os.cpu_count() or 1) > 1 and not multiprocessing.current_process().daemon
 
 
+def _call_pickled(payload: bytes) -> Any:
+    """Run the ``(function, args)`` pickled in ``payload`` (in the child process)."""
+    fn, args = pickle.loads(payload)
+    return fn(*args)
+
+
 def run_beside(side: Callable[..., Any], side_args: tuple, here: Callable[..., Any],
                here_args: tuple) -> tuple[Any, Any]:
     """Run ``side(*side_args)`` in a child process while ``here(*here_args)`` runs
@@ -58,7 +65,11 @@ def run_beside(side: Callable[..., Any], side_args: tuple, here: Callable[..., A
             pool = None
         if pool is not None:
             with pool:
-                future = pool.submit(side, *side_args)
+                # pickled here, before ``here`` runs: the pool's feeder thread
+                # would otherwise pickle the arguments while ``here`` fills their
+                # caches (a cached_property of the problem: "dictionary changed
+                # size during iteration" on a loaded machine)
+                future = pool.submit(_call_pickled, pickle.dumps((side, side_args)))
                 # The pool hands the job to its process from a Python thread; a
                 # solver that holds the GIL here would keep it waiting, so wait
                 # (briefly) until the job has left this process.
