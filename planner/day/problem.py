@@ -160,7 +160,10 @@ def tier_prizes(components: list[list[Component]], tiers: int,
         for t in reversed(range(tiers)):
             unit = cost + min(sum(acc), capacity * max(acc, default=0))
             for k, parts in enumerate(components):
-                p = chances[k] if chances is not None else None
+                # with chances, every part on the same scale (a part without
+                # one, e.g. a collection point's, counts as certain: its weight
+                # is already the expected attendance)
+                p = None if chances is None else (1.0 if chances[k] is None else chances[k])
                 for tier, d, weight in parts:
                     if tier == t:
                         if p is None:
