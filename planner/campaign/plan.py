@@ -1356,7 +1356,7 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
             result = plan_one_day(ws, day, teams, offered, season_of(day),
                                   RETRY_FACTOR * options.time_limit_s, options.seed + n,
                                   options.solver, start, scale, len(remaining),
-                              relocate, options.presence)
+                                  relocate, options.presence)
         assigner.learn(result)
         if busy_share(result, teams, sc) < REOFFER_BELOW and \
                 sum(len(p.household.residents) for p in today) \
@@ -1367,7 +1367,7 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
                 again = plan_one_day(ws, day, teams, more, season_of(day),
                                      options.time_limit_s, options.seed + n, options.solver,
                                      start, scale, len(remaining),
-                              relocate, options.presence)
+                                     relocate, options.presence)
                 # kept when it serves more, and no fewer narrow-window residents
                 if len(again.served) > len(result.served) \
                         and narrow_served(again) >= narrow_served(result):
@@ -1387,7 +1387,7 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
                                          RETRY_FACTOR * options.time_limit_s,
                                          options.seed + n + 1000 * attempt, options.solver,
                                          start, scale, len(remaining),
-                              relocate, options.presence)
+                                         relocate, options.presence)
                     if len(again.served) > len(result.served):
                         offered, result = everything, again
                         assigner.learn(result)
