@@ -209,8 +209,9 @@ def test_province_sweep_survives_a_killed_worker(generated: Path, tmp_path: Path
 
 def test_province_campaign_plans_every_commune(generated: Path, tmp_path: Path) -> None:
     """`plan.py campaign PROVINCE`: one Dask task per commune; each commune's
-    campaign (campaign.json, day plans, campaign.db) in OUT/<id>/ and one
-    province.csv row per commune that agrees with it."""
+    campaign (campaign.json, day plans, campaign.db) in OUT/<id>/, the map,
+    itineraries and GPX of its first day (only), and one province.csv row per
+    commune that agrees with it."""
     from planner.campaign import state
     from planner.cli import cli
 
@@ -230,7 +231,19 @@ def test_province_campaign_plans_every_commune(generated: Path, tmp_path: Path) 
         assert int(r["planned"]) == s["planned"]
         assert int(r["planned"]) + int(r["unserved"]) == int(r["residents"])
         assert int(r["officer_days"]) == 3 * 2 * int(r["working_days_used"])
-        assert list((out / r["commune"] / "days").glob("*/plan.json"))
+        days = sorted((out / r["commune"] / "days").glob("*/plan.json"))
+        assert days
+        first = days[0].parent
+        assert (first / "map.html").is_file()
+        teams = {route["team"] for route in json.loads(days[0].read_text("utf-8"))["routes"]}
+        assert teams
+        for team in teams:
+            assert (first / f"itinerary-{team}.pdf").read_bytes()[:5] == b"%PDF-"
+            assert (first / f"route-{team}.gpx").is_file()
+        for later in days[1:]:
+            # (a collection point's notices.pdf is written with the campaign: it goes out ahead)
+            drawn = [*later.parent.glob("itinerary-*"), *later.parent.glob("*.html")]
+            assert not drawn
         conn = state.open_campaign(out / r["commune"])
         try:
             assert state.meta(conn)["scenario"].endswith(f"{r['commune']}/scenario.yaml")

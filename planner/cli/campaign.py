@@ -41,12 +41,16 @@ day_limit_opt = click.option("--time-limit", type=click.FloatRange(0.1, 600), de
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="With a province: local worker processes (default: the number of cores).")
 @click.option("--quiet", is_flag=True, help="With a province: no progress bar.")
+@click.option("--draw", type=click.Choice(["all", "first", "none"]), default=None,
+              help="Which days get their map, itineraries, notices and GPX (default: all "
+                   "for one commune; first for a province, whose later days come from "
+                   "`tomorrow` each evening).")
 @overwrite_opt
 @lang_opt
 @redact_opt
 def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: float,
              seed: int | None, scheduler: str | None, workers: int | None, quiet: bool,
-             overwrite: bool, lang: str, redact: bool) -> None:
+             draw: str | None, overwrite: bool, lang: str, redact: bool) -> None:
     """Give every resident of SCENARIO a day and a team, to the deadline.
 
     Every mode: home visits, shuttles to the commune office, collection
@@ -66,7 +70,10 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
     is then one task on Dask (local worker processes, or --scheduler), planned
     with the fast in-process engine; OUT/COMMUNE/ gets campaign.json,
     days/DATE/plan.json and campaign.db, and OUT/province.csv one row per
-    commune (days used, officer-days, unserved). Prints that summary.
+    commune (days used, officer-days, unserved). Prints that summary. Each
+    commune's first day also gets its map, itineraries, notices and GPX (what
+    its teams work from; `tomorrow` in OUT/COMMUNE/ draws the next day each
+    evening); --draw all draws every day, --draw none none.
 
     \b
     Examples:
@@ -86,7 +93,7 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
     _ = progress._
     if is_province(scenario):
         province_campaign(scenario, out_dir, start, deadline, time_limit, seed, scheduler,
-                          workers, quiet, lang)
+                          workers, quiet, lang, redact, draw or "first", progress)
         click.echo(_("done in {seconds:.1f} s").format(seconds=progress.elapsed_s()))
         return
 
@@ -98,26 +105,41 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
                        progress.say)
     for w in run.warnings:
         warn(str(w))
-    render_days(run.result.days, out_dir, lang=lang, redact=redact, progress=progress,
-                warn=warn)
+    drawn = _drawn(run.result.days, draw or "all")
+    render_days(drawn, out_dir, lang=lang, redact=redact, progress=progress, warn=warn)
     click.echo(calendar_text(run.result, run.scenario, lang))
     click.echo("")
     n = len(run.result.days)
     ngettext = ngettext_for(lang)
-    click.echo(ngettext(
-        "wrote {out}/campaign.json, {n} day (plan.json, map, itineraries, notices, GPX) in "
-        "{out}/days/, state {out}/campaign.db",
-        "wrote {out}/campaign.json, {n} days (plan.json, map, itineraries, notices, GPX) in "
-        "{out}/days/, state {out}/campaign.db", n).format(out=out_dir, n=n))
+    if len(drawn) == n:
+        click.echo(ngettext(
+            "wrote {out}/campaign.json, {n} day (plan.json, map, itineraries, notices, GPX) in "
+            "{out}/days/, state {out}/campaign.db",
+            "wrote {out}/campaign.json, {n} days (plan.json, map, itineraries, notices, GPX) "
+            "in {out}/days/, state {out}/campaign.db", n).format(out=out_dir, n=n))
+    else:
+        click.echo(ngettext(
+            "wrote {out}/campaign.json, {n} day (plan.json) in {out}/days/, of which {drawn} "
+            "with map, itineraries, notices and GPX, state {out}/campaign.db",
+            "wrote {out}/campaign.json, {n} days (plan.json) in {out}/days/, of which "
+            "{drawn} with map, itineraries, notices and GPX, state {out}/campaign.db",
+            n).format(out=out_dir, n=n, drawn=len(drawn)))
     click.echo(_("done in {seconds:.1f} s").format(seconds=progress.elapsed_s()))
+
+
+def _drawn(days: list, draw: str) -> list:
+    """The campaign days whose map, itineraries, notices and GPX are drawn."""
+    return {"all": days, "first": days[:1], "none": []}[draw]
 
 
 def province_campaign(path: Path, out_dir: Path, start, deadline, time_limit: float,
                       seed: int | None, scheduler: str | None, workers: int | None,
-                      quiet: bool, lang: str) -> None:
-    """The province form of ``campaign``: one Dask task per commune, then the summary."""
+                      quiet: bool, lang: str, redact: bool, draw: str, lines) -> None:
+    """The province form of ``campaign``: one Dask task per commune, then each
+    commune's drawn days (``draw``), then the summary."""
     from planner.campaign.report import province_campaign_text
     from planner.campaign.run import run_province_campaign
+    from planner.cli.render import render_days
     from planner.render.i18n import fiction_banner, gettext_for, ngettext_for
 
     _ = gettext_for(lang)
@@ -152,6 +174,14 @@ def province_campaign(path: Path, out_dir: Path, start, deadline, time_limit: fl
             bar.close()
     for w in run.warnings:
         warn(str(w))
+    graphs: dict[str, object] = {}  # one load per district graph, as for the planning
+    drawn = 0
+    for c in run.province.communes:
+        days = _drawn(run.results[c.id].days, draw)
+        if days and not quiet:
+            lines.say("Drawing the outputs of commune {commune}…", commune=c.id)
+        render_days(days, out_dir / c.id, lang=lang, redact=redact, warn=warn, graphs=graphs)
+        drawn += len(days)
     if run.province.fictional:
         click.echo(fiction_banner("unknown", _))
     click.echo(_("Province {name}:").format(name=run.province.name))
@@ -162,3 +192,7 @@ def province_campaign(path: Path, out_dir: Path, start, deadline, time_limit: fl
                         "wrote {out}/province.csv and the campaigns of {n} communes in "
                         "{out}/COMMUNE/ (campaign.json, days/DATE/plan.json, campaign.db)",
                         len(run.rows)).format(out=out_dir, n=len(run.rows)))
+    click.echo(ngettext("map, itineraries, notices and GPX of {n} day in "
+                        "{out}/COMMUNE/days/DATE/",
+                        "map, itineraries, notices and GPX of {n} days in "
+                        "{out}/COMMUNE/days/DATE/", drawn).format(out=out_dir, n=drawn))

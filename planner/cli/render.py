@@ -129,14 +129,17 @@ def scenario_in_scope(scenario, scope: Iterable[str] | None, day=None):
 
 def render_days(days, out_dir: Path, *, lang: str = "vi", redact: bool = False,
                 progress: Progress | None = None,
-                warn: Callable[[str], None] | None = None) -> list[Path]:
+                warn: Callable[[str], None] | None = None,
+                graphs: dict[str, object] | None = None) -> list[Path]:
     """Every output of each campaign day (``planner.campaign.plan.DayPlan``) in
     ``out_dir/days/YYYY-MM-DD/``: attaches the legs on the scenario's road
-    graph when the day's plan has none, rewrites its plan.json with them."""
+    graph when the day's plan has none, rewrites its plan.json with them.
+    ``graphs`` (path → loaded graph) may be shared between calls; only the
+    last graph loaded is kept in it."""
     from planner.legs import attach_legs, has_legs
 
     written: list[Path] = []
-    graphs: dict[str, object] = {}
+    graphs = {} if graphs is None else graphs
     for d in days:
         if progress is not None:
             progress.say("Drawing the outputs of {date}…", date=d.date.isoformat())
@@ -145,6 +148,7 @@ def render_days(days, out_dir: Path, *, lang: str = "vi", redact: bool = False,
             if d.scenario.roads not in graphs:
                 from planner.roads.io import load_graph
 
+                graphs.clear()  # one graph in memory at a time (a province's districts)
                 graphs[d.scenario.roads] = load_graph(d.scenario.roads)
             plan = attach_legs(plan, d.scenario, graphs[d.scenario.roads])
         scope = [r.id for h in d.scenario.households for r in h.residents]
