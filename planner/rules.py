@@ -41,23 +41,64 @@ def common_windows(residents) -> tuple[Window, ...] | None:
     return windows
 
 
-def home_residents(h: Household) -> tuple[Resident, ...]:
-    """The residents a home visit to ``h`` enrols, in table order: its ``home``
-    residents; its ``auto`` residents (unless the household has ``point``
-    residents, whom they join, and they are not bedridden); and, when the
-    team comes with the kit anyway, its ``shuttle`` residents, if they are at
-    home at the same time as the others (else they are still shuttled)."""
+def visited_first(residents) -> tuple[tuple[Resident, ...], tuple[Resident, ...]]:
+    """``(together, later)``: when ``residents`` are not all at home at the same
+    time, one visit enrols the most urgent of them (bedridden, disabled,
+    postpartum, elderly, able; then the longest waiting; then table order) and
+    every other, in that order, at home at the same time as those chosen; the
+    others are for another visit. Both in table order; ``later`` is empty when
+    they are all at home together."""
+    from planner.priorities import priority_key
+
+    residents = tuple(residents)
+    if common_windows(residents) is not None:
+        return residents, ()
+    chosen: list[Resident] = []
+    for r in sorted(residents, key=lambda r: priority_key((r,))):
+        if common_windows((*chosen, r)) is not None:
+            chosen.append(r)
+    ids = {r.id for r in chosen}
+    return (tuple(r for r in residents if r.id in ids),
+            tuple(r for r in residents if r.id not in ids))
+
+
+def home_split(h: Household) -> tuple[tuple[Resident, ...], tuple[Resident, ...]]:
+    """``(visit, later)``: the residents a home visit to ``h`` enrols, in table
+    order — its ``home`` residents; its ``auto`` residents (unless the
+    household has ``point`` residents, whom they join, and they are not
+    bedridden); and, when the team comes with the kit anyway, its ``shuttle``
+    residents, if they are at home at the same time as the others (else they
+    are still shuttled) — and, when those home residents are never all in at
+    the same time, the ones left for a visit on another day
+    (``visited_first``: the most urgent go first)."""
 
     to_point = any(r.mode == "point" for r in h.residents)
     base = [r for r in h.residents if r.mode == "home" or (
         r.mode == "auto" and (not to_point or r.condition == "bedridden"))]
+    base, later = visited_first(base)
     visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
                 for r in h.residents)
     shuttle = [r for r in h.residents if r.mode == "shuttle"]
-    if visit and shuttle and common_windows(base + shuttle) is not None:
-        chosen = {r.id for r in base + shuttle}
-        return tuple(r for r in h.residents if r.id in chosen)
-    return tuple(base)
+    if visit and shuttle and common_windows((*base, *shuttle)) is not None:
+        chosen = {r.id for r in (*base, *shuttle)}
+        return tuple(r for r in h.residents if r.id in chosen), later
+    return tuple(base), later
+
+
+def home_residents(h: Household) -> tuple[Resident, ...]:
+    """The residents a home visit to ``h`` enrols (``home_split``)."""
+    return home_split(h)[0]
+
+
+def left_for_another_day(h: Household, mode: str) -> tuple[Resident, ...]:
+    """The residents of ``h`` whom the day's one visit (``mode`` "home") or
+    one pickup ("shuttle") cannot take, never being at home with those it
+    serves (the ``windows_disjoint`` entry of a plan)."""
+    visit, later = home_split(h)
+    if mode == "home":
+        return later
+    ids = {r.id for r in visit}
+    return visited_first(r for r in h.residents if r.mode == "shuttle" and r.id not in ids)[1]
 
 
 def day_limits(scenario: Scenario, team: Team,

@@ -289,3 +289,32 @@ def test_sweep_fidelity_serves_every_mode_and_says_so(demo) -> None:
     assert runs_csv([three]).splitlines()[1].endswith(",sweep")
     with pytest.raises(ValueError, match="fidelity 'quick'"):
         simulate(ws, 1, 0, replace(params, fidelity="quick"))
+
+
+def test_residents_never_home_together_are_served_on_two_days() -> None:
+    """A household whose residents are never at home at the same time (on a
+    small real road): the bedridden resident is visited first, the others on a
+    later day; two residents to shuttle who are never in together are
+    shuttled on two days. No one is left with a lasting reason."""
+    from test_reasons import H, _household, _plan, _resident, _road, _scenario, _team
+
+    from planner.domain import Window
+
+    home = _household("H1", 2, _resident("R1", "able", windows=[Window(7 * H, 9 * H)]),
+                      _resident("R2", "bedridden", windows=[Window(14 * H, 16 * H)]),
+                      _resident("R3", "elderly", windows=[Window(8 * H, 10 * H)]))
+    ride = _household("H2", 4, _resident("S1", "able", windows=[Window(8 * H, 10 * H)],
+                                         mode="shuttle"),
+                      _resident("S2", "able", windows=[Window(13 * H, 15 * H)],
+                                mode="shuttle"))
+    scenario = _scenario([home, ride], [_team(split=True)])
+    _plan(scenario)  # the first day is sound (plan_violations) on its own
+    ws = build_workspace(scenario, _road())
+    result = plan_campaign(ws, initial_pending(scenario), scenario.date, None,
+                           Calendar.of(scenario), FAST)
+    assert not result.cannot_serve and not result.not_planned
+    day = {rid: when for rid, (when, _team_id, _how) in result.assignment.items()}
+    assert set(day) == {"R1", "R2", "R3", "S1", "S2"}
+    assert day["R2"] < day["R1"] == day["R3"]
+    assert day["S1"] != day["S2"]
+    assert result.assignment["S1"][2] == result.assignment["S2"][2] == "shuttle"

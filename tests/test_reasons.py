@@ -84,22 +84,53 @@ def _reason(plan: Plan, household: str, mode: str = "home") -> Unserved:
     return found
 
 
+def _enrolled(plan: Plan, kind: str = "visit") -> set[str]:
+    """Households with a stop of ``kind`` in the plan."""
+    return {s.household for r in plan.routes for s in r.stops if s.kind == kind}
+
+
 def test_windows_disjoint_home() -> None:
-    """Two residents of one home visit never in at the same time."""
+    """Two residents of one household never in at the same time: the day's
+    visit enrols the first (same priority: table order), the other is told
+    to wait for another day, with both residents' hours."""
     h = _household("H1", 2, _resident("R1", windows=[Window(8 * H, 9 * H)]),
                    _resident("R2", windows=[Window(14 * H, 15 * H)]))
-    u = _reason(_plan(_scenario([h])), "H1")
+    plan = _plan(_scenario([h]))
+    assert "H1" in _enrolled(plan)
+    u = _reason(plan, "H1")
     assert u.code == "windows_disjoint"
-    assert "never at home at the same time: R1 08:00–09:00; R2 14:00–15:00" in u.reason
+    assert u.reason == ("one visit per household a day: R2 (14:00–15:00) never at home at "
+                        "the same time as R1 (08:00–09:00), served first; visit them another "
+                        "day")
+
+
+def test_windows_disjoint_home_visits_the_bedridden_first() -> None:
+    """The bedridden resident, last in the table, is the one visited today;
+    the able residents at home with them come along, the one who is not waits."""
+    h = _household("H1", 2, _resident("R1", "able", windows=[Window(7 * H, 9 * H)]),
+                   _resident("R2", "able", windows=[Window(13 * H, 17 * H)]),
+                   _resident("R3", "bedridden", windows=[Window(14 * H, 16 * H)]))
+    plan = _plan(_scenario([h]))
+    (stop,) = [s for r in plan.routes for s in r.stops if s.kind == "visit"]
+    assert 14 * H <= stop.depart_s - stop.service_s and stop.depart_s <= 16 * H
+    u = _reason(plan, "H1")
+    assert u.code == "windows_disjoint"
+    assert u.reason.startswith("one visit per household a day: R1 (07:00–09:00) never at "
+                               "home at the same time as R2 (13:00–17:00), R3 (14:00–16:00)")
 
 
 def test_windows_disjoint_shuttle() -> None:
-    """Two residents to shuttle never at home together."""
+    """Two residents to shuttle never at home together: today's pickup takes
+    the first, the other is shuttled another day."""
     h = _household("H1", 2, _resident("R1", windows=[Window(8 * H, 9 * H)], mode="shuttle"),
                    _resident("R2", windows=[Window(14 * H, 15 * H)], mode="shuttle"))
-    u = _reason(_plan(_scenario([h])), "H1", "shuttle")
+    plan = _plan(_scenario([h], [_team(split=True)]))
+    assert "H1" in _enrolled(plan, "pickup")
+    u = _reason(plan, "H1", "shuttle")
     assert u.code == "windows_disjoint"
-    assert "the residents to shuttle are never at home at the same time" in u.reason
+    assert u.reason == ("one pickup per household a day: R2 (14:00–15:00) never at home at "
+                        "the same time as R1 (08:00–09:00), served first; shuttle them "
+                        "another day")
 
 
 def _point_households(n: int) -> list[Household]:

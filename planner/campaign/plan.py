@@ -91,7 +91,12 @@ from planner.domain import (
 from planner.errors import PlannerError
 from planner.matrix import UNREACHABLE, TravelMatrices
 from planner.problem import RoutingProblem, Solution
-from planner.rules import common_windows, day_limits, home_residents
+from planner.rules import (
+    common_windows,
+    day_limits,
+    home_residents,
+    left_for_another_day,
+)
 
 #: The day's offer, in estimated work, over the teams' capacity.
 OVERBOOK = 1.1
@@ -118,6 +123,9 @@ RETRY_FACTOR = 4
 STALL_DAYS = 10
 #: Unserved codes that mean "not today": the resident stays pending.
 CAPACITY_CODES = frozenset({"no_capacity", "point_not_opened", "point_full", "closed_wet"})
+#: Reasons that do not last: the residents are offered again on a later day
+#: (``windows_disjoint``: the day's one visit of the household served others).
+RETRY_CODES = CAPACITY_CODES | {"windows_disjoint"}
 #: Narrow bands: at home only before ``EARLY_END_S``, only after
 #: ``EVENING_START_S``, or for at most ``SHORT_WINDOW_S`` in all.
 EARLY_END_S = 10 * 3600
@@ -1259,6 +1267,8 @@ def resident_ids(u: Unserved) -> tuple[str, ...]:
 def _residents_of(u: Unserved, offered: Household) -> tuple[Resident, ...]:
     """The residents of ``offered`` that an unserved entry of the day planner concerns."""
     pt = parts(offered)
+    if u.code == "windows_disjoint":  # those left for another day, not those served first
+        return left_for_another_day(offered, u.mode)
     if u.mode == "shuttle":
         return pt.shuttle
     if u.mode == "point":
@@ -1405,7 +1415,7 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
                 continue
             tagged = replace(u, reason=f"{u.reason} [{', '.join(r.id for r in concerned)}]")
             last_reasons[u.household] = tagged
-            if u.code not in CAPACITY_CODES and everyone:
+            if u.code not in RETRY_CODES and everyone:
                 cannot.append(tagged)
                 _drop(remaining, u.household, {r.id for r in concerned})
         for rid, (route, how) in result.served.items():

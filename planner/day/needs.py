@@ -65,7 +65,7 @@ from planner.domain import (
     Window,
 )
 from planner.priorities import priority_key
-from planner.rules import common_windows, home_residents, windows_text
+from planner.rules import common_windows, home_split, visited_first, windows_text
 
 #: The prizes below are the campaign's own weighted prizes (``VisitNeed.prize``,
 #: read by ``planner.campaign.plan``). The day planner does not use them: its
@@ -93,6 +93,21 @@ class VisitNeed:
     windows: tuple[Window, ...]
     prize: int
     residents: tuple[Resident, ...] = ()
+
+
+def another_day(h: Household, first: tuple[Resident, ...], later: tuple[Resident, ...],
+                mode: str) -> Unserved:
+    """Why ``later`` residents of ``h`` wait for another day: never at home at the
+    same time as ``first``, whom today's one visit (or pickup) of the household
+    serves (``planner.rules.visited_first``)."""
+    def who(residents) -> str:
+        return ", ".join(f"{r.id} ({windows_text(r.windows) or 'any time'})" for r in residents)
+
+    trip = "visit" if mode == "home" else "pickup"
+    return Unserved(h.id, f"one {trip} per household a day: {who(later)} never at home at "
+                          f"the same time as {who(first)}, served first; "
+                          f"{'visit' if mode == 'home' else 'shuttle'} them another day",
+                    "windows_disjoint", mode)
 
 
 def home_need(h: Household, home: tuple, params) -> tuple[VisitNeed | None, Unserved | None]:
@@ -257,24 +272,25 @@ def day_needs(scenario: Scenario,
             point += [r for r in auto if r.condition != "bedridden"]
             auto = [r for r in auto if r.condition == "bedridden"]
         if home or any(r.condition == "bedridden" for r in auto):
-            at_home = home_residents(h)
+            at_home, later = home_split(h)
             shuttle = [r for r in shuttle if r not in at_home]
             need, problem = home_need(h, at_home, params)
             if need is not None:
                 out.home.append(need)
             else:
                 out.skipped.append(problem)
+            if later:
+                out.skipped.append(another_day(h, at_home, later, "home"))
         elif auto:
             auto_by_village.setdefault(h.village_id, []).append((h, tuple(auto)))
         if point:
             invited.setdefault(h.village_id, []).append((h, tuple(point)))
         if shuttle:
+            shuttle, later = visited_first(shuttle)
+            if later:
+                out.skipped.append(another_day(h, shuttle, later, "shuttle"))
             windows = common_windows(shuttle)
-            if windows is None:
-                out.skipped.append(Unserved(
-                    h.id, "the residents to shuttle are never at home at the same time",
-                    "windows_disjoint", "shuttle"))
-            else:
+            if windows is not None:
                 frail = any(r.condition in FRAIL_CONDITIONS for r in shuttle)
                 out.shuttle.append(ShuttleNeed(
                     h, tuple(shuttle), windows,

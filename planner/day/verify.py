@@ -6,7 +6,9 @@ writes, and the tests run it on random scenarios.
 
 What must hold:
 - every part of a household (its home visit, its shuttle, its invitation to a
-  collection point) appears exactly once: in a route or in ``unserved``;
+  collection point, and the residents left for another day when some are
+  never at home with the others) appears exactly once: in a route or in
+  ``unserved``;
 - each visit's service (from the service start to departure) lies inside a
   window when all its home-visit residents are in;
 - each route leaves no earlier than its team's shift start and returns no
@@ -58,6 +60,13 @@ from planner.rules import day_limits
 from planner.scenario import format_clock
 
 
+def _part(u) -> tuple[str, str]:
+    """The household part an unserved entry stands for: the residents left for
+    another day (``windows_disjoint``) are a part of their own, beside the
+    visit or pickup that serves the others."""
+    return (u.household, u.mode + (" later" if u.code == "windows_disjoint" else ""))
+
+
 def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                     site_of: dict[str, int]) -> list[str]:
     """Every way ``plan`` breaks the rules above; ``site_of`` maps a household
@@ -70,9 +79,9 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                        + [(a.household.id, "home") for a in day.auto]
                        + [(s.household.id, "shuttle") for s in day.shuttle]
                        + [(h.id, "point") for p in day.points for h in p.invited]
-                       + [(u.household, u.mode) for u in day.skipped])
+                       + [_part(u) for u in day.skipped])
     auto_ids = {a.household.id for a in day.auto}
-    seen = Counter([(u.household, u.mode) for u in plan.unserved])
+    seen = Counter([_part(u) for u in plan.unserved])
     for r in plan.routes:
         for s in r.stops:
             if s.kind == "visit":

@@ -38,6 +38,7 @@ from planner.render.i18n import (
     reason_text,
     windows_text,
 )
+from planner.rules import left_for_another_day
 
 HOME_MODES = ("home", "auto")
 NUMBERED_KINDS = ("visit", "pickup", "dropoff", "point")
@@ -430,8 +431,9 @@ def doc_context(plan: Plan, scenario: Scenario, lang: str = "vi", redact: bool =
         mode = getattr(u, "mode", "home") or "home"
         unserved.append(UnservedView(
             household=h.id, village=nfc(scenario.village(h.village_id).name), lon=h.lon,
-            lat=h.lat, residents=tuple(person_view(r, redact, _)
-                                       for r in mode_residents(h, mode)),
+            lat=h.lat, residents=tuple(person_view(r, redact, _) for r in (
+                left_for_another_day(h, mode) if u.code == "windows_disjoint"
+                else mode_residents(h, mode))),
             reason=reason_text(u, household_windows(h), lang), code=u.code, mode=mode))
     return DocContext(
         lang=lang, redact=redact, _=_, commune=nfc(scenario.name),
