@@ -102,6 +102,14 @@ def test_windows_disjoint_home() -> None:
     assert u.reason == ("one visit per household a day: R2 (14:00–15:00) never at home at "
                         "the same time as R1 (08:00–09:00), served first; visit them another "
                         "day")
+    # what the itinerary and the map list: the one left, in Vietnamese
+    from planner.render.views import doc_context
+
+    scenario = _scenario([h])
+    (view,) = doc_context(plan, scenario, "vi").unserved
+    assert [p.id for p in view.residents] == ["R2"]
+    assert view.reason == ("không ở nhà cùng lúc với những người trong hộ được phục vụ trước: "
+                           "mỗi ngày một lượt cho mỗi hộ, hẹn ngày khác")
 
 
 def test_windows_disjoint_home_visits_the_bedridden_first() -> None:
