@@ -45,8 +45,13 @@ def test_ok_small_is_valid() -> None:
     without coordinates."""
     result = CliRunner().invoke(cli, ["check", str(DATA / "ok_small")])
     assert result.exit_code == 0, result.output
-    assert "ok:" in result.output
+    assert "hợp lệ:" in result.output and "5 hộ, 6 người (5 tại nhà, 1 điểm thu nhận)" \
+        in result.output
     assert "no coordinates" in result.output
+    en = CliRunner().invoke(cli, ["check", str(DATA / "ok_small"), "--lang", "en"])
+    assert en.exit_code == 0, en.output
+    assert "ok:" in en.output and "5 households, 6 residents (5 home, 1 point), 1 team" \
+        in en.output
 
 
 def test_missing_scenario_file() -> None:

@@ -107,6 +107,29 @@ def test_province_problems_are_reported_together(generated: Path, tmp_path: Path
     assert "districts[0] (D01).communes[3]" in result.output
     assert "households.csv" in result.output and "commune D02-C01" in result.output
     assert not out.exists() or not any(out.iterdir())
+    # `check` reports the same problems, and nothing else
+    checked = CliRunner().invoke(cli, ["check", str(folder)])
+    assert checked.exit_code == 2, checked.output
+    assert "Traceback" not in checked.output and "hợp lệ" not in checked.output
+    assert "commune id 'D01-C01' is used twice" in checked.output
+    assert "D01-C09/scenario.yaml not found" in checked.output
+
+
+def test_check_a_province(generated: Path) -> None:
+    """`plan.py check PROVINCE`: a line per commune and the province's totals,
+    in Vietnamese by default and in English."""
+    from planner.cli import cli
+
+    vi = CliRunner().invoke(cli, ["check", str(generated)])
+    assert vi.exit_code == 0, vi.output
+    assert "hợp lệ: tỉnh" in vi.output and "2 huyện, 3 xã; " in vi.output
+    assert "30 hộ" in vi.output
+    en = CliRunner().invoke(cli, ["check", str(generated), "--lang", "en"])
+    assert en.exit_code == 0, en.output
+    lines = en.output.splitlines()
+    assert [line.split(":")[0].strip() for line in lines[:3]] == [
+        "D01 · D01-C01", "D01 · D01-C02", "D02 · D02-C01"]
+    assert "2 districts, 3 communes; " in lines[-1] and "30 households" in lines[-1]
 
 
 # --- a real cluster on loopback -----------------------------------------------------

@@ -1,44 +1,88 @@
-"""``plan.py check``: validate a scenario and report every problem at once."""
+"""``plan.py check``: validate a scenario (or a province) and report every problem at once."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import click
 
 from planner.cli.options import scenario_arg
 
+MODES = ("home", "shuttle", "point", "auto")
+
 
 @click.command()
 @scenario_arg
-def check(scenario: Path) -> None:
+@click.option("--lang", "lang", type=click.Choice(["vi", "en"]), default="vi",
+              show_default=True, help="Language of the summary.")
+def check(scenario: Path, lang: str) -> None:
     """Validate SCENARIO (a scenario.yaml, or its folder) in one pass.
 
     Every problem is printed as file › row/field › what is wrong › how to fix
     it. Exit code 2 when there is any error, 0 when the scenario is valid
     (warnings are allowed).
 
+    SCENARIO may be a province (a province.yaml, a folder holding one, or a
+    folder of commune folders; see docs/province.md): every commune is
+    checked, the problems of all of them are reported together, and the
+    summary has one line per commune.
+
     \b
-    Example:
+    Examples:
       python plan.py check scenarios/demo/scenario.yaml
+      python plan.py check out/province --lang en
     """
+    from planner.campaign.province import is_province
+    from planner.render.i18n import gettext_for, ngettext_for
+
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
+
+    def counts(scenarios, warnings: int) -> str:
+        households = [h for s in scenarios for h in s.households]
+        modes = Counter(r.mode for h in households for r in h.residents)
+        by_mode = ", ".join(f"{modes[m]} {_(m)}" for m in MODES if modes[m])
+        parts = [ngettext("{n} village", "{n} villages", n).format(n=n)
+                 for n in [sum(len(s.villages) for s in scenarios)]]
+        parts.append(ngettext("{n} household", "{n} households", len(households))
+                     .format(n=len(households)))
+        residents = sum(len(h.residents) for h in households)
+        parts.append(ngettext("{n} resident", "{n} residents", residents).format(n=residents)
+                     + (f" ({by_mode})" if by_mode else ""))
+        teams = sum(len(s.teams) for s in scenarios)
+        parts.append(ngettext("{n} team", "{n} teams", teams).format(n=teams))
+        parts.append(ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings))
+        return ", ".join(parts)
+
+    def warn(problem) -> None:
+        click.echo(_("warning: {message}").format(message=problem), err=True)
+
+    if is_province(scenario):
+        from planner.campaign.province import load_province
+
+        province = load_province(scenario)
+        for w in province.warnings:
+            warn(w)
+        communes = province.communes
+        for d in province.districts:
+            for c in d.communes:
+                mine = sum(1 for w in province.warnings
+                           if w.where.split(",")[0] == f"commune {c.id}")
+                click.echo(f"  {d.id} · {c.id}: " + counts([c.scenario], mine))
+        click.echo(_("ok: province {name}: {districts}, {communes}; {counts}").format(
+            name=province.name,
+            districts=ngettext("{n} district", "{n} districts", len(province.districts))
+            .format(n=len(province.districts)),
+            communes=ngettext("{n} commune", "{n} communes", len(communes))
+            .format(n=len(communes)),
+            counts=counts([c.scenario for c in communes], len(province.warnings))))
+        return
+
     from planner.scenario import load_scenario
 
     loaded, warnings = load_scenario(scenario)
     for w in warnings:
-        click.echo(f"warning: {w}", err=True)
-    from collections import Counter
-
-    modes = Counter(r.mode for h in loaded.households for r in h.residents)
-    by_mode = ", ".join(f"{modes[m]} {m}" for m in ("home", "shuttle", "point", "auto")
-                        if modes[m])
-
-    def n(count: int, word: str) -> str:
-        return f"{count} {word}" + ("" if count == 1 else "s")
-
-    residents = sum(len(h.residents) for h in loaded.households)
-    click.echo(
-        f"ok: {loaded.name}: {n(len(loaded.villages), 'village')}, "
-        f"{n(len(loaded.households), 'household')}, {n(residents, 'resident')} "
-        f"({by_mode}), {n(len(loaded.teams), 'team')}, "
-        f"{n(len(warnings), 'warning')}")
+        warn(w)
+    click.echo(_("ok: {name}: {counts}").format(name=loaded.name,
+                                                counts=counts([loaded], len(warnings))))
