@@ -272,3 +272,37 @@ def test_province_campaign_plans_every_commune(generated: Path, tmp_path: Path) 
             assert state.meta(conn)["scenario"].endswith(f"{r['commune']}/scenario.yaml")
         finally:
             conn.close()
+
+
+def test_commune_campaign_of_a_province_keeps_its_district_graph(generated: Path,
+                                                                tmp_path: Path) -> None:
+    """A commune planned on its district's `roads:` whose own scenario names a
+    graph that does not exist: `record --template` and `tomorrow` in OUT/<id>/
+    still work, on the district graph the campaign was planned on."""
+    from planner.campaign import state
+    from planner.cli import cli
+
+    folder = tmp_path / "prov"
+    shutil.copytree(generated, folder)
+    own = folder / "D01" / "D01-C01" / "scenario.yaml"
+    own.write_text(own.read_text(encoding="utf-8").replace("roads: ../roads.graphml",
+                                                           "roads: nowhere.graphml"),
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["campaign", str(folder), "--out", str(out), "--workers",
+                                      "1", "--time-limit", "0.1", "--quiet", "--draw", "none"])
+    assert result.exit_code == 0, result.output
+    commune = out / "D01-C01"
+    conn = state.open_campaign(commune)
+    try:
+        assert state.meta(conn)["roads"] == str((folder / "D01" / "roads.graphml").resolve())
+    finally:
+        conn.close()
+    first = sorted(p.name for p in (commune / "days").iterdir())[0]
+    sheet = CliRunner().invoke(cli, ["record", str(commune), "--template", "--date", first])
+    assert sheet.exit_code == 0, sheet.output
+    after = CliRunner().invoke(cli, ["tomorrow", str(commune), "--time-limit", "0.1",
+                                     "--lang", "en"])
+    assert after.exit_code == 0, after.output
+    assert "nowhere.graphml" not in after.output
+    assert list((commune / "days").glob("*/itinerary-*.pdf"))

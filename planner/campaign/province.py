@@ -45,11 +45,13 @@ TARGET_P = 0.9
 class Commune:
     """One commune of a province: its id (unique in the province, also the name
     of its output folder), its scenario file and the loaded scenario (``roads``
-    is its district's graph)."""
+    is its district's graph); ``district_roads``: that graph is the district's
+    ``roads:`` of province.yaml, not the commune scenario's own."""
 
     id: str
     path: Path
     scenario: Scenario
+    district_roads: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def _load_commune(cid: str, path: Path, where: str, source: str, roads: Path | N
             problems.append(Problem(str(path), f"commune {cid}, station.lon/lat", *far))
             return None
         scenario = replace(scenario, roads=str(roads))
-    return Commune(cid, path, scenario)
+    return Commune(cid, path, scenario, district_roads=roads is not None)
 
 
 def _from_yaml(path: Path) -> Province:

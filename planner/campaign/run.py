@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from planner.campaign import state
@@ -208,14 +208,16 @@ def _held_outcomes(out_dir: Path) -> Problem | None:
 
 def store_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario, start: dt.date,
                    deadline: dt.date | None,
-                   warn: Callable[[str], None] | None = None) -> list[Path]:
+                   warn: Callable[[str], None] | None = None,
+                   roads: str | None = None) -> list[Path]:
     """Write a planned campaign in ``out_dir``: ``campaign.json``, each day's
-    ``plan.json`` and a new ``campaign.db`` (its state, for record/tomorrow)."""
+    ``plan.json`` and a new ``campaign.db`` (its state, for record/tomorrow;
+    ``roads``: a graph other than the scenario's own, see ``state.create``)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = write_campaign(out_dir, result, scenario, warn=warn)
     db_path = out_dir / state.DB_NAME
     _remove_db(db_path)
-    conn = state.create(db_path, scenario, start, deadline)
+    conn = state.create(db_path, scenario, start, deadline, roads)
     with state.transaction(conn):
         state.record_plan(conn, "campaign", start, _visits(result))
     conn.close()
@@ -225,23 +227,43 @@ def store_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario, st
 
 def record_outcomes(folder: Path, sheet: Path) -> ImportReport:
     """Import an outcomes sheet into the campaign of ``folder`` (all or nothing)."""
-    from planner.scenario import load_scenario
-
     conn = state.open_campaign(folder)
     try:
-        teams = _teams(conn, load_scenario)
+        teams = _teams(conn, folder)
         return import_outcomes(conn, sheet, teams)
     finally:
         conn.close()
 
 
-def _teams(conn: sqlite3.Connection, load_scenario) -> set[str]:
+def campaign_scenario(folder: Path, info: dict[str, str]) -> tuple[Scenario, list[Problem]]:
+    """The scenario of the campaign in ``folder`` (``info``: its state's meta),
+    on the road graph it was planned on: ``meta.roads`` when set (a province
+    district's graph, which the commune's own ``roads:`` may not name)."""
+    from planner.scenario import load_scenario
+
+    path = Path(info.get("scenario", ""))
+    if not info.get("scenario") or not path.exists():
+        raise InputError(Problem(str(folder / state.DB_NAME), "meta.scenario",
+                                 f"the campaign's scenario {path} is gone",
+                                 "put the scenario back at that path"))
+    roads = info.get("roads", "")
+    if not roads:
+        return load_scenario(path)
+    if not Path(roads).is_file():
+        raise InputError(Problem(str(folder / state.DB_NAME), "meta.roads",
+                                 f"the district road graph {roads} this campaign is planned "
+                                 "on is gone", "put the graph back at that path"))
+    scenario, warnings = load_scenario(path, check_roads=False)
+    return replace(scenario, roads=roads), warnings
+
+
+def _teams(conn: sqlite3.Connection, folder: Path) -> set[str]:
     """Team ids of the campaign's scenario, plus those already in planned visits.
     Households and residents added to the scenario since are added to the state."""
     teams = state.planned_teams(conn)
-    path = state.meta(conn).get("scenario", "")
-    if path and Path(path).exists():
-        scenario, _ = load_scenario(path)
+    info = state.meta(conn)
+    if info.get("scenario") and Path(info["scenario"]).exists():
+        scenario, _ = campaign_scenario(folder, info)
         teams |= {t.id for t in scenario.teams}
         with state.transaction(conn):
             state.sync_households(conn, scenario, dt.date.today())
@@ -269,18 +291,12 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
     """
     from planner.campaign.plan import campaign_sites
     from planner.roads.io import load_graph
-    from planner.scenario import load_scenario
 
     progress(N_("Reading the campaign state and its scenario…"))
     conn = state.open_campaign(folder)
     try:
         info = state.meta(conn)
-        scenario_path = Path(info["scenario"])
-        if not scenario_path.exists():
-            raise InputError(Problem(str(folder / state.DB_NAME), "meta.scenario",
-                                     f"the campaign's scenario {scenario_path} is gone",
-                                     "put the scenario back at that path"))
-        scenario, warnings = load_scenario(scenario_path)
+        scenario, warnings = campaign_scenario(folder, info)
         calendar = Calendar.of(scenario)
         start = dt.date.fromisoformat(info["start"])
         deadline = dt.date.fromisoformat(info["deadline"]) if info.get("deadline") else None
@@ -383,14 +399,13 @@ def write_template(folder: Path | None, day: dt.date | None, out_stem: Path | No
     from planner.campaign.outcomes import template_csv, template_rows, template_xlsx
     from planner.planfile import write_atomic
     from planner.render.views import person_name
-    from planner.scenario import load_scenario
 
     rows: list[list[str]] = []
     if folder is not None and day is not None:
         conn = state.open_campaign(folder)
         try:
             planned = state.planned_on(conn, day)
-            scenario, _ = load_scenario(state.meta(conn)["scenario"])
+            scenario, _ = campaign_scenario(folder, state.meta(conn))
         finally:
             conn.close()
         villages = {v.id: v.name for v in scenario.villages}
@@ -414,7 +429,6 @@ def planned_residents(folder: Path, day: dt.date) -> dict[str, list[str]]:
     """Household → the residents planned on ``day`` (any mode), from that day's
     ``days/DAY/plan.json`` (kept when later days are re-planned) and the
     campaign's scenario, and from ``campaign.json``."""
-    from planner.scenario import load_scenario
 
     try:
         plan = json.loads((folder / "days" / day.isoformat() / "plan.json")
@@ -423,12 +437,12 @@ def planned_residents(folder: Path, day: dt.date) -> dict[str, list[str]]:
         return {}
     conn = state.open_campaign(folder)
     try:
-        scenario_path = state.meta(conn).get("scenario", "")
+        info = state.meta(conn)
     finally:
         conn.close()
     household_of: dict[str, str] = {}
-    if scenario_path and Path(scenario_path).exists():
-        scenario, _ = load_scenario(scenario_path)
+    if info.get("scenario") and Path(info["scenario"]).exists():
+        scenario, _ = campaign_scenario(folder, info)
         household_of = {r.id: h.id for h in scenario.households for r in h.residents}
     out: dict[str, list[str]] = {}
     for route in plan.get("routes") or []:
@@ -681,6 +695,7 @@ def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = Non
         for c in d.communes:
             rows.append(campaign_row(d.id, c.id, c.scenario, results[c.id]))
             written += store_campaign(out_dir / c.id, results[c.id], c.scenario, starts[c.id],
-                                      deadlines[c.id], warn)
+                                      deadlines[c.id], warn,
+                                      c.scenario.roads if c.district_roads else None)
     written.append(write_atomic(out_dir / "province.csv", province_campaign_csv(rows)))
     return ProvinceCampaignRun(province, rows, results, written, list(province.warnings))

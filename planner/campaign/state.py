@@ -104,8 +104,11 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def create(path: str | Path, scenario: Scenario, start: dt.date,
-           deadline: dt.date | None) -> sqlite3.Connection:
-    """Create a new campaign database at ``path`` (which must not exist)."""
+           deadline: dt.date | None, roads: str | None = None) -> sqlite3.Connection:
+    """Create a new campaign database at ``path`` (which must not exist).
+    ``roads``: the road graph the campaign is planned on when it is not the
+    one the scenario names (a province district's shared graph), kept as
+    ``meta.roads`` for ``record`` and ``tomorrow``."""
     path = Path(path)
     if path.exists():
         raise FileExistsError(path)
@@ -120,6 +123,7 @@ def create(path: str | Path, scenario: Scenario, start: dt.date,
             ("scenario_name", scenario.name),
             ("start", start.isoformat()),
             ("deadline", deadline.isoformat() if deadline else ""),
+            ("roads", str(Path(roads).resolve()) if roads else ""),
             ("created_at", now_utc())])
         sync_households(conn, scenario, start)
     return conn
