@@ -164,3 +164,34 @@ def test_the_phone_map_popup_shows_the_chance_and_why():
         view = next(s for s in team.stops if s.kind == "visit" and s.household == "A")
         html = stop_popup(view, team, ctx._)
         assert words in html and ("thường có nhà" in html or "usually home" in html)
+
+
+def test_a_pickup_at_home_carries_the_chance_of_finding_its_passenger():
+    """A resident to shuttle, found away twice: the shuttle's pickup at home
+    carries the note (the chance when the motorbike arrives, the failed
+    visits, call ahead: a number is known), and the shuttle unit's stop shows it."""
+    from dataclasses import replace
+
+    from planner.render.map_html import stop_popup
+    from planner.render.views import doc_context
+
+    rider = Household("S", "V", LON0 + 2 * STEP, LAT0 + 0.0004,
+                      (Resident("R-S", "Người S", "able", (), "shuttle"),),
+                      contact="0912 345 678")
+    sc = _scenario([_hh("A", 3), rider], shift=(8 * H, 17 * H))
+    sc = replace(sc, teams=tuple(replace(t, can_split=True) for t in sc.teams))
+    rows = _rows("S", [(9 * H, "not_home"), (14 * H, "not_home")])
+    model = pr.fit(pr.scenario_priors(sc.households), rows)
+    plan, _, _ = plan_day(sc, _road(), presence=model)
+    (pickup,) = [s for r in plan.routes for s in r.stops
+                 if s.kind == "pickup" and s.place == "home" and s.household == "S"]
+    note = pickup.presence
+    assert note is not None and 0 < note.chance < 1
+    assert note.failed_visits == 2 and note.call_ahead
+    for lang, words in (("vi", "gọi điện trước"), ("en", "call")):
+        ctx = doc_context(plan, sc, lang)
+        (view,) = [s for t in ctx.teams for s in t.stops
+                   if s.kind == "pickup" and s.household == "S" and s.presence]
+        assert any(words in line.lower() for line in view.presence), view.presence
+        team = next(t for t in ctx.teams if view in t.stops)
+        assert any(words in line.lower() for line in [stop_popup(view, team, ctx._).lower()])

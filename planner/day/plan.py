@@ -501,16 +501,26 @@ def _full_hours(problem: RoutingProblem, nodes: list[Node],
 
 
 def _presence_notes(plan: Plan, scenario: Scenario, chances: DayChances) -> Plan:
-    """Each home visit with its ``PresenceNote`` (the chance when the visit starts)."""
+    """Each home visit with its ``PresenceNote`` (the chance when the visit
+    starts), and each pickup at home (the chance of its passengers being in
+    when the motorbike arrives)."""
     by_id = {h.id: h for h in scenario.households}
-    routes = []
-    for r in plan.routes:
-        stops = tuple(
-            replace(s, presence=chances.note(
-                s.household, home_residents(by_id[s.household]), s.depart_s - s.service_s,
-                bool(by_id[s.household].contact.strip())))
-            if s.kind == "visit" and s.household in by_id else s for s in r.stops)
-        routes.append(replace(r, stops=stops))
+
+    def noted(s):
+        h = by_id.get(s.household or "")
+        if h is None:
+            return s
+        if s.kind == "visit":
+            people, at = home_residents(h), s.depart_s - s.service_s
+        elif s.kind == "pickup" and s.place == "home" and s.passengers:
+            ids = set(s.passengers)
+            people, at = tuple(r for r in h.residents if r.id in ids), s.arrive_s
+        else:
+            return s
+        return replace(s, presence=chances.note(s.household, people, at,
+                                                bool(h.contact.strip())))
+
+    routes = [replace(r, stops=tuple(noted(s) for s in r.stops)) for r in plan.routes]
     return replace(plan, routes=tuple(routes))
 
 

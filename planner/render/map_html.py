@@ -269,6 +269,7 @@ def transfer_popup(s: StopView, team: TeamDay, _) -> str:
             f"<div>{L['Planned arrival']}: <b>{esc(s.arrive)}</b>–{esc(s.depart)}</div>",
             f"<div>{L['Passengers']}:<ul>{people}</ul></div>",
             f"<div>{L['On board when leaving']}: <b>{s.onboard}</b></div>"]
+    rows += [f"<div class='presence'>{esc(line)}</div>" for line in s.presence]
     if s.back:
         rows.append(f"<div>{L['Expected back home']}: <b>{esc(s.back)}</b></div>")
     return "".join(rows + _access_rows(s, L))

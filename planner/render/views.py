@@ -359,7 +359,10 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
             onboard=stop.onboard,
             back=max(backs) if stop.kind == "pickup" and at_home and backs else "",
             park_lon=stop.park_lon if at_home else None,
-            park_lat=stop.park_lat if at_home else None, **common)
+            park_lat=stop.park_lat if at_home else None,
+            presence=note_lines(stop.presence, lang)
+            if stop.presence is not None and stop.kind == "pickup" and at_home else (),
+            **common)
     if stop.kind == "point":
         try:
             village = nfc(scenario.village(stop.village).name) if stop.village else village
