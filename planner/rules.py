@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from planner.domain import Household, Resident, Scenario, Team, Window
+from planner.priorities import priority_key
 from planner.scenario import format_clock
 from planner.sun import sun_times_s
 
@@ -48,8 +49,6 @@ def visited_first(residents) -> tuple[tuple[Resident, ...], tuple[Resident, ...]
     every other, in that order, at home at the same time as those chosen; the
     others are for another visit. Both in table order; ``later`` is empty when
     they are all at home together."""
-    from planner.priorities import priority_key
-
     residents = tuple(residents)
     if common_windows(residents) is not None:
         return residents, ()
