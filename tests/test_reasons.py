@@ -99,16 +99,16 @@ def test_windows_disjoint_home() -> None:
     assert "H1" in _enrolled(plan)
     u = _reason(plan, "H1")
     assert u.code == "windows_disjoint"
-    assert u.reason == ("one visit per household a day: R2 (14:00–15:00) never at home at "
-                        "the same time as R1 (08:00–09:00), served first; visit them another "
-                        "day")
+    assert u.reason == ("one visit per household a day, for R1 (08:00–09:00) (the most urgent "
+                        "and those at home with them): R2 (14:00–15:00) never at home at the "
+                        "same time; visit them another day")
     # what the itinerary and the map list: the one left, in Vietnamese
     from planner.render.views import doc_context
 
     scenario = _scenario([h])
     (view,) = doc_context(plan, scenario, "vi").unserved
     assert [p.id for p in view.residents] == ["R2"]
-    assert view.reason == ("không ở nhà cùng lúc với những người trong hộ được phục vụ trước: "
+    assert view.reason == ("không ở nhà cùng lúc với những người cần ưu tiên nhất trong hộ: "
                            "mỗi ngày một lượt cho mỗi hộ, hẹn ngày khác")
 
 
@@ -123,8 +123,9 @@ def test_windows_disjoint_home_visits_the_bedridden_first() -> None:
     assert 14 * H <= stop.depart_s - stop.service_s and stop.depart_s <= 16 * H
     u = _reason(plan, "H1")
     assert u.code == "windows_disjoint"
-    assert u.reason.startswith("one visit per household a day: R1 (07:00–09:00) never at "
-                               "home at the same time as R2 (13:00–17:00), R3 (14:00–16:00)")
+    assert u.reason.startswith("one visit per household a day, for R2 (13:00–17:00), R3 "
+                               "(14:00–16:00) (the most urgent and those at home with them): "
+                               "R1 (07:00–09:00) never at home at the same time")
 
 
 def test_windows_disjoint_shuttle() -> None:
@@ -136,9 +137,9 @@ def test_windows_disjoint_shuttle() -> None:
     assert "H1" in _enrolled(plan, "pickup")
     u = _reason(plan, "H1", "shuttle")
     assert u.code == "windows_disjoint"
-    assert u.reason == ("one pickup per household a day: R2 (14:00–15:00) never at home at "
-                        "the same time as R1 (08:00–09:00), served first; shuttle them "
-                        "another day")
+    assert u.reason == ("one pickup per household a day, for R1 (08:00–09:00) (the most "
+                        "urgent and those at home with them): R2 (14:00–15:00) never at home "
+                        "at the same time; shuttle them another day")
 
 
 def _point_households(n: int) -> list[Household]:

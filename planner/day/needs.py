@@ -103,10 +103,10 @@ def another_day(h: Household, first: tuple[Resident, ...], later: tuple[Resident
     def who(residents) -> str:
         return ", ".join(f"{r.id} ({windows_text(r.windows) or 'any time'})" for r in residents)
 
-    trip = "visit" if mode == "home" else "pickup"
-    return Unserved(h.id, f"one {trip} per household a day: {who(later)} never at home at "
-                          f"the same time as {who(first)}, served first; "
-                          f"{'visit' if mode == 'home' else 'shuttle'} them another day",
+    trip, verb = ("visit", "visit") if mode == "home" else ("pickup", "shuttle")
+    return Unserved(h.id, f"one {trip} per household a day, for {who(first)} (the most "
+                          f"urgent and those at home with them): {who(later)} never at home "
+                          f"at the same time; {verb} them another day",
                     "windows_disjoint", mode)
 
 

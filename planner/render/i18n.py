@@ -118,8 +118,8 @@ REASONS: dict[str, str] = {
     "window_after_shift": N_("only at home {windows}, after the shift ends"),
     "window_too_short": N_("only at home {windows}: shorter than the visit needs"),
     "window_outside_shift": N_("only at home {windows}: none of these hours falls in a shift"),
-    "windows_disjoint": N_("never at home at the same time as the household's residents "
-                           "served first: one trip per household a day, so another day"),
+    "windows_disjoint": N_("never at home at the same time as the household's most urgent "
+                           "residents: one trip per household a day, so another day"),
     "shift_too_short": N_("the round trip with the visit is longer than a shift allows"),
     "walk_limit": N_("unreachable: the walk from the nearest road is beyond the walking limit"),
     "closed_wet": N_("unreachable in this season: a ford or road on the way is closed"),
