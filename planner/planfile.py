@@ -17,7 +17,7 @@ from typing import Any
 
 from planner.atomic import write_atomic
 from planner.domain import Leg, Plan, PresenceNote, Route, Scenario, Stop, Unserved
-from planner.rules import home_residents
+from planner.rules import home_residents, left_for_another_day
 from planner.scenario import format_clock
 
 __all__ = ["plan_from_dict", "plan_id", "plan_json", "plan_to_dict", "read_plan",
@@ -363,7 +363,11 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
     for u in visiting[:max_unserved]:
         h = households.get(u.household)
         windows = (common_windows(home_residents(h)) or ()) if h is not None else ()
-        lines.append(f"  {u.household} ({_(u.mode)}): {reason_text(u, windows, lang)}")
+        who = ""
+        if u.code == "windows_disjoint" and h is not None and lang != "en":
+            # the English reason names them; the translated one is by code
+            who = ", " + ", ".join(r.id for r in left_for_another_day(h, u.mode))
+        lines.append(f"  {u.household} ({_(u.mode)}{who}): {reason_text(u, windows, lang)}")
     if len(visiting) > max_unserved:
         more = ", ".join(f"{c} {code}" for code, c in counts.most_common())
         lines.append("  " + _("… {n} more (all: {counts}); see plan.json").format(
