@@ -157,6 +157,10 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
         model = presence.fit(presence.scenario_priors(h for h in sc.households
                                                       if h.residents), [])
     attendance = sc.parameters.point_attendance
+    # built once per run: a day's scenario holds a subset of these households
+    # and residents, and only the residents served that day are looked up
+    by_id = {h.id: h for h in sc.households}
+    household_of = {r.id: h.id for h in sc.households for r in h.residents}
 
     def away_p(day: DayPlan) -> dict[str, float]:
         """Resident id → the chance they are not enrolled at their stop today."""
@@ -165,7 +169,6 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
         if model is None:
             return {rid: float(params.not_home_p or 0.0) for rid in day.served}
         chances = DayChances(model, day.date.weekday())
-        by_id = {h.id: h for h in day.scenario.households}
         when: dict[str, int] = {}
         for r in day.plan.routes:
             for stop in r.stops:
@@ -173,7 +176,6 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
                     when.setdefault(stop.household, stop.depart_s - stop.service_s)
                 elif stop.kind == "pickup" and stop.place == "home" and stop.household:
                     when.setdefault(stop.household, stop.arrive_s)
-        household_of = {r.id: h.id for h in day.scenario.households for r in h.residents}
         out: dict[str, float] = {}
         for rid, (_route, how) in day.served.items():
             hid = household_of.get(rid, "")
@@ -189,7 +191,6 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
     def absent(day: DayPlan) -> dict[str, dt.date | None]:
         back: dict[str, dt.date | None] = {}
         p_away = away_p(day)
-        household_of = {r.id: h.id for h in day.scenario.households for r in h.residents}
         for rid, (_route, how) in day.served.items():
             counts["visits"] += 1
             tried = attempts.get(rid, 0)
