@@ -435,3 +435,16 @@ def test_every_code_of_the_day_planner_has_a_test() -> None:
     here = Path(__file__).read_text(encoding="utf-8")
     for code in TESTED_CODES:
         assert f'code == "{code}"' in here, code
+
+
+def test_a_split_household_whose_visit_is_dropped_keeps_both_reasons() -> None:
+    """The day is full with bedridden visits: the split household's visit is
+    dropped for capacity, and the resident it left for another day is still
+    listed (the plan keeps every part exactly once)."""
+    h = _household("H9", 3, _resident("R1", "able", windows=[Window(8 * H, 9 * H)]),
+                   _resident("R2", "able", windows=[Window(14 * H, 15 * H)]))
+    bedridden = [_household(f"B{k}", 1 + k, _resident(f"RB{k}", "bedridden"))
+                 for k in range(3)]
+    plan = _plan(_scenario([*bedridden, h], [_team(shift=(7 * H, 10 * H), max_work_h=3)]))
+    codes = sorted(u.code for u in plan.unserved if u.household == "H9")
+    assert codes == ["no_capacity", "windows_disjoint"]

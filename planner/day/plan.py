@@ -105,7 +105,10 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
     visited = {node for rs in solution.routes for node in rs.nodes}
     dropped = _dropped(scenario, nodes, problem, visited, no_home or {}, unserved)
     moved = {(u.household, u.mode) for u in dropped}
-    unserved = [u for u in unserved if (u.household, u.mode) not in moved] + dropped
+    # (the residents a split household leaves for another day stay listed
+    # beside its dropped visit)
+    unserved = [u for u in unserved if (u.household, u.mode) not in moved
+                or u.code == "windows_disjoint"] + dropped
     order = {h.id: i for i, h in enumerate(scenario.households)}
     modes = {"home": 0, "shuttle": 1, "point": 2}
     unserved.sort(key=lambda u: (order.get(u.household, 0), modes.get(u.mode, 3)))
