@@ -29,7 +29,7 @@ def main() -> None:
     from planner.campaign.plan import build_workspace
     from planner.campaign.staffing import StaffingParams, staffing_teams, summarise
     from planner.campaign.sweep import run_sweep
-    from planner.cli.staffing import parse_team_counts
+    from planner.app.staffing import team_counts as parse_team_counts
     from planner.roads.io import load_graph
     from planner.scenario import load_scenario
 

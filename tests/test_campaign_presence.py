@@ -14,8 +14,9 @@ import pytest
 from test_campaign_state import DAY1, DAY2, LIMIT_S, _scenario
 
 from planner import presence as pr
-from planner.campaign.run import record_outcomes, run_campaign, run_tomorrow
-from planner.cli.render import render_days
+from planner.app.campaign import run_campaign, run_tomorrow
+from planner.app.outcomes import record_outcomes
+from planner.app.outputs import render_days
 
 
 def _target(day):

@@ -16,7 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from planner.campaign import state
-from planner.campaign.run import record_outcomes, run_campaign, run_tomorrow
+from planner.app.campaign import run_campaign, run_tomorrow
+from planner.app.outcomes import record_outcomes
 from planner.cli import cli
 from planner.errors import InputError
 
@@ -300,7 +301,7 @@ def test_damaged_db_recovers_from_the_copy_kept_before_the_import(
 def test_record_takes_residents_of_every_mode(campaign, tmp_path: Path) -> None:
     """The sheet of a collection-point day lists its point residents, and their
     outcomes (enrolled, did not come) import like home visits'."""
-    from planner.campaign.run import write_template
+    from planner.app.outcomes import write_template
     from planner.scenario import load_scenario
 
     out, scenario_path = campaign

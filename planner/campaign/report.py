@@ -17,7 +17,7 @@ reasons), ``priority`` (mean working-day number by condition), and, after
 re-planning, ``state`` (enrolled, follow-up lists, carried over, joined).
 Codes only: no names, ID numbers or conditions per resident.
 
-Each day's folder ``days/YYYY-MM-DD/`` (``write_day``) holds its
+Each day's folder ``days/YYYY-MM-DD/`` (``planner.app.outputs``) holds its
 ``plan.json`` and, when the day has a home visit, a shuttle or a collection
 point, the villages' ``notices.pdf`` for that date (the notice and the
 loudspeaker text; a collection point's notice is handed out ``notice_days``
@@ -28,11 +28,8 @@ from __future__ import annotations
 
 import calendar as pycal
 import datetime as dt
-import json
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from planner.campaign.calendar import Calendar
@@ -44,7 +41,6 @@ from planner.campaign.plan import (
     residents_by_mode,
 )
 from planner.domain import Scenario
-from planner.planfile import plan_json, write_atomic
 from planner.render.i18n import N_, fiction_banner, gettext_for
 from planner.scenario import format_clock
 
@@ -221,44 +217,6 @@ def campaign_dict(result: CampaignResult, scenario: Scenario,
     return data
 
 
-def write_day(out_dir: Path, day: DayPlan, lang: str = "vi",
-              warn: Callable[[str], None] | None = None) -> list[Path]:
-    """Write one day's folder ``out_dir/days/YYYY-MM-DD/``: ``plan.json`` and,
-    when the day has work in a village, its ``notices.pdf`` (the notices and
-    the loudspeaker text for that date). Renderers take the day's plan and
-    its day scenario, as here."""
-    from planner.render.notices import render_notices
-    from planner.render.pdf import pdf_unavailable
-
-    folder = out_dir / "days" / day.date.isoformat()
-    written = [write_atomic(folder / "plan.json", plan_json(day.plan, day.scenario))]
-    no_pdf = pdf_unavailable()
-    if no_pdf:
-        if warn is not None:
-            warn(no_pdf)
-        return written
-    notices = render_notices(day.plan, day.scenario, lang=lang)
-    if notices is not None:
-        written.append(write_atomic(folder / "notices.pdf", notices))
-    return written
-
-
-def write_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario,
-                   extra: dict[str, Any] | None = None, only: dt.date | None = None,
-                   lang: str = "vi", warn: Callable[[str], None] | None = None,
-                   ) -> list[Path]:
-    """Write ``campaign.json`` and each day's folder (only the day ``only``
-    when given), each file atomically."""
-    written = []
-    for d in result.days:
-        if only is not None and d.date != only:
-            continue
-        written += write_day(out_dir, d, lang, warn)
-    text = json.dumps(campaign_dict(result, scenario, extra), ensure_ascii=False, indent=2)
-    written.append(write_atomic(out_dir / "campaign.json", text + "\n"))
-    return written
-
-
 WEEKDAYS: dict[str, tuple[str, ...]] = {
     "vi": ("T2", "T3", "T4", "T5", "T6", "T7", "CN"),
     "en": tuple(pycal.day_abbr),
@@ -419,7 +377,7 @@ def _reason(u, household, lang: str) -> str:
 
 def tomorrow_text(run, lang: str = "vi") -> str:
     """The terminal summary of ``plan.py tomorrow`` in ``lang`` (``run``: a
-    ``planner.campaign.run.CampaignRun``): the day's routes, the state on that
+    ``planner.app.campaign.CampaignRun``): the day's routes, the state on that
     day (enrolled, coming back, carried over, joined, follow-up), then the
     campaign calendar."""
     from planner.planfile import summary_text

@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from planner.errors import PlannerError
+from planner.app import PlannerError
 
 
 class PlannerGroup(click.Group):

@@ -8,13 +8,15 @@ import click
 
 from planner.cli.options import (
     DATE,
+    day_of,
     lang_opt,
     out_opt,
     overwrite_opt,
-    prepare_out_dir,
+    progress_for,
     redact_opt,
     scenario_arg,
     seed_opt,
+    warner,
 )
 
 day_opt = click.option("--start", "start", type=DATE,
@@ -81,37 +83,31 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
           --out out/campaign
       python plan.py campaign out/province --out out/province-campaign
     """
-    from planner.campaign.province import is_province
-    from planner.campaign.report import calendar_text
-    from planner.campaign.run import run_campaign
-    from planner.cli.render import Progress, render_days
-    from planner.render.i18n import ngettext_for
+    # imported here: the planning stack is heavy and --help must stay instant
+    from planner.app.campaign import CampaignRequest, plan_campaign
+    from planner.app.province import is_province
+    from planner.app.text import calendar_text, ngettext_for
 
     out_dir = out_dir or Path("out") / "campaign"
-    prepare_out_dir(out_dir, overwrite)
-    progress = Progress(lang)
+    progress = progress_for(lang)
     _ = progress._
+    warn = warner(_)
+    request = CampaignRequest(scenario, out_dir, day_of(start), day_of(deadline), time_limit,
+                              seed, draw or "all", lang, redact, overwrite)
     if is_province(scenario):
-        province_campaign(scenario, out_dir, start, deadline, time_limit, seed, scheduler,
-                          workers, quiet, lang, redact, draw or "first", progress)
+        request = CampaignRequest(scenario, out_dir, day_of(start), day_of(deadline),
+                                  time_limit, seed, draw or "first", lang, redact, overwrite)
+        province_campaign(request, scheduler, workers, quiet, progress)
         click.echo(_("done in {seconds:.1f} s").format(seconds=progress.elapsed_s()))
         return
-
-    def warn(text: str) -> None:
-        click.echo(_("warning: {message}").format(message=text), err=True)
-
-    run = run_campaign(scenario, out_dir, start.date() if start else None,
-                       deadline.date() if deadline else None, time_limit, seed, warn,
-                       progress.say)
+    run = plan_campaign(request, progress, warn)
     for w in run.warnings:
-        warn(str(w))
-    drawn = _drawn(run.result.days, draw or "all")
-    render_days(drawn, out_dir, lang=lang, redact=redact, progress=progress, warn=warn)
+        warn(w)
     click.echo(calendar_text(run.result, run.scenario, lang))
     click.echo("")
     n = len(run.result.days)
     ngettext = ngettext_for(lang)
-    if len(drawn) == n:
+    if run.drawn == n:
         click.echo(ngettext(
             "wrote {out}/campaign.json, {n} day (plan.json, map, itineraries, notices, GPX) in "
             "{out}/days/, state {out}/campaign.db",
@@ -123,31 +119,22 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
             "with map, itineraries, notices and GPX, state {out}/campaign.db",
             "wrote {out}/campaign.json, {n} days (plan.json) in {out}/days/, of which "
             "{drawn} with map, itineraries, notices and GPX, state {out}/campaign.db",
-            n).format(out=out_dir, n=n, drawn=len(drawn)))
+            n).format(out=out_dir, n=n, drawn=run.drawn))
     click.echo(_("done in {seconds:.1f} s").format(seconds=progress.elapsed_s()))
 
 
-def _drawn(days: list, draw: str) -> list:
-    """The campaign days whose map, itineraries, notices and GPX are drawn."""
-    return {"all": days, "first": days[:1], "none": []}[draw]
-
-
-def province_campaign(path: Path, out_dir: Path, start, deadline, time_limit: float,
-                      seed: int | None, scheduler: str | None, workers: int | None,
-                      quiet: bool, lang: str, redact: bool, draw: str, lines) -> None:
+def province_campaign(request, scheduler: str | None, workers: int | None, quiet: bool,
+                      progress) -> None:
     """The province form of ``campaign``: one Dask task per commune, then each
-    commune's drawn days (``draw``), then the summary."""
-    from planner.campaign.report import province_campaign_text
-    from planner.campaign.run import run_province_campaign
-    from planner.cli.render import render_days
-    from planner.render.i18n import fiction_banner, gettext_for, ngettext_for
+    commune's drawn days, then the summary."""
+    from planner.app.province import plan_province_campaign
+    from planner.app.text import fiction_banner, ngettext_for, province_campaign_text
 
-    _ = gettext_for(lang)
+    lang, out_dir = request.lang, request.out_dir
+    _ = progress._
     ngettext = ngettext_for(lang)
+    warn = warner(_)
     bar = None
-
-    def warn(text: str) -> None:
-        click.echo(_("warning: {message}").format(message=text), err=True)
 
     def begin(total: int, province) -> None:
         nonlocal bar
@@ -161,27 +148,18 @@ def province_campaign(path: Path, out_dir: Path, start, deadline, time_limit: fl
 
             bar = tqdm(total=total, unit="commune", file=click.get_text_stream("stderr"))
 
-    def progress(_done: int) -> None:
+    def done(_n: int) -> None:
         if bar is not None:
             bar.update(1)
 
     try:
-        run = run_province_campaign(path, out_dir, start.date() if start else None,
-                                    deadline.date() if deadline else None, time_limit, seed,
-                                    scheduler, workers, begin, progress, warn)
+        run = plan_province_campaign(request, progress if not quiet else None, warn,
+                                     scheduler, workers, begin, done)
     finally:
         if bar is not None:
             bar.close()
     for w in run.warnings:
-        warn(str(w))
-    graphs: dict[str, object] = {}  # one load per district graph, as for the planning
-    drawn = 0
-    for c in run.province.communes:
-        days = _drawn(run.results[c.id].days, draw)
-        if days and not quiet:
-            lines.say("Drawing the outputs of commune {commune}…", commune=c.id)
-        render_days(days, out_dir / c.id, lang=lang, redact=redact, warn=warn, graphs=graphs)
-        drawn += len(days)
+        warn(w)
     if run.province.fictional:
         click.echo(fiction_banner("unknown", _))
     click.echo(_("Province {name}:").format(name=run.province.name))
@@ -195,4 +173,4 @@ def province_campaign(path: Path, out_dir: Path, start, deadline, time_limit: fl
     click.echo(ngettext("map, itineraries, notices and GPX of {n} day in "
                         "{out}/COMMUNE/days/DATE/",
                         "map, itineraries, notices and GPX of {n} days in "
-                        "{out}/COMMUNE/days/DATE/", drawn).format(out=out_dir, n=drawn))
+                        "{out}/COMMUNE/days/DATE/", run.drawn).format(out=out_dir, n=run.drawn))

@@ -33,8 +33,9 @@ def check(scenario: Path, lang: str) -> None:
       python plan.py check scenarios/demo/scenario.yaml
       python plan.py check out/province --lang en
     """
-    from planner.campaign.province import is_province
-    from planner.render.i18n import gettext_for, ngettext_for
+    # imported here: validation loads the road graph and --help must stay instant
+    from planner.app.day import check as check_job
+    from planner.app.text import gettext_for, ngettext_for
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
@@ -58,12 +59,11 @@ def check(scenario: Path, lang: str) -> None:
     def warn(problem) -> None:
         click.echo(_("warning: {message}").format(message=problem), err=True)
 
-    if is_province(scenario):
-        from planner.campaign.province import load_province
-
-        province = load_province(scenario)
-        for w in province.warnings:
-            warn(w)
+    result = check_job(scenario)
+    for w in result.warnings:
+        warn(w)
+    province = result.province
+    if province is not None:
         communes = province.communes
         for d in province.districts:
             for c in d.communes:
@@ -78,11 +78,5 @@ def check(scenario: Path, lang: str) -> None:
             .format(n=len(communes)),
             counts=counts([c.scenario for c in communes], len(province.warnings))))
         return
-
-    from planner.scenario import load_scenario
-
-    loaded, warnings = load_scenario(scenario)
-    for w in warnings:
-        warn(w)
-    click.echo(_("ok: {name}: {counts}").format(name=loaded.name,
-                                                counts=counts([loaded], len(warnings))))
+    click.echo(_("ok: {name}: {counts}").format(
+        name=result.scenario.name, counts=counts([result.scenario], len(result.warnings))))

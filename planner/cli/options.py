@@ -1,10 +1,14 @@
-"""Options shared by several subcommands."""
+"""Options shared by several subcommands, and the CLI's progress and warnings."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import click
+
+from planner.app import parse_day
 
 
 class DateParam(click.ParamType):
@@ -14,10 +18,6 @@ class DateParam(click.ParamType):
     name = "YYYY-MM-DD"
 
     def convert(self, value, param, ctx):
-        import datetime as dt
-
-        from planner.dates import parse_day
-
         if isinstance(value, dt.datetime):
             return value
         try:
@@ -60,11 +60,21 @@ def day_plan_options(command):
     return command
 
 
-def prepare_out_dir(out_dir: Path, overwrite: bool) -> None:
-    """Refuse to write into a non-empty folder unless ``--overwrite`` was given."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise click.BadParameter(f"{out_dir} is a file, not a folder", param_hint="--out")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not overwrite:
-        raise click.BadParameter(
-            f"{out_dir} is not empty; add --overwrite to replace its files, or choose "
-            "another folder", param_hint="--out")
+def day_of(value: dt.datetime | None) -> dt.date | None:
+    """The day of a ``DATE`` option's value (None stays None)."""
+    return value.date() if value is not None else None
+
+
+def progress_for(lang: str):
+    """A ``planner.app.progress.Progress`` printing its lines on stderr."""
+    # imported here: the progress module loads the translations (not needed for --help)
+    from planner.app.progress import Progress
+
+    return Progress(lang, echo=lambda text: click.echo(text, err=True))
+
+
+def warner(_: Callable[[str], str]) -> Callable[[object], None]:
+    """Print a warning (a message or a problem) on stderr, in the language of ``_``."""
+    def warn(message: object) -> None:
+        click.echo(_("warning: {message}").format(message=message), err=True)
+    return warn

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import DATE, lang_opt
+from planner.cli.options import DATE, day_of, lang_opt
 
 
 @click.command()
@@ -46,15 +46,15 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
       python plan.py record out/campaign --template --date 2026-11-24
       python plan.py record out/campaign outcomes-2026-11-24.xlsx
     """
-    from planner.render.i18n import gettext_for, ngettext_for
+    # imported here: reading sheets is heavy and --help must stay instant
+    from planner.app.outcomes import RecordRequest, TemplateRequest, outcomes_template, record
+    from planner.app.text import gettext_for, ngettext_for
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
     if template:
-        from planner.campaign.run import write_template
-
-        paths, rows = write_template(campaign_dir, date.date() if date else None, out_stem,
-                                     overwrite, redact)
+        paths, rows = outcomes_template(TemplateRequest(campaign_dir, day_of(date), out_stem,
+                                                        overwrite, redact))
         if campaign_dir is not None and date is not None and not rows:
             click.echo(_("no residents planned on {date}; wrote a blank sheet").format(
                 date=date.date()), err=True)
@@ -63,19 +63,15 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
         return
     if campaign_dir is None or outcomes is None:
         raise click.UsageError("give CAMPAIGN_DIR and OUTCOMES, or --template")
-    from planner.campaign.phone import outcomes_sheet
-    from planner.campaign.run import record_outcomes
-
-    with outcomes_sheet(campaign_dir, outcomes) as sheet:  # a phone export is checked first
-        report = record_outcomes(campaign_dir, sheet)
+    report = record(RecordRequest(campaign_dir, outcomes))
     if report.status == "already":
         click.echo(_("{file}: already imported ({previous}); nothing changed").format(
             file=outcomes, previous=report.previous))
         return
     line = ngettext("{file}: {n} outcome recorded", "{file}: {n} outcomes recorded",
-              report.new).format(file=outcomes, n=report.new)
+                    report.new).format(file=outcomes, n=report.new)
     if report.same:
-        line += ngettext(", {n} already recorded identically", ", {n} already recorded identically",
-                   report.same).format(n=report.same)
+        line += ngettext(", {n} already recorded identically",
+                         ", {n} already recorded identically", report.same).format(n=report.same)
     click.echo(line)
     click.echo(_("next: python plan.py tomorrow {folder}").format(folder=campaign_dir))

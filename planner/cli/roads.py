@@ -7,18 +7,7 @@ from pathlib import Path
 
 import click
 
-from planner.errors import PlannerError
-
-OSM_SUFFIXES = (".osm.pbf", ".osm.gz", ".osm.bz2", ".osm", ".pbf", ".xml.gz", ".xml.bz2",
-                ".xml")
-
-
-def _stem(path: Path) -> str:
-    name = path.name
-    for suffix in OSM_SUFFIXES:
-        if name.lower().endswith(suffix):
-            return name[: -len(suffix)]
-    return path.stem
+from planner.app import PlannerError
 
 
 def _run(func, *args, **kwargs):
@@ -34,25 +23,15 @@ def _run(func, *args, **kwargs):
         raise SystemExit(exc.exit_code) from None
 
 
-def _out_path(name: str, out: Path | None, overwrite: bool) -> Path:
-    from planner.speeds import MAPS_DIR
-
-    path = out if out is not None else MAPS_DIR / f"{name}.graphml"
-    if path.exists() and not overwrite:
-        raise click.BadParameter(f"{path} exists; add --overwrite to replace it, or choose "
-                                 "another --name", param_hint="--name")
-    return path
-
-
 def _bbox(ctx: click.Context, param: click.Parameter, value: str | None):
-    from planner.roads.osm import parse_bbox
-
     if value is None:
         return None
+    from planner.app.roads import bbox
+
     try:
-        return parse_bbox(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"'{value}': {exc}", param_hint="--bbox") from None
+        return bbox(value)
+    except PlannerError as exc:
+        raise click.BadParameter(str(exc), param_hint="--bbox") from None
 
 
 dem_opt = click.option("--dem", "dems", multiple=True,
@@ -119,14 +98,12 @@ def import_cmd(file: Path, dems: tuple[Path, ...], bbox, boundary: Path | None,
     Example:
       python plan.py roads import andorra.osm.pbf --dem N42E001.hgt --dem N41E001.hgt
     """
-    from planner.roads.build import import_roads
+    # imported here: osmnx and rasterio are heavy and --help must stay instant
+    from planner.app.roads import ImportRequest, import_roads
 
-    name = name or _stem(file)
-    path = _out_path(name, out, overwrite)
-    G, report = _run(import_roads, file, path, dems, bbox=bbox, boundary=boundary, name=name,
-                     closures=closures, infer_fords=infer_fords, keep_all=keep_all)
-    stats = {"raw": report.grades_raw, "smoothed": report.grades_smoothed}
-    _print_report(G, path, stats, report.warnings)
+    result = _run(import_roads, ImportRequest(file, dems, bbox, boundary, name, closures,
+                                              infer_fords, keep_all, out, overwrite))
+    _print_report(result.graph, result.path, result.stats, result.warnings)
 
 
 @roads.command("fetch")
@@ -143,13 +120,10 @@ def fetch_cmd(place: str, name: str | None, dems: tuple[Path, ...], closures: Pa
     The result is cached as maps/NAME.graphml so later runs work offline.
     Without a network it stops at once: use `roads import` with an extract.
     """
-    from planner.roads.fetch import fetch_roads
-    from planner.roads.places import fold_name
+    from planner.app.roads import FetchRequest, fetch_roads
 
-    name = name or fold_name(place).replace(" ", "-")[:60] or "download"
-    path = _out_path(name, out, overwrite)
-    G, info = _run(fetch_roads, place, path, dems, closures)
-    _print_report(G, path, info["stats"], info["warnings"])
+    result = _run(fetch_roads, FetchRequest(place, name, dems, closures, out, overwrite))
+    _print_report(result.graph, result.path, result.stats, result.warnings)
 
 
 @roads.command("info")
@@ -165,26 +139,14 @@ def info_cmd(graph: str, scenario: Path | None, speeds: Path | None) -> None:
     the share of steep edges, connected components, and with --scenario the
     households that cannot be reached in the dry and wet seasons, and why.
     """
-    from planner.roads.info import format_summary, scenario_reach, summarize
-    from planner.roads.io import load_graph
-    from planner.speeds import load_speed_table, season_names
+    from planner.app.roads import roads_info
 
-    def work() -> None:
-        table = load_speed_table(speeds)
-        G = load_graph(graph, Path.cwd(), table)
-        click.echo(format_summary(summarize(G, table)))
-        if scenario is not None:
-            from planner.scenario import load_scenario
-
-            sc, _warnings = load_scenario(scenario, check_roads=False)
-            rows = scenario_reach(G, sc, table)
-            n = len(sc.households)
-            for season in season_names(table):
-                cut = [r for r in rows if r["season"] == season]
-                click.echo(f"{season} season: {n - len(cut)} of {n} households reachable")
-                for r in cut:
-                    approx = " (approximate location)" if r["approximate"] else ""
-                    click.echo(f"  {r['household']}{approx}: {r['reason']}")
-        sys.stdout.flush()
-
-    _run(work)
+    info = _run(roads_info, graph, scenario, speeds)
+    click.echo(info.summary)
+    for season, cut in info.unreachable.items():
+        n = info.households
+        click.echo(f"{season} season: {n - len(cut)} of {n} households reachable")
+        for r in cut:
+            approx = " (approximate location)" if r["approximate"] else ""
+            click.echo(f"  {r['household']}{approx}: {r['reason']}")
+    sys.stdout.flush()

@@ -7,26 +7,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import DATE, lang_opt, overwrite_opt, prepare_out_dir
-
-
-def parse_team_counts(text: str) -> list[int]:
-    """``"1-6"``, ``"2,4,6"`` or ``"3"`` → sorted team counts (1…50)."""
-    counts: set[int] = set()
-    try:
-        for part in text.split(","):
-            part = part.strip()
-            if "-" in part:
-                lo, hi = (int(x) for x in part.split("-", 1))
-                counts.update(range(lo, hi + 1))
-            elif part:
-                counts.add(int(part))
-    except ValueError:
-        counts = set()
-    if not counts or min(counts) < 1 or max(counts) > 50:
-        raise click.BadParameter(f"'{text}' is not a list of team counts between 1 and 50, "
-                                 "e.g. 1-6 or 2,4,6", param_hint="--teams")
-    return sorted(counts)
+from planner.cli.options import DATE, day_of, lang_opt, overwrite_opt, warner
 
 
 @click.command()
@@ -93,31 +74,24 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
       python plan.py staffing out/province --teams 1-6 --runs 10 \\
           --scheduler tcp://10.0.0.5:8786 --out out/province-staffing
     """
-    from planner.campaign.chart import staffing_table
-    from planner.campaign.province import is_province
-    from planner.campaign.run import run_staffing
-    from planner.campaign.staffing import StaffingParams
-    from planner.render.i18n import fiction_banner, gettext_for, ngettext_for
+    # imported here: the planning stack and Dask are heavy and --help must stay instant
+    from planner.app.staffing import StaffingParams, StaffingRequest, staffing, team_counts
+    from planner.app.text import fiction_banner, gettext_for, ngettext_for, staffing_table
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
+    warn = warner(_)
     started = time.perf_counter()
-    counts = parse_team_counts(teams_text)
-    out_dir = out_dir or Path("out") / "staffing"
     params = StaffingParams(runs=runs, service_cv=service_cv, not_home_p=not_home,
                             wet_day_p=wet_days, time_limit_s=time_limit, max_days=max_days,
                             seed=seed, fidelity=fidelity)
-    if any(is_province(p) for p in scenarios):
-        if len(scenarios) > 1:
-            raise click.BadParameter("give one province (a province.yaml or a folder of "
-                                     "communes), or scenario files, not both",
-                                     param_hint="SCENARIOS")
-        prepare_out_dir(out_dir, overwrite)
-        province_staffing(scenarios[0], counts, params, out_dir, deadline, start, scheduler,
-                          workers, quiet, lang)
+    request = StaffingRequest(tuple(scenarios), tuple(team_counts(teams_text)), params,
+                              out_dir or Path("out") / "staffing", day_of(deadline),
+                              day_of(start), scheduler, workers, overwrite)
+    if request.province:
+        province_staffing(request, quiet, lang)
         click.echo(_("done in {seconds:.1f} s").format(seconds=time.perf_counter() - started))
         return
-    prepare_out_dir(out_dir, overwrite)
     bar = None
 
     def begin(total: int) -> None:
@@ -127,8 +101,8 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
                    .format(n=total)
                    + " (" + ngettext("{n} scenario", "{n} scenarios", len(scenarios)).format(
                        n=len(scenarios))
-                   + " × " + ngettext("{n} team count", "{n} team counts", len(counts)).format(
-                       n=len(counts))
+                   + " × " + ngettext("{n} team count", "{n} team counts",
+                                      len(request.counts)).format(n=len(request.counts))
                    + " × " + ngettext("{n} run", "{n} runs", runs).format(n=runs) + ") "
                    + _("on {where}").format(where=where), err=True)
         if not quiet:
@@ -141,15 +115,12 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
             bar.update(1)
 
     try:
-        run = run_staffing(list(scenarios), counts, params, out_dir,
-                           deadline.date() if deadline else None,
-                           start.date() if start else None, scheduler, workers, begin,
-                           progress)
+        run = staffing(request, begin, progress)
     finally:
         if bar is not None:
             bar.close()
     for w in run.warnings:
-        click.echo(_("warning: {message}").format(message=w), err=True)
+        warn(w)
     if run.fictional:
         click.echo(fiction_banner("unknown", _))
     click.echo(_("Completion in working days from the start;") + " "
@@ -178,17 +149,20 @@ def _assumptions(params, _, ngettext) -> str:
                                                             "search, see docs/benchmarks.md)")))
 
 
-def province_staffing(path: Path, counts: list[int], params, out_dir: Path, deadline, start,
-                      scheduler: str | None, workers: int | None, quiet: bool,
-                      lang: str) -> None:
+def province_staffing(request, quiet: bool, lang: str) -> None:
     """The province form of ``staffing``: sweep, then the province table."""
-    from planner.campaign.chart import province_table
-    from planner.campaign.province import TARGET_P
-    from planner.campaign.run import run_province_staffing
-    from planner.render.i18n import fiction_banner, gettext_for, ngettext_for
+    from planner.app.staffing import staffing
+    from planner.app.text import (
+        TARGET_P,
+        fiction_banner,
+        gettext_for,
+        ngettext_for,
+        province_table,
+    )
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
+    params, scheduler = request.params, request.scheduler
     bar = None
 
     def begin(total: int, province) -> None:
@@ -201,8 +175,8 @@ def province_staffing(path: Path, counts: list[int], params, out_dir: Path, dead
                        n=n_communes)
                    + " " + ngettext("in {n} district", "in {n} districts", n_districts).format(
                        n=n_districts)
-                   + " × " + ngettext("{n} team count", "{n} team counts", len(counts)).format(
-                       n=len(counts))
+                   + " × " + ngettext("{n} team count", "{n} team counts",
+                                      len(request.counts)).format(n=len(request.counts))
                    + " × " + ngettext("{n} run", "{n} runs", params.runs).format(
                        n=params.runs) + ") "
                    + _("on {where}").format(where=where), err=True)
@@ -216,10 +190,7 @@ def province_staffing(path: Path, counts: list[int], params, out_dir: Path, dead
             bar.update(1)
 
     try:
-        run = run_province_staffing(path, counts, params, out_dir,
-                                    deadline.date() if deadline else None,
-                                    start.date() if start else None, scheduler, workers,
-                                    begin, progress)
+        run = staffing(request, begin, progress)
     finally:
         if bar is not None:
             bar.close()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import DATE, lang_opt, redact_opt, seed_opt
+from planner.cli.options import DATE, day_of, lang_opt, progress_for, redact_opt, seed_opt, warner
 
 
 @click.command()
@@ -36,24 +36,17 @@ def tomorrow(campaign_dir: Path, date, time_limit: float, seed: int | None, lang
     Example:
       python plan.py tomorrow out/campaign --date 2026-11-25
     """
-    from planner.campaign.report import tomorrow_text
-    from planner.campaign.run import run_tomorrow
-    from planner.cli.render import Progress, remove_stale_outputs, render_days
+    # imported here: the planning stack is heavy and --help must stay instant
+    from planner.app.campaign import TomorrowRequest, replan_tomorrow
+    from planner.app.text import tomorrow_text
 
-    progress = Progress(lang)
+    progress = progress_for(lang)
     _ = progress._
-
-    def warn(text: str) -> None:
-        click.echo(_("warning: {message}").format(message=text), err=True)
-
-    run = run_tomorrow(campaign_dir, date.date() if date else None, time_limit, seed, warn,
-                       progress.say)
+    warn = warner(_)
+    run = replan_tomorrow(TomorrowRequest(campaign_dir, day_of(date), time_limit, seed, lang,
+                                          redact), progress, warn)
     for w in run.warnings:
-        warn(str(w))
-    render_days(run.result.days, campaign_dir, lang=lang, redact=redact,
-                progress=progress, warn=warn)
-    if run.day is not None:
-        remove_stale_outputs(campaign_dir, run.day)
+        warn(w)
     click.echo(tomorrow_text(run, lang))
     click.echo("")
     if run.first_day is not None:

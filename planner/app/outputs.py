@@ -1,0 +1,169 @@
+"""How every job writes a day's outputs, in one place.
+
+``write_day``: the plan file is written first, then read back, and the
+documents (map, itineraries, notices, GPX) are rendered from what was read,
+so that ``plan.py render PLAN.json`` reproduces them byte for byte.
+``write_day_plan``: a campaign day that is not drawn gets its ``plan.json``
+and its villages' ``notices.pdf`` only. ``remove_stale_days``: the one way a
+re-plan removes the files of days it no longer plans. ``check_out_dir``: no
+job writes into a non-empty folder unless told to overwrite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from planner.app.progress import Progress
+from planner.campaign.report import campaign_dict
+from planner.domain import Plan, Scenario
+from planner.errors import InputError, Problem
+from planner.legs import attach_legs, has_legs
+from planner.planfile import plan_from_dict, plan_json, write_atomic
+from planner.render import render_all
+from planner.render.i18n import N_
+from planner.render.notices import render_notices
+from planner.render.pdf import pdf_unavailable
+from planner.roads.io import load_graph
+
+Warn = Callable[[str], None]
+
+OUTPUT_PATTERNS = ("map.html", "map-*.html", "itinerary-*.pdf", "route-*.gpx", "notices.pdf")
+"""The files ``render_all`` writes (beside a plan.json)."""
+
+
+def check_out_dir(out_dir: Path, overwrite: bool) -> None:
+    """Refuse to write into a non-empty folder unless ``overwrite`` is given
+    (``--overwrite`` on the command line)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(Problem("--out", str(out_dir), "is a file, not a folder",
+                                 "give a folder with --out"))
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not overwrite:
+        raise InputError(Problem("--out", str(out_dir), "is not empty",
+                                 "add --overwrite to replace its files, or choose another "
+                                 "folder"))
+
+
+def scenario_file_for(plan_dir: Path, scenario_path: str | Path) -> str:
+    """The scenario's path as written in plan.json: relative to the plan's folder."""
+    return Path(os.path.relpath(Path(scenario_path).resolve(), plan_dir.resolve())).as_posix()
+
+
+def write_day(plan: Plan, scenario: Scenario, day_dir: Path, *, lang: str = "vi",
+              redact: bool = False, scope: list[str] | None = None,
+              warn: Warn | None = None) -> list[Path]:
+    """Write ``day_dir/plan.json`` (naming the scenario file, and ``scope``: the
+    resident ids of a campaign day's scenario) and render every output from
+    the plan read back from it. ``plan`` must carry its legs
+    (``planner.legs.attach_legs``). Returns the paths written."""
+    day_dir = Path(day_dir)
+    text = plan_json(plan, scenario, scenario_file_for(day_dir, scenario.source)
+                     if scenario.source else "", scope)
+    written = [write_atomic(day_dir / "plan.json", text)]
+    again = plan_from_dict(json.loads(text))
+    written += render_all(again, scenario, day_dir, lang=lang, redact=redact, warn=warn)
+    return written
+
+
+def write_day_plan(out_dir: Path, day, lang: str = "vi", warn: Warn | None = None
+                   ) -> list[Path]:
+    """Write one campaign day's folder ``out_dir/days/YYYY-MM-DD/`` without
+    drawing it: ``plan.json`` and, when the day has work in a village, its
+    ``notices.pdf`` (the notices and the loudspeaker text for that date).
+    ``day`` is a ``planner.campaign`` day plan (its plan and day scenario)."""
+    folder = out_dir / "days" / day.date.isoformat()
+    written = [write_atomic(folder / "plan.json", plan_json(day.plan, day.scenario))]
+    no_pdf = pdf_unavailable()
+    if no_pdf:
+        if warn is not None:
+            warn(no_pdf)
+        return written
+    notices = render_notices(day.plan, day.scenario, lang=lang)
+    if notices is not None:
+        written.append(write_atomic(folder / "notices.pdf", notices))
+    return written
+
+
+def write_campaign(out_dir: Path, result, scenario: Scenario,
+                   extra: dict[str, Any] | None = None, only: dt.date | None = None,
+                   lang: str = "vi", warn: Warn | None = None) -> list[Path]:
+    """Write ``campaign.json`` and each day's folder (only the day ``only``
+    when given), each file atomically. ``result`` is a campaign's result."""
+    written = []
+    for d in result.days:
+        if only is not None and d.date != only:
+            continue
+        written += write_day_plan(out_dir, d, lang, warn)
+    text = json.dumps(campaign_dict(result, scenario, extra), ensure_ascii=False, indent=2)
+    written.append(write_atomic(out_dir / "campaign.json", text + "\n"))
+    return written
+
+
+def scenario_in_scope(scenario: Scenario, scope: Iterable[str] | None,
+                      day: dt.date | None = None) -> Scenario:
+    """``scenario`` holding only the residents in ``scope`` (and the households
+    with one of them); all of it when ``scope`` is None. ``day`` sets the date."""
+    if day is not None:
+        scenario = replace(scenario, date=day)
+    if scope is None:
+        return scenario
+    keep = set(scope)
+    households = []
+    for h in scenario.households:
+        residents = tuple(r for r in h.residents if r.id in keep)
+        if residents:
+            households.append(replace(h, residents=residents))
+    return replace(scenario, households=tuple(households))
+
+
+def render_days(days, out_dir: Path, *, lang: str = "vi", redact: bool = False,
+                progress: Progress | None = None, warn: Warn | None = None,
+                graphs: dict[str, object] | None = None) -> list[Path]:
+    """Every output of each campaign day in ``out_dir/days/YYYY-MM-DD/``:
+    attaches the legs on the scenario's road graph when the day's plan has
+    none, rewrites its plan.json with them. ``graphs`` (path → loaded graph)
+    may be shared between calls; only the last graph loaded is kept in it."""
+    written: list[Path] = []
+    graphs = {} if graphs is None else graphs
+    for d in days:
+        if progress is not None:
+            progress.say(N_("Drawing the outputs of {date}…"), date=d.date.isoformat())
+        plan = d.plan
+        if not has_legs(plan) and any(len(r.stops) > 1 for r in plan.routes):
+            if d.scenario.roads not in graphs:
+                graphs.clear()  # one graph in memory at a time (a province's road areas)
+                graphs[d.scenario.roads] = load_graph(d.scenario.roads)
+            plan = attach_legs(plan, d.scenario, graphs[d.scenario.roads])
+        scope = [r.id for h in d.scenario.households for r in h.residents]
+        written += write_day(plan, d.scenario, out_dir / "days" / d.date.isoformat(),
+                             lang=lang, redact=redact, scope=scope, warn=warn)
+    return written
+
+
+def remove_stale_days(out_dir: Path, from_day: dt.date, kept: Iterable[dt.date]
+                      ) -> list[Path]:
+    """Remove the plan and every output of the days from ``from_day`` on that a
+    re-plan no longer holds (not in ``kept``): a map or a notice without its
+    plan would mislead. Returns the paths removed."""
+    removed: list[Path] = []
+    days = Path(out_dir) / "days"
+    if not days.is_dir():
+        return removed
+    keep = {d.isoformat() for d in kept}
+    for folder in sorted(days.iterdir()):
+        try:
+            when = dt.date.fromisoformat(folder.name)
+        except ValueError:
+            continue
+        if not folder.is_dir() or when < from_day or folder.name in keep:
+            continue
+        for pattern in ("plan.json", *OUTPUT_PATTERNS):
+            for path in folder.glob(pattern):
+                path.unlink()
+                removed.append(path)
+    return removed

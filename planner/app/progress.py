@@ -1,0 +1,93 @@
+"""Progress of a long job, told to whoever runs it.
+
+Every job of the application layer reports its stages through a ``Progress``:
+``say(message, **values)`` with an English catalog message (``{name}`` fields
+filled from ``values``), translated here into the front end's language, and
+``solving(limit_s)`` around an engine run, which also tells the elapsed time
+against the limit every ``tick_s`` seconds. The CLI prints the lines on
+stderr; the web workspace keeps them for the page; ``Progress.silent()`` tells
+nobody. A job never prints.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+from planner.render.i18n import N_, gettext_for
+
+
+def _stderr(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+class Progress:
+    """One line per stage (``[  3.2 s] Đang đọc kịch bản…``), in ``lang``,
+    handed to ``echo`` (stderr by default)."""
+
+    def __init__(self, lang: str = "vi", tick_s: float = 5.0,
+                 echo: Callable[[str], None] | None = None) -> None:
+        self._ = gettext_for(lang)
+        self.lang = lang
+        self.started = time.perf_counter()
+        self.tick_s = tick_s
+        self.echo = echo or _stderr
+
+    @classmethod
+    def silent(cls, lang: str = "vi") -> Progress:
+        """A progress that tells nobody (tests, library callers)."""
+        return cls(lang, echo=lambda _text: None)
+
+    def elapsed_s(self) -> float:
+        """Seconds since the job started."""
+        return time.perf_counter() - self.started
+
+    def say(self, message: str, **values) -> None:
+        """Tell ``message`` (translated, ``{name}`` filled from ``values``)."""
+        self.echo(f"[{self.elapsed_s():5.1f} s] " + self._(message).format(**values))
+
+    def solving(self, limit_s: float) -> _Solving:
+        """A context manager around an engine run: says it starts, then the
+        elapsed time against ``limit_s`` every ``tick_s`` seconds."""
+        return _Solving(self, limit_s)
+
+
+class _Solving:
+    def __init__(self, progress: Progress, limit_s: float) -> None:
+        self.progress = progress
+        self.limit_s = limit_s
+
+    def __enter__(self) -> _Solving:
+        progress = self.progress
+        self.t0 = time.perf_counter()
+        self.stop = threading.Event()
+        progress.say(N_("Solving the routes (time limit {limit:.0f} s)…"), limit=self.limit_s)
+        # translated here: the ticking thread only formats and tells
+        # (no lazy loading while the engine starts its processes)
+        line = progress._("solving: {elapsed:.0f} of {limit:.0f} s")
+
+        def tick() -> None:
+            while not self.stop.wait(progress.tick_s):
+                progress.echo(f"[{progress.elapsed_s():5.1f} s] " + line.format(
+                    elapsed=time.perf_counter() - self.t0, limit=self.limit_s))
+
+        self.thread = threading.Thread(target=tick, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
+def _messages() -> None:  # pragma: no cover - for Babel extraction only
+    N_("Reading the scenario…")
+    N_("Reading the road network…")
+    N_("Computing travel times between {n} places…")
+    N_("solving: {elapsed:.0f} of {limit:.0f} s")
+    N_("Drawing the map, itineraries, notices and GPX…")
+    N_("Drawing the outputs of {date}…")
+    N_("Attaching the roads of each leg…")

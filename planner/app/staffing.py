@@ -1,0 +1,243 @@
+"""How many teams, and by when: the jobs behind ``plan.py staffing``.
+
+``staffing(StaffingRequest)`` sweeps team counts × Monte Carlo runs of one or
+more communes on Dask, or of every commune of a province, and writes the
+tables and charts. ``team_counts`` reads a ``1-6`` / ``2,4,6`` list. Nothing
+here prints; ``started``/``progress`` callbacks tell the caller how far the
+sweep is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from planner.app.outputs import check_out_dir
+from planner.campaign.calendar import Calendar
+from planner.campaign.chart import (
+    province_csv,
+    province_png,
+    runs_csv,
+    staffing_csv,
+    staffing_html,
+    staffing_png,
+)
+from planner.campaign.plan import build_workspace
+from planner.campaign.province import (
+    is_province,
+    load_province,
+    province_rows,
+    province_workspaces,
+)
+from planner.campaign.staffing import StaffingParams as StaffingParams  # for front ends
+from planner.campaign.staffing import staffing_teams, summarise
+from planner.campaign.sweep import dask_client, run_sweep, stream_tasks, sweep_tasks
+from planner.domain import Scenario
+from planner.errors import InputError, Problem
+from planner.planfile import write_atomic
+from planner.roads.io import load_graph
+from planner.scenario import load_scenario
+
+
+def team_counts(text: str) -> list[int]:
+    """``"1-6"``, ``"2,4,6"`` or ``"3"`` → sorted team counts (1…50)."""
+    counts: set[int] = set()
+    try:
+        for part in text.split(","):
+            part = part.strip()
+            if "-" in part:
+                lo, hi = (int(x) for x in part.split("-", 1))
+                counts.update(range(lo, hi + 1))
+            elif part:
+                counts.add(int(part))
+    except ValueError:
+        counts = set()
+    if not counts or min(counts) < 1 or max(counts) > 50:
+        raise InputError(Problem("--teams", text, "is not a list of team counts between 1 "
+                                 "and 50", "give a range or a list, e.g. 1-6 or 2,4,6"))
+    return sorted(counts)
+
+
+@dataclass
+class StaffingRun:
+    """What ``run_staffing`` did: one row per (scenario, team count), every
+    run, the files written, and whether any scenario is fictional."""
+
+    rows: list
+    results: list
+    written: list[Path]
+    fictional: bool
+    deadline: dt.date | None
+    warnings: list = field(default_factory=list)
+
+
+def run_staffing(scenarios: list[Path], counts: list[int], params, out_dir: Path,
+                 deadline: dt.date | None = None, start: dt.date | None = None,
+                 scheduler: str | None = None, workers: int | None = None,
+                 started: Callable[[int], None] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> StaffingRun:
+    """Staffing sweep: every scenario × team count × run on Dask, then the
+    table, ``staffing.csv``, ``runs.csv``, ``staffing.png`` and
+    ``staffing.html`` in ``out_dir``. ``started(total)`` is told the number of
+    simulations before they start; ``progress(done, total)`` as they finish."""
+    workspaces, calendars, warnings = {}, {}, []
+    fictional = False
+    for path in scenarios:
+        scenario, found = load_scenario(path)
+        warnings += found
+        fictional |= scenario.fictional
+        key = scenario.name if scenario.name not in workspaces else f"{scenario.name} ({path})"
+        scenario = replace(scenario, name=key)
+        if deadline is None and scenario.campaign and scenario.campaign.deadline:
+            deadline = scenario.campaign.deadline
+        seasons = ("dry", "wet") if params.wet_day_p > 0 or scenario.parameters.season == "wet" \
+            else ("dry",)
+        workspaces[key] = build_workspace(scenario, load_graph(scenario.roads), seasons=seasons)
+        for k in counts:
+            calendars[(key, k)] = Calendar.of(scenario, staffing_teams(scenario, k))
+    if started is not None:
+        started(len(workspaces) * len(counts) * params.runs)
+    results = run_sweep(workspaces, counts, params, start, scheduler, workers, progress)
+    rows = summarise(results, calendars, deadline, params.max_days)
+    png = staffing_png(rows, results, deadline)
+    written = [write_atomic(out_dir / "staffing.csv", staffing_csv(rows)),
+               write_atomic(out_dir / "runs.csv", runs_csv(results)),
+               write_atomic(out_dir / "staffing.png", png),
+               write_atomic(out_dir / "staffing.html",
+                            staffing_html(rows, png, params, deadline, fictional))]
+    return StaffingRun(rows, results, written, fictional, deadline, warnings)
+
+
+@dataclass
+class ProvinceStaffingRun:
+    """What ``run_province_staffing`` did: the province, one row per commune
+    (``ProvinceRow``), the staffing rows of every commune × team count, every
+    run, the files written."""
+
+    province: object
+    rows: list
+    staffing_rows: list
+    results: list
+    written: list[Path]
+    warnings: list = field(default_factory=list)
+
+
+def _seasons_for(params) -> Callable[[Scenario], tuple[str, ...]]:
+    """The seasons a staffing sweep needs for a scenario: wet too when rain is drawn."""
+    def seasons(scenario: Scenario) -> tuple[str, ...]:
+        return ("dry", "wet") if params.wet_day_p > 0 or scenario.parameters.season == "wet" \
+            else ("dry",)
+    return seasons
+
+
+def province_deadlines(province, deadline: dt.date | None) -> dict[str, dt.date | None]:
+    """Each commune's deadline: ``deadline`` (--deadline), else the province's
+    ``deadline:``, else the commune's ``campaign.deadline``."""
+    return {c.id: deadline or province.deadline
+            or (c.scenario.campaign.deadline if c.scenario.campaign else None)
+            for c in province.communes}
+
+
+def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
+                          deadline: dt.date | None = None, start: dt.date | None = None,
+                          scheduler: str | None = None, workers: int | None = None,
+                          started: Callable[[int, object], None] | None = None,
+                          progress: Callable[[int], None] | None = None,
+                          on_stage: Callable[[str], None] | None = None,
+                          window: int | None = None) -> ProvinceStaffingRun:
+    """Staffing sweep of a province (``planner.campaign.province``): every
+    commune × team count × run is a Dask task; the communes' workspaces are
+    built district by district (one road graph in memory at a time) and
+    streamed to the cluster (``stream_tasks``). Writes ``province.csv`` (one row
+    per commune: teams needed for P(done by the deadline) ≥ 90 %),
+    ``province.png``, ``staffing.csv`` and ``runs.csv`` (every commune) in
+    ``out_dir``, only once every run is back. ``started(total, province)`` is
+    told the number of simulations before they start, ``progress(done)`` as
+    they finish, ``on_stage(name)`` each stage as it begins (scenarios, cluster,
+    then graphs, matrices and sweep interleaved as districts stream, summary)."""
+    if on_stage:
+        on_stage("scenarios")
+    province = load_province(path)
+    deadlines = province_deadlines(province, deadline)
+    missing = [c for c in province.communes if deadlines[c.id] is None]
+    if missing:
+        raise InputError([Problem(str(c.path), f"commune {c.id}, campaign.deadline",
+                                  "no deadline: the teams needed are those finishing by it",
+                                  "give --deadline, a deadline: in province.yaml, or the "
+                                  "commune's campaign.deadline") for c in missing])
+    calendars: dict[tuple[str, int], Calendar] = {}
+
+    def jobs():
+        for _d, c, ws in province_workspaces(province, _seasons_for(params), on_stage):
+            ws = replace(ws, scenario=replace(ws.scenario, name=c.id))
+            for k in counts:
+                calendars[(c.id, k)] = Calendar.of(ws.scenario,
+                                                   staffing_teams(ws.scenario, k))
+            yield c.id, ws, sweep_tasks(counts, params, start, c.id)
+            del ws
+
+    if on_stage:
+        on_stage("cluster")
+    with dask_client(scheduler, workers) as client:
+        if started is not None:
+            started(len(province.communes) * len(counts) * params.runs, province)
+        out = stream_tasks(client, jobs(), progress, window, on_stage)
+    if on_stage:
+        on_stage("summary")
+    results = [r for c in province.communes for r in out[c.id]]
+    by_commune = {c.id: summarise(out[c.id], calendars, deadlines[c.id], params.max_days)
+                  for c in province.communes}
+    rows = province_rows(province, by_commune, deadlines)
+    staffing_rows = [r for c in province.communes for r in by_commune[c.id]]
+    written = [write_atomic(out_dir / "province.csv", province_csv(rows)),
+               write_atomic(out_dir / "province.png", province_png(rows, province.fictional)),
+               write_atomic(out_dir / "staffing.csv", staffing_csv(staffing_rows)),
+               write_atomic(out_dir / "runs.csv", runs_csv(results))]
+    return ProvinceStaffingRun(province, rows, staffing_rows, results, written,
+                               list(province.warnings))
+
+
+
+@dataclass(frozen=True)
+class StaffingRequest:
+    """A staffing sweep: ``scenarios`` (scenario files, or one province),
+    the team ``counts`` to try, the Monte Carlo ``params``, the output folder
+    (``overwrite`` a non-empty one), ``deadline``/``start`` (default: each
+    scenario's ``campaign:``), a Dask ``scheduler`` address or local
+    ``workers``."""
+
+    scenarios: tuple[Path, ...]
+    counts: tuple[int, ...]
+    params: StaffingParams
+    out_dir: Path
+    deadline: dt.date | None = None
+    start: dt.date | None = None
+    scheduler: str | None = None
+    workers: int | None = None
+    overwrite: bool = False
+
+    @property
+    def province(self) -> bool:
+        """Whether the sweep is of a province (its one path is a province)."""
+        return any(is_province(p) for p in self.scenarios)
+
+
+def staffing(request: StaffingRequest, started: Callable | None = None,
+             progress: Callable | None = None) -> StaffingRun | ProvinceStaffingRun:
+    """The ``staffing`` job. Scenarios: ``started(total)``, ``progress(done,
+    total)``; a province: ``started(total, province)``, ``progress(done)``."""
+    if request.province and len(request.scenarios) > 1:
+        raise InputError(Problem("SCENARIOS", "", "a province and other scenarios were given "
+                                 "together", "give one province (a province.yaml or a folder "
+                                 "of communes), or scenario files, not both"))
+    check_out_dir(request.out_dir, request.overwrite)
+    if request.province:
+        return run_province_staffing(request.scenarios[0], list(request.counts),
+                                     request.params, request.out_dir, request.deadline,
+                                     request.start, request.scheduler, request.workers,
+                                     started, progress)
+    return run_staffing(list(request.scenarios), list(request.counts), request.params,
+                        request.out_dir, request.deadline, request.start, request.scheduler,
+                        request.workers, started, progress)

@@ -1,0 +1,15 @@
+"""Words for people, for the front ends: translations and the texts that
+summarise a job's result (a day's plan, a campaign's calendar, re-planning,
+staffing and province tables). Each takes the result and a language."""
+
+from __future__ import annotations
+
+from planner.campaign.chart import province_table, staffing_table
+from planner.campaign.province import TARGET_P
+from planner.campaign.report import calendar_text, province_campaign_text, tomorrow_text
+from planner.planfile import summary_text
+from planner.render.i18n import fiction_banner, gettext_for, ngettext_for
+
+__all__ = ["TARGET_P", "calendar_text", "fiction_banner", "gettext_for", "ngettext_for",
+           "province_campaign_text", "province_table", "staffing_table", "summary_text",
+           "tomorrow_text"]
