@@ -100,11 +100,11 @@ def slope(xs: list[float], ys: list[float]) -> float | None:
 
 
 def main() -> None:
+    from planner.app.staffing import run_province_staffing
+    from planner.app.staffing import team_counts as parse_team_counts
     from planner.campaign.chart import province_totals
     from planner.campaign.district import write_province
-    from planner.app.staffing import run_province_staffing
     from planner.campaign.staffing import StaffingParams
-    from planner.app.staffing import team_counts as parse_team_counts
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,5000,20000,50000",

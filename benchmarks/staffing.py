@@ -24,12 +24,12 @@ DEMO = ROOT / "scenarios" / "demo" / "scenario.yaml"
 
 
 def main() -> None:
+    from planner.app.staffing import team_counts as parse_team_counts
     from planner.campaign.calendar import Calendar
     from planner.campaign.chart import staffing_table
     from planner.campaign.plan import build_workspace
     from planner.campaign.staffing import StaffingParams, staffing_teams, summarise
     from planner.campaign.sweep import run_sweep
-    from planner.app.staffing import team_counts as parse_team_counts
     from planner.roads.io import load_graph
     from planner.scenario import load_scenario
 

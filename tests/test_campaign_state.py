@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.campaign import state
 from planner.app.campaign import run_campaign, run_tomorrow
 from planner.app.outcomes import record_outcomes
+from planner.campaign import state
 from planner.cli import cli
 from planner.errors import InputError
 
