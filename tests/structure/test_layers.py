@@ -1,0 +1,182 @@
+"""The planner's layers, lowest first, and the rules every module keeps:
+
+- a module imports only from its own layer or lower ones, at module level or
+  inside a function (an upward import is a layering error whatever its place);
+- no import cycle anywhere in ``planner/``;
+- imports between the project's own modules stand at the top of the file;
+  only the command line imports project modules inside a function (so that
+  ``plan.py --help`` stays instant), each such function saying why in a
+  ``# imported here`` comment;
+- every command-line module imports, from the project, only ``planner.app``
+  (the application layer) and ``planner.cli`` itself.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "planner"
+
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("planner.domain", "planner.errors"),
+    ("planner.clock", "planner.geo", "planner.dates", "planner.atomic", "planner.sun"),
+    ("planner.speeds",),
+    ("planner.roads",),
+    ("planner.matrix", "planner.legs", "planner.problem", "planner.engine"),
+    ("planner.sitecheck", "planner.priorities", "planner.scenario"),
+    ("planner.rules",),
+    ("planner.presence",),
+    ("planner.day",),
+    ("planner.planfile",),
+    ("planner.render",),
+    ("planner.campaign",),
+    ("planner.state",),
+    ("planner.demo", "planner.app"),
+    ("planner.cli", "planner.web"),
+)
+"""Each layer's modules (a name covers its package), lowest first."""
+
+
+def module_name(path: Path) -> str:
+    """``planner/day/plan.py`` → ``planner.day.plan`` (a package's ``__init__`` → the package)."""
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def layer_of(module: str) -> int | None:
+    """The index of ``module``'s layer in ``LAYERS`` (None: not declared)."""
+    for k, names in enumerate(LAYERS):
+        if any(module == n or module.startswith(n + ".") for n in names):
+            return k
+    return None
+
+
+def project_imports(tree: ast.Module, module: str) -> list[tuple[str, int, bool]]:
+    """``(imported module, line, inside a function or class)`` for every
+    import of a ``planner`` module in ``tree`` (relative imports resolved)."""
+    found = []
+    nested = {id(n) for top in tree.body if not isinstance(top, (ast.Import, ast.ImportFrom))
+              for n in ast.walk(top) if isinstance(n, (ast.Import, ast.ImportFrom))}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                pkg = module.split(".")[: -node.level] if not module.endswith("__init__") \
+                    else module.split(".")
+                base = ".".join([*pkg, base] if base else pkg)
+            if base.startswith("planner"):
+                for alias in node.names:
+                    found.append((f"{base}.{alias.name}", node.lineno, id(node) in nested))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("planner"):
+                    found.append((alias.name, node.lineno, id(node) in nested))
+    return found
+
+
+def _rel(path: Path) -> str:
+    """``path`` relative to the repository when inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def _modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _resolve(target: str, modules: dict[str, Path]) -> str:
+    """The module ``target`` names: itself, or its parent when it names an
+    attribute (``planner.day.plan.plan_day`` → ``planner.day.plan``)."""
+    while target not in modules and "." in target:
+        target = target.rsplit(".", 1)[0]
+    return target
+
+
+def upward_imports(modules: dict[str, Path]) -> list[str]:
+    """Every import from a lower layer to a higher one, and every module in no layer."""
+    problems = []
+    for name, path in modules.items():
+        own = layer_of(name)
+        if own is None:
+            problems.append(f"{name}: in no layer of LAYERS")
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for target, line, _nested in project_imports(tree, name):
+            target = _resolve(target, modules)
+            theirs = layer_of(target)
+            if theirs is not None and theirs > own:
+                problems.append(f"{_rel(path)}:{line}: {name} (layer {own}) "
+                                f"imports {target} (layer {theirs})")
+    return problems
+
+
+def test_every_module_is_in_a_layer_and_imports_only_downwards() -> None:
+    """No module imports a higher layer, at module level or in a function."""
+    assert upward_imports(_modules()) == []
+
+
+def test_an_upward_import_is_caught(tmp_path: Path) -> None:
+    """The check fails on an upward import added on purpose: the domain
+    importing the day planner inside a function."""
+    modules = _modules()
+    bad = tmp_path / "domain.py"
+    bad.write_text(modules["planner.domain"].read_text(encoding="utf-8")
+                   + "\n\ndef _oops():\n    from planner.day.plan import plan_day\n",
+                   encoding="utf-8")
+    modules["planner.domain"] = bad
+    found = upward_imports(modules)
+    assert any("planner.domain (layer 0) imports planner.day.plan" in p for p in found)
+
+
+def test_no_import_cycle() -> None:
+    """The import graph of ``planner/`` (every import, wherever it stands) has no cycle."""
+    modules = _modules()
+    G = nx.DiGraph()
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for target, _line, _nested in project_imports(tree, name):
+            target = _resolve(target, modules)
+            if target != name and target in modules and not name.startswith(target + "."):
+                G.add_edge(name, target)
+    assert list(nx.simple_cycles(G)) == []
+
+
+def test_project_imports_stand_at_the_top() -> None:
+    """Outside ``planner/cli`` no project module is imported inside a
+    function; in ``planner/cli`` a function that does so says why."""
+    problems = []
+    for name, path in _modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for fn in ast.walk(tree):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            inner = [n for n in ast.walk(fn) if isinstance(n, (ast.Import, ast.ImportFrom))
+                     and any(t.startswith("planner") for t, _l, _n in
+                             project_imports(ast.Module(body=[n], type_ignores=[]), name))]
+            if not inner:
+                continue
+            if not name.startswith("planner.cli"):
+                problems.append(f"{_rel(path)}:{inner[0].lineno}: {fn.name} "
+                                "imports a project module inside a function")
+            elif not any("imported here" in line
+                         for line in lines[fn.lineno - 1: inner[0].lineno]):
+                problems.append(f"{_rel(path)}:{inner[0].lineno}: {fn.name} "
+                                "imports inside a function without saying why")
+    assert problems == []
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "cli").glob("*.py")),
+                         ids=lambda p: p.name)
+def test_the_command_line_calls_only_the_application_layer(path: Path) -> None:
+    """A command-line module imports from the project only ``planner.app``
+    and ``planner.cli``: nothing a command does lives only in the CLI."""
+    name = module_name(path)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    other = sorted({t for t, _l, _n in project_imports(tree, name)
+                    if not t.startswith(("planner.app", "planner.cli"))})
+    assert other == []
