@@ -8,9 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.domain import CampaignSettings, Household, Parameters, Station, Team
-from planner.matrix import haversine_m
 from planner.scenario.values import _Collector
-from planner.sitecheck import station_problem
 
 FAR_FROM_STATION_M = 60_000  # a household further than this is probably mistyped
 
@@ -27,6 +25,8 @@ def _check_wet_days(campaign: CampaignSettings | None, seasons: tuple[str, ...],
 def _check_station_reach(station: Station, graph_path: Path, walk_limit_m: float,
                          col: _Collector) -> None:
     """The station must lie within ``walk_limit_m`` of a road of the graph."""
+    from planner.sitecheck import station_problem  # loads numpy: planner.scenario stays light
+
     far = station_problem(station.lon, station.lat, graph_path, walk_limit_m)
     if far:
         col.error("station.lon/lat", *far)
@@ -36,6 +36,8 @@ def _check_distances(station: Station | None, households: list[Household],
                      col: _Collector) -> None:
     """Warn of each household more than ``FAR_FROM_STATION_M`` metres (great
     circle) from the station: its coordinates are probably swapped or mistyped."""
+    from planner.matrix import haversine_m  # loads scipy: importing planner.scenario stays light
+
     if not station:
         return
     for h in households:

@@ -13,7 +13,6 @@ from typing import Any
 
 from planner.domain import CollectionPoint, Station, Village
 from planner.roads.io import resolve_graph_path
-from planner.roads.places import place_villages
 from planner.scenario.values import _check_unknown, _Collector, _coords, fold, nfc
 
 STATION_FIELDS = {"name", "lon", "lat"}
@@ -115,6 +114,8 @@ def _place_villages(villages: list[Village], graph_path: Path | None,
     found: dict[str, tuple[float, float] | None] = {}
     if graph_path is not None and graph_path.is_file():
         import osmnx as ox  # heavy: loaded only when a village has no coordinates
+
+        from planner.roads.places import place_villages  # loads numpy, as osmnx does
 
         try:
             found = place_villages(ox.load_graphml(graph_path), [v.name for v in missing])
