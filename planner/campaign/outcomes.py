@@ -28,7 +28,8 @@ from typing import Any
 from planner.campaign.state import OUTCOMES, backup, imported, meta, now_utc, transaction
 from planner.dates import parse_day
 from planner.errors import InputError, Problem
-from planner.scenario import TableSpec, _Collector, fold, nfc, read_table
+from planner.scenario import TableSpec, fold, nfc, read_table
+from planner.scenario.values import _Collector
 
 COLUMNS = ("date", "team", "household_id", "resident_id", "outcome", "note")
 READER_COLUMNS = ("name", "village", "planned")

@@ -32,6 +32,10 @@ from pathlib import Path
 
 from planner.domain import Scenario
 from planner.errors import InputError, Problem
+from planner.roads.io import resolve_graph_path
+from planner.scenario.parameters import _campaign_date
+from planner.scenario.reading import _parse_yaml
+from planner.scenario.values import _check_unknown, _Collector, nfc
 
 PROVINCE_FILE = "province.yaml"
 TOP_FIELDS = {"name", "fictional", "deadline", "districts"}
@@ -144,9 +148,8 @@ def _load_commune(cid: str, path: Path, where: str, source: str, roads: Path | N
 
 
 def _from_yaml(path: Path) -> Province:
-    from planner.roads.io import resolve_graph_path
-    from planner.scenario import _campaign_date, _check_unknown, _Collector, _parse_yaml, nfc
-
+    """The province described by the ``province.yaml`` at ``path`` (see
+    docs/province.md); raises ``InputError`` listing every problem found."""
     col = _Collector(str(path))
     data = _parse_yaml(path, col)
     if data is None:
@@ -230,21 +233,29 @@ def _from_yaml(path: Path) -> Province:
             commune = _load_commune(cid, cpath, ewhere, str(path), roads, problems, warnings)
             if commune is not None:
                 communes.append(commune)
-        if roads is None:  # no shared graph: the communes' own, one district per graph
-            groups = _by_graph(communes)
-            for graph, members in groups.items():
-                sub = did if len(groups) == 1 else f"{did}:{Path(graph).stem}"
-                districts.append(District(sub, nfc(item.get("name")) or did, graph,
-                                          tuple(members)))
-        elif communes:
-            districts.append(District(did, nfc(item.get("name")) or did, str(roads),
-                                      tuple(communes)))
+        districts += _districts_of(did, nfc(item.get("name")) or did, roads, communes)
     problems = col.problems + problems
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     return Province(nfc(data.get("name")) or path.parent.name,
                     bool(data.get("fictional", False)), path, deadline, tuple(districts),
                     tuple(warnings + problems))
+
+
+def _districts_of(did: str, name: str, roads: Path | None,
+                  communes: list[Commune]) -> list[District]:
+    """The district ``did`` of province.yaml as Districts: itself on its shared
+    graph ``roads`` (none when it has no commune), or without one, its communes'
+    own graphs, one District per graph (``did:graph-stem`` when several)."""
+    districts: list[District] = []
+    if roads is None:  # no shared graph: the communes' own, one district per graph
+        groups = _by_graph(communes)
+        for graph, members in groups.items():
+            sub = did if len(groups) == 1 else f"{did}:{Path(graph).stem}"
+            districts.append(District(sub, name, graph, tuple(members)))
+    elif communes:
+        districts.append(District(did, name, str(roads), tuple(communes)))
+    return districts
 
 
 def _by_graph(communes: list[Commune]) -> dict[str, list[Commune]]:

@@ -34,7 +34,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from planner.day.chances import DayChances
-from planner.day.needs import Unit, VisitNeed, day_needs, no_duty_reason, team_units
+from planner.day.needs import (
+    AutoNeed,
+    DayNeeds,
+    PointNeed,
+    ShuttleNeed,
+    Unit,
+    VisitNeed,
+    day_needs,
+    no_duty_reason,
+    team_units,
+)
 from planner.day.problem import (
     Node,
     build_day_problem,
@@ -45,7 +55,7 @@ from planner.day.problem import (
 )
 from planner.day.repair import drop_lone_points, repair_priorities, retime_points
 from planner.day.verify import plan_violations
-from planner.domain import Household, Plan, Route, Scenario, Stop, Unserved
+from planner.domain import Household, Parameters, Plan, Route, Scenario, Stop, Unserved
 from planner.engine import solve
 from planner.errors import PlannerError
 from planner.legs import attach_legs
@@ -379,8 +389,42 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     unserved = [u for u in unserved if u.household not in auto_ids]
     kept_home = [(site, need) for site, need in kept if site <= n_home]
     units = team_units(scenario)
-    points, autos, shuttles = [], [], []
-    open_villages: set[str] = set()
+    points = _open_points(scenario, day, site_of, matrices, dry_reachable, units, unserved)
+    autos = _auto_choices(scenario, day, site_of, matrices, dry_reachable, units, kept_sites,
+                          no_home, kept_home, unserved)
+    shuttles = _shuttles(scenario, day, site_of, matrices, dry_reachable, units, unserved)
+    chances = DayChances(presence, scenario.date.weekday()) if presence is not None else None
+    offered, weights = _preferred_hours(scenario, kept_home, chances)
+    problem, nodes = build_day_problem(scenario, offered, autos, shuttles, points, matrices,
+                                       units, day.places, weights)
+    problem, nodes, solution = _solve_day(problem, nodes, solve_fn, time_limit_s, seed, params,
+                                          relocate, offered, kept_home)
+    plan = build_plan(scenario, kept_home, problem, solution, matrices,
+                      day.skipped + unserved, time_limit_s, seed, nodes, units, no_home)
+    if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):
+
+        plan = replace(plan, notes=plan.notes + (
+            f"The search found no routes within its time limit ({time_limit_s:g} s of work, "
+            "this machine may be busy): plan again with a larger --time-limit.",))
+    violations = plan_violations(plan, scenario, matrices, site_of)
+    if violations:
+        raise PlannerError("the plan breaks its own rules (a bug; please report it): "
+                           + "; ".join(violations[:5]))
+    if chances is not None:
+        plan = _presence_notes(plan, scenario, chances)
+    if G is not None:  # each leg's road geometry, for the renderers
+        plan = attach_legs(plan, scenario, G, table, matrices)
+    return plan, matrices, problem
+
+
+def _open_points(scenario: Scenario, day: DayNeeds, site_of: dict[str, int],
+                 matrices: TravelMatrices, dry_reachable: set[int] | None,
+                 units: list[Unit], unserved: list[Unserved],
+                 ) -> list[tuple[int, PointNeed]]:
+    """The collection points the teams can open, as ``(site, need)``; every
+    household invited to one they cannot (not reachable, no kit, no team with
+    the duty) is appended to ``unserved`` with the reason."""
+    points = []
     for need in day.points:
         site = site_of[f"point:{need.village.id}"]
         problem = site_check(scenario, matrices, site, dry_reachable, "point", "")
@@ -398,7 +442,20 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
                          for h in need.invited]
             continue
         points.append((site, need))
-        open_villages.add(need.village.id)
+    return points
+
+
+def _auto_choices(scenario: Scenario, day: DayNeeds, site_of: dict[str, int],
+                  matrices: TravelMatrices, dry_reachable: set[int] | None,
+                  units: list[Unit], kept_sites: dict[str, int], no_home: dict[str, str],
+                  kept_home: list[tuple[int, VisitNeed]], unserved: list[Unserved],
+                  ) -> list[tuple[int | None, int, AutoNeed]]:
+    """The auto households left to the search to choose home or point, as
+    ``(home site or None, point site, need)``. One whose village point cannot
+    be used becomes a home visit (appended to ``kept_home``) or, with no home
+    visit either, unserved (appended to ``unserved``; ``no_home``: household
+    id → why no home visit)."""
+    autos = []
     for need in day.auto:
         village = need.household.village_id
         point_site = site_of[f"point:{village}"]
@@ -420,6 +477,15 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
             kept_home.append((home_site, need.home))
             continue
         autos.append((home_site, point_site, need))
+    return autos
+
+
+def _shuttles(scenario: Scenario, day: DayNeeds, site_of: dict[str, int],
+              matrices: TravelMatrices, dry_reachable: set[int] | None, units: list[Unit],
+              unserved: list[Unserved]) -> list[tuple[int, ShuttleNeed]]:
+    """The shuttles a team could make, as ``(site, need)``; the others are
+    appended to ``unserved`` with the reason."""
+    shuttles = []
     shuttle_units = [u for u in units if u.kind == "shuttle" or "shuttle" in u.team.duties]
     for need in day.shuttle:
         site = site_of[need.household.id]
@@ -433,10 +499,18 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
             unserved.append(problem)
             continue
         shuttles.append((site, need))
-    chances = DayChances(presence, scenario.date.weekday()) if presence is not None else None
-    offered, weights = _preferred_hours(scenario, kept_home, chances)
-    problem, nodes = build_day_problem(scenario, offered, autos, shuttles, points, matrices,
-                                       units, day.places, weights)
+    return shuttles
+
+
+def _solve_day(problem: RoutingProblem, nodes: list[Node], solve_fn: SolveFn,
+               time_limit_s: float, seed: int, params: Parameters, relocate: bool,
+               offered: list[tuple[int, VisitNeed]], kept_home: list[tuple[int, VisitNeed]],
+               ) -> tuple[RoutingProblem, list[Node], Solution]:
+    """Search, then the repairs: both trips of a shuttle or neither, points
+    opened for at least ``params.point_min_slot_s`` or not at all, the tier rule
+    made true, then (when the home visits were ``offered`` at their preferred
+    hours only) again with any hour of their windows, and points timed
+    tightly. Returns the problem and nodes the solution is for."""
     solution = drop_half_shuttles(solve_fn(problem, time_limit_s, seed), nodes)
     solution = drop_lone_points(problem, nodes, solution, params.point_min_slot_s)
     solution = repair_priorities(problem, nodes, solution, relocate)
@@ -444,22 +518,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
         problem, nodes = _full_hours(problem, nodes, kept_home)
         solution = repair_priorities(problem, nodes, solution, relocate)
     solution = retime_points(problem, nodes, solution)
-    plan = build_plan(scenario, kept_home, problem, solution, matrices,
-                      day.skipped + unserved, time_limit_s, seed, nodes, units, no_home)
-    if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):
-
-        plan = replace(plan, notes=plan.notes + (
-            f"The search found no routes within its time limit ({time_limit_s:g} s of work, "
-            "this machine may be busy): plan again with a larger --time-limit.",))
-    violations = plan_violations(plan, scenario, matrices, site_of)
-    if violations:
-        raise PlannerError("the plan breaks its own rules (a bug; please report it): "
-                           + "; ".join(violations[:5]))
-    if chances is not None:
-        plan = _presence_notes(plan, scenario, chances)
-    if G is not None:  # each leg's road geometry, for the renderers
-        plan = attach_legs(plan, scenario, G, table, matrices)
-    return plan, matrices, problem
+    return problem, nodes, solution
 
 
 def _preferred_hours(scenario: Scenario, kept_home: list[tuple[int, VisitNeed]],

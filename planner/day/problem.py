@@ -4,12 +4,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from planner.day.needs import AutoNeed, PointNeed, ShuttleNeed, Unit, VisitNeed, no_duty_reason
-from planner.domain import CollectionPoint, Scenario, Team, Unserved, Window
+from planner.domain import CollectionPoint, Parameters, Scenario, Team, Unserved, Window
 from planner.matrix import UNREACHABLE, TravelMatrices
 from planner.priorities import part_tier, part_waiting_days
 from planner.problem import BreakSpec, RoutingProblem, VehicleSpec
@@ -339,6 +340,36 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
         hn = add(Node("visit", home_site, home), home.service_s,
                  home_windows(home, home.service_s), None, duty="home")
         groups.append(((hn, a), 0))
+    _add_shuttles(shuttles, params, add, parts, home_windows, pairs, min_gap, max_gap)
+    sites = [nd.site for nd in nodes]
+    travel = matrices.travel_s[np.ix_(sites, sites)].astype(np.int64)
+    distance = matrices.distance_m[np.ix_(sites, sites)].astype(np.int64)
+    vehicles = [team_vehicle(scenario, u.team, u.name, u.capacity) for u in units]
+    prize, groups = _prizes(nodes, service, components, groups, group_parts, vehicles, order,
+                            chances)
+    has_shuttles = bool(shuttles)
+    problem = RoutingProblem(
+        travel_s=travel, distance_m=distance, service_s=np.array(service, dtype=np.int64),
+        windows=tuple(windows), prize=np.array(prize, dtype=np.int64),
+        vehicles=tuple(vehicles), allowed_vehicles=tuple(allowed),
+        demand=tuple(demand) if has_shuttles else (), pairs=tuple(pairs),
+        min_gap=tuple(min_gap), max_gap=tuple(max_gap),
+        groups=tuple(groups),
+        cluster=tuple(cluster) if (points or autos) else (),
+        entry_s=tuple(entry) if (points or autos) else ())
+    return problem, nodes
+
+
+def _add_shuttles(shuttles: list[tuple[int, ShuttleNeed]], params: Parameters,
+                  add: Callable[..., int], parts: Callable[..., list[Component]],
+                  home_windows: Callable[..., tuple[tuple[int, int], ...]],
+                  pairs: list[tuple[int, int]], min_gap: list[tuple[int, int, int]],
+                  max_gap: list[tuple[int, int, int]]) -> None:
+    """Add the four stops of each shuttle (``add`` of ``build_day_problem``):
+    pick up at home, drop off at the office, pick up there after the
+    enrolment, drop off at home; each trip a pickup-delivery pair (appended to
+    ``pairs``), the enrolment's time between the trips (``min_gap``, s) and
+    the longest ride (``max_gap``, s)."""
     board = params.board_s
     for site, need in shuttles:
         n = len(need.residents)
@@ -352,10 +383,16 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
         pairs += [(pu, do), (pr, dr)]
         min_gap.append((do, pr, board + need.office_s))
         max_gap += [(pu, do, board + need.max_ride_s), (pr, dr, board + need.max_ride_s)]
-    sites = [nd.site for nd in nodes]
-    travel = matrices.travel_s[np.ix_(sites, sites)].astype(np.int64)
-    distance = matrices.distance_m[np.ix_(sites, sites)].astype(np.int64)
-    vehicles = [team_vehicle(scenario, u.team, u.name, u.capacity) for u in units]
+
+
+def _prizes(nodes: list[Node], service: list[int], components: list[list[Component]],
+            groups: list[tuple[tuple[int, ...], int]], group_parts: list[list[Component]],
+            vehicles: list[VehicleSpec], order: tuple[str, ...], chances: dict[str, float] | None,
+            ) -> tuple[list[int], list[tuple[tuple[int, ...], int]]]:
+    """Each node's prize for being served and each group's (``tier_prizes``);
+    a group member's own prize is 0: its group's counts. ``order``: the
+    conditions, most urgent first (one tier each); ``chances`` weighs home
+    visits inside their tier."""
     # the groups' penalties are weighed with the nodes (their members' own
     # prizes are unused): one list of components per node, then per group
     weights = None
@@ -367,17 +404,7 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     prize = [0 if any(k in g for g, _ in groups) else p
              for k, p in enumerate(values[:len(nodes)])]
     groups = [(g, values[len(nodes) + k]) for k, (g, _) in enumerate(groups)]
-    has_shuttles = bool(shuttles)
-    problem = RoutingProblem(
-        travel_s=travel, distance_m=distance, service_s=np.array(service, dtype=np.int64),
-        windows=tuple(windows), prize=np.array(prize, dtype=np.int64),
-        vehicles=tuple(vehicles), allowed_vehicles=tuple(allowed),
-        demand=tuple(demand) if has_shuttles else (), pairs=tuple(pairs),
-        min_gap=tuple(min_gap), max_gap=tuple(max_gap),
-        groups=tuple(groups),
-        cluster=tuple(cluster) if (points or autos) else (),
-        entry_s=tuple(entry) if (points or autos) else ())
-    return problem, nodes
+    return prize, groups
 
 
 def drop_half_shuttles(solution, nodes: list[Node]):

@@ -50,10 +50,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from planner.day.needs import DayNeeds, VisitNeed, day_needs, team_units
+from planner.day.needs import DayNeeds, ShuttleNeed, VisitNeed, day_needs, team_units
 from planner.day.problem import team_vehicle
 from planner.day.timing import TimedStop, schedule
-from planner.domain import Plan, Route, Scenario
+from planner.domain import Parameters, Plan, Route, Scenario, Stop, Team
 from planner.matrix import TravelMatrices
 from planner.priorities import part_tier
 from planner.rules import day_limits
@@ -75,6 +75,23 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
     problems: list[str] = []
     params = scenario.parameters
     day = day_needs(scenario)
+    problems += _part_violations(plan, scenario, day)
+    needs = {n.household.id: n for n in day.home}
+    needs.update({a.household.id: a.home for a in day.auto if a.home is not None})
+    shuttles = {s.household.id: s for s in day.shuttle}
+    route_problems, trips = _route_violations(plan, scenario, matrices, site_of, needs, shuttles)
+    problems += route_problems
+    for hid, events in trips.items():
+        problems += _shuttle_violations(hid, events, shuttles.get(hid), params.board_s)
+    problems += priority_violations(plan, scenario, matrices, site_of, day)
+    return problems
+
+
+def _part_violations(plan: Plan, scenario: Scenario, day: DayNeeds) -> list[str]:
+    """Every part of a household (``_part``) expected from the day's needs
+    that is not exactly once in a route or in ``unserved``; households of the
+    scenario in no part, and households in the plan not in the scenario."""
+    problems: list[str] = []
     expected = Counter([(n.household.id, "home") for n in day.home]
                        + [(a.household.id, "home") for a in day.auto]
                        + [(s.household.id, "shuttle") for s in day.shuttle]
@@ -102,9 +119,20 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
     extra = {hid for hid, _ in seen} - known
     if extra:
         problems.append(f"unknown households in the plan: {sorted(extra)}")
-    needs = {n.household.id: n for n in day.home}
-    needs.update({a.household.id: a.home for a in day.auto if a.home is not None})
-    shuttles = {s.household.id: s for s in day.shuttle}
+    return problems
+
+
+def _route_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
+                      site_of: dict[str, int], needs: dict[str, VisitNeed],
+                      shuttles: dict[str, ShuttleNeed],
+                      ) -> tuple[list[str], dict[str, list[tuple[str, str, int, int, str]]]]:
+    """Every breach along each route (shift, working time, legs, times,
+    kit, duties, visits' service and windows, points' set-up and slots, seats,
+    lunch break), and each shuttled household's trips as ``(kind, place,
+    service start s, departure s, unit name)`` for ``_shuttle_violations``.
+    ``needs``/``shuttles``: the home-visit and shuttle needs by household id."""
+    problems: list[str] = []
+    params = scenario.parameters
     teams = {t.id: t for t in scenario.teams}
     units = {u.name: u for u in team_units(scenario)}
     trips: dict[str, list[tuple[str, str, int, int, str]]] = {}
@@ -164,20 +192,7 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                 problems.append(f"{name}: stop {k} ({stop.kind}) is work of the '{duty}' "
                                 "duty, which this unit does not have today")
             if stop.kind == "visit":
-                need = needs.get(stop.household or "")
-                begin = stop.arrive_s + stop.wait_s
-                if need is None:
-                    problems.append(f"{name}: visits {stop.household}, which needs no "
-                                    "home visit")
-                else:
-                    if stop.depart_s - begin != need.service_s:
-                        problems.append(f"{name}: {stop.household} gets "
-                                        f"{stop.depart_s - begin} s, needs {need.service_s} s")
-                    if need.windows and not any(w.contains(begin, stop.depart_s)
-                                                for w in need.windows):
-                        problems.append(
-                            f"{name}: {stop.household} visited {format_clock(begin)}–"
-                            f"{format_clock(stop.depart_s)}, outside its availability")
+                problems += _visit_violations(name, stop, needs)
             if stop.kind == "point":
                 if stop.opens_s < stop.arrive_s + params.point_setup_s and stop.travel_s:
                     problems.append(f"{name}: the point at {stop.place} opens "
@@ -204,25 +219,54 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                 depart = depart + (stop.depart_s - stop.arrive_s)
             else:
                 depart = stop.depart_s
-        if onboard:
-            problems.append(f"{name}: returns with {onboard} passengers on board")
-        for place, slot in _point_slots(stops, params.point_setup_s):
-            if slot < min(params.point_min_slot_s, params.point_max_slot_s):
-                problems.append(f"{name}: the point at {place} is open {slot // 60} min with "
-                                f"its set-up, less than the minimum slot of "
-                                f"{params.point_min_slot_s // 60} min")
-        works = sum(1 for s in stops if s.kind not in ("start", "end", "break"))
-        lunch = team.lunch
-        if breaks > 1:
-            problems.append(f"{name}: {breaks} lunch breaks (at most 1)")
-        elif works and lunch is not None and team.lunch_s > 0 and breaks == 0 \
-                and stops[0].depart_s < lunch.start_s + team.lunch_s \
-                and stops[-1].arrive_s > lunch.end_s - team.lunch_s:
-            problems.append(f"{name}: no lunch break although the route spans "
-                            "the lunch window")
-    for hid, events in trips.items():
-        problems += _shuttle_violations(hid, events, shuttles.get(hid), params.board_s)
-    problems += priority_violations(plan, scenario, matrices, site_of, day)
+        problems += _route_end_violations(name, stops, team, params, breaks, onboard)
+    return problems, trips
+
+
+def _visit_violations(name: str, stop: Stop, needs: dict[str, VisitNeed]) -> list[str]:
+    """A home visit of unit ``name`` must be one the day needs (``needs``: by
+    household id), get its service time (s) and lie inside one of its windows."""
+    problems: list[str] = []
+    need = needs.get(stop.household or "")
+    begin = stop.arrive_s + stop.wait_s
+    if need is None:
+        problems.append(f"{name}: visits {stop.household}, which needs no "
+                        "home visit")
+    else:
+        if stop.depart_s - begin != need.service_s:
+            problems.append(f"{name}: {stop.household} gets "
+                            f"{stop.depart_s - begin} s, needs {need.service_s} s")
+        if need.windows and not any(w.contains(begin, stop.depart_s)
+                                    for w in need.windows):
+            problems.append(
+                f"{name}: {stop.household} visited {format_clock(begin)}–"
+                f"{format_clock(stop.depart_s)}, outside its availability")
+    return problems
+
+
+def _route_end_violations(name: str, stops: tuple[Stop, ...], team: Team, params: Parameters,
+                          breaks: int, onboard: int) -> list[str]:
+    """Checks of a whole route of unit ``name`` after its stops were walked:
+    nobody left on board (``onboard`` at the end), each point open for the
+    minimum slot, one lunch break at most and one when the route spans the
+    lunch window (``breaks``: the route's breaks)."""
+    problems: list[str] = []
+    if onboard:
+        problems.append(f"{name}: returns with {onboard} passengers on board")
+    for place, slot in _point_slots(stops, params.point_setup_s):
+        if slot < min(params.point_min_slot_s, params.point_max_slot_s):
+            problems.append(f"{name}: the point at {place} is open {slot // 60} min with "
+                            f"its set-up, less than the minimum slot of "
+                            f"{params.point_min_slot_s // 60} min")
+    works = sum(1 for s in stops if s.kind not in ("start", "end", "break"))
+    lunch = team.lunch
+    if breaks > 1:
+        problems.append(f"{name}: {breaks} lunch breaks (at most 1)")
+    elif works and lunch is not None and team.lunch_s > 0 and breaks == 0 \
+            and stops[0].depart_s < lunch.start_s + team.lunch_s \
+            and stops[-1].arrive_s > lunch.end_s - team.lunch_s:
+        problems.append(f"{name}: no lunch break although the route spans "
+                        "the lunch window")
     return problems
 
 

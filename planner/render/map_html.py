@@ -36,6 +36,7 @@ from pathlib import Path
 
 from planner.domain import Plan, Scenario
 from planner.render.geometry import (
+    BaseMap,
     Coord,
     RouteGeometry,
     base_map,
@@ -49,6 +50,7 @@ from planner.render.views import (
     PersonView,
     StopView,
     TeamDay,
+    UnservedView,
     doc_context,
     mode_text,
 )
@@ -349,8 +351,77 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
     (``planner.planfile.plan_id``, computed when not given), which tags the
     outcomes recorded on the phone.
     """
-    import folium
-    from branca.element import Element
+    import folium  # heavy: loaded only when a map is drawn
+
+    ctx = doc_context(plan, scenario, lang, redact)
+    _ = ctx._
+    L = labels(_)
+    geometry = geometry if geometry is not None else route_geometries(plan)
+    # every team; a shuttle officer's route only when it has stops
+    shown = tuple(t for t in ctx.teams if (teams is None or t.team in teams)
+                  and (not t.shuttle or any(s.number for s in t.stops)))
+    view, unserved, transfers, base = _extent(ctx, scenario, shown, geometry, teams)
+    m, fig = _new_map(ctx, view, tiles_url, tiles_attribution)
+    _ground_layer(m, ctx, scenario, base, transfers, L)
+    layers = _route_layers(m, shown, geometry, _)
+    _unserved_layer(m, unserved, L, _)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    m.fit_bounds([[view[1], view[0]], [view[3], view[2]]])
+    texts = _map_texts(ctx, shown, teams, redact, base, L)
+    data = _map_data(plan, scenario, ctx, shown, teams, plan_id, layers)
+    return _page(m, fig, lang, texts, data)
+
+
+def _extent(ctx: DocContext, scenario: Scenario, shown: tuple[TeamDay, ...],
+            geometry: dict[str, RouteGeometry], teams: tuple[str, ...] | None,
+            ) -> tuple[tuple[float, float, float, float], list[UnservedView],
+                       list[tuple[StopView, TeamDay]], BaseMap]:
+    """What the map shows and where: the first view (the routes, 200 m around:
+    ``(west, south, east, north)``), the unserved households (on the whole
+    commune's map only), the stops at the office, and the base map (roads,
+    water, fords) over everything shown, 1.5 km around."""
+    points: list[Coord] = [(ctx.station_lon, ctx.station_lat)]
+    for t in shown:
+        points += [c for leg in geometry[t.route].legs for c in leg.coords]
+    view = bbox(points, margin_m=200)
+    unserved = list(ctx.unserved) if teams is None else []
+    transfers = [(s, t) for t in shown for s in t.stops if s.at_office]
+    points += [(u.lon, u.lat) for u in unserved]
+    points += [(v.lon, v.lat) for v in scenario.villages]
+    base = base_map(road_graph(scenario), scenario, bbox(points, margin_m=1500))
+    return view, unserved, transfers, base
+
+
+def _new_map(ctx: DocContext, view: tuple[float, float, float, float], tiles_url: str | None,
+             tiles_attribution: str):
+    """The folium map centred on ``view``, with no CDN asset (Leaflet and the
+    map's CSS and script inlined in its head), and the online tile layer when
+    ``tiles_url`` is given; returns the map and its root figure."""
+    import folium  # heavy: loaded only when a map is drawn
+
+    _ = ctx._
+    m = folium.Map(location=[(view[1] + view[3]) / 2, (view[0] + view[2]) / 2], zoom_start=13,
+                   tiles=None, control_scale=False, attribution_control=False, max_zoom=19,
+                   prefer_canvas=False)
+    m.default_js = []
+    m.default_css = []
+    fig = m.get_root()
+    title = f"{ctx.commune} · {ctx.date}"
+    fig.title = esc(title)
+    css, js = leaflet_assets()
+    fig.header.add_child(_raw(f'<meta charset="utf-8">\n<style>{css}</style>\n'
+                              f"<style>{MAP_CSS}</style>\n<script>{js}</script>\n"),
+                         name="offline_assets", index=0)
+    if tiles_url:
+        folium.TileLayer(tiles=tiles_url, attr=esc(tiles_attribution) or "©", name=esc(
+            _("online map")), overlay=True, show=False, max_zoom=19).add_to(m)
+    return m, fig
+
+
+def _raw(text: str):
+    """A branca element whose text is placed as is (never parsed as a Jinja
+    template)."""
+    from branca.element import Element  # with folium: loaded only when a map is drawn
 
     class Raw(Element):
         """Text placed as is (never parsed as a Jinja template)."""
@@ -362,39 +433,17 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
         def render(self, **kwargs) -> str:
             return self.text
 
-    ctx = doc_context(plan, scenario, lang, redact)
+    return Raw(text)
+
+
+def _ground_layer(m, ctx: DocContext, scenario: Scenario, base: BaseMap,
+                  transfers: list[tuple[StopView, TeamDay]], L: dict[str, str]) -> None:
+    """The base map's layer (not switchable): water, roads by class, fords,
+    village names and the commune office, whose popup lists the pickups and
+    drop-offs there (``transfers``)."""
+    import folium  # heavy: loaded only when a map is drawn
+
     _ = ctx._
-    L = labels(_)
-    geometry = geometry if geometry is not None else route_geometries(plan)
-    # every team; a shuttle officer's route only when it has stops
-    shown = tuple(t for t in ctx.teams if (teams is None or t.team in teams)
-                  and (not t.shuttle or any(s.number for s in t.stops)))
-    points: list[Coord] = [(ctx.station_lon, ctx.station_lat)]
-    for t in shown:
-        points += [c for leg in geometry[t.route].legs for c in leg.coords]
-    view = bbox(points, margin_m=200)
-    unserved = list(ctx.unserved) if teams is None else []
-    transfers = [(s, t) for t in shown for s in t.stops if s.at_office]
-    points += [(u.lon, u.lat) for u in unserved]
-    points += [(v.lon, v.lat) for v in scenario.villages]
-    base = base_map(road_graph(scenario), scenario, bbox(points, margin_m=1500))
-
-    m = folium.Map(location=[(view[1] + view[3]) / 2, (view[0] + view[2]) / 2], zoom_start=13,
-                   tiles=None, control_scale=False, attribution_control=False, max_zoom=19,
-                   prefer_canvas=False)
-    m.default_js = []
-    m.default_css = []
-    fig = m.get_root()
-    title = f"{ctx.commune} · {ctx.date}"
-    fig.title = esc(title)
-    css, js = leaflet_assets()
-    fig.header.add_child(Raw(f'<meta charset="utf-8">\n<style>{css}</style>\n'
-                             f"<style>{MAP_CSS}</style>\n<script>{js}</script>\n"),
-                         name="offline_assets", index=0)
-    if tiles_url:
-        folium.TileLayer(tiles=tiles_url, attr=esc(tiles_attribution) or "©", name=esc(
-            _("online map")), overlay=True, show=False, max_zoom=19).add_to(m)
-
     ground = folium.FeatureGroup(name=esc(_("roads")), control=False).add_to(m)
     for _name, line in base.water:
         folium.PolyLine(_latlon(line), color=WATER_COLOUR, weight=4, opacity=0.8,
@@ -427,6 +476,14 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
                  + (f"<ul>{office_rows}</ul>" if office_rows else ""),
                  max_width=300).add_to(office)
     office.add_to(ground)
+
+
+def _route_layers(m, shown: tuple[TeamDay, ...], geometry: dict[str, RouteGeometry],
+                  _) -> dict[str, str]:
+    """One switchable layer per route shown: its rides, shuttle legs and walks,
+    then its numbered stops with their popups; returns each route's layer
+    name (for the page's script)."""
+    import folium  # heavy: loaded only when a map is drawn
 
     layers: dict[str, str] = {}
     for t in shown:
@@ -477,6 +534,13 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
                 html=html_, icon_size=size, icon_anchor=(size[0] // 2, size[1] // 2)))
             folium.Popup(stop_popup(s, t, _), max_width=300).add_to(marker)
             marker.add_to(layer)
+    return layers
+
+
+def _unserved_layer(m, unserved: list[UnservedView], L: dict[str, str], _) -> None:
+    """The unserved households' layer (hidden at first), each with the reason."""
+    import folium  # heavy: loaded only when a map is drawn
+
     if unserved:
         layer = folium.FeatureGroup(  # hidden at first: a layer to switch on
             name=f"<span style='color:{UNSERVED_COLOUR}'>&#215;</span> "
@@ -493,9 +557,13 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
                          f"<div><b>{L['Not visited']}:</b> {esc(u.reason)}</div>",
                          max_width=300).add_to(marker)
             marker.add_to(layer)
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    m.fit_bounds([[view[1], view[0]], [view[3], view[2]]])
 
+
+def _map_texts(ctx: DocContext, shown: tuple[TeamDay, ...], teams: tuple[str, ...] | None,
+               redact: bool, base: BaseMap, L: dict[str, str]) -> dict[str, str]:
+    """The page's words for its script: the title (date, team of a per-team
+    map, banners), the legend and the labels of its controls."""
+    _ = ctx._
     head = [f"<b>{esc(ctx.date)}</b>"]
     if teams is not None and len({t.team for t in shown}) == 1:
         head.append(f"{esc(shown[0].team)} {esc(shown[0].name)}")
@@ -524,6 +592,15 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
         "export": _("Export outcomes ({n})"),
         "not_saved": _("Could not save on this phone: export the outcomes now."),
     }
+    return texts
+
+
+def _map_data(plan: Plan, scenario: Scenario, ctx: DocContext, shown: tuple[TeamDay, ...],
+              teams: tuple[str, ...] | None, plan_id: str, layers: dict[str, str]) -> dict:
+    """The page's data for its script: the plan's id and date, the team of a
+    per-team map, the station (lon, lat), the outcome buttons and each
+    route's stops as cards."""
+    _ = ctx._
     data = {
         "plan": plan_id or plan_fingerprint(plan, scenario),
         "date": ctx.date_iso,
@@ -536,6 +613,12 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
                                                         if s.number is not None]}
                    for t in shown],
     }
+    return data
+
+
+def _page(m, fig, lang: str, texts: dict[str, str], data: dict) -> str:
+    """The whole HTML page: folium's render with the language set and the
+    map's script (``MAP_JS_FILE``, given ``texts`` and ``data``) at the end."""
     code = MAP_JS_FILE.read_text(encoding="utf-8")
     call = "(__MAP__, __TEXT__, __DATA__);"
     if code.count(call) != 1 or code.count("__TEXT__") != 1:

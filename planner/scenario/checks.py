@@ -1,0 +1,61 @@
+"""Checks across the scenario's objects: each object is valid alone, but
+together they leave some work impossible (wet days with no wet season, a
+station beyond walking range of every road, a household far from the
+station, no kit or no passenger seat for the residents' modes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.domain import CampaignSettings, Household, Parameters, Station, Team
+from planner.scenario.values import _Collector
+
+FAR_FROM_STATION_M = 60_000  # a household further than this is probably mistyped
+
+
+def _check_wet_days(campaign: CampaignSettings | None, seasons: tuple[str, ...],
+                    col: _Collector) -> None:
+    """Wet days need a season named wet in the speed table (``seasons``)."""
+    if campaign is not None and campaign.wet_days and "wet" not in seasons:
+        col.error("campaign.wet_days", "the speed table has no season named wet, with which "
+                  "wet days are planned", f"add a [seasons.wet] table to the speed table "
+                  f"(its seasons: {', '.join(seasons)}), or remove wet_days")
+
+
+def _check_station_reach(station: Station, graph_path: Path, walk_limit_m: float,
+                         col: _Collector) -> None:
+    """The station must lie within ``walk_limit_m`` of a road of the graph."""
+    from planner.sitecheck import station_problem  # loads numpy: planner.scenario stays light
+
+    far = station_problem(station.lon, station.lat, graph_path, walk_limit_m)
+    if far:
+        col.error("station.lon/lat", *far)
+
+
+def _check_distances(station: Station | None, households: list[Household],
+                     col: _Collector) -> None:
+    """Warn of each household more than ``FAR_FROM_STATION_M`` metres (great
+    circle) from the station: its coordinates are probably swapped or mistyped."""
+    from planner.matrix import haversine_m  # loads scipy: importing planner.scenario stays light
+
+    if not station:
+        return
+    for h in households:
+        d = haversine_m(station.lon, station.lat, h.lon, h.lat)
+        if d > FAR_FROM_STATION_M:
+            col.warn(f"household {h.id}, fields lon/lat",
+                     f"{d / 1000:.0f} km from the station",
+                     "check the coordinates (swapped or a typo?)")
+
+
+def _check_capacity(teams: list[Team], households: list[Household], params: Parameters,
+                    col: _Collector) -> None:
+    """Counts that are valid alone but leave some residents no way to be served."""
+    modes = {r.mode for h in households for r in h.residents}
+    if teams and all(t.kits == 0 for t in teams) and modes & {"home", "point", "auto"}:
+        col.error("teams.kits", "no team has an enrolment kit, so nobody can be enrolled at "
+                  "home or at a collection point", "give at least one team kits: 1")
+    if "shuttle" in modes and params.seats_per_motorbike == 0:
+        col.error("parameters.seats_per_motorbike", "0 seats, but some residents are to be "
+                  "fetched by motorbike (mode shuttle)",
+                  "give 1 (or more) seats per motorbike, or change those residents' mode")

@@ -1,0 +1,139 @@
+"""``load_scenario``: the stages of reading a scenario, in order.
+
+The YAML file is read, its top-level fields checked, then each section
+parsed (station, villages, teams, parameters, priorities, campaign), the road
+graph checked, villages without coordinates placed, the households table
+read, and finally the checks across objects. Every problem of the YAML and of
+the households table is collected before one ``InputError`` is raised.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from planner.domain import Household, Scenario, Village
+from planner.errors import InputError, Problem
+from planner.roads.io import resolve_graph_path
+from planner.scenario.checks import (
+    _check_capacity,
+    _check_distances,
+    _check_station_reach,
+    _check_wet_days,
+)
+from planner.scenario.households import _parse_households
+from planner.scenario.parameters import (
+    _campaign_date,
+    _parse_campaign,
+    _parse_parameters,
+    _parse_priorities,
+)
+from planner.scenario.places import (
+    _parse_station,
+    _parse_villages,
+    _place_villages,
+    _resolve,
+    _roads_problem,
+)
+from planner.scenario.reading import _parse_yaml
+from planner.scenario.teams import _parse_teams
+from planner.scenario.values import _check_unknown, _Collector, nfc
+from planner.speeds import SpeedTable, default_season, load_speed_table, season_names
+
+TOP_FIELDS = {"name", "fictional", "date", "season", "roads", "households", "station",
+              "villages", "teams", "parameters", "notes", "campaign", "priorities"}
+REQUIRED_TOP = ("name", "date", "roads", "households", "station", "villages", "teams")
+
+
+def load_scenario(path: str | Path, check_roads: bool = True,
+                  speed_table: dict[str, Any] | None = None,
+                  ) -> tuple[Scenario, list[Problem]]:
+    """Read and validate a scenario; returns it with its warnings.
+
+    ``season:`` may name any season of ``speed_table`` (default: the table in
+    ``maps/speeds.toml``). With ``check_roads``, the road graph must exist and
+    the station must lie within walking range of one of its roads.
+
+    Raises ``InputError`` listing every error in the YAML and the households
+    table together.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / "scenario.yaml"
+    col = _Collector(str(path))
+    data = _parse_yaml(path, col)
+    if data is None:
+        raise InputError(col.problems)
+    _check_top(data, col)
+    date = data.get("date")
+    if date not in (None, ""):
+        date = _campaign_date(date, "date", col)
+    table = speed_table if speed_table is not None else load_speed_table()
+    season = _parse_season(data, table, col)
+    station = _parse_station(data.get("station"), col)
+    villages = _parse_villages(data.get("villages"), col)
+    teams = _parse_teams(data.get("teams"), col)
+    parameters = _parse_parameters(data.get("parameters"), season, col)
+    parameters = _parse_priorities(data.get("priorities"), parameters, col)
+    campaign = _parse_campaign(data.get("campaign"), {t.id for t in teams}, col)
+    _check_wet_days(campaign, season_names(table), col)
+    roads = nfc(data.get("roads"))
+    if roads and check_roads and not _roads_problem(roads, path.parent, col) and station:
+        _check_station_reach(station, resolve_graph_path(roads, path.parent),
+                             parameters.walk_limit_m, col)
+    villages = _place_villages(villages, resolve_graph_path(roads, path.parent) if roads
+                               else None, col)
+    households, hh_col = _read_households(nfc(data.get("households")), path.parent, villages)
+    if hh_col is not None:
+        _check_distances(station, households, hh_col)
+    _check_capacity(teams, households, parameters, col)
+    problems = col.problems + (hh_col.problems if hh_col else [])
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise InputError(problems)
+    scenario = Scenario(
+        name=nfc(data.get("name")), fictional=bool(data.get("fictional", False)),
+        date=date, station=station, villages=tuple(villages),  # type: ignore[arg-type]
+        households=tuple(households), teams=tuple(teams),
+        roads=str(resolve_graph_path(roads, path.parent)), parameters=parameters,
+        source=str(path), campaign=campaign)
+    return scenario, [p for p in problems if p.severity == "warning"]
+
+
+def _check_top(data: dict, col: _Collector) -> None:
+    """Report unknown top-level fields and missing required ones."""
+    _check_unknown(data, TOP_FIELDS, "", col)
+    for key in REQUIRED_TOP:
+        if key not in data or data[key] in (None, ""):
+            col.error(key, "missing", f"add '{key}:'; see docs/scenario-format.md")
+
+
+def _parse_season(data: dict, table: SpeedTable, col: _Collector) -> str:
+    """The scenario's ``season:``, one of the speed table's seasons (default:
+    the table's default season, also after reporting an unknown one)."""
+    seasons = season_names(table)
+    season = nfc(data.get("season") or default_season(table))
+    if season not in seasons:
+        col.error("season", f"unknown season '{season}'",
+                  f"use one of the seasons of the speed table: {', '.join(seasons)} (a new "
+                  "season is one more [seasons.NAME] table in maps/speeds.toml)")
+        season = default_season(table)
+    return season
+
+
+def _read_households(hh_value: str, base: Path, villages: list[Village],
+                     ) -> tuple[list[Household], _Collector | None]:
+    """The households of the table named by ``households:`` (relative to the
+    scenario's folder ``base``), with the collector of that table's problems
+    (None when the field is empty: reported as missing with the YAML)."""
+    households: list[Household] = []
+    if not hh_value:
+        return households, None
+    hh_path = _resolve(base, hh_value)
+    hh_col = _Collector(str(hh_path))
+    if hh_path.suffix.lower() not in (".csv", ".txt", ".xlsx", ".xlsm"):
+        hh_col.error("", f"unsupported table type '{hh_path.suffix}'",
+                     "give a .csv (UTF-8) or .xlsx file")
+    else:
+        households = _parse_households(hh_path, villages, hh_col)
+    return households, hh_col

@@ -1,0 +1,166 @@
+"""Where things are: the station, the villages and their collection points,
+and the road graph the scenario names.
+
+Coordinates are (lon, lat) in decimal degrees. A village given without them
+is placed at the road graph's OpenStreetMap place node of the same name.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from planner.domain import CollectionPoint, Station, Village
+from planner.roads.io import resolve_graph_path
+from planner.scenario.values import _check_unknown, _Collector, _coords, fold, nfc
+
+STATION_FIELDS = {"name", "lon", "lat"}
+VILLAGE_FIELDS = {"id", "name", "lon", "lat", "points"}
+POINT_FIELDS = {"name", "lon", "lat"}
+
+
+def _parse_station(raw_station: Any, col: _Collector) -> Station | None:
+    """The ``station:`` mapping (name, lon, lat); None when absent or not valid."""
+    station = None
+    if isinstance(raw_station, dict):
+        _check_unknown(raw_station, STATION_FIELDS, "station.", col)
+        coords = _coords(raw_station.get("lon"), raw_station.get("lat"), "station.lon/lat", col)
+        if coords:
+            station = Station(nfc(raw_station.get("name") or "Công an xã"), *coords)
+    elif raw_station is not None:
+        col.error("station", "must be a mapping with name, lon, lat",
+                  "e.g. station: {name: Công an xã, lon: 103.2, lat: 21.8}")
+    return station
+
+
+def _parse_villages(raw: Any, col: _Collector) -> list[Village]:
+    """Every valid village of the ``villages:`` list, in order; one without
+    coordinates gets NaN lon/lat (placed later by ``_place_villages``)."""
+    villages: list[Village] = []
+    if not isinstance(raw, list) or not raw:
+        col.error("villages", "must be a non-empty list",
+                  "list the villages with id, name, lon, lat")
+        return villages
+    seen: set[str] = set()
+    names: dict[str, str] = {}
+    for k, item in enumerate(raw, start=1):
+        where = f"villages[{k}]"
+        if not isinstance(item, dict):
+            col.error(where, "must be a mapping", "give id, name, lon, lat")
+            continue
+        _check_unknown(item, VILLAGE_FIELDS, f"{where}.", col)
+        vid = nfc(item.get("id"))
+        if not vid:
+            col.error(f"{where}.id", "missing", "give each village a short id")
+            continue
+        if vid in seen:
+            col.error(f"village {vid}.id", "duplicate village id", "give each village its own id")
+        seen.add(vid)
+        name = nfc(item.get("name") or vid)
+        if fold(name) in names and names[fold(name)] != vid:
+            col.error(f"village {vid}.name", f"village {names[fold(name)]} has the same name "
+                      f"'{name}'", "give each village its own name (households name their "
+                      "village by id or name)")
+        names.setdefault(fold(name), vid)
+        points = _parse_points(item.get("points"), f"village {vid}.points", col)
+        if nfc(item.get("lon")) == "" and nfc(item.get("lat")) == "":
+            # no coordinates: placed later at the road graph's OSM place node
+            villages.append(Village(vid, name, math.nan, math.nan, points))
+            continue
+        coords = _coords(item.get("lon"), item.get("lat"), f"village {vid}.lon/lat", col)
+        if coords:
+            villages.append(Village(vid, name, coords[0], coords[1], points))
+    return villages
+
+
+def _parse_points(raw: Any, where: str, col: _Collector) -> tuple[CollectionPoint, ...]:
+    """Candidate collection-point places of a village: name, lon, lat each."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        col.error(where, "must be a list of places",
+                  "e.g. points: [{name: Nhà văn hoá, lon: 103.2, lat: 21.8}]")
+        return ()
+    out = []
+    seen: dict[str, int] = {}
+    for k, item in enumerate(raw, start=1):
+        here = f"{where}[{k}]"
+        if not isinstance(item, dict):
+            col.error(here, "must be a mapping", "give name, lon, lat")
+            continue
+        _check_unknown(item, POINT_FIELDS, f"{here}.", col)
+        name = nfc(item.get("name"))
+        if not name:
+            col.error(f"{here}.name", "missing", "name the place, e.g. Nhà văn hoá bản")
+        elif fold(name) in seen:
+            col.error(f"{here}.name", f"the same place name as {where}[{seen[fold(name)]}]",
+                      "list each place once, or give them different names")
+        else:
+            seen[fold(name)] = k
+        coords = _coords(item.get("lon"), item.get("lat"), f"{here}.lon/lat", col)
+        if name and coords:
+            out.append(CollectionPoint(name, coords[0], coords[1]))
+    return tuple(out)
+
+
+def _place_villages(villages: list[Village], graph_path: Path | None,
+                    col: _Collector) -> list[Village]:
+    """Give villages without coordinates those of the road graph's OSM place
+    node of the same name (ignoring case, diacritics and a leading bản/thôn)."""
+    missing = [v for v in villages if math.isnan(v.lon)]
+    if not missing:
+        return villages
+    found: dict[str, tuple[float, float] | None] = {}
+    if graph_path is not None and graph_path.is_file():
+        import osmnx as ox  # heavy: loaded only when a village has no coordinates
+
+        from planner.roads.places import place_villages  # loads numpy, as osmnx does
+
+        try:
+            found = place_villages(ox.load_graphml(graph_path), [v.name for v in missing])
+        except (ValueError, KeyError, OSError, SyntaxError):
+            found = {}
+    out = []
+    for v in villages:
+        if not math.isnan(v.lon):
+            out.append(v)
+            continue
+        where = found.get(v.name)
+        if where is None:
+            col.error(f"village {v.id}.lon/lat",
+                      f"no coordinates, and the road graph has no OpenStreetMap place named "
+                      f"'{v.name}'", "give the village's lon and lat")
+            continue
+        col.warn(f"village {v.id}.lon/lat", f"placed at the OpenStreetMap place '{v.name}' "
+                 f"({where[0]:.5f}, {where[1]:.5f}); households without coordinates there are "
+                 "approximate", "give the village's lon and lat if the place is wrong")
+        out.append(Village(v.id, v.name, where[0], where[1], v.points))
+    return out
+
+
+def _resolve(base: Path, value: str) -> Path:
+    """``value`` as a path, relative to ``base`` unless absolute."""
+    path = Path(value)
+    return path if path.is_absolute() else base / path
+
+
+def _roads_problem(roads: str, base: Path, col: _Collector) -> bool:
+    """Report a ``roads:`` value naming no road graph; True when one was reported."""
+    if resolve_graph_path(roads, base).is_file():
+        return False
+    given = _resolve(base, roads)
+    if given.is_dir():
+        col.error("roads", f"'{roads}' is a folder, not a road graph",
+                  "give the graph's name in maps/ (roads: NAME) or the path of its .graphml "
+                  "file")
+    elif given.exists():
+        kind = "an OpenStreetMap file" if given.name.lower().endswith(
+            (".osm", ".pbf", ".osm.xml", ".bz2")) else f"a '{given.suffix or given.name}' file"
+        col.error("roads", f"'{roads}' exists but is {kind}, not a road graph (GraphML)",
+                  f"import it first: python plan.py roads import {roads} --name NAME, then "
+                  "write roads: NAME")
+    else:
+        col.error("roads", f"road graph '{roads}' not found (looked in maps/ and beside the "
+                  "scenario)", "import one with `python plan.py roads import FILE --name NAME`")
+    return True

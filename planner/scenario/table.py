@@ -1,0 +1,176 @@
+"""Reading a table (CSV or Excel ``.xlsx``) into numbered rows of named cells.
+
+A ``TableSpec`` names the columns a table may have, the required ones and the
+header aliases an office spreadsheet may use (compared folded, without
+diacritics); the households table is the default. Row numbers count the
+header as row 1, as a spreadsheet shows them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planner.scenario.reading import read_text
+from planner.scenario.values import _Collector, _suggest, fold, nfc
+
+COLUMNS = ("household_id", "village", "lon", "lat", "contact", "resident_id", "full_name",
+           "condition", "available", "mode", "waiting_days", "id_number", "notes")
+REQUIRED_COLUMNS = ("household_id", "village", "resident_id", "full_name", "condition")
+
+# Vietnamese headers an office spreadsheet may use, compared without diacritics.
+COLUMN_ALIASES = {
+    "ma ho": "household_id", "thon ban": "village", "ban": "village", "thon": "village",
+    "kinh do": "lon", "vi do": "lat", "dien thoai": "contact", "lien he": "contact",
+    "ma nguoi": "resident_id", "ma cong dan": "resident_id", "ho va ten": "full_name",
+    "ho ten": "full_name", "tinh trang": "condition", "gio o nha": "available",
+    "thoi gian o nha": "available", "hinh thuc": "mode", "so ngay cho": "waiting_days",
+    "so dinh danh": "id_number", "so cccd": "id_number", "ghi chu": "notes",
+}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """The columns a table may have: canonical names, required ones, header
+    aliases (compared folded, without diacritics), and what one row is."""
+
+    columns: tuple[str, ...] = COLUMNS
+    required: tuple[str, ...] = REQUIRED_COLUMNS
+    aliases: Any = field(default_factory=lambda: COLUMN_ALIASES)
+    row_noun: str = "resident who needs enrolment"
+    rows_noun: str = "residents"
+    sheet_noun: str = "households"
+
+
+HOUSEHOLDS_TABLE = TableSpec()
+
+
+def _canonical_columns(header: list[str], col: _Collector,
+                       spec: TableSpec = HOUSEHOLDS_TABLE) -> list[str | None]:
+    """The canonical column name of each header cell (None for a blank, unknown
+    or repeated one, reported), and a problem for each required column missing."""
+    names: list[str | None] = []
+    first: dict[str, tuple[int, str]] = {}
+    for k, raw in enumerate(header, start=1):
+        name = nfc(raw)
+        if not name:
+            names.append(None)
+            continue
+        key = name.lower().strip()
+        canonical = key if key in spec.columns else spec.aliases.get(fold(name))
+        if canonical is not None and canonical in first:
+            at, given = first[canonical]
+            col.error(f"header, column {k} '{name}'",
+                      f"a second {canonical} column (column {at} '{given}' is one already); "
+                      "only one of them would be read", "keep one column per field: delete "
+                      "or rename the other")
+            names.append(None)
+        elif canonical is not None:
+            first[canonical] = (k, name)
+            names.append(canonical)
+        else:
+            col.error(f"header, column {k} '{name}'", "unknown column",
+                      _suggest(key, spec.columns))
+            names.append(None)
+    for required in spec.required:
+        if required not in names:
+            col.error("header", f"column '{required}' is missing",
+                      f"add a column named {required}; columns: {', '.join(spec.columns)}")
+    return names
+
+
+def read_table(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE,
+               ) -> list[tuple[int, dict[str, Any]]] | None:
+    """Rows of a CSV or .xlsx table as ``(row number, {column: value})``.
+
+    Row numbers count the header as row 1, as a spreadsheet shows them.
+    ``spec`` names the columns (default: the households table).
+    """
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, col, spec)
+    text = read_text(path, col)
+    if text is None:
+        return None
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            col.error(f"line {reader.line_num}", f"a cell is longer than "
+                      f"{csv.field_size_limit():,} characters",
+                      "shorten that cell: a cell holds a code, a name or a short note")
+        else:
+            col.error(f"line {reader.line_num}", f"not a valid CSV ({exc})",
+                      "check the quotes on that line")
+        return None
+    return _rows_with_header(rows, col, spec)
+
+
+def _rows_with_header(rows: list[list[Any]], col: _Collector,
+                      spec: TableSpec = HOUSEHOLDS_TABLE):
+    """``(row number, {column: value})`` for each non-blank row below the header
+    (row 1); None when the header is missing, lower down, or lacks a required column."""
+    rows = [list(r) for r in rows]
+    names = _canonical_columns([nfc(c) for c in rows[0]], _Collector(col.file), spec) \
+        if rows else []
+    if rows and any(required not in names for required in spec.required):
+        for number, row in enumerate(rows[1:10], start=2):
+            found = _canonical_columns([nfc(c) for c in row], _Collector(col.file), spec)
+            if all(required in found for required in spec.required):
+                above = "row 1" if number == 2 else f"rows 1–{number - 1}"
+                col.error(f"row {number}", f"the header (the column names) is on row {number}, "
+                          f"not row 1: a title or blank {above} above it",
+                          f"delete {above} so that the column names are on row 1")
+                return None
+    if not rows or not any(nfc(c) for c in rows[0]):
+        col.error("row 1", "the header row is missing",
+                  f"the first row must name the columns: {', '.join(spec.columns)}")
+        return None
+    names = _canonical_columns([nfc(c) for c in rows[0]], col, spec)
+    if any(required not in names for required in spec.required):
+        return None  # row checks would only repeat the missing column
+    result = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(nfc(c) for c in row):
+            continue
+        if len(row) > len(names) and any(nfc(c) for c in row[len(names):]):
+            col.error(f"row {number}", f"{len(row)} cells but the header has {len(names)}",
+                      "remove the extra cells or add a header for them")
+        values = {name: row[i] if i < len(row) else None
+                  for i, name in enumerate(names) if name}
+        result.append((number, values))
+    if not result:
+        col.error("", f"the table has a header but no {spec.rows_noun}",
+                  f"add one row per {spec.row_noun}")
+    return result
+
+
+def _read_xlsx(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE):
+    """The rows of the first sheet of an ``.xlsx`` file, as ``_rows_with_header``."""
+    from openpyxl import load_workbook  # heavy (0.3 s): loaded only for an Excel table
+
+    if not path.is_file():
+        col.error("", "file not found", "check the path; paths in the YAML are relative to it")
+        return None
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        col.error("", f"not a readable Excel .xlsx file ({type(exc).__name__})",
+                  "save it again from Excel as .xlsx, or export CSV UTF-8")
+        return None
+    ws = wb.worksheets[0]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    wb.close()
+    if not rows:
+        col.error("", "the first sheet is empty", f"put the {spec.sheet_noun} on the first sheet")
+        return None
+    return _rows_with_header(rows, col, spec)

@@ -1,0 +1,126 @@
+"""The scenario's ``teams:`` section: officers, motorbikes, kits, shift, lunch
+and duties of each team. Clock times become integer seconds after midnight,
+``lunch_min`` and ``max_work_h`` integer seconds."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from planner.domain import DUTIES, Team
+from planner.scenario.values import _check_unknown, _Collector, _count, _number, _window_field, nfc
+
+TEAM_FIELDS = {"id", "name", "members", "motorbikes", "kits", "shift", "lunch", "lunch_min",
+               "max_work_h", "can_split", "duties"}
+
+
+def _parse_teams(raw: Any, col: _Collector) -> list[Team]:
+    """Every valid team of the ``teams:`` list; the others reported and left out."""
+    teams: list[Team] = []
+    if not isinstance(raw, list) or not raw:
+        col.error("teams", "must be a non-empty list of teams", "add at least one team")
+        return teams
+    seen: set[str] = set()
+    for k, item in enumerate(raw, start=1):
+        where = f"teams[{k}]"
+        if not isinstance(item, dict):
+            col.error(where, "must be a mapping", "give id, name, members, motorbikes, ...")
+            continue
+        _check_unknown(item, TEAM_FIELDS, f"{where}.", col)
+        team_id = nfc(item.get("id"))
+        if not team_id:
+            col.error(f"{where}.id", "missing", "give each team a short id, e.g. T1")
+            continue
+        where = f"team {team_id}"
+        if team_id in seen:
+            col.error(f"{where}.id", "duplicate team id", "give each team its own id")
+        seen.add(team_id)
+        members = item.get("members") or []
+        if not isinstance(members, list) or not members:
+            col.error(f"{where}.members", "must list at least one officer",
+                      "e.g. members: [Lò Văn A, Quàng Thị B]")
+            members = []
+        bikes = _count(item.get("motorbikes", 1), f"{where}.motorbikes", col, "motorbikes",
+                       1, 20, "the team's routes are ridden by motorbike, so it needs at "
+                       "least one")
+        kits = _count(item.get("kits", 1), f"{where}.kits", col, "kits", 0, 10)
+        shift = _window_field(item.get("shift", ""), f"{where}.shift", col) \
+            if item.get("shift") else None
+        if shift is None and not item.get("shift"):
+            col.error(f"{where}.shift", "missing",
+                      "give the shift as HH:MM-HH:MM, e.g. 07:00-17:00")
+        lunch = None
+        if item.get("lunch"):
+            lunch = _window_field(item["lunch"], f"{where}.lunch", col)
+            if lunch and shift and not shift.contains(lunch.start_s, lunch.end_s):
+                col.error(f"{where}.lunch", "the lunch window lies outside the shift",
+                          "move it inside the shift hours")
+        lunch_min = _number(item.get("lunch_min", 60 if lunch else 0), f"{where}.lunch_min",
+                            col, "lunch_min", 0, 240)
+        if lunch and lunch_min is not None and lunch_min * 60 > lunch.length_s:
+            col.error(f"{where}.lunch_min", "the break is longer than its window",
+                      "shorten lunch_min or widen lunch")
+        default_h = shift.length_s / 3600 if shift else 10
+        max_h = _number(item.get("max_work_h", default_h), f"{where}.max_work_h", col,
+                        "max_work_h", 0.5, 24)
+        can_split = item.get("can_split", False)
+        if not isinstance(can_split, bool):
+            col.error(f"{where}.can_split", "must be true or false", "write true or false")
+            can_split = False
+        elif can_split and (len(members) < 2 or (bikes is not None and bikes < 2)):
+            col.error(f"{where}.can_split", "a team needs at least two officers and two "
+                      "motorbikes to split", "set can_split: false or add an officer/motorbike")
+        duties = _team_duties(item, where, members, bikes, kits, can_split, col)
+        if None in (bikes, kits, lunch_min, max_h, duties) or shift is None:
+            continue
+        teams.append(Team(
+            id=team_id, name=nfc(item.get("name") or team_id),
+            members=tuple(nfc(m) for m in members), motorbikes=int(bikes), kits=int(kits),
+            shift=shift, lunch=lunch, lunch_s=int(round(lunch_min * 60)),
+            max_work_s=int(round(max_h * 3600)), can_split=can_split, duties=duties))
+    return teams
+
+
+def _team_duties(item: dict, where: str, members: list, bikes: int | None,
+                 kits: int | None, can_split: bool, col: _Collector) -> tuple[str, ...] | None:
+    """A team's ``duties`` (default: all of ``DUTIES``), in ``DUTIES`` order;
+    None (with the problems reported) when they are not valid."""
+    if "duties" not in item:
+        return DUTIES
+    raw = item["duties"]
+    field = f"{where}.duties"
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw:
+        col.error(field, "must list at least one duty",
+                  f"e.g. duties: [point], or leave it out for all of {', '.join(DUTIES)}")
+        return None
+    given = [nfc(d) for d in raw]
+    unknown = [d for d in given if d not in DUTIES]
+    for d in unknown:
+        close = difflib.get_close_matches(d, DUTIES, n=1)
+        col.error(field, f"unknown duty '{d}'",
+                  (f"did you mean '{close[0]}'? " if close else "")
+                  + f"duties are {', '.join(DUTIES)}")
+    if unknown:
+        return None
+    duties = tuple(d for d in DUTIES if d in given)
+    ok = True
+    if kits == 0:
+        for d in ("home", "point"):
+            if d in duties:
+                col.error(field, f"duty '{d}' needs an enrolment kit, but the team has "
+                          "kits: 0", f"give the team kits: 1, or remove '{d}' from its duties")
+                ok = False
+    if "shuttle" in duties and bikes is not None and kits is not None:
+        carries_kit = kits > 0 and bool({"home", "point"} & set(duties))
+        riders = min(len(members), bikes)
+        splits = can_split and carries_kit and len(members) >= 2 and bikes >= 2
+        if riders - (1 if carries_kit else 0) <= 0 and not splits:
+            col.error(field, "duty 'shuttle', but the team has no passenger seat (its "
+                      f"{riders} motorbike(s) ridden by its officers"
+                      + (", one of them carrying the kit" if carries_kit else "") + ")",
+                      "add a motorbike and an officer, set can_split: true, or remove "
+                      "'shuttle' from its duties")
+            ok = False
+    return duties if ok else None

@@ -1,0 +1,183 @@
+"""Values in a scenario's fields and cells, and the collector of problems.
+
+Text is normalised (NFC) and folded (no case, no diacritics) for matching;
+clock times become integer seconds after midnight; numbers, whole numbers,
+coordinates (lon, lat in decimal degrees) and time windows are checked here,
+each problem reported to a ``_Collector`` as file › row/field › what is wrong
+› how to fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.domain import Window
+from planner.errors import Problem
+
+
+def nfc(text: Any) -> str:
+    """Text normalised to Unicode NFC, stripped; '' for None."""
+    if text is None:
+        return ""
+    return unicodedata.normalize("NFC", str(text)).strip()
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics (đ → d), for matching names and headers."""
+    text = unicodedata.normalize("NFD", nfc(text).lower().replace("đ", "d"))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return re.sub(r"[\s_/\-]+", " ", text).strip()
+
+
+def parse_clock(text: Any) -> int:
+    """``"07:30"``, ``"7h30"``, ``"7h"`` or a ``datetime.time`` → seconds after midnight."""
+    if isinstance(text, dt.time):
+        return text.hour * 3600 + text.minute * 60
+    m = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?\s*", str(text))
+    if not m:
+        raise ValueError(f"'{text}' is not a clock time")
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    if hour > 24 or minute > 59 or (hour == 24 and minute):
+        raise ValueError(f"'{text}' is not a clock time")
+    return hour * 3600 + minute * 60
+
+
+def format_clock(seconds: int) -> str:
+    """Seconds after midnight → ``"HH:MM"``."""
+    seconds = int(round(seconds / 60.0)) * 60
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+def parse_window(text: Any) -> Window:
+    """``"06:00-08:00"`` → ``Window``. Raises ``ValueError`` with a reason."""
+    parts = re.split(r"\s*[-–—]\s*|\s+to\s+|\s+đến\s+", nfc(text))
+    if len(parts) != 2:
+        raise ValueError(f"'{text}' is not a time range like 06:00-08:00")
+    start, end = parse_clock(parts[0]), parse_clock(parts[1])
+    if end <= start:
+        raise ValueError(f"'{text}' ends before it starts")
+    return Window(start, end)
+
+
+def parse_windows(text: Any) -> tuple[Window, ...]:
+    """``"06:00-08:00; 17:00-19:00"`` → sorted windows; '' → () (any time)."""
+    text = nfc(text)
+    if not text:
+        return ()
+    windows = sorted((parse_window(p) for p in re.split(r"[;,]", text) if p.strip()),
+                     key=lambda w: w.start_s)
+    for a, b in zip(windows, windows[1:], strict=False):
+        if b.start_s < a.end_s:
+            raise ValueError(f"'{text}' has overlapping ranges")
+    return tuple(windows)
+
+
+def _suggest(name: str, known: set[str] | tuple[str, ...]) -> str:
+    """How to fix an unknown ``name``: the closest known one, and all known ones."""
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    listing = ", ".join(sorted(known))
+    if close:
+        return f"did you mean '{close[0]}'? Known: {listing}"
+    return f"remove it; known fields: {listing}"
+
+
+@dataclass
+class _Collector:
+    """Collects problems for one file."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, where: str, what: str, fix: str) -> None:
+        """Record an error: ``where`` in the file, ``what`` is wrong, how to ``fix`` it."""
+        self.problems.append(Problem(self.file, where, what, fix))
+
+    def warn(self, where: str, what: str, fix: str) -> None:
+        """Record a warning (the scenario still loads)."""
+        self.problems.append(Problem(self.file, where, what, fix, "warning"))
+
+
+def _number(value: Any, where: str, col: _Collector, what: str,
+            minimum: float | None = None, maximum: float | None = None) -> float | None:
+    """A number (a decimal comma is accepted) within ``minimum``…``maximum``;
+    None, with the problem reported, when missing, not a number or out of range."""
+    if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
+        col.error(where, f"{what} is missing", f"give {what} as a number")
+        return None
+    try:
+        number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        col.error(where, f"'{value}' is not a number", f"give {what} as a number")
+        return None
+    if number != number:  # NaN
+        col.error(where, f"{what} is not a number", f"give {what} as a number")
+        return None
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        col.error(where, f"{what} {number:g} is out of range",
+                  f"give a value between {minimum:g} and {maximum:g}")
+        return None
+    return number
+
+
+def _count(value: Any, where: str, col: _Collector, what: str, minimum: int,
+           maximum: int, why: str = "") -> int | None:
+    """A whole number within ``minimum``…``maximum``; ``why`` says why the minimum."""
+    number = _number(value, where, col, what)
+    if number is None:
+        return None
+    if number != int(number):
+        col.error(where, f"{what} {number:g} is not a whole number",
+                  f"give {what} as a whole number")
+        return None
+    if number < minimum:
+        col.error(where, f"{what} is {number:g}" + (f": {why}" if why else
+                                                    f", less than {minimum}"),
+                  f"give at least {minimum}")
+        return None
+    if number > maximum:
+        col.error(where, f"{what} {number:g} is more than {maximum}",
+                  f"give a value between {minimum} and {maximum}")
+        return None
+    return int(number)
+
+
+def _coords(lon: Any, lat: Any, where: str, col: _Collector) -> tuple[float, float] | None:
+    """Validated (lon, lat); notices swapped and out-of-range values."""
+    try:
+        lon_f = float(str(lon).replace(",", ".")) if isinstance(lon, str) else float(lon)
+        lat_f = float(str(lat).replace(",", ".")) if isinstance(lat, str) else float(lat)
+    except (TypeError, ValueError):
+        col.error(where, f"coordinates '{lon}', '{lat}' are not numbers",
+                  "give lon and lat in decimal degrees, e.g. lon 103.21, lat 21.87")
+        return None
+    if abs(lat_f) > 90 and abs(lon_f) <= 90:
+        col.error(where, f"lat {lat_f:g} is out of range and lon {lon_f:g} looks like a "
+                  "latitude: lon and lat look swapped",
+                  "swap the two columns (lon is east–west, about 102–110 in Vietnam)")
+        return None
+    if not (-180 <= lon_f <= 180) or not (-90 <= lat_f <= 90):
+        col.error(where, f"coordinates lon {lon_f:g}, lat {lat_f:g} are out of range",
+                  "lon must be within −180…180 and lat within −90…90")
+        return None
+    return lon_f, lat_f
+
+
+def _window_field(value: Any, where: str, col: _Collector) -> Window | None:
+    """A ``HH:MM-HH:MM`` field as a ``Window``; None, with the problem reported."""
+    try:
+        return parse_window(value)
+    except ValueError as exc:
+        col.error(where, str(exc), "write it as HH:MM-HH:MM with the end after the start")
+        return None
+
+
+def _check_unknown(data: dict, known: set[str], where: str, col: _Collector) -> None:
+    """Report every key of ``data`` that is not in ``known`` (``where`` prefixes its name)."""
+    for key in data:
+        if str(key) not in known:
+            col.error(f"{where}{key}", "unknown field", _suggest(str(key), known))
