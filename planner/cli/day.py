@@ -27,7 +27,7 @@ def run_day(scenario_path: Path, out_dir: Path, overwrite: bool, time_limit: flo
     per stage go to stderr."""
     from planner.cli.render import Progress, write_day
     from planner.day.plan import graph_matrices, plan_day
-    from planner.planfile import summary_text
+    from planner.render.summary import summary_text
     from planner.roads.io import load_graph
     from planner.scenario import load_scenario
     from planner.speeds import load_speed_table
@@ -59,8 +59,7 @@ def run_day(scenario_path: Path, out_dir: Path, overwrite: bool, time_limit: flo
     from planner import presence
 
     # no outcomes yet: the scenario's prior (the hours given, else by condition)
-    model = presence.fit(presence.scenario_priors(
-        h for h in scenario.households if h.residents), [])
+    model = presence.model_for(scenario)
     plan, matrices, _problem = plan_day(scenario, G, table, time_limit_s=time_limit, seed=seed,
                                         matrices_for=matrices_for, solve_fn=solve_fn,
                                         presence=model)

@@ -22,7 +22,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from planner.domain import Household, Plan, Resident, Route, Scenario, Stop, Team, Window
-from planner.presence import note_lines
 from planner.render.i18n import (
     BRING,
     CONDITION_LABELS,
@@ -38,6 +37,7 @@ from planner.render.i18n import (
     reason_text,
     windows_text,
 )
+from planner.render.presence_text import note_lines
 from planner.rules import left_for_another_day
 
 HOME_MODES = ("home", "auto")
