@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from planner.atomic import write_atomic
+from planner.clock import format_clock, parse_hhmm
 from planner.domain import Leg, Plan, PresenceNote, Route, Scenario, Stop, Unserved
 from planner.rules import home_residents
-from planner.scenario import format_clock
 
 __all__ = ["plan_from_dict", "plan_id", "plan_json", "plan_to_dict", "read_plan",
            "write_atomic"]
@@ -213,17 +213,12 @@ def _compact_coords(text: str) -> str:
     return re.sub(r'("coords": )(\[[\s\S]*?\]\s*\])(?=\n)', one_line, text)
 
 
-def _clock_s(text: str) -> int:
-    h, m = text.split(":")
-    return int(h) * 3600 + int(m) * 60
-
-
 def _stop_from(d: dict[str, Any]) -> Stop:
     kind = d["kind"]
     park = d.get("park")
     transfer = kind in ("pickup", "dropoff")
     return Stop(
-        kind=kind, arrive_s=_clock_s(d["arrive"]), depart_s=_clock_s(d["depart"]),
+        kind=kind, arrive_s=parse_hhmm(d["arrive"]), depart_s=parse_hhmm(d["depart"]),
         lon=float(d["lon"]), lat=float(d["lat"]), household=d.get("household"),
         service_s=int(d.get("service_s", 0)), travel_s=int(d.get("travel_s", 0)),
         travel_m=int(d.get("travel_m", 0)), walk_m=int(d.get("walk_m", 0)),
@@ -235,7 +230,7 @@ def _stop_from(d: dict[str, Any]) -> Stop:
         onboard=int(d.get("onboard", 0)),
         village=(d.get("village") or "") if kind == "point" or (
             kind == "break" and not d.get("household")) else "",
-        opens_s=_clock_s(d["opens"]) if kind == "point" else 0,
+        opens_s=parse_hhmm(d["opens"]) if kind == "point" else 0,
         attendance=float(d.get("attendance", 0.0)), households=tuple(d.get("households", ())),
         leg=tuple(Leg(x["kind"], tuple((float(c[0]), float(c[1])) for c in x["coords"]),
                       int(x.get("onboard", 0))) for x in d.get("leg", ())),

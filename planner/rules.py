@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from planner.clock import format_clock
 from planner.domain import Household, Resident, Scenario, Team, Window
 from planner.priorities import priority_key
-from planner.scenario import format_clock
 from planner.sun import sun_times_s
 
 

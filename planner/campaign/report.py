@@ -44,12 +44,12 @@ from planner.campaign.plan import (
     resident_ids,
     residents_by_mode,
 )
+from planner.clock import format_clock
 from planner.domain import Scenario
 from planner.planfile import plan_json, write_atomic
 from planner.presence import Approach
 from planner.render.i18n import N_, fiction_banner, gettext_for
 from planner.render.presence_text import approach_text
-from planner.scenario import format_clock
 
 FORMAT = "mountain-id-planner/campaign"
 VERSION = 2

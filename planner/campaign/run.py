@@ -91,7 +91,7 @@ def _visits(result: CampaignResult) -> list[tuple[dt.date, str, str, int, str]]:
     """Planned ``(date, household, team, order, arrival HH:MM)``: a household
     with a home visit, a shuttle pickup or an invitation to a collection point
     that day (once a day, at its first stop)."""
-    from planner.scenario import format_clock
+    from planner.clock import format_clock
 
     rows, seen = [], set()
     for d in result.days:

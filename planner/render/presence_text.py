@@ -13,7 +13,7 @@ import math
 
 from planner.domain import PresenceNote
 from planner.presence import Approach, PresenceModel, band_of, day_kind
-from planner.render.i18n import N_, gettext_for, ngettext_for, nfc
+from planner.render.i18n import N_, gettext_for, nfc, ngettext_for
 
 __all__ = ["approach_text", "band_name", "chance_text", "explain", "explain_choice",
            "note_lines"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from planner.clock import format_clock
 from planner.domain import Plan, Scenario, Unserved
 from planner.render.i18n import N_, fiction_banner, gettext_for, ngettext_for, reason_text
 from planner.rules import common_windows, home_residents
-from planner.scenario import format_clock
 
 __all__ = ["summary_text"]
 
