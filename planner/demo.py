@@ -166,7 +166,7 @@ def build_graph():
     """
     import networkx as nx
 
-    from planner.matrix import haversine_m
+    from planner.geo import haversine_m
 
     G = nx.MultiDiGraph(crs="epsg:4326", name="Nậm Khao (fictional demo commune)",
                         note=FICTIONAL_NOTE)

@@ -261,8 +261,11 @@ class PresenceNote:
     ``instead_chance``, ``away_instead`` visits with nobody home there), when
     the visit was moved away from it; ``failed_visits`` with nobody home in
     all; ``approaches`` proposed after too many failed visits (``visit_band``,
-    ``call``, ``point``) with ``approach_texts`` in Vietnamese and English;
-    ``call_ahead`` when a phone number is known and finding them is uncertain."""
+    ``call``, ``point``, best first), for ``visit_band`` the band to try
+    (``try_band``), its kind of day (``try_day``: ``weekday`` or ``weekend``)
+    and its chance (``try_chance``, in [0, 1]); ``call_ahead`` when a phone
+    number is known and finding them is uncertain. Codes and numbers only: the
+    words are the renderers' (``planner.render.presence_text``)."""
 
     band: str
     chance: float
@@ -272,7 +275,9 @@ class PresenceNote:
     away_instead: int = 0
     failed_visits: int = 0
     approaches: tuple[str, ...] = ()
-    approach_texts: tuple[tuple[str, str], ...] = ()
+    try_band: str | None = None
+    try_day: str | None = None
+    try_chance: float | None = None
     call_ahead: bool = False
 
 
@@ -343,12 +348,15 @@ class Route:
 @dataclass(frozen=True)
 class Unserved:
     """A household (or the part of it reached one way, ``mode``) that is not
-    in any route, and why, in plain words."""
+    in any route, and why: ``code`` (``docs/plan-format.md``), ``reason`` in
+    plain English words, ``residents`` the ids of the residents the entry
+    stands for (in table order; ``()`` when not known)."""
 
     household: str
     reason: str
     code: str
     mode: str = "home"
+    residents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,6 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from planner.roads.snap import (
-    EARTH_RADIUS_M,
     RoadSegments,
     SplitGraph,
     road_segments,
@@ -236,14 +235,6 @@ def time_matrix(weight: csr_matrix, sources: np.ndarray, targets: np.ndarray,
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
         blocks = list(pool.map(_dijkstra_block, [(graph, p, targets) for p in parts]))
     return np.vstack(blocks)
-
-
-def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, a)))
 
 
 @dataclass(frozen=True)

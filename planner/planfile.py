@@ -1,4 +1,4 @@
-"""The plan file (``plan.json``) and the plan's readable summary.
+"""The plan file (``plan.json``): write it, read it back.
 
 The format is documented in ``docs/plan-format.md``: units first, then keys.
 Times are local clock times ``"HH:MM"``; durations are seconds (``_s``);
@@ -11,20 +11,30 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections import Counter
+import re
 from pathlib import Path
 from typing import Any
 
 from planner.atomic import write_atomic
+from planner.clock import format_clock, parse_hhmm
 from planner.domain import Leg, Plan, PresenceNote, Route, Scenario, Stop, Unserved
-from planner.rules import home_residents, left_for_another_day
-from planner.scenario import format_clock
+from planner.rules import home_residents
 
 __all__ = ["plan_from_dict", "plan_id", "plan_json", "plan_to_dict", "read_plan",
-           "summary_text", "write_atomic"]
+           "write_atomic"]
 
 FORMAT = "mountain-id-planner/plan"
-VERSION = 2
+VERSION = 3
+#: Version 2 files carried an unserved entry's residents as a ``" [R1, R2]"``
+#: suffix of its reason and a presence approach's words (``vi``, ``en``).
+_SUFFIX = re.compile(r" \[([^\]]*)\]$")
+#: A version-2 ``visit_band`` approach in English, e.g. ``visit in the evening
+#: (weekday, chance of finding them home 80 %)``.
+_TRY_EN = re.compile(r"visit in the (.+) \((weekday|weekend), chance of finding them home "
+                     r"(\d+) %\)")
+#: The English band names of version 2 (``planner.presence.BANDS`` ids).
+_V2_BANDS = {"early morning": "early", "morning": "morning", "midday": "noon",
+             "afternoon": "afternoon", "evening": "evening"}
 
 
 def _stop_dict(stop: Stop, scenario: Scenario | None) -> dict[str, Any]:
@@ -75,13 +85,18 @@ def _stop_dict(stop: Stop, scenario: Scenario | None) -> dict[str, Any]:
             "band": n.band, "chance": n.chance, "weekday": n.weekday,
             "instead_band": n.instead_band, "instead_chance": n.instead_chance,
             "away_instead": n.away_instead, "failed_visits": n.failed_visits,
-            "approaches": [{"kind": k, "vi": vi, "en": en}
-                           for k, (vi, en) in zip(n.approaches, n.approach_texts, strict=True)],
+            "approaches": [_approach_dict(k, n) for k in n.approaches],
             "call_ahead": n.call_ahead}
     if stop.leg:
         out["leg"] = [{"kind": leg.kind, "onboard": leg.onboard,
                        "coords": [[lon, lat] for lon, lat in leg.coords]} for leg in stop.leg]
     return out
+
+
+def _approach_dict(kind: str, note: PresenceNote) -> dict[str, Any]:
+    if kind != "visit_band":
+        return {"kind": kind}
+    return {"kind": kind, "band": note.try_band, "day": note.try_day, "chance": note.try_chance}
 
 
 def plan_to_dict(plan: Plan, scenario: Scenario | None = None, scenario_file: str = "",
@@ -106,6 +121,11 @@ def plan_to_dict(plan: Plan, scenario: Scenario | None = None, scenario_file: st
 
 
 def _digest(body: dict[str, Any]) -> str:
+    """The id of ``body``: the unserved entries' ``residents`` (which follow
+    from the scenario) are left out, so a plan has the same id in format
+    versions 2 and 3."""
+    body = dict(body, unserved=[{k: v for k, v in u.items() if k != "residents"}
+                                for u in body["unserved"]])
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -166,7 +186,8 @@ def _plan_body(plan: Plan, scenario: Scenario | None) -> dict[str, Any]:
             for r in plan.routes
         ],
         "unserved": [{"household": u.household, "mode": u.mode, "code": u.code,
-                      "reason": u.reason, "approximate": u.household in approximate}
+                      "reason": u.reason, "residents": list(u.residents),
+                      "approximate": u.household in approximate}
                      for u in plan.unserved],
         "notes": list(plan.notes),
     }
@@ -184,7 +205,6 @@ def plan_json(plan: Plan, scenario: Scenario | None = None, scenario_file: str =
 
 def _compact_coords(text: str) -> str:
     """Each ``"coords": [[lon, lat], …]`` list on one line."""
-    import re
 
     def one_line(m: re.Match) -> str:
         inner = json.loads(m.group(2))
@@ -193,17 +213,12 @@ def _compact_coords(text: str) -> str:
     return re.sub(r'("coords": )(\[[\s\S]*?\]\s*\])(?=\n)', one_line, text)
 
 
-def _clock_s(text: str) -> int:
-    h, m = text.split(":")
-    return int(h) * 3600 + int(m) * 60
-
-
 def _stop_from(d: dict[str, Any]) -> Stop:
     kind = d["kind"]
     park = d.get("park")
     transfer = kind in ("pickup", "dropoff")
     return Stop(
-        kind=kind, arrive_s=_clock_s(d["arrive"]), depart_s=_clock_s(d["depart"]),
+        kind=kind, arrive_s=parse_hhmm(d["arrive"]), depart_s=parse_hhmm(d["depart"]),
         lon=float(d["lon"]), lat=float(d["lat"]), household=d.get("household"),
         service_s=int(d.get("service_s", 0)), travel_s=int(d.get("travel_s", 0)),
         travel_m=int(d.get("travel_m", 0)), walk_m=int(d.get("walk_m", 0)),
@@ -215,7 +230,7 @@ def _stop_from(d: dict[str, Any]) -> Stop:
         onboard=int(d.get("onboard", 0)),
         village=(d.get("village") or "") if kind == "point" or (
             kind == "break" and not d.get("household")) else "",
-        opens_s=_clock_s(d["opens"]) if kind == "point" else 0,
+        opens_s=parse_hhmm(d["opens"]) if kind == "point" else 0,
         attendance=float(d.get("attendance", 0.0)), households=tuple(d.get("households", ())),
         leg=tuple(Leg(x["kind"], tuple((float(c[0]), float(c[1])) for c in x["coords"]),
                       int(x.get("onboard", 0))) for x in d.get("leg", ())),
@@ -226,14 +241,28 @@ def _presence_from(d: dict[str, Any] | None) -> PresenceNote | None:
     if not d:
         return None
     approaches = d.get("approaches", ())
+    tried = next((a for a in approaches if a["kind"] == "visit_band"), None)
+    if tried is not None and "en" in tried:  # version 2: the numbers are in the words
+        m = _TRY_EN.fullmatch(tried["en"])
+        tried = {"band": m and _V2_BANDS.get(m.group(1)), "day": m and m.group(2),
+                 "chance": m and int(m.group(3)) / 100}
     return PresenceNote(
         band=str(d["band"]), chance=float(d["chance"]), weekday=int(d.get("weekday", 0)),
         instead_band=d.get("instead_band"),
         instead_chance=None if d.get("instead_chance") is None else float(d["instead_chance"]),
         away_instead=int(d.get("away_instead", 0)), failed_visits=int(d.get("failed_visits", 0)),
         approaches=tuple(a["kind"] for a in approaches),
-        approach_texts=tuple((a["vi"], a["en"]) for a in approaches),
+        try_band=tried and tried.get("band"), try_day=tried and tried.get("day"),
+        try_chance=None if not tried or tried.get("chance") is None else float(tried["chance"]),
         call_ahead=bool(d.get("call_ahead", False)))
+
+
+def _unserved_from(d: dict[str, Any]) -> Unserved:
+    """An unserved entry; in a version-2 file its residents may end the reason."""
+    reason, residents = d["reason"], tuple(d.get("residents", ()))
+    if "residents" not in d and (m := _SUFFIX.search(reason)):
+        reason, residents = reason[:m.start()], tuple(m.group(1).split(", "))
+    return Unserved(d["household"], reason, d["code"], d.get("mode", "home"), residents)
 
 
 def plan_from_dict(data: dict[str, Any]) -> Plan:
@@ -253,8 +282,7 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
                            distance_m=int(r["distance_m"]), duration_s=int(r["duration_s"]),
                            unit="" if r.get("unit", "team") == "team" else r["unit"])
                      for r in data["routes"]),
-        unserved=tuple(Unserved(u["household"], u["reason"], u["code"], u.get("mode", "home"))
-                       for u in data["unserved"]),
+        unserved=tuple(_unserved_from(u) for u in data["unserved"]),
         objective=int(data.get("objective", 0)), seed=int(data.get("seed", 1)),
         time_limit_s=float(data.get("time_limit_s", 0.0)), notes=tuple(data.get("notes", ())))
 
@@ -277,99 +305,3 @@ def read_plan(path: str | Path) -> tuple[Plan, dict[str, Any]]:
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise InputError(Problem(str(path), "", f"not a plan file: {exc}",
                                  "give the plan.json written by `plan.py day`")) from None
-
-
-def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
-                 lang: str = "vi") -> str:
-    """A readable summary in ``lang`` (vi or en): per team its stops, km, hours,
-    departure and return; then the unserved, grouped by reason."""
-    from planner.render.i18n import N_, fiction_banner, gettext_for, ngettext_for, reason_text
-    from planner.rules import common_windows
-
-    _ = gettext_for(lang)
-    ngettext = ngettext_for(lang)
-    words = (N_("dry"), N_("wet"), N_("home"), N_("shuttle"), N_("point"))  # noqa: F841
-    lines = []
-    if plan.fictional:
-        lines.append(fiction_banner(plan.roads, _))
-    lines.append(_("Plan for {date} · {scenario} · season {season} · engine {engine}").format(
-        date=plan.date.isoformat(), scenario=plan.scenario, season=_(plan.season),
-        engine=plan.engine))
-    lines += [_("Note: {note}").format(note=note) for note in plan.notes
-              if not note.startswith("Fictional")]
-    teams = {t.id: t for t in scenario.teams}
-    kinds = {"pickup": lambda n: ngettext("{n} pickup", "{n} pickups", n),
-             "dropoff": lambda n: ngettext("{n} drop-off", "{n} drop-offs", n),
-             "point": lambda n: ngettext("{n} collection point", "{n} collection points", n)}
-    for r in plan.routes:
-        visits = [s for s in r.stops if s.kind == "visit"]
-        walk_km = 2 * sum(s.walk_m for s in visits) / 1000
-        lines.append("")
-        others = Counter(s.kind for s in r.stops if s.kind in ("pickup", "dropoff", "point"))
-        parts = [ngettext("{n} visit", "{n} visits", len(visits)).format(n=len(visits))]
-        parts += [kinds[kind](n).format(n=n) for kind, n in sorted(others.items())]
-        unit = " (" + _("shuttle officer") + ")" if r.unit == "shuttle" else ""
-        lines.append(_("{route} {name}{unit}: {stops}, {km:.1f} km ({walk_km:.1f} km on foot), "
-                       "{hours:.1f} h, depart {depart}, return {back}").format(
-            route=r.name, name=teams[r.team].name, unit=unit, stops=", ".join(parts),
-            km=r.distance_m / 1000, walk_km=walk_km, hours=r.duration_s / 3600,
-            depart=format_clock(r.stops[0].depart_s), back=format_clock(r.stops[-1].arrive_s)))
-        n = 0
-        for s in r.stops:
-            when = f"{format_clock(s.arrive_s)}–{format_clock(s.depart_s)}"
-            if s.kind == "visit":
-                n += 1
-                extra = _(", walk {m} m").format(m=s.walk_m) if s.walk_m else ""
-                extra += _(", approx. location") if s.approximate else ""
-                minutes = _("{n} min").format(n=s.service_s // 60)
-                lines.append(f"  {n:>2}. {when} {s.household} ({minutes}{extra})")
-            elif s.kind in ("pickup", "dropoff"):
-                n += 1
-                text = (_("pick up {n} of {household} at home") if s.place == "home" else
-                        _("pick up {n} of {household} at the office")) if s.kind == "pickup" \
-                    else (_("drop off {n} of {household} at home") if s.place == "home" else
-                          _("drop off {n} of {household} at the office"))
-                lines.append(f"  {n:>2}. {when} "
-                             + text.format(n=len(s.passengers), household=s.household)
-                             + " (" + _("{n} on board after").format(n=s.onboard) + ")")
-            elif s.kind == "point":
-                n += 1
-                lines.append(f"  {n:>2}. {when} " + _(
-                    "collection point at {place}, open {opens}–{closes}, {people:.1f} expected "
-                    "from {households}").format(
-                    place=s.place, opens=format_clock(s.opens_s),
-                    closes=format_clock(s.depart_s), people=s.attendance,
-                    households=ngettext("{n} household", "{n} households",
-                                  len(s.households)).format(n=len(s.households))))
-            elif s.kind == "break":
-                lines.append(f"      {when} " + _("lunch break"))
-    lines.append("")
-    households = {h.id: h for h in scenario.households}
-    # home visits first, then shuttles, then point invitations; in each, the
-    # most urgent tier first (the same order as the planner's priorities)
-    order = {h.id: k for k, h in enumerate(scenario.households)}
-    tiers = scenario.parameters.priorities
-    mode_rank = {"home": 0, "shuttle": 1, "point": 2}
-
-    def urgency(u: Unserved) -> tuple[int, int, int]:
-        h = households.get(u.household)
-        tier = min((tiers.index(r.condition) for r in h.residents if r.condition in tiers),
-                   default=len(tiers)) if h is not None else len(tiers)
-        return mode_rank.get(u.mode, 3), tier, order.get(u.household, 0)
-
-    visiting = sorted(plan.unserved, key=urgency)
-    lines.append(_("Unserved: {n}").format(n=len(visiting)))
-    counts = Counter(u.code for u in visiting)
-    for u in visiting[:max_unserved]:
-        h = households.get(u.household)
-        windows = (common_windows(home_residents(h)) or ()) if h is not None else ()
-        who = ""
-        if u.code == "windows_disjoint" and h is not None and lang != "en":
-            # the English reason names them; the translated one is by code
-            who = ", " + ", ".join(r.id for r in left_for_another_day(h, u.mode))
-        lines.append(f"  {u.household} ({_(u.mode)}{who}): {reason_text(u, windows, lang)}")
-    if len(visiting) > max_unserved:
-        more = ", ".join(f"{c} {code}" for code, c in counts.most_common())
-        lines.append("  " + _("… {n} more (all: {counts}); see plan.json").format(
-            n=len(visiting) - max_unserved, counts=more))
-    return "\n".join(lines)

@@ -36,19 +36,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-from planner.domain import Condition, Household, Resident, Window
+from planner.domain import Condition, Household, Resident, Scenario, Window
 from planner.rules import home_residents
 
 DayKind = Literal["weekday", "weekend"]
 DAY_KINDS: tuple[DayKind, ...] = ("weekday", "weekend")
-Lang = Literal["vi", "en"]
 
 #: Outcomes that show somebody was at home (the visit reached a resident).
 HOME_OUTCOMES = ("enrolled", "refused", "retry_needed")
@@ -64,24 +62,19 @@ class Band:
     id: str
     start_s: int
     end_s: int
-    vi: str
-    en: str
 
     def contains(self, clock_s: int) -> bool:
         return self.start_s <= clock_s < self.end_s
-
-    def name(self, lang: Lang = "vi") -> str:
-        return self.vi if lang == "vi" else self.en
 
 
 #: The bands of a working day; a clock time before the first band counts in
 #: the first, after the last in the last.
 BANDS: tuple[Band, ...] = (
-    Band("early", 5 * 3600, 8 * 3600, "sáng sớm", "early morning"),
-    Band("morning", 8 * 3600, 11 * 3600, "buổi sáng", "morning"),
-    Band("noon", 11 * 3600, 13 * 3600 + 1800, "buổi trưa", "midday"),
-    Band("afternoon", 13 * 3600 + 1800, 17 * 3600, "buổi chiều", "afternoon"),
-    Band("evening", 17 * 3600, 21 * 3600, "buổi tối", "evening"),
+    Band("early", 5 * 3600, 8 * 3600),
+    Band("morning", 8 * 3600, 11 * 3600),
+    Band("noon", 11 * 3600, 13 * 3600 + 1800),
+    Band("afternoon", 13 * 3600 + 1800, 17 * 3600),
+    Band("evening", 17 * 3600, 21 * 3600),
 )
 BAND_IDS: tuple[str, ...] = tuple(b.id for b in BANDS)
 _BAND = {b.id: b for b in BANDS}
@@ -357,14 +350,14 @@ class Approach:
     """Another approach for a household found away too often: ``kind`` is
     ``visit_band`` (a visit in an untried band that looks better, e.g. the
     evening), ``call`` (phone ahead; a number is known) or ``point`` (invite to
-    a collection point)."""
+    a collection point). For ``visit_band``: the ``band`` id, its kind of
+    day (``day``) and the chance there (in [0, 1]). Numbers only: the words
+    are ``planner.render.presence_text.approach_text``."""
 
     kind: str
-    vi: str
-    en: str
-
-    def text(self, lang: Lang = "vi") -> str:
-        return self.vi if lang == "vi" else self.en
+    band: str | None = None
+    day: DayKind | None = None
+    chance: float | None = None
 
 
 def _clip(p: float, params: PresenceParams) -> float:
@@ -421,8 +414,9 @@ def estimate_kappa(cells: Iterable[tuple[int, int, float]], params: PresencePara
 
 @dataclass(frozen=True)
 class PresenceModel:
-    """The fitted model: ``fit`` builds it; ``chance``, ``best_bands``,
-    ``explain`` and ``other_approaches`` answer the planners."""
+    """The fitted model: ``model_for`` builds it; ``chance``, ``best_bands``,
+    ``instead_of`` and ``other_approaches`` answer the planners (the words are
+    ``planner.render.presence_text``'s)."""
 
     params: PresenceParams
     priors: Mapping[str, HouseholdPrior]
@@ -518,51 +512,23 @@ class PresenceModel:
         """Visits to the household with nobody at home, all bands and days."""
         return self.failed.get(household_id, 0)
 
-    def explain(self, household_id: str, band_or_clock_s: str | int, weekday: int,
-                lang: Lang = "vi") -> str:
-        """The chance and where it comes from, for the itinerary, e.g.
-        ``buổi tối, ngày thường: thường có nhà: 80 % (hộ: 2/2 lần có nhà; …)``."""
-        band = band_of(band_or_clock_s)
-        p = self.posterior(household_id, band.id, weekday)
+    def instead_of(self, household_id: str, chosen: str, weekday: int) -> str:
+        """The band a visit in band ``chosen`` is weighed against: the band of
+        the household's visits with nobody home (most of them) on that kind of
+        day, else its next-best band (``chosen`` when there is none)."""
         kind = day_kind(weekday, self.params)
-        parts = []
-        if p.home + p.away:
-            parts.append(_T[lang]["own"].format(h=p.home, n=p.home + p.away))
-        if p.village_visits:
-            parts.append(_T[lang]["village"].format(h=p.village_home, n=p.village_visits))
-        parts.append(_T[lang]["prior_" + ("windows" if "windows" in p.source else
-                                          "condition")])
-        text = (f"{band.name(lang)}, {_T[lang][kind]}: {chance_text(p.mean, lang)} "
-                f"({'; '.join(parts)})")
-        return unicodedata.normalize("NFC", text)
+        tried = [(b.id, self.own[(household_id, kind, b.id)]) for b in BANDS
+                 if (household_id, kind, b.id) in self.own]
+        failed = [(bid, t) for bid, t in tried if t.visits > t.home and bid != chosen]
+        if failed:
+            return max(failed, key=lambda x: x[1].visits - x[1].home)[0]
+        others = [c for c in self.best_bands(household_id, weekday) if c.band.id != chosen]
+        return others[0].band.id if others else chosen
 
-    def explain_choice(self, household_id: str, chosen: str | int, weekday: int,
-                       instead: str | int | None = None, lang: Lang = "vi") -> str:
-        """Why the visit is in band ``chosen`` rather than ``instead`` (default:
-        the band of the household's last visit with nobody home, else the
-        next-best band), e.g. ``buổi tối (80 %) thay vì buổi sáng (35 %): 2 lần
-        vắng nhà buổi sáng``."""
-        band = band_of(chosen)
-        kind = day_kind(weekday, self.params)
-        if instead is None:
-            tried = [(b.id, self.own[(household_id, kind, b.id)]) for b in BANDS
-                     if (household_id, kind, b.id) in self.own]
-            failed = [(bid, t) for bid, t in tried if t.visits > t.home and bid != band.id]
-            if failed:
-                instead = max(failed, key=lambda x: x[1].visits - x[1].home)[0]
-            else:
-                others = [c for c in self.best_bands(household_id, weekday) if c.band != band]
-                instead = others[0].band.id if others else band.id
-        other = band_of(instead)
-        t = _T[lang]
-        head = t["choice"].format(band=band.name(lang),
-                                  p=_pct(self.chance(household_id, band.id, weekday)),
-                                  other=other.name(lang),
-                                  q=_pct(self.chance(household_id, other.id, weekday)))
-        o = self.own.get((household_id, kind, other.id), _Tally())
-        if o.visits > o.home:
-            head += ": " + _away(t, o.visits - o.home, other.name(lang))
-        return unicodedata.normalize("NFC", head)
+    def away_in(self, household_id: str, band: str, weekday: int) -> int:
+        """Visits to the household in ``band`` on that kind of day with nobody home."""
+        t = self.own.get((household_id, day_kind(weekday, self.params), band), _Tally())
+        return t.visits - t.home
 
     def other_approaches(self, household_id: str, has_contact: bool = False,
                          ) -> tuple[Approach, ...]:
@@ -580,14 +546,10 @@ class PresenceModel:
         if untried:
             p, kind, b = max(untried, key=lambda x: (x[0], -BANDS.index(x[2])))
             if p >= 0.5:
-                out.append(Approach("visit_band",
-                                    _nfc(_T["vi"]["try_band"].format(
-                                        band=b.vi, kind=_T["vi"][kind], p=_pct(p))),
-                                    _T["en"]["try_band"].format(
-                                        band=b.en, kind=_T["en"][kind], p=_pct(p))))
+                out.append(Approach("visit_band", b.id, kind, p))
         if has_contact:
-            out.append(Approach("call", _nfc(_T["vi"]["call"]), _T["en"]["call"]))
-        out.append(Approach("point", _nfc(_T["vi"]["point"]), _T["en"]["point"]))
+            out.append(Approach("call"))
+        out.append(Approach("point"))
         return tuple(out)
 
 
@@ -634,81 +596,11 @@ def fit(priors: Mapping[str, HouseholdPrior], rows: Iterable[OutcomeRow],
                          model.ignored)
 
 
-# ------------------------------------------------------------------- words
-
-_T: dict[str, dict[str, str]] = {
-    "vi": {
-        "weekday": "ngày thường", "weekend": "cuối tuần",
-        "often": "thường có nhà", "seldom": "hay vắng nhà",
-        "own": "hộ: {h}/{n} lần có nhà", "village": "cả bản: {h}/{n} lần có nhà",
-        "prior_windows": "giờ có nhà đã khai", "prior_condition": "theo tình trạng người dân",
-        "choice": "{band} ({p}) thay vì {other} ({q})",
-        "away_at": "{n} lần vắng nhà {band}",
-        "away_once": "1 lần vắng nhà {band}",
-        "try_band": "đến vào {band} ({kind}, khả năng có nhà {p})",
-        "call": "gọi điện trước để hẹn giờ",
-        "point": "mời đến điểm thu nhận tại bản",
-        "failed": "{n} lần vắng nhà — đề xuất: {what}",
-        "call_ahead": "gọi điện trước khi đến",
-    },
-    "en": {
-        "weekday": "weekday", "weekend": "weekend",
-        "often": "usually home", "seldom": "often away",
-        "own": "household: home {h} of {n} visits",
-        "village": "village: home {h} of {n} visits",
-        "prior_windows": "hours given in the scenario", "prior_condition": "by condition",
-        "choice": "{band} ({p}) rather than {other} ({q})",
-        "away_at": "nobody home {n} times in the {band}",
-        "away_once": "nobody home once in the {band}",
-        "try_band": "visit in the {band} ({kind}, chance of finding them home {p})",
-        "call": "call ahead to agree on a time",
-        "point": "invite them to a collection point in the village",
-        "failed": "nobody home {n} times — proposed: {what}",
-        "call_ahead": "call ahead before coming",
-    },
-}
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def _pct(p: float) -> str:
-    """A chance as a percentage rounded to 5 % (``0.8`` → ``80 %``): the model
-    is not more precise than that."""
-    return f"{int(5 * math.floor(p * 20 + 0.5))} %"
-
-
-def chance_text(p: float, lang: Lang = "vi") -> str:
-    """``thường có nhà: 80 %`` (``usually home: 80 %``) for a chance of at
-    least one half, else ``hay vắng nhà: 30 %`` (``often away: 30 %``)."""
-    word = _T[lang]["often" if p >= 0.5 else "seldom"]
-    return _nfc(f"{word}: {_pct(p)}")
-
-
-def _away(t: dict[str, str], n: int, band: str) -> str:
-    return t["away_once" if n == 1 else "away_at"].format(n=n, band=band)
-
-
-def note_lines(note, lang: Lang = "vi") -> tuple[str, ...]:
-    """The itinerary's lines for a ``planner.domain.PresenceNote``: the chance
-    (``thường có nhà: 80 %``), why this hour when the household was found
-    away at another (``buổi chiều (75 %) thay vì buổi sáng (40 %): 2 lần vắng
-    nhà buổi sáng``), another approach after too many failed visits, and a
-    call ahead when a number is known."""
-    lang = "en" if lang == "en" else "vi"
-    t = _T[lang]
-    lines = [chance_text(note.chance, lang)]
-    if note.instead_band is not None and note.instead_chance is not None:
-        band, other = band_of(note.band), band_of(note.instead_band)
-        line = t["choice"].format(band=band.name(lang), p=_pct(note.chance),
-                                  other=other.name(lang), q=_pct(note.instead_chance))
-        if note.away_instead:
-            line += ": " + _away(t, note.away_instead, other.name(lang))
-        lines.append(line)
-    if note.approach_texts:
-        what = "; ".join(vi if lang == "vi" else en for vi, en in note.approach_texts)
-        lines.append(t["failed"].format(n=note.failed_visits, what=what))
-    if note.call_ahead:
-        lines.append(t["call_ahead"])
-    return tuple(_nfc(x) for x in lines)
+def model_for(scenario: Scenario, outcomes: Iterable[OutcomeRow] = (),
+              params: PresenceParams | None = None) -> PresenceModel:
+    """The presence model of ``scenario``'s households (those with residents):
+    their priors (``scenario_priors``) fitted to the ``outcomes`` (none: the
+    prior alone). The one way the planners build a model."""
+    params = params or PresenceParams()
+    priors = scenario_priors((h for h in scenario.households if h.residents), params)
+    return fit(priors, outcomes, params)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from planner.clock import format_clock
 from planner.domain import Household, Resident, Scenario, Team, Window
 from planner.priorities import priority_key
-from planner.scenario import format_clock
 from planner.sun import sun_times_s
 
 
@@ -98,6 +98,23 @@ def left_for_another_day(h: Household, mode: str) -> tuple[Resident, ...]:
         return later
     ids = {r.id for r in visit}
     return visited_first(r for r in h.residents if r.mode == "shuttle" and r.id not in ids)[1]
+
+
+def unserved_residents(h: Household, mode: str, code: str) -> tuple[Resident, ...]:
+    """The residents of ``h`` that a day plan's unserved entry (``mode``,
+    ``code``) stands for, in table order: those left for another day for
+    ``windows_disjoint``; else those the day planner reaches that way (a home
+    visit's residents, or, with no home visit, those invited to the point)."""
+    if code == "windows_disjoint":  # those left for another day, not those served first
+        return left_for_another_day(h, mode)
+    visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
+                for r in h.residents)
+    home = home_residents(h) if visit else ()
+    ids = {r.id for r in home}
+    if mode == "shuttle":
+        return tuple(r for r in h.residents if r.mode == "shuttle" and r.id not in ids)
+    point = tuple(r for r in h.residents if r.mode in ("point", "auto") and r.id not in ids)
+    return point if mode == "point" else (home or point)
 
 
 def day_limits(scenario: Scenario, team: Team,

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-EARTH_RADIUS_M = 6_371_008.8
+from planner.geo import EARTH_RADIUS_M
+
 _NS = "{http://graphml.graphdrawing.org/xmlns}"
 
 

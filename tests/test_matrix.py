@@ -116,7 +116,7 @@ def straight_graph(edges: list[tuple[int, int, str, dict]], pts: dict[int, tuple
     """Roads as straight lines between ``pts`` ((lon, lat)); ``edges`` are
     ``(u, v, highway, extra)``, drawn both ways unless ``extra`` says ``oneway``;
     uphill ``u → v`` by ``grade``; a ``geometry`` in ``extra`` is used as given."""
-    from planner.matrix import haversine_m
+    from planner.geo import haversine_m
 
     G = nx.MultiDiGraph(crs="epsg:4326")
     for n, (x, y) in pts.items():
@@ -195,7 +195,7 @@ def test_a_site_on_a_loop_road_is_reached_round_the_nearer_way():
     pts = {0: (103.00, 21.50), 1: (103.01, 21.50)}
     loop = LineString([(103.01, 21.50), (103.02, 21.50), (103.02, 21.51), (103.01, 21.51),
                        (103.01, 21.50)])
-    from planner.matrix import haversine_m
+    from planner.geo import haversine_m
 
     loop_m = sum(haversine_m(*a, *b) for a, b in zip(loop.coords, loop.coords[1:],
                                                      strict=False))
@@ -246,7 +246,7 @@ def test_matrix_equals_networkx_on_the_graph_split_at_the_snapped_points(seed: i
     G = nx.MultiDiGraph(crs="epsg:4326")
     for n, (x, y) in pts.items():
         G.add_node(n, x=x, y=y)
-    from planner.matrix import haversine_m
+    from planner.geo import haversine_m
 
     for u, v in links:
         length = haversine_m(*pts[u], *pts[v])

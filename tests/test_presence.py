@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from planner import presence as pr
 from planner.domain import Household, Resident, Window
+from planner.render import presence_text as words
 
 ROOT = Path(__file__).resolve().parent.parent
 TUE, WED, THU = dt.date(2026, 12, 1), dt.date(2026, 12, 2), dt.date(2026, 12, 3)
@@ -304,10 +305,10 @@ def test_worked_example_numbers_are_those_of_the_document():
     assert best[0].band.id == "evening" and best[0].chance == pytest.approx(0.9)
     assert best[-1].band.id == "morning"
     doc = (ROOT / "docs" / "presence.md").read_text(encoding="utf-8")
-    texts = [model.explain("NK-0101", AT_10, thu),
-             model.explain("NK-0101", "evening", thu, lang="en"),
-             model.explain_choice("NK-0101", "evening", thu),
-             model.explain_choice("NK-0101", "evening", thu, lang="en"),
+    texts = [words.explain(model, "NK-0101", AT_10, thu),
+             words.explain(model, "NK-0101", "evening", thu, lang="en"),
+             words.explain_choice(model, "NK-0101", "evening", thu),
+             words.explain_choice(model, "NK-0101", "evening", thu, lang="en"),
              "0.61", "2.44", "3.56", "0.407"]
     for text in texts:
         assert text in doc, text
@@ -339,17 +340,19 @@ def test_three_failed_visits_propose_another_approach():
     kinds = [a.kind for a in model.other_approaches("NK-0101", has_contact=True)]
     assert kinds == ["visit_band", "call", "point"]
     first = model.other_approaches("NK-0101")[0]
-    assert first.text("en") == ("visit in the evening (weekday, chance of finding them home "
-                                "90 %)")
+    assert (first.band, first.day) == ("evening", "weekday")
+    assert first.chance == pytest.approx(0.9, abs=0.025)
+    assert words.approach_text(first, "en") == ("visit in the evening (weekday, chance of "
+                                                "finding them home 90 %)")
     assert [a.kind for a in model.other_approaches("NK-0101")] == ["visit_band", "point"]
 
 
 def test_chance_text_in_both_languages_is_nfc():
     """The itinerary wording, rounded to 5 %, Vietnamese in NFC."""
-    assert pr.chance_text(0.8) == "thường có nhà: 80 %"
-    assert pr.chance_text(0.8, "en") == "usually home: 80 %"
-    assert pr.chance_text(0.31, "en") == "often away: 30 %"
-    text = pr.chance_text(0.2)
+    assert words.chance_text(0.8) == "thường có nhà: 80 %"
+    assert words.chance_text(0.8, "en") == "usually home: 80 %"
+    assert words.chance_text(0.31, "en") == "often away: 30 %"
+    text = words.chance_text(0.2)
     assert text == unicodedata.normalize("NFC", text) == "hay vắng nhà: 20 %"
 
 
@@ -389,4 +392,5 @@ def test_rows_read_from_a_real_campaign_file(tmp_path):
     weekday = (day2 + dt.timedelta(days=1)).weekday()
     ranked = model.best_bands(h.id, weekday)
     assert ranked[-1].band.id == "morning"
-    assert "2 lần vắng nhà buổi sáng" in model.explain_choice(h.id, ranked[0].band.id, weekday)
+    assert "2 lần vắng nhà buổi sáng" in words.explain_choice(model, h.id, ranked[0].band.id,
+                                                              weekday)

@@ -110,7 +110,7 @@ def test_windows_disjoint_home() -> None:
     assert [p.id for p in view.residents] == ["R2"]
     assert view.reason == ("không ở nhà cùng lúc với những người cần ưu tiên nhất trong hộ: "
                            "mỗi ngày một lượt cho mỗi hộ, hẹn ngày khác")
-    from planner.planfile import summary_text
+    from planner.render.summary import summary_text
 
     assert "  H1 (tại nhà, R2): không ở nhà cùng lúc" in summary_text(plan, scenario, lang="vi")
 

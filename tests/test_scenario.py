@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from planner.clock import format_clock, parse_clock
 from planner.errors import InputError
-from planner.scenario import fold, format_clock, load_scenario, parse_clock, parse_windows
+from planner.scenario import fold, load_scenario, parse_windows
 
 OK = Path(__file__).parent / "data" / "scenarios" / "ok_small"
 

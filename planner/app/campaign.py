@@ -13,10 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from planner import presence
 from planner.app.outputs import (
     check_out_dir,
     remove_stale_days,
@@ -38,11 +37,13 @@ from planner.campaign.plan import (
     plan_campaign as plan_days,
 )
 from planner.campaign.replan import StateOnDay, pending_on
+from planner.clock import format_clock
 from planner.domain import CampaignSettings, Scenario
 from planner.errors import InputError, Problem
+from planner.presence import PresenceModel, PresenceParams, model_for
 from planner.render.i18n import N_
 from planner.roads.io import load_graph
-from planner.scenario import format_clock, load_scenario
+from planner.scenario import load_scenario
 
 #: ``progress(message, **values)``: told each stage (an English catalog message
 #: with ``{name}`` fields, translated by the caller, as ``planner.app.progress.Progress.say``).
@@ -127,21 +128,22 @@ def _visits(result: CampaignResult) -> list[tuple[dt.date, str, str, int, str]]:
     return rows
 
 
-def presence_model(scenario: Scenario, rows: list):
+def presence_model(scenario: Scenario, rows: list) -> PresenceModel:
     """The presence model of ``scenario``'s households fitted to the outcome
     rows (``state.presence_rows``; none before the first day: the prior); it
     proposes another approach after ``campaign.max_attempts`` failed visits."""
     # another approach after as many failed visits as the campaign allows
-    params = presence.PresenceParams(max_failed_visits=_settings(scenario).max_attempts)
-    return presence.fit(presence.scenario_priors((h for h in scenario.households
-                                                  if h.residents), params), rows, params)
+    params = PresenceParams(max_failed_visits=_settings(scenario).max_attempts)
+    return model_for(scenario, rows, params)
 
 
-def other_approaches(model, scenario: Scenario, follow_up) -> dict[str, list[dict]]:
+def other_approaches(model: PresenceModel, scenario: Scenario, follow_up,
+                     ) -> dict[str, list[dict]]:
     """For each household listed for a different approach, what the presence
     model proposes (a visit in its best untried band, a call ahead when a
     number is known, a collection point), best first; nothing for a household
-    the model has fewer failed visits for (e.g. refused)."""
+    the model has fewer failed visits for (e.g. refused). Codes and numbers:
+    ``kind``, and for ``visit_band`` its ``band``, ``day`` and ``chance``."""
     contact = {h.id: bool(h.contact.strip()) for h in scenario.households}
     out: dict[str, list[dict]] = {}
     for f in follow_up:
@@ -150,7 +152,8 @@ def other_approaches(model, scenario: Scenario, follow_up) -> dict[str, list[dic
             continue
         found = model.other_approaches(f.household_id, contact.get(f.household_id, False))
         if found:
-            out[f.household_id] = [{"kind": a.kind, "vi": a.vi, "en": a.en} for a in found]
+            out[f.household_id] = [{k: v for k, v in asdict(a).items() if v is not None}
+                                   for a in found]
     return out
 
 

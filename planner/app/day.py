@@ -109,8 +109,7 @@ def plan_day(request: DayRequest, progress: Progress | None = None,
             return solve(problem, time_limit_s=limit_s, seed=seed_)
 
     # no outcomes yet: the scenario's prior (the hours given, else by condition)
-    model = presence.fit(presence.scenario_priors(
-        h for h in scenario.households if h.residents), [])
+    model = presence.model_for(scenario)
     plan, _matrices, _problem = plan_the_day(
         scenario, G, table, time_limit_s=request.time_limit_s, seed=request.seed,
         matrices_for=matrices_for, solve_fn=solve_fn, presence=model)

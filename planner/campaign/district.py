@@ -56,7 +56,7 @@ def build_graph(size_km: float = 24.0, step_km: float = 0.4, seed: int = 7):
     """The generated road graph (osmnx-style MultiDiGraph, travel times added)."""
     import networkx as nx
 
-    from planner.matrix import haversine_m
+    from planner.geo import haversine_m
     from planner.speeds import add_travel_times, load_speed_table
 
     rng = random.Random(seed)
@@ -159,7 +159,8 @@ def district(households: int = 3200, teams: int = 8, communes: int = 8,
 
 def households_csv(scenario: Scenario) -> str:
     """The district's households table in the scenario format."""
-    from planner.scenario import COLUMNS, format_clock
+    from planner.clock import format_clock
+    from planner.scenario import COLUMNS
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -176,7 +177,7 @@ def households_csv(scenario: Scenario) -> str:
 def scenario_yaml(scenario: Scenario, roads: str, note: str = NOTE) -> str:
     """A generated scenario as ``scenario.yaml`` text (its households in
     ``households.csv`` beside it, its road graph at ``roads``)."""
-    from planner.scenario import format_clock
+    from planner.clock import format_clock
 
     lines = [f"# {note}", f"name: {scenario.name}", "fictional: true",
              f"date: {scenario.date}", f"roads: {roads}",

@@ -90,12 +90,12 @@ from planner.domain import (
 )
 from planner.errors import PlannerError
 from planner.matrix import UNREACHABLE, TravelMatrices
+from planner.presence import PresenceModel
 from planner.problem import RoutingProblem, Solution
 from planner.rules import (
     common_windows,
     day_limits,
     home_residents,
-    left_for_another_day,
 )
 
 #: The day's offer, in estimated work, over the teams' capacity.
@@ -454,7 +454,7 @@ def plan_one_day(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
                  offered: list[Household], season: str, time_limit_s: float, seed: int,
                  solver: Solver | None = None, start: dt.date | None = None,
                  service_scale: float = 1.0, pending_before: int = 0,
-                 relocate: bool = True, presence=None) -> DayPlan:
+                 relocate: bool = True, presence: PresenceModel | None = None) -> DayPlan:
     """Plan ``day`` for ``teams`` through ``plan_day`` over the ``offered``
     households (each with the residents offered that day); ``relocate`` as
     ``plan_day``'s; ``presence`` (a ``planner.presence.PresenceModel``) steers
@@ -1257,23 +1257,14 @@ class CampaignResult:
 
 
 def resident_ids(u: Unserved) -> tuple[str, ...]:
-    """Resident ids an ``Unserved`` of the campaign stands for (``reason``
-    ends with them in brackets: ``… [R1, R2]``)."""
-    if u.reason.endswith("]") and " [" in u.reason:
-        return tuple(u.reason.rsplit(" [", 1)[1][:-1].split(", "))
-    return ()
+    """Resident ids an ``Unserved`` of the campaign stands for."""
+    return u.residents
 
 
 def _residents_of(u: Unserved, offered: Household) -> tuple[Resident, ...]:
     """The residents of ``offered`` that an unserved entry of the day planner concerns."""
-    pt = parts(offered)
-    if u.code == "windows_disjoint":  # those left for another day, not those served first
-        return left_for_another_day(offered, u.mode)
-    if u.mode == "shuttle":
-        return pt.shuttle
-    if u.mode == "point":
-        return pt.point
-    return pt.home or pt.point
+    ids = set(u.residents)
+    return tuple(r for r in offered.residents if r.id in ids)
 
 
 @dataclass
@@ -1299,7 +1290,7 @@ class CampaignOptions:
     fidelity: str = "full"
     #: a ``planner.presence.PresenceModel`` for ``plan_day`` (None: everyone
     #: assumed at home within their windows)
-    presence: object | None = None
+    presence: PresenceModel | None = None
 
 
 def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
@@ -1413,7 +1404,7 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
             concerned = [r for r in _residents_of(u, h) if r.id not in result.served]
             if not concerned:
                 continue
-            tagged = replace(u, reason=f"{u.reason} [{', '.join(r.id for r in concerned)}]")
+            tagged = replace(u, residents=tuple(r.id for r in concerned))
             last_reasons[u.household] = tagged
             if u.code not in RETRY_CODES and everyone:
                 cannot.append(tagged)
@@ -1439,13 +1430,13 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
         days.pop()
     not_planned = []
     for hid, p in remaining.items():
-        ids = ", ".join(r.id for r in p.household.residents)
+        ids = tuple(r.id for r in p.household.residents)
         reason = last_reasons.get(hid)
-        text = reason.reason.rsplit(" [", 1)[0] if reason else \
+        text = reason.reason if reason else \
             f"not planned within {options.max_days} working days: the teams are full"
-        not_planned.append(Unserved(hid, f"{text} [{ids}]",
+        not_planned.append(Unserved(hid, text,
                                     reason.code if reason else "no_capacity",
-                                    reason.mode if reason else "home"))
+                                    reason.mode if reason else "home", ids))
     if cannot:  # the bound counts the residents that can be served
         gone = {rid for u in cannot for rid in resident_ids(u)}
         servable = [replace(p, household=replace(p.household, residents=tuple(

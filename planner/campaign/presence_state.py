@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+from planner.clock import parse_hhmm
 from planner.presence import OutcomeRow
 
 _SQL = """
@@ -30,10 +31,7 @@ ORDER BY o.date, o.household_id, o.resident_id
 
 def _clock_s(arrive: str | None) -> int | None:
     """``"HH:MM"`` → seconds after midnight; None stays None."""
-    if not arrive:
-        return None
-    hours, minutes = arrive.split(":")[:2]
-    return int(hours) * 3600 + int(minutes) * 60
+    return parse_hhmm(arrive) if arrive else None
 
 
 def presence_rows(conn: sqlite3.Connection) -> list[OutcomeRow]:

@@ -13,8 +13,9 @@ by status), ``households`` (one entry per household: ``residents``, each with
 ``status``), ``point_days`` (every collection point: date, village, place,
 team, opens, closes, invited households, ``announce_by``), ``days`` (the
 daily workload per team), ``cannot_serve`` and ``not_planned`` (with
-reasons), ``priority`` (mean working-day number by condition), and, after
-re-planning, ``state`` (enrolled, follow-up lists, carried over, joined).
+reasons and ``residents``, the resident codes each entry stands for),
+``priority`` (mean working-day number by condition), and, after re-planning,
+``state`` (enrolled, follow-up lists, carried over, joined).
 Codes only: no names, ID numbers or conditions per resident.
 
 Each day's folder ``days/YYYY-MM-DD/`` (``planner.app.outputs``) holds its
@@ -29,7 +30,7 @@ from __future__ import annotations
 import calendar as pycal
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from planner.campaign.calendar import Calendar
@@ -40,9 +41,11 @@ from planner.campaign.plan import (
     resident_ids,
     residents_by_mode,
 )
+from planner.clock import format_clock
 from planner.domain import Scenario
+from planner.presence import Approach
 from planner.render.i18n import N_, fiction_banner, gettext_for
-from planner.scenario import format_clock
+from planner.render.presence_text import approach_text
 
 FORMAT = "mountain-id-planner/campaign"
 VERSION = 2
@@ -168,7 +171,7 @@ def campaign_dict(result: CampaignResult, scenario: Scenario,
             elif r.id in reasons:
                 status, u = reasons[r.id]
                 entry.update(date=None, team=None, how=None, status=status, code=u.code,
-                             reason=u.reason.rsplit(" [", 1)[0])
+                             reason=u.reason)
             else:
                 entry.update(date=None, team=None, how=None, status="not_planned")
             counts[entry["status"]] += 1
@@ -206,9 +209,11 @@ def campaign_dict(result: CampaignResult, scenario: Scenario,
         "point_days": point_days(result, calendar),
         "days": day_workload(result),
         "cannot_serve": [{"household": u.household, "mode": u.mode, "code": u.code,
-                          "reason": u.reason} for u in result.cannot_serve],
+                          "reason": u.reason, "residents": list(u.residents)}
+                         for u in result.cannot_serve],
         "not_planned": [{"household": u.household, "mode": u.mode, "code": u.code,
-                         "reason": u.reason} for u in result.not_planned],
+                         "reason": u.reason, "residents": list(u.residents)}
+                        for u in result.not_planned],
         "priority_mean_day": priority_days(result, scenario),
         "presence": presence_forecast(result),
     }
@@ -367,12 +372,9 @@ def _reason(u, household, lang: str) -> str:
     from planner.render.i18n import reason_text
     from planner.rules import common_windows, home_residents
 
-    base, sep, tag = u.reason.rpartition(" [")
-    if not sep:
-        base, tag = u.reason, ""
     windows = (common_windows(home_residents(household)) or ()) if household else ()
-    text = reason_text(replace(u, reason=base), windows, lang)
-    return f"{text} [{tag}" if tag else text
+    text = reason_text(u, windows, lang)
+    return f"{text} [{', '.join(u.residents)}]" if u.residents else text
 
 
 def tomorrow_text(run, lang: str = "vi") -> str:
@@ -380,8 +382,8 @@ def tomorrow_text(run, lang: str = "vi") -> str:
     ``planner.app.campaign.CampaignRun``): the day's routes, the state on that
     day (enrolled, coming back, carried over, joined, follow-up), then the
     campaign calendar."""
-    from planner.planfile import summary_text
     from planner.render.i18n import ngettext_for
+    from planner.render.summary import summary_text
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
@@ -432,7 +434,7 @@ def tomorrow_text(run, lang: str = "vi") -> str:
                 if proposed and f.household_id not in shown:
                     shown.add(f.household_id)
                     lines.append("    " + _("proposed: {what}").format(
-                        what="; ".join(a["vi" if lang == "vi" else "en"] for a in proposed)))
+                        what="; ".join(approach_text(Approach(**a), lang) for a in proposed)))
     lines.append("")
     lines.append(calendar_text(run.result, run.scenario, lang))
     return "\n".join(lines)

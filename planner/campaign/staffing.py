@@ -154,8 +154,7 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
     if params.not_home_p is None:
         from planner import presence
 
-        model = presence.fit(presence.scenario_priors(h for h in sc.households
-                                                      if h.residents), [])
+        model = presence.model_for(sc)
     attendance = sc.parameters.point_attendance
     # built once per run: a day's scenario holds a subset of these households
     # and residents, and only the residents served that day are looked up

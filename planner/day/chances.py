@@ -136,5 +136,8 @@ class DayChances:
             round(model.chance(household_id, instead, weekday), 4),
             away_instead=max((n for n, b in away if b == instead), default=0),
             failed_visits=failed, approaches=tuple(a.kind for a in approaches),
-            approach_texts=tuple((a.vi, a.en) for a in approaches),
+            try_band=next((a.band for a in approaches if a.kind == "visit_band"), None),
+            try_day=next((a.day for a in approaches if a.kind == "visit_band"), None),
+            try_chance=next((round(a.chance, 4) for a in approaches
+                             if a.kind == "visit_band" and a.chance is not None), None),
             call_ahead=has_contact and (p < CALL_BELOW or failed > 0))

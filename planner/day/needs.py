@@ -48,7 +48,6 @@ duty is the point takes neither home visits nor passengers.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -64,6 +63,7 @@ from planner.domain import (
     Village,
     Window,
 )
+from planner.geo import haversine_m
 from planner.priorities import priority_key
 from planner.rules import common_windows, home_split, visited_first, windows_text
 
@@ -235,19 +235,11 @@ class DayNeeds:
     skipped: list[Unserved] = field(default_factory=list)
 
 
-def _distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance (m)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(min(1.0, a)))
-
-
 def choose_place(village: Village, households: list[Household]) -> CollectionPoint:
     """The candidate place nearest on average to ``households`` (the village
     centre when the scenario lists none)."""
     candidates = village.points or (CollectionPoint(village.name, village.lon, village.lat),)
-    return min(candidates, key=lambda c: sum(_distance_m(c.lon, c.lat, h.lon, h.lat)
+    return min(candidates, key=lambda c: sum(haversine_m(c.lon, c.lat, h.lon, h.lat)
                                              for h in households))
 
 

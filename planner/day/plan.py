@@ -60,10 +60,11 @@ from planner.engine import solve
 from planner.errors import PlannerError
 from planner.legs import attach_legs
 from planner.matrix import UNREACHABLE, TravelMatrices, travel_matrices
+from planner.presence import PresenceModel
 from planner.priorities import part_tier, tier_name
 from planner.problem import RoutingProblem, Solution
 from planner.roads.info import fiction_note
-from planner.rules import day_limits, home_residents
+from planner.rules import day_limits, home_residents, unserved_residents
 from planner.speeds import default_season, load_speed_table
 
 #: Travel matrices for sites ``coords`` ((lon, lat), row 0 the station) in a season.
@@ -122,6 +123,10 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
     order = {h.id: i for i, h in enumerate(scenario.households)}
     modes = {"home": 0, "shuttle": 1, "point": 2}
     unserved.sort(key=lambda u: (order.get(u.household, 0), modes.get(u.mode, 3)))
+    by_id = {h.id: h for h in scenario.households}
+    unserved = [replace(u, residents=tuple(r.id for r in unserved_residents(
+        by_id[u.household], u.mode, u.code))) if u.household in by_id else u
+        for u in unserved]
     notes = []
     if scenario.fictional:
         notes.append(fiction_note(True, matrices.roads))
@@ -339,7 +344,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
              solve_fn: SolveFn | None = None,
              point_next_open: Mapping[str, dt.date] | None = None,
              relocate: bool = True,
-             presence=None,
+             presence: PresenceModel | None = None,
              ) -> tuple[Plan, TravelMatrices, RoutingProblem]:
     """Plan one day for every team, every mode. Returns the plan, the matrices
     (rows: the station, then ``plan_sites(scenario)``) and the problem.

@@ -9,13 +9,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from planner.clock import format_clock
 from planner.day.needs import AutoNeed, PointNeed, ShuttleNeed, Unit, VisitNeed, no_duty_reason
 from planner.domain import CollectionPoint, Parameters, Scenario, Team, Unserved, Window
 from planner.matrix import UNREACHABLE, TravelMatrices
 from planner.priorities import part_tier, part_waiting_days
 from planner.problem import BreakSpec, RoutingProblem, VehicleSpec
 from planner.rules import day_limits, windows_text
-from planner.scenario import format_clock
 
 
 def _fits(need: VisitNeed, team_start: int, team_end: int, there: int, back: int,

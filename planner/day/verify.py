@@ -50,6 +50,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from planner.clock import format_clock
 from planner.day.needs import DayNeeds, ShuttleNeed, VisitNeed, day_needs, team_units
 from planner.day.problem import team_vehicle
 from planner.day.timing import TimedStop, schedule
@@ -57,7 +58,6 @@ from planner.domain import Parameters, Plan, Route, Scenario, Stop, Team
 from planner.matrix import TravelMatrices
 from planner.priorities import part_tier
 from planner.rules import day_limits
-from planner.scenario import format_clock
 
 
 def _part(u) -> tuple[str, str]:

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from planner.clock import format_clock
 from planner.domain import Condition, Mode, Unserved, Window
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -154,17 +155,11 @@ def fiction_banner(roads: str, _: Gettext) -> str:
     return _(FICTION_BANNERS.get(roads, FICTION_BANNERS["unknown"]))
 
 
-def clock(seconds: int) -> str:
-    """Clock seconds as ``HH:MM`` (24 h; beyond midnight keeps counting)."""
-    minutes = int(round(seconds / 60))
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def windows_text(windows: tuple[Window, ...], _: Gettext) -> str:
     """``07:00–11:00, 13:30–17:00``, or "any time" for no windows."""
     if not windows:
         return _("any time")
-    return ", ".join(f"{clock(w.start_s)}–{clock(w.end_s)}" for w in windows)
+    return ", ".join(f"{format_clock(w.start_s)}–{format_clock(w.end_s)}" for w in windows)
 
 
 def date_text(day: dt.date, lang: str) -> str:

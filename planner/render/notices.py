@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from planner.clock import round_clock
 from planner.domain import Household, Plan, Scenario
 from planner.render.pdf import render_pdf, stylesheet
 from planner.render.views import (
@@ -101,25 +102,14 @@ def _names(h: Household, ids: set[str] | None, ctx: DocContext, residents=None) 
     return tuple(person_name(r.full_name, ctx.redact) for r in chosen)
 
 
-def _five(clock_text: str, up: bool) -> str:
-    """``"HH:MM"`` rounded to 5 minutes: down for a start (people are ready in
-    time), up for an end ('' stays '')."""
-    if not clock_text or ":" not in clock_text:
-        return clock_text
-    h, m = (int(x) for x in clock_text.split(":"))
-    minutes = h * 60 + m
-    minutes = -(-minutes // 5) * 5 if up else minutes // 5 * 5
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def early(clock_text: str) -> str:
     """A start time for a notice: rounded down to 5 minutes."""
-    return _five(clock_text, up=False)
+    return round_clock(clock_text, 5, up=False)
 
 
 def late(clock_text: str) -> str:
     """An end time for a notice: rounded up to 5 minutes."""
-    return _five(clock_text, up=True)
+    return round_clock(clock_text, 5, up=True)
 
 
 def _trip(trips: dict[str, ShuttleTrip], ids: list[str]) -> tuple[str, str]:

@@ -21,15 +21,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from planner.clock import format_clock
 from planner.domain import Household, Plan, Resident, Route, Scenario, Stop, Team, Window
-from planner.presence import note_lines
 from planner.render.i18n import (
     BRING,
     CONDITION_LABELS,
     KIND_LABELS,
     MODE_LABELS,
     Gettext,
-    clock,
     date_text,
     fiction_banner,
     gettext_for,
@@ -38,6 +37,7 @@ from planner.render.i18n import (
     reason_text,
     windows_text,
 )
+from planner.render.presence_text import note_lines
 from planner.rules import left_for_another_day
 
 HOME_MODES = ("home", "auto")
@@ -304,7 +304,7 @@ def shuttle_trips(plan: Plan) -> dict[str, ShuttleTrip]:
                 continue
             for rid in s.passengers:
                 raw.setdefault(rid, {})[key] = (s.arrive_s, route.name)
-    return {rid: ShuttleTrip(**{k: clock(t) for k, (t, _r) in d.items()},
+    return {rid: ShuttleTrip(**{k: format_clock(t) for k, (t, _r) in d.items()},
                              pickup_route=d.get("pickup", (0, ""))[1])
             for rid, d in raw.items()}
 
@@ -330,8 +330,9 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
     h = households.get(stop.household or "")
     village = nfc(scenario.village(h.village_id).name) if h is not None else ""
     village_id = stop.village or (h.village_id if h is not None else "")
-    common = dict(number=number, village_id=village_id, arrive=clock(stop.arrive_s),
-                  depart=clock(stop.depart_s), lon=stop.lon, lat=stop.lat, wait_s=stop.wait_s,
+    common = dict(number=number, village_id=village_id, arrive=format_clock(stop.arrive_s),
+                  depart=format_clock(stop.depart_s), lon=stop.lon, lat=stop.lat,
+                  wait_s=stop.wait_s,
                   label=_(KIND_LABELS[stop.kind]) if stop.kind in KIND_LABELS else "")
     if stop.kind == "visit" and h is not None:
         people = tuple(person_view(r, redact, _) for r in home_residents(h))
@@ -372,7 +373,7 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
             kind="point", household="", village=village, residents=(),
             mode=mode_text("point", _), bring=_("enrolment kit"), contact="", notes="",
             walk_m=stop.walk_m, approximate=stop.approximate, place=nfc(stop.place),
-            where=nfc(stop.place), opens=clock(stop.opens_s), attendance=stop.attendance,
+            where=nfc(stop.place), opens=format_clock(stop.opens_s), attendance=stop.attendance,
             households=tuple(stop.households), **common)
     return StopView(
         kind=stop.kind, household=h.id if h else "", village=village, residents=(), mode="",
@@ -403,7 +404,7 @@ def team_day(route: Route, team: Team, colour: str, scenario: Scenario,
     return TeamDay(
         team=team.id, route=route.name, unit=route.unit, name=name,
         members=tuple(member_name(m, redact) for m in team.members), colour=colour,
-        depart=clock(route.stops[0].depart_s), back=clock(route.stops[-1].arrive_s),
+        depart=format_clock(route.stops[0].depart_s), back=format_clock(route.stops[-1].arrive_s),
         distance_km=round(route.distance_m / 1000, 1), walk_km=round(walk_m / 1000, 1),
         visits=len(visits), stops=tuple(stops))
 

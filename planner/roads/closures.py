@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError, Problem
+from planner.geo import EARTH_RADIUS_M
 from planner.speeds import season_names
 
 DEFAULT_RADIUS_M = 50.0
-EARTH_RADIUS_M = 6_371_008.8
 
 
 def read_closures(path: str | Path) -> list[dict[str, Any]]:

@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 
 from planner.errors import RoadsError
+from planner.geo import EARTH_RADIUS_M
 
-EARTH_RADIUS_M = 6_371_008.8
 VOID_BELOW_M = -1000.0
 
 

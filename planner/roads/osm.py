@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from planner.errors import RoadsError
+from planner.geo import segment_lengths_m
 
 #: highway values kept: what motorbikes and people on foot use.
 ROAD_CLASSES: frozenset[str] = frozenset({
@@ -69,7 +70,6 @@ MAJOR_ROADS = frozenset({"motorway", "motorway_link", "trunk", "trunk_link", "pr
                          "tertiary_link"})
 #: files larger than this keep node locations on disk, not in memory (bytes).
 DISK_INDEX_BYTES = 64 * 1024 * 1024
-EARTH_RADIUS_M = 6_371_008.8
 
 
 @dataclass
@@ -205,15 +205,6 @@ def _keep_way(way: Any, out: OsmRoads) -> None:
                         np.asarray(lat), kept))
 
 
-def _haversine_m(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Lengths (m) of the segments of a polyline given as arrays of degrees."""
-    p = np.radians(lat)
-    dp = np.diff(p)
-    dl = np.radians(np.diff(lon))
-    a = np.sin(dp / 2) ** 2 + np.cos(p[:-1]) * np.cos(p[1:]) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(1.0, a)))
-
-
 def inside_mask(lon: np.ndarray, lat: np.ndarray, bbox: tuple[float, float, float, float]
                 | None, boundary: Any | None) -> np.ndarray:
     """True for points inside the bbox ``(W, S, E, N)`` and/or the shapely boundary."""
@@ -298,7 +289,7 @@ def build_graph(roads: OsmRoads, bbox: tuple[float, float, float, float] | None 
 
     G = nx.MultiDiGraph(crs="epsg:4326", name=name)
     for way, refs, lon, lat in pieces:
-        seg = _haversine_m(lon, lat)
+        seg = segment_lengths_m(lon, lat)
         cut = [i for i, r in enumerate(refs.tolist()) if r in junction]
         for i, j in zip(cut, cut[1:], strict=False):
             u, v = int(refs[i]), int(refs[j])

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_matrix
 
-EARTH_RADIUS_M = 6_371_008.8
+from planner.geo import EARTH_RADIUS_M
+
 #: fractions closer than this to an end of the segment snap to the end node (no
 #: zero-length pieces, which a sparse matrix could not hold)
 END_EPS = 1e-9

@@ -36,7 +36,7 @@ def _check_distances(station: Station | None, households: list[Household],
                      col: _Collector) -> None:
     """Warn of each household more than ``FAR_FROM_STATION_M`` metres (great
     circle) from the station: its coordinates are probably swapped or mistyped."""
-    from planner.matrix import haversine_m  # loads scipy: importing planner.scenario stays light
+    from planner.geo import haversine_m
 
     if not station:
         return

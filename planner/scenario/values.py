@@ -9,15 +9,17 @@ each problem reported to a ``_Collector`` as file › row/field › what is wron
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.clock import format_clock, parse_clock
 from planner.domain import Window
 from planner.errors import Problem
+
+__all__ = ["format_clock", "parse_clock"]  # re-exported: the scenario's own clock reader
 
 
 def nfc(text: Any) -> str:
@@ -32,25 +34,6 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFD", nfc(text).lower().replace("đ", "d"))
     text = "".join(c for c in text if unicodedata.category(c) != "Mn")
     return re.sub(r"[\s_/\-]+", " ", text).strip()
-
-
-def parse_clock(text: Any) -> int:
-    """``"07:30"``, ``"7h30"``, ``"7h"`` or a ``datetime.time`` → seconds after midnight."""
-    if isinstance(text, dt.time):
-        return text.hour * 3600 + text.minute * 60
-    m = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?\s*", str(text))
-    if not m:
-        raise ValueError(f"'{text}' is not a clock time")
-    hour, minute = int(m.group(1)), int(m.group(2) or 0)
-    if hour > 24 or minute > 59 or (hour == 24 and minute):
-        raise ValueError(f"'{text}' is not a clock time")
-    return hour * 3600 + minute * 60
-
-
-def format_clock(seconds: int) -> str:
-    """Seconds after midnight → ``"HH:MM"``."""
-    seconds = int(round(seconds / 60.0)) * 60
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
 def parse_window(text: Any) -> Window:
