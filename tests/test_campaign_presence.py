@@ -11,10 +11,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_campaign_state import DAY1, DAY2, LIMIT_S, _scenario
+from test_campaign_state import (
+    DAY1,
+    DAY2,
+    LIMIT_S,
+    _scenario,
+    record_outcomes,
+    run_campaign,
+    run_tomorrow,
+)
 
 from planner import presence as pr
-from planner.campaign.run import record_outcomes, run_campaign, run_tomorrow
 from planner.cli.render import render_days
 
 

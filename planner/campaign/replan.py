@@ -26,11 +26,23 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from planner.campaign.plan import PendingVisit
-from planner.campaign.state import Outcome
 from planner.domain import CampaignSettings, Scenario
 
 RETRY = ("not_home", "retry_needed")
 CLOSED = ("moved", "deceased")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One recorded outcome of a visit to a resident (as ``planner.state.db``
+    reads it from the campaign's state)."""
+
+    resident_id: str
+    date: dt.date
+    household_id: str
+    team_id: str
+    outcome: str
+    note: str = ""
 
 
 @dataclass(frozen=True)

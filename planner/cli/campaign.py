@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -83,9 +84,9 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
     """
     from planner.campaign.province import is_province
     from planner.campaign.report import calendar_text
-    from planner.campaign.run import run_campaign
     from planner.cli.render import Progress, render_days
     from planner.render.i18n import ngettext_for
+    from planner.state.store import run_campaign
 
     out_dir = out_dir or Path("out") / "campaign"
     prepare_out_dir(out_dir, overwrite)
@@ -102,7 +103,7 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
 
     run = run_campaign(scenario, out_dir, start.date() if start else None,
                        deadline.date() if deadline else None, time_limit, seed, warn,
-                       progress.say)
+                       progress.say, now=dt.datetime.now(dt.UTC))
     for w in run.warnings:
         warn(str(w))
     drawn = _drawn(run.result.days, draw or "all")
@@ -138,9 +139,9 @@ def province_campaign(path: Path, out_dir: Path, start, deadline, time_limit: fl
     """The province form of ``campaign``: one Dask task per commune, then each
     commune's drawn days (``draw``), then the summary."""
     from planner.campaign.report import province_campaign_text
-    from planner.campaign.run import run_province_campaign
     from planner.cli.render import render_days
     from planner.render.i18n import fiction_banner, gettext_for, ngettext_for
+    from planner.state.store import run_province_campaign
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
@@ -168,7 +169,8 @@ def province_campaign(path: Path, out_dir: Path, start, deadline, time_limit: fl
     try:
         run = run_province_campaign(path, out_dir, start.date() if start else None,
                                     deadline.date() if deadline else None, time_limit, seed,
-                                    scheduler, workers, begin, progress, warn)
+                                    scheduler, workers, begin, progress, warn,
+                                    now=dt.datetime.now(dt.UTC))
     finally:
         if bar is not None:
             bar.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -24,9 +25,12 @@ from planner.cli.options import DATE, lang_opt
 @click.option("--overwrite", is_flag=True, help="With --template: replace existing files.")
 @click.option("--redact", is_flag=True,
               help="With --template: initials instead of the residents' names.")
+@click.option("--today", "today", type=DATE, default=None,
+              help="Today's date: no visit may be dated after it (default: the "
+                   "computer's date; for a computer whose clock is wrong).")
 @lang_opt
 def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, date,
-           out_stem: Path | None, overwrite: bool, redact: bool, lang: str) -> None:
+           out_stem: Path | None, overwrite: bool, redact: bool, today, lang: str) -> None:
     """Import OUTCOMES (CSV or .xlsx) into the campaign in CAMPAIGN_DIR.
 
     One row per resident planned, whatever the way they were reached (home
@@ -38,7 +42,8 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
     listing every bad row; importing the same file again changes nothing.
     OUTCOMES may be the file exported from the phone map: it is refused when
     it was changed on the way or comes from a plan that is not one of this
-    campaign's days.
+    campaign's days. Visits dated after today (the computer's date, or
+    --today) are refused.
 
     \b
     Examples:
@@ -51,7 +56,7 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
     if template:
-        from planner.campaign.run import write_template
+        from planner.state.record import write_template
 
         paths, rows = write_template(campaign_dir, date.date() if date else None, out_stem,
                                      overwrite, redact)
@@ -63,11 +68,11 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
         return
     if campaign_dir is None or outcomes is None:
         raise click.UsageError("give CAMPAIGN_DIR and OUTCOMES, or --template")
-    from planner.campaign.phone import outcomes_sheet
-    from planner.campaign.run import record_outcomes
+    from planner.state.record import record_outcomes
 
-    with outcomes_sheet(campaign_dir, outcomes) as sheet:  # a phone export is checked first
-        report = record_outcomes(campaign_dir, sheet)
+    report = record_outcomes(campaign_dir, outcomes,
+                             today=today.date() if today else dt.date.today(),
+                             now=dt.datetime.now(dt.UTC))
     if report.status == "already":
         click.echo(_("{file}: already imported ({previous}); nothing changed").format(
             file=outcomes, previous=report.previous))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -37,8 +38,8 @@ def tomorrow(campaign_dir: Path, date, time_limit: float, seed: int | None, lang
       python plan.py tomorrow out/campaign --date 2026-11-25
     """
     from planner.campaign.report import tomorrow_text
-    from planner.campaign.run import run_tomorrow
     from planner.cli.render import Progress, remove_stale_outputs, render_days
+    from planner.state.tomorrow import run_tomorrow
 
     progress = Progress(lang)
     _ = progress._
@@ -47,7 +48,7 @@ def tomorrow(campaign_dir: Path, date, time_limit: float, seed: int | None, lang
         click.echo(_("warning: {message}").format(message=text), err=True)
 
     run = run_tomorrow(campaign_dir, date.date() if date else None, time_limit, seed, warn,
-                       progress.say)
+                       progress.say, now=dt.datetime.now(dt.UTC))
     for w in run.warnings:
         warn(str(w))
     render_days(run.result.days, campaign_dir, lang=lang, redact=redact,
