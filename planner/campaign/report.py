@@ -419,7 +419,7 @@ def _reason(u, household, lang: str) -> str:
 
 def tomorrow_text(run, lang: str = "vi") -> str:
     """The terminal summary of ``plan.py tomorrow`` in ``lang`` (``run``: a
-    ``planner.campaign.run.CampaignRun``): the day's routes, the state on that
+    ``planner.state.store.CampaignRun``): the day's routes, the state on that
     day (enrolled, coming back, carried over, joined, follow-up), then the
     campaign calendar."""
     from planner.planfile import summary_text
