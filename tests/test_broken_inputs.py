@@ -100,7 +100,7 @@ def test_broken_outcomes_change_nothing(case: Path, ok_campaign: Path, tmp_path:
     campaign = tmp_path / "campaign"
     shutil.copytree(ok_campaign, campaign)
     before = _state(campaign)
-    result = CliRunner().invoke(cli, ["record", str(campaign), str(case)])
+    result = CliRunner().invoke(cli, ["record", str(campaign), str(case), "--today", "2026-12-31"])
     assert result.exit_code == 2, result.output
     _check_message(result.output, case.name, OUTCOME_WHERE[case.name])
     assert _state(campaign) == before == (0, 0)

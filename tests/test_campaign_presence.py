@@ -11,11 +11,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_campaign_state import DAY1, DAY2, LIMIT_S, _scenario
+from test_campaign_state import (
+    DAY1,
+    DAY2,
+    LIMIT_S,
+    _scenario,
+    record_outcomes,
+    run_campaign,
+    run_tomorrow,
+)
 
 from planner import presence as pr
-from planner.app.campaign import run_campaign, run_tomorrow
-from planner.app.outcomes import record_outcomes
 from planner.app.outputs import render_days
 from planner.render.presence_text import band_name
 

@@ -15,19 +15,40 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.app.campaign import run_campaign, run_tomorrow
-from planner.app.outcomes import record_outcomes
-from planner.campaign import state
 from planner.cli import cli
 from planner.errors import InputError
+from planner.state import db as state
+from planner.state.record import record_outcomes as _record
+from planner.state.schema import OUTCOMES, SCHEMA_VERSION
+from planner.state.store import run_campaign as _run_campaign
+from planner.state.tomorrow import run_tomorrow as _run_tomorrow
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "scenarios" / "demo"
 DATA = Path(__file__).resolve().parent / "data" / "outcomes"
 LIMIT_S = 0.2
 DAY1, DAY2 = dt.date(2026, 11, 24), dt.date(2026, 11, 25)
+#: The date and time the tests record and plan at (after every visit they
+#: record), so that they pass whatever the machine's date.
+TODAY = dt.date(2026, 12, 31)
+NOW = dt.datetime(2026, 12, 31, 12, 0, tzinfo=dt.UTC)
 NEW_ROW = ("NK-9001,TT,103.212,21.823,,R99001,Lò Văn Mới,bedridden,,home,0,"
            "999000000001,added after the campaign started\n")
+
+
+def record_outcomes(folder: Path, sheet: Path):
+    """``record_outcomes`` on ``TODAY`` at ``NOW``."""
+    return _record(folder, sheet, today=TODAY, now=NOW)
+
+
+def run_campaign(*args, **kwargs):
+    """``run_campaign`` at ``NOW``."""
+    return _run_campaign(*args, now=NOW, **kwargs)
+
+
+def run_tomorrow(*args, **kwargs):
+    """``run_tomorrow`` at ``NOW``."""
+    return _run_tomorrow(*args, now=NOW, **kwargs)
 
 
 def _scenario(folder: Path) -> Path:
@@ -75,8 +96,7 @@ def test_state_file_has_schema_version_wal_and_foreign_keys(campaign) -> None:
     """campaign.db records its schema version, runs in WAL mode, enforces foreign keys."""
     out, _ = campaign
     conn = state.open_campaign(out)
-    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] \
-        == state.SCHEMA_VERSION
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     with pytest.raises(sqlite3.IntegrityError):
         with state.transaction(conn):
@@ -89,7 +109,8 @@ def test_bad_rows_refuse_the_whole_file(campaign) -> None:
     """A file with bad rows stores nothing and names every bad row with its reason."""
     out, _ = campaign
     before = _dump(out / state.DB_NAME)
-    result = CliRunner().invoke(cli, ["record", str(out), str(DATA / "bad_rows.csv")])
+    result = CliRunner().invoke(cli, ["record", str(out), str(DATA / "bad_rows.csv"),
+                                      "--today", TODAY.isoformat()])
     assert result.exit_code == 2
     message = result.output
     for row, word in ((3, "does not exist"), (4, "unknown team"), (5, "unknown resident"),
@@ -110,7 +131,7 @@ def test_every_kind_then_second_import_is_a_no_op(campaign) -> None:
     assert second.status == "already"
     assert _dump(out / state.DB_NAME) == after_first
     kinds = {o.outcome for o in state.outcomes(state.open_campaign(out))}
-    assert kinds == set(state.OUTCOMES)
+    assert kinds == set(OUTCOMES)
 
 
 def test_tomorrow_applies_the_replanning_rules(campaign) -> None:
@@ -233,20 +254,20 @@ def _sheet(folder: Path, name: str, rows: str) -> Path:
 def test_outcome_dates_from_the_start_to_today(small_campaign: Path, tmp_path: Path) -> None:
     """With today injected as 2026-11-25: a visit in 2031 (a typo for 2026) and one
     before the campaign's start are refused, naming the row; today itself is fine."""
-    from planner.campaign.outcomes import import_outcomes
+    from planner.state.sheet import import_outcomes
 
     conn = state.open_campaign(small_campaign)
     today = dt.date(2026, 11, 25)
     bad = _sheet(tmp_path, "bad.csv", "2031-11-25,T1,H1,R1,enrolled,\n"
                                       "2026-11-23,T1,H2,R2,enrolled,\n")
     with pytest.raises(InputError) as err:
-        import_outcomes(conn, bad, {"T1"}, today=today)
+        import_outcomes(conn, bad, {"T1"}, today=today, now=NOW)
     text = str(err.value)
     assert "row 2, field date › 2031-11-25 is in the future (today is 2026-11-25)" in text
     assert "row 3, field date › 2026-11-23 is before the campaign's start (2026-11-24)" in text
     assert state.outcomes(conn) == []
     good = _sheet(tmp_path, "good.csv", "2026-11-25,T1,H1,R1,enrolled,\n")
-    assert import_outcomes(conn, good, {"T1"}, today=today).new == 1
+    assert import_outcomes(conn, good, {"T1"}, today=today, now=NOW).new == 1
     conn.close()
 
 
@@ -257,7 +278,8 @@ def test_nothing_follows_deceased_across_imports(small_campaign: Path, tmp_path:
     assert record_outcomes(small_campaign, first).new == 1
     later = _sheet(tmp_path, "day2.csv", "2026-11-26,T1,H1,R1,enrolled,\n"
                                          "2026-11-26,T1,H2,R2,enrolled,\n")
-    result = CliRunner().invoke(cli, ["record", str(small_campaign), str(later)])
+    result = CliRunner().invoke(cli, ["record", str(small_campaign), str(later),
+                                      "--today", TODAY.isoformat()])
     assert result.exit_code == 2, result.output
     assert "row 2, field outcome › resident R1 is recorded as 'deceased' on 2026-11-25" \
         in result.output
@@ -301,8 +323,8 @@ def test_damaged_db_recovers_from_the_copy_kept_before_the_import(
 def test_record_takes_residents_of_every_mode(campaign, tmp_path: Path) -> None:
     """The sheet of a collection-point day lists its point residents, and their
     outcomes (enrolled, did not come) import like home visits'."""
-    from planner.app.outcomes import write_template
     from planner.scenario import load_scenario
+    from planner.state.record import write_template
 
     out, scenario_path = campaign
     data = json.loads((out / "campaign.json").read_text(encoding="utf-8"))

@@ -128,10 +128,11 @@ def test_record_counts_singular_and_plural(vi_campaign, tmp_path: Path, lang, on
     second.write_text(HEADER + "2026-11-24,T1,H2,R2,not_home,\n"
                       "2026-11-24,T1,H2,R3,enrolled,\n", encoding="utf-8")
     runner = CliRunner()
-    result = runner.invoke(cli, ["record", str(folder), str(first), *lang])
+    result = runner.invoke(cli, ["record", str(folder), str(first), *lang, "--today", "2026-12-31"])
     assert result.exit_code == 0, result.output
     assert one in result.stdout and "outcomes recorded" not in result.stdout
-    result = runner.invoke(cli, ["record", str(folder), str(second), *lang])
+    result = runner.invoke(cli, ["record", str(folder), str(second), *lang,
+                                 "--today", "2026-12-31"])
     assert result.exit_code == 0, result.output
     assert two in result.stdout
     assert ("next:" in result.stdout) == bool(lang)

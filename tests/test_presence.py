@@ -1,5 +1,5 @@
 """The presence model (``planner/presence.py``) and its reading from the
-campaign state (``planner/campaign/presence_state.py``).
+campaign state (``planner.state.db.presence_rows``).
 
 The update rule and the pooling are checked against their closed forms; the
 worked example of ``docs/presence.md`` is recomputed and its numbers must be
@@ -363,26 +363,28 @@ def test_rows_read_from_a_real_campaign_file(tmp_path):
     """A campaign file made from the demo: two ``not_home`` at a planned 10:00
     arrival come back with their clock time and village, and the fitted model
     ranks that household's morning below its other weekday bands."""
-    from planner.campaign import state
-    from planner.campaign.outcomes import import_outcomes
-    from planner.campaign.presence_state import presence_rows
     from planner.scenario import load_scenario
+    from planner.state import db as state
+    from planner.state.db import presence_rows
+    from planner.state.sheet import import_outcomes
 
     scenario, _ = load_scenario(ROOT / "scenarios" / "demo" / "scenario.yaml")
     h = next(h for h in scenario.households
              if len(h.residents) == 1 and h.residents[0].mode == "home"
              and not h.residents[0].windows and h.residents[0].condition == "elderly")
     day1, day2 = scenario.date, scenario.date + dt.timedelta(days=1)
-    conn = state.create(tmp_path / state.DB_NAME, scenario, day1, None)
+    now = dt.datetime.combine(day2, dt.time(18), tzinfo=dt.UTC)
+    conn = state.create(tmp_path / state.DB_NAME, scenario, day1, None, now=now)
     try:
         with state.transaction(conn):
-            state.record_plan(conn, "campaign", day1, [(day1, h.id, "T1", 1, "10:00"),
-                                                       (day2, h.id, "T1", 1, "10:05")])
+            state.record_plan(conn, "campaign", day1, [(day1, h.id, "T1", 1, 10 * 3600),
+                                                       (day2, h.id, "T1", 1, 10 * 3600 + 300)],
+                              now=now)
         sheet = tmp_path / "outcomes.csv"
         sheet.write_text("date,team,household_id,resident_id,outcome,note\n" + "".join(
             f"{d.isoformat()},T1,{h.id},{h.residents[0].id},not_home,\n" for d in (day1, day2)),
             encoding="utf-8")
-        import_outcomes(conn, sheet, {t.id for t in scenario.teams})
+        import_outcomes(conn, sheet, {t.id for t in scenario.teams}, today=day2, now=now)
         rows = presence_rows(conn)
     finally:
         conn.close()

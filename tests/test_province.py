@@ -235,8 +235,8 @@ def test_province_campaign_plans_every_commune(generated: Path, tmp_path: Path) 
     campaign (campaign.json, day plans, campaign.db) in OUT/<id>/, the map,
     itineraries and GPX of its first day (only), and one province.csv row per
     commune that agrees with it."""
-    from planner.campaign import state
     from planner.cli import cli
+    from planner.state import db as state
 
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["campaign", str(generated), "--out", str(out),
@@ -279,8 +279,8 @@ def test_commune_campaign_of_a_province_keeps_its_district_graph(generated: Path
     """A commune planned on its district's `roads:` whose own scenario names a
     graph that does not exist: `record --template` and `tomorrow` in OUT/<id>/
     still work, on the district graph the campaign was planned on."""
-    from planner.campaign import state
     from planner.cli import cli
+    from planner.state import db as state
 
     folder = tmp_path / "prov"
     shutil.copytree(generated, folder)

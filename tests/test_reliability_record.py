@@ -56,7 +56,8 @@ def _outcome_files(folder: Path) -> tuple[Path, Path, int, int]:
 
 def _record(campaign: Path, sheet: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, str(ROOT / "plan.py"), "record", str(campaign),
-                             str(sheet)], cwd=ROOT, stdin=subprocess.DEVNULL,
+                             str(sheet), "--today", "2026-12-31"], cwd=ROOT,
+                            stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

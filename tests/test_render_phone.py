@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.campaign.phone import checksum, parse_export
 from planner.cli import cli
+from planner.state.phone import checksum, parse_export
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "scenarios" / "demo" / "scenario.yaml"
@@ -167,7 +167,8 @@ def test_phone_outcomes_round_trip(campaign: Path, tmp_path: Path) -> None:
     assert rows[0] == "date,team,household_id,resident_id,outcome,note" and len(rows) == 4
     enrolled = [r.split(",")[3] for r in rows[1:] if ",enrolled," in r]
     runner = CliRunner()
-    result = runner.invoke(cli, ["record", str(campaign), str(exported), "--lang", "en"])
+    result = runner.invoke(cli, ["record", str(campaign), str(exported), "--lang", "en",
+                                 "--today", "2026-12-31"])
     assert result.exit_code == 0, result.output
     assert "3 outcomes recorded" in result.output
     result = runner.invoke(cli, ["tomorrow", str(campaign), "--time-limit", "1"])
@@ -222,7 +223,8 @@ def test_blank_outcome_rows_mean_not_visited(campaign: Path, tmp_path: Path) -> 
                  "moved,")
     sheet = tmp_path / "sheet.csv"
     sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["record", str(campaign), str(sheet), "--lang", "en"])
+    result = CliRunner().invoke(cli, ["record", str(campaign), str(sheet), "--lang", "en",
+                                      "--today", "2026-12-31"])
     assert result.exit_code == 0, result.output
     assert "1 outcome recorded" in result.output or "1 outcome recorded" in result.output
     body = ("date,team,household_id,resident_id,outcome,note\n"
@@ -230,7 +232,7 @@ def test_blank_outcome_rows_mean_not_visited(campaign: Path, tmp_path: Path) -> 
     bad = tmp_path / "bad-export.csv"
     bad.write_text(f"# mountain-id-planner phone outcomes; plan={plan['id']}; "
                    f"crc32={checksum(plan['id'], body)}\n" + body, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["record", str(campaign), str(bad)])
+    result = CliRunner().invoke(cli, ["record", str(campaign), str(bad), "--today", "2026-12-31"])
     assert result.exit_code == 2, result.output
     assert "bad-export.csv" in result.output and "row 3" in result.output
 
@@ -262,7 +264,7 @@ def test_prefilled_sheet_reads_names_village_time(campaign: Path, tmp_path: Path
     assert result.exit_code == 0, result.output
     text = redacted.with_suffix(".csv").read_text(encoding="utf-8-sig")
     assert not any(names[row["resident_id"]] in text for row in rows)
-    from planner.campaign import state
+    from planner.state import db as state
 
     conn = state.open_campaign(campaign)
     recorded = {o.resident_id for o in state.outcomes(conn)}  # by the module's other tests
@@ -274,6 +276,7 @@ def test_prefilled_sheet_reads_names_village_time(campaign: Path, tmp_path: Path
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    result = CliRunner().invoke(cli, ["record", str(campaign), str(filled), "--lang", "en"])
+    result = CliRunner().invoke(cli, ["record", str(campaign), str(filled), "--lang", "en",
+                                      "--today", "2026-12-31"])
     assert result.exit_code == 0, result.output
     assert "1 outcome recorded" in result.output

@@ -17,24 +17,17 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from planner.app.progress import Progress
-from planner.campaign.report import campaign_dict
 from planner.domain import Plan, Scenario
 from planner.errors import InputError, Problem
 from planner.legs import attach_legs, has_legs
 from planner.planfile import plan_from_dict, plan_json, write_atomic
 from planner.render import render_all
 from planner.render.i18n import N_
-from planner.render.notices import render_notices
-from planner.render.pdf import pdf_unavailable
 from planner.roads.io import load_graph
 
 Warn = Callable[[str], None]
-
-OUTPUT_PATTERNS = ("map.html", "map-*.html", "itinerary-*.pdf", "route-*.gpx", "notices.pdf")
-"""The files ``render_all`` writes (beside a plan.json)."""
 
 
 def check_out_dir(out_dir: Path, overwrite: bool) -> None:
@@ -67,40 +60,6 @@ def write_day(plan: Plan, scenario: Scenario, day_dir: Path, *, lang: str = "vi"
     written = [write_atomic(day_dir / "plan.json", text)]
     again = plan_from_dict(json.loads(text))
     written += render_all(again, scenario, day_dir, lang=lang, redact=redact, warn=warn)
-    return written
-
-
-def write_day_plan(out_dir: Path, day, lang: str = "vi", warn: Warn | None = None
-                   ) -> list[Path]:
-    """Write one campaign day's folder ``out_dir/days/YYYY-MM-DD/`` without
-    drawing it: ``plan.json`` and, when the day has work in a village, its
-    ``notices.pdf`` (the notices and the loudspeaker text for that date).
-    ``day`` is a ``planner.campaign`` day plan (its plan and day scenario)."""
-    folder = out_dir / "days" / day.date.isoformat()
-    written = [write_atomic(folder / "plan.json", plan_json(day.plan, day.scenario))]
-    no_pdf = pdf_unavailable()
-    if no_pdf:
-        if warn is not None:
-            warn(no_pdf)
-        return written
-    notices = render_notices(day.plan, day.scenario, lang=lang)
-    if notices is not None:
-        written.append(write_atomic(folder / "notices.pdf", notices))
-    return written
-
-
-def write_campaign(out_dir: Path, result, scenario: Scenario,
-                   extra: dict[str, Any] | None = None, only: dt.date | None = None,
-                   lang: str = "vi", warn: Warn | None = None) -> list[Path]:
-    """Write ``campaign.json`` and each day's folder (only the day ``only``
-    when given), each file atomically. ``result`` is a campaign's result."""
-    written = []
-    for d in result.days:
-        if only is not None and d.date != only:
-            continue
-        written += write_day_plan(out_dir, d, lang, warn)
-    text = json.dumps(campaign_dict(result, scenario, extra), ensure_ascii=False, indent=2)
-    written.append(write_atomic(out_dir / "campaign.json", text + "\n"))
     return written
 
 
@@ -145,25 +104,3 @@ def render_days(days, out_dir: Path, *, lang: str = "vi", redact: bool = False,
     return written
 
 
-def remove_stale_days(out_dir: Path, from_day: dt.date, kept: Iterable[dt.date]
-                      ) -> list[Path]:
-    """Remove the plan and every output of the days from ``from_day`` on that a
-    re-plan no longer holds (not in ``kept``): a map or a notice without its
-    plan would mislead. Returns the paths removed."""
-    removed: list[Path] = []
-    days = Path(out_dir) / "days"
-    if not days.is_dir():
-        return removed
-    keep = {d.isoformat() for d in kept}
-    for folder in sorted(days.iterdir()):
-        try:
-            when = dt.date.fromisoformat(folder.name)
-        except ValueError:
-            continue
-        if not folder.is_dir() or when < from_day or folder.name in keep:
-            continue
-        for pattern in ("plan.json", *OUTPUT_PATTERNS):
-            for path in folder.glob(pattern):
-                path.unlink()
-                removed.append(path)
-    return removed

@@ -380,3 +380,11 @@ def province_rows(province: Province, rows_by_commune: dict[str, list],
                 max_teams=rows[-1].teams, p_by_deadline=pick.p_by_deadline,
                 expected_date=pick.expected_date, officer_days=pick.officer_days))
     return out
+
+
+def province_deadlines(province, deadline: dt.date | None) -> dict[str, dt.date | None]:
+    """Each commune's deadline: ``deadline`` (--deadline), else the province's
+    ``deadline:``, else the commune's ``campaign.deadline``."""
+    return {c.id: deadline or province.deadline
+            or (c.scenario.campaign.deadline if c.scenario.campaign else None)
+            for c in province.communes}

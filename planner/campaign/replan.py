@@ -23,14 +23,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from planner.campaign.plan import PendingVisit
-from planner.campaign.state import Outcome
 from planner.domain import CampaignSettings, Scenario
+from planner.presence import PresenceModel, PresenceParams, model_for
 
 RETRY = ("not_home", "retry_needed")
 CLOSED = ("moved", "deceased")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One recorded outcome of a visit to a resident (as ``planner.state.db``
+    reads it from the campaign's state)."""
+
+    resident_id: str
+    date: dt.date
+    household_id: str
+    team_id: str
+    outcome: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,3 +136,33 @@ def pending_on(scenario: Scenario, history: list[Outcome],
 
 def _days_between(first: dt.date, day: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=k) for k in range((day - first).days)]
+
+
+def presence_model(scenario: Scenario, rows: list) -> PresenceModel:
+    """The presence model of ``scenario``'s households fitted to the outcome
+    rows (``state.presence_rows``; none before the first day: the prior); it
+    proposes another approach after ``campaign.max_attempts`` failed visits."""
+    # another approach after as many failed visits as the campaign allows
+    settings = scenario.campaign or CampaignSettings()
+    params = PresenceParams(max_failed_visits=settings.max_attempts)
+    return model_for(scenario, rows, params)
+
+
+def other_approaches(model: PresenceModel, scenario: Scenario, follow_up,
+                     ) -> dict[str, list[dict]]:
+    """For each household listed for a different approach, what the presence
+    model proposes (a visit in its best untried band, a call ahead when a
+    number is known, a collection point), best first; nothing for a household
+    the model has fewer failed visits for (e.g. refused). Codes and numbers:
+    ``kind``, and for ``visit_band`` its ``band``, ``day`` and ``chance``."""
+    contact = {h.id: bool(h.contact.strip()) for h in scenario.households}
+    out: dict[str, list[dict]] = {}
+    for f in follow_up:
+        if f.kind != "different_approach" or f.household_id in out \
+                or f.household_id not in model.priors:
+            continue
+        found = model.other_approaches(f.household_id, contact.get(f.household_id, False))
+        if found:
+            out[f.household_id] = [{k: v for k, v in asdict(a).items() if v is not None}
+                                   for a in found]
+    return out

@@ -29,8 +29,11 @@ from __future__ import annotations
 
 import calendar as pycal
 import datetime as dt
+import json
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from planner.campaign.calendar import Calendar
@@ -43,8 +46,12 @@ from planner.campaign.plan import (
 )
 from planner.clock import format_clock
 from planner.domain import Scenario
+from planner.planfile import plan_json, write_atomic
 from planner.presence import Approach
+from planner.render import OUTPUT_PATTERNS
 from planner.render.i18n import N_, fiction_banner, gettext_for
+from planner.render.notices import render_notices
+from planner.render.pdf import pdf_unavailable
 from planner.render.presence_text import approach_text
 
 FORMAT = "mountain-id-planner/campaign"
@@ -539,3 +546,82 @@ def province_campaign_text(rows: list[CampaignRow], lang: str = "vi") -> str:
         officer_days=sum(r.officer_days for r in rows),
         unserved=sum(r.unserved for r in rows), late=sum(r.late for r in rows)))
     return "\n".join(lines)
+
+
+def announced_points(folder: Path, day: dt.date) -> dict[dt.date, dict[str, frozenset[str]]]:
+    """Collection points of the campaign in ``folder`` already announced when
+    planning ``day`` (their notice went out before ``day``) and not yet held:
+    date → village → invited households (from the last ``campaign.json``)."""
+    path = folder / "campaign.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out: dict[dt.date, dict[str, frozenset[str]]] = {}
+    for p in data.get("point_days") or []:
+        try:
+            when = dt.date.fromisoformat(p["date"])
+            notice = dt.date.fromisoformat(p["announce_by"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if when >= day and notice < day:
+            out.setdefault(when, {})[p["village"]] = frozenset(p.get("households") or ())
+    return out
+
+
+def write_day_plan(out_dir: Path, day: DayPlan, lang: str = "vi",
+                   warn: Callable[[str], None] | None = None) -> list[Path]:
+    """Write one campaign day's folder ``out_dir/days/YYYY-MM-DD/`` without
+    drawing it: ``plan.json`` and, when the day has work in a village, its
+    ``notices.pdf`` (the notices and the loudspeaker text for that date).
+    ``day`` is a ``planner.campaign`` day plan (its plan and day scenario)."""
+    folder = out_dir / "days" / day.date.isoformat()
+    written = [write_atomic(folder / "plan.json", plan_json(day.plan, day.scenario))]
+    no_pdf = pdf_unavailable()
+    if no_pdf:
+        if warn is not None:
+            warn(no_pdf)
+        return written
+    notices = render_notices(day.plan, day.scenario, lang=lang)
+    if notices is not None:
+        written.append(write_atomic(folder / "notices.pdf", notices))
+    return written
+
+
+def write_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario,
+                   extra: dict[str, Any] | None = None, only: dt.date | None = None,
+                   lang: str = "vi", warn: Callable[[str], None] | None = None) -> list[Path]:
+    """Write ``campaign.json`` and each day's folder (only the day ``only``
+    when given), each file atomically. ``result`` is a campaign's result."""
+    written = []
+    for d in result.days:
+        if only is not None and d.date != only:
+            continue
+        written += write_day_plan(out_dir, d, lang, warn)
+    text = json.dumps(campaign_dict(result, scenario, extra), ensure_ascii=False, indent=2)
+    written.append(write_atomic(out_dir / "campaign.json", text + "\n"))
+    return written
+
+
+def remove_stale_days(out_dir: Path, from_day: dt.date, kept: Iterable[dt.date]
+                      ) -> list[Path]:
+    """Remove the plan and every output of the days from ``from_day`` on that a
+    re-plan no longer holds (not in ``kept``): a map or a notice without its
+    plan would mislead. Returns the paths removed."""
+    removed: list[Path] = []
+    days = Path(out_dir) / "days"
+    if not days.is_dir():
+        return removed
+    keep = {d.isoformat() for d in kept}
+    for folder in sorted(days.iterdir()):
+        try:
+            when = dt.date.fromisoformat(folder.name)
+        except ValueError:
+            continue
+        if not folder.is_dir() or when < from_day or folder.name in keep:
+            continue
+        for pattern in ("plan.json", *OUTPUT_PATTERNS):
+            for path in folder.glob(pattern):
+                path.unlink()
+                removed.append(path)
+    return removed

@@ -24,9 +24,12 @@ from planner.cli.options import DATE, day_of, lang_opt
 @click.option("--overwrite", is_flag=True, help="With --template: replace existing files.")
 @click.option("--redact", is_flag=True,
               help="With --template: initials instead of the residents' names.")
+@click.option("--today", "today", type=DATE, default=None,
+              help="Today's date: no visit may be dated after it (default: the "
+                   "computer's date; for a computer whose clock is wrong).")
 @lang_opt
 def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, date,
-           out_stem: Path | None, overwrite: bool, redact: bool, lang: str) -> None:
+           out_stem: Path | None, overwrite: bool, redact: bool, today, lang: str) -> None:
     """Import OUTCOMES (CSV or .xlsx) into the campaign in CAMPAIGN_DIR.
 
     One row per resident planned, whatever the way they were reached (home
@@ -38,7 +41,8 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
     listing every bad row; importing the same file again changes nothing.
     OUTCOMES may be the file exported from the phone map: it is refused when
     it was changed on the way or comes from a plan that is not one of this
-    campaign's days.
+    campaign's days. Visits dated after today (the computer's date, or
+    --today) are refused.
 
     \b
     Examples:
@@ -63,7 +67,7 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
         return
     if campaign_dir is None or outcomes is None:
         raise click.UsageError("give CAMPAIGN_DIR and OUTCOMES, or --template")
-    report = record(RecordRequest(campaign_dir, outcomes))
+    report = record(RecordRequest(campaign_dir, outcomes, day_of(today)))
     if report.status == "already":
         click.echo(_("{file}: already imported ({previous}); nothing changed").format(
             file=outcomes, previous=report.previous))

@@ -30,6 +30,9 @@ from planner.domain import Plan, Scenario
 FIELD_KINDS = ("visit", "pickup", "dropoff", "point")
 """A route with a stop of one of these kinds gets an itinerary and a GPX."""
 
+OUTPUT_PATTERNS = ("map.html", "map-*.html", "itinerary-*.pdf", "route-*.gpx", "notices.pdf")
+"""The files ``render_all`` writes (beside a plan.json)."""
+
 
 def _safe(team_id: str) -> str:
     """A team id (or route name) usable in a file name."""

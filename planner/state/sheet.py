@@ -25,11 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planner.campaign.state import OUTCOMES, backup, imported, meta, now_utc, transaction
+from planner.clock import format_clock
 from planner.dates import parse_day
 from planner.errors import InputError, Problem
 from planner.scenario import TableSpec, fold, nfc, read_table
 from planner.scenario.values import _Collector
+from planner.state import db
+from planner.state.schema import OUTCOMES
 
 COLUMNS = ("date", "team", "household_id", "resident_id", "outcome", "note")
 READER_COLUMNS = ("name", "village", "planned")
@@ -96,16 +98,15 @@ def _outcome(value: Any) -> str | None:
 
 def validate_rows(rows: list[tuple[int, dict[str, Any]]], col: _Collector,
                   residents: dict[str, str], teams: set[str],
-                  recorded: dict[tuple[str, str], str], start: dt.date | None = None,
-                  today: dt.date | None = None) -> list[OutcomeRow]:
+                  recorded: dict[tuple[str, str], str], start: dt.date | None,
+                  today: dt.date) -> list[OutcomeRow]:
     """Check every row; problems go to ``col``. ``residents`` maps resident id →
     household id; ``recorded`` maps (resident, date ISO) → outcome already stored.
 
-    A visit's date must lie between the campaign's ``start`` and ``today`` (the
-    real date by default); nothing can follow a resident's ``deceased`` or
-    ``moved``, neither in the file nor after one already recorded.
+    A visit's date must lie between the campaign's ``start`` (when known) and
+    ``today``; nothing can follow a resident's ``deceased`` or ``moved``,
+    neither in the file nor after one already recorded.
     """
-    today = today or dt.date.today()
     valid: list[OutcomeRow] = []
     seen: dict[tuple[str, dt.date], int] = {}
     for number, row in rows:
@@ -197,14 +198,15 @@ def _drop_after_final(valid: list[OutcomeRow], recorded: dict[tuple[str, str], s
     return kept
 
 
-def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
-                    today: dt.date | None = None) -> ImportReport:
+def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str], *,
+                    today: dt.date, now: dt.datetime) -> ImportReport:
     """Import an outcomes sheet into the campaign state, all or nothing.
 
     Raises ``InputError`` listing every bad row (nothing is stored then).
     Importing a file with the same content again stores nothing. Visits must
-    be dated from the campaign's start to ``today`` (default: the real date).
-    Before storing, the state is copied to ``campaign.db.bak`` (``state.backup``).
+    be dated from the campaign's start to ``today``; ``now`` (UTC) is stored
+    as the import's time. Before storing, the state is copied to
+    ``campaign.db.bak`` (``db.backup``).
     """
     path = Path(path)
     try:
@@ -213,48 +215,43 @@ def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
         raise InputError(Problem(str(path), "", f"cannot be read ({exc.strerror})",
                                  "check the path")) from None
     digest = hashlib.sha256(data).hexdigest()
-    with transaction(conn):
-        previous = imported(conn, digest)
+    with db.transaction(conn):
+        previous = db.imported(conn, digest)
         if previous is not None:
             return ImportReport("already", str(path), digest,
                                 previous=f"{previous[0]} at {previous[1]}")
         col = _Collector(str(path))
         rows = read_table(path, col, TABLE)
-        residents = dict(conn.execute("SELECT id, household_id FROM residents"))
-        recorded = {(r, d): o for r, d, o in
-                    conn.execute("SELECT resident_id, date, outcome FROM outcomes")}
-        start_text = meta(conn).get("start", "")
+        recorded = db.recorded_outcomes(conn)
+        start_text = db.meta(conn).get("start", "")
         start = dt.date.fromisoformat(start_text) if start_text else None
-        valid = validate_rows(rows or [], col, residents, teams, recorded, start, today)
+        valid = validate_rows(rows or [], col, db.resident_households(conn), teams, recorded,
+                              start, today)
         errors = [p for p in col.problems if p.severity == "error"]
         if errors:
             raise InputError(errors)
-        backup(conn)
-        cur = conn.execute("INSERT INTO imports (sha256, file_name, rows, imported_at) "
-                           "VALUES (?, ?, ?, ?)", (digest, path.name, len(valid), now_utc()))
-        import_id = cur.lastrowid
-        stamp = now_utc()
+        db.backup(conn)
         new = [v for v in valid if (v.resident_id, v.date.isoformat()) not in recorded]
-        conn.executemany(
-            "INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(v.resident_id, v.date.isoformat(), v.household_id, v.team, v.outcome, v.note,
-              stamp, import_id) for v in new])
+        db.store_import(conn, digest, path.name, len(valid),
+                        [(v.resident_id, v.date, v.household_id, v.team, v.outcome, v.note)
+                         for v in new], now=now)
     return ImportReport("imported", str(path), digest, new=len(new), same=len(valid) - len(new))
 
 
-def template_rows(planned: list[tuple[str, str, str]], day: dt.date,
+def template_rows(planned: list[tuple[str, str, int]], day: dt.date,
                   residents: dict[str, list[str]],
                   readers: dict[str, tuple[str, str]] | None = None) -> list[list[str]]:
-    """Rows prefilled from ``planned`` = ``(household, team, planned arrival)``
-    on ``day`` (outcome left blank): one per resident of each household planned
-    that day, whatever the mode (``residents``: household → resident ids
-    planned). With ``readers`` (resident id → (name or initials, village
-    name)) each row also carries the name, the village and the planned arrival
-    (``READER_COLUMNS``)."""
+    """Rows prefilled from ``planned`` = ``(household, team, planned arrival in
+    seconds after midnight)`` on ``day`` (outcome left blank): one per resident
+    of each household planned that day, whatever the mode (``residents``:
+    household → resident ids planned). With ``readers`` (resident id → (name
+    or initials, village name)) each row also carries the name, the village
+    and the planned arrival as HH:MM (``READER_COLUMNS``)."""
     rows = []
-    for hid, team, arrive in planned:
+    for hid, team, arrive_s in planned:
         for rid in residents.get(hid, []):
-            extra = list(readers.get(rid, ("", ""))) + [arrive] if readers is not None else []
+            extra = (list(readers.get(rid, ("", ""))) + [format_clock(arrive_s)]
+                     if readers is not None else [])
             rows.append([day.isoformat(), team, hid, rid, "", ""] + extra)
     return rows
 

@@ -1,28 +1,18 @@
-"""The campaign's state: one SQLite file (``campaign.db``) in the campaign folder.
+"""The campaign database (``campaign.db`` in the campaign folder): opening,
+transactions, the copy kept before each import, and every query.
 
-Tables (schema version ``SCHEMA_VERSION``, in ``schema_version``):
-
-- ``meta(key, value)``: the scenario's path, the start and the deadline;
-- ``households(id, village_id, lon, lat, added_on)`` and
-  ``residents(id, household_id, condition, mode, added_on)``: codes only, no
-  names or ID numbers (those stay in the scenario's table);
-- ``plan_runs(id, kind, from_date, created_at)`` and
-  ``planned_visits(date, household_id, team_id, seq, arrive, run_id)``:
-  every planning run; re-planning from a date replaces the planned visits
-  from that date on;
-- ``imports(id, sha256, file_name, rows, imported_at)``: one row per imported
-  outcomes file, keyed by the file's SHA-256 (a second import is a no-op);
-- ``outcomes(resident_id, date, household_id, team_id, outcome, note,
-  recorded_at, import_id)``: keyed by (resident, date), so a visit cannot
-  count twice.
-
-The file runs in WAL mode with foreign keys on; every change happens inside
-one ``BEGIN IMMEDIATE`` transaction, so a file's outcomes go in all or nothing.
-Timestamps are UTC ISO 8601; dates are ``YYYY-MM-DD``.
+The tables are those of ``planner.state.schema`` (read its docstring). The
+file runs in WAL mode with foreign keys on; every change happens inside one
+``BEGIN IMMEDIATE`` transaction (``transaction``), so a file's outcomes go in
+all or nothing. Opening a database of an older version migrates it, in one
+transaction, to ``SCHEMA_VERSION``.
 
 Before each import the state is copied to ``campaign.db.bak`` (``backup``).
 A damaged file (not a database, malformed pages) raises ``DataError`` (exit
 3) naming the file and how to recover from that copy.
+
+No function here reads the clock: dates (``today``, ``start``) and
+timestamps (``now``, UTC) are parameters.
 """
 
 from __future__ import annotations
@@ -32,55 +22,31 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
+from planner.campaign.replan import Outcome
 from planner.domain import Scenario
 from planner.errors import DataError, InputError, Problem
+from planner.presence import OutcomeRow
+from planner.state.schema import SCHEMA_VERSION, MigrationError, migrate, version_of
 
-SCHEMA_VERSION = 1
 DB_NAME = "campaign.db"
 BACKUP_SUFFIX = ".bak"
-OUTCOMES = ("enrolled", "not_home", "refused", "retry_needed", "moved", "deceased")
 
-_SCHEMA = f"""
-CREATE TABLE schema_version (version INTEGER NOT NULL);
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE households (
-    id TEXT PRIMARY KEY, village_id TEXT NOT NULL, lon REAL NOT NULL, lat REAL NOT NULL,
-    added_on TEXT NOT NULL);
-CREATE TABLE residents (
-    id TEXT PRIMARY KEY, household_id TEXT NOT NULL REFERENCES households(id),
-    condition TEXT NOT NULL, mode TEXT NOT NULL, added_on TEXT NOT NULL);
-CREATE TABLE plan_runs (
-    id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('campaign', 'tomorrow')),
-    from_date TEXT NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE planned_visits (
-    date TEXT NOT NULL, household_id TEXT NOT NULL REFERENCES households(id),
-    team_id TEXT NOT NULL, seq INTEGER NOT NULL, arrive TEXT NOT NULL,
-    run_id INTEGER NOT NULL REFERENCES plan_runs(id),
-    PRIMARY KEY (date, household_id));
-CREATE TABLE imports (
-    id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, file_name TEXT NOT NULL,
-    rows INTEGER NOT NULL, imported_at TEXT NOT NULL);
-CREATE TABLE outcomes (
-    resident_id TEXT NOT NULL REFERENCES residents(id), date TEXT NOT NULL,
-    household_id TEXT NOT NULL REFERENCES households(id), team_id TEXT NOT NULL,
-    outcome TEXT NOT NULL CHECK (outcome IN ({", ".join(f"'{o}'" for o in OUTCOMES)})),
-    note TEXT NOT NULL DEFAULT '', recorded_at TEXT NOT NULL,
-    import_id INTEGER NOT NULL REFERENCES imports(id),
-    PRIMARY KEY (resident_id, date));
-CREATE INDEX outcomes_household ON outcomes(household_id);
-"""
+#: A planned visit as stored: ``(date, household, team, order in the route,
+#: planned arrival in seconds after midnight)``.
+PlannedVisit = tuple[dt.date, str, str, int, int]
 
 
-def now_utc() -> str:
-    """The current time, UTC, ISO 8601 to the second."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+def stamp(now: dt.datetime) -> str:
+    """``now`` as stored: UTC, ISO 8601 to the second (a naive ``now`` is
+    taken as the machine's local time)."""
+    return now.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
-    """Open a campaign database (WAL, foreign keys on, 10 s busy timeout).
+    """Open a database file (WAL, foreign keys on, 10 s busy timeout), as it is:
+    no check, no migration (``open_campaign`` does both).
 
     The connection is in autocommit mode: use ``transaction`` for changes.
     """
@@ -104,27 +70,27 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def create(path: str | Path, scenario: Scenario, start: dt.date,
-           deadline: dt.date | None, roads: str | None = None) -> sqlite3.Connection:
-    """Create a new campaign database at ``path`` (which must not exist).
-    ``roads``: the road graph the campaign is planned on when it is not the
-    one the scenario names (a province district's shared graph), kept as
-    ``meta.roads`` for ``record`` and ``tomorrow``."""
+           deadline: dt.date | None, roads: str | None = None, *,
+           now: dt.datetime) -> sqlite3.Connection:
+    """Create a new campaign database at ``path`` (which must not exist), at
+    the current schema version, holding the scenario's households and
+    residents (added on ``start``). ``roads``: the road graph the campaign is
+    planned on when it is not the one the scenario names (a province
+    district's shared graph), kept as ``meta.roads`` for ``record`` and
+    ``tomorrow``. ``now``: the creation time (``meta.created_at``)."""
     path = Path(path)
     if path.exists():
         raise FileExistsError(path)
     conn = connect(path)
     with transaction(conn):
-        for statement in _SCHEMA.strip().split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+        migrate(conn, 0)
         conn.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("scenario", str(Path(scenario.source).resolve())),
             ("scenario_name", scenario.name),
             ("start", start.isoformat()),
             ("deadline", deadline.isoformat() if deadline else ""),
             ("roads", str(Path(roads).resolve()) if roads else ""),
-            ("created_at", now_utc())])
+            ("created_at", stamp(now))])
         sync_households(conn, scenario, start)
     return conn
 
@@ -174,8 +140,9 @@ def damaged(path: Path, why: str) -> DataError:
 
 
 def open_campaign(folder: str | Path) -> sqlite3.Connection:
-    """Open ``FOLDER/campaign.db``; ``InputError`` when absent, not a campaign or
-    of another version; ``DataError`` (exit 3) when the file is damaged."""
+    """Open ``FOLDER/campaign.db``, migrated to ``SCHEMA_VERSION`` when older
+    (all steps in one transaction). ``InputError`` when absent, not a campaign
+    or made by a newer planner; ``DataError`` (exit 3) when the file is damaged."""
     path = Path(folder) / DB_NAME
     if not path.is_file():
         raise InputError(Problem(str(path), "", "no campaign database here",
@@ -186,35 +153,42 @@ def open_campaign(folder: str | Path) -> sqlite3.Connection:
     conn = None
     try:
         conn = connect(path)
-        row = conn.execute("SELECT version FROM schema_version").fetchone()
+        version = version_of(conn)
         check = [r[0] for r in conn.execute("PRAGMA quick_check")]
-    except sqlite3.DatabaseError as exc:
+        if check == ["ok"] and version is not None and 0 < version < SCHEMA_VERSION:
+            with transaction(conn):
+                migrate(conn, version)
+    except (sqlite3.DatabaseError, MigrationError) as exc:
         if conn is not None:
             conn.close()
-        if isinstance(exc, sqlite3.OperationalError) and "no such table" in str(exc):
-            raise InputError(Problem(str(path), "", f"not a campaign database ({exc})",
-                                     "point to the folder made by `plan.py campaign`")) from None
         raise damaged(path, str(exc)) from None
     if check != ["ok"]:
         conn.close()
         raise damaged(path, f"integrity check: {'; '.join(check[:3])}")
-    if row is None or row[0] != SCHEMA_VERSION:
+    if not version:
         conn.close()
-        raise InputError(Problem(str(path), "schema_version",
-                                 f"version {row[0] if row else 'missing'}, this planner reads "
-                                 f"version {SCHEMA_VERSION}",
-                                 "use the planner version that created this campaign"))
+        raise InputError(Problem(str(path), "", "not a campaign database (no schema version)",
+                                 "point to the folder made by `plan.py campaign`"))
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise InputError(Problem(str(path), "user_version",
+                                 f"version {version}, this planner reads versions up to "
+                                 f"{SCHEMA_VERSION}",
+                                 "use the planner version that created this campaign, or a "
+                                 "newer one"))
     return conn
 
 
 def meta(conn: sqlite3.Connection) -> dict[str, str]:
+    """The campaign's ``meta`` table as a dict (scenario, start, deadline, …)."""
     return dict(conn.execute("SELECT key, value FROM meta").fetchall())
 
 
 def sync_households(conn: sqlite3.Connection, scenario: Scenario, today: dt.date,
                     ) -> list[str]:
-    """Add households and residents of ``scenario`` not yet in the state (call
-    inside a transaction). Returns the ids of the households added."""
+    """Add households and residents of ``scenario`` not yet in the state, as
+    added on ``today`` (call inside a transaction). Returns the ids of the
+    households added."""
     known = {r[0] for r in conn.execute("SELECT id FROM households")}
     known_res = {r[0] for r in conn.execute("SELECT id FROM residents")}
     added = []
@@ -231,29 +205,18 @@ def sync_households(conn: sqlite3.Connection, scenario: Scenario, today: dt.date
 
 
 def record_plan(conn: sqlite3.Connection, kind: str, from_date: dt.date,
-                visits: list[tuple[dt.date, str, str, int, str]]) -> int:
-    """Store a planning run: replaces planned visits from ``from_date`` on with
-    ``visits`` = ``(date, household, team, seq, arrive HH:MM)``. Call inside a
-    transaction. Returns the run id."""
+                visits: list[PlannedVisit], *, now: dt.datetime) -> int:
+    """Store a planning run made at ``now``: replaces planned visits from
+    ``from_date`` on with ``visits`` (``PlannedVisit``: arrival in seconds).
+    Call inside a transaction. Returns the run id."""
     cur = conn.execute("INSERT INTO plan_runs (kind, from_date, created_at) VALUES (?, ?, ?)",
-                       (kind, from_date.isoformat(), now_utc()))
+                       (kind, from_date.isoformat(), stamp(now)))
     run = int(cur.lastrowid or 0)
     conn.execute("DELETE FROM planned_visits WHERE date >= ?", (from_date.isoformat(),))
-    conn.executemany("INSERT INTO planned_visits VALUES (?, ?, ?, ?, ?, ?)",
-                     [(d.isoformat(), h, t, s, a, run) for d, h, t, s, a in visits])
+    conn.executemany("INSERT INTO planned_visits (date, household_id, team_id, seq, arrive_s, "
+                     "run_id) VALUES (?, ?, ?, ?, ?, ?)",
+                     [(d.isoformat(), h, t, s, int(a), run) for d, h, t, s, a in visits])
     return run
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One recorded outcome of a visit to a resident."""
-
-    resident_id: str
-    date: dt.date
-    household_id: str
-    team_id: str
-    outcome: str
-    note: str = ""
 
 
 def outcomes(conn: sqlite3.Connection) -> list[Outcome]:
@@ -263,12 +226,25 @@ def outcomes(conn: sqlite3.Connection) -> list[Outcome]:
     return [Outcome(r[0], dt.date.fromisoformat(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
 
-def presence_rows(conn: sqlite3.Connection) -> list:
-    """The presence model's input: every outcome with its household's village
-    and the planned arrival that day (``planner.campaign.presence_state``)."""
-    from planner.campaign.presence_state import presence_rows as rows
+_PRESENCE_SQL = """
+SELECT o.household_id, h.village_id, o.date, p.arrive_s, o.outcome
+FROM outcomes AS o
+JOIN households AS h ON h.id = o.household_id
+LEFT JOIN planned_visits AS p ON p.date = o.date AND p.household_id = o.household_id
+ORDER BY o.date, o.household_id, o.resident_id
+"""
 
-    return rows(conn)
+
+def presence_rows(conn: sqlite3.Connection) -> list[OutcomeRow]:
+    """The presence model's input: every recorded outcome as
+    ``OutcomeRow(household_id, village_id, date, clock_s, outcome)`` by date,
+    household, resident. The clock time of a visit is its planned arrival that
+    day (seconds after midnight); an outcome with no planned visit that day
+    (recorded for an unplanned visit) has ``clock_s`` None and counts only as
+    a failed visit, not in a band (see ``planner.presence.fit``)."""
+    return [OutcomeRow(hid, vid, dt.date.fromisoformat(date),
+                       None if arrive_s is None else int(arrive_s), outcome)
+            for hid, vid, date, arrive_s, outcome in conn.execute(_PRESENCE_SQL)]
 
 
 def planned_visits(conn: sqlite3.Connection, before: dt.date | None = None,
@@ -283,11 +259,52 @@ def planned_visits(conn: sqlite3.Connection, before: dt.date | None = None,
                                                                           args)]
 
 
+def planned_on(conn: sqlite3.Connection, day: dt.date) -> list[tuple[str, str, int]]:
+    """``(household, team, planned arrival in seconds after midnight)`` planned
+    on ``day``, by team and order in the route."""
+    return [(h, t, int(a)) for h, t, a in conn.execute(
+        "SELECT household_id, team_id, arrive_s FROM planned_visits WHERE date = ? "
+        "ORDER BY team_id, seq", (day.isoformat(),))]
+
+
+def planned_teams(conn: sqlite3.Connection) -> set[str]:
+    """Team ids that appear in planned visits."""
+    return {r[0] for r in conn.execute("SELECT DISTINCT team_id FROM planned_visits")}
+
+
 def imported(conn: sqlite3.Connection, sha256: str) -> tuple[str, str] | None:
     """``(file name, imported at)`` when a file with this digest was imported."""
     row = conn.execute("SELECT file_name, imported_at FROM imports WHERE sha256 = ?",
                        (sha256,)).fetchone()
     return (row[0], row[1]) if row else None
+
+
+def resident_households(conn: sqlite3.Connection) -> dict[str, str]:
+    """Resident id → household id, for every resident in the state."""
+    return dict(conn.execute("SELECT id, household_id FROM residents"))
+
+
+def recorded_outcomes(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """``(resident id, date YYYY-MM-DD)`` → outcome, for every recorded outcome."""
+    return {(r, d): o for r, d, o in
+            conn.execute("SELECT resident_id, date, outcome FROM outcomes")}
+
+
+def store_import(conn: sqlite3.Connection, sha256: str, file_name: str, rows: int,
+                 new: list[tuple[str, dt.date, str, str, str, str]], *,
+                 now: dt.datetime) -> int:
+    """Store one imported file (``rows`` valid rows, imported at ``now``) and
+    its ``new`` outcomes ``(resident, date, household, team, outcome, note)``.
+    Call inside a transaction. Returns the import's id."""
+    cur = conn.execute("INSERT INTO imports (sha256, file_name, rows, imported_at) "
+                       "VALUES (?, ?, ?, ?)", (sha256, file_name, rows, stamp(now)))
+    import_id = int(cur.lastrowid or 0)
+    conn.executemany(
+        "INSERT INTO outcomes (resident_id, date, household_id, team_id, outcome, note, "
+        "recorded_at, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(rid, day.isoformat(), hid, team, outcome, note, stamp(now), import_id)
+         for rid, day, hid, team, outcome, note in new])
+    return import_id
 
 
 def outcome_count(conn: sqlite3.Connection) -> int:
@@ -302,16 +319,3 @@ def last_outcome_date(conn: sqlite3.Connection) -> dt.date | None:
     """The latest date with a recorded outcome (None: none yet)."""
     row = conn.execute("SELECT max(date) FROM outcomes").fetchone()
     return dt.date.fromisoformat(row[0]) if row and row[0] else None
-
-
-def planned_on(conn: sqlite3.Connection, day: dt.date) -> list[tuple[str, str, str]]:
-    """``(household, team, planned arrival)`` planned on ``day``, by team and
-    order in the route."""
-    return [(h, t, a) for h, t, a in conn.execute(
-        "SELECT household_id, team_id, arrive FROM planned_visits WHERE date = ? "
-        "ORDER BY team_id, seq", (day.isoformat(),))]
-
-
-def planned_teams(conn: sqlite3.Connection) -> set[str]:
-    """Team ids that appear in planned visits."""
-    return {r[0] for r in conn.execute("SELECT DISTINCT team_id FROM planned_visits")}

@@ -1,0 +1,295 @@
+"""Plan a campaign and create its state: ``plan.py campaign`` for a commune
+(``run_campaign``) or a province (``run_province_campaign``), and what the
+state's other commands share (``CampaignRun``, ``campaign_scenario``, the
+planned visits of a result as stored). Each returns what it did; printing is
+the caller's business. ``now`` (UTC) is the time stored as the plan's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from planner.campaign.calendar import Calendar
+from planner.campaign.plan import (
+    CampaignOptions,
+    CampaignResult,
+    DayPlan,
+    build_workspace,
+    campaign_sites,
+    initial_pending,
+    plan_campaign,
+)
+from planner.campaign.province import load_province, province_deadlines, province_workspaces
+from planner.campaign.replan import StateOnDay, presence_model
+from planner.campaign.report import campaign_row, province_campaign_csv, write_campaign
+from planner.campaign.sweep import campaign_tasks, dask_client, stream_tasks
+from planner.domain import CampaignSettings, Scenario
+from planner.errors import InputError, Problem
+from planner.planfile import write_atomic
+from planner.render.i18n import N_
+from planner.roads.io import load_graph
+from planner.scenario import load_scenario
+from planner.state import db
+from planner.state.db import PlannedVisit
+
+#: ``progress(message, **values)``: told each stage (an English catalog message
+#: with ``{name}`` fields, translated by the caller, as ``planner.cli.render.Progress.say``).
+ProgressFn = Callable[..., None]
+
+
+def silent(message: str, **values) -> None:
+    """The default progress callback: print nothing."""
+
+
+def day_reporter(progress: ProgressFn, calendar: Calendar, start: dt.date,
+                  deadline: dt.date | None, time_limit_s: float) -> Callable[[DayPlan], None]:
+    """``CampaignOptions.on_day``: one progress line per planned day, numbered
+    among the working days from ``start``, out of those to the deadline
+    (``Day 3/8: 2026-11-26 …``)."""
+    total = (sum(1 for _ in calendar.working_days(start, deadline))
+             if deadline is not None else 0)
+
+    def on_day(day: DayPlan) -> None:
+        count = sum(1 for _ in calendar.working_days(start, day.date))
+        values = {"n": count, "date": day.date.isoformat(), "served": len(day.served),
+                  "limit": time_limit_s}
+        if total and count <= total:
+            progress(N_("Day {n}/{total}: {date} planned, {served} served (solver limit "
+                        "{limit:g} s a day)"), total=total, **values)
+        else:
+            progress(N_("Day {n}: {date} planned, {served} served (solver limit {limit:g} s "
+                        "a day)"), **values)
+
+    return on_day
+
+
+@dataclass
+class CampaignRun:
+    """What ``run_campaign``/``run_tomorrow`` did (``not_kept``: collection
+    points announced before the re-planned day that the new plan could not open
+    on their date)."""
+
+    scenario: Scenario
+    result: CampaignResult
+    written: list[Path]
+    warnings: list = field(default_factory=list)
+    state: StateOnDay | None = None
+    joined: list[str] = field(default_factory=list)
+    day: dt.date | None = None
+    not_kept: list[dict] = field(default_factory=list)
+    #: household id → the approaches the presence model proposes for those
+    #: listed for a different approach (codes and numbers: ``kind``, and for
+    #: ``visit_band`` its ``band``, ``day`` and ``chance``; best first)
+    proposals: dict[str, list[dict]] = field(default_factory=dict)
+    #: how many days got their map, itineraries, notices and GPX (by the job)
+    drawn: int = 0
+
+    @property
+    def first_day(self) -> DayPlan | None:
+        return self.result.days[0] if self.result.days else None
+
+
+def planned_visit_rows(result: CampaignResult) -> list[PlannedVisit]:
+    """Planned ``(date, household, team, order, arrival in seconds after
+    midnight)``: a household with a home visit, a shuttle pickup or an
+    invitation to a collection point that day (once a day, at its first stop)."""
+    rows: list[PlannedVisit] = []
+    seen: set[tuple[dt.date, str]] = set()
+    for d in result.days:
+        for r in d.plan.routes:
+            seq = 0
+            for s in r.stops:
+                if s.kind == "visit" or (s.kind == "pickup" and s.place == "home"):
+                    households = (s.household,) if s.household else ()
+                elif s.kind == "point":
+                    households = s.households
+                else:
+                    continue
+                seq += 1
+                for hid in households:
+                    if (d.date, hid) not in seen:
+                        seen.add((d.date, hid))
+                        rows.append((d.date, hid, r.team, seq, int(s.arrive_s)))
+    return rows
+
+
+def _remove_db(path: Path) -> None:
+    """Delete a campaign database and its WAL files, where they exist."""
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(str(path) + suffix)
+        if p.exists():
+            p.unlink()
+
+
+def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = None,
+                 deadline: dt.date | None = None, time_limit_s: float = 1.0,
+                 seed: int | None = None,
+                 warn: Callable[[str], None] | None = None,
+                 progress: ProgressFn = silent, *, now: dt.datetime) -> CampaignRun:
+    """Plan a whole campaign and create its state in ``out_dir/campaign.db``
+    (made at ``now``, UTC).
+
+    Refuses to replace a campaign database that already holds outcomes.
+    ``progress`` is told each stage (reading, roads, matrices, each day planned).
+    """
+    progress(N_("Reading the scenario…"))
+    scenario, warnings = load_scenario(scenario_path)
+    settings = scenario.campaign or CampaignSettings()
+    start = start or settings.start or scenario.date
+    deadline = deadline or settings.deadline
+    if deadline is not None and deadline < start:
+        raise InputError(Problem("--deadline", "", f"the deadline {deadline} is before the "
+                                 f"start {start}", "give a later deadline or an earlier --start"))
+    held = held_outcomes(out_dir)
+    if held:
+        raise InputError(held)
+    progress(N_("Reading the road network…"))
+    G = load_graph(scenario.roads)
+    progress(N_("Computing travel times between {n} places…"),
+             n=len(campaign_sites(scenario)))
+    ws = build_workspace(scenario, G)
+    calendar = Calendar.of(scenario)
+    options = CampaignOptions(time_limit_s=time_limit_s,
+                              seed=scenario.parameters.seed if seed is None else seed,
+                              on_day=day_reporter(progress, calendar, start, deadline,
+                                                  time_limit_s),
+                              presence=presence_model(scenario, []))
+    result = plan_campaign(ws, initial_pending(scenario), start, deadline, calendar, options)
+    written = store_campaign(out_dir, result, scenario, start, deadline, warn, now=now)
+    return CampaignRun(scenario, result, written, warnings)
+
+
+def held_outcomes(out_dir: Path) -> Problem | None:
+    """The problem when ``out_dir`` holds a campaign with recorded outcomes
+    (a new plan must not replace it)."""
+    db_path = out_dir / db.DB_NAME
+    if not db_path.exists():
+        return None
+    conn = db.connect(db_path)
+    try:
+        n = db.outcome_count(conn)
+    finally:
+        conn.close()
+    if not n:
+        return None
+    return Problem(str(db_path), "", f"this campaign already holds {n} recorded outcomes",
+                   f"re-plan it with `python plan.py tomorrow {out_dir}`, or write the new "
+                   "campaign to another folder")
+
+
+def store_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario, start: dt.date,
+                   deadline: dt.date | None,
+                   warn: Callable[[str], None] | None = None,
+                   roads: str | None = None, *, now: dt.datetime) -> list[Path]:
+    """Write a planned campaign in ``out_dir``: ``campaign.json``, each day's
+    ``plan.json`` and a new ``campaign.db`` (its state, for record/tomorrow,
+    made at ``now``; ``roads``: a graph other than the scenario's own, see
+    ``db.create``)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = write_campaign(out_dir, result, scenario, warn=warn)
+    db_path = out_dir / db.DB_NAME
+    _remove_db(db_path)
+    conn = db.create(db_path, scenario, start, deadline, roads, now=now)
+    with db.transaction(conn):
+        db.record_plan(conn, "campaign", start, planned_visit_rows(result), now=now)
+    conn.close()
+    written.append(db_path)
+    return written
+
+
+def campaign_scenario(folder: Path, info: dict[str, str]) -> tuple[Scenario, list[Problem]]:
+    """The scenario of the campaign in ``folder`` (``info``: its state's meta),
+    on the road graph it was planned on: ``meta.roads`` when set (a province
+    district's graph, which the commune's own ``roads:`` may not name)."""
+    path = Path(info.get("scenario", ""))
+    if not info.get("scenario") or not path.exists():
+        raise InputError(Problem(str(folder / db.DB_NAME), "meta.scenario",
+                                 f"the campaign's scenario {path} is gone",
+                                 "put the scenario back at that path"))
+    roads = info.get("roads", "")
+    if not roads:
+        return load_scenario(path)
+    if not Path(roads).is_file():
+        raise InputError(Problem(str(folder / db.DB_NAME), "meta.roads",
+                                 f"the district road graph {roads} this campaign is planned "
+                                 "on is gone", "put the graph back at that path"))
+    scenario, warnings = load_scenario(path, check_roads=False)
+    return replace(scenario, roads=roads), warnings
+
+
+@dataclass
+class ProvinceCampaignRun:
+    """What ``run_province_campaign`` did: the province, one row per commune,
+    each commune's ``CampaignResult`` (by id), the files written."""
+
+    province: object
+    rows: list
+    results: dict
+    written: list[Path]
+    warnings: list = field(default_factory=list)
+    #: how many commune days got their map, itineraries, notices and GPX (by the job)
+    drawn: int = 0
+
+
+def _campaign_seasons(scenario: Scenario) -> tuple[str, ...]:
+    """A campaign's seasons (as ``build_workspace`` picks them): the scenario's,
+    and wet when its calendar has wet days."""
+    seasons = (scenario.parameters.season,)
+    if scenario.campaign and scenario.campaign.wet_days:
+        seasons += ("wet",)
+    return seasons
+
+
+def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = None,
+                          deadline: dt.date | None = None, time_limit_s: float = 1.0,
+                          seed: int | None = None, scheduler: str | None = None,
+                          workers: int | None = None,
+                          started: Callable[[int, object], None] | None = None,
+                          progress: Callable[[int], None] | None = None,
+                          warn: Callable[[str], None] | None = None, *,
+                          now: dt.datetime) -> ProvinceCampaignRun:
+    """Plan every commune's campaign of a province, one Dask task per commune
+    (workspaces built district by district and streamed as in
+    ``run_province_staffing``). Once every commune is back, writes each one's
+    campaign in ``out_dir/<commune id>/`` (as ``plan.py campaign``:
+    campaign.json, days/DATE/plan.json, campaign.db) and ``out_dir/province.csv``
+    (one row per commune). Refuses, before planning anything, to replace a
+    commune campaign that already holds recorded outcomes. ``now`` (UTC): the
+    time stored as each commune's plan's."""
+    province = load_province(path)
+    deadlines = province_deadlines(province, deadline)
+    held = [p for p in (held_outcomes(out_dir / c.id) for c in province.communes) if p]
+    starts = {}
+    for c in province.communes:
+        starts[c.id] = start or (c.scenario.campaign or CampaignSettings()).start \
+            or c.scenario.date
+        if deadlines[c.id] is not None and deadlines[c.id] < starts[c.id]:
+            held.append(Problem(str(c.path), f"commune {c.id}", f"the deadline "
+                                f"{deadlines[c.id]} is before the start {starts[c.id]}",
+                                "give a later deadline or an earlier --start"))
+    if held:
+        raise InputError(held)
+
+    def jobs():
+        for _d, c, ws in province_workspaces(province, _campaign_seasons):
+            s = c.scenario.parameters.seed if seed is None else seed
+            yield c.id, ws, campaign_tasks(starts[c.id], deadlines[c.id], time_limit_s, s)
+            del ws
+
+    with dask_client(scheduler, workers) as client:
+        if started is not None:
+            started(len(province.communes), province)
+        out = stream_tasks(client, jobs(), progress)
+    results = {c.id: out[c.id][0] for c in province.communes}
+    rows, written = [], []
+    for d in province.districts:
+        for c in d.communes:
+            rows.append(campaign_row(d.id, c.id, c.scenario, results[c.id]))
+            written += store_campaign(out_dir / c.id, results[c.id], c.scenario, starts[c.id],
+                                      deadlines[c.id], warn,
+                                      c.scenario.roads if c.district_roads else None,
+                                      now=now)
+    written.append(write_atomic(out_dir / "province.csv", province_campaign_csv(rows)))
+    return ProvinceCampaignRun(province, rows, results, written, list(province.warnings))
