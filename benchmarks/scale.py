@@ -5,7 +5,7 @@ Usage::
     python -m benchmarks.scale [--sizes 1000,5000,20000,50000] [--runs 10]
         [--teams 1-6] [--workers 2] [--time-limit 0.1] [--fidelity sweep|full] [--keep DIR]
 
-For each size, writes a GENERATED province (``planner.campaign.district.
+For each size, writes a GENERATED province (``benchmarks.generated_district.
 write_province``: fictional districts of ~12 communes of ~300 households, each
 district on its own generated road grid) and runs the same path as
 ``plan.py staffing PROVINCE`` (``run_province_staffing``: scenarios → one road
@@ -100,8 +100,8 @@ def slope(xs: list[float], ys: list[float]) -> float | None:
 
 
 def main() -> None:
+    from benchmarks.generated_district import write_province
     from planner.campaign.chart import province_totals
-    from planner.campaign.district import write_province
     from planner.campaign.run import run_province_staffing
     from planner.campaign.staffing import StaffingParams
     from planner.cli.staffing import parse_team_counts

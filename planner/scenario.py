@@ -43,8 +43,17 @@ from planner.domain import (
 )
 from planner.errors import InputError, Problem
 from planner.priorities import check_priorities
+from planner.speeds import (
+    RAIN_SEASON,
+    SpeedTable,
+    default_season,
+    load_speed_table,
+    rain_season,
+    season_names,
+)
 
-TOP_FIELDS = {"name", "fictional", "date", "season", "roads", "households", "station",
+TOP_FIELDS = {"name", "fictional", "date", "season", "speeds", "roads", "households",
+              "station",
               "villages", "teams", "parameters", "notes", "campaign", "priorities"}
 REQUIRED_TOP = ("name", "date", "roads", "households", "station", "villages", "teams")
 STATION_FIELDS = {"name", "lon", "lat"}
@@ -1041,15 +1050,26 @@ def load_scenario(path: str | Path, check_roads: bool = True,
                   ) -> tuple[Scenario, list[Problem]]:
     """Read and validate a scenario; returns it with its warnings.
 
-    ``season:`` may name any season of ``speed_table`` (default: the table in
-    ``maps/speeds.toml``). With ``check_roads``, the road graph must exist and
-    the station must lie within walking range of one of its roads.
+    ``season:`` may name any season of ``speed_table`` (default: the table the
+    scenario's ``speeds:`` names, else ``maps/speeds.toml``). With
+    ``check_roads``, the road graph must exist and the station must lie within
+    walking range of one of its roads.
 
     Raises ``InputError`` listing every error in the YAML and the households
     table together.
     """
+    scenario, warnings, _table = load_scenario_and_speeds(path, check_roads, speed_table)
+    return scenario, warnings
+
+
+def load_scenario_and_speeds(path: str | Path, check_roads: bool = True,
+                             speed_table: SpeedTable | None = None,
+                             ) -> tuple[Scenario, list[Problem], SpeedTable]:
+    """``load_scenario``, and the speed table the scenario is planned with:
+    ``speed_table`` when given, else the file its ``speeds:`` names (relative
+    to the scenario), else ``maps/speeds.toml``. The table is read once, here:
+    a command's entry passes it down (graph, matrices, day plans, legs)."""
     from planner.roads.io import resolve_graph_path
-    from planner.speeds import default_season, load_speed_table, season_names
 
     path = Path(path)
     if path.is_dir():
@@ -1066,7 +1086,7 @@ def load_scenario(path: str | Path, check_roads: bool = True,
     date = data.get("date")
     if date not in (None, ""):
         date = _campaign_date(date, "date", col)
-    table = speed_table if speed_table is not None else load_speed_table()
+    table = speed_table if speed_table is not None else _speed_table(data, path.parent, col)
     seasons = season_names(table)
     season = nfc(data.get("season") or default_season(table))
     if season not in seasons:
@@ -1089,10 +1109,11 @@ def load_scenario(path: str | Path, check_roads: bool = True,
     parameters = _parse_parameters(data.get("parameters"), season, col)
     parameters = _parse_priorities(data.get("priorities"), parameters, col)
     campaign = _parse_campaign(data.get("campaign"), {t.id for t in teams}, col)
-    if campaign is not None and campaign.wet_days and "wet" not in seasons:
-        col.error("campaign.wet_days", "the speed table has no season named wet, with which "
-                  "wet days are planned", f"add a [seasons.wet] table to the speed table "
-                  f"(its seasons: {', '.join(seasons)}), or remove wet_days")
+    if campaign is not None and campaign.wet_days and rain_season(table) is None:
+        rain = table.get("rain_season", RAIN_SEASON)
+        col.error("campaign.wet_days", f"the speed table has no season named {rain}, with "
+                  "which wet days are planned", f"add a [seasons.{rain}] table to the speed "
+                  f"table (its seasons: {', '.join(seasons)}), or remove wet_days")
     roads = nfc(data.get("roads"))
     if roads and check_roads and not _roads_problem(roads, path.parent, col) and station:
         from planner.sitecheck import station_problem
@@ -1133,4 +1154,19 @@ def load_scenario(path: str | Path, check_roads: bool = True,
         households=tuple(households), teams=tuple(teams),
         roads=str(resolve_graph_path(roads, path.parent)), parameters=parameters,
         source=str(path), campaign=campaign)
-    return scenario, [p for p in problems if p.severity == "warning"]
+    return scenario, [p for p in problems if p.severity == "warning"], table
+
+
+def _speed_table(data: dict[str, Any], base: Path, col: _Collector) -> SpeedTable:
+    """The speed table a scenario's ``speeds:`` names (a TOML file, relative to
+    the scenario), else ``maps/speeds.toml``; a missing file is reported and the
+    bundled table used to check the rest."""
+    value = nfc(data.get("speeds"))
+    if not value:
+        return load_speed_table()
+    found = _resolve(base, value)
+    if not found.is_file():
+        col.error("speeds", f"speed table '{value}' not found (looked beside the scenario)",
+                  "give the path of a copy of maps/speeds.toml, or remove speeds:")
+        return load_speed_table()
+    return load_speed_table(found)

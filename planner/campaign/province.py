@@ -32,6 +32,7 @@ from pathlib import Path
 
 from planner.domain import Scenario
 from planner.errors import InputError, Problem
+from planner.speeds import SpeedTable
 
 PROVINCE_FILE = "province.yaml"
 TOP_FIELDS = {"name", "fictional", "deadline", "districts"}
@@ -307,7 +308,8 @@ def load_province(path: str | Path) -> Province:
 
 
 def province_workspaces(province: Province,
-                        seasons_of: Callable[[Scenario], tuple[str, ...]],
+                        seasons_of: Callable[[Scenario], tuple[str, ...]] | None,
+                        table: SpeedTable,
                         on_stage: Callable[[str], None] | None = None,
                         ) -> Iterator[tuple[District, Commune, object]]:
     """``(district, commune, Workspace)`` for each commune, district by district:
@@ -315,8 +317,11 @@ def province_workspaces(province: Province,
     the other share the load), each commune's matrices are computed from it,
     and the graph is dropped before the next graph is loaded: one graph in
     memory at a time. Lazy: the caller decides when the next workspace is
-    built. ``on_stage("graphs"|"matrices")`` is told what runs next (timings)."""
-    from planner.campaign.plan import build_workspace
+    built. ``seasons_of(scenario)`` names the seasons to compute (None: a
+    campaign's, ``build_workspace``'s default); ``table`` is the speed table of
+    every graph and matrix.
+    ``on_stage("graphs"|"matrices")`` is told what runs next (timings)."""
+    from planner.campaign.workspace import build_workspace
     from planner.roads.io import load_graph
 
     loaded: tuple[str, object] | None = None
@@ -325,11 +330,12 @@ def province_workspaces(province: Province,
             loaded = None  # drop the previous graph before loading the next
             if on_stage:
                 on_stage("graphs")
-            loaded = (d.roads, load_graph(d.roads))
+            loaded = (d.roads, load_graph(d.roads, table=table))
         for c in d.communes:
             if on_stage:
                 on_stage("matrices")
-            yield d, c, build_workspace(c.scenario, loaded[1], seasons=seasons_of(c.scenario))
+            yield d, c, build_workspace(c.scenario, loaded[1], table,
+                                        seasons=seasons_of(c.scenario) if seasons_of else None)
     loaded = None
 
 

@@ -13,20 +13,18 @@ from pathlib import Path
 
 from planner.campaign import state
 from planner.campaign.calendar import Calendar
+from planner.campaign.dayloop import DayPlan
+from planner.campaign.loop import CampaignOptions, CampaignResult, plan_campaign
+from planner.campaign.needs import initial_pending
 from planner.campaign.outcomes import ImportReport, import_outcomes
-from planner.campaign.plan import (
-    CampaignOptions,
-    CampaignResult,
-    DayPlan,
-    build_workspace,
-    initial_pending,
-    plan_campaign,
-)
 from planner.campaign.replan import StateOnDay, pending_on
 from planner.campaign.report import write_campaign
+from planner.campaign.workspace import build_workspace
 from planner.domain import CampaignSettings, Scenario
 from planner.errors import InputError, Problem
 from planner.render.i18n import N_
+from planner.scenario import load_scenario_and_speeds
+from planner.speeds import SpeedTable, campaign_seasons, load_speed_table
 
 #: ``progress(message, **values)``: told each stage (an English catalog message
 #: with ``{name}`` fields, translated by the caller, as ``planner.cli.render.Progress.say``).
@@ -76,6 +74,8 @@ class CampaignRun:
     #: household id → the approaches the presence model proposes for those
     #: listed for a different approach (``{"kind", "vi", "en"}``, best first)
     proposals: dict[str, list[dict]] = field(default_factory=dict)
+    #: the speed table the campaign was planned with (render its days with it)
+    speed_table: SpeedTable = field(default_factory=dict, repr=False)
 
     @property
     def first_day(self) -> DayPlan | None:
@@ -157,12 +157,11 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
     Refuses to replace a campaign database that already holds outcomes.
     ``progress`` is told each stage (reading, roads, matrices, each day planned).
     """
-    from planner.campaign.plan import campaign_sites
+    from planner.campaign.workspace import campaign_sites
     from planner.roads.io import load_graph
-    from planner.scenario import load_scenario
 
     progress(N_("Reading the scenario…"))
-    scenario, warnings = load_scenario(scenario_path)
+    scenario, warnings, table = load_scenario_and_speeds(scenario_path)
     settings = _settings(scenario)
     start = start or settings.start or scenario.date
     deadline = deadline or settings.deadline
@@ -173,10 +172,10 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
     if held:
         raise InputError(held)
     progress(N_("Reading the road network…"))
-    G = load_graph(scenario.roads)
+    G = load_graph(scenario.roads, table=table)
     progress(N_("Computing travel times between {n} places…"),
              n=len(campaign_sites(scenario)))
-    ws = build_workspace(scenario, G)
+    ws = build_workspace(scenario, G, table)
     calendar = Calendar.of(scenario)
     options = CampaignOptions(time_limit_s=time_limit_s,
                               seed=scenario.parameters.seed if seed is None else seed,
@@ -185,7 +184,7 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
                               presence=presence_model(scenario, []))
     result = plan_campaign(ws, initial_pending(scenario), start, deadline, calendar, options)
     written = store_campaign(out_dir, result, scenario, start, deadline, warn)
-    return CampaignRun(scenario, result, written, warnings)
+    return CampaignRun(scenario, result, written, warnings, speed_table=table)
 
 
 def _held_outcomes(out_dir: Path) -> Problem | None:
@@ -235,12 +234,12 @@ def record_outcomes(folder: Path, sheet: Path) -> ImportReport:
         conn.close()
 
 
-def campaign_scenario(folder: Path, info: dict[str, str]) -> tuple[Scenario, list[Problem]]:
+def campaign_scenario(folder: Path, info: dict[str, str],
+                      ) -> tuple[Scenario, list[Problem], SpeedTable]:
     """The scenario of the campaign in ``folder`` (``info``: its state's meta),
     on the road graph it was planned on: ``meta.roads`` when set (a province
-    district's graph, which the commune's own ``roads:`` may not name)."""
-    from planner.scenario import load_scenario
-
+    district's graph, which the commune's own ``roads:`` may not name); its
+    warnings; its speed table."""
     path = Path(info.get("scenario", ""))
     if not info.get("scenario") or not path.exists():
         raise InputError(Problem(str(folder / state.DB_NAME), "meta.scenario",
@@ -248,13 +247,13 @@ def campaign_scenario(folder: Path, info: dict[str, str]) -> tuple[Scenario, lis
                                  "put the scenario back at that path"))
     roads = info.get("roads", "")
     if not roads:
-        return load_scenario(path)
+        return load_scenario_and_speeds(path)
     if not Path(roads).is_file():
         raise InputError(Problem(str(folder / state.DB_NAME), "meta.roads",
                                  f"the district road graph {roads} this campaign is planned "
                                  "on is gone", "put the graph back at that path"))
-    scenario, warnings = load_scenario(path, check_roads=False)
-    return replace(scenario, roads=roads), warnings
+    scenario, warnings, table = load_scenario_and_speeds(path, check_roads=False)
+    return replace(scenario, roads=roads), warnings, table
 
 
 def _teams(conn: sqlite3.Connection, folder: Path) -> set[str]:
@@ -263,7 +262,7 @@ def _teams(conn: sqlite3.Connection, folder: Path) -> set[str]:
     teams = state.planned_teams(conn)
     info = state.meta(conn)
     if info.get("scenario") and Path(info["scenario"]).exists():
-        scenario, _ = campaign_scenario(folder, info)
+        scenario, _, _ = campaign_scenario(folder, info)
         teams |= {t.id for t in scenario.teams}
         with state.transaction(conn):
             state.sync_households(conn, scenario, dt.date.today())
@@ -289,14 +288,14 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
     ``campaign.json``; stores the new planned visits from ``day`` on.
     ``progress`` is told each stage (reading, roads, matrices, each day planned).
     """
-    from planner.campaign.plan import campaign_sites
+    from planner.campaign.workspace import campaign_sites
     from planner.roads.io import load_graph
 
     progress(N_("Reading the campaign state and its scenario…"))
     conn = state.open_campaign(folder)
     try:
         info = state.meta(conn)
-        scenario, warnings = campaign_scenario(folder, info)
+        scenario, warnings, table = campaign_scenario(folder, info)
         calendar = Calendar.of(scenario)
         start = dt.date.fromisoformat(info["start"])
         deadline = dt.date.fromisoformat(info["deadline"]) if info.get("deadline") else None
@@ -309,10 +308,10 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
         planned = state.planned_visits(conn, before=day)
         st = pending_on(scenario, history, planned, day, _settings(scenario))
         progress(N_("Reading the road network…"))
-        G = load_graph(scenario.roads)
+        G = load_graph(scenario.roads, table=table)
         progress(N_("Computing travel times between {n} places…"),
                  n=len(campaign_sites(scenario)))
-        ws = build_workspace(scenario, G)
+        ws = build_workspace(scenario, G, table)
         model = presence_model(scenario, state.presence_rows(conn))
         options = CampaignOptions(time_limit_s=time_limit_s,
                                   seed=scenario.parameters.seed if seed is None else seed,
@@ -364,7 +363,7 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
     finally:
         conn.close()
     return CampaignRun(scenario, result, written, warnings, st, joined, day, not_kept,
-                       proposals)
+                       proposals, speed_table=table)
 
 
 def announced_points(folder: Path, day: dt.date) -> dict[dt.date, dict[str, frozenset[str]]]:
@@ -405,7 +404,7 @@ def write_template(folder: Path | None, day: dt.date | None, out_stem: Path | No
         conn = state.open_campaign(folder)
         try:
             planned = state.planned_on(conn, day)
-            scenario, _ = campaign_scenario(folder, state.meta(conn))
+            scenario, _, _ = campaign_scenario(folder, state.meta(conn))
         finally:
             conn.close()
         villages = {v.id: v.name for v in scenario.villages}
@@ -442,7 +441,7 @@ def planned_residents(folder: Path, day: dt.date) -> dict[str, list[str]]:
         conn.close()
     household_of: dict[str, str] = {}
     if info.get("scenario") and Path(info["scenario"]).exists():
-        scenario, _ = campaign_scenario(folder, info)
+        scenario, _, _ = campaign_scenario(folder, info)
         household_of = {r.id: h.id for h in scenario.households for r in h.residents}
     out: dict[str, list[str]] = {}
     for route in plan.get("routes") or []:
@@ -499,21 +498,20 @@ def run_staffing(scenarios: list[Path], counts: list[int], params, out_dir: Path
     from planner.campaign.sweep import run_sweep
     from planner.planfile import write_atomic
     from planner.roads.io import load_graph
-    from planner.scenario import load_scenario
 
     workspaces, calendars, warnings = {}, {}, []
     fictional = False
-    for path in scenarios:
-        scenario, found = load_scenario(path)
+    for path in scenarios:  # each scenario's speed table read once
+        scenario, found, table = load_scenario_and_speeds(path)
         warnings += found
         fictional |= scenario.fictional
         key = scenario.name if scenario.name not in workspaces else f"{scenario.name} ({path})"
         scenario = replace(scenario, name=key)
         if deadline is None and scenario.campaign and scenario.campaign.deadline:
             deadline = scenario.campaign.deadline
-        seasons = ("dry", "wet") if params.wet_day_p > 0 or scenario.parameters.season == "wet" \
-            else ("dry",)
-        workspaces[key] = build_workspace(scenario, load_graph(scenario.roads), seasons=seasons)
+        seasons = campaign_seasons(table, scenario.parameters.season, params.wet_day_p > 0)
+        workspaces[key] = build_workspace(scenario, load_graph(scenario.roads, table=table),
+                                          table, seasons=seasons)
         for k in counts:
             calendars[(key, k)] = Calendar.of(scenario, staffing_teams(scenario, k))
     if started is not None:
@@ -543,11 +541,11 @@ class ProvinceStaffingRun:
     warnings: list = field(default_factory=list)
 
 
-def _seasons_for(params) -> Callable[[Scenario], tuple[str, ...]]:
-    """The seasons a staffing sweep needs for a scenario: wet too when rain is drawn."""
+def _seasons_for(params, table: SpeedTable) -> Callable[[Scenario], tuple[str, ...]]:
+    """The seasons a staffing sweep needs for a scenario: the rain season too
+    when rain is drawn."""
     def seasons(scenario: Scenario) -> tuple[str, ...]:
-        return ("dry", "wet") if params.wet_day_p > 0 or scenario.parameters.season == "wet" \
-            else ("dry",)
+        return campaign_seasons(table, scenario.parameters.season, params.wet_day_p > 0)
     return seasons
 
 
@@ -587,6 +585,7 @@ def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
     if on_stage:
         on_stage("scenarios")
     province = load_province(path)
+    table = load_speed_table()  # the province's speed table, read once
     deadlines = province_deadlines(province, deadline)
     missing = [c for c in province.communes if deadlines[c.id] is None]
     if missing:
@@ -597,7 +596,8 @@ def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
     calendars: dict[tuple[str, int], Calendar] = {}
 
     def jobs():
-        for _d, c, ws in province_workspaces(province, _seasons_for(params), on_stage):
+        for _d, c, ws in province_workspaces(province, _seasons_for(params, table), table,
+                                                 on_stage):
             ws = replace(ws, scenario=replace(ws.scenario, name=c.id))
             for k in counts:
                 calendars[(c.id, k)] = Calendar.of(ws.scenario,
@@ -638,15 +638,6 @@ class ProvinceCampaignRun:
     warnings: list = field(default_factory=list)
 
 
-def _campaign_seasons(scenario: Scenario) -> tuple[str, ...]:
-    """A campaign's seasons (as ``build_workspace`` picks them): the scenario's,
-    and wet when its calendar has wet days."""
-    seasons = (scenario.parameters.season,)
-    if scenario.campaign and scenario.campaign.wet_days:
-        seasons += ("wet",)
-    return seasons
-
-
 def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = None,
                           deadline: dt.date | None = None, time_limit_s: float = 1.0,
                           seed: int | None = None, scheduler: str | None = None,
@@ -667,6 +658,7 @@ def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = Non
     from planner.planfile import write_atomic
 
     province = load_province(path)
+    table = load_speed_table()  # the province's speed table, read once
     deadlines = province_deadlines(province, deadline)
     held = [p for p in (_held_outcomes(out_dir / c.id) for c in province.communes) if p]
     starts = {}
@@ -680,7 +672,7 @@ def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = Non
         raise InputError(held)
 
     def jobs():
-        for _d, c, ws in province_workspaces(province, _campaign_seasons):
+        for _d, c, ws in province_workspaces(province, None, table):
             s = c.scenario.parameters.seed if seed is None else seed
             yield c.id, ws, campaign_tasks(starts[c.id], deadlines[c.id], time_limit_s, s)
             del ws

@@ -106,7 +106,8 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
     for w in run.warnings:
         warn(str(w))
     drawn = _drawn(run.result.days, draw or "all")
-    render_days(drawn, out_dir, lang=lang, redact=redact, progress=progress, warn=warn)
+    render_days(drawn, out_dir, lang=lang, redact=redact, progress=progress, warn=warn,
+                table=run.speed_table)
     click.echo(calendar_text(run.result, run.scenario, lang))
     click.echo("")
     n = len(run.result.days)

@@ -29,21 +29,20 @@ def run_day(scenario_path: Path, out_dir: Path, overwrite: bool, time_limit: flo
     from planner.day.plan import graph_matrices, plan_day
     from planner.planfile import summary_text
     from planner.roads.io import load_graph
-    from planner.scenario import load_scenario
-    from planner.speeds import load_speed_table
+    from planner.scenario import load_scenario_and_speeds
 
     prepare_out_dir(out_dir, overwrite)
     progress = Progress(lang)
     _ = progress._
     progress.say("Reading the scenario…")
-    scenario, warnings = load_scenario(scenario_path)
+    # the speed table is read once, here (the scenario's ``speeds:`` or maps/speeds.toml)
+    scenario, warnings, table = load_scenario_and_speeds(scenario_path)
     if date is not None:
         scenario = replace(scenario, date=date)
     for w in warnings:
         click.echo(_("warning: {message}").format(message=w), err=True)
     progress.say("Reading the road network…")
-    G = load_graph(scenario.roads)
-    table = load_speed_table()
+    G = load_graph(scenario.roads, table=table)
     compute = graph_matrices(G, table, scenario.parameters)
 
     def matrices_for(coords, season):

@@ -130,10 +130,12 @@ def scenario_in_scope(scenario, scope: Iterable[str] | None, day=None):
 def render_days(days, out_dir: Path, *, lang: str = "vi", redact: bool = False,
                 progress: Progress | None = None,
                 warn: Callable[[str], None] | None = None,
-                graphs: dict[str, object] | None = None) -> list[Path]:
-    """Every output of each campaign day (``planner.campaign.plan.DayPlan``) in
+                graphs: dict[str, object] | None = None,
+                table: dict | None = None) -> list[Path]:
+    """Every output of each campaign day (``planner.campaign.dayloop.DayPlan``) in
     ``out_dir/days/YYYY-MM-DD/``: attaches the legs on the scenario's road
-    graph when the day's plan has none, rewrites its plan.json with them.
+    graph (travel times from speed table ``table``, the campaign's; None: the
+    bundled one) when the day's plan has none, rewrites its plan.json with them.
     ``graphs`` (path → loaded graph) may be shared between calls; only the
     last graph loaded is kept in it."""
     from planner.legs import attach_legs, has_legs
@@ -149,8 +151,12 @@ def render_days(days, out_dir: Path, *, lang: str = "vi", redact: bool = False,
                 from planner.roads.io import load_graph
 
                 graphs.clear()  # one graph in memory at a time (a province's districts)
-                graphs[d.scenario.roads] = load_graph(d.scenario.roads)
-            plan = attach_legs(plan, d.scenario, graphs[d.scenario.roads])
+                if table is None:  # not given by the caller: read once for every day
+                    from planner.speeds import load_speed_table
+
+                    table = load_speed_table()
+                graphs[d.scenario.roads] = load_graph(d.scenario.roads, table=table)
+            plan = attach_legs(plan, d.scenario, graphs[d.scenario.roads], table)
         scope = [r.id for h in d.scenario.households for r in h.residents]
         written += write_day(plan, d.scenario, out_dir / "days" / d.date.isoformat(),
                              lang=lang, redact=redact, scope=scope, warn=warn)

@@ -165,8 +165,9 @@ def info_cmd(graph: str, scenario: Path | None, speeds: Path | None) -> None:
     the share of steep edges, connected components, and with --scenario the
     households that cannot be reached in the dry and wet seasons, and why.
     """
-    from planner.roads.info import format_summary, scenario_reach, summarize
+    from planner.roads.info import format_summary, summarize
     from planner.roads.io import load_graph
+    from planner.sitecheck import scenario_reach
     from planner.speeds import load_speed_table, season_names
 
     def work() -> None:

@@ -51,7 +51,7 @@ def tomorrow(campaign_dir: Path, date, time_limit: float, seed: int | None, lang
     for w in run.warnings:
         warn(str(w))
     render_days(run.result.days, campaign_dir, lang=lang, redact=redact,
-                progress=progress, warn=warn)
+                progress=progress, warn=warn, table=run.speed_table)
     if run.day is not None:
         remove_stale_outputs(campaign_dir, run.day)
     click.echo(tomorrow_text(run, lang))
