@@ -60,10 +60,6 @@ from planner.domain import Household, Resident, Team
 
 #: The day's offer, in estimated work, over the teams' capacity.
 OVERBOOK = 1.1
-#: A day whose teams work less than this share of their capacity is offered
-#: more (the budget times ``REOFFER_BOOST``) and planned again, once.
-REOFFER_BELOW = 0.92
-REOFFER_BOOST = 1.3
 #: More home-visit households than this a team: each day's visits are
 #: offered as one cluster per team (``Assigner._clusters``).
 CLUSTER_ABOVE = 20
