@@ -8,10 +8,10 @@ Plans a whole campaign (``plan_campaign``: the day assignment, then
 ``plan_day`` for every day, every mode) on:
 
 1. the FICTIONAL demo commune (``scenarios/demo``);
-2. the GENERATED district of ``planner.campaign.district.district`` (a size
+2. the GENERATED district of ``benchmarks.generated_district.district`` (a size
    that runs in a few minutes);
 3. a GENERATED commune where 30 % of the households are at home only early
-   in the morning (05:30–07:30; ``planner.campaign.district.early_commune``,
+   in the morning (05:30–07:30; ``benchmarks.generated_district.early_commune``,
    fixed seed).
 
 Prints a table: households, residents by mode, residents served and those
@@ -38,21 +38,14 @@ DEMO = ROOT / "scenarios" / "demo" / "scenario.yaml"
 def measure(name: str, scenario, G, time_limit_s: float, fast: bool = False) -> dict:
     """Plan the campaign of ``scenario`` on ``G``; the row of the table."""
     from planner.campaign.calendar import Calendar
-    from planner.campaign.plan import (
-        CampaignOptions,
-        band_of,
-        build_workspace,
-        default_solver,
-        fast_solver,
-        initial_pending,
-        parts,
-        plan_campaign,
-        resident_ids,
-        residents_by_mode,
-    )
+    from planner.campaign.dayloop import default_solver, fast_solver
+    from planner.campaign.loop import CampaignOptions, plan_campaign, resident_ids
+    from planner.campaign.needs import band_of, initial_pending, parts, residents_by_mode
+    from planner.campaign.workspace import build_workspace
+    from planner.speeds import load_speed_table
 
     t0 = time.perf_counter()
-    ws = build_workspace(scenario, G)
+    ws = build_workspace(scenario, G, load_speed_table())
     t1 = time.perf_counter()
     pending = initial_pending(scenario)
     result = plan_campaign(ws, pending, scenario.date, None, Calendar.of(scenario),
@@ -80,7 +73,7 @@ def measure(name: str, scenario, G, time_limit_s: float, fast: bool = False) -> 
 
 
 def main() -> None:
-    from planner.campaign.district import district, early_commune
+    from benchmarks.generated_district import district, early_commune
     from planner.roads.io import load_graph
     from planner.scenario import load_scenario
 

@@ -4,7 +4,7 @@ Usage::
 
     python -m benchmarks.district [--households 3000] [--teams 8] [--time-limit 0.2]
 
-Builds the generated district (``planner.campaign.district``: fictional
+Builds the generated district (``benchmarks.generated_district``: fictional
 communes on a generated road graph), computes the travel matrices once, and
 plans the campaign day by day (the day assignment, then ``plan_day`` with
 every mode) with the fast in-process engine (``fast_solver``) under a short
@@ -23,18 +23,14 @@ import time
 
 
 def main() -> None:
+    from benchmarks.generated_district import district
     from planner.campaign.calendar import Calendar
-    from planner.campaign.district import district
-    from planner.campaign.plan import (
-        CampaignOptions,
-        build_workspace,
-        fast_solver,
-        initial_pending,
-        plan_campaign,
-        resident_ids,
-        residents_by_mode,
-    )
+    from planner.campaign.dayloop import fast_solver
+    from planner.campaign.loop import CampaignOptions, plan_campaign, resident_ids
+    from planner.campaign.needs import initial_pending, residents_by_mode
     from planner.campaign.report import gap_pct
+    from planner.campaign.workspace import build_workspace
+    from planner.speeds import load_speed_table
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--households", type=int, default=3000)
@@ -44,7 +40,7 @@ def main() -> None:
     t0 = time.perf_counter()
     scenario, G = district(households=args.households, teams=args.teams, home_share=0.7)
     t1 = time.perf_counter()
-    ws = build_workspace(scenario, G)
+    ws = build_workspace(scenario, G, load_speed_table())
     t2 = time.perf_counter()
     options = CampaignOptions(time_limit_s=args.time_limit, seed=1, solver=fast_solver,
                               max_days=80)

@@ -5,7 +5,7 @@ Usage::
     python -m benchmarks.pdptw --time-limit 30 --csv /tmp/pdptw.csv   # all 56
     python -m benchmarks.pdptw --instances lc101,lr201 --time-limit 5
 
-Engine: ``planner.engine.pdp.solve_pdp`` (two searches side by side on two
+Engine: ``benchmarks.pdp.solve_pdp`` (two searches side by side on two
 cores, best kept: each runs VROOM (pyvroom) repeatedly in random node orders,
 with route-reduction attempts, and polishes its best answer with OR-Tools'
 guided local search; fixed cost per vehicle so fewer routes come first). Each
@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from planner.engine.pdp import PdpProblem, solve_pdp
+from benchmarks.pdp import PdpProblem, solve_pdp
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT.parent / "shared" / "data" / "lilim"
@@ -347,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; see the module docstring."""
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.pdptw",
-        description="Li & Lim PDPTW: planner.engine.pdp against bks.csv.")
+        description="Li & Lim PDPTW: benchmarks.pdp against bks.csv.")
     parser.add_argument("--instances", default="",
                         help="comma-separated names or .txt paths (default: all in txt/)")
     parser.add_argument("--time-limit", type=float, default=30.0,

@@ -5,7 +5,7 @@ Usage::
     python -m benchmarks.scale [--sizes 1000,5000,20000,50000] [--runs 10]
         [--teams 1-6] [--workers 2] [--time-limit 0.1] [--fidelity sweep|full] [--keep DIR]
 
-For each size, writes a GENERATED province (``planner.campaign.district.
+For each size, writes a GENERATED province (``benchmarks.generated_district.
 write_province``: fictional districts of ~12 communes of ~300 households, each
 district on its own generated road grid) and runs the same path as
 ``plan.py staffing PROVINCE`` (``run_province_staffing``: scenarios → one road
@@ -100,10 +100,10 @@ def slope(xs: list[float], ys: list[float]) -> float | None:
 
 
 def main() -> None:
+    from benchmarks.generated_district import write_province
     from planner.app.staffing import run_province_staffing
     from planner.app.staffing import team_counts as parse_team_counts
     from planner.campaign.chart import province_totals
-    from planner.campaign.district import write_province
     from planner.campaign.staffing import StaffingParams
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -1,6 +1,6 @@
 """CPU cost of one simulated staffing run (``planner.campaign.staffing.simulate``).
 
-Generates a commune (``planner.campaign.district.district``: generated
+Generates a commune (``benchmarks.generated_district.district``: generated
 households and roads, not a real place), builds its workspace once, then
 simulates one Monte Carlo run per team count in this process and prints, per
 team count: working days to completion, CPU seconds for the run and
@@ -29,9 +29,10 @@ def _team_range(text: str) -> list[int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from planner.campaign.district import district
-    from planner.campaign.plan import build_workspace
+    from benchmarks.generated_district import district
     from planner.campaign.staffing import StaffingParams, simulate
+    from planner.campaign.workspace import build_workspace
+    from planner.speeds import load_speed_table
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=330)
@@ -57,10 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sc, G = district(households=args.households, teams=3, communes=1,
                          size_km=args.size_km, home_share=0.7)
-        what = (f"generated commune (planner.campaign.district, not a real place), "
+        what = (f"generated commune (benchmarks.generated_district, not a real place), "
                 f"{args.size_km:g} km")
     started = time.process_time()
-    ws = build_workspace(sc, G, seasons=("dry",) if args.dry_only else ("dry", "wet"))
+    ws = build_workspace(sc, G, load_speed_table(),
+                         seasons=("dry",) if args.dry_only else ("dry", "wet"))
     ws_cpu = time.process_time() - started
     fidelities = args.fidelity.split(",")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "

@@ -27,11 +27,12 @@ def main() -> None:
     from planner.app.staffing import team_counts as parse_team_counts
     from planner.campaign.calendar import Calendar
     from planner.campaign.chart import staffing_table
-    from planner.campaign.plan import build_workspace
     from planner.campaign.staffing import StaffingParams, staffing_teams, summarise
     from planner.campaign.sweep import run_sweep
+    from planner.campaign.workspace import build_workspace
     from planner.roads.io import load_graph
     from planner.scenario import load_scenario
+    from planner.speeds import load_speed_table
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=20)
@@ -47,7 +48,8 @@ def main() -> None:
     params = StaffingParams(runs=args.runs, wet_day_p=args.wet_days, seed=1)
     t0 = time.perf_counter()
     scenario, _ = load_scenario(DEMO)
-    ws = build_workspace(scenario, load_graph(scenario.roads), seasons=("dry", "wet"))
+    ws = build_workspace(scenario, load_graph(scenario.roads), load_speed_table(),
+                         seasons=("dry", "wet"))
     t1 = time.perf_counter()
     results = run_sweep({scenario.name: ws}, counts, params, workers=args.workers)
     t2 = time.perf_counter()

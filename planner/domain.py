@@ -149,7 +149,9 @@ DUTIES = ("home", "shuttle", "point")
 class Parameters:
     """Planning knobs, all editable in the scenario file."""
 
-    season: Season = "dry"
+    #: a season of the speed table (``[seasons.NAME]``); empty: the table's
+    #: default season (``planner.speeds.planning_season``)
+    season: Season = ""
     service_s: tuple[tuple[Condition, int], ...] = (
         ("bedridden", 75 * 60),
         ("disabled", 50 * 60),

@@ -36,6 +36,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from planner.roads.info import roads_provenance
 from planner.roads.snap import (
     RoadSegments,
     SplitGraph,
@@ -616,8 +617,6 @@ def travel_matrices(G, sites: list[tuple[float, float]], season: str, table: Spe
     the parking points + walk from there to j. Pairs with no route, and sites
     that are unreachable, hold ``UNREACHABLE``.
     """
-    from planner.roads.info import roads_provenance
-
     found = _locate(G, sites, season, table, walk_offroad_m, walk_limit_m, detour_factor,
                     profile)
     access = found.access

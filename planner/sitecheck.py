@@ -1,5 +1,7 @@
 """Is the station on the road graph at all? A check before any planning.
 
+``scenario_reach`` lists, per season, the households no team can reach.
+
 A commune station placed far outside the area a road graph covers (a typo in
 its coordinates, or the graph of another district) would otherwise make every
 household "unreachable" and blame each of them. ``station_problem`` measures
@@ -15,10 +17,14 @@ import functools
 import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from planner.domain import Scenario
 from planner.geo import EARTH_RADIUS_M
+from planner.matrix import travel_matrices
+from planner.speeds import SpeedTable, season_names
 
 _NS = "{http://graphml.graphdrawing.org/xmlns}"
 
@@ -115,3 +121,27 @@ def station_problem(lon: float, lat: float, graph_path: str | Path, limit_m: flo
     fix = ("check station.lon/lat (swapped, or a typo?), or use a road graph that covers "
            "the commune: python plan.py roads import FILE --name NAME")
     return what, fix
+
+
+def scenario_reach(G, scenario: Scenario, table: SpeedTable) -> list[dict[str, Any]]:
+    """For each season, the scenario's households that cannot be served, and why.
+
+    Travel matrices per season of ``table`` (``planner.matrix.travel_matrices``).
+    Returns rows ``{"season", "household", "code", "reason", "approximate"}``.
+    """
+    p = scenario.parameters
+    sites = [(scenario.station.lon, scenario.station.lat)] + [
+        (h.lon, h.lat) for h in scenario.households]
+    rows = []
+    for season in season_names(table):
+        tm = travel_matrices(G, sites, season, table, p.walk_offroad_m, p.walk_limit_m,
+                             p.walk_detour_factor)
+        if not tm.access[0].reachable:
+            rows.append({"season": season, "household": "(station)", "code": tm.access[0].code,
+                         "reason": tm.access[0].reason, "approximate": False})
+            continue
+        for h, a in zip(scenario.households, tm.access[1:], strict=True):
+            if not a.reachable:
+                rows.append({"season": season, "household": h.id, "code": a.code,
+                             "reason": a.reason, "approximate": h.approximate})
+    return rows

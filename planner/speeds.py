@@ -17,7 +17,12 @@ Seasons are data: each ``[seasons.NAME]`` table of the speed table is a season
 ``motorbike.paved_factor``, ...; 1.0 when absent) and the edges it ``closes``
 (``"ford"``: edges tagged as fords; ``"KEY=VALUE"``: edges with that tag, e.g.
 ``"surface=mud"``). ``default_season`` names the season of a scenario that
-names none, against which closures in another season are explained.
+names none, against which closures in another season are explained;
+``rain_season`` the season of a rainy day (a scenario's ``campaign.wet_days``,
+a staffing simulation's drawn wet days). Which season a day is planned in is
+decided here only (``season_of_day``), and the seasons a campaign's matrices
+need too (``campaign_seasons``); the words shown to people for a season are
+its name through gettext (``season_label``).
 """
 
 from __future__ import annotations
@@ -35,6 +40,19 @@ MAPS_DIR = Path(__file__).resolve().parent.parent / "maps"
 DEFAULT_TABLE = MAPS_DIR / "speeds.toml"
 
 SpeedTable = dict[str, Any]
+
+
+def N_(message: str) -> str:
+    """Mark a message for the gettext catalog (babel's ``N_`` keyword) without
+    translating it (``planner.render.i18n.N_`` lives in a higher layer)."""
+    return message
+
+
+#: The bundled table's default and rain seasons, used when a table has no
+#: ``default_season`` / ``rain_season`` key. A season is shown to people as
+#: its name through gettext (``_(season)``; the catalog has these two: vi
+#: "khô", "mưa"); a season the catalog lacks is shown by its name.
+DEFAULT_SEASON, RAIN_SEASON = N_("dry"), N_("wet")
 
 
 def load_speed_table(path: str | Path | None = None) -> SpeedTable:
@@ -76,11 +94,12 @@ def season_problems(table: SpeedTable, file: str) -> list[Problem]:
         return [Problem(file, "[seasons]", "no season is defined", "add one table per season, "
                         + example)]
     for profile in PROFILES:
-        if isinstance(table.get(profile), dict) and "wet" in table[profile]:
-            problems.append(Problem(file, f"[{profile}.wet]", "season factors now live in "
-                                    "the season's own table",
-                                    f"move its factors to [seasons.wet] as {profile}.unpaved_"
-                                    "factor and so on, and fords_close to closes = ['ford']"))
+        if isinstance(table.get(profile), dict) and RAIN_SEASON in table[profile]:
+            problems.append(Problem(file, f"[{profile}.{RAIN_SEASON}]", "season factors now "
+                                    "live in the season's own table",
+                                    f"move its factors to [seasons.{RAIN_SEASON}] as "
+                                    f"{profile}.unpaved_factor and so on, and fords_close to "
+                                    "closes = ['ford']"))
     for name, conf in seasons.items():
         where = f"[seasons.{name}]"
         if not isinstance(conf, dict):
@@ -113,11 +132,12 @@ def season_problems(table: SpeedTable, file: str) -> list[Problem]:
             elif key not in SEASON_KEYS:
                 problems.append(Problem(file, f"{where} {key}", "unknown key",
                                         f"use closes or a profile ({', '.join(PROFILES)})"))
-    default = table.get("default_season", "dry")
-    if default not in seasons:
-        problems.append(Problem(file, "default_season", f"'{default}' is not one of the "
-                                f"seasons ({', '.join(seasons)})",
-                                "name one of the [seasons.*] tables"))
+    for key, fallback in (("default_season", DEFAULT_SEASON), ("rain_season", RAIN_SEASON)):
+        named = table.get(key, fallback)
+        if named not in seasons and (key in table or key == "default_season"):
+            problems.append(Problem(file, key, f"'{named}' is not one of the "
+                                    f"seasons ({', '.join(seasons)})",
+                                    "name one of the [seasons.*] tables"))
     return problems
 
 
@@ -130,7 +150,41 @@ def season_names(table: SpeedTable | None = None) -> tuple[str, ...]:
 def default_season(table: SpeedTable | None = None) -> str:
     """The season of a scenario that names none (``default_season``, else dry)."""
     table = table if table is not None else load_speed_table()
-    return str(table.get("default_season", "dry"))
+    return str(table.get("default_season", DEFAULT_SEASON))
+
+
+def rain_season(table: SpeedTable) -> str | None:
+    """The season a rainy day is planned in (``rain_season``, else wet), or
+    None when the table has no such season (no day can then be rainy)."""
+    name = str(table.get("rain_season", RAIN_SEASON))
+    return name if name in table.get("seasons", {}) else None
+
+
+def planning_season(table: SpeedTable, season: str) -> str:
+    """A scenario's season: its own (``season``), else (empty) the table's
+    default season."""
+    return season or default_season(table)
+
+
+def season_of_day(table: SpeedTable, season: str, rainy: bool) -> str:
+    """The season a day is planned in: ``rain_season`` on a rainy day (a
+    campaign calendar's wet day, a staffing simulation's drawn wet day), else
+    the scenario's ``season`` (``planning_season``). The one place this rule
+    lives."""
+    rain = rain_season(table)
+    return rain if rainy and rain is not None else planning_season(table, season)
+
+
+def campaign_seasons(table: SpeedTable, season: str, rainy_days: bool) -> tuple[str, ...]:
+    """The seasons whose matrices a campaign needs: the default season first
+    (the day planner explains another season's closures against it; the lower
+    bound and the day assignment estimate on it), the scenario's ``season``,
+    and ``rain_season`` when some days may be rainy (``rainy_days``)."""
+    seasons = (default_season(table), planning_season(table, season))
+    rain = rain_season(table)
+    if rainy_days and rain is not None:
+        seasons += (rain,)
+    return tuple(dict.fromkeys(seasons))
 
 
 def _season(table: SpeedTable, season: str) -> dict[str, Any]:

@@ -13,19 +13,13 @@ from pathlib import Path
 import pytest
 
 from planner.campaign.calendar import Calendar
-from planner.campaign.plan import (
-    CampaignOptions,
-    band_of,
-    build_workspace,
-    fast_solver,
-    initial_pending,
-    parts,
-    plan_campaign,
-    point_room,
-    resident_ids,
-)
+from planner.campaign.dayloop import fast_solver
+from planner.campaign.loop import CampaignOptions, plan_campaign, resident_ids
+from planner.campaign.needs import band_of, initial_pending, parts, point_room
 from planner.campaign.staffing import StaffingParams, simulate, summarise
+from planner.campaign.workspace import build_workspace
 from planner.domain import CampaignSettings
+from planner.speeds import load_speed_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "scenarios" / "demo" / "scenario.yaml"
@@ -39,7 +33,7 @@ def demo():
     from planner.scenario import load_scenario
 
     scenario, _ = load_scenario(DEMO)
-    return scenario, build_workspace(scenario, load_graph(scenario.roads),
+    return scenario, build_workspace(scenario, load_graph(scenario.roads), load_speed_table(),
                                      seasons=("dry", "wet"))
 
 
@@ -143,10 +137,10 @@ def test_narrow_window_households_are_spread_over_the_first_days() -> None:
     every resident is planned, and the early-morning households are spread over
     the days: the first half of the days serves at least 40 % of them, and no
     day holds more than a third of them."""
-    from planner.campaign.district import early_commune
+    from benchmarks.generated_district import early_commune
 
     scenario, G = early_commune(households=45, teams=2, villages=3)
-    ws = build_workspace(scenario, G)
+    ws = build_workspace(scenario, G, load_speed_table())
     result = plan_campaign(ws, initial_pending(scenario), scenario.date, None,
                            Calendar.of(scenario), FAST)
     assert not result.not_planned and not result.unplanned_residents
@@ -186,7 +180,7 @@ def test_every_route_travels_at_least_the_round_trip_to_its_farthest_site(demo, 
     at least the assignment bound over the rows it entered."""
     import numpy as np
 
-    from planner.campaign.plan import _assignment_travel_s, _rounding_slack_s
+    from planner.campaign.bound import _assignment_travel_s, _rounding_slack_s
 
     scenario, ws = demo
     m = ws.matrices["dry"].travel_s
@@ -217,7 +211,7 @@ def test_assignment_travel_is_a_relaxation_of_the_tours() -> None:
     lone site needs the station: 0→2→0 (10 s)."""
     import numpy as np
 
-    from planner.campaign.plan import _assignment_travel_s
+    from planner.campaign.bound import _assignment_travel_s
 
     m = np.array([[0, 4, 5, 6], [4, 0, 1, 2], [5, 1, 0, 1], [6, 2, 1, 0]], dtype=np.int64)
     assert _assignment_travel_s(m, [1, 2, 3]) == 4 - 1.5
@@ -228,7 +222,8 @@ def test_households_sharing_a_place_are_entered_once_in_the_bound(demo) -> None:
     """Two households at the same coordinates can be served on one arrival:
     duplicating a household in place adds its service to the bound, but no
     travel."""
-    from planner.campaign.plan import home_service_s, lower_bound
+    from planner.campaign.bound import lower_bound
+    from planner.campaign.needs import home_service_s
 
     scenario, ws = demo
     home = next(h for h in scenario.households if parts(h).home and not parts(h).shuttle
@@ -248,7 +243,7 @@ def test_the_bound_is_kept_per_inputs_and_only_for_them(demo) -> None:
     campaign many times): equal inputs, also through a copy made with
     ``replace``, give the kept bound; other teams or fewer households give
     their own, equal to a fresh computation."""
-    from planner.campaign.plan import _lower_bound, lower_bound
+    from planner.campaign.bound import _lower_bound, lower_bound
     from planner.campaign.staffing import staffing_teams
 
     scenario, ws = demo
@@ -309,7 +304,7 @@ def test_residents_never_home_together_are_served_on_two_days() -> None:
                                 mode="shuttle"))
     scenario = _scenario([home, ride], [_team(split=True)])
     _plan(scenario)  # the first day is sound (plan_violations) on its own
-    ws = build_workspace(scenario, _road())
+    ws = build_workspace(scenario, _road(), load_speed_table())
     result = plan_campaign(ws, initial_pending(scenario), scenario.date, None,
                            Calendar.of(scenario), FAST)
     assert not result.cannot_serve and not result.not_planned

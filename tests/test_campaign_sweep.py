@@ -44,11 +44,12 @@ def _stop(proc: subprocess.Popen) -> None:
 def test_sweep_runs_on_a_real_scheduler_and_worker(tmp_path: Path) -> None:
     """`dask scheduler` + `dask worker` (1 process, 1 thread) on 127.0.0.1 run a tiny sweep:
     every (team count, run) comes back once, and the processes are always stopped."""
-    from planner.campaign.plan import build_workspace
     from planner.campaign.staffing import StaffingParams
     from planner.campaign.sweep import run_sweep
+    from planner.campaign.workspace import build_workspace
     from planner.roads.io import load_graph
     from planner.scenario import load_scenario
+    from planner.speeds import load_speed_table
 
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
@@ -67,7 +68,8 @@ def test_sweep_runs_on_a_real_scheduler_and_worker(tmp_path: Path) -> None:
              "--death-timeout", "60"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
             stderr=open(tmp_path / "worker.log", "wb")))
         scenario, _ = load_scenario(DEMO)
-        ws = build_workspace(scenario, load_graph(scenario.roads), seasons=("dry", "wet"))
+        ws = build_workspace(scenario, load_graph(scenario.roads), load_speed_table(),
+                             seasons=("dry", "wet"))
         params = StaffingParams(runs=1, time_limit_s=0.1, seed=2)
         done = []
         results = run_sweep({"demo": ws}, [2, 3], params,

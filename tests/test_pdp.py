@@ -1,4 +1,4 @@
-"""The pickup-and-delivery engine (planner.engine.pdp) and the Li & Lim checker."""
+"""The pickup-and-delivery engine (benchmarks.pdp) and the Li & Lim checker."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from benchmarks.pdp import PdpProblem, PdpSolution, solve_pdp
 from benchmarks.pdptw import (
     LiLimInstance,
     check_solution,
@@ -16,7 +17,6 @@ from benchmarks.pdptw import (
     route_distance,
     to_problem,
 )
-from planner.engine.pdp import PdpProblem, PdpSolution, solve_pdp
 
 SCALE = 100  # tiny problems: coordinates × 100 as integer distance and time
 
@@ -162,7 +162,7 @@ def test_vroom_answer_in_a_shuffled_order_maps_back_to_our_nodes() -> None:
     come back in our node numbers: every node once, pairs together, pickup first,
     and the one-vehicle answer (fixed cost) is preferred."""
     pytest.importorskip("vroom")
-    from planner.engine.pdp import _vroom_routes
+    from benchmarks.pdp import _vroom_routes
 
     points = [(0, 0), (10, 0), (2, 0), (0, 10), (0, 2), (-10, 0), (-2, 0)]
     pairs = [(1, 2), (3, 4), (5, 6)]
@@ -181,7 +181,7 @@ def test_vroom_seed_stops_when_its_answer_is_rejected() -> None:
     """When the OR-Tools model rejects VROOM's first answer (a rule VROOM cannot
     see, such as a ride-time limit), no seed is returned and VROOM is not rerun."""
     pytest.importorskip("vroom")
-    from planner.engine.pdp import _vroom_seed
+    from benchmarks.pdp import _vroom_seed
 
     problem = tiny_problem([(0, 0), (1, 0), (2, 0)], [(1, 2)])
     routes, runs = _vroom_seed(problem, "VROOM_REDUCE", 5.0, rng_seed=0,

@@ -28,7 +28,7 @@ SWEEP = ["--teams", "1-2", "--runs", "2", "--time-limit", "0.1", "--seed", "3",
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     """A GENERATED province: 3 communes of 10 households, 2 districts (2 + 1)."""
-    from planner.campaign.district import write_province
+    from benchmarks.generated_district import write_province
 
     folder = tmp_path_factory.mktemp("province")
     write_province(folder, households=30, commune_households=10, district_communes=2,
@@ -57,7 +57,7 @@ def test_generated_layout_has_mountain_communes_and_districts() -> None:
     """The generated province's communes hold 250–350 households and its
     districts 8–15 communes (one district when there are fewer), summing to
     the households asked for; the same seed gives the same layout."""
-    from planner.campaign.district import province_layout
+    from benchmarks.generated_district import province_layout
 
     for households in (1000, 5000, 20000, 50000):
         layout = province_layout(households)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from test_day_presence import _hh, _road, _scenario
 
 from planner.campaign.calendar import Calendar
-from planner.campaign.plan import build_workspace
 from planner.campaign.staffing import StaffingParams, simulate, summarise
+from planner.campaign.workspace import build_workspace
+from planner.speeds import load_speed_table
 
 
 def _working_age_commune():
@@ -21,7 +22,7 @@ def test_presence_sampling_gives_more_visits_per_enrolment_for_people_away_by_da
     (the default profile): the forecast needs about two visits or more per
     enrolment, where the flat rate needs fewer than 1.3."""
     sc = _working_age_commune()
-    ws = build_workspace(sc, _road())
+    ws = build_workspace(sc, _road(), load_speed_table())
     model = [simulate(ws, 2, run, StaffingParams(runs=3, time_limit_s=0.1, max_days=40))
              for run in range(3)]
     flat = [simulate(ws, 2, run, StaffingParams(runs=3, time_limit_s=0.1, max_days=40,
@@ -37,6 +38,6 @@ def test_presence_sampling_gives_more_visits_per_enrolment_for_people_away_by_da
 
 def test_a_flat_rate_of_zero_means_every_visit_enrols():
     sc = _working_age_commune()
-    ws = build_workspace(sc, _road())
+    ws = build_workspace(sc, _road(), load_speed_table())
     r = simulate(ws, 2, 0, StaffingParams(runs=1, time_limit_s=0.1, not_home_p=0.0))
     assert r.visits == r.enrolled == 12 and r.completion is not None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from planner.app.outputs import check_out_dir, render_days
 from planner.app.progress import Progress
-from planner.campaign.plan import DayPlan
+from planner.campaign.dayloop import DayPlan
 from planner.state.store import CampaignRun, run_campaign
 from planner.state.tomorrow import run_tomorrow
 
@@ -73,7 +73,8 @@ def plan_campaign(request: CampaignRequest, progress: Progress | None = None,
                        now=request.now or utc_now())
     drawn = drawn_days(run.result.days, request.draw)
     run.written += render_days(drawn, request.out_dir, lang=request.lang,
-                               redact=request.redact, progress=progress, warn=warn)
+                               redact=request.redact, progress=progress, warn=warn,
+                               table=run.speed_table)
     run.drawn = len(drawn)
     return run
 
@@ -102,6 +103,7 @@ def replan_tomorrow(request: TomorrowRequest, progress: Progress | None = None,
     run = run_tomorrow(request.folder, request.day, request.time_limit_s, request.seed, warn,
                        progress.say, now=request.now or utc_now())
     run.written += render_days(run.result.days, request.folder, lang=request.lang,
-                               redact=request.redact, progress=progress, warn=warn)
+                               redact=request.redact, progress=progress, warn=warn,
+                               table=run.speed_table)
     run.drawn = len(run.result.days)
     return run

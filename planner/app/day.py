@@ -27,8 +27,7 @@ from planner.planfile import read_plan
 from planner.render import render_all
 from planner.render.i18n import N_
 from planner.roads.io import load_graph
-from planner.scenario import load_scenario
-from planner.speeds import load_speed_table
+from planner.scenario import load_scenario, load_scenario_and_speeds
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEMO_SCENARIO = ROOT / "scenarios" / "demo" / "scenario.yaml"
@@ -92,12 +91,12 @@ def plan_day(request: DayRequest, progress: Progress | None = None,
     progress = progress or Progress.silent(request.lang)
     check_out_dir(request.out_dir, request.overwrite)
     progress.say(N_("Reading the scenario…"))
-    scenario, warnings = load_scenario(request.scenario)
+    # the speed table is read once, here (the scenario's ``speeds:`` or maps/speeds.toml)
+    scenario, warnings, table = load_scenario_and_speeds(request.scenario)
     if request.date is not None:
         scenario = replace(scenario, date=request.date)
     progress.say(N_("Reading the road network…"))
-    G = load_graph(scenario.roads)
-    table = load_speed_table()
+    G = load_graph(scenario.roads, table=table)
     compute = graph_matrices(G, table, scenario.parameters)
 
     def matrices_for(coords, season):

@@ -26,6 +26,7 @@ from planner.planfile import plan_from_dict, plan_json, write_atomic
 from planner.render import render_all
 from planner.render.i18n import N_
 from planner.roads.io import load_graph
+from planner.speeds import SpeedTable, load_speed_table
 
 Warn = Callable[[str], None]
 
@@ -82,11 +83,14 @@ def scenario_in_scope(scenario: Scenario, scope: Iterable[str] | None,
 
 def render_days(days, out_dir: Path, *, lang: str = "vi", redact: bool = False,
                 progress: Progress | None = None, warn: Warn | None = None,
-                graphs: dict[str, object] | None = None) -> list[Path]:
+                graphs: dict[str, object] | None = None,
+                table: SpeedTable | None = None) -> list[Path]:
     """Every output of each campaign day in ``out_dir/days/YYYY-MM-DD/``:
-    attaches the legs on the scenario's road graph when the day's plan has
-    none, rewrites its plan.json with them. ``graphs`` (path → loaded graph)
-    may be shared between calls; only the last graph loaded is kept in it."""
+    attaches the legs on the scenario's road graph (travel times from the
+    speed table ``table``, the campaign's; None: the bundled one, read once)
+    when the day's plan has none, rewrites its plan.json with them.
+    ``graphs`` (path → loaded graph) may be shared between calls; only the
+    last graph loaded is kept in it."""
     written: list[Path] = []
     graphs = {} if graphs is None else graphs
     for d in days:
@@ -96,8 +100,10 @@ def render_days(days, out_dir: Path, *, lang: str = "vi", redact: bool = False,
         if not has_legs(plan) and any(len(r.stops) > 1 for r in plan.routes):
             if d.scenario.roads not in graphs:
                 graphs.clear()  # one graph in memory at a time (a province's road areas)
-                graphs[d.scenario.roads] = load_graph(d.scenario.roads)
-            plan = attach_legs(plan, d.scenario, graphs[d.scenario.roads])
+                if table is None:  # not given by the caller: read once for every day
+                    table = load_speed_table()
+                graphs[d.scenario.roads] = load_graph(d.scenario.roads, table=table)
+            plan = attach_legs(plan, d.scenario, graphs[d.scenario.roads], table)
         scope = [r.id for h in d.scenario.households for r in h.residents]
         written += write_day(plan, d.scenario, out_dir / "days" / d.date.isoformat(),
                              lang=lang, redact=redact, scope=scope, warn=warn)

@@ -14,11 +14,12 @@ from typing import Any
 
 from planner.errors import InputError, Problem
 from planner.roads import build, fetch
-from planner.roads.info import format_summary, scenario_reach, summarize
+from planner.roads.info import format_summary, summarize
 from planner.roads.io import load_graph
 from planner.roads.osm import parse_bbox
 from planner.roads.places import fold_name
 from planner.scenario import load_scenario
+from planner.sitecheck import scenario_reach
 from planner.speeds import MAPS_DIR, load_speed_table, season_names
 
 OSM_SUFFIXES = (".osm.pbf", ".osm.gz", ".osm.bz2", ".osm", ".pbf", ".xml.gz", ".xml.bz2",

@@ -24,7 +24,6 @@ from planner.campaign.chart import (
     staffing_html,
     staffing_png,
 )
-from planner.campaign.plan import build_workspace
 from planner.campaign.province import (
     is_province,
     load_province,
@@ -34,11 +33,13 @@ from planner.campaign.province import (
 from planner.campaign.staffing import StaffingParams as StaffingParams  # for front ends
 from planner.campaign.staffing import staffing_teams, summarise
 from planner.campaign.sweep import dask_client, run_sweep, stream_tasks, sweep_tasks
+from planner.campaign.workspace import build_workspace
 from planner.domain import Scenario
 from planner.errors import InputError, Problem
 from planner.planfile import write_atomic
 from planner.roads.io import load_graph
-from planner.scenario import load_scenario
+from planner.scenario import load_scenario_and_speeds
+from planner.speeds import SpeedTable, campaign_seasons, load_speed_table
 
 
 def team_counts(text: str) -> list[int]:
@@ -84,17 +85,17 @@ def run_staffing(scenarios: list[Path], counts: list[int], params, out_dir: Path
     simulations before they start; ``progress(done, total)`` as they finish."""
     workspaces, calendars, warnings = {}, {}, []
     fictional = False
-    for path in scenarios:
-        scenario, found = load_scenario(path)
+    for path in scenarios:  # each scenario's speed table read once
+        scenario, found, table = load_scenario_and_speeds(path)
         warnings += found
         fictional |= scenario.fictional
         key = scenario.name if scenario.name not in workspaces else f"{scenario.name} ({path})"
         scenario = replace(scenario, name=key)
         if deadline is None and scenario.campaign and scenario.campaign.deadline:
             deadline = scenario.campaign.deadline
-        seasons = ("dry", "wet") if params.wet_day_p > 0 or scenario.parameters.season == "wet" \
-            else ("dry",)
-        workspaces[key] = build_workspace(scenario, load_graph(scenario.roads), seasons=seasons)
+        seasons = campaign_seasons(table, scenario.parameters.season, params.wet_day_p > 0)
+        workspaces[key] = build_workspace(scenario, load_graph(scenario.roads, table=table),
+                                          table, seasons=seasons)
         for k in counts:
             calendars[(key, k)] = Calendar.of(scenario, staffing_teams(scenario, k))
     if started is not None:
@@ -124,11 +125,11 @@ class ProvinceStaffingRun:
     warnings: list = field(default_factory=list)
 
 
-def _seasons_for(params) -> Callable[[Scenario], tuple[str, ...]]:
-    """The seasons a staffing sweep needs for a scenario: wet too when rain is drawn."""
+def _seasons_for(params, table: SpeedTable) -> Callable[[Scenario], tuple[str, ...]]:
+    """The seasons a staffing sweep needs for a scenario: the rain season too
+    when rain is drawn."""
     def seasons(scenario: Scenario) -> tuple[str, ...]:
-        return ("dry", "wet") if params.wet_day_p > 0 or scenario.parameters.season == "wet" \
-            else ("dry",)
+        return campaign_seasons(table, scenario.parameters.season, params.wet_day_p > 0)
     return seasons
 
 
@@ -160,6 +161,7 @@ def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
     if on_stage:
         on_stage("scenarios")
     province = load_province(path)
+    table = load_speed_table()  # the province's speed table, read once
     deadlines = province_deadlines(province, deadline)
     missing = [c for c in province.communes if deadlines[c.id] is None]
     if missing:
@@ -170,7 +172,8 @@ def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
     calendars: dict[tuple[str, int], Calendar] = {}
 
     def jobs():
-        for _d, c, ws in province_workspaces(province, _seasons_for(params), on_stage):
+        for _d, c, ws in province_workspaces(province, _seasons_for(params, table), table,
+                                             on_stage):
             ws = replace(ws, scenario=replace(ws.scenario, name=c.id))
             for k in counts:
                 calendars[(c.id, k)] = Calendar.of(ws.scenario,

@@ -24,7 +24,7 @@ CSV_COLUMNS = ("scenario", "teams", "runs", "finished", "mean_working_days", "p1
                "fidelity")
 
 
-#: What a fidelity means, for the staffing page (``planner.campaign.plan.FIDELITIES``).
+#: What a fidelity means, for the staffing page (``planner.campaign.dayloop.FIDELITIES``).
 _FIDELITY_NOTE = {
     "full": " (each day planned as plan.py campaign plans it)",
     "sweep": " (a cheaper day search: see docs/benchmarks.md, \"Staffing fidelity\", "

@@ -36,6 +36,7 @@ from planner.roads.io import resolve_graph_path
 from planner.scenario.parameters import _campaign_date
 from planner.scenario.reading import _parse_yaml
 from planner.scenario.values import _check_unknown, _Collector, nfc
+from planner.speeds import SpeedTable
 
 PROVINCE_FILE = "province.yaml"
 TOP_FIELDS = {"name", "fictional", "deadline", "districts"}
@@ -318,7 +319,8 @@ def load_province(path: str | Path) -> Province:
 
 
 def province_workspaces(province: Province,
-                        seasons_of: Callable[[Scenario], tuple[str, ...]],
+                        seasons_of: Callable[[Scenario], tuple[str, ...]] | None,
+                        table: SpeedTable,
                         on_stage: Callable[[str], None] | None = None,
                         ) -> Iterator[tuple[District, Commune, object]]:
     """``(district, commune, Workspace)`` for each commune, district by district:
@@ -326,8 +328,11 @@ def province_workspaces(province: Province,
     the other share the load), each commune's matrices are computed from it,
     and the graph is dropped before the next graph is loaded: one graph in
     memory at a time. Lazy: the caller decides when the next workspace is
-    built. ``on_stage("graphs"|"matrices")`` is told what runs next (timings)."""
-    from planner.campaign.plan import build_workspace
+    built. ``seasons_of(scenario)`` names the seasons to compute (None: a
+    campaign's, ``build_workspace``'s default); ``table`` is the speed table of
+    every graph and matrix.
+    ``on_stage("graphs"|"matrices")`` is told what runs next (timings)."""
+    from planner.campaign.workspace import build_workspace
     from planner.roads.io import load_graph
 
     loaded: tuple[str, object] | None = None
@@ -336,11 +341,12 @@ def province_workspaces(province: Province,
             loaded = None  # drop the previous graph before loading the next
             if on_stage:
                 on_stage("graphs")
-            loaded = (d.roads, load_graph(d.roads))
+            loaded = (d.roads, load_graph(d.roads, table=table))
         for c in d.communes:
             if on_stage:
                 on_stage("matrices")
-            yield d, c, build_workspace(c.scenario, loaded[1], seasons=seasons_of(c.scenario))
+            yield d, c, build_workspace(c.scenario, loaded[1], table,
+                                        seasons=seasons_of(c.scenario) if seasons_of else None)
     loaded = None
 
 

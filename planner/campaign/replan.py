@@ -25,7 +25,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
 
-from planner.campaign.plan import PendingVisit
+from planner.campaign.needs import PendingVisit
 from planner.domain import CampaignSettings, Scenario
 from planner.presence import PresenceModel, PresenceParams, model_for
 

@@ -37,13 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from planner.campaign.calendar import Calendar
-from planner.campaign.plan import (
-    CONDITION_RANK,
-    CampaignResult,
-    DayPlan,
-    resident_ids,
-    residents_by_mode,
-)
+from planner.campaign.dayloop import DayPlan
+from planner.campaign.loop import CampaignResult, resident_ids
+from planner.campaign.needs import CONDITION_RANK, residents_by_mode
 from planner.clock import format_clock
 from planner.domain import Scenario
 from planner.planfile import plan_json, write_atomic
@@ -281,7 +277,7 @@ def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") 
     lines.append(f"{date_title:<10} {day_title:<3} " + " ".join(f"{t:>5}" for t in teams) + " "
                  + " ".join(f"{h:>{w}}" for h, w in zip(head, wide, strict=True)))
     served = 0
-    wet, after = _("wet"), _("after deadline")
+    after = _("after deadline")
     for d in result.days:
         per: dict[str, int] = defaultdict(int)
         hows: dict[str, int] = defaultdict(int)
@@ -291,7 +287,8 @@ def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") 
         on = {r.team for r in d.plan.routes}
         cells = " ".join(f"{(per[t] if t in on else '-'):>5}" for t in teams)
         served += len(d.served)
-        mark = f" {wet}" if d.season == "wet" else ""
+        # a day planned in another season than the speed table's default: its name
+        mark = f" {_(d.season)}" if d.season != result.base_season else ""
         late = f" {after}" if result.deadline and d.date > result.deadline else ""
         share = 100.0 * served / total if total else 100.0
         values = (hows["home"], hows["shuttle"], hows["point"], len(d.point_sessions),

@@ -26,13 +26,16 @@ honestly so); outcomes are drawn as the days go:
   run reports its visits per enrolment. The simulated outcomes do not
   refit the model (the truth here is the prior itself);
 - rain: each working day is wet with probability ``wet_day_p``; a wet day is
-  planned on the wet-season matrix (fords closed, dirt tracks slow).
+  planned on the matrix of the speed table's rain season (``rain_season``:
+  fords closed, dirt tracks slow), the other days in the scenario's season
+  (``planner.speeds.season_of_day``).
 
 Random draws are keyed by (seed, run, resident, attempt) and (seed, run,
 date), the same for every team count (common random numbers), so team counts
 compare like for like. Residents the day planner cannot serve for a lasting
-reason count as ``cannot_serve``. Matrices (dry and wet) are computed once per
-scenario and shared by every run.
+reason count as ``cannot_serve``. Matrices (of every season a run may plan
+in, ``planner.speeds.campaign_seasons``) are computed once per scenario and
+shared by every run.
 
 Team counts beyond the scenario's teams add copies of its first team (``X4``,
 ``X5``, …); fewer take the first teams. Officer-days count every officer of
@@ -49,17 +52,12 @@ import statistics
 from dataclasses import dataclass, replace
 
 from planner.campaign.calendar import Calendar
-from planner.campaign.plan import (
-    CampaignOptions,
-    DayPlan,
-    Workspace,
-    fast_solver,
-    initial_pending,
-    plan_campaign,
-    resident_ids,
-    sweep_solver,
-)
+from planner.campaign.dayloop import DayPlan, fast_solver, sweep_solver
+from planner.campaign.loop import CampaignOptions, plan_campaign, resident_ids
+from planner.campaign.needs import initial_pending
+from planner.campaign.workspace import Workspace
 from planner.domain import CampaignSettings, Scenario, Team
+from planner.speeds import rain_season, season_of_day
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ class StaffingParams:
     time_limit_s: float = 0.1
     max_days: int = 120
     seed: int = 1
-    #: ``"full"`` or ``"sweep"`` (``planner.campaign.plan.FIDELITIES``: a cheaper
+    #: ``"full"`` or ``"sweep"`` (``planner.campaign.dayloop.FIDELITIES``: a cheaper
     #: day search for province sweeps; its cost in completion days is in
     #: docs/benchmarks.md). Every result says which was used.
     fidelity: str = "full"
@@ -145,10 +143,12 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
     attempts: dict[str, int] = {}
     counts = {"visits": 0, "home": 0, "shuttle": 0, "point": 0, "other": 0}
 
+    rain = rain_season(ws.table)
+
     def season_of(day: dt.date) -> str:
-        wet = base == "wet" or (_uniform(params.seed, run, "wet", day.isoformat())
-                                < params.wet_day_p and "wet" in ws.matrices)
-        return "wet" if wet else "dry"
+        rainy = rain is not None and rain in ws.matrices \
+            and _uniform(params.seed, run, rain, day.isoformat()) < params.wet_day_p
+        return season_of_day(ws.table, base, rainy)
 
     model = None
     if params.not_home_p is None:
@@ -231,7 +231,7 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
         enrolled=counts["home"] + counts["shuttle"] + counts["point"],
         different_approach=counts["other"],
         cannot_serve=sum(len(resident_ids(u)) for u in result.cannot_serve + result.not_planned),
-        wet_days=sum(1 for d in result.days if d.season == "wet"),
+        wet_days=sum(1 for d in result.days if d.season == rain),
         home=counts["home"], shuttle=counts["shuttle"], point=counts["point"],
         fidelity=params.fidelity)
 

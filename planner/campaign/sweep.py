@@ -38,8 +38,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from planner.campaign.plan import Workspace
 from planner.campaign.staffing import RunResult, StaffingParams, simulate
+from planner.campaign.workspace import Workspace
 from planner.errors import PlannerError
 
 RETRIES = 2
@@ -195,7 +195,9 @@ def _campaign_task(ws: Workspace, start: dt.date, deadline: dt.date | None,
     """Plan one commune's whole campaign (``plan_campaign`` with the in-process
     ``fast_solver``: a Dask worker may not start processes of its own)."""
     from planner.campaign.calendar import Calendar
-    from planner.campaign.plan import CampaignOptions, fast_solver, initial_pending, plan_campaign
+    from planner.campaign.dayloop import fast_solver
+    from planner.campaign.loop import CampaignOptions, plan_campaign
+    from planner.campaign.needs import initial_pending
 
     options = CampaignOptions(time_limit_s=time_limit_s, seed=seed, solver=fast_solver)
     return plan_campaign(ws, initial_pending(ws.scenario), start, deadline,

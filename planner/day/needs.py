@@ -68,7 +68,7 @@ from planner.priorities import priority_key
 from planner.rules import common_windows, home_split, visited_first, windows_text
 
 #: The prizes below are the campaign's own weighted prizes (``VisitNeed.prize``,
-#: read by ``planner.campaign.plan``). The day planner does not use them: its
+#: once read by the campaign planner). The day planner does not use them: its
 #: prizes are lexicographic by priority tier (``planner.day.problem.tier_prizes``).
 PRIZE_BASE = 1_000_000
 

@@ -65,7 +65,7 @@ from planner.priorities import part_tier, tier_name
 from planner.problem import RoutingProblem, Solution
 from planner.roads.info import fiction_note
 from planner.rules import day_limits, home_residents, unserved_residents
-from planner.speeds import default_season, load_speed_table
+from planner.speeds import default_season, load_speed_table, planning_season
 
 #: Travel matrices for sites ``coords`` ((lon, lat), row 0 the station) in a season.
 MatricesFor = Callable[[list[tuple[float, float]], str], TravelMatrices]
@@ -368,18 +368,22 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     assumed at home within its windows.
     """
 
+    table = table or load_speed_table()  # given by the command's entry: read once there
+    if not scenario.parameters.season:  # a scenario made in code: the table's default season
+        scenario = replace(scenario, parameters=replace(
+            scenario.parameters, season=planning_season(table, scenario.parameters.season)))
     params = scenario.parameters
     if matrices_for is None:
         if G is None:
             raise ValueError("plan_day needs a road graph G or a matrices_for")
-        matrices_for = graph_matrices(G, table or load_speed_table(), params)
+        matrices_for = graph_matrices(G, table, params)
     solve_fn = solve if solve_fn is None else solve_fn
     time_limit_s = params.time_limit_s if time_limit_s is None else time_limit_s
     seed = params.seed if seed is None else seed
     day, site_of, coords = plan_sites(scenario, point_next_open)
     matrices = matrices_for(coords, params.season)
     dry_reachable = None  # sites reachable in the default season, to explain closures
-    base_season = default_season(table or load_speed_table())
+    base_season = default_season(table)
     if params.season != base_season:
         dry = matrices_for(coords, base_season)
         dry_reachable = {i for i in range(len(coords))

@@ -97,7 +97,7 @@ def route_geometries(plan: Plan) -> dict[str, RouteGeometry]:
 def _graph(path: str, mtime_ns: int):
     from planner.roads.io import load_graph
 
-    return load_graph(path)
+    return load_graph(path, travel_times=False)  # drawn only: no travel times
 
 
 def road_graph(scenario: Scenario):

@@ -19,7 +19,7 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
     departure and return; then the unserved, grouped by reason."""
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
-    words = (N_("dry"), N_("wet"), N_("home"), N_("shuttle"), N_("point"))  # noqa: F841
+    words = (N_("home"), N_("shuttle"), N_("point"))  # noqa: F841 (seasons: planner.speeds)
     lines = []
     if plan.fictional:
         lines.append(fiction_banner(plan.roads, _))

@@ -8,7 +8,8 @@ A closures file is a GeoJSON FeatureCollection of:
   (the slide's area): every edge whose line crosses or touches them is closed.
 
 Optional properties: ``name`` (shown as the reason, e.g. "Sạt lở km 12"),
-``season`` ("dry" or "wet": closed in that season only; default every season).
+``season`` (a season of the speed table, e.g. dry or wet: closed in that season
+only; default every season).
 
 ``apply_closures(G, path)`` marks the edges, graph in, graph out: it sets
 ``closed="yes"`` (or ``closed_<season>="yes"``) and ``closure`` (the name) on

@@ -65,32 +65,6 @@ def format_summary(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def scenario_reach(G, scenario: Any, table: SpeedTable) -> list[dict[str, Any]]:
-    """For each season, the scenario's households that cannot be served, and why.
-
-    Returns rows ``{"season", "household", "code", "reason", "approximate"}``.
-    """
-    from planner.matrix import travel_matrices
-    from planner.speeds import season_names
-
-    p = scenario.parameters
-    sites = [(scenario.station.lon, scenario.station.lat)] + [
-        (h.lon, h.lat) for h in scenario.households]
-    rows = []
-    for season in season_names(table):
-        tm = travel_matrices(G, sites, season, table, p.walk_offroad_m, p.walk_limit_m,
-                             p.walk_detour_factor)
-        if not tm.access[0].reachable:
-            rows.append({"season": season, "household": "(station)", "code": tm.access[0].code,
-                         "reason": tm.access[0].reason, "approximate": False})
-            continue
-        for h, a in zip(scenario.households, tm.access[1:], strict=True):
-            if not a.reachable:
-                rows.append({"season": season, "household": h.id, "code": a.code,
-                             "reason": a.reason, "approximate": h.approximate})
-    return rows
-
-
 OSM_SUFFIXES = (".osm", ".osm.pbf", ".pbf", ".osm.gz", ".osm.bz2", ".osm.xml")
 
 

@@ -32,8 +32,10 @@ def resolve_graph_path(name: str, base_dir: str | Path | None = None) -> Path:
 
 
 def load_graph(name: str, base_dir: str | Path | None = None,
-               table: SpeedTable | None = None):
-    """Read a road graph and (re)compute travel times from the current speed table.
+               table: SpeedTable | None = None, travel_times: bool = True):
+    """Read a road graph and (re)compute travel times from speed table ``table``
+    (None: ``maps/speeds.toml``); ``travel_times=False`` for drawing only (the
+    graph then carries no ``tt_*`` attributes and no speed table is read).
 
     Raises ``RoadsError`` (exit 3) when the file is missing or not a road graph.
     """
@@ -57,7 +59,7 @@ def load_graph(name: str, base_dir: str | Path | None = None,
                          "re-create it with `python plan.py roads import`") from None
     if G.number_of_edges() == 0:
         raise RoadsError(f"{path} › the road graph has no edges › import a larger area")
-    return add_travel_times(G, table or load_speed_table())
+    return add_travel_times(G, table or load_speed_table()) if travel_times else G
 
 
 def save_graph(G, path: str | Path) -> Path:

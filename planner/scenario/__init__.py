@@ -16,7 +16,12 @@ tables), ``households``, ``checks`` (across objects) and ``load``.
 """
 
 from planner.scenario.households import CONDITION_ALIASES, MODE_ALIASES
-from planner.scenario.load import REQUIRED_TOP, TOP_FIELDS, load_scenario
+from planner.scenario.load import (
+    REQUIRED_TOP,
+    TOP_FIELDS,
+    load_scenario,
+    load_scenario_and_speeds,
+)
 from planner.scenario.parameters import CAMPAIGN_FIELDS, PARAM_FIELDS
 from planner.scenario.places import POINT_FIELDS, STATION_FIELDS, VILLAGE_FIELDS
 from planner.scenario.reading import read_text
@@ -42,6 +47,7 @@ __all__ = [
     "CAMPAIGN_FIELDS", "COLUMNS", "COLUMN_ALIASES", "CONDITION_ALIASES", "HOUSEHOLDS_TABLE",
     "MODE_ALIASES", "PARAM_FIELDS", "POINT_FIELDS", "REQUIRED_COLUMNS", "REQUIRED_TOP",
     "STATION_FIELDS", "TEAM_FIELDS", "TOP_FIELDS", "VILLAGE_FIELDS", "TableSpec", "fold",
-    "format_clock", "load_scenario", "nfc", "parse_clock", "parse_window", "parse_windows",
+    "format_clock", "load_scenario", "load_scenario_and_speeds", "nfc", "parse_clock",
+    "parse_window", "parse_windows",
     "read_table", "read_text",
 ]

@@ -9,17 +9,19 @@ from pathlib import Path
 
 from planner.domain import CampaignSettings, Household, Parameters, Station, Team
 from planner.scenario.values import _Collector
+from planner.speeds import RAIN_SEASON, SpeedTable, rain_season, season_names
 
 FAR_FROM_STATION_M = 60_000  # a household further than this is probably mistyped
 
 
-def _check_wet_days(campaign: CampaignSettings | None, seasons: tuple[str, ...],
+def _check_wet_days(campaign: CampaignSettings | None, table: SpeedTable,
                     col: _Collector) -> None:
-    """Wet days need a season named wet in the speed table (``seasons``)."""
-    if campaign is not None and campaign.wet_days and "wet" not in seasons:
-        col.error("campaign.wet_days", "the speed table has no season named wet, with which "
-                  "wet days are planned", f"add a [seasons.wet] table to the speed table "
-                  f"(its seasons: {', '.join(seasons)}), or remove wet_days")
+    """Wet days need the speed table's rain season (``rain_season``)."""
+    if campaign is not None and campaign.wet_days and rain_season(table) is None:
+        rain = table.get("rain_season", RAIN_SEASON)
+        col.error("campaign.wet_days", f"the speed table has no season named {rain}, with "
+                  "which wet days are planned", f"add a [seasons.{rain}] table to the speed "
+                  f"table (its seasons: {', '.join(season_names(table))}), or remove wet_days")
 
 
 def _check_station_reach(station: Station, graph_path: Path, walk_limit_m: float,

@@ -40,8 +40,8 @@ from planner.scenario.teams import _parse_teams
 from planner.scenario.values import _check_unknown, _Collector, nfc
 from planner.speeds import SpeedTable, default_season, load_speed_table, season_names
 
-TOP_FIELDS = {"name", "fictional", "date", "season", "roads", "households", "station",
-              "villages", "teams", "parameters", "notes", "campaign", "priorities"}
+TOP_FIELDS = {"name", "fictional", "date", "season", "speeds", "roads", "households",
+              "station", "villages", "teams", "parameters", "notes", "campaign", "priorities"}
 REQUIRED_TOP = ("name", "date", "roads", "households", "station", "villages", "teams")
 
 
@@ -50,13 +50,25 @@ def load_scenario(path: str | Path, check_roads: bool = True,
                   ) -> tuple[Scenario, list[Problem]]:
     """Read and validate a scenario; returns it with its warnings.
 
-    ``season:`` may name any season of ``speed_table`` (default: the table in
-    ``maps/speeds.toml``). With ``check_roads``, the road graph must exist and
-    the station must lie within walking range of one of its roads.
+    ``season:`` may name any season of ``speed_table`` (default: the table the
+    scenario's ``speeds:`` names, else ``maps/speeds.toml``). With
+    ``check_roads``, the road graph must exist and the station must lie within
+    walking range of one of its roads.
 
     Raises ``InputError`` listing every error in the YAML and the households
     table together.
     """
+    scenario, warnings, _table = load_scenario_and_speeds(path, check_roads, speed_table)
+    return scenario, warnings
+
+
+def load_scenario_and_speeds(path: str | Path, check_roads: bool = True,
+                             speed_table: SpeedTable | None = None,
+                             ) -> tuple[Scenario, list[Problem], SpeedTable]:
+    """``load_scenario``, and the speed table the scenario is planned with:
+    ``speed_table`` when given, else the file its ``speeds:`` names (relative
+    to the scenario), else ``maps/speeds.toml``. The table is read once, here:
+    a command's entry passes it down (graph, matrices, day plans, legs)."""
     path = Path(path)
     if path.is_dir():
         path = path / "scenario.yaml"
@@ -68,7 +80,7 @@ def load_scenario(path: str | Path, check_roads: bool = True,
     date = data.get("date")
     if date not in (None, ""):
         date = _campaign_date(date, "date", col)
-    table = speed_table if speed_table is not None else load_speed_table()
+    table = speed_table if speed_table is not None else _speed_table(data, path.parent, col)
     season = _parse_season(data, table, col)
     station = _parse_station(data.get("station"), col)
     villages = _parse_villages(data.get("villages"), col)
@@ -76,7 +88,7 @@ def load_scenario(path: str | Path, check_roads: bool = True,
     parameters = _parse_parameters(data.get("parameters"), season, col)
     parameters = _parse_priorities(data.get("priorities"), parameters, col)
     campaign = _parse_campaign(data.get("campaign"), {t.id for t in teams}, col)
-    _check_wet_days(campaign, season_names(table), col)
+    _check_wet_days(campaign, table, col)
     roads = nfc(data.get("roads"))
     if roads and check_roads and not _roads_problem(roads, path.parent, col) and station:
         _check_station_reach(station, resolve_graph_path(roads, path.parent),
@@ -97,7 +109,22 @@ def load_scenario(path: str | Path, check_roads: bool = True,
         households=tuple(households), teams=tuple(teams),
         roads=str(resolve_graph_path(roads, path.parent)), parameters=parameters,
         source=str(path), campaign=campaign)
-    return scenario, [p for p in problems if p.severity == "warning"]
+    return scenario, [p for p in problems if p.severity == "warning"], table
+
+
+def _speed_table(data: dict[str, Any], base: Path, col: _Collector) -> SpeedTable:
+    """The speed table a scenario's ``speeds:`` names (a TOML file, relative to
+    the scenario), else ``maps/speeds.toml``; a missing file is reported and the
+    bundled table used to check the rest."""
+    value = nfc(data.get("speeds"))
+    if not value:
+        return load_speed_table()
+    found = _resolve(base, value)
+    if not found.is_file():
+        col.error("speeds", f"speed table '{value}' not found (looked beside the scenario)",
+                  "give the path of a copy of maps/speeds.toml, or remove speeds:")
+        return load_speed_table()
+    return load_speed_table(found)
 
 
 def _check_top(data: dict, col: _Collector) -> None:

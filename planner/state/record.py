@@ -50,7 +50,7 @@ def _teams(conn: sqlite3.Connection, folder: Path, today: dt.date) -> set[str]:
     teams = db.planned_teams(conn)
     info = db.meta(conn)
     if info.get("scenario") and Path(info["scenario"]).exists():
-        scenario, _ = campaign_scenario(folder, info)
+        scenario, _, _ = campaign_scenario(folder, info)
         teams |= {t.id for t in scenario.teams}
         with db.transaction(conn):
             db.sync_households(conn, scenario, today)
@@ -70,7 +70,7 @@ def write_template(folder: Path | None, day: dt.date | None, out_stem: Path | No
         conn = db.open_campaign(folder)
         try:
             planned = db.planned_on(conn, day)
-            scenario, _ = campaign_scenario(folder, db.meta(conn))
+            scenario, _, _ = campaign_scenario(folder, db.meta(conn))
         finally:
             conn.close()
         villages = {v.id: v.name for v in scenario.villages}
@@ -107,7 +107,7 @@ def planned_residents(folder: Path, day: dt.date) -> dict[str, list[str]]:
         conn.close()
     household_of: dict[str, str] = {}
     if info.get("scenario") and Path(info["scenario"]).exists():
-        scenario, _ = campaign_scenario(folder, info)
+        scenario, _, _ = campaign_scenario(folder, info)
         household_of = {r.id: h.id for h in scenario.households for r in h.residents}
     out: dict[str, list[str]] = {}
     for route in plan.get("routes") or []:

@@ -12,30 +12,26 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from planner.campaign.calendar import Calendar
-from planner.campaign.plan import (
-    CampaignOptions,
-    CampaignResult,
-    DayPlan,
-    build_workspace,
-    campaign_sites,
-    initial_pending,
-    plan_campaign,
-)
+from planner.campaign.dayloop import DayPlan
+from planner.campaign.loop import CampaignOptions, CampaignResult, plan_campaign
+from planner.campaign.needs import initial_pending
 from planner.campaign.province import load_province, province_deadlines, province_workspaces
 from planner.campaign.replan import StateOnDay, presence_model
 from planner.campaign.report import campaign_row, province_campaign_csv, write_campaign
 from planner.campaign.sweep import campaign_tasks, dask_client, stream_tasks
+from planner.campaign.workspace import build_workspace, campaign_sites
 from planner.domain import CampaignSettings, Scenario
 from planner.errors import InputError, Problem
 from planner.planfile import write_atomic
 from planner.render.i18n import N_
 from planner.roads.io import load_graph
-from planner.scenario import load_scenario
+from planner.scenario import load_scenario_and_speeds
+from planner.speeds import SpeedTable, load_speed_table
 from planner.state import db
 from planner.state.db import PlannedVisit
 
 #: ``progress(message, **values)``: told each stage (an English catalog message
-#: with ``{name}`` fields, translated by the caller, as ``planner.cli.render.Progress.say``).
+#: with ``{name}`` fields, translated by the caller, as ``planner.app.progress.Progress.say``).
 ProgressFn = Callable[..., None]
 
 
@@ -85,6 +81,8 @@ class CampaignRun:
     proposals: dict[str, list[dict]] = field(default_factory=dict)
     #: how many days got their map, itineraries, notices and GPX (by the job)
     drawn: int = 0
+    #: the speed table the campaign was planned with (render its days with it)
+    speed_table: SpeedTable = field(default_factory=dict, repr=False)
 
     @property
     def first_day(self) -> DayPlan | None:
@@ -135,7 +133,7 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
     ``progress`` is told each stage (reading, roads, matrices, each day planned).
     """
     progress(N_("Reading the scenario…"))
-    scenario, warnings = load_scenario(scenario_path)
+    scenario, warnings, table = load_scenario_and_speeds(scenario_path)
     settings = scenario.campaign or CampaignSettings()
     start = start or settings.start or scenario.date
     deadline = deadline or settings.deadline
@@ -146,10 +144,10 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
     if held:
         raise InputError(held)
     progress(N_("Reading the road network…"))
-    G = load_graph(scenario.roads)
+    G = load_graph(scenario.roads, table=table)
     progress(N_("Computing travel times between {n} places…"),
              n=len(campaign_sites(scenario)))
-    ws = build_workspace(scenario, G)
+    ws = build_workspace(scenario, G, table)
     calendar = Calendar.of(scenario)
     options = CampaignOptions(time_limit_s=time_limit_s,
                               seed=scenario.parameters.seed if seed is None else seed,
@@ -158,7 +156,7 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
                               presence=presence_model(scenario, []))
     result = plan_campaign(ws, initial_pending(scenario), start, deadline, calendar, options)
     written = store_campaign(out_dir, result, scenario, start, deadline, warn, now=now)
-    return CampaignRun(scenario, result, written, warnings)
+    return CampaignRun(scenario, result, written, warnings, speed_table=table)
 
 
 def held_outcomes(out_dir: Path) -> Problem | None:
@@ -199,10 +197,12 @@ def store_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario, st
     return written
 
 
-def campaign_scenario(folder: Path, info: dict[str, str]) -> tuple[Scenario, list[Problem]]:
+def campaign_scenario(folder: Path, info: dict[str, str],
+                      ) -> tuple[Scenario, list[Problem], SpeedTable]:
     """The scenario of the campaign in ``folder`` (``info``: its state's meta),
     on the road graph it was planned on: ``meta.roads`` when set (a province
-    district's graph, which the commune's own ``roads:`` may not name)."""
+    district's graph, which the commune's own ``roads:`` may not name); its
+    warnings; its speed table."""
     path = Path(info.get("scenario", ""))
     if not info.get("scenario") or not path.exists():
         raise InputError(Problem(str(folder / db.DB_NAME), "meta.scenario",
@@ -210,13 +210,13 @@ def campaign_scenario(folder: Path, info: dict[str, str]) -> tuple[Scenario, lis
                                  "put the scenario back at that path"))
     roads = info.get("roads", "")
     if not roads:
-        return load_scenario(path)
+        return load_scenario_and_speeds(path)
     if not Path(roads).is_file():
         raise InputError(Problem(str(folder / db.DB_NAME), "meta.roads",
                                  f"the district road graph {roads} this campaign is planned "
                                  "on is gone", "put the graph back at that path"))
-    scenario, warnings = load_scenario(path, check_roads=False)
-    return replace(scenario, roads=roads), warnings
+    scenario, warnings, table = load_scenario_and_speeds(path, check_roads=False)
+    return replace(scenario, roads=roads), warnings, table
 
 
 @dataclass
@@ -231,15 +231,6 @@ class ProvinceCampaignRun:
     warnings: list = field(default_factory=list)
     #: how many commune days got their map, itineraries, notices and GPX (by the job)
     drawn: int = 0
-
-
-def _campaign_seasons(scenario: Scenario) -> tuple[str, ...]:
-    """A campaign's seasons (as ``build_workspace`` picks them): the scenario's,
-    and wet when its calendar has wet days."""
-    seasons = (scenario.parameters.season,)
-    if scenario.campaign and scenario.campaign.wet_days:
-        seasons += ("wet",)
-    return seasons
 
 
 def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = None,
@@ -259,6 +250,7 @@ def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = Non
     commune campaign that already holds recorded outcomes. ``now`` (UTC): the
     time stored as each commune's plan's."""
     province = load_province(path)
+    table = load_speed_table()  # the province's speed table, read once
     deadlines = province_deadlines(province, deadline)
     held = [p for p in (held_outcomes(out_dir / c.id) for c in province.communes) if p]
     starts = {}
@@ -273,7 +265,7 @@ def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = Non
         raise InputError(held)
 
     def jobs():
-        for _d, c, ws in province_workspaces(province, _campaign_seasons):
+        for _d, c, ws in province_workspaces(province, None, table):
             s = c.scenario.parameters.seed if seed is None else seed
             yield c.id, ws, campaign_tasks(starts[c.id], deadlines[c.id], time_limit_s, s)
             del ws

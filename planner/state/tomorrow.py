@@ -13,9 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from planner.campaign.calendar import Calendar
-from planner.campaign.plan import CampaignOptions, build_workspace, campaign_sites, plan_campaign
+from planner.campaign.loop import CampaignOptions, plan_campaign
 from planner.campaign.replan import other_approaches, pending_on, presence_model
 from planner.campaign.report import announced_points, remove_stale_days, write_campaign
+from planner.campaign.workspace import build_workspace, campaign_sites
 from planner.render.i18n import N_
 from planner.roads.io import load_graph
 from planner.state import db
@@ -55,7 +56,7 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
     conn = db.open_campaign(folder)
     try:
         info = db.meta(conn)
-        scenario, warnings = campaign_scenario(folder, info)
+        scenario, warnings, table = campaign_scenario(folder, info)
         calendar = Calendar.of(scenario)
         start = dt.date.fromisoformat(info["start"])
         deadline = dt.date.fromisoformat(info["deadline"]) if info.get("deadline") else None
@@ -68,10 +69,10 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
         planned = db.planned_visits(conn, before=day)
         st = pending_on(scenario, history, planned, day)
         progress(N_("Reading the road network…"))
-        G = load_graph(scenario.roads)
+        G = load_graph(scenario.roads, table=table)
         progress(N_("Computing travel times between {n} places…"),
                  n=len(campaign_sites(scenario)))
-        ws = build_workspace(scenario, G)
+        ws = build_workspace(scenario, G, table)
         model = presence_model(scenario, db.presence_rows(conn))
         options = CampaignOptions(time_limit_s=time_limit_s,
                                   seed=scenario.parameters.seed if seed is None else seed,
@@ -112,4 +113,4 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
     finally:
         conn.close()
     return CampaignRun(scenario, result, written, warnings, st, joined, day, not_kept,
-                       proposals)
+                       proposals, speed_table=table)

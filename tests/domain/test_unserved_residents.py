@@ -11,12 +11,15 @@ from click.testing import CliRunner
 from test_reasons import H, _household, _plan, _reason, _resident, _road, _scenario
 
 from planner.campaign.calendar import Calendar
-from planner.campaign.plan import CampaignOptions, build_workspace, initial_pending, plan_campaign
+from planner.campaign.loop import CampaignOptions, plan_campaign
+from planner.campaign.needs import initial_pending
 from planner.campaign.report import campaign_dict
+from planner.campaign.workspace import build_workspace
 from planner.cli import cli
 from planner.domain import Window
 from planner.planfile import VERSION, plan_from_dict, plan_json
 from planner.render.presence_text import note_lines
+from planner.speeds import load_speed_table
 
 OK = Path(__file__).resolve().parent.parent / "data" / "scenarios" / "ok_small"
 
@@ -49,7 +52,7 @@ def test_the_campaign_carries_residents_without_a_suffix() -> None:
     both."""
     far = _household("H2", 5, _resident("R3"), _resident("R4"), north_m=6000)
     scenario = _scenario([_split_household(), far])
-    ws = build_workspace(scenario, _road(), seasons=("dry",))
+    ws = build_workspace(scenario, _road(), load_speed_table(), seasons=("dry",))
     result = plan_campaign(ws, initial_pending(scenario), scenario.date, None,
                            Calendar.of(scenario), CampaignOptions(time_limit_s=0.5))
     served = {rid for d in result.days for rid in d.served}

@@ -213,7 +213,7 @@ def write_district(folder: str | Path, **kwargs) -> list[Path]:
     return written
 
 
-if __name__ == "__main__":  # python -m planner.campaign.district FOLDER
+if __name__ == "__main__":  # python -m benchmarks.generated_district FOLDER
     import sys
 
     for p in write_district(sys.argv[1] if len(sys.argv) > 1 else "out/district"):

@@ -1,0 +1,407 @@
+"""The day assignment: which households, and which of their pending
+residents, are offered to the day planner on each working day (``Assigner``).
+
+In order:
+
+- **collection points** are scheduled per village, never before the working
+  day number ``notice_days`` (0 = the first day planned; the village's notice
+  and loudspeaker text are written for that date and handed out at least
+  ``notice_days`` working days ahead). A village has at most one point a day
+  (the day planner's rule) with at most ``room`` invited (the slot's size), so
+  the villages with the most sessions left go first, each day;
+- **shuttles** are offered in a fair share a day (their remaining number over
+  the days left, plus one) on days with a unit that has a seat, those left
+  out before first; a day offering one left out on ``DROPPED_SHUTTLE`` days
+  is not overbooked;
+- **home visits** fill the rest of the day's budget (the teams' capacity times
+  ``OVERBOOK``, in work estimates calibrated on the days already planned,
+  ``Assigner.learn``). Households at home only in a narrow band (early
+  morning, evening, or a short window, ``band_of``) are spread over the days:
+  each day takes its share of each band (remaining in the band over the days
+  left), in one group per team (the most urgent and its nearest neighbours of
+  the band), before the others; then the most urgent (bedridden first, then
+  the longest waiting); a band beyond its share waits for its own days.
+  Beyond the budget nothing is offered, so that the day planner does not drop
+  a collection point for visits that fit another day.
+
+Above ``CLUSTER_ABOVE`` home visits a team the home visits offered each day
+form one cluster per team: a band's group, or a seed (villages
+already begun first, then the villages with the most bedridden left, then the
+farthest from the station), filled with the open households of the same
+villages, nearest first. Distances are read on the workspace's matrices of the
+speed table's default season (``Workspace.base``). Units: seconds, dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from planner.campaign.dayloop import DayPlan
+from planner.campaign.needs import (
+    Parts,
+    PendingVisit,
+    band_of,
+    copy_with,
+    home_service_s,
+    parts,
+    point_room,
+    session_s,
+    shuttle_work_s,
+    team_capacity_s,
+    urgency,
+)
+from planner.campaign.workspace import Workspace
+from planner.domain import Household, Resident, Team
+
+#: The day's offer, in estimated work, over the teams' capacity.
+OVERBOOK = 1.1
+#: More home-visit households than this a team: each day's visits are
+#: offered as one cluster per team (``Assigner._clusters``).
+CLUSTER_ABOVE = 20
+#: A shuttle left out on this many days offered: its days are not overbooked.
+DROPPED_SHUTTLE = 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the day assignment reads of a household with a given set of pending
+    residents, computed once (``Assigner.facts``): its ``parts``, the band of
+    its home residents (``band_of``, ``open`` without any), the urgency of
+    each part (``urgency``), the work estimates of its home visit and of its
+    shuttle (0 without), its matrix row (-1 when it has none) and whether any
+    of its residents is bedridden."""
+
+    parts: Parts
+    band: str
+    home_urgency: tuple[int, int]
+    shuttle_urgency: tuple[int, int]
+    point_urgency: tuple[int, int]
+    home_work: int
+    shuttle_work: int
+    row: int
+    bedridden: bool
+
+
+
+@dataclass
+class Assigner:
+    """The day assignment's view of what is left (see the module docstring).
+
+    ``first_point_day``: the index of the first working day on which a
+    collection point may open; ``days_left`` estimates the working days left
+    for spreading (the lower bound's days less the days planned).
+    """
+
+    ws: Workspace
+    first_point_day: int
+    days_left: Callable[[int], int]
+    fixed: dict[dt.date, dict[str, frozenset[str]]] = field(default_factory=dict)
+    #: real work over estimated work on the days planned so far (``learn``)
+    calibration: float = 1.0
+    #: home-visit households per village at the start
+    village_size: dict[str, int] = field(default_factory=dict)
+    #: household id → days its shuttle was offered and left out (``learn``)
+    dropped: dict[str, int] = field(default_factory=dict)
+    #: ``facts`` computed: (household id, ids of its resident objects) → (its
+    #: residents, kept alive so that their ids are not reused, and the facts);
+    #: and id of a household object → (that household, kept alive, its facts)
+    _facts: dict = field(default_factory=dict, repr=False)
+    _facts_of_object: dict = field(default_factory=dict, repr=False)
+    #: ``learn``'s: (household id, resident ids) → (parts, home work, shuttle work)
+    _served_facts: dict = field(default_factory=dict, repr=False)
+
+    def facts(self, h: Household) -> _Facts:
+        """``h``'s ``_Facts`` for its residents (these very objects: the urgency
+        reads their waiting days), computed once per campaign."""
+        known = self._facts_of_object.get(id(h))
+        if known is not None and known[0] is h:
+            return known[1]
+        key = (h.id, *map(id, h.residents))
+        found = self._facts.get(key)
+        if found is None:
+            pt = parts(h)
+            row = self.ws.row_of.get((h.lon, h.lat), -1)
+            found = self._facts[key] = (h.residents, _Facts(
+                parts=pt, band=band_of(pt.home) if pt.home else "open",
+                home_urgency=urgency(pt.home), shuttle_urgency=urgency(pt.shuttle),
+                point_urgency=urgency(pt.point),
+                home_work=self._home_work(h, pt.home) if pt.home else 0,
+                shuttle_work=shuttle_work_s(self.ws, h) if pt.shuttle else 0,
+                row=row, bedridden=any(r.condition == "bedridden" for r in h.residents)))
+        self._facts_of_object[id(h)] = (h, found[1])
+        return found[1]
+
+    def _served_facts_of(self, h: Household) -> tuple[Parts, int, int]:
+        """``learn``'s view of a household of a planned day (its residents are
+        copies, with the day's waiting days): its parts and work estimates,
+        which depend only on which residents (ids) it holds."""
+        key = (h.id, *(r.id for r in h.residents))
+        found = self._served_facts.get(key)
+        if found is None:
+            pt = parts(h)
+            found = self._served_facts[key] = (
+                pt, self._home_work(h, pt.home) if pt.home else 0,
+                shuttle_work_s(self.ws, h) if pt.shuttle else 0)
+        return found
+
+    def learn(self, day: DayPlan) -> None:
+        """Compare the day's real work (routes less lunch) with the estimates
+        of what it served; later budgets use the running ratio."""
+        sc = self.ws.scenario
+        estimated = 0.0
+        for h in day.scenario.households:
+            pt, home_work, shuttle_work = self._served_facts_of(h)
+            if pt.shuttle and not any(r.id in day.served for r in pt.shuttle):
+                self.dropped[h.id] = self.dropped.get(h.id, 0) + 1
+            if pt.home and any(r.id in day.served for r in pt.home):
+                estimated += home_work
+            if pt.shuttle and any(r.id in day.served for r in pt.shuttle):
+                estimated += shuttle_work
+        for session in day.point_sessions:
+            people = sum(1 for h in day.scenario.households if h.id in session["households"]
+                         for r in h.residents if day.served.get(r.id, ("", ""))[1] == "point")
+            estimated += session_s(sc, people) \
+                + self.ws.place_approach_s(sc.village(session["village"]))
+        real = sum(r.duration_s - sum(s.depart_s - s.arrive_s for s in r.stops
+                                      if s.kind == "break") for r in day.plan.routes)
+        if estimated > 0 and real > 0:
+            self.calibration = 0.5 * self.calibration + 0.5 * max(0.5, min(3.0, real / estimated))
+
+    def estimate_s(self, households: list[Household]) -> float:
+        """Estimated work (s, calibrated) to serve ``households``: their home
+        visits and shuttles, and one session a village for their point residents."""
+        sc = self.ws.scenario
+        total = 0.0
+        people: dict[str, int] = {}
+        for h in households:
+            f = self.facts(h)
+            pt = f.parts
+            if pt.home:
+                total += f.home_work
+            if pt.shuttle:
+                total += f.shuttle_work
+            if pt.point:
+                people[h.village_id] = people.get(h.village_id, 0) + len(pt.point)
+        for v, k in people.items():
+            total += session_s(sc, k) + self.ws.place_approach_s(sc.village(v))
+        return total * self.calibration
+
+    def _fixed_later(self, day: dt.date) -> set[str]:
+        return {hid for d, villages in self.fixed.items() if d > day
+                for hids in villages.values() for hid in hids}
+
+    def _home_work(self, h: Household, residents: tuple[Resident, ...]) -> int:
+        return home_service_s(self.ws.scenario, residents) \
+            + int(1.5 * self.ws.approach_s[self.ws.row(h.lon, h.lat)])
+
+    def offer(self, n: int, pending: list[PendingVisit], teams: tuple[Team, ...],
+              day: dt.date, boost: float = 1.0) -> list[Household]:
+        """The households (with the residents offered) for working day ``n``."""
+        sc = self.ws.scenario
+        capacity = sum(team_capacity_s(sc, t, day) for t in teams)
+        budget = boost * OVERBOOK * capacity / self.calibration
+        left = max(1, self.days_left(n))
+        chosen: dict[str, list[Resident]] = {}
+        by_id = {p.household.id: p.household for p in pending}
+        known = self._facts_of_object
+        facts = {}
+        for hid, h in by_id.items():   # (``facts``, its first lookup inlined)
+            found = known.get(id(h))
+            facts[hid] = found[1] if found is not None and found[0] is h else self.facts(h)
+        split = {hid: f.parts for hid, f in facts.items()}
+        used = 0.0
+        # 1. collection points: one session a village, the busiest villages
+        # first; a session already announced keeps its date and invited
+        kit = any(t.kits for t in teams)
+        announced = self.fixed.get(day, {}) if kit else {}
+        if announced:  # a promise to the villages: the day is not overbooked
+            budget = min(budget, capacity / self.calibration)
+        for v, hids in announced.items():
+            invited = [hid for hid in sorted(hids & set(split)) if split[hid].point]
+            for hid in invited:
+                chosen.setdefault(hid, []).extend(split[hid].point)
+            if invited:
+                used += session_s(sc, sum(len(split[h].point) for h in invited)) \
+                    + self.ws.place_approach_s(sc.village(v))
+        later = self._fixed_later(day)
+        if n >= self.first_point_day and kit:
+            room = point_room(sc)
+            villages: dict[str, list[Household]] = {}
+            for hid, pt in split.items():
+                v = by_id[hid].village_id
+                if pt.point and hid not in later and v not in announced:
+                    villages.setdefault(v, []).append(by_id[hid])
+            def people(v: str) -> int:
+                return sum(len(split[h.id].point) for h in villages[v])
+            order = sorted(villages, key=lambda v: (-math.ceil(people(v) / room), -people(v), v))
+            for k, v in enumerate(order):
+                households = sorted(villages[v], key=lambda h: (facts[h.id].point_urgency,
+                                                                h.id))
+                invited, count = [], 0
+                for h in households:
+                    size = len(split[h.id].point)
+                    if count + size <= room:
+                        invited.append(h)
+                        count += size
+                if not invited:
+                    continue
+                trip = self.ws.place_approach_s(sc.village(v))
+                cost = session_s(sc, count) + trip
+                if k > 0 and used + cost > budget:
+                    break
+                used += cost
+                for h in invited:
+                    chosen.setdefault(h.id, []).extend(split[h.id].point)
+        # 2. shuttles: a fair share a day
+        seats = sc.parameters.seats_per_motorbike > 0 and any(t.motorbikes > 1 for t in teams)
+        shuttles = sorted((hid for hid, pt in split.items() if pt.shuttle),
+                          key=lambda hid: (-self.dropped.get(hid, 0),
+                                           facts[hid].shuttle_urgency, hid))
+        if seats and shuttles:
+            share = math.ceil(len(shuttles) / left) + 1
+            if any(self.dropped.get(hid, 0) >= DROPPED_SHUTTLE for hid in shuttles[:share]):
+                # a shuttle the teams left out again and again: no overbooking
+                budget = min(budget, capacity / self.calibration)
+            for hid in shuttles[:share]:
+                used += facts[hid].shuttle_work
+                chosen.setdefault(hid, []).extend(split[hid].shuttle)
+        # 3. home visits: each narrow band's share first, then the most urgent
+        home = [hid for hid, pt in split.items() if pt.home]
+        if home and any(t.kits for t in teams):
+            for hid in self._home_choice(home, facts, by_id, budget - used, left, len(teams)):
+                chosen.setdefault(hid, []).extend(split[hid].home)
+        out = []
+        for p in pending:
+            if p.household.id in chosen:
+                ids = {r.id for r in chosen[p.household.id]}
+                residents = tuple(r for r in p.household.residents if r.id in ids)
+                out.append(p.household if len(residents) == len(p.household.residents)
+                           else copy_with(p.household, residents=residents))
+        return out
+
+    def _home_choice(self, home: list[str], facts: dict[str, _Facts],
+                     by_id: dict[str, Household], budget: float, left: int,
+                     teams: int) -> list[str]:
+        """Home visits within ``budget`` s: narrow bands' shares first."""
+        work = {hid: facts[hid].home_work for hid in home}
+        bands: dict[str, list[str]] = {}
+        for hid in home:
+            bands.setdefault(facts[hid].band, []).append(hid)
+        for members in bands.values():
+            members.sort(key=lambda hid: (facts[hid].home_urgency, hid))
+        if sum(work.values()) <= budget:
+            return sorted(home)
+        groups = [g for b, m in bands.items() if b != "open"
+                  for g in self._band_groups(m, by_id, math.ceil(len(m) / left), teams)]
+        first = [hid for g in groups for hid in g]
+        owed = set(first)
+        # then the open households by urgency; a narrow band beyond its share last
+        rest = sorted((hid for hid in home if hid not in owed),
+                      key=lambda hid: (facts[hid].band != "open",
+                                       facts[hid].home_urgency, hid))
+        if len(home) <= CLUSTER_ABOVE * max(1, teams):  # a small commune: by priority
+            picked, used = [], 0.0
+            for hid in first + rest:
+                if used + work[hid] > budget and picked:
+                    if hid in first:
+                        continue
+                    break
+                picked.append(hid)
+                used += work[hid]
+            return picked
+        # clusters take the open households near their seeds; a narrow band
+        # beyond its share waits for its own days
+        rest = [hid for hid in rest if facts[hid].band == "open"]
+        return self._clusters(groups, rest, work, facts, by_id, budget, teams)
+
+    def _band_groups(self, members: list[str], by_id: dict[str, Household], owed: int,
+                     teams: int) -> list[list[str]]:
+        """``owed`` households of one narrow band (``members``, most urgent
+        first) in one group per team: the most urgent left, then those nearest
+        to it (round trip), so that a team can chain them in the band's hours."""
+        m = self.ws.base.travel_s
+        rows = {hid: self.ws.row(by_id[hid].lon, by_id[hid].lat) for hid in members}
+        free = list(members)
+        per_team = math.ceil(owed / max(1, teams))
+        groups: list[list[str]] = []
+        count = 0
+        while free and count < owed:
+            seed = free.pop(0)
+            group = sorted(free, key=lambda h: int(m[rows[seed], rows[h]])
+                           + int(m[rows[h], rows[seed]]))[:min(per_team, owed - count) - 1]
+            groups.append([seed] + group)
+            count += len(group) + 1
+            free = [h for h in free if h not in group]
+        return groups
+
+    def _clusters(self, groups: list[list[str]], rest: list[str], work: dict[str, int],
+                  facts: dict[str, _Facts], by_id: dict[str, Household], budget: float,
+                  teams: int) -> list[str]:
+        """One cluster per team, within the team's share of ``budget``: a narrow
+        band's group (``groups``) first, or a seed (villages already begun, to
+        finish them and leave no scattered remnants; the villages with the
+        most bedridden left; the farthest from the station first, the near
+        ones being cheap to reach at the end); then the open households of
+        the same villages, nearest first, then the nearest others."""
+        m = self.ws.base.travel_s
+        first = [hid for g in groups for hid in g]
+        ids = first + rest
+        index = {hid: k for k, hid in enumerate(ids)}
+        rows = np.array([facts[h].row for h in ids], dtype=np.int64)
+        village = [by_id[h].village_id for h in ids]
+        code_of = {v: k for k, v in enumerate(dict.fromkeys(village))}
+        codes = np.array([code_of[v] for v in village], dtype=np.int64)
+        free = np.ones(len(ids), dtype=bool)
+        share = budget / max(1, teams)
+        left: dict[str, int] = {}
+        frail: dict[str, int] = {}
+        for h, v in zip(ids, village, strict=True):
+            left[v] = left.get(v, 0) + 1
+            frail[v] = frail.get(v, 0) + facts[h].bedridden
+        begun = np.array([left[v] < self.village_size.get(v, left[v]) for v in village])
+        bedridden = np.array([frail[v] for v in village], dtype=np.float64)
+        far = (m[0, rows] + m[rows, 0]).astype(np.float64)
+        owed = np.zeros(len(ids), dtype=bool)
+        owed[:len(first)] = True
+        seed_order = np.lexsort((-far, -bedridden, ~begun))
+        seed_order = seed_order[~owed[seed_order]]
+        picked: list[str] = []
+        for t in range(max(1, teams)):
+            if t < len(groups):
+                anchor = [index[h] for h in groups[t]]
+            else:
+                seeds = seed_order[free[seed_order]]
+                if len(seeds) == 0:
+                    break
+                anchor = [int(seeds[0])]
+            used = 0.0
+            for k in anchor:
+                free[k] = False
+                used += work[ids[k]]
+                picked.append(ids[k])
+            here = np.zeros(len(code_of), dtype=bool)
+            here[codes[anchor]] = True
+            near = np.min([(m[rows[k], rows] + m[rows, rows[k]]).astype(np.float64)
+                           for k in anchor], axis=0)
+            near += np.where(here[codes], 0.0, 1e7)
+            near[~free | owed] = np.inf
+            order = np.argsort(near, kind="stable")
+            finite = np.isfinite(near[order])
+            reach = int(np.argmin(finite)) if not finite.all() else len(order)
+            for k in order[:reach].tolist():
+                if used + work[ids[k]] > share and used > 0:
+                    if used >= share:
+                        break
+                    continue
+                free[k] = False
+                used += work[ids[k]]
+                picked.append(ids[k])
+        # groups beyond the teams still go today (the day planner places them)
+        picked += [ids[k] for k in range(len(first)) if free[k]]
+        return picked
+

@@ -1,0 +1,200 @@
+"""One campaign day: its scenario, the day planner's run over it, the engines
+a campaign may use, and who the day served.
+
+**The day planner** (``planner.day.plan.plan_day``, the same function as
+``plan.py day``) decides a campaign day's routes over the households the day
+assignment offered (``planner.campaign.assign``); what it leaves out is
+carried to the next working day. Units: seconds, dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from planner.campaign.needs import band_of, copy_with, parts, team_capacity_s
+from planner.campaign.workspace import Workspace
+from planner.day.plan import plan_day
+from planner.domain import Household, Plan, Scenario, Team
+from planner.presence import PresenceModel
+from planner.problem import RoutingProblem, Solution
+from planner.rules import home_residents
+
+Solver = Callable[[RoutingProblem, float, int], Solution]
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """One planned day: the plan, the day's scenario (its households hold only
+    the residents offered that day; render ``plan`` with it), who was served
+    (resident id → ``(route name, how)``, how = home, shuttle or point), and
+    the households offered."""
+
+    date: dt.date
+    season: str
+    plan: Plan
+    scenario: Scenario
+    served: dict[str, tuple[str, str]]
+    pending_before: int
+
+    @property
+    def visited(self) -> dict[str, str]:
+        """Household id → the team that served some of its residents."""
+        res = {r.id: h.id for h in self.scenario.households for r in h.residents}
+        out: dict[str, str] = {}
+        for rid, (route, _how) in self.served.items():
+            out.setdefault(res[rid], route.split("-")[0] if route else route)
+        return out
+
+    @property
+    def point_sessions(self) -> list[dict]:
+        """The collection points opened that day: village, place, team, opens,
+        closes (clock s), invited households."""
+        out: dict[tuple[str, str], dict] = {}
+        for r in self.plan.routes:
+            for s in r.stops:
+                if s.kind != "point":
+                    continue
+                key = (s.village, r.team)
+                if key in out:  # one session interrupted by lunch
+                    seen = out[key]
+                    seen["opens_s"] = min(seen["opens_s"], s.opens_s)
+                    seen["closes_s"] = max(seen["closes_s"], s.depart_s)
+                    seen["households"] += [h for h in s.households
+                                           if h not in seen["households"]]
+                    continue
+                out[key] = {"village": s.village, "place": s.place, "team": r.team,
+                            "opens_s": s.opens_s, "closes_s": s.depart_s,
+                            "households": list(s.households)}
+        return list(out.values())
+
+
+def served_residents(plan: Plan, scenario: Scenario) -> dict[str, tuple[str, str]]:
+    """Resident id → ``(route name, how)`` for everyone ``plan`` enrols: a home
+    visit enrols ``home_residents``; a shuttle its passengers; a collection
+    point its invited households' point and auto residents (autos not visited
+    at home that day)."""
+    by_id = {h.id: h for h in scenario.households}
+    home = {s.household for r in plan.routes for s in r.stops
+            if s.kind == "visit" and s.household}
+    out: dict[str, tuple[str, str]] = {}
+    for route in plan.routes:
+        for s in route.stops:
+            if s.kind == "visit" and s.household in by_id:
+                for res in home_residents(by_id[s.household]):
+                    out[res.id] = (route.name, "home")
+            elif s.kind == "pickup" and s.place == "home":
+                for rid in s.passengers:
+                    out.setdefault(rid, (route.name, "shuttle"))
+            elif s.kind == "point":
+                for hid in s.households:
+                    h = by_id.get(hid)
+                    if h is None:
+                        continue
+                    for res in h.residents:
+                        if res.mode == "point" or (res.mode == "auto" and hid not in home):
+                            out.setdefault(res.id, (route.name, "point"))
+    return out
+
+
+def day_scenario(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
+                 households: list[Household], season: str, start: dt.date,
+                 service_scale: float = 1.0) -> Scenario:
+    """The scenario of one campaign day: its date, teams on duty, the
+    households offered (with the residents offered), the season, and each
+    resident's waiting days grown by the calendar days since ``start``.
+    ``service_scale`` multiplies every service time (Monte Carlo)."""
+    sc = ws.scenario
+    waited = max(0, (day - start).days)
+    offered = tuple(copy_with(h, residents=tuple(copy_with(r, waiting_days=r.waiting_days + waited)
+                                              for r in h.residents)) for h in households)
+    params = replace(sc.parameters, season=season)  # type: ignore[arg-type]
+    if service_scale != 1.0:
+        def scale(s: int) -> int:
+            return max(60, int(round(s * service_scale)))
+        params = replace(params, service_s=tuple((c, scale(s)) for c, s in params.service_s),
+                         point_per_person_s=scale(params.point_per_person_s),
+                         office_service_s=scale(params.office_service_s))
+    return replace(sc, date=day, teams=teams, households=offered, parameters=params)
+
+
+def plan_one_day(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
+                 offered: list[Household], season: str, time_limit_s: float, seed: int,
+                 solver: Solver | None = None, start: dt.date | None = None,
+                 service_scale: float = 1.0, pending_before: int = 0,
+                 relocate: bool = True, presence: PresenceModel | None = None) -> DayPlan:
+    """Plan ``day`` for ``teams`` through ``plan_day`` over the ``offered``
+    households (each with the residents offered that day); ``relocate`` as
+    ``plan_day``'s; ``presence`` (a ``planner.presence.PresenceModel``) steers
+    visits to the likely hours."""
+    day_sc = day_scenario(ws, day, teams, offered, season, start or day, service_scale)
+    plan, _, _ = plan_day(day_sc, table=ws.table, time_limit_s=time_limit_s, seed=seed,
+                          matrices_for=ws.matrices_for, solve_fn=solver, relocate=relocate,
+                          presence=presence)
+    served = served_residents(plan, day_sc)
+    return DayPlan(date=day, season=season, plan=plan, scenario=day_sc, served=served,
+                   pending_before=pending_before)
+
+
+def default_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solution:
+    """The day planner's engine (two searches side by side, two cores)."""
+    from planner.engine import solve
+
+    return solve(problem, time_limit_s=time_limit_s, seed=seed)
+
+
+def fast_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solution:
+    """One search in this process only (for sweeps: Dask workers may not start
+    processes of their own): PyVRP routes improved by OR-Tools for home
+    visits; OR-Tools from local cheapest insertion with shuttles or points."""
+    from planner.engine import EXTRAS_SEARCHES, GUARD_FACTOR, solve_hybrid, solve_plain
+
+    if problem.has_extras:  # a work limit; the wall-clock guard as generous as solve's
+        return solve_plain(problem, time_limit_s, seed, GUARD_FACTOR * time_limit_s,
+                           EXTRAS_SEARCHES[0])
+    return solve_hybrid(problem, time_limit_s=time_limit_s, seed=seed)
+
+
+#: How faithfully a simulated campaign plans its days (``CampaignOptions.fidelity``,
+#: ``planner.campaign.staffing.StaffingParams.fidelity``). ``"full"``: as
+#: ``plan.py campaign`` (``fast_solver``, the whole priority repair).
+#: ``"sweep"``: ``sweep_solver`` (first solution and a short local search of
+#: ``SWEEP_SOLUTIONS`` solutions, wall-clock guard the time limit itself) and
+#: the priority repair without relocations. Both keep every mode (home
+#: visits, shuttles, collection points), the priority tiers, windows, shifts,
+#: lunch, sunset and the self-check of every day; what the cheaper search
+#: costs in completion days is measured in docs/benchmarks.md ("Staffing
+#: fidelity").
+FIDELITIES = ("full", "sweep")
+
+#: Solutions the sweep fidelity's search examines per day (first solution included).
+SWEEP_SOLUTIONS = 3
+
+
+def sweep_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solution:
+    """The sweep fidelity's engine: one OR-Tools search in this process, local
+    cheapest insertion then guided local search, stopped after
+    ``SWEEP_SOLUTIONS`` solutions or ``time_limit_s`` of wall time."""
+    from planner.engine import EXTRAS_SEARCHES, solve_plain
+
+    return solve_plain(problem, time_limit_s, seed, time_limit_s, EXTRAS_SEARCHES[0],
+                       SWEEP_SOLUTIONS)
+
+
+
+def narrow_served(day: DayPlan) -> int:
+    """Residents served at home on ``day`` whose household is at home only in
+    a narrow band (``band_of``)."""
+    return sum(1 for h in day.scenario.households
+               if (home := parts(h).home) and band_of(home) != "open"
+               for r in home if r.id in day.served)
+
+
+def busy_share(day: DayPlan, teams: tuple[Team, ...], scenario: Scenario) -> float:
+    """The teams' working time (routes less lunch) over their capacity that day."""
+    capacity = sum(team_capacity_s(scenario, t, day.date) for t in teams)
+    real = sum(r.duration_s - sum(s.depart_s - s.arrive_s for s in r.stops if s.kind == "break")
+               for r in day.plan.routes if r.unit == "")
+    return real / capacity if capacity else 1.0
+

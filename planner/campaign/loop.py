@@ -1,0 +1,406 @@
+"""Multi-day campaign planning: every pending resident of every mode gets a day.
+
+``plan_campaign`` is the loop over the working days. Each day has two steps:
+
+1. **Day assignment** (``planner.campaign.assign.Assigner.offer``): which
+   households, and which of their pending residents, are offered that day;
+2. **The day planner** (``planner.campaign.dayloop.plan_one_day``, through
+   ``plan_day``, the same function as ``plan.py day``) decides the routes;
+   what it leaves out is carried to the next working day.
+
+A day whose teams work less than ``REOFFER_BELOW`` of their capacity is
+offered more and planned again, once (kept when it serves more and no fewer
+narrow-window residents); a day after which less than ``TAIL_SHARE`` of its
+capacity would be left is offered everything and solved again, longer; a day
+whose search found no routes at all (a busy machine) is solved again with a
+longer limit. The campaign is measured against its lower bound
+(``planner.campaign.bound.lower_bound``). Each day is planned in the season
+the speed table's rule gives it (``planner.speeds.season_of_day``: the
+scenario's season, the rain season on the calendar's wet days).
+Units: seconds, metres, dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from planner.campaign.assign import Assigner
+from planner.campaign.bound import LowerBound, lower_bound
+from planner.campaign.calendar import Calendar
+from planner.campaign.dayloop import (
+    FIDELITIES,
+    DayPlan,
+    Solver,
+    busy_share,
+    default_solver,
+    narrow_served,
+    plan_one_day,
+)
+from planner.campaign.needs import PendingVisit, copy_with, parts, team_capacity_s
+from planner.campaign.workspace import Workspace
+from planner.domain import Household, Resident, Team, Unserved
+from planner.presence import PresenceModel
+from planner.speeds import DEFAULT_SEASON, default_season, season_of_day
+
+#: A day whose teams work less than this share of their capacity is offered
+#: more (the budget times ``REOFFER_BOOST``) and planned again, once.
+REOFFER_BELOW = 0.92
+REOFFER_BOOST = 1.3
+#: A day after which less than this share of its capacity would be left
+#: (estimated) is offered everything (the budget times ``TAIL_BOOST``) and
+#: solved again with ``RETRY_FACTOR`` times the limit, up to ``TAIL_TRIES``
+#: seeds, until nothing is left: no day of its own for a few visits.
+TAIL_SHARE = 0.3
+TAIL_BOOST = 10.0
+TAIL_TRIES = 3
+#: A day whose search found no routes at all is solved again with this many
+#: times the time limit (under load, the wall-clock guard may cut a search short).
+RETRY_FACTOR = 4
+#: Working days in a row with nothing served before the planner gives up.
+STALL_DAYS = 10
+#: Unserved codes that mean "not today": the resident stays pending.
+CAPACITY_CODES = frozenset({"no_capacity", "point_not_opened", "point_full", "closed_wet"})
+#: Reasons that do not last: the residents are offered again on a later day
+#: (``windows_disjoint``: the day's one visit of the household served others).
+RETRY_CODES = CAPACITY_CODES | {"windows_disjoint"}
+
+
+@dataclass(frozen=True)
+class CampaignResult:
+    """A planned campaign: its days, when and by whom each resident is served
+    (``assignment``: resident id → (date, team, how)), who cannot be served
+    and why, who is left unplanned, and the lower bound it is measured against.
+    ``base_season`` is the speed table's default season (a day planned in
+    another season is marked in the calendar)."""
+
+    start: dt.date
+    deadline: dt.date | None
+    days: tuple[DayPlan, ...]
+    assignment: dict[str, tuple[dt.date, str, str]]
+    cannot_serve: tuple[Unserved, ...]
+    not_planned: tuple[Unserved, ...]
+    pending: tuple[PendingVisit, ...]
+    bound: LowerBound
+    notice_days: int = 0
+    base_season: str = DEFAULT_SEASON
+
+    @property
+    def completion(self) -> dt.date | None:
+        """The last day on which someone is served (None when nothing is planned)."""
+        worked = [d.date for d in self.days if d.served]
+        return max(worked) if worked else None
+
+    @property
+    def working_days_used(self) -> int:
+        """Working days from the start to the completion, served or not."""
+        done = self.completion
+        return sum(1 for d in self.days if done is not None and d.date <= done)
+
+    @property
+    def late(self) -> list[str]:
+        """Residents planned after the deadline."""
+        if self.deadline is None:
+            return []
+        return [rid for rid, (d, _t, _h) in self.assignment.items() if d > self.deadline]
+
+    @property
+    def unplanned_residents(self) -> list[str]:
+        """Residents neither served nor explained (should be empty)."""
+        done = set(self.assignment) | {rid for u in self.cannot_serve + self.not_planned
+                                       for rid in resident_ids(u)}
+        return [r.id for p in self.pending for r in p.household.residents if r.id not in done]
+
+
+def resident_ids(u: Unserved) -> tuple[str, ...]:
+    """Resident ids an ``Unserved`` of the campaign stands for."""
+    return u.residents
+
+
+def _residents_of(u: Unserved, offered: Household) -> tuple[Resident, ...]:
+    """The residents of ``offered`` that an unserved entry of the day planner concerns."""
+    ids = set(u.residents)
+    return tuple(r for r in offered.residents if r.id in ids)
+
+
+@dataclass
+class CampaignOptions:
+    """Knobs of ``plan_campaign``: per-day time limit (s), seed, engine, the
+    most working days to plan, the season of a day, a callback per planned
+    day, and the Monte Carlo hooks: ``service_scale(n)`` multiplies the
+    service times of working day ``n``; ``absent(day)`` names the residents
+    served that day who were not enrolled after all (not at home, did not
+    come), each with the date from which they come back (None: not again)."""
+
+    time_limit_s: float = 1.0
+    seed: int = 1
+    solver: Solver = default_solver
+    max_days: int = 400
+    season_of: Callable[[dt.date], str] | None = None
+    on_day: Callable[[DayPlan], None] | None = None
+    service_scale: Callable[[int], float] | None = None
+    absent: Callable[[DayPlan], dict[str, dt.date | None]] | None = None
+    #: ``"full"``: every day planned as ``plan.py campaign`` plans it;
+    #: ``"sweep"``: the priority repair without relocations (``plan_day``'s
+    #: ``relocate=False``). Pair it with ``sweep_solver`` (see ``FIDELITIES``).
+    fidelity: str = "full"
+    #: a ``planner.presence.PresenceModel`` for ``plan_day`` (None: everyone
+    #: assumed at home within their windows)
+    presence: PresenceModel | None = None
+
+
+def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
+                  deadline: dt.date | None, calendar: Calendar,
+                  options: CampaignOptions | None = None,
+                  notice_days: int | None = None,
+                  announced: dict[dt.date, dict[str, frozenset[str]]] | None = None,
+                  ) -> CampaignResult:
+    """Give every pending resident a day and a team, day by day.
+
+    Residents the day planner cannot serve for a lasting reason (unreachable,
+    windows outside every shift, …, on a day with every team on duty) are
+    returned in ``cannot_serve`` with the reason; those still unplanned after
+    ``max_days`` working days (or ``STALL_DAYS`` working days in a row
+    without anyone served) in ``not_planned``. ``notice_days`` defaults to the
+    scenario's ``campaign.notice_days``. ``announced`` holds the collection
+    points already announced (date → village → invited households): they
+    keep their date, even within the notice period. A day's season is
+    ``options.season_of(day)``, else the speed table's rule
+    (``planner.speeds.season_of_day``: the rain season on the calendar's wet
+    days, the scenario's season otherwise).
+    """
+    options = options or CampaignOptions()
+    if options.fidelity not in FIDELITIES:
+        raise ValueError(f"fidelity {options.fidelity!r}: use one of {', '.join(FIDELITIES)}")
+    settings = ws.scenario.campaign
+    if notice_days is None:
+        notice_days = settings.notice_days if settings is not None else 2
+    # announced points may open within the notice period: the bound then
+    # counts the busiest village's sessions only
+    bound_notice = 0 if announced else notice_days
+    bound = lower_bound(ws, pending, calendar, start, bound_notice)
+    run = _Run(ws, calendar, start, options, pending,
+               _new_assigner(ws, pending, notice_days, bound, announced))
+    run.plan_days()
+    if run.cannot:  # the bound counts the residents that can be served
+        bound = lower_bound(ws, _servable(pending, run.cannot), calendar, start, bound_notice)
+    return CampaignResult(start=start, deadline=deadline, days=tuple(run.days),
+                          assignment=run.assignment, cannot_serve=tuple(run.cannot),
+                          not_planned=tuple(run.not_planned()), pending=tuple(pending),
+                          bound=bound, notice_days=notice_days,
+                          base_season=default_season(ws.table))
+
+
+def _new_assigner(ws: Workspace, pending: list[PendingVisit], notice_days: int,
+                  bound: LowerBound,
+                  announced: dict[dt.date, dict[str, frozenset[str]]] | None) -> Assigner:
+    """The day assignment for ``pending``: the days left estimated from the
+    bound, the villages' home-visit households counted."""
+    assigner = Assigner(ws, notice_days, lambda n: bound.days - n, dict(announced or {}))
+    for p in pending:
+        if parts(p.household).home:
+            v = p.household.village_id
+            assigner.village_size[v] = assigner.village_size.get(v, 0) + 1
+    return assigner
+
+
+def _servable(pending: list[PendingVisit], cannot: list[Unserved]) -> list[PendingVisit]:
+    """``pending`` without the residents that cannot be served (``cannot``)."""
+    gone = {rid for u in cannot for rid in resident_ids(u)}
+    servable = [replace(p, household=replace(p.household, residents=tuple(
+        r for r in p.household.residents if r.id not in gone))) for p in pending]
+    return [p for p in servable if p.household.residents]
+
+
+class _Run:
+    """The campaign loop's state: who is still pending (``remaining``), the
+    days planned, who is served when (``assignment``), who cannot be served,
+    and the last reason given for each household."""
+
+    def __init__(self, ws: Workspace, calendar: Calendar, start: dt.date,
+                 options: CampaignOptions, pending: list[PendingVisit],
+                 assigner: Assigner) -> None:
+        self.ws, self.calendar, self.start, self.options = ws, calendar, start, options
+        self.assigner = assigner
+        self.relocate = options.fidelity == "full"
+        base = ws.scenario.parameters.season
+        self.season_of = options.season_of or (
+            lambda d: season_of_day(ws.table, base, d in calendar.wet_days))
+        self.remaining = {p.household.id: p for p in pending if p.household.residents}
+        self.original = {r.id: r for p in pending for r in p.household.residents}
+        self.original_household = {p.household.id: p.household for p in pending}
+        self.days: list[DayPlan] = []
+        self.assignment: dict[str, tuple[dt.date, str, str]] = {}
+        self.cannot: list[Unserved] = []
+        self.last_reasons: dict[str, Unserved] = {}
+
+    def plan_days(self) -> None:
+        """Plan working day after working day until no one is left, the
+        ``max_days`` are used or ``STALL_DAYS`` in a row served no one; the
+        trailing days that served no one are dropped."""
+        idle = 0
+        for n, day in enumerate(self.calendar.working_days(self.start,
+                                                           limit=self.options.max_days)):
+            if not self.remaining:
+                break
+            today = [p for p in self.remaining.values()
+                     if p.earliest is None or p.earliest <= day]
+            teams = self.calendar.teams_on(day)
+            offered = self.assigner.offer(n, today, teams, day) if today else []
+            if not offered:
+                idle += 1
+                if idle >= STALL_DAYS:
+                    break
+                continue
+            offered, result = self._plan_day(n, day, teams, today, offered)
+            self.days.append(result)
+            self._record(result, offered, everyone=len(teams) == len(self.calendar.teams))
+            if self.options.on_day is not None:
+                self.options.on_day(result)
+            idle = 0 if result.served else idle + 1
+            if idle >= STALL_DAYS:
+                break
+        while self.days and not self.days[-1].served:
+            self.days.pop()
+
+    def _plan_day(self, n: int, day: dt.date, teams: tuple[Team, ...],
+                  today: list[PendingVisit], offered: list[Household],
+                  ) -> tuple[list[Household], DayPlan]:
+        """Working day ``n``: planned over ``offered``, once more longer when the
+        search found no routes, then offered more when the teams had time
+        left, then offered everything when only a little would be left."""
+        o = self.options
+        scale = o.service_scale(n) if o.service_scale else 1.0
+
+        def plan(households: list[Household], limit_s: float, seed: int) -> DayPlan:
+            return plan_one_day(self.ws, day, teams, households, self.season_of(day), limit_s,
+                                seed, o.solver, self.start, scale, len(self.remaining),
+                                self.relocate, o.presence)
+
+        result = plan(offered, o.time_limit_s, o.seed + n)
+        if not result.served and not any(r.stops[1:-1] for r in result.plan.routes):
+            # the search found no routes in its time (a busy machine): once more, longer
+            result = plan(offered, RETRY_FACTOR * o.time_limit_s, o.seed + n)
+        self.assigner.learn(result)
+        offered, result = self._reoffer(n, day, teams, today, offered, result, plan)
+        return self._tail(n, day, teams, today, offered, result, plan)
+
+    def _reoffer(self, n: int, day: dt.date, teams: tuple[Team, ...],
+                 today: list[PendingVisit], offered: list[Household], result: DayPlan,
+                 plan: Callable[[list[Household], float, int], DayPlan],
+                 ) -> tuple[list[Household], DayPlan]:
+        """The teams had time left: offer more (once) and plan the day again;
+        kept when it serves more, and no fewer narrow-window residents."""
+        if busy_share(result, teams, self.ws.scenario) >= REOFFER_BELOW or \
+                sum(len(p.household.residents) for p in today) \
+                <= sum(len(h.residents) for h in offered):
+            return offered, result
+        more = self.assigner.offer(n, today, teams, day, boost=REOFFER_BOOST)
+        if len(more) > len(offered):
+            again = plan(more, self.options.time_limit_s, self.options.seed + n)
+            if len(again.served) > len(result.served) \
+                    and narrow_served(again) >= narrow_served(result):
+                offered, result = more, again
+                self.assigner.learn(result)
+        return offered, result
+
+    def _tail(self, n: int, day: dt.date, teams: tuple[Team, ...],
+              today: list[PendingVisit], offered: list[Household], result: DayPlan,
+              plan: Callable[[list[Household], float, int], DayPlan],
+              ) -> tuple[list[Household], DayPlan]:
+        """A little would be left for a day of its own: offer everything and
+        search longer; keep the day that leaves the fewest."""
+        left = [_left_after(p.household, result.served) for p in today]
+        left = [h for h in left if h.residents]
+        capacity = sum(team_capacity_s(self.ws.scenario, t, day) for t in teams)
+        if not left or self.assigner.estimate_s(left) > TAIL_SHARE * capacity:
+            return offered, result
+        everything = self.assigner.offer(n, today, teams, day, boost=TAIL_BOOST)
+        if sum(len(h.residents) for h in everything) < sum(len(h.residents) for h in offered):
+            return offered, result
+        o = self.options
+        for attempt in range(TAIL_TRIES):
+            again = plan(everything, RETRY_FACTOR * o.time_limit_s, o.seed + n + 1000 * attempt)
+            if len(again.served) > len(result.served):
+                offered, result = everything, again
+                self.assigner.learn(result)
+            if len(result.served) >= sum(len(h.residents) for h in everything):
+                break
+        return offered, result
+
+    def _record(self, result: DayPlan, offered: list[Household], everyone: bool) -> None:
+        """What the day did: lasting reasons (on a day with every team on
+        duty) make residents ``cannot``; the served leave ``remaining``; those
+        served but absent after all (``options.absent``) come back."""
+        by_id = {h.id: h for h in offered}
+        for u in result.plan.unserved:
+            h = by_id.get(u.household)
+            if h is None:
+                continue
+            concerned = [r for r in _residents_of(u, h) if r.id not in result.served]
+            if not concerned:
+                continue
+            tagged = replace(u, residents=tuple(r.id for r in concerned))
+            self.last_reasons[u.household] = tagged
+            if u.code not in RETRY_CODES and everyone:
+                self.cannot.append(tagged)
+                _drop(self.remaining, u.household, {r.id for r in concerned})
+        for rid, (route, how) in result.served.items():
+            self.assignment[rid] = (result.date, route.split("-")[0], how)
+        back = self.options.absent(result) if self.options.absent is not None else {}
+        for h in offered:
+            _drop(self.remaining, h.id, {r.id for r in h.residents if r.id in result.served})
+            again = [(self.original[r.id], when) for r in h.residents
+                     if (when := back.get(r.id)) is not None]
+            for r, _when in again:
+                self.assignment.pop(r.id, None)
+            if again:
+                _return(self.remaining, h.id, self.original_household[h.id],
+                        tuple(r for r, _ in again), max(when for _, when in again))
+
+    def not_planned(self) -> list[Unserved]:
+        """The households still pending, each with its last reason (or the
+        teams being full) and its residents' ids."""
+        out = []
+        for hid, p in self.remaining.items():
+            ids = tuple(r.id for r in p.household.residents)
+            reason = self.last_reasons.get(hid)
+            text = reason.reason if reason else \
+                f"not planned within {self.options.max_days} working days: the teams are full"
+            out.append(Unserved(hid, text, reason.code if reason else "no_capacity",
+                                reason.mode if reason else "home", ids))
+        return out
+
+
+def _left_after(h: Household, served: dict[str, tuple[str, str]]) -> Household:
+    """``h`` with only its residents not in ``served``."""
+    left = tuple(r for r in h.residents if r.id not in served)
+    return h if len(left) == len(h.residents) else copy_with(h, residents=left)
+
+
+def _drop(remaining: dict[str, PendingVisit], hid: str, ids: set[str]) -> None:
+    """Remove residents ``ids`` from household ``hid``'s pending ones."""
+    p = remaining.get(hid)
+    if p is None or not ids:
+        return
+    left = tuple(r for r in p.household.residents if r.id not in ids)
+    if left:
+        remaining[hid] = copy_with(p, household=copy_with(p.household, residents=left))
+    else:
+        del remaining[hid]
+
+
+def _return(remaining: dict[str, PendingVisit], hid: str, h: Household,
+            residents: tuple[Resident, ...], earliest: dt.date) -> None:
+    """Put ``residents`` of household ``hid`` back, not before ``earliest``."""
+    p = remaining.get(hid)
+    if p is None:
+        remaining[hid] = PendingVisit(replace(h, residents=residents), earliest,
+                                      attempts=1)
+        return
+    remaining[hid] = replace(p, household=replace(p.household,
+                                                  residents=p.household.residents + residents),
+                             earliest=max(earliest, p.earliest or earliest),
+                             attempts=p.attempts + 1)
+
