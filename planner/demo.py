@@ -24,6 +24,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner.geo import haversine_m
+from planner.roads.io import save_graph
+from planner.scenario import COLUMNS
+
 GRAPH_NAME = "demo_commune"
 LON0, LAT0 = 103.1500, 21.8200  # origin of the local km grid (fictional place)
 KM_PER_DEG_LAT = 110.574
@@ -166,7 +170,6 @@ def build_graph():
     """
     import networkx as nx
 
-    from planner.geo import haversine_m
 
     G = nx.MultiDiGraph(crs="epsg:4326", name="Nậm Khao (fictional demo commune)",
                         note=FICTIONAL_NOTE)
@@ -410,7 +413,6 @@ def scenario_yaml() -> str:
 
 
 def households_csv(G) -> str:
-    from planner.scenario import COLUMNS
 
     rng = random.Random(SEED)
     rows = _households(G, rng)
@@ -433,7 +435,6 @@ def water_geojson() -> str:
 
 def generate(scenario_dir: str | Path, maps_dir: str | Path) -> list[Path]:
     """Write the demo's files; returns their paths. Deterministic."""
-    from planner.roads.io import save_graph
 
     scenario_dir, maps_dir = Path(scenario_dir), Path(maps_dir)
     scenario_dir.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from planner.domain import Leg, Plan, Route, Scenario
+from planner.speeds import load_speed_table
 
 DECIMALS = 5
 Coord = tuple[float, float]
@@ -109,8 +110,8 @@ def _access_records(plan: Plan, scenario: Scenario, G, table, matrices) -> dict:
             access.setdefault((a.lon, a.lat), a)
     missing = [c for c in sites if c not in access]
     if missing:
+        # imported here: the matrices load scipy; renderers import this module without it
         from planner.matrix import site_access
-        from planner.speeds import load_speed_table
 
         params = scenario.parameters
         found = site_access(G, missing, plan.season, table or load_speed_table(),

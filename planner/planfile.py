@@ -18,6 +18,7 @@ from typing import Any
 from planner.atomic import write_atomic
 from planner.clock import format_clock, parse_hhmm
 from planner.domain import Leg, Plan, PresenceNote, Route, Scenario, Stop, Unserved
+from planner.errors import InputError, Problem
 from planner.rules import home_residents
 
 __all__ = ["plan_from_dict", "plan_id", "plan_json", "plan_to_dict", "read_plan",
@@ -290,7 +291,6 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
 def read_plan(path: str | Path) -> tuple[Plan, dict[str, Any]]:
     """Read ``plan.json``: ``(plan, raw dictionary)``. Raises ``InputError``
     naming the file when it is not a readable plan."""
-    from planner.errors import InputError, Problem
 
     path = Path(path)
     try:

@@ -17,6 +17,7 @@ from planner.campaign.needs import band_of, copy_with, parts, team_capacity_s
 from planner.campaign.workspace import Workspace
 from planner.day.plan import plan_day
 from planner.domain import Household, Plan, Scenario, Team
+from planner.engine import EXTRAS_SEARCHES, GUARD_FACTOR, solve, solve_hybrid, solve_plain
 from planner.presence import PresenceModel
 from planner.problem import RoutingProblem, Solution
 from planner.rules import home_residents
@@ -139,7 +140,6 @@ def plan_one_day(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
 
 def default_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solution:
     """The day planner's engine (two searches side by side, two cores)."""
-    from planner.engine import solve
 
     return solve(problem, time_limit_s=time_limit_s, seed=seed)
 
@@ -148,7 +148,6 @@ def fast_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solu
     """One search in this process only (for sweeps: Dask workers may not start
     processes of their own): PyVRP routes improved by OR-Tools for home
     visits; OR-Tools from local cheapest insertion with shuttles or points."""
-    from planner.engine import EXTRAS_SEARCHES, GUARD_FACTOR, solve_hybrid, solve_plain
 
     if problem.has_extras:  # a work limit; the wall-clock guard as generous as solve's
         return solve_plain(problem, time_limit_s, seed, GUARD_FACTOR * time_limit_s,
@@ -176,7 +175,6 @@ def sweep_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Sol
     """The sweep fidelity's engine: one OR-Tools search in this process, local
     cheapest insertion then guided local search, stopped after
     ``SWEEP_SOLUTIONS`` solutions or ``time_limit_s`` of wall time."""
-    from planner.engine import EXTRAS_SEARCHES, solve_plain
 
     return solve_plain(problem, time_limit_s, seed, time_limit_s, EXTRAS_SEARCHES[0],
                        SWEEP_SOLUTIONS)

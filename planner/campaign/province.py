@@ -30,12 +30,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from planner.campaign.workspace import build_workspace
 from planner.domain import Scenario
 from planner.errors import InputError, Problem
-from planner.roads.io import resolve_graph_path
+from planner.roads.io import load_graph, resolve_graph_path
+from planner.scenario import load_scenario
 from planner.scenario.parameters import _campaign_date
 from planner.scenario.reading import _parse_yaml
 from planner.scenario.values import _check_unknown, _Collector, nfc
+from planner.sitecheck import station_problem
 from planner.speeds import SpeedTable
 
 PROVINCE_FILE = "province.yaml"
@@ -119,7 +122,6 @@ def _load_commune(cid: str, path: Path, where: str, source: str, roads: Path | N
                   problems: list[Problem], warnings: list[Problem]) -> Commune | None:
     """Load one commune's scenario (on the district graph ``roads`` when given);
     its problems go to ``problems`` with the commune named."""
-    from planner.scenario import load_scenario
 
     if path.is_dir():
         path = path / "scenario.yaml"
@@ -137,7 +139,6 @@ def _load_commune(cid: str, path: Path, where: str, source: str, roads: Path | N
     warnings += [replace(p, where=f"commune {cid}" + (f", {p.where}" if p.where else ""))
                  for p in found]
     if roads is not None:
-        from planner.sitecheck import station_problem
 
         far = station_problem(scenario.station.lon, scenario.station.lat, roads,
                               scenario.parameters.walk_limit_m)
@@ -332,8 +333,6 @@ def province_workspaces(province: Province,
     campaign's, ``build_workspace``'s default); ``table`` is the speed table of
     every graph and matrix.
     ``on_stage("graphs"|"matrices")`` is told what runs next (timings)."""
-    from planner.campaign.workspace import build_workspace
-    from planner.roads.io import load_graph
 
     loaded: tuple[str, object] | None = None
     for d in province.districts:

@@ -45,10 +45,12 @@ from planner.domain import Scenario
 from planner.planfile import plan_json, write_atomic
 from planner.presence import Approach
 from planner.render import OUTPUT_PATTERNS
-from planner.render.i18n import N_, fiction_banner, gettext_for
+from planner.render.i18n import N_, fiction_banner, gettext_for, nfc, ngettext_for, reason_text
 from planner.render.notices import render_notices
 from planner.render.pdf import pdf_unavailable
 from planner.render.presence_text import approach_text
+from planner.render.summary import summary_text
+from planner.rules import common_windows, home_residents
 
 FORMAT = "mountain-id-planner/campaign"
 VERSION = 2
@@ -237,36 +239,13 @@ def _n(message: str, n: int, **values: Any) -> str:
     return message.format(n=n, **values)
 
 
-def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") -> str:
-    """The terminal summary in ``lang`` (vi or en): one line per working day
-    (residents served per team, points opened, cumulative share done), the
-    collection points with the day their notice goes out, the lower bound and
-    the gap, and who is not served."""
-    from planner.render.i18n import nfc, ngettext_for
-
+def _day_table(result: CampaignResult, scenario: Scenario, total: int, lang: str
+               ) -> list[str]:
+    """The calendar's table: one line per working day, residents served per
+    team and by how, points opened, the cumulative share done."""
     _ = gettext_for(lang)
-    ngettext = ngettext_for(lang)
     weekdays = WEEKDAYS[lang]
-    lines = []
-    if scenario.fictional:
-        roads = next((d.plan.roads for d in result.days), "unknown")
-        lines.append(fiction_banner(roads, _))
-    modes = residents_by_mode(p.household for p in result.pending)
-    total = sum(modes.values())
-    deadline = result.deadline.isoformat() if result.deadline else _("none")
-    lines.append(_("Campaign · {name} · from {start} · deadline {deadline}").format(
-        name=nfc(scenario.name), start=result.start, deadline=deadline))
-    mode_names = {"home": N_("home"), "shuttle": N_("shuttle"), "point": N_("point"),
-                  "auto": N_("auto")}
-    cannot = sum(len(resident_ids(u)) for u in result.cannot_serve)
-    households_n = len(result.pending)
-    lines.append(_n(ngettext("{n} resident", "{n} residents", total), total) + " "
-                 + _n(ngettext("in {n} household", "in {n} households", households_n),
-                      households_n)
-                 + ": " + ", ".join(f"{n} {_(mode_names.get(m, m))}"
-                                    for m, n in modes.items() if n)
-                 + "; " + _n(ngettext("{n} cannot be served (below).",
-                                 "{n} cannot be served (below).", cannot), cannot))
+    lines: list[str] = []
     teams = [t.id for t in scenario.teams]
     lines.append(_("Residents served per team and day (home + shuttle + point):"))
     lines.append("")
@@ -297,6 +276,12 @@ def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") 
                      + " ".join(f"{v:>{w}}" for v, w in zip(values, wide, strict=True))
                      + f"{mark}{late}")
     lines.append(_("('-': team off that day; pts: collection points opened)"))
+    return lines
+
+
+def _point_lines(result: CampaignResult, scenario: Scenario, _, ngettext) -> list[str]:
+    """The calendar's collection points, by village, with the day each notice goes out."""
+    lines: list[str] = []
     points = point_days(result, Calendar.of(scenario))
     if points:
         lines.append("")
@@ -313,6 +298,39 @@ def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") 
                 f"({p['team']}, {notice_by.format(date=p['announce_by'][5:])})")
         for v, items in by_village.items():
             lines.append(f"  {nfc(v)}: " + "; ".join(items))
+    return lines
+
+
+def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") -> str:
+    """The terminal summary in ``lang`` (vi or en): one line per working day
+    (residents served per team, points opened, cumulative share done), the
+    collection points with the day their notice goes out, the lower bound and
+    the gap, and who is not served."""
+
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
+    lines = []
+    if scenario.fictional:
+        roads = next((d.plan.roads for d in result.days), "unknown")
+        lines.append(fiction_banner(roads, _))
+    modes = residents_by_mode(p.household for p in result.pending)
+    total = sum(modes.values())
+    deadline = result.deadline.isoformat() if result.deadline else _("none")
+    lines.append(_("Campaign · {name} · from {start} · deadline {deadline}").format(
+        name=nfc(scenario.name), start=result.start, deadline=deadline))
+    mode_names = {"home": N_("home"), "shuttle": N_("shuttle"), "point": N_("point"),
+                  "auto": N_("auto")}
+    cannot = sum(len(resident_ids(u)) for u in result.cannot_serve)
+    households_n = len(result.pending)
+    lines.append(_n(ngettext("{n} resident", "{n} residents", total), total) + " "
+                 + _n(ngettext("in {n} household", "in {n} households", households_n),
+                      households_n)
+                 + ": " + ", ".join(f"{n} {_(mode_names.get(m, m))}"
+                                    for m, n in modes.items() if n)
+                 + "; " + _n(ngettext("{n} cannot be served (below).",
+                                 "{n} cannot be served (below).", cannot), cannot))
+    lines += _day_table(result, scenario, total, lang)
+    lines += _point_lines(result, scenario, _, ngettext)
     lines.append("")
     done = result.completion
     bound = result.bound
@@ -373,8 +391,6 @@ def _reason(u, household, lang: str) -> str:
     """Why ``u`` (an ``Unserved`` tagged with its residents) is not served, in
     ``lang`` (the hours at home of ``household`` filled in), with the
     residents' ids kept."""
-    from planner.render.i18n import reason_text
-    from planner.rules import common_windows, home_residents
 
     windows = (common_windows(home_residents(household)) or ()) if household else ()
     text = reason_text(u, windows, lang)
@@ -386,8 +402,6 @@ def tomorrow_text(run, lang: str = "vi") -> str:
     ``planner.app.campaign.CampaignRun``): the day's routes, the state on that
     day (enrolled, coming back, carried over, joined, follow-up), then the
     campaign calendar."""
-    from planner.render.i18n import ngettext_for
-    from planner.render.summary import summary_text
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
@@ -512,7 +526,6 @@ def province_campaign_csv(rows: list[CampaignRow]) -> str:
 
 def province_campaign_text(rows: list[CampaignRow], lang: str = "vi") -> str:
     """The province summary for the terminal in ``lang``: one line per commune, the totals."""
-    from planner.render.i18n import ngettext_for
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)

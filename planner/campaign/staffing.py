@@ -51,11 +51,13 @@ import random
 import statistics
 from dataclasses import dataclass, replace
 
+from planner import presence
 from planner.campaign.calendar import Calendar
 from planner.campaign.dayloop import DayPlan, fast_solver, sweep_solver
 from planner.campaign.loop import CampaignOptions, plan_campaign, resident_ids
 from planner.campaign.needs import initial_pending
 from planner.campaign.workspace import Workspace
+from planner.day.chances import DayChances
 from planner.domain import CampaignSettings, Scenario, Team
 from planner.speeds import rain_season, season_of_day
 
@@ -152,7 +154,6 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
 
     model = None
     if params.not_home_p is None:
-        from planner import presence
 
         model = presence.model_for(sc)
     attendance = sc.parameters.point_attendance
@@ -163,7 +164,6 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
 
     def away_p(day: DayPlan) -> dict[str, float]:
         """Resident id → the chance they are not enrolled at their stop today."""
-        from planner.day.chances import DayChances
 
         if model is None:
             return {rid: float(params.not_home_p or 0.0) for rid in day.served}

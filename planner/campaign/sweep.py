@@ -38,6 +38,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from planner.campaign.calendar import Calendar
+from planner.campaign.dayloop import fast_solver
+from planner.campaign.loop import CampaignOptions, plan_campaign
+from planner.campaign.needs import initial_pending
 from planner.campaign.staffing import RunResult, StaffingParams, simulate
 from planner.campaign.workspace import Workspace
 from planner.errors import PlannerError
@@ -194,10 +198,6 @@ def _campaign_task(ws: Workspace, start: dt.date, deadline: dt.date | None,
                    time_limit_s: float, seed: int):
     """Plan one commune's whole campaign (``plan_campaign`` with the in-process
     ``fast_solver``: a Dask worker may not start processes of its own)."""
-    from planner.campaign.calendar import Calendar
-    from planner.campaign.dayloop import fast_solver
-    from planner.campaign.loop import CampaignOptions, plan_campaign
-    from planner.campaign.needs import initial_pending
 
     options = CampaignOptions(time_limit_s=time_limit_s, seed=seed, solver=fast_solver)
     return plan_campaign(ws, initial_pending(ws.scenario), start, deadline,

@@ -56,6 +56,7 @@ def cli() -> None:
 
 
 def _register() -> None:
+    # imported here: each command module registers itself with the group below
     from planner.cli.check import check
     from planner.cli.day import day, demo
     from planner.cli.render import render

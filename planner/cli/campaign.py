@@ -127,6 +127,7 @@ def province_campaign(request, scheduler: str | None, workers: int | None, quiet
                       progress) -> None:
     """The province form of ``campaign``: one Dask task per commune, then each
     commune's drawn days, then the summary."""
+    # imported here: Dask and the planning stack are heavy and --help must stay instant
     from planner.app.province import plan_province_campaign
     from planner.app.text import fiction_banner, ngettext_for, province_campaign_text
 

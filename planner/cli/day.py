@@ -51,6 +51,7 @@ def day(scenario: Path, date, out_dir: Path | None, time_limit: float | None,
     Example:
       python plan.py day scenarios/demo/scenario.yaml --out out/tomorrow
     """
+    # imported here: the planning stack is heavy and --help must stay instant
     from planner.app.day import DayRequest
 
     out_dir = out_dir or Path("out") / (scenario.stem if scenario.suffix else scenario.name)
@@ -73,6 +74,7 @@ def demo(out_dir: Path | None, time_limit: float | None, seed: int | None, overw
     Example:
       python plan.py demo --out out/demo --overwrite
     """
+    # imported here: the planning stack is heavy and --help must stay instant
     from planner.app.day import demo_request
 
     request = demo_request(out_dir or Path("out") / "demo", regenerate,

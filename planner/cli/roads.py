@@ -26,6 +26,7 @@ def _run(func, *args, **kwargs):
 def _bbox(ctx: click.Context, param: click.Parameter, value: str | None):
     if value is None:
         return None
+    # imported here: osmnx is heavy and --help must stay instant
     from planner.app.roads import bbox
 
     try:
@@ -120,6 +121,7 @@ def fetch_cmd(place: str, name: str | None, dems: tuple[Path, ...], closures: Pa
     The result is cached as maps/NAME.graphml so later runs work offline.
     Without a network it stops at once: use `roads import` with an extract.
     """
+    # imported here: osmnx is heavy and --help must stay instant
     from planner.app.roads import FetchRequest, fetch_roads
 
     result = _run(fetch_roads, FetchRequest(place, name, dems, closures, out, overwrite))
@@ -139,6 +141,7 @@ def info_cmd(graph: str, scenario: Path | None, speeds: Path | None) -> None:
     the share of steep edges, connected components, and with --scenario the
     households that cannot be reached in the dry and wet seasons, and why.
     """
+    # imported here: osmnx is heavy and --help must stay instant
     from planner.app.roads import roads_info
 
     info = _run(roads_info, graph, scenario, speeds)

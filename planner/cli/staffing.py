@@ -151,6 +151,7 @@ def _assumptions(params, _, ngettext) -> str:
 
 def province_staffing(request, quiet: bool, lang: str) -> None:
     """The province form of ``staffing``: sweep, then the province table."""
+    # imported here: Dask and the planning stack are heavy and --help must stay instant
     from planner.app.staffing import staffing
     from planner.app.text import (
         TARGET_P,

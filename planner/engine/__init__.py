@@ -51,6 +51,7 @@ def solve_hybrid(problem: RoutingProblem, time_limit_s: float = 10.0,
     import pyvrp
     from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
+    # imported here: PyVRP is loaded only when the hybrid engine runs
     from planner.engine.pyvrp_engine import routes_of, to_pyvrp
 
     model = to_pyvrp(problem)

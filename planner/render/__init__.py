@@ -49,6 +49,8 @@ def render_all(plan: Plan, scenario: Scenario, out_dir: str | Path, lang: str = 
     numbers or notes); ``per_team`` adds one map per team (``map-T1.html``). When this machine
     cannot print PDFs, the other outputs are still written and ``warn`` is told why.
     """
+    # imported here: importing planner.render.i18n or .views must not load every
+    # renderer's library (folium, WeasyPrint, gpxpy)
     from planner.planfile import write_atomic
     from planner.render.geometry import route_geometries
     from planner.render.gpx import render_gpx

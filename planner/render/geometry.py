@@ -20,7 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from planner.domain import Leg, LegKind, Plan, Scenario
+from planner.errors import InputError, Problem
 from planner.legs import dedupe, edge_coords
+from planner.roads.io import load_graph, resolve_graph_path
 
 DECIMALS = 5
 Coord = tuple[float, float]
@@ -84,7 +86,6 @@ def route_geometries(plan: Plan) -> dict[str, RouteGeometry]:
     written before geometry was attached): re-plan it.
     """
     if not any(s.leg for r in plan.routes for s in r.stops):
-        from planner.errors import InputError, Problem
 
         raise InputError(Problem("plan", "routes[].stops[].leg", "the plan carries no road "
                                  "geometry for its legs", "plan the day again with this "
@@ -95,7 +96,6 @@ def route_geometries(plan: Plan) -> dict[str, RouteGeometry]:
 
 @lru_cache(maxsize=2)
 def _graph(path: str, mtime_ns: int):
-    from planner.roads.io import load_graph
 
     return load_graph(path, travel_times=False)  # drawn only: no travel times
 
@@ -103,7 +103,6 @@ def _graph(path: str, mtime_ns: int):
 def road_graph(scenario: Scenario):
     """The scenario's road graph, read from its GraphML file (for the base map
     only: renderers never route on it). Cached while the file is unchanged."""
-    from planner.roads.io import resolve_graph_path
 
     path = resolve_graph_path(scenario.roads)
     return _graph(str(scenario.roads), path.stat().st_mtime_ns if path.is_file() else 0)

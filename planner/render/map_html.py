@@ -35,6 +35,7 @@ import re
 from pathlib import Path
 
 from planner.domain import Plan, Scenario
+from planner.planfile import plan_id
 from planner.render.geometry import (
     BaseMap,
     Coord,
@@ -656,7 +657,6 @@ def stable_ids(page: str) -> str:
 
 def plan_fingerprint(plan: Plan, scenario: Scenario) -> str:
     """The plan's id (``planner.planfile.plan_id``)."""
-    from planner.planfile import plan_id
 
     return plan_id(plan, scenario)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from planner.render.i18n import Gettext, nfc
+from planner.render.i18n import Gettext, nfc, translations
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -28,7 +28,6 @@ def environment(lang: str):
     """A Jinja environment with autoescaping and the catalog of ``lang``."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    from planner.render.i18n import translations
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],

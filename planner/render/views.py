@@ -38,7 +38,8 @@ from planner.render.i18n import (
     windows_text,
 )
 from planner.render.presence_text import note_lines
-from planner.rules import left_for_another_day
+from planner.rules import common_windows, left_for_another_day
+from planner.rules import home_residents as at_home
 
 HOME_MODES = ("home", "auto")
 NUMBERED_KINDS = ("visit", "pickup", "dropoff", "point")
@@ -228,14 +229,12 @@ def mode_text(mode: str, _: Gettext) -> str:
 def home_residents(h: Household) -> tuple[Resident, ...]:
     """The residents enrolled at home on a visit (the plan's visit residents,
     ``planner.rules.home_residents``)."""
-    from planner.rules import home_residents as at_home
 
     return at_home(h)
 
 
 def household_windows(h: Household) -> tuple[Window, ...]:
     """Hours when every home-visit resident of ``h`` is in (empty: any time)."""
-    from planner.rules import common_windows
 
     return common_windows(home_residents(h)) or ()
 

@@ -14,6 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import RoadsError
+from planner.roads.closures import apply_closures
+from planner.roads.elevation import add_elevations, add_grades, flat, grade_stats
+from planner.roads.io import save_graph
+from planner.roads.osm import build_graph, read_boundary, read_osm
 from planner.speeds import SpeedTable, add_travel_times, load_speed_table
 
 
@@ -37,13 +41,6 @@ def prepare_graph(G, dem_paths: Sequence[str | Path] = (), closures: str | Path 
 
     Graph in, graph out; also returns the grade statistics and warnings.
     """
-    from planner.roads.closures import apply_closures
-    from planner.roads.elevation import (
-        add_elevations,
-        add_grades,
-        flat,
-        grade_stats,
-    )
 
     notes: list[str] = []
     stats: dict[str, dict[str, float]] = {}
@@ -76,8 +73,6 @@ def import_roads(source: str | Path, out_path: str | Path,
     Raises ``RoadsError`` (exit 3) for unreadable files, an area with no roads
     and DEMs that do not cover the roads; nothing is written then.
     """
-    from planner.roads.io import save_graph
-    from planner.roads.osm import build_graph, read_boundary, read_osm
 
     out_path = Path(out_path)
     if out_path.exists() and not overwrite:

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import RoadsError
+from planner.roads.build import prepare_graph
+from planner.roads.io import save_graph
 from planner.roads.osm import KEEP_TAGS, ROAD_CLASSES, parse_bbox
 
 OVERPASS_HOST = "overpass-api.de"
@@ -49,8 +51,6 @@ def fetch_roads(query: str, out_path: str | Path, dem_paths: Sequence[str | Path
                          "`python plan.py roads import FILE --bbox W,S,E,N --name NAME`")
     import osmnx as ox
 
-    from planner.roads.build import prepare_graph
-    from planner.roads.io import save_graph
 
     ox.settings.useful_tags_way = sorted(set(ox.settings.useful_tags_way) | set(KEEP_TAGS))
     ox.settings.bidirectional_network_types = sorted(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.domain import CampaignSettings, Household, Parameters, Station, Team
+from planner.geo import haversine_m
 from planner.scenario.values import _Collector
 from planner.speeds import RAIN_SEASON, SpeedTable, rain_season, season_names
 
@@ -27,7 +28,8 @@ def _check_wet_days(campaign: CampaignSettings | None, table: SpeedTable,
 def _check_station_reach(station: Station, graph_path: Path, walk_limit_m: float,
                          col: _Collector) -> None:
     """The station must lie within ``walk_limit_m`` of a road of the graph."""
-    from planner.sitecheck import station_problem  # loads numpy: planner.scenario stays light
+    # imported here: sitecheck loads numpy and scipy; planner.scenario stays light
+    from planner.sitecheck import station_problem
 
     far = station_problem(station.lon, station.lat, graph_path, walk_limit_m)
     if far:
@@ -38,7 +40,6 @@ def _check_distances(station: Station | None, households: list[Household],
                      col: _Collector) -> None:
     """Warn of each household more than ``FAR_FROM_STATION_M`` metres (great
     circle) from the station: its coordinates are probably swapped or mistyped."""
-    from planner.geo import haversine_m
 
     if not station:
         return

@@ -115,7 +115,8 @@ def _place_villages(villages: list[Village], graph_path: Path | None,
     if graph_path is not None and graph_path.is_file():
         import osmnx as ox  # heavy: loaded only when a village has no coordinates
 
-        from planner.roads.places import place_villages  # loads numpy, as osmnx does
+        # imported here: placing villages loads numpy; planner.scenario stays light
+        from planner.roads.places import place_villages
 
         try:
             found = place_villages(ox.load_graphml(graph_path), [v.name for v in missing])
