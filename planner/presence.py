@@ -2,7 +2,7 @@
 per time band of the day and kind of day (weekday or weekend).
 
 Three sources, weakest first (see ``docs/presence.md`` for the formulas and a
-worked example that ``tests/test_presence.py`` checks):
+worked example that ``tests/presence/test_presence.py`` checks):
 
 1. **The scenario's prior** ``m0``: from the residents' availability windows
    when the scenario gives them (a band inside the windows ``window_in``,

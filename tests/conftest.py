@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+
+# tests mirror the package (tests/day/, tests/campaign/, …) and share small
+# helpers by importing each other's modules (``from test_reasons import _road``):
+# every folder of tests is importable whichever folder pytest collects first
+sys.path[:0] = [str(d) for d in sorted(TESTS.iterdir())
+                if d.is_dir() and any(d.glob("test_*.py")) and str(d) not in sys.path]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 

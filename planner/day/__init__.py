@@ -3,7 +3,7 @@ matrices in, a checked ``Plan`` out, with every mode (home visits, shuttles,
 collection points, ``auto``).
 
 Modules, in the order of the flow (each imports only those before it, at
-module level; ``tests/test_day_imports.py`` checks it):
+module level; ``tests/day/test_day_imports.py`` checks it):
 ``needs`` (what the day asks for) → ``problem`` (what some team could serve,
 the routing arrays and the lexicographic prizes) → ``timing`` (the earliest
 feasible schedule of a route) → ``verify`` (the plan's self-check, with the
