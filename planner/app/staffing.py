@@ -27,6 +27,7 @@ from planner.campaign.chart import (
 from planner.campaign.province import (
     is_province,
     load_province,
+    province_deadlines,
     province_rows,
     province_workspaces,
 )
@@ -131,14 +132,6 @@ def _seasons_for(params, table: SpeedTable) -> Callable[[Scenario], tuple[str, .
     def seasons(scenario: Scenario) -> tuple[str, ...]:
         return campaign_seasons(table, scenario.parameters.season, params.wet_day_p > 0)
     return seasons
-
-
-def province_deadlines(province, deadline: dt.date | None) -> dict[str, dt.date | None]:
-    """Each commune's deadline: ``deadline`` (--deadline), else the province's
-    ``deadline:``, else the commune's ``campaign.deadline``."""
-    return {c.id: deadline or province.deadline
-            or (c.scenario.campaign.deadline if c.scenario.campaign else None)
-            for c in province.communes}
 
 
 def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
