@@ -168,6 +168,7 @@ def build_graph():
     ``osmid``, ``highway``, ``surface`` and other tags, ``length`` (m),
     ``grade`` (rise over run in the edge's direction), ``oneway``, ``reversed``.
     """
+    # imported here: networkx loads slowly; importing this module stays light
     import networkx as nx
 
 

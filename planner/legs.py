@@ -81,6 +81,7 @@ def path_coords(G, nodes: Sequence, attr: str) -> list[Coord]:
 def fastest_path(G, source, target, attr: str) -> list:
     """Nodes of the fastest path by ``attr`` (edges without it are closed);
     ``[source]`` when they are the same node, ``[]`` when there is no path."""
+    # imported here: networkx loads slowly; importing this module stays light
     import networkx as nx
 
     if source == target:

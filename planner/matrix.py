@@ -28,6 +28,7 @@ season, a closure, one-way or private roads, or no road at all.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -230,8 +231,6 @@ def time_matrix(weight: csr_matrix, sources: np.ndarray, targets: np.ndarray,
     if workers == 1:
         return _dijkstra_block((graph, sources, targets))
     parts = np.array_split(sources, workers)
-    import multiprocessing
-
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
         blocks = list(pool.map(_dijkstra_block, [(graph, p, targets) for p in parts]))
@@ -319,6 +318,7 @@ def _locate(G, sites: list[tuple[float, float]], season: str, table: SpeedTable,
             profile: str) -> _Located:
     """Snap every site to the nearest edge of the drivable network connected both
     ways to the station (site 0), or give it a walking leg from a parking point."""
+    # imported here: scipy loads slowly; importing this module stays light
     from scipy.sparse.csgraph import connected_components
 
     drive_attr, walk_attr = f"tt_{profile}_{season}", f"tt_walk_{season}"

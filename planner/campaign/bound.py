@@ -314,6 +314,7 @@ def _assignment_travel_s(m: np.ndarray, rows: list[int]) -> float:
     pass through the station: a relaxation), less half a second an arc for
     the matrix's rounding. The routes' own rounding (half a
     second an arc) is in ``route_slack_s``."""
+    # imported here: scipy loads slowly; importing this module stays light
     from scipy.optimize import linear_sum_assignment
 
     rows = sorted(set(rows))

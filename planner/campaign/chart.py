@@ -92,6 +92,7 @@ def staffing_png(rows: list[StaffingRow], results: list[RunResult],
                  deadline: dt.date | None) -> bytes:
     """Completion working days per team count (box plot per scenario) and the
     probability of finishing by the deadline."""
+    # imported here: matplotlib loads slowly, only when a chart is drawn
     import matplotlib
 
     matplotlib.use("Agg")
@@ -239,6 +240,7 @@ def province_table(rows: list[ProvinceRow], target: float, _=lambda s: s,
 def province_png(rows: list[ProvinceRow], fictional: bool = False) -> bytes:
     """Teams needed per commune (a bar per commune, coloured by district;
     hatched at N + 1 when N teams were not enough), with the officer-days."""
+    # imported here: matplotlib loads slowly, only when a chart is drawn
     import matplotlib
 
     matplotlib.use("Agg")

@@ -28,7 +28,9 @@ working days ahead).
 from __future__ import annotations
 
 import calendar as pycal
+import csv
 import datetime as dt
+import io
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -510,9 +512,6 @@ PROVINCE_CAMPAIGN_COLUMNS = ("district", "commune", "households", "residents", "
 
 def province_campaign_csv(rows: list[CampaignRow]) -> str:
     """``province.csv`` of a province campaign: one row per commune (see ``CampaignRow``)."""
-    import csv
-    import io
-
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(PROVINCE_CAMPAIGN_COLUMNS)

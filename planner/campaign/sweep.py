@@ -72,6 +72,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
     """A ``distributed.Client`` on ``scheduler``, or on a new ``LocalCluster``
     of ``workers`` processes (one thread each; default: the cores, at most 8);
     closed (and the local cluster stopped) on the way out."""
+    # imported here: Dask loads only when a sweep runs
     from distributed import Client, LocalCluster
 
     cluster = None
@@ -109,6 +110,7 @@ def stream_tasks(client, jobs: Iterable[tuple[str, Any, list[tuple[Callable, tup
     jobs (default: twice the workers' threads, at least 4) are on the cluster
     at a time. ``progress(done)`` is told each finished task;
     ``on_stage("sweep")`` before waiting for results."""
+    # imported here: Dask loads only when a sweep runs
     from distributed import as_completed
 
     if window is None:

@@ -145,6 +145,7 @@ def province_campaign(request, scheduler: str | None, workers: int | None, quiet
                    + _("on {where}").format(where=scheduler or _("local Dask workers")),
                    err=True)
         if not quiet:
+            # imported here: the progress bar loads only for a run that shows one
             from tqdm import tqdm
 
             bar = tqdm(total=total, unit="commune", file=click.get_text_stream("stderr"))

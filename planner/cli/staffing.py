@@ -106,6 +106,7 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
                    + " × " + ngettext("{n} run", "{n} runs", runs).format(n=runs) + ") "
                    + _("on {where}").format(where=where), err=True)
         if not quiet:
+            # imported here: the progress bar loads only for a run that shows one
             from tqdm import tqdm
 
             bar = tqdm(total=total, unit="run", file=click.get_text_stream("stderr"))
@@ -182,6 +183,7 @@ def province_staffing(request, quiet: bool, lang: str) -> None:
                        n=params.runs) + ") "
                    + _("on {where}").format(where=where), err=True)
         if not quiet:
+            # imported here: the progress bar loads only for a run that shows one
             from tqdm import tqdm
 
             bar = tqdm(total=total, unit="run", file=click.get_text_stream("stderr"))

@@ -48,6 +48,7 @@ GUARD_FACTOR = 3.0
 def solve_hybrid(problem: RoutingProblem, time_limit_s: float = 10.0,
                  seed: int = 1) -> Solution:
     """PyVRP routes (relaxation) → OR-Tools seeded with them (full model)."""
+    # imported here: PyVRP loads only when its engine runs
     import pyvrp
     from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 

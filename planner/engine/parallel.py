@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -26,9 +27,6 @@ def mp_context() -> multiprocessing.context.BaseContext:
 def _exit_with_parent(parent: int) -> None:
     """In a worker: end this process when its parent is gone (killed, even with
     SIGKILL), instead of waiting forever on the parent's pipe."""
-    import threading
-    import time
-
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)

@@ -134,6 +134,7 @@ def base_map(G, scenario: Scenario, box: tuple[float, float, float, float],
     """Roads of ``G`` inside ``box`` (each undirected edge once), merged into
     lines per class and simplified by ``tolerance_m``; plus the rivers of
     ``<graph>.water.geojson`` beside the graph file when it exists."""
+    # imported here: shapely (GEOS) loads only where geometry is built
     from shapely.geometry import LineString, MultiLineString
     from shapely.geometry import box as shp_box
     from shapely.ops import linemerge
@@ -174,6 +175,7 @@ def water_path(scenario: Scenario) -> Path:
 def water_lines(scenario: Scenario, box: tuple[float, float, float, float],
                 tol: float) -> list[tuple[str, tuple[Coord, ...]]]:
     """(name, line) of each river or stream in the water GeoJSON, clipped to ``box``."""
+    # imported here: shapely (GEOS) loads only where geometry is built
     from shapely.geometry import box as shp_box
     from shapely.geometry import shape
 
@@ -206,6 +208,7 @@ class LocalProjection:
 
 def distance_to_lines_m(points: Sequence[Coord], lines: Iterable[Sequence[Coord]]) -> list[float]:
     """Each point's distance (m) to the nearest of ``lines`` (local projection)."""
+    # imported here: shapely (GEOS) loads only where geometry is built
     from shapely.geometry import LineString, Point
     from shapely.strtree import STRtree
 

@@ -57,6 +57,7 @@ def render_gpx(plan: Plan, scenario: Scenario, team: str, *, lang: str = "vi",
                ctx: DocContext | None = None) -> str:
     """The day of the route named ``team`` (``T1``, ``T1-shuttle``) as GPX 1.1
     text (UTF-8, NFC)."""
+    # imported here: gpxpy loads only when a GPX file is written
     import gpxpy.gpx
 
     ctx = ctx or doc_context(plan, scenario, lang, redact)

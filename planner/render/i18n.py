@@ -164,6 +164,7 @@ def windows_text(windows: tuple[Window, ...], _: Gettext) -> str:
 
 def date_text(day: dt.date, lang: str) -> str:
     """The date in full, in the language (Babel's CLDR data)."""
+    # imported here: Babel loads only when dates are formatted
     from babel.dates import format_date
 
     return nfc(format_date(day, format="full", locale=lang))

@@ -89,6 +89,7 @@ def leaflet_assets() -> tuple[str, str]:
     source-map comments removed, and the attribution prefix's link to
     leafletjs.com neutralised, so that nothing in the file points online.
     """
+    # imported here: the map libraries load only when a map is drawn
     from xstatic.pkg import jquery, leaflet
 
     css = (Path(leaflet.BASE_DIR) / "leaflet.css").read_text(encoding="utf-8")
@@ -352,6 +353,7 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
     (``planner.planfile.plan_id``, computed when not given), which tags the
     outcomes recorded on the phone.
     """
+    # imported here: the map libraries load only when a map is drawn
     import folium  # heavy: loaded only when a map is drawn
 
     ctx = doc_context(plan, scenario, lang, redact)
@@ -398,6 +400,7 @@ def _new_map(ctx: DocContext, view: tuple[float, float, float, float], tiles_url
     """The folium map centred on ``view``, with no CDN asset (Leaflet and the
     map's CSS and script inlined in its head), and the online tile layer when
     ``tiles_url`` is given; returns the map and its root figure."""
+    # imported here: the map libraries load only when a map is drawn
     import folium  # heavy: loaded only when a map is drawn
 
     _ = ctx._
@@ -422,6 +425,7 @@ def _new_map(ctx: DocContext, view: tuple[float, float, float, float], tiles_url
 def _raw(text: str):
     """A branca element whose text is placed as is (never parsed as a Jinja
     template)."""
+    # imported here: the map libraries load only when a map is drawn
     from branca.element import Element  # with folium: loaded only when a map is drawn
 
     class Raw(Element):
@@ -442,6 +446,7 @@ def _ground_layer(m, ctx: DocContext, scenario: Scenario, base: BaseMap,
     """The base map's layer (not switchable): water, roads by class, fords,
     village names and the commune office, whose popup lists the pickups and
     drop-offs there (``transfers``)."""
+    # imported here: the map libraries load only when a map is drawn
     import folium  # heavy: loaded only when a map is drawn
 
     _ = ctx._
@@ -484,6 +489,7 @@ def _route_layers(m, shown: tuple[TeamDay, ...], geometry: dict[str, RouteGeomet
     """One switchable layer per route shown: its rides, shuttle legs and walks,
     then its numbered stops with their popups; returns each route's layer
     name (for the page's script)."""
+    # imported here: the map libraries load only when a map is drawn
     import folium  # heavy: loaded only when a map is drawn
 
     layers: dict[str, str] = {}
@@ -540,6 +546,7 @@ def _route_layers(m, shown: tuple[TeamDay, ...], geometry: dict[str, RouteGeomet
 
 def _unserved_layer(m, unserved: list[UnservedView], L: dict[str, str], _) -> None:
     """The unserved households' layer (hidden at first), each with the reason."""
+    # imported here: the map libraries load only when a map is drawn
     import folium  # heavy: loaded only when a map is drawn
 
     if unserved:

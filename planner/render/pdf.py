@@ -26,6 +26,7 @@ FONT_BOLD = FONTS / "DejaVuSansCondensed-Bold.ttf"
 @lru_cache(maxsize=4)
 def environment(lang: str):
     """A Jinja environment with autoescaping and the catalog of ``lang``."""
+    # imported here: the map libraries load only when a map is drawn
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 
@@ -60,6 +61,7 @@ def url_fetcher():
     never downloads. (WeasyPrint ≥ 68 takes a ``URLFetcher``; older versions a
     function.)"""
     try:
+        # imported here: WeasyPrint (and Pango) load only when a PDF is printed
         from weasyprint.urls import URLFetcher
     except ImportError:  # WeasyPrint < 68
         from weasyprint.urls import default_url_fetcher
@@ -80,6 +82,7 @@ def pdf_unavailable() -> str:
     import fails with ``OSError``.
     """
     try:
+        # imported here: WeasyPrint (and Pango) load only when a PDF is printed
         import weasyprint  # noqa: F401
     except OSError as exc:
         return (f"printable PDFs need the Pango library, which is missing ({exc}); on "
@@ -89,6 +92,7 @@ def pdf_unavailable() -> str:
 
 def render_pdf(template: str, lang: str, **context) -> bytes:
     """Render ``template`` with ``context`` (texts NFC) and print it to PDF bytes."""
+    # imported here: WeasyPrint (and Pango) load only when a PDF is printed
     from weasyprint import HTML
 
     page = nfc(environment(lang).get_template(template).render(lang=lang, **context))

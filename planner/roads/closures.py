@@ -36,6 +36,7 @@ def read_closures(path: str | Path) -> list[dict[str, Any]]:
 
     Raises ``InputError`` listing every bad feature together.
     """
+    # imported here: shapely (GEOS) loads only where geometry is built
     from shapely.geometry import shape
 
     path = Path(path)
@@ -86,6 +87,7 @@ def apply_closures(G, closures: str | Path | list[dict[str, Any]]):
 
     Returns ``G``; ``G.graph["closures"]`` counts the closed edges per closure.
     """
+    # imported here: shapely (GEOS) loads only where geometry is built
     from shapely import STRtree
     from shapely.geometry import LineString
 

@@ -39,6 +39,7 @@ class Dem:
     """One raster held in memory for the window that covers the graph."""
 
     def __init__(self, path: Path, bounds: tuple[float, float, float, float]):
+        # imported here: rasterio (GDAL) loads only when a DEM is read
         import rasterio
         from rasterio.windows import Window, from_bounds
 

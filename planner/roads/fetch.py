@@ -49,6 +49,7 @@ def fetch_roads(query: str, out_path: str | Path, dem_paths: Sequence[str | Path
         raise RoadsError(f"no network: cannot reach {OVERPASS_HOST} to download '{query}' › "
                          "download an OSM extract elsewhere (e.g. a .osm.pbf) and run "
                          "`python plan.py roads import FILE --bbox W,S,E,N --name NAME`")
+    # imported here: osmnx loads slowly; importing this module stays light
     import osmnx as ox
 
 

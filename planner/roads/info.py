@@ -15,6 +15,7 @@ def summarize(G, table: SpeedTable) -> dict[str, Any]:
 
     Lengths count each road once (the edge drawn in the way's direction).
     """
+    # imported here: networkx loads slowly; importing this module stays light
     import networkx as nx
 
     km_class: Counter[str] = Counter()

@@ -39,6 +39,8 @@ def load_graph(name: str, base_dir: str | Path | None = None,
 
     Raises ``RoadsError`` (exit 3) when the file is missing or not a road graph.
     """
+    # imported here: networkx loads slowly; importing this module stays light; osmnx loads slowly;
+    # importing this module stays light
     import networkx as nx
     import osmnx as ox
 
@@ -64,6 +66,7 @@ def load_graph(name: str, base_dir: str | Path | None = None,
 
 def save_graph(G, path: str | Path) -> Path:
     """Write ``G`` as GraphML atomically (a temporary file, then a rename)."""
+    # imported here: osmnx loads slowly; importing this module stays light
     import osmnx as ox
 
     path = Path(path)

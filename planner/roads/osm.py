@@ -125,6 +125,7 @@ def read_osm(path: str | Path, infer_fords: bool = False) -> OsmRoads:
     Raises ``RoadsError`` for a file pyosmium cannot read (truncated PBF, XML
     that is not OSM) and for a file with no roads at all.
     """
+    # imported here: pyosmium loads only when an OSM file is read
     import osmium
     from osmium.filter import KeyFilter
 
@@ -213,6 +214,7 @@ def inside_mask(lon: np.ndarray, lat: np.ndarray, bbox: tuple[float, float, floa
         w, s, e, n = bbox
         mask &= (lon >= w) & (lon <= e) & (lat >= s) & (lat <= n)
     if boundary is not None:
+        # imported here: shapely (GEOS) loads only where geometry is built
         import shapely
 
         mask &= shapely.contains_xy(boundary, lon, lat) | shapely.intersects_xy(
@@ -262,6 +264,8 @@ def build_graph(roads: OsmRoads, bbox: tuple[float, float, float, float] | None 
     largest weakly connected component is kept (osmnx's default).
     Raises ``RoadsError`` when nothing is left.
     """
+    # imported here: networkx loads slowly; importing this module stays light; shapely (GEOS) loads
+    # only where geometry is built
     import networkx as nx
     from shapely.geometry import LineString
 
@@ -358,6 +362,7 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
 
 def read_boundary(path: str | Path) -> Any:
     """The union of the polygons in a GeoJSON file, as one shapely geometry."""
+    # imported here: shapely (GEOS) loads only where geometry is built
     from shapely.geometry import shape
     from shapely.ops import unary_union
 

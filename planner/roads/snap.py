@@ -120,6 +120,7 @@ def road_segments(G) -> RoadSegments:
     Reads node ``x``, ``y`` (lon, lat) and edge ``geometry`` when present. A
     loop edge of zero length (no geometry) is left out.
     """
+    # imported here: shapely (GEOS) loads only where geometry is built
     import shapely
 
     nodes = list(G.nodes)
@@ -207,6 +208,7 @@ def snap_points(segs: RoadSegments, points_xy: np.ndarray, seg_mask: np.ndarray)
     Ties (a point at a junction) go to the lowest segment number, so the
     answer is deterministic.
     """
+    # imported here: shapely (GEOS) loads only where geometry is built
     import shapely
     from shapely import STRtree
 

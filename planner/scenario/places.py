@@ -113,6 +113,7 @@ def _place_villages(villages: list[Village], graph_path: Path | None,
         return villages
     found: dict[str, tuple[float, float] | None] = {}
     if graph_path is not None and graph_path.is_file():
+        # imported here: osmnx loads slowly; importing this module stays light
         import osmnx as ox  # heavy: loaded only when a village has no coordinates
 
         # imported here: placing villages loads numpy; planner.scenario stays light

@@ -53,6 +53,7 @@ def _unique_key_loader():
     any depth, with both line numbers) in ``loader.duplicates`` instead of
     silently keeping the last, and leaves an impossible date (``2026-02-30``)
     as its text so that the field that holds it can say what is wrong."""
+    # imported here: PyYAML loads only when a file is read
     import yaml  # PyYAML: loaded only when a YAML file is read
 
     class UniqueKeyLoader(yaml.SafeLoader):
@@ -91,6 +92,7 @@ def _unique_key_loader():
 def _parse_yaml(path: Path, col: _Collector) -> dict | None:
     """The YAML file at ``path`` as a mapping; None when it cannot be read or is
     not a mapping (the problems reported, duplicate keys too)."""
+    # imported here: PyYAML loads only when a file is read
     import yaml  # PyYAML: loaded only when a YAML file is read
 
     text = read_text(path, col)

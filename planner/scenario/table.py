@@ -156,6 +156,7 @@ def _rows_with_header(rows: list[list[Any]], col: _Collector,
 
 def _read_xlsx(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE):
     """The rows of the first sheet of an ``.xlsx`` file, as ``_rows_with_header``."""
+    # imported here: openpyxl loads only for an .xlsx file
     from openpyxl import load_workbook  # heavy (0.3 s): loaded only for an Excel table
 
     if not path.is_file():

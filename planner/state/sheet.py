@@ -268,6 +268,7 @@ def template_csv(rows: list[list[str]] | None = None) -> str:
 
 def template_xlsx(rows: list[list[str]] | None = None) -> bytes:
     """The sheet as an .xlsx workbook, with a drop-down list on ``outcome``."""
+    # imported here: openpyxl loads only for an .xlsx file
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 

@@ -3,9 +3,9 @@
 - a module imports only from its own layer or lower ones, at module level or
   inside a function (an upward import is a layering error whatever its place);
 - no import cycle anywhere in ``planner/``;
-- imports between the project's own modules stand at the top of the file;
-  a function imports one inside itself only for start-up speed (the command
-  line: ``plan.py --help`` stays instant) or to keep a heavy third-party
+- imports stand at the top of the file; a function imports inside itself
+  only a heavy or optional library, or a project module for start-up speed
+  (the command line: ``plan.py --help`` stays instant) or to keep a heavy
   library out of a light module, and says why in an ``# imported here:``
   comment;
 - every command-line module imports, from the project, only ``planner.app``
@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -146,24 +147,43 @@ def test_no_import_cycle() -> None:
     assert list(nx.simple_cycles(G)) == []
 
 
-def test_project_imports_stand_at_the_top() -> None:
-    """A project module imported inside a function comes with an ``#
-    imported here:`` comment saying why (start-up speed, a heavy library kept
-    out of a light module)."""
+def _direct_imports(fn: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """The imports a function makes itself (not those of functions inside it)."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    for child in ast.iter_child_nodes(fn):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            found.append(child)
+        found += _direct_imports(child)
+    return found
+
+
+def test_imports_inside_functions_say_why() -> None:
+    """Imports stand at the top of the module. A function imports inside
+    itself only a heavy or optional library, or a project module for
+    start-up speed (the command line: ``plan.py --help`` stays instant) or to
+    keep a heavy library out of a light module, and says why in an
+    ``# imported here:`` comment; never a module of the standard library."""
     problems = []
-    for name, path in _modules().items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        lines = path.read_text(encoding="utf-8").splitlines()
-        for fn in ast.walk(tree):
+    for _name, path in _modules().items():
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for fn in ast.walk(ast.parse(text)):
             if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            inner = [n for n in ast.walk(fn) if isinstance(n, (ast.Import, ast.ImportFrom))
-                     and any(t.startswith("planner") for t, _l, _n in
-                             project_imports(ast.Module(body=[n], type_ignores=[]), name))]
-            if inner and not any("# imported here:" in line
-                                 for line in lines[fn.lineno - 1: inner[0].lineno]):
-                problems.append(f"{_rel(path)}:{inner[0].lineno}: {fn.name} imports a project "
-                                "module inside a function without saying why")
+            inner = _direct_imports(fn)
+            if not inner:
+                continue
+            first = min(n.lineno for n in inner)
+            if not any("# imported here:" in line for line in lines[fn.lineno - 1: first]):
+                problems.append(f"{_rel(path)}:{first}: {fn.name} imports inside a function "
+                                "without saying why")
+            for n in inner:
+                module = (n.module if isinstance(n, ast.ImportFrom) else n.names[0].name) or ""
+                if not getattr(n, "level", 0) and module.split(".")[0] in sys.stdlib_module_names:
+                    problems.append(f"{_rel(path)}:{n.lineno}: {fn.name} imports the standard "
+                                    f"library's {module} inside a function")
     assert problems == []
 
 
