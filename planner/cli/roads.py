@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from planner.app import PlannerError
+from planner.app import InputError, PlannerError
 
 
 def _run(func, *args, **kwargs):
@@ -31,8 +31,10 @@ def _bbox(ctx: click.Context, param: click.Parameter, value: str | None):
 
     try:
         return bbox(value)
-    except PlannerError as exc:
-        raise click.BadParameter(str(exc), param_hint="--bbox") from None
+    except InputError as exc:
+        problem = exc.problems[0]
+        raise click.BadParameter(f"'{value}': {problem.what}; {problem.fix}",
+                                 param_hint="--bbox") from None
 
 
 dem_opt = click.option("--dem", "dems", multiple=True,
