@@ -87,7 +87,9 @@ class DayResult:
 def plan_day(request: DayRequest, progress: Progress | None = None,
              warn: Warn | None = None) -> DayResult:
     """The ``day`` job: load, plan (with the legs' geometry), write
-    ``plan.json`` and every output (each file atomically)."""
+    ``plan.json`` and every output (each file atomically). The scenario's
+    warnings are told to ``warn`` as soon as it is read (and kept in the
+    result)."""
     progress = progress or Progress.silent(request.lang)
     check_out_dir(request.out_dir, request.overwrite)
     progress.say(N_("Reading the scenario…"))
@@ -95,6 +97,9 @@ def plan_day(request: DayRequest, progress: Progress | None = None,
     scenario, warnings, table = load_scenario_and_speeds(request.scenario)
     if request.date is not None:
         scenario = replace(scenario, date=request.date)
+    for w in warnings:  # told at once, before the long work
+        if warn is not None:
+            warn(str(w))
     progress.say(N_("Reading the road network…"))
     G = load_graph(scenario.roads, table=table)
     compute = graph_matrices(G, table, scenario.parameters)

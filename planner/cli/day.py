@@ -26,8 +26,6 @@ def _run(request, lang: str) -> None:
     _ = progress._
     warn = warner(_)
     result = plan_day(request, progress, warn)
-    for w in result.warnings:
-        warn(w)
     click.echo(summary_text(result.plan, result.scenario, lang=lang))
     click.echo("")
     for path in result.written:
