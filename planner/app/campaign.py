@@ -25,10 +25,6 @@ from planner.state.tomorrow import run_tomorrow
 __all__ = ["CampaignRequest", "CampaignRun", "TomorrowRequest", "drawn_days", "plan_campaign",
            "replan_tomorrow"]
 
-DRAW_CHOICES = ("all", "first", "none")
-"""Which days of a campaign get their map, itineraries, notices and GPX."""
-
-
 def drawn_days(days: list[DayPlan], draw: str) -> list[DayPlan]:
     """The campaign days whose map, itineraries, notices and GPX are drawn."""
     return {"all": days, "first": days[:1], "none": []}[draw]
