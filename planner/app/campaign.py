@@ -66,7 +66,8 @@ def plan_campaign(request: CampaignRequest, progress: Progress | None = None,
     check_out_dir(request.out_dir, request.overwrite)
     run = run_campaign(request.scenario, request.out_dir, request.start, request.deadline,
                        request.time_limit_s, request.seed, warn, progress.say,
-                       now=request.now or utc_now())
+                       now=request.now or utc_now(), lang=request.lang,
+                       redact=request.redact)
     drawn = drawn_days(run.result.days, request.draw)
     run.written += render_days(drawn, request.out_dir, lang=request.lang,
                                redact=request.redact, progress=progress, warn=warn,
@@ -97,7 +98,8 @@ def replan_tomorrow(request: TomorrowRequest, progress: Progress | None = None,
     (removing the files of days no longer planned), draw every re-planned day."""
     progress = progress or Progress.silent(request.lang)
     run = run_tomorrow(request.folder, request.day, request.time_limit_s, request.seed, warn,
-                       progress.say, now=request.now or utc_now())
+                       progress.say, now=request.now or utc_now(), lang=request.lang,
+                       redact=request.redact)
     run.written += render_days(run.result.days, request.folder, lang=request.lang,
                                redact=request.redact, progress=progress, warn=warn,
                                table=run.speed_table)

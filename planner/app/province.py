@@ -33,7 +33,8 @@ def plan_province_campaign(request: CampaignRequest, progress: Progress | None =
     run = run_province_campaign(request.scenario, request.out_dir, request.start,
                                 request.deadline, request.time_limit_s, request.seed,
                                 scheduler, workers, started, done, warn,
-                                now=request.now or utc_now())
+                                now=request.now or utc_now(), lang=request.lang,
+                                redact=request.redact)
     graphs: dict[str, object] = {}  # one load per road area's graph, as for the planning
     for c in run.province.communes:
         days = drawn_days(run.results[c.id].days, request.draw)

@@ -9,7 +9,6 @@ in 0…1 (shown as %).
 from __future__ import annotations
 
 import base64
-import csv
 import datetime as dt
 import html
 import io
@@ -17,6 +16,7 @@ from collections.abc import Callable
 
 from planner.campaign.province import ProvinceRow
 from planner.campaign.staffing import RunResult, StaffingParams, StaffingRow
+from planner.privacy import csv_text
 
 CSV_COLUMNS = ("scenario", "teams", "runs", "finished", "mean_working_days", "p10_days",
                "p50_days", "p90_days", "expected_completion", "p90_completion",
@@ -37,30 +37,26 @@ def _date(d: dt.date | None) -> str:
 
 
 def staffing_csv(rows: list[StaffingRow]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
-    for r in rows:
-        w.writerow([r.scenario, r.teams, r.runs, r.finished, f"{r.mean_days:.2f}", r.p10_days,
+    """One row per (scenario, team count); cells no spreadsheet runs
+    (``planner.privacy.csv_text``)."""
+    return csv_text(CSV_COLUMNS, ([
+                    r.scenario, r.teams, r.runs, r.finished, f"{r.mean_days:.2f}", r.p10_days,
                     r.p50_days, r.p90_days, _date(r.expected_date), _date(r.p90_date),
                     "" if r.p_by_deadline is None else f"{r.p_by_deadline:.3f}",
                     f"{r.officer_days:.1f}", f"{r.km:.1f}", f"{r.enrolled_pct:.1f}",
-                    f"{r.visits_per_enrolment:.2f}", r.fidelity])
-    return buf.getvalue()
+                    f"{r.visits_per_enrolment:.2f}", r.fidelity] for r in rows))
 
 
 def runs_csv(results: list[RunResult]) -> str:
     """Every run; counts are residents (``enrolled_home``/``_shuttle``/``_point``: by how)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(("scenario", "teams", "run", "completion", "working_days", "officer_days",
-                "distance_m", "visits", "enrolled", "different_approach", "cannot_serve",
-                "wet_days", "enrolled_home", "enrolled_shuttle", "enrolled_point", "fidelity"))
-    for r in sorted(results, key=lambda r: (r.scenario, r.teams, r.run)):
-        w.writerow([r.scenario, r.teams, r.run, _date(r.completion), r.working_days,
-                    r.officer_days, r.distance_m, r.visits, r.enrolled, r.different_approach,
-                    r.cannot_serve, r.wet_days, r.home, r.shuttle, r.point, r.fidelity])
-    return buf.getvalue()
+    header = ("scenario", "teams", "run", "completion", "working_days", "officer_days",
+              "distance_m", "visits", "enrolled", "different_approach", "cannot_serve",
+              "wet_days", "enrolled_home", "enrolled_shuttle", "enrolled_point", "fidelity")
+    return csv_text(header, ([r.scenario, r.teams, r.run, _date(r.completion), r.working_days,
+                              r.officer_days, r.distance_m, r.visits, r.enrolled,
+                              r.different_approach, r.cannot_serve, r.wet_days, r.home,
+                              r.shuttle, r.point, r.fidelity]
+                             for r in sorted(results, key=lambda r: (r.scenario, r.teams, r.run))))
 
 
 def staffing_table(rows: list[StaffingRow], deadline: dt.date | None,
@@ -184,15 +180,11 @@ def province_csv(rows: list[ProvinceRow]) -> str:
     """One row per commune; ``teams_needed`` is ``>N`` when N teams were not
     enough; P, the expected completion and officer-days are at that team count
     (at N when not enough)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(PROVINCE_COLUMNS)
-    for r in rows:
-        w.writerow([r.district, r.commune, r.households, r.residents, _date(r.deadline),
+    return csv_text(PROVINCE_COLUMNS, ([
+                    r.district, r.commune, r.households, r.residents, _date(r.deadline),
                     teams_needed_text(r), r.max_teams,
                     "" if r.p_by_deadline is None else f"{r.p_by_deadline:.3f}",
-                    _date(r.expected_date), f"{r.officer_days:.1f}"])
-    return buf.getvalue()
+                    _date(r.expected_date), f"{r.officer_days:.1f}"] for r in rows))
 
 
 def province_totals(rows: list[ProvinceRow]) -> dict[str, float]:

@@ -28,9 +28,7 @@ working days ahead).
 from __future__ import annotations
 
 import calendar as pycal
-import csv
 import datetime as dt
-import io
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -46,6 +44,7 @@ from planner.clock import format_clock
 from planner.domain import Scenario
 from planner.planfile import plan_json, write_atomic
 from planner.presence import Approach
+from planner.privacy import csv_text
 from planner.render import OUTPUT_PATTERNS
 from planner.render.i18n import N_, fiction_banner, gettext_for, nfc, ngettext_for, reason_text
 from planner.render.notices import render_notices
@@ -511,16 +510,14 @@ PROVINCE_CAMPAIGN_COLUMNS = ("district", "commune", "households", "residents", "
 
 
 def province_campaign_csv(rows: list[CampaignRow]) -> str:
-    """``province.csv`` of a province campaign: one row per commune (see ``CampaignRow``)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(PROVINCE_CAMPAIGN_COLUMNS)
-    for r in rows:
-        w.writerow([r.district, r.commune, r.households, r.residents, r.start.isoformat(),
+    """``province.csv`` of a province campaign: one row per commune (see
+    ``CampaignRow``); cells no spreadsheet runs (``planner.privacy.csv_text``)."""
+    return csv_text(PROVINCE_CAMPAIGN_COLUMNS, ([
+                    r.district, r.commune, r.households, r.residents, r.start.isoformat(),
                     r.deadline.isoformat() if r.deadline else "",
                     r.completion.isoformat() if r.completion else "", r.days_used,
-                    r.bound_days, r.officer_days, r.planned, r.unserved, r.late])
-    return buf.getvalue()
+                    r.bound_days, r.officer_days, r.planned, r.unserved, r.late]
+                                                for r in rows))
 
 
 def province_campaign_text(rows: list[CampaignRow], lang: str = "vi") -> str:
@@ -579,10 +576,12 @@ def announced_points(folder: Path, day: dt.date) -> dict[dt.date, dict[str, froz
 
 
 def write_day_plan(out_dir: Path, day: DayPlan, lang: str = "vi",
-                   warn: Callable[[str], None] | None = None) -> list[Path]:
+                   warn: Callable[[str], None] | None = None, redact: bool = False
+                   ) -> list[Path]:
     """Write one campaign day's folder ``out_dir/days/YYYY-MM-DD/`` without
     drawing it: ``plan.json`` and, when the day has work in a village, its
-    ``notices.pdf`` (the notices and the loudspeaker text for that date).
+    ``notices.pdf`` (the notices and the loudspeaker text for that date, in
+    ``lang``; initials only with ``redact``, as the drawn days').
     ``day`` is a ``planner.campaign`` day plan (its plan and day scenario)."""
     folder = out_dir / "days" / day.date.isoformat()
     written = [write_atomic(folder / "plan.json", plan_json(day.plan, day.scenario))]
@@ -591,7 +590,7 @@ def write_day_plan(out_dir: Path, day: DayPlan, lang: str = "vi",
         if warn is not None:
             warn(no_pdf)
         return written
-    notices = render_notices(day.plan, day.scenario, lang=lang)
+    notices = render_notices(day.plan, day.scenario, lang=lang, redact=redact)
     if notices is not None:
         written.append(write_atomic(folder / "notices.pdf", notices))
     return written
@@ -599,14 +598,16 @@ def write_day_plan(out_dir: Path, day: DayPlan, lang: str = "vi",
 
 def write_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario,
                    extra: dict[str, Any] | None = None, only: dt.date | None = None,
-                   lang: str = "vi", warn: Callable[[str], None] | None = None) -> list[Path]:
+                   lang: str = "vi", warn: Callable[[str], None] | None = None,
+                   redact: bool = False) -> list[Path]:
     """Write ``campaign.json`` and each day's folder (only the day ``only``
-    when given), each file atomically. ``result`` is a campaign's result."""
+    when given), each file atomically; the days' notices in ``lang``, with
+    initials only when ``redact``. ``result`` is a campaign's result."""
     written = []
     for d in result.days:
         if only is not None and d.date != only:
             continue
-        written += write_day_plan(out_dir, d, lang, warn)
+        written += write_day_plan(out_dir, d, lang, warn, redact)
     text = json.dumps(campaign_dict(result, scenario, extra), ensure_ascii=False, indent=2)
     written.append(write_atomic(out_dir / "campaign.json", text + "\n"))
     return written

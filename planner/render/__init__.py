@@ -7,7 +7,8 @@
 - ``itinerary-<route>.pdf`` — the printable A4 itinerary of each route;
 - ``notices.pdf`` — one page per village with a visit, a collection point or a
   shuttle pickup, for its head, then invitation slips for the households;
-- ``route-<route>.gpx`` — GPX 1.1 for OsmAnd / Organic Maps.
+- ``route-<route>.gpx`` — GPX 1.1 for OsmAnd / Organic Maps (planned times);
+- ``route-<route>.kml`` — the same day as KML for Google Earth / Maps.me.
 
 ``<route>`` is the route's name: the team id for a whole team (``T1``), and
 ``T1-shuttle`` for the officer of team T1 who shuttles residents that day.
@@ -30,7 +31,8 @@ from planner.domain import Plan, Scenario
 FIELD_KINDS = ("visit", "pickup", "dropoff", "point")
 """A route with a stop of one of these kinds gets an itinerary and a GPX."""
 
-OUTPUT_PATTERNS = ("map.html", "map-*.html", "itinerary-*.pdf", "route-*.gpx", "notices.pdf")
+OUTPUT_PATTERNS = ("map.html", "map-*.html", "itinerary-*.pdf", "route-*.gpx", "route-*.kml",
+                   "notices.pdf")
 """The files ``render_all`` writes (beside a plan.json)."""
 
 
@@ -53,7 +55,7 @@ def render_all(plan: Plan, scenario: Scenario, out_dir: str | Path, lang: str = 
     # renderer's library (folium, WeasyPrint, gpxpy)
     from planner.planfile import write_atomic
     from planner.render.geometry import route_geometries
-    from planner.render.gpx import render_gpx
+    from planner.render.gpx import render_gpx, render_kml
     from planner.render.itinerary import render_itinerary
     from planner.render.map_html import render_map
     from planner.render.notices import render_notices
@@ -82,6 +84,9 @@ def render_all(plan: Plan, scenario: Scenario, out_dir: str | Path, lang: str = 
                 plan, scenario, route.name, lang=lang, redact=redact, geometry=geometry,
                 ctx=ctx)))
         written.append(write_atomic(out / f"route-{name}.gpx", render_gpx(
+            plan, scenario, route.name, lang=lang, redact=redact, geometry=geometry,
+            ctx=ctx)))
+        written.append(write_atomic(out / f"route-{name}.kml", render_kml(
             plan, scenario, route.name, lang=lang, redact=redact, geometry=geometry,
             ctx=ctx)))
     notices = None if no_pdf else render_notices(plan, scenario, lang=lang, redact=redact,

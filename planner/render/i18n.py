@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
-import re
 import unicodedata
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from planner import privacy
 from planner.clock import format_clock
 from planner.domain import Condition, Mode, Unserved, Window
 
@@ -170,21 +170,19 @@ def date_text(day: dt.date, lang: str) -> str:
     return nfc(format_date(day, format="full", locale=lang))
 
 
-def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str) -> str:
+def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
+                redact: bool = False) -> str:
     """Why a household is not visited, in ``lang``. In English the plan's own
-    reason (with its numbers) is kept; other languages translate the code."""
-    if lang == "en" or unserved.code not in REASONS:
-        return nfc(unserved.reason)
-    _ = gettext_for(lang)
-    return _(REASONS[unserved.code]).replace("{windows}", windows_text(windows, _))
-
-
-_WORD = re.compile(r"\w", re.UNICODE)
+    reason (with its numbers) is kept; other languages translate the code.
+    ``redact``: what a shareable copy may show (``planner.privacy.reason``)."""
+    generic = None
+    if unserved.code in REASONS:
+        _ = gettext_for(lang)
+        generic = _(REASONS[unserved.code]).replace("{windows}", windows_text(windows, _))
+    text = nfc(unserved.reason) if lang == "en" or generic is None else generic
+    return privacy.reason(text, generic, redact)
 
 
 def initials(full_name: str) -> str:
-    """``"Sùng Thị Chở"`` → ``"S.T.C."``: the first letter of every word, for
-    shareable (redacted) outputs. Parenthesised remarks are dropped."""
-    name = re.sub(r"\(.*?\)", " ", nfc(full_name))
-    letters = [m.group(0).upper() for word in name.split() if (m := _WORD.search(word))]
-    return "".join(f"{c}." for c in letters)
+    """``"Sùng Thị Chở"`` → ``"S.T.C."`` (``planner.privacy.initials``)."""
+    return privacy.initials(full_name)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from planner import privacy
 from planner.clock import format_clock
 from planner.domain import Household, Plan, Resident, Route, Scenario, Stop, Team, Window
 from planner.render.i18n import (
@@ -32,7 +33,6 @@ from planner.render.i18n import (
     date_text,
     fiction_banner,
     gettext_for,
-    initials,
     nfc,
     reason_text,
     windows_text,
@@ -198,26 +198,23 @@ class DocContext:
 
 
 def person_name(name: str, redact: bool) -> str:
-    """A person's name, or its initials for shareable outputs."""
-    return initials(name) if redact else nfc(name)
+    """A person's name, or its initials for shareable outputs (``planner.privacy``)."""
+    return privacy.person(name, redact)
 
 
 def member_name(name: str, redact: bool) -> str:
     """A team member, keeping a role in parentheses (``"L.V.T. (tổ trưởng)"``)."""
-    if not redact:
-        return nfc(name)
-    role = name[name.find("("):] if "(" in name and name.rstrip().endswith(")") else ""
-    return nfc(f"{initials(name)} {role}".strip())
+    return privacy.member(name, redact)
 
 
 def person_view(r: Resident, redact: bool, _: Gettext) -> PersonView:
     return PersonView(
         id=r.id,
         name=person_name(r.full_name, redact),
-        condition="" if redact else _(CONDITION_LABELS[r.condition]),
+        condition=privacy.condition(_(CONDITION_LABELS[r.condition]), redact),
         windows=windows_text(r.windows, _),
         mode=_(MODE_LABELS[r.mode]),
-        notes="" if redact else nfc(r.notes),
+        notes=privacy.note(r.notes, redact),
     )
 
 
@@ -313,8 +310,8 @@ def bring_text(h: Household, stop: Stop, _: Gettext, redact: bool = False) -> st
     would give the condition away), plus the walk and an approximate location."""
     items = [_("enrolment kit")]
     for cond in dict.fromkeys(r.condition for r in home_residents(h)):
-        if BRING.get(cond) and not redact:
-            items.append(_(BRING[cond]))
+        if BRING.get(cond) and (hint := privacy.condition(_(BRING[cond]), redact)):
+            items.append(hint)
     if stop.walk_m:
         items.append(_("carry the kit {m} m on foot").replace("{m}", str(stop.walk_m)))
     if stop.approximate:
@@ -339,7 +336,7 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
         return StopView(
             kind="visit", household=h.id, village=village, residents=people,
             mode=", ".join(modes), bring=bring_text(h, stop, _, redact),
-            contact="" if redact else nfc(h.contact), notes="" if redact else nfc(h.notes),
+            contact=privacy.contact(h.contact, redact), notes=privacy.note(h.notes, redact),
             walk_m=stop.walk_m, approximate=stop.approximate, park_lon=stop.park_lon,
             park_lat=stop.park_lat,
             presence=note_lines(stop.presence, lang) if stop.presence is not None else (),
@@ -352,7 +349,8 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
         return StopView(
             kind=stop.kind, household=h.id if h else "", village=village if at_home else "",
             residents=people, mode=mode_text("shuttle", _), bring="",
-            contact="" if redact or not at_home or h is None else nfc(h.contact), notes="",
+            contact=privacy.contact(h.contact, redact) if at_home and h is not None else "",
+            notes="",
             walk_m=stop.walk_m if at_home else 0, approximate=stop.approximate and at_home,
             place="home" if at_home else "office",
             where=_("at the house") if at_home else _("at the commune office"),
@@ -437,7 +435,8 @@ def doc_context(plan: Plan, scenario: Scenario, lang: str = "vi", redact: bool =
             lat=h.lat, residents=tuple(person_view(r, redact, _) for r in (
                 left_for_another_day(h, mode) if u.code == "windows_disjoint"
                 else mode_residents(h, mode))),
-            reason=reason_text(u, household_windows(h), lang), code=u.code, mode=mode))
+            reason=reason_text(u, household_windows(h), lang, redact), code=u.code,
+            mode=mode))
     return DocContext(
         lang=lang, redact=redact, _=_, commune=nfc(scenario.name),
         station=nfc(scenario.station.name), station_lon=scenario.station.lon,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.privacy import read_cell
 from planner.scenario.reading import read_text
 from planner.scenario.values import _Collector, _suggest, fold, nfc
 
@@ -112,7 +113,8 @@ def read_table(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE,
             col.error(f"line {reader.line_num}", f"not a valid CSV ({exc})",
                       "check the quotes on that line")
         return None
-    return _rows_with_header(rows, col, spec)
+    # a cell the project neutralised for spreadsheets ('=…) reads back as written
+    return _rows_with_header([[read_cell(c) for c in r] for r in rows], col, spec)
 
 
 def _rows_with_header(rows: list[list[Any]], col: _Collector,

@@ -16,7 +16,6 @@ in one transaction. A file already imported (same SHA-256) changes nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -28,6 +27,7 @@ from typing import Any
 from planner.clock import format_clock
 from planner.dates import parse_day
 from planner.errors import InputError, Problem
+from planner.privacy import csv_text, xlsx_text_cell
 from planner.scenario import TableSpec, fold, nfc, read_table
 from planner.scenario.values import _Collector
 from planner.state import db
@@ -257,17 +257,17 @@ def template_rows(planned: list[tuple[str, str, int]], day: dt.date,
 
 
 def template_csv(rows: list[list[str]] | None = None) -> str:
-    """The sheet as CSV text (UTF-8; Excel opens it with the BOM the writer adds)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    """The sheet as CSV text (UTF-8; Excel opens it with the BOM the writer
+    adds); a cell that a spreadsheet would run as a formula is neutralised
+    (``planner.privacy.csv_text``) and reads back as the same text."""
     wide = any(len(r) > len(COLUMNS) for r in rows or [])
-    writer.writerow(COLUMNS + READER_COLUMNS if wide else COLUMNS)
-    writer.writerows(rows or [])
-    return buf.getvalue()
+    return csv_text(COLUMNS + READER_COLUMNS if wide else COLUMNS, rows or [])
 
 
 def template_xlsx(rows: list[list[str]] | None = None) -> bytes:
-    """The sheet as an .xlsx workbook, with a drop-down list on ``outcome``."""
+    """The sheet as an .xlsx workbook, with a drop-down list on ``outcome``;
+    every text is stored as a string, never as a formula
+    (``planner.privacy.xlsx_text_cell``)."""
     # imported here: openpyxl loads only for an .xlsx file
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -277,8 +277,9 @@ def template_xlsx(rows: list[list[str]] | None = None) -> bytes:
     ws.title = "outcomes"
     wide = any(len(r) > len(COLUMNS) for r in rows or [])
     ws.append(list(COLUMNS + READER_COLUMNS if wide else COLUMNS))
-    for row in rows or []:
-        ws.append(row)
+    for number, row in enumerate(rows or [], start=2):
+        for column, value in enumerate(row, start=1):
+            xlsx_text_cell(ws.cell(row=number, column=column), value)
     check = DataValidation(type="list", formula1='"' + ",".join(OUTCOMES) + '"',
                            allow_blank=True)
     ws.add_data_validation(check)

@@ -125,9 +125,11 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
                  deadline: dt.date | None = None, time_limit_s: float = 1.0,
                  seed: int | None = None,
                  warn: Callable[[str], None] | None = None,
-                 progress: ProgressFn = silent, *, now: dt.datetime) -> CampaignRun:
+                 progress: ProgressFn = silent, *, now: dt.datetime, lang: str = "vi",
+                 redact: bool = False) -> CampaignRun:
     """Plan a whole campaign and create its state in ``out_dir/campaign.db``
-    (made at ``now``, UTC).
+    (made at ``now``, UTC); the days' notices in ``lang`` (initials only with
+    ``redact``).
 
     Refuses to replace a campaign database that already holds outcomes.
     ``progress`` is told each stage (reading, roads, matrices, each day planned).
@@ -155,7 +157,8 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
                                                   time_limit_s),
                               presence=presence_model(scenario, []))
     result = plan_campaign(ws, initial_pending(scenario), start, deadline, calendar, options)
-    written = store_campaign(out_dir, result, scenario, start, deadline, warn, now=now)
+    written = store_campaign(out_dir, result, scenario, start, deadline, warn, now=now,
+                             lang=lang, redact=redact)
     return CampaignRun(scenario, result, written, warnings, speed_table=table)
 
 
@@ -180,13 +183,14 @@ def held_outcomes(out_dir: Path) -> Problem | None:
 def store_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario, start: dt.date,
                    deadline: dt.date | None,
                    warn: Callable[[str], None] | None = None,
-                   roads: str | None = None, *, now: dt.datetime) -> list[Path]:
+                   roads: str | None = None, *, now: dt.datetime, lang: str = "vi",
+                   redact: bool = False) -> list[Path]:
     """Write a planned campaign in ``out_dir``: ``campaign.json``, each day's
     ``plan.json`` and a new ``campaign.db`` (its state, for record/tomorrow,
     made at ``now``; ``roads``: a graph other than the scenario's own, see
     ``db.create``)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = write_campaign(out_dir, result, scenario, warn=warn)
+    written = write_campaign(out_dir, result, scenario, warn=warn, lang=lang, redact=redact)
     db_path = out_dir / db.DB_NAME
     _remove_db(db_path)
     conn = db.create(db_path, scenario, start, deadline, roads, now=now)
@@ -240,7 +244,8 @@ def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = Non
                           started: Callable[[int, object], None] | None = None,
                           progress: Callable[[int], None] | None = None,
                           warn: Callable[[str], None] | None = None, *,
-                          now: dt.datetime) -> ProvinceCampaignRun:
+                          now: dt.datetime, lang: str = "vi",
+                          redact: bool = False) -> ProvinceCampaignRun:
     """Plan every commune's campaign of a province, one Dask task per commune
     (workspaces built district by district and streamed as in
     ``run_province_staffing``). Once every commune is back, writes each one's
@@ -282,6 +287,6 @@ def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = Non
             written += store_campaign(out_dir / c.id, results[c.id], c.scenario, starts[c.id],
                                       deadlines[c.id], warn,
                                       c.scenario.roads if c.district_roads else None,
-                                      now=now)
+                                      now=now, lang=lang, redact=redact)
     written.append(write_atomic(out_dir / "province.csv", province_campaign_csv(rows)))
     return ProvinceCampaignRun(province, rows, results, written, list(province.warnings))

@@ -42,7 +42,8 @@ def default_next_day(conn: sqlite3.Connection, calendar: Calendar, start: dt.dat
 def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float = 1.0,
                  seed: int | None = None,
                  warn: Callable[[str], None] | None = None,
-                 progress: ProgressFn = silent, *, now: dt.datetime) -> CampaignRun:
+                 progress: ProgressFn = silent, *, now: dt.datetime, lang: str = "vi",
+                 redact: bool = False) -> CampaignRun:
     """Re-plan the campaign of ``folder`` from ``day`` on (default: the working
     day after the last recorded outcomes), from its recorded state.
 
@@ -106,7 +107,8 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
             "closed": [{"resident": f.resident_id, "household": f.household_id,
                         "reason": f.reason} for f in st.follow_up if f.kind == "closed"],
         }}
-        written = write_campaign(folder, result, scenario, extra, warn=warn)
+        written = write_campaign(folder, result, scenario, extra, warn=warn, lang=lang,
+                                 redact=redact)
         remove_stale_days(folder, day, (d.date for d in result.days))
         with db.transaction(conn):
             db.record_plan(conn, "tomorrow", day, planned_visit_rows(result), now=now)

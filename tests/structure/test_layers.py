@@ -26,7 +26,8 @@ PACKAGE = ROOT / "planner"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("planner.domain", "planner.errors"),
-    ("planner.clock", "planner.geo", "planner.dates", "planner.atomic", "planner.sun"),
+    ("planner.clock", "planner.geo", "planner.dates", "planner.atomic", "planner.sun",
+     "planner.privacy"),
     ("planner.speeds",),
     ("planner.roads",),
     ("planner.matrix", "planner.legs", "planner.problem", "planner.engine"),
