@@ -16,8 +16,6 @@ byte-identical files.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import random
@@ -25,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.geo import haversine_m
+from planner.privacy import csv_text
 from planner.roads.io import save_graph
 from planner.scenario import COLUMNS
 
@@ -417,11 +416,7 @@ def households_csv(G) -> str:
 
     rng = random.Random(SEED)
     rows = _households(G, rng)
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue()
+    return csv_text(COLUMNS, ([row.get(c, "") for c in COLUMNS] for row in rows))
 
 
 def water_geojson() -> str:

@@ -108,7 +108,7 @@ def reason(text: str, generic: str | None, redact: bool) -> str:
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What makes a spreadsheet read a cell as a formula (or a DDE command)."""
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
 def safe_cell(value: Any) -> Any:
@@ -138,8 +138,13 @@ def csv_text(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> str:
     the one CSV writer of the project."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([safe_cell(v) for v in header])
-    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    # the csv module quotes a cell holding "\n" but not one holding a lone "\r"
+    # (not in the line terminator): such a row is written with every cell quoted
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in [header, *rows]:
+        cells = [safe_cell(v) for v in row]
+        (quoted if any(isinstance(v, str) and "\r" in v for v in cells) else writer
+         ).writerow(cells)
     return buf.getvalue()
 
 
@@ -198,8 +203,8 @@ NOT_OUTPUTS: dict[str, str] = {
     "planner.state.db": "campaign.db and its backup: the state, kept on the station's machine",
     "planner.state.phone": "a temporary copy of a phone export, removed after the import",
     "planner.roads.io": "road graphs (GraphML): no person in them",
-    "planner.demo": "the demo's scenario files: fictional inputs, read back by the scenario "
-                    "reader",
+    "planner.demo": "the demo's scenario files: fictional inputs (its CSV through csv_text, "
+                    "read back by the scenario reader)",
     "planner.state.sheet": "builds the outcomes sheet's CSV and .xlsx (planner.state.record "
                            "writes them)",
     "planner.campaign.chart": "builds the staffing CSVs and charts (planner.app.staffing "
