@@ -198,6 +198,10 @@ OUTPUTS: tuple[Output, ...] = (
 )
 """Every shareable file the project writes (its name, writer, what it holds)."""
 
+PRIVATE_FILES: tuple[str, ...] = ("campaign.db", "campaign.db.bak", "campaign.db-*")
+"""Files an output folder may hold that are never shared: the campaign's
+state (SQLite, with names), kept on the station's machine."""
+
 NOT_OUTPUTS: dict[str, str] = {
     "planner.atomic": "the atomic write itself (every writer above calls it)",
     "planner.state.db": "campaign.db and its backup: the state, kept on the station's machine",

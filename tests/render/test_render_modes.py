@@ -312,7 +312,7 @@ def test_render_all_per_route_and_redacted(modes, tmp_path: Path, lang: str):
     assert sorted(p.name for p in written) == [
         "itinerary-T1-shuttle.pdf", "itinerary-T1.pdf", "map-T1.html", "map.html",
         "notices.pdf",
-        "route-T1-shuttle.gpx", "route-T1.gpx"]
+        "route-T1-shuttle.gpx", "route-T1-shuttle.kml", "route-T1.gpx", "route-T1.kml"]
     by_id = {h.id: h for h in scenario.households}
     for path in written:
         text = _pdftotext(path) if path.suffix == ".pdf" else path.read_text(encoding="utf-8")
