@@ -203,6 +203,8 @@ PRIVATE_FILES: tuple[str, ...] = ("campaign.db", "campaign.db.bak", "campaign.db
 state (SQLite, with names), kept on the station's machine."""
 
 NOT_OUTPUTS: dict[str, str] = {
+    "planner.privacy": "the one CSV writer (csv_text) and .xlsx cell (xlsx_text_cell): builds "
+                       "text, writes no file",
     "planner.atomic": "the atomic write itself (every writer above calls it)",
     "planner.state.db": "campaign.db and its backup: the state, kept on the station's machine",
     "planner.state.phone": "a temporary copy of a phone export, removed after the import",
