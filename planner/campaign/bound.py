@@ -30,15 +30,16 @@ rules has a span of at least ``days``:
 - *points*: a village's point opens only after its notice (no point in the
   first ``notice_days`` working days) and at most once a day, so the busiest
   village's last session is on working day ``notice_days + sessions`` or later.
-- *windows* (``_window_days``): a home visit's service lies inside the
-  windows of the residents it enrols. Take any hour range ``U`` and the home
-  residents at home only inside ``U``: each visit enrolling one of them takes
-  its set-up and their services inside ``U``, and on a route every such visit
-  but the first is reached inside ``U`` too, over at least the cheapest arc
-  into its house. A team makes one kit route a day, so a day gives at most
-  ``|U ∩ that team's day|`` (shift, sunset) plus the first visit's arc per
-  team with a kit and the ``home`` duty, and the span is at least the first
-  working day on which the days' sum reaches that need. (Households at home
+- *windows* (``_window_days``): a home visit's service lies inside a
+  window of each resident it enrols. Take an hour range ``U`` (or two apart)
+  and the home residents at home only inside ``U``: each visit enrolling one
+  of them takes its set-up and their services inside a range of ``U``, and
+  on a route every such visit but the first of a range is reached inside that
+  range too, over at least the cheapest arc into its house. A team makes one
+  kit route a day, so a day gives at most ``|range ∩ that team's day|``
+  (shift, sunset) plus the first visit's arc, per range and team with a kit
+  and the ``home`` duty, and the span is at least the first working day on
+  which the days' sum reaches that need. (Households at home
   only 06:00–07:30 are served a few a day, whatever the rest of the work.)
 
 Both hold for every feasible plan, so for the best one. (On
@@ -77,6 +78,9 @@ from planner.rules import day_limits
 #: The weights λ tried by the work bound between the round trip to a route's
 #: farthest site (λ = 1) and the cheapest arcs into its sites (λ = 0).
 BOUND_LAMBDAS = tuple(k / 20 for k in range(21))
+#: The window bound tries pairs of hour ranges when there are at most this
+#: many single ranges (their number grows with the distinct window hours).
+MAX_WINDOW_RANGES = 40
 
 
 @dataclass(frozen=True)
@@ -220,55 +224,60 @@ def _lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
 def _window_days(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
                  start: dt.date) -> int:
     """The window bound (module docstring): the most working days over every
-    hour range ``U = [a, b]`` (``a`` a resident's earliest hour at home, ``b``
-    a resident's latest) that the visits of the home residents at home only
-    within ``U`` need. A visit enrolling such a resident lies inside ``U``
-    (a visit's service lies inside the windows of those it enrols), takes the
-    household's set-up and their services, and all but a route's first such
-    visit are reached inside ``U`` over at least the cheapest arc into the
-    house. A team (with a kit and the ``home`` duty: one kit route a day)
-    offers a day ``|U ∩ its day|`` (shift, sunset) plus the largest such arc
-    (its first visit's)."""
+    hour set ``U`` (one range ``[a, b]``, ``a`` a resident's earliest hour at
+    home and ``b`` a resident's latest, or two such ranges apart) that the
+    visits of the home residents at home only within ``U`` need. A visit
+    enrolling such a resident lies inside one of ``U``'s ranges (a visit's
+    service lies inside one window of each resident it enrols), takes the
+    household's set-up and their services, and in each range all but a
+    route's first such visit are reached inside the range, over at least the
+    cheapest arc into the house. A team (with a kit and the ``home`` duty: one
+    kit route a day) offers a day, per range, ``|range ∩ its day|`` (shift,
+    sunset) plus the largest such arc (its first visit's there)."""
     sc = ws.scenario
     p = sc.parameters
     into, _out = _cheapest_arcs(ws)
-    rows: list[tuple[int, list[tuple[int, int, int]]]] = []   # (arc s, [(lo, hi, service)])
+    # per household: (arc s, [(windows as (start, end) ranges, service s)])
+    rows: list[tuple[int, list[tuple[tuple[tuple[int, int], ...], int]]]] = []
     for pv in pending:
         h = pv.household
-        timed = [(min(w.start_s for w in r.windows), max(w.end_s for w in r.windows),
-                  p.service_for(r.condition)) for r in h.residents
-                 if r.mode == "home" and r.windows]
+        timed = [(tuple((w.start_s, w.end_s) for w in r.windows), p.service_for(r.condition))
+                 for r in h.residents if r.mode == "home" and r.windows]
         if timed:
             rows.append((int(into[ws.row(h.lon, h.lat)]), timed))
     teams = [t for t in sc.teams if t.kits > 0 and "home" in t.duties]
     if not rows or not teams:
         return 0
-    los = sorted({lo for _a, timed in rows for lo, _hi, _s in timed})
-    his = sorted({hi for _a, timed in rows for _lo, hi, _s in timed})
+    los = sorted({w[0] for _a, timed in rows for ws_, _s in timed for w in ws_})
+    his = sorted({w[1] for _a, timed in rows for ws_, _s in timed for w in ws_})
+    ranges = [(a, b) for a in los for b in his if a < b]
+    sets: list[tuple[tuple[int, int], ...]] = [(r,) for r in ranges]
+    if len(ranges) <= MAX_WINDOW_RANGES:
+        sets += [(r, q) for r in ranges for q in ranges if r[1] < q[0]]
     best = 0
-    for a in los:
-        for b in his:
-            if b <= a:
-                continue
-            need, arc_max = 0, 0
-            for arc, timed in rows:
-                inside = sum(s for lo, hi, s in timed if a <= lo and hi <= b)
-                if inside:
-                    need += p.household_setup_s + inside + arc
-                    arc_max = max(arc_max, arc)
-            if need:
-                best = max(best, _window_days_for(calendar, start, sc, teams, a, b, need,
-                                                  arc_max, best))
+    for u in sets:
+        need, arc_max = 0, 0
+        for arc, timed in rows:
+            inside = sum(s for windows, s in timed
+                         if all(any(a <= lo and hi <= b for a, b in u) for lo, hi in windows))
+            if inside:
+                need += p.household_setup_s + inside + arc
+                arc_max = max(arc_max, arc)
+        if need:
+            best = max(best, _window_days_for(calendar, start, sc, teams, u, need, arc_max,
+                                              best))
     return best
 
 
-def _window_days_for(calendar: Calendar, start: dt.date, sc, teams: list[Team], a: int,
-                     b: int, need_s: int, arc_s: int, known: int) -> int:
-    """The least working days from ``start`` whose teams' time inside
-    ``[a, b]`` (each team working that day: its day's overlap, at most its
-    working time, plus ``arc_s`` when it overlaps) reaches ``need_s``;
-    0 when it is not more than ``known`` (nothing to learn) or never reached
-    (a household that cannot be served is not the bound's to count)."""
+def _window_days_for(calendar: Calendar, start: dt.date, sc, teams: list[Team],
+                     u: tuple[tuple[int, int], ...], need_s: int, arc_s: int,
+                     known: int) -> int:
+    """The least working days from ``start`` whose teams' time inside the
+    ranges ``u`` (each team working that day, each range: its day's overlap,
+    at most its working time, plus ``arc_s`` when they overlap) reaches
+    ``need_s``; 0 when it is not more than ``known`` (nothing to learn) or
+    never reached (a household that cannot be served is not the bound's to
+    count)."""
     ids = {t.id for t in teams}
     total, days, idle = 0, 0, 0
     for day in calendar.working_days(start, limit=5000):
@@ -278,9 +287,10 @@ def _window_days_for(calendar: Calendar, start: dt.date, sc, teams: list[Team], 
             if t.id not in ids:
                 continue
             lo, hi = day_limits(sc, t, day)
-            overlap = min(b, hi) - max(a, lo)
-            if overlap > 0:
-                offered += min(overlap, t.max_work_s) + arc_s
+            for a, b in u:
+                overlap = min(b, hi) - max(a, lo)
+                if overlap > 0:
+                    offered += min(overlap, t.max_work_s) + arc_s
         total += offered
         idle = idle + 1 if offered == 0 else 0
         if total >= need_s:
