@@ -54,6 +54,8 @@ BBOX = (1.46, 42.50, 1.60, 42.62)
 EARLY_END_S = 7 * 3600 + 1800
 LATE_S = 17 * 3600
 FIRST_SHARE = 0.6
+#: An exception's reason is printed up to this many characters.
+EXCEPTION_CHARS = 150
 
 
 def andorra_graph():
@@ -190,10 +192,17 @@ def print_seeds(rows: list[dict], seeds: tuple[int, ...], time_limit_s: float) -
     print("residents who cannot be served, by reason: "
           + (", ".join(f"{c} {n}" for c, n in sorted(codes.items())) or "none"))
     late = [(r, x) for r in rows for x in r["narrow"] if not x["first"]]
-    print(f"exceptions ({len(late)}):" if late else "exceptions: none")
+    kinds: dict[str, int] = {}
+    for _r, x in late:
+        kind = x["reason"].split(":")[0] if x["reason"].startswith("not served") else \
+            "left out for capacity on earlier days" if x["reason"].startswith("left out") \
+            else "not offered on an earlier day"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    print(f"exceptions ({len(late)}): " + ", ".join(f"{k} {n}" for k, n in kinds.items())
+          if late else "exceptions: none")
     for r, x in late:
-        print(f"  seed {r['scenario']} {x['household']} day {x['day']} of {r['days']}: "
-              f"{x['reason']}")
+        print(f"  seed {r['scenario']} {x['household']} day {x['day']}/{r['days']}: "
+              f"{x['reason'][:EXCEPTION_CHARS]}")
     print(f"total {sum(r['seconds'] for r in rows):.0f} s")
 
 
