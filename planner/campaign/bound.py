@@ -1,6 +1,6 @@
 """The lower bound on a campaign's working days (``lower_bound``).
 
-It is the larger of two bounds, both valid for any plan that follows the
+It is the largest of three bounds, all valid for any plan that follows the
 campaign's rules: the **work bound**, the necessary work (home-visit service,
 the point slots of the sessions each village needs, the shuttle boardings)
 plus the least travel, against the teams' capacity counted on the working
@@ -9,8 +9,46 @@ round trip to each route's farthest site (which inflates a service by
 ``C / (C − λ·round trip)``): the cheapest arcs into (or out of) every site
 entered, and an assignment relaxation of the routes (one successor a site).
 Proofs in docs/campaign.md. And the **point bound**, ``notice_days`` plus the
-sessions needed by the busiest village (one point a village a day). Travel is
+sessions needed by the busiest village (one point a village a day). And the
+**window bound**, the days the visits of residents at home only at some
+hours need at the teams' hours. Travel is
 read on the matrices of the speed table's default season (``Workspace.base``).
+
+**What it bounds, and why it is ≤ the optimum.** The measure is the
+campaign's *span*: the working days of the calendar from the start to the last
+day on which someone is served (``CampaignResult.working_days_used``), days on
+which nothing could be done counted too. Any plan that serves everyone by the
+rules has a span of at least ``days``:
+
+- *work*: every visit, point slot and boarding takes its service time on some
+  route of some working day, and every site entered costs at least the
+  cheapest arc into it (or the assignment relaxation's share); a route of a
+  day holds at most that team's capacity of it (``team_capacity_s`` plus the
+  matrix's rounding, ``_route_arcs``). So the work is at most the capacity of
+  the days up to the span, and the span is at least the first working day on
+  which the summed capacity reaches the work (``_days_for``);
+- *points*: a village's point opens only after its notice (no point in the
+  first ``notice_days`` working days) and at most once a day, so the busiest
+  village's last session is on working day ``notice_days + sessions`` or later.
+- *windows* (``_window_days``): a home visit's service lies inside a
+  window of each resident it enrols. Take an hour range ``U`` (or two apart)
+  and the home residents at home only inside ``U``: each visit enrolling one
+  of them takes its set-up and their services inside a range of ``U``, and
+  on a route every such visit but the first of a range is reached inside that
+  range too, over at least the cheapest arc into its house. A team makes one
+  kit route a day, so a day gives at most ``|range ∩ that team's day|``
+  (shift, sunset) plus the first visit's arc, per range and team with a kit
+  and the ``home`` duty, and the span is at least the first working day on
+  which the days' sum reaches that need. (Households at home
+  only 06:00–07:30 are served a few a day, whatever the rest of the work.)
+
+Both hold for every feasible plan, so for the best one. (On
+``tests/data/scenarios/ok_small`` the campaign reported 2 days used against a
+bound of 3: its point opens on the third working day, after the notice, and
+the second day, with nothing to do, was not counted; it is now, and the span
+is 3.) ``tests/campaign/test_campaign_bound.py`` checks the bound against the
+campaign's span on random small scenarios and against an exhaustive optimum
+on tiny ones.
 Units: seconds, dates.
 """
 
@@ -35,10 +73,14 @@ from planner.campaign.needs import (
 from planner.campaign.workspace import Workspace
 from planner.domain import CollectionPoint, Parameters, Team, Village
 from planner.matrix import UNREACHABLE
+from planner.rules import day_limits
 
 #: The weights λ tried by the work bound between the round trip to a route's
 #: farthest site (λ = 1) and the cheapest arcs into its sites (λ = 0).
 BOUND_LAMBDAS = tuple(k / 20 for k in range(21))
+#: The window bound tries pairs of hour ranges when there are at most this
+#: many single ranges (their number grows with the distinct window hours).
+MAX_WINDOW_RANGES = 40
 
 
 @dataclass(frozen=True)
@@ -61,6 +103,9 @@ class LowerBound:
     point_days: int
     days_exact: float
     mean_daily_capacity_s: float
+    #: the window bound: working days the home visits of residents at home
+    #: only within some hours need, at the teams' hours (0 without windows)
+    window_days: int = 0
 
     @property
     def work_s(self) -> int:
@@ -68,7 +113,7 @@ class LowerBound:
 
     @property
     def days(self) -> int:
-        return max(self.work_days, self.point_days)
+        return max(self.work_days, self.point_days, self.window_days)
 
 
 
@@ -172,7 +217,87 @@ def _lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
                       residents=residents_by_mode(pv.household for pv in pending),
                       sessions=sum(sessions.values()), work_days=days,
                       point_days=notice_days + busiest if busiest else 0,
-                      days_exact=work / mean if mean else 0.0, mean_daily_capacity_s=mean)
+                      days_exact=work / mean if mean else 0.0, mean_daily_capacity_s=mean,
+                      window_days=_window_days(ws, pending, calendar, start))
+
+
+def _window_days(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
+                 start: dt.date) -> int:
+    """The window bound (module docstring): the most working days over every
+    hour set ``U`` (one range ``[a, b]``, ``a`` a resident's earliest hour at
+    home and ``b`` a resident's latest, or two such ranges apart) that the
+    visits of the home residents at home only within ``U`` need. A visit
+    enrolling such a resident lies inside one of ``U``'s ranges (a visit's
+    service lies inside one window of each resident it enrols), takes the
+    household's set-up and their services, and in each range all but a
+    route's first such visit are reached inside the range, over at least the
+    cheapest arc into the house. A team (with a kit and the ``home`` duty: one
+    kit route a day) offers a day, per range, ``|range ∩ its day|`` (shift,
+    sunset) plus the largest such arc (its first visit's there)."""
+    sc = ws.scenario
+    p = sc.parameters
+    into, _out = _cheapest_arcs(ws)
+    # per household: (arc s, [(windows as (start, end) ranges, service s)])
+    rows: list[tuple[int, list[tuple[tuple[tuple[int, int], ...], int]]]] = []
+    for pv in pending:
+        h = pv.household
+        timed = [(tuple((w.start_s, w.end_s) for w in r.windows), p.service_for(r.condition))
+                 for r in h.residents if r.mode == "home" and r.windows]
+        if timed:
+            rows.append((int(into[ws.row(h.lon, h.lat)]), timed))
+    teams = [t for t in sc.teams if t.kits > 0 and "home" in t.duties]
+    if not rows or not teams:
+        return 0
+    los = sorted({w[0] for _a, timed in rows for ws_, _s in timed for w in ws_})
+    his = sorted({w[1] for _a, timed in rows for ws_, _s in timed for w in ws_})
+    ranges = [(a, b) for a in los for b in his if a < b]
+    sets: list[tuple[tuple[int, int], ...]] = [(r,) for r in ranges]
+    if len(ranges) <= MAX_WINDOW_RANGES:
+        sets += [(r, q) for r in ranges for q in ranges if r[1] < q[0]]
+    best = 0
+    for u in sets:
+        need, arc_max = 0, 0
+        for arc, timed in rows:
+            inside = sum(s for windows, s in timed
+                         if all(any(a <= lo and hi <= b for a, b in u) for lo, hi in windows))
+            if inside:
+                need += p.household_setup_s + inside + arc
+                arc_max = max(arc_max, arc)
+        if need:
+            best = max(best, _window_days_for(calendar, start, sc, teams, u, need, arc_max,
+                                              best))
+    return best
+
+
+def _window_days_for(calendar: Calendar, start: dt.date, sc, teams: list[Team],
+                     u: tuple[tuple[int, int], ...], need_s: int, arc_s: int,
+                     known: int) -> int:
+    """The least working days from ``start`` whose teams' time inside the
+    ranges ``u`` (each team working that day, each range: its day's overlap,
+    at most its working time, plus ``arc_s`` when they overlap) reaches
+    ``need_s``; 0 when it is not more than ``known`` (nothing to learn) or
+    never reached (a household that cannot be served is not the bound's to
+    count)."""
+    ids = {t.id for t in teams}
+    total, days, idle = 0, 0, 0
+    for day in calendar.working_days(start, limit=5000):
+        days += 1
+        offered = 0
+        for t in calendar.teams_on(day):
+            if t.id not in ids:
+                continue
+            lo, hi = day_limits(sc, t, day)
+            for a, b in u:
+                overlap = min(b, hi) - max(a, lo)
+                if overlap > 0:
+                    offered += min(overlap, t.max_work_s) + arc_s
+        total += offered
+        idle = idle + 1 if offered == 0 else 0
+        if total >= need_s:
+            return days if days > known else 0
+        if idle > 400:
+            return 0
+    return 0
 
 
 def _round_trip_s(m: np.ndarray, row: int) -> int:

@@ -85,6 +85,9 @@ class CampaignResult:
     bound: LowerBound
     notice_days: int = 0
     base_season: str = DEFAULT_SEASON
+    #: the working calendar the days were planned on (None: the days planned
+    #: are taken as the working days, as before calendars were kept)
+    calendar: Calendar | None = None
 
     @property
     def completion(self) -> dt.date | None:
@@ -94,9 +97,16 @@ class CampaignResult:
 
     @property
     def working_days_used(self) -> int:
-        """Working days from the start to the completion, served or not."""
+        """Working days of the calendar from the start to the completion,
+        served or not: a working day with nothing offered (waiting for a
+        collection point's notice) is not in ``days`` but counts, as the lower
+        bound counts it (``planner.campaign.bound``)."""
         done = self.completion
-        return sum(1 for d in self.days if done is not None and d.date <= done)
+        if done is None:
+            return 0
+        if self.calendar is not None:
+            return self.calendar.count(self.start, done)
+        return sum(1 for d in self.days if d.date <= done)
 
     @property
     def late(self) -> list[str]:
@@ -189,7 +199,7 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
                           assignment=run.assignment, cannot_serve=tuple(run.cannot),
                           not_planned=tuple(run.not_planned()), pending=tuple(pending),
                           bound=bound, notice_days=notice_days,
-                          base_season=default_season(ws.table))
+                          base_season=default_season(ws.table), calendar=calendar)
 
 
 def _new_assigner(ws: Workspace, pending: list[PendingVisit], notice_days: int,

@@ -200,7 +200,7 @@ def campaign_dict(result: CampaignResult, scenario: Scenario,
         "finished_by_deadline": by_deadline,
         "working_days_used": result.working_days_used,
         "lower_bound": {"days": bound.days, "work_days": bound.work_days,
-                        "point_days": bound.point_days,
+                        "point_days": bound.point_days, "window_days": bound.window_days,
                         "days_exact": round(bound.days_exact, 3),
                         "service_s": bound.service_s, "travel_s": bound.travel_s,
                         "sessions": bound.sessions, "households": bound.households,
@@ -350,6 +350,9 @@ def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") 
             work=bound.work_days, exact=bound.days_exact, service=bound.service_s / 3600,
             travel=bound.travel_s / 3600, capacity=bound.mean_daily_capacity_s / 3600,
             points=bound.point_days, gap=f"{gap:.0f} %" if gap is not None else _("n/a")))
+    if bound.window_days > max(bound.work_days, bound.point_days):
+        lines.append(_("The bound is set by the households at home only at some hours: "
+                       "{n} days of the teams' hours at those times").format(n=bound.window_days))
     forecast = presence_forecast(result)
     if forecast is not None:
         lines.append(_("Presence model: {found:.0f} of {visits} planned home visits expected to "
