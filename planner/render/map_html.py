@@ -44,9 +44,12 @@ from planner.render.geometry import (
     bbox,
     road_graph,
     route_geometries,
+    split_noroad,
 )
 from planner.render.i18n import N_, nfc
 from planner.render.views import (
+    CONFIRM_OUTCOMES,
+    OUTCOME_WORDS,
     DocContext,
     PersonView,
     StopView,
@@ -57,16 +60,20 @@ from planner.render.views import (
 )
 
 ROAD_STYLE: dict[str, dict] = {
-    "main": {"color": "#8c8c8c", "weight": 5},
-    "minor": {"color": "#a8a29e", "weight": 3.5},
-    "track": {"color": "#b5a89a", "weight": 2.5},
-    "path": {"color": "#9c9187", "weight": 1.5, "dash_array": "2 5"},
+    "main": {"color": "#5f5f5f", "weight": 6},
+    "minor": {"color": "#a3a3a3", "weight": 4},
+    "track": {"color": "#a1887f", "weight": 3, "dash_array": "10 6"},
+    "path": {"color": "#8d6e63", "weight": 2, "dash_array": "2 5"},
 }
 """Roads in greys and greyish browns, so that no team colour (Okabe–Ito,
-``views.TEAM_COLOURS``) is mistaken for a road."""
+``views.TEAM_COLOURS``) is mistaken for a road; the classes differ by width,
+shade and line: main dark and wide, commune road light grey, track brown
+dashed, footpath brown dotted."""
 WATER_COLOUR = "#9cc7ea"
 FORD_COLOUR = "#00838f"
 UNSERVED_COLOUR = "#b00020"
+GPS_COLOUR = "#7b1fa2"
+"""The phone's own position: a violet no team colour (``views.TEAM_COLOURS``) is near."""
 
 _JS_SAFE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;",
                           "}": "&#125;"})
@@ -103,87 +110,15 @@ def leaflet_assets() -> tuple[str, str]:
     return css, "\n".join(parts)
 
 
-MAP_CSS = """
-html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
-.leaflet-container { background: #f3efe6; font-size: 15px; }
-.leaflet-touch .leaflet-bar a { width: 44px; height: 44px; line-height: 44px; font-size: 24px; }
-.leaflet-control-layers-toggle { width: auto !important; height: 44px !important;
-  line-height: 44px; padding: 0 14px; font-weight: 600; color: #222; text-decoration: none; }
-.leaflet-control-layers-expanded { font-size: 16px; padding: 8px 12px; }
-.leaflet-control-layers label { min-height: 40px; display: flex; align-items: center; }
-.leaflet-control-layers-selector { width: 22px; height: 22px; margin-right: 8px; }
-.leaflet-container a.leaflet-popup-close-button { width: 40px; height: 40px;
-  font: 30px/40px sans-serif; }
-.leaflet-popup-content { margin: 14px 18px 12px 14px; font-size: 15px; line-height: 1.4; }
-.leaflet-popup-content ul { margin: 4px 0; padding-left: 18px; }
-.stop { width: 34px; height: 34px; border-radius: 50%; color: #fff; font: 700 16px/30px
-  sans-serif; text-align: center; border: 2px solid #fff; box-shadow: 0 1px 4px #0008; }
-.stop.approx { border-style: dashed; }
-.stop.shuttle { border-radius: 5px; font-size: 14px; }
-.cpoint { width: 40px; height: 40px; border-radius: 10px 0 10px 0; background: #fff;
-  border: 4px solid; font: 700 15px/32px sans-serif; text-align: center; color: #222;
-  box-sizing: border-box; box-shadow: 0 1px 4px #0008; }
-.unserved { width: 22px; height: 22px; border-radius: 4px; background: #fff; color: #b00020;
-  border: 2px solid #b00020; font: 700 18px/22px sans-serif; text-align: center; }
-.office { width: 36px; height: 36px; border-radius: 6px; background: #1b1b1b; color: #fff;
-  font: 700 14px/36px sans-serif; text-align: center; border: 2px solid #fff; }
-.village { font: 600 13px/1.1 sans-serif; color: #3e2723; white-space: nowrap;
-  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }
-.ford { font: 600 12px sans-serif; color: #00838f; white-space: nowrap;
-  text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
-.ctl { background: #fff; border-radius: 6px; box-shadow: 0 1px 5px #0006; }
-.ctl button { min-width: 48px; min-height: 48px; border: 0; background: #fff;
-  border-radius: 6px; font: 600 16px sans-serif; padding: 0 12px; color: #222; }
-.legend-body { display: none; padding: 4px 12px 10px; font-size: 14px; max-width: 260px; }
-.legend.open .legend-body { display: block; }
-.legend-body div { display: flex; align-items: center; gap: 8px; min-height: 24px; }
-.sw { display: inline-block; width: 28px; height: 0; border-top-width: 4px;
-  border-top-style: solid; }
-.title { padding: 4px 8px; font-size: 12px; max-width: 200px; }
-.status { padding: 8px 12px; font-size: 14px; display: none; max-width: 260px; }
-.banner { color: #b00020; font-weight: 700; }
-@media (min-width: 700px) { .legend .legend-body { display: block; } }
-.leaflet-bottom { bottom: var(--card-h, 0px); }
-/* a marker moved aside (so that none hides another) is tapped where it shows */
-.leaflet-marker-icon.empty { pointer-events: none !important; }
-.leaflet-marker-icon.empty > [data-stop], .leaflet-marker-icon.empty > .office {
-  pointer-events: auto; }
-.leaflet-control-scale-line { font-size: 13px; border-width: 0 3px 3px; }
-.card { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000; background: #fff;
-  box-shadow: 0 -2px 10px #0005; border-radius: 12px 12px 0 0; padding: 6px 10px 10px;
-  max-height: 50vh; overflow-y: auto; font-size: 15px; display: none; }
-.card-head { display: flex; align-items: center; gap: 6px; }
-.card-title { flex: 1; font-weight: 700; border-left: 6px solid; padding-left: 8px; }
-.card .nav { min-width: 48px; min-height: 44px; border: 1px solid #ccc; border-radius: 8px;
-  background: #f6f6f6; font-size: 18px; }
-.card .nav:disabled { opacity: 0.35; }
-.card-when { margin: 6px 0; }
-.card-chance { margin: -2px 0 6px; font-size: 14px; color: #444; }
-.person { border-top: 1px solid #eee; padding: 6px 0; }
-.pname { font-weight: 600; margin-bottom: 4px; }
-.obtns { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; }
-.ob { min-height: 44px; border: 1px solid #999; border-radius: 8px; background: #fff;
-  font-size: 14px; padding: 2px 4px; color: #222; }
-.ob.on { background: #0b3d91; border-color: #0b3d91; color: #fff; font-weight: 700; }
-.card-more summary { min-height: 36px; line-height: 36px; color: #1a73e8; font-weight: 600; }
-.card-info { font-size: 14px; line-height: 1.35; padding: 2px 0 6px; }
-.card-info ul { margin: 2px 0; padding-left: 18px; }
-.pnote { color: #555; font-style: italic; padding: 6px 0; }
-.card-actions { display: flex; gap: 8px; margin-top: 8px; }
-.card-actions .geo, .card-actions .export { flex: 1; min-height: 48px; display: flex;
-  align-items: center; justify-content: center; text-align: center; border-radius: 8px;
-  font-weight: 600; font-size: 15px; text-decoration: none; }
-.card-actions .geo { background: #1a73e8; color: #fff; }
-.card-actions .export { background: #fff; border: 2px solid #1a73e8; color: #1a73e8; }
-"""
+MAP_CSS_FILE = Path(__file__).resolve().parent / "templates" / "map.css"
+"""The phone map's style: markers, controls, the "next stop" card."""
 
 MAP_JS_FILE = Path(__file__).resolve().parent / "templates" / "map.js"
 """The controls, the "next stop" card and the outcomes kept on the phone."""
 
-OUTCOME_BUTTONS: tuple[tuple[str, str], ...] = (
-    ("enrolled", N_("enrolled")), ("not_home", N_("not home")), ("refused", N_("refused")),
-    ("retry_needed", N_("retry needed")), ("moved", N_("moved")), ("deceased", N_("deceased")))
-"""The outcomes a resident can get on the phone (``plan.py record``'s codes)."""
+OUTCOME_BUTTONS = OUTCOME_WORDS
+"""The outcomes a resident can get on the phone: the itinerary's, in the same
+words (``views.OUTCOME_WORDS``, ``plan.py record``'s codes)."""
 
 MESSAGES: tuple[str, ...] = (
     N_("Approximate location"),
@@ -236,8 +171,8 @@ def _access_rows(s: StopView, L: dict[str, str]) -> list[str]:
     rows = []
     if s.walk_m:
         rows.append(f"<div><b>{L['Walk from the parking point']}: {s.walk_m} m</b></div>")
-    if s.park:
-        rows.append(f"<div>{L['Park at']}: {esc(s.park)}</div>")
+    if s.park_text:
+        rows.append(f"<div>{esc(s.park_text)}</div>")
     if s.approximate:
         rows.append(f"<div class='banner'>{L['Approximate location']}</div>")
     if s.contact:
@@ -324,9 +259,10 @@ def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool) ->
     for cls, label in (("main", _("main road")), ("minor", _("commune road")),
                        ("track", _("track")), ("path", _("footpath"))):
         st = ROAD_STYLE[cls]
-        style = "dotted" if "dash_array" in st else "solid"
+        style = {"track": "dashed", "path": "dotted"}.get(cls, "solid")
         items.append(f"<div><span class='sw' style='border-top-color:{st['color']};"
-                     f"border-top-style:{style}'></span>{esc(label)}</div>")
+                     f"border-top-style:{style};border-top-width:{max(3, st['weight'])}px'>"
+                     f"</span>{esc(label)}</div>")
     items.append(f"<div><span class='sw' style='border-top-color:{WATER_COLOUR}'></span>"
                  f"{L['river or stream']}</div>")
     if has_ford:
@@ -359,7 +295,8 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
     ctx = doc_context(plan, scenario, lang, redact)
     _ = ctx._
     L = labels(_)
-    geometry = geometry if geometry is not None else route_geometries(plan)
+    geometry = split_noroad(geometry if geometry is not None else route_geometries(plan),
+                            road_graph(scenario))
     # every team; a shuttle officer's route only when it has stops
     shown = tuple(t for t in ctx.teams if (teams is None or t.team in teams)
                   and (not t.shuttle or any(s.number for s in t.stops)))
@@ -413,8 +350,9 @@ def _new_map(ctx: DocContext, view: tuple[float, float, float, float], tiles_url
     title = f"{ctx.commune} · {ctx.date}"
     fig.title = esc(title)
     css, js = leaflet_assets()
+    style = MAP_CSS_FILE.read_text(encoding="utf-8")
     fig.header.add_child(_raw(f'<meta charset="utf-8">\n<style>{css}</style>\n'
-                              f"<style>{MAP_CSS}</style>\n<script>{js}</script>\n"),
+                              f"<style>{style}</style>\n<script>{js}</script>\n"),
                          name="offline_assets", index=0)
     if tiles_url:
         folium.TileLayer(tiles=tiles_url, attr=esc(tiles_attribution) or "©", name=esc(
@@ -516,6 +454,7 @@ def _route_layers(m, shown: tuple[TeamDay, ...], geometry: dict[str, RouteGeomet
         if walk:
             folium.PolyLine([_latlon(x) for x in walk], color=t.colour, weight=4, opacity=0.95,
                             dash_array="6 8", interactive=False).add_to(layer)
+        _noroad(layer, g, t, _)
         for s in t.stops:
             if s.number is None or s.at_office:
                 continue
@@ -542,6 +481,28 @@ def _route_layers(m, shown: tuple[TeamDay, ...], geometry: dict[str, RouteGeomet
             folium.Popup(stop_popup(s, t, _), max_width=300).add_to(marker)
             marker.add_to(layer)
     return layers
+
+
+def _noroad(layer, g: RouteGeometry, t: TeamDay, _) -> None:
+    """A route's pieces with no road (``geometry.split_noroad``): drawn as a
+    walk (dashed) and labelled with their length, each place once."""
+    # imported here: the map libraries load only when a map is drawn
+    import folium  # heavy: loaded only when a map is drawn
+
+    drawn: set[frozenset] = set()
+    for line, metres in g.noroad:
+        key = frozenset(line)
+        if key in drawn:
+            continue
+        drawn.add(key)
+        folium.PolyLine(_latlon(line), color=t.colour, weight=4, opacity=0.95,
+                        dash_array="6 8", class_name="noroad-leg",
+                        interactive=False).add_to(layer)
+        mid = ((line[0][0] + line[-1][0]) / 2, (line[0][1] + line[-1][1]) / 2)
+        text = esc(_("{m} m on foot: no road").replace("{m}", str(metres)))
+        folium.Marker([mid[1], mid[0]], icon=folium.DivIcon(
+            html=f"<div class='noroad'>{text}</div>", icon_size=(150, 16),
+            icon_anchor=(-6, 8)), interactive=False, z_index_offset=-800).add_to(layer)
 
 
 def _unserved_layer(m, unserved: list[UnservedView], L: dict[str, str], _) -> None:
@@ -599,6 +560,15 @@ def _map_texts(ctx: DocContext, shown: tuple[TeamDay, ...], teams: tuple[str, ..
         "open_in_app": _("Open in OsmAnd / Organic Maps"),
         "export": _("Export outcomes ({n})"),
         "not_saved": _("Could not save on this phone: export the outcomes now."),
+        "lunch_short": _("Lunch"),
+        "confirm": _("Record “{outcome}” for {name}? No visit can follow it."),
+        "yes": _("Yes, record it"),
+        "cancel": _("Cancel"),
+        "count": _("Enrolled here"),
+        "save_count": _("Save and mark done"),
+        "note": _("Note for this stop (goes into the export)"),
+        "done": _("Mark as done"),
+        "done_undo": _("Done ✓ (tap to undo)"),
     }
     return texts
 
@@ -616,9 +586,12 @@ def _map_data(plan: Plan, scenario: Scenario, ctx: DocContext, shown: tuple[Team
         else None,
         "station": [ctx.station_lon, ctx.station_lat],
         "outcomes": [[code, _(label)] for code, label in OUTCOME_BUTTONS],
+        "confirm": list(CONFIRM_OUTCOMES),
+        "gps": GPS_COLOUR,
         "routes": [{"route": t.route, "team": t.team, "colour": t.colour,
-                    "layer": layers[t.route], "stops": [card_stop(s, t, _) for s in t.stops
-                                                        if s.number is not None]}
+                    "layer": layers[t.route], "stops": [
+                        card_stop(s, t, _, k) for k, s in enumerate(t.stops)
+                        if s.number is not None or s.kind == "break"]}
                    for t in shown],
     }
     return data
@@ -668,21 +641,28 @@ def plan_fingerprint(plan: Plan, scenario: Scenario) -> str:
     return plan_id(plan, scenario)
 
 
-def card_stop(s: StopView, team: TeamDay, _) -> dict:
-    """A stop as the "next stop" card shows it: plain texts (the page puts them
-    in with ``textContent``) and ``info``, the stop's popup (HTML, every user
-    text escaped). ``people`` are the residents whose outcome is recorded on
-    the phone: those enrolled at a home visit or picked up at home."""
+def card_stop(s: StopView, team: TeamDay, _, index: int = 0) -> dict:
+    """A stop as the "next stop" card shows it, for every stop in the route's
+    order (visits, pickups, drop-offs, collection points, lunch): plain texts
+    (the page puts them in with ``textContent``) and ``info``, the stop's popup
+    (HTML, every user text escaped). ``key`` is the stop's number, or ``b`` and
+    its place in the route for lunch (``data-stop`` is ``<route>|<key>``).
+    ``people`` are the residents whose outcome is recorded on the phone: those
+    enrolled at a home visit and the shuttle passengers picked up at home."""
     recorded = s.kind == "visit" or (s.kind == "pickup" and not s.at_office)
     note = ""
     if s.kind == "point":
-        note = _("Collection point: record who came on the printed sheet.")
-    return {"n": s.number, "kind": s.kind, "label": s.label, "household": s.household,
-            "place": s.place if s.kind == "point" else (_("commune office") if s.at_office
-                                                        else ""),
-            "village": s.village, "arrive": s.arrive, "depart": s.depart,
+        note = _("Collection point: tick who came on the printed sheet, count them here.")
+    label = s.label
+    if s.kind == "break":
+        label = _("Lunch break")
+    place = s.place if s.kind in ("point", "break") else (
+        _("commune office") if s.at_office else "")
+    return {"n": s.number, "key": str(s.number) if s.number is not None else f"b{index}",
+            "kind": s.kind, "label": label, "household": s.household if s.kind != "break" else "",
+            "place": place, "village": s.village, "arrive": s.arrive, "depart": s.depart,
             "lat": round(s.lat, 6), "lon": round(s.lon, 6), "note": note,
             # the chance of finding them at home and why this hour (presence)
             "chance": " · ".join(s.presence[:2]),
-            "info": stop_popup(s, team, _),
+            "info": stop_popup(s, team, _) if s.kind != "break" else "",
             "people": [{"id": p.id, "name": p.name} for p in s.residents] if recorded else []}
