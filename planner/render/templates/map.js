@@ -113,6 +113,9 @@
     });
   }
   map.on('zoomend viewreset overlayadd overlayremove', function () { setTimeout(declutter, 0); });
+  /* the labels of pieces with no road only when zoomed in enough to read them */
+  function labels() { map.getContainer().classList.toggle('far', map.getZoom() < 15); }
+  map.on('zoomend', labels);
   /* a popup opens clear of the controls above and of the card below (checked
      once Leaflet's own pan is over: the popup may have grown meanwhile) */
   map.on('popupopen', function (e) {
@@ -199,7 +202,7 @@
   card.id = 'card';
   document.body.appendChild(card);
   L.DomEvent.disableClickPropagation(card); L.DomEvent.disableScrollPropagation(card);
-  var current = null, folded = false, asking = null;
+  var current = null, folded = false, asking = null, opening = false;
   function place() {
     var h = card.style.display === 'none' ? 0 : card.offsetHeight;
     document.documentElement.style.setProperty('--card-h', h + 'px');
@@ -229,7 +232,7 @@
       var c = button('chip' + (done(y) ? ' done' : '') + (y === x ? ' here' : ''),
                      (y.stop.n ? String(y.stop.n) : T.lunch_short) + (done(y) ? '✓' : ''),
                      function () { folded = false; show(y); });
-      c.setAttribute('data-chip', y.key);
+      c.setAttribute('data-chip', y.key); c.setAttribute('data-kind', y.stop.kind);
       row.appendChild(c);
     });
     routes.forEach(function (r) {  /* a team's other route (its shuttle officer) */
@@ -356,6 +359,11 @@
     actions.appendChild(ex);
     card.appendChild(actions);
     place();
+    if (map.panInside && !opening) {  /* the stop in view, above the card */
+      map.panInside([s.lat, s.lon], { paddingTopLeft: [40, 160],
+                                      paddingBottomRight: [40, card.offsetHeight + 30],
+                                      animate: false });
+    }
   }
   document.addEventListener('click', function (e) {
     var m = e.target.closest ? e.target.closest('[data-stop]') : null;
@@ -424,13 +432,15 @@
         window[r.layer].eachLayer(function (l) { if (l.unbindPopup) { l.unbindPopup(); } });
       }
     });
-    var first = null;  /* the next stop of the team's first route with one left */
+    var start = null;  /* the next stop of the team's first route with one left */
     routes.forEach(function (r) {
-      if (r.team !== team || first) { return; }
+      if (r.team !== team || start) { return; }
       var list = routeStops(r.route), k = nextIndex(list);
-      if (k >= 0) { first = list[k]; }
+      if (k >= 0) { start = list[k]; }
     });
-    show(first || teamFirst());
+    opening = true;  /* the first card: the map is fitted to the whole route below */
+    show(start || teamFirst());
+    opening = false;
     fitTeam();
   } else { show(null); }
   function teamFirst() {
@@ -438,5 +448,6 @@
     return null;
   }
   paintDone();
+  labels();
   declutter();
 })(__MAP__, __TEXT__, __DATA__);
