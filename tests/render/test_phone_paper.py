@@ -180,6 +180,7 @@ def test_next_stop_follows_route_order_whatever_the_kind(demo_day: Path, tmp_pat
     assert dead[0]["note"] == "con trai đưa ra đường"
     noted = [r for r in rows if "chó dữ ở cổng, gọi trước" in r["note"]]
     assert len(noted) == 1 and noted[0]["team"] == team
+    _export_rows_pass_the_import(text, demo_day, tmp_path)
     if chips[0][1] == "point":  # the count of people enrolled at the point, with its note
         assert not noted[0]["outcome"] and not noted[0]["resident_id"]
         assert " 4" in noted[0]["note"]
@@ -232,3 +233,196 @@ def test_unserved_marker_opens_its_reason(demo_day: Path, tmp_path: Path):
     assert hid in shown and label in shown
     reason = shown.split(label, 1)[1].lstrip(": ").strip()
     assert len(reason) > 10
+
+
+def _export_rows_pass_the_import(text: str, day: Path, scratch: Path) -> None:
+    """The export's rows as ``plan.py record`` reads them: no problem, and the
+    rows with a note but no outcome (a point's count, a stop's note) skipped."""
+    import datetime as dt
+
+    from planner.scenario import read_table
+    from planner.scenario.values import _Collector
+    from planner.state.sheet import TABLE, validate_rows
+
+    scenario = _demo()[0]
+    export = parse_export(Path("phone.csv"), text.encode("utf-8"))
+    path = scratch / "export-checked.csv"
+    path.write_text(export.csv_text, encoding="utf-8")
+    col = _Collector(str(path))
+    rows = read_table(path, col, TABLE)
+    assert rows is not None and col.problems == []
+    residents = {r.id: h.id for h in scenario.households for r in h.residents}
+    plan_date = dt.date.fromisoformat(json.loads((day / "plan.json").read_text(
+        encoding="utf-8"))["date"])
+    valid = validate_rows(rows, col, residents, {t.id for t in scenario.teams}, {}, None,
+                          plan_date)
+    assert col.problems == []
+    assert len(valid) == sum(1 for _n, r in rows if r.get("outcome"))
+    assert len(valid) < len(rows)  # the note-only rows are in the file, not imported
+
+
+def _demo():
+    from planner.planfile import read_plan
+    from planner.scenario import load_scenario
+
+    return load_scenario(ROOT / "scenarios" / "demo" / "scenario.yaml")[0], read_plan
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
+    import subprocess
+
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return " ".join(out.split())
+
+
+@pytest.fixture(scope="module")
+def demo_plan(demo_day: Path):
+    """(scenario, plan) of the demo day."""
+    scenario, read_plan = _demo()
+    return scenario, read_plan(demo_day / "plan.json")[0]
+
+
+def test_paper_and_phone_have_the_same_outcomes(demo_day: Path, demo_plan, tmp_path: Path):
+    """The outcome set is ``plan.py record``'s, and the itinerary prints the
+    same six words as the phone's buttons, for home visits and for shuttle
+    passengers picked up at home (moved and deceased included)."""
+    from planner.render.itinerary import OUTCOMES, render_itinerary
+    from planner.render.views import OUTCOME_WORDS
+    from planner.state.schema import OUTCOMES as CODES
+
+    assert tuple(code for code, _w in OUTCOME_WORDS) == CODES
+    assert OUTCOMES == tuple(w for _c, w in OUTCOME_WORDS)
+    _ = gettext_for("vi")
+    words = [_(w) for _c, w in OUTCOME_WORDS]
+    assert len(set(words)) == 6 and all(w != e for w, (_c, e) in zip(words, OUTCOME_WORDS,
+                                                                       strict=True))
+    page = (demo_day / "map.html").read_text(encoding="utf-8")
+    scenario, plan = demo_plan
+    shuttles = [r for r in plan.routes if r.unit == "shuttle"]
+    assert shuttles
+    for name in [f"{shuttles[0].team}-shuttle", plan.routes[0].team]:
+        text = _pdf_text(render_itinerary(plan, scenario, name), tmp_path, name)
+        for w in words:
+            assert json.dumps(w, ensure_ascii=False) in page, w
+            assert text.count(w) >= 1, (name, w)
+
+
+def test_point_pages_list_invited_residents(demo_plan, tmp_path: Path):
+    """A collection point's row lists every invited household with its invited
+    residents by name to tick; with ``redact`` by initials, no full name."""
+    from planner.render.i18n import initials
+    from planner.render.itinerary import render_itinerary
+    from planner.render.views import home_visited, point_residents
+
+    scenario, plan = demo_plan
+    route = next(r for r in plan.routes if any(s.kind == "point" for s in r.stops))
+    point = next(s for s in route.stops if s.kind == "point")
+    households = {h.id: h for h in scenario.households}
+    invited = [r.full_name for hid in point.households
+               for r in point_residents(households[hid], home_visited(plan))]
+    assert invited
+    text = _pdf_text(render_itinerary(plan, scenario, route.name), tmp_path, "point")
+    for name in invited:
+        assert " ".join(name.split()) in text, name
+    shared = _pdf_text(render_itinerary(plan, scenario, route.name, redact=True), tmp_path,
+                       "point-redacted")
+    assert not [n for n in invited if " ".join(n.split()) in shared]
+    assert all(initials(n) in shared for n in invited)
+
+
+def test_parking_is_a_line_to_read(demo_plan, tmp_path: Path):
+    """A house reached on foot says where to park in words: how far and which
+    way from the house, the walk, and the coordinates for a map app."""
+    from planner.render.itinerary import render_itinerary
+    from planner.render.views import doc_context
+
+    scenario, plan = demo_plan
+    ctx = doc_context(plan, scenario)
+    walked = [(t, s) for t in ctx.teams for s in t.stops if s.kind == "visit" and s.walk_m]
+    assert walked
+    team, stop = walked[0]
+    assert stop.park_text.startswith("Đỗ xe trên đường, cách nhà ")
+    assert f"đi bộ {stop.walk_m} m" in stop.park_text and f"{stop.park_lat:.5f}" in \
+        stop.park_text
+    assert any(f"về phía {w}" in stop.park_text for w in
+               ("bắc", "đông bắc", "đông", "đông nam", "nam", "tây nam", "tây", "tây bắc"))
+    text = _pdf_text(render_itinerary(plan, scenario, team.route), tmp_path, "park")
+    assert "Đỗ xe trên đường, cách nhà" in text
+
+
+def test_village_without_meeting_place_gets_a_named_place(demo_plan, tmp_path: Path):
+    """A collection point in a village with no meeting place is described by
+    the commune office or the nearest meeting place with the distance and
+    direction, in the notice and the slips; far from every named place it says
+    the village has none."""
+    import dataclasses
+
+    from planner.render.notices import render_notices
+    from planner.render.views import doc_context, point_place
+
+    scenario, plan = demo_plan
+    bare = {v.id: v for v in scenario.villages if not v.points}
+    stops = [s for r in plan.routes for s in r.stops if s.kind == "point" and s.village in bare]
+    assert stops
+    stop = stops[0]
+    village = bare[stop.village]
+    _ = gettext_for("vi")
+    place = point_place(stop, scenario, _)
+    assert place != village.name and village.name in place
+    named = [scenario.station.name] + [c.name for v in scenario.villages for c in v.points]
+    assert any(n in place for n in named) and " m về phía " in place
+    ctx = doc_context(plan, scenario)
+    assert any(s.place == place for t in ctx.teams for s in t.stops)
+    text = _pdf_text(render_notices(plan, scenario) or b"", tmp_path, "notices")
+    assert f"đến {place.split(',')[0]}" in text
+    assert f"đến {village.name} từ" not in text
+    far = dataclasses.replace(stop, lon=stop.lon + 0.2)
+    assert "chưa có điểm tập trung" in point_place(far, scenario, _)
+
+
+def test_rides_off_the_road_are_walks_with_a_label(demo_day: Path, demo_plan):
+    """A ride's end far from every road (a house set back from it) is cut at
+    the nearest road: the piece is kept as a no-road walk with its length,
+    drawn dashed and labelled on the map; the cut is idempotent."""
+    from planner.render.geometry import road_graph, route_geometries, split_noroad
+
+    scenario, plan = demo_plan
+    G = road_graph(scenario)
+    once = split_noroad(route_geometries(plan), G)
+    pieces = [(line, m) for g in once.values() for line, m in g.noroad]
+    assert pieces and max(m for _l, m in pieces) > 100
+    assert all(m > 25 for _l, m in pieces)
+    assert split_noroad(once, G) == once
+    off = {c for line, _m in pieces for c in line} - {c for g in once.values()
+                                                      for leg in g.legs if leg.kind == "drive"
+                                                      for c in leg.coords}
+    assert off  # the ends off the road are no longer part of any ride
+    page = (demo_day / "map.html").read_text(encoding="utf-8")
+    label = gettext_for("vi")("{m} m on foot: no road").replace("{m}", str(pieces[0][1]))
+    assert json.dumps(label)[1:-1] in page and "noroad-leg" in page  # as folium writes it
+
+
+def test_gps_dot_and_roads_stand_apart():
+    """The GPS dot's colour is far from every team colour; the four road
+    classes differ pairwise in shade and in width or dash."""
+    from planner.render.map_html import GPS_COLOUR, ROAD_STYLE
+    from planner.render.views import TEAM_COLOURS
+
+    def rgb(h: str) -> tuple[int, ...]:
+        return tuple(int(h[i:i + 2], 16) for i in (1, 3, 5))
+
+    def far(a: str, b: str) -> float:
+        return sum((x - y) ** 2 for x, y in zip(rgb(a), rgb(b), strict=True)) ** 0.5
+
+    assert min(far(GPS_COLOUR, t) for t in TEAM_COLOURS) > 90
+    styles = list(ROAD_STYLE.values())
+    for i, a in enumerate(styles):
+        for b in styles[i + 1:]:
+            assert a["color"] != b["color"]
+            assert a["weight"] != b["weight"] or a.get("dash_array") != b.get("dash_array")
