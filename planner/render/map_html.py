@@ -8,7 +8,9 @@ rivers, fords, village names and the commune office. An online tile layer is
 added only when ``tiles_url`` is given.
 
 On top: one layer per route (a team, or its shuttle officer): rides solid,
-walks short-dashed, shuttle legs (residents aboard) long-dashed. Stops are
+walks short-dashed, shuttle legs (residents aboard) long-dashed; a ride's end
+where the road graph has no road (a house set back from the road) is drawn
+as a walk and labelled with its length (``geometry.split_noroad``). Stops are
 numbered in route order, one marker shape per mode: a circle for a home visit,
 a square with an arrow for a shuttle pickup (↑) or drop-off (↓) at a house,
 a white diamond-cornered box for a collection point; pickups and drop-offs at
@@ -20,6 +22,10 @@ ride on and the expected return; a collection point its place, hours
 Unserved households with the mode and the reason, a legend and a "where am
 I" button (the phone's GPS works offline).
 Made for a 390×844 phone screen: controls and markers are at least 44 px.
+The page's script (``templates/map.js``) adds the "next stop" card: each
+route in its order whatever the stop's kind (visit, pickup, drop-off,
+collection point, lunch), the buttons of each kind, the outcomes, counts and
+notes kept on the phone and exported; its style is ``templates/map.css``.
 
 Escaping: every user-supplied text goes through ``esc``, which escapes HTML
 and also ``` ` $ \\ { }``: folium places popup HTML inside a JavaScript
@@ -141,6 +147,7 @@ MESSAGES: tuple[str, ...] = (
     N_("ford"),
     N_("not visited"),
     N_("not visited: tap for the reason"),
+    N_("no road: on foot (length on the map)"),
     N_("on foot with the kit"),
     N_("river or stream"),
     N_("visit, in order"),
@@ -235,7 +242,8 @@ def stop_popup(s: StopView, team: TeamDay, _) -> str:
     return "".join(rows)
 
 
-def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool) -> str:
+def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool,
+                 has_noroad: bool = False, has_unserved: bool = True) -> str:
     _ = ctx._
     L = labels(_)
     items = []
@@ -245,6 +253,9 @@ def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool) ->
                      f"border-top-width:{width}'></span>{esc(t.route)} {esc(t.name)}</div>")
     items.append("<div><span class='sw' style='border-top-color:#555;border-top-style:dashed'>"
                  f"</span>{L['on foot with the kit']}</div>")
+    if has_noroad:
+        items.append("<div><span class='sw' style='border-top-color:#555;border-top-style:dashed'>"
+                     f"</span>{L['no road: on foot (length on the map)']}</div>")
     if any(s.kind in ("pickup", "dropoff") for t in teams for s in t.stops):
         items.append("<div><span class='sw' style='border-top-color:#555;"
                      "border-image:repeating-linear-gradient(90deg,#555 0 10px,transparent 10px "
@@ -270,8 +281,9 @@ def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool) ->
                      f"border-top-width:8px'></span>{L['ford']}</div>")
     items.append(f"<div><span class='stop' style='background:#555;width:24px;height:24px;"
                  f"font-size:12px;line-height:20px'>1</span>{L['visit, in order']}</div>")
-    items.append("<div><span class='unserved' style='width:18px;height:18px;font-size:14px;"
-                 f"line-height:16px'>×</span>{L['not visited: tap for the reason']}</div>")
+    if has_unserved:  # the whole commune's map: its "×" markers
+        items.append("<div><span class='unserved' style='width:18px;height:18px;font-size:14px;"
+                     f"line-height:16px'>×</span>{L['not visited: tap for the reason']}</div>")
     items.append("<div><span class='office' style='width:24px;height:24px;font-size:10px;"
                  f"line-height:24px'>CA</span>{L['commune office']}</div>")
     return "".join(items)
@@ -307,7 +319,8 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
     _unserved_layer(m, unserved, L, _)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     m.fit_bounds([[view[1], view[0]], [view[3], view[2]]])
-    texts = _map_texts(ctx, shown, teams, redact, base, L)
+    has_noroad = any(geometry[t.route].noroad for t in shown)
+    texts = _map_texts(ctx, shown, teams, redact, base, L, has_noroad)
     data = _map_data(plan, scenario, ctx, shown, teams, plan_id, layers)
     return _page(m, fig, lang, texts, data)
 
@@ -529,7 +542,8 @@ def _unserved_layer(m, unserved: list[UnservedView], L: dict[str, str], _) -> No
 
 
 def _map_texts(ctx: DocContext, shown: tuple[TeamDay, ...], teams: tuple[str, ...] | None,
-               redact: bool, base: BaseMap, L: dict[str, str]) -> dict[str, str]:
+               redact: bool, base: BaseMap, L: dict[str, str],
+               has_noroad: bool = False) -> dict[str, str]:
     """The page's words for its script: the title (date, team of a per-team
     map, banners), the legend and the labels of its controls."""
     _ = ctx._
@@ -544,7 +558,8 @@ def _map_texts(ctx: DocContext, shown: tuple[TeamDay, ...], teams: tuple[str, ..
         "title": "<br>".join(head),
         "legend": esc(_("Legend")),
         "legend_html": f"<div><b>{esc(ctx.commune)}</b></div>"
-                       + _legend_html(ctx, shown, bool(base.fords)),
+                       + _legend_html(ctx, shown, bool(base.fords), has_noroad,
+                                      teams is None and bool(ctx.unserved)),
         "where": esc(_("Where am I?")),
         "finding": _("Finding your position (GPS)…"),
         "accuracy": _("You are here (± {m} m)"),
