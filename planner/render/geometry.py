@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,6 +45,10 @@ class RouteGeometry:
 
     route: str
     legs: tuple[Leg, ...]
+    noroad: tuple[tuple[tuple[Coord, ...], int], ...] = ()
+    """Pieces of the rides that run where the road graph has no road (a
+    house set back from the road, reached straight across open ground): each
+    ``(line, metres)``, drawn as a walk and labelled (``split_noroad``)."""
 
     def lines(self, kind: LegKind, carrying: bool | None = None) -> list[tuple[Coord, ...]]:
         """The legs of one kind, each as a (lon, lat) line of two points or more;
@@ -223,4 +227,90 @@ def distance_to_lines_m(points: Sequence[Coord], lines: Iterable[Sequence[Coord]
         pt = Point(proj.xy(p))
         nearest = tree.nearest(pt)
         out.append(float(geoms[int(nearest)].distance(pt)))
+    return out
+
+
+NOROAD_M = 25.0
+"""A ride's end farther than this (m) from every road of the graph is off the
+road: the piece from it to the nearest road is drawn as a walk, labelled."""
+
+
+class _RoadIndex:
+    """Every edge of a road graph as a line in local metres, for nearest-road look-ups."""
+
+    def __init__(self, G) -> None:
+        # imported here: shapely (GEOS) loads only where geometry is built
+        from shapely.geometry import LineString
+        from shapely.strtree import STRtree
+
+        ys = [float(d["y"]) for _n, d in G.nodes(data=True)] or [0.0]
+        self.proj = LocalProjection(sum(ys) / len(ys))
+        seen: set[tuple] = set()
+        lines = []
+        for u, v, data in G.edges(data=True):
+            key = (frozenset((u, v)), str(data.get("osmid")))
+            if key in seen:
+                continue
+            seen.add(key)
+            coords = edge_coords(G, u, v, data)
+            if len(coords) > 1:
+                lines.append(LineString([self.proj.xy(c) for c in coords]))
+        self.lines = lines
+        self.tree = STRtree(lines) if lines else None
+
+    def nearest(self, c: Coord) -> tuple[Coord, float]:
+        """The nearest point on a road to ``c`` (lon, lat) and its distance (m)."""
+        # imported here: shapely (GEOS) loads only where geometry is built
+        from shapely.geometry import Point
+        from shapely.ops import nearest_points
+
+        if self.tree is None:
+            return c, 0.0
+        pt = Point(self.proj.xy(c))
+        line = self.lines[int(self.tree.nearest(pt))]
+        on = nearest_points(line, pt)[0]
+        return (on.x / self.proj.kx, on.y / self.proj.ky), float(line.distance(pt))
+
+
+_INDEX: dict[int, tuple[object, _RoadIndex]] = {}
+
+
+def _road_index(G) -> _RoadIndex:
+    held = _INDEX.get(id(G))
+    if held is None or held[0] is not G:
+        _INDEX.clear()
+        held = (G, _RoadIndex(G))
+        _INDEX[id(G)] = held
+    return held[1]  # type: ignore[return-value]
+
+
+def split_noroad(geometry: dict[str, RouteGeometry], G,
+                 min_m: float = NOROAD_M) -> dict[str, RouteGeometry]:
+    """``geometry`` with each ride's ends that lie off the roads of ``G``
+    (farther than ``min_m`` m from every edge) cut off at the nearest road
+    point: the ride keeps the part on the road, ``noroad`` gets the piece
+    from the road to the end (with its length in m). Idempotent."""
+    index = _road_index(G)
+    out: dict[str, RouteGeometry] = {}
+    for name, g in geometry.items():
+        legs: list[Leg] = []
+        pieces = list(g.noroad)
+        for leg in g.legs:
+            coords = list(leg.coords)
+            if leg.kind != "drive" or len(coords) < 2:
+                legs.append(leg)
+                continue
+            for end in (0, -1):
+                road, metres = index.nearest(coords[end])
+                if metres <= min_m:
+                    continue
+                road = _round(road)
+                piece = (coords[end], road) if end == 0 else (road, coords[end])
+                pieces.append((piece, int(round(metres))))
+                if end == 0:
+                    coords[0] = road
+                else:
+                    coords[-1] = road
+            legs.append(replace(leg, coords=dedupe(coords)))
+        out[name] = replace(g, legs=tuple(legs), noroad=tuple(pieces))
     return out

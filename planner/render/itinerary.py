@@ -5,10 +5,12 @@ shuttle residents (``T1-shuttle``). Page 1 starts with a header (commune,
 team, members, date, departure and return, km, how many stops of each mode),
 a sketch map of the day's route (SVG drawn from the road graph), then the stop
 table: №, planned arrival–departure, village, household (or place), who
-(residents with their condition and a box per outcome to tick; passengers;
-invited households and expected attendance), the mode in words ("Làm tại
+(residents with their condition and a box per outcome to tick, the phone
+map's six outcomes in its words; passengers picked up at home, with the same
+boxes; a collection point's expected attendance and its invited residents by
+household, each with a box to tick), the mode in words ("Làm tại
 nhà", "Đón người dân", "Trả người dân", "Điểm thu nhận") with its details
-(on board, hours), what to bring, contact. Rows reached on foot are
+(on board, hours, where to park, in words), what to bring, contact. Rows reached on foot are
 highlighted, shuttle and collection-point rows shaded; the table header
 repeats on every page; pages are numbered "Trang n / N".
 """
@@ -29,15 +31,17 @@ from planner.render.geometry import (
     bbox,
     road_graph,
     route_geometries,
+    split_noroad,
 )
-from planner.render.i18n import KIND_LABELS, N_, nfc
+from planner.render.i18n import KIND_LABELS, nfc
 from planner.render.pdf import render_pdf, stylesheet
-from planner.render.views import DocContext, TeamDay, doc_context
+from planner.render.views import OUTCOME_WORDS, DocContext, TeamDay, doc_context
 
-OUTCOMES = (N_("done"), N_("not home"), N_("retry"), N_("refused"))
+OUTCOMES = tuple(word for _code, word in OUTCOME_WORDS)
+"""The boxes to tick per resident: the phone map's outcomes, in its words."""
 SKETCH_W, SKETCH_H = 700, 300  # px in the SVG's own units; printed 186 mm wide
-ROAD_SVG = {"main": ("#8c8c8c", 2.6, ""), "minor": ("#a8a29e", 1.8, ""),
-            "track": ("#b5a89a", 1.2, ""), "path": ("#9c9187", 0.8, "2 3")}
+ROAD_SVG = {"main": ("#5f5f5f", 2.8, ""), "minor": ("#a3a3a3", 1.8, ""),
+            "track": ("#a1887f", 1.3, "6 3"), "path": ("#8d6e63", 0.9, "1.5 3")}
 """Roads in greys (as on the phone map), so that no team colour looks like a road."""
 
 
@@ -92,6 +96,18 @@ def sketch_svg(team: TeamDay, geometry: RouteGeometry, base: BaseMap, ctx: DocCo
         parts.append(poly(line, team.colour, 3.4, "10 5"))
     for line in geometry.lines("walk"):
         parts.append(poly(line, team.colour, 2.2, "4 3"))
+    drawn: set[frozenset] = set()
+    for line, metres in geometry.noroad:  # no road there: drawn as a walk, labelled
+        if frozenset(line) in drawn:
+            continue
+        drawn.add(frozenset(line))
+        parts.append(poly(line, team.colour, 2.2, "4 3"))
+        x, y = xy(line[len(line) // 2 - 1] if len(line) > 2 else line[0])
+        label = ctx._("{m} m on foot: no road").replace("{m}", str(metres))
+        anchor, dx = ("end", -6) if x > SKETCH_W * 0.7 else ("start", 6)
+        for paint in ('stroke="#fff" stroke-width="3" ', ""):  # a white halo, then the text
+            parts.append(f'<text x="{x + dx}" y="{y - 4}" font-size="8" fill="#222" '
+                         f'{paint}text-anchor="{anchor}">{_svg_text(label)}</text>')
     sx, sy = xy((ctx.station_lon, ctx.station_lat))
     parts.append(f'<rect x="{sx - 9}" y="{sy - 9}" width="18" height="18" fill="#1b1b1b" '
                  f'stroke="#fff"/><text x="{sx}" y="{sy + 3.5}" font-size="9" fill="#fff" '
@@ -131,7 +147,8 @@ def render_itinerary(plan: Plan, scenario: Scenario, team: str, *, lang: str = "
                      ctx: DocContext | None = None) -> bytes:
     """The itinerary of the route named ``team`` (``T1``, ``T1-shuttle``) as PDF bytes."""
     ctx = ctx or doc_context(plan, scenario, lang, redact)
-    geometry = geometry if geometry is not None else route_geometries(plan)
+    geometry = split_noroad(geometry if geometry is not None else route_geometries(plan),
+                            road_graph(scenario))
     _ = ctx._
     day = ctx.route(team)
     g = geometry[day.route]

@@ -8,7 +8,9 @@ rivers, fords, village names and the commune office. An online tile layer is
 added only when ``tiles_url`` is given.
 
 On top: one layer per route (a team, or its shuttle officer): rides solid,
-walks short-dashed, shuttle legs (residents aboard) long-dashed. Stops are
+walks short-dashed, shuttle legs (residents aboard) long-dashed; a ride's end
+where the road graph has no road (a house set back from the road) is drawn
+as a walk and labelled with its length (``geometry.split_noroad``). Stops are
 numbered in route order, one marker shape per mode: a circle for a home visit,
 a square with an arrow for a shuttle pickup (↑) or drop-off (↓) at a house,
 a white diamond-cornered box for a collection point; pickups and drop-offs at
@@ -20,6 +22,10 @@ ride on and the expected return; a collection point its place, hours
 Unserved households with the mode and the reason, a legend and a "where am
 I" button (the phone's GPS works offline).
 Made for a 390×844 phone screen: controls and markers are at least 44 px.
+The page's script (``templates/map.js``) adds the "next stop" card: each
+route in its order whatever the stop's kind (visit, pickup, drop-off,
+collection point, lunch), the buttons of each kind, the outcomes, counts and
+notes kept on the phone and exported; its style is ``templates/map.css``.
 
 Escaping: every user-supplied text goes through ``esc``, which escapes HTML
 and also ``` ` $ \\ { }``: folium places popup HTML inside a JavaScript
@@ -44,9 +50,12 @@ from planner.render.geometry import (
     bbox,
     road_graph,
     route_geometries,
+    split_noroad,
 )
 from planner.render.i18n import N_, nfc
 from planner.render.views import (
+    CONFIRM_OUTCOMES,
+    OUTCOME_WORDS,
     DocContext,
     PersonView,
     StopView,
@@ -57,16 +66,20 @@ from planner.render.views import (
 )
 
 ROAD_STYLE: dict[str, dict] = {
-    "main": {"color": "#8c8c8c", "weight": 5},
-    "minor": {"color": "#a8a29e", "weight": 3.5},
-    "track": {"color": "#b5a89a", "weight": 2.5},
-    "path": {"color": "#9c9187", "weight": 1.5, "dash_array": "2 5"},
+    "main": {"color": "#5f5f5f", "weight": 6},
+    "minor": {"color": "#a3a3a3", "weight": 4},
+    "track": {"color": "#a1887f", "weight": 3, "dash_array": "10 6"},
+    "path": {"color": "#8d6e63", "weight": 2, "dash_array": "2 5"},
 }
 """Roads in greys and greyish browns, so that no team colour (Okabe–Ito,
-``views.TEAM_COLOURS``) is mistaken for a road."""
+``views.TEAM_COLOURS``) is mistaken for a road; the classes differ by width,
+shade and line: main dark and wide, commune road light grey, track brown
+dashed, footpath brown dotted."""
 WATER_COLOUR = "#9cc7ea"
 FORD_COLOUR = "#00838f"
 UNSERVED_COLOUR = "#b00020"
+GPS_COLOUR = "#7b1fa2"
+"""The phone's own position: a violet no team colour (``views.TEAM_COLOURS``) is near."""
 
 _JS_SAFE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;",
                           "}": "&#125;"})
@@ -103,87 +116,15 @@ def leaflet_assets() -> tuple[str, str]:
     return css, "\n".join(parts)
 
 
-MAP_CSS = """
-html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
-.leaflet-container { background: #f3efe6; font-size: 15px; }
-.leaflet-touch .leaflet-bar a { width: 44px; height: 44px; line-height: 44px; font-size: 24px; }
-.leaflet-control-layers-toggle { width: auto !important; height: 44px !important;
-  line-height: 44px; padding: 0 14px; font-weight: 600; color: #222; text-decoration: none; }
-.leaflet-control-layers-expanded { font-size: 16px; padding: 8px 12px; }
-.leaflet-control-layers label { min-height: 40px; display: flex; align-items: center; }
-.leaflet-control-layers-selector { width: 22px; height: 22px; margin-right: 8px; }
-.leaflet-container a.leaflet-popup-close-button { width: 40px; height: 40px;
-  font: 30px/40px sans-serif; }
-.leaflet-popup-content { margin: 14px 18px 12px 14px; font-size: 15px; line-height: 1.4; }
-.leaflet-popup-content ul { margin: 4px 0; padding-left: 18px; }
-.stop { width: 34px; height: 34px; border-radius: 50%; color: #fff; font: 700 16px/30px
-  sans-serif; text-align: center; border: 2px solid #fff; box-shadow: 0 1px 4px #0008; }
-.stop.approx { border-style: dashed; }
-.stop.shuttle { border-radius: 5px; font-size: 14px; }
-.cpoint { width: 40px; height: 40px; border-radius: 10px 0 10px 0; background: #fff;
-  border: 4px solid; font: 700 15px/32px sans-serif; text-align: center; color: #222;
-  box-sizing: border-box; box-shadow: 0 1px 4px #0008; }
-.unserved { width: 22px; height: 22px; border-radius: 4px; background: #fff; color: #b00020;
-  border: 2px solid #b00020; font: 700 18px/22px sans-serif; text-align: center; }
-.office { width: 36px; height: 36px; border-radius: 6px; background: #1b1b1b; color: #fff;
-  font: 700 14px/36px sans-serif; text-align: center; border: 2px solid #fff; }
-.village { font: 600 13px/1.1 sans-serif; color: #3e2723; white-space: nowrap;
-  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }
-.ford { font: 600 12px sans-serif; color: #00838f; white-space: nowrap;
-  text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
-.ctl { background: #fff; border-radius: 6px; box-shadow: 0 1px 5px #0006; }
-.ctl button { min-width: 48px; min-height: 48px; border: 0; background: #fff;
-  border-radius: 6px; font: 600 16px sans-serif; padding: 0 12px; color: #222; }
-.legend-body { display: none; padding: 4px 12px 10px; font-size: 14px; max-width: 260px; }
-.legend.open .legend-body { display: block; }
-.legend-body div { display: flex; align-items: center; gap: 8px; min-height: 24px; }
-.sw { display: inline-block; width: 28px; height: 0; border-top-width: 4px;
-  border-top-style: solid; }
-.title { padding: 4px 8px; font-size: 12px; max-width: 200px; }
-.status { padding: 8px 12px; font-size: 14px; display: none; max-width: 260px; }
-.banner { color: #b00020; font-weight: 700; }
-@media (min-width: 700px) { .legend .legend-body { display: block; } }
-.leaflet-bottom { bottom: var(--card-h, 0px); }
-/* a marker moved aside (so that none hides another) is tapped where it shows */
-.leaflet-marker-icon.empty { pointer-events: none !important; }
-.leaflet-marker-icon.empty > [data-stop], .leaflet-marker-icon.empty > .office {
-  pointer-events: auto; }
-.leaflet-control-scale-line { font-size: 13px; border-width: 0 3px 3px; }
-.card { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000; background: #fff;
-  box-shadow: 0 -2px 10px #0005; border-radius: 12px 12px 0 0; padding: 6px 10px 10px;
-  max-height: 50vh; overflow-y: auto; font-size: 15px; display: none; }
-.card-head { display: flex; align-items: center; gap: 6px; }
-.card-title { flex: 1; font-weight: 700; border-left: 6px solid; padding-left: 8px; }
-.card .nav { min-width: 48px; min-height: 44px; border: 1px solid #ccc; border-radius: 8px;
-  background: #f6f6f6; font-size: 18px; }
-.card .nav:disabled { opacity: 0.35; }
-.card-when { margin: 6px 0; }
-.card-chance { margin: -2px 0 6px; font-size: 14px; color: #444; }
-.person { border-top: 1px solid #eee; padding: 6px 0; }
-.pname { font-weight: 600; margin-bottom: 4px; }
-.obtns { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; }
-.ob { min-height: 44px; border: 1px solid #999; border-radius: 8px; background: #fff;
-  font-size: 14px; padding: 2px 4px; color: #222; }
-.ob.on { background: #0b3d91; border-color: #0b3d91; color: #fff; font-weight: 700; }
-.card-more summary { min-height: 36px; line-height: 36px; color: #1a73e8; font-weight: 600; }
-.card-info { font-size: 14px; line-height: 1.35; padding: 2px 0 6px; }
-.card-info ul { margin: 2px 0; padding-left: 18px; }
-.pnote { color: #555; font-style: italic; padding: 6px 0; }
-.card-actions { display: flex; gap: 8px; margin-top: 8px; }
-.card-actions .geo, .card-actions .export { flex: 1; min-height: 48px; display: flex;
-  align-items: center; justify-content: center; text-align: center; border-radius: 8px;
-  font-weight: 600; font-size: 15px; text-decoration: none; }
-.card-actions .geo { background: #1a73e8; color: #fff; }
-.card-actions .export { background: #fff; border: 2px solid #1a73e8; color: #1a73e8; }
-"""
+MAP_CSS_FILE = Path(__file__).resolve().parent / "templates" / "map.css"
+"""The phone map's style: markers, controls, the "next stop" card."""
 
 MAP_JS_FILE = Path(__file__).resolve().parent / "templates" / "map.js"
 """The controls, the "next stop" card and the outcomes kept on the phone."""
 
-OUTCOME_BUTTONS: tuple[tuple[str, str], ...] = (
-    ("enrolled", N_("enrolled")), ("not_home", N_("not home")), ("refused", N_("refused")),
-    ("retry_needed", N_("retry needed")), ("moved", N_("moved")), ("deceased", N_("deceased")))
-"""The outcomes a resident can get on the phone (``plan.py record``'s codes)."""
+OUTCOME_BUTTONS = OUTCOME_WORDS
+"""The outcomes a resident can get on the phone: the itinerary's, in the same
+words (``views.OUTCOME_WORDS``, ``plan.py record``'s codes)."""
 
 MESSAGES: tuple[str, ...] = (
     N_("Approximate location"),
@@ -206,6 +147,7 @@ MESSAGES: tuple[str, ...] = (
     N_("ford"),
     N_("not visited"),
     N_("not visited: tap for the reason"),
+    N_("no road: on foot (length on the map)"),
     N_("on foot with the kit"),
     N_("river or stream"),
     N_("visit, in order"),
@@ -236,8 +178,8 @@ def _access_rows(s: StopView, L: dict[str, str]) -> list[str]:
     rows = []
     if s.walk_m:
         rows.append(f"<div><b>{L['Walk from the parking point']}: {s.walk_m} m</b></div>")
-    if s.park:
-        rows.append(f"<div>{L['Park at']}: {esc(s.park)}</div>")
+    if s.park_text:
+        rows.append(f"<div>{esc(s.park_text)}</div>")
     if s.approximate:
         rows.append(f"<div class='banner'>{L['Approximate location']}</div>")
     if s.contact:
@@ -300,7 +242,8 @@ def stop_popup(s: StopView, team: TeamDay, _) -> str:
     return "".join(rows)
 
 
-def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool) -> str:
+def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool,
+                 has_noroad: bool = False, has_unserved: bool = True) -> str:
     _ = ctx._
     L = labels(_)
     items = []
@@ -310,6 +253,9 @@ def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool) ->
                      f"border-top-width:{width}'></span>{esc(t.route)} {esc(t.name)}</div>")
     items.append("<div><span class='sw' style='border-top-color:#555;border-top-style:dashed'>"
                  f"</span>{L['on foot with the kit']}</div>")
+    if has_noroad:
+        items.append("<div><span class='sw' style='border-top-color:#555;border-top-style:dashed'>"
+                     f"</span>{L['no road: on foot (length on the map)']}</div>")
     if any(s.kind in ("pickup", "dropoff") for t in teams for s in t.stops):
         items.append("<div><span class='sw' style='border-top-color:#555;"
                      "border-image:repeating-linear-gradient(90deg,#555 0 10px,transparent 10px "
@@ -324,9 +270,10 @@ def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool) ->
     for cls, label in (("main", _("main road")), ("minor", _("commune road")),
                        ("track", _("track")), ("path", _("footpath"))):
         st = ROAD_STYLE[cls]
-        style = "dotted" if "dash_array" in st else "solid"
+        style = {"track": "dashed", "path": "dotted"}.get(cls, "solid")
         items.append(f"<div><span class='sw' style='border-top-color:{st['color']};"
-                     f"border-top-style:{style}'></span>{esc(label)}</div>")
+                     f"border-top-style:{style};border-top-width:{max(3, st['weight'])}px'>"
+                     f"</span>{esc(label)}</div>")
     items.append(f"<div><span class='sw' style='border-top-color:{WATER_COLOUR}'></span>"
                  f"{L['river or stream']}</div>")
     if has_ford:
@@ -334,8 +281,9 @@ def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool) ->
                      f"border-top-width:8px'></span>{L['ford']}</div>")
     items.append(f"<div><span class='stop' style='background:#555;width:24px;height:24px;"
                  f"font-size:12px;line-height:20px'>1</span>{L['visit, in order']}</div>")
-    items.append("<div><span class='unserved' style='width:18px;height:18px;font-size:14px;"
-                 f"line-height:16px'>×</span>{L['not visited: tap for the reason']}</div>")
+    if has_unserved:  # the whole commune's map: its "×" markers
+        items.append("<div><span class='unserved' style='width:18px;height:18px;font-size:14px;"
+                     f"line-height:16px'>×</span>{L['not visited: tap for the reason']}</div>")
     items.append("<div><span class='office' style='width:24px;height:24px;font-size:10px;"
                  f"line-height:24px'>CA</span>{L['commune office']}</div>")
     return "".join(items)
@@ -359,7 +307,8 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
     ctx = doc_context(plan, scenario, lang, redact)
     _ = ctx._
     L = labels(_)
-    geometry = geometry if geometry is not None else route_geometries(plan)
+    geometry = split_noroad(geometry if geometry is not None else route_geometries(plan),
+                            road_graph(scenario))
     # every team; a shuttle officer's route only when it has stops
     shown = tuple(t for t in ctx.teams if (teams is None or t.team in teams)
                   and (not t.shuttle or any(s.number for s in t.stops)))
@@ -370,7 +319,8 @@ def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool
     _unserved_layer(m, unserved, L, _)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     m.fit_bounds([[view[1], view[0]], [view[3], view[2]]])
-    texts = _map_texts(ctx, shown, teams, redact, base, L)
+    has_noroad = any(geometry[t.route].noroad for t in shown)
+    texts = _map_texts(ctx, shown, teams, redact, base, L, has_noroad)
     data = _map_data(plan, scenario, ctx, shown, teams, plan_id, layers)
     return _page(m, fig, lang, texts, data)
 
@@ -413,8 +363,9 @@ def _new_map(ctx: DocContext, view: tuple[float, float, float, float], tiles_url
     title = f"{ctx.commune} · {ctx.date}"
     fig.title = esc(title)
     css, js = leaflet_assets()
+    style = MAP_CSS_FILE.read_text(encoding="utf-8")
     fig.header.add_child(_raw(f'<meta charset="utf-8">\n<style>{css}</style>\n'
-                              f"<style>{MAP_CSS}</style>\n<script>{js}</script>\n"),
+                              f"<style>{style}</style>\n<script>{js}</script>\n"),
                          name="offline_assets", index=0)
     if tiles_url:
         folium.TileLayer(tiles=tiles_url, attr=esc(tiles_attribution) or "©", name=esc(
@@ -516,6 +467,7 @@ def _route_layers(m, shown: tuple[TeamDay, ...], geometry: dict[str, RouteGeomet
         if walk:
             folium.PolyLine([_latlon(x) for x in walk], color=t.colour, weight=4, opacity=0.95,
                             dash_array="6 8", interactive=False).add_to(layer)
+        _noroad(layer, g, t, _)
         for s in t.stops:
             if s.number is None or s.at_office:
                 continue
@@ -544,6 +496,28 @@ def _route_layers(m, shown: tuple[TeamDay, ...], geometry: dict[str, RouteGeomet
     return layers
 
 
+def _noroad(layer, g: RouteGeometry, t: TeamDay, _) -> None:
+    """A route's pieces with no road (``geometry.split_noroad``): drawn as a
+    walk (dashed) and labelled with their length, each place once."""
+    # imported here: the map libraries load only when a map is drawn
+    import folium  # heavy: loaded only when a map is drawn
+
+    drawn: set[frozenset] = set()
+    for line, metres in g.noroad:
+        key = frozenset(line)
+        if key in drawn:
+            continue
+        drawn.add(key)
+        folium.PolyLine(_latlon(line), color=t.colour, weight=4, opacity=0.95,
+                        dash_array="6 8", class_name="noroad-leg",
+                        interactive=False).add_to(layer)
+        mid = ((line[0][0] + line[-1][0]) / 2, (line[0][1] + line[-1][1]) / 2)
+        text = esc(_("{m} m on foot: no road").replace("{m}", str(metres)))
+        folium.Marker([mid[1], mid[0]], icon=folium.DivIcon(
+            html=f"<div class='noroad'>{text}</div>", icon_size=(150, 16),
+            icon_anchor=(-6, 8)), interactive=False, z_index_offset=-800).add_to(layer)
+
+
 def _unserved_layer(m, unserved: list[UnservedView], L: dict[str, str], _) -> None:
     """The unserved households' layer (hidden at first), each with the reason."""
     # imported here: the map libraries load only when a map is drawn
@@ -568,7 +542,8 @@ def _unserved_layer(m, unserved: list[UnservedView], L: dict[str, str], _) -> No
 
 
 def _map_texts(ctx: DocContext, shown: tuple[TeamDay, ...], teams: tuple[str, ...] | None,
-               redact: bool, base: BaseMap, L: dict[str, str]) -> dict[str, str]:
+               redact: bool, base: BaseMap, L: dict[str, str],
+               has_noroad: bool = False) -> dict[str, str]:
     """The page's words for its script: the title (date, team of a per-team
     map, banners), the legend and the labels of its controls."""
     _ = ctx._
@@ -583,7 +558,8 @@ def _map_texts(ctx: DocContext, shown: tuple[TeamDay, ...], teams: tuple[str, ..
         "title": "<br>".join(head),
         "legend": esc(_("Legend")),
         "legend_html": f"<div><b>{esc(ctx.commune)}</b></div>"
-                       + _legend_html(ctx, shown, bool(base.fords)),
+                       + _legend_html(ctx, shown, bool(base.fords), has_noroad,
+                                      teams is None and bool(ctx.unserved)),
         "where": esc(_("Where am I?")),
         "finding": _("Finding your position (GPS)…"),
         "accuracy": _("You are here (± {m} m)"),
@@ -599,6 +575,15 @@ def _map_texts(ctx: DocContext, shown: tuple[TeamDay, ...], teams: tuple[str, ..
         "open_in_app": _("Open in OsmAnd / Organic Maps"),
         "export": _("Export outcomes ({n})"),
         "not_saved": _("Could not save on this phone: export the outcomes now."),
+        "lunch_short": _("Lunch"),
+        "confirm": _("Record “{outcome}” for {name}? No visit can follow it."),
+        "yes": _("Yes, record it"),
+        "cancel": _("Cancel"),
+        "count": _("Enrolled here"),
+        "save_count": _("Save and mark done"),
+        "note": _("Note for this stop (goes into the export)"),
+        "done": _("Mark as done"),
+        "done_undo": _("Done ✓ (tap to undo)"),
     }
     return texts
 
@@ -616,9 +601,12 @@ def _map_data(plan: Plan, scenario: Scenario, ctx: DocContext, shown: tuple[Team
         else None,
         "station": [ctx.station_lon, ctx.station_lat],
         "outcomes": [[code, _(label)] for code, label in OUTCOME_BUTTONS],
+        "confirm": list(CONFIRM_OUTCOMES),
+        "gps": GPS_COLOUR,
         "routes": [{"route": t.route, "team": t.team, "colour": t.colour,
-                    "layer": layers[t.route], "stops": [card_stop(s, t, _) for s in t.stops
-                                                        if s.number is not None]}
+                    "layer": layers[t.route], "stops": [
+                        card_stop(s, t, _, k) for k, s in enumerate(t.stops)
+                        if s.number is not None or s.kind == "break"]}
                    for t in shown],
     }
     return data
@@ -668,21 +656,28 @@ def plan_fingerprint(plan: Plan, scenario: Scenario) -> str:
     return plan_id(plan, scenario)
 
 
-def card_stop(s: StopView, team: TeamDay, _) -> dict:
-    """A stop as the "next stop" card shows it: plain texts (the page puts them
-    in with ``textContent``) and ``info``, the stop's popup (HTML, every user
-    text escaped). ``people`` are the residents whose outcome is recorded on
-    the phone: those enrolled at a home visit or picked up at home."""
+def card_stop(s: StopView, team: TeamDay, _, index: int = 0) -> dict:
+    """A stop as the "next stop" card shows it, for every stop in the route's
+    order (visits, pickups, drop-offs, collection points, lunch): plain texts
+    (the page puts them in with ``textContent``) and ``info``, the stop's popup
+    (HTML, every user text escaped). ``key`` is the stop's number, or ``b`` and
+    its place in the route for lunch (``data-stop`` is ``<route>|<key>``).
+    ``people`` are the residents whose outcome is recorded on the phone: those
+    enrolled at a home visit and the shuttle passengers picked up at home."""
     recorded = s.kind == "visit" or (s.kind == "pickup" and not s.at_office)
     note = ""
     if s.kind == "point":
-        note = _("Collection point: record who came on the printed sheet.")
-    return {"n": s.number, "kind": s.kind, "label": s.label, "household": s.household,
-            "place": s.place if s.kind == "point" else (_("commune office") if s.at_office
-                                                        else ""),
-            "village": s.village, "arrive": s.arrive, "depart": s.depart,
+        note = _("Collection point: tick who came on the printed sheet, count them here.")
+    label = s.label
+    if s.kind == "break":
+        label = _("Lunch break")
+    place = s.place if s.kind in ("point", "break") else (
+        _("commune office") if s.at_office else "")
+    return {"n": s.number, "key": str(s.number) if s.number is not None else f"b{index}",
+            "kind": s.kind, "label": label, "household": s.household if s.kind != "break" else "",
+            "place": place, "village": s.village, "arrive": s.arrive, "depart": s.depart,
             "lat": round(s.lat, 6), "lon": round(s.lon, 6), "note": note,
             # the chance of finding them at home and why this hour (presence)
             "chance": " · ".join(s.presence[:2]),
-            "info": stop_popup(s, team, _),
+            "info": stop_popup(s, team, _) if s.kind != "break" else "",
             "people": [{"id": p.id, "name": p.name} for p in s.residents] if recorded else []}

@@ -18,6 +18,7 @@ Texts here are plain (not escaped): each renderer escapes for its format.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -29,6 +30,7 @@ from planner.render.i18n import (
     CONDITION_LABELS,
     KIND_LABELS,
     MODE_LABELS,
+    N_,
     Gettext,
     date_text,
     fiction_banner,
@@ -44,6 +46,15 @@ from planner.rules import home_residents as at_home
 HOME_MODES = ("home", "auto")
 NUMBERED_KINDS = ("visit", "pickup", "dropoff", "point")
 """Stop kinds numbered in a route's order (the rest are start, end and breaks)."""
+
+OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
+    ("enrolled", N_("enrolled")), ("not_home", N_("not home")), ("refused", N_("refused")),
+    ("retry_needed", N_("retry needed")), ("moved", N_("moved")), ("deceased", N_("deceased")))
+"""A resident's outcomes (``plan.py record``'s codes) and their words: the
+same set, in the same words, on the phone map's buttons and the itinerary's
+boxes (visits and shuttle passengers alike)."""
+CONFIRM_OUTCOMES = ("deceased", "moved")
+"""Outcomes that close a resident for the campaign: the phone asks to confirm them."""
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 TEAM_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -76,7 +87,10 @@ class StopView:
     expected number of people, ``households`` the invited household codes.
     ``presence`` (a home visit planned with presence chances): the lines of
     ``planner.presence.note_lines`` (the chance, why this hour, another
-    approach, call ahead).
+    approach, call ahead). ``park_text`` says in words where the motorbikes
+    park for a house reached on foot (``park_words``); ``invited`` (a
+    collection point) the invited households with the residents to tick
+    (names, initials when redacted).
     """
 
     kind: str
@@ -107,6 +121,8 @@ class StopView:
     park_lon: float | None = None
     park_lat: float | None = None
     presence: tuple[str, ...] = ()
+    park_text: str = ""
+    invited: tuple[tuple[str, tuple[PersonView, ...]], ...] = ()
 
     @property
     def park(self) -> str:
@@ -319,10 +335,75 @@ def bring_text(h: Household, stop: Stop, _: Gettext, redact: bool = False) -> st
     return "; ".join(items)
 
 
+DIRECTIONS = (N_("north"), N_("north-east"), N_("east"), N_("south-east"), N_("south"),
+              N_("south-west"), N_("west"), N_("north-west"))
+"""The eight compass directions, clockwise from north."""
+
+
+def _metres(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float, float]:
+    """(east, north, distance) in m from ``a`` to ``b`` ((lon, lat), local projection)."""
+    kx = 111_320.0 * math.cos(math.radians((a[1] + b[1]) / 2))
+    dx, dy = (b[0] - a[0]) * kx, (b[1] - a[1]) * 110_574.0
+    return dx, dy, math.hypot(dx, dy)
+
+
+def direction_word(a: tuple[float, float], b: tuple[float, float], _: Gettext) -> str:
+    """The compass direction from ``a`` to ``b`` ((lon, lat)) in words."""
+    dx, dy, _d = _metres(a, b)
+    bearing = math.degrees(math.atan2(dx, dy)) % 360
+    return _(DIRECTIONS[int((bearing + 22.5) // 45) % 8])
+
+
+def park_words(stop: Stop, _: Gettext) -> str:
+    """Where the motorbikes park for a house reached on foot, as a line to
+    read: how far and in which direction from the house, the walk, and the
+    coordinates (``lat, lon``) for a map app; '' when the house is on a road."""
+    if stop.park_lon is None or stop.park_lat is None or not stop.walk_m:
+        return ""
+    house, park = (stop.lon, stop.lat), (stop.park_lon, stop.park_lat)
+    metres = int(round(_metres(house, park)[2] / 10.0) * 10)
+    return _("Park on the road {d} m {dir} of the house, then walk {walk} m with the kit "
+             "(parking point {lat}, {lon}).").format(
+        d=metres, dir=direction_word(house, park, _), walk=stop.walk_m,
+        lat=f"{stop.park_lat:.5f}", lon=f"{stop.park_lon:.5f}")
+
+
+NAMED_PLACE_M = 2000.0
+"""A village with no meeting place: its collection point is described by the
+nearest named place (the commune office, another village's meeting place)
+within this distance (m)."""
+
+
+def point_place(stop: Stop, scenario: Scenario, _: Gettext) -> str:
+    """A collection point's place in words. A village with no meeting place
+    gets its point at its centre: said as the commune office when the point is
+    there, else as the village's centre near the nearest named place (the
+    office or a meeting place, with the distance), else as having none."""
+    try:
+        village = scenario.village(stop.village) if stop.village else None
+    except KeyError:
+        village = None
+    if village is None or village.points or nfc(stop.place) != nfc(village.name):
+        return nfc(stop.place)
+    here = (stop.lon, stop.lat)
+    named = [(scenario.station.name, (scenario.station.lon, scenario.station.lat))]
+    named += [(c.name, (c.lon, c.lat)) for v in scenario.villages for c in v.points]
+    name, where = min(named, key=lambda x: _metres(here, x[1])[2])
+    metres = _metres(here, where)[2]
+    if metres <= 50:
+        return nfc(name)
+    if metres <= NAMED_PLACE_M:
+        return _("the centre of {village}, {d} m {dir} of {place}").format(
+            village=nfc(village.name), d=int(round(metres / 10.0) * 10),
+            dir=direction_word(where, here, _), place=nfc(name))
+    return _("the centre of {village} (the village has no meeting place: ask the village "
+             "head)").format(village=nfc(village.name))
+
+
 def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
                households: dict[str, Household], residents: dict[str, Resident],
                trips: dict[str, ShuttleTrip], redact: bool, _: Gettext,
-               lang: str = "vi") -> StopView:
+               lang: str = "vi", visited: set[str] | None = None) -> StopView:
     h = households.get(stop.household or "")
     village = nfc(scenario.village(h.village_id).name) if h is not None else ""
     village_id = stop.village or (h.village_id if h is not None else "")
@@ -338,7 +419,7 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
             mode=", ".join(modes), bring=bring_text(h, stop, _, redact),
             contact=privacy.contact(h.contact, redact), notes=privacy.note(h.notes, redact),
             walk_m=stop.walk_m, approximate=stop.approximate, park_lon=stop.park_lon,
-            park_lat=stop.park_lat,
+            park_lat=stop.park_lat, park_text=park_words(stop, _),
             presence=note_lines(stop.presence, lang) if stop.presence is not None else (),
             **common)
     if stop.kind in ("pickup", "dropoff"):
@@ -358,6 +439,7 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
             back=max(backs) if stop.kind == "pickup" and at_home and backs else "",
             park_lon=stop.park_lon if at_home else None,
             park_lat=stop.park_lat if at_home else None,
+            park_text=park_words(stop, _) if at_home else "",
             presence=note_lines(stop.presence, lang)
             if stop.presence is not None and stop.kind == "pickup" and at_home else (),
             **common)
@@ -366,12 +448,17 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
             village = nfc(scenario.village(stop.village).name) if stop.village else village
         except KeyError:
             village = nfc(stop.village)
+        place = point_place(stop, scenario, _)
+        invited = tuple(
+            (hid, tuple(person_view(r, redact, _)
+                        for r in point_residents(households[hid], visited or set())))
+            for hid in stop.households if hid in households)
         return StopView(
             kind="point", household="", village=village, residents=(),
             mode=mode_text("point", _), bring=_("enrolment kit"), contact="", notes="",
-            walk_m=stop.walk_m, approximate=stop.approximate, place=nfc(stop.place),
-            where=nfc(stop.place), opens=format_clock(stop.opens_s), attendance=stop.attendance,
-            households=tuple(stop.households), **common)
+            walk_m=stop.walk_m, approximate=stop.approximate, place=place,
+            where=place, opens=format_clock(stop.opens_s), attendance=stop.attendance,
+            households=tuple(stop.households), invited=invited, **common)
     return StopView(
         kind=stop.kind, household=h.id if h else "", village=village, residents=(), mode="",
         bring="", contact="", notes="", walk_m=0, approximate=False, place=nfc(stop.place),
@@ -381,8 +468,10 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
 def team_day(route: Route, team: Team, colour: str, scenario: Scenario,
              households: dict[str, Household], redact: bool, _: Gettext,
              residents: dict[str, Resident] | None = None,
-             trips: dict[str, ShuttleTrip] | None = None, lang: str = "vi") -> TeamDay:
-    """The day of one route (a whole team or its shuttle officer)."""
+             trips: dict[str, ShuttleTrip] | None = None, lang: str = "vi",
+             visited: set[str] | None = None) -> TeamDay:
+    """The day of one route (a whole team or its shuttle officer); ``visited``
+    the households with a home visit that day (``home_visited``)."""
     if residents is None:
         residents = {r.id: r for h in households.values() for r in h.residents}
     stops = []
@@ -391,7 +480,8 @@ def team_day(route: Route, team: Team, colour: str, scenario: Scenario,
         if s.kind in NUMBERED_KINDS:
             n += 1
         stops.append(_stop_view(s, n if s.kind in NUMBERED_KINDS else None, scenario,
-                                households, residents, trips or {}, redact, _, lang))
+                                households, residents, trips or {}, redact, _, lang,
+                                visited))
     visits = [s for s in route.stops if s.kind == "visit"]
     walk_m = 2 * sum(s.walk_m for s in route.stops if s.kind != "point")
     name = nfc(team.name)
@@ -421,8 +511,9 @@ def doc_context(plan: Plan, scenario: Scenario, lang: str = "vi", redact: bool =
     teams = {t.id: t for t in scenario.teams}
     colours = team_colours(plan.routes)
     trips = shuttle_trips(plan)
+    visited = home_visited(plan)
     days = tuple(team_day(r, teams[r.team], colours[r.team], scenario, households, redact, _,
-                          residents, trips, lang)
+                          residents, trips, lang, visited)
                  for r in plan.routes)
     unserved = []
     for u in plan.unserved:

@@ -6,7 +6,15 @@ taps in the browser's storage and exports them as a CSV file in the
 
     # mountain-id-planner phone outcomes; plan=12f6533ffb87d577; crc32=89abcdef
     date,team,household_id,resident_id,outcome,note
-    2026-11-24,T1,NK-0159,NK-0159-1,enrolled,
+    2026-11-24,T1,NK-0159,NK-0159-1,enrolled,chó dữ ở cổng
+    2026-11-24,T3,,,,Điểm thu nhận 1 · Nhà văn hoá bản Phiêng Lanh · Số người đã thu nhận tại đây 12
+
+``outcome`` is one of the six outcomes (``enrolled, not_home, refused,
+retry_needed, moved, deceased``: the same set, in the same words, as the
+itinerary's boxes); ``note`` is the note the officer typed on the stop. A
+stop's note or count with no resident's outcome (a collection point, lunch, a
+drop-off) is a row of its own with the outcome blank: kept in the file for
+the team leader to read, skipped by the import like any blank row.
 
 ``plan`` is the id of the plan the map was drawn from (``plan.json``'s
 ``id``); ``crc32`` is the CRC-32 (hex) of ``"<plan id>\\n"`` followed by the

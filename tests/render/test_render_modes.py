@@ -225,7 +225,8 @@ def test_map_escapes_point_and_passenger_texts(modes):
 
 def test_itineraries_show_each_mode(modes, tmp_path: Path):
     """The team's itinerary shows the visit and the collection point with its
-    hours and expected attendance; the shuttle officer's shows pickups and
+    hours, expected attendance and its invited households with every invited
+    resident by name (a box to tick each); the shuttle officer's shows pickups and
     drop-offs in Vietnamese with passengers by name and the count on board;
     in English the same words are English."""
     scenario, G, plan, c = modes
@@ -237,8 +238,8 @@ def test_itineraries_show_each_mode(modes, tmp_path: Path):
         texts[route, lang] = _flat(_pdftotext(pdf))
     team = texts["T1", "vi"]
     for words in ("Lịch trình · T1 ", "Làm tại nhà: 1", "Điểm thu nhận: 1", c.place,
-                  "Mở cửa 09:30–11:30", "Số người dự kiến đến: 6", ", ".join(c.invited[:2]),
-                  *_names(scenario, c.visit)):
+                  "Mở cửa 09:30–11:30", "Số người dự kiến đến: 6", *c.invited,
+                  *_names(scenario, *c.invited), *_names(scenario, c.visit)):
         assert words in team, words
     assert "Đón người dân" not in team
     shuttle = texts["T1-shuttle", "vi"]

@@ -3,8 +3,11 @@
  * Filled in by planner/render/map_html.py (the three arguments at the end): the
  * Leaflet map's variable, the translated texts, and the routes shown (stops,
  * residents by id and display name, layer variables) with the plan's id. No network: everything the
- * page needs is in the file; outcomes are kept in the browser's localStorage under
- * "mip-outcomes:<plan id>" and exported as a CSV file in the `plan.py record`
+ * page needs is in the file. The card follows each route in its order, whatever
+ * the stop's kind (visit, pickup, drop-off, collection point, lunch): the next stop
+ * is the first one not done. Outcomes are kept in the browser's localStorage under
+ * "mip-outcomes:<plan id>", each stop's done mark, count and note under
+ * "mip-stops:<plan id>", and exported as a CSV file in the `plan.py record`
  * format, its first line "# mountain-id-planner phone outcomes; plan=ID; crc32=HEX"
  * (CRC-32 of "ID\n" + the rest of the file, UTF-8), through the share sheet or a
  * download. Text from the plan is put in the page with textContent only.
@@ -48,12 +51,13 @@
   });
   map.on('locationfound', function (e) {
     if (me) { map.removeLayer(me); map.removeLayer(halo); map.removeLayer(ring); }
-    ring = L.circle(e.latlng, { radius: e.accuracy, color: '#1a73e8', weight: 1,
+    ring = L.circle(e.latlng, { radius: e.accuracy, color: D.gps, weight: 1,
                                 fillOpacity: 0.08, interactive: false }).addTo(map);
-    halo = L.circleMarker(e.latlng, { radius: 26, stroke: false, fillColor: '#1a73e8',
-                                      fillOpacity: 0.25, interactive: false, pane: 'me' })
+    halo = L.circleMarker(e.latlng, { radius: 22, color: D.gps, weight: 2, fillColor: D.gps,
+                                      fillOpacity: 0.18, interactive: false, pane: 'me' })
       .addTo(map);
-    me = L.circleMarker(e.latlng, { radius: 14, color: '#fff', weight: 4, fillColor: '#1a73e8',
+    /* a white dot in a thick ring of a colour no team has: never taken for a stop */
+    me = L.circleMarker(e.latlng, { radius: 11, color: D.gps, weight: 6, fillColor: '#fff',
                                     fillOpacity: 1, className: 'me', interactive: false,
                                     pane: 'me' }).addTo(map);
     if (!centred) {  /* centre the dot in the part of the map the card leaves free */
@@ -109,6 +113,9 @@
     });
   }
   map.on('zoomend viewreset overlayadd overlayremove', function () { setTimeout(declutter, 0); });
+  /* the labels of pieces with no road only when zoomed in enough to read them */
+  function labels() { map.getContainer().classList.toggle('far', map.getZoom() < 15); }
+  map.on('zoomend', labels);
   /* a popup opens clear of the controls above and of the card below (checked
      once Leaflet's own pan is over: the popup may have grown meanwhile) */
   map.on('popupopen', function (e) {
@@ -150,39 +157,52 @@
                             animate: false });
   }
 
-  /* outcomes kept on the phone */
-  var KEY = 'mip-outcomes:' + D.plan;
-  function load() {
-    try { return JSON.parse(localStorage.getItem(KEY) || '{}') || {}; } catch (err) { return {}; }
+  /* outcomes kept on the phone: a resident's outcome under "mip-outcomes:<plan id>"
+     (resident id → {o, h, t, d}); a stop's state under "mip-stops:<plan id>"
+     (route|key → {done, count, note}) */
+  var KEY = 'mip-outcomes:' + D.plan, SKEY = 'mip-stops:' + D.plan;
+  function load(k) {
+    try { return JSON.parse(localStorage.getItem(k) || '{}') || {}; } catch (err) { return {}; }
   }
-  var saved = load();
+  var saved = load(KEY), marks = load(SKEY);
   function store() {
-    try { localStorage.setItem(KEY, JSON.stringify(saved)); say(''); }
-    catch (err) { say(T.not_saved); }
+    try {
+      localStorage.setItem(KEY, JSON.stringify(saved));
+      localStorage.setItem(SKEY, JSON.stringify(marks)); say('');
+    } catch (err) { say(T.not_saved); }
   }
-  function recordable(s) { return s.people.length > 0; }
   var stops = [];
   routes.forEach(function (r) {
-    r.stops.forEach(function (s) { stops.push({ route: r, stop: s }); });
+    r.stops.forEach(function (s) { stops.push({ route: r, stop: s, key: r.route + '|' + s.key }); });
   });
-  function teamStops(t) {
-    return stops.filter(function (x) { return x.route.team === t; });
+  /* a route's stops in its order, whatever their kind (visit, pickup, drop-off,
+     collection point, lunch) */
+  function routeStops(name) {
+    return stops.filter(function (x) { return x.route.route === name; });
   }
+  function mark(x) { return marks[x.key] || {}; }
   function done(x) {
-    return x.stop.people.every(function (p) { return saved[p.id]; });
+    if (mark(x).done) { return true; }
+    var people = x.stop.people;
+    return people.length > 0 && x.stop.kind === 'visit' &&
+      people.every(function (p) { return saved[p.id]; });
   }
   function nextIndex(list) {
-    for (var i = 0; i < list.length; i++) {
-      if (recordable(list[i].stop) && !done(list[i])) { return i; }
-    }
+    for (var i = 0; i < list.length; i++) { if (!done(list[i])) { return i; } }
     return -1;
+  }
+  function paintDone() {  /* done stops: their marker greyed with a tick */
+    stops.forEach(function (x) {
+      var m = document.querySelector('[data-stop="' + x.key.replace(/"/g, '\\"') + '"]');
+      if (m) { m.classList.toggle('done', done(x)); }
+    });
   }
 
   var card = el('div', 'card');
   card.id = 'card';
   document.body.appendChild(card);
   L.DomEvent.disableClickPropagation(card); L.DomEvent.disableScrollPropagation(card);
-  var current = null, folded = false;
+  var current = null, folded = false, asking = null, opening = false;
   function place() {
     var h = card.style.display === 'none' ? 0 : card.offsetHeight;
     document.documentElement.style.setProperty('--card-h', h + 'px');
@@ -196,26 +216,108 @@
     for (var k in saved) { if (Object.prototype.hasOwnProperty.call(saved, k)) { n++; } }
     return n;
   }
+  function button(cls, text, onTap) {
+    var b = el('button', cls, text); b.type = 'button';
+    b.addEventListener('click', onTap);
+    return b;
+  }
+  function setMark(x, change) {
+    var m = mark(x);
+    for (var k in change) { if (Object.prototype.hasOwnProperty.call(change, k)) { m[k] = change[k]; } }
+    marks[x.key] = m; store(); paintDone();
+  }
+  function chips(x, list) {  /* the route's stops as a list: done ones ticked */
+    var row = el('div', 'chips');
+    list.forEach(function (y) {
+      var c = button('chip' + (done(y) ? ' done' : '') + (y === x ? ' here' : ''),
+                     (y.stop.n ? String(y.stop.n) : T.lunch_short) + (done(y) ? '✓' : ''),
+                     function () { folded = false; show(y); });
+      c.setAttribute('data-chip', y.key); c.setAttribute('data-kind', y.stop.kind);
+      row.appendChild(c);
+    });
+    routes.forEach(function (r) {  /* a team's other route (its shuttle officer) */
+      if (r.team === x.route.team && r.route !== x.route.route) {
+        row.appendChild(button('chip route', '⇄ ' + r.route, function () {
+          var other = routeStops(r.route), k = nextIndex(other);
+          show(other[k >= 0 ? k : 0] || null);
+        }));
+      }
+    });
+    return row;
+  }
+  function personRow(x, p) {
+    var s = x.stop, row = el('div', 'person');
+    row.appendChild(el('div', 'pname', p.name));
+    var btns = el('div', 'obtns');
+    D.outcomes.forEach(function (o) {
+      var b = button('ob' + (saved[p.id] && saved[p.id].o === o[0] ? ' on' : ''), o[1],
+        function () {
+          if (saved[p.id] && saved[p.id].o === o[0]) { delete saved[p.id]; }
+          else if (D.confirm.indexOf(o[0]) >= 0) { asking = { id: p.id, o: o }; show(current); return; }
+          else { saved[p.id] = { o: o[0], h: s.household, t: x.route.team, d: D.date }; }
+          asking = null; store(); paintDone(); show(current);
+        });
+      b.setAttribute('data-outcome', o[0]);
+      b.setAttribute('data-resident', p.id);
+      btns.appendChild(b);
+    });
+    row.appendChild(btns);
+    if (asking && asking.id === p.id) {  /* deceased or moved: asked again */
+      var ask = el('div', 'confirm');
+      ask.appendChild(el('div', 'confirm-q', T.confirm.replace('{outcome}', asking.o[1])
+                                               .replace('{name}', p.name)));
+      var yes = button('yes', T.yes, function () {
+        saved[p.id] = { o: asking.o[0], h: s.household, t: x.route.team, d: D.date };
+        asking = null; store(); paintDone(); show(current);
+      });
+      yes.setAttribute('data-confirm', asking.o[0]);
+      ask.appendChild(yes);
+      ask.appendChild(button('no', T.cancel, function () { asking = null; show(current); }));
+      row.appendChild(ask);
+    }
+    return row;
+  }
+  function pointRow(x) {  /* a collection point: how many were enrolled there */
+    var row = el('div', 'count'), m = mark(x);
+    row.appendChild(el('label', '', T.count));
+    var input = el('input', 'count-in'); input.type = 'number'; input.min = '0';
+    input.inputMode = 'numeric';
+    if (m.count !== undefined) { input.value = m.count; }
+    row.appendChild(input);
+    row.appendChild(button('stop-done', T.save_count, function () {
+      var n = parseInt(input.value, 10);
+      setMark(x, { done: true, count: isNaN(n) || n < 0 ? 0 : n }); show(current);
+    }));
+    return row;
+  }
+  function noteRow(x) {  /* a note per stop: it goes into the export */
+    var note = el('textarea', 'note'); note.rows = 2; note.placeholder = T.note;
+    note.setAttribute('aria-label', T.note);
+    note.value = mark(x).note || '';
+    note.addEventListener('input', function () { setMark(x, { note: note.value }); });
+    return note;
+  }
   function show(x) {
     current = x;
     card.innerHTML = '';
-    if (!x) { card.style.display = 'none'; place(); return; }
+    if (!x) { card.style.display = 'none'; card.removeAttribute('data-key'); place(); return; }
     card.style.display = 'block';
-    var list = teamStops(x.route.team), i = list.indexOf(x), nxt = nextIndex(list);
+    card.setAttribute('data-key', x.key);
+    card.setAttribute('data-kind', x.stop.kind);
+    var list = routeStops(x.route.route), i = list.indexOf(x), nxt = nextIndex(list);
+    var numbered = list.filter(function (y) { return y.stop.n; }).length;
     var head = el('div', 'card-head');
-    var prev = el('button', 'nav prev', '◀'); prev.type = 'button';
+    var prev = button('nav prev', '◀', function () { show(list[i - 1]); });
     prev.setAttribute('aria-label', T.previous); prev.disabled = i <= 0;
-    var title = el('div', 'card-title',
-      (i === nxt ? T.next_stop : T.stop) + ' ' + x.stop.n + '/' + list.length + ' · ' +
-      x.route.route);
+    var what = x.stop.n ? T.stop + ' ' + x.stop.n + '/' + numbered : x.stop.label;
+    var title = el('div', 'card-title' + (done(x) ? ' done' : ''),
+      (i === nxt ? T.next_stop + ': ' : '') + what + ' · ' + x.route.route +
+      (done(x) ? ' ✓' : ''));
     title.style.borderColor = x.route.colour;
-    var fwd = el('button', 'nav fwd', '▶'); fwd.type = 'button';
+    var fwd = button('nav fwd', '▶', function () { show(list[i + 1]); });
     fwd.setAttribute('aria-label', T.next); fwd.disabled = i >= list.length - 1;
-    var fold = el('button', 'nav fold', folded ? '▴' : '▾'); fold.type = 'button';
+    var fold = button('nav fold', folded ? '▴' : '▾', function () { folded = !folded; show(current); });
     fold.setAttribute('aria-label', T.fold);
-    prev.addEventListener('click', function () { show(list[i - 1]); });
-    fwd.addEventListener('click', function () { show(list[i + 1]); });
-    fold.addEventListener('click', function () { folded = !folded; show(current); });
     head.appendChild(prev); head.appendChild(title); head.appendChild(fwd);
     head.appendChild(fold);
     card.appendChild(head);
@@ -227,53 +329,48 @@
     card.appendChild(when);
     if (s.chance) { card.appendChild(el('div', 'card-chance', s.chance)); }
     if (!folded) {
+      card.appendChild(chips(x, list));
       var body = el('div', 'card-body');
-      if (team) {  /* one team's map: the card is the stop's popup (built escaped) */
+      if (team && s.info) {  /* one team's map: the card is the stop's popup (built escaped) */
         var more = el('details', 'card-more');
         more.appendChild(el('summary', '', T.details));
         var info = el('div', 'card-info'); info.innerHTML = s.info; more.appendChild(info);
         more.addEventListener('toggle', place);
         body.appendChild(more);
       }
-      s.people.forEach(function (p) {
-        var row = el('div', 'person');
-        row.appendChild(el('div', 'pname', p.name));
-        var btns = el('div', 'obtns');
-        D.outcomes.forEach(function (o) {
-          var b = el('button', 'ob' + (saved[p.id] && saved[p.id].o === o[0] ? ' on' : ''), o[1]);
-          b.type = 'button';
-          b.setAttribute('data-outcome', o[0]);
-          b.setAttribute('data-resident', p.id);
-          b.addEventListener('click', function () {
-            if (saved[p.id] && saved[p.id].o === o[0]) { delete saved[p.id]; }
-            else { saved[p.id] = { o: o[0], h: s.household, t: x.route.team, d: D.date }; }
-            store(); show(current);
-          });
-          btns.appendChild(b);
-        });
-        row.appendChild(btns);
-        body.appendChild(row);
-      });
-      if (!s.people.length && s.note) { body.appendChild(el('div', 'pnote', s.note)); }
+      if (s.note) { body.appendChild(el('div', 'pnote', s.note)); }
+      s.people.forEach(function (p) { body.appendChild(personRow(x, p)); });
+      if (s.kind === 'point') { body.appendChild(pointRow(x)); }
+      else if (s.kind !== 'visit') {  /* a pickup, a drop-off, lunch: done */
+        var d = button('stop-done' + (mark(x).done ? ' on' : ''),
+                       mark(x).done ? T.done_undo : T.done, function () {
+                         setMark(x, { done: !mark(x).done }); show(current); });
+        body.appendChild(d);
+      }
+      body.appendChild(noteRow(x));
       card.appendChild(body);
     }
     var actions = el('div', 'card-actions');
     var geo = el('a', 'geo', T.open_in_app);
-    var label = encodeURIComponent(s.household || s.place || String(s.n));
+    var label = encodeURIComponent(s.household || s.place || String(s.n || s.label));
     geo.href = 'geo:' + s.lat + ',' + s.lon + '?q=' + s.lat + ',' + s.lon + '(' + label + ')';
     actions.appendChild(geo);
-    var ex = el('button', 'export', T.export.replace('{n}', countSaved())); ex.type = 'button';
-    ex.addEventListener('click', exportFile);
+    var ex = button('export', T.export.replace('{n}', countSaved()), exportFile);
     actions.appendChild(ex);
     card.appendChild(actions);
     place();
+    if (map.panInside && !opening) {  /* the stop in view, above the card */
+      map.panInside([s.lat, s.lon], { paddingTopLeft: [40, 160],
+                                      paddingBottomRight: [40, card.offsetHeight + 30],
+                                      animate: false });
+    }
   }
   document.addEventListener('click', function (e) {
     var m = e.target.closest ? e.target.closest('[data-stop]') : null;
     if (!m) { return; }
     var key = m.getAttribute('data-stop');
     for (var k = 0; k < stops.length; k++) {
-      if (stops[k].route.route + '|' + stops[k].stop.n === key) { folded = false; show(stops[k]); }
+      if (stops[k].key === key) { folded = false; show(stops[k]); }
     }
   }, true);
 
@@ -291,12 +388,22 @@
     return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
   }
   function exportText() {
+    /* one row per resident with an outcome (the stop's note with it); a stop's
+       note or count with no outcome row is one row of its own, its outcome left
+       blank (kept in the file, skipped by `plan.py record`) */
     var lines = ['date,team,household_id,resident_id,outcome,note'];
     stops.forEach(function (x) {
+      var m = mark(x), note = m.note || '', rows = 0;
       x.stop.people.forEach(function (p) {
         var r = saved[p.id];
-        if (r) { lines.push([r.d, r.t, r.h, p.id, r.o, ''].map(cell).join(',')); }
+        if (r) { lines.push([r.d, r.t, r.h, p.id, r.o, note].map(cell).join(',')); rows++; }
       });
+      if (!rows && (note || m.count !== undefined)) {
+        var what = x.stop.label + ' ' + (x.stop.n || '') + ' · ' + (x.stop.place || x.stop.household || '');
+        if (m.count !== undefined) { what += ' · ' + T.count + ' ' + m.count; }
+        lines.push([D.date, x.route.team, x.stop.household || '', '', '',
+                    what + (note ? ' · ' + note : '')].map(cell).join(','));
+      }
     });
     var body = lines.join('\n') + '\n';
     var sum = crc32(new TextEncoder().encode(D.plan + '\n' + body));
@@ -325,9 +432,22 @@
         window[r.layer].eachLayer(function (l) { if (l.unbindPopup) { l.unbindPopup(); } });
       }
     });
-    var list = teamStops(team), k = nextIndex(list);
-    show(list[k >= 0 ? k : 0] || null);
+    var start = null;  /* the next stop of the team's first route with one left */
+    routes.forEach(function (r) {
+      if (r.team !== team || start) { return; }
+      var list = routeStops(r.route), k = nextIndex(list);
+      if (k >= 0) { start = list[k]; }
+    });
+    opening = true;  /* the first card: the map is fitted to the whole route below */
+    show(start || teamFirst());
+    opening = false;
     fitTeam();
   } else { show(null); }
+  function teamFirst() {
+    for (var k = 0; k < stops.length; k++) { if (stops[k].route.team === team) { return stops[k]; } }
+    return null;
+  }
+  paintDone();
+  labels();
   declutter();
 })(__MAP__, __TEXT__, __DATA__);
