@@ -162,7 +162,7 @@ def test_next_stop_follows_route_order_whatever_the_kind(demo_day: Path, tmp_pat
             page.locator(".card .confirm .yes").tap()
             page.wait_for_selector(".card .ob.on[data-outcome='deceased']")
             assert page.evaluate(stored)[resident]["o"] == "deceased"
-            page.locator(".card .note").fill("con trai đưa ra đường")
+            page.locator(".card .note").fill(NOTE_DASH)
             page.locator(".card .stop-done").tap()
             page.reload()
             assert phone.card_key() == shuttle[1][0]
@@ -177,7 +177,7 @@ def test_next_stop_follows_route_order_whatever_the_kind(demo_day: Path, tmp_pat
     rows = list(csv.DictReader(io.StringIO(export.csv_text)))
     dead = [r for r in rows if r["resident_id"] == resident]
     assert len(dead) == 1 and dead[0]["outcome"] == "deceased"
-    assert dead[0]["note"] == "con trai đưa ra đường"
+    assert dead[0]["note"] == "'" + NOTE_DASH  # neutralised: no spreadsheet runs it
     noted = [r for r in rows if "chó dữ ở cổng, gọi trước" in r["note"]]
     assert len(noted) == 1 and noted[0]["team"] == team
     _export_rows_pass_the_import(text, demo_day, tmp_path)
@@ -235,6 +235,12 @@ def test_unserved_marker_opens_its_reason(demo_day: Path, tmp_path: Path):
     assert len(reason) > 10
 
 
+NOTE_DASH = "- con trai đưa ra đường"
+"""A note as an officer types it, starting with "-": a spreadsheet would read
+it as a formula, so the export writes it with a leading ' and record reads it
+back as typed."""
+
+
 def _export_rows_pass_the_import(text: str, day: Path, scratch: Path) -> None:
     """The export's rows as ``plan.py record`` reads them: no problem, and the
     rows with a note but no outcome (a point's count, a stop's note) skipped."""
@@ -259,6 +265,7 @@ def _export_rows_pass_the_import(text: str, day: Path, scratch: Path) -> None:
     assert col.problems == []
     assert len(valid) == sum(1 for _n, r in rows if r.get("outcome"))
     assert len(valid) < len(rows)  # the note-only rows are in the file, not imported
+    assert NOTE_DASH in [r.get("note") for _n, r in rows]  # read back as typed
 
 
 def _demo():

@@ -384,7 +384,13 @@
     return ((crc ^ 0xFFFFFFFF) >>> 0).toString(16).padStart(8, '0');
   }
   function cell(v) {
+    /* as planner.privacy.safe_cell: a text a spreadsheet would run as a formula
+       gets a leading ' (record reads it back as typed); numbers stay numbers */
     v = String(v == null ? '' : v);
+    var number = /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(v);
+    if (v && !number && /^'*[=+\-@\t\r]/.test(v)) {
+      v = "'" + v;
+    }
     return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
   }
   function exportText() {
