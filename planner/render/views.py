@@ -18,11 +18,11 @@ Texts here are plain (not escaped): each renderer escapes for its format.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from planner.clock import format_clock
-from planner.domain import Household, Plan, Resident, Route, Scenario, Stop, Team, Window
+from planner.domain import Household, Plan, Resident, Route, Scenario, Stop, Team, Unserved, Window
 from planner.render.i18n import (
     BRING,
     CONDITION_LABELS,
@@ -237,6 +237,19 @@ def household_windows(h: Household) -> tuple[Window, ...]:
     """Hours when every home-visit resident of ``h`` is in (empty: any time)."""
 
     return common_windows(home_residents(h)) or ()
+
+
+def reason_texts(scenario: Scenario, lang: str) -> Callable[[Unserved], str]:
+    """Why an unserved entry of a plan of ``scenario`` is not served, in ``lang``
+    (``reason_text`` with its household's hours at home): the ``text`` of
+    ``plan.json``'s unserved entries."""
+    households = {h.id: h for h in scenario.households}
+
+    def text(u: Unserved) -> str:
+        h = households.get(u.household)
+        return reason_text(u, household_windows(h) if h is not None else (), lang)
+
+    return text
 
 
 def point_sessions(stops: Iterable[Stop]) -> tuple[Stop, ...]:
