@@ -187,15 +187,30 @@ FICTION_BANNERS = {
     "generated": N_("FICTIONAL DEMO DATA: every name, person and road is made up."),
     "openstreetmap": N_("FICTIONAL RESIDENTS on real OpenStreetMap roads: every name and "
                         "person is made up."),
-    "unknown": N_("FICTIONAL DEMO DATA: every name and person is made up."),
+    "unknown": N_("FICTIONAL PEOPLE: every name and person is made up."),
 }
 """The banner of fictional data, by where the roads come from (``Plan.roads``):
-real OpenStreetMap roads are never called made up."""
+it names what is made up and nothing else. Real OpenStreetMap roads are never
+called made up, nor roads of unknown origin, and only generated roads (the
+demo's) make it "demo data"."""
+
+FICTION_LABELS = {
+    "generated": N_("FICTIONAL DEMO DATA"),
+    "openstreetmap": N_("FICTIONAL PEOPLE"),
+    "unknown": N_("FICTIONAL PEOPLE"),
+}
+"""The short label of fictional data (footers, the map's title, GPX), by
+where the roads come from, as ``FICTION_BANNERS``."""
 
 
 def fiction_banner(roads: str, _: Gettext) -> str:
     """The fictional-data banner for roads of provenance ``roads``, translated."""
     return _(FICTION_BANNERS.get(roads, FICTION_BANNERS["unknown"]))
+
+
+def fiction_label(roads: str, _: Gettext) -> str:
+    """The short fictional-data label for roads of provenance ``roads``, translated."""
+    return _(FICTION_LABELS.get(roads, FICTION_LABELS["unknown"]))
 
 
 def windows_text(windows: tuple[Window, ...], _: Gettext) -> str:

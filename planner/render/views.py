@@ -31,6 +31,7 @@ from planner.render.i18n import (
     Gettext,
     date_text,
     fiction_banner,
+    fiction_label,
     gettext_for,
     initials,
     nfc,
@@ -185,6 +186,7 @@ class DocContext:
     date_iso: str
     fictional: bool
     fiction: str       # the fictional-data banner ("" for real data)
+    fiction_label: str  # its short form, for footers and titles ("" for real data)
     season: str
     teams: tuple[TeamDay, ...]
     unserved: tuple[UnservedView, ...]
@@ -456,5 +458,6 @@ def doc_context(plan: Plan, scenario: Scenario, lang: str = "vi", redact: bool =
         station=nfc(scenario.station.name), station_lon=scenario.station.lon,
         station_lat=scenario.station.lat, date=date_text(plan.date, lang),
         date_iso=plan.date.isoformat(), fictional=plan.fictional,
-        fiction=fiction_banner(plan.roads, _) if plan.fictional else "", season=plan.season,
+        fiction=fiction_banner(plan.roads, _) if plan.fictional else "",
+        fiction_label=fiction_label(plan.roads, _) if plan.fictional else "", season=plan.season,
         teams=days, unserved=tuple(unserved))
