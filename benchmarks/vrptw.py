@@ -5,6 +5,14 @@ Usage::
     python -m benchmarks.vrptw --time-limit 10                 # all 56, table + CSV
     python -m benchmarks.vrptw --instances R101,RC208 --engines ours,pyvrp
     python -m benchmarks.vrptw solve R101 --time-limit 5 --seed 1   # one JSON object
+    python -m benchmarks.vrptw --generate 400 --engines ours,pyvrp --time-limit 60
+
+``--generate N`` writes four GENERATED instances of N customers in the Solomon
+format (``benchmarks/vrptw_generate.py``: R1, C1, RC1, R2 shapes, fixed seeds)
+and runs them; with no best-known solution, gaps are to the shortest distance
+found in the same run. The table also shows each engine's wall time in per
+cent of the limit (``ours`` should use at least 90 % of it: its iteration
+budget is sized for the limit, see ``planner.engine.pyvrp_engine``).
 
 Engines (each gets the same time limit in wall seconds and the same seed):
 
@@ -48,6 +56,7 @@ from benchmarks._solomon import (
     read_bks,
     read_instance,
 )
+from benchmarks.vrptw_generate import write_instances
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT.parent / "shared" / "data" / "solomon"
@@ -231,32 +240,61 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
+def reference(name: str, by_engine: dict[str, Run],
+              bks: dict[str, tuple[int, float]]) -> tuple[float | None, str]:
+    """The distance gaps are measured against, and what it is.
+
+    The best-known solution's distance when ``bks`` has the instance; else (a
+    generated instance) the shortest feasible distance any engine found in this
+    run, marked ``*`` (so the best engine of the run has gap 0).
+    """
+    if name in bks:
+        return bks[name][1], ""
+    found = [r.distance for r in by_engine.values() if r.feasible]
+    return (min(found), "*") if found else (None, "")
+
+
 def format_table(runs: dict[str, dict[str, Run]], bks: dict[str, tuple[int, float]],
-                 engines: Sequence[str]) -> str:
-    """A Markdown table: instance, BKS, then distance, routes and gap per engine; mean row."""
+                 engines: Sequence[str], time_limit_s: float | None = None) -> str:
+    """A Markdown table: instance, reference distance (BKS, or ``*`` the best of the
+    run), then distance, routes, gap and (given ``time_limit_s``) the wall time
+    used in per cent of the limit, per engine; mean and worst rows."""
     head = ["instance", "BKS"]
     for e in engines:
         head += [f"{e} dist", f"{e} routes", f"{e} gap %"]
+        if time_limit_s:
+            head.append(f"{e} time %")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     gaps: dict[str, list[float]] = {e: [] for e in engines}
+    used: dict[str, list[float]] = {e: [] for e in engines}
     for name, by_engine in runs.items():
-        ref = bks.get(name)
-        row = [name, _fmt(ref[1] if ref else None, 1)]
+        ref, mark_ref = reference(name, by_engine, bks)
+        row = [name, _fmt(ref, 1) + mark_ref]
         for e in engines:
             r = by_engine[e]
-            gap = gap_pct(r.distance, ref[1] if ref else None) if r.feasible else None
+            gap = gap_pct(r.distance, ref) if r.feasible else None
             if gap is not None:
                 gaps[e].append(gap)
             mark = "" if r.feasible else " INFEASIBLE"
             row += [f"{r.distance:.1f}{mark}", str(len(r.routes)), _fmt(gap)]
+            if time_limit_s:
+                used[e].append(100.0 * r.wall_s / time_limit_s)
+                row.append(f"{used[e][-1]:.0f}")
         lines.append("| " + " | ".join(row) + " |")
     for label, agg in (("mean", np.mean), ("worst", np.max)):
         row = [f"**{label}**", ""]
         for e in engines:
             row += ["", "", _fmt(float(agg(gaps[e])) if gaps[e] else None)]
+            if time_limit_s:
+                worst_time = np.min if label == "worst" else agg
+                row.append(_fmt(float(worst_time(used[e])) if used[e] else None, 0))
         lines.append("| " + " | ".join(row) + " |")
     feasible = {e: sum(by[e].feasible for by in runs.values()) for e in engines}
     lines.append("")
+    if any(name not in bks for name in runs):
+        lines.append("* no best-known solution (a generated instance): gaps are to the "
+                     "shortest feasible distance found in this run; the worst time % is "
+                     "the lowest share of the limit used")
     lines.append("feasible: " + ", ".join(f"{e} {feasible[e]}/{len(runs)}" for e in engines))
     return "\n".join(lines)
 
@@ -269,11 +307,11 @@ def write_csv(path: Path, runs: dict[str, dict[str, Run]],
         out.writerow(["instance", "engine", "bks_distance", "distance", "routes", "gap_pct",
                       "feasible", "wall_s", "problems", "note"])
         for name, by_engine in runs.items():
-            ref = bks.get(name)
+            ref, _ = reference(name, by_engine, bks)
             for e in engines:
                 r = by_engine[e]
-                gap = gap_pct(r.distance, ref[1] if ref else None)
-                out.writerow([name, e, ref[1] if ref else "", f"{r.distance:.1f}",
+                gap = gap_pct(r.distance, ref)
+                out.writerow([name, e, "" if ref is None else ref, f"{r.distance:.1f}",
                               len(r.routes), _fmt(gap, 3), int(r.feasible), f"{r.wall_s:.2f}",
                               "; ".join(r.problems), r.note])
 
@@ -299,7 +337,24 @@ def main_run(argv: Sequence[str]) -> int:
                         help="folder with *.txt and bks_distance_only.csv")
     parser.add_argument("--csv", type=Path, default=Path("vrptw_results.csv"),
                         help="where to write one row per instance and engine")
+    parser.add_argument("--generate", type=int, default=0, metavar="CUSTOMERS",
+                        help="instead of --data: generate one instance of each family of "
+                             "benchmarks/vrptw_generate.py with this many customers (into "
+                             "--generated-dir) and run those")
+    parser.add_argument("--generated-dir", type=Path, default=Path("vrptw_generated"),
+                        help="folder for the generated instances (default vrptw_generated)")
+    parser.add_argument("--generator-seed", type=int, default=1,
+                        help="seed of the first generated instance (default 1)")
     args = parser.parse_args(argv)
+    if args.generate:
+        if args.generate < 1:
+            raise InstanceError("--generate must be a positive number of customers")
+        paths = write_instances(args.generated_dir, args.generate, args.generator_seed)
+        print(f"# GENERATED instances (benchmarks/vrptw_generate.py, {args.generate} "
+              f"customers, first seed {args.generator_seed}): "
+              + ", ".join(p.stem for p in paths), flush=True)
+        args.data = args.generated_dir
+        args.instances = args.instances or ",".join(p.stem for p in paths)
     engines = _split(args.engines)
     unknown = [e for e in engines if e not in ENGINES]
     if unknown or not engines:
@@ -329,7 +384,7 @@ def main_run(argv: Sequence[str]) -> int:
             print(f"{inst.name:6s} {e:8s} {r.distance:9.1f} routes {len(r.routes):2d} "
                   f"gap {_fmt(gap):>6s} % wall {r.wall_s:5.1f} s {status} {r.note}", flush=True)
     print()
-    print(format_table(runs, bks, engines))
+    print(format_table(runs, bks, engines, args.time_limit))
     write_csv(args.csv, runs, bks, engines)
     print(f"\nCSV: {args.csv}")
     return 0

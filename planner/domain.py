@@ -352,13 +352,17 @@ class Unserved:
     """A household (or the part of it reached one way, ``mode``) that is not
     in any route, and why: ``code`` (``docs/plan-format.md``), ``reason`` in
     plain English words, ``residents`` the ids of the residents the entry
-    stands for (in table order; ``()`` when not known)."""
+    stands for (in table order; ``()`` when not known), ``numbers`` the
+    figures the reason rests on as ``(name, value)`` pairs, units in the name
+    (``needed_s``, ``walk_m``; a clock time ends in ``_at_s``: seconds after
+    midnight), so every language can state them."""
 
     household: str
     reason: str
     code: str
     mode: str = "home"
     residents: tuple[str, ...] = ()
+    numbers: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,14 @@ __all__ = ["plan_from_dict", "plan_id", "plan_json", "plan_to_dict", "read_plan"
            "write_atomic"]
 
 FORMAT = "mountain-id-planner/plan"
-VERSION = 3
+#: Version 4 added, to each unserved entry, ``numbers`` (the figures its reason
+#: rests on), ``text`` (the reason in ``lang``) and ``lang``.
+VERSION = 4
+#: The keys of an unserved entry that the plan's id leaves out: they follow from
+#: the scenario (``residents``) or restate the reason (``numbers``, ``text`` in
+#: ``lang``), so a plan has the same id in format versions 2 to 4 and in every
+#: language.
+_NOT_IN_ID = ("residents", "numbers", "text", "lang")
 #: Version 2 files carried an unserved entry's residents as a ``" [R1, R2]"``
 #: suffix of its reason and a presence approach's words (``vi``, ``en``).
 _SUFFIX = re.compile(r" \[([^\]]*)\]$")
@@ -101,18 +109,27 @@ def _approach_dict(kind: str, note: PresenceNote) -> dict[str, Any]:
 
 
 def plan_to_dict(plan: Plan, scenario: Scenario | None = None, scenario_file: str = "",
-                 scope: list[str] | None = None) -> dict[str, Any]:
+                 scope: list[str] | None = None, *, lang: str = "en",
+                 reason_text: Callable[[Unserved], str] | None = None) -> dict[str, Any]:
     """The plan as the JSON-ready dictionary of ``docs/plan-format.md``.
 
     ``id`` is a checksum of the plan's content (the same plan gives the same
     id). ``scenario_file`` (a path relative to the plan file's folder) and
     ``scope`` (the resident ids the day's scenario holds, when it holds only
     some of the file's) let ``plan.py render`` find the scenario again; they
-    are written only when given.
+    are written only when given. Each unserved entry's ``text`` is
+    ``reason_text(entry)``, the reason in language ``lang`` (the caller's
+    translation: ``planner.render.views.reason_texts``); without one it is
+    the English ``reason`` and ``lang`` is ``"en"``.
     """
     body = _plan_body(plan, scenario)
     out: dict[str, Any] = {"format": body.pop("format"), "version": body.pop("version"),
                            "id": _digest(body)}
+    if reason_text is None:
+        lang = "en"
+    for entry, u in zip(body["unserved"], plan.unserved, strict=True):
+        entry["text"] = u.reason if reason_text is None else reason_text(u)
+        entry["lang"] = lang
     if scenario_file:
         out["scenario_file"] = scenario_file
     if scope is not None:
@@ -122,10 +139,8 @@ def plan_to_dict(plan: Plan, scenario: Scenario | None = None, scenario_file: st
 
 
 def _digest(body: dict[str, Any]) -> str:
-    """The id of ``body``: the unserved entries' ``residents`` (which follow
-    from the scenario) are left out, so a plan has the same id in format
-    versions 2 and 3."""
-    body = dict(body, unserved=[{k: v for k, v in u.items() if k != "residents"}
+    """The id of ``body``: the unserved entries' keys ``_NOT_IN_ID`` are left out."""
+    body = dict(body, unserved=[{k: v for k, v in u.items() if k not in _NOT_IN_ID}
                                 for u in body["unserved"]])
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -188,18 +203,21 @@ def _plan_body(plan: Plan, scenario: Scenario | None) -> dict[str, Any]:
         ],
         "unserved": [{"household": u.household, "mode": u.mode, "code": u.code,
                       "reason": u.reason, "residents": list(u.residents),
-                      "approximate": u.household in approximate}
+                      "approximate": u.household in approximate,
+                      "numbers": dict(u.numbers)}
                      for u in plan.unserved],
         "notes": list(plan.notes),
     }
 
 
 def plan_json(plan: Plan, scenario: Scenario | None = None, scenario_file: str = "",
-              scope: list[str] | None = None) -> str:
+              scope: list[str] | None = None, *, lang: str = "en",
+              reason_text: Callable[[Unserved], str] | None = None) -> str:
     """The plan file's text: stable key order, two-space indent, UTF-8, NFC
     (leg coordinates one point a line would be long: each leg's coordinates
-    are written on one line)."""
-    data = plan_to_dict(plan, scenario, scenario_file, scope)
+    are written on one line). ``lang``, ``reason_text``: see ``plan_to_dict``."""
+    data = plan_to_dict(plan, scenario, scenario_file, scope, lang=lang,
+                        reason_text=reason_text)
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return _compact_coords(text) + "\n"
 
@@ -259,11 +277,15 @@ def _presence_from(d: dict[str, Any] | None) -> PresenceNote | None:
 
 
 def _unserved_from(d: dict[str, Any]) -> Unserved:
-    """An unserved entry; in a version-2 file its residents may end the reason."""
+    """An unserved entry; in a version-2 file its residents may end the reason;
+    before version 4 it has no ``numbers`` (its ``text`` is not read: the
+    documents translate again)."""
     reason, residents = d["reason"], tuple(d.get("residents", ()))
     if "residents" not in d and (m := _SUFFIX.search(reason)):
         reason, residents = reason[:m.start()], tuple(m.group(1).split(", "))
-    return Unserved(d["household"], reason, d["code"], d.get("mode", "home"), residents)
+    numbers = tuple((str(k), int(v)) for k, v in (d.get("numbers") or {}).items())
+    return Unserved(d["household"], reason, d["code"], d.get("mode", "home"), residents,
+                    numbers)
 
 
 def plan_from_dict(data: dict[str, Any]) -> Plan:

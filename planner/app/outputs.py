@@ -25,6 +25,7 @@ from planner.legs import attach_legs, has_legs
 from planner.planfile import plan_from_dict, plan_json, write_atomic
 from planner.render import render_all
 from planner.render.i18n import N_
+from planner.render.views import reason_texts
 from planner.roads.io import load_graph
 from planner.speeds import SpeedTable, load_speed_table
 
@@ -57,7 +58,8 @@ def write_day(plan: Plan, scenario: Scenario, day_dir: Path, *, lang: str = "vi"
     (``planner.legs.attach_legs``). Returns the paths written."""
     day_dir = Path(day_dir)
     text = plan_json(plan, scenario, scenario_file_for(day_dir, scenario.source)
-                     if scenario.source else "", scope)
+                     if scenario.source else "", scope, lang=lang,
+                     reason_text=reason_texts(scenario, lang))
     written = [write_atomic(day_dir / "plan.json", text)]
     again = plan_from_dict(json.loads(text))
     written += render_all(again, scenario, day_dir, lang=lang, redact=redact, warn=warn)

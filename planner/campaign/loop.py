@@ -379,7 +379,8 @@ class _Run:
             text = reason.reason if reason else \
                 f"not planned within {self.options.max_days} working days: the teams are full"
             out.append(Unserved(hid, text, reason.code if reason else "no_capacity",
-                                reason.mode if reason else "home", ids))
+                                reason.mode if reason else "home", ids,
+                                reason.numbers if reason else ()))
         return out
 
 

@@ -51,6 +51,7 @@ from planner.render.notices import render_notices
 from planner.render.pdf import pdf_unavailable
 from planner.render.presence_text import approach_text
 from planner.render.summary import summary_text
+from planner.render.views import reason_texts
 from planner.rules import common_windows, home_residents
 
 FORMAT = "mountain-id-planner/campaign"
@@ -587,7 +588,8 @@ def write_day_plan(out_dir: Path, day: DayPlan, lang: str = "vi",
     ``lang``; initials only with ``redact``, as the drawn days').
     ``day`` is a ``planner.campaign`` day plan (its plan and day scenario)."""
     folder = out_dir / "days" / day.date.isoformat()
-    written = [write_atomic(folder / "plan.json", plan_json(day.plan, day.scenario))]
+    written = [write_atomic(folder / "plan.json", plan_json(
+        day.plan, day.scenario, lang=lang, reason_text=reason_texts(day.scenario, lang)))]
     no_pdf = pdf_unavailable()
     if no_pdf:
         if warn is not None:

@@ -35,12 +35,13 @@ def campaign_sites(scenario: Scenario) -> list[tuple[float, float]]:
 
 
 def slice_matrices(m: TravelMatrices, rows: list[int]) -> TravelMatrices:
-    """The matrices restricted to ``rows`` (global rows), in that order."""
+    """The matrices restricted to ``rows`` (global rows), in that order, with
+    where the roads come from (the day's fiction labels follow it)."""
     idx = np.asarray(rows, dtype=np.int64)
     grid = np.ix_(idx, idx)
     return TravelMatrices(travel_s=m.travel_s[grid], distance_m=m.distance_m[grid],
                           drive_m=m.drive_m[grid], access=tuple(m.access[i] for i in rows),
-                          profile=m.profile, season=m.season)
+                          profile=m.profile, season=m.season, roads=m.roads)
 
 
 @dataclass

@@ -14,6 +14,7 @@ import sys
 import click
 
 from planner.app import PlannerError
+from planner.app.logs import capture_warnings
 
 
 class PlannerGroup(click.Group):
@@ -53,6 +54,7 @@ def cli() -> None:
       python plan.py check scenarios/my-commune/scenario.yaml
       python plan.py day scenarios/my-commune/scenario.yaml --out out/tomorrow
     """
+    capture_warnings()  # libraries' warnings to the log ($PLANNER_LOG), not the terminal
 
 
 def _register() -> None:

@@ -72,6 +72,7 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
                       f"{'at most ' if len(need.windows) > 1 else ''}{longest / 60:.0f} min, "
                       f"the visit needs {need.service_s / 60:.0f} min")
             code = "window_too_short"
+            numbers = {"at_home_s": longest, "needed_s": need.service_s}
         elif need.windows and all(w.end_s <= earliest_start + there + need.service_s
                                   for w in need.windows):
             reason = (f"only home {windows_text(need.windows)}: a team can be there at "
@@ -79,11 +80,14 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
                       f"{format_clock(earliest_start)}, {ride}), too late for a visit of "
                       f"{need.service_s / 60:.0f} min")
             code = "window_before_shift"
+            numbers = {"there_at_s": earliest_start + there, "shift_start_at_s": earliest_start,
+                       "ride_s": there, "needed_s": need.service_s}
         elif need.windows and all(w.start_s + need.service_s + back > latest_end
                                   for w in need.windows):
             reason = (f"only home {windows_text(need.windows)}, after the shift ends "
                       f"(back by {format_clock(latest_end)})")
             code = "window_after_shift"
+            numbers = {"back_by_at_s": latest_end}
         elif need.windows and all(
                 w.end_s <= earliest_start + there + need.service_s
                 or w.start_s + need.service_s + back > latest_end for w in need.windows):
@@ -92,13 +96,16 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
                       f"{format_clock(earliest_start + there)} and must be back by "
                       f"{format_clock(latest_end)})")
             code = "window_outside_shift"
+            numbers = {"there_at_s": earliest_start + there, "back_by_at_s": latest_end}
         else:
             total = there + need.service_s + back
             reason = (f"the round trip takes {total / 3600:.1f} h with the visit, longer than "
                       f"a shift allows ({max(t.max_work_s for t in teams) / 3600:.1f} h, back "
                       f"by {format_clock(latest_end)})")
             code = "shift_too_short"
-        out.append(Unserved(h.id, reason, code))
+            numbers = {"round_trip_s": total, "max_work_s": max(t.max_work_s for t in teams),
+                       "back_by_at_s": latest_end}
+        out.append(Unserved(h.id, reason, code, numbers=_ints(numbers)))
     return kept, out
 
 
@@ -195,13 +202,20 @@ class Node:
     waiting_days: int = 0
 
 
+def _ints(numbers: dict[str, float]) -> tuple[tuple[str, int], ...]:
+    """An unserved entry's ``numbers`` (``Unserved.numbers``): each value rounded."""
+    return tuple((name, int(round(value))) for name, value in numbers.items())
+
+
 def site_check(scenario: Scenario, matrices: TravelMatrices, site: int,
                dry_reachable: set[int] | None, mode: str, household: str
                ) -> Unserved | None:
     """Why a site cannot be reached from the station at all (None: it can)."""
     access = matrices.access[site]
     if not access.reachable:
-        return Unserved(household, access.reason, access.code, mode)
+        numbers = ({"walk_m": access.walk_m, "walk_limit_m": scenario.parameters.walk_limit_m}
+                   if access.code == "walk_limit" else {})
+        return Unserved(household, access.reason, access.code, mode, numbers=_ints(numbers))
     if matrices.travel_s[0, site] >= UNREACHABLE or matrices.travel_s[site, 0] >= UNREACHABLE:
         if dry_reachable is not None and site in dry_reachable:
             return Unserved(household, f"unreachable in the {matrices.season} season: the way "
@@ -223,16 +237,19 @@ def shuttle_check(scenario: Scenario, need: ShuttleNeed, site: int, matrices: Tr
         return Unserved(h, f"the house is {walk:.0f} m on foot from where a motorbike can "
                            f"stop, too far for a passenger (limit "
                            f"{params.shuttle_walk_max_m:.0f} m); visit at home instead",
-                        "shuttle_walk", "shuttle")
+                        "shuttle_walk", "shuttle",
+                        numbers=_ints({"walk_m": walk, "walk_limit_m": params.shuttle_walk_max_m}))
     there, back = int(matrices.travel_s[0, site]), int(matrices.travel_s[site, 0])
     if back > need.max_ride_s:
         return Unserved(h, f"the ride to the office takes {back / 60:.0f} min, more than the "
                            f"{need.max_ride_s / 60:.0f} min allowed for this passenger",
-                        "ride_too_long", "shuttle")
+                        "ride_too_long", "shuttle",
+                        numbers=_ints({"ride_s": back, "max_ride_s": need.max_ride_s}))
     seats = max((u.capacity for u in units), default=0)
     if len(need.residents) > seats:
         return Unserved(h, f"{len(need.residents)} passengers, but a motorbike unit has at "
-                           f"most {seats} seats", "no_seat", "shuttle")
+                           f"most {seats} seats", "no_seat", "shuttle",
+                        numbers=_ints({"passengers": len(need.residents), "seats": seats}))
     board = params.board_s
     for u in units:
         if u.capacity < len(need.residents):

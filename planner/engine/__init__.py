@@ -49,11 +49,10 @@ def solve_hybrid(problem: RoutingProblem, time_limit_s: float = 10.0,
                  seed: int = 1) -> Solution:
     """PyVRP routes (relaxation) → OR-Tools seeded with them (full model)."""
     # imported here: PyVRP loads only when its engine runs
-    import pyvrp
     from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
     # imported here: PyVRP is loaded only when the hybrid engine runs
-    from planner.engine.pyvrp_engine import routes_of, to_pyvrp
+    from planner.engine.pyvrp_engine import log_warnings, routes_of, run_pyvrp, to_pyvrp
 
     model = to_pyvrp(problem)
     pyvrp_s = time_limit_s * PYVRP_SHARE
@@ -62,7 +61,8 @@ def solve_hybrid(problem: RoutingProblem, time_limit_s: float = 10.0,
     # GUARD_FACTOR) so that a busy machine does not cut the search short.
     guard_s = GUARD_FACTOR * time_limit_s
     stop = MultipleCriteria([MaxIterations(budget), MaxRuntime(max(0.05, guard_s))])
-    result = pyvrp.solve(model.data, stop, seed=seed, collect_stats=False)
+    result, said = run_pyvrp(model.data, stop, seed)
+    log_warnings(said)  # to logging, not the terminal
     routes: list[list[int]] = [[] for _ in problem.vehicles]
     for vehicle_type, visits in routes_of(result.best):
         routes[model.vehicle_of_type[vehicle_type]] = [model.client_node[c] for c in visits]

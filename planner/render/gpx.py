@@ -94,7 +94,7 @@ def render_gpx(plan: Plan, scenario: Scenario, team: str, *, lang: str = "vi",
     doc.creator = "mountain-id-planner"
     doc.name = nfc(f"{day.route} {day.name} · {ctx.date_iso}")
     doc.description = nfc(f"{ctx.commune} · {ctx.date}"
-                          + (" · " + _("FICTIONAL DEMO DATA") if ctx.fictional else ""))
+                          + (" · " + ctx.fiction_label if ctx.fiction_label else ""))
     rte = gpxpy.gpx.GPXRoute(name=doc.name)
     office = _("commune office")
     offset_h = scenario.parameters.utc_offset_h

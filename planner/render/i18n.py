@@ -140,19 +140,77 @@ REASONS: dict[str, str] = {
 }
 
 
+# The same reasons with the figures they rest on (``Unserved.numbers``), by
+# code: ``{name}`` is the number ``name_s`` in minutes, ``name_at_s`` as a clock
+# time, ``name_m`` in metres, else as it is. Used when the entry has numbers.
+REASONS_NUMBERED: dict[str, str] = {
+    "window_too_short": N_("only at home {windows}: at home at most {at_home} min, the visit "
+                           "needs {needed} min"),
+    "window_before_shift": N_("only at home {windows}: a team can be there at {there_at} at "
+                              "the earliest (shift starts {shift_start_at}, {ride} min ride), "
+                              "too late for a visit of {needed} min"),
+    "window_after_shift": N_("only at home {windows}, after the shift ends (back by "
+                             "{back_by_at})"),
+    "window_outside_shift": N_("only at home {windows}: none of these hours falls in a shift "
+                               "(a team can be there from {there_at} and must be back by "
+                               "{back_by_at})"),
+    "shift_too_short": N_("the round trip with the visit takes {round_trip} min, longer than "
+                          "a shift allows ({max_work} min, back by {back_by_at})"),
+    "walk_limit": N_("unreachable: {walk} m on foot from the nearest road, beyond the walking "
+                     "limit of {walk_limit} m"),
+    "shuttle_walk": N_("the house is {walk} m on foot from where a motorbike can stop, too far "
+                       "for a passenger (limit {walk_limit} m); visit at home instead"),
+    "ride_too_long": N_("the ride to the commune office takes {ride} min, more than the "
+                        "{max_ride} min allowed for this passenger"),
+    "no_seat": N_("{passengers} passengers, but a motorbike unit has at most {seats} seats"),
+}
+
+
+def number_values(numbers: tuple[tuple[str, int], ...]) -> dict[str, str]:
+    """``Unserved.numbers`` as the placeholders of ``REASONS_NUMBERED``: ``x_at_s``
+    → ``x_at`` as ``HH:MM``, ``x_s`` → ``x`` in whole minutes, ``x_m`` → ``x`` in
+    metres, anything else unchanged."""
+    out: dict[str, str] = {}
+    for name, value in numbers:
+        if name.endswith("_at_s"):
+            out[name[:-2]] = format_clock(int(value))
+        elif name.endswith("_s"):
+            out[name[:-2]] = f"{value / 60:.0f}"
+        elif name.endswith("_m"):
+            out[name[:-2]] = f"{value:.0f}"
+        else:
+            out[name] = str(value)
+    return out
+
+
 FICTION_BANNERS = {
     "generated": N_("FICTIONAL DEMO DATA: every name, person and road is made up."),
     "openstreetmap": N_("FICTIONAL RESIDENTS on real OpenStreetMap roads: every name and "
                         "person is made up."),
-    "unknown": N_("FICTIONAL DEMO DATA: every name and person is made up."),
+    "unknown": N_("FICTIONAL PEOPLE: every name and person is made up."),
 }
 """The banner of fictional data, by where the roads come from (``Plan.roads``):
-real OpenStreetMap roads are never called made up."""
+it names what is made up and nothing else. Real OpenStreetMap roads are never
+called made up, nor roads of unknown origin, and only generated roads (the
+demo's) make it "demo data"."""
+
+FICTION_LABELS = {
+    "generated": N_("FICTIONAL DEMO DATA"),
+    "openstreetmap": N_("FICTIONAL PEOPLE"),
+    "unknown": N_("FICTIONAL PEOPLE"),
+}
+"""The short label of fictional data (footers, the map's title, GPX), by
+where the roads come from, as ``FICTION_BANNERS``."""
 
 
 def fiction_banner(roads: str, _: Gettext) -> str:
     """The fictional-data banner for roads of provenance ``roads``, translated."""
     return _(FICTION_BANNERS.get(roads, FICTION_BANNERS["unknown"]))
+
+
+def fiction_label(roads: str, _: Gettext) -> str:
+    """The short fictional-data label for roads of provenance ``roads``, translated."""
+    return _(FICTION_LABELS.get(roads, FICTION_LABELS["unknown"]))
 
 
 def windows_text(windows: tuple[Window, ...], _: Gettext) -> str:
@@ -173,13 +231,24 @@ def date_text(day: dt.date, lang: str) -> str:
 def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
                 redact: bool = False) -> str:
     """Why a household is not visited, in ``lang``. In English the plan's own
-    reason (with its numbers) is kept; other languages translate the code.
+    reason (with its numbers) is kept; other languages translate the code,
+    with the entry's numbers (``REASONS_NUMBERED``) when it has them.
     ``redact``: what a shareable copy may show (``planner.privacy.reason``)."""
     generic = None
     if unserved.code in REASONS:
         _ = gettext_for(lang)
         generic = _(REASONS[unserved.code]).replace("{windows}", windows_text(windows, _))
-    text = nfc(unserved.reason) if lang == "en" or generic is None else generic
+    if lang == "en" or generic is None:
+        return privacy.reason(nfc(unserved.reason), generic, redact)
+    text = generic
+    template = REASONS_NUMBERED.get(unserved.code) if unserved.numbers else None
+    if template is not None:
+        values = number_values(unserved.numbers)
+        values["windows"] = windows_text(windows, _)
+        try:
+            text = _(template).format(**values)
+        except (KeyError, IndexError, ValueError):
+            pass  # numbers of another shape (an older plan): the words without them
     return privacy.reason(text, generic, redact)
 
 

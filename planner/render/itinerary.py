@@ -156,8 +156,8 @@ def render_itinerary(plan: Plan, scenario: Scenario, team: str, *, lang: str = "
     base = base_map(road_graph(scenario), scenario, bbox(pts, margin_m=400), tolerance_m=8.0)
     villages = [(v.name, (v.lon, v.lat)) for v in scenario.villages]
     footer = f"{ctx.commune} · {day.route} · {ctx.date_iso}"
-    if ctx.fictional:
-        footer += " · " + _("FICTIONAL DEMO DATA")
+    if ctx.fiction_label:
+        footer += " · " + ctx.fiction_label
     walk_km = day.walk_km
     visited = list(dict.fromkeys(s.village for s in day.stops
                                  if s.number is not None and s.village))

@@ -550,8 +550,8 @@ def _map_texts(ctx: DocContext, shown: tuple[TeamDay, ...], teams: tuple[str, ..
     head = [f"<b>{esc(ctx.date)}</b>"]
     if teams is not None and len({t.team for t in shown}) == 1:
         head.append(f"{esc(shown[0].team)} {esc(shown[0].name)}")
-    if ctx.fictional:
-        head.append(f"<span class='banner'>{L['FICTIONAL DEMO DATA']}</span>")
+    if ctx.fiction_label:
+        head.append(f"<span class='banner'>{esc(ctx.fiction_label)}</span>")
     if redact:
         head.append(f"<span class='banner'>{L['Shareable copy: names hidden']}</span>")
     texts = {

@@ -238,8 +238,8 @@ def render_notices(plan: Plan, scenario: Scenario, *, lang: str = "vi",
     if not items:
         return None
     footer = f"{ctx.commune} · {ctx.date_iso}"
-    if ctx.fictional:
-        footer += " · " + _("FICTIONAL DEMO DATA")
+    if ctx.fiction_label:
+        footer += " · " + ctx.fiction_label
     return render_pdf("notices.html", lang, css=stylesheet(_, footer),
                       title=_("Notice") + f" {ctx.date_iso}", notices=items,
                       slips=invitations(plan, scenario, ctx, items),

@@ -19,12 +19,12 @@ Texts here are plain (not escaped): each renderer escapes for its format.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from planner import privacy
 from planner.clock import format_clock
-from planner.domain import Household, Plan, Resident, Route, Scenario, Stop, Team, Window
+from planner.domain import Household, Plan, Resident, Route, Scenario, Stop, Team, Unserved, Window
 from planner.render.i18n import (
     BRING,
     CONDITION_LABELS,
@@ -34,6 +34,7 @@ from planner.render.i18n import (
     Gettext,
     date_text,
     fiction_banner,
+    fiction_label,
     gettext_for,
     nfc,
     reason_text,
@@ -201,6 +202,7 @@ class DocContext:
     date_iso: str
     fictional: bool
     fiction: str       # the fictional-data banner ("" for real data)
+    fiction_label: str  # its short form, for footers and titles ("" for real data)
     season: str
     teams: tuple[TeamDay, ...]
     unserved: tuple[UnservedView, ...]
@@ -250,6 +252,19 @@ def household_windows(h: Household) -> tuple[Window, ...]:
     """Hours when every home-visit resident of ``h`` is in (empty: any time)."""
 
     return common_windows(home_residents(h)) or ()
+
+
+def reason_texts(scenario: Scenario, lang: str) -> Callable[[Unserved], str]:
+    """Why an unserved entry of a plan of ``scenario`` is not served, in ``lang``
+    (``reason_text`` with its household's hours at home): the ``text`` of
+    ``plan.json``'s unserved entries."""
+    households = {h.id: h for h in scenario.households}
+
+    def text(u: Unserved) -> str:
+        h = households.get(u.household)
+        return reason_text(u, household_windows(h) if h is not None else (), lang)
+
+    return text
 
 
 def point_sessions(stops: Iterable[Stop]) -> tuple[Stop, ...]:
@@ -533,5 +548,6 @@ def doc_context(plan: Plan, scenario: Scenario, lang: str = "vi", redact: bool =
         station=nfc(scenario.station.name), station_lon=scenario.station.lon,
         station_lat=scenario.station.lat, date=date_text(plan.date, lang),
         date_iso=plan.date.isoformat(), fictional=plan.fictional,
-        fiction=fiction_banner(plan.roads, _) if plan.fictional else "", season=plan.season,
+        fiction=fiction_banner(plan.roads, _) if plan.fictional else "",
+        fiction_label=fiction_label(plan.roads, _) if plan.fictional else "", season=plan.season,
         teams=days, unserved=tuple(unserved))

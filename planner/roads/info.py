@@ -98,8 +98,8 @@ def fiction_note(fictional: bool, roads: str) -> str:
     if not fictional:
         return ""
     if roads == "openstreetmap":
-        return ("Fictional demo data: every name and person is made up; fictional "
-                "residents on real OpenStreetMap roads.")
+        return ("Fictional people on real OpenStreetMap roads: every name and person is "
+                "made up.")
     if roads == "generated":
         return "Fictional demo data: every name, person and road is made up."
-    return "Fictional demo data: every name and person is made up."
+    return "Fictional people: every name and person is made up."

@@ -39,7 +39,7 @@ def test_a_split_household_lists_the_resident_left_for_another_day() -> None:
     assert (u.code, u.residents) == ("windows_disjoint", ("R2",))
     assert not u.reason.endswith("]")
     data = json.loads(plan_json(plan, scenario))
-    assert data["version"] == VERSION == 3
+    assert data["version"] == VERSION == 4
     (entry,) = data["unserved"]
     assert entry["residents"] == ["R2"] and entry["reason"] == u.reason
     assert plan_from_dict(data).unserved == plan.unserved

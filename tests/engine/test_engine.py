@@ -168,9 +168,46 @@ def test_portfolio_repeats_and_keeps_the_best_seed() -> None:
 
 
 def test_iteration_budget_scales_with_time_and_size() -> None:
-    """Budgets grow with the time limit and shrink above 100 clients."""
+    """Budgets grow with the time limit; up to 100 clients the budget is 1,100
+    iterations a second (the demo's, unchanged); above, it shrinks slowly, so
+    that a 400-client instance gets 87 % of it (not a quarter: its iterations
+    cost little more) and a bigger problem never gets more than a smaller one."""
     assert iteration_budget(50, 10) == 2 * iteration_budget(50, 5)
-    assert iteration_budget(400, 10) == iteration_budget(100, 10) // 4
+    assert iteration_budget(35, 10) == iteration_budget(100, 10) == 11_000
+    assert iteration_budget(400, 60) == int(60 * 1100 * 0.25 ** 0.1) == 57_456
+    sizes = [100, 150, 200, 400, 800, 1600]
+    budgets = [iteration_budget(n, 60) for n in sizes]
+    assert budgets == sorted(budgets, reverse=True) and len(set(budgets)) == len(budgets)
+
+
+def _struggling_data():
+    """Two clients that must be served within 10 s of the start, 100 s away:
+    no feasible solution, so PyVRP's penalty reaches its bound and it warns."""
+    import pyvrp
+
+    locations = [pyvrp.Location(0, 0) for _ in range(3)]
+    d = np.array([[0, 100, 100], [100, 0, 100], [100, 100, 0]])
+    clients = [pyvrp.Client(k, tw_early=0, tw_late=10) for k in (1, 2)]
+    return pyvrp.ProblemData(locations, clients, [pyvrp.Depot(0)], [pyvrp.VehicleType(1)],
+                             [d], [d])
+
+
+def test_pyvrp_warnings_go_to_the_log_not_the_terminal(capfd, caplog) -> None:
+    """PyVRP's PenaltyBoundWarning, raised in this process and in the portfolio's
+    child process, reaches neither stdout nor stderr: it is returned in the
+    stats (once) and logged at WARNING by ``planner.engine.pyvrp_engine``."""
+    import logging
+
+    caplog.set_level(logging.WARNING, logger="planner.engine.pyvrp_engine")
+    _, stats = solve_portfolio(_struggling_data(), time_limit_s=20.0, seed=1,
+                               iterations=6000, rounds=1)
+    out, err = capfd.readouterr()
+    assert "Warning" not in out + err and "penalty" not in (out + err).lower()
+    assert len(stats["warnings"]) == 1 and stats["warnings"][0].startswith(
+        "PenaltyBoundWarning: A penalty parameter has reached its maximum value.")
+    logged = [r.getMessage() for r in caplog.records
+              if r.name == "planner.engine.pyvrp_engine"]
+    assert logged == ["PyVRP: " + stats["warnings"][0]]
 
 
 def _solve_small(problem: RoutingProblem) -> Solution:

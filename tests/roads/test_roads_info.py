@@ -46,8 +46,8 @@ def test_fiction_note_never_calls_real_roads_made_up():
 
 def test_a_fictional_plan_on_osm_roads_says_the_roads_are_real(demo_day):
     """The day plan's note follows the graph: the demo scenario planned on its
-    network marked as OpenStreetMap says "fictional residents on real
-    OpenStreetMap roads"; on its own generated network, that every road is made up."""
+    network marked as OpenStreetMap says "fictional people on real
+    OpenStreetMap roads" (not "demo data"); on its own generated network, that every road is made up."""
     from planner.day.plan import plan_day
 
     scenario, G, plan, _m, _p = demo_day
@@ -57,5 +57,5 @@ def test_a_fictional_plan_on_osm_roads_says_the_roads_are_real(demo_day):
     H.graph["roads_data"] = "openstreetmap"
     osm_plan, matrices, _ = plan_day(scenario, H, time_limit_s=1.0)
     assert matrices.roads == "openstreetmap"
-    assert any("fictional residents on real OpenStreetMap roads" in n for n in osm_plan.notes)
-    assert not any("road is made up" in n for n in osm_plan.notes)
+    assert any("Fictional people on real OpenStreetMap roads" in n for n in osm_plan.notes)
+    assert not any("road is made up" in n or "demo data" in n for n in osm_plan.notes)

@@ -1,0 +1,59 @@
+"""Generated VRPTW instances (Solomon format) and the harness's run on them.
+
+Real solves only, with short limits; timings belong in ``benchmarks/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks import vrptw
+from benchmarks._solomon import check_solution, read_instance
+from benchmarks.vrptw_generate import DEFAULT_FAMILIES, write_instances
+
+
+def test_generated_instances_are_solomon_files_that_repeat(tmp_path: Path) -> None:
+    """Each family gives one file the project's Solomon reader reads, labelled
+    GENERATED, with the asked number of customers; the same seed writes the
+    same bytes, another seed other customers."""
+    first = write_instances(tmp_path / "a", customers=400, seed=1)
+    again = write_instances(tmp_path / "b", customers=400, seed=1)
+    other = write_instances(tmp_path / "c", customers=400, seed=2)
+    assert [p.stem for p in first] == [f"{f}_400_{1 + i}"
+                                       for i, (f, _, _) in enumerate(DEFAULT_FAMILIES)]
+    for a, b in zip(first, again, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+        assert "GENERATED" in a.read_text(encoding="utf-8").splitlines()[0]
+        inst = read_instance(a)
+        assert inst.num_customers == 400 and inst.name == a.stem.upper()
+    assert first[0].read_bytes() != other[0].read_bytes()
+
+
+def test_every_generated_customer_fits_a_route_of_its_own(tmp_path: Path) -> None:
+    """Every customer can be served alone (depot → customer → depot on time,
+    within capacity), so every generated instance has a feasible solution."""
+    for path in write_instances(tmp_path, customers=120, seed=5):
+        inst = read_instance(path)
+        for c in range(1, inst.num_customers + 1):
+            _, problems = check_solution(inst, [[c]])
+            assert [p for p in problems if "not visited" not in p] == [], (path.stem, c)
+
+
+def test_run_on_generated_instances_prints_time_used_and_gap_to_best(
+        tmp_path: Path, capsys) -> None:
+    """``--generate``: the harness writes and runs the generated instances; with
+    no best-known solution the reference is the best distance of the run (the
+    better engine has gap 0.00), and each engine's time in per cent of the limit
+    is shown."""
+    code = vrptw.main(["--generate", "30", "--generated-dir", str(tmp_path / "gen"),
+                       "--instances", "GR1_30_1", "--engines", "ours,pyvrp",
+                       "--time-limit", "0.5", "--csv", str(tmp_path / "out.csv")])
+    out = capsys.readouterr().out
+    assert code == 0 and "GENERATED instances" in out
+    assert "ours time %" in out and "pyvrp time %" in out
+    row = next(line for line in out.splitlines() if line.startswith("| GR1_30_1 |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1].endswith("*")
+    ours_gap, pyvrp_gap = float(cells[4]), float(cells[8])
+    assert min(ours_gap, pyvrp_gap) == 0.0 and max(ours_gap, pyvrp_gap) >= 0.0
+    assert all(float(cells[k]) > 0 for k in (5, 9))
