@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 
 #: The environment variable naming the log file (unset: the records are dropped).
 LOG_ENV = "PLANNER_LOG"
@@ -28,14 +29,24 @@ def capture_warnings(log_file: str | None = None) -> None:
 
     ``log_file`` None: the path in ``$PLANNER_LOG``, if set. Without a file each
     of ``LOGGERS`` gets a ``NullHandler`` (so Python's last-resort handler never
-    prints to the terminal). Calling this again adds no second handler.
+    prints to the terminal). Calling this again adds no second handler; called
+    with another log file (or none) in the same process, it replaces its own.
     """
+    if getattr(warnings.showwarning, "__module__", "") != "logging":
+        # another hook replaced logging's since an earlier call: captureWarnings(True)
+        # alone would keep it (it installs its own only once per process)
+        logging.captureWarnings(False)
     logging.captureWarnings(True)
     path = log_file if log_file is not None else os.environ.get(LOG_ENV, "")
+    wanted = os.path.abspath(path) if path else ""
     for name in LOGGERS:
         logger = logging.getLogger(name)
-        if any(getattr(h, "_planner", False) for h in logger.handlers):
+        ours = [h for h in logger.handlers if getattr(h, "_planner", False)]
+        if [getattr(h, "baseFilename", "") for h in ours] == [wanted]:
             continue
+        for h in ours:
+            logger.removeHandler(h)
+            h.close()
         if path:
             handler: logging.Handler = logging.FileHandler(path, encoding="utf-8", delay=True)
             handler.setFormatter(logging.Formatter(_FORMAT))
