@@ -12,6 +12,7 @@ import networkx as nx
 import numpy as np
 
 from planner.day.plan import plan_day, plan_sites
+from planner.day.repair import _Routes
 from planner.day.verify import plan_violations
 from planner.domain import (
     CollectionPoint,
@@ -25,6 +26,7 @@ from planner.domain import (
     Window,
 )
 from planner.engine import solve
+from planner.problem import RouteSolution, Solution
 from planner.speeds import add_travel_times, load_speed_table
 
 LON0, LAT0 = 103.0, 21.0
@@ -114,3 +116,20 @@ def test_the_missed_search_is_what_the_repair_starts_from() -> None:
     assert routes[0] == (2,)  # T1: X (node 2)
     assert routes[1] and all(n >= 3 for n in routes[1])  # T2: the point's nodes
     assert 1 in captured["solution"].dropped  # C
+
+
+def test_insert_refuses_a_route_whose_unit_lacks_the_duty() -> None:
+    """Every placement of the repair goes through ``_Routes.insert``: into
+    T1's empty day (room enough, only the ``home`` duty) the point's nodes
+    are refused, and so is the whole block; into T2's (``point`` duty) they
+    fit; X's visit fits both."""
+    scenario = _scenario()
+    _plan, _, problem = plan_day(scenario, _road(), time_limit_s=1, seed=1)
+    empty = Solution(tuple(RouteSolution(v, (), (), 0, 0) for v in range(2)), (), 0, "none")
+    routes = _Routes(problem, [], empty)  # insert reads only the problem
+    point = tuple(n for n in range(3, problem.num_nodes))
+    assert routes.allowed(*point) == [1]
+    assert routes.insert(0, [], point) is None
+    assert routes.insert(0, [], point[:1]) is None
+    assert routes.insert(1, [], point) is not None
+    assert routes.insert(0, [], (2,)) is not None and routes.insert(1, [], (2,)) is not None
