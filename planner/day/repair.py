@@ -14,9 +14,9 @@ windows, shift and sunset, working time, lunch), then puts back the removed
 stops, most urgent first, where they still fit (in that route, else in
 another as it stands; every placement only on a route whose unit has the
 stop's duty, ``_Routes.insert``); the rest are left out. It repeats until
-nothing left out can be placed. When no route can take a left-out home visit that way,
-it tries one relocation: a stop of the same tier or a higher one moves from
-one route to another (each with its lower-tier stops moved out of the way),
+nothing left out can be placed. When no route can take a left-out home
+visit that way, it tries one relocation: a stop of the same tier or a
+higher one moves from one route to another (each with its lower-tier stops moved out of the way),
 which frees the room the visit needs (``_relocate``). Each placement serves
 one more part of some tier and only drops parts of lower tiers, so the loop
 ends.
