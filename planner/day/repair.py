@@ -16,10 +16,10 @@ another as it stands; every placement only on a route whose unit has the
 stop's duty, ``_Routes.insert``); the rest are left out. It repeats until
 nothing left out can be placed. When no route can take a left-out home
 visit that way, it tries one relocation: a stop of the same tier or a
-higher one moves from one route to another (each with its lower-tier stops moved out of the way),
-which frees the room the visit needs (``_relocate``). Each placement serves
-one more part of some tier and only drops parts of lower tiers, so the loop
-ends.
+higher one moves from one route to another (each with its lower-tier
+stops moved out of the way), which frees the room the visit needs
+(``_relocate``). Each placement serves one more part of some tier and only
+drops parts of lower tiers, so the loop ends.
 
 ``retime_points`` then times each route that opens a collection point by
 the same timing rule, so the point team does not wait before opening.
