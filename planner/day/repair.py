@@ -12,13 +12,14 @@ in order, shuttle stops pinned at their planned times), inserts the visit at
 the cheapest position where the route still fits (``planner.day.timing``:
 windows, shift and sunset, working time, lunch), then puts back the removed
 stops, most urgent first, where they still fit (in that route, else in
-another as it stands); the rest are left out. It repeats until nothing left
-out can be placed. When no route can take a left-out home visit that way,
-it tries one relocation: a stop of the same tier or a higher one moves from
-one route to another (each with its lower-tier stops moved out of the way),
-which frees the room the visit needs (``_relocate``). Each placement serves
-one more part of some tier and only drops parts of lower tiers, so the loop
-ends.
+another as it stands; every placement only on a route whose unit has the
+stop's duty, ``_Routes.insert``); the rest are left out. It repeats until
+nothing left out can be placed. When no route can take a left-out home
+visit that way, it tries one relocation: a stop of the same tier or a
+higher one moves from one route to another (each with its lower-tier
+stops moved out of the way), which frees the room the visit needs
+(``_relocate``). Each placement serves one more part of some tier and only
+drops parts of lower tiers, so the loop ends.
 
 ``retime_points`` then times each route that opens a collection point by
 the same timing rule, so the point team does not wait before opening.
@@ -123,16 +124,21 @@ class _Routes:
                 out.append(_Block((n,), node.tier, node.waiting_days, n in self.pinned))
         return out
 
-    def allowed(self, n: int) -> list[int]:
+    def allowed(self, *block: int) -> list[int]:
+        """The routes that may take every node of ``block`` (the problem's
+        ``allowed_vehicles``: a unit's duties), in vehicle order."""
         p = self.problem
         every = sorted(self.seq)
-        if p.allowed_vehicles and p.allowed_vehicles[n]:
-            return [v for v in every if v in p.allowed_vehicles[n]]
-        return every
+        if not p.allowed_vehicles:
+            return every
+        return [v for v in every
+                if all(not p.allowed_vehicles[n] or v in p.allowed_vehicles[n] for n in block)]
 
     def insert(self, v: int, seq: list[int], block: tuple[int, ...]) -> list[int] | None:
         """``seq`` with ``block`` at its cheapest feasible position between
-        blocks (None: nowhere).
+        blocks (None: nowhere, or route ``v`` may not take every node of
+        ``block``: ``allowed``; every placement of the repair goes through
+        here, so no unit gets work of a duty it does not have today).
 
         A position whose legs and services alone cannot fit the vehicle's day
         (``planner.day.timing.may_fit``, which ``schedule`` would check first
@@ -142,6 +148,9 @@ class _Routes:
             found = self._inserted[key]
             return list(found) if found is not None else None
         p = self.problem
+        if v not in self.allowed(*block):  # a unit without the duty never takes it
+            self._inserted[key] = None
+            return None
         legs, service = self._leg_rows, self._service
         vehicle = p.vehicles[v]
         path = [0, *seq, 0]
@@ -308,9 +317,12 @@ def _split(routes: _Routes, v: int, tier: int) -> tuple[list[_Block], list[_Bloc
 
 def _put_back(routes: _Routes, moved: list[_Block], v: int) -> None:
     """Re-insert ``moved`` blocks, most urgent first, where they still fit
-    (route ``v`` first, else another that may take them); the rest stay out."""
+    (route ``v`` first when it may take them, else another that may); the
+    rest stay out. A block moved out of another route (``_relocate``) may be
+    work that route ``v``'s unit has no duty for."""
     for b in sorted(moved, key=lambda b: (b.tier, -b.waiting_days, b.nodes)):
-        for w in [v] + [w for w in routes.allowed(b.nodes[0]) if w != v]:
+        allowed = routes.allowed(*b.nodes)
+        for w in [w for w in allowed if w == v] + [w for w in allowed if w != v]:
             trial = routes.insert(w, routes.seq[w], b.nodes)
             if trial is not None:
                 routes.seq[w] = trial
@@ -339,7 +351,7 @@ def _relocate(routes: _Routes, c: int) -> bool:
             new_v = routes.insert(v, base, (c,))
             if new_v is None:
                 continue
-            for w in routes.allowed(x.nodes[0]):
+            for w in routes.allowed(*x.nodes):
                 if w == v:
                     continue
                 w_keep, w_moved = _split(routes, w, tier)
