@@ -143,10 +143,18 @@ def _png(fig, plt) -> bytes:
 def staffing_png(rows: list[StaffingRow], results: list[RunResult],
                  deadline: dt.date | None, _: Gettext = _english,
                  basis: DeadlineBasis | None = None) -> bytes:
-    """Three panels per team count (whole teams on the axis): completion
-    working days (box plot per scenario, line: mean), the % of runs finished
-    by the deadline, and the mean officer-days (officers × days on duty).
-    Words through ``_`` (gettext); the default deadline says so."""
+    """The chart of ``staffing_figure`` as PNG bytes."""
+    plt, _locator = _figure()
+    return _png(staffing_figure(rows, results, deadline, _, basis), plt)
+
+
+def staffing_figure(rows: list[StaffingRow], results: list[RunResult],
+                    deadline: dt.date | None, _: Gettext = _english,
+                    basis: DeadlineBasis | None = None):
+    """A matplotlib figure of three panels per team count (whole teams on the
+    axis): completion working days (box plot per scenario, line: mean), the
+    % of runs finished by the deadline, and the mean officer-days (officers ×
+    days on duty). Words through ``_`` (gettext); the default deadline says so."""
     plt, MaxNLocator = _figure()
     scenarios = list(dict.fromkeys(r.scenario for r in rows))
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.4), dpi=110)
@@ -189,7 +197,7 @@ def staffing_png(rows: list[StaffingRow], results: list[RunResult],
             a.set_xticks(all_counts)
             a.set_xlim(all_counts[0] - 0.6, all_counts[-1] + 0.6)
         a.grid(alpha=0.3)
-    return _png(fig, plt)
+    return fig
 
 
 def not_home_text(params: StaffingParams, _: Gettext = _english) -> str:
@@ -317,7 +325,14 @@ def province_table(rows: list[ProvinceRow], target: float, _=lambda s: s,
 
 def province_png(rows: list[ProvinceRow], fictional: bool = False,
                  _: Gettext = _english) -> bytes:
-    """Teams needed per commune (a bar per commune, coloured by district;
+    """The chart of ``province_figure`` as PNG bytes."""
+    plt, _locator = _figure()
+    return _png(province_figure(rows, fictional, _), plt)
+
+
+def province_figure(rows: list[ProvinceRow], fictional: bool = False,
+                    _: Gettext = _english):
+    """A matplotlib figure: teams needed per commune (a bar per commune, coloured by district;
     hatched at N + 1 when N teams were not enough), with the officer-days;
     whole teams on the axis, words through ``_`` (gettext)."""
     plt, MaxNLocator = _figure()
@@ -343,4 +358,4 @@ def province_png(rows: list[ProvinceRow], fictional: bool = False,
         n=n, d=len(districts))
     ax.set_title(nfc((_("FICTIONAL DATA") + " · " if fictional else "") + title), fontsize=9)
     ax.grid(axis="x", alpha=0.3)
-    return _png(fig, plt)
+    return fig
