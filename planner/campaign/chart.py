@@ -245,7 +245,7 @@ def staffing_html(rows: list[StaffingRow], png: bytes, params: StaffingParams,
 <html lang="{esc(lang)}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:1em auto}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px;text-align:right}}
-td{{white-space:nowrap}}
+td{{white-space:nowrap}}td:first-child{{white-space:normal;text-align:left}}
 .hint{{background:#fff4d6;border-left:4px solid #d49b00;padding:4px 8px}}
 img{{max-width:100%}}
 </style></head><body>
