@@ -62,3 +62,23 @@ def test_example_province_is_generated_and_passes_check() -> None:
     result = CliRunner().invoke(cli, ["check", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
     assert "2 xã" in result.output and "0 cảnh báo" in result.output
+
+
+def test_example_province_staffing_without_a_deadline_in_english(tmp_path: Path) -> None:
+    """``staffing scenarios/example-province --lang en`` with no deadline
+    anywhere runs (no error asking for one), names both communes as measured
+    against the default (2027-05-09: 4 weeks from 2027-04-12), and
+    province.csv carries that date for each commune."""
+    out = tmp_path / "province"
+    result = CliRunner().invoke(cli, ["staffing", str(EXAMPLE), "--teams", "1", "--runs", "1",
+                                      "--time-limit", "0.05", "--fidelity", "sweep",
+                                      "--workers", "1", "--quiet", "--out", str(out),
+                                      "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert ("No deadline given for xa-vi-du-1, xa-vi-du-2" in result.stdout
+            and "(2027-05-09)" in result.stdout), result.stdout
+    with (out / "province.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["commune"], r["deadline"]) for r in rows] == [("xa-vi-du-1", "2027-05-09"),
+                                                             ("xa-vi-du-2", "2027-05-09")]
+    assert all(r["p_by_deadline"] for r in rows)
