@@ -17,6 +17,7 @@ from pathlib import Path
 from planner.app.outputs import check_out_dir
 from planner.campaign.calendar import Calendar
 from planner.campaign.chart import (
+    deadline_hint,
     province_csv,
     province_png,
     runs_csv,
@@ -31,13 +32,21 @@ from planner.campaign.province import (
     province_rows,
     province_workspaces,
 )
+from planner.campaign.staffing import (
+    DEFAULT_DEADLINE_WEEKS,
+    DeadlineBasis,
+    choose_deadline,
+    first_day,
+    staffing_teams,
+    summarise,
+)
 from planner.campaign.staffing import StaffingParams as StaffingParams  # for front ends
-from planner.campaign.staffing import staffing_teams, summarise
 from planner.campaign.sweep import dask_client, run_sweep, stream_tasks, sweep_tasks
 from planner.campaign.workspace import build_workspace
 from planner.domain import Scenario
 from planner.errors import InputError, Problem
 from planner.planfile import write_atomic
+from planner.render.i18n import DEFAULT_LANG, gettext_for
 from planner.roads.io import load_graph
 from planner.scenario import load_scenario_and_speeds
 from planner.speeds import SpeedTable, campaign_seasons, load_speed_table
@@ -65,7 +74,9 @@ def team_counts(text: str) -> list[int]:
 @dataclass
 class StaffingRun:
     """What ``run_staffing`` did: one row per (scenario, team count), every
-    run, the files written, and whether any scenario is fictional."""
+    run, the files written, whether any scenario is fictional, the deadline
+    measured against, where it came from (``DEADLINE_SOURCES``: ``default``
+    when none was given) and the first day it counts from."""
 
     rows: list
     results: list
@@ -73,27 +84,42 @@ class StaffingRun:
     fictional: bool
     deadline: dt.date | None
     warnings: list = field(default_factory=list)
+    deadline_source: str = "given"
+    start: dt.date | None = None
+
+    def deadline_hint(self, _: Callable[[str], str]) -> str:
+        """The sentence saying no deadline was given and which was used ('' else)."""
+        if self.deadline is None or self.start is None:
+            return ""
+        return deadline_hint(DeadlineBasis(self.deadline, self.deadline_source, self.start), _)
 
 
 def run_staffing(scenarios: list[Path], counts: list[int], params, out_dir: Path,
                  deadline: dt.date | None = None, start: dt.date | None = None,
                  scheduler: str | None = None, workers: int | None = None,
                  started: Callable[[int], None] | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> StaffingRun:
+                 progress: Callable[[int, int], None] | None = None,
+                 lang: str = DEFAULT_LANG) -> StaffingRun:
     """Staffing sweep: every scenario × team count × run on Dask, then the
     table, ``staffing.csv``, ``runs.csv``, ``staffing.png`` and
-    ``staffing.html`` in ``out_dir``. ``started(total)`` is told the number of
-    simulations before they start; ``progress(done, total)`` as they finish."""
+    ``staffing.html`` in ``out_dir``. With no ``deadline`` and no scenario
+    ``campaign.deadline``, the default of ``choose_deadline`` from the first
+    scenario's first day (every output says so). ``started(total)`` is told
+    the number of simulations before they start; ``progress(done, total)`` as
+    they finish. The chart and the page are in ``lang``."""
+    _ = gettext_for(lang)
     workspaces, calendars, warnings = {}, {}, []
     fictional = False
+    scenario_deadline, first = None, None
     for path in scenarios:  # each scenario's speed table read once
         scenario, found, table = load_scenario_and_speeds(path)
         warnings += found
         fictional |= scenario.fictional
         key = scenario.name if scenario.name not in workspaces else f"{scenario.name} ({path})"
         scenario = replace(scenario, name=key)
-        if deadline is None and scenario.campaign and scenario.campaign.deadline:
-            deadline = scenario.campaign.deadline
+        if scenario_deadline is None and scenario.campaign and scenario.campaign.deadline:
+            scenario_deadline = scenario.campaign.deadline
+        first = first or first_day(scenario, start)
         seasons = campaign_seasons(table, scenario.parameters.season, params.wet_day_p > 0)
         workspaces[key] = build_workspace(scenario, load_graph(scenario.roads, table=table),
                                           table, seasons=seasons)
@@ -101,15 +127,18 @@ def run_staffing(scenarios: list[Path], counts: list[int], params, out_dir: Path
             calendars[(key, k)] = Calendar.of(scenario, staffing_teams(scenario, k))
     if started is not None:
         started(len(workspaces) * len(counts) * params.runs)
+    deadline, source = choose_deadline(deadline, scenario_deadline, first)
     results = run_sweep(workspaces, counts, params, start, scheduler, workers, progress)
     rows = summarise(results, calendars, deadline, params.max_days)
-    png = staffing_png(rows, results, deadline)
-    written = [write_atomic(out_dir / "staffing.csv", staffing_csv(rows)),
+    basis = DeadlineBasis(deadline, source, first)
+    png = staffing_png(rows, results, deadline, _, basis)
+    written = [write_atomic(out_dir / "staffing.csv", staffing_csv(rows, basis)),
                write_atomic(out_dir / "runs.csv", runs_csv(results)),
                write_atomic(out_dir / "staffing.png", png),
                write_atomic(out_dir / "staffing.html",
-                            staffing_html(rows, png, params, deadline, fictional))]
-    return StaffingRun(rows, results, written, fictional, deadline, warnings)
+                            staffing_html(rows, png, params, deadline, fictional, _, basis,
+                                          lang))]
+    return StaffingRun(rows, results, written, fictional, deadline, warnings, source, first)
 
 
 @dataclass
@@ -124,6 +153,19 @@ class ProvinceStaffingRun:
     results: list
     written: list[Path]
     warnings: list = field(default_factory=list)
+    #: commune id → its default deadline, for the communes given none
+    defaulted: dict = field(default_factory=dict)
+
+    def deadline_hint(self, _: Callable[[str], str]) -> str:
+        """The sentence naming the communes given no deadline and the default
+        used for them ('' when every commune had one)."""
+        if not self.defaulted:
+            return ""
+        return _("No deadline given for {communes} (--deadline, deadline: in province.yaml "
+                 "or the commune's campaign.deadline): measured against the last day of "
+                 "{weeks} weeks from each one's start ({dates}).").format(
+            communes=", ".join(self.defaulted), weeks=DEFAULT_DEADLINE_WEEKS,
+            dates=", ".join(sorted({d.isoformat() for d in self.defaulted.values()})))
 
 
 def _seasons_for(params, table: SpeedTable) -> Callable[[Scenario], tuple[str, ...]]:
@@ -140,7 +182,8 @@ def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
                           started: Callable[[int, object], None] | None = None,
                           progress: Callable[[int], None] | None = None,
                           on_stage: Callable[[str], None] | None = None,
-                          window: int | None = None) -> ProvinceStaffingRun:
+                          window: int | None = None,
+                          lang: str = DEFAULT_LANG) -> ProvinceStaffingRun:
     """Staffing sweep of a province (``planner.campaign.province``): every
     commune × team count × run is a Dask task; the communes' workspaces are
     built district by district (one road graph in memory at a time) and
@@ -156,12 +199,11 @@ def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
     province = load_province(path)
     table = load_speed_table()  # the province's speed table, read once
     deadlines = province_deadlines(province, deadline)
-    missing = [c for c in province.communes if deadlines[c.id] is None]
-    if missing:
-        raise InputError([Problem(str(c.path), f"commune {c.id}, campaign.deadline",
-                                  "no deadline: the teams needed are those finishing by it",
-                                  "give --deadline, a deadline: in province.yaml, or the "
-                                  "commune's campaign.deadline") for c in missing])
+    defaulted = {}
+    for c in province.communes:  # none given: the default from the commune's first day
+        if deadlines[c.id] is None:
+            deadlines[c.id], _source = choose_deadline(None, None, first_day(c.scenario, start))
+            defaulted[c.id] = deadlines[c.id]
     calendars: dict[tuple[str, int], Calendar] = {}
 
     def jobs():
@@ -188,11 +230,12 @@ def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
     rows = province_rows(province, by_commune, deadlines)
     staffing_rows = [r for c in province.communes for r in by_commune[c.id]]
     written = [write_atomic(out_dir / "province.csv", province_csv(rows)),
-               write_atomic(out_dir / "province.png", province_png(rows, province.fictional)),
+               write_atomic(out_dir / "province.png",
+                            province_png(rows, province.fictional, gettext_for(lang))),
                write_atomic(out_dir / "staffing.csv", staffing_csv(staffing_rows)),
                write_atomic(out_dir / "runs.csv", runs_csv(results))]
     return ProvinceStaffingRun(province, rows, staffing_rows, results, written,
-                               list(province.warnings))
+                               list(province.warnings), defaulted)
 
 
 
@@ -201,8 +244,9 @@ class StaffingRequest:
     """A staffing sweep: ``scenarios`` (scenario files, or one province),
     the team ``counts`` to try, the Monte Carlo ``params``, the output folder
     (``overwrite`` a non-empty one), ``deadline``/``start`` (default: each
-    scenario's ``campaign:``), a Dask ``scheduler`` address or local
-    ``workers``."""
+    scenario's ``campaign:``; with no deadline anywhere, ``DEFAULT_DEADLINE_WEEKS``
+    weeks from the start, and the outputs say so), a Dask ``scheduler``
+    address or local ``workers``, the ``lang`` of the chart and the page."""
 
     scenarios: tuple[Path, ...]
     counts: tuple[int, ...]
@@ -213,6 +257,7 @@ class StaffingRequest:
     scheduler: str | None = None
     workers: int | None = None
     overwrite: bool = False
+    lang: str = DEFAULT_LANG
 
     @property
     def province(self) -> bool:
@@ -233,7 +278,7 @@ def staffing(request: StaffingRequest, started: Callable | None = None,
         return run_province_staffing(request.scenarios[0], list(request.counts),
                                      request.params, request.out_dir, request.deadline,
                                      request.start, request.scheduler, request.workers,
-                                     started, progress)
+                                     started, progress, lang=request.lang)
     return run_staffing(list(request.scenarios), list(request.counts), request.params,
                         request.out_dir, request.deadline, request.start, request.scheduler,
-                        request.workers, started, progress)
+                        request.workers, started, progress, request.lang)

@@ -37,6 +37,10 @@ reason count as ``cannot_serve``. Matrices (of every season a run may plan
 in, ``planner.speeds.campaign_seasons``) are computed once per scenario and
 shared by every run.
 
+Deadline: ``--deadline``, else the scenario's ``campaign.deadline``, else the
+default ``DEFAULT_DEADLINE_WEEKS`` weeks from the start (``choose_deadline``:
+the last day of those weeks); every output says which, and how to give one.
+
 Team counts beyond the scenario's teams add copies of its first team (``X4``,
 ``X5``, …); fewer take the first teams. Officer-days count every officer of
 every team on duty on each working day up to completion.
@@ -109,6 +113,45 @@ class RunResult:
     fidelity: str = "full"
 
 
+#: Weeks from the first day to the default deadline, when neither ``--deadline``
+#: nor the scenario's ``campaign.deadline`` gives one (docs/campaign.md).
+DEFAULT_DEADLINE_WEEKS = 4
+
+#: Where a staffing deadline came from: ``--deadline``, the scenario's
+#: ``campaign.deadline`` (or the province's ``deadline:``), or the default.
+DEADLINE_SOURCES = ("given", "scenario", "default")
+
+
+def choose_deadline(given: dt.date | None, scenario: dt.date | None,
+                    start: dt.date) -> tuple[dt.date, str]:
+    """The deadline a sweep measures against, and its source
+    (``DEADLINE_SOURCES``): ``given`` (``--deadline``), else ``scenario``
+    (its ``campaign.deadline``), else the default: the last day of the
+    ``DEFAULT_DEADLINE_WEEKS`` weeks starting on ``start`` (start + 27 days)."""
+    if given is not None:
+        return given, "given"
+    if scenario is not None:
+        return scenario, "scenario"
+    return start + dt.timedelta(weeks=DEFAULT_DEADLINE_WEEKS, days=-1), "default"
+
+
+@dataclass(frozen=True)
+class DeadlineBasis:
+    """The deadline a sweep measured against, where it came from
+    (``DEADLINE_SOURCES``) and the first day the working days count from."""
+
+    deadline: dt.date
+    source: str
+    start: dt.date
+
+
+def first_day(scenario: Scenario, start: dt.date | None = None) -> dt.date:
+    """A simulated campaign's first day: ``start`` (``--start``), else the
+    scenario's ``campaign.start``, else its ``date``."""
+    settings = scenario.campaign or CampaignSettings()
+    return start or settings.start or scenario.date
+
+
 def staffing_teams(scenario: Scenario, count: int) -> tuple[Team, ...]:
     """The first ``count`` teams, padded with copies of the first team."""
     teams = list(scenario.teams[:count])
@@ -139,7 +182,7 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
     sc = replace(ws.scenario, teams=staffing_teams(ws.scenario, count))
     ws = replace(ws, scenario=sc)
     settings = sc.campaign or CampaignSettings()
-    start = start or settings.start or sc.date
+    start = first_day(sc, start)
     calendar = Calendar.of(sc)
     base = sc.parameters.season
     attempts: dict[str, int] = {}

@@ -25,7 +25,8 @@ from planner.cli.options import DATE, day_of, lang_opt, overwrite_opt, warner
 @click.option("--service-cv", type=click.FloatRange(0, 3), default=0.25, show_default=True,
               help="Spread of service times (coefficient of variation, log-normal).")
 @click.option("--deadline", type=DATE, default=None,
-              help="Deadline, YYYY-MM-DD (default: the scenario's campaign.deadline).")
+              help="Deadline, YYYY-MM-DD (default: the scenario's campaign.deadline, else "
+                   "the last day of 4 weeks from the start; the outputs say so).")
 @click.option("--start", type=DATE, default=None,
               help="First day (default: campaign.start, else the scenario's date).")
 @click.option("--time-limit", type=click.FloatRange(0.05, 60), default=0.1, show_default=True,
@@ -87,7 +88,7 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
                             seed=seed, fidelity=fidelity)
     request = StaffingRequest(tuple(scenarios), tuple(team_counts(teams_text)), params,
                               out_dir or Path("out") / "staffing", day_of(deadline),
-                              day_of(start), scheduler, workers, overwrite)
+                              day_of(start), scheduler, workers, overwrite, lang)
     if request.province:
         province_staffing(request, quiet, lang)
         click.echo(_("done in {seconds:.1f} s").format(seconds=time.perf_counter() - started))
@@ -127,6 +128,9 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
     click.echo(_("Completion in working days from the start;") + " "
                + _assumptions(params, _, ngettext))
     click.echo(staffing_table(run.rows, run.deadline, _))
+    hint = run.deadline_hint(_)
+    if hint:
+        click.echo(hint)
     click.echo("")
     for p in run.written:
         click.echo(_("wrote {path}").format(path=p))
@@ -204,6 +208,9 @@ def province_staffing(request, quiet: bool, lang: str) -> None:
     click.echo(_("Province {name}:").format(name=run.province.name) + " "
                + _assumptions(params, _, ngettext))
     click.echo(province_table(run.rows, TARGET_P, _, ngettext))
+    hint = run.deadline_hint(_)
+    if hint:
+        click.echo(hint)
     click.echo("")
     for p in run.written:
         click.echo(_("wrote {path}").format(path=p))
