@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import DATE, day_of, lang_opt, progress_for, redact_opt, seed_opt, warner
+from planner.cli.options import (
+    DATE,
+    FiniteRange,
+    day_of,
+    lang_opt,
+    progress_for,
+    redact_opt,
+    seed_opt,
+    warner,
+)
 
 
 @click.command()
@@ -14,7 +23,7 @@ from planner.cli.options import DATE, day_of, lang_opt, progress_for, redact_opt
 @click.option("--date", "date", type=DATE, default=None,
               help="The day to plan, YYYY-MM-DD (default: the working day after the last "
                    "recorded outcomes).")
-@click.option("--time-limit", type=click.FloatRange(0.1, 600), default=1.0,
+@click.option("--time-limit", type=FiniteRange(0.1, 600), default=1.0,
               show_default=True, help="Solver time limit per day, in seconds.")
 @seed_opt
 @lang_opt
