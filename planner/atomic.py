@@ -36,14 +36,20 @@ def stem_key(name: str) -> str:
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it replaces ``path``.
 
-    On an exception the temporary file is removed and ``path`` is untouched.
+    On an exception the temporary file is removed and ``path`` is untouched;
+    an ``OSError`` (a full disk, a read-only folder) names ``path``, not the
+    temporary file. A folder standing at ``path`` is refused before anything
+    is written (``IsADirectoryError``).
     """
     path = Path(path)
     if path.is_dir():  # os.replace would fail half-way with a bare IsADirectoryError
         raise IsADirectoryError(errno.EISDIR, "a folder stands where a file is to be written",
                                 str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # name the file meant, not the temporary one
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     os.close(fd)
     try:
         yield Path(tmp)
@@ -51,6 +57,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+    except OSError as exc:
+        if exc.filename is None or exc.filename == tmp:  # name the file meant, not the temporary
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

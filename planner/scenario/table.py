@@ -64,7 +64,7 @@ def _canonical_columns(header: list[str], col: _Collector,
     first: dict[str, tuple[int, str]] = {}
     if any(nfc(c) for c in header) and not any(_known(nfc(c), spec) for c in header):
         col.error("row 1", f"no cell of the first row names a column of the {spec.sheet_noun} "
-                  f"table ({sum(1 for c in header if nfc(c))} cells): this does not look like "
+                  "table: this does not look like "
                   f"the {spec.sheet_noun} table", "check that the path names the right file; "
                   f"its first row must name the columns: {', '.join(spec.columns)}")
         return [None] * len(header)
