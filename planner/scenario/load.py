@@ -38,7 +38,7 @@ from planner.scenario.places import (
 )
 from planner.scenario.reading import _parse_yaml, check_input_file
 from planner.scenario.teams import _parse_teams
-from planner.scenario.values import _boolean, _check_unknown, _Collector, nfc
+from planner.scenario.values import MAX_NAME_LEN, _boolean, _check_unknown, _Collector, _text, nfc
 from planner.speeds import SpeedTable, default_season, load_speed_table, season_names
 
 TOP_FIELDS = {"name", "fictional", "date", "season", "speeds", "roads", "households",
@@ -77,7 +77,13 @@ def load_scenario_and_speeds(path: str | Path, check_roads: bool = True,
     data = _parse_yaml(path, col)
     if data is None:
         raise InputError(col.problems)
+    if data and not any(str(key) in TOP_FIELDS for key in data):
+        col.error("", "none of its fields is a scenario's field (name:, date:, teams:, ...): "
+                  "this does not look like a scenario file", "check the path; start from "
+                  "scenarios/demo/scenario.yaml (see docs/scenario-format.md)")
+        raise InputError(col.problems)
     _check_top(data, col)
+    scenario_name = _text(data.get("name"), "name", col, MAX_NAME_LEN)
     date = data.get("date")
     if date not in (None, ""):
         date = _campaign_date(date, "date", col)
@@ -109,7 +115,7 @@ def load_scenario_and_speeds(path: str | Path, check_roads: bool = True,
     if errors:
         raise InputError(problems)
     scenario = Scenario(
-        name=nfc(data.get("name")), fictional=fictional,
+        name=scenario_name, fictional=fictional,
         date=date, station=station, villages=tuple(villages),  # type: ignore[arg-type]
         households=tuple(households), teams=tuple(teams),
         roads=str(resolve_graph_path(roads, path.parent)), parameters=parameters,

@@ -38,7 +38,8 @@ def _parse_station(raw_station: Any, col: _Collector) -> Station | None:
         _check_unknown(raw_station, STATION_FIELDS, "station.", col)
         coords = _coords(raw_station.get("lon"), raw_station.get("lat"), "station.lon/lat", col)
         if coords:
-            station = Station(nfc(raw_station.get("name") or "Công an xã"), *coords)
+            station = Station(_text(raw_station.get("name") or "Công an xã", "station.name",
+                                    col, MAX_NAME_LEN), *coords)
     elif raw_station is not None:
         col.error("station", "must be a mapping with name, lon, lat",
                   "e.g. station: {name: Công an xã, lon: 103.2, lat: 21.8}")

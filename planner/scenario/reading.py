@@ -24,6 +24,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from planner.errors import Problem
 from planner.scenario.values import _clip, _Collector
 
 LOG = logging.getLogger(__name__)
@@ -99,7 +100,8 @@ def check_input_file(path: Path, col: _Collector, base: Path | None = None) -> b
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        col.error("", "file not found", "check the path; paths in the YAML are relative to it")
+        col.error("", "file not found", "check the path (a path in a scenario's YAML is "
+                  "relative to the YAML file)")
         return False
     except OSError as exc:
         LOG.debug("stat %s: %r", path, exc)
@@ -126,6 +128,14 @@ def check_input_file(path: Path, col: _Collector, base: Path | None = None) -> b
                   "PLANNER_ALLOW_OUTSIDE_LINKS=1 to follow such links")
         return False
     return True
+
+
+def input_file_problems(path: Path, base: Path | None = None) -> list[Problem]:
+    """``check_input_file`` for a file read elsewhere (an outcomes sheet, a
+    phone export): its problems, [] when it may be read."""
+    col = _Collector(str(path))
+    check_input_file(Path(path), col, base)
+    return col.problems
 
 
 def read_text(path: Path, col: _Collector, base: Path | None = None) -> str | None:

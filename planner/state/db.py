@@ -18,6 +18,7 @@ timestamps (``now``, UTC) are parameters.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -36,6 +37,8 @@ BACKUP_SUFFIX = ".bak"
 #: A planned visit as stored: ``(date, household, team, order in the route,
 #: planned arrival in seconds after midnight)``.
 PlannedVisit = tuple[dt.date, str, str, int, int]
+
+LOG = logging.getLogger(__name__)
 
 
 def stamp(now: dt.datetime) -> str:
@@ -157,6 +160,19 @@ def _says_read_only(exc: sqlite3.OperationalError) -> bool:
                                            "access permission"))
 
 
+def _damage_words(exc: Exception) -> str:
+    """What SQLite (or a migration) found wrong, in plain words (its own text
+    goes to the debug log)."""
+    text = str(exc).lower()
+    if isinstance(exc, MigrationError):  # the planner's own words
+        return str(exc)
+    if "not a database" in text:
+        return "the file does not start as a database: it was cut or overwritten"
+    if "malformed" in text or "corrupt" in text:
+        return "some of its pages are damaged"
+    return "SQLite cannot read it"
+
+
 def read_only(path: Path) -> DataError:
     """The error for a campaign whose folder or database cannot be written:
     the database is intact, nothing needs re-creating."""
@@ -195,7 +211,8 @@ def open_campaign(folder: str | Path) -> sqlite3.Connection:
             conn.close()
         if isinstance(exc, sqlite3.OperationalError) and _says_read_only(exc):
             raise read_only(path) from None
-        raise damaged(path, str(exc)) from None
+        LOG.debug("opening %s: %r", path, exc)
+        raise damaged(path, _damage_words(exc)) from None
     if check != ["ok"]:
         conn.close()
         raise damaged(path, f"integrity check: {'; '.join(check[:3])}")

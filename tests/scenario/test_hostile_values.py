@@ -240,3 +240,24 @@ def test_roads_naming_a_table_does_not_suggest_importing_it(tmp_path: Path) -> N
         load_scenario(path)
     assert "that looks like a table: name it under households:" in str(err.value)
     assert "roads import households.csv" not in str(err.value)
+
+
+def test_a_yaml_that_is_not_a_scenario_is_one_problem_unquoted(tmp_path: Path) -> None:
+    """A YAML file with none of a scenario's fields (some other program's file)
+    gives one problem saying so, neither its keys quoted as "unknown field"
+    nor every required field reported missing."""
+    path = tmp_path / "compose.yaml"
+    path.write_text("services:\n  SECRETKEY: {image: x}\nvolumes: {}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_scenario(path, check_roads=False)
+    assert len(err.value.problems) == 1
+    assert "does not look like a scenario file" in str(err.value)
+    assert "services" not in str(err.value) and "SECRETKEY" not in str(err.value)
+
+
+def test_long_names_are_refused(tmp_path: Path) -> None:
+    """A 100 KB team name (which made a day 6× slower) is refused by its length."""
+    text = OK_YAML.replace("    name: Tổ 1\n", f"    name: {'A' * 100_000}\n", 1)
+    message = _problems(_scenario(tmp_path, text))
+    assert "team T1.name › 100,000 characters long" in message
+    assert "A" * 300 not in message
