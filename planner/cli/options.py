@@ -28,6 +28,20 @@ class DateParam(click.ParamType):
         return dt.datetime(day.year, day.month, day.day)
 
 
+class CampaignDir(click.ParamType):
+    """A campaign folder argument: a file there is refused with a fix (not
+    click's "Directory ... is a file")."""
+
+    name = "CAMPAIGN_DIR"
+
+    def convert(self, value, param, ctx):
+        path = value if isinstance(value, Path) else Path(value)
+        if path.exists() and not path.is_dir():
+            self.fail(f"{path} is a file, not a campaign folder; give the folder made by "
+                      "`python plan.py campaign SCENARIO --out FOLDER`", param, ctx)
+        return path
+
+
 #: The date type of every ``--date``, ``--start`` and ``--deadline`` option.
 DATE = DateParam()
 

@@ -8,6 +8,7 @@ import click
 
 from planner.cli.options import (
     DATE,
+    CampaignDir,
     FiniteRange,
     day_of,
     lang_opt,
@@ -19,7 +20,7 @@ from planner.cli.options import (
 
 
 @click.command()
-@click.argument("campaign_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("campaign_dir", type=CampaignDir())
 @click.option("--date", "date", type=DATE, default=None,
               help="The day to plan, YYYY-MM-DD (default: the working day after the last "
                    "recorded outcomes).")

@@ -51,7 +51,7 @@ def _parse_teams(raw: Any, col: _Collector) -> list[Team]:
             col.error(f"{where}.id", "duplicate team id", "give each team its own id")
         seen.add(team_id)
         members = _text_list(item.get("members"), f"{where}.members", col, "the officers",
-                             "members: [Lò Văn A, Quàng Thị B]", MAX_NAME_LEN) or []
+                             "members: [Lò Văn A, Quàng Thị B]", MAX_NAME_LEN)
         name = _text(item.get("name"), f"{where}.name", col, MAX_NAME_LEN)
         bikes = _count(item.get("motorbikes", 1), f"{where}.motorbikes", col, "motorbikes",
                        1, 20, "the team's routes are ridden by motorbike, so it needs at "
@@ -78,7 +78,8 @@ def _parse_teams(raw: Any, col: _Collector) -> list[Team]:
                         "max_work_h", 0.5, 24)
         can_split = _boolean(item.get("can_split"), f"{where}.can_split", col)
         _check_team_stems(team_id, k, can_split, stems, col)
-        if can_split and (len(members) < 2 or (bikes is not None and bikes < 2)):
+        if can_split and members is not None \
+                and (len(members) < 2 or (bikes is not None and bikes < 2)):
             col.error(f"{where}.can_split", "a team needs at least two officers and two "
                       "motorbikes to split", "set can_split: false or add an officer/motorbike")
         duties = _team_duties(item, where, members, bikes, kits, can_split, col)
@@ -86,7 +87,7 @@ def _parse_teams(raw: Any, col: _Collector) -> list[Team]:
             continue
         teams.append(Team(
             id=team_id, name=name or team_id,
-            members=tuple(nfc(m) for m in members), motorbikes=int(bikes), kits=int(kits),
+            members=tuple(members or ()), motorbikes=int(bikes), kits=int(kits),
             shift=shift, lunch=lunch, lunch_s=int(round(lunch_min * 60)),
             max_work_s=int(round(max_h * 3600)), can_split=can_split, duties=duties))
     return teams
@@ -116,7 +117,7 @@ def _check_team_stems(team_id: str, k: int, can_split: bool,
         stems.setdefault(stem_key(name), (team_id, k))
 
 
-def _team_duties(item: dict, where: str, members: list, bikes: int | None,
+def _team_duties(item: dict, where: str, members: list | None, bikes: int | None,
                  kits: int | None, can_split: bool, col: _Collector) -> tuple[str, ...] | None:
     """A team's ``duties`` (default: all of ``DUTIES``), in ``DUTIES`` order;
     None (with the problems reported) when they are not valid."""
@@ -147,7 +148,7 @@ def _team_duties(item: dict, where: str, members: list, bikes: int | None,
                 col.error(field, f"duty '{d}' needs an enrolment kit, but the team has "
                           "kits: 0", f"give the team kits: 1, or remove '{d}' from its duties")
                 ok = False
-    if "shuttle" in duties and bikes is not None and kits is not None:
+    if "shuttle" in duties and bikes is not None and kits is not None and members is not None:
         carries_kit = kits > 0 and bool({"home", "point"} & set(duties))
         riders = min(len(members), bikes)
         splits = can_split and carries_kit and len(members) >= 2 and bikes >= 2

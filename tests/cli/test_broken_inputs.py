@@ -309,10 +309,36 @@ def campaign_folder_read_only(tmp_path, monkeypatch, request):
     return ["tomorrow", str(campaign)], 3, "campaign.db", "read-only"
 
 
+def campaign_db_refuses_writes(tmp_path, monkeypatch, request):
+    """SQLite itself says the database cannot be written (a read-only mount,
+    a locked-down folder): told as read-only, not as damage."""
+    import sqlite3
+
+    import planner.state.db
+
+    campaign = tmp_path / "campaign"
+    shutil.copytree(request.getfixturevalue("ok_campaign"), campaign)
+
+    def refuse(path):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(planner.state.db, "connect", refuse)
+    return ["tomorrow", str(campaign)], 3, "campaign.db", "the database itself is intact"
+
+
+def campaign_folder_is_a_file(tmp_path, monkeypatch, request):
+    """``tomorrow`` given a file where the campaign folder is expected."""
+    target = tmp_path / "campaign"
+    target.write_text("not a folder\n", encoding="utf-8")
+    return (["tomorrow", str(target)], 2, "campaign",
+            "is a file, not a campaign folder; give the folder made by")
+
+
 HOSTILE = [households_link_to_a_system_file, households_larger_than_the_limit,
            households_is_a_folder, time_limit_not_a_number, out_is_a_file,
            overwrite_onto_a_folder_named_like_an_output, out_folder_not_writable,
-           disk_full_while_writing, campaign_folder_read_only]
+           disk_full_while_writing, campaign_folder_read_only, campaign_db_refuses_writes,
+           campaign_folder_is_a_file]
 
 
 @pytest.mark.parametrize("case", HOSTILE, ids=lambda f: f.__name__)
@@ -358,10 +384,11 @@ def _limited() -> None:
 
 
 @pytest.mark.parametrize("defect", ["yaml_alias_bomb", "households_endless_device",
-                                    "households_is_a_fifo"])
+                                    "households_is_a_fifo", "outcomes_sheet_is_a_fifo"])
 def test_bombs_refused_before_reading(defect: str, tmp_path: Path) -> None:
     """An alias bomb, an endless device (/dev/zero) and a FIFO with no writer as
-    the households file are refused by ``check`` (exit 2, one message) before
+    the households file (``check``) or as the outcomes sheet (``record``) are
+    refused (exit 2, one message) before
     their content is read: the run ends (a 120 s guard, not a timing assert:
     reading /dev/zero never ends, a FIFO never opens) with a peak memory under
     200 MB, in a child process limited to 2 GB."""
@@ -369,8 +396,12 @@ def test_bombs_refused_before_reading(defect: str, tmp_path: Path) -> None:
     import sys
 
     env = dict(os.environ, PLANNER_ALLOW_OUTSIDE_LINKS="1")  # the device, not the link
+    command = ["check"]
     if defect == "yaml_alias_bomb":
         scenario = DATA / "scenarios" / "broken" / defect
+    elif defect == "outcomes_sheet_is_a_fifo":  # ``record CAMPAIGN SHEET``: the sheet first
+        os.mkfifo(tmp_path / "outcomes.csv")
+        command, scenario = ["record", str(tmp_path / "campaign")], tmp_path / "outcomes.csv"
     else:
         scenario = _copy_ok_small(tmp_path)
         (scenario / "households.csv").unlink()
@@ -385,7 +416,7 @@ def test_bombs_refused_before_reading(defect: str, tmp_path: Path) -> None:
             "peak = lambda: [l.split()[1] for l in open('/proc/self/status') "
             "if l.startswith('VmHWM')][0]\n"
             "atexit.register(lambda: sys.stderr.write('\\npeak_kb=%s\\n' % peak()))\n"
-            f"sys.argv = ['plan.py', 'check', {str(scenario)!r}, '--lang', 'en']\n"
+            f"sys.argv = ['plan.py', *{command!r}, {str(scenario)!r}]\n"
             "runpy.run_path('plan.py', run_name='__main__')\n")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -401,6 +432,8 @@ def test_bombs_refused_before_reading(defect: str, tmp_path: Path) -> None:
     assert "Traceback" not in err and err.count("error:") == 1, err
     words = {"yaml_alias_bomb": "aliases (*name) there expand to more than",
              "households_endless_device": "is a device, not a file; it was not read",
-             "households_is_a_fifo": "is a pipe (FIFO), not a file; it was not read"}[defect]
+             "households_is_a_fifo": "is a pipe (FIFO), not a file; it was not read",
+             "outcomes_sheet_is_a_fifo": "is a pipe (FIFO), not a file; it was not read",
+             }[defect]
     assert words in err, err
     assert int(peak) < 200 * 1024, peak  # kB
