@@ -112,6 +112,7 @@ def os_error_problem(exc: OSError, lang: str = "vi") -> Problem:
                        N_("check the path; a folder on the way may have been removed")),
     }
     words[errno.EPERM] = words[errno.EACCES]
+    words[errno.EEXIST] = words[errno.ENOTDIR]  # mkdir: a file stands where the folder goes
     if hasattr(errno, "EDQUOT"):
         words[errno.EDQUOT] = words[errno.ENOSPC]
     what, fix = words.get(exc.errno or 0, (N_("the operating system refused: {reason}"),

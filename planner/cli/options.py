@@ -42,6 +42,20 @@ class CampaignDir(click.ParamType):
         return path
 
 
+class InputFile(click.ParamType):
+    """A file argument (a plan.json, an outcomes sheet): a folder there is
+    refused with a fix (not click's "File ... is a directory")."""
+
+    name = "FILE"
+
+    def convert(self, value, param, ctx):
+        path = value if isinstance(value, Path) else Path(value)
+        if path.is_dir():
+            self.fail(f"{path} is a folder, not a file; give the path of the file inside it",
+                      param, ctx)
+        return path
+
+
 #: The date type of every ``--date``, ``--start`` and ``--deadline`` option.
 DATE = DateParam()
 

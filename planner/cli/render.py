@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import OutDir, lang_opt, progress_for, redact_opt
+from planner.cli.options import InputFile, OutDir, lang_opt, progress_for, redact_opt
 
 
 @click.command()
-@click.argument("plan_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("plan_file", type=InputFile())
 @click.option("--scenario", "scenario_path", type=click.Path(path_type=Path), default=None,
               help="The scenario the plan was made from (default: the one plan.json names).")
 @click.option("--out", "out_dir", type=OutDir(),

@@ -334,11 +334,17 @@ def campaign_folder_is_a_file(tmp_path, monkeypatch, request):
             "is a file, not a campaign folder; give the folder made by")
 
 
+def plan_file_is_a_folder(tmp_path, monkeypatch, request):
+    """``render`` given a folder where the plan.json is expected."""
+    return (["render", str(tmp_path)], 2, str(tmp_path),
+            "is a folder, not a file; give the path of the file inside it")
+
+
 HOSTILE = [households_link_to_a_system_file, households_larger_than_the_limit,
            households_is_a_folder, time_limit_not_a_number, out_is_a_file,
            overwrite_onto_a_folder_named_like_an_output, out_folder_not_writable,
            disk_full_while_writing, campaign_folder_read_only, campaign_db_refuses_writes,
-           campaign_folder_is_a_file]
+           campaign_folder_is_a_file, plan_file_is_a_folder]
 
 
 @pytest.mark.parametrize("case", HOSTILE, ids=lambda f: f.__name__)
@@ -384,10 +390,12 @@ def _limited() -> None:
 
 
 @pytest.mark.parametrize("defect", ["yaml_alias_bomb", "households_endless_device",
-                                    "households_is_a_fifo", "outcomes_sheet_is_a_fifo"])
+                                    "households_is_a_fifo", "outcomes_sheet_is_a_fifo",
+                                    "plan_file_is_an_endless_device"])
 def test_bombs_refused_before_reading(defect: str, tmp_path: Path) -> None:
     """An alias bomb, an endless device (/dev/zero) and a FIFO with no writer as
-    the households file (``check``) or as the outcomes sheet (``record``) are
+    the households file (``check``), the outcomes sheet (``record``) or the
+    plan file (``render``) are
     refused (exit 2, one message) before
     their content is read: the run ends (a 120 s guard, not a timing assert:
     reading /dev/zero never ends, a FIFO never opens) with a peak memory under
@@ -399,6 +407,8 @@ def test_bombs_refused_before_reading(defect: str, tmp_path: Path) -> None:
     command = ["check"]
     if defect == "yaml_alias_bomb":
         scenario = DATA / "scenarios" / "broken" / defect
+    elif defect == "plan_file_is_an_endless_device":  # ``render /dev/zero``
+        command, scenario = ["render"], Path("/dev/zero")
     elif defect == "outcomes_sheet_is_a_fifo":  # ``record CAMPAIGN SHEET``: the sheet first
         os.mkfifo(tmp_path / "outcomes.csv")
         command, scenario = ["record", str(tmp_path / "campaign")], tmp_path / "outcomes.csv"
@@ -434,6 +444,7 @@ def test_bombs_refused_before_reading(defect: str, tmp_path: Path) -> None:
              "households_endless_device": "is a device, not a file; it was not read",
              "households_is_a_fifo": "is a pipe (FIFO), not a file; it was not read",
              "outcomes_sheet_is_a_fifo": "is a pipe (FIFO), not a file; it was not read",
+             "plan_file_is_an_endless_device": "is a device, not a file; it was not read",
              }[defect]
     assert words in err, err
     assert int(peak) < 200 * 1024, peak  # kB
