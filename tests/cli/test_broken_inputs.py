@@ -298,6 +298,19 @@ def disk_full_while_writing(tmp_path, monkeypatch, request):
              "--lang", "en"], 2, "plan.json", "the disk is full")
 
 
+def out_folder_refuses_the_first_file(tmp_path, monkeypatch, request):
+    """The system refuses to create the first output file (permission denied
+    after the folder checks passed: a network share, an antivirus lock)."""
+    import planner.atomic
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", "/x/.plan.json.tmp")
+
+    monkeypatch.setattr(planner.atomic.tempfile, "mkstemp", denied)
+    return (["day", str(OK_SMALL), "--out", str(tmp_path / "out")], 2, "plan.json",
+            "không có quyền truy cập")
+
+
 def campaign_folder_read_only(tmp_path, monkeypatch, request):
     """A campaign folder that may not be written (its database intact)."""
     campaign = tmp_path / "campaign"
@@ -343,7 +356,8 @@ def plan_file_is_a_folder(tmp_path, monkeypatch, request):
 HOSTILE = [households_link_to_a_system_file, households_larger_than_the_limit,
            households_is_a_folder, time_limit_not_a_number, out_is_a_file,
            overwrite_onto_a_folder_named_like_an_output, out_folder_not_writable,
-           disk_full_while_writing, campaign_folder_read_only, campaign_db_refuses_writes,
+           disk_full_while_writing, out_folder_refuses_the_first_file,
+           campaign_folder_read_only, campaign_db_refuses_writes,
            campaign_folder_is_a_file, plan_file_is_a_folder]
 
 
@@ -365,6 +379,20 @@ def test_hostile_input_refused_in_one_message(case, tmp_path: Path, monkeypatch,
     out = tmp_path / "out"
     written = [p for p in out.rglob("*") if p.is_file()] if out.is_dir() else []
     assert written == [], written
+
+
+def test_os_error_words_in_both_languages() -> None:
+    """An operating-system error is told in Vietnamese by default and in
+    English on request, naming the file meant; an unknown error keeps the
+    system's reason (never a traceback)."""
+    from planner.app.outputs import os_error_problem
+
+    full = OSError(errno.ENOSPC, "No space left on device", "/d/plan.json")
+    assert str(os_error_problem(full)).startswith("/d/plan.json › ổ đĩa đã đầy")
+    assert "the disk is full" in str(os_error_problem(full, "en"))
+    busy = OSError(errno.EBUSY, "Device or resource busy", "/d/map.html")
+    assert "the operating system refused: Device or resource busy" in \
+        str(os_error_problem(busy, "en"))
 
 
 def test_no_and_false_as_text_are_false(tmp_path: Path) -> None:
