@@ -57,7 +57,9 @@ def check_out_dir(out_dir: Path, overwrite: bool) -> None:
                                  "add --overwrite to replace its files, or choose another "
                                  "folder"))
     if out_dir.is_dir() and overwrite:
-        for p in sorted(out_dir.rglob("*")):
+        # as deep as outputs go: a province's COMMUNE/days/DATE/plan.json
+        inside = (p for depth in ("*", "*/*", "*/*/*", "*/*/*/*") for p in out_dir.glob(depth))
+        for p in sorted(inside):
             if p.is_dir() and p.suffix.lower() in OUTPUT_SUFFIXES:
                 raise InputError(Problem("--out", str(p), "is a folder where an output file "
                                          "of that name is to be written",
