@@ -21,6 +21,7 @@ from planner.clock import format_clock, parse_hhmm
 from planner.domain import Leg, Plan, PresenceNote, Route, Scenario, Stop, Unserved
 from planner.errors import InputError, Problem
 from planner.rules import home_residents
+from planner.scenario.reading import input_file_problems
 
 __all__ = ["plan_from_dict", "plan_id", "plan_json", "plan_to_dict", "read_plan",
            "write_atomic"]
@@ -315,6 +316,8 @@ def read_plan(path: str | Path) -> tuple[Plan, dict[str, Any]]:
     naming the file when it is not a readable plan."""
 
     path = Path(path)
+    if path.exists() and (problems := input_file_problems(path)):  # a FIFO, a device, huge
+        raise InputError(problems)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return plan_from_dict(data), data
@@ -322,8 +325,11 @@ def read_plan(path: str | Path) -> tuple[Plan, dict[str, Any]]:
         raise InputError(Problem(str(path), "", "file not found",
                                  "give the plan.json written by `plan.py day`")) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(Problem(str(path), "", f"not a JSON file ({exc})",
+        where = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise InputError(Problem(str(path), where, "not a JSON file",
                                  "give the plan.json written by `plan.py day`")) from None
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise InputError(Problem(str(path), "", f"not a plan file: {exc}",
+        what = f"its field {exc} is missing" if isinstance(exc, KeyError) \
+            else "a value is not of the kind a plan holds"
+        raise InputError(Problem(str(path), "", f"not a plan file ({what})",
                                  "give the plan.json written by `plan.py day`")) from None

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.app.campaign import utc_now
+from planner.errors import InputError
+from planner.scenario.reading import input_file_problems
 from planner.state.record import record_outcomes, write_template
 from planner.state.sheet import ImportReport
 
@@ -32,7 +34,12 @@ class RecordRequest:
 
 
 def record(request: RecordRequest) -> ImportReport:
-    """The ``record`` job: what was imported (new, same, or already imported)."""
+    """The ``record`` job: what was imported (new, same, or already imported).
+    The sheet is looked at before it is opened: a FIFO, a device or a file
+    over the size limit is refused (``InputError``), never read."""
+    problems = input_file_problems(request.sheet)
+    if problems:
+        raise InputError(problems)
     return record_outcomes(request.folder, request.sheet,
                            today=request.today or dt.date.today(),
                            now=request.now or utc_now())

@@ -6,12 +6,15 @@ so that ``plan.py render PLAN.json`` reproduces them byte for byte.
 ``write_day_plan``: a campaign day that is not drawn gets its ``plan.json``
 and its villages' ``notices.pdf`` only. ``remove_stale_days``: the one way a
 re-plan removes the files of days it no longer plans. ``check_out_dir``: no
-job writes into a non-empty folder unless told to overwrite.
+job writes into a non-empty folder unless told to overwrite, nor starts on a
+folder it cannot write. ``os_error_problem``: an operating-system error met
+while writing, as one message for the front end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -32,16 +35,94 @@ from planner.speeds import SpeedTable, load_speed_table
 Warn = Callable[[str], None]
 
 
+OUTPUT_SUFFIXES = (".json", ".html", ".pdf", ".gpx", ".kml", ".csv", ".xlsx", ".png", ".db",
+                   ".txt")
+"""The kinds of file a job writes: a folder of such a name in an output
+folder stands where a file is to be written."""
+
+
 def check_out_dir(out_dir: Path, overwrite: bool) -> None:
-    """Refuse to write into a non-empty folder unless ``overwrite`` is given
-    (``--overwrite`` on the command line)."""
+    """Before any work, refuse an output folder that cannot be written:
+    a file where the folder (or a folder above it) should be, a read-only
+    disk or folder, a non-empty folder without ``overwrite`` (``--overwrite``
+    on the command line), or, with ``overwrite``, a folder standing where an
+    output file is to be written (``plan.json/``). Each as one ``InputError``
+    naming the path and a fix that works."""
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(Problem("--out", str(out_dir), "is a file, not a folder",
-                                 "give a folder with --out"))
+                                 "give a folder with --out (a new one is created), or move "
+                                 "the file away"))
+    _check_parents(out_dir)
     if out_dir.is_dir() and any(out_dir.iterdir()) and not overwrite:
         raise InputError(Problem("--out", str(out_dir), "is not empty",
                                  "add --overwrite to replace its files, or choose another "
                                  "folder"))
+    if out_dir.is_dir() and overwrite:
+        # as deep as outputs go: a province's COMMUNE/days/DATE/plan.json
+        inside = (p for depth in ("*", "*/*", "*/*/*", "*/*/*/*") for p in out_dir.glob(depth))
+        for p in sorted(inside):
+            if p.is_dir() and p.suffix.lower() in OUTPUT_SUFFIXES:
+                raise InputError(Problem("--out", str(p), "is a folder where an output file "
+                                         "of that name is to be written",
+                                         "move that folder away (or rename it), or choose "
+                                         "another --out folder"))
+
+
+def _check_parents(out_dir: Path) -> None:
+    """The nearest existing folder at or above ``out_dir`` must be a folder
+    that this user may write in, on a disk that is not read-only."""
+    here = Path(os.path.abspath(out_dir))
+    while not here.exists() and here != here.parent:
+        here = here.parent
+    if not here.is_dir():
+        raise InputError(Problem("--out", str(out_dir), f"{here} is a file, so no folder can "
+                                 "be made below it", "give --out a path whose folders are "
+                                 "folders (not files)"))
+    read_only = bool(getattr(os, "ST_RDONLY", 0) & os.statvfs(here).f_flag) \
+        if hasattr(os, "statvfs") else False
+    if read_only or not os.access(here, os.W_OK | os.X_OK):
+        what = "is on a read-only disk" if read_only else "is a folder you may not write in"
+        raise InputError(Problem("--out", str(out_dir), f"{here} {what}",
+                                 "choose a folder you can write in with --out (e.g. in your "
+                                 "home folder), or make this one writable"))
+
+
+def os_error_problem(exc: OSError, lang: str = "vi") -> Problem:
+    """One message for an operating-system error met at the edge (a file or
+    folder that cannot be written or read): the path, what is wrong in plain
+    words (never the library's text) and a fix that works, in ``lang``."""
+    # imported here: the catalogs are read only when an error is told
+    from planner.render.i18n import gettext_for
+
+    _ = gettext_for(lang)
+    words = {
+        errno.EACCES: (N_("permission denied"),
+                       N_("choose a folder you can write in (--out), or change this one's "
+                          "permissions")),
+        errno.EROFS: (N_("the disk is read-only"),
+                      N_("choose a folder on a writable disk with --out")),
+        errno.ENOSPC: (N_("the disk is full; the file was not written (files are replaced "
+                          "whole or not at all)"),
+                       N_("free some space on that disk, or choose another with --out, then "
+                          "run the command again")),
+        errno.EISDIR: (N_("a folder stands where a file is to be written"),
+                       N_("move that folder away (or rename it), or choose another --out "
+                          "folder")),
+        errno.ENOTDIR: (N_("a file stands where a folder is expected"),
+                        N_("move that file away (or rename it), or choose another --out "
+                           "folder")),
+        errno.ENOENT: (N_("no such file or folder"),
+                       N_("check the path; a folder on the way may have been removed")),
+    }
+    words[errno.EPERM] = words[errno.EACCES]
+    words[errno.EEXIST] = words[errno.ENOTDIR]  # mkdir: a file stands where the folder goes
+    if hasattr(errno, "EDQUOT"):
+        words[errno.EDQUOT] = words[errno.ENOSPC]
+    what, fix = words.get(exc.errno or 0, (N_("the operating system refused: {reason}"),
+                                           N_("check the path and its permissions, then run "
+                                              "the command again")))
+    path = exc.filename if exc.filename is not None else _("(a file of the output)")
+    return Problem(str(path), "", _(what).format(reason=exc.strerror or exc.errno), _(fix))
 
 
 def scenario_file_for(plan_dir: Path, scenario_path: str | Path) -> str:

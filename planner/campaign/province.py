@@ -36,7 +36,7 @@ from planner.errors import InputError, Problem
 from planner.roads.io import load_graph, resolve_graph_path
 from planner.scenario import load_scenario
 from planner.scenario.parameters import _campaign_date
-from planner.scenario.reading import _parse_yaml
+from planner.scenario.reading import _parse_yaml, max_input_bytes
 from planner.scenario.values import _check_unknown, _Collector, nfc
 from planner.sitecheck import station_problem
 from planner.speeds import SpeedTable
@@ -101,8 +101,9 @@ def is_province(path: str | Path) -> bool:
     if path.name == PROVINCE_FILE:
         return True
     if path.suffix.lower() in (".yaml", ".yml") and path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8-sig")
+        try:  # at most the input size limit: a huge file is refused when it is read
+            with path.open(encoding="utf-8-sig") as fh:
+                text = fh.read(max_input_bytes())
         except (OSError, UnicodeDecodeError):
             return False
         return any(line.startswith("districts:") for line in text.splitlines())

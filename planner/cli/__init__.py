@@ -8,6 +8,7 @@ for bad input (set ``PLANNER_DEBUG=1`` to see one for an internal error).
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -20,6 +21,10 @@ from planner.app.logs import capture_warnings
 class PlannerGroup(click.Group):
     """A click group that turns planner errors into one message and an exit code."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["planner.args"] = list(args)  # for the language of an OS error's message
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -30,6 +35,13 @@ class PlannerGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except OSError as exc:  # a folder or a disk at the edge: one message, no traceback
+            # imported here: the words for an OS error load the catalogs (not needed for --help)
+            from planner.app.outputs import os_error_problem
+
+            logging.getLogger(__name__).debug("OS error", exc_info=True)
+            click.echo(f"error: {os_error_problem(exc, _lang_of(ctx))}", err=True)
+            ctx.exit(2)
         except KeyboardInterrupt:
             click.echo("interrupted; no output was written", err=True)
             ctx.exit(130)
@@ -40,6 +52,15 @@ class PlannerGroup(click.Group):
                        "This is a bug in the planner; rerun with PLANNER_DEBUG=1 and report "
                        "the traceback.", err=True)
             ctx.exit(1)
+
+
+def _lang_of(ctx: click.Context) -> str:
+    """The ``--lang`` the subcommand was given ("vi" unless "en")."""
+    args = ctx.meta.get("planner.args", [])
+    for k, arg in enumerate(args):
+        if arg == "--lang=en" or (arg == "--lang" and args[k + 1:k + 2] == ["en"]):
+            return "en"
+    return "vi"
 
 
 @click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,6 +76,8 @@ def cli() -> None:
       python plan.py day scenarios/my-commune/scenario.yaml --out out/tomorrow
     """
     capture_warnings()  # libraries' warnings to the log ($PLANNER_LOG), not the terminal
+    if os.environ.get("PLANNER_DEBUG") == "1":  # the debug log: library errors in full
+        logging.basicConfig(level=logging.DEBUG)
 
 
 def _register() -> None:

@@ -8,6 +8,7 @@ import click
 
 from planner.cli.options import (
     DATE,
+    FiniteRange,
     day_of,
     lang_opt,
     out_opt,
@@ -26,7 +27,7 @@ deadline_opt = click.option("--deadline", "deadline",
                             type=DATE, default=None,
                             help="Last day by which everyone should be served, YYYY-MM-DD "
                                  "(default: campaign.deadline in the scenario).")
-day_limit_opt = click.option("--time-limit", type=click.FloatRange(0.1, 600), default=1.0,
+day_limit_opt = click.option("--time-limit", type=FiniteRange(0.1, 600), default=1.0,
                              show_default=True, help="Solver time limit per day, in seconds.")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,16 +28,71 @@ class DateParam(click.ParamType):
         return dt.datetime(day.year, day.month, day.day)
 
 
+class CampaignDir(click.ParamType):
+    """A campaign folder argument: a file there is refused with a fix (not
+    click's "Directory ... is a file")."""
+
+    name = "CAMPAIGN_DIR"
+
+    def convert(self, value, param, ctx):
+        path = value if isinstance(value, Path) else Path(value)
+        if path.exists() and not path.is_dir():
+            self.fail(f"{path} is a file, not a campaign folder; give the folder made by "
+                      "`python plan.py campaign SCENARIO --out FOLDER`", param, ctx)
+        return path
+
+
+class InputFile(click.ParamType):
+    """A file argument (a plan.json, an outcomes sheet): a folder there is
+    refused with a fix (not click's "File ... is a directory")."""
+
+    name = "FILE"
+
+    def convert(self, value, param, ctx):
+        path = value if isinstance(value, Path) else Path(value)
+        if path.is_dir():
+            self.fail(f"{path} is a folder, not a file; give the path of the file inside it",
+                      param, ctx)
+        return path
+
+
 #: The date type of every ``--date``, ``--start`` and ``--deadline`` option.
 DATE = DateParam()
 
+
+class FiniteRange(click.FloatRange):
+    """A number option within ``min``…``max`` that is a real number: ``nan``,
+    ``inf`` and ``-inf`` are refused with the range to give (click's own
+    range lets NaN through: every comparison with it is false)."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number; give a number between "
+                      f"{self.min:g} and {self.max:g}", param, ctx)
+        return number
+
+
+class OutDir(click.ParamType):
+    """An output folder (``--out``): a path that may not exist yet; a file
+    there is refused with a fix (not click's "Directory ... is a file")."""
+
+    name = "FOLDER"
+
+    def convert(self, value, param, ctx):
+        path = value if isinstance(value, Path) else Path(value)
+        if path.exists() and not path.is_dir():
+            self.fail(f"{path} is a file, not a folder; give a folder (a new one is created) "
+                      "or move the file away", param, ctx)
+        return path
+
 scenario_arg = click.argument(
     "scenario", type=click.Path(path_type=Path, dir_okay=True, exists=False))
-out_opt = click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+out_opt = click.option("--out", "out_dir", type=OutDir(),
                        default=None, help="Output folder (default: out/<scenario name>).")
 overwrite_opt = click.option("--overwrite", is_flag=True, default=False,
                              help="Replace the files of a non-empty output folder.")
-time_limit_opt = click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=None,
+time_limit_opt = click.option("--time-limit", type=FiniteRange(0.1, 3600), default=None,
                               help="Solver time limit in seconds (default: the scenario's).")
 seed_opt = click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=None,
                         help="Random seed of the search (default: the scenario's).")

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import DATE, day_of, lang_opt
+from planner.cli.options import DATE, CampaignDir, InputFile, day_of, lang_opt
 
 
 @click.command()
-@click.argument("campaign_dir", required=False,
-                type=click.Path(path_type=Path, file_okay=False))
-@click.argument("outcomes", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("campaign_dir", required=False, type=CampaignDir())
+@click.argument("outcomes", required=False, type=InputFile())
 @click.option("--template", is_flag=True,
               help="Write a blank outcomes sheet (CSV and .xlsx) instead of importing; "
                    "with CAMPAIGN_DIR and --date, prefilled with that day's planned residents.")

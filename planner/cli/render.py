@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import lang_opt, progress_for, redact_opt
+from planner.cli.options import InputFile, OutDir, lang_opt, progress_for, redact_opt
 
 
 @click.command()
-@click.argument("plan_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("plan_file", type=InputFile())
 @click.option("--scenario", "scenario_path", type=click.Path(path_type=Path), default=None,
               help="The scenario the plan was made from (default: the one plan.json names).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+@click.option("--out", "out_dir", type=OutDir(),
               default=None, help="Output folder (default: the plan's folder, whose outputs "
                                  "are replaced; plan.json itself is never changed).")
 @click.option("--overwrite", is_flag=True, default=False,

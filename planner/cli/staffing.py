@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import DATE, day_of, lang_opt, overwrite_opt, warner
+from planner.cli.options import DATE, FiniteRange, OutDir, day_of, lang_opt, overwrite_opt, warner
 
 
 @click.command()
@@ -17,19 +17,19 @@ from planner.cli.options import DATE, day_of, lang_opt, overwrite_opt, warner
               help="Team counts to try: a range 1-6 or a list 2,4,6.")
 @click.option("--runs", type=click.IntRange(1, 10000), default=20, show_default=True,
               help="Monte Carlo runs per team count.")
-@click.option("--wet-days", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+@click.option("--wet-days", type=FiniteRange(0, 1), default=0.2, show_default=True,
               help="Probability that a working day is wet (wet-season travel times).")
-@click.option("--not-home", type=click.FloatRange(0, 1), default=None,
+@click.option("--not-home", type=FiniteRange(0, 1), default=None,
               help="A flat probability that a visited household is not at home (default: "
                    "sampled from the presence model at each visit's planned hour).")
-@click.option("--service-cv", type=click.FloatRange(0, 3), default=0.25, show_default=True,
+@click.option("--service-cv", type=FiniteRange(0, 3), default=0.25, show_default=True,
               help="Spread of service times (coefficient of variation, log-normal).")
 @click.option("--deadline", type=DATE, default=None,
               help="Deadline, YYYY-MM-DD (default: the scenario's campaign.deadline, else "
                    "the last day of 4 weeks from the start; the outputs say so).")
 @click.option("--start", type=DATE, default=None,
               help="First day (default: campaign.start, else the scenario's date).")
-@click.option("--time-limit", type=click.FloatRange(0.05, 60), default=0.1, show_default=True,
+@click.option("--time-limit", type=FiniteRange(0.05, 60), default=0.1, show_default=True,
               help="Solver time limit per simulated day, in seconds.")
 @click.option("--max-days", type=click.IntRange(1, 2000), default=120, show_default=True,
               help="Most working days simulated per run.")
@@ -38,7 +38,7 @@ from planner.cli.options import DATE, day_of, lang_opt, overwrite_opt, warner
               help="A running Dask scheduler (default: local worker processes).")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="Local worker processes (default: the number of cores).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+@click.option("--out", "out_dir", type=OutDir(),
               default=None, help="Output folder (default: out/staffing).")
 @click.option("--fidelity", type=click.Choice(["full", "sweep"]), default="full",
               show_default=True,

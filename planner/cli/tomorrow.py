@@ -6,15 +6,25 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import DATE, day_of, lang_opt, progress_for, redact_opt, seed_opt, warner
+from planner.cli.options import (
+    DATE,
+    CampaignDir,
+    FiniteRange,
+    day_of,
+    lang_opt,
+    progress_for,
+    redact_opt,
+    seed_opt,
+    warner,
+)
 
 
 @click.command()
-@click.argument("campaign_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("campaign_dir", type=CampaignDir())
 @click.option("--date", "date", type=DATE, default=None,
               help="The day to plan, YYYY-MM-DD (default: the working day after the last "
                    "recorded outcomes).")
-@click.option("--time-limit", type=click.FloatRange(0.1, 600), default=1.0,
+@click.option("--time-limit", type=FiniteRange(0.1, 600), default=1.0,
               show_default=True, help="Solver time limit per day, in seconds.")
 @seed_opt
 @lang_opt

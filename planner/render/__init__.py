@@ -22,10 +22,10 @@ scenario give byte-identical files. See ``docs/outputs.md``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
+from planner.atomic import safe_stem
 from planner.domain import Plan, Scenario
 
 FIELD_KINDS = ("visit", "pickup", "dropoff", "point")
@@ -38,7 +38,7 @@ OUTPUT_PATTERNS = ("map.html", "map-*.html", "itinerary-*.pdf", "route-*.gpx", "
 
 def _safe(team_id: str) -> str:
     """A team id (or route name) usable in a file name."""
-    return re.sub(r"[^\w.-]+", "_", team_id, flags=re.UNICODE).strip("._") or "team"
+    return safe_stem(team_id, "team")
 
 
 def render_all(plan: Plan, scenario: Scenario, out_dir: str | Path, lang: str = "vi",

@@ -5,9 +5,10 @@ station, no kit or no passenger seat for the residents' modes)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
-from planner.domain import CampaignSettings, Household, Parameters, Station, Team
+from planner.domain import CampaignSettings, Household, Parameters, Station, Team, Village
 from planner.geo import haversine_m
 from planner.scenario.values import _Collector
 from planner.speeds import RAIN_SEASON, SpeedTable, rain_season, season_names
@@ -36,14 +37,34 @@ def _check_station_reach(station: Station, graph_path: Path, walk_limit_m: float
         col.error("station.lon/lat", *far)
 
 
+def _check_village_distances(station: Station | None, villages: list[Village],
+                             col: _Collector) -> None:
+    """Warn of each village more than ``FAR_FROM_STATION_M`` metres (great
+    circle) from the station: its coordinates are probably mistyped (the
+    households placed at its centre would be far too, for that one cause)."""
+    if not station:
+        return
+    for v in villages:
+        if math.isnan(v.lon):
+            continue
+        d = haversine_m(station.lon, station.lat, v.lon, v.lat)
+        if d > FAR_FROM_STATION_M:
+            col.warn(f"village {v.id}.lon/lat", f"{d / 1000:.0f} km from the station",
+                     "check the village's coordinates (swapped or a typo?)")
+
+
 def _check_distances(station: Station | None, households: list[Household],
                      col: _Collector) -> None:
     """Warn of each household more than ``FAR_FROM_STATION_M`` metres (great
-    circle) from the station: its coordinates are probably swapped or mistyped."""
+    circle) from the station: its coordinates are probably swapped or mistyped.
+    A household without coordinates of its own (placed at its village's
+    centre) is not blamed: a far village is reported on its own."""
 
     if not station:
         return
     for h in households:
+        if h.approximate:
+            continue
         d = haversine_m(station.lon, station.lat, h.lon, h.lat)
         if d > FAR_FROM_STATION_M:
             col.warn(f"household {h.id}, fields lon/lat",

@@ -13,9 +13,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from planner.atomic import stem_key
 from planner.domain import CONDITIONS, MODES, Household, Resident, Village, Window
 from planner.scenario.table import read_table
-from planner.scenario.values import _Collector, _coords, _count, fold, nfc, parse_windows
+from planner.scenario.values import (
+    MAX_ID_LEN,
+    MAX_NAME_LEN,
+    _clip,
+    _Collector,
+    _coords,
+    _count,
+    fold,
+    nfc,
+    parse_windows,
+)
 
 CONDITION_ALIASES = {
     "nam liet giuong": "bedridden", "liet giuong": "bedridden", "khuyet tat": "disabled",
@@ -40,14 +51,19 @@ def _match_village(value: str, villages: list[Village]) -> Village | None:
 
 
 def _parse_households(path: Path, villages: list[Village], col: _Collector,
+                      base: Path | None = None, rejected: frozenset[str] = frozenset(),
                       ) -> list[Household]:
     """The households of the table at ``path``, in the order of their first row;
-    a household with no valid village, coordinates or resident is left out."""
-    rows = read_table(path, col)
+    a household with no valid village, coordinates or resident is left out.
+    ``base``: the scenario's folder (``read_table``); ``rejected``: the folded
+    ids and names of villages already reported as not valid (their
+    households are left out without a follow-on "unknown village")."""
+    rows = read_table(path, col, base=base)
     if rows is None:
         return []
     households: dict[str, dict[str, Any]] = {}
     seen_residents: dict[str, int] = {}
+    stems: dict[str, tuple[str, int]] = {}
     for number, row in rows:
         where = f"row {number}"
         hid = nfc(row.get("household_id"))
@@ -55,8 +71,14 @@ def _parse_households(path: Path, villages: list[Village], col: _Collector,
             col.error(f"{where}, field household_id", "missing",
                       "give the household's code (the same on every row of that household)")
             continue
+        if len(hid) > MAX_ID_LEN:
+            col.error(f"{where}, field household_id", f"{len(hid):,} characters long",
+                      f"give a short code (at most {MAX_ID_LEN} characters)")
+            continue
+        if hid not in households:
+            _check_id_collision(hid, number, stems, col)
         resident, condition, mode = _row_resident(row, number, seen_residents, col)
-        village, coords, approximate = _row_place(row, where, villages, col)
+        village, coords, approximate = _row_place(row, where, villages, col, rejected)
         if mode == "shuttle" and condition == "bedridden":
             col.error(f"{where}, field mode", "a bedridden resident cannot ride a motorbike "
                       "to the office", "set the mode to home (or auto)")
@@ -103,11 +125,15 @@ def _row_resident(row: dict[str, Any], number: int, seen_residents: dict[str, in
     name = nfc(row.get("full_name"))
     if not name:
         col.error(f"{where}, field full_name", "missing", "give the resident's full name")
+    elif len(name) > MAX_NAME_LEN:
+        col.error(f"{where}, field full_name", f"{len(name):,} characters long",
+                  f"give the name only (at most {MAX_NAME_LEN} characters)")
+        name = ""
     cond_raw = nfc(row.get("condition"))
     condition = cond_raw.lower() if cond_raw.lower() in CONDITIONS else \
         CONDITION_ALIASES.get(fold(cond_raw))
     if condition is None:
-        col.error(f"{where}, field condition", f"unknown condition '{cond_raw}'",
+        col.error(f"{where}, field condition", f"unknown condition '{_clip(cond_raw)}'",
                   f"use one of: {', '.join(CONDITIONS)}")
     windows: tuple[Window, ...] = ()
     try:
@@ -118,7 +144,7 @@ def _row_resident(row: dict[str, Any], number: int, seen_residents: dict[str, in
     mode_raw = nfc(row.get("mode")) or "home"
     mode = mode_raw.lower() if mode_raw.lower() in MODES else MODE_ALIASES.get(fold(mode_raw))
     if mode is None:
-        col.error(f"{where}, field mode", f"unknown mode '{mode_raw}'",
+        col.error(f"{where}, field mode", f"unknown mode '{_clip(mode_raw)}'",
                   f"use one of: {', '.join(MODES)}")
     waiting = 0
     if nfc(row.get("waiting_days")):
@@ -133,14 +159,35 @@ def _row_resident(row: dict[str, Any], number: int, seen_residents: dict[str, in
     return resident, condition, mode
 
 
+def _check_id_collision(hid: str, number: int, stems: dict[str, tuple[str, int]],
+                        col: _Collector) -> None:
+    """Report household ``hid`` (first on row ``number``) when another one's id
+    differs from it only in case or punctuation (``H/1``, ``h_1``): the two
+    would share a file name or be confused on paper. ``stems`` maps each
+    ``stem_key`` met so far to its id and row."""
+    key = stem_key(hid)
+    if key in stems and stems[key][0] != hid:
+        other, at = stems[key]
+        col.error(f"row {number}, field household_id",
+                  f"household '{_clip(hid)}' and household '{_clip(other)}' (row {at}) differ "
+                  "only in case or punctuation; files and lists would mix them up",
+                  "give one of them a clearly different code")
+    stems.setdefault(key, (hid, number))
+
+
 def _row_place(row: dict[str, Any], where: str, villages: list[Village], col: _Collector,
+               rejected: frozenset[str] = frozenset(),
                ) -> tuple[Village | None, tuple[float, float] | None, bool]:
     """The village of a table row, its (lon, lat) and whether they are
-    approximate (no lon/lat given: the village centre); None for what is not valid."""
+    approximate (no lon/lat given: the village centre); None for what is not
+    valid. A village in ``rejected`` (folded ids and names of villages already
+    reported) is not reported again."""
     village_raw = nfc(row.get("village"))
     village = _match_village(village_raw, villages) if village_raw else None
+    if village_raw and village is None and fold(village_raw) in rejected:
+        return None, None, False  # its village's own problem is reported in the YAML
     if village_raw and village is None:
-        col.error(f"{where}, field village", f"unknown village '{village_raw}'",
+        col.error(f"{where}, field village", f"unknown village '{_clip(village_raw)}'",
                   "use a village id or name listed under villages: in the YAML")
     elif not village_raw:
         col.error(f"{where}, field village", "missing", "give the household's village")

@@ -19,6 +19,7 @@ from planner.scenario.checks import (
     _check_capacity,
     _check_distances,
     _check_station_reach,
+    _check_village_distances,
     _check_wet_days,
 )
 from planner.scenario.households import _parse_households
@@ -35,9 +36,9 @@ from planner.scenario.places import (
     _resolve,
     _roads_problem,
 )
-from planner.scenario.reading import _parse_yaml
+from planner.scenario.reading import _parse_yaml, check_input_file
 from planner.scenario.teams import _parse_teams
-from planner.scenario.values import _check_unknown, _Collector, nfc
+from planner.scenario.values import MAX_NAME_LEN, _boolean, _check_unknown, _Collector, _text, nfc
 from planner.speeds import SpeedTable, default_season, load_speed_table, season_names
 
 TOP_FIELDS = {"name", "fictional", "date", "season", "speeds", "roads", "households",
@@ -76,14 +77,22 @@ def load_scenario_and_speeds(path: str | Path, check_roads: bool = True,
     data = _parse_yaml(path, col)
     if data is None:
         raise InputError(col.problems)
+    if data and not any(str(key) in TOP_FIELDS for key in data):
+        col.error("", "none of its fields is a scenario's field (name:, date:, teams:, ...): "
+                  "this does not look like a scenario file", "check the path; start from "
+                  "scenarios/demo/scenario.yaml (see docs/scenario-format.md)")
+        raise InputError(col.problems)
     _check_top(data, col)
+    scenario_name = _text(data.get("name"), "name", col, MAX_NAME_LEN)
     date = data.get("date")
     if date not in (None, ""):
         date = _campaign_date(date, "date", col)
     table = speed_table if speed_table is not None else _speed_table(data, path.parent, col)
     season = _parse_season(data, table, col)
+    fictional = _boolean(data.get("fictional"), "fictional", col)
     station = _parse_station(data.get("station"), col)
-    villages = _parse_villages(data.get("villages"), col)
+    rejected: set[str] = set()
+    villages = _parse_villages(data.get("villages"), col, rejected)
     teams = _parse_teams(data.get("teams"), col)
     parameters = _parse_parameters(data.get("parameters"), season, col)
     parameters = _parse_priorities(data.get("priorities"), parameters, col)
@@ -95,7 +104,9 @@ def load_scenario_and_speeds(path: str | Path, check_roads: bool = True,
                              parameters.walk_limit_m, col)
     villages = _place_villages(villages, resolve_graph_path(roads, path.parent) if roads
                                else None, col)
-    households, hh_col = _read_households(nfc(data.get("households")), path.parent, villages)
+    households, hh_col = _read_households(nfc(data.get("households")), path.parent, villages,
+                                          frozenset(rejected))
+    _check_village_distances(station, villages, col)
     if hh_col is not None:
         _check_distances(station, households, hh_col)
     _check_capacity(teams, households, parameters, col)
@@ -104,7 +115,7 @@ def load_scenario_and_speeds(path: str | Path, check_roads: bool = True,
     if errors:
         raise InputError(problems)
     scenario = Scenario(
-        name=nfc(data.get("name")), fictional=bool(data.get("fictional", False)),
+        name=scenario_name, fictional=fictional,
         date=date, station=station, villages=tuple(villages),  # type: ignore[arg-type]
         households=tuple(households), teams=tuple(teams),
         roads=str(resolve_graph_path(roads, path.parent)), parameters=parameters,
@@ -120,9 +131,14 @@ def _speed_table(data: dict[str, Any], base: Path, col: _Collector) -> SpeedTabl
     if not value:
         return load_speed_table()
     found = _resolve(base, value)
-    if not found.is_file():
+    if not found.exists():
         col.error("speeds", f"speed table '{value}' not found (looked beside the scenario)",
                   "give the path of a copy of maps/speeds.toml, or remove speeds:")
+        return load_speed_table()
+    checked = _Collector(str(found))
+    if not check_input_file(found, checked, base):
+        for p in checked.problems:
+            col.error("speeds", f"'{value}': {p.what}", p.fix)
         return load_speed_table()
     return load_speed_table(found)
 
@@ -149,10 +165,12 @@ def _parse_season(data: dict, table: SpeedTable, col: _Collector) -> str:
 
 
 def _read_households(hh_value: str, base: Path, villages: list[Village],
+                     rejected: frozenset[str] = frozenset(),
                      ) -> tuple[list[Household], _Collector | None]:
     """The households of the table named by ``households:`` (relative to the
     scenario's folder ``base``), with the collector of that table's problems
-    (None when the field is empty: reported as missing with the YAML)."""
+    (None when the field is empty: reported as missing with the YAML).
+    ``rejected``: villages already reported (``_parse_villages``)."""
     households: list[Household] = []
     if not hh_value:
         return households, None
@@ -162,5 +180,5 @@ def _read_households(hh_value: str, base: Path, villages: list[Village],
         hh_col.error("", f"unsupported table type '{hh_path.suffix}'",
                      "give a .csv (UTF-8) or .xlsx file")
     else:
-        households = _parse_households(hh_path, villages, hh_col)
+        households = _parse_households(hh_path, villages, hh_col, base, rejected)
     return households, hh_col

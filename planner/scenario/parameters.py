@@ -21,7 +21,16 @@ from planner.domain import (
     Parameters,
 )
 from planner.priorities import check_priorities
-from planner.scenario.values import _check_unknown, _Collector, _count, _number, _suggest, fold, nfc
+from planner.scenario.values import (
+    _boolean,
+    _check_unknown,
+    _Collector,
+    _count,
+    _number,
+    _suggest,
+    fold,
+    nfc,
+)
 
 PARAM_FIELDS = {"service_min", "household_setup_min", "walk_offroad_m", "walk_limit_km",
                 "walk_detour_factor", "return_before_sunset", "utc_offset_h", "time_limit_s",
@@ -91,11 +100,9 @@ def _parse_parameters(raw: Any, season: str, col: _Collector) -> Parameters:
                 value *= scale
                 kwargs[attr] = int(round(value)) if attr in integers else float(value)
     if "return_before_sunset" in raw:
-        if isinstance(raw["return_before_sunset"], bool):
-            kwargs["return_before_sunset"] = raw["return_before_sunset"]
-        else:
-            col.error("parameters.return_before_sunset", "must be true or false",
-                      "write true or false")
+        kwargs["return_before_sunset"] = _boolean(
+            raw["return_before_sunset"], "parameters.return_before_sunset", col,
+            Parameters().return_before_sunset)
     return Parameters(**kwargs)
 
 

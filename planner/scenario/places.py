@@ -11,9 +11,20 @@ import math
 from pathlib import Path
 from typing import Any
 
+from planner.atomic import stem_key
 from planner.domain import CollectionPoint, Station, Village
 from planner.roads.io import resolve_graph_path
-from planner.scenario.values import _check_unknown, _Collector, _coords, fold, nfc
+from planner.scenario.values import (
+    MAX_ID_LEN,
+    MAX_NAME_LEN,
+    _check_unknown,
+    _clip,
+    _Collector,
+    _coords,
+    _text,
+    fold,
+    nfc,
+)
 
 STATION_FIELDS = {"name", "lon", "lat"}
 VILLAGE_FIELDS = {"id", "name", "lon", "lat", "points"}
@@ -27,16 +38,22 @@ def _parse_station(raw_station: Any, col: _Collector) -> Station | None:
         _check_unknown(raw_station, STATION_FIELDS, "station.", col)
         coords = _coords(raw_station.get("lon"), raw_station.get("lat"), "station.lon/lat", col)
         if coords:
-            station = Station(nfc(raw_station.get("name") or "Công an xã"), *coords)
+            station = Station(_text(raw_station.get("name") or "Công an xã", "station.name",
+                                    col, MAX_NAME_LEN), *coords)
     elif raw_station is not None:
         col.error("station", "must be a mapping with name, lon, lat",
                   "e.g. station: {name: Công an xã, lon: 103.2, lat: 21.8}")
     return station
 
 
-def _parse_villages(raw: Any, col: _Collector) -> list[Village]:
+def _parse_villages(raw: Any, col: _Collector, rejected: set[str] | None = None,
+                    ) -> list[Village]:
     """Every valid village of the ``villages:`` list, in order; one without
-    coordinates gets NaN lon/lat (placed later by ``_place_villages``)."""
+    coordinates gets NaN lon/lat (placed later by ``_place_villages``).
+    ``rejected`` is given the folded id and name of each village left out
+    for a problem of its own (reported here), so that its households are not
+    reported again as in an "unknown village"."""
+    rejected = set() if rejected is None else rejected
     villages: list[Village] = []
     if not isinstance(raw, list) or not raw:
         col.error("villages", "must be a non-empty list",
@@ -44,20 +61,26 @@ def _parse_villages(raw: Any, col: _Collector) -> list[Village]:
         return villages
     seen: set[str] = set()
     names: dict[str, str] = {}
+    stems: dict[str, tuple[str, int]] = {}
     for k, item in enumerate(raw, start=1):
         where = f"villages[{k}]"
         if not isinstance(item, dict):
             col.error(where, "must be a mapping", "give id, name, lon, lat")
             continue
         _check_unknown(item, VILLAGE_FIELDS, f"{where}.", col)
-        vid = nfc(item.get("id"))
+        vid = _text(item.get("id"), f"{where}.id", col, MAX_ID_LEN)
         if not vid:
             col.error(f"{where}.id", "missing", "give each village a short id")
             continue
         if vid in seen:
             col.error(f"village {vid}.id", "duplicate village id", "give each village its own id")
         seen.add(vid)
-        name = nfc(item.get("name") or vid)
+        other = stems.setdefault(stem_key(vid), (vid, k))
+        if other[0] != vid:
+            col.error(f"village {vid}.id", f"villages[{k}] '{_clip(vid)}' and villages[{other[1]}]"
+                      f" '{_clip(other[0])}' differ only in case or punctuation; households "
+                      "and files would mix them up", "give one of them a clearly different id")
+        name = _text(item.get("name") or vid, f"village {vid}.name", col, MAX_NAME_LEN)
         if fold(name) in names and names[fold(name)] != vid:
             col.error(f"village {vid}.name", f"village {names[fold(name)]} has the same name "
                       f"'{name}'", "give each village its own name (households name their "
@@ -71,6 +94,8 @@ def _parse_villages(raw: Any, col: _Collector) -> list[Village]:
         coords = _coords(item.get("lon"), item.get("lat"), f"village {vid}.lon/lat", col)
         if coords:
             villages.append(Village(vid, name, coords[0], coords[1], points))
+        else:
+            rejected.update((fold(vid), fold(name)))
     return villages
 
 
@@ -156,12 +181,19 @@ def _roads_problem(roads: str, base: Path, col: _Collector) -> bool:
         col.error("roads", f"'{roads}' is a folder, not a road graph",
                   "give the graph's name in maps/ (roads: NAME) or the path of its .graphml "
                   "file")
+    elif given.exists() and given.name.lower().endswith((".osm", ".pbf", ".osm.xml", ".bz2")):
+        col.error("roads", f"'{roads}' exists but is an OpenStreetMap file, not a road graph "
+                  "(GraphML)", f"import it first: python plan.py roads import {roads} --name "
+                  "NAME, then write roads: NAME")
     elif given.exists():
-        kind = "an OpenStreetMap file" if given.name.lower().endswith(
-            (".osm", ".pbf", ".osm.xml", ".bz2")) else f"a '{given.suffix or given.name}' file"
-        col.error("roads", f"'{roads}' exists but is {kind}, not a road graph (GraphML)",
-                  f"import it first: python plan.py roads import {roads} --name NAME, then "
-                  "write roads: NAME")
+        table = given.suffix.lower() in (".csv", ".txt", ".xlsx", ".xlsm")
+        col.error("roads", f"'{roads}' exists but is a '{given.suffix or given.name}' file, "
+                  "not a road graph (GraphML)",
+                  ("that looks like a table: name it under households:, and under roads: "
+                   if table else "under roads: give ")
+                  + "the name of a graph in maps/ or the path of a .graphml file; make one "
+                  "from an OpenStreetMap extract (.osm, .pbf) with `python plan.py roads "
+                  "import FILE --name NAME`")
     else:
         col.error("roads", f"road graph '{roads}' not found (looked in maps/ and beside the "
                   "scenario)", "import one with `python plan.py roads import FILE --name NAME`")

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from planner.privacy import read_cell
-from planner.scenario.reading import read_text
-from planner.scenario.values import _Collector, _suggest, fold, nfc
+from planner.scenario.reading import check_input_file, read_text
+from planner.scenario.values import _clip, _Collector, _suggest, fold, nfc
+
+LOG = logging.getLogger(__name__)
 
 COLUMNS = ("household_id", "village", "lon", "lat", "contact", "resident_id", "full_name",
            "condition", "available", "mode", "waiting_days", "id_number", "notes")
@@ -51,31 +54,39 @@ HOUSEHOLDS_TABLE = TableSpec()
 
 
 def _canonical_columns(header: list[str], col: _Collector,
-                       spec: TableSpec = HOUSEHOLDS_TABLE) -> list[str | None]:
+                       spec: TableSpec = HOUSEHOLDS_TABLE,
+                       below: list[Any] | None = None) -> list[str | None]:
     """The canonical column name of each header cell (None for a blank, unknown
-    or repeated one, reported), and a problem for each required column missing."""
+    or repeated one, reported), and a problem for each required column missing.
+    ``below``: the row under the header, to recognise a merged header cell.
+    A header naming no known column at all is reported once, without quoting
+    it: the file is then probably not this table at all."""
     names: list[str | None] = []
     first: dict[str, tuple[int, str]] = {}
+    if any(nfc(c) for c in header) and not any(_known(nfc(c), spec) for c in header):
+        col.error("row 1", f"no cell of the first row names a column of the {spec.sheet_noun} "
+                  "table: this does not look like "
+                  f"the {spec.sheet_noun} table", "check that the path names the right file; "
+                  f"its first row must name the columns: {', '.join(spec.columns)}")
+        return [None] * len(header)
     for k, raw in enumerate(header, start=1):
         name = nfc(raw)
         if not name:
             names.append(None)
             continue
-        key = name.lower().strip()
-        canonical = key if key in spec.columns else spec.aliases.get(fold(name))
+        canonical = _known(name, spec)
         if canonical is not None and canonical in first:
             at, given = first[canonical]
-            col.error(f"header, column {k} '{name}'",
-                      f"a second {canonical} column (column {at} '{given}' is one already); "
-                      "only one of them would be read", "keep one column per field: delete "
-                      "or rename the other")
+            col.error(f"header, column {k} '{_clip(name)}'",
+                      f"a second {canonical} column (column {at} '{_clip(given)}' is one "
+                      "already); only one of them would be read", "keep one column per field: "
+                      "delete or rename the other")
             names.append(None)
         elif canonical is not None:
             first[canonical] = (k, name)
             names.append(canonical)
         else:
-            col.error(f"header, column {k} '{name}'", "unknown column",
-                      _suggest(key, spec.columns))
+            _unknown_column(header, k, below, col, spec)
             names.append(None)
     for required in spec.required:
         if required not in names:
@@ -84,16 +95,65 @@ def _canonical_columns(header: list[str], col: _Collector,
     return names
 
 
+def _known(name: str, spec: TableSpec) -> str | None:
+    """The canonical column a header cell names (None when it names none)."""
+    key = name.lower().strip()
+    return key if key in spec.columns else spec.aliases.get(fold(name))
+
+
+def _merged_span(header: list[str], k: int, below: list[Any] | None) -> int:
+    """The last column a header cell ``k`` (1-based) spans as a merged cell: the
+    blank header cells after it with something under them in ``below``; ``k``
+    when it spans none."""
+    span = k
+    while span < len(header) and not nfc(header[span]):
+        span += 1
+    if below is None or not any(nfc(c) for c in below[k:span]):
+        return k
+    return span
+
+
+def _unknown_column(header: list[str], k: int, below: list[Any] | None, col: _Collector,
+                    spec: TableSpec) -> None:
+    """Report header cell ``k`` (1-based), which names no column. A cell
+    followed by blank header cells is a merged cell over several columns:
+    the fix is to name each column (with the names the row below gives), not
+    to delete it."""
+    name = nfc(header[k - 1])
+    span = _merged_span(header, k, below)
+    where = f"header, column {k} '{_clip(name)}'"
+    if span > k:
+        under = [_known(nfc(c), spec) for c in (below or [])[k - 1:span]]
+        named = [f"column {k + i} {u}" for i, u in enumerate(under) if u]
+        col.error(where, f"one header cell over columns {k}–{span} (a merged cell?); those "
+                  "columns have no names of their own", "unmerge it and give each column its "
+                  "own name" + (f": {', '.join(named)}" if named else
+                                f" (columns: {', '.join(spec.columns)})")
+                  + "; the header must be one row")
+        return
+    close = _suggest(name.lower().strip(), spec.columns)
+    if close.startswith("did you mean"):
+        col.error(where, "unknown column", close)
+    else:
+        col.error(where, "unknown column", "rename it to the column it holds (columns: "
+                  f"{', '.join(spec.columns)}), or delete the column if the planner does not "
+                  "need it")
+
+
 def read_table(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE,
-               ) -> list[tuple[int, dict[str, Any]]] | None:
+               base: Path | None = None) -> list[tuple[int, dict[str, Any]]] | None:
     """Rows of a CSV or .xlsx table as ``(row number, {column: value})``.
 
     Row numbers count the header as row 1, as a spreadsheet shows them.
-    ``spec`` names the columns (default: the households table).
+    ``spec`` names the columns (default: the households table). The file is
+    checked before it is opened (``check_input_file``; ``base``: the
+    scenario's folder, which a symbolic link may not leave).
     """
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        if not check_input_file(path, col, base):
+            return None
         return _read_xlsx(path, col, spec)
-    text = read_text(path, col)
+    text = read_text(path, col, base)
     if text is None:
         return None
     sample = text[:4096]
@@ -110,8 +170,9 @@ def read_table(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE,
                       f"{csv.field_size_limit():,} characters",
                       "shorten that cell: a cell holds a code, a name or a short note")
         else:
-            col.error(f"line {reader.line_num}", f"not a valid CSV ({exc})",
-                      "check the quotes on that line")
+            LOG.debug("CSV %s: %r", path, exc)
+            col.error(f"line {reader.line_num}", "not a valid CSV (a quote or a separator "
+                      "out of place)", "check the quotes on that line")
         return None
     # a cell the project neutralised for spreadsheets ('=…) reads back as written
     return _rows_with_header([[read_cell(c) for c in r] for r in rows], col, spec)
@@ -137,9 +198,13 @@ def _rows_with_header(rows: list[list[Any]], col: _Collector,
         col.error("row 1", "the header row is missing",
                   f"the first row must name the columns: {', '.join(spec.columns)}")
         return None
-    names = _canonical_columns([nfc(c) for c in rows[0]], col, spec)
+    below = rows[1] if len(rows) > 1 else None
+    names = _canonical_columns([nfc(c) for c in rows[0]], col, spec, below)
     if any(required not in names for required in spec.required):
         return None  # row checks would only repeat the missing column
+    if any(nfc(c) and _known(nfc(c), spec) is None and _merged_span(rows[0], k, below) > k
+           for k, c in enumerate(rows[0], start=1)):
+        return None  # the row under a merged header cell is more header, not a resident
     result = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(nfc(c) for c in row):
@@ -167,7 +232,8 @@ def _read_xlsx(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE):
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        col.error("", f"not a readable Excel .xlsx file ({type(exc).__name__})",
+        LOG.debug("xlsx %s: %r", path, exc)
+        col.error("", "not a readable Excel .xlsx file",
                   "save it again from Excel as .xlsx, or export CSV UTF-8")
         return None
     ws = wb.worksheets[0]

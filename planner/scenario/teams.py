@@ -7,8 +7,22 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from planner.atomic import safe_stem, stem_key
 from planner.domain import DUTIES, Team
-from planner.scenario.values import _check_unknown, _Collector, _count, _number, _window_field, nfc
+from planner.scenario.values import (
+    MAX_ID_LEN,
+    MAX_NAME_LEN,
+    _boolean,
+    _check_unknown,
+    _clip,
+    _Collector,
+    _count,
+    _number,
+    _text,
+    _text_list,
+    _window_field,
+    nfc,
+)
 
 TEAM_FIELDS = {"id", "name", "members", "motorbikes", "kits", "shift", "lunch", "lunch_min",
                "max_work_h", "can_split", "duties"}
@@ -21,13 +35,14 @@ def _parse_teams(raw: Any, col: _Collector) -> list[Team]:
         col.error("teams", "must be a non-empty list of teams", "add at least one team")
         return teams
     seen: set[str] = set()
+    stems: dict[str, tuple[str, int]] = {}
     for k, item in enumerate(raw, start=1):
         where = f"teams[{k}]"
         if not isinstance(item, dict):
             col.error(where, "must be a mapping", "give id, name, members, motorbikes, ...")
             continue
         _check_unknown(item, TEAM_FIELDS, f"{where}.", col)
-        team_id = nfc(item.get("id"))
+        team_id = _text(item.get("id"), f"{where}.id", col, MAX_ID_LEN)
         if not team_id:
             col.error(f"{where}.id", "missing", "give each team a short id, e.g. T1")
             continue
@@ -35,11 +50,9 @@ def _parse_teams(raw: Any, col: _Collector) -> list[Team]:
         if team_id in seen:
             col.error(f"{where}.id", "duplicate team id", "give each team its own id")
         seen.add(team_id)
-        members = item.get("members") or []
-        if not isinstance(members, list) or not members:
-            col.error(f"{where}.members", "must list at least one officer",
-                      "e.g. members: [Lò Văn A, Quàng Thị B]")
-            members = []
+        members = _text_list(item.get("members"), f"{where}.members", col, "the officers",
+                             "members: [Lò Văn A, Quàng Thị B]", MAX_NAME_LEN)
+        name = _text(item.get("name"), f"{where}.name", col, MAX_NAME_LEN)
         bikes = _count(item.get("motorbikes", 1), f"{where}.motorbikes", col, "motorbikes",
                        1, 20, "the team's routes are ridden by motorbike, so it needs at "
                        "least one")
@@ -63,25 +76,48 @@ def _parse_teams(raw: Any, col: _Collector) -> list[Team]:
         default_h = shift.length_s / 3600 if shift else 10
         max_h = _number(item.get("max_work_h", default_h), f"{where}.max_work_h", col,
                         "max_work_h", 0.5, 24)
-        can_split = item.get("can_split", False)
-        if not isinstance(can_split, bool):
-            col.error(f"{where}.can_split", "must be true or false", "write true or false")
-            can_split = False
-        elif can_split and (len(members) < 2 or (bikes is not None and bikes < 2)):
+        can_split = _boolean(item.get("can_split"), f"{where}.can_split", col)
+        _check_team_stems(team_id, k, can_split, stems, col)
+        if can_split and members is not None \
+                and (len(members) < 2 or (bikes is not None and bikes < 2)):
             col.error(f"{where}.can_split", "a team needs at least two officers and two "
                       "motorbikes to split", "set can_split: false or add an officer/motorbike")
         duties = _team_duties(item, where, members, bikes, kits, can_split, col)
         if None in (bikes, kits, lunch_min, max_h, duties) or shift is None:
             continue
         teams.append(Team(
-            id=team_id, name=nfc(item.get("name") or team_id),
-            members=tuple(nfc(m) for m in members), motorbikes=int(bikes), kits=int(kits),
+            id=team_id, name=name or team_id,
+            members=tuple(members or ()), motorbikes=int(bikes), kits=int(kits),
             shift=shift, lunch=lunch, lunch_s=int(round(lunch_min * 60)),
             max_work_s=int(round(max_h * 3600)), can_split=can_split, duties=duties))
     return teams
 
 
-def _team_duties(item: dict, where: str, members: list, bikes: int | None,
+def _check_team_stems(team_id: str, k: int, can_split: bool,
+                      stems: dict[str, tuple[str, int]], col: _Collector) -> None:
+    """Report team ``team_id`` (``teams[k]``) when one of its file names
+    (``map-ID.html``, ``itinerary-ID.pdf``, ``route-ID.gpx``; for a team that
+    can split also those of ``ID-shuttle``) would be another team's too once
+    made safe for a file name, ignoring case (``T/1``, ``T_1``, ``t_1``): one
+    team's files would overwrite the other's. ``stems`` maps each
+    ``stem_key`` met so far to its team id and position."""
+    names = [team_id] + ([f"{team_id}-shuttle"] if can_split else [])
+    for name in names:
+        key = stem_key(name)
+        other = stems.get(key)
+        if other is not None and other[0] != team_id:
+            col.error(f"team {team_id}.id",
+                      f"teams[{k}] '{_clip(team_id)}' and teams[{other[1]}] '{_clip(other[0])}' "
+                      f"get the same file names (itinerary-{safe_stem(name)}.pdf, map, GPX): "
+                      "their ids differ only in case or punctuation",
+                      "give one of the two teams a clearly different id (letters and digits, "
+                      "e.g. T1 and T2)")
+            return
+    for name in names:
+        stems.setdefault(stem_key(name), (team_id, k))
+
+
+def _team_duties(item: dict, where: str, members: list | None, bikes: int | None,
                  kits: int | None, can_split: bool, col: _Collector) -> tuple[str, ...] | None:
     """A team's ``duties`` (default: all of ``DUTIES``), in ``DUTIES`` order;
     None (with the problems reported) when they are not valid."""
@@ -112,7 +148,7 @@ def _team_duties(item: dict, where: str, members: list, bikes: int | None,
                 col.error(field, f"duty '{d}' needs an enrolment kit, but the team has "
                           "kits: 0", f"give the team kits: 1, or remove '{d}' from its duties")
                 ok = False
-    if "shuttle" in duties and bikes is not None and kits is not None:
+    if "shuttle" in duties and bikes is not None and kits is not None and members is not None:
         carries_kit = kits > 0 and bool({"home", "point"} & set(duties))
         riders = min(len(members), bikes)
         splits = can_split and carries_kit and len(members) >= 2 and bikes >= 2

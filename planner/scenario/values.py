@@ -10,6 +10,7 @@ each problem reported to a ``_Collector`` as file › row/field › what is wron
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,6 +21,11 @@ from planner.domain import Window
 from planner.errors import Problem
 
 __all__ = ["format_clock", "parse_clock"]  # re-exported: the scenario's own clock reader
+
+MAX_ID_LEN = 64
+"""The longest id (team, village, household) in characters."""
+MAX_NAME_LEN = 200
+"""The longest name (a team, an officer, a village, a resident) in characters."""
 
 
 def nfc(text: Any) -> str:
@@ -95,10 +101,13 @@ def _number(value: Any, where: str, col: _Collector, what: str,
     try:
         number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
-        col.error(where, f"'{value}' is not a number", f"give {what} as a number")
+        col.error(where, f"'{_clip(value)}' is not a number", f"give {what} as a number")
         return None
-    if number != number:  # NaN
-        col.error(where, f"{what} is not a number", f"give {what} as a number")
+    if not math.isfinite(number):  # NaN, .inf, 'INF'
+        col.error(where, f"{what} is not a finite number",
+                  f"give {what} as an ordinary number"
+                  + (f" between {minimum:g} and {maximum:g}" if minimum is not None
+                     and maximum is not None else ""))
         return None
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
         col.error(where, f"{what} {number:g} is out of range",
@@ -135,19 +144,89 @@ def _coords(lon: Any, lat: Any, where: str, col: _Collector) -> tuple[float, flo
         lon_f = float(str(lon).replace(",", ".")) if isinstance(lon, str) else float(lon)
         lat_f = float(str(lat).replace(",", ".")) if isinstance(lat, str) else float(lat)
     except (TypeError, ValueError):
-        col.error(where, f"coordinates '{lon}', '{lat}' are not numbers",
+        col.error(where, f"coordinates '{_clip(lon)}', '{_clip(lat)}' are not numbers",
+                  "give lon and lat in decimal degrees, e.g. lon 103.21, lat 21.87")
+        return None
+    if not (math.isfinite(lon_f) and math.isfinite(lat_f)):
+        col.error(where, "coordinates are not finite numbers (NaN or infinity)",
                   "give lon and lat in decimal degrees, e.g. lon 103.21, lat 21.87")
         return None
     if abs(lat_f) > 90 and abs(lon_f) <= 90:
         col.error(where, f"lat {lat_f:g} is out of range and lon {lon_f:g} looks like a "
                   "latitude: lon and lat look swapped",
-                  "swap the two columns (lon is east–west, about 102–110 in Vietnam)")
+                  "swap lon and lat (lon is east–west, about 102–110 in Vietnam)")
         return None
     if not (-180 <= lon_f <= 180) or not (-90 <= lat_f <= 90):
         col.error(where, f"coordinates lon {lon_f:g}, lat {lat_f:g} are out of range",
                   "lon must be within −180…180 and lat within −90…90")
         return None
     return lon_f, lat_f
+
+
+def _clip(value: Any, limit: int = 40) -> str:
+    """``value`` as text for a message, cut to ``limit`` characters."""
+    text = nfc(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+TRUE_WORDS = ("true", "yes", "có")
+FALSE_WORDS = ("false", "no", "không")
+
+
+def _boolean(value: Any, where: str, col: _Collector, default: bool = False) -> bool:
+    """A yes/no field: YAML ``true``/``false``; the text ``"true"``, ``"yes"``,
+    ``"có"`` is read as true and ``"false"``, ``"no"``, ``"không"`` as false
+    (any case); missing (None) is ``default``. Anything else is reported (and
+    ``default`` returned): never read as true by accident."""
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and nfc(value).lower() in TRUE_WORDS:
+        return True
+    if isinstance(value, str) and nfc(value).lower() in FALSE_WORDS:
+        return False
+    col.error(where, f"'{_clip(value)}' is not true or false", "write true or false")
+    return default
+
+
+def _text_list(value: Any, where: str, col: _Collector, what: str, example: str,
+               max_len: int = 200) -> list[str] | None:
+    """A list of non-empty texts (each at most ``max_len`` characters); None,
+    with the problem reported, when it is not one."""
+    if isinstance(value, str):
+        col.error(where, f"must be a list ({what}), not one text",
+                  f"write it as a list in brackets, e.g. {example}")
+        return None
+    if not isinstance(value, list) or not value:
+        col.error(where, f"must list at least one ({what})", f"e.g. {example}")
+        return None
+    out: list[str] = []
+    for k, item in enumerate(value, start=1):
+        text = nfc(item) if isinstance(item, str | int | float) and \
+            not isinstance(item, bool) else ""
+        if not text:
+            col.error(f"{where}[{k}]", "empty (or not a text)",
+                      f"give a name, or remove the empty entry; e.g. {example}")
+            return None
+        if len(text) > max_len:
+            col.error(f"{where}[{k}]", f"{len(text):,} characters long",
+                      f"shorten it to at most {max_len} characters")
+            return None
+        out.append(text)
+    return out
+
+
+def _text(value: Any, where: str, col: _Collector, max_len: int) -> str:
+    """A name or id as NFC text; reported (and cut) when longer than ``max_len``."""
+    text = nfc(value) if not isinstance(value, dict | list) else ""
+    if isinstance(value, dict | list):
+        col.error(where, "must be a text, not a list or a mapping", "give a short text")
+    elif len(text) > max_len:
+        col.error(where, f"{len(text):,} characters long",
+                  f"shorten it to at most {max_len} characters")
+        return text[:max_len]
+    return text
 
 
 def _window_field(value: Any, where: str, col: _Collector) -> Window | None:
@@ -163,4 +242,4 @@ def _check_unknown(data: dict, known: set[str], where: str, col: _Collector) -> 
     """Report every key of ``data`` that is not in ``known`` (``where`` prefixes its name)."""
     for key in data:
         if str(key) not in known:
-            col.error(f"{where}{key}", "unknown field", _suggest(str(key), known))
+            col.error(f"{where}{_clip(key)}", "unknown field", _suggest(_clip(key), known))

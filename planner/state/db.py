@@ -18,6 +18,7 @@ timestamps (``now``, UTC) are parameters.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -36,6 +37,8 @@ BACKUP_SUFFIX = ".bak"
 #: A planned visit as stored: ``(date, household, team, order in the route,
 #: planned arrival in seconds after midnight)``.
 PlannedVisit = tuple[dt.date, str, str, int, int]
+
+LOG = logging.getLogger(__name__)
 
 
 def stamp(now: dt.datetime) -> str:
@@ -139,10 +142,53 @@ def damaged(path: Path, why: str) -> DataError:
     return DataError(Problem(str(path), "", f"the campaign database is damaged ({why})", fix))
 
 
+def _writable(path: Path) -> bool:
+    """True when the database file and its folder (where SQLite keeps its
+    ``-wal`` and ``-shm`` files) may be written: not a read-only disk, and
+    this user has write access."""
+    for place in (path.parent, path):
+        flags = os.statvfs(place).f_flag if hasattr(os, "statvfs") else 0
+        if flags & getattr(os, "ST_RDONLY", 0) or not os.access(place, os.W_OK):
+            return False
+    return True
+
+
+def _says_read_only(exc: sqlite3.OperationalError) -> bool:
+    """True when SQLite's error means "cannot write here", not damage."""
+    text = str(exc).lower()
+    return any(words in text for words in ("readonly", "read-only", "unable to open",
+                                           "access permission"))
+
+
+def _damage_words(exc: Exception) -> str:
+    """What SQLite (or a migration) found wrong, in plain words (its own text
+    goes to the debug log)."""
+    text = str(exc).lower()
+    if isinstance(exc, MigrationError):  # the planner's own words
+        return str(exc)
+    if "not a database" in text:
+        return "the file does not start as a database: it was cut or overwritten"
+    if "malformed" in text or "corrupt" in text:
+        return "some of its pages are damaged"
+    return "SQLite cannot read it"
+
+
+def read_only(path: Path) -> DataError:
+    """The error for a campaign whose folder or database cannot be written:
+    the database is intact, nothing needs re-creating."""
+    return DataError(Problem(str(path), "", "the campaign folder (or its campaign.db) is "
+                             "read-only, so the campaign cannot be updated; the database "
+                             "itself is intact",
+                             f"make {path.parent} and {path.name} writable again (or copy the "
+                             "whole campaign folder to a place you can write in and use the "
+                             "copy), then run the command again"))
+
+
 def open_campaign(folder: str | Path) -> sqlite3.Connection:
     """Open ``FOLDER/campaign.db``, migrated to ``SCHEMA_VERSION`` when older
     (all steps in one transaction). ``InputError`` when absent, not a campaign
-    or made by a newer planner; ``DataError`` (exit 3) when the file is damaged."""
+    or made by a newer planner; ``DataError`` (exit 3) when the file is damaged,
+    or when it or its folder is read-only (said as such: not damage)."""
     path = Path(folder) / DB_NAME
     if not path.is_file():
         raise InputError(Problem(str(path), "", "no campaign database here",
@@ -150,6 +196,8 @@ def open_campaign(folder: str | Path) -> sqlite3.Connection:
                                  "--out FOLDER"))
     if path.stat().st_size == 0:
         raise damaged(path, "the file is empty")
+    if not _writable(path):
+        raise read_only(path)
     conn = None
     try:
         conn = connect(path)
@@ -161,7 +209,10 @@ def open_campaign(folder: str | Path) -> sqlite3.Connection:
     except (sqlite3.DatabaseError, MigrationError) as exc:
         if conn is not None:
             conn.close()
-        raise damaged(path, str(exc)) from None
+        if isinstance(exc, sqlite3.OperationalError) and _says_read_only(exc):
+            raise read_only(path) from None
+        LOG.debug("opening %s: %r", path, exc)
+        raise damaged(path, _damage_words(exc)) from None
     if check != ["ok"]:
         conn.close()
         raise damaged(path, f"integrity check: {'; '.join(check[:3])}")
