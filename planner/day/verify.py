@@ -54,8 +54,8 @@ from collections import Counter
 
 from planner.clock import format_clock
 from planner.day.needs import DayNeeds, ShuttleNeed, VisitNeed, day_needs, team_units
-from planner.day.problem import team_vehicle
 from planner.day.orders import fitting_order
+from planner.day.problem import team_vehicle
 from planner.day.timing import Schedule, TimedStop, timing_problems
 from planner.domain import Parameters, Plan, Route, Scenario, Stop, Team
 from planner.matrix import TravelMatrices

@@ -24,7 +24,8 @@ def _far_houses_day():
     near = Household("NEAR", "V", LON0 + 1 * STEP, LAT0,
                      (Resident("R1", "Người 1", "elderly", (Window(10 * H, 11 * H + 1200),)),))
     far = Household("FAR", "V", LON0 + 23 * STEP, LAT0,
-                    (Resident("R2", "Người 2", "elderly", (Window(12 * H + 1200, 13 * H + 1800),)),))
+                    (Resident("R2", "Người 2", "elderly",
+                              (Window(12 * H + 1200, 13 * H + 1800),)),))
     return _scenario([near, far], [_team("T1", 9)])
 
 
