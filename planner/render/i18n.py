@@ -28,6 +28,7 @@ from pathlib import Path
 
 from planner.clock import format_clock
 from planner.domain import Condition, Mode, Unserved, Window
+from planner.rules import capacity_reason, parse_capacity_reason
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "messages"
@@ -176,6 +177,9 @@ def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str) -> s
     if lang == "en" or unserved.code not in REASONS:
         return nfc(unserved.reason)
     _ = gettext_for(lang)
+    parsed = parse_capacity_reason(unserved.reason) if unserved.code == "no_capacity" else None
+    if parsed is not None:  # the tier and what each team's day holds, in ``lang``
+        return nfc(capacity_reason(*parsed, _, lambda c: _(CONDITION_LABELS[c])))
     return _(REASONS[unserved.code]).replace("{windows}", windows_text(windows, _))
 
 
