@@ -21,9 +21,11 @@ solve. The first stage that serves something runs the day's engine
 (``planner.engine.solve_ortools`` with ``initial_routes``: a search from
 scratch rarely finds a first solution that holds every mandatory node), whose
 local search inserts the new tier's nodes and may move every node; when it
-leaves some of them out, the day's engine also searches the stage from
-scratch, and of the answers that keep every mandatory node the one of lower
-objective (on the whole day's problem) wins. Each search gets the stage's
+serves none of them, the day's engine also searches the stage from
+scratch (there the mandatory nodes are optional at a prize above all the
+rest could gain, so that its first-solution heuristics can start), and of
+the answers that keep every mandatory node the one of lower objective (on
+the whole day's problem) wins. Each search gets the stage's
 limit.
 
 The time limit is split across the stages in proportion to the nodes each
@@ -32,7 +34,8 @@ stage's problem may hold: its own tier's and every node of the tiers before
 stages before served is known only then, and a deterministic split is fixed
 before the first solve), so a day whose visits are mostly of one tier spends its limit
 there; the stages' limits add up to the day's limit (a stage whose seeded
-search leaves nodes out runs a second search with the same limit, below). When a stage's
+search serves nothing of its tier runs a second search with the same limit,
+below). When a stage's
 search cannot serve every mandatory node (its heuristics found no first
 solution that holds them all), the routes of the stage before are kept and
 that tier's nodes are left to the priority repair (``planner.day.repair``),
@@ -79,7 +82,7 @@ def stage_limits(sizes: list[int], time_limit_s: float) -> list[float]:
 
 
 def subproblem(problem: RoutingProblem, keep: list[int], mandatory: set[int],
-               ) -> RoutingProblem:
+               hard: bool = True) -> RoutingProblem:
     """``problem`` restricted to the nodes ``keep`` (sorted, the depot first),
     the ``mandatory`` ones with prize -1 and out of their groups, the others'
     prizes (one tier's) rescaled to ``[C, 2 C]`` in the same order (C: the
@@ -103,7 +106,11 @@ def subproblem(problem: RoutingProblem, keep: list[int], mandatory: set[int],
     def scaled(value: int) -> int:
         return cost + value * cost // top if value > 0 else value
 
-    prize = np.array([-1 if k in mandatory else scaled(int(problem.prize[k])) for k in keep],
+    # not ``hard``: a mandatory node is optional for the search's first
+    # solution, at a prize above everything else the routes could gain (the
+    # caller refuses an answer that leaves one out)
+    must = -1 if hard else 1 + cost * (2 * len(values) + 1)
+    prize = np.array([must if k in mandatory else scaled(int(problem.prize[k])) for k in keep],
                      dtype=np.int64)
     prize[0] = problem.prize[0]
     groups = [(members, scaled(p)) for members, p in groups]
@@ -136,10 +143,12 @@ def _lift(solution: Solution, keep: list[int], num_nodes: int) -> Solution:
     return replace(solution, routes=routes, dropped=dropped)
 
 
-def _leaves_out(found: Solution, keep: list[int], stage: list[int], tier: int) -> bool:
-    """Whether ``found`` (of the subproblem on ``keep``) leaves out a node of ``tier``."""
-    served = {keep[n] for r in found.routes for n in r.nodes}
-    return any(stage[k] == tier and k not in served for k in keep[1:])
+def _serves_none(found: Solution, keep: list[int], stage: list[int], tier: int,
+                 nodes: list[Node], num_nodes: int) -> bool:
+    """Whether ``found`` (of the subproblem on ``keep``) serves no node of
+    ``tier`` once a shuttle made only one way is dropped."""
+    lifted = drop_half_shuttles(_lift(found, keep, num_nodes), nodes)
+    return not any(stage[n] == tier for r in lifted.routes for n in r.nodes)
 
 
 def _empty(problem: RoutingProblem) -> Solution:
@@ -174,8 +183,8 @@ def solve_by_tier(problem: RoutingProblem, nodes: list[Node], solve_fn: SolveFn,
             index = {old: new for new, old in enumerate(keep)}
             seeds = [[index[n] for n in r.nodes] for r in solution.routes]
             tries.append(solve_ortools(sub, limit, seed, initial_routes=seeds))
-        if not served or _leaves_out(tries[0], keep, stage, t):
-            tries.append(solve_fn(sub, limit, seed))
+        if not served or _serves_none(tries[0], keep, stage, t, nodes, problem.num_nodes):
+            tries.append(solve_fn(subproblem(problem, keep, served, hard=False), limit, seed))
         best = None
         for found in tries:
             lifted = drop_half_shuttles(_lift(found, keep, problem.num_nodes), nodes)
