@@ -97,3 +97,34 @@ def test_planner_never_plans_lunch_mid_ride_and_verify_refuses_it() -> None:
     problems = plan_violations(bad, scenario, matrices, site_of)
     assert problems, "a lunch taken mid-ride passed the self-check"
     assert any("during the ride" in p or "faster than" in p for p in problems)
+
+
+def test_engine_times_with_lunch_mid_ride_are_retimed_by_the_rule() -> None:
+    """An engine answer whose lunch falls during the 40 min ride between two
+    far houses (OR-Tools' breaks only avoid services) is given the rule's
+    times by ``retime_rides``: the same stops, the lunch before or after the
+    ride, times the rule accepts."""
+    from planner.day.problem import Node
+    from planner.day.repair import retime_rides
+    from planner.problem import RouteSolution, RoutingProblem, Solution
+
+    travel = np.array([[0, 600, 3000], [600, 0, 2400], [3000, 2400, 0]], dtype=np.int64)
+    vehicle = VehicleSpec("T1", 9 * H, 17 * H, 8 * H, (BreakSpec(11 * H, 12 * H, H),))
+    problem = RoutingProblem(travel_s=travel, distance_m=travel * 5,
+                             service_s=np.array([0, 3000, 3000], dtype=np.int64),
+                             windows=((), ((10 * H, 10 * H + 1200),), ()),
+                             prize=np.array([-1, 10, 10], dtype=np.int64), vehicles=(vehicle,))
+    nodes = [Node("depot", 0), Node("visit", 1), Node("visit", 2)]
+    # leave the first house at 11:10, lunch 11:20-12:20 during the ride, arrive 12:50
+    leave = 10 * H + 600 + 3000
+    engine = Solution((RouteSolution(0, (1, 2), (10 * H + 600, leave + 2400 + H),
+                                     9 * H + 3000, leave + 2400 + H + 3000 + 3000,
+                                     ((leave + 600, H),)),), (), 0, "ortools")
+    stops = [TimedStop(1, 3000, ((10 * H, 10 * H + 1200),)), TimedStop(2, 3000)]
+    r = engine.routes[0]
+    assert timing_problems(stops, travel, vehicle,
+                           Schedule(r.start_s, r.service_start_s, r.end_s, r.breaks))
+    fixed = retime_rides(problem, nodes, engine).routes[0]
+    assert fixed.nodes == (1, 2)
+    assert timing_problems(stops, travel, vehicle, Schedule(
+        fixed.start_s, fixed.service_start_s, fixed.end_s, fixed.breaks)) == []
