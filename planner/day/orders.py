@@ -16,16 +16,25 @@ How (exact, cheap for the ≤ ~15 stops of a team's day):
    taken and with lunch taken. This is ``schedule``'s forward pass
    (``timing._forward``) over every order at once: arriving earlier is never
    worse for windows, shift and lunch, so keeping the earliest of each state
-   loses no order. When no full set is reached in time, no order fits: None.
+   loses no order. Each state also carries an optimistic bound on the
+   working time (the latest departure the windows of any of its paths allow,
+   against its earliest return). When no full set is reached in time within
+   that bound, no order fits: None.
 3. Otherwise the working-time limit decides, which depends on how late the
    team can leave (a path-dependent quantity the DP does not keep): a
    depth-first search over orders, pruned by the same forward pass, by a
    bound on the working time (latest possible departure of the prefix
-   against its earliest return) and, when the working time cannot bind
-   (it is at least the shift), by remembering failed states, times
-   each complete order with ``schedule`` itself. So the answer is exactly
-   "some order passes ``schedule``" (``tests/day/test_orders.py`` checks it
-   against brute force over all orders).
+   against its earliest return) and by remembering failed states, times
+   each complete order with ``schedule`` itself. When the working time
+   cannot bind (it is at least the shift), a state is (stops served, last
+   stop, earliest free times), and the answer is exactly "some order passes
+   ``schedule``". When it can, a state also holds the latest departure the
+   prefix's windows allow and the free times from ``schedule``'s later
+   departure: how late the team really leaves depends on the waits and the
+   lunch along the prefix too, so two prefixes with one state could in
+   principle differ (``tests/day/test_orders.py`` compares the search with
+   brute force over all orders on random small days, working time binding
+   or not).
 """
 
 from __future__ import annotations
@@ -146,30 +155,44 @@ class _Orders:
         return may_fit(work, self.vehicle)
 
     def dp_reaches(self) -> bool:
-        """Step 2: some order meets windows, shift and lunch from some departure."""
+        """Step 2: some order meets windows, shift and lunch from some
+        departure, and passes a bound on the working time: each state also
+        keeps the latest departure its windows allow (legs and services only,
+        the most of any path) and those legs and services (the least): the
+        return no earlier than the DP's, the departure no later than that, an
+        optimistic pair, so a state that fails the working time with it fails
+        on every path."""
+        v = self.vehicle
         for depart in self.departures():
-            layer: dict[tuple[int, int], _Times] = {(0, -1): (depart, None)}
+            # (mask, last) -> (free, lunch not taken; free, lunch taken;
+            #                  latest departure; elapsed legs and services)
+            layer: dict[tuple[int, int], tuple] = {(0, -1): (depart, None, INF, 0)}
             for _ in range(self.n):
-                nxt: dict[tuple[int, int], _Times] = {}
-                for (mask, last), times in layer.items():
+                nxt: dict[tuple[int, int], tuple] = {}
+                for (mask, last), (nb0, lu0, dub, elapsed) in layer.items():
                     for j in range(self.n):
                         if not self.allowed(mask, last, j):
                             continue
-                        nb, lu = self.step(times, last, j)
+                        nb, lu = self.step((nb0, lu0), last, j)
                         if nb is None and lu is None:
                             continue
+                        at = elapsed + self.leg[last if last >= 0 else self.n][j]
+                        ends = [hi for _, hi in self.stops[j].starts]
+                        d = min(dub, max(ends) - at) if ends else dub
+                        e = at + self.stops[j].service_s
                         key = (mask | 1 << j, j)
                         old = nxt.get(key)
                         if old is not None:
-                            nb = _min(nb, old[0])
-                            lu = _min(lu, old[1])
-                        nxt[key] = (nb, lu)
+                            nb, lu = _min(nb, old[0]), _min(lu, old[1])
+                            d, e = max(d, old[2]), min(e, old[3])
+                        nxt[key] = (nb, lu, d, e)
                 layer = nxt
                 if not layer:
                     break
-            if any(self.back(times, last, depart) is not None
-                   for (_, last), times in layer.items()):
-                return True
+            for (_, last), (nb, lu, dub, _e) in layer.items():
+                back = self.back((nb, lu), last, depart)
+                if back is not None and back - min(dub, v.latest_end_s) <= v.max_duration_s:
+                    return True
         return False
 
     def search(self) -> list[int] | None:
@@ -201,17 +224,19 @@ class _Orders:
                         for j in rest)
             return total + min(self.leg[i][self.n] for i in rest)
 
-        def dfs(order: list[int], mask: int, times: _Times) -> list[int] | None:
+        def dfs(order: list[int], mask: int, times: _Times,
+                later: _Times) -> list[int] | None:
             last = order[-1] if order else -1
             if mask == self.full:
                 return order if schedule([self.stops[j] for j in order], self.travel_s,
                                          v) is not None else None
             dub = latest_depart(order)
             # when the working time cannot bind, an order's fate after this
-            # prefix depends on (served, last, times) only; else on the whole
-            # prefix (how late the team can leave), so nothing is remembered
-            key = (mask, last, times)
-            if not binding and key in failed:
+            # prefix depends on (served, last, times) only; else also on how
+            # late the team can leave (``dub``) and on the times from the
+            # later departure ``schedule`` tries (``later``)
+            key = (mask, last, times) if not binding else (mask, last, times, later, dub)
+            if key in failed:
                 return None
             if binding and order:
                 free = min(t for t in times if t is not None)
@@ -223,15 +248,18 @@ class _Orders:
                 if self.allowed(mask, last, j):
                     nxt = self.step(times, last, j)
                     if nxt != (None, None):
-                        steps.append((min(t for t in nxt if t is not None), j, nxt))
-            for _, j, nxt in sorted(steps):
-                found = dfs(order + [j], mask | 1 << j, nxt)
+                        after = self.step(later, last, j) if binding else (None, None)
+                        steps.append((min(t for t in nxt if t is not None), j, nxt, after))
+            for _, j, nxt, after in sorted(steps):
+                found = dfs(order + [j], mask | 1 << j, nxt, after)
                 if found is not None:
                     return found
             failed.add(key)
             return None
 
-        return dfs([], 0, (start, None))
+        departures = self.departures()
+        second = (departures[-1], None) if len(departures) > 1 else (None, None)
+        return dfs([], 0, (start, None), second)
 
 
 def _min(a: int | None, b: int | None) -> int | None:

@@ -65,7 +65,7 @@ def tiny_days(draw):
     return stops, travel, VehicleSpec("T", start, 17 * H, int(max_h * H), breaks)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(tiny_days())
 def test_exact_search_agrees_with_brute_force(day) -> None:
     """``fitting_order`` finds an order exactly when brute force over all
