@@ -5,6 +5,8 @@ day. Imports only the domain model (no solver, no graph)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 
 from planner.clock import format_clock
 from planner.domain import Household, Resident, Scenario, Team, Window
@@ -130,3 +132,74 @@ def day_limits(scenario: Scenario, team: Team,
                                 scenario.station.lat, scenario.parameters.utc_offset_h)
         end = min(end, sunset)
     return start, max(start, end)
+
+
+#: What a route allowed to take a left-out home visit holds of the same or a
+#: higher tier: (team or unit name, home visits by condition in tier order,
+#: collection-point openings, shuttle stops at fixed times).
+RouteHolding = tuple[str, tuple[tuple[str, int], ...], int, int]
+
+
+def _same(message: str) -> str:
+    return message
+
+
+def capacity_reason(tier: str, holdings: list[RouteHolding],
+                    _: Callable[[str], str] = _same,
+                    label: Callable[[str], str] = _same) -> str:
+    """Why a home visit of priority ``tier`` (a condition) is left out for
+    capacity (``no_capacity``), stating only what the plan holds: for each
+    route allowed to take it (``holdings``: a team on other duties is not
+    named), the visits of the same or a higher priority it makes, its
+    collection points and shuttle stops when it has any, and that no order of
+    them with this visit fits (what the self-check proves,
+    ``planner.day.verify.priority_violations``). ``_`` translates (English by
+    default); ``label`` names a condition in that language."""
+    days = []
+    for name, visits, points, shuttle_stops in holdings:
+        held = ", ".join(f"{n} {label(c)}" for c, n in visits)
+        if held:
+            text = _("team {team}'s day holds {visits} home visits").format(team=name,
+                                                                             visits=held)
+        else:
+            text = _("team {team}'s day holds no home visit of this priority or a higher "
+                     "one").format(team=name)
+        if points:
+            text += _(", {n} collection-point openings").format(n=points)
+        if shuttle_stops:
+            text += _(", {n} shuttle stops at fixed times").format(n=shuttle_stops)
+        days.append(text)
+    if len(days) == 1:
+        tail = _("no order of them with this visit fits that day (hours at home, shift, "
+                 "lunch, sunset)")
+    else:
+        tail = _("no order of them with this visit fits any of these days (hours at home, "
+                 "shift, lunch, sunset)")
+    return _("no capacity left for this priority ({tier}): {days}; {tail}").format(
+        tier=label(tier), days="; ".join(days), tail=tail)
+
+
+_CAPACITY = re.compile(r"^no capacity left for this priority \((\w+)\): (.*); no order of "
+                       r"them with this visit fits (?:that day|any of these days) \(hours at "
+                       r"home, shift, lunch, sunset\)(?: \[.*\])?$")
+_HOLDS = re.compile(r"^team (.+?)'s day holds (?:(.+?) home visits|no home visit of this "
+                    r"priority or a higher one)(?:, (\d+) collection-point openings)?"
+                    r"(?:, (\d+) shuttle stops at fixed times)?$")
+
+
+def parse_capacity_reason(reason: str) -> tuple[str, list[RouteHolding]] | None:
+    """``(tier, holdings)`` of an English ``capacity_reason`` (None: another
+    text), so that a document can say it in its own language."""
+    found = _CAPACITY.match(reason)
+    if found is None:
+        return None
+    holdings: list[RouteHolding] = []
+    for part in found.group(2).split("; "):
+        held = _HOLDS.match(part)
+        if held is None:
+            return None
+        visits = tuple((c, int(n)) for n, c in (v.split(" ", 1) for v in
+                                                 (held.group(2) or "").split(", ") if v))
+        holdings.append((held.group(1), visits, int(held.group(3) or 0),
+                         int(held.group(4) or 0)))
+    return found.group(1), holdings

@@ -8,23 +8,27 @@
    with the reason in words;
 3. ``build_day_problem`` — the ``RoutingProblem`` arrays (windows, breaks,
    lexicographic prizes);
-4. ``planner.engine.solve`` (or ``solve_fn``) — routes;
-5. ``drop_half_shuttles``, ``drop_lone_points``, ``repair_priorities``,
-   ``retime_points`` — both trips of a shuttle or neither; points opened for
-   the invited, for at least the minimum slot, or not at all; the tier rule
-   made true; routes that open points timed tightly (no idle hour before a
-   point opens);
+4. ``solve_by_tier`` — routes, solved tier by tier with ``planner.engine.solve``
+   (or ``solve_fn``): what earlier tiers got is mandatory at the next stage
+   (``planner.day.stages``, which says how the time limit is split);
+5. ``drop_lone_points``, ``retime_rides``, ``repair_priorities``,
+   ``retime_points`` — points opened for the invited, for at least the
+   minimum slot, or not at all; every route timed by the one rule (lunch
+   before or after a ride, never during it); the tier rule made exact (a
+   left-out visit placed in any order of a route's stops that fits); routes
+   that open points timed tightly (no idle hour before a point opens);
 6. ``build_plan``      — timed stops (start, visits, shuttle stops, points,
    break, end) and the unserved list;
 7. ``plan_violations`` — the self-check, before anything is written.
 
-Priorities (``docs/priorities.md``): urgency is lexicographic. Every part is
-optional with a prize by tier (``tier_prizes``: one part of a tier outweighs
-every part of lower tiers that could take its place; within a tier the days
-waited; travel only breaks ties), and after the search
-``planner.day.repair.repair_priorities`` makes the rule hold by construction:
-no home visit is left out for capacity while a team serves a lower tier and
-could take it instead. The self-check proves it on every plan.
+Priorities (``docs/priorities.md``): urgency is lexicographic, by
+construction. The day is solved tier by tier (``planner.day.stages``); inside
+a stage every part of the tier is optional with a prize (within a tier the
+days waited and the presence chance; travel only breaks ties); after the
+search ``planner.day.repair.repair_priorities`` makes the rule exact: no home
+visit is left out for capacity while a route allowed to take it could, in
+some order of its stops of the same or a higher tier. The self-check proves
+it on every plan with the same exact search (``planner.day.orders``).
 """
 
 from __future__ import annotations
@@ -48,12 +52,12 @@ from planner.day.needs import (
 from planner.day.problem import (
     Node,
     build_day_problem,
-    drop_half_shuttles,
     prefilter,
     shuttle_check,
     site_check,
 )
-from planner.day.repair import drop_lone_points, repair_priorities, retime_points
+from planner.day.repair import drop_lone_points, repair_priorities, retime_points, retime_rides
+from planner.day.stages import solve_by_tier
 from planner.day.verify import plan_violations
 from planner.domain import Household, Parameters, Plan, Route, Scenario, Stop, Unserved
 from planner.engine import solve
@@ -64,7 +68,13 @@ from planner.presence import PresenceModel
 from planner.priorities import part_tier, tier_name
 from planner.problem import RoutingProblem, Solution
 from planner.roads.info import fiction_note
-from planner.rules import day_limits, home_residents, unserved_residents
+from planner.rules import (
+    RouteHolding,
+    capacity_reason,
+    day_limits,
+    home_residents,
+    unserved_residents,
+)
 from planner.speeds import default_season, load_speed_table, planning_season
 
 #: Travel matrices for sites ``coords`` ((lon, lat), row 0 the station) in a season.
@@ -114,7 +124,8 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
         unit = units[rs.vehicle]
         routes.append(_route(scenario, unit, rs, nodes, problem, matrices))
     visited = {node for rs in solution.routes for node in rs.nodes}
-    dropped = _dropped(scenario, nodes, problem, visited, no_home or {}, unserved)
+    dropped = _dropped(scenario, nodes, problem, visited, no_home or {}, unserved, solution,
+                       units)
     moved = {(u.household, u.mode) for u in dropped}
     # (the residents a split household leaves for another day stay listed
     # beside its dropped visit)
@@ -137,21 +148,61 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
                 notes=tuple(notes), roads=matrices.roads)
 
 
-def capacity_reason(scenario: Scenario, tier: int) -> str:
-    """The words for a home visit left out for capacity (``no_capacity``): what
-    the self-check proves of it (``planner.day.verify``)."""
+def route_holdings(solution: Solution, nodes: list, units: list, tier: int,
+                   ) -> list[RouteHolding]:
+    """What each route allowed to take a home visit of ``tier`` holds of the
+    same or a higher tier (``planner.rules.capacity_reason``): its unit has the
+    kit and the ``home`` duty; its visits by condition, its collection-point
+    openings (a point's consecutive nodes, of their most urgent tier) and its
+    shuttle stops (kept at their times whatever the tier)."""
+    out: list[RouteHolding] = []
+    for rs in solution.routes:
+        unit = units[rs.vehicle]
+        if not (unit.has_kit and unit.does("home")):
+            continue
+        visits: dict[int, int] = {}
+        openings: list[int] = []
+        shuttle = 0
+        last_place = None
+        for n in rs.nodes:
+            node = nodes[n]
+            if node.kind in ("point", "attend"):
+                if last_place is not None and node.village == last_place:
+                    openings[-1] = min(openings[-1], node.tier)
+                else:
+                    openings.append(node.tier)
+                last_place = node.village
+                continue
+            last_place = None
+            if node.kind == "visit" and node.tier <= tier:
+                visits[node.tier] = visits.get(node.tier, 0) + 1
+            elif node.kind in ("pickup_home", "dropoff_office", "pickup_office",
+                               "dropoff_home"):
+                shuttle += 1
+        out.append((unit.name, tuple((k, visits[k]) for k in sorted(visits)),
+                    sum(1 for t in openings if t <= tier), shuttle))
+    return out
+
+
+def _capacity_text(scenario: Scenario, holdings: list[RouteHolding], tier: int) -> str:
+    """The words for a home visit left out for capacity (``no_capacity``):
+    what the self-check proves of it (``planner.day.verify``)."""
     order = scenario.parameters.priorities
-    return (f"no capacity left for this priority ({tier_name(tier, order)}): the day of "
-            f"every team on home visits is full with visits of the same or a higher "
-            f"priority ({', '.join(order[:tier + 1])}) and the shuttles it makes")
+    named = [(name, tuple((tier_name(k, order), n) for k, n in visits), points, shuttle)
+             for name, visits, points, shuttle in holdings]
+    return capacity_reason(tier_name(tier, order), named)
 
 
 def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
              visited: set[int], no_home: Mapping[str, str],
-             unserved: list[Unserved]) -> list[Unserved]:
+             unserved: list[Unserved], solution: Solution, units: list) -> list[Unserved]:
     """Unserved entries for what the engine left out (and, for a point left
     closed, in place of the ``point_full`` entries of its village)."""
     out: list[Unserved] = []
+
+    def capacity_text(tier: int) -> str:
+        return _capacity_text(scenario, route_holdings(solution, nodes, units, tier), tier)
+
     village_of = {h.id: h.village_id for h in scenario.households}
     in_group = {n for group, _ in problem.groups for n in group}
     params = scenario.parameters
@@ -160,7 +211,7 @@ def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
             node = nodes[group[0]]
             has_home = any(nodes[k].kind == "visit" for k in group)
             hid = node.need.household.id
-            reason = capacity_reason(scenario, node.tier) if has_home else (
+            reason = capacity_text(node.tier) if has_home else (
                 "its village's collection point is not opened for it tomorrow (a point "
                 f"opens for at least {params.point_min_slot_s // 60} min, for the residents "
                 "invited to it, where a team has room), and a home visit is not possible: "
@@ -170,7 +221,7 @@ def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
         if k in visited or k in in_group or k == 0:
             continue
         if node.kind == "visit":
-            out.append(Unserved(node.need.household.id, capacity_reason(scenario, node.tier),
+            out.append(Unserved(node.need.household.id, capacity_text(node.tier),
                                 "no_capacity"))
         elif node.kind == "pickup_home":
             out.append(Unserved(node.need.household.id, "the search found no room for this "
@@ -240,11 +291,12 @@ def _route(scenario: Scenario, unit, rs, nodes: list, problem: RoutingProblem,
                 setup = max(0, setup - (b_start - arrive))
                 travel, dist = 0, 0
                 arrive = b_start + b_dur
-            else:  # lunch before leaving, or on the way, near the last stop
+            else:  # lunch before leaving, then the ride (``planner.day.timing``)
+                b_start = max(b_start, depart)
                 here = stops[-1]
                 stops.append(Stop("break", b_start, b_start + b_dur, here.lon, here.lat,
                                   household=here.household if here.kind == "visit" else None))
-                arrive += b_dur
+                arrive = b_start + b_dur + travel
         if last:
             stops.append(Stop("end", arrive, arrive, station.lon, station.lat,
                               travel_s=travel, travel_m=dist))
@@ -520,8 +572,9 @@ def _solve_day(problem: RoutingProblem, nodes: list[Node], solve_fn: SolveFn,
     made true, then (when the home visits were ``offered`` at their preferred
     hours only) again with any hour of their windows, and points timed
     tightly. Returns the problem and nodes the solution is for."""
-    solution = drop_half_shuttles(solve_fn(problem, time_limit_s, seed), nodes)
+    solution = solve_by_tier(problem, nodes, solve_fn, time_limit_s, seed)
     solution = drop_lone_points(problem, nodes, solution, params.point_min_slot_s)
+    solution = retime_rides(problem, nodes, solution)
     solution = repair_priorities(problem, nodes, solution, relocate)
     if offered is not kept_home:  # then any hour of their windows, where a route has room
         problem, nodes = _full_hours(problem, nodes, kept_home)

@@ -10,7 +10,9 @@ point; ``planner.day.problem.build_day_problem``), and only those, with
 that route's stops of lower tiers removed (the other stops kept
 in order, shuttle stops pinned at their planned times), inserts the visit at
 the cheapest position where the route still fits (``planner.day.timing``:
-windows, shift and sunset, working time, lunch), then puts back the removed
+windows, shift and sunset, working time, lunch) or, when no position does,
+in any order of those stops that fits (``planner.day.orders.fitting_order``,
+exact: the same search the self-check runs), then puts back the removed
 stops, most urgent first, where they still fit (in that route, else in
 another as it stands; every placement only on a route whose unit has the
 stop's duty, ``_Routes.insert``); the rest are left out. It repeats until
@@ -20,6 +22,9 @@ higher one moves from one route to another (each with its lower-tier
 stops moved out of the way), which frees the room the visit needs
 (``_relocate``). Each placement serves one more part of some tier and only
 drops parts of lower tiers, so the loop ends.
+
+``retime_rides`` first gives every route the times of that rule where the
+engine's break falls during a ride (OR-Tools' breaks only avoid services).
 
 ``retime_points`` then times each route that opens a collection point by
 the same timing rule, so the point team does not wait before opening.
@@ -39,8 +44,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from planner.day.orders import fitting_order
 from planner.day.problem import Node, without_nodes
-from planner.day.timing import Schedule, TimedStop, may_fit, schedule, stop_legs
+from planner.day.timing import Schedule, TimedStop, may_fit, schedule, stop_legs, timing_problems
 from planner.problem import RouteSolution, RoutingProblem, Solution
 
 SHUTTLE_KINDS = ("pickup_home", "dropoff_office", "pickup_office", "dropoff_home")
@@ -177,6 +183,14 @@ class _Routes:
         self._inserted[key] = best[1] if best else None
         return list(best[1]) if best else None
 
+    def reorder(self, v: int, seq: list[int]) -> list[int] | None:
+        """An order of ``seq`` that route ``v`` can time, whatever the order
+        it had (``planner.day.orders.fitting_order``, exact; a collection
+        point's block stays together); None: no order fits."""
+        order = fitting_order([self.stop(n) for n in seq], self.problem.travel_s,
+                              self.problem.vehicles[v])
+        return None if order is None else [seq[k] for k in order]
+
     def served(self) -> set[int]:
         return {n for seq in self.seq.values() for n in seq}
 
@@ -247,17 +261,57 @@ def retime_points(problem: RoutingProblem, nodes: list[Node], solution: Solution
     the departure as late as it allows), when that is no longer than the
     engine's day. The engine's times of a route's nodes are only feasible, not
     tight: a point team could wait an hour at its first point before opening
-    it, and the notices would tell the village a later hour. Routes with
-    shuttle stops keep the engine's times (their stops are pinned anyway)."""
+    it, and the notices would tell the village a later hour. A route's
+    shuttle stops keep the engine's times (pinned: their other trips and the
+    passengers' enrolment gaps are on other routes)."""
     routes = _Routes(problem, nodes, solution)
     for r in solution.routes:
         kinds = {nodes[n].kind for n in r.nodes}
-        if not kinds & {"point", "attend"} or kinds & set(SHUTTLE_KINDS):
+        if not kinds & {"point", "attend"}:
             continue
         timed = routes.timing(r.vehicle, list(r.nodes))
         if timed is not None and timed.return_s - timed.depart_s <= r.end_s - r.start_s \
-                and tuple(timed.service_start_s) != tuple(r.service_start_s):
+                and (timed.depart_s, tuple(timed.service_start_s)) \
+                != (r.start_s, tuple(r.service_start_s)):
             routes.changed.add(r.vehicle)
+    return routes.solution(solution) if routes.changed else solution
+
+
+def objective_of(problem: RoutingProblem, nodes: list[Node], solution: Solution) -> int:
+    """The engine's objective of ``solution`` on ``problem``: legs and spans of
+    its routes plus the prizes of what is left out."""
+    routes = _Routes(problem, nodes, solution)
+    return routes.objective(list(solution.routes), routes.served())
+
+
+def retime_rides(problem: RoutingProblem, nodes: list[Node], solution: Solution) -> Solution:
+    """``solution`` with every route timed by the one rule
+    (``planner.day.timing``): the engine may place the lunch break during a
+    ride (its breaks only avoid services); such a route gets the rule's
+    schedule of the same stops, and when no schedule of them exists, its least
+    urgent stops (not a shuttle's, which are pinned) leave it one by one
+    until one does (the priority repair may put them back elsewhere)."""
+    routes = _Routes(problem, nodes, solution)
+    for r in solution.routes:
+        if not r.nodes:
+            continue
+        seq = list(r.nodes)
+        stops = [routes.stop(n) for n in seq]
+        breaks = tuple(b for b in r.breaks if b[0] < r.end_s and b[0] + b[1] > r.start_s)
+        engine = Schedule(r.start_s, r.service_start_s, r.end_s, breaks)
+        if not timing_problems(stops, problem.travel_s, problem.vehicles[r.vehicle], engine):
+            continue
+        routes.changed.add(r.vehicle)
+        while routes.timing(r.vehicle, seq) is None:
+            movable = [b for b in routes.blocks(r.vehicle) if not b.pinned]
+            if not movable:
+                break
+            worst = max(movable, key=lambda b: (b.tier, -b.waiting_days, b.nodes))
+            seq = [n for n in seq if n not in worst.nodes]
+            routes.seq[r.vehicle] = seq
+        if routes.timing(r.vehicle, seq) is None:  # only pinned stops left, and they
+            routes.seq[r.vehicle] = list(r.nodes)  # do not fit: the self-check says so
+            routes.changed.discard(r.vehicle)
     return routes.solution(solution) if routes.changed else solution
 
 
@@ -297,7 +351,7 @@ def _place(routes: _Routes, c: int) -> bool:
         keep = [b for b in blocks if b.pinned or b.tier <= tier]
         moved = [b for b in blocks if not (b.pinned or b.tier <= tier)]
         base = [n for b in keep for n in b.nodes]
-        new = routes.insert(v, base, (c,))
+        new = routes.insert(v, base, (c,)) or routes.reorder(v, base + [c])
         if new is None:
             routes.failed.add(tried)
             continue

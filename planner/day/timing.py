@@ -264,3 +264,63 @@ def _search(stops: Sequence[TimedStop], legs: Sequence[int],
         starts.append(lunch.earliest_s + lunch.duration_s)
     found = [s for s in (_attempt(stops, legs, vehicle, t) for t in starts) if s is not None]
     return min(found, key=lambda s: (s.return_s, -s.depart_s)) if found else None
+
+
+def timing_problems(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: VehicleSpec,
+                    timed: Schedule) -> list[str]:
+    """Every way the times ``timed`` of a route serving ``stops`` in this order
+    break the rule of this module (empty: they follow it): the self-check's
+    half of the one rule that ``schedule`` builds with.
+
+    The lunch break lies between two services and either before the ride of
+    its gap (it starts once the team is free, the ride starts when it ends)
+    or after it (it starts once the team has arrived); never during a ride.
+    """
+    problems: list[str] = []
+    legs = _legs(stops, travel_s)
+    lunch = vehicle.breaks[0] if vehicle.breaks else None
+    if timed.depart_s < vehicle.earliest_start_s:
+        problems.append("leaves before the shift starts")
+    if len(timed.service_start_s) != len(stops):
+        return problems + ["not one service start per stop"]
+    breaks = list(timed.breaks)
+    if len(breaks) > 1:
+        problems.append("more than one lunch break")
+    if breaks and lunch is not None:
+        b_start, b_dur = breaks[0]
+        if not lunch.earliest_s <= b_start <= lunch.latest_s or b_dur != lunch.duration_s:
+            problems.append("the lunch break is outside its window")
+    elif breaks:
+        problems.append("a break on a day without lunch")
+    free = timed.depart_s
+    ends = list(timed.service_start_s) + [timed.return_s]
+    for gap, (leg, begin) in enumerate(zip(legs, ends, strict=True)):
+        in_gap = [b for b in breaks if free <= b[0] < begin or (gap == len(stops)
+                                                                 and b[0] >= free)]
+        if in_gap:
+            b_start, b_dur = in_gap[0]
+            breaks.remove(in_gap[0])
+            before = b_start + b_dur + leg <= begin
+            after = b_start >= free + leg and b_start + b_dur <= begin
+            if not (before or after):
+                problems.append(f"the lunch break at {b_start} s is taken during the ride "
+                                f"into stop {gap + 1} (or overlaps its service)")
+        elif free + leg > begin:
+            problems.append(f"stop {gap + 1} reached {begin - free} s after leaving the last, "
+                            f"faster than its {leg} s leg")
+        if gap < len(stops):
+            stop = stops[gap]
+            if stop.starts and not any(lo <= begin <= hi for lo, hi in stop.starts):
+                problems.append(f"stop {gap + 1} starts at {begin} s, outside its windows")
+            free = begin + stop.service_s
+    if breaks:
+        problems.append(f"the lunch break at {breaks[0][0]} s is not between two services")
+    if timed.return_s > vehicle.latest_end_s:
+        problems.append("returns after the shift ends")
+    if timed.return_s - timed.depart_s > vehicle.max_duration_s:
+        problems.append("works longer than its maximum")
+    if lunch is not None and stops and not timed.breaks \
+            and timed.depart_s < lunch.earliest_s + lunch.duration_s \
+            and timed.return_s > lunch.latest_s:
+        problems.append("no lunch break although the route spans the lunch window")
+    return problems

@@ -29,21 +29,23 @@ What must hold:
 - collection points open after their set-up time, and each point is open
   for at least the minimum slot (``point_min_slot_s``, set-up included, when
   it is no longer than the longest slot);
-- priorities (``priority_violations``): for each household whose home visit
-  is left out as ``no_capacity``, and each route of a unit that was allowed
-  to take it (with the kit and the ``home`` duty: a team whose duty today is
-  the point, or the officer split off to shuttle, could not have taken it
-  instead, so it is not compared), that route with its stops of lower tiers than the visit's removed
-  (``planner.priorities``; a collection point's tier is the most urgent of
-  the parts it serves; the route's other visits and points kept in order,
-  its shuttle stops pinned at their planned service starts) cannot take the
-  visit at any position between its stops: ``planner.day.timing.schedule``
-  (windows, shift and sunset, working time, lunch) finds no schedule for any
-  of them. A route serving nothing of a lower tier is checked as it stands
-  (the day is full). The same holds for each collection point left closed
-  (``point_not_opened``), with its slot as the stop, against the routes of
-  units with the ``point`` duty. Not checked: ``auto``
-  households whose only option left is a point, and shuttles.
+- each route's times follow the one timing rule
+  (``planner.day.timing.timing_problems``, the rule ``schedule`` builds with):
+  the lunch break before or after a ride, never during it;
+- priorities (``priority_violations``), exactly: for each household whose
+  home visit is left out as ``no_capacity``, and each route of a unit that was
+  allowed to take it (with the kit and the ``home`` duty: a team whose duty
+  today is the point, or the officer split off to shuttle, could not have
+  taken it instead, so it is not compared), *no order* of that route's stops
+  of the same or a higher tier (``planner.priorities``; a collection point's
+  tier is the most urgent of the parts it serves; its shuttle stops pinned at
+  their planned service starts) plus that visit is accepted by the timing
+  rule (windows, shift and sunset, working time, lunch, walks, duties):
+  ``planner.day.orders.fitting_order``, an exact search over orders. The same
+  holds for each collection point left closed (``point_not_opened``), with
+  its slot as the stop, against the routes of units with the ``point`` duty.
+  Not checked: ``auto`` households whose only option left is a point, and
+  shuttles.
 """
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ from collections import Counter
 
 from planner.clock import format_clock
 from planner.day.needs import DayNeeds, ShuttleNeed, VisitNeed, day_needs, team_units
+from planner.day.orders import fitting_order
 from planner.day.problem import team_vehicle
-from planner.day.timing import TimedStop, schedule
+from planner.day.timing import Schedule, TimedStop, timing_problems
 from planner.domain import Parameters, Plan, Route, Scenario, Stop, Team
 from planner.matrix import TravelMatrices
 from planner.priorities import part_tier
@@ -83,8 +86,52 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
     problems += route_problems
     for hid, events in trips.items():
         problems += _shuttle_violations(hid, events, shuttles.get(hid), params.board_s)
+    problems += _timing_violations(plan, scenario, matrices, site_of, day, needs)
     problems += priority_violations(plan, scenario, matrices, site_of, day)
     return problems
+
+
+def _timing_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
+                       site_of: dict[str, int], day: DayNeeds,
+                       needs: dict[str, VisitNeed]) -> list[str]:
+    """Each route's times judged by the one timing rule
+    (``planner.day.timing.timing_problems``, the rule ``schedule`` builds
+    with): lunch before or after a ride, never during it; windows, shift,
+    working time."""
+    problems: list[str] = []
+    units = {u.name: u for u in team_units(scenario)}
+    auto_ids = {a.household.id for a in day.auto}
+    tiers = _stop_tiers(scenario, day)
+    for route in plan.routes:
+        unit = units.get(route.name)
+        if unit is None or len(route.stops) < 2:
+            continue
+        try:
+            stops = [s for s, _ in timed_route(route, scenario, site_of, needs, tiers,
+                                               auto_ids)]
+        except KeyError:
+            continue  # a stop the day does not need: reported by the route's checks
+        if not stops:
+            continue
+        vehicle = team_vehicle(scenario, unit.team, unit.name, unit.capacity)
+        problems += [f"{route.name}: {p} (the timing rule)" for p in timing_problems(
+            stops, matrices.travel_s, vehicle, route_schedule(route))]
+    return problems
+
+
+def route_schedule(route: Route) -> Schedule:
+    """A planned route's times as a ``Schedule`` over the stops of
+    ``timed_route`` (visits, points, shuttle stops): departure, each service
+    start, return and lunch break."""
+    starts: list[int] = []
+    for stop in route.stops:
+        if stop.kind == "point":
+            starts.append(stop.opens_s)
+        elif stop.kind in ("visit", "pickup", "dropoff"):
+            starts.append(stop.arrive_s + stop.wait_s)
+    breaks = tuple((s.arrive_s, s.depart_s - s.arrive_s) for s in route.stops
+                   if s.kind == "break")
+    return Schedule(route.stops[0].depart_s, tuple(starts), route.stops[-1].arrive_s, breaks)
 
 
 def _part_violations(plan: Plan, scenario: Scenario, day: DayNeeds) -> list[str]:
@@ -180,7 +227,7 @@ def _route_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                     problems.append(f"{name} stop {k}: arrives {stop.arrive_s - depart} s "
                                     f"after leaving, faster than the {leg} s leg")
                 where = target
-            if stop.arrive_s < depart and not (stop.kind == "break" and not stop.travel_s):
+            if stop.arrive_s < depart:
                 problems.append(f"{name} stop {k}: time goes backwards")
             if stop.arrive_s < stops[k - 1].arrive_s:
                 problems.append(f"{name} stop {k}: time goes backwards")
@@ -213,12 +260,9 @@ def _route_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                 need = shuttles.get(stop.household or "")
                 if need is not None and tuple(r.id for r in need.residents) != stop.passengers:
                     problems.append(f"{name} stop {k}: passengers of {stop.household} differ")
-            if stop.kind == "break" and not stop.travel_s:
-                # a break where the team is, or on the way: the next leg may start
-                # before the break ends only if the break was taken mid-ride
-                depart = depart + (stop.depart_s - stop.arrive_s)
-            else:
-                depart = stop.depart_s
+            # a break is taken where the team is (before the ride) or on arrival
+            # (after it), never during a ride: the next leg starts when it ends
+            depart = stop.depart_s
         problems += _route_end_violations(name, stops, team, params, breaks, onboard)
     return problems, trips
 
@@ -395,20 +439,12 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
             if not unit.does(duty):
                 continue  # this unit was not allowed to take it: not "instead"
             kept = [s for s, t in stops if t is None or t <= tier]
-            for k in range(len(kept) + 1):
-                if _inside_point(kept, k):
-                    continue
-                if schedule(kept[:k] + [target] + kept[k:], matrices.travel_s,
-                            vehicle) is not None:
-                    problems.append(f"{route.name} could {what} in place of its stops of "
-                                    f"lower priority (at position {k + 1})")
-                    break
+            order = fitting_order(kept + [target], matrices.travel_s, vehicle)
+            if order is not None:
+                problems.append(f"{route.name} could {what} in place of its stops of "
+                                f"lower priority (in the order {[k + 1 for k in order]} of "
+                                "its kept stops and this one)")
     return problems
-
-
-def _inside_point(stops: list[TimedStop], k: int) -> bool:
-    """True when position ``k`` falls between two stops of one collection point."""
-    return 0 < k < len(stops) and stops[k].place >= 0 and stops[k].place == stops[k - 1].place
 
 
 def _target(stop, where: int, site_of: dict[str, int]) -> int:

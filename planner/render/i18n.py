@@ -28,6 +28,7 @@ from pathlib import Path
 from planner import privacy
 from planner.clock import format_clock
 from planner.domain import Condition, Mode, Unserved, Window
+from planner.rules import capacity_reason, parse_capacity_reason
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "messages"
@@ -231,7 +232,8 @@ def date_text(day: dt.date, lang: str) -> str:
 def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
                 redact: bool = False) -> str:
     """Why a household is not visited, in ``lang``. In English the plan's own
-    reason (with its numbers) is kept; other languages translate the code,
+    reason (with its numbers) is kept; other languages translate the code:
+    a capacity reason with the tier and what each team's day holds, another
     with the entry's numbers (``REASONS_NUMBERED``) when it has them.
     ``redact``: what a shareable copy may show (``planner.privacy.reason``)."""
     generic = None
@@ -241,8 +243,11 @@ def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
     if lang == "en" or generic is None:
         return privacy.reason(nfc(unserved.reason), generic, redact)
     text = generic
+    parsed = parse_capacity_reason(unserved.reason) if unserved.code == "no_capacity" else None
     template = REASONS_NUMBERED.get(unserved.code) if unserved.numbers else None
-    if template is not None:
+    if parsed is not None:  # the tier and what each team's day holds, in ``lang``
+        text = nfc(capacity_reason(*parsed, _, lambda c: _(CONDITION_LABELS[c])))
+    elif template is not None:
         values = number_values(unserved.numbers)
         values["windows"] = windows_text(windows, _)
         try:

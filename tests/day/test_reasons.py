@@ -356,9 +356,9 @@ def test_no_capacity_home_says_the_priority() -> None:
     plan = _plan(_scenario(hs, [_team(max_work_h=3)]))
     left = [u for u in plan.unserved if u.code == "no_capacity"]
     assert len(left) == 1
-    assert left[0].reason == ("no capacity left for this priority (bedridden): the day of "
-                              "every team on home visits is full with visits of the same or "
-                              "a higher priority (bedridden) and the shuttles it makes")
+    assert left[0].reason == ("no capacity left for this priority (bedridden): team T1's day "
+                              "holds 2 bedridden home visits; no order of them with this "
+                              "visit fits that day (hours at home, shift, lunch, sunset)")
 
 
 def test_no_capacity_auto_household() -> None:
@@ -369,7 +369,7 @@ def test_no_capacity_auto_household() -> None:
     u = _reason(plan, "A1")
     assert u.code == "no_capacity"
     assert u.reason.startswith("no capacity left for this priority (elderly)")
-    assert "(bedridden, disabled, postpartum, elderly)" in u.reason
+    assert "team T1's day holds 2 bedridden home visits" in u.reason
 
 
 def test_auto_household_with_no_home_option_gets_a_point_of_the_minimum_slot() -> None:
