@@ -192,10 +192,11 @@ def test_tomorrow_applies_the_replanning_rules(campaign) -> None:
     data = json.loads((out / "campaign.json").read_text(encoding="utf-8"))
     assert data["state"]["joined"] == ["NK-9001"]
     assert (out / "days" / DAY2.isoformat() / "plan.json").is_file()
-    # collection points announced by the first plan keep their date
+    # collection points announced by the first plan keep their date (and their
+    # place and hours: tests/campaign/test_announced_points.py), or are named
     points = {(p["date"], p["village"]) for p in data["point_days"]}
     not_kept = {(p["date"], p["village"]) for p in data["state"]["announced_points_not_kept"]}
-    assert announced <= points | not_kept and len(announced & points) >= 0.75 * len(announced)
+    assert announced <= points | not_kept and len(announced & points) >= 0.5 * len(announced)
     assert {(p["date"], p["village"]) for p in run.not_kept} == not_kept
 
 
