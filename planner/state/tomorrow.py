@@ -21,7 +21,15 @@ from planner.campaign.corrections import (
     point_slots,
     write_corrections,
 )
-from planner.campaign.folders import Draw, recover, remove_stale_days, stage, swap
+from planner.campaign.folders import (
+    NEW,
+    Draw,
+    recover,
+    remove_stale_days,
+    stage,
+    stage_dir,
+    swap,
+)
 from planner.campaign.loop import CampaignOptions, CampaignResult, plan_campaign
 from planner.campaign.replan import other_approaches, pending_on, presence_model
 from planner.campaign.report import write_campaign_json, write_day_plan
@@ -73,7 +81,7 @@ def _plan_ids(folders: list[Path]) -> dict[str, str]:
         except (OSError, ValueError):
             continue
         if isinstance(data, dict) and data.get("id"):
-            out[str(data["id"])] = folder.name.removeprefix(".new-")
+            out[str(data["id"])] = folder.name.removeprefix(NEW)
     return out
 
 
@@ -93,7 +101,7 @@ def write_days(folder: Path, result: CampaignResult, day: dt.date, conn: sqlite3
         written += stage(folder, d, write_plan, draw)
     days = folder / "days"
     before = sorted(p for p in days.iterdir() if p.is_dir()) if days.is_dir() else []
-    staged = [days / f".new-{d.date.isoformat()}" for d in result.days]
+    staged = [stage_dir(folder, d.date) for d in result.days]
     with db.transaction(conn):
         db.remember_plans(conn, {**_plan_ids(before), **_plan_ids(staged)}, now=now)
     for d in result.days:
