@@ -138,6 +138,8 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
         for moved in report.moved:
             click.echo(f"  {moved}")
     if report.rejected:
+        for problem in report.problems:
+            click.echo(str(problem), err=True)
         click.echo(ngettext("{n} row was not imported: it is in {rejects} with the reason; fix "
                             "it there and import that file",
                             "{n} rows were not imported: they are in {rejects} with the "

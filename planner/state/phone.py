@@ -109,7 +109,7 @@ def campaign_plan_ids(campaign_dir: Path) -> dict[str, str]:
     return out
 
 
-def _shift_rows(problem: Problem, path: Path) -> Problem:
+def shift_rows(problem: Problem, path: Path) -> Problem:
     """A problem found in the checked copy, said of the phone's file (its rows
     are one further down, after the export's first line)."""
     where = re.sub(r"\b(row|line) (\d+)", lambda m: f"{m.group(1)} {int(m.group(2)) + 1}",
@@ -150,6 +150,6 @@ def outcomes_sheet(campaign_dir: Path, path: Path, earlier: dict[str, str] | Non
         try:
             yield copy
         except InputError as exc:
-            raise InputError([_shift_rows(p, path) for p in exc.problems]) from None
+            raise InputError([shift_rows(p, path) for p in exc.problems]) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -18,7 +18,7 @@ from planner.render.views import person_name
 from planner.scenario import nfc, read_table
 from planner.scenario.values import _Collector
 from planner.state import db
-from planner.state.phone import campaign_plan_ids, outcomes_sheet, plan_of
+from planner.state.phone import campaign_plan_ids, outcomes_sheet, plan_of, shift_rows
 from planner.state.schema import OUTCOMES
 from planner.state.sheet import (
     FINAL_OUTCOMES,
@@ -61,7 +61,9 @@ def record_outcomes(folder: Path, sheet: Path, *, today: dt.date, now: dt.dateti
             moved = _moved(conn, folder, sheet, readable) if report.status == "imported" else ()
         finally:
             conn.close()
-    return replace(report, file=str(sheet), moved=moved)
+    problems = report.problems if readable == Path(sheet) \
+        else tuple(shift_rows(p, Path(sheet)) for p in report.problems)  # a phone export's rows
+    return replace(report, file=str(sheet), moved=moved, problems=problems)
 
 
 def _moved(conn: sqlite3.Connection, folder: Path, sheet: Path, readable: Path,

@@ -111,6 +111,8 @@ class ImportReport:
     rejected: int = 0
     rejects: str = ""
     moved: tuple[str, ...] = ()
+    #: why each rejected row was rejected (file › row › what › fix)
+    problems: tuple[Problem, ...] = ()
 
 
 #: Outcomes after which a resident is closed: no later visit can be recorded.
@@ -362,7 +364,7 @@ def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
         if errors:
             target = rejects or rejects_path(path)
             report = replace(report, rejected=write_rejects(target, rows or [], errors),
-                             rejects=str(target))
+                             rejects=str(target), problems=tuple(errors))
         if not valid:
             return replace(report, status="rejected")
         db.backup(conn)
