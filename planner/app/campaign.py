@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.app.outputs import check_out_dir, render_days
+from planner.app.outputs import check_out_dir, day_drawer, render_days
 from planner.app.progress import Progress
 from planner.campaign.dayloop import DayPlan
+from planner.speeds import SpeedTable
 from planner.state.store import CampaignRun, run_campaign
 from planner.state.tomorrow import run_tomorrow
 
@@ -94,14 +95,17 @@ class TomorrowRequest:
 
 def replan_tomorrow(request: TomorrowRequest, progress: Progress | None = None,
                     warn: Callable[[str], None] | None = None) -> CampaignRun:
-    """The ``tomorrow`` job: re-plan from what was done, write the campaign
-    (removing the files of days no longer planned), draw every re-planned day."""
+    """The ``tomorrow`` job: re-plan from what was done, draw every re-planned
+    day, each day's folder built aside and swapped in whole (removing the
+    folders of days no longer planned), then write the campaign."""
     progress = progress or Progress.silent(request.lang)
+
+    def drawer(table: SpeedTable) -> Callable[[DayPlan, Path], list[Path]]:
+        return day_drawer(lang=request.lang, redact=request.redact, progress=progress,
+                          warn=warn, table=table)
+
     run = run_tomorrow(request.folder, request.day, request.time_limit_s, request.seed, warn,
-                       progress.say, now=request.now or utc_now(), lang=request.lang,
-                       redact=request.redact)
-    run.written += render_days(run.result.days, request.folder, lang=request.lang,
-                               redact=request.redact, progress=progress, warn=warn,
-                               table=run.speed_table)
+                       progress.say, now=request.now or utc_now(), drawer=drawer,
+                       lang=request.lang, redact=request.redact)
     run.drawn = len(run.result.days)
     return run

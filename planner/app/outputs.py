@@ -4,8 +4,9 @@
 documents (map, itineraries, notices, GPX) are rendered from what was read,
 so that ``plan.py render PLAN.json`` reproduces them byte for byte.
 ``write_day_plan``: a campaign day that is not drawn gets its ``plan.json``
-and its villages' ``notices.pdf`` only. ``remove_stale_days``: the one way a
-re-plan removes the files of days it no longer plans. ``check_out_dir``: no
+and its villages' ``notices.pdf`` only. ``day_drawer``: a campaign day's
+documents drawn into a folder (a re-plan draws into the day's stage and swaps
+the whole folder in: ``planner.campaign.folders``). ``check_out_dir``: no
 job writes into a non-empty folder unless told to overwrite, nor starts on a
 folder it cannot write. ``os_error_problem``: an operating-system error met
 while writing, as one message for the front end.
@@ -22,6 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from planner.app.progress import Progress
+from planner.campaign.dayloop import DayPlan
 from planner.domain import Plan, Scenario
 from planner.errors import InputError, Problem
 from planner.legs import attach_legs, has_legs
@@ -164,32 +166,47 @@ def scenario_in_scope(scenario: Scenario, scope: Iterable[str] | None,
     return replace(scenario, households=tuple(households))
 
 
-def render_days(days, out_dir: Path, *, lang: str = "vi", redact: bool = False,
-                progress: Progress | None = None, warn: Warn | None = None,
-                graphs: dict[str, object] | None = None,
-                table: SpeedTable | None = None) -> list[Path]:
-    """Every output of each campaign day in ``out_dir/days/YYYY-MM-DD/``:
-    attaches the legs on the scenario's road graph (travel times from the
-    speed table ``table``, the campaign's; None: the bundled one, read once)
-    when the day's plan has none, rewrites its plan.json with them.
-    ``graphs`` (path → loaded graph) may be shared between calls; only the
-    last graph loaded is kept in it."""
-    written: list[Path] = []
+def day_drawer(*, lang: str = "vi", redact: bool = False, progress: Progress | None = None,
+               warn: Warn | None = None, graphs: dict[str, object] | None = None,
+               table: SpeedTable | None = None) -> Callable[[DayPlan, Path], list[Path]]:
+    """``draw(day, folder)``: every output of a campaign day written in
+    ``folder`` (its day folder, or the stage a re-plan swaps in:
+    ``planner.campaign.folders``). Attaches the legs on the scenario's road
+    graph (travel times from the speed table ``table``, the campaign's; None:
+    the bundled one, read once) when the day's plan has none, and rewrites its
+    plan.json with them. ``graphs`` (path → loaded graph) may be shared
+    between calls; only the last graph loaded is kept in it."""
     graphs = {} if graphs is None else graphs
-    for d in days:
+    tables: list[SpeedTable] = [table] if table is not None else []
+
+    def draw(d: DayPlan, folder: Path) -> list[Path]:
         if progress is not None:
             progress.say(N_("Drawing the outputs of {date}…"), date=d.date.isoformat())
         plan = d.plan
         if not has_legs(plan) and any(len(r.stops) > 1 for r in plan.routes):
             if d.scenario.roads not in graphs:
                 graphs.clear()  # one graph in memory at a time (a province's road areas)
-                if table is None:  # not given by the caller: read once for every day
-                    table = load_speed_table()
-                graphs[d.scenario.roads] = load_graph(d.scenario.roads, table=table)
-            plan = attach_legs(plan, d.scenario, graphs[d.scenario.roads], table)
+                if not tables:  # not given by the caller: read once for every day
+                    tables.append(load_speed_table())
+                graphs[d.scenario.roads] = load_graph(d.scenario.roads, table=tables[0])
+            plan = attach_legs(plan, d.scenario, graphs[d.scenario.roads], tables[0])
         scope = [r.id for h in d.scenario.households for r in h.residents]
-        written += write_day(plan, d.scenario, out_dir / "days" / d.date.isoformat(),
-                             lang=lang, redact=redact, scope=scope, warn=warn)
+        return write_day(plan, d.scenario, folder, lang=lang, redact=redact, scope=scope,
+                         warn=warn)
+
+    return draw
+
+
+def render_days(days: Iterable[DayPlan], out_dir: Path, *, lang: str = "vi",
+                redact: bool = False, progress: Progress | None = None,
+                warn: Warn | None = None, graphs: dict[str, object] | None = None,
+                table: SpeedTable | None = None) -> list[Path]:
+    """Every output of each campaign day in ``out_dir/days/YYYY-MM-DD/``
+    (``day_drawer``'s, written in place: for a new campaign's folders; a
+    re-plan swaps whole days in, ``planner.state.tomorrow``)."""
+    draw = day_drawer(lang=lang, redact=redact, progress=progress, warn=warn, graphs=graphs,
+                      table=table)
+    written: list[Path] = []
+    for d in days:
+        written += draw(d, out_dir / "days" / d.date.isoformat())
     return written
-
-

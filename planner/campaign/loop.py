@@ -23,7 +23,7 @@ Units: seconds, metres, dates.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from planner.campaign.assign import Assigner
@@ -158,6 +158,10 @@ class CampaignOptions:
     #: a ``planner.presence.PresenceModel`` for ``plan_day`` (None: everyone
     #: assumed at home within their windows)
     presence: PresenceModel | None = None
+    #: the collection points already announced, held at their place and hour:
+    #: date → village id → ``(place name, opens_s, closes_s)`` (``plan_day``'s
+    #: ``point_slots``)
+    point_slots: Mapping[dt.date, Mapping[str, tuple[str, int, int]]] | None = None
 
 
 def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
@@ -286,7 +290,8 @@ class _Run:
         def plan(households: list[Household], limit_s: float, seed: int) -> DayPlan:
             return plan_one_day(self.ws, day, teams, households, self.season_of(day), limit_s,
                                 seed, o.solver, self.start, scale, len(self.remaining),
-                                self.relocate, o.presence)
+                                self.relocate, o.presence,
+                                (o.point_slots or {}).get(day))
 
         result = plan(offered, o.time_limit_s, o.seed + n)
         if not result.served and not any(r.stops[1:-1] for r in result.plan.routes):

@@ -31,7 +31,7 @@ import calendar as pycal
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,6 @@ from planner.domain import Scenario
 from planner.planfile import plan_json, write_atomic
 from planner.presence import Approach
 from planner.privacy import csv_text
-from planner.render import OUTPUT_PATTERNS
 from planner.render.i18n import N_, fiction_banner, gettext_for, nfc, ngettext_for, reason_text
 from planner.render.notices import render_notices
 from planner.render.pdf import pdf_unavailable
@@ -402,16 +401,47 @@ def _reason(u, household, lang: str) -> str:
     return f"{text} [{', '.join(u.residents)}]" if u.residents else text
 
 
+def announced_changes_text(changes: list[dict[str, Any]], scenario: Scenario, day: dt.date,
+                           lang: str = "vi") -> list[str]:
+    """The loud lines that open ``tomorrow``'s summary when announced collection
+    points change (``planner.campaign.corrections.point_changes``): each one,
+    old and new hours, and the correction notice to hand out; [] when none."""
+    if not changes:
+        return []
+    _ = gettext_for(lang)
+    villages = {v.id: v.name for v in scenario.villages}
+    bar = "!" * 72
+    lines = [bar]
+    for c in changes:
+        values = {"village": villages.get(c["village"], c["village"]), "date": c["date"],
+                  "opens": c["opens"], "closes": c["closes"], "n": len(c["residents"])}
+        new = c["new"]
+        if new is None:
+            lines.append(_("!! ANNOUNCED collection point CANCELLED: {village}, {date}, "
+                           "{opens}–{closes}; tell its {n} residents").format(**values))
+        else:
+            lines.append(_("!! ANNOUNCED collection point CHANGED: {village}, {date}: "
+                           "{opens}–{closes} becomes {new_opens}–{new_closes} at {place}; "
+                           "tell its {n} residents").format(
+                new_opens=new["opens"], new_closes=new["closes"], place=new["place"],
+                **values))
+    lines.append(_("!! Hand out the correction notice: corrections-{date}.txt in the campaign "
+                   "folder").format(date=day))
+    lines += [bar, ""]
+    return lines
+
+
 def tomorrow_text(run, lang: str = "vi") -> str:
     """The terminal summary of ``plan.py tomorrow`` in ``lang`` (``run``: a
-    ``planner.app.campaign.CampaignRun``): the day's routes, the state on that
-    day (enrolled, coming back, carried over, joined, follow-up), then the
-    campaign calendar."""
+    ``planner.app.campaign.CampaignRun``): first the announced collection
+    points not kept (``announced_changes_text``), then the day's routes, the
+    state on that day (enrolled, coming back, carried over, joined,
+    follow-up), then the campaign calendar."""
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
     st, day, first = run.state, run.day, run.first_day
-    lines = []
+    lines = announced_changes_text(run.not_kept, run.scenario, day, lang)
     if first is None:
         lines.append(_("Nothing left to plan from {date}.").format(date=day))
     else:
@@ -440,10 +470,6 @@ def tomorrow_text(run, lang: str = "vi") -> str:
     if run.joined:
         lines.append(_("Joined (added to the scenario): {households}").format(
             households=", ".join(run.joined)))
-    for p in run.not_kept:
-        lines.append(_("ANNOUNCED collection point NOT kept: {village} on {date} (the teams "
-                       "are full that day): tell the village head; its residents are "
-                       "invited again later").format(village=p["village"], date=p["date"]))
     for kind, title in (("different_approach", N_("For a different approach:")),
                         ("closed", N_("Closed:"))):
         items = [f for f in st.follow_up if f.kind == kind]
@@ -558,36 +584,16 @@ def province_campaign_text(rows: list[CampaignRow], lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
-def announced_points(folder: Path, day: dt.date) -> dict[dt.date, dict[str, frozenset[str]]]:
-    """Collection points of the campaign in ``folder`` already announced when
-    planning ``day`` (their notice went out before ``day``) and not yet held:
-    date → village → invited households (from the last ``campaign.json``)."""
-    path = folder / "campaign.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    out: dict[dt.date, dict[str, frozenset[str]]] = {}
-    for p in data.get("point_days") or []:
-        try:
-            when = dt.date.fromisoformat(p["date"])
-            notice = dt.date.fromisoformat(p["announce_by"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        if when >= day and notice < day:
-            out.setdefault(when, {})[p["village"]] = frozenset(p.get("households") or ())
-    return out
-
-
 def write_day_plan(out_dir: Path, day: DayPlan, lang: str = "vi",
-                   warn: Callable[[str], None] | None = None, redact: bool = False
-                   ) -> list[Path]:
+                   warn: Callable[[str], None] | None = None, redact: bool = False,
+                   folder: Path | None = None) -> list[Path]:
     """Write one campaign day's folder ``out_dir/days/YYYY-MM-DD/`` without
     drawing it: ``plan.json`` and, when the day has work in a village, its
     ``notices.pdf`` (the notices and the loudspeaker text for that date, in
     ``lang``; initials only with ``redact``, as the drawn days').
-    ``day`` is a ``planner.campaign`` day plan (its plan and day scenario)."""
-    folder = out_dir / "days" / day.date.isoformat()
+    ``day`` is a ``planner.campaign`` day plan (its plan and day scenario);
+    ``folder``: write there instead (a day's stage, ``planner.campaign.folders``)."""
+    folder = out_dir / "days" / day.date.isoformat() if folder is None else folder
     written = [write_atomic(folder / "plan.json", plan_json(
         day.plan, day.scenario, lang=lang, reason_text=reason_texts(day.scenario, lang)))]
     no_pdf = pdf_unavailable()
@@ -613,30 +619,13 @@ def write_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario,
         if only is not None and d.date != only:
             continue
         written += write_day_plan(out_dir, d, lang, warn, redact)
-    text = json.dumps(campaign_dict(result, scenario, extra), ensure_ascii=False, indent=2)
-    written.append(write_atomic(out_dir / "campaign.json", text + "\n"))
+    written.append(write_campaign_json(out_dir, result, scenario, extra))
     return written
 
 
-def remove_stale_days(out_dir: Path, from_day: dt.date, kept: Iterable[dt.date]
-                      ) -> list[Path]:
-    """Remove the plan and every output of the days from ``from_day`` on that a
-    re-plan no longer holds (not in ``kept``): a map or a notice without its
-    plan would mislead. Returns the paths removed."""
-    removed: list[Path] = []
-    days = Path(out_dir) / "days"
-    if not days.is_dir():
-        return removed
-    keep = {d.isoformat() for d in kept}
-    for folder in sorted(days.iterdir()):
-        try:
-            when = dt.date.fromisoformat(folder.name)
-        except ValueError:
-            continue
-        if not folder.is_dir() or when < from_day or folder.name in keep:
-            continue
-        for pattern in ("plan.json", *OUTPUT_PATTERNS):
-            for path in folder.glob(pattern):
-                path.unlink()
-                removed.append(path)
-    return removed
+def write_campaign_json(out_dir: Path, result: CampaignResult, scenario: Scenario,
+                        extra: dict[str, Any] | None = None) -> Path:
+    """Write ``out_dir/campaign.json`` atomically (``extra``: keys added, e.g.
+    ``state`` after re-planning). Returns its path."""
+    text = json.dumps(campaign_dict(result, scenario, extra), ensure_ascii=False, indent=2)
+    return write_atomic(out_dir / "campaign.json", text + "\n")

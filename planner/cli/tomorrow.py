@@ -22,8 +22,8 @@ from planner.cli.options import (
 @click.command()
 @click.argument("campaign_dir", type=CampaignDir())
 @click.option("--date", "date", type=DATE, default=None,
-              help="The day to plan, YYYY-MM-DD (default: the working day after the last "
-                   "recorded outcomes).")
+              help="The day to plan, YYYY-MM-DD, within the campaign (default: the "
+                   "working day after the last recorded outcomes).")
 @click.option("--time-limit", type=FiniteRange(0.1, 600), default=1.0,
               show_default=True, help="Solver time limit per day, in seconds.")
 @seed_opt
@@ -39,8 +39,13 @@ def tomorrow(campaign_dir: Path, date, time_limit: float, seed: int | None, lang
     for a different approach (as are those who refused); moved and deceased
     are closed; planned households with no outcome carry over; households
     added to the scenario since join in. The rest of the campaign is re-planned
-    too, so campaign.json holds the new forecast; collection points already
-    announced keep their date.
+    too, so campaign.json holds the new forecast. Collection points already
+    announced (their notice day has passed) keep their date, place and hours;
+    one that cannot is printed first, between lines of !!, with its old and
+    new hours, and CAMPAIGN_DIR/corrections-DATE.txt is the correction notice
+    naming the residents to tell. Each day's folder is built aside and swapped
+    in whole, so a run cut short leaves every day wholly old or wholly new.
+    A --date outside the campaign's dates is refused.
 
     \b
     Example:

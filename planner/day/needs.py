@@ -235,6 +235,21 @@ class DayNeeds:
     skipped: list[Unserved] = field(default_factory=list)
 
 
+#: A collection point already announced for the day: ``(place name, opens_s,
+#: closes_s)``, clock times in seconds after midnight (``plan_day``'s
+#: ``point_slots``, village id → slot: the point opens there at that hour).
+PointSlot = tuple[str, int, int]
+
+
+def slot_place(village: Village, slot: PointSlot | None) -> CollectionPoint | None:
+    """The candidate place of ``village`` an announced ``slot`` names (None:
+    no slot, or no place of that name)."""
+    if slot is None:
+        return None
+    candidates = village.points or (CollectionPoint(village.name, village.lon, village.lat),)
+    return next((c for c in candidates if c.name == slot[0]), None)
+
+
 def choose_place(village: Village, households: list[Household]) -> CollectionPoint:
     """The candidate place nearest on average to ``households`` (the village
     centre when the scenario lists none)."""
@@ -244,11 +259,14 @@ def choose_place(village: Village, households: list[Household]) -> CollectionPoi
 
 
 def day_needs(scenario: Scenario,
-              point_next_open: Mapping[str, dt.date] | None = None) -> DayNeeds:
+              point_next_open: Mapping[str, dt.date] | None = None,
+              point_slots: Mapping[str, PointSlot] | None = None) -> DayNeeds:
     """Sort every resident into a home visit, a shuttle, a point, or a choice.
 
     ``point_next_open`` (village id → date) names, in the reason given to the
     households a full point cannot take, the next day that village's point opens.
+    ``point_slots`` (village id → announced slot): the point is held at the
+    place announced.
     """
 
     params = scenario.parameters
@@ -294,7 +312,8 @@ def day_needs(scenario: Scenario,
         autos = auto_by_village.get(village.id, [])
         if not people and not autos:
             continue
-        place = choose_place(village, [h for h, _ in people + autos])
+        place = slot_place(village, (point_slots or {}).get(village.id)) \
+            or choose_place(village, [h for h, _ in people + autos])
         out.places[village.id] = place
         for h, residents in autos:
             home, _ = home_need(h, residents, params)

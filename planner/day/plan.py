@@ -42,6 +42,7 @@ from planner.day.needs import (
     AutoNeed,
     DayNeeds,
     PointNeed,
+    PointSlot,
     ShuttleNeed,
     Unit,
     VisitNeed,
@@ -397,6 +398,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
              point_next_open: Mapping[str, dt.date] | None = None,
              relocate: bool = True,
              presence: PresenceModel | None = None,
+             point_slots: Mapping[str, PointSlot] | None = None,
              ) -> tuple[Plan, TravelMatrices, RoutingProblem]:
     """Plan one day for every team, every mode. Returns the plan, the matrices
     (rows: the station, then ``plan_sites(scenario)``) and the problem.
@@ -418,6 +420,9 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     chance inside their tier (``planner.day.chances``); each home visit then
     carries a ``PresenceNote`` for the itinerary. None: every household is
     assumed at home within its windows.
+
+    ``point_slots`` (village id → ``PointSlot``, from a campaign: the points
+    already announced) holds each such point at its announced place and hour.
     """
 
     table = table or load_speed_table()  # given by the command's entry: read once there
@@ -432,7 +437,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     solve_fn = solve if solve_fn is None else solve_fn
     time_limit_s = params.time_limit_s if time_limit_s is None else time_limit_s
     seed = params.seed if seed is None else seed
-    day, site_of, coords = plan_sites(scenario, point_next_open)
+    day, site_of, coords = plan_sites(scenario, point_next_open, point_slots)
     matrices = matrices_for(coords, params.season)
     dry_reachable = None  # sites reachable in the default season, to explain closures
     base_season = default_season(table)
@@ -457,7 +462,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     chances = DayChances(presence, scenario.date.weekday()) if presence is not None else None
     offered, weights = _preferred_hours(scenario, kept_home, chances)
     problem, nodes = build_day_problem(scenario, offered, autos, shuttles, points, matrices,
-                                       units, day.places, weights)
+                                       units, day.places, weights, point_slots)
     problem, nodes, solution = _solve_day(problem, nodes, solve_fn, time_limit_s, seed, params,
                                           relocate, offered, kept_home)
     plan = build_plan(scenario, kept_home, problem, solution, matrices,
@@ -467,7 +472,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
         plan = replace(plan, notes=plan.notes + (
             f"The search found no routes within its time limit ({time_limit_s:g} s of work, "
             "this machine may be busy): plan again with a larger --time-limit.",))
-    violations = plan_violations(plan, scenario, matrices, site_of)
+    violations = plan_violations(plan, scenario, matrices, site_of, point_slots)
     if violations:
         raise PlannerError("the plan breaks its own rules (a bug; please report it): "
                            + "; ".join(violations[:5]))
@@ -648,7 +653,8 @@ def _presence_notes(plan: Plan, scenario: Scenario, chances: DayChances) -> Plan
     return replace(plan, routes=tuple(routes))
 
 
-def plan_sites(scenario: Scenario, point_next_open: Mapping[str, dt.date] | None = None):
+def plan_sites(scenario: Scenario, point_next_open: Mapping[str, dt.date] | None = None,
+               point_slots: Mapping[str, PointSlot] | None = None):
     """The day's needs, and the matrix rows: ``(needs, site_of, coords)``.
 
     Rows: 0 the station; then the home visits; then the home option of auto
@@ -657,7 +663,7 @@ def plan_sites(scenario: Scenario, point_next_open: Mapping[str, dt.date] | None
     to its row.
     """
 
-    day = day_needs(scenario, point_next_open)
+    day = day_needs(scenario, point_next_open, point_slots)
     coords = [(scenario.station.lon, scenario.station.lat)]
     site_of: dict[str, int] = {}
     for need in list(day.home) + [a.home for a in day.auto if a.home is not None]:

@@ -4,13 +4,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from planner.clock import format_clock
-from planner.day.needs import AutoNeed, PointNeed, ShuttleNeed, Unit, VisitNeed, no_duty_reason
+from planner.day.needs import (
+    AutoNeed,
+    PointNeed,
+    PointSlot,
+    ShuttleNeed,
+    Unit,
+    VisitNeed,
+    no_duty_reason,
+)
 from planner.domain import CollectionPoint, Parameters, Scenario, Team, Unserved, Window
 from planner.matrix import UNREACHABLE, TravelMatrices
 from planner.priorities import part_tier, part_waiting_days
@@ -272,6 +280,7 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
                       points: list[tuple[int, PointNeed]], matrices: TravelMatrices,
                       units: list[Unit], places: dict[str, CollectionPoint],
                       chances: dict[str, float] | None = None,
+                      slots: Mapping[str, PointSlot] | None = None,
                       ) -> tuple[RoutingProblem, list[Node]]:
     """The routing problem of a day with every mode; ``autos`` holds
     ``(home site or None, point site, need)``.
@@ -289,6 +298,10 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
 
     ``chances`` (household id → chance of finding them at home, from
     ``planner.day.chances``) weighs home visits inside their tier.
+
+    ``slots`` (village id → an announced ``PointSlot``): that village's point
+    opens at the announced hour (its service starts then) and stays open to
+    the announced close at least; a team that cannot be there leaves it out.
     """
     params = scenario.parameters
     order = params.priorities
@@ -334,7 +347,10 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
             parts(need.residents), duty="home")
     rate = params.point_attendance
     for site, need in points:
-        add(Node("point", site, need, need.village.id, need.place), need.service_s, (),
+        slot = (slots or {}).get(need.village.id)
+        add(Node("point", site, need, need.village.id, need.place),
+            need.service_s if slot is None else max(need.service_s, slot[2] - slot[1]),
+            () if slot is None else ((slot[1], slot[1]),),
             [c for r in need.residents for c in parts((r,), rate)],
             duty="point", clus=village_cluster[need.village.id], entry_s=params.point_setup_s)
     group_parts: list[list[Component]] = []

@@ -51,9 +51,17 @@ What must hold:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 from planner.clock import format_clock
-from planner.day.needs import DayNeeds, ShuttleNeed, VisitNeed, day_needs, team_units
+from planner.day.needs import (
+    DayNeeds,
+    PointSlot,
+    ShuttleNeed,
+    VisitNeed,
+    day_needs,
+    team_units,
+)
 from planner.day.orders import fitting_order
 from planner.day.problem import team_vehicle
 from planner.day.timing import Schedule, TimedStop, timing_problems
@@ -71,13 +79,15 @@ def _part(u) -> tuple[str, str]:
 
 
 def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
-                    site_of: dict[str, int]) -> list[str]:
+                    site_of: dict[str, int],
+                    point_slots: Mapping[str, PointSlot] | None = None) -> list[str]:
     """Every way ``plan`` breaks the rules above; ``site_of`` maps a household
-    id (or ``point:<village>``) to its row in ``matrices`` (the station is row 0)."""
+    id (or ``point:<village>``) to its row in ``matrices`` (the station is row 0);
+    ``point_slots``: the points announced (``plan_day``'s), held at their hour."""
 
     problems: list[str] = []
     params = scenario.parameters
-    day = day_needs(scenario)
+    day = day_needs(scenario, point_slots=point_slots)
     problems += _part_violations(plan, scenario, day)
     needs = {n.household.id: n for n in day.home}
     needs.update({a.household.id: a.home for a in day.auto if a.home is not None})
@@ -87,7 +97,7 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
     for hid, events in trips.items():
         problems += _shuttle_violations(hid, events, shuttles.get(hid), params.board_s)
     problems += _timing_violations(plan, scenario, matrices, site_of, day, needs)
-    problems += priority_violations(plan, scenario, matrices, site_of, day)
+    problems += priority_violations(plan, scenario, matrices, site_of, day, point_slots)
     return problems
 
 
@@ -392,7 +402,8 @@ def timed_route(route: Route, scenario: Scenario, site_of: dict[str, int],
 
 
 def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
-                        site_of: dict[str, int], day: DayNeeds | None = None) -> list[str]:
+                        site_of: dict[str, int], day: DayNeeds | None = None,
+                        point_slots: Mapping[str, PointSlot] | None = None) -> list[str]:
     """Every home visit left out for capacity, and every collection point
     left closed, that some route allowed to take it (a unit with the ``home``
     duty for a visit, the ``point`` duty for a point, as in the routing
@@ -419,9 +430,13 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
     closed = {u.household for u in plan.unserved if u.code == "point_not_opened"}
     for p in day.points:
         if closed & {h.id for h in p.invited}:
+            slot = (point_slots or {}).get(p.village.id)  # announced: only at its hour
             targets.append((f"open the point at {p.place.name} (left closed)",
                             part_tier(p.residents, order),
-                            TimedStop(site_of[f"point:{p.village.id}"], p.service_s, (),
+                            TimedStop(site_of[f"point:{p.village.id}"],
+                                      p.service_s if slot is None
+                                      else max(p.service_s, slot[2] - slot[1]),
+                                      () if slot is None else ((slot[1], slot[1]),),
                                       village_index[p.village.id],
                                       scenario.parameters.point_setup_s), "point"))
     if not targets:

@@ -18,6 +18,7 @@ timestamps (``now``, UTC) are parameters.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import sqlite3
@@ -370,3 +371,81 @@ def last_outcome_date(conn: sqlite3.Connection) -> dt.date | None:
     """The latest date with a recorded outcome (None: none yet)."""
     row = conn.execute("SELECT max(date) FROM outcomes").fetchone()
     return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+
+#: One entry of the audit trail: ``(at, by, why, kind, subject, before, after)``
+#: (``before``/``after``: the values as JSON text, ``""`` for none).
+AuditRow = tuple[str, str, str, str, str, str, str]
+
+
+def outcome_subject(resident_id: str, day: dt.date) -> str:
+    """The audit trail's name for the outcome of ``resident_id`` on ``day``."""
+    return f"resident {resident_id} on {day.isoformat()}"
+
+
+def recorded_outcome(conn: sqlite3.Connection, resident_id: str, day: dt.date,
+                     ) -> dict[str, str] | None:
+    """The outcome recorded for ``resident_id`` on ``day`` (``team``,
+    ``outcome``, ``note``, ``recorded_at``), or None."""
+    row = conn.execute("SELECT team_id, outcome, note, recorded_at FROM outcomes "
+                       "WHERE resident_id = ? AND date = ?",
+                       (resident_id, day.isoformat())).fetchone()
+    if row is None:
+        return None
+    return {"team": row[0], "outcome": row[1], "note": row[2], "recorded_at": row[3]}
+
+
+def correct_outcome(conn: sqlite3.Connection, resident_id: str, day: dt.date,
+                    outcome: str | None, note: str, team: str | None, *, by: str, why: str,
+                    now: dt.datetime, import_id: int | None = None) -> dict[str, str]:
+    """Replace the outcome recorded for ``resident_id`` on ``day`` with
+    ``outcome`` (None: remove it, the visit did not happen), ``note`` and
+    ``team`` (None: keep the recorded team), keeping the old value in the audit
+    trail with ``by``, ``why``, ``now`` and the sheet ``import_id`` (None: the
+    command line). Call inside a transaction; the outcome must exist (the
+    caller checks). Returns the old value."""
+    old = recorded_outcome(conn, resident_id, day)
+    if old is None:
+        raise KeyError((resident_id, day))
+    after: dict[str, str] = {}
+    if outcome is None:
+        conn.execute("DELETE FROM outcomes WHERE resident_id = ? AND date = ?",
+                     (resident_id, day.isoformat()))
+    else:
+        after = {"team": team or old["team"], "outcome": outcome, "note": note,
+                 "recorded_at": stamp(now)}
+        conn.execute("UPDATE outcomes SET team_id = ?, outcome = ?, note = ?, recorded_at = ? "
+                     "WHERE resident_id = ? AND date = ?",
+                     (after["team"], outcome, note, after["recorded_at"], resident_id,
+                      day.isoformat()))
+    conn.execute("INSERT INTO audit (at, by, why, kind, subject, before, after, import_id) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (stamp(now), by, why, "outcome_removed" if outcome is None
+                  else "outcome_corrected", outcome_subject(resident_id, day),
+                  json.dumps(old, ensure_ascii=False, sort_keys=True),
+                  json.dumps(after, ensure_ascii=False, sort_keys=True) if after else "",
+                  import_id))
+    return old
+
+
+def audit_trail(conn: sqlite3.Connection, subject: str | None = None) -> list[AuditRow]:
+    """The audit trail, oldest first (only ``subject``'s when given)."""
+    sql = "SELECT at, by, why, kind, subject, before, after FROM audit"
+    args: tuple = ()
+    if subject is not None:
+        sql += " WHERE subject = ?"
+        args = (subject,)
+    return [tuple(r) for r in conn.execute(sql + " ORDER BY id", args)]  # type: ignore[misc]
+
+
+def remember_plans(conn: sqlite3.Connection, plans: dict[str, str], *,
+                   now: dt.datetime) -> None:
+    """Keep the ids of plans a day's folder held (plan id → day ``YYYY-MM-DD``),
+    first seen at ``now``; ids already known are left as they are."""
+    conn.executemany("INSERT OR IGNORE INTO day_plans (plan_id, date, seen_at) VALUES (?, ?, ?)",
+                     [(pid, day, stamp(now)) for pid, day in sorted(plans.items())])
+
+
+def known_plans(conn: sqlite3.Connection) -> dict[str, str]:
+    """Plan id → day of every plan a day's folder of this campaign held."""
+    return dict(conn.execute("SELECT plan_id, date FROM day_plans"))

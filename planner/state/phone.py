@@ -20,8 +20,17 @@ the team leader to read, skipped by the import like any blank row.
 ``id``); ``crc32`` is the CRC-32 (hex) of ``"<plan id>\\n"`` followed by the
 rest of the file in UTF-8. Before import, the file must be intact (the
 checksum matches: it was not edited or cut short on the way) and come from a
-plan of this campaign (a ``days/*/plan.json`` with that id). The checksum
-catches edits and damage, not a forger who recomputes it.
+plan of this campaign: a ``days/*/plan.json`` with that id, or a plan a day's
+folder held before a re-plan replaced it (kept in the state's ``day_plans``),
+so that an export from a map sent out before ``tomorrow`` re-planned the same
+day still comes in (its rows are matched by resident and date).
+
+What the checksum protects: the officer's taps on their way from the phone to
+the planner (a file cut short by a messaging app, a row changed by hand). It
+catches edits and damage, not a forger who recomputes it. A row that needs
+changing is not edited in the export: import it as it is, then correct the
+outcome (a ``correction`` row in a sheet, or ``plan.py record --correct``);
+rows the import refuses go to a rejects file, a plain sheet to fix and import.
 """
 
 from __future__ import annotations
@@ -82,6 +91,19 @@ def parse_export(path: Path, data: bytes) -> PhoneExport:
     return PhoneExport(plan_id, rest)
 
 
+def plan_of(path: Path) -> str | None:
+    """The plan id a phone export names on its first line (None: not an export,
+    or unreadable)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    if not is_phone_export(data):
+        return None
+    m = _FIRST.match(data.decode("utf-8", "replace").lstrip("\ufeff").splitlines()[0].strip())
+    return m.group(1) if m else None
+
+
 def campaign_plan_ids(campaign_dir: Path) -> dict[str, str]:
     """Plan id → day (``YYYY-MM-DD``) of every ``days/*/plan.json`` of the campaign."""
     out: dict[str, str] = {}
@@ -95,7 +117,7 @@ def campaign_plan_ids(campaign_dir: Path) -> dict[str, str]:
     return out
 
 
-def _shift_rows(problem: Problem, path: Path) -> Problem:
+def shift_rows(problem: Problem, path: Path) -> Problem:
     """A problem found in the checked copy, said of the phone's file (its rows
     are one further down, after the export's first line)."""
     where = re.sub(r"\b(row|line) (\d+)", lambda m: f"{m.group(1)} {int(m.group(2)) + 1}",
@@ -104,11 +126,13 @@ def _shift_rows(problem: Problem, path: Path) -> Problem:
 
 
 @contextmanager
-def outcomes_sheet(campaign_dir: Path, path: Path) -> Iterator[Path]:
+def outcomes_sheet(campaign_dir: Path, path: Path, earlier: dict[str, str] | None = None,
+                   ) -> Iterator[Path]:
     """The sheet to import for ``path``: ``path`` itself for a spreadsheet; for
-    a phone export, once checked (intact, from a plan of this campaign), a copy
-    of its CSV under the same file name. Problems found while importing the
-    copy are reported with the phone file's name and row numbers."""
+    a phone export, once checked (intact, from a plan of this campaign, or one
+    of the ``earlier`` plans its days held: id → day), a copy of its CSV under
+    the same file name. Problems found while importing the copy are reported
+    with the phone file's name and row numbers."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -119,7 +143,7 @@ def outcomes_sheet(campaign_dir: Path, path: Path) -> Iterator[Path]:
         yield path
         return
     export = parse_export(path, data)
-    known = campaign_plan_ids(campaign_dir)
+    known = {**(earlier or {}), **campaign_plan_ids(campaign_dir)}
     if export.plan_id not in known:
         days = ", ".join(sorted(known.values())) or "none"
         raise InputError(Problem(str(path), "line 1", f"the outcomes come from plan "
@@ -134,6 +158,6 @@ def outcomes_sheet(campaign_dir: Path, path: Path) -> Iterator[Path]:
         try:
             yield copy
         except InputError as exc:
-            raise InputError([_shift_rows(p, path) for p in exc.problems]) from None
+            raise InputError([shift_rows(p, path) for p in exc.problems]) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -11,14 +11,23 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+from planner.campaign.folders import recover
 from planner.errors import InputError, Problem
 from planner.planfile import write_atomic
 from planner.render.views import person_name
+from planner.scenario import nfc, read_table
+from planner.scenario.values import _Collector
 from planner.state import db
-from planner.state.phone import outcomes_sheet
+from planner.state.phone import campaign_plan_ids, outcomes_sheet, plan_of, shift_rows
+from planner.state.schema import OUTCOMES
 from planner.state.sheet import (
+    FINAL_OUTCOMES,
+    NO_OUTCOME,
+    TABLE,
     ImportReport,
     import_outcomes,
+    parse_date,
+    rejects_path,
     template_csv,
     template_rows,
     template_xlsx,
@@ -26,21 +35,117 @@ from planner.state.sheet import (
 from planner.state.store import campaign_scenario
 
 
-def record_outcomes(folder: Path, sheet: Path, *, today: dt.date,
-                    now: dt.datetime) -> ImportReport:
+def record_outcomes(folder: Path, sheet: Path, *, today: dt.date, now: dt.datetime,
+                    all_or_nothing: bool = False, by: str = "") -> ImportReport:
     """Import an outcomes sheet (CSV, .xlsx, or the phone map's export, checked
-    first: see ``planner.state.phone``) into the campaign of ``folder``, all or
-    nothing. Visits must be dated from the campaign's start to ``today``;
-    households added to the scenario since join the state as added ``today``;
-    ``now`` (UTC) is stored as the import's time. The report names ``sheet``."""
-    with outcomes_sheet(folder, sheet) as readable:  # a phone export is checked first
+    first: see ``planner.state.phone``) into the campaign of ``folder``: its
+    valid rows, the others written to a rejects file beside ``sheet`` (all or
+    nothing with ``all_or_nothing``). Visits must be dated from the campaign's
+    start to ``today``; households added to the scenario since join the state
+    as added ``today``; ``now`` (UTC) is stored as the import's time and ``by``
+    (who imports) with each correction. The report names ``sheet``; for an
+    export from an earlier plan of its day, it says what the newer plan moved."""
+    recover(folder)  # a re-plan killed half-way: each day folder wholly old or new
+    conn = db.open_campaign(folder)
+    try:
+        earlier = db.known_plans(conn)
+    finally:
+        conn.close()
+    with outcomes_sheet(folder, sheet, earlier) as readable:  # a phone export is checked first
         conn = db.open_campaign(folder)
         try:
             teams = _teams(conn, folder, today)
-            report = import_outcomes(conn, readable, teams, today=today, now=now)
+            report = import_outcomes(conn, readable, teams, today=today, now=now,
+                                     all_or_nothing=all_or_nothing,
+                                     rejects=rejects_path(Path(sheet)), by=by)
+            moved = _moved(conn, folder, sheet, readable) if report.status == "imported" else ()
         finally:
             conn.close()
-    return replace(report, file=str(sheet))
+    problems = report.problems if readable == Path(sheet) \
+        else tuple(shift_rows(p, Path(sheet)) for p in report.problems)  # a phone export's rows
+    return replace(report, file=str(sheet), moved=moved, problems=problems)
+
+
+def _moved(conn: sqlite3.Connection, folder: Path, sheet: Path, readable: Path,
+           ) -> tuple[str, ...]:
+    """For a phone export drawn from a plan its day's folder no longer holds:
+    each household of the export whose visit the newer plan of that day moved
+    to another team or left out (plain sentences); else ()."""
+    plan = plan_of(sheet)
+    if plan is None or plan in campaign_plan_ids(folder):
+        return ()
+    col = _Collector(str(readable))
+    rows = read_table(readable, col, TABLE) or []
+    out: list[str] = []
+    newer: dict[str, dict[str, str]] = {}
+    for _number, row in rows:
+        try:
+            day = parse_date(row.get("date"))
+        except ValueError:
+            continue
+        if day.isoformat() not in newer:
+            newer[day.isoformat()] = {h: t for h, t, _a in db.planned_on(conn, day)}
+        hid, team = nfc(row.get("household_id")), nfc(row.get("team"))
+        now_team = newer[day.isoformat()].get(hid)
+        line = (f"{day}: household {hid} is not in the newer plan of that day"
+                if now_team is None else
+                f"{day}: household {hid} was moved from team {team} to team {now_team}"
+                if now_team != team else "")
+        if line and line not in out:
+            out.append(line)
+    return tuple(out)
+
+
+def correct_outcome(folder: Path, resident_id: str, day: dt.date, outcome: str, *, why: str,
+                    by: str, now: dt.datetime) -> tuple[dict[str, str], str]:
+    """Replace the outcome recorded for ``resident_id`` on ``day`` with
+    ``outcome`` (``none``: the visit did not happen), keeping the old one in
+    the audit trail with ``by``, ``why`` and ``now`` (UTC). ``InputError``
+    naming the fix when there is nothing to correct, the outcome is unknown,
+    ``why`` is empty, or a deceased/moved would precede a recorded visit.
+    Returns the old value and the subject as the audit trail names it."""
+    where = f"{resident_id} on {day}"
+    if outcome not in OUTCOMES + (NO_OUTCOME,):
+        raise InputError(Problem("--outcome", where, f"unknown outcome '{outcome}'",
+                                 f"use one of: {', '.join(OUTCOMES)} or {NO_OUTCOME} (the "
+                                 "visit did not happen)"))
+    if not why.strip():
+        raise InputError(Problem("--why", where, "a correction without a reason",
+                                 "say why the recorded outcome was wrong (kept in the audit "
+                                 "trail): --why \"...\""))
+    conn = db.open_campaign(folder)
+    try:
+        with db.transaction(conn):
+            old = db.recorded_outcome(conn, resident_id, day)
+            if old is None:
+                raise InputError(Problem(str(folder / db.DB_NAME), where,
+                                         "no outcome is recorded for this resident on this "
+                                         "day, so there is nothing to correct",
+                                         "check the resident's code and the date, or record "
+                                         "the visit with an outcomes sheet"))
+            later = [d for (r, d) in db.recorded_outcomes(conn)
+                     if r == resident_id and d > day.isoformat()]
+            if outcome in FINAL_OUTCOMES and later:
+                raise InputError(Problem("--outcome", where, f"visits are recorded after "
+                                         f"{day} ({', '.join(sorted(later))}), so the "
+                                         f"resident cannot be '{outcome}' on {day}",
+                                         "correct those later visits first"))
+            db.backup(conn)
+            db.correct_outcome(conn, resident_id, day,
+                               None if outcome == NO_OUTCOME else outcome, why.strip(), None,
+                               by=by or "?", why=why.strip(), now=now)
+    finally:
+        conn.close()
+    return old, db.outcome_subject(resident_id, day)
+
+
+def audit(folder: Path) -> list[db.AuditRow]:
+    """The campaign's audit trail, oldest first (``db.audit_trail``)."""
+    conn = db.open_campaign(folder)
+    try:
+        return db.audit_trail(conn)
+    finally:
+        conn.close()
 
 
 def _teams(conn: sqlite3.Connection, folder: Path, today: dt.date) -> set[str]:

@@ -11,7 +11,7 @@ The first version (written by the planner before this package) kept its
 version in a table ``schema_version`` (one row, 1) and left ``user_version``
 at 0; ``version_of`` reads it as version 1.
 
-Tables at the current version (``SCHEMA_VERSION`` = 2):
+Tables at the current version (``SCHEMA_VERSION`` = 3):
 
 - ``meta(key, value)``: the scenario's path and name, the start, the deadline,
   the road graph (when not the scenario's own), ``created_at``;
@@ -26,7 +26,16 @@ Tables at the current version (``SCHEMA_VERSION`` = 2):
   outcomes file, keyed by the file's SHA-256 (a second import is a no-op);
 - ``outcomes(resident_id, date, household_id, team_id, outcome, note,
   recorded_at, import_id)``: keyed by (resident, date), so a visit cannot
-  count twice.
+  count twice; a correction replaces the row (its old value goes to ``audit``);
+- ``audit(id, at, by, why, kind, subject, before, after, import_id)``: every
+  change a person made to what is recorded, never deleted: ``kind`` says what
+  (``outcome_corrected``, ``outcome_removed``; decisions will add theirs),
+  ``subject`` what it touched (``resident R on YYYY-MM-DD``), ``before`` and
+  ``after`` the values as JSON text (``""``: none), ``import_id`` the sheet
+  that carried it (NULL: the command line);
+- ``day_plans(plan_id, date, seen_at)``: the id of every plan a day's folder
+  held (``plan.json``'s ``id``), so that an export from a phone map drawn from
+  an earlier plan of a day is still known after a re-plan replaced it.
 
 Dates are ``YYYY-MM-DD`` text; timestamps (``created_at``, ``imported_at``,
 ``recorded_at``) UTC ISO 8601 to the second; clock times integer seconds
@@ -131,12 +140,24 @@ def _arrive_in_seconds(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE schema_version")
 
 
+_V3 = """
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, by TEXT NOT NULL, why TEXT NOT NULL,
+    kind TEXT NOT NULL, subject TEXT NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL,
+    import_id INTEGER REFERENCES imports(id));
+CREATE INDEX audit_subject ON audit(subject);
+CREATE TABLE day_plans (
+    plan_id TEXT PRIMARY KEY, date TEXT NOT NULL, seen_at TEXT NOT NULL)
+"""
+
 #: Every migration, in order: ``MIGRATIONS[k].version == k + 1``.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the first schema: meta, households, residents, plan runs, planned visits "
                  "(arrival as HH:MM text), imports, outcomes", _script(_V1)),
     Migration(2, "planned arrivals in integer seconds (arrive_s); the version in "
                  "PRAGMA user_version", _arrive_in_seconds),
+    Migration(3, "an audit trail of corrections (who, when, why, before, after) and the "
+                 "ids of every plan a day's folder held", _script(_V3)),
 )
 
 #: The version this planner writes and reads.

@@ -9,9 +9,20 @@ deceased`` (or its Vietnamese wording, see ``OUTCOME_ALIASES``). Dates are
 
 A row whose outcome is blank means "not visited" and is skipped (a prefilled
 sheet comes back with the rows of residents not reached left blank).
-``import_outcomes`` validates every row first and refuses the whole file,
-naming each bad row and why, if any row is bad; otherwise it stores all rows
-in one transaction. A file already imported (same SHA-256) changes nothing.
+
+An optional column ``kind`` (``Loại``) says what a row is: blank or ``visit``
+records a visit; ``correction`` (``sửa``) replaces the outcome already
+recorded for that resident and date with the row's (``none``: the visit did
+not happen), its ``note`` saying why; the old outcome stays in the audit trail
+(``planner.state.db.correct_outcome``) with who made the change and when.
+
+``import_outcomes`` validates every row first. By default it stores the valid
+rows (in one transaction) and writes the others, with the reason for each, to
+a rejects file beside the sheet (``NAME.rejects.csv``: a sheet of the same
+columns plus ``reason``; fix its rows and import it). With
+``all_or_nothing`` any bad row refuses the whole file, naming each bad row and
+why. A problem of the whole file (no header, a missing column) refuses it
+always. A file already imported (same SHA-256) changes nothing.
 """
 
 from __future__ import annotations
@@ -19,11 +30,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from planner.atomic import write_atomic
 from planner.clock import format_clock
 from planner.dates import parse_day
 from planner.errors import InputError, Problem
@@ -37,10 +50,20 @@ COLUMNS = ("date", "team", "household_id", "resident_id", "outcome", "note")
 READER_COLUMNS = ("name", "village", "planned")
 """Columns a prefilled sheet adds for the officer (the resident's name or
 initials, the village, the planned arrival); read back, they are ignored."""
+KIND_COLUMN = "kind"
+"""The optional column saying whether a row is a ``visit`` or a ``correction``."""
+REASON_COLUMN = "reason"
+"""The column a rejects file adds (why each row was not imported); ignored on import."""
+KINDS = ("visit", "correction")
+KIND_ALIASES = {"": "visit", "tham": "visit", "sua": "correction", "dinh chinh": "correction",
+                "correct": "correction"}
+NO_OUTCOME = "none"
+"""A correction's outcome when the visit did not happen: the recorded outcome is removed."""
 HEADER_ALIASES = {
     "ngay": "date", "ngay tham": "date", "to": "team", "to cong tac": "team", "doi": "team",
     "ma ho": "household_id", "ma nguoi": "resident_id", "ma cong dan": "resident_id",
-    "ket qua": "outcome", "ghi chu": "note", "notes": "note",
+    "ket qua": "outcome", "ghi chu": "note", "notes": "note", "loai": "kind",
+    "ly do": "reason",
 }
 OUTCOME_ALIASES = {
     "da thu nhan": "enrolled", "da cap": "enrolled", "xong": "enrolled",
@@ -48,8 +71,10 @@ OUTCOME_ALIASES = {
     "tu choi": "refused", "lam lai": "retry_needed", "can lam lai": "retry_needed",
     "chuyen di": "moved", "da chuyen di": "moved", "qua doi": "deceased", "da mat": "deceased",
     "not home": "not_home", "retry needed": "retry_needed", "retry": "retry_needed",
+    "khong tham": NO_OUTCOME, "xoa": NO_OUTCOME,
 }
-TABLE = TableSpec(columns=COLUMNS + READER_COLUMNS, required=COLUMNS[:5], aliases=HEADER_ALIASES,
+TABLE = TableSpec(columns=COLUMNS + READER_COLUMNS + (KIND_COLUMN, REASON_COLUMN),
+                  required=COLUMNS[:5], aliases=HEADER_ALIASES,
                   row_noun="resident visited", rows_noun="outcomes", sheet_noun="outcomes")
 
 
@@ -64,12 +89,17 @@ class OutcomeRow:
     resident_id: str
     outcome: str
     note: str
+    kind: str = "visit"
 
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What an import did: ``status`` is ``imported`` or ``already`` (a no-op).
-    ``new`` rows were stored; ``same`` were already recorded identically."""
+    """What an import did: ``status`` is ``imported``, ``already`` (a no-op)
+    or ``rejected`` (no valid row: nothing stored). ``new`` rows were stored;
+    ``same`` were already recorded identically; ``corrected`` replaced a
+    recorded outcome; ``rejected`` rows went to the ``rejects`` file.
+    ``moved``: for an export from an earlier plan of its day, what the newer
+    plan of that day had changed for its households (plain sentences)."""
 
     status: str
     file: str
@@ -77,6 +107,12 @@ class ImportReport:
     new: int = 0
     same: int = 0
     previous: str = ""
+    corrected: int = 0
+    rejected: int = 0
+    rejects: str = ""
+    moved: tuple[str, ...] = ()
+    #: why each rejected row was rejected (file › row › what › fix)
+    problems: tuple[Problem, ...] = ()
 
 
 #: Outcomes after which a resident is closed: no later visit can be recorded.
@@ -89,11 +125,79 @@ def parse_date(value: Any) -> dt.date:
     return parse_day(value if isinstance(value, dt.date) else nfc(value), day_first=True)
 
 
-def _outcome(value: Any) -> str | None:
+def _outcome(value: Any, kind: str = "visit") -> str | None:
     text = nfc(value).lower()
-    if text in OUTCOMES:
+    if text in OUTCOMES or (kind == "correction" and text == NO_OUTCOME):
         return text
-    return OUTCOME_ALIASES.get(fold(text))
+    found = OUTCOME_ALIASES.get(fold(text))
+    return None if found == NO_OUTCOME and kind != "correction" else found
+
+
+def _kind(value: Any) -> str | None:
+    text = nfc(value).lower()
+    return text if text in KINDS else KIND_ALIASES.get(fold(text))
+
+
+def _check_row(number: int, row: dict[str, Any], col: _Collector, residents: dict[str, str],
+               teams: set[str], start: dt.date | None, today: dt.date) -> OutcomeRow | None:
+    """One row's fields checked (problems to ``col``): the row, or None when bad."""
+    where = f"row {number}"
+    bad = False
+    kind = _kind(row.get(KIND_COLUMN))
+    if kind is None:
+        col.error(f"{where}, field kind", f"unknown kind '{nfc(row.get(KIND_COLUMN))}'",
+                  "leave it blank for a visit, or write correction to replace a recorded "
+                  "outcome")
+        kind, bad = "visit", True
+    try:
+        day = parse_date(row.get("date"))
+    except ValueError as exc:
+        col.error(f"{where}, field date", str(exc) if nfc(row.get("date")) else "missing",
+                  "write the visit's date as YYYY-MM-DD or DD/MM/YYYY, a day that exists")
+        day, bad = dt.date.min, True
+    else:
+        if start is not None and day < start:
+            col.error(f"{where}, field date", f"{day} is before the campaign's start "
+                      f"({start})", "check the date (the year?); visits before the "
+                      "campaign cannot be recorded in it")
+            bad = True
+        elif day > today:
+            col.error(f"{where}, field date", f"{day} is in the future (today is {today})",
+                      "check the date (the year?): record a visit once it has happened")
+            bad = True
+    team = nfc(row.get("team"))
+    if team not in teams:
+        col.error(f"{where}, field team", f"unknown team '{team}'" if team else "missing",
+                  f"use a team id of the scenario: {', '.join(sorted(teams))}")
+        bad = True
+    rid = nfc(row.get("resident_id"))
+    hid = nfc(row.get("household_id"))
+    if rid not in residents:
+        col.error(f"{where}, field resident_id",
+                  f"unknown resident '{rid}'" if rid else "missing",
+                  "copy the resident's code from the day's plan or the households table")
+        bad = True
+    elif hid != residents[rid]:
+        col.error(f"{where}, field household_id",
+                  f"resident {rid} lives in household {residents[rid]}, not '{hid}'",
+                  f"write {residents[rid]}, or check the resident's code")
+        bad = True
+    outcome = _outcome(row.get("outcome"), kind)
+    if outcome is None:
+        raw = nfc(row.get("outcome"))
+        extra = f" or {NO_OUTCOME} (the visit did not happen)" if kind == "correction" else ""
+        col.error(f"{where}, field outcome", f"unknown outcome '{raw}'" if raw else "missing",
+                  f"use one of: {', '.join(OUTCOMES)}{extra}")
+        bad = True
+    note = nfc(row.get("note"))
+    if kind == "correction" and not note:
+        col.error(f"{where}, field note", "a correction without a reason",
+                  "say in the note why the recorded outcome was wrong (it is kept in the "
+                  "audit trail)")
+        bad = True
+    if bad:
+        return None
+    return OutcomeRow(number, day, team, hid, rid, outcome, note, kind)  # type: ignore[arg-type]
 
 
 def validate_rows(rows: list[tuple[int, dict[str, Any]]], col: _Collector,
@@ -105,56 +209,20 @@ def validate_rows(rows: list[tuple[int, dict[str, Any]]], col: _Collector,
 
     A visit's date must lie between the campaign's ``start`` (when known) and
     ``today``; nothing can follow a resident's ``deceased`` or ``moved``,
-    neither in the file nor after one already recorded.
+    neither in the file nor after one already recorded (once corrections of
+    the same file are applied). A visit row must agree with an outcome already
+    recorded; a correction row needs one to replace, and a reason.
     """
     valid: list[OutcomeRow] = []
     seen: dict[tuple[str, dt.date], int] = {}
+    after = dict(recorded)
     for number, row in rows:
         if not nfc(row.get("outcome")):
             continue  # no outcome: the resident was not visited (a prefilled row left blank)
-        where = f"row {number}"
-        bad = False
-        try:
-            day = parse_date(row.get("date"))
-        except ValueError as exc:
-            col.error(f"{where}, field date", str(exc) if nfc(row.get("date")) else "missing",
-                      "write the visit's date as YYYY-MM-DD or DD/MM/YYYY, a day that exists")
-            day, bad = dt.date.min, True
-        else:
-            if start is not None and day < start:
-                col.error(f"{where}, field date", f"{day} is before the campaign's start "
-                          f"({start})", "check the date (the year?); visits before the "
-                          "campaign cannot be recorded in it")
-                bad = True
-            elif day > today:
-                col.error(f"{where}, field date", f"{day} is in the future (today is {today})",
-                          "check the date (the year?): record a visit once it has happened")
-                bad = True
-        team = nfc(row.get("team"))
-        if team not in teams:
-            col.error(f"{where}, field team", f"unknown team '{team}'" if team else "missing",
-                      f"use a team id of the scenario: {', '.join(sorted(teams))}")
-            bad = True
-        rid = nfc(row.get("resident_id"))
-        hid = nfc(row.get("household_id"))
-        if rid not in residents:
-            col.error(f"{where}, field resident_id",
-                      f"unknown resident '{rid}'" if rid else "missing",
-                      "copy the resident's code from the day's plan or the households table")
-            bad = True
-        elif hid != residents[rid]:
-            col.error(f"{where}, field household_id",
-                      f"resident {rid} lives in household {residents[rid]}, not '{hid}'",
-                      f"write {residents[rid]}, or check the resident's code")
-            bad = True
-        outcome = _outcome(row.get("outcome"))
-        if outcome is None:
-            raw = nfc(row.get("outcome"))
-            col.error(f"{where}, field outcome", f"unknown outcome '{raw}'" if raw else "missing",
-                      f"use one of: {', '.join(OUTCOMES)}")
-            bad = True
-        if bad:
+        v = _check_row(number, row, col, residents, teams, start, today)
+        if v is None:
             continue
+        where, rid, day = f"row {number}", v.resident_id, v.date
         key = (rid, day)
         if key in seen:
             col.error(f"{where}", f"resident {rid} already has a row for {day} (row {seen[key]})",
@@ -162,15 +230,33 @@ def validate_rows(rows: list[tuple[int, dict[str, Any]]], col: _Collector,
             continue
         seen[key] = number
         before = recorded.get((rid, day.isoformat()))
-        if before is not None and before != outcome:
+        if v.kind == "visit" and before is not None and before != v.outcome:
             col.error(f"{where}, field outcome",
                       f"resident {rid} on {day} is already recorded as '{before}'",
-                      "an outcome cannot be changed by a new file; fix this row to match, "
-                      "or record the next visit on its own date")
+                      "if the recorded outcome is wrong, write correction in this row's kind "
+                      "column and why in its note (or use `plan.py record CAMPAIGN --correct "
+                      f"{rid} --date {day} --outcome {v.outcome} --why ...`); otherwise fix "
+                      "this row to match")
             continue
-        valid.append(OutcomeRow(number, day, team, hid, rid, outcome,  # type: ignore[arg-type]
-                                nfc(row.get("note"))))
-    return _drop_after_final(valid, recorded, col)
+        if v.kind == "correction":
+            if before is None:
+                col.error(f"{where}, field kind",
+                          f"nothing to correct: no outcome is recorded for resident {rid} "
+                          f"on {day}", "leave kind blank to record the visit")
+                continue
+            later = sorted(d for (r, d) in recorded if r == rid and d > day.isoformat())
+            if v.outcome in FINAL_OUTCOMES and later:
+                col.error(f"{where}, field outcome",
+                          f"resident {rid} has visits recorded after {day} ({', '.join(later)}), "
+                          f"so they cannot be '{v.outcome}' on {day}",
+                          "correct those later visits first, or check the date")
+                continue
+            if v.outcome == NO_OUTCOME:
+                after.pop((rid, day.isoformat()), None)
+            else:
+                after[(rid, day.isoformat())] = v.outcome
+        valid.append(v)
+    return _drop_after_final(valid, after, col)
 
 
 def _drop_after_final(valid: list[OutcomeRow], recorded: dict[tuple[str, str], str],
@@ -182,7 +268,7 @@ def _drop_after_final(valid: list[OutcomeRow], recorded: dict[tuple[str, str], s
         if outcome in FINAL_OUTCOMES:
             finals.setdefault(rid, []).append((dt.date.fromisoformat(day), outcome, ""))
     for v in valid:
-        if v.outcome in FINAL_OUTCOMES:
+        if v.outcome in FINAL_OUTCOMES and v.kind == "visit":
             finals.setdefault(v.resident_id, []).append((v.date, v.outcome, f" (row {v.row})"))
     kept = []
     for v in valid:
@@ -198,15 +284,55 @@ def _drop_after_final(valid: list[OutcomeRow], recorded: dict[tuple[str, str], s
     return kept
 
 
-def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str], *,
-                    today: dt.date, now: dt.datetime) -> ImportReport:
-    """Import an outcomes sheet into the campaign state, all or nothing.
+def rejects_path(path: Path) -> Path:
+    """Where the rows of ``path`` that were not imported go: ``NAME.rejects.csv``."""
+    return path.with_name(f"{path.stem}.rejects.csv")
 
-    Raises ``InputError`` listing every bad row (nothing is stored then).
-    Importing a file with the same content again stores nothing. Visits must
-    be dated from the campaign's start to ``today``; ``now`` (UTC) is stored
-    as the import's time. Before storing, the state is copied to
-    ``campaign.db.bak`` (``db.backup``).
+
+def _row_of(problem: Problem) -> int | None:
+    """The sheet row a problem names (``row N…``), None for the whole file."""
+    m = re.match(r"row (\d+)\b", problem.where)
+    return int(m.group(1)) if m else None
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value.isoformat() if isinstance(value, dt.date) else nfc(value)
+
+
+def write_rejects(target: Path, rows: list[tuple[int, dict[str, Any]]],
+                  errors: list[Problem]) -> int:
+    """Write the rows named by ``errors`` to ``target`` (a sheet of the usual
+    columns, ``kind``, and ``reason``: each problem and its fix). Returns how
+    many rows it holds."""
+    reasons: dict[int, list[str]] = {}
+    for p in errors:
+        number = _row_of(p)
+        if number is not None:
+            field_ = p.where.partition(", field ")[2]
+            reasons.setdefault(number, []).append(
+                (f"{field_}: " if field_ else "") + f"{p.what} (fix: {p.fix})")
+    text = csv_text(COLUMNS + (KIND_COLUMN, REASON_COLUMN), (
+        [_cell(row.get(c)) for c in COLUMNS + (KIND_COLUMN,)] + ["; ".join(reasons[number])]
+        for number, row in rows if number in reasons))
+    write_atomic(target, "\ufeff" + text)
+    return len(reasons)
+
+
+def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str], *,
+                    today: dt.date, now: dt.datetime, all_or_nothing: bool = False,
+                    rejects: Path | None = None, by: str = "") -> ImportReport:
+    """Import an outcomes sheet into the campaign state.
+
+    Every row is checked first. Bad rows go to the ``rejects`` file (default:
+    ``rejects_path(path)``) with their reasons and the others are stored; with
+    ``all_or_nothing``, or for a problem of the whole file, ``InputError``
+    lists every problem and nothing is stored. Importing a file with the same
+    content again stores nothing. Visits must be dated from the campaign's
+    start to ``today``; ``now`` (UTC) is stored as the import's time, and
+    with ``by`` (who imports) on each correction the file carries. Before
+    storing, the state is copied to ``campaign.db.bak`` (``db.backup``).
     """
     path = Path(path)
     try:
@@ -228,14 +354,30 @@ def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
         valid = validate_rows(rows or [], col, db.resident_households(conn), teams, recorded,
                               start, today)
         errors = [p for p in col.problems if p.severity == "error"]
-        if errors:
+        if errors and (all_or_nothing or any(_row_of(p) is None for p in errors)):
             raise InputError(errors)
+        report = ImportReport("imported", str(path), digest)
+        if errors:
+            target = rejects or rejects_path(path)
+            report = replace(report, rejected=write_rejects(target, rows or [], errors),
+                             rejects=str(target), problems=tuple(errors))
+        if not valid:
+            return replace(report, status="rejected")
         db.backup(conn)
-        new = [v for v in valid if (v.resident_id, v.date.isoformat()) not in recorded]
-        db.store_import(conn, digest, path.name, len(valid),
-                        [(v.resident_id, v.date, v.household_id, v.team, v.outcome, v.note)
-                         for v in new], now=now)
-    return ImportReport("imported", str(path), digest, new=len(new), same=len(valid) - len(new))
+        new = [v for v in valid if v.kind == "visit"
+               and (v.resident_id, v.date.isoformat()) not in recorded]
+        fixes = [v for v in valid if v.kind == "correction"
+                 and recorded[(v.resident_id, v.date.isoformat())] != v.outcome]
+        import_id = db.store_import(
+            conn, digest, path.name, len(valid),
+            [(v.resident_id, v.date, v.household_id, v.team, v.outcome, v.note)
+             for v in new], now=now)
+        for v in fixes:
+            db.correct_outcome(conn, v.resident_id, v.date,
+                               None if v.outcome == NO_OUTCOME else v.outcome, v.note, v.team,
+                               by=by or "?", why=v.note, now=now, import_id=import_id)
+    return replace(report, new=len(new), corrected=len(fixes),
+                   same=len(valid) - len(new) - len(fixes))
 
 
 def template_rows(planned: list[tuple[str, str, int]], day: dt.date,

@@ -64,8 +64,9 @@ def day_reporter(progress: ProgressFn, calendar: Calendar, start: dt.date,
 @dataclass
 class CampaignRun:
     """What ``run_campaign``/``run_tomorrow`` did (``not_kept``: collection
-    points announced before the re-planned day that the new plan could not open
-    on their date)."""
+    points announced before the re-planned day that the new plan could not
+    keep at their date, place and hours, each with its ``new`` session or None:
+    ``planner.campaign.corrections.point_changes``)."""
 
     scenario: Scenario
     result: CampaignResult

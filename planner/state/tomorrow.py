@@ -8,17 +8,36 @@ never from the clock."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from planner.campaign.calendar import Calendar
-from planner.campaign.loop import CampaignOptions, plan_campaign
+from planner.campaign.corrections import (
+    announced_households,
+    announced_point_days,
+    point_changes,
+    point_slots,
+    write_corrections,
+)
+from planner.campaign.folders import (
+    NEW,
+    Draw,
+    recover,
+    remove_stale_days,
+    stage,
+    stage_dir,
+    swap,
+)
+from planner.campaign.loop import CampaignOptions, CampaignResult, plan_campaign
 from planner.campaign.replan import other_approaches, pending_on, presence_model
-from planner.campaign.report import announced_points, remove_stale_days, write_campaign
+from planner.campaign.report import write_campaign_json, write_day_plan
 from planner.campaign.workspace import build_workspace, campaign_sites
+from planner.errors import InputError, Problem
 from planner.render.i18n import N_
 from planner.roads.io import load_graph
+from planner.speeds import SpeedTable
 from planner.state import db
 from planner.state.store import (
     CampaignRun,
@@ -39,21 +58,85 @@ def default_next_day(conn: sqlite3.Connection, calendar: Calendar, start: dt.dat
                 last + dt.timedelta(days=1))
 
 
+def check_day(day: dt.date, start: dt.date, deadline: dt.date | None) -> None:
+    """``InputError`` (exit 2) when ``day`` lies outside the campaign (from
+    ``start`` to ``deadline``: the deadline, or the last day planned when work
+    went on after it), naming its dates: planning a day before the start would
+    plan days the campaign does not have and empty the real ones."""
+    if day >= start and (deadline is None or day <= deadline):
+        return
+    span = f"{start} to {deadline}" if deadline else f"from {start} on"
+    raise InputError(Problem("--date", day.isoformat(),
+                             f"outside the campaign, which runs {span}",
+                             f"give a day {span}, or leave --date out (the working day after "
+                             "the last recorded outcomes)"))
+
+
+def _plan_ids(folders: list[Path]) -> dict[str, str]:
+    """Plan id → day of the ``plan.json`` in each of ``folders`` that has one."""
+    out: dict[str, str] = {}
+    for folder in folders:
+        try:
+            data = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("id"):
+            out[str(data["id"])] = folder.name.removeprefix(NEW)
+    return out
+
+
+def write_days(folder: Path, result: CampaignResult, day: dt.date, conn: sqlite3.Connection,
+               draw: Draw | None, warn: Callable[[str], None] | None, *,
+               now: dt.datetime, lang: str = "vi", redact: bool = False) -> list[Path]:
+    """Each re-planned day's folder built aside then swapped in whole
+    (``planner.campaign.folders``), the days no longer planned removed; the
+    ids of the plans the folders held before and hold now are kept in the
+    state first (an export from either imports). The plans' reasons and the
+    notices in ``lang``, initials only with ``redact``. Returns the paths written."""
+    written: list[Path] = []
+
+    def write_plan(d, where: Path) -> list[Path]:
+        return write_day_plan(folder, d, lang=lang, warn=warn, redact=redact, folder=where)
+
+    for d in result.days:
+        written += stage(folder, d, write_plan, draw)
+    days = folder / "days"
+    before = sorted(p for p in days.iterdir() if p.is_dir()) if days.is_dir() else []
+    staged = [stage_dir(folder, d.date) for d in result.days]
+    with db.transaction(conn):
+        db.remember_plans(conn, {**_plan_ids(before), **_plan_ids(staged)}, now=now)
+    for d in result.days:
+        swap(folder, d.date)
+    remove_stale_days(folder, day, (d.date for d in result.days))
+    return written
+
+
 def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float = 1.0,
                  seed: int | None = None,
                  warn: Callable[[str], None] | None = None,
-                 progress: ProgressFn = silent, *, now: dt.datetime, lang: str = "vi",
+                 progress: ProgressFn = silent, *, now: dt.datetime,
+                 drawer: Callable[[SpeedTable], Draw] | None = None, lang: str = "vi",
                  redact: bool = False) -> CampaignRun:
     """Re-plan the campaign of ``folder`` from ``day`` on (default: the working
-    day after the last recorded outcomes), from its recorded state.
+    day after the last recorded outcomes), from its recorded state; ``day``
+    outside the campaign's dates is refused (``check_day``).
 
-    Writes ``days/DAY/plan.json`` (and the later days' plans) and refreshes
-    ``campaign.json``; stores the new planned visits from ``day`` on as a
-    planning run made at ``now`` (UTC). Households added to the scenario since
-    join the state as added on ``day``. ``progress`` is told each stage
-    (reading, roads, matrices, each day planned).
+    Writes each re-planned day's folder as a whole, ``plan.json``, its notices
+    and what ``drawer(speed table)(day, folder)`` draws (``write_days``: built
+    aside, then swapped in; the campaign's speed table), then refreshes
+    ``campaign.json`` and stores the new planned visits from ``day`` on as a
+    planning run made at ``now`` (UTC). Households
+    added to the scenario since join the state as added on ``day``.
+    ``progress`` is told each stage (reading, roads, matrices, each day
+    planned).
+
+    Collection points already announced keep their date, place and hours
+    (``planner.campaign.corrections``); those that cannot are in the run's
+    ``not_kept`` and in a correction notice (``corrections-DAY.txt``, in
+    ``lang``, initials with ``redact``) written first among the files.
     """
     progress(N_("Reading the campaign state and its scenario…"))
+    recover(folder)  # a run killed half-way: each day folder wholly old or new
     conn = db.open_campaign(folder)
     try:
         info = db.meta(conn)
@@ -63,6 +146,9 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
         deadline = dt.date.fromisoformat(info["deadline"]) if info.get("deadline") else None
         if scenario.campaign and scenario.campaign.deadline:
             deadline = scenario.campaign.deadline
+        if day is not None:
+            last = max((d for d, _h, _t in db.planned_visits(conn)), default=None)
+            check_day(day, start, max(deadline, last) if deadline and last else deadline)
         day = day or default_next_day(conn, calendar, start)
         with db.transaction(conn):
             joined = db.sync_households(conn, scenario, day)
@@ -75,21 +161,16 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
                  n=len(campaign_sites(scenario)))
         ws = build_workspace(scenario, G, table)
         model = presence_model(scenario, db.presence_rows(conn))
+        points = announced_point_days(folder, day)  # their notice is out: committed
         options = CampaignOptions(time_limit_s=time_limit_s,
                                   seed=scenario.parameters.seed if seed is None else seed,
                                   on_day=day_reporter(progress, calendar, day, deadline,
                                                       time_limit_s),
-                                  presence=model)
+                                  presence=model, point_slots=point_slots(points))
         proposals = other_approaches(model, scenario, st.follow_up)
-        announced = announced_points(folder, day)
         result = plan_campaign(ws, list(st.pending), day, deadline, calendar, options,
-                               announced=announced)
-        opened = {(d.date, s["village"]) for d in result.days for s in d.point_sessions}
-        not_kept = [{"date": when.isoformat(), "village": village,
-                     "households": sorted(hids)}
-                    for when, villages in sorted(announced.items())
-                    for village, hids in sorted(villages.items())
-                    if (when, village) not in opened]
+                               announced=announced_households(points))
+        not_kept = point_changes(points, result, scenario)
         extra = {"state": {
             "planned_from": day.isoformat(),
             "enrolled_residents": len(st.enrolled),
@@ -107,9 +188,13 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
             "closed": [{"resident": f.resident_id, "household": f.household_id,
                         "reason": f.reason} for f in st.follow_up if f.kind == "closed"],
         }}
-        written = write_campaign(folder, result, scenario, extra, warn=warn, lang=lang,
-                                 redact=redact)
-        remove_stale_days(folder, day, (d.date for d in result.days))
+        draw = drawer(table) if drawer is not None else None
+        written = write_days(folder, result, day, conn, draw, warn, now=now, lang=lang,
+                             redact=redact)
+        written.append(write_campaign_json(folder, result, scenario, extra))
+        notice = write_corrections(folder, day, not_kept, scenario, lang, redact)
+        if notice is not None:
+            written.insert(0, notice)
         with db.transaction(conn):
             db.record_plan(conn, "tomorrow", day, planned_visit_rows(result), now=now)
     finally:

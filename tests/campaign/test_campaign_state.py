@@ -106,11 +106,12 @@ def test_state_file_has_schema_version_wal_and_foreign_keys(campaign) -> None:
 
 
 def test_bad_rows_refuse_the_whole_file(campaign) -> None:
-    """A file with bad rows stores nothing and names every bad row with its reason."""
+    """With --all-or-nothing, a file with bad rows stores nothing and names every
+    bad row with its reason."""
     out, _ = campaign
     before = _dump(out / state.DB_NAME)
     result = CliRunner().invoke(cli, ["record", str(out), str(DATA / "bad_rows.csv"),
-                                      "--today", TODAY.isoformat()])
+                                      "--today", TODAY.isoformat(), "--all-or-nothing"])
     assert result.exit_code == 2
     message = result.output
     for row, word in ((3, "does not exist"), (4, "unknown team"), (5, "unknown resident"),
@@ -191,10 +192,11 @@ def test_tomorrow_applies_the_replanning_rules(campaign) -> None:
     data = json.loads((out / "campaign.json").read_text(encoding="utf-8"))
     assert data["state"]["joined"] == ["NK-9001"]
     assert (out / "days" / DAY2.isoformat() / "plan.json").is_file()
-    # collection points announced by the first plan keep their date
+    # collection points announced by the first plan keep their date (and their
+    # place and hours: tests/campaign/test_announced_points.py), or are named
     points = {(p["date"], p["village"]) for p in data["point_days"]}
     not_kept = {(p["date"], p["village"]) for p in data["state"]["announced_points_not_kept"]}
-    assert announced <= points | not_kept and len(announced & points) >= 0.75 * len(announced)
+    assert announced <= points | not_kept and len(announced & points) >= 0.5 * len(announced)
     assert {(p["date"], p["village"]) for p in run.not_kept} == not_kept
 
 
@@ -261,7 +263,7 @@ def test_outcome_dates_from_the_start_to_today(small_campaign: Path, tmp_path: P
     bad = _sheet(tmp_path, "bad.csv", "2031-11-25,T1,H1,R1,enrolled,\n"
                                       "2026-11-23,T1,H2,R2,enrolled,\n")
     with pytest.raises(InputError) as err:
-        import_outcomes(conn, bad, {"T1"}, today=today, now=NOW)
+        import_outcomes(conn, bad, {"T1"}, today=today, now=NOW, all_or_nothing=True)
     text = str(err.value)
     assert "row 2, field date › 2031-11-25 is in the future (today is 2026-11-25)" in text
     assert "row 3, field date › 2026-11-23 is before the campaign's start (2026-11-24)" in text
@@ -273,13 +275,14 @@ def test_outcome_dates_from_the_start_to_today(small_campaign: Path, tmp_path: P
 
 def test_nothing_follows_deceased_across_imports(small_campaign: Path, tmp_path: Path) -> None:
     """A resident recorded deceased in one file cannot get a later visit in the next
-    file (the whole file is refused); an earlier-dated visit is still accepted."""
+    file (with --all-or-nothing the whole file is refused); an earlier-dated visit is
+    still accepted."""
     first = _sheet(tmp_path, "day1.csv", "2026-11-25,T1,H1,R1,deceased,\n")
     assert record_outcomes(small_campaign, first).new == 1
     later = _sheet(tmp_path, "day2.csv", "2026-11-26,T1,H1,R1,enrolled,\n"
                                          "2026-11-26,T1,H2,R2,enrolled,\n")
     result = CliRunner().invoke(cli, ["record", str(small_campaign), str(later),
-                                      "--today", TODAY.isoformat()])
+                                      "--today", TODAY.isoformat(), "--all-or-nothing"])
     assert result.exit_code == 2, result.output
     assert "row 2, field outcome › resident R1 is recorded as 'deceased' on 2026-11-25" \
         in result.output

@@ -47,7 +47,8 @@ def test_fiction_note_never_calls_real_roads_made_up():
 def test_a_fictional_plan_on_osm_roads_says_the_roads_are_real(demo_day):
     """The day plan's note follows the graph: the demo scenario planned on its
     network marked as OpenStreetMap says "fictional people on real
-    OpenStreetMap roads" (not "demo data"); on its own generated network, that every road is made up."""
+    OpenStreetMap roads" (not "demo data"); on its own generated network, that
+    every road is made up."""
     from planner.day.plan import plan_day
 
     scenario, G, plan, _m, _p = demo_day
