@@ -6,11 +6,15 @@ Scenarios name a graph (``roads: demo_commune``) that lives at
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from planner.atomic import atomic_path
 from planner.errors import RoadsError
+from planner.roads.validate import check_graph
 from planner.speeds import MAPS_DIR, SpeedTable, add_travel_times, load_speed_table
+
+log = logging.getLogger(__name__)
 
 EDGE_DTYPES = {"grade": float, "grade_abs": float, "length": float}
 NODE_DTYPES = {"elevation": float, "x": float, "y": float}
@@ -37,7 +41,9 @@ def load_graph(name: str, base_dir: str | Path | None = None,
     (None: ``maps/speeds.toml``); ``travel_times=False`` for drawing only (the
     graph then carries no ``tt_*`` attributes and no speed table is read).
 
-    Raises ``RoadsError`` (exit 3) when the file is missing or not a road graph.
+    Raises ``RoadsError`` (exit 3) when the file is missing or not a road graph,
+    or fails ``planner.roads.validate.check_graph`` (no coordinates, impossible
+    lengths, no edge a motorbike or a walker may use).
     """
     # imported here: networkx loads slowly; importing this module stays light; osmnx loads slowly;
     # importing this module stays light
@@ -56,12 +62,21 @@ def load_graph(name: str, base_dir: str | Path | None = None,
             f"--name {Path(name).stem}` or `python plan.py demo` to create it")
     try:
         G = ox.load_graphml(path, node_dtypes=NODE_DTYPES, edge_dtypes=EDGE_DTYPES)
-    except (nx.NetworkXError, KeyError, ValueError, OSError, SyntaxError) as exc:
-        raise RoadsError(f"{path} › not a readable road graph ({exc}) › "
-                         "re-create it with `python plan.py roads import`") from None
+    except (nx.NetworkXError, KeyError, ValueError, TypeError, OSError, SyntaxError,
+            RecursionError) as exc:
+        log.debug("reading %s: %r", path, exc)  # the library's words: for the debug log only
+        raise RoadsError(f"{path} › not a readable road graph (not GraphML, or an attribute "
+                         "of the wrong type) › re-create it with `python plan.py roads "
+                         "import`") from None
     if G.number_of_edges() == 0:
         raise RoadsError(f"{path} › the road graph has no edges › import a larger area")
-    return add_travel_times(G, table or load_speed_table()) if travel_times else G
+    check_graph(G, path)
+    if not travel_times:
+        return G
+    table = table or load_speed_table()
+    G = add_travel_times(G, table)
+    check_graph(G, path, table)
+    return G
 
 
 def save_graph(G, path: str | Path) -> Path:

@@ -1,0 +1,140 @@
+"""Checks on a road graph before anything is planned on it, graph in, problems out.
+
+A GraphML file can be well-formed XML and still not be a road graph the
+planner can use: a node without coordinates, nodes on no edge (a file cut
+short after its nodes), an edge with a negative, missing
+or impossible length, a grade that is not a number, or no edge at all that a
+motorbike (or a person on foot) may use in some season of the speed table.
+Each of these used to crash a later stage or give silently wrong times; here
+each becomes one ``RoadsError`` (exit 3) naming the file, the element, the
+problem and a fix.
+
+``graph_problem(G, path)`` reads node ``x``/``y`` (degrees), edge ``length``
+(m) and ``grade`` (rise over run); ``profile_problem(G, path, table)`` reads
+the ``tt_<profile>_<season>`` (s) that ``planner.speeds.add_travel_times``
+adds.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from planner.errors import RoadsError
+from planner.geo import haversine_m
+from planner.speeds import SpeedTable, season_names
+
+#: profiles a day's plan cannot do without: teams ride, and walk the last metres.
+NEEDED_PROFILES: tuple[str, ...] = ("motorbike", "walk")
+#: an edge may be this much shorter than the straight line between its end
+#: nodes (m) before its length is called impossible (rounding, coordinates
+#: stored with 6 decimals: about 0.1 m).
+LENGTH_SLACK_M = 1.0
+#: how many offending elements a message names before "and N more".
+NAMED = 3
+REIMPORT = ("re-create the graph with `python plan.py roads import FILE --name NAME` "
+            "(or `python plan.py demo --regenerate` for the demo's)")
+
+
+def _number(value: Any) -> float | None:
+    """``value`` as a finite float, or None."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _named(items: list[str]) -> str:
+    """The first ``NAMED`` items, then "and N more"."""
+    head = ", ".join(items[:NAMED])
+    return head + (f" and {len(items) - NAMED} more" if len(items) > NAMED else "")
+
+
+def _node_problem(G, path: Path) -> str | None:
+    bad = []
+    for node, data in G.nodes(data=True):
+        x, y = _number(data.get("x")), _number(data.get("y"))
+        if x is None or y is None or not (-180 <= x <= 180 and -90 <= y <= 90):
+            bad.append(str(node))
+    if not bad:
+        return None
+    return (f"{path} › node {_named(bad)} › has no usable coordinates (x = lon, y = lat in "
+            f"degrees) › {REIMPORT}")
+
+
+def _edge_problem(G, path: Path) -> str | None:
+    bad: list[str] = []
+    why = ""
+    for u, v, data in G.edges(data=True):
+        length = _number(data.get("length"))
+        grade = data.get("grade")
+        if length is None or length < 0:
+            what = f"length {data.get('length', 'missing')!s:.20}"
+        elif grade is not None and _number(grade) is None:
+            what = f"grade {grade!s:.20}"
+        else:
+            a, b = G.nodes[u], G.nodes[v]
+            chord_m = haversine_m(float(a["x"]), float(a["y"]), float(b["x"]), float(b["y"]))
+            if length >= chord_m * 0.99 - LENGTH_SLACK_M:
+                continue
+            what = f"length {length:g} m, the straight line between its ends {chord_m:.0f} m"
+        bad.append(f"{u}→{v} ({what})")
+        why = why or what.split(" ")[0]
+    if not bad:
+        return None
+    problem = ("has a grade that is not a number" if why == "grade" else
+               "has a length (m) that is missing, negative or shorter than the straight "
+               "line between its end nodes")
+    return f"{path} › edge {_named(bad)} › {problem} › {REIMPORT}"
+
+
+def _cut_problem(G, path: Path) -> str | None:
+    """Nodes on no edge: a graph written by ``roads import`` (or osmnx) has none,
+    a GraphML file cut short after its nodes (still well-formed once closed) has
+    many, and would be planned on the part of the network that is left."""
+    alone = [str(n) for n in G.nodes if G.degree(n) == 0]
+    if not alone:
+        return None
+    return (f"{path} › {len(alone)} of {G.number_of_nodes()} nodes ({_named(alone)}) › lie "
+            "on no road: the file looks cut short or damaged (a graph made by `roads "
+            f"import` has no such node) › {REIMPORT}")
+
+
+def graph_problem(G, path: str | Path) -> str | None:
+    """One message (file › element › problem › fix) for the first kind of
+    damage found in ``G`` (nodes, nodes on no edge, then edges), or None for a
+    sound graph."""
+    path = Path(path)
+    return _node_problem(G, path) or _cut_problem(G, path) or _edge_problem(G, path)
+
+
+def profile_problem(G, path: str | Path, table: SpeedTable,
+                    profiles: tuple[str, ...] = NEEDED_PROFILES) -> str | None:
+    """The message for a profile of ``profiles`` that no edge of ``G`` allows in
+    some season of ``table`` (after ``add_travel_times``), or None."""
+    for profile in profiles:
+        if profile not in table:
+            continue
+        for season in season_names(table):
+            attr = f"tt_{profile}_{season}"
+            if any(attr in d for _u, _v, d in G.edges(data=True)):
+                continue
+            kinds = sorted({str(d.get("highway", "?")) for _u, _v, d in G.edges(data=True)})
+            return (f"{Path(path)} › every edge (highway={_named(kinds)}) › no edge a "
+                    f"{profile} may use in season {season} › import an area with roads a "
+                    f"{profile} may take (tracks or larger for a motorbike, paths for "
+                    "walking): python plan.py roads import FILE --name NAME; or check the "
+                    "speed table's closures for that season")
+    return None
+
+
+def check_graph(G, path: str | Path, table: SpeedTable | None = None) -> None:
+    """Raise ``RoadsError`` for a damaged graph (``graph_problem``) and, with
+    ``table`` and travel times added, for a profile no edge allows."""
+    problem = graph_problem(G, path)
+    if problem is None and table is not None:
+        problem = profile_problem(G, path, table)
+    if problem is not None:
+        raise RoadsError(problem)
