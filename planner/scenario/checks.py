@@ -5,6 +5,7 @@ station, no kit or no passenger seat for the residents' modes)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from planner.domain import CampaignSettings, Household, Parameters, Station, Team
@@ -34,6 +35,27 @@ def _check_station_reach(station: Station, graph_path: Path, walk_limit_m: float
     far = station_problem(station.lon, station.lat, graph_path, walk_limit_m)
     if far:
         col.error("station.lon/lat", *far)
+
+
+def _check_sites_reach(station: Station, villages: list, households: list[Household],
+                       graph_path: Path, walk_limit_m: float, col: _Collector,
+                       hh_col: _Collector | None) -> None:
+    """Villages, collection points and households must lie by roads of the graph
+    that join the station's (``planner.sitecheck.site_problems``)."""
+    # imported here: sitecheck loads numpy and scipy; planner.scenario stays light
+    from planner.sitecheck import Site, site_problems
+
+    sites = [Site(f"village {v.id}", f"villages[{v.id}].lon/lat", v.lon, v.lat)
+             for v in villages if math.isfinite(v.lon) and math.isfinite(v.lat)]
+    sites += [Site(f"collection point {p.name} of village {v.id}",
+                   f"villages[{v.id}].points", p.lon, p.lat) for v in villages
+              for p in v.points]
+    sites += [Site(f"household {h.id}", f"household {h.id}, fields lon/lat", h.lon, h.lat,
+                   household=True) for h in households if not h.approximate]
+    for found in site_problems((station.lon, station.lat), sites, graph_path, walk_limit_m):
+        target = hh_col if found.household and hh_col is not None else col
+        (target.error if found.severity == "error" else target.warn)(
+            found.where, found.what, found.fix)
 
 
 def _check_distances(station: Station | None, households: list[Household],
