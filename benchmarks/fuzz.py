@@ -287,11 +287,12 @@ def xlsx_bytes(rows: list[list[str]]) -> bytes:
     """The rows as an Excel workbook (one sheet), cells as text."""
     # imported here: openpyxl loads slowly; only the XLSX targets need it
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook()
     sheet = book.active
-    for row in rows:
-        sheet.append([c.replace("\x00", "") for c in row])
+    for row in rows:  # what a workbook cannot hold (control characters) is left out
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", c) for c in row])
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
