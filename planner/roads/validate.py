@@ -21,8 +21,10 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from planner.errors import RoadsError
-from planner.geo import haversine_m
+from planner.geo import EARTH_RADIUS_M
 from planner.speeds import SpeedTable, season_names
 
 #: profiles a day's plan cannot do without: teams ride, and walk the last metres.
@@ -46,10 +48,11 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _named(items: list[str]) -> str:
-    """The first ``NAMED`` items, then "and N more"."""
+def _named(items: list[str], more: int = 0) -> str:
+    """The first ``NAMED`` items, then "and N more" (``more`` not listed in ``items``)."""
     head = ", ".join(items[:NAMED])
-    return head + (f" and {len(items) - NAMED} more" if len(items) > NAMED else "")
+    rest = max(0, len(items) - NAMED) + more
+    return head + (f" and {rest} more" if rest else "")
 
 
 def _node_problem(G, path: Path) -> str | None:
@@ -64,9 +67,23 @@ def _node_problem(G, path: Path) -> str | None:
             f"degrees) › {REIMPORT}")
 
 
+def _chords_m(G, edges: list[tuple]) -> np.ndarray:
+    """Great-circle metres between the end nodes of each ``(u, v)`` of ``edges``."""
+    if not edges:
+        return np.zeros(0)
+    xy = np.array([(G.nodes[u]["x"], G.nodes[u]["y"], G.nodes[v]["x"], G.nodes[v]["y"])
+                   for u, v in edges], dtype=float)
+    lon1, lat1, lon2, lat2 = np.radians(xy).T
+    a = (np.sin((lat2 - lat1) / 2) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
 def _edge_problem(G, path: Path) -> str | None:
     bad: list[str] = []
     why = ""
+    measured: list[tuple] = []
+    lengths: list[float] = []
     for u, v, data in G.edges(data=True):
         length = _number(data.get("length"))
         grade = data.get("grade")
@@ -75,19 +92,25 @@ def _edge_problem(G, path: Path) -> str | None:
         elif grade is not None and _number(grade) is None:
             what = f"grade {grade!s:.20}"
         else:
-            a, b = G.nodes[u], G.nodes[v]
-            chord_m = haversine_m(float(a["x"]), float(a["y"]), float(b["x"]), float(b["y"]))
-            if length >= chord_m * 0.99 - LENGTH_SLACK_M:
-                continue
-            what = f"length {length:g} m, the straight line between its ends {chord_m:.0f} m"
+            measured.append((u, v))
+            lengths.append(length)
+            continue
         bad.append(f"{u}→{v} ({what})")
         why = why or what.split(" ")[0]
+    chords = _chords_m(G, measured)
+    short = np.flatnonzero(np.asarray(lengths) < chords * 0.99 - LENGTH_SLACK_M)
+    for i in short[:NAMED + 1].tolist():
+        (u, v), length = measured[i], lengths[i]
+        bad.append(f"{u}→{v} (length {length:g} m, the straight line between its ends "
+                   f"{chords[i]:.0f} m)")
+        why = why or "length"
     if not bad:
         return None
     problem = ("has a grade that is not a number" if why == "grade" else
                "has a length (m) that is missing, negative or shorter than the straight "
                "line between its end nodes")
-    return f"{path} › edge {_named(bad)} › {problem} › {REIMPORT}"
+    more = len(short) - min(len(short), NAMED + 1)
+    return f"{path} › edge {_named(bad, more)} › {problem} › {REIMPORT}"
 
 
 def _cut_problem(G, path: Path) -> str | None:
