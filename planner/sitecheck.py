@@ -11,8 +11,9 @@ the GraphML file without building the graph — and names the station when
 that distance is beyond walking range.
 
 ``site_problems`` does the same for every other site of a scenario (villages,
-collection points, households): a site far beyond walking range of every road
-(typed coordinates, or the graph of another area) is an error; a site beyond
+collection points, households): a village or collection point far beyond
+walking range of every road (typed coordinates, or the graph of another area)
+is an error (a household there a warning: it is left unserved); a site beyond
 the walking limit, outside the area the graph covers (a graph cut short), or
 by a piece of road not connected to the station's is a warning, the sites
 named.
@@ -215,11 +216,12 @@ def site_problems(station: tuple[float, float], sites: Sequence[Site],
                   graph_path: str | Path, limit_m: float) -> list[SiteProblem]:
     """What is wrong with where ``sites`` lie on the road graph at ``graph_path``
     (``limit_m``: the walking limit, m; ``station``: its lon/lat): sites beyond
-    ``FAR_FROM_ROADS_M`` of every road (an error), beyond ``limit_m`` (a
-    warning), outside the graph's extent by more than ``limit_m`` (a warning:
-    a graph cut short), or by roads not connected to the station's (a
-    warning). Households' distances are to the nearest road node. Empty when
-    the graph cannot be read (loading it says why)."""
+    ``FAR_FROM_ROADS_M`` of every road (an error; for households a warning:
+    they are left unserved), beyond ``limit_m`` (a warning), outside the
+    graph's extent by more than ``limit_m`` (a warning: a graph cut short), or
+    by roads not connected to the station's (a warning). Households'
+    distances are to the nearest road node. Empty when the graph cannot be
+    read (loading it says why)."""
     if not sites:
         return []
     found = _nearest(graph_path, sites, station)
@@ -232,8 +234,8 @@ def site_problems(station: tuple[float, float], sites: Sequence[Site],
         idx = [i for i, s in enumerate(sites) if s.household == household]
         far = [i for i in idx if dist[i] > FAR_FROM_ROADS_M]
         if far:
-            out.append(SiteProblem(
-                "error", sites[far[0]].where,
+            out.append(SiteProblem(  # a household is left unserved, a place refused
+                "warning" if household else "error", sites[far[0]].where,
                 f"{_away(sites, far, dist, 0)} "
                 f"from the nearest road of {name}: no one can walk there",
                 "check the lon/lat (swapped, or a typo?), or use a road graph that covers "

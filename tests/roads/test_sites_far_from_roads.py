@@ -88,3 +88,17 @@ def test_sites_by_the_roads_raise_nothing() -> None:
              Site("village HCM", "villages[HCM].lon/lat", 103.195262, 21.847131),
              Site("household H1", "household H1", 103.2135, 21.8231, household=True)]
     assert site_problems((103.207956, 21.823442), sites, GRAPH, 3000.0) == []
+
+
+def test_household_far_from_every_road_is_warned_not_refused(tmp_path: Path) -> None:
+    """A household about 280 km from every road: the day can still be planned
+    (it is left unserved), so ``check`` passes with a warning naming it in the
+    households table."""
+    folder = _scenario(tmp_path, HCM)
+    table = folder / "households.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace(
+        "H4,HCM,103.1981,21.8442", "H4,HCM,103.1981,24.3442"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(folder)])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "from the nearest road" in x)
+    assert "households.csv" in line and "household H4 (27" in line
