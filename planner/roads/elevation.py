@@ -70,8 +70,9 @@ class Dem:
         self.path = path
         try:
             src = rasterio.open(path)
-        except rasterio.errors.RasterioIOError as exc:
-            raise RoadsError(f"{path} › not a readable elevation raster ({exc}) › give an "
+        except rasterio.errors.RasterioIOError:
+            raise RoadsError(f"{path} › not a readable elevation raster (not a format GDAL "
+                             "reads, or damaged) › give an "
                              "SRTM .hgt tile or a GeoTIFF in lon/lat (EPSG:4326)") from None
         with src:
             if src.crs is not None and src.crs.to_epsg() not in (4326, None):

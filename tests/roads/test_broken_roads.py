@@ -125,3 +125,33 @@ def test_import_of_an_area_without_motorbike_roads_is_refused(tmp_path: Path) ->
     assert "footpaths_only.osm" in result.output
     assert "no edge a motorbike may use" in result.output
     assert not target.exists()
+
+
+def test_closures_whose_features_are_not_objects_are_refused(tmp_path: Path) -> None:
+    """A closures GeoJSON whose features are a number and a string: exit 2 from
+    ``roads import``, each feature named, no Python words in the message."""
+    closures = tmp_path / "closures.geojson"
+    closures.write_text('{"type": "FeatureCollection", "features": [1, "x"]}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["roads", "import", str(ROOT / "tests" / "data" / "roads"
+                                                            / "ok_small.osm"),
+                                      "--closures", str(closures),
+                                      "--out", str(tmp_path / "g.graphml")])
+    assert result.exit_code == 2, result.output
+    assert "closures.geojson › feature 1 › no valid geometry" in result.output
+    assert "feature 2" in result.output and "object" not in result.output
+    assert not (tmp_path / "g.graphml").exists()
+
+
+def test_boundary_whose_polygon_is_broken_is_refused(tmp_path: Path) -> None:
+    """A boundary GeoJSON whose only polygon has text for coordinates: exit 3
+    naming the file and the missing polygon (not a crash)."""
+    boundary = tmp_path / "boundary.geojson"
+    boundary.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                        '"geometry": {"type": "Polygon", "coordinates": "x"}}]}',
+                        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["roads", "import", str(ROOT / "tests" / "data" / "roads"
+                                                            / "ok_small.osm"),
+                                      "--boundary", str(boundary),
+                                      "--out", str(tmp_path / "g.graphml")])
+    assert result.exit_code == 3, result.output
+    assert "boundary.geojson › no polygon in the GeoJSON" in result.output
