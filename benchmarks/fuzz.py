@@ -23,6 +23,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import re
 import sys
 import tempfile
 import time
@@ -437,16 +438,24 @@ def small_graphml() -> str:
     nodes[-1] = nodes[-1].split("<edge ")[0].split("</graph>")[0]
     ids = {n.split('"')[1] for n in nodes}
     edges = [e.split("</edge>")[0] + "</edge>\n" for e in text.split("<edge ")[1:]]
-    keep = ["<edge " + e for e in edges
-            if e.split('source="')[1].split('"')[0] in ids
-            and e.split('target="')[1].split('"')[0] in ids]
+    xy = {n.split('"')[1]: re.findall(r">(-?[0-9.]+)</data>", n)[:2] for n in nodes}
+    keep = []
+    for e in edges:
+        u, v = e.split('source="')[1].split('"')[0], e.split('target="')[1].split('"')[0]
+        if u in ids and v in ids:  # with a geometry, as imported graphs have
+            line = f"LINESTRING ({' '.join(xy[u])}, {' '.join(xy[v])})"
+            keep.append("<edge " + e.replace("</edge>", f'<data key="dgeom">{line}</data>'
+                                                          "</edge>"))
+    head = head.replace("<graph ", '<key id="dgeom" for="edge" attr.name="geometry" '
+                        'attr.type="string" />\n  <graph ', 1)
     return head + "".join(nodes) + "".join(keep) + "  </graph>\n</graphml>\n"
 
 
 OK_GRAPHML = small_graphml()
 GRAPH_VALUES = st.one_of(VALUES, st.sampled_from(["-5", "0", "1e9", "-1e9", "inf", "-inf",
                                                   "footway", "track", "True", "[1, 2]",
-                                                  "LINESTRING (0 0, 1 1)", "LINESTRING (", ""]))
+                                                  "LINESTRING (0 0, 1 1)", "LINESTRING (", "",
+                                                  "POINT (1 2)", "LINESTRING EMPTY"]))
 
 
 @st.composite
@@ -495,10 +504,19 @@ def read_graph(data: bytes) -> str:
     path.write_bytes(data)
     distance_to_roads_m(103.2, 21.8, path)  # the light reader of `check` must cope too
     try:
-        load_graph(str(path), table=_speed_table())
+        G = load_graph(str(path), table=_speed_table())
     except RoadsError as exc:
         assert str(path) in str(exc), str(exc)
         return "roads-error"
+    # a graph the loader accepts must give travel times (the day's first use of it)
+    # imported here: only this target needs the matrices
+    from planner.matrix import travel_matrices
+    from planner.speeds import season_names
+
+    sites = [(103.1625, 21.8254), (103.1640, 21.8258), (103.20, 21.80)]
+    for season in season_names(_speed_table()):
+        tm = travel_matrices(G, sites, season, _speed_table(), 300.0, 3000.0, 1.3)
+        assert tm.travel_s.shape == (3, 3), tm.travel_s.shape
     return "ok"
 
 

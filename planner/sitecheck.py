@@ -59,9 +59,11 @@ def _road_segments(path: str, mtime_ns: int) -> tuple[np.ndarray, np.ndarray] | 
             values = {keys[d.get("key", "")]: d.text for d in elem
                       if d.tag.removeprefix(_NS) == "data" and d.get("key") in keys}
             try:
-                xy[elem.get("id", "")] = [float(values["x"]), float(values["y"])]
+                lon, lat = float(values["x"]), float(values["y"])
             except (KeyError, TypeError, ValueError):
-                pass
+                lon = lat = math.nan
+            if -180 <= lon <= 180 and -90 <= lat <= 90:  # else no road node (nan too)
+                xy[elem.get("id", "")] = [lon, lat]
             elem.clear()
         elif tag == "edge":
             edges.append((elem.get("source", ""), elem.get("target", "")))

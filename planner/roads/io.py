@@ -45,10 +45,11 @@ def load_graph(name: str, base_dir: str | Path | None = None,
     or fails ``planner.roads.validate.check_graph`` (no coordinates, impossible
     lengths, no edge a motorbike or a walker may use).
     """
-    # imported here: networkx loads slowly; importing this module stays light; osmnx loads slowly;
-    # importing this module stays light
+    # imported here: networkx, osmnx and shapely load slowly; importing this module
+    # stays light
     import networkx as nx
     import osmnx as ox
+    from shapely.errors import ShapelyError
 
     path = resolve_graph_path(name, base_dir)
     given = Path(name) if Path(name).is_absolute() else Path(base_dir or ".") / name
@@ -63,11 +64,13 @@ def load_graph(name: str, base_dir: str | Path | None = None,
     try:
         G = ox.load_graphml(path, node_dtypes=NODE_DTYPES, edge_dtypes=EDGE_DTYPES)
     except (nx.NetworkXError, KeyError, ValueError, TypeError, OSError, SyntaxError,
-            RecursionError) as exc:
+            RecursionError, ShapelyError) as exc:
         log.debug("reading %s: %r", path, exc)  # the library's words: for the debug log only
-        raise RoadsError(f"{path} › not a readable road graph (not GraphML, or an attribute "
-                         "of the wrong type) › re-create it with `python plan.py roads "
-                         "import`") from None
+        where = (f"line {exc.position[0]}" if isinstance(getattr(exc, "position", None), tuple)
+                 else "a node or edge attribute (a number, a line or a list)")
+        raise RoadsError(f"{path} › {where} › not a readable road graph (not GraphML, or "
+                         "damaged) › re-create it with `python plan.py roads import FILE "
+                         "--name NAME`") from None
     if G.number_of_edges() == 0:
         raise RoadsError(f"{path} › the road graph has no edges › import a larger area")
     check_graph(G, path)

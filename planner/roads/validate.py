@@ -67,6 +67,14 @@ def _node_problem(G, path: Path) -> str | None:
             f"degrees) › {REIMPORT}")
 
 
+def _is_line(geom: Any) -> bool:
+    """True for a shapely LineString of two or more points with finite coordinates."""
+    if getattr(geom, "geom_type", "") != "LineString" or geom.is_empty:
+        return False
+    xy = np.asarray(geom.coords, dtype=float)
+    return len(xy) >= 2 and bool(np.isfinite(xy).all())
+
+
 def _chords_m(G, edges: list[tuple]) -> np.ndarray:
     """Great-circle metres between the end nodes of each ``(u, v)`` of ``edges``."""
     if not edges:
@@ -91,6 +99,8 @@ def _edge_problem(G, path: Path) -> str | None:
             what = f"length {data.get('length', 'missing')!s:.20}"
         elif grade is not None and _number(grade) is None:
             what = f"grade {grade!s:.20}"
+        elif "geometry" in data and not _is_line(data["geometry"]):
+            what = f"geometry {str(data['geometry'])[:30]}"
         else:
             measured.append((u, v))
             lengths.append(length)
@@ -106,9 +116,11 @@ def _edge_problem(G, path: Path) -> str | None:
         why = why or "length"
     if not bad:
         return None
-    problem = ("has a grade that is not a number" if why == "grade" else
-               "has a length (m) that is missing, negative or shorter than the straight "
-               "line between its end nodes")
+    problem = {"grade": "has a grade that is not a number",
+               "geometry": "has a geometry that is not a line (a LineString of two points "
+                           "or more)"}.get(why, "has a length (m) that is missing, negative "
+                                                "or shorter than the straight line between "
+                                                "its end nodes")
     more = len(short) - min(len(short), NAMED + 1)
     return f"{path} › edge {_named(bad, more)} › {problem} › {REIMPORT}"
 

@@ -56,6 +56,21 @@ def _grade_not_a_number(text: str) -> str:
     return re.sub(rf'(<data key="{_key("grade")}">)[^<]*', r"\1nan", text, count=1)
 
 
+def _with_geometry(text: str, wkt: str) -> str:
+    """The first edge given the geometry ``wkt`` (a key added for it)."""
+    text = text.replace("<graph ", '<key id="dgeom" for="edge" attr.name="geometry" '
+                        'attr.type="string" />\n  <graph ', 1)
+    return text.replace("</edge>", f'<data key="dgeom">{wkt}</data></edge>', 1)
+
+
+def _edge_geometry_empty(text: str) -> str:
+    return _with_geometry(text, "LINESTRING EMPTY")
+
+
+def _edge_geometry_unreadable(text: str) -> str:
+    return _with_geometry(text, "LINESTRING (103.15")
+
+
 #: defect → (how to make it, words the message must hold)
 CASES: dict[str, tuple[Callable[[str], str], str]] = {
     "node_without_coordinates": (_node_without_coordinates,
@@ -65,6 +80,10 @@ CASES: dict[str, tuple[Callable[[str], str], str]] = {
     "no_motorbike_road": (_no_motorbike_road, "no edge a motorbike may use in season dry"),
     "cut_mid_way": (_cut_mid_way, "lie on no road: the file looks cut short"),
     "grade_not_a_number": (_grade_not_a_number, "has a grade that is not a number"),
+    "edge_geometry_empty": (_edge_geometry_empty, "has a geometry that is not a line"),
+    "edge_geometry_unreadable": (_edge_geometry_unreadable,
+                                 "a node or edge attribute (a number, a line or a list) › "
+                                 "not a readable road graph"),
 }
 
 
