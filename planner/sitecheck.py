@@ -224,7 +224,9 @@ def site_problems(station: tuple[float, float], sites: Sequence[Site],
     by roads not connected to the station's (a warning). Households'
     distances are to the nearest road node. Empty when the graph cannot be
     read (loading it says why)."""
-    if not sites:
+    sites = [s for s in sites if isinstance(s.lon, (int, float)) and isinstance(s.lat, (int, float))
+             and -180 <= s.lon <= 180 and -90 <= s.lat <= 90]  # (others are reported as such)
+    if not sites or not all(math.isfinite(v) for v in station):
         return []
     found = _nearest(graph_path, sites, station)
     if found is None:

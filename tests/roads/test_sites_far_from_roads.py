@@ -102,3 +102,12 @@ def test_household_far_from_every_road_is_warned_not_refused(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     line = next(x for x in result.output.splitlines() if "from the nearest road" in x)
     assert "households.csv" in line and "household H4 (27" in line
+
+
+def test_sites_without_usable_coordinates_are_left_to_their_own_checks() -> None:
+    """Sites whose lon/lat are not numbers in range (reported by the scenario's
+    own checks) give no problem here and no crash."""
+    sites = [Site("village A", "villages[A].lon/lat", float("nan"), 21.8),
+             Site("village B", "villages[B].lon/lat", 503.2, 21.8),
+             Site("household H", "household H", None, None, household=True)]  # type: ignore
+    assert site_problems((103.207956, 21.823442), sites, GRAPH, 3000.0) == []
