@@ -174,3 +174,18 @@ def test_boundary_whose_polygon_is_broken_is_refused(tmp_path: Path) -> None:
                                       "--out", str(tmp_path / "g.graphml")])
     assert result.exit_code == 3, result.output
     assert "boundary.geojson › no polygon in the GeoJSON" in result.output
+
+
+def test_a_stray_node_is_not_a_cut_file(tmp_path: Path) -> None:
+    """One node on no edge among 599 (a generated graph may hold one) loads: only
+    more than 1 % of such nodes means a file cut short."""
+    # imported here: the graph is loaded directly, without the CLI
+    from planner.roads.io import load_graph
+
+    x, y = _key("x"), _key("y")
+    stray = (f'<node id="9999"><data key="{x}">103.2</data><data key="{y}">21.8</data>'
+             "</node>\n")
+    path = tmp_path / "stray.graphml"
+    path.write_text(GRAPH.replace("<edge ", stray + "<edge ", 1), encoding="utf-8")
+    G = load_graph(str(path))
+    assert G.degree("9999") == 0 and G.number_of_nodes() == 600
