@@ -188,4 +188,4 @@ def test_a_stray_node_is_not_a_cut_file(tmp_path: Path) -> None:
     path = tmp_path / "stray.graphml"
     path.write_text(GRAPH.replace("<edge ", stray + "<edge ", 1), encoding="utf-8")
     G = load_graph(str(path))
-    assert G.degree("9999") == 0 and G.number_of_nodes() == 600
+    assert G.degree(9999) == 0 and G.number_of_nodes() == 600
