@@ -53,3 +53,18 @@ def test_the_table_names_targets_examples_failures_and_classes(capsys) -> None:
     rows = [line for line in out if line.startswith("roads: GraphML")]
     assert len(rows) == 2 and all(r.split()[-4:-1] == ["10", "0", "0"] for r in rows), rows
     assert out[-1].split()[:4] == ["total", "20", "0", "0"]
+
+
+def test_the_total_reaches_the_examples_asked_when_a_target_runs_out(capsys) -> None:
+    """A target with only three possible inputs stops early; the others are
+    topped up so that the total still reaches ``--examples``."""
+    fuzz.target("test-topup: three inputs", st.sampled_from([1, 2, 3]))(lambda n: None)
+    fuzz.target("test-topup: many inputs", st.integers(0, 10**9))(lambda n: None)
+    try:
+        assert fuzz.main(["--examples", "100", "--only", "test-topup"]) == 0
+    finally:
+        fuzz.TARGETS.pop("test-topup: three inputs")
+        fuzz.TARGETS.pop("test-topup: many inputs")
+    out = capsys.readouterr().out.splitlines()
+    total = out[-1].split()
+    assert total[0] == "total" and int(total[1]) >= 100, out
