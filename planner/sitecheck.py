@@ -9,6 +9,14 @@ the straight-line distance (m) from the station to the nearest road of the
 graph — to the chords between the end nodes of its edges, read directly from
 the GraphML file without building the graph — and names the station when
 that distance is beyond walking range.
+
+``site_problems`` does the same for every other site of a scenario (villages,
+collection points, households): a village or collection point far beyond
+walking range of every road (typed coordinates, or the graph of another area)
+is an error (a household there a warning: it is left unserved); a site beyond
+the walking limit, outside the area the graph covers (a graph cut short), or
+by a piece of road not connected to the station's is a warning, the sites
+named.
 """
 
 from __future__ import annotations
@@ -16,6 +24,8 @@ from __future__ import annotations
 import functools
 import math
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +37,11 @@ from planner.matrix import travel_matrices
 from planner.speeds import SpeedTable, season_names
 
 _NS = "{http://graphml.graphdrawing.org/xmlns}"
+#: a site farther than this (m) from every road cannot be walked to: its
+#: coordinates are wrong, or the road graph is of another area.
+FAR_FROM_ROADS_M = 20_000.0
+#: how many sites a message names before "and N more".
+NAMED_SITES = 4
 
 
 @functools.lru_cache(maxsize=8)
@@ -44,9 +59,11 @@ def _road_segments(path: str, mtime_ns: int) -> tuple[np.ndarray, np.ndarray] | 
             values = {keys[d.get("key", "")]: d.text for d in elem
                       if d.tag.removeprefix(_NS) == "data" and d.get("key") in keys}
             try:
-                xy[elem.get("id", "")] = [float(values["x"]), float(values["y"])]
+                lon, lat = float(values["x"]), float(values["y"])
             except (KeyError, TypeError, ValueError):
-                pass
+                lon = lat = math.nan
+            if -180 <= lon <= 180 and -90 <= lat <= 90:  # else no road node (nan too)
+                xy[elem.get("id", "")] = [lon, lat]
             elem.clear()
         elif tag == "edge":
             edges.append((elem.get("source", ""), elem.get("target", "")))
@@ -121,6 +138,144 @@ def station_problem(lon: float, lat: float, graph_path: str | Path, limit_m: flo
     fix = ("check station.lon/lat (swapped, or a typo?), or use a road graph that covers "
            "the commune: python plan.py roads import FILE --name NAME")
     return what, fix
+
+
+@dataclass(frozen=True)
+class Site:
+    """A place of the scenario that must be reached: ``label`` for people
+    (``village TT``), ``where`` the file's field or row, (lon, lat) in degrees;
+    ``household`` marks the households table's sites."""
+
+    label: str
+    where: str
+    lon: float
+    lat: float
+    household: bool = False
+
+
+@dataclass(frozen=True)
+class SiteProblem:
+    """One finding of ``site_problems``: ``severity`` error or warning, the
+    ``where`` of its first site, ``what`` (the sites named) and the ``fix``."""
+
+    severity: str
+    where: str
+    what: str
+    fix: str
+    household: bool = False
+
+
+def _nearest(graph_path: str | Path, sites: Sequence[Site], station: tuple[float, float]
+             ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray] | None:
+    """Per site: metres to the nearest road chord and the connected piece of the
+    nearest road node; the station's piece; the lon/lat of the nodes on edges."""
+    # imported here: scipy loads slowly; the scenario reader imports this module
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    found = _segments_of(graph_path)
+    if found is None:
+        return None
+    coords, ends = found
+    used = np.unique(ends)  # nodes on no edge are no road (a file cut after its nodes)
+    if not len(used):
+        return None
+    coords = coords[used]
+    ends = np.searchsorted(used, ends)
+    n = len(coords)
+    adj = coo_matrix((np.ones(len(ends)), (ends[:, 0], ends[:, 1])), shape=(n, n))
+    _count, piece = connected_components(adj, directed=False)
+    lat0 = float(np.median(coords[:, 1]))
+    k = np.array([math.radians(1.0) * EARTH_RADIUS_M * math.cos(math.radians(lat0)),
+                  math.radians(1.0) * EARTH_RADIUS_M])
+    tree = cKDTree(coords * k)
+    pts = np.array([(s.lon, s.lat) for s in sites] + [station], dtype=float).reshape(-1, 2)
+    node_m, idx = tree.query(pts * k)
+    dist = np.asarray(node_m, dtype=float)[:-1].copy()
+    for i, s in enumerate(sites):  # the exact chord distance only where it matters
+        if not s.household and dist[i] > 0:
+            exact = distance_to_roads_m(s.lon, s.lat, graph_path)
+            dist[i] = min(dist[i], exact if exact is not None else dist[i])
+    return dist, piece[idx[:-1]], int(piece[idx[-1]]), coords
+
+
+def _named(sites: list[Site], detail: dict[str, str] | None = None) -> str:
+    detail = detail or {}
+    names = [s.label + (f" ({detail[s.label]})" if s.label in detail else "")
+             for s in sites[:NAMED_SITES]]
+    more = len(sites) - NAMED_SITES
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
+def _away(sites: Sequence[Site], idx: list[int], dist: np.ndarray, digits: int) -> str:
+    """The sites ``idx`` named with their distance (km) to the nearest road."""
+    return _named([sites[i] for i in idx],
+                  {sites[i].label: f"{dist[i] / 1000:.{digits}f} km" for i in idx})
+
+
+def site_problems(station: tuple[float, float], sites: Sequence[Site],
+                  graph_path: str | Path, limit_m: float) -> list[SiteProblem]:
+    """What is wrong with where ``sites`` lie on the road graph at ``graph_path``
+    (``limit_m``: the walking limit, m; ``station``: its lon/lat): sites beyond
+    ``FAR_FROM_ROADS_M`` of every road (an error; for households a warning:
+    they are left unserved), beyond ``limit_m`` (a warning), outside the
+    graph's extent by more than ``limit_m`` (a warning: a graph cut short), or
+    by roads not connected to the station's (a warning). Households'
+    distances are to the nearest road node. Empty when the graph cannot be
+    read (loading it says why)."""
+    sites = [s for s in sites if isinstance(s.lon, (int, float)) and isinstance(s.lat, (int, float))
+             and -180 <= s.lon <= 180 and -90 <= s.lat <= 90]  # (others are reported as such)
+    if not sites or not all(math.isfinite(v) for v in station):
+        return []
+    found = _nearest(graph_path, sites, station)
+    if found is None:
+        return []
+    dist, piece, home, coords = found
+    name = Path(graph_path).name
+    out: list[SiteProblem] = []
+    for household in (False, True):
+        idx = [i for i, s in enumerate(sites) if s.household == household]
+        far = [i for i in idx if dist[i] > FAR_FROM_ROADS_M]
+        if far:
+            out.append(SiteProblem(  # a household is left unserved, a place refused
+                "warning" if household else "error", sites[far[0]].where,
+                f"{_away(sites, far, dist, 0)} "
+                f"from the nearest road of {name}: no one can walk there",
+                "check the lon/lat (swapped, or a typo?), or use a road graph that covers "
+                "them: python plan.py roads import FILE --name NAME", household))
+        beyond = [i for i in idx if limit_m < dist[i] <= FAR_FROM_ROADS_M]
+        if beyond:
+            out.append(SiteProblem(
+                "warning", sites[beyond[0]].where,
+                f"{_away(sites, beyond, dist, 1)} "
+                f"from the nearest road of {name}, beyond the walking limit of "
+                f"{limit_m / 1000:.1f} km: they cannot be served",
+                "check their lon/lat, or import a road graph with the tracks that lead there",
+                household))
+        w, s_, e, n = (coords[:, 0].min(), coords[:, 1].min(), coords[:, 0].max(),
+                       coords[:, 1].max())
+        margin_lat = limit_m / (math.radians(1.0) * EARTH_RADIUS_M)
+        margin_lon = margin_lat / max(math.cos(math.radians((s_ + n) / 2)), 0.01)
+        outside = [i for i in idx if dist[i] <= FAR_FROM_ROADS_M and not (
+            w - margin_lon <= sites[i].lon <= e + margin_lon
+            and s_ - margin_lat <= sites[i].lat <= n + margin_lat)]
+        if outside:
+            out.append(SiteProblem(
+                "warning", sites[outside[0]].where,
+                f"{_named([sites[i] for i in outside])} lie outside the area the road graph "
+                f"{name} covers (lon {w:.3f}–{e:.3f}, lat {s_:.3f}–{n:.3f}): the graph may "
+                "be cut short", "re-import the roads of the whole commune: python plan.py "
+                "roads import FILE --name NAME", household))
+        apart = [i for i in idx if dist[i] <= limit_m and piece[i] != home]
+        if apart:
+            out.append(SiteProblem(
+                "warning", sites[apart[0]].where,
+                f"{_named([sites[i] for i in apart])} lie by roads of {name} that are not "
+                "connected to the station's roads: no team can ride there",
+                "check their lon/lat, or import the roads that join them (a larger area)",
+                household))
+    return out
 
 
 def scenario_reach(G, scenario: Scenario, table: SpeedTable) -> list[dict[str, Any]]:

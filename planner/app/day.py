@@ -52,7 +52,8 @@ def check(path: Path) -> CheckResult:
     if is_province(path):
         province = load_province(path)
         return CheckResult(province=province, warnings=list(province.warnings))
-    scenario, warnings = load_scenario(path)
+    scenario, warnings, table = load_scenario_and_speeds(path)
+    load_graph(scenario.roads, table=table)  # a graph no day could use: RoadsError (exit 3)
     return CheckResult(scenario=scenario, warnings=list(warnings))
 
 

@@ -18,6 +18,7 @@ from planner.roads.closures import apply_closures
 from planner.roads.elevation import add_elevations, add_grades, flat, grade_stats
 from planner.roads.io import save_graph
 from planner.roads.osm import build_graph, read_boundary, read_osm
+from planner.roads.validate import check_graph
 from planner.speeds import SpeedTable, add_travel_times, load_speed_table
 
 
@@ -42,19 +43,18 @@ def prepare_graph(G, dem_paths: Sequence[str | Path] = (), closures: str | Path 
     Graph in, graph out; also returns the grade statistics and warnings.
     """
 
-    notes: list[str] = []
     stats: dict[str, dict[str, float]] = {}
-    if dem_paths:
-        add_elevations(G, dem_paths)
-        add_grades(G, baseline_m=baseline_m)
-        fwd = [d for _u, _v, d in G.edges(data=True) if not d.get("reversed")]
-        stats["raw"] = grade_stats(d["grade_raw"] for d in fwd)
-        stats["smoothed"] = grade_stats(d["grade"] for d in fwd)
-    else:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if dem_paths:
+            add_elevations(G, dem_paths)
+            add_grades(G, baseline_m=baseline_m)
+            fwd = [d for _u, _v, d in G.edges(data=True) if not d.get("reversed")]
+            stats["raw"] = grade_stats(d["grade_raw"] for d in fwd)
+            stats["smoothed"] = grade_stats(d["grade"] for d in fwd)
+        else:
             flat(G)
-        notes += [str(w.message) for w in caught]
+    notes = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
     if closures:
         apply_closures(G, closures)
     add_travel_times(G, table or load_speed_table())
@@ -70,8 +70,9 @@ def import_roads(source: str | Path, out_path: str | Path,
                  overwrite: bool = True) -> tuple[Any, ImportReport]:
     """Import an OSM extract into ``out_path`` (GraphML) and return ``(G, report)``.
 
-    Raises ``RoadsError`` (exit 3) for unreadable files, an area with no roads
-    and DEMs that do not cover the roads; nothing is written then.
+    Raises ``RoadsError`` (exit 3) for unreadable files, an area with no roads,
+    DEMs that do not cover the roads and a graph ``check_graph`` refuses (no
+    road a motorbike or a walker may use); nothing is written then.
     """
 
     out_path = Path(out_path)
@@ -82,7 +83,9 @@ def import_roads(source: str | Path, out_path: str | Path,
     G = build_graph(roads, bbox=bbox, boundary=shape, keep_all=keep_all,
                     name=name or out_path.stem, infer_fords=infer_fords)
     G.graph["source"] = Path(source).name
+    table = table or load_speed_table()
     G, stats, notes = prepare_graph(G, dem_paths, closures, table)
+    check_graph(G, source, table)  # e.g. no road a motorbike may use: refused, nothing saved
     save_graph(G, out_path)
     report = ImportReport(out_path, G.number_of_nodes(), G.number_of_edges(),
                           stats.get("raw", {}), stats.get("smoothed", {}), notes)

@@ -31,12 +31,22 @@ from planner.speeds import season_names
 DEFAULT_RADIUS_M = 50.0
 
 
+def _json_where(exc: Exception) -> str:
+    """Where a JSON file could not be read, in words (never the library's text)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"line {exc.lineno}, column {exc.colno}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return getattr(exc, "strerror", None) or ""
+
+
 def read_closures(path: str | Path) -> list[dict[str, Any]]:
     """The closures in a GeoJSON file: ``{"geometry", "name", "season", "radius_m"}``.
 
     Raises ``InputError`` listing every bad feature together.
     """
     # imported here: shapely (GEOS) loads only where geometry is built
+    from shapely.errors import ShapelyError
     from shapely.geometry import shape
 
     path = Path(path)
@@ -46,7 +56,7 @@ def read_closures(path: str | Path) -> list[dict[str, Any]]:
         raise InputError(Problem(str(path), "", "file not found",
                                  "give a GeoJSON of closed places")) from None
     except (OSError, ValueError) as exc:
-        raise InputError(Problem(str(path), "", f"not valid GeoJSON ({exc})",
+        raise InputError(Problem(str(path), _json_where(exc), "not valid GeoJSON",
                                  "save the closures as GeoJSON (e.g. from geojson.io)")) from None
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
@@ -57,11 +67,12 @@ def read_closures(path: str | Path) -> list[dict[str, Any]]:
     seasons = season_names()
     for k, feat in enumerate(features):
         where = f"feature {k + 1}"
-        props = (feat or {}).get("properties") or {}
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        props = props if isinstance(props, dict) else {}
         try:
             geom = shape(feat["geometry"])
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            problems.append(Problem(str(path), where, f"no valid geometry ({exc})",
+        except (KeyError, TypeError, ValueError, AttributeError, ShapelyError):
+            problems.append(Problem(str(path), where, "no valid geometry",
                                     "give a Point, LineString or Polygon"))
             continue
         season = props.get("season")

@@ -5,6 +5,11 @@ rasterio and adds node ``elevation`` (m), interpolated bilinearly; SRTM voids
 (−32768, or the raster's nodata) are skipped in the interpolation and a node
 that falls in a void is given the mean elevation of its graph neighbours.
 
+Void cells are first filled in the raster itself (GDAL's inverse-distance
+fill) and told in a warning naming the file and the number of cells; a
+smoothed grade steeper than ``PLAUSIBLE_GRADE`` is clamped to it, with a
+warning naming the edges.
+
 ``add_grades(G)`` adds per directed edge ``grade`` (rise over run in the
 edge's direction; the reverse edge has the opposite sign), ``grade_abs`` and
 ``grade_raw`` (the unsmoothed osmnx-style value ``(z_v − z_u) / length``).
@@ -33,6 +38,25 @@ from planner.errors import RoadsError
 from planner.geo import EARTH_RADIUS_M
 
 VOID_BELOW_M = -1000.0
+#: a cell above this (m) is a void too (some rasters mark voids with 32767).
+HIGHEST_M = 9000.0
+#: a smoothed grade steeper than this (rise over run) is not a road: DEM
+#: artefacts; such grades are clamped to it, with a warning naming the edges.
+PLAUSIBLE_GRADE = 0.5
+#: voids wider than this (cells) stay voids (then the nodes' neighbours fill in).
+FILL_CELLS = 100
+
+
+def _fill(data: np.ndarray, void: np.ndarray) -> np.ndarray:
+    """The raster with its void cells interpolated from the cells around them
+    (GDAL's inverse-distance fill, up to ``FILL_CELLS`` away); cells further
+    from data than that come back below ``VOID_BELOW_M``."""
+    # imported here: rasterio (GDAL) loads only when a DEM is read
+    from rasterio.fill import fillnodata
+
+    work = np.where(void, -32768.0, data)
+    return fillnodata(work, mask=(~void).astype(np.uint8), max_search_distance=FILL_CELLS,
+                      smoothing_iterations=0)
 
 
 class Dem:
@@ -46,8 +70,9 @@ class Dem:
         self.path = path
         try:
             src = rasterio.open(path)
-        except rasterio.errors.RasterioIOError as exc:
-            raise RoadsError(f"{path} › not a readable elevation raster ({exc}) › give an "
+        except rasterio.errors.RasterioIOError:
+            raise RoadsError(f"{path} › not a readable elevation raster (not a format GDAL "
+                             "reads, or damaged) › give an "
                              "SRTM .hgt tile or a GeoTIFF in lon/lat (EPSG:4326)") from None
         with src:
             if src.crs is not None and src.crs.to_epsg() not in (4326, None):
@@ -59,6 +84,7 @@ class Dem:
             self.empty = w > rb.right or e < rb.left or s > rb.top or n < rb.bottom
             if self.empty:
                 self.data = np.zeros((0, 0), dtype=np.float64)
+                self.voids = self.cells = 0
                 return
             win = from_bounds(max(w, rb.left), max(s, rb.bottom), min(e, rb.right),
                               min(n, rb.top), src.transform)
@@ -70,11 +96,16 @@ class Dem:
             data = src.read(1, window=win).astype(np.float64)
             nodata = src.nodata
             transform = src.window_transform(win)
-        void = data <= VOID_BELOW_M
+        void = (data <= VOID_BELOW_M) | (data > HIGHEST_M)
         if nodata is not None and not (isinstance(nodata, float) and math.isnan(nodata)):
             void |= data == nodata
         void |= ~np.isfinite(data)
-        data[void] = np.nan
+        #: void cells in the window read (the roads' area): told in a warning
+        self.voids = int(void.sum())
+        self.cells = int(void.size)
+        if void.any() and not void.all():
+            data = _fill(data, void)
+        data[(data <= VOID_BELOW_M) | ~np.isfinite(data)] = np.nan
         self.data = data
         self.transform = transform
 
@@ -181,6 +212,13 @@ def add_elevations(G, dem_paths: Sequence[str | Path]):
             f"{', '.join(str(p) for p in dem_paths)} › the elevation data do not cover "
             f"{int(miss.sum())} of {len(nodes)} road nodes (lon {w:.3f}…{e:.3f}, "
             f"lat {s:.3f}…{n:.3f}) › add the SRTM tiles {names} with more --dem options")
+    for dem in elev.dems:
+        if dem.voids:
+            warnings.warn(
+                f"{dem.path} › {dem.voids:,} void cells ({100 * dem.voids / dem.cells:.1f} % "
+                "of the area under the roads) › their elevations are interpolated from the "
+                "cells around them, so grades there are approximate; for exact grades use a "
+                "void-filled DEM (SRTM v3 or Copernicus GLO-30)", stacklevel=2)
     z = _fill_voids(G, nodes, z)
     for node, value in zip(nodes, z, strict=True):
         G.nodes[node]["elevation"] = round(float(value), 1)
@@ -371,6 +409,7 @@ def add_grades(G, baseline_m: float = 300.0, sample_m: float = 30.0,
     elev: Elevation | None = G.graph.pop("_elevation", None)
     done: dict[tuple, float] = {}
     profiles = _Profiles(G, elev, sample_m) if elev is not None else None
+    steep: list[str] = []
     for u, v, k, data in G.edges(keys=True, data=True):
         length = float(data.get("length", 0.0) or 0.0)
         zu, zv = float(G.nodes[u]["elevation"]), float(G.nodes[v]["elevation"])
@@ -395,10 +434,20 @@ def add_grades(G, baseline_m: float = 300.0, sample_m: float = 30.0,
                 keep = (s >= lo - 1e-6) & (s <= hi + 1e-6)
                 s, z = s[keep], z[keep]
             grade = _fit_slope(s, z)
-        grade = float(np.clip(grade, -max_grade, max_grade))
+        if abs(grade) > PLAUSIBLE_GRADE and not str(data.get("reversed")) == "True":
+            steep.append(f"{u}→{v} (way {data.get('osmid')}, {abs(grade) * 100:.0f} %)")
+        grade = float(np.clip(grade, -min(max_grade, PLAUSIBLE_GRADE),
+                              min(max_grade, PLAUSIBLE_GRADE)))
         done[(u, v, data.get("osmid"), round(length, 1))] = grade
         data["grade"] = round(grade, 4)
         data["grade_abs"] = round(abs(grade), 4)
+    if steep:
+        names = ", ".join(steep[:3]) + (f" and {len(steep) - 3} more" if len(steep) > 3 else "")
+        warnings.warn(
+            f"{G.graph.get('elevation_source') or 'the elevation data'} › edge {names} › "
+            f"grades steeper than {PLAUSIBLE_GRADE * 100:.0f} % are no road (DEM artefacts: "
+            f"voids or spikes), clamped to {PLAUSIBLE_GRADE * 100:.0f} %; check the DEM "
+            "there or use a void-filled one (SRTM v3 or Copernicus GLO-30)", stacklevel=2)
     return G
 
 

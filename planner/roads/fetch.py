@@ -16,6 +16,8 @@ from planner.errors import RoadsError
 from planner.roads.build import prepare_graph
 from planner.roads.io import save_graph
 from planner.roads.osm import KEEP_TAGS, ROAD_CLASSES, parse_bbox
+from planner.roads.validate import check_graph
+from planner.speeds import load_speed_table
 
 OVERPASS_HOST = "overpass-api.de"
 
@@ -75,7 +77,9 @@ def fetch_roads(query: str, out_path: str | Path, dem_paths: Sequence[str | Path
     except Exception as exc:  # noqa: BLE001 - network errors come in many types
         raise RoadsError(f"'{query}' › the download failed ({type(exc).__name__}: {exc}) › "
                          "try again later or use `python plan.py roads import FILE`") from None
-    G, stats, notes = prepare_graph(G, dem_paths, closures)
+    table = load_speed_table()
+    G, stats, notes = prepare_graph(G, dem_paths, closures, table)
+    check_graph(G, f"'{query}'", table)  # as an import: no road a motorbike may use, …
     G.graph["source"] = f"osmnx download: {query}"
     G.graph["roads_data"] = "openstreetmap"
     save_graph(G, out_path)

@@ -6,11 +6,15 @@ Scenarios name a graph (``roads: demo_commune``) that lives at
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from planner.atomic import atomic_path
 from planner.errors import RoadsError
+from planner.roads.validate import check_graph
 from planner.speeds import MAPS_DIR, SpeedTable, add_travel_times, load_speed_table
+
+log = logging.getLogger(__name__)
 
 EDGE_DTYPES = {"grade": float, "grade_abs": float, "length": float}
 NODE_DTYPES = {"elevation": float, "x": float, "y": float}
@@ -37,12 +41,15 @@ def load_graph(name: str, base_dir: str | Path | None = None,
     (None: ``maps/speeds.toml``); ``travel_times=False`` for drawing only (the
     graph then carries no ``tt_*`` attributes and no speed table is read).
 
-    Raises ``RoadsError`` (exit 3) when the file is missing or not a road graph.
+    Raises ``RoadsError`` (exit 3) when the file is missing or not a road graph,
+    or fails ``planner.roads.validate.check_graph`` (no coordinates, impossible
+    lengths, no edge a motorbike or a walker may use).
     """
-    # imported here: networkx loads slowly; importing this module stays light; osmnx loads slowly;
-    # importing this module stays light
+    # imported here: networkx, osmnx and shapely load slowly; importing this module
+    # stays light
     import networkx as nx
     import osmnx as ox
+    from shapely.errors import ShapelyError
 
     path = resolve_graph_path(name, base_dir)
     given = Path(name) if Path(name).is_absolute() else Path(base_dir or ".") / name
@@ -56,12 +63,23 @@ def load_graph(name: str, base_dir: str | Path | None = None,
             f"--name {Path(name).stem}` or `python plan.py demo` to create it")
     try:
         G = ox.load_graphml(path, node_dtypes=NODE_DTYPES, edge_dtypes=EDGE_DTYPES)
-    except (nx.NetworkXError, KeyError, ValueError, OSError, SyntaxError) as exc:
-        raise RoadsError(f"{path} › not a readable road graph ({exc}) › "
-                         "re-create it with `python plan.py roads import`") from None
+    except (nx.NetworkXError, KeyError, ValueError, TypeError, OSError, SyntaxError,
+            RecursionError, ShapelyError) as exc:
+        log.debug("reading %s: %r", path, exc)  # the library's words: for the debug log only
+        where = (f"line {exc.position[0]}" if isinstance(getattr(exc, "position", None), tuple)
+                 else "a node or edge attribute (a number, a line or a list)")
+        raise RoadsError(f"{path} › {where} › not a readable road graph (not GraphML, or "
+                         "damaged) › re-create it with `python plan.py roads import FILE "
+                         "--name NAME`") from None
     if G.number_of_edges() == 0:
         raise RoadsError(f"{path} › the road graph has no edges › import a larger area")
-    return add_travel_times(G, table or load_speed_table()) if travel_times else G
+    check_graph(G, path)
+    if not travel_times:
+        return G
+    table = table or load_speed_table()
+    G = add_travel_times(G, table)
+    check_graph(G, path, table)
+    return G
 
 
 def save_graph(G, path: str | Path) -> Path:

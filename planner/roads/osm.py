@@ -25,6 +25,7 @@ The graph (``networkx.MultiDiGraph``, ``crs="epsg:4326"``):
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import tempfile
@@ -37,6 +38,8 @@ import numpy as np
 
 from planner.errors import RoadsError
 from planner.geo import segment_lengths_m
+
+log = logging.getLogger(__name__)
 
 #: highway values kept: what motorbikes and people on foot use.
 ROAD_CLASSES: frozenset[str] = frozenset({
@@ -155,7 +158,9 @@ def read_osm(path: str | Path, infer_fords: bool = False) -> OsmRoads:
                 else:
                     _keep_way(obj, out)
         except RuntimeError as exc:
-            raise RoadsError(f"{path} › cannot be read as OpenStreetMap data ({exc}) › "
+            log.debug("reading %s: %r", path, exc)  # the library's words: the debug log only
+            raise RoadsError(f"{path} › cannot be read as OpenStreetMap data (damaged, cut "
+                             "short, or another kind of file) › "
                              "check that the file is a complete OSM extract (download it "
                              "again if it was cut short)") from None
     if not out.ways:
@@ -363,6 +368,7 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
 def read_boundary(path: str | Path) -> Any:
     """The union of the polygons in a GeoJSON file, as one shapely geometry."""
     # imported here: shapely (GEOS) loads only where geometry is built
+    from shapely.errors import ShapelyError
     from shapely.geometry import shape
     from shapely.ops import unary_union
 
@@ -370,9 +376,15 @@ def read_boundary(path: str | Path) -> Any:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise RoadsError(f"{path} › not a readable GeoJSON file ({exc}) › give a GeoJSON "
-                         "polygon of the district") from None
-    geoms = [shape(f["geometry"]) for f in _features(data) if f.get("geometry")]
+        log.debug("reading %s: %r", path, exc)  # the library's words: the debug log only
+        raise RoadsError(f"{path} › not a readable GeoJSON file (not UTF-8 JSON) › give a "
+                         "GeoJSON polygon of the district") from None
+    geoms = []
+    for f in _features(data):
+        try:
+            geoms.append(shape(f["geometry"]))
+        except (KeyError, TypeError, ValueError, AttributeError, ShapelyError):
+            continue  # not a geometry: no polygon from it
     polys = [g for g in geoms if g.geom_type in ("Polygon", "MultiPolygon")]
     if not polys:
         raise RoadsError(f"{path} › no polygon in the GeoJSON › give the district boundary "

@@ -83,3 +83,24 @@ def _check_capacity(teams: list[Team], households: list[Household], params: Para
         col.error("parameters.seats_per_motorbike", "0 seats, but some residents are to be "
                   "fetched by motorbike (mode shuttle)",
                   "give 1 (or more) seats per motorbike, or change those residents' mode")
+
+
+def _check_sites_reach(station: Station, villages: list, households: list[Household],
+                       graph_path: Path, walk_limit_m: float, col: _Collector,
+                       hh_col: _Collector | None) -> None:
+    """Villages, collection points and households must lie by roads of the graph
+    that join the station's (``planner.sitecheck.site_problems``)."""
+    # imported here: sitecheck loads numpy and scipy; planner.scenario stays light
+    from planner.sitecheck import Site, site_problems
+
+    sites = [Site(f"village {v.id}", f"villages[{v.id}].lon/lat", v.lon, v.lat)
+             for v in villages if math.isfinite(v.lon) and math.isfinite(v.lat)]
+    sites += [Site(f"collection point {p.name} of village {v.id}",
+                   f"villages[{v.id}].points", p.lon, p.lat) for v in villages
+              for p in v.points]
+    sites += [Site(f"household {h.id}", f"household {h.id}, fields lon/lat", h.lon, h.lat,
+                   household=True) for h in households if not h.approximate]
+    for found in site_problems((station.lon, station.lat), sites, graph_path, walk_limit_m):
+        target = hh_col if found.household and hh_col is not None else col
+        (target.error if found.severity == "error" else target.warn)(
+            found.where, found.what, found.fix)

@@ -18,6 +18,7 @@ from planner.roads.io import resolve_graph_path
 from planner.scenario.checks import (
     _check_capacity,
     _check_distances,
+    _check_sites_reach,
     _check_station_reach,
     _check_village_distances,
     _check_wet_days,
@@ -109,6 +110,10 @@ def load_scenario_and_speeds(path: str | Path, check_roads: bool = True,
     _check_village_distances(station, villages, col)
     if hh_col is not None:
         _check_distances(station, households, hh_col)
+    if roads and check_roads and station and not any(p.where == "station.lon/lat"
+                                                     for p in col.problems):
+        _check_sites_reach(station, villages, households, resolve_graph_path(roads, path.parent),
+                           parameters.walk_limit_m, col, hh_col)
     _check_capacity(teams, households, parameters, col)
     problems = col.problems + (hh_col.problems if hh_col else [])
     errors = [p for p in problems if p.severity == "error"]
