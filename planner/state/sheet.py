@@ -354,8 +354,9 @@ def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
         valid = validate_rows(rows or [], col, db.resident_households(conn), teams, recorded,
                               start, today)
         errors = [p for p in col.problems if p.severity == "error"]
-        if errors and (all_or_nothing or any(_row_of(p) is None for p in errors)):
-            raise InputError(errors)
+        numbers = {n for n, _row in rows or []}
+        if errors and (all_or_nothing or any(_row_of(p) not in numbers for p in errors)):
+            raise InputError(errors)  # a whole-file problem (or a row no table holds)
         report = ImportReport("imported", str(path), digest)
         if errors:
             target = rejects or rejects_path(path)

@@ -103,15 +103,45 @@ def _state(folder: Path) -> tuple[int, int]:
 
 @pytest.mark.parametrize("case", OUTCOMES, ids=lambda p: p.name)
 def test_broken_outcomes_change_nothing(case: Path, ok_campaign: Path, tmp_path: Path) -> None:
-    """``record`` refuses a broken outcomes sheet as a whole: exit 2, the row and
-    field named, and the campaign state unchanged."""
+    """``record --all-or-nothing`` refuses a broken outcomes sheet as a whole:
+    exit 2, the row and field named, and the campaign state unchanged."""
     campaign = tmp_path / "campaign"
     shutil.copytree(ok_campaign, campaign)
+    sheet = tmp_path / case.name
+    shutil.copyfile(case, sheet)
     before = _state(campaign)
-    result = CliRunner().invoke(cli, ["record", str(campaign), str(case), "--today", "2026-12-31"])
+    result = CliRunner().invoke(cli, ["record", str(campaign), str(sheet), "--today",
+                                      "2026-12-31", "--all-or-nothing"])
     assert result.exit_code == 2, result.output
     _check_message(result.output, case.name, OUTCOME_WHERE[case.name])
     assert _state(campaign) == before == (0, 0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["campaign", case.name]
+
+
+@pytest.mark.parametrize("case", OUTCOMES, ids=lambda p: p.name)
+def test_broken_outcome_rows_go_to_the_rejects_file(case: Path, ok_campaign: Path,
+                                                    tmp_path: Path) -> None:
+    """Without ``--all-or-nothing``, ``record`` names the same row and field; it
+    either stores nothing (exit 2: a whole-file problem, or no valid row; the
+    bad rows, if any, still in the rejects file to fix), or stores the valid
+    rows (exit 0); the bad rows go to ``NAME.rejects.csv`` beside the sheet,
+    each with its reason."""
+    campaign = tmp_path / "campaign"
+    shutil.copytree(ok_campaign, campaign)
+    sheet = tmp_path / case.name
+    shutil.copyfile(case, sheet)
+    result = CliRunner().invoke(cli, ["record", str(campaign), str(sheet), "--today",
+                                      "2026-12-31"])
+    _check_message(result.output, case.name, OUTCOME_WHERE[case.name])
+    rejects = sheet.with_name(sheet.stem + ".rejects.csv")
+    if result.exit_code == 2:
+        assert _state(campaign) == (0, 0)
+    else:
+        assert result.exit_code == 0, result.output
+        assert _state(campaign)[0] > 0 and rejects.exists()
+    if rejects.exists():
+        text = rejects.read_text(encoding="utf-8-sig")
+        assert len(text.strip().splitlines()) >= 2 and "reason" in text.splitlines()[0]
 
 
 @pytest.mark.parametrize("case", ROADS, ids=lambda p: p.name)
