@@ -186,6 +186,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("route-*.kml", "planner.render", "people"),
     Output("notices.pdf", "planner.render", "people"),
     Output("notices.pdf", "planner.campaign.report", "people"),
+    Output("corrections-*.txt", "planner.campaign.corrections", "people"),
     Output("outcomes*.csv", "planner.state.record", "people"),
     Output("outcomes*.xlsx", "planner.state.record", "people"),
     Output("province.csv", "planner.state.store", "none"),
@@ -212,7 +213,8 @@ NOT_OUTPUTS: dict[str, str] = {
     "planner.demo": "the demo's scenario files: fictional inputs (its CSV through csv_text, "
                     "read back by the scenario reader)",
     "planner.state.sheet": "builds the outcomes sheet's CSV and .xlsx (planner.state.record "
-                           "writes them)",
+                           "writes them); NAME.rejects.csv beside a team leader's own sheet: "
+                           "its rows that could not be imported, codes and notes as typed",
     "planner.campaign.chart": "builds the staffing CSVs and charts (planner.app.staffing "
                               "writes them)",
 }

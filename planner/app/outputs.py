@@ -184,10 +184,10 @@ def day_drawer(*, lang: str = "vi", redact: bool = False, progress: Progress | N
             progress.say(N_("Drawing the outputs of {date}…"), date=d.date.isoformat())
         plan = d.plan
         if not has_legs(plan) and any(len(r.stops) > 1 for r in plan.routes):
-            if d.scenario.roads not in graphs:
+            if not tables:  # not given by the caller: read once for every day
+                tables.append(load_speed_table())
+            if d.scenario.roads not in graphs:  # (``graphs`` may come loaded by a caller)
                 graphs.clear()  # one graph in memory at a time (a province's road areas)
-                if not tables:  # not given by the caller: read once for every day
-                    tables.append(load_speed_table())
                 graphs[d.scenario.roads] = load_graph(d.scenario.roads, table=tables[0])
             plan = attach_legs(plan, d.scenario, graphs[d.scenario.roads], tables[0])
         scope = [r.id for h in d.scenario.households for r in h.residents]
