@@ -8,6 +8,7 @@ Each takes a typed request and returns a typed result; progress goes to a
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -109,8 +110,11 @@ def plan_day(request: DayRequest, progress: Progress | None = None,
         progress.say(N_("Computing travel times between {n} places…"), n=len(coords))
         return compute(coords, season)
 
+    started: list[float] = []  # the day is solved tier by tier: one solve for the user
+
     def solve_fn(problem, limit_s, seed_):
-        with progress.solving(limit_s):
+        with progress.solving(request.time_limit_s, started[0] if started else None):
+            started.append(time.perf_counter())
             return solve(problem, time_limit_s=limit_s, seed=seed_)
 
     # no outcomes yet: the scenario's prior (the hours given, else by condition)

@@ -49,22 +49,27 @@ class Progress:
         """Tell ``message`` (translated, ``{name}`` filled from ``values``)."""
         self.echo(f"[{self.elapsed_s():5.1f} s] " + self._(message).format(**values))
 
-    def solving(self, limit_s: float) -> _Solving:
+    def solving(self, limit_s: float, since: float | None = None) -> _Solving:
         """A context manager around an engine run: says it starts, then the
-        elapsed time against ``limit_s`` every ``tick_s`` seconds."""
-        return _Solving(self, limit_s)
+        elapsed time against ``limit_s`` every ``tick_s`` seconds. ``since``
+        (a ``time.perf_counter()`` reading): a later run of the same solve (the
+        day's next tier), its time counted from then and not announced again."""
+        return _Solving(self, limit_s, since)
 
 
 class _Solving:
-    def __init__(self, progress: Progress, limit_s: float) -> None:
+    def __init__(self, progress: Progress, limit_s: float, since: float | None) -> None:
         self.progress = progress
         self.limit_s = limit_s
+        self.since = since
 
     def __enter__(self) -> _Solving:
         progress = self.progress
-        self.t0 = time.perf_counter()
+        self.t0 = time.perf_counter() if self.since is None else self.since
         self.stop = threading.Event()
-        progress.say(N_("Solving the routes (time limit {limit:.0f} s)…"), limit=self.limit_s)
+        if self.since is None:
+            progress.say(N_("Solving the routes (time limit {limit:.0f} s)…"),
+                         limit=self.limit_s)
         # translated here: the ticking thread only formats and tells
         # (no lazy loading while the engine starts its processes)
         line = progress._("solving: {elapsed:.0f} of {limit:.0f} s")
