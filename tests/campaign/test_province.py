@@ -258,7 +258,9 @@ def test_province_campaign_plans_every_commune(generated: Path, tmp_path: Path) 
         assert days
         first = days[0].parent
         assert (first / "map.html").is_file()
-        teams = {route["team"] for route in json.loads(days[0].read_text("utf-8"))["routes"]}
+        # a team with work that day (an idle one gets its map, no itinerary)
+        teams = {route["team"] for route in json.loads(days[0].read_text("utf-8"))["routes"]
+                 if len(route["stops"]) > 2}
         assert teams
         for team in teams:
             assert (first / f"itinerary-{team}.pdf").read_bytes()[:5] == b"%PDF-"

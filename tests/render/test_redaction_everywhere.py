@@ -258,7 +258,7 @@ def test_correction_notice_shows_initials(outputs) -> None:
     scenario = scenarios[0]
     h = next(h for h in scenario.households if any(r.condition != "able"
                                                    for r in h.residents))
-    change = {"date": "2026-11-26", "village": h.village, "place": "nhà văn hoá",
+    change = {"date": "2026-11-26", "village": h.village_id, "place": "nhà văn hoá",
               "opens": "12:00", "closes": "13:30", "households": [h.id], "new": None,
               "residents": [r.id for r in h.residents]}
     for lang in ("vi", "en"):
