@@ -78,8 +78,9 @@ def _open_stop(page, key: str) -> None:
     marker = page.locator(f"[data-stop='{key}']")
     if marker.is_visible() and _in_view(page, marker):
         marker.tap(force=True)
-        return
-    chip = page.locator(f".card .chip[data-chip='{key}']")
+        if page.locator(f".card[data-key='{key}']").count():
+            return
+    chip = page.locator(f".card .chip[data-chip='{key}']")  # (the marker under another one)
     if chip.count():
         chip.first.tap()
         return
