@@ -93,12 +93,19 @@ def plausible_rows(draw) -> bytes:
 @st.composite
 def plausible_yaml(draw) -> bytes:
     """The ok_small YAML with a value replaced, a line dropped, or truncated."""
-    lines = OK_YAML.splitlines(keepends=True)
+    return _mutated_yaml(draw, OK_YAML, VALUES.map(repr))
+
+
+def _mutated_yaml(draw, text: str, values) -> bytes:
+    """``text`` (YAML) with one ``key: value`` line's value replaced by one of
+    ``values``, a line dropped, cut short, or as it is; then encoded."""
+    lines = text.splitlines(keepends=True)
     choice = draw(st.integers(0, 3))
     if choice == 0:
         k = draw(st.integers(0, len(lines) - 1))
-        key = lines[k].split(":")[0]
-        lines[k] = f"{key}: {draw(VALUES)!r}\n" if ":" in lines[k] else lines[k]
+        key, sep, _ = lines[k].partition(":")
+        if sep:
+            lines[k] = f"{key}: {draw(values)}\n"
     elif choice == 1:
         del lines[draw(st.integers(0, len(lines) - 1))]
     text = "".join(lines)
@@ -389,19 +396,7 @@ OK_PROVINCE = ("name: Tỉnh hư cấu\nfictional: true\ndeadline: 2026-12-20\nd
 def plausible_province(draw) -> bytes:
     """The good province.yaml with a value replaced, a line dropped, or cut."""
     text = OK_PROVINCE.replace("ROADS", str(ROOT / "maps" / "demo_commune.graphml"))
-    lines = text.splitlines(keepends=True)
-    choice = draw(st.integers(0, 3))
-    if choice == 0:
-        k = draw(st.integers(0, len(lines) - 1))
-        key, sep, _ = lines[k].partition(":")
-        if sep:
-            lines[k] = f"{key}: {draw(st.one_of(VALUES, VALUES.map(repr)))}\n"
-    elif choice == 1:
-        del lines[draw(st.integers(0, len(lines) - 1))]
-    text = "".join(lines)
-    if choice == 2:
-        text = text[: draw(st.integers(0, len(text)))]
-    return text.encode(draw(ENCODINGS), errors="replace")
+    return _mutated_yaml(draw, text, st.one_of(VALUES, VALUES.map(repr)))
 
 
 def read_province(data: bytes) -> str:

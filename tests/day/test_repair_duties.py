@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-import networkx as nx
 import numpy as np
+from test_reasons import LAT0, LON0, STEP, H, _road  # a paved road east of the station
 
 from planner.day.plan import plan_day, plan_sites
 from planner.day.repair import _Routes
@@ -27,22 +27,6 @@ from planner.domain import (
 )
 from planner.engine import solve
 from planner.problem import RouteSolution, Solution
-from planner.speeds import add_travel_times, load_speed_table
-
-LON0, LAT0 = 103.0, 21.0
-STEP = 0.0045  # ≈ 470 m of longitude at 21° N
-H = 3600
-
-
-def _road(n: int = 12) -> nx.MultiDiGraph:
-    """A paved road of ``n`` nodes eastwards from the station (≈ 470 m apart)."""
-    G = nx.MultiDiGraph(crs="epsg:4326")
-    for k in range(n):
-        G.add_node(k, x=LON0 + k * STEP, y=LAT0, elevation=400.0)
-    for k in range(n - 1):
-        for a, b in ((k, k + 1), (k + 1, k)):
-            G.add_edge(a, b, length=470.0, highway="secondary", surface="asphalt", grade=0.0)
-    return add_travel_times(G, load_speed_table())
 
 
 def _scenario() -> Scenario:
