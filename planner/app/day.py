@@ -111,11 +111,13 @@ def plan_day(request: DayRequest, progress: Progress | None = None,
         return compute(coords, season)
 
     started: list[float] = []  # the day is solved tier by tier: one solve for the user
+    limit_s = request.time_limit_s if request.time_limit_s is not None \
+        else scenario.parameters.time_limit_s
 
-    def solve_fn(problem, limit_s, seed_):
-        with progress.solving(request.time_limit_s, started[0] if started else None):
+    def solve_fn(problem, stage_limit_s, seed_):
+        with progress.solving(limit_s, started[0] if started else None):
             started.append(time.perf_counter())
-            return solve(problem, time_limit_s=limit_s, seed=seed_)
+            return solve(problem, time_limit_s=stage_limit_s, seed=seed_)
 
     # no outcomes yet: the scenario's prior (the hours given, else by condition)
     model = presence.model_for(scenario)
