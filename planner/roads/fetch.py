@@ -6,6 +6,7 @@ Offline, ``fetch_roads`` fails within a few seconds and says to use
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 from collections.abc import Sequence
@@ -18,6 +19,8 @@ from planner.roads.io import save_graph
 from planner.roads.osm import KEEP_TAGS, ROAD_CLASSES, parse_bbox
 from planner.roads.validate import check_graph
 from planner.speeds import load_speed_table
+
+LOG = logging.getLogger(__name__)
 
 OVERPASS_HOST = "overpass-api.de"
 
@@ -72,11 +75,14 @@ def fetch_roads(query: str, out_path: str | Path, dem_paths: Sequence[str | Path
             G = ox.graph_from_place(query, custom_filter=custom, simplify=True,
                                     retain_all=False, truncate_by_edge=True)
     except (ValueError, ox._errors.InsufficientResponseError) as exc:  # type: ignore[attr-defined]
-        raise RoadsError(f"'{query}' › osmnx found no roads ({exc}) › check the place name "
-                         "or give a bounding box W,S,E,N") from None
+        LOG.debug("osmnx found no roads for %r: %r", query, exc)  # the library's words: the log
+        raise RoadsError(f"'{query}' › OpenStreetMap returned no roads for this place › check "
+                         "the place name or give a bounding box W,S,E,N") from None
     except Exception as exc:  # noqa: BLE001 - network errors come in many types
-        raise RoadsError(f"'{query}' › the download failed ({type(exc).__name__}: {exc}) › "
-                         "try again later or use `python plan.py roads import FILE`") from None
+        LOG.debug("download of %r failed: %r", query, exc)
+        raise RoadsError(f"'{query}' › the download failed (no connection, or the server did "
+                         "not answer) › try again later or use `python plan.py roads import "
+                         "FILE`") from None
     table = load_speed_table()
     G, stats, notes = prepare_graph(G, dem_paths, closures, table)
     check_graph(G, f"'{query}'", table)  # as an import: no road a motorbike may use, …
