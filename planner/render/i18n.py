@@ -114,8 +114,9 @@ BRING: dict[Condition, str] = {
 # Why a household is not visited, by the plan's ``unserved`` code. ``{windows}``
 # is filled with the hours the residents are at home.
 REASONS: dict[str, str] = {
-    "no_capacity": N_("no capacity left for this priority: every team's day is full with "
-                      "visits of the same or a higher priority"),
+    "no_capacity": N_("no capacity left for this priority: no team allowed to make this "
+                      "visit can fit it in its day beside its visits of the same or a higher "
+                      "priority"),
     "window_before_shift": N_("only at home {windows}, before the team can be there"),
     "window_after_shift": N_("only at home {windows}, after the shift ends"),
     "window_too_short": N_("only at home {windows}: shorter than the visit needs"),
@@ -138,6 +139,31 @@ REASONS: dict[str, str] = {
     "ride_too_long": N_("the ride to the commune office is longer than this passenger may "
                         "ride"),
     "no_office_time": N_("no time left at the commune office to enrol shuttled residents"),
+}
+
+
+# A few words for each ``unserved`` code, for counts ("242 point not opened").
+REASON_LABELS: dict[str, str] = {
+    "no_capacity": N_("no capacity"),
+    "window_before_shift": N_("at home before the shift"),
+    "window_after_shift": N_("at home after the shift"),
+    "window_too_short": N_("at home too briefly"),
+    "window_outside_shift": N_("at home outside every shift"),
+    "windows_disjoint": N_("never at home together"),
+    "shift_too_short": N_("too far for a shift"),
+    "walk_limit": N_("walk too long"),
+    "closed_wet": N_("road closed this season"),
+    "no_route": N_("no road reaches it"),
+    "no_kit": N_("no enrolment kit"),
+    "no_roads": N_("no open road"),
+    "point_not_opened": N_("point not opened"),
+    "point_full": N_("point full"),
+    "shuttle_unfit": N_("cannot ride"),
+    "shuttle_walk": N_("too far from a road for a pickup"),
+    "no_seat": N_("no seat"),
+    "no_duty": N_("no team on this duty"),
+    "ride_too_long": N_("ride too long"),
+    "no_office_time": N_("no time at the office"),
 }
 
 

@@ -7,7 +7,14 @@ from collections import Counter
 
 from planner.clock import format_clock
 from planner.domain import Plan, Scenario, Unserved
-from planner.render.i18n import N_, fiction_banner, gettext_for, ngettext_for, reason_text
+from planner.render.i18n import (
+    N_,
+    REASON_LABELS,
+    fiction_banner,
+    gettext_for,
+    ngettext_for,
+    reason_text,
+)
 from planner.rules import common_windows, home_residents
 
 __all__ = ["summary_text"]
@@ -100,7 +107,8 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
             who = ", " + ", ".join(u.residents)
         lines.append(f"  {u.household} ({_(u.mode)}{who}): {reason_text(u, windows, lang)}")
     if len(visiting) > max_unserved:
-        more = ", ".join(f"{c} {code}" for code, c in counts.most_common())
+        more = ", ".join(f"{c} {_(REASON_LABELS[code]) if code in REASON_LABELS else code}"
+                         for code, c in counts.most_common())
         lines.append("  " + _("… {n} more (all: {counts}); see plan.json").format(
             n=len(visiting) - max_unserved, counts=more))
     return "\n".join(lines)
