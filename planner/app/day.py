@@ -116,7 +116,8 @@ def plan_day(request: DayRequest, progress: Progress | None = None,
 
     def solve_fn(problem, stage_limit_s, seed_):
         with progress.solving(limit_s, started[0] if started else None):
-            started.append(time.perf_counter())
+            if not started:
+                started.append(time.perf_counter())
             return solve(problem, time_limit_s=stage_limit_s, seed=seed_)
 
     # no outcomes yet: the scenario's prior (the hours given, else by condition)

@@ -67,11 +67,13 @@ def _search_that_missed_c(problem, time_limit_s, seed):
 
 
 def test_a_point_moved_out_of_the_way_stays_on_a_unit_with_the_point_duty() -> None:
-    """After the repair relocates X from T1 to T2 to make room for C, the
-    point T2 gave up for X is put back only where a unit has the ``point``
-    duty (nowhere here: it waits), not on T1, which has room for it but only
-    the ``home`` duty: C and X are visited, T1 makes home visits only, and
-    the plan passes its self-check (plan_day raised on it before the fix)."""
+    """After the repair relocates X from T1 to T2 to make room for C, no
+    point lands on T1, which has room for it but only the ``home`` duty: C
+    and X are visited, T1 makes home visits only, and the plan passes its
+    self-check (plan_day raised on it before the fix, when the day was solved
+    in one search and the point was on T2 before the relocation; solved tier
+    by tier, the point comes after it, and ``_Routes.insert`` is checked
+    directly below)."""
     scenario = _scenario()
     plan, matrices, problem = plan_day(scenario, _road(), time_limit_s=1, seed=1,
                                        solve_fn=_search_that_missed_c)
