@@ -278,6 +278,14 @@ def outcomes(conn: sqlite3.Connection) -> list[Outcome]:
     return [Outcome(r[0], dt.date.fromisoformat(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
 
+def resident_rows(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
+    """Every resident of the campaign ``(resident, household, village, condition)``,
+    by village then resident (the workspace's progress by village and tier)."""
+    return [tuple(r) for r in conn.execute(
+        "SELECT r.id, r.household_id, h.village_id, r.condition FROM residents AS r "
+        "JOIN households AS h ON h.id = r.household_id ORDER BY h.village_id, r.id")]
+
+
 _PRESENCE_SQL = """
 SELECT o.household_id, h.village_id, o.date, p.arrive_s, o.outcome
 FROM outcomes AS o

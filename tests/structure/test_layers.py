@@ -9,7 +9,10 @@
   library out of a light module, and says why in an ``# imported here:``
   comment;
 - every command-line module imports, from the project, only ``planner.app``
-  (the application layer) and ``planner.cli`` itself.
+  (the application layer), ``planner.cli`` itself and ``planner.web`` (the
+  other front end, which ``plan.py serve`` starts);
+- the web workspace imports, from the project, only ``planner.app`` and
+  ``planner.web`` itself.
 """
 
 from __future__ import annotations
@@ -191,10 +194,23 @@ def test_imports_inside_functions_say_why() -> None:
 @pytest.mark.parametrize("path", sorted((PACKAGE / "cli").glob("*.py")),
                          ids=lambda p: p.name)
 def test_the_command_line_calls_only_the_application_layer(path: Path) -> None:
-    """A command-line module imports from the project only ``planner.app``
-    and ``planner.cli``: nothing a command does lives only in the CLI."""
+    """A command-line module imports from the project only ``planner.app``,
+    ``planner.cli`` and ``planner.web`` (``serve``): nothing a command does
+    lives only in the CLI."""
     name = module_name(path)
     tree = ast.parse(path.read_text(encoding="utf-8"))
     other = sorted({t for t, _l, _n in project_imports(tree, name)
-                    if not t.startswith(("planner.app", "planner.cli"))})
+                    if not t.startswith(("planner.app", "planner.cli", "planner.web"))})
+    assert other == []
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "web").glob("*.py")),
+                         ids=lambda p: p.name)
+def test_the_web_workspace_calls_only_the_application_layer(path: Path) -> None:
+    """A web workspace module imports from the project only ``planner.app``
+    and ``planner.web``: no planning logic in the web code."""
+    name = module_name(path)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    other = sorted({t for t, _l, _n in project_imports(tree, name)
+                    if not t.startswith(("planner.app", "planner.web"))})
     assert other == []

@@ -1,0 +1,112 @@
+"""The pages' shared machinery: the session middleware (login, cookie, the
+Content-Security-Policy that allows only the app's own address, so no request
+leaves the machine), rendering in the user's language, the CSRF-checked form,
+campaign folders inside the workspace."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader
+from starlette.datastructures import FormData
+
+from planner.app.text import gettext_for
+from planner.web.security import (
+    COOKIE,
+    FORM_MAX_BYTES,
+    UPLOAD_MAX_BYTES,
+    Sessions,
+    csrf_ok,
+    inside,
+)
+
+HERE = Path(__file__).resolve().parent
+LANGS = ("vi", "en")
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+       "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'")
+OPEN_PATHS = ("/login", "/static/", "/lang/")
+"""Paths reachable before logging in."""
+NAME = re.compile(r"^[\w][\w .-]{0,63}$")
+"""A campaign folder's name: letters, digits, ``_ . -`` and spaces, not hidden."""
+
+
+def environment() -> Environment:
+    """The pages' Jinja environment: every value escaped."""
+    return Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+async def session_middleware(request: Request, call_next) -> Response:
+    sessions: Sessions = request.app.state.sessions
+    token = request.cookies.get(COOKIE)
+    session = sessions.get(token)
+    fresh = session is None
+    if fresh:
+        token, session = sessions.new()
+    request.state.token, request.state.session = token, session
+    path = request.url.path
+    if not session.authed and not path.startswith(OPEN_PATHS):
+        if request.method == "GET":
+            response: Response = RedirectResponse("/login", status_code=303)
+        else:
+            response = Response("login first", status_code=403)
+    else:
+        response = await call_next(request)
+    if fresh:
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https")
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def lang_of(request: Request) -> str:
+    """The page's language: the ``lang`` cookie, Vietnamese by default."""
+    lang = request.cookies.get("lang", "vi")
+    return lang if lang in LANGS else "vi"
+
+
+def page(request: Request, template: str, status_code: int = 200, **values: Any
+         ) -> HTMLResponse:
+    """``template`` rendered in the user's language with the session's CSRF token."""
+    lang = lang_of(request)
+    env: Environment = request.app.state.env
+    html = env.get_template(template).render(
+        _=gettext_for(lang), lang=lang, csrf=request.state.session.csrf,
+        login=request.app.state.sessions.login_needed, path=request.url.path, **values)
+    return HTMLResponse(html, status_code=status_code)
+
+
+async def posted(request: Request) -> FormData:
+    """The POSTed form, after its checks: size (413), the CSRF token (403)."""
+    size = request.headers.get("content-length")
+    if size is None or not size.isdigit() or int(size) > 5 * UPLOAD_MAX_BYTES:
+        raise HTTPException(413, "too large")
+    multipart = request.headers.get("content-type", "").startswith("multipart/")
+    if not multipart and int(size) > FORM_MAX_BYTES:
+        raise HTTPException(413, "too large")
+    form = await request.form(max_files=10, max_fields=50, max_part_size=UPLOAD_MAX_BYTES)
+    given = form.get("csrf")
+    if not csrf_ok(request.state.session, given if isinstance(given, str) else None):
+        raise HTTPException(403, "the form's security token is missing or old: reload the page")
+    return form
+
+
+def campaign_folder(request: Request, name: str) -> Path:
+    """The campaign folder ``name`` inside the workspace (404 when it is not one)."""
+    workspace: Path = request.app.state.workspace
+    folder = inside(workspace, name) if NAME.match(name) else None
+    if folder is None or folder.parent != workspace or not (folder / "campaign.db").is_file():
+        raise HTTPException(404, "no such campaign")
+    return folder
+
+
+def planner_error(request: Request, exc: Exception) -> HTMLResponse:
+    """A planner error in a page: its message (file, row/field, what, fix), no traceback."""
+    problems = list(getattr(exc, "problems", []))
+    return page(request, "error.html", status_code=400, problems=problems, message=str(exc))

@@ -1,0 +1,123 @@
+"""What a page shows, shaped from the application layer's results: the map's
+data for a planned day (routes, numbered stops, lines), the unserved grouped
+by reason, a day's hand-out files. Presentation only: no planning here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from planner.app.workspace import DayView
+
+COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+           "#17becf", "#bcbd22", "#7f7f7f")
+"""One colour per route, in the order of the plan's routes."""
+SERVED_KINDS = ("visit", "pickup", "point")
+"""The stops that get a number on the map and in the list."""
+
+
+def route_label(route: dict[str, Any], _) -> str:
+    """A route's name for people: the team, and "(shuttle)" for its shuttle."""
+    unit = route.get("unit", "team")
+    return route["team"] if unit == "team" else f"{route['team']} ({_('shuttle')})"
+
+
+def map_data(view: DayView, _) -> dict[str, Any]:
+    """The Tomorrow page's data: per route its colour, label, numbered stops
+    (lat, lon, kind, household, village, tiers, times, residents) and its line
+    as ``[lat, lon]`` points; the station. Routes with no stop served are left
+    out."""
+    routes = []
+    station = None
+    for k, route in enumerate(view.plan.get("routes", [])):
+        stops, line = [], []
+        n = 0
+        for stop in route.get("stops", []):
+            for leg in stop.get("leg") or []:
+                line += [[lat, lon] for lon, lat in leg.get("coords", [])]
+            if stop["kind"] == "start" and station is None:
+                station = [stop["lat"], stop["lon"]]
+            if stop["kind"] not in SERVED_KINDS:
+                continue
+            n += 1
+            residents = list(stop.get("residents", []))
+            stops.append({
+                "n": n, "lat": stop["lat"], "lon": stop["lon"], "kind": stop["kind"],
+                "household": stop.get("household") or "", "village": stop.get("village") or "",
+                "tiers": sorted({view.tiers.get(r, "") for r in residents} - {""}),
+                "arrive": stop.get("arrive", ""), "depart": stop.get("depart", ""),
+                "residents": len(residents), "walk_m": stop.get("walk_m", 0)})
+        if not stops:
+            continue
+        routes.append({"key": f"{route['team']}-{route.get('unit', 'team')}",
+                       "team": route["team"], "label": route_label(route, _),
+                       "colour": COLOURS[k % len(COLOURS)], "stops": stops, "line": line,
+                       "depart": route.get("depart", ""), "return": route.get("return", ""),
+                       "distance_km": round(route.get("distance_m", 0) / 1000, 1)})
+    return {"date": view.date.isoformat(), "routes": routes, "station": station}
+
+
+def unserved_groups(plan: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The plan's unserved households grouped by reason code, largest group
+    first; each keeps its own reason text (the plan's words)."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for u in plan.get("unserved", []):
+        groups[u.get("code", "")].append(u)
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def filter_choices(data: dict[str, Any]) -> dict[str, list[str]]:
+    """The values the filters offer: villages, tiers, teams present in the map data."""
+    stops = [s for r in data["routes"] for s in r["stops"]]
+    return {"village": sorted({s["village"] for s in stops if s["village"]}),
+            "tier": sorted({t for s in stops for t in s["tiers"]}),
+            "team": sorted({r["team"] for r in data["routes"]})}
+
+
+@dataclass
+class TeamFiles:
+    """One team's hand-out files of a day (paths relative to the campaign folder)."""
+
+    team: str
+    itinerary: str | None
+    phone_map: str | None
+    gpx: str | None
+
+
+def handout(folder: Path, day: dt.date) -> tuple[list[TeamFiles], list[str]]:
+    """The files of ``day`` per team (itinerary PDF, phone map, GPX) and the
+    day's other documents (notices, the whole map), relative to ``folder``."""
+    base = folder / "days" / day.isoformat()
+    if not base.is_dir():
+        return [], []
+    names = {p.name for p in base.iterdir() if p.is_file()}
+    rel = f"days/{day.isoformat()}/"
+    teams = sorted({n.split("-", 1)[1].rsplit(".", 1)[0] for n in names
+                    if n.startswith(("itinerary-", "map-", "route-"))})
+    out = []
+    for team in teams:
+        def one(name: str) -> str | None:
+            return rel + name if name in names else None
+        out.append(TeamFiles(team, one(f"itinerary-{team}.pdf"), one(f"map-{team}.html"),
+                             one(f"route-{team}.gpx")))
+    others = [rel + n for n in ("notices.pdf", "map.html", "plan.json") if n in names]
+    return out, others
+
+
+def handout_zip(folder: Path, day: dt.date) -> bytes:
+    """One zip of every team's files and the notices of ``day``."""
+    teams, others = handout(folder, day)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for t in teams:
+            for rel in (t.itinerary, t.phone_map, t.gpx):
+                if rel:
+                    z.write(folder / rel, f"{t.team}/{Path(rel).name}")
+        for rel in others:
+            z.write(folder / rel, Path(rel).name)
+    return buffer.getvalue()
