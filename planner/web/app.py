@@ -5,6 +5,7 @@ The pages are in ``planner.web.pages``, their machinery in ``planner.web.base``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -28,10 +29,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(workspace: Path, host: str = "127.0.0.1", password: str | None = None,
-               time_limit_s: float = 1.0) -> FastAPI:
+               time_limit_s: float = 1.0, today: dt.date | None = None) -> FastAPI:
     """The workspace over ``workspace`` (created if missing). A ``host`` that is
     not loopback needs a ``password`` (``InputError`` otherwise); the solver
-    gets ``time_limit_s`` per day in every job."""
+    gets ``time_limit_s`` per day in every job; ``today`` fixes the day that
+    outcomes may not be after and progress is counted on (default: the
+    computer's date, read by the application layer)."""
     if not is_loopback(host) and not password:
         raise InputError(Problem("--host", host, "the workspace would be open to the network "
                                  "without a password",
@@ -44,6 +47,7 @@ def create_app(workspace: Path, host: str = "127.0.0.1", password: str | None = 
     app.state.jobs = Jobs()
     app.state.env = environment()
     app.state.time_limit_s = time_limit_s
+    app.state.today = today
     app.mount("/static/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)

@@ -32,7 +32,14 @@ from planner.web.security import (
     inside,
     upload_name_problem,
 )
-from planner.web.views import filter_choices, handout, handout_zip, map_data, unserved_groups
+from planner.web.views import (
+    REASON_TITLES,
+    filter_choices,
+    handout,
+    handout_zip,
+    map_data,
+    unserved_groups,
+)
 
 router = APIRouter()
 
@@ -168,7 +175,7 @@ def campaign_home(request: Request, name: str) -> Response:
 def check_page(request: Request, name: str) -> Response:
     """Check: every problem of the campaign's scenario, per row and field, with the fix."""
     folder = campaign_folder(request, name)
-    status = campaign_status(folder)
+    status = campaign_status(folder, request.app.state.today)
     return page(request, "check.html", campaign=name, report=check_report(status.scenario))
 
 
@@ -193,7 +200,7 @@ def tomorrow_page(request: Request, name: str, day: str | None = None) -> Respon
     """Tomorrow: plan it (a job), the map of every route with numbered stops
     beside the list per team, the unserved by reason, filters."""
     folder = campaign_folder(request, name)
-    status = campaign_status(folder)
+    status = campaign_status(folder, request.app.state.today)
     chosen = _day_of(folder, day, status.last_outcome)
     data, groups, choices = None, [], {}
     if chosen is not None:
@@ -204,7 +211,7 @@ def tomorrow_page(request: Request, name: str, day: str | None = None) -> Respon
     running = request.app.state.jobs.running(folder)
     return page(request, "tomorrow.html", campaign=name, status=status, day=chosen,
                 days=day_folders(folder), data=data, groups=groups, choices=choices,
-                running=running)
+                running=running, titles=REASON_TITLES)
 
 
 def _gettext(request: Request):
@@ -225,7 +232,7 @@ async def plan_tomorrow(request: Request, name: str) -> Response:
 def handout_page(request: Request, name: str, day: str | None = None) -> Response:
     """Hand out: per team the itinerary PDF, the phone map, the GPX; one zip; the notices."""
     folder = campaign_folder(request, name)
-    status = campaign_status(folder)
+    status = campaign_status(folder, request.app.state.today)
     chosen = _day_of(folder, day, status.last_outcome)
     teams, others = handout(folder, chosen) if chosen else ([], [])
     return page(request, "handout.html", campaign=name, day=chosen, days=day_folders(folder),
@@ -255,7 +262,8 @@ def campaign_file(request: Request, name: str, rel: str) -> Response:
 
 
 def _outcomes_page(request: Request, name: str, folder: Path, **values) -> Response:
-    return page(request, "outcomes.html", campaign=name, status=campaign_status(folder),
+    status = campaign_status(folder, request.app.state.today)
+    return page(request, "outcomes.html", campaign=name, status=status,
                 outcomes=OUTCOMES, imports=values.pop("imports", []),
                 corrected=values.pop("corrected", None), problem=values.pop("problem", None))
 
@@ -300,7 +308,7 @@ async def import_outcomes(request: Request, name: str) -> Response:
             continue
         sheet = _saved(folder, upload, data)
         try:
-            report = record(RecordRequest(folder, sheet))
+            report = record(RecordRequest(folder, sheet, today=request.app.state.today))
         except PlannerError as exc:
             results.append({"file": sheet.name, "error": exc})
             continue
@@ -338,7 +346,7 @@ def campaign_page(request: Request, name: str) -> Response:
     """Campaign: enrolled by village and tier, working days left, the
     forecast, the calendar, and the staffing forecast (a job)."""
     folder = campaign_folder(request, name)
-    status = campaign_status(folder)
+    status = campaign_status(folder, request.app.state.today)
     teams = sorted({t["team"] for d in status.calendar for t in d.get("teams", [])})
     return page(request, "campaign.html", campaign=name, status=status, teams=teams,
                 staffing=request.app.state.jobs.last(folder, "staffing"))
@@ -349,7 +357,7 @@ async def staffing_job(request: Request, name: str) -> Response:
     """Forecast with the current teams and one more (a staffing job)."""
     await posted(request)
     folder = campaign_folder(request, name)
-    status = campaign_status(folder)
+    status = campaign_status(folder, request.app.state.today)
     teams = len({t["team"] for d in status.calendar for t in d.get("teams", [])}) or 1
     return _start_job(request, JobSpec("staffing", folder, lang_of(request),
                                        request.app.state.time_limit_s,

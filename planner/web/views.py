@@ -21,6 +21,35 @@ SERVED_KINDS = ("visit", "pickup", "point")
 """The stops that get a number on the map and in the list."""
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalog; translated when the page is drawn."""
+    return message
+
+
+REASON_TITLES: dict[str, str] = {
+    "not_home_visit": N_("Comes to the office or a collection point"),
+    "walk_limit": N_("Too far on foot from a motorbike road"),
+    "no_route": N_("No road or path reaches it"),
+    "closed_wet": N_("Cut off in the wet season"),
+    "window_before_shift": N_("Home only before the shift"),
+    "window_after_shift": N_("Home only after the shift"),
+    "window_too_short": N_("At home too briefly for the visit"),
+    "window_outside_shift": N_("At home only outside the shift"),
+    "windows_disjoint": N_("Residents never at home together"),
+    "shift_too_short": N_("The round trip is longer than a shift"),
+    "no_kit": N_("No team carries a kit"),
+    "no_duty": N_("No team has this duty today"),
+    "no_capacity": N_("No capacity left for this priority"),
+    "shuttle_walk": N_("Too far on foot for a passenger"),
+    "ride_too_long": N_("The ride to the office is too long"),
+    "no_seat": N_("More passengers than seats"),
+    "no_office_time": N_("The trip to the office fits no shift"),
+    "point_not_opened": N_("The collection point is not opened this day"),
+    "point_full": N_("The collection point is full"),
+}
+"""A short title per reason code of the plan's unserved (docs/plan-format.md)."""
+
+
 def route_label(route: dict[str, Any], _) -> str:
     """A route's name for people: the team, and "(shuttle)" for its shuttle."""
     unit = route.get("unit", "team")
