@@ -38,7 +38,9 @@ from planner.web.views import (
     handout,
     handout_zip,
     map_data,
+    tally_grid,
     unserved_groups,
+    weekday,
 )
 
 router = APIRouter()
@@ -348,7 +350,9 @@ def campaign_page(request: Request, name: str) -> Response:
     folder = campaign_folder(request, name)
     status = campaign_status(folder, request.app.state.today)
     teams = sorted({t["team"] for d in status.calendar for t in d.get("teams", [])})
+    tiers, grid = tally_grid(status.tallies)
     return page(request, "campaign.html", campaign=name, status=status, teams=teams,
+                tiers=tiers, grid=grid, weekday=weekday, titles=REASON_TITLES,
                 staffing=request.app.state.jobs.last(folder, "staffing"))
 
 

@@ -108,6 +108,46 @@ def filter_choices(data: dict[str, Any]) -> dict[str, list[str]]:
             "team": sorted({r["team"] for r in data["routes"]})}
 
 
+WEEKDAYS = {"vi": ("T2", "T3", "T4", "T5", "T6", "T7", "CN"),
+            "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+"""Weekday abbreviations, Monday first."""
+
+
+def weekday(day: str, lang: str) -> str:
+    """The weekday of ``day`` (YYYY-MM-DD) in ``lang``, abbreviated."""
+    try:
+        return WEEKDAYS.get(lang, WEEKDAYS["en"])[dt.date.fromisoformat(day).weekday()]
+    except ValueError:
+        return ""
+
+
+@dataclass
+class GridRow:
+    """One village's row of the progress grid: per tier ``(enrolled,
+    residents)`` and the village's totals."""
+
+    village: str
+    cells: dict[str, tuple[int, int]]
+    enrolled: int
+    residents: int
+
+
+def tally_grid(tallies: list) -> tuple[list[str], list[GridRow]]:
+    """The campaign's tallies (village, tier, residents, enrolled) as a grid:
+    the tiers present (most urgent first, as the scenario's default order) and
+    one row per village."""
+    order = ("bedridden", "disabled", "postpartum", "elderly", "able")
+    tiers = sorted({t.tier for t in tallies},
+                   key=lambda x: (order.index(x) if x in order else len(order), x))
+    rows: dict[str, GridRow] = {}
+    for t in tallies:
+        row = rows.setdefault(t.village, GridRow(t.village, {}, 0, 0))
+        row.cells[t.tier] = (t.enrolled, t.residents)
+        row.enrolled += t.enrolled
+        row.residents += t.residents
+    return tiers, [rows[k] for k in sorted(rows)]
+
+
 @dataclass
 class TeamFiles:
     """One team's hand-out files of a day (paths relative to the campaign folder)."""
