@@ -1,0 +1,103 @@
+"""The workspace's pages and jobs in-process (TestClient) on the small test
+campaign: Check lists every problem per row and field with its fix; a job
+shows its progress, one job per campaign runs at a time, and a cancelled job
+leaves the campaign as it was; English is one click away."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from test_web_security import SMALL, TODAY, _csrf, planned, workspace  # noqa: F401
+
+from planner.web.app import create_app
+
+
+def _client(folder: Path) -> TestClient:
+    return TestClient(create_app(folder, time_limit_s=0.2, today=TODAY))
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    """Every file of ``folder`` by its SHA-256."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_check_lists_every_problem_per_row_and_field(workspace: Path) -> None:  # noqa: F811
+    """A scenario folder with two bad rows: its Check page names households.csv,
+    the row and field of each, what is wrong and a fix; a good one says it can
+    be planned."""
+    bad = workspace / "bad"
+    shutil.copytree(SMALL, bad)
+    with open(bad / "households.csv", "a", encoding="utf-8") as fh:
+        fh.write("H8,TT,103.2120,21.8225,,R8,Lò Văn Tám,sleepy,,home,3,,\n")
+        fh.write("H9,TT,999,21.8225,,R9,Lò Văn Chín,elderly,,home,3,,\n")
+    client = _client(workspace)
+    page = client.get("/scenarios/bad/check")
+    assert page.status_code == 200
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>",
+                      page.text)
+    assert len(rows) >= 2
+    assert all(f.endswith("households.csv") and w and what and fix
+               for f, w, what, fix in rows[:2])
+    assert any("condition" in w for _f, w, _what, _fix in rows)
+    assert any("lon" in w for _f, w, _what, _fix in rows)
+    good = client.get("/c/small/check")
+    assert good.status_code == 200 and "Không có lỗi" in good.text
+
+
+def test_one_job_per_campaign_and_cancel_leaves_it_as_before(workspace: Path  # noqa: F811
+                                                             ) -> None:
+    """"Plan tomorrow" starts a job whose page polls its state; a second one
+    on the same campaign (another tab) shows the running job instead of
+    starting another; Cancel ends it (state ``cancelled``) and every file of
+    the campaign is as before the job."""
+    client = _client(workspace)
+    before = _digest(workspace / "small")
+    token = _csrf(client.get("/c/small/tomorrow").text)
+    first = client.post("/c/small/tomorrow", data={"csrf": token}, follow_redirects=False)
+    second = client.post("/c/small/tomorrow", data={"csrf": token}, follow_redirects=False)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] == second.headers["location"]
+    job_id = first.headers["location"].rsplit("/", 1)[1]
+    state = client.get(f"/jobs/{job_id}/state").json()
+    assert state["state"] == "running" and state["kind"] == "tomorrow"
+    job_page = client.get(f"/jobs/{job_id}")
+    assert f"/jobs/{job_id}/cancel" in job_page.text
+    cancelled = client.post(f"/jobs/{job_id}/cancel", data={"csrf": token})
+    assert cancelled.status_code == 200
+    assert client.get(f"/jobs/{job_id}/state").json()["state"] == "cancelled"
+    assert _digest(workspace / "small") == before
+    assert client.app.state.jobs.running(workspace / "small") is None
+
+
+def test_a_job_runs_to_the_end_with_progress(workspace: Path) -> None:  # noqa: F811
+    """A "plan tomorrow" job on the small campaign ends ``done`` with its
+    progress lines (in Vietnamese) and the re-plan's summary; the Tomorrow
+    page then shows the map data of the day."""
+    client = _client(workspace)
+    token = _csrf(client.get("/c/small/tomorrow").text)
+    started = client.post("/c/small/tomorrow", data={"csrf": token}, follow_redirects=False)
+    job_id = started.headers["location"].rsplit("/", 1)[1]
+    job = client.app.state.jobs.wait(job_id, timeout_s=300)
+    assert job is not None and job.state == "done", job.result if job else None
+    state = client.get(f"/jobs/{job_id}/state").json()
+    assert state["lines"] and any("Đang" in line for line in state["lines"])
+    assert state["result"] and state["after"] == "/c/small/tomorrow"
+    page = client.get("/c/small/tomorrow")
+    assert 'id="day-data"' in page.text
+
+
+def test_english_is_one_click_away(workspace: Path) -> None:  # noqa: F811
+    """The pages are Vietnamese by default; the switch sets English for the
+    next pages and goes back to the page it was on (same site only)."""
+    client = _client(workspace)
+    assert "Ngày mai" in client.get("/c/small/tomorrow").text
+    switched = client.get("/lang/en?back=/c/small/campaign", follow_redirects=False)
+    assert switched.headers["location"] == "/c/small/campaign"
+    assert "Enrolled by village and tier" in client.get("/c/small/campaign").text
+    away = client.get("/lang/vi?back=//evil.example/", follow_redirects=False)
+    assert away.headers["location"] == "/"
