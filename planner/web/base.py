@@ -28,6 +28,10 @@ HERE = Path(__file__).resolve().parent
 LANGS = ("vi", "en")
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
        "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'")
+FILE_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+            "img-src data: blob:; sandbox allow-scripts allow-downloads allow-popups")
+"""A campaign's own document opened in the browser (the phone map: inline
+scripts): it runs sandboxed, away from the app's cookies, and reaches no address."""
 OPEN_PATHS = ("/login", "/static/", "/lang/")
 """Paths reachable before logging in."""
 NAME = re.compile(r"^[\w][\w .-]{0,63}$")
@@ -59,7 +63,7 @@ async def session_middleware(request: Request, call_next) -> Response:
     if fresh:
         response.set_cookie(COOKIE, token, httponly=True, samesite="strict",
                             secure=request.url.scheme == "https")
-    response.headers["Content-Security-Policy"] = CSP
+    response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

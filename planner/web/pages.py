@@ -24,7 +24,7 @@ from planner.app.workspace import (
     day_view,
     scenarios_in,
 )
-from planner.web.base import NAME, campaign_folder, lang_of, page, posted
+from planner.web.base import FILE_CSP, NAME, campaign_folder, lang_of, page, posted
 from planner.web.jobs import Busy, Job, JobSpec
 from planner.web.security import (
     COOKIE,
@@ -269,7 +269,7 @@ def campaign_file(request: Request, name: str, rel: str) -> Response:
     if path is None or not path.is_file() or path.name.startswith("campaign.db"):
         raise HTTPException(404, "no such file")
     inline = path.suffix in (".html", ".pdf", ".json")
-    return FileResponse(path, filename=path.name,
+    return FileResponse(path, filename=path.name, headers={"Content-Security-Policy": FILE_CSP},
                         content_disposition_type="inline" if inline else "attachment")
 
 

@@ -146,10 +146,14 @@ def test_path_traversal_in_a_url_is_refused(workspace: Path, url: str) -> None:
 
 
 def test_a_campaign_file_is_served(workspace: Path) -> None:
-    """A file of the campaign's day is served (the control of the test above)."""
+    """A file of the campaign's day is served (the control of the test above),
+    sandboxed and allowed no address: a phone map opened from the workspace
+    runs its own scripts away from the app's cookies and reaches nothing."""
     day = sorted((workspace / "small" / "days").iterdir())[0].name
     response = _client(workspace).get(f"/c/small/files/days/{day}/plan.json")
     assert response.status_code == 200 and json.loads(response.text)["date"] == day
+    policy = response.headers["content-security-policy"]
+    assert "sandbox" in policy and "default-src 'none'" in policy and "http" not in policy
 
 
 def test_path_traversal_in_an_upload_name_is_refused(workspace: Path, tmp_path: Path) -> None:
