@@ -32,6 +32,10 @@ FORM_MAX_BYTES = 64 * 1024
 """The largest body of a form without a file, in bytes."""
 
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
+"""The Host names a loopback workspace answers (no other site's name: DNS rebinding)."""
+
+
 def is_loopback(host: str) -> bool:
     """Whether ``host`` is a loopback address (127.0.0.0/8, ::1, localhost)."""
     if host == "localhost":

@@ -11,13 +11,13 @@ import shutil
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from test_web_security import SMALL, TODAY, _csrf, planned, workspace  # noqa: F401
+from test_web_security import BASE, SMALL, TODAY, _csrf, planned, workspace  # noqa: F401
 
 from planner.web.app import create_app
 
 
 def _client(folder: Path) -> TestClient:
-    return TestClient(create_app(folder, time_limit_s=0.2, today=TODAY))
+    return TestClient(create_app(folder, time_limit_s=0.2, today=TODAY), base_url=BASE)
 
 
 def _digest(folder: Path) -> dict[str, str]:

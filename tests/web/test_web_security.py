@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "data" / "scenarios" / "ok_small"
 TODAY = dt.date(2026, 12, 31)
 NOW = dt.datetime(2026, 12, 31, 12, 0, tzinfo=dt.UTC)
+BASE = "http://127.0.0.1"
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def workspace(planned: Path, tmp_path: Path) -> Path:
 
 
 def _client(workspace: Path, **options) -> TestClient:
-    return TestClient(create_app(workspace, today=TODAY, **options))
+    return TestClient(create_app(workspace, today=TODAY, **options), base_url=BASE)
 
 
 def _csrf(html: str) -> str:
@@ -93,6 +94,15 @@ def test_with_a_password_every_page_needs_the_login(workspace: Path) -> None:
     assert client.get("/c/small/campaign").status_code == 200
     hashed = client.app.state.sessions.password
     assert b"n\xc3\xbai cao" not in hashed.digest + hashed.salt
+
+
+def test_a_loopback_workspace_answers_only_its_own_names(workspace: Path) -> None:
+    """On loopback, a request naming another host (a page of another site
+    that rebinds its name to 127.0.0.1) is refused; 127.0.0.1 and localhost answer."""
+    client = _client(workspace)
+    assert client.get("/", headers={"host": "evil.example"}).status_code == 400
+    assert client.get("/", headers={"host": "localhost:8765"}).status_code == 200
+    assert client.get("/").status_code == 200
 
 
 def test_cookies_are_httponly_and_strict_and_pages_stay_local(workspace: Path) -> None:
