@@ -18,6 +18,7 @@
     elapsed.textContent = view.elapsed_s;
     if (view.state !== "running") {
       cancel.classList.add("hidden");
+      document.getElementById("next-line").classList.remove("hidden");
       bar.max = 1; bar.value = 1;
     }
     if (view.state === "done" && view.kind !== "staffing") {
