@@ -162,7 +162,9 @@ class Jobs:
                 if other.spec.folder == spec.folder and other.state == "running":
                     raise Busy(other)
             job = Job(secrets.token_hex(8), spec)
-            job.process = self._context.Process(target=child, args=(spec, out), daemon=True)
+            # not a daemon: the staffing job starts Dask's worker processes (the
+            # server ends its jobs itself when it stops: ``shutdown``)
+            job.process = self._context.Process(target=child, args=(spec, out))
             self._jobs[job.id] = job
         job.process.start()
         threading.Thread(target=self._watch, args=(job, out), daemon=True).start()

@@ -101,3 +101,18 @@ def test_english_is_one_click_away(workspace: Path) -> None:  # noqa: F811
     assert "Enrolled by village and tier" in client.get("/c/small/campaign").text
     away = client.get("/lang/vi?back=//evil.example/", follow_redirects=False)
     assert away.headers["location"] == "/"
+
+
+def test_the_staffing_forecast_runs_as_a_job(workspace: Path) -> None:  # noqa: F811
+    """The Campaign page's staffing forecast runs a job (Dask's workers under
+    the job's process) for the current team count and one more; its table
+    (in Vietnamese) is then shown on the Campaign page."""
+    client = _client(workspace)
+    token = _csrf(client.get("/c/small/campaign").text)
+    started = client.post("/c/small/staffing", data={"csrf": token}, follow_redirects=False)
+    job_id = started.headers["location"].rsplit("/", 1)[1]
+    job = client.app.state.jobs.wait(job_id, timeout_s=500)
+    assert job is not None and job.state == "done", job.result if job else None
+    assert "số tổ" in job.result and len(job.result.splitlines()) >= 3
+    page = client.get("/c/small/campaign").text
+    assert 'class="result"' in page and "số tổ" in page
