@@ -20,6 +20,17 @@ def _client(folder: Path) -> TestClient:
     return TestClient(create_app(folder, time_limit_s=0.2, today=TODAY), base_url=BASE)
 
 
+def _finished(client: TestClient, page: str, action: str):
+    """The job that ``action`` (posted from ``page`` with its token) starts,
+    once it has ended ``done``."""
+    token = _csrf(client.get(page).text)
+    started = client.post(action, data={"csrf": token}, follow_redirects=False)
+    job = client.app.state.jobs.wait(started.headers["location"].rsplit("/", 1)[1],
+                                     timeout_s=500)
+    assert job is not None and job.state == "done", job.result if job else None
+    return job
+
+
 def _digest(folder: Path) -> dict[str, str]:
     """Every file of ``folder`` by its SHA-256."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -79,12 +90,8 @@ def test_a_job_runs_to_the_end_with_progress(workspace: Path) -> None:  # noqa: 
     progress lines (in Vietnamese) and the re-plan's summary; the Tomorrow
     page then shows the map data of the day."""
     client = _client(workspace)
-    token = _csrf(client.get("/c/small/tomorrow").text)
-    started = client.post("/c/small/tomorrow", data={"csrf": token}, follow_redirects=False)
-    job_id = started.headers["location"].rsplit("/", 1)[1]
-    job = client.app.state.jobs.wait(job_id, timeout_s=300)
-    assert job is not None and job.state == "done", job.result if job else None
-    state = client.get(f"/jobs/{job_id}/state").json()
+    job = _finished(client, "/c/small/tomorrow", "/c/small/tomorrow")
+    state = client.get(f"/jobs/{job.id}/state").json()
     assert state["lines"] and any("Đang" in line for line in state["lines"])
     assert state["result"] and state["after"] == "/c/small/tomorrow"
     page = client.get("/c/small/tomorrow")
@@ -108,11 +115,7 @@ def test_the_staffing_forecast_runs_as_a_job(workspace: Path) -> None:  # noqa: 
     the job's process) for the current team count and one more; its table
     (in Vietnamese) is then shown on the Campaign page."""
     client = _client(workspace)
-    token = _csrf(client.get("/c/small/campaign").text)
-    started = client.post("/c/small/staffing", data={"csrf": token}, follow_redirects=False)
-    job_id = started.headers["location"].rsplit("/", 1)[1]
-    job = client.app.state.jobs.wait(job_id, timeout_s=500)
-    assert job is not None and job.state == "done", job.result if job else None
+    job = _finished(client, "/c/small/campaign", "/c/small/staffing")
     assert "số tổ" in job.result and len(job.result.splitlines()) >= 3
     page = client.get("/c/small/campaign").text
     assert 'class="result"' in page and "số tổ" in page
