@@ -148,6 +148,8 @@ def _evening(page, base: str, workspace: Path, tmp_path: Path) -> None:
     shown = page.locator(".leaflet-marker-icon .marker-num").count()
     assert 0 < shown < markers
     assert page.locator(".lists li.stop:not(.hidden)").count() == shown
+    assert page.locator(".lists section.route:not(.hidden)").count() == 1
+    assert page.locator("path.leaflet-interactive").count() == 1  # T1's line only
     page.screenshot(path=str(SHOTS / "desk-4-filtered.png"))
 
     page.click("nav a[href$='/handout']")

@@ -11,10 +11,14 @@
   const data = JSON.parse(holder.textContent);
   const map = L.map(mapBox, { zoomSnap: 0.25 });
   const markers = [];
+  const lines = [];
   const bounds = [];
   data.routes.forEach((route) => {
     if (route.line.length) {
-      L.polyline(route.line, { color: route.colour, weight: 4, opacity: 0.8 }).addTo(map);
+      const line = L.polyline(route.line, { color: route.colour, weight: 4, opacity: 0.8 });
+      line.addTo(map);
+      line.team = route.team;
+      lines.push(line);
       route.line.forEach((p) => bounds.push(p));
     }
     route.stops.forEach((s) => {
@@ -56,9 +60,17 @@
       const ok = keep(m.team, m.stop.village, m.stop.tiers);
       if (ok) { if (!map.hasLayer(m)) m.addTo(map); shown += 1; } else map.removeLayer(m);
     });
+    const team = filters.find((f) => f.dataset.filter === "team");
+    lines.forEach((line) => {
+      const ok = !team || !team.value || line.team === team.value;
+      if (ok) { if (!map.hasLayer(line)) line.addTo(map); } else map.removeLayer(line);
+    });
     document.querySelectorAll(".lists li.stop").forEach((li) => {
       const ok = keep(li.dataset.team, li.dataset.village, li.dataset.tiers.split(" "));
       li.classList.toggle("hidden", !ok);
+    });
+    document.querySelectorAll(".lists section.route").forEach((section) => {
+      section.classList.toggle("hidden", !section.querySelector("li.stop:not(.hidden)"));
     });
     document.getElementById("shown").textContent = shown + " / " + markers.length;
   }
