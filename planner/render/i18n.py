@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import cache
@@ -28,6 +29,7 @@ from pathlib import Path
 from planner import privacy
 from planner.clock import format_clock
 from planner.domain import Condition, Mode, Unserved, Window
+from planner.errors import Msg, Problem
 from planner.rules import capacity_reason, parse_capacity_reason
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -286,3 +288,79 @@ def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
 def initials(full_name: str) -> str:
     """``"Sùng Thị Chở"`` → ``"S.T.C."`` (``planner.privacy.initials``)."""
     return privacy.initials(full_name)
+
+
+# Words of a problem's ``where`` (``row 7, field lon``), translated word by word:
+# the word is translated, the number or name after it is kept as it is.
+WHERE_WORDS: dict[str, str] = {
+    "row": N_("row"),
+    "rows": N_("rows"),
+    "line": N_("line"),
+    "field": N_("field"),
+    "fields": N_("fields"),
+    "column": N_("column"),
+    "commune": N_("commune"),
+    "village": N_("village"),
+    "team": N_("team"),
+    "sheet": N_("sheet"),
+    "household": N_("household"),
+    "point": N_("point"),
+}
+_WHERE_RE = re.compile(r"(?<![\w.\[])(" + "|".join(sorted(WHERE_WORDS, key=len, reverse=True))
+                       + r") (?=\S)")
+
+
+def message_text(text: object, _: Gettext) -> str:
+    """A message for people in the language of ``_``: a ``planner.errors.Msg``
+    is translated (its msgid), then filled with its values (a value that is a
+    ``Msg`` translated too); other text is shown as it is (already translated,
+    or a name, id or path)."""
+    if isinstance(text, Msg) and not text.values:  # its msgid may hold braces ("{T1: …}")
+        return nfc(_(text.msgid))
+    if isinstance(text, Msg):
+        values = {k: ", ".join(message_text(x, _) for x in v) if isinstance(v, list | tuple)
+                  else message_text(v, _) if isinstance(v, Msg) else v
+                  for k, v in text.values.items()}
+        try:
+            return nfc(_(text.msgid).format(**values))
+        except (KeyError, IndexError, ValueError):  # a translation with other placeholders
+            return nfc(text)
+    return nfc(text)
+
+
+def where_text(where: str, _: Gettext) -> str:
+    """A problem's ``where`` (``row 7, field lon``) in the language of ``_``:
+    the words row, line, field… translated, the numbers, names and keys kept."""
+    return _WHERE_RE.sub(lambda m: _(WHERE_WORDS[m.group(1)]) + " ", nfc(where))
+
+
+def problem_text(problem: object, _: Gettext) -> str:
+    """``file › where › what › fix`` in the language of ``_`` (``Problem.__str__``
+    is the English of the logs). Anything that is not a ``Problem`` goes through
+    ``message_text``."""
+    if not isinstance(problem, Problem):
+        return message_text(problem, _)
+    parts = [problem.file]
+    if problem.where:
+        parts.append(where_text(problem.where, _))
+    parts.append(message_text(problem.what, _))
+    if problem.fix:
+        parts.append(message_text(problem.fix, _))
+    return " › ".join(parts)
+
+
+def error_text(exc: BaseException, lang: str = DEFAULT_LANG) -> str:
+    """What the command line prints for a planner error, in ``lang``:
+    ``error: <problem>``, or the count of problems and one a line."""
+    _, ngettext = gettext_for(lang), ngettext_for(lang)
+    problems = getattr(exc, "problems", None)
+    if problems and len(problems) > 1:
+        head = ngettext("error: {n} problem found", "error: {n} problems found",
+                        len(problems)).format(n=len(problems))
+        return "\n".join([head] + [problem_text(p, _) for p in problems])
+    if problems:
+        body = problem_text(problems[0], _)
+    else:
+        body = message_text(exc.args[0] if exc.args else str(exc), _)
+    return _("error: {message}").format(message=body)
+

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from planner.errors import RoadsError
+from planner.errors import RoadsError, msg
 from planner.geo import segment_lengths_m
 
 log = logging.getLogger(__name__)
@@ -358,10 +358,11 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     """``"W,S,E,N"`` in degrees → a tuple; ``ValueError`` with a plain message."""
     parts = [p.strip() for p in text.split(",")]
     if len(parts) != 4:
-        raise ValueError("give four numbers W,S,E,N (lon, lat, lon, lat)")
+        raise ValueError(msg("give four numbers W,S,E,N (lon, lat, lon, lat)"))
     w, s, e, n = (float(p) for p in parts)
     if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
-        raise ValueError("need W < E within −180…180 and S < N within −90…90 (lon, lat order)")
+        raise ValueError(msg("need W < E within −180…180 and S < N within −90…90 "
+                             "(lon, lat order)"))
     return w, s, e, n
 
 
