@@ -183,10 +183,10 @@ REASONS_NUMBERED: dict[str, str] = {
     "window_outside_shift": N_("only at home {windows}: none of these hours falls in a shift "
                                "(a team can be there from {there_at} and must be back by "
                                "{back_by_at})"),
-    "shift_too_short": N_("the round trip with the visit takes {round_trip} min, longer than "
-                          "a shift allows ({max_work} min, back by {back_by_at})"),
-    "walk_limit": N_("unreachable: {walk} m on foot from the nearest road, beyond the walking "
-                     "limit of {walk_limit} m"),
+    "shift_too_short": N_("the round trip with the visit takes {round_trip_h} h, longer than "
+                          "a shift allows ({max_work_h} h, back by {back_by_at})"),
+    "walk_limit": N_("unreachable: {walk_km} km on foot from the nearest road, beyond the "
+                     "walking limit of {walk_limit_km} km"),
     "shuttle_walk": N_("the house is {walk} m on foot from where a motorbike can stop, too far "
                        "for a passenger (limit {walk_limit} m); visit at home instead"),
     "ride_too_long": N_("the ride to the commune office takes {ride} min, more than the "
@@ -197,16 +197,19 @@ REASONS_NUMBERED: dict[str, str] = {
 
 def number_values(numbers: tuple[tuple[str, int], ...]) -> dict[str, str]:
     """``Unserved.numbers`` as the placeholders of ``REASONS_NUMBERED``: ``x_at_s``
-    → ``x_at`` as ``HH:MM``, ``x_s`` → ``x`` in whole minutes, ``x_m`` → ``x`` in
-    metres, anything else unchanged."""
+    → ``x_at`` as ``HH:MM``, ``x_s`` → ``x`` in whole minutes and ``x_h`` in hours
+    (one decimal), ``x_m`` → ``x`` in metres and ``x_km`` in km (one decimal), as
+    the English reasons write them; anything else unchanged."""
     out: dict[str, str] = {}
     for name, value in numbers:
         if name.endswith("_at_s"):
             out[name[:-2]] = format_clock(int(value))
         elif name.endswith("_s"):
             out[name[:-2]] = f"{value / 60:.0f}"
+            out[name[:-2] + "_h"] = f"{value / 3600:.1f}"
         elif name.endswith("_m"):
             out[name[:-2]] = f"{value:.0f}"
+            out[name[:-2] + "_km"] = f"{value / 1000:.1f}"
         else:
             out[name] = str(value)
     return out
@@ -257,6 +260,75 @@ def date_text(day: dt.date, lang: str) -> str:
     return nfc(format_date(day, format="full", locale=lang))
 
 
+# English reasons whose figures are in their words only (no ``Unserved.numbers``):
+# the collection points', and the home-visit reasons a point reason ends with.
+# Each is read back so that another language says it with the same figures.
+_HOME_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("window_too_short", re.compile(r"only home (?P<windows>.+?): at home (?:at most )?"
+                                    r"(?P<at_home>\d+) min, the visit needs (?P<needed>\d+) min")),
+    ("window_before_shift", re.compile(
+        r"only home (?P<windows>.+?): a team can be there at (?P<there_at>\d\d:\d\d) at the "
+        r"earliest \(shift starts (?P<shift_start_at>\d\d:\d\d), (?P<ride>\d+) min ride\), "
+        r"too late for a visit of (?P<needed>\d+) min")),
+    ("window_after_shift", re.compile(r"only home (?P<windows>.+?), after the shift ends "
+                                      r"\(back by (?P<back_by_at>\d\d:\d\d)\)")),
+    ("window_outside_shift", re.compile(
+        r"only home (?P<windows>.+?): none of these hours falls in a shift \(a team can be "
+        r"there from (?P<there_at>\d\d:\d\d) and must be back by "
+        r"(?P<back_by_at>\d\d:\d\d)\)")),
+    ("shift_too_short", re.compile(
+        r"the round trip takes (?P<round_trip_h>[\d.]+) h with the visit, longer than a shift "
+        r"allows \((?P<max_work_h>[\d.]+) h, back by (?P<back_by_at>\d\d:\d\d)\)")),
+)
+_POINT_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"the collection point at (?P<place>.+) is not opened tomorrow: no team that "
+                r"runs collection points has (?P<hours>[\d.]+) h left for its slot \(set-up "
+                r"and (?P<expected>\d+) expected\) besides its visits of the same or a higher "
+                r"priority"),
+     N_("the collection point at {place} is not opened tomorrow: no team that runs collection "
+        "points has {hours} h left for its slot (set-up and {expected} people expected) beside "
+        "its visits of the same or a higher priority")),
+    (re.compile(r"the collection point at (?P<place>.+) is full tomorrow: its "
+                r"(?P<hours>[\d.]+) h slot holds (?P<room>\d+) people; it opens next on "
+                r"(?P<day>\d{4}-\d\d-\d\d)"),
+     N_("the collection point at {place} is full tomorrow: its {hours} h slot holds {room} "
+        "people; it opens next on {day}")),
+    (re.compile(r"the collection point at (?P<place>.+) is full tomorrow: its "
+                r"(?P<hours>[\d.]+) h slot holds (?P<room>\d+) people; it is not yet planned "
+                r"for another day"),
+     N_("the collection point at {place} is full tomorrow: its {hours} h slot holds {room} "
+        "people; it is not yet planned for another day")),
+    (re.compile(r"its village's collection point is not opened for it tomorrow \(a point opens "
+                r"for at least (?P<minutes>\d+) min, for the residents invited to it, where a "
+                r"team has room\), and a home visit is not possible: (?P<home>.+)"),
+     N_("its village's collection point is not opened for it tomorrow (a point opens for at "
+        "least {minutes} min, for the residents invited to it, where a team has room), and a "
+        "home visit is not possible: {home}")),
+)
+_FIXED_REASONS = (N_("no team could make it"),)
+"""Reasons written as they are (no figures), translated whole."""
+
+
+def english_reason(reason: str, _: Gettext) -> str | None:
+    """A plan's English ``reason`` whose figures are only in its words (the
+    collection points', a home visit's hours), said by ``_`` with the same
+    figures; None for another text."""
+    for code, pattern in _HOME_REASONS:
+        found = pattern.fullmatch(reason)
+        if found is not None:
+            return _(REASONS_NUMBERED[code]).format(**found.groupdict())
+    for pattern, template in _POINT_REASONS:
+        found = pattern.fullmatch(reason)
+        if found is not None:
+            values = found.groupdict()
+            if "home" in values:
+                home = english_reason(values["home"], _)
+                values["home"] = home if home is not None else (
+                    _(values["home"]) if values["home"] in _FIXED_REASONS else values["home"])
+            return _(template).format(**values)
+    return None
+
+
 def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
                 redact: bool = False) -> str:
     """Why a household is not visited, in ``lang``. In English the plan's own
@@ -275,6 +347,8 @@ def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
     template = REASONS_NUMBERED.get(unserved.code) if unserved.numbers else None
     if parsed is not None:  # the tier and what each team's day holds, in ``lang``
         text = nfc(capacity_reason(*parsed, _, lambda c: _(CONDITION_LABELS[c])))
+    elif template is None and (said := english_reason(nfc(unserved.reason), _)) is not None:
+        text = said  # a reason whose figures are only in its English words
     elif template is not None:
         values = number_values(unserved.numbers)
         values["windows"] = windows_text(windows, _)
