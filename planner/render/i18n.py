@@ -10,7 +10,7 @@ language is known). Every text that leaves a renderer goes through ``nfc``.
 
 Update the catalogs after changing a message (see ``docs/outputs.md``)::
 
-    pybabel extract -F planner/locale/babel.cfg -k N_ --no-location --sort-output \
+    pybabel extract -F planner/locale/babel.cfg -k N_ -k msg --no-location --sort-output \
         -o planner/locale/messages.pot .
     pybabel update -i planner/locale/messages.pot -d planner/locale
     pybabel compile -d planner/locale

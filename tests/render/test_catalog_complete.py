@@ -40,9 +40,11 @@ ENGLISH = ("refused", "row", "rows", "field", "fields", "must", "household", "ho
            "wrote", "done in", "reading", "planned", "served", "team", "teams", "residents",
            "unreachable", "shift", "collection point", "deadline", "visits", "outcome",
            "outcomes", "recorded", "imported", "village", "line", "column", "file", "folder")
-# what a command line shows as it is: paths, file names, options, commands, codes
+# what a command line shows as it is: paths, file names, options, commands, the
+# file's own keys and column names (campaign.deadline, villages:, column village), codes
 VERBATIM = (r"`[^`]*`", r"\S*[/\\]\S*", r"\S+\.(?:csv|yaml|json|xlsx|pdf|gpx|kml|html|png|db)\b",
-            r"--[\w-]+", r"python plan\.py[^›\n]*",
+            r"--[\w-]+", r"python plan\.py[^›\n]*", r"\b\w+(?:\.\w+)+", r"\b\w+:(?!\S)",
+            r"(?:các cột|cột|trường) [\w/]+",
             r"enrolled, not_home, refused, retry_needed, moved, deceased")
 
 
