@@ -100,6 +100,16 @@ def test_every_message_has_a_vietnamese_translation(tmp_path: Path) -> None:
     assert not wrong, wrong[:10]
 
 
+def test_no_message_hides_inside_an_f_string() -> None:
+    """``f"{_('Park here')}"`` is invisible to the extractor (an f-string is one
+    token), so its words never reach the catalog: no module writes one."""
+    hidden = [f"{path.relative_to(ROOT)}:{n}"
+              for path in sorted((ROOT / "planner").rglob("*.py"))
+              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+              if re.search(r"""\bf["'][^"']*\{(?:_|N_|msg|ngettext)\(["']""", line)]
+    assert hidden == []
+
+
 def test_compiled_catalog_is_up_to_date() -> None:
     """The .mo holds exactly the translations of the .po (run `pybabel compile
     -d planner/locale` after editing the .po)."""
