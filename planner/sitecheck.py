@@ -276,7 +276,7 @@ def site_problems(station: tuple[float, float], sites: Sequence[Site],
                     name=name,
                     w=w, e=e, s_=s_, n=n),
                                    msg("re-import the roads of the whole commune: python plan.py "
-                    "roads import FILE --name NAME"), household))
+                                       "roads import FILE --name NAME"), household))
         apart = [i for i in idx if dist[i] <= limit_m and piece[i] != home]
         if apart:
             out.append(SiteProblem(

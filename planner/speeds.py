@@ -110,7 +110,7 @@ def season_problems(table: SpeedTable, file: str) -> list[Problem]:
             continue
         if not str(name).replace("_", "").isalnum() or str(name) != str(name).lower():
             problems.append(Problem(file, where, msg("the season name '{name}' is not a plain "
-                                        "lower-case word",
+                                                     "lower-case word",
                                                      name=name),
                                     msg("name it like dry, wet or monsoon")))
         for key, value in conf.items():
@@ -136,7 +136,7 @@ def season_problems(table: SpeedTable, file: str) -> list[Problem]:
                 if not isinstance(value, list) or not all(
                         isinstance(v, str) and (v == "ford" or "=" in v) for v in value):
                     problems.append(Problem(file, f"{where} closes", msg("{value!r} is not a list "
-                                                "of closed edge kinds",
+                                                                         "of closed edge kinds",
                                                                          value=value),
                                             msg('write e.g. closes = ["ford", "surface=mud"] '
                                                 '("ford" or KEY=VALUE tags)')))
@@ -148,7 +148,7 @@ def season_problems(table: SpeedTable, file: str) -> list[Problem]:
         named = table.get(key, fallback)
         if named not in seasons and (key in table or key == "default_season"):
             problems.append(Problem(file, key, msg("'{named}' is not one of the "
-                                        "seasons ({listing})",
+                                                   "seasons ({listing})",
                                                    named=named, listing=', '.join(seasons)),
                                     msg("name one of the [seasons.*] tables")))
     return problems

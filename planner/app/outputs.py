@@ -65,7 +65,7 @@ def check_out_dir(out_dir: Path, overwrite: bool) -> None:
         for p in sorted(inside):
             if p.is_dir() and p.suffix.lower() in OUTPUT_SUFFIXES:
                 raise InputError(Problem("--out", str(p), msg("is a folder where an output file "
-                                             "of that name is to be written"),
+                                                              "of that name is to be written"),
                                          msg("move that folder away (or rename it), or choose "
                                              "another --out folder")))
 
@@ -78,7 +78,7 @@ def _check_parents(out_dir: Path) -> None:
         here = here.parent
     if not here.is_dir():
         raise InputError(Problem("--out", str(out_dir), msg("{here} is a file, so no folder can "
-                                     "be made below it",
+                                                            "be made below it",
                                                             here=here),
                                  msg("give --out a path whose folders are "
                                      "folders (not files)")))

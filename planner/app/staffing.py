@@ -271,7 +271,7 @@ def staffing(request: StaffingRequest, started: Callable | None = None,
     total)``; a province: ``started(total, province)``, ``progress(done)``."""
     if request.province and len(request.scenarios) > 1:
         raise InputError(Problem("SCENARIOS", "", msg("a province and other scenarios were given "
-                                     "together"),
+                                                      "together"),
                                  msg("give one province (a province.yaml or a folder "
                                      "of communes), or scenario files, not both")))
     check_out_dir(request.out_dir, request.overwrite)

@@ -227,7 +227,7 @@ def _from_yaml(path: Path) -> Province:
                 continue
             if cid in seen_ids:
                 col.error(f"{ewhere}.id", msg("commune id '{cid}' is used twice (also at "
-                              "{seen_ids})",
+                                              "{seen_ids})",
                                               cid=cid,
                                               seen_ids=seen_ids[cid]),
                           "give each commune its own id: - {id: …, "
@@ -236,7 +236,7 @@ def _from_yaml(path: Path) -> Province:
             key = cpath / "scenario.yaml" if cpath.is_dir() else cpath
             if key in seen_paths:
                 col.error(ewhere, msg("scenario {rel} is listed twice (also as commune "
-                              "{seen_paths})",
+                                      "{seen_paths})",
                                       rel=rel,
                                       seen_paths=seen_paths[key]), msg("list each commune once"))
                 continue
@@ -281,7 +281,7 @@ def _from_folder(folder: Path) -> Province:
     paths = sorted(folder.rglob("scenario.yaml"))
     if not paths:
         raise InputError(Problem(str(folder), "", msg("holds no {PROVINCE_FILE} and no commune "
-                                     "subfolders with a scenario.yaml",
+                                                      "subfolders with a scenario.yaml",
                                                       PROVINCE_FILE=PROVINCE_FILE),
                                  msg("add a province.yaml (see docs/province.md) or one folder per "
                                      "commune with its scenario.yaml")))

@@ -23,12 +23,12 @@ def _check_wet_days(campaign: CampaignSettings | None, table: SpeedTable,
     if campaign is not None and campaign.wet_days and rain_season(table) is None:
         rain = table.get("rain_season", RAIN_SEASON)
         col.error("campaign.wet_days", msg("the speed table has no season named {rain}, with "
-                      "which wet days are planned",
+                                           "which wet days are planned",
                                            rain=rain),
                   msg("add a [seasons.{rain}] table to the speed "
                       "table (its seasons: {listing}), or remove wet_days",
-                                                                    rain=rain,
-                                                           listing=', '.join(season_names(table))))
+                      rain=rain,
+                      listing=', '.join(season_names(table))))
 
 
 def _check_station_reach(station: Station, graph_path: Path, walk_limit_m: float,
@@ -87,7 +87,7 @@ def _check_capacity(teams: list[Team], households: list[Household], params: Para
                       "home or at a collection point"), msg("give at least one team kits: 1"))
     if "shuttle" in modes and params.seats_per_motorbike == 0:
         col.error("parameters.seats_per_motorbike", msg("0 seats, but some residents are to be "
-                      "fetched by motorbike (mode shuttle)"),
+                                                        "fetched by motorbike (mode shuttle)"),
                   msg("give 1 (or more) seats per motorbike, or change those residents' mode"))
 
 

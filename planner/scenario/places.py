@@ -81,7 +81,7 @@ def _parse_villages(raw: Any, col: _Collector, rejected: set[str] | None = None,
         if other[0] != vid:
             col.error(f"village {vid}.id", msg("villages[{k}] '{vid}' and villages[{other}]"
                           " '{other2}' differ only in case or punctuation; households "
-                          "and files would mix them up",
+                                               "and files would mix them up",
                                                k=k,
                                                vid=_clip(vid),
                                                other=other[1], other2=_clip(other[0])),
@@ -89,7 +89,7 @@ def _parse_villages(raw: Any, col: _Collector, rejected: set[str] | None = None,
         name = _text(item.get("name") or vid, f"village {vid}.name", col, MAX_NAME_LEN)
         if fold(name) in names and names[fold(name)] != vid:
             col.error(f"village {vid}.name", msg("village {names} has the same name "
-                          "'{name}'",
+                                                 "'{name}'",
                                                  names=names[fold(name)],
                                                  name=name),
                       msg("give each village its own name (households name their "
@@ -171,7 +171,7 @@ def _place_villages(villages: list[Village], graph_path: Path | None,
             continue
         col.warn(f"village {v.id}.lon/lat", msg("placed at the OpenStreetMap place '{name}' "
                      "({where:.5f}, {where2:.5f}); households without coordinates there are "
-                     "approximate",
+                                                "approximate",
                                                 name=v.name,
                                                 where=where[0],
                                                 where2=where[1]),
@@ -197,7 +197,7 @@ def _roads_problem(roads: str, base: Path, col: _Collector) -> bool:
                       "file"))
     elif given.exists() and given.name.lower().endswith((".osm", ".pbf", ".osm.xml", ".bz2")):
         col.error("roads", msg("'{roads}' exists but is an OpenStreetMap file, not a road graph "
-                      "(GraphML)",
+                               "(GraphML)",
                                roads=roads),
                   msg("import it first: python plan.py roads import {roads} --name "
                       "NAME, then write roads: NAME", roads=roads))
@@ -214,7 +214,7 @@ def _roads_problem(roads: str, base: Path, col: _Collector) -> bool:
                       "plan.py roads import FILE --name NAME`"))
     else:
         col.error("roads", msg("road graph '{roads}' not found (looked in maps/ and beside the "
-                      "scenario)",
+                               "scenario)",
                                roads=roads),
                   msg("import one with `python plan.py roads import FILE --name NAME`"))
     return True

@@ -101,7 +101,7 @@ def check_input_file(path: Path, col: _Collector, base: Path | None = None) -> b
         info = os.stat(path)
     except FileNotFoundError:
         col.error("", msg("file not found"), msg("check the path (a path in a scenario's YAML is "
-                      "relative to the YAML file)"))
+                                                 "relative to the YAML file)"))
         return False
     except OSError as exc:
         LOG.debug("stat %s: %r", path, exc)
@@ -117,7 +117,7 @@ def check_input_file(path: Path, col: _Collector, base: Path | None = None) -> b
     limit = max_input_bytes()
     if info.st_size > limit:
         col.error("", msg("the file holds {value:,.1f} MB, more than the "
-                      "{value2:,.0f} MB read at most; it was not read",
+                          "{value2:,.0f} MB read at most; it was not read",
                           value=info.st_size / 1000000.0, value2=limit / 1000000.0),
                   msg("check that it is the right file; to read larger files set "
                       "PLANNER_MAX_INPUT_MB (e.g. PLANNER_MAX_INPUT_MB=200)"))
@@ -125,7 +125,7 @@ def check_input_file(path: Path, col: _Collector, base: Path | None = None) -> b
     if base is not None and os.environ.get("PLANNER_ALLOW_OUTSIDE_LINKS") != "1" \
             and _leaves(path, base):
         col.error("", msg("is a symbolic link to a file outside the scenario's folder {base}; "
-                      "it was not read", base=base),
+                          "it was not read", base=base),
                   msg("copy the file into the scenario's folder, or set "
                       "PLANNER_ALLOW_OUTSIDE_LINKS=1 to follow such links"))
         return False
@@ -318,7 +318,7 @@ def _parse_yaml(path: Path, col: _Collector) -> dict | None:
         LOG.debug("YAML value in %s: %r", path, exc)
         col.error("", msg("a value cannot be read (a date, a number or a key that YAML cannot "
                       "build)"), msg("write dates as YYYY-MM-DD with a real month and day, numbers "
-                      "with digits only, and keys as plain words"))
+                                     "with digits only, and keys as plain words"))
         return None
     finally:
         if loader is not None:

@@ -66,8 +66,8 @@ def _canonical_columns(header: list[str], col: _Collector,
     first: dict[str, tuple[int, str]] = {}
     if any(nfc(c) for c in header) and not any(_known(nfc(c), spec) for c in header):
         col.error("row 1", msg("no cell of the first row names a column of the {sheet_noun} "
-                      "table: this does not look like "
-                      "the {sheet_noun} table",
+                               "table: this does not look like "
+                               "the {sheet_noun} table",
                                sheet_noun=spec.sheet_noun),
                   msg("check that the path names the right file; "
                       "its first row must name the columns: {listing}",
@@ -86,7 +86,7 @@ def _canonical_columns(header: list[str], col: _Collector,
                           "already); only one of them would be read",
                           canonical=canonical,
                           at=at, given=_clip(given)), msg("keep one column per field: "
-                          "delete or rename the other"))
+                                                          "delete or rename the other"))
             names.append(None)
         elif canonical is not None:
             first[canonical] = (k, name)
@@ -145,7 +145,7 @@ def _unknown_column(header: list[str], k: int, below: list[Any] | None, col: _Co
     else:
         col.error(where, msg("unknown column"), msg("rename it to the column it holds (columns: "
                       "{listing}), or delete the column if the planner does not "
-                      "need it", listing=', '.join(spec.columns)))
+                                                    "need it", listing=', '.join(spec.columns)))
 
 
 def read_table(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE,
@@ -175,7 +175,7 @@ def read_table(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE,
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             col.error(f"line {reader.line_num}", msg("a cell is longer than "
-                          "{field_size_limit:,} characters",
+                                                     "{field_size_limit:,} characters",
                                                      field_size_limit=csv.field_size_limit()),
                       msg("shorten that cell: a cell holds a code, a name or a short note"))
         else:
@@ -200,7 +200,7 @@ def _rows_with_header(rows: list[list[Any]], col: _Collector,
             if all(required in found for required in spec.required):
                 above = msg("row 1") if number == 2 else msg("rows 1–{last}", last=number - 1)
                 col.error(f"row {number}", msg("the header (the column names) is on row {number}, "
-                              "not row 1: a title or blank {above} above it",
+                                               "not row 1: a title or blank {above} above it",
                                                number=number, above=above),
                           msg("delete {above} so that the column names are on row 1", above=above))
                 return None
@@ -255,6 +255,6 @@ def _read_xlsx(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE):
     if not rows:
         col.error("", msg("the first sheet is empty"),
                   msg("put the {sheet_noun} on the first sheet",
-                                                           sheet_noun=spec.sheet_noun))
+                      sheet_noun=spec.sheet_noun))
         return None
     return _rows_with_header(rows, col, spec)

@@ -83,7 +83,7 @@ def _parse_teams(raw: Any, col: _Collector) -> list[Team]:
         if can_split and members is not None \
                 and (len(members) < 2 or (bikes is not None and bikes < 2)):
             col.error(f"{where}.can_split", msg("a team needs at least two officers and two "
-                          "motorbikes to split"),
+                                                "motorbikes to split"),
                       msg("set can_split: false or add an officer/motorbike"))
         duties = _team_duties(item, where, members, bikes, kits, can_split, col)
         if None in (bikes, kits, lunch_min, max_h, duties) or shift is None:
@@ -154,10 +154,10 @@ def _team_duties(item: dict, where: str, members: list | None, bikes: int | None
         for d in ("home", "point"):
             if d in duties:
                 col.error(field, msg("duty '{d}' needs an enrolment kit, but the team has "
-                              "kits: 0",
+                                     "kits: 0",
                                      d=d),
                           msg("give the team kits: 1, or remove '{d}' from its duties",
-                                               d=d))
+                              d=d))
                 ok = False
     if "shuttle" in duties and bikes is not None and kits is not None and members is not None:
         carries_kit = kits > 0 and bool({"home", "point"} & set(duties))

@@ -161,7 +161,7 @@ def _coords(lon: Any, lat: Any, where: str, col: _Collector) -> tuple[float, flo
         return None
     if abs(lat_f) > 90 and abs(lon_f) <= 90:
         col.error(where, msg("lat {lat_f:g} is out of range and lon {lon_f:g} looks like a "
-                      "latitude: lon and lat look swapped", lat_f=lat_f, lon_f=lon_f),
+                             "latitude: lon and lat look swapped", lat_f=lat_f, lon_f=lon_f),
                   msg("swap lon and lat (lon is east–west, about 102–110 in Vietnam)"))
         return None
     if not (-180 <= lon_f <= 180) or not (-90 <= lat_f <= 90):

@@ -180,7 +180,7 @@ def read_only(path: Path) -> DataError:
     the database is intact, nothing needs re-creating."""
     return DataError(Problem(str(path), "", msg("the campaign folder (or its campaign.db) is "
                                  "read-only, so the campaign cannot be updated; the database "
-                                 "itself is intact"),
+                                                "itself is intact"),
                              msg("make {parent} and {name} writable again (or copy the "
                                  "whole campaign folder to a place you can write in and use the "
                                  "copy), then run the command again",

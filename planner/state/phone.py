@@ -148,7 +148,7 @@ def outcomes_sheet(campaign_dir: Path, path: Path, earlier: dict[str, str] | Non
         days = ", ".join(sorted(known.values())) or "none"
         raise InputError(Problem(str(path), "line 1", msg("the outcomes come from plan "
                                      "{plan_id}, which is not a plan of the campaign in "
-                                     "{campaign_dir} (its days: {days})",
+                                                          "{campaign_dir} (its days: {days})",
                                                           plan_id=export.plan_id,
                                                           campaign_dir=campaign_dir, days=days),
                                  msg("import the file into the campaign whose map the phone "

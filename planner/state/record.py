@@ -129,7 +129,7 @@ def correct_outcome(folder: Path, resident_id: str, day: dt.date, outcome: str, 
                      if r == resident_id and d > day.isoformat()]
             if outcome in FINAL_OUTCOMES and later:
                 raise InputError(Problem("--outcome", where, msg("visits are recorded after "
-                                             "{day} ({listing}), so the "
+                                                                 "{day} ({listing}), so the "
                                              "resident cannot be '{outcome}' on {day}",
                                                                  day=day,
                                                                  listing=', '.join(sorted(later)),

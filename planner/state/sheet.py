@@ -161,7 +161,7 @@ def _check_row(number: int, row: dict[str, Any], col: _Collector, residents: dic
     else:
         if start is not None and day < start:
             col.error(f"{where}, field date", msg("{day} is before the campaign's start "
-                          "({start})",
+                                                  "({start})",
                                                   day=day,
                                                   start=start),
                       msg("check the date (the year?); visits before the "

@@ -142,7 +142,7 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
     deadline = deadline or settings.deadline
     if deadline is not None and deadline < start:
         raise InputError(Problem("--deadline", "", msg("the deadline {deadline} is before the "
-                                     "start {start}",
+                                                       "start {start}",
                                                        deadline=deadline,
                                                        start=start),
                                  msg("give a later deadline or an earlier --start")))
