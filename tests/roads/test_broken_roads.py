@@ -112,7 +112,7 @@ def test_broken_graph_is_refused_by_check_and_day(defect: str, tmp_path: Path) -
     folder = _scenario(tmp_path, make(GRAPH))
     out = tmp_path / "out"
     for args in (["check", str(folder)], ["day", str(folder), "--out", str(out)]):
-        result = CliRunner().invoke(cli, args)
+        result = CliRunner().invoke(cli, args + ["--lang", "en"])
         assert result.exit_code == 3, (args[0], result.output)
         assert "Traceback" not in result.output and "internal error" not in result.output
         errors = [line for line in result.output.splitlines() if " › " in line

@@ -121,7 +121,8 @@ def test_broken_osm_files_give_one_message_and_exit_3(name: str, tmp_path: Path)
     from planner.cli import cli
 
     out = tmp_path / "maps" / "x.graphml"
-    result = CliRunner().invoke(cli, ["roads", "import", str(DATA / name), "--out", str(out)])
+    result = CliRunner().invoke(cli, ["roads", "import", "--lang", "en", str(DATA / name), "--out",
+                                      str(out)])
     assert result.exit_code == 3, result.output
     assert BROKEN[name] in result.output
     assert "Traceback" not in result.output
