@@ -18,6 +18,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from planner.errors import msg
+
 __all__ = ["format_clock", "parse_clock", "parse_hhmm", "round_clock"]
 
 _LENIENT = re.compile(r"\s*(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?\s*")
@@ -30,10 +32,10 @@ def parse_clock(text: Any) -> int:
         return text.hour * 3600 + text.minute * 60
     m = _LENIENT.fullmatch(str(text))
     if not m:
-        raise ValueError(f"'{text}' is not a clock time")
+        raise ValueError(msg("'{text}' is not a clock time", text=text))
     hour, minute = int(m.group(1)), int(m.group(2) or 0)
     if hour > 24 or minute > 59 or (hour == 24 and minute):
-        raise ValueError(f"'{text}' is not a clock time")
+        raise ValueError(msg("'{text}' is not a clock time", text=text))
     return hour * 3600 + minute * 60
 
 
@@ -42,7 +44,7 @@ def parse_hhmm(text: str) -> int:
     midnight; ``ValueError`` when it is not one."""
     parts = text.split(":")
     if len(parts) not in (2, 3):
-        raise ValueError(f"'{text}' is not a clock time HH:MM")
+        raise ValueError(msg("'{text}' is not a clock time HH:MM", text=text))
     return int(parts[0]) * 3600 + int(parts[1]) * 60
 
 

@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from planner.errors import msg
+
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")
 
@@ -23,11 +25,12 @@ _DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 def missing_day_reason(year: int, month: int, day: int) -> str | None:
     """Why year-month-day is not a real day (None when it is one)."""
     if not 1 <= month <= 12:
-        return f"month {month} does not exist (months are 1 to 12)"
+        return msg("month {month} does not exist (months are 1 to 12)", month=month)
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        return (f"{year:04d}-{month:02d}-{day:02d} does not exist: "
-                f"{MONTHS_EN[month - 1]} {year} has {last} days")
+        return msg("{year:04d}-{month:02d}-{day:02d} does not exist: {month_name} {year} has "
+                   "{last} days", year=year, month=month, day=day, month_name=MONTHS_EN[month - 1],
+                   last=last)
     return None
 
 
@@ -49,8 +52,9 @@ def parse_day(value: Any, day_first: bool = False) -> dt.date:
     else:
         m = _DMY.fullmatch(text) if day_first else None
         if not m:
-            forms = "YYYY-MM-DD or DD/MM/YYYY" if day_first else "YYYY-MM-DD"
-            raise ValueError(f"'{text}' is not a date (write it as {forms})")
+            forms = msg("YYYY-MM-DD or DD/MM/YYYY") if day_first else "YYYY-MM-DD"
+            raise ValueError(msg("'{text}' is not a date (write it as {forms})", text=text,
+                                 forms=forms))
         day, month, year = (int(g) for g in m.groups())
     reason = missing_day_reason(year, month, day)
     if reason:

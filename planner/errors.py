@@ -9,6 +9,53 @@ state file); ``PlannerError`` (exit 1) is an internal failure.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+
+class Msg(str):
+    """A message for people that can be translated after it is built.
+
+    Its text is the English message with its values filled in (what logs and
+    ``str()`` show); ``msgid`` is the gettext message with named ``{value}``
+    placeholders (``str.format`` syntax) and ``values`` the values, so a front
+    end can print it in another language (``planner.render.i18n.message_text``):
+    the msgid is translated, then filled. A value that is itself a ``Msg`` is
+    translated too, a list or tuple is shown as its items joined by ", "; any
+    other value (ids, file names, numbers) is shown as it is.
+    """
+
+    msgid: str
+    values: dict[str, Any]
+
+    def __new__(cls, msgid: str, values: dict[str, Any] | None = None) -> Msg:
+        values = dict(values or {})
+        shown = {k: ", ".join(str(x) for x in v) if isinstance(v, list | tuple) else v
+                 for k, v in values.items()}
+        try:
+            text = msgid.format(**shown) if values else msgid
+        except (KeyError, IndexError, ValueError):
+            text = msgid  # a malformed message still reads as its msgid
+        self = super().__new__(cls, text)
+        self.msgid = msgid
+        self.values = values
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Msg, (self.msgid, self.values))
+
+
+def reason_of(exc: BaseException) -> str:
+    """The message an exception was raised with, a ``Msg`` kept as it is
+    (``str(exc)`` would drop its msgid)."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return str(exc)
+
+
+def msg(msgid: str, /, **values: Any) -> Msg:
+    """A translatable message: ``msg("row {row}: '{text}' is not a date", row=7,
+    text=cell)``. The msgid is extracted into the catalog (keyword ``msg``)."""
+    return Msg(msgid, values)
 
 
 @dataclass(frozen=True)
@@ -16,7 +63,9 @@ class Problem:
     """One problem in a user's file: ``file › where › what › fix``.
 
     ``where`` names the row and/or field (``row 7, field lon``); ``severity``
-    is ``error`` or ``warning``.
+    is ``error`` or ``warning``. ``what`` and ``fix`` are ``Msg`` (or plain
+    messages of the catalog) so the front end prints them in the user's language
+    (``planner.render.i18n.problem_text``); ``str()`` is the English text, for logs.
     """
 
     file: str

@@ -19,7 +19,7 @@ from typing import Any
 from planner.atomic import write_atomic
 from planner.clock import format_clock, parse_hhmm
 from planner.domain import Leg, Plan, PresenceNote, Route, Scenario, Stop, Unserved
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 from planner.rules import home_residents
 from planner.scenario.reading import input_file_problems
 
@@ -322,14 +322,14 @@ def read_plan(path: str | Path) -> tuple[Plan, dict[str, Any]]:
         data = json.loads(path.read_text(encoding="utf-8"))
         return plan_from_dict(data), data
     except FileNotFoundError:
-        raise InputError(Problem(str(path), "", "file not found",
-                                 "give the plan.json written by `plan.py day`")) from None
+        raise InputError(Problem(str(path), "", msg("file not found"),
+                                 msg("give the plan.json written by `plan.py day`"))) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
-        raise InputError(Problem(str(path), where, "not a JSON file",
-                                 "give the plan.json written by `plan.py day`")) from None
+        raise InputError(Problem(str(path), where, msg("not a JSON file"),
+                                 msg("give the plan.json written by `plan.py day`"))) from None
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         what = f"its field {exc} is missing" if isinstance(exc, KeyError) \
             else "a value is not of the kind a plan holds"
-        raise InputError(Problem(str(path), "", f"not a plan file ({what})",
-                                 "give the plan.json written by `plan.py day`")) from None
+        raise InputError(Problem(str(path), "", msg("not a plan file ({what})", what=what),
+                                 msg("give the plan.json written by `plan.py day`"))) from None

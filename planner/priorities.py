@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from planner.domain import CONDITIONS, DEFAULT_PRIORITIES, Condition, Resident
+from planner.errors import msg
 
 __all__ = ["DEFAULT_PRIORITIES", "check_priorities", "part_tier", "part_waiting_days",
            "priority_key", "tier_name", "tier_of"]
@@ -29,13 +30,13 @@ def check_priorities(order: Iterable[str]) -> list[str]:
     problems = []
     unknown = [c for c in order if c not in CONDITIONS]
     if unknown:
-        problems.append(f"unknown condition(s) {', '.join(map(str, unknown))}")
+        problems.append(msg("unknown condition(s) {listing}", listing=', '.join(map(str, unknown))))
     repeated = sorted({c for c in order if order.count(c) > 1})
     if repeated:
-        problems.append(f"listed more than once: {', '.join(repeated)}")
+        problems.append(msg("listed more than once: {listing}", listing=', '.join(repeated)))
     missing = [c for c in CONDITIONS if c not in order]
     if missing:
-        problems.append(f"missing: {', '.join(missing)}")
+        problems.append(msg("missing: {listing}", listing=', '.join(missing)))
     return problems
 
 

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from planner.domain import Scenario
+from planner.errors import msg
 from planner.geo import EARTH_RADIUS_M
 from planner.matrix import travel_matrices
 from planner.speeds import SpeedTable, season_names
@@ -130,13 +131,14 @@ def station_problem(lon: float, lat: float, graph_path: str | Path, limit_m: flo
     if distance_m is None or distance_m <= limit_m:
         return None
     extent = graph_extent(graph_path)
-    area = (f" (it covers lon {extent[0]:.3f}–{extent[2]:.3f}, lat {extent[1]:.3f}–"
-            f"{extent[3]:.3f})") if extent else ""
-    what = (f"the station lies {distance_m / 1000:.1f} km from the nearest road of the road "
-            f"graph {Path(graph_path).name}{area}, beyond the walking limit of "
-            f"{limit_m / 1000:.1f} km, so no household could be reached from it")
-    fix = ("check station.lon/lat (swapped, or a typo?), or use a road graph that covers "
-           "the commune: python plan.py roads import FILE --name NAME")
+    area = msg(" (it covers lon {w:.3f}–{e:.3f}, lat {s:.3f}–{n:.3f})", w=extent[0],
+               s=extent[1], e=extent[2], n=extent[3]) if extent else ""
+    what = msg("the station lies {km:.1f} km from the nearest road of the road graph "
+               "{graph}{area}, beyond the walking limit of {limit_km:.1f} km, so no household "
+               "could be reached from it", km=distance_m / 1000, graph=Path(graph_path).name,
+               area=area, limit_km=limit_m / 1000)
+    fix = msg("check station.lon/lat (swapped, or a typo?), or use a road graph that covers "
+              "the commune: python plan.py roads import FILE --name NAME")
     return what, fix
 
 
@@ -202,10 +204,12 @@ def _nearest(graph_path: str | Path, sites: Sequence[Site], station: tuple[float
 
 def _named(sites: list[Site], detail: dict[str, str] | None = None) -> str:
     detail = detail or {}
-    names = [s.label + (f" ({detail[s.label]})" if s.label in detail else "")
-             for s in sites[:NAMED_SITES]]
+    names = [msg("{label} ({detail})", label=s.label, detail=detail[s.label])
+             if s.label in detail else s.label for s in sites[:NAMED_SITES]]
     more = len(sites) - NAMED_SITES
-    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+    if more > 0:
+        return msg("{names} and {more} more", names=names, more=more)
+    return msg("{names}", names=names)
 
 
 def _away(sites: Sequence[Site], idx: list[int], dist: np.ndarray, digits: int) -> str:
@@ -240,18 +244,20 @@ def site_problems(station: tuple[float, float], sites: Sequence[Site],
         if far:
             out.append(SiteProblem(  # a household is left unserved, a place refused
                 "warning" if household else "error", sites[far[0]].where,
-                f"{_away(sites, far, dist, 0)} "
-                f"from the nearest road of {name}: no one can walk there",
-                "check the lon/lat (swapped, or a typo?), or use a road graph that covers "
-                "them: python plan.py roads import FILE --name NAME", household))
+                msg("{away} "
+                    "from the nearest road of {name}: no one can walk there",
+                    away=_away(sites, far, dist, 0), name=name),
+                msg("check the lon/lat (swapped, or a typo?), or use a road graph that covers "
+                    "them: python plan.py roads import FILE --name NAME"), household))
         beyond = [i for i in idx if limit_m < dist[i] <= FAR_FROM_ROADS_M]
         if beyond:
             out.append(SiteProblem(
                 "warning", sites[beyond[0]].where,
-                f"{_away(sites, beyond, dist, 1)} "
-                f"from the nearest road of {name}, beyond the walking limit of "
-                f"{limit_m / 1000:.1f} km: they cannot be served",
-                "check their lon/lat, or import a road graph with the tracks that lead there",
+                msg("{away} "
+                    "from the nearest road of {name}, beyond the walking limit of "
+                    "{value:.1f} km: they cannot be served",
+                    away=_away(sites, beyond, dist, 1), name=name, value=limit_m / 1000),
+                msg("check their lon/lat, or import a road graph with the tracks that lead there"),
                 household))
         w, s_, e, n = (coords[:, 0].min(), coords[:, 1].min(), coords[:, 0].max(),
                        coords[:, 1].max())
@@ -263,17 +269,22 @@ def site_problems(station: tuple[float, float], sites: Sequence[Site],
         if outside:
             out.append(SiteProblem(
                 "warning", sites[outside[0]].where,
-                f"{_named([sites[i] for i in outside])} lie outside the area the road graph "
-                f"{name} covers (lon {w:.3f}–{e:.3f}, lat {s_:.3f}–{n:.3f}): the graph may "
-                "be cut short", "re-import the roads of the whole commune: python plan.py "
-                "roads import FILE --name NAME", household))
+                msg("{named} lie outside the area the road graph "
+                    "{name} covers (lon {w:.3f}–{e:.3f}, lat {s_:.3f}–{n:.3f}): the graph may "
+                    "be cut short",
+                    named=_named([sites[i] for i in outside]),
+                    name=name,
+                    w=w, e=e, s_=s_, n=n),
+                                   msg("re-import the roads of the whole commune: python plan.py "
+                                       "roads import FILE --name NAME"), household))
         apart = [i for i in idx if dist[i] <= limit_m and piece[i] != home]
         if apart:
             out.append(SiteProblem(
                 "warning", sites[apart[0]].where,
-                f"{_named([sites[i] for i in apart])} lie by roads of {name} that are not "
-                "connected to the station's roads: no team can ride there",
-                "check their lon/lat, or import the roads that join them (a larger area)",
+                msg("{named} lie by roads of {name} that are not "
+                    "connected to the station's roads: no team can ride there",
+                    named=_named([sites[i] for i in apart]), name=name),
+                msg("check their lon/lat, or import the roads that join them (a larger area)"),
                 household))
     return out
 

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 
 PROFILES: tuple[str, ...] = ("motorbike", "walk", "car")
 MAPS_DIR = Path(__file__).resolve().parent.parent / "maps"
@@ -62,19 +62,21 @@ def load_speed_table(path: str | Path | None = None) -> SpeedTable:
         with open(path, "rb") as fh:
             table = tomllib.load(fh)
     except FileNotFoundError:
-        raise InputError(Problem(str(path), "", "file not found",
-                                 "give the path of a speed table like maps/speeds.toml")) from None
+        raise InputError(Problem(str(path), "", msg("file not found"),
+                                 msg("give the path of a speed table like "
+                                     "maps/speeds.toml"))) from None
     except tomllib.TOMLDecodeError as exc:
         if str(exc).startswith(("Cannot overwrite a value", "Cannot declare")):
             raise InputError(Problem(str(path), str(exc).partition("(")[2].rstrip(")"),
-                                     "a key or table given twice",
-                                     "keep one of the two; TOML does not allow both")) from None
-        raise InputError(Problem(str(path), "", f"not valid TOML ({exc})",
-                                 "fix the syntax; compare with maps/speeds.toml")) from None
+                                     msg("a key or table given twice"),
+                                     msg("keep one of the two; TOML does not "
+                                         "allow both"))) from None
+        raise InputError(Problem(str(path), "", msg("not valid TOML ({exc})", exc=exc),
+                                 msg("fix the syntax; compare with maps/speeds.toml"))) from None
     missing = [p for p in ("motorbike", "walk") if p not in table]
     if missing:
-        raise InputError(Problem(str(path), ", ".join(missing), "profile section missing",
-                                 "add the section; copy it from maps/speeds.toml"))
+        raise InputError(Problem(str(path), ", ".join(missing), msg("profile section missing"),
+                                 msg("add the section; copy it from maps/speeds.toml")))
     problems = season_problems(table, str(path))
     if problems:
         raise InputError(problems)
@@ -89,55 +91,66 @@ def season_problems(table: SpeedTable, file: str) -> list[Problem]:
     """Everything wrong with the ``[seasons.*]`` tables and ``default_season``."""
     problems: list[Problem] = []
     seasons = table.get("seasons")
-    example = "e.g. [seasons.dry] and [seasons.wet]; copy them from maps/speeds.toml"
+    example = msg("e.g. [seasons.dry] and [seasons.wet]; copy them from maps/speeds.toml")
     if not isinstance(seasons, dict) or not seasons:
-        return [Problem(file, "[seasons]", "no season is defined", "add one table per season, "
-                        + example)]
+        return [Problem(file, "[seasons]", msg("no season is defined"),
+                        msg("add one table per season, {example}", example=example))]
     for profile in PROFILES:
         if isinstance(table.get(profile), dict) and RAIN_SEASON in table[profile]:
-            problems.append(Problem(file, f"[{profile}.{RAIN_SEASON}]", "season factors now "
-                                    "live in the season's own table",
-                                    f"move its factors to [seasons.{RAIN_SEASON}] as "
-                                    f"{profile}.unpaved_factor and so on, and fords_close to "
-                                    "closes = ['ford']"))
+            problems.append(Problem(file, f"[{profile}.{RAIN_SEASON}]", msg("season factors now "
+                                        "live in the season's own table"),
+                                    msg("move its factors to [seasons.{RAIN_SEASON}] as "
+                                        "{profile}.unpaved_factor and so on, and fords_close to "
+                                        "closes = ['ford']",
+                                        RAIN_SEASON=RAIN_SEASON, profile=profile)))
     for name, conf in seasons.items():
         where = f"[seasons.{name}]"
         if not isinstance(conf, dict):
-            problems.append(Problem(file, where, "must be a table", example))
+            problems.append(Problem(file, where, msg("must be a table"), example))
             continue
         if not str(name).replace("_", "").isalnum() or str(name) != str(name).lower():
-            problems.append(Problem(file, where, f"the season name '{name}' is not a plain "
-                                    "lower-case word", "name it like dry, wet or monsoon"))
+            problems.append(Problem(file, where, msg("the season name '{name}' is not a plain "
+                                                     "lower-case word",
+                                                     name=name),
+                                    msg("name it like dry, wet or monsoon")))
         for key, value in conf.items():
             if key in PROFILES:
                 if not isinstance(value, dict):
-                    problems.append(Problem(file, f"{where} {key}", "must be a table of "
-                                            "factors", f"write {key}.unpaved_factor = 0.5"))
+                    problems.append(Problem(file, f"{where} {key}", msg("must be a table of "
+                                                "factors"), msg("write {key}.unpaved_factor = 0.5",
+                                                                key=key)))
                     continue
                 for factor, number in value.items():
                     if factor not in FACTOR_KEYS:
-                        problems.append(Problem(file, f"{where} {key}.{factor}", "unknown key",
-                                                f"use {', '.join(sorted(FACTOR_KEYS))}"))
+                        problems.append(Problem(file, f"{where} {key}.{factor}", msg("unknown key"),
+                                                msg("use {listing}",
+                                                    listing=', '.join(sorted(FACTOR_KEYS)))))
                     elif isinstance(number, bool) or not isinstance(number, int | float) \
                             or not 0 < number <= 2:
                         problems.append(Problem(file, f"{where} {key}.{factor}",
-                                                f"{number!r} is not a factor above 0 and up "
-                                                "to 2", "give a multiplier such as 0.5"))
+                                                msg("{number!r} is not a factor above 0 and up "
+                                                    "to 2",
+                                                    number=number),
+                                                msg("give a multiplier such as 0.5")))
             elif key == "closes":
                 if not isinstance(value, list) or not all(
                         isinstance(v, str) and (v == "ford" or "=" in v) for v in value):
-                    problems.append(Problem(file, f"{where} closes", f"{value!r} is not a list "
-                                            "of closed edge kinds", 'write e.g. closes = '
-                                            '["ford", "surface=mud"] ("ford" or KEY=VALUE tags)'))
+                    problems.append(Problem(file, f"{where} closes", msg("{value!r} is not a list "
+                                                                         "of closed edge kinds",
+                                                                         value=value),
+                                            msg('write e.g. closes = ["ford", "surface=mud"] '
+                                                '("ford" or KEY=VALUE tags)')))
             elif key not in SEASON_KEYS:
-                problems.append(Problem(file, f"{where} {key}", "unknown key",
-                                        f"use closes or a profile ({', '.join(PROFILES)})"))
+                problems.append(Problem(file, f"{where} {key}", msg("unknown key"),
+                                        msg("use closes or a profile ({listing})",
+                                            listing=', '.join(PROFILES))))
     for key, fallback in (("default_season", DEFAULT_SEASON), ("rain_season", RAIN_SEASON)):
         named = table.get(key, fallback)
         if named not in seasons and (key in table or key == "default_season"):
-            problems.append(Problem(file, key, f"'{named}' is not one of the "
-                                    f"seasons ({', '.join(seasons)})",
-                                    "name one of the [seasons.*] tables"))
+            problems.append(Problem(file, key, msg("'{named}' is not one of the "
+                                                   "seasons ({listing})",
+                                                   named=named, listing=', '.join(seasons)),
+                                    msg("name one of the [seasons.*] tables")))
     return problems
 
 
@@ -192,9 +205,11 @@ def _season(table: SpeedTable, season: str) -> dict[str, Any]:
         return table["seasons"][season]
     except KeyError:
         raise InputError(Problem(
-            "speed table", f"[seasons.{season}]", f"no season '{season}' in the speed table",
-            f"use one of {', '.join(season_names(table))}, or add a [seasons.{season}] "
-            "table to maps/speeds.toml")) from None
+            "speed table", f"[seasons.{season}]", msg("no season '{season}' in the speed table",
+                                                      season=season),
+            msg("use one of {listing}, or add a [seasons.{season}] "
+                "table to maps/speeds.toml",
+                listing=', '.join(season_names(table)), season=season))) from None
 
 
 def _closed_by_season(data: dict[str, Any], conf: dict[str, Any], table: SpeedTable) -> bool:

@@ -25,7 +25,7 @@ from pathlib import Path
 from planner.app.progress import Progress
 from planner.campaign.dayloop import DayPlan
 from planner.domain import Plan, Scenario
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 from planner.legs import attach_legs, has_legs
 from planner.planfile import plan_from_dict, plan_json, write_atomic
 from planner.render import render_all
@@ -51,23 +51,23 @@ def check_out_dir(out_dir: Path, overwrite: bool) -> None:
     output file is to be written (``plan.json/``). Each as one ``InputError``
     naming the path and a fix that works."""
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(Problem("--out", str(out_dir), "is a file, not a folder",
-                                 "give a folder with --out (a new one is created), or move "
-                                 "the file away"))
+        raise InputError(Problem("--out", str(out_dir), msg("is a file, not a folder"),
+                                 msg("give a folder with --out (a new one is created), or move "
+                                     "the file away")))
     _check_parents(out_dir)
     if out_dir.is_dir() and any(out_dir.iterdir()) and not overwrite:
-        raise InputError(Problem("--out", str(out_dir), "is not empty",
-                                 "add --overwrite to replace its files, or choose another "
-                                 "folder"))
+        raise InputError(Problem("--out", str(out_dir), msg("is not empty"),
+                                 msg("add --overwrite to replace its files, or choose another "
+                                     "folder")))
     if out_dir.is_dir() and overwrite:
         # as deep as outputs go: a province's COMMUNE/days/DATE/plan.json
         inside = (p for depth in ("*", "*/*", "*/*/*", "*/*/*/*") for p in out_dir.glob(depth))
         for p in sorted(inside):
             if p.is_dir() and p.suffix.lower() in OUTPUT_SUFFIXES:
-                raise InputError(Problem("--out", str(p), "is a folder where an output file "
-                                         "of that name is to be written",
-                                         "move that folder away (or rename it), or choose "
-                                         "another --out folder"))
+                raise InputError(Problem("--out", str(p), msg("is a folder where an output file "
+                                                              "of that name is to be written"),
+                                         msg("move that folder away (or rename it), or choose "
+                                             "another --out folder")))
 
 
 def _check_parents(out_dir: Path) -> None:
@@ -77,16 +77,18 @@ def _check_parents(out_dir: Path) -> None:
     while not here.exists() and here != here.parent:
         here = here.parent
     if not here.is_dir():
-        raise InputError(Problem("--out", str(out_dir), f"{here} is a file, so no folder can "
-                                 "be made below it", "give --out a path whose folders are "
-                                 "folders (not files)"))
+        raise InputError(Problem("--out", str(out_dir), msg("{here} is a file, so no folder can "
+                                                            "be made below it",
+                                                            here=here),
+                                 msg("give --out a path whose folders are "
+                                     "folders (not files)")))
     read_only = bool(getattr(os, "ST_RDONLY", 0) & os.statvfs(here).f_flag) \
         if hasattr(os, "statvfs") else False
     if read_only or not os.access(here, os.W_OK | os.X_OK):
         what = "is on a read-only disk" if read_only else "is a folder you may not write in"
-        raise InputError(Problem("--out", str(out_dir), f"{here} {what}",
-                                 "choose a folder you can write in with --out (e.g. in your "
-                                 "home folder), or make this one writable"))
+        raise InputError(Problem("--out", str(out_dir), msg("{here} {what}", here=here, what=what),
+                                 msg("choose a folder you can write in with --out (e.g. in your "
+                                     "home folder), or make this one writable")))
 
 
 def os_error_problem(exc: OSError, lang: str = "vi") -> Problem:

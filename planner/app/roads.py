@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg, reason_of
 from planner.roads import build, fetch
 from planner.roads.info import format_summary, summarize
 from planner.roads.io import load_graph
@@ -41,8 +41,9 @@ def bbox(text: str) -> tuple[float, float, float, float]:
     try:
         return parse_bbox(text)
     except ValueError as exc:
-        raise InputError(Problem("--bbox", text, str(exc),
-                                 "give W,S,E,N in degrees, e.g. 102.9,21.7,103.3,22.0")) from None
+        raise InputError(Problem("--bbox", text, reason_of(exc),
+                                 msg("give W,S,E,N in degrees, "
+                                     "e.g. 102.9,21.7,103.3,22.0"))) from None
 
 
 def graph_path(name: str, out: Path | None, overwrite: bool) -> Path:
@@ -50,8 +51,8 @@ def graph_path(name: str, out: Path | None, overwrite: bool) -> Path:
     replace an existing one unless ``overwrite``."""
     path = out if out is not None else MAPS_DIR / f"{name}.graphml"
     if path.exists() and not overwrite:
-        raise InputError(Problem("--name", str(path), "exists already",
-                                 "add --overwrite to replace it, or choose another --name"))
+        raise InputError(Problem("--name", str(path), msg("exists already"),
+                                 msg("add --overwrite to replace it, or choose another --name")))
     return path
 
 

@@ -44,7 +44,7 @@ from planner.campaign.staffing import StaffingParams as StaffingParams  # for fr
 from planner.campaign.sweep import dask_client, run_sweep, stream_tasks, sweep_tasks
 from planner.campaign.workspace import build_workspace
 from planner.domain import Scenario
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 from planner.planfile import write_atomic
 from planner.render.i18n import DEFAULT_LANG, gettext_for
 from planner.roads.io import load_graph
@@ -66,8 +66,8 @@ def team_counts(text: str) -> list[int]:
     except ValueError:
         counts = set()
     if not counts or min(counts) < 1 or max(counts) > 50:
-        raise InputError(Problem("--teams", text, "is not a list of team counts between 1 "
-                                 "and 50", "give a range or a list, e.g. 1-6 or 2,4,6"))
+        raise InputError(Problem("--teams", text, msg("is not a list of team counts between 1 "
+                                     "and 50"), msg("give a range or a list, e.g. 1-6 or 2,4,6")))
     return sorted(counts)
 
 
@@ -270,9 +270,10 @@ def staffing(request: StaffingRequest, started: Callable | None = None,
     """The ``staffing`` job. Scenarios: ``started(total)``, ``progress(done,
     total)``; a province: ``started(total, province)``, ``progress(done)``."""
     if request.province and len(request.scenarios) > 1:
-        raise InputError(Problem("SCENARIOS", "", "a province and other scenarios were given "
-                                 "together", "give one province (a province.yaml or a folder "
-                                 "of communes), or scenario files, not both"))
+        raise InputError(Problem("SCENARIOS", "", msg("a province and other scenarios were given "
+                                                      "together"),
+                                 msg("give one province (a province.yaml or a folder "
+                                     "of communes), or scenario files, not both")))
     check_out_dir(request.out_dir, request.overwrite)
     if request.province:
         return run_province_staffing(request.scenarios[0], list(request.counts),

@@ -7,9 +7,16 @@ from __future__ import annotations
 from planner.campaign.chart import province_table, staffing_table
 from planner.campaign.province import TARGET_P
 from planner.campaign.report import calendar_text, province_campaign_text, tomorrow_text
-from planner.render.i18n import fiction_banner, gettext_for, ngettext_for
+from planner.render.i18n import (
+    error_text,
+    fiction_banner,
+    gettext_for,
+    message_text,
+    ngettext_for,
+    problem_text,
+)
 from planner.render.summary import summary_text
 
-__all__ = ["TARGET_P", "calendar_text", "fiction_banner", "gettext_for", "ngettext_for",
-           "province_campaign_text", "province_table", "staffing_table", "summary_text",
-           "tomorrow_text"]
+__all__ = ["TARGET_P", "calendar_text", "error_text", "fiction_banner", "gettext_for",
+           "message_text", "ngettext_for", "problem_text", "province_campaign_text",
+           "province_table", "staffing_table", "summary_text", "tomorrow_text"]

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from planner.campaign.workspace import build_workspace
 from planner.domain import Scenario
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 from planner.roads.io import load_graph, resolve_graph_path
 from planner.scenario import load_scenario
 from planner.scenario.parameters import _campaign_date
@@ -113,9 +113,9 @@ def is_province(path: str | Path) -> bool:
 def _bad_id(cid: str) -> str:
     """Why ``cid`` cannot name an output folder ('' when it can)."""
     if not cid or cid in (".", ".."):
-        return "is empty"
+        return msg("is empty")
     if any(ch in cid for ch in "/\\:") or cid.startswith("."):
-        return "holds / \\ : or starts with a dot"
+        return msg("holds / \\ : or starts with a dot")
     return ""
 
 
@@ -127,9 +127,10 @@ def _load_commune(cid: str, path: Path, where: str, source: str, roads: Path | N
     if path.is_dir():
         path = path / "scenario.yaml"
     if not path.is_file():
-        problems.append(Problem(source, where, f"commune {cid}: scenario {path} not found",
-                                "fix the path (relative to the province file) or remove "
-                                "the entry"))
+        problems.append(Problem(source, where, msg("commune {cid}: scenario {path} not found",
+                                                   cid=cid, path=path),
+                                msg("fix the path (relative to the province file) or remove "
+                                    "the entry")))
         return None
     try:
         scenario, found = load_scenario(path, check_roads=roads is None)
@@ -163,9 +164,9 @@ def _from_yaml(path: Path) -> Province:
         deadline = _campaign_date(data["deadline"], "deadline", col)
     raw = data.get("districts")
     if not isinstance(raw, list) or not raw:
-        col.error("districts", "missing or not a list",
-                  "list the districts: districts: [{id: D1, roads: d1.graphml, communes: "
-                  "[c1/scenario.yaml]}]; see docs/province.md")
+        col.error("districts", msg("missing or not a list"),
+                  msg("list the districts: districts: [{id: D1, roads: d1.graphml, communes: "
+                      "[c1/scenario.yaml]}]; see docs/province.md"))
         raise InputError(col.problems)
     base = path.parent
     problems: list[Problem] = []
@@ -177,31 +178,32 @@ def _from_yaml(path: Path) -> Province:
     for i, item in enumerate(raw):
         where = f"districts[{i}]"
         if not isinstance(item, dict):
-            col.error(where, "must be a mapping with id, roads (optional) and communes",
-                      "e.g. - {id: D1, roads: d1.graphml, communes: [c1/scenario.yaml]}")
+            col.error(where, msg("must be a mapping with id, roads (optional) and communes"),
+                      msg("e.g. - {id: D1, roads: d1.graphml, communes: [c1/scenario.yaml]}"))
             continue
         _check_unknown(item, DISTRICT_FIELDS, f"{where}.", col)
         did = nfc(item.get("id"))
         if not did:
-            col.error(f"{where}.id", "missing", "give the district an id, e.g. id: D1")
+            col.error(f"{where}.id", msg("missing"), msg("give the district an id, e.g. id: D1"))
             did = f"#{i + 1}"
         elif did in seen_districts:
-            col.error(f"{where}.id", f"district id '{did}' is given twice",
-                      "give each district its own id")
+            col.error(f"{where}.id", msg("district id '{did}' is given twice", did=did),
+                      msg("give each district its own id"))
         seen_districts.add(did)
         roads: Path | None = None
         if nfc(item.get("roads")):
             roads = resolve_graph_path(nfc(item["roads"]), base)
             if not roads.is_file():
-                col.error(f"{where}.roads", f"road graph '{item['roads']}' not found ({roads})",
-                          "give the path of the district's .graphml (relative to this file) "
-                          "or a graph name in maps/")
+                col.error(f"{where}.roads", msg("road graph '{roads}' not found ({roads2})",
+                                                roads=item['roads'], roads2=roads),
+                          msg("give the path of the district's .graphml (relative to this file) "
+                              "or a graph name in maps/"))
                 roads = None
                 continue
         entries = item.get("communes")
         if not isinstance(entries, list) or not entries:
-            col.error(f"{where}.communes", "missing or not a list",
-                      "list the district's commune scenarios: communes: [c1/scenario.yaml]")
+            col.error(f"{where}.communes", msg("missing or not a list"),
+                      msg("list the district's commune scenarios: communes: [c1/scenario.yaml]"))
             continue
         communes: list[Commune] = []
         for j, entry in enumerate(entries):
@@ -212,25 +214,31 @@ def _from_yaml(path: Path) -> Province:
             else:
                 rel, cid = nfc(entry), ""
             if not rel:
-                col.error(ewhere, "no scenario path",
-                          "give the commune's scenario: - {id: C1, scenario: c1/scenario.yaml}")
+                col.error(ewhere, msg("no scenario path"),
+                          msg("give the commune's scenario: - {id: C1, scenario: "
+                              "c1/scenario.yaml}"))
                 continue
             cpath = (base / rel).resolve() if not Path(rel).is_absolute() else Path(rel)
             cid = cid or (cpath.parent.name if cpath.suffix in (".yaml", ".yml") else cpath.name)
             bad = _bad_id(cid)
             if bad:
-                col.error(f"{ewhere}.id", f"commune id '{cid}' {bad}",
-                          "give an id usable as a folder name, e.g. id: Na-Bung")
+                col.error(f"{ewhere}.id", msg("commune id '{cid}' {bad}", cid=cid, bad=bad),
+                          msg("give an id usable as a folder name, e.g. id: Na-Bung"))
                 continue
             if cid in seen_ids:
-                col.error(f"{ewhere}.id", f"commune id '{cid}' is used twice (also at "
-                          f"{seen_ids[cid]})", "give each commune its own id: - {id: …, "
+                col.error(f"{ewhere}.id", msg("commune id '{cid}' is used twice (also at "
+                                              "{seen_ids})",
+                                              cid=cid,
+                                              seen_ids=seen_ids[cid]),
+                          "give each commune its own id: - {id: …, "
                           "scenario: …}")
                 continue
             key = cpath / "scenario.yaml" if cpath.is_dir() else cpath
             if key in seen_paths:
-                col.error(ewhere, f"scenario {rel} is listed twice (also as commune "
-                          f"{seen_paths[key]})", "list each commune once")
+                col.error(ewhere, msg("scenario {rel} is listed twice (also as commune "
+                                      "{seen_paths})",
+                                      rel=rel,
+                                      seen_paths=seen_paths[key]), msg("list each commune once"))
                 continue
             seen_ids[cid], seen_paths[key] = ewhere, cid
             commune = _load_commune(cid, cpath, ewhere, str(path), roads, problems, warnings)
@@ -272,10 +280,11 @@ def _by_graph(communes: list[Commune]) -> dict[str, list[Commune]]:
 def _from_folder(folder: Path) -> Province:
     paths = sorted(folder.rglob("scenario.yaml"))
     if not paths:
-        raise InputError(Problem(str(folder), "", f"holds no {PROVINCE_FILE} and no commune "
-                                 "subfolders with a scenario.yaml",
-                                 "add a province.yaml (see docs/province.md) or one folder per "
-                                 "commune with its scenario.yaml"))
+        raise InputError(Problem(str(folder), "", msg("holds no {PROVINCE_FILE} and no commune "
+                                                      "subfolders with a scenario.yaml",
+                                                      PROVINCE_FILE=PROVINCE_FILE),
+                                 msg("add a province.yaml (see docs/province.md) or one folder per "
+                                     "commune with its scenario.yaml")))
     problems: list[Problem] = []
     warnings: list[Problem] = []
     seen: dict[str, Path] = {}
@@ -284,10 +293,10 @@ def _from_folder(folder: Path) -> Province:
         cid = path.parent.name
         where = str(path.parent.relative_to(folder))
         if cid in seen:
-            problems.append(Problem(str(path), "", f"commune id '{cid}' (its folder name) is "
-                                    f"used twice (also {seen[cid]})",
-                                    "rename one of the folders, or list the communes with "
-                                    "their ids in a province.yaml"))
+            problems.append(Problem(str(path), "", msg("commune id '{cid}' (its folder name) is "
+                                        "used twice (also {seen})", cid=cid, seen=seen[cid]),
+                                    msg("rename one of the folders, or list the communes with "
+                                        "their ids in a province.yaml")))
             continue
         seen[cid] = path
         c = _load_commune(cid, path, where, str(folder), None, problems, warnings)
@@ -315,8 +324,8 @@ def load_province(path: str | Path) -> Province:
             return _from_yaml(path / PROVINCE_FILE)
         return _from_folder(path)
     if not path.exists():
-        raise InputError(Problem(str(path), "", "not found",
-                                 "give a province.yaml, or a folder of commune folders"))
+        raise InputError(Problem(str(path), "", msg("not found"),
+                                 msg("give a province.yaml, or a folder of commune folders")))
     return _from_yaml(path)
 
 

@@ -27,10 +27,16 @@ from dataclasses import asdict, dataclass, replace
 
 from planner.campaign.needs import PendingVisit
 from planner.domain import CampaignSettings, Scenario
+from planner.errors import msg
 from planner.presence import PresenceModel, PresenceParams, model_for
 
 RETRY = ("not_home", "retry_needed")
 CLOSED = ("moved", "deceased")
+OUTCOME_CODES = {
+    "not_home": msg("not_home"), "retry_needed": msg("retry_needed"), "moved": msg("moved"),
+    "deceased": msg("deceased")}
+"""The outcome codes of the follow-up lists, as messages: the code in English
+(as ``plan.py record`` writes it), its words in another language."""
 
 
 @dataclass(frozen=True)
@@ -101,21 +107,30 @@ def pending_on(scenario: Scenario, history: list[Outcome],
                 continue
             closed = [o for o in seen if o.outcome in CLOSED]
             if closed:
+                last = closed[-1]
                 follow.append(FollowUp(r.id, h.id, "closed",
-                                       f"{closed[-1].outcome} ({closed[-1].date})"
-                                       + (f": {closed[-1].note}" if closed[-1].note else "")))
+                                       msg("{outcome} ({date}): {note}",
+                                           outcome=OUTCOME_CODES[last.outcome],
+                                           date=last.date, note=last.note) if last.note else
+                                       msg("{outcome} ({date})",
+                                           outcome=OUTCOME_CODES[last.outcome],
+                                           date=last.date)))
                 continue
             refused = [o for o in seen if o.outcome == "refused"]
             if refused:
+                last = refused[-1]
                 follow.append(FollowUp(r.id, h.id, "different_approach",
-                                       f"refused on {refused[-1].date}"
-                                       + (f": {refused[-1].note}" if refused[-1].note else "")))
+                                       msg("refused on {date}: {note}", date=last.date,
+                                           note=last.note) if last.note else
+                                       msg("refused on {date}", date=last.date)))
                 continue
             tries = [o for o in seen if o.outcome in RETRY]
             if len(tries) >= settings.max_attempts:
-                what = ", ".join(f"{o.outcome} {o.date}" for o in tries)
+                what = [msg("{outcome} {date}", outcome=OUTCOME_CODES[o.outcome], date=o.date)
+                        for o in tries]
                 follow.append(FollowUp(r.id, h.id, "different_approach",
-                                       f"{len(tries)} visits without enrolment ({what})"))
+                                       msg("{n} visits without enrolment ({what})",
+                                           n=len(tries), what=what)))
                 continue
             if tries:
                 back = tries[-1].date + dt.timedelta(days=settings.retry_after_days)

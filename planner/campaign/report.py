@@ -45,7 +45,15 @@ from planner.domain import Scenario
 from planner.planfile import plan_json, write_atomic
 from planner.presence import Approach
 from planner.privacy import csv_text
-from planner.render.i18n import N_, fiction_banner, gettext_for, nfc, ngettext_for, reason_text
+from planner.render.i18n import (
+    N_,
+    fiction_banner,
+    gettext_for,
+    message_text,
+    nfc,
+    ngettext_for,
+    reason_text,
+)
 from planner.render.notices import render_notices
 from planner.render.pdf import pdf_unavailable
 from planner.render.presence_text import approach_text
@@ -229,10 +237,11 @@ def campaign_dict(result: CampaignResult, scenario: Scenario,
 
 
 WEEKDAYS: dict[str, tuple[str, ...]] = {
-    "vi": ("T2", "T3", "T4", "T5", "T6", "T7", "CN"),
+    "vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
     "en": tuple(pycal.day_abbr),
 }
-"""Weekday abbreviations for the calendar, Monday first."""
+"""Weekdays for the calendar, Monday first: in full in Vietnamese ("Thứ Ba",
+not "T3", which reads as team T3), abbreviated in English ("Tue")."""
 
 
 def _n(message: str, n: int, **values: Any) -> str:
@@ -254,8 +263,9 @@ def _day_table(result: CampaignResult, scenario: Scenario, total: int, lang: str
     head = [_("home"), _("shut"), _("point"), _("pts"), _("done")]
     wide = [max(w, len(h)) for w, h in zip((5, 5, 5, 4, 5), head, strict=True)]
     date_title, day_title = _("date"), _("day")
-    lines.append(f"{date_title:<10} {day_title:<3} " + " ".join(f"{t:>5}" for t in teams) + " "
-                 + " ".join(f"{h:>{w}}" for h, w in zip(head, wide, strict=True)))
+    day_w = max(3, len(day_title), *(len(w) for w in weekdays))
+    lines.append(f"{date_title:<10} {day_title:<{day_w}} " + " ".join(f"{t:>5}" for t in teams)
+                 + " " + " ".join(f"{h:>{w}}" for h, w in zip(head, wide, strict=True)))
     served = 0
     after = _("after deadline")
     for d in result.days:
@@ -273,7 +283,7 @@ def _day_table(result: CampaignResult, scenario: Scenario, total: int, lang: str
         share = 100.0 * served / total if total else 100.0
         values = (hows["home"], hows["shuttle"], hows["point"], len(d.point_sessions),
                   f"{share:.0f}%")
-        lines.append(f"{d.date.isoformat():<10} {weekdays[d.date.weekday()]:<3} {cells} "
+        lines.append(f"{d.date.isoformat():<10} {weekdays[d.date.weekday()]:<{day_w}} {cells} "
                      + " ".join(f"{v:>{w}}" for v, w in zip(values, wide, strict=True))
                      + f"{mark}{late}")
     lines.append(_("('-': team off that day; pts: collection points opened)"))
@@ -477,7 +487,7 @@ def tomorrow_text(run, lang: str = "vi") -> str:
             lines.append(_(title))
             shown: set[str] = set()
             for f in items:
-                lines.append(f"  {f.household_id} {f.resident_id}: {f.reason}")
+                lines.append(f"  {f.household_id} {f.resident_id}: {message_text(f.reason, _)}")
                 proposed = run.proposals.get(f.household_id) if kind == "different_approach" \
                     else None
                 if proposed and f.household_id not in shown:

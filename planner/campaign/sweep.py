@@ -44,7 +44,7 @@ from planner.campaign.loop import CampaignOptions, plan_campaign
 from planner.campaign.needs import initial_pending
 from planner.campaign.staffing import RunResult, StaffingParams, simulate
 from planner.campaign.workspace import Workspace
-from planner.errors import PlannerError
+from planner.errors import PlannerError, msg
 
 RETRIES = 2
 """Times a failing task is run again (a lost worker's tasks are re-run anyway)."""
@@ -87,7 +87,8 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
     except OSError as exc:
         if cluster is not None:
             cluster.close()
-        raise PlannerError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {exc}"
+        raise PlannerError(msg("cannot reach the Dask scheduler {value}: {exc}",
+                               value=scheduler or '(local)', exc=exc)
                            ) from None
     try:
         yield client
@@ -140,8 +141,9 @@ def stream_tasks(client, jobs: Iterable[tuple[str, Any, list[tuple[Callable, tup
         data again and run the task again, up to ``RESUBMITS`` times."""
         n = again[(key, k)] = again.get((key, k), 0) + 1
         if n > RESUBMITS:
-            raise PlannerError(f"a task of {key!r} was lost {n - 1} times with its workers "
-                               f"({type(why).__name__}): the cluster is unstable") from None
+            raise PlannerError(msg("a task of {key!r} was lost {value} times with its workers "
+                                   "({__name__}): the cluster is unstable",
+                                   key=key, value=n - 1, __name__=type(why).__name__)) from None
         if shared[key].status != "finished":
             shared[key] = client.scatter(datas[key], broadcast=True)
         submit(key, k, f"-again{n}")
@@ -172,7 +174,7 @@ def stream_tasks(client, jobs: Iterable[tuple[str, Any, list[tuple[Callable, tup
 
     for index, (key, data, tasks) in enumerate(jobs):
         if key in results:
-            raise PlannerError(f"job {key!r} given twice in one sweep (a bug)")
+            raise PlannerError(msg("job {key!r} given twice in one sweep (a bug)", key=key))
         shared[key] = client.scatter(data, broadcast=True)
         datas[key] = data  # kept until the job is back, should its copies be lost
         job_tasks[key] = (index, list(tasks))

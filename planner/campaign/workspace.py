@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planner.domain import CollectionPoint, Scenario, Village
-from planner.errors import PlannerError
+from planner.errors import PlannerError, msg
 from planner.matrix import UNREACHABLE, TravelMatrices, travel_matrices
 from planner.speeds import SpeedTable, campaign_seasons, default_season
 
@@ -76,10 +76,11 @@ class Workspace:
         try:
             rows = [self.row_of[c] for c in coords]
         except KeyError as exc:
-            raise PlannerError(f"site {exc.args[0]} is not in the campaign's matrices "
-                               "(a bug; please report it)") from None
+            raise PlannerError(msg("site {args} is not in the campaign's matrices "
+                                   "(a bug; please report it)", args=exc.args[0])) from None
         if season not in self.matrices:
-            raise PlannerError(f"no {season}-season matrices in this campaign (a bug)")
+            raise PlannerError(msg("no {season}-season matrices in this campaign (a bug)",
+                                   season=season))
         return slice_matrices(self.matrices[season], rows)
 
     @property

@@ -29,18 +29,21 @@ class PlannerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PlannerError as exc:
-            click.echo(f"error: {exc}" if "\n" not in str(exc)
-                       else f"error: {len(getattr(exc, 'problems', [])) or 'several'} "
-                            f"problems found\n{exc}", err=True)
+            # imported here: the words of the message load the catalogs (not needed for --help)
+            from planner.app.text import error_text
+
+            click.echo(error_text(exc, _lang_of(ctx)), err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except OSError as exc:  # a folder or a disk at the edge: one message, no traceback
             # imported here: the words for an OS error load the catalogs (not needed for --help)
             from planner.app.outputs import os_error_problem
+            from planner.app.text import gettext_for
 
             logging.getLogger(__name__).debug("OS error", exc_info=True)
-            click.echo(f"error: {os_error_problem(exc, _lang_of(ctx))}", err=True)
+            click.echo(gettext_for(_lang_of(ctx))("error: {message}").format(
+                message=os_error_problem(exc, _lang_of(ctx))), err=True)
             ctx.exit(2)
         except KeyboardInterrupt:
             click.echo("interrupted; no output was written", err=True)

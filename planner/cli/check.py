@@ -35,7 +35,7 @@ def check(scenario: Path, lang: str) -> None:
     """
     # imported here: validation loads the road graph and --help must stay instant
     from planner.app.day import check as check_job
-    from planner.app.text import gettext_for, ngettext_for
+    from planner.app.text import gettext_for, ngettext_for, problem_text
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
@@ -57,7 +57,7 @@ def check(scenario: Path, lang: str) -> None:
         return ", ".join(parts)
 
     def warn(problem) -> None:
-        click.echo(_("warning: {message}").format(message=problem), err=True)
+        click.echo(_("warning: {message}").format(message=problem_text(problem, _)), err=True)
 
     result = check_job(scenario)
     for w in result.warnings:

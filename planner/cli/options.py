@@ -131,6 +131,9 @@ def progress_for(lang: str):
 
 def warner(_: Callable[[str], str]) -> Callable[[object], None]:
     """Print a warning (a message or a problem) on stderr, in the language of ``_``."""
+    # imported here: the words of a problem load the catalogs (not needed for --help)
+    from planner.app.text import problem_text
+
     def warn(message: object) -> None:
-        click.echo(_("warning: {message}").format(message=message), err=True)
+        click.echo(_("warning: {message}").format(message=problem_text(message, _)), err=True)
     return warn

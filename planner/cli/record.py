@@ -88,7 +88,7 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
         outcomes_template,
         record,
     )
-    from planner.app.text import gettext_for, ngettext_for
+    from planner.app.text import gettext_for, ngettext_for, problem_text
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
@@ -138,7 +138,7 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
             click.echo(f"  {moved}")
     if report.rejected:
         for problem in report.problems:
-            click.echo(str(problem), err=True)
+            click.echo(problem_text(problem, _), err=True)
         click.echo(ngettext("{n} row was not imported: it is in {rejects} with the reason; fix "
                             "it there and import that file",
                             "{n} rows were not imported: they are in {rejects} with the "

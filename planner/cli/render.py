@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.options import InputFile, OutDir, lang_opt, progress_for, redact_opt
+from planner.cli.options import InputFile, OutDir, lang_opt, progress_for, redact_opt, warner
 
 
 @click.command()
@@ -41,7 +41,7 @@ def render(plan_file: Path, scenario_path: Path | None, out_dir: Path | None, ov
     progress = progress_for(lang)
     written = render_plan(RenderRequest(plan_file, scenario_path, out_dir, overwrite, lang,
                                         redact), progress,
-                          warn=lambda m: click.echo(f"warning: {m}", err=True))
+                          warn=warner(progress._))
     _ = progress._
     for path in written:
         click.echo(_("wrote {path}").format(path=path))

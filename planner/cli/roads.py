@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from planner.app import InputError, PlannerError
+from planner.cli.options import lang_opt
 
 
 def _run(func, *args, **kwargs):
@@ -19,7 +20,10 @@ def _run(func, *args, **kwargs):
     try:
         return func(*args, **kwargs)
     except PlannerError as exc:
-        click.echo(f"error: {exc}", err=True)
+        # imported here: the words of the message load the catalogs
+        from planner.app.text import error_text
+
+        click.echo(error_text(exc, ctx.params.get("lang", "vi")), err=True)
         raise SystemExit(exc.exit_code) from None
 
 
@@ -61,16 +65,23 @@ def roads() -> None:
     """
 
 
-def _print_report(G, report_path: Path, stats: dict, notes: list[str]) -> None:
-    click.echo(f"saved {report_path}: {G.number_of_nodes():,} nodes, "
-               f"{G.number_of_edges():,} edges")
+def _print_report(G, report_path: Path, stats: dict, notes: list[str], lang: str) -> None:
+    """What an import or a download saved, in ``lang``; its warnings on stderr."""
+    # imported here: the catalogs load only when a report is printed
+    from planner.app.text import gettext_for, problem_text
+
+    _ = gettext_for(lang)
+    click.echo(_("saved {path}: {nodes} nodes, {edges} edges").format(
+        path=report_path, nodes=f"{G.number_of_nodes():,}", edges=f"{G.number_of_edges():,}"))
     raw, smooth = stats.get("raw"), stats.get("smoothed")
     if raw and smooth:
-        click.echo(f"grades: median {raw['median_pct']:.1f} % → {smooth['median_pct']:.1f} %, "
-                   f"steeper than 15 %: {raw['over15_pct']:.1f} % → "
-                   f"{smooth['over15_pct']:.1f} % of edges (raw DEM → smoothed)")
+        click.echo(_("grades: median {raw_median} → {median}, steeper than {limit}: "
+                     "{raw_over} → {over} of edges (raw DEM → smoothed)").format(
+            raw_median=f"{raw['median_pct']:.1f} %", median=f"{smooth['median_pct']:.1f} %",
+            limit="15 %", raw_over=f"{raw['over15_pct']:.1f} %",
+            over=f"{smooth['over15_pct']:.1f} %"))
     for note in notes:
-        click.echo(f"warning: {note}", err=True)
+        click.echo(_("warning: {message}").format(message=problem_text(note, _)), err=True)
 
 
 @roads.command("import")
@@ -88,9 +99,10 @@ def _print_report(G, report_path: Path, stats: dict, notes: list[str]) -> None:
               help="Keep every connected piece, not only the largest.")
 @out_opt
 @overwrite_opt
+@lang_opt
 def import_cmd(file: Path, dems: tuple[Path, ...], bbox, boundary: Path | None,
                name: str | None, closures: Path | None, infer_fords: bool, keep_all: bool,
-               out: Path | None, overwrite: bool) -> None:
+               out: Path | None, overwrite: bool, lang: str) -> None:
     """Import an OpenStreetMap extract (.osm.pbf, .osm, .osm.gz, .osm.bz2).
 
     Keeps roads, tracks, paths, footways and fords; adds elevations and
@@ -106,7 +118,7 @@ def import_cmd(file: Path, dems: tuple[Path, ...], bbox, boundary: Path | None,
 
     result = _run(import_roads, ImportRequest(file, dems, bbox, boundary, name, closures,
                                               infer_fords, keep_all, out, overwrite))
-    _print_report(result.graph, result.path, result.stats, result.warnings)
+    _print_report(result.graph, result.path, result.stats, result.warnings, lang)
 
 
 @roads.command("fetch")
@@ -116,8 +128,9 @@ def import_cmd(file: Path, dems: tuple[Path, ...], bbox, boundary: Path | None,
 @closures_opt
 @out_opt
 @overwrite_opt
+@lang_opt
 def fetch_cmd(place: str, name: str | None, dems: tuple[Path, ...], closures: Path | None,
-              out: Path | None, overwrite: bool) -> None:
+              out: Path | None, overwrite: bool, lang: str) -> None:
     """Download the roads of PLACE (a name, or W,S,E,N) with osmnx; online only.
 
     The result is cached as maps/NAME.graphml so later runs work offline.
@@ -127,7 +140,7 @@ def fetch_cmd(place: str, name: str | None, dems: tuple[Path, ...], closures: Pa
     from planner.app.roads import FetchRequest, fetch_roads
 
     result = _run(fetch_roads, FetchRequest(place, name, dems, closures, out, overwrite))
-    _print_report(result.graph, result.path, result.stats, result.warnings)
+    _print_report(result.graph, result.path, result.stats, result.warnings, lang)
 
 
 @roads.command("info")

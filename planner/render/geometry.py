@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from planner.domain import Leg, LegKind, Plan, Scenario
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 from planner.legs import dedupe, edge_coords
 from planner.roads.io import load_graph, resolve_graph_path
 
@@ -91,9 +91,9 @@ def route_geometries(plan: Plan) -> dict[str, RouteGeometry]:
     """
     if not any(s.leg for r in plan.routes for s in r.stops):
 
-        raise InputError(Problem("plan", "routes[].stops[].leg", "the plan carries no road "
-                                 "geometry for its legs", "plan the day again with this "
-                                 "version of the planner (it attaches the legs)"))
+        raise InputError(Problem("plan", "routes[].stops[].leg", msg("the plan carries no road "
+                                     "geometry for its legs"), msg("plan the day again with this "
+                                     "version of the planner (it attaches the legs)")))
     return {r.name: RouteGeometry(r.name, tuple(leg for s in r.stops for leg in s.leg))
             for r in plan.routes}
 

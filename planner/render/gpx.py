@@ -106,7 +106,7 @@ def render_gpx(plan: Plan, scenario: Scenario, team: str, *, lang: str = "vi",
             if s.park:
                 doc.waypoints.append(gpxpy.gpx.GPXWaypoint(
                     latitude=round(s.park_lat or 0.0, 6), longitude=round(s.park_lon or 0.0, 6),
-                    name=nfc(f"{s.number:02d}P {_('Park here')} {what}"),
+                    name=nfc(f"{s.number:02d}P " + _("Park here") + f" {what}"),
                     description=nfc(_("Park here, then walk {m} m with the kit").format(
                         m=s.walk_m)), symbol="Parking Area", type="parking"))
             if not s.at_office:  # the office is a stop of the route, not a place to find
@@ -177,7 +177,7 @@ def render_kml(plan: Plan, scenario: Scenario, team: str, *, lang: str = "vi",
             continue
         name, what = _waypoint_name(s, office)
         if s.park:
-            placemark(stops, nfc(f"{s.number:02d}P {_('Park here')} {what}"),
+            placemark(stops, nfc(f"{s.number:02d}P " + _("Park here") + f" {what}"),
                       nfc(_("Park here, then walk {m} m with the kit").format(m=s.walk_m)),
                       s.park_lon or 0.0, s.park_lat or 0.0, "")
         placemark(stops, name, visit_description(s, _), s.lon, s.lat, s.arrive)

@@ -10,7 +10,7 @@ language is known). Every text that leaves a renderer goes through ``nfc``.
 
 Update the catalogs after changing a message (see ``docs/outputs.md``)::
 
-    pybabel extract -F planner/locale/babel.cfg -k N_ --no-location --sort-output \
+    pybabel extract -F planner/locale/babel.cfg -k N_ -k msg --no-location --sort-output \
         -o planner/locale/messages.pot .
     pybabel update -i planner/locale/messages.pot -d planner/locale
     pybabel compile -d planner/locale
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import cache
@@ -28,6 +29,7 @@ from pathlib import Path
 from planner import privacy
 from planner.clock import format_clock
 from planner.domain import Condition, Mode, Unserved, Window
+from planner.errors import Msg, Problem
 from planner.rules import capacity_reason, parse_capacity_reason
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -181,10 +183,10 @@ REASONS_NUMBERED: dict[str, str] = {
     "window_outside_shift": N_("only at home {windows}: none of these hours falls in a shift "
                                "(a team can be there from {there_at} and must be back by "
                                "{back_by_at})"),
-    "shift_too_short": N_("the round trip with the visit takes {round_trip} min, longer than "
-                          "a shift allows ({max_work} min, back by {back_by_at})"),
-    "walk_limit": N_("unreachable: {walk} m on foot from the nearest road, beyond the walking "
-                     "limit of {walk_limit} m"),
+    "shift_too_short": N_("the round trip with the visit takes {round_trip_h} h, longer than "
+                          "a shift allows ({max_work_h} h, back by {back_by_at})"),
+    "walk_limit": N_("unreachable: {walk_km} km on foot from the nearest road, beyond the "
+                     "walking limit of {walk_limit_km} km"),
     "shuttle_walk": N_("the house is {walk} m on foot from where a motorbike can stop, too far "
                        "for a passenger (limit {walk_limit} m); visit at home instead"),
     "ride_too_long": N_("the ride to the commune office takes {ride} min, more than the "
@@ -195,16 +197,19 @@ REASONS_NUMBERED: dict[str, str] = {
 
 def number_values(numbers: tuple[tuple[str, int], ...]) -> dict[str, str]:
     """``Unserved.numbers`` as the placeholders of ``REASONS_NUMBERED``: ``x_at_s``
-    → ``x_at`` as ``HH:MM``, ``x_s`` → ``x`` in whole minutes, ``x_m`` → ``x`` in
-    metres, anything else unchanged."""
+    → ``x_at`` as ``HH:MM``, ``x_s`` → ``x`` in whole minutes and ``x_h`` in hours
+    (one decimal), ``x_m`` → ``x`` in metres and ``x_km`` in km (one decimal), as
+    the English reasons write them; anything else unchanged."""
     out: dict[str, str] = {}
     for name, value in numbers:
         if name.endswith("_at_s"):
             out[name[:-2]] = format_clock(int(value))
         elif name.endswith("_s"):
             out[name[:-2]] = f"{value / 60:.0f}"
+            out[name[:-2] + "_h"] = f"{value / 3600:.1f}"
         elif name.endswith("_m"):
             out[name[:-2]] = f"{value:.0f}"
+            out[name[:-2] + "_km"] = f"{value / 1000:.1f}"
         else:
             out[name] = str(value)
     return out
@@ -255,6 +260,75 @@ def date_text(day: dt.date, lang: str) -> str:
     return nfc(format_date(day, format="full", locale=lang))
 
 
+# English reasons whose figures are in their words only (no ``Unserved.numbers``):
+# the collection points', and the home-visit reasons a point reason ends with.
+# Each is read back so that another language says it with the same figures.
+_HOME_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("window_too_short", re.compile(r"only home (?P<windows>.+?): at home (?:at most )?"
+                                    r"(?P<at_home>\d+) min, the visit needs (?P<needed>\d+) min")),
+    ("window_before_shift", re.compile(
+        r"only home (?P<windows>.+?): a team can be there at (?P<there_at>\d\d:\d\d) at the "
+        r"earliest \(shift starts (?P<shift_start_at>\d\d:\d\d), (?P<ride>\d+) min ride\), "
+        r"too late for a visit of (?P<needed>\d+) min")),
+    ("window_after_shift", re.compile(r"only home (?P<windows>.+?), after the shift ends "
+                                      r"\(back by (?P<back_by_at>\d\d:\d\d)\)")),
+    ("window_outside_shift", re.compile(
+        r"only home (?P<windows>.+?): none of these hours falls in a shift \(a team can be "
+        r"there from (?P<there_at>\d\d:\d\d) and must be back by "
+        r"(?P<back_by_at>\d\d:\d\d)\)")),
+    ("shift_too_short", re.compile(
+        r"the round trip takes (?P<round_trip_h>[\d.]+) h with the visit, longer than a shift "
+        r"allows \((?P<max_work_h>[\d.]+) h, back by (?P<back_by_at>\d\d:\d\d)\)")),
+)
+_POINT_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"the collection point at (?P<place>.+) is not opened tomorrow: no team that "
+                r"runs collection points has (?P<hours>[\d.]+) h left for its slot \(set-up "
+                r"and (?P<expected>\d+) expected\) besides its visits of the same or a higher "
+                r"priority"),
+     N_("the collection point at {place} is not opened tomorrow: no team that runs collection "
+        "points has {hours} h left for its slot (set-up and {expected} people expected) beside "
+        "its visits of the same or a higher priority")),
+    (re.compile(r"the collection point at (?P<place>.+) is full tomorrow: its "
+                r"(?P<hours>[\d.]+) h slot holds (?P<room>\d+) people; it opens next on "
+                r"(?P<day>\d{4}-\d\d-\d\d)"),
+     N_("the collection point at {place} is full tomorrow: its {hours} h slot holds {room} "
+        "people; it opens next on {day}")),
+    (re.compile(r"the collection point at (?P<place>.+) is full tomorrow: its "
+                r"(?P<hours>[\d.]+) h slot holds (?P<room>\d+) people; it is not yet planned "
+                r"for another day"),
+     N_("the collection point at {place} is full tomorrow: its {hours} h slot holds {room} "
+        "people; it is not yet planned for another day")),
+    (re.compile(r"its village's collection point is not opened for it tomorrow \(a point opens "
+                r"for at least (?P<minutes>\d+) min, for the residents invited to it, where a "
+                r"team has room\), and a home visit is not possible: (?P<home>.+)"),
+     N_("its village's collection point is not opened for it tomorrow (a point opens for at "
+        "least {minutes} min, for the residents invited to it, where a team has room), and a "
+        "home visit is not possible: {home}")),
+)
+_FIXED_REASONS = (N_("no team could make it"),)
+"""Reasons written as they are (no figures), translated whole."""
+
+
+def english_reason(reason: str, _: Gettext) -> str | None:
+    """A plan's English ``reason`` whose figures are only in its words (the
+    collection points', a home visit's hours), said by ``_`` with the same
+    figures; None for another text."""
+    for code, pattern in _HOME_REASONS:
+        found = pattern.fullmatch(reason)
+        if found is not None:
+            return _(REASONS_NUMBERED[code]).format(**found.groupdict())
+    for pattern, template in _POINT_REASONS:
+        found = pattern.fullmatch(reason)
+        if found is not None:
+            values = found.groupdict()
+            if "home" in values:
+                home = english_reason(values["home"], _)
+                values["home"] = home if home is not None else (
+                    _(values["home"]) if values["home"] in _FIXED_REASONS else values["home"])
+            return _(template).format(**values)
+    return None
+
+
 def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
                 redact: bool = False) -> str:
     """Why a household is not visited, in ``lang``. In English the plan's own
@@ -273,6 +347,8 @@ def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
     template = REASONS_NUMBERED.get(unserved.code) if unserved.numbers else None
     if parsed is not None:  # the tier and what each team's day holds, in ``lang``
         text = nfc(capacity_reason(*parsed, _, lambda c: _(CONDITION_LABELS[c])))
+    elif template is None and (said := english_reason(nfc(unserved.reason), _)) is not None:
+        text = said  # a reason whose figures are only in its English words
     elif template is not None:
         values = number_values(unserved.numbers)
         values["windows"] = windows_text(windows, _)
@@ -286,3 +362,79 @@ def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
 def initials(full_name: str) -> str:
     """``"Sùng Thị Chở"`` → ``"S.T.C."`` (``planner.privacy.initials``)."""
     return privacy.initials(full_name)
+
+
+# Words of a problem's ``where`` (``row 7, field lon``), translated word by word:
+# the word is translated, the number or name after it is kept as it is.
+WHERE_WORDS: dict[str, str] = {
+    "row": N_("row"),
+    "rows": N_("rows"),
+    "line": N_("line"),
+    "field": N_("field"),
+    "fields": N_("fields"),
+    "column": N_("column"),
+    "commune": N_("commune"),
+    "village": N_("village"),
+    "team": N_("team"),
+    "sheet": N_("sheet"),
+    "household": N_("household"),
+    "point": N_("point"),
+}
+_WHERE_RE = re.compile(r"(?<![\w.\[])(" + "|".join(sorted(WHERE_WORDS, key=len, reverse=True))
+                       + r") (?=\S)")
+
+
+def message_text(text: object, _: Gettext) -> str:
+    """A message for people in the language of ``_``: a ``planner.errors.Msg``
+    is translated (its msgid), then filled with its values (a value that is a
+    ``Msg`` translated too); other text is shown as it is (already translated,
+    or a name, id or path)."""
+    if isinstance(text, Msg) and not text.values:  # its msgid may hold braces ("{T1: …}")
+        return nfc(_(text.msgid))
+    if isinstance(text, Msg):
+        values = {k: ", ".join(message_text(x, _) for x in v) if isinstance(v, list | tuple)
+                  else message_text(v, _) if isinstance(v, Msg) else v
+                  for k, v in text.values.items()}
+        try:
+            return nfc(_(text.msgid).format(**values))
+        except (KeyError, IndexError, ValueError):  # a translation with other placeholders
+            return nfc(text)
+    return nfc(text)
+
+
+def where_text(where: str, _: Gettext) -> str:
+    """A problem's ``where`` (``row 7, field lon``) in the language of ``_``:
+    the words row, line, field… translated, the numbers, names and keys kept."""
+    return _WHERE_RE.sub(lambda m: _(WHERE_WORDS[m.group(1)]) + " ", nfc(where))
+
+
+def problem_text(problem: object, _: Gettext) -> str:
+    """``file › where › what › fix`` in the language of ``_`` (``Problem.__str__``
+    is the English of the logs). Anything that is not a ``Problem`` goes through
+    ``message_text``."""
+    if not isinstance(problem, Problem):
+        return message_text(problem, _)
+    parts = [problem.file]
+    if problem.where:
+        parts.append(where_text(problem.where, _))
+    parts.append(message_text(problem.what, _))
+    if problem.fix:
+        parts.append(message_text(problem.fix, _))
+    return " › ".join(parts)
+
+
+def error_text(exc: BaseException, lang: str = DEFAULT_LANG) -> str:
+    """What the command line prints for a planner error, in ``lang``:
+    ``error: <problem>``, or the count of problems and one a line."""
+    _, ngettext = gettext_for(lang), ngettext_for(lang)
+    problems = getattr(exc, "problems", None)
+    if problems and len(problems) > 1:
+        head = ngettext("error: {n} problem found", "error: {n} problems found",
+                        len(problems)).format(n=len(problems))
+        return "\n".join([head] + [problem_text(p, _) for p in problems])
+    if problems:
+        body = problem_text(problems[0], _)
+    else:
+        body = message_text(exc.args[0] if exc.args else str(exc), _)
+    return _("error: {message}").format(message=body)
+

@@ -49,7 +49,7 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
         unit = " (" + _("shuttle officer") + ")" if r.unit == "shuttle" else ""
         lines.append(_("{route} {name}{unit}: {stops}, {km:.1f} km ({walk_km:.1f} km on foot), "
                        "{hours:.1f} h, depart {depart}, return {back}").format(
-            route=r.name, name=teams[r.team].name, unit=unit, stops=", ".join(parts),
+            route=r.team, name=teams[r.team].name, unit=unit, stops=", ".join(parts),
             km=r.distance_m / 1000, walk_km=walk_km, hours=r.duration_s / 3600,
             depart=format_clock(r.stops[0].depart_s), back=format_clock(r.stops[-1].arrive_s)))
         n = 0

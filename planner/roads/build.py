@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner.errors import RoadsError
+from planner.errors import RoadsError, msg
 from planner.roads.closures import apply_closures
 from planner.roads.elevation import add_elevations, add_grades, flat, grade_stats
 from planner.roads.io import save_graph
@@ -77,7 +77,8 @@ def import_roads(source: str | Path, out_path: str | Path,
 
     out_path = Path(out_path)
     if out_path.exists() and not overwrite:
-        raise RoadsError(f"{out_path} › already exists › pass --overwrite to replace it")
+        raise RoadsError(msg("{out_path} › already exists › pass --overwrite to replace it",
+                             out_path=out_path))
     shape = read_boundary(boundary) if boundary else None
     roads = read_osm(source, infer_fords=infer_fords)
     G = build_graph(roads, bbox=bbox, boundary=shape, keep_all=keep_all,

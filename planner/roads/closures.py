@@ -24,7 +24,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 from planner.geo import EARTH_RADIUS_M
 from planner.speeds import season_names
 
@@ -53,15 +53,16 @@ def read_closures(path: str | Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(Problem(str(path), "", "file not found",
-                                 "give a GeoJSON of closed places")) from None
+        raise InputError(Problem(str(path), "", msg("file not found"),
+                                 msg("give a GeoJSON of closed places"))) from None
     except (OSError, ValueError) as exc:
-        raise InputError(Problem(str(path), _json_where(exc), "not valid GeoJSON",
-                                 "save the closures as GeoJSON (e.g. from geojson.io)")) from None
+        raise InputError(Problem(str(path), _json_where(exc), msg("not valid GeoJSON"),
+                                 msg("save the closures as GeoJSON "
+                                     "(e.g. from geojson.io)"))) from None
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
-        raise InputError(Problem(str(path), "", "not a GeoJSON FeatureCollection",
-                                 "put the closures in a FeatureCollection"))
+        raise InputError(Problem(str(path), "", msg("not a GeoJSON FeatureCollection"),
+                                 msg("put the closures in a FeatureCollection")))
     problems: list[Problem] = []
     out: list[dict[str, Any]] = []
     seasons = season_names()
@@ -72,19 +73,21 @@ def read_closures(path: str | Path) -> list[dict[str, Any]]:
         try:
             geom = shape(feat["geometry"])
         except (KeyError, TypeError, ValueError, AttributeError, ShapelyError):
-            problems.append(Problem(str(path), where, "no valid geometry",
-                                    "give a Point, LineString or Polygon"))
+            problems.append(Problem(str(path), where, msg("no valid geometry"),
+                                    msg("give a Point, LineString or Polygon")))
             continue
         season = props.get("season")
         if season not in (None, "", *seasons):
-            problems.append(Problem(str(path), f"{where}, season", f"unknown season '{season}'",
-                                    f"use one of {', '.join(seasons)} or leave it out"))
+            problems.append(Problem(str(path), f"{where}, season", msg("unknown season '{season}'",
+                                                                       season=season),
+                                    msg("use one of {listing} or leave it out",
+                                        listing=', '.join(seasons))))
             continue
         try:
             radius = float(props.get("radius_m", DEFAULT_RADIUS_M))
         except (TypeError, ValueError):
-            problems.append(Problem(str(path), f"{where}, radius_m", "not a number",
-                                    "give the radius in metres, e.g. 50"))
+            problems.append(Problem(str(path), f"{where}, radius_m", msg("not a number"),
+                                    msg("give the radius in metres, e.g. 50")))
             continue
         out.append({"geometry": geom, "name": str(props.get("name") or f"closure {k + 1}"),
                     "season": season or None, "radius_m": radius})

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from planner.errors import RoadsError
+from planner.errors import RoadsError, msg
 from planner.geo import EARTH_RADIUS_M
 
 VOID_BELOW_M = -1000.0
@@ -71,13 +71,15 @@ class Dem:
         try:
             src = rasterio.open(path)
         except rasterio.errors.RasterioIOError:
-            raise RoadsError(f"{path} › not a readable elevation raster (not a format GDAL "
-                             "reads, or damaged) › give an "
-                             "SRTM .hgt tile or a GeoTIFF in lon/lat (EPSG:4326)") from None
+            raise RoadsError(msg("{path} › not a readable elevation raster (not a format GDAL "
+                                 "reads, or damaged) › give an "
+                                 "SRTM .hgt tile or a GeoTIFF in lon/lat (EPSG:4326)",
+                                 path=path)) from None
         with src:
             if src.crs is not None and src.crs.to_epsg() not in (4326, None):
-                raise RoadsError(f"{path} › the raster is in {src.crs}, not lon/lat › "
-                                 "reproject it to EPSG:4326 (gdalwarp -t_srs EPSG:4326)")
+                raise RoadsError(msg("{path} › the raster is in {crs}, not lon/lat › "
+                                     "reproject it to EPSG:4326 (gdalwarp -t_srs EPSG:4326)",
+                                     path=path, crs=src.crs))
             self.raster_bounds = tuple(src.bounds)
             w, s, e, n = bounds
             rb = src.bounds
@@ -152,8 +154,8 @@ class Elevation:
         for p in paths:
             path = Path(p)
             if not path.is_file():
-                raise RoadsError(f"{path} › elevation file not found › give SRTM .hgt "
-                                 "tiles or GeoTIFFs that cover the area")
+                raise RoadsError(msg("{path} › elevation file not found › give SRTM .hgt "
+                                     "tiles or GeoTIFFs that cover the area", path=path))
             self.dems.append(Dem(path, bounds))
 
     def sample(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -209,9 +211,11 @@ def add_elevations(G, dem_paths: Sequence[str | Path]):
         w, s, e, n = lon[miss].min(), lat[miss].min(), lon[miss].max(), lat[miss].max()
         names = ", ".join(_tile_names(w, s, e, n))
         raise RoadsError(
-            f"{', '.join(str(p) for p in dem_paths)} › the elevation data do not cover "
-            f"{int(miss.sum())} of {len(nodes)} road nodes (lon {w:.3f}…{e:.3f}, "
-            f"lat {s:.3f}…{n:.3f}) › add the SRTM tiles {names} with more --dem options")
+            msg("{listing} › the elevation data do not cover "
+                "{sum} of {length} road nodes (lon {w:.3f}…{e:.3f}, "
+                "lat {s:.3f}…{n:.3f}) › add the SRTM tiles {names} with more --dem options",
+                listing=', '.join(str(p) for p in dem_paths), sum=int(miss.sum()),
+                length=len(nodes), w=w, e=e, s=s, n=n, names=names))
     for dem in elev.dems:
         if dem.voids:
             warnings.warn(
@@ -245,8 +249,8 @@ def _fill_voids(G, nodes: list, z: np.ndarray) -> np.ndarray:
         if not changed:
             break
     if np.isnan(z).any():
-        raise RoadsError("the elevation data have voids under a whole group of roads › "
-                         "use a void-filled DEM (e.g. SRTM v3 or Copernicus GLO-30)")
+        raise RoadsError(msg("the elevation data have voids under a whole group of roads › "
+                             "use a void-filled DEM (e.g. SRTM v3 or Copernicus GLO-30)"))
     return z
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from planner.errors import RoadsError
+from planner.errors import RoadsError, msg
 from planner.roads.build import prepare_graph
 from planner.roads.io import save_graph
 from planner.roads.osm import KEEP_TAGS, ROAD_CLASSES, parse_bbox
@@ -51,9 +51,10 @@ def fetch_roads(query: str, out_path: str | Path, dem_paths: Sequence[str | Path
     import. Raises ``RoadsError`` when offline or when osmnx finds nothing.
     """
     if check_online and not online():
-        raise RoadsError(f"no network: cannot reach {OVERPASS_HOST} to download '{query}' › "
-                         "download an OSM extract elsewhere (e.g. a .osm.pbf) and run "
-                         "`python plan.py roads import FILE --bbox W,S,E,N --name NAME`")
+        raise RoadsError(msg("no network: cannot reach {OVERPASS_HOST} to download '{query}' › "
+                             "download an OSM extract elsewhere (e.g. a .osm.pbf) and run "
+                             "`python plan.py roads import FILE --bbox W,S,E,N --name NAME`",
+                             OVERPASS_HOST=OVERPASS_HOST, query=query))
     # imported here: osmnx loads slowly; importing this module stays light
     import osmnx as ox
 
@@ -76,13 +77,14 @@ def fetch_roads(query: str, out_path: str | Path, dem_paths: Sequence[str | Path
                                     retain_all=False, truncate_by_edge=True)
     except (ValueError, ox._errors.InsufficientResponseError) as exc:  # type: ignore[attr-defined]
         LOG.debug("osmnx found no roads for %r: %r", query, exc)  # the library's words: the log
-        raise RoadsError(f"'{query}' › OpenStreetMap returned no roads for this place › check "
-                         "the place name or give a bounding box W,S,E,N") from None
+        raise RoadsError(msg("'{query}' › OpenStreetMap returned no roads for this place › check "
+                             "the place name or give a bounding box W,S,E,N",
+                             query=query)) from None
     except Exception as exc:  # noqa: BLE001 - network errors come in many types
         LOG.debug("download of %r failed: %r", query, exc)
-        raise RoadsError(f"'{query}' › the download failed (no connection, or the server did "
-                         "not answer) › try again later or use `python plan.py roads import "
-                         "FILE`") from None
+        raise RoadsError(msg("'{query}' › the download failed (no connection, or the server did "
+                             "not answer) › try again later or use `python plan.py roads import "
+                             "FILE`", query=query)) from None
     table = load_speed_table()
     G, stats, notes = prepare_graph(G, dem_paths, closures, table)
     check_graph(G, f"'{query}'", table)  # as an import: no road a motorbike may use, …

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from planner.atomic import atomic_path
-from planner.errors import RoadsError
+from planner.errors import RoadsError, msg
 from planner.roads.validate import check_graph
 from planner.speeds import MAPS_DIR, SpeedTable, add_travel_times, load_speed_table
 
@@ -55,12 +55,14 @@ def load_graph(name: str, base_dir: str | Path | None = None,
     given = Path(name) if Path(name).is_absolute() else Path(base_dir or ".") / name
     if not path.is_file() and given.exists():
         raise RoadsError(
-            f"{given} › exists but is not a road graph (GraphML) › give a graph made by "
-            f"`python plan.py roads import FILE --name NAME` (for an OSM file: import it)")
+            msg("{given} › exists but is not a road graph (GraphML) › give a graph made by "
+                "`python plan.py roads import FILE --name NAME` (for an OSM file: import it)",
+                given=given))
     if not path.is_file():
         raise RoadsError(
-            f"{path} › road graph not found › run `python plan.py roads import FILE "
-            f"--name {Path(name).stem}` or `python plan.py demo` to create it")
+            msg("{path} › road graph not found › run `python plan.py roads import FILE "
+                "--name {stem}` or `python plan.py demo` to create it",
+                path=path, stem=Path(name).stem))
     try:
         G = ox.load_graphml(path, node_dtypes=NODE_DTYPES, edge_dtypes=EDGE_DTYPES)
     except (nx.NetworkXError, KeyError, ValueError, TypeError, OSError, SyntaxError,
@@ -68,11 +70,12 @@ def load_graph(name: str, base_dir: str | Path | None = None,
         log.debug("reading %s: %r", path, exc)  # the library's words: for the debug log only
         where = (f"line {exc.position[0]}" if isinstance(getattr(exc, "position", None), tuple)
                  else "a node or edge attribute (a number, a line or a list)")
-        raise RoadsError(f"{path} › {where} › not a readable road graph (not GraphML, or "
-                         "damaged) › re-create it with `python plan.py roads import FILE "
-                         "--name NAME`") from None
+        raise RoadsError(msg("{path} › {where} › not a readable road graph (not GraphML, or "
+                             "damaged) › re-create it with `python plan.py roads import FILE "
+                             "--name NAME`", path=path, where=where)) from None
     if G.number_of_edges() == 0:
-        raise RoadsError(f"{path} › the road graph has no edges › import a larger area")
+        raise RoadsError(msg("{path} › the road graph has no edges › import a larger area",
+                             path=path))
     check_graph(G, path)
     if not travel_times:
         return G

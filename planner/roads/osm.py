@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from planner.errors import RoadsError
+from planner.errors import RoadsError, msg
 from planner.geo import segment_lengths_m
 
 log = logging.getLogger(__name__)
@@ -100,12 +100,13 @@ class OsmRoads:
 def check_format(path: Path) -> None:
     """Raise ``RoadsError`` unless ``path`` exists and has an OSM file suffix."""
     if not path.is_file():
-        raise RoadsError(f"{path} › file not found › give the path of an OSM extract "
-                         "(.osm.pbf, .osm, .osm.gz or .osm.bz2)")
+        raise RoadsError(msg("{path} › file not found › give the path of an OSM extract "
+                             "(.osm.pbf, .osm, .osm.gz or .osm.bz2)", path=path))
     name = path.name.lower()
     if not name.endswith(FORMATS):
-        raise RoadsError(f"{path} › not an OSM file name ({path.suffix}) › give an "
-                         "OpenStreetMap extract ending in .osm.pbf, .osm, .osm.gz or .osm.bz2")
+        raise RoadsError(msg("{path} › not an OSM file name ({suffix}) › give an "
+                             "OpenStreetMap extract ending in .osm.pbf, .osm, .osm.gz or .osm.bz2",
+                             path=path, suffix=path.suffix))
 
 
 def _way_allowed(tags: Any) -> bool:
@@ -159,13 +160,13 @@ def read_osm(path: str | Path, infer_fords: bool = False) -> OsmRoads:
                     _keep_way(obj, out)
         except RuntimeError as exc:
             log.debug("reading %s: %r", path, exc)  # the library's words: the debug log only
-            raise RoadsError(f"{path} › cannot be read as OpenStreetMap data (damaged, cut "
-                             "short, or another kind of file) › "
-                             "check that the file is a complete OSM extract (download it "
-                             "again if it was cut short)") from None
+            raise RoadsError(msg("{path} › cannot be read as OpenStreetMap data (damaged, cut "
+                                 "short, or another kind of file) › "
+                                 "check that the file is a complete OSM extract (download it "
+                                 "again if it was cut short)", path=path)) from None
     if not out.ways:
-        raise RoadsError(f"{path} › no roads, tracks or paths found › give an OSM extract "
-                         "that covers the district (with highway=* ways)")
+        raise RoadsError(msg("{path} › no roads, tracks or paths found › give an OSM extract "
+                             "that covers the district (with highway=* ways)", path=path))
     return out
 
 
@@ -287,8 +288,8 @@ def build_graph(roads: OsmRoads, bbox: tuple[float, float, float, float] | None 
             else:
                 pieces.append((way, refs, way.lon[a:b], way.lat[a:b]))
     if not pieces:
-        raise RoadsError("no roads, tracks or paths inside the area › check --bbox W,S,E,N "
-                         "(lon, lat) or --boundary; the file's data may lie elsewhere")
+        raise RoadsError(msg("no roads, tracks or paths inside the area › check --bbox W,S,E,N "
+                             "(lon, lat) or --boundary; the file's data may lie elsewhere"))
     all_refs = np.concatenate([p[1] for p in pieces])
     uniq, counts = np.unique(all_refs, return_counts=True)
     junction = set(uniq[counts >= 2].tolist())
@@ -335,8 +336,8 @@ def build_graph(roads: OsmRoads, bbox: tuple[float, float, float, float] | None 
     G.graph["places"] = json.dumps(places, ensure_ascii=False)
     G.graph["roads_data"] = "openstreetmap"  # see planner.roads.info.roads_provenance
     if G.number_of_edges() == 0:
-        raise RoadsError("no roads, tracks or paths inside the area › check --bbox W,S,E,N "
-                         "(lon, lat) or --boundary")
+        raise RoadsError(msg("no roads, tracks or paths inside the area › check --bbox W,S,E,N "
+                             "(lon, lat) or --boundary"))
     return G
 
 
@@ -358,10 +359,11 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     """``"W,S,E,N"`` in degrees → a tuple; ``ValueError`` with a plain message."""
     parts = [p.strip() for p in text.split(",")]
     if len(parts) != 4:
-        raise ValueError("give four numbers W,S,E,N (lon, lat, lon, lat)")
+        raise ValueError(msg("give four numbers W,S,E,N (lon, lat, lon, lat)"))
     w, s, e, n = (float(p) for p in parts)
     if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
-        raise ValueError("need W < E within −180…180 and S < N within −90…90 (lon, lat order)")
+        raise ValueError(msg("need W < E within −180…180 and S < N within −90…90 "
+                             "(lon, lat order)"))
     return w, s, e, n
 
 
@@ -377,8 +379,8 @@ def read_boundary(path: str | Path) -> Any:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         log.debug("reading %s: %r", path, exc)  # the library's words: the debug log only
-        raise RoadsError(f"{path} › not a readable GeoJSON file (not UTF-8 JSON) › give a "
-                         "GeoJSON polygon of the district") from None
+        raise RoadsError(msg("{path} › not a readable GeoJSON file (not UTF-8 JSON) › give a "
+                             "GeoJSON polygon of the district", path=path)) from None
     geoms = []
     for f in _features(data):
         try:
@@ -387,8 +389,8 @@ def read_boundary(path: str | Path) -> Any:
             continue  # not a geometry: no polygon from it
     polys = [g for g in geoms if g.geom_type in ("Polygon", "MultiPolygon")]
     if not polys:
-        raise RoadsError(f"{path} › no polygon in the GeoJSON › give the district boundary "
-                         "as a Polygon or MultiPolygon")
+        raise RoadsError(msg("{path} › no polygon in the GeoJSON › give the district boundary "
+                             "as a Polygon or MultiPolygon", path=path))
     return unary_union(polys)
 
 

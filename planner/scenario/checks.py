@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 
 from planner.domain import CampaignSettings, Household, Parameters, Station, Team, Village
+from planner.errors import msg
 from planner.geo import haversine_m
 from planner.scenario.values import _Collector
 from planner.speeds import RAIN_SEASON, SpeedTable, rain_season, season_names
@@ -21,9 +22,13 @@ def _check_wet_days(campaign: CampaignSettings | None, table: SpeedTable,
     """Wet days need the speed table's rain season (``rain_season``)."""
     if campaign is not None and campaign.wet_days and rain_season(table) is None:
         rain = table.get("rain_season", RAIN_SEASON)
-        col.error("campaign.wet_days", f"the speed table has no season named {rain}, with "
-                  "which wet days are planned", f"add a [seasons.{rain}] table to the speed "
-                  f"table (its seasons: {', '.join(season_names(table))}), or remove wet_days")
+        col.error("campaign.wet_days", msg("the speed table has no season named {rain}, with "
+                                           "which wet days are planned",
+                                           rain=rain),
+                  msg("add a [seasons.{rain}] table to the speed "
+                      "table (its seasons: {listing}), or remove wet_days",
+                      rain=rain,
+                      listing=', '.join(season_names(table))))
 
 
 def _check_station_reach(station: Station, graph_path: Path, walk_limit_m: float,
@@ -49,8 +54,9 @@ def _check_village_distances(station: Station | None, villages: list[Village],
             continue
         d = haversine_m(station.lon, station.lat, v.lon, v.lat)
         if d > FAR_FROM_STATION_M:
-            col.warn(f"village {v.id}.lon/lat", f"{d / 1000:.0f} km from the station",
-                     "check the village's coordinates (swapped or a typo?)")
+            col.warn(f"village {v.id}.lon/lat", msg("{value:.0f} km from the station",
+                                                    value=d / 1000),
+                     msg("check the village's coordinates (swapped or a typo?)"))
 
 
 def _check_distances(station: Station | None, households: list[Household],
@@ -68,8 +74,8 @@ def _check_distances(station: Station | None, households: list[Household],
         d = haversine_m(station.lon, station.lat, h.lon, h.lat)
         if d > FAR_FROM_STATION_M:
             col.warn(f"household {h.id}, fields lon/lat",
-                     f"{d / 1000:.0f} km from the station",
-                     "check the coordinates (swapped or a typo?)")
+                     msg("{value:.0f} km from the station", value=d / 1000),
+                     msg("check the coordinates (swapped or a typo?)"))
 
 
 def _check_capacity(teams: list[Team], households: list[Household], params: Parameters,
@@ -77,12 +83,12 @@ def _check_capacity(teams: list[Team], households: list[Household], params: Para
     """Counts that are valid alone but leave some residents no way to be served."""
     modes = {r.mode for h in households for r in h.residents}
     if teams and all(t.kits == 0 for t in teams) and modes & {"home", "point", "auto"}:
-        col.error("teams.kits", "no team has an enrolment kit, so nobody can be enrolled at "
-                  "home or at a collection point", "give at least one team kits: 1")
+        col.error("teams.kits", msg("no team has an enrolment kit, so nobody can be enrolled at "
+                      "home or at a collection point"), msg("give at least one team kits: 1"))
     if "shuttle" in modes and params.seats_per_motorbike == 0:
-        col.error("parameters.seats_per_motorbike", "0 seats, but some residents are to be "
-                  "fetched by motorbike (mode shuttle)",
-                  "give 1 (or more) seats per motorbike, or change those residents' mode")
+        col.error("parameters.seats_per_motorbike", msg("0 seats, but some residents are to be "
+                                                        "fetched by motorbike (mode shuttle)"),
+                  msg("give 1 (or more) seats per motorbike, or change those residents' mode"))
 
 
 def _check_sites_reach(station: Station, villages: list, households: list[Household],
@@ -93,13 +99,13 @@ def _check_sites_reach(station: Station, villages: list, households: list[Househ
     # imported here: sitecheck loads numpy and scipy; planner.scenario stays light
     from planner.sitecheck import Site, site_problems
 
-    sites = [Site(f"village {v.id}", f"villages[{v.id}].lon/lat", v.lon, v.lat)
+    sites = [Site(msg("village {id}", id=v.id), f"villages[{v.id}].lon/lat", v.lon, v.lat)
              for v in villages if math.isfinite(v.lon) and math.isfinite(v.lat)]
-    sites += [Site(f"collection point {p.name} of village {v.id}",
+    sites += [Site(msg("collection point {name} of village {id}", name=p.name, id=v.id),
                    f"villages[{v.id}].points", p.lon, p.lat) for v in villages
               for p in v.points]
-    sites += [Site(f"household {h.id}", f"household {h.id}, fields lon/lat", h.lon, h.lat,
-                   household=True) for h in households if not h.approximate]
+    sites += [Site(msg("household {id}", id=h.id), f"household {h.id}, fields lon/lat", h.lon,
+                   h.lat, household=True) for h in households if not h.approximate]
     for found in site_problems((station.lon, station.lat), sites, graph_path, walk_limit_m):
         target = hh_col if found.household and hh_col is not None else col
         (target.error if found.severity == "error" else target.warn)(

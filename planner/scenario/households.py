@@ -15,6 +15,7 @@ from typing import Any
 
 from planner.atomic import stem_key
 from planner.domain import CONDITIONS, MODES, Household, Resident, Village, Window
+from planner.errors import msg, reason_of
 from planner.scenario.table import read_table
 from planner.scenario.values import (
     MAX_ID_LEN,
@@ -68,20 +69,22 @@ def _parse_households(path: Path, villages: list[Village], col: _Collector,
         where = f"row {number}"
         hid = nfc(row.get("household_id"))
         if not hid:
-            col.error(f"{where}, field household_id", "missing",
-                      "give the household's code (the same on every row of that household)")
+            col.error(f"{where}, field household_id", msg("missing"),
+                      msg("give the household's code (the same on every row of that household)"))
             continue
         if len(hid) > MAX_ID_LEN:
-            col.error(f"{where}, field household_id", f"{len(hid):,} characters long",
-                      f"give a short code (at most {MAX_ID_LEN} characters)")
+            col.error(f"{where}, field household_id", msg("{length:,} characters long",
+                                                          length=len(hid)),
+                      msg("give a short code (at most {MAX_ID_LEN} characters)",
+                          MAX_ID_LEN=MAX_ID_LEN))
             continue
         if hid not in households:
             _check_id_collision(hid, number, stems, col)
         resident, condition, mode = _row_resident(row, number, seen_residents, col)
         village, coords, approximate = _row_place(row, where, villages, col, rejected)
         if mode == "shuttle" and condition == "bedridden":
-            col.error(f"{where}, field mode", "a bedridden resident cannot ride a motorbike "
-                      "to the office", "set the mode to home (or auto)")
+            col.error(f"{where}, field mode", msg("a bedridden resident cannot ride a motorbike "
+                          "to the office"), msg("set the mode to home (or auto)"))
         entry = households.get(hid)
         if entry is None:
             households[hid] = {"row": number, "village": village, "coords": coords,
@@ -90,8 +93,9 @@ def _parse_households(path: Path, villages: list[Village], col: _Collector,
                                "notes": ""}
             if approximate:
                 col.warn(f"{where}, fields lon/lat",
-                         f"household {hid} has no coordinates; placed at its village centre",
-                         "add its lon/lat for an exact route (the plan marks it approximate)")
+                         msg("household {hid} has no coordinates; placed at its village centre",
+                             hid=hid),
+                         msg("add its lon/lat for an exact route (the plan marks it approximate)"))
         else:
             _check_same_household(entry, hid, where, village, coords, approximate, col)
             if resident:
@@ -115,37 +119,41 @@ def _row_resident(row: dict[str, Any], number: int, seen_residents: dict[str, in
     where = f"row {number}"
     rid = nfc(row.get("resident_id"))
     if not rid:
-        col.error(f"{where}, field resident_id", "missing", "give each resident a code")
+        col.error(f"{where}, field resident_id", msg("missing"), msg("give each resident a code"))
     elif rid in seen_residents:
         col.error(f"{where}, field resident_id",
-                  f"duplicate resident id '{rid}' (also on row {seen_residents[rid]})",
-                  "give each resident their own id")
+                  msg("duplicate resident id '{rid}' (also on row {seen_residents})",
+                      rid=rid, seen_residents=seen_residents[rid]),
+                  msg("give each resident their own id"))
     else:
         seen_residents[rid] = number
     name = nfc(row.get("full_name"))
     if not name:
-        col.error(f"{where}, field full_name", "missing", "give the resident's full name")
+        col.error(f"{where}, field full_name", msg("missing"), msg("give the resident's full name"))
     elif len(name) > MAX_NAME_LEN:
-        col.error(f"{where}, field full_name", f"{len(name):,} characters long",
-                  f"give the name only (at most {MAX_NAME_LEN} characters)")
+        col.error(f"{where}, field full_name", msg("{length:,} characters long", length=len(name)),
+                  msg("give the name only (at most {MAX_NAME_LEN} characters)",
+                      MAX_NAME_LEN=MAX_NAME_LEN))
         name = ""
     cond_raw = nfc(row.get("condition"))
     condition = cond_raw.lower() if cond_raw.lower() in CONDITIONS else \
         CONDITION_ALIASES.get(fold(cond_raw))
     if condition is None:
-        col.error(f"{where}, field condition", f"unknown condition '{_clip(cond_raw)}'",
-                  f"use one of: {', '.join(CONDITIONS)}")
+        col.error(f"{where}, field condition", msg("unknown condition '{cond_raw}'",
+                                                   cond_raw=_clip(cond_raw)),
+                  msg("use one of: {listing}", listing=', '.join(CONDITIONS)))
     windows: tuple[Window, ...] = ()
     try:
         windows = parse_windows(row.get("available"))
     except ValueError as exc:
-        col.error(f"{where}, field available", str(exc),
-                  "write hours at home as HH:MM-HH:MM, several separated by ';'")
+        col.error(f"{where}, field available", reason_of(exc),
+                  msg("write hours at home as HH:MM-HH:MM, several separated by ';'"))
     mode_raw = nfc(row.get("mode")) or "home"
     mode = mode_raw.lower() if mode_raw.lower() in MODES else MODE_ALIASES.get(fold(mode_raw))
     if mode is None:
-        col.error(f"{where}, field mode", f"unknown mode '{_clip(mode_raw)}'",
-                  f"use one of: {', '.join(MODES)}")
+        col.error(f"{where}, field mode", msg("unknown mode '{mode_raw}'",
+                                              mode_raw=_clip(mode_raw)),
+                  msg("use one of: {listing}", listing=', '.join(MODES)))
     waiting = 0
     if nfc(row.get("waiting_days")):
         value = _count(row.get("waiting_days"), f"{where}, field waiting_days", col,
@@ -169,9 +177,10 @@ def _check_id_collision(hid: str, number: int, stems: dict[str, tuple[str, int]]
     if key in stems and stems[key][0] != hid:
         other, at = stems[key]
         col.error(f"row {number}, field household_id",
-                  f"household '{_clip(hid)}' and household '{_clip(other)}' (row {at}) differ "
-                  "only in case or punctuation; files and lists would mix them up",
-                  "give one of them a clearly different code")
+                  msg("household '{hid}' and household '{other}' (row {at}) differ "
+                      "only in case or punctuation; files and lists would mix them up",
+                      hid=_clip(hid), other=_clip(other), at=at),
+                  msg("give one of them a clearly different code"))
     stems.setdefault(key, (hid, number))
 
 
@@ -187,10 +196,11 @@ def _row_place(row: dict[str, Any], where: str, villages: list[Village], col: _C
     if village_raw and village is None and fold(village_raw) in rejected:
         return None, None, False  # its village's own problem is reported in the YAML
     if village_raw and village is None:
-        col.error(f"{where}, field village", f"unknown village '{_clip(village_raw)}'",
-                  "use a village id or name listed under villages: in the YAML")
+        col.error(f"{where}, field village", msg("unknown village '{village_raw}'",
+                                                 village_raw=_clip(village_raw)),
+                  msg("use a village id or name listed under villages: in the YAML"))
     elif not village_raw:
-        col.error(f"{where}, field village", "missing", "give the household's village")
+        col.error(f"{where}, field village", msg("missing"), msg("give the household's village"))
     lon_raw, lat_raw = row.get("lon"), row.get("lat")
     coords: tuple[float, float] | None = None
     approximate = False
@@ -212,12 +222,14 @@ def _check_same_household(entry: dict[str, Any], hid: str, where: str,
     if village is not None and entry["village"] is not None \
             and village.id != entry["village"].id:
         col.error(f"{where}, field village",
-                  f"household {hid} is in village '{entry['village'].id}' on row "
-                  f"{entry['row']} but '{village.id}' here",
-                  "use the same village on every row of a household")
+                  msg("household {hid} is in village '{id}' on row "
+                      "{row} but '{id2}' here",
+                      hid=hid, id=entry['village'].id, row=entry['row'], id2=village.id),
+                  msg("use the same village on every row of a household"))
     if coords and entry["coords"] and not approximate and not entry["approximate"] \
             and (abs(coords[0] - entry["coords"][0]) > 1e-6
                  or abs(coords[1] - entry["coords"][1]) > 1e-6):
         col.error(f"{where}, fields lon/lat",
-                  f"household {hid} has other coordinates on row {entry['row']}",
-                  "use the same lon/lat on every row of a household")
+                  msg("household {hid} has other coordinates on row {row}",
+                      hid=hid, row=entry['row']),
+                  msg("use the same lon/lat on every row of a household"))

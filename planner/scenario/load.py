@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.domain import Household, Scenario, Village
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 from planner.roads.io import resolve_graph_path
 from planner.scenario.checks import (
     _check_capacity,
@@ -79,9 +79,9 @@ def load_scenario_and_speeds(path: str | Path, check_roads: bool = True,
     if data is None:
         raise InputError(col.problems)
     if data and not any(str(key) in TOP_FIELDS for key in data):
-        col.error("", "none of its fields is a scenario's field (name:, date:, teams:, ...): "
-                  "this does not look like a scenario file", "check the path; start from "
-                  "scenarios/demo/scenario.yaml (see docs/scenario-format.md)")
+        col.error("", msg("none of its fields is a scenario's field (name:, date:, teams:, ...): "
+                      "this does not look like a scenario file"), msg("check the path; start from "
+                      "scenarios/demo/scenario.yaml (see docs/scenario-format.md)"))
         raise InputError(col.problems)
     _check_top(data, col)
     scenario_name = _text(data.get("name"), "name", col, MAX_NAME_LEN)
@@ -137,13 +137,14 @@ def _speed_table(data: dict[str, Any], base: Path, col: _Collector) -> SpeedTabl
         return load_speed_table()
     found = _resolve(base, value)
     if not found.exists():
-        col.error("speeds", f"speed table '{value}' not found (looked beside the scenario)",
-                  "give the path of a copy of maps/speeds.toml, or remove speeds:")
+        col.error("speeds", msg("speed table '{value}' not found (looked beside the scenario)",
+                                value=value),
+                  msg("give the path of a copy of maps/speeds.toml, or remove speeds:"))
         return load_speed_table()
     checked = _Collector(str(found))
     if not check_input_file(found, checked, base):
         for p in checked.problems:
-            col.error("speeds", f"'{value}': {p.what}", p.fix)
+            col.error("speeds", msg("'{value}': {what}", value=value, what=p.what), p.fix)
         return load_speed_table()
     return load_speed_table(found)
 
@@ -153,7 +154,8 @@ def _check_top(data: dict, col: _Collector) -> None:
     _check_unknown(data, TOP_FIELDS, "", col)
     for key in REQUIRED_TOP:
         if key not in data or data[key] in (None, ""):
-            col.error(key, "missing", f"add '{key}:'; see docs/scenario-format.md")
+            col.error(key, msg("missing"), msg("add '{key}:'; see docs/scenario-format.md",
+                                               key=key))
 
 
 def _parse_season(data: dict, table: SpeedTable, col: _Collector) -> str:
@@ -162,9 +164,10 @@ def _parse_season(data: dict, table: SpeedTable, col: _Collector) -> str:
     seasons = season_names(table)
     season = nfc(data.get("season") or default_season(table))
     if season not in seasons:
-        col.error("season", f"unknown season '{season}'",
-                  f"use one of the seasons of the speed table: {', '.join(seasons)} (a new "
-                  "season is one more [seasons.NAME] table in maps/speeds.toml)")
+        col.error("season", msg("unknown season '{season}'", season=season),
+                  msg("use one of the seasons of the speed table: {listing} (a new "
+                      "season is one more [seasons.NAME] table in maps/speeds.toml)",
+                      listing=', '.join(seasons)))
         season = default_season(table)
     return season
 
@@ -182,8 +185,8 @@ def _read_households(hh_value: str, base: Path, villages: list[Village],
     hh_path = _resolve(base, hh_value)
     hh_col = _Collector(str(hh_path))
     if hh_path.suffix.lower() not in (".csv", ".txt", ".xlsx", ".xlsm"):
-        hh_col.error("", f"unsupported table type '{hh_path.suffix}'",
-                     "give a .csv (UTF-8) or .xlsx file")
+        hh_col.error("", msg("unsupported table type '{suffix}'", suffix=hh_path.suffix),
+                     msg("give a .csv (UTF-8) or .xlsx file"))
     else:
         households = _parse_households(hh_path, villages, hh_col, base, rejected)
     return households, hh_col

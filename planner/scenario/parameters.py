@@ -20,6 +20,7 @@ from planner.domain import (
     CampaignSettings,
     Parameters,
 )
+from planner.errors import msg, reason_of
 from planner.priorities import check_priorities
 from planner.scenario.values import (
     _boolean,
@@ -48,7 +49,7 @@ def _parse_parameters(raw: Any, season: str, col: _Collector) -> Parameters:
     if raw is None:
         return Parameters(season=season)  # type: ignore[arg-type]
     if not isinstance(raw, dict):
-        col.error("parameters", "must be a mapping", "see docs/scenario-format.md")
+        col.error("parameters", msg("must be a mapping"), msg("see docs/scenario-format.md"))
         return Parameters(season=season)  # type: ignore[arg-type]
     _check_unknown(raw, PARAM_FIELDS, "parameters.", col)
     defaults = Parameters()
@@ -57,12 +58,13 @@ def _parse_parameters(raw: Any, season: str, col: _Collector) -> Parameters:
     if "service_min" in raw:
         given = raw["service_min"]
         if not isinstance(given, dict):
-            col.error("parameters.service_min", "must map conditions to minutes",
-                      "e.g. {bedridden: 75, disabled: 50, elderly: 35, postpartum: 35, able: 20}")
+            col.error("parameters.service_min", msg("must map conditions to minutes"),
+                      msg("e.g. {bedridden: 75, disabled: 50, elderly: 35, postpartum: 35, "
+                          "able: 20}"))
         else:
             for cond, minutes in given.items():
                 if cond not in CONDITIONS:
-                    col.error(f"parameters.service_min.{cond}", "unknown condition",
+                    col.error(f"parameters.service_min.{cond}", msg("unknown condition"),
                               _suggest(str(cond), CONDITIONS))
                     continue
                 value = _number(minutes, f"parameters.service_min.{cond}", col, "minutes",
@@ -111,11 +113,11 @@ def _parse_priorities(raw: Any, parameters: Parameters, col: _Collector) -> Para
     if raw is None:
         return parameters
     order = [nfc(c) for c in raw] if isinstance(raw, list) else None
-    problems = check_priorities(order) if order is not None else ["must be a list"]
+    problems = check_priorities(order) if order is not None else [msg("must be a list")]
     if problems:
-        col.error("priorities", "; ".join(problems),
-                  "list every condition once, most urgent first, e.g. "
-                  f"[{', '.join(DEFAULT_PRIORITIES)}]")
+        col.error("priorities", msg("{problems}", problems=problems),
+                  msg("list every condition once, most urgent first, e.g. "
+                      "[{listing}]", listing=', '.join(DEFAULT_PRIORITIES)))
         return parameters
     return replace(parameters, priorities=tuple(order))  # type: ignore[arg-type]
 
@@ -125,7 +127,7 @@ def _campaign_date(value: Any, where: str, col: _Collector) -> dt.date | None:
     try:
         return parse_day(value if isinstance(value, dt.date) else nfc(value))
     except ValueError as exc:
-        col.error(where, str(exc), "write a real day as YYYY-MM-DD, e.g. 2026-11-24")
+        col.error(where, reason_of(exc), msg("write a real day as YYYY-MM-DD, e.g. 2026-11-24"))
         return None
 
 
@@ -143,8 +145,9 @@ def _campaign_dates(raw: Any, where: str, col: _Collector) -> tuple[dt.date, ...
             lo = _campaign_date(lo_text, f"{where}[{k}]", col)
             hi = _campaign_date(hi_text, f"{where}[{k}]", col)
             if lo and hi and hi < lo:
-                col.error(f"{where}[{k}]", f"the range '{text}' ends before it starts",
-                          "write the earlier date first")
+                col.error(f"{where}[{k}]", msg("the range '{text}' ends before it starts",
+                                               text=text),
+                          msg("write the earlier date first"))
             elif lo and hi:
                 days += [lo + dt.timedelta(days=d) for d in range((hi - lo).days + 1)]
             continue
@@ -159,7 +162,7 @@ def _parse_campaign(raw: Any, team_ids: set[str], col: _Collector) -> CampaignSe
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        col.error("campaign", "must be a mapping", "e.g. campaign: {deadline: 2026-12-31}")
+        col.error("campaign", msg("must be a mapping"), "e.g. campaign: {deadline: 2026-12-31}")
         return None
     _check_unknown(raw, CAMPAIGN_FIELDS, "campaign.", col)
     kwargs: dict[str, Any] = {}
@@ -167,40 +170,44 @@ def _parse_campaign(raw: Any, team_ids: set[str], col: _Collector) -> CampaignSe
         if raw.get(key) not in (None, ""):
             kwargs[key] = _campaign_date(raw[key], f"campaign.{key}", col)
     if kwargs.get("start") and kwargs.get("deadline") and kwargs["deadline"] < kwargs["start"]:
-        col.error("campaign.deadline", "the deadline is before the start",
-                  "give a deadline on or after the start")
+        col.error("campaign.deadline", msg("the deadline is before the start"),
+                  msg("give a deadline on or after the start"))
     if "weekdays" in raw:
         days = raw["weekdays"] if isinstance(raw["weekdays"], list) else [raw["weekdays"]]
         if raw["weekdays"] is None or not days:
-            col.error("campaign.weekdays", "the list of working weekdays is empty",
-                      f"list the weekdays the teams work, e.g. [{', '.join(WEEKDAY_NAMES[:5])}]"
-                      ", or remove weekdays: for Monday to Friday")
+            col.error("campaign.weekdays", msg("the list of working weekdays is empty"),
+                      msg("list the weekdays the teams work, e.g. [{listing}]"
+                          ", or remove weekdays: for Monday to Friday",
+                          listing=', '.join(WEEKDAY_NAMES[:5])))
         numbers = []
         for k, item in enumerate(days, start=1):
             name = fold(str(item))[:3]
             if name in WEEKDAY_NAMES:
                 numbers.append(WEEKDAY_NAMES.index(name))
             else:
-                col.error(f"campaign.weekdays[{k}]", f"'{item}' is not a weekday",
-                          f"use {', '.join(WEEKDAY_NAMES)}")
+                col.error(f"campaign.weekdays[{k}]", msg("'{item}' is not a weekday", item=item),
+                          msg("use {listing}", listing=', '.join(WEEKDAY_NAMES)))
         if not numbers and days:
-            col.error("campaign.weekdays", "no working weekday", "list at least one weekday")
+            col.error("campaign.weekdays", msg("no working weekday"),
+                      msg("list at least one weekday"))
         kwargs["weekdays"] = tuple(sorted(set(numbers))) or (0, 1, 2, 3, 4)
     kwargs["holidays"] = _campaign_dates(raw.get("holidays"), "campaign.holidays", col)
     kwargs["wet_days"] = _campaign_dates(raw.get("wet_days"), "campaign.wet_days", col)
     off = raw.get("days_off")
     pairs: list[tuple[str, dt.date]] = []
     if off is not None and not isinstance(off, dict):
-        col.error("campaign.days_off", "must map team ids to lists of dates",
-                  "e.g. days_off: {T1: [2026-11-27], T2: [2026-12-01..2026-12-03]}")
+        col.error("campaign.days_off", msg("must map team ids to lists of dates"),
+                  msg("e.g. days_off: {T1: [2026-11-27], T2: [2026-12-01..2026-12-03]}"))
     elif off:
         for team, dates in off.items():
             team_id = nfc(team)
             if team_id not in team_ids:
                 close = difflib.get_close_matches(team_id, sorted(team_ids), n=1)
-                col.error(f"campaign.days_off.{team_id}", "unknown team",
-                          (f"did you mean '{close[0]}'? " if close else "")
-                          + f"teams: {', '.join(sorted(team_ids)) or '(none)'}")
+                col.error(f"campaign.days_off.{team_id}", msg("unknown team"),
+                          msg("did you mean '{close}'? teams: {listing}", close=close[0],
+                              listing=', '.join(sorted(team_ids))) if close
+                          else msg("teams: {listing}", listing=', '.join(sorted(team_ids)))
+                          if team_ids else msg("teams: (none)"))
                 continue
             pairs += [(team_id, d) for d in
                       _campaign_dates(dates, f"campaign.days_off.{team_id}", col)]

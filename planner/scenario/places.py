@@ -13,6 +13,7 @@ from typing import Any
 
 from planner.atomic import stem_key
 from planner.domain import CollectionPoint, Station, Village
+from planner.errors import msg
 from planner.roads.io import resolve_graph_path
 from planner.scenario.values import (
     MAX_ID_LEN,
@@ -41,8 +42,8 @@ def _parse_station(raw_station: Any, col: _Collector) -> Station | None:
             station = Station(_text(raw_station.get("name") or "Công an xã", "station.name",
                                     col, MAX_NAME_LEN), *coords)
     elif raw_station is not None:
-        col.error("station", "must be a mapping with name, lon, lat",
-                  "e.g. station: {name: Công an xã, lon: 103.2, lat: 21.8}")
+        col.error("station", msg("must be a mapping with name, lon, lat"),
+                  msg("e.g. station: {name: Công an xã, lon: 103.2, lat: 21.8}"))
     return station
 
 
@@ -56,8 +57,8 @@ def _parse_villages(raw: Any, col: _Collector, rejected: set[str] | None = None,
     rejected = set() if rejected is None else rejected
     villages: list[Village] = []
     if not isinstance(raw, list) or not raw:
-        col.error("villages", "must be a non-empty list",
-                  "list the villages with id, name, lon, lat")
+        col.error("villages", msg("must be a non-empty list"),
+                  msg("list the villages with id, name, lon, lat"))
         return villages
     seen: set[str] = set()
     names: dict[str, str] = {}
@@ -65,26 +66,34 @@ def _parse_villages(raw: Any, col: _Collector, rejected: set[str] | None = None,
     for k, item in enumerate(raw, start=1):
         where = f"villages[{k}]"
         if not isinstance(item, dict):
-            col.error(where, "must be a mapping", "give id, name, lon, lat")
+            col.error(where, msg("must be a mapping"), msg("give id, name, lon, lat"))
             continue
         _check_unknown(item, VILLAGE_FIELDS, f"{where}.", col)
         vid = _text(item.get("id"), f"{where}.id", col, MAX_ID_LEN)
         if not vid:
-            col.error(f"{where}.id", "missing", "give each village a short id")
+            col.error(f"{where}.id", msg("missing"), msg("give each village a short id"))
             continue
         if vid in seen:
-            col.error(f"village {vid}.id", "duplicate village id", "give each village its own id")
+            col.error(f"village {vid}.id", msg("duplicate village id"),
+                      msg("give each village its own id"))
         seen.add(vid)
         other = stems.setdefault(stem_key(vid), (vid, k))
         if other[0] != vid:
-            col.error(f"village {vid}.id", f"villages[{k}] '{_clip(vid)}' and villages[{other[1]}]"
-                      f" '{_clip(other[0])}' differ only in case or punctuation; households "
-                      "and files would mix them up", "give one of them a clearly different id")
+            col.error(f"village {vid}.id", msg("villages[{k}] '{vid}' and villages[{other}]"
+                          " '{other2}' differ only in case or punctuation; households "
+                                               "and files would mix them up",
+                                               k=k,
+                                               vid=_clip(vid),
+                                               other=other[1], other2=_clip(other[0])),
+                      msg("give one of them a clearly different id"))
         name = _text(item.get("name") or vid, f"village {vid}.name", col, MAX_NAME_LEN)
         if fold(name) in names and names[fold(name)] != vid:
-            col.error(f"village {vid}.name", f"village {names[fold(name)]} has the same name "
-                      f"'{name}'", "give each village its own name (households name their "
-                      "village by id or name)")
+            col.error(f"village {vid}.name", msg("village {names} has the same name "
+                                                 "'{name}'",
+                                                 names=names[fold(name)],
+                                                 name=name),
+                      msg("give each village its own name (households name their "
+                          "village by id or name)"))
         names.setdefault(fold(name), vid)
         points = _parse_points(item.get("points"), f"village {vid}.points", col)
         if nfc(item.get("lon")) == "" and nfc(item.get("lat")) == "":
@@ -104,23 +113,24 @@ def _parse_points(raw: Any, where: str, col: _Collector) -> tuple[CollectionPoin
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        col.error(where, "must be a list of places",
-                  "e.g. points: [{name: Nhà văn hoá, lon: 103.2, lat: 21.8}]")
+        col.error(where, msg("must be a list of places"),
+                  msg("e.g. points: [{name: Nhà văn hoá, lon: 103.2, lat: 21.8}]"))
         return ()
     out = []
     seen: dict[str, int] = {}
     for k, item in enumerate(raw, start=1):
         here = f"{where}[{k}]"
         if not isinstance(item, dict):
-            col.error(here, "must be a mapping", "give name, lon, lat")
+            col.error(here, msg("must be a mapping"), msg("give name, lon, lat"))
             continue
         _check_unknown(item, POINT_FIELDS, f"{here}.", col)
         name = nfc(item.get("name"))
         if not name:
-            col.error(f"{here}.name", "missing", "name the place, e.g. Nhà văn hoá bản")
+            col.error(f"{here}.name", msg("missing"), msg("name the place, e.g. Nhà văn hoá bản"))
         elif fold(name) in seen:
-            col.error(f"{here}.name", f"the same place name as {where}[{seen[fold(name)]}]",
-                      "list each place once, or give them different names")
+            col.error(f"{here}.name", msg("the same place name as {where}[{seen}]",
+                                          where=where, seen=seen[fold(name)]),
+                      msg("list each place once, or give them different names"))
         else:
             seen[fold(name)] = k
         coords = _coords(item.get("lon"), item.get("lat"), f"{here}.lon/lat", col)
@@ -156,12 +166,16 @@ def _place_villages(villages: list[Village], graph_path: Path | None,
         where = found.get(v.name)
         if where is None:
             col.error(f"village {v.id}.lon/lat",
-                      f"no coordinates, and the road graph has no OpenStreetMap place named "
-                      f"'{v.name}'", "give the village's lon and lat")
+                      msg("no coordinates, and the road graph has no OpenStreetMap place named "
+                          "'{name}'", name=v.name), msg("give the village's lon and lat"))
             continue
-        col.warn(f"village {v.id}.lon/lat", f"placed at the OpenStreetMap place '{v.name}' "
-                 f"({where[0]:.5f}, {where[1]:.5f}); households without coordinates there are "
-                 "approximate", "give the village's lon and lat if the place is wrong")
+        col.warn(f"village {v.id}.lon/lat", msg("placed at the OpenStreetMap place '{name}' "
+                     "({where:.5f}, {where2:.5f}); households without coordinates there are "
+                                                "approximate",
+                                                name=v.name,
+                                                where=where[0],
+                                                where2=where[1]),
+                 msg("give the village's lon and lat if the place is wrong"))
         out.append(Village(v.id, v.name, where[0], where[1], v.points))
     return out
 
@@ -178,23 +192,29 @@ def _roads_problem(roads: str, base: Path, col: _Collector) -> bool:
         return False
     given = _resolve(base, roads)
     if given.is_dir():
-        col.error("roads", f"'{roads}' is a folder, not a road graph",
-                  "give the graph's name in maps/ (roads: NAME) or the path of its .graphml "
-                  "file")
+        col.error("roads", msg("'{roads}' is a folder, not a road graph", roads=roads),
+                  msg("give the graph's name in maps/ (roads: NAME) or the path of its .graphml "
+                      "file"))
     elif given.exists() and given.name.lower().endswith((".osm", ".pbf", ".osm.xml", ".bz2")):
-        col.error("roads", f"'{roads}' exists but is an OpenStreetMap file, not a road graph "
-                  "(GraphML)", f"import it first: python plan.py roads import {roads} --name "
-                  "NAME, then write roads: NAME")
+        col.error("roads", msg("'{roads}' exists but is an OpenStreetMap file, not a road graph "
+                               "(GraphML)",
+                               roads=roads),
+                  msg("import it first: python plan.py roads import {roads} --name "
+                      "NAME, then write roads: NAME", roads=roads))
     elif given.exists():
         table = given.suffix.lower() in (".csv", ".txt", ".xlsx", ".xlsm")
-        col.error("roads", f"'{roads}' exists but is a '{given.suffix or given.name}' file, "
-                  "not a road graph (GraphML)",
-                  ("that looks like a table: name it under households:, and under roads: "
-                   if table else "under roads: give ")
-                  + "the name of a graph in maps/ or the path of a .graphml file; make one "
-                  "from an OpenStreetMap extract (.osm, .pbf) with `python plan.py roads "
-                  "import FILE --name NAME`")
+        col.error("roads", msg("'{roads}' exists but is a '{value}' file, "
+                      "not a road graph (GraphML)", roads=roads, value=given.suffix or given.name),
+                  msg("that looks like a table: name it under households:, and under roads: "
+                      "the name of a graph in maps/ or the path of a .graphml file; make one "
+                      "from an OpenStreetMap extract (.osm, .pbf) with `python plan.py roads "
+                      "import FILE --name NAME`") if table else
+                  msg("under roads: give the name of a graph in maps/ or the path of a .graphml "
+                      "file; make one from an OpenStreetMap extract (.osm, .pbf) with `python "
+                      "plan.py roads import FILE --name NAME`"))
     else:
-        col.error("roads", f"road graph '{roads}' not found (looked in maps/ and beside the "
-                  "scenario)", "import one with `python plan.py roads import FILE --name NAME`")
+        col.error("roads", msg("road graph '{roads}' not found (looked in maps/ and beside the "
+                               "scenario)",
+                               roads=roads),
+                  msg("import one with `python plan.py roads import FILE --name NAME`"))
     return True

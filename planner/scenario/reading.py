@@ -24,7 +24,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from planner.errors import Problem
+from planner.errors import Problem, msg
 from planner.scenario.values import _clip, _Collector
 
 LOG = logging.getLogger(__name__)
@@ -61,14 +61,14 @@ def max_input_bytes() -> int:
 def _kind(mode: int) -> str:
     """What a non-regular file is, in words."""
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return msg("a folder")
     if stat.S_ISFIFO(mode):
-        return "a pipe (FIFO)"
+        return msg("a pipe (FIFO)")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return msg("a device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return msg("a socket")
+    return msg("not a regular file")
 
 
 def _leaves(path: Path, base: Path) -> bool:
@@ -100,32 +100,34 @@ def check_input_file(path: Path, col: _Collector, base: Path | None = None) -> b
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        col.error("", "file not found", "check the path (a path in a scenario's YAML is "
-                  "relative to the YAML file)")
+        col.error("", msg("file not found"), msg("check the path (a path in a scenario's YAML is "
+                                                 "relative to the YAML file)"))
         return False
     except OSError as exc:
         LOG.debug("stat %s: %r", path, exc)
-        col.error("", f"cannot be read ({exc.strerror or 'the system refused'})",
-                  "check that the path names a file you may read")
+        col.error("", msg("cannot be read ({value})",
+                          value=exc.strerror or msg('the system refused')),
+                  msg("check that the path names a file you may read"))
         return False
     if not stat.S_ISREG(info.st_mode):
-        fix = ("give the path of the file inside it" if stat.S_ISDIR(info.st_mode)
-               else "give the path of an ordinary file (save the data to a file first)")
-        col.error("", f"is {_kind(info.st_mode)}, not a file; it was not read", fix)
+        fix = (msg("give the path of the file inside it") if stat.S_ISDIR(info.st_mode)
+               else msg("give the path of an ordinary file (save the data to a file first)"))
+        col.error("", msg("is {kind}, not a file; it was not read", kind=_kind(info.st_mode)), fix)
         return False
     limit = max_input_bytes()
     if info.st_size > limit:
-        col.error("", f"the file holds {info.st_size / 1e6:,.1f} MB, more than the "
-                  f"{limit / 1e6:,.0f} MB read at most; it was not read",
-                  "check that it is the right file; to read larger files set "
-                  "PLANNER_MAX_INPUT_MB (e.g. PLANNER_MAX_INPUT_MB=200)")
+        col.error("", msg("the file holds {value:,.1f} MB, more than the "
+                          "{value2:,.0f} MB read at most; it was not read",
+                          value=info.st_size / 1000000.0, value2=limit / 1000000.0),
+                  msg("check that it is the right file; to read larger files set "
+                      "PLANNER_MAX_INPUT_MB (e.g. PLANNER_MAX_INPUT_MB=200)"))
         return False
     if base is not None and os.environ.get("PLANNER_ALLOW_OUTSIDE_LINKS") != "1" \
             and _leaves(path, base):
-        col.error("", f"is a symbolic link to a file outside the scenario's folder {base}; "
-                  "it was not read",
-                  "copy the file into the scenario's folder, or set "
-                  "PLANNER_ALLOW_OUTSIDE_LINKS=1 to follow such links")
+        col.error("", msg("is a symbolic link to a file outside the scenario's folder {base}; "
+                          "it was not read", base=base),
+                  msg("copy the file into the scenario's folder, or set "
+                      "PLANNER_ALLOW_OUTSIDE_LINKS=1 to follow such links"))
         return False
     return True
 
@@ -146,16 +148,18 @@ def read_text(path: Path, col: _Collector, base: Path | None = None) -> str | No
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        col.error("", "file not found", "check the path; paths in the YAML are relative to it")
+        col.error("", msg("file not found"),
+                  msg("check the path; paths in the YAML are relative to it"))
         return None
     except OSError as exc:
         LOG.debug("read %s: %r", path, exc)
-        col.error("", f"cannot be read ({exc.strerror or 'the system refused'})",
-                  "check that it is a readable file")
+        col.error("", msg("cannot be read ({value})", value=exc.strerror or 'the system refused'),
+                  msg("check that it is a readable file"))
         return None
     if not raw.strip():
-        col.error("", "the file is empty",
-                  "fill it in; its columns are in docs/scenario-format.md and docs/campaign.md")
+        col.error("", msg("the file is empty"),
+                  msg("fill it in; its columns are in docs/scenario-format.md and "
+                      "docs/campaign.md"))
         return None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -166,12 +170,12 @@ def read_text(path: Path, col: _Collector, base: Path | None = None) -> str | No
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        col.error(f"line {line}", "the text is not UTF-8 (maybe Windows-1258 or TCVN3)",
-                  "save the file as UTF-8 (Excel: 'CSV UTF-8'; Notepad: Save as › UTF-8)")
+        col.error(f"line {line}", msg("the text is not UTF-8 (maybe Windows-1258 or TCVN3)"),
+                  msg("save the file as UTF-8 (Excel: 'CSV UTF-8'; Notepad: Save as › UTF-8)"))
         return None
     if "\x00" in text:
-        col.error("", "the file holds binary data, not text",
-                  "give a CSV (UTF-8) or an .xlsx file")
+        col.error("", msg("the file holds binary data, not text"),
+                  msg("give a CSV (UTF-8) or an .xlsx file"))
         return None
     return text
 
@@ -197,10 +201,11 @@ def _unique_key_loader():
             try:
                 if self.depth > MAX_YAML_DEPTH:
                     line = self.peek_event().start_mark.line + 1
-                    raise _Refused(f"line {line}", f"lists or mappings nested more than "
-                                   f"{MAX_YAML_DEPTH} deep; the file was not read",
-                                   "a scenario nests a few levels at most: check the "
-                                   "brackets and indentation at that line")
+                    raise _Refused(f"line {line}", msg("lists or mappings nested more than "
+                                       "{MAX_YAML_DEPTH} deep; the file was not read",
+                                                       MAX_YAML_DEPTH=MAX_YAML_DEPTH),
+                                   msg("a scenario nests a few levels at most: check the "
+                                       "brackets and indentation at that line"))
                 return super().compose_node(parent, index)
             finally:
                 self.depth -= 1
@@ -252,17 +257,18 @@ def _check_expansion(root: Any) -> None:
             sizes[key] = 1 + sum(sizes[id(c)] for c in children)
             if sizes[key] - len(seen_ids) > MAX_ALIAS_EXPANSION:
                 line = node.start_mark.line + 1
-                raise _Refused(f"line {line}", "aliases (*name) there expand to more than "
-                               f"{MAX_ALIAS_EXPANSION:,} values; the file was not read",
-                               "write the values out instead of repeating aliases, or "
-                               "use fewer of them")
+                raise _Refused(f"line {line}", msg("aliases (*name) there expand to more than "
+                                   "{MAX_ALIAS_EXPANSION:,} values; the file was not read",
+                                                   MAX_ALIAS_EXPANSION=MAX_ALIAS_EXPANSION),
+                               msg("write the values out instead of repeating aliases, or "
+                                   "use fewer of them"))
             continue
         if key in sizes:
             continue
         if key in seen_ids:  # met again before its size is known: it contains itself
             line = node.start_mark.line + 1
-            raise _Refused(f"line {line}", "an alias (*name) refers to the block that "
-                           "holds it; the file was not read", "remove that alias")
+            raise _Refused(f"line {line}", msg("an alias (*name) refers to the block that "
+                               "holds it; the file was not read"), msg("remove that alias"))
         seen_ids.add(key)
         stack.append((node, True))
         stack.extend((c, False) for c in children if id(c) not in sizes)
@@ -298,21 +304,21 @@ def _parse_yaml(path: Path, col: _Collector) -> dict | None:
         col.error(exc.where, exc.what, exc.fix)
         return None
     except RecursionError:  # a guard: compose_node refuses deep nesting before this
-        col.error("", "lists or mappings nested too deep; the file was not read",
-                  "check the brackets and indentation")
+        col.error("", msg("lists or mappings nested too deep; the file was not read"),
+                  msg("check the brackets and indentation"))
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "not valid YAML"
-        col.error(where, f"not valid YAML ({problem})",
-                  "fix the indentation or quoting at that line")
+        col.error(where, msg("not valid YAML ({problem})", problem=problem),
+                  msg("fix the indentation or quoting at that line"))
         return None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date 2026-13-40
         LOG.debug("YAML value in %s: %r", path, exc)
-        col.error("", "a value cannot be read (a date, a number or a key that YAML cannot "
-                  "build)", "write dates as YYYY-MM-DD with a real month and day, numbers "
-                  "with digits only, and keys as plain words")
+        col.error("", msg("a value cannot be read (a date, a number or a key that YAML cannot "
+                      "build)"), msg("write dates as YYYY-MM-DD with a real month and day, numbers "
+                                     "with digits only, and keys as plain words"))
         return None
     finally:
         if loader is not None:
@@ -320,11 +326,12 @@ def _parse_yaml(path: Path, col: _Collector) -> dict | None:
     for key, first, line in loader.duplicates:
         key = _clip(key)
         col.error(f"line {line}, field {key}",
-                  f"'{key}' is given twice in the same block (first on line {first}); "
-                  "YAML would silently keep only the last one",
-                  f"merge the two '{key}:' entries into one, or delete the one you do not mean")
+                  msg("'{key}' is given twice in the same block (first on line {first}); "
+                      "YAML would silently keep only the last one", key=key, first=first),
+                  msg("merge the two '{key}:' entries into one, or delete the one you do not mean",
+                      key=key))
     if not isinstance(data, dict):
-        col.error("", "the file must be a YAML mapping of fields (name:, date:, ...)",
-                  "start from scenarios/demo/scenario.yaml")
+        col.error("", msg("the file must be a YAML mapping of fields (name:, date:, ...)"),
+                  msg("start from scenarios/demo/scenario.yaml"))
         return None
     return data

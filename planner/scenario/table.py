@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.errors import msg
 from planner.privacy import read_cell
 from planner.scenario.reading import check_input_file, read_text
 from planner.scenario.values import _clip, _Collector, _suggest, fold, nfc
@@ -45,9 +46,9 @@ class TableSpec:
     columns: tuple[str, ...] = COLUMNS
     required: tuple[str, ...] = REQUIRED_COLUMNS
     aliases: Any = field(default_factory=lambda: COLUMN_ALIASES)
-    row_noun: str = "resident who needs enrolment"
-    rows_noun: str = "residents"
-    sheet_noun: str = "households"
+    row_noun: str = msg("resident who needs enrolment")
+    rows_noun: str = msg("residents")
+    sheet_noun: str = msg("households")
 
 
 HOUSEHOLDS_TABLE = TableSpec()
@@ -64,10 +65,13 @@ def _canonical_columns(header: list[str], col: _Collector,
     names: list[str | None] = []
     first: dict[str, tuple[int, str]] = {}
     if any(nfc(c) for c in header) and not any(_known(nfc(c), spec) for c in header):
-        col.error("row 1", f"no cell of the first row names a column of the {spec.sheet_noun} "
-                  "table: this does not look like "
-                  f"the {spec.sheet_noun} table", "check that the path names the right file; "
-                  f"its first row must name the columns: {', '.join(spec.columns)}")
+        col.error("row 1", msg("no cell of the first row names a column of the {sheet_noun} "
+                               "table: this does not look like "
+                               "the {sheet_noun} table",
+                               sheet_noun=spec.sheet_noun),
+                  msg("check that the path names the right file; "
+                      "its first row must name the columns: {listing}",
+                      listing=', '.join(spec.columns)))
         return [None] * len(header)
     for k, raw in enumerate(header, start=1):
         name = nfc(raw)
@@ -78,9 +82,11 @@ def _canonical_columns(header: list[str], col: _Collector,
         if canonical is not None and canonical in first:
             at, given = first[canonical]
             col.error(f"header, column {k} '{_clip(name)}'",
-                      f"a second {canonical} column (column {at} '{_clip(given)}' is one "
-                      "already); only one of them would be read", "keep one column per field: "
-                      "delete or rename the other")
+                      msg("a second {canonical} column (column {at} '{given}' is one "
+                          "already); only one of them would be read",
+                          canonical=canonical,
+                          at=at, given=_clip(given)), msg("keep one column per field: "
+                                                          "delete or rename the other"))
             names.append(None)
         elif canonical is not None:
             first[canonical] = (k, name)
@@ -90,8 +96,9 @@ def _canonical_columns(header: list[str], col: _Collector,
             names.append(None)
     for required in spec.required:
         if required not in names:
-            col.error("header", f"column '{required}' is missing",
-                      f"add a column named {required}; columns: {', '.join(spec.columns)}")
+            col.error("header", msg("column '{required}' is missing", required=required),
+                      msg("add a column named {required}; columns: {listing}",
+                          required=required, listing=', '.join(spec.columns)))
     return names
 
 
@@ -124,20 +131,21 @@ def _unknown_column(header: list[str], k: int, below: list[Any] | None, col: _Co
     where = f"header, column {k} '{_clip(name)}'"
     if span > k:
         under = [_known(nfc(c), spec) for c in (below or [])[k - 1:span]]
-        named = [f"column {k + i} {u}" for i, u in enumerate(under) if u]
-        col.error(where, f"one header cell over columns {k}–{span} (a merged cell?); those "
-                  "columns have no names of their own", "unmerge it and give each column its "
-                  "own name" + (f": {', '.join(named)}" if named else
-                                f" (columns: {', '.join(spec.columns)})")
-                  + "; the header must be one row")
+        named = [msg("column {n} {name}", n=k + i, name=u) for i, u in enumerate(under) if u]
+        col.error(where, msg("one header cell over columns {k}–{span} (a merged cell?); those "
+                             "columns have no names of their own", k=k, span=span),
+                  msg("unmerge it and give each column its own name: {named}; the header "
+                      "must be one row", named=named) if named else
+                  msg("unmerge it and give each column its own name (columns: {listing}); "
+                      "the header must be one row", listing=', '.join(spec.columns)))
         return
     close = _suggest(name.lower().strip(), spec.columns)
     if close.startswith("did you mean"):
-        col.error(where, "unknown column", close)
+        col.error(where, msg("unknown column"), close)
     else:
-        col.error(where, "unknown column", "rename it to the column it holds (columns: "
-                  f"{', '.join(spec.columns)}), or delete the column if the planner does not "
-                  "need it")
+        col.error(where, msg("unknown column"), msg("rename it to the column it holds (columns: "
+                      "{listing}), or delete the column if the planner does not "
+                                                    "need it", listing=', '.join(spec.columns)))
 
 
 def read_table(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE,
@@ -166,13 +174,14 @@ def read_table(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE,
         rows = list(reader)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            col.error(f"line {reader.line_num}", f"a cell is longer than "
-                      f"{csv.field_size_limit():,} characters",
-                      "shorten that cell: a cell holds a code, a name or a short note")
+            col.error(f"line {reader.line_num}", msg("a cell is longer than "
+                                                     "{field_size_limit:,} characters",
+                                                     field_size_limit=csv.field_size_limit()),
+                      msg("shorten that cell: a cell holds a code, a name or a short note"))
         else:
             LOG.debug("CSV %s: %r", path, exc)
-            col.error(f"line {reader.line_num}", "not a valid CSV (a quote or a separator "
-                      "out of place)", "check the quotes on that line")
+            col.error(f"line {reader.line_num}", msg("not a valid CSV (a quote or a separator "
+                          "out of place)"), msg("check the quotes on that line"))
         return None
     # a cell the project neutralised for spreadsheets ('=…) reads back as written
     return _rows_with_header([[read_cell(c) for c in r] for r in rows], col, spec)
@@ -189,14 +198,16 @@ def _rows_with_header(rows: list[list[Any]], col: _Collector,
         for number, row in enumerate(rows[1:10], start=2):
             found = _canonical_columns([nfc(c) for c in row], _Collector(col.file), spec)
             if all(required in found for required in spec.required):
-                above = "row 1" if number == 2 else f"rows 1–{number - 1}"
-                col.error(f"row {number}", f"the header (the column names) is on row {number}, "
-                          f"not row 1: a title or blank {above} above it",
-                          f"delete {above} so that the column names are on row 1")
+                above = msg("row 1") if number == 2 else msg("rows 1–{last}", last=number - 1)
+                col.error(f"row {number}", msg("the header (the column names) is on row {number}, "
+                                               "not row 1: a title or blank {above} above it",
+                                               number=number, above=above),
+                          msg("delete {above} so that the column names are on row 1", above=above))
                 return None
     if not rows or not any(nfc(c) for c in rows[0]):
-        col.error("row 1", "the header row is missing",
-                  f"the first row must name the columns: {', '.join(spec.columns)}")
+        col.error("row 1", msg("the header row is missing"),
+                  msg("the first row must name the columns: {listing}",
+                      listing=', '.join(spec.columns)))
         return None
     below = rows[1] if len(rows) > 1 else None
     names = _canonical_columns([nfc(c) for c in rows[0]], col, spec, below)
@@ -210,14 +221,15 @@ def _rows_with_header(rows: list[list[Any]], col: _Collector,
         if not any(nfc(c) for c in row):
             continue
         if len(row) > len(names) and any(nfc(c) for c in row[len(names):]):
-            col.error(f"row {number}", f"{len(row)} cells but the header has {len(names)}",
-                      "remove the extra cells or add a header for them")
+            col.error(f"row {number}", msg("{length} cells but the header has {length2}",
+                                           length=len(row), length2=len(names)),
+                      msg("remove the extra cells or add a header for them"))
         values = {name: row[i] if i < len(row) else None
                   for i, name in enumerate(names) if name}
         result.append((number, values))
     if not result:
-        col.error("", f"the table has a header but no {spec.rows_noun}",
-                  f"add one row per {spec.row_noun}")
+        col.error("", msg("the table has a header but no {rows_noun}", rows_noun=spec.rows_noun),
+                  msg("add one row per {row_noun}", row_noun=spec.row_noun))
     return result
 
 
@@ -227,19 +239,22 @@ def _read_xlsx(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE):
     from openpyxl import load_workbook  # heavy (0.3 s): loaded only for an Excel table
 
     if not path.is_file():
-        col.error("", "file not found", "check the path; paths in the YAML are relative to it")
+        col.error("", msg("file not found"),
+                  msg("check the path; paths in the YAML are relative to it"))
         return None
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         LOG.debug("xlsx %s: %r", path, exc)
-        col.error("", "not a readable Excel .xlsx file",
-                  "save it again from Excel as .xlsx, or export CSV UTF-8")
+        col.error("", msg("not a readable Excel .xlsx file"),
+                  msg("save it again from Excel as .xlsx, or export CSV UTF-8"))
         return None
     ws = wb.worksheets[0]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     wb.close()
     if not rows:
-        col.error("", "the first sheet is empty", f"put the {spec.sheet_noun} on the first sheet")
+        col.error("", msg("the first sheet is empty"),
+                  msg("put the {sheet_noun} on the first sheet",
+                      sheet_noun=spec.sheet_noun))
         return None
     return _rows_with_header(rows, col, spec)

@@ -18,7 +18,7 @@ from typing import Any
 
 from planner.clock import format_clock, parse_clock
 from planner.domain import Window
-from planner.errors import Problem
+from planner.errors import Problem, msg, reason_of
 
 __all__ = ["format_clock", "parse_clock"]  # re-exported: the scenario's own clock reader
 
@@ -46,10 +46,10 @@ def parse_window(text: Any) -> Window:
     """``"06:00-08:00"`` → ``Window``. Raises ``ValueError`` with a reason."""
     parts = re.split(r"\s*[-–—]\s*|\s+to\s+|\s+đến\s+", nfc(text))
     if len(parts) != 2:
-        raise ValueError(f"'{text}' is not a time range like 06:00-08:00")
+        raise ValueError(msg("'{text}' is not a time range like 06:00-08:00", text=text))
     start, end = parse_clock(parts[0]), parse_clock(parts[1])
     if end <= start:
-        raise ValueError(f"'{text}' ends before it starts")
+        raise ValueError(msg("'{text}' ends before it starts", text=text))
     return Window(start, end)
 
 
@@ -62,7 +62,7 @@ def parse_windows(text: Any) -> tuple[Window, ...]:
                      key=lambda w: w.start_s)
     for a, b in zip(windows, windows[1:], strict=False):
         if b.start_s < a.end_s:
-            raise ValueError(f"'{text}' has overlapping ranges")
+            raise ValueError(msg("'{text}' has overlapping ranges", text=text))
     return tuple(windows)
 
 
@@ -71,8 +71,8 @@ def _suggest(name: str, known: set[str] | tuple[str, ...]) -> str:
     close = difflib.get_close_matches(name, sorted(known), n=1)
     listing = ", ".join(sorted(known))
     if close:
-        return f"did you mean '{close[0]}'? Known: {listing}"
-    return f"remove it; known fields: {listing}"
+        return msg("did you mean '{close}'? Known: {listing}", close=close[0], listing=listing)
+    return msg("remove it; known fields: {listing}", listing=listing)
 
 
 @dataclass
@@ -96,22 +96,26 @@ def _number(value: Any, where: str, col: _Collector, what: str,
     """A number (a decimal comma is accepted) within ``minimum``…``maximum``;
     None, with the problem reported, when missing, not a number or out of range."""
     if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
-        col.error(where, f"{what} is missing", f"give {what} as a number")
+        col.error(where, msg("{what} is missing",
+                             what=what), msg("give {what} as a number", what=what))
         return None
     try:
         number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
-        col.error(where, f"'{_clip(value)}' is not a number", f"give {what} as a number")
+        col.error(where, msg("'{value}' is not a number",
+                             value=_clip(value)), msg("give {what} as a number", what=what))
         return None
     if not math.isfinite(number):  # NaN, .inf, 'INF'
-        col.error(where, f"{what} is not a finite number",
-                  f"give {what} as an ordinary number"
-                  + (f" between {minimum:g} and {maximum:g}" if minimum is not None
-                     and maximum is not None else ""))
+        col.error(where, msg("{what} is not a finite number", what=what),
+                  msg("give {what} as an ordinary number between {minimum:g} and {maximum:g}",
+                      what=what, minimum=minimum, maximum=maximum)
+                  if minimum is not None and maximum is not None
+                  else msg("give {what} as an ordinary number", what=what))
         return None
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        col.error(where, f"{what} {number:g} is out of range",
-                  f"give a value between {minimum:g} and {maximum:g}")
+        col.error(where, msg("{what} {number:g} is out of range", what=what, number=number),
+                  msg("give a value between {minimum:g} and {maximum:g}",
+                      minimum=minimum, maximum=maximum))
         return None
     return number
 
@@ -123,17 +127,20 @@ def _count(value: Any, where: str, col: _Collector, what: str, minimum: int,
     if number is None:
         return None
     if number != int(number):
-        col.error(where, f"{what} {number:g} is not a whole number",
-                  f"give {what} as a whole number")
+        col.error(where, msg("{what} {number:g} is not a whole number", what=what, number=number),
+                  msg("give {what} as a whole number", what=what))
         return None
     if number < minimum:
-        col.error(where, f"{what} is {number:g}" + (f": {why}" if why else
-                                                    f", less than {minimum}"),
-                  f"give at least {minimum}")
+        col.error(where, msg("{what} is {number:g}: {why}", what=what, number=number, why=why)
+                  if why else msg("{what} is {number:g}, less than {minimum}", what=what,
+                                  number=number, minimum=minimum),
+                  msg("give at least {minimum}", minimum=minimum))
         return None
     if number > maximum:
-        col.error(where, f"{what} {number:g} is more than {maximum}",
-                  f"give a value between {minimum} and {maximum}")
+        col.error(where, msg("{what} {number:g} is more than {maximum}",
+                             what=what, number=number, maximum=maximum),
+                  msg("give a value between {minimum} and {maximum}",
+                      minimum=minimum, maximum=maximum))
         return None
     return int(number)
 
@@ -144,21 +151,23 @@ def _coords(lon: Any, lat: Any, where: str, col: _Collector) -> tuple[float, flo
         lon_f = float(str(lon).replace(",", ".")) if isinstance(lon, str) else float(lon)
         lat_f = float(str(lat).replace(",", ".")) if isinstance(lat, str) else float(lat)
     except (TypeError, ValueError):
-        col.error(where, f"coordinates '{_clip(lon)}', '{_clip(lat)}' are not numbers",
-                  "give lon and lat in decimal degrees, e.g. lon 103.21, lat 21.87")
+        col.error(where, msg("coordinates '{lon}', '{lat}' are not numbers",
+                             lon=_clip(lon), lat=_clip(lat)),
+                  msg("give lon and lat in decimal degrees, e.g. lon 103.21, lat 21.87"))
         return None
     if not (math.isfinite(lon_f) and math.isfinite(lat_f)):
-        col.error(where, "coordinates are not finite numbers (NaN or infinity)",
-                  "give lon and lat in decimal degrees, e.g. lon 103.21, lat 21.87")
+        col.error(where, msg("coordinates are not finite numbers (NaN or infinity)"),
+                  msg("give lon and lat in decimal degrees, e.g. lon 103.21, lat 21.87"))
         return None
     if abs(lat_f) > 90 and abs(lon_f) <= 90:
-        col.error(where, f"lat {lat_f:g} is out of range and lon {lon_f:g} looks like a "
-                  "latitude: lon and lat look swapped",
-                  "swap lon and lat (lon is east–west, about 102–110 in Vietnam)")
+        col.error(where, msg("lat {lat_f:g} is out of range and lon {lon_f:g} looks like a "
+                             "latitude: lon and lat look swapped", lat_f=lat_f, lon_f=lon_f),
+                  msg("swap lon and lat (lon is east–west, about 102–110 in Vietnam)"))
         return None
     if not (-180 <= lon_f <= 180) or not (-90 <= lat_f <= 90):
-        col.error(where, f"coordinates lon {lon_f:g}, lat {lat_f:g} are out of range",
-                  "lon must be within −180…180 and lat within −90…90")
+        col.error(where, msg("coordinates lon {lon_f:g}, lat {lat_f:g} are out of range",
+                             lon_f=lon_f, lat_f=lat_f),
+                  msg("lon must be within −180…180 and lat within −90…90"))
         return None
     return lon_f, lat_f
 
@@ -186,7 +195,8 @@ def _boolean(value: Any, where: str, col: _Collector, default: bool = False) -> 
         return True
     if isinstance(value, str) and nfc(value).lower() in FALSE_WORDS:
         return False
-    col.error(where, f"'{_clip(value)}' is not true or false", "write true or false")
+    col.error(where, msg("'{value}' is not true or false",
+                         value=_clip(value)), msg("write true or false"))
     return default
 
 
@@ -195,23 +205,25 @@ def _text_list(value: Any, where: str, col: _Collector, what: str, example: str,
     """A list of non-empty texts (each at most ``max_len`` characters); None,
     with the problem reported, when it is not one."""
     if isinstance(value, str):
-        col.error(where, f"must be a list ({what}), not one text",
-                  f"write it as a list in brackets, e.g. {example}")
+        col.error(where, msg("must be a list ({what}), not one text", what=what),
+                  msg("write it as a list in brackets, e.g. {example}", example=example))
         return None
     if not isinstance(value, list) or not value:
-        col.error(where, f"must list at least one ({what})", f"e.g. {example}")
+        col.error(where, msg("must list at least one ({what})",
+                             what=what), msg("e.g. {example}", example=example))
         return None
     out: list[str] = []
     for k, item in enumerate(value, start=1):
         text = nfc(item) if isinstance(item, str | int | float) and \
             not isinstance(item, bool) else ""
         if not text:
-            col.error(f"{where}[{k}]", "empty (or not a text)",
-                      f"give a name, or remove the empty entry; e.g. {example}")
+            col.error(f"{where}[{k}]", msg("empty (or not a text)"),
+                      msg("give a name, or remove the empty entry; e.g. {example}",
+                          example=example))
             return None
         if len(text) > max_len:
-            col.error(f"{where}[{k}]", f"{len(text):,} characters long",
-                      f"shorten it to at most {max_len} characters")
+            col.error(f"{where}[{k}]", msg("{length:,} characters long", length=len(text)),
+                      msg("shorten it to at most {max_len} characters", max_len=max_len))
             return None
         out.append(text)
     return out
@@ -221,10 +233,10 @@ def _text(value: Any, where: str, col: _Collector, max_len: int) -> str:
     """A name or id as NFC text; reported (and cut) when longer than ``max_len``."""
     text = nfc(value) if not isinstance(value, dict | list) else ""
     if isinstance(value, dict | list):
-        col.error(where, "must be a text, not a list or a mapping", "give a short text")
+        col.error(where, msg("must be a text, not a list or a mapping"), msg("give a short text"))
     elif len(text) > max_len:
-        col.error(where, f"{len(text):,} characters long",
-                  f"shorten it to at most {max_len} characters")
+        col.error(where, msg("{length:,} characters long", length=len(text)),
+                  msg("shorten it to at most {max_len} characters", max_len=max_len))
         return text[:max_len]
     return text
 
@@ -234,7 +246,8 @@ def _window_field(value: Any, where: str, col: _Collector) -> Window | None:
     try:
         return parse_window(value)
     except ValueError as exc:
-        col.error(where, str(exc), "write it as HH:MM-HH:MM with the end after the start")
+        col.error(where, reason_of(exc),
+                  msg("write it as HH:MM-HH:MM with the end after the start"))
         return None
 
 
@@ -242,4 +255,4 @@ def _check_unknown(data: dict, known: set[str], where: str, col: _Collector) -> 
     """Report every key of ``data`` that is not in ``known`` (``where`` prefixes its name)."""
     for key in data:
         if str(key) not in known:
-            col.error(f"{where}{_clip(key)}", "unknown field", _suggest(_clip(key), known))
+            col.error(f"{where}{_clip(key)}", msg("unknown field"), _suggest(_clip(key), known))

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from planner.campaign.replan import Outcome
 from planner.domain import Scenario
-from planner.errors import DataError, InputError, Problem
+from planner.errors import DataError, InputError, Problem, msg, reason_of
 from planner.presence import OutcomeRow
 from planner.state.schema import SCHEMA_VERSION, MigrationError, migrate, version_of
 
@@ -133,14 +133,15 @@ def damaged(path: Path, why: str) -> DataError:
     """The error for a damaged campaign database, with the way to recover."""
     copy = backup_path(path)
     if copy.is_file():
-        fix = (f"restore the copy kept before the last import: move {path.name} aside, copy "
-               f"{copy.name} to {path.name} (in {path.parent}), then record the last "
-               "outcomes file again")
+        fix = msg("restore the copy kept before the last import: move {name} aside, copy "
+                  "{copy} to {name} (in {folder}), then record the last outcomes file again",
+                  name=path.name, copy=copy.name, folder=path.parent)
     else:
-        fix = ("no copy was kept (one is made before each import): move it aside and "
-               "re-create the campaign with `python plan.py campaign SCENARIO --out "
-               f"{path.parent}`, then record its outcomes files again")
-    return DataError(Problem(str(path), "", f"the campaign database is damaged ({why})", fix))
+        fix = msg("no copy was kept (one is made before each import): move it aside and "
+                  "re-create the campaign with `python plan.py campaign SCENARIO --out "
+                  "{folder}`, then record its outcomes files again", folder=path.parent)
+    return DataError(Problem(str(path), "", msg("the campaign database is damaged ({why})",
+                                                why=why), fix))
 
 
 def _writable(path: Path) -> bool:
@@ -166,23 +167,24 @@ def _damage_words(exc: Exception) -> str:
     goes to the debug log)."""
     text = str(exc).lower()
     if isinstance(exc, MigrationError):  # the planner's own words
-        return str(exc)
+        return reason_of(exc)
     if "not a database" in text:
-        return "the file does not start as a database: it was cut or overwritten"
+        return msg("the file does not start as a database: it was cut or overwritten")
     if "malformed" in text or "corrupt" in text:
-        return "some of its pages are damaged"
-    return "SQLite cannot read it"
+        return msg("some of its pages are damaged")
+    return msg("SQLite cannot read it")
 
 
 def read_only(path: Path) -> DataError:
     """The error for a campaign whose folder or database cannot be written:
     the database is intact, nothing needs re-creating."""
-    return DataError(Problem(str(path), "", "the campaign folder (or its campaign.db) is "
-                             "read-only, so the campaign cannot be updated; the database "
-                             "itself is intact",
-                             f"make {path.parent} and {path.name} writable again (or copy the "
-                             "whole campaign folder to a place you can write in and use the "
-                             "copy), then run the command again"))
+    return DataError(Problem(str(path), "", msg("the campaign folder (or its campaign.db) is "
+                                 "read-only, so the campaign cannot be updated; the database "
+                                                "itself is intact"),
+                             msg("make {parent} and {name} writable again (or copy the "
+                                 "whole campaign folder to a place you can write in and use the "
+                                 "copy), then run the command again",
+                                 parent=path.parent, name=path.name)))
 
 
 def open_campaign(folder: str | Path) -> sqlite3.Connection:
@@ -192,11 +194,11 @@ def open_campaign(folder: str | Path) -> sqlite3.Connection:
     or when it or its folder is read-only (said as such: not damage)."""
     path = Path(folder) / DB_NAME
     if not path.is_file():
-        raise InputError(Problem(str(path), "", "no campaign database here",
-                                 "create the campaign first: python plan.py campaign SCENARIO "
-                                 "--out FOLDER"))
+        raise InputError(Problem(str(path), "", msg("no campaign database here"),
+                                 msg("create the campaign first: python plan.py campaign SCENARIO "
+                                     "--out FOLDER")))
     if path.stat().st_size == 0:
-        raise damaged(path, "the file is empty")
+        raise damaged(path, msg("the file is empty"))
     if not _writable(path):
         raise read_only(path)
     conn = None
@@ -216,18 +218,19 @@ def open_campaign(folder: str | Path) -> sqlite3.Connection:
         raise damaged(path, _damage_words(exc)) from None
     if check != ["ok"]:
         conn.close()
-        raise damaged(path, f"integrity check: {'; '.join(check[:3])}")
+        raise damaged(path, msg("integrity check: {found}", found='; '.join(check[:3])))
     if not version:
         conn.close()
-        raise InputError(Problem(str(path), "", "not a campaign database (no schema version)",
-                                 "point to the folder made by `plan.py campaign`"))
+        raise InputError(Problem(str(path), "", msg("not a campaign database (no schema version)"),
+                                 msg("point to the folder made by `plan.py campaign`")))
     if version > SCHEMA_VERSION:
         conn.close()
         raise InputError(Problem(str(path), "user_version",
-                                 f"version {version}, this planner reads versions up to "
-                                 f"{SCHEMA_VERSION}",
-                                 "use the planner version that created this campaign, or a "
-                                 "newer one"))
+                                 msg("version {version}, this planner reads versions up to "
+                                     "{SCHEMA_VERSION}",
+                                     version=version, SCHEMA_VERSION=SCHEMA_VERSION),
+                                 msg("use the planner version that created this campaign, or a "
+                                     "newer one")))
     return conn
 
 

@@ -45,12 +45,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 
 MAGIC = "# mountain-id-planner phone outcomes;"
 _FIRST = re.compile(r"^# mountain-id-planner phone outcomes; plan=([0-9a-f]{16}); "
                     r"crc32=([0-9a-f]{8})$")
-FIX_AGAIN = "export the outcomes again from the phone's map and send the new file as it is"
+FIX_AGAIN = msg("export the outcomes again from the phone's map and send the new file as it is")
 
 
 @dataclass(frozen=True)
@@ -77,16 +77,16 @@ def parse_export(path: Path, data: bytes) -> PhoneExport:
     try:
         text = data.decode("utf-8").lstrip("\ufeff")
     except UnicodeDecodeError:
-        raise InputError(Problem(str(path), "", "not UTF-8 text", FIX_AGAIN)) from None
+        raise InputError(Problem(str(path), "", msg("not UTF-8 text"), FIX_AGAIN)) from None
     first, _nl, rest = text.replace("\r\n", "\n").partition("\n")
     m = _FIRST.match(first.strip())
     if m is None:
-        raise InputError(Problem(str(path), "line 1", "the first line is not the phone "
-                                 "export's (plan id and checksum)", FIX_AGAIN))
+        raise InputError(Problem(str(path), "line 1", msg("the first line is not the phone "
+                                     "export's (plan id and checksum)"), FIX_AGAIN))
     plan_id, crc = m.groups()
     if checksum(plan_id, rest) != crc:
-        raise InputError(Problem(str(path), "", "the file was changed or cut short after the "
-                                 "phone exported it (its checksum does not match)",
+        raise InputError(Problem(str(path), "", msg("the file was changed or cut short after the "
+                                     "phone exported it (its checksum does not match)"),
                                  FIX_AGAIN))
     return PhoneExport(plan_id, rest)
 
@@ -146,11 +146,13 @@ def outcomes_sheet(campaign_dir: Path, path: Path, earlier: dict[str, str] | Non
     known = {**(earlier or {}), **campaign_plan_ids(campaign_dir)}
     if export.plan_id not in known:
         days = ", ".join(sorted(known.values())) or "none"
-        raise InputError(Problem(str(path), "line 1", f"the outcomes come from plan "
-                                 f"{export.plan_id}, which is not a plan of the campaign in "
-                                 f"{campaign_dir} (its days: {days})",
-                                 "import the file into the campaign whose map the phone "
-                                 "showed, or export again from this campaign's map"))
+        raise InputError(Problem(str(path), "line 1", msg("the outcomes come from plan "
+                                     "{plan_id}, which is not a plan of the campaign in "
+                                                          "{campaign_dir} (its days: {days})",
+                                                          plan_id=export.plan_id,
+                                                          campaign_dir=campaign_dir, days=days),
+                                 msg("import the file into the campaign whose map the phone "
+                                     "showed, or export again from this campaign's map")))
     folder = Path(tempfile.mkdtemp(prefix="phone-outcomes-"))
     try:
         copy = folder / path.name

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from planner.campaign.folders import recover
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 from planner.planfile import write_atomic
 from planner.render.views import person_name
 from planner.scenario import nfc, read_table
@@ -106,30 +106,35 @@ def correct_outcome(folder: Path, resident_id: str, day: dt.date, outcome: str, 
     Returns the old value and the subject as the audit trail names it."""
     where = f"{resident_id} on {day}"
     if outcome not in OUTCOMES + (NO_OUTCOME,):
-        raise InputError(Problem("--outcome", where, f"unknown outcome '{outcome}'",
-                                 f"use one of: {', '.join(OUTCOMES)} or {NO_OUTCOME} (the "
-                                 "visit did not happen)"))
+        raise InputError(Problem("--outcome", where, msg("unknown outcome '{outcome}'",
+                                                         outcome=outcome),
+                                 msg("use one of: {listing} or {NO_OUTCOME} (the "
+                                     "visit did not happen)",
+                                     listing=', '.join(OUTCOMES), NO_OUTCOME=NO_OUTCOME)))
     if not why.strip():
-        raise InputError(Problem("--why", where, "a correction without a reason",
-                                 "say why the recorded outcome was wrong (kept in the audit "
-                                 "trail): --why \"...\""))
+        raise InputError(Problem("--why", where, msg("a correction without a reason"),
+                                 msg("say why the recorded outcome was wrong (kept in the audit "
+                                     "trail): --why \"...\"")))
     conn = db.open_campaign(folder)
     try:
         with db.transaction(conn):
             old = db.recorded_outcome(conn, resident_id, day)
             if old is None:
                 raise InputError(Problem(str(folder / db.DB_NAME), where,
-                                         "no outcome is recorded for this resident on this "
-                                         "day, so there is nothing to correct",
-                                         "check the resident's code and the date, or record "
-                                         "the visit with an outcomes sheet"))
+                                         msg("no outcome is recorded for this resident on this "
+                                             "day, so there is nothing to correct"),
+                                         msg("check the resident's code and the date, or record "
+                                             "the visit with an outcomes sheet")))
             later = [d for (r, d) in db.recorded_outcomes(conn)
                      if r == resident_id and d > day.isoformat()]
             if outcome in FINAL_OUTCOMES and later:
-                raise InputError(Problem("--outcome", where, f"visits are recorded after "
-                                         f"{day} ({', '.join(sorted(later))}), so the "
-                                         f"resident cannot be '{outcome}' on {day}",
-                                         "correct those later visits first"))
+                raise InputError(Problem("--outcome", where, msg("visits are recorded after "
+                                                                 "{day} ({listing}), so the "
+                                             "resident cannot be '{outcome}' on {day}",
+                                                                 day=day,
+                                                                 listing=', '.join(sorted(later)),
+                                                                 outcome=outcome),
+                                         msg("correct those later visits first")))
             db.backup(conn)
             db.correct_outcome(conn, resident_id, day,
                                None if outcome == NO_OUTCOME else outcome, why.strip(), None,
@@ -188,8 +193,8 @@ def write_template(folder: Path | None, day: dt.date | None, out_stem: Path | No
     paths = [out_stem.with_suffix(".csv"), out_stem.with_suffix(".xlsx")]
     existing = [p for p in paths if p.exists()]
     if existing and not overwrite:
-        raise InputError(Problem(str(existing[0]), "", "exists already",
-                                 "add --overwrite to replace it, or give another --out"))
+        raise InputError(Problem(str(existing[0]), "", msg("exists already"),
+                                 msg("add --overwrite to replace it, or give another --out")))
     write_atomic(paths[0], "\ufeff" + template_csv(rows))
     write_atomic(paths[1], template_xlsx(rows))
     return paths, len(rows)

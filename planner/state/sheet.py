@@ -39,7 +39,7 @@ from typing import Any
 from planner.atomic import write_atomic
 from planner.clock import format_clock
 from planner.dates import parse_day
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg, reason_of
 from planner.privacy import csv_text, xlsx_text_cell
 from planner.scenario import TableSpec, fold, nfc, read_table
 from planner.scenario.values import _Collector
@@ -75,7 +75,8 @@ OUTCOME_ALIASES = {
 }
 TABLE = TableSpec(columns=COLUMNS + READER_COLUMNS + (KIND_COLUMN, REASON_COLUMN),
                   required=COLUMNS[:5], aliases=HEADER_ALIASES,
-                  row_noun="resident visited", rows_noun="outcomes", sheet_noun="outcomes")
+                  row_noun=msg("resident visited"), rows_noun=msg("outcomes"),
+                  sheet_noun=msg("outcomes"))
 
 
 @dataclass(frozen=True)
@@ -145,55 +146,65 @@ def _check_row(number: int, row: dict[str, Any], col: _Collector, residents: dic
     bad = False
     kind = _kind(row.get(KIND_COLUMN))
     if kind is None:
-        col.error(f"{where}, field kind", f"unknown kind '{nfc(row.get(KIND_COLUMN))}'",
-                  "leave it blank for a visit, or write correction to replace a recorded "
-                  "outcome")
+        col.error(f"{where}, field kind", msg("unknown kind '{get}'",
+                                              get=nfc(row.get(KIND_COLUMN))),
+                  msg("leave it blank for a visit, or write correction to replace a recorded "
+                      "outcome"))
         kind, bad = "visit", True
     try:
         day = parse_date(row.get("date"))
     except ValueError as exc:
-        col.error(f"{where}, field date", str(exc) if nfc(row.get("date")) else "missing",
-                  "write the visit's date as YYYY-MM-DD or DD/MM/YYYY, a day that exists")
+        col.error(f"{where}, field date",
+                  reason_of(exc) if nfc(row.get("date")) else msg("missing"),
+                  msg("write the visit's date as YYYY-MM-DD or DD/MM/YYYY, a day that exists"))
         day, bad = dt.date.min, True
     else:
         if start is not None and day < start:
-            col.error(f"{where}, field date", f"{day} is before the campaign's start "
-                      f"({start})", "check the date (the year?); visits before the "
-                      "campaign cannot be recorded in it")
+            col.error(f"{where}, field date", msg("{day} is before the campaign's start "
+                                                  "({start})",
+                                                  day=day,
+                                                  start=start),
+                      msg("check the date (the year?); visits before the "
+                          "campaign cannot be recorded in it"))
             bad = True
         elif day > today:
-            col.error(f"{where}, field date", f"{day} is in the future (today is {today})",
-                      "check the date (the year?): record a visit once it has happened")
+            col.error(f"{where}, field date", msg("{day} is in the future (today is {today})",
+                                                  day=day, today=today),
+                      msg("check the date (the year?): record a visit once it has happened"))
             bad = True
     team = nfc(row.get("team"))
     if team not in teams:
-        col.error(f"{where}, field team", f"unknown team '{team}'" if team else "missing",
-                  f"use a team id of the scenario: {', '.join(sorted(teams))}")
+        col.error(f"{where}, field team", msg("unknown team '{team}'",
+                                              team=team) if team else msg("missing"),
+                  msg("use a team id of the scenario: {listing}", listing=', '.join(sorted(teams))))
         bad = True
     rid = nfc(row.get("resident_id"))
     hid = nfc(row.get("household_id"))
     if rid not in residents:
         col.error(f"{where}, field resident_id",
-                  f"unknown resident '{rid}'" if rid else "missing",
-                  "copy the resident's code from the day's plan or the households table")
+                  msg("unknown resident '{rid}'", rid=rid) if rid else msg("missing"),
+                  msg("copy the resident's code from the day's plan or the households table"))
         bad = True
     elif hid != residents[rid]:
         col.error(f"{where}, field household_id",
-                  f"resident {rid} lives in household {residents[rid]}, not '{hid}'",
-                  f"write {residents[rid]}, or check the resident's code")
+                  msg("resident {rid} lives in household {residents}, not '{hid}'",
+                      rid=rid, residents=residents[rid], hid=hid),
+                  msg("write {residents}, or check the resident's code", residents=residents[rid]))
         bad = True
     outcome = _outcome(row.get("outcome"), kind)
     if outcome is None:
         raw = nfc(row.get("outcome"))
-        extra = f" or {NO_OUTCOME} (the visit did not happen)" if kind == "correction" else ""
-        col.error(f"{where}, field outcome", f"unknown outcome '{raw}'" if raw else "missing",
-                  f"use one of: {', '.join(OUTCOMES)}{extra}")
+        extra = msg(" or {no} (the visit did not happen)", no=NO_OUTCOME) \
+            if kind == "correction" else ""
+        col.error(f"{where}, field outcome",
+                  msg("unknown outcome '{raw}'", raw=raw) if raw else msg("missing"),
+                  msg("use one of: {listing}{extra}", listing=', '.join(OUTCOMES), extra=extra))
         bad = True
     note = nfc(row.get("note"))
     if kind == "correction" and not note:
-        col.error(f"{where}, field note", "a correction without a reason",
-                  "say in the note why the recorded outcome was wrong (it is kept in the "
-                  "audit trail)")
+        col.error(f"{where}, field note", msg("a correction without a reason"),
+                  msg("say in the note why the recorded outcome was wrong (it is kept in the "
+                      "audit trail)"))
         bad = True
     if bad:
         return None
@@ -225,31 +236,35 @@ def validate_rows(rows: list[tuple[int, dict[str, Any]]], col: _Collector,
         where, rid, day = f"row {number}", v.resident_id, v.date
         key = (rid, day)
         if key in seen:
-            col.error(f"{where}", f"resident {rid} already has a row for {day} (row {seen[key]})",
-                      "keep one row per resident and day")
+            col.error(f"{where}", msg("resident {rid} already has a row for {day} (row {seen})",
+                                      rid=rid, day=day, seen=seen[key]),
+                      msg("keep one row per resident and day"))
             continue
         seen[key] = number
         before = recorded.get((rid, day.isoformat()))
         if v.kind == "visit" and before is not None and before != v.outcome:
             col.error(f"{where}, field outcome",
-                      f"resident {rid} on {day} is already recorded as '{before}'",
-                      "if the recorded outcome is wrong, write correction in this row's kind "
-                      "column and why in its note (or use `plan.py record CAMPAIGN --correct "
-                      f"{rid} --date {day} --outcome {v.outcome} --why ...`); otherwise fix "
-                      "this row to match")
+                      msg("resident {rid} on {day} is already recorded as '{before}'",
+                          rid=rid, day=day, before=before),
+                      msg("if the recorded outcome is wrong, write correction in this row's kind "
+                          "column and why in its note (or use `plan.py record CAMPAIGN --correct "
+                          "{rid} --date {day} --outcome {outcome} --why ...`); otherwise fix "
+                          "this row to match", rid=rid, day=day, outcome=v.outcome))
             continue
         if v.kind == "correction":
             if before is None:
                 col.error(f"{where}, field kind",
-                          f"nothing to correct: no outcome is recorded for resident {rid} "
-                          f"on {day}", "leave kind blank to record the visit")
+                          msg("nothing to correct: no outcome is recorded for resident {rid} "
+                              "on {day}",
+                              rid=rid, day=day), msg("leave kind blank to record the visit"))
                 continue
             later = sorted(d for (r, d) in recorded if r == rid and d > day.isoformat())
             if v.outcome in FINAL_OUTCOMES and later:
                 col.error(f"{where}, field outcome",
-                          f"resident {rid} has visits recorded after {day} ({', '.join(later)}), "
-                          f"so they cannot be '{v.outcome}' on {day}",
-                          "correct those later visits first, or check the date")
+                          msg("resident {rid} has visits recorded after {day} ({listing}), "
+                              "so they cannot be '{outcome}' on {day}",
+                              rid=rid, day=day, listing=', '.join(later), outcome=v.outcome),
+                          msg("correct those later visits first, or check the date"))
                 continue
             if v.outcome == NO_OUTCOME:
                 after.pop((rid, day.isoformat()), None)
@@ -269,7 +284,8 @@ def _drop_after_final(valid: list[OutcomeRow], recorded: dict[tuple[str, str], s
             finals.setdefault(rid, []).append((dt.date.fromisoformat(day), outcome, ""))
     for v in valid:
         if v.outcome in FINAL_OUTCOMES and v.kind == "visit":
-            finals.setdefault(v.resident_id, []).append((v.date, v.outcome, f" (row {v.row})"))
+            finals.setdefault(v.resident_id, []).append((v.date, v.outcome, msg(" (row {row})",
+                                                                                row=v.row)))
     kept = []
     for v in valid:
         earlier = [f for f in finals.get(v.resident_id, ()) if f[0] < v.date]
@@ -278,9 +294,12 @@ def _drop_after_final(valid: list[OutcomeRow], recorded: dict[tuple[str, str], s
             continue
         day, outcome, on_row = min(earlier)
         col.error(f"row {v.row}, field outcome",
-                  f"resident {v.resident_id} is recorded as '{outcome}' on {day}{on_row}, so "
-                  f"no visit can follow on {v.date}",
-                  f"delete this row, or correct the '{outcome}' row if it was a mistake")
+                  msg("resident {resident_id} is recorded as '{outcome}' on {day}{on_row}, so "
+                      "no visit can follow on {date}",
+                      resident_id=v.resident_id,
+                      outcome=outcome, day=day, on_row=on_row, date=v.date),
+                  msg("delete this row, or correct the '{outcome}' row if it was a mistake",
+                      outcome=outcome))
     return kept
 
 
@@ -338,8 +357,9 @@ def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(Problem(str(path), "", f"cannot be read ({exc.strerror})",
-                                 "check the path")) from None
+        raise InputError(Problem(str(path), "", msg("cannot be read ({strerror})",
+                                                    strerror=exc.strerror),
+                                 msg("check the path"))) from None
     digest = hashlib.sha256(data).hexdigest()
     with db.transaction(conn):
         previous = db.imported(conn, digest)

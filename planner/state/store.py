@@ -21,7 +21,7 @@ from planner.campaign.report import campaign_row, province_campaign_csv, write_c
 from planner.campaign.sweep import campaign_tasks, dask_client, stream_tasks
 from planner.campaign.workspace import build_workspace, campaign_sites
 from planner.domain import CampaignSettings, Scenario
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 from planner.planfile import write_atomic
 from planner.render.i18n import N_
 from planner.roads.io import load_graph
@@ -141,8 +141,11 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
     start = start or settings.start or scenario.date
     deadline = deadline or settings.deadline
     if deadline is not None and deadline < start:
-        raise InputError(Problem("--deadline", "", f"the deadline {deadline} is before the "
-                                 f"start {start}", "give a later deadline or an earlier --start"))
+        raise InputError(Problem("--deadline", "", msg("the deadline {deadline} is before the "
+                                                       "start {start}",
+                                                       deadline=deadline,
+                                                       start=start),
+                                 msg("give a later deadline or an earlier --start")))
     held = held_outcomes(out_dir)
     if held:
         raise InputError(held)
@@ -176,9 +179,9 @@ def held_outcomes(out_dir: Path) -> Problem | None:
         conn.close()
     if not n:
         return None
-    return Problem(str(db_path), "", f"this campaign already holds {n} recorded outcomes",
-                   f"re-plan it with `python plan.py tomorrow {out_dir}`, or write the new "
-                   "campaign to another folder")
+    return Problem(str(db_path), "", msg("this campaign already holds {n} recorded outcomes", n=n),
+                   msg("re-plan it with `python plan.py tomorrow {out_dir}`, or write the new "
+                       "campaign to another folder", out_dir=out_dir))
 
 
 def store_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario, start: dt.date,
@@ -211,15 +214,16 @@ def campaign_scenario(folder: Path, info: dict[str, str],
     path = Path(info.get("scenario", ""))
     if not info.get("scenario") or not path.exists():
         raise InputError(Problem(str(folder / db.DB_NAME), "meta.scenario",
-                                 f"the campaign's scenario {path} is gone",
-                                 "put the scenario back at that path"))
+                                 msg("the campaign's scenario {path} is gone", path=path),
+                                 msg("put the scenario back at that path")))
     roads = info.get("roads", "")
     if not roads:
         return load_scenario_and_speeds(path)
     if not Path(roads).is_file():
         raise InputError(Problem(str(folder / db.DB_NAME), "meta.roads",
-                                 f"the district road graph {roads} this campaign is planned "
-                                 "on is gone", "put the graph back at that path"))
+                                 msg("the district road graph {roads} this campaign is planned "
+                                     "on is gone",
+                                     roads=roads), msg("put the graph back at that path")))
     scenario, warnings, table = load_scenario_and_speeds(path, check_roads=False)
     return replace(scenario, roads=roads), warnings, table
 
@@ -264,9 +268,11 @@ def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = Non
         starts[c.id] = start or (c.scenario.campaign or CampaignSettings()).start \
             or c.scenario.date
         if deadlines[c.id] is not None and deadlines[c.id] < starts[c.id]:
-            held.append(Problem(str(c.path), f"commune {c.id}", f"the deadline "
-                                f"{deadlines[c.id]} is before the start {starts[c.id]}",
-                                "give a later deadline or an earlier --start"))
+            held.append(Problem(str(c.path), f"commune {c.id}", msg("the deadline "
+                                    "{deadlines} is before the start {starts}",
+                                                                    deadlines=deadlines[c.id],
+                                                                    starts=starts[c.id]),
+                                msg("give a later deadline or an earlier --start")))
     if held:
         raise InputError(held)
 

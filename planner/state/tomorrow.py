@@ -34,7 +34,7 @@ from planner.campaign.loop import CampaignOptions, CampaignResult, plan_campaign
 from planner.campaign.replan import other_approaches, pending_on, presence_model
 from planner.campaign.report import write_campaign_json, write_day_plan
 from planner.campaign.workspace import build_workspace, campaign_sites
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 from planner.render.i18n import N_
 from planner.roads.io import load_graph
 from planner.speeds import SpeedTable
@@ -65,11 +65,12 @@ def check_day(day: dt.date, start: dt.date, deadline: dt.date | None) -> None:
     plan days the campaign does not have and empty the real ones."""
     if day >= start and (deadline is None or day <= deadline):
         return
-    span = f"{start} to {deadline}" if deadline else f"from {start} on"
+    span = msg("{start} to {deadline}", start=start, deadline=deadline) if deadline \
+        else msg("from {start} on", start=start)
     raise InputError(Problem("--date", day.isoformat(),
-                             f"outside the campaign, which runs {span}",
-                             f"give a day {span}, or leave --date out (the working day after "
-                             "the last recorded outcomes)"))
+                             msg("outside the campaign, which runs {span}", span=span),
+                             msg("give a day {span}, or leave --date out (the working day after "
+                                 "the last recorded outcomes)", span=span)))
 
 
 def _plan_ids(folders: list[Path]) -> dict[str, str]:

@@ -110,7 +110,8 @@ def test_bad_rows_refuse_the_whole_file(campaign) -> None:
     bad row with its reason."""
     out, _ = campaign
     before = _dump(out / state.DB_NAME)
-    result = CliRunner().invoke(cli, ["record", str(out), str(DATA / "bad_rows.csv"),
+    result = CliRunner().invoke(cli, ["record", "--lang", "en", str(out),
+                                      str(DATA / "bad_rows.csv"),
                                       "--today", TODAY.isoformat(), "--all-or-nothing"])
     assert result.exit_code == 2
     message = result.output
@@ -281,7 +282,7 @@ def test_nothing_follows_deceased_across_imports(small_campaign: Path, tmp_path:
     assert record_outcomes(small_campaign, first).new == 1
     later = _sheet(tmp_path, "day2.csv", "2026-11-26,T1,H1,R1,enrolled,\n"
                                          "2026-11-26,T1,H2,R2,enrolled,\n")
-    result = CliRunner().invoke(cli, ["record", str(small_campaign), str(later),
+    result = CliRunner().invoke(cli, ["record", "--lang", "en", str(small_campaign), str(later),
                                       "--today", TODAY.isoformat(), "--all-or-nothing"])
     assert result.exit_code == 2, result.output
     assert "row 2, field outcome › resident R1 is recorded as 'deceased' on 2026-11-25" \
@@ -312,7 +313,7 @@ def test_damaged_db_recovers_from_the_copy_kept_before_the_import(
     data = bytearray(db.read_bytes())
     data[:16] = b"\x00" * 16
     db.write_bytes(bytes(data))
-    result = CliRunner().invoke(cli, ["tomorrow", str(small_campaign)])
+    result = CliRunner().invoke(cli, ["tomorrow", "--lang", "en", str(small_campaign)])
     assert result.exit_code == 3, result.output
     assert str(db) in result.output and "damaged" in result.output
     assert "campaign.db.bak" in result.output and "internal error" not in result.output

@@ -99,7 +99,8 @@ def test_province_problems_are_reported_together(generated: Path, tmp_path: Path
                         "      - {id: D01-C09, scenario: D01/D01-C09/scenario.yaml}")
     (folder / "province.yaml").write_text(text)
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["staffing", str(folder), "--out", str(out), *SWEEP])
+    result = CliRunner().invoke(cli, ["staffing", "--lang", "en", str(folder), "--out", str(out),
+                                      *SWEEP])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert "commune id 'D01-C01' is used twice" in result.output
@@ -108,7 +109,7 @@ def test_province_problems_are_reported_together(generated: Path, tmp_path: Path
     assert "households.csv" in result.output and "commune D02-C01" in result.output
     assert not out.exists() or not any(out.iterdir())
     # `check` reports the same problems, and nothing else
-    checked = CliRunner().invoke(cli, ["check", str(folder)])
+    checked = CliRunner().invoke(cli, ["check", "--lang", "en", str(folder)])
     assert checked.exit_code == 2, checked.output
     assert "Traceback" not in checked.output and "hợp lệ" not in checked.output
     assert "commune id 'D01-C01' is used twice" in checked.output

@@ -30,7 +30,7 @@ def test_corpus_is_complete() -> None:
 @pytest.mark.parametrize("defect", BROKEN)
 def test_broken_scenario_exit_2_names_file_and_field(defect: str) -> None:
     """A broken scenario exits 2 with one message naming the file and field, no traceback."""
-    result = CliRunner().invoke(cli, ["check", str(DATA / "broken" / defect)])
+    result = CliRunner().invoke(cli, ["check", str(DATA / "broken" / defect), "--lang", "en"])
     output = result.output + (result.stderr if result.stderr_bytes is not None else "")
     assert result.exit_code == 2, output
     file_name, field = expected(defect)
@@ -47,16 +47,17 @@ def test_ok_small_is_valid() -> None:
     assert result.exit_code == 0, result.output
     assert "hợp lệ:" in result.output and "5 hộ, 6 người (5 tại nhà, 1 điểm thu nhận)" \
         in result.output
-    assert "no coordinates" in result.output
+    assert "không có toạ độ" in result.output  # the warning in the default language
     en = CliRunner().invoke(cli, ["check", str(DATA / "ok_small"), "--lang", "en"])
     assert en.exit_code == 0, en.output
+    assert "no coordinates" in en.output
     assert "ok:" in en.output and "5 households, 6 residents (5 home, 1 point), 1 team" \
         in en.output
 
 
 def test_missing_scenario_file() -> None:
     """A scenario path that does not exist is an input error naming the file."""
-    result = CliRunner().invoke(cli, ["check", "no/such/scenario.yaml"])
+    result = CliRunner().invoke(cli, ["check", "no/such/scenario.yaml", "--lang", "en"])
     assert result.exit_code == 2
     assert "no/such/scenario.yaml" in result.output
     assert "file not found" in result.output
@@ -71,7 +72,7 @@ def test_all_problems_reported_together(tmp_path: Path) -> None:
     csv_text = csv_text.replace(",bedridden,", ",sick,")
     (tmp_path / "scenario.yaml").write_text(yaml_text, encoding="utf-8")
     (tmp_path / "households.csv").write_text(csv_text, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["check", str(tmp_path / "scenario.yaml")])
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "scenario.yaml"), "--lang", "en"])
     assert result.exit_code == 2
     for words in ("season", "date", "field condition"):
         assert words in result.output

@@ -142,7 +142,7 @@ def test_render_refuses_a_plan_without_legs_or_scenario(tmp_path: Path) -> None:
     bare.parent.mkdir()
     bare.write_text(json.dumps(data), encoding="utf-8")
     result = CliRunner().invoke(cli, ["render", str(bare), "--scenario", str(OK),
-                                      "--out", str(tmp_path / "r1")])
+                                      "--out", str(tmp_path / "r1"), "--lang", "en"])
     assert result.exit_code == 2
     assert "no road geometry" in result.output and "plan the day again" in result.output
     assert str(bare) in result.output

@@ -191,13 +191,13 @@ def test_tampered_or_foreign_export_is_refused(campaign: Path, tmp_path: Path) -
     tampered = tmp_path / "tampered.csv"
     tampered.write_text(head.format(plan["id"], checksum(plan["id"], body))
                         + body.replace("refused", "enrolled"), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["record", str(campaign), str(tampered)])
+    result = CliRunner().invoke(cli, ["record", "--lang", "en", str(campaign), str(tampered)])
     assert result.exit_code == 2, result.output
     assert "tampered.csv" in result.output and "checksum" in result.output
     other = "0123456789abcdef"
     foreign = tmp_path / "foreign.csv"
     foreign.write_text(head.format(other, checksum(other, body)) + body, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["record", str(campaign), str(foreign)])
+    result = CliRunner().invoke(cli, ["record", "--lang", "en", str(campaign), str(foreign)])
     assert result.exit_code == 2, result.output
     assert "foreign.csv" in result.output and "not a plan of the campaign" in result.output
     assert "Traceback" not in result.output
@@ -228,7 +228,8 @@ def test_blank_outcome_rows_mean_not_visited(campaign: Path, tmp_path: Path) -> 
     bad = tmp_path / "bad-export.csv"
     bad.write_text(f"# mountain-id-planner phone outcomes; plan={plan['id']}; "
                    f"crc32={checksum(plan['id'], body)}\n" + body, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["record", str(campaign), str(bad), "--today", "2026-12-31"])
+    result = CliRunner().invoke(cli, ["record", "--lang", "en", str(campaign), str(bad), "--today",
+                                      "2026-12-31"])
     assert result.exit_code == 2, result.output
     assert "bad-export.csv" in result.output and "row 3" in result.output
 

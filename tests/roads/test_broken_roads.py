@@ -112,7 +112,7 @@ def test_broken_graph_is_refused_by_check_and_day(defect: str, tmp_path: Path) -
     folder = _scenario(tmp_path, make(GRAPH))
     out = tmp_path / "out"
     for args in (["check", str(folder)], ["day", str(folder), "--out", str(out)]):
-        result = CliRunner().invoke(cli, args)
+        result = CliRunner().invoke(cli, args + ["--lang", "en"])
         assert result.exit_code == 3, (args[0], result.output)
         assert "Traceback" not in result.output and "internal error" not in result.output
         errors = [line for line in result.output.splitlines() if " › " in line
@@ -139,7 +139,8 @@ def test_import_of_an_area_without_motorbike_roads_is_refused(tmp_path: Path) ->
     source.write_text(re.sub(r'k="highway" v="[^"]*"', 'k="highway" v="footway"', text),
                       encoding="utf-8")
     target = tmp_path / "graphs" / "footpaths.graphml"
-    result = CliRunner().invoke(cli, ["roads", "import", str(source), "--out", str(target)])
+    result = CliRunner().invoke(cli, ["roads", "import", "--lang", "en", str(source), "--out",
+                                      str(target)])
     assert result.exit_code == 3, result.output
     assert "footpaths_only.osm" in result.output
     assert "no edge a motorbike may use" in result.output
@@ -151,7 +152,8 @@ def test_closures_whose_features_are_not_objects_are_refused(tmp_path: Path) -> 
     ``roads import``, each feature named, no Python words in the message."""
     closures = tmp_path / "closures.geojson"
     closures.write_text('{"type": "FeatureCollection", "features": [1, "x"]}', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["roads", "import", str(ROOT / "tests" / "data" / "roads"
+    result = CliRunner().invoke(cli, ["roads", "import", "--lang", "en",
+                                      str(ROOT / "tests" / "data" / "roads"
                                                             / "ok_small.osm"),
                                       "--closures", str(closures),
                                       "--out", str(tmp_path / "g.graphml")])
@@ -168,7 +170,8 @@ def test_boundary_whose_polygon_is_broken_is_refused(tmp_path: Path) -> None:
     boundary.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
                         '"geometry": {"type": "Polygon", "coordinates": "x"}}]}',
                         encoding="utf-8")
-    result = CliRunner().invoke(cli, ["roads", "import", str(ROOT / "tests" / "data" / "roads"
+    result = CliRunner().invoke(cli, ["roads", "import", "--lang", "en",
+                                      str(ROOT / "tests" / "data" / "roads"
                                                             / "ok_small.osm"),
                                       "--boundary", str(boundary),
                                       "--out", str(tmp_path / "g.graphml")])

@@ -121,7 +121,8 @@ def test_broken_osm_files_give_one_message_and_exit_3(name: str, tmp_path: Path)
     from planner.cli import cli
 
     out = tmp_path / "maps" / "x.graphml"
-    result = CliRunner().invoke(cli, ["roads", "import", str(DATA / name), "--out", str(out)])
+    result = CliRunner().invoke(cli, ["roads", "import", "--lang", "en", str(DATA / name), "--out",
+                                      str(out)])
     assert result.exit_code == 3, result.output
     assert BROKEN[name] in result.output
     assert "Traceback" not in result.output
@@ -133,7 +134,7 @@ def test_bbox_with_no_roads_exits_3(tmp_path: Path):
     from planner.cli import cli
 
     out = tmp_path / "x.graphml"
-    result = CliRunner().invoke(cli, ["roads", "import", str(OK_SMALL), "--bbox",
+    result = CliRunner().invoke(cli, ["roads", "import", "--lang", "en", str(OK_SMALL), "--bbox",
                                       "104,22,104.1,22.1", "--out", str(out)])
     assert result.exit_code == 3
     assert "no roads" in result.output
@@ -165,7 +166,8 @@ def test_dem_that_does_not_cover_the_area_exits_3(tmp_path: Path):
 
     dem = make_dem(tmp_path / "elsewhere.tif", (105.0, 20.0, 105.1, 20.1))
     out = tmp_path / "maps" / "x.graphml"
-    result = CliRunner().invoke(cli, ["roads", "import", str(OK_SMALL), "--dem", str(dem),
+    result = CliRunner().invoke(cli, ["roads", "import", "--lang", "en", str(OK_SMALL), "--dem",
+                                      str(dem),
                                       "--out", str(out)])
     assert result.exit_code == 3
     assert "do not cover" in result.output and "N21E103.hgt" in result.output
@@ -196,7 +198,8 @@ def test_import_without_dem_warns_and_is_flat(tmp_path: Path):
     from planner.roads.io import load_graph
 
     out = tmp_path / "flat.graphml"
-    result = CliRunner().invoke(cli, ["roads", "import", str(OK_SMALL), "--out", str(out)])
+    result = CliRunner().invoke(cli, ["roads", "import", "--lang", "en", str(OK_SMALL), "--out",
+                                      str(out)])
     assert result.exit_code == 0
     assert "flat" in result.output
     G = load_graph(str(out))

@@ -39,7 +39,7 @@ def test_collection_point_280_km_away_is_refused(tmp_path: Path) -> None:
     names the point, its village's field and the distance, and a fix."""
     far = ("{id: HCM, name: Huổi Cơ Mông, lon: 103.195262, lat: 21.847131, points: "
            "[{name: Nhà văn hoá, lon: 103.195262, lat: 24.367131}]}")
-    result = CliRunner().invoke(cli, ["check", str(_scenario(tmp_path, far))])
+    result = CliRunner().invoke(cli, ["check", "--lang", "en", str(_scenario(tmp_path, far))])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     line = next(x for x in result.output.splitlines() if "collection point" in x)
@@ -52,7 +52,7 @@ def test_village_beyond_walking_limit_is_warned(tmp_path: Path) -> None:
     """A village about 5 km from the nearest road (walking limit 3 km) passes with
     a warning naming it and its distance."""
     far = "{id: HCM, name: Huổi Cơ Mông, lon: 103.195262, lat: 21.937131}"
-    result = CliRunner().invoke(cli, ["check", str(_scenario(tmp_path, far))])
+    result = CliRunner().invoke(cli, ["check", "--lang", "en", str(_scenario(tmp_path, far))])
     assert result.exit_code == 0, result.output
     line = next(x for x in result.output.splitlines() if "village HCM" in x)
     assert "villages[HCM].lon/lat" in line and "beyond the walking limit of 3.0 km" in line
@@ -76,7 +76,8 @@ def test_village_by_a_road_not_joined_to_the_station_is_warned(tmp_path: Path) -
                                                                     ("9002", "9001")))
     graph = text.replace("</graph>", piece + "</graph>")
     village = "{id: HCM, name: Huổi Cơ Mông, lon: 103.295, lat: 21.8605}"
-    result = CliRunner().invoke(cli, ["check", str(_scenario(tmp_path, village, graph))])
+    result = CliRunner().invoke(cli, ["check", "--lang", "en", str(_scenario(tmp_path, village,
+                                                                             graph))])
     assert result.exit_code == 0, result.output
     line = next(x for x in result.output.splitlines() if "not connected" in x)
     assert "village HCM" in line and "roads.graphml" in line
@@ -98,7 +99,7 @@ def test_household_far_from_every_road_is_warned_not_refused(tmp_path: Path) -> 
     table = folder / "households.csv"
     table.write_text(table.read_text(encoding="utf-8").replace(
         "H4,HCM,103.1981,21.8442", "H4,HCM,103.1981,24.3442"), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["check", str(folder)])
+    result = CliRunner().invoke(cli, ["check", "--lang", "en", str(folder)])
     assert result.exit_code == 0, result.output
     line = next(x for x in result.output.splitlines() if "from the nearest road" in x)
     assert "households.csv" in line and "household H4 (27" in line

@@ -126,7 +126,8 @@ def test_every_command_refuses_colliding_ids_before_writing(command: str,
              "    kits: 1\n    shift: \"07:00-17:00\"\n")
     path = _scenario(tmp_path, OK_YAML.replace("parameters:\n", team2 + "parameters:\n", 1))
     out = tmp_path / "out"
-    args = [command, str(path)] + ([] if command == "check" else ["--out", str(out)])
+    args = [command, str(path), "--lang", "en"] + ([] if command == "check"
+                                                   else ["--out", str(out)])
     if command == "campaign":
         args += ["--deadline", "2026-11-27"]
     result = CliRunner().invoke(cli, args)

@@ -66,7 +66,7 @@ def test_bad_rows_go_to_the_rejects_file_and_the_good_rows_in(small: Path,
     sheet = _sheet(tmp_path, "day1.csv", "2026-11-24,T1,H1,R1,enrolled,\n"
                                          "2026-11-24,T9,H2,R2,enrolled,\n"
                                          "2026-11-24,T1,H2,R3,gone fishing,\n")
-    strict = CliRunner().invoke(cli, ["record", str(small), str(sheet), "--today",
+    strict = CliRunner().invoke(cli, ["record", "--lang", "en", str(small), str(sheet), "--today",
                                       TODAY.isoformat(), "--all-or-nothing"])
     assert strict.exit_code == 2 and "row 3" in strict.output and "row 4" in strict.output
     assert state.outcomes(state.open_campaign(small)) == []
@@ -125,7 +125,7 @@ def test_a_correction_replaces_the_outcome_and_the_audit_trail_keeps_both(
     conn.close()
     listed = runner.invoke(cli, ["record", str(small), "--audit"])
     assert "deceased" in listed.output and "she was at the back" in listed.output
-    nothing = runner.invoke(cli, ["record", str(small), "--correct", "R3", "--date",
+    nothing = runner.invoke(cli, ["record", "--lang", "en", str(small), "--correct", "R3", "--date",
                                   "2026-11-24", "--outcome", "enrolled", "--why", "x"])
     assert nothing.exit_code == 2 and "nothing to correct" in nothing.output
     assert "Traceback" not in nothing.output
@@ -157,7 +157,8 @@ def test_an_export_from_an_earlier_plan_of_the_day_imports(small: Path,
     assert (report.status, report.new) == ("imported", 1)
     stranger = _export(tmp_path / "other.csv", "0123456789abcdef",
                        "2026-11-24,T1,H2,R2,enrolled,\n")
-    refused = CliRunner().invoke(cli, ["record", str(small), str(stranger), "--today",
+    refused = CliRunner().invoke(cli, ["record", "--lang", "en", str(small), str(stranger),
+                                       "--today",
                                        TODAY.isoformat()])
     assert refused.exit_code == 2 and "not a plan of the campaign" in refused.output
 
@@ -167,7 +168,7 @@ def test_tomorrow_outside_the_campaign_is_refused(small: Path) -> None:
     campaign's dates, and changes no day folder."""
     before = sorted(p.name for p in (small / "days").iterdir())
     for day in ("2026-11-01", "2027-01-05"):
-        result = CliRunner().invoke(cli, ["tomorrow", str(small), "--date", day])
+        result = CliRunner().invoke(cli, ["tomorrow", "--lang", "en", str(small), "--date", day])
         assert result.exit_code == 2, result.output
         assert "2026-11-24 to 2026-11-27" in result.output and "Traceback" not in result.output
     assert sorted(p.name for p in (small / "days").iterdir()) == before
