@@ -40,6 +40,7 @@ from typing import Any
 
 from planner.campaign.calendar import Calendar
 from planner.campaign.dayloop import fast_solver
+from planner.campaign.decisions import scenario_decisions
 from planner.campaign.loop import CampaignOptions, plan_campaign
 from planner.campaign.needs import initial_pending
 from planner.campaign.staffing import RunResult, StaffingParams, simulate
@@ -201,9 +202,11 @@ def sweep_tasks(team_counts: list[int], params: StaffingParams, start: dt.date |
 def _campaign_task(ws: Workspace, start: dt.date, deadline: dt.date | None,
                    time_limit_s: float, seed: int):
     """Plan one commune's whole campaign (``plan_campaign`` with the in-process
-    ``fast_solver``: a Dask worker may not start processes of its own)."""
+    ``fast_solver``: a Dask worker may not start processes of its own),
+    honouring the decisions file the commune's scenario names."""
 
-    options = CampaignOptions(time_limit_s=time_limit_s, seed=seed, solver=fast_solver)
+    options = CampaignOptions(time_limit_s=time_limit_s, seed=seed, solver=fast_solver,
+                              decisions=scenario_decisions(ws.scenario))
     return plan_campaign(ws, initial_pending(ws.scenario), start, deadline,
                          Calendar.of(ws.scenario), options)
 

@@ -94,12 +94,13 @@ def _register() -> None:
     cli.add_command(demo)
     cli.add_command(render)
     from planner.cli.campaign import campaign
+    from planner.cli.decide import decide
     from planner.cli.record import record
     from planner.cli.serve import serve
     from planner.cli.staffing import staffing
     from planner.cli.tomorrow import tomorrow
 
-    for command in (campaign, record, tomorrow, staffing, serve):
+    for command in (campaign, decide, record, tomorrow, staffing, serve):
         cli.add_command(command)
     try:
         from planner.cli.roads import roads

@@ -12,9 +12,11 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
+from planner.day.needs import Steer
 from planner.day.plan import plan_day, plan_sites
 from planner.day.verify import plan_violations
 from planner.domain import (
+    DECISION_CAUSES,
     DUTIES,
     CollectionPoint,
     Household,
@@ -405,11 +407,25 @@ def test_walk_limit() -> None:
     assert "beyond the walking limit of 2.0 km" in u.reason
 
 
+def test_a_must_visit_that_cannot_fit_is_named_with_its_decision() -> None:
+    """A household a person said must be visited today, at home only after the
+    shift: its unserved entry keeps the day planner's reason, and the plan
+    names the decision (its id, cause ``not_fitted``) as not honoured."""
+    h = _household("H1", 3, _resident("R1", windows=[Window(18 * H, 19 * H)]))
+    plan = _plan(_scenario([h, _household("H2", 2, _resident("R2"))]),
+                 steer=Steer(must={"H1": 7}))
+    assert [u.code for u in plan.unserved] == ["window_after_shift"]
+    [u] = plan.not_honoured
+    assert u.code == "decision_not_honoured" and u.household == "H1" and u.mode == "must"
+    assert dict(u.numbers) == {"decision": 7, "cause": DECISION_CAUSES.index("not_fitted")}
+    assert "decision 7" in u.reason and "after the shift" in u.reason
+
+
 TESTED_CODES = {"windows_disjoint", "point_full", "point_not_opened",
                 "closed_wet", "no_route", "no_kit", "window_too_short", "window_before_shift",
                 "window_after_shift", "window_outside_shift", "shift_too_short",
                 "shuttle_walk", "ride_too_long", "no_seat", "no_office_time", "no_capacity",
-                "no_duty"}
+                "no_duty", "decision_not_honoured"}
 
 
 def _codes_written_in_planner_day() -> set[str]:
