@@ -449,3 +449,17 @@ def remember_plans(conn: sqlite3.Connection, plans: dict[str, str], *,
 def known_plans(conn: sqlite3.Connection) -> dict[str, str]:
     """Plan id → day of every plan a day's folder of this campaign held."""
     return dict(conn.execute("SELECT plan_id, date FROM day_plans"))
+
+
+def replace_day_visits(conn: sqlite3.Connection, day: dt.date,
+                       visits: list[PlannedVisit]) -> None:
+    """Replace the planned visits of ``day`` alone with ``visits`` (a hand
+    edit of that day's plan), kept under the latest planning run. Call inside a
+    transaction."""
+    run = conn.execute("SELECT MAX(id) FROM plan_runs").fetchone()[0]
+    if run is None:
+        raise ValueError("no planning run to keep the edited visits under")
+    conn.execute("DELETE FROM planned_visits WHERE date = ?", (day.isoformat(),))
+    conn.executemany("INSERT INTO planned_visits (date, household_id, team_id, seq, arrive_s, "
+                     "run_id) VALUES (?, ?, ?, ?, ?, ?)",
+                     [(d.isoformat(), h, t, s, int(a), run) for d, h, t, s, a in visits])
