@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from planner.campaign.decisions import Decision
 from planner.campaign.replan import Outcome
 from planner.domain import Scenario
 from planner.errors import DataError, InputError, Problem
@@ -463,3 +464,70 @@ def replace_day_visits(conn: sqlite3.Connection, day: dt.date,
     conn.executemany("INSERT INTO planned_visits (date, household_id, team_id, seq, arrive_s, "
                      "run_id) VALUES (?, ?, ?, ?, ?, ?)",
                      [(d.isoformat(), h, t, s, int(a), run) for d, h, t, s, a in visits])
+
+
+def _decision(row: tuple) -> Decision:
+    """A ``decisions`` row ``(id, kind, payload, by, at, why)`` as a Decision."""
+    did, kind, payload, by, at, why = row
+    return Decision.from_payload(kind, json.loads(payload), by=by,
+                                 at=dt.datetime.fromisoformat(at), why=why, id=int(did))
+
+
+def add_decision(conn: sqlite3.Connection, decision: Decision, *, now: dt.datetime) -> Decision:
+    """Store ``decision`` (active), made by ``decision.by`` at ``decision.at``
+    (default: ``now``), and write an audit row ``decision_added``. Call inside
+    a transaction; the caller has checked it. Returns it with its new id."""
+    at = decision.at or now
+    cur = conn.execute("INSERT INTO decisions (kind, payload, by, at, why, active) "
+                       "VALUES (?, ?, ?, ?, ?, 1)",
+                       (decision.kind, json.dumps(decision.payload(), ensure_ascii=False,
+                                                  sort_keys=True),
+                        decision.by, stamp(at), decision.why))
+    stored = Decision.from_payload(decision.kind, decision.payload(), by=decision.by,
+                                   at=dt.datetime.fromisoformat(stamp(at)), why=decision.why,
+                                   id=int(cur.lastrowid or 0))
+    conn.execute("INSERT INTO audit (at, by, why, kind, subject, before, after) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (stamp(now), decision.by, decision.why, "decision_added", stored.subject(), "",
+                  json.dumps({"kind": stored.kind, **stored.payload()}, ensure_ascii=False,
+                             sort_keys=True)))
+    return stored
+
+
+def decisions(conn: sqlite3.Connection, active_only: bool = True) -> list[Decision]:
+    """The stored decisions, oldest first: the active ones (all, retired
+    included, with ``active_only`` False)."""
+    sql = "SELECT id, kind, payload, by, at, why FROM decisions"
+    if active_only:
+        sql += " WHERE active = 1"
+    return [_decision(r) for r in conn.execute(sql + " ORDER BY id")]
+
+
+def active_decisions(conn: sqlite3.Connection) -> list[Decision]:
+    """The decisions every plan honours now, oldest first."""
+    return decisions(conn, active_only=True)
+
+
+def decision_active(conn: sqlite3.Connection, decision_id: int) -> bool | None:
+    """True/False: whether decision ``decision_id`` is active; None: no such id."""
+    row = conn.execute("SELECT active FROM decisions WHERE id = ?", (decision_id,)).fetchone()
+    return None if row is None else bool(row[0])
+
+
+def retire_decision(conn: sqlite3.Connection, decision_id: int, *, by: str, why: str,
+                    now: dt.datetime) -> Decision:
+    """Retire decision ``decision_id``: the row stays with ``active`` 0, and an
+    audit row ``decision_retired`` says who (``by``), when (``now``) and why.
+    Call inside a transaction. ``KeyError`` when no active decision has that id."""
+    row = conn.execute("SELECT id, kind, payload, by, at, why FROM decisions "
+                       "WHERE id = ? AND active = 1", (decision_id,)).fetchone()
+    if row is None:
+        raise KeyError(decision_id)
+    old = _decision(row)
+    conn.execute("UPDATE decisions SET active = 0 WHERE id = ?", (decision_id,))
+    conn.execute("INSERT INTO audit (at, by, why, kind, subject, before, after) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (stamp(now), by, why, "decision_retired", old.subject(),
+                  json.dumps({"kind": old.kind, **old.payload()}, ensure_ascii=False,
+                             sort_keys=True), ""))
+    return old

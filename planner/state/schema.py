@@ -11,7 +11,7 @@ The first version (written by the planner before this package) kept its
 version in a table ``schema_version`` (one row, 1) and left ``user_version``
 at 0; ``version_of`` reads it as version 1.
 
-Tables at the current version (``SCHEMA_VERSION`` = 3):
+Tables at the current version (``SCHEMA_VERSION`` = 4):
 
 - ``meta(key, value)``: the scenario's path and name, the start, the deadline,
   the road graph (when not the scenario's own), ``created_at``;
@@ -35,7 +35,11 @@ Tables at the current version (``SCHEMA_VERSION`` = 3):
   that carried it (NULL: the command line);
 - ``day_plans(plan_id, date, seen_at)``: the id of every plan a day's folder
   held (``plan.json``'s ``id``), so that an export from a phone map drawn from
-  an earlier plan of a day is still known after a re-plan replaced it.
+  an earlier plan of a day is still known after a re-plan replaced it;
+- ``decisions(id, kind, payload, by, at, why, active)``: every decision a
+  person made (``planner.campaign.decisions``): ``payload`` the kind's fields
+  as JSON text, ``at`` UTC; retiring one sets ``active`` to 0 and keeps the
+  row (the audit trail says who retired it, when and why).
 
 Dates are ``YYYY-MM-DD`` text; timestamps (``created_at``, ``imported_at``,
 ``recorded_at``) UTC ISO 8601 to the second; clock times integer seconds
@@ -150,6 +154,16 @@ CREATE TABLE day_plans (
     plan_id TEXT PRIMARY KEY, date TEXT NOT NULL, seen_at TEXT NOT NULL)
 """
 
+_V4 = """
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('lock', 'must', 'not_before', 'not_on', 'leave_out',
+                                       'team_absent', 'team_members', 'village_off', 'order')),
+    payload TEXT NOT NULL, by TEXT NOT NULL, at TEXT NOT NULL, why TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)));
+CREATE INDEX decisions_active ON decisions(active)
+"""
+
 #: Every migration, in order: ``MIGRATIONS[k].version == k + 1``.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the first schema: meta, households, residents, plan runs, planned visits "
@@ -158,6 +172,9 @@ MIGRATIONS: tuple[Migration, ...] = (
                  "PRAGMA user_version", _arrive_in_seconds),
     Migration(3, "an audit trail of corrections (who, when, why, before, after) and the "
                  "ids of every plan a day's folder held", _script(_V3)),
+    Migration(4, "decisions a person made (locks, must-visits, days off, absent teams, "
+                 "fixed orders, households left out), retired but never deleted",
+              _script(_V4)),
 )
 
 #: The version this planner writes and reads.

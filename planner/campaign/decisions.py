@@ -1,0 +1,361 @@
+"""Decisions a person makes about a campaign, and what they do to its plans.
+
+A team leader knows things no scenario file holds: team T2 is at a funeral
+tomorrow, Tuesday is market day in one village, a household moved away. Each
+such fact is a ``Decision``: kept in the campaign state (``planner.state.db``:
+table ``decisions``), or written in a decisions file a scenario names
+(``decisions: decisions.yaml``), and honoured by every later plan (``day``,
+``campaign``, ``tomorrow``, ``staffing``).
+
+Kinds (``KINDS``) and the fields each one uses:
+
+================  ==========================================================
+``lock``          ``household``; ``team`` and/or ``dates``: only that team
+                  may visit it; when dates are given, only on those dates
+                  (and it must be visited on them while pending)
+``must``          ``household``, ``dates``: it must be visited on those dates
+``not_before``    ``household``, ``dates[0]``: no visit before that date
+``not_on``        ``household``, ``dates``: no visit on those dates
+``leave_out``     ``household``, ``reason`` (``REASONS``): never offered
+                  again, not pending, counted apart
+``team_absent``   ``team``, ``dates``: the team does not work those dates
+``team_members``  ``team``, ``members``, ``dates``: the team works those
+                  dates with only that many officers
+``village_off``   ``village``, ``dates``: no visit and no collection point
+                  in that village on those dates (market day, festival)
+``order``         ``team``, ``dates`` (one date), ``order``: on that date
+                  that team visits those households in that order
+================  ==========================================================
+
+Every decision has ``by`` (who), ``at`` (when, UTC) and ``why`` (free text);
+``id`` is the state's row id (None before it is stored, or from a file).
+
+``check_decision`` validates one decision against a scenario (every problem,
+each naming the field and a fix); ``Decisions`` answers what a set of
+decisions does on a day: which households may be offered, which teams work
+and with how many officers, which households are mandatory or locked to a
+team, the fixed orders. Pure functions: no clock, no files, no database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from planner.domain import Household, Scenario, Team
+from planner.errors import Problem
+
+#: The kinds of decision, in the order they are documented.
+KINDS = ("lock", "must", "not_before", "not_on", "leave_out", "team_absent", "team_members",
+         "village_off", "order")
+#: Why a household is left out (``leave_out``'s ``reason``).
+REASONS = ("moved_away", "refuses", "enrolled_elsewhere", "other")
+
+#: The fields each kind requires (beyond ``by``/``at``/``why``).
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "lock": ("household",),
+    "must": ("household", "dates"),
+    "not_before": ("household", "dates"),
+    "not_on": ("household", "dates"),
+    "leave_out": ("household", "reason"),
+    "team_absent": ("team", "dates"),
+    "team_members": ("team", "members", "dates"),
+    "village_off": ("village", "dates"),
+    "order": ("team", "dates", "order"),
+}
+#: The fields each kind may carry; any other that is set is a problem.
+_MAY: dict[str, tuple[str, ...]] = {
+    "lock": ("household", "team", "dates"),
+    **{k: v for k, v in _NEEDS.items() if k != "lock"},
+}
+_FIELDS = ("household", "team", "village", "dates", "members", "order", "reason")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision a person made (see the module's table for which fields a
+    kind uses). ``dates``: calendar dates (``not_before`` uses ``dates[0]``);
+    ``members``: officers (``team_members``); ``order``: household ids in
+    visiting order (``order``); ``reason``: a ``REASONS`` code
+    (``leave_out``); ``by``: who; ``at``: when (UTC); ``why``: free text;
+    ``id``: the row id in the campaign state (None: not stored)."""
+
+    kind: str
+    household: str | None = None
+    team: str | None = None
+    village: str | None = None
+    dates: tuple[dt.date, ...] = ()
+    members: int | None = None
+    order: tuple[str, ...] = ()
+    reason: str | None = None
+    by: str = ""
+    at: dt.datetime | None = None
+    why: str = ""
+    id: int | None = None
+
+    def payload(self) -> dict[str, Any]:
+        """The kind's own fields as JSON-ready values (dates ``YYYY-MM-DD``),
+        unset ones left out: what the state stores in ``decisions.payload``
+        and a decisions file holds beside ``kind``/``by``/``at``/``why``."""
+        out: dict[str, Any] = {}
+        for name in _FIELDS:
+            value = getattr(self, name)
+            if value is None or value == ():
+                continue
+            if name == "dates":
+                value = [d.isoformat() for d in value]
+            elif name == "order":
+                value = list(value)
+            out[name] = value
+        return out
+
+    @classmethod
+    def from_payload(cls, kind: str, payload: Mapping[str, Any], *, by: str = "",
+                     at: dt.datetime | None = None, why: str = "",
+                     id: int | None = None) -> Decision:
+        """The decision back from ``payload`` (as ``payload()`` writes it).
+        ``ValueError`` on a date that is not ``YYYY-MM-DD`` or a members
+        count that is not a whole number."""
+        members = payload.get("members")
+        return cls(kind=kind, household=payload.get("household"), team=payload.get("team"),
+                   village=payload.get("village"),
+                   dates=tuple(dt.date.fromisoformat(str(d)) for d in payload.get("dates", ())),
+                   members=None if members is None else int(members),
+                   order=tuple(str(h) for h in payload.get("order", ())),
+                   reason=payload.get("reason"), by=by, at=at, why=why, id=id)
+
+    def subject(self) -> str:
+        """The audit trail's name for this decision (``decision 7``)."""
+        return f"decision {self.id}"
+
+    def describe(self) -> str:
+        """One line saying what the decision is, codes only (no names): for
+        lists and for the plan's not-honoured entries."""
+        parts = [self.kind]
+        for name in ("household", "team", "village"):
+            if getattr(self, name):
+                parts.append(f"{name} {getattr(self, name)}")
+        if self.dates:
+            parts.append(", ".join(d.isoformat() for d in self.dates))
+        if self.members is not None:
+            parts.append(f"{self.members} members")
+        if self.order:
+            parts.append(" → ".join(self.order))
+        if self.reason:
+            parts.append(self.reason)
+        return " · ".join(parts)
+
+
+def close_matches(name: str, known: Iterable[str], n: int = 3) -> str:
+    """`` (close: A, B)`` naming up to ``n`` known ids like ``name``, or ``""``."""
+    near = difflib.get_close_matches(name, sorted(set(known)), n=n, cutoff=0.5)
+    return f" (close: {', '.join(near)})" if near else ""
+
+
+def check_decision(decision: Decision, scenario: Scenario, source: str = "decision",
+                   ) -> list[Problem]:
+    """Every problem of ``decision`` against ``scenario``: an unknown kind or
+    reason, a missing field the kind needs, a field it does not use, an id
+    (household, team, village, households of an order) the scenario does not
+    have (with close matches), a members count outside 1 … the team's size,
+    an order with a household twice or a date count the kind does not take.
+    Each problem names ``source`` and the field, and says a fix. Empty: valid."""
+    d = decision
+    out: list[Problem] = []
+
+    def bad(where: str, what: str, fix: str) -> None:
+        out.append(Problem(source, where, what, fix))
+
+    if d.kind not in KINDS:
+        bad("kind", f"unknown kind {d.kind!r}{close_matches(d.kind, KINDS)}",
+            f"use one of: {', '.join(KINDS)}")
+        return out
+    for name in _NEEDS[d.kind]:
+        if getattr(d, name) in (None, (), ""):
+            bad(name, f"a {d.kind} decision needs {name}", f"give the {name}")
+    for name in _FIELDS:
+        if name not in _MAY[d.kind] and getattr(d, name) not in (None, (), ""):
+            bad(name, f"a {d.kind} decision does not use {name}", f"leave {name} out")
+    if d.kind == "lock" and not d.team and not d.dates:
+        bad("team", "a lock needs a team, dates, or both",
+            "give the team that must make the visit and/or the dates it is made on")
+    households = {h.id for h in scenario.households}
+    teams = {t.id: t for t in scenario.teams}
+    villages = {v.id for v in scenario.villages}
+    if d.household and d.household not in households:
+        bad("household", f"no household {d.household!r} in the scenario"
+            f"{close_matches(d.household, households)}", "give a household id of the scenario")
+    if d.team and d.team not in teams:
+        bad("team", f"no team {d.team!r} in the scenario{close_matches(d.team, teams)}",
+            f"use one of: {', '.join(sorted(teams))}")
+    if d.village and d.village not in villages:
+        bad("village", f"no village {d.village!r} in the scenario"
+            f"{close_matches(d.village, villages)}", "give a village id of the scenario")
+    if d.reason and d.reason not in REASONS:
+        bad("reason", f"unknown reason {d.reason!r}{close_matches(d.reason, REASONS)}",
+            f"use one of: {', '.join(REASONS)}")
+    if d.members is not None and d.team in teams:
+        size = len(teams[d.team].members)
+        if not 1 <= d.members <= size:
+            bad("members", f"{d.members} members: team {d.team} has {size}",
+                f"give 1 to {size} (a team that does not work that day: team_absent)")
+    if d.kind == "order":
+        if len(d.dates) != 1:
+            bad("dates", f"an order is for one date, {len(d.dates)} given", "give one date")
+        seen: set[str] = set()
+        for hid in d.order:
+            if hid not in households:
+                bad("order", f"no household {hid!r} in the scenario"
+                    f"{close_matches(hid, households)}", "give household ids of the scenario")
+            if hid in seen:
+                bad("order", f"household {hid} is twice in the order", "name each once")
+            seen.add(hid)
+    if d.kind == "not_before" and len(d.dates) > 1:
+        bad("dates", "not_before takes one date", "give one date")
+    return out
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """A set of active decisions and what they do to a day's plan. Every
+    question takes the calendar ``day`` it is about."""
+
+    items: tuple[Decision, ...] = ()
+    _by_kind: dict[str, tuple[Decision, ...]] = field(default_factory=dict, compare=False,
+                                                       repr=False)
+
+    def __post_init__(self) -> None:
+        groups: dict[str, list[Decision]] = {}
+        for d in self.items:
+            groups.setdefault(d.kind, []).append(d)
+        object.__setattr__(self, "_by_kind", {k: tuple(v) for k, v in groups.items()})
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def of(self, kind: str) -> tuple[Decision, ...]:
+        """The decisions of one kind, in the order given."""
+        return self._by_kind.get(kind, ())
+
+    def left_out(self) -> dict[str, Decision]:
+        """Household id → its ``leave_out`` decision (the last one given)."""
+        return {d.household: d for d in self.of("leave_out") if d.household}
+
+    def may_offer(self, household: Household, day: dt.date) -> Decision | None:
+        """None when ``household`` may be offered on ``day``; else the
+        decision that keeps it off that day (left out, a lock to other dates,
+        not before, not on, its village's day off)."""
+        hid = household.id
+        for d in self.of("leave_out"):
+            if d.household == hid:
+                return d
+        for d in self.of("lock"):
+            if d.household == hid and d.dates and day not in d.dates:
+                return d
+        for d in self.of("not_before"):
+            if d.household == hid and d.dates and day < d.dates[0]:
+                return d
+        for d in self.of("not_on"):
+            if d.household == hid and day in d.dates:
+                return d
+        for d in self.of("village_off"):
+            if d.village == household.village_id and day in d.dates:
+                return d
+        return None
+
+    def village_off(self, village_id: str, day: dt.date) -> Decision | None:
+        """The decision that gives ``village_id`` a day off on ``day`` (no
+        visit, no collection point), or None."""
+        return next((d for d in self.of("village_off")
+                     if d.village == village_id and day in d.dates), None)
+
+    def team_absent(self, team_id: str, day: dt.date) -> Decision | None:
+        """The decision that keeps ``team_id`` from working on ``day``, or None."""
+        return next((d for d in self.of("team_absent")
+                     if d.team == team_id and day in d.dates), None)
+
+    def team_on(self, team: Team, day: dt.date) -> Team | None:
+        """The team as it works on ``day``: None when absent; with fewer
+        officers when a ``team_members`` decision says so (its first
+        ``members`` officers; no more motorbikes and kits than officers; no
+        split with fewer than two); else ``team`` unchanged."""
+        if self.team_absent(team.id, day):
+            return None
+        sized = [d for d in self.of("team_members") if d.team == team.id and day in d.dates]
+        if not sized or sized[-1].members is None:
+            return team
+        n = max(1, min(sized[-1].members, len(team.members)))
+        return replace(team, members=team.members[:n], motorbikes=min(team.motorbikes, n),
+                       kits=min(team.kits, n), can_split=team.can_split and n >= 2)
+
+    def teams_on(self, teams: Iterable[Team], day: dt.date) -> tuple[Team, ...]:
+        """The teams that work on ``day``, each as it works (``team_on``)."""
+        return tuple(t for t in (self.team_on(t, day) for t in teams) if t is not None)
+
+    def mandatory_on(self, day: dt.date) -> dict[str, Decision]:
+        """Household id → the decision that requires a visit on ``day``: a
+        ``must`` for that date, a ``lock`` with that date, or a household of
+        an ``order`` for that date."""
+        out: dict[str, Decision] = {}
+        for d in self.of("must") + tuple(x for x in self.of("lock") if x.dates):
+            if d.household and day in d.dates:
+                out[d.household] = d
+        for d in self.of("order"):
+            if day in d.dates:
+                for hid in d.order:
+                    out.setdefault(hid, d)
+        return out
+
+    def locked_on(self, day: dt.date) -> dict[str, tuple[str, Decision]]:
+        """Household id → (team id, decision): only that team may visit it on
+        ``day`` (a ``lock`` with a team and no dates or with ``day``; each
+        household of an ``order`` for ``day``, to the order's team)."""
+        out: dict[str, tuple[str, Decision]] = {}
+        for d in self.of("lock"):
+            if d.household and d.team and (not d.dates or day in d.dates):
+                out[d.household] = (d.team, d)
+        for d in self.of("order"):
+            if d.team and day in d.dates:
+                for hid in d.order:
+                    out[hid] = (d.team, d)
+        return out
+
+    def orders_on(self, day: dt.date) -> dict[str, Decision]:
+        """Team id → the ``order`` decision fixing its stops on ``day`` (the
+        last one given for that team and date)."""
+        return {d.team: d for d in self.of("order") if d.team and day in d.dates}
+
+    def conflicts_on(self, day: dt.date, teams: Iterable[Team]) -> list[tuple[Decision, str]]:
+        """Decisions that cannot hold on ``day`` whatever the solver does,
+        each once, with a reason code: a visit required on ``day`` (a
+        ``must``, a dated ``lock``, an ``order``) by a team that does not
+        work that day (``team_absent``), or by no team at all when no team
+        works (``no_team``). A lock without dates is no conflict: the
+        household waits for its team's next working day."""
+        working = {t.id for t in self.teams_on(teams, day)}
+        locked = self.locked_on(day)
+        out: list[tuple[Decision, str]] = []
+        seen: set[int] = set()
+        for hid, d in sorted(self.mandatory_on(day).items()):
+            team = locked.get(hid, (None, d))[0]
+            reason = ("no_team" if not working else
+                      "team_absent" if team is not None and team not in working else "")
+            if reason and id(d) not in seen:
+                seen.add(id(d))
+                out.append((d, reason))
+        return out
+
+
+def reason_counts(decisions: Decisions, pending: Iterable[str] | None = None,
+                  ) -> dict[str, int]:
+    """Reason code → how many households are left out for it (only those in
+    ``pending`` when given), in ``REASONS`` order, zero counts left out."""
+    keep = None if pending is None else set(pending)
+    counts = dict.fromkeys(REASONS, 0)
+    for hid, d in decisions.left_out().items():
+        if keep is None or hid in keep:
+            counts[d.reason or "other"] = counts.get(d.reason or "other", 0) + 1
+    return {k: v for k, v in counts.items() if v}
