@@ -97,6 +97,9 @@ def _register() -> None:
 
     for command in (campaign, record, tomorrow, staffing):
         cli.add_command(command)
+    from planner.cli.edit import edit
+
+    cli.add_command(edit)
     try:
         from planner.cli.roads import roads
     except ImportError:  # the roads commands arrive with their module

@@ -27,7 +27,7 @@ only new ones). Units: seconds, metres, clock seconds after midnight.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from planner.clock import format_clock
 from planner.day.needs import PointSlot, VisitNeed, team_units
@@ -37,7 +37,6 @@ from planner.day.timing import Schedule, TimedStop, leg_s, schedule
 from planner.day.verify import _stop_tiers, plan_violations
 from planner.domain import Plan, Route, Scenario, Stop, Unserved
 from planner.matrix import TravelMatrices
-from planner.priorities import part_tier
 from planner.problem import VehicleSpec
 from planner.rules import home_residents
 from planner.speeds import N_
@@ -46,6 +45,9 @@ from planner.speeds import N_
 REMOVED = "removed_by_hand"
 
 _WORK = ("visit", "point", "pickup", "dropoff")
+#: How much later than its planned minute a pinned stop may start (s): the
+#: rounding of the times in ``plan.json``.
+PIN_SLACK_S = 59
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,8 @@ class EditVerdict:
     route that no longer fits, the visits (household ids, least urgent first)
     whose removal makes it fit (empty when none does); ``plan``: the day with
     the change (every changed route re-timed; None when one cannot be timed);
-    ``touched``: the households the change moves, adds or removes."""
+    ``touched``: the households the change moves, adds or removes; ``date``:
+    the day (ISO); ``also``: the verdict of the other day a move goes to."""
 
     holds: bool
     problems: tuple[Reason, ...]
@@ -148,7 +151,8 @@ class EditVerdict:
     plan: Plan | None
     would_drop: tuple[tuple[str, tuple[str, ...]], ...] = ()
     touched: tuple[str, ...] = ()
-    date: str = field(default="")
+    date: str = ""
+    also: tuple[EditVerdict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -267,7 +271,9 @@ def visit_stop(day: EditDay, household: str) -> Stop:
 
 def timed_stops(day: EditDay, stops: Sequence[Stop]) -> list[TimedStop]:
     """``stops`` (work stops) as ``TimedStop``: a visit inside its windows;
-    a collection point and a shuttle stop pinned at their planned start."""
+    a collection point and a shuttle stop pinned at their planned start (a
+    plan read from ``plan.json`` has its times to the minute: the start may
+    be up to ``PIN_SLACK_S`` later than the minute shown, never earlier)."""
     village_index = {v.id: k for k, v in enumerate(day.scenario.villages)}
     out = []
     for s in stops:
@@ -278,12 +284,12 @@ def timed_stops(day: EditDay, stops: Sequence[Stop]) -> list[TimedStop]:
             out.append(TimedStop(day.site_of[s.household or ""], need.service_s, starts))
         elif s.kind == "point":
             out.append(TimedStop(day.site_of[f"point:{s.village}"], s.depart_s - s.opens_s,
-                                 ((s.opens_s, s.opens_s),), village_index[s.village],
+                                 ((s.opens_s, s.opens_s + PIN_SLACK_S),), village_index[s.village],
                                  day.scenario.parameters.point_setup_s))
         else:
             begin = s.arrive_s + s.wait_s
             site = 0 if s.place == "office" else day.site_of[s.household or ""]
-            out.append(TimedStop(site, s.depart_s - begin, ((begin, begin),)))
+            out.append(TimedStop(site, s.depart_s - begin, ((begin, begin + PIN_SLACK_S),)))
     return out
 
 
@@ -566,11 +572,6 @@ def _day_of(day: EditDay):
     return plan_sites(day.scenario, point_slots=day.point_slots)[0]
 
 
-def part_tier_of(day: EditDay, household: str) -> int:
-    """The tier of a household's home visit (0 most urgent)."""
-    return part_tier(day.needs[household].residents, day.scenario.parameters.priorities)
-
-
 def apply_change(day: EditDay, change: Change) -> EditVerdict:
     """Make ``change`` on ``day``'s plan and check it (module docstring)."""
     work = _Work(day)
@@ -587,7 +588,8 @@ def apply_change(day: EditDay, change: Change) -> EditVerdict:
         timed = _fit(day, name, stops)
         if timed is None:
             problems.append(why_not(day, name, stops))
-            drops.append((name, would_drop(day, name, stops, touched)))
+            placed = touched if isinstance(change, Move | Add) else ()
+            drops.append((name, would_drop(day, name, stops, placed)))
         else:
             new[name] = timed_route(day, routes[name], stops, timed)
     costs = tuple(RouteCost(
