@@ -20,6 +20,7 @@ checked. The clock is read here only when the request gives no ``now``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -240,6 +241,9 @@ def apply_edit(request: EditRequest) -> EditResult:
             or any(v.plan is None for v in verdicts):
         return EditResult(tuple(verdicts), False)
     now = request.now or utc_now()
+    # the decisions first: each is checked (InputError) before any file changes
+    stored = _store_decisions(folder, decisions_for(request, verdicts, request.by or who()),
+                              now)
     written: list[Path] = []
     draw = day_drawer(lang=request.lang, redact=request.redact,
                       graphs={camp.scenario.roads: camp.graph}, table=camp.table)
@@ -260,9 +264,12 @@ def apply_edit(request: EditRequest) -> EditResult:
                 db.replace_day_visits(conn, d.date, day_visit_rows([d]))
         finally:
             conn.close()
-    stored = _store_decisions(folder, decisions_for(request, verdicts, request.by or who()),
-                              now)
     return EditResult(tuple(verdicts), True, tuple(written), tuple(stored))
+
+
+def _key(decision: Decision) -> str:
+    """A decision's kind and fields as one comparable text."""
+    return json.dumps([decision.kind, decision.payload()], sort_keys=True)
 
 
 def _store_decisions(folder: Path, decisions: list[Decision], now: dt.datetime,
@@ -271,13 +278,12 @@ def _store_decisions(folder: Path, decisions: list[Decision], now: dt.datetime,
     left as they are."""
     conn = db.open_campaign(folder)
     try:
-        active = {(d.kind, tuple(sorted(d.payload().items(), key=str)))
-                  for d in db.active_decisions(conn)}
+        active = {_key(d) for d in db.active_decisions(conn)}
     finally:
         conn.close()
     out = []
     for d in decisions:
-        if (d.kind, tuple(sorted(d.payload().items(), key=str))) in active:
+        if _key(d) in active:
             continue
         out.append(decide(DecideRequest(folder, d, now=now)).decision)
     return out
