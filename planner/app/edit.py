@@ -153,17 +153,25 @@ def _day(camp: _Campaign, date: dt.date, extra: tuple[str, ...] = ()) -> tuple[E
                                  "campaign", f"give a planned day ({', '.join(days[:12])}"
                                  f"{', …' if len(days) > 12 else ''})"))
     plan, raw = read_plan(path)
-    scope = raw.get("scope")
-    if scope is not None:
-        scope = list(scope) + [r.id for h in camp.scenario.households if h.id in extra
-                               for r in h.residents if r.id not in camp.closed
-                               and r.mode in ("home", "auto")]
+    scope = list(raw["scope"]) if raw.get("scope") is not None else _scope(raw)
+    scope += [r.id for h in camp.scenario.households if h.id in extra
+              for r in h.residents if r.id not in camp.closed and r.mode in ("home", "auto")]
     sc = scenario_in_scope(camp.scenario, scope, date)
     on_duty = {r.team for r in plan.routes}
     sc = replace(sc, teams=tuple(t for t in sc.teams if t.id in on_duty) or sc.teams,
                  parameters=replace(sc.parameters, season=plan.season))
     drawn = (path.parent / "map.html").is_file()
     return edit_day(plan, sc, camp.ws.matrices_for), drawn
+
+
+def _scope(raw: dict) -> list[str]:
+    """The residents a campaign day's ``plan.json`` speaks of (its stops' and
+    unserved entries' ``residents``): the day's scope when the file does not
+    name it (a day written without its documents)."""
+    out = [rid for r in raw.get("routes", []) for s in r.get("stops", [])
+           for rid in s.get("residents", []) or []]
+    out += [rid for u in raw.get("unserved", []) for rid in u.get("residents", []) or []]
+    return list(dict.fromkeys(out))
 
 
 def _verdicts(camp: _Campaign, request: EditRequest

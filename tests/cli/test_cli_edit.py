@@ -1,0 +1,167 @@
+"""``plan.py edit``: hand edits of a campaign day, checked before they are kept.
+
+On the FICTIONAL demo campaign (short time limits, its first day drawn),
+planned once and copied for each test. What must hold: an edit that breaks a
+household's hours is shown with the reason (exit 0, "not kept"), refused when
+confirmed (exit 2, "refused:") and changes no file and no state; an unknown
+id exits 2 with one message naming it; a feasible edit with --confirm
+rewrites the day's folder whole (plan.json and its documents), stores the
+day's planned visits and the decisions that keep it, and survives
+`tomorrow` re-planning that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planner.app.campaign import CampaignRequest, plan_campaign
+from planner.app.edit import _day, _open
+from planner.cli import cli
+from planner.day.edit import Move, Swap, apply_change
+from planner.state import db
+from planner.state.tomorrow import run_tomorrow
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "scenarios" / "demo"
+LIMIT_S = 0.5
+NOW = dt.datetime(2026, 12, 31, 12, 0, tzinfo=dt.UTC)
+
+
+def _visits(plan) -> dict[str, str]:
+    """Household → team of each home visit of ``plan``."""
+    return {s.household: r.team for r in plan.routes for s in r.stops if s.kind == "visit"}
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory) -> tuple[Path, dict]:
+    """The demo campaign (first day drawn), and edits found on it by the day
+    layer: ``broken`` (a move that breaks a window: date, household, team)
+    and ``swap`` (a swap of two teams' visits that holds: date, a, b)."""
+    base = tmp_path_factory.mktemp("edit-cli")
+    scenario = base / "scenario"
+    scenario.mkdir()
+    shutil.copy(DEMO / "households.csv", scenario / "households.csv")
+    text = (DEMO / "scenario.yaml").read_text(encoding="utf-8")
+    text += "campaign:\n  start: 2026-11-24\n  deadline: 2026-12-11\n"
+    (scenario / "scenario.yaml").write_text(text, encoding="utf-8")
+    plan_campaign(CampaignRequest(scenario / "scenario.yaml", base / "camp",
+                                  time_limit_s=LIMIT_S, draw="first", now=NOW))
+    camp = _open(base / "camp")
+    found: dict = {}
+    for folder in sorted((base / "camp" / "days").glob("????-??-??")):
+        day, _drawn = _day(camp, dt.date.fromisoformat(folder.name))
+        teams = _visits(day.plan)
+        for hid, team in teams.items():
+            for other in sorted(set(teams.values()) - {team}):
+                if "broken" not in found and any(
+                        p.code == "window" for p in apply_change(day, Move(hid, other)).problems):
+                    found["broken"] = (folder.name, hid, other)
+            for hid2, team2 in teams.items():
+                if "swap" not in found and team2 != team and \
+                        apply_change(day, Swap(hid, hid2)).holds:
+                    found["swap"] = (folder.name, hid, hid2)
+        if len(found) == 2:
+            break
+    assert set(found) == {"broken", "swap"}, found
+    return base / "camp", found
+
+
+@pytest.fixture()
+def campaign(planned, tmp_path: Path) -> tuple[Path, dict]:
+    """A fresh copy of the planned campaign."""
+    folder, found = planned
+    copy = tmp_path / "camp"
+    shutil.copytree(folder, copy)
+    return copy, found
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, ["edit", *args])
+
+
+def test_a_broken_window_is_shown_then_refused_and_nothing_changes(campaign) -> None:
+    """Preview (Vietnamese by default, then English): exit 0, the reason names
+    the household, "not kept; add --confirm". With --confirm: exit 2,
+    "refused:" and the reason. plan.json and the state's planned visits and
+    decisions are as before."""
+    folder, found = campaign
+    date, hid, team = found["broken"]
+    plan_file = folder / "days" / date / "plan.json"
+    before = plan_file.read_bytes()
+    vi = _run(str(folder), "--date", date, "move", hid, "--to", team)
+    assert vi.exit_code == 0, vi.output
+    assert hid in vi.output and "chưa giữ; thêm --confirm để giữ" in vi.output
+    assert "ngày KHÔNG còn hợp lệ" in vi.output
+    en = _run(str(folder), "--date", date, "move", hid, "--to", team, "--lang", "en")
+    assert en.exit_code == 0 and "would break its window" in en.output
+    assert "not kept; add --confirm to keep" in en.output
+    refused = _run(str(folder), "--date", date, "move", hid, "--to", team, "--confirm",
+                   "--lang", "en")
+    assert refused.exit_code == 2, refused.output
+    assert "refused:" in refused.output and hid in refused.output
+    assert "Traceback" not in refused.output
+    assert plan_file.read_bytes() == before
+    conn = db.open_campaign(folder)
+    try:
+        assert db.active_decisions(conn) == []
+    finally:
+        conn.close()
+
+
+def test_an_unknown_id_exits_2_naming_it(campaign) -> None:
+    """An unknown household or team: exit 2, one message naming it and a fix."""
+    folder, found = campaign
+    date, hid, _team = found["broken"]
+    bad = _run(str(folder), "--date", date, "remove", "NK-9999", "--why", "x")
+    assert bad.exit_code == 2 and "NK-9999" in bad.output and "household" in bad.output
+    team = _run(str(folder), "--date", date, "move", hid, "--to", "T9")
+    assert team.exit_code == 2 and "T9" in team.output and "T1" in team.output
+    day = _run(str(folder), "--date", "2026-12-25", "remove", hid, "--why", "x")
+    assert day.exit_code == 2 and "no plan for this day" in day.output
+
+
+def test_a_feasible_swap_is_kept_and_survives_tomorrow(campaign) -> None:
+    """A swap that holds, confirmed: exit 0, "kept"; the day's plan.json has
+    the two households on each other's team (its documents rewritten with it
+    when the day was drawn, no stage folder left), the state's planned visits
+    say so, two lock decisions are stored; then `tomorrow` from that day
+    plans them on those teams again."""
+    folder, found = campaign
+    date, a, b = found["swap"]
+    day_dir = folder / "days" / date
+    old = json.loads((day_dir / "plan.json").read_text(encoding="utf-8"))
+    teams = {s["household"]: r["team"] for r in old["routes"] for s in r["stops"]
+             if s["kind"] == "visit"}
+    kept = _run(str(folder), "--date", date, "swap", a, b, "--confirm", "--lang", "en")
+    assert kept.exit_code == 0, kept.output
+    assert "the day still holds" in kept.output and "kept:" in kept.output
+    new = json.loads((day_dir / "plan.json").read_text(encoding="utf-8"))
+    now = {s["household"]: r["team"] for r in new["routes"] for s in r["stops"]
+           if s["kind"] == "visit"}
+    assert (now[a], now[b]) == (teams[b], teams[a])
+    assert new.get("scope") == old.get("scope")
+    if (day_dir / "map.html").exists():
+        assert (day_dir / f"itinerary-{teams[a]}.pdf").exists()
+    assert not list((folder / "days").glob(".new-*")) and not list(
+        (folder / "days").glob(".old-*"))
+    conn = db.open_campaign(folder)
+    try:
+        planned = {h: t for h, t, _a in db.planned_on(conn, dt.date.fromisoformat(date))}
+        locks = {(d.household, d.team, d.dates) for d in db.active_decisions(conn)
+                 if d.kind == "lock"}
+    finally:
+        conn.close()
+    assert (planned[a], planned[b]) == (teams[b], teams[a])
+    day = dt.date.fromisoformat(date)
+    assert locks == {(a, teams[b], (day,)), (b, teams[a], (day,))}
+    run_tomorrow(folder, day=day, time_limit_s=LIMIT_S, now=NOW)
+    again = json.loads((day_dir / "plan.json").read_text(encoding="utf-8"))
+    after = {s["household"]: r["team"] for r in again["routes"] for s in r["stops"]
+             if s["kind"] == "visit"}
+    assert (after.get(a), after.get(b)) == (teams[b], teams[a])
