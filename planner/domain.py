@@ -234,6 +234,9 @@ class Scenario:
     parameters: Parameters = field(default_factory=Parameters)
     source: str = ""
     campaign: CampaignSettings | None = None
+    #: the decisions file the scenario names (``decisions:``; absolute path,
+    #: ``""``: none), read by ``planner.campaign.decisions.read_decisions``
+    decisions: str = ""
 
     def village(self, village_id: str) -> Village:
         for v in self.villages:
@@ -365,6 +368,14 @@ class Unserved:
     numbers: tuple[tuple[str, int], ...] = ()
 
 
+#: Why a decision is not honoured (``Plan.not_honoured``' ``cause`` number
+#: indexes this): its team does not work that day; no team works that day;
+#: no team allowed to make the visit could fit it (windows, shift, capacity);
+#: the stops cannot be made in the order given; another decision keeps the
+#: household off that day.
+DECISION_CAUSES = ("team_absent", "no_team", "not_fitted", "order_infeasible", "kept_off")
+
+
 @dataclass(frozen=True)
 class Plan:
     date: dt.date
@@ -381,3 +392,9 @@ class Plan:
     #: where the road graph comes from: "openstreetmap", "generated" or "unknown"
     #: (``planner.roads.info.roads_provenance``); the fiction banners follow it
     roads: str = "unknown"
+    #: the decisions a person made that this plan could not honour, each as an
+    #: unserved-like entry: ``code`` ``decision_not_honoured``, ``mode`` the
+    #: decision's kind, ``household`` the household it is about (``""``: a
+    #: team's), ``reason`` in English, ``numbers`` ``decision`` (its id, 0
+    #: from a file without ids) and ``cause`` (an index into ``DECISION_CAUSES``)
+    not_honoured: tuple[Unserved, ...] = ()

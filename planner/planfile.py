@@ -131,6 +131,9 @@ def plan_to_dict(plan: Plan, scenario: Scenario | None = None, scenario_file: st
     for entry, u in zip(body["unserved"], plan.unserved, strict=True):
         entry["text"] = u.reason if reason_text is None else reason_text(u)
         entry["lang"] = lang
+    for entry, u in zip(body.get("not_honoured", ()), plan.not_honoured, strict=True):
+        entry["text"] = u.reason if reason_text is None else reason_text(u)
+        entry["lang"] = lang
     if scenario_file:
         out["scenario_file"] = scenario_file
     if scope is not None:
@@ -143,6 +146,9 @@ def _digest(body: dict[str, Any]) -> str:
     """The id of ``body``: the unserved entries' keys ``_NOT_IN_ID`` are left out."""
     body = dict(body, unserved=[{k: v for k, v in u.items() if k not in _NOT_IN_ID}
                                 for u in body["unserved"]])
+    if "not_honoured" in body:
+        body["not_honoured"] = [{k: v for k, v in u.items() if k not in _NOT_IN_ID}
+                                for u in body["not_honoured"]]
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -166,7 +172,7 @@ def _plan_body(plan: Plan, scenario: Scenario | None) -> dict[str, Any]:
         by_id = {h.id: h for h in scenario.households}
         residents = sum(len(home_residents(by_id[s.household])) for s in visits
                         if s.household in by_id)
-    return {
+    body = {
         "format": FORMAT,
         "version": VERSION,
         "date": plan.date.isoformat(),
@@ -209,6 +215,11 @@ def _plan_body(plan: Plan, scenario: Scenario | None) -> dict[str, Any]:
                      for u in plan.unserved],
         "notes": list(plan.notes),
     }
+    if plan.not_honoured:  # only when a decision could not be honoured
+        body["not_honoured"] = [{"household": u.household, "kind": u.mode, "code": u.code,
+                                 "reason": u.reason, "residents": list(u.residents),
+                                 "numbers": dict(u.numbers)} for u in plan.not_honoured]
+    return body
 
 
 def plan_json(plan: Plan, scenario: Scenario | None = None, scenario_file: str = "",
@@ -307,6 +318,11 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
                            unit="" if r.get("unit", "team") == "team" else r["unit"])
                      for r in data["routes"]),
         unserved=tuple(_unserved_from(u) for u in data["unserved"]),
+        not_honoured=tuple(Unserved(u["household"], u["reason"], u["code"], u["kind"],
+                                    tuple(u.get("residents", ())),
+                                    tuple((str(k), int(v)) for k, v in
+                                          (u.get("numbers") or {}).items()))
+                           for u in data.get("not_honoured", ())),
         objective=int(data.get("objective", 0)), seed=int(data.get("seed", 1)),
         time_limit_s=float(data.get("time_limit_s", 0.0)), notes=tuple(data.get("notes", ())))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from planner.campaign.needs import band_of, copy_with, parts, team_capacity_s
 from planner.campaign.workspace import Workspace
-from planner.day.needs import PointSlot
+from planner.day.needs import PointSlot, Steer
 from planner.day.plan import plan_day
 from planner.domain import Household, Plan, Scenario, Team
 from planner.engine import EXTRAS_SEARCHES, GUARD_FACTOR, solve, solve_hybrid, solve_plain
@@ -127,17 +127,20 @@ def plan_one_day(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
                  solver: Solver | None = None, start: dt.date | None = None,
                  service_scale: float = 1.0, pending_before: int = 0,
                  relocate: bool = True, presence: PresenceModel | None = None,
-                 point_slots: Mapping[str, PointSlot] | None = None) -> DayPlan:
+                 point_slots: Mapping[str, PointSlot] | None = None,
+                 steer: Steer | None = None) -> DayPlan:
     """Plan ``day`` for ``teams`` through ``plan_day`` over the ``offered``
     households (each with the residents offered that day); ``relocate`` as
     ``plan_day``'s; ``presence`` (a ``planner.presence.PresenceModel``) steers
     visits to the likely hours; ``point_slots`` (village id → announced slot)
-    holds the points already announced at their place and hour."""
+    holds the points already announced at their place and hour; ``steer``
+    the decisions a person made for the day (``planner.day.needs.Steer``)."""
     day_sc = day_scenario(ws, day, teams, offered, season, start or day, service_scale)
     try:
         plan, _, _ = plan_day(day_sc, table=ws.table, time_limit_s=time_limit_s, seed=seed,
                               matrices_for=ws.matrices_for, solve_fn=solver,
-                              relocate=relocate, presence=presence, point_slots=point_slots)
+                              relocate=relocate, presence=presence, point_slots=point_slots,
+                              steer=steer)
     except PlannerError as exc:
         if not point_slots or type(exc) is not PlannerError:  # not the self-check's
             raise
@@ -148,7 +151,7 @@ def plan_one_day(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
         # moves is then reported (``planner.campaign.corrections``)
         plan, _, _ = plan_day(day_sc, table=ws.table, time_limit_s=time_limit_s, seed=seed,
                               matrices_for=ws.matrices_for, solve_fn=solver,
-                              relocate=relocate, presence=presence)
+                              relocate=relocate, presence=presence, steer=steer)
     served = served_residents(plan, day_sc)
     return DayPlan(date=day, season=season, plan=plan, scenario=day_sc, served=served,
                    pending_before=pending_before)

@@ -43,10 +43,16 @@ import datetime as dt
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
-from planner.domain import Household, Scenario, Team
-from planner.errors import Problem
+from planner.atomic import write_atomic
+from planner.campaign.needs import PendingVisit
+from planner.day.needs import Steer
+from planner.domain import DECISION_CAUSES, Household, Scenario, Team, Unserved
+from planner.errors import InputError, Problem
+from planner.scenario.reading import _parse_yaml
+from planner.scenario.values import _Collector, nfc
 
 #: The kinds of decision, in the order they are documented.
 KINDS = ("lock", "must", "not_before", "not_on", "leave_out", "team_absent", "team_members",
@@ -359,3 +365,159 @@ def reason_counts(decisions: Decisions, pending: Iterable[str] | None = None,
         if keep is None or hid in keep:
             counts[d.reason or "other"] = counts.get(d.reason or "other", 0) + 1
     return {k: v for k, v in counts.items() if v}
+
+
+def steered_offer(decisions: Decisions, day: dt.date, teams: Iterable[Team],
+                  pending: Iterable[PendingVisit], offered: list[Household],
+                  ) -> list[Household]:
+    """The households offered on ``day`` as the decisions want them: those
+    locked to a team that does not work that day (``teams``) taken out; each
+    pending household that must be visited that day (``mandatory_on``) added
+    with all its pending residents when not offered already (and its team, if
+    locked, works). ``offered`` itself when there are no decisions."""
+    if not decisions:
+        return offered
+    working = {t.id for t in teams}
+    locked = decisions.locked_on(day)
+    out = [h for h in offered if h.id not in locked or locked[h.id][0] in working]
+    have = {h.id for h in out}
+    waiting = {p.household.id: p.household for p in pending}
+    for hid in decisions.mandatory_on(day):
+        if hid in waiting and hid not in have and working and \
+                (hid not in locked or locked[hid][0] in working):
+            out.append(waiting[hid])
+            have.add(hid)
+    return out
+
+
+def steer_of(decisions: Decisions, day: dt.date, offered: Iterable[Household]) -> Steer | None:
+    """What the day planner is told of the decisions on ``day`` for the
+    ``offered`` households (``planner.day.needs.Steer``; a decision from a
+    file, with no id, as 0); None when nothing applies, so that the day is
+    planned exactly as without decisions."""
+    if not decisions:
+        return None
+    ids = {h.id for h in offered}
+    must = {h: d.id or 0 for h, d in decisions.mandatory_on(day).items() if h in ids}
+    teams = {h: (t, d.id or 0) for h, (t, d) in decisions.locked_on(day).items() if h in ids}
+    orders = {t: (tuple(h for h in d.order if h in ids), d.id or 0)
+              for t, d in decisions.orders_on(day).items()}
+    orders = {t: o for t, o in orders.items() if o[0]}
+    if not (must or teams or orders):
+        return None
+    return Steer(must=must, teams=teams, orders=orders)
+
+
+_CAUSE_WORDS = {
+    "team_absent": "the team it names does not work that day",
+    "no_team": "no team works that day",
+    "kept_off": "another decision keeps the household off that day",
+}
+
+
+def not_honoured_entries(conflicts: Iterable[tuple[Decision, str]]) -> tuple[Unserved, ...]:
+    """Each ``(decision, cause code)`` of ``Decisions.conflicts_on`` as an
+    unserved-like entry of ``Plan.not_honoured`` (code
+    ``decision_not_honoured``, mode the decision's kind, numbers its id and
+    cause)."""
+    return tuple(Unserved(d.household or "", f"decision {d.id or 0} ({d.describe()}) is not "
+                          f"honoured: {_CAUSE_WORDS.get(cause, cause)}",
+                          "decision_not_honoured", d.kind, (),
+                          (("decision", d.id or 0), ("cause", DECISION_CAUSES.index(cause))))
+                 for d, cause in conflicts)
+
+
+#: The fields a decisions file's entry may have.
+FILE_FIELDS = ("kind", "household", "team", "village", "dates", "members", "order", "reason",
+               "by", "at", "why", "id")
+
+
+def _entry(raw: Any, where: str, col: _Collector) -> Decision | None:
+    """One entry of a decisions file as a Decision (None, the problem
+    reported, when it cannot be read)."""
+    if not isinstance(raw, dict):
+        col.error(where, "an entry must be a mapping (kind:, household:, dates:, …)",
+                  "write each decision as `- kind: ...` with its fields below")
+        return None
+    unknown = sorted(str(k) for k in raw if str(k) not in FILE_FIELDS)
+    if unknown:
+        col.error(f"{where}, field {unknown[0]}", f"unknown field '{unknown[0]}'"
+                  f"{close_matches(unknown[0], FILE_FIELDS)}",
+                  f"use only: {', '.join(FILE_FIELDS)}")
+        return None
+    dates = raw.get("dates", ())
+    dates = [dates] if isinstance(dates, (str, dt.date)) else list(dates or ())
+    payload: dict[str, Any] = {k: nfc(raw[k]) for k in ("household", "team", "village",
+                                                         "reason") if raw.get(k) is not None}
+    try:
+        payload["dates"] = [d.isoformat() if isinstance(d, dt.date) else str(d) for d in dates]
+        if raw.get("members") is not None:
+            payload["members"] = raw["members"]
+        payload["order"] = [nfc(h) for h in raw.get("order") or ()]
+        at = raw.get("at")
+        when = at if isinstance(at, dt.datetime) else \
+            dt.datetime.fromisoformat(str(at)) if at else None
+        if when is not None and when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        return Decision.from_payload(nfc(raw.get("kind")), payload, by=nfc(raw.get("by")),
+                                     at=when, why=nfc(raw.get("why")),
+                                     id=int(raw["id"]) if raw.get("id") is not None else None)
+    except (TypeError, ValueError):
+        col.error(where, "a date, time or number cannot be read",
+                  "write dates as YYYY-MM-DD, at: as YYYY-MM-DDTHH:MM:SS+00:00, members: "
+                  "as a whole number")
+        return None
+
+
+def read_decisions(path: str | Path, scenario: Scenario) -> list[Decision]:
+    """The decisions of a decisions file (YAML: ``decisions:``, a list of
+    entries with ``FILE_FIELDS``, as ``export_decisions`` writes), each checked
+    against ``scenario``. ``InputError`` naming the file, the entry and the
+    field of every problem."""
+    col = _Collector(str(path))
+    data = _parse_yaml(Path(path), col)
+    out: list[Decision] = []
+    if data is not None:
+        items = data.get("decisions")
+        if not isinstance(items, list):
+            col.error("decisions", "no list of decisions",
+                      "write `decisions:` then one `- kind: ...` entry per decision")
+            items = []
+        for k, raw in enumerate(items, start=1):
+            where = f"decision {k}"
+            found = _entry(raw, where, col)
+            if found is None:
+                continue
+            for p in check_decision(found, scenario, source=str(path)):
+                col.problems.append(replace(p, where=f"{where}, field {p.where}"
+                                            if p.where else where))
+            out.append(found)
+    if any(p.severity == "error" for p in col.problems):
+        raise InputError(col.problems)
+    return out
+
+
+def decisions_text(decisions: Iterable[Decision]) -> str:
+    """The decisions as a decisions file's YAML text (``read_decisions``
+    reads it back; a scenario names it with ``decisions:``)."""
+    # imported here: PyYAML loads only when a file is written
+    import yaml
+
+    items = []
+    for d in decisions:
+        entry: dict[str, Any] = {"kind": d.kind, **d.payload()}
+        if d.id is not None:
+            entry["id"] = d.id
+        entry.update({"by": d.by, "why": d.why})
+        if d.at is not None:
+            entry["at"] = d.at.isoformat()
+        items.append(entry)
+    header = ("# Decisions a person made (plan.py decide … --export). A scenario honours "
+              "them with\n# `decisions: THIS_FILE`; fields: docs/campaign.md.\n")
+    return header + yaml.safe_dump({"decisions": items}, allow_unicode=True, sort_keys=False)
+
+
+def export_decisions(decisions: Iterable[Decision], path: Path) -> Path:
+    """Write ``decisions_text`` to ``path`` (atomically). Returns ``path``."""
+    write_atomic(path, decisions_text(decisions))
+    return path

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from planner.campaign.assign import Assigner
 from planner.campaign.bound import LowerBound, lower_bound
@@ -37,6 +37,13 @@ from planner.campaign.dayloop import (
     default_solver,
     narrow_served,
     plan_one_day,
+)
+from planner.campaign.decisions import (
+    Decision,
+    Decisions,
+    not_honoured_entries,
+    steer_of,
+    steered_offer,
 )
 from planner.campaign.needs import PendingVisit, copy_with, parts, team_capacity_s
 from planner.campaign.workspace import Workspace
@@ -88,6 +95,13 @@ class CampaignResult:
     #: the working calendar the days were planned on (None: the days planned
     #: are taken as the working days, as before calendars were kept)
     calendar: Calendar | None = None
+    #: households a person left out (decision ``leave_out``): id → reason code;
+    #: not pending, not planned, counted apart
+    left_out: dict[str, str] = field(default_factory=dict)
+    #: decisions no planned day could honour (a must-visit on a day its team
+    #: or every team is absent): ``(date, unserved-like entry)`` as in
+    #: ``Plan.not_honoured``; those of planned days are in their plans too
+    not_honoured: tuple[tuple[dt.date, Unserved], ...] = ()
 
     @property
     def completion(self) -> dt.date | None:
@@ -162,6 +176,10 @@ class CampaignOptions:
     #: date → village id → ``(place name, opens_s, closes_s)`` (``plan_day``'s
     #: ``point_slots``)
     point_slots: Mapping[dt.date, Mapping[str, tuple[str, int, int]]] | None = None
+    #: the decisions a person made (``planner.campaign.decisions``), honoured
+    #: every day: who may be offered, which teams work with how many, who
+    #: must be visited, locked to a team, in a fixed order
+    decisions: Decisions = field(default_factory=Decisions)
 
 
 def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
@@ -187,6 +205,10 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
     options = options or CampaignOptions()
     if options.fidelity not in FIDELITIES:
         raise ValueError(f"fidelity {options.fidelity!r}: use one of {', '.join(FIDELITIES)}")
+    gone = options.decisions.left_out()
+    left_out = {p.household.id: gone[p.household.id].reason or "other" for p in pending
+                if p.household.id in gone}
+    pending = [p for p in pending if p.household.id not in left_out]
     settings = ws.scenario.campaign
     if notice_days is None:
         notice_days = settings.notice_days if settings is not None else 2
@@ -203,7 +225,8 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
                           assignment=run.assignment, cannot_serve=tuple(run.cannot),
                           not_planned=tuple(run.not_planned()), pending=tuple(pending),
                           bound=bound, notice_days=notice_days,
-                          base_season=default_season(ws.table), calendar=calendar)
+                          base_season=default_season(ws.table), calendar=calendar,
+                          left_out=left_out, not_honoured=tuple(run.not_honoured))
 
 
 def _new_assigner(ws: Workspace, pending: list[PendingVisit], notice_days: int,
@@ -248,6 +271,9 @@ class _Run:
         self.assignment: dict[str, tuple[dt.date, str, str]] = {}
         self.cannot: list[Unserved] = []
         self.last_reasons: dict[str, Unserved] = {}
+        self.not_honoured: list[tuple[dt.date, Unserved]] = []
+        #: the pending households the decisions let be offered on the day planned
+        self.allowed: list[PendingVisit] = list(self.remaining.values())
 
     def plan_days(self) -> None:
         """Plan working day after working day until no one is left, the
@@ -258,16 +284,25 @@ class _Run:
                                                            limit=self.options.max_days)):
             if not self.remaining:
                 break
-            today = [p for p in self.remaining.values()
-                     if p.earliest is None or p.earliest <= day]
-            teams = self.calendar.teams_on(day)
-            offered = self.assigner.offer(n, today, teams, day) if today else []
+            decisions = self.options.decisions
+            self.allowed = [p for p in self.remaining.values()
+                            if decisions.may_offer(p.household, day) is None]
+            today = [p for p in self.allowed if p.earliest is None or p.earliest <= day]
+            teams = decisions.teams_on(self.calendar.teams_on(day), day)
+            cannot = self._conflicts(day) if decisions else []
+            offered = self.assigner.offer(n, today, teams, day) if today and teams else []
+            offered = steered_offer(decisions, day, teams, self.allowed, offered)
+            if cannot:
+                self.not_honoured += [(day, e) for e in not_honoured_entries(cannot)]
             if not offered:
                 idle += 1
                 if idle >= STALL_DAYS:
                     break
                 continue
             offered, result = self._plan_day(n, day, teams, today, offered)
+            if cannot:
+                result = replace(result, plan=replace(result.plan, not_honoured=(
+                    not_honoured_entries(cannot) + result.plan.not_honoured)))
             self.days.append(result)
             self._record(result, offered, everyone=len(teams) == len(self.calendar.teams))
             if self.options.on_day is not None:
@@ -277,6 +312,20 @@ class _Run:
                 break
         while self.days and not self.days[-1].served:
             self.days.pop()
+
+    def _conflicts(self, day: dt.date) -> list[tuple[Decision, str]]:
+        """The decisions for ``day`` about pending households (or teams) that
+        no plan of the day can honour (``Decisions.conflicts_on``), and each
+        visit required that day that another decision keeps off it
+        (``kept_off``)."""
+        decisions = self.options.decisions
+        out = [(d, c) for d, c in decisions.conflicts_on(day, self.calendar.teams_on(day))
+               if not d.household or d.household in self.remaining]
+        for hid, d in sorted(decisions.mandatory_on(day).items()):
+            p = self.remaining.get(hid)
+            if p is not None and decisions.may_offer(p.household, day) is not None:
+                out.append((d, "kept_off"))
+        return out
 
     def _plan_day(self, n: int, day: dt.date, teams: tuple[Team, ...],
                   today: list[PendingVisit], offered: list[Household],
@@ -288,10 +337,12 @@ class _Run:
         scale = o.service_scale(n) if o.service_scale else 1.0
 
         def plan(households: list[Household], limit_s: float, seed: int) -> DayPlan:
+            households = steered_offer(o.decisions, day, teams, self.allowed, households)
             return plan_one_day(self.ws, day, teams, households, self.season_of(day), limit_s,
                                 seed, o.solver, self.start, scale, len(self.remaining),
                                 self.relocate, o.presence,
-                                (o.point_slots or {}).get(day))
+                                (o.point_slots or {}).get(day),
+                                steer_of(o.decisions, day, households))
 
         result = plan(offered, o.time_limit_s, o.seed + n)
         if not result.served and not any(r.stops[1:-1] for r in result.plan.routes):

@@ -49,7 +49,7 @@ from planner.render.i18n import N_, fiction_banner, gettext_for, nfc, ngettext_f
 from planner.render.notices import render_notices
 from planner.render.pdf import pdf_unavailable
 from planner.render.presence_text import approach_text
-from planner.render.summary import summary_text
+from planner.render.summary import not_honoured_lines, summary_text
 from planner.render.views import reason_texts
 from planner.rules import common_windows, home_residents
 
@@ -223,9 +223,37 @@ def campaign_dict(result: CampaignResult, scenario: Scenario,
         "priority_mean_day": priority_days(result, scenario),
         "presence": presence_forecast(result),
     }
+    if result.left_out:
+        data["left_out"] = {"households": len(result.left_out),
+                            "by_reason": left_out_counts(result),
+                            "list": [{"household": h, "reason": r}
+                                     for h, r in sorted(result.left_out.items())]}
+    missed = not_honoured(result)
+    if missed:
+        data["decisions_not_honoured"] = [
+            {"date": day.isoformat(), "decision": dict(u.numbers).get("decision", 0),
+             "kind": u.mode, "household": u.household, "code": u.code, "reason": u.reason}
+            for day, u in missed]
     if extra:
         data.update(extra)
     return data
+
+
+def left_out_counts(result: CampaignResult) -> dict[str, int]:
+    """Households left out by a person's decision, by reason code (most first)."""
+    counts: dict[str, int] = defaultdict(int)
+    for reason in result.left_out.values():
+        counts[reason] += 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def not_honoured(result: CampaignResult) -> list[tuple[dt.date, Any]]:
+    """Every decision the campaign's plans do not honour, by date: those of
+    each planned day's plan, then those of days no plan was made for."""
+    out = [(d.date, u) for d in result.days for u in d.plan.not_honoured]
+    planned = {d.date for d in result.days}
+    out += [(day, u) for day, u in result.not_honoured if day not in planned]
+    return sorted(out, key=lambda e: (e[0], e[1].household, e[1].reason))
 
 
 WEEKDAYS: dict[str, tuple[str, ...]] = {
@@ -330,6 +358,16 @@ def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") 
                                     for m, n in modes.items() if n)
                  + "; " + _n(ngettext("{n} cannot be served (below).",
                                  "{n} cannot be served (below).", cannot), cannot))
+    if result.left_out:
+        left = len(result.left_out)
+        reasons = {"moved_away": N_("moved away"), "refuses": N_("refuses"),
+                   "enrolled_elsewhere": N_("enrolled elsewhere"), "other": N_("other")}
+        lines.append(_n(ngettext("Left out by decision: {n} household",
+                                 "Left out by decision: {n} households", left), left)
+                     + " (" + ", ".join(f"{_(reasons.get(r, r))} {n}" for r, n
+                                        in left_out_counts(result).items()) + ")")
+    for day, u in not_honoured(result):
+        lines += not_honoured_lines((u,), lang, day.isoformat())[1:-1]
     lines += _day_table(result, scenario, total, lang)
     lines += _point_lines(result, scenario, _, ngettext)
     lines.append("")

@@ -49,13 +49,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from planner.domain import (
+    DECISION_CAUSES,
     FRAIL_CONDITIONS,
     CollectionPoint,
     Household,
     Parameters,
+    Plan,
     Resident,
     Scenario,
     Team,
@@ -178,6 +180,70 @@ def team_units(scenario: Scenario) -> list[Unit]:
         if split:
             units.append(Unit(team, "shuttle", seats, False))
     return units
+
+
+@dataclass(frozen=True)
+class Steer:
+    """What a person decided for the day (``planner.campaign.decisions``
+    makes it from the decisions; empty: the solver's plan alone).
+
+    ``must``: household id → the id of the decision that requires its visit
+    today (0 from a file without ids): its parts count as the most urgent tier
+    and, inside it, as waiting longest, so every stage and the priority repair
+    serve them first (the plan names any left out, ``Plan.not_honoured``).
+    ``teams``: household id → ``(team id, decision id)``: only that team's
+    units may serve it. ``orders``: team id → ``(household ids, decision
+    id)``: that team's home visits of those households in that order."""
+
+    must: Mapping[str, int] = field(default_factory=dict)
+    teams: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    orders: Mapping[str, tuple[tuple[str, ...], int]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.must or self.teams or self.orders)
+
+    def must_residents(self, scenario: Scenario) -> frozenset[str]:
+        """The ids of the residents of the ``must`` households of ``scenario``."""
+        return frozenset(r.id for h in scenario.households if h.id in self.must
+                         for r in h.residents)
+
+    def allows(self, household: str | None, team: str) -> bool:
+        """True when ``team`` may serve ``household`` (no lock, or its lock)."""
+        lock = self.teams.get(household) if household else None
+        return lock is None or lock[0] == team
+
+    def without_orders(self, teams: set[str]) -> Steer:
+        """The same decisions without the orders of ``teams``."""
+        return replace(self, orders={t: o for t, o in self.orders.items() if t not in teams})
+
+
+def steered(plan: Plan, steer: Steer, failed: set[str]) -> tuple[Unserved, ...]:
+    """The decisions of ``steer`` this plan does not honour, as unserved-like
+    entries (``Plan.not_honoured``): each ``must`` household left out (cause
+    ``not_fitted``, with the plan's reason), each team order not kept
+    (``order_infeasible``)."""
+    out = []
+    served = {s.household for r in plan.routes for s in r.stops if s.household} \
+        | {h for r in plan.routes for s in r.stops for h in s.households}
+    for u in plan.unserved:
+        if u.household in steer.must and u.household not in served:
+            did = steer.must[u.household]
+            kind = next((k for k, (o, d) in steer.orders.items() if d == did and
+                         u.household in o), None)
+            out.append(Unserved(u.household, f"decision {did}: the visit required today is "
+                                f"not made: {u.reason}", "decision_not_honoured",
+                                "order" if kind else "must", u.residents,
+                                (("decision", did),
+                                 ("cause", DECISION_CAUSES.index("not_fitted")))))
+    for team in sorted(failed):
+        order, did = steer.orders[team]
+        out.append(Unserved("", f"decision {did}: team {team} cannot visit "
+                            f"{', '.join(order)} in that order within the hours at home, the "
+                            "shift and the lunch break; the plan keeps its own order",
+                            "decision_not_honoured", "order", (),
+                            (("decision", did),
+                             ("cause", DECISION_CAUSES.index("order_infeasible")))))
+    return tuple(out)
 
 
 DUTY_WORDS = {"home": "home visits", "shuttle": "shuttles to the commune office",

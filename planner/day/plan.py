@@ -44,10 +44,12 @@ from planner.day.needs import (
     PointNeed,
     PointSlot,
     ShuttleNeed,
+    Steer,
     Unit,
     VisitNeed,
     day_needs,
     no_duty_reason,
+    steered,
     team_units,
 )
 from planner.day.problem import (
@@ -58,7 +60,7 @@ from planner.day.problem import (
     site_check,
 )
 from planner.day.repair import drop_lone_points, repair_priorities, retime_points, retime_rides
-from planner.day.stages import solve_by_tier
+from planner.day.stages import keep_orders, order_nodes, solve_by_tier
 from planner.day.verify import plan_violations
 from planner.domain import Household, Parameters, Plan, Route, Scenario, Stop, Unserved
 from planner.engine import solve
@@ -399,6 +401,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
              relocate: bool = True,
              presence: PresenceModel | None = None,
              point_slots: Mapping[str, PointSlot] | None = None,
+             steer: Steer | None = None,
              ) -> tuple[Plan, TravelMatrices, RoutingProblem]:
     """Plan one day for every team, every mode. Returns the plan, the matrices
     (rows: the station, then ``plan_sites(scenario)``) and the problem.
@@ -423,6 +426,11 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
 
     ``point_slots`` (village id → ``PointSlot``, from a campaign: the points
     already announced) holds each such point at its announced place and hour.
+
+    ``steer`` (a person's decisions for the day, ``planner.day.needs.Steer``):
+    ``must`` households first, locked households on their team only, fixed
+    orders kept (``stages.keep_orders``); each one that cannot hold is in the
+    plan's ``not_honoured`` (``steered``). None: the solver's plan alone.
     """
 
     table = table or load_speed_table()  # given by the command's entry: read once there
@@ -462,17 +470,24 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     chances = DayChances(presence, scenario.date.weekday()) if presence is not None else None
     offered, weights = _preferred_hours(scenario, kept_home, chances)
     problem, nodes = build_day_problem(scenario, offered, autos, shuttles, points, matrices,
-                                       units, day.places, weights, point_slots)
+                                       units, day.places, weights, point_slots, steer)
     problem, nodes, solution = _solve_day(problem, nodes, solve_fn, time_limit_s, seed, params,
                                           relocate, offered, kept_home)
+    failed: set[str] = set()
+    if steer and steer.orders:
+        solution, stuck = keep_orders(problem, nodes, solution, order_nodes(steer, nodes, units))
+        failed = {units[v].team.id for v in stuck}
     plan = build_plan(scenario, kept_home, problem, solution, matrices,
                       day.skipped + unserved, time_limit_s, seed, nodes, units, no_home)
+    if steer:
+        plan = replace(plan, not_honoured=steered(plan, steer, failed))
+        steer = steer.without_orders(failed)
     if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):
 
         plan = replace(plan, notes=plan.notes + (
             f"The search found no routes within its time limit ({time_limit_s:g} s of work, "
             "this machine may be busy): plan again with a larger --time-limit.",))
-    violations = plan_violations(plan, scenario, matrices, site_of, point_slots)
+    violations = plan_violations(plan, scenario, matrices, site_of, point_slots, steer)
     if violations:
         raise PlannerError("the plan breaks its own rules (a bug; please report it): "
                            + "; ".join(violations[:5]))

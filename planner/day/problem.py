@@ -15,6 +15,7 @@ from planner.day.needs import (
     PointNeed,
     PointSlot,
     ShuttleNeed,
+    Steer,
     Unit,
     VisitNeed,
     no_duty_reason,
@@ -274,13 +275,28 @@ def shuttle_check(scenario: Scenario, need: ShuttleNeed, site: int, matrices: Tr
                        "shift", "no_office_time", "shuttle")
 
 
+def steered_tier(scenario: Scenario, steer: Steer) -> Callable[..., tuple[int, int]]:
+    """``tier_of(residents) -> (tier, days waited)`` of a part: a part with a
+    resident of a ``must`` household of ``steer`` is of tier 0 and has waited
+    the longest (``MAX_WAITING_DAYS``); any other as ``planner.priorities``."""
+    first = steer.must_residents(scenario)
+    order = scenario.parameters.priorities
+
+    def tier_of(residents) -> tuple[int, int]:
+        if first and any(r.id in first for r in residents):
+            return 0, MAX_WAITING_DAYS
+        return part_tier(residents, order), part_waiting_days(residents)
+
+    return tier_of
+
+
 def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
                       autos: list[tuple[int | None, int, AutoNeed]],
                       shuttles: list[tuple[int, ShuttleNeed]],
                       points: list[tuple[int, PointNeed]], matrices: TravelMatrices,
                       units: list[Unit], places: dict[str, CollectionPoint],
                       chances: dict[str, float] | None = None,
-                      slots: Mapping[str, PointSlot] | None = None,
+                      slots: Mapping[str, PointSlot] | None = None, steer: Steer | None = None,
                       ) -> tuple[RoutingProblem, list[Node]]:
     """The routing problem of a day with every mode; ``autos`` holds
     ``(home site or None, point site, need)``.
@@ -288,23 +304,24 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     Allowed vehicles by node kind (``Unit.does``): home visits and the home
     option of ``auto`` households only on units with the ``home`` duty; point
     and attend nodes only on units with the ``point`` duty; shuttle stops only
-    on units with the ``shuttle`` duty (the officer split off included). The
-    caller passes only needs some unit has the duty for.
+    on units with the ``shuttle`` duty (the officer split off included); only
+    needs some unit has the duty for.
 
-    A shuttle's two trips are two independent pairs for the solver (tying them
-    with ``same_active`` left OR-Tools unable to insert them: its heuristics
-    add one pair at a time); ``drop_half_shuttles`` removes a trip whose other
-    half is missing from the answer.
+    A shuttle's two trips are two independent pairs (``same_active`` left
+    OR-Tools unable to insert them: it adds one pair at a time);
+    ``drop_half_shuttles`` removes a trip whose other half is missing.
 
-    ``chances`` (household id → chance of finding them at home, from
-    ``planner.day.chances``) weighs home visits inside their tier.
-
-    ``slots`` (village id → an announced ``PointSlot``): that village's point
-    opens at the announced hour (its service starts then) and stays open to
-    the announced close at least; a team that cannot be there leaves it out.
+    ``chances`` (household id → chance at home, ``planner.day.chances``)
+    weighs home visits inside their tier. ``slots``
+    (village id → an announced ``PointSlot``): that village's point opens at
+    the announced hour (its service starts then) and stays open to the
+    announced close at least; a team that cannot be there leaves it out.
+    ``steer``: a person's decisions (``steered_tier``; a locked household
+    only on its team's units with the duty, when one has it).
     """
     params = scenario.parameters
-    order = params.priorities
+    steer = steer or Steer()
+    tier_of = steered_tier(scenario, steer)
 
     nodes: list[Node] = [Node("depot", 0)]
     service: list[int] = [0]
@@ -320,20 +337,22 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     village_cluster = {v.id: k for k, v in enumerate(scenario.villages)}
 
     def parts(residents, weight: float = 1.0) -> list[Component]:
-        return [(part_tier(residents, order), part_waiting_days(residents), weight)]
+        return [(*tier_of(residents), weight)]
 
     def add(node: Node, service_s: int, wins=(), value: list[Component] | None = None,
             seats=0, duty="", clus=-1, entry_s=0) -> int:
         residents = getattr(node.need, "residents", ())
-        nodes.append(replace(node, tier=part_tier(residents, order),
-                             waiting_days=part_waiting_days(residents)))
+        tier, waited = tier_of(residents)
+        nodes.append(replace(node, tier=tier, waiting_days=waited))
         service.append(int(service_s))
         windows.append(tuple(wins))
         components.append(value or [])
         demand.append(int(seats))
         cluster.append(clus)
         entry.append(int(entry_s))
-        allowed.append(duty_units[duty])
+        hid = getattr(getattr(node.need, "household", None), "id", None)
+        allowed.append(tuple(k for k in duty_units[duty] if steer.allows(hid, units[k].team.id))
+                       or duty_units[duty])
         if not allowed[-1]:  # () would let every unit take it
             raise ValueError(f"no unit has the {duty} duty for node {node.kind}")
         return len(nodes) - 1
@@ -378,8 +397,8 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     travel = matrices.travel_s[np.ix_(sites, sites)].astype(np.int64)
     distance = matrices.distance_m[np.ix_(sites, sites)].astype(np.int64)
     vehicles = [team_vehicle(scenario, u.team, u.name, u.capacity) for u in units]
-    prize, groups = _prizes(nodes, service, components, groups, group_parts, vehicles, order,
-                            chances)
+    prize, groups = _prizes(nodes, service, components, groups, group_parts, vehicles,
+                            params.priorities, chances)
     has_shuttles = bool(shuttles)
     problem = RoutingProblem(
         travel_s=travel, distance_m=distance, service_s=np.array(service, dtype=np.int64),

@@ -277,6 +277,19 @@ def retime_points(problem: RoutingProblem, nodes: list[Node], solution: Solution
     return routes.solution(solution) if routes.changed else solution
 
 
+def reorder(problem: RoutingProblem, nodes: list[Node], solution: Solution, vehicle: int,
+            seq: list[int]) -> Solution | None:
+    """``solution`` with route ``vehicle`` serving ``seq`` (the same nodes in
+    another order), timed by the timing rule; None when no schedule of that
+    order fits (windows, shift, lunch, working time)."""
+    routes = _Routes(problem, nodes, solution)
+    if routes.timing(vehicle, seq) is None:
+        return None
+    routes.seq[vehicle] = list(seq)
+    routes.changed.add(vehicle)
+    return routes.solution(solution)
+
+
 def objective_of(problem: RoutingProblem, nodes: list[Node], solution: Solution) -> int:
     """The engine's objective of ``solution`` on ``problem``: legs and spans of
     its routes plus the prizes of what is left out."""

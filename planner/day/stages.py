@@ -49,8 +49,9 @@ from dataclasses import replace
 
 import numpy as np
 
+from planner.day.needs import Steer
 from planner.day.problem import Node, drop_half_shuttles
-from planner.day.repair import objective_of
+from planner.day.repair import objective_of, reorder
 from planner.engine import solve_ortools
 from planner.problem import RouteSolution, RoutingProblem, Solution
 
@@ -200,3 +201,49 @@ def solve_by_tier(problem: RoutingProblem, nodes: list[Node], solve_fn: SolveFn,
             solution, served = best[1], best[2]
     objective = objective_of(problem, nodes, solution)
     return replace(solution, objective=objective, stats={**solution.stats, "stages": stats})
+
+
+def keep_orders(problem: RoutingProblem, nodes: list[Node], solution: Solution,
+                orders: dict[int, list[int]]) -> tuple[Solution, set[int]]:
+    """``solution`` with each route ``v`` of ``orders`` (vehicle → its home
+    visit nodes in the order a person fixed) serving those of them it holds
+    in that order: first in the places the route gave them (its other stops
+    where they were), else as one block where the first of them was; each
+    re-timed by the timing rule (``repair.reorder``). Returns the solution
+    and the vehicles whose order no schedule could keep (their routes as the
+    search left them)."""
+    failed: set[int] = set()
+    for route in solution.routes:
+        wanted = orders.get(route.vehicle)
+        if not wanted:
+            continue
+        seq = list(route.nodes)
+        held = [n for n in wanted if n in seq]
+        places = [k for k, n in enumerate(seq) if n in held]
+        if [seq[k] for k in places] == held:
+            continue
+        spread = list(seq)
+        for k, n in zip(places, held, strict=True):
+            spread[k] = n
+        rest = [n for n in seq if n not in held]
+        block = rest[:places[0]] + held + rest[places[0]:]
+        for candidate in (spread, block):
+            found = reorder(problem, nodes, solution, route.vehicle, candidate)
+            if found is not None:
+                solution = found
+                break
+        else:
+            failed.add(route.vehicle)
+    return solution, failed
+
+
+def order_nodes(steer: Steer, nodes: list[Node], units: list) -> dict[int, list[int]]:
+    """Vehicle (the whole team's unit) → its home visit nodes in the order
+    ``steer.orders`` fixes for its team."""
+    visit = {nd.need.household.id: k for k, nd in enumerate(nodes)
+             if nd.kind == "visit" and nd.need is not None}
+    out: dict[int, list[int]] = {}
+    for v, u in enumerate(units):
+        if u.kind == "" and u.team.id in steer.orders:
+            out[v] = [visit[h] for h in steer.orders[u.team.id][0] if h in visit]
+    return out

@@ -58,6 +58,7 @@ from planner.day.needs import (
     DayNeeds,
     PointSlot,
     ShuttleNeed,
+    Steer,
     VisitNeed,
     day_needs,
     team_units,
@@ -80,10 +81,13 @@ def _part(u) -> tuple[str, str]:
 
 def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                     site_of: dict[str, int],
-                    point_slots: Mapping[str, PointSlot] | None = None) -> list[str]:
+                    point_slots: Mapping[str, PointSlot] | None = None,
+                    steer: Steer | None = None) -> list[str]:
     """Every way ``plan`` breaks the rules above; ``site_of`` maps a household
     id (or ``point:<village>``) to its row in ``matrices`` (the station is row 0);
-    ``point_slots``: the points announced (``plan_day``'s), held at their hour."""
+    ``point_slots``: the points announced (``plan_day``'s), held at their hour;
+    ``steer``: a person's decisions for the day (locks kept, orders kept,
+    ``must`` parts of tier 0: ``steer_violations``)."""
 
     problems: list[str] = []
     params = scenario.parameters
@@ -97,7 +101,9 @@ def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
     for hid, events in trips.items():
         problems += _shuttle_violations(hid, events, shuttles.get(hid), params.board_s)
     problems += _timing_violations(plan, scenario, matrices, site_of, day, needs)
-    problems += priority_violations(plan, scenario, matrices, site_of, day, point_slots)
+    problems += priority_violations(plan, scenario, matrices, site_of, day, point_slots, steer)
+    if steer:
+        problems += steer_violations(plan, scenario, steer)
     return problems
 
 
@@ -348,17 +354,24 @@ def _starts(need: VisitNeed) -> tuple[tuple[int, int], ...]:
                  if w.end_s - need.service_s >= w.start_s)
 
 
-def _stop_tiers(scenario: Scenario, day: DayNeeds) -> dict[tuple[str, str], int]:
+def _stop_tiers(scenario: Scenario, day: DayNeeds, steer: Steer | None = None,
+                ) -> dict[tuple[str, str], int]:
     """The tier of each household part a stop can serve: ``(household, "home")``
     for a home visit or an ``auto`` household at a point, ``(household,
-    "point")`` for an invited one."""
+    "point")`` for an invited one; a part with a resident of a ``must``
+    household of ``steer`` is of tier 0 (as in the routing problem)."""
     order = scenario.parameters.priorities
-    tiers = {(n.household.id, "home"): part_tier(n.residents, order) for n in day.home}
-    tiers.update({(a.household.id, "home"): part_tier(a.residents, order) for a in day.auto})
+    first = steer.must_residents(scenario) if steer else frozenset()
+
+    def tier(residents) -> int:
+        return 0 if any(r.id in first for r in residents) else part_tier(residents, order)
+
+    tiers = {(n.household.id, "home"): tier(n.residents) for n in day.home}
+    tiers.update({(a.household.id, "home"): tier(a.residents) for a in day.auto})
     for p in day.points:
         ids = {r.id for r in p.residents}
         for h in p.invited:
-            tiers[(h.id, "point")] = part_tier([r for r in h.residents if r.id in ids], order)
+            tiers[(h.id, "point")] = tier([r for r in h.residents if r.id in ids])
     return tiers
 
 
@@ -403,21 +416,24 @@ def timed_route(route: Route, scenario: Scenario, site_of: dict[str, int],
 
 def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                         site_of: dict[str, int], day: DayNeeds | None = None,
-                        point_slots: Mapping[str, PointSlot] | None = None) -> list[str]:
+                        point_slots: Mapping[str, PointSlot] | None = None,
+                        steer: Steer | None = None) -> list[str]:
     """Every home visit left out for capacity, and every collection point
     left closed, that some route allowed to take it (a unit with the ``home``
-    duty for a visit, the ``point`` duty for a point, as in the routing
-    problem's ``allowed_vehicles``) could take once its stops of lower tiers
-    are removed (the statement in the module docstring)."""
+    duty for a visit, the ``point`` duty for a point, and of the team a
+    decision locks the household to: the routing problem's
+    ``allowed_vehicles``) could take once its stops of lower tiers are
+    removed (the statement in the module docstring)."""
     day = day_needs(scenario) if day is None else day
+    steer = steer or Steer()
     order = scenario.parameters.priorities
     needs = {n.household.id: n for n in day.home}
     needs.update({a.household.id: a.home for a in day.auto if a.home is not None})
     auto_ids = {a.household.id for a in day.auto}
-    tiers = _stop_tiers(scenario, day)
+    tiers = _stop_tiers(scenario, day, steer)
     units = {u.name: u for u in team_units(scenario)}
     village_index = {v.id: k for k, v in enumerate(scenario.villages)}
-    targets: list[tuple[str, int, TimedStop, str]] = []
+    targets: list[tuple[str, int, TimedStop, str, str | None]] = []
     for u in plan.unserved:
         if u.code == "no_capacity" and u.mode == "home" and u.household in needs:
             need = needs[u.household]
@@ -426,7 +442,7 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
             targets.append((f"visit {u.household} (left out for capacity)",
                             tiers[(u.household, "home")],
                             TimedStop(site_of[u.household], need.service_s, _starts(need)),
-                            "home"))
+                            "home", _lock(steer, u.household, "home", units.values())))
     closed = {u.household for u in plan.unserved if u.code == "point_not_opened"}
     for p in day.points:
         if closed & {h.id for h in p.invited}:
@@ -438,7 +454,7 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
                                       else max(p.service_s, slot[2] - slot[1]),
                                       () if slot is None else ((slot[1], slot[1]),),
                                       village_index[p.village.id],
-                                      scenario.parameters.point_setup_s), "point"))
+                                      scenario.parameters.point_setup_s), "point", None))
     if not targets:
         return []
     routes = []
@@ -449,9 +465,9 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
         routes.append((route, unit, team_vehicle(scenario, unit.team, unit.name, unit.capacity),
                        timed_route(route, scenario, site_of, needs, tiers, auto_ids)))
     problems = []
-    for what, tier, target, duty in targets:
+    for what, tier, target, duty, locked in targets:
         for route, unit, vehicle, stops in routes:
-            if not unit.does(duty):
+            if not unit.does(duty) or (locked is not None and unit.team.id != locked):
                 continue  # this unit was not allowed to take it: not "instead"
             kept = [s for s, t in stops if t is None or t <= tier]
             order = fitting_order(kept + [target], matrices.travel_s, vehicle)
@@ -459,6 +475,40 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
                 problems.append(f"{route.name} could {what} in place of its stops of "
                                 f"lower priority (in the order {[k + 1 for k in order]} of "
                                 "its kept stops and this one)")
+    return problems
+
+
+def _lock(steer: Steer, household: str | None, duty: str, units) -> str | None:
+    """The team a decision locks ``household`` to, when some unit of that
+    team has ``duty`` (else the lock cannot hold and any unit may serve
+    it, as ``build_day_problem`` allows); None: not locked."""
+    lock = steer.teams.get(household) if household else None
+    if lock is None or not any(u.team.id == lock[0] and u.does(duty) for u in units):
+        return None
+    return lock[0]
+
+
+def steer_violations(plan: Plan, scenario: Scenario, steer: Steer) -> list[str]:
+    """Every stop serving a household locked to a team on another team's
+    route, and every team order (``steer.orders``) its route does not keep:
+    the ordered households it visits must come in the order given."""
+    problems: list[str] = []
+    units = team_units(scenario)
+    for route in plan.routes:
+        for k, stop in enumerate(route.stops):
+            if stop.kind not in ("visit", "pickup") or not stop.household:
+                continue
+            duty = "home" if stop.kind == "visit" else "shuttle"
+            locked = _lock(steer, stop.household, duty, units)
+            if locked is not None and locked != route.team:
+                problems.append(f"{route.name} stop {k}: household {stop.household} is "
+                                f"locked to team {locked}")
+    for team, (order, _decision) in steer.orders.items():
+        seen = [s.household for r in plan.routes if r.team == team for s in r.stops
+                if s.kind == "visit" and s.household in order]
+        wanted = [h for h in order if h in seen]
+        if seen != wanted:
+            problems.append(f"team {team} visits {seen}, not in the order fixed {wanted}")
     return problems
 
 

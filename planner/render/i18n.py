@@ -27,7 +27,7 @@ from pathlib import Path
 
 from planner import privacy
 from planner.clock import format_clock
-from planner.domain import Condition, Mode, Unserved, Window
+from planner.domain import DECISION_CAUSES, Condition, Mode, Unserved, Window
 from planner.rules import capacity_reason, parse_capacity_reason
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -141,6 +141,8 @@ REASONS: dict[str, str] = {
     "no_office_time": N_("no time left at the commune office to enrol shuttled residents"),
     "removed_by_hand": N_("taken off this day by hand (the reason is in the campaign's "
                           "decisions)"),
+    "decision_not_honoured": N_("a decision made for this household or team cannot be "
+                                "honoured in this plan"),
 }
 
 
@@ -167,6 +169,7 @@ REASON_LABELS: dict[str, str] = {
     "ride_too_long": N_("ride too long"),
     "no_office_time": N_("no time at the office"),
     "removed_by_hand": N_("taken off by hand"),
+    "decision_not_honoured": N_("decision not honoured"),
 }
 
 
@@ -193,6 +196,31 @@ REASONS_NUMBERED: dict[str, str] = {
     "ride_too_long": N_("the ride to the commune office takes {ride} min, more than the "
                         "{max_ride} min allowed for this passenger"),
     "no_seat": N_("{passengers} passengers, but a motorbike unit has at most {seats} seats"),
+    "decision_not_honoured": N_("decision no. {decision} ({kind}) is not honoured: {cause}"),
+}
+
+#: Why a decision is not honoured, by ``planner.domain.DECISION_CAUSES`` code.
+DECISION_CAUSE_TEXTS: dict[str, str] = {
+    "team_absent": N_("the team it names does not work that day"),
+    "no_team": N_("no team works that day"),
+    "not_fitted": N_("no team allowed to make the visit can fit it in its day (hours at "
+                     "home, shift, lunch, the visits of higher priority)"),
+    "order_infeasible": N_("the stops cannot be made in the order given within the hours at "
+                           "home, the shift and the lunch break; the plan keeps its own order"),
+    "kept_off": N_("another decision keeps the household off that day"),
+}
+
+#: A decision's kind in words (``planner.campaign.decisions.KINDS``).
+DECISION_KINDS: dict[str, str] = {
+    "lock": N_("lock to a team or day"),
+    "must": N_("visit on that day"),
+    "not_before": N_("not before a date"),
+    "not_on": N_("not on given dates"),
+    "leave_out": N_("left out"),
+    "team_absent": N_("team absent"),
+    "team_members": N_("team with fewer members"),
+    "village_off": N_("village day off"),
+    "order": N_("order of stops fixed"),
 }
 
 
@@ -279,6 +307,11 @@ def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
     elif template is not None:
         values = number_values(unserved.numbers)
         values["windows"] = windows_text(windows, _)
+        if unserved.code == "decision_not_honoured":  # its kind and cause in words
+            cause = dict(unserved.numbers).get("cause", -1)
+            values["cause"] = _(DECISION_CAUSE_TEXTS[DECISION_CAUSES[cause]]) \
+                if 0 <= cause < len(DECISION_CAUSES) else ""
+            values["kind"] = _(DECISION_KINDS.get(unserved.mode, unserved.mode))
         try:
             text = _(template).format(**values)
         except (KeyError, IndexError, ValueError):

@@ -20,6 +20,22 @@ from planner.rules import common_windows, home_residents
 __all__ = ["summary_text"]
 
 
+def not_honoured_lines(entries, lang: str = "vi", day: str = "") -> list[str]:
+    """The loud lines naming each decision a plan does not honour
+    (``Plan.not_honoured``: which decision, for whom, and why, in ``lang``);
+    [] when every decision holds. ``day``: the date to name (a campaign's)."""
+    if not entries:
+        return []
+    _ = gettext_for(lang)
+    bar = "!" * 72
+    lines = [bar]
+    for u in entries:
+        who = u.household or ""
+        head = _("!! DECISION NOT HONOURED") + (f" {day}" if day else "")
+        lines.append(f"{head}: {who + ': ' if who else ''}{reason_text(u, (), lang)}")
+    return lines + [bar]
+
+
 def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
                  lang: str = "vi") -> str:
     """A readable summary in ``lang`` (vi or en): per team its stops, km, hours,
@@ -35,6 +51,7 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
         engine=plan.engine))
     lines += [_("Note: {note}").format(note=note) for note in plan.notes
               if not note.startswith("Fictional")]
+    lines += not_honoured_lines(plan.not_honoured, lang)
     teams = {t.id: t for t in scenario.teams}
     kinds = {"pickup": lambda n: ngettext("{n} pickup", "{n} pickups", n),
              "dropoff": lambda n: ngettext("{n} drop-off", "{n} drop-offs", n),

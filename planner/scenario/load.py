@@ -43,7 +43,8 @@ from planner.scenario.values import MAX_NAME_LEN, _boolean, _check_unknown, _Col
 from planner.speeds import SpeedTable, default_season, load_speed_table, season_names
 
 TOP_FIELDS = {"name", "fictional", "date", "season", "speeds", "roads", "households",
-              "station", "villages", "teams", "parameters", "notes", "campaign", "priorities"}
+              "station", "villages", "teams", "parameters", "notes", "campaign", "priorities",
+              "decisions"}
 REQUIRED_TOP = ("name", "date", "roads", "households", "station", "villages", "teams")
 
 
@@ -124,7 +125,9 @@ def load_scenario_and_speeds(path: str | Path, check_roads: bool = True,
         date=date, station=station, villages=tuple(villages),  # type: ignore[arg-type]
         households=tuple(households), teams=tuple(teams),
         roads=str(resolve_graph_path(roads, path.parent)), parameters=parameters,
-        source=str(path), campaign=campaign)
+        source=str(path), campaign=campaign, decisions=_decisions_file(data, path.parent, col))
+    if col.problems and any(p.severity == "error" for p in col.problems):
+        raise InputError(col.problems)
     return scenario, [p for p in problems if p.severity == "warning"], table
 
 
@@ -146,6 +149,22 @@ def _speed_table(data: dict[str, Any], base: Path, col: _Collector) -> SpeedTabl
             col.error("speeds", f"'{value}': {p.what}", p.fix)
         return load_speed_table()
     return load_speed_table(found)
+
+
+def _decisions_file(data: dict[str, Any], base: Path, col: _Collector) -> str:
+    """The decisions file a scenario's ``decisions:`` names (relative to the
+    scenario; read by ``planner.campaign.decisions.read_decisions``), as an
+    absolute path; ``""`` when none. A missing file is reported."""
+    value = nfc(data.get("decisions"))
+    if not value:
+        return ""
+    path = Path(value) if Path(value).is_absolute() else base / value
+    if not path.is_file():
+        col.error("decisions", f"decisions file '{value}' not found (looked beside the "
+                  "scenario)", "give the path of a file written by `plan.py decide FOLDER "
+                  "--export FILE`, or remove decisions:")
+        return ""
+    return str(path.resolve())
 
 
 def _check_top(data: dict, col: _Collector) -> None:

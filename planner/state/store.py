@@ -7,12 +7,14 @@ the caller's business. ``now`` (UTC) is the time stored as the plan's."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from planner.campaign.calendar import Calendar
 from planner.campaign.dayloop import DayPlan
+from planner.campaign.decisions import Decisions, read_decisions
 from planner.campaign.loop import CampaignOptions, CampaignResult, plan_campaign
 from planner.campaign.needs import initial_pending
 from planner.campaign.province import load_province, province_deadlines, province_workspaces
@@ -161,7 +163,8 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
                               seed=scenario.parameters.seed if seed is None else seed,
                               on_day=day_reporter(progress, calendar, start, deadline,
                                                   time_limit_s),
-                              presence=presence_model(scenario, []))
+                              presence=presence_model(scenario, []),
+                              decisions=campaign_decisions(scenario))
     result = plan_campaign(ws, initial_pending(scenario), start, deadline, calendar, options)
     written = store_campaign(out_dir, result, scenario, start, deadline, warn, now=now,
                              lang=lang, redact=redact)
@@ -177,8 +180,17 @@ def held_outcomes(out_dir: Path) -> Problem | None:
     conn = db.connect(db_path)
     try:
         n = db.outcome_count(conn)
+        kept = len(db.active_decisions(conn)) if not n else 0
+    except sqlite3.DatabaseError:
+        kept = 0
     finally:
         conn.close()
+    if kept:
+        return Problem(str(db_path), "", f"this campaign holds {kept} decisions made by hand, "
+                       "which a new plan would lose",
+                       f"re-plan it with `python plan.py tomorrow {out_dir}` (decisions kept), "
+                       f"or keep them first: `python plan.py decide {out_dir} --export "
+                       "decisions.yaml` and name that file in the scenario (decisions:)")
     if not n:
         return None
     return Problem(str(db_path), "", f"this campaign already holds {n} recorded outcomes",
@@ -205,6 +217,17 @@ def store_campaign(out_dir: Path, result: CampaignResult, scenario: Scenario, st
     conn.close()
     written.append(db_path)
     return written
+
+
+def campaign_decisions(scenario: Scenario, conn: sqlite3.Connection | None = None,
+                       ) -> Decisions:
+    """The decisions every plan of a campaign honours: those of the file the
+    scenario names (``decisions:``), then the active ones of its state
+    (``conn``, when given)."""
+    items = read_decisions(scenario.decisions, scenario) if scenario.decisions else []
+    if conn is not None:
+        items += db.active_decisions(conn)
+    return Decisions(tuple(items))
 
 
 def campaign_scenario(folder: Path, info: dict[str, str],

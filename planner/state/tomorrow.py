@@ -42,6 +42,7 @@ from planner.state import db
 from planner.state.store import (
     CampaignRun,
     ProgressFn,
+    campaign_decisions,
     campaign_scenario,
     day_reporter,
     planned_visit_rows,
@@ -166,7 +167,8 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
                                   seed=scenario.parameters.seed if seed is None else seed,
                                   on_day=day_reporter(progress, calendar, day, deadline,
                                                       time_limit_s),
-                                  presence=model, point_slots=point_slots(points))
+                                  presence=model, point_slots=point_slots(points),
+                                  decisions=campaign_decisions(scenario, conn))
         proposals = other_approaches(model, scenario, st.follow_up)
         result = plan_campaign(ws, list(st.pending), day, deadline, calendar, options,
                                announced=announced_households(points))
