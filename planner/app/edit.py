@@ -371,9 +371,10 @@ def edit_text(request: EditRequest, result: EditResult, lang: str = "vi") -> str
     return "\n".join(lines)
 
 
-def refusal(result: EditResult, lang: str = "vi") -> str:
-    """Why a confirmed edit was not kept, on one line."""
+def refusal(result: EditResult, lang: str = "vi") -> tuple[str, str]:
+    """Why a confirmed edit was not kept, on one line, and the fix."""
     _ = gettext_for(lang)
     words = [p.words(_) for v in result.verdicts for p in v.problems]
-    return _("refused: {reasons}").format(reasons="; ".join(words) or _(
-        "a changed route cannot be timed"))
+    return (_("refused: {reasons}").format(reasons="; ".join(words) or _(
+        "a changed route cannot be timed")),
+        _("change the edit, or keep it anyway with --force WHY"))

@@ -39,8 +39,8 @@ def _run(ctx: click.Context, change, confirm: bool, force: str, by: str, lang: s
     result = apply_edit(request)
     click.echo(edit_text(request, result, lang))
     if confirm and not result.kept:
-        raise InputError(Problem(str(folder), date.isoformat(), refusal(result, lang),
-                                 "change the edit, or keep it anyway with --force WHY"))
+        what, fix = refusal(result, lang)
+        raise InputError(Problem(str(folder), date.isoformat(), what, fix))
 
 
 @click.group(context_settings={"allow_interspersed_args": True, "ignore_unknown_options": True})
