@@ -29,7 +29,7 @@ from planner.app.decisions import DecideRequest, decide
 from planner.app.outcomes import who
 from planner.app.outputs import day_drawer, scenario_in_scope
 from planner.campaign.dayloop import DayPlan, served_residents
-from planner.campaign.decisions import Decision
+from planner.campaign.decisions import Decision, Decisions, steer_of
 from planner.campaign.folders import day_dir, recover, stage, swap
 from planner.campaign.report import write_day_plan
 from planner.campaign.workspace import Workspace, build_workspace
@@ -53,7 +53,7 @@ from planner.planfile import read_plan
 from planner.render.i18n import gettext_for
 from planner.roads.io import load_graph
 from planner.state import db
-from planner.state.store import campaign_scenario, day_visit_rows
+from planner.state.store import campaign_decisions, campaign_scenario, day_visit_rows
 
 __all__ = ["Add", "EditRequest", "EditResult", "Move", "Remove", "Reorder", "Swap",
            "apply_edit", "edit_text", "preview_edit", "refusal", "verdict_lines"]
@@ -110,6 +110,7 @@ class _Campaign:
     graph: object
     ws: Workspace
     closed: set[str]
+    decisions: Decisions
 
 
 def _open(folder: Path) -> _Campaign:
@@ -118,11 +119,12 @@ def _open(folder: Path) -> _Campaign:
     try:
         scenario, _warnings, table = campaign_scenario(folder, db.meta(conn))
         closed = {o.resident_id for o in db.outcomes(conn) if o.outcome in _CLOSED}
+        decisions = campaign_decisions(scenario, conn)
     finally:
         conn.close()
     graph = load_graph(scenario.roads, table=table)
     return _Campaign(folder, scenario, table, graph, build_workspace(scenario, graph, table),
-                     closed)
+                     closed, decisions)
 
 
 def _check_ids(camp: _Campaign, change: Change) -> None:
@@ -161,7 +163,8 @@ def _day(camp: _Campaign, date: dt.date, extra: tuple[str, ...] = ()) -> tuple[E
     sc = replace(sc, teams=tuple(t for t in sc.teams if t.id in on_duty) or sc.teams,
                  parameters=replace(sc.parameters, season=plan.season))
     drawn = (path.parent / "map.html").is_file()
-    return edit_day(plan, sc, camp.ws.matrices_for), drawn
+    steer = steer_of(camp.decisions, date, sc.households)
+    return edit_day(plan, sc, camp.ws.matrices_for, steer), drawn
 
 
 def _scope(raw: dict) -> list[str]:

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from planner.clock import format_clock
-from planner.day.needs import PointSlot, VisitNeed, team_units
+from planner.day.needs import PointSlot, Steer, VisitNeed, team_units
 from planner.day.plan import MatricesFor, plan_sites
 from planner.day.problem import team_vehicle
 from planner.day.timing import Schedule, TimedStop, leg_s, schedule
@@ -161,7 +161,9 @@ class EditDay:
     households and residents, teams, season), travel matrices over
     ``plan_sites`` (row 0 the station), ``site_of`` (household id or
     ``point:<village>`` → row), the points held at their planned place and
-    hours, and the home-visit needs by household id."""
+    hours, the home-visit needs by household id, the verifier's problems of
+    the plan as it is (``baseline``: not the change's) and the decisions a
+    person made for the day (``steer``: locks, orders, musts)."""
 
     plan: Plan
     scenario: Scenario
@@ -170,6 +172,7 @@ class EditDay:
     point_slots: Mapping[str, PointSlot]
     needs: dict[str, VisitNeed]
     baseline: frozenset[str]
+    steer: Steer | None = None
 
 
 def plan_point_slots(plan: Plan) -> dict[str, PointSlot]:
@@ -186,17 +189,19 @@ def plan_point_slots(plan: Plan) -> dict[str, PointSlot]:
     return out
 
 
-def edit_day(plan: Plan, scenario: Scenario, matrices_for: MatricesFor) -> EditDay:
+def edit_day(plan: Plan, scenario: Scenario, matrices_for: MatricesFor,
+             steer: Steer | None = None) -> EditDay:
     """The ``EditDay`` of ``plan`` and its day's ``scenario`` (season, teams
     and households of that day), matrices from ``matrices_for(coords, season)``
-    (the campaign's workspace, so the numbers are the plan's)."""
+    (the campaign's workspace, so the numbers are the plan's), the day's
+    decisions ``steer`` (checked as the verifier checks a planned day)."""
     slots = plan_point_slots(plan)
     day, site_of, coords = plan_sites(scenario, point_slots=slots)
     matrices = matrices_for(coords, plan.season)
     needs = {n.household.id: n for n in day.home}
     needs.update({a.household.id: a.home for a in day.auto if a.home is not None})
-    baseline = frozenset(plan_violations(plan, scenario, matrices, site_of, slots))
-    return EditDay(plan, scenario, matrices, site_of, slots, needs, baseline)
+    baseline = frozenset(plan_violations(plan, scenario, matrices, site_of, slots, steer))
+    return EditDay(plan, scenario, matrices, site_of, slots, needs, baseline, steer)
 
 
 class _Work:
@@ -602,7 +607,7 @@ def apply_change(day: EditDay, change: Change) -> EditVerdict:
         plan = replace(day.plan, routes=tuple(new.get(r.name, r) for r in day.plan.routes),
                        unserved=tuple(work.unserved))
         for text in plan_violations(plan, day.scenario, day.matrices, day.site_of,
-                                    day.point_slots):
+                                    day.point_slots, day.steer):
             if text not in day.baseline:
                 problems.append(_reason("rule", N_("the day's check: {detail}"), detail=text))
     return EditVerdict(not problems, tuple(problems), costs, plan, tuple(drops), touched,

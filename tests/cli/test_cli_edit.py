@@ -130,8 +130,9 @@ def test_a_feasible_swap_is_kept_and_survives_tomorrow(campaign) -> None:
     """A swap that holds, confirmed: exit 0, "kept"; the day's plan.json has
     the two households on each other's team (its documents rewritten with it
     when the day was drawn, no stage folder left), the state's planned visits
-    say so, two lock decisions are stored; then `tomorrow` from that day
-    plans them on those teams again."""
+    say so, two lock decisions are stored; swapping them back is then
+    refused, naming the lock; `tomorrow` from that day plans them on those
+    teams again."""
     folder, found = campaign
     date, a, b = found["swap"]
     day_dir = folder / "days" / date
@@ -160,6 +161,9 @@ def test_a_feasible_swap_is_kept_and_survives_tomorrow(campaign) -> None:
     assert (planned[a], planned[b]) == (teams[b], teams[a])
     day = dt.date.fromisoformat(date)
     assert locks == {(a, teams[b], (day,)), (b, teams[a], (day,))}
+    back = _run(str(folder), "--date", date, "swap", a, b, "--lang", "en")
+    assert back.exit_code == 0 and "does NOT hold" in back.output
+    assert f"household {a} is locked to team {teams[b]}" in back.output
     run_tomorrow(folder, day=day, time_limit_s=LIMIT_S, now=NOW)
     again = json.loads((day_dir / "plan.json").read_text(encoding="utf-8"))
     after = {s["household"]: r["team"] for r in again["routes"] for s in r["stops"]
