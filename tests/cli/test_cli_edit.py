@@ -169,3 +169,39 @@ def test_a_feasible_swap_is_kept_and_survives_tomorrow(campaign) -> None:
     after = {s["household"]: r["team"] for r in again["routes"] for s in r["stops"]
              if s["kind"] == "visit"}
     assert (after.get(a), after.get(b)) == (teams[b], teams[a])
+
+
+def test_a_forced_removal_is_kept_with_its_reason_and_a_not_on_decision(campaign) -> None:
+    """Removing a visit of the first (drawn) day with --confirm --force WHY:
+    exit 0, kept; plan.json lists the household once in unserved with code
+    removed_by_hand, its reason and the Vietnamese text; its map and
+    itineraries are rewritten; the state no longer plans it that day and
+    holds a not_on decision for that day with the reason given."""
+    folder, _found = campaign
+    date = min(p.name for p in (folder / "days").glob("????-??-??"))
+    day_dir = folder / "days" / date
+    old = json.loads((day_dir / "plan.json").read_text(encoding="utf-8"))
+    map_before = (day_dir / "map.html").read_bytes()
+    hid = next(s["household"] for r in old["routes"] for s in r["stops"] if s["kind"] == "visit")
+    kept = _run(str(folder), "--date", date, "remove", hid, "--why", "ốm nặng", "--confirm",
+                "--force", "gia đình xin hoãn")
+    assert kept.exit_code == 0, kept.output
+    assert "đã giữ" in kept.output
+    new = json.loads((day_dir / "plan.json").read_text(encoding="utf-8"))
+    assert hid not in {s["household"] for r in new["routes"] for s in r["stops"]
+                       if s["kind"] == "visit"}
+    entries = [u for u in new["unserved"] if u["household"] == hid]
+    assert [(u["code"], u["reason"]) for u in entries] == [
+        ("removed_by_hand", "taken off this day by hand: ốm nặng")]
+    assert entries[0]["text"].startswith("đã bỏ khỏi ngày này bằng tay")
+    assert new["id"] != old["id"]
+    assert (day_dir / "map.html").read_bytes() != map_before
+    conn = db.open_campaign(folder)
+    try:
+        planned = {h for h, _t, _a in db.planned_on(conn, dt.date.fromisoformat(date))}
+        not_on = [d for d in db.active_decisions(conn) if d.kind == "not_on"]
+    finally:
+        conn.close()
+    assert hid not in planned
+    assert [(d.household, d.dates, d.why) for d in not_on] == [
+        (hid, (dt.date.fromisoformat(date),), "ốm nặng")]
