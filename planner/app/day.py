@@ -16,6 +16,7 @@ from pathlib import Path
 from planner import presence
 from planner.app.outputs import check_out_dir, scenario_in_scope, write_day
 from planner.app.progress import Progress
+from planner.campaign.decisions import decided_day, scenario_decisions
 from planner.campaign.province import Province, is_province, load_province
 from planner.day.plan import graph_matrices
 from planner.day.plan import plan_day as plan_the_day
@@ -99,6 +100,9 @@ def plan_day(request: DayRequest, progress: Progress | None = None,
     scenario, warnings, table = load_scenario_and_speeds(request.scenario)
     if request.date is not None:
         scenario = replace(scenario, date=request.date)
+    full = scenario
+    scenario, steer, missed = decided_day(scenario_decisions(scenario), scenario,
+                                          scenario.date)
     for w in warnings:  # told at once, before the long work
         if warn is not None:
             warn(str(w))
@@ -124,11 +128,15 @@ def plan_day(request: DayRequest, progress: Progress | None = None,
     model = presence.model_for(scenario)
     plan, _matrices, _problem = plan_the_day(
         scenario, G, table, time_limit_s=request.time_limit_s, seed=request.seed,
-        matrices_for=matrices_for, solve_fn=solve_fn, presence=model)
+        matrices_for=matrices_for, solve_fn=solve_fn, presence=model, steer=steer)
+    if missed:
+        plan = replace(plan, not_honoured=missed + plan.not_honoured)
     progress.say(N_("Drawing the map, itineraries, notices and GPX…"))
     request.out_dir.mkdir(parents=True, exist_ok=True)
+    scope = None if scenario.households == full.households else \
+        [r.id for h in scenario.households for r in h.residents]
     written = write_day(plan, scenario, request.out_dir, lang=request.lang,
-                        redact=request.redact, warn=warn)
+                        redact=request.redact, scope=scope, warn=warn)
     return DayResult(plan, scenario, list(warnings), written)
 
 

@@ -19,11 +19,19 @@ from pathlib import Path
 from planner.app.campaign import utc_now
 from planner.app.outcomes import who
 from planner.campaign.calendar import Calendar
-from planner.campaign.decisions import Decision, check_decision, close_matches
+from planner.campaign.decisions import (
+    Decision,
+    check_decision,
+    close_matches,
+    export_decisions,
+)
 from planner.domain import Scenario
 from planner.errors import InputError, Problem
 from planner.state import db
 from planner.state.store import campaign_scenario
+
+__all__ = ["DecideRequest", "DecideResult", "Decision", "ExportRequest", "RetireRequest",
+           "decide", "export", "list_decisions", "retire"]
 
 #: Kinds whose dates are days a visit is made on (each must be a working day).
 _VISIT_DAYS = ("lock", "must", "order")
@@ -155,3 +163,24 @@ def retire(request: RetireRequest) -> Decision:
                                       why=request.why.strip(), now=request.now or utc_now())
     finally:
         conn.close()
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """Write the active decisions of the campaign in ``folder`` to ``path``
+    (a decisions file a scenario can name: ``decisions: FILE``); an existing
+    file is replaced only with ``overwrite``."""
+
+    folder: Path
+    path: Path
+    overwrite: bool = False
+
+
+def export(request: ExportRequest) -> tuple[Path, int]:
+    """The ``decide --export`` job: the file written and how many decisions
+    it holds. ``InputError`` when the file exists and ``overwrite`` is not set."""
+    if request.path.exists() and not request.overwrite:
+        raise InputError(Problem(str(request.path), "", "the file exists",
+                                 "give another file name, or add --overwrite"))
+    items = list_decisions(request.folder)
+    return export_decisions(items, request.path), len(items)

@@ -521,3 +521,37 @@ def export_decisions(decisions: Iterable[Decision], path: Path) -> Path:
     """Write ``decisions_text`` to ``path`` (atomically). Returns ``path``."""
     write_atomic(path, decisions_text(decisions))
     return path
+
+
+def decided_day(decisions: Decisions, scenario: Scenario, day: dt.date,
+                ) -> tuple[Scenario, Steer | None, tuple[Unserved, ...]]:
+    """One day of ``scenario`` (``plan.py day``) as the decisions want it:
+    the teams that work that day as they work (``teams_on``), the households
+    that may be offered (``may_offer``; none locked to a team that does not
+    work), what the day planner is told (``steer_of``) and the decisions that
+    no plan of the day can honour (``conflicts_on``, and a visit required
+    that day that another decision keeps off: ``kept_off``), as
+    ``Plan.not_honoured`` entries. ``scenario`` itself with no decisions."""
+    if not decisions:
+        return scenario, None, ()
+    teams = decisions.teams_on(scenario.teams, day)
+    working = {t.id for t in teams}
+    locked = decisions.locked_on(day)
+    conflicts = decisions.conflicts_on(day, scenario.teams)
+    by_id = {h.id: h for h in scenario.households}
+    for hid, d in sorted(decisions.mandatory_on(day).items()):
+        if hid in by_id and decisions.may_offer(by_id[hid], day) is not None:
+            conflicts.append((d, "kept_off"))
+    households = tuple(h for h in scenario.households
+                       if decisions.may_offer(h, day) is None
+                       and (h.id not in locked or locked[h.id][0] in working))
+    return (replace(scenario, teams=teams, households=households),
+            steer_of(decisions, day, households), not_honoured_entries(conflicts))
+
+
+def scenario_decisions(scenario: Scenario) -> Decisions:
+    """The decisions of the file ``scenario`` names (``decisions:``), checked
+    against it; none when it names none."""
+    if not scenario.decisions:
+        return Decisions()
+    return Decisions(tuple(read_decisions(scenario.decisions, scenario)))

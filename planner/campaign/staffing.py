@@ -58,6 +58,7 @@ from dataclasses import dataclass, replace
 from planner import presence
 from planner.campaign.calendar import Calendar
 from planner.campaign.dayloop import DayPlan, fast_solver, sweep_solver
+from planner.campaign.decisions import scenario_decisions
 from planner.campaign.loop import CampaignOptions, plan_campaign, resident_ids
 from planner.campaign.needs import initial_pending
 from planner.campaign.workspace import Workspace
@@ -179,6 +180,7 @@ def service_factor(cv: float, *key: object) -> float:
 def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
              start: dt.date | None = None) -> RunResult:
     """Simulate one campaign with ``count`` teams (see the module docstring)."""
+    decisions = scenario_decisions(ws.scenario)  # checked against the scenario's own teams
     sc = replace(ws.scenario, teams=staffing_teams(ws.scenario, count))
     ws = replace(ws, scenario=sc)
     settings = sc.campaign or CampaignSettings()
@@ -257,7 +259,7 @@ def simulate(ws: Workspace, count: int, run: int, params: StaffingParams,
         fidelity=params.fidelity,
         max_days=params.max_days, season_of=season_of, absent=absent,
         service_scale=lambda n: service_factor(params.service_cv, params.seed, run, "svc", n),
-        presence=model)
+        presence=model, decisions=decisions)
     result = plan_campaign(ws, initial_pending(sc), start, None, calendar, options)
     done = result.completion
     finished = done is not None and not result.not_planned

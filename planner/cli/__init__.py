@@ -91,11 +91,12 @@ def _register() -> None:
     cli.add_command(demo)
     cli.add_command(render)
     from planner.cli.campaign import campaign
+    from planner.cli.decide import decide
     from planner.cli.record import record
     from planner.cli.staffing import staffing
     from planner.cli.tomorrow import tomorrow
 
-    for command in (campaign, record, tomorrow, staffing):
+    for command in (campaign, decide, record, tomorrow, staffing):
         cli.add_command(command)
     from planner.cli.edit import edit
 

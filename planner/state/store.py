@@ -14,7 +14,7 @@ from pathlib import Path
 
 from planner.campaign.calendar import Calendar
 from planner.campaign.dayloop import DayPlan
-from planner.campaign.decisions import Decisions, read_decisions
+from planner.campaign.decisions import Decisions, scenario_decisions
 from planner.campaign.loop import CampaignOptions, CampaignResult, plan_campaign
 from planner.campaign.needs import initial_pending
 from planner.campaign.province import load_province, province_deadlines, province_workspaces
@@ -224,10 +224,10 @@ def campaign_decisions(scenario: Scenario, conn: sqlite3.Connection | None = Non
     """The decisions every plan of a campaign honours: those of the file the
     scenario names (``decisions:``), then the active ones of its state
     (``conn``, when given)."""
-    items = read_decisions(scenario.decisions, scenario) if scenario.decisions else []
+    items = scenario_decisions(scenario).items
     if conn is not None:
-        items += db.active_decisions(conn)
-    return Decisions(tuple(items))
+        items += tuple(db.active_decisions(conn))
+    return Decisions(items)
 
 
 def campaign_scenario(folder: Path, info: dict[str, str],
