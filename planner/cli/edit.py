@@ -43,7 +43,28 @@ def _run(ctx: click.Context, change, confirm: bool, force: str, by: str, lang: s
         raise InputError(Problem(str(folder), date.isoformat(), what, fix))
 
 
-@click.group(context_settings={"allow_interspersed_args": True, "ignore_unknown_options": True})
+def _help(ctx: click.Context, _param, value: bool) -> None:
+    """``--help``: the help of the action it follows (``edit F --date D move
+    --help``), else of ``edit`` (the group reads options anywhere, so that
+    ``FOLDER --date D`` may come before the action)."""
+    if not value or ctx.resilient_parsing:
+        return
+    group = ctx.command
+    assert isinstance(group, click.Group)
+    args = ctx.meta.get("planner.args", [])
+    name = next((a for a in args if a in group.commands), None)
+    if name is not None:
+        command = group.commands[name]
+        click.echo(command.get_help(click.Context(command, info_name=name, parent=ctx)))
+    else:
+        click.echo(ctx.get_help())
+    ctx.exit()
+
+
+@click.group(context_settings={"allow_interspersed_args": True, "ignore_unknown_options": True},
+             add_help_option=False)
+@click.option("-h", "--help", is_flag=True, expose_value=False, is_eager=True, callback=_help,
+              help="Show this message and exit.")
 @click.argument("campaign_dir", type=CampaignDir())
 @click.option("--date", "date", type=DATE, required=True,
               help="The planned day to change, YYYY-MM-DD.")

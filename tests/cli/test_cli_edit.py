@@ -205,3 +205,13 @@ def test_a_forced_removal_is_kept_with_its_reason_and_a_not_on_decision(campaign
     assert hid not in planned
     assert [(d.household, d.dates, d.why) for d in not_on] == [
         (hid, (dt.date.fromisoformat(date),), "ốm nặng")]
+
+
+def test_help_of_edit_and_of_each_action() -> None:
+    """`edit --help` lists the actions; `edit F --date D move --help` is the
+    help of move (its --to), not of the group."""
+    group = CliRunner().invoke(cli, ["edit", "--help"])
+    assert group.exit_code == 0
+    assert all(a in group.output for a in ("move", "swap", "reorder", "add", "remove"))
+    move = CliRunner().invoke(cli, ["edit", "camp", "--date", "2026-11-24", "move", "--help"])
+    assert move.exit_code == 0 and "--to-date" in move.output and "Commands:" not in move.output
