@@ -21,9 +21,9 @@ import pytest
 from click.testing import CliRunner
 
 from planner.app.campaign import CampaignRequest, plan_campaign
-from planner.app.edit import _day, _open
+from planner.app.edit import EditRequest, _day, _open, preview_edit
 from planner.cli import cli
-from planner.day.edit import Move, Swap, apply_change
+from planner.day.edit import Move, Reorder, Swap, apply_change
 from planner.state import db
 from planner.state.tomorrow import run_tomorrow
 
@@ -41,8 +41,10 @@ def _visits(plan) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def planned(tmp_path_factory) -> tuple[Path, dict]:
     """The demo campaign (first day drawn), and edits found on it by the day
-    layer: ``broken`` (a move that breaks a window: date, household, team)
-    and ``swap`` (a swap of two teams' visits that holds: date, a, b)."""
+    layer: ``broken`` (a move that breaks a window: date, household, team),
+    ``swap`` (a swap of two teams' visits that holds: date, a, b) and
+    ``reorder`` (two visits of a route put the other way round, holding:
+    date, team, the pair in its new order)."""
     base = tmp_path_factory.mktemp("edit-cli")
     scenario = base / "scenario"
     scenario.mkdir()
@@ -66,9 +68,16 @@ def planned(tmp_path_factory) -> tuple[Path, dict]:
                 if "swap" not in found and team2 != team and \
                         apply_change(day, Swap(hid, hid2)).holds:
                     found["swap"] = (folder.name, hid, hid2)
-        if len(found) == 2:
+        for route in day.plan.routes:
+            order = [s.household for s in route.stops if s.kind == "visit"]
+            for k in range(len(order) - 1):
+                pair = (order[k + 1], order[k])
+                if "reorder" not in found and \
+                        apply_change(day, Reorder(route.team, pair)).holds:
+                    found["reorder"] = (folder.name, route.team, pair)
+        if len(found) == 3:
             break
-    assert set(found) == {"broken", "swap"}, found
+    assert set(found) == {"broken", "swap", "reorder"}, found
     return base / "camp", found
 
 
@@ -215,3 +224,35 @@ def test_help_of_edit_and_of_each_action() -> None:
     assert all(a in group.output for a in ("move", "swap", "reorder", "add", "remove"))
     move = CliRunner().invoke(cli, ["edit", "camp", "--date", "2026-11-24", "move", "--help"])
     assert move.exit_code == 0 and "--to-date" in move.output and "Commands:" not in move.output
+
+
+def test_a_kept_reorder_is_an_order_decision_and_a_move_to_another_day_checks_both(
+        campaign) -> None:
+    """A reorder that holds, confirmed: the route visits the pair in the new
+    order and an ``order`` decision for that team and day holds the route's
+    whole new order. A move to another day (preview): one verdict per day,
+    the day it leaves and the day it goes to, nothing written."""
+    folder, found = campaign
+    date, team, pair = found["reorder"]
+    kept = _run(str(folder), "--date", date, "reorder", team, *pair, "--confirm")
+    assert kept.exit_code == 0, kept.output
+    plan = json.loads((folder / "days" / date / "plan.json").read_text(encoding="utf-8"))
+    route = next(r for r in plan["routes"] if r["team"] == team and r["unit"] == "team")
+    visits = [s["household"] for s in route["stops"] if s["kind"] == "visit"]
+    assert visits.index(pair[0]) < visits.index(pair[1])
+    conn = db.open_campaign(folder)
+    try:
+        orders = [d for d in db.active_decisions(conn) if d.kind == "order"]
+    finally:
+        conn.close()
+    assert [(d.team, d.dates, d.order) for d in orders] == [
+        (team, (dt.date.fromisoformat(date),), tuple(visits))]
+    days = sorted(p.name for p in (folder / "days").glob("????-??-??"))
+    later = days[days.index(date) + 1]
+    before = (folder / "days" / later / "plan.json").read_bytes()
+    verdict = preview_edit(EditRequest(folder, dt.date.fromisoformat(date),
+                                       Move(pair[0], team), to_date=dt.date.fromisoformat(later)))
+    assert verdict.date == date and [v.date for v in verdict.also] == [later]
+    assert verdict.holds == (not verdict.problems and not verdict.also[0].problems)
+    assert verdict.touched == verdict.also[0].touched == (pair[0],)
+    assert (folder / "days" / later / "plan.json").read_bytes() == before
