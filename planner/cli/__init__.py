@@ -102,6 +102,9 @@ def _register() -> None:
 
     for command in (campaign, decide, record, tomorrow, staffing, serve):
         cli.add_command(command)
+    from planner.cli.edit import edit
+
+    cli.add_command(edit)
     try:
         from planner.cli.roads import roads
     except ImportError:  # the roads commands arrive with their module

@@ -141,6 +141,8 @@ REASONS: dict[str, str] = {
     "ride_too_long": N_("the ride to the commune office is longer than this passenger may "
                         "ride"),
     "no_office_time": N_("no time left at the commune office to enrol shuttled residents"),
+    "removed_by_hand": N_("taken off this day by hand (the reason is in the campaign's "
+                          "decisions)"),
     "decision_not_honoured": N_("a decision made for this household or team cannot be "
                                 "honoured in this plan"),
 }
@@ -168,6 +170,7 @@ REASON_LABELS: dict[str, str] = {
     "no_duty": N_("no team on this duty"),
     "ride_too_long": N_("ride too long"),
     "no_office_time": N_("no time at the office"),
+    "removed_by_hand": N_("taken off by hand"),
     "decision_not_honoured": N_("decision not honoured"),
 }
 

@@ -463,6 +463,20 @@ def known_plans(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT plan_id, date FROM day_plans"))
 
 
+def replace_day_visits(conn: sqlite3.Connection, day: dt.date,
+                       visits: list[PlannedVisit]) -> None:
+    """Replace the planned visits of ``day`` alone with ``visits`` (a hand
+    edit of that day's plan), kept under the latest planning run. Call inside a
+    transaction."""
+    run = conn.execute("SELECT MAX(id) FROM plan_runs").fetchone()[0]
+    if run is None:
+        raise ValueError("no planning run to keep the edited visits under")
+    conn.execute("DELETE FROM planned_visits WHERE date = ?", (day.isoformat(),))
+    conn.executemany("INSERT INTO planned_visits (date, household_id, team_id, seq, arrive_s, "
+                     "run_id) VALUES (?, ?, ?, ?, ?, ?)",
+                     [(d.isoformat(), h, t, s, int(a), run) for d, h, t, s, a in visits])
+
+
 def _decision(row: tuple) -> Decision:
     """A ``decisions`` row ``(id, kind, payload, by, at, why)`` as a Decision."""
     did, kind, payload, by, at, why = row

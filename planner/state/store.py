@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -96,9 +96,14 @@ def planned_visit_rows(result: CampaignResult) -> list[PlannedVisit]:
     """Planned ``(date, household, team, order, arrival in seconds after
     midnight)``: a household with a home visit, a shuttle pickup or an
     invitation to a collection point that day (once a day, at its first stop)."""
+    return day_visit_rows(result.days)
+
+
+def day_visit_rows(days: Iterable[DayPlan]) -> list[PlannedVisit]:
+    """``planned_visit_rows`` of the planned ``days``."""
     rows: list[PlannedVisit] = []
     seen: set[tuple[dt.date, str]] = set()
-    for d in result.days:
+    for d in days:
         for r in d.plan.routes:
             seq = 0
             for s in r.stops:
