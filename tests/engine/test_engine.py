@@ -206,6 +206,19 @@ def test_portfolio_restarts_in_rounds_only_up_to_200_clients() -> None:
     assert portfolio_rounds(201) == portfolio_rounds(400) == 1
 
 
+def test_side_runs_of_a_one_round_portfolio_get_the_lowest_priority() -> None:
+    """A worker started with the one-round portfolio's initializer runs at the
+    niceness of this process plus ``SIDE_NICE`` (capped at 19, the lowest)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from planner.engine.parallel import mp_context
+    from planner.engine.pyvrp_engine import SIDE_NICE, _lower_priority
+
+    with ProcessPoolExecutor(1, mp_context=mp_context(), initializer=_lower_priority) as pool:
+        assert pool.submit(os.nice, 0).result() == min(19, os.nice(0) + SIDE_NICE)
+
+
 def _big_day_data():
     """A 130-node day without breaks as PyVRP data: more than 100 clients, so
     the default budget counts moves."""
