@@ -8,16 +8,18 @@ Usage::
     python -m benchmarks.vrptw --generate 400 --engines ours,pyvrp --time-limit 60
 
 ``--generate N`` writes four GENERATED instances of N customers in the Solomon
-format (``benchmarks/vrptw_generate.py``: R1, C1, RC1, R2 shapes, fixed seeds)
+format (``benchmarks/vrptw_generate.py``: R1, C1, RC1, R2 shapes, fixed seeds;
+``--families`` picks others, e.g. all six with C2 and RC2)
 and runs them; with no best-known solution, gaps are to the shortest distance
 found in the same run. The table also shows each engine's wall time in per
-cent of the limit (``ours`` should use at least 90 % of it: its iteration
-budget is sized for the limit, see ``planner.engine.pyvrp_engine``).
+cent of the limit (``ours`` should use at least 90 % of it: its work budget
+is sized for the limit, see ``planner.engine.pyvrp_engine``).
 
 Engines (each gets the same time limit in wall seconds and the same seed):
 
 - ``ours``: the planner's engine core, ``planner.engine.pyvrp_engine.solve_portfolio``
-  (PyVRP, two seeds in two processes, best kept; deterministic iteration budget
+  (PyVRP, two seeds in two processes, best kept; deterministic work budget —
+  ILS iterations up to 100 customers, local-search move evaluations above —
   with the time limit as a guard). It uses both cores.
 - ``ortools``: OR-Tools used the plain way: PATH_CHEAPEST_ARC first solution,
   then GUIDED_LOCAL_SEARCH until the time limit; one thread. When
@@ -113,25 +115,34 @@ def solve_ours(inst: SolomonInstance, time_limit_s: float,
                seed: int) -> tuple[list[list[int]], str]:
     """The planner's engine core: ``solve_portfolio`` (two seeds, two processes).
 
-    Also returns a note with each seed's iterations against the budget (a run
-    below budget was stopped by the wall-clock guard, so it may not repeat).
+    Also returns a note with each run's iterations (and move evaluations, on a
+    move budget) against its share of the budget: a run below its share was
+    stopped by the wall-clock guard, so it may not repeat.
     """
     from planner.engine.pyvrp_engine import solve_portfolio
 
     solution, stats = solve_portfolio(pyvrp_data(inst), time_limit_s=time_limit_s, seed=seed)
-    note = "iterations " + "/".join(str(r["iterations"]) for r in stats["runs"]) + \
-        f" of {stats['iterations_budget']}; best seed {stats['best_seed']}"
-    return _pyvrp_routes(solution), note
+    runs = stats["runs"]
+    note = (f"{stats['rounds']} round(s); iterations "
+            + "/".join(str(r["iterations"]) for r in runs))
+    if stats["budget_unit"] == "moves":
+        note += "; Mmoves " + "/".join(f"{r['moves'] / 1e6:.0f}" for r in runs) + \
+            f" of {stats['per_run_budget'] / 1e6:.0f} each"
+    else:
+        note += f" of {stats['per_run_budget']} each"
+    return _pyvrp_routes(solution), note + f"; best seed {stats['best_seed']}"
 
 
-def solve_pyvrp(inst: SolomonInstance, time_limit_s: float, seed: int) -> list[list[int]]:
-    """PyVRP with default parameters, one thread, stopped by wall time."""
+def solve_pyvrp(inst: SolomonInstance, time_limit_s: float,
+                seed: int) -> tuple[list[list[int]], str]:
+    """PyVRP with default parameters, one thread, stopped by wall time; the note
+    gives its iterations."""
     import pyvrp
     from pyvrp.stop import MaxRuntime
 
     result = pyvrp.solve(pyvrp_data(inst), MaxRuntime(time_limit_s), seed=seed,
                          collect_stats=False)
-    return _pyvrp_routes(result.best)
+    return _pyvrp_routes(result.best), f"iterations {result.num_iterations}"
 
 
 def solve_ortools_plain(inst: SolomonInstance, time_limit_s: float,
@@ -345,11 +356,18 @@ def main_run(argv: Sequence[str]) -> int:
                         help="folder for the generated instances (default vrptw_generated)")
     parser.add_argument("--generator-seed", type=int, default=1,
                         help="seed of the first generated instance (default 1)")
+    parser.add_argument("--families", default="",
+                        help="with --generate: comma-separated generated families, e.g. "
+                             "GR1,GC1,GRC1,GR2,GC2,GRC2 (default GR1,GC1,GRC1,GR2)")
     args = parser.parse_args(argv)
     if args.generate:
         if args.generate < 1:
             raise InstanceError("--generate must be a positive number of customers")
-        paths = write_instances(args.generated_dir, args.generate, args.generator_seed)
+        try:
+            paths = write_instances(args.generated_dir, args.generate, args.generator_seed,
+                                    [f.upper() for f in _split(args.families)])
+        except ValueError as exc:
+            raise InstanceError(f"--families: {exc}") from None
         print(f"# GENERATED instances (benchmarks/vrptw_generate.py, {args.generate} "
               f"customers, first seed {args.generator_seed}): "
               + ", ".join(p.stem for p in paths), flush=True)

@@ -16,8 +16,9 @@ from the same OR-Tools model, so they compare like for like. Every final
 answer is an OR-Tools assignment of the full model, so every domain constraint
 holds whichever engine won.
 
-Determinism: PyVRP stops at an iteration budget (``iteration_budget`` for
-``PYVRP_SHARE`` of the limit) and OR-Tools at a solution limit (the rest of
+Determinism: PyVRP stops at a work budget (``search_budget`` for
+``PYVRP_SHARE`` of the limit: ILS iterations up to 100 clients, local-search
+move evaluations above) and OR-Tools at a solution limit (the rest of
 the limit, ``SOLUTIONS_PER_SECOND``); wall time is only a guard, set to
 ``GUARD_FACTOR`` times ``time_limit_s`` for each stage so that a busy machine
 does not reach it. Ties go to ``"ortools"``. So the same problem, seed and time
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 from planner.engine.ortools_engine import solve_ortools, solve_plain, solve_seeded
 from planner.engine.parallel import run_beside
-from planner.engine.pyvrp_engine import iteration_budget
+from planner.engine.pyvrp_engine import search_budget
 from planner.problem import RoutingProblem, Solution
 
 #: Share of the time limit given to PyVRP on the hybrid path; the rest goes to
@@ -48,20 +49,16 @@ GUARD_FACTOR = 3.0
 def solve_hybrid(problem: RoutingProblem, time_limit_s: float = 10.0,
                  seed: int = 1) -> Solution:
     """PyVRP routes (relaxation) → OR-Tools seeded with them (full model)."""
-    # imported here: PyVRP loads only when its engine runs
-    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
-
     # imported here: PyVRP is loaded only when the hybrid engine runs
     from planner.engine.pyvrp_engine import log_warnings, routes_of, run_pyvrp, to_pyvrp
 
     model = to_pyvrp(problem)
     pyvrp_s = time_limit_s * PYVRP_SHARE
-    budget = iteration_budget(model.data.num_clients, pyvrp_s)
+    budget = search_budget(model.data.num_clients, pyvrp_s)
     # Work budgets use the share; the wall-clock guard is generous (see
     # GUARD_FACTOR) so that a busy machine does not cut the search short.
     guard_s = GUARD_FACTOR * time_limit_s
-    stop = MultipleCriteria([MaxIterations(budget), MaxRuntime(max(0.05, guard_s))])
-    result, said = run_pyvrp(model.data, stop, seed)
+    result, said, moves = run_pyvrp(model.data, budget, guard_s, seed)
     log_warnings(said)  # to logging, not the terminal
     routes: list[list[int]] = [[] for _ in problem.vehicles]
     for vehicle_type, visits in routes_of(result.best):
@@ -69,8 +66,11 @@ def solve_hybrid(problem: RoutingProblem, time_limit_s: float = 10.0,
     solution = solve_seeded(problem, time_limit_s - pyvrp_s, seed, routes, guard_s=guard_s)
     seeded = bool(solution.stats.get("seeded"))
     stats = {**solution.stats, "pyvrp_iterations": int(result.num_iterations),
-             "pyvrp_iteration_budget": budget, "pyvrp_feasible": bool(result.best.is_feasible()),
+             "pyvrp_budget": budget.amount, "pyvrp_budget_unit": budget.unit,
+             "pyvrp_feasible": bool(result.best.is_feasible()),
              "pyvrp_relaxed": list(model.relaxed)}
+    if moves is not None:
+        stats["pyvrp_moves"] = moves
     return Solution(solution.routes, solution.dropped, solution.objective,
                     "pyvrp+ortools" if seeded else "ortools", stats)
 

@@ -17,25 +17,39 @@ routes PyVRP returns are therefore only a proposal; ``planner.engine.solve``
 hands them to the OR-Tools model, which enforces every constraint (breaks
 included) and computes the schedule.
 
-Determinism: PyVRP repeats itself exactly for a fixed seed and a fixed number
-of iterations. The stop is an iteration budget derived from the time limit and
-the problem size (``iteration_budget``); wall time is only a guard. Where the
-budget ends every run, the same input, seed and time limit give the same
-routes. ``planner.engine.solve`` sets its guards at three times the limit, so
-on the reference machine the budget always ends the search there. The Solomon
-harness (``benchmarks/vrptw.py``) instead holds ``solve_portfolio`` to the
-time limit itself, for a fair race against the peers; on a busy machine the
-guard then ends some runs, and those answers are valid but may not repeat (the
-harness notes each run's iterations against the budget).
+Determinism: PyVRP repeats itself exactly for a fixed seed and a fixed amount
+of work. The stop is a work budget derived from the time limit and the
+problem size (``search_budget``); wall time is only a guard. Up to
+``BUDGET_CLIENTS`` (100) clients the budget counts ILS iterations (1,100 per
+second of limit; the demo day's rule, unchanged). Above, an iteration costs
+more the bigger the problem, and three times more on some shapes than on
+others, so the budget counts local-search move evaluations instead (30
+million per second at 100 clients, falling as ``(100 / clients) ** 0.3``: 19.8
+million at 400); in iterations that budget grows with the problem by itself,
+and it is sized so that a large search takes its whole limit on the reference
+machine. Where the budget ends every run, the same input, seed and time limit
+give the same routes. ``planner.engine.solve`` sets its guards at three times
+the limit, so on the reference machine the budget ends the search there at
+every size. The Solomon harness (``benchmarks/vrptw.py``) instead holds
+``solve_portfolio`` to the time limit itself, for a fair race against the
+peers: there a small problem still ends on its budget and repeats, while a
+large one (above 100 clients, whose budget is set above the measured rates,
+see ``MOVES_PER_S``) normally ends on the limit, so it uses the whole
+limit and its answer is valid but need not repeat (the harness notes each
+run's iterations and moves against its share). Above ``ROUNDS_MAX_CLIENTS``
+(200) clients the portfolio runs one round: each seed's run is then
+``pyvrp.solve`` itself, step for step.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 import warnings
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,23 +63,51 @@ from planner.problem import RoutingProblem
 #: never to the terminal directly.
 LOG = logging.getLogger(__name__)
 
-#: ILS iterations per second of time limit for up to 100 clients. Measured on
-#: the reference machine (2-core AMD EPYC) with both cores busy: about
-#: 930–1,550 iterations per second on the Solomon R1/RC1 instances, 750–1,400 on
-#: R2/RC2, 1,300–2,500 on C1/C2, and 1,200–1,500 on the demo day (35 clients,
-#: several windows, lunch breaks relaxed).
+#: ILS iterations per second of time limit for up to ``BUDGET_CLIENTS`` clients.
+#: Measured on the reference machine (2-core AMD EPYC) with both cores busy:
+#: about 930–1,550 iterations per second on the Solomon R1/RC1 instances,
+#: 750–1,400 on R2/RC2, 1,300–2,500 on C1/C2, and 1,200–1,500 on the demo day
+#: (35 clients, several windows, lunch breaks relaxed).
 ITERATIONS_PER_S = 1100
 
-#: Problems above this many clients get a budget shrunk by ``(BUDGET_CLIENTS /
-#: clients) ** BUDGET_EXPONENT``: an ILS iteration of PyVRP changes a few clients
-#: and searches granular neighbourhoods, so its cost grows far more slowly than
-#: the number of clients. Measured on the reference machine (2 cores, one other
-#: load) on generated 400-customer instances (``benchmarks/vrptw_generate.py``),
-#: one run warm-started: 770–1,160 iterations per second, against 930–2,500 for
-#: up to 100 clients. The old shrink in proportion (exponent 1) stopped such
-#: runs after 16–29 s of a 60 s limit.
+#: Up to this many clients the budget counts ILS iterations (``ITERATIONS_PER_S``,
+#: the demo day's rule); above, it counts local-search move evaluations
+#: (``MOVES_PER_S``), because an iteration's cost grows with the problem and
+#: differs twofold between instance shapes of one size: on generated
+#: 400-customer instances (``benchmarks/vrptw_generate.py``) 346–695 iterations
+#: per CPU second, against 1,040–1,570 on Solomon's 100. A move evaluation
+#: costs about the same everywhere (11.6–14.8 million per CPU second on those
+#: 400-customer instances), so a move budget takes about the same time on every
+#: shape.
 BUDGET_CLIENTS = 100
-BUDGET_EXPONENT = 0.1
+
+#: Local-search move evaluations per second of time limit, for ``BUDGET_CLIENTS``
+#: clients; above, the rate falls as ``(BUDGET_CLIENTS / clients) **
+#: MOVES_EXPONENT`` (bigger routes and neighbourhoods leave the caches). Measured
+#: per CPU second of one PyVRP 0.14.1 process (``time.process_time``) on the
+#: reference machine, 12 s runs: 17.7–19.7 million on Solomon R101, C101, RC201
+#: (100 clients), 16.1–18.1 on generated 200-client R1, C1, R2, 11.6–14.8 on
+#: generated 400-client R1, C1, RC1, R2, with a load average of 11 on the two
+#: cores; 25–27 and 14–15 million in shorter runs at a load of 4. The budget is
+#: set above those rates (29.9 million at 101 clients, 24.4 at 200, 19.8 at 400)
+#: so that in the benchmark, held to its limit, the wall clock rather than the
+#: budget ends a large search (at least 90 % of the limit used), while in
+#: ``planner.engine.solve`` (guard at three times the limit) the budget still
+#: ends it, a little past its share at worst.
+MOVES_PER_S = 30_000_000
+MOVES_EXPONENT = 0.3
+
+#: The portfolio restarts every seed from the best so far (``PORTFOLIO_ROUNDS``)
+#: up to this many clients. Above, one round: two independent full-length
+#: runs. On 400 clients a round of a quarter of the limit ends while the search
+#: still improves steadily, and each restart throws away the search's current
+#: solution, its acceptance history and its penalties: with four rounds the
+#: portfolio trailed one plain PyVRP run on four generated 400-customer
+#: instances (mean gap 0.21 % against 0.08 %; one round: 0.10 % against 0.08 %).
+#: On 200 clients one round was not better (0.03 % against 0.00 %; four rounds
+#: 0.07 % against 0.10 % and 0.20 % against 0.07 % in two runs; all in
+#: docs/benchmarks.md, on a machine too busy for the second process).
+ROUNDS_MAX_CLIENTS = 200
 
 #: Seeds run side by side by ``solve_portfolio`` (one process each). Fixed, not
 #: taken from the machine's core count, so that results do not depend on it.
@@ -75,6 +117,16 @@ PORTFOLIO_SIZE = 2
 #: solution so far (see ``solve_portfolio``).
 PORTFOLIO_ROUNDS = 4
 
+#: Niceness of the side runs (child processes) of a one-round portfolio: the
+#: lowest priority. On an idle second core they run at full speed; on a machine
+#: whose cores other users' work keeps busy (Linux shares the CPU between
+#: sessions first, so the portfolio's processes split one session's share) a
+#: side run at normal priority would halve the CPU of the first run, the one
+#: that is ``pyvrp.solve`` step for step. Measured on the reference machine
+#: at a load average of 12: 4,142 iterations for that run in 60 s against 7,662
+#: for plain PyVRP alone on the same instance (generated R1, 400 customers).
+SIDE_NICE = 19
+
 #: Wall seconds set aside for starting the portfolio's child processes.
 PROCESS_OVERHEAD_S = 0.25
 
@@ -82,17 +134,75 @@ PROCESS_OVERHEAD_S = 0.25
 FORBIDDEN_TRAVEL_S = 10**7
 
 
-def iteration_budget(num_clients: int, time_limit_s: float) -> int:
-    """ILS iterations to run for ``num_clients`` within ``time_limit_s`` seconds.
+def iteration_budget(time_limit_s: float) -> int:
+    """ILS iterations for ``time_limit_s`` seconds on up to ``BUDGET_CLIENTS`` clients.
 
-    ``ITERATIONS_PER_S * time_limit_s``, scaled down by ``(BUDGET_CLIENTS /
-    num_clients) ** BUDGET_EXPONENT`` above ``BUDGET_CLIENTS`` clients (an
-    iteration costs a little more on bigger problems; 0.87 at 400 clients).
-    Smaller problems get no bonus: their iterations are not reliably faster
-    (windows and duration costs dominate), and their budget is unchanged.
+    ``ITERATIONS_PER_S * time_limit_s`` (at least one). Smaller problems get
+    no bonus: their iterations are not reliably faster (windows and duration
+    costs dominate), and the demo day's budget stays what it always was.
     """
-    factor = min(1.0, BUDGET_CLIENTS / max(1, num_clients)) ** BUDGET_EXPONENT
-    return max(1, int(time_limit_s * ITERATIONS_PER_S * factor))
+    return max(1, int(time_limit_s * ITERATIONS_PER_S))
+
+
+def move_budget(num_clients: int, time_limit_s: float) -> int:
+    """Local-search move evaluations for ``num_clients`` in ``time_limit_s`` seconds.
+
+    ``MOVES_PER_S * time_limit_s * (BUDGET_CLIENTS / num_clients) **
+    MOVES_EXPONENT`` (at least one). In iterations the budget grows with the
+    problem by itself: each iteration of a bigger problem evaluates more moves.
+    """
+    rate = MOVES_PER_S * (BUDGET_CLIENTS / max(BUDGET_CLIENTS, num_clients)) ** MOVES_EXPONENT
+    return max(1, int(time_limit_s * rate))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The work that ends a PyVRP search, whatever the wall clock.
+
+    Exactly one of ``iterations`` (ILS iterations) and ``moves`` (local-search
+    move evaluations, summed over every local search of the run, the first
+    one from a random solution included) is set. Both counts are deterministic
+    for a given data, seed and start, so a run that ends on its budget repeats.
+    """
+
+    iterations: int | None = None
+    moves: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.iterations is None) == (self.moves is None):
+            raise ValueError("a Budget counts either iterations or moves")
+
+    def share(self, parts: int) -> Budget:
+        """This budget divided into ``parts`` equal shares (each at least one)."""
+        if self.iterations is not None:
+            return Budget(iterations=max(1, self.iterations // parts))
+        assert self.moves is not None
+        return Budget(moves=max(1, self.moves // parts))
+
+    @property
+    def amount(self) -> int:
+        """The number counted (iterations or moves)."""
+        return self.iterations if self.iterations is not None else int(self.moves or 0)
+
+    @property
+    def unit(self) -> str:
+        """``"iterations"`` or ``"moves"``."""
+        return "iterations" if self.iterations is not None else "moves"
+
+
+def search_budget(num_clients: int, time_limit_s: float) -> Budget:
+    """The budget for ``num_clients`` in ``time_limit_s`` seconds: ILS iterations up
+    to ``BUDGET_CLIENTS`` clients (``iteration_budget``), move evaluations above
+    (``move_budget``)."""
+    if num_clients <= BUDGET_CLIENTS:
+        return Budget(iterations=iteration_budget(time_limit_s))
+    return Budget(moves=move_budget(num_clients, time_limit_s))
+
+
+def portfolio_rounds(num_clients: int) -> int:
+    """Rounds of ``solve_portfolio`` for ``num_clients``: ``PORTFOLIO_ROUNDS`` up to
+    ``ROUNDS_MAX_CLIENTS``, one above."""
+    return PORTFOLIO_ROUNDS if num_clients <= ROUNDS_MAX_CLIENTS else 1
 
 
 @dataclass(frozen=True)
@@ -198,24 +308,87 @@ def routes_of(solution: pyvrp.Solution) -> list[tuple[int, list[int]]]:
     return out
 
 
-Run = tuple[pyvrp.Solution, int, int, tuple[str, ...]]
+#: One run: (best solution, iterations done, its cost, warning texts, moves done or None).
+Run = tuple[pyvrp.Solution, int, int, tuple[str, ...], int | None]
 
 
-def run_pyvrp(data: pyvrp.ProblemData, stop, seed: int,
-              initial: pyvrp.Solution | None = None) -> tuple[pyvrp.Result, tuple[str, ...]]:
-    """``pyvrp.solve`` with its warnings caught: ``(result, warning texts)``.
+class _MoveCounter:
+    """PyVRP's local search as a search method that sums the moves it evaluates."""
 
-    Each text is ``"Category: message"`` on one line, each once, in order. The
+    def __init__(self, search: pyvrp.search.LocalSearch) -> None:
+        self.search = search
+        self.moves = 0
+
+    def __call__(self, solution: pyvrp.Solution, cost_evaluator: pyvrp.CostEvaluator,
+                 exhaustive: bool = False) -> pyvrp.Solution:
+        found = self.search(solution, cost_evaluator, exhaustive=exhaustive)
+        self.moves += int(self.search.statistics.num_moves)
+        return found
+
+
+class _MaxMoves:
+    """Stopping criterion: true once ``counter`` has evaluated ``moves`` moves."""
+
+    def __init__(self, counter: _MoveCounter, moves: int) -> None:
+        self.counter = counter
+        self.moves = moves
+
+    def __call__(self, best_cost: float) -> bool:
+        del best_cost
+        return self.counter.moves >= self.moves
+
+
+def _solve_counted(data: pyvrp.ProblemData, moves: int, guard_s: float, seed: int,
+                   initial: pyvrp.Solution | None) -> tuple[pyvrp.Result, int]:
+    """``pyvrp.solve`` with default parameters, step for step (same random
+    stream, same search), its local search wrapped in a ``_MoveCounter`` and
+    stopped after ``moves`` move evaluations or ``guard_s`` wall seconds:
+    ``(result, move evaluations done)``."""
+    params = pyvrp.SolveParams()
+    rng = pyvrp.RandomNumberGenerator(seed=seed)
+    neighbours = pyvrp.search.compute_neighbours(data, params.neighbourhood)
+    perturbation = pyvrp.search.PerturbationManager(params.perturbation)
+    search = pyvrp.search.LocalSearch(data, rng, neighbours, perturbation)
+    for op in params.operators:
+        if op.supports(data):
+            search.add_operator(op(data))
+    penalties = pyvrp.PenaltyManager(params.penalty.midpoint_penalties(data), params.penalty)
+    counter = _MoveCounter(search)
+    init = initial
+    if init is None:
+        random = pyvrp.Solution.make_random(data, rng)
+        init = counter(random, penalties.max_cost_evaluator(), exhaustive=True)
+    ils = pyvrp.IteratedLocalSearch(data, penalties, counter, init, params.ils)
+    stop = MultipleCriteria([_MaxMoves(counter, moves), MaxRuntime(max(0.05, guard_s))])
+    return ils.run(stop, collect_stats=False), counter.moves
+
+
+def run_pyvrp(data: pyvrp.ProblemData, budget: Budget, guard_s: float, seed: int,
+              initial: pyvrp.Solution | None = None
+              ) -> tuple[pyvrp.Result, tuple[str, ...], int | None]:
+    """PyVRP's search until ``budget`` is spent or ``guard_s`` wall seconds pass:
+    ``(result, warning texts, move evaluations done or None)``.
+
+    An iteration budget runs ``pyvrp.solve`` itself; a move budget runs the
+    same search step for step, counting its move evaluations. Each warning
+    text is ``"Category: message"`` on one line, each once, in order. The
     caller logs them (``log_warnings``), in the parent process, so that no
     library warning (e.g. ``PenaltyBoundWarning``) reaches the terminal.
     """
+    moves_done = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = pyvrp.solve(data, stop, seed=seed, collect_stats=False,
-                             initial_solution=initial)
+        if budget.iterations is not None:
+            stop = MultipleCriteria([MaxIterations(budget.iterations),
+                                     MaxRuntime(max(0.05, guard_s))])
+            result = pyvrp.solve(data, stop, seed=seed, collect_stats=False,
+                                 initial_solution=initial)
+        else:
+            assert budget.moves is not None
+            result, moves_done = _solve_counted(data, budget.moves, guard_s, seed, initial)
     texts = tuple(dict.fromkeys(f"{w.category.__name__}: {' '.join(str(w.message).split())}"
                                 for w in caught))
-    return result, texts
+    return result, texts, moves_done
 
 
 def log_warnings(texts: Iterable[str]) -> None:
@@ -224,10 +397,10 @@ def log_warnings(texts: Iterable[str]) -> None:
         LOG.warning("PyVRP: %s", text)
 
 
-def _solve_one(data: pyvrp.ProblemData, iterations: int, time_limit_s: float, seed: int,
+def _solve_one(data: pyvrp.ProblemData, budget: Budget, time_limit_s: float, seed: int,
                initial: pyvrp.Solution | None = None) -> Run:
     """One ILS run, from ``initial`` if given: ``(best solution, iterations done, its
-    cost, the library's warnings)``.
+    cost, the library's warnings, move evaluations done or None)``.
 
     The cost is taken here, beside the data, with zero penalties (so an
     infeasible answer's cost is not comparable; callers rank feasibility first).
@@ -236,11 +409,42 @@ def _solve_one(data: pyvrp.ProblemData, iterations: int, time_limit_s: float, se
     that the caller logs them instead of a child process printing them on the
     terminal.
     """
-    stop = MultipleCriteria([MaxIterations(iterations), MaxRuntime(max(0.05, time_limit_s))])
-    result, texts = run_pyvrp(data, stop, seed, initial)
+    result, texts, moves = run_pyvrp(data, budget, time_limit_s, seed, initial)
     evaluator = pyvrp.CostEvaluator([0.0] * data.num_load_dimensions, 0.0, 0.0)
     return (result.best, int(result.num_iterations), int(evaluator.penalised_cost(result.best)),
-            texts)
+            texts, moves)
+
+
+def _lower_priority() -> None:
+    """In a side-run worker: raise its niceness by ``SIDE_NICE`` (lowest priority)."""
+    os.nice(SIDE_NICE)
+
+
+def _run_round(pool: ProcessPoolExecutor | None, data: pyvrp.ProblemData, budget: Budget,
+               guard_s: float, seeds: list[int], initial: pyvrp.Solution | None,
+               deadline: float | None) -> list[tuple[int, Run]]:
+    """One round of the portfolio: ``(seed, run)`` for each of ``seeds``, the first
+    here, the others in ``pool`` (or here, one after the other, without a pool).
+
+    Given a ``deadline`` (``time.perf_counter`` seconds; one-round portfolios,
+    whose side runs have the lowest priority), a side run not back by
+    ``deadline + PROCESS_OVERHEAD_S`` is left out: on a busy machine it may get
+    so little CPU that it would notice its own guard only seconds late.
+    """
+    if pool is None:
+        return [(s, _solve_one(data, budget, guard_s, s, initial)) for s in seeds]
+    futures = [(s, pool.submit(_solve_one, data, budget, guard_s, s, initial))
+               for s in seeds[1:]]
+    done = [(seeds[0], _solve_one(data, budget, guard_s, seeds[0], initial))]
+    for s, future in futures:
+        wait_s = None
+        if deadline is not None:
+            wait_s = max(0.0, deadline + PROCESS_OVERHEAD_S - time.perf_counter())
+        try:
+            done.append((s, future.result(timeout=wait_s)))
+        except FuturesTimeout:
+            LOG.debug("portfolio: side run of seed %d left out (late)", s)
+    return done
 
 
 def _best(results: list[Run]) -> int:
@@ -251,58 +455,75 @@ def _best(results: list[Run]) -> int:
 
 def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
                     iterations: int | None = None, size: int = PORTFOLIO_SIZE,
-                    rounds: int = PORTFOLIO_ROUNDS) -> tuple[pyvrp.Solution, dict]:
+                    rounds: int | None = None,
+                    budget: Budget | None = None) -> tuple[pyvrp.Solution, dict]:
     """PyVRP on ``size`` seeds side by side, in ``rounds`` rounds; keep the best.
 
-    Each round gives every run ``iterations / rounds`` iterations (default
-    budget: ``iteration_budget``), and every run of a later round starts from
-    the best solution of the round before, with a fresh seed. So the answer has
-    the depth of one long run and the choice of the best of several. Each round
-    also stops at its share of ``time_limit_s`` wall seconds (a guard). The best
-    is the feasible solution of least cost; ties go to the lower seed, so the
-    choice is deterministic. One run is in this process, the others in child
-    processes (one core each on a 2-core machine); where child processes are
-    unavailable the runs go one after the other (each with the round's guard).
+    The work budget is ``budget``, else ``iterations`` ILS iterations, else
+    ``search_budget`` for the data's clients and ``time_limit_s``; rounds
+    default to ``portfolio_rounds`` (four up to ``ROUNDS_MAX_CLIENTS`` clients,
+    one above). Each round gives every run its share of the budget, and every
+    run of a later round starts from the best solution of the round before,
+    with a fresh seed. So the answer has the depth of one long run and the
+    choice of the best of several. Each round also stops at its share of
+    ``time_limit_s`` wall seconds (a guard). The best is the feasible solution
+    of least cost; ties go to the lower seed, so the choice is deterministic.
+    One run is in this process, the others in child processes (one core each
+    on a 2-core machine); where child processes are unavailable the runs go one
+    after the other (each with the round's guard). With one round, the run of
+    ``seed`` is exactly ``pyvrp.solve`` with that seed, stopped by the budget or
+    the guard, and the side runs have the lowest priority (``SIDE_NICE``), so
+    that on a busy machine they do not slow it down; a side run not back soon
+    after the limit is left out (see ``_run_round``).
 
-    Returns ``(solution, stats)``; stats hold each run's seed, cost, iterations,
-    and PyVRP's warnings (each once; also logged to this module's logger).
+    Returns ``(solution, stats)``; stats hold each run's seed, cost, iterations
+    (and moves, on a move budget), the budget, and PyVRP's warnings (each once;
+    also logged to this module's logger).
     """
-    if iterations is None:
-        iterations = iteration_budget(data.num_clients, time_limit_s)
+    if budget is None:
+        budget = (Budget(iterations=iterations) if iterations is not None
+                  else search_budget(data.num_clients, time_limit_s))
+    if rounds is None:
+        rounds = portfolio_rounds(data.num_clients)
     size, rounds = max(1, size), max(1, rounds)
     parallel = size > 1 and can_fork_children()
     # Starting a process and shipping the data costs about 0.2 s; keep the
     # whole call within the limit.
     deadline = time.perf_counter() + max(
         0.05 * rounds, time_limit_s - (PROCESS_OVERHEAD_S if parallel else 0.0))
-    per_round = max(1, iterations // rounds)
+    per_round = budget.share(rounds)
     best: pyvrp.Solution | None = None
     runs: list[dict] = []
     said: dict[str, None] = {}  # the library's warnings, in order, each once
-    pool = ProcessPoolExecutor(size - 1, mp_context=mp_context()) if parallel else None
+    # One round: the side runs only take a free core (see SIDE_NICE); with
+    # rounds, every round waits for all its runs, so they share alike.
+    pool = (ProcessPoolExecutor(size - 1, mp_context=mp_context(),
+                                initializer=_lower_priority if rounds == 1 else None)
+            if parallel else None)
     try:
         for r in range(rounds):
             seeds = [seed + r * size + k for k in range(size)]
             guard_s = max(0.05, (deadline - time.perf_counter()) / (rounds - r))
-            if pool is not None:
-                futures = [pool.submit(_solve_one, data, per_round, guard_s, s, best)
-                           for s in seeds[1:]]
-                results = [_solve_one(data, per_round, guard_s, seeds[0], best)]
-                results.extend(f.result() for f in futures)
-            else:
-                results = [_solve_one(data, per_round, guard_s, s, best) for s in seeds]
+            done = _run_round(pool, data, per_round, guard_s, seeds, best,
+                              deadline if rounds == 1 else None)
+            seeds, results = [s for s, _ in done], [result for _, result in done]
             k = _best(results)
             best = results[k][0]
-            runs.extend({"round": r, "seed": s, "feasible": sol.is_feasible(), "cost": cost,
-                         "iterations": it}
-                        for s, (sol, it, cost, _) in zip(seeds, results, strict=True))
-            said.update(dict.fromkeys(text for *_, texts in results for text in texts))
+            for s, (sol, it, cost, _, moves) in zip(seeds, results, strict=True):
+                run = {"round": r, "seed": s, "feasible": sol.is_feasible(), "cost": cost,
+                       "iterations": it}
+                if moves is not None:
+                    run["moves"] = moves
+                runs.append(run)
+            said.update(dict.fromkeys(text for result in results for text in result[3]))
             best_seed = seeds[k]
     finally:
         if pool is not None:
-            pool.shutdown()
+            # A side run left behind (late, see _run_round) ends on its own guard.
+            pool.shutdown(wait=False, cancel_futures=True)
     assert best is not None
     log_warnings(said)
-    stats = {"seeds": sorted({run["seed"] for run in runs}), "iterations_budget": iterations,
+    stats = {"seeds": sorted({run["seed"] for run in runs}), "budget": budget.amount,
+             "budget_unit": budget.unit, "per_run_budget": per_round.amount,
              "rounds": rounds, "runs": runs, "best_seed": best_seed, "warnings": list(said)}
     return best, stats

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from benchmarks import vrptw
 from benchmarks._solomon import check_solution, read_instance
-from benchmarks.vrptw_generate import DEFAULT_FAMILIES, write_instances
+from benchmarks.vrptw_generate import DEFAULT_FAMILIES, FAMILIES, write_instances
 
 
 def test_generated_instances_are_solomon_files_that_repeat(tmp_path: Path) -> None:
@@ -57,3 +57,23 @@ def test_run_on_generated_instances_prints_time_used_and_gap_to_best(
     ours_gap, pyvrp_gap = float(cells[4]), float(cells[8])
     assert min(ours_gap, pyvrp_gap) == 0.0 and max(ours_gap, pyvrp_gap) >= 0.0
     assert all(float(cells[k]) > 0 for k in (5, 9))
+
+
+def test_families_pick_instances_with_the_seeds_of_the_full_list(tmp_path: Path,
+                                                                  capsys) -> None:
+    """``families`` selects files by name; each keeps the seed of its place in
+    ``FAMILIES`` (so GR1_N_1 is the same file in every selection); all six are
+    type 1 and 2 of R, C, RC; an unknown family is one line and exit code 2."""
+    assert sorted(kind + str(t) for _, kind, t in FAMILIES) == [
+        "C1", "C2", "R1", "R2", "RC1", "RC2"]
+    six = write_instances(tmp_path / "six", customers=40, seed=1,
+                          families=[f for f, _, _ in FAMILIES])
+    assert [p.stem for p in six] == ["GR1_40_1", "GC1_40_2", "GRC1_40_3", "GR2_40_4",
+                                     "GC2_40_5", "GRC2_40_6"]
+    two = write_instances(tmp_path / "two", customers=40, seed=1, families=["GRC2", "GR1"])
+    assert [p.stem for p in two] == ["GR1_40_1", "GRC2_40_6"]
+    assert two[1].read_bytes() == six[5].read_bytes()
+    code = vrptw.main(["--generate", "40", "--families", "GR1,GX9",
+                       "--generated-dir", str(tmp_path / "bad")])
+    err = capsys.readouterr().err
+    assert code == 2 and "GX9" in err and len(err.strip().splitlines()) == 1

@@ -10,7 +10,16 @@ import numpy as np
 import pytest
 
 from planner.engine import solve, solve_hybrid, solve_ortools
-from planner.engine.pyvrp_engine import iteration_budget, solve_portfolio, to_pyvrp
+from planner.engine.pyvrp_engine import (
+    ROUNDS_MAX_CLIENTS,
+    Budget,
+    iteration_budget,
+    move_budget,
+    portfolio_rounds,
+    search_budget,
+    solve_portfolio,
+    to_pyvrp,
+)
 from planner.problem import BreakSpec, RoutingProblem, Solution, VehicleSpec
 
 H = 3600
@@ -167,17 +176,88 @@ def test_portfolio_repeats_and_keeps_the_best_seed() -> None:
                                  if run["seed"] == stats["best_seed"])
 
 
-def test_iteration_budget_scales_with_time_and_size() -> None:
-    """Budgets grow with the time limit; up to 100 clients the budget is 1,100
-    iterations a second (the demo's, unchanged); above, it shrinks slowly, so
-    that a 400-client instance gets 87 % of it (not a quarter: its iterations
-    cost little more) and a bigger problem never gets more than a smaller one."""
-    assert iteration_budget(50, 10) == 2 * iteration_budget(50, 5)
-    assert iteration_budget(35, 10) == iteration_budget(100, 10) == 11_000
-    assert iteration_budget(400, 60) == int(60 * 1100 * 0.25 ** 0.1) == 57_456
-    sizes = [100, 150, 200, 400, 800, 1600]
-    budgets = [iteration_budget(n, 60) for n in sizes]
-    assert budgets == sorted(budgets, reverse=True) and len(set(budgets)) == len(budgets)
+def test_budget_counts_iterations_up_to_100_clients_then_moves() -> None:
+    """Up to 100 clients the budget is 1,100 ILS iterations a second (the demo's,
+    unchanged); above, it counts local-search move evaluations, in proportion to
+    the time, at a rate per second that falls slowly with the size (a 400-client
+    problem gets 66 % of the 100-client rate per second, not a quarter)."""
+    assert iteration_budget(10) == 2 * iteration_budget(5) == 11_000
+    assert search_budget(35, 10) == search_budget(100, 10) == Budget(iterations=11_000)
+    big = search_budget(101, 10)
+    assert big.unit == "moves" and big.iterations is None
+    assert abs(move_budget(400, 60) - 2 * move_budget(400, 30)) <= 1
+    sizes = [101, 150, 200, 400, 800, 1600]
+    rates = [move_budget(n, 60) / 60 for n in sizes]
+    assert rates == sorted(rates, reverse=True) and len(set(rates)) == len(rates)
+    assert 0.6 < move_budget(400, 60) / move_budget(100, 60) < 0.7
+    assert Budget(moves=10).share(3) == Budget(moves=3)
+    assert Budget(iterations=10).share(20) == Budget(iterations=1)
+    with pytest.raises(ValueError):
+        Budget()
+    with pytest.raises(ValueError):
+        Budget(iterations=1, moves=1)
+
+
+def test_portfolio_restarts_in_rounds_only_up_to_200_clients() -> None:
+    """Four rounds (restarts from the best) up to 200 clients; one round of two
+    independent runs above."""
+    assert ROUNDS_MAX_CLIENTS == 200
+    assert portfolio_rounds(35) == portfolio_rounds(200) == 4
+    assert portfolio_rounds(201) == portfolio_rounds(400) == 1
+
+
+def test_side_runs_of_a_one_round_portfolio_get_the_lowest_priority() -> None:
+    """A worker started with the one-round portfolio's initializer runs at the
+    niceness of this process plus ``SIDE_NICE`` (capped at 19, the lowest)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from planner.engine.parallel import mp_context
+    from planner.engine.pyvrp_engine import SIDE_NICE, _lower_priority
+
+    with ProcessPoolExecutor(1, mp_context=mp_context(), initializer=_lower_priority) as pool:
+        assert pool.submit(os.nice, 0).result() == min(19, os.nice(0) + SIDE_NICE)
+
+
+def _big_day_data():
+    """A 130-node day without breaks as PyVRP data: more than 100 clients, so
+    the default budget counts moves."""
+    return to_pyvrp(make_day(n=130, vehicles=4, seed=3, breaks=False, allowed=False)).data
+
+
+def test_move_budget_run_repeats_and_ends_on_its_budget() -> None:
+    """On a move budget (here far below the 30 s guard) the portfolio gives the
+    same answer twice; every run counted at least its share of moves (and no
+    more than its share plus what one local search evaluates) and ran the same
+    iterations both times."""
+    data = _big_day_data()
+    assert data.num_clients > 100
+    budget = Budget(moves=3_000_000)
+    first, stats = solve_portfolio(data, time_limit_s=30.0, seed=1, budget=budget, rounds=2)
+    second, again = solve_portfolio(data, time_limit_s=30.0, seed=1, budget=budget, rounds=2)
+    assert str(first) == str(second)
+    assert stats["budget_unit"] == "moves" and stats["per_run_budget"] == 1_500_000
+    assert [r["iterations"] for r in stats["runs"]] == [r["iterations"] for r in again["runs"]]
+    for run in stats["runs"]:
+        assert 1_500_000 <= run["moves"] < 1_500_000 + 1_000_000
+
+
+def test_one_round_on_a_move_budget_is_plain_pyvrp_step_for_step() -> None:
+    """With one round, the run of the first seed is ``pyvrp.solve`` with that seed:
+    stopped after the same number of iterations, plain PyVRP ends on the same
+    solution (so the portfolio is never behind plain PyVRP given the same work)."""
+    import pyvrp
+    from pyvrp.stop import MaxIterations
+
+    data = _big_day_data()
+    best, stats = solve_portfolio(data, time_limit_s=30.0, seed=5, size=1, rounds=1,
+                                  budget=Budget(moves=2_000_000))
+    (run,) = stats["runs"]
+    assert run["iterations"] > 10
+    plain = pyvrp.solve(data, MaxIterations(run["iterations"]), seed=5, collect_stats=False)
+    evaluator = pyvrp.CostEvaluator([0.0] * data.num_load_dimensions, 0.0, 0.0)
+    assert int(evaluator.penalised_cost(plain.best)) == run["cost"]
+    assert str(plain.best) == str(best)
 
 
 def _struggling_data():
