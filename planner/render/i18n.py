@@ -121,8 +121,9 @@ REASONS: dict[str, str] = {
     "window_after_shift": N_("only at home {windows}, after the shift ends"),
     "window_too_short": N_("only at home {windows}: shorter than the visit needs"),
     "window_outside_shift": N_("only at home {windows}: none of these hours falls in a shift"),
-    "windows_disjoint": N_("never at home at the same time as the household's most urgent "
-                           "residents: one trip per household a day, so another day"),
+    "windows_disjoint": N_("not at home long enough together with the residents the "
+                           "household's one visit or pickup of the day serves: left for "
+                           "another visit"),
     "shift_too_short": N_("the round trip with the visit is longer than a shift allows"),
     "walk_limit": N_("unreachable: the walk from the nearest road is beyond the walking limit"),
     "closed_wet": N_("unreachable in this season: a ford or road on the way is closed"),
@@ -149,7 +150,7 @@ REASON_LABELS: dict[str, str] = {
     "window_after_shift": N_("at home after the shift"),
     "window_too_short": N_("at home too briefly"),
     "window_outside_shift": N_("at home outside every shift"),
-    "windows_disjoint": N_("never at home together"),
+    "windows_disjoint": N_("not at home long enough together"),
     "shift_too_short": N_("too far for a shift"),
     "walk_limit": N_("walk too long"),
     "closed_wet": N_("road closed this season"),
@@ -185,6 +186,9 @@ REASONS_NUMBERED: dict[str, str] = {
                           "a shift allows ({max_work} min, back by {back_by_at})"),
     "walk_limit": N_("unreachable: {walk} m on foot from the nearest road, beyond the walking "
                      "limit of {walk_limit} m"),
+    "windows_disjoint": N_("at home together with the residents the day's visit enrols at "
+                           "most {together} min, the visit with them needs {needed} min: one "
+                           "visit per household a day, so left for another visit"),
     "shuttle_walk": N_("the house is {walk} m on foot from where a motorbike can stop, too far "
                        "for a passenger (limit {walk_limit} m); visit at home instead"),
     "ride_too_long": N_("the ride to the commune office takes {ride} min, more than the "

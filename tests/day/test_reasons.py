@@ -92,24 +92,26 @@ def _enrolled(plan: Plan, kind: str = "visit") -> set[str]:
 def test_windows_disjoint_home() -> None:
     """Two residents of one household never in at the same time: the day's
     visit enrols the first (same priority: table order), the other is told
-    to wait for another day, with both residents' hours."""
+    to wait for another visit, named with their hours (and the first is
+    visited without them)."""
     h = _household("H1", 2, _resident("R1", windows=[Window(8 * H, 9 * H)]),
                    _resident("R2", windows=[Window(14 * H, 15 * H)]))
     plan = _plan(_scenario([h]))
     assert "H1" in _enrolled(plan)
     u = _reason(plan, "H1")
     assert u.code == "windows_disjoint"
-    assert u.reason == ("one visit per household a day, for R1 (08:00–09:00) (the most urgent "
-                        "and those at home with them): R2 (14:00–15:00) never at home at the "
-                        "same time; visit them another day")
+    assert u.reason == ("R2 (at home 14:00–15:00) is never at home together with R1, whom "
+                        "today's visit enrols: one visit per household a day, so R2 is left "
+                        "for another visit")
+    assert u.residents == ("R2",)
     # what the itinerary and the map list: the one left, in Vietnamese
     from planner.render.views import doc_context
 
     scenario = _scenario([h])
     (view,) = doc_context(plan, scenario, "vi").unserved
     assert [p.id for p in view.residents] == ["R2"]
-    assert view.reason == ("không ở nhà cùng lúc với những người cần ưu tiên nhất trong hộ: "
-                           "mỗi ngày một lượt cho mỗi hộ, hẹn ngày khác")
+    assert view.reason == ("không ở nhà cùng lúc đủ lâu với những người được phục vụ trong "
+                           "lượt thăm hoặc lượt đón duy nhất trong ngày của hộ: để lần sau")
     from planner.render.summary import summary_text
 
     assert "  H1 (tại nhà, R2): không ở nhà cùng lúc" in summary_text(plan, scenario, lang="vi")
@@ -126,9 +128,10 @@ def test_windows_disjoint_home_visits_the_bedridden_first() -> None:
     assert 14 * H <= stop.depart_s - stop.service_s and stop.depart_s <= 16 * H
     u = _reason(plan, "H1")
     assert u.code == "windows_disjoint"
-    assert u.reason.startswith("one visit per household a day, for R2 (13:00–17:00), R3 "
-                               "(14:00–16:00) (the most urgent and those at home with them): "
-                               "R1 (07:00–09:00) never at home at the same time")
+    assert u.reason == ("R1 (at home 07:00–09:00) is never at home together with R2, R3, "
+                        "whom today's visit enrols: one visit per household a day, so R1 is "
+                        "left for another visit")
+    assert stop.passengers == ("R2", "R3")
 
 
 def test_windows_disjoint_shuttle() -> None:
