@@ -134,6 +134,8 @@ REASONS: dict[str, str] = {
     "point_full": N_("the collection point is full: no time left to enrol more people"),
     "shuttle_unfit": N_("cannot ride a motorbike: needs a home visit instead"),
     "shuttle_walk": N_("the house is too far from a road for a motorbike pickup"),
+    "away_at_visit": N_("not at home during today's visit to the house, and not served "
+                        "another way today: visit at home another day, in their hours"),
     "no_seat": N_("no free seat on a shuttle motorbike today"),
     "no_duty": N_("no team is assigned to this kind of work tomorrow (the teams' duties in "
                   "the scenario)"),
@@ -161,6 +163,7 @@ REASON_LABELS: dict[str, str] = {
     "point_full": N_("point full"),
     "shuttle_unfit": N_("cannot ride"),
     "shuttle_walk": N_("too far from a road for a pickup"),
+    "away_at_visit": N_("away during the home visit"),
     "no_seat": N_("no seat"),
     "no_duty": N_("no team on this duty"),
     "ride_too_long": N_("ride too long"),
@@ -191,6 +194,9 @@ REASONS_NUMBERED: dict[str, str] = {
                            "visit per household a day, so left for another visit"),
     "shuttle_walk": N_("the house is {walk} m on foot from where a motorbike can stop, too far "
                        "for a passenger (limit {walk_limit} m); visit at home instead"),
+    "away_at_visit": N_("not at home during today's visit to the house ({visit_at}–"
+                        "{visit_end_at}), and not served another way today: visit at home "
+                        "another day, in their hours"),
     "ride_too_long": N_("the ride to the commune office takes {ride} min, more than the "
                         "{max_ride} min allowed for this passenger"),
     "no_seat": N_("{passengers} passengers, but a motorbike unit has at most {seats} seats"),

@@ -400,6 +400,26 @@ def test_no_capacity_shuttle() -> None:
     assert "the search found no room for this shuttle" in left[0].reason
 
 
+def test_away_at_visit() -> None:
+    """A shuttle resident of a house the team visits at home, out in the
+    fields during the whole visit and too far from a road for a pickup (the
+    demo's NK-0072): the reason says she is away during that visit and why
+    her shuttle fails, not "visit at home instead"."""
+    h = _household("H1", 2, _resident("R1", "bedridden", [Window(8 * H, 10 * H + 1800)]),
+                   _resident("R2", windows=[Window(5 * H + 1800, 7 * H)], mode="shuttle"),
+                   north_m=500)
+    plan = _plan(_scenario([h]))
+    assert "H1" in _enrolled(plan)
+    u = _reason(plan, "H1", "shuttle")
+    assert u.code == "away_at_visit"
+    assert u.residents == ("R2",)
+    begin, end = dict(u.numbers)["visit_at_s"], dict(u.numbers)["visit_end_at_s"]
+    assert 8 * H <= begin and end <= 10 * H + 1800
+    assert u.reason.startswith("R2 (at home 05:30–07:00): not at home during today's visit "
+                               "to the house (")
+    assert "too far for a passenger" in u.reason and "visit at home instead" not in u.reason
+
+
 def test_walk_limit() -> None:
     """A house beyond the walking limit from the nearest road."""
     h = _household("H1", 2, _resident("R1"), north_m=4000)
@@ -412,7 +432,7 @@ TESTED_CODES = {"windows_disjoint", "point_full", "point_not_opened",
                 "closed_wet", "no_route", "no_kit", "window_too_short", "window_before_shift",
                 "window_after_shift", "window_outside_shift", "shift_too_short",
                 "shuttle_walk", "ride_too_long", "no_seat", "no_office_time", "no_capacity",
-                "no_duty"}
+                "no_duty", "away_at_visit"}
 
 
 def _codes_written_in_planner_day() -> set[str]:
