@@ -20,7 +20,7 @@ from planner.atomic import write_atomic
 from planner.clock import format_clock, parse_hhmm
 from planner.domain import Leg, Plan, PresenceNote, Route, Scenario, Stop, Unserved
 from planner.errors import InputError, Problem
-from planner.rules import home_residents, invited_to_point
+from planner.rules import home_residents, invited_to_point, visit_hours
 from planner.scenario.reading import input_file_problems
 
 __all__ = ["plan_from_dict", "plan_id", "plan_json", "plan_to_dict", "read_plan",
@@ -56,14 +56,16 @@ def _stop_dict(stop: Stop, scenario: Scenario | None) -> dict[str, Any]:
         h = next(h for h in scenario.households if h.id == stop.household)
         village = h.village_id
         if stop.kind == "visit" and not stop.passengers:  # a stop built by hand
-            residents = [r.id for r in home_residents(h, scenario.parameters)]
+            residents = [r.id for r in home_residents(h, scenario.parameters,
+                                                      visit_hours(scenario))]
     if stop.kind == "point" and scenario is not None:
         by_id = {h.id: h for h in scenario.households}
+        hours = visit_hours(scenario)
         residents = []
         for hid in stop.households:
             h = by_id[hid]
-            at_home = home_residents(h, scenario.parameters)
-            invited = invited_to_point(h, scenario.parameters)
+            at_home = home_residents(h, scenario.parameters, hours)
+            invited = invited_to_point(h, scenario.parameters, hours)
             residents += [r.id for r in h.residents
                           if r in invited or (r.mode == "auto" and r not in at_home)]
     out: dict[str, Any] = {
@@ -168,8 +170,8 @@ def _plan_body(plan: Plan, scenario: Scenario | None) -> dict[str, Any]:
     residents = 0
     if scenario is not None:
         by_id = {h.id: h for h in scenario.households}
-        residents = sum(len(s.passengers) or len(home_residents(by_id[s.household],
-                                                                 scenario.parameters))
+        residents = sum(len(s.passengers) or len(home_residents(
+            by_id[s.household], scenario.parameters, visit_hours(scenario)))
                         for s in visits if s.household in by_id)
     return {
         "format": FORMAT,

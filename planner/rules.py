@@ -6,10 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 from planner.clock import format_clock
-from planner.domain import Household, Parameters, Resident, Scenario, Team, Window
+from planner.domain import (
+    Household,
+    Parameters,
+    Resident,
+    Route,
+    Scenario,
+    Team,
+    Unserved,
+    Window,
+)
 from planner.priorities import priority_key
 from planner.sun import sun_times_s
 
@@ -69,33 +78,52 @@ def visit_service_s(residents, params: Parameters) -> int:
     return params.household_setup_s + sum(params.service_for(r.condition) for r in residents)
 
 
-def together_s(residents) -> int | None:
-    """The longest stretch (s) all ``residents`` are at home together: None
-    for any time (no hours given), 0 when never together."""
+def together_s(residents, hours: Window | None = None) -> int | None:
+    """The longest stretch (s) all ``residents`` are at home together, within
+    ``hours`` when given (the day's working hours, ``visit_hours``): None for
+    any time (no hours given anywhere), 0 when never together."""
     windows = common_windows(residents)
     if windows is None:
         return 0
-    return max(w.length_s for w in windows) if windows else None
+    if hours is None:
+        return max(w.length_s for w in windows) if windows else None
+    if not windows:
+        return hours.length_s
+    return max((min(w.end_s, hours.end_s) - max(w.start_s, hours.start_s) for w in windows
+                if w.start_s < hours.end_s and hours.start_s < w.end_s), default=0)
 
 
-def visit_fits(residents, params: Parameters) -> bool:
-    """True when ``residents`` are at home together long enough for one visit
-    enrolling all of them (``visit_service_s``): a visit enrols only who is in."""
-    longest = together_s(residents)
+def visit_fits(residents, params: Parameters, hours: Window | None = None) -> bool:
+    """True when ``residents`` are at home together (within ``hours``, when
+    given) long enough for one visit enrolling all of them
+    (``visit_service_s``): a visit enrols only who is in."""
+    longest = together_s(residents, hours)
     return longest is None or longest >= visit_service_s(residents, params)
 
 
-def _join(chosen: list[Resident], candidates, params: Parameters) -> list[Resident]:
+def visit_hours(scenario: Scenario) -> Window | None:
+    """The hours any home visit of the day can fall in: from the earliest
+    shift start to the latest return (``day_limits``: shift, sunset) of the
+    teams with a kit and the ``home`` duty (None: no such team)."""
+    limits = [day_limits(scenario, t) for t in scenario.teams
+              if t.kits > 0 and "home" in t.duties]
+    if not limits:
+        return None
+    return Window(min(lo for lo, _ in limits), max(hi for _, hi in limits))
+
+
+def _join(chosen: list[Resident], candidates, params: Parameters,
+          hours: Window | None) -> list[Resident]:
     """``chosen`` and, most urgent first (``params.priorities``, then the
     longest waiting, then table order), each candidate still fitting one
     visit with those chosen (``visit_fits``)."""
     for r in sorted(candidates, key=lambda r: priority_key((r,), params.priorities)):
-        if visit_fits((*chosen, r), params):
+        if visit_fits((*chosen, r), params, hours):
             chosen.append(r)
     return chosen
 
 
-def home_split(h: Household, params: Parameters | None = None,
+def home_split(h: Household, params: Parameters | None = None, hours: Window | None = None,
                ) -> tuple[tuple[Resident, ...], tuple[Resident, ...]]:
     """``(visit, later)``: the residents a home visit to ``h`` enrols, in table
     order, and those of its home residents it leaves for another visit.
@@ -105,9 +133,10 @@ def home_split(h: Household, params: Parameters | None = None,
     residents, whom they join, and they are not bedridden), most urgent first
     (``params.priorities``, then the longest waiting), each one only if all
     those chosen are at home together long enough for the visit enrolling
-    them (``visit_fits``, with ``params``' service times; default
-    ``Parameters()``); the others are ``later``, left for another visit, and
-    hold nobody back. When the team comes with the kit anyway, the
+    them (``visit_fits``, with ``params``' service times, default
+    ``Parameters()``, within ``hours``, the day's ``visit_hours``, when
+    given); the others are ``later``, left for another visit, and hold
+    nobody back. When the team comes with the kit anyway, the
     household's other residents (``shuttle``, ``point``, the ``auto`` ones
     joining a point) are enrolled at that visit too, most urgent first, when
     they fit in the same way (else they keep their own way). When no home
@@ -117,7 +146,7 @@ def home_split(h: Household, params: Parameters | None = None,
     to_point = any(r.mode == "point" for r in h.residents)
     base = [r for r in h.residents if r.mode == "home" or (
         r.mode == "auto" and (not to_point or r.condition == "bedridden"))]
-    chosen = _join([], base, params)
+    chosen = _join([], base, params, hours)
     if not chosen:
         together, later = visited_first(base)
         chosen = list(together)
@@ -125,56 +154,90 @@ def home_split(h: Household, params: Parameters | None = None,
     later = tuple(r for r in base if r.id not in ids)
     visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
                 for r in h.residents)
-    if visit and visit_fits(chosen, params):
+    if visit and visit_fits(chosen, params, hours):
         others = [r for r in h.residents if r.id not in ids and r not in base]
-        ids |= {r.id for r in _join(list(chosen), others, params)}
+        ids |= {r.id for r in _join(list(chosen), others, params, hours)}
     return tuple(r for r in h.residents if r.id in ids), later
 
 
-def home_residents(h: Household, params: Parameters | None = None) -> tuple[Resident, ...]:
+def home_residents(h: Household, params: Parameters | None = None,
+                   hours: Window | None = None) -> tuple[Resident, ...]:
     """The residents a home visit to ``h`` enrols (``home_split``)."""
-    return home_split(h, params)[0]
+    return home_split(h, params, hours)[0]
 
 
 def invited_to_point(h: Household, params: Parameters | None = None,
-                     ) -> tuple[Resident, ...]:
+                     hours: Window | None = None) -> tuple[Resident, ...]:
     """The ``point`` residents of ``h`` invited to their village's point: all
     of them, but those a home visit to ``h`` enrols instead (``home_split``:
     they are in while the team is at the door)."""
     visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
                 for r in h.residents)
-    ids = {r.id for r in home_residents(h, params)} if visit else set()
+    ids = {r.id for r in home_residents(h, params, hours)} if visit else set()
     return tuple(r for r in h.residents if r.mode == "point" and r.id not in ids)
 
 
-def left_for_another_day(h: Household, mode: str,
-                         params: Parameters | None = None) -> tuple[Resident, ...]:
+def left_for_another_day(h: Household, mode: str, params: Parameters | None = None,
+                         hours: Window | None = None) -> tuple[Resident, ...]:
     """The residents of ``h`` whom the day's one visit (``mode`` "home") or
     one pickup ("shuttle") cannot take, not being at home long enough with
     those it serves (the ``windows_disjoint`` entry of a plan)."""
-    visit, later = home_split(h, params)
+    visit, later = home_split(h, params, hours)
     if mode == "home":
         return later
     ids = {r.id for r in visit}
     return visited_first(r for r in h.residents if r.mode == "shuttle" and r.id not in ids)[1]
 
 
-def unserved_residents(h: Household, mode: str, code: str,
-                       params: Parameters | None = None) -> tuple[Resident, ...]:
+def unserved_residents(h: Household, mode: str, code: str, params: Parameters | None = None,
+                       hours: Window | None = None) -> tuple[Resident, ...]:
     """The residents of ``h`` that a day plan's unserved entry (``mode``,
     ``code``) stands for, in table order: those left for another day for
     ``windows_disjoint``; else those the day planner reaches that way (a home
     visit's residents, or, with no home visit, those invited to the point)."""
     if code == "windows_disjoint":  # those left for another day, not those served first
-        return left_for_another_day(h, mode, params)
+        return left_for_another_day(h, mode, params, hours)
     visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
                 for r in h.residents)
-    home = home_residents(h, params) if visit else ()
+    home = home_residents(h, params, hours) if visit else ()
     ids = {r.id for r in home}
     if mode == "shuttle":
         return tuple(r for r in h.residents if r.mode == "shuttle" and r.id not in ids)
     point = tuple(r for r in h.residents if r.mode in ("point", "auto") and r.id not in ids)
     return point if mode == "point" else (home or point)
+
+
+def away_at_visit(routes: Iterable[Route], unserved: list[Unserved],
+                  households: Mapping[str, Household]) -> list[Unserved]:
+    """``unserved`` with the true reason for the shuttle or point residents of
+    a household the team visits at home that day but not served their own
+    way, when none of them is at home at any moment of the visit: their code
+    becomes ``away_at_visit``, with the visit's hours (``visit_at_s``,
+    ``visit_end_at_s``) and why their own way failed (a resident in for part
+    of the visit keeps the entry of their own way)."""
+    visits = {s.household: s for r in routes for s in r.stops if s.kind == "visit"}
+    out = []
+    for u in unserved:
+        stop = visits.get(u.household)
+        h = households.get(u.household)
+        begin = stop.depart_s - stop.service_s if stop is not None else 0
+        if stop is None or h is None or u.mode not in ("shuttle", "point") \
+                or u.code == "windows_disjoint" or set(u.residents) & set(stop.passengers) \
+                or any(not r.windows or any(w.start_s < stop.depart_s and begin < w.end_s
+                                            for w in r.windows)
+                       for r in h.residents if r.id in u.residents):
+            out.append(u)
+            continue
+        who = ", ".join(f"{r.id} (at home {windows_text(r.windows) or 'any time'})"
+                        for r in h.residents if r.id in u.residents)
+        why = u.reason.removesuffix("; visit at home instead")
+        out.append(Unserved(
+            u.household, f"{who}: not at home during today's visit to the house "
+                         f"({format_clock(begin)}–{format_clock(stop.depart_s)}), and not "
+                         f"served another way today ({why}): visit them at home another "
+                         f"day, in their hours", "away_at_visit", u.mode, u.residents,
+            (("visit_at_s", begin), ("visit_end_at_s", stop.depart_s))))
+    return out
 
 
 def day_limits(scenario: Scenario, team: Team,

@@ -22,7 +22,7 @@ from planner.engine import EXTRAS_SEARCHES, GUARD_FACTOR, solve, solve_hybrid, s
 from planner.errors import PlannerError
 from planner.presence import PresenceModel
 from planner.problem import RoutingProblem, Solution
-from planner.rules import home_residents, invited_to_point
+from planner.rules import home_residents, invited_to_point, visit_hours
 
 Solver = Callable[[RoutingProblem, float, int], Solution]
 
@@ -80,6 +80,7 @@ def served_residents(plan: Plan, scenario: Scenario) -> dict[str, tuple[str, str
     point its invited households' point and auto residents (autos not visited
     at home that day)."""
     by_id = {h.id: h for h in scenario.households}
+    hours = visit_hours(scenario)
     home = {s.household for r in plan.routes for s in r.stops
             if s.kind == "visit" and s.household}
     out: dict[str, tuple[str, str]] = {}
@@ -87,7 +88,7 @@ def served_residents(plan: Plan, scenario: Scenario) -> dict[str, tuple[str, str
         for s in route.stops:
             if s.kind == "visit" and s.household in by_id:
                 for rid in s.passengers or tuple(r.id for r in home_residents(
-                        by_id[s.household], scenario.parameters)):
+                        by_id[s.household], scenario.parameters, hours)):
                     out[rid] = (route.name, "home")
             elif s.kind == "pickup" and s.place == "home":
                 for rid in s.passengers:
@@ -97,7 +98,7 @@ def served_residents(plan: Plan, scenario: Scenario) -> dict[str, tuple[str, str
                     h = by_id.get(hid)
                     if h is None:
                         continue
-                    invited = invited_to_point(h, scenario.parameters)
+                    invited = invited_to_point(h, scenario.parameters, hours)
                     for res in h.residents:
                         if res in invited or (res.mode == "auto" and hid not in home):
                             out.setdefault(res.id, (route.name, "point"))

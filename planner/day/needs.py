@@ -72,6 +72,7 @@ from planner.rules import (
     common_windows,
     home_split,
     together_s,
+    visit_hours,
     visit_service_s,
     visited_first,
     windows_text,
@@ -121,22 +122,25 @@ def another_day(h: Household, first: tuple[Resident, ...], later: tuple[Resident
 
 
 def left_for_later(h: Household, visit: tuple[Resident, ...], later: tuple[Resident, ...],
-                   params: Parameters) -> list[Unserved]:
+                   params: Parameters, hours: Window | None = None) -> list[Unserved]:
     """One entry per resident of ``later``: why today's home visit to ``h``
     (enrolling ``visit``) does not enrol them: they are not at home together
     with ``visit`` long enough for the visit with them
     (``planner.rules.visit_fits``). Each names the resident, their hours and
     the figures (``together_s``: the longest time they are in with the
     others, 0 when never; ``needed_s``: the visit with them); the others are
-    visited without them, and they are left for another visit."""
+    visited without them, and they are left for another visit. ``hours``:
+    the day's working hours (``planner.rules.visit_hours``), named when even
+    a visit to them alone does not fit in them."""
     out = []
     enrolled = ", ".join(r.id for r in visit)
     for r in later:
         together = together_s((*visit, r)) or 0
         needed = visit_service_s((*visit, r), params)
-        alone = together_s((r,))
+        alone = together_s((r,), hours)
+        span = "" if hours is None else f" within the teams' hours ({windows_text((hours,))})"
         also = "" if alone is None or alone >= visit_service_s((r,), params) else (
-            f"; alone at home at most {alone // 60} min, a visit for them alone needs "
+            f"; alone at home{span} at most {alone // 60} min, a visit for them alone needs "
             f"{visit_service_s((r,), params) // 60} min")
         hours = windows_text(r.windows) or "any time"
         if together:
@@ -311,6 +315,7 @@ def day_needs(scenario: Scenario,
     """
 
     params = scenario.parameters
+    hours = visit_hours(scenario)
     out = DayNeeds()
     invited: dict[str, list[tuple[Household, tuple[Resident, ...]]]] = {}
     auto_by_village: dict[str, list[tuple[Household, tuple[Resident, ...]]]] = {}
@@ -323,7 +328,7 @@ def day_needs(scenario: Scenario,
             point += [r for r in auto if r.condition != "bedridden"]
             auto = [r for r in auto if r.condition == "bedridden"]
         if home or any(r.condition == "bedridden" for r in auto):
-            at_home, later = home_split(h, params)
+            at_home, later = home_split(h, params, hours)
             ids = {r.id for r in at_home}
             shuttle = [r for r in shuttle if r.id not in ids]
             point = [r for r in point if r.id not in ids]
@@ -332,7 +337,7 @@ def day_needs(scenario: Scenario,
                 out.home.append(need)
             else:
                 out.skipped.append(problem)
-            out.skipped.extend(left_for_later(h, at_home, later, params))
+            out.skipped.extend(left_for_later(h, at_home, later, params, hours))
         elif auto:
             auto_by_village.setdefault(h.village_id, []).append((h, tuple(auto)))
         if point:

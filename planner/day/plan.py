@@ -37,7 +37,6 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from planner.clock import format_clock
 from planner.day.chances import DayChances
 from planner.day.needs import (
     AutoNeed,
@@ -72,11 +71,12 @@ from planner.problem import RoutingProblem, Solution
 from planner.roads.info import fiction_note
 from planner.rules import (
     RouteHolding,
+    away_at_visit,
     capacity_reason,
     day_limits,
     home_residents,
     unserved_residents,
-    windows_text,
+    visit_hours,
 )
 from planner.speeds import default_season, load_speed_table, planning_season
 
@@ -140,7 +140,7 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
     by_id = {h.id: h for h in scenario.households}
     params = scenario.parameters
     unserved = [replace(u, residents=tuple(r.id for r in unserved_residents(
-        by_id[u.household], u.mode, u.code, params)))
+        by_id[u.household], u.mode, u.code, params, visit_hours(scenario))))
         if u.household in by_id and not u.residents else u for u in unserved]
     unserved = away_at_visit(routes, unserved, by_id)
     notes = []
@@ -151,39 +151,6 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
                 routes=tuple(routes), unserved=tuple(unserved),
                 objective=solution.objective, seed=seed, time_limit_s=time_limit_s,
                 notes=tuple(notes), roads=matrices.roads)
-
-
-def away_at_visit(routes: list[Route], unserved: list[Unserved],
-                  households: Mapping[str, Household]) -> list[Unserved]:
-    """``unserved`` with the true reason for the shuttle or point residents of
-    a household the team visits at home that day but not served their own
-    way, when none of them is at home at any moment of the visit: their code
-    becomes ``away_at_visit``, with the visit's hours (``visit_at_s``,
-    ``visit_end_at_s``) and why their own way failed (a resident in for part
-    of the visit keeps the entry of their own way)."""
-    visits = {s.household: s for r in routes for s in r.stops if s.kind == "visit"}
-    out = []
-    for u in unserved:
-        stop = visits.get(u.household)
-        h = households.get(u.household)
-        begin = stop.depart_s - stop.service_s if stop is not None else 0
-        if stop is None or h is None or u.mode not in ("shuttle", "point") \
-                or u.code == "windows_disjoint" or set(u.residents) & set(stop.passengers) \
-                or any(not r.windows or any(w.start_s < stop.depart_s and begin < w.end_s
-                                            for w in r.windows)
-                       for r in h.residents if r.id in u.residents):
-            out.append(u)
-            continue
-        who = ", ".join(f"{r.id} (at home {windows_text(r.windows) or 'any time'})"
-                        for r in h.residents if r.id in u.residents)
-        why = u.reason.removesuffix("; visit at home instead")
-        out.append(Unserved(
-            u.household, f"{who}: not at home during today's visit to the house "
-                         f"({format_clock(begin)}–{format_clock(stop.depart_s)}), and not "
-                         f"served another way today ({why}): visit them at home another "
-                         f"day, in their hours", "away_at_visit", u.mode, u.residents,
-            (("visit_at_s", begin), ("visit_end_at_s", stop.depart_s))))
-    return out
 
 
 def route_holdings(solution: Solution, nodes: list, units: list, tier: int,
