@@ -142,14 +142,14 @@ def left_for_later(h: Household, visit: tuple[Resident, ...], later: tuple[Resid
         also = "" if alone is None or alone >= visit_service_s((r,), params) else (
             f"; alone at home{span} at most {alone // 60} min, a visit for them alone needs "
             f"{visit_service_s((r,), params) // 60} min")
-        hours = windows_text(r.windows) or "any time"
+        in_hours = windows_text(r.windows) or "any time"
         if together:
             how = (f"is at home together with {enrolled}, whom today's visit enrols, at most "
                    f"{together // 60} min; the visit with them needs {needed // 60} min")
         else:
             how = f"is never at home together with {enrolled}, whom today's visit enrols"
         out.append(Unserved(
-            h.id, f"{r.id} (at home {hours}) {how}{also}: one visit per household a day, "
+            h.id, f"{r.id} (at home {in_hours}) {how}{also}: one visit per household a day, "
                   f"so {r.id} is left for another visit", "windows_disjoint", "home", (r.id,),
             (("together_s", together), ("needed_s", needed)) if together else ()))
     return out

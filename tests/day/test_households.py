@@ -69,6 +69,25 @@ def test_bedridden_all_day_visited_without_the_resident_home_90_min() -> None:
     assert [p.id for p in stop_view.residents] == ["R1"]
 
 
+def test_each_resident_left_has_an_entry_of_their_own() -> None:
+    """Two residents who do not fit the visit (one in with the others too
+    briefly, one never in during the teams' hours): one entry each, naming
+    only them, each with figures that are true of them."""
+    h = _household("H1", 3, _resident("R1", "bedridden", [Window(8 * H, 16 * H)]),
+                   _resident("R2", "able", [Window(7 * H, 8 * H + 1800)]),
+                   _resident("R3", "able", [Window(18 * H, 20 * H)]))
+    plan = _plan(_scenario([h]))
+    assert _visits(plan) == {"H1": ("R1",)}
+    left = {u.residents: u for u in plan.unserved}
+    assert set(left) == {("R2",), ("R3",)}
+    assert dict(left[("R2",)].numbers) == {"together_s": 30 * 60, "needed_s": 100 * 60}
+    assert left[("R3",)].numbers == ()
+    assert left[("R3",)].reason.startswith("R3 (at home 18:00–20:00) is never at home "
+                                           "together with R1")
+    assert "alone at home within the teams' hours (07:00–17:00) at most 0 min" \
+        in left[("R3",)].reason
+
+
 def test_left_resident_alone_is_visited_the_next_time() -> None:
     """What a campaign offers the next day (only the pending resident):
     the able resident of the case above is visited alone in her hours."""
