@@ -6,19 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 
 from planner.clock import format_clock
-from planner.domain import (
-    Household,
-    Parameters,
-    Resident,
-    Route,
-    Scenario,
-    Team,
-    Unserved,
-    Window,
-)
+from planner.domain import Household, Parameters, Resident, Scenario, Team, Window
 from planner.priorities import priority_key
 from planner.sun import sun_times_s
 
@@ -205,39 +196,6 @@ def unserved_residents(h: Household, mode: str, code: str, params: Parameters | 
         return tuple(r for r in h.residents if r.mode == "shuttle" and r.id not in ids)
     point = tuple(r for r in h.residents if r.mode in ("point", "auto") and r.id not in ids)
     return point if mode == "point" else (home or point)
-
-
-def away_at_visit(routes: Iterable[Route], unserved: list[Unserved],
-                  households: Mapping[str, Household]) -> list[Unserved]:
-    """``unserved`` with the true reason for the shuttle or point residents of
-    a household the team visits at home that day but not served their own
-    way, when none of them is at home at any moment of the visit: their code
-    becomes ``away_at_visit``, with the visit's hours (``visit_at_s``,
-    ``visit_end_at_s``) and why their own way failed (a resident in for part
-    of the visit keeps the entry of their own way)."""
-    visits = {s.household: s for r in routes for s in r.stops if s.kind == "visit"}
-    out = []
-    for u in unserved:
-        stop = visits.get(u.household)
-        h = households.get(u.household)
-        begin = stop.depart_s - stop.service_s if stop is not None else 0
-        if stop is None or h is None or u.mode not in ("shuttle", "point") \
-                or u.code == "windows_disjoint" or set(u.residents) & set(stop.passengers) \
-                or any(not r.windows or any(w.start_s < stop.depart_s and begin < w.end_s
-                                            for w in r.windows)
-                       for r in h.residents if r.id in u.residents):
-            out.append(u)
-            continue
-        who = ", ".join(f"{r.id} (at home {windows_text(r.windows) or 'any time'})"
-                        for r in h.residents if r.id in u.residents)
-        why = u.reason.removesuffix("; visit at home instead")
-        out.append(Unserved(
-            u.household, f"{who}: not at home during today's visit to the house "
-                         f"({format_clock(begin)}–{format_clock(stop.depart_s)}), and not "
-                         f"served another way today ({why}): visit them at home another "
-                         f"day, in their hours", "away_at_visit", u.mode, u.residents,
-            (("visit_at_s", begin), ("visit_end_at_s", stop.depart_s))))
-    return out
 
 
 def day_limits(scenario: Scenario, team: Team,

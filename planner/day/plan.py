@@ -46,6 +46,7 @@ from planner.day.needs import (
     ShuttleNeed,
     Unit,
     VisitNeed,
+    away_at_visit,
     day_needs,
     no_duty_reason,
     team_units,
@@ -71,7 +72,6 @@ from planner.problem import RoutingProblem, Solution
 from planner.roads.info import fiction_note
 from planner.rules import (
     RouteHolding,
-    away_at_visit,
     capacity_reason,
     day_limits,
     home_residents,
