@@ -20,7 +20,7 @@ from planner.atomic import write_atomic
 from planner.clock import format_clock, parse_hhmm
 from planner.domain import Leg, Plan, PresenceNote, Route, Scenario, Stop, Unserved
 from planner.errors import InputError, Problem, msg
-from planner.rules import home_residents
+from planner.rules import home_residents, invited_to_point, visit_hours
 from planner.scenario.reading import input_file_problems
 
 __all__ = ["plan_from_dict", "plan_id", "plan_json", "plan_to_dict", "read_plan",
@@ -28,7 +28,9 @@ __all__ = ["plan_from_dict", "plan_id", "plan_json", "plan_to_dict", "read_plan"
 
 FORMAT = "mountain-id-planner/plan"
 #: Version 4 added, to each unserved entry, ``numbers`` (the figures its reason
-#: rests on), ``text`` (the reason in ``lang``) and ``lang``.
+#: rests on), ``text`` (the reason in ``lang``) and ``lang``. A visit's
+#: ``residents`` (those it enrols) are read back as the stop's ``passengers``:
+#: the key is in every version, so that needs no new version.
 VERSION = 4
 #: The keys of an unserved entry that the plan's id leaves out: they follow from
 #: the scenario (``residents``) or restate the reason (``numbers``, ``text`` in
@@ -53,15 +55,19 @@ def _stop_dict(stop: Stop, scenario: Scenario | None) -> dict[str, Any]:
     if stop.household and scenario is not None:
         h = next(h for h in scenario.households if h.id == stop.household)
         village = h.village_id
-        if stop.kind == "visit":
-            residents = [r.id for r in home_residents(h)]
+        if stop.kind == "visit" and not stop.passengers:  # a stop built by hand
+            residents = [r.id for r in home_residents(h, scenario.parameters,
+                                                      visit_hours(scenario))]
     if stop.kind == "point" and scenario is not None:
         by_id = {h.id: h for h in scenario.households}
+        hours = visit_hours(scenario)
         residents = []
         for hid in stop.households:
-            at_home = home_residents(by_id[hid])
-            residents += [r.id for r in by_id[hid].residents
-                          if r.mode == "point" or (r.mode == "auto" and r not in at_home)]
+            h = by_id[hid]
+            at_home = home_residents(h, scenario.parameters, hours)
+            invited = invited_to_point(h, scenario.parameters, hours)
+            residents += [r.id for r in h.residents
+                          if r in invited or (r.mode == "auto" and r not in at_home)]
     out: dict[str, Any] = {
         "kind": stop.kind,
         "household": stop.household,
@@ -170,8 +176,9 @@ def _plan_body(plan: Plan, scenario: Scenario | None) -> dict[str, Any]:
     residents = 0
     if scenario is not None:
         by_id = {h.id: h for h in scenario.households}
-        residents = sum(len(home_residents(by_id[s.household])) for s in visits
-                        if s.household in by_id)
+        residents = sum(len(s.passengers) or len(home_residents(
+            by_id[s.household], scenario.parameters, visit_hours(scenario)))
+                        for s in visits if s.household in by_id)
     body = {
         "format": FORMAT,
         "version": VERSION,
@@ -257,7 +264,7 @@ def _stop_from(d: dict[str, Any]) -> Stop:
         park_lat=None if park is None else float(park["lat"]),
         wait_s=int(d.get("wait_s", 0)), approximate=bool(d.get("approximate", False)),
         place=d.get("place", "") if (transfer or kind == "point") else "",
-        passengers=tuple(d.get("residents", ())) if transfer else (),
+        passengers=tuple(d.get("residents", ())) if transfer or kind == "visit" else (),
         onboard=int(d.get("onboard", 0)),
         village=(d.get("village") or "") if kind == "point" or (
             kind == "break" and not d.get("household")) else "",

@@ -237,13 +237,15 @@ def household_prior(household: Household, params: PresenceParams | None = None,
                     residents: Iterable[Resident] | None = None) -> HouseholdPrior:
     """The scenario's prior for ``household``: per cell, the minimum over
     ``residents`` of their prior chances. Default residents: those a home
-    visit enrols (``planner.rules.home_residents``), or all of them when a
-    home visit enrols none (everyone comes to a point or is shuttled)."""
+    visit enrols (``planner.rules.home_residents``; a ``point`` resident it
+    enrols because she is in does not limit the chance), or all of them when
+    a home visit enrols none (everyone comes to a point or is shuttled)."""
     params = params or PresenceParams()
     if residents is not None:
         people = tuple(residents)
     else:
-        people = home_residents(household) or household.residents
+        people = tuple(r for r in home_residents(household) if r.mode != "point") \
+            or household.residents
     if not people:
         raise ValueError(f"household {household.id} has no residents to find at home")
     means = []

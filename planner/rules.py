@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 
 from planner.clock import format_clock
-from planner.domain import Household, Resident, Scenario, Team, Window
+from planner.domain import Household, Parameters, Resident, Scenario, Team, Window
 from planner.priorities import priority_key
 from planner.sun import sun_times_s
 
@@ -63,55 +63,134 @@ def visited_first(residents) -> tuple[tuple[Resident, ...], tuple[Resident, ...]
             tuple(r for r in residents if r.id not in ids))
 
 
-def home_split(h: Household) -> tuple[tuple[Resident, ...], tuple[Resident, ...]]:
-    """``(visit, later)``: the residents a home visit to ``h`` enrols, in table
-    order — its ``home`` residents; its ``auto`` residents (unless the
-    household has ``point`` residents, whom they join, and they are not
-    bedridden); and, when the team comes with the kit anyway, its ``shuttle``
-    residents, if they are at home at the same time as the others (else they
-    are still shuttled) — and, when those home residents are never all in at
-    the same time, the ones left for a visit on another day
-    (``visited_first``: the most urgent go first)."""
+def visit_service_s(residents, params: Parameters) -> int:
+    """Seconds at the house for a visit enrolling ``residents``: the set-up,
+    then each resident's service time by condition."""
+    return params.household_setup_s + sum(params.service_for(r.condition) for r in residents)
 
+
+def together_s(residents, hours: Window | None = None) -> int | None:
+    """The longest stretch (s) all ``residents`` are at home together, within
+    ``hours`` when given (the day's working hours, ``visit_hours``): None for
+    any time (no hours given anywhere), 0 when never together."""
+    windows = common_windows(residents)
+    if windows is None:
+        return 0
+    if hours is None:
+        return max(w.length_s for w in windows) if windows else None
+    if not windows:
+        return hours.length_s
+    return max((min(w.end_s, hours.end_s) - max(w.start_s, hours.start_s) for w in windows
+                if w.start_s < hours.end_s and hours.start_s < w.end_s), default=0)
+
+
+def visit_fits(residents, params: Parameters, hours: Window | None = None) -> bool:
+    """True when ``residents`` are at home together (within ``hours``, when
+    given) long enough for one visit enrolling all of them
+    (``visit_service_s``): a visit enrols only who is in."""
+    longest = together_s(residents, hours)
+    return longest is None or longest >= visit_service_s(residents, params)
+
+
+def visit_hours(scenario: Scenario) -> Window | None:
+    """The hours any home visit of the day can fall in: from the earliest
+    shift start to the latest return (``day_limits``: shift, sunset) of the
+    teams with a kit and the ``home`` duty (None: no such team)."""
+    limits = [day_limits(scenario, t) for t in scenario.teams
+              if t.kits > 0 and "home" in t.duties]
+    if not limits:
+        return None
+    return Window(min(lo for lo, _ in limits), max(hi for _, hi in limits))
+
+
+def _join(chosen: list[Resident], candidates, params: Parameters,
+          hours: Window | None) -> list[Resident]:
+    """``chosen`` and, most urgent first (``params.priorities``, then the
+    longest waiting, then table order), each candidate still fitting one
+    visit with those chosen (``visit_fits``)."""
+    for r in sorted(candidates, key=lambda r: priority_key((r,), params.priorities)):
+        if visit_fits((*chosen, r), params, hours):
+            chosen.append(r)
+    return chosen
+
+
+def home_split(h: Household, params: Parameters | None = None, hours: Window | None = None,
+               ) -> tuple[tuple[Resident, ...], tuple[Resident, ...]]:
+    """``(visit, later)``: the residents a home visit to ``h`` enrols, in table
+    order, and those of its home residents it leaves for another visit.
+
+    A visit enrols who is in while it lasts: the household's ``home``
+    residents and its ``auto`` ones (unless the household has ``point``
+    residents, whom they join, and they are not bedridden), most urgent first
+    (``params.priorities``, then the longest waiting), each one only if all
+    those chosen are at home together long enough for the visit enrolling
+    them (``visit_fits``, with ``params``' service times, default
+    ``Parameters()``, within ``hours``, the day's ``visit_hours``, when
+    given); the others are ``later``, left for another visit, and hold
+    nobody back. When the team comes with the kit anyway, the
+    household's other residents (``shuttle``, ``point``, the ``auto`` ones
+    joining a point) are enrolled at that visit too, most urgent first, when
+    they fit in the same way (else they keep their own way). When no home
+    resident fits even alone, the old rule stands (``visited_first``) and the
+    day planner says why that visit cannot be made."""
+    params = params or Parameters()
     to_point = any(r.mode == "point" for r in h.residents)
     base = [r for r in h.residents if r.mode == "home" or (
         r.mode == "auto" and (not to_point or r.condition == "bedridden"))]
-    base, later = visited_first(base)
+    chosen = _join([], base, params, hours)
+    if not chosen:
+        together, later = visited_first(base)
+        chosen = list(together)
+    ids = {r.id for r in chosen}
+    later = tuple(r for r in base if r.id not in ids)
     visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
                 for r in h.residents)
-    shuttle = [r for r in h.residents if r.mode == "shuttle"]
-    if visit and shuttle and common_windows((*base, *shuttle)) is not None:
-        chosen = {r.id for r in (*base, *shuttle)}
-        return tuple(r for r in h.residents if r.id in chosen), later
-    return tuple(base), later
+    if visit and visit_fits(chosen, params, hours):
+        others = [r for r in h.residents if r.id not in ids and r not in base]
+        ids |= {r.id for r in _join(list(chosen), others, params, hours)}
+    return tuple(r for r in h.residents if r.id in ids), later
 
 
-def home_residents(h: Household) -> tuple[Resident, ...]:
+def home_residents(h: Household, params: Parameters | None = None,
+                   hours: Window | None = None) -> tuple[Resident, ...]:
     """The residents a home visit to ``h`` enrols (``home_split``)."""
-    return home_split(h)[0]
+    return home_split(h, params, hours)[0]
 
 
-def left_for_another_day(h: Household, mode: str) -> tuple[Resident, ...]:
+def invited_to_point(h: Household, params: Parameters | None = None,
+                     hours: Window | None = None) -> tuple[Resident, ...]:
+    """The ``point`` residents of ``h`` invited to their village's point: all
+    of them, but those a home visit to ``h`` enrols instead (``home_split``:
+    they are in while the team is at the door)."""
+    visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
+                for r in h.residents)
+    ids = {r.id for r in home_residents(h, params, hours)} if visit else set()
+    return tuple(r for r in h.residents if r.mode == "point" and r.id not in ids)
+
+
+def left_for_another_day(h: Household, mode: str, params: Parameters | None = None,
+                         hours: Window | None = None) -> tuple[Resident, ...]:
     """The residents of ``h`` whom the day's one visit (``mode`` "home") or
-    one pickup ("shuttle") cannot take, never being at home with those it
-    serves (the ``windows_disjoint`` entry of a plan)."""
-    visit, later = home_split(h)
+    one pickup ("shuttle") cannot take, not being at home long enough with
+    those it serves (the ``windows_disjoint`` entry of a plan)."""
+    visit, later = home_split(h, params, hours)
     if mode == "home":
         return later
     ids = {r.id for r in visit}
     return visited_first(r for r in h.residents if r.mode == "shuttle" and r.id not in ids)[1]
 
 
-def unserved_residents(h: Household, mode: str, code: str) -> tuple[Resident, ...]:
+def unserved_residents(h: Household, mode: str, code: str, params: Parameters | None = None,
+                       hours: Window | None = None) -> tuple[Resident, ...]:
     """The residents of ``h`` that a day plan's unserved entry (``mode``,
     ``code``) stands for, in table order: those left for another day for
     ``windows_disjoint``; else those the day planner reaches that way (a home
     visit's residents, or, with no home visit, those invited to the point)."""
     if code == "windows_disjoint":  # those left for another day, not those served first
-        return left_for_another_day(h, mode)
+        return left_for_another_day(h, mode, params, hours)
     visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
                 for r in h.residents)
-    home = home_residents(h) if visit else ()
+    home = home_residents(h, params, hours) if visit else ()
     ids = {r.id for r in home}
     if mode == "shuttle":
         return tuple(r for r in h.residents if r.mode == "shuttle" and r.id not in ids)

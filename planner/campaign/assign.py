@@ -124,7 +124,7 @@ class Assigner:
         key = (h.id, *map(id, h.residents))
         found = self._facts.get(key)
         if found is None:
-            pt = parts(h)
+            pt = parts(h, self.ws.scenario.parameters)
             row = self.ws.row_of.get((h.lon, h.lat), -1)
             found = self._facts[key] = (h.residents, _Facts(
                 parts=pt, band=band_of(pt.home) if pt.home else "open",
@@ -143,7 +143,7 @@ class Assigner:
         key = (h.id, *(r.id for r in h.residents))
         found = self._served_facts.get(key)
         if found is None:
-            pt = parts(h)
+            pt = parts(h, self.ws.scenario.parameters)
             found = self._served_facts[key] = (
                 pt, self._home_work(h, pt.home) if pt.home else 0,
                 shuttle_work_s(self.ws, h) if pt.shuttle else 0)

@@ -157,7 +157,7 @@ def _lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
 
     for pv in pending:
         h = pv.household
-        pt = parts(h)
+        pt = parts(h, sc.parameters)
         row = ws.row(h.lon, h.lat)
         if pt.home:
             s = home_service_s(sc, pt.home)

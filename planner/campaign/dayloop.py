@@ -22,7 +22,7 @@ from planner.engine import EXTRAS_SEARCHES, GUARD_FACTOR, solve, solve_hybrid, s
 from planner.errors import PlannerError
 from planner.presence import PresenceModel
 from planner.problem import RoutingProblem, Solution
-from planner.rules import home_residents
+from planner.rules import home_residents, invited_to_point, visit_hours
 
 Solver = Callable[[RoutingProblem, float, int], Solution]
 
@@ -75,18 +75,21 @@ class DayPlan:
 
 def served_residents(plan: Plan, scenario: Scenario) -> dict[str, tuple[str, str]]:
     """Resident id → ``(route name, how)`` for everyone ``plan`` enrols: a home
-    visit enrols ``home_residents``; a shuttle its passengers; a collection
+    visit enrols its stop's residents (``passengers``: who is in while it
+    lasts, of any mode); a shuttle its passengers; a collection
     point its invited households' point and auto residents (autos not visited
     at home that day)."""
     by_id = {h.id: h for h in scenario.households}
+    hours = visit_hours(scenario)
     home = {s.household for r in plan.routes for s in r.stops
             if s.kind == "visit" and s.household}
     out: dict[str, tuple[str, str]] = {}
     for route in plan.routes:
         for s in route.stops:
             if s.kind == "visit" and s.household in by_id:
-                for res in home_residents(by_id[s.household]):
-                    out[res.id] = (route.name, "home")
+                for rid in s.passengers or tuple(r.id for r in home_residents(
+                        by_id[s.household], scenario.parameters, hours)):
+                    out[rid] = (route.name, "home")
             elif s.kind == "pickup" and s.place == "home":
                 for rid in s.passengers:
                     out.setdefault(rid, (route.name, "shuttle"))
@@ -95,8 +98,9 @@ def served_residents(plan: Plan, scenario: Scenario) -> dict[str, tuple[str, str
                     h = by_id.get(hid)
                     if h is None:
                         continue
+                    invited = invited_to_point(h, scenario.parameters, hours)
                     for res in h.residents:
-                        if res.mode == "point" or (res.mode == "auto" and hid not in home):
+                        if res in invited or (res.mode == "auto" and hid not in home):
                             out.setdefault(res.id, (route.name, "point"))
     return out
 
@@ -204,7 +208,7 @@ def narrow_served(day: DayPlan) -> int:
     """Residents served at home on ``day`` whose household is at home only in
     a narrow band (``band_of``)."""
     return sum(1 for h in day.scenario.households
-               if (home := parts(h).home) and band_of(home) != "open"
+               if (home := parts(h, day.scenario.parameters).home) and band_of(home) != "open"
                for r in home if r.id in day.served)
 
 

@@ -236,7 +236,7 @@ def _new_assigner(ws: Workspace, pending: list[PendingVisit], notice_days: int,
     bound, the villages' home-visit households counted."""
     assigner = Assigner(ws, notice_days, lambda n: bound.days - n, dict(announced or {}))
     for p in pending:
-        if parts(p.household).home:
+        if parts(p.household, ws.scenario.parameters).home:
             v = p.household.village_id
             assigner.village_size[v] = assigner.village_size.get(v, 0) + 1
     return assigner

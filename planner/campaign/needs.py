@@ -3,9 +3,11 @@ they are reached, and the work estimates the day assignment and the lower
 bound read.
 
 How a household's pending residents are split (``parts``): the residents a home
-visit enrols (``planner.rules.home_residents``: home, bedridden auto, and the
-shuttle residents at home at the same time); its shuttle residents; its
-collection-point residents (mode point, and the other auto residents).
+visit enrols (``planner.rules.home_residents``: who is in while it lasts, of
+home, bedridden auto, and the shuttle and point residents in with them); its
+other shuttle residents; its other collection-point residents (mode point,
+and the other auto residents). Pending is per resident: those a visit leaves
+for another visit stay pending, the household's others are not held back.
 Units: seconds, dates.
 """
 
@@ -15,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from planner.campaign.workspace import Workspace
-from planner.domain import Household, Resident, Scenario, Team
+from planner.domain import Household, Parameters, Resident, Scenario, Team
 from planner.matrix import UNREACHABLE
 from planner.rules import common_windows, day_limits, home_residents
 
@@ -50,11 +52,12 @@ class Parts:
     point: tuple[Resident, ...]
 
 
-def parts(h: Household) -> Parts:
-    """Split ``h``'s residents as the day planner will reach them (module docstring)."""
+def parts(h: Household, params: Parameters | None = None) -> Parts:
+    """Split ``h``'s residents as the day planner will reach them (module
+    docstring), with ``params``' service times (default ``Parameters()``)."""
     visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
                 for r in h.residents)
-    home = home_residents(h) if visit else ()
+    home = home_residents(h, params) if visit else ()
     ids = {r.id for r in home}
     shuttle = tuple(r for r in h.residents if r.mode == "shuttle" and r.id not in ids)
     point = tuple(r for r in h.residents if r.mode in ("point", "auto") and r.id not in ids)

@@ -15,13 +15,16 @@ A resident's ``mode`` says how (``docs/scenario-format.md``):
   expected attendance;
 - ``auto``: the planner chooses between a home visit and the village's point.
 
-How a household's residents are grouped: home residents and ``auto``
-residents of a household that gets a home visit anyway are enrolled in that
-visit; ``auto`` residents of a household with ``point`` residents come to the
-point with them (a bedridden resident is always enrolled at home); the others
-are the planner's choice. A household that gets a home visit anyway has its
-``shuttle`` residents enrolled at that visit too, when they are at home at the
-same time (``home_residents``). One collection-point place is used per village and
+How a household's residents are grouped (``planner.rules.home_split``): a
+home visit enrols who is in while it lasts. Its ``home`` residents (and the
+``auto`` ones, unless they join the household's ``point`` residents; a
+bedridden resident is always enrolled at home) are taken most urgent first,
+each only when all those chosen are at home together long enough for the
+visit with them; a resident left out gets their own ``windows_disjoint``
+entry naming them and is left for another visit, and holds nobody back. A
+household that gets a home visit anyway has its ``shuttle`` and ``point``
+residents enrolled at that visit too when they fit in the same way (and is
+then neither shuttled nor invited to the point). One collection-point place is used per village and
 day: of the village's candidate places (``points:`` in the scenario, else the
 village centre), the one nearest on average to the households invited.
 
@@ -48,9 +51,10 @@ duty is the point takes neither home visits nor passengers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from planner.clock import format_clock
 from planner.domain import (
     DECISION_CAUSES,
     FRAIL_CONDITIONS,
@@ -59,6 +63,7 @@ from planner.domain import (
     Parameters,
     Plan,
     Resident,
+    Route,
     Scenario,
     Team,
     Unserved,
@@ -67,7 +72,15 @@ from planner.domain import (
 )
 from planner.geo import haversine_m
 from planner.priorities import priority_key
-from planner.rules import common_windows, home_split, visited_first, windows_text
+from planner.rules import (
+    common_windows,
+    home_split,
+    together_s,
+    visit_hours,
+    visit_service_s,
+    visited_first,
+    windows_text,
+)
 
 #: The prizes below are the campaign's own weighted prizes (``VisitNeed.prize``,
 #: once read by the campaign planner). The day planner does not use them: its
@@ -99,9 +112,9 @@ class VisitNeed:
 
 def another_day(h: Household, first: tuple[Resident, ...], later: tuple[Resident, ...],
                 mode: str) -> Unserved:
-    """Why ``later`` residents of ``h`` wait for another day: never at home at the
-    same time as ``first``, whom today's one visit (or pickup) of the household
-    serves (``planner.rules.visited_first``)."""
+    """Why ``later`` shuttle residents of ``h`` wait for another day: never at
+    home at the same time as ``first``, whom today's one pickup of the
+    household serves (``planner.rules.visited_first``)."""
     def who(residents) -> str:
         return ", ".join(f"{r.id} ({windows_text(r.windows) or 'any time'})" for r in residents)
 
@@ -109,7 +122,74 @@ def another_day(h: Household, first: tuple[Resident, ...], later: tuple[Resident
     return Unserved(h.id, f"one {trip} per household a day, for {who(first)} (the most "
                           f"urgent and those at home with them): {who(later)} never at home "
                           f"at the same time; {verb} them another day",
-                    "windows_disjoint", mode)
+                    "windows_disjoint", mode, tuple(r.id for r in later))
+
+
+def left_for_later(h: Household, visit: tuple[Resident, ...], later: tuple[Resident, ...],
+                   params: Parameters, hours: Window | None = None) -> list[Unserved]:
+    """One entry per resident of ``later``: why today's home visit to ``h``
+    (enrolling ``visit``) does not enrol them: they are not at home together
+    with ``visit`` long enough for the visit with them
+    (``planner.rules.visit_fits``). Each names the resident, their hours and
+    the figures (``together_s``: the longest time they are in with the
+    others, 0 when never; ``needed_s``: the visit with them); the others are
+    visited without them, and they are left for another visit. ``hours``:
+    the day's working hours (``planner.rules.visit_hours``), named when even
+    a visit to them alone does not fit in them."""
+    out = []
+    enrolled = ", ".join(r.id for r in visit)
+    for r in later:
+        together = together_s((*visit, r)) or 0
+        needed = visit_service_s((*visit, r), params)
+        alone = together_s((r,), hours)
+        span = "" if hours is None else f" within the teams' hours ({windows_text((hours,))})"
+        also = "" if alone is None or alone >= visit_service_s((r,), params) else (
+            f"; alone at home{span} at most {alone // 60} min, a visit for them alone needs "
+            f"{visit_service_s((r,), params) // 60} min")
+        in_hours = windows_text(r.windows) or "any time"
+        if together:
+            how = (f"is at home together with {enrolled}, whom today's visit enrols, at most "
+                   f"{together // 60} min; the visit with them needs {needed // 60} min")
+        else:
+            how = f"is never at home together with {enrolled}, whom today's visit enrols"
+        out.append(Unserved(
+            h.id, f"{r.id} (at home {in_hours}) {how}{also}: one visit per household a day, "
+                  f"so {r.id} is left for another visit", "windows_disjoint", "home", (r.id,),
+            (("together_s", together), ("needed_s", needed)) if together else ()))
+    return out
+
+
+def away_at_visit(routes: Iterable[Route], unserved: list[Unserved],
+                  households: Mapping[str, Household]) -> list[Unserved]:
+    """``unserved`` with the true reason for the shuttle or point residents of
+    a household the team visits at home that day but not served their own
+    way, when none of them is at home at any moment of the visit: their code
+    becomes ``away_at_visit``, with the visit's hours (``visit_at_s``,
+    ``visit_end_at_s``) and why their own way failed (a resident in for part
+    of the visit keeps the entry of their own way)."""
+    visits = {s.household: s for r in routes for s in r.stops if s.kind == "visit"}
+    out = []
+    for u in unserved:
+        stop = visits.get(u.household)
+        h = households.get(u.household)
+        begin = stop.depart_s - stop.service_s if stop is not None else 0
+        if stop is None or h is None or u.mode not in ("shuttle", "point") \
+                or u.code == "windows_disjoint" or set(u.residents) & set(stop.passengers) \
+                or any(not r.windows or any(w.start_s < stop.depart_s and begin < w.end_s
+                                            for w in r.windows)
+                       for r in h.residents if r.id in u.residents):
+            out.append(u)
+            continue
+        who = ", ".join(f"{r.id} (at home {windows_text(r.windows) or 'any time'})"
+                        for r in h.residents if r.id in u.residents)
+        why = u.reason.removesuffix("; visit at home instead")
+        out.append(Unserved(
+            u.household, f"{who}: not at home during today's visit to the house "
+                         f"({format_clock(begin)}–{format_clock(stop.depart_s)}), and not "
+                         f"served another way today ({why}): visit them at home another "
+                         f"day, in their hours", "away_at_visit", u.mode, u.residents,
+            (("visit_at_s", begin), ("visit_end_at_s", stop.depart_s))))
+    return out
 
 
 def home_need(h: Household, home: tuple, params) -> tuple[VisitNeed | None, Unserved | None]:
@@ -120,7 +200,7 @@ def home_need(h: Household, home: tuple, params) -> tuple[VisitNeed | None, Unse
             h.id, "residents are never at home at the same time: "
                   + "; ".join(f"{r.id} {windows_text(r.windows) or 'any time'}"
                               for r in home), "windows_disjoint")
-    service = params.household_setup_s + sum(params.service_for(r.condition) for r in home)
+    service = visit_service_s(home, params)
     prize = PRIZE_BASE + sum(PRIZE_CONDITION[r.condition] for r in home) \
         + PRIZE_PER_WAITING_DAY * max(r.waiting_days for r in home)
     return VisitNeed(h, service, windows, prize, tuple(home)), None
@@ -336,6 +416,7 @@ def day_needs(scenario: Scenario,
     """
 
     params = scenario.parameters
+    hours = visit_hours(scenario)
     out = DayNeeds()
     invited: dict[str, list[tuple[Household, tuple[Resident, ...]]]] = {}
     auto_by_village: dict[str, list[tuple[Household, tuple[Resident, ...]]]] = {}
@@ -348,15 +429,16 @@ def day_needs(scenario: Scenario,
             point += [r for r in auto if r.condition != "bedridden"]
             auto = [r for r in auto if r.condition == "bedridden"]
         if home or any(r.condition == "bedridden" for r in auto):
-            at_home, later = home_split(h)
-            shuttle = [r for r in shuttle if r not in at_home]
+            at_home, later = home_split(h, params, hours)
+            ids = {r.id for r in at_home}
+            shuttle = [r for r in shuttle if r.id not in ids]
+            point = [r for r in point if r.id not in ids]
             need, problem = home_need(h, at_home, params)
             if need is not None:
                 out.home.append(need)
             else:
                 out.skipped.append(problem)
-            if later:
-                out.skipped.append(another_day(h, at_home, later, "home"))
+            out.skipped.extend(left_for_later(h, at_home, later, params, hours))
         elif auto:
             auto_by_village.setdefault(h.village_id, []).append((h, tuple(auto)))
         if point:

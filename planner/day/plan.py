@@ -47,6 +47,7 @@ from planner.day.needs import (
     Steer,
     Unit,
     VisitNeed,
+    away_at_visit,
     day_needs,
     no_duty_reason,
     steered,
@@ -77,6 +78,7 @@ from planner.rules import (
     day_limits,
     home_residents,
     unserved_residents,
+    visit_hours,
 )
 from planner.speeds import default_season, load_speed_table, planning_season
 
@@ -138,9 +140,11 @@ def build_plan(scenario: Scenario, kept: list[tuple[int, VisitNeed]], problem: R
     modes = {"home": 0, "shuttle": 1, "point": 2}
     unserved.sort(key=lambda u: (order.get(u.household, 0), modes.get(u.mode, 3)))
     by_id = {h.id: h for h in scenario.households}
+    params = scenario.parameters
     unserved = [replace(u, residents=tuple(r.id for r in unserved_residents(
-        by_id[u.household], u.mode, u.code))) if u.household in by_id else u
-        for u in unserved]
+        by_id[u.household], u.mode, u.code, params, visit_hours(scenario))))
+        if u.household in by_id and not u.residents else u for u in unserved]
+    unserved = away_at_visit(routes, unserved, by_id)
     notes = []
     if scenario.fictional:
         notes.append(fiction_note(True, matrices.roads))
@@ -345,7 +349,8 @@ def _node_stop(scenario: Scenario, info, arrive: int, begin: int, service: int, 
         h = info.need.household
         return Stop("visit", arrive, begin + service, h.lon, h.lat, household=h.id,
                     service_s=service, wait_s=begin - arrive, approximate=h.approximate,
-                    place="home", **common)
+                    place="home", passengers=tuple(r.id for r in info.need.residents),
+                    **common)
     if info.kind in ("point", "attend"):
         need = info.need
         place = info.place
@@ -655,7 +660,10 @@ def _presence_notes(plan: Plan, scenario: Scenario, chances: DayChances) -> Plan
         if h is None:
             return s
         if s.kind == "visit":
-            people, at = home_residents(h), s.depart_s - s.service_s
+            ids = set(s.passengers)
+            people = tuple(r for r in h.residents if r.id in ids) or home_residents(
+                h, scenario.parameters)
+            at = s.depart_s - s.service_s
         elif s.kind == "pickup" and s.place == "home" and s.passengers:
             ids = set(s.passengers)
             people, at = tuple(r for r in h.residents if r.id in ids), s.arrive_s

@@ -10,7 +10,9 @@ What must hold:
   never at home with the others) appears exactly once: in a route or in
   ``unserved``;
 - each visit's service (from the service start to departure) lies inside a
-  window when all its home-visit residents are in;
+  window when all its home-visit residents are in, and each resident the
+  visit enrols (its stop's ``passengers``, ``residents`` in ``plan.json``) is
+  at home during the whole service (exact, to the second);
 - each route leaves no earlier than its team's shift start and returns no
   later than the shift end (and sunset, when asked);
 - times along a route never go backwards;
@@ -66,17 +68,19 @@ from planner.day.needs import (
 from planner.day.orders import fitting_order
 from planner.day.problem import team_vehicle
 from planner.day.timing import Schedule, TimedStop, timing_problems
-from planner.domain import Parameters, Plan, Route, Scenario, Stop, Team
+from planner.domain import Parameters, Plan, Resident, Route, Scenario, Stop, Team
 from planner.matrix import TravelMatrices
 from planner.priorities import part_tier
-from planner.rules import day_limits
+from planner.rules import day_limits, windows_text
 
 
 def _part(u) -> tuple[str, str]:
     """The household part an unserved entry stands for: the residents left for
     another day (``windows_disjoint``) are a part of their own, beside the
     visit or pickup that serves the others."""
-    return (u.household, u.mode + (" later" if u.code == "windows_disjoint" else ""))
+    if u.code != "windows_disjoint":
+        return (u.household, u.mode)
+    return (u.household, f"{u.mode} later {','.join(u.residents)}")
 
 
 def plan_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
@@ -199,6 +203,7 @@ def _route_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
     teams = {t.id: t for t in scenario.teams}
     units = {u.name: u for u in team_units(scenario)}
     trips: dict[str, list[tuple[str, str, int, int, str]]] = {}
+    people = {r.id: r for h in scenario.households for r in h.residents}
     for route in plan.routes:
         team = teams[route.team]
         unit = units.get(route.name)
@@ -256,6 +261,7 @@ def _route_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
                                 "duty, which this unit does not have today")
             if stop.kind == "visit":
                 problems += _visit_violations(name, stop, needs)
+                problems += _enrolled_violations(name, stop, people)
             if stop.kind == "point":
                 if stop.opens_s < stop.arrive_s + params.point_setup_s and stop.travel_s:
                     problems.append(f"{name}: the point at {stop.place} opens "
@@ -293,6 +299,10 @@ def _visit_violations(name: str, stop: Stop, needs: dict[str, VisitNeed]) -> lis
         problems.append(f"{name}: visits {stop.household}, which needs no "
                         "home visit")
     else:
+        if stop.passengers != tuple(r.id for r in need.residents):
+            problems.append(f"{name}: the visit to {stop.household} enrols "
+                            f"{list(stop.passengers)}, the day's visit enrols "
+                            f"{[r.id for r in need.residents]}")
         if stop.depart_s - begin != need.service_s:
             problems.append(f"{name}: {stop.household} gets "
                             f"{stop.depart_s - begin} s, needs {need.service_s} s")
@@ -301,6 +311,26 @@ def _visit_violations(name: str, stop: Stop, needs: dict[str, VisitNeed]) -> lis
             problems.append(
                 f"{name}: {stop.household} visited {format_clock(begin)}–"
                 f"{format_clock(stop.depart_s)}, outside its availability")
+    return problems
+
+
+def _enrolled_violations(name: str, stop: Stop, people: dict[str, Resident]) -> list[str]:
+    """Each resident a home visit of unit ``name`` enrols (``stop.passengers``)
+    lives in the house and is at home during the whole service, from its start
+    to the departure (exact, in seconds); the visit enrols someone."""
+    begin = stop.arrive_s + stop.wait_s
+    if not stop.passengers:
+        return [f"{name}: the visit to {stop.household} enrols nobody"]
+    problems: list[str] = []
+    for rid in stop.passengers:
+        r = people.get(rid)
+        if r is None or not rid.strip() or stop.household is None:
+            problems.append(f"{name}: the visit to {stop.household} enrols {rid}, who is "
+                            "not in the scenario")
+        elif r.windows and not any(w.contains(begin, stop.depart_s) for w in r.windows):
+            problems.append(f"{name}: {rid} is enrolled at {stop.household} "
+                            f"{format_clock(begin)}–{format_clock(stop.depart_s)}, but is "
+                            f"at home only {windows_text(r.windows)}")
     return problems
 
 

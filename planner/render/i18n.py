@@ -123,8 +123,9 @@ REASONS: dict[str, str] = {
     "window_after_shift": N_("only at home {windows}, after the shift ends"),
     "window_too_short": N_("only at home {windows}: shorter than the visit needs"),
     "window_outside_shift": N_("only at home {windows}: none of these hours falls in a shift"),
-    "windows_disjoint": N_("never at home at the same time as the household's most urgent "
-                           "residents: one trip per household a day, so another day"),
+    "windows_disjoint": N_("not at home long enough together with the residents the "
+                           "household's one visit or pickup of the day serves: left for "
+                           "another visit"),
     "shift_too_short": N_("the round trip with the visit is longer than a shift allows"),
     "walk_limit": N_("unreachable: the walk from the nearest road is beyond the walking limit"),
     "closed_wet": N_("unreachable in this season: a ford or road on the way is closed"),
@@ -135,6 +136,8 @@ REASONS: dict[str, str] = {
     "point_full": N_("the collection point is full: no time left to enrol more people"),
     "shuttle_unfit": N_("cannot ride a motorbike: needs a home visit instead"),
     "shuttle_walk": N_("the house is too far from a road for a motorbike pickup"),
+    "away_at_visit": N_("not at home during today's visit to the house, and not served "
+                        "another way today: visit at home another day, in their hours"),
     "no_seat": N_("no free seat on a shuttle motorbike today"),
     "no_duty": N_("no team is assigned to this kind of work tomorrow (the teams' duties in "
                   "the scenario)"),
@@ -155,7 +158,7 @@ REASON_LABELS: dict[str, str] = {
     "window_after_shift": N_("at home after the shift"),
     "window_too_short": N_("at home too briefly"),
     "window_outside_shift": N_("at home outside every shift"),
-    "windows_disjoint": N_("never at home together"),
+    "windows_disjoint": N_("not at home long enough together"),
     "shift_too_short": N_("too far for a shift"),
     "walk_limit": N_("walk too long"),
     "closed_wet": N_("road closed this season"),
@@ -166,6 +169,7 @@ REASON_LABELS: dict[str, str] = {
     "point_full": N_("point full"),
     "shuttle_unfit": N_("cannot ride"),
     "shuttle_walk": N_("too far from a road for a pickup"),
+    "away_at_visit": N_("away during the home visit"),
     "no_seat": N_("no seat"),
     "no_duty": N_("no team on this duty"),
     "ride_too_long": N_("ride too long"),
@@ -193,8 +197,14 @@ REASONS_NUMBERED: dict[str, str] = {
                           "a shift allows ({max_work_h} h, back by {back_by_at})"),
     "walk_limit": N_("unreachable: {walk_km} km on foot from the nearest road, beyond the "
                      "walking limit of {walk_limit_km} km"),
+    "windows_disjoint": N_("at home together with the residents the day's visit enrols at "
+                           "most {together} min, the visit with them needs {needed} min: one "
+                           "visit per household a day, so left for another visit"),
     "shuttle_walk": N_("the house is {walk} m on foot from where a motorbike can stop, too far "
                        "for a passenger (limit {walk_limit} m); visit at home instead"),
+    "away_at_visit": N_("not at home during today's visit to the house ({visit_at}–"
+                        "{visit_end_at}), and not served another way today: visit at home "
+                        "another day, in their hours"),
     "ride_too_long": N_("the ride to the commune office takes {ride} min, more than the "
                         "{max_ride} min allowed for this passenger"),
     "no_seat": N_("{passengers} passengers, but a motorbike unit has at most {seats} seats"),

@@ -340,7 +340,8 @@ def bring_text(h: Household, stop: Stop, _: Gettext, redact: bool = False) -> st
     """What to bring besides the kit: by condition (left out when redacted, as it
     would give the condition away), plus the walk and an approximate location."""
     items = [_("enrolment kit")]
-    for cond in dict.fromkeys(r.condition for r in home_residents(h)):
+    enrolled = tuple(r for r in h.residents if r.id in stop.passengers) or home_residents(h)
+    for cond in dict.fromkeys(r.condition for r in enrolled):
         if BRING.get(cond) and (hint := privacy.condition(_(BRING[cond]), redact)):
             items.append(hint)
     if stop.walk_m:
@@ -427,7 +428,9 @@ def _stop_view(stop: Stop, number: int | None, scenario: Scenario,
                   wait_s=stop.wait_s,
                   label=_(KIND_LABELS[stop.kind]) if stop.kind in KIND_LABELS else "")
     if stop.kind == "visit" and h is not None:
-        people = tuple(person_view(r, redact, _) for r in home_residents(h))
+        enrolled = tuple(r for r in h.residents if r.id in stop.passengers) or \
+            home_residents(h)  # the plan's residents enrolled at this visit
+        people = tuple(person_view(r, redact, _) for r in enrolled)
         modes = dict.fromkeys(p.mode for p in people)
         return StopView(
             kind="visit", household=h.id, village=village, residents=people,
@@ -539,7 +542,8 @@ def doc_context(plan: Plan, scenario: Scenario, lang: str = "vi", redact: bool =
         unserved.append(UnservedView(
             household=h.id, village=nfc(scenario.village(h.village_id).name), lon=h.lon,
             lat=h.lat, residents=tuple(person_view(r, redact, _) for r in (
-                left_for_another_day(h, mode) if u.code == "windows_disjoint"
+                tuple(r for r in h.residents if r.id in u.residents) if u.residents
+                else left_for_another_day(h, mode) if u.code == "windows_disjoint"
                 else mode_residents(h, mode))),
             reason=reason_text(u, household_windows(h), lang, redact), code=u.code,
             mode=mode))

@@ -94,24 +94,26 @@ def _enrolled(plan: Plan, kind: str = "visit") -> set[str]:
 def test_windows_disjoint_home() -> None:
     """Two residents of one household never in at the same time: the day's
     visit enrols the first (same priority: table order), the other is told
-    to wait for another day, with both residents' hours."""
+    to wait for another visit, named with their hours (and the first is
+    visited without them)."""
     h = _household("H1", 2, _resident("R1", windows=[Window(8 * H, 9 * H)]),
                    _resident("R2", windows=[Window(14 * H, 15 * H)]))
     plan = _plan(_scenario([h]))
     assert "H1" in _enrolled(plan)
     u = _reason(plan, "H1")
     assert u.code == "windows_disjoint"
-    assert u.reason == ("one visit per household a day, for R1 (08:00–09:00) (the most urgent "
-                        "and those at home with them): R2 (14:00–15:00) never at home at the "
-                        "same time; visit them another day")
+    assert u.reason == ("R2 (at home 14:00–15:00) is never at home together with R1, whom "
+                        "today's visit enrols: one visit per household a day, so R2 is left "
+                        "for another visit")
+    assert u.residents == ("R2",)
     # what the itinerary and the map list: the one left, in Vietnamese
     from planner.render.views import doc_context
 
     scenario = _scenario([h])
     (view,) = doc_context(plan, scenario, "vi").unserved
     assert [p.id for p in view.residents] == ["R2"]
-    assert view.reason == ("không ở nhà cùng lúc với những người cần ưu tiên nhất trong hộ: "
-                           "mỗi ngày một lượt cho mỗi hộ, hẹn ngày khác")
+    assert view.reason == ("không ở nhà cùng lúc đủ lâu với những người được phục vụ trong "
+                           "lượt thăm hoặc lượt đón duy nhất trong ngày của hộ: để lần sau")
     from planner.render.summary import summary_text
 
     assert "  H1 (tại nhà, R2): không ở nhà cùng lúc" in summary_text(plan, scenario, lang="vi")
@@ -128,9 +130,10 @@ def test_windows_disjoint_home_visits_the_bedridden_first() -> None:
     assert 14 * H <= stop.depart_s - stop.service_s and stop.depart_s <= 16 * H
     u = _reason(plan, "H1")
     assert u.code == "windows_disjoint"
-    assert u.reason.startswith("one visit per household a day, for R2 (13:00–17:00), R3 "
-                               "(14:00–16:00) (the most urgent and those at home with them): "
-                               "R1 (07:00–09:00) never at home at the same time")
+    assert u.reason == ("R1 (at home 07:00–09:00) is never at home together with R2, R3, "
+                        "whom today's visit enrols: one visit per household a day, so R1 is "
+                        "left for another visit")
+    assert stop.passengers == ("R2", "R3")
 
 
 def test_windows_disjoint_shuttle() -> None:
@@ -399,6 +402,26 @@ def test_no_capacity_shuttle() -> None:
     assert "the search found no room for this shuttle" in left[0].reason
 
 
+def test_away_at_visit() -> None:
+    """A shuttle resident of a house the team visits at home, out in the
+    fields during the whole visit and too far from a road for a pickup (the
+    demo's NK-0072): the reason says she is away during that visit and why
+    her shuttle fails, not "visit at home instead"."""
+    h = _household("H1", 2, _resident("R1", "bedridden", [Window(8 * H, 10 * H + 1800)]),
+                   _resident("R2", windows=[Window(5 * H + 1800, 7 * H)], mode="shuttle"),
+                   north_m=500)
+    plan = _plan(_scenario([h]))
+    assert "H1" in _enrolled(plan)
+    u = _reason(plan, "H1", "shuttle")
+    assert u.code == "away_at_visit"
+    assert u.residents == ("R2",)
+    begin, end = dict(u.numbers)["visit_at_s"], dict(u.numbers)["visit_end_at_s"]
+    assert 8 * H <= begin and end <= 10 * H + 1800
+    assert u.reason.startswith("R2 (at home 05:30–07:00): not at home during today's visit "
+                               "to the house (")
+    assert "too far for a passenger" in u.reason and "visit at home instead" not in u.reason
+
+
 def test_walk_limit() -> None:
     """A house beyond the walking limit from the nearest road."""
     h = _household("H1", 2, _resident("R1"), north_m=4000)
@@ -425,7 +448,7 @@ TESTED_CODES = {"windows_disjoint", "point_full", "point_not_opened",
                 "closed_wet", "no_route", "no_kit", "window_too_short", "window_before_shift",
                 "window_after_shift", "window_outside_shift", "shift_too_short",
                 "shuttle_walk", "ride_too_long", "no_seat", "no_office_time", "no_capacity",
-                "no_duty", "decision_not_honoured"}
+                "no_duty", "decision_not_honoured", "away_at_visit"}
 
 
 def _codes_written_in_planner_day() -> set[str]:
