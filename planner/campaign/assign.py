@@ -60,6 +60,15 @@ from planner.domain import Household, Resident, Team
 
 #: The day's offer, in estimated work, over the teams' capacity.
 OVERBOOK = 1.1
+#: The same on a day offered narrow-window households: under the capacity, so
+#: that the day planner can serve them all (they are mostly of the lowest
+#: tiers, left out first on a full day); ``plan_campaign`` offers more when
+#: the day is not full, kept only when it serves no fewer of them.
+NARROW_BOOK = 0.9
+#: A narrow band offers at least this many households a team each day (its
+#: share may be less): the day planner then has neighbours to chain in the
+#: band's hours; those it cannot fit wait, as before.
+BAND_CHOICE = 2
 #: More home-visit households than this a team: each day's visits are
 #: offered as one cluster per team (``Assigner._clusters``).
 CLUSTER_ABOVE = 20
@@ -297,9 +306,12 @@ class Assigner:
         if sum(work.values()) <= budget:
             return sorted(home)
         groups = [g for b, m in bands.items() if b != "open"
-                  for g in self._band_groups(m, by_id, math.ceil(len(m) / left), teams)]
+                  for g in self._band_groups(m, by_id, max(math.ceil(len(m) / left),
+                                                           BAND_CHOICE * teams), teams)]
         first = [hid for g in groups for hid in g]
         owed = set(first)
+        if first:   # room kept for them: the lowest tiers would be left out
+            budget *= NARROW_BOOK / OVERBOOK
         # then the open households by urgency; a narrow band beyond its share last
         rest = sorted((hid for hid in home if hid not in owed),
                       key=lambda hid: (facts[hid].band != "open",
