@@ -18,9 +18,11 @@ In order:
   ``Assigner.learn``). Households at home only in a narrow band (early
   morning, evening, or a short window, ``band_of``) are spread over the days:
   each day takes its share of each band (remaining in the band over the days
-  left), in one group per team (the most urgent and its nearest neighbours of
-  the band), before the others; then the most urgent (bedridden first, then
-  the longest waiting); a band beyond its share waits for its own days.
+  left, and at least ``BAND_CHOICE`` a team, so that the day planner has
+  neighbours to chain in the band's hours), in one group per team (the most
+  urgent and its nearest neighbours of the band), before the others; then
+  the most urgent (bedridden first, then the longest waiting); a band
+  beyond its share waits for its own days.
   Beyond the budget nothing is offered, so that the day planner does not drop
   a collection point for visits that fit another day.
 
@@ -60,11 +62,6 @@ from planner.domain import Household, Resident, Team
 
 #: The day's offer, in estimated work, over the teams' capacity.
 OVERBOOK = 1.1
-#: The same on a day offered narrow-window households: under the capacity, so
-#: that the day planner can serve them all (they are mostly of the lowest
-#: tiers, left out first on a full day); ``plan_campaign`` offers more when
-#: the day is not full, kept only when it serves no fewer of them.
-NARROW_BOOK = 0.9
 #: A narrow band offers at least this many households a team each day (its
 #: share may be less): the day planner then has neighbours to chain in the
 #: band's hours; those it cannot fit wait, as before.
@@ -310,8 +307,6 @@ class Assigner:
                                                            BAND_CHOICE * teams), teams)]
         first = [hid for g in groups for hid in g]
         owed = set(first)
-        if first:   # room kept for them: the lowest tiers would be left out
-            budget *= NARROW_BOOK / OVERBOOK
         # then the open households by urgency; a narrow band beyond its share last
         rest = sorted((hid for hid in home if hid not in owed),
                       key=lambda hid: (facts[hid].band != "open",
