@@ -4,10 +4,13 @@ On ``tests/data/scenarios/ok_small`` the days used count the working days
 spent waiting for a collection point's notice (the bound counts them). On
 random small GENERATED communes (``planner.scenario.generate``, on the demo's
 fictional road network), real campaign solves with short limits: the bound
-never exceeds the working days used; on tiny ones (2–4 households, home
+never exceeds the working days used; on tiny ones (2–5 households, home
 visits) it never exceeds an exhaustive optimum either: every split of the
 households over working days and teams, every order of a route, timed by
-the day planner's rule (``planner.day.timing.schedule``).
+the day planner's rule (``planner.day.timing.schedule``). The window bound's
+chains and covering relaxation (``planner.campaign.window_bound``) are in
+both, and two hand-made bands check that they count what the time alone
+does not.
 """
 
 from __future__ import annotations
