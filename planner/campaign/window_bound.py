@@ -161,6 +161,23 @@ def _chain_items(ws: Workspace, pending: list[PendingVisit],
     return out
 
 
+def _starts(items: list[ChainItem], close: np.ndarray, lo: int, hi: int,
+            span: tuple[int, int]) -> list[tuple[int, int, int, list[tuple[int, int]]]]:
+    """The ``items`` a route out at ``lo`` and back by ``hi`` can visit inside
+    ``span`` alone, as ``(index, row, visit s, [(earliest, latest start)])``:
+    within a window and the range, ``close[0, row]`` after ``lo``, ending
+    ``close[row, 0]`` before ``hi``."""
+    a, b = span
+    out = []
+    for k, (row, dur, windows) in enumerate(items):
+        starts = [(max(w0, a, lo + int(close[0, row])),
+                   min(w1, b, hi - int(close[row, 0])) - dur) for w0, w1 in windows]
+        starts = [(x, y) for x, y in starts if x <= y]
+        if starts:
+            out.append((k, row, dur, starts))
+    return out
+
+
 def _longest_chains(items: list[ChainItem],
                     close: np.ndarray, lo: int, hi: int,
                     span: tuple[int, int]) -> tuple[int, int] | None:
@@ -173,13 +190,7 @@ def _longest_chains(items: list[ChainItem],
     search over orders, earliest starts; None when it would examine more than
     ``CHAIN_NODES`` partial chains (the bound then skips these hours)."""
     a, b = span
-    cand = []   # (row, visit s, [(earliest start, latest start)])
-    for row, dur, windows in items:
-        starts = [(max(w0, a, lo + int(close[0, row])),
-                   min(w1, b, hi - int(close[row, 0])) - dur) for w0, w1 in windows]
-        starts = [(x, y) for x, y in starts if x <= y]
-        if starts:
-            cand.append((row, dur, starts))
+    cand = [(row, dur, starts) for _k, row, dur, starts in _starts(items, close, lo, hi, span)]
     if not cand:
         return 0, 0
     n, t = _chain_search(cand, close, max(lo, a), min(b, hi), False), \
@@ -296,14 +307,8 @@ def _chain_sets(items: list, close: np.ndarray, lo: int, hi: int,
     (out at ``lo``, back by ``hi``) can visit inside ``span``, by the relaxed
     timing of ``_longest_chains`` (a subset of such a set is one too); None
     over ``CHAIN_NODES`` partial chains."""
-    a, b = span
-    cand = []   # (index, row, visit s, allowed starts)
-    for k, (row, dur, windows) in enumerate(items):
-        starts = [(max(w0, a, lo + int(close[0, row])),
-                   min(w1, b, hi - int(close[row, 0])) - dur) for w0, w1 in windows]
-        starts = [(x, y) for x, y in starts if x <= y]
-        if starts:
-            cand.append((k, row, dur, starts))
+    a, _b = span
+    cand = _starts(items, close, lo, hi, span)
     masks: set[int] = set()
     seen: dict[tuple[int, int], int] = {}
     count = [0]

@@ -224,25 +224,7 @@ def test_window_bound_counts_the_early_band() -> None:
     """Twelve households at home only 06:00–07:30 (40-min visits, 5 min apart
     and from the station), one team on 06:00–15:30: two visits a day at most,
     so the window bound is 6 days (the optimum too), though the work fits one."""
-    early = (Window(6 * 3600, 7 * 3600 + 1800),)
-    hh = tuple(Household(f"H{k}", "V", 105.0 + 0.001 * k, 21.0,
-                         (Resident(f"R{k}", f"Generated {k}", "elderly", early),))
-               for k in range(12))
-    team = Team("T1", "Generated team", ("A", "B"), 2, 1, Window(6 * 3600, 15 * 3600 + 1800),
-                Window(11 * 3600, 13 * 3600), 3600, 9 * 3600 + 1800, duties=("home",))
-    sc = Scenario("generated", True, dt.date(2027, 4, 12), Station("S", 105.0, 21.0),
-                  (Village("V", "Generated village", 105.0, 21.0),), hh, (team,), "none",
-                  Parameters(return_before_sunset=False))
-    n = 13
-    travel = np.full((n, n), 300, dtype=np.int64)
-    np.fill_diagonal(travel, 0)
-    table = load_speed_table()
-    season = default_season(table)
-    ws = Workspace(scenario=sc, row_of={(sc.station.lon, sc.station.lat): 0,
-                                        **{(h.lon, h.lat): k + 1 for k, h in enumerate(hh)}},
-                   matrices={season: TravelMatrices(travel, travel, travel, (), "motorbike",
-                                                    season)},
-                   table=table, approach_s=np.full(n, 300, dtype=np.int64))
+    ws, sc = _early_workspace([("elderly",)] * 12)
     bound = lower_bound(ws, initial_pending(sc), Calendar.of(sc), sc.date)
     assert bound.window_days == 6
     assert bound.days == 6 > bound.work_days
