@@ -19,7 +19,8 @@ file before any result was seen.
 Prints per seed: households, residents, teams, narrow-window households
 (every home resident at home only before 07:30 and/or after 17:00), served,
 cannot be served, left, working days used (the calendar's, start to the
-last day anyone is served), the lower bound (``planner.campaign.bound``),
+last day anyone is served), the lower bound (``planner.campaign.bound``:
+the largest of its work, point and window bounds, each printed),
 their ratio and the seconds it took; then the mean and max ratio; then, for
 the narrow-window households, the working day each was served on, the share
 served in the first 60 % of the campaign's days, and every exception with
@@ -122,7 +123,7 @@ def measure(name: str, scenario, G, time_limit_s: float) -> dict:
             "left": len(result.unplanned_residents)
             + sum(len(resident_ids(u)) for u in result.not_planned),
             "days": days, "bound": bound.days, "work_days": bound.work_days,
-            "point_days": bound.point_days,
+            "point_days": bound.point_days, "window_days": bound.window_days,
             "ratio": days / bound.days if bound.days else float("nan"),
             "narrow": narrow, "seconds": seconds, "cannot_codes": _codes(result.cannot_serve)}
 
@@ -158,7 +159,8 @@ def print_seeds(rows: list[dict], seeds: tuple[int, ...], time_limit_s: float) -
           f"{os.cpu_count()} cores · load {os.getloadavg()[0]:.1f}")
     print(f"seeds (fixed before the results): {' '.join(str(s) for s in seeds)}")
     head = (f"{'seed':>5} {'hh':>4} {'res':>4} {'teams':>5} {'narrow':>6} {'served':>6} "
-            f"{'cannot':>6} {'left':>4} {'days':>4} {'bound':>5} {'(work':>5} {'point)':>6} "
+            f"{'cannot':>6} {'left':>4} {'days':>4} {'bound':>5} {'(work':>5} {'point':>5} "
+            f"{'window)':>7} "
             f"{'ratio':>5} {'narrow≤60%':>10} {'s':>6}")
     print(head)
     print("-" * len(head))
@@ -167,7 +169,8 @@ def print_seeds(rows: list[dict], seeds: tuple[int, ...], time_limit_s: float) -
         early = sum(1 for x in n if x["first"])
         print(f"{r['scenario']:>5} {r['households']:>4} {r['residents']:>4} {r['teams']:>5} "
               f"{len(n):>6} {r['served']:>6} {r['cannot']:>6} {r['left']:>4} {r['days']:>4} "
-              f"{r['bound']:>5} {r['work_days']:>5} {r['point_days']:>6} {r['ratio']:>5.2f} "
+              f"{r['bound']:>5} {r['work_days']:>5} {r['point_days']:>5} {r['window_days']:>7} "
+              f"{r['ratio']:>5.2f} "
               f"{f'{early}/{len(n)}':>10} {r['seconds']:>6.1f}")
     ratios = [r["ratio"] for r in rows if not math.isnan(r["ratio"])]
     print("-" * len(head))

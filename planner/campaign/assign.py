@@ -18,9 +18,11 @@ In order:
   ``Assigner.learn``). Households at home only in a narrow band (early
   morning, evening, or a short window, ``band_of``) are spread over the days:
   each day takes its share of each band (remaining in the band over the days
-  left), in one group per team (the most urgent and its nearest neighbours of
-  the band), before the others; then the most urgent (bedridden first, then
-  the longest waiting); a band beyond its share waits for its own days.
+  left, and at least ``BAND_CHOICE`` a team, so that the day planner has
+  neighbours to chain in the band's hours), in one group per team (the most
+  urgent and its nearest neighbours of the band), before the others; then
+  the most urgent (bedridden first, then the longest waiting); a band
+  beyond its share waits for its own days.
   Beyond the budget nothing is offered, so that the day planner does not drop
   a collection point for visits that fit another day.
 
@@ -60,6 +62,10 @@ from planner.domain import Household, Resident, Team
 
 #: The day's offer, in estimated work, over the teams' capacity.
 OVERBOOK = 1.1
+#: A narrow band offers at least this many households a team each day (its
+#: share may be less): the day planner then has neighbours to chain in the
+#: band's hours; those it cannot fit wait, as before.
+BAND_CHOICE = 2
 #: More home-visit households than this a team: each day's visits are
 #: offered as one cluster per team (``Assigner._clusters``).
 CLUSTER_ABOVE = 20
@@ -297,7 +303,8 @@ class Assigner:
         if sum(work.values()) <= budget:
             return sorted(home)
         groups = [g for b, m in bands.items() if b != "open"
-                  for g in self._band_groups(m, by_id, math.ceil(len(m) / left), teams)]
+                  for g in self._band_groups(m, by_id, max(math.ceil(len(m) / left),
+                                                           BAND_CHOICE * teams), teams)]
         first = [hid for g in groups for hid in g]
         owed = set(first)
         # then the open households by urgency; a narrow band beyond its share last

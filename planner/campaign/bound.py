@@ -30,8 +30,8 @@ rules has a span of at least ``days``:
 - *points*: a village's point opens only after its notice (no point in the
   first ``notice_days`` working days) and at most once a day, so the busiest
   village's last session is on working day ``notice_days + sessions`` or later.
-- *windows* (``_window_days``): a home visit's service lies inside a
-  window of each resident it enrols. Take an hour range ``U`` (or two apart)
+- *windows* (``planner.campaign.window_bound.window_days``): a home visit's
+  service lies inside a window of each resident it enrols. Take an hour range ``U`` (or two apart)
   and the home residents at home only inside ``U``: each visit enrolling one
   of them takes its set-up and their services inside a range of ``U``, and
   on a route every such visit but the first of a range is reached inside that
@@ -41,8 +41,20 @@ rules has a span of at least ``days``:
   and the ``home`` duty, and the span is at least the first working day on
   which the days' sum reaches that need. (Households at home
   only 06:00–07:30 are served a few a day, whatever the rest of the work.)
+  Sharper, the *chain bound* (ranges up to 3 h): a team's route of a day
+  visits such households inside a range one after another (a *chain*), each
+  starting no earlier than the travel closed under the triangle rule after
+  the previous one ends, from the station at the day's start and back by
+  its end; an exact search over orders gives the most visits and the most
+  visit time a chain can hold, and the span is at least the first working
+  day on which the days' chains reach both the households' number and their
+  visit time (and the same for the visits of at least each length).
+  Sharper still, the *covering relaxation*: each household lies in some
+  chain's set of visits, one set per (team, day, range); when the linear
+  programme over the feasible sets cannot cover every household within
+  ``D`` days, the span is longer than ``D``.
 
-Both hold for every feasible plan, so for the best one. (On
+All hold for every feasible plan, so for the best one. (On
 ``tests/data/scenarios/ok_small`` the campaign reported 2 days used against a
 bound of 3: its point opens on the third working day, after the notice, and
 the second day, with nothing to do, was not counted; it is now, and the span
@@ -70,17 +82,14 @@ from planner.campaign.needs import (
     residents_by_mode,
     team_capacity_s,
 )
+from planner.campaign.window_bound import cheapest_arcs, window_days
 from planner.campaign.workspace import Workspace
 from planner.domain import CollectionPoint, Parameters, Team, Village
 from planner.matrix import UNREACHABLE
-from planner.rules import day_limits
 
 #: The weights λ tried by the work bound between the round trip to a route's
 #: farthest site (λ = 1) and the cheapest arcs into its sites (λ = 0).
 BOUND_LAMBDAS = tuple(k / 20 for k in range(21))
-#: The window bound tries pairs of hour ranges when there are at most this
-#: many single ranges (their number grows with the distinct window hours).
-MAX_WINDOW_RANGES = 40
 
 
 @dataclass(frozen=True)
@@ -218,86 +227,7 @@ def _lower_bound(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
                       sessions=sum(sessions.values()), work_days=days,
                       point_days=notice_days + busiest if busiest else 0,
                       days_exact=work / mean if mean else 0.0, mean_daily_capacity_s=mean,
-                      window_days=_window_days(ws, pending, calendar, start))
-
-
-def _window_days(ws: Workspace, pending: list[PendingVisit], calendar: Calendar,
-                 start: dt.date) -> int:
-    """The window bound (module docstring): the most working days over every
-    hour set ``U`` (one range ``[a, b]``, ``a`` a resident's earliest hour at
-    home and ``b`` a resident's latest, or two such ranges apart) that the
-    visits of the home residents at home only within ``U`` need. A visit
-    enrolling such a resident lies inside one of ``U``'s ranges (a visit's
-    service lies inside one window of each resident it enrols), takes the
-    household's set-up and their services, and in each range all but a
-    route's first such visit are reached inside the range, over at least the
-    cheapest arc into the house. A team (with a kit and the ``home`` duty: one
-    kit route a day) offers a day, per range, ``|range ∩ its day|`` (shift,
-    sunset) plus the largest such arc (its first visit's there)."""
-    sc = ws.scenario
-    p = sc.parameters
-    into, _out = _cheapest_arcs(ws)
-    # per household: (arc s, [(windows as (start, end) ranges, service s)])
-    rows: list[tuple[int, list[tuple[tuple[tuple[int, int], ...], int]]]] = []
-    for pv in pending:
-        h = pv.household
-        timed = [(tuple((w.start_s, w.end_s) for w in r.windows), p.service_for(r.condition))
-                 for r in h.residents if r.mode == "home" and r.windows]
-        if timed:
-            rows.append((int(into[ws.row(h.lon, h.lat)]), timed))
-    teams = [t for t in sc.teams if t.kits > 0 and "home" in t.duties]
-    if not rows or not teams:
-        return 0
-    los = sorted({w[0] for _a, timed in rows for ws_, _s in timed for w in ws_})
-    his = sorted({w[1] for _a, timed in rows for ws_, _s in timed for w in ws_})
-    ranges = [(a, b) for a in los for b in his if a < b]
-    sets: list[tuple[tuple[int, int], ...]] = [(r,) for r in ranges]
-    if len(ranges) <= MAX_WINDOW_RANGES:
-        sets += [(r, q) for r in ranges for q in ranges if r[1] < q[0]]
-    best = 0
-    for u in sets:
-        need, arc_max = 0, 0
-        for arc, timed in rows:
-            inside = sum(s for windows, s in timed
-                         if all(any(a <= lo and hi <= b for a, b in u) for lo, hi in windows))
-            if inside:
-                need += p.household_setup_s + inside + arc
-                arc_max = max(arc_max, arc)
-        if need:
-            best = max(best, _window_days_for(calendar, start, sc, teams, u, need, arc_max,
-                                              best))
-    return best
-
-
-def _window_days_for(calendar: Calendar, start: dt.date, sc, teams: list[Team],
-                     u: tuple[tuple[int, int], ...], need_s: int, arc_s: int,
-                     known: int) -> int:
-    """The least working days from ``start`` whose teams' time inside the
-    ranges ``u`` (each team working that day, each range: its day's overlap,
-    at most its working time, plus ``arc_s`` when they overlap) reaches
-    ``need_s``; 0 when it is not more than ``known`` (nothing to learn) or
-    never reached (a household that cannot be served is not the bound's to
-    count)."""
-    ids = {t.id for t in teams}
-    total, days, idle = 0, 0, 0
-    for day in calendar.working_days(start, limit=5000):
-        days += 1
-        offered = 0
-        for t in calendar.teams_on(day):
-            if t.id not in ids:
-                continue
-            lo, hi = day_limits(sc, t, day)
-            for a, b in u:
-                overlap = min(b, hi) - max(a, lo)
-                if overlap > 0:
-                    offered += min(overlap, t.max_work_s) + arc_s
-        total += offered
-        idle = idle + 1 if offered == 0 else 0
-        if total >= need_s:
-            return days if days > known else 0
-        if idle > 400:
-            return 0
-    return 0
+                      window_days=window_days(ws, pending, calendar, start))
 
 
 def _round_trip_s(m: np.ndarray, row: int) -> int:
@@ -356,29 +286,12 @@ def _best_work(ws: Workspace, items: list[tuple[int, int, bool, int]],
     return found[1]
 
 
-def _cheapest_arcs(ws: Workspace) -> tuple[np.ndarray, np.ndarray]:
-    """The cheapest arc (s) into and out of every row of ``ws.base`` (0 where
-    there is none); kept in ``ws.memo``."""
-    base = ws.base
-    found = ws.memo.get(("cheapest_arcs", id(base)))
-    if found is None or found[0] is not base:
-        travel = base.travel_s.astype(np.float64)
-        travel[travel >= UNREACHABLE] = np.inf
-        np.fill_diagonal(travel, np.inf)
-        into = travel.min(axis=0)
-        out_of = travel.min(axis=1)
-        into[~np.isfinite(into)] = 0
-        out_of[~np.isfinite(out_of)] = 0
-        found = ws.memo[("cheapest_arcs", id(base))] = (base, (into, out_of))
-    return found[1]
-
-
 def _best_work_of(ws: Workspace, items: list[tuple[int, int, bool, int]],
                   arrivals: dict[int, int], capacity_s: int, slack_s: int) -> float:
     """``_best_work``, computed."""
     m = ws.base.travel_s
     rows = sorted({i[0] for i in items} | set(arrivals))
-    into, out_of = _cheapest_arcs(ws)
+    into, out_of = cheapest_arcs(ws)
     to_station = [int(m[r, 0]) for r in rows if r != 0 and m[r, 0] < UNREACHABLE]
     from_station = [int(m[0, r]) for r in rows if r != 0 and m[0, r] < UNREACHABLE]
     cycles = _assignment_travel_s(m, [r for r in arrivals if r != 0]) \

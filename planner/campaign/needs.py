@@ -22,7 +22,8 @@ from planner.matrix import UNREACHABLE
 from planner.rules import common_windows, day_limits, home_residents
 
 #: Narrow bands: at home only before ``EARLY_END_S``, only after
-#: ``EVENING_START_S``, or for at most ``SHORT_WINDOW_S`` in all.
+#: ``EVENING_START_S``, only at those two ends of the day, or for at most
+#: ``SHORT_WINDOW_S`` in all.
 EARLY_END_S = 10 * 3600
 EVENING_START_S = 15 * 3600
 SHORT_WINDOW_S = 3 * 3600
@@ -65,8 +66,9 @@ def parts(h: Household, params: Parameters | None = None) -> Parts:
 
 
 def band_of(residents: tuple[Resident, ...]) -> str:
-    """``early``, ``evening``, ``short`` or ``open``: when these residents are
-    at home together (``open``: any time, or long windows)."""
+    """``early``, ``evening``, ``edges``, ``short`` or ``open``: when these
+    residents are at home together (``edges``: early and in the evening, never
+    in the working day between; ``open``: any time, or long windows)."""
     windows = common_windows(residents)
     if not windows:
         return "open"
@@ -74,6 +76,8 @@ def band_of(residents: tuple[Resident, ...]) -> str:
         return "early"
     if all(w.start_s >= EVENING_START_S for w in windows):
         return "evening"
+    if all(w.end_s <= EARLY_END_S or w.start_s >= EVENING_START_S for w in windows):
+        return "edges"
     if sum(w.length_s for w in windows) <= SHORT_WINDOW_S:
         return "short"
     return "open"
