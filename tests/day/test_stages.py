@@ -5,6 +5,10 @@ limit split by the nodes each stage may hold."""
 from __future__ import annotations
 
 from test_priorities import LAT0, LON0, STEP, _road, _scenario, _team
+from test_reasons import _household, _point_households, _resident
+from test_reasons import _road as _paved
+from test_reasons import _scenario as _small
+from test_reasons import _team as _small_team
 
 from planner.day.plan import plan_day
 from planner.day.stages import stage_limits
@@ -51,3 +55,28 @@ def test_one_solve_per_tier_present_and_earlier_tiers_kept() -> None:
     left = {u.household for u in plan.unserved if u.code == "no_capacity"}
     assert left and all(u.reason.startswith("no capacity left for this priority (")
                         for u in plan.unserved if u.code == "no_capacity")
+
+
+def test_shuttles_go_to_the_officer_split_off_for_them() -> None:
+    """A team that splits (points and shuttles) and two disabled residents to
+    shuttle, with ten able ones invited to the village's point: the shuttles
+    (an earlier tier than the point) go to the officer split off for them,
+    who makes both, each trip right after the enrolment; the team with the
+    kit shuttles nobody and opens the point (before, a stage could give the
+    team the shuttles while the officer stayed idle, and its hours for the
+    point were gone)."""
+    shuttled = [_household(f"S{k}", 5 + 2 * k, _resident(f"RS{k}", "disabled", mode="shuttle"))
+                for k in range(2)]
+    team = _small_team(split=True, duties=("point", "shuttle"), bikes=3, lunch=True,
+                       max_work_h=6)
+    scenario = _small([*shuttled, *_point_households(10)], [team])
+    plan, _m, _p = plan_day(scenario, _paved())
+    by_unit = {r.unit: r for r in plan.routes}
+    kinds = {unit: [s.kind for s in r.stops] for unit, r in by_unit.items()}
+    assert "pickup" not in kinds[""] and "point" in kinds[""]
+    assert kinds["shuttle"].count("pickup") == 4 and kinds["shuttle"].count("dropoff") == 4
+    office = scenario.parameters.office_service_s
+    stops = by_unit["shuttle"].stops
+    for drop, pick in zip(stops, stops[1:], strict=False):
+        if drop.kind == "dropoff" and drop.place == "office" and pick.kind == "pickup":
+            assert pick.depart_s - pick.service_s - drop.depart_s == office
