@@ -133,38 +133,46 @@ def test_next_stop_follows_route_order_whatever_the_kind(demo_day: Path, tmp_pat
             stored = "() => JSON.parse(localStorage.getItem(Object.keys(localStorage).find(" \
                      "k => k.startsWith('mip-outcomes:'))) || '{}')"
             resident = None
-            for i, (key, kind) in enumerate(chips):
-                assert phone.card_key() == key, (i, key, kind)
-                assert page.get_attribute(".card", "data-kind") == kind
-                if i == 0:
-                    page.locator(".card .note").fill("chó dữ ở cổng, gọi trước")
-                deceased = page.locator(".card .ob[data-outcome='deceased']")
-                if resident is None and kind == "pickup" and deceased.count():
-                    # a passenger picked up at home: "deceased" only once confirmed
-                    resident = deceased.first.get_attribute("data-resident")
-                    deceased.first.tap()
-                    page.wait_for_selector(".card .confirm")
-                    phone.shot("03-confirm-deceased")
-                    assert resident not in page.evaluate(stored)
-                    page.locator(".card .confirm .yes").tap()
-                    page.wait_for_selector(".card .ob.on[data-outcome='deceased']")
-                    assert page.evaluate(stored)[resident]["o"] == "deceased"
-                    page.locator(".card .note").fill(NOTE_DASH)
-                _record(page, kind)
-                page.reload()
-                phone.card_key()
-                marker = page.locator(f"[data-stop='{key}']")
-                if marker.count():  # done on the map: greyed, with a tick
-                    page.wait_for_selector(f"[data-stop='{key}'].done", state="attached")
-                if i == 0:
-                    phone.shot("02-stop1-done-reloaded")
-                if i + 1 < len(chips):  # and ticked in the card's list
-                    page.wait_for_selector(f".card .chip.done[data-chip='{key}']")
-                    assert phone.card_key() == chips[i + 1][0], (i, chips)
-            assert resident is not None, f"no pickup at home on {first_route}: {chips}"
+            # the team's routes in turn (its own, then its shuttle officer's) until
+            # a pickup at home has been recorded
+            done_route, route_chips, first_round = first_route, chips, True
+            while route_chips:
+                for i, (key, kind) in enumerate(route_chips):
+                    assert phone.card_key() == key, (i, key, kind)
+                    assert page.get_attribute(".card", "data-kind") == kind
+                    if first_round and i == 0:
+                        page.locator(".card .note").fill("chó dữ ở cổng, gọi trước")
+                    deceased = page.locator(".card .ob[data-outcome='deceased']")
+                    if resident is None and kind == "pickup" and deceased.count():
+                        # a passenger picked up at home: "deceased" only once confirmed
+                        resident = deceased.first.get_attribute("data-resident")
+                        deceased.first.tap()
+                        page.wait_for_selector(".card .confirm")
+                        phone.shot("03-confirm-deceased")
+                        assert resident not in page.evaluate(stored)
+                        page.locator(".card .confirm .yes").tap()
+                        page.wait_for_selector(".card .ob.on[data-outcome='deceased']")
+                        assert page.evaluate(stored)[resident]["o"] == "deceased"
+                        page.locator(".card .note").fill(NOTE_DASH)
+                    _record(page, kind)
+                    page.reload()
+                    phone.card_key()
+                    marker = page.locator(f"[data-stop='{key}']")
+                    if marker.count():  # done on the map: greyed, with a tick
+                        page.wait_for_selector(f"[data-stop='{key}'].done", state="attached")
+                    if first_round and i == 0:
+                        phone.shot("02-stop1-done-reloaded")
+                    if i + 1 < len(route_chips):  # and ticked in the card's list
+                        page.wait_for_selector(f".card .chip.done[data-chip='{key}']")
+                        assert phone.card_key() == route_chips[i + 1][0], (i, route_chips)
+                done_route, first_round = route_chips[0][0].split("|")[0], False
+                following = phone.chips() if resident is None else []
+                route_chips = following if following and \
+                    following[0][0].split("|")[0] != done_route else []
+            assert resident is not None, f"no pickup at home on {team}'s routes: {chips}"
             # the route done: the card goes on with the team's other route, if it has work
             after = phone.chips()
-            if after and after[0][0].split("|")[0] != first_route:
+            if after and after[0][0].split("|")[0] != done_route:
                 assert phone.card_key() == after[0][0]
             text = page.evaluate("() => window.plannerExportText()")
         finally:
