@@ -432,10 +432,8 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     ``point_slots`` (village id → ``PointSlot``, from a campaign: the points
     already announced) holds each such point at its announced place and hour.
 
-    ``steer`` (a person's decisions for the day, ``planner.day.needs.Steer``):
-    ``must`` households first, locked households on their team only, fixed
-    orders kept (``stages.keep_orders``); each one that cannot hold is in the
-    plan's ``not_honoured`` (``steered``). None: the solver's plan alone.
+    ``steer`` (the day's decisions, ``needs.Steer``): musts first, locks, fixed
+    orders kept (``stages.keep_orders``); what cannot hold is in ``not_honoured``.
     """
 
     table = table or load_speed_table()  # given by the command's entry: read once there
