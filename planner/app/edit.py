@@ -192,7 +192,8 @@ def _verdicts(camp: _Campaign, request: EditRequest
                                      msg("leave --to-date out")))
         here, drawn = _day(camp, request.date)
         there, drawn_there = _day(camp, request.to_date, (change.household,))
-        why = f"moved to {request.to_date.isoformat()} ({change.team})"
+        why = gettext_for(request.lang)("moved to {date} ({team})").format(
+            date=request.to_date.isoformat(), team=change.team)
         return [(here, _apply_change(here, Remove(change.household, why)), drawn),
                 (there, _apply_change(there, Add(change.household, change.team,
                                                  change.position)), drawn_there)]
@@ -219,8 +220,9 @@ def decisions_for(request: EditRequest, verdicts: list[EditVerdict], by: str,
                   ) -> list[Decision]:
     """The decisions that keep the edit in every later plan (module docstring)."""
     change, day = request.change, request.date
-    why = request.force or "hand edit"
-    keep = dict(by=by, why=f"hand edit ({why})" if request.force else why)
+    _ = gettext_for(request.lang)  # the why stored with the decisions, in the user's words
+    keep = dict(by=by, why=_("hand edit ({why})").format(why=request.force) if request.force
+                else _("hand edit"))
     if isinstance(change, Move):
         return [Decision("lock", household=change.household, team=change.team,
                          dates=(request.to_date or day,), **keep)]
