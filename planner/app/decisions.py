@@ -26,7 +26,7 @@ from planner.campaign.decisions import (
     export_decisions,
 )
 from planner.domain import Scenario
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 from planner.state import db
 from planner.state.store import campaign_scenario
 
@@ -35,6 +35,8 @@ __all__ = ["DecideRequest", "DecideResult", "Decision", "ExportRequest", "Retire
 
 #: Kinds whose dates are days a visit is made on (each must be a working day).
 _VISIT_DAYS = ("lock", "must", "order")
+#: What a decision's problems name as their source: the command it was given to.
+COMMAND = "plan.py decide"
 
 
 @dataclass(frozen=True)
@@ -72,22 +74,29 @@ def state_problems(decision: Decision, conn: sqlite3.Connection, scenario: Scena
     out: list[Problem] = []
     for day in decision.dates:
         if day < start and decision.kind != "not_before":
-            out.append(Problem(source, "dates", f"{day} is before the campaign's start "
-                               f"({start})", f"give a date from {start} on"))
+            out.append(Problem(source, "dates",
+                               msg("{day} is before the campaign's start ({start})", day=day,
+                                   start=start),
+                               msg("give a date from {start} on", start=start)))
         elif decision.kind in _VISIT_DAYS and not calendar.is_working(day):
             near = list(calendar.working_days(max(day, start), limit=1))
-            hint = f" (next working day: {near[0]})" if near else ""
-            out.append(Problem(source, "dates", f"{day} is not a working day of the "
-                               f"campaign{hint}", "give a working day"))
+            hint = msg(" (next working day: {day})", day=near[0]) if near else ""
+            out.append(Problem(source, "dates",
+                               msg("{day} is not a working day of the campaign{hint}", day=day,
+                                   hint=hint),
+                               msg("give a working day")))
         elif deadline is not None and day > deadline:
-            out.append(Problem(source, "dates", f"{day} is after the deadline ({deadline})",
-                               "it is kept, and honoured if the campaign runs that late",
+            out.append(Problem(source, "dates",
+                               msg("{day} is after the deadline ({deadline})", day=day,
+                                   deadline=deadline),
+                               msg("it is kept, and honoured if the campaign runs that late"),
                                severity="warning"))
     for old in db.active_decisions(conn):
         if old.kind == decision.kind and old.payload() == decision.payload():
-            out.append(Problem(source, "", f"the same decision is already active "
-                               f"(id {old.id})", f"keep it, or retire it first: plan.py "
-                               f"decide FOLDER retire {old.id}"))
+            out.append(Problem(source, "",
+                               msg("the same decision is already active (id {id})", id=old.id),
+                               msg("keep it, or retire it first: plan.py decide FOLDER retire "
+                                   "{id}", id=old.id)))
     return out
 
 
@@ -96,13 +105,14 @@ def decide(request: DecideRequest) -> DecideResult:
     decision (``check_decision`` against the scenario, then against the
     state); else it is stored, with an audit row, and returned with its id."""
     conn = db.open_campaign(request.folder)
-    source = str(Path(request.folder) / db.DB_NAME)
     try:
         scenario, _warnings, _table = campaign_scenario(Path(request.folder), db.meta(conn))
         decision = request.decision
-        problems = check_decision(decision, scenario, source="decision")
+        problems = check_decision(decision, scenario, source=COMMAND)
         if not problems:
-            problems = state_problems(decision, conn, scenario, source)
+            problems = state_problems(decision, conn, scenario, COMMAND)
+        # the decision is the command's: its messages name the fields, no row to point at
+        problems = [replace(p, where="") for p in problems]
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise InputError(errors)
@@ -144,21 +154,22 @@ def retire(request: RetireRequest) -> Decision:
     empty or no active decision has that id (naming the active ones)."""
     where = f"decision {request.decision_id}"
     if not request.why.strip():
-        raise InputError(Problem("--why", where, "retiring a decision without a reason",
-                                 "say why it no longer holds (kept in the audit trail): "
-                                 "--why \"...\""))
+        raise InputError(Problem("--why", where, msg("retiring a decision without a reason"),
+                                 msg("say why it no longer holds (kept in the audit trail): "
+                                     "--why \"...\"")))
     conn = db.open_campaign(request.folder)
     try:
         with db.transaction(conn):
             state = db.decision_active(conn, request.decision_id)
             if not state:
                 active = [str(d.id) for d in db.active_decisions(conn)]
-                what = "already retired" if state is False else "no decision has this id"
+                close = close_matches(str(request.decision_id), active)
+                what = msg("already retired{close}", close=close) if state is False else \
+                    msg("no decision has this id{close}", close=close)
                 raise InputError(Problem(
-                    str(Path(request.folder) / db.DB_NAME), where,
-                    what + close_matches(str(request.decision_id), active),
-                    f"active decisions: {', '.join(active)}" if active
-                    else "no decision is active"))
+                    str(Path(request.folder) / db.DB_NAME), where, what,
+                    msg("active decisions: {ids}", ids=active) if active
+                    else msg("no decision is active")))
             return db.retire_decision(conn, request.decision_id, by=request.by or who(),
                                       why=request.why.strip(), now=request.now or utc_now())
     finally:
@@ -180,7 +191,7 @@ def export(request: ExportRequest) -> tuple[Path, int]:
     """The ``decide --export`` job: the file written and how many decisions
     it holds. ``InputError`` when the file exists and ``overwrite`` is not set."""
     if request.path.exists() and not request.overwrite:
-        raise InputError(Problem(str(request.path), "", "the file exists",
-                                 "give another file name, or add --overwrite"))
+        raise InputError(Problem(str(request.path), "", msg("the file exists"),
+                                 msg("give another file name, or add --overwrite")))
     items = list_decisions(request.folder)
     return export_decisions(items, request.path), len(items)

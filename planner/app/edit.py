@@ -47,7 +47,7 @@ from planner.day.edit import (
 )
 from planner.day.edit import apply_change as _apply_change
 from planner.domain import Scenario
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 from planner.legs import attach_legs
 from planner.planfile import read_plan
 from planner.render.i18n import gettext_for
@@ -136,13 +136,15 @@ def _check_ids(camp: _Campaign, change: Change) -> None:
     ids = [getattr(change, n) for n in named] + list(getattr(change, "households", ()))
     for hid in ids:
         if hid not in households:
-            raise InputError(Problem("household", hid, "no such household in the campaign's "
-                                     "scenario", "give a household id of the scenario "
-                                     "(as in plan.json or the itinerary)"))
+            raise InputError(Problem(str(camp.folder), f"household {hid}",
+                                     msg("no such household in the campaign's scenario"),
+                                     msg("give a household id of the scenario (as in plan.json "
+                                         "or the itinerary)")))
     team = getattr(change, "team", None)
     if team is not None and team not in teams:
-        raise InputError(Problem("team", team, "no such team in the campaign's scenario",
-                                 f"use one of: {', '.join(teams)}"))
+        raise InputError(Problem(str(camp.folder), f"team {team}",
+                                 msg("no such team in the campaign's scenario"),
+                                 msg("use one of: {names}", names=teams)))
 
 
 def _day(camp: _Campaign, date: dt.date, extra: tuple[str, ...] = ()) -> tuple[EditDay, bool]:
@@ -151,9 +153,10 @@ def _day(camp: _Campaign, date: dt.date, extra: tuple[str, ...] = ()) -> tuple[E
     path = day_dir(camp.folder, date) / "plan.json"
     if not path.is_file():
         days = sorted(p.name for p in (camp.folder / "days").glob("????-??-??"))
-        raise InputError(Problem("--date", date.isoformat(), "no plan for this day in the "
-                                 "campaign", f"give a planned day ({', '.join(days[:12])}"
-                                 f"{', …' if len(days) > 12 else ''})"))
+        raise InputError(Problem("--date", date.isoformat(),
+                                 msg("no plan for this day in the campaign"),
+                                 msg("give a planned day ({days})",
+                                     days=days[:12] + (["…"] if len(days) > 12 else []))))
     plan, raw = read_plan(path)
     scope = list(raw["scope"]) if raw.get("scope") is not None else _scope(raw)
     scope += [r.id for h in camp.scenario.households if h.id in extra
@@ -185,11 +188,12 @@ def _verdicts(camp: _Campaign, request: EditRequest
     if request.to_date is not None and request.to_date != request.date:
         if not isinstance(change, Move):
             raise InputError(Problem("--to-date", request.to_date.isoformat(),
-                                     "only a move goes to another day",
-                                     "leave --to-date out"))
+                                     msg("only a move goes to another day"),
+                                     msg("leave --to-date out")))
         here, drawn = _day(camp, request.date)
         there, drawn_there = _day(camp, request.to_date, (change.household,))
-        why = f"moved to {request.to_date.isoformat()} ({change.team})"
+        why = gettext_for(request.lang)("moved to {date} ({team})").format(
+            date=request.to_date.isoformat(), team=change.team)
         return [(here, _apply_change(here, Remove(change.household, why)), drawn),
                 (there, _apply_change(there, Add(change.household, change.team,
                                                  change.position)), drawn_there)]
@@ -216,8 +220,9 @@ def decisions_for(request: EditRequest, verdicts: list[EditVerdict], by: str,
                   ) -> list[Decision]:
     """The decisions that keep the edit in every later plan (module docstring)."""
     change, day = request.change, request.date
-    why = request.force or "hand edit"
-    keep = dict(by=by, why=f"hand edit ({why})" if request.force else why)
+    _ = gettext_for(request.lang)  # the why stored with the decisions, in the user's words
+    keep = dict(by=by, why=_("hand edit ({why})").format(why=request.force) if request.force
+                else _("hand edit"))
     if isinstance(change, Move):
         return [Decision("lock", household=change.household, team=change.team,
                          dates=(request.to_date or day,), **keep)]

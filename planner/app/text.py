@@ -14,9 +14,10 @@ from planner.render.i18n import (
     message_text,
     ngettext_for,
     problem_text,
+    where_text,
 )
 from planner.render.summary import summary_text
 
 __all__ = ["TARGET_P", "calendar_text", "error_text", "fiction_banner", "gettext_for",
            "message_text", "ngettext_for", "problem_text", "province_campaign_text",
-           "province_table", "staffing_table", "summary_text", "tomorrow_text"]
+           "province_table", "staffing_table", "summary_text", "tomorrow_text", "where_text"]

@@ -50,7 +50,7 @@ from planner.atomic import write_atomic
 from planner.campaign.needs import PendingVisit
 from planner.day.needs import Steer
 from planner.domain import DECISION_CAUSES, Household, Scenario, Team, Unserved
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, msg
 from planner.scenario.reading import _parse_yaml
 from planner.scenario.values import _Collector, nfc
 
@@ -139,26 +139,35 @@ class Decision:
 
     def describe(self) -> str:
         """One line saying what the decision is, codes only (no names): for
-        lists and for the plan's not-honoured entries."""
-        parts = [self.kind]
-        for name in ("household", "team", "village"):
-            if getattr(self, name):
-                parts.append(f"{name} {getattr(self, name)}")
+        lists and for the plan's not-honoured entries. A ``Msg``: its English
+        is ``lock · household H1 · team T2 · 2026-11-24``, each part worded
+        by the front end in its language."""
+        parts: list[str] = [self.kind]
+        if self.household:
+            parts.append(msg("household {id}", id=self.household))
+        if self.team:
+            parts.append(msg("team {id}", id=self.team))
+        if self.village:
+            parts.append(msg("village {id}", id=self.village))
         if self.dates:
             parts.append(", ".join(d.isoformat() for d in self.dates))
         if self.members is not None:
-            parts.append(f"{self.members} members")
+            parts.append(msg("{n} members", n=self.members))
         if self.order:
             parts.append(" → ".join(self.order))
         if self.reason:
             parts.append(self.reason)
-        return " · ".join(parts)
+        line = parts[-1]
+        for part in reversed(parts[:-1]):
+            line = msg("{first} · {rest}", first=part, rest=line)
+        return line
 
 
 def close_matches(name: str, known: Iterable[str], n: int = 3) -> str:
-    """`` (close: A, B)`` naming up to ``n`` known ids like ``name``, or ``""``."""
+    """`` (close: A, B)`` naming up to ``n`` known ids like ``name`` (a ``Msg``),
+    or ``""``."""
     near = difflib.get_close_matches(name, sorted(set(known)), n=n, cutoff=0.5)
-    return f" (close: {', '.join(near)})" if near else ""
+    return msg(" (close: {names})", names=near) if near else ""
 
 
 def check_decision(decision: Decision, scenario: Scenario, source: str = "decision",
@@ -176,51 +185,63 @@ def check_decision(decision: Decision, scenario: Scenario, source: str = "decisi
         out.append(Problem(source, where, what, fix))
 
     if d.kind not in KINDS:
-        bad("kind", f"unknown kind {d.kind!r}{close_matches(d.kind, KINDS)}",
-            f"use one of: {', '.join(KINDS)}")
+        bad("kind", msg("unknown kind '{kind}'{close}", kind=d.kind,
+                        close=close_matches(d.kind, KINDS)),
+            msg("use one of: {names}", names=KINDS))
         return out
     for name in _NEEDS[d.kind]:
         if getattr(d, name) in (None, (), ""):
-            bad(name, f"a {d.kind} decision needs {name}", f"give the {name}")
+            bad(name, msg("a {kind} decision needs {field}", kind=d.kind, field=name),
+                msg("give the {field}", field=name))
     for name in _FIELDS:
         if name not in _MAY[d.kind] and getattr(d, name) not in (None, (), ""):
-            bad(name, f"a {d.kind} decision does not use {name}", f"leave {name} out")
+            bad(name, msg("a {kind} decision does not use {field}", kind=d.kind, field=name),
+                msg("leave {field} out", field=name))
     if d.kind == "lock" and not d.team and not d.dates:
-        bad("team", "a lock needs a team, dates, or both",
-            "give the team that must make the visit and/or the dates it is made on")
+        bad("team", msg("a lock needs a team, dates, or both"),
+            msg("give the team that must make the visit and/or the dates it is made on"))
     households = {h.id for h in scenario.households}
     teams = {t.id: t for t in scenario.teams}
     villages = {v.id for v in scenario.villages}
     if d.household and d.household not in households:
-        bad("household", f"no household {d.household!r} in the scenario"
-            f"{close_matches(d.household, households)}", "give a household id of the scenario")
+        bad("household", msg("no household '{id}' in the scenario{close}", id=d.household,
+                             close=close_matches(d.household, households)),
+            msg("give a household id of the scenario"))
     if d.team and d.team not in teams:
-        bad("team", f"no team {d.team!r} in the scenario{close_matches(d.team, teams)}",
-            f"use one of: {', '.join(sorted(teams))}")
+        bad("team", msg("no team '{id}' in the scenario{close}", id=d.team,
+                        close=close_matches(d.team, teams)),
+            msg("use one of: {names}", names=sorted(teams)))
     if d.village and d.village not in villages:
-        bad("village", f"no village {d.village!r} in the scenario"
-            f"{close_matches(d.village, villages)}", "give a village id of the scenario")
+        bad("village", msg("no village '{id}' in the scenario{close}", id=d.village,
+                           close=close_matches(d.village, villages)),
+            msg("give a village id of the scenario"))
     if d.reason and d.reason not in REASONS:
-        bad("reason", f"unknown reason {d.reason!r}{close_matches(d.reason, REASONS)}",
-            f"use one of: {', '.join(REASONS)}")
+        bad("reason", msg("unknown reason '{reason}'{close}", reason=d.reason,
+                          close=close_matches(d.reason, REASONS)),
+            msg("use one of: {names}", names=REASONS))
     if d.members is not None and d.team in teams:
         size = len(teams[d.team].members)
         if not 1 <= d.members <= size:
-            bad("members", f"{d.members} members: team {d.team} has {size}",
-                f"give 1 to {size} (a team that does not work that day: team_absent)")
+            bad("members", msg("{n} members: team {team} has {size}", n=d.members,
+                               team=d.team, size=size),
+                msg("give 1 to {size} (a team that does not work that day: team_absent)",
+                    size=size))
     if d.kind == "order":
         if len(d.dates) != 1:
-            bad("dates", f"an order is for one date, {len(d.dates)} given", "give one date")
+            bad("dates", msg("an order is for one date, {n} given", n=len(d.dates)),
+                msg("give one date"))
         seen: set[str] = set()
         for hid in d.order:
             if hid not in households:
-                bad("order", f"no household {hid!r} in the scenario"
-                    f"{close_matches(hid, households)}", "give household ids of the scenario")
+                bad("order", msg("no household '{id}' in the scenario{close}", id=hid,
+                                 close=close_matches(hid, households)),
+                    msg("give household ids of the scenario"))
             if hid in seen:
-                bad("order", f"household {hid} is twice in the order", "name each once")
+                bad("order", msg("household {id} is twice in the order", id=hid),
+                    msg("name each once"))
             seen.add(hid)
     if d.kind == "not_before" and len(d.dates) > 1:
-        bad("dates", "not_before takes one date", "give one date")
+        bad("dates", msg("not_before takes one date"), msg("give one date"))
     return out
 
 
@@ -420,7 +441,7 @@ def not_honoured_entries(conflicts: Iterable[tuple[Decision, str]]) -> tuple[Uns
     unserved-like entry of ``Plan.not_honoured`` (code
     ``decision_not_honoured``, mode the decision's kind, numbers its id and
     cause)."""
-    return tuple(Unserved(d.household or "", f"decision {d.id or 0} ({d.describe()}) is not "
+    return tuple(Unserved(d.household or "", f"decision {d.id or 0} ({d.describe()!s}) is not "
                           f"honoured: {_CAUSE_WORDS.get(cause, cause)}",
                           "decision_not_honoured", d.kind, (),
                           (("decision", d.id or 0), ("cause", DECISION_CAUSES.index(cause))))
@@ -436,14 +457,15 @@ def _entry(raw: Any, where: str, col: _Collector) -> Decision | None:
     """One entry of a decisions file as a Decision (None, the problem
     reported, when it cannot be read)."""
     if not isinstance(raw, dict):
-        col.error(where, "an entry must be a mapping (kind:, household:, dates:, …)",
-                  "write each decision as `- kind: ...` with its fields below")
+        col.error(where, msg("an entry must be a mapping (kind:, household:, dates:, …)"),
+                  msg("write each decision as `- kind: ...` with its fields below"))
         return None
     unknown = sorted(str(k) for k in raw if str(k) not in FILE_FIELDS)
     if unknown:
-        col.error(f"{where}, field {unknown[0]}", f"unknown field '{unknown[0]}'"
-                  f"{close_matches(unknown[0], FILE_FIELDS)}",
-                  f"use only: {', '.join(FILE_FIELDS)}")
+        col.error(f"{where}, field {unknown[0]}",
+                  msg("unknown field '{field}'{close}", field=unknown[0],
+                      close=close_matches(unknown[0], FILE_FIELDS)),
+                  msg("use only: {names}", names=FILE_FIELDS))
         return None
     dates = raw.get("dates", ())
     dates = [dates] if isinstance(dates, (str, dt.date)) else list(dates or ())
@@ -463,9 +485,9 @@ def _entry(raw: Any, where: str, col: _Collector) -> Decision | None:
                                      at=when, why=nfc(raw.get("why")),
                                      id=int(raw["id"]) if raw.get("id") is not None else None)
     except (TypeError, ValueError):
-        col.error(where, "a date, time or number cannot be read",
-                  "write dates as YYYY-MM-DD, at: as YYYY-MM-DDTHH:MM:SS+00:00, members: "
-                  "as a whole number")
+        col.error(where, msg("a date, time or number cannot be read"),
+                  msg("write dates as YYYY-MM-DD, at: as YYYY-MM-DDTHH:MM:SS+00:00, members: "
+                      "as a whole number"))
         return None
 
 
@@ -480,8 +502,8 @@ def read_decisions(path: str | Path, scenario: Scenario) -> list[Decision]:
     if data is not None:
         items = data.get("decisions")
         if not isinstance(items, list):
-            col.error("decisions", "no list of decisions",
-                      "write `decisions:` then one `- kind: ...` entry per decision")
+            col.error("decisions", msg("no list of decisions"),
+                      msg("write `decisions:` then one `- kind: ...` entry per decision"))
             items = []
         for k, raw in enumerate(items, start=1):
             where = f"decision {k}"

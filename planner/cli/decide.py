@@ -81,15 +81,16 @@ def _keep(folder: Path, lang: str, **fields) -> None:
     # imported here: the job loads the scenario and the state (not needed for --help)
     from planner.app.decisions import DecideRequest
     from planner.app.decisions import decide as store
-    from planner.app.text import gettext_for
+    from planner.app.text import gettext_for, message_text, problem_text
 
     _ = gettext_for(lang)
     result = store(DecideRequest(folder, _decision(**fields)))
     d = result.decision
     click.echo(_("decision {id} kept: {what} (by {by}, {at})").format(
-        id=d.id, what=d.describe(), by=d.by, at=d.at.isoformat() if d.at else ""))
+        id=d.id, what=message_text(d.describe(), _), by=d.by,
+        at=d.at.isoformat() if d.at else ""))
     for w in result.warnings:
-        click.echo(_("warning: {problem}").format(problem=w), err=True)
+        click.echo(_("warning: {problem}").format(problem=problem_text(w, _)), err=True)
     click.echo(_("next: python plan.py tomorrow {folder}").format(folder=folder))
 
 
@@ -215,7 +216,7 @@ def list_(folder: Path, everything: bool, lang: str) -> None:
     """List the decisions (id, what, who, when, why)."""
     # imported here: the job loads the state (not needed for --help)
     from planner.app.decisions import list_decisions
-    from planner.app.text import gettext_for
+    from planner.app.text import gettext_for, message_text
 
     _ = gettext_for(lang)
     items = list_decisions(folder, retired=everything)
@@ -223,8 +224,8 @@ def list_(folder: Path, everything: bool, lang: str) -> None:
     if not items:
         click.echo(_("no decisions"))
     for d in items:
-        gone = f"  ({_('retired')})" if active is not None and d.id not in active else ""
-        click.echo(f"{d.id:>3}  {d.describe()}  ·  {d.by}, "
+        gone = "  (" + _("retired") + ")" if active is not None and d.id not in active else ""
+        click.echo(f"{d.id:>3}  {message_text(d.describe(), _)}  ·  {d.by}, "
                    f"{d.at.isoformat() if d.at else ''}" + (f"  ·  {d.why}" if d.why else "")
                    + gone)
 
@@ -238,8 +239,9 @@ def retire(folder: Path, decision_id: int, by: str, why: str, lang: str) -> None
     # imported here: the job loads the state (not needed for --help)
     from planner.app.decisions import RetireRequest
     from planner.app.decisions import retire as drop
-    from planner.app.text import gettext_for
+    from planner.app.text import gettext_for, message_text
 
+    _ = gettext_for(lang)
     d = drop(RetireRequest(folder, decision_id, why, by))
-    click.echo(gettext_for(lang)("decision {id} retired: {what}").format(id=d.id,
-                                                                          what=d.describe()))
+    click.echo(_("decision {id} retired: {what}").format(id=d.id,
+                                                         what=message_text(d.describe(), _)))

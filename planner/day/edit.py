@@ -36,6 +36,7 @@ from planner.day.problem import team_vehicle
 from planner.day.timing import Schedule, TimedStop, leg_s, schedule
 from planner.day.verify import _stop_tiers, plan_violations
 from planner.domain import Plan, Route, Scenario, Stop, Unserved
+from planner.errors import Msg
 from planner.matrix import TravelMatrices
 from planner.problem import VehicleSpec
 from planner.rules import home_residents
@@ -112,12 +113,28 @@ class Reason:
     values: tuple[tuple[str, str], ...] = ()
 
     def words(self, gettext: Callable[[str], str] = str) -> str:
-        """The reason in the language of ``gettext`` (default: English)."""
-        return gettext(self.msgid).format(**dict(self.values))
+        """The reason in the language of ``gettext`` (default: English); a
+        value that is a ``Msg`` (the day's check) in that language too."""
+        return gettext(self.msgid).format(**{k: _said(v, gettext) for k, v in self.values})
+
+
+def _said(value: str, gettext: Callable[[str], str]) -> str:
+    """``value`` in the language of ``gettext``: a ``Msg`` translated and filled
+    (its ``Msg`` values too), any other text as it is."""
+    if not isinstance(value, Msg):
+        return value
+    if not value.values:
+        return gettext(value.msgid)
+    try:
+        return gettext(value.msgid).format(**{k: _said(v, gettext) if isinstance(v, Msg) else v
+                                              for k, v in value.values.items()})
+    except (KeyError, IndexError, ValueError):  # a translation with other placeholders
+        return str(value)
 
 
 def _reason(code: str, msgid: str, **values: object) -> Reason:
-    return Reason(code, msgid, tuple((k, str(v)) for k, v in values.items()))
+    return Reason(code, msgid, tuple((k, v if isinstance(v, Msg) else str(v))
+                                     for k, v in values.items()))
 
 
 @dataclass(frozen=True)

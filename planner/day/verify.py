@@ -69,9 +69,11 @@ from planner.day.orders import fitting_order
 from planner.day.problem import team_vehicle
 from planner.day.timing import Schedule, TimedStop, timing_problems
 from planner.domain import Parameters, Plan, Resident, Route, Scenario, Stop, Team
+from planner.errors import msg
 from planner.matrix import TravelMatrices
 from planner.priorities import part_tier
 from planner.rules import day_limits, windows_text
+from planner.speeds import N_
 
 
 def _part(u) -> tuple[str, str]:
@@ -134,7 +136,8 @@ def _timing_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
         if not stops:
             continue
         vehicle = team_vehicle(scenario, unit.team, unit.name, unit.capacity)
-        problems += [f"{route.name}: {p} (the timing rule)" for p in timing_problems(
+        problems += [msg("{route}: {problem} (the timing rule)", route=route.name, problem=p)
+                     for p in timing_problems(
             stops, matrices.travel_s, vehicle, route_schedule(route))]
     return problems
 
@@ -177,15 +180,16 @@ def _part_violations(plan: Plan, scenario: Scenario, day: DayNeeds) -> list[str]
                     seen[(hid, "home" if hid in auto_ids else "point")] += 1
     for part in sorted(set(expected) | set(seen)):
         if seen[part] != 1 or expected[part] != 1:
-            problems.append(f"household {part[0]} ({part[1]}) appears {seen[part]} times "
-                            f"(must be once)")
+            problems.append(msg("household {id} ({mode}) appears {n} times (must be once)",
+                                id=part[0], mode=part[1], n=seen[part]))
     known = {h.id for h in scenario.households}
     missing = known - {hid for hid, _ in expected}
     if missing:
-        problems.append(f"households in no part of the plan: {sorted(missing)[:5]}")
+        problems.append(msg("households in no part of the plan: {ids}",
+                            ids=str(sorted(missing)[:5])))
     extra = {hid for hid, _ in seen} - known
     if extra:
-        problems.append(f"unknown households in the plan: {sorted(extra)}")
+        problems.append(msg("unknown households in the plan: {ids}", ids=str(sorted(extra))))
     return problems
 
 
@@ -209,79 +213,93 @@ def _route_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices,
         unit = units.get(route.name)
         name = route.name
         if unit is None:
-            problems.append(f"{name}: no such team or unit")
+            problems.append(msg("{route}: no such team or unit", route=name))
             continue
         earliest, latest = day_limits(scenario, team)
         stops = route.stops
         if stops[0].kind != "start" or stops[-1].kind != "end":
-            problems.append(f"{name}: a route must begin with start and finish with end")
+            problems.append(msg("{route}: a route must begin with start and finish with end",
+                                route=name))
             continue
         if stops[0].depart_s < earliest:
-            problems.append(f"{name}: leaves {format_clock(stops[0].depart_s)}, before "
-                            f"the shift starts {format_clock(earliest)}")
+            problems.append(msg("{route}: leaves {leaves}, before the shift starts {starts}",
+                                route=name, leaves=format_clock(stops[0].depart_s),
+                                starts=format_clock(earliest)))
         if stops[-1].arrive_s > latest:
-            problems.append(f"{name}: returns {format_clock(stops[-1].arrive_s)}, after "
-                            f"{format_clock(latest)}")
+            problems.append(msg("{route}: returns {back}, after {latest}", route=name,
+                                back=format_clock(stops[-1].arrive_s),
+                                latest=format_clock(latest)))
         if stops[-1].arrive_s - stops[0].depart_s > team.max_work_s:
-            problems.append(f"{name}: works longer than {team.max_work_s} s")
+            problems.append(msg("{route}: works longer than {seconds} s", route=name,
+                                seconds=team.max_work_s))
         where = 0
         depart = stops[0].depart_s
         breaks = 0
         onboard = 0
         for k, stop in enumerate(stops[1:], start=1):
             if stop.arrive_s > stop.depart_s:
-                problems.append(f"{name} stop {k}: departs before it arrives")
+                problems.append(msg("{route} stop {k}: departs before it arrives", route=name,
+                                    k=k))
             target = _target(stop, where, site_of)
             if stop.kind == "break":
                 breaks += 1
                 lunch = team.lunch
                 if lunch is None or not lunch.contains(stop.arrive_s, stop.depart_s) or \
                         stop.depart_s - stop.arrive_s != team.lunch_s:
-                    problems.append(f"{name}: break {format_clock(stop.arrive_s)}–"
-                                    f"{format_clock(stop.depart_s)} outside the lunch window")
+                    problems.append(msg("{route}: break {begin}–{end} outside the lunch "
+                                        "window", route=name, begin=format_clock(stop.arrive_s),
+                                        end=format_clock(stop.depart_s)))
             if stop.travel_s or target != where:
                 leg = int(matrices.travel_s[where, target])
                 if stop.travel_s != leg:
-                    problems.append(f"{name} stop {k}: leg takes {stop.travel_s} s, the "
-                                    f"matrix says {leg} s")
+                    problems.append(msg("{route} stop {k}: leg takes {travel} s, the matrix "
+                                        "says {leg} s", route=name, k=k, travel=stop.travel_s,
+                                        leg=leg))
                 if stop.arrive_s - depart < leg:
-                    problems.append(f"{name} stop {k}: arrives {stop.arrive_s - depart} s "
-                                    f"after leaving, faster than the {leg} s leg")
+                    problems.append(msg("{route} stop {k}: arrives {seconds} s after "
+                                        "leaving, faster than the {leg} s leg", route=name, k=k,
+                                        seconds=stop.arrive_s - depart, leg=leg))
                 where = target
             if stop.arrive_s < depart:
-                problems.append(f"{name} stop {k}: time goes backwards")
+                problems.append(msg("{route} stop {k}: time goes backwards", route=name, k=k))
             if stop.arrive_s < stops[k - 1].arrive_s:
-                problems.append(f"{name} stop {k}: time goes backwards")
+                problems.append(msg("{route} stop {k}: time goes backwards", route=name, k=k))
             if stop.kind in ("visit", "point") and not unit.has_kit:
-                problems.append(f"{name}: enrols at stop {k} without a kit")
+                problems.append(msg("{route}: enrols at stop {k} without a kit", route=name,
+                                    k=k))
             duty = {"visit": "home", "point": "point", "pickup": "shuttle",
                     "dropoff": "shuttle"}.get(stop.kind)
             if duty is not None and not unit.does(duty):
-                problems.append(f"{name}: stop {k} ({stop.kind}) is work of the '{duty}' "
-                                "duty, which this unit does not have today")
+                problems.append(msg("{route}: stop {k} ({kind}) is work of the '{duty}' duty, "
+                                    "which this unit does not have today", route=name, k=k,
+                                    kind=stop.kind, duty=duty))
             if stop.kind == "visit":
                 problems += _visit_violations(name, stop, needs)
                 problems += _enrolled_violations(name, stop, people)
             if stop.kind == "point":
                 if stop.opens_s < stop.arrive_s + params.point_setup_s and stop.travel_s:
-                    problems.append(f"{name}: the point at {stop.place} opens "
-                                    f"{format_clock(stop.opens_s)}, before its set-up ends")
+                    problems.append(msg("{route}: the point at {place} opens {opens}, before "
+                                        "its set-up ends", route=name, place=stop.place,
+                                        opens=format_clock(stop.opens_s)))
                 if not stop.households or stop.attendance <= 0:
-                    problems.append(f"{name}: the point at {stop.place} has nobody invited")
+                    problems.append(msg("{route}: the point at {place} has nobody invited",
+                                        route=name, place=stop.place))
             if stop.kind in ("pickup", "dropoff"):
                 n = len(stop.passengers)
                 onboard += n if stop.kind == "pickup" else -n
                 if stop.onboard != onboard:
-                    problems.append(f"{name} stop {k}: says {stop.onboard} on board, "
-                                    f"counted {onboard}")
+                    problems.append(msg("{route} stop {k}: says {said} on board, counted "
+                                        "{counted}", route=name, k=k, said=stop.onboard,
+                                        counted=onboard))
                 if onboard > unit.capacity or onboard < 0:
-                    problems.append(f"{name} stop {k}: {onboard} passengers on "
-                                    f"{unit.capacity} seats")
+                    problems.append(msg("{route} stop {k}: {n} passengers on {seats} seats",
+                                        route=name, k=k, n=onboard, seats=unit.capacity))
                 trips.setdefault(stop.household or "", []).append(
                     (stop.kind, stop.place, stop.arrive_s + stop.wait_s, stop.depart_s, name))
                 need = shuttles.get(stop.household or "")
                 if need is not None and tuple(r.id for r in need.residents) != stop.passengers:
-                    problems.append(f"{name} stop {k}: passengers of {stop.household} differ")
+                    problems.append(msg("{route} stop {k}: passengers of {household} differ",
+                                        route=name, k=k, household=stop.household))
             # a break is taken where the team is (before the ride) or on arrival
             # (after it), never during a ride: the next leg starts when it ends
             depart = stop.depart_s
@@ -296,21 +314,23 @@ def _visit_violations(name: str, stop: Stop, needs: dict[str, VisitNeed]) -> lis
     need = needs.get(stop.household or "")
     begin = stop.arrive_s + stop.wait_s
     if need is None:
-        problems.append(f"{name}: visits {stop.household}, which needs no "
-                        "home visit")
+        problems.append(msg("{route}: visits {household}, which needs no home visit",
+                            route=name, household=stop.household))
     else:
         if stop.passengers != tuple(r.id for r in need.residents):
-            problems.append(f"{name}: the visit to {stop.household} enrols "
-                            f"{list(stop.passengers)}, the day's visit enrols "
-                            f"{[r.id for r in need.residents]}")
+            problems.append(msg("{route}: the visit to {household} enrols {enrolled}, the "
+                                "day's visit enrols {expected}", route=name,
+                                household=stop.household, enrolled=list(stop.passengers),
+                                expected=[r.id for r in need.residents]))
         if stop.depart_s - begin != need.service_s:
-            problems.append(f"{name}: {stop.household} gets "
-                            f"{stop.depart_s - begin} s, needs {need.service_s} s")
+            problems.append(msg("{route}: {household} gets {seconds} s, needs {needed} s",
+                                route=name, household=stop.household,
+                                seconds=stop.depart_s - begin, needed=need.service_s))
         if need.windows and not any(w.contains(begin, stop.depart_s)
                                     for w in need.windows):
-            problems.append(
-                f"{name}: {stop.household} visited {format_clock(begin)}–"
-                f"{format_clock(stop.depart_s)}, outside its availability")
+            problems.append(msg("{route}: {household} visited {begin}–{end}, outside its "
+                                "availability", route=name, household=stop.household,
+                                begin=format_clock(begin), end=format_clock(stop.depart_s)))
     return problems
 
 
@@ -320,17 +340,21 @@ def _enrolled_violations(name: str, stop: Stop, people: dict[str, Resident]) -> 
     to the departure (exact, in seconds); the visit enrols someone."""
     begin = stop.arrive_s + stop.wait_s
     if not stop.passengers:
-        return [f"{name}: the visit to {stop.household} enrols nobody"]
+        return [msg("{route}: the visit to {household} enrols nobody", route=name,
+                    household=stop.household)]
     problems: list[str] = []
     for rid in stop.passengers:
         r = people.get(rid)
         if r is None or not rid.strip() or stop.household is None:
-            problems.append(f"{name}: the visit to {stop.household} enrols {rid}, who is "
-                            "not in the scenario")
+            problems.append(msg("{route}: the visit to {household} enrols {resident}, who is "
+                                "not in the scenario", route=name, household=stop.household,
+                                resident=rid))
         elif r.windows and not any(w.contains(begin, stop.depart_s) for w in r.windows):
-            problems.append(f"{name}: {rid} is enrolled at {stop.household} "
-                            f"{format_clock(begin)}–{format_clock(stop.depart_s)}, but is "
-                            f"at home only {windows_text(r.windows)}")
+            problems.append(msg("{route}: {resident} is enrolled at {household} {begin}–{end}, "
+                                "but is at home only {windows}", route=name, resident=rid,
+                                household=stop.household, begin=format_clock(begin),
+                                end=format_clock(stop.depart_s),
+                                windows=windows_text(r.windows)))
     return problems
 
 
@@ -342,21 +366,23 @@ def _route_end_violations(name: str, stops: tuple[Stop, ...], team: Team, params
     lunch window (``breaks``: the route's breaks)."""
     problems: list[str] = []
     if onboard:
-        problems.append(f"{name}: returns with {onboard} passengers on board")
+        problems.append(msg("{route}: returns with {n} passengers on board", route=name,
+                            n=onboard))
     for place, slot in _point_slots(stops, params.point_setup_s):
         if slot < min(params.point_min_slot_s, params.point_max_slot_s):
-            problems.append(f"{name}: the point at {place} is open {slot // 60} min with "
-                            f"its set-up, less than the minimum slot of "
-                            f"{params.point_min_slot_s // 60} min")
+            problems.append(msg("{route}: the point at {place} is open {minutes} min with its "
+                                "set-up, less than the minimum slot of {least} min", route=name,
+                                place=place, minutes=slot // 60,
+                                least=params.point_min_slot_s // 60))
     works = sum(1 for s in stops if s.kind not in ("start", "end", "break"))
     lunch = team.lunch
     if breaks > 1:
-        problems.append(f"{name}: {breaks} lunch breaks (at most 1)")
+        problems.append(msg("{route}: {n} lunch breaks (at most 1)", route=name, n=breaks))
     elif works and lunch is not None and team.lunch_s > 0 and breaks == 0 \
             and stops[0].depart_s < lunch.start_s + team.lunch_s \
             and stops[-1].arrive_s > lunch.end_s - team.lunch_s:
-        problems.append(f"{name}: no lunch break although the route spans "
-                        "the lunch window")
+        problems.append(msg("{route}: no lunch break although the route spans the lunch "
+                            "window", route=name))
     return problems
 
 
@@ -469,7 +495,8 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
             need = needs[u.household]
             if need.windows and not _starts(need):
                 continue  # no window holds the visit: no route could take it
-            targets.append((f"visit {u.household} (left out for capacity)",
+            targets.append((msg("visit {household} (left out for capacity)",
+                                household=u.household),
                             tiers[(u.household, "home")],
                             TimedStop(site_of[u.household], need.service_s, _starts(need)),
                             "home", _lock(steer, u.household, "home", units.values())))
@@ -477,7 +504,7 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
     for p in day.points:
         if closed & {h.id for h in p.invited}:
             slot = (point_slots or {}).get(p.village.id)  # announced: only at its hour
-            targets.append((f"open the point at {p.place.name} (left closed)",
+            targets.append((msg("open the point at {place} (left closed)", place=p.place.name),
                             part_tier(p.residents, order),
                             TimedStop(site_of[f"point:{p.village.id}"],
                                       p.service_s if slot is None
@@ -502,9 +529,10 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
             kept = [s for s, t in stops if t is None or t <= tier]
             order = fitting_order(kept + [target], matrices.travel_s, vehicle)
             if order is not None:
-                problems.append(f"{route.name} could {what} in place of its stops of "
-                                f"lower priority (in the order {[k + 1 for k in order]} of "
-                                "its kept stops and this one)")
+                problems.append(msg("{route} could {what} in place of its stops of lower "
+                                    "priority (in the order {order} of its kept stops and this "
+                                    "one)", route=route.name, what=what,
+                                    order=str([k + 1 for k in order])))
     return problems
 
 
@@ -531,14 +559,16 @@ def steer_violations(plan: Plan, scenario: Scenario, steer: Steer) -> list[str]:
             duty = "home" if stop.kind == "visit" else "shuttle"
             locked = _lock(steer, stop.household, duty, units)
             if locked is not None and locked != route.team:
-                problems.append(f"{route.name} stop {k}: household {stop.household} is "
-                                f"locked to team {locked}")
+                problems.append(msg("{route} stop {k}: household {household} is locked to "
+                                    "team {team}", route=route.name, k=k,
+                                    household=stop.household, team=locked))
     for team, (order, _decision) in steer.orders.items():
         seen = [s.household for r in plan.routes if r.team == team for s in r.stops
                 if s.kind == "visit" and s.household in order]
         wanted = [h for h in order if h in seen]
         if seen != wanted:
-            problems.append(f"team {team} visits {seen}, not in the order fixed {wanted}")
+            problems.append(msg("team {team} visits {seen}, not in the order fixed {wanted}",
+                                team=team, seen=str(seen), wanted=str(wanted)))
     return problems
 
 
@@ -558,25 +588,32 @@ def _target(stop, where: int, site_of: dict[str, int]) -> int:
 def _shuttle_violations(hid: str, events: list, need, board_s: int) -> list[str]:
     """One shuttled household's four stops, in order, with gaps and ride times."""
     if need is None:
-        return [f"shuttle stops for {hid}, which has nobody to shuttle"]
+        return [msg("shuttle stops for {household}, which has nobody to shuttle",
+                    household=hid)]
     by = {(kind, place): (begin, end, unit) for kind, place, begin, end, unit in events}
     order = [("pickup", "home"), ("dropoff", "office"), ("pickup", "office"),
              ("dropoff", "home")]
     if len(events) != 4 or set(by) != set(order):
-        return [f"shuttle of {hid}: needs pickup at home, drop at the office, pickup there "
-                f"and drop at home, once each; has {sorted(by)}"]
+        return [msg("shuttle of {household}: needs pickup at home, drop at the office, pickup "
+                    "there and drop at home, once each; has {stops}", household=hid,
+                    stops=str(sorted(by)))]
     pu, do, pr, dr = (by[key] for key in order)
     out = []
     if not pu[1] <= do[0] <= do[1] <= pr[0] <= pr[1] <= dr[0]:
-        out.append(f"shuttle of {hid}: stops out of order")
+        out.append(msg("shuttle of {household}: stops out of order", household=hid))
     if pu[2] != do[2] or pr[2] != dr[2]:
-        out.append(f"shuttle of {hid}: a trip changes motorbike unit on the way")
+        out.append(msg("shuttle of {household}: a trip changes motorbike unit on the way",
+                       household=hid))
     if pr[0] - do[1] < need.office_s:
-        out.append(f"shuttle of {hid}: {(pr[0] - do[1]) // 60} min at the office, the "
-                   f"enrolment needs {need.office_s // 60} min")
-    for a, b, leg in ((pu, do, "to the office"), (pr, dr, "home")):
+        out.append(msg("shuttle of {household}: {minutes} min at the office, the enrolment "
+                       "needs {needed} min", household=hid, minutes=(pr[0] - do[1]) // 60,
+                       needed=need.office_s // 60))
+    for a, b, said in ((pu, do, N_("shuttle of {household}: rides {minutes} min to the "
+                                   "office, limit {limit} min")),
+                       (pr, dr, N_("shuttle of {household}: rides {minutes} min home, limit "
+                                   "{limit} min"))):
         ride = b[0] - a[1]
         if ride > need.max_ride_s:
-            out.append(f"shuttle of {hid}: rides {ride // 60} min {leg}, limit "
-                       f"{need.max_ride_s // 60} min")
+            out.append(msg(said, household=hid, minutes=ride // 60,
+                           limit=need.max_ride_s // 60))
     return out

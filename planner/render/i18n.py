@@ -425,6 +425,7 @@ WHERE_WORDS: dict[str, str] = {
     "sheet": N_("sheet"),
     "household": N_("household"),
     "point": N_("point"),
+    "decision": N_("decision"),
 }
 _WHERE_RE = re.compile(r"(?<![\w.\[])(" + "|".join(sorted(WHERE_WORDS, key=len, reverse=True))
                        + r") (?=\S)")

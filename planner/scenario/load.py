@@ -161,9 +161,10 @@ def _decisions_file(data: dict[str, Any], base: Path, col: _Collector) -> str:
         return ""
     path = Path(value) if Path(value).is_absolute() else base / value
     if not path.is_file():
-        col.error("decisions", f"decisions file '{value}' not found (looked beside the "
-                  "scenario)", "give the path of a file written by `plan.py decide FOLDER "
-                  "--export FILE`, or remove decisions:")
+        col.error("decisions", msg("decisions file '{name}' not found (looked beside the "
+                                   "scenario)", name=value),
+                  msg("give the path of a file written by `plan.py decide FOLDER "
+                      "--export FILE`, or remove decisions:"))
         return ""
     return str(path.resolve())
 

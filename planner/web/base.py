@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader
 from starlette.datastructures import FormData
 
-from planner.app.text import gettext_for
+from planner.app.text import error_text, gettext_for, message_text, where_text
 from planner.web.security import (
     COOKIE,
     FORM_MAX_BYTES,
@@ -80,8 +80,10 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any
     """``template`` rendered in the user's language with the session's CSRF token."""
     lang = lang_of(request)
     env: Environment = request.app.state.env
+    _ = gettext_for(lang)
     html = env.get_template(template).render(
-        _=gettext_for(lang), lang=lang, csrf=request.state.session.csrf,
+        _=_, said=lambda text: message_text(text, _), where=lambda text: where_text(text, _),
+        lang=lang, csrf=request.state.session.csrf,
         login=request.app.state.sessions.login_needed, path=request.url.path, **values)
     return HTMLResponse(html, status_code=status_code)
 
@@ -113,4 +115,5 @@ def campaign_folder(request: Request, name: str) -> Path:
 def planner_error(request: Request, exc: Exception) -> HTMLResponse:
     """A planner error in a page: its message (file, row/field, what, fix), no traceback."""
     problems = list(getattr(exc, "problems", []))
-    return page(request, "error.html", status_code=400, problems=problems, message=str(exc))
+    return page(request, "error.html", status_code=400, problems=problems,
+                message=error_text(exc, lang_of(request)))

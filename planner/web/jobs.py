@@ -94,7 +94,12 @@ def child(spec: JobSpec, out: Any) -> None:
     try:
         text = RUNNERS[spec.kind](spec, progress)
     except Exception as exc:  # noqa: BLE001 - told to the page, one message, no traceback
-        out.put(("error", str(exc) or type(exc).__name__))
+        # imported here: the planning stack loads in the job's process, not the server's
+        from planner.app import PlannerError
+        from planner.app.text import error_text
+
+        said = error_text(exc, spec.lang) if isinstance(exc, PlannerError) else str(exc)
+        out.put(("error", said or type(exc).__name__))
         return
     out.put(("done", text))
 

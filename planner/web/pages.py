@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from planner.app import PlannerError, parse_day
 from planner.app.day import DEMO_SCENARIO
 from planner.app.outcomes import CorrectRequest, RecordRequest, correct, record
-from planner.app.text import gettext_for
+from planner.app.text import error_text, gettext_for
 from planner.app.workspace import (
     campaign_status,
     campaigns_in,
@@ -347,7 +347,8 @@ async def correct_outcome(request: Request, name: str) -> Response:
         result = correct(CorrectRequest(folder, str(form.get("resident", "")).strip(), day,
                                         outcome, why or "-"))
     except (ValueError, PlannerError) as exc:
-        response = _outcomes_page(request, name, folder, problem=str(exc))
+        said = error_text(exc, lang_of(request)) if isinstance(exc, PlannerError) else str(exc)
+        response = _outcomes_page(request, name, folder, problem=said)
         response.status_code = 400
         return response
     return _outcomes_page(request, name, folder, corrected=result)

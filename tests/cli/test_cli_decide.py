@@ -100,8 +100,8 @@ def test_decide_keeps_lists_retires_and_exports(campaign: Path, tmp_path: Path) 
 def test_bad_ids_and_dates_exit_2_with_one_clear_message(campaign: Path, args: list[str],
                                                           words: list[str]) -> None:
     """A bad id or date exits 2 with one message naming it (close ids listed),
-    no traceback, and nothing stored."""
-    r = CliRunner().invoke(cli, ["decide", str(campaign), *args])
+    no traceback, and nothing stored (read in English: ``--lang en``)."""
+    r = CliRunner().invoke(cli, ["decide", str(campaign), *args, "--lang", "en"])
     assert r.exit_code == 2, r.output
     assert all(w in r.output for w in words), r.output
     assert "Traceback" not in r.output
@@ -110,6 +110,18 @@ def test_bad_ids_and_dates_exit_2_with_one_clear_message(campaign: Path, args: l
         assert db.decisions(conn, active_only=False) == []
     finally:
         conn.close()
+
+
+def test_a_bad_decision_is_refused_in_vietnamese_by_default(campaign: Path) -> None:
+    """With no --lang, a mistyped household is refused in Vietnamese: the
+    command, the id, the close ids and the fix, no English word of the
+    message (household, scenario, close, give)."""
+    r = CliRunner().invoke(cli, ["decide", str(campaign), "must", "NK-006", "--date",
+                                 "2026-11-25"])
+    assert r.exit_code == 2, r.output
+    assert "plan.py decide › kịch bản không có hộ 'NK-006' (gần giống: " in r.output, r.output
+    assert "hãy ghi mã một hộ trong kịch bản" in r.output
+    assert not any(w in r.output for w in ("household", "scenario", "close", "give")), r.output
 
 
 def test_day_honours_the_scenario_decisions_file(tmp_path: Path) -> None:
@@ -153,4 +165,6 @@ def test_day_refuses_a_bad_decisions_file(tmp_path: Path) -> None:
         encoding="utf-8")
     r = CliRunner().invoke(cli, ["day", str(path), "--out", str(tmp_path / "out")])
     assert r.exit_code == 2, r.output
-    assert "decisions.yaml" in r.output and "decision 1, field team" in r.output
+    assert "decisions.yaml" in r.output and "quyết định 1, cột team" in r.output, r.output
+    assert "kịch bản không có tổ công tác 'T7'" in r.output and "hãy dùng một trong: T1, T2, T3" \
+        in r.output

@@ -124,14 +124,20 @@ def test_a_broken_window_is_shown_then_refused_and_nothing_changes(campaign) -> 
 
 
 def test_an_unknown_id_exits_2_naming_it(campaign) -> None:
-    """An unknown household or team: exit 2, one message naming it and a fix."""
+    """An unknown household or team: exit 2, one message naming it and a fix,
+    in Vietnamese by default (the campaign, "hộ NK-9999", no English words),
+    in English with --lang en."""
     folder, found = campaign
     date, hid, _team = found["broken"]
     bad = _run(str(folder), "--date", date, "remove", "NK-9999", "--why", "x")
-    assert bad.exit_code == 2 and "NK-9999" in bad.output and "household" in bad.output
+    assert bad.exit_code == 2 and "› hộ NK-9999 › kịch bản của đợt cấp không có hộ này" \
+        in bad.output, bad.output
+    assert "household" not in bad.output and "scenario" not in bad.output
+    bad = _run(str(folder), "--date", date, "remove", "NK-9999", "--why", "x", "--lang", "en")
+    assert bad.exit_code == 2 and "household NK-9999" in bad.output, bad.output
     team = _run(str(folder), "--date", date, "move", hid, "--to", "T9")
-    assert team.exit_code == 2 and "T9" in team.output and "T1" in team.output
-    day = _run(str(folder), "--date", "2026-12-25", "remove", hid, "--why", "x")
+    assert team.exit_code == 2 and "tổ T9" in team.output and "T1" in team.output, team.output
+    day = _run(str(folder), "--date", "2026-12-25", "remove", hid, "--why", "x", "--lang", "en")
     assert day.exit_code == 2 and "no plan for this day" in day.output
 
 

@@ -20,8 +20,21 @@ from pathlib import Path
 import pytest
 
 from planner.app.edit import _day, _open
-from planner.day.edit import REMOVED, Add, EditDay, Move, Remove, Reorder, Swap, apply_change
+from planner.day.edit import (
+    REMOVED,
+    Add,
+    EditDay,
+    Move,
+    Remove,
+    Reorder,
+    Swap,
+    _reason,
+    apply_change,
+)
+from planner.day.verify import _shuttle_violations
 from planner.domain import Route
+from planner.errors import msg
+from planner.render.i18n import N_, gettext_for
 from planner.state.store import run_campaign
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -255,3 +268,23 @@ def test_remove_takes_the_visit_off_and_an_unknown_id_changes_nothing(
         bad = apply_change(day, change)
         assert not bad.holds and bad.plan is None and not bad.costs
         assert any("NO-SUCH" in p.words() or "T99" in p.words() for p in bad.problems)
+
+
+def test_the_days_check_is_worded_in_the_users_language() -> None:
+    """A reason of the day's check (``planner.day.verify`` gives a ``Msg``)
+    reads in English by default and in Vietnamese whole, its values kept,
+    when the verdict's words are asked in Vietnamese (no English left)."""
+    detail = _shuttle_violations("NK-0001", [], None, 0)[0]
+    reason = _reason("rule", N_("the day's check: {detail}"), detail=detail)
+    assert reason.words() == ("the day's check: shuttle stops for NK-0001, which has nobody "
+                              "to shuttle")
+    assert reason.words(gettext_for("vi")) == (
+        "kiểm tra ngày: có điểm đưa đón cho hộ NK-0001, nhưng hộ này không có ai cần đưa đón")
+    late = _reason("rule", N_("the day's check: {detail}"),
+                   detail=msg("{route} could {what} in place of its stops of lower priority "
+                              "(in the order {order} of its kept stops and this one)",
+                              route="T1", what=msg("visit {household} (left out for capacity)",
+                                                   household="NK-0002"), order="[2, 1]"))
+    assert late.words(gettext_for("vi")) == (
+        "kiểm tra ngày: T1 có thể đến hộ NK-0002 (bị bỏ lại vì không đủ năng lực) thay cho các "
+        "điểm dừng ưu tiên thấp hơn (theo thứ tự [2, 1] của các điểm dừng được giữ và điểm này)")

@@ -150,8 +150,11 @@ def test_vietnamese_reasons_carry_the_english_numbers(demo_day) -> None:
     numbers = (("at_home_s", 1800), ("needed_s", 5400), ("there_at_s", 26000),
                ("shift_start_at_s", 25200), ("ride_s", 780), ("back_by_at_s", 61200),
                ("round_trip_s", 40000), ("max_work_s", 36000), ("walk_m", 4630),
-               ("walk_limit_m", 4000), ("max_ride_s", 2700), ("passengers", 3), ("seats", 2))
-    values = dict(number_values(numbers), windows="06:30–07:00")
+               ("walk_limit_m", 4000), ("max_ride_s", 2700), ("passengers", 3), ("seats", 2),
+               ("decision", 17), ("cause", 1))
+    # a decision not honoured says its kind and cause in words (cause 1: no_team)
+    values = dict(number_values(numbers), windows="06:30–07:00", kind="lock",
+                  cause="no team works that day")
     for code, template in REASONS_NUMBERED.items():
         en = template.format(**values)
         vi = reason_text(Unserved("H1", en, code, numbers=numbers),

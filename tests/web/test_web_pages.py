@@ -39,8 +39,9 @@ def _digest(folder: Path) -> dict[str, str]:
 
 def test_check_lists_every_problem_per_row_and_field(workspace: Path) -> None:  # noqa: F811
     """A scenario folder with two bad rows: its Check page names households.csv,
-    the row and field of each, what is wrong and a fix; a good one says it can
-    be planned."""
+    the row and field of each, what is wrong and a fix, in Vietnamese (the
+    page's default language: "dòng 8", no English words); a good one says it
+    can be planned."""
     bad = workspace / "bad"
     shutil.copytree(SMALL, bad)
     with open(bad / "households.csv", "a", encoding="utf-8") as fh:
@@ -56,6 +57,9 @@ def test_check_lists_every_problem_per_row_and_field(workspace: Path) -> None:  
                for f, w, what, fix in rows[:2])
     assert any("condition" in w for _f, w, _what, _fix in rows)
     assert any("lon" in w for _f, w, _what, _fix in rows)
+    assert any(re.match(r"dòng \d", w) for _f, w, _what, _fix in rows), rows
+    english = re.compile(r"\b(row|field|must|unknown|give|use|between|not)\b", re.IGNORECASE)
+    assert not [r for r in rows if english.search(" ".join(r[1:]))], rows
     good = client.get("/c/small/check")
     assert good.status_code == 200 and "Không có lỗi" in good.text
 
