@@ -556,7 +556,10 @@ def _target(stop, where: int, site_of: dict[str, int]) -> int:
 
 
 def _shuttle_violations(hid: str, events: list, need, board_s: int) -> list[str]:
-    """One shuttled household's four stops, in order, with gaps and ride times."""
+    """One shuttled household's four stops, in order, with gaps and ride times;
+    the pickup at home (from its start to its departure) inside one of the
+    times all its residents are at home (``need.windows``: for a shuttle
+    already announced, its announced pickup and the tolerance after it)."""
     if need is None:
         return [f"shuttle stops for {hid}, which has nobody to shuttle"]
     by = {(kind, place): (begin, end, unit) for kind, place, begin, end, unit in events}
@@ -571,6 +574,9 @@ def _shuttle_violations(hid: str, events: list, need, board_s: int) -> list[str]
         out.append(f"shuttle of {hid}: stops out of order")
     if pu[2] != do[2] or pr[2] != dr[2]:
         out.append(f"shuttle of {hid}: a trip changes motorbike unit on the way")
+    if need.windows and not any(w.contains(pu[0], pu[1]) for w in need.windows):
+        out.append(f"shuttle of {hid}: picked up at home {format_clock(pu[0])}–"
+                   f"{format_clock(pu[1])}, outside {windows_text(need.windows)}")
     if pr[0] - do[1] < need.office_s:
         out.append(f"shuttle of {hid}: {(pr[0] - do[1]) // 60} min at the office, the "
                    f"enrolment needs {need.office_s // 60} min")
