@@ -107,6 +107,9 @@ class Assigner:
     first_point_day: int
     days_left: Callable[[int], int]
     fixed: dict[dt.date, dict[str, frozenset[str]]] = field(default_factory=dict)
+    #: the shuttles already announced: date → household ids, offered that
+    #: day first and never before
+    fixed_shuttles: dict[dt.date, frozenset[str]] = field(default_factory=dict)
     #: real work over estimated work on the days planned so far (``learn``)
     calibration: float = 1.0
     #: home-visit households per village at the start
@@ -263,13 +266,16 @@ class Assigner:
                 used += cost
                 for h in invited:
                     chosen.setdefault(h.id, []).extend(split[h.id].point)
-        # 2. shuttles: a fair share a day
+        # 2. shuttles: those announced for the day first, then a fair share a day
         seats = sc.parameters.seats_per_motorbike > 0 and any(t.motorbikes > 1 for t in teams)
-        shuttles = sorted((hid for hid, pt in split.items() if pt.shuttle),
-                          key=lambda hid: (-self.dropped.get(hid, 0),
+        held = self.fixed_shuttles.get(day, frozenset())
+        later_held = {hid for d, hids in self.fixed_shuttles.items() if d > day for hid in hids}
+        shuttles = sorted((hid for hid, pt in split.items()
+                           if pt.shuttle and hid not in later_held),
+                          key=lambda hid: (hid not in held, -self.dropped.get(hid, 0),
                                            facts[hid].shuttle_urgency, hid))
         if seats and shuttles:
-            share = math.ceil(len(shuttles) / left) + 1
+            share = max(math.ceil(len(shuttles) / left) + 1, len(held & set(shuttles)))
             if any(self.dropped.get(hid, 0) >= DROPPED_SHUTTLE for hid in shuttles[:share]):
                 # a shuttle the teams left out again and again: no overbooking
                 budget = min(budget, capacity / self.calibration)

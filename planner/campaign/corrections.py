@@ -29,15 +29,51 @@ import json
 from pathlib import Path
 from typing import Any
 
+from planner.campaign.calendar import Calendar
+from planner.campaign.dayloop import SHUTTLE_TOLERANCE_S
 from planner.campaign.loop import CampaignResult
 from planner.clock import format_clock, parse_clock
 from planner.domain import Scenario
 from planner.planfile import write_atomic
 from planner.render.i18n import gettext_for, ngettext_for
+from planner.render.notices import early, late
 from planner.render.views import person_name
 
 #: A slot as the day planner takes it: (place name, opens_s, closes_s).
 Slot = tuple[str, int, int]
+
+
+def announce_by(calendar: Calendar, start: dt.date, day: dt.date, notice_days: int) -> dt.date:
+    """The working day by which the notice for ``day`` goes out: ``notice_days``
+    working days before it (the evening before the start at the earliest)."""
+    before = [d for d in calendar.working_days(start, day - dt.timedelta(days=1))]
+    if len(before) >= notice_days and notice_days > 0:
+        return before[-notice_days]
+    return start - dt.timedelta(days=1)
+
+
+def shuttle_days(result: CampaignResult, calendar: Calendar) -> list[dict[str, Any]]:
+    """Every household shuttled, in date order: date, household, village, team
+    (route), residents, ``pickup`` and ``back`` as its village notice says them
+    (``HH:MM``, rounded to 5 min) and ``announce_by``."""
+    out = []
+    for d in result.days:
+        trips: dict[str, dict[str, Any]] = {}
+        for route in d.plan.routes:
+            for s in route.stops:
+                if s.kind in ("pickup", "dropoff") and s.place == "home" and s.household:
+                    t = trips.setdefault(s.household, {"team": route.name, "residents": []})
+                    t["pickup" if s.kind == "pickup" else "back"] = s.arrive_s
+                    t["residents"] += list(s.passengers) if s.kind == "pickup" else []
+        village = {h.id: h.village_id for h in d.scenario.households}
+        out += [{"date": d.date.isoformat(), "household": hid, "village": village.get(hid, ""),
+                 "team": t["team"], "residents": t["residents"],
+                 "pickup": early(format_clock(t["pickup"])),
+                 "back": late(format_clock(t.get("back", t["pickup"]))),
+                 "announce_by": announce_by(calendar, result.start, d.date,
+                                            result.notice_days).isoformat()}
+                for hid, t in sorted(trips.items()) if "pickup" in t]
+    return out
 
 
 def announced_point_days(folder: Path, day: dt.date) -> list[dict[str, Any]]:
@@ -83,6 +119,76 @@ def point_slots(points: list[dict[str, Any]]) -> dict[dt.date, dict[str, Slot]]:
     return out
 
 
+def announced_shuttle_days(folder: Path, day: dt.date) -> list[dict[str, Any]]:
+    """The shuttles of the campaign in ``folder`` already announced to their
+    households when planning ``day`` (the village notice went out before
+    ``day``) and not yet made (dated ``day`` or later): ``campaign.json``'s
+    ``shuttle_days`` entries (date, household, village, team, residents,
+    pickup, back, announce_by)."""
+    try:
+        data = json.loads((Path(folder) / "campaign.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    out = []
+    for s in data.get("shuttle_days") or []:
+        try:
+            when = dt.date.fromisoformat(s["date"])
+            notice = dt.date.fromisoformat(s["announce_by"])
+            parse_clock(s["pickup"])
+            str(s["household"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if when >= day and notice < day:
+            out.append(s)
+    return out
+
+
+def shuttle_slots(shuttles: list[dict[str, Any]]) -> dict[dt.date, dict[str, int]]:
+    """Date → household id → announced pickup at home (s after midnight) of
+    the announced ``shuttles`` (``plan_one_day``'s ``shuttle_slots``: the
+    pickup starts from then to ``SHUTTLE_TOLERANCE_S`` later)."""
+    out: dict[dt.date, dict[str, int]] = {}
+    for s in shuttles:
+        out.setdefault(dt.date.fromisoformat(s["date"]), {})[s["household"]] = \
+            parse_clock(s["pickup"])
+    return out
+
+
+def new_pickups(result: CampaignResult) -> dict[str, list[tuple[str, int, str]]]:
+    """Household id → its pickups at home in ``result``: (date, the start of
+    the pickup in s after midnight, the route), in date order."""
+    out: dict[str, list[tuple[str, int, str]]] = {}
+    for d in result.days:
+        for route in d.plan.routes:
+            for s in route.stops:
+                if s.kind == "pickup" and s.place == "home" and s.household:
+                    out.setdefault(s.household, []).append(
+                        (d.date.isoformat(), s.arrive_s + s.wait_s, route.name))
+    return out
+
+
+def shuttle_changes(shuttles: list[dict[str, Any]], result: CampaignResult,
+                    ) -> list[dict[str, Any]]:
+    """The announced ``shuttles`` the new ``result`` does not keep: kept when
+    the household is picked up at home on its date from its announced pickup
+    to ``SHUTTLE_TOLERANCE_S`` later. Each is its ``campaign.json`` entry plus
+    ``kind`` "shuttle" and ``new``: the household's new pickup (date,
+    ``pickup`` HH:MM, team; that date first, else the first other day), None
+    when the new plan shuttles it on no day."""
+    pickups = new_pickups(result)
+    changes = []
+    for s in shuttles:
+        announced = parse_clock(s["pickup"])
+        found = sorted(pickups.get(s["household"], []), key=lambda p: p[0] != s["date"])
+        if found and found[0][0] == s["date"] \
+                and announced <= found[0][1] <= announced + SHUTTLE_TOLERANCE_S:
+            continue
+        new = {"date": found[0][0], "pickup": format_clock(found[0][1]),
+               "team": found[0][2]} if found else None
+        changes.append({**s, "kind": "shuttle", "new": new})
+    return changes
+
+
 def point_changes(points: list[dict[str, Any]], result: CampaignResult,
                   scenario: Scenario) -> list[dict[str, Any]]:
     """The announced ``points`` the new ``result`` does not keep (module
@@ -118,15 +224,27 @@ def correction_text(changes: list[dict[str, Any]], scenario: Scenario, lang: str
     """The correction notice for the village heads, in ``lang``: for each
     announced point that changes, a heading marked as a change, the old and
     the new date, place and hours (or that it is cancelled), and the
-    residents to tell (names; initials with ``redact``)."""
+    residents to tell (names; initials with ``redact``); then a "shuttle"
+    section, the same for each announced shuttle (``kind`` "shuttle") not
+    kept: the old and the new pickup times at home."""
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
     villages = {v.id: v.name for v in scenario.villages}
     names = {r.id: person_name(r.full_name, redact) for h in scenario.households
              for r in h.residents}
     household_of = {r.id: h.id for h in scenario.households for r in h.residents}
-    lines = [_("CORRECTION NOTICE: a collection point already announced is changed"), ""]
-    for c in changes:
+
+    def tell(residents: list[str]) -> list[str]:
+        return ["  " + ngettext("Tell this resident:", "Tell these {n} residents:",
+                                len(residents)).format(n=len(residents))] + [
+            f"    - {names.get(rid, rid)} ({household_of.get(rid, '')}, {rid})"
+            for rid in residents] + [""]
+
+    points = [c for c in changes if c.get("kind", "point") == "point"]
+    shuttles = [c for c in changes if c.get("kind") == "shuttle"]
+    lines = [_("CORRECTION NOTICE: a collection point already announced is changed"), ""] \
+        if points else []
+    for c in points:
         village = villages.get(c["village"], c["village"])
         lines.append(_("CHANGE — village {village}, {date}").format(village=village,
                                                                     date=c["date"]))
@@ -139,12 +257,51 @@ def correction_text(changes: list[dict[str, Any]], scenario: Scenario, lang: str
         else:
             lines.append("  " + _("now: {place}, from {opens} to {closes}").format(
                 place=new["place"], opens=new["opens"], closes=new["closes"]))
-        lines.append("  " + ngettext("Tell this resident:", "Tell these {n} residents:",
-                                     len(c["residents"])).format(n=len(c["residents"])))
-        lines += [f"    - {names.get(rid, rid)} ({household_of.get(rid, '')}, {rid})"
-                  for rid in c["residents"]]
-        lines.append("")
+        lines += tell(c["residents"])
+    if shuttles:
+        lines += [_("CORRECTION NOTICE: a shuttle pickup already announced to a household is "
+                    "changed"), ""]
+    for c in shuttles:
+        village = villages.get(c.get("village", ""), c.get("village", ""))
+        lines.append(_("CHANGE — shuttle of household {household}, village {village}, "
+                       "{date}").format(household=c["household"], village=village,
+                                        date=c["date"]))
+        lines.append("  " + _("announced: picked up at home at {pickup}, back home by "
+                              "{back}").format(pickup=c["pickup"], back=c.get("back", "?")))
+        if c["new"] is None:
+            lines.append("  " + _("now: CANCELLED, no pickup that day; the household is "
+                                  "told its new day on a later notice"))
+        else:
+            lines.append("  " + _("now: {date}, picked up at home at {pickup}").format(
+                date=c["new"]["date"], pickup=c["new"]["pickup"]))
+        lines += tell(list(c.get("residents") or []))
     return "\n".join(lines)
+
+
+def changes_warning(changes: list[dict[str, Any]], scenario: Scenario, lang: str = "vi",
+                    ) -> list[str]:
+    """The loud terminal lines of the announced shuttles not kept among
+    ``changes`` (``shuttle_changes``), one each: household, date, the old and
+    the new pickup time, the residents to tell (``tomorrow``'s warning)."""
+    _ = gettext_for(lang)
+    villages = {v.id: v.name for v in scenario.villages}
+    lines = []
+    for c in changes:
+        if c.get("kind") != "shuttle":
+            continue
+        values = {"household": c["household"], "date": c["date"], "pickup": c["pickup"],
+                  "village": villages.get(c.get("village", ""), c.get("village", "")),
+                  "n": len(c.get("residents") or ())}
+        if c["new"] is None:
+            lines.append(_("!! ANNOUNCED shuttle CANCELLED: household {household} "
+                           "({village}), {date}, pickup {pickup}; tell its {n} residents"
+                           ).format(**values))
+        else:
+            lines.append(_("!! ANNOUNCED shuttle CHANGED: household {household} ({village}), "
+                           "{date}, pickup {pickup} becomes {new_date}, pickup {new}; tell its "
+                           "{n} residents").format(new_date=c["new"]["date"],
+                                                   new=c["new"]["pickup"], **values))
+    return lines
 
 
 def write_corrections(folder: Path, day: dt.date, changes: list[dict[str, Any]],

@@ -17,7 +17,7 @@ from planner.campaign.needs import band_of, copy_with, parts, team_capacity_s
 from planner.campaign.workspace import Workspace
 from planner.day.needs import PointSlot, Steer
 from planner.day.plan import plan_day
-from planner.domain import Household, Plan, Scenario, Team
+from planner.domain import DECISION_CAUSES, Household, Plan, Scenario, Team, Unserved, Window
 from planner.engine import EXTRAS_SEARCHES, GUARD_FACTOR, solve, solve_hybrid, solve_plain
 from planner.errors import PlannerError
 from planner.presence import PresenceModel
@@ -25,6 +25,30 @@ from planner.problem import RoutingProblem, Solution
 from planner.rules import home_residents, invited_to_point, visit_hours
 
 Solver = Callable[[RoutingProblem, float, int], Solution]
+
+#: How long after the announced pickup time (s) a shuttle may still reach a
+#: household: the residents wait at the door from the time on their notice.
+SHUTTLE_TOLERANCE_S = 15 * 60
+
+
+def held_shuttles(households: list[Household], slots: Mapping[str, int] | None,
+                  board_s: int) -> list[Household]:
+    """``households`` with the shuttle residents of each household in
+    ``slots`` (household id → announced pickup at home, s after midnight) at
+    home only from that pickup to ``SHUTTLE_TOLERANCE_S`` later plus the
+    boarding ``board_s``: the day planner's window on its pickup node, which
+    its self-check then checks (``planner.day.verify``)."""
+    if not slots:
+        return households
+    out = []
+    for h in households:
+        pickup = slots.get(h.id)
+        if pickup is not None:
+            window = (Window(pickup, pickup + SHUTTLE_TOLERANCE_S + board_s),)
+            h = replace(h, residents=tuple(replace(r, windows=window) if r.mode == "shuttle"
+                                           else r for r in h.residents))
+        out.append(h)
+    return out
 
 
 @dataclass(frozen=True)
@@ -132,33 +156,80 @@ def plan_one_day(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
                  service_scale: float = 1.0, pending_before: int = 0,
                  relocate: bool = True, presence: PresenceModel | None = None,
                  point_slots: Mapping[str, PointSlot] | None = None,
-                 steer: Steer | None = None) -> DayPlan:
+                 steer: Steer | None = None,
+                 shuttle_slots: Mapping[str, int] | None = None) -> DayPlan:
     """Plan ``day`` for ``teams`` through ``plan_day`` over the ``offered``
     households (each with the residents offered that day); ``relocate`` as
     ``plan_day``'s; ``presence`` (a ``planner.presence.PresenceModel``) steers
     visits to the likely hours; ``point_slots`` (village id → announced slot)
     holds the points already announced at their place and hour; ``steer``
-    the decisions a person made for the day (``planner.day.needs.Steer``)."""
-    day_sc = day_scenario(ws, day, teams, offered, season, start or day, service_scale)
-    try:
-        plan, _, _ = plan_day(day_sc, table=ws.table, time_limit_s=time_limit_s, seed=seed,
-                              matrices_for=ws.matrices_for, solve_fn=solver,
-                              relocate=relocate, presence=presence, point_slots=point_slots,
-                              steer=steer)
-    except PlannerError as exc:
-        if not point_slots or type(exc) is not PlannerError:  # not the self-check's
-            raise
-        # the self-check refused the day with the announced points held at
-        # their hours (its priority check found a point the repair could not
-        # place: seen with pinned points after outcomes, cause not yet known):
-        # the day as before, without the slots; every announced point it
-        # moves is then reported (``planner.campaign.corrections``)
-        plan, _, _ = plan_day(day_sc, table=ws.table, time_limit_s=time_limit_s, seed=seed,
-                              matrices_for=ws.matrices_for, solve_fn=solver,
-                              relocate=relocate, presence=presence, steer=steer)
+    the decisions a person made for the day (``planner.day.needs.Steer``);
+    ``shuttle_slots`` (household id → announced pickup at home, s) holds the
+    shuttles already announced at their time (``held_shuttles``)."""
+    held = held_shuttles(offered, shuttle_slots, ws.scenario.parameters.board_s)
+    # when the day's self-check refuses the plan (a ``PlannerError`` of its
+    # own type): with announced points or shuttles held, the day as before
+    # without them (its priority check found a point the repair could not
+    # place: seen with pinned points after outcomes, cause not yet known;
+    # every announced point or shuttle it moves is then reported,
+    # ``planner.campaign.corrections``); with a person's decisions, then the
+    # day without them, those it does not honour named (``unkept``)
+    attempts = [(held, point_slots, steer)]
+    if point_slots or shuttle_slots:
+        attempts.append((offered, None, steer))
+    if steer:
+        attempts.append((offered, None, None))
+    for k, (households, slots, steering) in enumerate(attempts):
+        day_sc = day_scenario(ws, day, teams, households, season, start or day, service_scale)
+        try:
+            plan, _, _ = plan_day(day_sc, table=ws.table, time_limit_s=time_limit_s, seed=seed,
+                                  matrices_for=ws.matrices_for, solve_fn=solver,
+                                  relocate=relocate, presence=presence, point_slots=slots,
+                                  steer=steering)
+            break
+        except PlannerError as exc:
+            if type(exc) is not PlannerError or k == len(attempts) - 1:
+                raise  # not the self-check's, or nothing left to drop
+    if steer and steering is None:
+        plan = replace(plan, not_honoured=unkept(plan, steer))
     served = served_residents(plan, day_sc)
     return DayPlan(date=day, season=season, plan=plan, scenario=day_sc, served=served,
                    pending_before=pending_before)
+
+
+def unkept(plan: Plan, steer: Steer) -> tuple[Unserved, ...]:
+    """The decisions of ``steer`` that ``plan``, made without them (the day's
+    self-check refused the plan made with them), does not honour, as
+    ``Plan.not_honoured`` entries: a ``must`` household not served (cause
+    ``not_fitted``), a household locked to a team served by another
+    (``not_fitted``), a team order not kept (``order_infeasible``)."""
+    teams_of: dict[str, set[str]] = {}
+    visits: dict[str, list[str]] = {}
+    for r in plan.routes:
+        for s in r.stops:
+            for hid in ((s.household,) if s.household else ()) + tuple(s.households):
+                teams_of.setdefault(hid, set()).add(r.team)
+            if s.kind == "visit" and s.household:
+                visits.setdefault(r.team, []).append(s.household)
+    residents = {u.household: u.residents for u in plan.unserved}
+    why = "the day's self-check refused the plan made with it; the day is planned without it"
+
+    def entry(hid: str, did: int, text: str, kind: str, cause: str) -> Unserved:
+        return Unserved(hid, f"decision {did}: {text} ({why})", "decision_not_honoured", kind,
+                        residents.get(hid, ()) if hid else (),
+                        (("decision", did), ("cause", DECISION_CAUSES.index(cause))))
+
+    out = [entry(hid, did, "the visit required today is not made", "must", "not_fitted")
+           for hid, did in steer.must.items() if hid not in teams_of]
+    out += [entry(hid, did, f"served by {', '.join(sorted(teams_of[hid] - {team}))}, not by "
+                  f"team {team}", "lock", "not_fitted")
+            for hid, (team, did) in steer.teams.items() if teams_of.get(hid, set()) - {team}]
+    for team, (order, did) in steer.orders.items():
+        made = [h for h in visits.get(team, []) if h in order]
+        if made != list(order):
+            out.append(entry("", did, f"team {team} does not visit {', '.join(order)} in that "
+                             "order", "order", "order_infeasible"))
+    return tuple(out)
 
 
 def default_solver(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solution:

@@ -176,6 +176,10 @@ class CampaignOptions:
     #: date → village id → ``(place name, opens_s, closes_s)`` (``plan_day``'s
     #: ``point_slots``)
     point_slots: Mapping[dt.date, Mapping[str, tuple[str, int, int]]] | None = None
+    #: the shuttles already announced to their households, picked up at that
+    #: time: date → household id → pickup at home (s after midnight,
+    #: ``plan_one_day``'s ``shuttle_slots``)
+    shuttle_slots: Mapping[dt.date, Mapping[str, int]] | None = None
     #: the decisions a person made (``planner.campaign.decisions``), honoured
     #: every day: who may be offered, which teams work with how many, who
     #: must be visited, locked to a team, in a fixed order
@@ -216,8 +220,10 @@ def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
     # counts the busiest village's sessions only
     bound_notice = 0 if announced else notice_days
     bound = lower_bound(ws, pending, calendar, start, bound_notice)
-    run = _Run(ws, calendar, start, options, pending,
-               _new_assigner(ws, pending, notice_days, bound, announced))
+    assigner = _new_assigner(ws, pending, notice_days, bound, announced)
+    assigner.fixed_shuttles = {d: frozenset(slots)
+                               for d, slots in (options.shuttle_slots or {}).items()}
+    run = _Run(ws, calendar, start, options, pending, assigner)
     run.plan_days()
     if run.cannot:  # the bound counts the residents that can be served
         bound = lower_bound(ws, _servable(pending, run.cannot), calendar, start, bound_notice)
@@ -342,7 +348,8 @@ class _Run:
                                 seed, o.solver, self.start, scale, len(self.remaining),
                                 self.relocate, o.presence,
                                 (o.point_slots or {}).get(day),
-                                steer_of(o.decisions, day, households))
+                                steer_of(o.decisions, day, households),
+                                (o.shuttle_slots or {}).get(day))
 
         result = plan(offered, o.time_limit_s, o.seed + n)
         if not result.served and not any(r.stops[1:-1] for r in result.plan.routes):

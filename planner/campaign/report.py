@@ -11,7 +11,9 @@ durations in seconds (``_s``), distances in metres (``_m``), dates
 by status), ``households`` (one entry per household: ``residents``, each with
 ``mode``, ``date``, ``team``, ``how`` home / shuttle / point and
 ``status``), ``point_days`` (every collection point: date, village, place,
-team, opens, closes, invited households, ``announce_by``), ``days`` (the
+team, opens, closes, invited households, ``announce_by``), ``shuttle_days``
+(every household shuttled: date, household, village, team, residents, the
+``pickup`` at home and ``back`` as its notice says, ``announce_by``), ``days`` (the
 daily workload per team), ``cannot_serve`` and ``not_planned`` (with
 reasons and ``residents``, the resident codes each entry stands for),
 ``priority`` (mean working-day number by condition), and, after re-planning,
@@ -37,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.campaign.calendar import Calendar
+from planner.campaign.corrections import announce_by, changes_warning, shuttle_days
 from planner.campaign.dayloop import DayPlan
 from planner.campaign.loop import CampaignResult, resident_ids
 from planner.campaign.needs import CONDITION_RANK, residents_by_mode
@@ -71,15 +74,6 @@ def gap_pct(result: CampaignResult) -> float | None:
     if not result.bound.days:
         return None
     return 100.0 * (result.working_days_used - result.bound.days) / result.bound.days
-
-
-def announce_by(calendar: Calendar, start: dt.date, day: dt.date, notice_days: int) -> dt.date:
-    """The working day by which the notice for ``day`` goes out: ``notice_days``
-    working days before it (the evening before the start at the earliest)."""
-    before = [d for d in calendar.working_days(start, day - dt.timedelta(days=1))]
-    if len(before) >= notice_days and notice_days > 0:
-        return before[-notice_days]
-    return start - dt.timedelta(days=1)
 
 
 def point_days(result: CampaignResult, calendar: Calendar) -> list[dict[str, Any]]:
@@ -221,6 +215,7 @@ def campaign_dict(result: CampaignResult, scenario: Scenario,
                     "not_planned": counts["not_planned"]},
         "households": households,
         "point_days": point_days(result, calendar),
+        "shuttle_days": shuttle_days(result, calendar),
         "days": day_workload(result),
         "cannot_serve": [{"household": u.household, "mode": u.mode, "code": u.code,
                           "reason": u.reason, "residents": list(u.residents)}
@@ -452,15 +447,16 @@ def _reason(u, household, lang: str) -> str:
 def announced_changes_text(changes: list[dict[str, Any]], scenario: Scenario, day: dt.date,
                            lang: str = "vi") -> list[str]:
     """The loud lines that open ``tomorrow``'s summary when announced collection
-    points change (``planner.campaign.corrections.point_changes``): each one,
-    old and new hours, and the correction notice to hand out; [] when none."""
+    points or shuttles change (``planner.campaign.corrections.point_changes``,
+    ``shuttle_changes``): each one, old and new hours, and the correction
+    notice to hand out; [] when none."""
     if not changes:
         return []
     _ = gettext_for(lang)
     villages = {v.id: v.name for v in scenario.villages}
     bar = "!" * 72
     lines = [bar]
-    for c in changes:
+    for c in (c for c in changes if c.get("kind", "point") == "point"):
         values = {"village": villages.get(c["village"], c["village"]), "date": c["date"],
                   "opens": c["opens"], "closes": c["closes"], "n": len(c["residents"])}
         new = c["new"]
@@ -473,6 +469,7 @@ def announced_changes_text(changes: list[dict[str, Any]], scenario: Scenario, da
                            "tell its {n} residents").format(
                 new_opens=new["opens"], new_closes=new["closes"], place=new["place"],
                 **values))
+    lines += changes_warning(changes, scenario, lang)
     lines.append(_("!! Hand out the correction notice: corrections-{date}.txt in the campaign "
                    "folder").format(date=day))
     lines += [bar, ""]
@@ -489,7 +486,8 @@ def tomorrow_text(run, lang: str = "vi") -> str:
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
     st, day, first = run.state, run.day, run.first_day
-    lines = announced_changes_text(run.not_kept, run.scenario, day, lang)
+    lines = announced_changes_text(run.not_kept + run.shuttles_not_kept, run.scenario, day,
+                                   lang)
     if first is None:
         lines.append(_("Nothing left to plan from {date}.").format(date=day))
     else:

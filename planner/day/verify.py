@@ -586,7 +586,10 @@ def _target(stop, where: int, site_of: dict[str, int]) -> int:
 
 
 def _shuttle_violations(hid: str, events: list, need, board_s: int) -> list[str]:
-    """One shuttled household's four stops, in order, with gaps and ride times."""
+    """One shuttled household's four stops, in order, with gaps and ride times;
+    the pickup at home (from its start to its departure) inside one of the
+    times all its residents are at home (``need.windows``: for a shuttle
+    already announced, its announced pickup and the tolerance after it)."""
     if need is None:
         return [msg("shuttle stops for {household}, which has nobody to shuttle",
                     household=hid)]
@@ -604,6 +607,10 @@ def _shuttle_violations(hid: str, events: list, need, board_s: int) -> list[str]
     if pu[2] != do[2] or pr[2] != dr[2]:
         out.append(msg("shuttle of {household}: a trip changes motorbike unit on the way",
                        household=hid))
+    if need.windows and not any(w.contains(pu[0], pu[1]) for w in need.windows):
+        out.append(msg("shuttle of {household}: picked up at home {begin}–{end}, outside "
+                       "{windows}", household=hid, begin=format_clock(pu[0]),
+                       end=format_clock(pu[1]), windows=windows_text(need.windows)))
     if pr[0] - do[1] < need.office_s:
         out.append(msg("shuttle of {household}: {minutes} min at the office, the enrolment "
                        "needs {needed} min", household=hid, minutes=(pr[0] - do[1]) // 60,

@@ -68,7 +68,8 @@ class CampaignRun:
     """What ``run_campaign``/``run_tomorrow`` did (``not_kept``: collection
     points announced before the re-planned day that the new plan could not
     keep at their date, place and hours, each with its ``new`` session or None:
-    ``planner.campaign.corrections.point_changes``)."""
+    ``planner.campaign.corrections.point_changes``; ``shuttles_not_kept``:
+    the same for shuttles announced to households, ``shuttle_changes``)."""
 
     scenario: Scenario
     result: CampaignResult
@@ -86,6 +87,8 @@ class CampaignRun:
     drawn: int = 0
     #: the speed table the campaign was planned with (render its days with it)
     speed_table: SpeedTable = field(default_factory=dict, repr=False)
+    #: the shuttles announced to households that the new plan does not keep
+    shuttles_not_kept: list[dict] = field(default_factory=list)
 
     @property
     def first_day(self) -> DayPlan | None:

@@ -17,8 +17,11 @@ from planner.campaign.calendar import Calendar
 from planner.campaign.corrections import (
     announced_households,
     announced_point_days,
+    announced_shuttle_days,
     point_changes,
     point_slots,
+    shuttle_changes,
+    shuttle_slots,
     write_corrections,
 )
 from planner.campaign.folders import (
@@ -132,10 +135,12 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
     ``progress`` is told each stage (reading, roads, matrices, each day
     planned).
 
-    Collection points already announced keep their date, place and hours
-    (``planner.campaign.corrections``); those that cannot are in the run's
-    ``not_kept`` and in a correction notice (``corrections-DAY.txt``, in
-    ``lang``, initials with ``redact``) written first among the files.
+    Collection points already announced keep their date, place and hours,
+    shuttles already announced their date and pickup time (within
+    ``SHUTTLE_TOLERANCE_S``; ``planner.campaign.corrections``); those that
+    cannot are in the run's ``not_kept`` / ``shuttles_not_kept`` and in a
+    correction notice (``corrections-DAY.txt``, in ``lang``, initials with
+    ``redact``) written first among the files.
     """
     progress(N_("Reading the campaign state and its scenario…"))
     recover(folder)  # a run killed half-way: each day folder wholly old or new
@@ -164,21 +169,25 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
         ws = build_workspace(scenario, G, table)
         model = presence_model(scenario, db.presence_rows(conn))
         points = announced_point_days(folder, day)  # their notice is out: committed
+        shuttles = announced_shuttle_days(folder, day)
         options = CampaignOptions(time_limit_s=time_limit_s,
                                   seed=scenario.parameters.seed if seed is None else seed,
                                   on_day=day_reporter(progress, calendar, day, deadline,
                                                       time_limit_s),
                                   presence=model, point_slots=point_slots(points),
+                                  shuttle_slots=shuttle_slots(shuttles),
                                   decisions=campaign_decisions(scenario, conn))
         proposals = other_approaches(model, scenario, st.follow_up)
         result = plan_campaign(ws, list(st.pending), day, deadline, calendar, options,
                                announced=announced_households(points))
         not_kept = point_changes(points, result, scenario)
+        shuttles_not_kept = shuttle_changes(shuttles, result)
         extra = {"state": {
             "planned_from": day.isoformat(),
             "enrolled_residents": len(st.enrolled),
             "joined": joined,
             "announced_points_not_kept": not_kept,
+            "announced_shuttles_not_kept": shuttles_not_kept,
             "carried_over": list(st.carried),
             "coming_back": [{"household": p.household.id,
                              "residents": [r.id for r in p.household.residents],
@@ -195,7 +204,8 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
         written = write_days(folder, result, day, conn, draw, warn, now=now, lang=lang,
                              redact=redact)
         written.append(write_campaign_json(folder, result, scenario, extra))
-        notice = write_corrections(folder, day, not_kept, scenario, lang, redact)
+        notice = write_corrections(folder, day, not_kept + shuttles_not_kept, scenario, lang,
+                                   redact)
         if notice is not None:
             written.insert(0, notice)
         with db.transaction(conn):
@@ -203,4 +213,4 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
     finally:
         conn.close()
     return CampaignRun(scenario, result, written, warnings, st, joined, day, not_kept,
-                       proposals, speed_table=table)
+                       proposals, speed_table=table, shuttles_not_kept=shuttles_not_kept)
