@@ -217,5 +217,11 @@ NOT_OUTPUTS: dict[str, str] = {
                            "its rows that could not be imported, codes and notes as typed",
     "planner.campaign.chart": "builds the staffing CSVs and charts (planner.app.staffing "
                               "writes them)",
+    "planner.campaign.decisions": "decisions.yaml (`decide --export`): the station's own "
+                                  "input file for a scenario (household and team codes, who "
+                                  "decided, when and why, as typed); no resident's name",
+    "planner.web.pages": "the workspace's uploads, saved as given under the campaign's "
+                         "imports/ folder on the station's machine (a team leader's own "
+                         "outcome sheets and phone exports)",
 }
 """Modules that write or build files that are not shareable outputs, and why."""

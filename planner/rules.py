@@ -151,6 +151,16 @@ def home_split(h: Household, params: Parameters | None = None, hours: Window | N
     return tuple(r for r in h.residents if r.id in ids), later
 
 
+def entry_windows(u, h: Household | None) -> tuple[Window, ...]:
+    """The hours at home an unserved entry ``u`` of household ``h`` speaks of:
+    those of the residents it names (a resident left out of a visit has their
+    own), else of every home-visit resident of ``h``; empty: any time."""
+    if h is None:
+        return ()
+    named = [r for r in h.residents if r.id in set(u.residents)] if u.residents else []
+    return common_windows(named or home_residents(h)) or ()
+
+
 def home_residents(h: Household, params: Parameters | None = None,
                    hours: Window | None = None) -> tuple[Resident, ...]:
     """The residents a home visit to ``h`` enrols (``home_split``)."""

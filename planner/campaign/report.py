@@ -62,7 +62,7 @@ from planner.render.pdf import pdf_unavailable
 from planner.render.presence_text import approach_text
 from planner.render.summary import not_honoured_lines, summary_text
 from planner.render.views import reason_texts
-from planner.rules import common_windows, home_residents
+from planner.rules import entry_windows
 
 FORMAT = "mountain-id-planner/campaign"
 VERSION = 2
@@ -439,8 +439,7 @@ def _reason(u, household, lang: str) -> str:
     ``lang`` (the hours at home of ``household`` filled in), with the
     residents' ids kept."""
 
-    windows = (common_windows(home_residents(household)) or ()) if household else ()
-    text = reason_text(u, windows, lang)
+    text = reason_text(u, entry_windows(u, household), lang)
     return f"{text} [{', '.join(u.residents)}]" if u.residents else text
 
 

@@ -130,32 +130,34 @@ def left_for_later(h: Household, visit: tuple[Resident, ...], later: tuple[Resid
     """One entry per resident of ``later``: why today's home visit to ``h``
     (enrolling ``visit``) does not enrol them: they are not at home together
     with ``visit`` long enough for the visit with them
-    (``planner.rules.visit_fits``). Each names the resident, their hours and
-    the figures (``together_s``: the longest time they are in with the
-    others, 0 when never; ``needed_s``: the visit with them); the others are
+    (``planner.rules.visit_fits``). Each names the resident (its ``residents``)
+    and the figures (``together_s``: the longest time they are in with the
+    others; ``needed_s``: the visit with them; ``alone_s``/``alone_needed_s``
+    when even a visit to them alone does not fit the hours); the others are
     visited without them, and they are left for another visit. ``hours``:
     the day's working hours (``planner.rules.visit_hours``), named when even
     a visit to them alone does not fit in them."""
     out = []
-    enrolled = ", ".join(r.id for r in visit)
     for r in later:
         together = together_s((*visit, r)) or 0
         needed = visit_service_s((*visit, r), params)
         alone = together_s((r,), hours)
-        span = "" if hours is None else f" within the teams' hours ({windows_text((hours,))})"
-        also = "" if alone is None or alone >= visit_service_s((r,), params) else (
-            f"; alone at home{span} at most {alone // 60} min, a visit for them alone needs "
-            f"{visit_service_s((r,), params) // 60} min")
-        in_hours = windows_text(r.windows) or "any time"
-        if together:
-            how = (f"is at home together with {enrolled}, whom today's visit enrols, at most "
-                   f"{together // 60} min; the visit with them needs {needed // 60} min")
+        alone_needed = visit_service_s((r,), params)
+        alone_fails = alone is not None and alone < alone_needed
+        numbers: tuple[tuple[str, int], ...] = ()
+        if together or alone_fails:  # i18n's numbered templates: both languages, same figures
+            numbers = (("together_s", together), ("needed_s", needed))
+            text = (f"at home together with the residents the day's visit enrols at most "
+                    f"{together // 60} min, the visit with them needs {needed // 60} min")
         else:
-            how = f"is never at home together with {enrolled}, whom today's visit enrols"
+            text = "never at home together with the residents today's visit enrols"
+        if alone_fails:
+            numbers += (("alone_s", alone), ("alone_needed_s", alone_needed))
+            text += (f"; alone at home within the teams' hours at most {alone // 60} min, a "
+                     f"visit for them alone needs {alone_needed // 60} min")
         out.append(Unserved(
-            h.id, f"{r.id} (at home {in_hours}) {how}{also}: one visit per household a day, "
-                  f"so {r.id} is left for another visit", "windows_disjoint", "home", (r.id,),
-            (("together_s", together), ("needed_s", needed)) if together else ()))
+            h.id, f"{text}: one visit per household a day, so left for another visit",
+            "windows_disjoint", "home", (r.id,), numbers))
     return out
 
 
@@ -180,14 +182,12 @@ def away_at_visit(routes: Iterable[Route], unserved: list[Unserved],
                        for r in h.residents if r.id in u.residents):
             out.append(u)
             continue
-        who = ", ".join(f"{r.id} (at home {windows_text(r.windows) or 'any time'})"
-                        for r in h.residents if r.id in u.residents)
-        why = u.reason.removesuffix("; visit at home instead")
+        # the words of i18n's numbered template, so both languages say the same figures
         out.append(Unserved(
-            u.household, f"{who}: not at home during today's visit to the house "
+            u.household, f"not at home during today's visit to the house "
                          f"({format_clock(begin)}–{format_clock(stop.depart_s)}), and not "
-                         f"served another way today ({why}): visit them at home another "
-                         f"day, in their hours", "away_at_visit", u.mode, u.residents,
+                         f"served another way today: visit at home another day, in their "
+                         f"hours", "away_at_visit", u.mode, u.residents,
             (("visit_at_s", begin), ("visit_end_at_s", stop.depart_s))))
     return out
 

@@ -211,6 +211,14 @@ REASONS_NUMBERED: dict[str, str] = {
     "decision_not_honoured": N_("decision no. {decision} ({kind}) is not honoured: {cause}"),
 }
 
+#: ``windows_disjoint`` when even a visit to the resident alone does not fit
+#: the teams' hours (its numbers then hold ``alone_s`` and ``alone_needed_s``).
+WINDOWS_DISJOINT_ALONE = N_("at home together with the residents the day's visit enrols at most "
+                            "{together} min, the visit with them needs {needed} min; alone at "
+                            "home within the teams' hours at most {alone} min, a visit for them "
+                            "alone needs {alone_needed} min: one visit per household a day, so "
+                            "left for another visit")
+
 #: Why a decision is not honoured, by ``planner.domain.DECISION_CAUSES`` code.
 DECISION_CAUSE_TEXTS: dict[str, str] = {
     "team_absent": N_("the team it names does not work that day"),
@@ -386,6 +394,8 @@ def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
     text = generic
     parsed = parse_capacity_reason(unserved.reason) if unserved.code == "no_capacity" else None
     template = REASONS_NUMBERED.get(unserved.code) if unserved.numbers else None
+    if unserved.code == "windows_disjoint" and "alone_s" in dict(unserved.numbers):
+        template = WINDOWS_DISJOINT_ALONE  # also the visit alone
     if parsed is not None:  # the tier and what each team's day holds, in ``lang``
         text = nfc(capacity_reason(*parsed, _, lambda c: _(CONDITION_LABELS[c])))
     elif template is None and (said := english_reason(nfc(unserved.reason), _)) is not None:

@@ -15,7 +15,7 @@ from planner.render.i18n import (
     ngettext_for,
     reason_text,
 )
-from planner.rules import common_windows, home_residents
+from planner.rules import entry_windows
 
 __all__ = ["summary_text"]
 
@@ -117,7 +117,7 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
     counts = Counter(u.code for u in visiting)
     for u in visiting[:max_unserved]:
         h = households.get(u.household)
-        windows = (common_windows(home_residents(h)) or ()) if h is not None else ()
+        windows = entry_windows(u, h)
         who = ""
         if u.code == "windows_disjoint" and lang != "en":
             # the English reason names them; the translated one is by code

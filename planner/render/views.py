@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from planner import privacy
 from planner.clock import format_clock
-from planner.domain import Household, Plan, Resident, Route, Scenario, Stop, Team, Unserved, Window
+from planner.domain import Household, Plan, Resident, Route, Scenario, Stop, Team, Unserved
 from planner.render.i18n import (
     BRING,
     CONDITION_LABELS,
@@ -41,7 +41,7 @@ from planner.render.i18n import (
     windows_text,
 )
 from planner.render.presence_text import note_lines
-from planner.rules import common_windows, left_for_another_day
+from planner.rules import entry_windows, left_for_another_day
 from planner.rules import home_residents as at_home
 
 HOME_MODES = ("home", "auto")
@@ -248,12 +248,6 @@ def home_residents(h: Household) -> tuple[Resident, ...]:
     return at_home(h)
 
 
-def household_windows(h: Household) -> tuple[Window, ...]:
-    """Hours when every home-visit resident of ``h`` is in (empty: any time)."""
-
-    return common_windows(home_residents(h)) or ()
-
-
 def reason_texts(scenario: Scenario, lang: str) -> Callable[[Unserved], str]:
     """Why an unserved entry of a plan of ``scenario`` is not served, in ``lang``
     (``reason_text`` with its household's hours at home): the ``text`` of
@@ -262,7 +256,7 @@ def reason_texts(scenario: Scenario, lang: str) -> Callable[[Unserved], str]:
 
     def text(u: Unserved) -> str:
         h = households.get(u.household)
-        return reason_text(u, household_windows(h) if h is not None else (), lang)
+        return reason_text(u, entry_windows(u, h), lang)
 
     return text
 
@@ -545,7 +539,7 @@ def doc_context(plan: Plan, scenario: Scenario, lang: str = "vi", redact: bool =
                 tuple(r for r in h.residents if r.id in u.residents) if u.residents
                 else left_for_another_day(h, mode) if u.code == "windows_disjoint"
                 else mode_residents(h, mode))),
-            reason=reason_text(u, household_windows(h), lang, redact), code=u.code,
+            reason=reason_text(u, entry_windows(u, h), lang, redact), code=u.code,
             mode=mode))
     return DocContext(
         lang=lang, redact=redact, _=_, commune=nfc(scenario.name),

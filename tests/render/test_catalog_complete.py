@@ -26,7 +26,13 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po, write_po
 
 from planner.domain import Unserved, Window
-from planner.render.i18n import LOCALE_DIR, REASONS_NUMBERED, number_values, reason_text
+from planner.render.i18n import (
+    LOCALE_DIR,
+    REASONS_NUMBERED,
+    WINDOWS_DISJOINT_ALONE,
+    number_values,
+    reason_text,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -135,14 +141,14 @@ def test_vietnamese_reasons_carry_the_english_numbers(demo_day) -> None:
     has), the Vietnamese reason holds the same numbers as the English one; and
     every numbered reason code, filled with figures, keeps them in Vietnamese."""
     # imported here: the demo's windows per household, as the documents take them
-    from planner.rules import common_windows, home_residents
+    from planner.rules import entry_windows
 
     scenario, _graph, plan, _m, _p = demo_day
     households = {h.id: h for h in scenario.households}
     codes = set()
     for u in plan.unserved:
         h = households.get(u.household)
-        windows = (common_windows(home_residents(h)) or ()) if h is not None else ()
+        windows = entry_windows(u, h)
         en, vi = reason_text(u, windows, "en"), reason_text(u, windows, "vi")
         assert _digits(en) == _digits(vi), (u.code, en, vi)
         codes.add(u.code)
@@ -151,7 +157,8 @@ def test_vietnamese_reasons_carry_the_english_numbers(demo_day) -> None:
                ("shift_start_at_s", 25200), ("ride_s", 780), ("back_by_at_s", 61200),
                ("round_trip_s", 40000), ("max_work_s", 36000), ("walk_m", 4630),
                ("walk_limit_m", 4000), ("max_ride_s", 2700), ("passengers", 3), ("seats", 2),
-               ("decision", 17), ("cause", 1))
+               ("decision", 17), ("cause", 1), ("together_s", 1800), ("visit_at_s", 30000),
+               ("visit_end_at_s", 34800))
     # a decision not honoured says its kind and cause in words (cause 1: no_team)
     values = dict(number_values(numbers), windows="06:30–07:00", kind="lock",
                   cause="no team works that day")
@@ -160,6 +167,10 @@ def test_vietnamese_reasons_carry_the_english_numbers(demo_day) -> None:
         vi = reason_text(Unserved("H1", en, code, numbers=numbers),
                          (Window(6 * 3600 + 1800, 7 * 3600),), "vi")
         assert _digits(en) == _digits(vi), (code, en, vi)
+    alone = numbers + (("alone_s", 600), ("alone_needed_s", 4800))
+    en = WINDOWS_DISJOINT_ALONE.format(**number_values(alone))
+    vi = reason_text(Unserved("H1", en, "windows_disjoint", numbers=alone), (), "vi")
+    assert _digits(en) == _digits(vi) and "10" in _digits(vi), (en, vi)
 
 
 def _plan_py(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
