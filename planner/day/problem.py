@@ -256,8 +256,8 @@ def shuttle_check(scenario: Scenario, need: ShuttleNeed, site: int, matrices: Tr
                         numbers=_ints({"ride_s": back, "max_ride_s": need.max_ride_s}))
     seats = max((u.capacity for u in units), default=0)
     if len(need.residents) > seats:
-        return Unserved(h, f"{len(need.residents)} passengers, but a motorbike unit has at "
-                           f"most {seats} seats", "no_seat", "shuttle",
+        return Unserved(h, f"{len(need.residents)} passengers, but a motorbike unit seats at "
+                           f"most {seats}", "no_seat", "shuttle",
                         numbers=_ints({"passengers": len(need.residents), "seats": seats}))
     board = params.board_s
     for u in units:

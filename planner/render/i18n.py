@@ -207,7 +207,7 @@ REASONS_NUMBERED: dict[str, str] = {
                         "another day, in their hours"),
     "ride_too_long": N_("the ride to the commune office takes {ride} min, more than the "
                         "{max_ride} min allowed for this passenger"),
-    "no_seat": N_("{passengers} passengers, but a motorbike unit has at most {seats} seats"),
+    "no_seat": N_("{passengers} passengers, but a motorbike unit seats at most {seats}"),
     "decision_not_honoured": N_("decision no. {decision} ({kind}) is not honoured: {cause}"),
 }
 

@@ -339,7 +339,7 @@ def test_no_seat() -> None:
     h = _household("H1", 2, _resident("R1", mode="shuttle"), _resident("R2", mode="shuttle"))
     u = _reason(_plan(_scenario([h])), "H1", "shuttle")
     assert u.code == "no_seat"
-    assert u.reason == "2 passengers, but a motorbike unit has at most 1 seats"
+    assert u.reason == "2 passengers, but a motorbike unit seats at most 1"
 
 
 def test_no_office_time() -> None:
