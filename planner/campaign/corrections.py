@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,22 +82,8 @@ def announced_point_days(folder: Path, day: dt.date) -> list[dict[str, Any]]:
     when planning ``day`` (their notice went out before ``day``) and not yet
     held (dated ``day`` or later): ``campaign.json``'s ``point_days`` entries
     (date, village, place, team, opens, closes, households, announce_by)."""
-    try:
-        data = json.loads((Path(folder) / "campaign.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    out = []
-    for p in data.get("point_days") or []:
-        try:
-            when = dt.date.fromisoformat(p["date"])
-            notice = dt.date.fromisoformat(p["announce_by"])
-            parse_clock(p["opens"])
-            parse_clock(p["closes"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        if when >= day and notice < day:
-            out.append(p)
-    return out
+    return _announced(folder, day, "point_days", lambda p: (parse_clock(p["opens"]),
+                                                            parse_clock(p["closes"])))
 
 
 def announced_households(points: list[dict[str, Any]],
@@ -125,21 +112,29 @@ def announced_shuttle_days(folder: Path, day: dt.date) -> list[dict[str, Any]]:
     ``day``) and not yet made (dated ``day`` or later): ``campaign.json``'s
     ``shuttle_days`` entries (date, household, village, team, residents,
     pickup, back, announce_by)."""
+    return _announced(folder, day, "shuttle_days", lambda s: (parse_clock(s["pickup"]),
+                                                              str(s["household"])))
+
+
+def _announced(folder: Path, day: dt.date, key: str,
+               check: Callable[[dict[str, Any]], object]) -> list[dict[str, Any]]:
+    """The entries of ``campaign.json``'s list ``key`` whose notice went out
+    before ``day`` (``announce_by``) and dated ``day`` or later; an entry that
+    ``check`` (or its dates) cannot read is skipped."""
     try:
         data = json.loads((Path(folder) / "campaign.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     out = []
-    for s in data.get("shuttle_days") or []:
+    for entry in data.get(key) or []:
         try:
-            when = dt.date.fromisoformat(s["date"])
-            notice = dt.date.fromisoformat(s["announce_by"])
-            parse_clock(s["pickup"])
-            str(s["household"])
+            when = dt.date.fromisoformat(entry["date"])
+            notice = dt.date.fromisoformat(entry["announce_by"])
+            check(entry)
         except (KeyError, TypeError, ValueError):
             continue
         if when >= day and notice < day:
-            out.append(s)
+            out.append(entry)
     return out
 
 

@@ -17,6 +17,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from test_cli_decide import _scenario  # the demo with a campaign, 24 November to 11 December
+
 from planner.campaign.report import tomorrow_text
 from planner.state.record import record_outcomes, write_template
 from planner.state.store import run_campaign
@@ -30,14 +32,6 @@ TODAY = dt.date(2026, 12, 31)
 NOW = dt.datetime(2026, 12, 31, 12, 0, tzinfo=dt.UTC)
 
 
-def _scenario(folder: Path) -> Path:
-    """The demo scenario with a campaign from Tuesday 24 November to 11 December."""
-    folder.mkdir(parents=True)
-    (folder / "households.csv").write_bytes((DEMO / "households.csv").read_bytes())
-    text = (DEMO / "scenario.yaml").read_text(encoding="utf-8")
-    text += "campaign:\n  start: 2026-11-24\n  deadline: 2026-12-11\n"
-    (folder / "scenario.yaml").write_text(text, encoding="utf-8")
-    return folder / "scenario.yaml"
 
 
 def test_tomorrow_keeps_every_announced_point_or_says_so_first(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_cli_decide import _scenario  # the demo with a campaign, 24 November to 11 December
 
 from planner.app.decisions import DecideRequest, decide
 from planner.campaign.decisions import Decision
@@ -32,14 +33,6 @@ D4 = dt.date(2026, 11, 27)
 NOW = dt.datetime(2026, 11, 24, 18, 0, tzinfo=dt.UTC)
 
 
-def _scenario(folder: Path) -> Path:
-    """The demo scenario with a campaign from Tuesday 24 November to 11 December."""
-    folder.mkdir(parents=True)
-    (folder / "households.csv").write_bytes((DEMO / "households.csv").read_bytes())
-    text = (DEMO / "scenario.yaml").read_text(encoding="utf-8")
-    text += "campaign:\n  start: 2026-11-24\n  deadline: 2026-12-11\n"
-    (folder / "scenario.yaml").write_text(text, encoding="utf-8")
-    return folder / "scenario.yaml"
 
 
 def _visits(plan: dict) -> list[tuple[str, str, str]]:

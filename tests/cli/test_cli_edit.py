@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_cli_decide import _scenario  # the demo with a campaign, 24 November to 11 December
 
 from planner.app.campaign import CampaignRequest, plan_campaign
 from planner.app.edit import EditRequest, _day, _open, preview_edit
@@ -46,12 +47,7 @@ def planned(tmp_path_factory) -> tuple[Path, dict]:
     ``reorder`` (two visits of a route put the other way round, holding:
     date, team, the pair in its new order)."""
     base = tmp_path_factory.mktemp("edit-cli")
-    scenario = base / "scenario"
-    scenario.mkdir()
-    shutil.copy(DEMO / "households.csv", scenario / "households.csv")
-    text = (DEMO / "scenario.yaml").read_text(encoding="utf-8")
-    text += "campaign:\n  start: 2026-11-24\n  deadline: 2026-12-11\n"
-    (scenario / "scenario.yaml").write_text(text, encoding="utf-8")
+    scenario = _scenario(base / "scenario").parent
     plan_campaign(CampaignRequest(scenario / "scenario.yaml", base / "camp",
                                   time_limit_s=LIMIT_S, draw="first", now=NOW))
     camp = _open(base / "camp")

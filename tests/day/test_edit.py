@@ -13,11 +13,11 @@ do what they say; an unknown id changes nothing and says so.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from test_cli_decide import _scenario  # the demo with a campaign, 24 November to 11 December
 
 from planner.app.edit import _day, _open
 from planner.day.edit import (
@@ -48,12 +48,7 @@ NOW = dt.datetime(2026, 12, 31, 12, 0, tzinfo=dt.UTC)
 def planned(tmp_path_factory) -> Path:
     """The demo campaign (24 November to 11 December), planned once."""
     base = tmp_path_factory.mktemp("edit-day")
-    scenario = base / "scenario"
-    scenario.mkdir()
-    shutil.copy(DEMO / "households.csv", scenario / "households.csv")
-    text = (DEMO / "scenario.yaml").read_text(encoding="utf-8")
-    text += "campaign:\n  start: 2026-11-24\n  deadline: 2026-12-11\n"
-    (scenario / "scenario.yaml").write_text(text, encoding="utf-8")
+    scenario = _scenario(base / "scenario").parent
     run_campaign(scenario / "scenario.yaml", base / "camp", time_limit_s=LIMIT_S, now=NOW)
     return base / "camp"
 
