@@ -52,6 +52,12 @@ def reason_of(exc: BaseException) -> str:
     return str(exc)
 
 
+def N_(message: str) -> str:
+    """Mark a message for the gettext catalog (babel's ``N_`` keyword) without
+    translating it: the one marker every layer imports."""
+    return message
+
+
 def msg(msgid: str, /, **values: Any) -> Msg:
     """A translatable message: ``msg("row {row}: '{text}' is not a date", row=7,
     text=cell)``. The msgid is extracted into the catalog (keyword ``msg``)."""

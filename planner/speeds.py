@@ -33,19 +33,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from planner.errors import InputError, Problem, msg
+from planner.errors import N_, InputError, Problem, msg
 
 PROFILES: tuple[str, ...] = ("motorbike", "walk", "car")
 MAPS_DIR = Path(__file__).resolve().parent.parent / "maps"
 DEFAULT_TABLE = MAPS_DIR / "speeds.toml"
 
 SpeedTable = dict[str, Any]
-
-
-def N_(message: str) -> str:
-    """Mark a message for the gettext catalog (babel's ``N_`` keyword) without
-    translating it (``planner.render.i18n.N_`` lives in a higher layer)."""
-    return message
 
 
 #: The bundled table's default and rain seasons, used when a table has no

@@ -36,11 +36,10 @@ from planner.day.problem import team_vehicle
 from planner.day.timing import Schedule, TimedStop, leg_s, schedule
 from planner.day.verify import _stop_tiers, plan_violations
 from planner.domain import Plan, Route, Scenario, Stop, Unserved
-from planner.errors import Msg
+from planner.errors import N_, Msg
 from planner.matrix import TravelMatrices
 from planner.problem import VehicleSpec
 from planner.rules import home_residents
-from planner.speeds import N_
 
 #: The unserved code of a visit taken off a day by hand (``Remove``).
 REMOVED = "removed_by_hand"

@@ -69,11 +69,10 @@ from planner.day.orders import fitting_order
 from planner.day.problem import team_vehicle
 from planner.day.timing import Schedule, TimedStop, timing_problems
 from planner.domain import Parameters, Plan, Resident, Route, Scenario, Stop, Team
-from planner.errors import msg
+from planner.errors import N_, msg
 from planner.matrix import TravelMatrices
 from planner.priorities import part_tier
 from planner.rules import day_limits, windows_text
-from planner.speeds import N_
 
 
 def _part(u) -> tuple[str, str]:

@@ -29,7 +29,7 @@ from pathlib import Path
 from planner import privacy
 from planner.clock import format_clock
 from planner.domain import DECISION_CAUSES, Condition, Mode, Unserved, Window
-from planner.errors import Msg, Problem
+from planner.errors import N_, Msg, Problem
 from planner.rules import capacity_reason, parse_capacity_reason
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -38,11 +38,6 @@ LANGS: tuple[str, ...] = ("vi", "en")
 DEFAULT_LANG = "vi"
 
 Gettext = Callable[[str], str]
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction without translating it now."""
-    return message
 
 
 def nfc(text: object) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from planner.app.text import N_
 from planner.app.workspace import DayView
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
@@ -19,11 +20,6 @@ COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e
 """One colour per route, in the order of the plan's routes."""
 SERVED_KINDS = ("visit", "pickup", "point")
 """The stops that get a number on the map and in the list."""
-
-
-def N_(message: str) -> str:
-    """Mark a message for the catalog; translated when the page is drawn."""
-    return message
 
 
 REASON_TITLES: dict[str, str] = {
