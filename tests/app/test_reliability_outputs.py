@@ -28,6 +28,8 @@ def _complete(path: Path) -> bool:
         return data.rstrip().endswith(b"</html>")
     if path.suffix == ".gpx":
         return data.rstrip().endswith(b"</gpx>")
+    if path.suffix == ".kml":
+        return data.rstrip().endswith(b"</kml>")
     return False
 
 
