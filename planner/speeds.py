@@ -27,6 +27,8 @@ its name through gettext (``season_label``).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import tomllib
 from collections.abc import Iterable
@@ -75,6 +77,18 @@ def load_speed_table(path: str | Path | None = None) -> SpeedTable:
     if problems:
         raise InputError(problems)
     return table
+
+
+def table_key(table: SpeedTable) -> str:
+    """The content key of ``table`` (hex SHA-256): equal for two tables with the
+    same keys and values, whatever their file, order or comments; it also
+    covers the code that turns a table into travel times (this module), so a
+    change to either makes travel times cached under the old key stale
+    (``planner.roads.cache``)."""
+    digest = hashlib.sha256(json.dumps(table, sort_keys=True, default=str,
+                                       ensure_ascii=True).encode())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
 
 
 SEASON_KEYS = {"closes", "note"}

@@ -19,6 +19,15 @@ sys.path[:0] = [str(d) for d in sorted(TESTS.iterdir())
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def graph_cache_dir(tmp_path_factory) -> Path:
+    """Road-graph caches (``planner.roads.cache``) of this session go in a
+    temporary folder, never in the repository's ``maps/``."""
+    folder = tmp_path_factory.mktemp("graph-cache")
+    os.environ["PLANNER_GRAPH_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """``../shared/data`` beside the repository.

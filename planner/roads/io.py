@@ -11,8 +11,9 @@ from pathlib import Path
 
 from planner.atomic import atomic_path
 from planner.errors import RoadsError, msg
+from planner.roads import cache
 from planner.roads.validate import check_graph
-from planner.speeds import MAPS_DIR, SpeedTable, add_travel_times, load_speed_table
+from planner.speeds import MAPS_DIR, SpeedTable, add_travel_times, load_speed_table, table_key
 
 log = logging.getLogger(__name__)
 
@@ -37,20 +38,20 @@ def resolve_graph_path(name: str, base_dir: str | Path | None = None) -> Path:
 
 def load_graph(name: str, base_dir: str | Path | None = None,
                table: SpeedTable | None = None, travel_times: bool = True):
-    """Read a road graph and (re)compute travel times from speed table ``table``
-    (None: ``maps/speeds.toml``); ``travel_times=False`` for drawing only (the
-    graph then carries no ``tt_*`` attributes and no speed table is read).
+    """Read a road graph with travel times from speed table ``table`` (None:
+    ``maps/speeds.toml``); ``travel_times=False`` for drawing only (no speed
+    table is read; the graph may carry the ``tt_*`` of any table).
+
+    Travel times are computed once per graph and table and kept in a cache
+    beside the graph (``planner.roads.cache``, keyed by the GraphML file's and
+    the table's content); a later load with the same file and table reads the
+    cache (no osmnx import, no recomputation). A stale or damaged cache is
+    rebuilt.
 
     Raises ``RoadsError`` (exit 3) when the file is missing or not a road graph,
     or fails ``planner.roads.validate.check_graph`` (no coordinates, impossible
     lengths, no edge a motorbike or a walker may use).
     """
-    # imported here: networkx, osmnx and shapely load slowly; importing this module
-    # stays light
-    import networkx as nx
-    import osmnx as ox
-    from shapely.errors import ShapelyError
-
     path = resolve_graph_path(name, base_dir)
     given = Path(name) if Path(name).is_absolute() else Path(base_dir or ".") / name
     if not path.is_file() and given.exists():
@@ -63,6 +64,30 @@ def load_graph(name: str, base_dir: str | Path | None = None,
             msg("{path} › road graph not found › run `python plan.py roads import FILE "
                 "--name {stem}` or `python plan.py demo` to create it",
                 path=path, stem=Path(name).stem))
+    table = (table or load_speed_table()) if travel_times else None
+    keys = (cache.graph_key(path), table_key(table)) if table is not None else None
+    cached = (cache.read_cached(path, *keys) if keys is not None
+              else cache.read_any_cached(path, cache.graph_key(path)))
+    if cached is not None:
+        return cached
+    G = _read_graphml(path)
+    if table is None:
+        return G
+    G = add_travel_times(G, table)
+    check_graph(G, path, table)
+    cache.write_cached(path, *keys, G)
+    return G
+
+
+def _read_graphml(path: Path):
+    """The road graph in the GraphML file ``path``, checked
+    (``planner.roads.validate.check_graph``), without travel times."""
+    # imported here: networkx, osmnx and shapely load slowly; importing this module
+    # stays light
+    import networkx as nx
+    import osmnx as ox
+    from shapely.errors import ShapelyError
+
     try:
         G = ox.load_graphml(path, node_dtypes=NODE_DTYPES, edge_dtypes=EDGE_DTYPES)
     except (nx.NetworkXError, KeyError, ValueError, TypeError, OSError, SyntaxError,
@@ -77,11 +102,6 @@ def load_graph(name: str, base_dir: str | Path | None = None,
         raise RoadsError(msg("{path} › the road graph has no edges › import a larger area",
                              path=path))
     check_graph(G, path)
-    if not travel_times:
-        return G
-    table = table or load_speed_table()
-    G = add_travel_times(G, table)
-    check_graph(G, path, table)
     return G
 
 
