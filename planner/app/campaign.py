@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.app.outputs import check_out_dir, day_drawer, render_days
+from planner.app.outputs import check_out_dir, draw_days, render_days
 from planner.app.progress import Progress
 from planner.campaign.dayloop import DayPlan
+from planner.campaign.folders import DrawMany
 from planner.speeds import SpeedTable
 from planner.state.store import CampaignRun, run_campaign
 from planner.state.tomorrow import run_tomorrow
@@ -100,9 +101,11 @@ def replan_tomorrow(request: TomorrowRequest, progress: Progress | None = None,
     folders of days no longer planned), then write the campaign."""
     progress = progress or Progress.silent(request.lang)
 
-    def drawer(table: SpeedTable) -> Callable[[DayPlan, Path], list[Path]]:
-        return day_drawer(lang=request.lang, redact=request.redact, progress=progress,
-                          warn=warn, table=table)
+    def drawer(table: SpeedTable) -> DrawMany:
+        def draw(items):
+            return draw_days(items, lang=request.lang, redact=request.redact,
+                             progress=progress, warn=warn, table=table)
+        return draw
 
     run = run_tomorrow(request.folder, request.day, request.time_limit_s, request.seed, warn,
                        progress.say, now=request.now or utc_now(), drawer=drawer,

@@ -8,7 +8,9 @@ and its villages' ``notices.pdf`` only. ``day_drawer``: a campaign day's
 documents drawn into a folder (a re-plan draws into the day's stage and swaps
 the whole folder in: ``planner.campaign.folders``). ``check_out_dir``: no
 job writes into a non-empty folder unless told to overwrite, nor starts on a
-folder it cannot write. ``os_error_problem``: an operating-system error met
+folder it cannot write. ``draw_days``: many days drawn at once by a pool of
+processes (``draw_workers``), the same bytes as one after the other.
+``os_error_problem``: an operating-system error met
 while writing, as one message for the front end.
 """
 
@@ -17,9 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import json
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from planner.app.progress import Progress
@@ -199,16 +204,88 @@ def day_drawer(*, lang: str = "vi", redact: bool = False, progress: Progress | N
     return draw
 
 
+#: The environment variable that sets how many processes draw a campaign's
+#: days (``draw_workers``); 1 draws them one after the other.
+WORKERS_ENV = "PLANNER_DRAW_WORKERS"
+
+
+def draw_workers(n_days: int, workers: int | None = None) -> int:
+    """How many processes draw ``n_days`` days: ``workers`` (None: the
+    ``PLANNER_DRAW_WORKERS`` environment variable, else ``os.cpu_count()``),
+    at most one per day, at least 1 (1: drawn in this process, serially)."""
+    if workers is None:
+        given = os.environ.get(WORKERS_ENV, "").strip()
+        workers = int(given) if given.isdigit() else (os.cpu_count() or 1)
+    return max(1, min(workers, n_days))
+
+
+@dataclass(frozen=True)
+class _DrawJob:
+    """What a drawing process needs besides the day and its folder (plain
+    values: sent to the process)."""
+
+    lang: str
+    redact: bool
+    table: SpeedTable | None
+
+
+def _draw_in_worker(job: _DrawJob, day: DayPlan, folder: Path) -> tuple[list[Path], list[str]]:
+    """One day drawn in a pool process: the paths written and the warnings
+    given (the parent passes them on, in the days' order)."""
+    warnings: list[str] = []
+    draw = day_drawer(lang=job.lang, redact=job.redact, warn=warnings.append, table=job.table)
+    return draw(day, folder), warnings
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Fork (the modules and the road graph's cache already loaded: fast) when
+    this process runs one thread; else spawn (forking a threaded process,
+    the web workspace's, may copy a lock held by another thread)."""
+    fork_ok = "fork" in multiprocessing.get_all_start_methods() \
+        and threading.active_count() == 1
+    return multiprocessing.get_context("fork" if fork_ok else "spawn")
+
+
+def draw_days(items: Sequence[tuple[DayPlan, Path]], *, lang: str = "vi",
+              redact: bool = False, progress: Progress | None = None,
+              warn: Warn | None = None, table: SpeedTable | None = None,
+              workers: int | None = None, graphs: dict[str, object] | None = None,
+              ) -> list[Path]:
+    """Every output of each ``(day, folder)`` of ``items`` written into its
+    folder (``day_drawer``'s), by ``draw_workers(len(items), workers)``
+    processes; one process draws in this one, one day after the other. The
+    files are the same bytes either way (each day is drawn by the same
+    function from the same plan). Progress and warnings are given in the
+    days' order; the paths are returned in that order. ``graphs`` as
+    ``day_drawer``'s (in this process; a pool process reads the graph's cache,
+    ``planner.roads.cache``)."""
+    n = draw_workers(len(items), workers)
+    if n == 1:
+        draw = day_drawer(lang=lang, redact=redact, progress=progress, warn=warn, table=table,
+                          graphs=graphs)
+        return [p for d, folder in items for p in draw(d, folder)]
+    job = _DrawJob(lang, redact, table)
+    written: list[Path] = []
+    with ProcessPoolExecutor(n, mp_context=_pool_context()) as pool:
+        futures = [pool.submit(_draw_in_worker, job, d, folder) for d, folder in items]
+        for (d, _folder), future in zip(items, futures, strict=True):
+            if progress is not None:
+                progress.say(N_("Drawing the outputs of {date}…"), date=d.date.isoformat())
+            paths, warnings = future.result()
+            for text in warnings:
+                if warn is not None:
+                    warn(text)
+            written += paths
+    return written
+
+
 def render_days(days: Iterable[DayPlan], out_dir: Path, *, lang: str = "vi",
                 redact: bool = False, progress: Progress | None = None,
                 warn: Warn | None = None, graphs: dict[str, object] | None = None,
-                table: SpeedTable | None = None) -> list[Path]:
+                table: SpeedTable | None = None, workers: int | None = None) -> list[Path]:
     """Every output of each campaign day in ``out_dir/days/YYYY-MM-DD/``
-    (``day_drawer``'s, written in place: for a new campaign's folders; a
-    re-plan swaps whole days in, ``planner.state.tomorrow``)."""
-    draw = day_drawer(lang=lang, redact=redact, progress=progress, warn=warn, graphs=graphs,
-                      table=table)
-    written: list[Path] = []
-    for d in days:
-        written += draw(d, out_dir / "days" / d.date.isoformat())
-    return written
+    (``draw_days``: in parallel processes, written in place: for a new
+    campaign's folders; a re-plan swaps whole days in, ``planner.state.tomorrow``)."""
+    return draw_days([(d, out_dir / "days" / d.date.isoformat()) for d in days], lang=lang,
+                     redact=redact, progress=progress, warn=warn, table=table,
+                     workers=workers, graphs=graphs)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from planner.campaign.dayloop import DayPlan
@@ -39,6 +39,10 @@ OLD = ".old-"
 #: ``draw(day, folder)``: writes a day's documents into ``folder`` (its stage)
 #: and returns the paths written.
 Draw = Callable[[DayPlan, Path], list[Path]]
+#: ``draw_many([(day, folder), ...])``: writes each day's documents into its
+#: folder (its stage; in parallel processes, ``planner.app.outputs.draw_days``)
+#: and returns the paths written.
+DrawMany = Callable[[Sequence[tuple[DayPlan, Path]]], list[Path]]
 
 
 def day_dir(out_dir: Path, day: dt.date) -> Path:
@@ -94,6 +98,23 @@ def stage(out_dir: Path, day: DayPlan, write_plan: Draw, draw: Draw | None) -> l
         written += draw(day, folder)
     final = day_dir(out_dir, day.date)
     return list(dict.fromkeys(final / p.relative_to(folder) for p in written))
+
+
+def stage_many(out_dir: Path, days: Sequence[DayPlan], write_plan: Draw,
+               draw: DrawMany | None) -> list[Path]:
+    """``stage`` for each of ``days``: their plans written one after the other,
+    then their documents drawn all at once by ``draw`` (a pool of processes).
+    Returns the paths as they will be once swapped in."""
+    written: list[Path] = []
+    for d in days:
+        written += stage(out_dir, d, write_plan, None)
+    if draw is not None and days:
+        drawn = draw([(d, stage_dir(out_dir, d.date)) for d in days])
+        stages = {stage_dir(out_dir, d.date): day_dir(out_dir, d.date) for d in days}
+        for p in drawn:
+            where = next(s for s in stages if p.is_relative_to(s))
+            written.append(stages[where] / p.relative_to(where))
+    return list(dict.fromkeys(written))
 
 
 def swap(out_dir: Path, day: dt.date) -> None:

@@ -26,11 +26,11 @@ from planner.campaign.corrections import (
 )
 from planner.campaign.folders import (
     NEW,
-    Draw,
+    DrawMany,
     recover,
     remove_stale_days,
-    stage,
     stage_dir,
+    stage_many,
     swap,
 )
 from planner.campaign.loop import CampaignOptions, CampaignResult, plan_campaign
@@ -91,7 +91,7 @@ def _plan_ids(folders: list[Path]) -> dict[str, str]:
 
 
 def write_days(folder: Path, result: CampaignResult, day: dt.date, conn: sqlite3.Connection,
-               draw: Draw | None, warn: Callable[[str], None] | None, *,
+               draw: DrawMany | None, warn: Callable[[str], None] | None, *,
                now: dt.datetime, lang: str = "vi", redact: bool = False) -> list[Path]:
     """Each re-planned day's folder built aside then swapped in whole
     (``planner.campaign.folders``), the days no longer planned removed; the
@@ -103,8 +103,7 @@ def write_days(folder: Path, result: CampaignResult, day: dt.date, conn: sqlite3
     def write_plan(d, where: Path) -> list[Path]:
         return write_day_plan(folder, d, lang=lang, warn=warn, redact=redact, folder=where)
 
-    for d in result.days:
-        written += stage(folder, d, write_plan, draw)
+    written += stage_many(folder, result.days, write_plan, draw)
     days = folder / "days"
     before = sorted(p for p in days.iterdir() if p.is_dir()) if days.is_dir() else []
     staged = [stage_dir(folder, d.date) for d in result.days]
@@ -120,14 +119,14 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
                  seed: int | None = None,
                  warn: Callable[[str], None] | None = None,
                  progress: ProgressFn = silent, *, now: dt.datetime,
-                 drawer: Callable[[SpeedTable], Draw] | None = None, lang: str = "vi",
+                 drawer: Callable[[SpeedTable], DrawMany] | None = None, lang: str = "vi",
                  redact: bool = False) -> CampaignRun:
     """Re-plan the campaign of ``folder`` from ``day`` on (default: the working
     day after the last recorded outcomes), from its recorded state; ``day``
     outside the campaign's dates is refused (``check_day``).
 
     Writes each re-planned day's folder as a whole, ``plan.json``, its notices
-    and what ``drawer(speed table)(day, folder)`` draws (``write_days``: built
+    and what ``drawer(speed table)([(day, folder), ...])`` draws (``write_days``: built
     aside, then swapped in; the campaign's speed table), then refreshes
     ``campaign.json`` and stores the new planned visits from ``day`` on as a
     planning run made at ``now`` (UTC). Households
