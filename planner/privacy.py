@@ -199,9 +199,11 @@ OUTPUTS: tuple[Output, ...] = (
 )
 """Every shareable file the project writes (its name, writer, what it holds)."""
 
-PRIVATE_FILES: tuple[str, ...] = ("campaign.db", "campaign.db.bak", "campaign.db-*")
+PRIVATE_FILES: tuple[str, ...] = ("campaign.db", "campaign.db.bak", "campaign.db-*",
+                                  ".day-memo.pickle")
 """Files an output folder may hold that are never shared: the campaign's
-state (SQLite, with names), kept on the station's machine."""
+state (SQLite, with names) and its memo of day plans (with names), kept on
+the station's machine."""
 
 NOT_OUTPUTS: dict[str, str] = {
     "planner.privacy": "the one CSV writer (csv_text) and .xlsx cell (xlsx_text_cell): builds "
@@ -210,6 +212,11 @@ NOT_OUTPUTS: dict[str, str] = {
     "planner.state.db": "campaign.db and its backup: the state, kept on the station's machine",
     "planner.state.phone": "a temporary copy of a phone export, removed after the import",
     "planner.roads.io": "road graphs (GraphML): no person in them",
+    "planner.roads.cache": "road graphs with their travel times, cached beside the GraphML: "
+                           "no person in them",
+    "planner.campaign.daymemo": ".day-memo.pickle: the campaign's day plans (with names) "
+                                "kept for the next re-plan, in the campaign folder on the "
+                                "station's machine (private, as campaign.db)",
     "planner.demo": "the demo's scenario files: fictional inputs (its CSV through csv_text, "
                     "read back by the scenario reader)",
     "planner.state.sheet": "builds the outcomes sheet's CSV and .xlsx (planner.state.record "

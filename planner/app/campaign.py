@@ -19,6 +19,7 @@ from pathlib import Path
 from planner.app.outputs import check_out_dir, draw_days, render_days
 from planner.app.progress import Progress
 from planner.campaign.dayloop import DayPlan
+from planner.campaign.daymemo import write_memo
 from planner.campaign.folders import DrawMany
 from planner.speeds import SpeedTable
 from planner.state.store import CampaignRun, run_campaign
@@ -75,6 +76,9 @@ def plan_campaign(request: CampaignRequest, progress: Progress | None = None,
                                redact=request.redact, progress=progress, warn=warn,
                                table=run.speed_table)
     run.drawn = len(drawn)
+    if drawn and run.memo is not None:  # the drawn days' plan.json now carry their legs
+        write_memo(request.out_dir, run.memo, list(run.result.days),
+                   (request.lang, request.redact))
     return run
 
 
@@ -97,8 +101,11 @@ class TomorrowRequest:
 def replan_tomorrow(request: TomorrowRequest, progress: Progress | None = None,
                     warn: Callable[[str], None] | None = None) -> CampaignRun:
     """The ``tomorrow`` job: re-plan from what was done, draw every re-planned
-    day, each day's folder built aside and swapped in whole (removing the
-    folders of days no longer planned), then write the campaign."""
+    day (in parallel processes: ``planner.app.outputs.draw_days``), each
+    day's folder built aside and swapped in whole (removing the folders of
+    days no longer planned), then write the campaign. A day whose inputs did
+    not change keeps its plan and its folder (``run.kept``;
+    ``planner.campaign.daymemo``)."""
     progress = progress or Progress.silent(request.lang)
 
     def drawer(table: SpeedTable) -> DrawMany:
@@ -110,5 +117,5 @@ def replan_tomorrow(request: TomorrowRequest, progress: Progress | None = None,
     run = run_tomorrow(request.folder, request.day, request.time_limit_s, request.seed, warn,
                        progress.say, now=request.now or utc_now(), drawer=drawer,
                        lang=request.lang, redact=request.redact)
-    run.drawn = len(run.result.days)
+    run.drawn = len(run.result.days) - len(run.kept)
     return run

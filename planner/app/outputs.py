@@ -16,11 +16,13 @@ while writing, as one message for the front end.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import errno
 import json
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -207,6 +209,7 @@ def day_drawer(*, lang: str = "vi", redact: bool = False, progress: Progress | N
 #: The environment variable that sets how many processes draw a campaign's
 #: days (``draw_workers``); 1 draws them one after the other.
 WORKERS_ENV = "PLANNER_DRAW_WORKERS"
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def draw_workers(n_days: int, workers: int | None = None) -> int:
@@ -235,6 +238,21 @@ def _draw_in_worker(job: _DrawJob, day: DayPlan, folder: Path) -> tuple[list[Pat
     warnings: list[str] = []
     draw = day_drawer(lang=job.lang, redact=job.redact, warn=warnings.append, table=job.table)
     return draw(day, folder), warnings
+
+
+def _worker_start(parent_pid: int) -> None:
+    """In a drawing process, first: die with the parent (Linux
+    ``PR_SET_PDEATHSIG``), so that a job killed half-way leaves no process
+    still writing into a day's stage after the next run's recovery
+    (``planner.campaign.folders.recover``); gone at once when the parent
+    already is."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool's own checks remain
+        pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -266,7 +284,8 @@ def draw_days(items: Sequence[tuple[DayPlan, Path]], *, lang: str = "vi",
         return [p for d, folder in items for p in draw(d, folder)]
     job = _DrawJob(lang, redact, table)
     written: list[Path] = []
-    with ProcessPoolExecutor(n, mp_context=_pool_context()) as pool:
+    with ProcessPoolExecutor(n, mp_context=_pool_context(), initializer=_worker_start,
+                             initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(_draw_in_worker, job, d, folder) for d, folder in items]
         for (d, _folder), future in zip(items, futures, strict=True):
             if progress is not None:

@@ -34,10 +34,12 @@ from planner.campaign.dayloop import (
     DayPlan,
     Solver,
     busy_share,
+    day_scenario,
     default_solver,
     narrow_served,
     plan_one_day,
 )
+from planner.campaign.daymemo import DayMemo
 from planner.campaign.decisions import (
     Decision,
     Decisions,
@@ -184,6 +186,10 @@ class CampaignOptions:
     #: every day: who may be offered, which teams work with how many, who
     #: must be visited, locked to a team, in a fixed order
     decisions: Decisions = field(default_factory=Decisions)
+    #: the day plans of the last run, answering the calls of the day planner
+    #: whose inputs did not change (``planner.campaign.daymemo``); None: every
+    #: day solved
+    memo: DayMemo | None = None
 
 
 def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
@@ -344,12 +350,21 @@ class _Run:
 
         def plan(households: list[Household], limit_s: float, seed: int) -> DayPlan:
             households = steered_offer(o.decisions, day, teams, self.allowed, households)
-            return plan_one_day(self.ws, day, teams, households, self.season_of(day), limit_s,
-                                seed, o.solver, self.start, scale, len(self.remaining),
-                                self.relocate, o.presence,
-                                (o.point_slots or {}).get(day),
-                                steer_of(o.decisions, day, households),
-                                (o.shuttle_slots or {}).get(day))
+            season, steer = self.season_of(day), steer_of(o.decisions, day, households)
+            points, shuttles = (o.point_slots or {}).get(day), (o.shuttle_slots or {}).get(day)
+
+            def solve() -> DayPlan:
+                return plan_one_day(self.ws, day, teams, households, season, limit_s, seed,
+                                    o.solver, self.start, scale, len(self.remaining),
+                                    self.relocate, o.presence, points, steer, shuttles)
+
+            if o.memo is None:
+                return solve()
+            inputs = day_scenario(self.ws, day, teams, households, season, self.start, scale)
+            key = o.memo.key(self.ws, inputs, o.presence,
+                             [limit_s, seed - o.seed - n, o.seed, o.solver, self.relocate,
+                              points, steer, shuttles])
+            return o.memo.plan(key, day, len(self.remaining), solve)
 
         result = plan(offered, o.time_limit_s, o.seed + n)
         if not result.served and not any(r.stops[1:-1] for r in result.plan.routes):

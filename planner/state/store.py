@@ -14,6 +14,7 @@ from pathlib import Path
 
 from planner.campaign.calendar import Calendar
 from planner.campaign.dayloop import DayPlan
+from planner.campaign.daymemo import DayMemo, write_memo
 from planner.campaign.decisions import Decisions, scenario_decisions
 from planner.campaign.loop import CampaignOptions, CampaignResult, plan_campaign
 from planner.campaign.needs import initial_pending
@@ -89,6 +90,13 @@ class CampaignRun:
     speed_table: SpeedTable = field(default_factory=dict, repr=False)
     #: the shuttles announced to households that the new plan does not keep
     shuttles_not_kept: list[dict] = field(default_factory=list)
+    #: the days a re-plan kept as they were (their inputs did not change: no
+    #: solve, their folders untouched; ``planner.campaign.daymemo``)
+    kept: tuple[dt.date, ...] = ()
+    #: the run's memo of day plans (``planner.campaign.daymemo``): a job that
+    #: draws days after the run writes it again (``write_memo``), so that it
+    #: names the files as drawn
+    memo: DayMemo | None = field(default=None, repr=False)
 
     @property
     def first_day(self) -> DayPlan | None:
@@ -170,11 +178,13 @@ def run_campaign(scenario_path: Path, out_dir: Path, start: dt.date | None = Non
                               on_day=day_reporter(progress, calendar, start, deadline,
                                                   time_limit_s),
                               presence=presence_model(scenario, []),
-                              decisions=campaign_decisions(scenario))
+                              decisions=campaign_decisions(scenario), memo=DayMemo())
     result = plan_campaign(ws, initial_pending(scenario), start, deadline, calendar, options)
     written = store_campaign(out_dir, result, scenario, start, deadline, warn, now=now,
                              lang=lang, redact=redact)
-    return CampaignRun(scenario, result, written, warnings, speed_table=table)
+    write_memo(out_dir, options.memo, list(result.days), (lang, redact))
+    return CampaignRun(scenario, result, written, warnings, speed_table=table,
+                       memo=options.memo)
 
 
 def held_outcomes(out_dir: Path) -> Problem | None:

@@ -24,6 +24,7 @@ from planner.campaign.corrections import (
     shuttle_slots,
     write_corrections,
 )
+from planner.campaign.daymemo import read_memo, write_memo
 from planner.campaign.folders import (
     NEW,
     DrawMany,
@@ -92,24 +93,28 @@ def _plan_ids(folders: list[Path]) -> dict[str, str]:
 
 def write_days(folder: Path, result: CampaignResult, day: dt.date, conn: sqlite3.Connection,
                draw: DrawMany | None, warn: Callable[[str], None] | None, *,
-               now: dt.datetime, lang: str = "vi", redact: bool = False) -> list[Path]:
+               now: dt.datetime, lang: str = "vi", redact: bool = False,
+               kept: set[dt.date] | frozenset[dt.date] = frozenset()) -> list[Path]:
     """Each re-planned day's folder built aside then swapped in whole
     (``planner.campaign.folders``), the days no longer planned removed; the
-    ids of the plans the folders held before and hold now are kept in the
-    state first (an export from either imports). The plans' reasons and the
-    notices in ``lang``, initials only with ``redact``. Returns the paths written."""
+    days in ``kept`` (planned as before: ``planner.campaign.daymemo``) keep
+    their folders as they are. The ids of the plans the folders held before
+    and hold now are kept in the state first (an export from either imports).
+    The plans' reasons and the notices in ``lang``, initials only with
+    ``redact``. Returns the paths written."""
     written: list[Path] = []
 
     def write_plan(d, where: Path) -> list[Path]:
         return write_day_plan(folder, d, lang=lang, warn=warn, redact=redact, folder=where)
 
-    written += stage_many(folder, result.days, write_plan, draw)
+    changed = [d for d in result.days if d.date not in kept]
+    written += stage_many(folder, changed, write_plan, draw)
     days = folder / "days"
     before = sorted(p for p in days.iterdir() if p.is_dir()) if days.is_dir() else []
-    staged = [stage_dir(folder, d.date) for d in result.days]
+    staged = [stage_dir(folder, d.date) for d in changed]
     with db.transaction(conn):
         db.remember_plans(conn, {**_plan_ids(before), **_plan_ids(staged)}, now=now)
-    for d in result.days:
+    for d in changed:
         swap(folder, d.date)
     remove_stale_days(folder, day, (d.date for d in result.days))
     return written
@@ -169,7 +174,8 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
         model = presence_model(scenario, db.presence_rows(conn))
         points = announced_point_days(folder, day)  # their notice is out: committed
         shuttles = announced_shuttle_days(folder, day)
-        options = CampaignOptions(time_limit_s=time_limit_s,
+        memo = read_memo(folder)
+        options = CampaignOptions(time_limit_s=time_limit_s, memo=memo,
                                   seed=scenario.parameters.seed if seed is None else seed,
                                   on_day=day_reporter(progress, calendar, day, deadline,
                                                       time_limit_s),
@@ -200,8 +206,9 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
                         "reason": f.reason} for f in st.follow_up if f.kind == "closed"],
         }}
         draw = drawer(table) if drawer is not None else None
+        kept = memo.kept(folder, list(result.days), (lang, redact))
         written = write_days(folder, result, day, conn, draw, warn, now=now, lang=lang,
-                             redact=redact)
+                             redact=redact, kept=kept)
         written.append(write_campaign_json(folder, result, scenario, extra))
         notice = write_corrections(folder, day, not_kept + shuttles_not_kept, scenario, lang,
                                    redact)
@@ -209,7 +216,10 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
             written.insert(0, notice)
         with db.transaction(conn):
             db.record_plan(conn, "tomorrow", day, planned_visit_rows(result), now=now)
+        write_memo(folder, memo, list(result.days), (lang, redact))
     finally:
         conn.close()
     return CampaignRun(scenario, result, written, warnings, st, joined, day, not_kept,
-                       proposals, speed_table=table, shuttles_not_kept=shuttles_not_kept)
+                       proposals, speed_table=table, shuttles_not_kept=shuttles_not_kept,
+                       kept=tuple(sorted(kept)))
+

@@ -84,10 +84,14 @@ def test_sigkill_of_tomorrow_leaves_each_day_wholly_old_or_new(tmp_path: Path) -
     command = [sys.executable, "plan.py", "tomorrow", str(out), "--date", "2026-11-24",
                "--time-limit", "0.1"]
     began = time.monotonic()
+    (out / ".day-memo.pickle").unlink(missing_ok=True)
     subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
     full_s = time.monotonic() - began
     rng = random.Random(24)
     for k in range(KILLS):
+        # every day planned and written again (nothing changed: the day memo
+        # would keep every folder as it is, and no kill would meet a write)
+        (out / ".day-memo.pickle").unlink(missing_ok=True)
         before = _folders(out)
         since_ns = time.time_ns()
         proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
