@@ -36,12 +36,25 @@ graph give the same scenario):
   (``utc_offset_h`` from the station's longitude: solar noon about 12:06), so
   sunset falls where it would on Vietnamese mountain roads at that latitude.
 
+``generate_merged_commune(G, seed, households)`` is a GENERATED commune of
+the size communes have since the merger of 1 July 2025 (one commune often
+joins three or more former ones): 2,000–4,000 households (any number may be
+asked) in 30–60 villages spread over the whole graph, 8–12 teams (the first
+doing home visits, shuttles and points; of the others, by the draw, some run
+shuttles or points too), and the station off-centre (a former commune's
+office: an hour's ride from the far villages). ``mountain_graph`` builds the
+road graph for it when no real extract of that size is at hand (the shared
+OSM extract, Andorra, covers under 500 km²): a GENERATED mountain network of
+a few thousand km², labelled so in its ``note`` (``planner.roads.info``
+tells generated roads apart) and its name.
+
 Units: km and m as named, seconds of the day for windows, dates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections.abc import Sequence
 
@@ -78,14 +91,17 @@ def generate_commune(G, seed: int, households: int = 90, villages: int = 6, team
                      modes: Sequence[tuple[str, float]] = MODES, max_residents: int = 3,
                      radius_km: float = 5.0, spread_km: float = 0.6,
                      start: dt.date = dt.date(2027, 4, 12), time_limit_s: float = 1.0,
+                     station_off_km: float = 0.0, label: str = "Generated commune",
                      ) -> Scenario:
     """A GENERATED commune on road graph ``G`` (module docstring): the same
     ``seed`` and graph give the same scenario. ``narrow_share``: the range
     the share of narrow-window households is drawn in; ``modes``: the
-    residents' modes and their weights; ``max_residents`` a household's most."""
+    residents' modes and their weights; ``max_residents`` a household's most;
+    ``station_off_km``: the station that far east of the middle (0: near it);
+    ``label`` begins the scenario's name."""
     rng = random.Random(seed)
     nodes = _drivable_nodes(G)
-    station_node = _central_node(G, nodes, rng)
+    station_node = _central_node(G, nodes, rng, station_off_km)
     sx, sy = G.nodes[station_node]["x"], G.nodes[station_node]["y"]
     village_list = _villages(G, nodes, (sx, sy), villages, radius_km, rng)
     share = rng.uniform(*narrow_share)
@@ -118,7 +134,7 @@ def generate_commune(G, seed: int, households: int = 90, villages: int = 6, team
                 rng.choice((0, 0, 7, 30))))
         hh.append(Household(f"G{seed}-{k + 1:04d}", village.id, lon, lat, tuple(residents)))
     return Scenario(
-        name=f"Generated commune {seed} ({households} households, GENERATED people)",
+        name=f"{label} {seed} ({households} households, GENERATED people)",
         fictional=True, date=start,
         station=Station("Generated commune police station", round(sx, 6), round(sy, 6)),
         villages=tuple(village_list), households=tuple(hh),
@@ -143,11 +159,17 @@ def _drivable_nodes(G) -> list:
     return sorted(part, key=str)
 
 
-def _central_node(G, nodes: list, rng: random.Random):
-    """A node among the tenth of ``nodes`` closest to their middle."""
+def _central_node(G, nodes: list, rng: random.Random, off_km: float = 0.0):
+    """A node among the tenth of ``nodes`` closest to their middle (moved
+    ``off_km`` east; then among the hundredth closest to that point)."""
     xs = sorted(G.nodes[n]["x"] for n in nodes)
     ys = sorted(G.nodes[n]["y"] for n in nodes)
     mx, my = xs[len(xs) // 2], ys[len(ys) // 2]
+    if off_km:
+        mx += off_km * 1000.0 / haversine_m(mx, my, mx + 1.0, my)
+        by_distance = sorted(nodes, key=lambda n: (haversine_m(
+            G.nodes[n]["x"], G.nodes[n]["y"], mx, my), str(n)))
+        return rng.choice(by_distance[:max(1, len(nodes) // 100)])
     by_distance = sorted(nodes, key=lambda n: (haversine_m(G.nodes[n]["x"], G.nodes[n]["y"],
                                                            mx, my), str(n)))
     return rng.choice(by_distance[:max(1, len(nodes) // 10)])
@@ -217,3 +239,100 @@ def _teams(count: int, rng: random.Random) -> tuple[Team, ...]:
                         lunch=Window(11 * 3600, 13 * 3600 + 1800), lunch_s=3600,
                         max_work_s=9 * 3600 + 1800, duties=duties))
     return tuple(out)
+
+
+#: The label of the 2025-sized generated commune (its name begins with it).
+MERGED_LABEL = "GENERATED merged commune (2025-sized)"
+#: The note of a generated mountain road graph (``planner.roads.info``).
+MOUNTAIN_NOTE = "GENERATED mountain road network: fictional roads, not a real place"
+
+
+def merged_sizes(households: int) -> tuple[int, int]:
+    """(villages, teams) of a merged commune of ``households`` households:
+    30–60 villages of about 70 households, 8–12 teams (10 for 3,000)."""
+    return (max(30, min(60, round(households / 70))),
+            max(8, min(12, round(households / 500) + 4)))
+
+
+def generate_merged_commune(G, seed: int, households: int = 3000,
+                            villages: int | None = None, teams: int | None = None,
+                            start: dt.date = dt.date(2027, 4, 12),
+                            time_limit_s: float = 1.0) -> Scenario:
+    """A GENERATED 2025-sized merged commune on road graph ``G`` (module
+    docstring; ``mountain_graph`` makes one): ``households`` in ``villages``
+    villages (default ``merged_sizes``) up to 60 % of the graph's width
+    from a station placed a quarter of that width east of the middle,
+    ``teams`` teams. Labelled: its name begins with ``MERGED_LABEL``, and
+    every person, village and team is named "Generated …"."""
+    default_villages, default_teams = merged_sizes(households)
+    xs = [d["x"] for _n, d in G.nodes(data=True)]
+    ys = [d["y"] for _n, d in G.nodes(data=True)]
+    width_km = haversine_m(min(xs), sum(ys) / len(ys), max(xs), sum(ys) / len(ys)) / 1000.0
+    return generate_commune(G, seed, households=households,
+                            villages=villages or default_villages,
+                            teams=teams or default_teams, radius_km=0.6 * width_km,
+                            spread_km=1.2, start=start, time_limit_s=time_limit_s,
+                            station_off_km=0.25 * width_km, label=MERGED_LABEL)
+
+
+def mountain_graph(size_km: float = 48.0, step_km: float = 0.6, seed: int = 2025,
+                   table=None, lon0: float = 103.6, lat0: float = 21.6):
+    """A GENERATED mountain road network of ``size_km`` × ``size_km`` (osmnx-style
+    ``MultiDiGraph``, travel times from ``table``, default ``maps/speeds.toml``):
+    a jittered grid of junctions ``step_km`` apart on ridged terrain (200–1,800 m,
+    grades from it), a paved provincial road across the middle and a few paved
+    spurs, gravel commune roads every few rows, dirt tracks (a quarter of them
+    missing: valleys and cliffs) and footpaths between. Its ``note`` and name
+    say it is generated. The same arguments give the same graph."""
+    # imported here: networkx loads slowly; generating a commune on a given
+    # graph does not need it
+    import networkx as nx
+
+    from planner.speeds import add_travel_times, load_speed_table
+
+    rng = random.Random(seed)
+    n = int(size_km / step_km) + 1
+    km_lat, km_lon = 110.574, 111.320 * math.cos(math.radians(lat0))
+    G = nx.MultiDiGraph(crs="epsg:4326", name="generated mountain commune",
+                        note=MOUNTAIN_NOTE)
+    half = size_km / 2
+
+    def height_m(x: float, y: float) -> float:
+        return (1000.0 + 500.0 * math.sin(x / 4.3) * math.cos(y / 3.7)
+                + 250.0 * math.sin((x + y) / 1.9) + 12.0 * y)
+
+    for i in range(n):
+        for j in range(n):
+            x = -half + (i + rng.uniform(-0.15, 0.15)) * step_km
+            y = -half + (j + rng.uniform(-0.15, 0.15)) * step_km
+            G.add_node(i * n + j, x=round(lon0 + x / km_lon, 6), y=round(lat0 + y / km_lat, 6),
+                       elevation=round(max(200.0, min(1800.0, height_m(x, y))), 1))
+    kinds = {"paved": (("highway", "secondary"), ("surface", "asphalt")),
+             "gravel": (("highway", "unclassified"), ("surface", "gravel")),
+             "dirt": (("highway", "track"), ("surface", "dirt"), ("tracktype", "grade4")),
+             "path": (("highway", "path"), ("surface", "ground"))}
+    mid = n // 2
+    spurs = {mid // 2, mid + mid // 2}
+    for i in range(n):
+        for j in range(n):
+            for di, dj in ((1, 0), (0, 1)):
+                a, b = i + di, j + dj
+                if a >= n or b >= n:
+                    continue
+                if (dj == 0 and j == mid) or (di == 0 and i in spurs and abs(j - mid) < n // 4):
+                    kind = "paved"
+                elif (dj == 0 and j % 8 == 4) or (di == 0 and i % 8 == 4):
+                    kind = "gravel"
+                else:
+                    roll = rng.random()
+                    if roll < 0.25:
+                        continue  # no road here: a valley, a cliff
+                    kind = "dirt" if roll < 0.75 else "path"
+                u, v = i * n + j, a * n + b
+                du, dv = G.nodes[u], G.nodes[v]
+                length = round(haversine_m(du["x"], du["y"], dv["x"], dv["y"]), 2)
+                grade = round((dv["elevation"] - du["elevation"]) / length, 4)
+                for s, t, g in ((u, v, grade), (v, u, -grade)):
+                    G.add_edge(s, t, length=length, grade=g, grade_abs=abs(g), oneway=False,
+                               reversed=s != u, **dict(kinds[kind]))
+    return add_travel_times(G, table or load_speed_table())
