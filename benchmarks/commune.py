@@ -85,12 +85,16 @@ def run(args: list[str], cwd: Path) -> tuple[float, float, int]:
     """``python plan.py ARGS`` in a fresh process: (wall s, peak resident MB,
     exit code); its output is dropped unless it fails."""
     started = time.perf_counter()
+    print(f"  {dt.datetime.now(dt.UTC):%H:%M:%S} plan.py {args[0]} (load "
+          f"{os.getloadavg()[0]:.1f})…", file=sys.stderr, flush=True)
     proc = subprocess.Popen([sys.executable, str(ROOT / "plan.py"), *args], cwd=cwd,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stderr = proc.stderr.read() if proc.stderr else b""
     _pid, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
+    print(f"    {wall:.1f} s wall, {usage.ru_maxrss / 1024.0:.0f} MB peak, CPU "
+          f"{usage.ru_utime + usage.ru_stime:.1f} s", file=sys.stderr, flush=True)
     if proc.returncode:
         print(f"  plan.py {' '.join(args[:2])} … exit {proc.returncode}: "
               f"{stderr.decode(errors='replace')[-600:]}", file=sys.stderr)
