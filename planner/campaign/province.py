@@ -294,7 +294,7 @@ def _from_yaml(path: Path) -> Province:
         commune = _load_commune(cid, cpath, ewhere, str(path),
                                 graphs[roads_text] if roads_text else None, problems, warnings)
         code, name = nfc(entry.get("code")), nfc(entry.get("name"))
-        claims.append(UnitClaim(f"{ewhere} ({cid})", code, name))
+        claims.append(UnitClaim(f"commune {cid}, {ewhere}", code, name))
         if commune is not None:
             communes.append(replace(commune, code=code, official_name=name))
     problems = col.problems + problems

@@ -38,7 +38,7 @@ KINDS = ("thanh pho", "tinh", "xa", "phuong", "dac khu", "thi tran")
 
 @dataclass(frozen=True)
 class UnitClaim:
-    """What a file says of one unit: ``where`` it says it (``communes[2] (Na-Bung)``),
+    """What a file says of one unit: ``where`` it says it (``commune Na-Bung, communes[2]``),
     its official ``code`` and ``name`` ('' when not given)."""
 
     where: str

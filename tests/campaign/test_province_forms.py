@@ -94,14 +94,17 @@ def test_check_flags_unknown_and_pre_2025_units(tiny: Path) -> None:
     (tiny / "units.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     en = CliRunner().invoke(cli, ["check", str(tiny / "units.yaml"), "--lang", "en"])
     assert en.exit_code == 0, en.output
-    assert "communes[1] (C002).code › '99999' is not an official 2025 commune code" in en.output
-    assert ("communes[2] (C003).name › 'Xã Nậm Chua' is a commune before 1 July 2025; it is "
-            "now part of Xã Nà Hỳ (03169)") in en.output
+    assert "commune C002, communes[1].code › '99999' is not an official 2025 commune code" \
+        in en.output
+    assert ("commune C003, communes[2].name › 'Xã Nậm Chua' is a commune before 1 July 2025; "
+            "it is now part of Xã Nà Hỳ (03169)") in en.output
     assert 'code: "03169"' in en.output
     assert "'Generated province' is not the name of province code 11 (Tỉnh Điện Biên)" \
         in en.output
     assert "C001" not in "".join(x for x in en.output.splitlines() if x.startswith("warning:"))
+    assert "A01/roads · C002: " in en.output and "2 teams, 1 warning\n" in en.output
     vi = CliRunner().invoke(cli, ["check", str(tiny / "units.yaml")])
     assert vi.exit_code == 0, vi.output
     assert "không phải mã xã chính thức năm 2025" in vi.output
-    assert "là xã trước ngày 1/7/2025; nay thuộc Xã Nà Hỳ (03169)" in vi.output
+    assert "xã C003, communes[2].name › 'Xã Nậm Chua' là xã trước ngày 1/7/2025; nay thuộc " \
+        "Xã Nà Hỳ (03169)" in vi.output
