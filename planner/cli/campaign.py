@@ -141,8 +141,8 @@ def province_campaign(request, scheduler: str | None, workers: int | None, quiet
     def begin(total: int, province) -> None:
         nonlocal bar
         click.echo(ngettext("{n} commune", "{n} communes", total).format(n=total) + " "
-                   + ngettext("in {n} district", "in {n} districts", len(province.districts))
-                   .format(n=len(province.districts)) + " "
+                   + ngettext("in {n} road area", "in {n} road areas", len(province.areas))
+                   .format(n=len(province.areas)) + " "
                    + _("on {where}").format(where=scheduler or _("local Dask workers")),
                    err=True)
         if not quiet:

@@ -60,7 +60,7 @@ def roads() -> None:
 
     \b
     Examples:
-      python plan.py roads import district.osm.pbf --dem N21E103.hgt --name nam-po
+      python plan.py roads import commune.osm.pbf --dem N21E103.hgt --name nam-po
       python plan.py roads info nam-po --scenario scenarios/nam-po
     """
 
