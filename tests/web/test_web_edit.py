@@ -229,6 +229,7 @@ def test_move_lock_and_replan_in_the_browser(server, planned2: Path,  # noqa: F8
             ctx.route("**/*", route)
             page = ctx.new_page()
             page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+            _same_place(page, base, workspace)
             page.goto(f"{base}/c/two/tomorrow?day={DAY}")
             page.wait_for_selector("#map[data-ready]")
             page.locator(".leaflet-marker-icon").first.click()
@@ -272,3 +273,24 @@ def test_move_lock_and_replan_in_the_browser(server, planned2: Path,  # noqa: F8
         finally:
             ctx.close()
     assert blocked == [] and problems == []
+
+
+def _same_place(page, base: str, workspace: Path) -> None:
+    """A copy of the campaign whose plan puts H2 at H1's house: on its map
+    the two markers stand apart (neither hides the other) and each popup
+    lists both stops, each with its link to Edit."""
+    shutil.copytree(workspace / "two", workspace / "twice")
+    path = workspace / "twice" / "days" / DAY / "plan.json"
+    plan = json.loads(path.read_text(encoding="utf-8"))
+    stops = {s.get("household"): s for r in plan["routes"] for s in r["stops"]}
+    stops["H2"]["lat"], stops["H2"]["lon"] = stops["H1"]["lat"], stops["H1"]["lon"]
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    page.goto(f"{base}/c/twice/tomorrow?day={DAY}")
+    page.wait_for_selector("#map[data-ready]")
+    one = page.locator(".leaflet-marker-icon[title='T1 3']").bounding_box()
+    two = page.locator(".leaflet-marker-icon[title='T2 1']").bounding_box()
+    assert abs(one["x"] - two["x"]) + abs(one["y"] - two["y"]) >= 20, (one, two)
+    page.locator(".leaflet-marker-icon[title='T2 1']").click()
+    popup = page.locator(".leaflet-popup-content")
+    assert popup.locator("a.edit").count() == 2
+    assert "H1" in popup.inner_text() and "H2" in popup.inner_text()

@@ -24,23 +24,27 @@
   }));
   const editUrl = mapBox.dataset.edit || "";
   function line(route, s) {
+    // the household (head's name, village, code) on one line; the team, stop,
+    // hour and people on the next, with the link to Edit
     const row = document.createElement("div");
-    const who = s.kind === "point" ? s.village_name : (s.name || s.household) +
+    const who = document.createElement("b");
+    who.textContent = s.kind === "point" ? s.village_name : (s.name || s.household) +
       " (" + s.village_name + ")";
-    row.appendChild(document.createTextNode(route.label + " · " + s.n + " · " + s.arrive +
-      " · " + who + " · " + s.residents + " "));
+    row.appendChild(who);
     if (s.household && s.kind !== "point") {
       const code = document.createElement("small");
       code.className = "code";
-      code.textContent = s.household;
+      code.textContent = " " + s.household;
       row.appendChild(code);
     }
+    row.appendChild(document.createElement("br"));
+    row.appendChild(document.createTextNode(route.label + " · " + s.n + " · " + s.arrive +
+      " · " + s.residents + " " + (mapBox.dataset.peopleLabel || "") + " "));
     if (editUrl && s.kind === "visit" && s.household) {
       const a = document.createElement("a");
       a.className = "edit";
       a.href = editUrl + encodeURIComponent(s.household);
       a.textContent = mapBox.dataset.editLabel || "Edit";
-      row.appendChild(document.createTextNode(" "));
       row.appendChild(a);
     }
     return row;
