@@ -40,7 +40,6 @@ from planner.app.edit import (
     Remove,
     Reorder,
     apply_edit,
-    preview_edit,
 )
 from planner.campaign.decisions import REASONS, Decision
 from planner.day.edit import Change, EditVerdict
@@ -224,14 +223,11 @@ def _served(request: HandRequest, verdicts: list[EditVerdict], before: dict[str,
     return tuple(out)
 
 
-def _flat(verdict: EditVerdict) -> list[EditVerdict]:
-    return [verdict, *[w for a in verdict.also for w in _flat(a)]]
-
-
 def preview(request: HandRequest) -> HandResult:
     """The action checked and costed; nothing written."""
     change, decision, to_date = plan_of(request)
-    verdicts = _flat(preview_edit(_edit_request(request, change, to_date, False))) \
+    # apply_edit unconfirmed writes nothing and keeps each day's own verdict
+    verdicts = list(apply_edit(_edit_request(request, change, to_date, False)).verdicts) \
         if change is not None else []
     problems = decision_problems(DecideRequest(request.folder, decision)) \
         if decision is not None else []
@@ -254,7 +250,7 @@ def keep(request: HandRequest) -> HandResult:
     stored: list[Decision] = []
     if change is not None:
         result = apply_edit(_edit_request(request, change, to_date, True))
-        verdicts = [w for v in result.verdicts for w in _flat(v)]
+        verdicts = list(result.verdicts)
         if not result.kept:
             return HandResult(tuple(verdicts), tuple(problems),
                               _served(request, verdicts, before))

@@ -158,6 +158,23 @@ def test_a_move_that_breaks_a_rule_is_refused_without_force(ws: Path) -> None:
     assert _digest(folder) == before and list_decisions(folder) == []
 
 
+def test_a_move_to_another_day_checks_both_days(ws: Path) -> None:
+    """Moving H2 to T1 on 2026-11-26 previews both days: each still holds
+    (the visit added there enrols H2's residents), one household fewer
+    served on the first, one more on the second; nothing is written."""
+    client = _client(ws)
+    token = _csrf(client.get(f"/c/two/edit?day={DAY}&household=H2").text)
+    before = _digest(ws / "two")
+    preview = client.post("/c/two/edit/preview",
+                          data=_form(token, action="move", household="H2", team="T1",
+                                     to_date="2026-11-26"))
+    assert preview.status_code == 200
+    assert preview.text.count('data-holds="yes"') == 2, preview.text
+    assert re.search(r"<td>2026-11-24</td><td>4 → 3</td>", preview.text)
+    assert re.search(r"<td>2026-11-26</td><td>1 → 2</td>", preview.text)
+    assert _digest(ws / "two") == before
+
+
 @pytest.mark.parametrize("url", ["/c/two/edit/preview", "/c/two/edit/keep",
                                  "/c/two/decisions/1/retire"])
 def test_an_edit_post_without_the_csrf_token_is_refused(ws: Path, url: str) -> None:
