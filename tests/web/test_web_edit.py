@@ -123,6 +123,8 @@ def test_preview_writes_nothing_then_confirm_stores_the_decision(ws: Path) -> No
         ("lock", "H1", "T2", [DAY])
     listed = client.get(kept.headers["location"]).text
     assert 'id="kept"' in listed and 'data-kind="lock" data-household="H1"' in listed
+    assert re.search(r'id="in-force">Đang áp dụng: <span class="tag">Khoá cho một tổ T2 · '
+                     r'2026-11-24</span>', listed), listed
     assert "Lò Thị Mỷ (Bản Trung Tâm)" in listed
 
     lock_form = _form(token, action="lock", household="H1", scope="always")
