@@ -13,6 +13,9 @@ result (the plan, the files written, the warnings); progress goes to a
 - record outcomes: ``app.outcomes.record(RecordRequest)``,
   ``outcomes_template(TemplateRequest)``
 - re-plan tomorrow: ``app.campaign.replan_tomorrow(TomorrowRequest)``
+- one household's hand action, previewed then kept (the workspace's Edit
+  page): ``app.handedit.preview(HandRequest)``, ``keep``; the names of a
+  campaign's households: ``app.people.campaign_names(folder)``
 - staffing: ``app.staffing.staffing(StaffingRequest)``
 - roads: ``app.roads.import_roads``, ``fetch_roads``, ``roads_info``
 

@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 from planner.app import PlannerError, parse_day
 from planner.app.day import DEMO_SCENARIO
 from planner.app.outcomes import CorrectRequest, RecordRequest, correct, record
+from planner.app.people import campaign_names
 from planner.app.text import error_text, gettext_for
 from planner.app.workspace import (
     campaign_status,
@@ -38,6 +39,7 @@ from planner.web.views import (
     handout,
     handout_zip,
     map_data,
+    resident_choices,
     tally_grid,
     unserved_groups,
     weekday,
@@ -217,13 +219,13 @@ def tomorrow_page(request: Request, name: str, day: str | None = None) -> Respon
     data, groups, choices = None, [], {}
     if chosen is not None:
         view = day_view(folder, chosen)
-        data = map_data(view, _gettext(request))
+        data = map_data(view, _gettext(request), campaign_names(folder))
         groups = unserved_groups(view.plan)
         choices = filter_choices(data)
     running = request.app.state.jobs.running(folder)
     return page(request, "tomorrow.html", campaign=name, status=status, day=chosen,
                 days=day_folders(folder), data=data, groups=groups, choices=choices,
-                running=running, titles=REASON_TITLES)
+                running=running, titles=REASON_TITLES, names=campaign_names(folder))
 
 
 def _gettext(request: Request):
@@ -276,7 +278,8 @@ def campaign_file(request: Request, name: str, rel: str) -> Response:
 def _outcomes_page(request: Request, name: str, folder: Path, **values) -> Response:
     status = campaign_status(folder, request.app.state.today)
     return page(request, "outcomes.html", campaign=name, status=status,
-                outcomes=OUTCOMES, imports=values.pop("imports", []),
+                outcomes=OUTCOMES, residents=resident_choices(campaign_names(folder)),
+                imports=values.pop("imports", []),
                 corrected=values.pop("corrected", None), problem=values.pop("problem", None))
 
 
@@ -364,7 +367,8 @@ def campaign_page(request: Request, name: str) -> Response:
     tiers, grid = tally_grid(status.tallies)
     return page(request, "campaign.html", campaign=name, status=status, teams=teams,
                 tiers=tiers, grid=grid, weekday=weekday, titles=REASON_TITLES,
-                staffing=request.app.state.jobs.last(folder, "staffing"))
+                staffing=request.app.state.jobs.last(folder, "staffing"),
+                names=campaign_names(folder))
 
 
 @router.post("/c/{name}/staffing")
