@@ -181,16 +181,6 @@ def check_page(request: Request, name: str) -> Response:
     return page(request, "check.html", campaign=name, report=check_report(status.scenario))
 
 
-@router.get("/scenarios/{name}/check")
-def check_scenario_page(request: Request, name: str) -> Response:
-    """Check a scenario folder of the workspace before planning a campaign from it."""
-    workspace: Path = request.app.state.workspace
-    if name not in {p.name for p in scenarios_in(workspace)}:
-        raise HTTPException(404, "no such scenario folder")
-    return page(request, "check.html", campaign=None,
-                report=check_report(workspace / name / "scenario.yaml"))
-
-
 def _day_of(folder: Path, day: str | None, last_outcome: str | None) -> dt.date | None:
     """The day a page shows: ``day`` if planned, else the first planned day
     after the last recorded outcomes (else the first planned day)."""
