@@ -60,6 +60,8 @@ PROBLEMS_HEADER = msg("Problems of the row")
 """The marked list's last column: every problem of the row, what and fix."""
 PROBLEM_FILL = "FFC7CE"
 """The fill of a cell with a problem (Excel's light red)."""
+WARNING_FILL = "FFEB9C"
+"""The fill of a cell with a warning (Excel's light yellow)."""
 _WHERE = re.compile(r"^row (\d+)(?:, fields? ([\w/]+))?")
 
 
@@ -429,11 +431,12 @@ def edit_row(folder: Path, number: int, values: dict[str, str]) -> CheckReport:
     return check_report(folder / "scenario.yaml")
 
 
-def row_problems(report: CheckReport, households: Path) -> dict[int, list[tuple[str, Problem]]]:
-    """The problems of the list's rows: row number → (field, problem); the
-    field '' for a problem of the whole row."""
+def row_problems(report: CheckReport, households: Path, warnings: bool = False
+                 ) -> dict[int, list[tuple[str, Problem]]]:
+    """The problems of the list's rows (with ``warnings``: its warnings):
+    row number → (field, problem); the field '' for a problem of the whole row."""
     out: dict[int, list[tuple[str, Problem]]] = defaultdict(list)
-    for p in report.problems + report.warnings:
+    for p in report.warnings if warnings else report.problems:
         if Path(p.file).name != households.name:
             continue
         m = _WHERE.match(p.where)
@@ -444,8 +447,9 @@ def row_problems(report: CheckReport, households: Path) -> dict[int, list[tuple[
 
 def marked_list(folder: Path, report: CheckReport, lang: str = "vi") -> bytes:
     """The scenario's list as an .xlsx: the known columns under headers in
-    ``lang``, each row at its own number, a cell with a problem filled, and a
-    last column with every problem of the row (what is wrong, the fix)."""
+    ``lang``, each row at its own number, a cell with a problem filled (light
+    red; a warning light yellow), and a last column with every problem and
+    warning of the row (what is wrong, the fix)."""
     # imported here: openpyxl loads only when a marked list is asked for (0.3 s)
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -455,6 +459,8 @@ def marked_list(folder: Path, report: CheckReport, lang: str = "vi") -> bytes:
     present = [c for c in COLUMNS if any(c in r for _n, r in rows)]
     _ = gettext_for(lang)
     marks = row_problems(report, path)
+    for number, found in row_problems(report, path, warnings=True).items():
+        marks.setdefault(number, []).extend(found)
     wb = Workbook()
     ws = wb.active
     ws.title = _("Households list")
@@ -465,6 +471,7 @@ def marked_list(folder: Path, report: CheckReport, lang: str = "vi") -> bytes:
     xlsx_text_cell(ws.cell(row=1, column=last), _(PROBLEMS_HEADER))
     ws.cell(row=1, column=last).font = Font(bold=True)
     fill = PatternFill("solid", start_color=PROBLEM_FILL, end_color=PROBLEM_FILL)
+    warned = PatternFill("solid", start_color=WARNING_FILL, end_color=WARNING_FILL)
     for number, row in rows:
         for c, column in enumerate(present, start=1):
             value = row.get(column)
@@ -476,10 +483,12 @@ def marked_list(folder: Path, report: CheckReport, lang: str = "vi") -> bytes:
             said.append(problem_text(problem, _))
             for one in fields.split("/") if fields else []:
                 if one in present:
-                    ws.cell(row=number, column=present.index(one) + 1).fill = fill
+                    ws.cell(row=number, column=present.index(one) + 1).fill = \
+                        fill if problem.severity == "error" else warned
         if said:
             xlsx_text_cell(ws.cell(row=number, column=last), "\n".join(said))
-            ws.cell(row=number, column=last).fill = fill
+            ws.cell(row=number, column=last).fill = \
+                fill if any(p.severity == "error" for _f, p in marks[number]) else warned
     ws.freeze_panes = "A2"
     buffer = io.BytesIO()
     wb.save(buffer)

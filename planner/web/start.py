@@ -187,10 +187,12 @@ def _check_page(request: Request, name: str, problem: str = "",
     except PlannerError:
         households = None
     rows = sorted(row_problems(report, households)) if households else []
+    warned = sorted(set(row_problems(report, households, warnings=True)) - set(rows)) \
+        if households else []
     today: dt.date | None = request.app.state.today
     return page(request, "check.html", status_code=status_code, campaign=None, report=report,
                 scenario=name, households=households.name if households else None,
-                problem_rows=rows, problem=problem,
+                problem_rows=rows, warning_rows=warned, problem=problem,
                 campaign_name=f"{name} {(default_dates(today)[0]).year}")
 
 
@@ -243,7 +245,8 @@ def row_page(request: Request, name: str, number: str) -> Response:
     except PlannerError:
         raise HTTPException(404, "no such row") from None
     report = check_report(folder / "scenario.yaml")
-    problems = row_problems(report, households_file(folder)).get(n, [])
+    problems = [*row_problems(report, households_file(folder)).get(n, []),
+                *row_problems(report, households_file(folder), warnings=True).get(n, [])]
     return page(request, "row.html", scenario=name, number=n, cells=cells, columns=COLUMNS,
                 headers=HEADERS, problems=problems,
                 marked={f for fields, _p in problems for f in fields.split("/") if f})

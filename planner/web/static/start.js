@@ -10,7 +10,8 @@ document.querySelectorAll("button.add-row").forEach((button) => {
     const copy = last.cloneNode(true);
     copy.querySelectorAll("input, textarea").forEach((input) => {
       input.name = input.name.replace(/^(\w+)-\d+-/, `$1-${k}-`);
-      if (input.type === "checkbox") input.checked = false; else input.value = "";
+      if (input.type === "checkbox") input.checked = false;
+      else input.value = input.dataset.default || "";
     });
     last.after(copy);
     copy.querySelector("input").focus();
