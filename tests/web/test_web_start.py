@@ -215,3 +215,38 @@ def test_the_form_refuses_bad_uploads_and_keeps_inside(tmp_path: Path, monkeypat
     for url in ("/scenarios/..%2F..%2Fetc/check", "/scenarios/a/marked.xlsx",
                 "/scenarios/a/rows/2"):
         assert c.get(url).status_code == 404
+
+
+def test_roads_from_an_openstreetmap_file_of_the_workspace(tmp_path: Path) -> None:
+    """An OpenStreetMap extract placed in the workspace is offered by the form
+    and, chosen, imported into the commune's own ``roads.graphml``, which its
+    scenario.yaml names; the check then reads that graph."""
+    import shutil
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    shutil.copyfile(ROOT / "tests" / "data" / "roads" / "ok_small.osm", ws / "ok_small.osm")
+    c = client(ws)
+    assert '<option value="ok_small.osm"' in c.get("/new").text
+    header = demo_rows()[0]
+    rows = [header]
+    for k, lon in enumerate(("103.0101", "103.0199"), start=1):
+        cells = dict.fromkeys(header, "")
+        cells.update({"household_id": f"H{k}", "village": "A", "lon": lon, "lat": "21.5001",
+                      "resident_id": f"R{k}", "full_name": f"Người {k}", "condition": "elderly"})
+        rows.append([cells[h] for h in header])
+    form = {"name": "osm", "station_name": "Trụ sở", "station_lon": "103.0001",
+            "station_lat": "21.5001", "team-0-id": "T1", "team-0-members": "A\nB",
+            "team-0-motorbikes": "2", "team-0-kits": "1", "team-0-shift": "07:00-17:00",
+            "start": "2026-11-24", "roads": "ok_small.osm", "csrf": csrf(c.get("/new").text)}
+    response = c.post("/new", data=form, files={"households": ("ds.csv", as_csv(rows))},
+                      follow_redirects=False)
+    assert response.status_code == 303, response.text[-2000:]
+    folder = ws / "osm"
+    assert (folder / "roads.graphml").is_file()
+    assert yaml.safe_load((folder / "scenario.yaml").read_text("utf-8"))["roads"] == \
+        "roads.graphml"
+    page = c.get("/scenarios/osm/check").text
+    assert 'class="good" id="verdict"' in page
+    scenario, _warnings = load_scenario(folder / "scenario.yaml")
+    assert Path(scenario.roads) == folder / "roads.graphml"
