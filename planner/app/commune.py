@@ -63,6 +63,7 @@ PROBLEM_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
 """The fill of a cell with a warning (Excel's light yellow)."""
 _WHERE = re.compile(r"^row (\d+)(?:, fields? ([\w/]+))?")
+_HOUSEHOLD = re.compile(r"^household (.+?)(?:, fields? ([\w/]+))?$")
 
 
 @dataclass(frozen=True)
@@ -434,14 +435,26 @@ def edit_row(folder: Path, number: int, values: dict[str, str]) -> CheckReport:
 def row_problems(report: CheckReport, households: Path, warnings: bool = False
                  ) -> dict[int, list[tuple[str, Problem]]]:
     """The problems of the list's rows (with ``warnings``: its warnings):
-    row number → (field, problem); the field '' for a problem of the whole row."""
+    row number → (field, problem); the field '' for a problem of the whole row.
+    A problem of a household (``household H1, fields lon/lat``) is one of
+    each of its rows."""
     out: dict[int, list[tuple[str, Problem]]] = defaultdict(list)
+    rows_of: dict[str, list[int]] | None = None
     for p in report.warnings if warnings else report.problems:
         if Path(p.file).name != households.name:
             continue
         m = _WHERE.match(p.where)
         if m:
             out[int(m.group(1))].append((m.group(2) or "", p))
+            continue
+        m = _HOUSEHOLD.match(p.where)
+        if m:
+            if rows_of is None:
+                rows_of = defaultdict(list)
+                for number, row in table_rows(households):
+                    rows_of[nfc(row.get("household_id"))].append(number)
+            for number in rows_of.get(m.group(1), []):
+                out[number].append((m.group(2) or "", p))
     return dict(out)
 
 

@@ -110,7 +110,8 @@ def create(c: TestClient, name: str, filename: str, data: bytes, **changes: str)
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
 def test_a_commune_from_the_demo_list_loads(tmp_path: Path, kind: str) -> None:
     """The demo's list as .xlsx or .csv with the demo's settings makes a
-    scenario folder inside the workspace: the Check page passes, and
+    scenario folder inside the workspace: the Check page passes (a
+    household's warning, too far on foot, links to its row), and
     ``load_scenario`` reads it with every resident, the teams, the villages
     and their meeting places, the campaign's dates."""
     c = client(tmp_path / "ws")
@@ -121,7 +122,9 @@ def test_a_commune_from_the_demo_list_loads(tmp_path: Path, kind: str) -> None:
     folder = tmp_path / "ws" / "Nậm Khao"
     assert (folder / f"households.{kind}").is_file()
     page = c.get("/scenarios/Nậm Khao/check").text
-    assert 'id="verdict"' in page and "class=\"good\"" in page, page[-3000:]
+    assert 'class="good" id="verdict"' in page, page[-3000:]
+    far = next(k for k, r in enumerate(demo_rows(), start=1) if r[0] == "NK-0212")
+    assert f'class="button warn-row" href="/scenarios/{quote("Nậm Khao")}/rows/{far}"' in page
     scenario, _warnings = load_scenario(folder / "scenario.yaml")
     assert len([r for h in scenario.households for r in h.residents]) == len(demo_rows()) - 1
     assert [t.id for t in scenario.teams] == ["T1", "T2", "T3"]
