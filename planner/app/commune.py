@@ -32,8 +32,9 @@ from typing import Any
 
 import yaml
 
+from planner.app.progress import Progress
 from planner.app.roads import OSM_SUFFIXES, ImportRequest, import_roads
-from planner.app.text import gettext_for, problem_text
+from planner.app.text import N_, gettext_for, problem_text
 from planner.app.workspace import CheckReport, check_report
 from planner.errors import InputError, Problem, msg
 from planner.privacy import csv_text, read_cell, xlsx_text_cell
@@ -188,39 +189,57 @@ def default_dates(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=28)
 
 
-def create_commune(request: CommuneRequest) -> CommuneResult:
+def needs_import(request: CommuneRequest) -> bool:
+    """Whether the commune's roads come from an OpenStreetMap extract to
+    import (a long job: a front end runs it off its request thread)."""
+    return request.roads_file is not None and \
+        not request.roads_file.name.lower().endswith(GRAPH_SUFFIXES)
+
+
+def create_commune(request: CommuneRequest, progress: Progress | None = None
+                   ) -> CommuneResult:
     """Write the scenario folder (scenario.yaml, the households list, the road
-    graph) and check it. The folder must not exist yet."""
+    graph) and check it. The folder must not exist yet; it is built aside
+    (``.NAME.partial``) and renamed in place at the end, so a job cut short
+    leaves no half-made commune under its name."""
+    progress = progress or Progress.silent()
     folder = request.folder
     if folder.exists():
         raise InputError(Problem(str(folder), "", msg("exists already"),
                                  msg("choose another name")))
     suffix = _list_suffix(request.list_name)
-    folder.mkdir(parents=True)
-    target = folder / f"households{suffix}"
-    target.write_bytes(request.list_data)
+    partial = folder.with_name(f".{folder.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
     warnings: list[str] = []
     try:
-        roads = _roads(request, folder, warnings)
-    except Exception:
-        shutil.rmtree(folder, ignore_errors=True)
+        target = partial / f"households{suffix}"
+        target.write_bytes(request.list_data)
+        roads = _roads(request, partial, warnings, progress)
+        data = scenario_data(request.settings, target, roads)
+        text = "# " + msg("Made by the workspace's Start page; edit it there or here.") + "\n"
+        (partial / "scenario.yaml").write_text(
+            text + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        partial.rename(folder)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
         raise
-    data = scenario_data(request.settings, target, roads)
-    text = "# " + msg("Made by the workspace's Start page; edit it there or here.") + "\n"
-    (folder / "scenario.yaml").write_text(
-        text + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    progress.say(N_("Checking the scenario…"))
     return CommuneResult(folder / "scenario.yaml", check_report(folder / "scenario.yaml"),
                          warnings)
 
 
-def _roads(request: CommuneRequest, folder: Path, warnings: list[str]) -> str:
+def _roads(request: CommuneRequest, folder: Path, warnings: list[str],
+           progress: Progress) -> str:
     """The scenario's ``roads:`` value: the demo graph's name, or a graph in ``folder``."""
     given = request.roads_file
     if given is None:
         return DEMO_ROADS
-    if given.name.lower().endswith(GRAPH_SUFFIXES):
+    if not needs_import(request):
         shutil.copyfile(given, folder / "roads.graphml")
         return "roads.graphml"
+    progress.say(N_("Importing the roads of {file} (once; it may take a minute)…"),
+                 file=given.name)
     result = import_roads(ImportRequest(given, tuple(request.dems),
                                         out=folder / "roads.graphml", overwrite=True))
     warnings += [str(w) for w in result.warnings]

@@ -23,7 +23,7 @@ from typing import Any
 
 from planner.app.progress import Progress
 
-KINDS = ("campaign", "tomorrow", "staffing")
+KINDS = ("campaign", "tomorrow", "staffing", "commune")
 """The jobs a page can start."""
 
 
@@ -32,7 +32,8 @@ class JobSpec:
     """What to run: ``kind`` (one of ``KINDS``), the campaign ``folder``, the
     ``lang`` of progress and result, the solver's ``time_limit_s`` per day and
     the job's own ``options`` (``scenario`` for a new campaign, ``teams`` for
-    staffing)."""
+    staffing, ``request`` (an ``app.commune.CommuneRequest``) for a new
+    commune whose roads are imported; its ``folder`` is the scenario folder)."""
 
     kind: str
     folder: Path
@@ -86,7 +87,20 @@ def _run_staffing(spec: JobSpec, progress: Progress) -> str:
     return staffing_table(run.rows, run.deadline, _)
 
 
-RUNNERS = {"campaign": _run_campaign, "tomorrow": _run_tomorrow, "staffing": _run_staffing}
+def _run_commune(spec: JobSpec, progress: Progress) -> str:
+    # imported here: the roads import loads in the job's process, not the server's
+    from planner.app.commune import create_commune
+    from planner.app.text import gettext_for
+
+    _ = gettext_for(spec.lang)
+    result = create_commune(spec.options["request"], progress)
+    problems = len(result.report.problems)
+    return _("{n} problems: fix them in the file, then check again.").format(n=problems) \
+        if problems else _("No problem: the scenario can be planned.")
+
+
+RUNNERS = {"campaign": _run_campaign, "tomorrow": _run_tomorrow, "staffing": _run_staffing,
+           "commune": _run_commune}
 
 
 def child(spec: JobSpec, out: Any) -> None:

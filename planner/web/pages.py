@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -140,6 +141,8 @@ def _job(request: Request, job_id: str) -> Job:
 def _after(job: Job) -> str:
     """Where the job page goes when the job is done."""
     name = job.spec.folder.name
+    if job.spec.kind == "commune":
+        return f"/scenarios/{quote(name)}/check"
     return f"/c/{name}/campaign" if job.spec.kind == "staffing" else f"/c/{name}/tomorrow"
 
 
@@ -148,7 +151,8 @@ def job_page(request: Request, job_id: str) -> Response:
     """A job's progress, live (the page polls its state), with a cancel button."""
     job = _job(request, job_id)
     return page(request, "job.html", job=job, view=job.view(), after=_after(job),
-                campaign=job.spec.folder.name if job.spec.kind != "campaign" else None)
+                campaign=job.spec.folder.name
+                if job.spec.kind not in ("campaign", "commune") else None)
 
 
 @router.get("/jobs/{job_id}/state")

@@ -30,6 +30,7 @@ from planner.app.commune import (
     households_file,
     list_row,
     marked_list,
+    needs_import,
     replace_households,
     road_files,
     row_problems,
@@ -38,6 +39,7 @@ from planner.app.commune import (
 from planner.app.text import error_text
 from planner.app.workspace import check_report, scenarios_in
 from planner.web.base import NAME, lang_of, page, posted
+from planner.web.jobs import Busy, JobSpec
 from planner.web.security import UPLOAD_MAX_BYTES, inside, upload_name_problem
 
 router = APIRouter()
@@ -162,9 +164,18 @@ async def new_commune(request: Request) -> Response:
         if roads_file is None:
             return _new_page(request, values, "roads", 400)
     dem = _workspace_file(request, _text(form, "dem"), dems)
+    commune = CommuneRequest(folder, upload[0], upload[1], settings_of(form), roads_file,
+                             (dem,) if dem else ())
+    if needs_import(commune):  # a long job: imported in its own process, with progress
+        spec = JobSpec("commune", folder, lang_of(request), request.app.state.time_limit_s,
+                       {"request": commune})
+        try:
+            job = request.app.state.jobs.start(spec)
+        except Busy as busy:
+            job = busy.job
+        return _redirect(f"/jobs/{job.id}")
     try:
-        create_commune(CommuneRequest(folder, upload[0], upload[1], settings_of(form),
-                                      roads_file, (dem,) if dem else ()))
+        create_commune(commune)
     except PlannerError as exc:
         return _new_page(request, values, error_text(exc, lang_of(request)), 400)
     return _redirect(f"/scenarios/{quote(name)}/check")

@@ -222,8 +222,9 @@ def test_the_form_refuses_bad_uploads_and_keeps_inside(tmp_path: Path, monkeypat
 
 def test_roads_from_an_openstreetmap_file_of_the_workspace(tmp_path: Path) -> None:
     """An OpenStreetMap extract placed in the workspace is offered by the form
-    and, chosen, imported into the commune's own ``roads.graphml``, which its
-    scenario.yaml names; the check then reads that graph."""
+    and, chosen, imported in a job (its progress names the file) into the
+    commune's own ``roads.graphml``, which its scenario.yaml names; the job
+    then leads to the Check page, which passes on that graph."""
     import shutil
 
     ws = tmp_path / "ws"
@@ -244,7 +245,13 @@ def test_roads_from_an_openstreetmap_file_of_the_workspace(tmp_path: Path) -> No
             "start": "2026-11-24", "roads": "ok_small.osm", "csrf": csrf(c.get("/new").text)}
     response = c.post("/new", data=form, files={"households": ("ds.csv", as_csv(rows))},
                       follow_redirects=False)
-    assert response.status_code == 303, response.text[-2000:]
+    assert response.status_code == 303 and "/jobs/" in response.headers["location"]
+    job_id = response.headers["location"].rsplit("/", 1)[1]
+    job = c.app.state.jobs.wait(job_id, timeout_s=300)
+    assert job is not None and job.state == "done", job.result if job else None
+    state = c.get(f"/jobs/{job_id}/state").json()
+    assert state["after"] == "/scenarios/osm/check"
+    assert any("ok_small.osm" in line for line in state["lines"])
     folder = ws / "osm"
     assert (folder / "roads.graphml").is_file()
     assert yaml.safe_load((folder / "scenario.yaml").read_text("utf-8"))["roads"] == \
