@@ -36,9 +36,10 @@ from planner.app.progress import Progress
 from planner.app.roads import OSM_SUFFIXES, ImportRequest, import_roads
 from planner.app.text import N_, gettext_for, problem_text
 from planner.app.workspace import CheckReport, check_report
+from planner.domain import CONDITIONS, MODES
 from planner.errors import InputError, Problem, msg
 from planner.privacy import csv_text, read_cell, xlsx_text_cell
-from planner.scenario import COLUMNS, fold, nfc
+from planner.scenario import COLUMNS, CONDITION_ALIASES, MODE_ALIASES, fold, nfc
 from planner.scenario.table import header_columns, table_rows
 from planner.speeds import default_season, load_speed_table, season_names
 
@@ -415,6 +416,17 @@ def replace_households(folder: Path, name: str, data: bytes) -> CheckReport:
     return check_report(folder / "scenario.yaml")
 
 
+def cell_choices(lang: str = "vi") -> dict[str, list[str]]:
+    """The words a row's ``condition`` and ``mode`` cells may take, in
+    ``lang`` where the households reader knows the word, else the code."""
+    _ = gettext_for(lang)
+    out = {}
+    for column, codes, aliases in (("condition", CONDITIONS, CONDITION_ALIASES),
+                                   ("mode", MODES, MODE_ALIASES)):
+        out[column] = [_(c) if aliases.get(fold(_(c))) == c else c for c in codes]
+    return out
+
+
 def list_row(folder: Path, number: int) -> dict[str, str]:
     """Row ``number`` (the header is row 1) of the scenario's list: each known
     column → its text; an ``InputError`` when there is no such row."""
@@ -441,6 +453,8 @@ def edit_row(folder: Path, number: int, values: dict[str, str]) -> CheckReport:
         if column not in COLUMNS:
             continue
         if column not in names:
+            if not nfc(value):
+                continue
             rows[0].append(column)
             names.append(column)
         k = names.index(column)
@@ -479,9 +493,11 @@ def row_problems(report: CheckReport, households: Path, warnings: bool = False
 
 def marked_list(folder: Path, report: CheckReport, lang: str = "vi") -> bytes:
     """The scenario's list as an .xlsx: the known columns under headers in
-    ``lang``, each row at its own number, a cell with a problem filled (light
-    red; a warning light yellow), and a last column with every problem and
-    warning of the row (what is wrong, the fix)."""
+    ``lang`` (the column's name where the reader knows no header in
+    ``lang``), each row at its own number, a cell with a problem filled
+    (light red; a warning light yellow), and a last column with every
+    problem and warning of the row (what is wrong, the fix). It reads back
+    as the list (``replace_households``)."""
     # imported here: openpyxl loads only when a marked list is asked for (0.3 s)
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -497,7 +513,9 @@ def marked_list(folder: Path, report: CheckReport, lang: str = "vi") -> bytes:
     ws = wb.active
     ws.title = _("Households list")
     for c, column in enumerate(present, start=1):
-        xlsx_text_cell(ws.cell(row=1, column=c), _(HEADERS[column]))
+        label = _(HEADERS[column])  # the column's own name where the reader knows no other
+        xlsx_text_cell(ws.cell(row=1, column=c),
+                       label if header_columns([label]) == [column] else column)
         ws.cell(row=1, column=c).font = Font(bold=True)
     last = len(present) + 1
     xlsx_text_cell(ws.cell(row=1, column=last), _(PROBLEMS_HEADER))

@@ -24,6 +24,7 @@ from planner.app.commune import (
     PointSettings,
     TeamSettings,
     VillageSettings,
+    cell_choices,
     create_commune,
     default_dates,
     edit_row,
@@ -259,7 +260,7 @@ def row_page(request: Request, name: str, number: str) -> Response:
     problems = [*row_problems(report, households_file(folder)).get(n, []),
                 *row_problems(report, households_file(folder), warnings=True).get(n, [])]
     return page(request, "row.html", scenario=name, number=n, cells=cells, columns=COLUMNS,
-                headers=HEADERS, problems=problems,
+                headers=HEADERS, problems=problems, choices=cell_choices(lang_of(request)),
                 marked={f for fields, _p in problems for f in fields.split("/") if f})
 
 

@@ -19,6 +19,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from planner.scenario import load_scenario
+from planner.scenario.table import header_columns
 from planner.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,7 +139,8 @@ def test_a_bad_row_is_reported_marked_and_fixed(tmp_path: Path) -> None:
     """A list with one unknown condition: the Check page names the row and
     field with the fix; the marked .xlsx has that cell filled, a problems
     column on that row only, Vietnamese headers and every name unchanged;
-    uploading the marked list fixed (problems column kept) passes the check."""
+    uploading the marked list fixed (problems column kept) passes the check;
+    the English marked list's headers are columns the reader knows."""
     from openpyxl import load_workbook
 
     c = client(tmp_path / "ws")
@@ -172,6 +174,10 @@ def test_a_bad_row_is_reported_marked_and_fixed(tmp_path: Path) -> None:
                    follow_redirects=False)
     assert fixed.status_code == 303
     assert 'class="good" id="verdict"' in c.get("/scenarios/xa/check").text
+    c.cookies.set("lang", "en")  # in English, every header still names a column
+    english = [cell.value for cell in load_workbook(io.BytesIO(
+        c.get("/scenarios/xa/marked.xlsx").content)).active[1]]
+    assert None not in header_columns(english[:-1]) and english[-1] == "Problems of the row"
 
 
 def test_a_row_edited_in_the_page_is_checked_again(tmp_path: Path) -> None:
@@ -182,7 +188,7 @@ def test_a_row_edited_in_the_page_is_checked_again(tmp_path: Path) -> None:
     rows = with_bad_row(demo_rows())
     assert create(c, "xa", "ds.csv", as_csv(rows)).status_code == 303
     form = c.get(f"/scenarios/xa/rows/{BAD_ROW}").text
-    assert 'name="condition" value="khỏe re" class="marked"' in form
+    assert 'name="condition" value="khỏe re" list="choices-condition" class="marked"' in form
     cells = dict(zip(rows[0], rows[BAD_ROW - 1], strict=True))
     saved = c.post(f"/scenarios/xa/rows/{BAD_ROW}",
                    data={**cells, "condition": "elderly", "csrf": csrf(form)},

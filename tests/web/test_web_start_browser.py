@@ -78,8 +78,9 @@ def test_a_new_user_creates_a_commune_and_fixes_a_row(server, tmp_path: Path  # 
             page.click(".edit-row")
             page.wait_for_url(f"**/rows/{BAD_ROW}")
             assert page.locator("input[name=condition].marked").input_value() == "khỏe re"
+            assert page.locator("#choices-condition option[value='người cao tuổi']").count()
             page.screenshot(path=str(SHOTS / "start-3-row.png"), full_page=True)
-            page.fill("input[name=condition]", "elderly")
+            page.fill("input[name=condition]", "người cao tuổi")  # offered by the list
             page.click("button.primary")
             page.wait_for_url("**/check")
             assert page.locator("#verdict.good").count() == 1
