@@ -138,9 +138,9 @@ class Job:
     total: int = 0
 
     def percent(self) -> int | None:
-        """The steps done in percent, 0…100 (100 once the job ended; None:
-        running, no step told yet)."""
-        if self.state != "running":
+        """The steps done in percent, 0…100 (100 once the job is done; None:
+        no step told yet)."""
+        if self.state == "done":
             return 100
         return min(100, round(100 * self.done / self.total)) if self.total else None
 

@@ -26,7 +26,7 @@
     if (view.state !== "running") {
       cancel.classList.add("hidden");
       document.getElementById("next-line").classList.remove("hidden");
-      bar.max = 100; bar.value = 100;
+      if (view.percent === null) { bar.max = 100; bar.value = 0; }  // ended before a step
     }
     if (view.state === "done" && view.kind !== "staffing") {
       window.location.assign(view.after);
