@@ -15,6 +15,9 @@ result (the plan, the files written, the warnings); progress goes to a
 - re-plan tomorrow: ``app.campaign.replan_tomorrow(TomorrowRequest)``
 - staffing: ``app.staffing.staffing(StaffingRequest)``
 - roads: ``app.roads.import_roads``, ``fetch_roads``, ``roads_info``
+- create a commune from a households list and a settings form (the web
+  Start page), fix its list: ``app.commune.create_commune(CommuneRequest)``,
+  ``replace_households``, ``edit_row``, ``marked_list``
 
 Words for people (translations, summaries, tables) come from ``app.text``.
 This package's own module imports only what is light, so that a front end
