@@ -40,7 +40,7 @@ from planner.domain import CONDITIONS, MODES
 from planner.errors import InputError, Problem, msg
 from planner.privacy import csv_text, read_cell, xlsx_text_cell
 from planner.scenario import COLUMNS, CONDITION_ALIASES, MODE_ALIASES, fold, nfc
-from planner.scenario.table import header_columns, table_rows
+from planner.scenario.table import header_columns, table_rows, table_text
 from planner.speeds import default_season, load_speed_table, season_names
 
 DEMO_ROADS = "demo_commune"
@@ -343,22 +343,32 @@ def scenario_data(settings: CommuneSettings, households: Path, roads: str) -> di
 
 
 def _raw_rows(path: Path) -> list[list[Any]]:
-    """Every row of the list as written (row 1 the header), cells as read."""
-    if path.suffix.lower() == ".xlsx":
-        # imported here: openpyxl loads only for an .xlsx list (0.3 s)
-        from openpyxl import load_workbook
+    """Every row of the list as written (row 1 the header), cells as read; an
+    ``InputError`` when it cannot be read."""
+    # imported here: openpyxl loads only for an .xlsx list (0.3 s)
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
-        wb = load_workbook(path, read_only=True, data_only=True)
-        try:
-            return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            wb.close()
-    text = path.read_text(encoding="utf-8-sig")
     try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [[read_cell(c) for c in r] for r in csv.reader(io.StringIO(text), dialect)]
+        if path.suffix.lower() == ".xlsx":
+            wb = load_workbook(path, read_only=True, data_only=True)
+            try:
+                return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+            finally:
+                wb.close()
+        text = table_text(path)
+        if text is None:
+            raise ValueError(path.name)
+        try:
+            dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        return [[read_cell(c) for c in r] for r in csv.reader(io.StringIO(text), dialect)]
+    except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, csv.Error,
+            InvalidFileException):
+        raise InputError(Problem(path.name, "", msg("not a readable list"),
+                                 msg("save the list from Excel as .xlsx, or as CSV UTF-8"))
+                         ) from None
 
 
 def _write_rows(path: Path, rows: list[list[Any]]) -> None:
@@ -396,12 +406,12 @@ def replace_households(folder: Path, name: str, data: bytes) -> CheckReport:
     staged.write_bytes(data)
     try:
         rows = _raw_rows(staged)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, csv.Error):
-        staged.unlink()
+    except InputError:
         raise InputError(Problem(Path(name).name, "", msg("not a readable list"),
                                  msg("save the list from Excel as .xlsx, or as CSV UTF-8"))
                          ) from None
-    staged.unlink()
+    finally:
+        staged.unlink()
     drop = _problems_column(rows[0]) if rows else None
     if drop is not None:
         rows = [r[:drop] + r[drop + 1:] for r in rows]

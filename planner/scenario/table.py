@@ -272,3 +272,9 @@ def table_rows(path: Path, spec: TableSpec = HOUSEHOLDS_TABLE
     that cannot be read gives no rows): for showing or copying a table whose
     problems are reported elsewhere."""
     return read_table(path, _Collector(path.name), spec) or []
+
+
+def table_text(path: Path) -> str | None:
+    """The text of a CSV table as ``read_table`` decodes it (UTF-8 with or
+    without BOM, UTF-16 with a BOM); None when it cannot be read."""
+    return read_text(path, _Collector(path.name))

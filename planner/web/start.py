@@ -271,8 +271,5 @@ async def save_row(request: Request, name: str, number: str) -> Response:
     folder = _scenario(request, name)
     n = _row_number(number)
     values = {c: _text(form, c) for c in COLUMNS if c in form}
-    try:
-        edit_row(folder, n, values)
-    except PlannerError:
-        raise HTTPException(404, "no such row") from None
+    edit_row(folder, n, values)  # a list that cannot be read: the error page
     return _redirect(f"/scenarios/{quote(name)}/check")

@@ -182,7 +182,8 @@ def test_a_bad_row_is_reported_marked_and_fixed(tmp_path: Path) -> None:
 
 def test_a_row_edited_in_the_page_is_checked_again(tmp_path: Path) -> None:
     """Row ``BAD_ROW`` of a CSV list edited in the page: the form shows the
-    row's cells with the bad field marked; saving it fixes the list (the other
+    row's cells with the bad field marked; a fixed list that is no
+    spreadsheet is refused by its name, the old list kept; saving it fixes the list (the other
     rows byte for byte as they were) and the check passes."""
     c = client(tmp_path / "ws")
     rows = with_bad_row(demo_rows())
@@ -190,6 +191,10 @@ def test_a_row_edited_in_the_page_is_checked_again(tmp_path: Path) -> None:
     form = c.get(f"/scenarios/xa/rows/{BAD_ROW}").text
     assert 'name="condition" value="khỏe re" list="choices-condition" class="marked"' in form
     cells = dict(zip(rows[0], rows[BAD_ROW - 1], strict=True))
+    garbage = c.post("/scenarios/xa/households", data={"csrf": csrf(form)},
+                     files={"households": ("sua.xlsx", b"not a spreadsheet")})
+    assert garbage.status_code == 400 and "sua.xlsx" in garbage.text
+    assert (tmp_path / "ws" / "xa" / "households.csv").is_file()  # the old list stays
     saved = c.post(f"/scenarios/xa/rows/{BAD_ROW}",
                    data={**cells, "condition": "elderly", "csrf": csrf(form)},
                    follow_redirects=False)
