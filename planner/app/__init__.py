@@ -18,6 +18,9 @@ result (the plan, the files written, the warnings); progress goes to a
   campaign's households: ``app.people.campaign_names(folder)``
 - staffing: ``app.staffing.staffing(StaffingRequest)``
 - roads: ``app.roads.import_roads``, ``fetch_roads``, ``roads_info``
+- create a commune from a households list and a settings form (the web
+  Start page), fix its list: ``app.commune.create_commune(CommuneRequest)``,
+  ``replace_households``, ``edit_row``, ``marked_list``
 
 Words for people (translations, summaries, tables) come from ``app.text``.
 This package's own module imports only what is light, so that a front end

@@ -88,15 +88,17 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any
     return HTMLResponse(html, status_code=status_code)
 
 
-async def posted(request: Request) -> FormData:
-    """The POSTed form, after its checks: size (413), the CSRF token (403)."""
+async def posted(request: Request, max_fields: int = 50) -> FormData:
+    """The POSTed form, after its checks: size (413), the CSRF token (403);
+    at most ``max_fields`` fields."""
     size = request.headers.get("content-length")
     if size is None or not size.isdigit() or int(size) > 5 * UPLOAD_MAX_BYTES:
         raise HTTPException(413, "too large")
     multipart = request.headers.get("content-type", "").startswith("multipart/")
     if not multipart and int(size) > FORM_MAX_BYTES:
         raise HTTPException(413, "too large")
-    form = await request.form(max_files=10, max_fields=50, max_part_size=UPLOAD_MAX_BYTES)
+    form = await request.form(max_files=10, max_fields=max_fields,
+                              max_part_size=UPLOAD_MAX_BYTES)
     given = form.get("csrf")
     if not csrf_ok(request.state.session, given if isinstance(given, str) else None):
         raise HTTPException(403, "the form's security token is missing or old: reload the page")

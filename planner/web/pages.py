@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -142,6 +143,8 @@ def _job(request: Request, job_id: str) -> Job:
 def _after(job: Job) -> str:
     """Where the job page goes when the job is done."""
     name = job.spec.folder.name
+    if job.spec.kind == "commune":
+        return f"/scenarios/{quote(name)}/check"
     return f"/c/{name}/campaign" if job.spec.kind == "staffing" else f"/c/{name}/tomorrow"
 
 
@@ -150,7 +153,8 @@ def job_page(request: Request, job_id: str) -> Response:
     """A job's progress, live (the page polls its state), with a cancel button."""
     job = _job(request, job_id)
     return page(request, "job.html", job=job, view=job.view(), after=_after(job),
-                campaign=job.spec.folder.name if job.spec.kind != "campaign" else None)
+                campaign=job.spec.folder.name
+                if job.spec.kind not in ("campaign", "commune") else None)
 
 
 @router.get("/jobs/{job_id}/state")
@@ -181,16 +185,6 @@ def check_page(request: Request, name: str) -> Response:
     folder = campaign_folder(request, name)
     status = campaign_status(folder, request.app.state.today)
     return page(request, "check.html", campaign=name, report=check_report(status.scenario))
-
-
-@router.get("/scenarios/{name}/check")
-def check_scenario_page(request: Request, name: str) -> Response:
-    """Check a scenario folder of the workspace before planning a campaign from it."""
-    workspace: Path = request.app.state.workspace
-    if name not in {p.name for p in scenarios_in(workspace)}:
-        raise HTTPException(404, "no such scenario folder")
-    return page(request, "check.html", campaign=None,
-                report=check_report(workspace / name / "scenario.yaml"))
 
 
 def _day_of(folder: Path, day: str | None, last_outcome: str | None) -> dt.date | None:
