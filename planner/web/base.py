@@ -84,8 +84,18 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any
     html = env.get_template(template).render(
         _=_, said=lambda text: message_text(text, _), where=lambda text: where_text(text, _),
         lang=lang, csrf=request.state.session.csrf,
-        login=request.app.state.sessions.login_needed, path=request.url.path, **values)
+        login=request.app.state.sessions.login_needed, path=request.url.path,
+        shown=lambda p: shown_path(request.app.state.workspace, p), **values)
     return HTMLResponse(html, status_code=status_code)
+
+
+def shown_path(workspace: Path, path: Any) -> str:
+    """``path`` as the user knows it: relative to the workspace when inside it
+    (the machine's folders are nobody's business on the page), else as given."""
+    try:
+        return str(Path(path).resolve().relative_to(workspace.resolve()))
+    except (TypeError, ValueError, OSError):
+        return str(path)
 
 
 async def posted(request: Request, max_fields: int = 50) -> FormData:

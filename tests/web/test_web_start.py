@@ -124,6 +124,8 @@ def test_a_commune_from_the_demo_list_loads(tmp_path: Path, kind: str) -> None:
     assert (folder / f"households.{kind}").is_file()
     page = c.get("/scenarios/Nậm Khao/check").text
     assert 'class="good" id="verdict"' in page, page[-3000:]
+    # the scenario is named inside the workspace, not by the machine's folders
+    assert "<code>Nậm Khao/scenario.yaml</code>" in page and str(tmp_path) not in page
     far = next(k for k, r in enumerate(demo_rows(), start=1) if r[0] == "NK-0212")
     assert f'class="button warn-row" href="/scenarios/{quote("Nậm Khao")}/rows/{far}"' in page
     scenario, _warnings = load_scenario(folder / "scenario.yaml")
