@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from starlette.datastructures import UploadFile
 
 from planner.app import PlannerError, parse_day
+from planner.app.basemap import campaign_base_map
 from planner.app.day import DEMO_SCENARIO
 from planner.app.outcomes import CorrectRequest, RecordRequest, correct, record
 from planner.app.people import campaign_names
@@ -220,6 +221,13 @@ def tomorrow_page(request: Request, name: str, day: str | None = None) -> Respon
     return page(request, "tomorrow.html", campaign=name, status=status, day=chosen,
                 days=day_folders(folder), data=data, groups=groups, choices=choices,
                 running=running, titles=REASON_TITLES, names=campaign_names(folder))
+
+
+@router.get("/c/{name}/basemap.json")
+def base_map_data(request: Request, name: str) -> JSONResponse:
+    """The roads under the campaign's routes (``app.basemap``), for the map."""
+    return JSONResponse(campaign_base_map(campaign_folder(request, name)),
+                        headers={"Cache-Control": "private, max-age=300"})
 
 
 def _gettext(request: Request):

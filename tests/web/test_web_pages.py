@@ -127,3 +127,20 @@ def test_the_staffing_forecast_runs_as_a_job(workspace: Path) -> None:  # noqa: 
     assert "số tổ" in job.result and len(job.result.splitlines()) >= 3
     page = client.get("/c/small/campaign").text
     assert 'class="result"' in page and "số tổ" in page
+
+
+def test_the_map_draws_the_campaigns_own_roads(workspace: Path) -> None:  # noqa: F811
+    """Tomorrow's map asks for the roads of the campaign's own graph (no tiles):
+    lines by class around the station and the households, latitude first,
+    served from the workspace and the same on a second request."""
+    client = _client(workspace)
+    assert 'data-roads="/c/small/basemap.json"' in client.get("/c/small/tomorrow").text
+    first = client.get("/c/small/basemap.json")
+    assert first.status_code == 200
+    roads = first.json()["roads"]
+    lines = [line for cls in roads.values() for line in cls]
+    assert lines and set(roads) <= {"main", "minor", "track", "path"}
+    # the small scenario lies near 21.8 N, 103.2 E: [lat, lon] pairs
+    assert all(20 < lat < 24 and 102 < lon < 106 for line in lines for lat, lon in line)
+    assert client.get("/c/small/basemap.json").json() == first.json()
+    assert client.get("/c/nothing/basemap.json").status_code == 404

@@ -93,6 +93,25 @@
   else map.setView([21.8, 103.2], 12);
   mapBox.dataset.ready = String(markers.length);
 
+  // The roads under the routes (the campaign's own road graph, no tiles):
+  // drawn in a pane below the routes, by class, as the phone map draws them.
+  const roadsUrl = mapBox.dataset.roads;
+  if (roadsUrl) {
+    map.createPane("roads").style.zIndex = 350;
+    const styles = { main: ["#6b6b6b", 3.5], minor: ["#9a9a9a", 2.5],
+      track: ["#a07850", 2], path: ["#b8b8b8", 1.2] };
+    fetch(roadsUrl, { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : null))
+      .then((base) => {
+        if (!base) return;
+        (base.water || []).forEach((w) => L.polyline(w, { pane: "roads", color: "#8fb8de",
+          weight: 2, interactive: false }).addTo(map));
+        Object.keys(styles).forEach((cls) => (base.roads[cls] || []).forEach((r) =>
+          L.polyline(r, { pane: "roads", color: styles[cls][0], weight: styles[cls][1],
+            dashArray: cls === "path" ? "4 4" : null, interactive: false }).addTo(map)));
+        mapBox.dataset.roadsDrawn = "1";
+      }).catch(() => {});
+  }
+
   const filters = Array.from(document.querySelectorAll("[data-filter]"));
   function keep(team, village, tiers) {
     return filters.every((f) => {
