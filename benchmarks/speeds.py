@@ -35,11 +35,7 @@ table's.
 
 from __future__ import annotations
 
-import argparse
 import math
-import platform
-import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -95,7 +91,8 @@ def simulate_day(G, legs: list, speed_mps, rng: np.random.Generator, frame,
                  ) -> tuple[np.ndarray, np.ndarray, list[float]]:
     """One day's GPS points: ``legs`` is a list of ``("ride", [edges])``,
     ``("stop", seconds)`` and ``("walk", metres)`` (out from the road at a right
-    angle, to the left, to the right for negative metres, and back at 1.1 m/s). ``speed_mps(edge)`` gives the true speed.
+    angle, to the left, to the right for negative metres, and back at 1.1 m/s).
+    ``speed_mps(edge)`` gives the true speed.
     Returns (times s, x/y metres with noise, the true ride time of each ride leg);
     ``gap_s`` seconds of points are lost once, in the middle of the day."""
     path_t: list[np.ndarray] = []

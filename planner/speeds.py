@@ -92,7 +92,8 @@ def load_speed_table(path: str | Path | None = None) -> SpeedTable:
 #: Grade bands of the calibration cells: (name, lowest grade in %), steepest
 #: descent first; a grade belongs to the last band whose bound it reaches.
 GRADE_BANDS: tuple[tuple[str, float], ...] = (
-    ("down_steep", -math.inf), ("down", -8.0), ("flat", -3.0), ("up", 3.0), ("up_steep", 8.0))
+    (N_("down_steep"), -math.inf), (N_("down"), -8.0), (N_("flat"), -3.0), (N_("up"), 3.0),
+    (N_("up_steep"), 8.0))
 #: The profile the calibration layer corrects (tracks are ridden on motorbikes).
 CALIBRATED_PROFILE = "motorbike"
 #: The plan's note (and the itinerary's line) when its times use a learnt layer.

@@ -67,6 +67,10 @@ END_SLACK_M = 20.0
 #: A track whose every point is farther than this (m) from the graph's box is
 #: in another place.
 FAR_M = 5_000.0
+#: The matcher is given a point only once the track has moved this far (m)
+#: from the last point given (and the run's last point): denser points add
+#: time, not information.
+THIN_M = 25.0
 #: Edges shorter than this (m) are not observed: their time is mostly GPS noise.
 MIN_EDGE_M = 30.0
 #: An observed speed above this (km/h) is a matching error, not a ride.
@@ -231,6 +235,18 @@ def split_track(t_s: np.ndarray, x: np.ndarray, y: np.ndarray) -> list[tuple[int
     return out
 
 
+def thinned(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Indices of the points a run gives the matcher: the first, each one
+    ``THIN_M`` from the last kept, and the last."""
+    keep = [0]
+    for i in range(1, len(x) - 1):
+        if math.hypot(x[i] - x[keep[-1]], y[i] - y[keep[-1]]) >= THIN_M:
+            keep.append(i)
+    if len(x) > 1:
+        keep.append(len(x) - 1)
+    return np.array(keep, dtype=int)
+
+
 @dataclass
 class RoadMap:
     """The motorbike edges of one season near a track, as straight segments
@@ -392,7 +408,8 @@ def track_observations(track: Track, G, season: str, prior: SpeedTable) -> list[
                                        y.max() + pad))
     out: list[Observation] = []
     for a, b in split_track(track.t_s, x, y):
-        for route, pos_m, t_s in match_run(rmap, track.t_s[a:b], x[a:b], y[a:b]):
+        keep = thinned(x[a:b], y[a:b]) + a
+        for route, pos_m, t_s in match_run(rmap, track.t_s[keep], x[keep], y[keep]):
             for edge, length_m, seconds in traversed_edges(rmap, route, pos_m, t_s):
                 data = G.edges[edge]
                 cell = calibration_cell(data, season, prior)

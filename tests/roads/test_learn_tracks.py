@@ -12,11 +12,10 @@ import numpy as np
 import pytest
 
 from benchmarks.speeds import simulate_day, write_gpx
-from planner.errors import InputError
 from planner.roads.learn import Frame, read_track, track_observations
 from planner.speeds import add_travel_times, load_speed_table
 
-START = dt.datetime(2026, 11, 2, 7, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 11, 2, 7, 0, tzinfo=dt.UTC)
 LON0, LAT0 = 103.0, 22.0
 SPACING_M = 500.0
 
@@ -104,3 +103,52 @@ def test_a_stop_is_removed(grid, table, tmp_path):
     obs = observed(grid, gpx_of(grid, legs, tmp_path / "s.gpx"), table)
     assert [o.edge for o in obs] == route(0, 10, 20, 21, 22)
     assert max(o.observed_s for o in obs) < 100.0
+
+
+def test_fitted_factors_recover_a_hidden_model(grid, table, tmp_path):
+    """Ten days round a loop of the grid with a hidden model (dirt tracks 35 % slower,
+    asphalt 10 % faster than the table, each day ± 5 %): the learnt factors of
+    both flat cells lie within three of their standard deviations of the
+    truth, and each cell moved from the table towards it."""
+    from planner.roads.learn_model import add_evidence, fit
+
+    truth = {"track": 0.65, "tertiary": 1.1}
+    rng = np.random.default_rng(3)
+    frame = Frame(LON0, LAT0)
+    observations = []
+    for day in range(10):
+        day_factor = math.exp(rng.normal(0.0, 0.05))
+
+        def speed(edge, day_factor=day_factor):
+            d = grid.edges[edge]
+            return (float(d["length"]) / d["tt_motorbike_dry"]) * truth[d["highway"]] * day_factor
+
+        legs = [("ride", route(0, 10, 20, 21, 11, 12, 2, 1, 0))]
+        times, xy, _ = simulate_day(grid, legs, speed, rng, frame, sample_s=float(1 + day % 5),
+                                    noise_m=6.0)
+        path = write_gpx(tmp_path / f"day{day}.gpx", times, xy, frame, START)
+        observations += observed(grid, path, table)
+    cells = fit(add_evidence({}, observations))
+    for key, true in (("track|dirt|flat|dry", 0.65), ("tertiary|asphalt|flat|dry", 1.1)):
+        c = cells[key]
+        assert c.tracks == 10
+        assert abs(math.log(c.speed_factor) - math.log(true)) <= 3 * c.log_sd, (key, c)
+        assert abs(math.log(c.speed_factor) - math.log(true)) < abs(math.log(true))
+
+
+def test_two_tracks_move_a_cell_a_little_fifty_a_lot():
+    """The shrinkage: with tracks all saying 40 % slower, two move the cell
+    less than half the way, fifty more than 90 % of it; the uncertainty shrinks."""
+    from planner.roads.learn import Observation
+    from planner.roads.learn_model import add_evidence, fit
+
+    def cell_after(n: int):
+        obs = [Observation((0, 1, 0), 500.0, 140.0 * (1 + 0.01 * (k % 3 - 1)), 100.0,
+                           "track|dirt|flat|wet", f"t{k}") for k in range(n)]
+        return fit(add_evidence({}, obs))["track|dirt|flat|wet"]
+
+    target = math.log(1.4)
+    two, fifty = cell_after(2), cell_after(50)
+    assert 0 < two.log_mean < 0.5 * target
+    assert fifty.log_mean > 0.9 * target
+    assert fifty.log_sd < two.log_sd
