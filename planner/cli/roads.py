@@ -186,8 +186,9 @@ def _print_learnt(rows: list[dict], path: str, lang: str) -> None:
     _ = gettext_for(lang)
     click.echo(_("speeds learnt from GPS tracks ({path}); the table's speed is × 1.00:")
                .format(path=path))
-    click.echo(f"  {_('road class · surface · grade · season'):<44} {_('tracks'):>6} "
-               f"{_('edges'):>6} {'km':>7}  {_('speed ×')} (95 %)")
+    cell, tracks, edges = _("road class · surface · grade · season"), _("tracks"), _("edges")
+    factor = _("speed ×")
+    click.echo(f"  {cell:<44} {tracks:>6} {edges:>6} {'km':>7}  {factor} (95 %)")
     for r in rows:
         cell = " · ".join((r["highway"], r["surface"], _(r["grade"]), _(r["season"])))
         lo, hi = r["interval"]
