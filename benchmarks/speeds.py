@@ -17,8 +17,9 @@ labelled; fixed before any result was seen):
 - paved roads × 1.1 (the table is cautious on asphalt);
 - each day's rider and weather × a log-normal of sd 0.05, each edge × one of sd 0.10.
 
-Each day: a team rides from one random node to 4–6 stops and back along the
-table's shortest routes (as the planner routes it), stops 10–40 minutes at
+Each day: each of the teams (``--teams``, default 2) rides from one random
+node to 4–6 stops and back along the table's fastest routes (as the planner
+routes it), stops 10–40 minutes at
 each (the GPS keeps recording, with its jitter), at one or two stops walks
 150–300 m off the road and back, lunch of 40 minutes; the phone samples every
 1–5 s (drawn per day) with 8 m of noise and loses the signal for 2–3 minutes
@@ -35,13 +36,16 @@ table's.
 
 from __future__ import annotations
 
+import argparse
 import math
+import platform
+import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-SEASONS = ("dry", "wet")
 #: Sampling of a simulated phone: GPS noise (m), seconds between points.
 NOISE_M = 8.0
 SAMPLE_S = (1, 5)
@@ -50,14 +54,15 @@ SAMPLE_S = (1, 5)
 def true_factor(data: dict, season: str, table: dict) -> float:
     """The hidden model's speed factor of an edge (the module docstring), before
     the day's and the edge's noise."""
-    from planner.speeds import is_unpaved, surface_of
+    from planner.speeds import is_unpaved, rain_season, surface_of
 
     surface = surface_of(data, table)
+    rainy = season == rain_season(table)
     factor = 1.0
     if surface in ("dirt", "earth", "ground", "mud"):
-        factor *= 0.65 if season == "wet" else 0.85
+        factor *= 0.65 if rainy else 0.85
     elif is_unpaved(data, table):
-        factor *= 0.8 if season == "wet" else 1.0
+        factor *= 0.8 if rainy else 1.0
     else:
         factor *= 1.1
     if float(data.get("grade", 0.0) or 0.0) > 0.08:
@@ -159,3 +164,168 @@ def write_gpx(path: Path, times: np.ndarray, xy: np.ndarray, frame, start) -> Pa
     gpx.tracks.append(trk)
     path.write_text(gpx.to_xml())
     return path
+
+
+def _day_legs(G, rng: np.random.Generator, nodes: list, attr: str) -> list:
+    """A day's legs: from a random node to 4–6 stops and back along the table's
+    fastest routes; at each stop 10–40 min (one of them lunch, 40 min more),
+    a walk of 150–300 m off the road at one or two stops."""
+    import networkx as nx
+
+    depot = nodes[rng.integers(len(nodes))]
+    stops = [nodes[i] for i in rng.choice(len(nodes), size=int(rng.integers(4, 7)),
+                                          replace=False)]
+    walks = set(rng.choice(len(stops), size=int(rng.integers(1, 3)), replace=False).tolist())
+    legs: list = []
+    here = depot
+    for k, stop in enumerate([*stops, depot]):
+        try:
+            path = nx.shortest_path(G, here, stop, weight=attr)
+        except nx.NetworkXNoPath:
+            continue
+        edges = [(a, b, min(G[a][b], key=lambda key, a=a, b=b: G[a][b][key].get(attr, 1e12)))
+                 for a, b in zip(path[:-1], path[1:], strict=True)]
+        if not edges:
+            continue
+        legs.append(("ride", edges))
+        here = stop
+        if stop is depot:
+            break
+        legs.append(("stop", float(rng.uniform(600, 2400)) + (2400.0 if k == 2 else 0.0)))
+        if k in walks:
+            legs.append(("walk", float(rng.uniform(150, 300)) * rng.choice([-1.0, 1.0])))
+            legs.append(("stop", float(rng.uniform(600, 1200))))
+    return legs
+
+
+def simulate(G, prior: dict, days: int, teams: int, seed: int, folder: Path):
+    """Simulate ``days`` days of ``teams`` teams (the module docstring). Returns
+    per day: its season, its GPX paths (one per team) and each ride leg's
+    (edges, true seconds)."""
+    import datetime as dt
+
+    import networkx as nx
+
+    from planner.roads.learn import Frame
+    from planner.speeds import default_season, rain_season
+
+    seasons = (default_season(prior), rain_season(prior))
+    rng = np.random.default_rng(seed)
+    edge_noise = {e: math.exp(rng.normal(0.0, 0.10)) for e in G.edges(keys=True)}
+    xs = [d["x"] for _n, d in G.nodes(data=True)]
+    ys = [d["y"] for _n, d in G.nodes(data=True)]
+    frame = Frame(float(np.mean(xs)), float(np.mean(ys)))
+    out = []
+    for day in range(days):
+        season = seasons[day % 2]
+        attr = f"tt_motorbike_{season}"
+        H = G.edge_subgraph([e for e in G.edges(keys=True) if attr in G.edges[e]])
+        nodes = sorted(max(nx.strongly_connected_components(H), key=len))
+        paths, rides = [], []
+        for team in range(teams):
+            legs = _day_legs(H, rng, nodes, attr)
+            day_factor = math.exp(rng.normal(0.0, 0.05))
+
+            def speed(edge, season=season, attr=attr, day_factor=day_factor):
+                d = G.edges[edge]
+                return (float(d["length"]) / d[attr] * true_factor(d, season, prior)
+                        * day_factor * edge_noise[edge])
+
+            sample = float(rng.integers(SAMPLE_S[0], SAMPLE_S[1] + 1))
+            times, xy, ride_s = simulate_day(G, legs, speed, rng, frame, sample_s=sample,
+                                             gap_s=float(rng.uniform(120, 180)))
+            start = dt.datetime(2026, 10, 1, 6, 30, tzinfo=dt.UTC) + dt.timedelta(days=day)
+            paths.append(write_gpx(folder / f"day{day:02d}-team{team + 1}.gpx", times, xy,
+                                   frame, start))
+            legs_ridden = [what for kind, what in legs if kind == "ride"]
+            rides += list(zip(legs_ridden, ride_s, strict=True))
+        out.append((season, paths, rides))
+    return out
+
+
+def leg_errors(G, prior: dict, days: list, cells: dict, oracle: bool = False) -> np.ndarray:
+    """Absolute error (s) of every ride leg of ``days``: predicted on the table
+    and the learnt ``cells`` (none: the table alone; ``oracle``: the hidden
+    model's own factors, without its day and edge noise) against the true time."""
+    from planner.speeds import calibration_cell
+
+    errors = []
+    for season, _path, rides in days:
+        attr = f"tt_motorbike_{season}"
+        for edges, true_s in rides:
+            pred = 0.0
+            for e in edges:
+                d = G.edges[e]
+                if oracle:
+                    pred += d[attr] / true_factor(d, season, prior)
+                    continue
+                cell = cells.get(calibration_cell(d, season, prior))
+                pred += d[attr] / (cell.speed_factor if cell is not None else 1.0)
+            errors.append(abs(pred - true_s))
+    return np.array(errors)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--days", type=int, default=16, help="training days")
+    parser.add_argument("--test-days", type=int, default=6, help="held-out days")
+    parser.add_argument("--teams", type=int, default=2, help="teams (tracks) a day")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    from benchmarks.campaign_quality import andorra_graph
+    from planner.roads.learn import read_track, track_observations
+    from planner.roads.learn_model import add_evidence, fit
+    from planner.speeds import load_speed_table
+
+    t0 = time.perf_counter()
+    prior = load_speed_table()
+    prior.pop("calibration", None)
+    G = andorra_graph()
+    folder = Path(tempfile.mkdtemp(prefix="speeds_"))
+    days = simulate(G, prior, args.days + args.test_days, args.teams, args.seed, folder)
+    train, test = days[:args.days], days[args.days:]
+    t_sim = time.perf_counter() - t0
+    per_day = []
+    for season, paths, _rides in train:
+        per_day.append([o for path in paths
+                        for o in track_observations(read_track(path), G, season, prior)])
+    t_learn = time.perf_counter() - t0 - t_sim
+    table_err = leg_errors(G, prior, test, {})
+    legs = sum(len(r) for _s, _p, r in test)
+    print(f"Andorra NW (OpenStreetMap 2013, {G.number_of_nodes():,} nodes), seed {args.seed}: "
+          f"{args.teams} teams a day, {args.days} training days, {args.test_days} held-out "
+          f"days ({legs} ride legs); "
+          f"{platform.processor() or platform.machine()}")
+    print(f"simulating {t_sim:.0f} s, reading and matching {len(train) * args.teams} tracks "
+          f"{t_learn:.0f} s ({sum(map(len, per_day)):,} edges observed)")
+    print()
+    print(f"{'training days':>13} | {'model':<12} | {'median abs err':>14} | "
+          f"{'p90 abs err':>11} | {'median rel err':>14} | cells")
+    print("-" * 80)
+    true_s = np.array([s for _se, _p, r in test for _e, s in r])
+    print(f"{0:>13} | {'table alone':<12} | {np.median(table_err):>12.0f} s | "
+          f"{np.percentile(table_err, 90):>9.0f} s | "
+          f"{100 * np.median(table_err / true_s):>12.1f} % | 0")
+    oracle = leg_errors(G, prior, test, {}, oracle=True)
+    print(f"{'-':>13} | {'hidden model':<12} | {np.median(oracle):>12.0f} s | "
+          f"{np.percentile(oracle, 90):>9.0f} s | "
+          f"{100 * np.median(oracle / true_s):>12.1f} % | (its day and edge noise only)")
+    halved = None
+    n = 1
+    while n <= len(train):
+        cells = fit(add_evidence({}, [o for obs in per_day[:n] for o in obs]))
+        err = leg_errors(G, prior, test, cells)
+        print(f"{n:>13} | {'learnt':<12} | {np.median(err):>12.0f} s | "
+              f"{np.percentile(err, 90):>9.0f} s | {100 * np.median(err / true_s):>12.1f} % | "
+              f"{len(cells)}")
+        if halved is None and np.median(err) <= 0.5 * np.median(table_err):
+            halved = n
+        n = n * 2 if n * 2 <= len(train) or n == len(train) else len(train)
+    print()
+    print("days of tracks to halve the median error: "
+          + (str(halved) if halved else f"not reached in {len(train)}"))
+
+
+if __name__ == "__main__":
+    main()

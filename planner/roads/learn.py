@@ -270,6 +270,8 @@ def road_map(G, season: str, frame: Frame, box: tuple[float, float, float, float
     mm = InMemMap("roads", use_latlon=False, use_rtree=False, index_edges=True)
     segments: dict = {}
     attr = f"tt_{CALIBRATED_PROFILE}_{season}"
+    node_ids = {n: i for i, n in enumerate(G.nodes)}
+    next_id = len(node_ids)
     x0, y0, x1, y1 = box
     for u, v, k, d in G.edges(keys=True, data=True):
         if attr not in d:
@@ -283,7 +285,10 @@ def road_map(G, season: str, frame: Frame, box: tuple[float, float, float, float
         x, y = frame.xy(lon, lat)
         if x.max() < x0 or x.min() > x1 or y.max() < y0 or y.min() > y1:
             continue
-        labels = [u, *((u, v, k, i) for i in range(1, len(x) - 1)), v]
+        # the matcher sorts its labels: integers only (graph nodes first, then
+        # each edge's inner vertices)
+        labels = [node_ids[u], *range(next_id, next_id + len(x) - 2), node_ids[v]]
+        next_id += len(x) - 2
         for label, px, py in zip(labels, x, y, strict=True):
             mm.add_node(label, (float(py), float(px)))
         step = np.hypot(np.diff(x), np.diff(y))
