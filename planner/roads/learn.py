@@ -22,9 +22,11 @@ The steps, each a function:
    there: the matcher stops, the point and those after it until one is back
    near a road are left out (walking off the road, a path the motorbike may
    not use), and matching starts again.
-4. ``traversed_edges``: the matched route → each edge ridden from its start
-   node to its end node, with the time spent on it, interpolated from the
-   points' positions along the route (``Observation``).
+4. ``along_route``, ``traversed_edges``: every point of the run placed on the
+   matched route; each edge ridden from its start node to its end node, timed
+   at the speed of its points away from its ends (``MARGIN_M``: a noisy point
+   near a junction is as close to the next road as to its own) → ``Observation``.
+   Slowing down at the junctions themselves is therefore not learnt.
 
 ``learn_observations`` chains them for a list of files.
 """
@@ -50,9 +52,11 @@ MAX_TRACK_BYTES = 50 * 1024 * 1024
 #: Half-width (s) of the window a point's speed is measured over.
 WINDOW_S = 15.0
 #: Below this speed (m/s, 2.2 km/h) a stretch is a stop; below ``WALK_MPS``
-#: (7.2 km/h) it is walking; above, riding.
+#: (5.4 km/h: walking with the kit is 4–5 km/h) it is walking; above, riding
+#: (a motorbike in deep mud may be slower: such a stretch is left out, the
+#: walk's off-road distance does not tell it apart).
 STOP_MPS = 0.6
-WALK_MPS = 2.0
+WALK_MPS = 1.5
 #: A stop or a walk counts only when it lasts this long (s).
 MIN_STILL_S = 60.0
 #: A gap in the recording longer than this (s) ends a riding run.
@@ -71,8 +75,10 @@ FAR_M = 5_000.0
 #: from the last point given (and the run's last point): denser points add
 #: time, not information.
 THIN_M = 25.0
-#: Edges shorter than this (m) are not observed: their time is mostly GPS noise.
-MIN_EDGE_M = 30.0
+#: An edge's speed is measured on its points this far (m) from both its ends.
+MARGIN_M = 20.0
+#: Edges shorter than this (m) are not observed: too little is left inside.
+MIN_EDGE_M = 60.0
 #: An observed speed above this (km/h) is a matching error, not a ride.
 MAX_KPH = 130.0
 
@@ -304,10 +310,11 @@ def road_map(G, season: str, frame: Frame, box: tuple[float, float, float, float
 
 
 def match_run(rmap: RoadMap, t_s: np.ndarray, x: np.ndarray, y: np.ndarray
-              ) -> list[tuple[list[tuple[Any, Any]], np.ndarray, np.ndarray]]:
+              ) -> list[tuple[list[tuple[Any, Any]], np.ndarray]]:
     """Match one riding run. Returns its matched pieces: (the route as matcher
-    segments in order, each matched point's position along the route in m,
-    its time in s). A point off every road (``OFF_EDGE_M``) ends a piece."""
+    segments in order, the matched points as rows of (route index, fraction
+    of that segment, time s)). A point off every road (``OFF_EDGE_M``) ends a
+    piece."""
     # imported here: the matcher loads only when tracks are learnt
     from leuvenmapmatching.matcher.distance import DistanceMatcher
 
@@ -368,13 +375,53 @@ def _pieces(rmap: RoadMap, best: list, t_s: np.ndarray) -> list:
 
 def _positions(rmap: RoadMap, route: list[tuple[Any, Any]],
                marks: list[tuple[int, float, float]]):
-    """(route, positions along it in m, times in s), or None with fewer than two points."""
+    """(route, marks as an array of (route index, fraction, time)), or None
+    with fewer than two matched points."""
     if len(marks) < 2:
         return None
+    return route, np.array(marks, dtype=float)
+
+
+def along_route(rmap: RoadMap, route: list[tuple[Any, Any]], marks: np.ndarray,
+                t_s: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every point of the run between the first and last matched point, placed
+    on the matched route: its position along it (m, made non-decreasing by
+    ``isotonic``) and its time (s). A point is projected on the route's
+    segments between those of the matched points before and after it (the
+    matcher saw only the thinned points)."""
     lengths = np.array([rmap.segments[s][2] for s in route])
     start = np.concatenate([[0.0], np.cumsum(lengths)])
-    pos = np.array([start[i] + f * lengths[i] for i, f, _t in marks])
-    return route, np.maximum.accumulate(pos), np.array([t for _i, _f, t in marks])
+    coords = rmap.matcher_map.graph
+    p1 = np.array([coords[a][0][::-1] for a, _b in route], dtype=float)  # (x, y)
+    p2 = np.array([coords[b][0][::-1] for _a, b in route], dtype=float)
+    mi, mt = marks[:, 0].astype(int), marks[:, 2]
+    sel = np.flatnonzero((t_s >= mt[0]) & (t_s <= mt[-1]))
+    pos = np.empty(len(sel))
+    for n, j in enumerate(sel):
+        k = min(int(np.searchsorted(mt, t_s[j], side="right")) - 1, len(mt) - 2)
+        idx = np.arange(mi[k], mi[k + 1] + 1)
+        d = p2[idx] - p1[idx]
+        rel = np.array([x[j], y[j]]) - p1[idx]
+        f = np.clip((rel * d).sum(axis=1) / np.maximum((d * d).sum(axis=1), 1e-9), 0.0, 1.0)
+        gap = np.hypot(*(rel - f[:, None] * d).T)
+        best = int(np.argmin(gap))
+        pos[n] = start[idx[best]] + f[best] * lengths[idx[best]]
+    return isotonic(pos), t_s[sel]
+
+
+def isotonic(values: np.ndarray) -> np.ndarray:
+    """The non-decreasing sequence closest to ``values`` in least squares (pool
+    adjacent violators). GPS noise moves a point back and forth along the road;
+    a running maximum would keep every forward error and so make slow stretches
+    look faster than they are."""
+    blocks: list[list[float]] = []  # [mean, count]
+    for v in values:
+        blocks.append([float(v), 1.0])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            m2, n2 = blocks.pop()
+            m1, n1 = blocks[-1]
+            blocks[-1] = [(m1 * n1 + m2 * n2) / (n1 + n2), n1 + n2]
+    return np.repeat([b[0] for b in blocks], [int(b[1]) for b in blocks])
 
 
 def traversed_edges(rmap: RoadMap, route: list[tuple[Any, Any]], pos_m: np.ndarray,
@@ -395,11 +442,31 @@ def traversed_edges(rmap: RoadMap, route: list[tuple[Any, Any]], pos_m: np.ndarr
                                       + rmap.segments[route[j - 1]][2] - total) < 0.5
         start_m, end_m = along, along + total
         if whole and start_m >= pos_m[0] - END_SLACK_M and end_m <= pos_m[-1] + END_SLACK_M:
-            seconds = float(np.interp(end_m, pos_m, t_s) - np.interp(start_m, pos_m, t_s))
-            out.append((edge, total, seconds))
+            seconds = _interior_seconds(pos_m, t_s, start_m, end_m)
+            if seconds is not None:
+                out.append((edge, total, seconds))
         along = end_m
         k = j
     return out
+
+
+def _interior_seconds(pos_m: np.ndarray, t_s: np.ndarray, start_m: float, end_m: float
+                      ) -> float | None:
+    """The time (s) to ride an edge from ``start_m`` to ``end_m`` along the
+    route, at the speed of its points away from its ends (``MARGIN_M``): the
+    least-squares slope of position over time. Near a junction a noisy point
+    is as close to the next road as to its own, and a slow road's many points
+    there would pull the boundary early; inside the edge they cannot. None when
+    the points there span less than half of it."""
+    lo, hi = start_m + MARGIN_M, end_m - MARGIN_M
+    inside = (pos_m >= lo) & (pos_m <= hi)
+    if inside.sum() < 2:
+        return None
+    p, t = pos_m[inside], t_s[inside]
+    if p[-1] - p[0] < 0.5 * (hi - lo) or t[-1] <= t[0]:
+        return None
+    speed = float(np.polyfit(t - t[0], p, 1)[0])
+    return (end_m - start_m) / speed if speed > 0 else None
 
 
 def track_observations(track: Track, G, season: str, prior: SpeedTable) -> list[Observation]:
@@ -414,7 +481,8 @@ def track_observations(track: Track, G, season: str, prior: SpeedTable) -> list[
     out: list[Observation] = []
     for a, b in split_track(track.t_s, x, y):
         keep = thinned(x[a:b], y[a:b]) + a
-        for route, pos_m, t_s in match_run(rmap, track.t_s[keep], x[keep], y[keep]):
+        for route, marks in match_run(rmap, track.t_s[keep], x[keep], y[keep]):
+            pos_m, t_s = along_route(rmap, route, marks, track.t_s[a:b], x[a:b], y[a:b])
             for edge, length_m, seconds in traversed_edges(rmap, route, pos_m, t_s):
                 data = G.edges[edge]
                 cell = calibration_cell(data, season, prior)
