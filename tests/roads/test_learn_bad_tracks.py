@@ -93,7 +93,9 @@ def test_a_bad_track_gets_one_message_and_changes_nothing(setup, tmp_path, defec
 
 def test_a_track_learnt_twice_counts_once_and_reset_deletes(setup, tmp_path):
     """Learning the same track again skips it (the layer's cells keep their
-    counts); --reset deletes the layer; roads info then shows no learnt speeds."""
+    counts); roads info shows the layer's cells (prior × 1.00 against the
+    learnt factor, tracks per cell); --reset deletes the layer, and roads info
+    then shows no learnt speeds."""
     base, args, layer = setup
     copy = tmp_path / "layer.toml"
     shutil.copy(layer, copy)
@@ -102,6 +104,13 @@ def test_a_track_learnt_twice_counts_once_and_reset_deletes(setup, tmp_path):
     assert "1 learnt before" in result.output
     assert [ln for ln in layer.read_text().splitlines() if ln.startswith("tracks =")] == \
         [ln for ln in copy.read_text().splitlines() if ln.startswith("tracks =")]
+    info = ["roads", "info", args[5], "--speeds", args[3], "--lang", "en"]
+    shown = CliRunner().invoke(cli, info)
+    assert shown.exit_code == 0, shown.output
+    assert "the table's speed is × 1.00" in shown.output
+    assert any(ln.split()[:7] == ["track", "·", "dirt", "·", "flat", "·", "dry"]
+               and ln.split()[7] == "1" for ln in shown.output.splitlines()), shown.output
     result = CliRunner().invoke(cli, [*args, "--reset", "--lang", "en"])
     assert result.exit_code == 0 and not layer.exists()
+    assert "learnt" not in CliRunner().invoke(cli, info).output
     shutil.copy(copy, layer)
