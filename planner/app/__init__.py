@@ -14,7 +14,7 @@ result (the plan, the files written, the warnings); progress goes to a
   ``outcomes_template(TemplateRequest)``
 - re-plan tomorrow: ``app.campaign.replan_tomorrow(TomorrowRequest)``
 - staffing: ``app.staffing.staffing(StaffingRequest)``
-- roads: ``app.roads.import_roads``, ``fetch_roads``, ``roads_info``
+- roads: ``app.roads.import_roads``, ``fetch_roads``, ``roads_info``, ``learn_speeds``
 
 Words for people (translations, summaries, tables) come from ``app.text``.
 This package's own module imports only what is light, so that a front end
