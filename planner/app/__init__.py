@@ -17,7 +17,7 @@ result (the plan, the files written, the warnings); progress goes to a
   page): ``app.handedit.preview(HandRequest)``, ``keep``; the names of a
   campaign's households: ``app.people.campaign_names(folder)``
 - staffing: ``app.staffing.staffing(StaffingRequest)``
-- roads: ``app.roads.import_roads``, ``fetch_roads``, ``roads_info``
+- roads: ``app.roads.import_roads``, ``fetch_roads``, ``roads_info``, ``learn_speeds``
 - create a commune from a households list and a settings form (the web
   Start page), fix its list: ``app.commune.create_commune(CommuneRequest)``,
   ``replace_households``, ``edit_row``, ``marked_list``

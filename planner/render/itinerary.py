@@ -167,7 +167,7 @@ def render_itinerary(plan: Plan, scenario: Scenario, team: str, *, lang: str = "
         "itinerary.html", lang, counts=counts,
         css=stylesheet(_, footer), title=_("Itinerary") + f" {day.route} {ctx.date_iso}",
         team=day, commune=ctx.commune, station=ctx.station, date=ctx.date,
-        fictional=ctx.fictional, fiction=ctx.fiction, redact=ctx.redact,
+        fictional=ctx.fictional, fiction=ctx.fiction, redact=ctx.redact, learnt=ctx.learnt,
         km=f"{day.distance_km:.1f}", walk_km=f"{walk_km:.1f}",
         sketch=sketch_svg(day, g, base, ctx, villages),
         outcomes=[_(o) for o in OUTCOMES], villages=visited)

@@ -49,7 +49,7 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
     lines.append(_("Plan for {date} · {scenario} · season {season} · engine {engine}").format(
         date=plan.date.isoformat(), scenario=plan.scenario, season=_(plan.season),
         engine=plan.engine))
-    lines += [_("Note: {note}").format(note=note) for note in plan.notes
+    lines += [_("Note: {note}").format(note=_(note)) for note in plan.notes
               if not note.startswith("Fictional")]
     lines += not_honoured_lines(plan.not_honoured, lang)
     teams = {t.id: t for t in scenario.teams}

@@ -43,6 +43,7 @@ from planner.render.i18n import (
 from planner.render.presence_text import note_lines
 from planner.rules import entry_windows, left_for_another_day
 from planner.rules import home_residents as at_home
+from planner.speeds import LEARNT_NOTE
 
 HOME_MODES = ("home", "auto")
 NUMBERED_KINDS = ("visit", "pickup", "dropoff", "point")
@@ -206,6 +207,7 @@ class DocContext:
     season: str
     teams: tuple[TeamDay, ...]
     unserved: tuple[UnservedView, ...]
+    learnt: str = ""  # the line saying the times use learnt speeds ("" when not)
 
     def route(self, name: str) -> TeamDay:
         """The day of the route named ``name`` (``T1``, ``T1-shuttle``)."""
@@ -548,4 +550,5 @@ def doc_context(plan: Plan, scenario: Scenario, lang: str = "vi", redact: bool =
         date_iso=plan.date.isoformat(), fictional=plan.fictional,
         fiction=fiction_banner(plan.roads, _) if plan.fictional else "",
         fiction_label=fiction_label(plan.roads, _) if plan.fictional else "", season=plan.season,
-        teams=days, unserved=tuple(unserved))
+        teams=days, unserved=tuple(unserved),
+        learnt=_(LEARNT_NOTE) if LEARNT_NOTE in plan.notes else "")
