@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from planner.app import InputError, PlannerError
+from planner.cli.helptext import HelpGroup
 from planner.cli.options import lang_opt
 
 
@@ -54,7 +55,7 @@ overwrite_opt = click.option("--overwrite", is_flag=True, default=False,
                              help="Replace an existing graph of that name.")
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def roads() -> None:
     """Import, download and inspect road networks (saved as maps/NAME.graphml).
 
@@ -149,7 +150,8 @@ def fetch_cmd(place: str, name: str | None, dems: tuple[Path, ...], closures: Pa
               help="Also list the scenario's households that cannot be reached, and why.")
 @click.option("--speeds", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Speed table (default maps/speeds.toml).")
-def info_cmd(graph: str, scenario: Path | None, speeds: Path | None) -> None:
+@lang_opt
+def info_cmd(graph: str, scenario: Path | None, speeds: Path | None, lang: str) -> None:
     """Describe GRAPH (a name in maps/ or a .graphml path).
 
     Prints nodes, edges, km by road class and surface, the elevation range,
@@ -157,14 +159,17 @@ def info_cmd(graph: str, scenario: Path | None, speeds: Path | None) -> None:
     households that cannot be reached in the dry and wet seasons, and why.
     """
     # imported here: osmnx is heavy and --help must stay instant
+    from planner.app.lang import gettext_for
     from planner.app.roads import roads_info
 
-    info = _run(roads_info, graph, scenario, speeds)
+    _ = gettext_for(lang)
+    info = _run(roads_info, graph, scenario, speeds, lang)
     click.echo(info.summary)
     for season, cut in info.unreachable.items():
         n = info.households
-        click.echo(f"{season} season: {n - len(cut)} of {n} households reachable")
+        click.echo(_("{season} season: {reached} of {n} households reachable").format(
+            season=_(season), reached=n - len(cut), n=n))
         for r in cut:
-            approx = " (approximate location)" if r["approximate"] else ""
+            approx = _(" (approximate location)") if r["approximate"] else ""
             click.echo(f"  {r['household']}{approx}: {r['reason']}")
     sys.stdout.flush()
