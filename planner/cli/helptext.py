@@ -11,6 +11,11 @@ Commands, default), when the help is shown; the catalogs load only then,
 so ``--help`` stays fast. Every command of ``plan.py`` uses these classes
 (``tests/render/test_catalog_complete.py`` walks the commands and fails on a
 help text without a Vietnamese translation).
+
+Extraction: ``extract_help`` is a Babel extraction method (``babel.cfg``
+maps it to this file) yielding every help text of ``plan.py``, so
+``pybabel extract``/``update`` keep them in the catalog like the ``_()``
+messages of the code.
 """
 
 from __future__ import annotations
@@ -65,6 +70,32 @@ def _commands(command: click.Command) -> list[click.Command]:
     return list(command.commands.values()) if isinstance(command, click.Group) else []
 
 
+def help_texts(command: click.Command, ctx: click.Context | None = None) -> list[str]:
+    """Every msgid of ``command``'s help pages and its subcommands' (each
+    paragraph and heading of a help, each option's help, click's own
+    words), in order, once each."""
+    ctx = ctx or click.Context(command, info_name=command.name)
+    texts = help_units(command.help or "") + help_units(command.short_help or "")
+    texts += [p.help for p in command.get_params(ctx) if getattr(p, "help", None)]
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            texts += help_texts(sub, click.Context(sub, info_name=name, parent=ctx))
+    if ctx.parent is None:
+        texts += [*CLICK_WORDS, N_("default:"), N_("required")]
+    return list(dict.fromkeys(texts))
+
+
+def extract_help(fileobj, keywords, comment_tags, options):
+    """Babel extraction method (``planner/locale/babel.cfg``): the help texts
+    of every command of ``plan.py`` (``help_texts``), as ``(line, function,
+    message, comments)``."""
+    # imported here: the command tree registers itself in planner.cli, which imports this module
+    from planner.cli import cli
+
+    for text in help_texts(cli):
+        yield 0, None, text, []
+
+
 def help_units(text: str) -> list[str]:
     """The msgids of a command's help: each paragraph with its lines joined
     (click wraps it again), and in a verbatim block (``\\b``: examples) each
@@ -74,7 +105,7 @@ def help_units(text: str) -> list[str]:
     for para in inspect.cleandoc(text).split("\n\n"):
         if para.startswith("\b\n"):
             units += [line for line in para.split("\n")[1:] if line and not line[0].isspace()]
-        else:
+        elif para.strip():
             units.append(" ".join(para.split()))
     return units
 
@@ -125,8 +156,9 @@ def click_words(page: str, _: Callable[[str], str]) -> str:
     for word in CLICK_WORDS:
         said = _(word)
         page = re.sub(rf"(?m)^(\s*){re.escape(word)}", lambda m, t=said: m.group(1) + t, page)
-    return (page.replace("[default: ", "[" + _("default:") + " ")
-            .replace("[required]", "[" + _("required") + "]"))
+    default, required = _("default:"), _("required")
+    return (page.replace("[default: ", "[" + default + " ")
+            .replace("[required]", "[" + required + "]"))
 
 
 class HelpCommand(click.Command):

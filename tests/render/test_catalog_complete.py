@@ -42,7 +42,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from planner.cli import cli
-from planner.cli.helptext import CLICK_WORDS, HelpCommand, help_units
+from planner.cli.helptext import HelpCommand, help_texts
 from planner.day.timing import Schedule, TimedStop, timing_problems
 from planner.domain import Unserved, Window
 from planner.errors import Problem, RoadsError, msg
@@ -84,9 +84,12 @@ VERBATIM = (r"`[^`]*`", r"\S*[/\\]\S*", r"\S+\.(?:csv|yaml|json|xlsx|pdf|gpx|kml
 
 def _catalog(tmp_path: Path):
     """The messages of the source, extracted as ``pybabel extract`` does
-    (keywords ``_``, ``N_``, ``msg``…) into a template in ``tmp_path``."""
+    (keywords ``_``, ``N_``, ``msg``…; the command line's help texts by
+    ``planner.cli.helptext.extract_help``, as ``babel.cfg`` says) into a
+    template in ``tmp_path``."""
     keywords = dict(DEFAULT_KEYWORDS, N_=None, msg=None)
-    method_map = [("planner/**.py", "python"), ("planner/render/templates/**.html", "jinja2")]
+    method_map = [("planner/cli/helptext.py", "planner.cli.helptext:extract_help"),
+                  ("planner/**.py", "python"), ("planner/render/templates/**.html", "jinja2")]
     options = {"planner/render/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     # imported here: the Catalog class is needed only to write the template
     from babel.messages.catalog import Catalog
@@ -291,25 +294,20 @@ def _command_paths() -> list[list[str]]:
 def test_every_help_text_has_a_vietnamese_translation() -> None:
     """Every command is a ``HelpCommand``, and every help text of the command
     line (each paragraph and heading of a command's help, each option's help,
-    click's own headings) has a Vietnamese msgstr in the .po (help texts are
-    msgids added by hand: a help changed in the code without its translation
-    fails here)."""
+    click's own headings: ``help_texts``, which Babel extracts through
+    ``babel.cfg``) has a Vietnamese msgstr in the .po."""
     strings = _po_strings()
-    missing, commands = [], []
-
-    def walk(command: click.Command, ctx: click.Context) -> None:
+    commands, todo = [], [cli]
+    while todo:
+        command = todo.pop()
         commands.append(command)
-        texts = help_units(command.help or "") + [p.help for p in command.get_params(ctx)
-                                                  if getattr(p, "help", None)]
-        missing.extend(t for t in texts if not strings.get(t))
-        if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
-                walk(sub, click.Context(sub, info_name=name, parent=ctx))
-
-    walk(cli, click.Context(cli, info_name="plan.py"))
-    missing += [w for w in CLICK_WORDS + ("default:", "required") if not strings.get(w)]
+        todo += list(getattr(command, "commands", {}).values())
     assert [c.name for c in commands if not isinstance(c, HelpCommand)] == []
-    assert len(commands) > 25 and missing == [], missing[:5]
+    texts = help_texts(cli)
+    missing = [t for t in texts if not strings.get(t)]
+    assert len(commands) > 25 and len(texts) > 100 and missing == [], missing[:5]
+    with open(LOCALE_DIR / "babel.cfg", encoding="utf-8") as fh:
+        assert "planner.cli.helptext:extract_help" in fh.read()
 
 
 def test_help_is_vietnamese_by_default_and_english_on_request(monkeypatch) -> None:
