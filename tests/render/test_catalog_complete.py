@@ -396,3 +396,18 @@ def test_demo_scenario_name_is_vietnamese_and_says_what_is_fictional() -> None:
                           .read_text(encoding="utf-8"))["name"]
     assert "hư cấu" in name and "người dân" in name and "đường" in name
     assert not re.search(r"(?i)\b(fictional|demo|generated|commune)\b", name), name
+
+
+def test_lang_before_the_command_or_env_sets_every_output(monkeypatch) -> None:
+    """``plan.py --lang en CMD`` and ``PLANNER_LANG=en`` make the command's
+    own output English (its ``--lang`` default), the default stays Vietnamese,
+    and a command's own ``--lang vi`` wins over the environment."""
+    monkeypatch.delenv("PLANNER_LANG", raising=False)
+    broken = str(DATA / "scenarios" / "broken" / "unknown_village")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--lang", "en", "check", broken]).output.startswith("error:")
+    assert runner.invoke(cli, ["check", broken],
+                         env={"PLANNER_LANG": "en"}).output.startswith("error:")
+    assert runner.invoke(cli, ["check", broken]).output.startswith("lỗi:")
+    assert runner.invoke(cli, ["check", broken, "--lang", "vi"],
+                         env={"PLANNER_LANG": "en"}).output.startswith("lỗi:")
