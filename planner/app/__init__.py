@@ -30,6 +30,6 @@ can import it at start-up; the job modules are imported when a job runs.
 from __future__ import annotations
 
 from planner.dates import parse_day
-from planner.errors import InputError, PlannerError, Problem
+from planner.errors import N_, InputError, PlannerError, Problem
 
-__all__ = ["InputError", "PlannerError", "Problem", "parse_day"]
+__all__ = ["N_", "InputError", "PlannerError", "Problem", "parse_day"]

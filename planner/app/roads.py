@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.domain import Unserved
 from planner.errors import InputError, Problem, msg, reason_of
+from planner.render.i18n import gettext_for, reason_text
 from planner.roads import build, fetch
 from planner.roads.info import format_summary, summarize
 from planner.roads.io import load_graph
@@ -143,17 +145,21 @@ class RoadsInfo:
     learnt_path: str = ""
 
 
-def roads_info(graph: str, scenario: Path | None = None, speeds: Path | None = None
-               ) -> RoadsInfo:
+def roads_info(graph: str, scenario: Path | None = None, speeds: Path | None = None,
+               lang: str = "vi") -> RoadsInfo:
     """The ``roads info`` job: describe ``graph`` (a name in maps/ or a path)
-    on the speed table ``speeds`` (default maps/speeds.toml)."""
+    on the speed table ``speeds`` (default maps/speeds.toml); the summary and
+    each household's reason in ``lang``."""
     table = load_speed_table(speeds)
     G = load_graph(graph, Path.cwd(), table)
-    out = RoadsInfo(format_summary(summarize(G, table)), learnt=learnt_rows(table),
+    _ = gettext_for(lang)
+    out = RoadsInfo(format_summary(summarize(G, table), _), learnt=learnt_rows(table),
                     learnt_path=(table.get("calibration") or {}).get("path", ""))
     if scenario is not None:
         sc, _warnings = load_scenario(scenario, check_roads=False)
-        rows = scenario_reach(G, sc, table)
+        rows = [dict(r, reason=reason_text(Unserved(r["household"], r["reason"], r["code"]),
+                                           (), lang))
+                for r in scenario_reach(G, sc, table)]
         out.households = len(sc.households)
         out.unreachable = {season: [r for r in rows if r["season"] == season]
                            for season in season_names(table)}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from planner.cli.helptext import HelpCommand
 from planner.cli.options import (
     DATE,
     FiniteRange,
@@ -31,7 +32,7 @@ day_limit_opt = click.option("--time-limit", type=FiniteRange(0.1, 600), default
                              show_default=True, help="Solver time limit per day, in seconds.")
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @scenario_arg
 @day_opt
 @deadline_opt

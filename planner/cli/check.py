@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
+from planner.cli.helptext import HelpCommand
 from planner.cli.options import scenario_arg
 
 MODES = ("home", "shuttle", "point", "auto")
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @scenario_arg
 @click.option("--lang", "lang", type=click.Choice(["vi", "en"]), default="vi",
               show_default=True, help="Language of the summary.")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from planner.app import InputError, PlannerError
+from planner.cli.helptext import HelpGroup
 from planner.cli.options import lang_opt
 
 
@@ -56,7 +57,7 @@ overwrite_opt = click.option("--overwrite", is_flag=True, default=False,
                              help="Replace an existing graph of that name.")
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def roads() -> None:
     """Import, download and inspect road networks (saved as maps/NAME.graphml).
 
@@ -163,15 +164,18 @@ def info_cmd(graph: str, scenario: Path | None, speeds: Path | None, lang: str) 
     edges and km observed in each.
     """
     # imported here: osmnx is heavy and --help must stay instant
+    from planner.app.lang import gettext_for
     from planner.app.roads import roads_info
 
-    info = _run(roads_info, graph, scenario, speeds)
+    _ = gettext_for(lang)
+    info = _run(roads_info, graph, scenario, speeds, lang)
     click.echo(info.summary)
     for season, cut in info.unreachable.items():
         n = info.households
-        click.echo(f"{season} season: {n - len(cut)} of {n} households reachable")
+        click.echo(_("{season} season: {reached} of {n} households reachable").format(
+            season=_(season), reached=n - len(cut), n=n))
         for r in cut:
-            approx = " (approximate location)" if r["approximate"] else ""
+            approx = _(" (approximate location)") if r["approximate"] else ""
             click.echo(f"  {r['household']}{approx}: {r['reason']}")
     if info.learnt:
         _print_learnt(info.learnt, info.learnt_path, lang)

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
+from planner.cli.helptext import HelpCommand
 from planner.cli.options import DATE, FiniteRange, OutDir, day_of, lang_opt, overwrite_opt, warner
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("scenarios", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=True, exists=False))
 @click.option("--teams", "teams_text", default="1-6", show_default=True,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from planner.cli.helptext import HelpCommand
 from planner.cli.options import (
     DATE,
     CampaignDir,
@@ -19,7 +20,7 @@ from planner.cli.options import (
 )
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("campaign_dir", type=CampaignDir())
 @click.option("--date", "date", type=DATE, default=None,
               help="The day to plan, YYYY-MM-DD, within the campaign (default: the "
