@@ -325,7 +325,8 @@ async def import_outcomes(request: Request, name: str) -> Response:
             continue
         sheet = _saved(folder, upload, data)
         try:
-            report = record(RecordRequest(folder, sheet, today=request.app.state.today))
+            report = record(RecordRequest(folder, sheet, today=request.app.state.today,
+                                          lang=lang_of(request)))
         except PlannerError as exc:
             results.append({"file": sheet.name, "error": exc})
             continue
