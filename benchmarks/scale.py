@@ -5,17 +5,17 @@ Usage::
     python -m benchmarks.scale [--sizes 1000,5000,20000,50000] [--runs 10]
         [--teams 1-6] [--workers 2] [--time-limit 0.1] [--fidelity sweep|full] [--keep DIR]
 
-For each size, writes a GENERATED province (``benchmarks.generated_district.
-write_province``: fictional districts of ~12 communes of ~300 households, each
-district on its own generated road grid) and runs the same path as
+For each size, writes a GENERATED province (``benchmarks.generated_province.
+write_province``: fictional communes of ~300 households in road areas of ~12
+communes, each road area on its own generated road grid) and runs the same path as
 ``plan.py staffing PROVINCE`` (``run_province_staffing``: scenarios → one road
-graph per district → matrices per commune → a streamed Dask sweep on a
+graph per road area → matrices per commune → a streamed Dask sweep on a
 ``LocalCluster`` of ``--workers`` processes → summary and outputs). Prints per
 stage the wall time and the peak memory (RSS, sampled every 0.2 s with
 psutil: the client process, and the sum of its child processes, i.e. the Dask
 workers), then the growth exponent: the least-squares slope of log(time)
 against log(households), overall (everything but generating) and for the
-sweep stage. Stages stream: the client computes a district's matrices while
+sweep stage. Stages stream: the client computes a road area's matrices while
 the workers sweep the communes already sent, so "matrices" is client time
 spent on matrices and "sweep" client time spent waiting for results; each
 stage's peak is the largest sample taken while the client was in that stage.
@@ -100,7 +100,7 @@ def slope(xs: list[float], ys: list[float]) -> float | None:
 
 
 def main() -> None:
-    from benchmarks.generated_district import write_province
+    from benchmarks.generated_province import write_province
     from planner.app.staffing import run_province_staffing
     from planner.app.staffing import team_counts as parse_team_counts
     from planner.campaign.chart import province_totals
@@ -143,9 +143,9 @@ def main() -> None:
         wall = time.perf_counter() - t0
         tasks = len(run.results)
         totals = province_totals(run.rows)
-        districts = len(run.province.districts)
+        areas = len(run.province.areas)
         print("")
-        print(f"{n} households · {totals['communes']} communes in {districts} districts · "
+        print(f"{n} households · {totals['communes']} communes in {areas} road areas · "
               f"{tasks} simulated campaigns · teams needed {totals['teams']} · officer-days "
               f"{totals['officer_days']:.0f} · communes short {totals['short']}")
         print(f"  {'stage':<10} {'seconds':>8} {'client MB':>10} {'workers MB':>11}")

@@ -342,7 +342,7 @@ def scenario_yaml() -> str:
     lines = [
         f"# {FICTIONAL_NOTE}",
         "# Regenerate with: python -m planner.demo",
-        "name: Xã Nậm Khao (hư cấu) – fictional demo commune",
+        "name: Xã Nậm Khao (hư cấu – xã, người dân, tên và đường đều do máy tạo ra)",
         "fictional: true",
         "date: 2026-11-24",
         "season: dry",

@@ -227,6 +227,11 @@ NOT_OUTPUTS: dict[str, str] = {
     "planner.campaign.decisions": "decisions.yaml (`decide --export`): the station's own "
                                   "input file for a scenario (household and team codes, who "
                                   "decided, when and why, as typed); no resident's name",
+    "planner.app.commune": "a new commune's scenario folder in the workspace (scenario.yaml "
+                           "and the team leader's own households list, fixed rows written "
+                           "back through csv_text / xlsx_text_cell) and the list with its "
+                           "problems marked, downloaded by the team leader: the station's "
+                           "own input files, kept on its machine",
     "planner.web.pages": "the workspace's uploads, saved as given under the campaign's "
                          "imports/ folder on the station's machine (a team leader's own "
                          "outcome sheets and phone exports)",

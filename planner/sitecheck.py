@@ -3,7 +3,7 @@
 ``scenario_reach`` lists, per season, the households no team can reach.
 
 A commune station placed far outside the area a road graph covers (a typo in
-its coordinates, or the graph of another district) would otherwise make every
+its coordinates, or the graph of another road area) would otherwise make every
 household "unreachable" and blame each of them. ``station_problem`` measures
 the straight-line distance (m) from the station to the nearest road of the
 graph — to the chords between the end nodes of its edges, read directly from

@@ -23,6 +23,14 @@ a staffing simulation's drawn wet days). Which season a day is planned in is
 decided here only (``season_of_day``), and the seasons a campaign's matrices
 need too (``campaign_seasons``); the words shown to people for a season are
 its name through gettext (``season_label``).
+
+A calibration layer learnt from the teams' GPS tracks (``plan.py roads
+learn``, ``planner/roads/learn_model.py``) lives beside the table as
+``<table>.learnt.toml`` (``maps/speeds.learnt.toml``): when that file exists,
+``load_speed_table`` reads it into ``table["calibration"]`` and every motorbike
+edge time is divided by the learnt ``speed_factor`` of its cell (road class ×
+surface × grade band × season, ``calibration_cell``). The table stays the
+prior; deleting the file goes back to it.
 """
 
 from __future__ import annotations
@@ -76,19 +84,96 @@ def load_speed_table(path: str | Path | None = None) -> SpeedTable:
     problems = season_problems(table, str(path))
     if problems:
         raise InputError(problems)
+    table["table_path"] = str(path)
+    calibration = load_calibration(calibration_path(path))
+    if calibration is not None:
+        table["calibration"] = calibration
     return table
 
 
 def table_key(table: SpeedTable) -> str:
     """The content key of ``table`` (hex SHA-256): equal for two tables with the
-    same keys and values, whatever their file, order or comments; it also
+    same keys and values (its learnt layer included), whatever their file,
+    order or comments; it also
     covers the code that turns a table into travel times (this module), so a
     change to either makes travel times cached under the old key stale
     (``planner.roads.cache``)."""
-    digest = hashlib.sha256(json.dumps(table, sort_keys=True, default=str,
+    content = {k: v for k, v in table.items() if k != "table_path"}
+    if isinstance(content.get("calibration"), dict):  # the learnt layer: its content
+        content["calibration"] = {k: v for k, v in content["calibration"].items()
+                                  if k != "path"}
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str,
                                        ensure_ascii=True).encode())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()
+
+
+#: Grade bands of the calibration cells: (name, lowest grade in %), steepest
+#: descent first; a grade belongs to the last band whose bound it reaches.
+GRADE_BANDS: tuple[tuple[str, float], ...] = (
+    (N_("down_steep"), -math.inf), (N_("down"), -8.0), (N_("flat"), -3.0), (N_("up"), 3.0),
+    (N_("up_steep"), 8.0))
+#: The profile the calibration layer corrects (tracks are ridden on motorbikes).
+CALIBRATED_PROFILE = "motorbike"
+#: The plan's note (and the itinerary's line) when its times use a learnt layer.
+LEARNT_NOTE = N_("Travel times use speeds learnt from the teams' GPS tracks "
+                 "(see: plan.py roads info).")
+
+
+def calibration_path(table_path: str | Path) -> Path:
+    """Where the learnt layer of the speed table at ``table_path`` lives:
+    ``maps/speeds.toml`` → ``maps/speeds.learnt.toml``."""
+    table_path = Path(table_path)
+    return table_path.with_name(f"{table_path.stem}.learnt.toml")
+
+
+def load_calibration(path: Path) -> dict[str, Any] | None:
+    """The learnt layer at ``path`` (None when there is none): its TOML with
+    ``factors`` added, cell key → speed factor. Raises ``InputError`` naming
+    the file when it is damaged (delete it to go back to the table)."""
+    if not path.is_file():
+        return None
+    fix = msg("delete the file to go back to the speed table, then run "
+              "`python plan.py roads learn` again")
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        factors = {cell_key(c["highway"], c["surface"], c["grade"], c["season"]):
+                   float(c["speed_factor"]) for c in data.get("cell", [])}
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise InputError(Problem(str(path), "", msg("not a readable learnt speed layer "
+                                                    "({exc})", exc=exc), fix)) from None
+    if any(not 0.05 <= f <= 20 for f in factors.values()):
+        raise InputError(Problem(str(path), "speed_factor", msg("a factor outside 0.05–20"),
+                                 fix))
+    data["factors"] = factors
+    data["path"] = str(path)
+    return data
+
+
+def grade_band(grade: float) -> str:
+    """The calibration band of a grade (rise over run in the edge's direction)."""
+    pct = 0.0 if math.isnan(grade) else grade * 100.0
+    band = GRADE_BANDS[0][0]
+    for name, low in GRADE_BANDS:
+        if pct >= low:
+            band = name
+    return band
+
+
+def cell_key(highway: str, surface: str, band: str, season: str) -> str:
+    """The calibration cell's key: ``highway|surface|band|season``."""
+    return f"{highway}|{surface}|{band}|{season}"
+
+
+def calibration_cell(data: dict[str, Any], season: str, table: SpeedTable) -> str | None:
+    """The calibration cell of an edge in ``season`` (None for a ford, which
+    is neither learnt nor corrected)."""
+    if _is_ford(data):
+        return None
+    grade = float(data.get("grade", 0.0) or 0.0)
+    return cell_key(_tag(data, "highway") or "road", surface_of(data, table), grade_band(grade),
+                    season)
 
 
 SEASON_KEYS = {"closes", "note"}
@@ -357,6 +442,9 @@ def edge_speed_kph(data: dict[str, Any], profile: str, season: str, table: Speed
             speed = length_m / hours
         else:
             speed = ford_kph
+    elif profile == CALIBRATED_PROFILE and "calibration" in table:
+        cell = calibration_cell(data, season, table)
+        speed *= table["calibration"]["factors"].get(cell, 1.0)
     return speed
 
 

@@ -18,11 +18,14 @@ from pathlib import Path
 
 from planner.app.outputs import check_out_dir, draw_days, render_days
 from planner.app.progress import Progress
+from planner.app.roads import LearnRequest, learn_speeds
 from planner.campaign.dayloop import DayPlan
 from planner.campaign.daymemo import write_memo
 from planner.campaign.folders import DrawMany
+from planner.errors import N_
 from planner.speeds import SpeedTable
-from planner.state.store import CampaignRun, run_campaign
+from planner.state import db
+from planner.state.store import CampaignRun, campaign_scenario, run_campaign
 from planner.state.tomorrow import run_tomorrow
 
 __all__ = ["CampaignRequest", "CampaignRun", "TomorrowRequest", "drawn_days", "plan_campaign",
@@ -96,6 +99,26 @@ class TomorrowRequest:
     lang: str = "vi"
     redact: bool = False
     now: dt.datetime | None = None
+    #: the day's GPS tracks (GPX files or folders), learnt before re-planning,
+    #: ridden in ``tracks_season`` (default: the scenario's season)
+    tracks: tuple[Path, ...] = ()
+    tracks_season: str | None = None
+
+
+def learn_day_tracks(request: TomorrowRequest, progress: Progress) -> None:
+    """Learn the speeds of the campaign's road graph from ``request.tracks``
+    into the layer beside the campaign's speed table (``app.roads.learn_speeds``)."""
+    conn = db.open_campaign(request.folder)
+    try:
+        info = db.meta(conn)
+    finally:
+        conn.close()
+    scenario, _warnings, table = campaign_scenario(request.folder, info)
+    done = learn_speeds(LearnRequest(request.tracks, request.tracks_season
+                                     or scenario.parameters.season or None,
+                                     scenario.roads, Path(table["table_path"]), request.now))
+    progress.say(N_("Learnt speeds from {tracks} tracks ({edges} road edges ridden); "
+                    "re-planning with them…"), tracks=len(done.tracks), edges=done.observed)
 
 
 def replan_tomorrow(request: TomorrowRequest, progress: Progress | None = None,
@@ -107,6 +130,8 @@ def replan_tomorrow(request: TomorrowRequest, progress: Progress | None = None,
     not change keeps its plan and its folder (``run.kept``;
     ``planner.campaign.daymemo``)."""
     progress = progress or Progress.silent(request.lang)
+    if request.tracks:
+        learn_day_tracks(request, progress)
 
     def drawer(table: SpeedTable) -> DrawMany:
         def draw(items):

@@ -31,7 +31,7 @@ from planner.state import db
 from planner.state.store import campaign_scenario
 
 __all__ = ["DecideRequest", "DecideResult", "Decision", "ExportRequest", "RetireRequest",
-           "decide", "export", "list_decisions", "retire"]
+           "decide", "decision_problems", "export", "list_decisions", "retire"]
 
 #: Kinds whose dates are days a visit is made on (each must be a working day).
 _VISIT_DAYS = ("lock", "must", "order")
@@ -100,19 +100,35 @@ def state_problems(decision: Decision, conn: sqlite3.Connection, scenario: Scena
     return out
 
 
+def _problems(conn: sqlite3.Connection, folder: Path, decision: Decision) -> list[Problem]:
+    """Every problem of ``decision`` (``check_decision`` against the scenario,
+    then against the state), errors and warnings."""
+    scenario, _warnings, _table = campaign_scenario(folder, db.meta(conn))
+    problems = check_decision(decision, scenario, source=COMMAND)
+    if not problems:
+        problems = state_problems(decision, conn, scenario, COMMAND)
+    # the decision is the command's: its messages name the fields, no row to point at
+    return [replace(p, where="") for p in problems]
+
+
+def decision_problems(request: DecideRequest) -> list[Problem]:
+    """What ``decide`` would say of ``request.decision`` (errors and
+    warnings), nothing stored: the preview before a person confirms."""
+    conn = db.open_campaign(request.folder)
+    try:
+        return _problems(conn, Path(request.folder), request.decision)
+    finally:
+        conn.close()
+
+
 def decide(request: DecideRequest) -> DecideResult:
     """The ``decide`` job: ``InputError`` (exit 2) with every problem of the
     decision (``check_decision`` against the scenario, then against the
     state); else it is stored, with an audit row, and returned with its id."""
     conn = db.open_campaign(request.folder)
     try:
-        scenario, _warnings, _table = campaign_scenario(Path(request.folder), db.meta(conn))
         decision = request.decision
-        problems = check_decision(decision, scenario, source=COMMAND)
-        if not problems:
-            problems = state_problems(decision, conn, scenario, COMMAND)
-        # the decision is the command's: its messages name the fields, no row to point at
-        problems = [replace(p, where="") for p in problems]
+        problems = _problems(conn, Path(request.folder), decision)
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise InputError(errors)

@@ -38,7 +38,8 @@ def who() -> str:
 class RecordRequest:
     """Import the outcomes file ``sheet`` (CSV, .xlsx or a phone map's export)
     into the campaign in ``folder``. No visit may be dated after ``today``
-    (default: the computer's date); ``now`` (UTC) stamps the import."""
+    (default: the computer's date); ``now`` (UTC) stamps the import; the
+    rejects file speaks ``lang``."""
 
     folder: Path
     sheet: Path
@@ -46,6 +47,7 @@ class RecordRequest:
     now: dt.datetime | None = None
     all_or_nothing: bool = False
     by: str = ""
+    lang: str = "vi"
 
 
 def record(request: RecordRequest) -> ImportReport:
@@ -60,7 +62,8 @@ def record(request: RecordRequest) -> ImportReport:
     return record_outcomes(request.folder, request.sheet,
                            today=request.today or dt.date.today(),
                            now=request.now or utc_now(),
-                           all_or_nothing=request.all_or_nothing, by=request.by or who())
+                           all_or_nothing=request.all_or_nothing, by=request.by or who(),
+                           lang=request.lang)
 
 
 @dataclass(frozen=True)
@@ -107,16 +110,18 @@ class TemplateRequest:
     """An outcomes sheet: blank, or with ``folder`` and ``day`` prefilled with
     every resident planned that day; written as ``out_stem`` .csv and .xlsx
     (default: ``outcomes`` or ``FOLDER/outcomes-DAY``); ``redact``: initials
-    instead of names."""
+    instead of names; ``lang``: the language of its headers, outcomes and
+    help (an import reads either)."""
 
     folder: Path | None = None
     day: dt.date | None = None
     out_stem: Path | None = None
     overwrite: bool = False
     redact: bool = False
+    lang: str = "vi"
 
 
 def outcomes_template(request: TemplateRequest) -> tuple[list[Path], int]:
     """The ``record --template`` job: the paths written and the rows prefilled."""
     return write_template(request.folder, request.day, request.out_stem, request.overwrite,
-                          request.redact)
+                          request.redact, request.lang)

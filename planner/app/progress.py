@@ -4,7 +4,10 @@ Every job of the application layer reports its stages through a ``Progress``:
 ``say(message, **values)`` with an English catalog message (``{name}`` fields
 filled from ``values``), translated here into the front end's language, and
 ``solving(limit_s)`` around an engine run, which also tells the elapsed time
-against the limit every ``tick_s`` seconds. The CLI prints the lines on
+against the limit every ``tick_s`` seconds. A message whose values hold
+``n`` (or ``done``) and ``total`` is also a step: ``n`` of ``total`` done,
+told to ``on_step(done, total)`` (the web page's progress bar; ``step``
+tells one directly). The CLI prints the lines on
 stderr; the web workspace keeps them for the page; ``Progress.silent()`` tells
 nobody. A job never prints.
 """
@@ -29,12 +32,16 @@ class Progress:
     handed to ``echo`` (stderr by default)."""
 
     def __init__(self, lang: str = "vi", tick_s: float = 5.0,
-                 echo: Callable[[str], None] | None = None) -> None:
+                 echo: Callable[[str], None] | None = None,
+                 on_step: Callable[[int, int], None] | None = None) -> None:
         self._ = gettext_for(lang)
         self.lang = lang
         self.started = time.perf_counter()
         self.tick_s = tick_s
         self.echo = echo or _stderr
+        self.on_step = on_step
+        self.done = 0
+        self.total = 0
 
     @classmethod
     def silent(cls, lang: str = "vi") -> Progress:
@@ -48,6 +55,20 @@ class Progress:
     def say(self, message: str, **values) -> None:
         """Tell ``message`` (translated, ``{name}`` filled from ``values``)."""
         self.echo(f"[{self.elapsed_s():5.1f} s] " + self._(message).format(**values))
+        done, total = values.get("n", values.get("done")), values.get("total")
+        if isinstance(done, int) and isinstance(total, int) and total > 0:
+            self.step(done, total)
+
+    def step(self, done: int, total: int) -> None:
+        """Tell that ``done`` of ``total`` steps are done (days planned,
+        campaigns simulated); kept in ``done``/``total``."""
+        self.done, self.total = done, total
+        if self.on_step is not None:
+            self.on_step(done, total)
+
+    def fraction(self) -> float | None:
+        """The share of the steps done, 0…1 (None: no step told yet)."""
+        return min(1.0, self.done / self.total) if self.total else None
 
     def solving(self, limit_s: float, since: float | None = None) -> _Solving:
         """A context manager around an engine run: says it starts, then the

@@ -186,14 +186,14 @@ def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
                           lang: str = DEFAULT_LANG) -> ProvinceStaffingRun:
     """Staffing sweep of a province (``planner.campaign.province``): every
     commune × team count × run is a Dask task; the communes' workspaces are
-    built district by district (one road graph in memory at a time) and
+    built road area by road area (one road graph in memory at a time) and
     streamed to the cluster (``stream_tasks``). Writes ``province.csv`` (one row
     per commune: teams needed for P(done by the deadline) ≥ 90 %),
     ``province.png``, ``staffing.csv`` and ``runs.csv`` (every commune) in
     ``out_dir``, only once every run is back. ``started(total, province)`` is
     told the number of simulations before they start, ``progress(done)`` as
     they finish, ``on_stage(name)`` each stage as it begins (scenarios, cluster,
-    then graphs, matrices and sweep interleaved as districts stream, summary)."""
+    then graphs, matrices and sweep interleaved as road areas stream, summary)."""
     if on_stage:
         on_stage("scenarios")
     province = load_province(path)

@@ -31,8 +31,9 @@ def campaigns_in(workspace: Path) -> list[Path]:
 
 def scenarios_in(workspace: Path) -> list[Path]:
     """The scenario folders directly inside ``workspace`` (each holds a
-    ``scenario.yaml``), by name."""
-    return sorted(p for p in workspace.iterdir() if p.is_dir() and (p / SCENARIO_FILE).is_file())
+    ``scenario.yaml``; not hidden: a commune being created is ``.NAME.partial``), by name."""
+    return sorted(p for p in workspace.iterdir() if p.is_dir() and not p.name.startswith(".")
+                  and (p / SCENARIO_FILE).is_file())
 
 
 def day_folders(folder: Path) -> list[dt.date]:

@@ -260,7 +260,7 @@ src="data:image/png;base64,{base64.b64encode(png).decode()}">
 
 # --- a province: one row per commune ----------------------------------------------
 
-PROVINCE_COLUMNS = ("district", "commune", "households", "residents", "deadline",
+PROVINCE_COLUMNS = ("road_area", "commune", "households", "residents", "deadline",
                     "teams_needed", "teams_tried_max", "p_by_deadline", "expected_completion",
                     "officer_days")
 
@@ -275,7 +275,7 @@ def province_csv(rows: list[ProvinceRow]) -> str:
     enough; P, the expected completion and officer-days are at that team count
     (at N when not enough)."""
     return csv_text(PROVINCE_COLUMNS, ([
-                    r.district, r.commune, r.households, r.residents, _date(r.deadline),
+                    r.road_area, r.commune, r.households, r.residents, _date(r.deadline),
                     teams_needed_text(r), r.max_teams,
                     "" if r.p_by_deadline is None else f"{r.p_by_deadline:.3f}",
                     _date(r.expected_date), f"{r.officer_days:.1f}"] for r in rows))
@@ -295,9 +295,9 @@ def province_table(rows: list[ProvinceRow], target: float, _=lambda s: s,
                    ngettext=lambda s, p, n: s if n == 1 else p) -> str:
     """The province table for the terminal, translated by ``_`` and
     ``ngettext``: one line per commune, then the totals."""
-    heads = (_("district"), _("commune"), _("households"), _("residents"), _("deadline"),
+    heads = (_("road area"), _("commune"), _("households"), _("residents"), _("deadline"),
              _("teams needed"), _("P(by deadline)"), _("expected"), _("officer-days"))
-    cells = [(r.district, r.commune, str(r.households), str(r.residents), _date(r.deadline),
+    cells = [(r.road_area, r.commune, str(r.households), str(r.residents), _date(r.deadline),
               teams_needed_text(r),
               _("n/a") if r.p_by_deadline is None else f"{100 * r.p_by_deadline:.0f} %",
               _date(r.expected_date), f"{r.officer_days:.0f}") for r in rows]
@@ -332,18 +332,18 @@ def province_png(rows: list[ProvinceRow], fictional: bool = False,
 
 def province_figure(rows: list[ProvinceRow], fictional: bool = False,
                     _: Gettext = _english):
-    """A matplotlib figure: teams needed per commune (a bar per commune, coloured by district;
+    """A matplotlib figure: teams needed per commune (a bar per commune, coloured by road area;
     hatched at N + 1 when N teams were not enough), with the officer-days;
     whole teams on the axis, words through ``_`` (gettext)."""
     plt, MaxNLocator = _figure()
     n = len(rows)
     fig, ax = plt.subplots(figsize=(9, max(2.5, 0.8 + 0.22 * n)), dpi=110)
-    districts = list(dict.fromkeys(r.district for r in rows))
+    areas = list(dict.fromkeys(r.road_area for r in rows))
     colours = plt.get_cmap("tab10")
     ys = list(range(n))[::-1]
     for y, r in zip(ys, rows, strict=True):
         value = r.teams_needed if r.teams_needed is not None else r.max_teams + 1
-        ax.barh(y, value, color=colours(districts.index(r.district) % 10),
+        ax.barh(y, value, color=colours(areas.index(r.road_area) % 10),
                 hatch="//" if r.teams_needed is None else None, edgecolor="black",
                 linewidth=0.4)
         ax.text(value + 0.1, y, _("{teams} · {officer_days:.0f} officer-days").format(
@@ -354,8 +354,8 @@ def province_figure(rows: list[ProvinceRow], fictional: bool = False,
     top = max((r.max_teams + 1 for r in rows), default=1)
     ax.set_xlim(0, top + 3)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    title = _("Teams needed per commune ({n} communes, {d} districts)").format(
-        n=n, d=len(districts))
+    title = _("Teams needed per commune ({n} communes, {d} road areas)").format(
+        n=n, d=len(areas))
     ax.set_title(nfc((_("FICTIONAL DATA") + " · " if fictional else "") + title), fontsize=9)
     ax.grid(axis="x", alpha=0.3)
     return fig

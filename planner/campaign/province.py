@@ -1,22 +1,30 @@
-"""A province: communes grouped by district, each district on one road graph.
+"""A province: a list of communes; road graphs shared by road areas.
 
 A province is read from (see docs/province.md):
 
-- a ``province.yaml`` (given as a file, or a folder holding one) listing
-  districts, each with an optional shared road graph (``roads:``) and the
-  scenario paths of its communes (relative to the YAML); or
+- a ``province.yaml`` (given as a file, or a folder holding one) listing its
+  communes: each a scenario path (relative to the YAML), or a mapping with
+  the commune's ``id``, ``scenario``, a shared road graph ``roads:`` (else the
+  scenario's own), and its official 2025 ``code:`` and ``name:``; the
+  province may give its own official ``code:``; or
 - a plain folder of commune subfolders (at any depth), each with a
-  ``scenario.yaml``: the communes are grouped into districts by the road graph
-  their scenario names (the resolved path), so communes naming the same graph
-  share it.
+  ``scenario.yaml``.
+
+A *road area* is the communes one road graph covers: communes on the same
+graph (the resolved path) share one load of it, whatever they are called.
+A province.yaml of the form used before the 2025 reform (``districts:``,
+each with its communes and an optional shared ``roads:``) still loads, as
+the same communes on the same graphs, with a warning that shows the new form.
 
 ``load_province`` validates everything in one pass (missing commune files,
 duplicate commune ids, communes listed twice, every problem of every commune's
 scenario) and raises one ``InputError`` listing them all; nothing is written.
+The official codes and names are checked by ``planner.scenario.units``
+(warnings).
 
-``province_workspaces`` loads one district's graph at a time, computes each
-commune's matrices from it (``build_workspace``) and drops the graph before the
-next district: the Workspaces (scenario and matrices, no graph) are what goes
+``province_workspaces`` loads one road area's graph at a time, computes each
+commune's matrices from it (``build_workspace``) and drops the graph before
+the next area: the Workspaces (scenario and matrices, no graph) are what goes
 to the Dask workers.
 
 ``province_rows`` turns the staffing rows of every commune into one row per
@@ -37,14 +45,16 @@ from planner.roads.io import load_graph, resolve_graph_path
 from planner.scenario import load_scenario
 from planner.scenario.parameters import _campaign_date
 from planner.scenario.reading import _parse_yaml, max_input_bytes
+from planner.scenario.units import UnitClaim, unit_problems
 from planner.scenario.values import _check_unknown, _Collector, nfc
 from planner.sitecheck import station_problem
 from planner.speeds import SpeedTable
 
 PROVINCE_FILE = "province.yaml"
-TOP_FIELDS = {"name", "fictional", "deadline", "districts"}
-DISTRICT_FIELDS = {"id", "name", "roads", "communes"}
-COMMUNE_FIELDS = {"id", "scenario"}
+TOP_FIELDS = {"name", "code", "fictional", "deadline", "communes"}
+OLD_TOP_FIELDS = {"name", "code", "fictional", "deadline", "districts"}
+OLD_DISTRICT_FIELDS = {"id", "name", "roads", "communes"}
+COMMUNE_FIELDS = {"id", "scenario", "roads", "code", "name"}
 TARGET_P = 0.9
 """Teams needed: the fewest teams finishing by the deadline in at least this share of runs."""
 
@@ -53,21 +63,24 @@ TARGET_P = 0.9
 class Commune:
     """One commune of a province: its id (unique in the province, also the name
     of its output folder), its scenario file and the loaded scenario (``roads``
-    is its district's graph); ``district_roads``: that graph is the district's
-    ``roads:`` of province.yaml, not the commune scenario's own."""
+    is its road area's graph); ``area_roads``: that graph is the ``roads:`` of
+    the commune's entry in province.yaml, not the commune scenario's own;
+    ``code``/``official_name``: its official 2025 unit ('' when not given)."""
 
     id: str
     path: Path
     scenario: Scenario
-    district_roads: bool = False
+    area_roads: bool = False
+    code: str = ""
+    official_name: str = ""
 
 
 @dataclass(frozen=True)
-class District:
-    """Communes sharing one road graph (``roads``: the GraphML path)."""
+class RoadArea:
+    """Communes one road graph covers (``roads``: the GraphML path); ``id``:
+    the graph's path relative to the province's folder, without suffix."""
 
     id: str
-    name: str
     roads: str
     communes: tuple[Commune, ...]
 
@@ -75,24 +88,27 @@ class District:
 @dataclass(frozen=True)
 class Province:
     """A validated province; ``deadline`` is the province-wide default
-    (``deadline:`` in province.yaml), ``warnings`` the communes' warnings."""
+    (``deadline:`` in province.yaml), ``code`` its official 2025 code ('' when
+    not given), ``warnings`` the communes' and the file's warnings."""
 
     name: str
     fictional: bool
     source: Path
     deadline: dt.date | None
-    districts: tuple[District, ...]
+    areas: tuple[RoadArea, ...]
     warnings: tuple[Problem, ...] = ()
+    code: str = ""
 
     @property
     def communes(self) -> list[Commune]:
-        return [c for d in self.districts for c in d.communes]
+        return [c for a in self.areas for c in a.communes]
 
 
 def is_province(path: str | Path) -> bool:
     """True when ``path`` is a province: a ``province.yaml`` (or a YAML file
-    with a ``districts:`` list), a folder holding one, or a folder without a
-    ``scenario.yaml`` of its own whose subfolders hold scenarios."""
+    with a ``communes:`` or, the old form, ``districts:`` list), a folder
+    holding one, or a folder without a ``scenario.yaml`` of its own whose
+    subfolders hold scenarios."""
     path = Path(path)
     if path.is_dir():
         if (path / PROVINCE_FILE).is_file():
@@ -106,7 +122,7 @@ def is_province(path: str | Path) -> bool:
                 text = fh.read(max_input_bytes())
         except (OSError, UnicodeDecodeError):
             return False
-        return any(line.startswith("districts:") for line in text.splitlines())
+        return any(line.startswith(("communes:", "districts:")) for line in text.splitlines())
     return False
 
 
@@ -121,7 +137,7 @@ def _bad_id(cid: str) -> str:
 
 def _load_commune(cid: str, path: Path, where: str, source: str, roads: Path | None,
                   problems: list[Problem], warnings: list[Problem]) -> Commune | None:
-    """Load one commune's scenario (on the district graph ``roads`` when given);
+    """Load one commune's scenario (on the shared graph ``roads`` when given);
     its problems go to ``problems`` with the commune named."""
 
     if path.is_dir():
@@ -148,7 +164,72 @@ def _load_commune(cid: str, path: Path, where: str, source: str, roads: Path | N
             problems.append(Problem(str(path), f"commune {cid}, station.lon/lat", *far))
             return None
         scenario = replace(scenario, roads=str(roads))
-    return Commune(cid, path, scenario, district_roads=roads is not None)
+    return Commune(cid, path, scenario, area_roads=roads is not None)
+
+
+def _old_form(data: dict, col: _Collector) -> list:
+    """The commune entries of an old-form province.yaml (communes grouped by
+    ``districts:``, each with an optional shared ``roads:``), each district's
+    ``roads:`` given to each of its communes; one warning saying how to write
+    the new form. Problems of the districts themselves go to ``col``."""
+    col.warn("districts", msg("communes grouped by district: the form used before the 2025 "
+                              "reform (it still loads, as the same communes on the same road "
+                              "graphs)"),
+             msg("write the communes as one list: communes: [{id: C1, scenario: "
+                 "c1/scenario.yaml, roads: area1.graphml}] (the district's roads: on each of "
+                 "its communes); see docs/province.md"))
+    raw = data.get("districts")
+    if not isinstance(raw, list) or not raw:
+        col.error("districts", msg("missing or not a list"),
+                  msg("list the communes: communes: [c1/scenario.yaml]; see docs/province.md"))
+        return []
+    entries: list = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        where = f"districts[{i}]"
+        if not isinstance(item, dict):
+            col.error(where, msg("must be a mapping with id, roads (optional) and communes"),
+                      msg("list the communes instead: communes: [c1/scenario.yaml]; see "
+                          "docs/province.md"))
+            continue
+        _check_unknown(item, OLD_DISTRICT_FIELDS, f"{where}.", col)
+        did = nfc(item.get("id")) or f"#{i + 1}"
+        if did in seen:
+            col.error(f"{where}.id", msg("district id '{did}' is given twice", did=did),
+                      msg("give each district its own id"))
+        seen.add(did)
+        communes = item.get("communes")
+        if not isinstance(communes, list) or not communes:
+            col.error(f"{where}.communes", msg("missing or not a list"),
+                      msg("list the district's commune scenarios: communes: [c1/scenario.yaml]"))
+            continue
+        roads = nfc(item.get("roads"))
+        for j, entry in enumerate(communes):
+            if isinstance(entry, dict):
+                entry = dict(entry)
+            else:
+                entry = {"scenario": entry}
+            if roads and "roads" not in entry:
+                entry["roads"] = roads
+            entries.append((f"{where} ({did}).communes[{j}]", entry))
+    return entries
+
+
+def _entries(data: dict, col: _Collector) -> list[tuple[str, dict]]:
+    """``(where, entry mapping)`` of each commune listed in province.yaml
+    (``communes:``, or the old form's districts); problems go to ``col``."""
+    if "communes" not in data and "districts" in data:
+        _check_unknown(data, OLD_TOP_FIELDS, "", col)
+        return _old_form(data, col)
+    _check_unknown(data, TOP_FIELDS, "", col)
+    raw = data.get("communes")
+    if not isinstance(raw, list) or not raw:
+        col.error("communes", msg("missing or not a list"),
+                  msg("list the communes: communes: [{id: C1, scenario: c1/scenario.yaml}]; "
+                      "see docs/province.md"))
+        return []
+    return [(f"communes[{j}]", dict(e) if isinstance(e, dict) else {"scenario": e})
+            for j, e in enumerate(raw)]
 
 
 def _from_yaml(path: Path) -> Province:
@@ -158,123 +239,90 @@ def _from_yaml(path: Path) -> Province:
     data = _parse_yaml(path, col)
     if data is None:
         raise InputError(col.problems)
-    _check_unknown(data, TOP_FIELDS, "", col)
     deadline = None
     if data.get("deadline") not in (None, ""):
         deadline = _campaign_date(data["deadline"], "deadline", col)
-    raw = data.get("districts")
-    if not isinstance(raw, list) or not raw:
-        col.error("districts", msg("missing or not a list"),
-                  msg("list the districts: districts: [{id: D1, roads: d1.graphml, communes: "
-                      "[c1/scenario.yaml]}]; see docs/province.md"))
+    entries = _entries(data, col)
+    if not entries:
         raise InputError(col.problems)
     base = path.parent
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    districts: list[District] = []
+    communes: list[Commune] = []
+    claims: list[UnitClaim] = []
     seen_ids: dict[str, str] = {}
     seen_paths: dict[Path, str] = {}
-    seen_districts: set[str] = set()
-    for i, item in enumerate(raw):
-        where = f"districts[{i}]"
-        if not isinstance(item, dict):
-            col.error(where, msg("must be a mapping with id, roads (optional) and communes"),
-                      msg("e.g. - {id: D1, roads: d1.graphml, communes: [c1/scenario.yaml]}"))
+    graphs: dict[str, Path | None] = {}
+    for ewhere, entry in entries:
+        _check_unknown(entry, COMMUNE_FIELDS, f"{ewhere}.", col)
+        rel, cid = nfc(entry.get("scenario")), nfc(entry.get("id"))
+        if not rel:
+            col.error(ewhere, msg("no scenario path"),
+                      msg("give the commune's scenario: - {id: C1, scenario: "
+                          "c1/scenario.yaml}"))
             continue
-        _check_unknown(item, DISTRICT_FIELDS, f"{where}.", col)
-        did = nfc(item.get("id"))
-        if not did:
-            col.error(f"{where}.id", msg("missing"), msg("give the district an id, e.g. id: D1"))
-            did = f"#{i + 1}"
-        elif did in seen_districts:
-            col.error(f"{where}.id", msg("district id '{did}' is given twice", did=did),
-                      msg("give each district its own id"))
-        seen_districts.add(did)
-        roads: Path | None = None
-        if nfc(item.get("roads")):
-            roads = resolve_graph_path(nfc(item["roads"]), base)
-            if not roads.is_file():
-                col.error(f"{where}.roads", msg("road graph '{roads}' not found ({roads2})",
-                                                roads=item['roads'], roads2=roads),
-                          msg("give the path of the district's .graphml (relative to this file) "
-                              "or a graph name in maps/"))
-                roads = None
-                continue
-        entries = item.get("communes")
-        if not isinstance(entries, list) or not entries:
-            col.error(f"{where}.communes", msg("missing or not a list"),
-                      msg("list the district's commune scenarios: communes: [c1/scenario.yaml]"))
+        cpath = (base / rel).resolve() if not Path(rel).is_absolute() else Path(rel)
+        cid = cid or (cpath.parent.name if cpath.suffix in (".yaml", ".yml") else cpath.name)
+        bad = _bad_id(cid)
+        if bad:
+            col.error(f"{ewhere}.id", msg("commune id '{cid}' {bad}", cid=cid, bad=bad),
+                      msg("give an id usable as a folder name, e.g. id: Na-Bung"))
             continue
-        communes: list[Commune] = []
-        for j, entry in enumerate(entries):
-            ewhere = f"{where} ({did}).communes[{j}]"
-            if isinstance(entry, dict):
-                _check_unknown(entry, COMMUNE_FIELDS, f"{ewhere}.", col)
-                rel, cid = nfc(entry.get("scenario")), nfc(entry.get("id"))
-            else:
-                rel, cid = nfc(entry), ""
-            if not rel:
-                col.error(ewhere, msg("no scenario path"),
-                          msg("give the commune's scenario: - {id: C1, scenario: "
-                              "c1/scenario.yaml}"))
-                continue
-            cpath = (base / rel).resolve() if not Path(rel).is_absolute() else Path(rel)
-            cid = cid or (cpath.parent.name if cpath.suffix in (".yaml", ".yml") else cpath.name)
-            bad = _bad_id(cid)
-            if bad:
-                col.error(f"{ewhere}.id", msg("commune id '{cid}' {bad}", cid=cid, bad=bad),
-                          msg("give an id usable as a folder name, e.g. id: Na-Bung"))
-                continue
-            if cid in seen_ids:
-                col.error(f"{ewhere}.id", msg("commune id '{cid}' is used twice (also at "
-                                              "{seen_ids})",
-                                              cid=cid,
-                                              seen_ids=seen_ids[cid]),
-                          "give each commune its own id: - {id: …, "
-                          "scenario: …}")
-                continue
-            key = cpath / "scenario.yaml" if cpath.is_dir() else cpath
-            if key in seen_paths:
-                col.error(ewhere, msg("scenario {rel} is listed twice (also as commune "
-                                      "{seen_paths})",
-                                      rel=rel,
-                                      seen_paths=seen_paths[key]), msg("list each commune once"))
-                continue
-            seen_ids[cid], seen_paths[key] = ewhere, cid
-            commune = _load_commune(cid, cpath, ewhere, str(path), roads, problems, warnings)
-            if commune is not None:
-                communes.append(commune)
-        districts += _districts_of(did, nfc(item.get("name")) or did, roads, communes)
+        if cid in seen_ids:
+            col.error(f"{ewhere}.id", msg("commune id '{cid}' is used twice (also at "
+                                          "{seen_ids})", cid=cid, seen_ids=seen_ids[cid]),
+                      msg("give each commune its own id: - {id: …, scenario: …}"))
+            continue
+        key = cpath / "scenario.yaml" if cpath.is_dir() else cpath
+        if key in seen_paths:
+            col.error(ewhere, msg("scenario {rel} is listed twice (also as commune "
+                                  "{seen_paths})", rel=rel, seen_paths=seen_paths[key]),
+                      msg("list each commune once"))
+            continue
+        seen_ids[cid], seen_paths[key] = ewhere, cid
+        roads_text = nfc(entry.get("roads"))
+        if roads_text and roads_text not in graphs:
+            graphs[roads_text] = resolve_graph_path(roads_text, base)
+            if not graphs[roads_text].is_file():
+                col.error(f"{ewhere}.roads", msg("road graph '{roads}' not found ({roads2})",
+                                                 roads=roads_text, roads2=graphs[roads_text]),
+                          msg("give the path of the .graphml the commune shares (relative to "
+                              "this file) or a graph name in maps/"))
+                graphs[roads_text] = None
+        if roads_text and graphs[roads_text] is None:
+            continue
+        commune = _load_commune(cid, cpath, ewhere, str(path),
+                                graphs[roads_text] if roads_text else None, problems, warnings)
+        code, name = nfc(entry.get("code")), nfc(entry.get("name"))
+        claims.append(UnitClaim(f"commune {cid}, {ewhere}", code, name))
+        if commune is not None:
+            communes.append(replace(commune, code=code, official_name=name))
     problems = col.problems + problems
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
-    return Province(nfc(data.get("name")) or path.parent.name,
-                    bool(data.get("fictional", False)), path, deadline, tuple(districts),
-                    tuple(warnings + problems))
+    fictional = bool(data.get("fictional", False))
+    name, code = nfc(data.get("name")), nfc(data.get("code"))
+    claim = UnitClaim("", code, "" if fictional and not code else name)
+    warnings += unit_problems(str(path), claim, claims)
+    return Province(name or path.parent.name, fictional, path, deadline,
+                    _areas(communes, base), tuple(warnings + problems), code)
 
 
-def _districts_of(did: str, name: str, roads: Path | None,
-                  communes: list[Commune]) -> list[District]:
-    """The district ``did`` of province.yaml as Districts: itself on its shared
-    graph ``roads`` (none when it has no commune), or without one, its communes'
-    own graphs, one District per graph (``did:graph-stem`` when several)."""
-    districts: list[District] = []
-    if roads is None:  # no shared graph: the communes' own, one district per graph
-        groups = _by_graph(communes)
-        for graph, members in groups.items():
-            sub = did if len(groups) == 1 else f"{did}:{Path(graph).stem}"
-            districts.append(District(sub, name, graph, tuple(members)))
-    elif communes:
-        districts.append(District(did, name, str(roads), tuple(communes)))
-    return districts
-
-
-def _by_graph(communes: list[Commune]) -> dict[str, list[Commune]]:
-    """Communes grouped by the road graph their scenario names (resolved path), in order."""
-    out: dict[str, list[Commune]] = {}
+def _areas(communes: list[Commune], base: Path) -> tuple[RoadArea, ...]:
+    """The communes grouped into road areas by the graph their scenario is
+    on (the resolved path), in order of first appearance; an area's id is its
+    graph's path relative to ``base`` without suffix (its file name else)."""
+    groups: dict[str, list[Commune]] = {}
     for c in communes:
-        out.setdefault(str(Path(c.scenario.roads).resolve()), []).append(c)
-    return out
+        groups.setdefault(str(Path(c.scenario.roads).resolve()), []).append(c)
+    areas = []
+    for graph, members in groups.items():
+        try:
+            aid = Path(graph).relative_to(base.resolve()).with_suffix("").as_posix()
+        except ValueError:
+            aid = Path(graph).stem
+        areas.append(RoadArea(aid, graph, tuple(members)))
+    return tuple(areas)
 
 
 def _from_folder(folder: Path) -> Province:
@@ -304,15 +352,9 @@ def _from_folder(folder: Path) -> Province:
             communes.append(c)
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
-    districts = []
-    for graph, members in _by_graph(communes).items():
-        try:
-            did = str(Path(graph).relative_to(folder.resolve()).with_suffix(""))
-        except ValueError:
-            did = Path(graph).stem
-        districts.append(District(did, did, graph, tuple(members)))
     fictional = all(c.scenario.fictional for c in communes)
-    return Province(folder.name, fictional, folder, None, tuple(districts), tuple(warnings))
+    return Province(folder.name, fictional, folder, None, _areas(communes, folder),
+                    tuple(warnings))
 
 
 def load_province(path: str | Path) -> Province:
@@ -333,28 +375,27 @@ def province_workspaces(province: Province,
                         seasons_of: Callable[[Scenario], tuple[str, ...]] | None,
                         table: SpeedTable,
                         on_stage: Callable[[str], None] | None = None,
-                        ) -> Iterator[tuple[District, Commune, object]]:
-    """``(district, commune, Workspace)`` for each commune, district by district:
-    a district's graph is loaded once (districts naming the same graph one after
-    the other share the load), each commune's matrices are computed from it,
-    and the graph is dropped before the next graph is loaded: one graph in
-    memory at a time. Lazy: the caller decides when the next workspace is
+                        ) -> Iterator[tuple[RoadArea, Commune, object]]:
+    """``(road area, commune, Workspace)`` for each commune, area by area: an
+    area's graph is loaded once, each of its communes' matrices are computed
+    from it, and the graph is dropped before the next area's is loaded: one
+    graph in memory at a time. Lazy: the caller decides when the next workspace is
     built. ``seasons_of(scenario)`` names the seasons to compute (None: a
     campaign's, ``build_workspace``'s default); ``table`` is the speed table of
     every graph and matrix.
     ``on_stage("graphs"|"matrices")`` is told what runs next (timings)."""
 
     loaded: tuple[str, object] | None = None
-    for d in province.districts:
-        if loaded is None or loaded[0] != d.roads:
+    for area in province.areas:
+        if loaded is None or loaded[0] != area.roads:
             loaded = None  # drop the previous graph before loading the next
             if on_stage:
                 on_stage("graphs")
-            loaded = (d.roads, load_graph(d.roads, table=table))
-        for c in d.communes:
+            loaded = (area.roads, load_graph(area.roads, table=table))
+        for c in area.communes:
             if on_stage:
                 on_stage("matrices")
-            yield d, c, build_workspace(c.scenario, loaded[1], table,
+            yield area, c, build_workspace(c.scenario, loaded[1], table,
                                         seasons=seasons_of(c.scenario) if seasons_of else None)
     loaded = None
 
@@ -364,9 +405,10 @@ class ProvinceRow:
     """One commune of a province staffing sweep: ``teams_needed`` is the
     smallest team count tried whose P(done by the deadline) ≥ ``TARGET_P``
     (None when none of them: "more than ``max_teams``"); its expected
-    completion, P and mean officer-days (at ``max_teams`` when none)."""
+    completion, P and mean officer-days (at ``max_teams`` when none);
+    ``road_area``: the id of the road area the commune is planned on."""
 
-    district: str
+    road_area: str
     commune: str
     households: int
     residents: int
@@ -383,13 +425,13 @@ def province_rows(province: Province, rows_by_commune: dict[str, list],
                   target: float = TARGET_P) -> list[ProvinceRow]:
     """One ``ProvinceRow`` per commune (province order) from its ``StaffingRow``s."""
     out = []
-    for d in province.districts:
-        for c in d.communes:
+    for area in province.areas:
+        for c in area.communes:
             rows = sorted(rows_by_commune[c.id], key=lambda r: r.teams)
             ok = [r for r in rows if r.p_by_deadline is not None and r.p_by_deadline >= target]
             pick = ok[0] if ok else rows[-1]
             out.append(ProvinceRow(
-                district=d.id, commune=c.id, households=len(c.scenario.households),
+                road_area=area.id, commune=c.id, households=len(c.scenario.households),
                 residents=sum(len(h.residents) for h in c.scenario.households),
                 deadline=deadlines[c.id], teams_needed=pick.teams if ok else None,
                 max_teams=rows[-1].teams, p_by_deadline=pick.p_by_deadline,

@@ -544,9 +544,9 @@ class CampaignRow:
     bound, officer-days (officers of every team on duty each working day up to
     the completion), residents planned,
     unserved (cannot be served, or not planned within the days), and planned
-    after the deadline."""
+    after the deadline; ``road_area``: the road area it is planned on."""
 
-    district: str
+    road_area: str
     commune: str
     households: int
     residents: int
@@ -561,7 +561,7 @@ class CampaignRow:
     late: int
 
 
-def campaign_row(district: str, commune: str, scenario: Scenario,
+def campaign_row(road_area: str, commune: str, scenario: Scenario,
                  result: CampaignResult) -> CampaignRow:
     """The province summary of one commune's planned campaign."""
     calendar = Calendar.of(scenario)
@@ -569,7 +569,7 @@ def campaign_row(district: str, commune: str, scenario: Scenario,
     days = list(calendar.working_days(result.start, done)) if done else []
     members = {t.id: len(t.members) for t in scenario.teams}
     return CampaignRow(
-        district=district, commune=commune, households=len(scenario.households),
+        road_area=road_area, commune=commune, households=len(scenario.households),
         residents=sum(len(h.residents) for h in scenario.households), start=result.start,
         deadline=result.deadline, completion=done, days_used=len(days),
         bound_days=result.bound.days,
@@ -579,7 +579,7 @@ def campaign_row(district: str, commune: str, scenario: Scenario,
         late=len(result.late))
 
 
-PROVINCE_CAMPAIGN_COLUMNS = ("district", "commune", "households", "residents", "start",
+PROVINCE_CAMPAIGN_COLUMNS = ("road_area", "commune", "households", "residents", "start",
                              "deadline", "completion", "working_days_used", "lower_bound_days",
                              "officer_days", "planned", "unserved", "after_deadline")
 
@@ -588,7 +588,7 @@ def province_campaign_csv(rows: list[CampaignRow]) -> str:
     """``province.csv`` of a province campaign: one row per commune (see
     ``CampaignRow``); cells no spreadsheet runs (``planner.privacy.csv_text``)."""
     return csv_text(PROVINCE_CAMPAIGN_COLUMNS, ([
-                    r.district, r.commune, r.households, r.residents, r.start.isoformat(),
+                    r.road_area, r.commune, r.households, r.residents, r.start.isoformat(),
                     r.deadline.isoformat() if r.deadline else "",
                     r.completion.isoformat() if r.completion else "", r.days_used,
                     r.bound_days, r.officer_days, r.planned, r.unserved, r.late]
@@ -600,10 +600,10 @@ def province_campaign_text(rows: list[CampaignRow], lang: str = "vi") -> str:
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
-    heads = (_("district"), _("commune"), _("households"), _("residents"), _("deadline"),
+    heads = (_("road area"), _("commune"), _("households"), _("residents"), _("deadline"),
              _("completion"), _("days used"), _("lower bound"), _("officer-days"),
              _("unserved"), _("after the deadline"))
-    cells = [(r.district, r.commune, str(r.households), str(r.residents),
+    cells = [(r.road_area, r.commune, str(r.households), str(r.residents),
               r.deadline.isoformat() if r.deadline else "",
               r.completion.isoformat() if r.completion else "", str(r.days_used),
               str(r.bound_days), str(r.officer_days), str(r.unserved), str(r.late))

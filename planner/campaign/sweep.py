@@ -19,7 +19,7 @@ resident and date), so a task run twice, or on another worker, gives the same
 result.
 
 ``stream_tasks`` streams: workspaces come from a lazy iterator (a province
-builds them district by district), at most ``window`` scenarios are on the
+builds them road area by road area), at most ``window`` scenarios are on the
 cluster at a time, and a scenario's workspace is released from the workers as
 soon as its last task is back. Memory on the client and the workers stays
 bounded by the window, not by the size of the province.

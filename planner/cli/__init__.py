@@ -16,9 +16,10 @@ import click
 
 from planner.app import PlannerError
 from planner.app.logs import capture_warnings
+from planner.cli.helptext import HelpGroup, lang_of
 
 
-class PlannerGroup(click.Group):
+class PlannerGroup(HelpGroup):
     """A click group that turns planner errors into one message and an exit code."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -58,18 +59,21 @@ class PlannerGroup(click.Group):
 
 
 def _lang_of(ctx: click.Context) -> str:
-    """The ``--lang`` the subcommand was given ("vi" unless "en")."""
-    args = ctx.meta.get("planner.args", [])
-    for k, arg in enumerate(args):
-        if arg == "--lang=en" or (arg == "--lang" and args[k + 1:k + 2] == ["en"]):
-            return "en"
-    return "vi"
+    """The language of the command line (``helptext.lang_of``: ``--lang``, then
+    ``$PLANNER_LANG``, then vi)."""
+    return lang_of(ctx)
 
 
 @click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mountain-id-planner")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default=None, expose_value=False,
+              help="Language of every command's messages, outputs and help (default: vi, or "
+                   "PLANNER_LANG); a command's own --lang wins.")
 def cli() -> None:
     """Plan routes and schedules for mobile ID-card enrolment teams in mountain communes.
+
+    Vietnamese by default; English with --lang en (before the command) or
+    PLANNER_LANG=en.
 
     \b
     Start with the bundled fictional demo:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from planner.cli.helptext import HelpCommand
 from planner.cli.options import (
     DATE,
     FiniteRange,
@@ -31,7 +32,7 @@ day_limit_opt = click.option("--time-limit", type=FiniteRange(0.1, 600), default
                              show_default=True, help="Solver time limit per day, in seconds.")
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @scenario_arg
 @day_opt
 @deadline_opt
@@ -141,8 +142,8 @@ def province_campaign(request, scheduler: str | None, workers: int | None, quiet
     def begin(total: int, province) -> None:
         nonlocal bar
         click.echo(ngettext("{n} commune", "{n} communes", total).format(n=total) + " "
-                   + ngettext("in {n} district", "in {n} districts", len(province.districts))
-                   .format(n=len(province.districts)) + " "
+                   + ngettext("in {n} road area", "in {n} road areas", len(province.areas))
+                   .format(n=len(province.areas)) + " "
                    + _("on {where}").format(where=scheduler or _("local Dask workers")),
                    err=True)
         if not quiet:

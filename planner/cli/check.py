@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
+from planner.cli.helptext import HelpCommand
 from planner.cli.options import scenario_arg
 
 MODES = ("home", "shuttle", "point", "auto")
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @scenario_arg
 @click.option("--lang", "lang", type=click.Choice(["vi", "en"]), default="vi",
               show_default=True, help="Language of the summary.")
@@ -65,15 +66,15 @@ def check(scenario: Path, lang: str) -> None:
     province = result.province
     if province is not None:
         communes = province.communes
-        for d in province.districts:
-            for c in d.communes:
+        for area in province.areas:
+            for c in area.communes:
                 mine = sum(1 for w in province.warnings
                            if w.where.split(",")[0] == f"commune {c.id}")
-                click.echo(f"  {d.id} · {c.id}: " + counts([c.scenario], mine))
-        click.echo(_("ok: province {name}: {districts}, {communes}; {counts}").format(
+                click.echo(f"  {area.id} · {c.id}: " + counts([c.scenario], mine))
+        click.echo(_("ok: province {name}: {areas}, {communes}; {counts}").format(
             name=province.name,
-            districts=ngettext("{n} district", "{n} districts", len(province.districts))
-            .format(n=len(province.districts)),
+            areas=ngettext("{n} road area", "{n} road areas", len(province.areas))
+            .format(n=len(province.areas)),
             communes=ngettext("{n} commune", "{n} communes", len(communes))
             .format(n=len(communes)),
             counts=counts([c.scenario for c in communes], len(province.warnings))))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from planner.cli.helptext import HelpCommand
 from planner.cli.options import (
     date_opt,
     day_of,
@@ -33,7 +34,7 @@ def _run(request, lang: str) -> None:
     click.echo(_("done in {seconds:.1f} s").format(seconds=progress.elapsed_s()))
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @scenario_arg
 @date_opt
 @day_plan_options
@@ -57,7 +58,7 @@ def day(scenario: Path, date, out_dir: Path | None, time_limit: float | None,
                     overwrite), lang)
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @day_plan_options
 @click.option("--regenerate", is_flag=True,
               help="Regenerate the demo's scenario and road network first.")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from planner.cli.helptext import HelpGroup
 from planner.cli.options import DATE, CampaignDir, lang_opt
 
 _WHO = (click.option("--by", default="", help="Who decides (default: the computer's user "
@@ -20,7 +21,7 @@ def _who(command):
     return command
 
 
-class _DecideGroup(click.Group):
+class _DecideGroup(HelpGroup):
     """``decide CAMPAIGN_DIR --export FILE`` as well as ``decide --export FILE
     CAMPAIGN_DIR``: the group's own options may follow the folder when no
     subcommand is given (a group stops reading its options at the folder)."""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from planner.cli.helptext import HelpGroup
 from planner.cli.options import DATE, CampaignDir, day_of, lang_opt, redact_opt
 
 
@@ -61,7 +62,8 @@ def _help(ctx: click.Context, _param, value: bool) -> None:
     ctx.exit()
 
 
-@click.group(context_settings={"allow_interspersed_args": True, "ignore_unknown_options": True},
+@click.group(cls=HelpGroup,
+             context_settings={"allow_interspersed_args": True, "ignore_unknown_options": True},
              add_help_option=False)
 @click.option("-h", "--help", is_flag=True, expose_value=False, is_eager=True, callback=_help,
               help="Show this message and exit.")

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from planner.app import parse_day
+from planner.cli.helptext import default_lang
 
 
 class DateParam(click.ParamType):
@@ -100,9 +101,10 @@ date_opt = click.option("--date", "date", type=DATE,
                         default=None, help="The day to plan, YYYY-MM-DD (default: the "
                                            "scenario's date).")
 
-lang_opt = click.option("--lang", "lang", type=click.Choice(["vi", "en"]), default="vi",
-                        show_default=True,
-                        help="Language of the map, itineraries, notices and GPX.")
+lang_opt = click.option("--lang", "lang", type=click.Choice(["vi", "en"]), default=default_lang,
+                        show_default=False,
+                        help="Language of the messages, the map, itineraries, notices and GPX "
+                             "(default: vi; en when PLANNER_LANG=en or plan.py --lang en).")
 redact_opt = click.option("--redact", is_flag=True, default=False,
                           help="Shareable outputs: household codes and initials only (no "
                                "names, ID numbers, conditions, phone numbers or notes).")

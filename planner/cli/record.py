@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
+from planner.cli.helptext import HelpCommand
 from planner.cli.options import DATE, CampaignDir, InputFile, day_of, lang_opt
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("campaign_dir", required=False, type=CampaignDir())
 @click.argument("outcomes", required=False, type=InputFile())
 @click.option("--template", is_flag=True,
@@ -62,6 +63,10 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
     resident and day (its note says why); so does --correct. The old outcome
     is kept in the audit trail (--audit lists it).
 
+    The sheet --template writes speaks the language of the command line:
+    Vietnamese headers and outcome words by default, English ones with
+    --lang en; an import reads both, and the English sheets written before.
+
     OUTCOMES may be the file exported from the phone map: it is refused when
     it was changed on the way (import it as exported, then correct) or comes
     from a plan that is not one of this campaign's days; an export from an
@@ -88,13 +93,13 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
         outcomes_template,
         record,
     )
-    from planner.app.text import gettext_for, ngettext_for, problem_text
+    from planner.app.text import gettext_for, message_text, ngettext_for, problem_text
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
     if template:
         paths, rows = outcomes_template(TemplateRequest(campaign_dir, day_of(date), out_stem,
-                                                        overwrite, redact))
+                                                        overwrite, redact, lang))
         if campaign_dir is not None and date is not None and not rows:
             click.echo(_("no residents planned on {date}; wrote a blank sheet").format(
                 date=date.date()), err=True)
@@ -116,7 +121,7 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
     if campaign_dir is None or outcomes is None:
         raise click.UsageError("give CAMPAIGN_DIR and OUTCOMES, or --template")
     report = record(RecordRequest(campaign_dir, outcomes, day_of(today),
-                                  all_or_nothing=all_or_nothing, by=by))
+                                  all_or_nothing=all_or_nothing, by=by, lang=lang))
     if report.status == "already":
         click.echo(_("{file}: already imported ({previous}); nothing changed").format(
             file=outcomes, previous=report.previous))
@@ -135,7 +140,7 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
         click.echo(_("These outcomes come from an earlier plan of the day; the newer plan had "
                      "changed:"))
         for moved in report.moved:
-            click.echo(f"  {moved}")
+            click.echo(f"  {message_text(moved, _)}")
     if report.rejected:
         for problem in report.problems:
             click.echo(problem_text(problem, _), err=True)

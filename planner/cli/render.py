@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
+from planner.cli.helptext import HelpCommand
 from planner.cli.options import InputFile, OutDir, lang_opt, progress_for, redact_opt, warner
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("plan_file", type=InputFile())
 @click.option("--scenario", "scenario_path", type=click.Path(path_type=Path), default=None,
               help="The scenario the plan was made from (default: the one plan.json names).")

@@ -1,4 +1,4 @@
-"""``plan.py roads``: import, download and inspect road networks."""
+"""``plan.py roads``: import, download and inspect road networks; learn speeds."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from planner.app import InputError, PlannerError
+from planner.cli.helptext import HelpGroup
 from planner.cli.options import lang_opt
 
 
@@ -50,18 +51,21 @@ closures_opt = click.option("--closures", type=click.Path(path_type=Path, dir_ok
                                                "points with radius_m, lines, polygons.")
 out_opt = click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
                        help="Write the graph here instead of maps/NAME.graphml.")
+speeds_opt = click.option("--speeds", type=click.Path(path_type=Path, dir_okay=False),
+                          default=None, help="Speed table (default maps/speeds.toml).")
 overwrite_opt = click.option("--overwrite", is_flag=True, default=False,
                              help="Replace an existing graph of that name.")
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def roads() -> None:
     """Import, download and inspect road networks (saved as maps/NAME.graphml).
 
     \b
     Examples:
-      python plan.py roads import district.osm.pbf --dem N21E103.hgt --name nam-po
+      python plan.py roads import commune.osm.pbf --dem N21E103.hgt --name nam-po
       python plan.py roads info nam-po --scenario scenarios/nam-po
+      python plan.py roads learn tracks/ --season wet --roads nam-po
     """
 
 
@@ -147,24 +151,91 @@ def fetch_cmd(place: str, name: str | None, dems: tuple[Path, ...], closures: Pa
 @click.argument("graph")
 @click.option("--scenario", type=click.Path(path_type=Path), default=None,
               help="Also list the scenario's households that cannot be reached, and why.")
-@click.option("--speeds", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Speed table (default maps/speeds.toml).")
-def info_cmd(graph: str, scenario: Path | None, speeds: Path | None) -> None:
+@speeds_opt
+@lang_opt
+def info_cmd(graph: str, scenario: Path | None, speeds: Path | None, lang: str) -> None:
     """Describe GRAPH (a name in maps/ or a .graphml path).
 
     Prints nodes, edges, km by road class and surface, the elevation range,
     the share of steep edges, connected components, and with --scenario the
     households that cannot be reached in the dry and wet seasons, and why.
+    With a learnt speed layer beside the table (`roads learn`), its cells:
+    the table's speed (× 1.00) against the learnt factor, and the tracks,
+    edges and km observed in each.
     """
     # imported here: osmnx is heavy and --help must stay instant
+    from planner.app.lang import gettext_for
     from planner.app.roads import roads_info
 
-    info = _run(roads_info, graph, scenario, speeds)
+    _ = gettext_for(lang)
+    info = _run(roads_info, graph, scenario, speeds, lang)
     click.echo(info.summary)
     for season, cut in info.unreachable.items():
         n = info.households
-        click.echo(f"{season} season: {n - len(cut)} of {n} households reachable")
+        click.echo(_("{season} season: {reached} of {n} households reachable").format(
+            season=_(season), reached=n - len(cut), n=n))
         for r in cut:
-            approx = " (approximate location)" if r["approximate"] else ""
+            approx = _(" (approximate location)") if r["approximate"] else ""
             click.echo(f"  {r['household']}{approx}: {r['reason']}")
+    if info.learnt:
+        _print_learnt(info.learnt, info.learnt_path, lang)
     sys.stdout.flush()
+
+
+def _print_learnt(rows: list[dict], path: str, lang: str) -> None:
+    """The learnt layer's cells as a table, in ``lang``."""
+    # imported here: the catalogs load only when a report is printed
+    from planner.app.text import gettext_for
+
+    _ = gettext_for(lang)
+    click.echo(_("speeds learnt from GPS tracks ({path}); the table's speed is × 1.00:")
+               .format(path=path))
+    cell, tracks, edges = _("road class · surface · grade · season"), _("tracks"), _("edges")
+    factor = _("speed ×")
+    click.echo(f"  {cell:<44} {tracks:>6} {edges:>6} {'km':>7}  {factor} (95 %)")
+    for r in rows:
+        cell = " · ".join((r["highway"], r["surface"], _(r["grade"]), _(r["season"])))
+        lo, hi = r["interval"]
+        click.echo(f"  {cell:<44} {r['tracks']:>6} {r['edges']:>6} {r['km']:>7.1f}  "
+                   f"{r['factor']:.2f} ({lo:.2f}–{hi:.2f})")
+
+
+@roads.command("learn")
+@click.argument("tracks", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--season", default=None,
+              help="The season the tracks were ridden in (default: the table's default).")
+@click.option("--roads", "roads_name", default=None,
+              help="The road graph they were ridden on (default: the only one in maps/).")
+@speeds_opt
+@click.option("--reset", is_flag=True, default=False,
+              help="Delete the learnt layer: back to the speed table alone.")
+@lang_opt
+def learn_cmd(tracks: tuple[Path, ...], season: str | None, roads_name: str | None,
+              speeds: Path | None, reset: bool, lang: str) -> None:
+    """Learn motorbike speeds from the teams' GPS tracks (GPX files or folders).
+
+    Matches each track to the road graph, leaves out stops and walking, and
+    fits a correction per road class, surface, grade band and season, shrunk
+    towards the speed table (a few tracks move it a little, many a lot). The
+    result is written beside the table (maps/speeds.learnt.toml) and used by
+    every command from then on; a track learnt before is skipped. A bad track
+    stops the run before anything is written. docs/roads.md says more.
+
+    \b
+    Examples:
+      python plan.py roads learn tracks/2026-11-24/ --season wet
+      python plan.py roads learn --reset
+    """
+    # imported here: osmnx and the matcher are heavy and --help must stay instant
+    from planner.app.roads import LearnRequest, learn_speeds
+    from planner.app.text import gettext_for
+
+    _ = gettext_for(lang)
+    result = _run(learn_speeds, LearnRequest(tracks, season, roads_name, speeds, reset=reset))
+    if result.path is None:
+        click.echo(_("the learnt speeds are deleted: plans use the speed table alone"))
+        return
+    click.echo(_("learnt {n} tracks, {edges} road edges ridden; {skipped} learnt before "
+                 "(skipped)").format(n=len(result.tracks), edges=result.observed,
+                                     skipped=len(result.skipped)))
+    _print_learnt(result.rows, str(result.path), lang)

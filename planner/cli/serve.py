@@ -9,10 +9,11 @@ from pathlib import Path
 
 import click
 
+from planner.cli.helptext import HelpCommand
 from planner.cli.options import FiniteRange
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("workspace", type=click.Path(path_type=Path, file_okay=False),
                 default=Path("workspace"))
 @click.option("--host", default="127.0.0.1", show_default=True,

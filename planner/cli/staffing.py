@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
+from planner.cli.helptext import HelpCommand
 from planner.cli.options import DATE, FiniteRange, OutDir, day_of, lang_opt, overwrite_opt, warner
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("scenarios", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=True, exists=False))
 @click.option("--teams", "teams_text", default="1-6", show_default=True,
@@ -63,7 +64,7 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
 
     A PROVINCE instead of scenarios (a province.yaml, a folder holding one, or
     a folder of commune folders; see docs/province.md): every commune is swept
-    the same way, its road graph and matrices computed once per district;
+    the same way, its road graph loaded once per road area, its matrices once;
     prints one line per commune (the teams needed for P(done by the deadline)
     ≥ 90 %) and the totals, and writes OUT/province.csv, OUT/province.png,
     OUT/staffing.csv and OUT/runs.csv.
@@ -174,13 +175,13 @@ def province_staffing(request, quiet: bool, lang: str) -> None:
     def begin(total: int, province) -> None:
         nonlocal bar
         where = scheduler or _("local Dask workers")
-        n_communes, n_districts = len(province.communes), len(province.districts)
+        n_communes, n_areas = len(province.communes), len(province.areas)
         click.echo(ngettext("{n} simulated campaign", "{n} simulated campaigns", total)
                    .format(n=total)
                    + " (" + ngettext("{n} commune", "{n} communes", n_communes).format(
                        n=n_communes)
-                   + " " + ngettext("in {n} district", "in {n} districts", n_districts).format(
-                       n=n_districts)
+                   + " " + ngettext("in {n} road area", "in {n} road areas", n_areas).format(
+                       n=n_areas)
                    + " × " + ngettext("{n} team count", "{n} team counts",
                                       len(request.counts)).format(n=len(request.counts))
                    + " × " + ngettext("{n} run", "{n} runs", params.runs).format(

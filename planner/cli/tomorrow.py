@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from planner.cli.helptext import HelpCommand
 from planner.cli.options import (
     DATE,
     CampaignDir,
@@ -19,18 +20,23 @@ from planner.cli.options import (
 )
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("campaign_dir", type=CampaignDir())
 @click.option("--date", "date", type=DATE, default=None,
               help="The day to plan, YYYY-MM-DD, within the campaign (default: the "
                    "working day after the last recorded outcomes).")
 @click.option("--time-limit", type=FiniteRange(0.1, 600), default=1.0,
               show_default=True, help="Solver time limit per day, in seconds.")
+@click.option("--tracks", "tracks", multiple=True, type=click.Path(path_type=Path),
+              help="The day's GPS tracks (a GPX file or a folder of them; repeat): their "
+                   "speeds are learnt (as `roads learn`) before re-planning.")
+@click.option("--tracks-season", default=None,
+              help="The season the tracks were ridden in (default: the scenario's).")
 @seed_opt
 @lang_opt
 @redact_opt
-def tomorrow(campaign_dir: Path, date, time_limit: float, seed: int | None, lang: str,
-             redact: bool) -> None:
+def tomorrow(campaign_dir: Path, date, time_limit: float, tracks: tuple[Path, ...],
+             tracks_season: str | None, seed: int | None, lang: str, redact: bool) -> None:
     """Plan the next day of the campaign in CAMPAIGN_DIR from what happened.
 
     Every resident counts, whatever the mode (home visit, shuttle, collection
@@ -50,6 +56,7 @@ def tomorrow(campaign_dir: Path, date, time_limit: float, seed: int | None, lang
     \b
     Example:
       python plan.py tomorrow out/campaign --date 2026-11-25
+      python plan.py tomorrow out/campaign --tracks tracks/2026-11-24/
     """
     # imported here: the planning stack is heavy and --help must stay instant
     from planner.app.campaign import TomorrowRequest, replan_tomorrow
@@ -59,7 +66,8 @@ def tomorrow(campaign_dir: Path, date, time_limit: float, seed: int | None, lang
     _ = progress._
     warn = warner(_)
     run = replan_tomorrow(TomorrowRequest(campaign_dir, day_of(date), time_limit, seed, lang,
-                                          redact), progress, warn)
+                                          redact, tracks=tracks, tracks_season=tracks_season),
+                          progress, warn)
     for w in run.warnings:
         warn(w)
     click.echo(tomorrow_text(run, lang))

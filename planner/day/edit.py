@@ -280,11 +280,13 @@ class _Work:
 def visit_stop(day: EditDay, household: str) -> Stop:
     """A home-visit stop of ``household`` (not yet timed), walk and parking
     from the matrices' access of its site."""
-    h = day.needs[household].household
+    need = day.needs[household]
+    h = need.household
     access = day.matrices.access[day.site_of[household]]
     walk = access.walk_m > 0
     return Stop("visit", 0, 0, h.lon, h.lat, household=h.id,
-                service_s=day.needs[household].service_s, approximate=h.approximate,
+                passengers=tuple(r.id for r in need.residents),  # whom the visit enrols
+                service_s=need.service_s, approximate=h.approximate,
                 place="home", walk_m=int(round(access.walk_m)) if walk else 0,
                 park_lon=access.park_lon if walk else None,
                 park_lat=access.park_lat if walk else None)

@@ -80,7 +80,7 @@ from planner.rules import (
     unserved_residents,
     visit_hours,
 )
-from planner.speeds import default_season, load_speed_table, planning_season
+from planner.speeds import LEARNT_NOTE, default_season, load_speed_table, planning_season
 
 #: Travel matrices for sites ``coords`` ((lon, lat), row 0 the station) in a season.
 MatricesFor = Callable[[list[tuple[float, float]], str], TravelMatrices]
@@ -486,7 +486,6 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
         plan = replace(plan, not_honoured=steered(plan, steer, failed))
         steer = steer.without_orders(failed)
     if problem.num_nodes > 1 and not any(r.nodes for r in solution.routes):
-
         plan = replace(plan, notes=plan.notes + (
             f"The search found no routes within its time limit ({time_limit_s:g} s of work, "
             "this machine may be busy): plan again with a larger --time-limit.",))
@@ -496,6 +495,7 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
                            + "; ".join(violations[:5]))
     if chances is not None:
         plan = _presence_notes(plan, scenario, chances)
+    plan = replace(plan, notes=plan.notes + (LEARNT_NOTE,)) if "calibration" in table else plan
     if G is not None:  # each leg's road geometry, for the renderers
         plan = attach_legs(plan, scenario, G, table, matrices)
     return plan, matrices, problem

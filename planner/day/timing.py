@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planner.errors import msg
 from planner.problem import VehicleSpec
 
 INF = 10**12
@@ -280,18 +281,18 @@ def timing_problems(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: V
     legs = _legs(stops, travel_s)
     lunch = vehicle.breaks[0] if vehicle.breaks else None
     if timed.depart_s < vehicle.earliest_start_s:
-        problems.append("leaves before the shift starts")
+        problems.append(msg("leaves before the shift starts"))
     if len(timed.service_start_s) != len(stops):
-        return problems + ["not one service start per stop"]
+        return problems + [msg("not one service start per stop")]
     breaks = list(timed.breaks)
     if len(breaks) > 1:
-        problems.append("more than one lunch break")
+        problems.append(msg("more than one lunch break"))
     if breaks and lunch is not None:
         b_start, b_dur = breaks[0]
         if not lunch.earliest_s <= b_start <= lunch.latest_s or b_dur != lunch.duration_s:
-            problems.append("the lunch break is outside its window")
+            problems.append(msg("the lunch break is outside its window"))
     elif breaks:
-        problems.append("a break on a day without lunch")
+        problems.append(msg("a break on a day without lunch"))
     free = timed.depart_s
     ends = list(timed.service_start_s) + [timed.return_s]
     for gap, (leg, begin) in enumerate(zip(legs, ends, strict=True)):
@@ -303,24 +304,28 @@ def timing_problems(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: V
             before = b_start + b_dur + leg <= begin
             after = b_start >= free + leg and b_start + b_dur <= begin
             if not (before or after):
-                problems.append(f"the lunch break at {b_start} s is taken during the ride "
-                                f"into stop {gap + 1} (or overlaps its service)")
+                problems.append(msg("the lunch break at {start} s is taken during the ride "
+                                    "into stop {stop} (or overlaps its service)",
+                                    start=b_start, stop=gap + 1))
         elif free + leg > begin:
-            problems.append(f"stop {gap + 1} reached {begin - free} s after leaving the last, "
-                            f"faster than its {leg} s leg")
+            problems.append(msg("stop {stop} reached {after} s after leaving the last, "
+                                "faster than its {leg} s leg", stop=gap + 1, after=begin - free,
+                                leg=leg))
         if gap < len(stops):
             stop = stops[gap]
             if stop.starts and not any(lo <= begin <= hi for lo, hi in stop.starts):
-                problems.append(f"stop {gap + 1} starts at {begin} s, outside its windows")
+                problems.append(msg("stop {stop} starts at {begin} s, outside its windows",
+                                    stop=gap + 1, begin=begin))
             free = begin + stop.service_s
     if breaks:
-        problems.append(f"the lunch break at {breaks[0][0]} s is not between two services")
+        problems.append(msg("the lunch break at {start} s is not between two services",
+                            start=breaks[0][0]))
     if timed.return_s > vehicle.latest_end_s:
-        problems.append("returns after the shift ends")
+        problems.append(msg("returns after the shift ends"))
     if timed.return_s - timed.depart_s > vehicle.max_duration_s:
-        problems.append("works longer than its maximum")
+        problems.append(msg("works longer than its maximum"))
     if lunch is not None and stops and not timed.breaks \
             and timed.depart_s < lunch.earliest_s + lunch.duration_s \
             and timed.return_s > lunch.latest_s:
-        problems.append("no lunch break although the route spans the lunch window")
+        problems.append(msg("no lunch break although the route spans the lunch window"))
     return problems

@@ -92,7 +92,7 @@ def render_gpx(plan: Plan, scenario: Scenario, team: str, *, lang: str = "vi",
     day: TeamDay = ctx.route(team)
     doc = gpxpy.gpx.GPX()
     doc.creator = "mountain-id-planner"
-    doc.name = nfc(f"{day.route} {day.name} · {ctx.date_iso}")
+    doc.name = nfc(f"{day.title} · {ctx.date_iso}")
     doc.description = nfc(f"{ctx.commune} · {ctx.date}"
                           + (" · " + ctx.fiction_label if ctx.fiction_label else ""))
     rte = gpxpy.gpx.GPXRoute(name=doc.name)
@@ -153,7 +153,7 @@ def render_kml(plan: Plan, scenario: Scenario, team: str, *, lang: str = "vi",
     ET.register_namespace("", KML_NS)
     root = ET.Element(f"{{{KML_NS}}}kml")
     doc = ET.SubElement(root, f"{{{KML_NS}}}Document")
-    ET.SubElement(doc, f"{{{KML_NS}}}name").text = nfc(f"{day.route} {day.name} · "
+    ET.SubElement(doc, f"{{{KML_NS}}}name").text = nfc(f"{day.title} · "
                                                       f"{ctx.date_iso}")
     ET.SubElement(doc, f"{{{KML_NS}}}description").text = nfc(
         f"{ctx.commune} · {ctx.date}" + (" · " + _("FICTIONAL DEMO DATA") if ctx.fictional
@@ -182,7 +182,7 @@ def render_kml(plan: Plan, scenario: Scenario, team: str, *, lang: str = "vi",
                       s.park_lon or 0.0, s.park_lat or 0.0, "")
         placemark(stops, name, visit_description(s, _), s.lon, s.lat, s.arrive)
     track = ET.SubElement(doc, f"{{{KML_NS}}}Placemark")
-    ET.SubElement(track, f"{{{KML_NS}}}name").text = nfc(f"{day.route} {day.name}")
+    ET.SubElement(track, f"{{{KML_NS}}}name").text = nfc(day.title)
     lines = ET.SubElement(track, f"{{{KML_NS}}}MultiGeometry")
     for leg in geometry[day.route].legs:
         if len(leg.coords) < 2:

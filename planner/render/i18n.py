@@ -296,6 +296,15 @@ def windows_text(windows: tuple[Window, ...], _: Gettext) -> str:
     return ", ".join(f"{format_clock(w.start_s)}–{format_clock(w.end_s)}" for w in windows)
 
 
+def route_title(team: str, unit: str, _: Gettext, name: str = "") -> str:
+    """How every document names a route: ``T3 Tổ 3`` for a team, ``T3 Tổ 3
+    (cán bộ đưa đón)`` / ``T3 (shuttle officer)`` for its shuttle officer
+    (``name``: the team's name, left out where space is short). The route's
+    code (``T3-shuttle``) stays in file names and data only."""
+    title = f"{team} {name}" if name else team
+    return nfc(title + (" (" + _("shuttle officer") + ")" if unit == "shuttle" else ""))
+
+
 def date_text(day: dt.date, lang: str) -> str:
     """The date in full, in the language (Babel's CLDR data)."""
     # imported here: Babel loads only when dates are formatted

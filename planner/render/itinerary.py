@@ -155,7 +155,7 @@ def render_itinerary(plan: Plan, scenario: Scenario, team: str, *, lang: str = "
     pts = [c for leg in g.legs for c in leg.coords] + [(ctx.station_lon, ctx.station_lat)]
     base = base_map(road_graph(scenario), scenario, bbox(pts, margin_m=400), tolerance_m=8.0)
     villages = [(v.name, (v.lon, v.lat)) for v in scenario.villages]
-    footer = f"{ctx.commune} · {day.route} · {ctx.date_iso}"
+    footer = f"{ctx.commune} · {day.tag} · {ctx.date_iso}"
     if ctx.fiction_label:
         footer += " · " + ctx.fiction_label
     walk_km = day.walk_km
@@ -165,9 +165,9 @@ def render_itinerary(plan: Plan, scenario: Scenario, team: str, *, lang: str = "
               if day.count(k)]
     return render_pdf(
         "itinerary.html", lang, counts=counts,
-        css=stylesheet(_, footer), title=_("Itinerary") + f" {day.route} {ctx.date_iso}",
+        css=stylesheet(_, footer), title=_("Itinerary") + f" {day.tag} {ctx.date_iso}",
         team=day, commune=ctx.commune, station=ctx.station, date=ctx.date,
-        fictional=ctx.fictional, fiction=ctx.fiction, redact=ctx.redact,
+        fictional=ctx.fictional, fiction=ctx.fiction, redact=ctx.redact, learnt=ctx.learnt,
         km=f"{day.distance_km:.1f}", walk_km=f"{walk_km:.1f}",
         sketch=sketch_svg(day, g, base, ctx, villages),
         outcomes=[_(o) for o in OUTCOMES], villages=visited)

@@ -195,7 +195,7 @@ def point_popup(s: StopView, team: TeamDay, _) -> str:
     return "".join([
         f"<b>{s.number}. {esc(s.label)}</b>",
         f"<div><b>{esc(s.place)}</b> · {esc(s.village)}</div>",
-        f"<div style='color:{team.colour}'>{esc(team.route)} {esc(team.name)}</div>",
+        f"<div style='color:{team.colour}'>{esc(team.title)}</div>",
         f"<div>{L['Open']}: <b>{esc(s.opens)}–{esc(s.depart)}</b> "
         f"({L['Planned arrival']} {esc(s.arrive)})</div>",
         f"<div>{L['Expected attendance']}: <b>{s.people}</b></div>",
@@ -211,7 +211,7 @@ def transfer_popup(s: StopView, team: TeamDay, _) -> str:
                      "</li>" for p in s.residents)
     rows = [f"<b>{s.number}. {esc(s.label)}</b> · {esc(s.where)}",
             f"<div><b>{head}</b>{' · ' + esc(s.village) if s.village else ''}</div>",
-            f"<div style='color:{team.colour}'>{esc(team.route)} {esc(team.name)}</div>",
+            f"<div style='color:{team.colour}'>{esc(team.title)}</div>",
             f"<div>{L['Planned arrival']}: <b>{esc(s.arrive)}</b>–{esc(s.depart)}</div>",
             f"<div>{L['Passengers']}:<ul>{people}</ul></div>",
             f"<div>{L['On board when leaving']}: <b>{s.onboard}</b></div>"]
@@ -230,7 +230,7 @@ def stop_popup(s: StopView, team: TeamDay, _) -> str:
         return transfer_popup(s, team, _)
     L = labels(_)
     rows = [f"<b>{s.number}. {esc(s.household)}</b> · {esc(s.village)}",
-            f"<div style='color:{team.colour}'>{esc(team.route)} {esc(team.name)}</div>",
+            f"<div style='color:{team.colour}'>{esc(team.title)}</div>",
             f"<div>{L['Planned arrival']}: <b>{esc(s.arrive)}</b>–{esc(s.depart)}</div>",
             "<ul>" + "".join(_person_html(p, _) for p in s.residents) + "</ul>",
             f"<div>{L['Mode']}: {esc(s.mode)}</div>",
@@ -250,7 +250,7 @@ def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool,
     for t in teams:
         width = "2px" if t.shuttle else "4px"
         items.append(f"<div><span class='sw' style='border-top-color:{t.colour};"
-                     f"border-top-width:{width}'></span>{esc(t.route)} {esc(t.name)}</div>")
+                     f"border-top-width:{width}'></span>{esc(t.title)}</div>")
     items.append("<div><span class='sw' style='border-top-color:#555;border-top-style:dashed'>"
                  f"</span>{L['on foot with the kit']}</div>")
     if has_noroad:
@@ -426,7 +426,7 @@ def _ground_layer(m, ctx: DocContext, scenario: Scenario, base: BaseMap,
     office = folium.Marker([ctx.station_lat, ctx.station_lon], icon=folium.DivIcon(
         html="<div class='office'>CA</div>", icon_size=(36, 36), icon_anchor=(18, 18)))
     office_rows = "".join(
-        f"<li>{esc(s.arrive)} · {esc(t.route)} · {esc(s.label)}: "
+        f"<li>{esc(s.arrive)} · {esc(t.tag)} · {esc(s.label)}: "
         f"{esc(', '.join(p.name for p in s.residents))}</li>" for s, t in
         sorted(transfers, key=lambda x: x[0].arrive))
     folium.Popup(f"<b>{esc(ctx.station)}</b><br>{L['commune office']}"
@@ -446,7 +446,7 @@ def _route_layers(m, shown: tuple[TeamDay, ...], geometry: dict[str, RouteGeomet
     layers: dict[str, str] = {}
     for t in shown:
         swatch = f"<span style='color:{t.colour}'>&#9632;</span>"
-        layer = folium.FeatureGroup(name=f"{swatch} {esc(t.route)} {esc(t.name)}").add_to(m)
+        layer = folium.FeatureGroup(name=f"{swatch} {esc(t.title)}").add_to(m)
         layers[t.route] = layer.get_name()
         g = geometry[t.route]
         drive, walk = g.lines("drive", carrying=False), g.lines("walk")
@@ -603,7 +603,7 @@ def _map_data(plan: Plan, scenario: Scenario, ctx: DocContext, shown: tuple[Team
         "outcomes": [[code, _(label)] for code, label in OUTCOME_BUTTONS],
         "confirm": list(CONFIRM_OUTCOMES),
         "gps": GPS_COLOUR,
-        "routes": [{"route": t.route, "team": t.team, "colour": t.colour,
+        "routes": [{"route": t.route, "title": t.tag, "team": t.team, "colour": t.colour,
                     "layer": layers[t.route], "stops": [
                         card_stop(s, t, _, k) for k, s in enumerate(t.stops)
                         if s.number is not None or s.kind == "break"]}

@@ -129,7 +129,7 @@ def notices(plan: Plan, scenario: Scenario, ctx: DocContext) -> list[Notice]:
     points: dict[str, list[PointLine]] = defaultdict(list)
     invited: set[str] = set()
     for team in ctx.teams:
-        label = f"{team.route} {team.name}"
+        label = team.title
         for s in team.stops:
             if s.kind == "visit":
                 h = households[s.household]
@@ -150,7 +150,7 @@ def notices(plan: Plan, scenario: Scenario, ctx: DocContext) -> list[Notice]:
             continue
         pickup, back = _trip(trips, ids)
         route = trips[ids[0]].pickup_route
-        team = next((f"{t.route} {t.name}" for t in ctx.teams if t.route == route), route)
+        team = next((t.title for t in ctx.teams if t.route == route), route)
         shuttles[h.village_id].append(ShuttleLine(h.id, _names(h, set(ids), ctx),
                                                   early(pickup), late(back), team))
     served = {r.id for t in ctx.teams for s in t.stops if s.kind == "visit"

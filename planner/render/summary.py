@@ -14,6 +14,7 @@ from planner.render.i18n import (
     gettext_for,
     ngettext_for,
     reason_text,
+    route_title,
 )
 from planner.rules import entry_windows
 
@@ -49,7 +50,7 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
     lines.append(_("Plan for {date} · {scenario} · season {season} · engine {engine}").format(
         date=plan.date.isoformat(), scenario=plan.scenario, season=_(plan.season),
         engine=plan.engine))
-    lines += [_("Note: {note}").format(note=note) for note in plan.notes
+    lines += [_("Note: {note}").format(note=_(note)) for note in plan.notes
               if not note.startswith("Fictional")]
     lines += not_honoured_lines(plan.not_honoured, lang)
     teams = {t.id: t for t in scenario.teams}
@@ -63,10 +64,9 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
         others = Counter(s.kind for s in r.stops if s.kind in ("pickup", "dropoff", "point"))
         parts = [ngettext("{n} visit", "{n} visits", len(visits)).format(n=len(visits))]
         parts += [kinds[kind](n).format(n=n) for kind, n in sorted(others.items())]
-        unit = " (" + _("shuttle officer") + ")" if r.unit == "shuttle" else ""
-        lines.append(_("{route} {name}{unit}: {stops}, {km:.1f} km ({walk_km:.1f} km on foot), "
+        lines.append(_("{title}: {stops}, {km:.1f} km ({walk_km:.1f} km on foot), "
                        "{hours:.1f} h, depart {depart}, return {back}").format(
-            route=r.team, name=teams[r.team].name, unit=unit, stops=", ".join(parts),
+            title=route_title(r.team, r.unit, _, teams[r.team].name), stops=", ".join(parts),
             km=r.distance_m / 1000, walk_km=walk_km, hours=r.duration_s / 3600,
             depart=format_clock(r.stops[0].depart_s), back=format_clock(r.stops[-1].arrive_s)))
         n = 0

@@ -38,11 +38,13 @@ from planner.render.i18n import (
     gettext_for,
     nfc,
     reason_text,
+    route_title,
     windows_text,
 )
 from planner.render.presence_text import note_lines
 from planner.rules import entry_windows, left_for_another_day
 from planner.rules import home_residents as at_home
+from planner.speeds import LEARNT_NOTE
 
 HOME_MODES = ("home", "auto")
 NUMBERED_KINDS = ("visit", "pickup", "dropoff", "point")
@@ -147,8 +149,11 @@ class StopView:
 @dataclass(frozen=True)
 class TeamDay:
     """A route's day: header facts and its stops in order. ``route`` is the
-    route's name (``T1``, ``T1-shuttle``: used in file names), ``unit`` is
-    "" for a whole team and "shuttle" for its shuttle officer."""
+    route's name (``T1``, ``T1-shuttle``: used in file names and data, never
+    shown), ``unit`` is "" for a whole team and "shuttle" for its shuttle
+    officer; ``title`` is how documents name it (``T1 Tổ 1 (cán bộ đưa
+    đón)``), ``tag`` its short form for cards and lists (``T1 (cán bộ đưa
+    đón)``), both from ``i18n.route_title``."""
 
     team: str
     route: str
@@ -162,6 +167,8 @@ class TeamDay:
     walk_km: float
     visits: int
     stops: tuple[StopView, ...]
+    title: str = ""
+    tag: str = ""
 
     @property
     def shuttle(self) -> bool:
@@ -206,6 +213,7 @@ class DocContext:
     season: str
     teams: tuple[TeamDay, ...]
     unserved: tuple[UnservedView, ...]
+    learnt: str = ""  # the line saying the times use learnt speeds ("" when not)
 
     def route(self, name: str) -> TeamDay:
         """The day of the route named ``name`` (``T1``, ``T1-shuttle``)."""
@@ -497,15 +505,13 @@ def team_day(route: Route, team: Team, colour: str, scenario: Scenario,
     visits = [s for s in route.stops if s.kind == "visit"]
     walk_m = 2 * sum(s.walk_m for s in route.stops if s.kind != "point")
     name = nfc(team.name)
-    if route.unit == "shuttle":
-        shuttle = _("shuttle")
-        name = f"{name} · {shuttle}"
     return TeamDay(
         team=team.id, route=route.name, unit=route.unit, name=name,
         members=tuple(member_name(m, redact) for m in team.members), colour=colour,
         depart=format_clock(route.stops[0].depart_s), back=format_clock(route.stops[-1].arrive_s),
         distance_km=round(route.distance_m / 1000, 1), walk_km=round(walk_m / 1000, 1),
-        visits=len(visits), stops=tuple(stops))
+        visits=len(visits), stops=tuple(stops),
+        title=route_title(team.id, route.unit, _, name), tag=route_title(team.id, route.unit, _))
 
 
 def team_colours(routes: Sequence[Route]) -> dict[str, str]:
@@ -548,4 +554,5 @@ def doc_context(plan: Plan, scenario: Scenario, lang: str = "vi", redact: bool =
         date_iso=plan.date.isoformat(), fictional=plan.fictional,
         fiction=fiction_banner(plan.roads, _) if plan.fictional else "",
         fiction_label=fiction_label(plan.roads, _) if plan.fictional else "", season=plan.season,
-        teams=days, unserved=tuple(unserved))
+        teams=days, unserved=tuple(unserved),
+        learnt=_(LEARNT_NOTE) if LEARNT_NOTE in plan.notes else "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from planner.speeds import SpeedTable, _tag, surface_of
@@ -46,23 +47,29 @@ def summarize(G, table: SpeedTable) -> dict[str, Any]:
     }
 
 
-def format_summary(s: dict[str, Any]) -> str:
-    """The summary as text a person can read."""
-    lines = [f"graph: {s['name']} ({s['source']})",
-             f"nodes: {s['nodes']:,}   edges: {s['edges']:,} (both directions)"]
+def format_summary(s: dict[str, Any], _: Callable[[str], str] = str) -> str:
+    """The summary as text a person can read, in the language of ``_`` (a
+    gettext; default: English). Road classes and surfaces are OSM values,
+    shown as they are."""
+    lines = [_("graph: {name} ({source})").format(name=s["name"], source=s["source"]),
+             _("nodes: {nodes}   edges: {edges} (both directions)").format(
+                 nodes=f"{s['nodes']:,}", edges=f"{s['edges']:,}")]
     total = sum(s["km_by_class"].values())
-    lines.append(f"roads: {total:,.1f} km")
-    lines.append("km by class:")
+    lines.append(_("roads: {km} km").format(km=f"{total:,.1f}"))
+    lines.append(_("km by class:"))
     lines += [f"  {k:<18} {v:9.1f}" for k, v in s["km_by_class"].items()]
-    lines.append("km by surface:")
+    lines.append(_("km by surface:"))
     lines += [f"  {k:<28} {v:9.1f}" for k, v in s["km_by_surface"].items()]
     if s["elevation_m"]:
         lo, hi = s["elevation_m"]
-        lines.append(f"elevation: {lo:,.0f}–{hi:,.0f} m ({s['elevation_source']})")
-    lines.append(f"steep edges (> {STEEP * 100:.0f} %): {s['steep_share_pct']:.1f} %")
-    lines.append(f"fords: {s['fords']}   closed edges: {s['closed']}")
-    lines.append(f"connected components: {s['components']} (largest: "
-                 f"{s['largest_component']:,} nodes)")
+        lines.append(_("elevation: {low}–{high} m ({source})").format(
+            low=f"{lo:,.0f}", high=f"{hi:,.0f}", source=s["elevation_source"]))
+    lines.append(_("steep edges (> {limit} %): {share} %").format(
+        limit=f"{STEEP * 100:.0f}", share=f"{s['steep_share_pct']:.1f}"))
+    lines.append(_("fords: {fords}   closed edges: {closed}").format(fords=s["fords"],
+                                                                  closed=s["closed"]))
+    lines.append(_("connected components: {n} (largest: {largest} nodes)").format(
+        n=s["components"], largest=f"{s['largest_component']:,}"))
     return "\n".join(lines)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from planner.errors import RoadsError
+from planner.errors import Msg, RoadsError, msg
 from planner.geo import EARTH_RADIUS_M
 from planner.speeds import SpeedTable, season_names
 
@@ -37,8 +37,8 @@ LENGTH_SLACK_M = 1.0
 STRAY_SHARE = 0.01
 #: how many offending elements a message names before "and N more".
 NAMED = 3
-REIMPORT = ("re-create the graph with `python plan.py roads import FILE --name NAME` "
-            "(or `python plan.py demo --regenerate` for the demo's)")
+REIMPORT = msg("re-create the graph with `python plan.py roads import FILE --name NAME` "
+               "(or `python plan.py demo --regenerate` for the demo's)")
 
 
 def _number(value: Any) -> float | None:
@@ -50,14 +50,16 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _named(items: list[str], more: int = 0) -> str:
-    """The first ``NAMED`` items, then "and N more" (``more`` not listed in ``items``)."""
-    head = ", ".join(items[:NAMED])
+def _named(items: list[str], more: int = 0) -> Msg:
+    """The first ``NAMED`` items, then "and N more" (``more`` not listed in
+    ``items``), translatable (an item that is a ``Msg`` is translated too)."""
     rest = max(0, len(items) - NAMED) + more
-    return head + (f" and {rest} more" if rest else "")
+    if rest:
+        return msg("{head} and {rest} more", head=list(items[:NAMED]), rest=rest)
+    return msg("{head}", head=list(items[:NAMED]))
 
 
-def _node_problem(G, path: Path) -> str | None:
+def _node_problem(G, path: Path) -> Msg | None:
     bad = []
     for node, data in G.nodes(data=True):
         x, y = _number(data.get("x")), _number(data.get("y"))
@@ -65,8 +67,8 @@ def _node_problem(G, path: Path) -> str | None:
             bad.append(str(node))
     if not bad:
         return None
-    return (f"{path} › node {_named(bad)} › has no usable coordinates (x = lon, y = lat in "
-            f"degrees) › {REIMPORT}")
+    return msg("{path} › node {nodes} › has no usable coordinates (x = lon, y = lat in "
+               "degrees) › {fix}", path=str(path), nodes=_named(bad), fix=REIMPORT)
 
 
 def _is_line(geom: Any) -> bool:
@@ -89,7 +91,7 @@ def _chords_m(G, edges: list[tuple]) -> np.ndarray:
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def _edge_problem(G, path: Path) -> str | None:
+def _edge_problem(G, path: Path) -> Msg | None:
     bad: list[str] = []
     why = ""
     measured: list[tuple] = []
@@ -113,21 +115,23 @@ def _edge_problem(G, path: Path) -> str | None:
     short = np.flatnonzero(np.asarray(lengths) < chords * 0.99 - LENGTH_SLACK_M)
     for i in short[:NAMED + 1].tolist():
         (u, v), length = measured[i], lengths[i]
-        bad.append(f"{u}→{v} (length {length:g} m, the straight line between its ends "
-                   f"{chords[i]:.0f} m)")
+        edge, metres, chord = f"{u}→{v}", f"{length:g}", f"{chords[i]:.0f}"
+        bad.append(msg("{edge} (length {length} m, the straight line between its ends "
+                       "{chord} m)", edge=edge, length=metres, chord=chord))
         why = why or "length"
     if not bad:
         return None
-    problem = {"grade": "has a grade that is not a number",
-               "geometry": "has a geometry that is not a line (a LineString of two points "
-                           "or more)"}.get(why, "has a length (m) that is missing, negative "
-                                                "or shorter than the straight line between "
-                                                "its end nodes")
+    problem = {"grade": msg("has a grade that is not a number"),
+               "geometry": msg("has a geometry that is not a line (a LineString of two points "
+                               "or more)")}.get(why, msg("has a length (m) that is missing, "
+                                                         "negative or shorter than the straight "
+                                                         "line between its end nodes"))
     more = len(short) - min(len(short), NAMED + 1)
-    return f"{path} › edge {_named(bad, more)} › {problem} › {REIMPORT}"
+    return msg("{path} › edge {edges} › {problem} › {fix}", path=str(path),
+               edges=_named(bad, more), problem=problem, fix=REIMPORT)
 
 
-def _cut_problem(G, path: Path) -> str | None:
+def _cut_problem(G, path: Path) -> Msg | None:
     """Nodes on no edge: a graph written by ``roads import`` (or osmnx) has none
     (a generated one a stray or two, up to ``STRAY_SHARE``), a GraphML file cut
     short after its nodes (still well-formed once closed) has many, and would be
@@ -135,12 +139,13 @@ def _cut_problem(G, path: Path) -> str | None:
     alone = [str(n) for n in G.nodes if G.degree(n) == 0]
     if len(alone) <= max(1, G.number_of_nodes() * STRAY_SHARE):
         return None  # a stray node or two is harmless (generated graphs may hold one)
-    return (f"{path} › {len(alone)} of {G.number_of_nodes()} nodes ({_named(alone)}) › lie "
-            "on no road: the file looks cut short or damaged (a graph made by `roads "
-            f"import` has no such node) › {REIMPORT}")
+    return msg("{path} › {n} of {total} nodes ({nodes}) › lie on no road: the file looks "
+               "cut short or damaged (a graph made by `roads import` has no such node) › {fix}",
+               path=str(path), n=len(alone), total=G.number_of_nodes(), nodes=_named(alone),
+               fix=REIMPORT)
 
 
-def graph_problem(G, path: str | Path) -> str | None:
+def graph_problem(G, path: str | Path) -> Msg | None:
     """One message (file › element › problem › fix) for the first kind of
     damage found in ``G`` (nodes, nodes on no edge, then edges), or None for a
     sound graph."""
@@ -149,7 +154,7 @@ def graph_problem(G, path: str | Path) -> str | None:
 
 
 def profile_problem(G, path: str | Path, table: SpeedTable,
-                    profiles: tuple[str, ...] = NEEDED_PROFILES) -> str | None:
+                    profiles: tuple[str, ...] = NEEDED_PROFILES) -> Msg | None:
     """The message for a profile of ``profiles`` that no edge of ``G`` allows in
     some season of ``table`` (after ``add_travel_times``), or None."""
     for profile in profiles:
@@ -160,11 +165,12 @@ def profile_problem(G, path: str | Path, table: SpeedTable,
             if any(attr in d for _u, _v, d in G.edges(data=True)):
                 continue
             kinds = sorted({str(d.get("highway", "?")) for _u, _v, d in G.edges(data=True)})
-            return (f"{Path(path)} › every edge (highway={_named(kinds)}) › no edge a "
-                    f"{profile} may use in season {season} › import an area with roads a "
-                    f"{profile} may take (tracks or larger for a motorbike, paths for "
-                    "walking): python plan.py roads import FILE --name NAME; or check the "
-                    "speed table's closures for that season")
+            return msg("{path} › every edge (highway={kinds}) › no edge a {profile} may use "
+                       "in season {season} › import an area with roads a {profile} may take "
+                       "(tracks or larger for a motorbike, paths for walking): python plan.py "
+                       "roads import FILE --name NAME; or check the speed table's closures "
+                       "for that season", path=str(Path(path)), kinds=_named(kinds),
+                       profile=profile, season=season)
     return None
 
 

@@ -37,6 +37,10 @@ CONDITION_ALIASES = {
 }
 MODE_ALIASES = {"tai nha": "home", "dua don": "shuttle", "diem thu": "point",
                 "tu dong": "auto"}
+CONDITION_WORDS = "nằm liệt giường, khuyết tật, cao tuổi, sau sinh, bình thường"
+"""The Vietnamese words of the five conditions (read through ``CONDITION_ALIASES``)."""
+MODE_WORDS = "tại nhà, đưa đón, điểm thu, tự động"
+"""The Vietnamese words of the four modes (read through ``MODE_ALIASES``)."""
 
 
 def _match_village(value: str, villages: list[Village]) -> Village | None:
@@ -141,7 +145,8 @@ def _row_resident(row: dict[str, Any], number: int, seen_residents: dict[str, in
     if condition is None:
         col.error(f"{where}, field condition", msg("unknown condition '{cond_raw}'",
                                                    cond_raw=_clip(cond_raw)),
-                  msg("use one of: {listing}", listing=', '.join(CONDITIONS)))
+                  msg("use one of: {listing} (or in Vietnamese: {words})",
+                      listing=', '.join(CONDITIONS), words=CONDITION_WORDS))
     windows: tuple[Window, ...] = ()
     try:
         windows = parse_windows(row.get("available"))
@@ -153,7 +158,8 @@ def _row_resident(row: dict[str, Any], number: int, seen_residents: dict[str, in
     if mode is None:
         col.error(f"{where}, field mode", msg("unknown mode '{mode_raw}'",
                                               mode_raw=_clip(mode_raw)),
-                  msg("use one of: {listing}", listing=', '.join(MODES)))
+                  msg("use one of: {listing} (or in Vietnamese: {words})",
+                      listing=', '.join(MODES), words=MODE_WORDS))
     waiting = 0
     if nfc(row.get("waiting_days")):
         value = _count(row.get("waiting_days"), f"{where}, field waiting_days", col,

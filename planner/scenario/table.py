@@ -258,3 +258,23 @@ def _read_xlsx(path: Path, col: _Collector, spec: TableSpec = HOUSEHOLDS_TABLE):
                       sheet_noun=spec.sheet_noun))
         return None
     return _rows_with_header(rows, col, spec)
+
+
+def header_columns(header: list[Any], spec: TableSpec = HOUSEHOLDS_TABLE) -> list[str | None]:
+    """The canonical column each cell of ``header`` names (None: blank or
+    unknown), without reporting anything: for a writer that edits a table in place."""
+    return [_known(nfc(c), spec) if nfc(c) else None for c in header]
+
+
+def table_rows(path: Path, spec: TableSpec = HOUSEHOLDS_TABLE
+               ) -> list[tuple[int, dict[str, Any]]]:
+    """``read_table``'s rows of ``path`` with its problems left out (a table
+    that cannot be read gives no rows): for showing or copying a table whose
+    problems are reported elsewhere."""
+    return read_table(path, _Collector(path.name), spec) or []
+
+
+def table_text(path: Path) -> str | None:
+    """The text of a CSV table as ``read_table`` decodes it (UTF-8 with or
+    without BOM, UTF-16 with a BOM); None when it cannot be read."""
+    return read_text(path, _Collector(path.name))

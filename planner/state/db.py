@@ -80,8 +80,8 @@ def create(path: str | Path, scenario: Scenario, start: dt.date,
     """Create a new campaign database at ``path`` (which must not exist), at
     the current schema version, holding the scenario's households and
     residents (added on ``start``). ``roads``: the road graph the campaign is
-    planned on when it is not the one the scenario names (a province
-    district's shared graph), kept as ``meta.roads`` for ``record`` and
+    planned on when it is not the one the scenario names (the graph a
+    province's commune entry shares), kept as ``meta.roads`` for ``record`` and
     ``tomorrow``. ``now``: the creation time (``meta.created_at``)."""
     path = Path(path)
     if path.exists():

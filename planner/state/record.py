@@ -36,7 +36,8 @@ from planner.state.store import campaign_scenario
 
 
 def record_outcomes(folder: Path, sheet: Path, *, today: dt.date, now: dt.datetime,
-                    all_or_nothing: bool = False, by: str = "") -> ImportReport:
+                    all_or_nothing: bool = False, by: str = "", lang: str = "vi",
+                    ) -> ImportReport:
     """Import an outcomes sheet (CSV, .xlsx, or the phone map's export, checked
     first: see ``planner.state.phone``) into the campaign of ``folder``: its
     valid rows, the others written to a rejects file beside ``sheet`` (all or
@@ -44,7 +45,8 @@ def record_outcomes(folder: Path, sheet: Path, *, today: dt.date, now: dt.dateti
     start to ``today``; households added to the scenario since join the state
     as added ``today``; ``now`` (UTC) is stored as the import's time and ``by``
     (who imports) with each correction. The report names ``sheet``; for an
-    export from an earlier plan of its day, it says what the newer plan moved."""
+    export from an earlier plan of its day, it says what the newer plan moved.
+    The rejects file speaks ``lang``."""
     recover(folder)  # a re-plan killed half-way: each day folder wholly old or new
     conn = db.open_campaign(folder)
     try:
@@ -57,7 +59,7 @@ def record_outcomes(folder: Path, sheet: Path, *, today: dt.date, now: dt.dateti
             teams = _teams(conn, folder, today)
             report = import_outcomes(conn, readable, teams, today=today, now=now,
                                      all_or_nothing=all_or_nothing,
-                                     rejects=rejects_path(Path(sheet)), by=by)
+                                     rejects=rejects_path(Path(sheet)), by=by, lang=lang)
             moved = _moved(conn, folder, sheet, readable) if report.status == "imported" else ()
         finally:
             conn.close()
@@ -87,9 +89,11 @@ def _moved(conn: sqlite3.Connection, folder: Path, sheet: Path, readable: Path,
             newer[day.isoformat()] = {h: t for h, t, _a in db.planned_on(conn, day)}
         hid, team = nfc(row.get("household_id")), nfc(row.get("team"))
         now_team = newer[day.isoformat()].get(hid)
-        line = (f"{day}: household {hid} is not in the newer plan of that day"
+        line = (msg("{day}: household {hid} is not in the newer plan of that day",
+                    day=day, hid=hid)
                 if now_team is None else
-                f"{day}: household {hid} was moved from team {team} to team {now_team}"
+                msg("{day}: household {hid} was moved from team {team} to team {now_team}",
+                    day=day, hid=hid, team=team, now_team=now_team)
                 if now_team != team else "")
         if line and line not in out:
             out.append(line)
@@ -168,13 +172,15 @@ def _teams(conn: sqlite3.Connection, folder: Path, today: dt.date) -> set[str]:
 
 
 def write_template(folder: Path | None, day: dt.date | None, out_stem: Path | None,
-                   overwrite: bool, redact: bool = False) -> tuple[list[Path], int]:
+                   overwrite: bool, redact: bool = False, lang: str = "vi",
+                   ) -> tuple[list[Path], int]:
     """Write the outcomes sheet (CSV and .xlsx): blank, or with ``folder`` and
     ``day`` prefilled with every resident planned that day, whatever the mode
     (home visit, shuttle, collection point), from the campaign's last plan.
     Prefilled rows carry the resident's name (initials with ``redact``), the
-    village and the planned arrival. Returns the paths and the number of
-    prefilled rows."""
+    village and the planned arrival. Headers, the outcomes' drop-down and the
+    help sheet are in ``lang`` (an import reads either language). Returns the
+    paths and the number of prefilled rows."""
     rows: list[list[str]] = []
     if folder is not None and day is not None:
         conn = db.open_campaign(folder)
@@ -195,8 +201,8 @@ def write_template(folder: Path | None, day: dt.date | None, out_stem: Path | No
     if existing and not overwrite:
         raise InputError(Problem(str(existing[0]), "", msg("exists already"),
                                  msg("add --overwrite to replace it, or give another --out")))
-    write_atomic(paths[0], "\ufeff" + template_csv(rows))
-    write_atomic(paths[1], template_xlsx(rows))
+    write_atomic(paths[0], "\ufeff" + template_csv(rows, lang))
+    write_atomic(paths[1], template_xlsx(rows, lang))
     return paths, len(rows)
 
 

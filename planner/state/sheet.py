@@ -1,11 +1,14 @@
 """The outcomes sheet team leaders fill in each evening, and its import.
 
 One row per resident visited, columns ``date, team, household_id,
-resident_id, outcome, note`` (CSV UTF-8 or .xlsx; Vietnamese headers such as
-``Ngày``, ``Tổ``, ``Mã hộ``, ``Mã người``, ``Kết quả``, ``Ghi chú`` work too).
-``outcome`` is one of ``enrolled, not_home, refused, retry_needed, moved,
-deceased`` (or its Vietnamese wording, see ``OUTCOME_ALIASES``). Dates are
-``YYYY-MM-DD`` or ``DD/MM/YYYY``.
+resident_id, outcome, note`` (CSV UTF-8 or .xlsx). The template is written
+in Vietnamese by default (the headers of ``VI_HEADERS``: ``Ngày``, ``Tổ``,
+``Mã hộ``, ``Mã người``, ``Kết quả``, ``Ghi chú``…, and the outcomes in the
+words of the phone map and the itinerary, ``planner.render.views.OUTCOME_WORDS``)
+or in English (the column names and the codes); an import reads both, and the
+English sheets written before. ``outcome`` is one of ``enrolled, not_home,
+refused, retry_needed, moved, deceased``, or its words in either language
+(see ``OUTCOME_ALIASES``). Dates are ``YYYY-MM-DD`` or ``DD/MM/YYYY``.
 
 A row whose outcome is blank means "not visited" and is skipped (a prefilled
 sheet comes back with the rows of residents not reached left blank).
@@ -33,6 +36,7 @@ import io
 import re
 import sqlite3
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +45,8 @@ from planner.clock import format_clock
 from planner.dates import parse_day
 from planner.errors import InputError, Problem, msg, reason_of
 from planner.privacy import csv_text, xlsx_text_cell
+from planner.render.i18n import LANGS, gettext_for, message_text, where_text
+from planner.render.views import OUTCOME_WORDS
 from planner.scenario import TableSpec, fold, nfc, read_table
 from planner.scenario.values import _Collector
 from planner.state import db
@@ -59,12 +65,20 @@ KIND_ALIASES = {"": "visit", "tham": "visit", "sua": "correction", "dinh chinh":
                 "correct": "correction"}
 NO_OUTCOME = "none"
 """A correction's outcome when the visit did not happen: the recorded outcome is removed."""
+VI_HEADERS = {
+    "date": "Ngày", "team": "Tổ", "household_id": "Mã hộ", "resident_id": "Mã người",
+    "outcome": "Kết quả", "note": "Ghi chú", "name": "Họ tên", "village": "Thôn",
+    "planned": "Giờ dự kiến", "kind": "Loại", "reason": "Lý do",
+}
+"""The Vietnamese header of each column, as the Vietnamese sheets write them
+(part of the sheet's format, like the codes: an import reads them back)."""
 HEADER_ALIASES = {
     "ngay": "date", "ngay tham": "date", "to": "team", "to cong tac": "team", "doi": "team",
     "ma ho": "household_id", "ma nguoi": "resident_id", "ma cong dan": "resident_id",
     "ket qua": "outcome", "ghi chu": "note", "notes": "note", "loai": "kind",
-    "ly do": "reason",
-}
+    "ly do": "reason", "ten": "name", "ho va ten": "name", "ban": "village",
+    "thon ban": "village", "gio": "planned", "du kien": "planned",
+} | {fold(header): column for column, header in VI_HEADERS.items()}
 OUTCOME_ALIASES = {
     "da thu nhan": "enrolled", "da cap": "enrolled", "xong": "enrolled",
     "khong o nha": "not_home", "vang nha": "not_home", "vang": "not_home",
@@ -126,11 +140,32 @@ def parse_date(value: Any) -> dt.date:
     return parse_day(value if isinstance(value, dt.date) else nfc(value), day_first=True)
 
 
+def headers(columns: tuple[str, ...], lang: str) -> list[str]:
+    """The header row of a sheet of ``columns`` in ``lang``: the column names
+    in English, ``VI_HEADERS`` in Vietnamese (both read back)."""
+    return [VI_HEADERS[c] if lang == "vi" else c for c in columns]
+
+
+def outcome_words(lang: str) -> list[str]:
+    """The outcomes as a sheet in ``lang`` offers them (its drop-down): the
+    codes in English, the phone map's and itinerary's words in Vietnamese."""
+    _ = gettext_for(lang)
+    return [_(word) if lang == "vi" else code for code, word in OUTCOME_WORDS]
+
+
+@cache
+def _word_codes() -> dict[str, str]:
+    """Each outcome's words in every language (folded) → its code: a sheet
+    written in any language reads back, whatever the catalog's wording."""
+    return {fold(gettext_for(lang)(word)): code
+            for lang in LANGS for code, word in OUTCOME_WORDS}
+
+
 def _outcome(value: Any, kind: str = "visit") -> str | None:
     text = nfc(value).lower()
     if text in OUTCOMES or (kind == "correction" and text == NO_OUTCOME):
         return text
-    found = OUTCOME_ALIASES.get(fold(text))
+    found = _word_codes().get(fold(text)) or OUTCOME_ALIASES.get(fold(text))
     return None if found == NO_OUTCOME and kind != "correction" else found
 
 
@@ -321,18 +356,22 @@ def _cell(value: Any) -> str:
 
 
 def write_rejects(target: Path, rows: list[tuple[int, dict[str, Any]]],
-                  errors: list[Problem]) -> int:
+                  errors: list[Problem], lang: str = "vi") -> int:
     """Write the rows named by ``errors`` to ``target`` (a sheet of the usual
-    columns, ``kind``, and ``reason``: each problem and its fix). Returns how
-    many rows it holds."""
+    columns, ``kind``, and ``reason``: each problem and its fix, in ``lang``,
+    under headers in ``lang``). Returns how many rows it holds."""
+    _ = gettext_for(lang)
     reasons: dict[int, list[str]] = {}
     for p in errors:
         number = _row_of(p)
         if number is not None:
             field_ = p.where.partition(", field ")[2]
+            named = (VI_HEADERS.get(field_, where_text(field_, _)) if lang == "vi" else field_)
             reasons.setdefault(number, []).append(
-                (f"{field_}: " if field_ else "") + f"{p.what} (fix: {p.fix})")
-    text = csv_text(COLUMNS + (KIND_COLUMN, REASON_COLUMN), (
+                (f"{named}: " if field_ else "")
+                + _("{what} (fix: {fix})").format(what=message_text(p.what, _),
+                                                  fix=message_text(p.fix, _)))
+    text = csv_text(headers(COLUMNS + (KIND_COLUMN, REASON_COLUMN), lang), (
         [_cell(row.get(c)) for c in COLUMNS + (KIND_COLUMN,)] + ["; ".join(reasons[number])]
         for number, row in rows if number in reasons))
     write_atomic(target, "\ufeff" + text)
@@ -341,7 +380,8 @@ def write_rejects(target: Path, rows: list[tuple[int, dict[str, Any]]],
 
 def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str], *,
                     today: dt.date, now: dt.datetime, all_or_nothing: bool = False,
-                    rejects: Path | None = None, by: str = "") -> ImportReport:
+                    rejects: Path | None = None, by: str = "", lang: str = "vi",
+                    ) -> ImportReport:
     """Import an outcomes sheet into the campaign state.
 
     Every row is checked first. Bad rows go to the ``rejects`` file (default:
@@ -350,7 +390,8 @@ def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
     lists every problem and nothing is stored. Importing a file with the same
     content again stores nothing. Visits must be dated from the campaign's
     start to ``today``; ``now`` (UTC) is stored as the import's time, and
-    with ``by`` (who imports) on each correction the file carries. Before
+    with ``by`` (who imports) on each correction the file carries. The
+    rejects file speaks ``lang`` (its headers and reasons). Before
     storing, the state is copied to ``campaign.db.bak`` (``db.backup``).
     """
     path = Path(path)
@@ -380,7 +421,7 @@ def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
         report = ImportReport("imported", str(path), digest)
         if errors:
             target = rejects or rejects_path(path)
-            report = replace(report, rejected=write_rejects(target, rows or [], errors),
+            report = replace(report, rejected=write_rejects(target, rows or [], errors, lang),
                              rejects=str(target), problems=tuple(errors))
         if not valid:
             return replace(report, status="rejected")
@@ -419,45 +460,51 @@ def template_rows(planned: list[tuple[str, str, int]], day: dt.date,
     return rows
 
 
-def template_csv(rows: list[list[str]] | None = None) -> str:
+def template_csv(rows: list[list[str]] | None = None, lang: str = "vi") -> str:
     """The sheet as CSV text (UTF-8; Excel opens it with the BOM the writer
-    adds); a cell that a spreadsheet would run as a formula is neutralised
-    (``planner.privacy.csv_text``) and reads back as the same text."""
+    adds), its headers in ``lang``; a cell that a spreadsheet would run as a
+    formula is neutralised (``planner.privacy.csv_text``) and reads back as
+    the same text."""
     wide = any(len(r) > len(COLUMNS) for r in rows or [])
-    return csv_text(COLUMNS + READER_COLUMNS if wide else COLUMNS, rows or [])
+    return csv_text(headers(COLUMNS + READER_COLUMNS if wide else COLUMNS, lang), rows or [])
 
 
-def template_xlsx(rows: list[list[str]] | None = None) -> bytes:
-    """The sheet as an .xlsx workbook, with a drop-down list on ``outcome``;
-    every text is stored as a string, never as a formula
-    (``planner.privacy.xlsx_text_cell``)."""
+def template_xlsx(rows: list[list[str]] | None = None, lang: str = "vi") -> bytes:
+    """The sheet as an .xlsx workbook in ``lang`` (headers, the drop-down list
+    of outcomes, the help sheet); every text is stored as a string, never as a
+    formula (``planner.privacy.xlsx_text_cell``)."""
     # imported here: openpyxl loads only for an .xlsx file
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    _ = gettext_for(lang)
     wb = Workbook()
     ws = wb.active
-    ws.title = "outcomes"
+    ws.title = _("outcomes")
     wide = any(len(r) > len(COLUMNS) for r in rows or [])
-    ws.append(list(COLUMNS + READER_COLUMNS if wide else COLUMNS))
+    ws.append(headers(COLUMNS + READER_COLUMNS if wide else COLUMNS, lang))
     for number, row in enumerate(rows or [], start=2):
         for column, value in enumerate(row, start=1):
             xlsx_text_cell(ws.cell(row=number, column=column), value)
-    check = DataValidation(type="list", formula1='"' + ",".join(OUTCOMES) + '"',
+    words = outcome_words(lang)
+    check = DataValidation(type="list", formula1='"' + ",".join(words) + '"',
                            allow_blank=True)
     ws.add_data_validation(check)
     check.add(f"E2:E{max(500, len(rows or []) + 100)}")
     for letter, width in zip("ABCDEFGHI", (12, 8, 14, 14, 14, 40, 24, 18, 8), strict=True):
         ws.column_dimensions[letter].width = width
-    help_ws = wb.create_sheet("help")
+    help_ws = wb.create_sheet(_("help"))
+    names = dict(zip(COLUMNS + READER_COLUMNS, headers(COLUMNS + READER_COLUMNS, lang),
+                     strict=True))
     for line in (
-        "One row per resident visited. Columns: date (YYYY-MM-DD), team (team id), "
-        "household_id, resident_id, outcome, note (name, village and planned, when "
-        "present, are for reading and are ignored on import).",
-        "A row whose outcome is left blank means the resident was not visited.",
-        "outcome: enrolled, not_home, refused, retry_needed (e.g. fingerprints failed), "
-        "moved, deceased.",
-        "Import: python plan.py record CAMPAIGN_DIR THIS_FILE.xlsx",
+        _("One row per resident visited. Columns: {date} (YYYY-MM-DD), {team} (team id), "
+          "{household_id}, {resident_id}, {outcome}, {note} ({name}, {village} and {planned}, "
+          "when present, are for reading and are ignored on import).").format(**names),
+        _("A row whose outcome is left blank means the resident was not visited."),
+        _("{outcome}: {words} ({retry}: e.g. fingerprints failed).").format(
+            outcome=names["outcome"], words=", ".join(words), retry=words[3]),
+        _("Import: {command}").format(command="python plan.py record CAMPAIGN_DIR "
+                                              "THIS_FILE.xlsx"),
     ):
         help_ws.append([line])
     buf = io.BytesIO()

@@ -249,8 +249,8 @@ def campaign_decisions(scenario: Scenario, conn: sqlite3.Connection | None = Non
 def campaign_scenario(folder: Path, info: dict[str, str],
                       ) -> tuple[Scenario, list[Problem], SpeedTable]:
     """The scenario of the campaign in ``folder`` (``info``: its state's meta),
-    on the road graph it was planned on: ``meta.roads`` when set (a province
-    district's graph, which the commune's own ``roads:`` may not name); its
+    on the road graph it was planned on: ``meta.roads`` when set (the graph of
+    its road area in a province, which the commune's own ``roads:`` may not name); its
     warnings; its speed table."""
     path = Path(info.get("scenario", ""))
     if not info.get("scenario") or not path.exists():
@@ -262,8 +262,8 @@ def campaign_scenario(folder: Path, info: dict[str, str],
         return load_scenario_and_speeds(path)
     if not Path(roads).is_file():
         raise InputError(Problem(str(folder / db.DB_NAME), "meta.roads",
-                                 msg("the district road graph {roads} this campaign is planned "
-                                     "on is gone",
+                                 msg("the road graph {roads} this campaign was planned on is "
+                                     "gone",
                                      roads=roads), msg("put the graph back at that path")))
     scenario, warnings, table = load_scenario_and_speeds(path, check_roads=False)
     return replace(scenario, roads=roads), warnings, table
@@ -293,7 +293,7 @@ def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = Non
                           now: dt.datetime, lang: str = "vi",
                           redact: bool = False) -> ProvinceCampaignRun:
     """Plan every commune's campaign of a province, one Dask task per commune
-    (workspaces built district by district and streamed as in
+    (workspaces built road area by road area and streamed as in
     ``run_province_staffing``). Once every commune is back, writes each one's
     campaign in ``out_dir/<commune id>/`` (as ``plan.py campaign``:
     campaign.json, days/DATE/plan.json, campaign.db) and ``out_dir/province.csv``
@@ -329,12 +329,12 @@ def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = Non
         out = stream_tasks(client, jobs(), progress)
     results = {c.id: out[c.id][0] for c in province.communes}
     rows, written = [], []
-    for d in province.districts:
-        for c in d.communes:
-            rows.append(campaign_row(d.id, c.id, c.scenario, results[c.id]))
+    for area in province.areas:
+        for c in area.communes:
+            rows.append(campaign_row(area.id, c.id, c.scenario, results[c.id]))
             written += store_campaign(out_dir / c.id, results[c.id], c.scenario, starts[c.id],
                                       deadlines[c.id], warn,
-                                      c.scenario.roads if c.district_roads else None,
+                                      c.scenario.roads if c.area_roads else None,
                                       now=now, lang=lang, redact=redact)
     written.append(write_atomic(out_dir / "province.csv", province_campaign_csv(rows)))
     return ProvinceCampaignRun(province, rows, results, written, list(province.warnings))

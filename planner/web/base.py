@@ -84,19 +84,31 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any
     html = env.get_template(template).render(
         _=_, said=lambda text: message_text(text, _), where=lambda text: where_text(text, _),
         lang=lang, csrf=request.state.session.csrf,
-        login=request.app.state.sessions.login_needed, path=request.url.path, **values)
+        login=request.app.state.sessions.login_needed, path=request.url.path,
+        shown=lambda p: shown_path(request.app.state.workspace, p), **values)
     return HTMLResponse(html, status_code=status_code)
 
 
-async def posted(request: Request) -> FormData:
-    """The POSTed form, after its checks: size (413), the CSRF token (403)."""
+def shown_path(workspace: Path, path: Any) -> str:
+    """``path`` as the user knows it: relative to the workspace when inside it
+    (the machine's folders are nobody's business on the page), else as given."""
+    try:
+        return str(Path(path).resolve().relative_to(workspace.resolve()))
+    except (TypeError, ValueError, OSError):
+        return str(path)
+
+
+async def posted(request: Request, max_fields: int = 50) -> FormData:
+    """The POSTed form, after its checks: size (413), the CSRF token (403);
+    at most ``max_fields`` fields."""
     size = request.headers.get("content-length")
     if size is None or not size.isdigit() or int(size) > 5 * UPLOAD_MAX_BYTES:
         raise HTTPException(413, "too large")
     multipart = request.headers.get("content-type", "").startswith("multipart/")
     if not multipart and int(size) > FORM_MAX_BYTES:
         raise HTTPException(413, "too large")
-    form = await request.form(max_files=10, max_fields=50, max_part_size=UPLOAD_MAX_BYTES)
+    form = await request.form(max_files=10, max_fields=max_fields,
+                              max_part_size=UPLOAD_MAX_BYTES)
     given = form.get("csrf")
     if not csrf_ok(request.state.session, given if isinstance(given, str) else None):
         raise HTTPException(403, "the form's security token is missing or old: reload the page")

@@ -23,7 +23,7 @@ from typing import Any
 
 from planner.app.progress import Progress
 
-KINDS = ("campaign", "tomorrow", "staffing")
+KINDS = ("campaign", "tomorrow", "staffing", "commune")
 """The jobs a page can start."""
 
 
@@ -32,7 +32,8 @@ class JobSpec:
     """What to run: ``kind`` (one of ``KINDS``), the campaign ``folder``, the
     ``lang`` of progress and result, the solver's ``time_limit_s`` per day and
     the job's own ``options`` (``scenario`` for a new campaign, ``teams`` for
-    staffing)."""
+    staffing, ``request`` (an ``app.commune.CommuneRequest``) for a new
+    commune whose roads are imported; its ``folder`` is the scenario folder)."""
 
     kind: str
     folder: Path
@@ -76,6 +77,8 @@ def _run_staffing(spec: JobSpec, progress: Progress) -> str:
                               lang=spec.lang)
 
     def told(done: int, total: int | None = None) -> None:
+        if total:
+            progress.step(done, total)
         progress.echo(f"[{progress.elapsed_s():5.1f} s] " + _("{done} of {total} simulated "
                                                               "campaigns").format(
             done=done, total=total if total is not None else "?"))
@@ -84,13 +87,27 @@ def _run_staffing(spec: JobSpec, progress: Progress) -> str:
     return staffing_table(run.rows, run.deadline, _)
 
 
-RUNNERS = {"campaign": _run_campaign, "tomorrow": _run_tomorrow, "staffing": _run_staffing}
+def _run_commune(spec: JobSpec, progress: Progress) -> str:
+    # imported here: the roads import loads in the job's process, not the server's
+    from planner.app.commune import create_commune
+    from planner.app.text import gettext_for
+
+    _ = gettext_for(spec.lang)
+    result = create_commune(spec.options["request"], progress)
+    problems = len(result.report.problems)
+    return _("{n} problems: fix them in the file, then check again.").format(n=problems) \
+        if problems else _("No problem: the scenario can be planned.")
+
+
+RUNNERS = {"campaign": _run_campaign, "tomorrow": _run_tomorrow, "staffing": _run_staffing,
+           "commune": _run_commune}
 
 
 def child(spec: JobSpec, out: Any) -> None:
     """The job's process: run it, telling each progress line, then the result
     text (``done``) or the error's message (``error``)."""
-    progress = Progress(spec.lang, tick_s=1.0, echo=lambda text: out.put(("say", text)))
+    progress = Progress(spec.lang, tick_s=1.0, echo=lambda text: out.put(("say", text)),
+                        on_step=lambda done, total: out.put(("step", (done, total))))
     try:
         text = RUNNERS[spec.kind](spec, progress)
     except Exception as exc:  # noqa: BLE001 - told to the page, one message, no traceback
@@ -106,8 +123,9 @@ def child(spec: JobSpec, out: Any) -> None:
 
 @dataclass
 class Job:
-    """One running or finished job: its id, spec, progress lines, state
-    (``running``, ``done``, ``error``, ``cancelled``) and result text."""
+    """One running or finished job: its id, spec, progress lines, the steps
+    ``done`` of ``total`` (days planned, campaigns simulated: the progress
+    bar), state (``running``, ``done``, ``error``, ``cancelled``) and result text."""
 
     id: str
     spec: JobSpec
@@ -116,10 +134,21 @@ class Job:
     result: str = ""
     started: float = field(default_factory=time.monotonic)
     process: Any = None
+    done: int = 0
+    total: int = 0
+
+    def percent(self) -> int | None:
+        """The steps done in percent, 0…100 (100 once the job is done; None:
+        no step told yet)."""
+        if self.state == "done":
+            return 100
+        return min(100, round(100 * self.done / self.total)) if self.total else None
 
     def view(self) -> dict[str, Any]:
-        """What the page polls: state, the progress lines, the result text."""
+        """What the page polls: state, the steps done of the total and in
+        percent, the progress lines, the result text."""
         return {"id": self.id, "kind": self.spec.kind, "state": self.state,
+                "done": self.done, "total": self.total, "percent": self.percent(),
                 "lines": list(self.lines[-40:]), "result": self.result,
                 "elapsed_s": round(time.monotonic() - self.started, 1)}
 
@@ -190,6 +219,9 @@ class Jobs:
             with self._lock:
                 if kind == "say":
                     job.lines.append(text)
+                    continue
+                if kind == "step":
+                    job.done, job.total = text
                     continue
                 if job.state == "running":
                     job.state, job.result = kind, text

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from planner.app import PlannerError, parse_day
+from planner.app.basemap import campaign_base_map
 from planner.app.day import DEMO_SCENARIO
 from planner.app.outcomes import CorrectRequest, RecordRequest, correct, record
+from planner.app.people import campaign_names
 from planner.app.text import error_text, gettext_for
 from planner.app.workspace import (
     campaign_status,
@@ -38,6 +41,7 @@ from planner.web.views import (
     handout,
     handout_zip,
     map_data,
+    resident_choices,
     tally_grid,
     unserved_groups,
     weekday,
@@ -140,6 +144,8 @@ def _job(request: Request, job_id: str) -> Job:
 def _after(job: Job) -> str:
     """Where the job page goes when the job is done."""
     name = job.spec.folder.name
+    if job.spec.kind == "commune":
+        return f"/scenarios/{quote(name)}/check"
     return f"/c/{name}/campaign" if job.spec.kind == "staffing" else f"/c/{name}/tomorrow"
 
 
@@ -148,7 +154,8 @@ def job_page(request: Request, job_id: str) -> Response:
     """A job's progress, live (the page polls its state), with a cancel button."""
     job = _job(request, job_id)
     return page(request, "job.html", job=job, view=job.view(), after=_after(job),
-                campaign=job.spec.folder.name if job.spec.kind != "campaign" else None)
+                campaign=job.spec.folder.name
+                if job.spec.kind not in ("campaign", "commune") else None)
 
 
 @router.get("/jobs/{job_id}/state")
@@ -181,16 +188,6 @@ def check_page(request: Request, name: str) -> Response:
     return page(request, "check.html", campaign=name, report=check_report(status.scenario))
 
 
-@router.get("/scenarios/{name}/check")
-def check_scenario_page(request: Request, name: str) -> Response:
-    """Check a scenario folder of the workspace before planning a campaign from it."""
-    workspace: Path = request.app.state.workspace
-    if name not in {p.name for p in scenarios_in(workspace)}:
-        raise HTTPException(404, "no such scenario folder")
-    return page(request, "check.html", campaign=None,
-                report=check_report(workspace / name / "scenario.yaml"))
-
-
 def _day_of(folder: Path, day: str | None, last_outcome: str | None) -> dt.date | None:
     """The day a page shows: ``day`` if planned, else the first planned day
     after the last recorded outcomes (else the first planned day)."""
@@ -217,13 +214,20 @@ def tomorrow_page(request: Request, name: str, day: str | None = None) -> Respon
     data, groups, choices = None, [], {}
     if chosen is not None:
         view = day_view(folder, chosen)
-        data = map_data(view, _gettext(request))
+        data = map_data(view, _gettext(request), campaign_names(folder))
         groups = unserved_groups(view.plan)
         choices = filter_choices(data)
     running = request.app.state.jobs.running(folder)
     return page(request, "tomorrow.html", campaign=name, status=status, day=chosen,
                 days=day_folders(folder), data=data, groups=groups, choices=choices,
-                running=running, titles=REASON_TITLES)
+                running=running, titles=REASON_TITLES, names=campaign_names(folder))
+
+
+@router.get("/c/{name}/basemap.json")
+def base_map_data(request: Request, name: str) -> JSONResponse:
+    """The roads under the campaign's routes (``app.basemap``), for the map."""
+    return JSONResponse(campaign_base_map(campaign_folder(request, name)),
+                        headers={"Cache-Control": "private, max-age=300"})
 
 
 def _gettext(request: Request):
@@ -276,7 +280,8 @@ def campaign_file(request: Request, name: str, rel: str) -> Response:
 def _outcomes_page(request: Request, name: str, folder: Path, **values) -> Response:
     status = campaign_status(folder, request.app.state.today)
     return page(request, "outcomes.html", campaign=name, status=status,
-                outcomes=OUTCOMES, imports=values.pop("imports", []),
+                outcomes=OUTCOMES, residents=resident_choices(campaign_names(folder)),
+                imports=values.pop("imports", []),
                 corrected=values.pop("corrected", None), problem=values.pop("problem", None))
 
 
@@ -320,7 +325,8 @@ async def import_outcomes(request: Request, name: str) -> Response:
             continue
         sheet = _saved(folder, upload, data)
         try:
-            report = record(RecordRequest(folder, sheet, today=request.app.state.today))
+            report = record(RecordRequest(folder, sheet, today=request.app.state.today,
+                                          lang=lang_of(request)))
         except PlannerError as exc:
             results.append({"file": sheet.name, "error": exc})
             continue
@@ -364,7 +370,8 @@ def campaign_page(request: Request, name: str) -> Response:
     tiers, grid = tally_grid(status.tallies)
     return page(request, "campaign.html", campaign=name, status=status, teams=teams,
                 tiers=tiers, grid=grid, weekday=weekday, titles=REASON_TITLES,
-                staffing=request.app.state.jobs.last(folder, "staffing"))
+                staffing=request.app.state.jobs.last(folder, "staffing"),
+                names=campaign_names(folder))
 
 
 @router.post("/c/{name}/staffing")

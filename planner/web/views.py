@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from planner.app.people import Names
 from planner.app.text import N_
 from planner.app.workspace import DayView
 
@@ -52,11 +53,12 @@ def route_label(route: dict[str, Any], _) -> str:
     return route["team"] if unit == "team" else f"{route['team']} ({_('shuttle')})"
 
 
-def map_data(view: DayView, _) -> dict[str, Any]:
+def map_data(view: DayView, _, names: Names | None = None) -> dict[str, Any]:
     """The Tomorrow page's data: per route its colour, label, numbered stops
-    (lat, lon, kind, household, village, tiers, times, residents) and its line
-    as ``[lat, lon]`` points; the station. Routes with no stop served are left
-    out."""
+    (lat, lon, kind, household and its head's ``name``, village and its
+    ``village_name``, tiers, times, residents) and its line as ``[lat, lon]``
+    points; the station. Routes with no stop served are left out."""
+    names = names or Names()
     routes = []
     station = None
     for k, route in enumerate(view.plan.get("routes", [])):
@@ -71,9 +73,12 @@ def map_data(view: DayView, _) -> dict[str, Any]:
                 continue
             n += 1
             residents = list(stop.get("residents", []))
+            household, village = stop.get("household") or "", stop.get("village") or ""
             stops.append({
                 "n": n, "lat": stop["lat"], "lon": stop["lon"], "kind": stop["kind"],
-                "household": stop.get("household") or "", "village": stop.get("village") or "",
+                "household": household, "village": village,
+                "name": names.households.get(household, ("", ""))[0],
+                "village_name": names.village(village),
                 "tiers": sorted({view.tiers.get(r, "") for r in residents} - {""}),
                 "arrive": stop.get("arrive", ""), "depart": stop.get("depart", ""),
                 "residents": len(residents), "walk_m": stop.get("walk_m", 0)})
@@ -85,6 +90,20 @@ def map_data(view: DayView, _) -> dict[str, Any]:
                        "depart": route.get("depart", ""), "return": route.get("return", ""),
                        "distance_km": round(route.get("distance_m", 0) / 1000, 1)})
     return {"date": view.date.isoformat(), "routes": routes, "station": station}
+
+
+def resident_choices(names: Names) -> list[dict[str, str]]:
+    """Every resident of the campaign for a pick list: ``id``, ``name``, the
+    ``household`` (``head``: its code, and its head's name when that is
+    another person) and ``village`` name, by village, household, then as
+    listed."""
+    order = {rid: k for k, rid in enumerate(names.residents)}
+    out = []
+    for p in names.residents.values():
+        head, village = names.households.get(p.household, ("", ""))
+        out.append({"id": p.id, "name": p.name, "household": p.household, "village": village,
+                    "head": p.household if head in ("", p.name) else f"{p.household} {head}"})
+    return sorted(out, key=lambda r: (r["village"], r["household"], order[r["id"]]))
 
 
 def unserved_groups(plan: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -205,12 +205,13 @@ def test_template_csv_and_xlsx_round_trip(campaign, tmp_path: Path) -> None:
     """record --template writes CSV and .xlsx; a filled-in .xlsx imports like a CSV."""
     out, _ = campaign
     runner = CliRunner()
-    blank = runner.invoke(cli, ["record", "--template", "--out", str(tmp_path / "blank")])
+    blank = runner.invoke(cli, ["record", "--template", "--out", str(tmp_path / "blank"),
+                                "--lang", "en"])
     assert blank.exit_code == 0, blank.output
     assert (tmp_path / "blank.csv").read_text(encoding="utf-8-sig").strip() == \
         "date,team,household_id,resident_id,outcome,note"
     filled = runner.invoke(cli, ["record", str(out), "--template", "--date", "2026-11-24",
-                                 "--out", str(tmp_path / "day1")])
+                                 "--out", str(tmp_path / "day1"), "--lang", "en"])
     assert filled.exit_code == 0, filled.output
     from openpyxl import load_workbook
 

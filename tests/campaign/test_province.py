@@ -27,37 +27,38 @@ SWEEP = ["--teams", "1-2", "--runs", "2", "--time-limit", "0.1", "--seed", "3",
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
-    """A GENERATED province: 3 communes of 10 households, 2 districts (2 + 1)."""
-    from benchmarks.generated_district import write_province
+    """A GENERATED province: 3 communes of 10 households, 2 road areas (2 + 1)."""
+    from benchmarks.generated_province import write_province
 
     folder = tmp_path_factory.mktemp("province")
-    write_province(folder, households=30, commune_households=10, district_communes=2,
+    write_province(folder, households=30, commune_households=10, area_communes=2,
                    cell_km=3.0)
     return folder
 
 
-def test_generated_province_loads_by_district(generated: Path) -> None:
-    """province.yaml: 2 districts, each on its own graph shared by its communes;
-    everything says it is generated."""
+def test_generated_province_loads_by_road_area(generated: Path) -> None:
+    """province.yaml: a list of 3 communes in 2 road areas, each area's graph
+    shared by its communes; everything says it is generated; no warning."""
     from planner.campaign.province import is_province, load_province
 
     assert is_province(generated) and is_province(generated / "province.yaml")
     p = load_province(generated)
     assert p.fictional and "GENERATED" in (generated / "province.yaml").read_text()
-    assert [(d.id, [c.id for c in d.communes]) for d in p.districts] == \
-        [("D01", ["D01-C01", "D01-C02"]), ("D02", ["D02-C01"])]
-    for d in p.districts:
-        assert all(c.scenario.roads == d.roads for c in d.communes)
-        assert all(c.scenario.fictional for c in d.communes)
+    assert [(a.id, [c.id for c in a.communes]) for a in p.areas] == \
+        [("A01/roads", ["C001", "C002"]), ("A02/roads", ["C003"])]
+    for a in p.areas:
+        assert all(c.scenario.roads == a.roads and c.area_roads for c in a.communes)
+        assert all(c.scenario.fictional for c in a.communes)
     assert sum(len(c.scenario.households) for c in p.communes) == 30
-    assert not is_province(generated / "D01" / "D01-C01")
+    assert not p.warnings
+    assert not is_province(generated / "A01" / "C001")
 
 
-def test_generated_layout_has_mountain_communes_and_districts() -> None:
+def test_generated_layout_has_mountain_communes_and_road_areas() -> None:
     """The generated province's communes hold 250–350 households and its
-    districts 8–15 communes (one district when there are fewer), summing to
+    road areas 8–15 communes (one area when there are fewer), summing to
     the households asked for; the same seed gives the same layout."""
-    from benchmarks.generated_district import province_layout
+    from benchmarks.generated_province import province_layout
 
     for households in (1000, 5000, 20000, 50000):
         layout = province_layout(households)
@@ -78,8 +79,8 @@ def test_plain_folder_groups_communes_by_their_graph(generated: Path, tmp_path: 
     shutil.copytree(generated, folder)
     (folder / "province.yaml").unlink()
     p = load_province(folder)
-    assert [(d.id, [c.id for c in d.communes]) for d in p.districts] == \
-        [("D01/roads", ["D01-C01", "D01-C02"]), ("D02/roads", ["D02-C01"])]
+    assert [(a.id, [c.id for c in a.communes]) for a in p.areas] == \
+        [("A01/roads", ["C001", "C002"]), ("A02/roads", ["C003"])]
 
 
 def test_province_problems_are_reported_together(generated: Path, tmp_path: Path) -> None:
@@ -90,30 +91,29 @@ def test_province_problems_are_reported_together(generated: Path, tmp_path: Path
 
     folder = tmp_path / "bad"
     shutil.copytree(generated, folder)
-    (folder / "D02" / "D02-C01" / "households.csv").write_text(
+    (folder / "A02" / "C003" / "households.csv").write_text(
         "household_id,village,lon,lat\nX1,V1,not-a-number,21.5\n", encoding="utf-8")
     text = (folder / "province.yaml").read_text()
-    text = text.replace("      - {id: D01-C02, scenario: D01/D01-C02/scenario.yaml}",
-                        "      - {id: D01-C02, scenario: D01/D01-C02/scenario.yaml}\n"
-                        "      - {id: D01-C01, scenario: D01/D01-C02/other.yaml}\n"
-                        "      - {id: D01-C09, scenario: D01/D01-C09/scenario.yaml}")
+    line = "  - {id: C002, scenario: A01/C002/scenario.yaml, roads: A01/roads.graphml}"
+    text = text.replace(line, line + "\n  - {id: C001, scenario: A01/C002/other.yaml}\n"
+                        "  - {id: C009, scenario: A01/C009/scenario.yaml}")
     (folder / "province.yaml").write_text(text)
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["staffing", "--lang", "en", str(folder), "--out", str(out),
                                       *SWEEP])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
-    assert "commune id 'D01-C01' is used twice" in result.output
-    assert "D01-C09/scenario.yaml not found" in result.output
-    assert "districts[0] (D01).communes[3]" in result.output
-    assert "households.csv" in result.output and "commune D02-C01" in result.output
+    assert "commune id 'C001' is used twice" in result.output
+    assert "C009/scenario.yaml not found" in result.output
+    assert "communes[3]" in result.output
+    assert "households.csv" in result.output and "commune C003" in result.output
     assert not out.exists() or not any(out.iterdir())
     # `check` reports the same problems, and nothing else
     checked = CliRunner().invoke(cli, ["check", "--lang", "en", str(folder)])
     assert checked.exit_code == 2, checked.output
     assert "Traceback" not in checked.output and "hợp lệ" not in checked.output
-    assert "commune id 'D01-C01' is used twice" in checked.output
-    assert "D01-C09/scenario.yaml not found" in checked.output
+    assert "commune id 'C001' is used twice" in checked.output
+    assert "C009/scenario.yaml not found" in checked.output
 
 
 def test_check_a_province(generated: Path) -> None:
@@ -123,14 +123,15 @@ def test_check_a_province(generated: Path) -> None:
 
     vi = CliRunner().invoke(cli, ["check", str(generated)])
     assert vi.exit_code == 0, vi.output
-    assert "hợp lệ: tỉnh" in vi.output and "2 huyện, 3 xã; " in vi.output
+    assert "hợp lệ: tỉnh" in vi.output and "2 vùng bản đồ, 3 xã; " in vi.output
+    assert "huyện" not in vi.output
     assert "30 hộ" in vi.output
     en = CliRunner().invoke(cli, ["check", str(generated), "--lang", "en"])
     assert en.exit_code == 0, en.output
     lines = en.output.splitlines()
     assert [line.split(":")[0].strip() for line in lines[:3]] == [
-        "D01 · D01-C01", "D01 · D01-C02", "D02 · D02-C01"]
-    assert "2 districts, 3 communes; " in lines[-1] and "30 households" in lines[-1]
+        "A01/roads · C001", "A01/roads · C002", "A02/roads · C003"]
+    assert "2 road areas, 3 communes; " in lines[-1] and "30 households" in lines[-1]
 
 
 # --- a real cluster on loopback -----------------------------------------------------
@@ -214,7 +215,7 @@ def test_province_sweep_survives_a_killed_worker(generated: Path, tmp_path: Path
             assert list(monitor.scheduler_info()["workers"]) == [names["w1"]]
         assert "Traceback" not in stderr.decode()
         text = stdout.decode()
-        assert "D01-C01" in text and "D02-C01" in text and "Total: 3 communes" in text
+        assert "C001" in text and "C003" in text and "Total: 3 communes" in text
         local = subprocess.run(
             [sys.executable, str(PLAN), "staffing", str(generated), "--workers", "2",
              "--out", str(out_local), *SWEEP], cwd=tmp_path, env=env, capture_output=True,
@@ -246,7 +247,8 @@ def test_province_campaign_plans_every_commune(generated: Path, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "Total: 3 communes, 30 households" in result.output
     rows = list(csv.DictReader((out / "province.csv").open(encoding="utf-8")))
-    assert [r["commune"] for r in rows] == ["D01-C01", "D01-C02", "D02-C01"]
+    assert [r["commune"] for r in rows] == ["C001", "C002", "C003"]
+    assert [r["road_area"] for r in rows] == ["A01/roads", "A01/roads", "A02/roads"]
     for r in rows:
         data = json.loads((out / r["commune"] / "campaign.json").read_text(encoding="utf-8"))
         assert r["completion"] == data["forecast_completion"]
@@ -277,17 +279,17 @@ def test_province_campaign_plans_every_commune(generated: Path, tmp_path: Path) 
             conn.close()
 
 
-def test_commune_campaign_of_a_province_keeps_its_district_graph(generated: Path,
-                                                                tmp_path: Path) -> None:
-    """A commune planned on its district's `roads:` whose own scenario names a
-    graph that does not exist: `record --template` and `tomorrow` in OUT/<id>/
-    still work, on the district graph the campaign was planned on."""
+def test_commune_campaign_of_a_province_keeps_its_area_graph(generated: Path,
+                                                            tmp_path: Path) -> None:
+    """A commune planned on the `roads:` of its province.yaml entry whose own
+    scenario names a graph that does not exist: `record --template` and
+    `tomorrow` in OUT/<id>/ still work, on the graph the campaign was planned on."""
     from planner.cli import cli
     from planner.state import db as state
 
     folder = tmp_path / "prov"
     shutil.copytree(generated, folder)
-    own = folder / "D01" / "D01-C01" / "scenario.yaml"
+    own = folder / "A01" / "C001" / "scenario.yaml"
     own.write_text(own.read_text(encoding="utf-8").replace("roads: ../roads.graphml",
                                                            "roads: nowhere.graphml"),
                    encoding="utf-8")
@@ -295,10 +297,10 @@ def test_commune_campaign_of_a_province_keeps_its_district_graph(generated: Path
     result = CliRunner().invoke(cli, ["campaign", str(folder), "--out", str(out), "--workers",
                                       "1", "--time-limit", "0.1", "--quiet", "--draw", "none"])
     assert result.exit_code == 0, result.output
-    commune = out / "D01-C01"
+    commune = out / "C001"
     conn = state.open_campaign(commune)
     try:
-        assert state.meta(conn)["roads"] == str((folder / "D01" / "roads.graphml").resolve())
+        assert state.meta(conn)["roads"] == str((folder / "A01" / "roads.graphml").resolve())
     finally:
         conn.close()
     first = sorted(p.name for p in (commune / "days").iterdir())[0]

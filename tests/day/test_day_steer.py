@@ -5,6 +5,8 @@ with the same decisions. Real OR-Tools solves on a small real road."""
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from test_reasons import H, _household, _plan, _resident, _road, _scenario, _team
 
 from planner.day.needs import Steer
@@ -71,3 +73,53 @@ def test_an_order_the_windows_forbid_is_named_and_the_plan_keeps_its_own() -> No
     assert u.mode == "order" and dict(u.numbers) == {
         "decision": 9, "cause": DECISION_CAUSES.index("order_infeasible")}
     assert steer_violations(plan, sc, steer) != []  # the order given is indeed not kept
+
+
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_decisions_are_honoured_or_named(data) -> None:
+    """Random small days (3–6 households on a road, random conditions and
+    hours at home, one or two teams with random shifts) with random decisions
+    (must-visits, locks, one fixed order): every lock is kept (a locked
+    household is served by its team or not at all), every must-visit is made
+    or named in ``not_honoured`` with its decision, every order is kept or
+    named, and the plan passes its own self-check with those decisions."""
+    n = data.draw(st.integers(3, 6), label="households")
+    homes = []
+    for k in range(n):
+        windows = data.draw(st.sampled_from(((), ((8, 11),), ((13, 16),), ((7, 9), (15, 17)))))
+        homes.append(_household(f"H{k}", data.draw(st.integers(1, 11)), _resident(
+            f"R{k}", data.draw(st.sampled_from(("bedridden", "disabled", "elderly", "able"))),
+            [Window(a * H, b * H) for a, b in windows])))
+    teams = [_team(t, shift=(7 * H, data.draw(st.sampled_from((10, 12, 17))) * H))
+             for t in ("T1", "T2")[:data.draw(st.integers(1, 2))]]
+    ids = [h.id for h in homes]
+    chosen = data.draw(st.lists(st.sampled_from(ids), unique=True, min_size=2, max_size=n))
+    must = {h: 10 + k for k, h in enumerate(chosen) if data.draw(st.booleans())}
+    locked = {h: (data.draw(st.sampled_from([t.id for t in teams])), 30 + k)
+              for k, h in enumerate(chosen) if data.draw(st.booleans())}
+    orders = {}
+    mine = [h for h in chosen if locked.get(h, ("", 0))[0] == "T1" and h in must]
+    if len(mine) >= 2:
+        order = tuple(data.draw(st.permutations(mine)))
+        orders = {"T1": (order, 99)}
+        must.update({h: 99 for h in order})
+        locked.update({h: ("T1", 99) for h in order})
+    steer = Steer(must=must, teams=locked, orders=orders)
+    sc = _scenario(homes, teams, time_limit_s=0.3)
+    plan, matrices, _ = plan_day(sc, _road(), steer=steer)
+    served = {s.household: r.team for r in plan.routes for s in r.stops if s.kind == "visit"}
+    named = {dict(u.numbers)["decision"]: u for u in plan.not_honoured}
+    event(f"decisions: {len(must)} must, {len(locked)} locks, {len(orders)} order; "
+          f"{len(named)} named")
+    for h, (team, _did) in locked.items():
+        assert served.get(h, team) == team, (h, served)
+    for h, did in must.items():
+        assert h in served or did in named, (h, served, plan.not_honoured)
+    for team, (order, did) in orders.items():
+        kept = [h for h in _visits(plan).get(team, []) if h in order]
+        assert kept == list(order) or did in named
+    # an order named as not honoured is the plan's own order, checked as such
+    steer = steer.without_orders({t for t, (_o, did) in orders.items() if did in named})
+    assert plan_violations(plan, sc, matrices, plan_sites(sc)[1], steer=steer) == []

@@ -6,33 +6,61 @@ in NFC) and compiled (the .mo holds what the .po says); Vietnamese reasons
 carry the numbers of the English ones; and every command, run as a user runs
 it (a subprocess, no --lang), prints no English words: ``day`` on the demo,
 ``campaign``, ``record`` with a good and a bad sheet, ``tomorrow``,
-``staffing`` and ``check`` on a broken scenario. Short solver limits keep the
-whole module to about a minute of CPU.
+``staffing`` and ``check`` on a broken scenario (the commands that solve
+nothing, ``check`` and ``record``, run in-process with click's runner). Short
+solver limits keep the whole module to well under a minute of CPU.
+
+Each item of "Vietnamese everywhere" is also checked in-process, cheaply:
+every ``--help`` (Vietnamese by default, English with ``--lang en`` before
+the command or ``PLANNER_LANG=en``), the outcomes template and the rejects
+file, route titles ("T3 … (cán bộ đưa đón)", never "T3-shuttle"), ``roads
+info``, a damaged graph's message, the timing rule's problems, and the demo's
+name.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import string
 import subprocess
 import sys
 import unicodedata
+from io import BytesIO
 from pathlib import Path
 
+import click
+import networkx as nx
+import numpy as np
 import pytest
+import yaml
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po, write_po
+from click.testing import CliRunner
+from openpyxl import load_workbook
 
+from planner.cli import cli
+from planner.cli.helptext import HelpCommand, help_texts
+from planner.day.timing import Schedule, TimedStop, timing_problems
 from planner.domain import Unserved, Window
+from planner.errors import Problem, RoadsError, msg
+from planner.problem import VehicleSpec
 from planner.render.i18n import (
     LOCALE_DIR,
     REASONS_NUMBERED,
     WINDOWS_DISJOINT_ALONE,
+    error_text,
+    gettext_for,
+    message_text,
     number_values,
     reason_text,
+    route_title,
 )
+from planner.roads.info import format_summary
+from planner.roads.validate import graph_problem
+from planner.state.sheet import COLUMNS, outcome_words, template_csv, template_xlsx, write_rejects
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -56,9 +84,12 @@ VERBATIM = (r"`[^`]*`", r"\S*[/\\]\S*", r"\S+\.(?:csv|yaml|json|xlsx|pdf|gpx|kml
 
 def _catalog(tmp_path: Path):
     """The messages of the source, extracted as ``pybabel extract`` does
-    (keywords ``_``, ``N_``, ``msg``…) into a template in ``tmp_path``."""
+    (keywords ``_``, ``N_``, ``msg``…; the command line's help texts by
+    ``planner.cli.helptext.extract_help``, as ``babel.cfg`` says) into a
+    template in ``tmp_path``."""
     keywords = dict(DEFAULT_KEYWORDS, N_=None, msg=None)
-    method_map = [("planner/**.py", "python"), ("planner/render/templates/**.html", "jinja2")]
+    method_map = [("planner/cli/helptext.py", "planner.cli.helptext:extract_help"),
+                  ("planner/**.py", "python"), ("planner/render/templates/**.html", "jinja2")]
     options = {"planner/render/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     # imported here: the Catalog class is needed only to write the template
     from babel.messages.catalog import Catalog
@@ -176,7 +207,15 @@ def test_vietnamese_reasons_carry_the_english_numbers(demo_day) -> None:
 def _plan_py(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """``python plan.py ARGS`` as a user runs it (no --lang: the default)."""
     return subprocess.run([sys.executable, str(ROOT / "plan.py"), *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600,
+                          env={k: v for k, v in os.environ.items() if k != "PLANNER_LANG"})
+
+
+def _in_process(*args: str) -> subprocess.CompletedProcess:
+    """``plan.py ARGS`` run in this process (click's runner: the same output,
+    no interpreter to start), for the commands that solve nothing."""
+    result = CliRunner().invoke(cli, list(args), env={"PLANNER_LANG": None})
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
 
 def _english(output: str) -> list[str]:
@@ -194,19 +233,19 @@ def terminal(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
     """Each command's run in the default language, by name."""
     tmp = tmp_path_factory.mktemp("vi")
     runs: dict[str, subprocess.CompletedProcess] = {}
-    runs["check"] = _plan_py("check", str(DATA / "scenarios" / "broken" / "unknown_village"))
+    runs["check"] = _in_process("check", str(DATA / "scenarios" / "broken" / "unknown_village"))
     runs["day"] = _plan_py("day", str(ROOT / "scenarios" / "demo" / "scenario.yaml"), "--out",
-                           str(tmp / "day"), "--time-limit", "1")
+                           str(tmp / "day"), "--time-limit", "0.5")
     campaign = tmp / "campaign"
     runs["campaign"] = _plan_py("campaign", str(SMALL), "--out", str(campaign), "--deadline",
                                 "2026-11-27", "--time-limit", "0.1", "--draw", "none")
     good = tmp / "day1.csv"
     good.write_text("date,team,household_id,resident_id,outcome,note\n"
                     "2026-11-24,T1,H1,R1,refused,\n", encoding="utf-8")
-    runs["record"] = _plan_py("record", str(campaign), str(good), "--today", "2026-11-24")
+    runs["record"] = _in_process("record", str(campaign), str(good), "--today", "2026-11-24")
     bad = tmp / "bad_rows.csv"
     shutil.copyfile(DATA / "outcomes" / "bad_rows.csv", bad)
-    runs["record_bad"] = _plan_py("record", str(campaign), str(bad), "--today", "2026-12-31")
+    runs["record_bad"] = _in_process("record", str(campaign), str(bad), "--today", "2026-12-31")
     runs["tomorrow"] = _plan_py("tomorrow", str(campaign), "--time-limit", "0.1")
     runs["staffing"] = _plan_py("staffing", str(SMALL), "--teams", "1", "--runs", "1",
                                 "--time-limit", "0.05", "--fidelity", "sweep", "--workers",
@@ -227,3 +266,148 @@ def test_every_command_speaks_vietnamese_by_default(terminal, command: str) -> N
     assert "Traceback" not in output
     assert re.search(r"[ạảấầậắằặẹẻếềệịọỏốồộớờợụủứừựỳỷđ]", output), output
     assert _english(output) == [], (command, _english(output), output[-3000:])
+
+
+# ---- each item of "Vietnamese everywhere" checked in-process, cheaply ----
+
+VI_MARKS = r"[ạảấầậắằặẹẻếềệịọỏốồộớờợụủứừựỳỷđ]"
+
+
+def _po_strings() -> dict[str, str]:
+    with open(PO, "rb") as fh:
+        po = read_po(fh)
+    return {m.id: m.string for m in po if isinstance(m.id, str) and m.id and not m.fuzzy}
+
+
+def _command_paths() -> list[list[str]]:
+    """The arguments that show each command's help: ``plan.py``, every
+    subcommand and every subcommand of a group (a group's own arguments filled in)."""
+    before = {"decide": ["c"], "edit": ["c", "--date", "2026-11-24"]}
+    paths = [[]]
+    for name, command in cli.commands.items():
+        paths.append([name])
+        if isinstance(command, click.Group):
+            paths += [[name, *before.get(name, []), sub] for sub in command.commands]
+    return paths
+
+
+def test_every_help_text_has_a_vietnamese_translation() -> None:
+    """Every command is a ``HelpCommand``, and every help text of the command
+    line (each paragraph and heading of a command's help, each option's help,
+    click's own headings: ``help_texts``, which Babel extracts through
+    ``babel.cfg``) has a Vietnamese msgstr in the .po."""
+    strings = _po_strings()
+    commands, todo = [], [cli]
+    while todo:
+        command = todo.pop()
+        commands.append(command)
+        todo += list(getattr(command, "commands", {}).values())
+    assert [c.name for c in commands if not isinstance(c, HelpCommand)] == []
+    texts = help_texts(cli)
+    missing = [t for t in texts if not strings.get(t)]
+    assert len(commands) > 25 and len(texts) > 100 and missing == [], missing[:5]
+    with open(LOCALE_DIR / "babel.cfg", encoding="utf-8") as fh:
+        assert "planner.cli.helptext:extract_help" in fh.read()
+
+
+def test_help_is_vietnamese_by_default_and_english_on_request(monkeypatch) -> None:
+    """``--help`` of ``plan.py`` and of every (sub)command, run in-process in
+    the default language, is Vietnamese with no English word of the list;
+    ``--lang en`` before the command or ``PLANNER_LANG=en`` gives English."""
+    monkeypatch.delenv("PLANNER_LANG", raising=False)
+    runner = CliRunner()
+    for path in _command_paths():
+        result = runner.invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert result.output.startswith("Cách dùng:"), (path, result.output[:200])
+        assert re.search(VI_MARKS, result.output)
+        # a help shows its usage line, command names and metavars (OUTCOMES) as they are
+        shown = re.sub(r"(?m)^Cách dùng: .*$|^  [\w-]+(?=  )|\b[A-Z][A-Z_]{2,}\b", " ",
+                       result.output)
+        assert _english(shown) == [], (path, _english(shown), result.output)
+    english = runner.invoke(cli, ["--lang", "en", "record", "--help"]).output
+    assert english.startswith("Usage:") and "Import OUTCOMES" in english
+    assert "Show this message and exit." in english
+    by_env = runner.invoke(cli, ["roads", "info", "--help"], env={"PLANNER_LANG": "en"}).output
+    assert by_env.startswith("Usage:") and "Describe GRAPH" in by_env
+
+
+def test_outcomes_template_and_rejects_are_vietnamese(tmp_path: Path) -> None:
+    """The outcomes sheet (CSV header, .xlsx header, drop-down, help sheet) and
+    the reasons of a rejects file hold no English word in the default
+    language; in English the header is the column names."""
+    header = template_csv([]).strip()
+    assert _english(header) == [] and re.search(VI_MARKS, header)
+    assert template_csv([], "en").strip() == ",".join(COLUMNS)
+    wb = load_workbook(BytesIO(template_xlsx([])))
+    texts = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if c.value] + [ws.title for ws in wb.worksheets] + outcome_words("vi")
+    assert _english("\n".join(texts)) == [], texts
+    target = tmp_path / "x.rejects.csv"
+    problem = Problem("x.csv", "row 2, field outcome", msg("unknown outcome '{raw}'", raw="?"),
+                      msg("use one of: {listing}{extra}", listing="enrolled", extra=""))
+    write_rejects(target, [(2, {"date": "2026-11-24", "outcome": "?"})], [problem])
+    text = target.read_text(encoding="utf-8-sig")
+    assert _english(text) == [] and "cách sửa" in text, text
+
+
+def test_route_titles_name_the_shuttle_officer_in_words() -> None:
+    """A shuttle officer's route is "T3 Tổ 3 (cán bộ đưa đón)" / "T3 (shuttle
+    officer)" (one function for every document), never its code "T3-shuttle"."""
+    vi, en = gettext_for("vi"), gettext_for("en")
+    assert route_title("T3", "shuttle", vi, "Tổ 3") == "T3 Tổ 3 (cán bộ đưa đón)"
+    assert route_title("T3", "shuttle", en) == "T3 (shuttle officer)"
+    assert route_title("T3", "", vi, "Tổ 3") == "T3 Tổ 3"
+
+
+def test_roads_texts_are_vietnamese() -> None:
+    """``roads info``'s summary, a damaged graph's message and the timing
+    rule's problems come out in Vietnamese (no English word of the list, not
+    the English text) and keep their numbers."""
+    summary = {"name": "g", "source": "x.osm", "nodes": 1200, "edges": 2400,
+               "km_by_class": {"track": 3.5}, "km_by_surface": {"dirt": 3.5},
+               "elevation_m": (300, 1800), "elevation_source": "srtm",
+               "steep_share_pct": 12.5, "fords": 2, "closed": 1, "components": 1,
+               "largest_component": 1200}
+    vi, en = format_summary(summary, gettext_for("vi")), format_summary(summary)
+    labels = [(a, b) for a, b in zip(vi.splitlines(), en.splitlines(), strict=True)
+              if not a.startswith("  ")]
+    assert all(a != b for a, b in labels) and _digits(vi) == _digits(en), vi
+    G = nx.MultiDiGraph()
+    G.add_node(1, x=103.2, y=21.8)
+    G.add_node(2)
+    G.add_edge(1, 2, length=10.0)
+    text = error_text(RoadsError(graph_problem(G, "g.graphml")), "vi")
+    assert _english(text) == [] and re.search(VI_MARKS, text), text
+    stops = (TimedStop(1, 600, ((30000, 31000),)),)
+    problems = timing_problems(stops, np.array([[0, 900], [900, 0]]),
+                               VehicleSpec("T1", 25200, 61200, 36000),
+                               Schedule(20000, (20100,), 70000, ()))
+    assert len(problems) >= 4
+    for p in problems:
+        said = message_text(p, gettext_for("vi"))
+        assert said != str(p) and re.search(VI_MARKS, said) and _digits(said) == _digits(p)
+
+
+def test_demo_scenario_name_is_vietnamese_and_says_what_is_fictional() -> None:
+    """The demo's name is Vietnamese, says it is fictional ("hư cấu") and what
+    is (people, names, roads), with no English in it."""
+    name = yaml.safe_load((ROOT / "scenarios" / "demo" / "scenario.yaml")
+                          .read_text(encoding="utf-8"))["name"]
+    assert "hư cấu" in name and "người dân" in name and "đường" in name
+    assert not re.search(r"(?i)\b(fictional|demo|generated|commune)\b", name), name
+
+
+def test_lang_before_the_command_or_env_sets_every_output(monkeypatch) -> None:
+    """``plan.py --lang en CMD`` and ``PLANNER_LANG=en`` make the command's
+    own output English (its ``--lang`` default), the default stays Vietnamese,
+    and a command's own ``--lang vi`` wins over the environment."""
+    monkeypatch.delenv("PLANNER_LANG", raising=False)
+    broken = str(DATA / "scenarios" / "broken" / "unknown_village")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--lang", "en", "check", broken]).output.startswith("error:")
+    assert runner.invoke(cli, ["check", broken],
+                         env={"PLANNER_LANG": "en"}).output.startswith("error:")
+    assert runner.invoke(cli, ["check", broken]).output.startswith("lỗi:")
+    assert runner.invoke(cli, ["check", broken, "--lang", "vi"],
+                         env={"PLANNER_LANG": "en"}).output.startswith("lỗi:")

@@ -89,12 +89,12 @@ def _run(*args: str) -> None:
 def outputs(tmp_path_factory) -> tuple[Path, list, list[Path], Path]:
     """Every command run once into its own folder: (root, the scenarios whose
     people must not show, the redacted folders, the staffing folders' parent)."""
-    from benchmarks.generated_district import write_province
+    from benchmarks.generated_province import write_province
 
     root = tmp_path_factory.mktemp("redaction")
     small = _scenario(root / "scenario")
     province = root / "province"
-    write_province(province, households=20, commune_households=10, district_communes=2)
+    write_province(province, households=20, commune_households=10, area_communes=2)
     scenarios = [load_scenario(small)[0]]
     scenarios += [load_scenario(p.parent)[0] for p in sorted(province.glob("*/*/scenario.yaml"))]
     out = root / "out"

@@ -202,7 +202,7 @@ def test_map_shows_each_mode(modes):
     assert "Số người dự kiến đến: <b>6</b>" in page and "Số hộ được mời: <b>6</b>" in page
     assert '"dashArray": "14 10"' in page and "shuttle-leg" in page
     names = ", ".join(esc(n) for n in _names(scenario, c.shuttled))
-    assert f"08:15 · T1-shuttle · Trả người dân: {names}" in page
+    assert f"08:15 · T1 (cán bộ đưa đón) · Trả người dân: {names}" in page
     for words in ("đoạn đưa đón có người dân trên xe", "điểm thu nhận",
                   "đón (↑) hoặc trả (↓) người dân tại nhà",
                   "hôm nay không còn chỗ trên xe máy đưa đón"):
@@ -244,11 +244,14 @@ def test_itineraries_show_each_mode(modes, tmp_path: Path):
     assert "Đón người dân" not in team
     shuttle = texts["T1-shuttle", "vi"]
     riders = _names(scenario, c.shuttled)
-    for words in ("T1-shuttle", "Đưa đón", "Đón người dân", "Trả người dân", "tại nhà",
+    for words in ("T1 Tổ 1 – Công an xã (cán bộ đưa đón)", "Đưa đón", "Đón người dân",
+                  "Trả người dân", "tại nhà",
                   "tại trụ sở Công an xã", *riders,
                   f"Số người trên xe khi rời điểm: {len(riders)}", "Dự kiến về đến nhà: 09:40"):
         assert words in shuttle, words
     assert "Điểm thu nhận" not in shuttle
+    assert "T1-shuttle" not in shuttle  # the route's code is for files, not for people
+    assert "T1 (shuttle officer)" in texts["T1-shuttle", "en"]
     assert "Pick up residents" in texts["T1-shuttle", "en"]
     assert "Drop off residents" in texts["T1-shuttle", "en"]
     assert "Collection point" in texts["T1", "en"]

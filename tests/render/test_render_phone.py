@@ -246,7 +246,7 @@ def test_prefilled_sheet_reads_names_village_time(campaign: Path, tmp_path: Path
     day = _first_day(campaign).name
     stem = tmp_path / "sheet"
     result = CliRunner().invoke(cli, ["record", str(campaign), "--template", "--date", day,
-                                      "--out", str(stem)])
+                                      "--out", str(stem), "--lang", "en"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(stem.with_suffix(".csv").read_text(encoding="utf-8-sig")
                                .splitlines()))

@@ -159,7 +159,7 @@ def test_roads_info_reports_the_network(andorra, tmp_path: Path):
 
     G, _ = andorra
     path = save_graph(G, tmp_path / "a.graphml")
-    result = CliRunner().invoke(cli, ["roads", "info", str(path)])
+    result = CliRunner().invoke(cli, ["roads", "info", str(path), "--lang", "en"])
     assert result.exit_code == 0, result.output
     for words in ("nodes:", "km by class", "km by surface", "elevation:", "steep edges",
                   "connected components: 1"):

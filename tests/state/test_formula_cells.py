@@ -71,7 +71,7 @@ def campaign(tmp_path_factory) -> tuple[Path, Path]:
 
 def _template(out: Path, stem: str) -> tuple[Path, Path]:
     result = CliRunner().invoke(cli, ["record", str(out), "--template", "--date", "2026-11-24",
-                                      "--out", str(out / stem)])
+                                      "--out", str(out / stem), "--lang", "en"])
     assert result.exit_code == 0, result.output
     return out / f"{stem}.csv", out / f"{stem}.xlsx"
 

@@ -184,7 +184,7 @@ def _evening(page, base: str, workspace: Path, tmp_path: Path) -> None:
     assert page.locator("#enrolled").inner_text() == "2"
     page.click("nav a[href$='/outcomes']")
     first = good[0].split(",")[3]
-    page.fill("#correct input[name=resident]", first)
+    page.select_option("#correct select[name=resident]", first)
     page.fill("#correct input[name=day]", day)
     page.select_option("#correct select[name=outcome]", "not_home")
     page.fill("#correct input[name=why]", "ghi nhầm trên điện thoại")

@@ -50,8 +50,8 @@ def test_check_lists_every_problem_per_row_and_field(workspace: Path) -> None:  
     client = _client(workspace)
     page = client.get("/scenarios/bad/check")
     assert page.status_code == 200
-    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>",
-                      page.text)
+    cell = r"<td[^>]*>([^<]*)</td>"
+    rows = re.findall(r"<tr>" + cell * 4, page.text)
     assert len(rows) >= 2
     assert all(f.endswith("households.csv") and w and what and fix
                for f, w, what, fix in rows[:2])
@@ -91,13 +91,17 @@ def test_one_job_per_campaign_and_cancel_leaves_it_as_before(workspace: Path  # 
 
 def test_a_job_runs_to_the_end_with_progress(workspace: Path) -> None:  # noqa: F811
     """A "plan tomorrow" job on the small campaign ends ``done`` with its
-    progress lines (in Vietnamese) and the re-plan's summary; the Tomorrow
+    progress lines (in Vietnamese), its days counted against those to the
+    deadline (the bar's steps; 100 % once ended) and the re-plan's summary; the Tomorrow
     page then shows the map data of the day."""
     client = _client(workspace)
     job = _finished(client, "/c/small/tomorrow", "/c/small/tomorrow")
     state = client.get(f"/jobs/{job.id}/state").json()
     assert state["lines"] and any("Đang" in line for line in state["lines"])
     assert state["result"] and state["after"] == "/c/small/tomorrow"
+    # days counted against those to the deadline (a campaign may end sooner)
+    assert 0 < state["done"] <= state["total"] and state["percent"] == 100
+    assert 'value="100"' in client.get(f"/jobs/{job.id}").text  # the bar, full
     page = client.get("/c/small/tomorrow")
     assert 'id="day-data"' in page.text
 
@@ -123,3 +127,20 @@ def test_the_staffing_forecast_runs_as_a_job(workspace: Path) -> None:  # noqa: 
     assert "số tổ" in job.result and len(job.result.splitlines()) >= 3
     page = client.get("/c/small/campaign").text
     assert 'class="result"' in page and "số tổ" in page
+
+
+def test_the_map_draws_the_campaigns_own_roads(workspace: Path) -> None:  # noqa: F811
+    """Tomorrow's map asks for the roads of the campaign's own graph (no tiles):
+    lines by class around the station and the households, latitude first,
+    served from the workspace and the same on a second request."""
+    client = _client(workspace)
+    assert 'data-roads="/c/small/basemap.json"' in client.get("/c/small/tomorrow").text
+    first = client.get("/c/small/basemap.json")
+    assert first.status_code == 200
+    roads = first.json()["roads"]
+    lines = [line for cls in roads.values() for line in cls]
+    assert lines and set(roads) <= {"main", "minor", "track", "path"}
+    # the small scenario lies near 21.8 N, 103.2 E: [lat, lon] pairs
+    assert all(20 < lat < 24 and 102 < lon < 106 for line in lines for lat, lon in line)
+    assert client.get("/c/small/basemap.json").json() == first.json()
+    assert client.get("/c/nothing/basemap.json").status_code == 404

@@ -237,7 +237,7 @@
     });
     routes.forEach(function (r) {  /* a team's other route (its shuttle officer) */
       if (r.team === x.route.team && r.route !== x.route.route) {
-        row.appendChild(button('chip route', '⇄ ' + r.route, function () {
+        row.appendChild(button('chip route', '⇄ ' + r.title, function () {
           var other = routeStops(r.route), k = nextIndex(other);
           show(other[k >= 0 ? k : 0] || null);
         }));
@@ -311,7 +311,7 @@
     prev.setAttribute('aria-label', T.previous); prev.disabled = i <= 0;
     var what = x.stop.n ? T.stop + ' ' + x.stop.n + '/' + numbered : x.stop.label;
     var title = el('div', 'card-title' + (done(x) ? ' done' : ''),
-      (i === nxt ? T.next_stop + ': ' : '') + what + ' · ' + x.route.route +
+      (i === nxt ? T.next_stop + ': ' : '') + what + ' · ' + x.route.title +
       (done(x) ? ' ✓' : ''));
     title.style.borderColor = x.route.colour;
     var fwd = button('nav fwd', '▶', function () { show(list[i + 1]); });

@@ -9,6 +9,7 @@
   const elapsed = document.getElementById("elapsed");
   const bar = document.getElementById("bar");
   const cancel = document.getElementById("cancel");
+  const percent = document.getElementById("percent");
   function show(view) {
     state.textContent = state.dataset[view.state] || view.state;
     state.dataset.state = view.state;
@@ -16,10 +17,16 @@
     lines.scrollTop = lines.scrollHeight;
     result.textContent = view.result;
     elapsed.textContent = view.elapsed_s;
+    if (view.percent !== null) {  // steps done of the total (days, simulations)
+      bar.max = 100; bar.value = view.percent;
+      const steps = view.total ? " · " + percent.dataset.steps
+        .replace("{done}", view.done).replace("{total}", view.total) : "";
+      percent.textContent = view.percent + " %" + steps;
+    }
     if (view.state !== "running") {
       cancel.classList.add("hidden");
       document.getElementById("next-line").classList.remove("hidden");
-      bar.max = 1; bar.value = 1;
+      if (view.percent === null) { bar.max = 100; bar.value = 0; }  // ended before a step
     }
     if (view.state === "done" && view.kind !== "staffing") {
       window.location.assign(view.after);

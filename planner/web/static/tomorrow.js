@@ -13,6 +13,42 @@
   const markers = [];
   const lines = [];
   const bounds = [];
+  // Stops at one place (a household visited twice, a pick-up at a visited
+  // house): their markers are set around the place, each popup lists them all.
+  const places = new Map();
+  const placeOf = (s) => s.lat.toFixed(5) + "," + s.lon.toFixed(5);
+  data.routes.forEach((route) => route.stops.forEach((s) => {
+    const key = placeOf(s);
+    if (!places.has(key)) places.set(key, []);
+    places.get(key).push({ route: route, s: s });
+  }));
+  const editUrl = mapBox.dataset.edit || "";
+  function line(route, s) {
+    // the household (head's name, village, code) on one line; the team, stop,
+    // hour and people on the next, with the link to Edit
+    const row = document.createElement("div");
+    const who = document.createElement("b");
+    who.textContent = s.kind === "point" ? s.village_name : (s.name || s.household) +
+      " (" + s.village_name + ")";
+    row.appendChild(who);
+    if (s.household && s.kind !== "point") {
+      const code = document.createElement("small");
+      code.className = "code";
+      code.textContent = " " + s.household;
+      row.appendChild(code);
+    }
+    row.appendChild(document.createElement("br"));
+    row.appendChild(document.createTextNode(route.label + " · " + s.n + " · " + s.arrive +
+      " · " + s.residents + " " + (mapBox.dataset.peopleLabel || "") + " "));
+    if (editUrl && s.kind === "visit" && s.household) {
+      const a = document.createElement("a");
+      a.className = "edit";
+      a.href = editUrl + encodeURIComponent(s.household);
+      a.textContent = mapBox.dataset.editLabel || "Edit";
+      row.appendChild(a);
+    }
+    return row;
+  }
   data.routes.forEach((route) => {
     if (route.line.length) {
       const line = L.polyline(route.line, { color: route.colour, weight: 4, opacity: 0.8 });
@@ -22,12 +58,25 @@
       route.line.forEach((p) => bounds.push(p));
     }
     route.stops.forEach((s) => {
-      const icon = L.divIcon({ className: "", iconSize: [24, 24],
+      const here = places.get(placeOf(s));
+      const k = here.findIndex((e) => e.s === s);
+      let anchor = [12, 12];
+      if (here.length > 1) {  // around the place, 14 px out
+        const a = (2 * Math.PI * k) / here.length - Math.PI / 2;
+        anchor = [12 - Math.round(14 * Math.cos(a)), 12 - Math.round(14 * Math.sin(a))];
+      }
+      const icon = L.divIcon({ className: "", iconSize: [24, 24], iconAnchor: anchor,
+        popupAnchor: [12 - anchor[0], 12 - anchor[1] - 12],
         html: '<div class="marker-num" style="background:' + route.colour + '">' + s.n + "</div>" });
       const m = L.marker([s.lat, s.lon], { icon: icon, title: route.label + " " + s.n });
       const text = document.createElement("div");
-      text.textContent = route.label + " · " + s.n + " · " + s.arrive + " · " +
-        (s.household || s.village) + " (" + s.village + ") · " + s.residents;
+      text.className = "popup";
+      if (here.length > 1) {
+        const head = document.createElement("b");
+        head.textContent = (mapBox.dataset.hereLabel || "Same place") + " (" + here.length + ")";
+        text.appendChild(head);
+        here.forEach((e) => text.appendChild(line(e.route, e.s)));
+      } else text.appendChild(line(route, s));
       m.bindPopup(text);
       m.addTo(map);
       m.stop = s; m.team = route.team;
@@ -43,6 +92,25 @@
   if (bounds.length) map.fitBounds(bounds, { padding: [20, 20] });
   else map.setView([21.8, 103.2], 12);
   mapBox.dataset.ready = String(markers.length);
+
+  // The roads under the routes (the campaign's own road graph, no tiles):
+  // drawn in a pane below the routes, by class, as the phone map draws them.
+  const roadsUrl = mapBox.dataset.roads;
+  if (roadsUrl) {
+    map.createPane("roads").style.zIndex = 350;
+    const styles = { main: ["#6b6b6b", 3.5], minor: ["#9a9a9a", 2.5],
+      track: ["#a07850", 2], path: ["#b8b8b8", 1.2] };
+    fetch(roadsUrl, { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : null))
+      .then((base) => {
+        if (!base) return;
+        (base.water || []).forEach((w) => L.polyline(w, { pane: "roads", color: "#8fb8de",
+          weight: 2, interactive: false }).addTo(map));
+        Object.keys(styles).forEach((cls) => (base.roads[cls] || []).forEach((r) =>
+          L.polyline(r, { pane: "roads", color: styles[cls][0], weight: styles[cls][1],
+            dashArray: cls === "path" ? "4 4" : null, interactive: false }).addTo(map)));
+        mapBox.dataset.roadsDrawn = "1";
+      }).catch(() => {});
+  }
 
   const filters = Array.from(document.querySelectorAll("[data-filter]"));
   function keep(team, village, tiers) {

@@ -1,0 +1,275 @@
+"""The Start and Check pages of a new commune: a households list (.csv,
+.xlsx) and the settings form become a scenario folder of the workspace
+(``app.commune.create_commune``); its Check lists every problem per row and
+field, downloads the list with the problems marked, takes the fixed list
+again or one row edited in the page, and plans the campaign once it passes.
+The views only translate the form to the application layer and back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from planner.app import PlannerError
+from planner.app.commune import (
+    COLUMNS,
+    HEADERS,
+    CommuneRequest,
+    CommuneSettings,
+    PointSettings,
+    TeamSettings,
+    VillageSettings,
+    cell_choices,
+    create_commune,
+    default_dates,
+    edit_row,
+    households_file,
+    list_row,
+    marked_list,
+    needs_import,
+    replace_households,
+    road_files,
+    row_problems,
+    seasons,
+)
+from planner.app.text import error_text
+from planner.app.workspace import check_report, scenarios_in
+from planner.web.base import NAME, lang_of, page, posted
+from planner.web.jobs import Busy, JobSpec
+from planner.web.security import UPLOAD_MAX_BYTES, inside, upload_name_problem
+
+router = APIRouter()
+
+TEAM_ROWS, VILLAGE_ROWS, POINT_ROWS = 3, 6, 4
+"""Rows of each table the form shows at first (the page's script adds more)."""
+MAX_ROWS = 60
+"""The most rows of one table a form may post."""
+FORM_FIELDS = 12 + MAX_ROWS * 9
+"""The most fields the settings form may post."""
+DUTIES = ("home", "shuttle", "point")
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _text(form: FormData, key: str) -> str:
+    value = form.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _rows(form: FormData, prefix: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
+    """The posted rows ``PREFIX-K-FIELD`` (K = 0, 1, …), blank rows left out."""
+    out = []
+    for k in range(MAX_ROWS):
+        row = {f: _text(form, f"{prefix}-{k}-{f}") for f in fields}
+        if any(row.values()):
+            out.append({**row, "k": str(k)})
+    return out
+
+
+def settings_of(form: FormData) -> CommuneSettings:
+    """The settings form as the application layer's ``CommuneSettings``."""
+    teams = tuple(
+        TeamSettings(t["id"], t["name"],
+                     tuple(m.strip() for m in t["members"].replace("\n", ",").split(",")
+                           if m.strip()),
+                     t["motorbikes"], t["kits"], t["shift"], t["lunch"],
+                     tuple(d for d in DUTIES if form.get(f"team-{t['k']}-duty-{d}")),
+                     bool(form.get(f"team-{t['k']}-split")))
+        for t in _rows(form, "team", ("id", "name", "members", "motorbikes", "kits", "shift",
+                                      "lunch")))
+    villages = tuple(VillageSettings(v["id"], v["name"], v["lon"], v["lat"])
+                     for v in _rows(form, "village", ("id", "name", "lon", "lat")))
+    points = tuple(PointSettings(p["village"], p["name"], p["lon"], p["lat"])
+                   for p in _rows(form, "point", ("village", "name", "lon", "lat")))
+    return CommuneSettings(_text(form, "name"), _text(form, "station_name"),
+                           _text(form, "station_lon"), _text(form, "station_lat"), teams,
+                           _text(form, "start"), _text(form, "deadline"),
+                           _text(form, "season"), villages, points)
+
+
+def _new_page(request: Request, values: dict[str, str] | None = None, problem: str = "",
+              status_code: int = 200) -> Response:
+    workspace: Path = request.app.state.workspace
+    roads, dems = road_files(workspace)
+    start, deadline = default_dates(request.app.state.today)
+    names, default = seasons()
+    values = values or {"start": start.isoformat(), "deadline": deadline.isoformat(),
+                        "season": default, "team-0-id": "T1", "roads": "demo"}
+    return page(request, "new.html", status_code=status_code, values=values, problem=problem,
+                roads=[p.name for p in roads], dems=[p.name for p in dems], seasons=names,
+                rows={"team": max(TEAM_ROWS, _count(values, "team")),
+                      "village": max(VILLAGE_ROWS, _count(values, "village")),
+                      "point": max(POINT_ROWS, _count(values, "point"))},
+                duties=DUTIES, max_mb=UPLOAD_MAX_BYTES // 2**20)
+
+
+def _count(values: dict[str, str], prefix: str) -> int:
+    """How many rows of ``prefix`` the posted values hold (to show them all again)."""
+    ks = [int(k.split("-")[1]) for k in values
+          if k.startswith(prefix + "-") and k.split("-")[1].isdigit()]
+    return max(ks) + 1 if ks else 0
+
+
+@router.get("/new")
+def new_commune_page(request: Request) -> Response:
+    """Start: a new commune from a households list and the settings form."""
+    return _new_page(request)
+
+
+async def _upload(form: FormData, key: str) -> tuple[str, bytes] | str:
+    """The uploaded file ``key`` as (name, bytes), or why it is refused
+    (``missing``, ``name``, ``type``, ``size``)."""
+    upload = form.get(key)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return "missing"
+    why = upload_name_problem(upload.filename)
+    if why is not None:
+        return why
+    data = await upload.read(UPLOAD_MAX_BYTES + 1)
+    return "size" if len(data) > UPLOAD_MAX_BYTES else (upload.filename, data)
+
+
+def _workspace_file(request: Request, name: str, allowed: list[Path]) -> Path | None:
+    """The file ``name`` of the workspace when it is one of ``allowed``."""
+    workspace: Path = request.app.state.workspace
+    path = inside(workspace, name) if name else None
+    return path if path is not None and path in allowed else None
+
+
+@router.post("/new")
+async def new_commune(request: Request) -> Response:
+    """Write the scenario folder and check it; the Check page follows."""
+    form = await posted(request, max_fields=FORM_FIELDS)
+    values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "csrf"}
+    workspace: Path = request.app.state.workspace
+    name = _text(form, "name")
+    folder = inside(workspace, name) if NAME.match(name) else None
+    if folder is None:
+        return _new_page(request, values, "name", 400)
+    if folder.exists():
+        return _new_page(request, values, "exists", 400)
+    upload = await _upload(form, "households")
+    if isinstance(upload, str):
+        return _new_page(request, values, f"list-{upload}", 400)
+    roads, dems = road_files(workspace)
+    roads_file = None
+    if _text(form, "roads") != "demo":
+        roads_file = _workspace_file(request, _text(form, "roads"), roads)
+        if roads_file is None:
+            return _new_page(request, values, "roads", 400)
+    dem = _workspace_file(request, _text(form, "dem"), dems)
+    commune = CommuneRequest(folder, upload[0], upload[1], settings_of(form), roads_file,
+                             (dem,) if dem else ())
+    if needs_import(commune):  # a long job: imported in its own process, with progress
+        spec = JobSpec("commune", folder, lang_of(request), request.app.state.time_limit_s,
+                       {"request": commune})
+        try:
+            job = request.app.state.jobs.start(spec)
+        except Busy as busy:
+            job = busy.job
+        return _redirect(f"/jobs/{job.id}")
+    try:
+        create_commune(commune)
+    except PlannerError as exc:
+        return _new_page(request, values, error_text(exc, lang_of(request)), 400)
+    return _redirect(f"/scenarios/{quote(name)}/check")
+
+
+def _scenario(request: Request, name: str) -> Path:
+    """The scenario folder ``name`` of the workspace (404 when it is not one)."""
+    workspace: Path = request.app.state.workspace
+    if not NAME.match(name) or name not in {p.name for p in scenarios_in(workspace)}:
+        raise HTTPException(404, "no such scenario folder")
+    return workspace / name
+
+
+def _check_page(request: Request, name: str, problem: str = "",
+                status_code: int = 200) -> Response:
+    folder = _scenario(request, name)
+    report = check_report(folder / "scenario.yaml")
+    try:
+        households = households_file(folder)
+    except PlannerError:
+        households = None
+    rows = sorted(row_problems(report, households)) if households else []
+    warned = sorted(set(row_problems(report, households, warnings=True)) - set(rows)) \
+        if households else []
+    today: dt.date | None = request.app.state.today
+    return page(request, "check.html", status_code=status_code, campaign=None, report=report,
+                scenario=name, households=households.name if households else None,
+                problem_rows=rows, warning_rows=warned, problem=problem,
+                campaign_name=f"{name} {(default_dates(today)[0]).year}")
+
+
+@router.get("/scenarios/{name}/check")
+def check_scenario_page(request: Request, name: str) -> Response:
+    """Check a scenario folder of the workspace: every problem per row and
+    field with the fix; the marked list; the fixed list again; plan it."""
+    return _check_page(request, name)
+
+
+@router.get("/scenarios/{name}/marked.xlsx")
+def marked_download(request: Request, name: str) -> Response:
+    """The households list with its problem cells filled and a problems column."""
+    folder = _scenario(request, name)
+    data = marked_list(folder, check_report(folder / "scenario.yaml"), lang_of(request))
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument."
+                                      "spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="households-'
+                                                    'marked.xlsx"'})
+
+
+@router.post("/scenarios/{name}/households")
+async def fixed_list(request: Request, name: str) -> Response:
+    """Take the fixed list in place of the old one, and check again."""
+    form = await posted(request)
+    folder = _scenario(request, name)
+    upload = await _upload(form, "households")
+    if isinstance(upload, str):
+        return _check_page(request, name, f"list-{upload}", 400)
+    try:
+        replace_households(folder, upload[0], upload[1])
+    except PlannerError as exc:
+        return _check_page(request, name, error_text(exc, lang_of(request)), 400)
+    return _redirect(f"/scenarios/{quote(name)}/check")
+
+
+def _row_number(number: str) -> int:
+    if not number.isdigit() or not 2 <= int(number) <= 10**6:
+        raise HTTPException(404, "no such row")
+    return int(number)
+
+
+@router.get("/scenarios/{name}/rows/{number}")
+def row_page(request: Request, name: str, number: str) -> Response:
+    """One row of the list to edit, with its problems beside the fields."""
+    folder = _scenario(request, name)
+    n = _row_number(number)
+    try:
+        cells = list_row(folder, n)
+    except PlannerError:
+        raise HTTPException(404, "no such row") from None
+    report = check_report(folder / "scenario.yaml")
+    problems = [*row_problems(report, households_file(folder)).get(n, []),
+                *row_problems(report, households_file(folder), warnings=True).get(n, [])]
+    return page(request, "row.html", scenario=name, number=n, cells=cells, columns=COLUMNS,
+                headers=HEADERS, problems=problems, choices=cell_choices(lang_of(request)),
+                marked={f for fields, _p in problems for f in fields.split("/") if f})
+
+
+@router.post("/scenarios/{name}/rows/{number}")
+async def save_row(request: Request, name: str, number: str) -> Response:
+    """Save the edited row and check again."""
+    form = await posted(request)
+    folder = _scenario(request, name)
+    n = _row_number(number)
+    values = {c: _text(form, c) for c in COLUMNS if c in form}
+    edit_row(folder, n, values)  # a list that cannot be read: the error page
+    return _redirect(f"/scenarios/{quote(name)}/check")

@@ -1,0 +1,154 @@
+"""Learning speeds from GPS tracks: the matcher wrapper on hand-made tracks over
+a small graph, the fitted factors against a hidden model, bad tracks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from benchmarks.speeds import simulate_day, write_gpx
+from planner.roads.learn import Frame, read_track, track_observations
+from planner.speeds import add_travel_times, load_speed_table
+
+START = dt.datetime(2026, 11, 2, 7, 0, tzinfo=dt.UTC)
+LON0, LAT0 = 103.0, 22.0
+SPACING_M = 500.0
+
+
+def grid_graph(table) -> nx.MultiDiGraph:
+    """A 4 × 3 grid of roads 500 m apart near (103.0, 22.0): rows are dirt
+    tracks, columns asphalt tertiary roads; the right-hand column climbs 10 %
+    northwards. Both directions, straight edges."""
+    frame = Frame(LON0, LAT0)
+    G = nx.MultiDiGraph(crs="EPSG:4326", name="grid")
+    for i in range(4):
+        for j in range(3):
+            G.add_node(i * 10 + j, x=LON0 + i * SPACING_M / frame.kx,
+                       y=LAT0 + j * SPACING_M / frame.ky)
+    for i in range(4):
+        for j in range(3):
+            for di, dj in ((1, 0), (0, 1)):
+                if i + di > 3 or j + dj > 2:
+                    continue
+                a, b = i * 10 + j, (i + di) * 10 + j + dj
+                tags = ({"highway": "track", "surface": "dirt"} if dj == 0 else
+                        {"highway": "tertiary", "surface": "asphalt"})
+                grade = 0.10 if (dj == 1 and i == 3) else 0.0
+                G.add_edge(a, b, key=0, length=SPACING_M, grade=grade, **tags)
+                G.add_edge(b, a, key=0, length=SPACING_M, grade=-grade, reversed=True, **tags)
+    return add_travel_times(G, table)
+
+
+@pytest.fixture(scope="module")
+def table():
+    """The bundled speed table, without any learnt layer."""
+    t = load_speed_table()
+    t.pop("calibration", None)
+    return t
+
+
+@pytest.fixture(scope="module")
+def grid(table):
+    return grid_graph(table)
+
+
+def route(*nodes: int) -> list[tuple[int, int, int]]:
+    return [(a, b, 0) for a, b in zip(nodes[:-1], nodes[1:], strict=True)]
+
+
+def gpx_of(G, legs, path: Path, speed_kph: float = 20.0, seed: int = 1, **kw) -> Path:
+    """A GPX file of ``legs`` ridden at ``speed_kph`` with 5 m of noise, a point a second."""
+    frame = Frame(LON0, LAT0)
+    rng = np.random.default_rng(seed)
+    times, xy, _ = simulate_day(G, legs, lambda e: speed_kph / 3.6, rng, frame,
+                                sample_s=kw.pop("sample_s", 1.0), noise_m=kw.pop("noise_m", 5.0),
+                                **kw)
+    return write_gpx(path, times, xy, frame, START)
+
+
+def observed(G, path: Path, table, season: str = "dry"):
+    return track_observations(read_track(path), G, season, table)
+
+
+def test_a_track_along_known_edges_matches_them(grid, table, tmp_path):
+    """A ride 0→10→20→21→22 at 20 km/h is matched to exactly those four edges,
+    each timed within 10 % of its true 90 s."""
+    obs = observed(grid, gpx_of(grid, [("ride", route(0, 10, 20, 21, 22))],
+                                tmp_path / "a.gpx"), table)
+    assert [o.edge for o in obs] == route(0, 10, 20, 21, 22)
+    for o in obs:
+        assert o.observed_s == pytest.approx(90.0, rel=0.1)
+        assert o.cell in ("track|dirt|flat|dry", "tertiary|asphalt|flat|dry")
+
+
+def test_a_walking_detour_is_not_taken_as_riding(grid, table, tmp_path):
+    """A walk of 200 m off the road (south of node 20, where no road is) and
+    back in the middle of the ride is left out: the edges ridden are the same
+    and none is timed with the walk in it."""
+    legs = [("ride", route(0, 10, 20)), ("walk", -200.0), ("ride", route(20, 21, 22))]
+    obs = observed(grid, gpx_of(grid, legs, tmp_path / "w.gpx"), table)
+    assert [o.edge for o in obs] == route(0, 10, 20, 21, 22)
+    assert max(o.observed_s for o in obs) < 100.0
+
+
+def test_a_stop_is_removed(grid, table, tmp_path):
+    """Twenty minutes parked at a house (node 20) between two rides: no edge's
+    time holds the stop."""
+    legs = [("ride", route(0, 10, 20)), ("stop", 1200.0), ("ride", route(20, 21, 22))]
+    obs = observed(grid, gpx_of(grid, legs, tmp_path / "s.gpx"), table)
+    assert [o.edge for o in obs] == route(0, 10, 20, 21, 22)
+    assert max(o.observed_s for o in obs) < 100.0
+
+
+def test_fitted_factors_recover_a_hidden_model(grid, table, tmp_path):
+    """Ten days round a loop of the grid with a hidden model (dirt tracks 35 % slower,
+    asphalt 10 % faster than the table, each day ± 5 %): the learnt factors of
+    both flat cells lie within three of their standard deviations of the
+    truth, and each cell moved from the table towards it."""
+    from planner.roads.learn_model import add_evidence, fit
+
+    truth = {"track": 0.65, "tertiary": 1.1}
+    rng = np.random.default_rng(3)
+    frame = Frame(LON0, LAT0)
+    observations = []
+    for day in range(10):
+        day_factor = math.exp(rng.normal(0.0, 0.05))
+
+        def speed(edge, day_factor=day_factor):
+            d = grid.edges[edge]
+            return (float(d["length"]) / d["tt_motorbike_dry"]) * truth[d["highway"]] * day_factor
+
+        legs = [("ride", route(0, 10, 20, 21, 11, 12, 2, 1, 0))]
+        times, xy, _ = simulate_day(grid, legs, speed, rng, frame, sample_s=float(1 + day % 5),
+                                    noise_m=6.0)
+        path = write_gpx(tmp_path / f"day{day}.gpx", times, xy, frame, START)
+        observations += observed(grid, path, table)
+    cells = fit(add_evidence({}, observations))
+    for key, true in (("track|dirt|flat|dry", 0.65), ("tertiary|asphalt|flat|dry", 1.1)):
+        c = cells[key]
+        assert c.tracks == 10
+        assert abs(math.log(c.speed_factor) - math.log(true)) <= 3 * c.log_sd, (key, c)
+        assert abs(math.log(c.speed_factor) - math.log(true)) < abs(math.log(true))
+
+
+def test_two_tracks_move_a_cell_a_little_fifty_a_lot():
+    """The shrinkage: with tracks all saying 40 % slower, two move the cell
+    less than half the way, fifty more than 90 % of it; the uncertainty shrinks."""
+    from planner.roads.learn import Observation
+    from planner.roads.learn_model import add_evidence, fit
+
+    def cell_after(n: int):
+        obs = [Observation((0, 1, 0), 500.0, 140.0 * (1 + 0.01 * (k % 3 - 1)), 100.0,
+                           "track|dirt|flat|wet", f"t{k}") for k in range(n)]
+        return fit(add_evidence({}, obs))["track|dirt|flat|wet"]
+
+    target = math.log(1.4)
+    two, fifty = cell_after(2), cell_after(50)
+    assert 0 < two.log_mean < 0.5 * target
+    assert fifty.log_mean > 0.9 * target
+    assert fifty.log_sd < two.log_sd
