@@ -212,6 +212,9 @@ NOT_OUTPUTS: dict[str, str] = {
     "planner.state.db": "campaign.db and its backup: the state, kept on the station's machine",
     "planner.state.phone": "a temporary copy of a phone export, removed after the import",
     "planner.roads.io": "road graphs (GraphML): no person in them",
+    "planner.roads.learn_model": "maps/speeds.learnt.toml: speed factors per road class, "
+                                 "surface, grade and season learnt from GPS tracks, with "
+                                 "the tracks' checksums: no person in it",
     "planner.roads.cache": "road graphs with their travel times, cached beside the GraphML: "
                            "no person in them",
     "planner.campaign.daymemo": ".day-memo.pickle: the campaign's day plans (with names) "
