@@ -16,11 +16,18 @@ import click
 
 from planner.app import PlannerError
 from planner.app.logs import capture_warnings
-from planner.cli.helptext import HelpGroup, lang_of
+from planner.cli.helptext import HelpGroup, args_lang, click_language, lang_of
 
 
 class PlannerGroup(HelpGroup):
     """A click group that turns planner errors into one message and an exit code."""
+
+    def main(self, args=None, *rest, **options):
+        """The command line, with click's own messages (usage errors, bad
+        values) in its language (``helptext.click_language``)."""
+        argv = list(sys.argv[1:] if args is None else args)
+        with click_language(args_lang(argv)):
+            return super().main(args, *rest, **options)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta["planner.args"] = list(args)  # for the language of an OS error's message

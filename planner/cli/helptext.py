@@ -37,6 +37,82 @@ CLICK_WORDS = (N_("Usage:"), N_("Options:"), N_("Commands:"))
 """click's own headings, at the start of a line of the help (msgids of the catalog)."""
 
 
+CLICK_MESSAGES = (
+    N_("Error: {message}"), N_("Try '{command} {option}' for help."),
+    N_("Invalid value: {message}"), N_("Invalid value for {param_hint}: {message}"),
+    N_("Missing argument"), N_("Missing option"), N_("Missing parameter"),
+    N_("Missing {param_type}"), N_("Missing parameter: {param_name}"),
+    N_("No such option {name!r}."), N_("No such command {name!r}."), N_("Missing command."),
+    N_("Did you mean {possibility}?"), N_("(Did you mean one of: {possibilities}?)"),
+    N_("Option {name!r} requires an argument."),
+    N_("Option {name!r} requires {nargs} arguments."),
+    N_("Option {name!r} does not take a value."),
+    N_("Got unexpected extra argument ({args})"), N_("Got unexpected extra arguments ({args})"),
+    N_("Aborted!"), N_("{value!r} is not {choice}."), N_("{value!r} is not one of {choices}."),
+    N_("{value!r} does not match the format {format}."),
+    N_("{value!r} does not match the formats {formats}."),
+    N_("{value!r} is not a valid {number_type}."), N_("{value} is not in the range {range}."),
+    N_("file"), N_("directory"), N_("path"),
+    N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a file."),
+    N_("{name} {filename!r} is a directory."), N_("{name} {filename!r} is not readable."),
+    N_("{name} {filename!r} is not writable."),
+    N_("Could not open file {filename!r}: {message}"),
+)
+"""click's own messages a user meets (a usage error, a bad value, a missing
+file), msgids of the catalog: ``click_language`` says them in the command
+line's language (click words them with the standard ``gettext``)."""
+
+#: click's modules that word messages with ``gettext``/``ngettext``.
+CLICK_MODULES = ("core", "exceptions", "parser", "formatting", "decorators", "types", "termui")
+
+
+def args_lang(args: list[str]) -> str:
+    """The language of the command line ``args``: ``--lang en``/``vi``
+    anywhere in it, else ``$PLANNER_LANG``, else ``vi``."""
+    for k, arg in enumerate(args):
+        if arg == "--lang=en" or (arg == "--lang" and args[k + 1:k + 2] == ["en"]):
+            return "en"
+        if arg == "--lang=vi" or (arg == "--lang" and args[k + 1:k + 2] == ["vi"]):
+            return "vi"
+    return env_lang()
+
+
+@contextmanager
+def click_language(lang: str) -> Iterator[None]:
+    """While the command line runs, click's own messages (``CLICK_MESSAGES``:
+    usage errors, bad values) in ``lang``: the ``gettext``/``ngettext`` its
+    modules call are the catalog's (loaded at the first message, so that
+    ``--help`` and a good command line stay fast); restored after."""
+    if lang == "en":
+        yield
+        return
+    # imported here: click's modules, to swap the words they use
+    import importlib
+
+    loaded: list[Callable[[str], str]] = []
+
+    def said(text: str) -> str:
+        if not loaded:
+            loaded.append(_translator(lang))
+        return loaded[0](text)
+
+    def said_n(singular: str, plural: str, n: int) -> str:
+        return said(singular if n == 1 else plural)
+
+    saved = []
+    for name in CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        for attr, ours in (("_", said), ("ngettext", said_n)):
+            if hasattr(module, attr):
+                saved.append((module, attr, getattr(module, attr)))
+                setattr(module, attr, ours)
+    try:
+        yield
+    finally:
+        for module, attr, theirs in saved:
+            setattr(module, attr, theirs)
+
+
 def env_lang() -> str:
     """``en`` when ``$PLANNER_LANG`` says so, else ``vi``."""
     return "en" if os.environ.get(LANG_ENV, "").strip().lower() == "en" else "vi"
@@ -45,13 +121,7 @@ def env_lang() -> str:
 def lang_of(ctx: click.Context | None) -> str:
     """The language of this command line: ``--lang en`` anywhere in it (as
     ``PlannerGroup`` saw it), else ``$PLANNER_LANG``, else ``vi``."""
-    args = ctx.meta.get("planner.args", []) if ctx is not None else []
-    for k, arg in enumerate(args):
-        if arg == "--lang=en" or (arg == "--lang" and args[k + 1:k + 2] == ["en"]):
-            return "en"
-        if arg == "--lang=vi" or (arg == "--lang" and args[k + 1:k + 2] == ["vi"]):
-            return "vi"
-    return env_lang()
+    return args_lang(ctx.meta.get("planner.args", []) if ctx is not None else [])
 
 
 def default_lang() -> str:

@@ -411,3 +411,20 @@ def test_lang_before_the_command_or_env_sets_every_output(monkeypatch) -> None:
     assert runner.invoke(cli, ["check", broken]).output.startswith("lỗi:")
     assert runner.invoke(cli, ["check", broken, "--lang", "vi"],
                          env={"PLANNER_LANG": "en"}).output.startswith("lỗi:")
+
+
+def test_clicks_own_messages_speak_the_command_lines_language(monkeypatch) -> None:
+    """A usage error (an unknown option, a missing argument, a mistyped command)
+    is worded by click itself: in Vietnamese by default, in English with
+    --lang en; click's words are restored after each run."""
+    monkeypatch.delenv("PLANNER_LANG", raising=False)
+    runner = CliRunner()
+    vi = runner.invoke(cli, ["day", "--nope"])
+    assert vi.exit_code == 2
+    assert "Không có tùy chọn '--nope'" in vi.output and "Lỗi:" in vi.output
+    assert "Cách dùng:" in vi.output and "No such option" not in vi.output
+    assert "Thiếu tham số 'SCENARIO'" in runner.invoke(cli, ["day"]).output
+    assert "Không có lệnh 'dya'" in runner.invoke(cli, ["dya"]).output
+    en = runner.invoke(cli, ["--lang", "en", "day", "--nope"])
+    assert en.exit_code == 2 and "No such option '--nope'" in en.output
+    assert click.exceptions._("Error: {message}") == "Error: {message}"  # restored

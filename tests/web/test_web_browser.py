@@ -15,6 +15,7 @@ import socket
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,44 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def offline_browser(base: str, tmp_path: Path, downloads: bool = False):
+    """Debian's Chromium (headless, a fresh profile in ``tmp_path``) at
+    1366×768 with every request outside ``base`` aborted and counted: yields
+    ``(ctx, page, blocked, problems)``, ``blocked`` the addresses refused and
+    ``problems`` every console error and page error of ``page``. Skips when
+    the browser is missing (fails under ``REQUIRE_SHARED_DATA=1``)."""
+    from test_render_map import CHROMIUM, CHROMIUM_ARGS, _browser_or_skip
+
+    _browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    blocked: list[str] = []
+    problems: list[str] = []
+
+    def route(r) -> None:
+        if r.request.url.startswith(base):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=tmp_path)
+    with sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1366, "height": 768}, accept_downloads=downloads)
+        try:
+            ctx.route("**/*", route)
+            page = ctx.new_page()
+            page.on("console", lambda m: problems.append(f"{m.type}: {m.text}")
+                    if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+            yield ctx, page, blocked, problems
+        finally:
+            ctx.close()
 
 
 @pytest.fixture()
@@ -80,47 +119,21 @@ def test_the_evening_loop_in_the_browser(server, tmp_path: Path) -> None:
     correction is accepted, and the campaign page's enrolled count follows
     (2, then 1 after correcting one to not_home). Every page fits a
     390×844 phone without sideways scrolling."""
-    from test_render_map import CHROMIUM, CHROMIUM_ARGS, _browser_or_skip
-
-    _browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
     base, workspace = server
     SHOTS.mkdir(exist_ok=True)
-    blocked: list[str] = []
-    problems: list[str] = []
 
-    def route(r) -> None:
-        if r.request.url.startswith(base):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=tmp_path)
-    with sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1366, "height": 768}, accept_downloads=True)
-        try:
-            ctx.route("**/*", route)
-            page = ctx.new_page()
-            page.on("console", lambda m: problems.append(f"{m.type}: {m.text}")
-                    if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-            _evening(page, base, workspace, tmp_path)
-            phone = ctx.new_page()
-            phone.set_viewport_size({"width": 390, "height": 844})
-            phone.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-            for slug in ("tomorrow", "handout", "outcomes", "campaign"):
-                phone.goto(f"{base}/c/demo/{slug}")
-                phone.screenshot(path=str(SHOTS / f"phone-{slug}.png"), full_page=True)
-                assert _fits_width(phone), slug
-            phone.goto(f"{base}/c/demo/tomorrow")
-            phone.wait_for_selector("#map[data-ready]")
-            assert phone.locator("#map").is_visible() and phone.locator(".route").count()
-        finally:
-            ctx.close()
+    with offline_browser(base, tmp_path, downloads=True) as (ctx, page, blocked, problems):
+        _evening(page, base, workspace, tmp_path)
+        phone = ctx.new_page()
+        phone.set_viewport_size({"width": 390, "height": 844})
+        phone.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+        for slug in ("tomorrow", "handout", "outcomes", "campaign"):
+            phone.goto(f"{base}/c/demo/{slug}")
+            phone.screenshot(path=str(SHOTS / f"phone-{slug}.png"), full_page=True)
+            assert _fits_width(phone), slug
+        phone.goto(f"{base}/c/demo/tomorrow")
+        phone.wait_for_selector("#map[data-ready]")
+        assert phone.locator("#map").is_visible() and phone.locator(".route").count()
     assert blocked == []
     assert problems == []
 

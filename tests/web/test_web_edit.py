@@ -15,12 +15,11 @@ import hashlib
 import json
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from test_web_browser import SHOTS, _fits_width, server  # noqa: F401
+from test_web_browser import SHOTS, _fits_width, offline_browser, server  # noqa: F401
 from test_web_security import BASE, NOW, SMALL, TODAY, _csrf
 
 from planner.app.campaign import CampaignRequest, plan_campaign
@@ -221,76 +220,52 @@ def test_move_lock_and_replan_in_the_browser(server, planned2: Path,  # noqa: F8
     job): H1 is still on T2's route in the list. Screenshots at 1366×768 and
     390×844 (/tmp/web-shots/edit-*.png); at 390 px the header stays one line
     and no page scrolls sideways."""
-    from test_render_map import CHROMIUM, CHROMIUM_ARGS, _browser_or_skip
-
-    _browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
     base, workspace = server
     shutil.copytree(planned2 / "camp", workspace / "two")
     SHOTS.mkdir(exist_ok=True)
-    blocked: list[str] = []
-    problems: list[str] = []
 
-    def route(r) -> None:
-        if r.request.url.startswith(base):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
+    with offline_browser(base, tmp_path) as (ctx, page, blocked, problems):
+        _same_place(page, base, workspace)
+        page.goto(f"{base}/c/two/tomorrow?day={DAY}")
+        page.wait_for_selector("#map[data-ready]")
+        page.locator(".leaflet-marker-icon").first.click()
+        assert page.locator(".leaflet-popup a.edit").count() == 1
+        page.screenshot(path=str(SHOTS / "edit-0-tomorrow.png"))
+        page.locator("li.stop", has_text="H1").locator("a.edit").click()
+        page.wait_for_selector("#act-move")
+        page.screenshot(path=str(SHOTS / "edit-1-household.png"), full_page=True)
+        page.select_option("#act-move select[name=team]", "T2")
+        page.click("#act-move button")
+        page.wait_for_selector("#verdict")
+        page.screenshot(path=str(SHOTS / "edit-2-preview.png"), full_page=True)
+        page.click("#save")
+        page.wait_for_selector("#kept")
+        page.check("#act-lock input[value=always]")
+        page.click("#act-lock button")
+        page.click("#save")
+        page.wait_for_selector("#kept")
+        assert page.locator("tr.decision[data-household=H1]").count() == 2
+        page.screenshot(path=str(SHOTS / "edit-3-decisions.png"), full_page=True)
+        phone = ctx.new_page()
+        phone.set_viewport_size({"width": 390, "height": 844})
+        phone.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+        phone.goto(page.url)
+        phone.screenshot(path=str(SHOTS / "edit-phone-household.png"), full_page=True)
+        assert _fits_width(phone)
+        assert phone.locator("header.top").bounding_box()["height"] < 60
+        phone.click("label.menu-button")
+        assert phone.locator("header.top nav a[href$='/outcomes']").is_visible()
+        phone.screenshot(path=str(SHOTS / "edit-phone-menu.png"))
+        phone.close()
 
-    profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=tmp_path)
-    with sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1366, "height": 768})
-        try:
-            ctx.route("**/*", route)
-            page = ctx.new_page()
-            page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-            _same_place(page, base, workspace)
-            page.goto(f"{base}/c/two/tomorrow?day={DAY}")
-            page.wait_for_selector("#map[data-ready]")
-            page.locator(".leaflet-marker-icon").first.click()
-            assert page.locator(".leaflet-popup a.edit").count() == 1
-            page.screenshot(path=str(SHOTS / "edit-0-tomorrow.png"))
-            page.locator("li.stop", has_text="H1").locator("a.edit").click()
-            page.wait_for_selector("#act-move")
-            page.screenshot(path=str(SHOTS / "edit-1-household.png"), full_page=True)
-            page.select_option("#act-move select[name=team]", "T2")
-            page.click("#act-move button")
-            page.wait_for_selector("#verdict")
-            page.screenshot(path=str(SHOTS / "edit-2-preview.png"), full_page=True)
-            page.click("#save")
-            page.wait_for_selector("#kept")
-            page.check("#act-lock input[value=always]")
-            page.click("#act-lock button")
-            page.click("#save")
-            page.wait_for_selector("#kept")
-            assert page.locator("tr.decision[data-household=H1]").count() == 2
-            page.screenshot(path=str(SHOTS / "edit-3-decisions.png"), full_page=True)
-            phone = ctx.new_page()
-            phone.set_viewport_size({"width": 390, "height": 844})
-            phone.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-            phone.goto(page.url)
-            phone.screenshot(path=str(SHOTS / "edit-phone-household.png"), full_page=True)
-            assert _fits_width(phone)
-            assert phone.locator("header.top").bounding_box()["height"] < 60
-            phone.click("label.menu-button")
-            assert phone.locator("header.top nav a[href$='/outcomes']").is_visible()
-            phone.screenshot(path=str(SHOTS / "edit-phone-menu.png"))
-            phone.close()
-
-            page.click("#replan")
-            page.wait_for_url("**/jobs/*")
-            page.wait_for_url("**/c/two/tomorrow", timeout=300_000)
-            page.goto(f"{base}/c/two/tomorrow?day={DAY}")
-            page.wait_for_selector("#map[data-ready]")
-            assert page.locator("section.route[data-team=T2] li.stop", has_text="H1").count() == 1
-            assert page.locator("section.route[data-team=T1] li.stop", has_text="H1").count() == 0
-            page.screenshot(path=str(SHOTS / "edit-4-replanned.png"))
-        finally:
-            ctx.close()
+        page.click("#replan")
+        page.wait_for_url("**/jobs/*")
+        page.wait_for_url("**/c/two/tomorrow", timeout=300_000)
+        page.goto(f"{base}/c/two/tomorrow?day={DAY}")
+        page.wait_for_selector("#map[data-ready]")
+        assert page.locator("section.route[data-team=T2] li.stop", has_text="H1").count() == 1
+        assert page.locator("section.route[data-team=T1] li.stop", has_text="H1").count() == 0
+        page.screenshot(path=str(SHOTS / "edit-4-replanned.png"))
     assert blocked == [] and problems == []
 
 
