@@ -326,7 +326,7 @@ TEAMS = (
         ["Tòng Văn Hải (tổ trưởng)", "Lường Thị Mai", "Vì Văn Nam"],
      "motorbikes": 2, "kits": 1, "shift": "07:00-17:00", "lunch": "11:00-13:30",
      "lunch_min": 60, "max_work_h": 9.5},
-    {"id": "T3", "name": "Tổ công tác huyện", "members":
+    {"id": "T3", "name": "Tổ công tác lưu động", "members":
         ["Giàng A Sình (tổ trưởng)", "Sùng Thị Dợ", "Thào A Lử"],
      "motorbikes": 3, "kits": 1, "shift": "06:30-16:30", "lunch": "11:00-13:30",
      "lunch_min": 60, "max_work_h": 9.5, "can_split": True,
