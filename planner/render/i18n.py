@@ -138,7 +138,8 @@ REASONS: dict[str, str] = {
                   "the scenario)"),
     "ride_too_long": N_("the ride to the commune office is longer than this passenger may "
                         "ride"),
-    "no_office_time": N_("no time left at the commune office to enrol shuttled residents"),
+    "no_office_time": N_("the round trip to the commune office with the enrolment fits in no "
+                          "team's shift at the hours this resident is at home"),
     "removed_by_hand": N_("taken off this day by hand (the reason is in the campaign's "
                           "decisions)"),
     "decision_not_honoured": N_("a decision made for this household or team cannot be "
@@ -168,7 +169,7 @@ REASON_LABELS: dict[str, str] = {
     "no_seat": N_("no seat"),
     "no_duty": N_("no team on this duty"),
     "ride_too_long": N_("ride too long"),
-    "no_office_time": N_("no time at the office"),
+    "no_office_time": N_("office trip fits no shift"),
     "removed_by_hand": N_("taken off by hand"),
     "decision_not_honoured": N_("decision not honoured"),
 }
