@@ -233,7 +233,9 @@ def _check_row(number: int, row: dict[str, Any], col: _Collector, residents: dic
             if kind == "correction" else ""
         col.error(f"{where}, field outcome",
                   msg("unknown outcome '{raw}'", raw=raw) if raw else msg("missing"),
-                  msg("use one of: {listing}{extra}", listing=', '.join(OUTCOMES), extra=extra))
+                  msg("use one of: {listing}{extra} (or in Vietnamese: {words})",
+                      listing=', '.join(OUTCOMES), extra=extra,
+                      words=', '.join(outcome_words("vi"))))
         bad = True
     note = nfc(row.get("note"))
     if kind == "correction" and not note:

@@ -345,7 +345,8 @@ def test_outcomes_template_and_rejects_are_vietnamese(tmp_path: Path) -> None:
     assert _english("\n".join(texts)) == [], texts
     target = tmp_path / "x.rejects.csv"
     problem = Problem("x.csv", "row 2, field outcome", msg("unknown outcome '{raw}'", raw="?"),
-                      msg("use one of: {listing}{extra}", listing="enrolled", extra=""))
+                      msg("use one of: {listing}{extra} (or in Vietnamese: {words})",
+                          listing="enrolled", extra="", words="đã thu nhận"))
     write_rejects(target, [(2, {"date": "2026-11-24", "outcome": "?"})], [problem])
     text = target.read_text(encoding="utf-8-sig")
     assert _english(text) == [] and "cách sửa" in text, text
