@@ -340,9 +340,9 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
         return [(*tier_of(residents), weight)]
 
     def add(node: Node, service_s: int, wins=(), value: list[Component] | None = None,
-            seats=0, duty="", clus=-1, entry_s=0) -> int:
+            seats=0, duty="", clus=-1, entry_s=0, announced: bool = False) -> int:
         residents = getattr(node.need, "residents", ())
-        tier, waited = tier_of(residents)
+        tier, waited = (0, MAX_WAITING_DAYS) if announced else tier_of(residents)
         nodes.append(replace(node, tier=tier, waiting_days=waited))
         service.append(int(service_s))
         windows.append(tuple(wins))
@@ -367,11 +367,15 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     rate = params.point_attendance
     for site, need in points:
         slot = (slots or {}).get(need.village.id)
+        # an announced point is a promise to the village: served first, as
+        # a person's must-visit (tier 0), at its hour
+        value = [c for r in need.residents for c in parts((r,), rate)] if slot is None else \
+            [(0, MAX_WAITING_DAYS, rate) for _r in need.residents]
         add(Node("point", site, need, need.village.id, need.place),
             need.service_s if slot is None else max(need.service_s, slot[2] - slot[1]),
-            () if slot is None else ((slot[1], slot[1]),),
-            [c for r in need.residents for c in parts((r,), rate)],
-            duty="point", clus=village_cluster[need.village.id], entry_s=params.point_setup_s)
+            () if slot is None else ((slot[1], slot[1]),), value,
+            duty="point", clus=village_cluster[need.village.id], entry_s=params.point_setup_s,
+            announced=slot is not None)
     group_parts: list[list[Component]] = []
     invited_today = {need.village.id for _, need in points}
     slot_min_s = min(params.point_min_slot_s, params.point_max_slot_s) - params.point_setup_s

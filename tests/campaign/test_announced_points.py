@@ -77,3 +77,25 @@ def test_tomorrow_keeps_every_announced_point_or_says_so_first(tmp_path: Path) -
     assert kept, "at least one announced point is held at its hours"
     assert bool(run.not_kept) == (out / f"corrections-{DAY2}.txt").is_file()
     assert after["state"]["announced_points_not_kept"] == json.loads(json.dumps(run.not_kept))
+
+
+def test_announced_points_are_served_first_and_kept(tmp_path: Path) -> None:
+    """An announced point is a promise: the re-plan serves it before every
+    tier (as a must-visit). On the demo campaign re-planned from day 2 with
+    nothing recorded, every point announced for day 3 is kept as announced
+    (before, its day's self-check refused a plan that left one closed and the
+    day was planned again without any announced point: all six moved)."""
+    out = tmp_path / "camp"
+    run_campaign(_scenario(tmp_path / "scenario"), out, time_limit_s=1.0, now=NOW)
+    before = json.loads((out / "campaign.json").read_text(encoding="utf-8"))
+    announced = [p for p in before["point_days"]
+                 if p["announce_by"] < DAY2.isoformat() <= p["date"]]
+    assert len(announced) >= 3
+    run = run_tomorrow(out, DAY2, time_limit_s=1.0, now=NOW, lang="en")
+    assert run.not_kept == []
+    held = {(p["date"], p["village"]): p for p in
+            json.loads((out / "campaign.json").read_text(encoding="utf-8"))["point_days"]}
+    for p in announced:
+        kept = held[(p["date"], p["village"])]
+        assert (kept["place"], kept["opens"]) == (p["place"], p["opens"])
+        assert kept["closes"] >= p["closes"]
