@@ -20,6 +20,7 @@ messages of the code.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import os
 import re
@@ -62,6 +63,9 @@ CLICK_MESSAGES = (
 file), msgids of the catalog: ``click_language`` says them in the command
 line's language (click words them with the standard ``gettext``)."""
 
+#: click's words that a command keeps once made (its --help option's help):
+#: ``HelpCommand`` words them when the help is shown, in the help's language.
+HELP_OPTION_TEXTS = frozenset({"Show this message and exit.", "Show the version and exit."})
 #: click's modules that word messages with ``gettext``/``ngettext``.
 CLICK_MODULES = ("core", "exceptions", "parser", "formatting", "decorators", "types", "termui")
 
@@ -86,12 +90,11 @@ def click_language(lang: str) -> Iterator[None]:
     if lang == "en":
         yield
         return
-    # imported here: click's modules, to swap the words they use
-    import importlib
-
     loaded: list[Callable[[str], str]] = []
 
     def said(text: str) -> str:
+        if text in HELP_OPTION_TEXTS:  # kept on the command: worded when help is shown
+            return text
         if not loaded:
             loaded.append(_translator(lang))
         return loaded[0](text)

@@ -312,10 +312,9 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     ``drop_half_shuttles`` removes a trip whose other half is missing.
 
     ``chances`` (household id → chance at home, ``planner.day.chances``)
-    weighs home visits inside their tier. ``slots``
-    (village id → an announced ``PointSlot``): that village's point opens at
-    the announced hour (its service starts then) and stays open to the
-    announced close at least; a team that cannot be there leaves it out.
+    weighs home visits inside their tier. ``slots`` (village id → an announced
+    ``PointSlot``): that village's point opens at the announced hour, stays
+    open to the announced close at least and is served first (tier 0).
     ``steer``: a person's decisions (``steered_tier``; a locked household
     only on its team's units with the duty, when one has it).
     """
@@ -340,9 +339,10 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
         return [(*tier_of(residents), weight)]
 
     def add(node: Node, service_s: int, wins=(), value: list[Component] | None = None,
-            seats=0, duty="", clus=-1, entry_s=0, announced: bool = False) -> int:
+            seats=0, duty="", clus=-1, entry_s=0, announced: object = None) -> int:
         residents = getattr(node.need, "residents", ())
         tier, waited = (0, MAX_WAITING_DAYS) if announced else tier_of(residents)
+        value = [(0, MAX_WAITING_DAYS, w) for *_, w in value or []] if announced else value
         nodes.append(replace(node, tier=tier, waiting_days=waited))
         service.append(int(service_s))
         windows.append(tuple(wins))
@@ -367,15 +367,11 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     rate = params.point_attendance
     for site, need in points:
         slot = (slots or {}).get(need.village.id)
-        # an announced point is a promise to the village: served first, as
-        # a person's must-visit (tier 0), at its hour
-        value = [c for r in need.residents for c in parts((r,), rate)] if slot is None else \
-            [(0, MAX_WAITING_DAYS, rate) for _r in need.residents]
         add(Node("point", site, need, need.village.id, need.place),
             need.service_s if slot is None else max(need.service_s, slot[2] - slot[1]),
-            () if slot is None else ((slot[1], slot[1]),), value,
-            duty="point", clus=village_cluster[need.village.id], entry_s=params.point_setup_s,
-            announced=slot is not None)
+            () if slot is None else ((slot[1], slot[1]),),
+            [c for r in need.residents for c in parts((r,), rate)], duty="point",
+            clus=village_cluster[need.village.id], entry_s=params.point_setup_s, announced=slot)
     group_parts: list[list[Component]] = []
     invited_today = {need.village.id for _, need in points}
     slot_min_s = min(params.point_min_slot_s, params.point_max_slot_s) - params.point_setup_s
