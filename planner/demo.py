@@ -171,7 +171,7 @@ def build_graph():
     import networkx as nx
 
 
-    G = nx.MultiDiGraph(crs="epsg:4326", name="Nậm Khao (fictional demo commune)",
+    G = nx.MultiDiGraph(crs="epsg:4326", name="Nậm Khao (xã hư cấu)",
                         note=FICTIONAL_NOTE)
     ids: dict[tuple[float, float], int] = {}
 

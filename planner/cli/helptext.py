@@ -53,6 +53,7 @@ CLICK_MESSAGES = (
     N_("{value!r} does not match the format {format}."),
     N_("{value!r} does not match the formats {formats}."),
     N_("{value!r} is not a valid {number_type}."), N_("{value} is not in the range {range}."),
+    N_("integer"), N_("float"), N_("integer range"), N_("float range"),
     N_("file"), N_("directory"), N_("path"),
     N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a file."),
     N_("{name} {filename!r} is a directory."), N_("{name} {filename!r} is not readable."),
@@ -65,9 +66,26 @@ line's language (click words them with the standard ``gettext``)."""
 
 #: click's words that a command keeps once made (its --help option's help):
 #: ``HelpCommand`` words them when the help is shown, in the help's language.
+#: click's message that names a number type by its English name ``{number_type}``.
+NUMBER_MESSAGE = "{value!r} is not a valid {number_type}."
 HELP_OPTION_TEXTS = frozenset({"Show this message and exit.", "Show the version and exit."})
 #: click's modules that word messages with ``gettext``/``ngettext``.
 CLICK_MODULES = ("core", "exceptions", "parser", "formatting", "decorators", "types", "termui")
+
+
+class _NamedTypes(str):
+    """A message whose ``{number_type}`` (click's English type name: integer,
+    float) is said in the message's language when it is filled in."""
+
+    def __new__(cls, text: str, said: Callable[[str], str]) -> "_NamedTypes":
+        made = super().__new__(cls, text)
+        made.said = said  # type: ignore[attr-defined]
+        return made
+
+    def format(self, *args: object, **kwargs: object) -> str:  # noqa: A003
+        if isinstance(kwargs.get("number_type"), str):
+            kwargs["number_type"] = self.said(kwargs["number_type"])  # type: ignore
+        return str.format(self, *args, **kwargs)
 
 
 def args_lang(args: list[str]) -> str:
@@ -97,6 +115,8 @@ def click_language(lang: str) -> Iterator[None]:
             return text
         if not loaded:
             loaded.append(_translator(lang))
+        if text == NUMBER_MESSAGE:
+            return _NamedTypes(loaded[0](text), said)
         return loaded[0](text)
 
     def said_n(singular: str, plural: str, n: int) -> str:

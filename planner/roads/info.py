@@ -51,7 +51,8 @@ def format_summary(s: dict[str, Any], _: Callable[[str], str] = str) -> str:
     """The summary as text a person can read, in the language of ``_`` (a
     gettext; default: English). Road classes and surfaces are OSM values,
     shown as they are."""
-    lines = [_("graph: {name} ({source})").format(name=s["name"], source=s["source"]),
+    lines = [_("graph: {name} ({source})").format(name=s["name"], source=s["source"])
+             if s["source"] else _("graph: {name}").format(name=s["name"]),
              _("nodes: {nodes}   edges: {edges} (both directions)").format(
                  nodes=f"{s['nodes']:,}", edges=f"{s['edges']:,}")]
     total = sum(s["km_by_class"].values())
@@ -62,8 +63,10 @@ def format_summary(s: dict[str, Any], _: Callable[[str], str] = str) -> str:
     lines += [f"  {k:<28} {v:9.1f}" for k, v in s["km_by_surface"].items()]
     if s["elevation_m"]:
         lo, hi = s["elevation_m"]
+        low, high = f"{lo:,.0f}", f"{hi:,.0f}"
         lines.append(_("elevation: {low}–{high} m ({source})").format(
-            low=f"{lo:,.0f}", high=f"{hi:,.0f}", source=s["elevation_source"]))
+            low=low, high=high, source=s["elevation_source"]) if s["elevation_source"]
+            else _("elevation: {low}–{high} m").format(low=low, high=high))
     lines.append(_("steep edges (> {limit} %): {share} %").format(
         limit=f"{STEEP * 100:.0f}", share=f"{s['steep_share_pct']:.1f}"))
     lines.append(_("fords: {fords}   closed edges: {closed}").format(fords=s["fords"],

@@ -122,6 +122,8 @@ class ImportReport:
     new: int = 0
     same: int = 0
     previous: str = ""
+    #: when the earlier import of the same bytes happened (ISO time)
+    previous_at: str = ""
     corrected: int = 0
     rejected: int = 0
     rejects: str = ""
@@ -408,7 +410,7 @@ def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
         previous = db.imported(conn, digest)
         if previous is not None:
             return ImportReport("already", str(path), digest,
-                                previous=f"{previous[0]} at {previous[1]}")
+                                previous=previous[0], previous_at=previous[1])
         col = _Collector(str(path))
         rows = read_table(path, col, TABLE)
         recorded = db.recorded_outcomes(conn)

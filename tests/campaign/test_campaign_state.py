@@ -131,6 +131,7 @@ def test_every_kind_then_second_import_is_a_no_op(campaign) -> None:
     after_first = _dump(out / state.DB_NAME)
     second = record_outcomes(out, DATA / "every_kind.csv")
     assert second.status == "already"
+    assert (second.previous, second.previous_at[:2]) == ("every_kind.csv", "20")  # name, ISO time
     assert _dump(out / state.DB_NAME) == after_first
     kinds = {o.outcome for o in state.outcomes(state.open_campaign(out))}
     assert kinds == set(OUTCOMES)

@@ -429,3 +429,19 @@ def test_clicks_own_messages_speak_the_command_lines_language(monkeypatch) -> No
     en = runner.invoke(cli, ["--lang", "en", "day", "--nope"])
     assert en.exit_code == 2 and "No such option '--nope'" in en.output
     assert click.exceptions._("Error: {message}") == "Error: {message}"  # restored
+
+
+def test_a_bad_number_names_its_type_in_the_command_lines_language(monkeypatch) -> None:
+    """A value that is not a number is told in words of the command line's
+    language, the number type included (no English "float" or "integer" in
+    the Vietnamese message), and in English with --lang en."""
+    monkeypatch.delenv("PLANNER_LANG", raising=False)
+    runner = CliRunner()
+    vi = runner.invoke(cli, ["day", str(ROOT / "scenarios" / "demo" / "scenario.yaml"),
+                             "--time-limit", "abc"])
+    assert vi.exit_code == 2 and "'abc' không phải là số thực hợp lệ." in vi.output
+    assert "float" not in vi.output
+    en = runner.invoke(cli, ["--lang", "en", "day",
+                             str(ROOT / "scenarios" / "demo" / "scenario.yaml"),
+                             "--time-limit", "abc"])
+    assert en.exit_code == 2 and "'abc' is not a valid float range." in en.output
