@@ -77,7 +77,7 @@ class _NamedTypes(str):
     """A message whose ``{number_type}`` (click's English type name: integer,
     float) is said in the message's language when it is filled in."""
 
-    def __new__(cls, text: str, said: Callable[[str], str]) -> "_NamedTypes":
+    def __new__(cls, text: str, said: Callable[[str], str]) -> _NamedTypes:
         made = super().__new__(cls, text)
         made.said = said  # type: ignore[attr-defined]
         return made
