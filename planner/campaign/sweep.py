@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -67,23 +68,47 @@ def _simulate_task(ws: Workspace, task: SweepTask, params: StaffingParams,
     return simulate(ws, task.teams, task.run, params, start)
 
 
+class _ToPlannerLog(logging.Handler):
+    """Hands Dask's log records to the planner's log (``planner.dask``: the
+    file of ``$PLANNER_LOG``, or nowhere), never to the terminal."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logging.getLogger("planner.dask").handle(record)
+
+
+def _dask_logs_to_the_log() -> None:
+    """Dask's own loggers (``distributed``: a worker slow to stop, a lost
+    connection) write to the planner's log instead of the terminal: their
+    stderr handler is replaced, once per process."""
+    logger = logging.getLogger("distributed")
+    for handler in list(logger.handlers):
+        if type(handler) is logging.StreamHandler:  # distributed's own, on stderr
+            logger.removeHandler(handler)
+    if not any(isinstance(h, _ToPlannerLog) for h in logger.handlers):
+        logger.addHandler(_ToPlannerLog())
+    logger.propagate = False
+
+
 @contextlib.contextmanager
 def dask_client(scheduler: str | None = None, workers: int | None = None,
                 connect_timeout_s: float = 30.0) -> Iterator[Any]:
     """A ``distributed.Client`` on ``scheduler``, or on a new ``LocalCluster``
     of ``workers`` processes (one thread each; default: the cores, at most 8);
-    closed (and the local cluster stopped) on the way out."""
+    closed (and the local cluster stopped) on the way out. Dask's own log
+    goes to the planner's log, not the terminal."""
     # imported here: Dask loads only when a sweep runs
     from distributed import Client, LocalCluster
 
+    _dask_logs_to_the_log()
     cluster = None
     try:
         if scheduler:
             client = Client(scheduler, timeout=connect_timeout_s)
         else:
             workers = workers or max(1, min(os.cpu_count() or 1, 8))
+            # the workers' own processes print only what stops them
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+                                   dashboard_address=None, silence_logs=logging.CRITICAL)
             client = Client(cluster)
     except OSError as exc:
         if cluster is not None:
