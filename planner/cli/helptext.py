@@ -53,7 +53,8 @@ CLICK_MESSAGES = (
     N_("{value!r} does not match the format {format}."),
     N_("{value!r} does not match the formats {formats}."),
     N_("{value!r} is not a valid {number_type}."), N_("{value} is not in the range {range}."),
-    N_("integer"), N_("float"), N_("integer range"), N_("float range"),
+    N_("integer"), N_("float"), N_("integer range"), N_("float range"), N_("text"),
+    N_("filename"), N_("boolean"), N_("folder"),
     N_("file"), N_("directory"), N_("path"),
     N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a file."),
     N_("{name} {filename!r} is a directory."), N_("{name} {filename!r} is not readable."),
@@ -66,6 +67,10 @@ line's language (click words them with the standard ``gettext``)."""
 
 #: click's words that a command keeps once made (its --help option's help):
 #: ``HelpCommand`` words them when the help is shown, in the help's language.
+#: click's names of its value types, shown in capitals as an option's value
+#: when the option names none (msgids of the catalog, in ``CLICK_MESSAGES``).
+TYPE_NAMES = frozenset({"integer", "float", "integer range", "float range", "text", "path",
+                        "file", "directory", "filename", "boolean", "folder"})
 #: click's message that names a number type by its English name ``{number_type}``.
 NUMBER_MESSAGE = "{value!r} is not a valid {number_type}."
 HELP_OPTION_TEXTS = frozenset({"Show this message and exit.", "Show the version and exit."})
@@ -234,6 +239,10 @@ def _translated(command: click.Command, ctx: click.Context,
     swap(command, "short_help", True)
     for param in command.get_params(ctx):  # with the help option click adds
         swap(param, "help", False)
+        if isinstance(param, click.Option) and param.metavar is None \
+                and not param.is_flag and param.type.name.lower() in TYPE_NAMES:
+            saved.append((param, "metavar", None))  # click's INTEGER, TEXT, ... in words
+            param.metavar = _(param.type.name.lower()).upper()
     for sub in _commands(command):
         swap(sub, "help", True)
         swap(sub, "short_help", True)

@@ -445,3 +445,16 @@ def test_a_bad_number_names_its_type_in_the_command_lines_language(monkeypatch) 
                              str(ROOT / "scenarios" / "demo" / "scenario.yaml"),
                              "--time-limit", "abc"])
     assert en.exit_code == 2 and "'abc' is not a valid float range." in en.output
+
+
+def test_help_names_value_types_in_the_command_lines_language(monkeypatch) -> None:
+    """An option's value shown by click's type name (INTEGER, FLOAT RANGE,
+    TEXT, FOLDER) reads in Vietnamese words in the Vietnamese help, and the
+    English help of the same process right after keeps click's names."""
+    monkeypatch.delenv("PLANNER_LANG", raising=False)
+    runner = CliRunner()
+    vi = runner.invoke(cli, ["staffing", "--help"]).output
+    assert "--runs SỐ NGUYÊN" in vi and "--wet-days SỐ THỰC" in vi and "--out THƯ MỤC" in vi
+    assert not re.search(r"\b(INTEGER|FLOAT|TEXT|FOLDER)\b", vi)
+    en = runner.invoke(cli, ["--lang", "en", "staffing", "--help"]).output
+    assert "--runs INTEGER RANGE" in en and "--out FOLDER" in en
