@@ -386,6 +386,19 @@ class DayNeeds:
 #: ``point_slots``, village id → slot: the point opens there at that hour).
 PointSlot = tuple[str, int, int]
 
+#: How far from a ``PointSlot``'s opening (s, before or after) the announced
+#: point may open: anywhere in its announced minute, the times that read as
+#: it (``planner.clock.format_clock`` rounds to the nearest minute;
+#: ``campaign.json`` keeps the hours to the minute, and two points a team
+#: holds back to back were timed to the second).
+ANNOUNCED_MINUTE_S = 29
+
+
+def in_its_minute(starts: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """An announced point's allowed starts (s) widened to its announced
+    minute (``ANNOUNCED_MINUTE_S`` before and after)."""
+    return tuple((a - ANNOUNCED_MINUTE_S, b + ANNOUNCED_MINUTE_S) for a, b in starts)
+
 
 def slot_place(village: Village, slot: PointSlot | None) -> CollectionPoint | None:
     """The candidate place of ``village`` an announced ``slot`` names (None:

@@ -18,6 +18,7 @@ from planner.day.needs import (
     Steer,
     Unit,
     VisitNeed,
+    in_its_minute,
     no_duty_reason,
 )
 from planner.domain import CollectionPoint, Parameters, Scenario, Team, Unserved, Window
@@ -345,7 +346,7 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
         value = [(0, MAX_WAITING_DAYS, w) for *_, w in value or []] if announced else value
         nodes.append(replace(node, tier=tier, waiting_days=waited))
         service.append(int(service_s))
-        windows.append(tuple(wins))
+        windows.append(in_its_minute(wins) if announced else tuple(wins))
         components.append(value or [])
         demand.append(int(seats))
         cluster.append(clus)
