@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from planner.campaign.needs import band_of, copy_with, parts, team_capacity_s
 from planner.campaign.workspace import Workspace
-from planner.day.needs import PointSlot, Steer
+from planner.day.needs import ANNOUNCED_MINUTE_S, PointSlot, Steer
 from planner.day.plan import plan_day
 from planner.domain import DECISION_CAUSES, Household, Plan, Scenario, Team, Unserved, Window
 from planner.engine import EXTRAS_SEARCHES, GUARD_FACTOR, solve, solve_hybrid, solve_plain
@@ -239,7 +239,7 @@ def hinted_solver(solver: Solver, scenario: Scenario, slots: Mapping[str, tuple]
 
     The day problem's node of an announced point is the one of that village
     (``RoutingProblem.cluster``: the village's index) whose one window of
-    starts holds the announced opening."""
+    starts ends in the announced minute (``announced_timing``)."""
     index = {v.id: k for k, v in enumerate(scenario.villages)}
     wanted = {index[v]: (slots[v][1], route) for v, route in hints.items()
               if v in index and v in slots}
@@ -252,7 +252,7 @@ def hinted_solver(solver: Solver, scenario: Scenario, slots: Mapping[str, tuple]
         for n in range(1, problem.num_nodes):
             hint = wanted.get(problem.cluster[n])
             starts = problem.windows[n]
-            if hint is None or len(starts) != 1 or not starts[0][0] <= hint[0] <= starts[0][1]:
+            if hint is None or len(starts) != 1 or starts[0][1] != hint[0] + ANNOUNCED_MINUTE_S:
                 continue
             mine = tuple(v for v in allowed[n] or range(len(names)) if names[v] == hint[1])
             allowed[n] = mine or allowed[n]

@@ -47,9 +47,9 @@ What must hold:
   holds for each collection point left closed (``point_not_opened``), with
   its slot as the stop, against the routes of units with the ``point`` duty.
   An announced point (``point_slots``) is what the routing problem makes it:
-  of tier 0 when left closed (opening in its announced minute), and on a
-  route kept and pinned at its planned opening (``_pin_announced``), never
-  moved to other hours to make room.
+  of tier 0 when left closed (timed as announced: ``announced_timing``), and
+  on a route kept and pinned at its planned opening (``_pin_announced``),
+  never moved to other hours to make room.
   Not checked: ``auto`` households whose only option left is a point, and
   shuttles.
 """
@@ -67,8 +67,8 @@ from planner.day.needs import (
     ShuttleNeed,
     Steer,
     VisitNeed,
+    announced_timing,
     day_needs,
-    in_its_minute,
     team_units,
 )
 from planner.day.orders import fitting_order
@@ -528,10 +528,14 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
                        timed_route(route, scenario, site_of, needs, tiers, auto_ids)))
     problems = []
     announced = {village_index[v] for v in point_slots or {} if v in village_index}
-    targets = [(what, tier, replace(target, starts=in_its_minute(target.starts)), duty, locked)
-               if duty == "point" and target.place in announced
+    timing = {village_index[p.village.id]: announced_timing(point_slots[p.village.id],
+                                                           p.service_s)
+              for p in day.points if p.village.id in (point_slots or {})}
+    targets = [(what, tier, replace(target, service_s=timing[target.place][0],
+                                    starts=timing[target.place][1]), duty, locked)
+               if duty == "point" and target.place in timing
                else (what, tier, target, duty, locked)
-               for what, tier, target, duty, locked in targets]  # in its announced minute
+               for what, tier, target, duty, locked in targets]  # as the problem holds it
     for what, tier, target, duty, locked in targets:
         for route, unit, vehicle, stops in routes:
             if not unit.does(duty) or (locked is not None and unit.team.id != locked):
