@@ -303,15 +303,16 @@ def change_cause(entry: dict[str, Any], households: list[str], day: DayPlan | No
     return {"cause": "not_fitted"}
 
 
-def cause_text(change: dict[str, Any], lang: str = "vi") -> str:
-    """The words of a change's ``cause`` (``change_cause``) in ``lang``."""
+def cause_text(change: dict[str, Any], lang: str = "vi", redact: bool = False) -> str:
+    """The words of a change's ``cause`` (``change_cause``) in ``lang``; the
+    day planner's reason as a shareable copy shows it with ``redact``."""
     _ = gettext_for(lang)
     cause = change.get("cause")
     if cause == "day_planner" and isinstance(change.get("unserved"), dict):
         u = change["unserved"]
         return reason_text(Unserved(u["household"], u["reason"], u["code"], u.get("mode", ""),
                                     (), tuple(tuple(n) for n in u.get("numbers") or ())),
-                           (), lang)
+                           (), lang, redact)
     words = CAUSES.get(str(cause))
     if words is None:
         return ""
@@ -345,7 +346,7 @@ def correction_text(changes: list[dict[str, Any]], scenario: Scenario, lang: str
             for rid in residents] + [""]
 
     def because(change: dict[str, Any]) -> list[str]:
-        why = cause_text(change, lang)
+        why = cause_text(change, lang, redact)
         return ["  " + _("why: {cause}").format(cause=why)] if why else []
 
     points = [c for c in changes if c.get("kind", "point") == "point"]
