@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 
 from planner.campaign.needs import band_of, copy_with, parts, team_capacity_s
 from planner.campaign.workspace import Workspace
-from planner.day.needs import PointSlot, Steer
+from planner.day.needs import ANNOUNCED_MINUTE_S, PointSlot, Steer
 from planner.day.plan import plan_day
 from planner.domain import DECISION_CAUSES, Household, Plan, Scenario, Team, Unserved, Window
 from planner.engine import EXTRAS_SEARCHES, GUARD_FACTOR, solve, solve_hybrid, solve_plain
-from planner.errors import PlannerError
+from planner.errors import PlannerError, reason_of
 from planner.presence import PresenceModel
 from planner.problem import RoutingProblem, Solution
 from planner.rules import home_residents, invited_to_point, visit_hours
@@ -64,6 +64,10 @@ class DayPlan:
     scenario: Scenario
     served: dict[str, tuple[str, str]]
     pending_before: int
+    #: the announced collection points (village id) and shuttles (household
+    #: id) the day could not hold: its self-check refused the plan made with
+    #: them, and the day was planned without them (the check's words)
+    dropped: tuple[tuple[str, str], ...] = ()
 
     @property
     def visited(self) -> dict[str, str]:
@@ -155,46 +159,106 @@ def plan_one_day(ws: Workspace, day: dt.date, teams: tuple[Team, ...],
                  solver: Solver | None = None, start: dt.date | None = None,
                  service_scale: float = 1.0, pending_before: int = 0,
                  relocate: bool = True, presence: PresenceModel | None = None,
-                 point_slots: Mapping[str, PointSlot] | None = None,
+                 point_slots: Mapping[str, PointSlot | tuple[str, int, int, str]] | None = None,
                  steer: Steer | None = None,
                  shuttle_slots: Mapping[str, int] | None = None) -> DayPlan:
     """Plan ``day`` for ``teams`` through ``plan_day`` over the ``offered``
     households (each with the residents offered that day); ``relocate`` as
     ``plan_day``'s; ``presence`` (a ``planner.presence.PresenceModel``) steers
-    visits to the likely hours; ``point_slots`` (village id → announced slot)
-    holds the points already announced at their place and hour; ``steer``
-    the decisions a person made for the day (``planner.day.needs.Steer``);
-    ``shuttle_slots`` (household id → announced pickup at home, s) holds the
-    shuttles already announced at their time (``held_shuttles``)."""
-    held = held_shuttles(offered, shuttle_slots, ws.scenario.parameters.board_s)
-    # when the day's self-check refuses the plan (a ``PlannerError`` of its
-    # own type): with announced points or shuttles held, the day as before
-    # without them (its priority check found a point the repair could not
-    # place: seen with pinned points after outcomes, cause not yet known;
-    # every announced point or shuttle it moves is then reported,
-    # ``planner.campaign.corrections``); with a person's decisions, then the
-    # day without them, those it does not honour named (``unkept``)
-    attempts = [(held, point_slots, steer)]
-    if point_slots or shuttle_slots:
-        attempts.append((offered, None, steer))
-    if steer:
-        attempts.append((offered, None, None))
-    for k, (households, slots, steering) in enumerate(attempts):
-        day_sc = day_scenario(ws, day, teams, households, season, start or day, service_scale)
+    visits to the likely hours; ``point_slots`` (village id → announced slot:
+    ``(place, opens_s, closes_s)``, or with the route that held it when
+    announced as a fourth item, ``hinted_solver``) holds the points already
+    announced at their place and hour; ``steer`` the decisions a person made
+    for the day (``planner.day.needs.Steer``); ``shuttle_slots`` (household
+    id → announced pickup at home, s) holds the shuttles already announced at
+    their time (``held_shuttles``).
+
+    When the day's self-check refuses the plan (a ``PlannerError`` of its own
+    type, a bug path) with announced points or shuttles held, only those the
+    check names are dropped and the day planned again (each in
+    ``DayPlan.dropped`` with the check's words; all of them when it names
+    none); then, with a person's decisions, the day without them, those it
+    does not honour named (``unkept``)."""
+    slots = {v: tuple(s[:3]) for v, s in (point_slots or {}).items()}
+    hints = {v: str(s[3]) for v, s in (point_slots or {}).items() if len(s) > 3 and s[3]}
+    held_ids = dict(shuttle_slots or {})
+    dropped: list[tuple[str, str]] = []
+    steering = steer
+    while True:
+        held = held_shuttles(offered, held_ids, ws.scenario.parameters.board_s)
+        day_sc = day_scenario(ws, day, teams, held, season, start or day, service_scale)
+        engine = hinted_solver(solver or default_solver, ws.scenario, slots, hints) \
+            if hints and slots else solver
         try:
             plan, _, _ = plan_day(day_sc, table=ws.table, time_limit_s=time_limit_s, seed=seed,
-                                  matrices_for=ws.matrices_for, solve_fn=solver,
-                                  relocate=relocate, presence=presence, point_slots=slots,
-                                  steer=steering)
+                                  matrices_for=ws.matrices_for, solve_fn=engine,
+                                  relocate=relocate, presence=presence,
+                                  point_slots=slots or None, steer=steering)
             break
         except PlannerError as exc:
-            if type(exc) is not PlannerError or k == len(attempts) - 1:
-                raise  # not the self-check's, or nothing left to drop
+            if type(exc) is not PlannerError:
+                raise  # not the self-check's
+            if slots or held_ids:
+                named = _named(str(exc), ws.scenario, slots, held_ids)
+                for key in named or [*slots, *held_ids]:
+                    dropped.append((key, reason_of(exc)))
+                    slots.pop(key, None)
+                    held_ids.pop(key, None)
+                continue
+            if not steering:
+                raise  # nothing left to drop
+            steering = None
     if steer and steering is None:
         plan = replace(plan, not_honoured=unkept(plan, steer))
     served = served_residents(plan, day_sc)
     return DayPlan(date=day, season=season, plan=plan, scenario=day_sc, served=served,
-                   pending_before=pending_before)
+                   pending_before=pending_before, dropped=tuple(dropped))
+
+
+def _named(text: str, scenario: Scenario, slots: Mapping[str, tuple],
+           shuttles: Mapping[str, int]) -> list[str]:
+    """The announced points (village ids of ``slots``) and shuttles (household
+    ids of ``shuttles``) the self-check's ``text`` names: a point by its place
+    or village name, a shuttle by its household."""
+    villages = {v.id: v.name for v in scenario.villages}
+    out = [v for v, slot in slots.items()
+           if (slot[0] and f"at {slot[0]} " in text) or (villages.get(v) and villages[v] in text)]
+    return out + [h for h in shuttles if f"shuttle of {h}" in text]
+
+
+def hinted_solver(solver: Solver, scenario: Scenario, slots: Mapping[str, tuple],
+                  hints: Mapping[str, str]) -> Solver:
+    """``solver`` whose search may open each announced collection point only
+    on the route that held it when it was announced (``hints``: village id →
+    route name), when that route works today; the routes then left to the
+    search are those the announced plan held, where every announced point
+    fitted (without it, a search of a few seconds may give two points of the
+    same hours to one team and leave one closed). Only the search is
+    narrowed: the priority repair and the self-check see every route, so a
+    point the hint leaves out is still opened by any team that can.
+
+    The day problem's node of an announced point is the one of that village
+    (``RoutingProblem.cluster``: the village's index) whose one window of
+    starts ends in the announced minute (``announced_timing``)."""
+    index = {v.id: k for k, v in enumerate(scenario.villages)}
+    wanted = {index[v]: (slots[v][1], route) for v, route in hints.items()
+              if v in index and v in slots}
+
+    def run(problem: RoutingProblem, time_limit_s: float, seed: int) -> Solution:
+        if not problem.cluster or not problem.allowed_vehicles:
+            return solver(problem, time_limit_s, seed)
+        allowed = list(problem.allowed_vehicles)
+        names = [spec.name for spec in problem.vehicles]
+        for n in range(1, problem.num_nodes):
+            hint = wanted.get(problem.cluster[n])
+            starts = problem.windows[n]
+            if hint is None or len(starts) != 1 or starts[0][1] != hint[0] + ANNOUNCED_MINUTE_S:
+                continue
+            mine = tuple(v for v in allowed[n] or range(len(names)) if names[v] == hint[1])
+            allowed[n] = mine or allowed[n]
+        return solver(replace(problem, allowed_vehicles=tuple(allowed)), time_limit_s, seed)
+
+    return run
 
 
 def unkept(plan: Plan, steer: Steer) -> tuple[Unserved, ...]:

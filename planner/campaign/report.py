@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.campaign.calendar import Calendar
-from planner.campaign.corrections import announce_by, changes_warning, shuttle_days
+from planner.campaign.corrections import announce_by, cause_line, changes_warning, shuttle_days
 from planner.campaign.dayloop import DayPlan
 from planner.campaign.loop import CampaignResult, resident_ids
 from planner.campaign.needs import CONDITION_RANK, residents_by_mode
@@ -468,6 +468,7 @@ def announced_changes_text(changes: list[dict[str, Any]], scenario: Scenario, da
                            "tell its {n} residents").format(
                 new_opens=new["opens"], new_closes=new["closes"], place=new["place"],
                 **values))
+        lines += cause_line(c, lang)
     lines += changes_warning(changes, scenario, lang)
     lines.append(_("!! Hand out the correction notice: corrections-{date}.txt in the campaign "
                    "folder").format(date=day))

@@ -386,6 +386,26 @@ class DayNeeds:
 #: ``point_slots``, village id → slot: the point opens there at that hour).
 PointSlot = tuple[str, int, int]
 
+#: How far from a time of a ``PointSlot`` (s, before or after) the point may
+#: open or close and still read as announced: ``planner.clock.format_clock``
+#: rounds to the nearest minute, ``campaign.json`` keeps the hours to the
+#: minute, and two points a team holds back to back were timed to the second.
+ANNOUNCED_MINUTE_S = 29
+
+
+def announced_timing(slot: PointSlot, need_s: int) -> tuple[int, tuple[tuple[int, int]]]:
+    """An announced point's opening after its set-up (s) and its allowed
+    starts (s after midnight), for a point whose invited need ``need_s``:
+    it opens at a time that reads as the slot's opening and closes at one
+    that reads as its close or later (each within ``ANNOUNCED_MINUTE_S``),
+    for at least ``need_s``, as short as that allows (the plan that
+    announced it closed when its work was done, and a re-plan can time it
+    again to the second)."""
+    _place, opens_s, closes_s = slot[:3]
+    m = ANNOUNCED_MINUTE_S
+    service_s = max(int(need_s), closes_s - opens_s - 2 * m)
+    return service_s, ((max(opens_s - m, closes_s - m - service_s), opens_s + m),)
+
 
 def slot_place(village: Village, slot: PointSlot | None) -> CollectionPoint | None:
     """The candidate place of ``village`` an announced ``slot`` names (None:

@@ -18,6 +18,7 @@ from planner.day.needs import (
     Steer,
     Unit,
     VisitNeed,
+    announced_timing,
     no_duty_reason,
 )
 from planner.domain import CollectionPoint, Parameters, Scenario, Team, Unserved, Window
@@ -311,10 +312,8 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
     OR-Tools unable to insert them: it adds one pair at a time);
     ``drop_half_shuttles`` removes a trip whose other half is missing.
 
-    ``chances`` (household id → chance at home, ``planner.day.chances``)
-    weighs home visits inside their tier. ``slots`` (village id → an announced
-    ``PointSlot``): that village's point opens at the announced hour, stays
-    open to the announced close at least and is served first (tier 0).
+    ``chances`` (household id → chance at home) weighs visits in their tier; ``slots``
+    (village id → announced ``PointSlot``): its point first (tier 0), ``announced_timing``.
     ``steer``: a person's decisions (``steered_tier``; a locked household
     only on its team's units with the duty, when one has it).
     """
@@ -344,6 +343,8 @@ def build_day_problem(scenario: Scenario, kept_home: list[tuple[int, object]],
         tier, waited = (0, MAX_WAITING_DAYS) if announced else tier_of(residents)
         value = [(0, MAX_WAITING_DAYS, w) for *_, w in value or []] if announced else value
         nodes.append(replace(node, tier=tier, waiting_days=waited))
+        if announced:  # timed as announced: opens and closes at the hours told
+            service_s, wins = announced_timing(announced, node.need.service_s)
         service.append(int(service_s))
         windows.append(tuple(wins))
         components.append(value or [])

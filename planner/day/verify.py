@@ -46,6 +46,10 @@ What must hold:
   ``planner.day.orders.fitting_order``, an exact search over orders. The same
   holds for each collection point left closed (``point_not_opened``), with
   its slot as the stop, against the routes of units with the ``point`` duty.
+  An announced point (``point_slots``) is what the routing problem makes it:
+  of tier 0 when left closed (timed as announced: ``announced_timing``), and
+  on a route kept and pinned at its planned opening (``_pin_announced``),
+  never moved to other hours to make room.
   Not checked: ``auto`` households whose only option left is a point, and
   shuttles.
 """
@@ -54,6 +58,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 
 from planner.clock import format_clock
 from planner.day.needs import (
@@ -62,6 +67,7 @@ from planner.day.needs import (
     ShuttleNeed,
     Steer,
     VisitNeed,
+    announced_timing,
     day_needs,
     team_units,
 )
@@ -504,7 +510,7 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
         if closed & {h.id for h in p.invited}:
             slot = (point_slots or {}).get(p.village.id)  # announced: only at its hour
             targets.append((msg("open the point at {place} (left closed)", place=p.place.name),
-                            part_tier(p.residents, order),
+                            0 if slot is not None else part_tier(p.residents, order),
                             TimedStop(site_of[f"point:{p.village.id}"],
                                       p.service_s if slot is None
                                       else max(p.service_s, slot[2] - slot[1]),
@@ -521,11 +527,21 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
         routes.append((route, unit, team_vehicle(scenario, unit.team, unit.name, unit.capacity),
                        timed_route(route, scenario, site_of, needs, tiers, auto_ids)))
     problems = []
+    announced = {village_index[v] for v in point_slots or {} if v in village_index}
+    timing = {village_index[p.village.id]: announced_timing(point_slots[p.village.id],
+                                                           p.service_s)
+              for p in day.points if p.village.id in (point_slots or {})}
+    targets = [(what, tier, replace(target, service_s=timing[target.place][0],
+                                    starts=timing[target.place][1]), duty, locked)
+               if duty == "point" and target.place in timing
+               else (what, tier, target, duty, locked)
+               for what, tier, target, duty, locked in targets]  # as the problem holds it
     for what, tier, target, duty, locked in targets:
         for route, unit, vehicle, stops in routes:
             if not unit.does(duty) or (locked is not None and unit.team.id != locked):
                 continue  # this unit was not allowed to take it: not "instead"
-            kept = [s for s, t in stops if t is None or t <= tier]
+            kept = [s for s, t in _pin_announced(route, stops, announced)
+                    if t is None or t <= tier]
             order = fitting_order(kept + [target], matrices.travel_s, vehicle)
             if order is not None:
                 problems.append(msg("{route} could {what} in place of its stops of lower "
@@ -533,6 +549,25 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
                                     "one)", route=route.name, what=what,
                                     order=str([k + 1 for k in order])))
     return problems
+
+
+def _pin_announced(route: Route, stops: list[tuple[TimedStop, int | None]],
+                   announced: set[int]) -> list[tuple[TimedStop, int | None]]:
+    """``stops`` (``timed_route``'s of ``route``) with each stop of an announced
+    collection point (its village's index in ``announced``) pinned at its
+    planned opening and always kept (tier None, as a shuttle stop): the
+    routing problem holds it at its announced hour, first of every tier."""
+    if not announced:
+        return stops
+    opens = iter([s.opens_s for s in route.stops if s.kind == "point"])
+    out = []
+    for stop, tier in stops:
+        if stop.place >= 0:  # only a collection point's stops have a place
+            start = next(opens)
+            if stop.place in announced:
+                stop, tier = replace(stop, starts=((start, start),)), None
+        out.append((stop, tier))
+    return out
 
 
 def _lock(steer: Steer, household: str | None, duty: str, units) -> str | None:

@@ -175,18 +175,19 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
         points = announced_point_days(folder, day)  # their notice is out: committed
         shuttles = announced_shuttle_days(folder, day)
         memo = read_memo(folder)
+        decisions = campaign_decisions(scenario, conn)
         options = CampaignOptions(time_limit_s=time_limit_s, memo=memo,
                                   seed=scenario.parameters.seed if seed is None else seed,
                                   on_day=day_reporter(progress, calendar, day, deadline,
                                                       time_limit_s),
                                   presence=model, point_slots=point_slots(points),
                                   shuttle_slots=shuttle_slots(shuttles),
-                                  decisions=campaign_decisions(scenario, conn))
+                                  decisions=decisions)
         proposals = other_approaches(model, scenario, st.follow_up)
         result = plan_campaign(ws, list(st.pending), day, deadline, calendar, options,
                                announced=announced_households(points))
-        not_kept = point_changes(points, result, scenario)
-        shuttles_not_kept = shuttle_changes(shuttles, result)
+        not_kept = point_changes(points, result, scenario, decisions)
+        shuttles_not_kept = shuttle_changes(shuttles, result, decisions, scenario)
         extra = {"state": {
             "planned_from": day.isoformat(),
             "enrolled_residents": len(st.enrolled),
