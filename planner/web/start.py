@@ -45,7 +45,7 @@ from planner.web.security import UPLOAD_MAX_BYTES, inside, upload_name_problem
 
 router = APIRouter()
 
-TEAM_ROWS, VILLAGE_ROWS, POINT_ROWS = 3, 6, 4
+TEAM_ROWS, VILLAGE_ROWS, POINT_ROWS = 2, 6, 4
 """Rows of each table the form shows at first (the page's script adds more)."""
 MAX_ROWS = 60
 """The most rows of one table a form may post."""
@@ -107,7 +107,9 @@ def _new_page(request: Request, values: dict[str, str] | None = None, problem: s
                 rows={"team": max(TEAM_ROWS, _count(values, "team")),
                       "village": max(VILLAGE_ROWS, _count(values, "village")),
                       "point": max(POINT_ROWS, _count(values, "point"))},
-                duties=DUTIES, max_mb=UPLOAD_MAX_BYTES // 2**20)
+                duties=DUTIES, max_mb=UPLOAD_MAX_BYTES // 2**20,
+                villages_given=any(v for k, v in values.items()
+                                   if k.startswith(("village-", "point-"))))
 
 
 def _count(values: dict[str, str], prefix: str) -> int:
