@@ -22,7 +22,7 @@ from starlette.datastructures import FormData
 
 from planner.app import PlannerError, parse_day
 from planner.app.decisions import RetireRequest, list_decisions, retire
-from planner.app.handedit import ACTIONS, HandRequest, HandResult, keep, preview
+from planner.app.handedit import ACTIONS, HandRequest, HandResult, keep, preview, reason_text
 from planner.app.people import campaign_names
 from planner.app.text import N_, gettext_for
 from planner.app.workspace import day_folders, day_view
@@ -156,7 +156,7 @@ def _preview_page(request: Request, name: str, hand: HandRequest, result: HandRe
     households before → after, and the form that keeps it."""
     return page(request, "edit_preview.html", status_code=400 if refused else 200,
                 campaign=name, hand=hand, result=result, names=campaign_names(hand.folder),
-                reasons=REASONS, hhmm=_hhmm, refused=refused,
+                reasons=REASONS, hhmm=_hhmm, refused=refused, reason_text=reason_text,
                 form={k: str(form.get(k, "")) for k in FIELDS})
 
 
