@@ -206,10 +206,14 @@ def _check_page(request: Request, name: str, problem: str = "",
     warned = sorted(set(row_problems(report, households, warnings=True)) - set(rows)) \
         if households else []
     today: dt.date | None = request.app.state.today
+    try:  # the campaign is named after the year of its first day
+        year = read_settings(folder).start[:4] or str(default_dates(today)[0].year)
+    except PlannerError:
+        year = str(default_dates(today)[0].year)
     return page(request, "check.html", status_code=status_code, campaign=None, report=report,
                 scenario=name, households=households.name if households else None,
                 problem_rows=rows, warning_rows=warned, problem=problem,
-                campaign_name=f"{name} {(default_dates(today)[0]).year}")
+                campaign_name=f"{name} {year}")
 
 
 @router.get("/scenarios/{name}/check")
