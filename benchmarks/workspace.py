@@ -6,7 +6,9 @@ serves the workspace with uvicorn on a free loopback port, then over real
 HTTP: each main page ``--runs`` times (median and 90th percentile), and
 ``--replans`` times the Tomorrow page's "plan tomorrow" (POST with the CSRF
 token, the job polled every 0.2 s as the page does every 1 s, then the
-Tomorrow page with its map data). Usage::
+Tomorrow page with its map data); and the Edit page's preview of a move,
+the first (the campaign's road graph and matrices read) and the later ones
+(kept in memory by ``app.loaded``). Usage::
 
     python -m benchmarks.workspace [--runs 20] [--replans 1] [--time-limit 1]
 """
@@ -14,6 +16,7 @@ Tomorrow page with its map data). Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -32,8 +35,8 @@ from planner.app.day import DEMO_SCENARIO
 from planner.web.app import create_app
 
 TARGET_S = 0.200
-PAGES = ("/", "/c/demo/tomorrow", "/c/demo/handout", "/c/demo/outcomes", "/c/demo/campaign",
-         "/c/demo/check")
+PAGES = ("/", "/c/demo/tomorrow", "/c/demo/edit", "/c/demo/handout", "/c/demo/outcomes",
+         "/c/demo/campaign", "/c/demo/check", "/c/demo/basemap.json")
 
 
 def _free_port() -> int:
@@ -72,6 +75,28 @@ def _replan(client: httpx.Client) -> float:
     return time.perf_counter() - started
 
 
+def _previews(client: httpx.Client, workspace: Path, runs: int) -> tuple[float, list[float]]:
+    """Seconds of the Edit page's preview of a move (the first day's first
+    home visit to another team; nothing written): the first (the campaign's
+    graph and matrices read) and ``runs`` more (kept in memory)."""
+    day = sorted(p.name for p in (workspace / "demo" / "days").iterdir())[0]
+    plan = json.loads((workspace / "demo" / "days" / day / "plan.json").read_text("utf-8"))
+    teams = sorted({r["team"] for r in plan["routes"]})
+    team, household = next((r["team"], s["household"]) for r in plan["routes"]
+                           for s in r["stops"] if s["kind"] == "visit")
+    other = next(t for t in teams if t != team)
+    html = client.get(f"/c/demo/edit?day={day}&household={household}").text
+    token = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+    form = {"csrf": token, "day": day, "action": "move", "household": household,
+            "team": other, "to_date": day}
+    times = []
+    for _ in range(runs + 1):
+        t0 = time.perf_counter()
+        client.post("/c/demo/edit/preview", data=form).raise_for_status()
+        times.append(time.perf_counter() - t0)
+    return times[0], sorted(times[1:])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
@@ -100,18 +125,22 @@ def main(argv: list[str] | None = None) -> int:
                 times.sort()
                 rows.append((path, first_s, statistics.median(times),
                              times[int(0.9 * (len(times) - 1))]))
+            preview_first, previews = _previews(client, workspace, max(3, args.runs // 4))
             replans = [_replan(client) for _ in range(args.replans)]
         server.should_exit = True
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
     print(f"demo campaign planned in {setup_s:.1f} s (not counted); {args.runs} requests "
           f"per page after the first")
-    print(f"{'page':<20} {'first ms':>9} {'median ms':>10} {'p90 ms':>7}")
+    print(f"{'page':<22} {'first ms':>9} {'median ms':>10} {'p90 ms':>7}")
     for path, first_s, median_s, p90_s in rows:
-        print(f"{path:<20} {1000 * first_s:9.0f} {1000 * median_s:10.1f} {1000 * p90_s:7.1f}")
+        print(f"{path:<22} {1000 * first_s:9.0f} {1000 * median_s:10.1f} {1000 * p90_s:7.1f}")
     worst = max(r[2] for r in rows)
     verdict = "ok" if worst <= TARGET_S else "TOO SLOW"
     print(f"worst median {1000 * worst:.1f} ms, target ≤ {1000 * TARGET_S:.0f} ms: {verdict}")
+    print(f"Edit preview of a move: first {1000 * preview_first:.0f} ms (graph and matrices "
+          f"read), then median {1000 * statistics.median(previews):.0f} ms of {len(previews)} "
+          "(kept in memory)")
     print("plan tomorrow → map (s): " + ", ".join(f"{s:.1f}" for s in replans)
           + f" (solver limit {args.time_limit:g} s per day, every re-planned day drawn)")
     return 0 if verdict == "ok" else 1

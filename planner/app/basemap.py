@@ -5,7 +5,8 @@ every household, so the team leader sees the routes on the roads with no
 tiles and no network.
 
 Kept in memory until a file beside the scenario or the graph changes (the
-graph is read once; later requests answer from memory). Holds no names.
+graph is read once; later requests answer from memory, checked on the
+files' sizes and times before the scenario is parsed again). Holds no names.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from planner.app.loaded import campaign_meta, files_signature
 from planner.render.geometry import base_map, bbox, road_graph
-from planner.state import db
 from planner.state.store import campaign_scenario
 
 #: Roads this far around the station and the households are drawn, metres.
@@ -23,19 +24,13 @@ MARGIN_M = 1500.0
 #: workspace's overview map is seen from further out and must load fast).
 TOLERANCE_M = 12.0
 
-_KEPT: dict[Path, tuple[tuple, dict[str, Any]]] = {}
+_KEPT: dict[Path, tuple[tuple, tuple[Path, ...], dict[str, Any]]] = {}
 
 
-def _signature(scenario: Path, roads: Path) -> tuple:
-    """What the base map depends on, as seen on disk."""
-    files = []
-    for p in [*(scenario.parent.iterdir() if scenario.parent.is_dir() else []), roads]:
-        try:
-            if p.is_file():
-                files.append((str(p), p.stat().st_size, p.stat().st_mtime_ns))
-        except OSError:
-            continue
-    return tuple(sorted(files))
+def _signature(info: dict[str, str], depends: tuple[Path, ...]) -> tuple:
+    """What the base map depends on, as seen on disk: the state's scenario
+    and graph, the files beside the scenario and the road graph's file."""
+    return (info.get("scenario", ""), info.get("roads", ""), files_signature(depends))
 
 
 def campaign_base_map(folder: Path) -> dict[str, Any]:
@@ -44,16 +39,13 @@ def campaign_base_map(folder: Path) -> dict[str, Any]:
     ``path``; points as Leaflet wants them, latitude first). ``InputError``
     when the campaign's scenario is gone."""
     folder = Path(folder)
-    conn = db.open_campaign(folder)
-    try:
-        info = db.meta(conn)
-    finally:
-        conn.close()
-    scenario, _warnings, _table = campaign_scenario(folder, info)
-    signature = _signature(Path(info.get("scenario", "")), Path(scenario.roads))
+    info = campaign_meta(folder)
     kept = _KEPT.get(folder)
-    if kept is not None and kept[0] == signature:
-        return kept[1]
+    if kept is not None and kept[0] == _signature(info, kept[1]):
+        return kept[2]  # unchanged: the scenario's list is not parsed again
+    scenario, _warnings, _table = campaign_scenario(folder, info)
+    depends = (Path(info.get("scenario", "")).parent, Path(scenario.roads))
+    signature = _signature(info, depends)
     points = [(scenario.station.lon, scenario.station.lat)]
     points += [(h.lon, h.lat) for h in scenario.households
                if h.lon is not None and h.lat is not None]
@@ -67,5 +59,5 @@ def campaign_base_map(folder: Path) -> dict[str, Any]:
                       for cls, lines in base.roads.items()},
             "fords": [leaflet(line) for line in base.fords],
             "water": [leaflet(line) for _kind, line in base.water]}
-    _KEPT[folder] = (signature, data)
+    _KEPT[folder] = (signature, depends, data)
     return data

@@ -26,13 +26,14 @@ from pathlib import Path
 
 from planner.app.campaign import utc_now
 from planner.app.decisions import DecideRequest, decide
+from planner.app.loaded import loaded_campaign
 from planner.app.outcomes import who
 from planner.app.outputs import day_drawer, scenario_in_scope
 from planner.campaign.dayloop import DayPlan, served_residents
 from planner.campaign.decisions import Decision, Decisions, steer_of
 from planner.campaign.folders import day_dir, recover, stage, swap
 from planner.campaign.report import write_day_plan
-from planner.campaign.workspace import Workspace, build_workspace
+from planner.campaign.workspace import Workspace
 from planner.clock import format_clock
 from planner.day.edit import (
     Add,
@@ -51,9 +52,8 @@ from planner.errors import InputError, Problem, msg
 from planner.legs import attach_legs
 from planner.planfile import read_plan
 from planner.render.i18n import gettext_for
-from planner.roads.io import load_graph
 from planner.state import db
-from planner.state.store import campaign_decisions, campaign_scenario, day_visit_rows
+from planner.state.store import campaign_decisions, day_visit_rows
 
 __all__ = ["Add", "EditRequest", "EditResult", "Move", "Remove", "Reorder", "Swap",
            "apply_edit", "edit_text", "preview_edit", "refusal", "verdict_lines"]
@@ -117,13 +117,13 @@ def _open(folder: Path) -> _Campaign:
     recover(folder)  # a run killed half-way: each day folder wholly old or new
     conn = db.open_campaign(folder)
     try:
-        scenario, _warnings, table = campaign_scenario(folder, db.meta(conn))
+        # the scenario, graph and matrices: kept in memory while the files are unchanged
+        loaded = loaded_campaign(folder, db.meta(conn))
         closed = {o.resident_id for o in db.outcomes(conn) if o.outcome in _CLOSED}
-        decisions = campaign_decisions(scenario, conn)
+        decisions = campaign_decisions(loaded.scenario, conn)
     finally:
         conn.close()
-    graph = load_graph(scenario.roads, table=table)
-    return _Campaign(folder, scenario, table, graph, build_workspace(scenario, graph, table),
+    return _Campaign(folder, loaded.scenario, loaded.table, loaded.graph, loaded.matrices,
                      closed, decisions)
 
 

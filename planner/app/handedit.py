@@ -29,7 +29,7 @@ written by ``preview``; ``keep`` writes only when the check holds or
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from planner.app.decisions import DecideRequest, decide, decision_problems
@@ -42,12 +42,18 @@ from planner.app.edit import (
     apply_edit,
 )
 from planner.campaign.decisions import REASONS, Decision
-from planner.day.edit import Change, EditVerdict
+from planner.day.edit import Change, EditVerdict, Reason
 from planner.domain import Plan
-from planner.errors import InputError, Problem, msg
+from planner.errors import InputError, Msg, Problem, msg
 from planner.planfile import read_plan
-from planner.render.i18n import gettext_for
+from planner.render.i18n import N_, gettext_for
 
+CODE_WORDS: dict[str, str] = {
+    "visit": N_("home visit"), "pickup": N_("shuttle pick-up"),
+    "dropoff": N_("shuttle drop-off"), "home": N_("home"), "shuttle": N_("shuttle"),
+    "point": N_("point"), "auto": N_("auto"),
+}
+"""The codes a broken rule names (a stop's kind, a mode, a duty), in words."""
 ACTIONS = ("move", "reorder", "lock", "must", "leave_out")
 """The hand actions of the Edit page, in the order it shows them."""
 SOURCE = "edit"
@@ -265,3 +271,19 @@ def keep(request: HandRequest) -> HandResult:
             now=request.now)).decision)
     return HandResult(tuple(verdicts), tuple(problems), _served(request, verdicts, before),
                       True, tuple(stored))
+
+
+def reason_text(reason: Reason, gettext) -> str:
+    """A broken rule of a changed route (``day.edit.Reason``) in the words of
+    ``gettext``, the codes it names said as words (``visit`` → "home visit",
+    ``shuttle`` → "shuttle"; module ``CODE_WORDS``), inside the day's check
+    too."""
+    def said(value):
+        if isinstance(value, Msg):
+            return msg(value.msgid, **{k: said(v) for k, v in value.values.items()})
+        if isinstance(value, str) and value in CODE_WORDS:
+            return gettext(CODE_WORDS[value])
+        return value
+
+    return replace(reason, values=tuple((k, said(v)) for k, v in reason.values)
+                   ).words(gettext)

@@ -22,11 +22,12 @@ from starlette.datastructures import FormData
 
 from planner.app import PlannerError, parse_day
 from planner.app.decisions import RetireRequest, list_decisions, retire
-from planner.app.handedit import ACTIONS, HandRequest, HandResult, keep, preview
+from planner.app.handedit import ACTIONS, HandRequest, HandResult, keep, preview, reason_text
 from planner.app.people import campaign_names
 from planner.app.text import N_, gettext_for
 from planner.app.workspace import day_folders, day_view
 from planner.web.base import campaign_folder, lang_of, page, posted
+from planner.web.jobs import Busy, JobSpec
 
 router = APIRouter()
 
@@ -155,7 +156,7 @@ def _preview_page(request: Request, name: str, hand: HandRequest, result: HandRe
     households before → after, and the form that keeps it."""
     return page(request, "edit_preview.html", status_code=400 if refused else 200,
                 campaign=name, hand=hand, result=result, names=campaign_names(hand.folder),
-                reasons=REASONS, hhmm=_hhmm, refused=refused,
+                reasons=REASONS, hhmm=_hhmm, refused=refused, reason_text=reason_text,
                 form={k: str(form.get(k, "")) for k in FIELDS})
 
 
@@ -177,12 +178,20 @@ async def edit_keep(request: Request, name: str) -> Response:
 @router.post("/c/{name}/decisions/{decision_id}/retire")
 async def decision_undo(request: Request, name: str, decision_id: int) -> Response:
     """Undo a decision (retired: its row and the audit trail stay); the plan
-    follows at the next re-plan."""
+    follows at the next re-plan, started at once when the form says
+    ``then=replan`` (its job page follows)."""
     form = await posted(request)
     folder = campaign_folder(request, name)
     why = str(form.get("why", "")).strip()[:200]
     _ = gettext_for(lang_of(request))
     retire(RetireRequest(folder, decision_id, why or _("undone in the workspace")))
+    if form.get("then") == "replan":  # the plan follows now: the Tomorrow job
+        spec = JobSpec("tomorrow", folder, lang_of(request), request.app.state.time_limit_s)
+        try:
+            job = request.app.state.jobs.start(spec)
+        except Busy as busy:
+            job = busy.job
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
     query: dict[str, str] = {"undone": str(decision_id)}
     day, household = str(form.get("day", "")), str(form.get("household", ""))
     if day:

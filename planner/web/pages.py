@@ -256,13 +256,18 @@ def handout_page(request: Request, name: str, day: str | None = None) -> Respons
 
 
 @router.get("/c/{name}/handout.zip")
-def handout_archive(request: Request, name: str, day: str) -> Response:
-    """Every team's files and the notices of ``day`` in one zip."""
+def handout_archive(request: Request, name: str, day: str, team: str = "") -> Response:
+    """Every team's files and the notices of ``day`` in one zip; with
+    ``team``, that team's pack (404 when the day has no files of it)."""
     folder = campaign_folder(request, name)
     chosen = _day_of(folder, day, None)
-    return Response(handout_zip(folder, chosen), media_type="application/zip",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="{name}-{chosen.isoformat()}.zip"'})
+    data = handout_zip(folder, chosen, team or None)
+    if data is None:
+        raise HTTPException(404, "no such team this day")
+    label = f"{name}-{chosen.isoformat()}" + (f"-{team}" if team else "")
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''"
+                                                    f"{quote(label)}.zip"})
 
 
 @router.get("/c/{name}/files/{rel:path}")

@@ -37,6 +37,7 @@ from planner.app.commune import (
     row_problems,
     seasons,
 )
+from planner.app.commune_settings import edit_settings, read_settings
 from planner.app.text import error_text
 from planner.app.workspace import check_report, scenarios_in
 from planner.web.base import NAME, lang_of, page, posted
@@ -45,7 +46,7 @@ from planner.web.security import UPLOAD_MAX_BYTES, inside, upload_name_problem
 
 router = APIRouter()
 
-TEAM_ROWS, VILLAGE_ROWS, POINT_ROWS = 3, 6, 4
+TEAM_ROWS, VILLAGE_ROWS, POINT_ROWS = 2, 6, 4
 """Rows of each table the form shows at first (the page's script adds more)."""
 MAX_ROWS = 60
 """The most rows of one table a form may post."""
@@ -95,7 +96,7 @@ def settings_of(form: FormData) -> CommuneSettings:
 
 
 def _new_page(request: Request, values: dict[str, str] | None = None, problem: str = "",
-              status_code: int = 200) -> Response:
+              status_code: int = 200, editing: str = "") -> Response:
     workspace: Path = request.app.state.workspace
     roads, dems = road_files(workspace)
     start, deadline = default_dates(request.app.state.today)
@@ -107,7 +108,10 @@ def _new_page(request: Request, values: dict[str, str] | None = None, problem: s
                 rows={"team": max(TEAM_ROWS, _count(values, "team")),
                       "village": max(VILLAGE_ROWS, _count(values, "village")),
                       "point": max(POINT_ROWS, _count(values, "point"))},
-                duties=DUTIES, max_mb=UPLOAD_MAX_BYTES // 2**20)
+                duties=DUTIES, max_mb=UPLOAD_MAX_BYTES // 2**20,
+                villages_given=any(v for k, v in values.items()
+                                   if k.startswith(("village-", "point-"))),
+                editing=editing)
 
 
 def _count(values: dict[str, str], prefix: str) -> int:
@@ -202,10 +206,14 @@ def _check_page(request: Request, name: str, problem: str = "",
     warned = sorted(set(row_problems(report, households, warnings=True)) - set(rows)) \
         if households else []
     today: dt.date | None = request.app.state.today
+    try:  # the campaign is named after the year of its first day
+        year = read_settings(folder).start[:4] or str(default_dates(today)[0].year)
+    except PlannerError:
+        year = str(default_dates(today)[0].year)
     return page(request, "check.html", status_code=status_code, campaign=None, report=report,
                 scenario=name, households=households.name if households else None,
                 problem_rows=rows, warning_rows=warned, problem=problem,
-                campaign_name=f"{name} {(default_dates(today)[0]).year}")
+                campaign_name=f"{name} {year}")
 
 
 @router.get("/scenarios/{name}/check")
@@ -272,4 +280,49 @@ async def save_row(request: Request, name: str, number: str) -> Response:
     n = _row_number(number)
     values = {c: _text(form, c) for c in COLUMNS if c in form}
     edit_row(folder, n, values)  # a list that cannot be read: the error page
+    return _redirect(f"/scenarios/{quote(name)}/check")
+
+
+def settings_values(settings: CommuneSettings) -> dict[str, str]:
+    """``settings`` as the form's fields (``team-K-id``, …), to show them again."""
+    values = {"name": settings.name, "station_name": settings.station_name,
+              "station_lon": settings.station_lon, "station_lat": settings.station_lat,
+              "start": settings.start, "deadline": settings.deadline, "season": settings.season}
+    for k, t in enumerate(settings.teams):
+        p = f"team-{k}-"
+        values.update({p + "id": t.id, p + "name": t.name, p + "members": "\n".join(t.members),
+                       p + "motorbikes": t.motorbikes, p + "kits": t.kits, p + "shift": t.shift,
+                       p + "lunch": t.lunch})
+        values.update({p + f"duty-{d}": "1" for d in t.duties})
+        if t.can_split:
+            values[p + "split"] = "1"
+    for k, v in enumerate(settings.villages):
+        values.update({f"village-{k}-{f}": getattr(v, f) for f in ("id", "name", "lon", "lat")})
+    for k, pt in enumerate(settings.points):
+        values.update({f"point-{k}-{f}": getattr(pt, f) for f in ("village", "name", "lon", "lat")})
+    return values
+
+
+@router.get("/scenarios/{name}/settings")
+def settings_page(request: Request, name: str) -> Response:
+    """The settings of a commune made here, to edit (the list stays)."""
+    folder = _scenario(request, name)
+    try:
+        settings = read_settings(folder)
+    except PlannerError as exc:
+        return _check_page(request, name, error_text(exc, lang_of(request)), 400)
+    return _new_page(request, settings_values(settings), editing=name)
+
+
+@router.post("/scenarios/{name}/settings")
+async def save_settings(request: Request, name: str) -> Response:
+    """Write the edited settings and check the scenario again."""
+    form = await posted(request, max_fields=FORM_FIELDS)
+    folder = _scenario(request, name)
+    settings = settings_of(form)
+    try:
+        edit_settings(folder, settings)
+    except PlannerError as exc:
+        values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "csrf"}
+        return _new_page(request, values, error_text(exc, lang_of(request)), 400, editing=name)
     return _redirect(f"/scenarios/{quote(name)}/check")

@@ -193,15 +193,22 @@ def handout(folder: Path, day: dt.date) -> tuple[list[TeamFiles], list[str]]:
     return out, others
 
 
-def handout_zip(folder: Path, day: dt.date) -> bytes:
-    """One zip of every team's files and the notices of ``day``."""
+def handout_zip(folder: Path, day: dt.date, team: str | None = None) -> bytes | None:
+    """One zip of every team's files and the notices of ``day``; with
+    ``team``: that team's pack (its itinerary, phone map and GPX at the top,
+    and the notices); None when ``day`` has no files of ``team``."""
     teams, others = handout(folder, day)
+    if team is not None:
+        teams = [t for t in teams if t.team == team]
+        if not teams:
+            return None
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         for t in teams:
             for rel in (t.itinerary, t.phone_map, t.gpx):
                 if rel:
-                    z.write(folder / rel, f"{t.team}/{Path(rel).name}")
+                    z.write(folder / rel, Path(rel).name if team else f"{t.team}/{Path(rel).name}")
         for rel in others:
-            z.write(folder / rel, Path(rel).name)
+            if team is None or Path(rel).name == "notices.pdf":
+                z.write(folder / rel, Path(rel).name)
     return buffer.getvalue()
