@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 
 from planner.domain import Leg, LegKind, Plan, Scenario
@@ -98,18 +98,43 @@ def route_geometries(plan: Plan) -> dict[str, RouteGeometry]:
             for r in plan.routes}
 
 
-@lru_cache(maxsize=2)
-def _graph(path: str, mtime_ns: int):
+#: Road graphs read for drawing, by (graph name, file's mtime): the last two
+#: (the web workspace's threads share them: ``_GRAPHS_LOCK``).
+_GRAPHS: dict[tuple[str, int], object] = {}
+_GRAPHS_LOCK = threading.Lock()
 
-    return load_graph(path, travel_times=False)  # drawn only: no travel times
+
+def _graph_key(scenario: Scenario) -> tuple[str, int]:
+    """The scenario's road graph's cache key: its name and its file's mtime (ns)."""
+    path = resolve_graph_path(scenario.roads)
+    return str(scenario.roads), path.stat().st_mtime_ns if path.is_file() else 0
+
+
+def _keep(key: tuple[str, int], G) -> None:
+    """Keep ``G`` under ``key``, and at most one other graph."""
+    with _GRAPHS_LOCK:
+        _GRAPHS.pop(key, None)
+        _GRAPHS[key] = G
+        while len(_GRAPHS) > 2:
+            del _GRAPHS[next(iter(_GRAPHS))]
 
 
 def road_graph(scenario: Scenario):
     """The scenario's road graph, read from its GraphML file (for the base map
     only: renderers never route on it). Cached while the file is unchanged."""
+    key = _graph_key(scenario)
+    G = _GRAPHS.get(key)
+    if G is None:
+        G = load_graph(str(scenario.roads), travel_times=False)  # drawn only
+        _keep(key, G)
+    return G
 
-    path = resolve_graph_path(scenario.roads)
-    return _graph(str(scenario.roads), path.stat().st_mtime_ns if path.is_file() else 0)
+
+def share_road_graph(scenario: Scenario, G) -> None:
+    """Draw on ``G``, the scenario's road graph as a job already read it (with
+    travel times from any speed table: the roads drawn are the same), instead
+    of reading the file again."""
+    _keep(_graph_key(scenario), G)
 
 
 def bbox(points: Iterable[Coord], margin_m: float = 0.0) -> tuple[float, float, float, float]:
