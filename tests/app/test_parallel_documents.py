@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.app.day import DayRequest, plan_day
 from planner.app import outputs
+from planner.app.day import DayRequest, plan_day
 from planner.app.outputs import draw_outputs
 from planner.planfile import read_plan
 from planner.render import day_outputs, geometry, render_all
