@@ -71,7 +71,7 @@ def day_outputs(plan: Plan, scenario: Scenario, out_dir: str | Path, lang: str =
     from planner.render.map_html import plan_fingerprint, render_map
     from planner.render.mapkit import load_folium
     from planner.render.notices import render_notices
-    from planner.render.pdf import pdf_unavailable
+    from planner.render.pdf import environment, pdf_unavailable
     from planner.render.views import doc_context
 
     out = Path(out_dir)
@@ -100,6 +100,8 @@ def day_outputs(plan: Plan, scenario: Scenario, out_dir: str | Path, lang: str =
         todo.append(Output(out / f"route-{name}.kml", partial(
             render_kml, plan, scenario, route.name, **opts)))
     if not no_pdf:
+        for template in ("itinerary.html", "notices.html"):  # compiled once, here
+            environment(lang).get_template(template)
         todo.append(Output(out / "notices.pdf", partial(
             render_notices, plan, scenario, lang=lang, redact=redact, ctx=ctx), 3))
     return todo, no_pdf
