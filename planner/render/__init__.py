@@ -65,7 +65,7 @@ def day_outputs(plan: Plan, scenario: Scenario, out_dir: str | Path, lang: str =
     (``planner.app.outputs``) repeats none of it."""
     # imported here: importing planner.render.i18n or .views must not load every
     # renderer's library (folium, WeasyPrint, gpxpy)
-    from planner.render.geometry import road_graph, route_geometries
+    from planner.render.geometry import prepare_drawing, road_graph, route_geometries
     from planner.render.gpx import render_gpx, render_kml
     from planner.render.itinerary import render_itinerary
     from planner.render.map_html import plan_fingerprint, render_map
@@ -77,7 +77,7 @@ def day_outputs(plan: Plan, scenario: Scenario, out_dir: str | Path, lang: str =
     out = Path(out_dir)
     ctx = doc_context(plan, scenario, lang, redact)
     geometry = route_geometries(plan)
-    road_graph(scenario)  # read once, before any drawing (cached)
+    prepare_drawing(road_graph(scenario))  # read and indexed once, before any drawing
     load_folium()
     opts = {"lang": lang, "redact": redact, "geometry": geometry, "ctx": ctx}
     plan_id = plan_fingerprint(plan, scenario)

@@ -170,20 +170,15 @@ def base_map(G, scenario: Scenario, box: tuple[float, float, float, float],
 
     area = shp_box(*box)
     tol = tolerance_m / 111_320.0
-    seen: set[tuple] = set()
     by_class: dict[str, list[LineString]] = {"main": [], "minor": [], "track": [], "path": []}
     fords: list[tuple[Coord, ...]] = []
-    for u, v, data in G.edges(data=True):
-        key = (frozenset((u, v)), str(data.get("osmid")))
-        if key in seen:
+    edges = _edge_lines(G)
+    for (line, cls, ford), inside in zip(edges.lines, edges.intersects(area), strict=True):
+        if not inside:
             continue
-        seen.add(key)
-        line = LineString(edge_coords(G, u, v, data))
-        if not line.intersects(area):
-            continue
-        if _tag(data, "ford") in {"yes", "true", "1", "stepping_stones"}:
+        if ford:
             fords.append(tuple(_round(c) for c in line.coords))
-        by_class[ROAD_CLASSES.get(_tag(data, "highway"), "path")].append(line)
+        by_class[cls].append(line)
     roads: dict[str, list[tuple[Coord, ...]]] = {}
     for cls, lines in by_class.items():
         if not lines:
@@ -193,6 +188,55 @@ def base_map(G, scenario: Scenario, box: tuple[float, float, float, float],
         roads[cls] = [tuple(dedupe(_round(c) for c in p.coords)) for p in parts
                       if not p.is_empty]
     return BaseMap(roads=roads, fords=fords, water=water_lines(scenario, box, tol))
+
+
+class _EdgeLines:
+    """Every road of a graph once (each undirected edge, by its first
+    direction in the graph's order) as ``(line, class, is a ford)``, lon/lat."""
+
+    def __init__(self, G) -> None:
+        # imported here: shapely (GEOS) loads only where geometry is built
+        from shapely.geometry import LineString
+
+        seen: set[tuple] = set()
+        self.lines: list[tuple[object, str, bool]] = []
+        for u, v, data in G.edges(data=True):
+            key = (frozenset((u, v)), str(data.get("osmid")))
+            if key in seen:
+                continue
+            seen.add(key)
+            self.lines.append((LineString(edge_coords(G, u, v, data)),
+                               ROAD_CLASSES.get(_tag(data, "highway"), "path"),
+                               _tag(data, "ford") in {"yes", "true", "1", "stepping_stones"}))
+
+    def intersects(self, area) -> list[bool]:
+        """Whether each line meets ``area`` (a shapely geometry)."""
+        # imported here: shapely (GEOS) loads only where geometry is built
+        import shapely
+
+        return shapely.intersects([line for line, _c, _f in self.lines], area).tolist()
+
+
+_EDGES: dict[int, tuple[object, _EdgeLines]] = {}
+
+
+def _edge_lines(G) -> _EdgeLines:
+    """``_EdgeLines`` of ``G``, kept for the last graph asked (every map and
+    itinerary of a day draws on the same graph; a forked drawing process
+    inherits it)."""
+    held = _EDGES.get(id(G))
+    if held is None or held[0] is not G:
+        held = (G, _EdgeLines(G))
+        _EDGES.clear()
+        _EDGES[id(G)] = held
+    return held[1]
+
+
+def prepare_drawing(G) -> None:
+    """Build once what every map and itinerary drawn on ``G`` uses: its roads
+    as lines (``base_map``) and its nearest-road index (``split_noroad``)."""
+    _edge_lines(G)
+    _road_index(G)
 
 
 def water_path(scenario: Scenario) -> Path:
