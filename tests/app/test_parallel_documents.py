@@ -6,6 +6,7 @@ same as those drawn on the graph read again from its file."""
 
 from __future__ import annotations
 
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -50,6 +51,8 @@ def test_parallel_documents_are_the_serial_bytes(small_day, tmp_path, monkeypatc
         return ProcessPoolExecutor(*args, **kwargs)
 
     monkeypatch.setattr(outputs, "ProcessPoolExecutor", pool)
+    # forked even when an earlier test of this process left a thread behind
+    monkeypatch.setattr(outputs, "_pool_context", lambda: multiprocessing.get_context("fork"))
     parallel = draw_outputs(todo, workers=2)
     assert pools == [(2,)]  # drawn by two processes indeed
     monkeypatch.setattr(geometry, "_GRAPHS", {})  # the day job's graph forgotten
