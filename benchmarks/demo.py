@@ -3,7 +3,12 @@
 Runs the real command in a fresh process, as a user would, ``--runs`` times,
 and prints a table with the machine's load (1-minute load average) before
 each run, and its CPU time (user + system: what the run costs, whatever
-the load). The first run may build the road graph's travel-time cache
+the load). Each run's wall time is split by the command's progress lines
+(on stderr, as they arrive): ``start`` until the job's first message (the
+interpreter, the command line and the job's imports), ``plan`` from there to
+the drawing message (scenario, road graph, matrices, search), ``draw`` the
+rest (the documents, and the process's exit). The first run may build the
+road graph's travel-time cache
 (``planner.roads.cache``); ``--cold`` removes it before every run. Usage::
 
     python -m benchmarks.demo [--runs 5] [--cold]
@@ -42,7 +47,12 @@ def main(argv: list[str] | None = None) -> int:
             proc = subprocess.Popen([sys.executable, str(ROOT / "plan.py"), "demo", "--out",
                                      str(Path(tmp) / "demo")], cwd=ROOT,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            stderr = proc.stderr.read() if proc.stderr else ""
+            stamps, lines = [], []  # when each progress line ("[  1.2 s] ...") arrived
+            for line in proc.stderr or ():
+                lines.append(line)
+                if line.startswith("["):
+                    stamps.append(time.perf_counter() - started)
+            stderr = "".join(lines)
             _pid, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
             wall = time.perf_counter() - started
@@ -52,12 +62,17 @@ def main(argv: list[str] | None = None) -> int:
         if proc.returncode != 0:
             print(stderr, file=sys.stderr)
             return proc.returncode
-        rows.append((run, wall, cpu, len(files), load))
+        # start: to the job's first message (interpreter, CLI and job imports);
+        # plan: reading, road graph, matrices, search; draw: from the drawing message
+        start, draw_at = (stamps[0], stamps[-1]) if stamps else (0.0, 0.0)
+        rows.append((run, wall, cpu, len(files), load, start, draw_at - start, wall - draw_at))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}")
-    print(f"{'run':>4}  {'wall s':>7}  {'cpu s':>6}  {'files':>5}  {'load':>5}")
-    for run, wall, cpu, files, load in rows:
-        print(f"{run:>4}  {wall:7.2f}  {cpu:6.2f}  {files:>5}  {load:5.2f}")
+    print(f"{'run':>4}  {'wall s':>7}  {'cpu s':>6}  {'files':>5}  {'load':>5}  "
+          f"{'start s':>7}  {'plan s':>6}  {'draw s':>6}")
+    for run, wall, cpu, files, load, start, plan, draw in rows:
+        print(f"{run:>4}  {wall:7.2f}  {cpu:6.2f}  {files:>5}  {load:5.2f}  "
+              f"{start:7.2f}  {plan:6.2f}  {draw:6.2f}")
     walls = [r[1] for r in rows]
     verdict = "ok" if statistics.median(walls) <= TARGET_S else "TOO SLOW"
     cpu = statistics.median(r[2] for r in rows)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from planner import presence
-from planner.app.outputs import check_out_dir, scenario_in_scope, write_day
+from planner.app.outputs import check_out_dir, draw_outputs, scenario_in_scope, write_day
 from planner.app.progress import Progress
 from planner.campaign.decisions import decided_day, scenario_decisions
 from planner.campaign.province import Province, is_province, load_province
@@ -26,7 +26,8 @@ from planner.engine import solve
 from planner.errors import InputError, Problem, msg
 from planner.legs import has_legs
 from planner.planfile import read_plan
-from planner.render import render_all
+from planner.render import day_outputs
+from planner.render.geometry import share_road_graph
 from planner.render.i18n import N_
 from planner.roads.io import load_graph
 from planner.scenario import load_scenario, load_scenario_and_speeds
@@ -108,6 +109,7 @@ def plan_day(request: DayRequest, progress: Progress | None = None,
             warn(w)  # a Problem: the front end words it in its language
     progress.say(N_("Reading the road network…"))
     G = load_graph(scenario.roads, table=table)
+    share_road_graph(scenario, G)  # the documents draw the same roads: not read again
     compute = graph_matrices(G, table, scenario.parameters)
 
     def matrices_for(coords, season):
@@ -136,7 +138,7 @@ def plan_day(request: DayRequest, progress: Progress | None = None,
     scope = None if scenario.households == full.households else \
         [r.id for h in scenario.households for r in h.residents]
     written = write_day(plan, scenario, request.out_dir, lang=request.lang,
-                        redact=request.redact, scope=scope, warn=warn)
+                        redact=request.redact, scope=scope, warn=warn, workers=None)
     return DayResult(plan, scenario, list(warnings), written)
 
 
@@ -205,5 +207,8 @@ def render_plan(request: RenderRequest, progress: Progress | None = None,
     else:
         check_out_dir(out_dir, request.overwrite)
     progress.say(N_("Drawing the map, itineraries, notices and GPX…"))
-    return render_all(plan, scenario, out_dir, lang=request.lang, redact=request.redact,
-                      warn=warn)
+    todo, no_pdf = day_outputs(plan, scenario, out_dir, lang=request.lang,
+                               redact=request.redact)
+    if no_pdf and warn is not None:
+        warn(no_pdf)
+    return draw_outputs(todo, workers=None)

@@ -19,13 +19,15 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import errno
+import gc
 import json
 import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,7 +37,7 @@ from planner.domain import Plan, Scenario
 from planner.errors import InputError, Problem, msg
 from planner.legs import attach_legs, has_legs
 from planner.planfile import plan_from_dict, plan_json, write_atomic
-from planner.render import render_all
+from planner.render import Output, day_outputs, write_output
 from planner.render.i18n import N_
 from planner.render.views import reason_texts
 from planner.roads.io import load_graph
@@ -143,19 +145,53 @@ def scenario_file_for(plan_dir: Path, scenario_path: str | Path) -> str:
 
 def write_day(plan: Plan, scenario: Scenario, day_dir: Path, *, lang: str = "vi",
               redact: bool = False, scope: list[str] | None = None,
-              warn: Warn | None = None) -> list[Path]:
+              warn: Warn | None = None, workers: int | None = 1) -> list[Path]:
     """Write ``day_dir/plan.json`` (naming the scenario file, and ``scope``: the
     resident ids of a campaign day's scenario) and render every output from
-    the plan read back from it. ``plan`` must carry its legs
-    (``planner.legs.attach_legs``). Returns the paths written."""
+    the plan read back from it, by ``workers`` processes (``draw_outputs``).
+    ``plan`` must carry its legs (``planner.legs.attach_legs``). Returns the
+    paths written."""
     day_dir = Path(day_dir)
     text = plan_json(plan, scenario, scenario_file_for(day_dir, scenario.source)
                      if scenario.source else "", scope, lang=lang,
                      reason_text=reason_texts(scenario, lang))
     written = [write_atomic(day_dir / "plan.json", text)]
     again = plan_from_dict(json.loads(text))
-    written += render_all(again, scenario, day_dir, lang=lang, redact=redact, warn=warn)
-    return written
+    todo, no_pdf = day_outputs(again, scenario, day_dir, lang, redact)
+    if no_pdf and warn is not None:
+        warn(no_pdf)
+    return written + draw_outputs(todo, workers)
+
+
+#: The outputs that the drawing processes of ``draw_outputs`` draw (set before
+#: they are forked, which is how they see it: a closure cannot be pickled).
+_OUTPUTS: list[Output] = []
+
+
+def _draw_output(index: int) -> Path | None:
+    """In a drawing process: output ``index`` of ``_OUTPUTS`` drawn and written."""
+    return write_output(_OUTPUTS[index])
+
+
+def draw_outputs(todo: Sequence[Output], workers: int | None = 1) -> list[Path]:
+    """Draw and write every output of ``todo``: in this process, one after the
+    other, or by ``draw_workers(len(todo), workers)`` forked processes (the
+    costly ones first), when this process may fork (it runs one thread). The
+    same bytes either way; the paths written, in ``todo``'s order."""
+    n = draw_workers(sum(o.cost > 0 for o in todo), workers)
+    if n == 1 or _pool_context().get_start_method() != "fork":
+        return [p for p in map(write_output, todo) if p is not None]
+    _OUTPUTS[:] = todo
+    order = sorted(range(len(todo)), key=lambda i: -todo[i].cost)  # stable
+    try:
+        with _frozen_heap(), ProcessPoolExecutor(n, mp_context=_pool_context(),
+                                                 initializer=_worker_start,
+                                                 initargs=(os.getpid(),)) as pool:
+            futures = {i: pool.submit(_draw_output, i) for i in order}
+            paths = [futures[i].result() for i in range(len(todo))]
+    finally:
+        _OUTPUTS.clear()
+    return [p for p in paths if p is not None]
 
 
 def scenario_in_scope(scenario: Scenario, scope: Iterable[str] | None,
@@ -177,14 +213,16 @@ def scenario_in_scope(scenario: Scenario, scope: Iterable[str] | None,
 
 def day_drawer(*, lang: str = "vi", redact: bool = False, progress: Progress | None = None,
                warn: Warn | None = None, graphs: dict[str, object] | None = None,
-               table: SpeedTable | None = None) -> Callable[[DayPlan, Path], list[Path]]:
+               table: SpeedTable | None = None,
+               workers: int | None = 1) -> Callable[[DayPlan, Path], list[Path]]:
     """``draw(day, folder)``: every output of a campaign day written in
     ``folder`` (its day folder, or the stage a re-plan swaps in:
     ``planner.campaign.folders``). Attaches the legs on the scenario's road
     graph (travel times from the speed table ``table``, the campaign's; None:
     the bundled one, read once) when the day's plan has none, and rewrites its
     plan.json with them. ``graphs`` (path → loaded graph) may be shared
-    between calls; only the last graph loaded is kept in it."""
+    between calls; only the last graph loaded is kept in it. A day's
+    documents are drawn by ``workers`` processes (``draw_outputs``)."""
     graphs = {} if graphs is None else graphs
     tables: list[SpeedTable] = [table] if table is not None else []
 
@@ -201,7 +239,7 @@ def day_drawer(*, lang: str = "vi", redact: bool = False, progress: Progress | N
             plan = attach_legs(plan, d.scenario, graphs[d.scenario.roads], tables[0])
         scope = [r.id for h in d.scenario.households for r in h.residents]
         return write_day(plan, d.scenario, folder, lang=lang, redact=redact, scope=scope,
-                         warn=warn)
+                         warn=warn, workers=workers)
 
     return draw
 
@@ -264,6 +302,19 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if fork_ok else "spawn")
 
 
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """While forked processes run: this process's objects moved out of the
+    garbage collector's reach (``gc.freeze``), so that a collection in a
+    forked process does not touch, and so copy, every page it shares with
+    this one (about 1 s of CPU for the demo day's two drawing processes)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def draw_days(items: Sequence[tuple[DayPlan, Path]], *, lang: str = "vi",
               redact: bool = False, progress: Progress | None = None,
               warn: Warn | None = None, table: SpeedTable | None = None,
@@ -271,21 +322,23 @@ def draw_days(items: Sequence[tuple[DayPlan, Path]], *, lang: str = "vi",
               ) -> list[Path]:
     """Every output of each ``(day, folder)`` of ``items`` written into its
     folder (``day_drawer``'s), by ``draw_workers(len(items), workers)``
-    processes; one process draws in this one, one day after the other. The
+    processes; one process draws in this one, one day after the other (one
+    day alone: its documents by ``workers`` processes, ``draw_outputs``). The
     files are the same bytes either way (each day is drawn by the same
     function from the same plan). Progress and warnings are given in the
     days' order; the paths are returned in that order. ``graphs`` as
     ``day_drawer``'s (in this process; a pool process reads the graph's cache,
     ``planner.roads.cache``)."""
     n = draw_workers(len(items), workers)
-    if n == 1:
+    if n == 1:  # one day: its documents drawn in parallel instead (unless told 1 worker)
         draw = day_drawer(lang=lang, redact=redact, progress=progress, warn=warn, table=table,
-                          graphs=graphs)
+                          graphs=graphs, workers=workers if len(items) == 1 else 1)
         return [p for d, folder in items for p in draw(d, folder)]
     job = _DrawJob(lang, redact, table)
     written: list[Path] = []
-    with ProcessPoolExecutor(n, mp_context=_pool_context(), initializer=_worker_start,
-                             initargs=(os.getpid(),)) as pool:
+    with _frozen_heap(), ProcessPoolExecutor(n, mp_context=_pool_context(),
+                                             initializer=_worker_start,
+                                             initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(_draw_in_worker, job, d, folder) for d, folder in items]
         for (d, _folder), future in zip(items, futures, strict=True):
             if progress is not None:

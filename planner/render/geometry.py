@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 
 from planner.domain import Leg, LegKind, Plan, Scenario
@@ -98,18 +98,43 @@ def route_geometries(plan: Plan) -> dict[str, RouteGeometry]:
             for r in plan.routes}
 
 
-@lru_cache(maxsize=2)
-def _graph(path: str, mtime_ns: int):
+#: Road graphs read for drawing, by (graph name, file's mtime): the last two
+#: (the web workspace's threads share them: ``_GRAPHS_LOCK``).
+_GRAPHS: dict[tuple[str, int], object] = {}
+_GRAPHS_LOCK = threading.Lock()
 
-    return load_graph(path, travel_times=False)  # drawn only: no travel times
+
+def _graph_key(scenario: Scenario) -> tuple[str, int]:
+    """The scenario's road graph's cache key: its name and its file's mtime (ns)."""
+    path = resolve_graph_path(scenario.roads)
+    return str(scenario.roads), path.stat().st_mtime_ns if path.is_file() else 0
+
+
+def _keep(key: tuple[str, int], G) -> None:
+    """Keep ``G`` under ``key``, and at most one other graph."""
+    with _GRAPHS_LOCK:
+        _GRAPHS.pop(key, None)
+        _GRAPHS[key] = G
+        while len(_GRAPHS) > 2:
+            del _GRAPHS[next(iter(_GRAPHS))]
 
 
 def road_graph(scenario: Scenario):
     """The scenario's road graph, read from its GraphML file (for the base map
     only: renderers never route on it). Cached while the file is unchanged."""
+    key = _graph_key(scenario)
+    G = _GRAPHS.get(key)
+    if G is None:
+        G = load_graph(str(scenario.roads), travel_times=False)  # drawn only
+        _keep(key, G)
+    return G
 
-    path = resolve_graph_path(scenario.roads)
-    return _graph(str(scenario.roads), path.stat().st_mtime_ns if path.is_file() else 0)
+
+def share_road_graph(scenario: Scenario, G) -> None:
+    """Draw on ``G``, the scenario's road graph as a job already read it (with
+    travel times from any speed table: the roads drawn are the same), instead
+    of reading the file again."""
+    _keep(_graph_key(scenario), G)
 
 
 def bbox(points: Iterable[Coord], margin_m: float = 0.0) -> tuple[float, float, float, float]:
@@ -145,20 +170,15 @@ def base_map(G, scenario: Scenario, box: tuple[float, float, float, float],
 
     area = shp_box(*box)
     tol = tolerance_m / 111_320.0
-    seen: set[tuple] = set()
     by_class: dict[str, list[LineString]] = {"main": [], "minor": [], "track": [], "path": []}
     fords: list[tuple[Coord, ...]] = []
-    for u, v, data in G.edges(data=True):
-        key = (frozenset((u, v)), str(data.get("osmid")))
-        if key in seen:
+    edges = _edge_lines(G)
+    for (line, cls, ford), inside in zip(edges.lines, edges.intersects(area), strict=True):
+        if not inside:
             continue
-        seen.add(key)
-        line = LineString(edge_coords(G, u, v, data))
-        if not line.intersects(area):
-            continue
-        if _tag(data, "ford") in {"yes", "true", "1", "stepping_stones"}:
+        if ford:
             fords.append(tuple(_round(c) for c in line.coords))
-        by_class[ROAD_CLASSES.get(_tag(data, "highway"), "path")].append(line)
+        by_class[cls].append(line)
     roads: dict[str, list[tuple[Coord, ...]]] = {}
     for cls, lines in by_class.items():
         if not lines:
@@ -168,6 +188,55 @@ def base_map(G, scenario: Scenario, box: tuple[float, float, float, float],
         roads[cls] = [tuple(dedupe(_round(c) for c in p.coords)) for p in parts
                       if not p.is_empty]
     return BaseMap(roads=roads, fords=fords, water=water_lines(scenario, box, tol))
+
+
+class _EdgeLines:
+    """Every road of a graph once (each undirected edge, by its first
+    direction in the graph's order) as ``(line, class, is a ford)``, lon/lat."""
+
+    def __init__(self, G) -> None:
+        # imported here: shapely (GEOS) loads only where geometry is built
+        from shapely.geometry import LineString
+
+        seen: set[tuple] = set()
+        self.lines: list[tuple[object, str, bool]] = []
+        for u, v, data in G.edges(data=True):
+            key = (frozenset((u, v)), str(data.get("osmid")))
+            if key in seen:
+                continue
+            seen.add(key)
+            self.lines.append((LineString(edge_coords(G, u, v, data)),
+                               ROAD_CLASSES.get(_tag(data, "highway"), "path"),
+                               _tag(data, "ford") in {"yes", "true", "1", "stepping_stones"}))
+
+    def intersects(self, area) -> list[bool]:
+        """Whether each line meets ``area`` (a shapely geometry)."""
+        # imported here: shapely (GEOS) loads only where geometry is built
+        import shapely
+
+        return shapely.intersects([line for line, _c, _f in self.lines], area).tolist()
+
+
+_EDGES: dict[int, tuple[object, _EdgeLines]] = {}
+
+
+def _edge_lines(G) -> _EdgeLines:
+    """``_EdgeLines`` of ``G``, kept for the last graph asked (every map and
+    itinerary of a day draws on the same graph; a forked drawing process
+    inherits it)."""
+    held = _EDGES.get(id(G))
+    if held is None or held[0] is not G:
+        held = (G, _EdgeLines(G))
+        _EDGES.clear()
+        _EDGES[id(G)] = held
+    return held[1]
+
+
+def prepare_drawing(G) -> None:
+    """Build once what every map and itinerary drawn on ``G`` uses: its roads
+    as lines (``base_map``) and its nearest-road index (``split_noroad``)."""
+    _edge_lines(G)
+    _road_index(G)
 
 
 def water_path(scenario: Scenario) -> Path:

@@ -53,6 +53,7 @@ from planner.render.geometry import (
     split_noroad,
 )
 from planner.render.i18n import N_, nfc
+from planner.render.mapkit import load_folium
 from planner.render.views import (
     CONFIRM_OUTCOMES,
     OUTCOME_WORDS,
@@ -292,19 +293,19 @@ def _legend_html(ctx: DocContext, teams: tuple[TeamDay, ...], has_ford: bool,
 def render_map(plan: Plan, scenario: Scenario, *, lang: str = "vi", redact: bool = False,
                teams: tuple[str, ...] | None = None, tiles_url: str | None = None,
                tiles_attribution: str = "", geometry: dict[str, RouteGeometry] | None = None,
-               plan_id: str = "") -> str:
+               plan_id: str = "", ctx: DocContext | None = None) -> str:
     """The map as one HTML document (UTF-8 text, NFC; the same inputs give the
     same bytes).
 
     ``teams`` limits the map to those team ids (a per-team map); ``geometry``
     is ``route_geometries(plan)`` when already read; ``plan_id`` the plan's id
     (``planner.planfile.plan_id``, computed when not given), which tags the
-    outcomes recorded on the phone.
+    outcomes recorded on the phone; ``ctx`` the documents' context
+    (``views.doc_context`` of the same plan, scenario, ``lang`` and ``redact``)
+    when already made.
     """
-    # imported here: the map libraries load only when a map is drawn
-    import folium  # heavy: loaded only when a map is drawn
-
-    ctx = doc_context(plan, scenario, lang, redact)
+    folium = load_folium()  # heavy: loaded only when a map is drawn (without pandas)
+    ctx = ctx or doc_context(plan, scenario, lang, redact)
     _ = ctx._
     L = labels(_)
     geometry = split_noroad(geometry if geometry is not None else route_geometries(plan),
