@@ -152,3 +152,27 @@ def test_two_tracks_move_a_cell_a_little_fifty_a_lot():
     assert 0 < two.log_mean < 0.5 * target
     assert fifty.log_mean > 0.9 * target
     assert fifty.log_sd < two.log_sd
+
+
+def test_the_matchers_fast_distances_equal_the_librarys():
+    """The plane distances the matcher is given (``_point_to_segment``,
+    ``_segment_to_segment``) return what leuvenmapmatching's own return, on
+    random segments, crossing, parallel, collinear and degenerate ones."""
+    from leuvenmapmatching.util import dist_euclidean as lib
+
+    from planner.roads.learn import _point_to_segment, _segment_to_segment
+
+    rng = np.random.default_rng(5)
+    cases = [tuple(map(tuple, rng.uniform(-100, 100, size=(4, 2)))) for _ in range(400)]
+    cases += [((0.0, 0.0), (10.0, 0.0), (0.0, 5.0), (10.0, 5.0)),   # parallel
+              ((0.0, 0.0), (10.0, 0.0), (20.0, 0.0), (30.0, 0.0)),  # collinear
+              ((0.0, 0.0), (10.0, 10.0), (0.0, 10.0), (10.0, 0.0)),  # crossing
+              ((3.0, 3.0), (3.0, 3.0), (0.0, 0.0), (5.0, 1.0))]     # a point
+    for f1, f2, t1, t2 in cases:
+        ours, theirs = _segment_to_segment(f1, f2, t1, t2), lib.distance_segment_to_segment(
+            f1, f2, t1, t2)
+        assert np.allclose(np.hstack([np.ravel(v) for v in ours]),
+                           np.hstack([np.ravel(v) for v in theirs]), rtol=1e-12, atol=1e-9)
+        ours, theirs = _point_to_segment(f1, t1, t2), lib.distance_point_to_segment(f1, t1, t2)
+        assert np.allclose(np.hstack([np.ravel(v) for v in ours]),
+                           np.hstack([np.ravel(v) for v in theirs]), rtol=1e-12, atol=1e-9)
