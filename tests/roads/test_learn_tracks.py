@@ -208,7 +208,7 @@ def test_a_stretch_slow_every_day_gets_its_own_factor(grid, table, tmp_path):
         observations += observed(grid, write_gpx(tmp_path / f"d{day}.gpx", times, xy, frame,
                                                  START), table)
     cells = fit(add_evidence({}, observations))
-    own = fit_edges(add_edge_evidence({}, observations), cells)
+    own = fit_edges(add_edge_evidence({}, observations, cells), cells)
     for edge in loop:
         cell = cells[calibration_cell(grid.edges[edge], "dry", table)].speed_factor
         fitted = cell * own[edge_label(*edge)].speed_factor
@@ -219,30 +219,31 @@ def test_a_stretch_slow_every_day_gets_its_own_factor(grid, table, tmp_path):
 
 
 def test_an_edge_gets_its_own_factor_only_when_ridden_often_and_shrunk():
-    """The edges' level: an edge ridden once keeps its cell's factor; one
-    ridden twice moves part of the way to what its rides show, one ridden
-    twenty times nearly all the way; the written layer gives the graph's
-    motorbike time of that edge (and only of that edge) its own factor."""
+    """The edges' level: twenty tracks each ride ten edges of one cell as the
+    table says; one more edge, 50 % slower, ridden by one of them keeps its
+    cell's factor, by two moves part of the way to what its rides show, by
+    all twenty nearly all the way (beyond its cell, which its rides slow a
+    little, so that the ten others get a factor above 1)."""
     from planner.roads.learn import Observation
     from planner.roads.learn_model import add_edge_evidence, add_evidence, fit, fit_edges
 
     cell = "track|dirt|flat|dry"
 
-    def ob(edge, ratio, k):  # the cell's other edges as the table says
+    def ob(edge, ratio, k):
         return Observation(edge, 500.0, 100.0 * ratio * (1 + 0.02 * (k % 3 - 1)), 100.0, cell,
                            f"t{k}")
 
-    base = [ob((0, 10, 0), 1.0, k) for k in range(20)]
+    base = [ob((i, i + 100, 0), 1.0, k) for k in range(20) for i in range(10)]
     for n in (1, 2, 20):
         obs = base + [ob((10, 20, 0), 1.5, k) for k in range(n)]
         cells = fit(add_evidence({}, obs))
-        own = fit_edges(add_edge_evidence({}, obs), cells)
+        own = fit_edges(add_edge_evidence({}, obs, cells), cells)
         if n == 1:
             assert "10 20 0" not in own
             continue
         moved = math.log(own["10 20 0"].speed_factor) / -(math.log(1.5) - cells[cell].log_mean)
-        assert (0.2 < moved < 0.95) if n == 2 else moved > 0.95, (n, moved)
-    assert own["0 10 0"].speed_factor > 1.0  # its cell is slowed by the slow edge's rides
+        assert (0.2 < moved < 0.95) if n == 2 else moved > 0.85, (n, moved)
+    assert own["0 100 0"].speed_factor > 1.0
 
 
 def test_the_learnt_edge_factor_reaches_the_graphs_times(grid, table, tmp_path):
@@ -262,7 +263,7 @@ def test_the_learnt_edge_factor_reaches_the_graphs_times(grid, table, tmp_path):
            for k in range(20) for e in (0, 10)]
     cells = fit(add_evidence({}, obs))
     write_layer(calibration_path(speeds), cells, [], [], "2026-12-07T00:00:00Z",
-                add_edge_evidence({}, obs))
+                add_edge_evidence({}, obs, cells))
     learnt = load_speed_table(speeds)
     G = add_travel_times(grid.copy(), learnt)
     slow, other = G.edges[10, 20, 0], G.edges[0, 10, 0]
