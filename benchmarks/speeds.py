@@ -350,7 +350,7 @@ def main() -> None:
     while n <= len(train):
         seen = [o for obs in per_day[:n] for o in obs]
         cells = fit(add_evidence({}, seen))
-        own = fit_edges(add_edge_evidence({}, seen, cells), cells)
+        own = fit_edges(add_edge_evidence({}, seen), cells)
         print(_row(n, "learnt cells", leg_errors(G, prior, test, cells), true_s,
                    str(len(cells))))
         err = leg_errors(G, prior, test, cells, edges=own)

@@ -267,7 +267,7 @@ def learn_speeds(request: LearnRequest) -> LearnResult:
         out.tracks.append(track.name)
     out.observed = len(observations)
     out.cells = fit(add_evidence(cells_of(previous), observations))
-    edges = add_edge_evidence(edges_of(previous), observations, out.cells)
+    edges = add_edge_evidence(edges_of(previous), observations)
     out.own_edges = len(fit_edges(edges, out.cells))
     when = (request.now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     write_layer(layer, out.cells, learnt, sources, when, edges)

@@ -31,11 +31,13 @@ rutted climb, a market street) whatever its cell says. An edge ridden whole
 at least ``MIN_EDGE_TRAVERSALS`` times gets its own factor on top of its
 cell's, shrunk towards the cell:
 
-- each traversal's value is ``y = log(observed / table seconds)`` less its
-  track's day effect (``day_effects``: the mean residual of all the edges
-  that team rode that day, which holds the day's weather and rider, not the
-  edge); its residual from the cell (the season's cell, so both seasons'
-  rides of an edge count) is ``y − m_cell`` (the cell's posterior mean above);
+- each traversal's value is ``y = log(observed / table seconds)``; its
+  residual from the cell (the season's cell, so both seasons' rides of an
+  edge count) is ``y − m_cell`` (the cell's posterior mean above). Taking
+  each track's mean residual out first (its "day effect") was tried and made
+  the benchmark worse on the same observations (docs/benchmarks.md): that
+  mean also holds what the shrunk cells leave out, which is the roads', not
+  the day's;
 - an edge's effect is ``N(0, τ²)``; a traversal is the effect plus
   ``N(0, σ_e²)`` (the day, the rider, the matching); σ_e is the pooled spread
   of one edge's traversals, τ² the spread of the edges' mean residuals beyond
@@ -77,8 +79,6 @@ MIN_EDGES_FOR_SD = 20
 EDGE_SD_BOUNDS = (0.02, 0.3)
 #: Smallest standard deviation of one traversal's log ratio around its edge.
 EDGE_NOISE_FLOOR = 0.03
-#: A track's day effect is shrunk by n / (n + this) for its n traversals.
-DAY_SHRINK_N = 5
 
 
 @dataclass(frozen=True)
@@ -188,33 +188,15 @@ class EdgeFit:
         return math.exp(-self.log_mean)
 
 
-def day_effects(observations: list[Observation], cells: dict[str, CellFit]) -> dict[str, float]:
-    """Each track's own effect (log scale): the mean residual of its
-    traversals from their cells (``cells``: fitted), weighted by the table's
-    seconds, shrunk by ``n / (n + DAY_SHRINK_N)`` for a track of ``n``
-    traversals (a track of few edges cannot tell its day from its roads)."""
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    for ob in observations:
-        m = cells[ob.cell].log_mean if ob.cell in cells else 0.0
-        s = sums[ob.track]
-        s[0] += ob.table_s * (math.log(ob.observed_s / ob.table_s) - m)
-        s[1] += ob.table_s
-        s[2] += 1
-    return {t: (r / w) * n / (n + DAY_SHRINK_N) for t, (r, w, n) in sums.items() if w > 0}
-
-
 def add_edge_evidence(previous: dict[tuple[str, str], EdgeStats],
-                      observations: Iterable[Observation], cells: dict[str, CellFit]
-                      ) -> dict[tuple[str, str], EdgeStats]:
+                      observations: Iterable[Observation]) -> dict[tuple[str, str], EdgeStats]:
     """The edges' statistics, by (edge label, cell), with the new observations
-    added, each traversal's log ratio less its track's day effect
-    (``day_effects`` on ``cells``, the fitted cells with these observations)."""
+    added (each traversal's log ratio as observed: see the module docstring
+    for why no day effect is taken out)."""
     out = dict(previous)
-    observations = list(observations)
-    days = day_effects(observations, cells)
     for ob in observations:
         label = edge_label(*ob.edge)
-        y = math.log(ob.observed_s / ob.table_s) - days.get(ob.track, 0.0)
+        y = math.log(ob.observed_s / ob.table_s)
         old = out.get((label, ob.cell), EdgeStats(label, ob.cell, 0, 0.0, 0.0))
         out[(label, ob.cell)] = EdgeStats(label, ob.cell, old.traversals + 1, old.sum_y + y,
                                           old.sum_y2 + y * y)

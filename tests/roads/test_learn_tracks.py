@@ -208,7 +208,7 @@ def test_a_stretch_slow_every_day_gets_its_own_factor(grid, table, tmp_path):
         observations += observed(grid, write_gpx(tmp_path / f"d{day}.gpx", times, xy, frame,
                                                  START), table)
     cells = fit(add_evidence({}, observations))
-    own = fit_edges(add_edge_evidence({}, observations, cells), cells)
+    own = fit_edges(add_edge_evidence({}, observations), cells)
     for edge in loop:
         cell = cells[calibration_cell(grid.edges[edge], "dry", table)].speed_factor
         fitted = cell * own[edge_label(*edge)].speed_factor
@@ -237,7 +237,7 @@ def test_an_edge_gets_its_own_factor_only_when_ridden_often_and_shrunk():
     for n in (1, 2, 20):
         obs = base + [ob((10, 20, 0), 1.5, k) for k in range(n)]
         cells = fit(add_evidence({}, obs))
-        own = fit_edges(add_edge_evidence({}, obs, cells), cells)
+        own = fit_edges(add_edge_evidence({}, obs), cells)
         if n == 1:
             assert "10 20 0" not in own
             continue
@@ -263,7 +263,7 @@ def test_the_learnt_edge_factor_reaches_the_graphs_times(grid, table, tmp_path):
            for k in range(20) for e in (0, 10)]
     cells = fit(add_evidence({}, obs))
     write_layer(calibration_path(speeds), cells, [], [], "2026-12-07T00:00:00Z",
-                add_edge_evidence({}, obs, cells))
+                add_edge_evidence({}, obs))
     learnt = load_speed_table(speeds)
     G = add_travel_times(grid.copy(), learnt)
     slow, other = G.edges[10, 20, 0], G.edges[0, 10, 0]
