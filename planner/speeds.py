@@ -29,8 +29,9 @@ learn``, ``planner/roads/learn_model.py``) lives beside the table as
 ``<table>.learnt.toml`` (``maps/speeds.learnt.toml``): when that file exists,
 ``load_speed_table`` reads it into ``table["calibration"]`` and every motorbike
 edge time is divided by the learnt ``speed_factor`` of its cell (road class ×
-surface × grade band × season, ``calibration_cell``). The table stays the
-prior; deleting the file goes back to it.
+surface × grade band × season, ``calibration_cell``), and an edge ridden
+again and again by its own factor too (``edge_factors``, by ``edge_label``).
+The table stays the prior; deleting the file goes back to it.
 """
 
 from __future__ import annotations
@@ -140,13 +141,15 @@ def load_calibration(path: Path) -> dict[str, Any] | None:
             data = tomllib.load(fh)
         factors = {cell_key(c["highway"], c["surface"], c["grade"], c["season"]):
                    float(c["speed_factor"]) for c in data.get("cell", [])}
+        edge_factors = {str(e["edge"]): float(e["speed_factor"]) for e in data.get("edge", [])}
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
         raise InputError(Problem(str(path), "", msg("not a readable learnt speed layer "
                                                     "({exc})", exc=exc), fix)) from None
-    if any(not 0.05 <= f <= 20 for f in factors.values()):
+    if any(not 0.05 <= f <= 20 for f in [*factors.values(), *edge_factors.values()]):
         raise InputError(Problem(str(path), "speed_factor", msg("a factor outside 0.05–20"),
                                  fix))
     data["factors"] = factors
+    data["edge_factors"] = edge_factors
     data["path"] = str(path)
     return data
 
@@ -164,6 +167,11 @@ def grade_band(grade: float) -> str:
 def cell_key(highway: str, surface: str, band: str, season: str) -> str:
     """The calibration cell's key: ``highway|surface|band|season``."""
     return f"{highway}|{surface}|{band}|{season}"
+
+
+def edge_label(u: Any, v: Any, key: Any) -> str:
+    """An edge's name in the learnt layer: ``"u v key"`` (the graph's node ids)."""
+    return f"{u} {v} {key}"
 
 
 def calibration_cell(data: dict[str, Any], season: str, table: SpeedTable) -> str | None:
@@ -460,7 +468,10 @@ def add_travel_times(G, table: SpeedTable | None = None,
     table = table or load_speed_table()
     profiles = [p for p in profiles if p in table]
     seasons = list(seasons) if seasons is not None else list(season_names(table))
-    for _u, _v, data in G.edges(data=True):
+    own = (table.get("calibration") or {}).get("edge_factors") or {}
+    edges = (G.edges(keys=True, data=True) if G.is_multigraph()
+             else ((u, v, 0, d) for u, v, d in G.edges(data=True)))
+    for u, v, k, data in edges:
         if "length" not in data:
             raise KeyError("All edges must have a 'length' attribute (metres).")
         length_m = float(data["length"])
@@ -468,6 +479,8 @@ def add_travel_times(G, table: SpeedTable | None = None,
             for season in seasons:
                 attr = f"tt_{profile}_{season}"
                 speed = edge_speed_kph(data, profile, season, table)
+                if own and profile == CALIBRATED_PROFILE and not _is_ford(data):
+                    speed *= own.get(edge_label(u, v, k), 1.0)
                 if speed > 0.0:
                     data[attr] = round(length_m / (speed / 3.6), 3)
                 else:

@@ -16,16 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner.app.learn import learn_campaign_tracks
 from planner.app.outputs import check_out_dir, draw_days, render_days
 from planner.app.progress import Progress
-from planner.app.roads import LearnRequest, learn_speeds
 from planner.campaign.dayloop import DayPlan
 from planner.campaign.daymemo import write_memo
 from planner.campaign.folders import DrawMany
 from planner.errors import N_
 from planner.speeds import SpeedTable
-from planner.state import db
-from planner.state.store import CampaignRun, campaign_scenario, run_campaign
+from planner.state.store import CampaignRun, run_campaign
 from planner.state.tomorrow import run_tomorrow
 
 __all__ = ["CampaignRequest", "CampaignRun", "TomorrowRequest", "drawn_days", "plan_campaign",
@@ -107,16 +106,9 @@ class TomorrowRequest:
 
 def learn_day_tracks(request: TomorrowRequest, progress: Progress) -> None:
     """Learn the speeds of the campaign's road graph from ``request.tracks``
-    into the layer beside the campaign's speed table (``app.roads.learn_speeds``)."""
-    conn = db.open_campaign(request.folder)
-    try:
-        info = db.meta(conn)
-    finally:
-        conn.close()
-    scenario, _warnings, table = campaign_scenario(request.folder, info)
-    done = learn_speeds(LearnRequest(request.tracks, request.tracks_season
-                                     or scenario.parameters.season or None,
-                                     scenario.roads, Path(table["table_path"]), request.now))
+    into the layer beside the campaign's speed table (``app.learn``)."""
+    done = learn_campaign_tracks(request.folder, request.tracks, request.tracks_season,
+                                 request.now)
     progress.say(N_("Learnt speeds from {tracks} tracks ({edges} road edges ridden); "
                     "re-planning with them…"), tracks=len(done.tracks), edges=done.observed)
 

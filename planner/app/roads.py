@@ -22,7 +22,16 @@ from planner.roads import build, fetch
 from planner.roads.info import format_summary, summarize
 from planner.roads.io import load_graph
 from planner.roads.learn import check_place, read_track, track_files, track_observations
-from planner.roads.learn_model import CellFit, add_evidence, cells_of, fit, write_layer
+from planner.roads.learn_model import (
+    CellFit,
+    add_edge_evidence,
+    add_evidence,
+    cells_of,
+    edges_of,
+    fit,
+    fit_edges,
+    write_layer,
+)
 from planner.roads.osm import parse_bbox
 from planner.roads.places import fold_name
 from planner.scenario import load_scenario
@@ -187,7 +196,8 @@ class LearnRequest:
 class LearnResult:
     """What a learning run did: the layer's ``path`` (None after a reset),
     the ``tracks`` learnt, those ``skipped`` (learnt before), the edges
-    ``observed``, and every cell's fit (``planner.roads.learn_model.CellFit``)."""
+    ``observed`` (``own_edges`` of them with their own factor), and every
+    cell's fit (``planner.roads.learn_model.CellFit``)."""
 
     path: Path | None
     tracks: list[str] = field(default_factory=list)
@@ -195,6 +205,8 @@ class LearnResult:
     observed: int = 0
     cells: dict[str, Any] = field(default_factory=dict)
     rows: list[dict[str, Any]] = field(default_factory=list)
+    #: edges ridden often enough to have their own factor
+    own_edges: int = 0
 
 
 def default_roads() -> str:
@@ -255,8 +267,10 @@ def learn_speeds(request: LearnRequest) -> LearnResult:
         out.tracks.append(track.name)
     out.observed = len(observations)
     out.cells = fit(add_evidence(cells_of(previous), observations))
+    edges = add_edge_evidence(edges_of(previous), observations)
+    out.own_edges = len(fit_edges(edges, out.cells))
     when = (request.now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    write_layer(layer, out.cells, learnt, sources, when)
+    write_layer(layer, out.cells, learnt, sources, when, edges)
     out.rows = [_row(c) for _key, c in sorted(out.cells.items())]
     return out
 

@@ -238,4 +238,6 @@ def learn_cmd(tracks: tuple[Path, ...], season: str | None, roads_name: str | No
     click.echo(_("learnt {n} tracks, {edges} road edges ridden; {skipped} learnt before "
                  "(skipped)").format(n=len(result.tracks), edges=result.observed,
                                      skipped=len(result.skipped)))
+    click.echo(_("{edges} road edges ridden at least twice have a factor of their own")
+               .format(edges=result.own_edges))
     _print_learnt(result.rows, str(result.path), lang)

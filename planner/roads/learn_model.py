@@ -24,6 +24,34 @@ season's factors), with its interval ``exp(-mean ± 2 sd)``. The file keeps
 each cell's sufficient statistics (tracks, sum and sum of squares of the
 values) and the tracks learnt (their SHA-1), so that learning again adds the
 new days to the old and a track given twice counts once.
+
+Edges ridden again and again (the second level, ``fit_edges``). A team rides
+the same roads day after day, and a given stretch may be slow every day (a
+rutted climb, a market street) whatever its cell says. An edge ridden whole
+at least ``MIN_EDGE_TRAVERSALS`` times gets its own factor on top of its
+cell's, shrunk towards the cell:
+
+- each traversal's value is ``y = log(observed / table seconds)``; its
+  residual from the cell (the season's cell, so both seasons' rides of an
+  edge count) is ``y − m_cell`` (the cell's posterior mean above). Taking
+  each track's mean residual out first (its "day effect") was tried and made
+  the benchmark worse on the same observations (docs/benchmarks.md): that
+  mean also holds what the shrunk cells leave out, which is the roads', not
+  the day's;
+- an edge's effect is ``N(0, τ²)``; a traversal is the effect plus
+  ``N(0, σ_e²)`` (the day, the rider, the matching); σ_e is the pooled spread
+  of one edge's traversals, τ² the spread of the edges' mean residuals beyond
+  what σ_e explains (a method-of-moments estimate, kept within
+  ``EDGE_SD_BOUNDS``; ``PRIOR_SD`` while fewer than ``MIN_EDGES_FOR_SD`` edges
+  qualify);
+- an edge with ``n`` traversals of mean residual ``r̄`` has the effect
+  ``w r̄``, ``w = τ² / (τ² + σ_e²/n)``: one ride moves it little, ten nearly
+  all the way; its speed factor is ``exp(−w r̄)``, a multiplier on the cell's.
+
+What cannot be learnt in advance: the day's own conditions (the weather of
+that day, the rider, a herd on the road) are shared by every edge of one
+team's day and are new each day; they stay in the error of any prediction.
+An edge never ridden whole keeps its cell's factor.
 """
 
 from __future__ import annotations
@@ -37,11 +65,20 @@ from typing import Any
 
 from planner.atomic import write_atomic
 from planner.roads.learn import Observation
+from planner.speeds import edge_label
 
 #: Prior standard deviation of a cell's log ratio (the table's trust).
 PRIOR_SD = 0.1
 #: Smallest standard deviation of one track's log ratio in a cell.
 NOISE_FLOOR = 0.2
+#: An edge gets its own factor once ridden whole this many times.
+MIN_EDGE_TRAVERSALS = 2
+#: The spread of the edges' own effects (log scale) is estimated from the data
+#: once this many edges qualify, and kept within these bounds.
+MIN_EDGES_FOR_SD = 20
+EDGE_SD_BOUNDS = (0.02, 0.3)
+#: Smallest standard deviation of one traversal's log ratio around its edge.
+EDGE_NOISE_FLOOR = 0.03
 
 
 @dataclass(frozen=True)
@@ -122,6 +159,98 @@ def fit(cells: dict[str, CellFit], prior_sd: float = PRIOR_SD) -> dict[str, Cell
     return out
 
 
+@dataclass(frozen=True)
+class EdgeStats:
+    """One edge's traversals in one cell (so one season): the edge's label
+    (``planner.speeds.edge_label``), the cell, the number of traversals and
+    the sum and sum of squares of their log ratios."""
+
+    edge: str
+    cell: str
+    traversals: int
+    sum_y: float
+    sum_y2: float
+
+
+@dataclass(frozen=True)
+class EdgeFit:
+    """An edge's own effect: ``traversals`` in all, ``log_mean``/``log_sd``
+    the posterior of its log ratio beyond its cell's; ``speed_factor``
+    ``exp(-log_mean)``, a multiplier on the cell's factor."""
+
+    edge: str
+    traversals: int
+    log_mean: float
+    log_sd: float
+
+    @property
+    def speed_factor(self) -> float:
+        return math.exp(-self.log_mean)
+
+
+def add_edge_evidence(previous: dict[tuple[str, str], EdgeStats],
+                      observations: Iterable[Observation]) -> dict[tuple[str, str], EdgeStats]:
+    """The edges' statistics, by (edge label, cell), with the new observations
+    added (each traversal's log ratio as observed: see the module docstring
+    for why no day effect is taken out)."""
+    out = dict(previous)
+    for ob in observations:
+        label = edge_label(*ob.edge)
+        y = math.log(ob.observed_s / ob.table_s)
+        old = out.get((label, ob.cell), EdgeStats(label, ob.cell, 0, 0.0, 0.0))
+        out[(label, ob.cell)] = EdgeStats(label, ob.cell, old.traversals + 1, old.sum_y + y,
+                                          old.sum_y2 + y * y)
+    return out
+
+
+def edge_spreads(stats: Iterable[EdgeStats], cells: dict[str, CellFit]
+                 ) -> tuple[dict[str, tuple[int, float]], float, float]:
+    """Per edge (traversals, mean residual from its cells); σ_e (one
+    traversal around its edge) and τ (the edges' own effects), both on the
+    log scale (the module docstring)."""
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    ss = df = 0.0
+    for st in stats:
+        m = cells[st.cell].log_mean if st.cell in cells else 0.0
+        sums[st.edge][0] += st.traversals
+        sums[st.edge][1] += st.sum_y - st.traversals * m
+        if st.traversals >= 2:
+            ss += max(0.0, st.sum_y2 - st.sum_y ** 2 / st.traversals)
+            df += st.traversals - 1
+    edges = {e: (int(n), r / n) for e, (n, r) in sums.items() if n > 0}
+    sigma = max(EDGE_NOISE_FLOOR, math.sqrt(ss / df)) if df else NOISE_FLOOR
+    seen = [(n, r) for n, r in edges.values() if n >= MIN_EDGE_TRAVERSALS]
+    if len(seen) < MIN_EDGES_FOR_SD:
+        return edges, sigma, PRIOR_SD
+    var = sum(r * r - sigma ** 2 / n for n, r in seen) / len(seen)
+    lo, hi = EDGE_SD_BOUNDS
+    return edges, sigma, min(hi, max(lo, math.sqrt(max(var, 0.0))))
+
+
+def fit_edges(stats: dict[tuple[str, str], EdgeStats], cells: dict[str, CellFit]
+              ) -> dict[str, EdgeFit]:
+    """The own effect of every edge ridden whole at least ``MIN_EDGE_TRAVERSALS``
+    times, shrunk towards its cell (``cells``: fitted, ``fit``)."""
+    edges, sigma, tau = edge_spreads(stats.values(), cells)
+    out = {}
+    for edge, (n, r) in edges.items():
+        if n < MIN_EDGE_TRAVERSALS:
+            continue
+        w = tau ** 2 / (tau ** 2 + sigma ** 2 / n)
+        out[edge] = EdgeFit(edge, n, w * r, math.sqrt(w * sigma ** 2 / n))
+    return out
+
+
+def edges_of(calibration: dict[str, Any] | None) -> dict[tuple[str, str], EdgeStats]:
+    """The edges' statistics stored in a loaded layer."""
+    out = {}
+    for e in (calibration or {}).get("edge", []):
+        out[(e["edge"], e["cell"])] = EdgeStats(e["edge"], e["cell"], int(e["traversals"]),
+                                                float(e["sum_log_ratio"]),
+                                                float(e["sum_log_ratio_sq"]))
+    return out
+
+
 def cells_of(calibration: dict[str, Any] | None) -> dict[str, CellFit]:
     """The cells' statistics stored in a loaded layer (``planner.speeds.load_calibration``)."""
     out = {}
@@ -137,10 +266,15 @@ def _q(text: str) -> str:
 
 
 def write_layer(path: Path, cells: dict[str, CellFit], learnt: list[str],
-                sources: list[str], when: str) -> Path:
+                sources: list[str], when: str,
+                edges: dict[tuple[str, str], EdgeStats] | None = None) -> Path:
     """Write the layer as TOML, atomically: a header saying what it is and how
-    to reset it, the tracks learnt (SHA-1), then one ``[[cell]]`` per cell."""
+    to reset it, the tracks learnt (SHA-1), ``edge``: one line per edge and
+    cell ridden, with the edge's own factor (1 below ``MIN_EDGE_TRAVERSALS``),
+    then one ``[[cell]]`` per cell (TOML: top-level keys before the tables)."""
     sigma = noise_sd(cells.values())
+    edges = edges or {}
+    own = fit_edges(edges, cells)
     lines = ["# Speeds learnt from the teams' GPS tracks by `python plan.py roads learn`.",
              "# A correction to the motorbike speeds of the table beside this file, per",
              "# road class, surface, grade band and season: speed × speed_factor.",
@@ -151,6 +285,19 @@ def write_layer(path: Path, cells: dict[str, CellFit], learnt: list[str],
              f"noise_sd = {sigma:.4f}",
              "tracks_learnt = [" + ", ".join(_q(d) for d in learnt) + "]",
              "track_files = [" + ", ".join(_q(s) for s in sources) + "]", ""]
+    if edges:
+        _, e_sigma, tau = edge_spreads(edges.values(), cells)
+        lines += ["# Edges ridden whole: their traversals by cell and, from "
+                  f"{MIN_EDGE_TRAVERSALS} traversals on, their own",
+                  "# factor on top of the cell's (shrunk towards 1).",
+                  f"edge_noise_sd = {e_sigma:.4f}", f"edge_sd = {tau:.4f}", "edge = ["]
+        for key in sorted(edges):
+            st = edges[key]
+            factor = own[st.edge].speed_factor if st.edge in own else 1.0
+            lines.append(f"  {{edge = {_q(st.edge)}, cell = {_q(st.cell)}, "
+                         f"speed_factor = {factor:.4f}, traversals = {st.traversals}, "
+                         f"sum_log_ratio = {st.sum_y!r}, sum_log_ratio_sq = {st.sum_y2!r}}},")
+        lines += ["]", ""]
     for key in sorted(cells):
         c = cells[key]
         highway, surface, band, season = key.split("|")

@@ -19,6 +19,7 @@ from planner.app import InputError, PlannerError, Problem
 from planner.web.base import HERE, environment, planner_error, session_middleware
 from planner.web.editing import router as edit_router
 from planner.web.jobs import Jobs
+from planner.web.learn import router as learn_router
 from planner.web.pages import router
 from planner.web.security import LOOPBACK_NAMES, PasswordHash, Sessions, is_loopback
 from planner.web.start import router as start_router
@@ -56,6 +57,7 @@ def create_app(workspace: Path, host: str = "127.0.0.1", password: str | None = 
     app.include_router(router)
     app.include_router(edit_router)
     app.include_router(start_router)
+    app.include_router(learn_router)
     if is_loopback(host):  # a page of another site cannot reach it by a name of its own
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(LOOPBACK_NAMES))
     app.add_exception_handler(PlannerError, planner_error)

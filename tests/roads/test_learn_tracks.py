@@ -152,3 +152,123 @@ def test_two_tracks_move_a_cell_a_little_fifty_a_lot():
     assert 0 < two.log_mean < 0.5 * target
     assert fifty.log_mean > 0.9 * target
     assert fifty.log_sd < two.log_sd
+
+
+def test_the_matchers_fast_distances_equal_the_librarys():
+    """The plane distances the matcher is given (``_point_to_segment``,
+    ``_segment_to_segment``) return what leuvenmapmatching's own return, on
+    random segments, crossing, parallel, collinear and degenerate ones."""
+    from leuvenmapmatching.util import dist_euclidean as lib
+
+    from planner.roads.learn import _point_to_segment, _segment_to_segment
+
+    rng = np.random.default_rng(5)
+    cases = [tuple(map(tuple, rng.uniform(-100, 100, size=(4, 2)))) for _ in range(400)]
+    cases += [((0.0, 0.0), (10.0, 0.0), (0.0, 5.0), (10.0, 5.0)),   # parallel
+              ((0.0, 0.0), (10.0, 0.0), (20.0, 0.0), (30.0, 0.0)),  # collinear
+              ((0.0, 0.0), (10.0, 10.0), (0.0, 10.0), (10.0, 0.0)),  # crossing
+              ((3.0, 3.0), (3.0, 3.0), (0.0, 0.0), (5.0, 1.0))]     # a point
+    for f1, f2, t1, t2 in cases:
+        ours, theirs = _segment_to_segment(f1, f2, t1, t2), lib.distance_segment_to_segment(
+            f1, f2, t1, t2)
+        assert np.allclose(np.hstack([np.ravel(v) for v in ours]),
+                           np.hstack([np.ravel(v) for v in theirs]), rtol=1e-12, atol=1e-9)
+        ours, theirs = _point_to_segment(f1, t1, t2), lib.distance_point_to_segment(f1, t1, t2)
+        assert np.allclose(np.hstack([np.ravel(v) for v in ours]),
+                           np.hstack([np.ravel(v) for v in theirs]), rtol=1e-12, atol=1e-9)
+
+
+def test_a_stretch_slow_every_day_gets_its_own_factor(grid, table, tmp_path):
+    """Eight days round a loop of the grid where one dirt edge (21→11) is 40 %
+    slower than its kind every day: with the edges' own factors (ridden four
+    to eight times each) every edge of the loop is predicted within 10 % of its true
+    time, the slow one included, which the cells alone miss by over 25 %."""
+    from planner.roads.learn_model import add_edge_evidence, add_evidence, fit, fit_edges
+    from planner.speeds import calibration_cell, edge_label
+
+    truth = {"track": 0.65, "tertiary": 1.1}
+    slow = (21, 11, 0)
+    rng = np.random.default_rng(4)
+    frame = Frame(LON0, LAT0)
+
+    def true_factor(edge) -> float:
+        return truth[grid.edges[edge]["highway"]] * (0.6 if edge == slow else 1.0)
+
+    loop = route(0, 10, 20, 21, 11, 12, 2, 1, 0)
+    observations = []
+    for day in range(8):
+        day_factor = math.exp(rng.normal(0.0, 0.05))
+
+        def speed(edge, day_factor=day_factor):
+            d = grid.edges[edge]
+            return float(d["length"]) / d["tt_motorbike_dry"] * true_factor(edge) * day_factor
+
+        times, xy, _ = simulate_day(grid, [("ride", loop)], speed, rng, frame,
+                                    sample_s=float(2 + day % 4), noise_m=6.0)
+        observations += observed(grid, write_gpx(tmp_path / f"d{day}.gpx", times, xy, frame,
+                                                 START), table)
+    cells = fit(add_evidence({}, observations))
+    own = fit_edges(add_edge_evidence({}, observations), cells)
+    for edge in loop:
+        cell = cells[calibration_cell(grid.edges[edge], "dry", table)].speed_factor
+        fitted = cell * own[edge_label(*edge)].speed_factor
+        assert own[edge_label(*edge)].traversals >= 4  # the last edge: where the track ends
+        assert abs(fitted / true_factor(edge) - 1) < 0.10, (edge, fitted, true_factor(edge))
+        if edge == slow:
+            assert abs(cell / true_factor(edge) - 1) > 0.25
+
+
+def test_an_edge_gets_its_own_factor_only_when_ridden_often_and_shrunk():
+    """The edges' level: twenty tracks each ride ten edges of one cell as the
+    table says; one more edge, 50 % slower, ridden by one of them keeps its
+    cell's factor, by two moves part of the way to what its rides show, by
+    all twenty nearly all the way (beyond its cell, which its rides slow a
+    little, so that the ten others get a factor above 1)."""
+    from planner.roads.learn import Observation
+    from planner.roads.learn_model import add_edge_evidence, add_evidence, fit, fit_edges
+
+    cell = "track|dirt|flat|dry"
+
+    def ob(edge, ratio, k):
+        return Observation(edge, 500.0, 100.0 * ratio * (1 + 0.02 * (k % 3 - 1)), 100.0, cell,
+                           f"t{k}")
+
+    base = [ob((i, i + 100, 0), 1.0, k) for k in range(20) for i in range(10)]
+    for n in (1, 2, 20):
+        obs = base + [ob((10, 20, 0), 1.5, k) for k in range(n)]
+        cells = fit(add_evidence({}, obs))
+        own = fit_edges(add_edge_evidence({}, obs), cells)
+        if n == 1:
+            assert "10 20 0" not in own
+            continue
+        moved = math.log(own["10 20 0"].speed_factor) / -(math.log(1.5) - cells[cell].log_mean)
+        assert (0.2 < moved < 0.95) if n == 2 else moved > 0.85, (n, moved)
+    assert own["0 100 0"].speed_factor > 1.0
+
+
+def test_the_learnt_edge_factor_reaches_the_graphs_times(grid, table, tmp_path):
+    """A layer written with one edge ridden twenty times 50 % slower: loading
+    the table beside it gives that edge (motorbike, that season's cell) a
+    longer time than its cell's other edges, an edge never ridden its cell's
+    factor only, and leaves walking alone."""
+    from planner.roads.learn import Observation
+    from planner.roads.learn_model import add_edge_evidence, add_evidence, fit, write_layer
+    from planner.speeds import add_travel_times, calibration_path, load_speed_table
+
+    speeds = tmp_path / "speeds.toml"
+    speeds.write_text(Path(table["table_path"]).read_text())
+    cell = "track|dirt|flat|dry"
+    obs = [Observation((e, e + 10, 0), 500.0, 100.0 * (1.5 if e == 10 else 1.0)
+                       * (1 + 0.02 * (k % 3 - 1)), 100.0, cell, f"t{k}")
+           for k in range(20) for e in (0, 10)]
+    cells = fit(add_evidence({}, obs))
+    write_layer(calibration_path(speeds), cells, [], [], "2026-12-07T00:00:00Z",
+                add_edge_evidence({}, obs))
+    learnt = load_speed_table(speeds)
+    G = add_travel_times(grid.copy(), learnt)
+    slow, other = G.edges[10, 20, 0], G.edges[0, 10, 0]
+    assert slow["tt_motorbike_dry"] > 1.3 * other["tt_motorbike_dry"]
+    assert slow["tt_walk_dry"] == other["tt_walk_dry"] == grid.edges[10, 20, 0]["tt_walk_dry"]
+    assert G.edges[20, 30, 0]["tt_motorbike_dry"] == pytest.approx(  # not ridden: its cell's
+        grid.edges[20, 30, 0]["tt_motorbike_dry"] / learnt["calibration"]["factors"][cell],
+        rel=0.01)
