@@ -431,7 +431,12 @@ class _Run:
                 continue
             tagged = replace(u, residents=tuple(r.id for r in concerned))
             self.last_reasons[u.household] = tagged
-            if u.code not in RETRY_CODES and everyone:
+            if u.code not in RETRY_CODES and any(
+                    r.windows != self.original[r.id].windows for r in h.residents):
+                # offered at one end of the day only (``Assigner._steer_edges``):
+                # offered whole from now on, not given up
+                self.assigner.whole.add(u.household)
+            elif u.code not in RETRY_CODES and everyone:
                 self.cannot.append(tagged)
                 _drop(self.remaining, u.household, {r.id for r in concerned})
         for rid, (route, how) in result.served.items():
