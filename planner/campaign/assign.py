@@ -33,6 +33,8 @@ In order:
   (``edges``) is offered at one end of the day (``_steer_edges``: the end
   whose band would need the fewest days with it), so that it does not take
   the scarcer band's hours from the households at home only then.
+  (These three only when the bands set the campaign's length: the lower
+  bound's window part is its largest, ``bands_bind``.)
   Beyond the budget nothing is offered, so that the day planner does not drop
   a collection point for visits that fit another day.
 
@@ -138,6 +140,10 @@ class Assigner:
     _facts_of_object: dict = field(default_factory=dict, repr=False)
     #: ``learn``'s: (household id, resident ids) → (parts, home work, shuttle work)
     _served_facts: dict = field(default_factory=dict, repr=False)
+    #: the narrow bands set the campaign's length (the lower bound's window
+    #: part is its largest): their hours are kept for them (``_steer_edges``,
+    #: ``_band_work``, the open visits paced); else the offer is as before
+    bands_bind: bool = False
     #: households of band ``edges`` offered whole, never at one end of the
     #: day only (``_steer_edges``; the campaign loop adds those the day
     #: planner found no time for at the end they were offered at)
@@ -180,10 +186,8 @@ class Assigner:
         return found
 
     def learn(self, day: DayPlan) -> None:
-        """Compare the day's real work (routes less lunch and less the waits
-        for a window or a slot to open: a team waiting for the evening band is
-        not working) with the estimates of what it served; later budgets use
-        the running ratio."""
+        """Compare the day's real work (routes less lunch) with the estimates
+        of what it served; later budgets use the running ratio."""
         sc = self.ws.scenario
         estimated = 0.0
         for h in day.scenario.households:
@@ -200,7 +204,7 @@ class Assigner:
             estimated += session_s(sc, people) \
                 + self.ws.place_approach_s(sc.village(session["village"]))
         real = sum(r.duration_s - sum(s.depart_s - s.arrive_s for s in r.stops
-                                      if s.kind == "break") - sum(s.wait_s for s in r.stops)
+                                      if s.kind == "break")
                    for r in day.plan.routes)
         if estimated > 0 and real > 0:
             self.calibration = 0.5 * self.calibration + 0.5 * max(0.5, min(3.0, real / estimated))
@@ -247,7 +251,8 @@ class Assigner:
             found = known.get(id(h))
             facts[hid] = found[1] if found is not None and found[0] is h else self.facts(h)
         limits = [day_limits(sc, t, day) for t in teams if t.kits > 0 and "home" in t.duties]
-        self._steer_edges(by_id, facts, limits)
+        if self.bands_bind:
+            self._steer_edges(by_id, facts, limits)
         split = {hid: f.parts for hid, f in facts.items()}
         used = 0.0
         # 1. collection points: one session a village, the busiest villages
@@ -395,12 +400,14 @@ class Assigner:
                                                            BAND_CHOICE * teams), teams)]
         first = [hid for g in groups for hid in g]
         owed = set(first)
-        work = self._band_work(bands, first, work, facts, limits)
+        if self.bands_bind:
+            work = self._band_work(bands, first, work, facts, limits)
         # the open visits paced over the days left: a day overfilled with them
         # would leave the bands' households out (the lowest tiers go first)
         # while their hours are what sets the campaign's length
-        budget = min(budget, sum(work[hid] for hid in first) + PACE * sum(
-            work[hid] for hid in home if facts[hid].band == "open") / left)
+        if first and self.bands_bind:
+            budget = min(budget, sum(work[hid] for hid in first) + PACE * sum(
+                work[hid] for hid in home if facts[hid].band == "open") / left)
         # then the open households by urgency; a narrow band beyond its share last
         rest = sorted((hid for hid in home if hid not in owed),
                       key=lambda hid: (facts[hid].band != "open",

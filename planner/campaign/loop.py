@@ -247,6 +247,8 @@ def _new_assigner(ws: Workspace, pending: list[PendingVisit], notice_days: int,
     """The day assignment for ``pending``: the days left estimated from the
     bound, the villages' home-visit households counted."""
     assigner = Assigner(ws, notice_days, lambda n: bound.days - n, dict(announced or {}))
+    assigner.bands_bind = 0 < bound.window_days and bound.work_days <= bound.window_days \
+        and bound.point_days <= bound.window_days
     for p in pending:
         if parts(p.household, ws.scenario.parameters).home:
             v = p.household.village_id

@@ -7,7 +7,9 @@ the evening (band ``edges``) is offered at the end of the day whose band has
 room, never both, and whole when the campaign loop says so; a narrow band's
 share takes no more of the day's budget than the teams' hours inside the
 band; and with narrow bands pending, the open visits are paced over the days
-left instead of filling the day.
+left instead of filling the day. All when the bands set the campaign's
+length (``bands_bind``, as the campaign loop sets it from the lower bound);
+else the offer is as before.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def _workspace(windows: list[tuple[Window, ...]], teams: tuple[Team, ...],
 def _offer(ws: Workspace, left: int = 5, whole: frozenset[str] = frozenset(),
            pending: list[PendingVisit] | None = None) -> dict[str, Household]:
     """The households offered on the first working day (id → household offered)."""
-    assigner = Assigner(ws, 2, lambda n: left - n)
+    assigner = Assigner(ws, 2, lambda n: left - n, bands_bind=True)
     assigner.whole |= whole
     pending = pending if pending is not None else initial_pending(ws.scenario)
     return {h.id: h for h in assigner.offer(0, pending, ws.scenario.teams, DAY)}
@@ -109,7 +111,8 @@ def test_band_share_counts_only_the_band_hours() -> None:
     assert all(f"H{k}" in offered for k in range(6))
     assigner = Assigner(ws, 2, lambda n: 1)
     sc = ws.scenario
-    open_work = sum(assigner.facts(h).home_work for h in offered.values() if not h.residents[0].windows)
+    open_work = sum(assigner.facts(h).home_work for h in offered.values()
+                    if not h.residents[0].windows)
     budget = OVERBOOK * team_capacity_s(sc, EARLY_TEAM, DAY)
     # the band counts for 90 min: the open visits take the rest of the budget
     one = assigner.facts(sc.households[6]).home_work
@@ -132,3 +135,14 @@ def test_open_visits_are_paced_while_bands_wait() -> None:
     assert max(work) <= chosen <= PACE * sum(work) / 10
     capacity = sum(team_capacity_s(sc, t, DAY) for t in sc.teams)
     assert chosen < 0.5 * capacity
+
+
+def test_offer_as_before_when_bands_do_not_set_the_length() -> None:
+    """When the lower bound's window part is not its largest (``bands_bind``
+    false, as on the demo campaign), the household at home early and in the
+    evening is offered whole (the offer as before this change)."""
+    ws = _workspace([(EARLY,)] * 3 + [(EARLY, EVENING)], (EARLY_TEAM, LATE_TEAM))
+    assigner = Assigner(ws, 2, lambda n: 5 - n)
+    offered = {h.id: h for h in assigner.offer(0, initial_pending(ws.scenario),
+                                               ws.scenario.teams, DAY)}
+    assert offered["H3"] is ws.scenario.households[3]
