@@ -56,7 +56,7 @@ EARLY_END_S = 7 * 3600 + 1800
 LATE_S = 17 * 3600
 FIRST_SHARE = 0.6
 #: An exception's reason is printed up to this many characters.
-EXCEPTION_CHARS = 150
+EXCEPTION_CHARS = 210
 
 
 def andorra_graph():
@@ -91,6 +91,7 @@ def measure(name: str, scenario, G, time_limit_s: float) -> dict:
     from planner.campaign.dayloop import default_solver
     from planner.campaign.loop import CampaignOptions, plan_campaign, resident_ids
     from planner.campaign.needs import initial_pending
+    from planner.campaign.window_bound import window_days
     from planner.campaign.workspace import build_workspace
     from planner.speeds import load_speed_table
 
@@ -105,6 +106,12 @@ def measure(name: str, scenario, G, time_limit_s: float) -> dict:
     index = {d: k + 1 for k, d in enumerate(calendar.working_days(
         scenario.date, limit=result.working_days_used or 1))}
     days = result.working_days_used
+    # the working days the narrow-window households alone need at the teams'
+    # hours (the window bound on them alone, a proven lower bound): beyond
+    # the first 60 % of the days, some of them must be served later
+    need = window_days(ws, [p for p in pending if is_narrow(p.household)], calendar,
+                       scenario.date)
+    first_days = math.floor(FIRST_SHARE * days)
     narrow = []
     for h in scenario.households:
         if not is_narrow(h):
@@ -112,9 +119,14 @@ def measure(name: str, scenario, G, time_limit_s: float) -> dict:
         ids = [r.id for r in h.residents if r.mode == "home"]
         when = [result.assignment[r][0] for r in ids if r in result.assignment]
         day = index[max(when)] if len(when) == len(ids) else None
+        reason = _reason(result, h.id, ids, day)
+        if day is not None and need > first_days:
+            reason = (f"band full: the narrow-window households need at least {need} working "
+                      f"days at the teams' hours (window bound), more than the first "
+                      f"{first_days} of {days}; {reason}")
         narrow.append({"household": h.id, "day": day,
                        "first": day is not None and day <= FIRST_SHARE * days,
-                       "reason": _reason(result, h.id, ids, day)})
+                       "reason": reason})
     bound = result.bound
     return {"scenario": name, "households": len(pending),
             "residents": sum(len(p.household.residents) for p in pending),
@@ -198,6 +210,8 @@ def print_seeds(rows: list[dict], seeds: tuple[int, ...], time_limit_s: float) -
     kinds: dict[str, int] = {}
     for _r, x in late:
         kind = x["reason"].split(":")[0] if x["reason"].startswith("not served") else \
+            "band full (the window bound proves some must be late)" \
+            if x["reason"].startswith("band full") else \
             "left out for capacity on earlier days" if x["reason"].startswith("left out") \
             else "not offered on an earlier day"
         kinds[kind] = kinds.get(kind, 0) + 1

@@ -22,7 +22,19 @@ In order:
   neighbours to chain in the band's hours), in one group per team (the most
   urgent and its nearest neighbours of the band), before the others; then
   the most urgent (bedridden first, then the longest waiting); a band
-  beyond its share waits for its own days.
+  beyond its share waits for its own days. A band's share takes no more of
+  the budget than the kit teams' time inside the band's hours that day
+  (``_band_work``: what the hours cannot hold is a choice for the day
+  planner, not work that crowds out the others), and while bands are
+  offered the open visits are paced: at most ``PACE`` times what is left of
+  them over the days left (the campaign's length is then the bands', and a
+  day overfilled with open visits of higher tiers would leave the bands'
+  households out). A household at home early and in the evening only
+  (``edges``) is offered at one end of the day (``_steer_edges``: the end
+  whose band would need the fewest days with it), so that it does not take
+  the scarcer band's hours from the households at home only then.
+  (These three only when the bands set the campaign's length: the lower
+  bound's window part is its largest, ``bands_bind``.)
   Beyond the budget nothing is offered, so that the day planner does not drop
   a collection point for visits that fit another day.
 
@@ -45,6 +57,7 @@ import numpy as np
 
 from planner.campaign.dayloop import DayPlan
 from planner.campaign.needs import (
+    EARLY_END_S,
     Parts,
     PendingVisit,
     band_of,
@@ -58,7 +71,8 @@ from planner.campaign.needs import (
     urgency,
 )
 from planner.campaign.workspace import Workspace
-from planner.domain import Household, Resident, Team
+from planner.domain import Household, Resident, Team, Window
+from planner.rules import common_windows, day_limits
 
 #: The day's offer, in estimated work, over the teams' capacity.
 OVERBOOK = 1.1
@@ -66,6 +80,9 @@ OVERBOOK = 1.1
 #: share may be less): the day planner then has neighbours to chain in the
 #: band's hours; those it cannot fit wait, as before.
 BAND_CHOICE = 2
+#: With narrow bands offered, a day's open home visits are at most this
+#: share of what is left of them over the days left (``days_left``): paced.
+PACE = 1.2
 #: More home-visit households than this a team: each day's visits are
 #: offered as one cluster per team (``Assigner._clusters``).
 CLUSTER_ABOVE = 20
@@ -123,6 +140,16 @@ class Assigner:
     _facts_of_object: dict = field(default_factory=dict, repr=False)
     #: ``learn``'s: (household id, resident ids) → (parts, home work, shuttle work)
     _served_facts: dict = field(default_factory=dict, repr=False)
+    #: the narrow bands set the campaign's length (the lower bound's window
+    #: part is its largest): their hours are kept for them (``_steer_edges``,
+    #: ``_band_work``, the open visits paced); else the offer is as before
+    bands_bind: bool = False
+    #: households of band ``edges`` offered whole, never at one end of the
+    #: day only (``_steer_edges``; the campaign loop adds those the day
+    #: planner found no time for at the end they were offered at)
+    whole: set[str] = field(default_factory=set)
+    #: ``_steer_edges``' copies: (id of a household object, end) → (it, its copy)
+    _sided: dict = field(default_factory=dict, repr=False)
 
     def facts(self, h: Household) -> _Facts:
         """``h``'s ``_Facts`` for its residents (these very objects: the urgency
@@ -177,7 +204,8 @@ class Assigner:
             estimated += session_s(sc, people) \
                 + self.ws.place_approach_s(sc.village(session["village"]))
         real = sum(r.duration_s - sum(s.depart_s - s.arrive_s for s in r.stops
-                                      if s.kind == "break") for r in day.plan.routes)
+                                      if s.kind == "break")
+                   for r in day.plan.routes)
         if estimated > 0 and real > 0:
             self.calibration = 0.5 * self.calibration + 0.5 * max(0.5, min(3.0, real / estimated))
 
@@ -222,6 +250,9 @@ class Assigner:
         for hid, h in by_id.items():   # (``facts``, its first lookup inlined)
             found = known.get(id(h))
             facts[hid] = found[1] if found is not None and found[0] is h else self.facts(h)
+        limits = [day_limits(sc, t, day) for t in teams if t.kits > 0 and "home" in t.duties]
+        if self.bands_bind:
+            self._steer_edges(by_id, facts, limits)
         split = {hid: f.parts for hid, f in facts.items()}
         used = 0.0
         # 1. collection points: one session a village, the busiest villages
@@ -285,21 +316,77 @@ class Assigner:
         # 3. home visits: each narrow band's share first, then the most urgent
         home = [hid for hid, pt in split.items() if pt.home]
         if home and any(t.kits for t in teams):
-            for hid in self._home_choice(home, facts, by_id, budget - used, left, len(teams)):
+            for hid in self._home_choice(home, facts, by_id, budget - used, left, len(teams),
+                                         limits):
                 chosen.setdefault(hid, []).extend(split[hid].home)
         out = []
         for p in pending:
             if p.household.id in chosen:
+                h = by_id[p.household.id]   # (an ``edges`` household: at one end of the day)
                 ids = {r.id for r in chosen[p.household.id]}
-                residents = tuple(r for r in p.household.residents if r.id in ids)
-                out.append(p.household if len(residents) == len(p.household.residents)
-                           else copy_with(p.household, residents=residents))
+                residents = tuple(r for r in h.residents if r.id in ids)
+                out.append(h if len(residents) == len(h.residents)
+                           else copy_with(h, residents=residents))
         return out
+
+    def _steer_edges(self, by_id: dict[str, Household], facts: dict[str, _Facts],
+                     limits: list[tuple[int, int]]) -> None:
+        """Offer each household of band ``edges`` (at home early and in the
+        evening, not between) at one end of the day only (its home residents'
+        windows at that end: ``by_id`` and ``facts`` replaced), so that the
+        day planner does not spend the scarcer band on it: the end whose band
+        would need the fewest days with it (the early-only or evening-only
+        households' work, plus the ``edges`` ones given to that end, the most
+        work first, over the kit teams' time inside that end's hours today,
+        ``limits``), among the ends at which some team could visit it alone
+        today (out from the station and back within its day). A household
+        steered on a day the day planner then found no time for at that end
+        for a lasting reason is offered whole from then on (``whole``, set by
+        the campaign loop)."""
+        edges = [hid for hid, f in facts.items() if f.band == "edges" and hid not in self.whole]
+        if not edges or not limits:
+            return
+        hours: dict[str, list[tuple[int, int]]] = {"early": [], "evening": []}
+        demand = {"early": 0.0, "evening": 0.0}
+        for f in facts.values():
+            if f.band in demand:
+                demand[f.band] += f.home_work
+            if f.band in demand or f.band == "edges":
+                for w in common_windows(f.parts.home) or ():
+                    hours[_end_of(w)].append((w.start_s, w.end_s))
+        room = {end: sum(max(0, min(hi, max(b for _a, b in spans)) - max(lo, min(
+            a for a, _b in spans))) for lo, hi in limits) if spans else 0
+            for end, spans in hours.items()}
+        m = self.ws.base.travel_s
+        for hid in sorted(edges, key=lambda hid: (-facts[hid].home_work, hid)):
+            h, f = by_id[hid], facts[hid]
+            windows = common_windows(f.parts.home) or ()
+            service = home_service_s(self.ws.scenario, f.parts.home)
+            there, back = (int(m[0, f.row]), int(m[f.row, 0])) if f.row >= 0 else (0, 0)
+            ends = [end for end in ("early", "evening") if room[end] > 0 and any(
+                max(w.start_s, lo + there) + service <= min(w.end_s, hi - back)
+                for w in windows if _end_of(w) == end for lo, hi in limits)]
+            if not ends:
+                continue
+            end = min(ends, key=lambda e: ((demand[e] + f.home_work) / room[e], e))
+            demand[end] += f.home_work
+            key = (id(h), end)
+            found = self._sided.get(key)
+            if found is None or found[0] is not h:
+                home = {r.id for r in f.parts.home}
+                sided = copy_with(h, residents=tuple(
+                    copy_with(r, windows=tuple(w for w in r.windows if _end_of(w) == end))
+                    if r.id in home and r.windows else r for r in h.residents))
+                found = self._sided[key] = (h, sided)
+            by_id[hid] = found[1]
+            facts[hid] = self.facts(found[1])
 
     def _home_choice(self, home: list[str], facts: dict[str, _Facts],
                      by_id: dict[str, Household], budget: float, left: int,
-                     teams: int) -> list[str]:
-        """Home visits within ``budget`` s: narrow bands' shares first."""
+                     teams: int, limits: list[tuple[int, int]]) -> list[str]:
+        """Home visits within ``budget`` s: narrow bands' shares first (each
+        band's share counted in the budget for no more than the kit teams'
+        time inside its hours today, ``limits``: ``_band_work``)."""
         work = {hid: facts[hid].home_work for hid in home}
         bands: dict[str, list[str]] = {}
         for hid in home:
@@ -313,6 +400,14 @@ class Assigner:
                                                            BAND_CHOICE * teams), teams)]
         first = [hid for g in groups for hid in g]
         owed = set(first)
+        if self.bands_bind:
+            work = self._band_work(bands, first, work, facts, limits)
+        # the open visits paced over the days left: a day overfilled with them
+        # would leave the bands' households out (the lowest tiers go first)
+        # while their hours are what sets the campaign's length
+        if first and self.bands_bind:
+            budget = min(budget, sum(work[hid] for hid in first) + PACE * sum(
+                work[hid] for hid in home if facts[hid].band == "open") / left)
         # then the open households by urgency; a narrow band beyond its share last
         rest = sorted((hid for hid in home if hid not in owed),
                       key=lambda hid: (facts[hid].band != "open",
@@ -331,6 +426,36 @@ class Assigner:
         # beyond its share waits for its own days
         rest = [hid for hid in rest if facts[hid].band == "open"]
         return self._clusters(groups, rest, work, facts, by_id, budget, teams)
+
+    @staticmethod
+    def _band_work(bands: dict[str, list[str]], first: list[str], work: dict[str, int],
+                   facts: dict[str, _Facts], limits: list[tuple[int, int]]) -> dict[str, float]:
+        """``work`` with each narrow band's households offered first (``first``)
+        counted, together, for at most the kit teams' time inside the band's
+        hours today (``limits``: each team's day; the band's hours: its
+        households' windows merged): a band's share is offered for the day
+        planner to choose from, and what the band's hours cannot hold does not
+        take the place of other visits in the day's budget."""
+        out: dict[str, float] = dict(work)
+        offered = set(first)
+        for band, members in bands.items():
+            mine = [hid for hid in members if hid in offered]
+            if band == "open" or not mine:
+                continue
+            spans = sorted((w.start_s, w.end_s) for hid in members
+                           for w in common_windows(facts[hid].parts.home) or ())
+            merged: list[list[int]] = []
+            for a, b in spans:
+                if merged and a <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], b)
+                else:
+                    merged.append([a, b])
+            room = sum(max(0, min(hi, b) - max(lo, a)) for lo, hi in limits for a, b in merged)
+            total = sum(work[hid] for hid in mine)
+            if total > room:
+                for hid in mine:
+                    out[hid] = work[hid] * room / total
+        return out
 
     def _band_groups(self, members: list[str], by_id: dict[str, Household], owed: int,
                      teams: int) -> list[list[str]]:
@@ -352,7 +477,7 @@ class Assigner:
             free = [h for h in free if h not in group]
         return groups
 
-    def _clusters(self, groups: list[list[str]], rest: list[str], work: dict[str, int],
+    def _clusters(self, groups: list[list[str]], rest: list[str], work: dict[str, float],
                   facts: dict[str, _Facts], by_id: dict[str, Household], budget: float,
                   teams: int) -> list[str]:
         """One cluster per team, within the team's share of ``budget``: a narrow
@@ -418,3 +543,7 @@ class Assigner:
         picked += [ids[k] for k in range(len(first)) if free[k]]
         return picked
 
+
+def _end_of(w: Window) -> str:
+    """``early`` for a window of the morning (ending by ``EARLY_END_S``), else ``evening``."""
+    return "early" if w.end_s <= EARLY_END_S else "evening"

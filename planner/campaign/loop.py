@@ -247,6 +247,8 @@ def _new_assigner(ws: Workspace, pending: list[PendingVisit], notice_days: int,
     """The day assignment for ``pending``: the days left estimated from the
     bound, the villages' home-visit households counted."""
     assigner = Assigner(ws, notice_days, lambda n: bound.days - n, dict(announced or {}))
+    assigner.bands_bind = 0 < bound.window_days and bound.work_days <= bound.window_days \
+        and bound.point_days <= bound.window_days
     for p in pending:
         if parts(p.household, ws.scenario.parameters).home:
             v = p.household.village_id
@@ -431,7 +433,12 @@ class _Run:
                 continue
             tagged = replace(u, residents=tuple(r.id for r in concerned))
             self.last_reasons[u.household] = tagged
-            if u.code not in RETRY_CODES and everyone:
+            if u.code not in RETRY_CODES and any(
+                    r.windows != self.original[r.id].windows for r in h.residents):
+                # offered at one end of the day only (``Assigner._steer_edges``):
+                # offered whole from now on, not given up
+                self.assigner.whole.add(u.household)
+            elif u.code not in RETRY_CODES and everyone:
                 self.cannot.append(tagged)
                 _drop(self.remaining, u.household, {r.id for r in concerned})
         for rid, (route, how) in result.served.items():
