@@ -109,14 +109,19 @@ def second_working_day(campaign_dir: Path) -> str | None:
     return days[1] if len(days) > 1 else None
 
 
-def bench_size(households: int, seed: int, limit_s: float, G, folder: Path) -> dict:
-    """Every timing of one size (module docstring)."""
+def bench_size(households: int, seed: int, limit_s: float, G, folder: Path,
+               steps: tuple[str, ...] = ("check", "day", "campaign")) -> dict:
+    """Every timing of one size (module docstring); only ``check`` and ``day``
+    unless ``steps`` holds ``campaign`` (which the two ``tomorrow`` follow)."""
     scenario = write_commune(folder, households, seed, G)
     run(["check", str(scenario)], folder)  # builds the graph's travel-time cache
     rows: dict = {"households": households}
     rows["check"] = run(["check", str(scenario)], folder)
-    rows["day"] = run(["day", str(scenario), "--out", str(folder / "day")], folder)
+    if "day" in steps:
+        rows["day"] = run(["day", str(scenario), "--out", str(folder / "day")], folder)
     camp = folder / "campaign"
+    if "campaign" not in steps:
+        return rows
     rows["campaign"] = run(["campaign", str(scenario), "--out", str(camp), "--draw", "first",
                             "--time-limit", f"{limit_s:g}"], folder)
     data = json.loads((camp / "campaign.json").read_text(encoding="utf-8")) \
@@ -138,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=1.0,
                         help="the campaign's and tomorrow's solver limit per day (s)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--steps", default="check,day,campaign",
+                        help="which commands to time (campaign brings both tomorrow runs)")
     parser.add_argument("--keep", type=Path, default=None,
                         help="write the communes and outputs here (default: a temporary folder)")
     args = parser.parse_args(argv)
@@ -153,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
             folder = base / f"commune-{size}"
             folder.mkdir(parents=True, exist_ok=True)
-            results.append(bench_size(size, args.seed, args.time_limit, G, folder))
+            results.append(bench_size(size, args.seed, args.time_limit, G, folder,
+                                      tuple(args.steps.split(","))))
             print(f"({size} households done at {dt.datetime.now(dt.UTC):%H:%M} UTC, load "
                   f"{os.getloadavg()[0]:.1f})", file=sys.stderr)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
