@@ -14,7 +14,7 @@ wall time and peak memory (the process's maximum resident set) of
 - ``day`` (one day, the default time limit),
 - ``campaign`` (every day planned, documents drawn for the first day),
 - ``tomorrow`` (from the second working day on, as after a day of work:
-  every day planned again), then ``tomorrow`` once more with nothing changed
+  every day planned again, that day drawn), then ``tomorrow`` once more with nothing changed
   (the days kept: ``planner.campaign.daymemo``),
 
 and the campaign's working days against its lower bound. The graph's
@@ -81,9 +81,10 @@ def write_commune(folder: Path, households: int, seed: int, G) -> Path:
     return write_atomic(folder / "scenario.yaml", scenario_yaml(scenario, "roads.graphml"))
 
 
-def run(args: list[str], cwd: Path) -> tuple[float, float, int]:
+def run(args: list[str], cwd: Path) -> tuple[float, float, int, float]:
     """``python plan.py ARGS`` in a fresh process: (wall s, peak resident MB,
-    exit code); its output is dropped unless it fails."""
+    exit code, CPU s: user + system of it and its children); its output is
+    dropped unless it fails."""
     started = time.perf_counter()
     print(f"  {dt.datetime.now(dt.UTC):%H:%M:%S} plan.py {args[0]} (load "
           f"{os.getloadavg()[0]:.1f})…", file=sys.stderr, flush=True)
@@ -93,12 +94,13 @@ def run(args: list[str], cwd: Path) -> tuple[float, float, int]:
     _pid, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
+    cpu = usage.ru_utime + usage.ru_stime
     print(f"    {wall:.1f} s wall, {usage.ru_maxrss / 1024.0:.0f} MB peak, CPU "
-          f"{usage.ru_utime + usage.ru_stime:.1f} s", file=sys.stderr, flush=True)
+          f"{cpu:.1f} s", file=sys.stderr, flush=True)
     if proc.returncode:
         print(f"  plan.py {' '.join(args[:2])} … exit {proc.returncode}: "
               f"{stderr.decode(errors='replace')[-600:]}", file=sys.stderr)
-    return wall, usage.ru_maxrss / 1024.0, proc.returncode
+    return wall, usage.ru_maxrss / 1024.0, proc.returncode, cpu
 
 
 def second_working_day(campaign_dir: Path) -> str | None:
@@ -107,14 +109,19 @@ def second_working_day(campaign_dir: Path) -> str | None:
     return days[1] if len(days) > 1 else None
 
 
-def bench_size(households: int, seed: int, limit_s: float, G, folder: Path) -> dict:
-    """Every timing of one size (module docstring)."""
+def bench_size(households: int, seed: int, limit_s: float, G, folder: Path,
+               steps: tuple[str, ...] = ("check", "day", "campaign")) -> dict:
+    """Every timing of one size (module docstring); only ``check`` and ``day``
+    unless ``steps`` holds ``campaign`` (which the two ``tomorrow`` follow)."""
     scenario = write_commune(folder, households, seed, G)
     run(["check", str(scenario)], folder)  # builds the graph's travel-time cache
     rows: dict = {"households": households}
     rows["check"] = run(["check", str(scenario)], folder)
-    rows["day"] = run(["day", str(scenario), "--out", str(folder / "day")], folder)
+    if "day" in steps:
+        rows["day"] = run(["day", str(scenario), "--out", str(folder / "day")], folder)
     camp = folder / "campaign"
+    if "campaign" not in steps:
+        return rows
     rows["campaign"] = run(["campaign", str(scenario), "--out", str(camp), "--draw", "first",
                             "--time-limit", f"{limit_s:g}"], folder)
     data = json.loads((camp / "campaign.json").read_text(encoding="utf-8")) \
@@ -136,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=1.0,
                         help="the campaign's and tomorrow's solver limit per day (s)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--steps", default="check,day,campaign",
+                        help="which commands to time (campaign brings both tomorrow runs)")
     parser.add_argument("--keep", type=Path, default=None,
                         help="write the communes and outputs here (default: a temporary folder)")
     args = parser.parse_args(argv)
@@ -151,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
             folder = base / f"commune-{size}"
             folder.mkdir(parents=True, exist_ok=True)
-            results.append(bench_size(size, args.seed, args.time_limit, G, folder))
+            results.append(bench_size(size, args.seed, args.time_limit, G, folder,
+                                      tuple(args.steps.split(","))))
             print(f"({size} households done at {dt.datetime.now(dt.UTC):%H:%M} UTC, load "
                   f"{os.getloadavg()[0]:.1f})", file=sys.stderr)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
@@ -162,17 +172,21 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.time_limit:g} s a day (campaign, tomorrow), the scenario's for day")
     steps = ("check", "day", "campaign", "tomorrow", "tomorrow_same")
     print(f"{'households':>10} {'vill':>4} {'teams':>5} " + " ".join(
-        f"{s + ' s':>13} {'MB':>5}" for s in steps) + f" {'days':>4} {'bound':>5} {'ratio':>5}")
+        f"{s + ' s wall/cpu':>21} {'MB':>5}" for s in steps)
+        + f" {'days':>4} {'bound':>5} {'ratio':>5}")
     for r in results:
         villages, teams = merged_sizes(r["households"])
         cells = []
         for s in steps:
-            wall, mb, code = r.get(s, (float("nan"), float("nan"), 0))
-            cells.append(f"{wall:13.1f} {mb:5.0f}" if not code else f"{'FAILED':>13} {'':>5}")
+            wall, mb, code, cpu = r.get(s, (float("nan"), float("nan"), 0, float("nan")))
+            cells.append(f"{f'{wall:.1f} / {cpu:.1f}':>21} {mb:5.0f}" if not code
+                         else f"{'FAILED':>21} {'':>5}")
         ratio = r["days"] / r["bound"] if r.get("days") and r.get("bound") else float("nan")
         print(f"{r['households']:>10} {villages:>4} {teams:>5} " + " ".join(cells)
               + f" {r.get('days') or '-':>4} {r.get('bound') or '-':>5} {ratio:5.2f}")
-    print("tomorrow: re-planned from the second working day (every day planned again); "
+    print("wall/cpu: wall time and CPU time (user + system, with child processes) in s; "
+          "tomorrow: re-planned from the second working day (every day planned again, "
+          "that day drawn); "
           "tomorrow_same: the same again, nothing changed (days kept). Targets for 3,000 "
           "households: " + ", ".join(f"{k} ≤ {v:g} s" for k, v in TARGETS_3000.items())
           + ", peak ≤ 2048 MB, days ≤ 1.15 × bound.")

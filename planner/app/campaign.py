@@ -4,7 +4,7 @@ campaign`` and ``plan.py tomorrow`` (and the web workspace's same pages).
 ``plan_campaign(CampaignRequest)`` plans every day to the deadline, writes the
 campaign and creates its state (``planner.state.store``), then draws the days
 asked for; ``replan_tomorrow(TomorrowRequest)`` re-plans from the recorded
-state (``planner.state.tomorrow``) and draws every re-planned day. Both
+state (``planner.state.tomorrow``) and draws the day it plans. Both
 return a ``CampaignRun``. The clock is read here, and only here, when the
 request leaves ``now`` to the job. Nothing here prints.
 """
@@ -88,8 +88,10 @@ def plan_campaign(request: CampaignRequest, progress: Progress | None = None,
 class TomorrowRequest:
     """Re-plan the campaign in ``folder`` from ``day`` (default: the working
     day after the last recorded outcomes), with the solver's ``time_limit_s``
-    per day and ``seed``; every re-planned day is drawn in ``lang``
-    (``redact`` for shareable copies); ``now``: when (UTC; default: the clock)."""
+    per day and ``seed``; the re-planned days ``draw`` asks for (first: the
+    day planned, the others get their plan and notices and are drawn when a
+    re-plan starts from them; all; none) are drawn in ``lang`` (``redact``
+    for shareable copies); ``now``: when (UTC; default: the clock)."""
 
     folder: Path
     day: dt.date | None = None
@@ -102,6 +104,7 @@ class TomorrowRequest:
     #: ridden in ``tracks_season`` (default: the scenario's season)
     tracks: tuple[Path, ...] = ()
     tracks_season: str | None = None
+    draw: str = "first"
 
 
 def learn_day_tracks(request: TomorrowRequest, progress: Progress) -> None:
@@ -115,8 +118,9 @@ def learn_day_tracks(request: TomorrowRequest, progress: Progress) -> None:
 
 def replan_tomorrow(request: TomorrowRequest, progress: Progress | None = None,
                     warn: Callable[[str], None] | None = None) -> CampaignRun:
-    """The ``tomorrow`` job: re-plan from what was done, draw every re-planned
-    day (in parallel processes: ``planner.app.outputs.draw_days``), each
+    """The ``tomorrow`` job: re-plan from what was done, draw the re-planned
+    days ``request.draw`` asks for (in parallel processes:
+    ``planner.app.outputs.draw_days``; a day of 10 teams takes seconds), each
     day's folder built aside and swapped in whole (removing the folders of
     days no longer planned), then write the campaign. A day whose inputs did
     not change keeps its plan and its folder (``run.kept``;
@@ -133,6 +137,7 @@ def replan_tomorrow(request: TomorrowRequest, progress: Progress | None = None,
 
     run = run_tomorrow(request.folder, request.day, request.time_limit_s, request.seed, warn,
                        progress.say, now=request.now or utc_now(), drawer=drawer,
-                       lang=request.lang, redact=request.redact)
-    run.drawn = len(run.result.days) - len(run.kept)
+                       lang=request.lang, redact=request.redact, draw=request.draw)
+    run.drawn = len([d for d in run.result.days if d.date not in run.kept and (
+        request.draw == "all" or (request.draw == "first" and d.date == run.day))])
     return run

@@ -32,11 +32,17 @@ from planner.cli.options import (
                    "speeds are learnt (as `roads learn`) before re-planning.")
 @click.option("--tracks-season", default=None,
               help="The season the tracks were ridden in (default: the scenario's).")
+@click.option("--draw", type=click.Choice(["first", "all", "none"]), default="first",
+              show_default=True,
+              help="Which re-planned days get their map, itineraries and GPX: the day "
+                   "planned (the others get their plan and notices, and are drawn when "
+                   "`tomorrow` plans from them), all, or none.")
 @seed_opt
 @lang_opt
 @redact_opt
 def tomorrow(campaign_dir: Path, date, time_limit: float, tracks: tuple[Path, ...],
-             tracks_season: str | None, seed: int | None, lang: str, redact: bool) -> None:
+             tracks_season: str | None, draw: str, seed: int | None, lang: str,
+             redact: bool) -> None:
     """Plan the next day of the campaign in CAMPAIGN_DIR from what happened.
 
     Every resident counts, whatever the mode (home visit, shuttle, collection
@@ -66,7 +72,8 @@ def tomorrow(campaign_dir: Path, date, time_limit: float, tracks: tuple[Path, ..
     _ = progress._
     warn = warner(_)
     run = replan_tomorrow(TomorrowRequest(campaign_dir, day_of(date), time_limit, seed, lang,
-                                          redact, tracks=tracks, tracks_season=tracks_season),
+                                          redact, tracks=tracks, tracks_season=tracks_season,
+                                          draw=draw),
                           progress, warn)
     for w in run.warnings:
         warn(w)

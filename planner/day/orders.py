@@ -18,8 +18,13 @@ How (exact, cheap for the ≤ ~15 stops of a team's day):
    worse for windows, shift and lunch, so keeping the earliest of each state
    loses no order. Each state also carries an optimistic bound on the
    working time (the latest departure the windows of any of its paths allow,
-   against its earliest return). When no full set is reached in time within
-   that bound, no order fits: None.
+   against its earliest return). A state that no order could complete
+   (the stops left need at least their services and shortest legs in, and
+   the shortest way home: past a window, the shift or the working time) is
+   dropped as soon as it is made (``_alive``; the days a team cannot take
+   one more visit, the repair's and the self-check's usual question, end
+   early). When no full set is reached in time within that bound, no order
+   fits: None.
 3. Otherwise the working-time limit decides, which depends on how late the
    team can leave (a path-dependent quantity the DP does not keep): a
    depth-first search over orders, pruned by the same forward pass, by a
@@ -163,6 +168,7 @@ class _Orders:
         optimistic pair, so a state that fails the working time with it fails
         on every path."""
         v = self.vehicle
+        alive = self._alive()
         for depart in self.departures():
             # (mask, last) -> (free, lunch not taken; free, lunch taken;
             #                  latest departure; elapsed legs and services)
@@ -186,7 +192,7 @@ class _Orders:
                             nb, lu = _min(nb, old[0]), _min(lu, old[1])
                             d, e = max(d, old[2]), min(e, old[3])
                         nxt[key] = (nb, lu, d, e)
-                layer = nxt
+                layer = {key: state for key, state in nxt.items() if alive(key[0], state)}
                 if not layer:
                     break
             for (_, last), (nb, lu, dub, _e) in layer.items():
@@ -194,6 +200,40 @@ class _Orders:
                 if back is not None and back - min(dub, v.latest_end_s) <= v.max_duration_s:
                     return True
         return False
+
+    def _alive(self):
+        """A test of a DP state ``(mask, (free, free, latest departure, _))``
+        that only fails when no order completes it: the stops not yet served
+        each need at least their service and their shortest leg in, and the
+        way home at least the shortest of their legs to the station; so the
+        earliest free time plus that must fit each one's last window, the
+        shift's end and (from the latest departure) the working time."""
+        n, leg, v = self.n, self.leg, self.vehicle
+        min_in = [min(leg[i][j] for i in range(n + 1) if i != j) for j in range(n)]
+        last_in = [max(hi for _, hi in s.starts) - min_in[j] if s.starts else INF
+                   for j, s in enumerate(self.stops)]
+        memo: dict[int, tuple[int, int]] = {}
+
+        def bounds(mask: int) -> tuple[int, int]:
+            # (latest free time every window of the rest allows, least work left)
+            found = memo.get(mask)
+            if found is None:
+                rest = [j for j in range(n) if not mask >> j & 1]
+                work = sum(self.stops[j].service_s + min_in[j] for j in rest)
+                work += min(leg[j][n] for j in rest) if rest else 0
+                found = memo[mask] = (min((last_in[j] for j in rest), default=INF), work)
+            return found
+
+        def alive(mask: int, state: tuple) -> bool:
+            nb, lu, dub = state[0], state[1], state[2]
+            free = nb if lu is None or (nb is not None and nb < lu) else lu
+            latest, work = bounds(mask)
+            if not work:  # every stop served: the DP's own end decides
+                return True
+            return free <= latest and free + work <= v.latest_end_s \
+                and free + work - min(dub, v.latest_end_s) <= v.max_duration_s
+
+        return alive
 
     def search(self) -> list[int] | None:
         """Step 3: an order ``schedule`` accepts, by depth-first search."""

@@ -278,11 +278,11 @@ def _route(scenario: Scenario, unit, rs, nodes: list, problem: RoutingProblem,
             latest = lunch.end_s - b_dur if lunch else b_start
             earliest = lunch.start_s if lunch else b_start
             if b_start < arrive:
-                # the engine put the break in the middle of the ride: officers
-                # rather eat before leaving, or on arrival, when the window allows
+                # in the ride: officers rather eat before leaving, or on arrival when
+                # the rule allows (before a set-up, it counts as during the ride)
                 if depart >= earliest:
                     b_start = depart
-                elif arrive <= latest:
+                elif arrive <= latest and (not setup or arrive + b_dur + travel + setup <= begin):
                     b_start = arrive
             if b_start >= arrive:  # lunch at the destination, then the work there
                 lon, lat = _node_lonlat(scenario, info, last)

@@ -28,6 +28,7 @@ from planner.campaign.daymemo import read_memo, write_memo
 from planner.campaign.folders import (
     NEW,
     DrawMany,
+    day_dir,
     recover,
     remove_stale_days,
     stage_dir,
@@ -94,21 +95,25 @@ def _plan_ids(folders: list[Path]) -> dict[str, str]:
 def write_days(folder: Path, result: CampaignResult, day: dt.date, conn: sqlite3.Connection,
                draw: DrawMany | None, warn: Callable[[str], None] | None, *,
                now: dt.datetime, lang: str = "vi", redact: bool = False,
-               kept: set[dt.date] | frozenset[dt.date] = frozenset()) -> list[Path]:
+               kept: set[dt.date] | frozenset[dt.date] = frozenset(),
+               drawn: set[dt.date] | None = None) -> list[Path]:
     """Each re-planned day's folder built aside then swapped in whole
     (``planner.campaign.folders``), the days no longer planned removed; the
     days in ``kept`` (planned as before: ``planner.campaign.daymemo``) keep
-    their folders as they are. The ids of the plans the folders held before
-    and hold now are kept in the state first (an export from either imports).
-    The plans' reasons and the notices in ``lang``, initials only with
-    ``redact``. Returns the paths written."""
+    their folders as they are; ``draw`` draws the re-planned days in
+    ``drawn`` (None: all), the others get their plan and notices. The ids of
+    the plans the folders held before and hold now are kept in the state
+    first (an export from either imports). The plans' reasons and the notices
+    in ``lang``, initials only with ``redact``. Returns the paths written."""
     written: list[Path] = []
 
     def write_plan(d, where: Path) -> list[Path]:
         return write_day_plan(folder, d, lang=lang, warn=warn, redact=redact, folder=where)
 
     changed = [d for d in result.days if d.date not in kept]
-    written += stage_many(folder, changed, write_plan, draw)
+    some = draw if draw is None or drawn is None else \
+        (lambda items: draw([(d, where) for d, where in items if d.date in drawn]))
+    written += stage_many(folder, changed, write_plan, some)
     days = folder / "days"
     before = sorted(p for p in days.iterdir() if p.is_dir()) if days.is_dir() else []
     staged = [stage_dir(folder, d.date) for d in changed]
@@ -120,19 +125,32 @@ def write_days(folder: Path, result: CampaignResult, day: dt.date, conn: sqlite3
     return written
 
 
+def to_draw(folder: Path, result: CampaignResult, day: dt.date, draw: str,
+            kept: set[dt.date]) -> set[dt.date]:
+    """The days of ``result`` to draw (``run_tomorrow``'s ``draw``: all, first,
+    none); a kept day among them whose folder was not drawn (no ``map.html``:
+    a later day of the run before) leaves ``kept``, to be drawn now."""
+    dates = {d.date for d in result.days}
+    wanted = dates if draw == "all" else ({day} & dates if draw == "first" else set())
+    kept -= {d for d in wanted & kept if not (day_dir(folder, d) / "map.html").is_file()}
+    return wanted
+
+
 def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float = 1.0,
                  seed: int | None = None,
                  warn: Callable[[str], None] | None = None,
                  progress: ProgressFn = silent, *, now: dt.datetime,
                  drawer: Callable[[SpeedTable], DrawMany] | None = None, lang: str = "vi",
-                 redact: bool = False) -> CampaignRun:
+                 redact: bool = False, draw: str = "all") -> CampaignRun:
     """Re-plan the campaign of ``folder`` from ``day`` on (default: the working
     day after the last recorded outcomes), from its recorded state; ``day``
     outside the campaign's dates is refused (``check_day``).
 
     Writes each re-planned day's folder as a whole, ``plan.json``, its notices
-    and what ``drawer(speed table)([(day, folder), ...])`` draws (``write_days``: built
-    aside, then swapped in; the campaign's speed table), then refreshes
+    and what ``drawer(speed table)([(day, folder), ...])`` draws of the days
+    ``draw`` asks for (all; first: ``day`` only, the others drawn when a
+    later re-plan starts from them; none) (``write_days``: built aside, then
+    swapped in; the campaign's speed table), then refreshes
     ``campaign.json`` and stores the new planned visits from ``day`` on as a
     planning run made at ``now`` (UTC). Households
     added to the scenario since join the state as added on ``day``.
@@ -206,10 +224,10 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
             "closed": [{"resident": f.resident_id, "household": f.household_id,
                         "reason": f.reason} for f in st.follow_up if f.kind == "closed"],
         }}
-        draw = drawer(table) if drawer is not None else None
         kept = memo.kept(folder, list(result.days), (lang, redact))
-        written = write_days(folder, result, day, conn, draw, warn, now=now, lang=lang,
-                             redact=redact, kept=kept)
+        drawn = to_draw(folder, result, day, draw, kept)
+        written = write_days(folder, result, day, conn, drawer(table) if drawer else None,
+                             warn, now=now, lang=lang, redact=redact, kept=kept, drawn=drawn)
         written.append(write_campaign_json(folder, result, scenario, extra))
         notice = write_corrections(folder, day, not_kept + shuttles_not_kept, scenario, lang,
                                    redact)

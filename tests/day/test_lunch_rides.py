@@ -11,7 +11,7 @@ from test_priorities import LAT0, LON0, STEP, _road, _scenario, _team
 from planner.day.plan import plan_day, plan_sites
 from planner.day.timing import Schedule, TimedStop, schedule, timing_problems
 from planner.day.verify import plan_violations
-from planner.domain import Household, Resident, Window
+from planner.domain import Household, Resident, Village, Window
 from planner.problem import BreakSpec, VehicleSpec
 
 H = 3600
@@ -128,3 +128,38 @@ def test_engine_times_with_lunch_mid_ride_are_retimed_by_the_rule() -> None:
     assert fixed.nodes == (1, 2)
     assert timing_problems(stops, travel, vehicle, Schedule(
         fixed.start_s, fixed.service_start_s, fixed.end_s, fixed.breaks)) == []
+
+
+def test_lunch_before_a_ride_into_a_point_stays_before_it() -> None:
+    """The rule's lunch before a ride into a collection point (the team free
+    at 10:45, lunch window 11:00–12:15 for 1 h, the point 30 min away with
+    its 20 min set-up: after the ride and set-up the lunch could no longer
+    start) stays before the ride in the plan: it was moved to the arrival,
+    before the set-up, where the rule counts it as taken during the ride into
+    the point, and the self-check refused the plan (issue 28, a merged
+    commune's re-plan)."""
+    far = 30
+    near = Household("NEAR", "V", LON0 + 1 * STEP, LAT0,
+                     (Resident("R1", "Người 1", "elderly", (Window(7 * H, 10 * H + 2700),)),))
+    invited = tuple(Household(f"P{k}", "W", LON0 + far * STEP, LAT0,
+                              (Resident(f"RP{k}", f"Người P{k}", "able", (), mode="point"),))
+                    for k in range(3))
+    scenario = _scenario([near, *invited],
+                         [replace(_team("T1", 7), lunch=Window(11 * H, 12 * H + 900))])
+    scenario = replace(scenario, villages=scenario.villages
+                       + (Village("W", "Bản Xa", LON0 + far * STEP, LAT0),))
+    slot = {"W": ("Bản Xa", 12 * H + 50 * 60, 14 * H)}   # announced: opens 12:50
+    plan, matrices, _ = plan_day(scenario, _road(far + 2), time_limit_s=0.5, seed=1,
+                                 point_slots=slot)
+    site_of = plan_sites(scenario, point_slots=slot)[1]
+    assert plan_violations(plan, scenario, matrices, site_of, slot) == []
+    kinds = [s.kind for s in plan.routes[0].stops]
+    assert kinds[:4] == ["start", "visit", "break", "point"], kinds
+    visit, brk, point = plan.routes[0].stops[1:4]
+    setup = scenario.parameters.point_setup_s
+    # the case: free before the lunch window, the point reached inside it,
+    # its set-up done only after the lunch's latest start (12:15 - 1 h)
+    assert visit.depart_s < 11 * H
+    assert visit.depart_s + point.travel_s <= 11 * H + 900 < visit.depart_s + point.travel_s + setup
+    assert brk.travel_s == 0 and brk.arrive_s >= visit.depart_s   # eaten before leaving
+    assert brk.depart_s + point.travel_s + setup <= point.opens_s
