@@ -96,8 +96,8 @@ class Meter:
 
 def _compute_seconds(dask_scheduler) -> dict[str, tuple[float, int]]:
     """On the scheduler: task prefix → (compute seconds summed over its
-    finished tasks, how many tasks)."""
-    return {name: (tp.all_durations.get("compute", 0.0), len(tp))
+    finished tasks, how many tasks reached memory)."""
+    return {name: (tp.all_durations.get("compute", 0.0), tp.state_counts.get("memory", 0))
             for name, tp in dask_scheduler.task_prefixes.items()}
 
 
@@ -202,7 +202,8 @@ def main() -> None:
         peak = max(meter.client[s] + meter.workers[s] for s in STAGES)
         print(f"  {'total':<10} {wall:>8.1f}   peak client + workers {peak / 2**20:.0f} MB")
         print(f"  client time on matrices {meter.seconds['matrices']:.1f} s "
-              f"({meter.seconds['matrices'] / wall:.0%} of the total); workers' compute: "
+              f"({meter.seconds['matrices'] / wall:.0%} of the total); workers' compute "
+              f"(wall on the workers, from the scheduler): "
               f"matrices {ws_s:.1f} s ({ws_n} workspaces, {ws_s / max(ws_n, 1):.2f} s each), "
               f"simulations {sim_s:.1f} s ({sim_n} tasks, {sim_s / max(sim_n, 1):.2f} s each)")
         print(f"  CPU seconds from the cluster's start: client {cpu1[0] - cpu0[0]:.1f}, "
