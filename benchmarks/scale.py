@@ -8,17 +8,23 @@ Usage::
 For each size, writes a GENERATED province (``benchmarks.generated_province.
 write_province``: fictional communes of ~300 households in road areas of ~12
 communes, each road area on its own generated road grid) and runs the same path as
-``plan.py staffing PROVINCE`` (``run_province_staffing``: scenarios → one road
-graph per road area → matrices per commune → a streamed Dask sweep on a
-``LocalCluster`` of ``--workers`` processes → summary and outputs). Prints per
-stage the wall time and the peak memory (RSS, sampled every 0.2 s with
+``plan.py staffing PROVINCE --scheduler`` (``run_province_staffing``: scenarios →
+per road area, its graph loaded by the client and sent once to every worker →
+per commune, its matrices built on a worker → a streamed Dask sweep → summary
+and outputs) on a ``LocalCluster`` of ``--workers`` processes (one thread each)
+started here for each size. Prints per
+stage the client's wall time and the peak memory (RSS, sampled every 0.2 s with
 psutil: the client process, and the sum of its child processes, i.e. the Dask
-workers), then the growth exponent: the least-squares slope of log(time)
-against log(households), overall (everything but generating) and for the
-sweep stage. Stages stream: the client computes a road area's matrices while
-the workers sweep the communes already sent, so "matrices" is client time
-spent on matrices and "sweep" client time spent waiting for results; each
-stage's peak is the largest sample taken while the client was in that stage.
+workers), the workers' compute time per kind of task (from the scheduler:
+building workspaces = matrices, simulations), the CPU time of the client and
+of the workers, then the growth exponent: the least-squares slope of
+log(time) against log(households), overall (everything but generating) and
+for the sweep stage. Stages stream: the client loads and sends a road area's
+graph ("graphs") while the workers build matrices and sweep the communes
+already sent; "matrices" is client time spent on matrices (none since they
+are built on the workers: kept in the table to show it) and "sweep" client
+time spent waiting for results; each stage's peak is the largest sample taken
+while the client was in that stage.
 Also prints the mean worker-seconds per simulated campaign (sweep wall time ×
 workers ÷ tasks), the number a cluster plan needs (docs/scale.md).
 """
@@ -88,6 +94,41 @@ class Meter:
         self._thread.join()
 
 
+def _compute_seconds(dask_scheduler) -> dict[str, tuple[float, int]]:
+    """On the scheduler: task prefix → (compute seconds summed over its
+    finished tasks, how many tasks reached memory)."""
+    return {name: (tp.all_durations.get("compute", 0.0), tp.state_counts.get("memory", 0))
+            for name, tp in dask_scheduler.task_prefixes.items()}
+
+
+def worker_seconds(client) -> tuple[tuple[float, int], tuple[float, int]]:
+    """(seconds, tasks) of the workers' compute on workspaces (matrices) and
+    on simulations, as the scheduler counted them."""
+    by_prefix = client.run_on_scheduler(_compute_seconds)
+
+    def total(word: str) -> tuple[float, int]:
+        got = [v for k, v in by_prefix.items() if k.startswith(word)]
+        return sum(g[0] for g in got), sum(g[1] for g in got)
+
+    return total("workspace_task"), total("simulate_task")
+
+
+def cpu_seconds(proc) -> tuple[float, float]:
+    """CPU seconds (user + system) of the process ``proc`` and of its live
+    children (the Dask workers)."""
+    import psutil
+
+    own = proc.cpu_times()
+    kids = 0.0
+    for child in proc.children(recursive=True):
+        try:
+            t = child.cpu_times()
+            kids += t.user + t.system
+        except psutil.Error:
+            pass
+    return own.user + own.system, kids
+
+
 def slope(xs: list[float], ys: list[float]) -> float | None:
     """Least-squares slope of log(ys) against log(xs); None with fewer than 2 points."""
     pts = [(math.log(x), math.log(y)) for x, y in zip(xs, ys, strict=True) if x > 0 and y > 0]
@@ -105,6 +146,7 @@ def main() -> None:
     from planner.app.staffing import team_counts as parse_team_counts
     from planner.campaign.chart import province_totals
     from planner.campaign.staffing import StaffingParams
+    from planner.campaign.sweep import dask_client
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,5000,20000,50000",
@@ -136,11 +178,16 @@ def main() -> None:
         meter = Meter()
         t0 = time.perf_counter()
         write_province(folder, households=n)
-        meter("scenarios")
-        run = run_province_staffing(folder, counts, params, base / f"out-{n}", workers=args.workers,
-                                    on_stage=meter)
-        meter.stop()
-        wall = time.perf_counter() - t0
+        meter("cluster")
+        cpu0 = cpu_seconds(meter.proc)
+        with dask_client(workers=args.workers) as client:  # a LocalCluster
+            meter("scenarios")
+            run = run_province_staffing(folder, counts, params, base / f"out-{n}",
+                                        scheduler=client.scheduler.address, on_stage=meter)
+            meter.stop()
+            wall = time.perf_counter() - t0
+            (ws_s, ws_n), (sim_s, sim_n) = worker_seconds(client)
+            cpu1 = cpu_seconds(meter.proc)
         tasks = len(run.results)
         totals = province_totals(run.rows)
         areas = len(run.province.areas)
@@ -154,6 +201,13 @@ def main() -> None:
                   f"{meter.workers[s] / 2**20:>11.0f}")
         peak = max(meter.client[s] + meter.workers[s] for s in STAGES)
         print(f"  {'total':<10} {wall:>8.1f}   peak client + workers {peak / 2**20:.0f} MB")
+        print(f"  client time on matrices {meter.seconds['matrices']:.1f} s "
+              f"({meter.seconds['matrices'] / wall:.0%} of the total); workers' compute "
+              f"(wall on the workers, from the scheduler): "
+              f"matrices {ws_s:.1f} s ({ws_n} workspaces, {ws_s / max(ws_n, 1):.2f} s each), "
+              f"simulations {sim_s:.1f} s ({sim_n} tasks, {sim_s / max(sim_n, 1):.2f} s each)")
+        print(f"  CPU seconds from the cluster's start: client {cpu1[0] - cpu0[0]:.1f}, "
+              f"workers {cpu1[1]:.1f}")
         per_task = meter.seconds["sweep"] * args.workers / tasks if tasks else 0.0
         print(f"  worker-seconds per simulated campaign (sweep wall × workers ÷ tasks): "
               f"{per_task:.2f}")

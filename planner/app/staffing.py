@@ -28,9 +28,10 @@ from planner.campaign.chart import (
 from planner.campaign.province import (
     is_province,
     load_province,
+    province_builds,
     province_deadlines,
     province_rows,
-    province_workspaces,
+    workspace_on_worker,
 )
 from planner.campaign.staffing import (
     DEFAULT_DEADLINE_WEEKS,
@@ -186,14 +187,14 @@ def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
                           lang: str = DEFAULT_LANG) -> ProvinceStaffingRun:
     """Staffing sweep of a province (``planner.campaign.province``): every
     commune × team count × run is a Dask task; the communes' workspaces are
-    built road area by road area (one road graph in memory at a time) and
-    streamed to the cluster (``stream_tasks``). Writes ``province.csv`` (one row
+    built on the workers, road area by road area (each area's graph sent to
+    every worker once), and streamed (``stream_tasks``). Writes ``province.csv`` (one row
     per commune: teams needed for P(done by the deadline) ≥ 90 %),
     ``province.png``, ``staffing.csv`` and ``runs.csv`` (every commune) in
     ``out_dir``, only once every run is back. ``started(total, province)`` is
     told the number of simulations before they start, ``progress(done)`` as
     they finish, ``on_stage(name)`` each stage as it begins (scenarios, cluster,
-    then graphs, matrices and sweep interleaved as road areas stream, summary)."""
+    then graphs and sweep interleaved as road areas stream, summary)."""
     if on_stage:
         on_stage("scenarios")
     province = load_province(path)
@@ -206,15 +207,15 @@ def run_province_staffing(path: Path, counts: list[int], params, out_dir: Path,
             defaulted[c.id] = deadlines[c.id]
     calendars: dict[tuple[str, int], Calendar] = {}
 
-    def jobs():
-        for _d, c, ws in province_workspaces(province, _seasons_for(params, table), table,
-                                             on_stage):
-            ws = replace(ws, scenario=replace(ws.scenario, name=c.id))
+    seasons_of = _seasons_for(params, table)
+
+    def jobs():  # each commune's matrices are computed on a worker
+        for _area, c, graph in province_builds(province, table):
+            scenario = replace(c.scenario, name=c.id)
             for k in counts:
-                calendars[(c.id, k)] = Calendar.of(ws.scenario,
-                                                   staffing_teams(ws.scenario, k))
-            yield c.id, ws, sweep_tasks(counts, params, start, c.id)
-            del ws
+                calendars[(c.id, k)] = Calendar.of(scenario, staffing_teams(scenario, k))
+            yield (c.id, workspace_on_worker(scenario, graph, table, seasons_of(scenario)),
+                   sweep_tasks(counts, params, start, c.id))
 
     if on_stage:
         on_stage("cluster")

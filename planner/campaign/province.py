@@ -23,9 +23,12 @@ The official codes and names are checked by ``planner.scenario.units``
 (warnings).
 
 ``province_workspaces`` loads one road area's graph at a time, computes each
-commune's matrices from it (``build_workspace``) and drops the graph before
-the next area: the Workspaces (scenario and matrices, no graph) are what goes
-to the Dask workers.
+commune's matrices from it (``build_workspace``) on the client and drops the
+graph before the next area. ``province_builds`` is the same on the Dask
+workers: per road area a ``Shared`` graph (loaded by the client, through the
+travel-time cache, and scattered to every worker once), per commune an
+``OnWorker`` task building its workspace from it on a worker; nothing of the
+matrices passes through the client.
 
 ``province_rows`` turns the staffing rows of every commune into one row per
 commune: the teams needed for P(done by the deadline) ≥ ``target`` (90 %).
@@ -36,9 +39,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
-from planner.campaign.workspace import build_workspace
+from planner.campaign.sweep import OnWorker, Shared
+from planner.campaign.workspace import Workspace, build_workspace
 from planner.domain import Scenario
 from planner.errors import InputError, Problem, msg
 from planner.roads.io import load_graph, resolve_graph_path
@@ -398,6 +403,42 @@ def province_workspaces(province: Province,
             yield area, c, build_workspace(c.scenario, loaded[1], table,
                                         seasons=seasons_of(c.scenario) if seasons_of else None)
     loaded = None
+
+
+def area_graph(area: RoadArea, table: SpeedTable) -> Shared:
+    """Road area ``area``'s graph (travel times of ``table``) as a ``Shared``
+    value: keyed by the graph's path, loaded by the client (through the
+    travel-time cache) when the sweep first needs it, then sent once to every
+    worker."""
+    return Shared(area.roads, partial(load_graph, area.roads, table=table))
+
+
+def _workspace_task(G, scenario: Scenario, table: SpeedTable,
+                    seasons: tuple[str, ...] | None) -> Workspace:
+    """``build_workspace`` with the graph first: the task that builds a
+    commune's workspace on a worker from its road area's shared graph."""
+    return build_workspace(scenario, G, table, seasons=seasons)
+
+
+def workspace_on_worker(scenario: Scenario, graph: Shared, table: SpeedTable,
+                        seasons: tuple[str, ...] | None = None) -> OnWorker:
+    """``scenario``'s Workspace, to be built on a Dask worker from ``graph``
+    (``area_graph``): the data of a ``stream_tasks`` job. ``seasons`` as
+    ``build_workspace``'s."""
+    return OnWorker(_workspace_task, (scenario, table, seasons), graph)
+
+
+def province_builds(province: Province,
+                    table: SpeedTable) -> Iterator[tuple[RoadArea, Commune, Shared]]:
+    """``(road area, commune, the area's Shared graph)`` for each commune,
+    area by area (the communes of an area one after the other, as
+    ``stream_tasks`` wants them): give each commune's scenario and the graph
+    to ``workspace_on_worker``. No graph is loaded here: the sweep loads each
+    area's once, when its first commune goes to the cluster."""
+    for area in province.areas:
+        graph = area_graph(area, table)
+        for c in area.communes:
+            yield area, c, graph
 
 
 @dataclass(frozen=True)
