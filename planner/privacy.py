@@ -238,5 +238,11 @@ NOT_OUTPUTS: dict[str, str] = {
     "planner.web.pages": "the workspace's uploads, saved as given under the campaign's "
                          "imports/ folder on the station's machine (a team leader's own "
                          "outcome sheets and phone exports)",
+    "planner.app.commune_settings": "the commune's scenario.yaml rewritten from the settings "
+                                    "form (station, teams and members, villages, dates): "
+                                    "the station's own input file, kept on its machine",
+    "planner.web.learn": "the GPX tracks a team leader uploads on the Speeds page, saved as "
+                         "given under the campaign's tracks/ folder on the station's machine "
+                         "(the teams' own rides; no resident's data)",
 }
 """Modules that write or build files that are not shareable outputs, and why."""
