@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from planner.app.day import check
+from planner.app.loaded import loaded_campaign
+from planner.domain import Unserved
 from planner.errors import InputError, Problem
+from planner.render.views import reason_texts
 from planner.state import db
 
 CAMPAIGN_FILE = "campaign.json"
@@ -140,6 +143,25 @@ def campaign_status(folder: Path, today: dt.date | None = None) -> CampaignStatu
         calendar=calendar, not_reported=not_reported, outcomes=len(outcomes),
         last_outcome=last.isoformat() if last else None,
         cannot_serve=list(data.get("cannot_serve", [])))
+
+
+def cannot_serve_texts(status: CampaignStatus, lang: str) -> list[str]:
+    """Why each of ``status.cannot_serve`` cannot be served, in ``lang`` (the
+    words ``plan.py campaign`` prints, from the entry's code and numbers);
+    campaign.json's English reason when the campaign's scenario cannot be
+    read any more."""
+    entries = status.cannot_serve
+    if not entries:
+        return []
+    try:
+        said = reason_texts(loaded_campaign(status.folder).scenario, lang)
+    except InputError:
+        return [str(e.get("reason", "")) for e in entries]
+    return [said(Unserved(str(e.get("household", "")), str(e.get("reason", "")),
+                          str(e.get("code", "")), str(e.get("mode", "home")),
+                          tuple(e.get("residents", ())),
+                          tuple((k, int(v)) for k, v in (e.get("numbers") or {}).items())))
+            for e in entries]
 
 
 @dataclass

@@ -218,10 +218,12 @@ def campaign_dict(result: CampaignResult, scenario: Scenario,
         "shuttle_days": shuttle_days(result, calendar),
         "days": day_workload(result),
         "cannot_serve": [{"household": u.household, "mode": u.mode, "code": u.code,
-                          "reason": u.reason, "residents": list(u.residents)}
+                          "reason": u.reason, "residents": list(u.residents),
+                          "numbers": dict(u.numbers)}
                          for u in result.cannot_serve],
         "not_planned": [{"household": u.household, "mode": u.mode, "code": u.code,
-                         "reason": u.reason, "residents": list(u.residents)}
+                         "reason": u.reason, "residents": list(u.residents),
+                         "numbers": dict(u.numbers)}
                         for u in result.not_planned],
         "priority_mean_day": priority_days(result, scenario),
         "presence": presence_forecast(result),

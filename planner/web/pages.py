@@ -22,6 +22,7 @@ from planner.app.text import error_text, gettext_for
 from planner.app.workspace import (
     campaign_status,
     campaigns_in,
+    cannot_serve_texts,
     check_report,
     day_folders,
     day_view,
@@ -376,7 +377,8 @@ def campaign_page(request: Request, name: str) -> Response:
     return page(request, "campaign.html", campaign=name, status=status, teams=teams,
                 tiers=tiers, grid=grid, weekday=weekday, titles=REASON_TITLES,
                 staffing=request.app.state.jobs.last(folder, "staffing"),
-                names=campaign_names(folder))
+                names=campaign_names(folder),
+                reasons=cannot_serve_texts(status, lang_of(request)))
 
 
 @router.post("/c/{name}/staffing")

@@ -6,6 +6,7 @@ leaves the campaign as it was; English is one click away."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -144,3 +145,22 @@ def test_the_map_draws_the_campaigns_own_roads(workspace: Path) -> None:  # noqa
     assert all(20 < lat < 24 and 102 < lon < 106 for line in lines for lat, lon in line)
     assert client.get("/c/small/basemap.json").json() == first.json()
     assert client.get("/c/nothing/basemap.json").status_code == 404
+
+
+def test_cannot_serve_reasons_speak_the_pages_language(workspace: Path) -> None:  # noqa: F811
+    """A household campaign.json lists as impossible (its code, its numbers
+    and its English reason) is explained on the Campaign page in Vietnamese
+    by default, with the same figures, and in English once switched."""
+    path = workspace / "small" / "campaign.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["cannot_serve"] = [{
+        "household": "H1", "mode": "home", "code": "walk_limit", "residents": ["R1"],
+        "reason": "unreachable: a 4600 m walk from the nearest road, more than the "
+                  "4000 m walk limit", "numbers": {"walk_m": 4600, "walk_limit_m": 4000}}]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    client = _client(workspace)
+    vi = client.get("/c/small/campaign").text
+    assert "4600 m walk" not in vi and "4.6 km" in vi, vi[vi.find("H1") - 200:][:800]
+    client.get("/lang/en?back=/c/small/campaign")
+    en = client.get("/c/small/campaign").text
+    assert "a 4600 m walk from the nearest road" in en
