@@ -30,14 +30,10 @@ DAY = dt.date(2026, 11, 24)
 LIMIT_S = 0.2
 
 
-@pytest.fixture(scope="module")
-def campaign(tmp_path_factory) -> dict:
-    """The small scenario with its own copies of the demo's road graph and of
-    the speed table (so every cache and the learnt layer stay in the
-    temporary folder), planned as a one-day campaign, nothing drawn; and a
-    GPX track of a 3–4 km ride near the station at 60 % of the table's
-    speed, a point every 2 s with 5 m of noise."""
-    base = tmp_path_factory.mktemp("tomorrow_tracks")
+def own_roads_scenario(base: Path) -> Path:
+    """The small scenario copied into ``base/scenario`` with its own copies of
+    the demo's road graph and of the speed table (so every cache and the
+    learnt layer stay in the temporary folder)."""
     scen = base / "scenario"
     shutil.copytree(SMALL, scen)
     shutil.copy(DEMO_GRAPH, scen / "roads.graphml")
@@ -46,25 +42,42 @@ def campaign(tmp_path_factory) -> dict:
     (scen / "scenario.yaml").write_text(
         yaml.replace("roads: demo_commune", "roads: roads.graphml\nspeeds: speeds.toml"),
         encoding="utf-8")
+    return scen
+
+
+def slow_ride_gpx(scen: Path, path: Path, min_m: float, seed: int) -> Path:
+    """A GPX track written to ``path``: a ride of at least ``min_m`` metres from
+    a node of the scenario's road graph at 60 % of the table's dry speed, a
+    point every 2 s with 5 m of noise (``benchmarks.speeds.simulate_day``)."""
+    G = load_graph(str(scen / "roads.graphml"), scen, load_speed_table(scen / "speeds.toml"))
+    attr = "tt_motorbike_dry"
+    H = G.edge_subgraph([e for e in G.edges(keys=True) if attr in G.edges[e]])
+    start = sorted(max(nx.strongly_connected_components(H), key=len))[0]
+    dist = nx.single_source_dijkstra_path_length(H, start, weight="length")
+    far = min((n for n, d in dist.items() if d >= min_m), key=lambda n: dist[n])
+    nodes = nx.shortest_path(H, start, far, weight="length")
+    edges = [(a, b, min(H[a][b], key=lambda k, a=a, b=b: H[a][b][k]["length"]))
+             for a, b in zip(nodes[:-1], nodes[1:], strict=True)]
+    frame = Frame(float(G.nodes[start]["x"]), float(G.nodes[start]["y"]))
+    times, xy, _ = simulate_day(
+        G, [("ride", edges)], lambda e: 0.6 * G.edges[e]["length"] / G.edges[e][attr],
+        np.random.default_rng(seed), frame, sample_s=2.0, noise_m=5.0)
+    return write_gpx(path, times, xy, frame, dt.datetime(2026, 11, 24, 7, 0, tzinfo=dt.UTC))
+
+
+@pytest.fixture(scope="module")
+def campaign(tmp_path_factory) -> dict:
+    """The small scenario with its own copies of the demo's road graph and of
+    the speed table (so every cache and the learnt layer stay in the
+    temporary folder), planned as a one-day campaign, nothing drawn; and a
+    GPX track of a 3–4 km ride near the station at 60 % of the table's
+    speed, a point every 2 s with 5 m of noise."""
+    base = tmp_path_factory.mktemp("tomorrow_tracks")
+    scen = own_roads_scenario(base)
     out = base / "campaign"
     plan_campaign(CampaignRequest(scen / "scenario.yaml", out, deadline=DAY,
                                   time_limit_s=LIMIT_S, draw="none", now=NOW))
-    table = load_speed_table(scen / "speeds.toml")
-    G = load_graph(str(scen / "roads.graphml"), scen, table)
-    attr = "tt_motorbike_dry"
-    H = G.edge_subgraph([e for e in G.edges(keys=True) if attr in G.edges[e]])
-    nodes = sorted(max(nx.strongly_connected_components(H), key=len))
-    dist = nx.single_source_dijkstra_path_length(H, nodes[0], weight="length")
-    far = min((n for n, d in dist.items() if d >= 3000), key=lambda n: dist[n])
-    path = nx.shortest_path(H, nodes[0], far, weight="length")
-    edges = [(a, b, min(H[a][b], key=lambda k, a=a, b=b: H[a][b][k]["length"]))
-             for a, b in zip(path[:-1], path[1:], strict=True)]
-    frame = Frame(float(G.nodes[path[0]]["x"]), float(G.nodes[path[0]]["y"]))
-    times, xy, _ = simulate_day(
-        G, [("ride", edges)], lambda e: 0.6 * G.edges[e]["length"] / G.edges[e][attr],
-        np.random.default_rng(2), frame, sample_s=2.0, noise_m=5.0)
-    gpx = write_gpx(base / "day.gpx", times, xy, frame,
-                    dt.datetime(2026, 11, 24, 7, 0, tzinfo=dt.UTC))
+    gpx = slow_ride_gpx(scen, base / "day.gpx", min_m=3000, seed=2)
     return {"out": out, "layer": calibration_path(scen / "speeds.toml"), "gpx": gpx}
 
 

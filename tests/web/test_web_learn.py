@@ -9,20 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
-import networkx as nx
-import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from test_tomorrow_tracks import own_roads_scenario, slow_ride_gpx
 
-from benchmarks.speeds import simulate_day, write_gpx
 from planner.app.campaign import CampaignRequest, plan_campaign
-from planner.roads.io import load_graph
-from planner.roads.learn import Frame
-from planner.speeds import DEFAULT_TABLE, calibration_path, load_speed_table
+from planner.speeds import calibration_path
 from planner.web.app import create_app
 
 SMALL = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "ok_small"
@@ -37,32 +32,11 @@ def setup(tmp_path_factory) -> dict:
     stay in the temporary folder, nothing drawn) and a GPX track of a ride of
     about 2 km near the station at 60 % of the table's speed."""
     base = tmp_path_factory.mktemp("web_learn")
-    scen = base / "scenario"
-    shutil.copytree(SMALL, scen)
-    shutil.copy(DEFAULT_TABLE.parent / "demo_commune.graphml", scen / "roads.graphml")
-    shutil.copy(DEFAULT_TABLE, scen / "speeds.toml")
-    text = (scen / "scenario.yaml").read_text(encoding="utf-8")
-    (scen / "scenario.yaml").write_text(
-        text.replace("roads: demo_commune", "roads: roads.graphml\nspeeds: speeds.toml"),
-        encoding="utf-8")
+    scen = own_roads_scenario(base)
     ws = base / "ws"
     plan_campaign(CampaignRequest(scen / "scenario.yaml", ws / "c", deadline=dt.date(2026, 11, 24),
                                   time_limit_s=0.2, draw="none", now=NOW))
-    G = load_graph(str(scen / "roads.graphml"), scen, load_speed_table(scen / "speeds.toml"))
-    attr = "tt_motorbike_dry"
-    H = G.edge_subgraph([e for e in G.edges(keys=True) if attr in G.edges[e]])
-    start = sorted(max(nx.strongly_connected_components(H), key=len))[0]
-    dist = nx.single_source_dijkstra_path_length(H, start, weight="length")
-    path = nx.shortest_path(H, start, min((n for n, d in dist.items() if d >= 2000),
-                                          key=lambda n: dist[n]), weight="length")
-    edges = [(a, b, min(H[a][b], key=lambda k, a=a, b=b: H[a][b][k]["length"]))
-             for a, b in zip(path[:-1], path[1:], strict=True)]
-    frame = Frame(float(G.nodes[start]["x"]), float(G.nodes[start]["y"]))
-    times, xy, _ = simulate_day(
-        G, [("ride", edges)], lambda e: 0.6 * G.edges[e]["length"] / G.edges[e][attr],
-        np.random.default_rng(3), frame, sample_s=2.0, noise_m=5.0)
-    gpx = write_gpx(base / "ride.gpx", times, xy, frame,
-                    dt.datetime(2026, 11, 24, 7, 0, tzinfo=dt.UTC))
+    gpx = slow_ride_gpx(scen, base / "ride.gpx", min_m=2000, seed=3)
     return {"ws": ws, "layer": calibration_path(scen / "speeds.toml"), "gpx": gpx.read_bytes()}
 
 
