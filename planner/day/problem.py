@@ -101,12 +101,13 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
         elif need.windows and all(
                 w.end_s <= earliest_start + there + need.service_s
                 or w.start_s + need.service_s + back > latest_end for w in need.windows):
-            reason = (f"only home {windows_text(need.windows)}: none of these hours falls "
-                      f"in a shift (a team can be there from "
-                      f"{format_clock(earliest_start + there)} and must be back by "
-                      f"{format_clock(latest_end)})")
+            reason = (f"only home {windows_text(need.windows)}: a visit of "
+                      f"{need.service_s / 60:.0f} min fits in none of these hours within a "
+                      f"shift (a team can be there from {format_clock(earliest_start + there)} "
+                      f"and must be back by {format_clock(latest_end)})")
             code = "window_outside_shift"
-            numbers = {"there_at_s": earliest_start + there, "back_by_at_s": latest_end}
+            numbers = {"there_at_s": earliest_start + there, "back_by_at_s": latest_end,
+                       "needed_s": need.service_s}
         else:
             total = there + need.service_s + back
             reason = (f"the round trip takes {total / 3600:.1f} h with the visit, longer than "

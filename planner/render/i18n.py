@@ -117,7 +117,8 @@ REASONS: dict[str, str] = {
     "window_before_shift": N_("only at home {windows}, before the team can be there"),
     "window_after_shift": N_("only at home {windows}, after the shift ends"),
     "window_too_short": N_("only at home {windows}: shorter than the visit needs"),
-    "window_outside_shift": N_("only at home {windows}: none of these hours falls in a shift"),
+    "window_outside_shift": N_("only at home {windows}: the visit fits in none of these hours "
+                               "within a shift"),
     "windows_disjoint": N_("not at home long enough together with the residents the "
                            "household's one visit or pickup of the day serves: left for "
                            "another visit"),
@@ -186,9 +187,9 @@ REASONS_NUMBERED: dict[str, str] = {
                               "too late for a visit of {needed} min"),
     "window_after_shift": N_("only at home {windows}, after the shift ends (back by "
                              "{back_by_at})"),
-    "window_outside_shift": N_("only at home {windows}: none of these hours falls in a shift "
-                               "(a team can be there from {there_at} and must be back by "
-                               "{back_by_at})"),
+    "window_outside_shift": N_("only at home {windows}: a visit of {needed} min fits in none of "
+                               "these hours within a shift (a team can be there from "
+                               "{there_at} and must be back by {back_by_at})"),
     "shift_too_short": N_("the round trip with the visit takes {round_trip_h} h, longer than "
                           "a shift allows ({max_work_h} h, back by {back_by_at})"),
     "walk_limit": N_("unreachable: {walk_km} km on foot from the nearest road, beyond the "
@@ -327,9 +328,9 @@ _HOME_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("window_after_shift", re.compile(r"only home (?P<windows>.+?), after the shift ends "
                                       r"\(back by (?P<back_by_at>\d\d:\d\d)\)")),
     ("window_outside_shift", re.compile(
-        r"only home (?P<windows>.+?): none of these hours falls in a shift \(a team can be "
-        r"there from (?P<there_at>\d\d:\d\d) and must be back by "
-        r"(?P<back_by_at>\d\d:\d\d)\)")),
+        r"only home (?P<windows>.+?): a visit of (?P<needed>\d+) min fits in none of these "
+        r"hours within a shift \(a team can be there from (?P<there_at>\d\d:\d\d) and must "
+        r"be back by (?P<back_by_at>\d\d:\d\d)\)")),
     ("shift_too_short", re.compile(
         r"the round trip takes (?P<round_trip_h>[\d.]+) h with the visit, longer than a shift "
         r"allows \((?P<max_work_h>[\d.]+) h, back by (?P<back_by_at>\d\d:\d\d)\)")),

@@ -265,7 +265,7 @@ def test_windows_on_both_sides_of_the_shift_get_their_own_reason() -> None:
     (unserved,) = plan.unserved
     assert unserved.code == "window_outside_shift"
     assert "06:00–07:30, 17:30–20:00" in unserved.reason
-    assert "none of these hours falls in a shift" in unserved.reason
+    assert "fits in none of these hours within a shift" in unserved.reason
 
 
 def test_shuttle_resident_enrolled_at_a_home_visit_the_team_makes_anyway() -> None:

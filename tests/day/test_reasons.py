@@ -307,7 +307,7 @@ def test_window_outside_shift() -> None:
                                                       Window(17 * H + 1800, 20 * H)]))
     u = _reason(_plan(_scenario([h], [_team(shift=(8 * H, 17 * H))])), "H1")
     assert u.code == "window_outside_shift"
-    assert "none of these hours falls in a shift" in u.reason
+    assert "fits in none of these hours within a shift" in u.reason
 
 
 def test_shift_too_short() -> None:
