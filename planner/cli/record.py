@@ -124,7 +124,8 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
                                   all_or_nothing=all_or_nothing, by=by, lang=lang))
     if report.status == "already":
         click.echo(_("{file}: already imported ({previous}, {when}); nothing changed").format(
-            file=outcomes, previous=report.previous, when=report.previous_at))
+            file=outcomes, previous=report.previous,
+            when=report.previous_at[:16].replace("T", " ")))
         return
     line = ngettext("{file}: {n} outcome recorded", "{file}: {n} outcomes recorded",
                     report.new).format(file=outcomes, n=report.new)

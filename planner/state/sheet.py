@@ -353,6 +353,15 @@ def _row_of(problem: Problem) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _headed(problem: Problem, lang: str) -> Problem:
+    """``problem`` naming its column as the Vietnamese sheet (the default
+    template) heads it: ``Kết quả``, not the code ``outcome``."""
+    head, sep, column = problem.where.partition(", field ")
+    if lang != "vi" or not sep or column not in VI_HEADERS:
+        return problem
+    return replace(problem, where=f"{head}{sep}{VI_HEADERS[column]}")
+
+
 def _cell(value: Any) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
@@ -418,7 +427,7 @@ def import_outcomes(conn: sqlite3.Connection, path: str | Path, teams: set[str],
         start = dt.date.fromisoformat(start_text) if start_text else None
         valid = validate_rows(rows or [], col, db.resident_households(conn), teams, recorded,
                               start, today)
-        errors = [p for p in col.problems if p.severity == "error"]
+        errors = [_headed(p, lang) for p in col.problems if p.severity == "error"]
         numbers = {n for n, _row in rows or []}
         if errors and (all_or_nothing or any(_row_of(p) not in numbers for p in errors)):
             raise InputError(errors)  # a whole-file problem (or a row no table holds)

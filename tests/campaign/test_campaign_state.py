@@ -268,8 +268,9 @@ def test_outcome_dates_from_the_start_to_today(small_campaign: Path, tmp_path: P
     with pytest.raises(InputError) as err:
         import_outcomes(conn, bad, {"T1"}, today=today, now=NOW, all_or_nothing=True)
     text = str(err.value)
-    assert "row 2, field date › 2031-11-25 is in the future (today is 2026-11-25)" in text
-    assert "row 3, field date › 2026-11-23 is before the campaign's start (2026-11-24)" in text
+    # the column as the Vietnamese sheet (the default template) heads it
+    assert "row 2, field Ngày › 2031-11-25 is in the future (today is 2026-11-25)" in text
+    assert "row 3, field Ngày › 2026-11-23 is before the campaign's start (2026-11-24)" in text
     assert state.outcomes(conn) == []
     good = _sheet(tmp_path, "good.csv", "2026-11-25,T1,H1,R1,enrolled,\n")
     assert import_outcomes(conn, good, {"T1"}, today=today, now=NOW).new == 1
