@@ -123,13 +123,14 @@ def filter_choices(data: dict[str, Any]) -> dict[str, list[str]]:
             "team": sorted({r["team"] for r in data["routes"]})}
 
 
-WEEKDAYS = {"vi": ("T2", "T3", "T4", "T5", "T6", "T7", "CN"),
+WEEKDAYS = {"vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
             "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
-"""Weekday abbreviations, Monday first."""
+"""Weekdays, Monday first: in full in Vietnamese ("Thứ Ba", not "T3", which
+reads as team T3, as the terminal's calendar), abbreviated in English."""
 
 
 def weekday(day: str, lang: str) -> str:
-    """The weekday of ``day`` (YYYY-MM-DD) in ``lang``, abbreviated."""
+    """The weekday of ``day`` (YYYY-MM-DD) in ``lang`` (``WEEKDAYS``)."""
     try:
         return WEEKDAYS.get(lang, WEEKDAYS["en"])[dt.date.fromisoformat(day).weekday()]
     except ValueError:

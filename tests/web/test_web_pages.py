@@ -150,7 +150,8 @@ def test_the_map_draws_the_campaigns_own_roads(workspace: Path) -> None:  # noqa
 def test_cannot_serve_reasons_speak_the_pages_language(workspace: Path) -> None:  # noqa: F811
     """A household campaign.json lists as impossible (its code, its numbers
     and its English reason) is explained on the Campaign page in Vietnamese
-    by default, with the same figures, and in English once switched."""
+    by default, with the same figures, and in English once switched; the
+    calendar names each weekday in full in Vietnamese ("Thứ Ba", not "T3")."""
     path = workspace / "small" / "campaign.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["cannot_serve"] = [{
@@ -161,6 +162,8 @@ def test_cannot_serve_reasons_speak_the_pages_language(workspace: Path) -> None:
     client = _client(workspace)
     vi = client.get("/c/small/campaign").text
     assert "4600 m walk" not in vi and "4.6 km" in vi, vi[vi.find("H1") - 200:][:800]
+    # the calendar's weekday in full ("Thứ Ba" for 24 Nov 2026), not "T3" (team T3)
+    assert "<th>Thứ</th>" in vi and "<td>Thứ Ba</td>" in vi and "<td>T3</td>" not in vi
     client.get("/lang/en?back=/c/small/campaign")
     en = client.get("/c/small/campaign").text
-    assert "a 4600 m walk from the nearest road" in en
+    assert "a 4600 m walk from the nearest road" in en and "<td>Tue</td>" in en
