@@ -81,7 +81,8 @@ def map_data(view: DayView, _, names: Names | None = None) -> dict[str, Any]:
                 "village_name": names.village(village),
                 "tiers": sorted({view.tiers.get(r, "") for r in residents} - {""}),
                 "arrive": stop.get("arrive", ""), "depart": stop.get("depart", ""),
-                "residents": len(residents), "walk_m": stop.get("walk_m", 0)})
+                "residents": len(residents), "walk_m": stop.get("walk_m", 0),
+                "place": stop.get("place", "")})
         if not stops:
             continue
         routes.append({"key": f"{route['team']}-{route.get('unit', 'team')}",

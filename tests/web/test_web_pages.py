@@ -167,3 +167,19 @@ def test_cannot_serve_reasons_speak_the_pages_language(workspace: Path) -> None:
     client.get("/lang/en?back=/c/small/campaign")
     en = client.get("/c/small/campaign").text
     assert "a 4600 m walk from the nearest road" in en and "<td>Tue</td>" in en
+
+
+def test_shuttle_pickups_say_which_way(workspace: Path) -> None:  # noqa: F811
+    """In Tomorrow's list a shuttle pick-up says which way the passenger
+    rides: picked up at home for the office, or at the office to be taken
+    home (two teams may share one passenger's trips)."""
+    day = sorted((workspace / "small" / "days").iterdir())[0]
+    plan = json.loads((day / "plan.json").read_text(encoding="utf-8"))
+    route = next(r for r in plan["routes"] if any(s["kind"] == "visit" for s in r["stops"]))
+    visit = next(s for s in route["stops"] if s["kind"] == "visit")
+    at = route["stops"].index(visit)
+    route["stops"][at + 1:at + 1] = [dict(visit, kind="pickup", place="home"),
+                                     dict(visit, kind="pickup", place="office")]
+    (day / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    page = _client(workspace).get(f"/c/small/tomorrow?day={day.name}").text
+    assert "đón tại nhà lên trụ sở" in page and "đón ở trụ sở, đưa về nhà" in page
