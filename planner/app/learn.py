@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.app.loaded import campaign_meta
 from planner.app.roads import LearnRequest, LearnResult, learn_speeds, learnt_rows
 from planner.speeds import calibration_path, default_season, season_names
-from planner.state import db
 from planner.state.store import campaign_scenario
 
 
@@ -42,12 +42,7 @@ class CampaignSpeeds:
 
 
 def _scenario(folder: Path):
-    conn = db.open_campaign(folder)
-    try:
-        info = db.meta(conn)
-    finally:
-        conn.close()
-    return campaign_scenario(folder, info)
+    return campaign_scenario(folder, campaign_meta(folder))
 
 
 def campaign_speeds(folder: Path) -> CampaignSpeeds:

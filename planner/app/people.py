@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planner.state import db
+from planner.app.loaded import campaign_meta, files_signature
 from planner.state.store import campaign_scenario
 
 
@@ -57,27 +57,18 @@ class Names:
 _KEPT: dict[Path, tuple[tuple, Names]] = {}
 
 
-def _signature(folder: Path, scenario: Path) -> tuple:
+def _signature(scenario: Path) -> tuple:
     """What the names depend on, as seen on disk: the campaign's scenario
-    path and the files beside it (name, size, modification time)."""
-    try:
-        files = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns)
-                             for p in scenario.parent.iterdir() if p.is_file()))
-    except OSError:
-        files = ()
-    return (str(scenario), files)
+    path and the files beside it (``app.loaded.files_signature``)."""
+    return (str(scenario), files_signature((scenario.parent,)))
 
 
 def campaign_names(folder: Path) -> Names:
     """The names of the campaign in ``folder`` (``InputError`` when its
     scenario is gone), from its scenario as the campaign reads it."""
     folder = Path(folder)
-    conn = db.open_campaign(folder)
-    try:
-        info = db.meta(conn)
-    finally:
-        conn.close()
-    signature = _signature(folder, Path(info.get("scenario", "")))
+    info = campaign_meta(folder)
+    signature = _signature(Path(info.get("scenario", "")))
     kept = _KEPT.get(folder)
     if kept is not None and kept[0] == signature:
         return kept[1]
