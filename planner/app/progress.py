@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from planner.render.i18n import N_, gettext_for
+from planner.render.i18n import N_, LocalNumber, gettext_for
 
 
 def _stderr(text: str) -> None:
@@ -52,9 +52,18 @@ class Progress:
         """Seconds since the job started."""
         return time.perf_counter() - self.started
 
+    def number(self, value: float) -> LocalNumber:
+        """``value`` to show in this progress's language (``{x:.1f}`` gives
+        ``3,2`` in Vietnamese)."""
+        return LocalNumber(value, self.lang)
+
+    def stamp(self) -> str:
+        """The elapsed time as a line's prefix: ``[  3,2 s] ``."""
+        return f"[{self.number(self.elapsed_s()):5.1f} s] "
+
     def say(self, message: str, **values) -> None:
         """Tell ``message`` (translated, ``{name}`` filled from ``values``)."""
-        self.echo(f"[{self.elapsed_s():5.1f} s] " + self._(message).format(**values))
+        self.echo(self.stamp() + self._(message).format(**values))
         done, total = values.get("n", values.get("done")), values.get("total")
         if isinstance(done, int) and isinstance(total, int) and total > 0:
             self.step(done, total)
@@ -97,7 +106,7 @@ class _Solving:
 
         def tick() -> None:
             while not self.stop.wait(progress.tick_s):
-                progress.echo(f"[{progress.elapsed_s():5.1f} s] " + line.format(
+                progress.echo(progress.stamp() + line.format(
                     elapsed=time.perf_counter() - self.t0, limit=self.limit_s))
 
         self.thread = threading.Thread(target=tick, daemon=True)

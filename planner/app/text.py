@@ -9,6 +9,7 @@ from planner.campaign.province import TARGET_P
 from planner.campaign.report import calendar_text, province_campaign_text, tomorrow_text
 from planner.render.i18n import (
     N_,
+    LocalNumber,
     error_text,
     fiction_banner,
     gettext_for,
@@ -19,6 +20,6 @@ from planner.render.i18n import (
 )
 from planner.render.summary import summary_text
 
-__all__ = ["N_", "TARGET_P", "calendar_text", "error_text", "fiction_banner", "gettext_for",
-           "message_text", "ngettext_for", "problem_text", "province_campaign_text",
+__all__ = ["N_", "LocalNumber", "TARGET_P", "calendar_text", "error_text", "fiction_banner",
+           "gettext_for", "message_text", "ngettext_for", "problem_text", "province_campaign_text",
            "province_table", "staffing_table", "summary_text", "tomorrow_text", "where_text"]

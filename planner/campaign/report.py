@@ -55,6 +55,7 @@ from planner.render.i18n import (
     message_text,
     nfc,
     ngettext_for,
+    numbers_for,
     reason_text,
 )
 from planner.render.notices import render_notices
@@ -345,6 +346,7 @@ def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") 
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
+    num = numbers_for(lang)
     lines = []
     if scenario.fictional:
         roads = next((d.plan.roads for d in result.days), "unknown")
@@ -392,8 +394,8 @@ def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") 
                   "+ minimum travel {travel:.1f} h over {capacity:.1f} team-hours a day; "
                   "points: {points} days = the notice + the busiest village's sessions, "
                   "one a day); gap {gap}").format(
-            work=bound.work_days, exact=bound.days_exact, service=bound.service_s / 3600,
-            travel=bound.travel_s / 3600, capacity=bound.mean_daily_capacity_s / 3600,
+            work=bound.work_days, exact=num(bound.days_exact), service=num(bound.service_s / 3600),
+            travel=num(bound.travel_s / 3600), capacity=num(bound.mean_daily_capacity_s / 3600),
             points=bound.point_days, gap=f"{gap:.0f} %" if gap is not None else _("n/a")))
     if bound.window_days > max(bound.work_days, bound.point_days):
         lines.append(_("The bound is set by the households at home only at some hours: "
@@ -404,7 +406,7 @@ def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") 
                        "find someone at home ({pct:.0f} %); about {per:.2f} visits per "
                        "enrolment at those chances: plan for the visits again").format(
             found=forecast["expected_found"], visits=forecast["home_visits"],
-            pct=forecast["found_pct"], per=forecast["visits_per_enrolment"]))
+            pct=forecast["found_pct"], per=num(forecast["visits_per_enrolment"])))
     households = {h.id: h for h in scenario.households}
     if result.deadline is not None:
         if result.late or result.not_planned:

@@ -100,7 +100,8 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
         request = CampaignRequest(scenario, out_dir, day_of(start), day_of(deadline),
                                   time_limit, seed, draw or "first", lang, redact, overwrite)
         province_campaign(request, scheduler, workers, quiet, progress)
-        click.echo(_("done in {seconds:.1f} s").format(seconds=progress.elapsed_s()))
+        click.echo(_("done in {seconds:.1f} s").format(
+            seconds=progress.number(progress.elapsed_s())))
         return
     run = plan_campaign(request, progress, warn)
     for w in run.warnings:
@@ -122,7 +123,8 @@ def campaign(scenario: Path, start, deadline, out_dir: Path | None, time_limit: 
             "wrote {out}/campaign.json, {n} days (plan.json) in {out}/days/, of which "
             "{drawn} with map, itineraries, notices and GPX, state {out}/campaign.db",
             n).format(out=out_dir, n=n, drawn=run.drawn))
-    click.echo(_("done in {seconds:.1f} s").format(seconds=progress.elapsed_s()))
+    click.echo(_("done in {seconds:.1f} s").format(
+            seconds=progress.number(progress.elapsed_s())))
 
 
 def province_campaign(request, scheduler: str | None, workers: int | None, quiet: bool,

@@ -31,7 +31,8 @@ def _run(request, lang: str) -> None:
     click.echo("")
     for path in result.written:
         click.echo(_("wrote {path}").format(path=path))
-    click.echo(_("done in {seconds:.1f} s").format(seconds=progress.elapsed_s()))
+    click.echo(_("done in {seconds:.1f} s").format(
+            seconds=progress.number(progress.elapsed_s())))
 
 
 @click.command(cls=HelpCommand)

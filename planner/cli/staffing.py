@@ -78,7 +78,13 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
     """
     # imported here: the planning stack and Dask are heavy and --help must stay instant
     from planner.app.staffing import StaffingParams, StaffingRequest, staffing, team_counts
-    from planner.app.text import fiction_banner, gettext_for, ngettext_for, staffing_table
+    from planner.app.text import (
+        LocalNumber,
+        fiction_banner,
+        gettext_for,
+        ngettext_for,
+        staffing_table,
+    )
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
@@ -92,7 +98,8 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
                               day_of(start), scheduler, workers, overwrite, lang)
     if request.province:
         province_staffing(request, quiet, lang)
-        click.echo(_("done in {seconds:.1f} s").format(seconds=time.perf_counter() - started))
+        click.echo(_("done in {seconds:.1f} s").format(
+        seconds=LocalNumber(time.perf_counter() - started, lang)))
         return
     bar = None
 
@@ -135,7 +142,8 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
     click.echo("")
     for p in run.written:
         click.echo(_("wrote {path}").format(path=p))
-    click.echo(_("done in {seconds:.1f} s").format(seconds=time.perf_counter() - started))
+    click.echo(_("done in {seconds:.1f} s").format(
+        seconds=LocalNumber(time.perf_counter() - started, lang)))
 
 
 def _assumptions(params, _, ngettext) -> str:

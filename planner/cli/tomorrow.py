@@ -82,4 +82,5 @@ def tomorrow(campaign_dir: Path, date, time_limit: float, tracks: tuple[Path, ..
     if run.first_day is not None:
         click.echo(_("wrote {folder}/days/{date}/ and {folder}/campaign.json").format(
             folder=campaign_dir, date=run.first_day.date))
-    click.echo(_("done in {seconds:.1f} s").format(seconds=progress.elapsed_s()))
+    click.echo(_("done in {seconds:.1f} s").format(
+            seconds=progress.number(progress.elapsed_s())))

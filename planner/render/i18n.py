@@ -69,6 +69,41 @@ def gettext_for(lang: str = DEFAULT_LANG) -> Gettext:
     return lambda message: nfc(tr.gettext(message))
 
 
+_VI_DIGITS = str.maketrans({".": ",", ",": "."})
+
+
+class LocalNumber:
+    """A number shown to a person: formatted with its format spec (``{km:.1f}``),
+    then written the way ``lang`` writes numbers: in Vietnamese a decimal comma
+    and a dot between thousands (``35,6 km``, ``1.234``), in English as Python
+    writes them. Only for figures people read; numbers they type back into a
+    file (limits, coordinates) keep Python's form."""
+
+    __slots__ = ("value", "vi")
+
+    def __init__(self, value: float, lang: str = DEFAULT_LANG) -> None:
+        self.value = value
+        self.vi = lang == "vi"
+
+    def __format__(self, spec: str) -> str:
+        text = format(self.value, spec)
+        return text.translate(_VI_DIGITS) if self.vi else text
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+
+def numbers_for(lang: str = DEFAULT_LANG) -> Callable[[float], LocalNumber]:
+    """The function that wraps a figure as a ``LocalNumber`` of ``lang``."""
+    return lambda value: LocalNumber(value, lang)
+
+
+def decimal_text(value: float, digits: int = 1, lang: str = DEFAULT_LANG) -> str:
+    """``value`` with ``digits`` decimals as ``lang`` writes it (``35,6`` in
+    Vietnamese, ``35.6`` in English)."""
+    return format(LocalNumber(value, lang), f".{digits}f")
+
+
 def ngettext_for(lang: str = DEFAULT_LANG) -> Callable[[str, str, int], str]:
     """The ``ngettext`` of ``lang``: the singular or plural message for ``n``
     (Vietnamese has one form), normalised to NFC."""
@@ -241,21 +276,23 @@ DECISION_KINDS: dict[str, str] = {
 }
 
 
-def number_values(numbers: tuple[tuple[str, int], ...]) -> dict[str, str]:
+def number_values(numbers: tuple[tuple[str, int], ...],
+                  lang: str = DEFAULT_LANG) -> dict[str, str]:
     """``Unserved.numbers`` as the placeholders of ``REASONS_NUMBERED``: ``x_at_s``
     → ``x_at`` as ``HH:MM``, ``x_s`` → ``x`` in whole minutes and ``x_h`` in hours
     (one decimal), ``x_m`` → ``x`` in metres and ``x_km`` in km (one decimal), as
-    the English reasons write them; anything else unchanged."""
+    the English reasons write them, with ``lang``'s decimal mark; anything else
+    unchanged."""
     out: dict[str, str] = {}
     for name, value in numbers:
         if name.endswith("_at_s"):
             out[name[:-2]] = format_clock(int(value))
         elif name.endswith("_s"):
             out[name[:-2]] = f"{value / 60:.0f}"
-            out[name[:-2] + "_h"] = f"{value / 3600:.1f}"
+            out[name[:-2] + "_h"] = decimal_text(value / 3600, 1, lang)
         elif name.endswith("_m"):
             out[name[:-2]] = f"{value:.0f}"
-            out[name[:-2] + "_km"] = f"{value / 1000:.1f}"
+            out[name[:-2] + "_km"] = decimal_text(value / 1000, 1, lang)
         else:
             out[name] = str(value)
     return out
@@ -364,20 +401,32 @@ _FIXED_REASONS = (N_("no team could make it"),)
 """Reasons written as they are (no figures), translated whole."""
 
 
-def english_reason(reason: str, _: Gettext) -> str | None:
+_DECIMAL = re.compile(r"\d+\.\d+")
+
+
+def _local_figures(values: dict[str, str], lang: str) -> dict[str, str]:
+    """``values`` captured from an English reason, its decimal figures (``2.5``)
+    written with ``lang``'s decimal mark; other texts unchanged."""
+    if lang != "vi":
+        return values
+    return {k: (v.replace(".", ",") if v is not None and _DECIMAL.fullmatch(v) else v)
+            for k, v in values.items()}
+
+
+def english_reason(reason: str, _: Gettext, lang: str = DEFAULT_LANG) -> str | None:
     """A plan's English ``reason`` whose figures are only in its words (the
     collection points', a home visit's hours), said by ``_`` with the same
-    figures; None for another text."""
+    figures (decimals with ``lang``'s mark); None for another text."""
     for code, pattern in _HOME_REASONS:
         found = pattern.fullmatch(reason)
         if found is not None:
-            return _(REASONS_NUMBERED[code]).format(**found.groupdict())
+            return _(REASONS_NUMBERED[code]).format(**_local_figures(found.groupdict(), lang))
     for pattern, template in _POINT_REASONS:
         found = pattern.fullmatch(reason)
         if found is not None:
-            values = found.groupdict()
+            values = _local_figures(found.groupdict(), lang)
             if "home" in values:
-                home = english_reason(values["home"], _)
+                home = english_reason(values["home"], _, lang)
                 values["home"] = home if home is not None else (
                     _(values["home"]) if values["home"] in _FIXED_REASONS else values["home"])
             return _(template).format(**values)
@@ -404,10 +453,11 @@ def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
         template = WINDOWS_DISJOINT_ALONE  # also the visit alone
     if parsed is not None:  # the tier and what each team's day holds, in ``lang``
         text = nfc(capacity_reason(*parsed, _, lambda c: _(CONDITION_LABELS[c])))
-    elif template is None and (said := english_reason(nfc(unserved.reason), _)) is not None:
+    elif template is None and (said := english_reason(nfc(unserved.reason), _, lang)) \
+            is not None:
         text = said  # a reason whose figures are only in its English words
     elif template is not None:
-        values = number_values(unserved.numbers)
+        values = number_values(unserved.numbers, lang)
         values["windows"] = windows_text(windows, _)
         if unserved.code == "decision_not_honoured":  # its kind and cause in words
             cause = dict(unserved.numbers).get("cause", -1)

@@ -33,7 +33,7 @@ from planner.render.geometry import (
     route_geometries,
     split_noroad,
 )
-from planner.render.i18n import KIND_LABELS, nfc
+from planner.render.i18n import KIND_LABELS, decimal_text, nfc
 from planner.render.pdf import render_pdf, stylesheet
 from planner.render.views import OUTCOME_WORDS, DocContext, TeamDay, doc_context
 
@@ -168,6 +168,6 @@ def render_itinerary(plan: Plan, scenario: Scenario, team: str, *, lang: str = "
         css=stylesheet(_, footer), title=_("Itinerary") + f" {day.tag} {ctx.date_iso}",
         team=day, commune=ctx.commune, station=ctx.station, date=ctx.date,
         fictional=ctx.fictional, fiction=ctx.fiction, redact=ctx.redact, learnt=ctx.learnt,
-        km=f"{day.distance_km:.1f}", walk_km=f"{walk_km:.1f}",
+        km=decimal_text(day.distance_km, 1, lang), walk_km=decimal_text(walk_km, 1, lang),
         sketch=sketch_svg(day, g, base, ctx, villages),
         outcomes=[_(o) for o in OUTCOMES], villages=visited)

@@ -13,6 +13,7 @@ from planner.render.i18n import (
     fiction_banner,
     gettext_for,
     ngettext_for,
+    numbers_for,
     reason_text,
     route_title,
 )
@@ -43,6 +44,7 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
     departure and return; then the unserved, grouped by reason."""
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
+    num = numbers_for(lang)
     words = (N_("home"), N_("shuttle"), N_("point"))  # noqa: F841 (seasons: planner.speeds)
     lines = []
     if plan.fictional:
@@ -67,7 +69,7 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
         lines.append(_("{title}: {stops}, {km:.1f} km ({walk_km:.1f} km on foot), "
                        "{hours:.1f} h, depart {depart}, return {back}").format(
             title=route_title(r.team, r.unit, _, teams[r.team].name), stops=", ".join(parts),
-            km=r.distance_m / 1000, walk_km=walk_km, hours=r.duration_s / 3600,
+            km=num(r.distance_m / 1000), walk_km=num(walk_km), hours=num(r.duration_s / 3600),
             depart=format_clock(r.stops[0].depart_s), back=format_clock(r.stops[-1].arrive_s)))
         n = 0
         for s in r.stops:
@@ -93,7 +95,7 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
                     "collection point at {place}, open {opens}–{closes}, {people:.1f} expected "
                     "from {households}").format(
                     place=s.place, opens=format_clock(s.opens_s),
-                    closes=format_clock(s.depart_s), people=s.attendance,
+                    closes=format_clock(s.depart_s), people=num(s.attendance),
                     households=ngettext("{n} household", "{n} households",
                                   len(s.households)).format(n=len(s.households))))
             elif s.kind == "break":

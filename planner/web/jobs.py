@@ -79,7 +79,7 @@ def _run_staffing(spec: JobSpec, progress: Progress) -> str:
     def told(done: int, total: int | None = None) -> None:
         if total:
             progress.step(done, total)
-        progress.echo(f"[{progress.elapsed_s():5.1f} s] " + _("{done} of {total} simulated "
+        progress.echo(progress.stamp() + _("{done} of {total} simulated "
                                                               "campaigns").format(
             done=done, total=total if total is not None else "?"))
 

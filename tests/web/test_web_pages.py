@@ -161,7 +161,7 @@ def test_cannot_serve_reasons_speak_the_pages_language(workspace: Path) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     client = _client(workspace)
     vi = client.get("/c/small/campaign").text
-    assert "4600 m walk" not in vi and "4.6 km" in vi, vi[vi.find("H1") - 200:][:800]
+    assert "4600 m walk" not in vi and "4,6 km" in vi, vi[vi.find("H1") - 200:][:800]
     # the calendar's weekday in full ("Thứ Ba" for 24 Nov 2026), not "T3" (team T3)
     assert "<th>Thứ</th>" in vi and "<td>Thứ Ba</td>" in vi and "<td>T3</td>" not in vi
     client.get("/lang/en?back=/c/small/campaign")
