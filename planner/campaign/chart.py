@@ -23,7 +23,7 @@ from planner.campaign.staffing import (
     StaffingRow,
 )
 from planner.privacy import csv_text
-from planner.render.i18n import N_, nfc
+from planner.render.i18n import N_, decimal_text, nfc
 
 Gettext = Callable[[str], str]
 
@@ -96,9 +96,14 @@ def runs_csv(results: list[RunResult]) -> str:
 
 
 def staffing_table(rows: list[StaffingRow], deadline: dt.date | None,
-                   _: Callable[[str], str] = lambda m: m) -> str:
+                   _: Callable[[str], str] = lambda m: m, lang: str = "en") -> str:
     """A readable table, one line per (scenario, team count); column titles
-    through ``_`` (gettext), each column as wide as its title or its values."""
+    through ``_`` (gettext), figures with ``lang``'s decimal mark, each column
+    as wide as its title or its values."""
+
+    def d(value: float, digits: int = 1) -> str:
+        return decimal_text(value, digits, lang)
+
     titles = [_("teams"), _("finished"), _("mean d"), "p10", "p50", "p90", _("expected"),
               _("p90 date"), _("P(by {date})").format(date=_date(deadline) or "–"),
               _("officer-d"), "km", _("enrolled"), _("visits/enrol")]
@@ -112,10 +117,10 @@ def staffing_table(rows: list[StaffingRow], deadline: dt.date | None,
             lines += ["", r.scenario, head]
             last = r.scenario
         p = _("n/a") if r.p_by_deadline is None else f"{100 * r.p_by_deadline:.0f} %"
-        cells = [str(r.teams), f"{r.finished}/{r.runs}", f"{r.mean_days:.1f}",
+        cells = [str(r.teams), f"{r.finished}/{r.runs}", d(r.mean_days),
                  str(r.p10_days), str(r.p50_days), str(r.p90_days), _date(r.expected_date),
-                 _date(r.p90_date), p, f"{r.officer_days:.1f}", f"{r.km:.1f}",
-                 f"{r.enrolled_pct:.1f}%", f"{r.visits_per_enrolment:.2f}"]
+                 _date(r.p90_date), p, d(r.officer_days), d(r.km),
+                 f"{d(r.enrolled_pct)}%", d(r.visits_per_enrolment, 2)]
         lines.append(" ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
     return "\n".join(lines[1:])
 

@@ -135,7 +135,7 @@ def staffing(scenarios: tuple[Path, ...], teams_text: str, runs: int, wet_days: 
         click.echo(fiction_banner("unknown", _))
     click.echo(_("Completion in working days from the start;") + " "
                + _assumptions(params, _, ngettext))
-    click.echo(staffing_table(run.rows, run.deadline, _))
+    click.echo(staffing_table(run.rows, run.deadline, _, lang))
     hint = run.deadline_hint(_)
     if hint:
         click.echo(hint)

@@ -84,7 +84,7 @@ def _run_staffing(spec: JobSpec, progress: Progress) -> str:
             done=done, total=total if total is not None else "?"))
 
     run = staffing(request, lambda total, *_rest: told(0, total), told)
-    return staffing_table(run.rows, run.deadline, _)
+    return staffing_table(run.rows, run.deadline, _, spec.lang)
 
 
 def _run_commune(spec: JobSpec, progress: Progress) -> str:
