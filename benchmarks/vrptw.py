@@ -6,6 +6,7 @@ Usage::
     python -m benchmarks.vrptw --instances R101,RC208 --engines ours,pyvrp
     python -m benchmarks.vrptw solve R101 --time-limit 5 --seed 1   # one JSON object
     python -m benchmarks.vrptw --generate 400 --engines ours,pyvrp --time-limit 60
+    python -m benchmarks.vrptw --generate 400 --engines ours,pyvrp --iterations 5000
 
 ``--generate N`` writes four GENERATED instances of N customers in the Solomon
 format (``benchmarks/vrptw_generate.py``: R1, C1, RC1, R2 shapes, fixed seeds;
@@ -15,12 +16,21 @@ found in the same run. The table also shows each engine's wall time in per
 cent of the limit (``ours`` should use at least 90 % of it: its work budget
 is sized for the limit, see ``planner.engine.pyvrp_engine``).
 
+``--iterations N`` compares the engines on work instead of wall time, which a
+busy machine does not disturb: plain PyVRP stops after N ILS iterations and
+ours' first process after N in all (its side process, where it has one, does
+as many); ``--time-limit`` is then only a guard. Each row notes the CPU
+seconds the engine's own process got and the 1-minute load average, so a
+table says how busy the machine was.
+
 Engines (each gets the same time limit in wall seconds and the same seed):
 
 - ``ours``: the planner's engine core, ``planner.engine.pyvrp_engine.solve_portfolio``
-  (PyVRP, two seeds in two processes, best kept; deterministic work budget —
-  ILS iterations up to 100 customers, local-search move evaluations above —
-  with the time limit as a guard). It uses both cores.
+  (PyVRP; up to 200 customers two seeds in two processes, four rounds, best
+  kept, so it uses both cores; above 200 one run, ``pyvrp.solve`` step for step
+  with the whole limit; deterministic work budget — ILS iterations up to 100
+  customers, local-search move evaluations above — with the time limit as a
+  guard).
 - ``ortools``: OR-Tools used the plain way: PATH_CHEAPEST_ARC first solution,
   then GUIDED_LOCAL_SEARCH until the time limit; one thread. When
   PATH_CHEAPEST_ARC finds nothing, a second full-length solve starts from
@@ -29,8 +39,10 @@ Engines (each gets the same time limit in wall seconds and the same seed):
 
 Distances follow ``bks_distance_only.csv`` (DIMACS): each Euclidean edge
 truncated to one decimal, for cost and for travel time. Engines run one at a
-time per instance, so a one-thread peer has a core to itself. Every solution
-is checked independently (``benchmarks._solomon.check_solution``).
+time per instance, never concurrently: a child process an engine leaves behind
+(ours' side run, late) is ended before the next engine starts, so each engine
+gets the same machine. Every solution is checked independently
+(``benchmarks._solomon.check_solution``).
 
 Exit codes: 0 success; 2 bad input (missing file, not an instance, unknown
 instance or engine name), with a one-line message on stderr.
@@ -42,6 +54,8 @@ import argparse
 import csv
 import datetime as dt
 import json
+import multiprocessing
+import os
 import platform
 import sys
 import time
@@ -111,9 +125,11 @@ def _pyvrp_routes(solution) -> list[list[int]]:
     return [[c + 1 for c in visits] for _, visits in routes_of(solution)]
 
 
-def solve_ours(inst: SolomonInstance, time_limit_s: float,
-               seed: int) -> tuple[list[list[int]], str]:
-    """The planner's engine core: ``solve_portfolio`` (two seeds, two processes).
+def solve_ours(inst: SolomonInstance, time_limit_s: float, seed: int,
+               iterations: int | None = None) -> tuple[list[list[int]], str]:
+    """The planner's engine core: ``solve_portfolio`` (its default seeds, rounds
+    and budget for the instance's size; ``iterations`` ILS iterations per process
+    instead of the budget if given, the time limit then only a guard).
 
     Also returns a note with each run's iterations (and move evaluations, on a
     move budget) against its share of the budget: a run below its share was
@@ -121,7 +137,8 @@ def solve_ours(inst: SolomonInstance, time_limit_s: float,
     """
     from planner.engine.pyvrp_engine import solve_portfolio
 
-    solution, stats = solve_portfolio(pyvrp_data(inst), time_limit_s=time_limit_s, seed=seed)
+    solution, stats = solve_portfolio(pyvrp_data(inst), time_limit_s=time_limit_s, seed=seed,
+                                      iterations=iterations)
     runs = stats["runs"]
     note = (f"{stats['rounds']} round(s); iterations "
             + "/".join(str(r["iterations"]) for r in runs))
@@ -133,31 +150,36 @@ def solve_ours(inst: SolomonInstance, time_limit_s: float,
     return _pyvrp_routes(solution), note + f"; best seed {stats['best_seed']}"
 
 
-def solve_pyvrp(inst: SolomonInstance, time_limit_s: float,
-                seed: int) -> tuple[list[list[int]], str]:
-    """PyVRP with default parameters, one thread, stopped by wall time; the note
+def solve_pyvrp(inst: SolomonInstance, time_limit_s: float, seed: int,
+                iterations: int | None = None) -> tuple[list[list[int]], str]:
+    """PyVRP with default parameters, one thread, stopped by wall time (or after
+    ``iterations`` ILS iterations if given, wall time then a guard); the note
     gives its iterations."""
     import pyvrp
-    from pyvrp.stop import MaxRuntime
+    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
-    result = pyvrp.solve(pyvrp_data(inst), MaxRuntime(time_limit_s), seed=seed,
-                         collect_stats=False)
+    stop = MaxRuntime(time_limit_s)
+    if iterations is not None:
+        stop = MultipleCriteria([MaxIterations(iterations), stop])
+    result = pyvrp.solve(pyvrp_data(inst), stop, seed=seed, collect_stats=False)
     return _pyvrp_routes(result.best), f"iterations {result.num_iterations}"
 
 
-def solve_ortools_plain(inst: SolomonInstance, time_limit_s: float,
-                        seed: int) -> list[list[int]]:
+def solve_ortools_plain(inst: SolomonInstance, time_limit_s: float, seed: int,
+                        iterations: int | None = None) -> list[list[int]]:
     """OR-Tools the plain way: PATH_CHEAPEST_ARC, then guided local search, one thread.
 
     On tight instances (R1, RC1) PATH_CHEAPEST_ARC often finds no first solution
     at all within the limit; then the solve is repeated with
     PARALLEL_CHEAPEST_INSERTION and a fresh full time limit (so this peer may
     take up to twice the limit; its ``wall_s`` shows it). OR-Tools' routing
-    search takes no seed; ``seed`` is accepted for symmetry.
+    search takes no seed and counts no ILS iterations; ``seed`` and
+    ``iterations`` are accepted for symmetry (``main_run`` refuses
+    ``--iterations`` with this engine).
     """
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-    del seed
+    del seed, iterations
     n = len(inst.demand)
     manager = pywrapcp.RoutingIndexManager(n, inst.num_vehicles, 0)
     routing = pywrapcp.RoutingModel(manager)
@@ -215,16 +237,44 @@ def solve_ortools_plain(inst: SolomonInstance, time_limit_s: float,
 
 
 Answer = list[list[int]] | tuple[list[list[int]], str]
-SOLVERS: dict[str, Callable[[SolomonInstance, float, int], Answer]] = {
+SOLVERS: dict[str, Callable[[SolomonInstance, float, int, int | None], Answer]] = {
     "ours": solve_ours, "ortools": solve_ortools_plain, "pyvrp": solve_pyvrp}
 
+#: Wall seconds a child process an engine left behind gets to end on its own
+#: before ``end_children`` terminates it.
+CHILD_GRACE_S = 2.0
 
-def run_engine(inst: SolomonInstance, engine: str, time_limit_s: float, seed: int) -> Run:
-    """Solve ``inst`` with ``engine`` and check the answer independently."""
-    start = time.perf_counter()
-    answer = SOLVERS[engine](inst, time_limit_s, seed)
+
+def end_children(grace_s: float = CHILD_GRACE_S) -> int:
+    """End every child process of this one (ours' side run left behind, late):
+    wait up to ``grace_s`` wall seconds, then terminate; returns how many had to
+    be terminated. Called after each engine, so the next one gets the machine."""
+    deadline = time.perf_counter() + grace_s
+    ended = 0
+    for child in multiprocessing.active_children():
+        child.join(max(0.0, deadline - time.perf_counter()))
+        if child.is_alive():
+            child.terminate()
+            child.join()
+            ended += 1
+    return ended
+
+
+def run_engine(inst: SolomonInstance, engine: str, time_limit_s: float, seed: int,
+               iterations: int | None = None) -> Run:
+    """Solve ``inst`` with ``engine`` and check the answer independently.
+
+    The note ends with the CPU seconds this process got during the solve (not
+    its children's) and the 1-minute load average after it."""
+    start, cpu = time.perf_counter(), time.process_time()
+    answer = SOLVERS[engine](inst, time_limit_s, seed, iterations)
     wall_s = time.perf_counter() - start
+    cpu_s = time.process_time() - cpu
+    terminated = end_children()
     routes, note = answer if isinstance(answer, tuple) else (answer, "")
+    note = "; ".join(part for part in (
+        note, f"cpu {cpu_s:.1f} s", f"load {os.getloadavg()[0]:.1f}",
+        f"{terminated} child process(es) terminated" if terminated else "") if part)
     routes = [r for r in routes if r]
     distance10, problems = check_solution(inst, routes)
     if not routes:
@@ -339,6 +389,10 @@ def main_run(argv: Sequence[str]) -> int:
                     "(subcommand 'solve INSTANCE' prints one JSON solution).")
     parser.add_argument("--time-limit", type=float, default=10.0,
                         help="wall seconds per engine and instance (default 10)")
+    parser.add_argument("--iterations", type=int, default=None, metavar="N",
+                        help="compare on work, not wall time: PyVRP engines stop after N ILS "
+                             "iterations per process, --time-limit is only a guard "
+                             "(engines ours and pyvrp only)")
     parser.add_argument("--seed", type=int, default=1, help="seed for every engine (default 1)")
     parser.add_argument("--instances", default="",
                         help="comma-separated names (e.g. R101,C201); default: all in --data")
@@ -381,6 +435,9 @@ def main_run(argv: Sequence[str]) -> int:
         raise InstanceError(f"{args.data}: no such folder (see ../shared/data/README.md)")
     if args.time_limit <= 0:
         raise InstanceError("--time-limit must be positive")
+    if args.iterations is not None and (args.iterations < 1 or "ortools" in engines):
+        raise InstanceError("--iterations takes a positive number and the engines ours and "
+                            "pyvrp only (OR-Tools counts no ILS iterations)")
     names = [n.upper() for n in _split(args.instances)] or sorted(
         p.stem.upper() for p in args.data.glob("*.txt"))
     paths = [resolve_instance(n, args.data) for n in names]
@@ -389,12 +446,15 @@ def main_run(argv: Sequence[str]) -> int:
     bks = read_bks(bks_path) if bks_path.is_file() else {}
     print(f"# {dt.datetime.now().isoformat(timespec='seconds')} · {platform.node()} · "
           f"{platform.processor() or platform.machine()} · python {platform.python_version()}"
-          f" · time limit {args.time_limit:g} s · seed {args.seed}", flush=True)
+          f" · time limit {args.time_limit:g} s"
+          + (f" (a guard) · {args.iterations} iterations" if args.iterations else "")
+          + f" · seed {args.seed} · load average "
+          + " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
     runs: dict[str, dict[str, Run]] = {}
     for inst in instances:
         runs[inst.name] = {}
         for e in engines:
-            r = run_engine(inst, e, args.time_limit, args.seed)
+            r = run_engine(inst, e, args.time_limit, args.seed, args.iterations)
             runs[inst.name][e] = r
             ref = bks.get(inst.name)
             gap = gap_pct(r.distance, ref[1] if ref else None)
@@ -403,6 +463,7 @@ def main_run(argv: Sequence[str]) -> int:
                   f"gap {_fmt(gap):>6s} % wall {r.wall_s:5.1f} s {status} {r.note}", flush=True)
     print()
     print(format_table(runs, bks, engines, args.time_limit))
+    print("load average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     write_csv(args.csv, runs, bks, engines)
     print(f"\nCSV: {args.csv}")
     return 0

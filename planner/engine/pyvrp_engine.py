@@ -37,8 +37,9 @@ large one (above 100 clients, whose budget is set above the measured rates,
 see ``MOVES_PER_S``) normally ends on the limit, so it uses the whole
 limit and its answer is valid but need not repeat (the harness notes each
 run's iterations and moves against its share). Above ``ROUNDS_MAX_CLIENTS``
-(200) clients the portfolio runs one round: each seed's run is then
-``pyvrp.solve`` itself, step for step.
+(200) clients the portfolio is one run of one round: ``pyvrp.solve`` itself,
+step for step, with the whole limit and no side run competing for the machine
+(``LARGE_PORTFOLIO_SIZE``).
 """
 
 from __future__ import annotations
@@ -98,9 +99,9 @@ MOVES_PER_S = 30_000_000
 MOVES_EXPONENT = 0.3
 
 #: The portfolio restarts every seed from the best so far (``PORTFOLIO_ROUNDS``)
-#: up to this many clients. Above, one round: two independent full-length
-#: runs. On 400 clients a round of a quarter of the limit ends while the search
-#: still improves steadily, and each restart throws away the search's current
+#: up to this many clients. Above, one round (of one run, see
+#: ``LARGE_PORTFOLIO_SIZE``). On 400 clients a round of a quarter of the limit
+#: ends while the search still improves steadily, and each restart throws away the search's current
 #: solution, its acceptance history and its penalties: with four rounds the
 #: portfolio trailed one plain PyVRP run on four generated 400-customer
 #: instances (mean gap 0.21 % against 0.08 %; one round: 0.10 % against 0.08 %).
@@ -109,16 +110,32 @@ MOVES_EXPONENT = 0.3
 #: docs/benchmarks.md, on a machine too busy for the second process).
 ROUNDS_MAX_CLIENTS = 200
 
-#: Seeds run side by side by ``solve_portfolio`` (one process each). Fixed, not
-#: taken from the machine's core count, so that results do not depend on it.
+#: Seeds run side by side by ``solve_portfolio`` (one process each) up to
+#: ``ROUNDS_MAX_CLIENTS`` clients. Fixed, not taken from the machine's core
+#: count, so that results do not depend on it.
 PORTFOLIO_SIZE = 2
+
+#: Above ``ROUNDS_MAX_CLIENTS`` clients the portfolio is one run: ``pyvrp.solve``
+#: step for step with the whole limit and the whole machine, no side run. There
+#: a run is still improving when its limit ends, so depth beats a second seed:
+#: an independent side run wins only by chance and costs the first run CPU (on
+#: a busy machine, Linux gives the session's share to both processes; on a quiet
+#: one, the shared caches and memory). Measured with the side run (at the lowest
+#: priority) on four generated 400-customer instances, 60 s: mean gap 0.10 %
+#: against plain PyVRP's 0.04 % on a quiet machine, its first run 7.5 % fewer
+#: iterations in total (35,137 against 49,912 on one instance); 0.10 % against
+#: 0.08 % on a busy one, every side run left out, late (docs/benchmarks.md).
+#: One run is plain PyVRP's search with the same random stream: given the same
+#: iterations it ends on the same solution, so it is never behind it.
+LARGE_PORTFOLIO_SIZE = 1
 
 #: Rounds of the portfolio: each later round restarts every seed from the best
 #: solution so far (see ``solve_portfolio``).
 PORTFOLIO_ROUNDS = 4
 
-#: Niceness of the side runs (child processes) of a one-round portfolio: the
-#: lowest priority. On an idle second core they run at full speed; on a machine
+#: Niceness of the side runs (child processes) of a one-round portfolio (one
+#: asked for with ``size``; the default above ``ROUNDS_MAX_CLIENTS`` clients has
+#: none): the lowest priority. On an idle second core they run at full speed; on a machine
 #: whose cores other users' work keeps busy (Linux shares the CPU between
 #: sessions first, so the portfolio's processes split one session's share) a
 #: side run at normal priority would halve the CPU of the first run, the one
@@ -203,6 +220,13 @@ def portfolio_rounds(num_clients: int) -> int:
     """Rounds of ``solve_portfolio`` for ``num_clients``: ``PORTFOLIO_ROUNDS`` up to
     ``ROUNDS_MAX_CLIENTS``, one above."""
     return PORTFOLIO_ROUNDS if num_clients <= ROUNDS_MAX_CLIENTS else 1
+
+
+def portfolio_size(num_clients: int) -> int:
+    """Seeds run side by side by ``solve_portfolio`` for ``num_clients``:
+    ``PORTFOLIO_SIZE`` up to ``ROUNDS_MAX_CLIENTS``, ``LARGE_PORTFOLIO_SIZE`` (one
+    run, the whole limit) above."""
+    return PORTFOLIO_SIZE if num_clients <= ROUNDS_MAX_CLIENTS else LARGE_PORTFOLIO_SIZE
 
 
 @dataclass(frozen=True)
@@ -454,27 +478,28 @@ def _best(results: list[Run]) -> int:
 
 
 def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
-                    iterations: int | None = None, size: int = PORTFOLIO_SIZE,
+                    iterations: int | None = None, size: int | None = None,
                     rounds: int | None = None,
                     budget: Budget | None = None) -> tuple[pyvrp.Solution, dict]:
     """PyVRP on ``size`` seeds side by side, in ``rounds`` rounds; keep the best.
 
     The work budget is ``budget``, else ``iterations`` ILS iterations, else
-    ``search_budget`` for the data's clients and ``time_limit_s``; rounds
-    default to ``portfolio_rounds`` (four up to ``ROUNDS_MAX_CLIENTS`` clients,
-    one above). Each round gives every run its share of the budget, and every
-    run of a later round starts from the best solution of the round before,
-    with a fresh seed. So the answer has the depth of one long run and the
-    choice of the best of several. Each round also stops at its share of
-    ``time_limit_s`` wall seconds (a guard). The best is the feasible solution
-    of least cost; ties go to the lower seed, so the choice is deterministic.
-    One run is in this process, the others in child processes (one core each
-    on a 2-core machine); where child processes are unavailable the runs go one
-    after the other (each with the round's guard). With one round, the run of
-    ``seed`` is exactly ``pyvrp.solve`` with that seed, stopped by the budget or
-    the guard, and the side runs have the lowest priority (``SIDE_NICE``), so
-    that on a busy machine they do not slow it down; a side run not back soon
-    after the limit is left out (see ``_run_round``).
+    ``search_budget`` for the data's clients and ``time_limit_s``; ``size`` and
+    ``rounds`` default to ``portfolio_size`` and ``portfolio_rounds`` (two seeds in
+    four rounds up to ``ROUNDS_MAX_CLIENTS`` clients; above, one run of one round:
+    ``pyvrp.solve`` itself with the whole limit). Each round gives every run its
+    share of the budget, and every run of a later round starts from the best
+    solution of the round before, with a fresh seed. So the answer has the depth of
+    one long run and the choice of the best of several. Each round also stops at its
+    share of ``time_limit_s`` wall seconds (a guard). The best is the feasible
+    solution of least cost; ties go to the lower seed, so the choice is
+    deterministic. One run is in this process, the others in child processes (one
+    core each on a 2-core machine); where child processes are unavailable the runs
+    go one after the other (each with the round's guard). With one round, the run of
+    ``seed`` is exactly ``pyvrp.solve`` with that seed, stopped by the budget or the
+    guard, and the side runs have the lowest priority (``SIDE_NICE``), so that on a
+    busy machine they do not slow it down; a side run not back soon after the limit
+    is left out (see ``_run_round``).
 
     Returns ``(solution, stats)``; stats hold each run's seed, cost, iterations
     (and moves, on a move budget), the budget, and PyVRP's warnings (each once;
@@ -485,6 +510,8 @@ def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
                   else search_budget(data.num_clients, time_limit_s))
     if rounds is None:
         rounds = portfolio_rounds(data.num_clients)
+    if size is None:
+        size = portfolio_size(data.num_clients)
     size, rounds = max(1, size), max(1, rounds)
     parallel = size > 1 and can_fork_children()
     # Starting a process and shipping the data costs about 0.2 s; keep the

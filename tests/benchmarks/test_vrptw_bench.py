@@ -113,3 +113,21 @@ def test_bad_input_reaches_the_shell_without_traceback(tmp_path: Path) -> None:
                               capture_output=True, text=True, timeout=60)
         assert proc.returncode == 2 and "Traceback" not in proc.stderr
         assert proc.stderr.startswith("error: ")
+
+
+def test_a_child_process_left_behind_is_ended_before_the_next_engine() -> None:
+    """``end_children`` lets a child that ends within the grace time end on its
+    own (not counted) and terminates one that would outlive it (counted), so
+    no leftover process of one engine runs while the next one is timed."""
+    import multiprocessing
+    import time
+
+    from planner.engine.parallel import mp_context
+
+    quick = mp_context().Process(target=time.sleep, args=(0.01,))
+    stuck = mp_context().Process(target=time.sleep, args=(60,))
+    quick.start()
+    stuck.start()
+    assert vrptw.end_children(grace_s=3.0) >= 1  # more if an earlier test left one
+    assert multiprocessing.active_children() == []
+    assert quick.exitcode == 0 and stuck.exitcode == -15  # SIGTERM

@@ -16,6 +16,7 @@ from planner.engine.pyvrp_engine import (
     iteration_budget,
     move_budget,
     portfolio_rounds,
+    portfolio_size,
     search_budget,
     solve_portfolio,
     to_pyvrp,
@@ -199,11 +200,13 @@ def test_budget_counts_iterations_up_to_100_clients_then_moves() -> None:
 
 
 def test_portfolio_restarts_in_rounds_only_up_to_200_clients() -> None:
-    """Four rounds (restarts from the best) up to 200 clients; one round of two
-    independent runs above."""
+    """Two seeds in four rounds (restarts from the best) up to 200 clients; above,
+    one run of one round, with the whole limit and no side run."""
     assert ROUNDS_MAX_CLIENTS == 200
     assert portfolio_rounds(35) == portfolio_rounds(200) == 4
     assert portfolio_rounds(201) == portfolio_rounds(400) == 1
+    assert portfolio_size(35) == portfolio_size(200) == 2
+    assert portfolio_size(201) == portfolio_size(400) == 1
 
 
 def test_side_runs_of_a_one_round_portfolio_get_the_lowest_priority() -> None:
