@@ -14,7 +14,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from planner import presence
-from planner.app.outputs import check_out_dir, draw_outputs, scenario_in_scope, write_day
+from planner.app.outputs import (
+    EarlyDrawer,
+    check_out_dir,
+    draw_outputs,
+    scenario_in_scope,
+    write_day,
+)
 from planner.app.progress import Progress
 from planner.campaign.decisions import decided_day, scenario_decisions
 from planner.campaign.province import Province, is_province, load_province
@@ -89,11 +95,14 @@ class DayResult:
 
 
 def plan_day(request: DayRequest, progress: Progress | None = None,
-             warn: Warn | None = None) -> DayResult:
+             warn: Warn | None = None, drawer: EarlyDrawer | None = None) -> DayResult:
     """The ``day`` job: load, plan (with the legs' geometry), write
     ``plan.json`` and every output (each file atomically). The scenario's
     warnings are told to ``warn`` as soon as it is read (and kept in the
-    result)."""
+    result). ``drawer``: a process started before the job
+    (``planner.app.drawing.start_drawer``) that loads the drawing libraries
+    and the road graph's lines while the day is planned, then draws the
+    documents (the same bytes)."""
     progress = progress or Progress.silent(request.lang)
     check_out_dir(request.out_dir, request.overwrite)
     progress.say(N_("Reading the scenario…"))
@@ -101,6 +110,8 @@ def plan_day(request: DayRequest, progress: Progress | None = None,
     scenario, warnings, table = load_scenario_and_speeds(request.scenario)
     if request.date is not None:
         scenario = replace(scenario, date=request.date)
+    if drawer is not None:
+        drawer.prepare(scenario)  # it reads the roads for the maps while we plan
     full = scenario
     scenario, steer, missed = decided_day(scenario_decisions(scenario), scenario,
                                           scenario.date)
@@ -138,7 +149,8 @@ def plan_day(request: DayRequest, progress: Progress | None = None,
     scope = None if scenario.households == full.households else \
         [r.id for h in scenario.households for r in h.residents]
     written = write_day(plan, scenario, request.out_dir, lang=request.lang,
-                        redact=request.redact, scope=scope, warn=warn, workers=None)
+                        redact=request.redact, scope=scope, warn=warn, workers=None,
+                        drawer=drawer)
     return DayResult(plan, scenario, list(warnings), written)
 
 
