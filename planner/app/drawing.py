@@ -26,7 +26,6 @@ written) is raised here as it would have been.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import multiprocessing
 import os
 import signal
@@ -37,8 +36,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-WORKERS_ENV = "PLANNER_DRAW_WORKERS"
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WORKERS_ENV = "PLANNER_DRAW_WORKERS"  # as planner.app.outputs.WORKERS_ENV (this module stays light)
 TEMPLATES = ("itinerary.html", "notices.html")
 """The documents' templates, compiled by the drawing process before the plan."""
 
@@ -142,27 +140,15 @@ def start_drawer(lang: str = "vi") -> Drawer:
     return Drawer(pid, parent_end)
 
 
-def _die_with(parent_pid: int) -> None:
-    """Die with the parent (Linux ``PR_SET_PDEATHSIG``); gone at once when it
-    already is."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the pipe's end tells
-        pass
-    if os.getppid() != parent_pid:
-        os._exit(1)
-
-
 def _serve(conn: Connection, parent_pid: int, lang: str) -> int:
     """The drawing process: load, then answer the parent's messages until it
     asks for the drawing (or goes away). Its exit code."""
-    _die_with(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # imported here: the drawing stack loads in this process, while the parent plans
-    from planner.app.outputs import draw_day_outputs, load_drawing
+    from planner.app.outputs import draw_day_outputs, drawing_process_start, load_drawing
     from planner.render.geometry import prepare_drawing, road_graph
 
+    drawing_process_start(parent_pid)  # dies with the parent
     load_drawing(lang, TEMPLATES)
     while True:
         try:
