@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner import presence
 from planner.app.outputs import (
@@ -23,7 +24,6 @@ from planner.app.outputs import (
 )
 from planner.app.progress import Progress
 from planner.campaign.decisions import decided_day, scenario_decisions
-from planner.campaign.province import Province, is_province, load_province
 from planner.day.plan import graph_matrices
 from planner.day.plan import plan_day as plan_the_day
 from planner.demo import generate
@@ -37,6 +37,9 @@ from planner.render.geometry import share_road_graph
 from planner.render.i18n import N_
 from planner.roads.io import load_graph
 from planner.scenario import load_scenario, load_scenario_and_speeds
+
+if TYPE_CHECKING:  # a province is checked only by ``check`` (its stack loads there)
+    from planner.campaign.province import Province
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEMO_SCENARIO = ROOT / "scenarios" / "demo" / "scenario.yaml"
@@ -58,6 +61,9 @@ class CheckResult:
 def check(path: Path) -> CheckResult:
     """The ``check`` job: validate a scenario, or every commune of a province,
     in one pass (every problem together)."""
+    # imported here: the province stack (sweeps, staffing) is not needed to plan a day
+    from planner.campaign.province import is_province, load_province
+
     if is_province(path):
         province = load_province(path)
         return CheckResult(province=province, warnings=list(province.warnings))
