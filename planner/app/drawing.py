@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -45,11 +46,12 @@ TEMPLATES = ("itinerary.html", "notices.html")
 class Drawer:
     """The parent's end of a drawing process (``start_drawer``); inert
     (``pid`` None) where none was started. Use as a context manager: leaving
-    it ends the process (which then exits) and collects it."""
+    it ends the process and collects it (``close``)."""
 
     pid: int | None = None
     conn: Connection | None = None
     prepared: set[str] = field(default_factory=set)
+    answered: bool = False
 
     @property
     def running(self) -> bool:
@@ -76,6 +78,7 @@ class Drawer:
             answer = self.conn.recv()  # type: ignore[union-attr]
         except (EOFError, OSError):
             answer = ("lost",)
+        self.answered = answer[0] in ("drawn", "error")
         self.close()
         if answer[0] == "drawn":
             return answer[1], answer[2]
@@ -87,18 +90,23 @@ class Drawer:
         """Send ``message``; False (and the process ended) when it cannot be."""
         try:
             self.conn.send(message)  # type: ignore[union-attr]
-        except (OSError, ValueError, TypeError, AttributeError):  # gone, or not picklable
+        except (OSError, ValueError, TypeError, AttributeError, pickle.PicklingError):
+            # gone, or a message that cannot be pickled
             self.close()
             return False
         return True
 
     def close(self) -> None:
-        """End the drawing process (it exits when its end of the pipe closes)
-        and collect it."""
+        """End the drawing process and collect it: one that answered exits by
+        itself; one never asked to draw, or lost, is killed (it only loaded
+        libraries: a job failing early is not held up by their loading)."""
         conn, pid = self.conn, self.pid
         self.conn = self.pid = None
         if conn is not None:
             conn.close()
+        if pid is not None and not self.answered:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         if pid is not None:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)

@@ -2,7 +2,7 @@
 the same files, byte for byte and in the same order, as the documents drawn
 one after the other in one process (``render_all``); an error of its drawing
 is raised in the parent; a drawing process that is gone or absent leaves the
-drawing to the parent; and one the parent never asks to draw exits."""
+drawing to the parent; and one the parent never asks to draw is ended."""
 
 from __future__ import annotations
 
@@ -91,9 +91,10 @@ def test_no_drawing_process_when_told_one_worker(monkeypatch, tmp_path):
         assert drawer.draw("{}", scenario, tmp_path, "vi", False) is None
 
 
-def test_a_drawing_process_never_asked_exits(forkable):
+def test_a_drawing_process_never_asked_is_ended(forkable):
     """Leaving the drawer without a drawing (the job failed before its
-    plan) ends the process: it exits and is collected."""
+    plan) ends the process at once, while it may still be loading its
+    libraries, and collects it."""
     with drawing.start_drawer("vi") as drawer:
         pid = drawer.pid
         assert drawer.running
