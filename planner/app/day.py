@@ -184,10 +184,11 @@ class RenderRequest:
 
 
 def render_plan(request: RenderRequest, progress: Progress | None = None,
-                warn: Warn | None = None) -> list[Path]:
+                warn: Warn | None = None, drawer: EarlyDrawer | None = None) -> list[Path]:
     """The ``render`` job: the map, itineraries, notices and GPX of a plan.json
-    again, from the plan and its scenario (no solver, no shortest path).
-    Returns the paths written."""
+    again, from the plan and its scenario (no solver, no shortest path), by
+    ``drawer`` when given (``plan_day``'s; the same bytes). Returns the paths
+    written."""
     progress = progress or Progress.silent(request.lang)
     plan_file = request.plan_file
     plan, raw = read_plan(plan_file)
@@ -209,6 +210,8 @@ def render_plan(request: RenderRequest, progress: Progress | None = None,
                                  msg("give the scenario with --scenario PATH")))
     progress.say(N_("Reading the scenario…"))
     scenario, _warnings = load_scenario(scenario_path)
+    if drawer is not None:
+        drawer.prepare(scenario)  # it reads the roads for the maps meanwhile
     scenario = scenario_in_scope(scenario, raw.get("scope"), plan.date)
     known = {h.id for h in scenario.households}
     missing = sorted({s.household for r in plan.routes for s in r.stops
@@ -225,8 +228,14 @@ def render_plan(request: RenderRequest, progress: Progress | None = None,
     else:
         check_out_dir(out_dir, request.overwrite)
     progress.say(N_("Drawing the map, itineraries, notices and GPX…"))
-    todo, no_pdf = day_outputs(plan, scenario, out_dir, lang=request.lang,
-                               redact=request.redact)
+    drawn = drawer.draw(plan_file.read_text(encoding="utf-8"), scenario, out_dir,
+                        request.lang, request.redact) if drawer is not None else None
+    if drawn is not None:
+        written, no_pdf = drawn
+    else:
+        todo, no_pdf = day_outputs(plan, scenario, out_dir, lang=request.lang,
+                                   redact=request.redact)
+        written = draw_outputs(todo, workers=None)
     if no_pdf and warn is not None:
         warn(no_pdf)
-    return draw_outputs(todo, workers=None)
+    return written

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from planner.app import drawing
-from planner.app.day import DayRequest, plan_day
+from planner.app.day import DayRequest, RenderRequest, plan_day, render_plan
 from planner.planfile import read_plan
 from planner.render import geometry, render_all
 from planner.scenario import load_scenario
@@ -37,7 +37,8 @@ def _files(folder: Path) -> dict[str, bytes]:
 def test_early_drawing_gives_the_serial_bytes(forkable, tmp_path, monkeypatch):
     """The ``day`` job with a drawing process started before it writes the
     same documents (names, order, bytes) as drawn serially from its
-    plan.json on the graph read again; the process is collected at the end."""
+    plan.json on the graph read again; the process is collected at the end;
+    the ``render`` job with one draws them again, the same bytes."""
     out = tmp_path / "early"
     with drawing.start_drawer("vi") as drawer:
         assert drawer.running
@@ -56,6 +57,12 @@ def test_early_drawing_gives_the_serial_bytes(forkable, tmp_path, monkeypatch):
     one, two = _files(tmp_path / "serial"), _files(out)
     assert any(n.endswith(".pdf") for n in one) and any(n.endswith(".html") for n in one)
     assert one == two
+    with drawing.start_drawer("vi") as drawer:  # ``plan.py render`` draws by one too
+        again = render_plan(RenderRequest(out / "plan.json", out_dir=tmp_path / "again"),
+                            drawer=drawer)
+        assert not drawer.running
+    assert [p.name for p in again] == [p.name for p in serial]
+    assert _files(tmp_path / "again") == one
 
 
 def test_an_error_of_the_drawing_is_raised_in_the_parent(forkable, tmp_path):
