@@ -7,7 +7,11 @@ the load). Each run's wall time is split by the command's progress lines
 (on stderr, as they arrive): ``start`` until the job's first message (the
 interpreter, the command line and the job's imports), ``plan`` from there to
 the drawing message (scenario, road graph, matrices, search), ``draw`` the
-rest (the documents, and the process's exit). The first run may build the
+rest (the documents, and the process's exit). The drawing libraries load in a
+process forked at the command's start, beside the planning
+(``planner.app.drawing``): their CPU is in ``cpu s``, their time in no
+column unless they are still loading when the plan is ready (a busy
+machine). The first run may build the
 road graph's travel-time cache
 (``planner.roads.cache``); ``--cold`` removes it before every run. Usage::
 

@@ -12,12 +12,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner import presence
-from planner.app.outputs import check_out_dir, draw_outputs, scenario_in_scope, write_day
+from planner.app.outputs import (
+    EarlyDrawer,
+    check_out_dir,
+    draw_outputs,
+    scenario_in_scope,
+    write_day,
+)
 from planner.app.progress import Progress
 from planner.campaign.decisions import decided_day, scenario_decisions
-from planner.campaign.province import Province, is_province, load_province
 from planner.day.plan import graph_matrices
 from planner.day.plan import plan_day as plan_the_day
 from planner.demo import generate
@@ -31,6 +37,9 @@ from planner.render.geometry import share_road_graph
 from planner.render.i18n import N_
 from planner.roads.io import load_graph
 from planner.scenario import load_scenario, load_scenario_and_speeds
+
+if TYPE_CHECKING:  # a province is checked only by ``check`` (its stack loads there)
+    from planner.campaign.province import Province
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEMO_SCENARIO = ROOT / "scenarios" / "demo" / "scenario.yaml"
@@ -52,6 +61,9 @@ class CheckResult:
 def check(path: Path) -> CheckResult:
     """The ``check`` job: validate a scenario, or every commune of a province,
     in one pass (every problem together)."""
+    # imported here: the province stack (sweeps, staffing) is not needed to plan a day
+    from planner.campaign.province import is_province, load_province
+
     if is_province(path):
         province = load_province(path)
         return CheckResult(province=province, warnings=list(province.warnings))
@@ -89,11 +101,14 @@ class DayResult:
 
 
 def plan_day(request: DayRequest, progress: Progress | None = None,
-             warn: Warn | None = None) -> DayResult:
+             warn: Warn | None = None, drawer: EarlyDrawer | None = None) -> DayResult:
     """The ``day`` job: load, plan (with the legs' geometry), write
     ``plan.json`` and every output (each file atomically). The scenario's
     warnings are told to ``warn`` as soon as it is read (and kept in the
-    result)."""
+    result). ``drawer``: a process started before the job
+    (``planner.app.drawing.start_drawer``) that loads the drawing libraries
+    and the road graph's lines while the day is planned, then draws the
+    documents (the same bytes)."""
     progress = progress or Progress.silent(request.lang)
     check_out_dir(request.out_dir, request.overwrite)
     progress.say(N_("Reading the scenario…"))
@@ -101,6 +116,8 @@ def plan_day(request: DayRequest, progress: Progress | None = None,
     scenario, warnings, table = load_scenario_and_speeds(request.scenario)
     if request.date is not None:
         scenario = replace(scenario, date=request.date)
+    if drawer is not None:
+        drawer.prepare(scenario)  # it reads the roads for the maps while we plan
     full = scenario
     scenario, steer, missed = decided_day(scenario_decisions(scenario), scenario,
                                           scenario.date)
@@ -138,7 +155,8 @@ def plan_day(request: DayRequest, progress: Progress | None = None,
     scope = None if scenario.households == full.households else \
         [r.id for h in scenario.households for r in h.residents]
     written = write_day(plan, scenario, request.out_dir, lang=request.lang,
-                        redact=request.redact, scope=scope, warn=warn, workers=None)
+                        redact=request.redact, scope=scope, warn=warn, workers=None,
+                        drawer=drawer)
     return DayResult(plan, scenario, list(warnings), written)
 
 
@@ -166,10 +184,11 @@ class RenderRequest:
 
 
 def render_plan(request: RenderRequest, progress: Progress | None = None,
-                warn: Warn | None = None) -> list[Path]:
+                warn: Warn | None = None, drawer: EarlyDrawer | None = None) -> list[Path]:
     """The ``render`` job: the map, itineraries, notices and GPX of a plan.json
-    again, from the plan and its scenario (no solver, no shortest path).
-    Returns the paths written."""
+    again, from the plan and its scenario (no solver, no shortest path), by
+    ``drawer`` when given (``plan_day``'s; the same bytes). Returns the paths
+    written."""
     progress = progress or Progress.silent(request.lang)
     plan_file = request.plan_file
     plan, raw = read_plan(plan_file)
@@ -191,6 +210,8 @@ def render_plan(request: RenderRequest, progress: Progress | None = None,
                                  msg("give the scenario with --scenario PATH")))
     progress.say(N_("Reading the scenario…"))
     scenario, _warnings = load_scenario(scenario_path)
+    if drawer is not None:
+        drawer.prepare(scenario)  # it reads the roads for the maps meanwhile
     scenario = scenario_in_scope(scenario, raw.get("scope"), plan.date)
     known = {h.id for h in scenario.households}
     missing = sorted({s.household for r in plan.routes for s in r.stops
@@ -207,8 +228,14 @@ def render_plan(request: RenderRequest, progress: Progress | None = None,
     else:
         check_out_dir(out_dir, request.overwrite)
     progress.say(N_("Drawing the map, itineraries, notices and GPX…"))
-    todo, no_pdf = day_outputs(plan, scenario, out_dir, lang=request.lang,
-                               redact=request.redact)
+    drawn = drawer.draw(plan_file.read_text(encoding="utf-8"), scenario, out_dir,
+                        request.lang, request.redact) if drawer is not None else None
+    if drawn is not None:
+        written, no_pdf = drawn
+    else:
+        todo, no_pdf = day_outputs(plan, scenario, out_dir, lang=request.lang,
+                                   redact=request.redact)
+        written = draw_outputs(todo, workers=None)
     if no_pdf and warn is not None:
         warn(no_pdf)
-    return draw_outputs(todo, workers=None)
+    return written

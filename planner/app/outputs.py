@@ -30,9 +30,9 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from planner.app.progress import Progress
-from planner.campaign.dayloop import DayPlan
 from planner.domain import Plan, Scenario
 from planner.errors import InputError, Problem, msg
 from planner.legs import attach_legs, has_legs
@@ -42,6 +42,9 @@ from planner.render.i18n import N_
 from planner.render.views import reason_texts
 from planner.roads.io import load_graph
 from planner.speeds import SpeedTable, load_speed_table
+
+if TYPE_CHECKING:  # the campaign's day (annotations only: drawing needs no planning stack)
+    from planner.campaign.dayloop import DayPlan
 
 Warn = Callable[[str], None]
 
@@ -143,12 +146,24 @@ def scenario_file_for(plan_dir: Path, scenario_path: str | Path) -> str:
     return Path(os.path.relpath(Path(scenario_path).resolve(), plan_dir.resolve())).as_posix()
 
 
+class EarlyDrawer(Protocol):
+    """A process that draws a day's documents from its plan.json text
+    (``planner.app.drawing.Drawer``): the paths written and why PDFs cannot
+    be printed, or None (the caller draws them)."""
+
+    def draw(self, text: str, scenario: Scenario, day_dir: Path, lang: str,
+             redact: bool) -> tuple[list[Path], str] | None: ...
+
+
 def write_day(plan: Plan, scenario: Scenario, day_dir: Path, *, lang: str = "vi",
               redact: bool = False, scope: list[str] | None = None,
-              warn: Warn | None = None, workers: int | None = 1) -> list[Path]:
+              warn: Warn | None = None, workers: int | None = 1,
+              drawer: EarlyDrawer | None = None) -> list[Path]:
     """Write ``day_dir/plan.json`` (naming the scenario file, and ``scope``: the
     resident ids of a campaign day's scenario) and render every output from
-    the plan read back from it, by ``workers`` processes (``draw_outputs``).
+    the plan read back from it (``draw_day_outputs``): by ``drawer`` (a
+    process started before the plan, ``planner.app.drawing``), else by
+    ``workers`` processes (``draw_outputs``); the same bytes either way.
     ``plan`` must carry its legs (``planner.legs.attach_legs``). Returns the
     paths written."""
     day_dir = Path(day_dir)
@@ -156,11 +171,40 @@ def write_day(plan: Plan, scenario: Scenario, day_dir: Path, *, lang: str = "vi"
                      if scenario.source else "", scope, lang=lang,
                      reason_text=reason_texts(scenario, lang))
     written = [write_atomic(day_dir / "plan.json", text)]
-    again = plan_from_dict(json.loads(text))
-    todo, no_pdf = day_outputs(again, scenario, day_dir, lang, redact)
+    drawn = drawer.draw(text, scenario, day_dir, lang, redact) if drawer is not None else None
+    paths, no_pdf = drawn if drawn is not None else \
+        draw_day_outputs(text, scenario, day_dir, lang, redact, workers)
     if no_pdf and warn is not None:
         warn(no_pdf)
-    return written + draw_outputs(todo, workers)
+    return written + paths
+
+
+def draw_day_outputs(text: str, scenario: Scenario, day_dir: Path, lang: str = "vi",
+                     redact: bool = False, workers: int | None = None,
+                     ) -> tuple[list[Path], str]:
+    """Every document of the plan whose ``plan.json`` text is ``text`` (the
+    plan read back, so that ``plan.py render`` gives the same bytes), drawn
+    into ``day_dir`` by ``workers`` processes (``draw_outputs``): the paths
+    written, and why PDFs cannot be printed on this machine ('' when they can)."""
+    again = plan_from_dict(json.loads(text))
+    todo, no_pdf = day_outputs(again, scenario, day_dir, lang, redact)
+    return draw_outputs(todo, workers), no_pdf
+
+
+def load_drawing(lang: str, templates: Sequence[str]) -> None:
+    """Load what every drawing needs (WeasyPrint, folium, the ``templates``
+    compiled for ``lang``), so that drawing processes forked afterwards are
+    born with it (``planner.app.drawing``): a first PDF printed and thrown
+    away (``planner.render.pdf.warm_up``)."""
+    # imported here: the drawing libraries load only in a process about to draw
+    from planner.render.mapkit import load_folium
+    from planner.render.pdf import environment, pdf_unavailable, warm_up
+
+    if not pdf_unavailable():
+        for template in templates:
+            environment(lang).get_template(template)
+        warm_up(lang)
+    load_folium()
 
 
 #: The outputs that the drawing processes of ``draw_outputs`` draw (set before
@@ -185,7 +229,7 @@ def draw_outputs(todo: Sequence[Output], workers: int | None = 1) -> list[Path]:
     order = sorted(range(len(todo)), key=lambda i: -todo[i].cost)  # stable
     try:
         with _frozen_heap(), ProcessPoolExecutor(n, mp_context=_pool_context(),
-                                                 initializer=_worker_start,
+                                                 initializer=drawing_process_start,
                                                  initargs=(os.getpid(),)) as pool:
             futures = {i: pool.submit(_draw_output, i) for i in order}
             paths = [futures[i].result() for i in range(len(todo))]
@@ -278,12 +322,12 @@ def _draw_in_worker(job: _DrawJob, day: DayPlan, folder: Path) -> tuple[list[Pat
     return draw(day, folder), warnings
 
 
-def _worker_start(parent_pid: int) -> None:
+def drawing_process_start(parent_pid: int) -> None:
     """In a drawing process, first: die with the parent (Linux
     ``PR_SET_PDEATHSIG``), so that a job killed half-way leaves no process
     still writing into a day's stage after the next run's recovery
     (``planner.campaign.folders.recover``); gone at once when the parent
-    already is."""
+    already is. Then the collector's thresholds of a drawing."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -291,6 +335,13 @@ def _worker_start(parent_pid: int) -> None:
         pass
     if os.getppid() != parent_pid:
         os._exit(1)
+    # a drawing lives a few seconds and makes many short-lived objects (layout
+    # boxes): the collector runs less often (about 10 % of the CPU of drawing)
+    gc.set_threshold(*DRAW_GC_THRESHOLD)
+
+
+#: The garbage collector's thresholds in a drawing process (``drawing_process_start``).
+DRAW_GC_THRESHOLD = (50_000, 20, 20)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -337,7 +388,7 @@ def draw_days(items: Sequence[tuple[DayPlan, Path]], *, lang: str = "vi",
     job = _DrawJob(lang, redact, table)
     written: list[Path] = []
     with _frozen_heap(), ProcessPoolExecutor(n, mp_context=_pool_context(),
-                                             initializer=_worker_start,
+                                             initializer=drawing_process_start,
                                              initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(_draw_in_worker, job, d, folder) for d, folder in items]
         for (d, _folder), future in zip(items, futures, strict=True):

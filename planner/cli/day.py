@@ -17,16 +17,25 @@ from planner.cli.options import (
 )
 
 
-def _run(request, lang: str) -> None:
-    """Run the day job and print the summary, the files and the time taken."""
+def _run(make_request, lang: str) -> None:
+    """Run the day job on the request ``make_request()`` gives and print the
+    summary, the files and the time taken. A drawing process is started
+    first, before the planning stack is imported: it loads the drawing
+    libraries while this process loads its own and plans
+    (``planner.app.drawing``)."""
     # imported here: the planning stack is heavy and --help must stay instant
-    from planner.app.day import plan_day
-    from planner.app.text import summary_text
+    from planner.app.drawing import start_drawer
 
-    progress = progress_for(lang)
-    _ = progress._
-    warn = warner(_)
-    result = plan_day(request, progress, warn)
+    with start_drawer(lang) as drawer:
+        request = make_request()
+        # imported here: the planning stack is heavy and --help must stay instant
+        from planner.app.day import plan_day
+        from planner.app.text import summary_text
+
+        progress = progress_for(lang)
+        _ = progress._
+        warn = warner(_)
+        result = plan_day(request, progress, warn, drawer)
     click.echo(summary_text(result.plan, result.scenario, lang=lang))
     click.echo("")
     for path in result.written:
@@ -51,12 +60,16 @@ def day(scenario: Path, date, out_dir: Path | None, time_limit: float | None,
     Example:
       python plan.py day scenarios/demo/scenario.yaml --out out/tomorrow
     """
-    # imported here: the planning stack is heavy and --help must stay instant
-    from planner.app.day import DayRequest
-
     out_dir = out_dir or Path("out") / (scenario.stem if scenario.suffix else scenario.name)
-    _run(DayRequest(scenario, out_dir, day_of(date), time_limit, seed, lang, redact,
-                    overwrite), lang)
+
+    def request():
+        # imported here: the planning stack is heavy and --help must stay instant
+        from planner.app.day import DayRequest
+
+        return DayRequest(scenario, out_dir, day_of(date), time_limit, seed, lang, redact,
+                          overwrite)
+
+    _run(request, lang)
 
 
 @click.command(cls=HelpCommand)
@@ -74,10 +87,12 @@ def demo(out_dir: Path | None, time_limit: float | None, seed: int | None, overw
     Example:
       python plan.py demo --out out/demo --overwrite
     """
-    # imported here: the planning stack is heavy and --help must stay instant
-    from planner.app.day import demo_request
 
-    request = demo_request(out_dir or Path("out") / "demo", regenerate,
-                           time_limit_s=time_limit, seed=seed, lang=lang, redact=redact,
-                           overwrite=overwrite)
+    def request():
+        # imported here: the planning stack is heavy and --help must stay instant
+        from planner.app.day import demo_request
+
+        return demo_request(out_dir or Path("out") / "demo", regenerate, time_limit_s=time_limit,
+                            seed=seed, lang=lang, redact=redact, overwrite=overwrite)
+
     _run(request, lang)

@@ -37,12 +37,16 @@ def render(plan_file: Path, scenario_path: Path | None, out_dir: Path | None, ov
           --out out/share
     """
     # imported here: the rendering stack is heavy and --help must stay instant
-    from planner.app.day import RenderRequest, render_plan
+    from planner.app.drawing import start_drawer
 
-    progress = progress_for(lang)
-    written = render_plan(RenderRequest(plan_file, scenario_path, out_dir, overwrite, lang,
-                                        redact), progress,
-                          warn=warner(progress._))
+    with start_drawer(lang) as drawer:  # loads the drawing libraries beside the reading
+        # imported here: the rendering stack is heavy and --help must stay instant
+        from planner.app.day import RenderRequest, render_plan
+
+        progress = progress_for(lang)
+        written = render_plan(RenderRequest(plan_file, scenario_path, out_dir, overwrite, lang,
+                                            redact), progress,
+                              warn=warner(progress._), drawer=drawer)
     _ = progress._
     for path in written:
         click.echo(_("wrote {path}").format(path=path))
