@@ -8,15 +8,14 @@ from pathlib import Path
 import click
 
 from planner.cli.helptext import HelpCommand
-from planner.cli.options import scenario_arg
+from planner.cli.options import lang_opt, scenario_arg
 
 MODES = ("home", "shuttle", "point", "auto")
 
 
 @click.command(cls=HelpCommand)
 @scenario_arg
-@click.option("--lang", "lang", type=click.Choice(["vi", "en"]), default="vi",
-              show_default=True, help="Language of the summary.")
+@lang_opt
 def check(scenario: Path, lang: str) -> None:
     """Validate SCENARIO (a scenario.yaml, or its folder) in one pass.
 

@@ -76,3 +76,14 @@ def test_all_problems_reported_together(tmp_path: Path) -> None:
     assert result.exit_code == 2
     for words in ("season", "date", "field condition"):
         assert words in result.output
+
+
+def test_the_language_before_the_command_reaches_check() -> None:
+    """``plan.py --lang en check`` speaks English (check takes the group's
+    language like every command); without it, Vietnamese."""
+    ok = str(DATA / "ok_small")
+    en = CliRunner().invoke(cli, ["--lang", "en", "check", ok])
+    vi = CliRunner().invoke(cli, ["check", ok])
+    assert en.exit_code == 0 and vi.exit_code == 0, en.output + vi.output
+    assert en.output.splitlines()[-1].startswith("ok: "), en.output
+    assert vi.output.splitlines()[-1].startswith("hợp lệ: "), vi.output
