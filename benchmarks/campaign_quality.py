@@ -215,10 +215,10 @@ def print_seeds(rows: list[dict], seeds: tuple[int, ...], time_limit_s: float) -
     kinds: dict[str, int] = {}
     for _r, x in late:
         text = x["reason"]
-        late = text.startswith("some must be late")
+        proven = text.startswith("some must be late")
         this = text.split("; this one ", 1)[-1]
         kind = text.split(":")[0] if text.startswith("not served") else (
-            "some must be late (window bound), " if late else "") + (
+            "some must be late (window bound), " if proven else "") + (
             "this one left out for capacity on earlier days" if this.startswith("left out")
             else "this one held for a later day by the day assignment")
         kinds[kind] = kinds.get(kind, 0) + 1
