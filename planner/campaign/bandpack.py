@@ -21,9 +21,10 @@ min, two of which pair, waited). So the day assignment packs the bands:
   ``home_service_s``) inside one of the household's windows at that end,
   back at the station by its day's end (shift, sunset: ``day_limits``), on
   the workspace's base matrices (``_chains``: a search over orders keeping
-  the earliest finish per visited set and last item; the maximal sets);
+  the earliest finish per visited set and last item; the sets no one more
+  item extends);
 - the pack is the fewest days ``D`` in which one chain per team and end a
-  day covers every item: an integer programme over the maximal chains (HiGHS
+  day covers every item: an integer programme over those chains (HiGHS
   through ``scipy.optimize.milp``), solved again each day on what is left;
 - today takes, per team and end, one chain the pack uses (the one with the
   most urgent households first): the rest of the pack still covers the
@@ -45,8 +46,10 @@ from planner.matrix import UNREACHABLE
 #: The ends of a team's day where narrow-band households are packed.
 ENDS = ("early", "evening")
 #: The chain search examines at most this many partial chains per team and
-#: end; beyond it there is no pack (the day assignment offers as before).
+#: end; beyond it, or above ``PACK_MAX_ITEMS`` households, there is no pack
+#: (the day assignment offers as before).
 PACK_NODES = 100_000
+PACK_MAX_ITEMS = 80
 #: Branch-and-bound nodes HiGHS may explore for one pack (deterministic), and
 #: the seconds it may take at most (a guard on a busy machine).
 PACK_NODES_MILP = 2000
@@ -78,9 +81,9 @@ def end_of(start_s: int, end_s: int) -> str | None:
 
 def _chains(travel: np.ndarray, items: list[Item], end: str, lo: int, hi: int,
             ) -> list[int] | None:
-    """The maximal sets (bit masks over ``items``) one team out at ``lo`` and
-    back by ``hi`` can visit one after another at ``end`` (module docstring);
-    None over ``PACK_NODES`` partial chains."""
+    """The sets (bit masks over ``items``; those no one more item extends)
+    one team out at ``lo`` and back by ``hi`` can visit one after another at
+    ``end`` (module docstring); None over ``PACK_NODES`` partial chains."""
     cand = []
     for k, it in enumerate(items):
         windows = dict(it.windows).get(end, ())
@@ -125,7 +128,10 @@ def _chains(travel: np.ndarray, items: list[Item], end: str, lo: int, hi: int,
 
     if not extend(-1, lo, 0):
         return None
-    return [m for m in masks if not any(o != m and o & m == m for o in masks)]
+    # the sets no one more item extends (a smaller set left is a chain too:
+    # a column more, never a wrong one)
+    return [m for m in masks
+            if not any(not m >> k & 1 and m | 1 << k in masks for k in range(len(items)))]
 
 
 def pack(travel: np.ndarray, items: list[Item], slots: list[tuple[str, str, int, int]],
@@ -134,10 +140,14 @@ def pack(travel: np.ndarray, items: list[Item], slots: list[tuple[str, str, int,
     that some slot can visit, and today's chains: ``(days, [(team, end,
     households)])``, one per slot of ``slots`` (team id, end, out at, back
     by) whose chain holds something, the most urgent chains first. None when
-    no item fits any slot, a chain search is over its budget or HiGHS finds
-    no answer within ``PACK_NODES_MILP`` nodes (or ``PACK_TIME_S``)."""
+    there are over ``PACK_MAX_ITEMS`` items, no item fits any slot, a chain
+    search is over its budget or HiGHS finds no answer within
+    ``PACK_NODES_MILP`` nodes (or ``PACK_TIME_S``)."""
     # imported here: scipy loads slowly; importing the day assignment stays light
     from scipy.optimize import Bounds, LinearConstraint, milp
+
+    if len(items) > PACK_MAX_ITEMS:
+        return None
 
     columns: list[tuple[int, int]] = []   # (slot index, mask)
     for j, (_team, end, lo, hi) in enumerate(slots):
