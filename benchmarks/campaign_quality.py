@@ -41,6 +41,7 @@ import platform
 import random
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,10 +107,14 @@ def measure(name: str, scenario, G, time_limit_s: float) -> dict:
     index = {d: k + 1 for k, d in enumerate(calendar.working_days(
         scenario.date, limit=result.working_days_used or 1))}
     days = result.working_days_used
-    # the working days the narrow-window households alone need at the teams'
-    # hours (the window bound on them alone, a proven lower bound): beyond
-    # the first 60 % of the days, some of them must be served later
-    need = window_days(ws, [p for p in pending if is_narrow(p.household)], calendar,
+    # the working days the narrow-window households that can be served need
+    # at the teams' hours (the window bound on them alone, a proven lower
+    # bound): beyond the first 60 % of the days, some of them must be later
+    gone = {rid for u in result.cannot_serve for rid in resident_ids(u)}
+    servable = [replace(p, household=replace(p.household, residents=tuple(
+        r for r in p.household.residents if r.id not in gone)))
+        for p in pending if is_narrow(p.household)]
+    need = window_days(ws, [p for p in servable if p.household.residents], calendar,
                        scenario.date)
     first_days = math.floor(FIRST_SHARE * days)
     narrow = []
@@ -121,9 +126,9 @@ def measure(name: str, scenario, G, time_limit_s: float) -> dict:
         day = index[max(when)] if len(when) == len(ids) else None
         reason = _reason(result, h.id, ids, day)
         if day is not None and need > first_days:
-            reason = (f"band full: the narrow-window households need at least {need} working "
-                      f"days at the teams' hours (window bound), more than the first "
-                      f"{first_days} of {days}; {reason}")
+            reason = (f"some must be late: the narrow-window households need at least {need} "
+                      f"working days at the teams' hours (window bound), more than the first "
+                      f"{first_days} of {days}; this one {reason}")
         narrow.append({"household": h.id, "day": day,
                        "first": day is not None and day <= FIRST_SHARE * days,
                        "reason": reason})
@@ -161,7 +166,7 @@ def _reason(result, hid: str, ids: list[str], day: int | None) -> str:
     if said:
         when, u = said[-1]
         return f"left out on {when} ({len(said)} day(s)): {u.code}: {u.reason}"
-    return "not offered on an earlier day (the day assignment held it back)"
+    return "not offered on an earlier day (the day assignment held it for a later one)"
 
 
 def print_seeds(rows: list[dict], seeds: tuple[int, ...], time_limit_s: float) -> None:
@@ -209,11 +214,13 @@ def print_seeds(rows: list[dict], seeds: tuple[int, ...], time_limit_s: float) -
     late = [(r, x) for r in rows for x in r["narrow"] if not x["first"]]
     kinds: dict[str, int] = {}
     for _r, x in late:
-        kind = x["reason"].split(":")[0] if x["reason"].startswith("not served") else \
-            "band full (the window bound proves some must be late)" \
-            if x["reason"].startswith("band full") else \
-            "left out for capacity on earlier days" if x["reason"].startswith("left out") \
-            else "not offered on an earlier day"
+        text = x["reason"]
+        proven = text.startswith("some must be late")
+        this = text.split("; this one ", 1)[-1]
+        kind = text.split(":")[0] if text.startswith("not served") else (
+            "some must be late (window bound), " if proven else "") + (
+            "this one left out for capacity on earlier days" if this.startswith("left out")
+            else "this one held for a later day by the day assignment")
         kinds[kind] = kinds.get(kind, 0) + 1
     print(f"exceptions ({len(late)}): " + ", ".join(f"{k} {n}" for k, n in kinds.items())
           if late else "exceptions: none")

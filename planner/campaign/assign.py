@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from planner.campaign.bandpack import ENDS, Item, end_of, pack
 from planner.campaign.dayloop import DayPlan
 from planner.campaign.needs import (
     EARLY_END_S,
@@ -88,6 +89,9 @@ PACE = 1.2
 CLUSTER_ABOVE = 20
 #: A shuttle left out on this many days offered: its days are not overbooked.
 DROPPED_SHUTTLE = 2
+#: A household offered in a chain of the bands' pack and not served on this
+#: many days is offered as before (``Assigner.unpacked``).
+PACK_MISSES = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,9 @@ class _Facts:
     shuttle_work: int
     row: int
     bedridden: bool
+    #: its home residents are not all at home together long enough for one
+    #: visit: a day's visit enrols some (``parts``), the others need another day
+    split: bool = False
 
 
 
@@ -150,6 +157,16 @@ class Assigner:
     whole: set[str] = field(default_factory=set)
     #: ``_steer_edges``' copies: (id of a household object, end) → (it, its copy)
     _sided: dict = field(default_factory=dict, repr=False)
+    #: the narrow-band households offered in a chain of the pack (``_pack_today``)
+    #: per date, the dates each of them was so offered and not served, and
+    #: those left out of the pack after ``PACK_MISSES`` such days (offered as before)
+    _chained: dict = field(default_factory=dict, repr=False)
+    _missed: dict = field(default_factory=dict, repr=False)
+    unpacked: set[str] = field(default_factory=set)
+    #: ``pack``'s answers: (items, slots) → its answer
+    _packs: dict = field(default_factory=dict, repr=False)
+    #: today's chains (household ids) → the team's hours (s) each holds
+    _blocked: dict = field(default_factory=dict, repr=False)
 
     def facts(self, h: Household) -> _Facts:
         """``h``'s ``_Facts`` for its residents (these very objects: the urgency
@@ -168,7 +185,9 @@ class Assigner:
                 point_urgency=urgency(pt.point),
                 home_work=self._home_work(h, pt.home) if pt.home else 0,
                 shuttle_work=shuttle_work_s(self.ws, h) if pt.shuttle else 0,
-                row=row, bedridden=any(r.condition == "bedridden" for r in h.residents)))
+                row=row, bedridden=any(r.condition == "bedridden" for r in h.residents),
+                split=bool(pt.home) and any(r.mode == "home" and r not in pt.home
+                                            for r in h.residents)))
         self._facts_of_object[id(h)] = (h, found[1])
         return found[1]
 
@@ -189,6 +208,16 @@ class Assigner:
         """Compare the day's real work (routes less lunch) with the estimates
         of what it served; later budgets use the running ratio."""
         sc = self.ws.scenario
+        chained = self._chained.get(day.date, ())
+        if chained:
+            served = {h.id for h in day.scenario.households
+                      if any(r.id in day.served for r in h.residents)}
+            for hid in chained:
+                if hid not in served:
+                    missed = self._missed.setdefault(hid, set())
+                    missed.add(day.date)
+                    if len(missed) >= PACK_MISSES:
+                        self.unpacked.add(hid)
         estimated = 0.0
         for h in day.scenario.households:
             pt, home_work, shuttle_work = self._served_facts_of(h)
@@ -203,8 +232,10 @@ class Assigner:
                          for r in h.residents if day.served.get(r.id, ("", ""))[1] == "point")
             estimated += session_s(sc, people) \
                 + self.ws.place_approach_s(sc.village(session["village"]))
-        real = sum(r.duration_s - sum(s.depart_s - s.arrive_s for s in r.stops
-                                      if s.kind == "break")
+        # with the bands packed, a team waits for a chain's hours (the evening
+        # band from 17:00) and between them: not work the day's visits took
+        real = sum(_worked_s(r) if chained else r.duration_s - sum(
+            s.depart_s - s.arrive_s for s in r.stops if s.kind == "break")
                    for r in day.plan.routes)
         if estimated > 0 and real > 0:
             self.calibration = 0.5 * self.calibration + 0.5 * max(0.5, min(3.0, real / estimated))
@@ -251,8 +282,11 @@ class Assigner:
             found = known.get(id(h))
             facts[hid] = found[1] if found is not None and found[0] is h else self.facts(h)
         limits = [day_limits(sc, t, day) for t in teams if t.kits > 0 and "home" in t.duties]
+        packed = self._pack_today(by_id, facts, teams, day) if self.bands_bind else None
+        if packed is not None:
+            left = max(left, packed[0])
         if self.bands_bind:
-            self._steer_edges(by_id, facts, limits)
+            self._steer_edges(by_id, facts, limits, packed[2] if packed else frozenset())
         split = {hid: f.parts for hid, f in facts.items()}
         used = 0.0
         # 1. collection points: one session a village, the busiest villages
@@ -316,8 +350,17 @@ class Assigner:
         # 3. home visits: each narrow band's share first, then the most urgent
         home = [hid for hid, pt in split.items() if pt.home]
         if home and any(t.kits for t in teams):
-            for hid in self._home_choice(home, facts, by_id, budget - used, left, len(teams),
-                                         limits):
+            # with the bands packed, the day is overbooked only with open visits
+            # of no higher a tier than today's chains: the tier rule would
+            # otherwise leave a chain out, and the span is the chains'
+            full = min(budget, boost * capacity / self.calibration) if packed else budget
+            picked = self._home_choice(home, facts, by_id, full - used, left, len(teams),
+                                       limits, packed)
+            if packed is not None:
+                picked += self._overbooked(home, picked, facts, packed[1],
+                                           budget - max(full, used + sum(
+                                               facts[hid].home_work for hid in picked)))
+            for hid in picked:
                 chosen.setdefault(hid, []).extend(split[hid].home)
         out = []
         for p in pending:
@@ -329,8 +372,95 @@ class Assigner:
                            else copy_with(h, residents=residents))
         return out
 
+    @staticmethod
+    def _overbooked(home: list[str], picked: list[str], facts: dict[str, _Facts],
+                    chains: list[list[str]], room: float) -> list[str]:
+        """Open home visits beyond ``picked`` within ``room`` s, the most
+        urgent first, of no higher a tier than the least urgent household of
+        today's ``chains`` (none without chains)."""
+        members = [hid for c in chains for hid in c]
+        if not members or room <= 0:
+            return []
+        tier = max(facts[hid].home_urgency[0] for hid in members)
+        taken = set(picked)
+        out: list[str] = []
+        for hid in sorted((h for h in home if h not in taken and facts[h].band == "open"
+                           and facts[h].home_urgency[0] >= tier),
+                          key=lambda h: (facts[h].home_urgency, h)):
+            if facts[hid].home_work > room:
+                break
+            out.append(hid)
+            room -= facts[hid].home_work
+        return out
+
+    def _pack_today(self, by_id: dict[str, Household], facts: dict[str, _Facts],
+                    teams: tuple[Team, ...], day: dt.date,
+                    ) -> tuple[int, list[list[str]], frozenset[str]] | None:
+        """The bands' pack (``planner.campaign.bandpack``) over the pending
+        households of bands ``early``, ``evening`` and ``edges`` (not
+        ``unpacked``), for the kit teams with the ``home`` duty on ``day``:
+        (its days, today's chains as household ids, every household it
+        holds). A household of band ``edges`` in today's chains is offered
+        at that chain's end only (``by_id`` and ``facts`` replaced). None:
+        no pack."""
+        sc = self.ws.scenario
+        items = []
+        for hid in sorted(by_id):
+            f = facts[hid]
+            if f.band not in ("early", "evening", "edges") or hid in self.unpacked or f.row < 0:
+                continue
+            at: dict[str, list[tuple[int, int]]] = {}
+            for w in common_windows(f.parts.home) or ():
+                end = end_of(w.start_s, w.end_s)
+                if end is not None:
+                    at.setdefault(end, []).append((w.start_s, w.end_s))
+            items.append(Item(hid, f.row, home_service_s(sc, f.parts.home),
+                              tuple((e, tuple(at[e])) for e in ENDS if e in at),
+                              f.home_urgency[0]))
+        slots = [(t.id, end, *day_limits(sc, t, day)) for t in teams
+                 if t.kits > 0 and "home" in t.duties for end in ENDS]
+        if not items or not slots:
+            return None
+        key = (tuple(items), tuple(slots))
+        if key not in self._packs:
+            self._packs[key] = pack(self.ws.base.travel_s, items, slots)
+        found = self._packs[key]
+        if found is None:
+            return None
+        days, today = found
+        chains = []
+        limits = {t.id: day_limits(sc, t, day) for t in teams}
+        self._blocked = {}
+        for team, end, hids in today:
+            # the team's hours the chain holds: from its day's start to the
+            # band's end (early), from the band's start to its day's end (evening)
+            lo, hi = limits[team]
+            spans = [w for it in items if it.household in hids for w in dict(it.windows)[end]]
+            self._blocked[hids] = max(0, min(hi, max(b for _a, b in spans)) - lo) \
+                if end == "early" else max(0, hi - min(a for a, _b in spans))
+            for hid in hids:
+                if facts[hid].band == "edges":
+                    h = self._side(by_id[hid], facts[hid], end)
+                    by_id[hid], facts[hid] = h, self.facts(h)
+            chains.append(list(hids))
+        self._chained[day] = {hid for c in chains for hid in c}
+        return days, chains, frozenset(it.household for it in items)
+
+    def _side(self, h: Household, f: _Facts, end: str) -> Household:
+        """``h`` with its home residents' windows at ``end`` only (kept in ``_sided``)."""
+        key = (id(h), end)
+        found = self._sided.get(key)
+        if found is None or found[0] is not h:
+            home = {r.id for r in f.parts.home}
+            sided = copy_with(h, residents=tuple(
+                copy_with(r, windows=tuple(w for w in r.windows if _end_of(w) == end))
+                if r.id in home and r.windows else r for r in h.residents))
+            found = self._sided[key] = (h, sided)
+        return found[1]
+
     def _steer_edges(self, by_id: dict[str, Household], facts: dict[str, _Facts],
-                     limits: list[tuple[int, int]]) -> None:
+                     limits: list[tuple[int, int]], packed: frozenset[str] = frozenset(),
+                     ) -> None:
         """Offer each household of band ``edges`` (at home early and in the
         evening, not between) at one end of the day only (its home residents'
         windows at that end: ``by_id`` and ``facts`` replaced), so that the
@@ -343,7 +473,8 @@ class Assigner:
         steered on a day the day planner then found no time for at that end
         for a lasting reason is offered whole from then on (``whole``, set by
         the campaign loop)."""
-        edges = [hid for hid, f in facts.items() if f.band == "edges" and hid not in self.whole]
+        edges = [hid for hid, f in facts.items() if f.band == "edges" and hid not in self.whole
+                 and hid not in packed]
         if not edges or not limits:
             return
         hours: dict[str, list[tuple[int, int]]] = {"early": [], "evening": []}
@@ -370,38 +501,50 @@ class Assigner:
                 continue
             end = min(ends, key=lambda e: ((demand[e] + f.home_work) / room[e], e))
             demand[end] += f.home_work
-            key = (id(h), end)
-            found = self._sided.get(key)
-            if found is None or found[0] is not h:
-                home = {r.id for r in f.parts.home}
-                sided = copy_with(h, residents=tuple(
-                    copy_with(r, windows=tuple(w for w in r.windows if _end_of(w) == end))
-                    if r.id in home and r.windows else r for r in h.residents))
-                found = self._sided[key] = (h, sided)
-            by_id[hid] = found[1]
-            facts[hid] = self.facts(found[1])
+            by_id[hid] = self._side(h, f, end)
+            facts[hid] = self.facts(by_id[hid])
 
     def _home_choice(self, home: list[str], facts: dict[str, _Facts],
                      by_id: dict[str, Household], budget: float, left: int,
-                     teams: int, limits: list[tuple[int, int]]) -> list[str]:
+                     teams: int, limits: list[tuple[int, int]],
+                     packed: tuple[int, list[list[str]], frozenset[str]] | None = None,
+                     ) -> list[str]:
         """Home visits within ``budget`` s: narrow bands' shares first (each
         band's share counted in the budget for no more than the kit teams'
-        time inside its hours today, ``limits``: ``_band_work``)."""
+        time inside its hours today, ``limits``: ``_band_work``); with the
+        bands' ``packed`` (``_pack_today``), today's chains are the shares of
+        the households it holds, and the others of them wait for their day."""
+        chains, held = (packed[1], packed[2]) if packed else ([], frozenset())
         work = {hid: facts[hid].home_work for hid in home}
         bands: dict[str, list[str]] = {}
         for hid in home:
             bands.setdefault(facts[hid].band, []).append(hid)
         for members in bands.values():
             members.sort(key=lambda hid: (facts[hid].home_urgency, hid))
-        if sum(work.values()) <= budget:
+        chained = {hid for c in chains for hid in c}
+        home = [hid for hid in home if hid not in held or hid in chained]
+        if sum(work[hid] for hid in home) <= budget:
             return sorted(home)
-        groups = [g for b, m in bands.items() if b != "open"
-                  for g in self._band_groups(m, by_id, max(math.ceil(len(m) / left),
-                                                           BAND_CHOICE * teams), teams)]
+        groups = [list(c) for c in chains] + [
+            g for b, m in bands.items() if b != "open"
+            for g in self._band_groups([h for h in m if h not in held], by_id, max(
+                math.ceil(len(m) / left), BAND_CHOICE * teams), teams)]
+        if self.bands_bind:
+            # a household whose residents are never in together needs visits
+            # on two days: offered first, so the second is not a day of its own
+            grouped = {hid for g in groups for hid in g}
+            split = sorted((hid for hid in home if facts[hid].split and hid not in grouped
+                            and hid not in held), key=lambda hid: (facts[hid].home_urgency, hid))
+            groups += [split] if split else []
         first = [hid for g in groups for hid in g]
-        owed = set(first)
+        owed = set(first) | held
         if self.bands_bind:
             work = self._band_work(bands, first, work, facts, limits)
+        for chain in chains:   # a chain counts for the team's hours it holds
+            total = sum(work[hid] for hid in chain)
+            blocked = self._blocked.get(tuple(chain), total)
+            for hid in chain:
+                work[hid] = work[hid] * max(blocked, total) / max(1, total)
         # the open visits paced over the days left: a day overfilled with them
         # would leave the bands' households out (the lowest tiers go first)
         # while their hours are what sets the campaign's length
@@ -542,6 +685,14 @@ class Assigner:
         # groups beyond the teams still go today (the day planner places them)
         picked += [ids[k] for k in range(len(first)) if free[k]]
         return picked
+
+
+def _worked_s(route) -> int:
+    """A route's rides and stops (s): its duration without the lunch break
+    and the time spent waiting (before a visit's or a boarding's service
+    starts, or between stops); a collection point's whole slot."""
+    return sum(s.travel_s + (s.depart_s - s.arrive_s if s.kind == "point" else s.service_s)
+               for s in route.stops if s.kind not in ("break", "start", "end"))
 
 
 def _end_of(w: Window) -> str:

@@ -2,7 +2,11 @@
 need them (issue 23, item 7; ``planner.campaign.assign``).
 
 On a hand-made commune (a travel matrix of 5 min between every two sites, no
-road graph, no solve: the assignment alone): a household at home early and in
+road graph, no solve: the assignment alone): the bands' pack offers a day
+the chains that fill a team's band (``planner.campaign.bandpack``), and its
+number of days is the least; a household whose residents are never in
+together is offered first. For households the pack gave up on
+(``unpacked``): a household at home early and in
 the evening (band ``edges``) is offered at the end of the day whose band has
 room, never both, and whole when the campaign loop says so; a narrow band's
 share takes no more of the day's budget than the teams' hours inside the
@@ -19,6 +23,7 @@ import datetime as dt
 import numpy as np
 
 from planner.campaign.assign import OVERBOOK, PACE, Assigner
+from planner.campaign.bandpack import Item, pack
 from planner.campaign.needs import PendingVisit, initial_pending, team_capacity_s
 from planner.campaign.workspace import Workspace
 from planner.domain import Household, Parameters, Resident, Scenario, Station, Team, Village, Window
@@ -63,10 +68,15 @@ def _workspace(windows: list[tuple[Window, ...]], teams: tuple[Team, ...],
 
 
 def _offer(ws: Workspace, left: int = 5, whole: frozenset[str] = frozenset(),
-           pending: list[PendingVisit] | None = None) -> dict[str, Household]:
-    """The households offered on the first working day (id → household offered)."""
+           pending: list[PendingVisit] | None = None, packed: bool = False,
+           ) -> dict[str, Household]:
+    """The households offered on the first working day (id → household
+    offered); without ``packed``, every household is one the bands' pack
+    gave up on (``Assigner.unpacked``: offered as before the pack)."""
     assigner = Assigner(ws, 2, lambda n: left - n, bands_bind=True)
     assigner.whole |= whole
+    if not packed:
+        assigner.unpacked |= {h.id for h in ws.scenario.households}
     pending = pending if pending is not None else initial_pending(ws.scenario)
     return {h.id: h for h in assigner.offer(0, pending, ws.scenario.teams, DAY)}
 
@@ -146,3 +156,55 @@ def test_offer_as_before_when_bands_do_not_set_the_length() -> None:
     offered = {h.id: h for h in assigner.offer(0, initial_pending(ws.scenario),
                                                ws.scenario.teams, DAY)}
     assert offered["H3"] is ws.scenario.households[3]
+
+
+def test_pack_offers_a_chain_that_fills_the_band() -> None:
+    """One early team; at home only 06:00–07:30: a disabled resident (a
+    55-min visit) and two elderly ones (40 min each), 5 min apart. The band
+    holds the disabled visit alone or the two elderly ones, never all three:
+    the day is offered one of those chains (the most urgent: the disabled
+    one) and the others wait for their day, instead of all three and the
+    tier rule leaving the two short visits out."""
+    ws = _workspace([(EARLY,)] * 3, (EARLY_TEAM,))
+    sc = ws.scenario
+    hh = list(sc.households)
+    hh[0] = Household("H0", "V", hh[0].lon, hh[0].lat,
+                      (Resident("R0", "Generated 0", "disabled", (EARLY,)),))
+    ws.scenario = Scenario(sc.name, True, DAY, sc.station, sc.villages, tuple(hh), sc.teams,
+                           "none", sc.parameters)
+    offered = _offer(ws, packed=True)
+    assert set(offered) == {"H0"}
+    offered = _offer(ws, packed=True, pending=initial_pending(ws.scenario)[1:])
+    assert set(offered) == {"H1", "H2"}
+
+
+def test_pack_takes_the_fewest_days() -> None:
+    """Visits of 55, 40, 40, 25 and 25 min in a band of 90 min, 5 min apart
+    and from the station: at most 85 min of them a day, so three days at
+    least, and three do (55 + 25, 40 + 40, 25); today's chain holds the
+    most urgent household."""
+    travel = np.full((6, 6), 300, dtype=np.int64)
+    np.fill_diagonal(travel, 0)
+    band = (("early", ((EARLY.start_s, EARLY.end_s),)),)
+    items = [Item(f"H{k}", k + 1, minutes * 60, band, rank)
+             for k, (minutes, rank) in enumerate([(55, 1), (40, 2), (40, 3), (25, 4), (25, 4)])]
+    days, today = pack(travel, items, [("T1", "early", 6 * 3600, 15 * 3600)])
+    assert days == 3
+    assert today[0][0] == "T1" and "H0" in today[0][2]
+
+
+def test_household_in_two_visits_is_offered_first() -> None:
+    """Bands pending and 30 open households, ten days left: a household whose
+    two residents are never at home together long enough for one visit
+    (07:00–11:00 and 13:00–17:30) needs visits on two days, and is offered
+    on the first, whatever its tier."""
+    windows = [(EARLY,)] * 2 + [()] * 30
+    ws = _workspace(windows, (EARLY_TEAM, LATE_TEAM), condition="bedridden")
+    sc = ws.scenario
+    split = Household("H31", "V", sc.households[31].lon, sc.households[31].lat,
+                      (Resident("R31", "Generated 31", "able", (Window(7 * 3600, 11 * 3600),)),
+                       Resident("R32", "Generated 32", "able",
+                                (Window(13 * 3600, 17 * 3600 + 1800),))))
+    ws.scenario = Scenario(sc.name, True, DAY, sc.station, sc.villages,
+                           sc.households[:31] + (split,), sc.teams, "none", sc.parameters)
+    assert "H31" in _offer(ws, left=10, packed=True)
