@@ -26,7 +26,7 @@ from planner.app.handedit import ACTIONS, HandRequest, HandResult, keep, preview
 from planner.app.people import campaign_names
 from planner.app.text import N_, gettext_for
 from planner.app.workspace import day_folders, day_view
-from planner.web.base import campaign_folder, lang_of, page, posted
+from planner.web.base import campaign_folder, lang_of, page, posted, who_of
 from planner.web.jobs import Busy, JobSpec
 
 router = APIRouter()
@@ -85,7 +85,8 @@ def _teams(plan: dict[str, Any]) -> list[str]:
     return sorted({r["team"] for r in plan.get("routes", []) if r.get("unit", "team") == "team"})
 
 
-def _request(form: FormData, folder: Path, lang: str, force: bool = False) -> HandRequest:
+def _request(form: FormData, folder: Path, lang: str, force: bool = False, by: str = ""
+             ) -> HandRequest:
     """The hand action the form describes (400 on a malformed field)."""
     def field(name: str) -> str:
         value = form.get(name, "")
@@ -102,7 +103,7 @@ def _request(form: FormData, folder: Path, lang: str, force: bool = False) -> Ha
                        position=int(position) if position else None,
                        scope="always" if field("scope") == "always" else "day",
                        reason=field("reason"), why=field("why")[:200],
-                       force=field("force")[:200] if force else "", lang=lang)
+                       force=field("force")[:200] if force else "", by=by, lang=lang)
 
 
 def _edit_page(request: Request, name: str, folder: Path, day: dt.date, household: str,
@@ -166,7 +167,7 @@ async def edit_keep(request: Request, name: str) -> Response:
     given); refused: the preview again, with why (400)."""
     form = await posted(request)
     folder = campaign_folder(request, name)
-    hand = _request(form, folder, lang_of(request), force=True)
+    hand = _request(form, folder, lang_of(request), force=True, by=who_of(request))
     result = keep(hand)
     if not result.kept:
         return _preview_page(request, name, hand, result, form, refused=True)
@@ -184,7 +185,8 @@ async def decision_undo(request: Request, name: str, decision_id: int) -> Respon
     folder = campaign_folder(request, name)
     why = str(form.get("why", "")).strip()[:200]
     _ = gettext_for(lang_of(request))
-    retire(RetireRequest(folder, decision_id, why or _("undone in the workspace")))
+    retire(RetireRequest(folder, decision_id, why or _("undone in the workspace"),
+                         by=who_of(request)))
     if form.get("then") == "replan":  # the plan follows now: the Tomorrow job
         spec = JobSpec("tomorrow", folder, lang_of(request), request.app.state.time_limit_s)
         try:
