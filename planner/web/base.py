@@ -44,10 +44,34 @@ NAME = re.compile(r"^[\w][\w .-]{0,63}$")
 """A campaign folder's name: letters, digits, ``_ . -`` and spaces, not hidden."""
 
 
+DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+"""A date as Vietnamese write it: dd/mm/yyyy (also with ``.`` or ``-``)."""
+
+
+def iso_date(text: str) -> str:
+    """A date field's text as YYYY-MM-DD: dd/mm/yyyy converted, anything else
+    as typed (the check then names the field)."""
+    found = DAY_MONTH_YEAR.match(text or "")
+    if not found:
+        return (text or "").strip()
+    day, month, year = (int(g) for g in found.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def day_month_year(text: object) -> str:
+    """YYYY-MM-DD shown as dd/mm/yyyy (the Vietnamese date fields); other
+    text as it is."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(text or ""))
+    return f"{found[3]}/{found[2]}/{found[1]}" if found else str(text or "")
+
+
 def environment() -> Environment:
-    """The pages' Jinja environment: every value escaped."""
-    return Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
-                       trim_blocks=True, lstrip_blocks=True)
+    """The pages' Jinja environment: every value escaped; the ``dmy`` filter
+    (``day_month_year``)."""
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["dmy"] = day_month_year
+    return env
 
 
 async def session_middleware(request: Request, call_next) -> Response:

@@ -28,6 +28,7 @@ from planner.app.text import N_, gettext_for
 from planner.app.workspace import day_folders, day_view
 from planner.web.base import campaign_folder, lang_of, page, posted, who_of
 from planner.web.jobs import Busy, JobSpec
+from planner.web.views import weekday
 
 router = APIRouter()
 
@@ -158,7 +159,8 @@ def _preview_page(request: Request, name: str, hand: HandRequest, result: HandRe
     return page(request, "edit_preview.html", status_code=400 if refused else 200,
                 campaign=name, hand=hand, result=result, names=campaign_names(hand.folder),
                 reasons=REASONS, hhmm=_hhmm, refused=refused, reason_text=reason_text,
-                form={k: str(form.get(k, "")) for k in FIELDS})
+                form={k: str(form.get(k, "")) for k in FIELDS},
+                days=day_folders(hand.folder), weekday=weekday)
 
 
 @router.post("/c/{name}/edit/keep")
@@ -171,6 +173,13 @@ async def edit_keep(request: Request, name: str) -> Response:
     result = keep(hand)
     if not result.kept:
         return _preview_page(request, name, hand, result, form, refused=True)
+    if form.get("then") == "replan":  # "let the re-plan choose": the Tomorrow job now
+        spec = JobSpec("tomorrow", folder, lang_of(request), request.app.state.time_limit_s)
+        try:
+            job = request.app.state.jobs.start(spec)
+        except Busy as busy:
+            job = busy.job
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
     query = {"day": hand.date.isoformat(), "household": hand.household,
              "kept": ",".join(str(d.id) for d in result.decisions)}
     return RedirectResponse(f"/c/{name}/edit?{urlencode(query)}", status_code=303)

@@ -35,6 +35,7 @@ from planner.web.base import (
     NAME,
     WHO_COOKIE,
     campaign_folder,
+    iso_date,
     lang_of,
     page,
     posted,
@@ -397,7 +398,7 @@ async def correct_outcome(request: Request, name: str) -> Response:
     try:
         if outcome not in OUTCOMES:
             raise ValueError(outcome)
-        day = parse_day(str(form.get("day", "")))
+        day = parse_day(iso_date(str(form.get("day", ""))))
         result = correct(CorrectRequest(folder, str(form.get("resident", "")).strip(), day,
                                         outcome, why or "-", by=who_of(request)))
     except (ValueError, PlannerError) as exc:

@@ -43,7 +43,7 @@ from planner.app.commune_roads import DEM_MAX_BYTES, ROADS_MAX_BYTES
 from planner.app.commune_settings import RoadsChange, edit_settings, read_settings
 from planner.app.web_words import web_error_text
 from planner.app.workspace import check_report, scenarios_in
-from planner.web.base import NAME, lang_of, page, posted
+from planner.web.base import NAME, iso_date, lang_of, page, posted
 from planner.web.jobs import Busy, JobSpec
 from planner.web.security import UPLOAD_MAX_BYTES, inside, upload_name_problem
 
@@ -94,7 +94,7 @@ def settings_of(form: FormData) -> CommuneSettings:
                    for p in _rows(form, "point", ("village", "name", "lon", "lat")))
     return CommuneSettings(_text(form, "name"), _text(form, "station_name"),
                            _text(form, "station_lon"), _text(form, "station_lat"), teams,
-                           _text(form, "start"), _text(form, "deadline"),
+                           iso_date(_text(form, "start")), iso_date(_text(form, "deadline")),
                            _text(form, "season"), villages, points)
 
 

@@ -20,7 +20,10 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from planner.app.commune_settings import RoadsChange, replace_roads
 from planner.app.text import gettext_for
+from planner.app.web_words import web_error_text
+from planner.errors import InputError
 from planner.web import uploads
 from planner.web.app import create_app
 
@@ -139,10 +142,11 @@ def test_a_commune_imports_the_uploaded_pbf_and_takes_other_roads_later(
         tmp_path: Path) -> None:
     """The PBF and its SRTM tile uploaded, a new commune in Andorra imports
     them in a job (progress names the file) into its own graph, and its Check
-    passes. Its settings page then refuses a DEM of another place and a road
-    file of another place, each as one Vietnamese message on the job page,
-    leaving the graph as it was; the uploaded XML of the same area replaces
-    it."""
+    passes. Its settings page then refuses a DEM of another place (one
+    Vietnamese message on the job page, naming the tile and no option), and
+    a road file of another place is one message naming where the villages
+    are; the graph stays as it was; the uploaded XML of the same area
+    replaces it."""
     ws = tmp_path / "ws"
     c = client(ws)
     token = csrf(c.get("/new").text)
@@ -172,10 +176,10 @@ def test_a_commune_imports_the_uploaded_pbf_and_takes_other_roads_later(
     assert "N41E001.hgt" in other_dem["result"] and "--dem" not in other_dem["result"]
     assert (folder / "roads.graphml").read_bytes() == graph
 
-    elsewhere = finished(c, c.post("/scenarios/andorra/settings", data=commune_form(
-        token, "andorra", roads="ok_small.osm"), follow_redirects=False))
-    assert elsewhere["state"] == "error"
-    assert "nơi khác" in elsewhere["result"] and elsewhere["result"].count("\n") <= 1
+    with pytest.raises(InputError) as elsewhere:  # the job's own call, in this process
+        replace_roads(RoadsChange(folder, ws / "ok_small.osm"))
+    said = web_error_text(elsewhere.value, "vi")
+    assert "nơi khác" in said and said.count("\n") == 0 and "1.52" in said
     assert (folder / "roads.graphml").read_bytes() == graph
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
 
