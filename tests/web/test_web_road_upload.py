@@ -146,7 +146,8 @@ def test_a_commune_imports_the_uploaded_pbf_and_takes_other_roads_later(
     Vietnamese message on the job page, naming the tile and no option), and
     a road file of another place is one message naming where the villages
     are; the graph stays as it was; the uploaded XML of the same area
-    replaces it."""
+    replaces it (the job's call made in this process: a job's process costs
+    seconds of CPU)."""
     ws = tmp_path / "ws"
     c = client(ws)
     token = csrf(c.get("/new").text)
@@ -186,9 +187,8 @@ def test_a_commune_imports_the_uploaded_pbf_and_takes_other_roads_later(
     xml = upload(c, "roads", "andorra.osm.gz", (OSM / "andorra-2013.osm.gz").read_bytes(),
                  token)
     assert xml.status_code == 200
-    replaced = finished(c, c.post("/scenarios/andorra/settings", data=commune_form(
-        token, "andorra", roads="andorra.osm.gz"), follow_redirects=False))
-    assert replaced["state"] == "done", replaced["result"]
-    assert replaced["after"] == "/scenarios/andorra/check"
-    assert replaced["result"] == NO_PROBLEM
+    report = replace_roads(RoadsChange(folder, ws / xml.json()["name"]))  # the job's call
+    assert report.valid, report.problems
     assert (folder / "roads.graphml").read_bytes() != graph
+    assert yaml.safe_load((folder / "scenario.yaml").read_text("utf-8"))["roads"] == \
+        "roads.graphml"
