@@ -19,9 +19,10 @@ What each action does on the day ``date`` shown:
               ``Add`` with ``team`` (kept as ``must`` + ``lock``)
 ``leave_out`` a ``leave_out`` decision (``reason``, ``why``); visited that
               day: also a ``Remove`` from the day (kept as ``not_on``)
-``assign``    a ``lock`` decision to ``team`` on ``date`` (or ``to_date``), no
-              route change now: the next re-plan makes room (the move a check
-              refuses because the team's day is full, "let the re-plan choose")
+``assign``    a ``lock`` decision to ``team`` and a ``must`` on ``date`` (or
+              ``to_date``), no route change now: the next re-plan makes room
+              (the move a check refuses because the team's day is full, "let
+              the re-plan choose")
 ============  ==============================================================
 
 Served households before → after are counted per day touched. Nothing is
@@ -273,10 +274,13 @@ def keep(request: HandRequest) -> HandResult:
         _ = gettext_for(request.lang)
         by = request.by
         why = decision.why or _("hand edit")
-        stored.append(decide(DecideRequest(request.folder, Decision(
-            decision.kind, household=decision.household, team=decision.team,
-            dates=decision.dates, reason=decision.reason, by=by, why=why),
-            now=request.now)).decision)
+        kept = [decision]
+        if request.action == "assign":  # visited that day, by that team: a must as well
+            kept.append(Decision("must", household=decision.household, dates=decision.dates))
+        for one in kept:
+            stored.append(decide(DecideRequest(request.folder, Decision(
+                one.kind, household=one.household, team=one.team, dates=one.dates,
+                reason=one.reason, by=by, why=why), now=request.now)).decision)
     return HandResult(tuple(verdicts), tuple(problems), _served(request, verdicts, before),
                       True, tuple(stored))
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.app.progress import Progress
+from planner.app.text import gettext_for
 
 KINDS = ("campaign", "tomorrow", "staffing", "commune", "roads")
 """The jobs a page can start."""
@@ -227,7 +228,9 @@ class Jobs:
                     with self._lock:
                         if job.state == "running":
                             job.state = "error"
-                            job.result = "the job's process stopped"
+                            job.result = gettext_for(job.spec.lang)(
+                                "The job's process stopped before the end: start it "
+                                "again.")
                     return
                 continue
             with self._lock:

@@ -235,8 +235,8 @@ def test_the_correction_picks_the_household_first_and_dates_read_dd_mm_yyyy(
 def test_a_decision_is_written_with_the_name_given_once(workspace: Path) -> None:  # noqa: F811
     """Without a name, the Edit page asks for it; given once (a cookie), the
     page says decisions are written as made by that person, and a household
-    given to a team ("let the re-plan choose", a lock decision) is stored
-    with that name."""
+    given to a team ("let the re-plan choose": a lock and a must that day)
+    is stored with that name."""
     client = _client(workspace)
     folder = workspace / "small"
     day = sorted(p.name for p in (folder / "days").iterdir())[0]
@@ -255,4 +255,5 @@ def test_a_decision_is_written_with_the_name_given_once(workspace: Path) -> None
         "team": "T1", "why": "đội trưởng chọn"}, follow_redirects=False)
     assert kept.status_code == 303 and "kept=" in kept.headers["location"]
     mine = [d for d in list_decisions(folder) if d.household == household]
-    assert [(d.kind, d.team, d.by) for d in mine] == [("lock", "T1", "Lò Văn Thành")]
+    assert sorted((d.kind, d.team or "", d.by) for d in mine) == [
+        ("lock", "T1", "Lò Văn Thành"), ("must", "", "Lò Văn Thành")]

@@ -13,6 +13,7 @@
   const cancel = state.querySelector(".cancel-upload");
   const submit = form.querySelector("button.primary");
   const mb = (n) => (n / 1048576).toFixed(1);
+  const show = (on) => [bar, cancel].forEach((e) => e.classList.toggle("hidden", !on));
   function tell(text, bad) {
     said.textContent = text;
     state.classList.toggle("bad", !!bad);
@@ -33,10 +34,10 @@
     label.append(input, " " + name);
     box.appendChild(label);
     const none = box.querySelector(".none-yet");
-    if (none) none.hidden = true;
+    if (none) none.classList.add("hidden");
   }
   function done(xhr, input, name) {
-    bar.hidden = true; cancel.hidden = true; submit.disabled = false;
+    show(false); submit.disabled = false;
     let answer = {};
     try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
     if (xhr.status === 200 && answer.name) {
@@ -64,11 +65,11 @@
       xhr.onload = () => done(xhr, input, file.name);
       xhr.onerror = () => done(xhr, input, file.name);
       xhr.onabort = () => {
-        bar.hidden = true; cancel.hidden = true; submit.disabled = false; input.value = "";
+        show(false); submit.disabled = false; input.value = "";
         tell(state.dataset.cancelled, false);
       };
       cancel.onclick = () => xhr.abort();
-      bar.hidden = false; bar.value = 0; cancel.hidden = false; submit.disabled = true;
+      bar.value = 0; show(true); submit.disabled = true;
       tell(state.dataset.sending.replace("{name}", file.name).replace("{done}", "0")
         .replace("{total}", mb(file.size)), false);
       xhr.send(file);
