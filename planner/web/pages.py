@@ -331,7 +331,8 @@ def _outcomes_page(request: Request, name: str, folder: Path, **values) -> Respo
     return page(request, "outcomes.html", campaign=name, status=status,
                 outcomes=OUTCOMES, residents=resident_choices(campaign_names(folder)),
                 imports=values.pop("imports", []),
-                corrected=values.pop("corrected", None), problem=values.pop("problem", None))
+                corrected=values.pop("corrected", None), problem=values.pop("problem", None),
+                corrected_of=values.pop("corrected_of", ("", "", None)))
 
 
 @router.get("/c/{name}/outcomes")
@@ -406,7 +407,10 @@ async def correct_outcome(request: Request, name: str) -> Response:
         response = _outcomes_page(request, name, folder, problem=said)
         response.status_code = 400
         return response
-    return _outcomes_page(request, name, folder, corrected=result)
+    rid = str(form.get("resident", "")).strip()
+    person = campaign_names(folder).residents.get(rid)
+    return _outcomes_page(request, name, folder, corrected=result,
+                          corrected_of=(person.name if person else "", rid, day))
 
 
 @router.get("/c/{name}/campaign")
