@@ -32,8 +32,9 @@ from typing import Any
 
 import yaml
 
+from planner.app.commune_roads import DEM_SUFFIXES, GRAPH_SUFFIXES, import_commune_roads
 from planner.app.progress import Progress
-from planner.app.roads import OSM_SUFFIXES, ImportRequest, import_roads
+from planner.app.roads import OSM_SUFFIXES
 from planner.app.text import N_, gettext_for, problem_text
 from planner.app.workspace import CheckReport, check_report
 from planner.domain import CONDITIONS, MODES
@@ -47,8 +48,6 @@ DEMO_ROADS = "demo_commune"
 """The bundled demo road graph (``maps/demo_commune.graphml``)."""
 LIST_SUFFIXES = (".csv", ".xlsx")
 """The households lists the Start page takes."""
-GRAPH_SUFFIXES = (".graphml",)
-DEM_SUFFIXES = (".tif", ".tiff")
 HEADERS: dict[str, str] = {
     "household_id": msg("Household code"), "village": msg("Village"), "lon": msg("Longitude"),
     "lat": msg("Latitude"), "contact": msg("Phone"), "resident_id": msg("Resident code"),
@@ -239,12 +238,29 @@ def _roads(request: CommuneRequest, folder: Path, warnings: list[str],
     if not needs_import(request):
         shutil.copyfile(given, folder / "roads.graphml")
         return "roads.graphml"
-    progress.say(N_("Importing the roads of {file} (once; it may take a minute)…"),
-                 file=given.name)
-    result = import_roads(ImportRequest(given, tuple(request.dems),
-                                        out=folder / "roads.graphml", overwrite=True))
-    warnings += [str(w) for w in result.warnings]
+    warnings += import_commune_roads(given, tuple(request.dems), folder / "roads.graphml",
+                                     commune_places(request.settings, folder / request_list(
+                                         request)), progress)
     return "roads.graphml"
+
+
+def request_list(request: CommuneRequest) -> str:
+    """The name the request's households list gets in its folder."""
+    return f"households{_list_suffix(request.list_name)}"
+
+
+def commune_places(settings: CommuneSettings, households: Path) -> list[tuple[float, float]]:
+    """The station and every village (as typed, else the middle of its
+    households in the list), (lon, lat) in degrees; NaN where unknown."""
+    out = [(_degrees(settings.station_lon), _degrees(settings.station_lat))]
+    out += [(float(v["lon"]), float(v["lat"])) for v in _villages(settings, households)
+            if isinstance(v.get("lon"), int | float) and isinstance(v.get("lat"), int | float)]
+    return out
+
+
+def _degrees(text: str) -> float:
+    value = _number(text)
+    return float(value) if isinstance(value, int | float) else float("nan")
 
 
 def _number(text: str) -> Any:

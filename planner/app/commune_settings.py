@@ -2,7 +2,9 @@
 made: ``read_settings`` reads a scenario folder's ``scenario.yaml`` back
 into the form's ``CommuneSettings``; ``edit_settings`` writes the edited
 settings in its place (the households list and the road data stay as they
-are) and checks the scenario again, like the list.
+are) and checks the scenario again, like the list; ``replace_roads`` gives
+the commune other road data (an OpenStreetMap extract imported, a GraphML
+graph, elevation rasters), its old graph kept until the new one is whole.
 
 The file is written whole and atomically; the check is the scenario
 loader's (``app.workspace.check_report``), so a mistake in the form comes
@@ -12,6 +14,9 @@ its next re-plan. Nothing here prints.
 
 from __future__ import annotations
 
+import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +27,12 @@ from planner.app.commune import (
     PointSettings,
     TeamSettings,
     VillageSettings,
+    commune_places,
     scenario_data,
 )
+from planner.app.commune_roads import GRAPH_SUFFIXES, import_commune_roads
+from planner.app.progress import Progress
+from planner.app.text import N_
 from planner.app.workspace import CheckReport, check_report
 from planner.atomic import write_atomic
 from planner.errors import InputError, Problem, msg
@@ -87,4 +96,45 @@ def edit_settings(folder: Path, settings: CommuneSettings) -> CheckReport:
     text = "# " + msg("Made by the workspace's Start page; edit it there or here.") + "\n"
     write_atomic(folder / SCENARIO_FILE,
                  text + yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return check_report(folder / SCENARIO_FILE)
+
+
+@dataclass(frozen=True)
+class RoadsChange:
+    """Give the commune of the scenario folder ``folder`` the roads of
+    ``roads_file`` (an OpenStreetMap extract to import with the elevation
+    rasters ``dems``, or a .graphml used as it is)."""
+
+    folder: Path
+    roads_file: Path
+    dems: tuple[Path, ...] = ()
+
+
+def replace_roads(change: RoadsChange, progress: Progress | None = None) -> CheckReport:
+    """Import (or copy) the new roads beside the old graph, check that they
+    reach the commune's villages, then put them in place of ``roads.graphml``
+    in one step and name it in scenario.yaml; check the scenario again. An
+    error (or a job cut short) leaves the commune's roads as they were."""
+    progress = progress or Progress.silent()
+    folder = Path(change.folder)
+    old = _raw(folder)
+    settings = read_settings(folder)
+    households = folder / _text(old.get("households"))
+    fresh = folder / ".roads.new.graphml"
+    fresh.unlink(missing_ok=True)
+    try:
+        if change.roads_file.name.lower().endswith(GRAPH_SUFFIXES):
+            shutil.copyfile(change.roads_file, fresh)
+        else:
+            import_commune_roads(change.roads_file, change.dems, fresh,
+                                 commune_places(settings, households), progress)
+        os.replace(fresh, folder / "roads.graphml")
+    finally:
+        fresh.unlink(missing_ok=True)
+    if old.get("roads") != "roads.graphml":
+        old["roads"] = "roads.graphml"
+        text = "# " + msg("Made by the workspace's Start page; edit it there or here.") + "\n"
+        write_atomic(folder / SCENARIO_FILE,
+                     text + yaml.safe_dump(old, allow_unicode=True, sort_keys=False))
+    progress.say(N_("Checking the scenario…"))
     return check_report(folder / SCENARIO_FILE)

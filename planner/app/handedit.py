@@ -19,6 +19,10 @@ What each action does on the day ``date`` shown:
               ``Add`` with ``team`` (kept as ``must`` + ``lock``)
 ``leave_out`` a ``leave_out`` decision (``reason``, ``why``); visited that
               day: also a ``Remove`` from the day (kept as ``not_on``)
+``assign``    a ``lock`` decision to ``team`` and a ``must`` on ``date`` (or
+              ``to_date``), no route change now: the next re-plan makes room
+              (the move a check refuses because the team's day is full, "let
+              the re-plan choose")
 ============  ==============================================================
 
 Served households before → after are counted per day touched. Nothing is
@@ -54,7 +58,7 @@ CODE_WORDS: dict[str, str] = {
     "point": N_("point"), "auto": N_("auto"),
 }
 """The codes a broken rule names (a stop's kind, a mode, a duty), in words."""
-ACTIONS = ("move", "reorder", "lock", "must", "leave_out")
+ACTIONS = ("move", "reorder", "lock", "must", "leave_out", "assign")
 """The hand actions of the Edit page, in the order it shows them."""
 SOURCE = "edit"
 """What a hand action's problems name as their source: the Edit page's form."""
@@ -193,6 +197,11 @@ def plan_of(request: HandRequest) -> tuple[Change | None, Decision | None, dt.da
         if not request.team:
             raise _needs(msg("no team given"), "team", msg("pick the team that makes the visit"))
         return Add(h, request.team, request.position), None, None
+    if request.action == "assign":
+        if not request.team:
+            raise _needs(msg("no team given"), "team", msg("pick the team that makes the visit"))
+        return None, Decision("lock", household=h, team=request.team,
+                              dates=(request.to_date or day,), why=why), None
     if request.action == "leave_out":
         if request.reason not in REASONS:
             raise _needs(msg("no reason given"), "reason", msg("pick why it is left out"))
@@ -265,10 +274,13 @@ def keep(request: HandRequest) -> HandResult:
         _ = gettext_for(request.lang)
         by = request.by
         why = decision.why or _("hand edit")
-        stored.append(decide(DecideRequest(request.folder, Decision(
-            decision.kind, household=decision.household, team=decision.team,
-            dates=decision.dates, reason=decision.reason, by=by, why=why),
-            now=request.now)).decision)
+        kept = [decision]
+        if request.action == "assign":  # visited that day, by that team: a must as well
+            kept.append(Decision("must", household=decision.household, dates=decision.dates))
+        for one in kept:
+            stored.append(decide(DecideRequest(request.folder, Decision(
+                one.kind, household=one.household, team=one.team, dates=one.dates,
+                reason=one.reason, by=by, why=why), now=request.now)).decision)
     return HandResult(tuple(verdicts), tuple(problems), _served(request, verdicts, before),
                       True, tuple(stored))
 

@@ -70,7 +70,8 @@ class CampaignStatus:
     """A campaign's progress as the workspace shows it. ``days_left``: working
     days planned after ``today``; ``calendar``: campaign.json's days (date,
     weekday, residents served by mode per team); ``not_reported``: (date,
-    team) planned before ``today`` with no outcome recorded."""
+    team) planned before ``today`` with no outcome recorded (days after the
+    deadline only once someone reported on or after them)."""
 
     folder: Path
     name: str
@@ -108,6 +109,18 @@ def _campaign_json(folder: Path) -> dict[str, Any]:
                                  "plan the campaign again (Start page)")) from None
 
 
+def _not_reported(planned: list[tuple[dt.date, str, str]], outcomes: list[Any],
+                  deadline: str | None, last: dt.date | None) -> list[tuple[str, str]]:
+    """(date, team) of the ``planned`` visits (all before today) with no
+    outcome of that team that day. A day after the ``deadline`` is the
+    forecast of a late campaign, not a day worked, until someone reports on
+    or after it (the ``last`` outcome's day)."""
+    reported = {(o.date, o.team_id) for o in outcomes}
+    end = max(filter(None, (deadline, last.isoformat() if last else None)), default=None)
+    return sorted({(d.isoformat(), team) for d, _h, team in planned
+                   if (d, team) not in reported and (end is None or d.isoformat() <= end)})
+
+
 def campaign_status(folder: Path, today: dt.date | None = None) -> CampaignStatus:
     """The progress of the campaign in ``folder`` on ``today`` (default: the
     computer's date)."""
@@ -127,12 +140,10 @@ def campaign_status(folder: Path, today: dt.date | None = None) -> CampaignStatu
         t = tallies.setdefault((village, condition), Tally(village, condition))
         t.residents += 1
         t.enrolled += resident in enrolled
-    reported = {(o.date, o.team_id) for o in outcomes}
-    not_reported = sorted({(d.isoformat(), team) for d, _h, team in planned
-                           if (d, team) not in reported})
+    last = max((o.date for o in outcomes), default=None)
+    not_reported = _not_reported(planned, outcomes, data.get("deadline"), last)
     calendar = list(data.get("days", []))
     left = sum(1 for d in calendar if d.get("date", "") > today.isoformat())
-    last = max((o.date for o in outcomes), default=None)
     return CampaignStatus(
         folder=folder, name=str(data.get("scenario", info.get("scenario_name", ""))),
         scenario=Path(info.get("scenario", "")), fictional=bool(data.get("fictional")),

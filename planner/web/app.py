@@ -23,6 +23,7 @@ from planner.web.learn import router as learn_router
 from planner.web.pages import router
 from planner.web.security import LOOPBACK_NAMES, PasswordHash, Sessions, is_loopback
 from planner.web.start import router as start_router
+from planner.web.uploads import router as upload_router
 
 
 @asynccontextmanager
@@ -58,6 +59,7 @@ def create_app(workspace: Path, host: str = "127.0.0.1", password: str | None = 
     app.include_router(edit_router)
     app.include_router(start_router)
     app.include_router(learn_router)
+    app.include_router(upload_router)
     if is_loopback(host):  # a page of another site cannot reach it by a name of its own
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(LOOPBACK_NAMES))
     app.add_exception_handler(PlannerError, planner_error)

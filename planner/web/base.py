@@ -6,15 +6,18 @@ campaign folders inside the workspace."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader
 from starlette.datastructures import FormData
 
-from planner.app.text import error_text, gettext_for, message_text, where_text
+from planner.app.text import gettext_for, message_text, where_text
+from planner.app.web_words import is_roads_fix, web_error_text, web_message
 from planner.web.security import (
     COOKIE,
     FORM_MAX_BYTES,
@@ -34,14 +37,41 @@ FILE_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-i
 scripts): it runs sandboxed, away from the app's cookies, and reaches no address."""
 OPEN_PATHS = ("/login", "/static/", "/lang/")
 """Paths reachable before logging in."""
+WHO_COOKIE = "who"
+"""The cookie that keeps the name of the person at this browser (decisions,
+corrections are written with it)."""
 NAME = re.compile(r"^[\w][\w .-]{0,63}$")
 """A campaign folder's name: letters, digits, ``_ . -`` and spaces, not hidden."""
 
 
+DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+"""A date as Vietnamese write it: dd/mm/yyyy (also with ``.`` or ``-``)."""
+
+
+def iso_date(text: str) -> str:
+    """A date field's text as YYYY-MM-DD: dd/mm/yyyy converted, anything else
+    as typed (the check then names the field)."""
+    found = DAY_MONTH_YEAR.match(text or "")
+    if not found:
+        return (text or "").strip()
+    day, month, year = (int(g) for g in found.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def day_month_year(text: object) -> str:
+    """YYYY-MM-DD shown as dd/mm/yyyy (the Vietnamese date fields); other
+    text as it is."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(text or ""))
+    return f"{found[3]}/{found[2]}/{found[1]}" if found else str(text or "")
+
+
 def environment() -> Environment:
-    """The pages' Jinja environment: every value escaped."""
-    return Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
-                       trim_blocks=True, lstrip_blocks=True)
+    """The pages' Jinja environment: every value escaped; the ``dmy`` filter
+    (``day_month_year``)."""
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["dmy"] = day_month_year
+    return env
 
 
 async def session_middleware(request: Request, call_next) -> Response:
@@ -69,6 +99,14 @@ async def session_middleware(request: Request, call_next) -> Response:
     return response
 
 
+def who_of(request: Request) -> str:
+    """The name the person at this browser gave (``WHO_COOKIE``; '' when none):
+    NFC, printable, at most 60 characters."""
+    raw = unquote(request.cookies.get(WHO_COOKIE, ""))
+    text = unicodedata.normalize("NFC", "".join(ch for ch in raw if ch.isprintable()))
+    return " ".join(text.split())[:60]
+
+
 def lang_of(request: Request) -> str:
     """The page's language: the ``lang`` cookie, Vietnamese by default."""
     lang = request.cookies.get("lang", "vi")
@@ -82,10 +120,12 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any
     env: Environment = request.app.state.env
     _ = gettext_for(lang)
     html = env.get_template(template).render(
-        _=_, said=lambda text: message_text(text, _), where=lambda text: where_text(text, _),
+        _=_, said=lambda text: message_text(web_message(text), _), roads_fix=is_roads_fix,
+        where=lambda text: where_text(text, _),
         lang=lang, csrf=request.state.session.csrf,
         login=request.app.state.sessions.login_needed, path=request.url.path,
-        shown=lambda p: shown_path(request.app.state.workspace, p), **values)
+        shown=lambda p: shown_path(request.app.state.workspace, p), me=who_of(request),
+        **values)
     return HTMLResponse(html, status_code=status_code)
 
 
@@ -128,4 +168,4 @@ def planner_error(request: Request, exc: Exception) -> HTMLResponse:
     """A planner error in a page: its message (file, row/field, what, fix), no traceback."""
     problems = list(getattr(exc, "problems", []))
     return page(request, "error.html", status_code=400, problems=problems,
-                message=error_text(exc, lang_of(request)))
+                message=web_error_text(exc, lang_of(request)))

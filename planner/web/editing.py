@@ -26,8 +26,9 @@ from planner.app.handedit import ACTIONS, HandRequest, HandResult, keep, preview
 from planner.app.people import campaign_names
 from planner.app.text import N_, gettext_for
 from planner.app.workspace import day_folders, day_view
-from planner.web.base import campaign_folder, lang_of, page, posted
+from planner.web.base import campaign_folder, lang_of, page, posted, who_of
 from planner.web.jobs import Busy, JobSpec
+from planner.web.views import weekday
 
 router = APIRouter()
 
@@ -85,7 +86,8 @@ def _teams(plan: dict[str, Any]) -> list[str]:
     return sorted({r["team"] for r in plan.get("routes", []) if r.get("unit", "team") == "team"})
 
 
-def _request(form: FormData, folder: Path, lang: str, force: bool = False) -> HandRequest:
+def _request(form: FormData, folder: Path, lang: str, force: bool = False, by: str = ""
+             ) -> HandRequest:
     """The hand action the form describes (400 on a malformed field)."""
     def field(name: str) -> str:
         value = form.get(name, "")
@@ -102,7 +104,7 @@ def _request(form: FormData, folder: Path, lang: str, force: bool = False) -> Ha
                        position=int(position) if position else None,
                        scope="always" if field("scope") == "always" else "day",
                        reason=field("reason"), why=field("why")[:200],
-                       force=field("force")[:200] if force else "", lang=lang)
+                       force=field("force")[:200] if force else "", by=by, lang=lang)
 
 
 def _edit_page(request: Request, name: str, folder: Path, day: dt.date, household: str,
@@ -157,7 +159,8 @@ def _preview_page(request: Request, name: str, hand: HandRequest, result: HandRe
     return page(request, "edit_preview.html", status_code=400 if refused else 200,
                 campaign=name, hand=hand, result=result, names=campaign_names(hand.folder),
                 reasons=REASONS, hhmm=_hhmm, refused=refused, reason_text=reason_text,
-                form={k: str(form.get(k, "")) for k in FIELDS})
+                form={k: str(form.get(k, "")) for k in FIELDS},
+                days=day_folders(hand.folder), weekday=weekday)
 
 
 @router.post("/c/{name}/edit/keep")
@@ -166,10 +169,17 @@ async def edit_keep(request: Request, name: str) -> Response:
     given); refused: the preview again, with why (400)."""
     form = await posted(request)
     folder = campaign_folder(request, name)
-    hand = _request(form, folder, lang_of(request), force=True)
+    hand = _request(form, folder, lang_of(request), force=True, by=who_of(request))
     result = keep(hand)
     if not result.kept:
         return _preview_page(request, name, hand, result, form, refused=True)
+    if form.get("then") == "replan":  # "let the re-plan choose": the Tomorrow job now
+        spec = JobSpec("tomorrow", folder, lang_of(request), request.app.state.time_limit_s)
+        try:
+            job = request.app.state.jobs.start(spec)
+        except Busy as busy:
+            job = busy.job
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
     query = {"day": hand.date.isoformat(), "household": hand.household,
              "kept": ",".join(str(d.id) for d in result.decisions)}
     return RedirectResponse(f"/c/{name}/edit?{urlencode(query)}", status_code=303)
@@ -184,7 +194,8 @@ async def decision_undo(request: Request, name: str, decision_id: int) -> Respon
     folder = campaign_folder(request, name)
     why = str(form.get("why", "")).strip()[:200]
     _ = gettext_for(lang_of(request))
-    retire(RetireRequest(folder, decision_id, why or _("undone in the workspace")))
+    retire(RetireRequest(folder, decision_id, why or _("undone in the workspace"),
+                         by=who_of(request)))
     if form.get("then") == "replan":  # the plan follows now: the Tomorrow job
         spec = JobSpec("tomorrow", folder, lang_of(request), request.app.state.time_limit_s)
         try:

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from planner.app.progress import Progress
+from planner.app.text import gettext_for
 
-KINDS = ("campaign", "tomorrow", "staffing", "commune")
+KINDS = ("campaign", "tomorrow", "staffing", "commune", "roads")
 """The jobs a page can start."""
 
 
@@ -33,7 +34,9 @@ class JobSpec:
     ``lang`` of progress and result, the solver's ``time_limit_s`` per day and
     the job's own ``options`` (``scenario`` for a new campaign, ``teams`` for
     staffing, ``request`` (an ``app.commune.CommuneRequest``) for a new
-    commune whose roads are imported; its ``folder`` is the scenario folder)."""
+    commune whose roads are imported, ``change`` (an
+    ``app.commune_settings.RoadsChange``) for new roads of a commune; for
+    both, ``folder`` is the scenario folder)."""
 
     kind: str
     folder: Path
@@ -99,8 +102,20 @@ def _run_commune(spec: JobSpec, progress: Progress) -> str:
         if problems else _("No problem: the scenario can be planned.")
 
 
+def _run_roads(spec: JobSpec, progress: Progress) -> str:
+    # imported here: the roads import loads in the job's process, not the server's
+    from planner.app.commune_settings import replace_roads
+    from planner.app.text import gettext_for
+
+    _ = gettext_for(spec.lang)
+    report = replace_roads(spec.options["change"], progress)
+    return _("{n} problems: fix them in the file, then check again.").format(
+        n=len(report.problems)) if report.problems else \
+        _("No problem: the scenario can be planned.")
+
+
 RUNNERS = {"campaign": _run_campaign, "tomorrow": _run_tomorrow, "staffing": _run_staffing,
-           "commune": _run_commune}
+           "commune": _run_commune, "roads": _run_roads}
 
 
 def child(spec: JobSpec, out: Any) -> None:
@@ -113,9 +128,9 @@ def child(spec: JobSpec, out: Any) -> None:
     except Exception as exc:  # noqa: BLE001 - told to the page, one message, no traceback
         # imported here: the planning stack loads in the job's process, not the server's
         from planner.app import PlannerError
-        from planner.app.text import error_text
+        from planner.app.web_words import web_error_text
 
-        said = error_text(exc, spec.lang) if isinstance(exc, PlannerError) else str(exc)
+        said = web_error_text(exc, spec.lang) if isinstance(exc, PlannerError) else str(exc)
         out.put(("error", said or type(exc).__name__))
         return
     out.put(("done", text))
@@ -213,7 +228,9 @@ class Jobs:
                     with self._lock:
                         if job.state == "running":
                             job.state = "error"
-                            job.result = "the job's process stopped"
+                            job.result = gettext_for(job.spec.lang)(
+                                "The job's process stopped before the end: start it "
+                                "again.")
                     return
                 continue
             with self._lock:

@@ -6,6 +6,7 @@ here. Every POST goes through ``base.posted`` (size limits, CSRF token)."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,7 +19,8 @@ from planner.app.basemap import campaign_base_map
 from planner.app.day import DEMO_SCENARIO
 from planner.app.outcomes import CorrectRequest, RecordRequest, correct, record
 from planner.app.people import campaign_names
-from planner.app.text import error_text, gettext_for
+from planner.app.text import gettext_for
+from planner.app.web_words import web_error_text
 from planner.app.workspace import (
     campaign_status,
     campaigns_in,
@@ -28,7 +30,17 @@ from planner.app.workspace import (
     day_view,
     scenarios_in,
 )
-from planner.web.base import FILE_CSP, NAME, campaign_folder, lang_of, page, posted
+from planner.web.base import (
+    FILE_CSP,
+    NAME,
+    WHO_COOKIE,
+    campaign_folder,
+    iso_date,
+    lang_of,
+    page,
+    posted,
+    who_of,
+)
 from planner.web.jobs import Busy, Job, JobSpec
 from planner.web.security import (
     COOKIE,
@@ -65,6 +77,22 @@ def switch_language(code: str, request: Request, back: str = "/") -> Response:
     if code in ("vi", "en"):
         response.set_cookie("lang", code, httponly=True, samesite="strict",
                             max_age=400 * 24 * 3600)
+    return response
+
+
+@router.post("/me")
+async def set_name(request: Request) -> Response:
+    """Keep the name of the person at this browser (a cookie): decisions and
+    corrections made here are written with it. Back to the page (same site only)."""
+    form = await posted(request)
+    name, back = str(form.get("name", "")), str(form.get("back", "/"))
+    response = _redirect(back if back.startswith("/") and not back.startswith("//") else "/")
+    text = " ".join(unicodedata.normalize("NFC", name).split())[:60]
+    if text:
+        response.set_cookie(WHO_COOKIE, quote(text), httponly=True, samesite="strict",
+                            max_age=400 * 24 * 3600)
+    else:
+        response.delete_cookie(WHO_COOKIE)
     return response
 
 
@@ -145,9 +173,17 @@ def _job(request: Request, job_id: str) -> Job:
 def _after(job: Job) -> str:
     """Where the job page goes when the job is done."""
     name = job.spec.folder.name
-    if job.spec.kind == "commune":
+    if job.spec.kind in ("commune", "roads"):
         return f"/scenarios/{quote(name)}/check"
     return f"/c/{name}/campaign" if job.spec.kind == "staffing" else f"/c/{name}/tomorrow"
+
+
+def _back(job: Job) -> str:
+    """Where the job page leads when a roads import failed or was cancelled:
+    the form it came from ('': none)."""
+    name = job.spec.folder.name
+    return {"commune": "/new", "roads": f"/scenarios/{quote(name)}/settings"}.get(
+        job.spec.kind, "")
 
 
 @router.get("/jobs/{job_id}")
@@ -155,8 +191,9 @@ def job_page(request: Request, job_id: str) -> Response:
     """A job's progress, live (the page polls its state), with a cancel button."""
     job = _job(request, job_id)
     return page(request, "job.html", job=job, view=job.view(), after=_after(job),
+                back=_back(job),
                 campaign=job.spec.folder.name
-                if job.spec.kind not in ("campaign", "commune") else None)
+                if job.spec.kind not in ("campaign", "commune", "roads") else None)
 
 
 @router.get("/jobs/{job_id}/state")
@@ -186,7 +223,13 @@ def check_page(request: Request, name: str) -> Response:
     """Check: every problem of the campaign's scenario, per row and field, with the fix."""
     folder = campaign_folder(request, name)
     status = campaign_status(folder, request.app.state.today)
-    return page(request, "check.html", campaign=name, report=check_report(status.scenario))
+    workspace: Path = request.app.state.workspace
+    source = Path(status.scenario).parent
+    made_here = source.parent == workspace and source.name in {
+        p.name for p in scenarios_in(workspace)}
+    return page(request, "check.html", campaign=name, report=check_report(status.scenario),
+                roads_url=f"/scenarios/{quote(source.name)}/settings#roads" if made_here
+                else "")
 
 
 def _day_of(folder: Path, day: str | None, last_outcome: str | None) -> dt.date | None:
@@ -288,7 +331,8 @@ def _outcomes_page(request: Request, name: str, folder: Path, **values) -> Respo
     return page(request, "outcomes.html", campaign=name, status=status,
                 outcomes=OUTCOMES, residents=resident_choices(campaign_names(folder)),
                 imports=values.pop("imports", []),
-                corrected=values.pop("corrected", None), problem=values.pop("problem", None))
+                corrected=values.pop("corrected", None), problem=values.pop("problem", None),
+                corrected_of=values.pop("corrected_of", ("", "", None)))
 
 
 @router.get("/c/{name}/outcomes")
@@ -355,15 +399,18 @@ async def correct_outcome(request: Request, name: str) -> Response:
     try:
         if outcome not in OUTCOMES:
             raise ValueError(outcome)
-        day = parse_day(str(form.get("day", "")))
+        day = parse_day(iso_date(str(form.get("day", ""))))
         result = correct(CorrectRequest(folder, str(form.get("resident", "")).strip(), day,
-                                        outcome, why or "-"))
+                                        outcome, why or "-", by=who_of(request)))
     except (ValueError, PlannerError) as exc:
-        said = error_text(exc, lang_of(request)) if isinstance(exc, PlannerError) else str(exc)
+        said = web_error_text(exc, lang_of(request)) if isinstance(exc, PlannerError) else str(exc)
         response = _outcomes_page(request, name, folder, problem=said)
         response.status_code = 400
         return response
-    return _outcomes_page(request, name, folder, corrected=result)
+    rid = str(form.get("resident", "")).strip()
+    person = campaign_names(folder).residents.get(rid)
+    return _outcomes_page(request, name, folder, corrected=result,
+                          corrected_of=(person.name if person else "", rid, day))
 
 
 @router.get("/c/{name}/campaign")

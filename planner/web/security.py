@@ -134,12 +134,12 @@ def inside(root: Path, relative: str) -> Path | None:
     return target if target.is_relative_to(base) and target != base else None
 
 
-def upload_name_problem(name: str) -> str | None:
+def upload_name_problem(name: str, suffixes: tuple[str, ...] = UPLOAD_SUFFIXES) -> str | None:
     """Why an uploaded file's ``name`` is refused (None: it is fine): a path,
-    a hidden name or another type than ``UPLOAD_SUFFIXES``."""
+    a hidden name or another type than ``suffixes`` (default ``UPLOAD_SUFFIXES``)."""
     if not name or name != Path(name).name or "\\" in name or name.startswith(".") \
             or "\x00" in name or ".." in name:
         return "name"
-    if not name.lower().endswith(UPLOAD_SUFFIXES):
+    if not name.lower().endswith(suffixes):
         return "type"
     return None

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 from urllib.parse import quote
 
+import yaml
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
@@ -18,6 +19,7 @@ from starlette.datastructures import FormData, UploadFile
 from planner.app import PlannerError
 from planner.app.commune import (
     COLUMNS,
+    DEMO_ROADS,
     HEADERS,
     CommuneRequest,
     CommuneSettings,
@@ -37,10 +39,11 @@ from planner.app.commune import (
     row_problems,
     seasons,
 )
-from planner.app.commune_settings import edit_settings, read_settings
-from planner.app.text import error_text
+from planner.app.commune_roads import DEM_MAX_BYTES, ROADS_MAX_BYTES
+from planner.app.commune_settings import RoadsChange, edit_settings, read_settings
+from planner.app.web_words import web_error_text
 from planner.app.workspace import check_report, scenarios_in
-from planner.web.base import NAME, lang_of, page, posted
+from planner.web.base import NAME, iso_date, lang_of, page, posted
 from planner.web.jobs import Busy, JobSpec
 from planner.web.security import UPLOAD_MAX_BYTES, inside, upload_name_problem
 
@@ -91,12 +94,13 @@ def settings_of(form: FormData) -> CommuneSettings:
                    for p in _rows(form, "point", ("village", "name", "lon", "lat")))
     return CommuneSettings(_text(form, "name"), _text(form, "station_name"),
                            _text(form, "station_lon"), _text(form, "station_lat"), teams,
-                           _text(form, "start"), _text(form, "deadline"),
+                           iso_date(_text(form, "start")), iso_date(_text(form, "deadline")),
                            _text(form, "season"), villages, points)
 
 
 def _new_page(request: Request, values: dict[str, str] | None = None, problem: str = "",
-              status_code: int = 200, editing: str = "") -> Response:
+              status_code: int = 200, editing: str = "", dems_chosen: list[str] | None = None,
+              current_roads: str = "") -> Response:
     workspace: Path = request.app.state.workspace
     roads, dems = road_files(workspace)
     start, deadline = default_dates(request.app.state.today)
@@ -109,6 +113,8 @@ def _new_page(request: Request, values: dict[str, str] | None = None, problem: s
                       "village": max(VILLAGE_ROWS, _count(values, "village")),
                       "point": max(POINT_ROWS, _count(values, "point"))},
                 duties=DUTIES, max_mb=UPLOAD_MAX_BYTES // 2**20,
+                roads_mb=ROADS_MAX_BYTES // 2**20, dem_mb=DEM_MAX_BYTES // 2**20,
+                chosen_dems=dems_chosen or [], current_roads=current_roads,
                 villages_given=any(v for k, v in values.items()
                                    if k.startswith(("village-", "point-"))),
                 editing=editing)
@@ -147,6 +153,13 @@ def _workspace_file(request: Request, name: str, allowed: list[Path]) -> Path | 
     return path if path is not None and path in allowed else None
 
 
+def _dems(request: Request, form: FormData, allowed: list[Path]) -> tuple[Path, ...] | None:
+    """The elevation files ticked (files of the workspace; None: one is not)."""
+    names = [v for v in form.getlist("dem") if isinstance(v, str) and v]
+    files = [_workspace_file(request, n, allowed) for n in names[:8]]
+    return None if any(f is None for f in files) else tuple(f for f in files if f)
+
+
 @router.post("/new")
 async def new_commune(request: Request) -> Response:
     """Write the scenario folder and check it; the Check page follows."""
@@ -168,9 +181,11 @@ async def new_commune(request: Request) -> Response:
         roads_file = _workspace_file(request, _text(form, "roads"), roads)
         if roads_file is None:
             return _new_page(request, values, "roads", 400)
-    dem = _workspace_file(request, _text(form, "dem"), dems)
+    chosen = _dems(request, form, dems)
+    if chosen is None:
+        return _new_page(request, values, "dem", 400)
     commune = CommuneRequest(folder, upload[0], upload[1], settings_of(form), roads_file,
-                             (dem,) if dem else ())
+                             chosen)
     if needs_import(commune):  # a long job: imported in its own process, with progress
         spec = JobSpec("commune", folder, lang_of(request), request.app.state.time_limit_s,
                        {"request": commune})
@@ -182,7 +197,7 @@ async def new_commune(request: Request) -> Response:
     try:
         create_commune(commune)
     except PlannerError as exc:
-        return _new_page(request, values, error_text(exc, lang_of(request)), 400)
+        return _new_page(request, values, web_error_text(exc, lang_of(request)), 400)
     return _redirect(f"/scenarios/{quote(name)}/check")
 
 
@@ -213,6 +228,7 @@ def _check_page(request: Request, name: str, problem: str = "",
     return page(request, "check.html", status_code=status_code, campaign=None, report=report,
                 scenario=name, households=households.name if households else None,
                 problem_rows=rows, warning_rows=warned, problem=problem,
+                roads_url=f"/scenarios/{quote(name)}/settings#roads",
                 campaign_name=f"{name} {year}")
 
 
@@ -245,7 +261,7 @@ async def fixed_list(request: Request, name: str) -> Response:
     try:
         replace_households(folder, upload[0], upload[1])
     except PlannerError as exc:
-        return _check_page(request, name, error_text(exc, lang_of(request)), 400)
+        return _check_page(request, name, web_error_text(exc, lang_of(request)), 400)
     return _redirect(f"/scenarios/{quote(name)}/check")
 
 
@@ -303,26 +319,59 @@ def settings_values(settings: CommuneSettings) -> dict[str, str]:
     return values
 
 
+def _current_roads(folder: Path) -> str:
+    """The road data a commune's scenario names (``roads:``), as the form shows it."""
+    try:
+        data = yaml.safe_load((folder / "scenario.yaml").read_text("utf-8"))
+    except (OSError, yaml.YAMLError):
+        return "?"
+    return str(data.get("roads", "?")) if isinstance(data, dict) else "?"
+
+
 @router.get("/scenarios/{name}/settings")
 def settings_page(request: Request, name: str) -> Response:
-    """The settings of a commune made here, to edit (the list stays)."""
+    """The settings of a commune made here, to edit (the list stays; other
+    road data may be chosen or uploaded)."""
     folder = _scenario(request, name)
     try:
         settings = read_settings(folder)
     except PlannerError as exc:
-        return _check_page(request, name, error_text(exc, lang_of(request)), 400)
-    return _new_page(request, settings_values(settings), editing=name)
+        return _check_page(request, name, web_error_text(exc, lang_of(request)), 400)
+    return _new_page(request, settings_values(settings), editing=name,
+                     current_roads=_current_roads(folder))
 
 
 @router.post("/scenarios/{name}/settings")
 async def save_settings(request: Request, name: str) -> Response:
-    """Write the edited settings and check the scenario again."""
+    """Write the edited settings and check the scenario again; with other
+    road data chosen, import them in a job (progress, cancel) first."""
     form = await posted(request, max_fields=FORM_FIELDS)
     folder = _scenario(request, name)
     settings = settings_of(form)
+    values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "csrf"}
+    workspace: Path = request.app.state.workspace
+    roads, dems = road_files(workspace)
+    given = _text(form, "roads")
+    if given == "demo" and _current_roads(folder) == DEMO_ROADS:
+        given = ""  # the demo's roads kept
+    roads_file = _workspace_file(request, given, roads) if given else None
+    chosen = _dems(request, form, dems)
+    problem = "roads" if given and roads_file is None else \
+        "dem" if chosen is None else ""
+    if problem:
+        return _new_page(request, values, problem, 400, editing=name,
+                         current_roads=_current_roads(folder))
     try:
         edit_settings(folder, settings)
     except PlannerError as exc:
-        values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "csrf"}
-        return _new_page(request, values, error_text(exc, lang_of(request)), 400, editing=name)
-    return _redirect(f"/scenarios/{quote(name)}/check")
+        return _new_page(request, values, web_error_text(exc, lang_of(request)), 400, editing=name,
+                         current_roads=_current_roads(folder))
+    if roads_file is None:
+        return _redirect(f"/scenarios/{quote(name)}/check")
+    spec = JobSpec("roads", folder, lang_of(request), request.app.state.time_limit_s,
+                   {"change": RoadsChange(folder, roads_file, chosen or ())})
+    try:
+        job = request.app.state.jobs.start(spec)
+    except Busy as busy:
+        job = busy.job
+    return _redirect(f"/jobs/{job.id}")

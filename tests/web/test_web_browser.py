@@ -255,14 +255,16 @@ def _plan_campaign(flow: Flow) -> str:
 
 def _move_lock_replan(flow: Flow) -> str:
     """From the Tomorrow list, Edit a household T1 visits, move it to T2
-    (preview: the check passes; save), lock it to T2 on every day, re-plan
-    the rest: it is on T2's route, not T1's. Returns its code."""
+    (preview: the check passes; save — or, when T2's day is full for each
+    tried, the refused preview's "move and let the re-plan choose": it is on
+    T2's route after that re-plan), lock it to T2 on every day, re-plan the
+    rest: it is on T2's route, not T1's. Returns its code."""
     page = flow.page
     day = page.eval_on_selector("select[name=day] option[selected]", "o => o.value")
     tomorrow = f"{flow.base}{_path(page)}?day={day}"
     codes = page.locator("section.route[data-team=T1] li.stop:has(a.edit) small.code")
     # from the route's end: taking out its last visits delays none of T1's others
-    for household in codes.all_inner_texts()[::-1][:4]:  # the first whose move holds
+    for household in codes.all_inner_texts()[::-1][:3]:  # the first whose move holds
         if not page.url.startswith(tomorrow):
             page.goto(tomorrow)
         flow.press(f"section.route[data-team=T1] li.stop:has(small.code:text-is('{household}'))"
@@ -274,9 +276,19 @@ def _move_lock_replan(flow: Flow) -> str:
         if page.locator("#save").count():
             break
         flow.shot("preview-refused")
-    flow.shot("preview")
-    flow.press("#save")
-    page.wait_for_selector("#kept")
+    if page.locator("#save").count():
+        flow.shot("preview")
+        flow.press("#save")
+        page.wait_for_selector("#kept")
+    else:  # T2's day is full: the refused preview's way that works, the re-plan chooses
+        flow.press("#assign-replan button")
+        flow.job_then("**/tomorrow")
+        page.goto(tomorrow)
+        page.wait_for_selector("#map[data-ready]")
+        given = f"li.stop:has(small.code:text-is('{household}'))"
+        assert page.locator(f"section.route[data-team=T2] {given}").count() == 1
+        flow.press(f"section.route[data-team=T2] {given} a.edit")
+        page.wait_for_selector("#act-move")
     flow.shot("moved")
     flow.press("details[data-for=act-lock] > summary")
     flow.press("#act-lock input[value=always]")
@@ -284,7 +296,7 @@ def _move_lock_replan(flow: Flow) -> str:
     page.wait_for_selector("#verdict.good")
     flow.press("#save")
     page.wait_for_selector("#kept")
-    assert page.locator(f"tr.decision[data-household='{household}']").count() == 2
+    assert page.locator(f"tr.decision[data-household='{household}']").count() >= 2
     flow.shot("locked")
     flow.press("#replan")
     flow.job_then("**/tomorrow")

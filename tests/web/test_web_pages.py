@@ -1,7 +1,11 @@
 """The workspace's pages and jobs in-process (TestClient) on the small test
 campaign: Check lists every problem per row and field with its fix; a job
 shows its progress, one job per campaign runs at a time, and a cancelled job
-leaves the campaign as it was; English is one click away."""
+leaves the campaign as it was; English is one click away. What a team leader
+reads in the evening: Hand out names each file in words; the map says its
+base map is loading; the Campaign page folds its long parts; the correction
+picks the household first, its date is dd/mm/yyyy in Vietnamese; the name
+given once is written with a decision."""
 
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from test_web_security import BASE, SMALL, TODAY, _csrf, planned, workspace  # noqa: F401
 
+from planner.app.decisions import list_decisions
 from planner.web.app import create_app
+from planner.web.base import day_month_year, iso_date
 
 
 def _client(folder: Path) -> TestClient:
@@ -183,3 +189,71 @@ def test_shuttle_pickups_say_which_way(workspace: Path) -> None:  # noqa: F811
     (day / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     page = _client(workspace).get(f"/c/small/tomorrow?day={day.name}").text
     assert "đón tại nhà lên trụ sở" in page and "đón ở trụ sở, đưa về nhà" in page
+
+
+def test_the_pages_say_files_and_folds_in_words(workspace: Path) -> None:  # noqa: F811
+    """Hand out: "Lịch trình in", "Bản đồ điện thoại", "Thông báo thôn" as
+    the links' words (the raw file name only as a small code), each cell
+    labelled for the phone layout; Tomorrow: the map carries "Đang tải bản
+    đồ nền"; Campaign: the tally and the calendar are folds (details) with
+    their count in the summary."""
+    client = _client(workspace)
+    hand = client.get("/c/small/handout").text
+    assert "Lịch trình in" in hand and "Bản đồ điện thoại" in hand
+    assert re.search(r">Thông báo thôn[^<]*</a> <small class=\"code\">notices.pdf</small>", hand)
+    assert not re.search(r">\s*(notices\.pdf|map\.html|plan\.json)\s*</a>", hand)
+    assert 'data-label="GPX' in hand
+    assert "Đang tải bản đồ nền" in client.get("/c/small/tomorrow").text
+    campaign = client.get("/c/small/campaign").text
+    for fold in ("tally", "calendar"):
+        assert re.search(rf'<details class="card fold" id="{fold}"', campaign), fold
+    assert re.search(r"<summary><h2>Lịch[^<]*<small class=\"hint\">\d+ ngày làm việc", campaign)
+
+
+def test_the_correction_picks_the_household_first_and_dates_read_dd_mm_yyyy(
+        workspace: Path) -> None:  # noqa: F811
+    """The correction form offers the households (code, village, names) to
+    type or pick, and each resident option names its household (the page's
+    script keeps only that household's residents); the day field is text
+    dd/mm/yyyy in Vietnamese, the browser's date field in English; the server
+    reads both ways of writing a date."""
+    client = _client(workspace)
+    page = client.get("/c/small/outcomes").text
+    households = re.findall(r'<option value="(H\d+)">', page)
+    assert households and len(households) == len(set(households))
+    assert re.search(r'<option value="R1" data-household="H1">', page)
+    assert 'id="pick-household" list="households"' in page
+    day = re.search(r'<input type="text" name="day"[^>]*>', page)
+    assert day and 'placeholder="24/11/2026"' in day.group(0)
+    client.get("/lang/en?back=/")
+    assert '<input type="date" name="day"' in client.get("/c/small/outcomes").text
+    assert iso_date("4/12/2026") == iso_date("04.12.2026") == "2026-12-04"
+    assert iso_date("2026-12-04") == "2026-12-04" and iso_date("mai") == "mai"
+    assert day_month_year("2026-12-04") == "04/12/2026" and day_month_year("") == ""
+
+
+def test_a_decision_is_written_with_the_name_given_once(workspace: Path) -> None:  # noqa: F811
+    """Without a name, the Edit page asks for it; given once (a cookie), the
+    page says decisions are written as made by that person, and a household
+    given to a team ("let the re-plan choose": a lock and a must that day)
+    is stored with that name."""
+    client = _client(workspace)
+    folder = workspace / "small"
+    day = sorted(p.name for p in (folder / "days").iterdir())[0]
+    plan = json.loads((folder / "days" / day / "plan.json").read_text("utf-8"))
+    household = next(s["household"] for r in plan["routes"] for s in r["stops"]
+                     if s.get("kind") == "visit")
+    edit = client.get(f"/c/small/edit?day={day}&household={household}").text
+    assert 'action="/me"' in edit and "Tên của bạn" in edit
+    token = _csrf(edit)
+    saved = client.post("/me", data={"csrf": token, "name": "Lò Văn Thành",
+                                     "back": "/c/small/edit"}, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"] == "/c/small/edit"
+    assert "Lò Văn Thành" in client.get("/c/small/edit").text
+    kept = client.post("/c/small/edit/keep", data={
+        "csrf": token, "day": day, "household": household, "action": "assign",
+        "team": "T1", "why": "đội trưởng chọn"}, follow_redirects=False)
+    assert kept.status_code == 303 and "kept=" in kept.headers["location"]
+    mine = [d for d in list_decisions(folder) if d.household == household]
+    assert sorted((d.kind, d.team or "", d.by) for d in mine) == [
+        ("lock", "T1", "Lò Văn Thành"), ("must", "", "Lò Văn Thành")]

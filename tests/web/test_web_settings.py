@@ -31,7 +31,8 @@ def test_the_settings_are_edited_after_the_commune_is_made(tmp_path: Path) -> No
     assert page.status_code == 200 and 'id="new-commune"' in page.text
     settings = demo_settings("Nậm Khao")
     assert f'value="{settings["station_name"]}"' in page.text
-    assert 'name="team-0-id" value="T1"' in page.text and 'value="2026-12-04"' in page.text
+    assert 'name="team-0-id" value="T1"' in page.text
+    assert 'value="04/12/2026"' in page.text  # the deadline, dd/mm/yyyy in Vietnamese
     assert 'name="households"' not in page.text  # the list stays: the Check page takes it
 
     before = (folder / "scenario.yaml").read_bytes()

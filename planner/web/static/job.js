@@ -23,6 +23,12 @@
         .replace("{done}", view.done).replace("{total}", view.total) : "";
       percent.textContent = view.percent + " %" + steps;
     }
+    result.classList.toggle("bad", view.state === "error");
+    const back = document.getElementById("back");
+    if (back && view.state !== "running" && view.state !== "done") {  // failed: back to the form
+      back.classList.remove("hidden");
+      document.getElementById("next").classList.add("hidden");
+    }
     if (view.state !== "running") {
       cancel.classList.add("hidden");
       document.getElementById("next-line").classList.remove("hidden");

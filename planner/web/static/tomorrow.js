@@ -95,21 +95,36 @@
 
   // The roads under the routes (the campaign's own road graph, no tiles):
   // drawn in a pane below the routes, by class, as the phone map draws them.
+  // The routes are drawn at once; a note on the map says the roads are on their way.
   const roadsUrl = mapBox.dataset.roads;
   if (roadsUrl) {
+    const note = L.control({ position: "bottomleft" });
+    note.onAdd = () => {
+      const box = L.DomUtil.create("div", "map-note");
+      box.id = "map-note";
+      box.setAttribute("role", "status");
+      box.textContent = mapBox.dataset.loadingLabel || "";
+      return box;
+    };
+    note.addTo(map);
+    const told = (text) => {
+      const box = document.getElementById("map-note");
+      if (!text) note.remove(); else if (box) box.textContent = text;
+    };
     map.createPane("roads").style.zIndex = 350;
     const styles = { main: ["#6b6b6b", 3.5], minor: ["#9a9a9a", 2.5],
       track: ["#a07850", 2], path: ["#b8b8b8", 1.2] };
     fetch(roadsUrl, { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : null))
       .then((base) => {
-        if (!base) return;
+        if (!base) { told(mapBox.dataset.failedLabel); return; }
         (base.water || []).forEach((w) => L.polyline(w, { pane: "roads", color: "#8fb8de",
           weight: 2, interactive: false }).addTo(map));
         Object.keys(styles).forEach((cls) => (base.roads[cls] || []).forEach((r) =>
           L.polyline(r, { pane: "roads", color: styles[cls][0], weight: styles[cls][1],
             dashArray: cls === "path" ? "4 4" : null, interactive: false }).addTo(map)));
         mapBox.dataset.roadsDrawn = "1";
-      }).catch(() => {});
+        told("");
+      }).catch(() => told(mapBox.dataset.failedLabel));
   }
 
   const filters = Array.from(document.querySelectorAll("[data-filter]"));
