@@ -9,7 +9,8 @@ one team's pack (the ZIP opened and its files checked), imports a phone
 export with one bad row (the good rows in, the bad one reported), corrects
 an outcome and sees the campaign page change. At 1366×768 (clicks) and at
 390×844 (a touch phone: taps, the menu). Screenshots of every step go to
-/tmp/web-shots/flow-SIZE-NN-STEP.png (to be looked at).
+$PLANNER_SHOTS/flow-SIZE-NN-STEP.png (to be looked at; a new temporary
+folder when it is not set).
 
 The helpers (the offline browser, the server) serve the other browser tests."""
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import socket
 import tempfile
 import threading
@@ -30,7 +32,8 @@ from test_web_start import BAD_ROW, as_xlsx, demo_rows, with_bad_row
 
 from planner.state.phone import MAGIC, checksum
 
-SHOTS = Path("/tmp/web-shots")
+SHOTS = Path(os.environ.get("PLANNER_SHOTS") or tempfile.mkdtemp(prefix="web-shots-"))
+"""Where the flow's screenshots go: $PLANNER_SHOTS, else a new temporary folder."""
 HEADER = "date,team,household_id,resident_id,outcome,note\n"
 TODAY = dt.date(2026, 12, 31)
 
@@ -174,7 +177,7 @@ def test_the_evening_flow_in_the_browser(server, tmp_path: Path, size: str) -> N
     campaign page's enrolled count goes 0 → 2 → 1 (one corrected to
     not_home). Every page fits the screen's width."""
     base, workspace = server
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     sheet = tmp_path / "danh-sach-ho.xlsx"
     sheet.write_bytes(as_xlsx(with_bad_row(demo_rows())))
     view, touch = SIZES[size]
