@@ -43,7 +43,6 @@ from planner.day.needs import (
     DayNeeds,
     PointNeed,
     PointSlot,
-    ShuttleNeed,
     Steer,
     Unit,
     VisitNeed,
@@ -56,8 +55,8 @@ from planner.day.needs import (
 from planner.day.problem import (
     Node,
     build_day_problem,
+    day_shuttles,
     prefilter,
-    shuttle_check,
     site_check,
 )
 from planner.day.repair import drop_lone_points, repair_priorities, retime_points, retime_rides
@@ -229,7 +228,8 @@ def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
             continue
         if node.kind == "visit":
             out.append(Unserved(node.need.household.id, capacity_text(node.tier),
-                                "no_capacity"))
+                                "no_capacity", residents=tuple(r.id for r in
+                                                               node.need.residents)))
         elif node.kind == "pickup_home":
             out.append(Unserved(node.need.household.id, "the search found no room for this "
                                 "shuttle to the office in tomorrow's routes (the teams are "
@@ -469,7 +469,8 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     points = _open_points(scenario, day, site_of, matrices, dry_reachable, units, unserved)
     autos = _auto_choices(scenario, day, site_of, matrices, dry_reachable, units, kept_sites,
                           no_home, kept_home, unserved)
-    shuttles = _shuttles(scenario, day, site_of, matrices, dry_reachable, units, unserved)
+    shuttles = day_shuttles(scenario, day.shuttle, site_of, matrices, dry_reachable, units,
+                            unserved)
     chances = DayChances(presence, scenario.date.weekday()) if presence is not None else None
     offered, weights = _preferred_hours(scenario, kept_home, chances)
     problem, nodes = build_day_problem(scenario, offered, autos, shuttles, points, matrices,
@@ -562,28 +563,6 @@ def _auto_choices(scenario: Scenario, day: DayNeeds, site_of: dict[str, int],
             continue
         autos.append((home_site, point_site, need))
     return autos
-
-
-def _shuttles(scenario: Scenario, day: DayNeeds, site_of: dict[str, int],
-              matrices: TravelMatrices, dry_reachable: set[int] | None, units: list[Unit],
-              unserved: list[Unserved]) -> list[tuple[int, ShuttleNeed]]:
-    """The shuttles a team could make, as ``(site, need)``; the others are
-    appended to ``unserved`` with the reason."""
-    shuttles = []
-    shuttle_units = [u for u in units if u.kind == "shuttle" or "shuttle" in u.team.duties]
-    for need in day.shuttle:
-        site = site_of[need.household.id]
-        problem = site_check(scenario, matrices, site, dry_reachable, "shuttle",
-                             need.household.id)
-        if problem is None and not shuttle_units:
-            problem = Unserved(need.household.id, no_duty_reason("shuttle"), "no_duty",
-                               "shuttle")
-        problem = problem or shuttle_check(scenario, need, site, matrices, shuttle_units)
-        if problem is not None:
-            unserved.append(problem)
-            continue
-        shuttles.append((site, need))
-    return shuttles
 
 
 def _solve_day(problem: RoutingProblem, nodes: list[Node], solve_fn: SolveFn,
