@@ -12,11 +12,13 @@
    (or ``solve_fn``): what earlier tiers got is mandatory at the next stage
    (``planner.day.stages``, which says how the time limit is split);
 5. ``drop_lone_points``, ``retime_rides``, ``repair_priorities``,
-   ``retime_points`` — points opened for the invited, for at least the
+   ``retime_points``, ``place_shuttles`` — points opened for the invited, for at least the
    minimum slot, or not at all; every route timed by the one rule (lunch
    before or after a ride, never during it); the tier rule made exact (a
    left-out visit placed in any order of a route's stops that fits); routes
-   that open points timed tightly (no idle hour before a point opens);
+   that open points timed tightly (no idle hour before a point opens); a
+   shuttle left out placed where it fits as one trip on its own
+   (``planner.day.shuttles``, whose check its reason states);
 6. ``build_plan``      — timed stops (start, visits, shuttle stops, points,
    break, end) and the unserved list;
 7. ``plan_violations`` — the self-check, before anything is written.
@@ -60,6 +62,7 @@ from planner.day.problem import (
     site_check,
 )
 from planner.day.repair import drop_lone_points, repair_priorities, retime_points, retime_rides
+from planner.day.shuttles import place_shuttles, shuttle_quads, shuttle_reason
 from planner.day.stages import keep_orders, order_nodes, solve_by_tier
 from planner.day.verify import plan_violations
 from planner.domain import Household, Parameters, Plan, Route, Scenario, Stop, Unserved
@@ -230,11 +233,9 @@ def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
             out.append(Unserved(node.need.household.id, capacity_text(node.tier),
                                 "no_capacity", residents=tuple(r.id for r in
                                                                node.need.residents)))
-        elif node.kind == "pickup_home":
-            out.append(Unserved(node.need.household.id, "the search found no room for this "
-                                "shuttle to the office in tomorrow's routes (the teams are "
-                                "full; a longer --time-limit may find some)", "no_capacity",
-                                "shuttle"))
+        elif node.kind == "pickup_home":  # what ``place_shuttles`` found of every route
+            quad = next(q for q in shuttle_quads(nodes) if q[0] == k)
+            out.append(shuttle_reason(problem, nodes, solution, quad, node.need.office_s))
         elif node.kind == "point":
             slot = params.point_setup_s + int(problem.service_s[k])
             reason = (f"the collection point at {node.need.place.name} is not opened "
@@ -572,8 +573,9 @@ def _solve_day(problem: RoutingProblem, nodes: list[Node], solve_fn: SolveFn,
     """Search, then the repairs: both trips of a shuttle or neither, points
     opened for at least ``params.point_min_slot_s`` or not at all, the tier rule
     made true, then (when the home visits were ``offered`` at their preferred
-    hours only) again with any hour of their windows, and points timed
-    tightly. Returns the problem and nodes the solution is for."""
+    hours only) again with any hour of their windows, points timed tightly,
+    and the shuttles left out placed where one fits as a trip on its own
+    (``planner.day.shuttles``). Returns the problem and nodes the solution is for."""
     solution = solve_by_tier(problem, nodes, solve_fn, time_limit_s, seed)
     solution = drop_lone_points(problem, nodes, solution, params.point_min_slot_s)
     solution = retime_rides(problem, nodes, solution)
@@ -582,7 +584,7 @@ def _solve_day(problem: RoutingProblem, nodes: list[Node], solve_fn: SolveFn,
         problem, nodes = _full_hours(problem, nodes, kept_home)
         solution = repair_priorities(problem, nodes, solution, relocate)
     solution = retime_points(problem, nodes, solution)
-    return problem, nodes, solution
+    return problem, nodes, place_shuttles(problem, nodes, solution)
 
 
 def _preferred_hours(scenario: Scenario, kept_home: list[tuple[int, VisitNeed]],

@@ -225,6 +225,14 @@ NO_SEAT_HOME_TEAMS = (
        "household's one home visit of the day does not enrol them (they are not at home long "
        "enough together with the residents it enrols)"))
 
+#: ``no_capacity`` of a shuttle (``planner.day.shuttles.shuttle_reason``).
+SHUTTLE_NO_ROOM = N_("no room for this shuttle tomorrow: made as one trip on its own ({trip} "
+                     "min, with {office} min of enrolment at the office), it fits between no "
+                     "two stops of any route allowed to make it ({units} in all, together "
+                     "holding {visits} home visits, {points} collection points and {shuttles} "
+                     "other shuttles), within the hours at home, the ride limit, the seats, the "
+                     "shift, lunch and sunset")
+
 #: Why a decision is not honoured, by ``planner.domain.DECISION_CAUSES`` code.
 DECISION_CAUSE_TEXTS: dict[str, str] = {
     "team_absent": N_("the team it names does not work that day"),
@@ -411,6 +419,8 @@ def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
     template = REASONS_NUMBERED.get(unserved.code) if unserved.numbers else None
     if unserved.code == "windows_disjoint" and "alone_s" in dict(unserved.numbers):
         template = WINDOWS_DISJOINT_ALONE  # also the visit alone
+    if unserved.code == "no_capacity" and "trip_s" in dict(unserved.numbers):
+        template = SHUTTLE_NO_ROOM
     if unserved.code == "no_seat" and "home_teams" in dict(unserved.numbers):
         template = NO_SEAT_HOME_TEAMS[dict(unserved.numbers)["home_teams"] > 0]
     if parsed is not None:  # the tier and what each team's day holds, in ``lang``

@@ -399,7 +399,8 @@ def test_no_capacity_shuttle() -> None:
     plan = _plan(_scenario(hs, [_team(max_work_h=1.5, members=("A", "B"), bikes=2)]))
     left = [u for u in plan.unserved if u.mode == "shuttle"]
     assert left and all(u.code == "no_capacity" for u in left)
-    assert "the search found no room for this shuttle" in left[0].reason
+    assert left[0].reason.startswith("no room for this shuttle tomorrow: made as one trip on "
+                                     "its own")
 
 
 def test_away_at_visit() -> None:
