@@ -21,10 +21,15 @@ most ``max_duration_s``.
 The search is exact for the earliest return (a forward pass with two states,
 lunch taken or not: arriving earlier is never worse). The departure is then
 delayed as far as it leaves that return unchanged (a backward pass), and the
-working time is checked on that schedule; a schedule that only fits the
-working time by returning later is not looked for (so the rule may refuse a
-route that a cleverer schedule would fit: rare, and on the cautious side for
-the repair; the self-check states its proof "by this rule").
+working time is checked on that schedule; when the team works too long
+because it waits, the search starts again one second after that latest
+departure (some stop then falls in a later window, or the lunch in another
+gap, and the team may wait less), until a schedule fits, none is left, or
+the team no longer waits. So a route that fits the working time only by
+leaving later than the earliest return allows (say a stop served in its
+second window rather than waiting for a fixed stop after the first) is
+found too: the tests compare the rule with brute force over every departure
+and every place of the lunch (``tests/day/test_timing_exhaustive.py``).
 """
 
 from __future__ import annotations
@@ -171,21 +176,32 @@ def _latest_departure(stops: Sequence[TimedStop], legs: Sequence[int],
 def _attempt(stops: Sequence[TimedStop], legs: Sequence[int], vehicle: VehicleSpec,
              earliest_s: int) -> Schedule | None:
     """The earliest schedule leaving no earlier than ``earliest_s``, the
-    departure then delayed as far as the return allows."""
-    first = _forward(stops, legs, vehicle, earliest_s)
-    if first is None:
-        return None
-    end, state = first
-    depart = max(earliest_s, _latest_departure(stops, legs, vehicle, end, state))
-    again = _forward(stops, legs, vehicle, depart) if depart > earliest_s else first
-    if again is None:  # pragma: no cover - a later start on the same path fits
-        again, depart = first, earliest_s
-    end, state = again
-    if end - depart > vehicle.max_duration_s:
-        return None
+    departure then delayed as far as the return allows; when that works too
+    long because the team waits (for a window, or for the lunch window), a
+    later departure, one second past the latest of that schedule, is tried:
+    it serves some stop in a later window (or lunches in another gap), and
+    may wait less. Returns only grow with the departure, so the first
+    schedule that fits has the earliest return; a schedule without waits
+    cannot be shortened by leaving later."""
     lunch = vehicle.breaks[0] if vehicle.breaks else None
-    breaks = ((state[3][0], lunch.duration_s),) if state[3] is not None and lunch else ()
-    return Schedule(depart, state[1], end, breaks)
+    busy = sum(legs) + sum(stop.service_s for stop in stops)
+    start = earliest_s
+    while True:
+        first = _forward(stops, legs, vehicle, start)
+        if first is None:
+            return None
+        end, state = first
+        depart = max(start, _latest_departure(stops, legs, vehicle, end, state))
+        again = _forward(stops, legs, vehicle, depart) if depart > start else first
+        if again is None:  # pragma: no cover - a later start on the same path fits
+            again, depart = first, start
+        end, state = again
+        breaks = ((state[3][0], lunch.duration_s),) if state[3] is not None and lunch else ()
+        if end - depart <= vehicle.max_duration_s:
+            return Schedule(depart, state[1], end, breaks)
+        if end - depart <= busy + sum(d for _, d in breaks):
+            return None  # no wait to save
+        start = depart + 1
 
 
 def stop_legs(travel_s: np.ndarray, place: Sequence[int] = (),
