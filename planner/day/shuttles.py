@@ -58,7 +58,8 @@ def _stop(problem: RoutingProblem, n: int, pinned: dict[int, int],
     place = int(problem.cluster[n]) if problem.cluster else -1
     setup = int(problem.entry_s[n]) if problem.entry_s else 0
     service = int(problem.service_s[n]) if service_s is None else service_s
-    return TimedStop(n, service, tuple(starts), place, setup)
+    seats = int(problem.demand[n]) if problem.demand else 0
+    return TimedStop(n, service, tuple(starts), place, setup, seats)
 
 
 def _gap(gaps: tuple[tuple[int, int, int], ...], a: int, b: int, default: int) -> int:

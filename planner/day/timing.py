@@ -14,9 +14,11 @@ instant) after the leg from the previous stop (travel, plus the stop's set-up
 is ``-1``, as in ``RoutingProblem.legs_s``); the lunch break (at most one,
 ``BreakSpec``: starts between ``earliest_s`` and ``latest_s``, lasts
 ``duration_s``) is taken between two services (before or after a leg, never
-during a service) and must be taken when the route starts before
-``earliest_s + duration_s`` and ends after ``latest_s``; leave to return is at
-most ``max_duration_s``.
+during a service), never while passengers are on board (between a shuttle's
+pickup and its drop: ``TimedStop.seats``) nor inside a collection point's
+opening (between two stops of one place: ``lunch_gaps``), and must be taken
+when the route starts before ``earliest_s + duration_s`` and ends after
+``latest_s``; leave to return is at most ``max_duration_s``.
 
 The search is exact for the earliest return (a forward pass with two states,
 lunch taken or not: arriving earlier is never worse). The departure is then
@@ -49,13 +51,16 @@ INF = 10**12
 class TimedStop:
     """A stop to schedule: ``site`` is its row in the travel matrix (0 the
     station); ``starts`` the allowed service starts (s, sorted, disjoint;
-    empty: any time); ``place``/``setup_s`` the collection-point set-up rule."""
+    empty: any time); ``place``/``setup_s`` the collection-point set-up rule;
+    ``seats`` the passengers who board (+) or leave (−) here (a shuttle's
+    stop: no lunch while any is on board)."""
 
     site: int
     service_s: int
     starts: tuple[tuple[int, int], ...] = ()
     place: int = -1
     setup_s: int = 0
+    seats: int = 0
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,21 @@ def _first_start(ready: int, starts: tuple[tuple[int, int], ...]) -> tuple[int, 
 _State = tuple[int, tuple[int, ...], tuple[int, ...], tuple[int, int] | None]
 
 
+def lunch_gaps(stops: Sequence[TimedStop]) -> list[bool]:
+    """Whether the lunch may be taken in each gap (into each stop, then back
+    to the station): not with passengers on board (the ``seats`` of the stops
+    before it add up to more than 0), and not between two stops of one
+    collection point (its opening is not split)."""
+    out, load = [], 0
+    for k in range(len(stops) + 1):
+        inside = 0 < k < len(stops) and stops[k].place >= 0 \
+            and stops[k].place == stops[k - 1].place
+        out.append(load <= 0 and not inside)
+        if k < len(stops):
+            load += stops[k].seats
+    return out
+
+
 def _legs(stops: Sequence[TimedStop], travel_s: np.ndarray) -> list[int]:
     """``leg_s`` into each stop, then back to the station (one more entry)."""
     path: list[TimedStop | None] = [None, *stops, None]
@@ -107,11 +127,12 @@ def _forward(stops: Sequence[TimedStop], legs: Sequence[int], vehicle: VehicleSp
     no_break: _State | None = (depart_s, (), (), None)
     lunched: _State | None = None
     last = len(stops)
+    may_lunch = lunch_gaps(stops) if lunch is not None else []
     for gap, leg in enumerate(legs):
         options: list[tuple[int, _State]] = []   # ready times after the leg, lunch taken
         if lunched is not None:
             options.append((lunched[0] + leg, lunched))
-        if lunch is not None and no_break is not None:
+        if lunch is not None and no_break is not None and may_lunch[gap]:
             free = no_break[0]
             begin = max(free, lunch.earliest_s)   # lunch before the leg
             if begin <= lunch.latest_s:
@@ -291,7 +312,9 @@ def timing_problems(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: V
 
     The lunch break lies between two services and either before the ride of
     its gap (it starts once the team is free, the ride starts when it ends)
-    or after it (it starts once the team has arrived); never during a ride.
+    or after it (it starts once the team has arrived); never during a ride,
+    never with passengers on board, never inside a point's opening
+    (``lunch_gaps``).
     """
     problems: list[str] = []
     legs = _legs(stops, travel_s)
@@ -311,6 +334,7 @@ def timing_problems(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: V
         problems.append(msg("a break on a day without lunch"))
     free = timed.depart_s
     ends = list(timed.service_start_s) + [timed.return_s]
+    may_lunch = lunch_gaps(stops)
     for gap, (leg, begin) in enumerate(zip(legs, ends, strict=True)):
         in_gap = [b for b in breaks if free <= b[0] < begin or (gap == len(stops)
                                                                  and b[0] >= free)]
@@ -323,6 +347,10 @@ def timing_problems(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: V
                 problems.append(msg("the lunch break at {start} s is taken during the ride "
                                     "into stop {stop} (or overlaps its service)",
                                     start=b_start, stop=gap + 1))
+            if not may_lunch[gap]:
+                problems.append(msg("the lunch break at {start} s is taken with passengers on "
+                                    "board or inside a collection point's opening (before "
+                                    "stop {stop})", start=b_start, stop=gap + 1))
         elif free + leg > begin:
             problems.append(msg("stop {stop} reached {after} s after leaving the last, "
                                 "faster than its {leg} s leg", stop=gap + 1, after=begin - free,

@@ -4,7 +4,8 @@ random routes, against an independent re-check written here:
 
 - ``_valid``: whether given times of a route follow the rule (windows, shift
   end, working time, the lunch between two services and before or after the
-  ride of its gap, lunch taken when the route spans its window);
+  ride of its gap, never with a passenger on board nor inside a collection
+  point's opening, lunch taken when the route spans its window);
 - ``_brute``: whether *some* times do, by trying every departure (times are
   small integers) and every place of the lunch (none; before or after the
   ride of each gap), each timed as early as it can be.
@@ -48,8 +49,9 @@ VEHICLES = (
     (8, 40, 40, (4, 12, 5)),       # lunch window opens before the shift
 )
 
-#: Four stops as (site, service, place, set-up), and windows per scenario.
-STOPS = ((1, 6, -1, 0), (2, 4, -1, 0), (3, 5, 7, 3), (4, 3, 7, 3))
+#: Four stops as (site, service, place, set-up, seats): a passenger boards at
+#: the first and leaves at the second; the last two are one collection point.
+STOPS = ((1, 6, -1, 0, 1), (2, 4, -1, 0, -1), (3, 5, 7, 3, 0), (4, 3, 7, 3, 0))
 WINDOWS = (
     ((), (), (), ()),
     (((10, 20),), (), ((0, 8), (30, 40)), ()),
@@ -94,8 +96,8 @@ def _valid(stops: list[TimedStop], vehicle: VehicleSpec, timed: Schedule,
     ends = [timed.depart_s] + [b + s.service_s for b, s in zip(timed.service_start_s, stops,
                                                                 strict=True)]
     begins = list(timed.service_start_s) + [timed.return_s]
-    placed = 0
-    for free, begin, leg in zip(ends, begins, _legs(stops, travel), strict=True):
+    placed = onboard = 0
+    for k, (free, begin, leg) in enumerate(zip(ends, begins, _legs(stops, travel), strict=True)):
         if free > begin:
             return False
         inside = [(b, d) for b, d in timed.breaks if free <= b and b + d <= begin]
@@ -104,8 +106,14 @@ def _valid(stops: list[TimedStop], vehicle: VehicleSpec, timed: Schedule,
             placed += 1
             if not (b + d + leg <= begin or b >= free + leg):
                 return False
+            if onboard > 0:  # never with a passenger on board
+                return False
+            if 0 < k < len(stops) and stops[k].place >= 0 \
+                    and stops[k].place == stops[k - 1].place:
+                return False  # nor inside a collection point's opening
         elif free + leg > begin:
             return False
+        onboard += stops[k].seats if k < len(stops) else 0
     return placed == len(timed.breaks)
 
 
@@ -205,8 +213,8 @@ def test_every_order_of_up_to_four_stops() -> None:
     small changes. Both answers occur many times (the cases are not trivial)."""
     found = refused = compared = 0
     for windows in WINDOWS:
-        stops = [TimedStop(site, service, w, place, setup)
-                 for (site, service, place, setup), w in zip(STOPS, windows, strict=True)]
+        stops = [TimedStop(site, service, w, place, setup, seats)
+                 for (site, service, place, setup, seats), w in zip(STOPS, windows, strict=True)]
         for spec in VEHICLES:
             vehicle = _vehicle(spec)
             for n in range(1, 5):
@@ -248,8 +256,8 @@ def test_a_later_window_lets_the_team_leave_later() -> None:
 @st.composite
 def _routes(draw):
     """A random route: 1–5 stops on a random asymmetric matrix of small
-    travel times, random windows and services, a random shift, working time
-    and lunch."""
+    travel times, random windows, services, places (set-ups) and passengers
+    boarding or leaving, a random shift, working time and lunch."""
     n = draw(st.integers(1, 5))
     size = n + 1
     travel = np.array(draw(st.lists(st.integers(1, 9), min_size=size * size,
@@ -266,7 +274,9 @@ def _routes(draw):
                 windows += ((lo2, lo2 + draw(st.integers(0, 15))),)
         else:
             windows = ()
-        stops.append(TimedStop(k, service, windows))
+        place = draw(st.sampled_from((-1, -1, 5)))
+        stops.append(TimedStop(k, service, windows, place, 2 if place >= 0 else 0,
+                               draw(st.sampled_from((0, 0, 1, -1)))))
     start = draw(st.integers(0, 10))
     end = start + draw(st.integers(10, 80))
     most = draw(st.integers(10, 90))
@@ -278,7 +288,7 @@ def _routes(draw):
     return travel, stops, vehicle
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(_routes())
 def test_random_routes_follow_the_rule(route) -> None:
     """On random routes, ``schedule``'s times (when it finds some) follow the
