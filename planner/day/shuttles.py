@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from planner.day.problem import Node
+from planner.day.repair import objective_of
 from planner.day.timing import Schedule, TimedStop, schedule
 from planner.domain import Unserved
 from planner.problem import RouteSolution, RoutingProblem, Solution
@@ -144,8 +145,9 @@ def place_shuttles(problem: RoutingProblem, nodes: list[Node], solution: Solutio
     if not changed:
         return solution
     now = {n for r in routes for n in r.nodes}
-    return replace(solution, routes=tuple(routes),
-                   dropped=tuple(n for n in solution.dropped if n not in now))
+    placed_solution = replace(solution, routes=tuple(routes),
+                              dropped=tuple(n for n in solution.dropped if n not in now))
+    return replace(placed_solution, objective=objective_of(problem, nodes, placed_solution))
 
 
 def shuttle_reason(problem: RoutingProblem, nodes: list[Node], solution: Solution,
