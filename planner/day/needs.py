@@ -24,7 +24,11 @@ visit with them; a resident left out gets their own ``windows_disjoint``
 entry naming them and is left for another visit, and holds nobody back. A
 household that gets a home visit anyway has its ``shuttle`` and ``point``
 residents enrolled at that visit too when they fit in the same way (and is
-then neither shuttled nor invited to the point). One collection-point place is used per village and
+then neither shuttled nor invited to the point). A household whose passengers
+outnumber the seats of every motorbike unit that shuttles today
+(``shuttle_seats``) gets a home visit for them instead, when a team makes
+home visits and the house has no visit of its own (else ``no_seat`` says
+why). One collection-point place is used per village and
 day: of the village's candidate places (``points:`` in the scenario, else the
 village centre), the one nearest on average to the households invited.
 
@@ -437,6 +441,7 @@ def day_needs(scenario: Scenario,
 
     params = scenario.parameters
     hours = visit_hours(scenario)
+    seats, visiting = shuttle_seats(scenario), hours is not None
     out = DayNeeds()
     invited: dict[str, list[tuple[Household, tuple[Resident, ...]]]] = {}
     auto_by_village: dict[str, list[tuple[Household, tuple[Resident, ...]]]] = {}
@@ -448,7 +453,8 @@ def day_needs(scenario: Scenario,
         if point:
             point += [r for r in auto if r.condition != "bedridden"]
             auto = [r for r in auto if r.condition == "bedridden"]
-        if home or any(r.condition == "bedridden" for r in auto):
+        visited = bool(home or any(r.condition == "bedridden" for r in auto))
+        if visited:
             at_home, later = home_split(h, params, hours)
             ids = {r.id for r in at_home}
             shuttle = [r for r in shuttle if r.id not in ids]
@@ -465,10 +471,15 @@ def day_needs(scenario: Scenario,
             invited.setdefault(h.village_id, []).append((h, tuple(point)))
         if shuttle:
             shuttle, later = visited_first(shuttle)
+            # more passengers than a motorbike unit seats: a home visit instead
+            by_visit = seats is not None and len(shuttle) > seats and visiting and not visited
             if later:
-                out.skipped.append(another_day(h, shuttle, later, "shuttle"))
+                out.skipped.append(another_day(h, shuttle, later,
+                                               "home" if by_visit else "shuttle"))
             windows = common_windows(shuttle)
-            if windows is not None:
+            if windows is not None and by_visit:
+                out.home.append(home_need(h, tuple(shuttle), params)[0])
+            elif windows is not None:
                 frail = any(r.condition in FRAIL_CONDITIONS for r in shuttle)
                 out.shuttle.append(ShuttleNeed(
                     h, tuple(shuttle), windows,
@@ -513,6 +524,16 @@ def day_needs(scenario: Scenario,
             village, place, tuple(h for h, _ in chosen), residents_all,
             point_service_s(params, attendance), attendance))
     return out
+
+
+def shuttle_seats(scenario: Scenario) -> int | None:
+    """The most passengers one motorbike unit that makes shuttles today seats
+    (``team_units``; None: no unit makes shuttles). A household whose
+    passengers outnumber it gets a home visit instead, when a team makes home
+    visits and does not visit the house anyway (``day_needs``); else the day
+    planner says why (``no_seat``)."""
+    units = [u for u in team_units(scenario) if u.kind == "shuttle" or "shuttle" in u.team.duties]
+    return max((u.capacity for u in units), default=0) if units else None
 
 
 def point_room(params: Parameters) -> int:

@@ -89,11 +89,21 @@ class _Orders:
             return False
         return True
 
-    def step(self, times: _Times, last: int, j: int) -> _Times:
-        """``timing._forward``'s step from ``last`` (-1: the station) to stop ``j``."""
+    def may_lunch(self, mask: int, last: int, j: int) -> bool:
+        """Whether the lunch may be taken on the way from ``last`` to stop ``j``
+        after the stops of ``mask`` (``timing.lunch_gaps``: nobody on board,
+        not inside a point's opening)."""
+        load = sum(self.stops[k].seats for k in range(self.n) if mask >> k & 1)
+        inside = last >= 0 and self.stops[last].place >= 0 \
+            and self.stops[last].place == self.stops[j].place
+        return load <= 0 and not inside
+
+    def step(self, times: _Times, last: int, j: int, mask: int = 0) -> _Times:
+        """``timing._forward``'s step from ``last`` (-1: the station) to stop
+        ``j``, the stops of ``mask`` served."""
         leg = self.leg[last if last >= 0 else self.n][j]
         nb, lu = times
-        ready = self._lunch_options(nb, lu, leg)
+        ready = self._lunch_options(nb, lu, leg, self.may_lunch(mask, last, j))
         stop = self.stops[j]
         plain = None
         if nb is not None:
@@ -107,14 +117,15 @@ class _Orders:
                 lunched = first[0] + stop.service_s
         return plain, lunched
 
-    def _lunch_options(self, nb: int | None, lu: int | None, leg: int) -> int | None:
+    def _lunch_options(self, nb: int | None, lu: int | None, leg: int,
+                       here: bool = True) -> int | None:
         """The earliest ready time after a leg with lunch taken (before, after
         the leg, or earlier on the route)."""
         options = []
         if lu is not None:
             options.append(lu + leg)
         lunch = self.lunch
-        if lunch is not None and nb is not None:
+        if lunch is not None and nb is not None and here:
             begin = max(nb, lunch.earliest_s)
             if begin <= lunch.latest_s:
                 options.append(begin + lunch.duration_s + leg)
@@ -135,7 +146,7 @@ class _Orders:
             if lunch is None or end <= lunch.latest_s \
                     or depart >= lunch.earliest_s + lunch.duration_s:
                 ends.append(end)
-        ready = self._lunch_options(nb, lu, leg)
+        ready = self._lunch_options(nb, lu, leg, sum(s.seats for s in self.stops) <= 0)
         if ready is not None:
             ends.append(ready)
         ends = [e for e in ends if e <= self.vehicle.latest_end_s]
@@ -179,7 +190,7 @@ class _Orders:
                     for j in range(self.n):
                         if not self.allowed(mask, last, j):
                             continue
-                        nb, lu = self.step((nb0, lu0), last, j)
+                        nb, lu = self.step((nb0, lu0), last, j, mask)
                         if nb is None and lu is None:
                             continue
                         at = elapsed + self.leg[last if last >= 0 else self.n][j]
@@ -286,9 +297,9 @@ class _Orders:
             steps = []
             for j in range(self.n):
                 if self.allowed(mask, last, j):
-                    nxt = self.step(times, last, j)
+                    nxt = self.step(times, last, j, mask)
                     if nxt != (None, None):
-                        after = self.step(later, last, j) if binding else (None, None)
+                        after = self.step(later, last, j, mask) if binding else (None, None)
                         steps.append((min(t for t in nxt if t is not None), j, nxt, after))
             for _, j, nxt, after in sorted(steps):
                 found = dfs(order + [j], mask | 1 << j, nxt, after)

@@ -12,11 +12,13 @@
    (or ``solve_fn``): what earlier tiers got is mandatory at the next stage
    (``planner.day.stages``, which says how the time limit is split);
 5. ``drop_lone_points``, ``retime_rides``, ``repair_priorities``,
-   ``retime_points`` — points opened for the invited, for at least the
+   ``retime_points``, ``place_shuttles`` — points opened for the invited, for at least the
    minimum slot, or not at all; every route timed by the one rule (lunch
    before or after a ride, never during it); the tier rule made exact (a
    left-out visit placed in any order of a route's stops that fits); routes
-   that open points timed tightly (no idle hour before a point opens);
+   that open points timed tightly (no idle hour before a point opens); a
+   shuttle left out placed where it fits as one trip on its own
+   (``planner.day.shuttles``, whose check its reason states);
 6. ``build_plan``      — timed stops (start, visits, shuttle stops, points,
    break, end) and the unserved list;
 7. ``plan_violations`` — the self-check, before anything is written.
@@ -43,7 +45,6 @@ from planner.day.needs import (
     DayNeeds,
     PointNeed,
     PointSlot,
-    ShuttleNeed,
     Steer,
     Unit,
     VisitNeed,
@@ -56,11 +57,12 @@ from planner.day.needs import (
 from planner.day.problem import (
     Node,
     build_day_problem,
+    day_shuttles,
     prefilter,
-    shuttle_check,
     site_check,
 )
 from planner.day.repair import drop_lone_points, repair_priorities, retime_points, retime_rides
+from planner.day.shuttles import place_shuttles, shuttle_quads, shuttle_reason
 from planner.day.stages import keep_orders, order_nodes, solve_by_tier
 from planner.day.verify import plan_violations
 from planner.domain import Household, Parameters, Plan, Route, Scenario, Stop, Unserved
@@ -229,12 +231,11 @@ def _dropped(scenario: Scenario, nodes: list, problem: RoutingProblem,
             continue
         if node.kind == "visit":
             out.append(Unserved(node.need.household.id, capacity_text(node.tier),
-                                "no_capacity"))
-        elif node.kind == "pickup_home":
-            out.append(Unserved(node.need.household.id, "the search found no room for this "
-                                "shuttle to the office in tomorrow's routes (the teams are "
-                                "full; a longer --time-limit may find some)", "no_capacity",
-                                "shuttle"))
+                                "no_capacity", residents=tuple(r.id for r in
+                                                               node.need.residents)))
+        elif node.kind == "pickup_home":  # what ``place_shuttles`` found of every route
+            quad = next(q for q in shuttle_quads(nodes) if q[0] == k)
+            out.append(shuttle_reason(problem, nodes, solution, quad, node.need.office_s))
         elif node.kind == "point":
             slot = params.point_setup_s + int(problem.service_s[k])
             reason = (f"the collection point at {node.need.place.name} is not opened "
@@ -469,7 +470,8 @@ def plan_day(scenario: Scenario, G=None, table=None, time_limit_s: float | None 
     points = _open_points(scenario, day, site_of, matrices, dry_reachable, units, unserved)
     autos = _auto_choices(scenario, day, site_of, matrices, dry_reachable, units, kept_sites,
                           no_home, kept_home, unserved)
-    shuttles = _shuttles(scenario, day, site_of, matrices, dry_reachable, units, unserved)
+    shuttles = day_shuttles(scenario, day.shuttle, site_of, matrices, dry_reachable, units,
+                            unserved)
     chances = DayChances(presence, scenario.date.weekday()) if presence is not None else None
     offered, weights = _preferred_hours(scenario, kept_home, chances)
     problem, nodes = build_day_problem(scenario, offered, autos, shuttles, points, matrices,
@@ -564,28 +566,6 @@ def _auto_choices(scenario: Scenario, day: DayNeeds, site_of: dict[str, int],
     return autos
 
 
-def _shuttles(scenario: Scenario, day: DayNeeds, site_of: dict[str, int],
-              matrices: TravelMatrices, dry_reachable: set[int] | None, units: list[Unit],
-              unserved: list[Unserved]) -> list[tuple[int, ShuttleNeed]]:
-    """The shuttles a team could make, as ``(site, need)``; the others are
-    appended to ``unserved`` with the reason."""
-    shuttles = []
-    shuttle_units = [u for u in units if u.kind == "shuttle" or "shuttle" in u.team.duties]
-    for need in day.shuttle:
-        site = site_of[need.household.id]
-        problem = site_check(scenario, matrices, site, dry_reachable, "shuttle",
-                             need.household.id)
-        if problem is None and not shuttle_units:
-            problem = Unserved(need.household.id, no_duty_reason("shuttle"), "no_duty",
-                               "shuttle")
-        problem = problem or shuttle_check(scenario, need, site, matrices, shuttle_units)
-        if problem is not None:
-            unserved.append(problem)
-            continue
-        shuttles.append((site, need))
-    return shuttles
-
-
 def _solve_day(problem: RoutingProblem, nodes: list[Node], solve_fn: SolveFn,
                time_limit_s: float, seed: int, params: Parameters, relocate: bool,
                offered: list[tuple[int, VisitNeed]], kept_home: list[tuple[int, VisitNeed]],
@@ -593,8 +573,9 @@ def _solve_day(problem: RoutingProblem, nodes: list[Node], solve_fn: SolveFn,
     """Search, then the repairs: both trips of a shuttle or neither, points
     opened for at least ``params.point_min_slot_s`` or not at all, the tier rule
     made true, then (when the home visits were ``offered`` at their preferred
-    hours only) again with any hour of their windows, and points timed
-    tightly. Returns the problem and nodes the solution is for."""
+    hours only) again with any hour of their windows, points timed tightly,
+    and the shuttles left out placed where one fits as a trip on its own
+    (``planner.day.shuttles``). Returns the problem and nodes the solution is for."""
     solution = solve_by_tier(problem, nodes, solve_fn, time_limit_s, seed)
     solution = drop_lone_points(problem, nodes, solution, params.point_min_slot_s)
     solution = retime_rides(problem, nodes, solution)
@@ -603,7 +584,7 @@ def _solve_day(problem: RoutingProblem, nodes: list[Node], solve_fn: SolveFn,
         problem, nodes = _full_hours(problem, nodes, kept_home)
         solution = repair_priorities(problem, nodes, solution, relocate)
     solution = retime_points(problem, nodes, solution)
-    return problem, nodes, solution
+    return problem, nodes, place_shuttles(problem, nodes, solution)
 
 
 def _preferred_hours(scenario: Scenario, kept_home: list[tuple[int, VisitNeed]],

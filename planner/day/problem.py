@@ -117,7 +117,10 @@ def prefilter(scenario: Scenario, needs: list[VisitNeed], matrices: TravelMatric
             numbers = {"round_trip_s": total, "max_work_s": max(t.max_work_s for t in teams),
                        "back_by_at_s": latest_end}
         out.append(Unserved(h.id, reason, code, numbers=_ints(numbers)))
-    return kept, out
+    # each entry names the residents the visit would have enrolled
+    enrols = {need.household.id: tuple(r.id for r in need.residents) for need in needs}
+    return kept, [u if u.residents else replace(u, residents=enrols.get(u.household, ()))
+                  for u in out]
 
 
 def team_vehicle(scenario: Scenario, team: Team, name: str, capacity: int = 0) -> VehicleSpec:
@@ -258,9 +261,15 @@ def shuttle_check(scenario: Scenario, need: ShuttleNeed, site: int, matrices: Tr
                         numbers=_ints({"ride_s": back, "max_ride_s": need.max_ride_s}))
     seats = max((u.capacity for u in units), default=0)
     if len(need.residents) > seats:
+        # ``day_needs`` makes it a home visit when a team visits and the house has no visit
+        home_teams = sum(1 for t in scenario.teams if t.kits > 0 and "home" in t.duties)
+        why = ("the household's one home visit of the day does not enrol them (they are not "
+               "at home long enough together with the residents it enrols)" if home_teams
+               else "no team makes home visits tomorrow to enrol them at home")
         return Unserved(h, f"{len(need.residents)} passengers, but a motorbike unit seats at "
-                           f"most {seats}", "no_seat", "shuttle",
-                        numbers=_ints({"passengers": len(need.residents), "seats": seats}))
+                           f"most {seats}, and {why}", "no_seat", "shuttle",
+                        numbers=_ints({"passengers": len(need.residents), "seats": seats,
+                                       "home_teams": home_teams}))
     board = params.board_s
     for u in units:
         if u.capacity < len(need.residents):
@@ -275,6 +284,29 @@ def shuttle_check(scenario: Scenario, need: ShuttleNeed, site: int, matrices: Tr
                 return None
     return Unserved(h, "a round trip to the office with the enrolment does not fit in any "
                        "shift", "no_office_time", "shuttle")
+
+
+def day_shuttles(scenario: Scenario, needs: list[ShuttleNeed], site_of: dict[str, int],
+                 matrices: TravelMatrices, dry_reachable: set[int] | None, units: list[Unit],
+                 unserved: list[Unserved]) -> list[tuple[int, ShuttleNeed]]:
+    """The shuttles of ``needs`` a unit could make, as ``(site, need)``
+    (``site_of``: household id → matrix row); the others are appended to
+    ``unserved`` with the reason (``site_check``, ``no_duty``, ``shuttle_check``)."""
+    shuttles = []
+    shuttle_units = [u for u in units if u.kind == "shuttle" or "shuttle" in u.team.duties]
+    for need in needs:
+        site = site_of[need.household.id]
+        problem = site_check(scenario, matrices, site, dry_reachable, "shuttle",
+                             need.household.id)
+        if problem is None and not shuttle_units:
+            problem = Unserved(need.household.id, no_duty_reason("shuttle"), "no_duty",
+                               "shuttle")
+        problem = problem or shuttle_check(scenario, need, site, matrices, shuttle_units)
+        if problem is not None:
+            unserved.append(problem)
+            continue
+        shuttles.append((site, need))
+    return shuttles
 
 
 def steered_tier(scenario: Scenario, steer: Steer) -> Callable[..., tuple[int, int]]:

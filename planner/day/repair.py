@@ -93,7 +93,8 @@ class _Routes:
         starts = ((self.pinned[n], self.pinned[n]),) if n in self.pinned else p.windows[n]
         place = p.cluster[n] if p.cluster else -1
         setup = p.entry_s[n] if p.entry_s else 0
-        found = TimedStop(n, int(p.service_s[n]), tuple(starts), int(place), int(setup))
+        found = TimedStop(n, int(p.service_s[n]), tuple(starts), int(place), int(setup),
+                          int(p.demand[n]) if p.demand else 0)
         self._stops[n] = found
         return found
 

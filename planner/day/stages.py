@@ -243,7 +243,8 @@ def _officer_timing(problem: RoutingProblem, v: int, trips: list[tuple]) -> Sche
     order) timed by the one rule (``planner.day.timing.schedule``: each stop
     pinned at its start, the lunch break between two services, the shift and
     the working time); None: they do not fit."""
-    stops = [TimedStop(n, int(problem.service_s[n]), ((t, t),))
+    stops = [TimedStop(n, int(problem.service_s[n]), ((t, t),),
+                       seats=int(problem.demand[n]) if problem.demand else 0)
              for trip in trips for n, t in zip(trip[1], trip[2], strict=True)]
     return schedule(stops, problem.travel_s, problem.vehicles[v])
 

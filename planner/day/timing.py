@@ -14,17 +14,24 @@ instant) after the leg from the previous stop (travel, plus the stop's set-up
 is ``-1``, as in ``RoutingProblem.legs_s``); the lunch break (at most one,
 ``BreakSpec``: starts between ``earliest_s`` and ``latest_s``, lasts
 ``duration_s``) is taken between two services (before or after a leg, never
-during a service) and must be taken when the route starts before
-``earliest_s + duration_s`` and ends after ``latest_s``; leave to return is at
-most ``max_duration_s``.
+during a service), never while passengers are on board (between a shuttle's
+pickup and its drop: ``TimedStop.seats``) nor inside a collection point's
+opening (between two stops of one place: ``lunch_gaps``), and must be taken
+when the route starts before ``earliest_s + duration_s`` and ends after
+``latest_s``; leave to return is at most ``max_duration_s``.
 
 The search is exact for the earliest return (a forward pass with two states,
 lunch taken or not: arriving earlier is never worse). The departure is then
 delayed as far as it leaves that return unchanged (a backward pass), and the
-working time is checked on that schedule; a schedule that only fits the
-working time by returning later is not looked for (so the rule may refuse a
-route that a cleverer schedule would fit: rare, and on the cautious side for
-the repair; the self-check states its proof "by this rule").
+working time is checked on that schedule; when the team works too long
+because it waits, the search starts again one second after that latest
+departure (some stop then falls in a later window, or the lunch in another
+gap, and the team may wait less), until a schedule fits, none is left, or
+the team no longer waits. So a route that fits the working time only by
+leaving later than the earliest return allows (say a stop served in its
+second window rather than waiting for a fixed stop after the first) is
+found too: the tests compare the rule with brute force over every departure
+and every place of the lunch (``tests/day/test_timing_exhaustive.py``).
 """
 
 from __future__ import annotations
@@ -44,13 +51,16 @@ INF = 10**12
 class TimedStop:
     """A stop to schedule: ``site`` is its row in the travel matrix (0 the
     station); ``starts`` the allowed service starts (s, sorted, disjoint;
-    empty: any time); ``place``/``setup_s`` the collection-point set-up rule."""
+    empty: any time); ``place``/``setup_s`` the collection-point set-up rule;
+    ``seats`` the passengers who board (+) or leave (−) here (a shuttle's
+    stop: no lunch while any is on board)."""
 
     site: int
     service_s: int
     starts: tuple[tuple[int, int], ...] = ()
     place: int = -1
     setup_s: int = 0
+    seats: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,21 @@ def _first_start(ready: int, starts: tuple[tuple[int, int], ...]) -> tuple[int, 
 _State = tuple[int, tuple[int, ...], tuple[int, ...], tuple[int, int] | None]
 
 
+def lunch_gaps(stops: Sequence[TimedStop]) -> list[bool]:
+    """Whether the lunch may be taken in each gap (into each stop, then back
+    to the station): not with passengers on board (the ``seats`` of the stops
+    before it add up to more than 0), and not between two stops of one
+    collection point (its opening is not split)."""
+    out, load = [], 0
+    for k in range(len(stops) + 1):
+        inside = 0 < k < len(stops) and stops[k].place >= 0 \
+            and stops[k].place == stops[k - 1].place
+        out.append(load <= 0 and not inside)
+        if k < len(stops):
+            load += stops[k].seats
+    return out
+
+
 def _legs(stops: Sequence[TimedStop], travel_s: np.ndarray) -> list[int]:
     """``leg_s`` into each stop, then back to the station (one more entry)."""
     path: list[TimedStop | None] = [None, *stops, None]
@@ -102,11 +127,12 @@ def _forward(stops: Sequence[TimedStop], legs: Sequence[int], vehicle: VehicleSp
     no_break: _State | None = (depart_s, (), (), None)
     lunched: _State | None = None
     last = len(stops)
+    may_lunch = lunch_gaps(stops) if lunch is not None else []
     for gap, leg in enumerate(legs):
         options: list[tuple[int, _State]] = []   # ready times after the leg, lunch taken
         if lunched is not None:
             options.append((lunched[0] + leg, lunched))
-        if lunch is not None and no_break is not None:
+        if lunch is not None and no_break is not None and may_lunch[gap]:
             free = no_break[0]
             begin = max(free, lunch.earliest_s)   # lunch before the leg
             if begin <= lunch.latest_s:
@@ -171,21 +197,32 @@ def _latest_departure(stops: Sequence[TimedStop], legs: Sequence[int],
 def _attempt(stops: Sequence[TimedStop], legs: Sequence[int], vehicle: VehicleSpec,
              earliest_s: int) -> Schedule | None:
     """The earliest schedule leaving no earlier than ``earliest_s``, the
-    departure then delayed as far as the return allows."""
-    first = _forward(stops, legs, vehicle, earliest_s)
-    if first is None:
-        return None
-    end, state = first
-    depart = max(earliest_s, _latest_departure(stops, legs, vehicle, end, state))
-    again = _forward(stops, legs, vehicle, depart) if depart > earliest_s else first
-    if again is None:  # pragma: no cover - a later start on the same path fits
-        again, depart = first, earliest_s
-    end, state = again
-    if end - depart > vehicle.max_duration_s:
-        return None
+    departure then delayed as far as the return allows; when that works too
+    long because the team waits (for a window, or for the lunch window), a
+    later departure, one second past the latest of that schedule, is tried:
+    it serves some stop in a later window (or lunches in another gap), and
+    may wait less. Returns only grow with the departure, so the first
+    schedule that fits has the earliest return; a schedule without waits
+    cannot be shortened by leaving later."""
     lunch = vehicle.breaks[0] if vehicle.breaks else None
-    breaks = ((state[3][0], lunch.duration_s),) if state[3] is not None and lunch else ()
-    return Schedule(depart, state[1], end, breaks)
+    busy = sum(legs) + sum(stop.service_s for stop in stops)
+    start = earliest_s
+    while True:
+        first = _forward(stops, legs, vehicle, start)
+        if first is None:
+            return None
+        end, state = first
+        depart = max(start, _latest_departure(stops, legs, vehicle, end, state))
+        again = _forward(stops, legs, vehicle, depart) if depart > start else first
+        if again is None:  # pragma: no cover - a later start on the same path fits
+            again, depart = first, start
+        end, state = again
+        breaks = ((state[3][0], lunch.duration_s),) if state[3] is not None and lunch else ()
+        if end - depart <= vehicle.max_duration_s:
+            return Schedule(depart, state[1], end, breaks)
+        if end - depart <= busy + sum(d for _, d in breaks):
+            return None  # no wait to save
+        start = depart + 1
 
 
 def stop_legs(travel_s: np.ndarray, place: Sequence[int] = (),
@@ -275,7 +312,9 @@ def timing_problems(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: V
 
     The lunch break lies between two services and either before the ride of
     its gap (it starts once the team is free, the ride starts when it ends)
-    or after it (it starts once the team has arrived); never during a ride.
+    or after it (it starts once the team has arrived); never during a ride,
+    never with passengers on board, never inside a point's opening
+    (``lunch_gaps``).
     """
     problems: list[str] = []
     legs = _legs(stops, travel_s)
@@ -295,6 +334,7 @@ def timing_problems(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: V
         problems.append(msg("a break on a day without lunch"))
     free = timed.depart_s
     ends = list(timed.service_start_s) + [timed.return_s]
+    may_lunch = lunch_gaps(stops)
     for gap, (leg, begin) in enumerate(zip(legs, ends, strict=True)):
         in_gap = [b for b in breaks if free <= b[0] < begin or (gap == len(stops)
                                                                  and b[0] >= free)]
@@ -307,6 +347,10 @@ def timing_problems(stops: Sequence[TimedStop], travel_s: np.ndarray, vehicle: V
                 problems.append(msg("the lunch break at {start} s is taken during the ride "
                                     "into stop {stop} (or overlaps its service)",
                                     start=b_start, stop=gap + 1))
+            if not may_lunch[gap]:
+                problems.append(msg("the lunch break at {start} s is taken with passengers on "
+                                    "board or inside a collection point's opening (before "
+                                    "stop {stop})", start=b_start, stop=gap + 1))
         elif free + leg > begin:
             problems.append(msg("stop {stop} reached {after} s after leaving the last, "
                                 "faster than its {leg} s leg", stop=gap + 1, after=begin - free,

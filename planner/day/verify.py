@@ -460,7 +460,9 @@ def timed_route(route: Route, scenario: Scenario, site_of: dict[str, int],
         elif stop.kind in ("pickup", "dropoff"):
             begin = stop.arrive_s + stop.wait_s
             site = 0 if stop.place == "office" else site_of[stop.household or ""]
-            out.append((TimedStop(site, stop.depart_s - begin, ((begin, begin),)), None))
+            seats = len(stop.passengers) * (1 if stop.kind == "pickup" else -1)
+            out.append((TimedStop(site, stop.depart_s - begin, ((begin, begin),), seats=seats),
+                        None))
     # consecutive stops of one collection point are one opening: they take the
     # most urgent tier among them and are kept or removed together
     k = 0

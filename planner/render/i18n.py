@@ -251,6 +251,23 @@ WINDOWS_DISJOINT_ALONE = N_("at home together with the residents the day's visit
                             "alone needs {alone_needed} min: one visit per household a day, so "
                             "left for another visit")
 
+#: ``no_seat`` with the teams that make home visits counted (``home_teams``):
+#: none, or some (then the house's one visit of the day does not enrol them).
+NO_SEAT_HOME_TEAMS = (
+    N_("{passengers} passengers, but a motorbike unit seats at most {seats}, and no team "
+       "makes home visits tomorrow to enrol them at home"),
+    N_("{passengers} passengers, but a motorbike unit seats at most {seats}, and the "
+       "household's one home visit of the day does not enrol them (they are not at home long "
+       "enough together with the residents it enrols)"))
+
+#: ``no_capacity`` of a shuttle (``planner.day.shuttles.shuttle_reason``).
+SHUTTLE_NO_ROOM = N_("no room for this shuttle tomorrow: made as one trip on its own ({trip} "
+                     "min, with {office} min of enrolment at the office), it fits between no "
+                     "two stops of any route allowed to make it ({units} in all, together "
+                     "holding {visits} home visits, {points} collection points and {shuttles} "
+                     "other shuttles), within the hours at home, the ride limit, the seats, the "
+                     "shift, lunch and sunset")
+
 #: Why a decision is not honoured, by ``planner.domain.DECISION_CAUSES`` code.
 DECISION_CAUSE_TEXTS: dict[str, str] = {
     "team_absent": N_("the team it names does not work that day"),
@@ -451,6 +468,10 @@ def reason_text(unserved: Unserved, windows: tuple[Window, ...], lang: str,
     template = REASONS_NUMBERED.get(unserved.code) if unserved.numbers else None
     if unserved.code == "windows_disjoint" and "alone_s" in dict(unserved.numbers):
         template = WINDOWS_DISJOINT_ALONE  # also the visit alone
+    if unserved.code == "no_capacity" and "trip_s" in dict(unserved.numbers):
+        template = SHUTTLE_NO_ROOM
+    if unserved.code == "no_seat" and "home_teams" in dict(unserved.numbers):
+        template = NO_SEAT_HOME_TEAMS[dict(unserved.numbers)["home_teams"] > 0]
     if parsed is not None:  # the tier and what each team's day holds, in ``lang``
         text = nfc(capacity_reason(*parsed, _, lambda c: _(CONDITION_LABELS[c])))
     elif template is None and (said := english_reason(nfc(unserved.reason), _, lang)) \

@@ -335,11 +335,13 @@ def test_ride_too_long() -> None:
 
 
 def test_no_seat() -> None:
-    """Two passengers, one seat per motorbike."""
+    """Two passengers, one seat per motorbike, and no team makes home visits
+    (which would enrol them at home instead): the reason says both."""
     h = _household("H1", 2, _resident("R1", mode="shuttle"), _resident("R2", mode="shuttle"))
-    u = _reason(_plan(_scenario([h])), "H1", "shuttle")
+    u = _reason(_plan(_scenario([h], [_team(duties=("point", "shuttle"))])), "H1", "shuttle")
     assert u.code == "no_seat"
-    assert u.reason == "2 passengers, but a motorbike unit seats at most 1"
+    assert u.reason == ("2 passengers, but a motorbike unit seats at most 1, and no team makes "
+                        "home visits tomorrow to enrol them at home")
 
 
 def test_no_office_time() -> None:
@@ -397,7 +399,8 @@ def test_no_capacity_shuttle() -> None:
     plan = _plan(_scenario(hs, [_team(max_work_h=1.5, members=("A", "B"), bikes=2)]))
     left = [u for u in plan.unserved if u.mode == "shuttle"]
     assert left and all(u.code == "no_capacity" for u in left)
-    assert "the search found no room for this shuttle" in left[0].reason
+    assert left[0].reason.startswith("no room for this shuttle tomorrow: made as one trip on "
+                                     "its own")
 
 
 def test_away_at_visit() -> None:
