@@ -321,14 +321,24 @@ def _fast_map():
 
 
 def _quiet_matching():
-    """leuvenmapmatching's ``DistanceMatching`` without its text: the matcher
-    formats every state it makes for its debug log (``logger.debug(str(m))``,
-    evaluated even when that log is off), 15 % of its time.
-    The matching itself is the library's."""
+    """leuvenmapmatching's ``DistanceMatching`` without its text, with a hash
+    that is the same in every process. The text: the matcher formats every
+    state it makes for its debug log (``logger.debug(str(m))``, evaluated even
+    when that log is off), 15 % of its time. The hash: the library hashes a
+    state by its name as a string, and Python salts string hashes per process
+    (``PYTHONHASHSEED``); a state's predecessors are kept in a set, and where
+    two of them are equally likely the one met first in the set wins, so the
+    matched route changed from one run to the next. A state's ``key`` is a
+    tuple of integers (the map's labels, the observation's index), whose hash
+    is not salted: sets iterate in the same order in every run, and every tie
+    falls the same way. The matching itself is the library's."""
     # imported here: the matcher loads only when tracks are learnt
     from leuvenmapmatching.matcher.distance import DistanceMatching
 
     class QuietMatching(DistanceMatching):
+        def __hash__(self) -> int:
+            return hash(self.key)
+
         def __str__(self, label_width=None) -> str:
             return ""
 

@@ -272,3 +272,56 @@ def test_the_learnt_edge_factor_reaches_the_graphs_times(grid, table, tmp_path):
     assert G.edges[20, 30, 0]["tt_motorbike_dry"] == pytest.approx(  # not ridden: its cell's
         grid.edges[20, 30, 0]["tt_motorbike_dry"] / learnt["calibration"]["factors"][cell],
         rel=0.01)
+
+
+RUN_TWICE = """
+import sys
+from pathlib import Path
+sys.path[:0] = [{root!r}, {here!r}]
+from test_learn_tracks import grid_graph, observed, route, gpx_of
+from planner.roads import learn
+from planner.speeds import load_speed_table
+table = load_speed_table()
+table.pop("calibration", None)
+G = grid_graph(table)
+path = Path({path!r})
+if not path.exists():
+    gpx_of(G, [("ride", route(0, 10, 20, 21, 11, 12, 2, 1, 0))], path, seed=5, sample_s=3.0,
+           noise_m=12.0)
+for o in observed(G, path, table):
+    print(o.edge, repr(o.observed_s), o.cell)
+track = learn.read_track(path)
+frame = learn.Frame(float(track.lon.mean()), float(track.lat.mean()))
+x, y = frame.xy(track.lon, track.lat)
+rmap = learn.road_map(G, "dry", frame, (x.min() - 300, y.min() - 300, x.max() + 300,
+                                        y.max() + 300))
+from leuvenmapmatching.matcher.distance import DistanceMatcher
+matcher = DistanceMatcher(rmap.matcher_map, matching=learn._quiet_matching(), max_dist=50,
+                          obs_noise=12, non_emitting_states=True)
+matcher.match([(float(b), float(a)) for a, b in zip(x[::10], y[::10], strict=True)])
+print(sorted(hash(m) for m in matcher.lattice_best))
+"""
+
+
+def test_two_runs_on_the_same_track_give_identical_observations(tmp_path):
+    """The matching does not depend on the process: two Python processes with
+    different string-hash salts (``PYTHONHASHSEED``) give the same
+    observations of one noisy track, to the bit, and the matcher's states
+    hash alike (the library hashes them by a string, so that its ties fell
+    differently in each process)."""
+    import os
+    import subprocess
+    import sys
+
+    here = Path(__file__).resolve().parent
+    code = RUN_TWICE.format(root=str(here.parent.parent), here=str(here),
+                            path=str(tmp_path / "loop.gpx"))
+    outs = []
+    for salt in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": salt}
+        run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, cwd=tmp_path, check=False)
+        assert run.returncode == 0, run.stderr[-2000:]
+        outs.append(run.stdout)
+    assert outs[0].count("\n") >= 6  # most of the loop's edges, then the states' hashes
+    assert outs[0] == outs[1]
