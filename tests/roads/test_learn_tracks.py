@@ -325,3 +325,64 @@ def test_two_runs_on_the_same_track_give_identical_observations(tmp_path):
         outs.append(run.stdout)
     assert outs[0].count("\n") >= 6  # most of the loop's edges, then the states' hashes
     assert outs[0] == outs[1]
+
+
+def test_the_cells_prior_spread_comes_from_the_cells():
+    """Empirical Bayes for the cells: with six cells whose tracks agree with
+    the table the prior keeps its floor (``PRIOR_SD``); with six cells each
+    30 % slower in every track it widens, so that a cell's two tracks move it
+    further than the fixed prior would (and still not all the way)."""
+    from planner.roads.learn import Observation
+    from planner.roads.learn_model import PRIOR_SD, add_evidence, cell_prior_sd, fit, noise_sd
+
+    def cells_of(ratio: float, tracks: int):
+        obs = [Observation((c, c + 1, 0), 500.0, 100.0 * ratio * (1 + 0.05 * (k % 3 - 1)),
+                           100.0, f"track|dirt|flat|c{c}", f"t{k}")
+               for c in range(6) for k in range(tracks)]
+        return add_evidence({}, obs)
+
+    agree = cells_of(1.0, 10)
+    assert cell_prior_sd(agree.values(), noise_sd(agree.values())) == PRIOR_SD
+    slow = cells_of(1.3, 2)
+    wide = cell_prior_sd(slow.values(), noise_sd(slow.values()))
+    assert wide > 1.5 * PRIOR_SD
+    learnt, fixed = fit(slow)["track|dirt|flat|c0"], fit(slow, PRIOR_SD)["track|dirt|flat|c0"]
+    assert fixed.log_mean < learnt.log_mean < math.log(1.3)
+
+
+def test_a_short_edges_noisy_rides_move_it_less_than_a_long_edges():
+    """The edges' level weighs a traversal by how well it can be timed: a few
+    seconds at its ends whatever its length. Forty edges of one cell, each
+    ridden four times, half of them short (10 s, their rides ± 30 %), half
+    long (100 s, ± 3 %): the timing part is found (over 1 s), and a short
+    and a long edge whose rides say the same 20 % slower get factors with the
+    long one moved further."""
+    from planner.roads.learn import Observation
+    from planner.roads.learn_model import (
+        add_edge_evidence,
+        add_evidence,
+        edge_spreads,
+        fit,
+        fit_edges,
+    )
+
+    cell = "track|dirt|flat|dry"
+    rng = np.random.default_rng(2)
+    obs = []
+    for e in range(40):
+        table_s = 10.0 if e % 2 else 100.0
+        own = math.exp(rng.normal(0.0, 0.1))
+        for k in range(4):
+            noise = rng.normal(0.0, 0.3 if e % 2 else 0.03)
+            obs.append(Observation((e, e + 100, 0), table_s * 8, table_s * own * math.exp(noise),
+                                   table_s, cell, f"t{k}"))
+    for e, table_s in ((1000, 10.0), (1001, 100.0)):
+        obs += [Observation((e, e + 100, 0), table_s * 8, table_s * 1.2, table_s, cell, f"t{k}")
+                for k in range(4)]
+    cells = fit(add_evidence({}, obs))
+    stats = add_edge_evidence({}, obs)
+    _edges, spread = edge_spreads(stats.values(), cells)
+    assert spread.timing_s > 1.0
+    own = fit_edges(stats, cells)
+    short, long_ = -own["1000 1100 0"].log_mean, -own["1001 1101 0"].log_mean
+    assert long_ < short < 0  # both slower than their cell, the long one more
