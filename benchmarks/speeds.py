@@ -293,8 +293,8 @@ def leg_errors(G, prior: dict, days: list, cells: dict, oracle: str = "",
 
 
 def _row(n, model: str, err: np.ndarray, true_s: np.ndarray, last: str) -> str:
-    return (f"{n:>13} | {model:<14} | {np.median(err):>12.0f} s | "
-            f"{np.percentile(err, 90):>9.0f} s | {100 * np.median(err / true_s):>12.1f} % | "
+    return (f"{n:>13} | {model:<14} | {np.median(err):>12.1f} s | "
+            f"{np.percentile(err, 90):>9.1f} s | {100 * np.median(err / true_s):>12.1f} % | "
             f"{last}")
 
 
@@ -364,7 +364,7 @@ def main() -> None:
         if halved is None and np.median(err) <= 0.5 * np.median(table_err):
             halved = n
         if n == len(train):
-            print(_row(n, "+ hidden unseen", leg_errors(G, prior, test, cells, "unseen", own,
+            print(_row(n, "hidden unseen", leg_errors(G, prior, test, cells, "unseen", own,
                                                        edge_noise), true_s,
                        "(hidden on edges without their own)"))
         n = n * 2 if n * 2 <= len(train) or n == len(train) else len(train)
