@@ -9,15 +9,20 @@ edges), so that one long day counts as one piece of evidence, not as hundreds
 
 The model (normal–normal, on log ratios):
 
-- prior: the true log ratio of a cell is ``N(0, PRIOR_SD²)``: the table is
-  right on average and rarely off by more than about ±10 % (``PRIOR_SD``);
+- prior: the true log ratio of a cell is ``N(0, s²)``: the table is right on
+  average; ``s`` is estimated from the cells (empirical Bayes,
+  ``cell_prior_sd``: the mean square of their mean values less the part their
+  tracks' noise explains), never below ``PRIOR_SD`` (the table's trust, about
+  ±10 %) nor above ``PRIOR_SD_MAX``; ``PRIOR_SD`` while fewer than
+  ``MIN_CELLS_FOR_SD`` cells have tracks. A fixed 0.1 held every cell close
+  to the table however far all the cells' tracks put it (docs/benchmarks.md);
 - each track's value is the true log ratio plus ``N(0, σ²)``; σ is estimated
   from the data, pooled over the cells (the spread between tracks of one cell),
   never below ``NOISE_FLOOR`` (one day's weather and rider);
 - posterior of a cell with ``n`` tracks of mean ``ȳ``: precision
-  ``1/PRIOR_SD² + n/σ²``, mean ``(n ȳ/σ²) / precision``. With the floors,
-  two tracks move a cell a third of the way to what they show and fifty
-  93 % of the way.
+  ``1/s² + n/σ²``, mean ``(n ȳ/σ²) / precision``. With both at their
+  floors, two tracks move a cell a third of the way to what they show and
+  fifty 93 % of the way.
 
 The speed factor written is ``exp(-mean)`` (a speed multiplier, like a
 season's factors), with its interval ``exp(-mean ± 2 sd)``. The file keeps
@@ -38,15 +43,18 @@ cell's, shrunk towards the cell:
   the benchmark worse on the same observations (docs/benchmarks.md): that
   mean also holds what the shrunk cells leave out, which is the roads', not
   the day's;
-- an edge's effect is ``N(0, τ²)``; a traversal is the effect plus
-  ``N(0, σ_e²)`` (the day, the rider, the matching); σ_e is the pooled spread
-  of one edge's traversals, τ² the spread of the edges' mean residuals beyond
-  what σ_e explains (a method-of-moments estimate, kept within
-  ``EDGE_SD_BOUNDS``; ``PRIOR_SD`` while fewer than ``MIN_EDGES_FOR_SD`` edges
-  qualify);
+- an edge's effect is ``N(0, τ²)``; a traversal of an edge ridden in ``t``
+  seconds is the effect plus ``N(0, σ_e² + (δ/t)²)``: the day and the rider
+  (σ_e), and the timing of the edge's two ends (δ seconds whatever its
+  length, so a short edge's ratio is the noisier). σ_e and δ are fitted to
+  the spread between one edge's traversals (``EdgeSpread``, ``_noise_parts``),
+  τ² is the spread of the edges' mean residuals beyond what that noise
+  explains (a method-of-moments estimate, kept within ``EDGE_SD_BOUNDS``;
+  ``PRIOR_SD`` while fewer than ``MIN_EDGES_FOR_SD`` edges qualify);
 - an edge with ``n`` traversals of mean residual ``r̄`` has the effect
-  ``w r̄``, ``w = τ² / (τ² + σ_e²/n)``: one ride moves it little, ten nearly
-  all the way; its speed factor is ``exp(−w r̄)``, a multiplier on the cell's.
+  ``w r̄``, ``w = τ² / (τ² + (σ_e² + (δ/t)²)/n)``: one ride moves it little,
+  ten nearly all the way; its speed factor is ``exp(−w r̄)``, a multiplier on
+  the cell's.
 
 What cannot be learnt in advance: the day's own conditions (the weather of
 that day, the rider, a herd on the road) are shared by every edge of one

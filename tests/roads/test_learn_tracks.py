@@ -386,3 +386,23 @@ def test_a_short_edges_noisy_rides_move_it_less_than_a_long_edges():
     own = fit_edges(stats, cells)
     short, long_ = -own["1000 1100 0"].log_mean, -own["1001 1101 0"].log_mean
     assert long_ < short < 0  # both slower than their cell, the long one more
+
+
+def test_a_layer_written_before_the_timing_term_still_fits():
+    """A layer written before edges kept their seconds (no ``sum_observed_s``)
+    is read with the seconds unknown: its edges get factors from their log
+    ratios alone (no timing term), and an edge ridden three times 30 % slower
+    than its cell moves towards it."""
+    from planner.roads.learn import Observation
+    from planner.roads.learn_model import add_evidence, edges_of, fit, fit_edges
+
+    cell = "track|dirt|flat|dry"
+    old = {"edge": [{"edge": f"{e} {e + 1} 0", "cell": cell, "traversals": 3,
+                     "sum_log_ratio": 3 * (math.log(1.3) if e == 0 else 0.01 * (e % 5 - 2)),
+                     "sum_log_ratio_sq": 3 * (math.log(1.3) if e == 0 else 0.01 * (e % 5 - 2)) ** 2
+                     + 0.01} for e in range(30)]}
+    stats = edges_of(old)
+    assert all(math.isinf(st.seconds) for st in stats.values())
+    cells = fit(add_evidence({}, [Observation((0, 1, 0), 500.0, 100.0, 100.0, cell, "t")]))
+    own = fit_edges(stats, cells)
+    assert 0 < own["0 1 0"].log_mean < math.log(1.3)
