@@ -41,7 +41,10 @@ of each leg between two stops (table alone, and table with the learnt layer
 fitted on the first N training days: its cells alone, then its cells and its
 edges' own factors, as the planner uses it), median and 90th percentile, for
 N = 1, 2, 4, 8, ... days; and the first N at which the learnt median error is
-half the table's. The held-out days are never learnt (their routes go through
+half the table's. After the last N, "hidden unseen": the learnt layer where
+an edge has its own factor and the hidden model (kinds and the edge's own
+noise) on every other edge: what the edges never ridden (or too short, or
+ridden once) cost. The held-out days are never learnt (their routes go through
 edges the training days rode, as a commune's teams do).
 """
 
