@@ -9,15 +9,20 @@ edges), so that one long day counts as one piece of evidence, not as hundreds
 
 The model (normal–normal, on log ratios):
 
-- prior: the true log ratio of a cell is ``N(0, PRIOR_SD²)``: the table is
-  right on average and rarely off by more than about ±10 % (``PRIOR_SD``);
+- prior: the true log ratio of a cell is ``N(0, s²)``: the table is right on
+  average; ``s`` is estimated from the cells (empirical Bayes,
+  ``cell_prior_sd``: the mean square of their mean values less the part their
+  tracks' noise explains), never below ``PRIOR_SD`` (the table's trust, about
+  ±10 %) nor above ``PRIOR_SD_MAX``; ``PRIOR_SD`` while fewer than
+  ``MIN_CELLS_FOR_SD`` cells have tracks. A fixed 0.1 held every cell close
+  to the table however far all the cells' tracks put it (docs/benchmarks.md);
 - each track's value is the true log ratio plus ``N(0, σ²)``; σ is estimated
   from the data, pooled over the cells (the spread between tracks of one cell),
   never below ``NOISE_FLOOR`` (one day's weather and rider);
 - posterior of a cell with ``n`` tracks of mean ``ȳ``: precision
-  ``1/PRIOR_SD² + n/σ²``, mean ``(n ȳ/σ²) / precision``. With the floors,
-  two tracks move a cell a third of the way to what they show and fifty
-  93 % of the way.
+  ``1/s² + n/σ²``, mean ``(n ȳ/σ²) / precision``. With both at their
+  floors, two tracks move a cell a third of the way to what they show and
+  fifty 93 % of the way.
 
 The speed factor written is ``exp(-mean)`` (a speed multiplier, like a
 season's factors), with its interval ``exp(-mean ± 2 sd)``. The file keeps
@@ -38,15 +43,18 @@ cell's, shrunk towards the cell:
   the benchmark worse on the same observations (docs/benchmarks.md): that
   mean also holds what the shrunk cells leave out, which is the roads', not
   the day's;
-- an edge's effect is ``N(0, τ²)``; a traversal is the effect plus
-  ``N(0, σ_e²)`` (the day, the rider, the matching); σ_e is the pooled spread
-  of one edge's traversals, τ² the spread of the edges' mean residuals beyond
-  what σ_e explains (a method-of-moments estimate, kept within
-  ``EDGE_SD_BOUNDS``; ``PRIOR_SD`` while fewer than ``MIN_EDGES_FOR_SD`` edges
-  qualify);
+- an edge's effect is ``N(0, τ²)``; a traversal of an edge ridden in ``t``
+  seconds is the effect plus ``N(0, σ_e² + (δ/t)²)``: the day and the rider
+  (σ_e), and the timing of the edge's two ends (δ seconds whatever its
+  length, so a short edge's ratio is the noisier). σ_e and δ are fitted to
+  the spread between one edge's traversals (``EdgeSpread``, ``_noise_parts``),
+  τ² is the spread of the edges' mean residuals beyond what that noise
+  explains (a method-of-moments estimate, kept within ``EDGE_SD_BOUNDS``;
+  ``PRIOR_SD`` while fewer than ``MIN_EDGES_FOR_SD`` edges qualify);
 - an edge with ``n`` traversals of mean residual ``r̄`` has the effect
-  ``w r̄``, ``w = τ² / (τ² + σ_e²/n)``: one ride moves it little, ten nearly
-  all the way; its speed factor is ``exp(−w r̄)``, a multiplier on the cell's.
+  ``w r̄``, ``w = τ² / (τ² + (σ_e² + (δ/t)²)/n)``: one ride moves it little,
+  ten nearly all the way; its speed factor is ``exp(−w r̄)``, a multiplier on
+  the cell's.
 
 What cannot be learnt in advance: the day's own conditions (the weather of
 that day, the rider, a herd on the road) are shared by every edge of one
@@ -67,8 +75,12 @@ from planner.atomic import write_atomic
 from planner.roads.learn import Observation
 from planner.speeds import edge_label
 
-#: Prior standard deviation of a cell's log ratio (the table's trust).
+#: Smallest prior standard deviation of a cell's log ratio (the table's
+#: trust); the prior's spread is estimated from the cells themselves once
+#: ``MIN_CELLS_FOR_SD`` cells have tracks (``prior_sd``), within these bounds.
 PRIOR_SD = 0.1
+PRIOR_SD_MAX = 0.5
+MIN_CELLS_FOR_SD = 5
 #: Smallest standard deviation of one track's log ratio in a cell.
 NOISE_FLOOR = 0.2
 #: An edge gets its own factor once ridden whole this many times.
@@ -147,9 +159,24 @@ def noise_sd(cells: Iterable[CellFit]) -> float:
     return max(NOISE_FLOOR, math.sqrt(ss / df)) if df else NOISE_FLOOR
 
 
-def fit(cells: dict[str, CellFit], prior_sd: float = PRIOR_SD) -> dict[str, CellFit]:
-    """The posterior of every cell (module docstring)."""
+def cell_prior_sd(cells: Iterable[CellFit], sigma: float) -> float:
+    """The prior's spread of the cells' log ratios around the table (empirical
+    Bayes, method of moments): the mean square of the cells' mean values less
+    the part their tracks' noise explains (``sigma²/n``), kept within
+    ``PRIOR_SD``–``PRIOR_SD_MAX``; ``PRIOR_SD`` while fewer than
+    ``MIN_CELLS_FOR_SD`` cells have tracks."""
+    seen = [c for c in cells if c.tracks > 0]
+    if len(seen) < MIN_CELLS_FOR_SD:
+        return PRIOR_SD
+    var = sum((c.sum_y / c.tracks) ** 2 - sigma ** 2 / c.tracks for c in seen) / len(seen)
+    return min(PRIOR_SD_MAX, max(PRIOR_SD, math.sqrt(max(var, 0.0))))
+
+
+def fit(cells: dict[str, CellFit], prior_sd: float | None = None) -> dict[str, CellFit]:
+    """The posterior of every cell (module docstring); ``prior_sd``: the
+    prior's spread, estimated from the cells when None (``cell_prior_sd``)."""
     sigma = noise_sd(cells.values())
+    prior_sd = cell_prior_sd(cells.values(), sigma) if prior_sd is None else prior_sd
     out = {}
     for key, c in cells.items():
         precision = 1 / prior_sd ** 2 + c.tracks / sigma ** 2
@@ -170,6 +197,9 @@ class EdgeStats:
     traversals: int
     sum_y: float
     sum_y2: float
+    #: the observed seconds of its traversals, summed (inf when unknown: a
+    #: layer written before they were kept)
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -199,45 +229,94 @@ def add_edge_evidence(previous: dict[tuple[str, str], EdgeStats],
         y = math.log(ob.observed_s / ob.table_s)
         old = out.get((label, ob.cell), EdgeStats(label, ob.cell, 0, 0.0, 0.0))
         out[(label, ob.cell)] = EdgeStats(label, ob.cell, old.traversals + 1, old.sum_y + y,
-                                          old.sum_y2 + y * y)
+                                          old.sum_y2 + y * y, old.seconds + ob.observed_s)
     return out
 
 
+@dataclass(frozen=True)
+class EdgeSpread:
+    """The edges' level's spreads, on the log scale: one traversal's noise
+    around its edge is ``N(0, noise_sd² + (timing_s / t)²)`` for an edge
+    ridden in ``t`` seconds (the day and rider, plus the timing of its ends,
+    a few seconds whatever the edge's length: a short edge's ratio is the
+    noisier); ``edge_sd`` the spread of the edges' own effects (τ)."""
+
+    noise_sd: float
+    timing_s: float
+    edge_sd: float
+
+    def mean_var(self, n: int, seconds: float) -> float:
+        """The variance of the mean of ``n`` traversals of an edge ridden in
+        ``seconds`` each (log scale)."""
+        return (self.noise_sd ** 2 + (self.timing_s / seconds) ** 2) / n
+
+
+def _noise_parts(within: list[tuple[float, float, float]]) -> tuple[float, float]:
+    """(noise sd, timing s) from the edges' spread between traversals:
+    ``within`` holds, per edge ridden twice or more, (degrees of freedom,
+    unbiased variance of its log ratios, 1 / its mean seconds²). A weighted
+    least-squares line variance = noise² + timing² / seconds², each part
+    kept ≥ 0 (noise ≥ ``EDGE_NOISE_FLOOR``)."""
+    df = sum(w for w, _v, _x in within)
+    if not df:
+        return NOISE_FLOOR, 0.0
+    xm = sum(w * x for w, _v, x in within) / df
+    vm = sum(w * v for w, v, _x in within) / df
+    sxx = sum(w * (x - xm) ** 2 for w, _v, x in within)
+    slope = sum(w * (x - xm) * (v - vm) for w, v, x in within) / sxx if sxx > 0 else 0.0
+    slope = max(0.0, slope)
+    floor2 = EDGE_NOISE_FLOOR ** 2
+    base = vm - slope * xm
+    if base < floor2:  # refit the slope through the floor
+        base = floor2
+        sx2 = sum(w * x * x for w, _v, x in within)
+        slope = max(0.0, sum(w * x * (v - base) for w, v, x in within) / sx2) if sx2 else 0.0
+    return math.sqrt(base), math.sqrt(slope)
+
+
 def edge_spreads(stats: Iterable[EdgeStats], cells: dict[str, CellFit]
-                 ) -> tuple[dict[str, tuple[int, float]], float, float]:
-    """Per edge (traversals, mean residual from its cells); σ_e (one
-    traversal around its edge) and τ (the edges' own effects), both on the
-    log scale (the module docstring)."""
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    ss = df = 0.0
+                 ) -> tuple[dict[str, tuple[int, float, float]], EdgeSpread]:
+    """Per edge (traversals, mean residual from its cells, mean seconds of a
+    traversal); the spreads of the edges' level (``EdgeSpread``: the module
+    docstring)."""
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    within = []
     for st in stats:
         m = cells[st.cell].log_mean if st.cell in cells else 0.0
         sums[st.edge][0] += st.traversals
         sums[st.edge][1] += st.sum_y - st.traversals * m
+        sums[st.edge][2] += st.seconds
         if st.traversals >= 2:
-            ss += max(0.0, st.sum_y2 - st.sum_y ** 2 / st.traversals)
-            df += st.traversals - 1
-    edges = {e: (int(n), r / n) for e, (n, r) in sums.items() if n > 0}
-    sigma = max(EDGE_NOISE_FLOOR, math.sqrt(ss / df)) if df else NOISE_FLOOR
-    seen = [(n, r) for n, r in edges.values() if n >= MIN_EDGE_TRAVERSALS]
+            var = max(0.0, st.sum_y2 - st.sum_y ** 2 / st.traversals) / (st.traversals - 1)
+            within.append((st.traversals - 1.0, var,
+                           (st.traversals / st.seconds) ** 2 if st.seconds > 0 else 0.0))
+    edges = {e: (int(n), r / n, t / n if t > 0 else math.inf)
+             for e, (n, r, t) in sums.items() if n > 0}
+    noise, timing = _noise_parts(within)
+    spread = EdgeSpread(noise, timing, PRIOR_SD)
+    seen = [(n, r, t) for n, r, t in edges.values() if n >= MIN_EDGE_TRAVERSALS]
     if len(seen) < MIN_EDGES_FOR_SD:
-        return edges, sigma, PRIOR_SD
-    var = sum(r * r - sigma ** 2 / n for n, r in seen) / len(seen)
+        return edges, spread
+    var = sum(r * r - spread.mean_var(n, t) for n, r, t in seen) / len(seen)
     lo, hi = EDGE_SD_BOUNDS
-    return edges, sigma, min(hi, max(lo, math.sqrt(max(var, 0.0))))
+    return edges, EdgeSpread(noise, timing, min(hi, max(lo, math.sqrt(max(var, 0.0)))))
 
 
 def fit_edges(stats: dict[tuple[str, str], EdgeStats], cells: dict[str, CellFit]
               ) -> dict[str, EdgeFit]:
     """The own effect of every edge ridden whole at least ``MIN_EDGE_TRAVERSALS``
-    times, shrunk towards its cell (``cells``: fitted, ``fit``)."""
-    edges, sigma, tau = edge_spreads(stats.values(), cells)
+    times, shrunk towards its cell (``cells``: fitted, ``fit``) by how
+    precise its mean is: ``w = τ² / (τ² + var)``, var the variance of its
+    traversals' mean (``EdgeSpread.mean_var``)."""
+    edges, spread = edge_spreads(stats.values(), cells)
+    tau2 = spread.edge_sd ** 2
     out = {}
-    for edge, (n, r) in edges.items():
+    for edge, (n, r, t) in edges.items():
         if n < MIN_EDGE_TRAVERSALS:
             continue
-        w = tau ** 2 / (tau ** 2 + sigma ** 2 / n)
-        out[edge] = EdgeFit(edge, n, w * r, math.sqrt(w * sigma ** 2 / n))
+        var = spread.mean_var(n, t)
+        w = tau2 / (tau2 + var)
+        out[edge] = EdgeFit(edge, n, w * r, math.sqrt(w * var))
     return out
 
 
@@ -247,7 +326,8 @@ def edges_of(calibration: dict[str, Any] | None) -> dict[tuple[str, str], EdgeSt
     for e in (calibration or {}).get("edge", []):
         out[(e["edge"], e["cell"])] = EdgeStats(e["edge"], e["cell"], int(e["traversals"]),
                                                 float(e["sum_log_ratio"]),
-                                                float(e["sum_log_ratio_sq"]))
+                                                float(e["sum_log_ratio_sq"]),
+                                                float(e.get("sum_observed_s", math.inf)))
     return out
 
 
@@ -281,22 +361,25 @@ def write_layer(path: Path, cells: dict[str, CellFit], learnt: list[str],
              "# To go back to the table alone, delete this file (docs/roads.md).",
              f"profile = {_q('motorbike')}",
              f"updated = {_q(when)}",
-             f"prior_sd = {PRIOR_SD}",
+             f"prior_sd = {cell_prior_sd(cells.values(), sigma):.4f}",
              f"noise_sd = {sigma:.4f}",
              "tracks_learnt = [" + ", ".join(_q(d) for d in learnt) + "]",
              "track_files = [" + ", ".join(_q(s) for s in sources) + "]", ""]
     if edges:
-        _, e_sigma, tau = edge_spreads(edges.values(), cells)
+        _, spread = edge_spreads(edges.values(), cells)
         lines += ["# Edges ridden whole: their traversals by cell and, from "
                   f"{MIN_EDGE_TRAVERSALS} traversals on, their own",
                   "# factor on top of the cell's (shrunk towards 1).",
-                  f"edge_noise_sd = {e_sigma:.4f}", f"edge_sd = {tau:.4f}", "edge = ["]
+                  f"edge_noise_sd = {spread.noise_sd:.4f}",
+                  f"edge_timing_s = {spread.timing_s:.4f}",
+                  f"edge_sd = {spread.edge_sd:.4f}", "edge = ["]
         for key in sorted(edges):
             st = edges[key]
             factor = own[st.edge].speed_factor if st.edge in own else 1.0
             lines.append(f"  {{edge = {_q(st.edge)}, cell = {_q(st.cell)}, "
                          f"speed_factor = {factor:.4f}, traversals = {st.traversals}, "
-                         f"sum_log_ratio = {st.sum_y!r}, sum_log_ratio_sq = {st.sum_y2!r}}},")
+                         f"sum_log_ratio = {st.sum_y!r}, sum_log_ratio_sq = {st.sum_y2!r}, "
+                         f"sum_observed_s = {st.seconds!r}}},")
         lines += ["]", ""]
     for key in sorted(cells):
         c = cells[key]

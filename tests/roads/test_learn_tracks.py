@@ -272,3 +272,137 @@ def test_the_learnt_edge_factor_reaches_the_graphs_times(grid, table, tmp_path):
     assert G.edges[20, 30, 0]["tt_motorbike_dry"] == pytest.approx(  # not ridden: its cell's
         grid.edges[20, 30, 0]["tt_motorbike_dry"] / learnt["calibration"]["factors"][cell],
         rel=0.01)
+
+
+RUN_TWICE = """
+import sys
+from pathlib import Path
+sys.path[:0] = [{root!r}, {here!r}]
+from test_learn_tracks import grid_graph, observed, route, gpx_of
+from planner.roads import learn
+from planner.speeds import load_speed_table
+table = load_speed_table()
+table.pop("calibration", None)
+G = grid_graph(table)
+path = Path({path!r})
+if not path.exists():
+    gpx_of(G, [("ride", route(0, 10, 20, 21, 11, 12, 2, 1, 0))], path, seed=5, sample_s=3.0,
+           noise_m=12.0)
+for o in observed(G, path, table):
+    print(o.edge, repr(o.observed_s), o.cell)
+track = learn.read_track(path)
+frame = learn.Frame(float(track.lon.mean()), float(track.lat.mean()))
+x, y = frame.xy(track.lon, track.lat)
+rmap = learn.road_map(G, "dry", frame, (x.min() - 300, y.min() - 300, x.max() + 300,
+                                        y.max() + 300))
+from leuvenmapmatching.matcher.distance import DistanceMatcher
+matcher = DistanceMatcher(rmap.matcher_map, matching=learn._quiet_matching(), max_dist=50,
+                          obs_noise=12, non_emitting_states=True)
+matcher.match([(float(b), float(a)) for a, b in zip(x[::10], y[::10], strict=True)])
+print(sorted(hash(m) for m in matcher.lattice_best))
+"""
+
+
+def test_two_runs_on_the_same_track_give_identical_observations(tmp_path):
+    """The matching does not depend on the process: two Python processes with
+    different string-hash salts (``PYTHONHASHSEED``) give the same
+    observations of one noisy track, to the bit, and the matcher's states
+    hash alike (the library hashes them by a string, so that its ties fell
+    differently in each process)."""
+    import os
+    import subprocess
+    import sys
+
+    here = Path(__file__).resolve().parent
+    code = RUN_TWICE.format(root=str(here.parent.parent), here=str(here),
+                            path=str(tmp_path / "loop.gpx"))
+    outs = []
+    for salt in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": salt}
+        run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, cwd=tmp_path, check=False)
+        assert run.returncode == 0, run.stderr[-2000:]
+        outs.append(run.stdout)
+    assert outs[0].count("\n") >= 6  # most of the loop's edges, then the states' hashes
+    assert outs[0] == outs[1]
+
+
+def test_the_cells_prior_spread_comes_from_the_cells():
+    """Empirical Bayes for the cells: with six cells whose tracks agree with
+    the table the prior keeps its floor (``PRIOR_SD``); with six cells each
+    30 % slower in every track it widens, so that a cell's two tracks move it
+    further than the fixed prior would (and still not all the way)."""
+    from planner.roads.learn import Observation
+    from planner.roads.learn_model import PRIOR_SD, add_evidence, cell_prior_sd, fit, noise_sd
+
+    def cells_of(ratio: float, tracks: int):
+        obs = [Observation((c, c + 1, 0), 500.0, 100.0 * ratio * (1 + 0.05 * (k % 3 - 1)),
+                           100.0, f"track|dirt|flat|c{c}", f"t{k}")
+               for c in range(6) for k in range(tracks)]
+        return add_evidence({}, obs)
+
+    agree = cells_of(1.0, 10)
+    assert cell_prior_sd(agree.values(), noise_sd(agree.values())) == PRIOR_SD
+    slow = cells_of(1.3, 2)
+    wide = cell_prior_sd(slow.values(), noise_sd(slow.values()))
+    assert wide > 1.5 * PRIOR_SD
+    learnt, fixed = fit(slow)["track|dirt|flat|c0"], fit(slow, PRIOR_SD)["track|dirt|flat|c0"]
+    assert fixed.log_mean < learnt.log_mean < math.log(1.3)
+
+
+def test_a_short_edges_noisy_rides_move_it_less_than_a_long_edges():
+    """The edges' level weighs a traversal by how well it can be timed: a few
+    seconds at its ends whatever its length. Forty edges of one cell, each
+    ridden four times, half of them short (10 s, their rides ± 30 %), half
+    long (100 s, ± 3 %): the timing part is found (over 1 s), and a short
+    and a long edge whose rides say the same 20 % slower get factors with the
+    long one moved further."""
+    from planner.roads.learn import Observation
+    from planner.roads.learn_model import (
+        add_edge_evidence,
+        add_evidence,
+        edge_spreads,
+        fit,
+        fit_edges,
+    )
+
+    cell = "track|dirt|flat|dry"
+    rng = np.random.default_rng(2)
+    obs = []
+    for e in range(40):
+        table_s = 10.0 if e % 2 else 100.0
+        own = math.exp(rng.normal(0.0, 0.1))
+        for k in range(4):
+            noise = rng.normal(0.0, 0.3 if e % 2 else 0.03)
+            obs.append(Observation((e, e + 100, 0), table_s * 8, table_s * own * math.exp(noise),
+                                   table_s, cell, f"t{k}"))
+    for e, table_s in ((1000, 10.0), (1001, 100.0)):
+        obs += [Observation((e, e + 100, 0), table_s * 8, table_s * 1.2, table_s, cell, f"t{k}")
+                for k in range(4)]
+    cells = fit(add_evidence({}, obs))
+    stats = add_edge_evidence({}, obs)
+    _edges, spread = edge_spreads(stats.values(), cells)
+    assert spread.timing_s > 1.0
+    own = fit_edges(stats, cells)
+    short, long_ = -own["1000 1100 0"].log_mean, -own["1001 1101 0"].log_mean
+    assert long_ < short < 0  # both slower than their cell, the long one more
+
+
+def test_a_layer_written_before_the_timing_term_still_fits():
+    """A layer written before edges kept their seconds (no ``sum_observed_s``)
+    is read with the seconds unknown: its edges get factors from their log
+    ratios alone (no timing term), and an edge ridden three times 30 % slower
+    than its cell moves towards it."""
+    from planner.roads.learn import Observation
+    from planner.roads.learn_model import add_evidence, edges_of, fit, fit_edges
+
+    cell = "track|dirt|flat|dry"
+    old = {"edge": [{"edge": f"{e} {e + 1} 0", "cell": cell, "traversals": 3,
+                     "sum_log_ratio": 3 * (math.log(1.3) if e == 0 else 0.01 * (e % 5 - 2)),
+                     "sum_log_ratio_sq": 3 * (math.log(1.3) if e == 0 else 0.01 * (e % 5 - 2)) ** 2
+                     + 0.01} for e in range(30)]}
+    stats = edges_of(old)
+    assert all(math.isinf(st.seconds) for st in stats.values())
+    cells = fit(add_evidence({}, [Observation((0, 1, 0), 500.0, 100.0, 100.0, cell, "t")]))
+    own = fit_edges(stats, cells)
+    assert 0 < own["0 1 0"].log_mean < math.log(1.3)
