@@ -41,6 +41,7 @@ urgent of its nodes.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -61,6 +62,16 @@ class _Screen:
 
     place: np.ndarray
     move: np.ndarray
+    #: per node, the bound minus the most work (s) the route may take
+    over: np.ndarray
+    #: kept block (its nodes) → per node, how much that block's leaving may
+    #: lower the bound (s): no relocation of that block serves a node whose
+    #: ``over`` is above it
+    drops: dict[tuple[int, ...], np.ndarray]
+
+    def frees(self, block: tuple[int, ...], c: int) -> bool:
+        """Whether moving ``block`` out may make room for node ``c``."""
+        return bool(self.over[c] <= self.drops[block][c])
 
 
 def work_cap(vehicle: VehicleSpec) -> int:
@@ -106,8 +117,6 @@ class _Routes:
         self._stops: dict[int, TimedStop] = {}
         #: (vehicle, sequence) → its schedule (or None): a route is timed once
         self._timed: dict[tuple[int, tuple[int, ...]], Schedule | None] = {}
-        self._legs = stop_legs(problem.travel_s, problem.cluster, problem.entry_s)
-        self._leg_rows: list[list[int]] = self._legs.tolist()
         self._service: list[int] = [int(s) for s in problem.service_s]
         #: (vehicle, sequence, block) → ``insert``'s answer
         self._inserted: dict[tuple, list[int] | None] = {}
@@ -123,6 +132,19 @@ class _Routes:
                 if allowed:
                     self._may_take[:, node] = False
                     self._may_take[list(allowed), node] = True
+
+    @cached_property
+    def _legs(self) -> np.ndarray:
+        """``stop_legs`` of the problem (s), built when first needed: a day of
+        thousands of nodes re-timed without inserting anything never builds
+        its square of legs."""
+        p = self.problem
+        return stop_legs(p.travel_s, p.cluster, p.entry_s)
+
+    @cached_property
+    def _leg_rows(self) -> list[list[int]]:
+        """``_legs`` as Python lists (``insert`` reads single cells)."""
+        return self._legs.tolist()
 
     def stop(self, n: int) -> TimedStop:
         found = self._stops.get(n)
@@ -254,17 +276,17 @@ class _Routes:
             bound = int(service[base].sum()) + with_c.sum(axis=1) + service \
                 + legs[sources, :].min(axis=0) + np.minimum(legs[base, 0].min(), legs[:, 0])
             position = {int(n): k for k, n in enumerate(base)}
-            drops = [service[list(b.nodes)].sum()
+            drops = {b.nodes: service[list(b.nodes)].sum()
                      + with_c[:, [position[n] for n in b.nodes]].sum(axis=1)
-                     for b in keep if not b.pinned]
+                     for b in keep if not b.pinned}
         else:
             bound = service + legs[0, :] + legs[:, 0]
-            drops = []
-        cap = self._caps[v]
-        place = (bound <= cap) & self._may_take[v]
-        move = (bound - np.max(drops, axis=0) <= cap) & self._may_take[v] if drops \
+            drops = {}
+        over = bound - self._caps[v]
+        place = (over <= 0) & self._may_take[v]
+        move = (over <= np.max(list(drops.values()), axis=0)) & self._may_take[v] if drops \
             else np.zeros(len(bound), dtype=bool)
-        found = self._screens[key] = _Screen(place, move)
+        found = self._screens[key] = _Screen(place, move, over, drops)
         return found
 
     def reorder(self, v: int, seq: list[int]) -> list[int] | None:
@@ -517,19 +539,20 @@ def _relocate(routes: _Routes, c: int) -> bool:
         return False
     tier = routes.nodes[c].tier
     for v in routes.allowed(c):
-        if not routes.screen(v, tier).move[c]:
+        screen = routes.screen(v, tier)
+        if not screen.move[c]:
             continue  # no kept block's leaving makes room for ``c`` (the bound)
         keep, moved = _split(routes, v, tier)
         for x in keep:
-            if x.pinned:
+            if x.pinned or not screen.frees(x.nodes, c):
                 continue
             base = [n for b in keep if b is not x for n in b.nodes]
             new_v = routes.insert(v, base, (c,))
             if new_v is None:
                 continue
             for w in routes.allowed(*x.nodes):
-                if w == v:
-                    continue
+                if w == v or (len(x.nodes) == 1 and not routes.screen(w, tier).place[x.nodes[0]]):
+                    continue  # (the bound: ``x`` cannot fit ``w``'s kept stops)
                 w_keep, w_moved = _split(routes, w, tier)
                 new_w = routes.insert(w, [n for b in w_keep for n in b.nodes], x.nodes)
                 if new_w is None:

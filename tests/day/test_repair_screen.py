@@ -6,6 +6,9 @@ the largest work ``may_fit`` accepts."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_priorities import _road, crowded_days
@@ -27,7 +30,8 @@ def _nothing_served(problem, time_limit_s, seed) -> Solution:
 def _open_screen(self, v: int, tier: int) -> repair._Screen:
     """A screen that lets every node through (only the duties still count)."""
     every = self._may_take[v].copy()
-    return repair._Screen(every, every)
+    nothing = np.zeros(len(every), dtype=np.int64)
+    return repair._Screen(every, every, nothing - 10**12, defaultdict(lambda: nothing))
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
