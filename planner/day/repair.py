@@ -114,6 +114,9 @@ class _Routes:
         self.failed: set[tuple[int, int, tuple[int, ...]]] = set()
         #: (node, every route) for which no relocation was found
         self.failed_relocation: set[tuple] = set()
+        #: ``_new_home``'s answers for the routes as they are in ``homes_now``
+        self.homes: dict[tuple, tuple | None] = {}
+        self.homes_now: tuple | None = None
         self._stops: dict[int, TimedStop] = {}
         #: (vehicle, sequence) → its schedule (or None): a route is timed once
         self._timed: dict[tuple[int, tuple[int, ...]], Schedule | None] = {}
@@ -546,20 +549,43 @@ def _relocate(routes: _Routes, c: int) -> bool:
         for x in keep:
             if x.pinned or not screen.frees(x.nodes, c):
                 continue
+            home = _new_home(routes, state[1], v, x, tier)
+            if home is None:
+                continue  # no other route takes ``x``, whatever ``c``
             base = [n for b in keep if b is not x for n in b.nodes]
             new_v = routes.insert(v, base, (c,))
             if new_v is None:
                 continue
-            for w in routes.allowed(*x.nodes):
-                if w == v or (len(x.nodes) == 1 and not routes.screen(w, tier).place[x.nodes[0]]):
-                    continue  # (the bound: ``x`` cannot fit ``w``'s kept stops)
-                w_keep, w_moved = _split(routes, w, tier)
-                new_w = routes.insert(w, [n for b in w_keep for n in b.nodes], x.nodes)
-                if new_w is None:
-                    continue
-                routes.seq[v], routes.seq[w] = new_v, new_w
-                routes.changed.update((v, w))
-                _put_back(routes, moved + w_moved, v)
-                return True
+            w, new_w, w_moved = home
+            routes.seq[v], routes.seq[w] = new_v, new_w
+            routes.changed.update((v, w))
+            _put_back(routes, moved + w_moved, v)
+            return True
     routes.failed_relocation.add(state)
     return False
+
+
+def _new_home(routes: _Routes, now: tuple, v: int, x: _Block,
+              tier: int) -> tuple[int, list[int], list[_Block]] | None:
+    """The first route ``w`` (not ``v``) that takes block ``x`` among its
+    stops of ``tier`` and above, as ``(w, its new sequence, its blocks moved
+    out)``; None: none. It does not depend on the visit being relocated for,
+    so it is asked before that visit's own insertion and kept while the
+    routes stay as they are (``now``)."""
+    if routes.homes_now != now:
+        routes.homes.clear()
+        routes.homes_now = now
+    key = (v, x.nodes, tier)
+    if key in routes.homes:
+        return routes.homes[key]
+    found = None
+    for w in routes.allowed(*x.nodes):
+        if w == v or (len(x.nodes) == 1 and not routes.screen(w, tier).place[x.nodes[0]]):
+            continue  # (the bound: ``x`` cannot fit ``w``'s kept stops)
+        w_keep, w_moved = _split(routes, w, tier)
+        new_w = routes.insert(w, [n for b in w_keep for n in b.nodes], x.nodes)
+        if new_w is not None:
+            found = (w, new_w, w_moved)
+            break
+    routes.homes[key] = found
+    return found
