@@ -53,6 +53,23 @@ from planner.problem import RouteSolution, RoutingProblem, Solution, VehicleSpec
 SHUTTLE_KINDS = ("pickup_home", "dropoff_office", "pickup_office", "dropoff_home")
 
 
+_LEGS: list = []
+"""The last problem's ``[travel_s, cluster, entry_s, legs, legs as lists]``:
+a day's stages build several ``_Routes`` on one matrix."""
+
+
+def _held_legs(problem: RoutingProblem) -> list:
+    """``_LEGS`` for ``problem``: its ``stop_legs`` (index 3) and the same as
+    lists (index 4, None until asked), built once per travel matrix (the same
+    array object, never written to: the problem is frozen) and places."""
+    p = problem
+    if not (_LEGS and _LEGS[0] is p.travel_s and list(_LEGS[1]) == list(p.cluster)
+            and list(_LEGS[2]) == list(p.entry_s)):
+        _LEGS[:] = [p.travel_s, list(p.cluster), list(p.entry_s),
+                    stop_legs(p.travel_s, p.cluster, p.entry_s), None]
+    return _LEGS
+
+
 @dataclass(frozen=True)
 class _Screen:
     """``_Routes.screen``'s answer for one route and tier, per node: ``place``,
@@ -141,13 +158,15 @@ class _Routes:
         """``stop_legs`` of the problem (s), built when first needed: a day of
         thousands of nodes re-timed without inserting anything never builds
         its square of legs."""
-        p = self.problem
-        return stop_legs(p.travel_s, p.cluster, p.entry_s)
+        return _held_legs(self.problem)[3]
 
     @cached_property
     def _leg_rows(self) -> list[list[int]]:
         """``_legs`` as Python lists (``insert`` reads single cells)."""
-        return self._legs.tolist()
+        held = _held_legs(self.problem)
+        if held[4] is None:
+            held[4] = held[3].tolist()
+        return held[4]
 
     def stop(self, n: int) -> TimedStop:
         found = self._stops.get(n)
