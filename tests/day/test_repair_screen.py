@@ -1,12 +1,14 @@
 """The priority repair's screen (``planner.day.repair._Routes.screen``) only
 skips what could not fit: on random crowded days, repaired from a search that
 served no one (so the repair builds every route), the plan is the same with
-the screen as with every candidate tried on every route; and ``work_cap`` is
-the largest work ``may_fit`` accepts."""
+the screen as with every candidate tried on every route (without relocations,
+a third of the candidates of these days are screened out); and ``work_cap``
+is the largest work ``may_fit`` accepts."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -34,20 +36,34 @@ def _open_screen(self, v: int, tier: int) -> repair._Screen:
     return repair._Screen(every, every, nothing - 10**12, defaultdict(lambda: nothing))
 
 
+@st.composite
+def fuller_days(draw):
+    """``crowded_days`` with every household three times (new ids, the
+    copies further along the road): more than the teams can take, so that
+    most of the households left out fail the screen."""
+    scenario = draw(crowded_days())
+    households = tuple(
+        replace(h, id=f"{h.id}-{k}", lon=h.lon + 0.004 * k,
+                residents=tuple(replace(r, id=f"{r.id}-{k}") for r in h.residents))
+        for k in range(3) for h in scenario.households)
+    return replace(scenario, households=households)
+
+
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(crowded_days())
-def test_the_screen_changes_no_repaired_plan(scenario) -> None:
-    """Random crowded days repaired from empty routes: the plan with the
-    screen equals the plan with every candidate tried on every route, and it
-    keeps the exact tier rule (the self-check's ``priority_violations``)."""
+@given(fuller_days(), st.booleans())
+def test_the_screen_changes_no_repaired_plan(scenario, relocate: bool) -> None:
+    """Random crowded days repaired from empty routes (with relocations or,
+    as a staffing sweep plans, without): the plan with the screen equals the
+    plan with every candidate tried on every route, and it keeps the exact
+    tier rule (the self-check's ``priority_violations``)."""
     G = _road(18)
     screened, matrices, _ = plan_day(scenario, G, time_limit_s=0.1, seed=3,
-                                     solve_fn=_nothing_served)
+                                     solve_fn=_nothing_served, relocate=relocate)
     real = repair._Routes.screen
     repair._Routes.screen = _open_screen
     try:
         tried_all, _, _ = plan_day(scenario, G, time_limit_s=0.1, seed=3,
-                                   solve_fn=_nothing_served)
+                                   solve_fn=_nothing_served, relocate=relocate)
     finally:
         repair._Routes.screen = real
     assert screened == tried_all
