@@ -23,10 +23,12 @@ The official codes and names are checked by ``planner.scenario.units``
 (warnings).
 
 ``province_workspaces`` loads one road area's graph at a time, computes each
-commune's matrices from it (``build_workspace``) on the client and drops the
-graph before the next area. ``province_builds`` is the same on the Dask
-workers: per road area a ``Shared`` graph (loaded by the client, through the
-travel-time cache, and scattered to every worker once), per commune an
+commune's matrices from it (``build_workspace``) in this process and drops the
+graph before the next area (one process, no cluster). ``province_builds`` is
+the same on the Dask workers, what a province's staffing sweep and its
+campaigns (``planner.state.store.run_province_campaign``) use: per road
+area a ``Shared`` graph (loaded by the client, through the travel-time
+cache, and scattered to every worker once), per commune an
 ``OnWorker`` task building its workspace from it on a worker; nothing of the
 matrices passes through the client.
 

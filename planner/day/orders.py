@@ -48,7 +48,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from planner.day.timing import INF, TimedStop, _first_start, leg_s, may_fit, schedule
+from planner.day.timing import INF, TimedStop, _first_start, may_fit, schedule
 from planner.problem import VehicleSpec
 
 #: (free with lunch not taken, free with lunch taken); None: not reachable
@@ -65,10 +65,9 @@ class _Orders:
         self.lunch = vehicle.breaks[0] if vehicle.breaks else None
         n = len(self.stops)
         self.n = n
-        #: leg_in[i][j]: from stop i (n: the station) to stop j (n: the station)
-        self.leg = [[leg_s(travel_s, self.stops[i] if i < n else None,
-                           self.stops[j] if j < n else None) for j in range(n + 1)]
-                    for i in range(n + 1)]
+        #: leg[i][j]: from stop i (n: the station) to stop j (n: the station),
+        #: ``timing.leg_s`` of each pair, built at once from the travel matrix
+        self.leg = _legs(self.stops, travel_s)
         self.place_members: dict[int, int] = {}
         for k, s in enumerate(self.stops):
             if s.place >= 0:
@@ -311,6 +310,21 @@ class _Orders:
         departures = self.departures()
         second = (departures[-1], None) if len(departures) > 1 else (None, None)
         return dfs([], 0, (start, None), second)
+
+
+def _legs(stops: list[TimedStop], travel_s: np.ndarray) -> list[list[int]]:
+    """``leg_s`` from each of ``stops`` and the station (last row) to each of
+    them and the station (last column): travel, plus the set-up of a stop
+    entered from the station or from another place (or when it has none)."""
+    n = len(stops)
+    sites = np.array([s.site for s in stops] + [0], dtype=np.intp)
+    legs = np.asarray(travel_s[np.ix_(sites, sites)], dtype=np.int64)
+    place = np.array([s.place for s in stops], dtype=np.int64)
+    setup = np.array([s.setup_s for s in stops], dtype=np.int64)
+    enters = (place[:, None] != place[None, :]) | (place[None, :] < 0)
+    legs[:n, :n] += np.where(enters, setup[None, :], 0)
+    legs[n, :n] += setup
+    return legs.tolist()
 
 
 def _min(a: int | None, b: int | None) -> int | None:

@@ -41,15 +41,70 @@ urgent of its nodes.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
 from planner.day.orders import fitting_order
 from planner.day.problem import Node, without_nodes
 from planner.day.timing import Schedule, TimedStop, may_fit, schedule, stop_legs, timing_problems
-from planner.problem import RouteSolution, RoutingProblem, Solution
+from planner.problem import RouteSolution, RoutingProblem, Solution, VehicleSpec
 
 SHUTTLE_KINDS = ("pickup_home", "dropoff_office", "pickup_office", "dropoff_home")
+
+
+_LEGS: list = []
+"""The last problem's ``[travel_s, cluster, entry_s, legs, legs as lists]``:
+a day's stages build several ``_Routes`` on one matrix."""
+
+
+def _held_legs(problem: RoutingProblem) -> list:
+    """``_LEGS`` for ``problem``: its ``stop_legs`` (index 3) and the same as
+    lists (index 4, None until asked), built once per travel matrix (the same
+    array object, never written to: the problem is frozen) and places."""
+    p = problem
+    if not (_LEGS and _LEGS[0] is p.travel_s and list(_LEGS[1]) == list(p.cluster)
+            and list(_LEGS[2]) == list(p.entry_s)):
+        _LEGS[:] = [p.travel_s, list(p.cluster), list(p.entry_s),
+                    stop_legs(p.travel_s, p.cluster, p.entry_s), None]
+    return _LEGS
+
+
+@dataclass(frozen=True)
+class _Screen:
+    """``_Routes.screen``'s answer for one route and tier, per node: ``place``,
+    it may fit with the route's lower tiers moved out (False: ``_place``
+    cannot put it there); ``move``, it may fit once one kept block also
+    leaves (False: no relocation through this route serves it)."""
+
+    place: np.ndarray
+    move: np.ndarray
+    #: per node, the bound minus the most work (s) the route may take
+    over: np.ndarray
+    #: kept block (its nodes) → per node, how much that block's leaving may
+    #: lower the bound (s): no relocation of that block serves a node whose
+    #: ``over`` is above it
+    drops: dict[tuple[int, ...], np.ndarray]
+
+    def frees(self, block: tuple[int, ...], c: int) -> bool:
+        """Whether moving ``block`` out may make room for node ``c``."""
+        return bool(self.over[c] <= self.drops[block][c])
+
+
+def work_cap(vehicle: VehicleSpec) -> int:
+    """The most seconds of legs and services ``may_fit`` accepts for
+    ``vehicle`` (-1: none): ``may_fit`` is monotone in the work, so this is
+    found by bisection of ``may_fit`` itself."""
+    if not may_fit(0, vehicle):
+        return -1
+    lo, hi = 0, 7 * 86_400  # may_fit(lo) holds; a week of work fits no day
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if may_fit(mid, vehicle):
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 @dataclass(frozen=True)
@@ -76,14 +131,42 @@ class _Routes:
         self.failed: set[tuple[int, int, tuple[int, ...]]] = set()
         #: (node, every route) for which no relocation was found
         self.failed_relocation: set[tuple] = set()
+        #: ``_new_home``'s answers for the routes as they are in ``homes_now``
+        self.homes: dict[tuple, tuple | None] = {}
+        self.homes_now: tuple | None = None
         self._stops: dict[int, TimedStop] = {}
         #: (vehicle, sequence) → its schedule (or None): a route is timed once
         self._timed: dict[tuple[int, tuple[int, ...]], Schedule | None] = {}
-        self._legs = stop_legs(problem.travel_s, problem.cluster, problem.entry_s)
-        self._leg_rows: list[list[int]] = self._legs.tolist()
         self._service: list[int] = [int(s) for s in problem.service_s]
         #: (vehicle, sequence, block) → ``insert``'s answer
         self._inserted: dict[tuple, list[int] | None] = {}
+        #: (vehicle, sequence, tier) → ``screen``'s answer
+        self._screens: dict[tuple, _Screen] = {}
+        self._service_arr = np.asarray(problem.service_s, dtype=np.int64)
+        self._caps = [work_cap(spec) for spec in problem.vehicles]
+        n = problem.num_nodes
+        #: ``_may_take[v][n]``: route ``v``'s unit may take node ``n`` (its duties)
+        self._may_take = np.ones((len(problem.vehicles), n), dtype=bool)
+        if problem.allowed_vehicles:
+            for node, allowed in enumerate(problem.allowed_vehicles):
+                if allowed:
+                    self._may_take[:, node] = False
+                    self._may_take[list(allowed), node] = True
+
+    @cached_property
+    def _legs(self) -> np.ndarray:
+        """``stop_legs`` of the problem (s), built when first needed: a day of
+        thousands of nodes re-timed without inserting anything never builds
+        its square of legs."""
+        return _held_legs(self.problem)[3]
+
+    @cached_property
+    def _leg_rows(self) -> list[list[int]]:
+        """``_legs`` as Python lists (``insert`` reads single cells)."""
+        held = _held_legs(self.problem)
+        if held[4] is None:
+            held[4] = held[3].tolist()
+        return held[4]
 
     def stop(self, n: int) -> TimedStop:
         found = self._stops.get(n)
@@ -183,6 +266,51 @@ class _Routes:
                     best = (cost, trial)
         self._inserted[key] = best[1] if best else None
         return list(best[1]) if best else None
+
+    def screen(self, v: int, tier: int) -> _Screen:
+        """Which left-out nodes route ``v`` could possibly take with its
+        stops of tiers below ``tier`` moved out (``_split``), by the bound
+        ``planner.day.orders`` tries first: the kept stops ``K`` plus node
+        ``c`` need at least their services, each one's shortest leg in from
+        ``K`` + ``c`` + the station, and the shortest leg home
+        (``stop_legs``), within the most work ``may_fit`` allows
+        (``work_cap``). Every order ``insert`` or ``reorder`` could find has
+        at least those legs, so a node the screen refuses is one ``_place``
+        would refuse on ``v``. For ``_relocate``: removing one kept block
+        ``X`` (not pinned) lowers that bound by at most the services of
+        ``X`` and their legs in (the others' shortest legs in and home only
+        grow), so a node whose bound minus the largest such drop is over
+        the cap fits no relocation through ``v`` either. Vectorised over every
+        node; kept per (route, its sequence, tier)."""
+        key = (v, tuple(self.seq[v]), tier)
+        found = self._screens.get(key)
+        if found is not None:
+            return found
+        keep, _moved = _split(self, v, tier)
+        legs, service = self._legs, self._service_arr
+        base = np.array([n for b in keep for n in b.nodes], dtype=np.intp)
+        if len(base):
+            sources = np.concatenate(([0], base))
+            into_base = legs[np.ix_(sources, base)]
+            into_base[np.arange(1, len(base) + 1), np.arange(len(base))] = np.iinfo(np.int64).max
+            least_in = into_base.min(axis=0)  # each kept stop's shortest leg in from K + station
+            # [c, j]: kept stop j's shortest leg in once c is there too
+            with_c = np.minimum(legs[:, base], least_in[None, :])
+            bound = int(service[base].sum()) + with_c.sum(axis=1) + service \
+                + legs[sources, :].min(axis=0) + np.minimum(legs[base, 0].min(), legs[:, 0])
+            position = {int(n): k for k, n in enumerate(base)}
+            drops = {b.nodes: service[list(b.nodes)].sum()
+                     + with_c[:, [position[n] for n in b.nodes]].sum(axis=1)
+                     for b in keep if not b.pinned}
+        else:
+            bound = service + legs[0, :] + legs[:, 0]
+            drops = {}
+        over = bound - self._caps[v]
+        place = (over <= 0) & self._may_take[v]
+        move = (over <= np.max(list(drops.values()), axis=0)) & self._may_take[v] if drops \
+            else np.zeros(len(bound), dtype=bool)
+        found = self._screens[key] = _Screen(place, move, over, drops)
+        return found
 
     def reorder(self, v: int, seq: list[int]) -> list[int] | None:
         """An order of ``seq`` that route ``v`` can time, whatever the order
@@ -348,9 +476,30 @@ def repair_priorities(problem: RoutingProblem, nodes: list[Node],
              and not served & set(group_of.get(n, ()))),
             key=lambda n: (nodes[n].tier, -nodes[n].waiting_days, n))
         if not any(_place(routes, c) or (relocate and _relocate(routes, c))
-                   for c in candidates):
+                   for c in _screened(routes, candidates, relocate)):
             break
     return routes.solution(solution) if routes.changed else solution
+
+
+def _screened(routes: _Routes, candidates: list[int], relocate: bool) -> list[int]:
+    """``candidates`` (in their order) without those no route's screen lets
+    through (``_Routes.screen``): neither ``_place`` nor ``_relocate`` could
+    serve them now, so trying them changes nothing. A day of thousands of
+    households left out tries only the few that may fit."""
+    if not candidates:
+        return []
+    nodes = routes.nodes
+    out = np.zeros(routes.problem.num_nodes, dtype=bool)
+    visit = np.zeros(routes.problem.num_nodes, dtype=bool)
+    visit[[c for c in candidates if nodes[c].kind == "visit"]] = True
+    for tier in sorted({nodes[c].tier for c in candidates}):
+        here = np.zeros(routes.problem.num_nodes, dtype=bool)
+        here[[c for c in candidates if nodes[c].tier == tier]] = True
+        for v in routes.seq:
+            found = routes.screen(v, tier)
+            ok = found.place | (found.move & visit) if relocate else found.place
+            out |= ok & here
+    return [c for c in candidates if out[c]]
 
 
 def _place(routes: _Routes, c: int) -> bool:
@@ -358,6 +507,8 @@ def _place(routes: _Routes, c: int) -> bool:
     lower tiers out of its way and back where they fit; True when placed."""
     tier = routes.nodes[c].tier
     for v in routes.allowed(c):
+        if not routes.screen(v, tier).place[c]:
+            continue  # no order of its kept stops and ``c`` can fit (the bound)
         tried = (c, v, tuple(routes.seq[v]))
         if tried in routes.failed:
             continue
@@ -411,24 +562,50 @@ def _relocate(routes: _Routes, c: int) -> bool:
         return False
     tier = routes.nodes[c].tier
     for v in routes.allowed(c):
+        screen = routes.screen(v, tier)
+        if not screen.move[c]:
+            continue  # no kept block's leaving makes room for ``c`` (the bound)
         keep, moved = _split(routes, v, tier)
         for x in keep:
-            if x.pinned:
+            if x.pinned or not screen.frees(x.nodes, c):
                 continue
+            home = _new_home(routes, state[1], v, x, tier)
+            if home is None:
+                continue  # no other route takes ``x``, whatever ``c``
             base = [n for b in keep if b is not x for n in b.nodes]
             new_v = routes.insert(v, base, (c,))
             if new_v is None:
                 continue
-            for w in routes.allowed(*x.nodes):
-                if w == v:
-                    continue
-                w_keep, w_moved = _split(routes, w, tier)
-                new_w = routes.insert(w, [n for b in w_keep for n in b.nodes], x.nodes)
-                if new_w is None:
-                    continue
-                routes.seq[v], routes.seq[w] = new_v, new_w
-                routes.changed.update((v, w))
-                _put_back(routes, moved + w_moved, v)
-                return True
+            w, new_w, w_moved = home
+            routes.seq[v], routes.seq[w] = new_v, new_w
+            routes.changed.update((v, w))
+            _put_back(routes, moved + w_moved, v)
+            return True
     routes.failed_relocation.add(state)
     return False
+
+
+def _new_home(routes: _Routes, now: tuple, v: int, x: _Block,
+              tier: int) -> tuple[int, list[int], list[_Block]] | None:
+    """The first route ``w`` (not ``v``) that takes block ``x`` among its
+    stops of ``tier`` and above, as ``(w, its new sequence, its blocks moved
+    out)``; None: none. It does not depend on the visit being relocated for,
+    so it is asked before that visit's own insertion and kept while the
+    routes stay as they are (``now``)."""
+    if routes.homes_now != now:
+        routes.homes.clear()
+        routes.homes_now = now
+    key = (v, x.nodes, tier)
+    if key in routes.homes:
+        return routes.homes[key]
+    found = None
+    for w in routes.allowed(*x.nodes):
+        if w == v or (len(x.nodes) == 1 and not routes.screen(w, tier).place[x.nodes[0]]):
+            continue  # (the bound: ``x`` cannot fit ``w``'s kept stops)
+        w_keep, w_moved = _split(routes, w, tier)
+        new_w = routes.insert(w, [n for b in w_keep for n in b.nodes], x.nodes)
+        if new_w is not None:
+            found = (w, new_w, w_moved)
+            break
+    routes.homes[key] = found
+    return found

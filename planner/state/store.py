@@ -18,7 +18,12 @@ from planner.campaign.daymemo import DayMemo, write_memo
 from planner.campaign.decisions import Decisions, scenario_decisions
 from planner.campaign.loop import CampaignOptions, CampaignResult, plan_campaign
 from planner.campaign.needs import initial_pending
-from planner.campaign.province import load_province, province_deadlines, province_workspaces
+from planner.campaign.province import (
+    load_province,
+    province_builds,
+    province_deadlines,
+    workspace_on_worker,
+)
 from planner.campaign.replan import StateOnDay, presence_model
 from planner.campaign.report import campaign_row, province_campaign_csv, write_campaign
 from planner.campaign.sweep import campaign_tasks, dask_client, stream_tasks
@@ -293,7 +298,8 @@ def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = Non
                           now: dt.datetime, lang: str = "vi",
                           redact: bool = False) -> ProvinceCampaignRun:
     """Plan every commune's campaign of a province, one Dask task per commune
-    (workspaces built road area by road area and streamed as in
+    (each commune's workspace built on a worker from its road area's graph,
+    sent to the workers once per area, and streamed as in
     ``run_province_staffing``). Once every commune is back, writes each one's
     campaign in ``out_dir/<commune id>/`` (as ``plan.py campaign``:
     campaign.json, days/DATE/plan.json, campaign.db) and ``out_dir/province.csv``
@@ -317,11 +323,11 @@ def run_province_campaign(path: Path, out_dir: Path, start: dt.date | None = Non
     if held:
         raise InputError(held)
 
-    def jobs():
-        for _d, c, ws in province_workspaces(province, None, table):
+    def jobs():  # each commune's matrices built on a worker from its area's graph
+        for _area, c, graph in province_builds(province, table):
             s = c.scenario.parameters.seed if seed is None else seed
-            yield c.id, ws, campaign_tasks(starts[c.id], deadlines[c.id], time_limit_s, s)
-            del ws
+            yield c.id, workspace_on_worker(c.scenario, graph, table), \
+                campaign_tasks(starts[c.id], deadlines[c.id], time_limit_s, s)
 
     with dask_client(scheduler, workers) as client:
         if started is not None:

@@ -113,3 +113,57 @@ def test_matrices_on_workers_give_the_client_side_tables_and_send_each_graph_onc
     worker_csv = (tmp_path / "out" / "province.csv").read_text(encoding="utf-8")
     assert worker_csv == _client_side_csv(tiny, client, params)
     assert worker_csv.count("\n") == 1 + 4
+
+
+def test_province_campaign_builds_workspaces_on_the_workers(
+        tiny: Path, client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`campaign PROVINCE` (``run_province_campaign``, 0.05 s a day, 1 worker)
+    builds each commune's matrices on the workers: each road area's graph is
+    loaded and broadcast once, no workspace passes through the client, and
+    every commune's campaign equals the one planned from the client-side
+    workspace (``province_workspaces``, the path used before): the same days,
+    assignments and households left out."""
+    import datetime as dt
+
+    import distributed
+
+    import planner.campaign.province as province_mod
+    from planner.campaign.province import load_province, province_deadlines, province_workspaces
+    from planner.campaign.sweep import campaign_tasks
+    from planner.campaign.workspace import Workspace
+    from planner.speeds import load_speed_table
+    from planner.state.store import run_province_campaign
+
+    start = dt.date(2027, 3, 1)
+    loads: list[str] = []
+    scattered: list[tuple[str, bool]] = []
+    real_load, real_scatter = province_mod.load_graph, distributed.Client.scatter
+
+    def counting_load(name, *args, **kwargs):
+        loads.append(str(name))
+        return real_load(name, *args, **kwargs)
+
+    def counting_scatter(self, data, *args, **kwargs):
+        scattered.append((type(data).__name__, bool(kwargs.get("broadcast"))))
+        assert not isinstance(data, Workspace), "a workspace went through the client"
+        return real_scatter(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(province_mod, "load_graph", counting_load)
+    monkeypatch.setattr(distributed.Client, "scatter", counting_scatter)
+    run = run_province_campaign(tiny, tmp_path / "out", start=start, time_limit_s=0.05,
+                                seed=3, scheduler=client.scheduler.address,
+                                now=dt.datetime(2027, 2, 28, 12, tzinfo=dt.UTC))
+    monkeypatch.undo()
+
+    areas = run.province.areas
+    assert sorted(loads) == sorted(a.roads for a in areas)  # one load per road area
+    assert scattered == [("MultiDiGraph", True)] * len(areas)
+    table = load_speed_table()
+    province = load_province(tiny)
+    deadlines = province_deadlines(province, None)
+    for _area, c, ws in province_workspaces(province, None, table):
+        (task, args), = campaign_tasks(start, deadlines[c.id], 0.05, 3)
+        before, now = task(ws, *args), run.results[c.id]
+        assert now.assignment, c.id  # something was planned
+        assert (now.assignment, now.days, now.cannot_serve, now.not_planned) == \
+            (before.assignment, before.days, before.cannot_serve, before.not_planned), c.id

@@ -98,3 +98,21 @@ def test_nothing_fits_a_day_too_short() -> None:
     vehicle = VehicleSpec("T", 7 * H, 17 * H, 3 * H)
     stops = [TimedStop(1, 2 * H), TimedStop(2, 2 * H)]
     assert fitting_order(stops, travel, vehicle) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(tiny_days(), st.integers(0, 10**6))
+def test_leg_table_is_leg_s_of_every_pair(day, seed: int) -> None:
+    """The search's table of legs (built at once from the matrix) holds
+    ``timing.leg_s`` of every pair of stops and the station, set-ups of
+    various lengths included."""
+    from planner.day.orders import _legs
+    from planner.day.timing import leg_s
+
+    stops, travel, _vehicle = day
+    rng = random.Random(seed)
+    stops = [TimedStop(s.site, s.service_s, s.starts, s.place, rng.randint(0, 40) * 60)
+             for s in stops]
+    table = _legs(stops, travel)
+    ends = [*stops, None]
+    assert table == [[leg_s(travel, a, b) for b in ends] for a in ends]
