@@ -174,15 +174,20 @@ async def edit_keep(request: Request, name: str) -> Response:
     if not result.kept:
         return _preview_page(request, name, hand, result, form, refused=True)
     if form.get("then") == "replan":  # "let the re-plan choose": the Tomorrow job now
-        spec = JobSpec("tomorrow", folder, lang_of(request), request.app.state.time_limit_s)
-        try:
-            job = request.app.state.jobs.start(spec)
-        except Busy as busy:
-            job = busy.job
-        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+        return _replan_now(request, folder)
     query = {"day": hand.date.isoformat(), "household": hand.household,
              "kept": ",".join(str(d.id) for d in result.decisions)}
     return RedirectResponse(f"/c/{name}/edit?{urlencode(query)}", status_code=303)
+
+
+def _replan_now(request: Request, folder: Path) -> Response:
+    """Start the campaign's Tomorrow job (or join the one running) and go to its page."""
+    spec = JobSpec("tomorrow", folder, lang_of(request), request.app.state.time_limit_s)
+    try:
+        job = request.app.state.jobs.start(spec)
+    except Busy as busy:
+        job = busy.job
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.post("/c/{name}/decisions/{decision_id}/retire")
@@ -197,12 +202,7 @@ async def decision_undo(request: Request, name: str, decision_id: int) -> Respon
     retire(RetireRequest(folder, decision_id, why or _("undone in the workspace"),
                          by=who_of(request)))
     if form.get("then") == "replan":  # the plan follows now: the Tomorrow job
-        spec = JobSpec("tomorrow", folder, lang_of(request), request.app.state.time_limit_s)
-        try:
-            job = request.app.state.jobs.start(spec)
-        except Busy as busy:
-            job = busy.job
-        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+        return _replan_now(request, folder)
     query: dict[str, str] = {"undone": str(decision_id)}
     day, household = str(form.get("day", "")), str(form.get("household", ""))
     if day:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import networkx as nx
+from test_seats import LAT0, LON0, STEP, H, _road  # the same small paved road
 
 from planner.day.plan import plan_day, plan_sites
 from planner.day.verify import plan_violations
@@ -25,22 +25,6 @@ from planner.domain import (
 )
 from planner.problem import RouteSolution, RoutingProblem, Solution
 from planner.render.i18n import reason_text
-from planner.speeds import add_travel_times, load_speed_table
-
-LON0, LAT0 = 103.0, 21.0
-STEP = 0.0045  # ≈ 470 m of longitude at 21° N
-H = 3600
-
-
-def _road(n: int = 9) -> nx.MultiDiGraph:
-    """A paved road of ``n`` nodes eastwards from the station."""
-    G = nx.MultiDiGraph(crs="epsg:4326")
-    for k in range(n):
-        G.add_node(k, x=LON0 + k * STEP, y=LAT0, elevation=400.0)
-    for k in range(n - 1):
-        for a, b in ((k, k + 1), (k + 1, k)):
-            G.add_edge(a, b, length=470.0, highway="secondary", surface="asphalt", grade=0.0)
-    return add_travel_times(G, load_speed_table())
 
 
 def _household(hid: str, node: int, condition: str, mode: str) -> Household:
@@ -106,7 +90,7 @@ def test_a_shuttle_left_out_for_room_says_what_is_true() -> None:
     households = [_household(f"B{k}", k, "bedridden", "home") for k in (1, 2, 3)] \
         + [_household("S", 6, "elderly", "shuttle")]
     scenario = _scenario(households, 11 * H + 15 * 60)
-    plan, matrices, _ = plan_day(scenario, _road())
+    plan, matrices, _ = plan_day(scenario, _road(9))
     assert plan_violations(plan, scenario, matrices, plan_sites(scenario)[1]) == []
     (route,) = plan.routes
     assert sum(s.kind == "visit" for s in route.stops) == 3
