@@ -70,20 +70,16 @@ def _client_side_csv(province_path: Path, client, params) -> str:
     return province_csv(province_rows(province, by_commune, deadlines))
 
 
-def test_matrices_on_workers_give_the_client_side_tables_and_send_each_graph_once(
-        tiny: Path, client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`run_province_staffing` on the cluster (runs 1, 0.05 s per day, 1 worker):
-    province.csv is byte for byte the client-side path's; each of the 2 road
-    areas' graphs is loaded once and scattered once (broadcast), and nothing
-    else is scattered (no workspace passes through the client)."""
+def _count_loads_and_scatters(monkeypatch: pytest.MonkeyPatch
+                              ) -> tuple[list[str], list[tuple[str, bool]]]:
+    """Record every road graph the province code loads (its name) and every
+    value the client scatters (its type, broadcast or not), failing at once if
+    a workspace is scattered; undone by ``monkeypatch.undo()``."""
     import distributed
 
     import planner.campaign.province as province_mod
-    from planner.app.staffing import run_province_staffing
-    from planner.campaign.staffing import StaffingParams
     from planner.campaign.workspace import Workspace
 
-    params = StaffingParams(runs=1, time_limit_s=0.05, seed=4)
     loads: list[str] = []
     scattered: list[tuple[str, bool]] = []
     real_load, real_scatter = province_mod.load_graph, distributed.Client.scatter
@@ -99,6 +95,21 @@ def test_matrices_on_workers_give_the_client_side_tables_and_send_each_graph_onc
 
     monkeypatch.setattr(province_mod, "load_graph", counting_load)
     monkeypatch.setattr(distributed.Client, "scatter", counting_scatter)
+    return loads, scattered
+
+
+def test_matrices_on_workers_give_the_client_side_tables_and_send_each_graph_once(
+        tiny: Path, client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run_province_staffing` on the cluster (runs 1, 0.05 s per day, 1 worker):
+    province.csv is byte for byte the client-side path's; each of the 2 road
+    areas' graphs is loaded once and scattered once (broadcast), and nothing
+    else is scattered (no workspace passes through the client)."""
+
+    from planner.app.staffing import run_province_staffing
+    from planner.campaign.staffing import StaffingParams
+
+    params = StaffingParams(runs=1, time_limit_s=0.05, seed=4)
+    loads, scattered = _count_loads_and_scatters(monkeypatch)
     stages: list[str] = []
     run = run_province_staffing(tiny, COUNTS, params, tmp_path / "out",
                                 scheduler=client.scheduler.address, on_stage=stages.append)
@@ -125,31 +136,13 @@ def test_province_campaign_builds_workspaces_on_the_workers(
     assignments and households left out."""
     import datetime as dt
 
-    import distributed
-
-    import planner.campaign.province as province_mod
     from planner.campaign.province import load_province, province_deadlines, province_workspaces
     from planner.campaign.sweep import campaign_tasks
-    from planner.campaign.workspace import Workspace
     from planner.speeds import load_speed_table
     from planner.state.store import run_province_campaign
 
     start = dt.date(2027, 3, 1)
-    loads: list[str] = []
-    scattered: list[tuple[str, bool]] = []
-    real_load, real_scatter = province_mod.load_graph, distributed.Client.scatter
-
-    def counting_load(name, *args, **kwargs):
-        loads.append(str(name))
-        return real_load(name, *args, **kwargs)
-
-    def counting_scatter(self, data, *args, **kwargs):
-        scattered.append((type(data).__name__, bool(kwargs.get("broadcast"))))
-        assert not isinstance(data, Workspace), "a workspace went through the client"
-        return real_scatter(self, data, *args, **kwargs)
-
-    monkeypatch.setattr(province_mod, "load_graph", counting_load)
-    monkeypatch.setattr(distributed.Client, "scatter", counting_scatter)
+    loads, scattered = _count_loads_and_scatters(monkeypatch)
     run = run_province_campaign(tiny, tmp_path / "out", start=start, time_limit_s=0.05,
                                 seed=3, scheduler=client.scheduler.address,
                                 now=dt.datetime(2027, 2, 28, 12, tzinfo=dt.UTC))
