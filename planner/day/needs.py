@@ -446,6 +446,7 @@ def day_needs(scenario: Scenario,
     invited: dict[str, list[tuple[Household, tuple[Resident, ...]]]] = {}
     auto_by_village: dict[str, list[tuple[Household, tuple[Resident, ...]]]] = {}
     for h in scenario.households:
+        as_given, h = h, seated_or_visited(h, seats, visiting)
         home = [r for r in h.residents if r.mode == "home"]
         auto = [r for r in h.residents if r.mode == "auto"]
         shuttle = [r for r in h.residents if r.mode == "shuttle"]
@@ -461,7 +462,9 @@ def day_needs(scenario: Scenario,
             point = [r for r in point if r.id not in ids]
             need, problem = home_need(h, at_home, params)
             if need is not None:
-                out.home.append(need)
+                given = {r.id: r for r in as_given.residents}  # their own modes kept
+                out.home.append(replace(need, household=as_given, residents=tuple(
+                    given[r.id] for r in need.residents)))
             else:
                 out.skipped.append(problem)
             out.skipped.extend(left_for_later(h, at_home, later, params, hours))
@@ -471,15 +474,10 @@ def day_needs(scenario: Scenario,
             invited.setdefault(h.village_id, []).append((h, tuple(point)))
         if shuttle:
             shuttle, later = visited_first(shuttle)
-            # more passengers than a motorbike unit seats: a home visit instead
-            by_visit = seats is not None and len(shuttle) > seats and visiting and not visited
             if later:
-                out.skipped.append(another_day(h, shuttle, later,
-                                               "home" if by_visit else "shuttle"))
+                out.skipped.append(another_day(h, shuttle, later, "shuttle"))
             windows = common_windows(shuttle)
-            if windows is not None and by_visit:
-                out.home.append(home_need(h, tuple(shuttle), params)[0])
-            elif windows is not None:
+            if windows is not None:
                 frail = any(r.condition in FRAIL_CONDITIONS for r in shuttle)
                 out.shuttle.append(ShuttleNeed(
                     h, tuple(shuttle), windows,
@@ -524,6 +522,25 @@ def day_needs(scenario: Scenario,
             village, place, tuple(h for h, _ in chosen), residents_all,
             point_service_s(params, attendance), attendance))
     return out
+
+
+def seated_or_visited(h: Household, seats: int | None, visiting: bool) -> Household:
+    """``h``, or, when its shuttle passengers (those at home together,
+    ``visited_first``) outnumber ``seats`` (``shuttle_seats``), a team makes
+    home visits today (``visiting``) and the house has no visit of its own,
+    ``h`` with those residents to be visited at home (mode ``home``): the
+    visit is then grouped as every home visit is (``home_split``: its ``auto``
+    residents and the others join it when they are in), so the household gets
+    one visit, never a second one for its ``auto`` residents."""
+    shuttle = [r for r in h.residents if r.mode == "shuttle"]
+    if seats is None or not visiting or not shuttle or any(
+            r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
+            for r in h.residents):
+        return h
+    if len(visited_first(shuttle)[0]) <= seats:
+        return h
+    return replace(h, residents=tuple(replace(r, mode="home") if r.mode == "shuttle" else r
+                                      for r in h.residents))
 
 
 def shuttle_seats(scenario: Scenario) -> int | None:

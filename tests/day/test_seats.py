@@ -143,3 +143,58 @@ def test_visited_house_tells_no_seat_truly() -> None:
     assert "the household's one home visit of the day does not enrol them" in u.reason
     assert "lượt làm tại nhà duy nhất trong ngày của hộ không làm thủ tục" in \
         reason_text(u, evening, "vi")
+
+
+def test_unseated_passengers_and_an_auto_resident_get_one_visit() -> None:
+    """The case a random test drew: a team of one on one motorbike (the kit
+    takes it: no seat), a household with a ``shuttle`` resident and an
+    ``auto`` one. The passenger gets a home visit, and the ``auto`` resident
+    is enrolled at that same visit: one visit, not a second one for her (the
+    plan's self-check once refused the plan for it). The residents keep the
+    modes the list gives them."""
+    h = _household("H1", 3, _resident("R1", condition="disabled"),
+                   _resident("R2", "auto", "disabled"))
+    alone = Team("T1", "Tổ T1", ("A",), 1, 1, Window(6 * H, 10 * H), None, 0, 3 * H,
+                 duties=tuple(DUTIES))
+    scenario = _scenario([h], [alone])
+    assert shuttle_seats(scenario) == 0
+    day = day_needs(scenario)
+    assert day.auto == [] and day.shuttle == []
+    (need,) = day.home
+    assert [(r.id, r.mode) for r in need.residents] == [("R1", "shuttle"), ("R2", "auto")]
+    plan = _plan(scenario)
+    (stop,) = [s for r in plan.routes for s in r.stops if s.kind == "visit"]
+    assert stop.passengers == ("R1", "R2")
+
+
+def test_day_needs_never_plan_a_household_twice() -> None:
+    """Exhaustive over households of one to three residents, every mode and
+    two conditions (bedridden or not), each resident in all day or only in
+    the morning, with seats for none, one or two passengers: every resident
+    is in at most one of the day's needs, a household gets at most one home
+    visit (its own or an ``auto`` household's home alternative), and an
+    unseated group of passengers never leaves a shuttle behind."""
+    import itertools
+
+    kinds = [(m, c, w) for m in ("home", "auto", "shuttle", "point")
+             for c in ("bedridden", "elderly") for w in ((), (Window(7 * H, 11 * H),))
+             if not (m == "shuttle" and c == "bedridden")]
+    teams = {0: Team("T1", "Tổ T1", ("A",), 1, 1, Window(7 * H, 17 * H), None, 0, 10 * H,
+                     duties=tuple(DUTIES)),
+             1: _team("T1"), 2: _team("T1", bikes=3)}
+    checked = 0
+    for seats, team in teams.items():
+        for size in (1, 2, 3):
+            for combo in itertools.product(kinds, repeat=size):
+                residents = [_resident(f"R{k}", m, c, w) for k, (m, c, w) in enumerate(combo)]
+                scenario = _scenario([_household("H1", 3, *residents)], [team])
+                assert shuttle_seats(scenario) == seats
+                day = day_needs(scenario)
+                groups = [n.residents for n in day.home] + [s.residents for s in day.shuttle] \
+                    + [a.residents for a in day.auto] + [p.residents for p in day.points]
+                ids = [r.id for g in groups for r in g]
+                assert len(ids) == len(set(ids)), (seats, combo)
+                assert len(day.home) + len(day.auto) <= 1, (seats, combo)
+                assert all(len(s.residents) <= seats for s in day.shuttle), (seats, combo)
+                checked += 1
+    assert checked == 3 * sum(len(kinds) ** n for n in (1, 2, 3))
