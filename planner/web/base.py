@@ -5,6 +5,7 @@ campaign folders inside the workspace."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
@@ -65,12 +66,20 @@ def day_month_year(text: object) -> str:
     return f"{found[3]}/{found[2]}/{found[1]}" if found else str(text or "")
 
 
+def day_in(day: object, lang: str) -> str:
+    """A date as the page's reader writes it: dd/mm/yyyy in Vietnamese,
+    YYYY-MM-DD in English (``day``: a date or YYYY-MM-DD text)."""
+    text = day.isoformat() if isinstance(day, dt.date) else str(day or "")
+    return day_month_year(text) if lang == "vi" else text
+
+
 def environment() -> Environment:
     """The pages' Jinja environment: every value escaped; the ``dmy`` filter
-    (``day_month_year``)."""
+    (``day_month_year``) and ``day_in`` (a date in the page's language)."""
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["dmy"] = day_month_year
+    env.filters["day_in"] = day_in
     return env
 
 

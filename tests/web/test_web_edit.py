@@ -109,7 +109,7 @@ def test_preview_writes_nothing_then_confirm_stores_the_decision(ws: Path) -> No
     costs = re.findall(r"<tr><td>(T\d)</td><td>(\d+) → (\d+)</td>", preview.text)
     assert {t for t, _b, _a in costs} == {"T1", "T2"}
     assert any(int(a) > int(b) for t, b, a in costs if t == "T2"), costs
-    assert re.search(r"<td>2026-11-24</td><td>4 → 4</td>", preview.text)
+    assert re.search(r"<td>24/11/2026</td><td>4 → 4</td>", preview.text)
     assert _digest(folder) == before and list_decisions(folder) == []
 
     kept = client.post("/c/two/edit/keep", data=_form(token, action="move", household="H1",
@@ -123,7 +123,7 @@ def test_preview_writes_nothing_then_confirm_stores_the_decision(ws: Path) -> No
     listed = client.get(kept.headers["location"]).text
     assert 'id="kept"' in listed and 'data-kind="lock" data-household="H1"' in listed
     assert re.search(r'id="in-force">Đang áp dụng: <span class="tag">Khoá cho một tổ T2 · '
-                     r'2026-11-24</span>', listed), listed
+                     r'24/11/2026</span>', listed), listed
     assert "Lò Thị Mỷ (Bản Trung Tâm)" in listed
 
     lock_form = _form(token, action="lock", household="H1", scope="always")
@@ -171,8 +171,8 @@ def test_a_move_to_another_day_checks_both_days(ws: Path) -> None:
                                      to_date="2026-11-26"))
     assert preview.status_code == 200
     assert preview.text.count('data-holds="yes"') == 2, preview.text
-    assert re.search(r"<td>2026-11-24</td><td>4 → 3</td>", preview.text)
-    assert re.search(r"<td>2026-11-26</td><td>1 → 2</td>", preview.text)
+    assert re.search(r"<td>24/11/2026</td><td>4 → 3</td>", preview.text)
+    assert re.search(r"<td>26/11/2026</td><td>1 → 2</td>", preview.text)
     assert _digest(ws / "two") == before
 
 
@@ -209,7 +209,7 @@ def test_names_are_shown_escaped_and_residents_picked_from_a_list(ws: Path) -> N
     out = client.post("/c/two/edit/preview",
                       data=_form(token, action="leave_out", household="H2", reason="refuses",
                                  why="không muốn làm"))
-    assert out.status_code == 200 and re.search(r"<td>2026-11-24</td><td>4 → 3</td>", out.text)
+    assert out.status_code == 200 and re.search(r"<td>24/11/2026</td><td>4 → 3</td>", out.text)
     assert _digest(ws / "two") == before
 
 

@@ -9,6 +9,7 @@ given once is written with a decision."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -20,7 +21,7 @@ from test_web_security import BASE, SMALL, TODAY, _csrf, planned, workspace  # n
 
 from planner.app.decisions import list_decisions
 from planner.web.app import create_app
-from planner.web.base import day_month_year, iso_date
+from planner.web.base import day_in, day_month_year, iso_date
 
 
 def _client(folder: Path) -> TestClient:
@@ -230,6 +231,8 @@ def test_the_correction_picks_the_household_first_and_dates_read_dd_mm_yyyy(
     assert iso_date("4/12/2026") == iso_date("04.12.2026") == "2026-12-04"
     assert iso_date("2026-12-04") == "2026-12-04" and iso_date("mai") == "mai"
     assert day_month_year("2026-12-04") == "04/12/2026" and day_month_year("") == ""
+    assert day_in(dt.date(2026, 12, 4), "vi") == day_in("2026-12-04", "vi") == "04/12/2026"
+    assert day_in(dt.date(2026, 12, 4), "en") == "2026-12-04"
 
 
 def test_a_decision_is_written_with_the_name_given_once(workspace: Path) -> None:  # noqa: F811
