@@ -272,7 +272,7 @@ def day_drawer(*, lang: str = "vi", redact: bool = False, progress: Progress | N
 
     def draw(d: DayPlan, folder: Path) -> list[Path]:
         if progress is not None:
-            progress.say(N_("Drawing the outputs of {date}…"), date=d.date.isoformat())
+            progress.say(N_("Drawing the outputs of {date}…"), date=d.date)
         plan = d.plan
         if not has_legs(plan) and any(len(r.stops) > 1 for r in plan.routes):
             if not tables:  # not given by the caller: read once for every day
@@ -393,7 +393,7 @@ def draw_days(items: Sequence[tuple[DayPlan, Path]], *, lang: str = "vi",
         futures = [pool.submit(_draw_in_worker, job, d, folder) for d, folder in items]
         for (d, _folder), future in zip(items, futures, strict=True):
             if progress is not None:
-                progress.say(N_("Drawing the outputs of {date}…"), date=d.date.isoformat())
+                progress.say(N_("Drawing the outputs of {date}…"), date=d.date)
             paths, warnings = future.result()
             for text in warnings:
                 if warn is not None:

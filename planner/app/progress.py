@@ -14,12 +14,13 @@ nobody. A job never prints.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import threading
 import time
 from collections.abc import Callable
 
-from planner.render.i18n import N_, LocalNumber, gettext_for
+from planner.render.i18n import N_, LocalNumber, gettext_for, short_date
 
 
 def _stderr(text: str) -> None:
@@ -62,8 +63,11 @@ class Progress:
         return f"[{self.number(self.elapsed_s()):5.1f} s] "
 
     def say(self, message: str, **values) -> None:
-        """Tell ``message`` (translated, ``{name}`` filled from ``values``)."""
-        self.echo(self.stamp() + self._(message).format(**values))
+        """Tell ``message`` (translated, ``{name}`` filled from ``values``; a
+        date as the language writes it, ``short_date``)."""
+        shown = {k: short_date(v, self.lang) if isinstance(v, dt.date) else v
+                 for k, v in values.items()}
+        self.echo(self.stamp() + self._(message).format(**shown))
         done, total = values.get("n", values.get("done")), values.get("total")
         if isinstance(done, int) and isinstance(total, int) and total > 0:
             self.step(done, total)

@@ -16,10 +16,12 @@ from planner.render.i18n import (
     message_text,
     ngettext_for,
     problem_text,
+    short_date,
     where_text,
 )
 from planner.render.summary import summary_text
 
 __all__ = ["N_", "LocalNumber", "TARGET_P", "calendar_text", "error_text", "fiction_banner",
            "gettext_for", "message_text", "ngettext_for", "problem_text", "province_campaign_text",
-           "province_table", "staffing_table", "summary_text", "tomorrow_text", "where_text"]
+           "province_table", "short_date", "staffing_table", "summary_text", "tomorrow_text",
+           "where_text"]

@@ -57,6 +57,7 @@ from planner.render.i18n import (
     ngettext_for,
     numbers_for,
     reason_text,
+    short_date,
 )
 from planner.render.notices import render_notices
 from planner.render.pdf import pdf_unavailable
@@ -309,15 +310,21 @@ def _day_table(result: CampaignResult, scenario: Scenario, total: int, lang: str
         share = 100.0 * served / total if total else 100.0
         values = (hows["home"], hows["shuttle"], hows["point"], len(d.point_sessions),
                   f"{share:.0f}%")
-        lines.append(f"{d.date.isoformat():<10} {weekdays[d.date.weekday()]:<{day_w}} {cells} "
+        day = short_date(d.date, lang)
+        lines.append(f"{day:<10} {weekdays[d.date.weekday()]:<{day_w}} {cells} "
                      + " ".join(f"{v:>{w}}" for v, w in zip(values, wide, strict=True))
                      + f"{mark}{late}")
     lines.append(_("('-': team off that day; pts: collection points opened)"))
     return lines
 
 
-def _point_lines(result: CampaignResult, scenario: Scenario, _, ngettext) -> list[str]:
-    """The calendar's collection points, by village, with the day each notice goes out."""
+def _point_lines(result: CampaignResult, scenario: Scenario, _, ngettext, lang: str = "vi",
+                 ) -> list[str]:
+    """The calendar's collection points, by village, with the day each notice
+    goes out (day and month as ``lang`` writes them)."""
+    def day_month(iso: str) -> str:
+        return short_date(dt.date.fromisoformat(iso), lang)[:5] if lang == "vi" else iso[5:]
+
     lines: list[str] = []
     points = point_days(result, Calendar.of(scenario))
     if points:
@@ -331,8 +338,8 @@ def _point_lines(result: CampaignResult, scenario: Scenario, _, ngettext) -> lis
         notice_by = _("notice by {date}")
         for p in points:
             by_village[p["village"]].append(
-                f"{p['date'][5:]} {p['opens']}–{p['closes']} "
-                f"({p['team']}, {notice_by.format(date=p['announce_by'][5:])})")
+                f"{day_month(p['date'])} {p['opens']}–{p['closes']} "
+                f"({p['team']}, {notice_by.format(date=day_month(p['announce_by']))})")
         for v, items in by_village.items():
             lines.append(f"  {nfc(v)}: " + "; ".join(items))
     return lines
@@ -353,9 +360,9 @@ def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") 
         lines.append(fiction_banner(roads, _))
     modes = residents_by_mode(p.household for p in result.pending)
     total = sum(modes.values())
-    deadline = result.deadline.isoformat() if result.deadline else _("none")
+    deadline = short_date(result.deadline, lang) if result.deadline else _("none")
     lines.append(_("Campaign · {name} · from {start} · deadline {deadline}").format(
-        name=nfc(scenario.name), start=result.start, deadline=deadline))
+        name=nfc(scenario.name), start=short_date(result.start, lang), deadline=deadline))
     mode_names = {"home": N_("home"), "shuttle": N_("shuttle"), "point": N_("point"),
                   "auto": N_("auto")}
     cannot = sum(len(resident_ids(u)) for u in result.cannot_serve)
@@ -376,16 +383,16 @@ def calendar_text(result: CampaignResult, scenario: Scenario, lang: str = "vi") 
                      + " (" + ", ".join(f"{_(reasons.get(r, r))} {n}" for r, n
                                         in left_out_counts(result).items()) + ")")
     for day, u in not_honoured(result):
-        lines += not_honoured_lines((u,), lang, day.isoformat())[1:-1]
+        lines += not_honoured_lines((u,), lang, short_date(day, lang))[1:-1]
     lines += _day_table(result, scenario, total, lang)
-    lines += _point_lines(result, scenario, _, ngettext)
+    lines += _point_lines(result, scenario, _, ngettext, lang)
     lines.append("")
     done = result.completion
     bound = result.bound
     gap = gap_pct(result)
     used = result.working_days_used
     lines.append(_("Forecast completion: {date}").format(
-        date=done.isoformat() if done else _("nothing to plan")) + "; "
+        date=short_date(done, lang) if done else _("nothing to plan")) + "; "
         + _n(ngettext("{n} working day used", "{n} working days used", used), used))
     lines.append(
         _n(ngettext("Lower bound: {n} working day", "Lower bound: {n} working days",
@@ -493,16 +500,17 @@ def tomorrow_text(run, lang: str = "vi") -> str:
     lines = announced_changes_text(run.not_kept + run.shuttles_not_kept, run.scenario, day,
                                    lang)
     if first is None:
-        lines.append(_("Nothing left to plan from {date}.").format(date=day))
+        lines.append(_("Nothing left to plan from {date}.").format(date=short_date(day, lang)))
     else:
         if first.date != day:
             lines.append(_("{date} is not a working day (or nobody is due); the next planned "
-                           "day is {next}.").format(date=day, next=first.date))
+                           "day is {next}.").format(date=short_date(day, lang),
+                                                    next=short_date(first.date, lang)))
         lines.append(summary_text(first.plan, first.scenario, lang=lang))
     lines.append("")
     pending = sum(len(p.household.residents) for p in st.pending)
     enrolled, households_n = len(st.enrolled), len(st.pending)
-    lines.append(_("State on {date}:").format(date=day) + " "
+    lines.append(_("State on {date}:").format(date=short_date(day, lang)) + " "
                  + _n(ngettext("{n} resident enrolled", "{n} residents enrolled", enrolled),
                       enrolled) + "; "
                  + _n(ngettext("{n} resident", "{n} residents", pending), pending) + " "
@@ -512,7 +520,7 @@ def tomorrow_text(run, lang: str = "vi") -> str:
     if coming:
         lines.append(_("Coming back (not at home / did not come / retry needed):"))
         lines += ["  " + _("{household}: from {date}, attempt {attempt}").format(
-            household=p.household.id, date=p.earliest, attempt=p.attempts + 1)
+            household=p.household.id, date=short_date(p.earliest, lang), attempt=p.attempts + 1)
             for p in coming]
     if st.carried:
         lines.append(_("Carried over (planned, no outcome recorded): {households}").format(

@@ -93,7 +93,13 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
         outcomes_template,
         record,
     )
-    from planner.app.text import gettext_for, message_text, ngettext_for, problem_text
+    from planner.app.text import (
+        gettext_for,
+        message_text,
+        ngettext_for,
+        problem_text,
+        short_date,
+    )
 
     _ = gettext_for(lang)
     ngettext = ngettext_for(lang)
@@ -102,7 +108,7 @@ def record(campaign_dir: Path | None, outcomes: Path | None, template: bool, dat
                                                         overwrite, redact, lang))
         if campaign_dir is not None and date is not None and not rows:
             click.echo(_("no residents planned on {date}; wrote a blank sheet").format(
-                date=date.date()), err=True)
+                date=short_date(date.date(), lang)), err=True)
         for p in paths:
             click.echo(_("wrote {path}").format(path=p))
         return

@@ -361,6 +361,12 @@ def route_title(team: str, unit: str, _: Gettext, name: str = "") -> str:
     return nfc(title + (" (" + _("shuttle officer") + ")" if unit == "shuttle" else ""))
 
 
+def short_date(day: dt.date, lang: str) -> str:
+    """The date as its reader writes it in a line of text: dd/mm/yyyy in
+    Vietnamese, YYYY-MM-DD (ISO) in English; always 10 characters."""
+    return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()
+
+
 def date_text(day: dt.date, lang: str) -> str:
     """The date in full, in the language (Babel's CLDR data)."""
     # imported here: Babel loads only when dates are formatted

@@ -16,6 +16,7 @@ from planner.render.i18n import (
     numbers_for,
     reason_text,
     route_title,
+    short_date,
 )
 from planner.rules import entry_windows
 
@@ -50,7 +51,7 @@ def summary_text(plan: Plan, scenario: Scenario, max_unserved: int = 12,
     if plan.fictional:
         lines.append(fiction_banner(plan.roads, _))
     lines.append(_("Plan for {date} · {scenario} · season {season} · engine {engine}").format(
-        date=plan.date.isoformat(), scenario=plan.scenario, season=_(plan.season),
+        date=short_date(plan.date, lang), scenario=plan.scenario, season=_(plan.season),
         engine=plan.engine))
     lines += [_("Note: {note}").format(note=_(note)) for note in plan.notes
               if not note.startswith("Fictional")]

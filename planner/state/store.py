@@ -57,7 +57,7 @@ def day_reporter(progress: ProgressFn, calendar: Calendar, start: dt.date,
 
     def on_day(day: DayPlan) -> None:
         count = sum(1 for _ in calendar.working_days(start, day.date))
-        values = {"n": count, "date": day.date.isoformat(), "served": len(day.served),
+        values = {"n": count, "date": day.date, "served": len(day.served),
                   "limit": time_limit_s}
         if total and count <= total:
             progress(N_("Day {n}/{total}: {date} planned, {served} served (solver limit "

@@ -48,12 +48,12 @@ def _nfc(text: str) -> bool:
 
 def test_campaign_prints_vietnamese_by_default(vi_campaign) -> None:
     """Without --lang the calendar, the summary and the progress lines are in
-    Vietnamese (NFC) and no English sentence of the calendar is left; ids,
-    dates and household codes stay as they are."""
+    Vietnamese (NFC) and no English sentence of the calendar is left; ids
+    and household codes stay as they are, dates are written dd/mm/yyyy."""
     _out, result = vi_campaign
     out = result.stdout
     for word in ("Đợt cấp CCCD", "Dự kiến hoàn thành", "Cận dưới", "ngày làm việc",
-                 "xong trong", "đã ghi", "2026-11-24", "T1"):
+                 "xong trong", "đã ghi", "24/11/2026", "T1"):
         assert word in out, word
     for word in ENGLISH:
         assert word not in out, word
@@ -68,7 +68,7 @@ def test_campaign_prints_progress_per_stage_on_stderr(vi_campaign) -> None:
     err = result.stderr
     lines = [line for line in err.splitlines() if line.startswith("[")]
     stages = ("Đang đọc kịch bản", "Đang đọc mạng lưới đường", "Đang tính thời gian đi lại "
-              "giữa 7 địa điểm", "Ngày 1/4: 2026-11-24", "Đang vẽ tài liệu của ngày 2026-11-24")
+              "giữa 7 địa điểm", "Ngày 1/4: 24/11/2026", "Đang vẽ tài liệu của ngày 24/11/2026")
     for stage in stages:
         assert any(stage in line for line in lines), (stage, err)
     positions = [next(k for k, line in enumerate(lines) if stage in line) for stage in stages]
@@ -89,7 +89,7 @@ def test_campaign_prints_english_with_lang_en(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("lang, words, absent", [
-    ((), ("Tình hình ngày 2026-11-25", "Đợt cấp CCCD", "xong trong"),
+    ((), ("Tình hình ngày 25/11/2026", "Đợt cấp CCCD", "xong trong"),
      ("State on", "Forecast completion", "done in")),
     (("--lang", "en"), ("State on 2026-11-25", "Campaign ·", "done in"),
      ("Tình hình", "Đợt cấp", "xong trong")),

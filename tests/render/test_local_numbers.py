@@ -4,11 +4,19 @@ English."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from planner.app.progress import Progress
 from planner.domain import Unserved
-from planner.render.i18n import LocalNumber, decimal_text, number_values, reason_text
+from planner.render.i18n import (
+    LocalNumber,
+    decimal_text,
+    number_values,
+    reason_text,
+    short_date,
+)
 
 
 @pytest.mark.parametrize(("spec", "value", "vi", "en"), [
@@ -51,3 +59,15 @@ def test_progress_lines_in_vietnamese_use_a_decimal_comma():
     Progress("vi", echo=lines.append).say("Reading the scenario…")
     Progress("en", echo=lines.append).say("Reading the scenario…")
     assert lines[0].startswith("[  0,0 s] ") and lines[1].startswith("[  0.0 s] "), lines
+
+
+def test_dates_are_written_as_the_language_writes_them():
+    """A date in a line of text reads dd/mm/yyyy in Vietnamese and ISO in
+    English, in the progress lines too (a date value given to ``say``)."""
+    day = dt.date(2026, 3, 5)
+    assert short_date(day, "vi") == "05/03/2026" and short_date(day, "en") == "2026-03-05"
+    lines: list[str] = []
+    for lang in ("vi", "en"):
+        Progress(lang, echo=lines.append).say("Drawing the outputs of {date}…", date=day)
+    assert lines[0].endswith("Đang vẽ tài liệu của ngày 05/03/2026…"), lines
+    assert lines[1].endswith("Drawing the outputs of 2026-03-05…"), lines
