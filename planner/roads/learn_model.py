@@ -197,8 +197,10 @@ class EdgeStats:
     traversals: int
     sum_y: float
     sum_y2: float
-    #: the observed seconds of its traversals, summed (inf when unknown: a
-    #: layer written before they were kept)
+    #: the seconds its traversals were timed over, summed (its own observed
+    #: seconds; a span's for an edge under ``learn.MIN_EDGE_M``, whose time is
+    #: its share of the span's; inf when unknown: a layer written before they
+    #: were kept)
     seconds: float = 0.0
 
 
@@ -229,7 +231,7 @@ def add_edge_evidence(previous: dict[tuple[str, str], EdgeStats],
         y = math.log(ob.observed_s / ob.table_s)
         old = out.get((label, ob.cell), EdgeStats(label, ob.cell, 0, 0.0, 0.0))
         out[(label, ob.cell)] = EdgeStats(label, ob.cell, old.traversals + 1, old.sum_y + y,
-                                          old.sum_y2 + y * y, old.seconds + ob.observed_s)
+                                          old.sum_y2 + y * y, old.seconds + ob.timed_over_s)
     return out
 
 
