@@ -85,11 +85,13 @@ FAR_M = 5_000.0
 THIN_M = 25.0
 #: Edges shorter than this (m) are not timed alone: the timing of their two
 #: ends (the GPS noise over the speed, a second or two) is most of their
-#: time. A run of them is timed as one span of at least ``MIN_SPAN_M``, with
-#: the edges beside it when the run is shorter, and the span's time shared
-#: over the short edges in proportion to the table's seconds (``short_spans``).
+#: time. A run of them is timed as one span of at least ``MIN_SPAN_M`` of
+#: one cell, with the edges beside it when the run is shorter, and the span's
+#: time shared over the short edges in proportion to the table's seconds
+#: (``short_spans``). 100 m: of 60, 100 and 150 m, the one that predicted the
+#: benchmark's held-out rides best (docs/benchmarks.md).
 MIN_EDGE_M = 60.0
-MIN_SPAN_M = 60.0
+MIN_SPAN_M = 100.0
 #: An observed speed above this (km/h) is a matching error, not a ride.
 MAX_KPH = 130.0
 
@@ -468,24 +470,27 @@ def ridden_edges(rmap: RoadMap, route: list[tuple[Any, Any]], pos_m: np.ndarray
     return out
 
 
-def short_spans(ridden: list[tuple[Any, float, float]], shareable: list[bool]
-                ) -> list[tuple[int, int, range]]:
+def short_spans(ridden: list[tuple[Any, float, float]], kinds: list[Any],
+                span_m: float | None = None) -> list[tuple[int, int, range]]:
     """The spans that time the short edges of ``ridden`` (``ridden_edges``;
-    ``shareable[i]``: edge i may be in a span, e.g. not a ford): (first, end
-    exclusive) of each span in ``ridden`` and the short edges it times. A run
-    of consecutive edges under ``MIN_EDGE_M`` is cut into spans of at least
-    ``MIN_SPAN_M``, each timing its own edges; a run shorter than that is
-    timed with the edges beside it along the route (the shorter neighbour
-    first) until the span is long enough, and not at all when the ride has
-    no more."""
+    ``kinds[i]``: edge i's kind, its calibration cell; None: in no span, e.g.
+    a ford): (first, end exclusive) of each span in ``ridden`` and the short
+    edges it times. A span holds edges of one kind only (its time is shared
+    in proportion to the table's, which holds when they are as far off the
+    table as each other). A run of consecutive edges under ``MIN_EDGE_M`` is
+    cut into spans of at least ``span_m`` (default ``MIN_SPAN_M``), each
+    timing its own edges; a run shorter than that is timed with the edges
+    beside it along the route (the shorter neighbour first) until the span is
+    long enough, and not at all when the ride has no more."""
+    span_m = MIN_SPAN_M if span_m is None else span_m
     n = len(ridden)
 
     def joined(i: int, j: int) -> bool:  # edge j follows edge i without a gap
-        return 0 <= i and j < n and shareable[i] and shareable[j] and abs(
+        return 0 <= i and j < n and kinds[i] is not None and kinds[i] == kinds[j] and abs(
             ridden[i][2] - ridden[j][1]) < 0.5
 
     def short(i: int) -> bool:
-        return shareable[i] and ridden[i][2] - ridden[i][1] < MIN_EDGE_M
+        return kinds[i] is not None and ridden[i][2] - ridden[i][1] < MIN_EDGE_M
 
     spans = []
     i = 0
@@ -498,14 +503,14 @@ def short_spans(ridden: list[tuple[Any, float, float]], shareable: list[bool]
             j += 1
         groups, first = [], i
         for k in range(i, j):
-            if ridden[k][2] - ridden[first][1] >= MIN_SPAN_M:
+            if ridden[k][2] - ridden[first][1] >= span_m:
                 groups.append((first, k + 1))
                 first = k + 1
         if first < j:  # the rest joins the last group, or is the whole run
             groups = [*groups[:-1], (groups[-1][0], j)] if groups else [(i, j)]
         for a, b in groups:
             lo, hi = a, b
-            while ridden[hi - 1][2] - ridden[lo][1] < MIN_SPAN_M:
+            while ridden[hi - 1][2] - ridden[lo][1] < span_m:
                 sides = [(ridden[lo - 1][2] - ridden[lo - 1][1], lo - 1)] if joined(lo - 1, lo) \
                     else []
                 sides += [(ridden[hi][2] - ridden[hi][1], hi)] if joined(hi - 1, hi) else []
@@ -513,21 +518,22 @@ def short_spans(ridden: list[tuple[Any, float, float]], shareable: list[bool]
                     break
                 _m, k = min(sides)
                 lo, hi = min(lo, k), max(hi, k + 1)
-            if ridden[hi - 1][2] - ridden[lo][1] >= MIN_SPAN_M:
+            if ridden[hi - 1][2] - ridden[lo][1] >= span_m:
                 spans.append((lo, hi, range(a, b)))
         i = j
     return spans
 
 
 def traversed_edges(rmap: RoadMap, route: list[tuple[Any, Any]], pos_m: np.ndarray,
-                    t_s: np.ndarray, weight=None
+                    t_s: np.ndarray, weight=None, kind=None
                     ) -> list[tuple[tuple[Any, Any, int], float, float, float]]:
     """The edges ridden whole along a matched route (``ridden_edges``):
     (edge, length m, time s, seconds of the stretch it was timed over).
     An edge of at least ``MIN_EDGE_M`` is timed alone (``edge_seconds``); the
     shorter ones a span at a time (``short_spans``), the span's time shared
     over its edges in proportion to ``weight(edge)`` (the table's seconds;
-    None: the edge may not be in a span; default: its length), so each short
+    default: its length; ``kind(edge)``: its kind, None for an edge in no
+    span; default: one kind for all), so each short
     edge gets its share and the span's seconds (its timing noise is that of
     the span). Timing uses the run without its ends' last ``END_TRIM_M``: a
     stop or a walk is found by the speed over a window of ``WINDOW_S`` each
@@ -548,7 +554,10 @@ def traversed_edges(rmap: RoadMap, route: list[tuple[Any, Any]], pos_m: np.ndarr
             seconds = edge_seconds(ride_m, ride_s, start_m, end_m)
             if seconds is not None:
                 out.append((start_m, (edge, end_m - start_m, seconds, seconds)))
-    for first, end, shorts in short_spans(ridden, [w is not None and w > 0 for w in weights]):
+    kinds = [0 if kind is None else kind(e) for e, _a, _b in ridden]
+    for first, end, shorts in short_spans(ridden, kinds):
+        if ridden[first][1] < ride_m[0] or ridden[end - 1][2] > ride_m[-1]:
+            continue  # a span is timed whole, never scaled from a part
         seconds = edge_seconds(ride_m, ride_s, ridden[first][1], ridden[end - 1][2])
         if seconds is None:
             continue
@@ -587,35 +596,35 @@ def edge_seconds(pos_m: np.ndarray, t_s: np.ndarray, start_m: float, end_m: floa
 def track_observations(track: Track, G, season: str, prior: SpeedTable) -> list[Observation]:
     """Every edge ``track`` rode whole in ``season``, with its observed time and
     the prior table's time; edges under ``MIN_EDGE_M`` with their share of a
-    span's time (``traversed_edges``). Fords and impossible speeds (over
-    ``MAX_KPH``) are left out; a ford is in no span."""
+    span of their cell's edges (``traversed_edges``). Fords and impossible
+    speeds (over ``MAX_KPH``) are left out; a ford is in no span."""
     frame = Frame(float(track.lon.mean()), float(track.lat.mean()))
     x, y = frame.xy(track.lon, track.lat)
     pad = OFF_EDGE_M + 200.0
     rmap = road_map(G, season, frame, (x.min() - pad, y.min() - pad, x.max() + pad,
                                        y.max() + pad))
-    table_s: dict[tuple[Any, Any, int], float | None] = {}
+    known: dict[tuple[Any, Any, int], tuple[float, str | None]] = {}
 
-    def seconds_of(edge) -> float | None:
-        """The table's seconds of a calibrated edge (None: a ford or no speed)."""
-        if edge not in table_s:
+    def table_of(edge) -> tuple[float, str | None]:
+        """The table's seconds and the cell of an edge (cell None: a ford, or
+        no speed: not learnt)."""
+        if edge not in known:
             data = G.edges[edge]
             kph = edge_speed_kph(data, CALIBRATED_PROFILE, season, prior)
-            ok = calibration_cell(data, season, prior) is not None and kph > 0
-            table_s[edge] = float(data["length"]) / (kph / 3.6) if ok else None
-        return table_s[edge]
+            cell = calibration_cell(data, season, prior) if kph > 0 else None
+            known[edge] = (float(data["length"]) / (kph / 3.6) if kph > 0 else 0.0, cell)
+        return known[edge]
 
     out: list[Observation] = []
     for a, b in split_track(track.t_s, x, y):
         keep = thinned(x[a:b], y[a:b]) + a
         for route, marks in match_run(rmap, track.t_s[keep], x[keep], y[keep]):
             pos_m, t_s = along_route(rmap, route, marks, track.t_s[a:b], x[a:b], y[a:b])
-            for edge, length_m, seconds, span_s in traversed_edges(rmap, route, pos_m, t_s,
-                                                                   seconds_of):
-                prior_s = seconds_of(edge)
-                if prior_s is None or seconds <= 0 or length_m / seconds * 3.6 > MAX_KPH:
+            for edge, length_m, seconds, span_s in traversed_edges(
+                    rmap, route, pos_m, t_s, lambda e: table_of(e)[0], lambda e: table_of(e)[1]):
+                prior_s, cell = table_of(edge)
+                if cell is None or seconds <= 0 or length_m / seconds * 3.6 > MAX_KPH:
                     continue
-                out.append(Observation(edge, length_m, seconds, prior_s,
-                                       calibration_cell(G.edges[edge], season, prior),
-                                       track.digest, span_s))
+                out.append(Observation(edge, length_m, seconds, prior_s, cell, track.digest,
+                                       span_s))
     return out

@@ -428,13 +428,14 @@ def test_a_chain_of_short_edges_gets_each_an_observation_timed_within_the_sampli
         table, tmp_path):
     """A ride at 20 km/h along a road of two 300 m edges round a chain of four
     short ones (25, 30, 20, 40 m), then one short edge of 35 m alone between
-    two long ones, a point every 2 s with 5 m of noise: every short edge gets
+    edges of 300 and 250 m, then 300 m more, a point every 2 s with 5 m of
+    noise: every short edge gets
     an observation, its time within the sampling (2 s) of the true one, timed
     over a span of at least ``MIN_SPAN_M`` (the chain's own, or the lone
     edge with its shorter neighbour); the long edges are timed alone."""
     from planner.roads.learn import MIN_EDGE_M, MIN_SPAN_M
 
-    lengths = [300.0, 25.0, 30.0, 20.0, 40.0, 300.0, 35.0, 250.0]
+    lengths = [300.0, 25.0, 30.0, 20.0, 40.0, 300.0, 35.0, 250.0, 300.0]
     G = chain_graph(table, lengths)
     ride = route(*range(len(lengths) + 1))
     obs = observed(G, gpx_of(G, [("ride", ride)], tmp_path / "c.gpx", sample_s=2.0), table)
@@ -449,27 +450,28 @@ def test_a_chain_of_short_edges_gets_each_an_observation_timed_within_the_sampli
         else:
             assert o.timed_over_s == o.observed_s
     lone = by_edge[(6, 7, 0)].timed_over_s
-    assert abs(lone - (35 + 250) / (20 / 3.6)) <= 2.0  # with its shorter neighbour
+    assert abs(lone - (35 + 250) / (20 / 3.6)) <= 2.0  # with its shorter neighbour (250 m)
 
 
 def test_short_spans_cut_long_runs_and_borrow_neighbours_for_short_ones():
-    """The spans of short edges (``short_spans``): a run of 5 × 30 m is cut
-    into spans of at least 60 m (30+30, 30+30+30); a lone 20 m edge borrows
-    its shorter neighbour; one beside a ford (not shareable) borrows from the
-    other side only; a short edge at the ride's end with no neighbour long
-    enough gets no span."""
+    """The spans of short edges (``short_spans``): with spans of 60 m a run of
+    5 × 30 m is cut into 30+30 and 30+30+30, with spans of 100 m it is one;
+    a lone 20 m edge borrows its shorter neighbour; one beside a ford (no
+    kind) or an edge of another cell borrows from the other side only; a short
+    edge at the ride's end with no neighbour long enough gets no span."""
     from planner.roads.learn import short_spans
 
     def ridden(lengths):
         at = np.concatenate([[0.0], np.cumsum(lengths)])
         return [(k, float(at[k]), float(at[k + 1])) for k in range(len(lengths))]
 
-    run = ridden([100.0, 30, 30, 30, 30, 30, 100])
-    assert [(a, b, list(r)) for a, b, r in short_spans(run, [True] * 7)] == [
-        (1, 3, [1, 2]), (3, 6, [3, 4, 5])]
-    lone = ridden([100.0, 20, 80])
-    assert [(a, b, list(r)) for a, b, r in short_spans(lone, [True] * 3)] == [(1, 3, [1])]
-    assert [(a, b, list(r)) for a, b, r in short_spans(lone, [True, True, False])] == [
-        (0, 2, [1])]
-    end = ridden([20.0, 10])
-    assert short_spans(end, [True, True]) == []
+    def spans(lengths, kinds, span_m=60.0):
+        return [(a, b, list(r)) for a, b, r in short_spans(ridden(lengths), kinds, span_m)]
+
+    run = [100.0, 30, 30, 30, 30, 30, 100]
+    assert spans(run, [0] * 7) == [(1, 3, [1, 2]), (3, 6, [3, 4, 5])]
+    assert spans(run, [0] * 7, 100.0) == [(1, 6, [1, 2, 3, 4, 5])]
+    assert spans([100.0, 20, 80], [0, 0, 0]) == [(1, 3, [1])]
+    assert spans([100.0, 20, 80], [0, 0, None]) == [(0, 2, [1])]
+    assert spans([100.0, 20, 80], [0, 0, "other cell"]) == [(0, 2, [1])]
+    assert spans([20.0, 10], [0, 0]) == []
