@@ -88,8 +88,8 @@ THIN_M = 25.0
 #: time. A run of them is timed as one span of at least ``MIN_SPAN_M`` of
 #: one cell, with the edges beside it when the run is shorter, and the span's
 #: time shared over the short edges in proportion to the table's seconds
-#: (``short_spans``). 100 m: of 60, 100 and 150 m, the one that predicted the
-#: benchmark's held-out rides best (docs/benchmarks.md).
+#: (``short_spans``). 100 m: of 60, 100 and 150 m tried on the benchmark
+#: (docs/benchmarks.md, branch learn4), the closest to what can be learnt.
 MIN_EDGE_M = 60.0
 MIN_SPAN_M = 100.0
 #: An observed speed above this (km/h) is a matching error, not a ride.
