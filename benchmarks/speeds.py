@@ -3,7 +3,7 @@
 Usage::
 
     python -m benchmarks.speeds [--days 16] [--test-days 6] [--teams 2] [--seed 7]
-                                [--day-sd 0.05] [--edge-sd 0.10]
+                                [--day-sd 0.05] [--edge-sd 0.10] [--keep FILE.pickle]
 
 The road graph is REAL: the Andorra OpenStreetMap extract and SRTM tiles of
 ``../shared/data`` (the north-west box of ``benchmarks.campaign_quality``,
