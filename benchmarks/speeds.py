@@ -3,7 +3,7 @@
 Usage::
 
     python -m benchmarks.speeds [--days 16] [--test-days 6] [--teams 2] [--seed 7]
-                                [--day-sd 0.05] [--edge-sd 0.10]
+                                [--day-sd 0.05] [--edge-sd 0.10] [--keep FILE.pickle]
 
 The road graph is REAL: the Andorra OpenStreetMap extract and SRTM tiles of
 ``../shared/data`` (the north-west box of ``benchmarks.campaign_quality``,
@@ -311,6 +311,10 @@ def main() -> None:
                         help="sd of a team's day (rider, weather) on the log scale")
     parser.add_argument("--edge-sd", type=float, default=0.10,
                         help="sd of one edge's own deviation on the log scale")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="pickle the training days' observations, the held-out days "
+                             "and the edges' hidden factors to this file (for analyses "
+                             "without matching again)")
     args = parser.parse_args()
 
     from benchmarks.campaign_quality import andorra_graph
@@ -334,6 +338,11 @@ def main() -> None:
                         for o in track_observations(read_track(path), G, season, prior)])
     t_learn = time.perf_counter() - t0 - t_sim
     cpu_learn = time.process_time() - cpu0 - cpu_sim
+    if args.keep is not None:
+        import pickle
+
+        args.keep.write_bytes(pickle.dumps({"per_day": per_day, "train": train, "test": test,
+                                            "edge_noise": edge_noise}))
     table_err = leg_errors(G, prior, test, {})
     legs = sum(len(r) for _s, _p, r in test)
     print(f"Andorra NW (OpenStreetMap 2013, {G.number_of_nodes():,} nodes), seed {args.seed}: "

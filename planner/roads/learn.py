@@ -28,6 +28,8 @@ The steps, each a function:
    position passes its start to the moment it passes its end, interpolated
    between the points either side (``edge_seconds``) → ``Observation``.
    The edges' times add up to the ride's, slowing down at junctions included.
+   Edges under ``MIN_EDGE_M`` are timed a span at a time (``short_spans``)
+   and each gets its share of the span's time.
 
 ``learn_observations`` chains them for a list of files.
 """
@@ -45,6 +47,7 @@ import numpy as np
 
 from planner.errors import InputError, Problem, msg
 from planner.geo import EARTH_RADIUS_M
+from planner.roads.match import fast_map, quiet_matching
 from planner.speeds import CALIBRATED_PROFILE, SpeedTable, calibration_cell, edge_speed_kph
 
 #: A GPX file larger than this is refused before it is read (a day at one point
@@ -80,8 +83,15 @@ FAR_M = 5_000.0
 #: from the last point given (and the run's last point): denser points add
 #: time, not information.
 THIN_M = 25.0
-#: Edges shorter than this (m) are not observed: too little is left inside.
+#: Edges shorter than this (m) are not timed alone: the timing of their two
+#: ends (the GPS noise over the speed, a second or two) is most of their
+#: time. A run of them is timed as one span of at least ``MIN_SPAN_M`` of
+#: one cell, with the edges beside it when the run is shorter, and the span's
+#: time shared over the short edges in proportion to the table's seconds
+#: (``short_spans``). 100 m: of 60, 100 and 150 m tried on the benchmark
+#: (docs/benchmarks.md, branch learn4), the closest to what can be learnt.
 MIN_EDGE_M = 60.0
+MIN_SPAN_M = 100.0
 #: An observed speed above this (km/h) is a matching error, not a ride.
 MAX_KPH = 130.0
 
@@ -102,8 +112,9 @@ class Track:
 @dataclass(frozen=True)
 class Observation:
     """One edge ridden from end to end: the edge ``(u, v, key)``, its length (m),
-    the observed time (s), the speed table's time (s), its calibration cell and
-    the track it comes from."""
+    the observed time (s), the speed table's time (s), its calibration cell,
+    the track it comes from and, for a short edge, the seconds of the span
+    it was timed in."""
 
     edge: tuple[Any, Any, int]
     length_m: float
@@ -111,6 +122,15 @@ class Observation:
     table_s: float
     cell: str
     track: str
+    #: the seconds of the stretch it was timed over: its own when timed alone
+    #: (None), a span's when its time is its share of that span (an edge
+    #: under ``MIN_EDGE_M``): the timing noise is that of the span
+    span_s: float | None = None
+
+    @property
+    def timed_over_s(self) -> float:
+        """The seconds of the stretch this time was measured over."""
+        return self.observed_s if self.span_s is None else self.span_s
 
 
 def _problem(path: Path, where: str, what: str, fix: str) -> Problem:
@@ -256,106 +276,6 @@ def thinned(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.array(keep, dtype=int)
 
 
-def _project(s1, s2, p) -> tuple[tuple[float, float], float]:
-    """``p`` projected on the segment s1–s2: (the point, its fraction along)."""
-    dx, dy = s2[0] - s1[0], s2[1] - s1[1]
-    if abs(dx) <= 1e-8 and abs(dy) <= 1e-8:
-        return s1, 0.0
-    t = max(0.0, min(1.0, ((p[0] - s1[0]) * dx + (p[1] - s1[1]) * dy) / (dx * dx + dy * dy)))
-    return (s1[0] + t * dx, s1[1] + t * dy), t
-
-
-def _point_to_segment(p, s1, s2, delta: float = 0.0):
-    """leuvenmapmatching's ``distance_point_to_segment`` (plane), without numpy
-    on scalars; ``delta`` is always 0 in the matcher used here."""
-    q, t = _project(s1, s2, p)
-    return math.hypot(q[0] - p[0], q[1] - p[1]), q, t
-
-
-def _segment_to_segment(f1, f2, t1, t2):
-    """leuvenmapmatching's ``distance_segment_to_segment`` (plane), the same
-    arithmetic without numpy on scalars (its ``allclose``/``isclose`` with
-    ``rtol=0`` are ``abs(x) <= 1e-8``): (distance, point on f, point on t,
-    fraction on f, fraction on t)."""
-    x1, y1 = f1
-    x2, y2 = f2
-    x3, y3 = t1
-    x4, y4 = t2
-    n = (y4 - y3) * (x2 - x1) - (x4 - x3) * (y2 - y1)
-    if abs(n) <= 1e-8:
-        n = 0.0001  # parallel: the library's stand-in for a point far away
-    u_f = ((x4 - x3) * (y1 - y3) - (y4 - y3) * (x1 - x3)) / n
-    u_t = ((x2 - x1) * (y1 - y3) - (y2 - y1) * (x1 - x3)) / n
-    xi, yi = x1 + u_f * (x2 - x1), y1 + u_f * (y2 - y1)
-    changed_t = not 0 <= u_t <= 1
-    changed_f = not 0 <= u_f <= 1
-    u_t, u_f = min(1, max(0, u_t)), min(1, max(0, u_f))
-    if not changed_t and not changed_f:
-        return 0, (xi, yi), (xi, yi), u_f, u_t
-    xf, yf = x1 + u_f * (x2 - x1), y1 + u_f * (y2 - y1)
-    xt, yt = x3 + u_t * (x4 - x3), y3 + u_t * (y4 - y3)
-    if changed_t and changed_f:
-        if (xf - xi) ** 2 + (yf - yi) ** 2 > (xt - xi) ** 2 + (yt - yi) ** 2:
-            changed_t = False
-        else:
-            changed_f = False
-    if changed_t:
-        pt = (xt, yt)
-        pf, u_f = _project(f1, f2, pt)
-    else:
-        pf = (xf, yf)
-        pt, u_t = _project(t1, t2, pf)
-    return math.hypot(pf[0] - pt[0], pf[1] - pt[1]), pf, pt, u_f, u_t
-
-
-def _fast_map():
-    """An empty leuvenmapmatching ``InMemMap`` in a plane (y, x metres) whose
-    distance functions are ``_point_to_segment`` and ``_segment_to_segment``:
-    the library's own on scalars call numpy's ``isclose`` for every pair of
-    segments, a third of the matcher's time (cProfile, docs/benchmarks.md)."""
-    # imported here: the matcher loads only when tracks are learnt
-    from leuvenmapmatching.map.inmem import InMemMap
-
-    mm = InMemMap("roads", use_latlon=False, use_rtree=False, index_edges=True)
-    mm.distance = lambda p1, p2: math.hypot(p1[0] - p2[0], p1[1] - p2[1])
-    mm.distance_point_to_segment = _point_to_segment
-    mm.distance_segment_to_segment = _segment_to_segment
-    return mm
-
-
-def _quiet_matching():
-    """leuvenmapmatching's ``DistanceMatching`` without its text, with a hash
-    that is the same in every process. The text: the matcher formats every
-    state it makes for its debug log (``logger.debug(str(m))``, evaluated even
-    when that log is off), 15 % of its time. The hash: the library hashes a
-    state by its name as a string, and Python salts string hashes per process
-    (``PYTHONHASHSEED``); a state's predecessors are kept in a set, and where
-    two of them are equally likely the one met first in the set wins, so the
-    matched route changed from one run to the next. A state's ``key`` is a
-    tuple of integers (the map's labels, the observation's index), whose hash
-    is not salted: sets iterate in the same order in every run, and every tie
-    falls the same way. The matching itself is the library's."""
-    # imported here: the matcher loads only when tracks are learnt
-    from leuvenmapmatching.matcher.distance import DistanceMatching
-
-    class QuietMatching(DistanceMatching):
-        def __hash__(self) -> int:
-            return hash(self.key)
-
-        def __str__(self, label_width=None) -> str:
-            return ""
-
-        @staticmethod
-        def repr_static(fields, label_width=None) -> str:
-            return ""
-
-        @staticmethod
-        def repr_header(label_width=None, stop="") -> str:
-            return ""
-
-    return QuietMatching
-
-
 @dataclass
 class RoadMap:
     """The motorbike edges of one season near a track, as straight segments
@@ -373,7 +293,7 @@ def road_map(G, season: str, frame: Frame, box: tuple[float, float, float, float
     for leuvenmapmatching. Each edge's geometry is kept: its inner vertices
     become matcher nodes of that edge only."""
     logging.getLogger("be.kuleuven.cs.dtai.mapmatching").setLevel(logging.ERROR)
-    mm = _fast_map()
+    mm = fast_map()
     segments: dict = {}
     attr = f"tt_{CALIBRATED_PROFILE}_{season}"
     node_ids = {n: i for i, n in enumerate(G.nodes)}
@@ -422,7 +342,7 @@ def match_run(rmap: RoadMap, t_s: np.ndarray, x: np.ndarray, y: np.ndarray
     start = 0
     n = len(t_s)
     while start < n - 1:
-        matcher = DistanceMatcher(rmap.matcher_map, matching=_quiet_matching(),
+        matcher = DistanceMatcher(rmap.matcher_map, matching=quiet_matching(),
                                   max_dist=OFF_EDGE_M,
                                   max_dist_init=OFF_EDGE_M, obs_noise=GPS_NOISE_M,
                                   obs_noise_ne=2 * GPS_NOISE_M, non_emitting_states=True,
@@ -525,18 +445,12 @@ def isotonic(values: np.ndarray) -> np.ndarray:
     return np.repeat([b[0] for b in blocks], [int(b[1]) for b in blocks])
 
 
-def traversed_edges(rmap: RoadMap, route: list[tuple[Any, Any]], pos_m: np.ndarray,
-                    t_s: np.ndarray) -> list[tuple[tuple[Any, Any, int], float, float]]:
-    """The edges ridden whole along a matched route: (edge, length m, time s).
-    An edge counts when its segments follow each other from its first to its
-    last and both its ends lie within the matched points (``END_SLACK_M``).
-    It is timed (``edge_seconds``) on the run without its ends' last
-    ``END_TRIM_M``: a stop or a walk is found by the speed over a window of
-    ``WINDOW_S`` each side, so the run keeps up to that many seconds of it,
-    hovering where the ride ended or began."""
-    lo = int(np.searchsorted(pos_m, pos_m[0] + END_TRIM_M, side="right")) - 1
-    hi = int(np.searchsorted(pos_m, pos_m[-1] - END_TRIM_M, side="left"))
-    ride_m, ride_s = pos_m[lo:hi + 1], t_s[lo:hi + 1]
+def ridden_edges(rmap: RoadMap, route: list[tuple[Any, Any]], pos_m: np.ndarray
+                 ) -> list[tuple[tuple[Any, Any, int], float, float]]:
+    """The edges ridden whole along a matched route, in order: (edge, its
+    start and end along the route, m). An edge counts when its segments
+    follow each other from its first to its last and both its ends lie within
+    the matched points (``END_SLACK_M``)."""
     out = []
     along = 0.0
     k = 0
@@ -550,13 +464,108 @@ def traversed_edges(rmap: RoadMap, route: list[tuple[Any, Any]], pos_m: np.ndarr
                                       + rmap.segments[route[j - 1]][2] - total) < 0.5
         start_m, end_m = along, along + total
         if whole and start_m >= pos_m[0] - END_SLACK_M and end_m <= pos_m[-1] + END_SLACK_M:
-            seconds = (edge_seconds(ride_m, ride_s, start_m, end_m) if len(ride_m) >= 2
-                       else None)
-            if seconds is not None:
-                out.append((edge, total, seconds))
+            out.append((edge, start_m, end_m))
         along = end_m
         k = j
     return out
+
+
+def short_spans(ridden: list[tuple[Any, float, float]], kinds: list[Any],
+                span_m: float | None = None) -> list[tuple[int, int, range]]:
+    """The spans that time the short edges of ``ridden`` (``ridden_edges``;
+    ``kinds[i]``: edge i's kind, its calibration cell; None: in no span, e.g.
+    a ford): (first, end exclusive) of each span in ``ridden`` and the short
+    edges it times. A span holds edges of one kind only (its time is shared
+    in proportion to the table's, which holds when they are as far off the
+    table as each other). A run of consecutive edges under ``MIN_EDGE_M`` is
+    cut into spans of at least ``span_m`` (default ``MIN_SPAN_M``), each
+    timing its own edges; a run shorter than that is timed with the edges
+    beside it along the route (the shorter neighbour first) until the span is
+    long enough, and not at all when the ride has no more."""
+    span_m = MIN_SPAN_M if span_m is None else span_m
+    n = len(ridden)
+
+    def joined(i: int, j: int) -> bool:  # edge j follows edge i without a gap
+        return 0 <= i and j < n and kinds[i] is not None and kinds[i] == kinds[j] and abs(
+            ridden[i][2] - ridden[j][1]) < 0.5
+
+    def short(i: int) -> bool:
+        return kinds[i] is not None and ridden[i][2] - ridden[i][1] < MIN_EDGE_M
+
+    spans = []
+    i = 0
+    while i < n:
+        if not short(i):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and short(j) and joined(j - 1, j):
+            j += 1
+        groups, first = [], i
+        for k in range(i, j):
+            if ridden[k][2] - ridden[first][1] >= span_m:
+                groups.append((first, k + 1))
+                first = k + 1
+        if first < j:  # the rest joins the last group, or is the whole run
+            groups = [*groups[:-1], (groups[-1][0], j)] if groups else [(i, j)]
+        for a, b in groups:
+            lo, hi = a, b
+            while ridden[hi - 1][2] - ridden[lo][1] < span_m:
+                sides = [(ridden[lo - 1][2] - ridden[lo - 1][1], lo - 1)] if joined(lo - 1, lo) \
+                    else []
+                sides += [(ridden[hi][2] - ridden[hi][1], hi)] if joined(hi - 1, hi) else []
+                if not sides:
+                    break
+                _m, k = min(sides)
+                lo, hi = min(lo, k), max(hi, k + 1)
+            if ridden[hi - 1][2] - ridden[lo][1] >= span_m:
+                spans.append((lo, hi, range(a, b)))
+        i = j
+    return spans
+
+
+def traversed_edges(rmap: RoadMap, route: list[tuple[Any, Any]], pos_m: np.ndarray,
+                    t_s: np.ndarray, weight=None, kind=None
+                    ) -> list[tuple[tuple[Any, Any, int], float, float, float]]:
+    """The edges ridden whole along a matched route (``ridden_edges``):
+    (edge, length m, time s, seconds of the stretch it was timed over).
+    An edge of at least ``MIN_EDGE_M`` is timed alone (``edge_seconds``); the
+    shorter ones a span at a time (``short_spans``), the span's time shared
+    over its edges in proportion to ``weight(edge)`` (the table's seconds;
+    default: its length; ``kind(edge)``: its kind, None for an edge in no
+    span; default: one kind for all), so each short
+    edge gets its share and the span's seconds (its timing noise is that of
+    the span). Timing uses the run without its ends' last ``END_TRIM_M``: a
+    stop or a walk is found by the speed over a window of ``WINDOW_S`` each
+    side, so the run keeps up to that many seconds of it, hovering where the
+    ride ended or began."""
+    if len(pos_m) < 2:
+        return []
+    lo = int(np.searchsorted(pos_m, pos_m[0] + END_TRIM_M, side="right")) - 1
+    hi = int(np.searchsorted(pos_m, pos_m[-1] - END_TRIM_M, side="left"))
+    ride_m, ride_s = pos_m[lo:hi + 1], t_s[lo:hi + 1]
+    if len(ride_m) < 2:
+        return []
+    ridden = ridden_edges(rmap, route, pos_m)
+    weights = [(b - a) if weight is None else weight(e) for e, a, b in ridden]
+    out: list[tuple[float, tuple[tuple[Any, Any, int], float, float, float]]] = []
+    for edge, start_m, end_m in ridden:
+        if end_m - start_m >= MIN_EDGE_M:
+            seconds = edge_seconds(ride_m, ride_s, start_m, end_m)
+            if seconds is not None:
+                out.append((start_m, (edge, end_m - start_m, seconds, seconds)))
+    kinds = [0 if kind is None else kind(e) for e, _a, _b in ridden]
+    for first, end, shorts in short_spans(ridden, kinds):
+        if ridden[first][1] < ride_m[0] or ridden[end - 1][2] > ride_m[-1]:
+            continue  # a span is timed whole, never scaled from a part
+        seconds = edge_seconds(ride_m, ride_s, ridden[first][1], ridden[end - 1][2])
+        if seconds is None:
+            continue
+        total = sum(weights[first:end])
+        for k in shorts:
+            edge, start_m, end_m = ridden[k]
+            out.append((start_m, (edge, end_m - start_m, seconds * weights[k] / total, seconds)))
+    return [item for _at, item in sorted(out, key=lambda o: o[0])]
 
 
 def edge_seconds(pos_m: np.ndarray, t_s: np.ndarray, start_m: float, end_m: float
@@ -586,25 +595,36 @@ def edge_seconds(pos_m: np.ndarray, t_s: np.ndarray, start_m: float, end_m: floa
 
 def track_observations(track: Track, G, season: str, prior: SpeedTable) -> list[Observation]:
     """Every edge ``track`` rode whole in ``season``, with its observed time and
-    the prior table's time. Edges shorter than ``MIN_EDGE_M``, fords and
-    impossible speeds (over ``MAX_KPH``) are left out."""
+    the prior table's time; edges under ``MIN_EDGE_M`` with their share of a
+    span of their cell's edges (``traversed_edges``). Fords and impossible
+    speeds (over ``MAX_KPH``) are left out; a ford is in no span."""
     frame = Frame(float(track.lon.mean()), float(track.lat.mean()))
     x, y = frame.xy(track.lon, track.lat)
     pad = OFF_EDGE_M + 200.0
     rmap = road_map(G, season, frame, (x.min() - pad, y.min() - pad, x.max() + pad,
                                        y.max() + pad))
+    known: dict[tuple[Any, Any, int], tuple[float, str | None]] = {}
+
+    def table_of(edge) -> tuple[float, str | None]:
+        """The table's seconds and the cell of an edge (cell None: a ford, or
+        no speed: not learnt)."""
+        if edge not in known:
+            data = G.edges[edge]
+            kph = edge_speed_kph(data, CALIBRATED_PROFILE, season, prior)
+            cell = calibration_cell(data, season, prior) if kph > 0 else None
+            known[edge] = (float(data["length"]) / (kph / 3.6) if kph > 0 else 0.0, cell)
+        return known[edge]
+
     out: list[Observation] = []
     for a, b in split_track(track.t_s, x, y):
         keep = thinned(x[a:b], y[a:b]) + a
         for route, marks in match_run(rmap, track.t_s[keep], x[keep], y[keep]):
             pos_m, t_s = along_route(rmap, route, marks, track.t_s[a:b], x[a:b], y[a:b])
-            for edge, length_m, seconds in traversed_edges(rmap, route, pos_m, t_s):
-                data = G.edges[edge]
-                cell = calibration_cell(data, season, prior)
-                kph = edge_speed_kph(data, CALIBRATED_PROFILE, season, prior)
-                if (cell is None or kph <= 0 or length_m < MIN_EDGE_M or seconds <= 0
-                        or length_m / seconds * 3.6 > MAX_KPH):
+            for edge, length_m, seconds, span_s in traversed_edges(
+                    rmap, route, pos_m, t_s, lambda e: table_of(e)[0], lambda e: table_of(e)[1]):
+                prior_s, cell = table_of(edge)
+                if cell is None or seconds <= 0 or length_m / seconds * 3.6 > MAX_KPH:
                     continue
-                out.append(Observation(edge, length_m, seconds,
-                                       float(data["length"]) / (kph / 3.6), cell, track.digest))
+                out.append(Observation(edge, length_m, seconds, prior_s, cell, track.digest,
+                                       span_s))
     return out

@@ -50,7 +50,11 @@ cell's, shrunk towards the cell:
   the spread between one edge's traversals (``EdgeSpread``, ``_noise_parts``),
   τ² is the spread of the edges' mean residuals beyond what that noise
   explains (a method-of-moments estimate, kept within ``EDGE_SD_BOUNDS``;
-  ``PRIOR_SD`` while fewer than ``MIN_EDGES_FOR_SD`` edges qualify);
+  ``PRIOR_SD`` while fewer than ``MIN_EDGES_FOR_SD`` edges qualify). These
+  spreads come from the edges timed alone: an edge under ``learn.MIN_EDGE_M``
+  has for each traversal its share of a span's time (``learn.short_spans``),
+  the span's ratio, whose spread is not of that form; its ``t`` is the span's
+  seconds (the span's ends were timed, not its own);
 - an edge with ``n`` traversals of mean residual ``r̄`` has the effect
   ``w r̄``, ``w = τ² / (τ² + (σ_e² + (δ/t)²)/n)``: one ride moves it little,
   ten nearly all the way; its speed factor is ``exp(−w r̄)``, a multiplier on
@@ -197,9 +201,14 @@ class EdgeStats:
     traversals: int
     sum_y: float
     sum_y2: float
-    #: the observed seconds of its traversals, summed (inf when unknown: a
-    #: layer written before they were kept)
+    #: the seconds its traversals were timed over, summed (its own observed
+    #: seconds; a span's for an edge under ``learn.MIN_EDGE_M``, whose time is
+    #: its share of the span's; inf when unknown: a layer written before they
+    #: were kept)
     seconds: float = 0.0
+    #: how many of its traversals are shares of a span's time (an edge under
+    #: ``learn.MIN_EDGE_M``)
+    shared: int = 0
 
 
 @dataclass(frozen=True)
@@ -229,7 +238,8 @@ def add_edge_evidence(previous: dict[tuple[str, str], EdgeStats],
         y = math.log(ob.observed_s / ob.table_s)
         old = out.get((label, ob.cell), EdgeStats(label, ob.cell, 0, 0.0, 0.0))
         out[(label, ob.cell)] = EdgeStats(label, ob.cell, old.traversals + 1, old.sum_y + y,
-                                          old.sum_y2 + y * y, old.seconds + ob.observed_s)
+                                          old.sum_y2 + y * y, old.seconds + ob.timed_over_s,
+                                          old.shared + (ob.timed_over_s != ob.observed_s))
     return out
 
 
@@ -276,25 +286,28 @@ def _noise_parts(within: list[tuple[float, float, float]]) -> tuple[float, float
 
 def edge_spreads(stats: Iterable[EdgeStats], cells: dict[str, CellFit]
                  ) -> tuple[dict[str, tuple[int, float, float]], EdgeSpread]:
-    """Per edge (traversals, mean residual from its cells, mean seconds of a
-    traversal); the spreads of the edges' level (``EdgeSpread``: the module
-    docstring)."""
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    """Per edge (traversals, mean residual from its cells, mean seconds a
+    traversal was timed over); the spreads of the edges' level
+    (``EdgeSpread``: the module docstring), from the edges with no shared
+    traversal."""
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     within = []
     for st in stats:
         m = cells[st.cell].log_mean if st.cell in cells else 0.0
         sums[st.edge][0] += st.traversals
         sums[st.edge][1] += st.sum_y - st.traversals * m
         sums[st.edge][2] += st.seconds
-        if st.traversals >= 2:
+        sums[st.edge][3] += st.shared
+        if st.traversals >= 2 and not st.shared:
             var = max(0.0, st.sum_y2 - st.sum_y ** 2 / st.traversals) / (st.traversals - 1)
             within.append((st.traversals - 1.0, var,
                            (st.traversals / st.seconds) ** 2 if st.seconds > 0 else 0.0))
     edges = {e: (int(n), r / n, t / n if t > 0 else math.inf)
-             for e, (n, r, t) in sums.items() if n > 0}
+             for e, (n, r, t, _sh) in sums.items() if n > 0}
     noise, timing = _noise_parts(within)
     spread = EdgeSpread(noise, timing, PRIOR_SD)
-    seen = [(n, r, t) for n, r, t in edges.values() if n >= MIN_EDGE_TRAVERSALS]
+    seen = [edges[e] for e, (n, _r, _t, sh) in sums.items()
+            if n >= MIN_EDGE_TRAVERSALS and not sh]
     if len(seen) < MIN_EDGES_FOR_SD:
         return edges, spread
     var = sum(r * r - spread.mean_var(n, t) for n, r, t in seen) / len(seen)
@@ -327,7 +340,8 @@ def edges_of(calibration: dict[str, Any] | None) -> dict[tuple[str, str], EdgeSt
         out[(e["edge"], e["cell"])] = EdgeStats(e["edge"], e["cell"], int(e["traversals"]),
                                                 float(e["sum_log_ratio"]),
                                                 float(e["sum_log_ratio_sq"]),
-                                                float(e.get("sum_observed_s", math.inf)))
+                                                float(e.get("sum_observed_s", math.inf)),
+                                                int(e.get("shared", 0)))
     return out
 
 
@@ -379,7 +393,7 @@ def write_layer(path: Path, cells: dict[str, CellFit], learnt: list[str],
             lines.append(f"  {{edge = {_q(st.edge)}, cell = {_q(st.cell)}, "
                          f"speed_factor = {factor:.4f}, traversals = {st.traversals}, "
                          f"sum_log_ratio = {st.sum_y!r}, sum_log_ratio_sq = {st.sum_y2!r}, "
-                         f"sum_observed_s = {st.seconds!r}}},")
+                         f"sum_observed_s = {st.seconds!r}, shared = {st.shared}}},")
         lines += ["]", ""]
     for key in sorted(cells):
         c = cells[key]

@@ -160,7 +160,7 @@ def test_the_matchers_fast_distances_equal_the_librarys():
     random segments, crossing, parallel, collinear and degenerate ones."""
     from leuvenmapmatching.util import dist_euclidean as lib
 
-    from planner.roads.learn import _point_to_segment, _segment_to_segment
+    from planner.roads.match import _point_to_segment, _segment_to_segment
 
     rng = np.random.default_rng(5)
     cases = [tuple(map(tuple, rng.uniform(-100, 100, size=(4, 2)))) for _ in range(400)]
@@ -280,6 +280,7 @@ from pathlib import Path
 sys.path[:0] = [{root!r}, {here!r}]
 from test_learn_tracks import grid_graph, observed, route, gpx_of
 from planner.roads import learn
+from planner.roads.match import quiet_matching
 from planner.speeds import load_speed_table
 table = load_speed_table()
 table.pop("calibration", None)
@@ -296,7 +297,7 @@ x, y = frame.xy(track.lon, track.lat)
 rmap = learn.road_map(G, "dry", frame, (x.min() - 300, y.min() - 300, x.max() + 300,
                                         y.max() + 300))
 from leuvenmapmatching.matcher.distance import DistanceMatcher
-matcher = DistanceMatcher(rmap.matcher_map, matching=learn._quiet_matching(), max_dist=50,
+matcher = DistanceMatcher(rmap.matcher_map, matching=quiet_matching(), max_dist=50,
                           obs_noise=12, non_emitting_states=True)
 matcher.match([(float(b), float(a)) for a, b in zip(x[::10], y[::10], strict=True)])
 print(sorted(hash(m) for m in matcher.lattice_best))
@@ -406,3 +407,71 @@ def test_a_layer_written_before_the_timing_term_still_fits():
     cells = fit(add_evidence({}, [Observation((0, 1, 0), 500.0, 100.0, 100.0, cell, "t")]))
     own = fit_edges(stats, cells)
     assert 0 < own["0 1 0"].log_mean < math.log(1.3)
+
+
+def chain_graph(table, lengths_m: list[float]) -> nx.MultiDiGraph:
+    """A straight asphalt road eastwards from (103.0, 22.0), cut into edges of
+    ``lengths_m`` (both directions)."""
+    frame = Frame(LON0, LAT0)
+    G = nx.MultiDiGraph(crs="EPSG:4326", name="chain")
+    at = np.concatenate([[0.0], np.cumsum(lengths_m)])
+    for i, x_m in enumerate(at):
+        G.add_node(i, x=LON0 + x_m / frame.kx, y=LAT0)
+    tags = {"highway": "tertiary", "surface": "asphalt", "grade": 0.0}
+    for i, length in enumerate(lengths_m):
+        G.add_edge(i, i + 1, key=0, length=float(length), **tags)
+        G.add_edge(i + 1, i, key=0, length=float(length), reversed=True, **tags)
+    return add_travel_times(G, table)
+
+
+def test_a_chain_of_short_edges_gets_each_an_observation_timed_within_the_sampling(
+        table, tmp_path):
+    """A ride at 20 km/h along a road of two 300 m edges round a chain of four
+    short ones (25, 30, 20, 40 m), then one short edge of 35 m alone between
+    edges of 300 and 250 m, then 300 m more, a point every 2 s with 5 m of
+    noise: every short edge gets
+    an observation, its time within the sampling (2 s) of the true one, timed
+    over a span of at least ``MIN_SPAN_M`` (the chain's own, or the lone
+    edge with its shorter neighbour); the long edges are timed alone."""
+    from planner.roads.learn import MIN_EDGE_M, MIN_SPAN_M
+
+    lengths = [300.0, 25.0, 30.0, 20.0, 40.0, 300.0, 35.0, 250.0, 300.0]
+    G = chain_graph(table, lengths)
+    ride = route(*range(len(lengths) + 1))
+    obs = observed(G, gpx_of(G, [("ride", ride)], tmp_path / "c.gpx", sample_s=2.0), table)
+    by_edge = {o.edge: o for o in obs}
+    assert set(by_edge) == set(ride)
+    for edge, length in zip(ride, lengths, strict=True):
+        o = by_edge[edge]
+        assert abs(o.observed_s - length / (20 / 3.6)) <= 2.0, (edge, o)
+        if length < MIN_EDGE_M:
+            assert o.timed_over_s >= MIN_SPAN_M / (20 / 3.6) - 2.0
+            assert o.timed_over_s > o.observed_s
+        else:
+            assert o.timed_over_s == o.observed_s
+    lone = by_edge[(6, 7, 0)].timed_over_s
+    assert abs(lone - (35 + 250) / (20 / 3.6)) <= 2.0  # with its shorter neighbour (250 m)
+
+
+def test_short_spans_cut_long_runs_and_borrow_neighbours_for_short_ones():
+    """The spans of short edges (``short_spans``): with spans of 60 m a run of
+    5 × 30 m is cut into 30+30 and 30+30+30, with spans of 100 m it is one;
+    a lone 20 m edge borrows its shorter neighbour; one beside a ford (no
+    kind) or an edge of another cell borrows from the other side only; a short
+    edge at the ride's end with no neighbour long enough gets no span."""
+    from planner.roads.learn import short_spans
+
+    def ridden(lengths):
+        at = np.concatenate([[0.0], np.cumsum(lengths)])
+        return [(k, float(at[k]), float(at[k + 1])) for k in range(len(lengths))]
+
+    def spans(lengths, kinds, span_m=60.0):
+        return [(a, b, list(r)) for a, b, r in short_spans(ridden(lengths), kinds, span_m)]
+
+    run = [100.0, 30, 30, 30, 30, 30, 100]
+    assert spans(run, [0] * 7) == [(1, 3, [1, 2]), (3, 6, [3, 4, 5])]
+    assert spans(run, [0] * 7, 100.0) == [(1, 6, [1, 2, 3, 4, 5])]
+    assert spans([100.0, 20, 80], [0, 0, 0]) == [(1, 3, [1])]
+    assert spans([100.0, 20, 80], [0, 0, None]) == [(0, 2, [1])]
+    assert spans([100.0, 20, 80], [0, 0, "other cell"]) == [(0, 2, [1])]
+    assert spans([20.0, 10], [0, 0]) == []
