@@ -9,8 +9,8 @@ one team's pack (the ZIP opened and its files checked), imports a phone
 export with one bad row (the good rows in, the bad one reported), corrects
 an outcome and sees the campaign page change. At 1366×768 (clicks) and at
 390×844 (a touch phone: taps, the menu). Screenshots of every step go to
-$PLANNER_SHOTS/flow-SIZE-NN-STEP.png (to be looked at; a new temporary
-folder when it is not set).
+$PLANNER_SHOTS/flow-SIZE-NN-STEP.png (to be looked at; the test's own
+temporary folder when it is not set, so a run leaves no folder behind).
 
 The helpers (the offline browser, the server) serve the other browser tests."""
 
@@ -32,8 +32,14 @@ from test_web_start import BAD_ROW, as_xlsx, demo_rows, with_bad_row
 
 from planner.state.phone import MAGIC, checksum
 
-SHOTS = Path(os.environ.get("PLANNER_SHOTS") or tempfile.mkdtemp(prefix="web-shots-"))
-"""Where the flow's screenshots go: $PLANNER_SHOTS, else a new temporary folder."""
+
+def shots_dir(tmp_path: Path) -> Path:
+    """Where a test's screenshots go (made): $PLANNER_SHOTS, else
+    ``tmp_path``/shots (pytest's, removed with its other temporary folders)."""
+    folder = Path(os.environ.get("PLANNER_SHOTS") or tmp_path / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
 HEADER = "date,team,household_id,resident_id,outcome,note\n"
 TODAY = dt.date(2026, 12, 31)
 
@@ -134,8 +140,8 @@ class Flow:
     """One run of the flow: the page, how it is operated (click or tap, the
     phone's menu) and its screenshots, numbered in order."""
 
-    def __init__(self, page, base: str, size: str) -> None:
-        self.page, self.base, self.size = page, base, size
+    def __init__(self, page, base: str, size: str, shots: Path) -> None:
+        self.page, self.base, self.size, self.shots = page, base, size, shots
         self.phone = SIZES[size][1]
         self.shot_no = 0
 
@@ -147,8 +153,8 @@ class Flow:
     def shot(self, step: str) -> None:
         """A full-page screenshot of the step; every page fits the width."""
         self.shot_no += 1
-        self.page.screenshot(path=str(SHOTS / f"flow-{self.size}-{self.shot_no:02d}-{step}.png"),
-                             full_page=True)
+        name = f"flow-{self.size}-{self.shot_no:02d}-{step}.png"
+        self.page.screenshot(path=str(self.shots / name), full_page=True)
         assert _fits_width(self.page), step
 
     def go(self, slug: str) -> None:
@@ -177,12 +183,12 @@ def test_the_evening_flow_in_the_browser(server, tmp_path: Path, size: str) -> N
     campaign page's enrolled count goes 0 → 2 → 1 (one corrected to
     not_home). Every page fits the screen's width."""
     base, workspace = server
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    shots = shots_dir(tmp_path)
     sheet = tmp_path / "danh-sach-ho.xlsx"
     sheet.write_bytes(as_xlsx(with_bad_row(demo_rows())))
     view, touch = SIZES[size]
     with offline_browser(base, tmp_path, True, view, touch) as (_ctx, page, blocked, problems):
-        flow = Flow(page, base, size)
+        flow = Flow(page, base, size, shots)
         _create_and_fix(flow, sheet)
         name = _plan_campaign(flow)
         household = _move_lock_replan(flow)

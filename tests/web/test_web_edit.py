@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from test_web_browser import SHOTS, offline_browser, server  # noqa: F401
+from test_web_browser import offline_browser, server, shots_dir  # noqa: F401
 from test_web_security import BASE, NOW, SMALL, TODAY, _csrf
 
 from planner.app.campaign import CampaignRequest, plan_campaign
@@ -222,11 +222,11 @@ def test_two_stops_at_one_place_in_the_browser(server, planned2: Path,  # noqa: 
     are in ``test_web_browser``'s flow.)"""
     base, workspace = server
     shutil.copytree(planned2 / "camp", workspace / "two")
-    SHOTS.mkdir(exist_ok=True)
+    shots = shots_dir(tmp_path)
 
     with offline_browser(base, tmp_path) as (_ctx, page, blocked, problems):
         _same_place(page, base, workspace)
-        page.screenshot(path=str(SHOTS / "edit-0-same-place.png"))
+        page.screenshot(path=str(shots / "edit-0-same-place.png"))
     assert blocked == [] and problems == []
 
 
