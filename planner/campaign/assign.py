@@ -334,7 +334,7 @@ class Assigner:
                 used += cost
                 for h in invited:
                     chosen.setdefault(h.id, []).extend(split[h.id].point)
-        # 2. shuttles: those announced for the day first, then a fair share a day
+        pts = used   # 2. shuttles: those announced for the day first, then a fair share
         seats = sc.parameters.seats_per_motorbike > 0 and any(t.motorbikes > 1 for t in teams)
         held = self.fixed_shuttles.get(day, frozenset())
         later_held = {hid for d, hids in self.fixed_shuttles.items() if d > day for hid in hids}
@@ -357,7 +357,8 @@ class Assigner:
             # of no higher a tier than today's chains: the tier rule would
             # otherwise leave a chain out, and the span is the chains'
             full = min(budget, boost * capacity / self.calibration) if packed else budget
-            days = self._team_days(teams, day, used, boost) if packed and boost < 2 else None
+            days = self._team_days(teams, day, pts, used - pts, boost) \
+                if packed and boost < 2 else None
             picked = self._home_choice(home, facts, by_id, full - used, left, len(teams),
                                        limits, packed, days)
             if packed is not None:
@@ -562,28 +563,26 @@ class Assigner:
         return self._by_shift(self._clusters(groups, rest, work, facts, by_id, budget, teams),
                               home, owed, chains, facts, days)
 
-    def _team_days(self, teams: tuple[Team, ...], day: dt.date, used: float,
-                   boost: float) -> list[TeamDay]:
-        """The kit teams with the ``home`` duty on ``day`` as ``fit_by_shift``
-        fills them: their capacity (calibrated, times ``boost``) less the
-        day's collection points and shuttles (``used``), shared by the teams
-        with those duties."""
+    def _team_days(self, teams: tuple[Team, ...], day: dt.date, points: float,
+                   shuttles: float, boost: float) -> list[TeamDay]:
+        """The kit teams with the ``home`` duty (``TeamDay``): capacity (× ``boost``, calibrated)
+        less the points' and shuttles' work (s), shared by the teams with the duty."""
         sc = self.ws.scenario
         kit = [t for t in teams if t.kits > 0 and "home" in t.duties]
-        busy = [t.id for t in kit if "point" in t.duties or "shuttle" in t.duties] \
-            or [t.id for t in kit]
+        share = {t.id: 0.0 for t in kit}
+        for duty, work in (("point", points), ("shuttle", shuttles)):
+            busy = [t.id for t in kit if duty in t.duties] or list(share)
+            for tid in busy:
+                share[tid] += work / len(busy)
         return [TeamDay(t.id, *day_limits(sc, t, day), boost * team_capacity_s(sc, t, day)
-                        / self.calibration - (used / len(busy) if t.id in busy else 0.0))
-                for t in kit]
+                        / self.calibration - share[t.id]) for t in kit]
 
     def _by_shift(self, picked: list[str], home: list[str], owed: set[str] | frozenset[str],
                   chains: list[list[str]], facts: dict[str, _Facts],
                   days: list[TeamDay] | None) -> list[str]:
-        """``picked`` offered by shift (``planner.campaign.teamfit.offer_by_shift``):
-        today's chains and the other households ``owed`` kept, then the open
-        ones of ``picked`` and the other open households of ``home`` (each by
-        urgency) while some team's day can hold them. Without ``days``,
-        ``picked`` as it is."""
+        """``picked`` by shift (``teamfit.offer_by_shift``): those ``owed`` kept, then the
+        open ones of ``picked`` and of ``home`` (each by urgency) while some team's day
+        holds them. Without ``days``, ``picked`` as it is."""
         if not days:
             return picked
         m = self.ws.base.travel_s

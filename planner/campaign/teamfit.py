@@ -21,9 +21,10 @@ So the open households are offered by shift: each kit team with the
 ``home`` duty has its day (``day_limits``) cut into ``STEP_S`` buckets of
 free time and its capacity left (``team_capacity_s``, calibrated, less the
 collection points' and shuttles' work of the day, charged to the teams with
-that duty, and less the hours its chains hold, which are taken out of its
-buckets). The open households, in the day assignment's order, are placed one
-by one: a household whose home residents are in at any hour needs its work
+that duty, less the hours its chains hold, which are taken out of its
+buckets, and less ``RESERVE`` of its day, kept free). The open
+households, in the day assignment's order, are placed one by one: a
+household whose home residents are in at any hour needs its work
 (service and approach, ``Assigner._home_work``) in some team's capacity
 left; one at home only at some hours needs, in addition, its service inside
 the free buckets of one of its windows that the team can reach (out from the
@@ -150,13 +151,14 @@ def fit_by_shift(order: list[str], needs: dict[str, Need], days: list[TeamDay]) 
 
 def offer_by_shift(kept: list[str], order: list[str],
                    chains: list[tuple[str, int, int, tuple[str, ...]]], needs: dict[str, Need],
-                   days: list[TeamDay], calibration: float) -> list[str]:
+                   days: list[TeamDay], calibration: float, reserve: float = RESERVE,
+                   ) -> list[str]:
     """``kept`` (offered whatever: today's chains and the households the day
     owes) and those of ``order`` that fit the teams' ``days`` beside them
     (``fit_by_shift``). Each of today's ``chains`` (team, hours ``a``–``b``
     in clock s, its households) takes its team's buckets in those hours
     and, from its capacity left, those hours (over ``calibration``) or its
-    households' work, the larger; each team keeps ``RESERVE`` of its day
+    households' work, the larger; each team keeps ``reserve`` of its day
     free; the other households of ``kept`` take their share first."""
     team_of = {d.team: d for d in days}
     chained = {hid for *_hours, hids in chains for hid in hids}
@@ -165,7 +167,7 @@ def offer_by_shift(kept: list[str], order: list[str],
             d = team_of[team]
             d.left_s -= max(d.block(a, b) / calibration, sum(needs[h].work_s for h in hids))
     for d in days:
-        d.left_s -= RESERVE * (d.hi - d.lo) / calibration
+        d.left_s -= reserve * (d.hi - d.lo) / calibration
     fit_by_shift([hid for hid in kept if hid in needs and hid not in chained], needs, days)
     return kept + fit_by_shift(order, needs, days)
 

@@ -8,6 +8,8 @@ solve), then the day assignment on the hand-made commune of
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from test_assign_bands import DAY, EARLY, EARLY_TEAM, LATE_TEAM, _offer, _workspace
 
 from planner.campaign.assign import Assigner
@@ -95,3 +97,19 @@ def test_offer_by_shift_keeps_the_morning_for_the_early_team() -> None:
                and h.residents[0].windows[0].start_s == 7 * H]
     assert "H0" in offered or "H1" in offered
     assert len(morning) == 3
+
+
+def test_points_and_shuttles_are_charged_to_the_teams_with_the_duty() -> None:
+    """The day's collection points' work is taken from the capacity of the
+    teams that run points, the shuttles' from those that shuttle, and a team
+    with neither keeps its whole day for home visits."""
+    early = replace(EARLY_TEAM, duties=("home", "shuttle", "point"))
+    late = replace(LATE_TEAM, duties=("home", "point"))
+    ws = _workspace([()] * 2, (early, late))
+    assigner = Assigner(ws, 2, lambda n: 5)
+    days = assigner._team_days((early, late), DAY, 3600, 1800, 1.0)
+    full = [team_capacity_s(ws.scenario, t, DAY) for t in (early, late)]
+    assert [d.left_s for d in days] == [full[0] - 1800 - 1800, full[1] - 1800]
+    alone = replace(LATE_TEAM, duties=("home",))
+    days = assigner._team_days((early, alone), DAY, 3600, 1800, 1.0)
+    assert days[1].left_s == team_capacity_s(ws.scenario, alone, DAY)
