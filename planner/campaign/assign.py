@@ -34,7 +34,9 @@ In order:
   whose band would need the fewest days with it), so that it does not take
   the scarcer band's hours from the households at home only then.
   (These three only when the bands set the campaign's length: the lower
-  bound's window part is its largest, ``bands_bind``.)
+  bound's window part is its largest, ``bands_bind``; on a day with the
+  bands packed into chains, the open visits are offered by shift instead
+  of paced: ``_by_shift``, ``planner.campaign.teamfit``.)
   Beyond the budget nothing is offered, so that the day planner does not drop
   a collection point for visits that fit another day.
 
@@ -71,6 +73,7 @@ from planner.campaign.needs import (
     team_capacity_s,
     urgency,
 )
+from planner.campaign.teamfit import Need, TeamDay, band_work, offer_by_shift, overbooked
 from planner.campaign.workspace import Workspace
 from planner.domain import Household, Resident, Team, Window
 from planner.rules import common_windows, day_limits
@@ -165,7 +168,7 @@ class Assigner:
     unpacked: set[str] = field(default_factory=set)
     #: ``pack``'s answers: (items, slots) → its answer
     _packs: dict = field(default_factory=dict, repr=False)
-    #: today's chains (household ids) → the team's hours (s) each holds
+    #: today's chains (household ids) → (its team, the hours it holds: clock s)
     _blocked: dict = field(default_factory=dict, repr=False)
 
     def facts(self, h: Household) -> _Facts:
@@ -331,7 +334,7 @@ class Assigner:
                 used += cost
                 for h in invited:
                     chosen.setdefault(h.id, []).extend(split[h.id].point)
-        # 2. shuttles: those announced for the day first, then a fair share a day
+        pts = used   # 2. shuttles: those announced for the day first, then a fair share
         seats = sc.parameters.seats_per_motorbike > 0 and any(t.motorbikes > 1 for t in teams)
         held = self.fixed_shuttles.get(day, frozenset())
         later_held = {hid for d, hids in self.fixed_shuttles.items() if d > day for hid in hids}
@@ -354,12 +357,16 @@ class Assigner:
             # of no higher a tier than today's chains: the tier rule would
             # otherwise leave a chain out, and the span is the chains'
             full = min(budget, boost * capacity / self.calibration) if packed else budget
+            days = self._team_days(teams, day, pts, used - pts, boost) \
+                if packed and boost < 2 else None
             picked = self._home_choice(home, facts, by_id, full - used, left, len(teams),
-                                       limits, packed)
+                                       limits, packed, days)
             if packed is not None:
-                picked += self._overbooked(home, picked, facts, packed[1],
-                                           budget - max(full, used + sum(
-                                               facts[hid].home_work for hid in picked)))
+                picked += overbooked(
+                    [hid for hid in home if facts[hid].band == "open"], picked,
+                    {hid: (*facts[hid].home_urgency, facts[hid].home_work) for hid in home},
+                    packed[1], budget - max(full, used + sum(
+                        facts[hid].home_work for hid in picked)))
             for hid in picked:
                 chosen.setdefault(hid, []).extend(split[hid].home)
         out = []
@@ -370,27 +377,6 @@ class Assigner:
                 residents = tuple(r for r in h.residents if r.id in ids)
                 out.append(h if len(residents) == len(h.residents)
                            else copy_with(h, residents=residents))
-        return out
-
-    @staticmethod
-    def _overbooked(home: list[str], picked: list[str], facts: dict[str, _Facts],
-                    chains: list[list[str]], room: float) -> list[str]:
-        """Open home visits beyond ``picked`` within ``room`` s, the most
-        urgent first, of no higher a tier than the least urgent household of
-        today's ``chains`` (none without chains)."""
-        members = [hid for c in chains for hid in c]
-        if not members or room <= 0:
-            return []
-        tier = max(facts[hid].home_urgency[0] for hid in members)
-        taken = set(picked)
-        out: list[str] = []
-        for hid in sorted((h for h in home if h not in taken and facts[h].band == "open"
-                           and facts[h].home_urgency[0] >= tier),
-                          key=lambda h: (facts[h].home_urgency, h)):
-            if facts[hid].home_work > room:
-                break
-            out.append(hid)
-            room -= facts[hid].home_work
         return out
 
     def _pack_today(self, by_id: dict[str, Household], facts: dict[str, _Facts],
@@ -436,8 +422,9 @@ class Assigner:
             # band's end (early), from the band's start to its day's end (evening)
             lo, hi = limits[team]
             spans = [w for it in items if it.household in hids for w in dict(it.windows)[end]]
-            self._blocked[hids] = max(0, min(hi, max(b for _a, b in spans)) - lo) \
-                if end == "early" else max(0, hi - min(a for a, _b in spans))
+            a, b = (lo, min(hi, max(b for _a, b in spans))) if end == "early" \
+                else (max(lo, min(a for a, _b in spans)), hi)
+            self._blocked[hids] = (team, a, b)
             for hid in hids:
                 if facts[hid].band == "edges":
                     h = self._side(by_id[hid], facts[hid], end)
@@ -508,12 +495,14 @@ class Assigner:
                      by_id: dict[str, Household], budget: float, left: int,
                      teams: int, limits: list[tuple[int, int]],
                      packed: tuple[int, list[list[str]], frozenset[str]] | None = None,
-                     ) -> list[str]:
+                     days: list[TeamDay] | None = None) -> list[str]:
         """Home visits within ``budget`` s: narrow bands' shares first (each
         band's share counted in the budget for no more than the kit teams'
-        time inside its hours today, ``limits``: ``_band_work``); with the
+        time inside its hours today, ``limits``: ``band_work``); with the
         bands' ``packed`` (``_pack_today``), today's chains are the shares of
-        the households it holds, and the others of them wait for their day."""
+        the households it holds, and the others of them wait for their day;
+        with the teams' ``days`` the open ones are then offered by shift
+        (``_by_shift``), else paced by count."""
         chains, held = (packed[1], packed[2]) if packed else ([], frozenset())
         work = {hid: facts[hid].home_work for hid in home}
         bands: dict[str, list[str]] = {}
@@ -524,7 +513,7 @@ class Assigner:
         chained = {hid for c in chains for hid in c}
         home = [hid for hid in home if hid not in held or hid in chained]
         if sum(work[hid] for hid in home) <= budget:
-            return sorted(home)
+            return self._by_shift(sorted(home), home, chained, chains, facts, days)
         groups = [list(c) for c in chains] + [
             g for b, m in bands.items() if b != "open"
             for g in self._band_groups([h for h in m if h not in held], by_id, max(
@@ -539,16 +528,19 @@ class Assigner:
         first = [hid for g in groups for hid in g]
         owed = set(first) | held
         if self.bands_bind:
-            work = self._band_work(bands, first, work, facts, limits)
+            work = band_work(bands, first, work, {hid: tuple((w.start_s, w.end_s) for w in (
+                common_windows(facts[hid].parts.home) or ())) for m in bands.values()
+                for hid in m}, limits)
         for chain in chains:   # a chain counts for the team's hours it holds
             total = sum(work[hid] for hid in chain)
-            blocked = self._blocked.get(tuple(chain), total)
+            _team, a, b = self._blocked.get(tuple(chain), ("", 0, total))
+            blocked = max(0, b - a)
             for hid in chain:
                 work[hid] = work[hid] * max(blocked, total) / max(1, total)
         # the open visits paced over the days left: a day overfilled with them
         # would leave the bands' households out (the lowest tiers go first)
         # while their hours are what sets the campaign's length
-        if first and self.bands_bind:
+        if first and self.bands_bind and not days:
             budget = min(budget, sum(work[hid] for hid in first) + PACE * sum(
                 work[hid] for hid in home if facts[hid].band == "open") / left)
         # then the open households by urgency; a narrow band beyond its share last
@@ -564,41 +556,48 @@ class Assigner:
                     break
                 picked.append(hid)
                 used += work[hid]
-            return picked
+            return self._by_shift(picked, home, owed, chains, facts, days)
         # clusters take the open households near their seeds; a narrow band
         # beyond its share waits for its own days
         rest = [hid for hid in rest if facts[hid].band == "open"]
-        return self._clusters(groups, rest, work, facts, by_id, budget, teams)
+        return self._by_shift(self._clusters(groups, rest, work, facts, by_id, budget, teams),
+                              home, owed, chains, facts, days)
 
-    @staticmethod
-    def _band_work(bands: dict[str, list[str]], first: list[str], work: dict[str, int],
-                   facts: dict[str, _Facts], limits: list[tuple[int, int]]) -> dict[str, float]:
-        """``work`` with each narrow band's households offered first (``first``)
-        counted, together, for at most the kit teams' time inside the band's
-        hours today (``limits``: each team's day; the band's hours: its
-        households' windows merged): a band's share is offered for the day
-        planner to choose from, and what the band's hours cannot hold does not
-        take the place of other visits in the day's budget."""
-        out: dict[str, float] = dict(work)
-        offered = set(first)
-        for band, members in bands.items():
-            mine = [hid for hid in members if hid in offered]
-            if band == "open" or not mine:
-                continue
-            spans = sorted((w.start_s, w.end_s) for hid in members
-                           for w in common_windows(facts[hid].parts.home) or ())
-            merged: list[list[int]] = []
-            for a, b in spans:
-                if merged and a <= merged[-1][1]:
-                    merged[-1][1] = max(merged[-1][1], b)
-                else:
-                    merged.append([a, b])
-            room = sum(max(0, min(hi, b) - max(lo, a)) for lo, hi in limits for a, b in merged)
-            total = sum(work[hid] for hid in mine)
-            if total > room:
-                for hid in mine:
-                    out[hid] = work[hid] * room / total
-        return out
+    def _team_days(self, teams: tuple[Team, ...], day: dt.date, points: float,
+                   shuttles: float, boost: float) -> list[TeamDay]:
+        """The kit teams with the ``home`` duty (``TeamDay``): capacity (× ``boost``, calibrated)
+        less the points' and shuttles' work (s), shared by the teams with the duty."""
+        sc = self.ws.scenario
+        kit = [t for t in teams if t.kits > 0 and "home" in t.duties]
+        share = {t.id: 0.0 for t in kit}
+        for duty, work in (("point", points), ("shuttle", shuttles)):
+            busy = [t.id for t in kit if duty in t.duties] or list(share)
+            for tid in busy:
+                share[tid] += work / len(busy)
+        return [TeamDay(t.id, *day_limits(sc, t, day), boost * team_capacity_s(sc, t, day)
+                        / self.calibration - share[t.id]) for t in kit]
+
+    def _by_shift(self, picked: list[str], home: list[str], owed: set[str] | frozenset[str],
+                  chains: list[list[str]], facts: dict[str, _Facts],
+                  days: list[TeamDay] | None) -> list[str]:
+        """``picked`` by shift (``teamfit.offer_by_shift``): those ``owed`` kept, then the
+        open ones of ``picked`` and of ``home`` (each by urgency) while some team's day
+        holds them. Without ``days``, ``picked`` as it is."""
+        if not days:
+            return picked
+        m = self.ws.base.travel_s
+        needs = {hid: Need(f.home_work, home_service_s(self.ws.scenario, f.parts.home), tuple(
+            (w.start_s, w.end_s) for w in common_windows(f.parts.home) or ()),
+            *((int(m[0, f.row]), int(m[f.row, 0])) if f.row >= 0 else (0, 0)))
+            for hid in home for f in (facts[hid],)}
+        hours = [(*self._blocked[tuple(c)], tuple(c)) for c in chains if tuple(c) in self._blocked]
+        taken = set(picked)
+        key = lambda hid: (facts[hid].home_urgency, hid)  # noqa: E731
+        order = sorted((hid for hid in picked if hid not in owed), key=key) + sorted(
+            (hid for hid in home if hid not in taken and hid not in owed
+             and facts[hid].band == "open"), key=key)
+        return offer_by_shift([hid for hid in picked if hid in owed], order, hours, needs,
+                              days, self.calibration)
 
     def _band_groups(self, members: list[str], by_id: dict[str, Household], owed: int,
                      teams: int) -> list[list[str]]:
