@@ -76,6 +76,9 @@ from benchmarks.vrptw_generate import write_instances
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT.parent / "shared" / "data" / "solomon"
+#: Where a run writes its CSV and generated instances unless told otherwise
+#: (``/out/`` is in .gitignore).
+OUT_DIR = ROOT / "out" / "vrptw"
 ENGINES = ("ours", "ortools", "pyvrp")
 
 
@@ -147,6 +150,9 @@ def solve_ours(inst: SolomonInstance, time_limit_s: float, seed: int,
             f" of {stats['per_run_budget'] / 1e6:.0f} each"
     else:
         note += f" of {stats['per_run_budget']} each"
+    gains = [r["polish_gain"] for r in runs if "polish_gain" in r]
+    if gains:
+        note += "; polish gain " + "/".join(f"{g / 10:g}" for g in gains)
     return _pyvrp_routes(solution), note + f"; best seed {stats['best_seed']}"
 
 
@@ -400,20 +406,27 @@ def main_run(argv: Sequence[str]) -> int:
                         help=f"comma-separated subset of {','.join(ENGINES)}")
     parser.add_argument("--data", type=Path, default=DATA_DIR,
                         help="folder with *.txt and bks_distance_only.csv")
-    parser.add_argument("--csv", type=Path, default=Path("vrptw_results.csv"),
-                        help="where to write one row per instance and engine")
+    parser.add_argument("--out", type=Path, default=OUT_DIR,
+                        help="folder for the CSV and the generated instances "
+                             f"(default {OUT_DIR.relative_to(ROOT)}/ in the repository, "
+                             "ignored by git)")
+    parser.add_argument("--csv", type=Path, default=None,
+                        help="where to write one row per instance and engine "
+                             "(default OUT/vrptw_results.csv)")
     parser.add_argument("--generate", type=int, default=0, metavar="CUSTOMERS",
                         help="instead of --data: generate one instance of each family of "
                              "benchmarks/vrptw_generate.py with this many customers (into "
                              "--generated-dir) and run those")
-    parser.add_argument("--generated-dir", type=Path, default=Path("vrptw_generated"),
-                        help="folder for the generated instances (default vrptw_generated)")
+    parser.add_argument("--generated-dir", type=Path, default=None,
+                        help="folder for the generated instances (default OUT/generated)")
     parser.add_argument("--generator-seed", type=int, default=1,
                         help="seed of the first generated instance (default 1)")
     parser.add_argument("--families", default="",
                         help="with --generate: comma-separated generated families, e.g. "
                              "GR1,GC1,GRC1,GR2,GC2,GRC2 (default GR1,GC1,GRC1,GR2)")
     args = parser.parse_args(argv)
+    args.csv = args.csv or args.out / "vrptw_results.csv"
+    args.generated_dir = args.generated_dir or args.out / "generated"
     if args.generate:
         if args.generate < 1:
             raise InstanceError("--generate must be a positive number of customers")
@@ -464,6 +477,7 @@ def main_run(argv: Sequence[str]) -> int:
     print()
     print(format_table(runs, bks, engines, args.time_limit))
     print("load average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    args.csv.parent.mkdir(parents=True, exist_ok=True)
     write_csv(args.csv, runs, bks, engines)
     print(f"\nCSV: {args.csv}")
     return 0
