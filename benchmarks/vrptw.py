@@ -2,11 +2,16 @@
 
 Usage::
 
-    python -m benchmarks.vrptw --time-limit 10                 # all 56, table + CSV
+    python -m benchmarks.vrptw --time-limit 10                 # all 56, table + CSV in out/vrptw/
     python -m benchmarks.vrptw --instances R101,RC208 --engines ours,pyvrp
     python -m benchmarks.vrptw solve R101 --time-limit 5 --seed 1   # one JSON object
     python -m benchmarks.vrptw --generate 400 --engines ours,pyvrp --time-limit 60
     python -m benchmarks.vrptw --generate 400 --engines ours,pyvrp --iterations 5000
+
+Results go under ``--out`` (default ``out/vrptw/`` in the repository, which git
+ignores): the CSV (one row per instance and engine, ``vrptw_results.csv``, or
+``--csv PATH``) and the generated instances (``generated/``, or
+``--generated-dir``); nothing is written into the current folder.
 
 ``--generate N`` writes four GENERATED instances of N customers in the Solomon
 format (``benchmarks/vrptw_generate.py``: R1, C1, RC1, R2 shapes, fixed seeds;
@@ -27,10 +32,11 @@ Engines (each gets the same time limit in wall seconds and the same seed):
 
 - ``ours``: the planner's engine core, ``planner.engine.pyvrp_engine.solve_portfolio``
   (PyVRP; up to 200 customers two seeds in two processes, four rounds, best
-  kept, so it uses both cores; above 200 one run, ``pyvrp.solve`` step for step
-  with the whole limit; deterministic work budget — ILS iterations up to 100
-  customers, local-search move evaluations above — with the time limit as a
-  guard).
+  kept, so it uses both cores; above 200 one run with the whole limit; above
+  100 each run is ``pyvrp.solve``'s search step for step, leaner, then a polish
+  that only improves, see ``planner.engine.pyvrp_search``; deterministic work
+  budget — ILS iterations up to 100 customers, local-search move evaluations
+  above — with the time limit as a guard).
 - ``ortools``: OR-Tools used the plain way: PATH_CHEAPEST_ARC first solution,
   then GUIDED_LOCAL_SEARCH until the time limit; one thread. When
   PATH_CHEAPEST_ARC finds nothing, a second full-length solve starts from
@@ -150,9 +156,9 @@ def solve_ours(inst: SolomonInstance, time_limit_s: float, seed: int,
             f" of {stats['per_run_budget'] / 1e6:.0f} each"
     else:
         note += f" of {stats['per_run_budget']} each"
-    gains = [r["polish_gain"] for r in runs if "polish_gain" in r]
-    if gains:
-        note += "; polish gain " + "/".join(f"{g / 10:g}" for g in gains)
+    if "polish" in stats:
+        gain = stats["polish"]["cost_before"] - stats["polish"]["cost_after"]
+        note += f"; polish gain {gain / 10:g}"
     return _pyvrp_routes(solution), note + f"; best seed {stats['best_seed']}"
 
 

@@ -42,10 +42,13 @@ no side run competing for the machine (``LARGE_PORTFOLIO_SIZE``).
 
 Above ``BUDGET_CLIENTS`` a run is ``pyvrp_search.search`` (``pyvrp.solve``'s
 search step for step, with less work around each step, so more iterations of
-the same trajectory in the same time) followed by ``pyvrp_search.polish``
-(exhaustive local searches over the full neighbourhood with more operators,
-kept only if they improve) in the last ``POLISH_SHARE`` of the run's guard. So
-given the same iterations a run's answer is plain PyVRP's or better.
+the same trajectory in the same time), and the answer (of ``run_pyvrp``, of
+the whole portfolio) is then polished by ``pyvrp_search.polish`` (exhaustive
+local searches over the full neighbourhood with more operators, kept only if
+they improve) in the last ``POLISH_SHARE`` of the limit. So given the same
+iterations the answer is the unpolished one's or better: a one-run portfolio's
+is plain PyVRP's or better, and the rounds up to 200 clients run exactly as
+before the polish existed.
 """
 
 from __future__ import annotations
@@ -152,8 +155,9 @@ PORTFOLIO_ROUNDS = 4
 #: for plain PyVRP alone on the same instance (generated R1, 400 customers).
 SIDE_NICE = 19
 
-#: Share of a run's wall-clock guard kept for ``pyvrp_search.polish`` above
-#: ``BUDGET_CLIENTS`` clients: the search stops at the rest. The polish takes 0.1–0.4
+#: Share of the wall-clock limit (``run_pyvrp``: its guard) kept for
+#: ``pyvrp_search.polish`` above ``BUDGET_CLIENTS`` clients: the search stops at
+#: the rest. The polish takes 0.1–0.4
 #: CPU seconds on 400 clients, under 1 % of a 60 s limit.
 POLISH_SHARE = 0.01
 
@@ -345,15 +349,14 @@ def routes_of(solution: pyvrp.Solution) -> list[tuple[int, list[int]]]:
     return out
 
 
-#: One run: (best solution, iterations done, its cost, warning texts, moves done
-#: or None, what the polish gained in cost or None).
-Run = tuple[pyvrp.Solution, int, int, tuple[str, ...], int | None, int | None]
+#: One run: (best solution, iterations done, its cost, warning texts, moves done or None).
+Run = tuple[pyvrp.Solution, int, int, tuple[str, ...], int | None]
 
 
 @dataclass(frozen=True)
 class PyvrpRun:
-    """One ``run_pyvrp``: PyVRP's result (its best solution, polished above
-    ``BUDGET_CLIENTS`` clients), the library's warnings as ``"Category: message"``
+    """One ``run_pyvrp``: PyVRP's result (its best solution, polished if asked
+    above ``BUDGET_CLIENTS`` clients), the library's warnings as ``"Category: message"``
     texts (each once, in order), the move evaluations done (None on the
     ``pyvrp.solve`` path) and the polish (None on that path)."""
 
@@ -364,19 +367,20 @@ class PyvrpRun:
 
 
 def run_pyvrp(data: pyvrp.ProblemData, budget: Budget, guard_s: float, seed: int,
-              initial: pyvrp.Solution | None = None) -> PyvrpRun:
+              initial: pyvrp.Solution | None = None, polished: bool = True) -> PyvrpRun:
     """PyVRP's search until ``budget`` is spent or ``guard_s`` wall seconds pass.
 
     Up to ``BUDGET_CLIENTS`` clients on an iteration budget (the demo day) this
     is ``pyvrp.solve`` itself. Above, it is ``pyvrp_search.search``, the same
     search step for step with less work around each step, stopped by the budget
-    (iterations or moves) or by ``1 - POLISH_SHARE`` of the guard, then
-    ``pyvrp_search.polish`` of its best until the guard (deterministic: a
-    budget-ended run repeats). The caller logs the warnings (``log_warnings``),
+    (iterations or moves) or by ``1 - POLISH_SHARE`` of the guard, then, if
+    ``polished``, ``pyvrp_search.polish`` of its best until the guard
+    (deterministic: a budget-ended run repeats; without the polish the search
+    has the whole guard). The caller logs the warnings (``log_warnings``),
     in the parent process, so that no library warning (e.g.
     ``PenaltyBoundWarning``) reaches the terminal.
     """
-    moves_done, polished = None, None
+    moves_done, done = None, None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if budget.iterations is not None and data.num_clients <= BUDGET_CLIENTS:
@@ -386,16 +390,19 @@ def run_pyvrp(data: pyvrp.ProblemData, budget: Budget, guard_s: float, seed: int
                                  initial_solution=initial)
         else:
             start = time.perf_counter()
+            share = 1.0 - POLISH_SHARE if polished else 1.0
             run = search(data, seed, initial, max_iterations=budget.iterations,
-                         max_moves=budget.moves,
-                         max_runtime_s=max(0.05, guard_s * (1.0 - POLISH_SHARE)))
-            polished = polish(data, run.best, seed, deadline=start + guard_s)
-            result = pyvrp.Result(polished.solution, pyvrp.Statistics(collect_stats=False),
+                         max_moves=budget.moves, max_runtime_s=max(0.05, guard_s * share))
+            best = run.best
+            if polished:
+                done = polish(data, run.best, seed, deadline=start + guard_s)
+                best = done.solution
+            result = pyvrp.Result(best, pyvrp.Statistics(collect_stats=False),
                                   run.iterations, time.perf_counter() - start)
             moves_done = run.moves
     texts = tuple(dict.fromkeys(f"{w.category.__name__}: {' '.join(str(w.message).split())}"
                                 for w in caught))
-    return PyvrpRun(result, texts, moves_done, polished)
+    return PyvrpRun(result, texts, moves_done, done)
 
 
 def log_warnings(texts: Iterable[str]) -> None:
@@ -406,9 +413,9 @@ def log_warnings(texts: Iterable[str]) -> None:
 
 def _solve_one(data: pyvrp.ProblemData, budget: Budget, time_limit_s: float, seed: int,
                initial: pyvrp.Solution | None = None) -> Run:
-    """One ILS run, from ``initial`` if given: ``(best solution, iterations done, its
-    cost, the library's warnings, move evaluations done or None, the polish's
-    gain or None)``.
+    """One ILS run, from ``initial`` if given, not polished (``solve_portfolio``
+    polishes its answer): ``(best solution, iterations done, its cost, the
+    library's warnings, move evaluations done or None)``.
 
     The cost is taken here, beside the data, with zero penalties (so an
     infeasible answer's cost is not comparable; callers rank feasibility first).
@@ -417,12 +424,11 @@ def _solve_one(data: pyvrp.ProblemData, budget: Budget, time_limit_s: float, see
     that the caller logs them instead of a child process printing them on the
     terminal.
     """
-    run = run_pyvrp(data, budget, time_limit_s, seed, initial)
+    run = run_pyvrp(data, budget, time_limit_s, seed, initial, polished=False)
     best = run.result.best
     evaluator = pyvrp.CostEvaluator([0.0] * data.num_load_dimensions, 0.0, 0.0)
-    gain = None if run.polish is None else run.polish.cost_before - run.polish.cost_after
     return (best, int(run.result.num_iterations), int(evaluator.penalised_cost(best)),
-            run.warnings, run.moves, gain)
+            run.warnings, run.moves)
 
 
 def _lower_priority() -> None:
@@ -472,26 +478,27 @@ def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
     The work budget is ``budget``, else ``iterations`` ILS iterations, else
     ``search_budget`` for the data's clients and ``time_limit_s``; ``size`` and
     ``rounds`` default to ``portfolio_size`` and ``portfolio_rounds`` (two seeds in
-    four rounds up to ``ROUNDS_MAX_CLIENTS`` clients; above, one run of one round
-    with the whole limit). Each round gives every run its
-    share of the budget, and every run of a later round starts from the best
-    solution of the round before, with a fresh seed. So the answer has the depth of
-    one long run and the choice of the best of several. Each round also stops at its
-    share of ``time_limit_s`` wall seconds (a guard). The best is the feasible
-    solution of least cost; ties go to the lower seed, so the choice is
-    deterministic. One run is in this process, the others in child processes (one
-    core each on a 2-core machine); where child processes are unavailable the runs
-    go one after the other (each with the round's guard). With one round, the run of
-    ``seed`` is ``pyvrp.solve``'s search with that seed, stopped by the budget or the
-    guard (and polished above ``BUDGET_CLIENTS`` clients, see ``run_pyvrp``), and
-    the side runs have the lowest priority (``SIDE_NICE``), so that on a busy machine
-    they do not slow it down; a side run not back soon after the limit is left out
-    (see ``_run_round``).
+    four rounds up to ``ROUNDS_MAX_CLIENTS`` clients; above, one run of one round with
+    the whole limit). Each round gives every run its share of the budget, and every run
+    of a later round starts from the best solution of the round before, with a fresh
+    seed. So the answer has the depth of one long run and the choice of the best of
+    several. Each round also stops at its share of ``time_limit_s`` wall seconds (a
+    guard). Above ``BUDGET_CLIENTS`` clients the rounds end ``POLISH_SHARE`` of the
+    limit early and the best is polished (``pyvrp_search.polish``, only improvements
+    kept) in that time. The best is the feasible solution of least cost; ties go to the
+    lower seed, so the choice is deterministic. One run is in this process, the others
+    in child processes (one core each on a 2-core machine); where child processes are
+    unavailable the runs go one after the other (each with the round's guard). With one
+    round, the run of ``seed`` is ``pyvrp.solve``'s search with that seed, stopped by
+    the budget or the guard, and the side runs have the lowest priority
+    (``SIDE_NICE``), so that on a busy machine they do not slow it down; a side run not
+    back soon after the limit is left out (see ``_run_round``).
 
     Returns ``(solution, stats)``; stats hold each run's seed, cost, iterations
-    (and moves and the polish's gain in cost, above ``BUDGET_CLIENTS`` clients),
-    the budget, and PyVRP's warnings (each once; also logged to this module's
-    logger).
+    (and moves, above ``BUDGET_CLIENTS`` clients), the budget, PyVRP's warnings
+    (each once; also logged to this module's logger), and above
+    ``BUDGET_CLIENTS`` clients the polish of the answer (``"polish"``: rounds,
+    cost before and after; the runs' costs are before it).
     """
     if budget is None:
         budget = (Budget(iterations=iterations) if iterations is not None
@@ -506,6 +513,11 @@ def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
     # whole call within the limit.
     deadline = time.perf_counter() + max(
         0.05 * rounds, time_limit_s - (PROCESS_OVERHEAD_S if parallel else 0.0))
+    # Above BUDGET_CLIENTS the answer is polished in the last POLISH_SHARE.
+    polishing = data.num_clients > BUDGET_CLIENTS
+    end = deadline
+    if polishing:
+        deadline -= POLISH_SHARE * time_limit_s
     per_round = budget.share(rounds)
     best: pyvrp.Solution | None = None
     runs: list[dict] = []
@@ -524,13 +536,11 @@ def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
             seeds, results = [s for s, _ in done], [result for _, result in done]
             k = _best(results)
             best = results[k][0]
-            for s, (sol, it, cost, _, moves, gain) in zip(seeds, results, strict=True):
+            for s, (sol, it, cost, _, moves) in zip(seeds, results, strict=True):
                 run = {"round": r, "seed": s, "feasible": sol.is_feasible(), "cost": cost,
                        "iterations": it}
                 if moves is not None:
                     run["moves"] = moves
-                if gain is not None:
-                    run["polish_gain"] = gain
                 runs.append(run)
             said.update(dict.fromkeys(text for result in results for text in result[3]))
             best_seed = seeds[k]
@@ -543,4 +553,9 @@ def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
     stats = {"seeds": sorted({run["seed"] for run in runs}), "budget": budget.amount,
              "budget_unit": budget.unit, "per_run_budget": per_round.amount,
              "rounds": rounds, "runs": runs, "best_seed": best_seed, "warnings": list(said)}
+    if polishing:
+        done = polish(data, best, seed, deadline=end)
+        best = done.solution
+        stats["polish"] = {"rounds": done.rounds, "cost_before": done.cost_before,
+                           "cost_after": done.cost_after}
     return best, stats
