@@ -9,8 +9,9 @@ PyVRP's loop spends about 130 µs of Python per iteration on 400 clients
 machine): a fresh ``CostEvaluator`` every iteration, three or four penalised
 costs of solutions whose cost it already knew. Here the evaluator is rebuilt
 only when the penalty manager may have changed it (every
-``solutions_between_updates`` registrations) and each solution's penalised cost
-is kept until the evaluator changes. So in the same wall time this search runs
+``solutions_between_updates`` registrations), each solution's penalised cost
+is kept until the evaluator changes, and a feasible candidate's penalised cost
+is its cost (1.7 µs instead of 7.9). So in the same wall time this search runs
 more iterations of the same trajectory; since the best solution of a
 trajectory only improves with iterations, more iterations are never worse.
 
@@ -153,9 +154,13 @@ def search(data: pyvrp.ProblemData, seed: int, initial: pyvrp.Solution | None = 
             if ils.exhaustive_on_best:
                 cand = ls(cand, evaluator, exhaustive=True)
                 moves += ls.statistics.num_moves
+                cand_objective = evaluator.cost(cand)
                 if cand.is_feasible():
-                    best, best_cost = cand, evaluator.cost(cand)
-        cand_cost = evaluator.penalised_cost(cand)
+                    best, best_cost = cand, cand_objective
+        # A feasible solution's penalised cost is its cost (no penalty), which
+        # PyVRP computes five times faster.
+        cand_cost = (cand_objective if cand.is_feasible()
+                     else evaluator.penalised_cost(cand))
         if curr_version != version:
             curr_cost, curr_version = evaluator.penalised_cost(curr), version
         slot = idx % length
