@@ -58,6 +58,8 @@ def solve_hybrid(problem: RoutingProblem, time_limit_s: float = 10.0,
     # Work budgets use the share; the wall-clock guard is generous (see
     # GUARD_FACTOR) so that a busy machine does not cut the search short.
     guard_s = GUARD_FACTOR * time_limit_s
+    # Not polished (OR-Tools improves the proposal, and a polish's cost grows
+    # with the problem): a day's routes are what they were, only sooner.
     run = run_pyvrp(model.data, budget, guard_s, seed)
     result = run.result
     log_warnings(run.warnings)  # to logging, not the terminal
@@ -72,10 +74,6 @@ def solve_hybrid(problem: RoutingProblem, time_limit_s: float = 10.0,
              "pyvrp_relaxed": list(model.relaxed)}
     if run.moves is not None:
         stats["pyvrp_moves"] = run.moves
-    if run.polish is not None:
-        stats["pyvrp_polish"] = {"rounds": run.polish.rounds,
-                                 "cost_before": run.polish.cost_before,
-                                 "cost_after": run.polish.cost_after}
     return Solution(solution.routes, solution.dropped, solution.objective,
                     "pyvrp+ortools" if seeded else "ortools", stats)
 

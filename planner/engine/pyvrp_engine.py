@@ -42,13 +42,12 @@ no side run competing for the machine (``LARGE_PORTFOLIO_SIZE``).
 
 Above ``BUDGET_CLIENTS`` a run is ``pyvrp_search.search`` (``pyvrp.solve``'s
 search step for step, with less work around each step, so more iterations of
-the same trajectory in the same time), and the answer (of ``run_pyvrp``, of
-the whole portfolio) is then polished by ``pyvrp_search.polish`` (exhaustive
-local searches over the full neighbourhood with more operators, kept only if
-they improve) in the last ``POLISH_SHARE`` of the limit. So given the same
-iterations the answer is the unpolished one's or better: a one-run portfolio's
-is plain PyVRP's or better, and the rounds up to 200 clients run exactly as
-before the polish existed.
+the same trajectory in the same time), and the portfolio's answer is then
+polished by ``pyvrp_search.polish`` (exhaustive local searches over the full
+neighbourhood with more operators, kept only if they improve) in the last
+``POLISH_SHARE`` of the limit. So given the same iterations the answer is the
+unpolished one's or better: a one-run portfolio's is plain PyVRP's or better,
+and the rounds up to 200 clients run exactly as before the polish existed.
 """
 
 from __future__ import annotations
@@ -67,7 +66,7 @@ import pyvrp
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from planner.engine.parallel import can_fork_children, mp_context
-from planner.engine.pyvrp_search import Polish, polish, search
+from planner.engine.pyvrp_search import polish, search
 from planner.problem import RoutingProblem
 
 #: PyVRP's warnings go here (``planner.app.logs`` decides where they end up),
@@ -155,10 +154,10 @@ PORTFOLIO_ROUNDS = 4
 #: for plain PyVRP alone on the same instance (generated R1, 400 customers).
 SIDE_NICE = 19
 
-#: Share of the wall-clock limit (``run_pyvrp``: its guard) kept for
-#: ``pyvrp_search.polish`` above ``BUDGET_CLIENTS`` clients: the search stops at
-#: the rest. The polish takes 0.1–0.4
-#: CPU seconds on 400 clients, under 1 % of a 60 s limit.
+#: Share of ``solve_portfolio``'s wall-clock limit kept for
+#: ``pyvrp_search.polish`` above ``BUDGET_CLIENTS`` clients: the rounds stop at
+#: the rest. The polish takes 0.1–0.4 CPU seconds on 400 clients, under 1 % of a
+#: 60 s limit.
 POLISH_SHARE = 0.01
 
 #: Wall seconds set aside for starting the portfolio's child processes.
@@ -355,32 +354,29 @@ Run = tuple[pyvrp.Solution, int, int, tuple[str, ...], int | None]
 
 @dataclass(frozen=True)
 class PyvrpRun:
-    """One ``run_pyvrp``: PyVRP's result (its best solution, polished if asked
-    above ``BUDGET_CLIENTS`` clients), the library's warnings as ``"Category: message"``
-    texts (each once, in order), the move evaluations done (None on the
-    ``pyvrp.solve`` path) and the polish (None on that path)."""
+    """One ``run_pyvrp``: PyVRP's result, the library's warnings as ``"Category:
+    message"`` texts (each once, in order), and the move evaluations done (None
+    on the ``pyvrp.solve`` path)."""
 
     result: pyvrp.Result
     warnings: tuple[str, ...]
     moves: int | None
-    polish: Polish | None
 
 
 def run_pyvrp(data: pyvrp.ProblemData, budget: Budget, guard_s: float, seed: int,
-              initial: pyvrp.Solution | None = None, polished: bool = True) -> PyvrpRun:
+              initial: pyvrp.Solution | None = None) -> PyvrpRun:
     """PyVRP's search until ``budget`` is spent or ``guard_s`` wall seconds pass.
 
     Up to ``BUDGET_CLIENTS`` clients on an iteration budget (the demo day) this
     is ``pyvrp.solve`` itself. Above, it is ``pyvrp_search.search``, the same
     search step for step with less work around each step, stopped by the budget
-    (iterations or moves) or by ``1 - POLISH_SHARE`` of the guard, then, if
-    ``polished``, ``pyvrp_search.polish`` of its best until the guard
-    (deterministic: a budget-ended run repeats; without the polish the search
-    has the whole guard). The caller logs the warnings (``log_warnings``),
-    in the parent process, so that no library warning (e.g.
-    ``PenaltyBoundWarning``) reaches the terminal.
+    (iterations or moves) or the guard: the same answer as ``pyvrp.solve`` given
+    the same iterations, sooner. Not polished (``solve_portfolio`` polishes its
+    own answer). The caller logs the warnings (``log_warnings``), in the parent
+    process, so that no library warning (e.g. ``PenaltyBoundWarning``) reaches
+    the terminal.
     """
-    moves_done, done = None, None
+    moves_done = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if budget.iterations is not None and data.num_clients <= BUDGET_CLIENTS:
@@ -390,19 +386,14 @@ def run_pyvrp(data: pyvrp.ProblemData, budget: Budget, guard_s: float, seed: int
                                  initial_solution=initial)
         else:
             start = time.perf_counter()
-            share = 1.0 - POLISH_SHARE if polished else 1.0
             run = search(data, seed, initial, max_iterations=budget.iterations,
-                         max_moves=budget.moves, max_runtime_s=max(0.05, guard_s * share))
-            best = run.best
-            if polished:
-                done = polish(data, run.best, seed, deadline=start + guard_s)
-                best = done.solution
-            result = pyvrp.Result(best, pyvrp.Statistics(collect_stats=False),
+                         max_moves=budget.moves, max_runtime_s=max(0.05, guard_s))
+            result = pyvrp.Result(run.best, pyvrp.Statistics(collect_stats=False),
                                   run.iterations, time.perf_counter() - start)
             moves_done = run.moves
     texts = tuple(dict.fromkeys(f"{w.category.__name__}: {' '.join(str(w.message).split())}"
                                 for w in caught))
-    return PyvrpRun(result, texts, moves_done, done)
+    return PyvrpRun(result, texts, moves_done)
 
 
 def log_warnings(texts: Iterable[str]) -> None:
@@ -424,7 +415,7 @@ def _solve_one(data: pyvrp.ProblemData, budget: Budget, time_limit_s: float, see
     that the caller logs them instead of a child process printing them on the
     terminal.
     """
-    run = run_pyvrp(data, budget, time_limit_s, seed, initial, polished=False)
+    run = run_pyvrp(data, budget, time_limit_s, seed, initial)
     best = run.result.best
     evaluator = pyvrp.CostEvaluator([0.0] * data.num_load_dimensions, 0.0, 0.0)
     return (best, int(run.result.num_iterations), int(evaluator.penalised_cost(best)),

@@ -16,12 +16,13 @@ more iterations of the same trajectory; since the best solution of a
 trajectory only improves with iterations, more iterations are never worse.
 
 ``polish`` then improves the best solution without a random step: exhaustive
-local searches with every client as a neighbour of every other (PyVRP's
-search looks at the 50 nearest) and four more operators (``Relocate3``,
-``Swap31``, ``Swap32``, ``Swap33``), with PyVRP's maximum penalties, to a fixed
-point; a round's result is kept only if it is feasible and costs less. It
-takes 0.1–0.4 CPU seconds on 400 clients and found 0.00–0.58 % there after
-10,000 iterations (docs/benchmarks.md). It cannot make the answer worse.
+local searches with every client as a neighbour of every other, up to
+``POLISH_NEIGHBOURS`` (PyVRP's search looks at the 50 nearest), and four more
+operators (``Relocate3``, ``Swap31``, ``Swap32``, ``Swap33``), with PyVRP's
+maximum penalties, to a fixed point; a round's result is kept only if it is
+feasible and costs less. It takes 0.1–0.4 CPU seconds on 400 clients and found
+0.00–0.58 % there after 10,000 iterations (docs/benchmarks.md). It cannot make
+the answer worse.
 
 The iteration-budget path of ``planner.engine.pyvrp_engine`` (up to 100
 clients, the demo day) keeps calling ``pyvrp.solve`` itself.
@@ -49,6 +50,12 @@ from pyvrp.search import (
 
 #: Operators the polish adds to PyVRP's default ones.
 POLISH_EXTRA_OPERATORS = (Relocate3, Swap31, Swap32, Swap33)
+
+#: Neighbours of each client in the polish's local search: every other client
+#: up to this many (PyVRP's search uses 50). All of them on 400 clients; capped
+#: so that a round stays cheap on bigger problems (one round takes about 0.15
+#: CPU seconds with 400 neighbours on 400 clients, 1.4 s with 1,000 on 1,000).
+POLISH_NEIGHBOURS = 400
 
 #: At most this many exhaustive local searches in one polish (each one that
 #: improves starts another); in practice it ends after one to three.
@@ -183,20 +190,20 @@ def search(data: pyvrp.ProblemData, seed: int, initial: pyvrp.Solution | None = 
 
 def polish(data: pyvrp.ProblemData, solution: pyvrp.Solution, seed: int,
            deadline: float = math.inf) -> Polish:
-    """Improve ``solution`` by exhaustive local searches over the full
-    neighbourhood with PyVRP's operators and ``POLISH_EXTRA_OPERATORS``, to a
-    fixed point (at most ``POLISH_MAX_ROUNDS``; no round starts after
-    ``deadline``, a ``time.perf_counter`` value). Deterministic for a given
-    solution and seed. An infeasible ``solution`` is returned as it is; a
-    round's result replaces it only if feasible and of lower cost."""
+    """Improve ``solution`` by exhaustive local searches over the full neighbourhood (up to
+    ``POLISH_NEIGHBOURS``) with PyVRP's operators and ``POLISH_EXTRA_OPERATORS``, to a
+    fixed point (at most ``POLISH_MAX_ROUNDS``; no round starts after ``deadline``, a
+    ``time.perf_counter`` value). Deterministic for a given solution and seed. An
+    infeasible ``solution`` is returned as it is; a round's result replaces it only if
+    feasible and of lower cost."""
     plain = pyvrp.CostEvaluator([0.0] * data.num_load_dimensions, 0.0, 0.0)
     before = int(plain.penalised_cost(solution))
     if not solution.is_feasible() or data.num_clients < 2:
         return Polish(solution, 0, before, before)
     params = pyvrp.PenaltyParams()
     strict = pyvrp.PenaltyManager(params.midpoint_penalties(data), params).max_cost_evaluator()
-    neighbours = compute_neighbours(
-        data, NeighbourhoodParams(num_neighbours=max(1, data.num_locations - 1)))
+    count = max(1, min(POLISH_NEIGHBOURS, data.num_locations - 1))
+    neighbours = compute_neighbours(data, NeighbourhoodParams(num_neighbours=count))
     ls = LocalSearch(data, pyvrp.RandomNumberGenerator(seed=seed), neighbours,
                      PerturbationManager(PerturbationParams(0, 0)))
     for op in (*OPERATORS, *POLISH_EXTRA_OPERATORS):
