@@ -66,7 +66,7 @@ import pyvrp
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from planner.engine.parallel import can_fork_children, mp_context
-from planner.engine.pyvrp_search import polish, search
+from planner.engine.pyvrp_search import polish, polish_round_s, search
 from planner.problem import RoutingProblem
 
 #: PyVRP's warnings go here (``planner.app.logs`` decides where they end up),
@@ -230,6 +230,15 @@ def search_budget(num_clients: int, time_limit_s: float) -> Budget:
     if num_clients <= BUDGET_CLIENTS:
         return Budget(iterations=iteration_budget(time_limit_s))
     return Budget(moves=move_budget(num_clients, time_limit_s))
+
+
+def will_polish(num_clients: int, time_limit_s: float) -> bool:
+    """Whether ``solve_portfolio`` polishes its answer: above ``BUDGET_CLIENTS``
+    clients, when a polish round (``pyvrp_search.polish_round_s``) fits in
+    ``POLISH_SHARE`` of the limit (on 400 clients from a limit of about 24 s). Decided on
+    the size and the limit alone, so a budget-ended portfolio still repeats."""
+    return (num_clients > BUDGET_CLIENTS
+            and polish_round_s(num_clients) <= POLISH_SHARE * time_limit_s)
 
 
 def portfolio_rounds(num_clients: int) -> int:
@@ -474,21 +483,22 @@ def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
     of a later round starts from the best solution of the round before, with a fresh
     seed. So the answer has the depth of one long run and the choice of the best of
     several. Each round also stops at its share of ``time_limit_s`` wall seconds (a
-    guard). Above ``BUDGET_CLIENTS`` clients the rounds end ``POLISH_SHARE`` of the
-    limit early and the best is polished (``pyvrp_search.polish``, only improvements
-    kept) in that time. The best is the feasible solution of least cost; ties go to the
-    lower seed, so the choice is deterministic. One run is in this process, the others
-    in child processes (one core each on a 2-core machine); where child processes are
-    unavailable the runs go one after the other (each with the round's guard). With one
-    round, the run of ``seed`` is ``pyvrp.solve``'s search with that seed, stopped by
-    the budget or the guard, and the side runs have the lowest priority
-    (``SIDE_NICE``), so that on a busy machine they do not slow it down; a side run not
-    back soon after the limit is left out (see ``_run_round``).
+    guard). Where ``will_polish`` (above ``BUDGET_CLIENTS`` clients, limit long enough)
+    the rounds end ``POLISH_SHARE`` of the limit early and the best is polished
+    (``pyvrp_search.polish``, only improvements kept) in that time. The best is the
+    feasible solution of least cost; ties go to the lower seed, so the choice is
+    deterministic. One run is in this process, the others in child processes (one core
+    each on a 2-core machine); where child processes are unavailable the runs go one
+    after the other (each with the round's guard). With one round, the run of ``seed``
+    is ``pyvrp.solve``'s search with that seed, stopped by the budget or the guard, and
+    the side runs have the lowest priority (``SIDE_NICE``), so that on a busy machine
+    they do not slow it down; a side run not back soon after the limit is left out (see
+    ``_run_round``).
 
     Returns ``(solution, stats)``; stats hold each run's seed, cost, iterations
     (and moves, above ``BUDGET_CLIENTS`` clients), the budget, PyVRP's warnings
-    (each once; also logged to this module's logger), and above
-    ``BUDGET_CLIENTS`` clients the polish of the answer (``"polish"``: rounds,
+    (each once; also logged to this module's logger), and where ``will_polish``
+    the polish of the answer (``"polish"``: rounds,
     cost before and after; the runs' costs are before it).
     """
     if budget is None:
@@ -504,8 +514,7 @@ def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
     # whole call within the limit.
     deadline = time.perf_counter() + max(
         0.05 * rounds, time_limit_s - (PROCESS_OVERHEAD_S if parallel else 0.0))
-    # Above BUDGET_CLIENTS the answer is polished in the last POLISH_SHARE.
-    polishing = data.num_clients > BUDGET_CLIENTS
+    polishing = will_polish(data.num_clients, time_limit_s)
     end = deadline
     if polishing:
         deadline -= POLISH_SHARE * time_limit_s

@@ -124,3 +124,15 @@ def test_polish_returns_an_infeasible_solution_untouched(data: pyvrp.ProblemData
     feasible = search(data, 2, max_iterations=30).best
     late = polish(data, feasible, seed=1, deadline=0.0)
     assert late.rounds == 0 and late.solution is feasible
+
+
+def test_the_portfolio_polishes_only_large_problems_with_time_for_it() -> None:
+    """The portfolio polishes above 100 clients when one polish round (estimated
+    from the size) fits in 1 % of the limit: 400 clients in 60 s yes, in 10 s
+    no; 100 clients never; the estimate grows with the size."""
+    from planner.engine.pyvrp_engine import will_polish
+    from planner.engine.pyvrp_search import polish_round_s
+
+    assert will_polish(400, 60) and not will_polish(400, 10)
+    assert will_polish(200, 60) and not will_polish(100, 600)
+    assert polish_round_s(200) < polish_round_s(400) < polish_round_s(1000)
