@@ -2,11 +2,16 @@
 
 Usage::
 
-    python -m benchmarks.vrptw --time-limit 10                 # all 56, table + CSV
+    python -m benchmarks.vrptw --time-limit 10                 # all 56, table + CSV in out/vrptw/
     python -m benchmarks.vrptw --instances R101,RC208 --engines ours,pyvrp
     python -m benchmarks.vrptw solve R101 --time-limit 5 --seed 1   # one JSON object
     python -m benchmarks.vrptw --generate 400 --engines ours,pyvrp --time-limit 60
     python -m benchmarks.vrptw --generate 400 --engines ours,pyvrp --iterations 5000
+
+Results go under ``--out`` (default ``out/vrptw/`` in the repository, which git
+ignores): the CSV (one row per instance and engine, ``vrptw_results.csv``, or
+``--csv PATH``) and the generated instances (``generated/``, or
+``--generated-dir``); nothing is written into the current folder.
 
 ``--generate N`` writes four GENERATED instances of N customers in the Solomon
 format (``benchmarks/vrptw_generate.py``: R1, C1, RC1, R2 shapes, fixed seeds;
@@ -27,10 +32,11 @@ Engines (each gets the same time limit in wall seconds and the same seed):
 
 - ``ours``: the planner's engine core, ``planner.engine.pyvrp_engine.solve_portfolio``
   (PyVRP; up to 200 customers two seeds in two processes, four rounds, best
-  kept, so it uses both cores; above 200 one run, ``pyvrp.solve`` step for step
-  with the whole limit; deterministic work budget — ILS iterations up to 100
-  customers, local-search move evaluations above — with the time limit as a
-  guard).
+  kept, so it uses both cores; above 200 one run with the whole limit; above
+  100 each run is ``pyvrp.solve``'s search step for step, leaner, then a polish
+  that only improves, see ``planner.engine.pyvrp_search``; deterministic work
+  budget — ILS iterations up to 100 customers, local-search move evaluations
+  above — with the time limit as a guard).
 - ``ortools``: OR-Tools used the plain way: PATH_CHEAPEST_ARC first solution,
   then GUIDED_LOCAL_SEARCH until the time limit; one thread. When
   PATH_CHEAPEST_ARC finds nothing, a second full-length solve starts from
@@ -76,6 +82,9 @@ from benchmarks.vrptw_generate import write_instances
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT.parent / "shared" / "data" / "solomon"
+#: Where a run writes its CSV and generated instances unless told otherwise
+#: (``/out/`` is in .gitignore).
+OUT_DIR = ROOT / "out" / "vrptw"
 ENGINES = ("ours", "ortools", "pyvrp")
 
 
@@ -147,6 +156,9 @@ def solve_ours(inst: SolomonInstance, time_limit_s: float, seed: int,
             f" of {stats['per_run_budget'] / 1e6:.0f} each"
     else:
         note += f" of {stats['per_run_budget']} each"
+    if "polish" in stats:
+        gain = stats["polish"]["cost_before"] - stats["polish"]["cost_after"]
+        note += f"; polish gain {gain / 10:g}"
     return _pyvrp_routes(solution), note + f"; best seed {stats['best_seed']}"
 
 
@@ -400,20 +412,27 @@ def main_run(argv: Sequence[str]) -> int:
                         help=f"comma-separated subset of {','.join(ENGINES)}")
     parser.add_argument("--data", type=Path, default=DATA_DIR,
                         help="folder with *.txt and bks_distance_only.csv")
-    parser.add_argument("--csv", type=Path, default=Path("vrptw_results.csv"),
-                        help="where to write one row per instance and engine")
+    parser.add_argument("--out", type=Path, default=OUT_DIR,
+                        help="folder for the CSV and the generated instances "
+                             f"(default {OUT_DIR.relative_to(ROOT)}/ in the repository, "
+                             "ignored by git)")
+    parser.add_argument("--csv", type=Path, default=None,
+                        help="where to write one row per instance and engine "
+                             "(default OUT/vrptw_results.csv)")
     parser.add_argument("--generate", type=int, default=0, metavar="CUSTOMERS",
                         help="instead of --data: generate one instance of each family of "
                              "benchmarks/vrptw_generate.py with this many customers (into "
                              "--generated-dir) and run those")
-    parser.add_argument("--generated-dir", type=Path, default=Path("vrptw_generated"),
-                        help="folder for the generated instances (default vrptw_generated)")
+    parser.add_argument("--generated-dir", type=Path, default=None,
+                        help="folder for the generated instances (default OUT/generated)")
     parser.add_argument("--generator-seed", type=int, default=1,
                         help="seed of the first generated instance (default 1)")
     parser.add_argument("--families", default="",
                         help="with --generate: comma-separated generated families, e.g. "
                              "GR1,GC1,GRC1,GR2,GC2,GRC2 (default GR1,GC1,GRC1,GR2)")
     args = parser.parse_args(argv)
+    args.csv = args.csv or args.out / "vrptw_results.csv"
+    args.generated_dir = args.generated_dir or args.out / "generated"
     if args.generate:
         if args.generate < 1:
             raise InstanceError("--generate must be a positive number of customers")
@@ -464,6 +483,7 @@ def main_run(argv: Sequence[str]) -> int:
     print()
     print(format_table(runs, bks, engines, args.time_limit))
     print("load average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    args.csv.parent.mkdir(parents=True, exist_ok=True)
     write_csv(args.csv, runs, bks, engines)
     print(f"\nCSV: {args.csv}")
     return 0

@@ -58,8 +58,11 @@ def solve_hybrid(problem: RoutingProblem, time_limit_s: float = 10.0,
     # Work budgets use the share; the wall-clock guard is generous (see
     # GUARD_FACTOR) so that a busy machine does not cut the search short.
     guard_s = GUARD_FACTOR * time_limit_s
-    result, said, moves = run_pyvrp(model.data, budget, guard_s, seed)
-    log_warnings(said)  # to logging, not the terminal
+    # Not polished (OR-Tools improves the proposal, and a polish's cost grows
+    # with the problem): a day's routes are what they were, only sooner.
+    run = run_pyvrp(model.data, budget, guard_s, seed)
+    result = run.result
+    log_warnings(run.warnings)  # to logging, not the terminal
     routes: list[list[int]] = [[] for _ in problem.vehicles]
     for vehicle_type, visits in routes_of(result.best):
         routes[model.vehicle_of_type[vehicle_type]] = [model.client_node[c] for c in visits]
@@ -69,8 +72,8 @@ def solve_hybrid(problem: RoutingProblem, time_limit_s: float = 10.0,
              "pyvrp_budget": budget.amount, "pyvrp_budget_unit": budget.unit,
              "pyvrp_feasible": bool(result.best.is_feasible()),
              "pyvrp_relaxed": list(model.relaxed)}
-    if moves is not None:
-        stats["pyvrp_moves"] = moves
+    if run.moves is not None:
+        stats["pyvrp_moves"] = run.moves
     return Solution(solution.routes, solution.dropped, solution.objective,
                     "pyvrp+ortools" if seeded else "ortools", stats)
 

@@ -37,9 +37,17 @@ large one (above 100 clients, whose budget is set above the measured rates,
 see ``MOVES_PER_S``) normally ends on the limit, so it uses the whole
 limit and its answer is valid but need not repeat (the harness notes each
 run's iterations and moves against its share). Above ``ROUNDS_MAX_CLIENTS``
-(200) clients the portfolio is one run of one round: ``pyvrp.solve`` itself,
-step for step, with the whole limit and no side run competing for the machine
-(``LARGE_PORTFOLIO_SIZE``).
+(200) clients the portfolio is one run of one round with the whole limit and
+no side run competing for the machine (``LARGE_PORTFOLIO_SIZE``).
+
+Above ``BUDGET_CLIENTS`` a run is ``pyvrp_search.search`` (``pyvrp.solve``'s
+search step for step, with less work around each step, so more iterations of
+the same trajectory in the same time), and the portfolio's answer is then
+polished by ``pyvrp_search.polish`` (exhaustive local searches over the full
+neighbourhood with more operators, kept only if they improve) in the last
+``POLISH_SHARE`` of the limit. So given the same iterations the answer is the
+unpolished one's or better: a one-run portfolio's is plain PyVRP's or better,
+and the rounds up to 200 clients run exactly as before the polish existed.
 """
 
 from __future__ import annotations
@@ -58,6 +66,7 @@ import pyvrp
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from planner.engine.parallel import can_fork_children, mp_context
+from planner.engine.pyvrp_search import polish, polish_round_s, search
 from planner.problem import RoutingProblem
 
 #: PyVRP's warnings go here (``planner.app.logs`` decides where they end up),
@@ -115,18 +124,19 @@ ROUNDS_MAX_CLIENTS = 200
 #: count, so that results do not depend on it.
 PORTFOLIO_SIZE = 2
 
-#: Above ``ROUNDS_MAX_CLIENTS`` clients the portfolio is one run: ``pyvrp.solve``
-#: step for step with the whole limit and the whole machine, no side run. There
-#: a run is still improving when its limit ends, so depth beats a second seed:
-#: an independent side run wins only by chance and costs the first run CPU (on
-#: a busy machine, Linux gives the session's share to both processes; on a quiet
-#: one, the shared caches and memory). Measured with the side run (at the lowest
-#: priority) on four generated 400-customer instances, 60 s: mean gap 0.10 %
-#: against plain PyVRP's 0.04 % on a quiet machine, its first run 7.5 % fewer
-#: iterations in total (35,137 against 49,912 on one instance); 0.10 % against
-#: 0.08 % on a busy one, every side run left out, late (docs/benchmarks.md).
-#: One run is plain PyVRP's search with the same random stream: given the same
-#: iterations it ends on the same solution, so it is never behind it.
+#: Above ``ROUNDS_MAX_CLIENTS`` clients the portfolio is one run:
+#: ``pyvrp.solve``'s search step for step (then polished) with the whole limit
+#: and the whole machine, no side run. There a run is still improving when its
+#: limit ends, so depth beats a second seed: an independent side run wins only
+#: by chance and costs the first run CPU (on a busy machine, Linux gives the
+#: session's share to both processes; on a quiet one, the shared caches and
+#: memory). Measured with the side run (at the lowest priority) on four
+#: generated 400-customer instances, 60 s: mean gap 0.10 % against plain PyVRP's
+#: 0.04 % on a quiet machine, its first run 7.5 % fewer iterations in total
+#: (35,137 against 49,912 on one instance); 0.10 % against 0.08 % on a busy one,
+#: every side run left out, late (docs/benchmarks.md). One run is plain PyVRP's
+#: search with the same random stream: given the same iterations it ends on the
+#: same solution before the polish, so it is never behind it.
 LARGE_PORTFOLIO_SIZE = 1
 
 #: Rounds of the portfolio: each later round restarts every seed from the best
@@ -143,6 +153,12 @@ PORTFOLIO_ROUNDS = 4
 #: at a load average of 12: 4,142 iterations for that run in 60 s against 7,662
 #: for plain PyVRP alone on the same instance (generated R1, 400 customers).
 SIDE_NICE = 19
+
+#: Share of ``solve_portfolio``'s wall-clock limit kept for
+#: ``pyvrp_search.polish`` above ``BUDGET_CLIENTS`` clients: the rounds stop at
+#: the rest. The polish takes 0.1–0.4 CPU seconds on 400 clients, under 1 % of a
+#: 60 s limit.
+POLISH_SHARE = 0.01
 
 #: Wall seconds set aside for starting the portfolio's child processes.
 PROCESS_OVERHEAD_S = 0.25
@@ -214,6 +230,15 @@ def search_budget(num_clients: int, time_limit_s: float) -> Budget:
     if num_clients <= BUDGET_CLIENTS:
         return Budget(iterations=iteration_budget(time_limit_s))
     return Budget(moves=move_budget(num_clients, time_limit_s))
+
+
+def will_polish(num_clients: int, time_limit_s: float) -> bool:
+    """Whether ``solve_portfolio`` polishes its answer: above ``BUDGET_CLIENTS``
+    clients, when a polish round (``pyvrp_search.polish_round_s``) fits in
+    ``POLISH_SHARE`` of the limit (on 400 clients from a limit of about 24 s). Decided on
+    the size and the limit alone, so a budget-ended portfolio still repeats."""
+    return (num_clients > BUDGET_CLIENTS
+            and polish_round_s(num_clients) <= POLISH_SHARE * time_limit_s)
 
 
 def portfolio_rounds(num_clients: int) -> int:
@@ -336,83 +361,48 @@ def routes_of(solution: pyvrp.Solution) -> list[tuple[int, list[int]]]:
 Run = tuple[pyvrp.Solution, int, int, tuple[str, ...], int | None]
 
 
-class _MoveCounter:
-    """PyVRP's local search as a search method that sums the moves it evaluates."""
+@dataclass(frozen=True)
+class PyvrpRun:
+    """One ``run_pyvrp``: PyVRP's result, the library's warnings as ``"Category:
+    message"`` texts (each once, in order), and the move evaluations done (None
+    on the ``pyvrp.solve`` path)."""
 
-    def __init__(self, search: pyvrp.search.LocalSearch) -> None:
-        self.search = search
-        self.moves = 0
-
-    def __call__(self, solution: pyvrp.Solution, cost_evaluator: pyvrp.CostEvaluator,
-                 exhaustive: bool = False) -> pyvrp.Solution:
-        found = self.search(solution, cost_evaluator, exhaustive=exhaustive)
-        self.moves += int(self.search.statistics.num_moves)
-        return found
-
-
-class _MaxMoves:
-    """Stopping criterion: true once ``counter`` has evaluated ``moves`` moves."""
-
-    def __init__(self, counter: _MoveCounter, moves: int) -> None:
-        self.counter = counter
-        self.moves = moves
-
-    def __call__(self, best_cost: float) -> bool:
-        del best_cost
-        return self.counter.moves >= self.moves
-
-
-def _solve_counted(data: pyvrp.ProblemData, moves: int, guard_s: float, seed: int,
-                   initial: pyvrp.Solution | None) -> tuple[pyvrp.Result, int]:
-    """``pyvrp.solve`` with default parameters, step for step (same random
-    stream, same search), its local search wrapped in a ``_MoveCounter`` and
-    stopped after ``moves`` move evaluations or ``guard_s`` wall seconds:
-    ``(result, move evaluations done)``."""
-    params = pyvrp.SolveParams()
-    rng = pyvrp.RandomNumberGenerator(seed=seed)
-    neighbours = pyvrp.search.compute_neighbours(data, params.neighbourhood)
-    perturbation = pyvrp.search.PerturbationManager(params.perturbation)
-    search = pyvrp.search.LocalSearch(data, rng, neighbours, perturbation)
-    for op in params.operators:
-        if op.supports(data):
-            search.add_operator(op(data))
-    penalties = pyvrp.PenaltyManager(params.penalty.midpoint_penalties(data), params.penalty)
-    counter = _MoveCounter(search)
-    init = initial
-    if init is None:
-        random = pyvrp.Solution.make_random(data, rng)
-        init = counter(random, penalties.max_cost_evaluator(), exhaustive=True)
-    ils = pyvrp.IteratedLocalSearch(data, penalties, counter, init, params.ils)
-    stop = MultipleCriteria([_MaxMoves(counter, moves), MaxRuntime(max(0.05, guard_s))])
-    return ils.run(stop, collect_stats=False), counter.moves
+    result: pyvrp.Result
+    warnings: tuple[str, ...]
+    moves: int | None
 
 
 def run_pyvrp(data: pyvrp.ProblemData, budget: Budget, guard_s: float, seed: int,
-              initial: pyvrp.Solution | None = None
-              ) -> tuple[pyvrp.Result, tuple[str, ...], int | None]:
-    """PyVRP's search until ``budget`` is spent or ``guard_s`` wall seconds pass:
-    ``(result, warning texts, move evaluations done or None)``.
+              initial: pyvrp.Solution | None = None) -> PyvrpRun:
+    """PyVRP's search until ``budget`` is spent or ``guard_s`` wall seconds pass.
 
-    An iteration budget runs ``pyvrp.solve`` itself; a move budget runs the
-    same search step for step, counting its move evaluations. Each warning
-    text is ``"Category: message"`` on one line, each once, in order. The
-    caller logs them (``log_warnings``), in the parent process, so that no
-    library warning (e.g. ``PenaltyBoundWarning``) reaches the terminal.
+    Up to ``BUDGET_CLIENTS`` clients on an iteration budget (the demo day) this
+    is ``pyvrp.solve`` itself. Above, it is ``pyvrp_search.search``, the same
+    search step for step with less work around each step, stopped by the budget
+    (iterations or moves) or the guard: the same answer as ``pyvrp.solve`` given
+    the same iterations, sooner. Not polished (``solve_portfolio`` polishes its
+    own answer). The caller logs the warnings (``log_warnings``), in the parent
+    process, so that no library warning (e.g. ``PenaltyBoundWarning``) reaches
+    the terminal.
     """
     moves_done = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if budget.iterations is not None:
+        if budget.iterations is not None and data.num_clients <= BUDGET_CLIENTS:
             stop = MultipleCriteria([MaxIterations(budget.iterations),
                                      MaxRuntime(max(0.05, guard_s))])
             result = pyvrp.solve(data, stop, seed=seed, collect_stats=False,
                                  initial_solution=initial)
         else:
-            assert budget.moves is not None
-            result, moves_done = _solve_counted(data, budget.moves, guard_s, seed, initial)
+            start = time.perf_counter()
+            run = search(data, seed, initial, max_iterations=budget.iterations,
+                         max_moves=budget.moves, max_runtime_s=max(0.05, guard_s))
+            result = pyvrp.Result(run.best, pyvrp.Statistics(collect_stats=False),
+                                  run.iterations, time.perf_counter() - start)
+            moves_done = run.moves
     texts = tuple(dict.fromkeys(f"{w.category.__name__}: {' '.join(str(w.message).split())}"
                                 for w in caught))
-    return result, texts, moves_done
+    return PyvrpRun(result, texts, moves_done)
 
 
 def log_warnings(texts: Iterable[str]) -> None:
@@ -423,8 +413,9 @@ def log_warnings(texts: Iterable[str]) -> None:
 
 def _solve_one(data: pyvrp.ProblemData, budget: Budget, time_limit_s: float, seed: int,
                initial: pyvrp.Solution | None = None) -> Run:
-    """One ILS run, from ``initial`` if given: ``(best solution, iterations done, its
-    cost, the library's warnings, move evaluations done or None)``.
+    """One ILS run, from ``initial`` if given, not polished (``solve_portfolio``
+    polishes its answer): ``(best solution, iterations done, its cost, the
+    library's warnings, move evaluations done or None)``.
 
     The cost is taken here, beside the data, with zero penalties (so an
     infeasible answer's cost is not comparable; callers rank feasibility first).
@@ -433,10 +424,11 @@ def _solve_one(data: pyvrp.ProblemData, budget: Budget, time_limit_s: float, see
     that the caller logs them instead of a child process printing them on the
     terminal.
     """
-    result, texts, moves = run_pyvrp(data, budget, time_limit_s, seed, initial)
+    run = run_pyvrp(data, budget, time_limit_s, seed, initial)
+    best = run.result.best
     evaluator = pyvrp.CostEvaluator([0.0] * data.num_load_dimensions, 0.0, 0.0)
-    return (result.best, int(result.num_iterations), int(evaluator.penalised_cost(result.best)),
-            texts, moves)
+    return (best, int(run.result.num_iterations), int(evaluator.penalised_cost(best)),
+            run.warnings, run.moves)
 
 
 def _lower_priority() -> None:
@@ -486,24 +478,28 @@ def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
     The work budget is ``budget``, else ``iterations`` ILS iterations, else
     ``search_budget`` for the data's clients and ``time_limit_s``; ``size`` and
     ``rounds`` default to ``portfolio_size`` and ``portfolio_rounds`` (two seeds in
-    four rounds up to ``ROUNDS_MAX_CLIENTS`` clients; above, one run of one round:
-    ``pyvrp.solve`` itself with the whole limit). Each round gives every run its
-    share of the budget, and every run of a later round starts from the best
-    solution of the round before, with a fresh seed. So the answer has the depth of
-    one long run and the choice of the best of several. Each round also stops at its
-    share of ``time_limit_s`` wall seconds (a guard). The best is the feasible
-    solution of least cost; ties go to the lower seed, so the choice is
-    deterministic. One run is in this process, the others in child processes (one
-    core each on a 2-core machine); where child processes are unavailable the runs
-    go one after the other (each with the round's guard). With one round, the run of
-    ``seed`` is exactly ``pyvrp.solve`` with that seed, stopped by the budget or the
-    guard, and the side runs have the lowest priority (``SIDE_NICE``), so that on a
-    busy machine they do not slow it down; a side run not back soon after the limit
-    is left out (see ``_run_round``).
+    four rounds up to ``ROUNDS_MAX_CLIENTS`` clients; above, one run of one round with
+    the whole limit). Each round gives every run its share of the budget, and every run
+    of a later round starts from the best solution of the round before, with a fresh
+    seed. So the answer has the depth of one long run and the choice of the best of
+    several. Each round also stops at its share of ``time_limit_s`` wall seconds (a
+    guard). Where ``will_polish`` (above ``BUDGET_CLIENTS`` clients, limit long enough)
+    the rounds end ``POLISH_SHARE`` of the limit early and the best is polished
+    (``pyvrp_search.polish``, only improvements kept) in that time. The best is the
+    feasible solution of least cost; ties go to the lower seed, so the choice is
+    deterministic. One run is in this process, the others in child processes (one core
+    each on a 2-core machine); where child processes are unavailable the runs go one
+    after the other (each with the round's guard). With one round, the run of ``seed``
+    is ``pyvrp.solve``'s search with that seed, stopped by the budget or the guard, and
+    the side runs have the lowest priority (``SIDE_NICE``), so that on a busy machine
+    they do not slow it down; a side run not back soon after the limit is left out (see
+    ``_run_round``).
 
     Returns ``(solution, stats)``; stats hold each run's seed, cost, iterations
-    (and moves, on a move budget), the budget, and PyVRP's warnings (each once;
-    also logged to this module's logger).
+    (and moves, above ``BUDGET_CLIENTS`` clients), the budget, PyVRP's warnings
+    (each once; also logged to this module's logger), and where ``will_polish``
+    the polish of the answer (``"polish"``: rounds,
+    cost before and after; the runs' costs are before it).
     """
     if budget is None:
         budget = (Budget(iterations=iterations) if iterations is not None
@@ -518,6 +514,10 @@ def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
     # whole call within the limit.
     deadline = time.perf_counter() + max(
         0.05 * rounds, time_limit_s - (PROCESS_OVERHEAD_S if parallel else 0.0))
+    polishing = will_polish(data.num_clients, time_limit_s)
+    end = deadline
+    if polishing:
+        deadline -= POLISH_SHARE * time_limit_s
     per_round = budget.share(rounds)
     best: pyvrp.Solution | None = None
     runs: list[dict] = []
@@ -553,4 +553,9 @@ def solve_portfolio(data: pyvrp.ProblemData, time_limit_s: float, seed: int = 1,
     stats = {"seeds": sorted({run["seed"] for run in runs}), "budget": budget.amount,
              "budget_unit": budget.unit, "per_run_budget": per_round.amount,
              "rounds": rounds, "runs": runs, "best_seed": best_seed, "warnings": list(said)}
+    if polishing:
+        done = polish(data, best, seed, deadline=end)
+        best = done.solution
+        stats["polish"] = {"rounds": done.rounds, "cost_before": done.cost_before,
+                           "cost_after": done.cost_after}
     return best, stats

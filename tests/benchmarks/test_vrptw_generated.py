@@ -79,11 +79,12 @@ def test_families_pick_instances_with_the_seeds_of_the_full_list(tmp_path: Path,
     assert code == 2 and "GX9" in err and len(err.strip().splitlines()) == 1
 
 
-def test_same_iterations_above_200_customers_ours_is_plain_pyvrp(tmp_path: Path,
-                                                                 capsys) -> None:
+def test_same_iterations_above_200_customers_ours_is_plain_pyvrp_polished(
+        tmp_path: Path, capsys) -> None:
     """``--iterations`` compares the engines on work, not wall time: above 200
-    customers ours is one run, ``pyvrp.solve`` step for step with no side run, so
-    after the same iterations both end on the same distance; each row notes the
+    customers ours is one run, ``pyvrp.solve``'s search step for step with no side
+    run, then polished, so after the same iterations ours is no longer than plain
+    PyVRP (the note says what the polish gained); each row notes the
     CPU seconds its process got and the load average, as does the header; the
     OR-Tools peer, which counts no iterations, is refused (one line, exit 2)."""
     code = vrptw.main(["--generate", "201", "--generated-dir", str(tmp_path / "gen"),
@@ -94,13 +95,31 @@ def test_same_iterations_above_200_customers_ours_is_plain_pyvrp(tmp_path: Path,
     assert code == 0 and "20 iterations" in out and "load average" in out
     lines = {e: next(line for line in out.splitlines() if line.startswith(f"GR1_201_1 {e}"))
              for e in ("ours", "pyvrp")}
-    assert "1 round(s); iterations 20 of 20 each" in lines["ours"]
+    assert "1 round(s); iterations 20 of 20 each; polish gain " in lines["ours"]
     assert "iterations 20;" in lines["pyvrp"]
     assert all("cpu " in line and "load " in line for line in lines.values())
     row = next(line for line in out.splitlines() if line.startswith("| GR1_201_1 |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[2] == cells[6] and float(cells[4]) == float(cells[8]) == 0.0
+    assert float(cells[2]) <= float(cells[6]) and float(cells[4]) == 0.0
     code = vrptw.main(["--generate", "20", "--generated-dir", str(tmp_path / "small"),
                        "--engines", "ours,ortools", "--iterations", "20"])
     err = capsys.readouterr().err
     assert code == 2 and "--iterations" in err and len(err.strip().splitlines()) == 1
+
+
+def test_results_go_under_the_out_folder_not_the_current_one(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    """Without ``--csv`` and ``--generated-dir`` a run writes its CSV and the
+    generated instances under ``--out`` (created if missing), nothing into the
+    folder it is started from."""
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    out = tmp_path / "results" / "vrptw"
+    code = vrptw.main(["--generate", "12", "--families", "GR1", "--engines", "pyvrp",
+                       "--time-limit", "0.2", "--out", str(out)])
+    assert code == 0
+    assert list(here.iterdir()) == []
+    assert (out / "generated" / "GR1_12_1.txt").is_file()
+    rows = (out / "vrptw_results.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("instance,engine") and rows[1].startswith("GR1_12_1,pyvrp,")
