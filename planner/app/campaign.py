@@ -105,6 +105,10 @@ class TomorrowRequest:
     tracks: tuple[Path, ...] = ()
     tracks_season: str | None = None
     draw: str = "first"
+    #: the days after those whose notices go out before the next re-plan are
+    #: a forecast at the cheaper "sweep" fidelity (``state.tomorrow.full_days``);
+    #: False: every day planned fully
+    forecast: bool = True
 
 
 def learn_day_tracks(request: TomorrowRequest, progress: Progress) -> None:
@@ -137,7 +141,8 @@ def replan_tomorrow(request: TomorrowRequest, progress: Progress | None = None,
 
     run = run_tomorrow(request.folder, request.day, request.time_limit_s, request.seed, warn,
                        progress.say, now=request.now or utc_now(), drawer=drawer,
-                       lang=request.lang, redact=request.redact, draw=request.draw)
+                       lang=request.lang, redact=request.redact, draw=request.draw,
+                       forecast=request.forecast)
     run.drawn = len([d for d in run.result.days if d.date not in run.kept and (
         request.draw == "all" or (request.draw == "first" and d.date == run.day))])
     return run

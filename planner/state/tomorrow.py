@@ -39,6 +39,7 @@ from planner.campaign.loop import CampaignOptions, CampaignResult, plan_campaign
 from planner.campaign.replan import other_approaches, pending_on, presence_model
 from planner.campaign.report import write_campaign_json, write_day_plan
 from planner.campaign.workspace import build_workspace, campaign_sites
+from planner.domain import Scenario
 from planner.errors import InputError, Problem, msg
 from planner.render.i18n import N_
 from planner.roads.io import load_graph
@@ -77,6 +78,17 @@ def check_day(day: dt.date, start: dt.date, deadline: dt.date | None) -> None:
                              msg("outside the campaign, which runs {span}", span=span),
                              msg("give a day {span}, or leave --date out (the working day after "
                                  "the last recorded outcomes)", span=span)))
+
+
+def full_days(scenario: Scenario) -> int | None:
+    """How many working days a re-plan plans fully: those whose collection
+    points and shuttles are announced before the next evening's re-plan
+    (``corrections.announce_by``: the first ``campaign.notice_days`` days'
+    notices go out tonight, the next day's during the day planned), so
+    ``notice_days + 1``; None (every day) when ``notice_days`` is 0 (every
+    day's notice then counts as out from tonight's plan)."""
+    notice = scenario.campaign.notice_days if scenario.campaign is not None else 2
+    return notice + 1 if notice > 0 else None
 
 
 def _plan_ids(folders: list[Path]) -> dict[str, str]:
@@ -141,7 +153,8 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
                  warn: Callable[[str], None] | None = None,
                  progress: ProgressFn = silent, *, now: dt.datetime,
                  drawer: Callable[[SpeedTable], DrawMany] | None = None, lang: str = "vi",
-                 redact: bool = False, draw: str = "all") -> CampaignRun:
+                 redact: bool = False, draw: str = "all", forecast: bool = True,
+                 ) -> CampaignRun:
     """Re-plan the campaign of ``folder`` from ``day`` on (default: the working
     day after the last recorded outcomes), from its recorded state; ``day``
     outside the campaign's dates is refused (``check_day``).
@@ -156,6 +169,14 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
     added to the scenario since join the state as added on ``day``.
     ``progress`` is told each stage (reading, roads, matrices, each day
     planned).
+
+    The days whose notices go out before the next re-plan (``full_days``:
+    the first ``campaign.notice_days`` + 1 working days) are planned fully; with
+    ``forecast`` the later ones are a forecast at the cheaper "sweep"
+    fidelity (``CampaignOptions.full_days``), planned fully when a later
+    re-plan reaches them; without, every day is planned fully. A day whose
+    inputs did not change keeps the last run's plan
+    (``planner.campaign.daymemo``).
 
     Collection points already announced keep their date, place and hours,
     shuttles already announced their date and pickup time (within
@@ -195,6 +216,7 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
         memo = read_memo(folder)
         decisions = campaign_decisions(scenario, conn)
         options = CampaignOptions(time_limit_s=time_limit_s, memo=memo,
+                                  full_days=full_days(scenario) if forecast else None,
                                   seed=scenario.parameters.seed if seed is None else seed,
                                   on_day=day_reporter(progress, calendar, day, deadline,
                                                       time_limit_s),
