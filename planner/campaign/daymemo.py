@@ -67,7 +67,7 @@ from planner.speeds import table_key
 log = logging.getLogger(__name__)
 
 MEMO_NAME = ".day-memo.pickle"
-MEMO_VERSION = 2
+MEMO_VERSION = 3
 
 
 def canon(value: Any) -> Any:
@@ -185,6 +185,10 @@ class DayMemo:
     old_loose: dict[str, list[tuple[frozenset[str], str]]] = field(default_factory=dict)
     new: dict[str, DayPlan] = field(default_factory=dict)
     new_loose: dict[str, list[tuple[frozenset[str], str]]] = field(default_factory=dict)
+    #: the last run's and this run's whole re-plan (``whole_run``, ``keep_run``):
+    #: (its inputs' key, the announcements it leaves, its result)
+    old_run: tuple[str, str, Any] | None = None
+    new_run: tuple[str, str, Any] | None = None
     solved: dict[dt.date, int] = field(default_factory=dict)
     reused: dict[dt.date, int] = field(default_factory=dict)
     _key_of: dict[int, tuple[str, DayPlan, str]] = field(default_factory=dict, repr=False)
@@ -246,6 +250,35 @@ class DayMemo:
         self._key_of[id(result)] = (call.keys[k], result, origin)  # its id stays its own
         return result
 
+    def run_key(self, ws: Workspace, inputs: Any) -> str:
+        """The key of a whole re-plan: the workspace and its other ``inputs``
+        (canonical), the announcements aside."""
+        return _digest([MEMO_VERSION, self.workspace_key(ws), canon(inputs)])
+
+    def whole_run(self, key: str, announced: Any) -> Any:
+        """The last run's whole result when its inputs' ``key`` is this one's
+        and the announcements read now (canonical) are those it left: the
+        points and shuttles it announced itself, kept by that very result.
+        Its days count as reused (their folders are kept as ``kept`` says).
+        None otherwise."""
+        if self.old_run is None or self.old_run[:2] != (key, _digest(canon(announced))):
+            return None
+        result = self.old_run[2]
+        for d in result.days:
+            old = self.old_finals.get(d.date)
+            if old is None:
+                return None
+            self._key_of[id(d)] = (old, d, old)
+        for d in result.days:
+            self.new[self._key_of[id(d)][0]] = d
+            self.reused[d.date] = self.reused.get(d.date, 0) + 1
+        return result
+
+    def keep_run(self, key: str, announced: Any, result: Any) -> None:
+        """Keep this run's ``result`` under its inputs' ``key`` with the
+        announcements it leaves (``announced``, as the next run reads them)."""
+        self.new_run = (key, _digest(canon(announced)), result)
+
     def finals(self, days: list[DayPlan]) -> dict[dt.date, str]:
         """The key of each of ``days`` (a run's final plans) that came as it is
         from a call of the day planner."""
@@ -291,7 +324,7 @@ def read_memo(folder: Path) -> DayMemo:
             raise ValueError("another version")
         return DayMemo(old=dict(data["plans"]), old_finals=dict(data["finals"]),
                        old_settings=data["settings"], old_files=dict(data["files"]),
-                       old_loose=dict(data["loose"]))
+                       old_loose=dict(data["loose"]), old_run=data["run"])
     except FileNotFoundError:
         return DayMemo()
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
@@ -309,6 +342,7 @@ def write_memo(folder: Path, memo: DayMemo, days: list[DayPlan], settings: Any) 
     path = Path(folder) / MEMO_NAME
     finals = memo.finals(days)
     data = {"version": MEMO_VERSION, "plans": memo.new, "loose": memo.new_loose,
+            "run": memo.new_run,
             "finals": finals,
             "settings": canon(settings),
             "files": {when: _plan_file_key(folder, when) for when in finals}}

@@ -224,8 +224,12 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
                                   shuttle_slots=shuttle_slots(shuttles),
                                   decisions=decisions)
         proposals = other_approaches(model, scenario, st.follow_up)
-        result = plan_campaign(ws, list(st.pending), day, deadline, calendar, options,
-                               announced=announced_households(points))
+        # the whole re-plan's inputs but the announcements (``DayMemo.whole_run``)
+        run_key = memo.run_key(ws, [scenario, day, deadline, st.pending, model, decisions,
+                                    time_limit_s, options.seed, options.full_days, calendar])
+        result = memo.whole_run(run_key, [points, shuttles]) or plan_campaign(
+            ws, list(st.pending), day, deadline, calendar, options,
+            announced=announced_households(points))
         not_kept = point_changes(points, result, scenario, decisions)
         shuttles_not_kept = shuttle_changes(shuttles, result, decisions, scenario)
         extra = {"state": {
@@ -257,6 +261,8 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
             written.insert(0, notice)
         with db.transaction(conn):
             db.record_plan(conn, "tomorrow", day, planned_visit_rows(result), now=now)
+        memo.keep_run(run_key, [announced_point_days(folder, day),
+                                announced_shuttle_days(folder, day)], result)
         write_memo(folder, memo, list(result.days), (lang, redact))
     finally:
         conn.close()
