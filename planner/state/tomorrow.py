@@ -91,6 +91,12 @@ def full_days(scenario: Scenario) -> int | None:
     return notice + 1 if notice > 0 else None
 
 
+def announced_days(folder: Path, day: dt.date) -> tuple[list, list]:
+    """The collection points and the shuttles of the campaign in ``folder``
+    announced when planning ``day`` (``planner.campaign.corrections``)."""
+    return announced_point_days(folder, day), announced_shuttle_days(folder, day)
+
+
 def _plan_ids(folders: list[Path]) -> dict[str, str]:
     """Plan id → day of the ``plan.json`` in each of ``folders`` that has one."""
     out: dict[str, str] = {}
@@ -211,8 +217,7 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
                  n=len(campaign_sites(scenario)))
         ws = build_workspace(scenario, G, table)
         model = presence_model(scenario, db.presence_rows(conn))
-        points = announced_point_days(folder, day)  # their notice is out: committed
-        shuttles = announced_shuttle_days(folder, day)
+        points, shuttles = announced_days(folder, day)  # their notice is out: committed
         memo = read_memo(folder)
         decisions = campaign_decisions(scenario, conn)
         options = CampaignOptions(time_limit_s=time_limit_s, memo=memo,
@@ -227,7 +232,7 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
         # the whole re-plan's inputs but the announcements (``DayMemo.whole_run``)
         run_key = memo.run_key(ws, [scenario, day, deadline, st.pending, model, decisions,
                                     time_limit_s, options.seed, options.full_days, calendar])
-        result = memo.whole_run(run_key, [points, shuttles]) or plan_campaign(
+        result = memo.whole_run(run_key, (points, shuttles)) or plan_campaign(
             ws, list(st.pending), day, deadline, calendar, options,
             announced=announced_households(points))
         not_kept = point_changes(points, result, scenario, decisions)
@@ -261,8 +266,7 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
             written.insert(0, notice)
         with db.transaction(conn):
             db.record_plan(conn, "tomorrow", day, planned_visit_rows(result), now=now)
-        memo.keep_run(run_key, [announced_point_days(folder, day),
-                                announced_shuttle_days(folder, day)], result)
+        memo.keep_run(run_key, announced_days(folder, day), result)
         write_memo(folder, memo, list(result.days), (lang, redact))
     finally:
         conn.close()
