@@ -105,10 +105,12 @@ class TomorrowRequest:
     tracks: tuple[Path, ...] = ()
     tracks_season: str | None = None
     draw: str = "first"
-    #: the days after those whose notices go out before the next re-plan are
-    #: a forecast at the cheaper "sweep" fidelity (``state.tomorrow.full_days``);
-    #: False: every day planned fully
-    forecast: bool = True
+    #: True: the days after those whose notices go out before the next
+    #: re-plan are a forecast at the cheaper "sweep" fidelity
+    #: (``state.tomorrow.full_days``); False (the default): every day planned
+    #: fully. Measured (docs/benchmarks.md, "Merged communes, fourth pass"):
+    #: 7-13 % less CPU, a forecast completion 4-5 working days later
+    forecast: bool = False
 
 
 def learn_day_tracks(request: TomorrowRequest, progress: Progress) -> None:

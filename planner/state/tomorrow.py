@@ -159,7 +159,7 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
                  warn: Callable[[str], None] | None = None,
                  progress: ProgressFn = silent, *, now: dt.datetime,
                  drawer: Callable[[SpeedTable], DrawMany] | None = None, lang: str = "vi",
-                 redact: bool = False, draw: str = "all", forecast: bool = True,
+                 redact: bool = False, draw: str = "all", forecast: bool = False,
                  ) -> CampaignRun:
     """Re-plan the campaign of ``folder`` from ``day`` on (default: the working
     day after the last recorded outcomes), from its recorded state; ``day``

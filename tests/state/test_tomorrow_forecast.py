@@ -1,6 +1,6 @@
-"""``tomorrow`` plans fully only the days whose notices go out before the next
-re-plan (``planner.state.tomorrow.full_days``: ``notice_days`` + 1); the days
-after them are a forecast at the cheaper "sweep" fidelity; a second re-plan
+"""``tomorrow`` with ``forecast`` plans fully only the days whose notices go out
+before the next re-plan (``planner.state.tomorrow.full_days``: ``notice_days``
++ 1); the days after them are a forecast at the cheaper "sweep" fidelity; a second re-plan
 with the same inputs makes no day plan at all (every day answered by the
 memo, even the days whose shuttles the first re-plan announced), and an
 outcome recorded since re-plans the days it changes.
@@ -85,7 +85,7 @@ def test_later_days_are_a_forecast_and_nothing_is_planned_twice(campaign, calls)
     is kept."""
     day2 = _days(campaign)[1]
     run = replan_tomorrow(TomorrowRequest(campaign, day2, time_limit_s=LIMIT_S, now=NOW,
-                                          draw="none"))
+                                          draw="none", forecast=True))
     dates = [d.date for d in run.result.days]
     assert len(dates) >= 5 and dates[0] == day2
     full = {day for (day, forecast) in calls if not forecast}
@@ -97,7 +97,7 @@ def test_later_days_are_a_forecast_and_nothing_is_planned_twice(campaign, calls)
     before = {d: (campaign / "days" / d.isoformat() / "plan.json").read_bytes() for d in dates}
     calls.clear()
     again = replan_tomorrow(TomorrowRequest(campaign, day2, time_limit_s=LIMIT_S, now=NOW,
-                                            draw="none"))
+                                            draw="none", forecast=True))
     assert sum(calls.values()) == 0
     assert again.kept == tuple(dates) and [d.date for d in again.result.days] == dates
     assert again.shuttles_not_kept == [] and again.not_kept == []
@@ -121,7 +121,7 @@ def test_an_outcome_replans_the_days_it_changes(campaign, calls, tmp_path) -> No
                      f"{first},T1,{visit['household']},{resident},not_home,\n", encoding="utf-8")
     record_outcomes(campaign, sheet, today=dt.date(2026, 12, 31), now=NOW)
     run = replan_tomorrow(TomorrowRequest(campaign, second, time_limit_s=LIMIT_S, now=NOW,
-                                          draw="none"))
+                                          draw="none", forecast=True))
     assert {day for day, _forecast in calls} == {d.date for d in run.result.days}
     assert run.kept == ()
     assert run.result.assignment[resident][0] > first
