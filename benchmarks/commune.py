@@ -13,9 +13,12 @@ wall time and peak memory (the process's maximum resident set) of
 - ``check`` (the scenario and its roads read and validated),
 - ``day`` (one day, the default time limit),
 - ``campaign`` (every day planned, documents drawn for the first day),
-- ``tomorrow`` (from the second working day on, as after a day of work:
-  every day planned again, that day drawn), then ``tomorrow`` once more with nothing changed
-  (the days kept: ``planner.campaign.daymemo``),
+- ``tomorrow`` (from the second working day on, no outcome recorded: the
+  first day's visits carried over, so every day changes; the days whose
+  notices go out before the next re-plan planned fully, the later ones a
+  forecast at the "sweep" fidelity, that day drawn:
+  ``planner.state.tomorrow.full_days``), then ``tomorrow`` once more with
+  nothing changed (no day planned: ``planner.campaign.daymemo``),
 
 and the campaign's working days against its lower bound. The graph's
 travel-time cache is built once before the timings (``planner.roads.cache``).
@@ -185,9 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['households']:>10} {villages:>4} {teams:>5} " + " ".join(cells)
               + f" {r.get('days') or '-':>4} {r.get('bound') or '-':>5} {ratio:5.2f}")
     print("wall/cpu: wall time and CPU time (user + system, with child processes) in s; "
-          "tomorrow: re-planned from the second working day (every day planned again, "
-          "that day drawn); "
-          "tomorrow_same: the same again, nothing changed (days kept). Targets for 3,000 "
+          "tomorrow: re-planned from the second working day (every day planned again: the "
+          "notice days fully, the later ones a forecast; that day drawn); "
+          "tomorrow_same: the same again, nothing changed (no day planned). Targets for 3,000 "
           "households: " + ", ".join(f"{k} ≤ {v:g} s" for k, v in TARGETS_3000.items())
           + ", peak ≤ 2048 MB, days ≤ 1.15 × bound.")
     return 0

@@ -105,6 +105,12 @@ class TomorrowRequest:
     tracks: tuple[Path, ...] = ()
     tracks_season: str | None = None
     draw: str = "first"
+    #: True: the days after those whose notices go out before the next
+    #: re-plan are a forecast at the cheaper "sweep" fidelity
+    #: (``state.tomorrow.full_days``); False (the default): every day planned
+    #: fully. Measured (docs/benchmarks.md, "Merged communes, fourth pass"):
+    #: 7-13 % less CPU, a forecast completion 4-5 working days later
+    forecast: bool = False
 
 
 def learn_day_tracks(request: TomorrowRequest, progress: Progress) -> None:
@@ -137,7 +143,8 @@ def replan_tomorrow(request: TomorrowRequest, progress: Progress | None = None,
 
     run = run_tomorrow(request.folder, request.day, request.time_limit_s, request.seed, warn,
                        progress.say, now=request.now or utc_now(), drawer=drawer,
-                       lang=request.lang, redact=request.redact, draw=request.draw)
+                       lang=request.lang, redact=request.redact, draw=request.draw,
+                       forecast=request.forecast)
     run.drawn = len([d for d in run.result.days if d.date not in run.kept and (
         request.draw == "all" or (request.draw == "first" and d.date == run.day))])
     return run

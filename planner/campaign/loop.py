@@ -38,6 +38,7 @@ from planner.campaign.dayloop import (
     default_solver,
     narrow_served,
     plan_one_day,
+    sweep_solver,
 )
 from planner.campaign.daymemo import DayMemo
 from planner.campaign.decisions import (
@@ -190,6 +191,13 @@ class CampaignOptions:
     #: whose inputs did not change (``planner.campaign.daymemo``); None: every
     #: day solved
     memo: DayMemo | None = None
+    #: how many working days, from the first one planned, are planned as
+    #: ``fidelity`` and ``solver`` ask; the days after them are a forecast,
+    #: planned at the "sweep" fidelity (``sweep_solver``, the priority repair
+    #: without relocations: every mode, window, shift and decision still
+    #: held, the same self-check): ``tomorrow``'s later days, planned again
+    #: fully when a re-plan reaches them. None: every day as ``fidelity``
+    full_days: int | None = None
 
 
 def plan_campaign(ws: Workspace, pending: list[PendingVisit], start: dt.date,
@@ -350,6 +358,9 @@ class _Run:
         o = self.options
         scale = o.service_scale(n) if o.service_scale else 1.0
 
+        forecast = o.full_days is not None and n >= o.full_days
+        solver, relocate = (sweep_solver, False) if forecast else (o.solver, self.relocate)
+
         def plan(households: list[Household], limit_s: float, seed: int) -> DayPlan:
             households = steered_offer(o.decisions, day, teams, self.allowed, households)
             season, steer = self.season_of(day), steer_of(o.decisions, day, households)
@@ -357,16 +368,18 @@ class _Run:
 
             def solve() -> DayPlan:
                 return plan_one_day(self.ws, day, teams, households, season, limit_s, seed,
-                                    o.solver, self.start, scale, len(self.remaining),
-                                    self.relocate, o.presence, points, steer, shuttles)
+                                    solver, self.start, scale, len(self.remaining),
+                                    relocate, o.presence, points, steer, shuttles)
 
             if o.memo is None:
                 return solve()
             inputs = day_scenario(self.ws, day, teams, households, season, self.start, scale)
-            key = o.memo.key(self.ws, inputs, o.presence,
-                             [limit_s, seed - o.seed - n, o.seed, o.solver, self.relocate,
-                              points, steer, shuttles])
-            return o.memo.plan(key, day, len(self.remaining), solve)
+            # a forecast day is answered by the full plan of the same inputs too
+            engines = [(o.solver, self.relocate)] + ([(solver, relocate)] if forecast else [])
+            call = o.memo.call(self.ws, inputs, o.presence,
+                               [[limit_s, seed - o.seed - n, o.seed, how, moves, steer]
+                                for how, moves in engines], points, shuttles)
+            return o.memo.plan(call, day, len(self.remaining), solve)
 
         result = plan(offered, o.time_limit_s, o.seed + n)
         if not result.served and not any(r.stops[1:-1] for r in result.plan.routes):

@@ -327,6 +327,42 @@ def _legs(stops: list[TimedStop], travel_s: np.ndarray) -> list[list[int]]:
     return legs.tolist()
 
 
+def bound_fits(kept: Sequence[TimedStop], targets: Sequence[TimedStop], travel_s: np.ndarray,
+               vehicle: VehicleSpec) -> np.ndarray:
+    """For each of ``targets``, whether ``kept`` plus that one stop pass step 1
+    of the module docstring (``_Orders.lower_bound_fits``: the same legs,
+    set-ups and ``may_fit``), vectorised over the targets: a target refused
+    here is one ``fitting_order(kept + [target])`` answers None for, so a
+    caller asking that question of many targets asks it only of the others."""
+    if not targets:
+        return np.zeros(0, dtype=bool)
+    travel = np.asarray(travel_s, dtype=np.int64)
+    t_site = np.array([s.site for s in targets], dtype=np.intp)
+    t_place = np.array([s.place for s in targets], dtype=np.int64)
+    t_setup = np.array([s.setup_s for s in targets], dtype=np.int64)
+    work = np.array([s.service_s for s in targets], dtype=np.int64)
+    into_t = travel[0, t_site] + t_setup  # from the station
+    home = travel[t_site, 0]
+    if kept:
+        legs = np.asarray(_legs(list(kept), travel_s), dtype=np.int64)
+        n = len(kept)
+        k_site = np.array([s.site for s in kept], dtype=np.intp)
+        k_place = np.array([s.place for s in kept], dtype=np.int64)
+        k_setup = np.array([s.setup_s for s in kept], dtype=np.int64)
+        own = legs[:, :n].copy()
+        own[np.arange(n), np.arange(n)] = np.iinfo(np.int64).max
+        least_in = own.min(axis=0)  # each kept stop's shortest leg in, without the target
+        enters_k = (t_place[:, None] != k_place[None, :]) | (k_place[None, :] < 0)
+        from_t = travel[np.ix_(t_site, k_site)] + np.where(enters_k, k_setup[None, :], 0)
+        enters_t = (k_place[:, None] != t_place[None, :]) | (t_place[None, :] < 0)
+        to_t = travel[np.ix_(k_site, t_site)] + np.where(enters_t, t_setup[None, :], 0)
+        work += sum(s.service_s for s in kept) + np.minimum(from_t, least_in[None, :]).sum(axis=1)
+        into_t = np.minimum(into_t, to_t.min(axis=0))
+        home = np.minimum(home, legs[:n, n].min())
+    work += into_t + home
+    return np.array([may_fit(int(w), vehicle) for w in work], dtype=bool)
+
+
 def _min(a: int | None, b: int | None) -> int | None:
     if a is None:
         return b

@@ -142,6 +142,9 @@ class _Routes:
         self._inserted: dict[tuple, list[int] | None] = {}
         #: (vehicle, sequence, tier) → ``screen``'s answer
         self._screens: dict[tuple, _Screen] = {}
+        #: (vehicle, set of stops) no order of which fits: the exact search's
+        #: "no" does not depend on the order it is given the stops in
+        self._no_order: set[tuple[int, frozenset[int]]] = set()
         self._service_arr = np.asarray(problem.service_s, dtype=np.int64)
         self._caps = [work_cap(spec) for spec in problem.vehicles]
         n = problem.num_nodes
@@ -315,10 +318,18 @@ class _Routes:
     def reorder(self, v: int, seq: list[int]) -> list[int] | None:
         """An order of ``seq`` that route ``v`` can time, whatever the order
         it had (``planner.day.orders.fitting_order``, exact; a collection
-        point's block stays together); None: no order fits."""
+        point's block stays together); None: no order fits. The search is
+        exact, so its "no" holds for the set of stops in any order: kept per
+        (route, set of stops) and not searched again."""
+        key = (v, frozenset(seq))
+        if key in self._no_order:
+            return None
         order = fitting_order([self.stop(n) for n in seq], self.problem.travel_s,
                               self.problem.vehicles[v])
-        return None if order is None else [seq[k] for k in order]
+        if order is None:
+            self._no_order.add(key)
+            return None
+        return [seq[k] for k in order]
 
     def served(self) -> set[int]:
         return {n for seq in self.seq.values() for n in seq}

@@ -60,6 +60,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 
+import numpy as np
+
 from planner.clock import format_clock
 from planner.day.needs import (
     DayNeeds,
@@ -71,7 +73,7 @@ from planner.day.needs import (
     day_needs,
     team_units,
 )
-from planner.day.orders import fitting_order
+from planner.day.orders import bound_fits, fitting_order
 from planner.day.problem import team_vehicle
 from planner.day.timing import Schedule, TimedStop, timing_problems
 from planner.domain import Parameters, Plan, Resident, Route, Scenario, Stop, Team
@@ -538,12 +540,20 @@ def priority_violations(plan: Plan, scenario: Scenario, matrices: TravelMatrices
                if duty == "point" and target.place in timing
                else (what, tier, target, duty, locked)
                for what, tier, target, duty, locked in targets]  # as the problem holds it
-    for what, tier, target, duty, locked in targets:
-        for route, unit, vehicle, stops in routes:
+    # step 1 of the exact search for every target of a tier on a route at
+    # once: a target it refuses has no order (``orders.bound_fits``)
+    passes: dict[tuple[int, int], np.ndarray] = {}
+    for k, (what, tier, target, duty, locked) in enumerate(targets):
+        for r, (route, unit, vehicle, stops) in enumerate(routes):
             if not unit.does(duty) or (locked is not None and unit.team.id != locked):
                 continue  # this unit was not allowed to take it: not "instead"
             kept = [s for s, t in _pin_announced(route, stops, announced)
                     if t is None or t <= tier]
+            if (r, tier) not in passes:
+                passes[(r, tier)] = bound_fits(kept, [t[2] for t in targets], matrices.travel_s,
+                                               vehicle)
+            if not passes[(r, tier)][k]:
+                continue
             order = fitting_order(kept + [target], matrices.travel_s, vehicle)
             if order is not None:
                 problems.append(msg("{route} could {what} in place of its stops of lower "

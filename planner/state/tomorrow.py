@@ -39,6 +39,7 @@ from planner.campaign.loop import CampaignOptions, CampaignResult, plan_campaign
 from planner.campaign.replan import other_approaches, pending_on, presence_model
 from planner.campaign.report import write_campaign_json, write_day_plan
 from planner.campaign.workspace import build_workspace, campaign_sites
+from planner.domain import Scenario
 from planner.errors import InputError, Problem, msg
 from planner.render.i18n import N_
 from planner.roads.io import load_graph
@@ -77,6 +78,23 @@ def check_day(day: dt.date, start: dt.date, deadline: dt.date | None) -> None:
                              msg("outside the campaign, which runs {span}", span=span),
                              msg("give a day {span}, or leave --date out (the working day after "
                                  "the last recorded outcomes)", span=span)))
+
+
+def full_days(scenario: Scenario) -> int | None:
+    """How many working days a re-plan plans fully: those whose collection
+    points and shuttles are announced before the next evening's re-plan
+    (``corrections.announce_by``: the first ``campaign.notice_days`` days'
+    notices go out tonight, the next day's during the day planned), so
+    ``notice_days + 1``; None (every day) when ``notice_days`` is 0 (every
+    day's notice then counts as out from tonight's plan)."""
+    notice = scenario.campaign.notice_days if scenario.campaign is not None else 2
+    return notice + 1 if notice > 0 else None
+
+
+def announced_days(folder: Path, day: dt.date) -> tuple[list, list]:
+    """The collection points and the shuttles of the campaign in ``folder``
+    announced when planning ``day`` (``planner.campaign.corrections``)."""
+    return announced_point_days(folder, day), announced_shuttle_days(folder, day)
 
 
 def _plan_ids(folders: list[Path]) -> dict[str, str]:
@@ -141,7 +159,8 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
                  warn: Callable[[str], None] | None = None,
                  progress: ProgressFn = silent, *, now: dt.datetime,
                  drawer: Callable[[SpeedTable], DrawMany] | None = None, lang: str = "vi",
-                 redact: bool = False, draw: str = "all") -> CampaignRun:
+                 redact: bool = False, draw: str = "all", forecast: bool = False,
+                 ) -> CampaignRun:
     """Re-plan the campaign of ``folder`` from ``day`` on (default: the working
     day after the last recorded outcomes), from its recorded state; ``day``
     outside the campaign's dates is refused (``check_day``).
@@ -156,6 +175,14 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
     added to the scenario since join the state as added on ``day``.
     ``progress`` is told each stage (reading, roads, matrices, each day
     planned).
+
+    The days whose notices go out before the next re-plan (``full_days``:
+    the first ``campaign.notice_days`` + 1 working days) are planned fully; with
+    ``forecast`` the later ones are a forecast at the cheaper "sweep"
+    fidelity (``CampaignOptions.full_days``), planned fully when a later
+    re-plan reaches them; without, every day is planned fully. A day whose
+    inputs did not change keeps the last run's plan
+    (``planner.campaign.daymemo``).
 
     Collection points already announced keep their date, place and hours,
     shuttles already announced their date and pickup time (within
@@ -190,11 +217,11 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
                  n=len(campaign_sites(scenario)))
         ws = build_workspace(scenario, G, table)
         model = presence_model(scenario, db.presence_rows(conn))
-        points = announced_point_days(folder, day)  # their notice is out: committed
-        shuttles = announced_shuttle_days(folder, day)
+        points, shuttles = announced_days(folder, day)  # their notice is out: committed
         memo = read_memo(folder)
         decisions = campaign_decisions(scenario, conn)
         options = CampaignOptions(time_limit_s=time_limit_s, memo=memo,
+                                  full_days=full_days(scenario) if forecast else None,
                                   seed=scenario.parameters.seed if seed is None else seed,
                                   on_day=day_reporter(progress, calendar, day, deadline,
                                                       time_limit_s),
@@ -202,8 +229,12 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
                                   shuttle_slots=shuttle_slots(shuttles),
                                   decisions=decisions)
         proposals = other_approaches(model, scenario, st.follow_up)
-        result = plan_campaign(ws, list(st.pending), day, deadline, calendar, options,
-                               announced=announced_households(points))
+        # the whole re-plan's inputs but the announcements (``DayMemo.whole_run``)
+        run_key = memo.run_key(ws, [scenario, day, deadline, st.pending, model, decisions,
+                                    time_limit_s, options.seed, options.full_days, calendar])
+        result = memo.whole_run(run_key, (points, shuttles)) or plan_campaign(
+            ws, list(st.pending), day, deadline, calendar, options,
+            announced=announced_households(points))
         not_kept = point_changes(points, result, scenario, decisions)
         shuttles_not_kept = shuttle_changes(shuttles, result, decisions, scenario)
         extra = {"state": {
@@ -235,6 +266,7 @@ def run_tomorrow(folder: Path, day: dt.date | None = None, time_limit_s: float =
             written.insert(0, notice)
         with db.transaction(conn):
             db.record_plan(conn, "tomorrow", day, planned_visit_rows(result), now=now)
+        memo.keep_run(run_key, announced_days(folder, day), result)
         write_memo(folder, memo, list(result.days), (lang, redact))
     finally:
         conn.close()
