@@ -114,6 +114,13 @@ def _join(chosen: list[Resident], candidates, params: Parameters,
     return chosen
 
 
+def has_own_visit(h: Household) -> bool:
+    """``h`` needs a home visit of its own: a ``home`` resident, or a
+    bedridden ``auto`` one (always enrolled at home)."""
+    return any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
+               for r in h.residents)
+
+
 def home_split(h: Household, params: Parameters | None = None, hours: Window | None = None,
                ) -> tuple[tuple[Resident, ...], tuple[Resident, ...]]:
     """``(visit, later)``: the residents a home visit to ``h`` enrols, in table
@@ -143,8 +150,7 @@ def home_split(h: Household, params: Parameters | None = None, hours: Window | N
         chosen = list(together)
     ids = {r.id for r in chosen}
     later = tuple(r for r in base if r.id not in ids)
-    visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
-                for r in h.residents)
+    visit = has_own_visit(h)
     if visit and visit_fits(chosen, params, hours):
         others = [r for r in h.residents if r.id not in ids and r not in base]
         ids |= {r.id for r in _join(list(chosen), others, params, hours)}
@@ -172,8 +178,7 @@ def invited_to_point(h: Household, params: Parameters | None = None,
     """The ``point`` residents of ``h`` invited to their village's point: all
     of them, but those a home visit to ``h`` enrols instead (``home_split``:
     they are in while the team is at the door)."""
-    visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
-                for r in h.residents)
+    visit = has_own_visit(h)
     ids = {r.id for r in home_residents(h, params, hours)} if visit else set()
     return tuple(r for r in h.residents if r.mode == "point" and r.id not in ids)
 
@@ -198,8 +203,7 @@ def unserved_residents(h: Household, mode: str, code: str, params: Parameters | 
     visit's residents, or, with no home visit, those invited to the point)."""
     if code == "windows_disjoint":  # those left for another day, not those served first
         return left_for_another_day(h, mode, params, hours)
-    visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
-                for r in h.residents)
+    visit = has_own_visit(h)
     home = home_residents(h, params, hours) if visit else ()
     ids = {r.id for r in home}
     if mode == "shuttle":

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from planner.campaign.workspace import Workspace
 from planner.domain import Household, Parameters, Resident, Scenario, Team
 from planner.matrix import UNREACHABLE
-from planner.rules import common_windows, day_limits, home_residents
+from planner.rules import common_windows, day_limits, has_own_visit, home_residents
 
 #: Narrow bands: at home only before ``EARLY_END_S``, only after
 #: ``EVENING_START_S``, only at those two ends of the day, or for at most
@@ -56,8 +56,7 @@ class Parts:
 def parts(h: Household, params: Parameters | None = None) -> Parts:
     """Split ``h``'s residents as the day planner will reach them (module
     docstring), with ``params``' service times (default ``Parameters()``)."""
-    visit = any(r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
-                for r in h.residents)
+    visit = has_own_visit(h)
     home = home_residents(h, params) if visit else ()
     ids = {r.id for r in home}
     shuttle = tuple(r for r in h.residents if r.mode == "shuttle" and r.id not in ids)

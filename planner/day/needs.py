@@ -78,6 +78,7 @@ from planner.geo import haversine_m
 from planner.priorities import priority_key
 from planner.rules import (
     common_windows,
+    has_own_visit,
     home_split,
     together_s,
     visit_hours,
@@ -533,9 +534,7 @@ def seated_or_visited(h: Household, seats: int | None, visiting: bool) -> Househ
     residents and the others join it when they are in), so the household gets
     one visit, never a second one for its ``auto`` residents."""
     shuttle = [r for r in h.residents if r.mode == "shuttle"]
-    if seats is None or not visiting or not shuttle or any(
-            r.mode == "home" or (r.mode == "auto" and r.condition == "bedridden")
-            for r in h.residents):
+    if seats is None or not visiting or not shuttle or has_own_visit(h):
         return h
     if len(visited_first(shuttle)[0]) <= seats:
         return h
